@@ -1,0 +1,3 @@
+#include <iostream>
+#include "grader/version.hpp"
+int main() { std::cout << grader::version() << "\n"; }

@@ -1,0 +1,54 @@
+#include "reference/softmax.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace reference {
+
+namespace {
+
+/// Softmax of one contiguous vector, in place.
+void softmax_in_place(double* x, arma::uword n) {
+  double max = -std::numeric_limits<double>::infinity();
+  bool has_nan = false;
+  for (arma::uword i = 0; i < n; ++i) {
+    if (std::isnan(x[i])) has_nan = true;
+    if (x[i] > max) max = x[i];
+  }
+  if (has_nan) {
+    for (arma::uword i = 0; i < n; ++i) x[i] = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
+  if (max == -std::numeric_limits<double>::infinity()) {  // fully masked (or empty)
+    for (arma::uword i = 0; i < n; ++i) x[i] = 0.0;
+    return;
+  }
+  if (max == std::numeric_limits<double>::infinity()) {
+    // +inf scores: the weight is shared equally among the +inf entries (the limit).
+    double count = 0;
+    for (arma::uword i = 0; i < n; ++i) count += (x[i] == max) ? 1.0 : 0.0;
+    for (arma::uword i = 0; i < n; ++i) x[i] = (x[i] == max) ? 1.0 / count : 0.0;
+    return;
+  }
+  double sum = 0.0;
+  for (arma::uword i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - max);
+    sum += x[i];
+  }
+  for (arma::uword i = 0; i < n; ++i) x[i] /= sum;
+}
+
+}  // namespace
+
+arma::mat softmax_cols(const arma::mat& scores) {
+  arma::mat out = scores;
+  for (arma::uword c = 0; c < out.n_cols; ++c) softmax_in_place(out.colptr(c), out.n_rows);
+  return out;
+}
+
+arma::mat softmax_rows(const arma::mat& scores) {
+  // Armadillo is column-major: transpose so that each row becomes a contiguous column.
+  return softmax_cols(scores.t()).t();
+}
+
+}  // namespace reference
