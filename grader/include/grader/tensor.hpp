@@ -1,0 +1,67 @@
+#pragma once
+/// The value every expression, answer and target is: a dense tensor of rank 0 to 3 with
+/// float64 elements in row-major (C) order, as NumPy and PyTorch store and index them.
+/// Conversions to Armadillo's column-major types happen only at the reference's boundary.
+
+#include <armadillo>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace grader {
+
+using Shape = std::vector<std::size_t>;
+
+/// The largest rank a tensor may have.
+constexpr std::size_t kMaxRank = 3;
+
+/// "(1, 3)", "(3,)" or "()", as NumPy prints shapes.
+std::string format_shape(const Shape& shape);
+
+/// Number of elements of a shape; throws std::length_error if it overflows.
+std::size_t element_count(const Shape& shape);
+
+/// A multi-index in row-major order, e.g. {0, 2} for element 2 of shape (1, 3).
+std::vector<std::size_t> unravel(std::size_t flat, const Shape& shape);
+
+/// "[0, 2]", the index a student would write in NumPy.
+std::string format_index(std::size_t flat, const Shape& shape);
+
+class Tensor {
+ public:
+  /// A scalar 0.
+  Tensor();
+  /// Takes ownership of row-major values; their count must match the shape.
+  Tensor(Shape shape, std::vector<double> values);
+
+  static Tensor scalar(double value);
+  static Tensor filled(Shape shape, double value);
+  /// A rank-2 tensor from a matrix.
+  static Tensor from_mat(const arma::mat& m);
+  /// A rank-3 tensor (slices, rows, cols) from a cube; slice b becomes index b of axis 0.
+  static Tensor from_cube(const arma::cube& c);
+
+  /// As a matrix; rank 2 only.
+  arma::mat to_mat() const;
+  /// As a cube whose slice b is index b of axis 0; rank 3 only.
+  arma::cube to_cube() const;
+
+  std::size_t rank() const { return shape_.size(); }
+  const Shape& shape() const { return shape_; }
+  std::size_t size() const { return values_.size(); }
+  std::size_t dim(std::size_t axis) const { return shape_.at(axis); }
+  std::span<const double> values() const { return values_; }
+  std::span<double> values() { return values_; }
+  double operator[](std::size_t flat) const { return values_[flat]; }
+  double& operator[](std::size_t flat) { return values_[flat]; }
+
+  /// Same values under another shape with the same element count.
+  Tensor reshaped(Shape shape) const;
+
+ private:
+  Shape shape_;
+  std::vector<double> values_;
+};
+
+}  // namespace grader

@@ -1,0 +1,228 @@
+#include "grader/answers/submission.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <variant>
+
+#include "grader/error.hpp"
+#include "grader/suggest.hpp"
+
+namespace grader {
+
+namespace {
+
+const std::vector<std::string> kStructuredFiles = {"answers.yaml", "answers.yml", "answers.json"};
+
+void ragged(const std::string& where) {
+  throw ReadError(where + " is ragged: its rows must all have the same length");
+}
+
+void walk_json(const nlohmann::json& node, std::size_t depth, Shape& shape,
+               std::vector<double>& values, const std::string& where) {
+  if (depth > kMaxRank) throw ReadError(where + " is nested deeper than rank 3");
+  if (node.is_array()) {
+    if (shape.size() == depth) {
+      if (node.empty()) throw ReadError(where + " contains an empty list");
+      shape.push_back(node.size());
+    } else if (shape.size() < depth || shape[depth] != node.size()) {
+      ragged(where);
+    }
+    for (const auto& child : node) walk_json(child, depth + 1, shape, values, where);
+    return;
+  }
+  if (shape.size() != depth) ragged(where);
+  if (!node.is_number())
+    throw ReadError(where + " contains " + node.dump().substr(0, 40) + ", which is not a number");
+  values.push_back(node.get<double>());
+}
+
+void walk_yaml(const YAML::Node& node, std::size_t depth, Shape& shape,
+               std::vector<double>& values, const std::string& where) {
+  const std::string here = where + " (line " + std::to_string(node.Mark().line + 1) + ")";
+  if (depth > kMaxRank) throw ReadError(here + " is nested deeper than rank 3");
+  if (node.IsSequence()) {
+    if (shape.size() == depth) {
+      if (node.size() == 0) throw ReadError(here + " contains an empty list");
+      shape.push_back(node.size());
+    } else if (shape.size() < depth || shape[depth] != node.size()) {
+      ragged(here);
+    }
+    for (const auto& child : node) walk_yaml(child, depth + 1, shape, values, where);
+    return;
+  }
+  if (shape.size() != depth) ragged(here);
+  double v = 0;
+  if (!node.IsScalar() || !YAML::convert<double>::decode(node, v))
+    throw ReadError(here + " contains '" + (node.IsScalar() ? node.Scalar() : "a mapping") +
+                    "', which is not a number");
+  values.push_back(v);
+}
+
+/// A nested list of numbers as a tensor; `where` names it in error messages.
+template <class Node>
+Tensor nested(const Node& root, const std::string& where,
+              void (*walk)(const Node&, std::size_t, Shape&, std::vector<double>&,
+                           const std::string&)) {
+  Shape shape;
+  std::vector<double> values;
+  walk(root, 0, shape, values, where);
+  return Tensor(shape, std::move(values));
+}
+
+/// The entries of answers.yaml/json: name -> tensor, or the reason it cannot be read.
+struct Structured {
+  std::string file;
+  std::map<std::string, std::variant<Tensor, std::string>> entries;
+  std::optional<std::string> broken;  ///< the whole file is unreadable
+};
+
+Structured read_structured(const std::filesystem::path& path, const ReadLimits& limits) {
+  Structured s;
+  s.file = path.filename().string();
+  try {
+    const std::string text = read_bounded(path, limits);
+    if (path.extension() == ".json") {
+      nlohmann::json doc;
+      try {
+        doc = nlohmann::json::parse(text);
+      } catch (const nlohmann::json::parse_error& e) {
+        throw ReadError(std::string("is not valid JSON: ") + e.what());
+      }
+      if (!doc.is_object()) throw ReadError("must be a JSON object mapping answer names to lists");
+      for (const auto& [name, value] : doc.items()) {
+        try {
+          s.entries.emplace(name, nested(value, "'" + name + "'", walk_json));
+        } catch (const std::exception& e) {
+          s.entries.emplace(name, std::string(e.what()));
+        }
+      }
+    } else {
+      YAML::Node doc;
+      try {
+        doc = YAML::Load(text);
+      } catch (const YAML::Exception& e) {
+        throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " +
+                        e.msg);
+      }
+      if (!doc.IsMap()) throw ReadError("must be a mapping of answer names to nested lists");
+      for (const auto& kv : doc) {
+        const std::string name = kv.first.Scalar();
+        try {
+          s.entries.emplace(name, nested(kv.second, "'" + name + "'", walk_yaml));
+        } catch (const std::exception& e) {
+          s.entries.emplace(name, std::string(e.what()));
+        }
+      }
+    }
+  } catch (const ReadError& e) {
+    s.broken = e.what();
+  }
+  return s;
+}
+
+}  // namespace
+
+Submission load_submission(const std::filesystem::path& dir, const std::vector<std::string>& names,
+                           const ReadLimits& limits) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw UsageError("submission folder " + dir.string() + " does not exist or is not a folder");
+
+  Submission sub;
+  sub.dir = dir;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    files.push_back(entry.path().filename().string());
+  }
+  std::sort(files.begin(), files.end());
+
+  std::vector<Structured> structured;
+  for (const auto& f : kStructuredFiles)
+    if (std::find(files.begin(), files.end(), f) != files.end())
+      structured.push_back(read_structured(dir / f, limits));
+
+  const auto& exts = tensor_file_extensions();
+  std::set<std::string> used_files;
+  for (const auto& name : names) {
+    Answer answer;
+    std::vector<std::string> sources;
+    for (const auto& ext : exts)
+      if (std::find(files.begin(), files.end(), name + ext) != files.end())
+        sources.push_back(name + ext);
+    for (const auto& s : structured)
+      if (s.entries.count(name)) sources.push_back(s.file);
+    for (const auto& s : sources) used_files.insert(s);
+
+    if (sources.size() > 1) {
+      answer.problem = Verdict::unreadable;
+      answer.message = "'" + name + "' is handed in twice, as " + sources[0] + " and " +
+                       sources[1] + "; keep only one";
+    } else if (sources.size() == 1) {
+      answer.source = sources[0];
+      const auto s = std::find_if(structured.begin(), structured.end(),
+                                  [&](const Structured& st) { return st.file == sources[0]; });
+      if (s != structured.end()) {
+        const auto& entry = s->entries.at(name);
+        if (std::holds_alternative<Tensor>(entry)) {
+          answer.value = std::get<Tensor>(entry);
+        } else {
+          answer.problem = Verdict::unreadable;
+          answer.message = s->file + ": " + std::get<std::string>(entry);
+        }
+      } else {
+        try {
+          answer.value = read_tensor_file(dir / sources[0], limits);
+        } catch (const ReadError& e) {
+          answer.problem = Verdict::unreadable;
+          answer.message = sources[0] + " " + e.what();
+        }
+      }
+    } else {
+      std::vector<std::string> broken;
+      for (const auto& s : structured)
+        if (s.broken) broken.push_back(s.file + " " + *s.broken);
+      if (!broken.empty()) {
+        answer.problem = Verdict::unreadable;
+        answer.message = "'" + name + "' was not found as a file, and " + broken.front();
+      } else {
+        answer.problem = Verdict::missing;
+        answer.message = "no answer '" + name + "': hand in " + name + ".npy (or .csv, .txt, "
+                         "or an entry '" + name + "' in answers.yaml)";
+        std::vector<std::string> stems;
+        for (const auto& f : files) stems.push_back(std::filesystem::path(f).stem().string());
+        if (const auto near = closest(name, stems)) {
+          const auto file = std::find_if(files.begin(), files.end(), [&](const std::string& f) {
+            return std::filesystem::path(f).stem().string() == *near;
+          });
+          answer.message += "; found " + *file + ": is it misnamed?";
+        }
+      }
+    }
+    sub.answers.emplace(name, std::move(answer));
+  }
+
+  // Stray files and unknown keys: likely typos, worth telling the student.
+  for (const auto& s : structured) {
+    if (s.broken) {
+      sub.notes.push_back(s.file + " " + *s.broken);
+      continue;
+    }
+    for (const auto& [key, value] : s.entries)
+      if (std::find(names.begin(), names.end(), key) == names.end())
+        sub.notes.push_back(s.file + " has an entry '" + key + "' that no exercise asks for" +
+                            did_you_mean(key, names));
+  }
+  for (const auto& f : files) {
+    const auto ext = std::filesystem::path(f).extension().string();
+    const bool tensor_like = std::find(exts.begin(), exts.end(), ext) != exts.end();
+    if (tensor_like && !used_files.count(f))
+      sub.notes.push_back("file " + f + " is not an answer to any exercise" +
+                          did_you_mean(std::filesystem::path(f).stem().string(), names));
+  }
+  return sub;
+}
+
+}  // namespace grader

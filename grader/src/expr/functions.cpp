@@ -1,0 +1,273 @@
+#include "functions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "ops.hpp"
+#include "reference/attention.hpp"
+#include "reference/projection.hpp"
+#include "reference/self_attention.hpp"
+
+namespace grader::expr {
+
+namespace {
+
+using std::invalid_argument;
+
+std::string where(const Arguments& args) { return args.function() + "(): "; }
+
+long long whole(const Tensor& t, const std::string& context) {
+  if (t.rank() != 0 || !std::isfinite(t[0]) || t[0] != std::floor(t[0]) || std::abs(t[0]) > 1e15)
+    throw invalid_argument(context + " must be a whole number, got a tensor of shape " +
+                           format_shape(t.shape()));
+  return static_cast<long long>(t[0]);
+}
+
+Parameter required(std::string name) { return {std::move(name), true, std::nullopt, false}; }
+Parameter optional(std::string name) { return {std::move(name), false, std::nullopt, false}; }
+Parameter defaulted(std::string name, double value) {
+  return {std::move(name), false, value, false};
+}
+Parameter keyword(std::string name, double value) { return {std::move(name), false, value, true}; }
+
+// ---- the reference operations ----------------------------------------------------------
+
+/// Checks that every named argument is a matrix (rank 2).
+void require_matrices(const Arguments& args, std::initializer_list<std::size_t> which,
+                      const std::vector<Parameter>& params) {
+  for (std::size_t i : which)
+    if (args.tensor(i).rank() != 2)
+      throw invalid_argument(where(args) + params[i].name + " must be a matrix (rank 2), got shape " +
+                             format_shape(args.tensor(i).shape()));
+}
+
+Tensor attention_part(const Arguments& args, bool weights) {
+  const Tensor &Q = args.tensor(0), &K = args.tensor(1), &V = args.tensor(2);
+  std::optional<double> scale;
+  if (args.optional(3)) scale = args.number(3, "scale");
+  const Tensor* mask = args.optional(4);
+  if (Q.rank() != K.rank() || K.rank() != V.rank() || (Q.rank() != 2 && Q.rank() != 3))
+    throw invalid_argument(where(args) + "Q, K and V must all be matrices (n, d) or all batches "
+                           "(batch, n, d); got shapes " + format_shape(Q.shape()) + ", " +
+                           format_shape(K.shape()) + ", " + format_shape(V.shape()));
+  if (mask && mask->rank() != Q.rank())
+    throw invalid_argument(where(args) + "mask has shape " + format_shape(mask->shape()) +
+                           " but Q has rank " + std::to_string(Q.rank()));
+  if (Q.rank() == 2) {
+    const auto r = mask ? reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), mask->to_mat(), scale)
+                        : reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), scale);
+    return Tensor::from_mat(weights ? r.weights : r.output);
+  }
+  const auto r = mask ? reference::attention(Q.to_cube(), K.to_cube(), V.to_cube(), mask->to_cube(), scale)
+                      : reference::attention(Q.to_cube(), K.to_cube(), V.to_cube(), scale);
+  return Tensor::from_cube(weights ? r.weights : r.output);
+}
+
+const std::vector<Parameter> kAttentionParams = {required("Q"), required("K"), required("V"),
+                                                 optional("scale"), optional("mask")};
+const std::vector<Parameter> kSelfAttentionParams = {
+    required("X"),      required("omega_v"), required("omega_q"), required("omega_k"),
+    required("beta_v"), required("beta_q"),  required("beta_k")};
+
+Tensor self_attention_part(const Arguments& args, bool scaled, bool weights) {
+  require_matrices(args, {0, 1, 2, 3, 4, 5, 6}, kSelfAttentionParams);
+  auto m = [&](std::size_t i) { return args.tensor(i).to_mat(); };
+  const auto r = scaled ? reference::scaled_dot_product_self_attention(m(0), m(1), m(2), m(3),
+                                                                       m(4), m(5), m(6))
+                        : reference::self_attention(m(0), m(1), m(2), m(3), m(4), m(5), m(6));
+  return Tensor::from_mat(weights ? r.attentions : r.X_prime);
+}
+
+std::vector<Function> make_table() {
+  std::vector<Function> t;
+  auto add = [&](std::string name, std::vector<Parameter> params, std::string summary,
+                 std::function<Tensor(const Arguments&)> call, bool variadic = false) {
+    const auto describe = [](const Parameter& p) {
+      if (p.required) return p.name;
+      if (!p.default_number) return p.name + "=None";
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", *p.default_number);
+      return p.name + "=" + buf;
+    };
+    std::vector<std::string> parts;
+    for (const auto& p : params)
+      if (!p.keyword_only) parts.push_back(describe(p));
+    if (variadic) parts.push_back("*values");
+    for (const auto& p : params)
+      if (p.keyword_only) parts.push_back(describe(p));
+    std::string signature = name + "(";
+    for (std::size_t i = 0; i < parts.size(); ++i) signature += (i ? ", " : "") + parts[i];
+    signature += ")";
+    t.push_back({{name, signature, std::move(summary)}, std::move(params), variadic, std::move(call)});
+  };
+
+  add("attention", kAttentionParams,
+      "output of softmax(scale * Q K^T) V; scale defaults to 1/sqrt(d_k); mask 1 keep, 0 drop; "
+      "matrices or batches",
+      [](const Arguments& a) { return attention_part(a, false); });
+  add("attention_weights", kAttentionParams, "the weights softmax(scale * Q K^T) of attention()",
+      [](const Arguments& a) { return attention_part(a, true); });
+  add("self_attention", kSelfAttentionParams,
+      "X_prime of the UDL column-convention self-attention (X is D x N)",
+      [](const Arguments& a) { return self_attention_part(a, false, false); });
+  add("self_attention_weights", kSelfAttentionParams,
+      "the N x N attentions of self_attention() (columns sum to 1)",
+      [](const Arguments& a) { return self_attention_part(a, false, true); });
+  add("scaled_dot_product_self_attention", kSelfAttentionParams,
+      "X_prime of self-attention with scores scaled by 1/sqrt(D_q)",
+      [](const Arguments& a) { return self_attention_part(a, true, false); });
+  add("scaled_dot_product_self_attention_weights", kSelfAttentionParams,
+      "the attentions of scaled_dot_product_self_attention()",
+      [](const Arguments& a) { return self_attention_part(a, true, true); });
+  add("project", {required("x"), required("W")}, "embeddings (one per row) times W: x @ W",
+      [](const Arguments& a) {
+        require_matrices(a, {0, 1}, {required("x"), required("W")});
+        return Tensor::from_mat(reference::project(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
+      });
+  add("compute_keys", {required("vs"), required("ws")},
+      "keys of embeddings vs (n x d) under key weight vectors ws (k x d, one per row): n x k",
+      [](const Arguments& a) {
+        require_matrices(a, {0, 1}, {required("vs"), required("ws")});
+        return Tensor::from_mat(
+            reference::compute_keys(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
+      });
+  add("softmax", {required("x"), defaulted("dim", -1)}, "softmax along dim (default: the last)",
+      [](const Arguments& a) { return ops::softmax(a.tensor(0), a.integer(1, "dim")); });
+
+  // ---- shapes and selection ----
+  add("transpose", {required("x"), defaulted("dim0", -2), defaulted("dim1", -1)},
+      "swaps two axes (default: the last two)", [](const Arguments& a) {
+        return ops::transpose(a.tensor(0), a.integer(1, "dim0"), a.integer(2, "dim1"));
+      });
+  add("reshape", {required("x")}, "the same values in another shape; one size may be -1",
+      [](const Arguments& a) { return ops::reshape(a.tensor(0), a.rest_integers("sizes")); }, true);
+  add("rows", {required("x")}, "the rows with the given indices, in that order: rows(value, 0, 2)",
+      [](const Arguments& a) {
+        ops::IndexItem item;
+        item.kind = ops::IndexItem::Kind::list;
+        item.list = a.rest_integers("row indices");
+        if (item.list.empty()) throw invalid_argument("rows(): give at least one row index");
+        return ops::index(a.tensor(0), {item});
+      },
+      true);
+  add("set_row", {required("x"), required("i"), required("row")},
+      "a copy of matrix x with row i replaced", [](const Arguments& a) {
+        return ops::set_row(a.tensor(0), a.integer(1, "i"), a.tensor(2));
+      });
+  add("stack", {keyword("dim", 0)}, "joins equally shaped tensors along a new axis",
+      [](const Arguments& a) { return ops::stack(a.rest(), a.integer(0, "dim")); }, true);
+  add("concat", {keyword("dim", 0)}, "joins tensors along an existing axis",
+      [](const Arguments& a) { return ops::concat(a.rest(), a.integer(0, "dim")); }, true);
+  auto filled = [](double value) {
+    return [value](const Arguments& a) {
+      Shape shape;
+      for (long long d : a.rest_integers("sizes")) {
+        if (d < 0) throw invalid_argument(where(a) + "sizes must not be negative");
+        shape.push_back(static_cast<std::size_t>(d));
+      }
+      if (shape.empty() || shape.size() > kMaxRank)
+        throw invalid_argument(where(a) + "give 1 to 3 sizes");
+      return Tensor::filled(shape, value);
+    };
+  };
+  add("zeros", {}, "a tensor of zeros: zeros(4, 3)", filled(0.0), true);
+  add("ones", {}, "a tensor of ones: ones(1, 3)", filled(1.0), true);
+  add("eye", {required("n")}, "the n x n identity matrix", [](const Arguments& a) {
+    const long long n = a.integer(0, "n");
+    if (n < 0) throw invalid_argument("eye(): n must not be negative");
+    arma::mat m(static_cast<arma::uword>(n), static_cast<arma::uword>(n), arma::fill::eye);
+    return Tensor::from_mat(m);
+  });
+
+  // ---- reductions ----
+  auto reduction = [&](const char* name, ops::Reduction how, std::string summary) {
+    add(name, {required("x"), optional("dim"), defaulted("keepdim", 0)}, std::move(summary),
+        [name, how](const Arguments& a) {
+          return ops::reduce(a.tensor(0), a.optional_integer(1, "dim"), a.integer(2, "keepdim") != 0,
+                             how, name);
+        });
+  };
+  reduction("sum", ops::Reduction::sum, "sum over dim, or over everything");
+  reduction("mean", ops::Reduction::mean, "mean over dim, or over everything");
+  reduction("norm", ops::Reduction::norm, "Euclidean norm over dim, or over everything");
+  reduction("max", ops::Reduction::max, "maximum over dim, or over everything");
+  reduction("min", ops::Reduction::min, "minimum over dim, or over everything");
+  add("normalize", {required("x"), defaulted("dim", -1)}, "x divided by its norm along dim",
+      [](const Arguments& a) { return ops::normalize(a.tensor(0), a.integer(1, "dim")); });
+
+  // ---- element-wise ----
+  add("round", {required("x"), defaulted("decimals", 0)},
+      "rounds half to even at the given decimals, as torch.round and numpy.round",
+      [](const Arguments& a) { return ops::round(a.tensor(0), a.integer(1, "decimals")); });
+  auto unary = [&](const char* name, double (*f)(double), std::string summary) {
+    add(name, {required("x")}, std::move(summary),
+        [f](const Arguments& a) { return ops::map(a.tensor(0), f); });
+  };
+  unary("exp", [](double v) { return std::exp(v); }, "e to the power of each element");
+  unary("log", [](double v) { return std::log(v); }, "natural logarithm of each element");
+  unary("sqrt", [](double v) { return std::sqrt(v); }, "square root of each element");
+  unary("abs", [](double v) { return std::abs(v); }, "absolute value of each element");
+
+  std::sort(t.begin(), t.end(), [](const Function& a, const Function& b) {
+    return a.info.name < b.info.name;
+  });
+  return t;
+}
+
+const std::vector<Function>& table() {
+  static const std::vector<Function> t = make_table();
+  return t;
+}
+
+}  // namespace
+
+double Arguments::number(std::size_t i, const char* what) const {
+  const Tensor& t = tensor(i);
+  if (t.rank() != 0)
+    throw invalid_argument(where(*this) + what + " must be a number, got a tensor of shape " +
+                           format_shape(t.shape()));
+  return t[0];
+}
+
+long long Arguments::integer(std::size_t i, const char* what) const {
+  return whole(tensor(i), where(*this) + what);
+}
+
+std::optional<long long> Arguments::optional_integer(std::size_t i, const char* what) const {
+  if (!optional(i)) return std::nullopt;
+  return integer(i, what);
+}
+
+std::vector<long long> Arguments::rest_integers(const char* what) const {
+  std::vector<long long> out;
+  for (const Tensor& t : rest_) out.push_back(whole(t, where(*this) + what));
+  return out;
+}
+
+const Function* find_function(const std::string& name) {
+  const auto& t = table();
+  const auto it = std::lower_bound(t.begin(), t.end(), name,
+                                   [](const Function& f, const std::string& n) {
+                                     return f.info.name < n;
+                                   });
+  return it != t.end() && it->info.name == name ? &*it : nullptr;
+}
+
+std::vector<std::string> function_names() {
+  std::vector<std::string> names;
+  for (const auto& f : table()) names.push_back(f.info.name);
+  return names;
+}
+
+const std::vector<FunctionInfo>& functions() {
+  static const std::vector<FunctionInfo> infos = [] {
+    std::vector<FunctionInfo> out;
+    for (const auto& f : table()) out.push_back(f.info);
+    return out;
+  }();
+  return infos;
+}
+
+}  // namespace grader::expr

@@ -1,0 +1,110 @@
+#include "grader/tensor.hpp"
+
+#include <stdexcept>
+
+namespace grader {
+
+std::string format_shape(const Shape& shape) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += std::to_string(shape[i]);
+  }
+  if (shape.size() == 1) out += ",";
+  return out + ")";
+}
+
+std::size_t element_count(const Shape& shape) {
+  std::size_t n = 1;
+  for (std::size_t d : shape) {
+    if (d != 0 && n > SIZE_MAX / d) throw std::length_error("shape " + format_shape(shape) +
+                                                            " has too many elements");
+    n *= d;
+  }
+  return n;
+}
+
+std::vector<std::size_t> unravel(std::size_t flat, const Shape& shape) {
+  std::vector<std::size_t> index(shape.size());
+  for (std::size_t axis = shape.size(); axis-- > 0;) {
+    index[axis] = shape[axis] == 0 ? 0 : flat % shape[axis];
+    if (shape[axis] != 0) flat /= shape[axis];
+  }
+  return index;
+}
+
+std::string format_index(std::size_t flat, const Shape& shape) {
+  const auto index = unravel(flat, shape);
+  std::string out = "[";
+  for (std::size_t i = 0; i < index.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += std::to_string(index[i]);
+  }
+  return out + "]";
+}
+
+Tensor::Tensor() : values_{0.0} {}
+
+Tensor::Tensor(Shape shape, std::vector<double> values)
+    : shape_(std::move(shape)), values_(std::move(values)) {
+  if (shape_.size() > kMaxRank)
+    throw std::invalid_argument("tensor of shape " + format_shape(shape_) + " has rank " +
+                                std::to_string(shape_.size()) + "; at most " +
+                                std::to_string(kMaxRank) + " is supported");
+  if (element_count(shape_) != values_.size())
+    throw std::invalid_argument("tensor of shape " + format_shape(shape_) + " needs " +
+                                std::to_string(element_count(shape_)) + " values, got " +
+                                std::to_string(values_.size()));
+}
+
+Tensor Tensor::scalar(double value) { return Tensor({}, {value}); }
+
+Tensor Tensor::filled(Shape shape, double value) {
+  const std::size_t n = element_count(shape);
+  return Tensor(std::move(shape), std::vector<double>(n, value));
+}
+
+Tensor Tensor::from_mat(const arma::mat& m) {
+  std::vector<double> values(m.n_elem);
+  for (arma::uword r = 0; r < m.n_rows; ++r)
+    for (arma::uword c = 0; c < m.n_cols; ++c) values[r * m.n_cols + c] = m(r, c);
+  return Tensor({m.n_rows, m.n_cols}, std::move(values));
+}
+
+Tensor Tensor::from_cube(const arma::cube& c) {
+  std::vector<double> values(c.n_elem);
+  for (arma::uword b = 0; b < c.n_slices; ++b)
+    for (arma::uword r = 0; r < c.n_rows; ++r)
+      for (arma::uword k = 0; k < c.n_cols; ++k)
+        values[(b * c.n_rows + r) * c.n_cols + k] = c(r, k, b);
+  return Tensor({c.n_slices, c.n_rows, c.n_cols}, std::move(values));
+}
+
+arma::mat Tensor::to_mat() const {
+  if (rank() != 2) throw std::logic_error("to_mat() of a rank-" + std::to_string(rank()) +
+                                          " tensor");
+  arma::mat m(shape_[0], shape_[1]);
+  for (arma::uword r = 0; r < m.n_rows; ++r)
+    for (arma::uword c = 0; c < m.n_cols; ++c) m(r, c) = values_[r * m.n_cols + c];
+  return m;
+}
+
+arma::cube Tensor::to_cube() const {
+  if (rank() != 3) throw std::logic_error("to_cube() of a rank-" + std::to_string(rank()) +
+                                          " tensor");
+  arma::cube c(shape_[1], shape_[2], shape_[0]);
+  for (arma::uword b = 0; b < c.n_slices; ++b)
+    for (arma::uword r = 0; r < c.n_rows; ++r)
+      for (arma::uword k = 0; k < c.n_cols; ++k)
+        c(r, k, b) = values_[(b * c.n_rows + r) * c.n_cols + k];
+  return c;
+}
+
+Tensor Tensor::reshaped(Shape shape) const {
+  if (element_count(shape) != size())
+    throw std::invalid_argument("cannot reshape " + format_shape(shape_) + " into " +
+                                format_shape(shape));
+  return Tensor(std::move(shape), values_);
+}
+
+}  // namespace grader
