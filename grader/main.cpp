@@ -1,3 +1,47 @@
+// The `grader` command: a thin layer over grader_core. Exit status 0 means every exercise
+// passed, 1 that something failed, 2 that the spec, the grader or the command line is broken.
+#include <spdlog/cfg/env.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <iostream>
+
+#include "cli/check.hpp"
+#include "grader/error.hpp"
 #include "grader/version.hpp"
-int main() { std::cout << grader::version() << "\n"; }
+
+namespace {
+constexpr int kBroken = 2;
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"Autograder for numerical exercises about attention"};
+  app.set_version_flag("--version", std::string(grader::version()));
+  app.require_subcommand(1);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Log what the grader does (also: SPDLOG_LEVEL=debug)");
+
+  grader::cli::CheckOptions check;
+  CLI::App* check_cmd = grader::cli::setup_check(app, check);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kBroken;
+  }
+
+  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+  spdlog::cfg::load_env_levels();
+
+  try {
+    if (check_cmd->parsed()) return grader::cli::run_check(check);
+  } catch (const grader::Error& e) {
+    std::cerr << "grader: error: " << e.what() << "\n";
+    return kBroken;
+  } catch (const std::exception& e) {
+    std::cerr << "grader: internal error: " << e.what() << "\n";
+    return kBroken;
+  }
+  return kBroken;
+}

@@ -1,0 +1,55 @@
+#include "check.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "grader/atomic_file.hpp"
+#include "grader/error.hpp"
+#include "grader/grade.hpp"
+#include "grader/report/report.hpp"
+#include "grader/spec/spec.hpp"
+
+namespace grader::cli {
+
+CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
+  CLI::App* cmd = app.add_subcommand("check", "Grade one submission folder against a spec");
+  cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("submission", options.submission, "The submission folder")->required();
+  cmd->add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
+  cmd->add_option("--color", options.color, "Colour the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  cmd->footer(
+      "Exit status: 0 every exercise passed, 1 some exercise failed, 2 the spec or the grader "
+      "is broken, or the command line is wrong.");
+  return cmd;
+}
+
+int run_check(const CheckOptions& options) {
+  const Spec spec = load_spec(options.spec);
+  const AssignmentResult result = grade_submission(spec, options.submission);
+
+  std::string report;
+  if (options.format == "json") {
+    report = report::to_json(result);
+  } else {
+    const bool to_terminal = options.output.empty() && ::isatty(STDOUT_FILENO) == 1;
+    const bool color = options.color == "always" ||
+                       (options.color == "auto" && to_terminal && !std::getenv("NO_COLOR"));
+    report = report::to_text(result, color);
+  }
+  if (options.output.empty())
+    std::cout << report << std::flush;
+  else
+    write_atomically(options.output, report);
+  return result.all_passed() ? 0 : 1;
+}
+
+}  // namespace grader::cli

@@ -1,0 +1,24 @@
+#pragma once
+/// `grader check --spec S DIR`: grades one submission folder.
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace grader::cli {
+
+struct CheckOptions {
+  std::string spec;
+  std::string submission;
+  std::string format = "text";
+  std::string output;  ///< empty: stdout
+  std::string color = "auto";
+};
+
+/// Registers the subcommand; `run` is called with the parsed options and its result stored.
+CLI::App* setup_check(CLI::App& app, CheckOptions& options);
+
+/// Grades and prints; returns the exit code (0 all passed, 1 something failed). Throws
+/// grader::Error for a broken spec or bad usage (exit code 2, decided by main).
+int run_check(const CheckOptions& options);
+
+}  // namespace grader::cli

@@ -1,0 +1,23 @@
+#pragma once
+/// Grading one submission folder against a loaded spec.
+
+#include <filesystem>
+
+#include "grader/answers/read.hpp"
+#include "grader/result.hpp"
+#include "grader/spec/spec.hpp"
+
+namespace grader {
+
+struct GradeOptions {
+  ReadLimits limits;
+};
+
+/// Reads the student's answers and grades every exercise. A student's problems (missing,
+/// unreadable, wrong shape, wrong values) are verdicts in the result; only a folder that does
+/// not exist (UsageError) or a broken spec (SpecError) throws.
+/// example: AssignmentResult r = grade_submission(load_spec("specs/x.yaml"), "submissions/x/alice");
+AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir,
+                                  const GradeOptions& options = {});
+
+}  // namespace grader

@@ -1,0 +1,203 @@
+#include "grader/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace grader {
+
+namespace {
+
+bool element_ok(double got, double expected, const Tolerance& tol) {
+  if (!std::isfinite(expected)) {
+    if (std::isnan(expected)) return std::isnan(got);
+    return got == expected;
+  }
+  if (!std::isfinite(got)) return false;
+  return std::abs(got - expected) <= tol.allowance(expected);
+}
+
+std::string number(double v) { return fmt::format("{:.6g}", v); }
+
+/// Sums along the last axis, or along the second to last when `columns`.
+std::vector<double> line_sums(const Tensor& t, bool columns) {
+  std::vector<double> sums;
+  if (t.rank() < 2) return sums;
+  const std::size_t rows = t.dim(t.rank() - 2), cols = t.dim(t.rank() - 1);
+  const std::size_t batch = t.size() / (rows * cols == 0 ? 1 : rows * cols);
+  for (std::size_t b = 0; b < batch; ++b)
+    for (std::size_t i = 0; i < (columns ? cols : rows); ++i) {
+      double s = 0;
+      for (std::size_t j = 0; j < (columns ? rows : cols); ++j)
+        s += columns ? t[(b * rows + j) * cols + i] : t[(b * rows + i) * cols + j];
+      sums.push_back(s);
+    }
+  return sums;
+}
+
+bool is_stochastic(const Tensor& t, bool columns) {
+  for (double v : t.values())
+    if (!(v >= 0)) return false;
+  const auto sums = line_sums(t, columns);
+  if (sums.empty()) return false;
+  for (double s : sums)
+    if (std::abs(s - 1.0) > 1e-9 && s != 0.0) return false;  // 0: a fully masked row
+  return true;
+}
+
+void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected,
+                   const Tolerance& tol) {
+  // All mismatches along one row (the last axis) of a matrix or batch.
+  if (got.rank() >= 2 && c.mismatched > 1) {
+    const std::size_t cols = got.dim(got.rank() - 1);
+    std::optional<std::size_t> row;
+    bool one_row = true;
+    for (std::size_t i = 0; i < got.size() && one_row; ++i)
+      if (!element_ok(got[i], expected[i], tol)) {
+        if (!row) row = i / cols;
+        one_row = *row == i / cols;
+      }
+    if (one_row && row) {
+      auto idx = unravel(*row * cols, got.shape());
+      idx.pop_back();
+      std::string where;
+      for (auto k : idx) where += std::to_string(k) + ", ";
+      c.patterns.push_back("every mismatch is in row [" + where + ":]; the other rows are right");
+    }
+  }
+  // Weights that should be distributions along rows (or columns) but are not.
+  for (bool columns : {false, true}) {
+    if (!is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
+    const auto sums = line_sums(got, columns);
+    for (std::size_t i = 0; i < sums.size(); ++i)
+      if (std::abs(sums[i] - 1.0) > 1e-6) {
+        c.patterns.push_back(fmt::format(
+            "the expected {0}s each sum to 1 (attention weights), but your {0} {1} sums to {2}: "
+            "is the softmax over the right axis?",
+            columns ? "column" : "row", i, number(sums[i])));
+        break;
+      }
+  }
+  // The transpose of the right answer.
+  if (got.rank() == 2 && got.dim(0) == got.dim(1) && got.dim(0) > 1) {
+    const std::size_t n = got.dim(0);
+    bool transposed = true, symmetric = true;
+    for (std::size_t i = 0; i < n && transposed; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        transposed = transposed && element_ok(got[i * n + j], expected[j * n + i], tol);
+        symmetric = symmetric && element_ok(expected[i * n + j], expected[j * n + i], tol);
+      }
+    if (transposed && !symmetric)
+      c.patterns.push_back("your result equals the transpose of the expected one: check the "
+                           "row/column convention");
+  }
+  // A constant multiple of the right answer.
+  double ge = 0, ee = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ge += got[i] * expected[i];
+    ee += expected[i] * expected[i];
+  }
+  if (ee > 0 && std::isfinite(ge) && ge != 0) {
+    const double k = ge / ee;
+    bool scaled = std::abs(k - 1.0) > 1e-6;
+    for (std::size_t i = 0; i < got.size() && scaled; ++i)
+      scaled = element_ok(got[i], k * expected[i], tol);
+    if (scaled)
+      c.patterns.push_back("your result is the expected one times " + number(k) +
+                           ": a missing or extra scale factor?");
+  }
+}
+
+}  // namespace
+
+Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tol) {
+  Comparison c;
+  c.got_shape = got.shape();
+  c.expected_shape = expected.shape();
+  if (!c.shape_ok()) return c;
+  c.total = got.size();
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const double g = got[i], e = expected[i];
+    if (element_ok(g, e, tol)) continue;
+    ++c.mismatched;
+    if (std::isfinite(e) && !std::isfinite(g)) ++c.non_finite;
+    ElementDiff d{i, g, e, std::abs(g - e),
+                  e != 0 ? std::abs(g - e) / std::abs(e) : std::numeric_limits<double>::infinity()};
+    const double key = std::isnan(d.abs_diff) ? std::numeric_limits<double>::infinity() : d.abs_diff;
+    if (!c.worst || key > (std::isnan(c.worst->abs_diff) ? std::numeric_limits<double>::infinity()
+                                                        : c.worst->abs_diff))
+      c.worst = d;
+    if (c.first.size() < kFirstMismatches) c.first.push_back(d);
+  }
+  if (!c.passed()) find_patterns(c, got, expected, tol);
+  return c;
+}
+
+bool matches(const Tensor& got, const Tensor& expected, const Tolerance& tol) {
+  if (got.shape() != expected.shape()) return false;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    if (!element_ok(got[i], expected[i], tol)) return false;
+  return true;
+}
+
+std::string summarize(const Comparison& c, const Tolerance& tol, bool reveal) {
+  if (!c.shape_ok())
+    return "shape " + format_shape(c.got_shape) + " but " + format_shape(c.expected_shape) +
+           " is expected";
+  if (c.passed()) return "";
+  const double share = 100.0 * static_cast<double>(c.mismatched) / static_cast<double>(c.total);
+  std::string out = fmt::format("{} / {} elements ({:.3g}%) ", c.mismatched, c.total, share);
+  out += c.non_finite == c.mismatched ? "are NaN or Inf"
+                                      : "differ: " + tol.formula() + " fails";
+  if (reveal && c.worst) {
+    const auto& w = c.worst.value();
+    out += fmt::format("; worst at {}: got {}, expected {} (abs diff {}, rel diff {})",
+                       format_index(w.index, c.got_shape), number(w.got), number(w.expected),
+                       number(w.abs_diff), number(w.rel_diff));
+  }
+  return out;
+}
+
+std::string format_tensor(const Tensor& t) {
+  if (t.rank() == 0) return number(t[0]);
+  std::string out;
+  const std::function<void(std::size_t, std::size_t)> rec = [&](std::size_t axis,
+                                                                std::size_t offset) {
+    out += "[";
+    std::size_t stride = 1;
+    for (std::size_t a = axis + 1; a < t.rank(); ++a) stride *= t.dim(a);
+    for (std::size_t i = 0; i < t.dim(axis); ++i) {
+      if (i > 0) out += axis + 1 == t.rank() ? ", " : ",\n" + std::string(axis + 1, ' ');
+      if (axis + 1 == t.rank())
+        out += number(t[offset + i]);
+      else
+        rec(axis + 1, offset + i * stride);
+    }
+    out += "]";
+  };
+  rec(0, 0);
+  return out;
+}
+
+std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected, bool reveal) {
+  std::string out;
+  if (!c.shape_ok() || c.passed()) return out;
+  if (reveal && c.first.size() > 1) {
+    out += "first mismatches:\n";
+    for (const auto& d : c.first)
+      out += fmt::format("  {}: got {}, expected {}\n", format_index(d.index, c.got_shape),
+                         number(d.got), number(d.expected));
+  }
+  if (reveal)
+    for (const auto& p : c.patterns) out += "hint: " + p + "\n";
+  constexpr std::size_t kSmall = 36;
+  if (got.size() <= kSmall) {
+    out += "got:\n" + format_tensor(got) + "\n";
+    if (reveal) out += "expected:\n" + format_tensor(expected) + "\n";
+  }
+  return out;
+}
+
+}  // namespace grader

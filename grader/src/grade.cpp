@@ -1,0 +1,180 @@
+#include "grader/grade.hpp"
+
+#include <chrono>
+
+#include "grader/answers/submission.hpp"
+#include "grader/compare.hpp"
+#include "grader/expr/evaluate.hpp"
+
+namespace grader {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool is_vector_shape(const Shape& s) {
+  std::size_t big = 0;
+  for (auto d : s) big += d != 1 ? 1 : 0;
+  return big <= 1;
+}
+
+/// An answer in its declared shape, or why it cannot be used.
+struct Usable {
+  std::optional<Tensor> value;
+  Verdict verdict = Verdict::missing;
+  std::string message;
+};
+
+Usable prepare(const AnswerSpec& spec, const Answer& answer) {
+  Usable u;
+  if (!answer.value) {
+    u.verdict = answer.problem;
+    u.message = answer.message;
+    return u;
+  }
+  const Tensor& t = *answer.value;
+  if (t.shape() == spec.shape) {
+    u.value = t;
+    return u;
+  }
+  if (spec.any_orientation && is_vector_shape(t.shape()) && t.size() == element_count(spec.shape)) {
+    u.value = t.reshaped(spec.shape);
+    return u;
+  }
+  u.verdict = Verdict::wrong_shape;
+  u.message = "'" + spec.name + "' (" + answer.source + ") has shape " + format_shape(t.shape()) +
+              " but " + format_shape(spec.shape) + " is expected";
+  if (t.rank() == 2 && spec.shape.size() == 2 && t.dim(0) == spec.shape[1] &&
+      t.dim(1) == spec.shape[0])
+    u.message += ": is it transposed?";
+  else if (t.size() == element_count(spec.shape))
+    u.message += ": reshape it to " + format_shape(spec.shape) + " before saving";
+  return u;
+}
+
+/// Evaluates an expression of the spec for this student; an error here is the spec's fault.
+Tensor value_of(const Expression& e, const expr::Scope& scope) {
+  if (e.value) return *e.value;
+  try {
+    return expr::evaluate(*e.ast, scope);
+  } catch (const expr::ExprError& err) {
+    Location where = e.where;
+    where.column += static_cast<int>(err.offset());
+    throw SpecError(where, std::string("while grading: ") + err.what());
+  }
+}
+
+class Grader {
+ public:
+  Grader(const Spec& spec, const Submission& submission) : spec_(spec) {
+    for (const auto& ex : spec.exercises)
+      for (const auto& a : ex.answers) {
+        Usable u = prepare(a, submission.answers.at(a.name));
+        if (u.value) values_.emplace(a.name, *u.value);
+        usable_.emplace(a.name, std::move(u));
+      }
+    scope_.add(spec.data);
+    scope_.add(values_);
+  }
+
+  ExerciseResult grade(const Exercise& ex) const {
+    const auto start = Clock::now();
+    ExerciseResult r;
+    r.id = ex.id;
+    r.title = ex.title;
+    r.visibility = ex.visibility;
+    r.max_score = ex.points;
+    CheckResult check;
+    check.name = "output";
+    check.max_score = ex.points;
+    grade_check(ex, r, check);
+    check.seconds = seconds_since(start);
+    r.verdict = check.verdict;
+    r.score = check.score;
+    r.message = check.message;
+    r.details = check.details;
+    r.checks.push_back(std::move(check));
+    r.seconds = seconds_since(start);
+    return r;
+  }
+
+ private:
+  const Spec& spec_;
+  std::map<std::string, Tensor> values_;
+  std::map<std::string, Usable> usable_;
+  expr::Scope scope_;
+
+  /// The first answer the exercise needs that cannot be used: its own first, then others'.
+  const Usable* blocking(const Exercise& ex, std::string& name) const {
+    for (const auto& a : ex.answers)
+      if (!usable_.at(a.name).value) return name = a.name, &usable_.at(a.name);
+    for (const auto& n : ex.output.answers)
+      if (!usable_.at(n).value) return name = n, &usable_.at(n);
+    for (const auto& n : ex.expect.answers)
+      if (!usable_.at(n).value) return name = n, &usable_.at(n);
+    return nullptr;
+  }
+
+  void grade_check(const Exercise& ex, ExerciseResult& r, CheckResult& check) const {
+    std::string name;
+    if (const Usable* u = blocking(ex, name)) {
+      check.verdict = u->verdict;
+      check.message = u->message;
+      const Exercise* owner = spec_.owner_of(name);
+      if (owner && owner != &ex)
+        check.message = "this exercise uses your '" + name + "' from exercise " + owner->id +
+                        ", which cannot be used: " + u->message;
+      return;
+    }
+    const Tensor got = value_of(ex.output, scope_);
+    const Tensor expected = value_of(ex.expect, scope_);
+    const Comparison c = compare(got, expected, ex.tolerance);
+    const bool reveal = ex.visibility == Visibility::visible;
+    if (c.passed()) {
+      check.verdict = Verdict::passed;
+      check.score = ex.points;
+      return;
+    }
+    check.verdict = c.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
+    check.message = summarize(c, ex.tolerance, reveal);
+    check.details = explain(c, got, expected, reveal);
+    for (const auto& m : ex.mistakes)
+      if (matches(got, value_of(m.expression, scope_), ex.tolerance)) {
+        r.mistake = m.message;
+        check.message = m.message + " (" + check.message + ")";
+        break;
+      }
+  }
+};
+
+}  // namespace
+
+AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir,
+                                  const GradeOptions& options) {
+  const auto start = Clock::now();
+  std::vector<std::string> names;
+  for (const auto& ex : spec.exercises)
+    for (const auto& a : ex.answers) names.push_back(a.name);
+  const Submission submission = load_submission(dir, names, options.limits);
+
+  AssignmentResult result;
+  result.assignment = spec.id;
+  result.title = spec.title;
+  result.version = spec.version;
+  result.submission = dir.string();
+  result.notes = submission.notes;
+  const Grader grader(spec, submission);
+  for (const auto& ex : spec.exercises) {
+    result.exercises.push_back(grader.grade(ex));
+    result.score += result.exercises.back().score;
+    result.max_score += result.exercises.back().max_score;
+  }
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace grader

@@ -1,0 +1,73 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "grader/report/report.hpp"
+
+namespace grader::report {
+
+namespace {
+
+std::string points(double v) { return fmt::format("{:g}", v); }
+
+std::string paint(const std::string& text, const char* code, bool color) {
+  return color ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
+}
+
+std::string indent(const std::string& text, const std::string& pad) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    out += pad + text.substr(pos, end - pos) + "\n";
+    pos = end + 1;
+  }
+  return out;
+}
+
+/// The message cut to one line of a terminal table.
+std::string one_line(const std::string& message, std::size_t width) {
+  std::string line = message.substr(0, message.find('\n'));
+  if (line.size() > width) line = line.substr(0, width - 3) + "...";
+  return line;
+}
+
+}  // namespace
+
+std::string to_text(const AssignmentResult& r, bool color) {
+  std::string out = fmt::format("{} ({} {})\nsubmission: {}\n\n", r.title, r.assignment,
+                                r.version, r.submission);
+  std::size_t id_width = 8;
+  for (const auto& e : r.exercises) id_width = std::max(id_width, e.id.size());
+  out += fmt::format("  {:<{}}  {:>9}  {:<12}  {}\n", "exercise", id_width, "points", "verdict",
+                     "message");
+  for (const auto& e : r.exercises) {
+    const std::string verdict = fmt::format("{:<12}", to_string(e.verdict));
+    out += fmt::format("  {:<{}}  {:>9}  {}  {}\n", e.id, id_width,
+                       points(e.score) + " / " + points(e.max_score),
+                       paint(verdict, e.passed() ? "32" : "31", color), one_line(e.message, 80));
+  }
+  const std::size_t passed = static_cast<std::size_t>(
+      std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); }));
+  out += fmt::format("\nscore: {} / {}  ({} of {} exercises passed)\n", points(r.score),
+                     points(r.max_score), passed, r.exercises.size());
+
+  for (const auto& note : r.notes) out += paint("note: ", "33", color) + note + "\n";
+
+  bool header = false;
+  for (const auto& e : r.exercises) {
+    if (e.passed()) continue;
+    if (!header) {
+      out += "\n" + paint("failures", "1", color) + "\n";
+      header = true;
+    }
+    out += fmt::format("\n{} {}: {}\n", paint(e.id, "1", color), e.title, to_string(e.verdict));
+    out += indent(e.message, "  ");
+    if (e.mistake) out += "  known mistake: " + *e.mistake + "\n";
+    out += indent(e.details, "  ");
+  }
+  return out;
+}
+
+}  // namespace grader::report
