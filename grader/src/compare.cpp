@@ -50,8 +50,8 @@ bool is_stochastic(const Tensor& t, bool columns) {
 void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected,
                    const Tolerance& tol) {
   // All mismatches along one row (the last axis) of a matrix or batch.
-  if (got.rank() >= 2 && c.mismatched > 1) {
-    const std::size_t cols = got.dim(got.rank() - 1);
+  const std::size_t cols = got.rank() >= 2 ? got.dim(got.rank() - 1) : 0;
+  if (cols > 0 && got.size() / cols > 1 && c.mismatched > 1) {
     std::optional<std::size_t> row;
     bool one_row = true;
     for (std::size_t i = 0; i < got.size() && one_row; ++i)
@@ -142,15 +142,16 @@ bool matches(const Tensor& got, const Tensor& expected, const Tolerance& tol) {
   return true;
 }
 
-std::string summarize(const Comparison& c, const Tolerance& tol, bool reveal) {
+std::string summarize(const Comparison& c, bool reveal) {
   if (!c.shape_ok())
     return "shape " + format_shape(c.got_shape) + " but " + format_shape(c.expected_shape) +
            " is expected";
   if (c.passed()) return "";
   const double share = 100.0 * static_cast<double>(c.mismatched) / static_cast<double>(c.total);
   std::string out = fmt::format("{} / {} elements ({:.3g}%) ", c.mismatched, c.total, share);
-  out += c.non_finite == c.mismatched ? "are NaN or Inf"
-                                      : "differ: " + tol.formula() + " fails";
+  out += c.non_finite == c.mismatched ? "are NaN or Inf" : "outside tolerance";
+  if (c.non_finite > 0 && c.non_finite < c.mismatched)
+    out += fmt::format(", {} of them NaN or Inf", c.non_finite);
   if (reveal && c.worst) {
     const auto& w = c.worst.value();
     out += fmt::format("; worst at {}: got {}, expected {} (abs diff {}, rel diff {})",
@@ -181,9 +182,11 @@ std::string format_tensor(const Tensor& t) {
   return out;
 }
 
-std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected, bool reveal) {
+std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected,
+                    const Tolerance& tol, bool reveal) {
   std::string out;
   if (!c.shape_ok() || c.passed()) return out;
+  out += "tolerance: " + tol.formula() + "\n";
   if (reveal && c.first.size() > 1) {
     out += "first mismatches:\n";
     for (const auto& d : c.first)

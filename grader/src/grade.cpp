@@ -140,8 +140,8 @@ class Grader {
       return;
     }
     check.verdict = c.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
-    check.message = summarize(c, ex.tolerance, reveal);
-    check.details = explain(c, got, expected, reveal);
+    check.message = summarize(c, reveal);
+    check.details = explain(c, got, expected, ex.tolerance, reveal);
     for (const auto& m : ex.mistakes)
       if (matches(got, value_of(m.expression, scope_), ex.tolerance)) {
         r.mistake = m.message;
@@ -150,6 +150,27 @@ class Grader {
       }
   }
 };
+
+/// A failed exercise that reuses an answer of another failed exercise says so: fixing that
+/// one first may fix both.
+void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
+  const auto failed = [&](const std::string& id) {
+    for (const auto& e : result.exercises)
+      if (e.id == id) return !e.passed();
+    return false;
+  };
+  for (std::size_t i = 0; i < spec.exercises.size(); ++i) {
+    ExerciseResult& r = result.exercises[i];
+    if (r.passed() || r.verdict != Verdict::wrong) continue;
+    const Exercise& ex = spec.exercises[i];
+    for (const auto& name : ex.output.answers) {
+      const Exercise* owner = spec.owner_of(name);
+      if (owner && owner != &ex && failed(owner->id))
+        r.details = "note: this exercise uses your '" + name + "' from exercise " + owner->id +
+                    ", which did not pass; fix that one first\n" + r.details;
+    }
+  }
+}
 
 }  // namespace
 
@@ -173,6 +194,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     result.score += result.exercises.back().score;
     result.max_score += result.exercises.back().max_score;
   }
+  note_failed_dependencies(spec, result);
   result.seconds = seconds_since(start);
   return result;
 }

@@ -44,12 +44,14 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
 /// True when got matches expected under the tolerance (same shape, every element).
 bool matches(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
 
-/// The one-line message for a failed comparison. With reveal false (hidden exercises) it
-/// shows no expected value.
-std::string summarize(const Comparison& c, const Tolerance& tolerance, bool reveal);
+/// The one-line message for a failed comparison: how many elements fail and the worst one.
+/// With reveal false (hidden exercises) it shows no expected value.
+std::string summarize(const Comparison& c, bool reveal);
 
-/// The detailed feedback: first mismatches, patterns, and both tensors when small.
-std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected, bool reveal);
+/// The detailed feedback: the tolerance applied, the first mismatches, patterns, and both
+/// tensors when small (only the student's own with reveal false).
+std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected,
+                    const Tolerance& tolerance, bool reveal);
 
 /// A tensor printed like NumPy: [[0.47, 0.65], [0.64, 0.5]] with 6 significant digits.
 std::string format_tensor(const Tensor& t);

@@ -123,6 +123,57 @@ Structured read_structured(const std::filesystem::path& path, const ReadLimits& 
   return s;
 }
 
+Answer read_answer(const std::filesystem::path& dir, const std::string& name,
+                   const std::vector<std::string>& sources,
+                   const std::vector<Structured>& structured,
+                   const std::vector<std::string>& unused_files, const ReadLimits& limits) {
+  Answer answer;
+  if (sources.size() > 1) {
+    answer.problem = Verdict::unreadable;
+    answer.message = "'" + name + "' is handed in twice, as " + sources[0] + " and " +
+                     sources[1] + "; keep only one";
+    return answer;
+  }
+  if (sources.size() == 1) {
+    answer.source = sources[0];
+    const auto s = std::find_if(structured.begin(), structured.end(),
+                                [&](const Structured& st) { return st.file == sources[0]; });
+    if (s != structured.end()) {
+      const auto& entry = s->entries.at(name);
+      if (std::holds_alternative<Tensor>(entry)) {
+        answer.value = std::get<Tensor>(entry);
+      } else {
+        answer.problem = Verdict::unreadable;
+        answer.message = s->file + ": " + std::get<std::string>(entry);
+      }
+      return answer;
+    }
+    try {
+      answer.value = read_tensor_file(dir / sources[0], limits);
+    } catch (const ReadError& e) {
+      answer.problem = Verdict::unreadable;
+      answer.message = sources[0] + " " + e.what();
+    }
+    return answer;
+  }
+  for (const auto& s : structured)
+    if (s.broken) {
+      answer.problem = Verdict::unreadable;
+      answer.message = "'" + name + "' was not found as a file, and " + s.file + " " + *s.broken;
+      return answer;
+    }
+  answer.problem = Verdict::missing;
+  answer.message = "no answer '" + name + "': hand in " + name +
+                   ".npy (or .csv, .txt, or an entry '" + name + "' in answers.yaml)";
+  std::vector<std::string> stems;
+  for (const auto& f : unused_files) stems.push_back(std::filesystem::path(f).stem().string());
+  if (const auto near = closest(name, stems)) {
+    const auto i = static_cast<std::size_t>(std::find(stems.begin(), stems.end(), *near) - stems.begin());
+    answer.message += "; is " + unused_files[i] + " meant to be it?";
+  }
+  return answer;
+}
+
 }  // namespace
 
 Submission load_submission(const std::filesystem::path& dir, const std::vector<std::string>& names,
@@ -144,65 +195,26 @@ Submission load_submission(const std::filesystem::path& dir, const std::vector<s
     if (std::find(files.begin(), files.end(), f) != files.end())
       structured.push_back(read_structured(dir / f, limits));
 
+  // First the sources of every name, so that suggestions only point at files no answer uses.
   const auto& exts = tensor_file_extensions();
+  std::map<std::string, std::vector<std::string>> sources;
   std::set<std::string> used_files;
   for (const auto& name : names) {
-    Answer answer;
-    std::vector<std::string> sources;
     for (const auto& ext : exts)
       if (std::find(files.begin(), files.end(), name + ext) != files.end())
-        sources.push_back(name + ext);
+        sources[name].push_back(name + ext);
     for (const auto& s : structured)
-      if (s.entries.count(name)) sources.push_back(s.file);
-    for (const auto& s : sources) used_files.insert(s);
-
-    if (sources.size() > 1) {
-      answer.problem = Verdict::unreadable;
-      answer.message = "'" + name + "' is handed in twice, as " + sources[0] + " and " +
-                       sources[1] + "; keep only one";
-    } else if (sources.size() == 1) {
-      answer.source = sources[0];
-      const auto s = std::find_if(structured.begin(), structured.end(),
-                                  [&](const Structured& st) { return st.file == sources[0]; });
-      if (s != structured.end()) {
-        const auto& entry = s->entries.at(name);
-        if (std::holds_alternative<Tensor>(entry)) {
-          answer.value = std::get<Tensor>(entry);
-        } else {
-          answer.problem = Verdict::unreadable;
-          answer.message = s->file + ": " + std::get<std::string>(entry);
-        }
-      } else {
-        try {
-          answer.value = read_tensor_file(dir / sources[0], limits);
-        } catch (const ReadError& e) {
-          answer.problem = Verdict::unreadable;
-          answer.message = sources[0] + " " + e.what();
-        }
-      }
-    } else {
-      std::vector<std::string> broken;
-      for (const auto& s : structured)
-        if (s.broken) broken.push_back(s.file + " " + *s.broken);
-      if (!broken.empty()) {
-        answer.problem = Verdict::unreadable;
-        answer.message = "'" + name + "' was not found as a file, and " + broken.front();
-      } else {
-        answer.problem = Verdict::missing;
-        answer.message = "no answer '" + name + "': hand in " + name + ".npy (or .csv, .txt, "
-                         "or an entry '" + name + "' in answers.yaml)";
-        std::vector<std::string> stems;
-        for (const auto& f : files) stems.push_back(std::filesystem::path(f).stem().string());
-        if (const auto near = closest(name, stems)) {
-          const auto file = std::find_if(files.begin(), files.end(), [&](const std::string& f) {
-            return std::filesystem::path(f).stem().string() == *near;
-          });
-          answer.message += "; found " + *file + ": is it misnamed?";
-        }
-      }
-    }
-    sub.answers.emplace(name, std::move(answer));
+      if (s.entries.count(name)) sources[name].push_back(s.file);
+    for (const auto& s : sources[name]) used_files.insert(s);
   }
+  std::vector<std::string> unused_files;  // answer-like files no answer reads
+  for (const auto& f : files)
+    if (!used_files.count(f) &&
+        std::find(exts.begin(), exts.end(), std::filesystem::path(f).extension().string()) != exts.end())
+      unused_files.push_back(f);
+
+  for (const auto& name : names)
+    sub.answers.emplace(name, read_answer(dir, name, sources[name], structured, unused_files, limits));
 
   // Stray files and unknown keys: likely typos, worth telling the student.
   for (const auto& s : structured) {
@@ -215,13 +227,9 @@ Submission load_submission(const std::filesystem::path& dir, const std::vector<s
         sub.notes.push_back(s.file + " has an entry '" + key + "' that no exercise asks for" +
                             did_you_mean(key, names));
   }
-  for (const auto& f : files) {
-    const auto ext = std::filesystem::path(f).extension().string();
-    const bool tensor_like = std::find(exts.begin(), exts.end(), ext) != exts.end();
-    if (tensor_like && !used_files.count(f))
-      sub.notes.push_back("file " + f + " is not an answer to any exercise" +
-                          did_you_mean(std::filesystem::path(f).stem().string(), names));
-  }
+  for (const auto& f : unused_files)
+    sub.notes.push_back("file " + f + " is not an answer to any exercise" +
+                        did_you_mean(std::filesystem::path(f).stem().string(), names));
   return sub;
 }
 
