@@ -6,7 +6,7 @@
 namespace grader::report {
 
 std::string to_json(const AssignmentResult& r) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   json exercises = json::array();
   for (const auto& e : r.exercises) {
     json checks = json::array();
