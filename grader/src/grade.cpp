@@ -145,7 +145,8 @@ class Grader {
     for (const auto& m : ex.mistakes)
       if (matches(got, value_of(m.expression, scope_), ex.tolerance)) {
         r.mistake = m.message;
-        check.message = m.message + " (" + check.message + ")";
+        check.details = check.message + "\n" + check.details;
+        check.message = m.message;
         break;
       }
   }

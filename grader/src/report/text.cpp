@@ -64,7 +64,6 @@ std::string to_text(const AssignmentResult& r, bool color) {
     }
     out += fmt::format("\n{} {}: {}\n", paint(e.id, "1", color), e.title, to_string(e.verdict));
     out += indent(e.message, "  ");
-    if (e.mistake) out += "  known mistake: " + *e.mistake + "\n";
     out += indent(e.details, "  ");
   }
   return out;

@@ -1,6 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <regex>
@@ -151,9 +152,12 @@ class Loader {
     }
   };
 
+  /// A text field, without the trailing newline that YAML's folded and literal styles keep.
   std::string string_of(const YAML::Node& node, const std::string& what) {
     if (!node.IsScalar()) fail(at(node), what + " must be text, found " + node_kind(node));
-    return node.Scalar();
+    std::string s = node.Scalar();
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    return s;
   }
 
   double number_of(const YAML::Node& node, const std::string& what) {

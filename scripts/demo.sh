@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Grades every bundled sample submission against its bundled spec and prints the results:
+# submissions/<assignment>/<student>/ is graded with specs/<assignment>.yaml.
+# Usage: scripts/demo.sh path/to/grader
+# Exits non-zero only if the grader reports a broken spec or fails (exit status 2 or worse);
+# failing students (exit status 1) are the point of the demo.
+set -uo pipefail
+grader=${1:?usage: scripts/demo.sh path/to/grader}
+cd "$(dirname "$0")/.."
+
+status=0
+summary=()
+for spec in specs/*.yaml; do
+  assignment=$(basename "$spec" .yaml)
+  [ -d "submissions/$assignment" ] || continue
+  for student in "submissions/$assignment"/*/; do
+    student=${student%/}
+    echo "=================================================================================="
+    echo "\$ grader check --spec $spec $student"
+    "$grader" check --spec "$spec" "$student"
+    rc=$?
+    summary+=("$(printf '%-28s %-24s exit %d' "$assignment" "$(basename "$student")" "$rc")")
+    if [ "$rc" -ge 2 ]; then status=1; fi
+  done
+done
+echo "=================================================================================="
+echo "Summary (exit 0: all passed, 1: something failed, 2: broken spec or grader):"
+printf '  %s\n' "${summary[@]}"
+exit $status
