@@ -76,6 +76,9 @@ NpyHeader parse_npy_header(const std::string& header) {
   descr = descr.substr(1, descr.size() - 2);
   h.byte_order = descr[0];
   h.kind = descr[1];
+  if (h.kind == 'O')
+    throw ReadError("holds Python objects (dtype object); hand in real numbers: "
+                    "numpy.save(name, array.astype('float64'))");
   const auto [p, ec] = std::from_chars(descr.data() + 2, descr.data() + descr.size(), h.item_size);
   if (ec != std::errc() || p != descr.data() + descr.size() ||
       std::string("<>|=").find(h.byte_order) == std::string::npos)

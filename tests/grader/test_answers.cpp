@@ -1,0 +1,265 @@
+// Reading answers: every .npy dtype and layout NumPy writes, text, Armadillo's own formats,
+// answers.yaml/json, and hostile or broken files, which must give a clear reason quickly.
+#include <unistd.h>
+
+#include <armadillo>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <cstdlib>
+
+#include "grader/answers/read.hpp"
+#include "grader/answers/submission.hpp"
+#include "grader/error.hpp"
+#include "support/fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace grader;
+using test_support::TempDir;
+
+namespace {
+
+std::string reason(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ReadError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string npy_fixture(const std::string& name) {
+  return test_support::source_path("tests/fixtures/npy/" + name + ".npy");
+}
+
+/// A valid .npy header for float64 data of the given shape text, e.g. "(2, 3)".
+std::string npy_header(const std::string& shape) {
+  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  std::string out = "\x93NUMPY";
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(dict.size() & 0xff);
+  out += static_cast<char>(dict.size() >> 8);
+  return out + dict;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(npy)
+
+BOOST_AUTO_TEST_CASE(reads_every_dtype_and_layout_numpy_writes) {
+  const auto expected = test_support::load_fixture("npy/expected.json").at("cases");
+  BOOST_REQUIRE_GE(expected.size(), 20u);
+  for (const auto& [name, want] : expected.items()) {
+    BOOST_TEST_CONTEXT(name) {
+      const Tensor t = read_tensor_file(npy_fixture(name));
+      BOOST_TEST(t.shape() == want.at("shape").get<Shape>(), boost::test_tools::per_element());
+      const auto values = want.at("values").get<std::vector<std::string>>();
+      BOOST_REQUIRE_EQUAL(t.size(), values.size());
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const double v = std::strtod(values[i].c_str(), nullptr);
+        if (std::isnan(v))
+          BOOST_TEST(std::isnan(t[i]));
+        else
+          BOOST_TEST(t[i] == v);  // exact: float32, float16 and integers convert exactly
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(refuses_objects_complex_structured_and_rank_4) {
+  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("object")); }), "Python objects"));
+  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("complex")); }), "complex numbers"));
+  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("structured")); }),
+                      "structured or unusual dtype"));
+  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("rank4")); }),
+                      "at most rank 3 is supported"));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_data_names_both_sizes) {
+  std::string bytes = npy_header("(2, 3)") + std::string(6 * 8 - 5, '\0');
+  BOOST_TEST(reason([&] { parse_npy(bytes); }) ==
+             "declares shape (2, 3) (48 bytes of data) but holds 43 bytes: the file is "
+             "truncated or corrupt; save it again");
+}
+
+BOOST_AUTO_TEST_CASE(huge_declared_shape_is_refused_without_allocating) {
+  // 10^18 elements would need 8 EB; the reader must compare with the bytes present first.
+  const std::string bytes = npy_header("(1000000000, 1000000000)") + std::string(16, '\0');
+  BOOST_TEST(contains(reason([&] { parse_npy(bytes); }), "declares shape (1000000000, 1000000000)"));
+  const std::string overflow = npy_header("(4294967296, 4294967296, 4294967296)");
+  BOOST_TEST(contains(reason([&] { parse_npy(overflow); }), "far too large"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_magic_short_files_and_lying_header_lengths) {
+  BOOST_TEST(contains(reason([] { parse_npy("PK\x03\x04 a zip file"); }), "not a NumPy .npy file"));
+  BOOST_TEST(contains(reason([] { parse_npy(""); }), "not a NumPy .npy file"));
+  std::string lying = "\x93NUMPY\x01";
+  lying += '\0';
+  lying += "\xff\xff{'descr'";
+  BOOST_TEST(contains(reason([&] { parse_npy(lying); }), "truncated inside its header"));
+  std::string version9 = npy_header("(1,)");
+  version9[6] = 9;
+  BOOST_TEST(contains(reason([&] { parse_npy(version9 + std::string(8, '\0')); }),
+                      "format version 9"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(text_and_armadillo)
+
+BOOST_AUTO_TEST_CASE(csv_and_whitespace_text_with_comments) {
+  const Tensor csv = parse_text_matrix("# a header\n1, 2.5, -3e-2\n\n4,5,6\n");
+  BOOST_TEST(csv.shape() == (Shape{2, 3}), boost::test_tools::per_element());
+  BOOST_TEST(csv[2] == -3e-2);
+  BOOST_TEST(csv[5] == 6.0);
+  const Tensor ws = parse_text_matrix("  1 2\t3\n4 5 6  # trailing comment\n");
+  BOOST_TEST(ws.shape() == (Shape{2, 3}), boost::test_tools::per_element());
+  const Tensor special = parse_text_matrix("nan inf -inf\n");
+  BOOST_TEST(std::isnan(special[0]));
+  BOOST_TEST(special[2] == -INFINITY);
+}
+
+BOOST_AUTO_TEST_CASE(text_errors_name_line_and_value) {
+  BOOST_TEST(reason([] { parse_text_matrix("1,2,3\n4,5\n"); }) ==
+             "line 2 has 2 values but line 1 has 3; every row needs the same number of values");
+  BOOST_TEST(reason([] { parse_text_matrix("1 2\n3 x4\n"); }) ==
+             "line 2, value 2 is 'x4', not a number");
+  BOOST_TEST(reason([] { parse_text_matrix("\n# nothing\n"); }) == "holds no numbers");
+  BOOST_TEST(contains(reason([] { parse_text_matrix(std::string("1\0 2", 4)); }), "is binary"));
+}
+
+BOOST_AUTO_TEST_CASE(reads_what_armadillo_itself_saves) {
+  TempDir dir;
+  arma::mat m = {{1.5, -2.0, 3.25}, {4.0, 5.5, -6.0}};
+  arma::cube c(2, 3, 4);
+  for (arma::uword i = 0; i < c.n_elem; ++i) c(i) = static_cast<double>(i) * 0.25 - 1.0;
+  const auto p = dir.path();
+  BOOST_REQUIRE(m.save((p / "m.bin").string(), arma::arma_binary));
+  BOOST_REQUIRE(m.save((p / "m.arma").string(), arma::arma_ascii));
+  BOOST_REQUIRE(arma::fmat(arma::conv_to<arma::fmat>::from(m)).save((p / "f.bin").string(), arma::arma_binary));
+  BOOST_REQUIRE(c.save((p / "c.bin").string(), arma::arma_binary));
+  BOOST_REQUIRE(c.save((p / "c.txt").string(), arma::arma_ascii));
+  for (const char* name : {"m.bin", "m.arma", "f.bin"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const Tensor t = read_tensor_file(p / name);
+      BOOST_TEST(t.shape() == (Shape{2, 3}), boost::test_tools::per_element());
+      BOOST_TEST(t[1] == -2.0);  // row-major: element (0, 1)
+      BOOST_TEST(t[3] == 4.0);   // element (1, 0)
+    }
+  }
+  for (const char* name : {"c.bin", "c.txt"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const Tensor t = read_tensor_file(p / name);
+      BOOST_TEST(t.shape() == (Shape{4, 2, 3}), boost::test_tools::per_element());
+      // Element [s, r, k] of the tensor is c(r, k, s).
+      for (std::size_t s = 0; s < 4; ++s)
+        for (std::size_t r = 0; r < 2; ++r)
+          for (std::size_t k = 0; k < 3; ++k) BOOST_TEST(t[(s * 2 + r) * 3 + k] == c(r, k, s));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(armadillo_headers_that_lie_are_refused) {
+  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_BIN_FN008\n100000 100000\n12345678"); }),
+                      "declares (100000, 100000)"));
+  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_TXT_FN008\n2 2\n1 2\n3\n"); }),
+                      "line 2 has 1 values"));
+  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_BIN_FC016\n1 1\n"); }), "complex?"));
+  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_TXT_FN008\n2\n1 2\n"); }),
+                      "expected 2 (rows cols)"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(submission_folder)
+
+BOOST_AUTO_TEST_CASE(answers_from_yaml_json_and_files_together) {
+  TempDir dir;
+  dir.write("answers.yaml", "a: [[1, 2, 3]]\nb: [1.5, .inf]\n");
+  dir.write("answers.json", "{\"c\": [[[1], [2]]]}");
+  dir.write("d.csv", "4,5\n");
+  const Submission s = load_submission(dir.path(), {"a", "b", "c", "d"});
+  BOOST_TEST(s.answers.at("a").value->shape() == (Shape{1, 3}), boost::test_tools::per_element());
+  BOOST_TEST(std::isinf((*s.answers.at("b").value)[1]));
+  BOOST_TEST(s.answers.at("c").value->shape() == (Shape{1, 2, 1}), boost::test_tools::per_element());
+  BOOST_TEST(s.answers.at("d").source == "d.csv");
+  BOOST_TEST(s.notes.empty());
+}
+
+BOOST_AUTO_TEST_CASE(two_sources_for_one_answer_name_both) {
+  TempDir dir;
+  dir.write("answers.yaml", "q: [1, 2]\n");
+  dir.write("q.npy", "whatever");
+  const Submission s = load_submission(dir.path(), {"q"});
+  const Answer& q = s.answers.at("q");
+  BOOST_TEST(!q.value);
+  BOOST_TEST(to_string(q.problem) == "unreadable");
+  BOOST_TEST(q.message == "'q' is handed in twice, as q.npy and answers.yaml; keep only one");
+}
+
+BOOST_AUTO_TEST_CASE(a_broken_file_spoils_only_its_own_answer) {
+  TempDir dir;
+  dir.write("answers.json", "{\"a\": [1, 2], \"b\": [[1, 2], [3]], \"c\": [\"x\"]}");
+  dir.write("d.txt", "1 2 3\n");
+  const Submission s = load_submission(dir.path(), {"a", "b", "c", "d", "e"});
+  BOOST_TEST(s.answers.at("a").value.has_value());
+  BOOST_TEST(s.answers.at("b").message == "answers.json: 'b' is ragged: its rows must all have the same length");
+  BOOST_TEST(contains(s.answers.at("c").message, "\"x\", which is not a number"));
+  BOOST_TEST(s.answers.at("d").value.has_value());
+  BOOST_TEST(to_string(s.answers.at("e").problem) == "missing");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_json_makes_its_answers_unreadable_not_missing) {
+  TempDir dir;
+  dir.write("answers.json", "{\"a\": [1, 2,");
+  const Submission s = load_submission(dir.path(), {"a"});
+  BOOST_TEST(to_string(s.answers.at("a").problem) == "unreadable");
+  BOOST_TEST(contains(s.answers.at("a").message, "answers.json is not valid JSON"));
+}
+
+BOOST_AUTO_TEST_CASE(deeply_nested_yaml_is_refused_not_a_stack_overflow) {
+  TempDir dir;
+  dir.write("answers.yaml", "a: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
+  const Submission s = load_submission(dir.path(), {"a"});
+  BOOST_TEST(to_string(s.answers.at("a").problem) == "unreadable");
+}
+
+BOOST_AUTO_TEST_CASE(symlinks_directories_and_oversized_files_are_refused) {
+  TempDir dir, elsewhere;
+  elsewhere.write("secret.csv", "1,2,3\n");
+  BOOST_REQUIRE(::symlink((elsewhere.path() / "secret.csv").c_str(),
+                          (dir.path() / "a.csv").c_str()) == 0);
+  std::filesystem::create_directory(dir.path() / "b.npy");
+  dir.write("c.txt", std::string(2000, '1'));
+  ReadLimits limits;
+  limits.max_bytes = 1000;
+  const Submission s = load_submission(dir.path(), {"a", "b", "c"}, limits);
+  BOOST_TEST(s.answers.at("a").message == "a.csv is a symbolic link; hand in the file itself");
+  BOOST_TEST(s.answers.at("b").message == "b.npy is not a regular file");
+  BOOST_TEST(s.answers.at("c").message == "c.txt is 2000 bytes, more than the limit of 1000");
+}
+
+BOOST_AUTO_TEST_CASE(stray_files_and_unknown_keys_are_noted_with_suggestions) {
+  TempDir dir;
+  dir.write("query13.npy", "x");
+  dir.write("answers.yaml", "qeury121: [1]\n");
+  const Submission s = load_submission(dir.path(), {"query121", "query131"});
+  BOOST_TEST(contains(s.answers.at("query131").message, "is query13.npy meant to be it?"));
+  BOOST_REQUIRE_EQUAL(s.notes.size(), 2u);
+  BOOST_TEST(s.notes[0] ==
+             "answers.yaml has an entry 'qeury121' that no exercise asks for; did you mean 'query121'?");
+  BOOST_TEST(s.notes[1] ==
+             "file query13.npy is not an answer to any exercise; did you mean 'query131'?");
+}
+
+BOOST_AUTO_TEST_CASE(a_folder_that_does_not_exist_is_a_usage_error) {
+  BOOST_CHECK_THROW(load_submission("/nonexistent/folder", {"a"}), UsageError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,190 @@
+// The expression language: NumPy's indexing, broadcasting and matmul semantics, the reference
+// functions, and errors that point at the offending character.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+
+#include "grader/expr/evaluate.hpp"
+#include "support/fixtures.hpp"
+
+using namespace grader;
+
+namespace {
+
+struct Env {
+  std::map<std::string, Tensor> data;
+  expr::Scope scope;
+  Env() {
+    // value[i][j] = 10 i + j, a 4 x 3 matrix whose entries name their own position.
+    std::vector<double> v;
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 3; ++j) v.push_back(10.0 * i + j);
+    data.emplace("value", Tensor({4, 3}, v));
+    data.emplace("row", Tensor({3}, {1, 2, 3}));
+    scope.add(data);
+  }
+  Tensor eval(const std::string& text) const { return expr::evaluate(*expr::parse(text), scope); }
+  std::vector<double> values(const std::string& text) const {
+    const Tensor t = eval(text);
+    return {t.values().begin(), t.values().end()};
+  }
+  Shape shape(const std::string& text) const { return eval(text).shape(); }
+};
+
+/// The error message and offset of evaluating `text`.
+std::pair<std::string, std::size_t> error_of(const Env& env, const std::string& text) {
+  try {
+    env.eval(text);
+  } catch (const expr::ExprError& e) {
+    return {e.what(), e.offset()};
+  }
+  return {"<no error>", 0};
+}
+
+using V = std::vector<double>;
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(expressions, Env)
+
+BOOST_AUTO_TEST_CASE(indexing_follows_numpy) {
+  BOOST_TEST(shape("value[0]") == (Shape{3}), boost::test_tools::per_element());
+  BOOST_TEST(values("value[0]") == (V{0, 1, 2}), boost::test_tools::per_element());
+  BOOST_TEST(shape("value[0:1]") == (Shape{1, 3}), boost::test_tools::per_element());
+  BOOST_TEST(values("value[:, 1]") == (V{1, 11, 21, 31}), boost::test_tools::per_element());
+  BOOST_TEST(values("value[-1, -1]") == (V{32}), boost::test_tools::per_element());
+  BOOST_TEST(values("value[::-2, 0]") == (V{30, 10}), boost::test_tools::per_element());
+  BOOST_TEST(values("value[[2, 0], 2]") == (V{22, 2}), boost::test_tools::per_element());
+  BOOST_TEST(values("value[1:100, 2]") == (V{12, 22, 32}), boost::test_tools::per_element());
+  BOOST_TEST(values("rows(value, 3, 1)[:, 0]") == (V{30, 10}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(arithmetic_broadcasts_like_numpy) {
+  BOOST_TEST(values("value[0:2] + row") == (V{1, 3, 5, 11, 13, 15}), boost::test_tools::per_element());
+  BOOST_TEST(values("-row * 2 - 1") == (V{-3, -5, -7}), boost::test_tools::per_element());
+  BOOST_TEST(values("(1 + 2) * 3 / 2") == (V{4.5}), boost::test_tools::per_element());
+  BOOST_TEST(values("transpose(value[0:2, 0:2]) - [1, 2]") == (V{-1, 8, 0, 9}),
+             boost::test_tools::per_element());
+  BOOST_TEST(values("[[1, 2], [3, 4]] * [[10], [100]]") == (V{10, 20, 300, 400}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(matmul_handles_vectors_and_batches) {
+  BOOST_TEST(shape("value @ row") == (Shape{4}), boost::test_tools::per_element());
+  BOOST_TEST(values("value @ row") == (V{8, 68, 128, 188}), boost::test_tools::per_element());
+  BOOST_TEST(shape("row @ transpose(value)") == (Shape{4}), boost::test_tools::per_element());
+  BOOST_TEST(values("row @ row") == (V{14}), boost::test_tools::per_element());
+  BOOST_TEST(shape("stack(value, value) @ transpose(value)") == (Shape{2, 4, 4}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(reductions_and_shapes) {
+  BOOST_TEST(values("mean(value, 0)") == (V{15, 16, 17}), boost::test_tools::per_element());
+  BOOST_TEST(shape("mean(value, 0, keepdim=1)") == (Shape{1, 3}), boost::test_tools::per_element());
+  BOOST_TEST(values("sum(value, dim=1)") == (V{3, 33, 63, 93}), boost::test_tools::per_element());
+  BOOST_TEST(values("sum(value)") == (V{192}), boost::test_tools::per_element());
+  BOOST_TEST(values("max(value, -1)") == (V{2, 12, 22, 32}), boost::test_tools::per_element());
+  BOOST_TEST(values("norm([3, 4])") == (V{5}), boost::test_tools::per_element());
+  BOOST_TEST(values("normalize([[3, 4]])") == (V{0.6, 0.8}), boost::test_tools::per_element());
+  BOOST_TEST(shape("reshape(value, 2, -1)") == (Shape{2, 6}), boost::test_tools::per_element());
+  BOOST_TEST(shape("concat(value, value, dim=1)") == (Shape{4, 6}), boost::test_tools::per_element());
+  BOOST_TEST(shape("stack(row, row, dim=1)") == (Shape{3, 2}), boost::test_tools::per_element());
+  BOOST_TEST(values("set_row(zeros(2, 3), 1, row)") == (V{0, 0, 0, 1, 2, 3}),
+             boost::test_tools::per_element());
+  BOOST_TEST(values("eye(2)") == (V{1, 0, 0, 1}), boost::test_tools::per_element());
+  BOOST_TEST(values("ones(2)") == (V{1, 1}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(round_is_half_to_even_like_torch_and_numpy) {
+  // np.round([0.5, 1.5, 2.5, -0.5]) == [0, 2, 2, -0]; np.round(0.125, 2) == 0.12.
+  BOOST_TEST(values("round([0.5, 1.5, 2.5, -0.5])") == (V{0, 2, 2, 0}), boost::test_tools::per_element());
+  BOOST_TEST(values("round(0.125, 2)") == (V{0.12}), boost::test_tools::per_element());
+  BOOST_TEST(values("round(0.4699999988079071, decimals=2)") == (V{0.47}), boost::test_tools::per_element());
+  BOOST_TEST(values("exp(log(2)) + sqrt(4) + abs(-1)") == (V{5}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(softmax_along_any_axis_sums_to_one) {
+  for (double s : values("sum(softmax(value), -1)")) BOOST_TEST(std::abs(s - 1) <= 1e-15);
+  for (double s : values("sum(softmax(value, 0), 0)")) BOOST_TEST(std::abs(s - 1) <= 1e-15);
+  BOOST_TEST(std::abs(values("softmax([13, 9, 9])[0]")[0] - std::exp(4.0) / (std::exp(4.0) + 2)) <=
+             1e-15);
+}
+
+BOOST_AUTO_TEST_CASE(attention_functions_dispatch_on_rank_and_match_pytorch) {
+  const auto cases = test_support::load_fixture("reference_cases.json").at("cases");
+  std::size_t checked = 0;
+  for (const auto& c : cases) {
+    const std::string fn = c.at("function");
+    if (fn != "attention" && fn != "batched_attention") continue;
+    std::map<std::string, Tensor> inputs;
+    for (const auto& [name, t] : c.at("inputs").items())
+      inputs.emplace(name, Tensor(t.at("shape").get<Shape>(), t.at("data").get<std::vector<double>>()));
+    expr::Scope inputs_scope;
+    inputs_scope.add(inputs);
+    std::string args = "Q, K, V";
+    if (inputs.count("mask")) args += ", mask=mask";
+    if (c.contains("scale") && !c.at("scale").is_null())
+      args += ", scale=" + std::to_string(c.at("scale").get<double>());
+    for (const char* part : {"attention", "attention_weights"}) {
+      const Tensor got = expr::evaluate(*expr::parse(std::string(part) + "(" + args + ")"), inputs_scope);
+      const auto& want = c.at("outputs").at(std::string(part) == "attention" ? "output" : "weights");
+      const auto expected = want.at("data").get<std::vector<double>>();
+      BOOST_TEST_CONTEXT(c.at("name").get<std::string>() << " " << part) {
+        BOOST_TEST(got.shape() == want.at("shape").get<Shape>(), boost::test_tools::per_element());
+        for (std::size_t i = 0; i < expected.size(); ++i)
+          BOOST_TEST(got[i] == expected[i], boost::test_tools::tolerance(1e-12));
+      }
+      ++checked;
+    }
+  }
+  BOOST_TEST(checked >= 50u);
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_problem_and_point_at_it) {
+  using P = std::pair<std::string, std::size_t>;
+  BOOST_TEST((error_of(*this, "mean(vaule, 0)") == P{"unknown name 'vaule'; did you mean 'value'?", 5}));
+  BOOST_TEST((error_of(*this, "atention(value, value, value)") ==
+              P{"unknown function 'atention'; did you mean 'attention'?", 0}));
+  BOOST_TEST((error_of(*this, "attention(value, value)") ==
+              P{"attention() is missing its argument 'V' (attention(Q, K, V, scale=None, mask=None))", 0}));
+  BOOST_TEST((error_of(*this, "softmax(value, dims=0)") ==
+              P{"softmax() has no parameter 'dims'; did you mean 'dim'? (softmax(x, dim=-1))", 15}));
+  BOOST_TEST((error_of(*this, "value + [1, 2]") ==
+              P{"shapes (4, 3) and (2,) cannot be combined with '+' (NumPy broadcasting: sizes must match or be 1)", 6}));
+  BOOST_TEST((error_of(*this, "value @ value") ==
+              P{"shapes (4, 3) and (4, 3) cannot be multiplied with '@': the last size of the left (3) must equal the size of the right's second-to-last axis (4)", 6}));
+  BOOST_TEST((error_of(*this, "value[4]") ==
+              P{"index 4 is out of range for axis 0 of size 4 (shape (4, 3))", 5}));
+  BOOST_TEST((error_of(*this, "attention(value, value[0:2], value)") ==
+              P{"attention(): K has 2 rows (keys) but V has 4", 0}));
+  BOOST_TEST((error_of(*this, "softmax") == P{"'softmax' is a function; call it: softmax(...)", 0}));
+}
+
+BOOST_AUTO_TEST_CASE(syntax_errors_point_at_the_character) {
+  const auto syntax = [](const std::string& text) -> std::pair<std::string, std::size_t> {
+    try {
+      expr::parse(text);
+    } catch (const expr::ExprError& e) {
+      return {e.what(), e.offset()};
+    }
+    return {"<no error>", 0};
+  };
+  using P = std::pair<std::string, std::size_t>;
+  BOOST_TEST((syntax("attention(q, k") == P{"expected ')' to close the call of attention(), found the end", 14}));
+  BOOST_TEST((syntax("value[0") == P{"expected ']' to close the index, found the end", 7}));
+  BOOST_TEST((syntax("2 ** 3") == P{"'**' is not supported; use exp, log or sqrt", 2}));
+  BOOST_TEST((syntax("a b") == P{"unexpected 'b' after a complete expression", 2}));
+  BOOST_TEST((syntax("f(x=1, 2)") == P{"positional argument after a keyword argument", 7}));
+  BOOST_TEST((syntax("1.2.1") == P{"unexpected '.' after a complete expression", 3}));
+  BOOST_TEST(syntax(std::string(1000, '(') + "1" + std::string(1000, ')')).first ==
+             "expression is nested too deeply");
+}
+
+BOOST_AUTO_TEST_CASE(every_function_is_listed_with_its_signature) {
+  const auto& fns = expr::functions();
+  BOOST_TEST(fns.size() >= 25u);
+  const auto stack = std::find_if(fns.begin(), fns.end(), [](auto& f) { return f.name == "stack"; });
+  BOOST_REQUIRE(stack != fns.end());
+  BOOST_TEST(stack->signature == "stack(*values, dim=0)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
