@@ -1,0 +1,114 @@
+// The one comparison: its formula, shapes before values, NaN and Inf, the worst element, and
+// the patterns and mistakes it names.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <limits>
+
+#include "grader/compare.hpp"
+
+using namespace grader;
+
+namespace {
+Tensor row(std::vector<double> v) { return Tensor({1, v.size()}, v); }
+Tensor mat(std::size_t r, std::size_t c, std::vector<double> v) { return Tensor({r, c}, std::move(v)); }
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(comparison)
+
+BOOST_AUTO_TEST_CASE(tolerance_scales_with_the_expected_value_not_the_students) {
+  const Tolerance tol{0.0, 0.1, std::nullopt};
+  // |got - expected| = 1 is within 0.1 * |10| but not within 0.1 * |got| were got used.
+  BOOST_TEST(compare(row({11}), row({10}), tol).passed());
+  BOOST_TEST(!compare(row({10}), row({11.2}), tol).passed());
+  BOOST_TEST(compare(row({10}), row({11.1}), tol).passed());
+  // The edge of the formula: <= passes, a hair beyond fails.
+  BOOST_TEST(compare(row({1.5}), row({1.0}), Tolerance{0.5, 0.0, std::nullopt}).passed());
+  BOOST_TEST(!compare(row({1.5000001}), row({1.0}), Tolerance{0.5, 0.0, std::nullopt}).passed());
+}
+
+BOOST_AUTO_TEST_CASE(max_abs_caps_the_allowance) {
+  const Tolerance tol{0.0, 0.5, 0.01};
+  BOOST_TEST(tol.allowance(100.0) == 0.01);
+  BOOST_TEST(!compare(row({100.5}), row({100}), tol).passed());
+  BOOST_TEST(tol.formula() == "|got - expected| <= 0 + 0.5 * |expected| (at most 0.01)");
+}
+
+BOOST_AUTO_TEST_CASE(default_tolerance_accepts_float32_rounding) {
+  const Tolerance tol;  // atol 1e-5, rtol 1.3e-6: torch.testing's float32 defaults
+  const double exact[] = {0.0634, 0.4683, 12345.678, -3.0e-7, 100340.0};
+  for (double e : exact) {
+    const double f32 = static_cast<float>(e);
+    BOOST_TEST(compare(row({f32}), row({e}), tol).passed());
+  }
+  BOOST_TEST(!compare(row({0.0635}), row({0.0634}), tol).passed());
+}
+
+BOOST_AUTO_TEST_CASE(shapes_are_never_broadcast) {
+  const Comparison c = compare(Tensor({3}, {1, 2, 3}), row({1, 2, 3}), Tolerance{});
+  BOOST_TEST(!c.shape_ok());
+  BOOST_TEST(!c.passed());
+  BOOST_TEST(summarize(c, true) == "shape (3,) but (1, 3) is expected");
+  BOOST_TEST(!compare(mat(3, 1, {1, 2, 3}), row({1, 2, 3}), Tolerance{}).passed());
+}
+
+BOOST_AUTO_TEST_CASE(nan_and_inf_are_counted_separately) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  const Comparison c = compare(row({nan, inf, 1, 5}), row({1, 1, 1, 1}), Tolerance{});
+  BOOST_TEST(c.mismatched == 3u);
+  BOOST_TEST(c.non_finite == 2u);
+  BOOST_TEST(summarize(c, true).rfind("3 / 4 elements (75%) outside tolerance, 2 of them NaN or Inf", 0) == 0);
+  // Where the reference itself is non-finite, only the same value matches.
+  BOOST_TEST(compare(row({nan, inf}), row({nan, inf}), Tolerance{}).passed());
+  BOOST_TEST(!compare(row({inf}), row({-inf}), Tolerance{}).passed());
+}
+
+BOOST_AUTO_TEST_CASE(worst_element_is_indexed_in_the_students_terms) {
+  const Comparison c = compare(mat(2, 3, {0, 0, 0, 0, 0.5, 0}), mat(2, 3, {0, 0, 0, 0.1, 0, 0}),
+                               Tolerance{1e-3, 0, std::nullopt});
+  BOOST_TEST(c.mismatched == 2u);
+  BOOST_REQUIRE(c.worst.has_value());
+  BOOST_TEST(format_index(c.worst->index, c.got_shape) == "[1, 1]");
+  BOOST_TEST(summarize(c, true) ==
+             "2 / 6 elements (33.3%) outside tolerance; worst at [1, 1]: got 0.5, expected 0 "
+             "(abs diff 0.5, rel diff inf)");
+  const std::string details = explain(c, mat(2, 3, {0, 0, 0, 0, 0.5, 0}),
+                                      mat(2, 3, {0, 0, 0, 0.1, 0, 0}), Tolerance{1e-3, 0, std::nullopt}, true);
+  BOOST_TEST(contains(details, "  [1, 0]: got 0, expected 0.1\n  [1, 1]: got 0.5, expected 0\n"));
+  BOOST_TEST(contains(details, "hint: every mismatch is in row [1, :]; the other rows are right"));
+  BOOST_TEST(contains(details, "expected:\n[[0, 0, 0],\n [0.1, 0, 0]]"));
+}
+
+BOOST_AUTO_TEST_CASE(hidden_feedback_reveals_no_expected_value) {
+  const Tensor got = mat(2, 2, {0.9, 0.1, 0.2, 0.8}), expected = mat(2, 2, {0.7, 0.3, 0.4, 0.6});
+  const Comparison c = compare(got, expected, Tolerance{});
+  const std::string text = summarize(c, false) + explain(c, got, expected, Tolerance{}, false);
+  BOOST_TEST(!contains(text, "0.7"));
+  BOOST_TEST(!contains(text, "expected 0"));
+  BOOST_TEST(!contains(text, "expected:"));
+  BOOST_TEST(contains(text, "4 / 4 elements (100%) outside tolerance"));
+  BOOST_TEST(contains(text, "got:\n[[0.9, 0.1],\n [0.2, 0.8]]"));
+}
+
+BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) {
+  const Tensor expected = mat(2, 2, {0.7, 0.3, 0.4, 0.6});
+  const auto hints = [&](const Tensor& got) {
+    const Comparison c = compare(got, expected, Tolerance{});
+    std::string all;
+    for (const auto& p : c.patterns) all += p + "\n";
+    return all;
+  };
+  BOOST_TEST(contains(hints(mat(2, 2, {0.7, 0.4, 0.3, 0.6})), "transpose of the expected one"));
+  BOOST_TEST(contains(hints(mat(2, 2, {1.4, 0.6, 0.8, 1.2})), "the expected one times 2"));
+  BOOST_TEST(contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})),
+                      "your row 0 sums to 1.1: is the softmax over the right axis?"));
+}
+
+BOOST_AUTO_TEST_CASE(matches_requires_every_element_and_the_shape) {
+  BOOST_TEST(matches(row({1, 2}), row({1, 2.000001}), Tolerance{}));
+  BOOST_TEST(!matches(row({1, 2}), row({1, 2.1}), Tolerance{}));
+  BOOST_TEST(!matches(Tensor({2}, {1, 2}), row({1, 2}), Tolerance{}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

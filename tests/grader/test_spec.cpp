@@ -1,0 +1,204 @@
+// Loading specs: the bundled ones load, and every kind of mistake in a spec is reported with
+// file:line:column and what to do, all of them at once.
+#include <boost/test/unit_test.hpp>
+
+#include "grader/spec/spec.hpp"
+#include "support/fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace grader;
+using test_support::TempDir;
+
+namespace {
+
+const char* kHeader = R"(assignment:
+  id: demo
+  title: Demo
+  version: "1"
+data:
+  key: [[1, 0], [0, 1]]
+exercises:
+)";
+
+/// Loads a spec made of kHeader and `exercises`; returns every diagnostic as "line:col: msg".
+std::vector<std::string> errors_of(const std::string& exercises, const std::string& header = kHeader) {
+  TempDir dir;
+  const auto path = dir.write("spec.yaml", header + exercises);
+  try {
+    load_spec(path);
+  } catch (const SpecError& e) {
+    std::vector<std::string> out;
+    for (const auto& d : e.diagnostics()) {
+      BOOST_TEST(d.where.file == path.string());
+      out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
+                    d.message);
+    }
+    return out;
+  }
+  return {};
+}
+
+const char* kGood = R"(  - id: a
+    title: A
+    points: 2
+    answers:
+      - {name: q, shape: [1, 2], orientation: any}
+    output: attention(q, key, key, scale=1)
+    expect: key[0:1]
+)";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(spec_loading)
+
+BOOST_AUTO_TEST_CASE(bundled_specs_load_with_their_data_and_constant_targets) {
+  const Spec ua = load_spec(test_support::source_path("specs/understanding-attention.yaml"));
+  BOOST_TEST(ua.id == "understanding-attention");
+  BOOST_TEST(ua.exercises.size() == 6u);
+  BOOST_TEST(ua.max_score() == 6.0);
+  BOOST_TEST(ua.data.at("key")[1] == 0.65);
+  const Exercise& e141 = ua.exercises[4];
+  BOOST_TEST(e141.id == "1.4.1");
+  BOOST_TEST((e141.output.answers == std::set<std::string>{"m_key2_a", "query132"}));
+  BOOST_TEST(e141.expect.value.has_value());  // constant: computed once at load time
+  BOOST_TEST(!ua.exercises[5].expect.value.has_value());  // uses the student's query132
+  BOOST_TEST(ua.owner_of("query132")->id == "1.3.2");
+
+  const Spec ab = load_spec(test_support::source_path("specs/attention-basics.yaml"));
+  BOOST_TEST(ab.data.at("ws").shape() == (Shape{3, 4}), boost::test_tools::per_element());
+  BOOST_TEST(ab.exercises[0].tolerance.atol == 1e-5);  // the float32 default
+  BOOST_TEST(ab.exercises[0].tolerance.rtol == 1.3e-6);
+}
+
+BOOST_AUTO_TEST_CASE(a_good_spec_loads) { BOOST_TEST(errors_of(kGood).empty()); }
+
+BOOST_AUTO_TEST_CASE(unknown_keys_are_errors_with_a_suggestion) {
+  const auto errors = errors_of(std::string(kGood) + "    tolerence: {atol: 1}\n");
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0] ==
+             "15:5: unknown key 'tolerence' in exercise a; did you mean 'tolerance'? (allowed: "
+             "id, title, points, description, visibility, tolerance, answers, output, expect, "
+             "mistakes)");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types_name_the_field) {
+  std::string spec = kGood;
+  spec.replace(spec.find("points: 2"), 9, "points: two");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0] == "10:13: exercise a points must be a finite number, found 'two'");
+}
+
+BOOST_AUTO_TEST_CASE(expression_errors_point_into_the_expression) {
+  std::string spec = kGood;
+  spec.replace(spec.find("attention(q, key, key"), 21, "attention(q, kye, key");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0] == "13:26: exercise a output: unknown name 'kye'; did you mean 'key'?");
+}
+
+BOOST_AUTO_TEST_CASE(quoted_expressions_count_the_quote) {
+  std::string spec = kGood;
+  spec.replace(spec.find("expect: key[0:1]"), 16, "expect: \"key[0:1] + nope\"");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0] == "14:25: exercise a expect: unknown name 'nope'");
+}
+
+BOOST_AUTO_TEST_CASE(shape_mismatch_between_output_and_expect_is_caught_at_load) {
+  std::string spec = kGood;
+  spec.replace(spec.find("expect: key[0:1]"), 16, "expect: key[0]");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0] ==
+             "14:13: exercise a: output has shape (1, 2) but expect has shape (2,); they must "
+             "match exactly (value[0:1] keeps a row's axis, reshape() changes a shape)");
+}
+
+BOOST_AUTO_TEST_CASE(arity_and_shape_errors_inside_functions) {
+  std::string spec = kGood;
+  spec.replace(spec.find("attention(q, key, key, scale=1)"), 31, "attention(q, key)");
+  BOOST_TEST(errors_of(spec) ==
+             std::vector<std::string>{"13:13: exercise a output: attention() is missing its "
+                                      "argument 'V' (attention(Q, K, V, scale=None, mask=None))"});
+  spec = kGood;
+  spec.replace(spec.find("attention(q, key, key, scale=1)"), 31, "attention(q, key, zeros(3, 2))");
+  BOOST_TEST(errors_of(spec) ==
+             std::vector<std::string>{"13:13: exercise a output: attention(): K has 2 rows "
+                                      "(keys) but V has 3"});
+}
+
+BOOST_AUTO_TEST_CASE(every_problem_is_reported_at_once) {
+  const std::string two = std::string(kGood) + R"(  - id: a
+    title: B
+    points: -1
+    answers: [{name: q, shape: [2]}]
+    output: q
+    expect: key[0]
+  - id: c
+    title: C
+    points: 1
+    answers: [{name: r, shape: [2]}]
+    output: key[0]
+    expect: key[0]
+)";
+  const auto errors = errors_of(two);
+  BOOST_REQUIRE_EQUAL(errors.size(), 2u);
+  BOOST_TEST(errors[0].rfind("15:9: exercise id 'a' is used twice (first at ", 0) == 0);
+  BOOST_TEST(errors[1] ==
+             "25:13: exercise c output does not use its answer 'r': the student's 'r' would "
+             "never be graded");
+}
+
+BOOST_AUTO_TEST_CASE(answer_names_must_be_unique_and_usable_as_file_names) {
+  std::string spec = kGood;
+  spec.replace(spec.find("{name: q,"), 9, "{name: ../q,");
+  BOOST_TEST(errors_of(spec)[0].find("answer name '../q' must be letters, digits and '_'") !=
+             std::string::npos);
+  spec = kGood;
+  spec.replace(spec.find("{name: q,"), 9, "{name: key,");
+  BOOST_TEST(errors_of(spec)[0].find("answer name 'key' is also a data name") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_yaml_and_missing_sections) {
+  const auto bad = errors_of("  - id: [unclosed\n");
+  BOOST_REQUIRE_EQUAL(bad.size(), 1u);
+  BOOST_TEST(bad[0].find("this is not valid YAML") != std::string::npos);
+  BOOST_TEST(bad[0].rfind("9:", 0) == 0);  // the line of the problem
+  const auto missing = errors_of("", "assignment: {id: x, title: X, version: '1'}\n");
+  BOOST_TEST(missing == std::vector<std::string>{"1:1: the spec needs 'exercises'"});
+}
+
+BOOST_AUTO_TEST_CASE(data_literals_files_and_expressions) {
+  TempDir dir;
+  dir.write("m.csv", "1,2\n3,4\n");
+  const auto path = dir.write("spec.yaml", R"(assignment: {id: d, title: D, version: '1'}
+data:
+  a: [[[1], [2]], [[3], [4]]]
+  m: {file: m.csv}
+  b: m @ m
+  c: {expr: 'sum(a)'}
+  ragged: [[1, 2], [3]]
+exercises:
+  - {id: x, title: X, points: 1, answers: [{name: q, shape: [2, 2]}], output: q, expect: b}
+)");
+  try {
+    load_spec(path);
+    BOOST_FAIL("the ragged literal was accepted");
+  } catch (const SpecError& e) {
+    BOOST_REQUIRE_EQUAL(e.diagnostics().size(), 1u);
+    BOOST_TEST(e.diagnostics()[0].where.line == 7);
+    BOOST_TEST(e.diagnostics()[0].message ==
+               "data 'ragged' is ragged: this list has 1 elements where others at the same depth "
+               "have 2");
+  }
+  dir.write("spec.yaml", test_support::read_file(path).replace(
+                             test_support::read_file(path).find("  ragged"), 24, ""));
+  const Spec spec = load_spec(path);
+  BOOST_TEST(spec.data.at("a").shape() == (Shape{2, 2, 1}), boost::test_tools::per_element());
+  BOOST_TEST(spec.data.at("b")[0] == 7.0);
+  BOOST_TEST(spec.data.at("c")[0] == 10.0);
+  BOOST_TEST((spec.data_order == std::vector<std::string>{"a", "m", "b", "c"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
