@@ -1,4 +1,5 @@
 # Thin wrapper: the quick start is `make demo` and `make test` (see README.md).
+MAKEFLAGS += --no-print-directory
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 

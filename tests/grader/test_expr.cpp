@@ -5,6 +5,7 @@
 
 #include "grader/expr/evaluate.hpp"
 #include "support/fixtures.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace grader;
 
@@ -184,7 +185,14 @@ BOOST_AUTO_TEST_CASE(every_function_is_listed_with_its_signature) {
   BOOST_TEST(fns.size() >= 25u);
   const auto stack = std::find_if(fns.begin(), fns.end(), [](auto& f) { return f.name == "stack"; });
   BOOST_REQUIRE(stack != fns.end());
-  BOOST_TEST(stack->signature == "stack(*values, dim=0)");
+  BOOST_TEST(stack->signature == "stack(*tensors, dim=0)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(the_spec_format_reference_documents_every_function) {
+  const std::string doc = test_support::read_file(test_support::source_path("docs/spec-format.md"));
+  for (const auto& f : grader::expr::functions())
+    BOOST_TEST(doc.find("| `" + f.signature + "` |") != std::string::npos,
+               "docs/spec-format.md does not list " << f.signature);
+}

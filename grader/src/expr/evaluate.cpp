@@ -136,7 +136,7 @@ class Evaluator {
       while (next < params.size() && params[next].keyword_only) ++next;
       if (next < params.size()) {
         bound[next++] = eval(*child);
-      } else if (f->variadic) {
+      } else if (!f->rest.empty()) {
         rest.push_back(eval(*child));
       } else {
         throw ExprError(child->offset, f->info.signature + " takes at most " +

@@ -83,7 +83,7 @@ Tensor self_attention_part(const Arguments& args, bool scaled, bool weights) {
 std::vector<Function> make_table() {
   std::vector<Function> t;
   auto add = [&](std::string name, std::vector<Parameter> params, std::string summary,
-                 std::function<Tensor(const Arguments&)> call, bool variadic = false) {
+                 std::function<Tensor(const Arguments&)> call, std::string rest = "") {
     const auto describe = [](const Parameter& p) {
       if (p.required) return p.name;
       if (!p.default_number) return p.name + "=None";
@@ -94,13 +94,14 @@ std::vector<Function> make_table() {
     std::vector<std::string> parts;
     for (const auto& p : params)
       if (!p.keyword_only) parts.push_back(describe(p));
-    if (variadic) parts.push_back("*values");
+    if (!rest.empty()) parts.push_back("*" + rest);
     for (const auto& p : params)
       if (p.keyword_only) parts.push_back(describe(p));
     std::string signature = name + "(";
     for (std::size_t i = 0; i < parts.size(); ++i) signature += (i ? ", " : "") + parts[i];
     signature += ")";
-    t.push_back({{name, signature, std::move(summary)}, std::move(params), variadic, std::move(call)});
+    t.push_back({{name, signature, std::move(summary)}, std::move(params), std::move(rest),
+                 std::move(call)});
   };
 
   add("attention", kAttentionParams,
@@ -142,7 +143,7 @@ std::vector<Function> make_table() {
         return ops::transpose(a.tensor(0), a.integer(1, "dim0"), a.integer(2, "dim1"));
       });
   add("reshape", {required("x")}, "the same values in another shape; one size may be -1",
-      [](const Arguments& a) { return ops::reshape(a.tensor(0), a.rest_integers("sizes")); }, true);
+      [](const Arguments& a) { return ops::reshape(a.tensor(0), a.rest_integers("sizes")); }, "sizes");
   add("rows", {required("x")}, "the rows with the given indices, in that order: rows(value, 0, 2)",
       [](const Arguments& a) {
         ops::IndexItem item;
@@ -151,15 +152,15 @@ std::vector<Function> make_table() {
         if (item.list.empty()) throw invalid_argument("rows(): give at least one row index");
         return ops::index(a.tensor(0), {item});
       },
-      true);
+      "indices");
   add("set_row", {required("x"), required("i"), required("row")},
       "a copy of matrix x with row i replaced", [](const Arguments& a) {
         return ops::set_row(a.tensor(0), a.integer(1, "i"), a.tensor(2));
       });
   add("stack", {keyword("dim", 0)}, "joins equally shaped tensors along a new axis",
-      [](const Arguments& a) { return ops::stack(a.rest(), a.integer(0, "dim")); }, true);
+      [](const Arguments& a) { return ops::stack(a.rest(), a.integer(0, "dim")); }, "tensors");
   add("concat", {keyword("dim", 0)}, "joins tensors along an existing axis",
-      [](const Arguments& a) { return ops::concat(a.rest(), a.integer(0, "dim")); }, true);
+      [](const Arguments& a) { return ops::concat(a.rest(), a.integer(0, "dim")); }, "tensors");
   auto filled = [](double value) {
     return [value](const Arguments& a) {
       Shape shape;
@@ -172,8 +173,8 @@ std::vector<Function> make_table() {
       return Tensor::filled(shape, value);
     };
   };
-  add("zeros", {}, "a tensor of zeros: zeros(4, 3)", filled(0.0), true);
-  add("ones", {}, "a tensor of ones: ones(1, 3)", filled(1.0), true);
+  add("zeros", {}, "a tensor of zeros: zeros(4, 3)", filled(0.0), "sizes");
+  add("ones", {}, "a tensor of ones: ones(1, 3)", filled(1.0), "sizes");
   add("eye", {required("n")}, "the n x n identity matrix", [](const Arguments& a) {
     const long long n = a.integer(0, "n");
     if (n < 0) throw invalid_argument("eye(): n must not be negative");

@@ -47,7 +47,7 @@ struct Parameter {
 struct Function {
   FunctionInfo info;
   std::vector<Parameter> parameters;
-  bool variadic = false;  ///< extra positional arguments go to Arguments::rest()
+  std::string rest;  ///< if not empty, extra positional arguments (named so) go to Arguments::rest()
   std::function<Tensor(const Arguments&)> call;
 };
 
