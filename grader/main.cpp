@@ -1,6 +1,7 @@
 // The `grader` command: a thin layer over grader_core. Exit status 0 means every exercise
 // passed, 1 that something failed, 2 that the spec, the grader or the command line is broken.
 #include <spdlog/cfg/env.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kBroken;
   }
 
+  // Logs go to stderr: stdout carries the report, which may be JSON.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("grader"));
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
   spdlog::cfg::load_env_levels();
 

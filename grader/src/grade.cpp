@@ -1,5 +1,7 @@
 #include "grader/grade.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 #include "grader/answers/submission.hpp"
@@ -197,6 +199,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   }
   note_failed_dependencies(spec, result);
   result.seconds = seconds_since(start);
+  spdlog::debug("graded {} against {}: {} / {} in {:.3f} ms", dir.string(), spec.id,
+                result.score, result.max_score, 1e3 * result.seconds);
   return result;
 }
 

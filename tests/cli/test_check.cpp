@@ -175,4 +175,12 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_help_and_version_exit_0) {
   BOOST_TEST(version.out == "0.1.0\n");
 }
 
+BOOST_AUTO_TEST_CASE(verbose_logs_go_to_stderr_and_leave_the_json_intact) {
+  const auto r = run_grader({"--verbose", "check", "--spec", "specs/attention-basics.yaml",
+                             "submissions/attention-basics/correct-torch-npy", "--format", "json"});
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(ordered_json::parse(r.out).at("score") == 6.0);
+  BOOST_TEST(contains(r.err, "[debug] loaded specs/attention-basics.yaml: 7 data tensors, 6 exercises"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,3 +1,4 @@
+#include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -68,6 +69,8 @@ class Loader {
     } catch (const Abandon&) {
     }
     if (!diagnostics_.empty()) throw SpecError(std::move(diagnostics_));
+    spdlog::debug("loaded {}: {} data tensors, {} exercises", path_.string(), spec.data.size(),
+                  spec.exercises.size());
     return spec;
   }
 
