@@ -209,7 +209,7 @@ BOOST_AUTO_TEST_CASE(a_broken_file_spoils_only_its_own_answer) {
   dir.write("d.txt", "1 2 3\n");
   const Submission s = load_submission(dir.path(), {"a", "b", "c", "d", "e"});
   BOOST_TEST(s.answers.at("a").value.has_value());
-  BOOST_TEST(s.answers.at("b").message == "answers.json: 'b' is ragged: its rows must all have the same length");
+  BOOST_TEST(s.answers.at("b").message == "answers.json: 'b' is ragged: a list of 1 elements where others at the same depth have 2");
   BOOST_TEST(contains(s.answers.at("c").message, "\"x\", which is not a number"));
   BOOST_TEST(s.answers.at("d").value.has_value());
   BOOST_TEST(to_string(s.answers.at("e").problem) == "missing");

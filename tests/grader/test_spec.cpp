@@ -189,8 +189,7 @@ exercises:
     BOOST_REQUIRE_EQUAL(e.diagnostics().size(), 1u);
     BOOST_TEST(e.diagnostics()[0].where.line == 7);
     BOOST_TEST(e.diagnostics()[0].message ==
-               "data 'ragged' is ragged: this list has 1 elements where others at the same depth "
-               "have 2");
+               "data 'ragged' is ragged: a list of 1 elements where others at the same depth have 2");
   }
   dir.write("spec.yaml", test_support::read_file(path).replace(
                              test_support::read_file(path).find("  ragged"), 24, ""));

@@ -9,6 +9,8 @@
 
 #include "grader/error.hpp"
 #include "grader/suggest.hpp"
+#include "../nested_list.hpp"
+#include "../yaml_access.hpp"
 
 namespace grader {
 
@@ -16,60 +18,28 @@ namespace {
 
 const std::vector<std::string> kStructuredFiles = {"answers.yaml", "answers.yml", "answers.json"};
 
-void ragged(const std::string& where) {
-  throw ReadError(where + " is ragged: its rows must all have the same length");
-}
-
-void walk_json(const nlohmann::json& node, std::size_t depth, Shape& shape,
-               std::vector<double>& values, const std::string& where) {
-  if (depth > kMaxRank) throw ReadError(where + " is nested deeper than rank 3");
-  if (node.is_array()) {
-    if (shape.size() == depth) {
-      if (node.empty()) throw ReadError(where + " contains an empty list");
-      shape.push_back(node.size());
-    } else if (shape.size() < depth || shape[depth] != node.size()) {
-      ragged(where);
-    }
-    for (const auto& child : node) walk_json(child, depth + 1, shape, values, where);
-    return;
+/// How tensor_from_nested() reads nlohmann::json values (positions are not kept).
+struct JsonAccess {
+  bool is_list(const nlohmann::json& n) const { return n.is_array(); }
+  std::vector<nlohmann::json> items(const nlohmann::json& n) const { return {n.begin(), n.end()}; }
+  std::optional<double> number(const nlohmann::json& n) const {
+    if (n.is_number()) return n.get<double>();
+    return std::nullopt;
   }
-  if (shape.size() != depth) ragged(where);
-  if (!node.is_number())
-    throw ReadError(where + " contains " + node.dump().substr(0, 40) + ", which is not a number");
-  values.push_back(node.get<double>());
-}
+  std::string show(const nlohmann::json& n) const { return n.dump().substr(0, 40); }
+  std::pair<int, int> mark(const nlohmann::json&) const { return {0, 0}; }
+};
 
-void walk_yaml(const YAML::Node& node, std::size_t depth, Shape& shape,
-               std::vector<double>& values, const std::string& where) {
-  const std::string here = where + " (line " + std::to_string(node.Mark().line + 1) + ")";
-  if (depth > kMaxRank) throw ReadError(here + " is nested deeper than rank 3");
-  if (node.IsSequence()) {
-    if (shape.size() == depth) {
-      if (node.size() == 0) throw ReadError(here + " contains an empty list");
-      shape.push_back(node.size());
-    } else if (shape.size() < depth || shape[depth] != node.size()) {
-      ragged(here);
-    }
-    for (const auto& child : node) walk_yaml(child, depth + 1, shape, values, where);
-    return;
+/// An entry of answers.yaml/json as a tensor, or the reason it is not one.
+template <class Node, class Access>
+std::variant<Tensor, std::string> entry(const std::string& name, const Node& node,
+                                        const Access& access) {
+  try {
+    return tensor_from_nested(node, access);
+  } catch (const NestedListError& e) {
+    const std::string where = e.line() > 0 ? " (line " + std::to_string(e.line()) + ")" : "";
+    return "'" + name + "'" + where + " " + e.what();
   }
-  if (shape.size() != depth) ragged(here);
-  double v = 0;
-  if (!node.IsScalar() || !YAML::convert<double>::decode(node, v))
-    throw ReadError(here + " contains '" + (node.IsScalar() ? node.Scalar() : "a mapping") +
-                    "', which is not a number");
-  values.push_back(v);
-}
-
-/// A nested list of numbers as a tensor; `where` names it in error messages.
-template <class Node>
-Tensor nested(const Node& root, const std::string& where,
-              void (*walk)(const Node&, std::size_t, Shape&, std::vector<double>&,
-                           const std::string&)) {
-  Shape shape;
-  std::vector<double> values;
-  walk(root, 0, shape, values, where);
-  return Tensor(shape, std::move(values));
 }
 
 /// The entries of answers.yaml/json: name -> tensor, or the reason it cannot be read.
@@ -92,13 +62,7 @@ Structured read_structured(const std::filesystem::path& path, const ReadLimits& 
         throw ReadError(std::string("is not valid JSON: ") + e.what());
       }
       if (!doc.is_object()) throw ReadError("must be a JSON object mapping answer names to lists");
-      for (const auto& [name, value] : doc.items()) {
-        try {
-          s.entries.emplace(name, nested(value, "'" + name + "'", walk_json));
-        } catch (const std::exception& e) {
-          s.entries.emplace(name, std::string(e.what()));
-        }
-      }
+      for (const auto& [name, value] : doc.items()) s.entries.emplace(name, entry(name, value, JsonAccess{}));
     } else {
       YAML::Node doc;
       try {
@@ -110,11 +74,7 @@ Structured read_structured(const std::filesystem::path& path, const ReadLimits& 
       if (!doc.IsMap()) throw ReadError("must be a mapping of answer names to nested lists");
       for (const auto& kv : doc) {
         const std::string name = kv.first.Scalar();
-        try {
-          s.entries.emplace(name, nested(kv.second, "'" + name + "'", walk_yaml));
-        } catch (const std::exception& e) {
-          s.entries.emplace(name, std::string(e.what()));
-        }
+        s.entries.emplace(name, entry(name, kv.second, YamlAccess{}));
       }
     }
   } catch (const ReadError& e) {

@@ -12,6 +12,8 @@
 #include "grader/expr/evaluate.hpp"
 #include "grader/spec/spec.hpp"
 #include "grader/suggest.hpp"
+#include "../nested_list.hpp"
+#include "../yaml_access.hpp"
 
 namespace grader {
 
@@ -234,32 +236,11 @@ class Loader {
 
   /// A nested YAML list of numbers, rank 1 to 3.
   Tensor literal(const YAML::Node& node, const std::string& what) {
-    std::vector<double> values;
-    Shape shape;
-    walk_literal(node, 0, shape, values, what);
-    if (shape.size() > kMaxRank)
-      fail(at(node), what + " has rank " + std::to_string(shape.size()) + "; at most 3");
-    return Tensor(shape, std::move(values));
-  }
-
-  void walk_literal(const YAML::Node& node, std::size_t depth, Shape& shape,
-                    std::vector<double>& values, const std::string& what) {
-    if (depth > kMaxRank) fail(at(node), what + " is nested deeper than rank 3");
-    if (node.IsSequence()) {
-      if (shape.size() == depth) {
-        if (node.size() == 0) fail(at(node), what + " has an empty list");
-        shape.push_back(node.size());
-      } else if (shape.size() < depth || shape[depth] != node.size()) {
-        fail(at(node), what + " is ragged: this list has " + std::to_string(node.size()) +
-                           " elements where others at the same depth have " +
-                           (shape.size() > depth ? std::to_string(shape[depth]) : "none"));
-      }
-      for (const auto& child : node) walk_literal(child, depth + 1, shape, values, what);
-      return;
+    try {
+      return tensor_from_nested(node, YamlAccess{});
+    } catch (const NestedListError& e) {
+      fail(Location{path_.string(), e.line(), e.column()}, what + " " + e.what());
     }
-    if (shape.size() != depth)
-      fail(at(node), what + " is ragged: a number where a list was expected");
-    values.push_back(number_of(node, what + " element"));
   }
 
   // ---- expressions ------------------------------------------------------------------------
