@@ -223,6 +223,18 @@ BOOST_AUTO_TEST_CASE(invalid_json_makes_its_answers_unreadable_not_missing) {
   BOOST_TEST(contains(s.answers.at("a").message, "answers.json is not valid JSON"));
 }
 
+BOOST_AUTO_TEST_CASE(a_name_twice_in_answers_yaml_and_numbers_json_cannot_hold) {
+  TempDir dir;
+  dir.write("answers.yaml", "a: [1]\nb: [2]\na: [3]\n");
+  const Submission s = load_submission(dir.path(), {"a", "b"});
+  BOOST_TEST(s.answers.at("a").message == "answers.yaml: 'a' appears twice (line 3); keep one");
+  BOOST_TEST(s.answers.at("b").value.has_value());
+  TempDir other;
+  other.write("answers.json", "{\"a\": [1e999]}");
+  const Submission j = load_submission(other.path(), {"a"});
+  BOOST_TEST(to_string(j.answers.at("a").problem) == "unreadable");
+}
+
 BOOST_AUTO_TEST_CASE(deeply_nested_yaml_is_refused_not_a_stack_overflow) {
   TempDir dir;
   dir.write("answers.yaml", "a: " + std::string(100000, '[') + std::string(100000, ']') + "\n");

@@ -58,7 +58,7 @@ Structured read_structured(const std::filesystem::path& path, const ReadLimits& 
       nlohmann::json doc;
       try {
         doc = nlohmann::json::parse(text);
-      } catch (const nlohmann::json::parse_error& e) {
+      } catch (const nlohmann::json::exception& e) {
         throw ReadError(std::string("is not valid JSON: ") + e.what());
       }
       if (!doc.is_object()) throw ReadError("must be a JSON object mapping answer names to lists");
@@ -74,7 +74,11 @@ Structured read_structured(const std::filesystem::path& path, const ReadLimits& 
       if (!doc.IsMap()) throw ReadError("must be a mapping of answer names to nested lists");
       for (const auto& kv : doc) {
         const std::string name = kv.first.Scalar();
-        s.entries.emplace(name, entry(name, kv.second, YamlAccess{}));
+        if (s.entries.count(name))
+          s.entries[name] = "'" + name + "' appears twice (line " +
+                            std::to_string(kv.first.Mark().line + 1) + "); keep one";
+        else
+          s.entries.emplace(name, entry(name, kv.second, YamlAccess{}));
       }
     }
   } catch (const ReadError& e) {
