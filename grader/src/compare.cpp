@@ -154,9 +154,10 @@ std::string summarize(const Comparison& c, bool reveal) {
     out += fmt::format(", {} of them NaN or Inf", c.non_finite);
   if (reveal && c.worst) {
     const auto& w = c.worst.value();
-    out += fmt::format("; worst at {}: got {}, expected {} (abs diff {}, rel diff {})",
-                       format_index(w.index, c.got_shape), number(w.got), number(w.expected),
-                       number(w.abs_diff), number(w.rel_diff));
+    out += fmt::format("; worst at {}: got {}, expected {}", format_index(w.index, c.got_shape),
+                       number(w.got), number(w.expected));
+    if (std::isfinite(w.abs_diff))
+      out += fmt::format(" (abs diff {}, rel diff {})", number(w.abs_diff), number(w.rel_diff));
   }
   return out;
 }

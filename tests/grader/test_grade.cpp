@@ -1,0 +1,102 @@
+// grade_submission() on real spec files and folders: verdicts, orientation, dependencies
+// between exercises, hidden feedback.
+#include <boost/test/unit_test.hpp>
+
+#include "grader/grade.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace grader;
+using test_support::TempDir;
+
+namespace {
+
+struct Graded : TempDir {
+  Spec spec;
+  Graded() {
+    const auto path = write("spec.yaml", R"(assignment: {id: g, title: G, version: '1'}
+data:
+  key: [[1, 0], [0, 1]]
+exercises:
+  - id: a
+    title: A
+    points: 2
+    answers: [{name: q, shape: [1, 2], orientation: any}]
+    output: q * 2
+    expect: '[[2, 4]]'
+  - id: b
+    title: B
+    points: 1
+    answers: [{name: r, shape: [1, 2]}]
+    output: q + r
+    expect: '[[1, 2]]'
+  - id: h
+    title: Hidden
+    points: 1
+    visibility: hidden
+    answers: [{name: s, shape: [2, 2]}]
+    output: s
+    expect: key * 0.25
+)");
+    spec = load_spec(path);
+  }
+  AssignmentResult grade(const std::string& answers_yaml) {
+    const auto dir = path() / ("s" + std::to_string(++count));
+    write(dir.filename().string() + "/answers.yaml", answers_yaml);
+    return grade_submission(spec, dir);
+  }
+  int count = 0;
+};
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(grading, Graded)
+
+BOOST_AUTO_TEST_CASE(a_vector_in_any_orientation_scores_full_points) {
+  const auto r = grade("q: [[1], [2]]\nr: [[0, 0]]\ns: [[0.25, 0], [0, 0.25]]\n");
+  BOOST_TEST(r.exercises[0].passed());
+  BOOST_TEST(r.exercises[0].score == 2.0);
+  BOOST_TEST(r.exercises[1].passed());  // q reused from exercise a, reshaped to (1, 2)
+  BOOST_TEST(r.max_score == 4.0);
+}
+
+BOOST_AUTO_TEST_CASE(nan_is_its_own_verdict) {
+  const auto r = grade("q: [.nan, 2]\nr: [[0, 0]]\ns: [[0.25, 0], [0, 0.25]]\n");
+  BOOST_TEST(to_string(r.exercises[0].verdict) == "non_finite");
+  BOOST_TEST(r.exercises[0].message ==
+             "1 / 2 elements (50%) are NaN or Inf; worst at [0, 0]: got nan, expected 2");
+}
+
+BOOST_AUTO_TEST_CASE(an_exercise_reusing_a_broken_answer_says_which_to_fix) {
+  const auto r = grade("q: [[1, 2, 3]]\nr: [[0, 0]]\ns: [[0.25, 0], [0, 0.25]]\n");
+  BOOST_TEST(to_string(r.exercises[0].verdict) == "wrong_shape");
+  BOOST_TEST(to_string(r.exercises[1].verdict) == "wrong_shape");
+  BOOST_TEST(r.exercises[1].message ==
+             "this exercise uses your 'q' from exercise a, which cannot be used: 'q' "
+             "(answers.yaml) has shape (1, 3) but (1, 2) is expected");
+}
+
+BOOST_AUTO_TEST_CASE(an_exercise_reusing_a_wrong_answer_notes_it) {
+  const auto r = grade("q: [5, 5]\nr: [[0, 0]]\ns: [[0.25, 0], [0, 0.25]]\n");
+  BOOST_TEST(to_string(r.exercises[1].verdict) == "wrong");
+  BOOST_TEST(contains(r.exercises[1].details,
+                      "note: this exercise uses your 'q' from exercise a, which did not pass"));
+}
+
+BOOST_AUTO_TEST_CASE(hidden_exercises_never_show_expected_values) {
+  const auto r = grade("q: [1, 2]\nr: [[0, 0]]\ns: [[0.3, 0.7], [0.1, 0.9]]\n");
+  const auto& h = r.exercises[2];
+  BOOST_TEST(to_string(h.verdict) == "wrong");
+  BOOST_TEST((h.visibility == Visibility::hidden));
+  BOOST_TEST(!contains(h.message + h.details, "0.25"));
+  BOOST_TEST(!contains(h.message + h.details, "expected "));
+  BOOST_TEST(!contains(h.message + h.details, "expected:"));
+  BOOST_TEST(contains(h.details, "got:\n[[0.3, 0.7],\n [0.1, 0.9]]"));
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_folder_is_a_usage_error_not_a_verdict) {
+  BOOST_CHECK_THROW(grade_submission(spec, path() / "nobody"), UsageError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
