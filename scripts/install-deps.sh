@@ -6,11 +6,12 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake
+  build-essential cmake pkg-config
   libarmadillo-dev libopenblas-dev
   libyaml-cpp-dev
   libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
+  libseccomp-dev
   libboost-test-dev
 )
 

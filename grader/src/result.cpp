@@ -12,6 +12,15 @@ std::string_view to_string(Verdict v) {
     case Verdict::non_finite: return "non_finite";
     case Verdict::missing: return "missing";
     case Verdict::unreadable: return "unreadable";
+    case Verdict::compile_error: return "compile_error";
+    case Verdict::load_error: return "load_error";
+    case Verdict::crashed: return "crashed";
+    case Verdict::timed_out: return "timed_out";
+    case Verdict::out_of_memory: return "out_of_memory";
+    case Verdict::threw: return "threw";
+    case Verdict::forbidden: return "forbidden";
+    case Verdict::solution_error: return "solution_error";
+    case Verdict::skipped: return "skipped";
   }
   return "unknown";
 }

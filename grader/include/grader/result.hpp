@@ -19,6 +19,16 @@ enum class Verdict {
   non_finite,   ///< NaN or Inf where the reference is finite
   missing,      ///< no answer handed in
   unreadable,   ///< an answer file that cannot be read
+  // Compiled solution libraries:
+  compile_error,   ///< the sources did not compile
+  load_error,      ///< the library or a function could not be loaded
+  crashed,         ///< the process died of a signal, or ended itself, during the call
+  timed_out,       ///< the CPU or wall-clock limit ran out
+  out_of_memory,   ///< the memory limit ran out
+  threw,           ///< a C++ exception escaped the function
+  forbidden,       ///< the sandbox stopped a system call
+  solution_error,  ///< the function returned non-zero with a message
+  skipped,         ///< not run: an earlier call of the same check ended abnormally
 };
 
 /// "passed", "wrong", "wrong_shape", ...

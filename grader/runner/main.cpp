@@ -1,0 +1,167 @@
+// grader-runner: loads one student library in a confined process and runs the calls of a plan
+// (see grader/src/library/protocol.hpp). Started only by the grader, fresh with posix_spawn,
+// with the plan on fd 3, the output memfd on fd 4 and the status pipe on fd 5.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "grader/solution.h"
+#include "library/protocol.hpp"
+#include "sandbox.hpp"
+
+namespace p = grader::protocol;
+
+namespace {
+
+/// One write per record: atomic on a pipe (records are shorter than PIPE_BUF).
+void send(std::uint32_t kind, std::uint32_t call, std::int32_t code, const char* text = "") {
+  char buffer[sizeof(p::RecordHeader) + p::kMaxText];
+  const std::size_t length = strnlen(text, p::kMaxText);
+  const p::RecordHeader h{kind, call, code, static_cast<std::uint32_t>(length)};
+  std::memcpy(buffer, &h, sizeof h);
+  std::memcpy(buffer + sizeof h, text, length);
+  [[maybe_unused]] const ssize_t n = write(p::kStatusFd, buffer, sizeof h + length);
+}
+
+[[noreturn]] void fail_setup(const std::string& why) {
+  send(p::kLoadError, 0, 0, ("the runner could not start: " + why).c_str());
+  _exit(p::kExitSetupFailed);
+}
+
+const char* text_at(const char* plan, std::size_t size, std::uint64_t offset) {
+  if (offset >= size || !memchr(plan + offset, '\0', size - offset)) fail_setup("malformed plan");
+  return plan + offset;
+}
+
+struct Call {
+  grader_solution_fn* fn = nullptr;
+  std::vector<grader_tensor> inputs, outputs;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  (void)argc;
+  (void)argv;
+  // The plan, mapped privately: the student may scribble on its inputs without effect.
+  struct stat st {};
+  if (fstat(p::kPlanFd, &st) != 0 || static_cast<std::size_t>(st.st_size) < sizeof(p::PlanHeader))
+    fail_setup("no plan");
+  const auto plan_size = static_cast<std::size_t>(st.st_size);
+  auto* plan = static_cast<char*>(
+      mmap(nullptr, plan_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, p::kPlanFd, 0));
+  if (plan == MAP_FAILED) fail_setup("cannot map the plan");
+  p::PlanHeader header{};
+  std::memcpy(&header, plan, sizeof header);
+  if (header.magic != p::kMagic || header.version != p::kVersion) fail_setup("wrong plan version");
+  const std::string library = text_at(plan, plan_size, header.library_offset);
+  const std::string library_dir = text_at(plan, plan_size, header.library_dir_offset);
+
+  // Opened before dropping privileges, so that any folder the grader can read works; loaded
+  // through /proc/self/fd.
+  const int library_fd = open(library.c_str(), O_RDONLY | O_CLOEXEC);
+  if (library_fd < 0) {
+    send(p::kLoadError, 0, 0, ("cannot open " + library + ": " + std::strerror(errno)).c_str());
+    _exit(p::kExitLoadError);
+  }
+  const std::string fd_path = "/proc/self/fd/" + std::to_string(library_fd);
+
+  std::string isolation;
+  try {
+    isolation = runner::confine_process({header.memory_bytes, header.cpu_seconds}, header.parent_pid);
+    isolation += "; " + runner::restrict_files({"/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache",
+                                                "/etc/ld.so.preload", "/sys/devices/system/cpu",
+                                                "/proc/cpuinfo", library_dir});
+    runner::install_loading_filter();
+  } catch (const std::exception& e) {
+    fail_setup(e.what());
+  }
+  send(p::kIsolation, 0, 0, (isolation + "; seccomp allow-list").c_str());
+
+  // Static constructors run here, already confined.
+  void* handle = dlopen(fd_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char* why = dlerror();
+    std::string message = why ? why : "dlopen failed";
+    if (message.rfind(fd_path, 0) == 0) message = library + message.substr(fd_path.size());
+    send(p::kLoadError, 0, 0, message.c_str());
+    _exit(p::kExitLoadError);
+  }
+
+  std::vector<Call> calls(header.n_calls);
+  const long page = sysconf(_SC_PAGESIZE);
+  for (std::uint32_t i = 0; i < header.n_calls; ++i) {
+    p::PlanCall pc{};
+    const std::uint64_t at = header.calls_offset + i * sizeof pc;
+    if (at + sizeof pc > plan_size) fail_setup("malformed plan");
+    std::memcpy(&pc, plan + at, sizeof pc);
+    const char* symbol = text_at(plan, plan_size, pc.symbol_offset);
+    dlerror();
+    calls[i].fn = reinterpret_cast<grader_solution_fn*>(dlsym(handle, symbol));
+    if (!calls[i].fn)  // only this call fails; the others still run
+      send(p::kLoadError, i, 1, (std::string("the library has no function '") + symbol +
+                                 "' (is it declared extern \"C\"?)").c_str());
+    for (std::uint32_t t = 0; t < pc.n_inputs + pc.n_outputs; ++t) {
+      p::PlanTensor pt{};
+      const std::uint64_t tat = pc.tensors_offset + t * sizeof pt;
+      if (tat + sizeof pt > plan_size || pt.rank > 4) fail_setup("malformed plan");
+      std::memcpy(&pt, plan + tat, sizeof pt);
+      grader_tensor g{};
+      g.rank = pt.rank;
+      for (int d = 0; d < 4; ++d) g.shape[d] = pt.shape[d];
+      if (t < pc.n_inputs) {
+        g.data = reinterpret_cast<double*>(plan + pt.offset);
+        calls[i].inputs.push_back(g);
+        continue;
+      }
+      // An output: its pages of the output memfd, followed by an inaccessible guard page, with
+      // the data ending exactly where the guard begins, so writing past it faults at once.
+      if (pt.region_bytes > 0) {
+        auto* base = static_cast<char*>(mmap(nullptr, pt.region_bytes + page, PROT_NONE,
+                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        if (base == MAP_FAILED ||
+            mmap(base, pt.region_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                 p::kOutputFd, static_cast<off_t>(pt.region)) == MAP_FAILED)
+          fail_setup("cannot map an output");
+        g.data = reinterpret_cast<double*>(base + (pt.offset - pt.region));
+      }
+      calls[i].outputs.push_back(g);
+    }
+  }
+
+  try {
+    runner::install_computing_filter();
+  } catch (const std::exception& e) {
+    fail_setup(e.what());
+  }
+  send(p::kReady, 0, 0);
+
+  char error[1024];
+  for (std::uint32_t i = 0; i < calls.size(); ++i) {
+    Call& c = calls[i];
+    if (!c.fn) continue;
+    error[0] = '\0';
+    send(p::kStart, i, 0);
+    try {
+      const int rc = c.fn(c.inputs.data(), static_cast<int>(c.inputs.size()), c.outputs.data(),
+                          static_cast<int>(c.outputs.size()), error, sizeof error);
+      error[sizeof error - 1] = '\0';
+      send(p::kDone, i, rc, rc == 0 ? "" : error);
+    } catch (const std::exception& e) {
+      send(p::kThrew, i, 0, e.what());
+    } catch (...) {
+      send(p::kThrew, i, 0, "an exception that is not a std::exception");
+    }
+    std::fflush(nullptr);  // the student's printf output, before a later call can crash
+  }
+  _exit(p::kExitOk);
+}

@@ -1,0 +1,33 @@
+#pragma once
+/// Confining the runner before and after it loads a student's library (see
+/// ../shared/SANDBOX.md and docs/solution-abi.md): resource limits, a dedicated user when
+/// started as root, Landlock read-only access to what loading needs, and two seccomp filters.
+
+#include <string>
+#include <vector>
+
+namespace runner {
+
+struct Limits {
+  unsigned long long memory_bytes;
+  unsigned cpu_seconds;
+};
+
+/// Dies with the parent, no new privileges, resource limits, and (as root) user "nobody".
+/// Returns a description of what was achieved, for the result.
+std::string confine_process(const Limits& limits, int parent_pid);
+
+/// Restricts file access to reading `readable` folders and files (Landlock), if the kernel
+/// has Landlock. Returns what was achieved.
+std::string restrict_files(const std::vector<std::string>& readable);
+
+/// Installs the SIGSYS reporter and the first seccomp filter: what dlopen and static
+/// constructors need (read-only opens), nothing that writes files, networks or starts
+/// processes. Throws std::runtime_error if the filter cannot be installed.
+void install_loading_filter();
+
+/// The second, strict filter for the student's calls: memory, reading and writing the
+/// descriptors it has, threads, clocks. Everything else stops the process with SIGSYS.
+void install_computing_filter();
+
+}  // namespace runner
