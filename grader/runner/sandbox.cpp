@@ -81,7 +81,7 @@ void allow_computing(Filter& f) {
   for (const char* name :
        {"read", "write", "writev", "close", "fstat", "newfstatat", "lseek", "mmap", "munmap",
         "mprotect", "mremap", "madvise", "brk", "futex", "rt_sigaction", "rt_sigprocmask",
-        "rt_sigreturn", "sigaltstack", "exit", "exit_group", "getpid", "gettid", "clock_gettime",
+        "rt_sigreturn", "sigaltstack", "exit", "exit_group", "getpid", "getppid", "gettid", "clock_gettime",
         "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "sched_yield",
         "getrandom", "sched_getaffinity", "set_robust_list", "rseq", "prlimit64", "getrusage",
         "membarrier"})

@@ -462,7 +462,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
       // verdict comes from the exit status; the rest of its group is skipped, and the other
       // calls get a fresh runner.
       auto [verdict, message] = abnormal_end(seen, limits, false);
-      if (!WIFSIGNALED(seen.status) && WEXITSTATUS(seen.status) == p::kExitOk && !seen.killed_for_wall)
+      if (seen.in_call != key && !seen.killed_for_wall)
         message = "the runner ended without reporting this call (did the library write to "
                   "descriptor 5 or corrupt memory?)";
       resolve(i, verdict, message);

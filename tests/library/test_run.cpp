@@ -1,0 +1,307 @@
+// Student libraries run in the sandboxed runner: each attack of the library issue (and of
+// ../shared/SANDBOX.md) is built here as a real shared library and must end in its verdict,
+// while the grader survives and every other call is still made. Attacks are bounded (a fork
+// "bomb" forks a few times, a memory bomb asks for a few GiB) so that a broken sandbox fails
+// the test instead of hurting the machine.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+
+#include "grader/library/run.hpp"
+#include "support/build_library.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace grader;
+using test_support::build_library;
+using test_support::Language;
+using test_support::TempDir;
+
+namespace {
+
+const char* kHostile = R"(
+#include <grader/solution.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FN(name) int name(const grader_tensor* in, int n_in, grader_tensor* out, int n_out, \
+                          char* err, size_t err_size)
+
+static void twice_into(const grader_tensor* in, grader_tensor* out) {
+  long long n = 1;
+  for (int i = 0; i < in[0].rank; ++i) n *= in[0].shape[i];
+  for (long long i = 0; i < n; ++i) out[0].data[i] = 2 * in[0].data[i];
+}
+
+FN(good) { twice_into(in, out); return 0; }
+FN(segfault) { *(volatile int*)16 = 1; return 0; }
+FN(aborts) { abort(); }
+FN(loops) { for (volatile unsigned long i = 0;; ++i) {} return 0; }
+FN(sleeps) { sleep(1000); return 0; }
+FN(stops) { raise(SIGSTOP); return 0; }
+FN(forks) {
+  for (int i = 0; i < 4; ++i) { pid_t p = fork(); if (p == 0) _exit(0); if (p > 0) waitpid(p, 0, 0); }
+  twice_into(in, out);
+  return 0;
+}
+static int depth(int n) { volatile char pad[4096]; pad[0] = (char)n; return n == 0 ? pad[0] : depth(n - 1) + pad[0]; }
+FN(recurses) { out[0].data[0] = depth(1 << 30); return 0; }
+FN(chatters) {
+  char line[1024]; memset(line, 'x', sizeof line - 2); line[sizeof line - 2] = '\n'; line[sizeof line - 1] = 0;
+  for (int i = 0; i < 20000; ++i) fputs(line, stdout);  /* about 20 MB */
+  twice_into(in, out);
+  return 0;
+}
+FN(reads_spec) {
+  int fd = open(SPEC_PATH, O_RDONLY);
+  out[0].data[0] = fd;
+  return 0;
+}
+FN(opens_socket) { out[0].data[0] = socket(AF_INET, SOCK_STREAM, 0); return 0; }
+FN(execs_shell) { char* argv[] = {"/bin/sh", "-c", "true", 0}; execv("/bin/sh", argv); return 0; }
+FN(kills_grader) { kill(getppid(), SIGKILL); twice_into(in, out); return 0; }
+FN(kills_everyone) { kill(-1, SIGKILL); twice_into(in, out); return 0; }
+FN(escapes_group) { setsid(); twice_into(in, out); return 0; }
+FN(exits) { exit(0); }
+FN(nan_and_inf) { out[0].data[0] = NAN; out[0].data[1] = INFINITY; out[0].data[2] = 1; out[0].data[3] = 2; return 0; }
+FN(overruns) { for (long long i = 0; i < 100000; ++i) out[0].data[i] = 1; return 0; }
+FN(refuses) { snprintf(err, err_size, "K must have as many rows as V"); return 3; }
+static void* spin(void* arg) { for (volatile long i = 0;; ++i) ((grader_tensor*)arg)->data[0] = (double)i; return 0; }
+FN(leaves_thread) {
+  pthread_t t;
+  static grader_tensor scratch; static double cell;
+  scratch.data = &cell;
+  if (pthread_create(&t, 0, spin, &scratch) != 0) return 9;
+  twice_into(in, out);
+  return 0;
+}
+FN(writes_tmp) { int fd = open("/tmp/grader-was-here", O_WRONLY | O_CREAT, 0644); out[0].data[0] = fd; return 0; }
+)";
+
+struct Hostile : TempDir {
+  std::filesystem::path lib;
+  RunLimits limits;
+  Hostile() {
+    lib = build_library(path(), "hostile", kHostile, Language::c,
+                        "-DSPEC_PATH='\"" GRADER_SOURCE_DIR "/specs/attention-basics.yaml\"' -lpthread");
+    limits.call_seconds = 1.0;
+    limits.load_seconds = 1.0;
+    limits.cpu_seconds = 3;
+    limits.memory_bytes = 1ull << 30;
+    limits.capture_bytes = 4096;
+  }
+  static Call call(const std::string& symbol, int group) {
+    return Call{symbol, {Tensor({2, 2}, {1, 2, 3, 4})}, {{2, 2}}, group};
+  }
+  /// Runs `symbol` between two good calls; checks the good ones still work.
+  CallResult attack(const std::string& symbol) {
+    const RunReport r = run_library(lib, {call("good", 0), call(symbol, 1), call("good", 2)}, limits);
+    BOOST_REQUIRE_EQUAL(r.calls.size(), 3u);
+    for (std::size_t i : {0u, 2u}) {
+      BOOST_TEST(!r.calls[i].failure.has_value(), "good call " << i << " failed: " << r.calls[i].message);
+      if (!r.calls[i].failure) BOOST_TEST(r.calls[i].outputs.at(0)[3] == 8.0);
+    }
+    last_output = r.output;
+    return r.calls[1];
+  }
+  std::string last_output;
+};
+
+std::string verdict(const CallResult& r) {
+  return r.failure ? std::string(to_string(*r.failure)) : "returned";
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(hostile_libraries, Hostile)
+
+BOOST_AUTO_TEST_CASE(a_correct_call_returns_its_outputs_from_a_confined_process) {
+  const RunReport r = run_library(lib, {call("good", 0)}, limits);
+  BOOST_REQUIRE(!r.calls[0].failure);
+  BOOST_TEST(r.calls[0].outputs[0].shape() == (Shape{2, 2}), boost::test_tools::per_element());
+  BOOST_TEST(r.calls[0].outputs[0][1] == 4.0);
+  BOOST_TEST(r.processes == 1);
+  BOOST_TEST(contains(r.isolation, "seccomp"));
+  BOOST_TEST(contains(r.isolation, "Landlock"));
+}
+
+BOOST_AUTO_TEST_CASE(crashes_name_their_signal) {
+  auto r = attack("segfault");
+  BOOST_TEST(verdict(r) == "crashed");
+  BOOST_TEST(contains(r.message, "SIGSEGV"));
+  r = attack("aborts");
+  BOOST_TEST(verdict(r) == "crashed");
+  BOOST_TEST(contains(r.message, "SIGABRT"));
+  r = attack("recurses");
+  BOOST_TEST(verdict(r) == "crashed");
+  BOOST_TEST(contains(r.message, "SIGSEGV"));
+  r = attack("overruns");
+  BOOST_TEST(verdict(r) == "crashed");
+}
+
+BOOST_AUTO_TEST_CASE(loops_sleeps_and_stops_time_out) {
+  for (const char* attackname : {"loops", "sleeps", "stops"}) {
+    BOOST_TEST_CONTEXT(attackname) {
+      const auto r = attack(attackname);
+      BOOST_TEST(verdict(r) == "timed_out");
+      BOOST_TEST(contains(r.message, "1 s of wall-clock time during the call"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(cpu_limit_is_a_timeout_too) {
+  limits.call_seconds = 30;  // let the CPU limit (3 s) strike first
+  const auto r = attack("loops");
+  BOOST_TEST(verdict(r) == "timed_out");
+  BOOST_TEST(contains(r.message, "CPU time"));
+}
+
+BOOST_AUTO_TEST_CASE(files_sockets_processes_and_signals_are_forbidden) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"reads_spec", "'openat'"}, {"writes_tmp", "'openat'"},   {"opens_socket", "'socket'"},
+      {"execs_shell", "'execve'"}, {"forks", "'clone'"},          {"kills_grader", "'kill'"},
+      {"kills_everyone", "'kill'"}, {"escapes_group", "'setsid'"}};
+  for (const auto& [name, call_name] : cases) {
+    BOOST_TEST_CONTEXT(name) {
+      const auto r = attack(name);
+      BOOST_TEST(verdict(r) == "forbidden");
+      BOOST_TEST(contains(r.message, call_name), r.message);
+    }
+  }
+  BOOST_TEST(!std::filesystem::exists("/tmp/grader-was-here"));
+}
+
+BOOST_AUTO_TEST_CASE(exiting_during_a_call_is_a_crash) {
+  const auto r = attack("exits");
+  BOOST_TEST(verdict(r) == "crashed");
+  BOOST_TEST(contains(r.message, "ended the process (exit status 0)"));
+}
+
+BOOST_AUTO_TEST_CASE(a_non_zero_return_carries_its_message) {
+  const auto r = attack("refuses");
+  BOOST_TEST(verdict(r) == "solution_error");
+  BOOST_TEST(r.message == "the function returned 3: K must have as many rows as V");
+}
+
+BOOST_AUTO_TEST_CASE(nan_and_inf_come_back_as_numbers_for_the_comparison) {
+  const auto r = attack("nan_and_inf");
+  BOOST_REQUIRE(!r.failure);
+  BOOST_TEST(std::isnan(r.outputs[0][0]));
+  BOOST_TEST(std::isinf(r.outputs[0][1]));
+}
+
+BOOST_AUTO_TEST_CASE(megabytes_of_output_are_truncated) {
+  const auto r = attack("chatters");
+  BOOST_TEST(!r.failure);
+  BOOST_TEST(last_output.size() < 4200u);
+  BOOST_TEST(contains(last_output, "[... output truncated]"));
+}
+
+BOOST_AUTO_TEST_CASE(a_thread_left_running_does_not_outlive_the_runner) {
+  const auto r = attack("leaves_thread");  // the next good call runs: the spinner was ended
+  BOOST_TEST(!r.failure, r.message);
+}
+
+BOOST_AUTO_TEST_CASE(after_a_crash_the_rest_of_its_group_is_skipped_and_others_run) {
+  const RunReport r = run_library(
+      lib, {call("segfault", 0), call("good", 0), call("good", 1), call("loops", 2), call("good", 2), call("good", 3)},
+      limits);
+  BOOST_TEST(verdict(r.calls[0]) == "crashed");
+  BOOST_TEST(verdict(r.calls[1]) == "skipped");
+  BOOST_TEST(verdict(r.calls[2]) == "returned");
+  BOOST_TEST(verdict(r.calls[3]) == "timed_out");
+  BOOST_TEST(verdict(r.calls[4]) == "skipped");
+  BOOST_TEST(verdict(r.calls[5]) == "returned");
+  BOOST_TEST(r.processes == 3);
+}
+
+BOOST_AUTO_TEST_CASE(missing_functions_and_non_libraries_are_load_errors) {
+  const RunReport r = run_library(lib, {call("good", 0), call("no_such_function", 1)}, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "returned");
+  BOOST_TEST(verdict(r.calls[1]) == "load_error");
+  BOOST_TEST(r.calls[1].message ==
+             "the library has no function 'no_such_function' (is it declared extern \"C\"?)");
+  const auto text = write("libtext.so", "this is not a library\n");
+  const RunReport t = run_library(text, {call("good", 0)}, limits);
+  BOOST_TEST(verdict(t.calls[0]) == "load_error");
+  BOOST_TEST(contains(t.calls[0].message, "the library could not be loaded: " + text.string() + ": "),
+             t.calls[0].message);
+  const RunReport none = run_library(path() / "libnothing.so", {call("good", 0)}, limits);
+  BOOST_TEST(verdict(none.calls[0]) == "load_error");
+}
+
+BOOST_AUTO_TEST_CASE(an_exception_escaping_cpp_is_reported_with_its_text) {
+  const auto cpp = build_library(path(), "throws", R"(
+#include <grader/solution.h>
+#include <new>
+#include <stdexcept>
+#include <vector>
+extern "C" int boom(const grader_tensor*, int, grader_tensor*, int, char*, size_t) {
+  throw std::runtime_error("d_k must be positive");
+}
+extern "C" int hog(const grader_tensor*, int, grader_tensor*, int, char*, size_t) {
+  std::vector<std::vector<char>> blocks;
+  for (int i = 0; i < 64; ++i) blocks.emplace_back(std::size_t(256) << 20, 1);  // 16 GiB
+  return 0;
+}
+)",
+                                 Language::cxx);
+  const RunReport r = run_library(cpp, {call("boom", 0), call("hog", 1)}, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(r.calls[0].message == "an exception escaped the function: d_k must be positive");
+  BOOST_TEST(verdict(r.calls[1]) == "out_of_memory");
+}
+
+BOOST_AUTO_TEST_CASE(static_constructors_are_confined_and_timed) {
+  const auto stuck = build_library(path(), "stuck", R"(
+#include <grader/solution.h>
+__attribute__((constructor)) static void never_returns(void) { for (volatile int i = 0;; ++i) {} }
+int good(const grader_tensor* in, int n, grader_tensor* out, int m, char* e, size_t s) { return 0; }
+)");
+  const RunReport r = run_library(stuck, {call("good", 0), call("good", 1)}, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "timed_out");
+  BOOST_TEST(contains(r.calls[0].message, "while the library was loading"));
+  BOOST_TEST(verdict(r.calls[1]) == "timed_out");
+  BOOST_TEST(r.processes == 1);  // a library that cannot load is not retried
+
+  // A constructor may open files for reading (the loader needs to), but Landlock confines it
+  // to system libraries and the library's own folder: the spec stays out of reach.
+  const auto snoop = build_library(path(), "snoop", R"(
+#include <grader/solution.h>
+#include <fcntl.h>
+static double opened = -2;
+__attribute__((constructor)) static void snoop(void) { opened = open(SPEC_PATH, O_RDONLY); }
+int seen(const grader_tensor* in, int n, grader_tensor* out, int m, char* e, size_t s) {
+  out[0].data[0] = opened; return 0;
+}
+)",
+                                   Language::c,
+                                   "-DSPEC_PATH='\"" GRADER_SOURCE_DIR "/specs/attention-basics.yaml\"'");
+  const RunReport s = run_library(snoop, {call("seen", 0)}, limits);
+  BOOST_REQUIRE(!s.calls[0].failure);
+  BOOST_TEST(s.calls[0].outputs[0][0] == -1.0);  // open() failed
+}
+
+BOOST_AUTO_TEST_CASE(one_hostile_library_does_not_affect_the_next_student) {
+  attack("kills_grader");
+  const auto other = build_library(path(), "other", R"(
+#include <grader/solution.h>
+int good(const grader_tensor* in, int n, grader_tensor* out, int m, char* e, size_t s) {
+  for (int i = 0; i < 4; ++i) out[0].data[i] = in[0].data[i] + 1;
+  return 0;
+}
+)");
+  const RunReport r = run_library(other, {call("good", 0)}, limits);
+  BOOST_REQUIRE(!r.calls[0].failure);
+  BOOST_TEST(r.calls[0].outputs[0][3] == 5.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
