@@ -23,6 +23,8 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
+  cmd->add_option("--seed", options.seed,
+                  "Seed of the randomized checks (feedback shows the one used, to replay it)");
   cmd->add_option("--color", options.color, "Colour the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
@@ -34,7 +36,9 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
 
 int run_check(const CheckOptions& options) {
   const Spec spec = load_spec(options.spec);
-  const AssignmentResult result = grade_submission(spec, options.submission);
+  GradeOptions grading;
+  grading.seed = options.seed;
+  const AssignmentResult result = grade_submission(spec, options.submission, grading);
 
   std::string report;
   if (options.format == "json") {

@@ -2,6 +2,8 @@
 /// `grader check --spec S DIR`: grades one submission folder.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace grader::cli {
@@ -12,6 +14,7 @@ struct CheckOptions {
   std::string format = "text";
   std::string output;  ///< empty: stdout
   std::string color = "auto";
+  std::optional<std::uint64_t> seed;  ///< replays the randomized checks of a feedback message
 };
 
 /// Registers the subcommand; `run` is called with the parsed options and its result stored.

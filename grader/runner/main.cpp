@@ -75,12 +75,13 @@ int main(int argc, char** argv) {
   }
   const std::string fd_path = "/proc/self/fd/" + std::to_string(library_fd);
 
+  const std::vector<int> readable = runner::open_readable(
+      {"/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache", "/etc/ld.so.preload",
+       "/sys/devices/system/cpu", "/proc/cpuinfo", library_dir});
   std::string isolation;
   try {
     isolation = runner::confine_process({header.memory_bytes, header.cpu_seconds}, header.parent_pid);
-    isolation += "; " + runner::restrict_files({"/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache",
-                                                "/etc/ld.so.preload", "/sys/devices/system/cpu",
-                                                "/proc/cpuinfo", library_dir});
+    isolation += "; " + runner::restrict_files(readable);
     runner::install_loading_filter();
   } catch (const std::exception& e) {
     fail_setup(e.what());

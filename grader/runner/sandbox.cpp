@@ -120,7 +120,22 @@ std::string confine_process(const Limits& limits, int parent_pid) {
          " s, memory " + std::to_string(limits.memory_bytes >> 20) + " MiB, no files, no core)";
 }
 
-std::string restrict_files(const std::vector<std::string>& readable) {
+std::vector<int> open_readable(const std::vector<std::string>& paths) {
+  std::vector<int> fds;
+  for (const auto& path : paths) {
+    const int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd >= 0) fds.push_back(fd);  // absent on this system: nothing to allow
+  }
+  return fds;
+}
+
+std::string restrict_files(const std::vector<int>& readable) {
+  struct Closer {
+    const std::vector<int>& fds;
+    ~Closer() {
+      for (int fd : fds) close(fd);
+    }
+  } closer{readable};
   const long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
   if (abi < 1) return "no Landlock (kernel without it)";
   __u64 handled = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
@@ -140,9 +155,7 @@ std::string restrict_files(const std::vector<std::string>& readable) {
   attr.handled_access_fs = handled;
   const int ruleset = static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0));
   if (ruleset < 0) return "no Landlock (ruleset refused)";
-  for (const auto& path : readable) {
-    const int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
-    if (fd < 0) continue;  // not on this system
+  for (const int fd : readable) {
     struct stat st {};
     fstat(fd, &st);
     landlock_path_beneath_attr rule{};
@@ -150,7 +163,6 @@ std::string restrict_files(const std::vector<std::string>& readable) {
     if (S_ISDIR(st.st_mode)) rule.allowed_access |= LANDLOCK_ACCESS_FS_READ_DIR;
     rule.parent_fd = fd;
     syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
-    close(fd);
   }
   const long rc = syscall(SYS_landlock_restrict_self, ruleset, 0);
   close(ruleset);

@@ -17,9 +17,13 @@ struct Limits {
 /// Returns a description of what was achieved, for the result.
 std::string confine_process(const Limits& limits, int parent_pid);
 
-/// Restricts file access to reading `readable` folders and files (Landlock), if the kernel
-/// has Landlock. Returns what was achieved.
-std::string restrict_files(const std::vector<std::string>& readable);
+/// Opens (O_PATH) the folders and files the library may read, while the runner still has the
+/// grader's privileges: the library's own folder may be reachable only by them.
+std::vector<int> open_readable(const std::vector<std::string>& paths);
+
+/// Restricts file access to reading beneath `readable` (from open_readable), with Landlock if
+/// the kernel has it; closes the descriptors. Returns what was achieved.
+std::string restrict_files(const std::vector<int>& readable);
 
 /// Installs the SIGSYS reporter and the first seccomp filter: what dlopen and static
 /// constructors need (read-only opens), nothing that writes files, networks or starts

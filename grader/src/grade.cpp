@@ -7,6 +7,7 @@
 #include "grader/answers/submission.hpp"
 #include "grader/compare.hpp"
 #include "grader/expr/evaluate.hpp"
+#include "function_grading.hpp"
 
 namespace grader {
 
@@ -184,6 +185,9 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   for (const auto& ex : spec.exercises)
     for (const auto& a : ex.answers) names.push_back(a.name);
   const Submission submission = load_submission(dir, names, options.limits);
+  std::vector<std::string> library_notes;
+  const auto functions = spec.uses_library() ? grade_functions(spec, dir, options, library_notes)
+                                             : std::map<std::string, ExerciseResult>{};
 
   AssignmentResult result;
   result.assignment = spec.id;
@@ -191,9 +195,10 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.version = spec.version;
   result.submission = dir.string();
   result.notes = submission.notes;
+  result.notes.insert(result.notes.end(), library_notes.begin(), library_notes.end());
   const Grader grader(spec, submission);
   for (const auto& ex : spec.exercises) {
-    result.exercises.push_back(grader.grade(ex));
+    result.exercises.push_back(ex.function ? functions.at(ex.id) : grader.grade(ex));
     result.score += result.exercises.back().score;
     result.max_score += result.exercises.back().max_score;
   }

@@ -77,7 +77,8 @@ BOOST_AUTO_TEST_CASE(unknown_keys_are_errors_with_a_suggestion) {
   BOOST_REQUIRE_EQUAL(errors.size(), 1u);
   BOOST_TEST(errors[0] ==
              "15:5: unknown key 'tolerence' in exercise a; did you mean 'tolerance'? (allowed: "
-             "id, title, points, description, visibility, tolerance, answers, output, expect, "
+             "id, title, points, description, visibility, tolerance, function, answers, output, "
+             "expect, "
              "mistakes)");
 }
 

@@ -3,7 +3,11 @@
 
 #include <filesystem>
 
+#include <cstdint>
+#include <optional>
+
 #include "grader/answers/read.hpp"
+#include "grader/library/run.hpp"
 #include "grader/result.hpp"
 #include "grader/spec/spec.hpp"
 
@@ -11,6 +15,11 @@ namespace grader {
 
 struct GradeOptions {
   ReadLimits limits;
+  RunLimits run_limits;
+  /// The seed of every randomized check; by default one per student and exercise.
+  std::optional<std::uint64_t> seed;
+  /// Where libraries built from sources are kept (default: the user's cache folder).
+  std::filesystem::path cache_dir;
 };
 
 /// Reads the student's answers and grades every exercise. A student's problems (missing,

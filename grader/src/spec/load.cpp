@@ -65,6 +65,7 @@ class Loader {
       Fields top(*this, root, "the spec");
       load_metadata(spec, top.require("assignment"));
       if (auto data = top.take("data")) load_data(spec, data);
+      if (auto library = top.take("library")) load_library(spec, library);
       const YAML::Node exercises = top.require("exercises");
       top.finish();
       load_exercises(spec, exercises);
@@ -320,7 +321,8 @@ class Loader {
     scope.add(spec.data);
     scope.add(placeholders);
     for (std::size_t i = 0; i < spec.exercises.size(); ++i)
-      if (pending[i].ok) unit([&] { compile_exercise(spec, spec.exercises[i], pending[i], scope); });
+      if (pending[i].ok && !spec.exercises[i].function)
+        unit([&] { compile_exercise(spec, spec.exercises[i], pending[i], scope); });
   }
 
   void load_exercise_fields(Spec& spec, Exercise& ex, const YAML::Node& node, Pending& pending) {
@@ -345,6 +347,17 @@ class Loader {
       ex.visibility = s == "hidden" ? Visibility::hidden : Visibility::visible;
     }
     if (auto t = f.take("tolerance")) ex.tolerance = load_tolerance(t, context);
+    if (auto fn = f.take("function")) {
+      const YAML::Node points = node["points"];
+      ex.function = load_function(spec, fn, f.require("checks"), f.take("mistakes"), ex.tolerance, context);
+      double total = 0;
+      for (const auto& c : ex.function->checks) total += c.points;
+      if (std::abs(total - ex.points) > 1e-9)
+        fail(at(points), context + " points (" + fmt_number(ex.points) + ") must equal the sum of "
+                             "its checks' points (" + fmt_number(total) + ")");
+      f.finish();
+      return;
+    }
     load_answers(spec, ex, f.require("answers"), context);
     pending.output = f.require("output");
     pending.expect = f.require("expect");
@@ -441,6 +454,344 @@ class Loader {
       ex.mistakes.push_back(std::move(m));
     }
   }
+
+  // ---- compiled libraries and function exercises -----------------------------------------
+
+  static std::string fmt_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+  }
+
+  void load_library(Spec& spec, const YAML::Node& node) {
+    Fields f(*this, node, "'library'");
+    if (auto v = f.take("file")) spec.library.file = string_of(v, "library file");
+    if (auto v = f.take("compile_c")) spec.library.compile_c = string_of(v, "compile_c");
+    if (auto v = f.take("compile_cxx")) spec.library.compile_cxx = string_of(v, "compile_cxx");
+    if (auto v = f.take("compile_seconds")) spec.library.compile_seconds = non_negative(v, "compile_seconds");
+    f.finish();
+    if (!is_identifier(std::filesystem::path(spec.library.file).stem().string()) ||
+        spec.library.file.find('/') != std::string::npos)
+      fail(at(node), "library file '" + spec.library.file + "' must be a plain file name");
+    for (const auto* command : {&spec.library.compile_c, &spec.library.compile_cxx})
+      for (const char* placeholder : {"{sources}", "{output}"})
+        if (command->find(placeholder) == std::string::npos)
+          fail(at(node), std::string("compile command '") + *command + "' lacks " + placeholder);
+  }
+
+  std::vector<TensorDecl> load_decls(const YAML::Node& node, const std::string& what) {
+    if (!node.IsSequence() || node.size() == 0)
+      fail(at(node), what + " must be a non-empty list of {name, shape}");
+    std::vector<TensorDecl> out;
+    for (const auto& item : node) {
+      Fields f(*this, item, what);
+      TensorDecl d;
+      d.where = at(item);
+      d.name = string_of(f.require("name"), what + " name");
+      if (!is_identifier(d.name)) fail(at(item), what + " name '" + d.name + "' must be a name");
+      for (const auto& o : out)
+        if (o.name == d.name) fail(at(item), what + " name '" + d.name + "' is used twice");
+      const YAML::Node shape = f.require("shape");
+      if (!shape.IsSequence() || shape.size() == 0 || shape.size() > 4)
+        fail(at(shape), what + " shape must list 1 to 4 sizes: names like d_k, or numbers");
+      for (const auto& dim : shape) {
+        const std::string text = string_of(dim, "a size");
+        const bool number = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
+        if (!number && !is_identifier(text)) fail(at(dim), "size '" + text + "' must be a name or a number");
+        d.dims.push_back(text);
+      }
+      f.finish();
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  /// Binds the named dimensions of `decls` to the shapes of `values`; numbers must match.
+  static std::optional<std::string> bind_dims(const std::vector<TensorDecl>& decls,
+                                              const std::vector<Tensor>& values,
+                                              std::map<std::string, std::size_t>& dims) {
+    for (std::size_t i = 0; i < decls.size(); ++i) {
+      const auto& d = decls[i];
+      const Shape& shape = values[i].shape();
+      if (shape.size() != d.dims.size())
+        return d.name + " has shape " + format_shape(shape) + " but is declared with " +
+               std::to_string(d.dims.size()) + " sizes";
+      for (std::size_t k = 0; k < shape.size(); ++k) {
+        const std::string& name = d.dims[k];
+        if (std::isdigit(static_cast<unsigned char>(name[0]))) {
+          if (std::stoull(name) != shape[k])
+            return d.name + " has shape " + format_shape(shape) + " but size " + std::to_string(k) +
+                   " must be " + name;
+        } else if (const auto it = dims.find(name); it != dims.end() && it->second != shape[k]) {
+          return d.name + " has " + name + " = " + std::to_string(shape[k]) + " but another input has " +
+                 name + " = " + std::to_string(it->second);
+        } else {
+          dims[name] = shape[k];
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  static Shape shape_of(const TensorDecl& d, const std::map<std::string, std::size_t>& dims) {
+    Shape shape;
+    for (const auto& name : d.dims)
+      shape.push_back(std::isdigit(static_cast<unsigned char>(name[0])) ? std::stoull(name) : dims.at(name));
+    return shape;
+  }
+
+  Distribution load_distribution(const YAML::Node& node, const std::string& what) {
+    const std::string text = string_of(node, what);
+    static const std::regex call(R"(\s*(normal|uniform)\s*\(\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\)\s*)");
+    std::smatch m;
+    Distribution d;
+    if (text == "normal") return d;
+    if (text == "padding_mask") return {Distribution::Kind::padding_mask, 0, 0};
+    if (text == "causal_mask") return {Distribution::Kind::causal_mask, 0, 0};
+    if (std::regex_match(text, m, call)) {
+      d.kind = m[1] == "normal" ? Distribution::Kind::normal : Distribution::Kind::uniform;
+      try {
+        d.a = std::stod(m[2]);
+        d.b = std::stod(m[3]);
+        if (d.kind == Distribution::Kind::uniform ? d.b > d.a : d.b > 0) return d;
+      } catch (const std::exception&) {
+      }
+    }
+    fail(at(node), what + " '" + text + "' is not a distribution: normal, normal(mean, std), "
+                   "uniform(low, high), padding_mask or causal_mask");
+  }
+
+  std::map<std::string, Expression> expression_map(const YAML::Node& node, const std::string& what,
+                                                   const std::vector<TensorDecl>& allowed) {
+    if (!node.IsMap()) fail(at(node), what + " must be a mapping of names to expressions");
+    std::map<std::string, Expression> out;
+    std::vector<std::string> names;
+    for (const auto& d : allowed) names.push_back(d.name);
+    for (const auto& kv : node) {
+      const std::string name = kv.first.Scalar();
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        fail(at(kv.first), what + ": '" + name + "' is not one of them" + did_you_mean(name, names));
+      out.emplace(name, parse_expression(kv.second, what + " " + name));
+    }
+    return out;
+  }
+
+  FunctionSpec load_function(const Spec& spec, const YAML::Node& node, const YAML::Node& checks,
+                             const YAML::Node& mistakes, const Tolerance& tolerance,
+                             const std::string& context) {
+    FunctionSpec fn;
+    Fields f(*this, node, context + " function");
+    fn.symbol = string_of(f.require("symbol"), context + " symbol");
+    if (!is_identifier(fn.symbol)) fail(at(node), "symbol '" + fn.symbol + "' must be a C name");
+    fn.inputs = load_decls(f.require("inputs"), context + " input");
+    const YAML::Node outputs = f.require("outputs");
+    f.finish();
+    if (!outputs.IsSequence() || outputs.size() == 0)
+      fail(at(outputs), context + " outputs must be a non-empty list of {name, shape, expect}");
+    std::vector<YAML::Node> expect_nodes;
+    for (const auto& item : outputs) {
+      YAML::Node decl_only = YAML::Clone(item);
+      if (!item.IsMap() || !item["expect"]) fail(at(item), context + " output needs 'expect'");
+      expect_nodes.push_back(item["expect"]);
+      decl_only.remove("expect");
+      YAML::Node list(YAML::NodeType::Sequence);
+      list.push_back(decl_only);
+      auto decl = load_decls(list, context + " output");
+      decl[0].where = at(item);
+      for (const auto& other : fn.outputs)
+        if (other.name == decl[0].name) fail(at(item), "output name '" + other.name + "' is used twice");
+      for (const auto& in : fn.inputs)
+        if (in.name == decl[0].name) fail(at(item), "'" + in.name + "' is both an input and an output");
+      fn.outputs.push_back(decl[0]);
+    }
+    for (std::size_t i = 0; i < fn.outputs.size(); ++i)
+      fn.expect.push_back(parse_expression(expect_nodes[i], context + " output " + fn.outputs[i].name + " expect"));
+    std::set<std::string> dim_names;
+    for (const auto& d : fn.inputs)
+      for (const auto& n : d.dims)
+        if (!std::isdigit(static_cast<unsigned char>(n[0]))) dim_names.insert(n);
+    for (const auto& d : fn.outputs)
+      for (const auto& n : d.dims)
+        if (!std::isdigit(static_cast<unsigned char>(n[0])) && !dim_names.count(n))
+          fail(d.where, "output " + d.name + " uses size '" + n + "', which no input has");
+
+    if (!checks.IsSequence() || checks.size() == 0) fail(at(checks), context + " checks must be a non-empty list");
+    for (const auto& item : checks) fn.checks.push_back(load_check(spec, fn, item, tolerance, dim_names, context));
+    if (mistakes) {
+      if (!mistakes.IsSequence()) fail(at(mistakes), context + " mistakes must be a list");
+      for (const auto& item : mistakes) {
+        Fields mf(*this, item, context + " mistake");
+        FunctionMistake m;
+        m.outputs = expression_map(mf.require("outputs"), context + " mistake outputs", fn.outputs);
+        m.message = string_of(mf.require("message"), context + " mistake message");
+        mf.finish();
+        fn.mistakes.push_back(std::move(m));
+      }
+    }
+    verify_function_shapes(spec, fn, context);
+    return fn;
+  }
+
+  FunctionCheck load_check(const Spec& spec, const FunctionSpec& fn, const YAML::Node& node,
+                           const Tolerance& tolerance, const std::set<std::string>& dim_names,
+                           const std::string& context) {
+    (void)spec;
+    Fields f(*this, node, context + " check");
+    FunctionCheck c;
+    c.where = at(node);
+    c.tolerance = tolerance;
+    c.name = string_of(f.require("name"), context + " check name");
+    const std::string what = context + " check '" + c.name + "'";
+    c.points = non_negative(f.require("points"), what + " points");
+    if (auto t = f.take("tolerance")) c.tolerance = load_tolerance(t, what);
+    const YAML::Node fixed = f.take("fixed");
+    const YAML::Node random = f.take("random");
+    if (bool(fixed) == bool(random)) fail(at(node), what + " needs exactly one of 'fixed' or 'random'");
+    if (fixed) {
+      c.fixed = expression_map(fixed, what + " fixed inputs", fn.inputs);
+      for (const auto& d : fn.inputs)
+        if (!c.fixed.count(d.name)) fail(at(fixed), what + " gives no fixed value for input " + d.name);
+      if (auto e = f.take("expect")) c.expect_override = expression_map(e, what + " expect", fn.outputs);
+    } else {
+      Fields rf(*this, random, what + " random");
+      const double trials = non_negative(rf.require("trials"), what + " trials");
+      if (trials < 1 || trials > 100000 || trials != std::floor(trials))
+        fail(at(random), what + " trials must be a whole number from 1 to 100000");
+      c.trials = static_cast<int>(trials);
+      const YAML::Node dims = rf.require("dims");
+      if (!dims.IsMap()) fail(at(dims), what + " dims must map each size name to [low, high]");
+      for (const auto& kv : dims) {
+        const std::string name = kv.first.Scalar();
+        if (!dim_names.count(name))
+          fail(at(kv.first), what + ": no input has a size named '" + name + "'" +
+                                 did_you_mean(name, {dim_names.begin(), dim_names.end()}));
+        if (!kv.second.IsSequence() || kv.second.size() != 2)
+          fail(at(kv.second), what + " dims: " + name + " must be [low, high]");
+        const double lo = non_negative(kv.second[0], "low"), hi = non_negative(kv.second[1], "high");
+        if (lo < 1 || hi < lo || hi > 4096 || lo != std::floor(lo) || hi != std::floor(hi))
+          fail(at(kv.second), what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= 4096");
+        c.dims[name] = {static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)};
+      }
+      for (const auto& n : dim_names)
+        if (!c.dims.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
+      if (auto v = rf.take("values")) {
+        if (!v.IsMap()) fail(at(v), what + " values must map inputs to distributions");
+        for (const auto& kv : v) {
+          const std::string name = kv.first.Scalar();
+          if (std::none_of(fn.inputs.begin(), fn.inputs.end(), [&](auto& d) { return d.name == name; }))
+            fail(at(kv.first), what + " values: '" + name + "' is not an input");
+          c.values[name] = load_distribution(kv.second, what + " values of " + name);
+        }
+      }
+      rf.finish();
+    }
+    if (auto prop = f.take("property")) {
+      Fields pf(*this, prop, what + " property");
+      c.property_got = parse_expression(pf.require("got"), what + " property got");
+      c.property_expect = parse_expression(pf.require("expect"), what + " property expect");
+      if (auto calls = pf.take("calls")) {
+        if (!calls.IsMap()) fail(at(calls), what + " property calls must map names to replaced inputs");
+        for (const auto& kv : calls) {
+          ExtraCall call;
+          call.name = kv.first.Scalar();
+          if (!is_identifier(call.name)) fail(at(kv.first), "call name '" + call.name + "' must be a name");
+          call.inputs = expression_map(kv.second, what + " call " + call.name, fn.inputs);
+          c.calls.push_back(std::move(call));
+        }
+      }
+      pf.finish();
+    }
+    f.finish();
+    return c;
+  }
+
+  /// Evaluates every expression of a function exercise on the shapes its checks produce.
+  void verify_function_shapes(const Spec& spec, FunctionSpec& fn, const std::string& context) {
+    const auto evaluate_here = [&](const Expression& e, const expr::Scope& scope, const std::string& what) {
+      try {
+        return expr::evaluate(*e.ast, scope);
+      } catch (const expr::ExprError& err) {
+        Location where = e.where;
+        where.column += static_cast<int>(err.offset());
+        fail(where, what + ": " + err.what());
+      }
+    };
+    for (auto& c : fn.checks) {
+      const std::string what = context + " check '" + c.name + "'";
+      std::vector<std::map<std::string, std::size_t>> samples;
+      std::vector<Tensor> fixed_values;
+      if (!c.random()) {
+        expr::Scope data_scope;
+        data_scope.add(spec.data);
+        for (const auto& d : fn.inputs) fixed_values.push_back(evaluate_here(c.fixed.at(d.name), data_scope, what));
+        std::map<std::string, std::size_t> dims;
+        if (auto problem = bind_dims(fn.inputs, fixed_values, dims)) fail(c.where, what + ": " + *problem);
+        samples.push_back(dims);
+      } else {
+        std::map<std::string, std::size_t> low, high;
+        for (const auto& [name, range] : c.dims) {
+          low[name] = range.first;
+          high[name] = range.second;
+        }
+        samples = {low, high};
+      }
+      for (const auto& dims : samples) {
+        std::map<std::string, Tensor> names;
+        for (std::size_t i = 0; i < fn.inputs.size(); ++i)
+          names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(shape_of(fn.inputs[i], dims), 0.5)
+                                                      : fixed_values[i]);
+        expr::Scope scope;
+        scope.add(spec.data);
+        scope.add(names);
+        std::map<std::string, Tensor> outs;
+        for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+          const Tensor e = evaluate_here(fn.expect[o], scope, what + " expect of " + fn.outputs[o].name);
+          const Shape declared = shape_of(fn.outputs[o], dims);
+          if (e.shape() != declared)
+            fail(fn.expect[o].where, context + " output " + fn.outputs[o].name + ": expect has shape " +
+                                         format_shape(e.shape()) + " but the output is declared " +
+                                         format_shape(declared) + " (in " + what + ")");
+          outs.emplace(fn.outputs[o].name, e);
+          if (const auto ov = c.expect_override.find(fn.outputs[o].name); ov != c.expect_override.end()) {
+            expr::Scope data_scope;
+            data_scope.add(spec.data);
+            const Tensor v = evaluate_here(ov->second, data_scope, what + " expect");
+            if (v.shape() != declared)
+              fail(ov->second.where, what + " expect " + fn.outputs[o].name + " has shape " +
+                                         format_shape(v.shape()) + ", not " + format_shape(declared));
+          }
+        }
+        for (const auto& call : c.calls) {
+          for (const auto& [input, e] : call.inputs) {
+            const Tensor v = evaluate_here(e, scope, what + " call " + call.name);
+            if (v.shape() != names.at(input).shape())
+              fail(e.where, what + " call " + call.name + ": " + input + " becomes " + format_shape(v.shape()) +
+                                " but must keep its shape " + format_shape(names.at(input).shape()));
+          }
+          for (const auto& [out, v] : std::map<std::string, Tensor>(outs)) outs.emplace(call.name + "_" + out, v);
+        }
+        expr::Scope full;
+        full.add(spec.data);
+        full.add(names);
+        full.add(outs);
+        if (c.property_got) {
+          const Tensor got = evaluate_here(*c.property_got, full, what + " property got");
+          const Tensor expect = evaluate_here(*c.property_expect, full, what + " property expect");
+          if (got.shape() != expect.shape())
+            fail(c.property_expect->where, what + " property: got has shape " + format_shape(got.shape()) +
+                                               " but expect has shape " + format_shape(expect.shape()));
+        }
+        for (const auto& m : fn.mistakes)
+          for (const auto& [out, e] : m.outputs) {
+            const auto it = std::find_if(fn.outputs.begin(), fn.outputs.end(), [&](auto& d) { return d.name == out; });
+            const Tensor v = evaluate_here(e, scope, context + " mistake " + out);
+            if (v.shape() != shape_of(*it, dims))
+              fail(e.where, context + " mistake " + out + " has shape " + format_shape(v.shape()) +
+                                " but the output is " + format_shape(shape_of(*it, dims)));
+          }
+      }
+    }
+  }
 };
 
 }  // namespace
@@ -459,6 +810,10 @@ std::string Tolerance::formula() const {
     out += buf;
   }
   return out;
+}
+
+bool Spec::uses_library() const {
+  return std::any_of(exercises.begin(), exercises.end(), [](const Exercise& e) { return e.function.has_value(); });
 }
 
 const Exercise* Spec::owner_of(const std::string& answer) const {

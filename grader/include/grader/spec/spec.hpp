@@ -58,6 +58,72 @@ struct Mistake {
   std::string message;
 };
 
+/// A tensor passed to or returned by a solution function; its sizes are named dimensions
+/// ("batch", "d_k") or fixed numbers.
+struct TensorDecl {
+  std::string name;
+  std::vector<std::string> dims;  ///< a dimension name, or digits for a fixed size
+  Location where;
+};
+
+/// How a randomized check draws the values of one input.
+struct Distribution {
+  enum class Kind { normal, uniform, padding_mask, causal_mask } kind = Kind::normal;
+  double a = 0.0;  ///< normal: mean; uniform: low
+  double b = 1.0;  ///< normal: standard deviation; uniform: high
+};
+
+/// A further call of the student's function, on transformed inputs, for a property check.
+/// Its outputs are visible to the property as `<name>_<output>`.
+struct ExtraCall {
+  std::string name;
+  std::map<std::string, Expression> inputs;  ///< replaced inputs; the others are the case's
+};
+
+/// One graded check of a function exercise, with its own points (partial credit).
+struct FunctionCheck {
+  std::string name;
+  double points = 1.0;
+  Tolerance tolerance;
+  // Where the inputs come from: fixed expressions over data, or random draws.
+  std::map<std::string, Expression> fixed;  ///< input name -> expression (fixed cases)
+  std::map<std::string, Expression> expect_override;  ///< output -> printed value to match
+  int trials = 0;  ///< random cases: how many
+  std::map<std::string, std::pair<std::size_t, std::size_t>> dims;  ///< name -> [low, high]
+  std::map<std::string, Distribution> values;  ///< input -> distribution (default normal)
+  // What is compared: every output with its reference, or a property.
+  std::optional<Expression> property_got, property_expect;
+  std::vector<ExtraCall> calls;
+  Location where;
+
+  bool random() const { return trials > 0; }
+};
+
+/// A wrong implementation students are known to write, as the outputs it produces.
+struct FunctionMistake {
+  std::map<std::string, Expression> outputs;  ///< output -> expression over inputs
+  std::string message;
+};
+
+/// A function the student's library implements (see docs/solution-abi.md).
+struct FunctionSpec {
+  std::string symbol;
+  std::vector<TensorDecl> inputs;
+  std::vector<TensorDecl> outputs;
+  std::vector<Expression> expect;  ///< per output: the reference, over the inputs
+  std::vector<FunctionCheck> checks;
+  std::vector<FunctionMistake> mistakes;
+};
+
+/// How a submission's library is found or built.
+struct LibrarySpec {
+  std::string file = "libsolution.so";
+  std::string compile_c = "cc -std=c11 -O2 -shared -fPIC -I{include} {sources} -o {output} -lm";
+  std::string compile_cxx =
+      "c++ -std=c++17 -O2 -shared -fPIC -I{include} {sources} -o {output} -larmadillo";
+  double compile_seconds = 120.0;
+};
+
 struct Exercise {
   std::string id;
   std::string title;
@@ -70,6 +136,9 @@ struct Exercise {
   Visibility visibility = Visibility::visible;
   std::vector<Mistake> mistakes;
   Location where;
+  /// Set for an exercise graded by calling the student's library; answers, output, expect
+  /// and mistakes are then unused.
+  std::optional<FunctionSpec> function;
 };
 
 struct Spec {
@@ -80,7 +149,10 @@ struct Spec {
   std::vector<std::string> data_order;  ///< data names in document order
   std::map<std::string, Tensor> data;
   std::vector<Exercise> exercises;
+  LibrarySpec library;
 
+  /// True if any exercise calls the student's library.
+  bool uses_library() const;
   /// The exercise that declares an answer, or nullptr.
   const Exercise* owner_of(const std::string& answer) const;
   /// The declaration of an answer, or nullptr.

@@ -1,0 +1,28 @@
+#pragma once
+/// Finding a submission's compiled library, or building it from the C/C++ sources handed in.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "grader/spec/spec.hpp"
+
+namespace grader {
+
+/// The library to load, or why there is none (a compile error or nothing handed in).
+struct LibraryBuild {
+  std::optional<std::filesystem::path> library;
+  bool compile_failed = false;
+  std::string message;  ///< why there is no library; the compiler's first errors
+  bool cached = false;  ///< built earlier from identical sources and command
+};
+
+/// The spec's library file in `dir` if present; otherwise its .c/.cc/.cpp sources compiled
+/// with the spec's command (C++ if any source is C++), under the spec's time limit, into a
+/// cache keyed by the sources and the command (`cache_dir`, default
+/// $XDG_CACHE_HOME/attention-grader or ~/.cache/attention-grader), so that grading the same
+/// sources again does not recompile.
+LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& dir,
+                                   const std::filesystem::path& cache_dir = {});
+
+}  // namespace grader

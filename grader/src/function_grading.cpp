@@ -1,0 +1,291 @@
+#include "function_grading.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "grader/compare.hpp"
+#include "grader/expr/evaluate.hpp"
+#include "grader/library/build.hpp"
+#include "grader/library/run.hpp"
+
+namespace grader {
+
+namespace {
+
+/// SplitMix64 with Box-Muller normals: portable, so a seed replays on any machine (the
+/// standard library's distributions differ between implementations).
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  std::size_t between(std::size_t lo, std::size_t hi) { return lo + next() % (hi - lo + 1); }
+  double normal() {
+    const double u1 = 1.0 - uniform(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) { return Rng(a ^ (b * 0x9e3779b97f4a7c15ull)).next(); }
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+using Dims = std::map<std::string, std::size_t>;
+
+Shape shape_of(const TensorDecl& d, const Dims& dims) {
+  Shape shape;
+  for (const auto& name : d.dims)
+    shape.push_back(std::isdigit(static_cast<unsigned char>(name[0])) ? std::stoull(name) : dims.at(name));
+  return shape;
+}
+
+Tensor draw(const Shape& shape, const Distribution& dist, Rng& rng) {
+  Tensor t = Tensor::filled(shape, 0.0);
+  const std::size_t cols = shape.empty() ? 1 : shape.back();
+  const std::size_t rows = shape.size() >= 2 ? shape[shape.size() - 2] : 1;
+  switch (dist.kind) {
+    case Distribution::Kind::normal:
+      for (double& v : t.values()) v = dist.a + dist.b * rng.normal();
+      break;
+    case Distribution::Kind::uniform:
+      for (double& v : t.values()) v = dist.a + (dist.b - dist.a) * rng.uniform();
+      break;
+    case Distribution::Kind::padding_mask:  // each row keeps a random prefix of length >= 1
+      for (std::size_t r = 0; r < t.size() / cols; ++r) {
+        const std::size_t keep = rng.between(1, cols);
+        for (std::size_t c = 0; c < cols; ++c) t[r * cols + c] = c < keep ? 1.0 : 0.0;
+      }
+      break;
+    case Distribution::Kind::causal_mask:  // query i sees keys 0..i
+      for (std::size_t i = 0; i < t.size(); ++i) t[i] = (i % cols) <= ((i / cols) % rows) ? 1.0 : 0.0;
+      break;
+  }
+  return t;
+}
+
+/// One set of inputs for a check, and where it came from.
+struct Case {
+  std::map<std::string, Tensor> inputs;
+  Dims dims;
+  std::string label;  ///< "the fixed case", "random case 3 of 100 (batch=2, ...)"
+};
+
+std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check,
+                             std::uint64_t seed) {
+  std::vector<Case> cases;
+  if (!check.random()) {
+    expr::Scope scope;
+    scope.add(spec.data);
+    Case c;
+    for (const auto& d : fn.inputs) {
+      const Tensor& t = c.inputs.emplace(d.name, expr::evaluate(*check.fixed.at(d.name).ast, scope)).first->second;
+      for (std::size_t k = 0; k < d.dims.size(); ++k) c.dims[d.dims[k]] = t.dim(k);  // checked at load
+    }
+    c.label = "the fixed case";
+    cases.push_back(std::move(c));
+    return cases;
+  }
+  for (int trial = 0; trial < check.trials; ++trial) {
+    Rng rng(mix(seed, static_cast<std::uint64_t>(trial)));
+    Case c;
+    for (const auto& [name, range] : check.dims)  // the first trials take the bounds
+      c.dims[name] = trial == 0 ? range.first : trial == 1 ? range.second : rng.between(range.first, range.second);
+    for (const auto& d : fn.inputs) {
+      const auto dist = check.values.find(d.name);
+      c.inputs.emplace(d.name, draw(shape_of(d, c.dims), dist == check.values.end() ? Distribution{} : dist->second, rng));
+    }
+    std::string dims;
+    for (const auto& [name, size] : c.dims) dims += (dims.empty() ? "" : ", ") + name + "=" + std::to_string(size);
+    c.label = fmt::format("random case {} of {} ({})", trial + 1, check.trials, dims);
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+/// Where a check's calls are in the run.
+struct PlannedCheck {
+  const Exercise* exercise;
+  const FunctionCheck* check;
+  std::uint64_t seed;
+  std::vector<Case> cases;
+  std::vector<std::vector<std::size_t>> calls;  ///< per case: main call, then extra calls
+};
+
+Tensor evaluate_in(const Expression& e, const expr::Scope& scope) {
+  try {
+    return expr::evaluate(*e.ast, scope);
+  } catch (const expr::ExprError& err) {
+    Location where = e.where;
+    where.column += static_cast<int>(err.offset());
+    throw SpecError(where, std::string("while grading: ") + err.what());
+  }
+}
+
+/// The check's result: the first failing case decides it.
+CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
+                        const RunReport& run, const Visibility visibility, std::optional<std::string>& mistake) {
+  const FunctionCheck& check = *pc.check;
+  CheckResult r;
+  r.name = check.name;
+  r.max_score = check.points;
+  const bool reveal = visibility == Visibility::visible;
+  const std::string replay = check.random()
+      ? fmt::format("\nseed {}: `grader check --seed {}` replays these cases", pc.seed, pc.seed)
+      : "";
+  for (std::size_t k = 0; k < pc.cases.size(); ++k) {
+    const Case& c = pc.cases[k];
+    for (std::size_t call : pc.calls[k]) {
+      const CallResult& res = run.calls[call];
+      if (res.failure) {
+        r.verdict = *res.failure;
+        r.message = c.label + ": " + res.message;
+        r.details = replay.empty() ? "" : replay.substr(1) + "\n";
+        return r;
+      }
+    }
+    // The student's outputs, named, and those of the extra calls as <call>_<output>.
+    std::map<std::string, Tensor> outputs;
+    const auto& main_outputs = run.calls[pc.calls[k][0]].outputs;
+    for (std::size_t o = 0; o < fn.outputs.size(); ++o) outputs.emplace(fn.outputs[o].name, main_outputs[o]);
+    for (std::size_t e = 0; e < check.calls.size(); ++e)
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+        outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, run.calls[pc.calls[k][e + 1]].outputs[o]);
+    expr::Scope scope;
+    scope.add(spec.data);
+    scope.add(c.inputs);
+    std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
+    if (check.property_got) {
+      expr::Scope full = scope;
+      full.add(outputs);
+      compared.push_back({"property " + check.property_got->text + " = " + check.property_expect->text,
+                          {evaluate_in(*check.property_got, full), evaluate_in(*check.property_expect, full)}});
+    } else {
+      expr::Scope data_only;
+      data_only.add(spec.data);
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+        const auto& name = fn.outputs[o].name;
+        const auto over = check.expect_override.find(name);
+        compared.push_back({name, {outputs.at(name), over != check.expect_override.end()
+                                                         ? evaluate_in(over->second, data_only)
+                                                         : evaluate_in(fn.expect[o], scope)}});
+      }
+    }
+    for (const auto& [what, pair] : compared) {
+      const auto& [got, expected] = pair;
+      const Comparison cmp = compare(got, expected, check.tolerance);
+      if (cmp.passed()) continue;
+      r.verdict = cmp.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
+      r.message = c.label + ": " + what + ": " + summarize(cmp, reveal);
+      r.details = explain(cmp, got, expected, check.tolerance, reveal);
+      if (!replay.empty()) r.details += replay.substr(1) + "\n";
+      for (const auto& m : fn.mistakes) {
+        bool all = true;
+        for (const auto& [out, e] : m.outputs) all = all && matches(outputs.at(out), evaluate_in(e, scope), check.tolerance);
+        if (all) {
+          mistake = m.message;
+          r.details = r.message + "\n" + r.details;
+          r.message = c.label + ": " + m.message;
+          break;
+        }
+      }
+      return r;
+    }
+  }
+  r.verdict = Verdict::passed;
+  r.score = check.points;
+  return r;
+}
+
+}  // namespace
+
+std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const std::filesystem::path& dir,
+                                                      const GradeOptions& options,
+                                                      std::vector<std::string>& notes) {
+  std::map<std::string, ExerciseResult> results;
+  const auto start = std::chrono::steady_clock::now();
+  const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);
+
+  // Every call of every check, in one plan: one runner process for the whole submission.
+  std::vector<Call> calls;
+  std::vector<PlannedCheck> planned;
+  const std::string student = std::filesystem::absolute(dir).lexically_normal().filename().string();
+  int group = 0;
+  for (const auto& ex : spec.exercises) {
+    if (!ex.function) continue;
+    const FunctionSpec& fn = *ex.function;
+    const std::uint64_t seed = options.seed ? *options.seed : fnv1a(student + "/" + ex.id) % 1000000000ull;
+    for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
+      PlannedCheck pc{&ex, &fn.checks[ci], seed, make_cases(spec, fn, fn.checks[ci], mix(seed, ci)), {}};
+      for (const auto& c : pc.cases) {
+        std::vector<std::size_t> ids;
+        const auto add = [&](const std::map<std::string, Tensor>& inputs) {
+          Call call{fn.symbol, {}, {}, group};
+          for (const auto& d : fn.inputs) call.inputs.push_back(inputs.at(d.name));
+          for (const auto& d : fn.outputs) call.outputs.push_back(shape_of(d, c.dims));
+          ids.push_back(calls.size());
+          calls.push_back(std::move(call));
+        };
+        add(c.inputs);
+        expr::Scope scope;
+        scope.add(spec.data);
+        scope.add(c.inputs);
+        for (const auto& extra : fn.checks[ci].calls) {
+          std::map<std::string, Tensor> replaced = c.inputs;
+          for (const auto& [name, e] : extra.inputs) replaced[name] = evaluate_in(e, scope);
+          add(replaced);
+        }
+        pc.calls.push_back(std::move(ids));
+      }
+      planned.push_back(std::move(pc));
+      ++group;
+    }
+  }
+
+  RunReport run;
+  if (build.library) {
+    run = run_library(*build.library, calls, options.run_limits);
+    if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
+  } else {
+    run.calls.assign(calls.size(), CallResult{build.compile_failed ? Verdict::compile_error : Verdict::missing,
+                                               build.message, {}});
+  }
+
+  for (const auto& ex : spec.exercises) {
+    if (!ex.function) continue;
+    ExerciseResult r;
+    r.id = ex.id;
+    r.title = ex.title;
+    r.visibility = ex.visibility;
+    r.max_score = ex.points;
+    for (const auto& pc : planned) {
+      if (pc.exercise != &ex) continue;
+      CheckResult check = grade_check(spec, *ex.function, pc, run, ex.visibility, r.mistake);
+      r.score += check.score;
+      if (check.verdict != Verdict::passed && r.verdict == Verdict::passed) {
+        r.verdict = check.verdict;
+        r.message = check.name + ": " + check.message;
+        r.details = check.details;
+      }
+      r.checks.push_back(std::move(check));
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    results.emplace(ex.id, std::move(r));
+  }
+  return results;
+}
+
+}  // namespace grader

@@ -1,0 +1,20 @@
+#pragma once
+/// Grading the function exercises of a spec by calling the student's library.
+
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "grader/grade.hpp"
+#include "grader/result.hpp"
+#include "grader/spec/spec.hpp"
+
+namespace grader {
+
+/// Results of every function exercise of `spec`, by exercise id, for the submission in `dir`.
+std::map<std::string, ExerciseResult> grade_functions(const Spec& spec,
+                                                      const std::filesystem::path& dir,
+                                                      const GradeOptions& options,
+                                                      std::vector<std::string>& notes);
+
+}  // namespace grader

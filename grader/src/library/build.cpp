@@ -1,0 +1,186 @@
+#include "grader/library/build.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "grader/answers/read.hpp"
+#include "grader/atomic_file.hpp"
+#include "grader/error.hpp"
+
+extern char** environ;
+
+namespace grader {
+
+namespace {
+
+/// FNV-1a, 64 bits: a stable key for the cache (not a defence against forgery: the cache
+/// holds the grader's own builds).
+std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::filesystem::path default_cache() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "attention-grader";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".cache" / "attention-grader";
+  return std::filesystem::temp_directory_path() / "attention-grader-cache";
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
+}
+
+/// The first lines with "error" in them (or the first lines), as a student reads them.
+std::string first_errors(const std::string& log, const std::filesystem::path& dir) {
+  std::istringstream in(log);
+  std::string line, errors, head;
+  int n_errors = 0, n_head = 0;
+  const std::string prefix = dir.string() + "/";
+  while (std::getline(in, line)) {
+    replace_all(line, prefix, "");
+    if (n_head < 12) head += line + "\n", ++n_head;
+    if (line.find("error") != std::string::npos && n_errors < 8) errors += line + "\n", ++n_errors;
+  }
+  return errors.empty() ? head : errors;
+}
+
+}  // namespace
+
+LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& dir,
+                                   const std::filesystem::path& cache_dir) {
+  LibraryBuild build;
+  const auto handed_in = dir / spec.file;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(std::filesystem::symlink_status(handed_in, ec))) {
+    build.library = handed_in;
+    return build;
+  }
+  std::vector<std::filesystem::path> sources;
+  bool cxx = false;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const auto ext = entry.path().extension().string();
+    if (ext == ".c" || ext == ".cc" || ext == ".cpp" || ext == ".cxx") {
+      sources.push_back(entry.path());
+      cxx = cxx || ext != ".c";
+    }
+  }
+  std::sort(sources.begin(), sources.end());
+  if (sources.empty()) {
+    build.message = "no " + spec.file + " and no C or C++ sources (.c, .cpp) in the submission";
+    return build;
+  }
+
+  std::string command = cxx ? spec.compile_cxx : spec.compile_c;
+  std::uint64_t key = fnv1a(command);
+  std::string source_list;
+  for (const auto& s : sources) {
+    std::string content;
+    try {
+      content = read_bounded(s);
+    } catch (const ReadError& e) {
+      build.message = s.filename().string() + " " + e.what();
+      build.compile_failed = true;
+      return build;
+    }
+    key = fnv1a(s.filename().string(), key);
+    key = fnv1a(content, key);
+    source_list += (source_list.empty() ? "" : " ") + quote(s.string());
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(key));
+  const auto cache = (cache_dir.empty() ? default_cache() : cache_dir) / hex;
+  const auto library = cache / spec.file;
+  if (std::filesystem::is_regular_file(library, ec)) {
+    build.library = library;
+    build.cached = true;
+    return build;
+  }
+  std::filesystem::create_directories(cache, ec);
+  if (ec) throw Error("cannot create the build cache " + cache.string() + ": " + ec.message());
+
+  // Build into a temporary name, then rename: a cached library is always complete.
+  const auto partial = cache / (spec.file + ".partial." + std::to_string(getpid()));
+  replace_all(command, "{sources}", source_list);
+  replace_all(command, "{output}", quote(partial.string()));
+  replace_all(command, "{include}", quote(std::filesystem::path(GRADER_INCLUDE_DIR).string()));
+  const auto log = cache / ("compile.log." + std::to_string(getpid()));
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  char sh[] = "/bin/sh", dash_c[] = "-c";
+  std::vector<char> cmd(command.begin(), command.end());
+  cmd.push_back('\0');
+  char* argv[] = {sh, dash_c, cmd.data(), nullptr};
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw Error("cannot start the compiler: " + std::string(std::strerror(rc)));
+
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(spec.compile_seconds));
+  int status = 0;
+  bool timed_out = false;
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (std::chrono::steady_clock::now() >= deadline && !timed_out) {
+      kill(-pid, SIGKILL);
+      timed_out = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::string output;
+  try {
+    output = read_bounded(log);
+  } catch (const ReadError&) {
+  }
+  std::filesystem::remove(log, ec);
+  if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+      !std::filesystem::is_regular_file(partial, ec)) {
+    std::filesystem::remove(partial, ec);
+    build.compile_failed = true;
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);
+    build.message = timed_out ? std::string("compiling took longer than ") + limit + " s"
+                              : "compiling failed:\n" + first_errors(output, dir);
+    return build;
+  }
+  std::filesystem::rename(partial, library, ec);
+  if (ec) throw Error("cannot store the built library in " + cache.string() + ": " + ec.message());
+  build.library = library;
+  return build;
+}
+
+}  // namespace grader
