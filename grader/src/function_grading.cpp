@@ -95,7 +95,7 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
       const Tensor& t = c.inputs.emplace(d.name, expr::evaluate(*check.fixed.at(d.name).ast, scope)).first->second;
       for (std::size_t k = 0; k < d.dims.size(); ++k) c.dims[d.dims[k]] = t.dim(k);  // checked at load
     }
-    c.label = "the fixed case";
+    // A fixed check has one case: the check's name says it all.
     cases.push_back(std::move(c));
     return cases;
   }
@@ -104,12 +104,14 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
     Case c;
     for (const auto& [name, range] : check.dims)  // the first trials take the bounds
       c.dims[name] = trial == 0 ? range.first : trial == 1 ? range.second : rng.between(range.first, range.second);
+    for (const auto& [name, other] : check.same_as) c.dims[name] = c.dims.at(other);
     for (const auto& d : fn.inputs) {
       const auto dist = check.values.find(d.name);
       c.inputs.emplace(d.name, draw(shape_of(d, c.dims), dist == check.values.end() ? Distribution{} : dist->second, rng));
     }
     std::string dims;
-    for (const auto& [name, size] : c.dims) dims += (dims.empty() ? "" : ", ") + name + "=" + std::to_string(size);
+    for (const auto& [name, size] : c.dims)
+      if (!check.same_as.count(name)) dims += (dims.empty() ? "" : ", ") + name + "=" + std::to_string(size);
     c.label = fmt::format("random case {} of {} ({})", trial + 1, check.trials, dims);
     cases.push_back(std::move(c));
   }
@@ -135,6 +137,10 @@ Tensor evaluate_in(const Expression& e, const expr::Scope& scope) {
   }
 }
 
+std::string prefixed(const std::string& label, const std::string& text) {
+  return label.empty() ? text : label + ": " + text;
+}
+
 /// The check's result: the first failing case decides it.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                         const RunReport& run, const Visibility visibility, std::optional<std::string>& mistake) {
@@ -152,7 +158,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       const CallResult& res = run.calls[call];
       if (res.failure) {
         r.verdict = *res.failure;
-        r.message = c.label + ": " + res.message;
+        r.message = prefixed(c.label, res.message);
         r.details = replay.empty() ? "" : replay.substr(1) + "\n";
         return r;
       }
@@ -164,13 +170,15 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     for (std::size_t e = 0; e < check.calls.size(); ++e)
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
         outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, run.calls[pc.calls[k][e + 1]].outputs[o]);
-    expr::Scope scope;
-    scope.add(spec.data);
+    expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
     scope.add(c.inputs);
+    scope.add(spec.data);
     std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
     if (check.property_got) {
-      expr::Scope full = scope;
+      expr::Scope full;
+      full.add(c.inputs);
       full.add(outputs);
+      full.add(spec.data);
       compared.push_back({"property " + check.property_got->text + " = " + check.property_expect->text,
                           {evaluate_in(*check.property_got, full), evaluate_in(*check.property_expect, full)}});
     } else {
@@ -189,7 +197,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       const Comparison cmp = compare(got, expected, check.tolerance);
       if (cmp.passed()) continue;
       r.verdict = cmp.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
-      r.message = c.label + ": " + what + ": " + summarize(cmp, reveal);
+      r.message = prefixed(c.label, what + ": " + summarize(cmp, reveal));
       r.details = explain(cmp, got, expected, check.tolerance, reveal);
       if (!replay.empty()) r.details += replay.substr(1) + "\n";
       for (const auto& m : fn.mistakes) {
@@ -198,7 +206,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
         if (all) {
           mistake = m.message;
           r.details = r.message + "\n" + r.details;
-          r.message = c.label + ": " + m.message;
+          r.message = prefixed(c.label, m.message);
           break;
         }
       }
@@ -241,8 +249,8 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
         };
         add(c.inputs);
         expr::Scope scope;
-        scope.add(spec.data);
         scope.add(c.inputs);
+        scope.add(spec.data);
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
           for (const auto& [name, e] : extra.inputs) replaced[name] = evaluate_in(e, scope);
@@ -255,13 +263,25 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
     }
   }
 
+  if (!build.library) {  // nothing to call: every check shares the reason
+    const Verdict verdict = build.compile_failed ? Verdict::compile_error : Verdict::missing;
+    for (const auto& ex : spec.exercises) {
+      if (!ex.function) continue;
+      ExerciseResult r{ex.id, ex.title, ex.visibility, verdict, 0, ex.points, build.message, "", {}, {}, 0};
+      for (const auto& c : ex.function->checks)
+        r.checks.push_back(CheckResult{c.name, verdict, 0, c.points, build.message, "", 0});
+      results.emplace(ex.id, std::move(r));
+    }
+    return results;
+  }
   RunReport run;
-  if (build.library) {
-    run = run_library(*build.library, calls, options.run_limits);
+  {
+    RunLimits limits = options.run_limits;
+    limits.call_seconds = spec.library.call_seconds;
+    limits.cpu_seconds = spec.library.cpu_seconds;
+    limits.memory_bytes = static_cast<unsigned long long>(spec.library.memory_mb) << 20;
+    run = run_library(*build.library, calls, limits);
     if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
-  } else {
-    run.calls.assign(calls.size(), CallResult{build.compile_failed ? Verdict::compile_error : Verdict::missing,
-                                               build.message, {}});
   }
 
   for (const auto& ex : spec.exercises) {

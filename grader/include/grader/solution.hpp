@@ -14,6 +14,8 @@
 // Types: rank 1 <-> arma::vec (or arma::rowvec), rank 2 <-> arma::mat (rows x cols),
 // rank 3 (d0, d1, d2) <-> arma::cube with d0 slices of d1 x d2 (slice b is item b of a batch),
 // rank 0 or 1 of one element <-> double. Armadillo is column-major; the conversion reorders.
+// A trailing std::optional<T> parameter is empty when the grader passes fewer inputs (the
+// masked-attention homework calls the same function with and without a mask).
 #ifndef GRADER_SOLUTION_HPP
 #define GRADER_SOLUTION_HPP
 
@@ -21,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -127,8 +130,37 @@ struct Convert<arma::cube> {
   }
 };
 
+/// A trailing std::optional parameter may be left out by the caller (e.g. an optional mask).
+template <class T>
+struct Convert<std::optional<T>> {
+  static std::optional<T> from(const grader_tensor& t) { return Convert<T>::from(t); }
+};
+
 template <class T>
 using Plain = std::remove_cv_t<std::remove_reference_t<T>>;
+
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+/// How many parameters must be given: those before the trailing optional ones.
+template <class... Args>
+constexpr int required_inputs() {
+  constexpr bool optional[] = {IsOptional<Plain<Args>>::value..., false};
+  int n = static_cast<int>(sizeof...(Args));
+  while (n > 0 && optional[n - 1]) --n;
+  return n;
+}
+
+/// Input i converted to the parameter type, or an empty optional when it was left out.
+template <class T>
+Plain<T> argument(const grader_tensor* inputs, int n_inputs, int i) {
+  if constexpr (IsOptional<Plain<T>>::value) {
+    if (i >= n_inputs) return std::nullopt;
+  }
+  return Convert<Plain<T>>::from(inputs[i]);
+}
 
 template <class R>
 struct Results {
@@ -157,15 +189,18 @@ template <class R, class... Args>
 int call(R (*f)(Args...), const grader_tensor* inputs, int n_inputs, grader_tensor* outputs,
          int n_outputs, char* error, size_t error_size) {
   try {
-    if (n_inputs != static_cast<int>(sizeof...(Args)))
-      throw Failure("expected " + std::to_string(sizeof...(Args)) + " inputs, got " +
+    constexpr int total = static_cast<int>(sizeof...(Args));
+    constexpr int required = required_inputs<Args...>();
+    if (n_inputs < required || n_inputs > total)
+      throw Failure("expected " + std::to_string(required) +
+                    (required == total ? "" : " to " + std::to_string(total)) + " inputs, got " +
                     std::to_string(n_inputs));
     if (n_outputs != Results<R>::size)
       throw Failure("returns " + std::to_string(Results<R>::size) + " outputs but " +
                     std::to_string(n_outputs) + " are expected");
     int i = 0;
     // Braced initialization evaluates the conversions in order.
-    std::tuple<Plain<Args>...> args{Convert<Plain<Args>>::from(inputs[i++])...};
+    std::tuple<Plain<Args>...> args{argument<Args>(inputs, n_inputs, i++)...};
     Results<R>::write(std::apply(f, args), outputs);
     return GRADER_OK;
   } catch (const Failure& e) {

@@ -175,6 +175,11 @@ std::vector<Function> make_table() {
   };
   add("zeros", {}, "a tensor of zeros: zeros(4, 3)", filled(0.0), "sizes");
   add("ones", {}, "a tensor of ones: ones(1, 3)", filled(1.0), "sizes");
+  add("size", {required("x"), required("dim")}, "the size of x along dim: size(Q, -1) is d_k",
+      [](const Arguments& a) {
+        const Tensor& x = a.tensor(0);
+        return Tensor::scalar(static_cast<double>(x.dim(ops::normalize_axis(a.integer(1, "dim"), x.rank(), "size"))));
+      });
   add("eye", {required("n")}, "the n x n identity matrix", [](const Arguments& a) {
     const long long n = a.integer(0, "n");
     if (n < 0) throw invalid_argument("eye(): n must not be negative");

@@ -68,9 +68,10 @@ std::string first_errors(const std::string& log, const std::filesystem::path& di
 
 }  // namespace
 
-LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& dir,
+LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& folder,
                                    const std::filesystem::path& cache_dir) {
   LibraryBuild build;
+  const auto dir = std::filesystem::absolute(folder).lexically_normal();
   const auto handed_in = dir / spec.file;
   std::error_code ec;
   if (std::filesystem::is_regular_file(std::filesystem::symlink_status(handed_in, ec))) {

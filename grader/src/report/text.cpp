@@ -40,10 +40,10 @@ std::string to_text(const AssignmentResult& r, bool color) {
                                 r.version, r.submission);
   std::size_t id_width = 8;
   for (const auto& e : r.exercises) id_width = std::max(id_width, e.id.size());
-  out += fmt::format("  {:<{}}  {:>9}  {:<12}  {}\n", "exercise", id_width, "points", "verdict",
+  out += fmt::format("  {:<{}}  {:>9}  {:<14}  {}\n", "exercise", id_width, "points", "verdict",
                      "message");
   for (const auto& e : r.exercises) {
-    const std::string verdict = fmt::format("{:<12}", to_string(e.verdict));
+    const std::string verdict = fmt::format("{:<14}", to_string(e.verdict));
     out += fmt::format("  {:<{}}  {:>9}  {}  {}\n", e.id, id_width,
                        points(e.score) + " / " + points(e.max_score),
                        paint(verdict, e.passed() ? "32" : "31", color), one_line(e.message, 80));

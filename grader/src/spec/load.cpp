@@ -469,6 +469,11 @@ class Loader {
     if (auto v = f.take("compile_c")) spec.library.compile_c = string_of(v, "compile_c");
     if (auto v = f.take("compile_cxx")) spec.library.compile_cxx = string_of(v, "compile_cxx");
     if (auto v = f.take("compile_seconds")) spec.library.compile_seconds = non_negative(v, "compile_seconds");
+    if (auto v = f.take("call_seconds")) spec.library.call_seconds = non_negative(v, "call_seconds");
+    if (auto v = f.take("cpu_seconds"))
+      spec.library.cpu_seconds = static_cast<unsigned>(std::max(1.0, non_negative(v, "cpu_seconds")));
+    if (auto v = f.take("memory_mb"))
+      spec.library.memory_mb = static_cast<unsigned>(std::max(64.0, non_negative(v, "memory_mb")));
     f.finish();
     if (!is_identifier(std::filesystem::path(spec.library.file).stem().string()) ||
         spec.library.file.find('/') != std::string::npos)
@@ -665,15 +670,21 @@ class Loader {
         if (!dim_names.count(name))
           fail(at(kv.first), what + ": no input has a size named '" + name + "'" +
                                  did_you_mean(name, {dim_names.begin(), dim_names.end()}));
+        if (kv.second.IsScalar() && dim_names.count(kv.second.Scalar())) {
+          c.same_as[name] = kv.second.Scalar();  // e.g. a causal mask's rows: block
+          continue;
+        }
         if (!kv.second.IsSequence() || kv.second.size() != 2)
-          fail(at(kv.second), what + " dims: " + name + " must be [low, high]");
+          fail(at(kv.second), what + " dims: " + name + " must be [low, high] or another size's name");
         const double lo = non_negative(kv.second[0], "low"), hi = non_negative(kv.second[1], "high");
         if (lo < 1 || hi < lo || hi > 4096 || lo != std::floor(lo) || hi != std::floor(hi))
           fail(at(kv.second), what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= 4096");
         c.dims[name] = {static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)};
       }
       for (const auto& n : dim_names)
-        if (!c.dims.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
+        if (!c.dims.count(n) && !c.same_as.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
+      for (const auto& [n, other] : c.same_as)
+        if (!c.dims.count(other)) fail(at(dims), what + " dims: '" + n + "' follows '" + other + "', which needs a range");
       if (auto v = rf.take("values")) {
         if (!v.IsMap()) fail(at(v), what + " values must map inputs to distributions");
         for (const auto& kv : v) {
@@ -733,6 +744,10 @@ class Loader {
           low[name] = range.first;
           high[name] = range.second;
         }
+        for (const auto& [name, other] : c.same_as) {
+          low[name] = low.at(other);
+          high[name] = high.at(other);
+        }
         samples = {low, high};
       }
       for (const auto& dims : samples) {
@@ -740,9 +755,9 @@ class Loader {
         for (std::size_t i = 0; i < fn.inputs.size(); ++i)
           names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(shape_of(fn.inputs[i], dims), 0.5)
                                                       : fixed_values[i]);
-        expr::Scope scope;
-        scope.add(spec.data);
+        expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
         scope.add(names);
+        scope.add(spec.data);
         std::map<std::string, Tensor> outs;
         for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
           const Tensor e = evaluate_here(fn.expect[o], scope, what + " expect of " + fn.outputs[o].name);
@@ -771,9 +786,9 @@ class Loader {
           for (const auto& [out, v] : std::map<std::string, Tensor>(outs)) outs.emplace(call.name + "_" + out, v);
         }
         expr::Scope full;
-        full.add(spec.data);
         full.add(names);
         full.add(outs);
+        full.add(spec.data);
         if (c.property_got) {
           const Tensor got = evaluate_here(*c.property_got, full, what + " property got");
           const Tensor expect = evaluate_here(*c.property_expect, full, what + " property expect");

@@ -90,6 +90,7 @@ struct FunctionCheck {
   std::map<std::string, Expression> expect_override;  ///< output -> printed value to match
   int trials = 0;  ///< random cases: how many
   std::map<std::string, std::pair<std::size_t, std::size_t>> dims;  ///< name -> [low, high]
+  std::map<std::string, std::string> same_as;  ///< name -> the size it always equals
   std::map<std::string, Distribution> values;  ///< input -> distribution (default normal)
   // What is compared: every output with its reference, or a property.
   std::optional<Expression> property_got, property_expect;
@@ -122,6 +123,9 @@ struct LibrarySpec {
   std::string compile_cxx =
       "c++ -std=c++17 -O2 -shared -fPIC -I{include} {sources} -o {output} -larmadillo";
   double compile_seconds = 120.0;
+  double call_seconds = 5.0;   ///< wall clock per call
+  unsigned cpu_seconds = 20;   ///< CPU time per runner process
+  unsigned memory_mb = 2048;   ///< address space per runner process
 };
 
 struct Exercise {
