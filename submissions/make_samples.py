@@ -7,7 +7,6 @@ formats students use. Run with Debian's python3-torch and python3-numpy:
 The expected verdicts of every sample are pinned by the golden files in tests/golden/.
 """
 import os
-import shutil
 
 import numpy as np
 import torch
@@ -17,9 +16,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def folder(assignment, student, readme):
+    """Recreates the folder's answers; hand-written sources (*.c, *.cpp) are kept."""
     path = os.path.join(HERE, assignment, student)
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(path)
+    os.makedirs(path, exist_ok=True)
+    for name in os.listdir(path):
+        if not name.endswith((".c", ".cpp")):
+            os.remove(os.path.join(path, name))
     with open(os.path.join(path, "README.md"), "w") as f:
         f.write(readme.strip() + "\n")
     return path
@@ -159,14 +161,16 @@ def basics():
 AB = "attention-basics"
 p = folder(AB, "correct-torch-npy", """
 Every tensor as the notebook computes it with PyTorch (integers stay int64, floats float32),
-saved with numpy.save. Expected: every exercise passes.""")
+saved with numpy.save, and compute_keys in C (solution.c, written by hand). Expected: every
+exercise passes.""")
 for name, t in basics().items():
     save_npy(p, name, t)
 
 p = folder(AB, "typical-mistakes", """
 Weighted rows instead of columns (1.2), keys computed with W_q (2.1), scores against keys
-instead of keys.t() (3.2), saved as CSV. Expected: 1.2, 2.1 and 3.2 wrong, each naming its known
-mistake; 3.3 passes.""")
+instead of keys.t() (3.2), saved as CSV; compute_keys writes its result transposed (solution.c,
+written by hand). Expected: 1.2, 2.1, 3.2 and 2.2 wrong, each naming its known mistake; the
+rest passes.""")
 answers = basics()
 answers["weighted_states"] = (answers["softmax_scores"].unsqueeze(1) * H)
 answers["keys"] = v @ W_q

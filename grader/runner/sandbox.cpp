@@ -84,7 +84,7 @@ void allow_computing(Filter& f) {
         "rt_sigreturn", "sigaltstack", "exit", "exit_group", "getpid", "getppid", "gettid", "clock_gettime",
         "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "sched_yield",
         "getrandom", "sched_getaffinity", "set_robust_list", "rseq", "prlimit64", "getrusage",
-        "membarrier"})
+        "membarrier", "mbind", "get_mempolicy", "set_mempolicy"})
     f.allow(name);
   // Signals only to itself, so that abort() and raise() still work.
   f.allow_if("tgkill", SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(getpid())));
