@@ -101,16 +101,27 @@ BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {
   BOOST_TEST(verdicts(ua, "corrupt-file") ==
              "1.2.1=unreadable 1.2.2=passed 1.3.1=unreadable 1.3.2=passed 1.4.1=passed 1.4.2=passed ");
   BOOST_TEST(verdicts("attention-basics", "correct-torch-npy") ==
-             "1.1=passed 1.2=passed 2.1=passed 3.1=passed 3.2=passed 3.3=passed ");
+             "1.1=passed 1.2=passed 2.1=passed 3.1=passed 3.2=passed 3.3=passed 2.2=passed ");
   BOOST_TEST(verdicts("attention-basics", "typical-mistakes") ==
-             "1.1=passed 1.2=wrong 2.1=wrong 3.1=passed 3.2=wrong 3.3=passed ");
+             "1.1=passed 1.2=wrong 2.1=wrong 3.1=passed 3.2=wrong 3.3=passed 2.2=wrong ");
+  const std::string sdpa = "sdpa-masked";
+  BOOST_TEST(verdicts(sdpa, "correct-cpp") == "1=passed 2=passed ");
+  BOOST_TEST(verdicts(sdpa, "correct-c") == "1=passed 2=passed ");
+  BOOST_TEST(verdicts(sdpa, "no-scale") == "1=wrong 2=wrong ");
+  BOOST_TEST(verdicts(sdpa, "wrong-axis") == "1=wrong 2=wrong ");
+  BOOST_TEST(verdicts(sdpa, "mask-after-softmax") == "1=passed 2=wrong ");
+  BOOST_TEST(verdicts(sdpa, "compile-error") == "1=compile_error 2=compile_error ");
+  BOOST_TEST(verdicts(sdpa, "crash") == "1=passed 2=crashed ");
+  BOOST_TEST(verdicts(sdpa, "infinite-loop") == "1=passed 2=timed_out ");
+  BOOST_TEST(verdicts("udl-self-attention", "correct-cpp") == "1=passed 2=passed ");
+  BOOST_TEST(verdicts("udl-self-attention", "rows-convention") == "1=wrong 2=wrong ");
 }
 
 BOOST_AUTO_TEST_CASE(text_report_is_a_table_then_failures_without_colour_off_a_terminal) {
   const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
                              "submissions/understanding-attention/wrong-row"});
   BOOST_TEST(r.exit_code == 1);
-  BOOST_TEST(contains(r.out, "  1.2.1         0 / 1  wrong         your query selects value[1]"));
+  BOOST_TEST(contains(r.out, "  1.2.1         0 / 1  wrong           your query selects value[1]"));
   BOOST_TEST(contains(r.out, "score: 5 / 6  (5 of 6 exercises passed)"));
   BOOST_TEST(contains(r.out, "\nfailures\n\n1.2.1 Select the first value vector: wrong\n"));
   BOOST_TEST(!contains(r.out, "\033["));
@@ -179,8 +190,8 @@ BOOST_AUTO_TEST_CASE(verbose_logs_go_to_stderr_and_leave_the_json_intact) {
   const auto r = run_grader({"--verbose", "check", "--spec", "specs/attention-basics.yaml",
                              "submissions/attention-basics/correct-torch-npy", "--format", "json"});
   BOOST_TEST(r.exit_code == 0);
-  BOOST_TEST(ordered_json::parse(r.out).at("score") == 6.0);
-  BOOST_TEST(contains(r.err, "[debug] loaded specs/attention-basics.yaml: 7 data tensors, 6 exercises"));
+  BOOST_TEST(ordered_json::parse(r.out).at("score") == 8.0);
+  BOOST_TEST(contains(r.err, "[debug] loaded specs/attention-basics.yaml: 7 data tensors, 7 exercises"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
