@@ -202,3 +202,59 @@ exercises:
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(function_specs)
+
+namespace {
+const char* kFunction = R"yaml(  - id: f
+    title: F
+    points: 2
+    function:
+      symbol: scaled_dot_product_attention
+      inputs:
+        - {name: Q, shape: [n, d]}
+        - {name: K, shape: [n, d]}
+      outputs:
+        - {name: weights, shape: [n, n], expect: "attention_weights(Q, K, K)"}
+    checks:
+      - {name: fixed, points: 1, fixed: {Q: key, K: key}}
+      - name: random
+        points: 1
+        random: {trials: 5, dims: {n: [1, 4], d: [1, 3]}}
+)yaml";
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_good_function_exercise_loads) {
+  BOOST_TEST(errors_of(kFunction).empty());
+}
+
+BOOST_AUTO_TEST_CASE(points_must_add_up_and_sizes_must_be_ranged) {
+  std::string spec = kFunction;
+  spec.replace(spec.find("points: 2"), 9, "points: 3");
+  BOOST_TEST(errors_of(spec) ==
+             std::vector<std::string>{"10:13: exercise f points (3) must equal the sum of its "
+                                      "checks' points (2)"});
+  spec = kFunction;
+  spec.replace(spec.find("d: [1, 3]"), 9, "e: [1, 3]");
+  BOOST_TEST(errors_of(spec).at(0) ==
+             "22:47: exercise f check 'random': no input has a size named 'e'; did you mean 'd'?");
+}
+
+BOOST_AUTO_TEST_CASE(output_shapes_are_checked_against_the_reference_at_load) {
+  std::string spec = kFunction;
+  spec.replace(spec.find("shape: [n, n]"), 13, "shape: [n, d]");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0].find("exercise f output weights: expect has shape (4, 4) but the output "
+                            "is declared (4, 3) (in exercise f check 'random')") != std::string::npos,
+             errors[0]);
+}
+
+BOOST_AUTO_TEST_CASE(fixed_inputs_must_agree_on_their_sizes) {
+  std::string spec = kFunction;
+  spec.replace(spec.find("fixed: {Q: key, K: key}"), 23, "fixed: {Q: key, K: 'key[0:1]'}");
+  BOOST_TEST(errors_of(spec).at(0) ==
+             "19:9: exercise f check 'fixed': K has n = 1 but another input has n = 2");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
