@@ -45,6 +45,7 @@ const char* text_at(const char* plan, std::size_t size, std::uint64_t offset) {
 struct Call {
   grader_solution_fn* fn = nullptr;
   std::vector<grader_tensor> inputs, outputs;
+  char* region = nullptr;  ///< where this call's outputs are mapped
 };
 
 }  // namespace
@@ -99,7 +100,15 @@ int main(int argc, char** argv) {
   }
 
   std::vector<Call> calls(header.n_calls);
-  const long page = sysconf(_SC_PAGESIZE);
+  const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  // One reservation for every call's output region and the guard page after it; each region
+  // is then mapped from the output memfd into its place. Writing past a call's last output
+  // faults at once.
+  const std::uint64_t reserve = header.output_bytes + static_cast<std::uint64_t>(header.n_calls) * page;
+  auto* space = static_cast<char*>(
+      mmap(nullptr, reserve > 0 ? reserve : page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (space == MAP_FAILED) fail_setup("cannot reserve address space for the outputs");
+  std::uint64_t placed = 0;  // bytes of `space` used so far
   for (std::uint32_t i = 0; i < header.n_calls; ++i) {
     p::PlanCall pc{};
     const std::uint64_t at = header.calls_offset + i * sizeof pc;
@@ -124,16 +133,18 @@ int main(int argc, char** argv) {
         calls[i].inputs.push_back(g);
         continue;
       }
-      // An output: its pages of the output memfd, followed by an inaccessible guard page, with
-      // the data ending exactly where the guard begins, so writing past it faults at once.
+      // An output, in its call's region (mapped once, with the first output of the call).
       if (pt.region_bytes > 0) {
-        auto* base = static_cast<char*>(mmap(nullptr, pt.region_bytes + page, PROT_NONE,
-                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-        if (base == MAP_FAILED ||
-            mmap(base, pt.region_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-                 p::kOutputFd, static_cast<off_t>(pt.region)) == MAP_FAILED)
-          fail_setup("cannot map an output");
-        g.data = reinterpret_cast<double*>(base + (pt.offset - pt.region));
+        if (calls[i].outputs.empty()) {
+          if (placed + pt.region_bytes + page > reserve ||
+              mmap(space + placed, pt.region_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                   p::kOutputFd, static_cast<off_t>(pt.region)) == MAP_FAILED)
+            fail_setup("cannot map an output");
+          calls[i].region = space + placed;
+          placed += pt.region_bytes + page;  // the page after stays PROT_NONE: the guard
+        }
+        if (pt.offset < pt.region || pt.offset - pt.region >= pt.region_bytes) fail_setup("malformed plan");
+        g.data = reinterpret_cast<double*>(calls[i].region + (pt.offset - pt.region));
       }
       calls[i].outputs.push_back(g);
     }
@@ -151,7 +162,6 @@ int main(int argc, char** argv) {
     Call& c = calls[i];
     if (!c.fn) continue;
     error[0] = '\0';
-    send(p::kStart, i, 0);
     try {
       const int rc = c.fn(c.inputs.data(), static_cast<int>(c.inputs.size()), c.outputs.data(),
                           static_cast<int>(c.outputs.size()), error, sizeof error);

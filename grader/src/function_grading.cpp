@@ -1,6 +1,7 @@
 #include "function_grading.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cmath>
@@ -27,13 +28,22 @@ class Rng {
   }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   std::size_t between(std::size_t lo, std::size_t hi) { return lo + next() % (hi - lo + 1); }
-  double normal() {
+  double normal() {  // Box-Muller, both values used
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
     const double u1 = 1.0 - uniform(), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    spare_ = r * std::sin(2.0 * M_PI * u2);
+    has_spare_ = true;
+    return r * std::cos(2.0 * M_PI * u2);
   }
 
  private:
   std::uint64_t state_;
+  double spare_ = 0.0;
+  bool has_spare_ = false;
 };
 
 std::uint64_t mix(std::uint64_t a, std::uint64_t b) { return Rng(a ^ (b * 0x9e3779b97f4a7c15ull)).next(); }
@@ -226,6 +236,10 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
   std::map<std::string, ExerciseResult> results;
   const auto start = std::chrono::steady_clock::now();
   const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);
+  const auto since = [&] {
+    return 1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  spdlog::debug("library {} after {:.2f} ms", build.library ? build.library->string() : build.message, since());
 
   // Every call of every check, in one plan: one runner process for the whole submission.
   std::vector<Call> calls;
@@ -280,7 +294,9 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
     limits.call_seconds = spec.library.call_seconds;
     limits.cpu_seconds = spec.library.cpu_seconds;
     limits.memory_bytes = static_cast<unsigned long long>(spec.library.memory_mb) << 20;
+    spdlog::debug("{} calls planned after {:.2f} ms", calls.size(), since());
     run = run_library(*build.library, calls, limits);
+    spdlog::debug("{} runner process(es) done after {:.2f} ms", run.processes, since());
     if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
   }
 
@@ -305,6 +321,7 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     results.emplace(ex.id, std::move(r));
   }
+  spdlog::debug("compared after {:.2f} ms", since());
   return results;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-/// What the grader and the runner exchange. The grader writes a plan into a sealed memfd
+/// What the grader and the runner exchange. Calls run in the plan's order; the first call
+/// without a result when the runner ends is the one that was running. The grader writes a plan into a sealed memfd
 /// (the runner's fd 3): the library, the symbols, the calls and their input tensors. Outputs
 /// go into a second memfd (fd 4) at offsets the plan gives. The runner reports progress as
 /// records on a pipe (fd 5). Everything the runner sends is untrusted: once the student's
@@ -36,8 +37,8 @@ struct PlanTensor {
   std::int32_t reserved;
   std::int64_t shape[4];
   std::uint64_t offset;  ///< of the data: in the plan (inputs) or the output memfd (outputs)
-  std::uint64_t region;  ///< outputs: page-aligned start of the region holding the data
-  std::uint64_t region_bytes;  ///< outputs: page-rounded size; the data ends at its end
+  std::uint64_t region;  ///< outputs: the page-aligned region of all of this call's outputs
+  std::uint64_t region_bytes;  ///< outputs: its page-rounded size; the last output ends at its end
 };
 
 struct PlanCall {
@@ -51,7 +52,6 @@ struct PlanCall {
 enum RecordKind : std::uint32_t {
   kIsolation = 1,  ///< text: the isolation achieved (root/uid drop, Landlock, seccomp)
   kReady = 2,      ///< the library is loaded and the strict filter installed
-  kStart = 3,      ///< call `call` begins
   kDone = 4,       ///< call `call` returned `code`; text: its error message if non-zero
   kThrew = 5,      ///< an exception escaped call `call`; text: its what()
   kLoadError = 6,  ///< code 0: the library could not be loaded; code 1: call `call`'s
