@@ -174,5 +174,6 @@ int main(int argc, char** argv) {
     }
     std::fflush(nullptr);  // the student's printf output, before a later call can crash
   }
+  send(p::kFinished, 0, 0);
   _exit(p::kExitOk);
 }

@@ -57,6 +57,7 @@ enum RecordKind : std::uint32_t {
   kLoadError = 6,  ///< code 0: the library could not be loaded; code 1: call `call`'s
                    ///< function is missing; text: why
   kForbidden = 7,  ///< the filter stopped system call number `code`
+  kFinished = 8,   ///< every call was made; the runner exits
 };
 
 struct RecordHeader {

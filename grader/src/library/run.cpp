@@ -199,7 +199,7 @@ struct Observed {
   std::string isolation;
   bool killed_for_wall = false;
   bool protocol_broken = false;
-  bool ended_ok = false;  ///< exited 0: it says it ran every call
+  bool finished = false;  ///< the runner says it made every call
   int status = 0;
   rusage usage{};
 };
@@ -237,6 +237,7 @@ void parse_records(std::string& buffer, Observed& seen, Clock::time_point& deadl
           seen.load_error = text;
         break;
       case p::kForbidden: seen.forbidden = h.code; break;
+      case p::kFinished: seen.finished = true; break;
       default: seen.protocol_broken = true; break;
     }
   }
@@ -319,15 +320,15 @@ Observed watch_runner(const Fd& plan_fd, const Fd& out_fd, const RunLimits& limi
       }
     }
   };
-  // Records arrive two per call; waking for each would cost more than the calls themselves.
-  // So the grader waits for the process to end, waking every few milliseconds to drain the
-  // pipes in bulk and to enforce the deadline (its resolution is the tick).
+  // A record arrives for every call; waking for each would cost more than the calls. So the
+  // grader wakes when the process ends or prints, and every few milliseconds, to drain the
+  // status pipe in bulk and enforce the deadline (its resolution is the tick).
   constexpr long long kTickMs = 4;
   bool ended = false;
   while (!ended) {
-    pollfd fds[1] = {{pidfd.get(), POLLIN, 0}};
+    pollfd fds[2] = {{pidfd.get(), POLLIN, 0}, {output_r.get(), POLLIN, 0}};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    const int ready = poll(fds, 1, static_cast<int>(std::clamp<long long>(left, 0, kTickMs)));
+    const int ready = poll(fds, 2, static_cast<int>(std::clamp<long long>(left, 0, kTickMs)));
     if (ready < 0 && errno != EINTR) fault("poll");
     if (status_r.get() >= 0) drain(status_r, true);
     if (output_r.get() >= 0) drain(output_r, false);
@@ -339,7 +340,6 @@ Observed watch_runner(const Fd& plan_fd, const Fd& out_fd, const RunLimits& limi
     }
   }
   if (wait4(pid, &seen.status, 0, &seen.usage) < 0) fault("wait4");
-  seen.ended_ok = WIFEXITED(seen.status) && WEXITSTATUS(seen.status) == p::kExitOk;
   kill(-pid, SIGKILL);  // anything left in its process group
   if (status_r.get() >= 0) drain(status_r, true);
   if (output_r.get() >= 0) drain(output_r, false);
@@ -470,7 +470,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
       // runner (or whose report was lost): its verdict comes from the exit status; the rest of its group is skipped, and the other
       // calls get a fresh runner.
       auto [verdict, message] = abnormal_end(seen, limits, false);
-      if (seen.ended_ok && !seen.killed_for_wall)
+      if (seen.finished && !seen.killed_for_wall)
         message = "the runner ended without reporting this call (did the library write to "
                   "descriptor 5 or corrupt memory?)";
       resolve(i, verdict, message);
