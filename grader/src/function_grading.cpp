@@ -232,7 +232,8 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
 
 std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const std::filesystem::path& dir,
                                                       const GradeOptions& options,
-                                                      std::vector<std::string>& notes) {
+                                                      std::vector<std::string>& notes,
+                                                      std::string& sandbox) {
   std::map<std::string, ExerciseResult> results;
   const auto start = std::chrono::steady_clock::now();
   const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);
@@ -290,12 +291,13 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
   }
   RunReport run;
   {
-    RunLimits limits = options.run_limits;
+    RunLimits limits;  // the spec's; load time and output capture keep their defaults
     limits.call_seconds = spec.library.call_seconds;
     limits.cpu_seconds = spec.library.cpu_seconds;
     limits.memory_bytes = static_cast<unsigned long long>(spec.library.memory_mb) << 20;
     spdlog::debug("{} calls planned after {:.2f} ms", calls.size(), since());
     run = run_library(*build.library, calls, limits);
+    sandbox = run.isolation;
     spdlog::debug("{} runner process(es) done after {:.2f} ms", run.processes, since());
     if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
   }

@@ -12,9 +12,11 @@
 namespace grader {
 
 /// Results of every function exercise of `spec`, by exercise id, for the submission in `dir`.
+/// The student's output goes to `notes`; the isolation the runner achieved to `sandbox`.
 std::map<std::string, ExerciseResult> grade_functions(const Spec& spec,
                                                       const std::filesystem::path& dir,
                                                       const GradeOptions& options,
-                                                      std::vector<std::string>& notes);
+                                                      std::vector<std::string>& notes,
+                                                      std::string& sandbox);
 
 }  // namespace grader

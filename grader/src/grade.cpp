@@ -186,7 +186,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     for (const auto& a : ex.answers) names.push_back(a.name);
   const Submission submission = load_submission(dir, names, options.limits);
   std::vector<std::string> library_notes;
-  const auto functions = spec.uses_library() ? grade_functions(spec, dir, options, library_notes)
+  std::string sandbox;
+  const auto functions = spec.uses_library() ? grade_functions(spec, dir, options, library_notes, sandbox)
                                              : std::map<std::string, ExerciseResult>{};
 
   AssignmentResult result;
@@ -195,6 +196,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.version = spec.version;
   result.submission = dir.string();
   result.notes = submission.notes;
+  result.sandbox = sandbox;
   result.notes.insert(result.notes.end(), library_notes.begin(), library_notes.end());
   const Grader grader(spec, submission);
   for (const auto& ex : spec.exercises) {

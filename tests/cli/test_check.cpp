@@ -19,10 +19,12 @@ using test_support::TempDir;
 
 namespace {
 
-/// Drops what changes from run to run or release to release: timings and the version.
+/// Drops what changes from run to run, machine to machine or release to release: timings,
+/// the sandbox achieved (root or not, the kernel's Landlock) and the version.
 void normalize(ordered_json& j) {
   if (j.is_object()) {
     j.erase("seconds");
+    j.erase("sandbox");
     j.erase("grader_version");
     for (auto& [k, v] : j.items()) normalize(v);
   } else if (j.is_array()) {
@@ -184,6 +186,18 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_help_and_version_exit_0) {
   const auto version = run_grader({"--version"});
   BOOST_TEST(version.exit_code == 0);
   BOOST_TEST(version.out == "0.1.0\n");
+}
+
+BOOST_AUTO_TEST_CASE(the_result_says_how_a_library_was_sandboxed) {
+  const auto library = run_grader({"check", "--spec", "specs/sdpa-masked.yaml",
+                                   "submissions/sdpa-masked/correct-c", "--format", "json"});
+  BOOST_TEST(contains(ordered_json::parse(library.out).at("sandbox").get<std::string>(), "seccomp"));
+  const auto matrices = run_grader({"check", "--spec", "specs/attention-basics.yaml",
+                                    "submissions/attention-basics/typical-mistakes", "--format", "json"});
+  BOOST_TEST(contains(ordered_json::parse(matrices.out).at("sandbox").get<std::string>(), "seccomp"));
+  const auto none = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
+                                "submissions/understanding-attention/correct-csv", "--format", "json"});
+  BOOST_TEST(ordered_json::parse(none.out).at("sandbox").is_null());
 }
 
 BOOST_AUTO_TEST_CASE(verbose_logs_go_to_stderr_and_leave_the_json_intact) {

@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "grader/answers/read.hpp"
-#include "grader/library/run.hpp"
 #include "grader/result.hpp"
 #include "grader/spec/spec.hpp"
 
@@ -15,7 +14,6 @@ namespace grader {
 
 struct GradeOptions {
   ReadLimits limits;
-  RunLimits run_limits;
   /// The seed of every randomized check; by default one per student and exercise.
   std::optional<std::uint64_t> seed;
   /// Where libraries built from sources are kept (default: the user's cache folder).

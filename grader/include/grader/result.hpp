@@ -70,6 +70,7 @@ struct AssignmentResult {
   double max_score = 0;
   std::vector<ExerciseResult> exercises;
   std::vector<std::string> notes;  ///< about the submission as a whole (stray files, typos)
+  std::string sandbox;  ///< how the student's library was confined; empty if none was run
   double seconds = 0;
 
   bool all_passed() const;

@@ -43,6 +43,7 @@ std::string to_json(const AssignmentResult& r) {
                     {"max_score", r.max_score},
                     {"exercises", std::move(exercises)},
                     {"notes", r.notes},
+                    {"sandbox", r.sandbox.empty() ? json(nullptr) : json(r.sandbox)},
                     {"seconds", r.seconds}};
   return doc.dump(2) + "\n";
 }

@@ -36,8 +36,10 @@ std::string one_line(const std::string& message, std::size_t width) {
 }  // namespace
 
 std::string to_text(const AssignmentResult& r, bool color) {
-  std::string out = fmt::format("{} ({} {})\nsubmission: {}\n\n", r.title, r.assignment,
+  std::string out = fmt::format("{} ({} {})\nsubmission: {}\n", r.title, r.assignment,
                                 r.version, r.submission);
+  if (!r.sandbox.empty()) out += "sandbox: " + r.sandbox + "\n";
+  out += "\n";
   std::size_t id_width = 8;
   for (const auto& e : r.exercises) id_width = std::max(id_width, e.id.size());
   out += fmt::format("  {:<{}}  {:>9}  {:<14}  {}\n", "exercise", id_width, "points", "verdict",
