@@ -1,14 +1,19 @@
-# One INTERFACE target carrying the language standard and the warnings of our own code.
-# Every target of the project links it; third-party headers are included as SYSTEM.
-add_library(grader_standard INTERFACE)
-target_compile_features(grader_standard INTERFACE cxx_std_20)
-target_compile_options(grader_standard INTERFACE
+# The language standard and the warnings of our own code, as INTERFACE targets linked by every
+# target of the project; third-party headers are included as SYSTEM.
+add_library(grader_warnings INTERFACE)
+target_compile_features(grader_warnings INTERFACE cxx_std_20)
+target_compile_options(grader_warnings INTERFACE
   -Wall -Wextra -Werror -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
   -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual)
 set(CMAKE_CXX_EXTENSIONS OFF)
 
-# Sanitizer builds: cmake -DGRADER_SANITIZE=ON (ASan + UBSan, no recovery).
+# grader_standard adds the sanitizers of a sanitizer build (cmake -DGRADER_SANITIZE=ON: ASan +
+# UBSan, no recovery). Every target links it except grader-runner, which links
+# grader_warnings only: ASan reserves terabytes of shadow address space, which the runner's own
+# RLIMIT_AS forbids by design, and its extra system calls would meet the seccomp filter.
 option(GRADER_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+add_library(grader_standard INTERFACE)
+target_link_libraries(grader_standard INTERFACE grader_warnings)
 if(GRADER_SANITIZE)
   target_compile_options(grader_standard INTERFACE
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
