@@ -102,8 +102,8 @@ std::string confine_process(const Limits& limits, int parent_pid) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent_pid)
     throw std::runtime_error("the grader is gone");
   set_limit(RLIMIT_CORE, 0, 0);
-  set_limit(RLIMIT_FSIZE, 0, 0);
-  set_limit(RLIMIT_NOFILE, 64, 64);
+  set_limit(RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes);
+  set_limit(RLIMIT_NOFILE, limits.open_files, limits.open_files);
   set_limit(RLIMIT_AS, limits.memory_bytes, limits.memory_bytes);
   set_limit(RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1);
   std::string isolation;
@@ -117,7 +117,9 @@ std::string confine_process(const Limits& limits, int parent_pid) {
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_DUMPABLE, 0) != 0)
     throw std::runtime_error("prctl failed");
   return isolation + ", no new privileges, rlimits (cpu " + std::to_string(limits.cpu_seconds) +
-         " s, memory " + std::to_string(limits.memory_bytes >> 20) + " MiB, no files, no core)";
+         " s, memory " + std::to_string(limits.memory_bytes >> 20) + " MiB, " +
+         (limits.file_bytes == 0 ? std::string("no files") : "files up to " + std::to_string(limits.file_bytes >> 20) + " MiB") +
+         ", no core)";
 }
 
 std::vector<int> open_readable(const std::vector<std::string>& paths) {
@@ -129,13 +131,13 @@ std::vector<int> open_readable(const std::vector<std::string>& paths) {
   return fds;
 }
 
-std::string restrict_files(const std::vector<int>& readable) {
+std::string restrict_files(const std::vector<int>& readable, const std::vector<int>& writable) {
   struct Closer {
     const std::vector<int>& fds;
     ~Closer() {
       for (int fd : fds) close(fd);
     }
-  } closer{readable};
+  } close_readable{readable}, close_writable{writable};
   const long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
   if (abi < 1) return "no Landlock (kernel without it)";
   __u64 handled = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
@@ -155,19 +157,28 @@ std::string restrict_files(const std::vector<int>& readable) {
   attr.handled_access_fs = handled;
   const int ruleset = static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0));
   if (ruleset < 0) return "no Landlock (ruleset refused)";
-  for (const int fd : readable) {
+  const auto allow = [&](int fd, __u64 file_rights, __u64 dir_rights) {
     struct stat st {};
     fstat(fd, &st);
     landlock_path_beneath_attr rule{};
-    rule.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE;
-    if (S_ISDIR(st.st_mode)) rule.allowed_access |= LANDLOCK_ACCESS_FS_READ_DIR;
+    rule.allowed_access = (file_rights | (S_ISDIR(st.st_mode) ? dir_rights : 0)) & handled;
     rule.parent_fd = fd;
     syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
-  }
+  };
+  const __u64 read_file = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE;
+  for (const int fd : readable) allow(fd, read_file, LANDLOCK_ACCESS_FS_READ_DIR);
+  __u64 write_file = read_file | LANDLOCK_ACCESS_FS_WRITE_FILE;
+#ifdef LANDLOCK_ACCESS_FS_TRUNCATE
+  if (abi >= 3) write_file |= LANDLOCK_ACCESS_FS_TRUNCATE;
+#endif
+  // A folder: everything inside it; a file (/dev/null): read and write.
+  for (const int fd : writable) allow(fd, write_file, handled);
   const long rc = syscall(SYS_landlock_restrict_self, ruleset, 0);
   close(ruleset);
   if (rc != 0) return "no Landlock (restriction refused)";
-  return "Landlock ABI " + std::to_string(abi) + " (read-only: system libraries and the library's folder)";
+  return "Landlock ABI " + std::to_string(abi) +
+         (writable.empty() ? " (read-only: system libraries and the library's folder)"
+                           : " (read: system folders; write: the build folder only)");
 }
 
 void install_loading_filter() {

@@ -11,6 +11,8 @@ namespace runner {
 struct Limits {
   unsigned long long memory_bytes;
   unsigned cpu_seconds;
+  unsigned long long file_bytes = 0;  ///< largest file it may write (0: none)
+  unsigned long long open_files = 64;
 };
 
 /// Dies with the parent, no new privileges, resource limits, and (as root) user "nobody".
@@ -21,9 +23,10 @@ std::string confine_process(const Limits& limits, int parent_pid);
 /// grader's privileges: the library's own folder may be reachable only by them.
 std::vector<int> open_readable(const std::vector<std::string>& paths);
 
-/// Restricts file access to reading beneath `readable` (from open_readable), with Landlock if
-/// the kernel has it; closes the descriptors. Returns what was achieved.
-std::string restrict_files(const std::vector<int>& readable);
+/// Restricts file access to reading beneath `readable` and reading and writing beneath
+/// `writable` (both from open_readable), with Landlock if the kernel has it; closes the
+/// descriptors. Returns what was achieved.
+std::string restrict_files(const std::vector<int>& readable, const std::vector<int>& writable = {});
 
 /// Installs the SIGSYS reporter and the first seccomp filter: what dlopen and static
 /// constructors need (read-only opens), nothing that writes files, networks or starts

@@ -142,6 +142,17 @@ BOOST_AUTO_TEST_CASE(sources_are_compiled_once_then_cached_and_errors_are_shown)
   BOOST_TEST(none.message == "no libsolution.so and no C or C++ sources (.c, .cpp) in the submission");
 }
 
+BOOST_AUTO_TEST_CASE(the_compiler_cannot_read_files_outside_its_build_folder) {
+  // Without confinement, gcc would quote the secret in its error message.
+  TempDir secret, student, cache;
+  const auto file = secret.write("answers-key.txt", "TOP_SECRET_EXPECTED_VALUES 0.4537 0.3877\n");
+  student.write("solution.c", "#include \"" + file.string() + "\"\nint f(void) { return 0; }\n");
+  const LibraryBuild build = find_or_build_library(LibrarySpec{}, student.path(), cache.path());
+  BOOST_TEST(build.compile_failed);
+  BOOST_TEST(build.message.find("TOP_SECRET") == std::string::npos, build.message);
+  BOOST_TEST(build.message.find("answers-key.txt") != std::string::npos, build.message);
+}
+
 BOOST_AUTO_TEST_CASE(a_seed_replays_the_same_random_cases) {
   const auto run = [](const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"check", "--spec", "specs/sdpa-masked.yaml",

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -16,8 +18,8 @@
 #include "grader/answers/read.hpp"
 #include "grader/atomic_file.hpp"
 #include "grader/error.hpp"
+#include "grader/library/run.hpp"
 
-extern char** environ;
 
 namespace grader {
 
@@ -96,6 +98,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   std::string command = cxx ? spec.compile_cxx : spec.compile_c;
   std::uint64_t key = fnv1a(command);
   std::string source_list;
+  std::vector<std::string> contents;
   for (const auto& s : sources) {
     std::string content;
     try {
@@ -107,7 +110,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
     }
     key = fnv1a(s.filename().string(), key);
     key = fnv1a(content, key);
-    source_list += (source_list.empty() ? "" : " ") + quote(s.string());
+    contents.push_back(std::move(content));
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(key));
@@ -121,11 +124,29 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   std::filesystem::create_directories(cache, ec);
   if (ec) throw Error("cannot create the build cache " + cache.string() + ": " + ec.message());
 
-  // Build into a temporary name, then rename: a cached library is always complete.
-  const auto partial = cache / (spec.file + ".partial." + std::to_string(getpid()));
+  // Build in a private folder holding copies of the sources and of the ABI headers, so that
+  // the confined compiler (grader-runner --compile: nobody when root, Landlock) reads nothing
+  // of the grader's or other students' files. The result is renamed into the cache: a cached
+  // library is always complete.
+  const auto build_dir = cache / ("build." + std::to_string(getpid()));
+  std::filesystem::remove_all(build_dir, ec);
+  std::filesystem::create_directories(build_dir / "include" / "grader", ec);
+  for (const char* header : {"solution.h", "solution.hpp"})
+    std::filesystem::copy_file(std::filesystem::path(GRADER_INCLUDE_DIR) / "grader" / header,
+                               build_dir / "include" / "grader" / header, ec);
+  source_list.clear();
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const std::string name = sources[i].filename().string();
+    std::ofstream(build_dir / name, std::ios::binary) << contents[i];
+    source_list += (source_list.empty() ? "" : " ") + quote(name);
+  }
+  if (geteuid() == 0)  // the compiler runs as nobody: give it the folder
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(build_dir))
+      if (lchown(entry.path().c_str(), 65534, 65534) != 0 || lchown(build_dir.c_str(), 65534, 65534) != 0)
+        throw Error("cannot hand the build folder to nobody: " + std::string(std::strerror(errno)));
   replace_all(command, "{sources}", source_list);
-  replace_all(command, "{output}", quote(partial.string()));
-  replace_all(command, "{include}", quote(std::filesystem::path(GRADER_INCLUDE_DIR).string()));
+  replace_all(command, "{output}", quote(spec.file));
+  replace_all(command, "{include}", "include");
   const auto log = cache / ("compile.log." + std::to_string(getpid()));
 
   posix_spawn_file_actions_t actions;
@@ -133,20 +154,24 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  posix_spawn_file_actions_addchdir_np(&actions, build_dir.c_str());
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  char sh[] = "/bin/sh", dash_c[] = "-c";
-  std::vector<char> cmd(command.begin(), command.end());
-  cmd.push_back('\0');
-  char* argv[] = {sh, dash_c, cmd.data(), nullptr};
+  const std::string runner = runner_path().string(), parent = std::to_string(getpid()),
+                    seconds = std::to_string(static_cast<int>(std::ceil(spec.compile_seconds)));
+  std::vector<std::string> args = {"grader-runner", "--compile", parent, build_dir.string(), seconds, command};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  char* envp[] = {nullptr};
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, environ);
+  const int rc = posix_spawn(&pid, runner.c_str(), &actions, &attr, argv.data(), envp);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) throw Error("cannot start the compiler: " + std::string(std::strerror(rc)));
+  if (rc != 0) throw Error("cannot start the compiler through " + runner + ": " + std::strerror(rc));
 
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -162,6 +187,8 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  kill(-pid, SIGKILL);  // anything the build left running
+  const auto partial = build_dir / spec.file;
   std::string output;
   try {
     output = read_bounded(log);
@@ -170,15 +197,17 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   std::filesystem::remove(log, ec);
   if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
       !std::filesystem::is_regular_file(partial, ec)) {
-    std::filesystem::remove(partial, ec);
+    std::filesystem::remove_all(cache, ec);  // nothing worth keeping
     build.compile_failed = true;
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);
     build.message = timed_out ? std::string("compiling took longer than ") + limit + " s"
-                              : "compiling failed:\n" + first_errors(output, dir);
+                              : "compiling failed:\n" + first_errors(output, build_dir);
     return build;
   }
   std::filesystem::rename(partial, library, ec);
+  std::error_code ignored;
+  std::filesystem::remove_all(build_dir, ignored);
   if (ec) throw Error("cannot store the built library in " + cache.string() + ": " + ec.message());
   build.library = library;
   return build;
