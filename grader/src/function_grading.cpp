@@ -102,7 +102,7 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
     scope.add(spec.data);
     Case c;
     for (const auto& d : fn.inputs) {
-      const Tensor& t = c.inputs.emplace(d.name, expr::evaluate(*check.fixed.at(d.name).ast, scope)).first->second;
+      const Tensor& t = c.inputs.emplace(d.name, check.fixed.at(d.name).evaluate(scope)).first->second;
       for (std::size_t k = 0; k < d.dims.size(); ++k) c.dims[d.dims[k]] = t.dim(k);  // checked at load
     }
     // A fixed check has one case: the check's name says it all.
@@ -136,16 +136,6 @@ struct PlannedCheck {
   std::vector<Case> cases;
   std::vector<std::vector<std::size_t>> calls;  ///< per case: main call, then extra calls
 };
-
-Tensor evaluate_in(const Expression& e, const expr::Scope& scope) {
-  try {
-    return expr::evaluate(*e.ast, scope);
-  } catch (const expr::ExprError& err) {
-    Location where = e.where;
-    where.column += static_cast<int>(err.offset());
-    throw SpecError(where, std::string("while grading: ") + err.what());
-  }
-}
 
 std::string prefixed(const std::string& label, const std::string& text) {
   return label.empty() ? text : label + ": " + text;
@@ -190,7 +180,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       full.add(outputs);
       full.add(spec.data);
       compared.push_back({"property " + check.property_got->text + " = " + check.property_expect->text,
-                          {evaluate_in(*check.property_got, full), evaluate_in(*check.property_expect, full)}});
+                          {check.property_got->evaluate(full), check.property_expect->evaluate(full)}});
     } else {
       expr::Scope data_only;
       data_only.add(spec.data);
@@ -198,8 +188,8 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
         const auto& name = fn.outputs[o].name;
         const auto over = check.expect_override.find(name);
         compared.push_back({name, {outputs.at(name), over != check.expect_override.end()
-                                                         ? evaluate_in(over->second, data_only)
-                                                         : evaluate_in(fn.expect[o], scope)}});
+                                                         ? over->second.evaluate(data_only)
+                                                         : fn.expect[o].evaluate(scope)}});
       }
     }
     for (const auto& [what, pair] : compared) {
@@ -212,7 +202,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       if (!replay.empty()) r.details += replay.substr(1) + "\n";
       for (const auto& m : fn.mistakes) {
         bool all = true;
-        for (const auto& [out, e] : m.outputs) all = all && matches(outputs.at(out), evaluate_in(e, scope), check.tolerance);
+        for (const auto& [out, e] : m.outputs) all = all && matches(outputs.at(out), e.evaluate(scope), check.tolerance);
         if (all) {
           mistake = m.message;
           r.details = r.message + "\n" + r.details;
@@ -268,7 +258,7 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
         scope.add(spec.data);
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
-          for (const auto& [name, e] : extra.inputs) replaced[name] = evaluate_in(e, scope);
+          for (const auto& [name, e] : extra.inputs) replaced[name] = e.evaluate(scope);
           add(replaced);
         }
         pc.calls.push_back(std::move(ids));

@@ -59,18 +59,6 @@ Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   return u;
 }
 
-/// Evaluates an expression of the spec for this student; an error here is the spec's fault.
-Tensor value_of(const Expression& e, const expr::Scope& scope) {
-  if (e.value) return *e.value;
-  try {
-    return expr::evaluate(*e.ast, scope);
-  } catch (const expr::ExprError& err) {
-    Location where = e.where;
-    where.column += static_cast<int>(err.offset());
-    throw SpecError(where, std::string("while grading: ") + err.what());
-  }
-}
-
 class Grader {
  public:
   Grader(const Spec& spec, const Submission& submission) : spec_(spec) {
@@ -133,8 +121,8 @@ class Grader {
                         ", which cannot be used: " + u->message;
       return;
     }
-    const Tensor got = value_of(ex.output, scope_);
-    const Tensor expected = value_of(ex.expect, scope_);
+    const Tensor got = ex.output.evaluate(scope_);
+    const Tensor expected = ex.expect.evaluate(scope_);
     const Comparison c = compare(got, expected, ex.tolerance);
     const bool reveal = ex.visibility == Visibility::visible;
     if (c.passed()) {
@@ -146,7 +134,7 @@ class Grader {
     check.message = summarize(c, reveal);
     check.details = explain(c, got, expected, ex.tolerance, reveal);
     for (const auto& m : ex.mistakes)
-      if (matches(got, value_of(m.expression, scope_), ex.tolerance)) {
+      if (matches(got, m.expression.evaluate(scope_), ex.tolerance)) {
         r.mistake = m.message;
         check.details = check.message + "\n" + check.details;
         check.message = m.message;

@@ -12,6 +12,7 @@
 
 #include "grader/error.hpp"
 #include "grader/expr/ast.hpp"
+#include "grader/expr/evaluate.hpp"
 #include "grader/tensor.hpp"
 
 namespace grader {
@@ -41,6 +42,10 @@ struct Expression {
   std::set<std::string> answers;     ///< the student answers it reads
   std::optional<Tensor> value;       ///< computed at load time when it reads no answer
   Shape shape;                       ///< its shape (answers have their declared shapes)
+
+  /// Its value for one student (the precomputed one if any). An error here is the spec's
+  /// fault, never the student's: SpecError at the offending character.
+  Tensor evaluate(const expr::Scope& scope) const;
 };
 
 /// A matrix the student hands in.
