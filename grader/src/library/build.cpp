@@ -96,8 +96,10 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   }
 
   std::string command = cxx ? spec.compile_cxx : spec.compile_c;
+  // The key covers everything the build reads of ours too: the command and the ABI headers.
   std::uint64_t key = fnv1a(command);
-  std::string source_list;
+  for (const char* header : {"solution.h", "solution.hpp"})
+    key = fnv1a(read_bounded(std::filesystem::path(GRADER_INCLUDE_DIR) / "grader" / header), key);
   std::vector<std::string> contents;
   for (const auto& s : sources) {
     std::string content;
@@ -134,7 +136,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   for (const char* header : {"solution.h", "solution.hpp"})
     std::filesystem::copy_file(std::filesystem::path(GRADER_INCLUDE_DIR) / "grader" / header,
                                build_dir / "include" / "grader" / header, ec);
-  source_list.clear();
+  std::string source_list;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const std::string name = sources[i].filename().string();
     std::ofstream(build_dir / name, std::ios::binary) << contents[i];
