@@ -10,6 +10,7 @@
 #include "grader/expr/evaluate.hpp"
 #include "grader/library/build.hpp"
 #include "grader/library/run.hpp"
+#include "hash.hpp"
 
 namespace grader {
 
@@ -48,20 +49,7 @@ class Rng {
 
 std::uint64_t mix(std::uint64_t a, std::uint64_t b) { return Rng(a ^ (b * 0x9e3779b97f4a7c15ull)).next(); }
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 using Dims = std::map<std::string, std::size_t>;
-
-Shape shape_of(const TensorDecl& d, const Dims& dims) {
-  Shape shape;
-  for (const auto& name : d.dims)
-    shape.push_back(std::isdigit(static_cast<unsigned char>(name[0])) ? std::stoull(name) : dims.at(name));
-  return shape;
-}
 
 Tensor draw(const Shape& shape, const Distribution& dist, Rng& rng) {
   Tensor t = Tensor::filled(shape, 0.0);
@@ -117,7 +105,7 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
     for (const auto& [name, other] : check.same_as) c.dims[name] = c.dims.at(other);
     for (const auto& d : fn.inputs) {
       const auto dist = check.values.find(d.name);
-      c.inputs.emplace(d.name, draw(shape_of(d, c.dims), dist == check.values.end() ? Distribution{} : dist->second, rng));
+      c.inputs.emplace(d.name, draw(d.shape(c.dims), dist == check.values.end() ? Distribution{} : dist->second, rng));
     }
     std::string dims;
     for (const auto& [name, size] : c.dims)
@@ -248,7 +236,7 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
         const auto add = [&](const std::map<std::string, Tensor>& inputs) {
           Call call{fn.symbol, {}, {}, group};
           for (const auto& d : fn.inputs) call.inputs.push_back(inputs.at(d.name));
-          for (const auto& d : fn.outputs) call.outputs.push_back(shape_of(d, c.dims));
+          for (const auto& d : fn.outputs) call.outputs.push_back(d.shape(c.dims));
           ids.push_back(calls.size());
           calls.push_back(std::move(call));
         };

@@ -250,6 +250,16 @@ BOOST_AUTO_TEST_CASE(output_shapes_are_checked_against_the_reference_at_load) {
              errors[0]);
 }
 
+BOOST_AUTO_TEST_CASE(a_misspelt_expect_is_named_with_the_missing_one) {
+  std::string spec = kFunction;
+  spec.replace(spec.find("expect: \"attention_weights"), 7, "expct: ");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 2u);
+  BOOST_TEST(errors[0].find("unknown key 'expct' in exercise f output; did you mean 'expect'?") !=
+             std::string::npos, errors[0]);
+  BOOST_TEST(errors[1] == "17:11: exercise f output weights needs 'expect'");
+}
+
 BOOST_AUTO_TEST_CASE(fixed_inputs_must_agree_on_their_sizes) {
   std::string spec = kFunction;
   spec.replace(spec.find("fixed: {Q: key, K: key}"), 23, "fixed: {Q: key, K: 'key[0:1]'}");

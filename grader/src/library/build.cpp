@@ -19,21 +19,12 @@
 #include "grader/atomic_file.hpp"
 #include "grader/error.hpp"
 #include "grader/library/run.hpp"
+#include "../hash.hpp"
 
 
 namespace grader {
 
 namespace {
-
-/// FNV-1a, 64 bits: a stable key for the cache (not a defence against forgery: the cache
-/// holds the grader's own builds).
-std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 std::filesystem::path default_cache() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)

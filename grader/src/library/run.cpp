@@ -380,7 +380,12 @@ std::pair<Verdict, std::string> abnormal_end(const Observed& seen, const RunLimi
                                 ") " + during + "; a solution must return, not exit"};
 }
 
-bool is_bad_alloc(const std::string& text) { return text.find("bad_alloc") != std::string::npos; }
+/// The verdict of an exception that escaped the student's function, given its text.
+std::pair<Verdict, std::string> escaped(const std::string& text) {
+  if (text.find("bad_alloc") != std::string::npos)
+    return {Verdict::out_of_memory, "ran out of memory (std::bad_alloc)"};
+  return {Verdict::threw, "an exception escaped the function: " + text};
+}
 
 }  // namespace
 
@@ -449,9 +454,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
           report.calls[i].outputs = std::move(outputs);
           resolved[i] = true;
         } else if (code == GRADER_EXCEPTION) {
-          resolve(i, is_bad_alloc(text) ? Verdict::out_of_memory : Verdict::threw,
-                  is_bad_alloc(text) ? "ran out of memory (std::bad_alloc)"
-                                     : "an exception escaped the function: " + text);
+          const auto [verdict, message] = escaped(text);
+          resolve(i, verdict, message);
         } else {
           resolve(i, Verdict::solution_error,
                   "the function returned " + std::to_string(code) + ": " +
@@ -464,9 +468,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
         continue;
       }
       if (const auto t = seen.threw.find(key); t != seen.threw.end()) {
-        resolve(i, is_bad_alloc(t->second) ? Verdict::out_of_memory : Verdict::threw,
-                is_bad_alloc(t->second) ? "ran out of memory (std::bad_alloc)"
-                                        : "an exception escaped the function: " + t->second);
+        const auto [verdict, message] = escaped(t->second);
+        resolve(i, verdict, message);
         continue;
       }
       // Calls run in order, so the first call without a report is the one that ended the

@@ -484,31 +484,26 @@ class Loader {
           fail(at(node), std::string("compile command '") + *command + "' lacks " + placeholder);
   }
 
-  std::vector<TensorDecl> load_decls(const YAML::Node& node, const std::string& what) {
-    if (!node.IsSequence() || node.size() == 0)
-      fail(at(node), what + " must be a non-empty list of {name, shape}");
-    std::vector<TensorDecl> out;
-    for (const auto& item : node) {
-      Fields f(*this, item, what);
-      TensorDecl d;
-      d.where = at(item);
-      d.name = string_of(f.require("name"), what + " name");
-      if (!is_identifier(d.name)) fail(at(item), what + " name '" + d.name + "' must be a name");
-      for (const auto& o : out)
-        if (o.name == d.name) fail(at(item), what + " name '" + d.name + "' is used twice");
-      const YAML::Node shape = f.require("shape");
-      if (!shape.IsSequence() || shape.size() == 0 || shape.size() > 4)
-        fail(at(shape), what + " shape must list 1 to 4 sizes: names like d_k, or numbers");
-      for (const auto& dim : shape) {
-        const std::string text = string_of(dim, "a size");
-        const bool number = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
-        if (!number && !is_identifier(text)) fail(at(dim), "size '" + text + "' must be a name or a number");
-        d.dims.push_back(text);
-      }
-      f.finish();
-      out.push_back(std::move(d));
+  /// The name and shape of one input or output, from its mapping (the caller owns `f`, takes
+  /// any other keys, and finishes it). Names must be unique among `taken`.
+  TensorDecl load_decl(Fields& f, const YAML::Node& item, const std::string& what,
+                       const std::vector<TensorDecl>& taken) {
+    TensorDecl d;
+    d.where = at(item);
+    d.name = string_of(f.require("name"), what + " name");
+    if (!is_identifier(d.name)) fail(at(item), what + " name '" + d.name + "' must be a name");
+    for (const auto& o : taken)
+      if (o.name == d.name) fail(at(item), "'" + d.name + "' is used twice among the inputs and outputs");
+    const YAML::Node shape = f.require("shape");
+    if (!shape.IsSequence() || shape.size() == 0 || shape.size() > 4)
+      fail(at(shape), what + " shape must list 1 to 4 sizes: names like d_k, or numbers");
+    for (const auto& dim : shape) {
+      const std::string text = string_of(dim, "a size");
+      const bool number = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
+      if (!number && !is_identifier(text)) fail(at(dim), "size '" + text + "' must be a name or a number");
+      d.dims.push_back(text);
     }
-    return out;
+    return d;
   }
 
   /// Binds the named dimensions of `decls` to the shapes of `values`; numbers must match.
@@ -523,7 +518,7 @@ class Loader {
                std::to_string(d.dims.size()) + " sizes";
       for (std::size_t k = 0; k < shape.size(); ++k) {
         const std::string& name = d.dims[k];
-        if (std::isdigit(static_cast<unsigned char>(name[0]))) {
+        if (TensorDecl::fixed(name)) {
           if (std::stoull(name) != shape[k])
             return d.name + " has shape " + format_shape(shape) + " but size " + std::to_string(k) +
                    " must be " + name;
@@ -536,13 +531,6 @@ class Loader {
       }
     }
     return std::nullopt;
-  }
-
-  static Shape shape_of(const TensorDecl& d, const std::map<std::string, std::size_t>& dims) {
-    Shape shape;
-    for (const auto& name : d.dims)
-      shape.push_back(std::isdigit(static_cast<unsigned char>(name[0])) ? std::stoull(name) : dims.at(name));
-    return shape;
   }
 
   Distribution load_distribution(const YAML::Node& node, const std::string& what) {
@@ -588,40 +576,42 @@ class Loader {
     Fields f(*this, node, context + " function");
     fn.symbol = string_of(f.require("symbol"), context + " symbol");
     if (!is_identifier(fn.symbol)) fail(at(node), "symbol '" + fn.symbol + "' must be a C name");
-    fn.inputs = load_decls(f.require("inputs"), context + " input");
+    const YAML::Node inputs = f.require("inputs");
     const YAML::Node outputs = f.require("outputs");
     f.finish();
-    if (!outputs.IsSequence() || outputs.size() == 0)
-      fail(at(outputs), context + " outputs must be a non-empty list of {name, shape, expect}");
+    for (const auto& [list, what] : {std::pair{inputs, "input"}, std::pair{outputs, "output"}})
+      if (!list.IsSequence() || list.size() == 0)
+        fail(at(list), context + " " + what + "s must be a non-empty list of {name, shape" +
+                           (std::string(what) == "output" ? ", expect}" : "}"));
+    for (const auto& item : inputs) {
+      Fields df(*this, item, context + " input");
+      fn.inputs.push_back(load_decl(df, item, context + " input", fn.inputs));
+      df.finish();
+    }
     std::vector<YAML::Node> expect_nodes;
     for (const auto& item : outputs) {
-      YAML::Node decl_only = YAML::Clone(item);
-      if (!item.IsMap() || !item["expect"]) fail(at(item), context + " output needs 'expect'");
-      expect_nodes.push_back(item["expect"]);
-      decl_only.remove("expect");
-      YAML::Node list(YAML::NodeType::Sequence);
-      list.push_back(decl_only);
-      auto decl = load_decls(list, context + " output");
-      decl[0].where = at(item);
-      for (const auto& other : fn.outputs)
-        if (other.name == decl[0].name) fail(at(item), "output name '" + other.name + "' is used twice");
-      for (const auto& in : fn.inputs)
-        if (in.name == decl[0].name) fail(at(item), "'" + in.name + "' is both an input and an output");
-      fn.outputs.push_back(decl[0]);
+      Fields df(*this, item, context + " output");
+      std::vector<TensorDecl> taken = fn.inputs;
+      taken.insert(taken.end(), fn.outputs.begin(), fn.outputs.end());
+      fn.outputs.push_back(load_decl(df, item, context + " output", taken));
+      const YAML::Node expect = df.take("expect");
+      df.finish();  // first, so that a misspelt 'expect' is named
+      if (!expect) fail(at(item), context + " output " + fn.outputs.back().name + " needs 'expect'");
+      expect_nodes.push_back(expect);
     }
     for (std::size_t i = 0; i < fn.outputs.size(); ++i)
       fn.expect.push_back(parse_expression(expect_nodes[i], context + " output " + fn.outputs[i].name + " expect"));
     std::set<std::string> dim_names;
     for (const auto& d : fn.inputs)
       for (const auto& n : d.dims)
-        if (!std::isdigit(static_cast<unsigned char>(n[0]))) dim_names.insert(n);
+        if (!TensorDecl::fixed(n)) dim_names.insert(n);
     for (const auto& d : fn.outputs)
       for (const auto& n : d.dims)
-        if (!std::isdigit(static_cast<unsigned char>(n[0])) && !dim_names.count(n))
+        if (!TensorDecl::fixed(n) && !dim_names.count(n))
           fail(d.where, "output " + d.name + " uses size '" + n + "', which no input has");
 
     if (!checks.IsSequence() || checks.size() == 0) fail(at(checks), context + " checks must be a non-empty list");
-    for (const auto& item : checks) fn.checks.push_back(load_check(spec, fn, item, tolerance, dim_names, context));
+    for (const auto& item : checks) fn.checks.push_back(load_check(fn, item, tolerance, dim_names, context));
     if (mistakes) {
       if (!mistakes.IsSequence()) fail(at(mistakes), context + " mistakes must be a list");
       for (const auto& item : mistakes) {
@@ -637,10 +627,9 @@ class Loader {
     return fn;
   }
 
-  FunctionCheck load_check(const Spec& spec, const FunctionSpec& fn, const YAML::Node& node,
+  FunctionCheck load_check(const FunctionSpec& fn, const YAML::Node& node,
                            const Tolerance& tolerance, const std::set<std::string>& dim_names,
                            const std::string& context) {
-    (void)spec;
     Fields f(*this, node, context + " check");
     FunctionCheck c;
     c.where = at(node);
@@ -753,7 +742,7 @@ class Loader {
       for (const auto& dims : samples) {
         std::map<std::string, Tensor> names;
         for (std::size_t i = 0; i < fn.inputs.size(); ++i)
-          names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(shape_of(fn.inputs[i], dims), 0.5)
+          names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5)
                                                       : fixed_values[i]);
         expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
         scope.add(names);
@@ -761,7 +750,7 @@ class Loader {
         std::map<std::string, Tensor> outs;
         for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
           const Tensor e = evaluate_here(fn.expect[o], scope, what + " expect of " + fn.outputs[o].name);
-          const Shape declared = shape_of(fn.outputs[o], dims);
+          const Shape declared = fn.outputs[o].shape(dims);
           if (e.shape() != declared)
             fail(fn.expect[o].where, context + " output " + fn.outputs[o].name + ": expect has shape " +
                                          format_shape(e.shape()) + " but the output is declared " +
@@ -800,9 +789,9 @@ class Loader {
           for (const auto& [out, e] : m.outputs) {
             const auto it = std::find_if(fn.outputs.begin(), fn.outputs.end(), [&](auto& d) { return d.name == out; });
             const Tensor v = evaluate_here(e, scope, context + " mistake " + out);
-            if (v.shape() != shape_of(*it, dims))
+            if (v.shape() != it->shape(dims))
               fail(e.where, context + " mistake " + out + " has shape " + format_shape(v.shape()) +
-                                " but the output is " + format_shape(shape_of(*it, dims)));
+                                " but the output is " + format_shape(it->shape(dims)));
           }
       }
     }
@@ -810,46 +799,6 @@ class Loader {
 };
 
 }  // namespace
-
-double Tolerance::allowance(double expected) const {
-  const double a = atol + rtol * std::abs(expected);
-  return max_abs ? std::min(a, *max_abs) : a;
-}
-
-std::string Tolerance::formula() const {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "|got - expected| <= %g + %g * |expected|", atol, rtol);
-  std::string out = buf;
-  if (max_abs) {
-    std::snprintf(buf, sizeof buf, " (at most %g)", *max_abs);
-    out += buf;
-  }
-  return out;
-}
-
-bool Spec::uses_library() const {
-  return std::any_of(exercises.begin(), exercises.end(), [](const Exercise& e) { return e.function.has_value(); });
-}
-
-const Exercise* Spec::owner_of(const std::string& answer) const {
-  for (const auto& ex : exercises)
-    for (const auto& a : ex.answers)
-      if (a.name == answer) return &ex;
-  return nullptr;
-}
-
-const AnswerSpec* Spec::answer(const std::string& name) const {
-  for (const auto& ex : exercises)
-    for (const auto& a : ex.answers)
-      if (a.name == name) return &a;
-  return nullptr;
-}
-
-double Spec::max_score() const {
-  double total = 0;
-  for (const auto& ex : exercises) total += ex.points;
-  return total;
-}
 
 Spec load_spec(const std::filesystem::path& path) { return Loader(path).load(); }
 

@@ -69,6 +69,11 @@ struct TensorDecl {
   std::string name;
   std::vector<std::string> dims;  ///< a dimension name, or digits for a fixed size
   Location where;
+
+  /// True for a size given as a number ("1"), false for a named one ("d_k").
+  static bool fixed(const std::string& dim);
+  /// Its shape, given the value of every named size it uses.
+  Shape shape(const std::map<std::string, std::size_t>& sizes) const;
 };
 
 /// How a randomized check draws the values of one input.

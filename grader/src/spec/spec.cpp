@@ -1,0 +1,72 @@
+// The spec model's own operations; loading is in load.cpp.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "grader/spec/spec.hpp"
+
+namespace grader {
+
+double Tolerance::allowance(double expected) const {
+  const double a = atol + rtol * std::abs(expected);
+  return max_abs ? std::min(a, *max_abs) : a;
+}
+
+std::string Tolerance::formula() const {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "|got - expected| <= %g + %g * |expected|", atol, rtol);
+  std::string out = buf;
+  if (max_abs) {
+    std::snprintf(buf, sizeof buf, " (at most %g)", *max_abs);
+    out += buf;
+  }
+  return out;
+}
+
+bool Spec::uses_library() const {
+  return std::any_of(exercises.begin(), exercises.end(), [](const Exercise& e) { return e.function.has_value(); });
+}
+
+const Exercise* Spec::owner_of(const std::string& answer) const {
+  for (const auto& ex : exercises)
+    for (const auto& a : ex.answers)
+      if (a.name == answer) return &ex;
+  return nullptr;
+}
+
+const AnswerSpec* Spec::answer(const std::string& name) const {
+  for (const auto& ex : exercises)
+    for (const auto& a : ex.answers)
+      if (a.name == name) return &a;
+  return nullptr;
+}
+
+double Spec::max_score() const {
+  double total = 0;
+  for (const auto& ex : exercises) total += ex.points;
+  return total;
+}
+
+Tensor Expression::evaluate(const expr::Scope& scope) const {
+  if (value) return *value;
+  try {
+    return expr::evaluate(*ast, scope);
+  } catch (const expr::ExprError& err) {
+    Location at = where;
+    at.column += static_cast<int>(err.offset());
+    throw SpecError(at, std::string("while grading: ") + err.what());
+  }
+}
+
+bool TensorDecl::fixed(const std::string& dim) {
+  return !dim.empty() && std::isdigit(static_cast<unsigned char>(dim[0]));
+}
+
+Shape TensorDecl::shape(const std::map<std::string, std::size_t>& sizes) const {
+  Shape out;
+  for (const auto& dim : dims) out.push_back(fixed(dim) ? std::stoull(dim) : sizes.at(dim));
+  return out;
+}
+
+}  // namespace grader
