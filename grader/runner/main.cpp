@@ -47,8 +47,12 @@ const char* text_at(const char* plan, std::size_t size, std::uint64_t offset) {
 struct Call {
   grader_solution_fn* fn = nullptr;
   std::vector<grader_tensor> inputs, outputs;
-  char* region = nullptr;  ///< where this call's outputs are mapped
+  std::vector<std::uint64_t> output_offsets;  ///< in the output memfd
+  std::vector<std::uint64_t> output_sizes;    ///< bytes
+  std::uint64_t output_bytes = 0;             ///< of all of this call's outputs
 };
+
+std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
 
 }  // namespace
 
@@ -128,15 +132,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<Call> calls(header.n_calls);
-  const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-  // One reservation for every call's output region and the guard page after it; each region
-  // is then mapped from the output memfd into its place. Writing past a call's last output
-  // faults at once.
-  const std::uint64_t reserve = header.output_bytes + static_cast<std::uint64_t>(header.n_calls) * page;
-  auto* space = static_cast<char*>(
-      mmap(nullptr, reserve > 0 ? reserve : page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-  if (space == MAP_FAILED) fail_setup("cannot reserve address space for the outputs");
-  std::uint64_t placed = 0;  // bytes of `space` used so far
+  std::uint64_t largest = 0;  // bytes of outputs of one call
   for (std::uint32_t i = 0; i < header.n_calls; ++i) {
     p::PlanCall pc{};
     const std::uint64_t at = header.calls_offset + i * sizeof pc;
@@ -151,30 +147,53 @@ int main(int argc, char** argv) {
     for (std::uint32_t t = 0; t < pc.n_inputs + pc.n_outputs; ++t) {
       p::PlanTensor pt{};
       const std::uint64_t tat = pc.tensors_offset + t * sizeof pt;
-      if (tat + sizeof pt > plan_size || pt.rank > 4) fail_setup("malformed plan");
+      if (tat + sizeof pt > plan_size) fail_setup("malformed plan");
       std::memcpy(&pt, plan + tat, sizeof pt);
+      if (pt.rank < 0 || pt.rank > 4) fail_setup("malformed plan");
       grader_tensor g{};
       g.rank = pt.rank;
+      std::uint64_t bytes = sizeof(double);
       for (int d = 0; d < 4; ++d) g.shape[d] = pt.shape[d];
+      for (int d = 0; d < pt.rank; ++d) bytes *= static_cast<std::uint64_t>(pt.shape[d]);
+      const std::uint64_t limit = t < pc.n_inputs ? plan_size : header.output_bytes;
+      if (pt.offset > limit || bytes > limit - pt.offset) fail_setup("malformed plan");
       if (t < pc.n_inputs) {
         g.data = reinterpret_cast<double*>(plan + pt.offset);
         calls[i].inputs.push_back(g);
-        continue;
+      } else {
+        calls[i].outputs.push_back(g);
+        calls[i].output_offsets.push_back(pt.offset);
+        calls[i].output_sizes.push_back(bytes);
+        calls[i].output_bytes += bytes;
       }
-      // An output, in its call's region (mapped once, with the first output of the call).
-      if (pt.region_bytes > 0) {
-        if (calls[i].outputs.empty()) {
-          if (placed + pt.region_bytes + page > reserve ||
-              mmap(space + placed, pt.region_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-                   p::kOutputFd, static_cast<off_t>(pt.region)) == MAP_FAILED)
-            fail_setup("cannot map an output");
-          calls[i].region = space + placed;
-          placed += pt.region_bytes + page;  // the page after stays PROT_NONE: the guard
-        }
-        if (pt.offset < pt.region || pt.offset - pt.region >= pt.region_bytes) fail_setup("malformed plan");
-        g.data = reinterpret_cast<double*>(calls[i].region + (pt.offset - pt.region));
-      }
-      calls[i].outputs.push_back(g);
+    }
+    largest = std::max(largest, calls[i].output_bytes);
+  }
+  // The outputs of every call, packed, shared with the grader.
+  char* shared = nullptr;
+  if (header.output_bytes > 0) {
+    struct stat out {};
+    if (fstat(p::kOutputFd, &out) != 0 || static_cast<std::uint64_t>(out.st_size) < header.output_bytes)
+      fail_setup("no output memory");
+    shared = static_cast<char*>(
+        mmap(nullptr, header.output_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, p::kOutputFd, 0));
+    if (shared == MAP_FAILED) fail_setup("cannot map the outputs");
+  }
+  // The student's function writes into a scratch region whose end meets a guard page, each
+  // call's outputs packed against it: writing past the last output faults at once.
+  const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  const std::uint64_t scratch_bytes = round_up(largest, page);
+  auto* scratch = static_cast<char*>(
+      mmap(nullptr, scratch_bytes + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (scratch == MAP_FAILED ||
+      (scratch_bytes > 0 && mprotect(scratch, scratch_bytes, PROT_READ | PROT_WRITE) != 0))
+    fail_setup("cannot reserve memory for the outputs");
+  char* const guard = scratch + scratch_bytes;
+  for (Call& c : calls) {
+    char* at = guard - c.output_bytes;
+    for (std::size_t o = 0; o < c.outputs.size(); ++o) {
+      c.outputs[o].data = reinterpret_cast<double*>(at);
+      at += c.output_sizes[o];
     }
   }
 
@@ -186,14 +205,24 @@ int main(int argc, char** argv) {
   send(p::kReady, 0, 0);
 
   char error[1024];
+  std::vector<grader_tensor> inputs, outputs;  // fresh copies for each call: the function may change them
   for (std::uint32_t i = 0; i < calls.size(); ++i) {
-    Call& c = calls[i];
+    const Call& c = calls[i];
     if (!c.fn) continue;
     error[0] = '\0';
+    inputs = c.inputs;
+    outputs = c.outputs;
+    char* const first = guard - c.output_bytes;
+    std::memset(first, 0, c.output_bytes);  // outputs start as zeros
     try {
-      const int rc = c.fn(c.inputs.data(), static_cast<int>(c.inputs.size()), c.outputs.data(),
-                          static_cast<int>(c.outputs.size()), error, sizeof error);
+      const int rc = c.fn(inputs.data(), static_cast<int>(inputs.size()), outputs.data(),
+                          static_cast<int>(outputs.size()), error, sizeof error);
       error[sizeof error - 1] = '\0';
+      const char* from = first;
+      for (std::size_t o = 0; o < c.outputs.size(); ++o) {
+        std::memcpy(shared + c.output_offsets[o], from, c.output_sizes[o]);
+        from += c.output_sizes[o];
+      }
       send(p::kDone, i, rc, rc == 0 ? "" : error);
     } catch (const std::exception& e) {
       send(p::kThrew, i, 0, e.what());

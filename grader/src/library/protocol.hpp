@@ -1,8 +1,10 @@
 #pragma once
 /// What the grader and the runner exchange. Calls run in the plan's order; the first call
 /// without a result when the runner ends is the one that was running. The grader writes a plan into a sealed memfd
-/// (the runner's fd 3): the library, the symbols, the calls and their input tensors. Outputs
-/// go into a second memfd (fd 4) at offsets the plan gives. The runner reports progress as
+/// (the runner's fd 3): the library, the symbols, the calls and their input tensors. The
+/// student's function writes its outputs into a scratch region followed by a guard page; the
+/// runner copies them, once the call has returned, into a second memfd (fd 4), packed at the
+/// offsets the plan gives. The runner reports progress as
 /// records on a pipe (fd 5). Everything the runner sends is untrusted: once the student's
 /// library is loaded it shares the runner's memory, so records are parsed defensively and
 /// verdicts rest on what the grader observes itself (exit status, signals, time).
@@ -16,7 +18,7 @@ constexpr int kOutputFd = 4;
 constexpr int kStatusFd = 5;
 
 constexpr std::uint64_t kMagic = 0x4e414c5052445247ULL;  // "GRDRPLAN"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 
 /// At the start of the plan.
 struct PlanHeader {
@@ -37,8 +39,6 @@ struct PlanTensor {
   std::int32_t reserved;
   std::int64_t shape[4];
   std::uint64_t offset;  ///< of the data: in the plan (inputs) or the output memfd (outputs)
-  std::uint64_t region;  ///< outputs: the page-aligned region of all of this call's outputs
-  std::uint64_t region_bytes;  ///< outputs: its page-rounded size; the last output ends at its end
 };
 
 struct PlanCall {

@@ -64,8 +64,6 @@ Fd high(int fd) {
   return Fd(copy);
 }
 
-std::size_t page_size() { return static_cast<std::size_t>(sysconf(_SC_PAGESIZE)); }
-
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
 
 /// Untrusted text from the runner, made printable and short.
@@ -87,6 +85,15 @@ Plan make_plan(const std::filesystem::path& library, const std::vector<Call>& ca
                const std::vector<std::size_t>& which, const RunLimits& limits) {
   Plan plan;
   std::string& b = plan.bytes;
+  {  // one allocation: the plan of a submission is hundreds of kilobytes
+    std::size_t estimate = sizeof(p::PlanHeader) + 2 * library.native().size() + 4096;
+    for (std::size_t i : which) {
+      estimate += sizeof(p::PlanCall) + calls[i].symbol.size() + 16 +
+                  (calls[i].inputs.size() + calls[i].outputs.size()) * (sizeof(p::PlanTensor) + 8);
+      for (const Tensor& t : calls[i].inputs) estimate += t.size() * sizeof(double) + 8;
+    }
+    b.reserve(estimate);
+  }
   b.resize(sizeof(p::PlanHeader));
   const auto append = [&](const void* data, std::size_t n) {
     b.resize(round_up(b.size(), 8));
@@ -107,7 +114,6 @@ Plan make_plan(const std::filesystem::path& library, const std::vector<Call>& ca
 
   std::vector<p::PlanCall> plan_calls(which.size());
   header.calls_offset = append(plan_calls.data(), plan_calls.size() * sizeof(p::PlanCall));
-  const std::size_t page = page_size();
   for (std::size_t k = 0; k < which.size(); ++k) {
     const Call& call = calls[which[k]];
     p::PlanCall pc{};
@@ -121,25 +127,16 @@ Plan make_plan(const std::filesystem::path& library, const std::vector<Call>& ca
       for (std::size_t d = 0; d < t.rank(); ++d) tensors[i].shape[d] = static_cast<std::int64_t>(t.dim(d));
       tensors[i].offset = append(t.values().data(), t.size() * sizeof(double));
     }
-    // The outputs of one call share a page-aligned region, packed so that the last one ends
-    // exactly where the guard page that follows the region begins.
-    std::size_t total = 0;
-    for (const Shape& shape : call.outputs) total += element_count(shape) * sizeof(double);
-    const std::uint64_t region = plan.output_bytes, region_bytes = round_up(total, page);
-    std::uint64_t cursor = region + region_bytes - total;
     plan.output_offsets.emplace_back();
-    for (std::size_t o = 0; o < call.outputs.size(); ++o) {
+    for (std::size_t o = 0; o < call.outputs.size(); ++o) {  // packed one after the other
       p::PlanTensor& pt = tensors[call.inputs.size() + o];
       const Shape& shape = call.outputs[o];
       pt.rank = static_cast<std::int32_t>(shape.size());
       for (std::size_t d = 0; d < shape.size(); ++d) pt.shape[d] = static_cast<std::int64_t>(shape[d]);
-      pt.region = region;
-      pt.region_bytes = region_bytes;
-      pt.offset = cursor;
-      cursor += element_count(shape) * sizeof(double);
+      pt.offset = plan.output_bytes;
       plan.output_offsets.back().push_back(pt.offset);
+      plan.output_bytes += element_count(shape) * sizeof(double);
     }
-    plan.output_bytes += region_bytes;
     pc.tensors_offset = append(tensors.data(), tensors.size() * sizeof(p::PlanTensor));
     std::memcpy(b.data() + header.calls_offset + k * sizeof pc, &pc, sizeof pc);
   }
@@ -147,6 +144,26 @@ Plan make_plan(const std::filesystem::path& library, const std::vector<Call>& ca
   std::memcpy(b.data(), &header, sizeof header);
   return plan;
 }
+
+/// A read-only view of a file's first bytes, unmapped when it goes out of scope.
+class Mapping {
+ public:
+  Mapping(int fd, std::size_t size) : size_(size) {
+    if (size_ == 0) return;
+    data_ = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+    if (data_ == MAP_FAILED) fault("mapping the outputs");
+  }
+  ~Mapping() {
+    if (size_ > 0) munmap(data_, size_);
+  }
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  const char* data() const { return static_cast<const char*>(data_); }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_;
+};
 
 Fd sealed_memfd(const char* name, const std::string& content, std::uint64_t size, unsigned seals) {
   Fd fd(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
@@ -423,11 +440,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     const Observed seen = watch_runner(plan_fd, out_fd, limits, report.output, truncated);
     ++report.processes;
     if (!seen.isolation.empty()) report.isolation = seen.isolation;
-    // Every output at once, now that nothing can change them any more.
-    std::string all_outputs(plan.output_bytes, '\0');
-    if (plan.output_bytes > 0 &&
-        pread(out_fd.get(), all_outputs.data(), all_outputs.size(), 0) != static_cast<ssize_t>(all_outputs.size()))
-      fault("reading outputs");
+    // The outputs, now that nothing can change them any more (the memfd's size is sealed).
+    const Mapping all_outputs(out_fd.get(), plan.output_bytes);
 
     if (!seen.ready) {  // loading failed: every remaining call shares the verdict
       const auto [verdict, message] =
