@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/check.hpp"
+#include "cli/grade.hpp"
 #include "grader/error.hpp"
 #include "grader/version.hpp"
 
@@ -24,6 +25,10 @@ int main(int argc, char** argv) {
 
   grader::cli::CheckOptions check;
   CLI::App* check_cmd = grader::cli::setup_check(app, check);
+  grader::cli::GradeCommandOptions grade;
+  CLI::App* grade_cmd = grader::cli::setup_grade(app, grade);
+  grader::cli::MergeOptions merge;
+  CLI::App* merge_cmd = grader::cli::setup_merge(app, merge);
 
   try {
     app.parse(argc, argv);
@@ -39,6 +44,8 @@ int main(int argc, char** argv) {
 
   try {
     if (check_cmd->parsed()) return grader::cli::run_check(check);
+    if (grade_cmd->parsed()) return grader::cli::run_grade(grade);
+    if (merge_cmd->parsed()) return grader::cli::run_merge(merge);
   } catch (const grader::Error& e) {
     std::cerr << "grader: error: " << e.what() << "\n";
     return kBroken;

@@ -20,11 +20,14 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
       ->check(CLI::ExistingFile);
   cmd->add_option("submission", options.submission, "The submission folder")->required();
   cmd->add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember(report::format_names()))
       ->capture_default_str();
   cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
   cmd->add_option("--seed", options.seed,
                   "Seed of the randomized checks (feedback shows the one used, to replay it)");
+  cmd->add_flag("--github-annotations", options.github_annotations,
+                "Also print GitHub Actions workflow commands (::error) for the first failures, "
+                "to stderr");
   cmd->add_option("--color", options.color, "Colour the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
@@ -34,25 +37,42 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   return cmd;
 }
 
-int run_check(const CheckOptions& options) {
-  const Spec spec = load_spec(options.spec);
-  GradeOptions grading;
-  grading.seed = options.seed;
-  const AssignmentResult result = grade_submission(spec, options.submission, grading);
+namespace {
 
-  std::string report;
-  if (options.format == "json") {
-    report = report::to_json(result);
-  } else {
-    const bool to_terminal = options.output.empty() && ::isatty(STDOUT_FILENO) == 1;
-    const bool color = options.color == "always" ||
-                       (options.color == "auto" && to_terminal && !std::getenv("NO_COLOR"));
-    report = report::to_text(result, color);
-  }
+void emit(const CheckOptions& options, const std::string& report) {
   if (options.output.empty())
     std::cout << report << std::flush;
   else
     write_atomically(options.output, report);
+}
+
+}  // namespace
+
+int run_check(const CheckOptions& options) {
+  const report::Format format = *report::parse_format(options.format);
+  std::optional<Spec> spec;
+  try {
+    spec = load_spec(options.spec);
+  } catch (const SpecError& e) {
+    // PrairieLearn must not record a zero for a student because the spec is broken.
+    if (format == report::Format::prairielearn) emit(options, report::to_prairielearn_ungradable(e.what()));
+    throw;
+  }
+  GradeOptions grading;
+  grading.seed = options.seed;
+  const AssignmentResult result = grade_submission(*spec, options.submission, grading);
+
+  if (format == report::Format::text) {
+    const bool to_terminal = options.output.empty() && ::isatty(STDOUT_FILENO) == 1;
+    const bool color = options.color == "always" ||
+                       (options.color == "auto" && to_terminal && !std::getenv("NO_COLOR"));
+    emit(options, report::to_text(result, color));
+  } else {
+    const std::string student =
+        std::filesystem::absolute(options.submission).lexically_normal().filename().string();
+    emit(options, report::render(format, result, student));
+  }
+  if (options.github_annotations) std::cerr << report::github_annotations(result) << std::flush;
   return result.all_passed() ? 0 : 1;
 }
 

@@ -15,6 +15,7 @@ struct CheckOptions {
   std::string output;  ///< empty: stdout
   std::string color = "auto";
   std::optional<std::uint64_t> seed;  ///< replays the randomized checks of a feedback message
+  bool github_annotations = false;    ///< also print workflow commands for the first failures
 };
 
 /// Registers the subcommand; `run` is called with the parsed options and its result stored.

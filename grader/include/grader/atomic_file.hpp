@@ -1,14 +1,21 @@
 #pragma once
-/// Writing result files so that they are either absent or complete, never half-written.
+/// Writing result files so that they are either absent or complete, never half-written, even
+/// when the grader is killed (kill -9) in the middle.
 
 #include <filesystem>
 #include <string>
 
 namespace grader {
 
-/// Writes `content` to a temporary file next to `path`, flushes it to disk and renames it
-/// over `path`. Throws grader::Error naming the path if any step fails (the temporary file is
-/// removed).
-void write_atomically(const std::filesystem::path& path, const std::string& content);
+/// Writes `content` into an unnamed file in `path`'s folder (O_TMPFILE; a hidden temporary
+/// name where the file system lacks it), gives it a temporary name once complete and renames
+/// that over `path`. With `durable`, the content is flushed to disk first (fsync), so that a
+/// power cut cannot leave an empty file either. Throws grader::Error naming the path if any
+/// step fails; nothing is left behind then.
+void write_atomically(const std::filesystem::path& path, const std::string& content, bool durable = true);
+
+/// Removes, from `dir` (not recursively), the complete but unrenamed temporary files that a
+/// grader killed between naming and renaming a file can leave ('.<name>.tmp-XXXXXX').
+void remove_stale_temporaries(const std::filesystem::path& dir);
 
 }  // namespace grader

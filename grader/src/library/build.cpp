@@ -11,7 +11,11 @@
 #include <cstring>
 #include <chrono>
 #include <cstdlib>
+#include <atomic>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -57,6 +61,27 @@ std::string first_errors(const std::string& log, const std::filesystem::path& di
     if (line.find("error") != std::string::npos && n_errors < 8) errors += line + "\n", ++n_errors;
   }
   return errors.empty() ? head : errors;
+}
+
+/// Held while a source is compiled, so that threads grading identical submissions at the
+/// same time compile it once: the others then find it in the cache.
+std::unique_lock<std::mutex> lock_key(std::uint64_t key) {
+  static std::mutex guard;
+  static std::map<std::uint64_t, std::unique_ptr<std::mutex>> locks;
+  std::mutex* lock = nullptr;
+  {
+    const std::lock_guard<std::mutex> hold(guard);
+    auto& slot = locks[key];
+    if (!slot) slot = std::make_unique<std::mutex>();
+    lock = slot.get();
+  }
+  return std::unique_lock<std::mutex>(*lock);
+}
+
+/// "<pid>.<n>": unique to this build among every process and thread sharing the cache.
+std::string unique_suffix() {
+  static std::atomic<unsigned> counter{0};
+  return std::to_string(getpid()) + "." + std::to_string(counter++);
 }
 
 }  // namespace
@@ -109,6 +134,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(key));
   const auto cache = (cache_dir.empty() ? default_cache() : cache_dir) / hex;
   const auto library = cache / spec.file;
+  const auto held = lock_key(key);
   if (std::filesystem::is_regular_file(library, ec)) {
     build.library = library;
     build.cached = true;
@@ -121,7 +147,8 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   // the confined compiler (grader-runner --compile: nobody when root, Landlock) reads nothing
   // of the grader's or other students' files. The result is renamed into the cache: a cached
   // library is always complete.
-  const auto build_dir = cache / ("build." + std::to_string(getpid()));
+  const std::string suffix = unique_suffix();
+  const auto build_dir = cache / ("build." + suffix);
   std::filesystem::remove_all(build_dir, ec);
   std::filesystem::create_directories(build_dir / "include" / "grader", ec);
   for (const char* header : {"solution.h", "solution.hpp"})
@@ -140,7 +167,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   replace_all(command, "{sources}", source_list);
   replace_all(command, "{output}", quote(spec.file));
   replace_all(command, "{include}", "include");
-  const auto log = cache / ("compile.log." + std::to_string(getpid()));
+  const auto log = cache / ("compile.log." + suffix);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -190,7 +217,8 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   std::filesystem::remove(log, ec);
   if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
       !std::filesystem::is_regular_file(partial, ec)) {
-    std::filesystem::remove_all(cache, ec);  // nothing worth keeping
+    std::filesystem::remove_all(build_dir, ec);  // nothing worth keeping
+    std::filesystem::remove(cache, ec);          // only if no other build is in there
     build.compile_failed = true;
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);

@@ -8,8 +8,6 @@ namespace grader::report {
 
 namespace {
 
-std::string points(double v) { return fmt::format("{:g}", v); }
-
 std::string paint(const std::string& text, const char* code, bool color) {
   return color ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
 }

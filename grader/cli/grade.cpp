@@ -1,0 +1,140 @@
+#include "grade.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+
+#include "grader/batch.hpp"
+#include "grader/error.hpp"
+#include "grader/spec/spec.hpp"
+
+namespace grader::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void on_interrupt(int) { g_stop.store(true); }
+
+/// The first Ctrl-C (or SIGTERM) stops starting submissions; the handler then resets, so a
+/// second one ends the grader at once (finished results are still complete on disk).
+void catch_interrupts() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+std::string duration(double seconds) {
+  if (seconds < 90) return fmt::format("{:.0f} s", seconds);
+  if (seconds < 5400) return fmt::format("{:.0f} min", seconds / 60);
+  return fmt::format("{:.1f} h", seconds / 3600);
+}
+
+/// A progress bar on a terminal, a line every few seconds otherwise, or nothing.
+std::function<void(const batch::Progress&)> progress_printer(const std::string& mode) {
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  const std::string chosen = mode == "auto" ? (terminal ? "bar" : "lines") : mode;
+  if (chosen == "none") return {};
+  auto last = std::make_shared<double>(-1e9);
+  return [chosen, last](const batch::Progress& p) {
+    const bool finished = p.done == p.total;
+    const double rate = p.seconds > 0 ? static_cast<double>(p.done - p.reused) / p.seconds : 0;
+    const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0;
+    if (chosen == "bar") {
+      if (!finished && p.seconds - *last < 0.1) return;
+      *last = p.seconds;
+      constexpr std::size_t width = 30;
+      const std::size_t filled = p.total ? p.done * width / p.total : width;
+      std::cerr << fmt::format("\r[{}{}] {}/{}  {:.1f}/s  ETA {}   ", std::string(filled, '#'),
+                               std::string(width - filled, '.'), p.done, p.total, rate, duration(eta))
+                << (finished ? "\n" : "") << std::flush;
+    } else {
+      if (!finished && p.seconds - *last < 10) return;
+      *last = p.seconds;
+      std::cerr << fmt::format("grader: {}/{} submissions ({} up to date), {:.1f}/s, ETA {}\n", p.done, p.total,
+                               p.reused, rate, duration(eta))
+                << std::flush;
+    }
+  };
+}
+
+}  // namespace
+
+CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand("grade", "Grade every submission folder of a class");
+  cmd->add_option("--spec", o.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("root", o.root, "The folder holding one folder per student (its name is the student id)")
+      ->required();
+  cmd->add_option("--out", o.out, "Where results, gradebook.csv and summary.json go")->required();
+  cmd->add_option("--jobs,-j", o.jobs, "Submissions graded at once (default: one per core)");
+  cmd->add_flag("--resume", o.resume,
+                "Keep the results of an earlier run whose inputs (spec, submission, options) are unchanged");
+  cmd->add_option("--shard", o.shard, "Grade only slice I of N (I from 0), e.g. 2/8; combine with `grader merge`");
+  std::vector<std::string> extra;
+  for (const auto& f : report::format_names())
+    if (f != "json") extra.push_back(f);
+  cmd->add_option("--format", o.formats, "Also write each submission's report in these formats")
+      ->check(CLI::IsMember(extra))
+      ->delimiter(',');
+  cmd->add_option("--progress", o.progress, "Progress on stderr")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
+      ->capture_default_str();
+  cmd->add_option("--seed", o.seed, "One seed for every randomized check (default: one per student and exercise)");
+  cmd->footer(
+      "Exit status: 0 every submission was graded (whatever the students' scores), 2 some could not "
+      "be or the command is wrong, 130 interrupted (finished results are kept; --resume goes on).");
+  return cmd;
+}
+
+CLI::App* setup_merge(CLI::App& app, MergeOptions& o) {
+  CLI::App* cmd = app.add_subcommand("merge", "Combine the --out folders of `grader grade --shard` runs");
+  cmd->add_option("--out", o.out, "Where the combined results, gradebook.csv and summary.json go")->required();
+  cmd->add_option("shards", o.shards, "The shards' --out folders")->required()->check(CLI::ExistingDirectory);
+  return cmd;
+}
+
+int run_grade(const GradeCommandOptions& o) {
+  const Spec spec = load_spec(o.spec);
+  batch::Options options;
+  options.jobs = o.jobs;
+  options.resume = o.resume;
+  if (!o.shard.empty()) options.shard = batch::parse_shard(o.shard);
+  for (const auto& f : o.formats) options.formats.push_back(*report::parse_format(f));
+  options.grading.seed = o.seed;
+  options.on_progress = progress_printer(o.progress);
+  options.stop = &g_stop;
+  catch_interrupts();
+
+  const batch::Outcome outcome = batch::grade_class(spec, o.root, o.out, options);
+  for (const auto& f : outcome.failures) std::cerr << "grader: could not grade " << f << "\n";
+  if (outcome.interrupted) {
+    std::cerr << fmt::format(
+        "grader: interrupted: {} of {} submissions have their results in {}; run the same command "
+        "with --resume to grade the rest\n",
+        outcome.graded + outcome.reused, outcome.students, o.out);
+    return 130;
+  }
+  if (outcome.gradebook) {
+    std::cout << batch::summary_text(*outcome.gradebook) << fmt::format(
+        "\n{} graded, {} up to date from an earlier run; gradebook: {}/gradebook.csv\n", outcome.graded,
+        outcome.reused, o.out);
+  }
+  return outcome.failures.empty() && outcome.gradebook ? 0 : 2;
+}
+
+int run_merge(const MergeOptions& o) {
+  std::vector<std::filesystem::path> dirs(o.shards.begin(), o.shards.end());
+  const batch::Gradebook book = batch::merge(dirs, o.out);
+  std::cout << batch::summary_text(book) << "\ngradebook: " << o.out << "/gradebook.csv\n";
+  return 0;
+}
+
+}  // namespace grader::cli

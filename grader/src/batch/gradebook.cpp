@@ -1,0 +1,264 @@
+// The class's gradebook and summary, made from the students' native results, and the merge of
+// shards.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "batch_files.hpp"
+#include "grader/answers/read.hpp"
+#include "grader/atomic_file.hpp"
+#include "grader/batch.hpp"
+#include "grader/error.hpp"
+
+namespace grader::batch {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+double mean(double sum, std::size_t n) { return n == 0 ? 0.0 : sum / static_cast<double>(n); }
+
+/// Rounded for the summary, so that it reads well and does not depend on summation order.
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+}  // namespace
+
+std::optional<Row> read_row(const fs::path& result_file, const std::string& student, const Gradebook& book) {
+  json doc;
+  try {
+    doc = json::parse(read_bounded(result_file));
+    if (doc.at("assignment") != book.assignment) return std::nullopt;
+    Row row;
+    row.student = student;
+    const auto& exercises = doc.at("exercises");
+    if (exercises.size() != book.columns.size()) return std::nullopt;
+    for (std::size_t i = 0; i < exercises.size(); ++i) {
+      const auto& e = exercises[i];
+      if (e.at("id") != book.columns[i].id) return std::nullopt;
+      row.scores.push_back(e.at("score").get<double>());
+      row.verdicts.push_back(e.at("verdict").get<std::string>());
+      row.mistakes.push_back(e.at("mistake").is_null() ? std::nullopt
+                                                       : std::optional(e.at("mistake").get<std::string>()));
+    }
+    row.total = doc.at("score").get<double>();
+    return row;
+  } catch (const std::exception&) {  // absent, half a file from a power cut, another format
+    return std::nullopt;
+  }
+}
+
+Gradebook empty_gradebook(const Spec& spec, const std::string& spec_fingerprint) {
+  Gradebook book;
+  book.assignment = spec.id;
+  book.title = spec.title;
+  book.version = spec.version;
+  book.spec_fingerprint = spec_fingerprint;
+  for (const auto& e : spec.exercises) book.columns.push_back({e.id, e.title, e.points});
+  book.max_score = spec.max_score();
+  return book;
+}
+
+std::string gradebook_csv(const Gradebook& book) {
+  std::string out = "student";
+  for (const auto& c : book.columns) out += "," + report::csv_field(c.id);
+  out += ",total,max\n";
+  for (const auto& r : book.rows) {
+    out += report::csv_field(r.student);
+    for (double s : r.scores) out += "," + report::points(s);
+    out += "," + report::points(r.total) + "," + report::points(book.max_score) + "\n";
+  }
+  return out;
+}
+
+namespace {
+
+/// Counts sorted by count (most common first), then by name.
+json ranked(const std::map<std::string, std::size_t>& counts) {
+  std::vector<std::pair<std::string, std::size_t>> v(counts.begin(), counts.end());
+  std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  json out = json::array();
+  for (const auto& [name, n] : v) out.push_back({{"name", name}, {"count", n}});
+  return out;
+}
+
+constexpr int kBins = 10;
+
+/// Bin of a score: [0, 10%), [10%, 20%), ..., [90%, 100%]; the maximum goes in the last.
+int bin_of(double score, double max) {
+  if (max <= 0) return kBins - 1;
+  return std::clamp(static_cast<int>(std::floor(score / max * kBins + 1e-9)), 0, kBins - 1);
+}
+
+}  // namespace
+
+std::string summary_json(const Gradebook& book, const std::optional<Shard>& shard) {
+  const std::size_t n = book.rows.size();
+  json exercises = json::array();
+  for (std::size_t c = 0; c < book.columns.size(); ++c) {
+    std::size_t passed = 0;
+    double sum = 0;
+    std::map<std::string, std::size_t> verdicts, mistakes;
+    for (const auto& r : book.rows) {
+      passed += r.verdicts[c] == "passed";
+      sum += r.scores[c];
+      ++verdicts[r.verdicts[c]];
+      if (r.mistakes[c]) ++mistakes[*r.mistakes[c]];
+    }
+    exercises.push_back({{"id", book.columns[c].id},
+                         {"title", book.columns[c].title},
+                         {"max_score", book.columns[c].max_score},
+                         {"pass_rate", round6(mean(static_cast<double>(passed), n))},
+                         {"mean_score", round6(mean(sum, n))},
+                         {"verdicts", ranked(verdicts)},
+                         {"mistakes", ranked(mistakes)}});
+  }
+  std::vector<double> totals;
+  for (const auto& r : book.rows) totals.push_back(r.total);
+  std::sort(totals.begin(), totals.end());
+  double sum = 0;
+  for (double t : totals) sum += t;
+  const double median = n == 0 ? 0 : n % 2 ? totals[n / 2] : (totals[n / 2 - 1] + totals[n / 2]) / 2;
+  json histogram = json::array();
+  std::vector<std::size_t> counts(kBins, 0);
+  for (double t : totals) ++counts[static_cast<std::size_t>(bin_of(t, book.max_score))];
+  for (int b = 0; b < kBins; ++b)
+    histogram.push_back({{"from", round6(book.max_score * b / kBins)},
+                         {"to", round6(book.max_score * (b + 1) / kBins)},
+                         {"count", counts[static_cast<std::size_t>(b)]}});
+  std::size_t all_passed = 0;
+  for (const auto& r : book.rows)
+    all_passed += std::all_of(r.verdicts.begin(), r.verdicts.end(), [](auto& v) { return v == "passed"; });
+  json students = json::array();
+  for (const auto& r : book.rows) students.push_back(r.student);
+  json doc = {{"format_version", 1},
+              {"assignment", book.assignment},
+              {"title", book.title},
+              {"version", book.version},
+              {"spec_fingerprint", book.spec_fingerprint}};
+  if (shard) doc["shard"] = {{"index", shard->index}, {"count", shard->count}};
+  doc["students"] = n;
+  doc["all_passed"] = all_passed;
+  doc["max_score"] = book.max_score;
+  doc["mean_score"] = round6(mean(sum, n));
+  doc["median_score"] = round6(median);
+  doc["histogram"] = std::move(histogram);
+  doc["exercises"] = std::move(exercises);
+  doc["roster"] = std::move(students);
+  return doc.dump(2) + "\n";
+}
+
+std::string summary_text(const Gradebook& book) {
+  const json s = json::parse(summary_json(book));
+  std::string out = fmt::format("{} ({}): {} students, {} passed everything; mean {} / {}, median {}\n\n",
+                                book.title, book.assignment, book.rows.size(), s["all_passed"].get<std::size_t>(),
+                                report::points(s["mean_score"]), report::points(book.max_score),
+                                report::points(s["median_score"]));
+  std::size_t width = 8;
+  for (const auto& c : book.columns) width = std::max(width, c.id.size());
+  out += fmt::format("  {:<{}}  {:>6}  {:>11}  {}\n", "exercise", width, "passed", "mean score", "most common");
+  for (const auto& e : s["exercises"]) {
+    std::string common;
+    for (const auto& v : e["verdicts"]) {
+      if (v["name"] == "passed") continue;
+      common += (common.empty() ? "" : ", ") + fmt::format("{} x{}", v["name"].get<std::string>(), v["count"].get<std::size_t>());
+      if (common.size() > 40) break;
+    }
+    if (!e["mistakes"].empty()) {
+      std::string m = e["mistakes"][0]["name"].get<std::string>();
+      if (m.size() > 50) m = m.substr(0, 47) + "...";
+      common += fmt::format("; mistake x{}: {}", e["mistakes"][0]["count"].get<std::size_t>(), m);
+    }
+    out += fmt::format("  {:<{}}  {:>5.0f}%  {:>11}  {}\n", e["id"].get<std::string>(), width,
+                       100 * e["pass_rate"].get<double>(),
+                       report::points(e["mean_score"]) + " / " + report::points(e["max_score"]), common);
+  }
+  out += "\n  score histogram\n";
+  std::size_t most = 1;
+  for (const auto& h : s["histogram"]) most = std::max(most, h["count"].get<std::size_t>());
+  for (const auto& h : s["histogram"]) {
+    const auto count = h["count"].get<std::size_t>();
+    out += fmt::format("  {:>6} - {:<6} {:>5}  {}\n", report::points(h["from"]), report::points(h["to"]), count,
+                       std::string(count * 40 / most, '#'));
+  }
+  return out;
+}
+
+void write_class_files(const Gradebook& book, const fs::path& out, const std::optional<Shard>& shard) {
+  write_atomically(out / "gradebook.csv", gradebook_csv(book));
+  write_atomically(out / "summary.json", summary_json(book, shard));
+}
+
+Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
+  if (shard_dirs.empty()) throw UsageError("grader merge needs at least one shard folder");
+  std::optional<Gradebook> book;
+  std::set<std::size_t> seen_shards;
+  std::optional<std::size_t> count;
+  std::map<std::string, fs::path> owner;  // student -> shard folder
+  for (const auto& dir : shard_dirs) {
+    json summary;
+    try {
+      summary = json::parse(read_bounded(dir / "summary.json"));
+    } catch (const std::exception& e) {
+      throw UsageError((dir / "summary.json").string() + ": " + e.what() +
+                       "; is this the --out folder of a finished `grader grade` run?");
+    }
+    const std::size_t index = summary.contains("shard") ? summary["shard"]["index"].get<std::size_t>() : 0;
+    const std::size_t n = summary.contains("shard") ? summary["shard"]["count"].get<std::size_t>() : 1;
+    if (count && *count != n)
+      throw UsageError(dir.string() + " is shard " + std::to_string(index) + "/" + std::to_string(n) +
+                       ", but other folders are shards of " + std::to_string(*count));
+    count = n;
+    if (!seen_shards.insert(index).second)
+      throw UsageError(dir.string() + " repeats shard " + std::to_string(index) + "/" + std::to_string(n));
+    if (!book) {
+      book.emplace();
+      book->assignment = summary["assignment"];
+      book->title = summary["title"];
+      book->version = summary["version"];
+      book->spec_fingerprint = summary["spec_fingerprint"];
+      book->max_score = summary["max_score"];
+      for (const auto& e : summary["exercises"]) book->columns.push_back({e["id"], e["title"], e["max_score"]});
+    } else if (summary["spec_fingerprint"] != book->spec_fingerprint || summary["assignment"] != book->assignment) {
+      throw UsageError(dir.string() + " was graded with another spec than " + shard_dirs[0].string());
+    }
+    for (const auto& s : summary["roster"]) {
+      const std::string student = s;
+      if (const auto [it, fresh] = owner.emplace(student, dir); !fresh)
+        throw UsageError("student " + student + " is in both " + it->second.string() + " and " + dir.string());
+      const auto row = read_row(dir / "students" / student / "result.json", student, *book);
+      if (!row)
+        throw UsageError((dir / "students" / student / "result.json").string() +
+                         " is missing or unreadable; grade that shard again with --resume");
+      book->rows.push_back(*row);
+    }
+  }
+  for (std::size_t i = 0; i < *count; ++i)
+    if (!seen_shards.count(i))
+      throw UsageError("shard " + std::to_string(i) + "/" + std::to_string(*count) + " is missing");
+  std::sort(book->rows.begin(), book->rows.end(), [](auto& a, auto& b) { return a.student < b.student; });
+
+  // The student folders, copied unless the merge writes into one of the shards.
+  std::error_code ec;
+  fs::create_directories(out / "students", ec);
+  if (ec) throw UsageError("cannot create " + (out / "students").string() + ": " + ec.message());
+  for (const auto& [student, dir] : owner) {
+    const fs::path from = dir / "students" / student, to = out / "students" / student;
+    if (fs::equivalent(from.parent_path(), to.parent_path(), ec)) continue;
+    fs::create_directories(to, ec);
+    std::vector<fs::path> files;
+    for (const auto& f : fs::directory_iterator(from, ec))
+      if (f.is_regular_file() && f.path().filename() != kInputsFile) files.push_back(f.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) write_atomically(to / f.filename(), read_bounded(f), false);
+    if (fs::exists(from / kInputsFile))  // last: the folder is complete
+      write_atomically(to / kInputsFile, read_bounded(from / kInputsFile), false);
+  }
+  write_class_files(*book, out, std::nullopt);
+  return *book;
+}
+
+}  // namespace grader::batch

@@ -1,0 +1,82 @@
+// The results files of grading platforms: Gradescope's autograder specification and
+// PrairieLearn's external grading.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "grader/report/report.hpp"
+
+namespace grader::report {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+/// What the student reads for one exercise: its message, then its details.
+std::string feedback(const ExerciseResult& e) {
+  std::string out = e.message;
+  if (!e.details.empty()) out += (out.empty() ? "" : "\n") + e.details;
+  return out;
+}
+
+/// The notes about the whole submission, one paragraph each.
+std::string overall(const AssignmentResult& r) {
+  const auto passed = std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); });
+  std::string out = fmt::format("{}: {} of {} exercises passed, {} / {} points.", r.title, passed,
+                                r.exercises.size(), points(r.score), points(r.max_score));
+  for (const auto& note : r.notes) out += "\n\nNote: " + note;
+  return out;
+}
+
+}  // namespace
+
+std::string to_gradescope(const AssignmentResult& r) {
+  json tests = json::array();
+  for (const auto& e : r.exercises)
+    tests.push_back({{"name", e.id + " " + e.title},
+                     {"number", e.id},
+                     {"score", e.score},
+                     {"max_score", e.max_score},
+                     {"status", e.passed() ? "passed" : "failed"},
+                     {"output", feedback(e)},
+                     {"visibility", e.visibility == Visibility::hidden ? "after_due_date" : "visible"},
+                     {"extra_data", {{"verdict", to_string(e.verdict)},
+                                     {"mistake", e.mistake ? json(*e.mistake) : json(nullptr)}}}});
+  const json doc = {{"score", r.score},
+                    {"execution_time", r.seconds},
+                    {"output", overall(r)},
+                    {"output_format", "text"},
+                    {"test_output_format", "text"},
+                    {"visibility", "visible"},
+                    {"stdout_visibility", "hidden"},
+                    {"tests", std::move(tests)}};
+  return doc.dump(2) + "\n";
+}
+
+std::string to_prairielearn(const AssignmentResult& r) {
+  json tests = json::array();
+  for (const auto& e : r.exercises)
+    tests.push_back({{"name", e.id + " " + e.title},
+                     {"points", e.score},
+                     {"max_points", e.max_score},
+                     {"message", e.message},
+                     {"output", e.details}});
+  const double score = r.max_score > 0 ? std::clamp(r.score / r.max_score, 0.0, 1.0) : 1.0;
+  const json doc = {{"gradable", true},
+                    {"score", score},
+                    {"message", overall(r)},
+                    {"tests", std::move(tests)}};
+  return doc.dump(2) + "\n";
+}
+
+std::string to_prairielearn_ungradable(const std::string& reason) {
+  const json doc = {{"gradable", false},
+                    {"score", 0.0},
+                    {"message", "This submission could not be graded because the autograder is "
+                                "misconfigured. This is not your fault: please tell your "
+                                "instructor. Details: " + reason}};
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace grader::report
