@@ -12,7 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
   libseccomp-dev
-  libboost-test-dev
+  libboost-test-dev libpugixml-dev
 )
 
 missing=()

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
+#include <random>
 
 #include "grader/error.hpp"
 
@@ -30,15 +30,13 @@ void write_all(int fd, const std::string& content, const std::filesystem::path& 
   }
 }
 
-/// A fresh name for a temporary file next to `path`.
+/// A name for a temporary file next to `path` ('.<name>.tmp-XXXXXX'), not yet taken.
 std::string temporary_name(const std::filesystem::path& dir, const std::filesystem::path& path) {
-  std::string pattern = (dir / ("." + path.filename().string() + kTempMarker + "XXXXXX")).string();
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0) fail(path, "creating a temporary file", errno);
-  ::close(fd);
-  return name.data();
+  static constexpr char kLetters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::random_device random;
+  std::string suffix;
+  for (int i = 0; i < 6; ++i) suffix += kLetters[random() % (sizeof kLetters - 1)];
+  return (dir / ("." + path.filename().string() + kTempMarker + suffix)).string();
 }
 
 }  // namespace
@@ -51,9 +49,11 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
   std::string temp;
   if (!unnamed) {  // a file system without O_TMPFILE: a hidden name from the start
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) fail(path, "open", errno);
-    temp = temporary_name(dir, path);
-    fd = ::open(temp.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-    if (fd < 0) fail(path, "open", errno);
+    for (int attempt = 0; fd < 0; ++attempt) {
+      temp = temporary_name(dir, path);
+      fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0 && (errno != EEXIST || attempt == 3)) fail(path, "open", errno);
+    }
   }
   const auto abandon = [&](const char* step) {
     const int saved = errno;
@@ -70,11 +70,17 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
   }
   if (::fchmod(fd, 0644) != 0) abandon("chmod");
   if (durable && ::fsync(fd) != 0) abandon("fsync");
-  if (unnamed) {  // complete: now it gets a (temporary) name
+  if (unnamed) {
+    // Complete: it gets its name, directly when the name is free; otherwise a temporary name
+    // (complete too) and a rename over the old file, so that readers never miss it.
     const std::string self = "/proc/self/fd/" + std::to_string(fd);
-    for (int attempt = 0;; ++attempt) {  // the name is reserved, freed, then taken: retry a race
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      if (::close(fd) != 0) fail(path, "close", errno);
+      return;
+    }
+    if (errno != EEXIST) abandon("linkat");
+    for (int attempt = 0;; ++attempt) {
       temp = temporary_name(dir, path);
-      ::unlink(temp.c_str());
       if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) == 0) break;
       if (errno != EEXIST || attempt == 3) {
         temp.clear();

@@ -1,6 +1,7 @@
 #include "support/process.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,11 +16,11 @@ extern char** environ;
 
 namespace test_support {
 
-ProcessResult run_grader(const std::vector<std::string>& args, const std::string& working_dir) {
-  TempDir capture;
-  const auto out_path = capture.path() / "stdout";
-  const auto err_path = capture.path() / "stderr";
+namespace {
 
+/// Starts the grader with stdout and stderr going to files; returns its pid.
+int spawn_grader(const std::vector<std::string>& args, const std::string& working_dir,
+                 const std::filesystem::path& out_path, const std::filesystem::path& err_path) {
   std::vector<std::string> argv_storage{GRADER_EXECUTABLE};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -40,7 +41,10 @@ ProcessResult run_grader(const std::vector<std::string>& args, const std::string
   const int rc = posix_spawn(&pid, GRADER_EXECUTABLE, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("posix_spawn of the grader failed");
+  return pid;
+}
 
+ProcessResult collect(int pid, const std::filesystem::path& out_path, const std::filesystem::path& err_path) {
   int status = 0;
   if (waitpid(pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
   ProcessResult result;
@@ -48,6 +52,43 @@ ProcessResult run_grader(const std::vector<std::string>& args, const std::string
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;
+}
+
+}  // namespace
+
+ProcessResult run_grader(const std::vector<std::string>& args, const std::string& working_dir) {
+  TempDir capture;
+  const auto out_path = capture.path() / "stdout";
+  const auto err_path = capture.path() / "stderr";
+  return collect(spawn_grader(args, working_dir, out_path, err_path), out_path, err_path);
+}
+
+Background::Background(const std::vector<std::string>& args, const std::string& working_dir) {
+  char pattern[] = "/tmp/grader-bg-XXXXXX";
+  if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
+  capture_dir_ = pattern;
+  out_path_ = capture_dir_ + "/stdout";
+  err_path_ = capture_dir_ + "/stderr";
+  pid_ = spawn_grader(args, working_dir, out_path_, err_path_);
+}
+
+Background::~Background() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(capture_dir_, ec);
+}
+
+void Background::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+ProcessResult Background::wait() {
+  const ProcessResult r = collect(pid_, out_path_, err_path_);
+  pid_ = -1;
+  return r;
 }
 
 }  // namespace test_support

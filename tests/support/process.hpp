@@ -16,4 +16,21 @@ struct ProcessResult {
 ProcessResult run_grader(const std::vector<std::string>& args,
                          const std::string& working_dir = "");
 
+/// The grader started in the background, to be interrupted or killed by a test.
+class Background {
+ public:
+  explicit Background(const std::vector<std::string>& args, const std::string& working_dir = "");
+  ~Background();  ///< kills it (SIGKILL) if it still runs
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  void signal(int sig) const;
+  /// Waits for it to end and collects its output.
+  ProcessResult wait();
+
+ private:
+  int pid_ = -1;
+  std::string out_path_, err_path_, capture_dir_;
+};
+
 }  // namespace test_support

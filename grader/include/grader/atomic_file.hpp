@@ -8,8 +8,8 @@
 namespace grader {
 
 /// Writes `content` into an unnamed file in `path`'s folder (O_TMPFILE; a hidden temporary
-/// name where the file system lacks it), gives it a temporary name once complete and renames
-/// that over `path`. With `durable`, the content is flushed to disk first (fsync), so that a
+/// name where the file system lacks it) and, once complete, links it as `path`; if `path`
+/// exists, it gets a temporary name and is renamed over `path`, so readers never miss it. With `durable`, the content is flushed to disk first (fsync), so that a
 /// power cut cannot leave an empty file either. Throws grader::Error naming the path if any
 /// step fails; nothing is left behind then.
 void write_atomically(const std::filesystem::path& path, const std::string& content, bool durable = true);

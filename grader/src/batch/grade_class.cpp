@@ -142,8 +142,11 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
           return true;
         }
     }
+    // The earlier files go first, fingerprint first: the new ones are then linked in place
+    // whole, and the folder never holds a fingerprint without its files.
     fs::create_directories(dir, ec);
-    fs::remove(dir / kInputsFile, ec);  // until every file below is rewritten
+    fs::remove(dir / kInputsFile, ec);
+    for (const auto& f : report::format_names()) fs::remove(dir / report::file_name(*report::parse_format(f)), ec);
     remove_stale_temporaries(dir);
     GradeOptions grading = options.grading;
     const AssignmentResult result = grade_submission(spec, root / id, grading);

@@ -1,0 +1,472 @@
+// `grader grade` and `grader merge` end to end, and every report format: the real executable
+// on real class folders (copies of the bundled samples), interrupted and killed for real.
+#include <signal.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <random>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+using test_support::Background;
+using test_support::read_file;
+using test_support::run_grader;
+using test_support::TempDir;
+
+namespace {
+
+const std::string kMatrixSpec = "specs/understanding-attention.yaml";
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// A class folder: `copies` copies of every bundled sample of `assignment`, named
+/// <sample>-<n> (or <sample> when copies is 1).
+void make_class(const fs::path& root, const std::string& assignment, int copies) {
+  fs::create_directories(root);
+  for (const auto& sample : fs::directory_iterator(test_support::source_path("submissions/" + assignment))) {
+    if (!sample.is_directory()) continue;
+    for (int n = 0; n < copies; ++n) {
+      const std::string name = sample.path().filename().string() + (copies > 1 ? "-" + std::to_string(n) : "");
+      fs::copy(sample.path(), root / name, fs::copy_options::recursive);
+    }
+  }
+}
+
+/// What does not depend on the run: no timings, sandbox, version or folder.
+void normalize(ordered_json& j) {
+  if (j.is_object()) {
+    for (const char* key : {"seconds", "sandbox", "grader_version", "submission", "execution_time"}) j.erase(key);
+    for (auto& [k, v] : j.items()) normalize(v);
+  } else if (j.is_array()) {
+    for (auto& v : j) normalize(v);
+  }
+}
+
+ordered_json load(const fs::path& file) { return ordered_json::parse(read_file(file)); }
+
+/// Every file under `dir` whose name marks an unfinished atomic write.
+std::vector<fs::path> temporaries(const fs::path& dir) {
+  std::vector<fs::path> found;
+  const std::regex temp(R"(\..*\.tmp-......)");
+  for (const auto& f : fs::recursive_directory_iterator(dir))
+    if (std::regex_match(f.path().filename().string(), temp)) found.push_back(f.path());
+  return found;
+}
+
+std::size_t count_graded(const fs::path& out) {
+  std::size_t n = 0;
+  if (!fs::exists(out / "students")) return 0;
+  for (const auto& s : fs::directory_iterator(out / "students")) n += fs::exists(s.path() / ".inputs");
+  return n;
+}
+
+bool is_failure(const std::string& verdict) {
+  return verdict == "wrong" || verdict == "wrong_shape" || verdict == "non_finite";
+}
+
+/// Gradescope's autograder specification: the fields and values it accepts.
+void validate_gradescope(const ordered_json& g, const ordered_json& native) {
+  BOOST_TEST(g.at("score").is_number());
+  BOOST_TEST(g.at("score").get<double>() == native.at("score").get<double>());
+  BOOST_TEST(g.at("execution_time").is_number());
+  BOOST_TEST(g.at("output").is_string());
+  const std::set<std::string> visibilities{"hidden", "after_due_date", "after_published", "visible"};
+  BOOST_TEST(visibilities.count(g.at("visibility").get<std::string>()) == 1u);
+  BOOST_TEST(visibilities.count(g.at("stdout_visibility").get<std::string>()) == 1u);
+  const auto& tests = g.at("tests");
+  BOOST_REQUIRE(tests.size() == native.at("exercises").size());
+  double sum = 0;
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    const auto& t = tests[i];
+    const auto& e = native.at("exercises")[i];
+    BOOST_TEST(t.at("name").get<std::string>().find(e.at("id").get<std::string>()) == 0u);
+    BOOST_TEST(t.at("number") == e.at("id"));
+    BOOST_TEST(t.at("score") == e.at("score"));
+    BOOST_TEST(t.at("max_score") == e.at("max_score"));
+    BOOST_TEST(t.at("status") == (e.at("verdict") == "passed" ? "passed" : "failed"));
+    BOOST_TEST(t.at("output").is_string());
+    BOOST_TEST(visibilities.count(t.at("visibility").get<std::string>()) == 1u);
+    sum += t.at("score").get<double>();
+  }
+  BOOST_TEST(sum == g.at("score").get<double>(), boost::test_tools::tolerance(1e-12));
+}
+
+/// PrairieLearn's external grading results.
+void validate_prairielearn(const ordered_json& p, const ordered_json& native) {
+  BOOST_TEST(p.at("gradable") == true);
+  const double score = p.at("score").get<double>();
+  BOOST_TEST(score >= 0.0);
+  BOOST_TEST(score <= 1.0);
+  BOOST_TEST(score == native.at("score").get<double>() / native.at("max_score").get<double>(),
+             boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(p.at("message").is_string());
+  BOOST_REQUIRE(p.at("tests").size() == native.at("exercises").size());
+  for (std::size_t i = 0; i < p.at("tests").size(); ++i) {
+    const auto& t = p.at("tests")[i];
+    BOOST_TEST(t.at("name").is_string());
+    BOOST_TEST(t.at("points") == native.at("exercises")[i].at("score"));
+    BOOST_TEST(t.at("max_points") == native.at("exercises")[i].at("max_score"));
+    BOOST_TEST(t.at("message").is_string());
+    BOOST_TEST(t.at("output").is_string());
+  }
+}
+
+/// JUnit XML: well formed; one testsuite; a testcase per check; failure for wrong answers,
+/// error for the rest; the counts in the attributes agree.
+void validate_junit(const std::string& xml, const ordered_json& native) {
+  pugi::xml_document doc;
+  const auto parsed = doc.load_string(xml.c_str());
+  BOOST_REQUIRE_MESSAGE(parsed, "JUnit XML does not parse: " << parsed.description());
+  const auto suites = doc.child("testsuites");
+  BOOST_REQUIRE(suites);
+  const auto suite = suites.child("testsuite");
+  BOOST_REQUIRE(suite);
+  BOOST_TEST(suite.next_sibling("testsuite").empty());
+  BOOST_TEST(suite.attribute("name").value() == native.at("assignment").get<std::string>());
+  std::size_t checks = 0, failures = 0, errors = 0;
+  for (const auto& e : native.at("exercises"))
+    for (const auto& c : e.at("checks")) {
+      ++checks;
+      const std::string v = c.at("verdict");
+      failures += is_failure(v);
+      errors += v != "passed" && v != "skipped" && !is_failure(v);
+    }
+  std::size_t cases = 0, seen_failures = 0, seen_errors = 0;
+  for (const auto& tc : suite.children("testcase")) {
+    ++cases;
+    BOOST_TEST(std::string(tc.attribute("classname").value()) == native.at("assignment").get<std::string>());
+    seen_failures += !tc.child("failure").empty();
+    seen_errors += !tc.child("error").empty();
+  }
+  BOOST_TEST(cases == checks);
+  BOOST_TEST(seen_failures == failures);
+  BOOST_TEST(seen_errors == errors);
+  BOOST_TEST(suite.attribute("tests").as_ullong() == checks);
+  BOOST_TEST(suite.attribute("failures").as_ullong() == failures);
+  BOOST_TEST(suite.attribute("errors").as_ullong() == errors);
+}
+
+void validate_markdown(const std::string& md, const ordered_json& native) {
+  BOOST_TEST(contains(md, "| | exercise | points | verdict | message |"));
+  for (const auto& e : native.at("exercises")) {
+    BOOST_TEST(contains(md, "| " + e.at("id").get<std::string>() + " "));
+    if (e.at("verdict") != "passed")
+      BOOST_TEST(contains(md, "<details><summary>" + e.at("id").get<std::string>() + " "));
+  }
+}
+
+/// Splits a line of CSV without quoted fields.
+std::vector<std::string> fields(const std::string& line) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+    out.push_back(line.substr(start, comma - start));
+  out.push_back(line.substr(start));
+  return out;
+}
+
+/// The gradebook's header and row for one result: student, one score per exercise, total, max.
+void validate_csv(const std::string& csv, const ordered_json& native, const std::string& student) {
+  const auto newline = csv.find('\n');
+  BOOST_REQUIRE(newline != std::string::npos);
+  const auto header = fields(csv.substr(0, newline));
+  const auto row = fields(csv.substr(newline + 1, csv.find('\n', newline + 1) - newline - 1));
+  const auto& exercises = native.at("exercises");
+  BOOST_REQUIRE(header.size() == exercises.size() + 3);
+  BOOST_REQUIRE(row.size() == header.size());
+  BOOST_TEST(header.front() == "student");
+  BOOST_TEST(row.front() == student);
+  for (std::size_t i = 0; i < exercises.size(); ++i) {
+    BOOST_TEST(header[i + 1] == exercises[i].at("id").get<std::string>());
+    BOOST_TEST(std::stod(row[i + 1]) == exercises[i].at("score").get<double>());
+  }
+  BOOST_TEST(header[header.size() - 2] == "total");
+  BOOST_TEST(std::stod(row[row.size() - 2]) == native.at("score").get<double>());
+  BOOST_TEST(header.back() == "max");
+  BOOST_TEST(std::stod(row.back()) == native.at("max_score").get<double>());
+}
+
+std::vector<std::string> grade_args(const fs::path& root, const fs::path& out, const std::string& spec = kMatrixSpec) {
+  return {"grade", "--spec", spec, root.string(), "--out", out.string(), "--progress", "none"};
+}
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(grade_command)
+
+BOOST_AUTO_TEST_CASE(a_class_gets_the_results_of_single_checks_whatever_the_number_of_jobs) {
+  TempDir dir;
+  make_class(dir.path() / "class", "understanding-attention", 1);
+  for (const std::string jobs : {"1", "4"}) {
+    const auto r = run_grader(with(grade_args(dir.path() / "class", dir.path() / ("out" + jobs)), {"--jobs", jobs}));
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(contains(r.out, "8 students, 3 passed everything"), r.out);
+    BOOST_TEST(contains(r.out, "8 graded, 0 up to date"), r.out);
+  }
+  BOOST_TEST(read_file(dir.path() / "out1/gradebook.csv") == read_file(dir.path() / "out4/gradebook.csv"));
+  BOOST_TEST(read_file(dir.path() / "out1/summary.json") == read_file(dir.path() / "out4/summary.json"));
+  // Each student's result is the one `grader check` gives (the goldens).
+  for (const auto& s : fs::directory_iterator(dir.path() / "class")) {
+    const std::string student = s.path().filename().string();
+    auto got = load(dir.path() / "out4/students" / student / "result.json");
+    auto want = load(test_support::source_path("tests/golden/understanding-attention/" + student + ".json"));
+    normalize(got);
+    normalize(want);
+    BOOST_TEST(got == want, student);
+  }
+  // The gradebook, spelled out.
+  BOOST_TEST(read_file(dir.path() / "out1/gradebook.csv") ==
+             "student,1.2.1,1.2.2,1.3.1,1.3.2,1.4.1,1.4.2,total,max\n"
+             "correct-answers-yaml,1,1,1,1,1,1,6,6\n"
+             "correct-csv,1,1,1,1,1,1,6,6\n"
+             "correct-torch-npy,1,1,1,1,1,1,6,6\n"
+             "corrupt-file,0,1,0,1,1,1,4,6\n"
+             "missing-answer,1,1,1,0,0,0,3,6\n"
+             "scale-too-small,0,0,1,1,1,1,4,6\n"
+             "wrong-row,0,1,1,1,1,1,5,6\n"
+             "wrong-shape,1,0,1,1,1,1,5,6\n");
+  const auto summary = load(dir.path() / "out1/summary.json");
+  BOOST_TEST(summary.at("students") == 8);
+  BOOST_TEST(summary.at("exercises")[0].at("pass_rate").get<double>() == 5.0 / 8,
+             boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(summary.at("exercises")[0].at("verdicts")[0].at("name") == "passed");
+  std::size_t histogram = 0;
+  for (const auto& bin : summary.at("histogram")) histogram += bin.at("count").get<std::size_t>();
+  BOOST_TEST(histogram == 8u);
+}
+
+BOOST_AUTO_TEST_CASE(library_class_with_hostile_students_writes_every_format) {
+  TempDir dir;
+  make_class(dir.path() / "class", "sdpa-masked", 1);
+  const auto r = run_grader({"grade", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "class").string(), "--out",
+                             (dir.path() / "out").string(), "--format",
+                             "text,gradescope,prairielearn,junit,markdown,csv", "--progress", "lines"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.err, "8/8 submissions"), r.err);
+  for (const auto& s : fs::directory_iterator(dir.path() / "class")) {
+    const std::string student = s.path().filename().string();
+    BOOST_TEST_CONTEXT(student) {
+      const fs::path files = dir.path() / "out/students" / student;
+      const auto native = load(files / "result.json");
+      auto got = native;
+      auto want = load(test_support::source_path("tests/golden/sdpa-masked/" + student + ".json"));
+      normalize(got);
+      normalize(want);
+      BOOST_TEST(got == want);  // the crashes and endless loops of others changed nothing
+      validate_gradescope(load(files / "gradescope.json"), native);
+      validate_prairielearn(load(files / "prairielearn.json"), native);
+      validate_junit(read_file(files / "junit.xml"), native);
+      validate_markdown(read_file(files / "summary.md"), native);
+      validate_csv(read_file(files / "result.csv"), native, student);
+      BOOST_TEST(contains(read_file(files / "feedback.txt"), "score: "));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_of_a_clean_run) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 3);
+  BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  const auto resume = with(grade_args(root, out), {"--resume"});
+  auto r = run_grader(resume);  // unchanged: nothing is graded again
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(contains(r.out, "0 graded, 24 up to date"), r.out);
+  // A student fixes an answer, another's result is lost, a third adds a file.
+  fs::remove(root / "wrong-row-1/query121.npy");
+  fs::copy_file(root / "correct-csv-0/query121.csv", root / "wrong-row-1/query121.csv");
+  fs::remove(out / "students/missing-answer-2/result.json");
+  std::ofstream(root / "corrupt-file-0/notes.txt") << "hello\n";
+  r = run_grader(resume);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(contains(r.out, "3 graded, 21 up to date"), r.out);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nwrong-row-1,1,1,1,1,1,1,6,6\n"));
+  BOOST_TEST(run_grader(grade_args(root, dir.path() / "clean")).exit_code == 0);
+  BOOST_TEST(read_file(out / "gradebook.csv") == read_file(dir.path() / "clean/gradebook.csv"));
+  BOOST_TEST(read_file(out / "summary.json") == read_file(dir.path() / "clean/summary.json"));
+  // Another spec (here: the same with a comment) regrades everyone.
+  const auto spec = dir.write("spec.yaml", read_file(test_support::source_path(kMatrixSpec)) + "# revised\n");
+  r = run_grader(with(grade_args(root, out, spec.string()), {"--resume"}));
+  BOOST_TEST(contains(r.out, "24 graded, 0 up to date"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(killed_at_any_moment_it_loses_nothing_finished_and_leaves_nothing_half_written) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 40);  // 320 submissions
+  const auto grade = with(grade_args(root, out), {"--resume", "--format", "junit,gradescope"});
+  std::mt19937 random(20261122);
+  int killed_midway = 0;
+  for (int round = 0; round < 25 && count_graded(out) < 320; ++round) {
+    Background grader(grade);
+    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 40000)(random)));
+    grader.signal(SIGKILL);
+    const auto r = grader.wait();
+    killed_midway += r.exit_code == 128 + SIGKILL;
+    BOOST_TEST(temporaries(out).empty(), "round " << round);
+    BOOST_TEST(!(r.exit_code == 128 + SIGKILL && fs::exists(out / "gradebook.csv")));
+    if (!fs::exists(out / "students")) continue;
+    // Every student with a fingerprint has all of its files, complete.
+    for (const auto& s : fs::directory_iterator(out / "students")) {
+      if (!fs::exists(s.path() / ".inputs")) continue;
+      BOOST_TEST(load(s.path() / "result.json").at("exercises").size() == 6u);
+      BOOST_TEST(load(s.path() / "gradescope.json").at("tests").size() == 6u);
+      pugi::xml_document junit;
+      BOOST_TEST(static_cast<bool>(junit.load_file((s.path() / "junit.xml").c_str())));
+    }
+  }
+  BOOST_TEST(killed_midway > 0);
+  const auto finish = run_grader(grade);
+  BOOST_TEST(finish.exit_code == 0, finish.err);
+  BOOST_TEST(run_grader(grade_args(root, dir.path() / "clean")).exit_code == 0);
+  BOOST_TEST(read_file(out / "gradebook.csv") == read_file(dir.path() / "clean/gradebook.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 250);  // 2000 submissions
+  const auto grade = with(grade_args(root, out), {"--jobs", "1"});
+  Background grader(grade);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_graded(out) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  grader.signal(SIGINT);
+  const auto r = grader.wait();
+  BOOST_TEST(r.exit_code == 130, r.err);
+  BOOST_TEST(contains(r.err, "run the same command with --resume"), r.err);
+  BOOST_TEST(!fs::exists(out / "gradebook.csv"));
+  const std::size_t done = count_graded(out);
+  BOOST_TEST(done > 0u);
+  BOOST_TEST(done < 2000u);
+  BOOST_TEST(temporaries(out).empty());
+  const auto rest = run_grader(with(grade, {"--resume"}));
+  BOOST_TEST(rest.exit_code == 0);
+  BOOST_TEST(contains(rest.out, std::to_string(2000 - done) + " graded, " + std::to_string(done) + " up to date"),
+             rest.out);
+}
+
+BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  make_class(root, "understanding-attention", 4);
+  BOOST_TEST(run_grader(grade_args(root, dir.path() / "single")).exit_code == 0);
+  std::size_t rows = 0;
+  std::vector<std::string> shards;
+  for (const std::string shard : {"0/3", "1/3", "2/3"}) {
+    const fs::path out = dir.path() / ("shard" + shard.substr(0, 1));
+    BOOST_TEST(run_grader(with(grade_args(root, out), {"--shard", shard})).exit_code == 0);
+    const auto summary = load(out / "summary.json");
+    BOOST_TEST(summary.at("shard").at("count") == 3);
+    BOOST_TEST(summary.at("students").get<std::size_t>() > 0u);
+    rows += summary.at("students").get<std::size_t>();
+    shards.push_back(out.string());
+  }
+  BOOST_TEST(rows == 32u);
+  const std::string merged = (dir.path() / "merged").string();
+  const auto r = run_grader({"merge", "--out", merged, shards[2], shards[0], shards[1]});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(read_file(dir.path() / "merged/gradebook.csv") == read_file(dir.path() / "single/gradebook.csv"));
+  BOOST_TEST(read_file(dir.path() / "merged/summary.json") == read_file(dir.path() / "single/summary.json"));
+  BOOST_TEST(fs::exists(dir.path() / "merged/students/wrong-row-3/result.json"));
+
+  const auto missing = run_grader({"merge", "--out", merged, shards[0], shards[1]});
+  BOOST_TEST(missing.exit_code == 2);
+  BOOST_TEST(contains(missing.err, "shard 2/3 is missing"), missing.err);
+  const auto repeated = run_grader({"merge", "--out", merged, shards[0], shards[0], shards[1], shards[2]});
+  BOOST_TEST(contains(repeated.err, "repeats shard 0/3"), repeated.err);
+  const auto bad = run_grader(with(grade_args(root, dir.path() / "bad"), {"--shard", "3/3"}));
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(contains(bad.err, "between 0 and N-1"), bad.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_folder_that_is_not_a_class_is_a_usage_error) {
+  TempDir dir;
+  const auto r = run_grader(grade_args(dir.path() / "nope", dir.path() / "out"));
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.err, "is not a folder"), r.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(report_formats)
+
+BOOST_AUTO_TEST_CASE(check_writes_every_format_from_the_one_result) {
+  const std::string student = "submissions/understanding-attention/wrong-shape";
+  const auto native = ordered_json::parse(run_grader({"check", "--spec", kMatrixSpec, student, "--format", "json"}).out);
+  const auto format = [&](const std::string& f) {
+    const auto r = run_grader({"check", "--spec", kMatrixSpec, student, "--format", f});
+    BOOST_TEST(r.exit_code == 1);
+    return r.out;
+  };
+  validate_gradescope(ordered_json::parse(format("gradescope")), native);
+  validate_prairielearn(ordered_json::parse(format("prairielearn")), native);
+  validate_junit(format("junit"), native);
+  validate_markdown(format("markdown"), native);
+  validate_csv(format("csv"), native, "wrong-shape");
+  BOOST_TEST(contains(format("junit"), "<failure message=\"wrong_shape (0 / 1 points)"));
+}
+
+BOOST_AUTO_TEST_CASE(crashes_are_junit_errors_and_skipped_calls_are_skipped) {
+  const std::vector<std::string> check = {"check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/crash"};
+  const auto junit = run_grader(with(check, {"--format", "junit"})).out;
+  validate_junit(junit, ordered_json::parse(run_grader(with(check, {"--format", "json"})).out));
+  BOOST_TEST(contains(junit, "<error message=\"crashed"), junit);
+}
+
+BOOST_AUTO_TEST_CASE(hidden_exercises_are_shown_to_gradescope_students_after_the_due_date) {
+  TempDir dir;
+  std::string spec = read_file(test_support::source_path(kMatrixSpec));
+  const std::string anchor = "    title: Select the first value vector\n";
+  spec.replace(spec.find(anchor), anchor.size(), anchor + "    visibility: hidden\n");
+  const auto path = dir.write("spec.yaml", spec);
+  const auto r = run_grader({"check", "--spec", path.string(), "submissions/understanding-attention/wrong-row",
+                             "--format", "gradescope"});
+  const auto g = ordered_json::parse(r.out);
+  BOOST_TEST(g.at("tests")[0].at("visibility") == "after_due_date");
+  BOOST_TEST(g.at("tests")[1].at("visibility") == "visible");
+}
+
+BOOST_AUTO_TEST_CASE(a_broken_spec_is_ungradable_for_prairielearn_never_a_zero) {
+  TempDir dir;
+  const auto path = dir.write("spec.yaml", "assignment: {id: x, title: y, version: '1'}\nexercises: [{id: 1}]\n");
+  const auto r = run_grader({"check", "--spec", path.string(), "submissions/understanding-attention/wrong-row",
+                             "--format", "prairielearn"});
+  BOOST_TEST(r.exit_code == 2);
+  const auto p = ordered_json::parse(r.out);
+  BOOST_TEST(p.at("gradable") == false);
+  BOOST_TEST(contains(p.at("message").get<std::string>(), "spec.yaml"));
+}
+
+BOOST_AUTO_TEST_CASE(github_annotations_are_one_workflow_command_per_failure) {
+  const auto r = run_grader({"check", "--spec", kMatrixSpec, "submissions/understanding-attention/scale-too-small",
+                             "--github-annotations"});
+  BOOST_TEST(r.exit_code == 1);
+  std::size_t commands = 0;
+  std::size_t start = 0;
+  for (std::size_t end; (end = r.err.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = r.err.substr(start, end - start);
+    BOOST_TEST(line.rfind("::error title=understanding-attention 1.2.", 0) == 0u, line);
+    BOOST_TEST(contains(line, "%0A"));  // the details, kept on the command's one line
+    ++commands;
+  }
+  BOOST_TEST(commands == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
