@@ -11,6 +11,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/fixtures.hpp"
@@ -467,6 +468,48 @@ BOOST_AUTO_TEST_CASE(github_annotations_are_one_workflow_command_per_failure) {
     ++commands;
   }
   BOOST_TEST(commands == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cluster_scripts)
+
+BOOST_AUTO_TEST_CASE(slurm_and_kubernetes_shards_merge_into_the_single_run) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", results = dir.path() / "results";
+  make_class(root, "understanding-attention", 2);
+  BOOST_TEST(run_grader(grade_args(root, dir.path() / "single")).exit_code == 0);
+  const std::vector<std::string> common = {"SPEC=" + test_support::source_path(kMatrixSpec), "CLASS=" + root.string(),
+                                           "RESULTS=" + results.string(), std::string("GRADER=") + GRADER_EXECUTABLE,
+                                           "JOBS=1"};
+  const std::string grade_shard = test_support::source_path("scripts/cluster/grade-shard.sh");
+  // Two Slurm array tasks, one Kubernetes pod: the same script finds its index either way.
+  for (const auto& task : std::vector<std::vector<std::string>>{
+           {"SLURM_ARRAY_TASK_ID=0", "SLURM_ARRAY_TASK_COUNT=3"},
+           {"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"},
+           {"JOB_COMPLETION_INDEX=2", "SHARDS=3"}}) {
+    auto env = common;
+    env.insert(env.end(), task.begin(), task.end());
+    const auto r = test_support::run_process({grade_shard}, env);
+    BOOST_TEST(r.exit_code == 0, r.err);
+  }
+  BOOST_TEST(fs::exists(results / "shard-2/summary.json"));
+  const auto merged = test_support::run_process({test_support::source_path("scripts/cluster/merge-shards.sh")}, common);
+  BOOST_TEST(merged.exit_code == 0, merged.err);
+  BOOST_TEST(read_file(results / "all/gradebook.csv") == read_file(dir.path() / "single/gradebook.csv"));
+  BOOST_TEST(read_file(results / "all/summary.json") == read_file(dir.path() / "single/summary.json"));
+  // The batch files run the same scripts.
+  for (const char* file : {"slurm-grade.sbatch", "k8s-grade-job.yaml"})
+    BOOST_TEST(contains(read_file(test_support::source_path(std::string("scripts/cluster/") + file)), "grade-shard.sh"));
+  for (const char* file : {"slurm-merge.sbatch", "k8s-merge-job.yaml"})
+    BOOST_TEST(contains(read_file(test_support::source_path(std::string("scripts/cluster/") + file)), "merge-shards.sh"));
+  // docs/scaling.md shows the files as they are: every line that is not a comment.
+  const std::string doc = read_file(test_support::source_path("docs/scaling.md"));
+  for (const char* file : {"slurm-grade.sbatch", "k8s-grade-job.yaml"}) {
+    std::istringstream lines(read_file(test_support::source_path(std::string("scripts/cluster/") + file)));
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("# ", 0) != 0 && line != "#") BOOST_TEST(contains(doc, line + "\n"), file << ": " << line);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

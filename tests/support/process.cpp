@@ -18,14 +18,21 @@ namespace test_support {
 
 namespace {
 
-/// Starts the grader with stdout and stderr going to files; returns its pid.
-int spawn_grader(const std::vector<std::string>& args, const std::string& working_dir,
-                 const std::filesystem::path& out_path, const std::filesystem::path& err_path) {
-  std::vector<std::string> argv_storage{GRADER_EXECUTABLE};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+/// Starts `argv` (argv[0] a path) with stdout and stderr going to files, the environment
+/// plus `extra_env` ("NAME=value"); returns its pid.
+int spawn(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
+          const std::string& working_dir, const std::filesystem::path& out_path,
+          const std::filesystem::path& err_path) {
+  std::vector<std::string> argv_storage = args;
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+  env_storage.insert(env_storage.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -38,10 +45,16 @@ int spawn_grader(const std::vector<std::string>& args, const std::string& workin
   posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
 
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, GRADER_EXECUTABLE, &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("posix_spawn of the grader failed");
+  if (rc != 0) throw std::runtime_error("posix_spawn of " + args[0] + " failed");
   return pid;
+}
+
+std::vector<std::string> grader_argv(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{GRADER_EXECUTABLE};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
 }
 
 ProcessResult collect(int pid, const std::filesystem::path& out_path, const std::filesystem::path& err_path) {
@@ -60,7 +73,15 @@ ProcessResult run_grader(const std::vector<std::string>& args, const std::string
   TempDir capture;
   const auto out_path = capture.path() / "stdout";
   const auto err_path = capture.path() / "stderr";
-  return collect(spawn_grader(args, working_dir, out_path, err_path), out_path, err_path);
+  return collect(spawn(grader_argv(args), {}, working_dir, out_path, err_path), out_path, err_path);
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+                          const std::string& working_dir) {
+  TempDir capture;
+  const auto out_path = capture.path() / "stdout";
+  const auto err_path = capture.path() / "stderr";
+  return collect(spawn(argv, extra_env, working_dir, out_path, err_path), out_path, err_path);
 }
 
 Background::Background(const std::vector<std::string>& args, const std::string& working_dir) {
@@ -69,7 +90,7 @@ Background::Background(const std::vector<std::string>& args, const std::string& 
   capture_dir_ = pattern;
   out_path_ = capture_dir_ + "/stdout";
   err_path_ = capture_dir_ + "/stderr";
-  pid_ = spawn_grader(args, working_dir, out_path_, err_path_);
+  pid_ = spawn(grader_argv(args), {}, working_dir, out_path_, err_path_);
 }
 
 Background::~Background() {

@@ -16,6 +16,10 @@ struct ProcessResult {
 ProcessResult run_grader(const std::vector<std::string>& args,
                          const std::string& working_dir = "");
 
+/// Runs any program (argv[0] a path) with the environment plus `extra_env` ("NAME=value").
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {},
+                          const std::string& working_dir = "");
+
 /// The grader started in the background, to be interrupted or killed by a test.
 class Background {
  public:

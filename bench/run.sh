@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Measures the grader against the baselines a course would otherwise use, in the same run, on
+# this machine: Python scripts doing the same checks with NumPy and with PyTorch
+# (bench/baselines/). Prints times and ratios; see bench/README.md for recorded figures.
+#
+#   bench/run.sh [N] [build-dir]        (defaults: 1000, build)
+#
+# Needs Debian's python3-numpy and python3-torch (apt-get install python3-numpy python3-torch),
+# for the baselines only. N synthetic understanding-attention submissions (bench/make_class.py)
+# and N pre-compiled sdpa-masked libraries (copies of the bundled samples' builds) are made in a
+# temporary folder; compilation is excluded from every figure.
+set -euo pipefail
+n=${1:-1000}
+build=${2:-build}
+cd "$(dirname "$0")/.."
+grader="$PWD/$build/grader/grader"
+python=/usr/bin/python3
+if ! "$python" -c 'import numpy, torch' 2>/dev/null; then
+  echo "bench: the baselines need python3-numpy and python3-torch: apt-get install -y python3-numpy python3-torch" >&2
+  exit 1
+fi
+[ -x "$grader" ] || { echo "bench: build first (make build)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_CACHE_HOME="$work/cache" OPENBLAS_NUM_THREADS=1
+
+# seconds REPS COMMAND...: mean wall-clock seconds of one run, output discarded.
+seconds() {
+  local reps=$1; shift
+  local start end
+  start=$(date +%s.%N)
+  for _ in $(seq "$reps"); do "$@" > /dev/null 2>&1 || true; done
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" -v r="$reps" 'BEGIN { printf "%.6f", (e - s) / r }'
+}
+ms() { awk -v t="$1" 'BEGIN { printf "%.1f ms", 1000 * t }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0fx", b / a }'; }
+row() { printf '%-44s %12s %12s %12s %9s %9s  %s\n' "$@"; }
+
+echo "Preparing $n submissions of each kind in $work ..."
+"$python" bench/make_class.py "$work/matrix" "$n"
+samples=(correct-cpp correct-c no-scale wrong-axis mask-after-softmax)
+for s in "${samples[@]}"; do
+  mkdir -p "$work/src/$s"
+  cp submissions/sdpa-masked/$s/solution.* "$work/src/$s/"
+  "$grader" check --spec specs/sdpa-masked.yaml "$work/src/$s" > /dev/null || true
+done
+libs=("$work"/cache/attention-grader/*/libsolution.so)
+for i in $(seq 0 $((n - 1))); do
+  mkdir -p "$work/library/student$i"
+  cp "${libs[$((i % ${#libs[@]}))]}" "$work/library/student$i/libsolution.so"
+done
+py_class=$(( n < 100 ? n : 100 ))  # the Python library baselines are slow: a sample of them
+py_dirs=()
+for i in $(seq 0 $((py_class - 1))); do py_dirs+=("$work/library/student$i"); done
+
+echo
+row "" "grader" "NumPy" "PyTorch" "vs NumPy" "vs torch" "target"
+one="$work/matrix/student00000"
+g=$(seconds 20 "$grader" check --spec specs/understanding-attention.yaml "$one")
+np_=$(seconds 10 "$python" bench/baselines/check_matrix.py numpy "$one")
+tc=$(seconds 3 "$python" bench/baselines/check_matrix.py torch "$one")
+row "one matrix submission, whole process" "$(ms "$g")" "$(ms "$np_")" "$(ms "$tc")" "$(ratio "$g" "$np_")" \
+    "$(ratio "$g" "$tc")" ">= 10x, >= 80x"
+
+g=$(seconds 1 "$grader" grade --spec specs/understanding-attention.yaml "$work/matrix" --out "$work/out-matrix" --progress none)
+np_=$(seconds 1 "$python" bench/baselines/check_matrix.py numpy "$work"/matrix/*)
+tc=$(seconds 1 "$python" bench/baselines/check_matrix.py torch "$work"/matrix/*)
+row "$n matrix submissions (grader grade)" "$(printf '%.2f s' "$g")" "$(printf '%.2f s' "$np_")" \
+    "$(printf '%.2f s' "$tc")" "$(ratio "$g" "$np_")" "$(ratio "$g" "$tc")" "< 2 s for 1000"
+
+one="$work/library/student0"
+g=$(seconds 20 "$grader" check --spec specs/sdpa-masked.yaml "$one")
+np_=$(seconds 5 "$python" bench/baselines/check_library.py numpy "$one")
+tc=$(seconds 3 "$python" bench/baselines/check_library.py torch "$one")
+row "one library submission (282 calls), process" "$(ms "$g")" "$(ms "$np_")" "$(ms "$tc")" \
+    "$(ratio "$g" "$np_")" "$(ratio "$g" "$tc")" ""
+
+g=$(seconds 1 "$grader" grade --spec specs/sdpa-masked.yaml "$work/library" --out "$work/out-library" --progress none)
+np_=$(seconds 1 "$python" bench/baselines/check_library.py numpy "${py_dirs[@]}")
+tc=$(seconds 1 "$python" bench/baselines/check_library.py torch "${py_dirs[@]}")
+per=$(awk -v t="$g" -v n="$n" 'BEGIN { print t / n }')
+np_per=$(awk -v t="$np_" -v n="$py_class" 'BEGIN { print t / n }')
+tc_per=$(awk -v t="$tc" -v n="$py_class" 'BEGIN { print t / n }')
+row "$n library submissions (grader grade)" "$(printf '%.2f s' "$g")" "" "" "" "" "< 15 s for 1000"
+row "  per library submission" "$(ms "$per")" "$(ms "$np_per")" "$(ms "$tc_per")" "$(ratio "$per" "$np_per")" \
+    "$(ratio "$per" "$tc_per")" "< 10 ms"
+echo
+echo "(Python library baselines measured on $py_class submissions in one process each, without a sandbox.)"
+echo "machine: $(nproc) cores, $(uname -sr); grader $("$grader" --version)"
