@@ -9,6 +9,7 @@
 
 #include "cli/check.hpp"
 #include "cli/grade.hpp"
+#include "cli/merge.hpp"
 #include "grader/error.hpp"
 #include "grader/version.hpp"
 

@@ -94,13 +94,6 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   return cmd;
 }
 
-CLI::App* setup_merge(CLI::App& app, MergeOptions& o) {
-  CLI::App* cmd = app.add_subcommand("merge", "Combine the --out folders of `grader grade --shard` runs");
-  cmd->add_option("--out", o.out, "Where the combined results, gradebook.csv and summary.json go")->required();
-  cmd->add_option("shards", o.shards, "The shards' --out folders")->required()->check(CLI::ExistingDirectory);
-  return cmd;
-}
-
 int run_grade(const GradeCommandOptions& o) {
   const Spec spec = load_spec(o.spec);
   batch::Options options;
@@ -128,13 +121,6 @@ int run_grade(const GradeCommandOptions& o) {
         outcome.reused, o.out);
   }
   return outcome.failures.empty() && outcome.gradebook ? 0 : 2;
-}
-
-int run_merge(const MergeOptions& o) {
-  std::vector<std::filesystem::path> dirs(o.shards.begin(), o.shards.end());
-  const batch::Gradebook book = batch::merge(dirs, o.out);
-  std::cout << batch::summary_text(book) << "\ngradebook: " << o.out << "/gradebook.csv\n";
-  return 0;
 }
 
 }  // namespace grader::cli

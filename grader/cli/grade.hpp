@@ -1,6 +1,5 @@
 #pragma once
-/// `grader grade --spec S ROOT --out DIR`: grades a whole class; `grader merge`: combines
-/// the outputs of shards.
+/// `grader grade --spec S ROOT --out DIR`: grades a whole class.
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -22,18 +21,11 @@ struct GradeCommandOptions {
   std::optional<std::uint64_t> seed;
 };
 
-struct MergeOptions {
-  std::string out;
-  std::vector<std::string> shards;
-};
-
 CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& options);
-CLI::App* setup_merge(CLI::App& app, MergeOptions& options);
 
 /// Exit code: 0 every submission graded, 2 some could not be (the grader's fault; listed on
 /// stderr) or the command is wrong, 130 interrupted (what finished is kept: run again with
 /// --resume).
 int run_grade(const GradeCommandOptions& options);
-int run_merge(const MergeOptions& options);
 
 }  // namespace grader::cli
