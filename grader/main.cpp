@@ -10,6 +10,7 @@
 #include "cli/check.hpp"
 #include "cli/grade.hpp"
 #include "cli/merge.hpp"
+#include "cli/package.hpp"
 #include "grader/error.hpp"
 #include "grader/version.hpp"
 
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
   CLI::App* grade_cmd = grader::cli::setup_grade(app, grade);
   grader::cli::MergeOptions merge;
   CLI::App* merge_cmd = grader::cli::setup_merge(app, merge);
+  grader::cli::PackageOptions package;
+  CLI::App* package_cmd = grader::cli::setup_package(app, package);
 
   try {
     app.parse(argc, argv);
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return grader::cli::run_check(check);
     if (grade_cmd->parsed()) return grader::cli::run_grade(grade);
     if (merge_cmd->parsed()) return grader::cli::run_merge(merge);
+    if (package_cmd->parsed()) return grader::cli::run_package(package);
   } catch (const grader::Error& e) {
     std::cerr << "grader: error: " << e.what() << "\n";
     return kBroken;

@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev
   libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
-  libseccomp-dev
+  libseccomp-dev libzip-dev
   libboost-test-dev libpugixml-dev
 )
 

@@ -212,7 +212,7 @@ class Loader {
     }
   }
 
-  Tensor data_value(const Spec& spec, const std::string& name, const YAML::Node& node) {
+  Tensor data_value(Spec& spec, const std::string& name, const YAML::Node& node) {
     if (node.IsSequence()) return literal(node, "data '" + name + "'");
     if (node.IsScalar()) return constant_expression(spec, node, "data '" + name + "'");
     if (node.IsMap()) {
@@ -223,9 +223,12 @@ class Loader {
       if (file && expr) fail(at(node), "data '" + name + "' has both 'file' and 'expr'; keep one");
       if (expr) return constant_expression(spec, expr, "data '" + name + "'");
       if (file) {
-        const std::filesystem::path p = path_.parent_path() / string_of(file, "file");
+        const std::filesystem::path relative = string_of(file, "file");
+        const std::filesystem::path p = path_.parent_path() / relative;
         try {
-          return read_tensor_file(p);
+          Tensor t = read_tensor_file(p);
+          spec.data_files.push_back(relative);
+          return t;
         } catch (const ReadError& e) {
           fail(at(file), "data '" + name + "': cannot read " + p.string() + ": " + e.what());
         }

@@ -164,6 +164,8 @@ struct Spec {
   std::map<std::string, Tensor> data;
   std::vector<Exercise> exercises;
   LibrarySpec library;
+  /// The files the data section reads, as written (relative to the spec's folder).
+  std::vector<std::filesystem::path> data_files;
 
   /// True if any exercise calls the student's library.
   bool uses_library() const;

@@ -1,0 +1,20 @@
+#pragma once
+/// `grader gradescope-package --spec S --out autograder.zip`: a ready Gradescope autograder.
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace grader::cli {
+
+struct PackageOptions {
+  std::string spec;
+  std::string out;
+  std::string source;  ///< the grader's sources; default: those it was built from
+};
+
+CLI::App* setup_package(CLI::App& app, PackageOptions& options);
+
+/// Checks the spec, writes the zip atomically; returns 0. Throws grader::Error (exit 2).
+int run_package(const PackageOptions& options);
+
+}  // namespace grader::cli

@@ -1,0 +1,175 @@
+// `grader gradescope-package`: the zip, its run_autograder against a folder laid out like
+// Gradescope's (/autograder/{source,submission,results}, moved by AUTOGRADER_ROOT), and its
+// setup.sh building the grader from the sources inside the zip.
+#include <sys/stat.h>
+#include <zip.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_support::read_file;
+using test_support::run_grader;
+using test_support::run_process;
+using test_support::TempDir;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// Unpacks a zip into `dir` with the Unix modes it records, as Gradescope does; returns the
+/// names in it.
+std::vector<std::string> unzip(const fs::path& zip_file, const fs::path& dir) {
+  int error = 0;
+  zip_t* z = zip_open(zip_file.c_str(), ZIP_RDONLY, &error);
+  BOOST_REQUIRE_MESSAGE(z, "cannot open " << zip_file);
+  std::vector<std::string> names;
+  for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); ++i) {
+    zip_stat_t st;
+    zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st);
+    names.emplace_back(st.name);
+    std::string content(static_cast<std::size_t>(st.size), '\0');
+    zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
+    BOOST_REQUIRE(zip_fread(f, content.data(), st.size) == static_cast<zip_int64_t>(st.size));
+    zip_fclose(f);
+    const fs::path to = dir / st.name;
+    fs::create_directories(to.parent_path());
+    std::ofstream(to, std::ios::binary) << content;
+    zip_uint8_t system = 0;
+    zip_uint32_t attributes = 0;
+    zip_file_get_external_attributes(z, static_cast<zip_uint64_t>(i), 0, &system, &attributes);
+    if (system == ZIP_OPSYS_UNIX) ::chmod(to.c_str(), (attributes >> 16) & 0777);
+  }
+  zip_close(z);
+  return names;
+}
+
+bool executable(const fs::path& p) {
+  return (fs::status(p).permissions() & fs::perms::owner_exec) != fs::perms::none;
+}
+
+/// /autograder laid out as Gradescope does before a run: the zip in source/, run_autograder
+/// copied up, an empty results/.
+struct Autograder {
+  TempDir dir;
+  fs::path root() const { return dir.path() / "autograder"; }
+
+  explicit Autograder(const std::string& spec) {
+    const auto r = run_grader({"gradescope-package", "--spec", spec, "--out", (dir.path() / "autograder.zip").string()});
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    unzip(dir.path() / "autograder.zip", root() / "source");
+    fs::copy_file(root() / "source/run_autograder", root() / "run_autograder");
+    ::chmod((root() / "run_autograder").c_str(), 0755);
+  }
+
+  /// Hands in the files of a bundled sample (optionally inside one folder, as a zip upload
+  /// of a folder gives) and runs run_autograder with `grader`.
+  test_support::ProcessResult grade(const std::string& sample, const std::string& grader, bool nested = false) {
+    fs::remove_all(root() / "submission");
+    fs::remove_all(root() / "results");
+    const fs::path into = root() / "submission" / (nested ? "my-homework" : "");
+    fs::create_directories(into);
+    for (const auto& f : fs::directory_iterator(test_support::source_path(sample))) fs::copy(f.path(), into);
+    return run_process({(root() / "run_autograder").string()},
+                       {"AUTOGRADER_ROOT=" + root().string(), "GRADER=" + grader});
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(gradescope_package)
+
+BOOST_AUTO_TEST_CASE(the_zip_holds_the_scripts_the_spec_and_the_sources) {
+  TempDir dir;
+  const auto r = run_grader({"gradescope-package", "--spec", "specs/udl-self-attention.yaml", "--out",
+                             (dir.path() / "autograder.zip").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto names = unzip(dir.path() / "autograder.zip", dir.path() / "x");
+  const auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  BOOST_TEST(has("setup.sh"));
+  BOOST_TEST(has("run_autograder"));
+  BOOST_TEST(has("spec/udl-self-attention.yaml"));
+  BOOST_TEST(has("attention-grader/CMakeLists.txt"));
+  BOOST_TEST(has("attention-grader/grader/include/grader/solution.h"));
+  BOOST_TEST(has("attention-grader/scripts/install-deps.sh"));
+  BOOST_TEST(!has("attention-grader/tests/CMakeLists.txt"));
+  BOOST_TEST(executable(dir.path() / "x/setup.sh"));
+  BOOST_TEST(executable(dir.path() / "x/run_autograder"));
+  BOOST_TEST(executable(dir.path() / "x/attention-grader/scripts/install-deps.sh"));
+  BOOST_TEST(read_file(dir.path() / "x/spec/udl-self-attention.yaml") ==
+             read_file(test_support::source_path("specs/udl-self-attention.yaml")));
+}
+
+BOOST_AUTO_TEST_CASE(a_spec_with_data_files_takes_them_along_and_a_broken_one_is_refused) {
+  TempDir dir;
+  fs::copy_file(test_support::source_path("tests/fixtures/npy/f8_c_2d.npy"), dir.path() / "m.npy");
+  const auto spec = dir.write("course/spec.yaml",
+                              "assignment: {id: a, title: A, version: '1'}\n"
+                              "data:\n  m: {file: data/m.npy}\n"
+                              "exercises:\n  - {id: '1', title: T, points: 1, answers: [{name: x, shape: [3, 4]}],"
+                              " output: x, expect: m}\n");
+  fs::create_directories(dir.path() / "course/data");
+  fs::copy_file(dir.path() / "m.npy", dir.path() / "course/data/m.npy");
+  auto r = run_grader({"gradescope-package", "--spec", spec.string(), "--out", (dir.path() / "a.zip").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto names = unzip(dir.path() / "a.zip", dir.path() / "a");
+  BOOST_TEST((std::find(names.begin(), names.end(), "spec/data/m.npy") != names.end()));
+
+  const auto outside = dir.write("course/outside.yaml",
+                                 "assignment: {id: a, title: A, version: '1'}\n"
+                                 "data:\n  m: {file: ../m.npy}\n"
+                                 "exercises:\n  - {id: '1', title: T, points: 1, answers: [{name: x, shape: [3, 4]}],"
+                                 " output: x, expect: m}\n");
+  r = run_grader({"gradescope-package", "--spec", outside.string(), "--out", (dir.path() / "b.zip").string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.err, "outside the spec's folder"), r.err);
+  BOOST_TEST(!fs::exists(dir.path() / "b.zip"));
+
+  const auto broken = dir.write("broken.yaml", "assignment: {id: a}\n");
+  r = run_grader({"gradescope-package", "--spec", broken.string(), "--out", (dir.path() / "c.zip").string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(!fs::exists(dir.path() / "c.zip"));
+}
+
+BOOST_AUTO_TEST_CASE(run_autograder_writes_results_json_for_gradescope) {
+  Autograder ag("specs/sdpa-masked.yaml");
+  auto r = ag.grade("submissions/sdpa-masked/correct-c", GRADER_EXECUTABLE);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  auto results = json::parse(read_file(ag.root() / "results/results.json"));
+  BOOST_TEST(results.at("score") == 8.0);
+  BOOST_TEST(results.at("tests").size() == 2u);
+
+  r = ag.grade("submissions/sdpa-masked/no-scale", GRADER_EXECUTABLE, true);  // inside a folder
+  BOOST_TEST(r.exit_code == 0, r.err);
+  results = json::parse(read_file(ag.root() / "results/results.json"));
+  BOOST_TEST(results.at("score").get<double>() < 8.0);
+  BOOST_TEST(contains(results.at("tests")[0].at("output").get<std::string>(), "not divided by sqrt(d_k)"));
+
+  // A grader that fails leaves no results.json: Gradescope reports a failed autograder, not a zero.
+  const auto failing = ag.dir.write("failing-grader", "#!/bin/sh\necho 'grader: error: broken' >&2\nexit 2\n");
+  ::chmod(failing.c_str(), 0755);
+  r = ag.grade("submissions/sdpa-masked/correct-c", failing.string());
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(!fs::exists(ag.root() / "results/results.json"));
+  BOOST_TEST(contains(r.err, "the grader failed"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(setup_sh_builds_the_grader_from_the_zip_alone) {
+  Autograder ag("specs/sdpa-masked.yaml");
+  const auto setup = run_process({(ag.root() / "source/setup.sh").string()}, {"AUTOGRADER_ROOT=" + ag.root().string()});
+  BOOST_REQUIRE_MESSAGE(setup.exit_code == 0, setup.out << setup.err);
+  const std::string built = (ag.root() / "build/grader/grader").string();
+  BOOST_TEST(fs::exists(built));
+  const auto r = ag.grade("submissions/sdpa-masked/correct-cpp", built);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(json::parse(read_file(ag.root() / "results/results.json")).at("score") == 8.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
