@@ -13,6 +13,16 @@
 
 namespace grader::cli {
 
+namespace {
+
+std::string format_list() {
+  std::string names;
+  for (const auto& n : report::format_names()) names += (names.empty() ? "" : ", ") + n;
+  return names;
+}
+
+}  // namespace
+
 CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   CLI::App* cmd = app.add_subcommand("check", "Grade one submission folder against a spec");
   cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")
@@ -25,6 +35,10 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
   cmd->add_option("--seed", options.seed,
                   "Seed of the randomized checks (feedback shows the one used, to replay it)");
+  cmd->add_option("--write", options.writes,
+                  "Also write the report in another format to a file, e.g. --write junit=report.xml "
+                  "(repeatable; formats: " + format_list() + ")")
+      ->type_name("FORMAT=FILE");
   cmd->add_flag("--github-annotations", options.github_annotations,
                 "Also print GitHub Actions workflow commands (::error) for the first failures, "
                 "to stderr");
@@ -50,28 +64,40 @@ void emit(const CheckOptions& options, const std::string& report) {
 
 int run_check(const CheckOptions& options) {
   const report::Format format = *report::parse_format(options.format);
+  std::vector<std::pair<report::Format, std::string>> writes;  // checked before grading
+  for (const auto& w : options.writes) {
+    const auto eq = w.find('=');
+    const auto f = eq == std::string::npos ? std::nullopt : report::parse_format(w.substr(0, eq));
+    if (!f || eq + 1 == w.size())
+      throw UsageError("--write '" + w + "': expected FORMAT=FILE with FORMAT one of " + format_list() +
+                       " (e.g. --write junit=report.xml)");
+    writes.emplace_back(*f, w.substr(eq + 1));
+  }
   std::optional<Spec> spec;
   try {
     spec = load_spec(options.spec);
   } catch (const SpecError& e) {
     // PrairieLearn must not record a zero for a student because the spec is broken.
-    if (format == report::Format::prairielearn) emit(options, report::to_prairielearn_ungradable(e.what()));
+    const std::string ungradable = report::to_prairielearn_ungradable(e.what());
+    if (format == report::Format::prairielearn) emit(options, ungradable);
+    for (const auto& [f, file] : writes)
+      if (f == report::Format::prairielearn) write_atomically(file, ungradable);
     throw;
   }
   GradeOptions grading;
   grading.seed = options.seed;
   const AssignmentResult result = grade_submission(*spec, options.submission, grading);
 
+  const std::string student = std::filesystem::absolute(options.submission).lexically_normal().filename().string();
   if (format == report::Format::text) {
     const bool to_terminal = options.output.empty() && ::isatty(STDOUT_FILENO) == 1;
     const bool color = options.color == "always" ||
                        (options.color == "auto" && to_terminal && !std::getenv("NO_COLOR"));
     emit(options, report::to_text(result, color));
   } else {
-    const std::string student =
-        std::filesystem::absolute(options.submission).lexically_normal().filename().string();
     emit(options, report::render(format, result, student));
   }
+  for (const auto& [f, file] : writes) write_atomically(file, report::render(f, result, student));
   if (options.github_annotations) std::cerr << report::github_annotations(result) << std::flush;
   return result.all_passed() ? 0 : 1;
 }

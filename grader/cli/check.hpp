@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace grader::cli {
 
@@ -16,6 +17,7 @@ struct CheckOptions {
   std::string color = "auto";
   std::optional<std::uint64_t> seed;  ///< replays the randomized checks of a feedback message
   bool github_annotations = false;    ///< also print workflow commands for the first failures
+  std::vector<std::string> writes;    ///< "FORMAT=FILE": more reports from the same grading
 };
 
 /// Registers the subcommand; `run` is called with the parsed options and its result stored.
