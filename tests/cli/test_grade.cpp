@@ -59,6 +59,7 @@ ordered_json load(const fs::path& file) { return ordered_json::parse(read_file(f
 /// Every file under `dir` whose name marks an unfinished atomic write.
 std::vector<fs::path> temporaries(const fs::path& dir) {
   std::vector<fs::path> found;
+  if (!fs::exists(dir)) return found;  // killed before it made the folder
   const std::regex temp(R"(\..*\.tmp-......)");
   for (const auto& f : fs::recursive_directory_iterator(dir))
     if (std::regex_match(f.path().filename().string(), temp)) found.push_back(f.path());

@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(bundled_specs_load_with_their_data_and_constant_targets) {
   BOOST_TEST(ua.id == "understanding-attention");
   BOOST_TEST(ua.exercises.size() == 6u);
   BOOST_TEST(ua.max_score() == 6.0);
-  BOOST_TEST(ua.data.at("key")[1] == 0.65);
+  BOOST_TEST(ua.data.at("key")[1] == static_cast<double>(0.65f));  // a float32, as in the notebook
   const Exercise& e141 = ua.exercises[4];
   BOOST_TEST(e141.id == "1.4.1");
   BOOST_TEST((e141.output.answers == std::set<std::string>{"m_key2_a", "query132"}));
@@ -265,6 +265,59 @@ BOOST_AUTO_TEST_CASE(fixed_inputs_must_agree_on_their_sizes) {
   spec.replace(spec.find("fixed: {Q: key, K: key}"), 23, "fixed: {Q: key, K: 'key[0:1]'}");
   BOOST_TEST(errors_of(spec).at(0) ==
              "19:9: exercise f check 'fixed': K has n = 1 but another input has n = 2");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(generated_data)
+
+/// A header whose data section is `data` (indented by two spaces per line by the caller).
+std::string with_data(const std::string& data) {
+  return "assignment:\n  id: demo\n  title: Demo\n  version: \"1\"\ndata:\n  key: [[1, 0], [0, 1]]\n" + data +
+         "exercises:\n";
+}
+
+BOOST_AUTO_TEST_CASE(draws_follow_document_order_and_each_generator_has_its_own_stream) {
+  TempDir dir;
+  const auto path = dir.write("spec.yaml", with_data("  g: {generator: numpy, seed: 3}\n"
+                                                     "  h: {generator: numpy, seed: 3}\n"
+                                                     "  a: normal(g, 2)\n"
+                                                     "  b: normal(g, 2)\n"
+                                                     "  c: normal(h, 4)\n"
+                                                     "  t: {generator: torch, seed: 18446744073709551615}\n"
+                                                     "  d: randn(t)\n") + kGood);
+  const Spec spec = load_spec(path);
+  const auto& a = spec.data.at("a"), &b = spec.data.at("b"), &c = spec.data.at("c");
+  // h restarts the stream of seed 3: its 4 values are g's two draws, in order.
+  BOOST_TEST(c.values() == (std::vector<double>{a[0], a[1], b[0], b[1]}), boost::test_tools::per_element());
+  BOOST_TEST(spec.data.at("d").rank() == 0u);  // no sizes: one value
+  BOOST_TEST(!spec.data.count("g"));          // a generator is not a tensor
+}
+
+BOOST_AUTO_TEST_CASE(what_is_not_covered_is_an_error_never_other_numbers) {
+  const auto errors = errors_of(
+      "  - id: a\n    title: A\n    points: 1\n    answers:\n      - {name: q, shape: [1, 2]}\n"
+      "    output: q + randn(g, 1, 2)\n    expect: key[0:1]\n",
+      with_data("  g: {generator: torch, seed: 0}\n"
+                "  n: {generator: numpy, seed: 4294967296}\n"
+                "  p: {generator: jax, seed: 0}\n"
+                "  a: normal(g, 3)\n"
+                "  b: randn(nope, 3)\n"
+                "  c: g + 1\n"
+                "  d: randint(g, 3)\n"
+                "  e: randn(g, 0)\n"));
+  const auto has = [&](const std::string& part) {
+    return std::any_of(errors.begin(), errors.end(), [&](const std::string& e) { return e.find(part) != std::string::npos; });
+  };
+  BOOST_TEST(has("8:31: generator 'n': seed '4294967296' must be a whole number from 0 to 4294967295"));
+  BOOST_TEST(has("9:18: generator 'p': 'jax' is not a generator; use torch"));
+  BOOST_TEST(has("10:6: data 'a': normal(): is NumPy's (np.random.normal); a torch generator offers randn and rand"));
+  BOOST_TEST(has("11:12: data 'b': 'nope' is not a generator of the data section"));
+  BOOST_TEST(has("12:6: data 'c': 'g' is a generator: draw from it, e.g. randn(g, 4, 3)"));
+  BOOST_TEST(has("data 'd': unknown function 'randint'"));
+  BOOST_TEST(has("data 'e': randn(): sizes must be at least 1"));
+  BOOST_TEST(has("exercise a output: randn() draws random numbers, which only the data section may do"));
+  BOOST_TEST(errors.size() == 8u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

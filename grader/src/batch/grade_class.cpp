@@ -105,13 +105,13 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   for (auto& s : list_students(root))
     if (in_shard(s, options.shard)) students.push_back(std::move(s));
 
-  std::error_code ec;
-  fs::create_directories(out / "students", ec);
-  if (ec) throw UsageError("cannot create " + (out / "students").string() + ": " + ec.message());
+  std::error_code failed;
+  fs::create_directories(out / "students", failed);
+  if (failed) throw UsageError("cannot create " + (out / "students").string() + ": " + failed.message());
   remove_stale_temporaries(out);
   // The class files describe a finished run; until this one finishes there are none.
-  fs::remove(out / "gradebook.csv", ec);
-  fs::remove(out / "summary.json", ec);
+  fs::remove(out / "gradebook.csv", failed);
+  fs::remove(out / "summary.json", failed);
 
   const std::string spec_fingerprint = hex(fnv1a(read_bounded(spec.path)));
   Gradebook book = empty_gradebook(spec, spec_fingerprint);
@@ -125,6 +125,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   progress.total = students.size();
 
   const auto grade_one = [&](std::size_t i) {
+    std::error_code ec;  // this thread's own
     const std::string& id = students[i];
     const fs::path dir = out / "students" / id, result_file = dir / "result.json";
     const std::string fingerprint = inputs_fingerprint(spec_fingerprint, root / id, options);
@@ -146,10 +147,9 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     // whole, and the folder never holds a fingerprint without its files.
     fs::create_directories(dir, ec);
     fs::remove(dir / kInputsFile, ec);
-    for (const auto& f : report::format_names()) fs::remove(dir / report::file_name(*report::parse_format(f)), ec);
+    for (const auto f : report::all_formats()) fs::remove(dir / report::file_name(f), ec);
     remove_stale_temporaries(dir);
-    GradeOptions grading = options.grading;
-    const AssignmentResult result = grade_submission(spec, root / id, grading);
+    const AssignmentResult result = grade_submission(spec, root / id, options.grading);
     write_atomically(result_file, report::to_json(result), false);
     for (auto f : options.formats)
       if (f != report::Format::json) write_atomically(dir / report::file_name(f), report::render(f, result, id), false);

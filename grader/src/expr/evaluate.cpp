@@ -17,6 +17,12 @@ const Tensor* Scope::find(const std::string& name) const {
   return nullptr;
 }
 
+Generator* Scope::generator(const std::string& name) const {
+  if (!generators_) return nullptr;
+  const auto it = generators_->find(name);
+  return it == generators_->end() ? nullptr : &it->second;
+}
+
 std::vector<std::string> Scope::names() const {
   std::vector<std::string> out;
   for (const auto* layer : layers_)
@@ -51,6 +57,9 @@ class Evaluator {
         return Tensor::scalar(node.number);
       case Node::Kind::name: {
         if (const Tensor* t = scope_.find(node.text)) return *t;
+        if (scope_.generator(node.text))
+          throw ExprError(node.offset, "'" + node.text + "' is a generator: draw from it, e.g. randn(" + node.text +
+                                           ", 4, 3)");
         if (find_function(node.text))
           throw ExprError(node.offset, "'" + node.text + "' is a function; call it: " +
                                            node.text + "(...)");
@@ -123,6 +132,22 @@ class Evaluator {
     }
   }
 
+  /// The generator a drawing function's first argument names.
+  Generator* generator_argument(const Node& node, const Function& f) {
+    if (!scope_.can_draw())
+      throw ExprError(node.offset, f.info.name + "() draws random numbers, which only the data section may do: "
+                                   "draw there, from a generator ({generator: torch, seed: 0}), and use the "
+                                   "result by name");
+    const Node* arg = node.children.empty() ? nullptr : node.children.front().get();
+    if (!arg || arg->kind != Node::Kind::name)
+      throw ExprError(arg ? arg->offset : node.offset,
+                      f.info.name + "() needs a generator first, e.g. " + f.info.name +
+                          "(gen, 4, 3) after `gen: {generator: torch, seed: 0}` in the data section");
+    if (Generator* g = scope_.generator(arg->text)) return g;
+    throw ExprError(arg->offset, "'" + arg->text + "' is not a generator of the data section; define it above, "
+                                 "e.g. " + arg->text + ": {generator: torch, seed: 0}");
+  }
+
   Tensor call(const Node& node) {
     const Function* f = find_function(node.text);
     if (!f)
@@ -132,7 +157,14 @@ class Evaluator {
     std::vector<std::optional<Tensor>> bound(params.size());
     std::vector<Tensor> rest;
     std::size_t next = 0;
-    for (const auto& child : node.children) {
+    Generator* generator = nullptr;
+    auto first = node.children.begin();
+    if (f->draw) {  // randn(gen, 4, 3): the first argument names a generator
+      generator = generator_argument(node, *f);
+      ++first;
+    }
+    for (auto it = first; it != node.children.end(); ++it) {
+      const auto& child = *it;
       while (next < params.size() && params[next].keyword_only) ++next;
       if (next < params.size()) {
         bound[next++] = eval(*child);
@@ -173,7 +205,8 @@ class Evaluator {
       }
     }
     try {
-      return f->call(Arguments(f->info.name, std::move(pointers), std::move(rest)));
+      Arguments args(f->info.name, std::move(pointers), std::move(rest));
+      return generator ? f->draw(*generator, args) : f->call(args);
     } catch (const std::invalid_argument& e) {
       const std::string message = e.what();
       // The reference's own messages already start with "name(): ".

@@ -80,6 +80,22 @@ Tensor self_attention_part(const Arguments& args, bool scaled, bool weights) {
   return Tensor::from_mat(weights ? r.attentions : r.X_prime);
 }
 
+/// The shape of a draw: 0 to 3 sizes (none: one value, a scalar), each at least 1.
+Shape draw_shape(const Arguments& a) {
+  Shape shape;
+  for (long long d : a.rest_integers("sizes")) {
+    if (d < 1) throw invalid_argument(where(a) + "sizes must be at least 1");
+    shape.push_back(static_cast<std::size_t>(d));
+  }
+  if (shape.size() > kMaxRank) throw invalid_argument(where(a) + "give at most 3 sizes");
+  return shape;
+}
+
+/// float32 values, held exactly as float64.
+Tensor from_floats(const Shape& shape, const std::vector<float>& values) {
+  return Tensor(shape, std::vector<double>(values.begin(), values.end()));
+}
+
 std::vector<Function> make_table() {
   std::vector<Function> t;
   auto add = [&](std::string name, std::vector<Parameter> params, std::string summary,
@@ -101,7 +117,7 @@ std::vector<Function> make_table() {
     for (std::size_t i = 0; i < parts.size(); ++i) signature += (i ? ", " : "") + parts[i];
     signature += ")";
     t.push_back({{name, signature, std::move(summary)}, std::move(params), std::move(rest),
-                 std::move(call)});
+                 std::move(call), nullptr});
   };
 
   add("attention", kAttentionParams,
@@ -173,6 +189,58 @@ std::vector<Function> make_table() {
       return Tensor::filled(shape, value);
     };
   };
+  // Random draws, in the data section only: the first argument names a generator.
+  auto add_draw = [&](const std::string& name, std::vector<Parameter> params, std::string summary,
+                      std::function<Tensor(Generator&, const Arguments&)> draw) {
+    add(name, std::move(params), std::move(summary), nullptr, "sizes");
+    std::string& signature = t.back().info.signature;
+    signature.insert(name.size() + 1, "generator, ");
+    t.back().draw = std::move(draw);
+  };
+  const auto numpy_only = [](Generator& g, const Arguments& a) -> random::NumpyGenerator& {
+    if (auto* n = std::get_if<random::NumpyGenerator>(&g)) return *n;
+    throw invalid_argument(where(a) + "is NumPy's (np.random." + a.function() +
+                           "); a torch generator offers randn and rand");
+  };
+  add_draw("randn", {}, "standard normal values: torch.randn(*sizes) (float32) or np.random.randn(*sizes)",
+           [](Generator& g, const Arguments& a) {
+             const Shape shape = draw_shape(a);
+             if (auto* torch = std::get_if<random::TorchGenerator>(&g)) return from_floats(shape, torch->randn(element_count(shape)));
+             return Tensor(shape, std::get<random::NumpyGenerator>(g).normal(element_count(shape)));
+           });
+  add_draw("rand", {}, "uniform values in [0, 1): torch.rand(*sizes) (float32) or np.random.rand(*sizes)",
+           [](Generator& g, const Arguments& a) {
+             const Shape shape = draw_shape(a);
+             if (auto* torch = std::get_if<random::TorchGenerator>(&g)) return from_floats(shape, torch->rand(element_count(shape)));
+             return Tensor(shape, std::get<random::NumpyGenerator>(g).random_sample(element_count(shape)));
+           });
+  add_draw("normal", {keyword("loc", 0), keyword("scale", 1)},
+           "NumPy: np.random.normal(loc, scale, size=sizes)", [numpy_only](Generator& g, const Arguments& a) {
+             const Shape shape = draw_shape(a);
+             return Tensor(shape, numpy_only(g, a).normal(element_count(shape), a.number(0, "loc"), a.number(1, "scale")));
+           });
+  add_draw("standard_normal", {}, "NumPy: np.random.standard_normal(size=sizes)",
+           [numpy_only](Generator& g, const Arguments& a) {
+             const Shape shape = draw_shape(a);
+             return Tensor(shape, numpy_only(g, a).normal(element_count(shape)));
+           });
+  add_draw("uniform", {keyword("low", 0), keyword("high", 1)},
+           "NumPy: np.random.uniform(low, high, size=sizes)", [numpy_only](Generator& g, const Arguments& a) {
+             const Shape shape = draw_shape(a);
+             return Tensor(shape, numpy_only(g, a).uniform(element_count(shape), a.number(0, "low"), a.number(1, "high")));
+           });
+  add_draw("random_sample", {}, "NumPy: np.random.random_sample(size=sizes), uniform in [0, 1)",
+           [numpy_only](Generator& g, const Arguments& a) {
+             const Shape shape = draw_shape(a);
+             return Tensor(shape, numpy_only(g, a).random_sample(element_count(shape)));
+           });
+  add("float32", {required("x")}, "each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it",
+      [](const Arguments& a) {
+        Tensor out = a.tensor(0);
+        for (double& v : out.values()) v = static_cast<double>(static_cast<float>(v));
+        return out;
+      });
+
   add("zeros", {}, "a tensor of zeros: zeros(4, 3)", filled(0.0), "sizes");
   add("ones", {}, "a tensor of ones: ones(1, 3)", filled(1.0), "sizes");
   add("size", {required("x"), required("dim")}, "the size of x along dim: size(Q, -1) is d_k",

@@ -49,6 +49,9 @@ struct Function {
   std::vector<Parameter> parameters;
   std::string rest;  ///< if not empty, extra positional arguments (named so) go to Arguments::rest()
   std::function<Tensor(const Arguments&)> call;
+  /// Set for the functions that draw random numbers: they take a generator first (not among
+  /// `parameters`), and are called through this instead of `call`.
+  std::function<Tensor(Generator&, const Arguments&)> draw;
 };
 
 /// The function of that name, or nullptr.

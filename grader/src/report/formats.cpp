@@ -32,6 +32,15 @@ const FormatInfo& info(Format f) {
 
 }  // namespace
 
+const std::vector<Format>& all_formats() {
+  static const std::vector<Format> formats = [] {
+    std::vector<Format> out;
+    for (const auto& i : kFormats) out.push_back(i.format);
+    return out;
+  }();
+  return formats;
+}
+
 const std::vector<std::string>& format_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;

@@ -81,6 +81,8 @@ class Loader {
   std::filesystem::path path_;
   std::vector<std::string> lines_;
   std::vector<Diagnostic> diagnostics_;
+  /// The data section's generators, advanced by its draws in document order.
+  std::map<std::string, expr::Generator> generators_;
 
   Location at(const YAML::Mark& mark) const {
     if (mark.is_null()) return Location{path_.string()};
@@ -205,7 +207,12 @@ class Loader {
           fail(at(kv.first), "data name '" + name +
                                  "' must be a name: letters, digits and '_', not starting "
                                  "with a digit");
-        if (spec.data.count(name)) fail(at(kv.first), "data '" + name + "' is defined twice");
+        if (spec.data.count(name) || generators_.count(name))
+          fail(at(kv.first), "data '" + name + "' is defined twice");
+        if (kv.second.IsMap() && kv.second["generator"]) {
+          generators_.emplace(name, generator(name, kv.second));
+          return;
+        }
         spec.data.emplace(name, data_value(spec, name, kv.second));
         spec.data_order.push_back(name);
       });
@@ -236,6 +243,35 @@ class Loader {
       fail(at(node), "data '" + name + "' needs 'file' or 'expr'");
     }
     fail(at(node), "data '" + name + "' must be a nested list, an expression or a mapping");
+  }
+
+  /// `{generator: torch, seed: 0}` (torch.manual_seed(0)) or `{generator: numpy, seed: 3}`
+  /// (np.random.seed(3)).
+  expr::Generator generator(const std::string& name, const YAML::Node& node) {
+    const std::string what = "generator '" + name + "'";
+    Fields f(*this, node, what);
+    const YAML::Node kind = f.require("generator");
+    const YAML::Node seed_node = f.require("seed");
+    f.finish();
+    const std::string library = string_of(kind, what + " kind");
+    if (library != "torch" && library != "numpy")
+      fail(at(kind), what + ": '" + library + "' is not a generator; use torch (torch.manual_seed) or numpy "
+                     "(np.random.seed, NumPy's legacy global generator)");
+    const std::string text = string_of(seed_node, what + " seed");
+    const unsigned long long limit = library == "numpy" ? 0xffffffffull : ~0ull;
+    unsigned long long seed = 0;
+    std::size_t used = 0;
+    try {
+      if (text.empty() || text[0] == '-' || text[0] == '+') throw std::invalid_argument("sign");
+      seed = std::stoull(text, &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size() || used == 0 || seed > limit)
+      fail(at(seed_node), what + ": seed '" + text + "' must be a whole number from 0 to " + std::to_string(limit) +
+                              (library == "numpy" ? " (np.random.seed refuses larger ones)" : ""));
+    if (library == "torch") return random::TorchGenerator(seed);
+    return random::NumpyGenerator(static_cast<std::uint32_t>(seed));
   }
 
   /// A nested YAML list of numbers, rank 1 to 3.
@@ -292,6 +328,7 @@ class Loader {
     const Expression e = parse_expression(node, what);
     expr::Scope scope;
     scope.add(spec.data);
+    scope.draw_from(generators_);
     return evaluate_at(node, e, scope, what);
   }
 

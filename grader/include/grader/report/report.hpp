@@ -47,7 +47,8 @@ std::string github_annotations(const AssignmentResult& result, std::size_t limit
 /// The formats a command can write, by name.
 enum class Format { text, json, gradescope, prairielearn, junit, markdown, csv };
 
-/// "text", "json", ... in declaration order.
+/// Every format, in declaration order, and their names ("text", "json", ...).
+const std::vector<Format>& all_formats();
 const std::vector<std::string>& format_names();
 std::optional<Format> parse_format(std::string_view name);
 std::string_view name(Format f);
