@@ -11,6 +11,7 @@
 #include "cli/grade.hpp"
 #include "cli/merge.hpp"
 #include "cli/package.hpp"
+#include "cli/spec.hpp"
 #include "grader/error.hpp"
 #include "grader/version.hpp"
 
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   CLI::App* merge_cmd = grader::cli::setup_merge(app, merge);
   grader::cli::PackageOptions package;
   CLI::App* package_cmd = grader::cli::setup_package(app, package);
+  grader::cli::SpecCheckOptions spec_check;
+  CLI::App* spec_check_cmd = grader::cli::setup_spec(app, spec_check);
 
   try {
     app.parse(argc, argv);
@@ -51,6 +54,7 @@ int main(int argc, char** argv) {
     if (grade_cmd->parsed()) return grader::cli::run_grade(grade);
     if (merge_cmd->parsed()) return grader::cli::run_merge(merge);
     if (package_cmd->parsed()) return grader::cli::run_package(package);
+    if (spec_check_cmd->parsed()) return grader::cli::run_spec_check(spec_check);
   } catch (const grader::Error& e) {
     std::cerr << "grader: error: " << e.what() << "\n";
     return kBroken;

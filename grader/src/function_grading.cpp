@@ -208,6 +208,13 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
 
 }  // namespace
 
+std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,
+                                                        const FunctionCheck& check, std::uint64_t seed) {
+  std::vector<std::map<std::string, Tensor>> out;
+  for (auto& c : make_cases(spec, fn, check, seed)) out.push_back(std::move(c.inputs));
+  return out;
+}
+
 std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const std::filesystem::path& dir,
                                                       const GradeOptions& options,
                                                       std::vector<std::string>& notes,

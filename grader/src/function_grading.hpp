@@ -19,4 +19,8 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec,
                                                       std::vector<std::string>& notes,
                                                       std::string& sandbox);
 
+/// The inputs of every case of `check`, as grading draws them with `seed` (name -> tensor).
+std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,
+                                                        const FunctionCheck& check, std::uint64_t seed);
+
 }  // namespace grader

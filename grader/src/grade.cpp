@@ -123,6 +123,17 @@ class Grader {
     }
     const Tensor got = ex.output.evaluate(scope_);
     const Tensor expected = ex.expect.evaluate(scope_);
+    const auto finite = [](double v) { return std::isfinite(v); };
+    if (!ex.expect.answers.empty() && !std::all_of(expected.values().begin(), expected.values().end(), finite)) {
+      // A target computed from the student's own answers can be undefined for them.
+      std::string names;
+      for (const auto& n : ex.expect.answers) names += (names.empty() ? "" : ", ") + n;
+      check.verdict = Verdict::wrong;
+      check.message = "this exercise's target is computed from your " + names +
+                      ", and with yours it is not a number (NaN or Inf): fix " + names +
+                      " first (a zero vector, for example, has no direction to normalize)";
+      return;
+    }
     const Comparison c = compare(got, expected, ex.tolerance);
     const bool reveal = ex.visibility == Visibility::visible;
     if (c.passed()) {

@@ -66,6 +66,8 @@ class Loader {
       load_metadata(spec, top.require("assignment"));
       if (auto data = top.take("data")) load_data(spec, data);
       if (auto library = top.take("library")) load_library(spec, library);
+      // Only `spec check` reads it: a spec copied without it still grades.
+      if (auto solution = top.take("solution")) spec.solution = path_.parent_path() / string_of(solution, "solution");
       const YAML::Node exercises = top.require("exercises");
       top.finish();
       load_exercises(spec, exercises);

@@ -166,6 +166,8 @@ struct Spec {
   LibrarySpec library;
   /// The files the data section reads, as written (relative to the spec's folder).
   std::vector<std::filesystem::path> data_files;
+  /// The reference solution's folder (`solution:`, relative to the spec), for `spec check`.
+  std::optional<std::filesystem::path> solution;
 
   /// True if any exercise calls the student's library.
   bool uses_library() const;

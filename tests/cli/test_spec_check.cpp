@@ -1,0 +1,125 @@
+// `grader spec check`: the bundled specs pass their self-test, and each kind of weakness in a
+// spec is caught: a tolerance a known mistake slips through, a reference solution that fails,
+// one too tight for float32, a missing solution, a malformed spec.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using test_support::read_file;
+using test_support::run_grader;
+using test_support::TempDir;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// The bundled understanding-attention spec and its solution in a temporary folder, with
+/// `change` applied to the spec's text.
+fs::path edited_copy(const TempDir& dir, const std::string& from, const std::string& to) {
+  fs::copy(test_support::source_path("specs/understanding-attention"), dir.path() / "understanding-attention",
+           fs::copy_options::recursive);
+  std::string spec = read_file(test_support::source_path("specs/understanding-attention.yaml"));
+  if (!from.empty()) {
+    BOOST_REQUIRE(spec.find(from) != std::string::npos);
+    spec.replace(spec.find(from), from.size(), to);
+  }
+  return dir.write("understanding-attention.yaml", spec);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(spec_check)
+
+BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
+  std::vector<std::string> args = {"spec", "check"};
+  for (const auto& f : fs::directory_iterator(test_support::source_path("specs")))
+    if (f.path().extension() == ".yaml") args.push_back(f.path().string());
+  BOOST_REQUIRE(args.size() == 6u);
+  const auto r = run_grader(args);
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(!contains(r.out, "  FAIL  "), r.out);
+  BOOST_TEST(!contains(r.out, "  warn  "), r.out);
+  BOOST_TEST(contains(r.out, "ok    reference solution: "));
+  BOOST_TEST(contains(r.out, "ok    all-zero answers: fail 5 of 6 matrix exercises (1.3.1: zeros are the reference answer)"));
+  BOOST_TEST(contains(r.out, "ok    library returning its first input: fails every function exercise (2)"));
+  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 6 declared for function exercises fails a check"));
+  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 4 declared for function exercises fails a check"));
+}
+
+BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_test) {
+  TempDir dir;
+  // 1.2.1's mistake (value[1] instead of value[0]) is 0.54 away; atol 1 lets it pass.
+  const auto spec = edited_copy(dir, "    expect: value[0:1]\n    tolerance: {atol: 1e-3, rtol: 0}",
+                                "    expect: value[0:1]\n    tolerance: {atol: 1, rtol: 0}");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake: 1.2.1 "
+                             "'your query selects value[1], not value[0]: a qu...' in float64 (atol 1, rtol 0)"),
+             r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_reference_solution_that_fails_fails_the_self_test) {
+  TempDir dir;
+  const auto spec = edited_copy(dir, "", "");
+  fs::remove(dir.path() / "understanding-attention/solution/query122.npy");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails 1.2.2 (missing: "), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_tolerance_tighter_than_float32_is_a_warning) {
+  TempDir dir;
+  // An exercise that wants a third to 1e-12: the reference's float64 answer passes, the same
+  // rounded to float32 (1e-8 off) does not.
+  const auto spec = edited_copy(dir, "", "");
+  std::string text = read_file(spec);
+  text += "\n  - id: \"9\"\n    title: A third\n    points: 1\n    answers:\n      - {name: third, shape: [1, 1]}\n"
+          "    output: third\n    expect: ones(1, 1) / 3\n    tolerance: {atol: 1e-12, rtol: 0}\n";
+  dir.write("understanding-attention.yaml", text);
+  dir.write("understanding-attention/solution/answers.json", "{\"third\": [[0.3333333333333333]]}");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "warn  reference in float32: the reference answers rounded to float32 fail 9 (atol 1e-12, rtol 0)"),
+             r.out);
+}
+
+BOOST_AUTO_TEST_CASE(no_reference_solution_is_a_warning_and_the_other_controls_still_run) {
+  TempDir dir;
+  const auto spec = edited_copy(dir, "solution: understanding-attention/solution\n", "");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "warn  reference solution: the spec names none"), r.out);
+  BOOST_TEST(contains(r.out, "warn  all-zero answers: pass 1.3.1: if zeros are a right answer there"), r.out);
+  BOOST_TEST(contains(r.out, "ok    empty submission: fails every exercise (6)"), r.out);
+  BOOST_TEST(contains(r.out, "warn  known mistakes: not checked for 1.2.1, 1.2.2, 1.3.2, 1.4.1, 1.4.2: they read the "
+                             "student's answers, which the reference solution would give (the spec names none)"),
+             r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_solution_folder_that_is_not_there_fails_the_self_test_but_grading_works) {
+  TempDir dir;
+  const auto spec = dir.write("x.yaml", read_file(test_support::source_path("specs/understanding-attention.yaml")));
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution: its folder " + (dir.path() / "understanding-attention/solution").string() +
+                             " does not exist"),
+             r.out);
+  const auto graded = run_grader({"check", "--spec", spec.string(), "submissions/understanding-attention/correct-csv"});
+  BOOST_TEST(graded.exit_code == 0, graded.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_spec_exits_2_with_its_errors) {
+  TempDir dir;
+  const auto spec = edited_copy(dir, "output: attention(query121, key, value, scale=1)",
+                                "output: attention(query121, kye, value, scale=1)");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.err, "unknown name 'kye'; did you mean 'key'?"), r.err);
+  BOOST_TEST(contains(r.out, "malformed"), r.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
