@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
   CLI::App* merge_cmd = grader::cli::setup_merge(app, merge);
   grader::cli::PackageOptions package;
   CLI::App* package_cmd = grader::cli::setup_package(app, package);
-  grader::cli::SpecCheckOptions spec_check;
-  CLI::App* spec_check_cmd = grader::cli::setup_spec(app, spec_check);
+  grader::cli::SpecOptions spec_options;
+  const grader::cli::SpecCommands spec_cmds = grader::cli::setup_spec(app, spec_options);
 
   try {
     app.parse(argc, argv);
@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
     if (grade_cmd->parsed()) return grader::cli::run_grade(grade);
     if (merge_cmd->parsed()) return grader::cli::run_merge(merge);
     if (package_cmd->parsed()) return grader::cli::run_package(package);
-    if (spec_check_cmd->parsed()) return grader::cli::run_spec_check(spec_check);
+    if (spec_cmds.check->parsed()) return grader::cli::run_spec_check(spec_options);
+    if (spec_cmds.show->parsed()) return grader::cli::run_spec_show(spec_options);
+    if (spec_cmds.create->parsed()) return grader::cli::run_spec_new(spec_options);
   } catch (const grader::Error& e) {
     std::cerr << "grader: error: " << e.what() << "\n";
     return kBroken;

@@ -123,3 +123,60 @@ BOOST_AUTO_TEST_CASE(a_malformed_spec_exits_2_with_its_errors) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(spec_show_and_new)
+
+BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_when_revealed) {
+  const auto r = run_grader({"spec", "show", "specs/understanding-attention.yaml"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "data\n  key (4, 3)\n    [[0.47, 0.65, 0.6],"), r.out);
+  BOOST_TEST(contains(r.out, "  1.3.2 Average the first two value vectors (1 point)\n"), r.out);
+  BOOST_TEST(contains(r.out, "    target (1, 3)\n      [[0.15, -0.905, 0.2]]"), r.out);
+  BOOST_TEST(contains(r.out, "      (computed from the student's own query132)"), r.out);
+
+  TempDir dir;
+  std::string spec = read_file(test_support::source_path("specs/understanding-attention.yaml"));
+  const std::string anchor = "    title: Average the first two value vectors\n";
+  spec.replace(spec.find(anchor), anchor.size(), anchor + "    visibility: hidden\n");
+  const auto path = dir.write("x.yaml", spec);
+  const auto hidden = run_grader({"spec", "show", path.string(), "--exercise", "1.3.2"});
+  BOOST_TEST(contains(hidden.out, "targets: hidden (--reveal shows them)"), hidden.out);
+  BOOST_TEST(!contains(hidden.out, "-0.905"), hidden.out);
+  BOOST_TEST(!contains(hidden.out, "\ndata\n"), hidden.out);  // one exercise: no data
+  const auto revealed = run_grader({"spec", "show", path.string(), "--exercise", "1.3.2", "--reveal"});
+  BOOST_TEST(contains(revealed.out, "[[0.15, -0.905, 0.2]]"), revealed.out);
+  BOOST_TEST(run_grader({"spec", "show", path.string(), "--exercise", "9.9"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(show_writes_npy_files_of_the_data_and_the_fixed_targets) {
+  TempDir dir;
+  const auto r = run_grader({"spec", "show", "specs/sdpa-masked.yaml", "--npy", dir.path().string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "wrote 12 .npy files"), r.out);  // 8 data; 2 exercises x 1 fixed check x 2 outputs
+  for (const char* f : {"data/Q.npy", "data/mask.npy", "targets/1.check1.output.npy", "targets/2.check1.weights.npy"})
+    BOOST_TEST(fs::exists(dir.path() / f), f);
+}
+
+BOOST_AUTO_TEST_CASE(new_scaffolds_a_spec_that_loads_and_whose_check_explains_what_is_missing) {
+  TempDir dir;
+  auto r = run_grader({"spec", "new", "my-course.week3", "--dir", dir.path().string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(fs::is_directory(dir.path() / "my-course.week3/solution"));
+  const auto spec = (dir.path() / "my-course.week3.yaml").string();
+  r = run_grader({"spec", "check", spec});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);  // well formed, but the solution is empty
+  BOOST_TEST(contains(r.out, "well formed; self-test FAILED"), r.out);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails 1 (missing: no answer 'query'"), r.out);
+  BOOST_TEST(contains(r.out, "2 (missing: no libsolution.so and no C or C++ sources"), r.out);
+  // The right answers make it pass.
+  dir.write("my-course.week3/solution/answers.yaml", "query: [[47000, 65000, 60000]]\n");
+  fs::copy_file(test_support::source_path("docs/solution-abi.md"), dir.path() / "abi.md");
+  r = run_grader({"spec", "new", "my-course.week3", "--dir", dir.path().string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.err, "exists already"), r.err);
+  r = run_grader({"spec", "new", "bad name", "--dir", dir.path().string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.err, "cannot name an assignment"), r.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

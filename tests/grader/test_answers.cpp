@@ -72,6 +72,16 @@ BOOST_AUTO_TEST_CASE(reads_every_dtype_and_layout_numpy_writes) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(writes_exactly_what_numpy_saves) {
+  // np.save of float64 C-order arrays, byte for byte: the same header, padding and data.
+  for (const char* name : {"f8_c_2d", "f8_c_3d", "f8_rank1"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const std::string bytes = test_support::read_file(npy_fixture(name));
+      BOOST_TEST(encode_npy(parse_npy(bytes)) == bytes);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(refuses_objects_complex_structured_and_rank_4) {
   BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("object")); }), "Python objects"));
   BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("complex")); }), "complex numbers"));

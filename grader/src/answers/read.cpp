@@ -202,6 +202,27 @@ struct ArmaType {
 
 }  // namespace
 
+std::string encode_npy(const Tensor& t) {
+  std::string shape = "(";
+  for (std::size_t d = 0; d < t.rank(); ++d) shape += (d ? ", " : "") + std::to_string(t.dim(d));
+  if (t.rank() == 1) shape += ",";  // as Python writes a 1-tuple
+  shape += ")";
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
+  // magic (6) + version (2) + length (2) + header + '\n', padded with spaces to 64 bytes.
+  header.append(63 - (10 + header.size()) % 64, ' ');
+  header += '\n';
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>(header.size() >> 8);
+  out += header;
+  for (double v : t.values()) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    for (int b = 0; b < 8; ++b) out += static_cast<char>((bits >> (8 * b)) & 0xff);
+  }
+  return out;
+}
+
 Tensor parse_npy(const std::string& bytes) {
   static const char magic[] = "\x93NUMPY";
   if (bytes.size() < 10 || bytes.compare(0, 6, magic, 6) != 0)

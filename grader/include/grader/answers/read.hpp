@@ -39,6 +39,9 @@ std::string read_bounded(const std::filesystem::path& path, const ReadLimits& li
 /// Parses a NumPy .npy image (format versions 1.0 to 3.0); throws ReadError.
 Tensor parse_npy(const std::string& bytes);
 
+/// A NumPy .npy image (format 1.0, little-endian float64, C order) of the tensor.
+std::string encode_npy(const Tensor& t);
+
 /// Parses comma- or whitespace-separated numbers, one matrix row per line ('#' comments).
 Tensor parse_text_matrix(const std::string& text);
 

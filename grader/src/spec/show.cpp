@@ -1,0 +1,161 @@
+#include "grader/spec/show.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "grader/answers/read.hpp"
+#include "grader/atomic_file.hpp"
+#include "grader/compare.hpp"
+#include "grader/error.hpp"
+#include "grader/expr/evaluate.hpp"
+
+namespace grader {
+
+namespace {
+
+std::string indent(const std::string& text, const std::string& pad) {
+  std::string out = pad;
+  for (char c : text) out += c == '\n' ? "\n" + pad : std::string(1, c);
+  return out + "\n";
+}
+
+std::string shape_text(const TensorDecl& d) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < d.dims.size(); ++i) out += (i ? ", " : "") + d.dims[i];
+  return out + ")";
+}
+
+std::string points_text(double p) { return fmt::format("{:g} point{}", p, p == 1 ? "" : "s"); }
+
+std::string tolerance_text(const Tolerance& t) {
+  return fmt::format("|got - expected| <= {:g} + {:g} * |expected|", t.atol, t.rtol);
+}
+
+/// Every tensor the spec computes that does not depend on a student, in order: (label, file
+/// stem, tensor). Targets of hidden exercises only with reveal; `hidden` collects what was left out.
+void for_each_target(const Spec& spec, const ShowOptions& options, std::vector<std::string>* hidden,
+                     const std::function<void(const Exercise&, const std::string&, const std::string&, const Tensor&)>& visit) {
+  expr::Scope data;
+  data.add(spec.data);
+  for (const auto& ex : spec.exercises) {
+    if (options.exercise && *options.exercise != ex.id) continue;
+    if (ex.visibility == Visibility::hidden && !options.reveal) {
+      if (hidden) hidden->push_back(ex.id);
+      continue;
+    }
+    if (!ex.function) {
+      if (ex.expect.value) visit(ex, "target", ex.id, *ex.expect.value);
+      continue;
+    }
+    const FunctionSpec& fn = *ex.function;
+    for (std::size_t k = 0; k < fn.checks.size(); ++k) {
+      const FunctionCheck& c = fn.checks[k];
+      if (c.random() || c.property_got) continue;
+      std::map<std::string, Tensor> inputs;
+      for (const auto& d : fn.inputs) inputs.emplace(d.name, c.fixed.at(d.name).evaluate(data));
+      expr::Scope scope;
+      scope.add(inputs);
+      scope.add(spec.data);
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+        const auto& name = fn.outputs[o].name;
+        const auto over = c.expect_override.find(name);
+        const Tensor value = over != c.expect_override.end() ? over->second.evaluate(data) : fn.expect[o].evaluate(scope);
+        visit(ex, fmt::format("check '{}': {}", c.name, name), fmt::format("{}.check{}.{}", ex.id, k + 1, name), value);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string show_spec(const Spec& spec, const ShowOptions& options) {
+  if (options.exercise && std::none_of(spec.exercises.begin(), spec.exercises.end(),
+                                       [&](const Exercise& e) { return e.id == *options.exercise; }))
+    throw UsageError("no exercise '" + *options.exercise + "' in " + spec.path.string());
+  std::string out = fmt::format("{}: {} (version {}), {} exercises, {}\n", spec.id, spec.title, spec.version,
+                                spec.exercises.size(), points_text(spec.max_score()));
+  if (!options.exercise) {
+    out += "\ndata\n";
+    for (const auto& name : spec.data_order) {
+      const Tensor& t = spec.data.at(name);
+      out += fmt::format("  {} {}\n", name, format_shape(t.shape()));
+      out += indent(format_tensor(t), "    ");
+    }
+  }
+  // The targets, computed once, by exercise.
+  std::map<std::string, std::vector<std::pair<std::string, Tensor>>> targets;
+  std::vector<std::string> hidden;
+  for_each_target(spec, options, &hidden, [&](const Exercise& ex, const std::string& label, const std::string&, const Tensor& t) {
+    targets[ex.id].emplace_back(label, t);
+  });
+  out += "\nexercises\n";
+  for (const auto& ex : spec.exercises) {
+    if (options.exercise && *options.exercise != ex.id) continue;
+    const bool concealed = std::find(hidden.begin(), hidden.end(), ex.id) != hidden.end();
+    out += fmt::format("\n  {} {} ({}{})\n", ex.id, ex.title, points_text(ex.points),
+                       ex.visibility == Visibility::hidden ? ", hidden" : "");
+    if (ex.function) {
+      const FunctionSpec& fn = *ex.function;
+      std::string inputs, outputs;
+      for (const auto& d : fn.inputs) inputs += (inputs.empty() ? "" : ", ") + d.name + " " + shape_text(d);
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+        outputs += (outputs.empty() ? "" : ", ") + fn.outputs[o].name + " " + shape_text(fn.outputs[o]);
+      out += fmt::format("    the library's {}({}) -> {}\n", fn.symbol, inputs, outputs);
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+        out += fmt::format("    {} = {}\n", fn.outputs[o].name, fn.expect[o].text);
+      for (const auto& c : fn.checks) {
+        std::string how;
+        if (c.random()) {
+          std::string dims;
+          for (const auto& [n, r] : c.dims) dims += fmt::format("{}{} {}..{}", dims.empty() ? "" : ", ", n, r.first, r.second);
+          for (const auto& [n, other] : c.same_as) dims += fmt::format(", {} = {}", n, other);
+          how = fmt::format("{} random cases ({})", c.trials, dims);
+        } else {
+          for (const auto& [name, e] : c.fixed) how += (how.empty() ? "fixed inputs " : ", ") + name + " = " + e.text;
+        }
+        if (c.property_got) how += ", property " + c.property_got->text + " = " + c.property_expect->text;
+        out += fmt::format("    check '{}' ({}): {}; tolerance {}\n", c.name, points_text(c.points), how, tolerance_text(c.tolerance));
+      }
+      for (const auto& m : fn.mistakes) out += "    known mistake: " + m.message + "\n";
+    } else {
+      for (const auto& a : ex.answers)
+        out += fmt::format("    hands in {} {}{}\n", a.name, format_shape(a.shape), a.any_orientation ? ", any orientation" : "");
+      out += "    output: " + ex.output.text + "\n";
+      out += "    target: " + ex.expect.text + "\n";
+      if (!ex.expect.value) {
+        std::string names;
+        for (const auto& n : ex.expect.answers) names += (names.empty() ? "" : ", ") + n;
+        out += "      (computed from the student's own " + names + ")\n";
+      }
+      out += "    tolerance: " + tolerance_text(ex.tolerance) + "\n";
+      for (const auto& m : ex.mistakes) out += "    known mistake: " + m.expression.text + ": " + m.message + "\n";
+    }
+    if (concealed) out += "    targets: hidden (--reveal shows them)\n";
+    for (const auto& [label, t] : targets[ex.id]) {
+      out += fmt::format("    {} {}\n", label, format_shape(t.shape()));
+      out += indent(format_tensor(t), "      ");
+    }
+  }
+  return out;
+}
+
+std::size_t write_spec_npy(const Spec& spec, const ShowOptions& options, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "targets", ec);
+  if (!options.exercise) std::filesystem::create_directories(dir / "data", ec);
+  if (ec) throw UsageError("cannot create " + dir.string() + ": " + ec.message());
+  std::size_t written = 0;
+  if (!options.exercise)
+    for (const auto& name : spec.data_order) {
+      write_atomically(dir / "data" / (name + ".npy"), encode_npy(spec.data.at(name)), false);
+      ++written;
+    }
+  for_each_target(spec, options, nullptr, [&](const Exercise&, const std::string&, const std::string& stem, const Tensor& t) {
+    write_atomically(dir / "targets" / (stem + ".npy"), encode_npy(t), false);
+    ++written;
+  });
+  return written;
+}
+
+}  // namespace grader

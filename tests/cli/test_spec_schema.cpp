@@ -1,0 +1,135 @@
+// docs/spec.schema.json, the JSON Schema editors validate specs with: every bundled spec (read
+// as YAML 1.2, as editors read it) validates, the schema line heads each of them, and typos
+// are rejected. The validator is Debian's python3-jsonschema (the reference implementation).
+#include <yaml-cpp/yaml.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_support::read_file;
+using test_support::TempDir;
+
+namespace {
+
+/// A YAML node as JSON, resolving plain scalars with YAML 1.2's core schema.
+json to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence: {
+      json out = json::array();
+      for (const auto& item : node) out.push_back(to_json(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      json out = json::object();
+      for (const auto& kv : node) out[kv.first.Scalar()] = to_json(kv.second);
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string s = node.Scalar();
+      if (node.Tag() == "!") return s;  // quoted
+      static const std::regex integer(R"([-+]?[0-9]+)"), real(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+      if (s == "true" || s == "false") return s == "true";
+      if (s == "null" || s == "~") return nullptr;
+      if (std::regex_match(s, integer)) return std::stoll(s);
+      if (std::regex_match(s, real)) return std::stod(s);
+      return s;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+/// Validates `instance` against the schema; returns the validator's complaint, empty if none.
+std::string violations(const json& instance) {
+  TempDir dir;
+  const auto file = dir.write("instance.json", instance.dump());
+  const std::string script =
+      "import json, sys, jsonschema\n"
+      "schema = json.load(open(sys.argv[1]))\n"
+      "jsonschema.Draft7Validator.check_schema(schema)\n"
+      "errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)\n"
+      "for e in errors: print(e.message, 'at', '/'.join(map(str, e.absolute_path)))\n";
+  const auto r = test_support::run_process(
+      {"/usr/bin/python3", "-c", script, test_support::source_path("docs/spec.schema.json"), file.string()});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, "the validator failed (is python3-jsonschema installed?): " << r.err);
+  return r.out;
+}
+
+json bundled(const std::string& name) {
+  return to_json(YAML::LoadFile(test_support::source_path("specs/" + name + ".yaml")));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(spec_schema)
+
+BOOST_AUTO_TEST_CASE(every_bundled_spec_validates_and_names_the_schema) {
+  std::size_t specs = 0;
+  for (const auto& f : fs::directory_iterator(test_support::source_path("specs"))) {
+    if (f.path().extension() != ".yaml") continue;
+    BOOST_TEST_CONTEXT(f.path().filename()) {
+      BOOST_TEST(read_file(f.path()).rfind("# yaml-language-server: $schema=../docs/spec.schema.json\n", 0) == 0u);
+      BOOST_TEST(violations(to_json(YAML::LoadFile(f.path().string()))) == "");
+    }
+    ++specs;
+  }
+  BOOST_TEST(specs == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(the_scaffold_of_spec_new_validates) {
+  TempDir dir;
+  BOOST_REQUIRE(test_support::run_grader({"spec", "new", "demo", "--dir", dir.path().string()}).exit_code == 0);
+  BOOST_TEST(violations(to_json(YAML::LoadFile((dir.path() / "demo.yaml").string()))) == "");
+}
+
+BOOST_AUTO_TEST_CASE(typos_are_rejected) {
+  const auto rejects = [](json spec, const std::string& what) {
+    BOOST_TEST_CONTEXT(what) { BOOST_TEST(violations(spec) != ""); }
+  };
+  json ua = bundled("understanding-attention");
+  {
+    json s = ua;
+    s["exercises"][0]["tolerence"] = s["exercises"][0]["tolerance"];
+    rejects(s, "a misspelt exercise key");
+  }
+  {
+    json s = ua;
+    s["exercises"][0]["tolerance"]["atoll"] = 1;
+    rejects(s, "a misspelt tolerance key");
+  }
+  {
+    json s = ua;
+    s["data"]["gen"] = {{"generator", "torhc"}, {"seed", 0}};
+    rejects(s, "an unknown generator");
+  }
+  {
+    json s = ua;
+    s["exercises"][0]["visibility"] = "secret";
+    rejects(s, "a visibility that does not exist");
+  }
+  {
+    json s = ua;
+    s["asignment"] = s["assignment"];
+    rejects(s, "a misspelt top-level key");
+  }
+  {
+    json s = bundled("sdpa-masked");
+    s["exercises"][0]["checks"][1]["random"]["trails"] = 100;
+    rejects(s, "a misspelt key in a random check");
+  }
+  {
+    json s = bundled("sdpa-masked");
+    s["exercises"][0]["answers"] = json::array();
+    rejects(s, "a function exercise with answers");
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
