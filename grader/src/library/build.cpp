@@ -24,6 +24,7 @@
 #include "grader/error.hpp"
 #include "grader/library/run.hpp"
 #include "../hash.hpp"
+#include "../text.hpp"
 
 
 namespace grader {
@@ -44,10 +45,6 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
-    s.replace(pos, from.size(), to);
-}
 
 /// The first lines with "error" in them (or the first lines), as a student reads them.
 std::string first_errors(const std::string& log, const std::filesystem::path& dir) {
@@ -56,7 +53,7 @@ std::string first_errors(const std::string& log, const std::filesystem::path& di
   int n_errors = 0, n_head = 0;
   const std::string prefix = dir.string() + "/";
   while (std::getline(in, line)) {
-    replace_all(line, prefix, "");
+    line = replaced(line, prefix, "");
     if (n_head < 12) head += line + "\n", ++n_head;
     if (line.find("error") != std::string::npos && n_errors < 8) errors += line + "\n", ++n_errors;
   }
@@ -164,9 +161,8 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
     for (const auto& entry : std::filesystem::recursive_directory_iterator(build_dir))
       if (lchown(entry.path().c_str(), 65534, 65534) != 0 || lchown(build_dir.c_str(), 65534, 65534) != 0)
         throw Error("cannot hand the build folder to nobody: " + std::string(std::strerror(errno)));
-  replace_all(command, "{sources}", source_list);
-  replace_all(command, "{output}", quote(spec.file));
-  replace_all(command, "{include}", "include");
+  command = replaced(replaced(replaced(command, "{sources}", source_list), "{output}", quote(spec.file)), "{include}",
+                     "include");
   const auto log = cache / ("compile.log." + suffix);
 
   posix_spawn_file_actions_t actions;

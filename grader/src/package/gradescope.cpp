@@ -7,6 +7,7 @@
 #include "grader/answers/read.hpp"
 #include "grader/error.hpp"
 #include "grader/package.hpp"
+#include "../text.hpp"
 
 namespace grader::package {
 
@@ -121,12 +122,6 @@ std::vector<fs::path> build_sources(const fs::path& source_dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())
-    text.replace(pos, from.size(), to);
-  return text;
 }
 
 }  // namespace

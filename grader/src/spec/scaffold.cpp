@@ -5,6 +5,7 @@
 
 #include "grader/atomic_file.hpp"
 #include "grader/error.hpp"
+#include "../text.hpp"
 
 namespace grader {
 
@@ -76,12 +77,6 @@ exercises:
       - outputs: {weights: "attention_weights(Q, K, V, scale=1)"}
         message: the scores are not divided by sqrt(d_k)
 )YAML";
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())
-    text.replace(pos, from.size(), to);
-  return text;
-}
 
 }  // namespace
 
