@@ -1,5 +1,6 @@
 #include "check.hpp"
 
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,11 +16,7 @@ namespace grader::cli {
 
 namespace {
 
-std::string format_list() {
-  std::string names;
-  for (const auto& n : report::format_names()) names += (names.empty() ? "" : ", ") + n;
-  return names;
-}
+std::string format_list() { return fmt::format("{}", fmt::join(report::format_names(), ", ")); }
 
 }  // namespace
 

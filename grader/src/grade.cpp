@@ -1,5 +1,6 @@
 #include "grader/grade.hpp"
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -126,8 +127,7 @@ class Grader {
     const auto finite = [](double v) { return std::isfinite(v); };
     if (!ex.expect.answers.empty() && !std::all_of(expected.values().begin(), expected.values().end(), finite)) {
       // A target computed from the student's own answers can be undefined for them.
-      std::string names;
-      for (const auto& n : ex.expect.answers) names += (names.empty() ? "" : ", ") + n;
+      const std::string names = fmt::format("{}", fmt::join(ex.expect.answers, ", "));
       check.verdict = Verdict::wrong;
       check.message = "this exercise's target is computed from your " + names +
                       ", and with yours it is not a number (NaN or Inf): fix " + names +

@@ -1,6 +1,7 @@
 #include "grader/selftest.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <set>
 
 #include "function_grading.hpp"
+#include "text.hpp"
 #include "grader/answers/submission.hpp"
 #include "grader/compare.hpp"
 #include "grader/error.hpp"
@@ -65,24 +67,10 @@ void write_answers(const fs::path& dir, const std::map<std::string, Tensor>& ans
   std::ofstream(dir / "answers.json") << doc.dump();
 }
 
-Tensor rounded_to_float32(Tensor t) {
-  for (double& v : t.values()) v = static_cast<double>(static_cast<float>(v));
-  return t;
-}
+std::string joined(const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ", ")); }
 
 bool all_zero(const Tensor& t) {
   return std::all_of(t.values().begin(), t.values().end(), [](double v) { return v == 0.0; });
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
-std::string first_line(const std::string& text, std::size_t width = 70) {
-  std::string line = text.substr(0, text.find('\n'));
-  return line.size() > width ? line.substr(0, width - 3) + "..." : line;
 }
 
 std::string describe(const Tolerance& t) { return fmt::format("atol {:g}, rtol {:g}", t.atol, t.rtol); }
@@ -194,7 +182,7 @@ class Checker {
     const auto passed64 = passing(r, matrices_);
     std::vector<std::string> failing;
     for (const auto& e : r.exercises)
-      if (!e.passed()) failing.push_back(e.id + " (" + std::string(to_string(e.verdict)) + ": " + first_line(e.message) + ")");
+      if (!e.passed()) failing.push_back(e.id + " (" + std::string(to_string(e.verdict)) + ": " + first_line(e.message, 70) + ")");
     if (failing.empty())
       add(Kind::ok, "reference solution",
           fmt::format("{}: all {} exercises pass", spec_.solution->string(), r.exercises.size()));
@@ -213,7 +201,7 @@ class Checker {
 
     // The same answers as a student computing in float32 hands them in.
     std::map<std::string, Tensor> single;
-    for (const auto& [name, t] : values) single.emplace(name, rounded_to_float32(t));
+    for (const auto& [name, t] : values) single.emplace(name, to_float32(t));
     const fs::path dir = scratch_.folder("float32");
     write_answers(dir, single);
     const auto passed32 = passing(grade(dir), matrices_);
@@ -302,7 +290,7 @@ class Checker {
 
   /// True if `got` (in float64, or rounded to float32) is within tolerance of `expected`.
   static bool passes(const Tensor& got, const Tensor& expected, const Tolerance& t, bool float32) {
-    return compare(float32 ? rounded_to_float32(got) : got, expected, t).passed();
+    return compare(float32 ? to_float32(got) : got, expected, t).passed();
   }
 
   void matrix_mistakes() {

@@ -107,4 +107,9 @@ Tensor Tensor::reshaped(Shape shape) const {
   return Tensor(std::move(shape), values_);
 }
 
+Tensor to_float32(Tensor t) {
+  for (double& v : t.values()) v = static_cast<double>(static_cast<float>(v));
+  return t;
+}
+
 }  // namespace grader

@@ -64,4 +64,7 @@ class Tensor {
   std::vector<double> values_;
 };
 
+/// Each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it.
+Tensor to_float32(Tensor t);
+
 }  // namespace grader

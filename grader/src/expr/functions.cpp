@@ -92,9 +92,7 @@ Shape draw_shape(const Arguments& a) {
 }
 
 /// float32 values, held exactly as float64.
-Tensor from_floats(const Shape& shape, const std::vector<float>& values) {
-  return Tensor(shape, std::vector<double>(values.begin(), values.end()));
-}
+std::vector<double> doubles(const std::vector<float>& values) { return {values.begin(), values.end()}; }
 
 std::vector<Function> make_table() {
   std::vector<Function> t;
@@ -189,13 +187,17 @@ std::vector<Function> make_table() {
       return Tensor::filled(shape, value);
     };
   };
-  // Random draws, in the data section only: the first argument names a generator.
-  auto add_draw = [&](const std::string& name, std::vector<Parameter> params, std::string summary,
-                      std::function<Tensor(Generator&, const Arguments&)> draw) {
+  // Random draws, in the data section only: the first argument names a generator. Each
+  // draws n values, in row-major order, for the shape the sizes give.
+  using Draw = std::function<std::vector<double>(Generator&, const Arguments&, std::size_t n)>;
+  auto add_draw = [&](const std::string& name, std::vector<Parameter> params, std::string summary, Draw draw) {
     add(name, std::move(params), std::move(summary), nullptr, "sizes");
     std::string& signature = t.back().info.signature;
     signature.insert(name.size() + 1, "generator, ");
-    t.back().draw = std::move(draw);
+    t.back().draw = [draw = std::move(draw)](Generator& g, const Arguments& a) {
+      const Shape shape = draw_shape(a);
+      return Tensor(shape, draw(g, a, element_count(shape)));
+    };
   };
   const auto numpy_only = [](Generator& g, const Arguments& a) -> random::NumpyGenerator& {
     if (auto* n = std::get_if<random::NumpyGenerator>(&g)) return *n;
@@ -203,43 +205,29 @@ std::vector<Function> make_table() {
                            "); a torch generator offers randn and rand");
   };
   add_draw("randn", {}, "standard normal values: torch.randn(*sizes) (float32) or np.random.randn(*sizes)",
-           [](Generator& g, const Arguments& a) {
-             const Shape shape = draw_shape(a);
-             if (auto* torch = std::get_if<random::TorchGenerator>(&g)) return from_floats(shape, torch->randn(element_count(shape)));
-             return Tensor(shape, std::get<random::NumpyGenerator>(g).normal(element_count(shape)));
+           [](Generator& g, const Arguments&, std::size_t n) {
+             if (auto* torch = std::get_if<random::TorchGenerator>(&g)) return doubles(torch->randn(n));
+             return std::get<random::NumpyGenerator>(g).normal(n);
            });
   add_draw("rand", {}, "uniform values in [0, 1): torch.rand(*sizes) (float32) or np.random.rand(*sizes)",
-           [](Generator& g, const Arguments& a) {
-             const Shape shape = draw_shape(a);
-             if (auto* torch = std::get_if<random::TorchGenerator>(&g)) return from_floats(shape, torch->rand(element_count(shape)));
-             return Tensor(shape, std::get<random::NumpyGenerator>(g).random_sample(element_count(shape)));
+           [](Generator& g, const Arguments&, std::size_t n) {
+             if (auto* torch = std::get_if<random::TorchGenerator>(&g)) return doubles(torch->rand(n));
+             return std::get<random::NumpyGenerator>(g).random_sample(n);
            });
-  add_draw("normal", {keyword("loc", 0), keyword("scale", 1)},
-           "NumPy: np.random.normal(loc, scale, size=sizes)", [numpy_only](Generator& g, const Arguments& a) {
-             const Shape shape = draw_shape(a);
-             return Tensor(shape, numpy_only(g, a).normal(element_count(shape), a.number(0, "loc"), a.number(1, "scale")));
+  add_draw("normal", {keyword("loc", 0), keyword("scale", 1)}, "NumPy: np.random.normal(loc, scale, size=sizes)",
+           [numpy_only](Generator& g, const Arguments& a, std::size_t n) {
+             return numpy_only(g, a).normal(n, a.number(0, "loc"), a.number(1, "scale"));
            });
   add_draw("standard_normal", {}, "NumPy: np.random.standard_normal(size=sizes)",
-           [numpy_only](Generator& g, const Arguments& a) {
-             const Shape shape = draw_shape(a);
-             return Tensor(shape, numpy_only(g, a).normal(element_count(shape)));
-           });
-  add_draw("uniform", {keyword("low", 0), keyword("high", 1)},
-           "NumPy: np.random.uniform(low, high, size=sizes)", [numpy_only](Generator& g, const Arguments& a) {
-             const Shape shape = draw_shape(a);
-             return Tensor(shape, numpy_only(g, a).uniform(element_count(shape), a.number(0, "low"), a.number(1, "high")));
+           [numpy_only](Generator& g, const Arguments& a, std::size_t n) { return numpy_only(g, a).normal(n); });
+  add_draw("uniform", {keyword("low", 0), keyword("high", 1)}, "NumPy: np.random.uniform(low, high, size=sizes)",
+           [numpy_only](Generator& g, const Arguments& a, std::size_t n) {
+             return numpy_only(g, a).uniform(n, a.number(0, "low"), a.number(1, "high"));
            });
   add_draw("random_sample", {}, "NumPy: np.random.random_sample(size=sizes), uniform in [0, 1)",
-           [numpy_only](Generator& g, const Arguments& a) {
-             const Shape shape = draw_shape(a);
-             return Tensor(shape, numpy_only(g, a).random_sample(element_count(shape)));
-           });
+           [numpy_only](Generator& g, const Arguments& a, std::size_t n) { return numpy_only(g, a).random_sample(n); });
   add("float32", {required("x")}, "each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it",
-      [](const Arguments& a) {
-        Tensor out = a.tensor(0);
-        for (double& v : out.values()) v = static_cast<double>(static_cast<float>(v));
-        return out;
-      });
+      [](const Arguments& a) { return to_float32(a.tensor(0)); });
 
   add("zeros", {}, "a tensor of zeros: zeros(4, 3)", filled(0.0), "sizes");
   add("ones", {}, "a tensor of ones: ones(1, 3)", filled(1.0), "sizes");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../text.hpp"
 #include "grader/report/report.hpp"
 
 namespace grader::report {
@@ -10,25 +11,6 @@ namespace {
 
 std::string paint(const std::string& text, const char* code, bool color) {
   return color ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
-}
-
-std::string indent(const std::string& text, const std::string& pad) {
-  std::string out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    out += pad + text.substr(pos, end - pos) + "\n";
-    pos = end + 1;
-  }
-  return out;
-}
-
-/// The message cut to one line of a terminal table.
-std::string one_line(const std::string& message, std::size_t width) {
-  std::string line = message.substr(0, message.find('\n'));
-  if (line.size() > width) line = line.substr(0, width - 3) + "...";
-  return line;
 }
 
 }  // namespace
@@ -46,7 +28,7 @@ std::string to_text(const AssignmentResult& r, bool color) {
     const std::string verdict = fmt::format("{:<14}", to_string(e.verdict));
     out += fmt::format("  {:<{}}  {:>9}  {}  {}\n", e.id, id_width,
                        points(e.score) + " / " + points(e.max_score),
-                       paint(verdict, e.passed() ? "32" : "31", color), one_line(e.message, 80));
+                       paint(verdict, e.passed() ? "32" : "31", color), first_line(e.message, 80));
   }
   const std::size_t passed = static_cast<std::size_t>(
       std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); }));
@@ -63,8 +45,8 @@ std::string to_text(const AssignmentResult& r, bool color) {
       header = true;
     }
     out += fmt::format("\n{} {}: {}\n", paint(e.id, "1", color), e.title, to_string(e.verdict));
-    out += indent(e.message, "  ");
-    out += indent(e.details, "  ");
+    out += indented(e.message, "  ");
+    out += indented(e.details, "  ");
   }
   return out;
 }

@@ -1,9 +1,11 @@
 #include "grader/spec/show.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <functional>
 
+#include "../text.hpp"
 #include "grader/answers/read.hpp"
 #include "grader/atomic_file.hpp"
 #include "grader/compare.hpp"
@@ -13,12 +15,6 @@
 namespace grader {
 
 namespace {
-
-std::string indent(const std::string& text, const std::string& pad) {
-  std::string out = pad;
-  for (char c : text) out += c == '\n' ? "\n" + pad : std::string(1, c);
-  return out + "\n";
-}
 
 std::string shape_text(const TensorDecl& d) {
   std::string out = "(";
@@ -80,7 +76,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
     for (const auto& name : spec.data_order) {
       const Tensor& t = spec.data.at(name);
       out += fmt::format("  {} {}\n", name, format_shape(t.shape()));
-      out += indent(format_tensor(t), "    ");
+      out += indented(format_tensor(t), "    ");
     }
   }
   // The targets, computed once, by exercise.
@@ -124,9 +120,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       out += "    output: " + ex.output.text + "\n";
       out += "    target: " + ex.expect.text + "\n";
       if (!ex.expect.value) {
-        std::string names;
-        for (const auto& n : ex.expect.answers) names += (names.empty() ? "" : ", ") + n;
-        out += "      (computed from the student's own " + names + ")\n";
+        out += fmt::format("      (computed from the student's own {})\n", fmt::join(ex.expect.answers, ", "));
       }
       out += "    tolerance: " + tolerance_text(ex.tolerance) + "\n";
       for (const auto& m : ex.mistakes) out += "    known mistake: " + m.expression.text + ": " + m.message + "\n";
@@ -134,7 +128,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
     if (concealed) out += "    targets: hidden (--reveal shows them)\n";
     for (const auto& [label, t] : targets[ex.id]) {
       out += fmt::format("    {} {}\n", label, format_shape(t.shape()));
-      out += indent(format_tensor(t), "      ");
+      out += indented(format_tensor(t), "      ");
     }
   }
   return out;
