@@ -1,236 +1,185 @@
-// grader-runner: loads one student library in a confined process and runs the calls of a plan
-// (see grader/src/library/protocol.hpp). Started only by the grader, fresh with posix_spawn,
-// with the plan on fd 3, the output memfd on fd 4 and the status pipe on fd 5.
+// grader-runner: the small program the grader execs to run what a student handed in, confined
+// (docs/sandbox.md). Never started by hand:
+//
+//   grader-runner zygote library PARENT UID
+//       the library zygote: the request socket on fd 3; forks one child per submission
+//   grader-runner compile PARENT UID SECONDS BUILD_DIR COMMAND
+//       runs a student's build (COMMAND, through /bin/sh) in BUILD_DIR, confined
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <string>
 #include <vector>
 
-#include "grader/solution.h"
-#include "library/protocol.hpp"
-#include "sandbox.hpp"
+#include "confine.hpp"
+#include "grader/protocol.hpp"
+#include "library_child.hpp"
+#include "zygote.hpp"
 
 namespace p = grader::protocol;
 
 namespace {
 
-/// One write per record: atomic on a pipe (records are shorter than PIPE_BUF).
-void send(std::uint32_t kind, std::uint32_t call, std::int32_t code, const char* text = "") {
-  char buffer[sizeof(p::RecordHeader) + p::kMaxText];
-  const std::size_t length = strnlen(text, p::kMaxText);
-  const p::RecordHeader h{kind, call, code, static_cast<std::uint32_t>(length)};
-  std::memcpy(buffer, &h, sizeof h);
-  std::memcpy(buffer + sizeof h, text, length);
-  [[maybe_unused]] const ssize_t n = write(p::kStatusFd, buffer, sizeof h + length);
-}
-
-[[noreturn]] void fail_setup(const std::string& why) {
-  send(p::kLoadError, 0, 0, ("the runner could not start: " + why).c_str());
+[[noreturn]] void setup_failed(const std::string& what) {
+  std::fprintf(stderr, "grader-runner: cannot confine itself: %s\n", what.c_str());
   _exit(p::kExitSetupFailed);
 }
 
-const char* text_at(const char* plan, std::size_t size, std::uint64_t offset) {
-  if (offset >= size || !memchr(plan + offset, '\0', size - offset)) fail_setup("malformed plan");
-  return plan + offset;
+/// After unsharing a PID namespace: forks. The parent waits for the child (process 1 of the
+/// namespace), holding nothing, and ends as it ended; when either is killed the namespace
+/// and everything in it dies. Returns in the child.
+void fork_into_namespace() {
+  const pid_t child = fork();
+  if (child < 0) throw confine::SetupError(std::string("fork: ") + std::strerror(errno));
+  if (child == 0) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) throw confine::SetupError("PR_SET_PDEATHSIG");
+    return;
+  }
+  syscall(SYS_close_range, 3, ~0u, 0);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-struct Call {
-  grader_solution_fn* fn = nullptr;
-  std::vector<grader_tensor> inputs, outputs;
-  std::vector<std::uint64_t> output_offsets;  ///< in the output memfd
-  std::vector<std::uint64_t> output_sizes;    ///< bytes
-  std::uint64_t output_bytes = 0;             ///< of all of this call's outputs
-};
+/// The system a build needs: compilers, headers, libraries, and the alternatives that name
+/// them (cc -> gcc), nothing else of /etc.
+std::vector<std::string> build_paths() {
+  std::vector<std::string> paths = runner::system_paths();
+  paths.erase(std::remove(paths.begin(), paths.end(), "/sys/devices/system/cpu"), paths.end());
+  return paths;
+}
 
-std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
+[[noreturn]] void exec_build(const std::string& dir, const std::string& command) {
+  if (chdir(dir.c_str()) != 0) setup_failed("chdir " + dir);
+  std::string tmp = "TMPDIR=" + std::string(dir == "/build" ? "/tmp" : ".");
+  char path[] = "PATH=/usr/local/bin:/usr/bin:/bin", lang[] = "LANG=C", home[] = "HOME=/nonexistent";
+  char* envp[] = {path, lang, home, tmp.data(), nullptr};
+  char sh[] = "sh", dash_c[] = "-c";
+  char* args[] = {sh, dash_c, const_cast<char*>(command.c_str()), nullptr};
+  execve("/bin/sh", args, envp);
+  std::perror("grader-runner: /bin/sh");
+  _exit(127);
+}
+
+/// Confines the build process itself: its user, limits, files, system calls.
+void confine_build(uid_t uid, unsigned seconds, const std::vector<std::string>& readable,
+                   const std::vector<std::string>& writable, bool contained) {
+  // RLIMIT_NPROC counts every process of a user: only a user of its own (root's worker user,
+  // or the user namespace's) makes it a limit of this build alone.
+  const bool own_count = geteuid() == 0 || contained;
+  confine::drop_privileges(uid);
+  confine::bind_to_parent(0);
+  confine::Limits limits;
+  limits.memory_bytes = 4ull << 30;
+  limits.cpu_seconds = seconds;
+  limits.file_bytes = 512ull << 20;
+  limits.open_files = 256;
+  limits.processes = own_count ? 128 : 0;
+  confine::set_limits(limits);
+  confine::restrict_files(readable, writable);
+  confine::install_filter(confine::Policy::compiler, contained);
+}
+
+int compile(pid_t parent, uid_t uid, unsigned seconds, const std::string& build_dir, const std::string& command) {
+  try {
+    confine::bind_to_parent(parent);
+    const confine::Namespaces ns = confine::enter_namespaces(true);
+    if (!ns.pid) {
+      // No namespaces here: the build's process group is all it may use (no setsid, no
+      // setpgid), so the grader's kill of the group ends every process it started.
+      std::vector<std::string> readable = build_paths();
+      confine_build(uid, seconds, readable, {build_dir, "/dev/null"}, false);
+      exec_build(build_dir, command);
+    }
+    fork_into_namespace();
+    confine::View view;
+    view.read_only = build_paths();
+    view.writable = build_dir;
+    view.writable_at = "/build";
+    view.tmp_kib = 256 * 1024;
+    confine::enter_view(view);
+    const pid_t build = fork();
+    if (build < 0) setup_failed("fork");
+    if (build == 0) {
+      confine_build(uid, seconds, {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"},
+                    {"/build", "/tmp", "/dev/null"}, true);
+      exec_build("/build", command);
+    }
+    // Process 1 of the namespace: reap, and end with the build; the kernel then kills
+    // anything the build left behind.
+    for (;;) {
+      int status = 0;
+      const pid_t done = wait(&status);
+      if (done < 0 && errno == EINTR) continue;
+      if (done < 0) _exit(p::kExitSetupFailed);
+      if (done == build) _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+  } catch (const std::exception& e) {
+    setup_failed(e.what());
+  }
+}
+
+/// What the library zygote loads once, so that children need not: the libraries student
+/// solutions link (OpenBLAS with one thread, by the environment the grader gives).
+void preload() {
+  for (const char* library : {"libstdc++.so.6", "libm.so.6", GRADER_ARMADILLO_LIBRARY})
+    if (!dlopen(library, RTLD_NOW | RTLD_GLOBAL))
+      std::fprintf(stderr, "grader-runner: preloading %s: %s\n", library, dlerror());
+}
+
+int zygote(pid_t parent, uid_t uid) {
+  runner::ChildIdentity who;
+  who.uid = uid;
+  std::string isolation;
+  try {
+    confine::bind_to_parent(parent);
+    const confine::Namespaces ns = confine::enter_namespaces(true);
+    isolation = ns.describe();
+    if (ns.pid) fork_into_namespace();
+    preload();
+    if (ns.mount) {
+      confine::View view;
+      view.read_only = runner::system_paths();
+      view.proc = ns.pid;
+      confine::enter_view(view);
+      isolation += "; a file system of system libraries only";
+    } else {
+      isolation += "; the host's file system, limited by Landlock";
+    }
+    const bool root = geteuid() == 0;
+    who.thread_limit = root || ns.user;
+    who.processes_besides = root ? 1 : 2;  // in its user namespace, the zygote counts too
+    if (!who.thread_limit) who.no_thread_limit = "an ordinary user without user namespaces";
+  } catch (const std::exception& e) {
+    setup_failed(e.what());
+  }
+  confine::announce_ready(isolation);
+  confine::ZygoteConfig config;
+  config.kind = p::kLibraryChild;
+  config.uid = uid;
+  const p::ChildRequest request = confine::serve(config);
+  runner::run_library_child(request, who);
+}
 
 }  // namespace
 
-/// grader-runner --compile PARENT_PID BUILD_DIR SECONDS COMMAND: runs a student's build in the
-/// build folder (the grader copied the sources and headers there), confined: as nobody when
-/// root, reading only system folders and writing only the build folder.
-int compile(char** argv) {
-  const int parent = std::atoi(argv[2]);
-  const std::string build_dir = argv[3];
-  const auto seconds = static_cast<unsigned>(std::max(1, std::atoi(argv[4])));
-  const std::vector<int> readable =
-      runner::open_readable({"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/dev/urandom"});
-  const std::vector<int> writable = runner::open_readable({build_dir, "/dev/null"});
-  try {
-    runner::confine_process({4ull << 30, seconds, 512ull << 20, 256}, parent);
-    runner::restrict_files(readable, writable);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "grader-runner: cannot confine the compiler: %s\n", e.what());
-    return 127;
-  }
-  const std::string tmpdir = "TMPDIR=.";  // the build folder, relative: nobody may not reach it by path
-  char path[] = "PATH=/usr/local/bin:/usr/bin:/bin", lang[] = "LANG=C";
-  char* envp[] = {path, lang, const_cast<char*>(tmpdir.c_str()), nullptr};
-  char sh[] = "sh", dash_c[] = "-c";
-  char* args[] = {sh, dash_c, argv[5], nullptr};
-  execve("/bin/sh", args, envp);
-  std::perror("grader-runner: /bin/sh");
-  return 127;
-}
-
 int main(int argc, char** argv) {
-  if (argc == 6 && std::strcmp(argv[1], "--compile") == 0) return compile(argv);
-  // The plan, mapped privately: the student may scribble on its inputs without effect.
-  struct stat st {};
-  if (fstat(p::kPlanFd, &st) != 0 || static_cast<std::size_t>(st.st_size) < sizeof(p::PlanHeader))
-    fail_setup("no plan");
-  const auto plan_size = static_cast<std::size_t>(st.st_size);
-  auto* plan = static_cast<char*>(
-      mmap(nullptr, plan_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, p::kPlanFd, 0));
-  if (plan == MAP_FAILED) fail_setup("cannot map the plan");
-  p::PlanHeader header{};
-  std::memcpy(&header, plan, sizeof header);
-  if (header.magic != p::kMagic || header.version != p::kVersion) fail_setup("wrong plan version");
-  const std::string library = text_at(plan, plan_size, header.library_offset);
-  const std::string library_dir = text_at(plan, plan_size, header.library_dir_offset);
-
-  // Opened before dropping privileges, so that any folder the grader can read works; loaded
-  // through /proc/self/fd.
-  const int library_fd = open(library.c_str(), O_RDONLY | O_CLOEXEC);
-  if (library_fd < 0) {
-    send(p::kLoadError, 0, 0, ("cannot open " + library + ": " + std::strerror(errno)).c_str());
-    _exit(p::kExitLoadError);
-  }
-  const std::string fd_path = "/proc/self/fd/" + std::to_string(library_fd);
-
-  const std::vector<int> readable = runner::open_readable(
-      {"/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache", "/etc/ld.so.preload",
-       "/sys/devices/system/cpu", "/proc/cpuinfo", library_dir});
-  std::string isolation;
-  try {
-    isolation = runner::confine_process({header.memory_bytes, header.cpu_seconds}, header.parent_pid);
-    isolation += "; " + runner::restrict_files(readable);
-    runner::install_loading_filter();
-  } catch (const std::exception& e) {
-    fail_setup(e.what());
-  }
-  send(p::kIsolation, 0, 0, (isolation + "; seccomp allow-list").c_str());
-
-  // Static constructors run here, already confined.
-  void* handle = dlopen(fd_path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    const char* why = dlerror();
-    std::string message = why ? why : "dlopen failed";
-    if (message.rfind(fd_path, 0) == 0) message = library + message.substr(fd_path.size());
-    send(p::kLoadError, 0, 0, message.c_str());
-    _exit(p::kExitLoadError);
-  }
-
-  std::vector<Call> calls(header.n_calls);
-  std::uint64_t largest = 0;  // bytes of outputs of one call
-  for (std::uint32_t i = 0; i < header.n_calls; ++i) {
-    p::PlanCall pc{};
-    const std::uint64_t at = header.calls_offset + i * sizeof pc;
-    if (at + sizeof pc > plan_size) fail_setup("malformed plan");
-    std::memcpy(&pc, plan + at, sizeof pc);
-    const char* symbol = text_at(plan, plan_size, pc.symbol_offset);
-    dlerror();
-    calls[i].fn = reinterpret_cast<grader_solution_fn*>(dlsym(handle, symbol));
-    if (!calls[i].fn)  // only this call fails; the others still run
-      send(p::kLoadError, i, 1, (std::string("the library has no function '") + symbol +
-                                 "' (is it declared extern \"C\"?)").c_str());
-    for (std::uint32_t t = 0; t < pc.n_inputs + pc.n_outputs; ++t) {
-      p::PlanTensor pt{};
-      const std::uint64_t tat = pc.tensors_offset + t * sizeof pt;
-      if (tat + sizeof pt > plan_size) fail_setup("malformed plan");
-      std::memcpy(&pt, plan + tat, sizeof pt);
-      if (pt.rank < 0 || pt.rank > 4) fail_setup("malformed plan");
-      grader_tensor g{};
-      g.rank = pt.rank;
-      std::uint64_t bytes = sizeof(double);
-      for (int d = 0; d < 4; ++d) g.shape[d] = pt.shape[d];
-      for (int d = 0; d < pt.rank; ++d) bytes *= static_cast<std::uint64_t>(pt.shape[d]);
-      const std::uint64_t limit = t < pc.n_inputs ? plan_size : header.output_bytes;
-      if (pt.offset > limit || bytes > limit - pt.offset) fail_setup("malformed plan");
-      if (t < pc.n_inputs) {
-        g.data = reinterpret_cast<double*>(plan + pt.offset);
-        calls[i].inputs.push_back(g);
-      } else {
-        calls[i].outputs.push_back(g);
-        calls[i].output_offsets.push_back(pt.offset);
-        calls[i].output_sizes.push_back(bytes);
-        calls[i].output_bytes += bytes;
-      }
-    }
-    largest = std::max(largest, calls[i].output_bytes);
-  }
-  // The outputs of every call, packed, shared with the grader.
-  char* shared = nullptr;
-  if (header.output_bytes > 0) {
-    struct stat out {};
-    if (fstat(p::kOutputFd, &out) != 0 || static_cast<std::uint64_t>(out.st_size) < header.output_bytes)
-      fail_setup("no output memory");
-    shared = static_cast<char*>(
-        mmap(nullptr, header.output_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, p::kOutputFd, 0));
-    if (shared == MAP_FAILED) fail_setup("cannot map the outputs");
-  }
-  // The student's function writes into a scratch region whose end meets a guard page, each
-  // call's outputs packed against it: writing past the last output faults at once.
-  const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-  const std::uint64_t scratch_bytes = round_up(largest, page);
-  auto* scratch = static_cast<char*>(
-      mmap(nullptr, scratch_bytes + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-  if (scratch == MAP_FAILED ||
-      (scratch_bytes > 0 && mprotect(scratch, scratch_bytes, PROT_READ | PROT_WRITE) != 0))
-    fail_setup("cannot reserve memory for the outputs");
-  char* const guard = scratch + scratch_bytes;
-  for (Call& c : calls) {
-    char* at = guard - c.output_bytes;
-    for (std::size_t o = 0; o < c.outputs.size(); ++o) {
-      c.outputs[o].data = reinterpret_cast<double*>(at);
-      at += c.output_sizes[o];
-    }
-  }
-
-  try {
-    runner::install_computing_filter();
-  } catch (const std::exception& e) {
-    fail_setup(e.what());
-  }
-  send(p::kReady, 0, 0);
-
-  char error[1024];
-  std::vector<grader_tensor> inputs, outputs;  // fresh copies for each call: the function may change them
-  for (std::uint32_t i = 0; i < calls.size(); ++i) {
-    const Call& c = calls[i];
-    if (!c.fn) continue;
-    error[0] = '\0';
-    inputs = c.inputs;
-    outputs = c.outputs;
-    char* const first = guard - c.output_bytes;
-    std::memset(first, 0, c.output_bytes);  // outputs start as zeros
-    try {
-      const int rc = c.fn(inputs.data(), static_cast<int>(inputs.size()), outputs.data(),
-                          static_cast<int>(outputs.size()), error, sizeof error);
-      error[sizeof error - 1] = '\0';
-      const char* from = first;
-      for (std::size_t o = 0; o < c.outputs.size(); ++o) {
-        std::memcpy(shared + c.output_offsets[o], from, c.output_sizes[o]);
-        from += c.output_sizes[o];
-      }
-      send(p::kDone, i, rc, rc == 0 ? "" : error);
-    } catch (const std::exception& e) {
-      send(p::kThrew, i, 0, e.what());
-    } catch (...) {
-      send(p::kThrew, i, 0, "an exception that is not a std::exception");
-    }
-    std::fflush(nullptr);  // the student's printf output, before a later call can crash
-  }
-  send(p::kFinished, 0, 0);
-  _exit(p::kExitOk);
+  const std::vector<std::string> args(argv, argv + argc);
+  if (args.size() == 5 && args[1] == "zygote" && args[2] == "library")
+    return zygote(static_cast<pid_t>(std::atol(argv[3])), static_cast<uid_t>(std::atoll(argv[4])));
+  if (args.size() == 7 && args[1] == "compile")
+    return compile(static_cast<pid_t>(std::atol(argv[2])), static_cast<uid_t>(std::atoll(argv[3])),
+                   static_cast<unsigned>(std::max(1, std::atoi(argv[4]))), args[5], args[6]);
+  std::fprintf(stderr, "grader-runner: started by the grader only (see docs/sandbox.md)\n");
+  return 2;
 }

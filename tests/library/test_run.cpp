@@ -232,8 +232,7 @@ BOOST_AUTO_TEST_CASE(missing_functions_and_non_libraries_are_load_errors) {
   const auto text = write("libtext.so", "this is not a library\n");
   const RunReport t = run_library(text, {call("good", 0)}, limits);
   BOOST_TEST(verdict(t.calls[0]) == "load_error");
-  BOOST_TEST(contains(t.calls[0].message, "the library could not be loaded: " + text.string() + ": "),
-             t.calls[0].message);
+  BOOST_TEST(contains(t.calls[0].message, "the library could not be loaded: libtext.so: "), t.calls[0].message);
   const RunReport none = run_library(path() / "libnothing.so", {call("good", 0)}, limits);
   BOOST_TEST(verdict(none.calls[0]) == "load_error");
 }
@@ -254,6 +253,10 @@ extern "C" int hog(const grader_tensor*, int, grader_tensor*, int, char*, size_t
 }
 )",
                                  Language::cxx);
+  // Page faults are slow on small machines (about 300 MB/s on ours): time enough to hit the
+  // memory limit before the wall clock.
+  limits.call_seconds = 20;
+  limits.memory_bytes = 512ull << 20;
   const RunReport r = run_library(cpp, {call("boom", 0), call("hog", 1)}, limits);
   BOOST_TEST(verdict(r.calls[0]) == "threw");
   BOOST_TEST(r.calls[0].message == "an exception escaped the function: d_k must be positive");

@@ -10,10 +10,13 @@
 extern "C" {
 #endif
 
+/* The largest rank a tensor may have, here and everywhere in the grader (specs, answers). */
+#define GRADER_MAX_RANK 3
+
 /* A dense tensor of doubles in row-major (C) order, like NumPy and PyTorch. */
 typedef struct grader_tensor {
-    int rank;              /* 1 to 4 */
-    long long shape[4];    /* shape[0..rank-1] */
+    int rank;              /* 0 to GRADER_MAX_RANK */
+    long long shape[4];    /* shape[0..rank-1]; room for one more axis, kept for the ABI */
     double *data;          /* row-major (C order), like NumPy and PyTorch */
 } grader_tensor;
 

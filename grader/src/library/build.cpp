@@ -1,42 +1,41 @@
 #include "grader/library/build.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <chrono>
-#include <cstdlib>
 #include <atomic>
-#include <fstream>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <sstream>
-#include <thread>
 
+#include "../hash.hpp"
+#include "../sandbox/child.hpp"
+#include "../sandbox/zygote.hpp"
+#include "../text.hpp"
 #include "grader/answers/read.hpp"
-#include "grader/atomic_file.hpp"
 #include "grader/error.hpp"
 #include "grader/library/run.hpp"
-#include "../hash.hpp"
-#include "../text.hpp"
-
+#include "grader/protocol.hpp"
+#include "records.hpp"
 
 namespace grader {
 
+namespace fs = std::filesystem;
+
 namespace {
 
-std::filesystem::path default_cache() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::filesystem::path(xdg) / "attention-grader";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::filesystem::path(home) / ".cache" / "attention-grader";
-  return std::filesystem::temp_directory_path() / "attention-grader-cache";
+fs::path default_cache() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "attention-grader";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "attention-grader";
+  return fs::temp_directory_path() / "attention-grader-cache";
 }
 
 std::string quote(const std::string& s) {
@@ -45,15 +44,17 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
+/// How much of the compiler's output is kept.
+constexpr std::size_t kCompilerOutput = 64 * 1024;
 
 /// The first lines with "error" in them (or the first lines), as a student reads them.
-std::string first_errors(const std::string& log, const std::filesystem::path& dir) {
+std::string first_errors(const std::string& log) {
   std::istringstream in(log);
   std::string line, errors, head;
   int n_errors = 0, n_head = 0;
-  const std::string prefix = dir.string() + "/";
   while (std::getline(in, line)) {
-    line = replaced(line, prefix, "");
+    line = replaced(line, "/build/", "");
+    if (line.rfind("./", 0) == 0) line.erase(0, 2);  // sources are passed as ./name
     if (n_head < 12) head += line + "\n", ++n_head;
     if (line.find("error") != std::string::npos && n_errors < 8) errors += line + "\n", ++n_errors;
   }
@@ -81,28 +82,62 @@ std::string unique_suffix() {
   return std::to_string(getpid()) + "." + std::to_string(counter++);
 }
 
+/// A source's name the compiler can only take as a file name: it cannot start an option
+/// (-fsyntax-only.c) or a response file (@opts.c), and holds no quoting or control characters.
+bool plain_source_name(const std::string& name) {
+  static const std::regex plain("[A-Za-z0-9_][A-Za-z0-9_.+-]*\\.(c|cc|cpp|cxx)");
+  return name.size() <= 255 && std::regex_match(name, plain);
+}
+
+/// A fault of the grader's own disk or folders: never the student's.
+[[noreturn]] void disk_fault(const std::string& what, const fs::path& where, const std::error_code& ec) {
+  throw Error("cannot " + what + " " + where.string() + ": " + ec.message());
+}
+
+/// Removes a folder of the cache; a failure is the grader's.
+void remove_folder(const fs::path& dir) {
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) disk_fault("remove the build folder", dir, ec);
+}
+
 }  // namespace
 
-LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& folder,
-                                   const std::filesystem::path& cache_dir) {
+LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& folder, const fs::path& cache_dir) {
   LibraryBuild build;
-  const auto dir = std::filesystem::absolute(folder).lexically_normal();
+  const auto dir = fs::absolute(folder).lexically_normal();
   const auto handed_in = dir / spec.file;
   std::error_code ec;
-  if (std::filesystem::is_regular_file(std::filesystem::symlink_status(handed_in, ec))) {
+  if (fs::is_regular_file(fs::symlink_status(handed_in, ec))) {
     build.library = handed_in;
     return build;
   }
-  std::vector<std::filesystem::path> sources;
+  std::vector<fs::path> sources;
+  std::vector<std::string> odd;
   bool cxx = false;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const auto ext = entry.path().extension().string();
-    if (ext == ".c" || ext == ".cc" || ext == ".cpp" || ext == ".cxx") {
-      sources.push_back(entry.path());
-      cxx = cxx || ext != ".c";
+  fs::directory_iterator it(dir, ec);
+  if (ec) disk_fault("list the submission", dir, ec);
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) disk_fault("list the submission", dir, ec);
+    const auto ext = it->path().extension().string();
+    if (ext != ".c" && ext != ".cc" && ext != ".cpp" && ext != ".cxx") continue;
+    const std::string name = it->path().filename().string();
+    if (!plain_source_name(name)) {
+      odd.push_back(name);
+      continue;
     }
+    sources.push_back(it->path());
+    cxx = cxx || ext != ".c";
   }
   std::sort(sources.begin(), sources.end());
+  if (!odd.empty()) {
+    std::sort(odd.begin(), odd.end());
+    build.compile_failed = true;
+    build.message = "the source file name '" + library::printable(odd.front(), 80) +
+                    "' is not compiled: a source's name must start with a letter, a digit or '_' and hold only "
+                    "letters, digits, '_', '-', '+' and '.' (rename it, e.g. to solution.cpp)";
+    return build;
+  }
   if (sources.empty()) {
     build.message = "no " + spec.file + " and no C or C++ sources (.c, .cpp) in the submission";
     return build;
@@ -112,7 +147,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   // The key covers everything the build reads of ours too: the command and the ABI headers.
   std::uint64_t key = fnv1a(command);
   for (const char* header : {"solution.h", "solution.hpp"})
-    key = fnv1a(read_bounded(std::filesystem::path(GRADER_INCLUDE_DIR) / "grader" / header), key);
+    key = fnv1a(read_bounded(fs::path(GRADER_INCLUDE_DIR) / "grader" / header), key);
   std::vector<std::string> contents;
   for (const auto& s : sources) {
     std::string content;
@@ -132,100 +167,80 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesyste
   const auto cache = (cache_dir.empty() ? default_cache() : cache_dir) / hex;
   const auto library = cache / spec.file;
   const auto held = lock_key(key);
-  if (std::filesystem::is_regular_file(library, ec)) {
+  if (fs::is_regular_file(library, ec)) {
     build.library = library;
     build.cached = true;
     return build;
   }
-  std::filesystem::create_directories(cache, ec);
-  if (ec) throw Error("cannot create the build cache " + cache.string() + ": " + ec.message());
+  fs::create_directories(cache, ec);
+  if (ec) disk_fault("create the build cache", cache, ec);
 
   // Build in a private folder holding copies of the sources and of the ABI headers, so that
-  // the confined compiler (grader-runner --compile: nobody when root, Landlock) reads nothing
-  // of the grader's or other students' files. The result is renamed into the cache: a cached
-  // library is always complete.
-  const std::string suffix = unique_suffix();
-  const auto build_dir = cache / ("build." + suffix);
-  std::filesystem::remove_all(build_dir, ec);
-  std::filesystem::create_directories(build_dir / "include" / "grader", ec);
-  for (const char* header : {"solution.h", "solution.hpp"})
-    std::filesystem::copy_file(std::filesystem::path(GRADER_INCLUDE_DIR) / "grader" / header,
-                               build_dir / "include" / "grader" / header, ec);
+  // the confined compiler reads nothing of the grader's or other students' files. The result
+  // is renamed into the cache: a cached library is always complete.
+  const auto build_dir = cache / ("build." + unique_suffix());
+  remove_folder(build_dir);
+  fs::create_directories(build_dir / "include" / "grader", ec);
+  if (ec) disk_fault("create the build folder", build_dir, ec);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ignored;  // on the way out of an error already being reported
+      fs::remove_all(dir, ignored);
+      fs::remove(dir.parent_path(), ignored);  // the key's folder, if no library is in it
+    }
+  } cleanup{build_dir};
+  for (const char* header : {"solution.h", "solution.hpp"}) {
+    fs::copy_file(fs::path(GRADER_INCLUDE_DIR) / "grader" / header, build_dir / "include" / "grader" / header, ec);
+    if (ec) disk_fault("copy the ABI headers into", build_dir, ec);
+  }
   std::string source_list;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const std::string name = sources[i].filename().string();
-    std::ofstream(build_dir / name, std::ios::binary) << contents[i];
-    source_list += (source_list.empty() ? "" : " ") + quote(name);
+    const auto path = build_dir / name;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    bool written = fd >= 0;
+    for (std::size_t done = 0; written && done < contents[i].size();) {
+      const ssize_t n = ::write(fd, contents[i].data() + done, contents[i].size() - done);
+      written = n > 0;
+      done += written ? static_cast<std::size_t>(n) : 0;
+    }
+    const int error = errno;
+    if (fd >= 0 && ::close(fd) != 0) written = false;
+    if (!written) disk_fault("write the sources into", build_dir, std::error_code(error, std::generic_category()));
+    source_list += (source_list.empty() ? "" : " ") + quote("./" + name);
   }
-  if (geteuid() == 0)  // the compiler runs as nobody: give it the folder
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(build_dir))
-      if (lchown(entry.path().c_str(), 65534, 65534) != 0 || lchown(build_dir.c_str(), 65534, 65534) != 0)
-        throw Error("cannot hand the build folder to nobody: " + std::string(std::strerror(errno)));
+  const uid_t uid = sandbox::worker_uid();
+  if (geteuid() == 0)  // the compiler runs as the worker's own user: give it the folder
+    for (auto e = fs::recursive_directory_iterator(build_dir); e != fs::recursive_directory_iterator(); ++e)
+      if (lchown(e->path().c_str(), uid, uid) != 0 || lchown(build_dir.c_str(), uid, uid) != 0)
+        disk_fault("hand the build folder to the compiler's user", build_dir,
+                   std::error_code(errno, std::generic_category()));
   command = replaced(replaced(replaced(command, "{sources}", source_list), "{output}", quote(spec.file)), "{include}",
                      "include");
-  const auto log = cache / ("compile.log." + suffix);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  posix_spawn_file_actions_addchdir_np(&actions, build_dir.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  const std::string runner = runner_path().string(), parent = std::to_string(getpid()),
-                    seconds = std::to_string(static_cast<int>(std::ceil(spec.compile_seconds)));
-  std::vector<std::string> args = {"grader-runner", "--compile", parent, build_dir.string(), seconds, command};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  char* envp[] = {nullptr};
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, runner.c_str(), &actions, &attr, argv.data(), envp);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) throw Error("cannot start the compiler through " + runner + ": " + std::strerror(rc));
-
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            std::chrono::duration<double>(spec.compile_seconds));
-  int status = 0;
-  bool timed_out = false;
-  for (;;) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (std::chrono::steady_clock::now() >= deadline && !timed_out) {
-      kill(-pid, SIGKILL);
-      timed_out = true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(-pid, SIGKILL);  // anything the build left running
+  const auto seconds = static_cast<int>(std::ceil(spec.compile_seconds));
+  sandbox::Spawn how;
+  how.program = runner_path();
+  how.args = {"compile", std::to_string(getpid()), std::to_string(uid), std::to_string(std::max(1, seconds)),
+              build_dir.string(), command};
+  sandbox::Child compiler = sandbox::spawn(how);
+  const sandbox::Observation seen = compiler.watch(sandbox::after(spec.compile_seconds), nullptr, kCompilerOutput);
+  const int status = seen.exit.status;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == protocol::kExitSetupFailed &&
+      seen.output.rfind("grader-runner: cannot confine itself", 0) == 0)
+    throw Error("the sandbox could not confine the compiler: " + library::printable(seen.output));
   const auto partial = build_dir / spec.file;
-  std::string output;
-  try {
-    output = read_bounded(log);
-  } catch (const ReadError&) {
-  }
-  std::filesystem::remove(log, ec);
-  if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-      !std::filesystem::is_regular_file(partial, ec)) {
-    std::filesystem::remove_all(build_dir, ec);  // nothing worth keeping
-    std::filesystem::remove(cache, ec);          // only if no other build is in there
+  if (seen.killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::is_regular_file(partial, ec)) {
     build.compile_failed = true;
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);
-    build.message = timed_out ? std::string("compiling took longer than ") + limit + " s"
-                              : "compiling failed:\n" + first_errors(output, build_dir);
+    build.message = seen.killed ? std::string("compiling took longer than ") + limit + " s"
+                                : "compiling failed:\n" + first_errors(library::printable(seen.output, kCompilerOutput));
     return build;
   }
-  std::filesystem::rename(partial, library, ec);
-  std::error_code ignored;
-  std::filesystem::remove_all(build_dir, ignored);
-  if (ec) throw Error("cannot store the built library in " + cache.string() + ": " + ec.message());
+  fs::rename(partial, library, ec);
+  if (ec) disk_fault("store the built library in", cache, ec);
   build.library = library;
   return build;
 }

@@ -1,7 +1,8 @@
 #pragma once
 /// Running functions of a student's compiled library, never inside the grader's process: a
-/// fresh grader-runner process per library (and after any failure), confined and watched
-/// (see docs/solution-abi.md). The grader decides every outcome from what it observes.
+/// child forked by this worker's library zygote for each submission (and after any failure),
+/// confined and watched (see docs/sandbox.md). The grader decides every outcome from what it
+/// observes.
 
 #include <filesystem>
 #include <optional>
@@ -13,13 +14,15 @@
 
 namespace grader {
 
-/// Limits of one runner process.
+/// Limits of the children that run one submission's calls.
 struct RunLimits {
   double load_seconds = 5.0;      ///< wall clock for loading (static constructors)
   double call_seconds = 5.0;      ///< wall clock for one call
-  unsigned cpu_seconds = 20;      ///< CPU time of the whole process
+  double budget_seconds = 60.0;   ///< wall clock for every call of the submission together
+  unsigned cpu_seconds = 20;      ///< CPU time of one child
   unsigned long long memory_bytes = 2ull << 30;  ///< address space
-  std::size_t capture_bytes = 8192;  ///< of the student's stdout and stderr, each
+  unsigned threads = 32;          ///< threads a child may start
+  std::size_t capture_bytes = 8192;  ///< of the student's stdout and stderr, together
 };
 
 /// One call of a solution function.
@@ -43,12 +46,12 @@ struct CallResult {
 struct RunReport {
   std::vector<CallResult> calls;  ///< one per call, in order
   std::string output;             ///< the student's stdout and stderr, truncated
-  std::string isolation;          ///< how the runner was confined
-  int processes = 0;              ///< runner processes started
+  std::string isolation;          ///< how the children were confined
+  int processes = 0;              ///< children started
 };
 
 /// Runs `calls` of the library at `library`. Throws grader::Error only if the grader itself
-/// cannot start a runner (a grader fault, never the student's).
+/// cannot run them confined (a grader fault, never the student's).
 RunReport run_library(const std::filesystem::path& library, const std::vector<Call>& calls,
                       const RunLimits& limits = {});
 

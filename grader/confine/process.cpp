@@ -1,0 +1,87 @@
+// The confined process itself: its parent, its limits, its user and capabilities.
+#include <grp.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "confine.hpp"
+
+namespace confine {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+  throw SetupError(what + ": " + std::strerror(errno));
+}
+
+void set_limit(int resource, rlim_t soft, rlim_t hard, const char* name) {
+  const rlimit l{soft, hard};
+  if (setrlimit(resource, &l) != 0) fail(std::string("setting ") + name);
+}
+
+std::string mib(unsigned long long bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+}  // namespace
+
+void bind_to_parent(pid_t parent) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("PR_SET_PDEATHSIG");
+  if (parent != 0 && getppid() != parent) throw SetupError("the grader is gone");
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("PR_SET_NO_NEW_PRIVS");
+  if (prctl(PR_SET_DUMPABLE, 0) != 0) fail("PR_SET_DUMPABLE");
+}
+
+std::string set_limits(const Limits& limits) {
+  set_limit(RLIMIT_CORE, 0, 0, "RLIMIT_CORE");
+  set_limit(RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes, "RLIMIT_FSIZE");
+  set_limit(RLIMIT_NOFILE, limits.open_files, limits.open_files, "RLIMIT_NOFILE");
+  std::string out = "limits: ";
+  if (limits.memory_bytes > 0) {
+    set_limit(RLIMIT_AS, limits.memory_bytes, limits.memory_bytes, "RLIMIT_AS");
+    out += "memory " + mib(limits.memory_bytes) + ", ";
+  }
+  if (limits.cpu_seconds > 0) {
+    set_limit(RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1, "RLIMIT_CPU");
+    out += "CPU " + std::to_string(limits.cpu_seconds) + " s, ";
+  }
+  if (limits.processes > 0) {
+    set_limit(RLIMIT_NPROC, limits.processes, limits.processes, "RLIMIT_NPROC");
+    out += std::to_string(limits.processes) + " processes and threads, ";
+  }
+  out += limits.file_bytes == 0 ? std::string("no files written") : "files up to " + mib(limits.file_bytes);
+  return out + ", no core dumps";
+}
+
+std::string drop_privileges(uid_t uid) {
+  const int death_signal = [] {
+    int sig = 0;
+    prctl(PR_GET_PDEATHSIG, &sig);
+    return sig;
+  }();
+  std::string out;
+  if (geteuid() == 0) {
+    if (setgroups(0, nullptr) != 0) fail("setgroups");
+    if (setresgid(uid, uid, uid) != 0) fail("setresgid");
+    if (setresuid(uid, uid, uid) != 0) fail("setresuid");
+    out = "user " + std::to_string(uid) + " (of its own)";
+  } else {
+    // Inside its user namespace the process holds every capability: give them all up.
+    for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (syscall(SYS_capset, &header, data) != 0) fail("dropping capabilities");
+    out = "user " + std::to_string(getuid()) + " (the grader's), no capabilities";
+  }
+  // A change of user clears the parent-death signal: set it again.
+  if (death_signal != 0 && prctl(PR_SET_PDEATHSIG, death_signal) != 0) fail("PR_SET_PDEATHSIG");
+  return out;
+}
+
+}  // namespace confine

@@ -1,0 +1,205 @@
+// The seccomp filters of each kind of confined process.
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "confine.hpp"
+#include "grader/protocol.hpp"
+
+namespace confine {
+
+namespace {
+
+constexpr std::uint64_t kNamespaceFlags = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+                                          CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+
+class Filter {
+ public:
+  explicit Filter(std::uint32_t default_action) : ctx_(seccomp_init(default_action)) {
+    if (!ctx_) throw SetupError("seccomp_init failed");
+    // Stacking a second filter needs the seccomp call without another NO_NEW_PRIVS request
+    // (it is set already); every thread, including those a static constructor started,
+    // takes the filter.
+    seccomp_attr_set(ctx_, SCMP_FLTATR_CTL_NNP, 0);
+    if (seccomp_attr_set(ctx_, SCMP_FLTATR_CTL_TSYNC, 1) != 0) throw SetupError("seccomp: no TSYNC");
+  }
+  ~Filter() { seccomp_release(ctx_); }
+  Filter(const Filter&) = delete;
+  Filter& operator=(const Filter&) = delete;
+
+  Filter& allow(std::initializer_list<const char*> names) {
+    for (const char* name : names) rule(SCMP_ACT_ALLOW, name, {});
+    return *this;
+  }
+  Filter& allow_if(const char* name, std::initializer_list<scmp_arg_cmp> cmp) {
+    return rule(SCMP_ACT_ALLOW, name, cmp);
+  }
+  Filter& fail_with(int error, std::initializer_list<const char*> names) {
+    for (const char* name : names) rule(SCMP_ACT_ERRNO(static_cast<std::uint32_t>(error)), name, {});
+    return *this;
+  }
+  Filter& fail_if(int error, const char* name, std::initializer_list<scmp_arg_cmp> cmp) {
+    return rule(SCMP_ACT_ERRNO(static_cast<std::uint32_t>(error)), name, cmp);
+  }
+
+  void load() {
+    if (seccomp_load(ctx_) != 0) throw SetupError("seccomp_load failed");
+  }
+
+ private:
+  scmp_filter_ctx ctx_;
+
+  Filter& rule(std::uint32_t action, const char* name, std::initializer_list<scmp_arg_cmp> cmp) {
+    const int nr = seccomp_syscall_resolve_name(name);
+    if (nr == __NR_SCMP_ERROR) return *this;  // not on this architecture
+    const int rc = seccomp_rule_add_array(ctx_, action, nr, static_cast<unsigned>(cmp.size()), cmp.begin());
+    if (rc != 0) throw SetupError(std::string("seccomp rule for ") + name + ": " + std::strerror(-rc));
+    return *this;
+  }
+};
+
+scmp_datum_t datum(long v) { return static_cast<scmp_datum_t>(v); }
+
+/// Memory, threads, clocks and signals to itself: what computing needs, in every policy.
+void allow_computing(Filter& f) {
+  f.allow({"read", "write", "readv", "writev", "pread64", "close", "fstat", "newfstatat", "lseek", "mmap",
+           "munmap", "mprotect", "mremap", "madvise", "brk", "futex", "rt_sigaction", "rt_sigprocmask",
+           "rt_sigreturn", "sigaltstack", "exit", "exit_group", "getpid", "getppid", "gettid", "getuid",
+           "geteuid", "getgid", "getegid", "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep",
+           "gettimeofday", "time", "sched_yield", "getrandom", "sched_getaffinity", "set_robust_list",
+           "get_robust_list", "rseq", "getrusage", "membarrier", "mbind", "get_mempolicy", "set_mempolicy",
+           "restart_syscall"});
+  // Limits and signals of itself only: never of another process (other students' runners,
+  // the grader).
+  f.allow_if("prlimit64", {SCMP_A0(SCMP_CMP_EQ, 0)});
+  f.allow_if("tgkill", {SCMP_A0(SCMP_CMP_EQ, datum(getpid()))});
+  f.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, datum(getpid()))});
+  // Threads, but no processes; clone3 cannot be inspected, so glibc is told to fall back.
+  f.allow_if("clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD | kNamespaceFlags, CLONE_THREAD)});
+  f.fail_with(ENOSYS, {"clone3"});
+  // isatty() on stdout, and nothing else of ioctl (no TIOCSTI).
+  f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, TCGETS)});
+}
+
+/// fcntl without the commands that reach other processes (F_SETOWN makes the kernel signal
+/// one) or other runs (locks).
+void allow_plain_fcntl(Filter& f) {
+  for (const int cmd : {F_GETFD, F_SETFD, F_GETFL, F_DUPFD, F_DUPFD_CLOEXEC, F_GET_SEALS})
+    f.allow_if("fcntl", {SCMP_A1(SCMP_CMP_EQ, datum(cmd))});
+  // F_SETFL, but never O_ASYNC (signal-driven I/O).
+  f.allow_if("fcntl", {SCMP_A1(SCMP_CMP_EQ, F_SETFL), SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0)});
+}
+
+void library_loading() {
+  Filter f(SCMP_ACT_TRAP);
+  allow_computing(f);
+  allow_plain_fcntl(f);
+  // dlopen and static constructors: read-only opens and what the loader looks at.
+  f.allow_if("openat", {SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, O_RDONLY)});
+  f.allow({"access", "faccessat", "faccessat2", "readlink", "readlinkat", "getdents64", "uname", "sysinfo",
+           "getcwd", "statfs", "fstatfs", "statx", "seccomp"});
+  f.allow_if("sched_setaffinity", {SCMP_A0(SCMP_CMP_EQ, 0)});
+  f.load();
+}
+
+void library_computing() {
+  Filter f(SCMP_ACT_TRAP);
+  allow_computing(f);
+  f.load();
+}
+
+void python() {
+  Filter f(SCMP_ACT_ERRNO(EPERM));
+  allow_computing(f);
+  allow_plain_fcntl(f);
+  // Files: which ones is for the view and Landlock to decide.
+  f.allow({"open", "openat", "creat", "stat", "lstat", "statx", "access", "faccessat", "faccessat2", "readlink",
+           "readlinkat", "getdents64", "getcwd", "chdir", "fchdir", "mkdir", "mkdirat", "rmdir", "unlink",
+           "unlinkat", "rename", "renameat", "renameat2", "ftruncate", "fsync", "fdatasync", "fallocate",
+           "fadvise64", "pwrite64", "preadv", "pwritev", "dup", "dup2", "dup3", "pipe", "pipe2", "umask",
+           "fchmod", "chmod", "fchmodat", "utimensat", "statfs", "fstatfs", "copy_file_range", "sendfile",
+           "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr", "uname", "sysinfo",
+           "times", "poll", "ppoll", "select", "pselect6", "getpgrp", "getpgid", "getsid", "getgroups",
+           "getresuid", "getresgid", "getitimer", "setitimer", "alarm", "timer_create", "timer_settime",
+           "timer_gettime", "timer_delete", "eventfd2", "memfd_create"});
+  f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIONREAD)});
+  f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIOCLEX)});
+  f.allow_if("sched_setaffinity", {SCMP_A0(SCMP_CMP_EQ, 0)});
+  f.load();
+}
+
+void compiler(bool contained) {
+  Filter f(SCMP_ACT_ALLOW);
+  f.fail_with(EPERM, {"socket", "socketpair", "connect", "bind", "listen", "accept", "accept4", "ptrace",
+                      "process_vm_readv", "process_vm_writev", "setsid", "setpgid", "unshare", "setns", "mount",
+                      "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount",
+                      "fsconfig", "fspick", "mount_setattr", "keyctl", "add_key", "request_key", "bpf",
+                      "perf_event_open", "io_uring_setup", "io_uring_enter", "io_uring_register",
+                      "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+                      "delete_module", "pidfd_open", "pidfd_getfd", "kcmp", "move_pages", "migrate_pages",
+                      "syslog", "quotactl", "swapon", "swapoff", "reboot", "acct", "settimeofday",
+                      "clock_settime", "adjtimex", "clock_adjtime", "msgget", "semget", "shmget",
+                      "name_to_handle_at", "open_by_handle_at", "lookup_dcookie", "vhangup", "iopl", "ioperm",
+                      "mknod", "mknodat", "ioprio_set", "personality", "setpriority", "flock",
+                      "fanotify_init", "inotify_init", "inotify_init1"});
+  f.fail_with(ENOSYS, {"clone3"});
+  // No namespaces from clone either (clone3 falls back to clone, which can be inspected).
+  for (const std::uint64_t flag : {CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC,
+                                   CLONE_NEWUTS, CLONE_NEWCGROUP})
+    f.fail_if(EPERM, "clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)});
+  // Limits and scheduling of no process but the caller's own (0).
+  for (const char* name : {"prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam", "sched_setattr"})
+    f.fail_if(EPERM, name, {SCMP_A0(SCMP_CMP_NE, 0)});
+  for (const int cmd : {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETLEASE, F_NOTIFY, F_SETLK, F_SETLKW, F_OFD_SETLK,
+                        F_OFD_SETLKW})
+    f.fail_if(EPERM, "fcntl", {SCMP_A1(SCMP_CMP_EQ, datum(cmd))});
+  f.fail_if(EPERM, "ioctl", {SCMP_A1(SCMP_CMP_EQ, TIOCSTI)});
+  // Inside its own PID namespace a signal reaches only the build's own processes.
+  if (!contained)
+    f.fail_with(EPERM, {"kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal"});
+  else
+    f.fail_with(EPERM, {"pidfd_send_signal"});
+  f.load();
+}
+
+int g_status_fd = -1;
+
+/// Reports the system call the filter stopped, then dies of SIGSYS as if untrapped.
+void on_sigsys(int, siginfo_t* info, void*) {
+  grader::protocol::RecordHeader h{grader::protocol::kForbidden, 0, info->si_syscall, 0};
+  [[maybe_unused]] const ssize_t n = write(g_status_fd, &h, sizeof h);
+  raise(SIGSYS);  // the handler was reset on entry (SA_RESETHAND) and SIGSYS is not blocked
+  _exit(128 + SIGSYS);
+}
+
+}  // namespace
+
+void install_filter(Policy policy, bool contained) {
+  switch (policy) {
+    case Policy::library_loading: return library_loading();
+    case Policy::library_computing: return library_computing();
+    case Policy::python: return python();
+    case Policy::compiler: return compiler(contained);
+  }
+}
+
+void report_forbidden_calls(int status_fd) {
+  g_status_fd = status_fd;
+  struct sigaction sa {};
+  sa.sa_sigaction = on_sigsys;
+  sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
+  sigaction(SIGSYS, &sa, nullptr);
+}
+
+}  // namespace confine

@@ -1,0 +1,141 @@
+#pragma once
+/// What the grader and its confined children exchange (docs/sandbox.md). The grader starts
+/// `grader-runner` with exec, never with a bare fork; everything a child sends is untrusted
+/// and parsed defensively, and every verdict rests on what the grader observes itself.
+///
+/// A zygote (one per grading worker) is exec'd once, confines itself (namespaces, a minimal
+/// view of the file system), preloads what student code links (libstdc++, Armadillo, OpenBLAS
+/// with one thread; or numpy and torch) and then forks one child per submission on request.
+/// The child confines itself further (its own user when the grader is root, resource limits,
+/// Landlock, seccomp) before it touches the submission. Requests travel on a SOCK_SEQPACKET
+/// socket (the zygote's fd 3) with their descriptors attached (SCM_RIGHTS).
+///
+/// A library child runs a plan: the grader writes a sealed memfd holding the calls and their
+/// input tensors; the student's function writes its outputs into a scratch region followed by
+/// a guard page, which the child copies, once the call has returned, into a second memfd,
+/// packed at the offsets the plan gives. The child reports progress as records on a pipe.
+
+#include <cstdint>
+
+#include "grader/solution.h"
+
+namespace grader::protocol {
+
+// ---- Descriptors of a child, once it has set itself up ----------------------------------
+constexpr int kPlanFd = 3;    ///< the plan (sealed memfd), read only
+constexpr int kOutputFd = 4;  ///< the outputs (memfd sealed against shrinking)
+constexpr int kStatusFd = 5;  ///< records, child -> grader (a pipe)
+constexpr int kCodeFd = 6;    ///< the code to run: a library image or a Python source (memfd)
+
+// ---- The zygote ---------------------------------------------------------------------------
+constexpr int kZygoteFd = 3;  ///< the zygote's end of the request socket
+
+constexpr std::uint32_t kZygoteMagic = 0x5a594752;  // "RGYZ"
+constexpr std::uint32_t kZygoteVersion = 1;
+
+/// What a child runs.
+enum ChildKind : std::uint32_t {
+  kLibraryChild = 1,  ///< a student's compiled library, the plan's calls
+  kPythonChild = 2,   ///< a student's Python source (the Python zygote only)
+};
+
+/// Grader -> zygote: start a child. Descriptors attached, in this order: the plan, the
+/// outputs, the status pipe's write end, the stdout/stderr pipe's write end, the code.
+struct ChildRequest {
+  std::uint32_t magic;
+  std::uint32_t version;
+  std::uint32_t kind;            ///< ChildKind
+  std::uint32_t cpu_seconds;     ///< RLIMIT_CPU (soft; hard is one more)
+  std::uint64_t memory_bytes;    ///< RLIMIT_AS
+  std::uint64_t file_bytes;      ///< RLIMIT_FSIZE (0: it may write no file)
+  std::uint32_t threads;         ///< threads it may run besides its first (RLIMIT_NPROC)
+  std::uint32_t scratch_kib;     ///< size of its private scratch folder (Python), 0: none
+};
+
+/// Zygote -> grader, once after it started: the isolation it achieved (text follows).
+/// Then per request: kChildStarted with the child's pidfd attached (or kChildRefused and why),
+/// and kChildEnded once the zygote has reaped it.
+enum ZygoteReplyKind : std::uint32_t {
+  kZygoteReady = 1,
+  kChildStarted = 2,
+  kChildRefused = 3,
+  kChildEnded = 4,
+};
+
+struct ZygoteReply {
+  std::uint32_t kind;     ///< ZygoteReplyKind
+  std::int32_t pid;       ///< the child, as the grader sees it
+  std::int32_t status;    ///< kChildEnded: its wait status
+  std::uint32_t length;   ///< bytes of text that follow
+  std::int64_t user_usec;    ///< kChildEnded: CPU time in user mode, microseconds
+  std::int64_t system_usec;  ///< kChildEnded: CPU time in the kernel, microseconds
+  std::int64_t max_rss_kib;  ///< kChildEnded: peak resident memory
+};
+
+constexpr std::uint32_t kMaxReplyText = 2048;
+
+/// How the zygote (or the compiler's runner) ends when it cannot set itself up: a grader
+/// fault (the machine forbids the confinement asked for), never a student's.
+constexpr int kExitSetupFailed = 91;
+
+// ---- The plan of a library child ------------------------------------------------------------
+constexpr std::uint64_t kMagic = 0x4e414c5052445247ULL;  // "GRDRPLAN"
+constexpr std::uint32_t kVersion = 3;
+
+/// The largest rank of a tensor crossing the ABI (grader_tensor::shape has room for it).
+constexpr int kMaxRank = GRADER_MAX_RANK;
+
+/// At the start of the plan.
+struct PlanHeader {
+  std::uint64_t magic;
+  std::uint32_t version;
+  std::uint32_t n_calls;
+  std::uint64_t calls_offset;    ///< n_calls PlanCall
+  std::uint64_t output_bytes;    ///< size of the output memfd
+};
+
+struct PlanTensor {
+  std::int32_t rank;
+  std::int32_t reserved;
+  std::int64_t shape[4];
+  std::uint64_t offset;  ///< of the data: in the plan (inputs) or the output memfd (outputs)
+};
+
+struct PlanCall {
+  std::uint64_t symbol_offset;  ///< NUL-terminated symbol name, in the plan
+  std::uint32_t n_inputs;
+  std::uint32_t n_outputs;
+  std::uint64_t tensors_offset;  ///< n_inputs then n_outputs PlanTensor
+};
+
+/// Record kinds, child -> grader. Calls run in the plan's order, and a call's record is only
+/// believed when it names the call in progress: the grader's clock, not the child, decides
+/// how long each call may take.
+enum RecordKind : std::uint32_t {
+  kIsolation = 1,  ///< text: the isolation the child achieved (user, limits, Landlock, seccomp)
+  kReady = 2,      ///< the library is loaded and the strict filter installed
+  kDone = 4,       ///< call `call` returned `code`; text: its error message if non-zero
+  kThrew = 5,      ///< an exception escaped call `call`; text: its what()
+  kLoadError = 6,  ///< code 0: the library could not be loaded; code 1: call `call`'s
+                   ///< function is missing; text: why
+  kForbidden = 7,  ///< the filter stopped system call number `code`
+  kFinished = 8,   ///< every call was made; the child exits
+};
+
+struct RecordHeader {
+  std::uint32_t kind;
+  std::uint32_t call;
+  std::int32_t code;
+  std::uint32_t length;  ///< bytes of text that follow
+};
+
+constexpr std::uint32_t kMaxText = 2048;
+
+/// A child's exit statuses when it ends on purpose.
+constexpr int kExitOk = 0;
+constexpr int kExitLoadError = 90;
+/// Every call was made, but a record could not be sent: the student's code closed or replaced
+/// kStatusFd.
+constexpr int kExitStatusLost = 92;
+
+}  // namespace grader::protocol

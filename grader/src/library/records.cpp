@@ -1,0 +1,99 @@
+#include "records.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "grader/protocol.hpp"
+
+namespace grader::library {
+
+namespace p = protocol;
+using sandbox::Clock;
+
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out;
+  for (char c : text.substr(0, max)) out += (std::isprint(static_cast<unsigned char>(c)) || c == '\n') ? c : '?';
+  if (text.size() > max) out += "...";
+  return out;
+}
+
+Records::Records(std::size_t calls, Clock::time_point load_deadline, double call_seconds,
+                 Clock::time_point budget_deadline)
+    : n_(calls),
+      call_deadline_(load_deadline),
+      budget_(budget_deadline),
+      call_seconds_(call_seconds),
+      calls_(calls) {}
+
+void Records::breach(const std::string& why) {
+  if (!breach_) breach_ = why;
+}
+
+void Records::advance() {
+  while (next_ < n_ && missing_.count(next_)) ++next_;
+  call_deadline_ = sandbox::after(call_seconds_);
+}
+
+Clock::time_point Records::on_status(std::string& pending) {
+  std::size_t used = 0;
+  while (!breach_ && pending.size() - used >= sizeof(p::RecordHeader)) {
+    if (finished_) {  // the child exits now; a thread of the library may still scribble
+      used = pending.size();
+      break;
+    }
+    p::RecordHeader h{};
+    std::memcpy(&h, pending.data() + used, sizeof h);
+    if (h.length > p::kMaxText) {
+      breach("a record longer than the protocol allows");
+      break;
+    }
+    if (pending.size() - used < sizeof h + h.length) break;  // the rest comes later
+    const std::string text = printable(std::string_view(pending).substr(used + sizeof h, h.length));
+    used += sizeof h + h.length;
+    switch (h.kind) {
+      case p::kIsolation:
+        if (isolated_ || ready_) breach("a second isolation record");
+        isolated_ = true;
+        isolation_ = text;
+        break;
+      case p::kLoadError:
+        if (ready_) {
+          breach("a loading record after loading");
+        } else if (h.code == 1) {
+          if (h.call >= n_) breach("a missing function of a call that was not planned");
+          else missing_[h.call] = text;
+        } else {
+          load_error_ = text;
+        }
+        break;
+      case p::kReady:
+        if (ready_) breach("a second ready record");
+        ready_ = true;
+        next_ = 0;
+        advance();
+        break;
+      case p::kDone:
+      case p::kThrew:
+        if (!ready_ || h.call != next_ || next_ >= n_) {
+          breach("a record of call " + std::to_string(h.call) + " while call " + std::to_string(next_) +
+                 " was in progress");
+          break;
+        }
+        calls_[next_] = CallRecord{h.kind == p::kDone ? CallRecord::Kind::done : CallRecord::Kind::threw, h.code, text};
+        ++next_;
+        advance();
+        break;
+      case p::kForbidden: forbidden_ = h.code; break;
+      case p::kFinished:
+        if (!ready_ || next_ != n_) breach("a finished record before every call was made");
+        finished_ = true;
+        break;
+      default: breach("a record of an unknown kind"); break;
+    }
+  }
+  pending.erase(0, used);
+  if (breach_) return Clock::time_point::min();
+  return std::min(call_deadline_, budget_);
+}
+
+}  // namespace grader::library

@@ -1,0 +1,219 @@
+#include "child.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "grader/error.hpp"
+
+namespace grader::sandbox {
+
+namespace {
+
+[[noreturn]] void fault(const std::string& what, int error = errno) {
+  throw Error("cannot run a confined child: " + what + ": " + std::strerror(error));
+}
+
+/// A copy of `fd` numbered 10 or more, so that dup2 onto 0..6 never meets itself.
+Fd high(int fd) {
+  const int copy = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+  if (copy < 0) fault("fcntl");
+  return Fd(copy);
+}
+
+/// How long a killed child may take to be gone before the grader gives up on it.
+constexpr double kGoneSeconds = 10.0;
+
+/// How often the status pipe is drained while a child runs: records arrive per call, and
+/// waking for each would cost more than the calls. So the grader wakes when the child ends
+/// or prints, and every few milliseconds; the deadline's resolution is this tick.
+constexpr int kTickMs = 4;
+
+}  // namespace
+
+double seconds_left(Clock::time_point deadline) {
+  return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
+}
+
+Clock::time_point after(double seconds) {
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+Child::Child(pid_t pid, Fd pidfd, Fd status, Fd output, Reaper reaper, bool own_group)
+    : pid_(pid),
+      pidfd_(std::move(pidfd)),
+      status_(std::move(status)),
+      output_(std::move(output)),
+      reaper_(std::move(reaper)),
+      own_group_(own_group) {
+  if (status_) fcntl(status_.get(), F_SETFL, O_NONBLOCK);
+  if (output_) fcntl(output_.get(), F_SETFL, O_NONBLOCK);
+}
+
+Child::Child(Child&& o) noexcept
+    : pid_(o.pid_),
+      pidfd_(std::move(o.pidfd_)),
+      status_(std::move(o.status_)),
+      output_(std::move(o.output_)),
+      reaper_(std::move(o.reaper_)),
+      own_group_(o.own_group_),
+      reaped_(std::exchange(o.reaped_, true)),
+      started_(o.started_) {}
+
+Child::~Child() {
+  if (reaped_ || !reaper_) return;
+  kill();
+  try {
+    reaper_(pid_);
+  } catch (...) {  // a destructor reaps on a best-effort basis: the error was reported already
+  }
+}
+
+bool Child::running() const {
+  if (reaped_ || !pidfd_) return false;
+  pollfd p{pidfd_.get(), POLLIN, 0};
+  return poll(&p, 1, 0) == 0;
+}
+
+void Child::kill() {
+  if (pidfd_) syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0);
+  if (own_group_) ::kill(-pid_, SIGKILL);  // what it started, where no namespace holds them
+}
+
+Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size_t capture_bytes) {
+  Observation seen;
+  std::string pending;
+  const auto drain = [&](Fd& fd, bool status) {
+    char chunk[65536];
+    for (;;) {
+      const ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
+      if (n == 0) {
+        fd.reset();
+        return;
+      }
+      if (n < 0) return;  // EAGAIN: nothing more for now
+      const auto size = static_cast<std::size_t>(n);
+      if (status) {
+        if (pending.size() < (1u << 20)) pending.append(chunk, size);
+      } else if (seen.output.size() < capture_bytes) {
+        seen.output.append(chunk, std::min(size, capture_bytes - seen.output.size()));
+        if (seen.output.size() >= capture_bytes) seen.output_truncated = true;
+      } else {
+        seen.output_truncated = true;
+      }
+    }
+  };
+  const auto consult = [&] {
+    if (watcher && !pending.empty()) deadline = watcher->on_status(pending);
+  };
+  bool ended = false;
+  Clock::time_point gone_by = Clock::time_point::max();
+  while (!ended) {
+    pollfd fds[2] = {{pidfd_.get(), POLLIN, 0}, {output_ ? output_.get() : -1, POLLIN, 0}};
+    const auto now = Clock::now();
+    const auto until = seen.killed ? gone_by : deadline;
+    long long wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
+    if (status_) wait_ms = std::min<long long>(wait_ms, kTickMs);
+    const int ready = poll(fds, 2, static_cast<int>(std::clamp<long long>(wait_ms, 0, 1000)));
+    if (ready < 0 && errno != EINTR) fault("poll");
+    if (status_) drain(status_, true);
+    if (output_) drain(output_, false);
+    consult();
+    if (fds[0].revents & POLLIN) {
+      ended = true;
+    } else if (!seen.killed && Clock::now() >= deadline) {
+      kill();
+      seen.killed = true;
+      gone_by = after(kGoneSeconds);
+    } else if (seen.killed && Clock::now() >= gone_by) {
+      throw Error("a confined child (process " + std::to_string(pid_) + ") did not end after SIGKILL");
+    }
+  }
+  seen.exit = reaper_(pid_);
+  reaped_ = true;
+  seen.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+  if (own_group_) ::kill(-pid_, SIGKILL);  // anything left in its process group
+  if (status_) drain(status_, true);
+  if (output_) drain(output_, false);
+  consult();
+  return seen;
+}
+
+Child spawn(const Spawn& how, int status_fd) {
+  int status_pipe[2] = {-1, -1}, output_pipe[2];
+  if (status_fd >= 0 && pipe2(status_pipe, O_CLOEXEC) != 0) fault("pipe");
+  Fd status_r(status_pipe[0]), status_w(status_pipe[1]);
+  if (pipe2(output_pipe, O_CLOEXEC) != 0) fault("pipe");
+  Fd output_r(output_pipe[0]), output_w(output_pipe[1]);
+
+  std::vector<Fd> copies;  // out of the way of the numbers they are given in the child
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  copies.push_back(high(output_w.get()));
+  posix_spawn_file_actions_adddup2(&actions, copies.back().get(), 1);
+  posix_spawn_file_actions_adddup2(&actions, copies.back().get(), 2);
+  int highest = 2;
+  if (status_fd >= 0) {
+    copies.push_back(high(status_w.get()));
+    posix_spawn_file_actions_adddup2(&actions, copies.back().get(), status_fd);
+    highest = std::max(highest, status_fd);
+  }
+  for (const auto& [from, to] : how.fds) {
+    copies.push_back(high(from));
+    posix_spawn_file_actions_adddup2(&actions, copies.back().get(), to);
+    highest = std::max(highest, to);
+  }
+  posix_spawn_file_actions_addclosefrom_np(&actions, highest + 1);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<std::string> args = how.args;
+  args.insert(args.begin(), how.program.filename().string());
+  std::vector<char*> argv, envp;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env = how.env;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, how.program.c_str(), &actions, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) fault("starting " + how.program.string(), rc);
+  Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd) {
+    const int error = errno;
+    ::kill(-pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    fault("pidfd_open", error);
+  }
+  const Child::Reaper reap = [](pid_t child) {
+    Exit e;
+    rusage usage{};
+    while (wait4(child, &e.status, 0, &usage) < 0)
+      if (errno != EINTR) fault("wait4");
+    e.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+    e.max_rss_kib = usage.ru_maxrss;
+    return e;
+  };
+  return Child(pid, std::move(pidfd), std::move(status_r), std::move(output_r), reap, true);
+}
+
+}  // namespace grader::sandbox

@@ -1,0 +1,97 @@
+#pragma once
+/// The grader's side of every confined child (the compiler, a library's calls, a Python
+/// hand-in): starting it fresh with exec, watching it from outside with deadlines taken from
+/// the grader's own clock, killing it with everything it started, and collecting how it ended.
+/// A verdict rests only on what is observed here (docs/sandbox.md).
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fd.hpp"
+
+namespace grader::sandbox {
+
+using Clock = std::chrono::steady_clock;
+
+/// How a child ended.
+struct Exit {
+  int status = 0;           ///< its wait status
+  double cpu_seconds = 0;   ///< user + system
+  long max_rss_kib = 0;     ///< peak resident memory
+};
+
+/// What the grader observed of a child: the only basis of a verdict.
+struct Observation {
+  Exit exit;
+  bool killed = false;       ///< the grader ended it (a deadline, or a breach of protocol)
+  std::string output;        ///< its stdout and stderr, at most the capture limit
+  bool output_truncated = false;
+  double seconds = 0;        ///< wall-clock time from start to end
+};
+
+/// Reads a child's status records as they arrive and says until when it may run.
+class Watcher {
+ public:
+  virtual ~Watcher() = default;
+  /// Bytes of the status pipe were appended to `pending`: consume the whole records from its
+  /// front and return the child's deadline, or Clock::time_point::min() to end it now.
+  virtual Clock::time_point on_status(std::string& pending) = 0;
+};
+
+/// A running child and the grader's ends of its pipes.
+class Child {
+ public:
+  using Reaper = std::function<Exit(pid_t)>;
+
+  Child(pid_t pid, Fd pidfd, Fd status, Fd output, Reaper reaper, bool own_group);
+  Child(Child&& o) noexcept;
+  Child& operator=(Child&&) = delete;
+  ~Child();  ///< kills and reaps it if it was never watched to its end
+
+  pid_t pid() const { return pid_; }
+  /// True until it has ended.
+  bool running() const;
+
+  /// Watches the child until it ends: its output is captured (at most `capture_bytes`, the
+  /// rest drained and counted as truncated), its status pipe is handed to `watcher` (which
+  /// may be null), and it is killed when the deadline passes. Then reaped.
+  Observation watch(Clock::time_point deadline, Watcher* watcher, std::size_t capture_bytes);
+
+  /// Kills it and everything it started (its PID namespace, or its process group).
+  void kill();
+
+ private:
+  pid_t pid_;
+  Fd pidfd_, status_, output_;
+  Reaper reaper_;
+  bool own_group_;
+  bool reaped_ = false;
+  Clock::time_point started_ = Clock::now();
+};
+
+/// How to start a child fresh with exec.
+struct Spawn {
+  std::filesystem::path program;
+  std::vector<std::string> args;  ///< argv[1..]
+  std::vector<std::string> env;   ///< the whole environment ("NAME=value")
+  std::vector<std::pair<int, int>> fds;  ///< (the grader's descriptor, the number in the child)
+};
+
+/// Starts a child: stdin /dev/null, stdout and stderr to a capture pipe, a status pipe at
+/// `status_fd` if not negative, the descriptors of `how.fds`, nothing else; its own process
+/// group; every signal at its default. Throws grader::Error if it cannot (a grader fault).
+Child spawn(const Spawn& how, int status_fd = -1);
+
+/// The wall-clock time left until `deadline`, in seconds (never negative).
+double seconds_left(Clock::time_point deadline);
+
+/// `seconds` from now, as a deadline.
+Clock::time_point after(double seconds);
+
+}  // namespace grader::sandbox

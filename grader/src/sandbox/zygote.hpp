@@ -1,0 +1,53 @@
+#pragma once
+/// The grader's side of a zygote (grader/include/grader/protocol.hpp): one per grading
+/// worker and kind, exec'd once, asked for one confined child per submission.
+
+#include <sys/types.h>
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "child.hpp"
+#include "grader/protocol.hpp"
+
+namespace grader::sandbox {
+
+class Zygote {
+ public:
+  enum class Kind { library };
+
+  /// This thread's zygote of `kind`, started on first use and again if it died.
+  static Zygote& of_this_thread(Kind kind);
+
+  ~Zygote();
+  Zygote(const Zygote&) = delete;
+  Zygote& operator=(const Zygote&) = delete;
+
+  /// How the zygote confined itself (namespaces, the view of the file system).
+  const std::string& isolation() const { return isolation_; }
+
+  /// Starts a child on `request` with its plan, outputs and code (the zygote passes them on
+  /// as protocol::kPlanFd, kOutputFd, kCodeFd). Throws grader::Error if the zygote cannot.
+  Child start(const protocol::ChildRequest& request, int plan, int outputs, int code);
+
+ private:
+  Zygote(Kind kind, uid_t uid);
+  void launch();
+  bool alive() const;
+  Exit reap(pid_t pid);
+
+  Kind kind_;
+  uid_t uid_;
+  Fd socket_;
+  std::unique_ptr<Child> process_;  ///< the zygote itself
+  std::string isolation_;
+};
+
+/// The user a grading worker's children become when the grader runs as root: one of their own
+/// per worker, so that one student's code can never signal, trace or count against another's
+/// (2^30 + 64 * (the grader's pid mod 2^22) + the worker's slot: distinct among concurrently
+/// running graders). As an ordinary user, that user.
+uid_t worker_uid();
+
+}  // namespace grader::sandbox
