@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -96,11 +97,16 @@ Namespaces enter_namespaces(bool pid) {
     return ns;
   }
   if (!root) {
-    // Inside, the same user as outside: files keep their owners, and nothing is gained.
-    if (!write_file("/proc/self/setgroups", "deny") ||
-        !write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1") ||
-        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1"))
-      fail("mapping the user namespace");
+    // Inside, the same user as outside: files keep their owners, and nothing is gained. The
+    // maps are files of the process's own /proc, writable only while it is dumpable.
+    const int dumpable = prctl(PR_GET_DUMPABLE);
+    prctl(PR_SET_DUMPABLE, 1);
+    const bool mapped =
+        write_file("/proc/self/setgroups", "deny") &&
+        write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1") &&
+        write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1");
+    prctl(PR_SET_DUMPABLE, dumpable);
+    if (!mapped) fail("mapping the user namespace");
   }
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) fail("making mounts private");
   ns.user = !root;

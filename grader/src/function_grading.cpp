@@ -278,6 +278,8 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
   {
     RunLimits limits;  // the spec's; load time and output capture keep their defaults
     limits.call_seconds = spec.library.call_seconds;
+    limits.budget_seconds = spec.library.budget_seconds;
+    limits.threads = spec.library.threads;
     limits.cpu_seconds = spec.library.cpu_seconds;
     limits.memory_bytes = static_cast<unsigned long long>(spec.library.memory_mb) << 20;
     spdlog::debug("{} calls planned after {:.2f} ms", calls.size(), since());

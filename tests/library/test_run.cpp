@@ -4,6 +4,7 @@
 // "bomb" forks a few times, a memory bomb asks for a few GiB) so that a broken sandbox fails
 // the test instead of hurting the machine.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <cmath>
 
 #include "grader/library/run.hpp"
@@ -18,6 +19,7 @@ using test_support::TempDir;
 namespace {
 
 const char* kHostile = R"(
+#define _GNU_SOURCE
 #include <grader/solution.h>
 #include <fcntl.h>
 #include <math.h>
@@ -26,7 +28,10 @@ const char* kHostile = R"(
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,6 +87,58 @@ FN(leaves_thread) {
   return 0;
 }
 FN(writes_tmp) { int fd = open("/tmp/grader-was-here", O_WRONLY | O_CREAT, 0644); out[0].data[0] = fd; return 0; }
+/* Limits of another process: the grader's (its file size limit to 0 would kill it). */
+FN(limits_grader) {
+  struct rlimit none = {0, 0};
+  prlimit(getppid(), RLIMIT_FSIZE, &none, 0);
+  prlimit(1, RLIMIT_FSIZE, &none, 0);
+  twice_into(in, out);
+  return 0;
+}
+/* Signal-driven I/O on the status pipe: the kernel would send SIGKILL to the owner. */
+FN(signals_through_fcntl) {
+  fcntl(5, F_SETOWN, getppid());
+  fcntl(5, F_SETSIG, SIGKILL);
+  fcntl(5, F_SETFL, O_ASYNC | O_NONBLOCK);
+  twice_into(in, out);
+  return 0;
+}
+/* As many threads as it can get, each with a small stack, all left sleeping. */
+static void* nap(void* arg) { (void)arg; sleep(1000); return 0; }
+FN(many_threads) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  int started = 0;
+  for (int i = 0; i < 2000; ++i) { pthread_t t; if (pthread_create(&t, &attr, nap, 0) != 0) break; ++started; }
+  out[0].data[0] = started;
+  return 0;
+}
+/* Forged records: "call 0 is done", again and again, while the call sleeps. */
+FN(forges_records) {
+  struct { unsigned kind, call; int code; unsigned length; } done = {4, 0, 0, 0};
+  for (int i = 0; i < 1000; ++i) { write(5, &done, sizeof done); usleep(300000); }
+  return 0;
+}
+FN(closes_status) { close(5); twice_into(in, out); return 0; }
+FN(naps) { usleep(600000); twice_into(in, out); return 0; }
+/* What a static constructor can learn of the world while the library loads. */
+static double probe[6];
+__attribute__((constructor)) static void look_around(void) {
+  struct stat st;
+  probe[0] = stat(SPEC_PATH, &st); probe[1] = errno;
+  probe[2] = stat("/no/such/file", &st); probe[3] = errno;
+  char cwd[256] = "";
+  probe[4] = getcwd(cwd, sizeof cwd) != 0 && strcmp(cwd, "/") == 0;
+  probe[5] = access("/etc/passwd", F_OK);
+}
+FN(what_loading_saw) { for (int i = 0; i < 4; ++i) out[0].data[i] = probe[i]; return 0; }
+FN(what_loading_saw_too) { out[0].data[0] = probe[4]; out[0].data[1] = probe[5]; return 0; }
+/* A thread started before the strict filter, waiting to open a file during a call. */
+static volatile int go = 0, opened = -2;
+static void* lurker(void* arg) { (void)arg; while (!go) usleep(1000); opened = open("/etc/hostname", O_RDONLY); return 0; }
+__attribute__((constructor)) static void start_lurker(void) { pthread_t t; pthread_create(&t, 0, lurker, 0); }
+FN(wakes_lurker) { go = 1; for (int i = 0; i < 200 && opened == -2; ++i) usleep(5000); out[0].data[0] = opened; return 0; }
 )";
 
 struct Hostile : TempDir {
@@ -177,6 +234,78 @@ BOOST_AUTO_TEST_CASE(files_sockets_processes_and_signals_are_forbidden) {
     }
   }
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-was-here"));
+}
+
+BOOST_AUTO_TEST_CASE(no_other_process_can_be_reached) {
+  // Another process's limits (the grader's file size limit set to 0 would kill it; other
+  // students' compilers failed), or the kernel made to signal the grader through the pipe.
+  for (const auto& [name, call_name] : {std::pair{"limits_grader", "'prlimit64'"}, {"signals_through_fcntl", "'fcntl'"}}) {
+    BOOST_TEST_CONTEXT(name) {
+      const auto r = attack(name);
+      BOOST_TEST(verdict(r) == "forbidden");
+      BOOST_TEST(contains(r.message, call_name), r.message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(threads_are_limited_as_root_too) {
+  const auto r = attack("many_threads");
+  BOOST_REQUIRE(!r.failure);
+  BOOST_TEST(r.outputs[0][0] >= 1.0);
+  BOOST_TEST(r.outputs[0][0] <= static_cast<double>(limits.threads), "started " << r.outputs[0][0] << " threads");
+}
+
+BOOST_AUTO_TEST_CASE(forged_records_end_the_child_instead_of_its_deadline) {
+  const auto start = std::chrono::steady_clock::now();
+  const RunReport r = run_library(lib, {call("good", 0), call("forges_records", 1), call("good", 2)}, limits);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(took < 10.0, "took " << took << " s");
+  BOOST_TEST(verdict(r.calls[0]) == "returned");
+  BOOST_TEST(verdict(r.calls[2]) == "returned", r.calls[2].message);
+  // The first forged record passes for the call's own; the second gives the library away.
+  BOOST_TEST(verdict(r.calls[1]) == "forbidden", r.calls[1].message);
+  BOOST_TEST(contains(r.calls[1].message, "status channel"), r.calls[1].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_submission_has_a_time_budget_for_all_its_calls) {
+  limits.budget_seconds = 2.0;
+  std::vector<Call> calls;
+  for (int i = 0; i < 10; ++i) calls.push_back(call("naps", i));  // 0.6 s each: under call_seconds
+  const auto start = std::chrono::steady_clock::now();
+  const RunReport r = run_library(lib, calls, limits);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(took < 4.0, "took " << took << " s");
+  BOOST_TEST(verdict(r.calls[0]) == "returned");
+  BOOST_TEST(verdict(r.calls[9]) == "timed_out");
+  BOOST_TEST(contains(r.calls[9].message, "time budget of 2 s"), r.calls[9].message);
+  BOOST_TEST(contains(r.calls[9].message, "budget_seconds"), r.calls[9].message);
+}
+
+BOOST_AUTO_TEST_CASE(closing_the_status_pipe_is_named) {
+  const auto r = attack("closes_status");
+  BOOST_TEST(verdict(r) == "crashed");
+  BOOST_TEST(contains(r.message, "descriptor 5"), r.message);
+  BOOST_TEST(!contains(r.message, "ended the process"), r.message);
+}
+
+BOOST_AUTO_TEST_CASE(nothing_about_other_files_is_observable_while_loading) {
+  auto r = attack("what_loading_saw");
+  BOOST_REQUIRE(!r.failure);
+  // The spec exists, but a constructor cannot tell it from a file that does not.
+  BOOST_TEST(r.outputs[0][0] == -1.0);
+  BOOST_TEST(r.outputs[0][1] == static_cast<double>(ENOENT));
+  BOOST_TEST(r.outputs[0][2] == -1.0);
+  BOOST_TEST(r.outputs[0][3] == static_cast<double>(ENOENT));
+  r = attack("what_loading_saw_too");
+  BOOST_REQUIRE(!r.failure);
+  BOOST_TEST(r.outputs[0][0] == 1.0);   // its working folder is the root of its own view
+  BOOST_TEST(r.outputs[0][1] == -1.0);  // /etc/passwd is not there
+}
+
+BOOST_AUTO_TEST_CASE(threads_started_while_loading_are_bound_by_the_strict_filter) {
+  const auto r = attack("wakes_lurker");
+  BOOST_TEST(verdict(r) == "forbidden", r.message);
+  BOOST_TEST(contains(r.message, "'openat'"), r.message);
 }
 
 BOOST_AUTO_TEST_CASE(exiting_during_a_call_is_a_crash) {
@@ -291,6 +420,25 @@ int seen(const grader_tensor* in, int n, grader_tensor* out, int m, char* e, siz
   const RunReport s = run_library(snoop, {call("seen", 0)}, limits);
   BOOST_REQUIRE(!s.calls[0].failure);
   BOOST_TEST(s.calls[0].outputs[0][0] == -1.0);  // open() failed
+
+  // Nor may it make the kernel signal the grader (signal-driven I/O on the status pipe).
+  const auto owner = build_library(path(), "owner", R"(
+#define _GNU_SOURCE
+#include <grader/solution.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+__attribute__((constructor)) static void own_the_pipe(void) {
+  fcntl(5, F_SETOWN, getppid());
+  fcntl(5, F_SETSIG, SIGKILL);
+  fcntl(5, F_SETFL, O_ASYNC);
+}
+int seen(const grader_tensor* in, int n, grader_tensor* out, int m, char* e, size_t s) { return 0; }
+)");
+  const RunReport o = run_library(owner, {call("seen", 0)}, limits);
+  BOOST_TEST(verdict(o.calls[0]) == "forbidden", o.calls[0].message);
+  BOOST_TEST(contains(o.calls[0].message, "'fcntl'"), o.calls[0].message);
+  BOOST_TEST(contains(o.calls[0].message, "while the library was loading"), o.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(one_hostile_library_does_not_affect_the_next_student) {

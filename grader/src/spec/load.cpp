@@ -512,6 +512,12 @@ class Loader {
     if (auto v = f.take("compile_cxx")) spec.library.compile_cxx = string_of(v, "compile_cxx");
     if (auto v = f.take("compile_seconds")) spec.library.compile_seconds = non_negative(v, "compile_seconds");
     if (auto v = f.take("call_seconds")) spec.library.call_seconds = non_negative(v, "call_seconds");
+    if (auto v = f.take("budget_seconds")) spec.library.budget_seconds = non_negative(v, "budget_seconds");
+    if (auto v = f.take("threads")) {
+      const double t = non_negative(v, "threads");
+      if (t != std::floor(t) || t > 1024) fail(at(v), "threads must be a whole number from 0 to 1024");
+      spec.library.threads = static_cast<unsigned>(t);
+    }
     if (auto v = f.take("cpu_seconds"))
       spec.library.cpu_seconds = static_cast<unsigned>(std::max(1.0, non_negative(v, "cpu_seconds")));
     if (auto v = f.take("memory_mb"))

@@ -133,9 +133,11 @@ struct LibrarySpec {
   std::string compile_cxx =
       "c++ -std=c++17 -O2 -shared -fPIC -I{include} {sources} -o {output} -larmadillo";
   double compile_seconds = 120.0;
-  double call_seconds = 5.0;   ///< wall clock per call
-  unsigned cpu_seconds = 20;   ///< CPU time per runner process
-  unsigned memory_mb = 2048;   ///< address space per runner process
+  double call_seconds = 5.0;     ///< wall clock per call
+  double budget_seconds = 60.0;  ///< wall clock for all the calls of one submission
+  unsigned cpu_seconds = 20;     ///< CPU time per child
+  unsigned memory_mb = 2048;     ///< address space per child
+  unsigned threads = 32;         ///< threads a child may start
 };
 
 struct Exercise {

@@ -1,0 +1,116 @@
+// Building a student's sources: the compiler is confined like a student's library (docs/sandbox.md).
+// Each attack below broke an earlier grader: file names taken as compiler options, and a
+// build that could read the system, reach the network, signal or limit other processes and
+// outlive the grader with setsid.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "grader/library/build.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace grader;
+using test_support::TempDir;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// A process of the test's own, for the build to try to reach.
+struct Victim {
+  pid_t pid = -1;
+  Victim() {
+    pid = fork();
+    if (pid == 0) {
+      execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~Victim() {
+    ::kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  bool alive() const { return waitpid(pid, nullptr, WNOHANG) == 0; }
+};
+
+/// True if a process whose command line contains `marker` is running.
+bool running(const std::string& marker) {
+  return test_support::run_process({"/usr/bin/pgrep", "-f", marker}).exit_code == 0;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(building_sources)
+
+BOOST_AUTO_TEST_CASE(file_names_never_become_compiler_options) {
+  TempDir student, cache;
+  const auto pwned = std::filesystem::temp_directory_path() / ("grader-pwned-" + std::to_string(getpid()));
+  student.write("solution.c", "#include <grader/solution.h>\nint f(void) { return 0; }\n");
+  // gcc reads @FILE as a response file: its -wrapper would run a command of the student's.
+  student.write("@opts.c", "-wrapper /bin/sh,-c,touch\\ " + pwned.string() + "\n");
+  LibraryBuild build = find_or_build_library(LibrarySpec{}, student.path(), cache.path());
+  BOOST_TEST(build.compile_failed);
+  BOOST_TEST(!build.library.has_value());
+  BOOST_TEST(contains(build.message, "'@opts.c' is not compiled"), build.message);
+  BOOST_TEST(!std::filesystem::exists(pwned));
+
+  TempDir option;
+  option.write("solution.c", "#include <grader/solution.h>\nint f(void) { return 0; }\n");
+  option.write("-fsyntax-only.c", "int g(void) { return 1; }\n");
+  build = find_or_build_library(LibrarySpec{}, option.path(), cache.path());
+  BOOST_TEST(build.compile_failed);
+  BOOST_TEST(contains(build.message, "'-fsyntax-only.c' is not compiled"), build.message);
+}
+
+BOOST_AUTO_TEST_CASE(the_build_cannot_reach_the_system_the_network_or_other_processes) {
+  // A build command that tries what an injected wrapper would: read /etc, open a socket, kill
+  // and limit a process outside the build, and leave a process behind that outlives it.
+  Victim victim;
+  TempDir student, cache;
+  student.write("solution.c", "int f(void) { return 0; }\n");
+  const std::string marker = "sleep 3" + std::to_string(getpid() % 100000);
+  LibrarySpec spec;
+  spec.compile_c =
+      "echo {sources} {output} > /dev/null; "
+      "if cat /etc/passwd > /dev/null 2>&1; then echo passwd=read; else echo passwd=refused; fi; "
+      "if /usr/bin/python3 -c 'import socket; socket.socket()' > /dev/null 2>&1; then echo socket=open; "
+      "else echo socket=refused; fi; "
+      "kill -9 " + std::to_string(victim.pid) + " 2>/dev/null && echo kill=sent || echo kill=refused; "
+      "prlimit --pid " + std::to_string(victim.pid) + " --fsize=0 2>/dev/null && echo prlimit=set || echo prlimit=refused; "
+      "setsid " + marker + " > /dev/null 2>&1 & "
+      "nohup " + marker + " > /dev/null 2>&1 & "
+      "sleep 0.2; exit 1";
+  const auto start = std::chrono::steady_clock::now();
+  const LibraryBuild build = find_or_build_library(spec, student.path(), cache.path());
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(20)));
+  BOOST_TEST(build.compile_failed);
+  BOOST_TEST(contains(build.message, "passwd=refused"), build.message);
+  BOOST_TEST(contains(build.message, "socket=refused"), build.message);
+  BOOST_TEST(contains(build.message, "kill=refused"), build.message);
+  BOOST_TEST(contains(build.message, "prlimit=refused"), build.message);
+  BOOST_TEST(victim.alive());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  BOOST_TEST(!running(marker), "a process of the build outlived it");
+}
+
+BOOST_AUTO_TEST_CASE(a_build_that_hangs_is_ended_with_everything_it_started) {
+  TempDir student, cache;
+  student.write("solution.c", "int f(void) { return 0; }\n");
+  const std::string marker = "sleep 4" + std::to_string(getpid() % 100000);
+  LibrarySpec spec;
+  spec.compile_c = "echo {sources} {output}; " + marker + " & " + marker;
+  spec.compile_seconds = 1;
+  const LibraryBuild build = find_or_build_library(spec, student.path(), cache.path());
+  BOOST_TEST(build.compile_failed);
+  BOOST_TEST(build.message == "compiling took longer than 1 s");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  BOOST_TEST(!running(marker), "a process of the build outlived it");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
