@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "../sandbox/zygote.hpp"
 #include "grader/answers/read.hpp"
 #include "grader/error.hpp"
@@ -205,10 +207,13 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     request.memory_bytes = limits.memory_bytes;
     request.threads = limits.threads;
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
+    spdlog::debug("child {} started for {} calls", child.pid(), which.size());
     library::Records records(which.size(), std::min(sandbox::after(limits.load_seconds), budget),
                              limits.call_seconds, budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, report.output.size());
     sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.load_seconds), budget), &records, room);
+    spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
+                  1e3 * seen.exit.cpu_seconds);
     report.output += seen.output;
     truncated = truncated || seen.output_truncated;
     ++report.processes;

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <mutex>
 
+#include <spdlog/spdlog.h>
+
 #include "grader/error.hpp"
 #include "grader/library/run.hpp"
 
@@ -147,6 +149,7 @@ void Zygote::launch() {
   }
   isolation_ = text;
   socket_ = std::move(ours);
+  spdlog::debug("zygote {} ready: {}", process_->pid(), isolation_);
 }
 
 Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int code) {
