@@ -12,7 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
   libseccomp-dev libzip-dev
-  libboost-test-dev libpugixml-dev python3-jsonschema
+  libboost-test-dev libpugixml-dev python3-jsonschema python3-yaml
 )
 
 missing=()

@@ -190,7 +190,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       if (!replay.empty()) r.details += replay.substr(1) + "\n";
       for (const auto& m : fn.mistakes) {
         bool all = true;
-        for (const auto& [out, e] : m.outputs) all = all && matches(outputs.at(out), e.evaluate(scope), check.tolerance);
+        for (const auto& [out, e] : m.outputs) all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance);
         if (all) {
           mistake = m.message;
           r.details = r.message + "\n" + r.details;

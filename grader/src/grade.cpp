@@ -145,7 +145,7 @@ class Grader {
     check.message = summarize(c, reveal);
     check.details = explain(c, got, expected, ex.tolerance, reveal);
     for (const auto& m : ex.mistakes)
-      if (matches(got, m.expression.evaluate(scope_), ex.tolerance)) {
+      if (matches(got, m.expression.evaluate(scope_), m.tolerance)) {
         r.mistake = m.message;
         check.details = check.message + "\n" + check.details;
         check.message = m.message;

@@ -17,8 +17,9 @@ std::string format_shape(const Shape& shape) {
 std::size_t element_count(const Shape& shape) {
   std::size_t n = 1;
   for (std::size_t d : shape) {
-    if (d != 0 && n > SIZE_MAX / d) throw std::length_error("shape " + format_shape(shape) +
-                                                            " has too many elements");
+    if (d != 0 && n > kMaxElements / d)
+      throw std::length_error("shape " + format_shape(shape) + " has more than " + std::to_string(kMaxElements) +
+                              " elements, the most a tensor may have");
     n *= d;
   }
   return n;

@@ -84,6 +84,51 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_validates_and_names_the_schema) {
   BOOST_TEST(specs == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(the_documented_command_validates_every_bundled_spec_as_yaml_1_1) {
+  // PyYAML reads YAML 1.1, where 1e-9 is text: the command editors and scripts use must agree
+  // with the grader on every bundled spec.
+  std::vector<std::string> argv = {test_support::source_path("scripts/validate-spec")};
+  for (const auto& f : fs::directory_iterator(test_support::source_path("specs")))
+    if (f.path().extension() == ".yaml") argv.push_back(f.path().string());
+  const auto r = test_support::run_process(argv);
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(r.out.find("is not of type") == std::string::npos, r.out);
+  // A number YAML 1.1 reads as text is named, with its place.
+  TempDir dir;
+  std::string text = read_file(test_support::source_path("specs/sdpa-masked.yaml"));
+  text.replace(text.find("atol: 1.0e-9"), 12, "atol: 1e-9");
+  const auto bad = dir.write("bad.yaml", text);
+  const auto rb = test_support::run_process({test_support::source_path("scripts/validate-spec"), bad.string()});
+  BOOST_TEST(rb.exit_code == 1);
+  BOOST_TEST(rb.out.find("exercises/0/tolerance/atol: '1e-9' is not of type 'number'") != std::string::npos, rb.out);
+}
+
+BOOST_AUTO_TEST_CASE(numbers_in_the_docs_yaml_examples_are_numbers_to_yaml_1_1_too) {
+  // Every ```yaml block of the docs: a plain scalar that YAML 1.2 reads as a number must be a
+  // number to YAML 1.1 as well (1.0e-9, not 1e-9).
+  const std::string script =
+      "import re, sys, yaml\n"
+      "number = re.compile(r'^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$')\n"
+      "for path in sys.argv[1:]:\n"
+      "    text = open(path, encoding='utf-8').read()\n"
+      "    for block in re.findall(r'```yaml\\n(.*?)```', text, re.S):\n"
+      "        def walk(node):\n"
+      "            if isinstance(node, yaml.ScalarNode):\n"
+      "                if node.style is None and node.tag.endswith(':str') and number.match(node.value):\n"
+      "                    print(path, node.value)\n"
+      "            elif isinstance(node, yaml.SequenceNode):\n"
+      "                for n in node.value: walk(n)\n"
+      "            elif isinstance(node, yaml.MappingNode):\n"
+      "                for k, v in node.value: walk(v)\n"
+      "        walk(yaml.compose(block))\n";
+  std::vector<std::string> argv = {"/usr/bin/python3", "-c", script};
+  for (const auto& f : fs::directory_iterator(test_support::source_path("docs")))
+    if (f.path().extension() == ".md") argv.push_back(f.path().string());
+  const auto r = test_support::run_process(argv);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out == "", r.out);
+}
+
 BOOST_AUTO_TEST_CASE(the_scaffold_of_spec_new_validates) {
   TempDir dir;
   BOOST_REQUIRE(test_support::run_grader({"spec", "new", "demo", "--dir", dir.path().string()}).exit_code == 0);

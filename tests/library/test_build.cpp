@@ -113,4 +113,20 @@ BOOST_AUTO_TEST_CASE(a_build_that_hangs_is_ended_with_everything_it_started) {
   BOOST_TEST(!running(marker), "a process of the build outlived it");
 }
 
+BOOST_AUTO_TEST_CASE(compile_errors_lead_with_the_students_own_line) {
+  // An error inside the expansion of GRADER_EXPORT: gcc reports it at solution.hpp and names
+  // the student's line only in a note.
+  TempDir student, cache;
+  student.write("solution.cpp",
+                "#include <grader/solution.hpp>\n"
+                "\n"
+                "arma::mat compute_keys(const arma::mat& vs, const arma::mat& ws) { return vs * ws; }\n"
+                "GRADER_EXPORT(compute_keys, compute_keys)\n");
+  const LibraryBuild build = find_or_build_library(LibrarySpec{}, student.path(), cache.path());
+  BOOST_TEST(build.compile_failed);
+  BOOST_TEST(build.message.rfind("compiling failed:\nsolution.cpp:4: GRADER_EXPORT(compute_keys, compute_keys)\n  error: ", 0) == 0,
+             build.message);
+  BOOST_TEST(contains(build.message, "reported at grader/solution.hpp:"), build.message);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,5 @@
 #pragma once
-/// The value every expression, answer and target is: a dense tensor of rank 0 to 3 with
+/// The value every expression, answer and target is: a dense tensor of rank 0 to kMaxRank with
 /// float64 elements in row-major (C) order, as NumPy and PyTorch store and index them.
 /// Conversions to Armadillo's column-major types happen only at the reference's boundary.
 
@@ -9,17 +9,24 @@
 #include <string>
 #include <vector>
 
+#include "grader/solution.h"
+
 namespace grader {
 
 using Shape = std::vector<std::size_t>;
 
-/// The largest rank a tensor may have.
-constexpr std::size_t kMaxRank = 3;
+/// The largest rank a tensor may have: the solution ABI's (solution.h), the one limit the
+/// spec loader, the answer readers, the expression language and the runner all use.
+constexpr std::size_t kMaxRank = GRADER_MAX_RANK;
+
+/// The most elements a tensor may have (2^24: 128 MiB of float64), so that no spec, answer or
+/// output can make the grader allocate without bound.
+constexpr std::size_t kMaxElements = std::size_t{1} << 24;
 
 /// "(1, 3)", "(3,)" or "()", as NumPy prints shapes.
 std::string format_shape(const Shape& shape);
 
-/// Number of elements of a shape; throws std::length_error if it overflows.
+/// Number of elements of a shape; throws std::length_error above kMaxElements.
 std::size_t element_count(const Shape& shape);
 
 /// A multi-index in row-major order, e.g. {0, 2} for element 2 of shape (1, 3).

@@ -80,14 +80,15 @@ Tensor self_attention_part(const Arguments& args, bool scaled, bool weights) {
   return Tensor::from_mat(weights ? r.attentions : r.X_prime);
 }
 
-/// The shape of a draw: 0 to 3 sizes (none: one value, a scalar), each at least 1.
+/// The shape of a draw: 0 to kMaxRank sizes (none: one value, a scalar), each at least 1.
 Shape draw_shape(const Arguments& a) {
   Shape shape;
   for (long long d : a.rest_integers("sizes")) {
     if (d < 1) throw invalid_argument(where(a) + "sizes must be at least 1");
     shape.push_back(static_cast<std::size_t>(d));
   }
-  if (shape.size() > kMaxRank) throw invalid_argument(where(a) + "give at most 3 sizes");
+  if (shape.size() > kMaxRank)
+    throw invalid_argument(where(a) + "give at most " + std::to_string(kMaxRank) + " sizes");
   return shape;
 }
 
@@ -183,7 +184,7 @@ std::vector<Function> make_table() {
         shape.push_back(static_cast<std::size_t>(d));
       }
       if (shape.empty() || shape.size() > kMaxRank)
-        throw invalid_argument(where(a) + "give 1 to 3 sizes");
+        throw invalid_argument(where(a) + "give 1 to " + std::to_string(kMaxRank) + " sizes");
       return Tensor::filled(shape, value);
     };
   };

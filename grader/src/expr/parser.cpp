@@ -14,6 +14,9 @@ class Parser {
   explicit Parser(const std::string& text) : text_(text) {}
 
   NodePtr parse_all() {
+    if (text_.size() > kMaxLength)
+      fail(kMaxLength, "an expression may be at most " + std::to_string(kMaxLength) +
+                           " characters long; put large values in the data section");
     NodePtr node = parse_additive();
     skip_space();
     if (pos_ < text_.size())
@@ -25,8 +28,12 @@ class Parser {
   const std::string& text_;
   std::size_t pos_ = 0;
   int depth_ = 0;
+  std::size_t nodes_ = 0;
 
   static constexpr int kMaxDepth = 200;
+  /// Terms of one expression: a chain such as 1+1+...+1 nests as deeply as it is long.
+  static constexpr std::size_t kMaxNodes = 1000;
+  static constexpr std::size_t kMaxLength = 10000;
 
   [[noreturn]] void fail(std::size_t at, const std::string& message) {
     throw ExprError(at, message);
@@ -59,7 +66,10 @@ class Parser {
     return pos_ < text_.size() ? text_[pos_] : '\0';
   }
 
-  static NodePtr make(Node::Kind kind, std::size_t offset) {
+  NodePtr make(Node::Kind kind, std::size_t offset) {
+    if (++nodes_ > kMaxNodes)
+      fail(offset, "an expression may have at most " + std::to_string(kMaxNodes) +
+                       " terms; split it over data entries");
     auto node = std::make_unique<Node>();
     node->kind = kind;
     node->offset = offset;

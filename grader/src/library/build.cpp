@@ -47,18 +47,65 @@ std::string quote(const std::string& s) {
 /// How much of the compiler's output is kept.
 constexpr std::size_t kCompilerOutput = 64 * 1024;
 
-/// The first lines with "error" in them (or the first lines), as a student reads them.
-std::string first_errors(const std::string& log) {
-  std::istringstream in(log);
-  std::string line, errors, head;
-  int n_errors = 0, n_head = 0;
-  while (std::getline(in, line)) {
+/// The compiler's errors as a student reads them: each error led by the student's own
+/// file:line and source line, even when gcc reports it inside the ABI headers (an error in
+/// the expansion of GRADER_EXPORT points at solution.hpp, and names the student's line only in
+/// a note); the header's own place follows. Without recognizable errors, the first lines.
+std::string compiler_feedback(const std::string& log, const std::map<std::string, std::string>& sources) {
+  static const std::regex diagnostic(R"(^([^: ]+):(\d+):(\d+): (fatal error|error|note): (.*)$)");
+  const auto clean = [](std::string line) {
     line = replaced(line, "/build/", "");
     if (line.rfind("./", 0) == 0) line.erase(0, 2);  // sources are passed as ./name
-    if (n_head < 12) head += line + "\n", ++n_head;
-    if (line.find("error") != std::string::npos && n_errors < 8) errors += line + "\n", ++n_errors;
+    if (line.rfind("include/grader/", 0) == 0) line.erase(0, 8);
+    return line;
+  };
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(log);
+    for (std::string line; std::getline(in, line);) lines.push_back(clean(line.substr(0, 2000)));
   }
-  return errors.empty() ? head : errors;
+  const auto source_line = [&](const std::string& file, std::size_t line) -> std::string {
+    const auto it = sources.find(file);
+    if (it == sources.end()) return "";
+    std::istringstream in(it->second);
+    std::string text;
+    for (std::size_t n = 1; std::getline(in, text); ++n)
+      if (n == line) {
+        const auto first = text.find_first_not_of(" \t");
+        return first == std::string::npos ? "" : text.substr(first, 200);
+      }
+    return "";
+  };
+  std::string out, head;
+  int errors = 0;
+  for (std::size_t i = 0; i < lines.size() && errors < 8; ++i) {
+    if (i < 12) head += lines[i] + "\n";
+    std::smatch m;
+    if (!std::regex_match(lines[i], m, diagnostic) || m[4] == "note") continue;
+    ++errors;
+    std::string where = m[1].str() + ":" + m[2].str(), own_file = m[1], message = m[4].str() + ": " + m[5].str();
+    std::size_t own_line = std::stoul(m[2].str());
+    bool own = sources.count(own_file) > 0;
+    // The notes that follow this error, up to the next one: the student's place, if gcc
+    // reported the error inside a header.
+    for (std::size_t j = i + 1; !own && j < lines.size(); ++j) {
+      std::smatch n;
+      if (!std::regex_match(lines[j], n, diagnostic)) continue;
+      if (n[4] != "note") break;
+      if (sources.count(n[1].str())) {
+        own = true;
+        own_file = n[1];
+        own_line = std::stoul(n[2].str());
+        message += " (reported at " + where + ", " + n[5].str() + ")";
+      }
+    }
+    if (own) {
+      out += own_file + ":" + std::to_string(own_line) + ": " + source_line(own_file, own_line) + "\n  " + message + "\n";
+    } else {
+      out += where + ": " + message + "\n";
+    }
+  }
+  return out.empty() ? head : out;
 }
 
 /// Held while a source is compiled, so that threads grading identical submissions at the
@@ -235,8 +282,10 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     build.compile_failed = true;
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);
+    std::map<std::string, std::string> own;
+    for (std::size_t i = 0; i < sources.size(); ++i) own.emplace(sources[i].filename().string(), contents[i]);
     build.message = seen.killed ? std::string("compiling took longer than ") + limit + " s"
-                                : "compiling failed:\n" + first_errors(library::printable(seen.output, kCompilerOutput));
+                                : "compiling failed:\n" + compiler_feedback(library::printable(seen.output, kCompilerOutput), own);
     return build;
   }
   fs::rename(partial, library, ec);

@@ -13,6 +13,7 @@
 #include "grader/spec/spec.hpp"
 #include "grader/suggest.hpp"
 #include "../nested_list.hpp"
+#include "../text.hpp"
 #include "../yaml_access.hpp"
 
 namespace grader {
@@ -22,9 +23,26 @@ namespace {
 /// Thrown to abandon the current unit (data entry, exercise) after recording a diagnostic.
 struct Abandon {};
 
+/// The longest name (of data, answers, inputs, sizes) a spec may use.
+constexpr std::size_t kMaxName = 64;
+/// The largest size of an axis, fixed or drawn.
+constexpr std::size_t kMaxDim = 4096;
+/// The most points an exercise or a check may be worth.
+constexpr double kMaxPoints = 1e6;
+/// The longest text a spec may give (a description, a message, a command).
+constexpr std::size_t kMaxText = 10000;
+
 bool is_identifier(const std::string& s) {
-  static const std::regex re("[A-Za-z_][A-Za-z0-9_]*");
-  return std::regex_match(s, re);
+  if (s.empty() || s.size() > kMaxName || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+/// A name that also names folders: letters, digits, '.', '_' or '-', not starting with '.' or '-'.
+bool is_folder_name(const std::string& s) {
+  if (s.empty() || s.size() > kMaxName || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
 }
 
 std::string node_kind(const YAML::Node& n) {
@@ -166,6 +184,15 @@ class Loader {
   std::string string_of(const YAML::Node& node, const std::string& what) {
     if (!node.IsScalar()) fail(at(node), what + " must be text, found " + node_kind(node));
     std::string s = node.Scalar();
+    if (const auto bad = invalid_utf8_at(s); bad != std::string::npos) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(s[bad]));
+      fail(at(node), what + " is not valid UTF-8 (byte " + byte + " at character " + std::to_string(bad + 1) +
+                         "); save the spec as UTF-8");
+    }
+    if (s.size() > kMaxText)
+      fail(at(node), what + " is " + std::to_string(s.size()) + " characters long; at most " +
+                         std::to_string(kMaxText) + " are allowed");
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
     return s;
   }
@@ -187,14 +214,29 @@ class Loader {
     return v;
   }
 
+  double points_of(const YAML::Node& node, const std::string& what) {
+    const double v = non_negative(node, what);
+    if (v > kMaxPoints) fail(at(node), what + " must be at most " + fmt_number(kMaxPoints) + ", found " + node.Scalar());
+    return v;
+  }
+
+  /// A number from `low` to `high`.
+  double between(const YAML::Node& node, const std::string& what, double low, double high) {
+    const double v = number_of(node, what);
+    if (v < low || v > high)
+      fail(at(node), what + " must be from " + fmt_number(low) + " to " + fmt_number(high) + ", found " + node.Scalar());
+    return v;
+  }
+
   // ---- metadata and data ------------------------------------------------------------------
 
   void load_metadata(Spec& spec, const YAML::Node& node) {
     Fields f(*this, node, "'assignment'");
     spec.id = string_of(f.require("id"), "assignment id");
-    if (!std::regex_match(spec.id, std::regex("[A-Za-z0-9][A-Za-z0-9._-]*")))
+    if (!is_folder_name(spec.id))
       note(at(node), "assignment id '" + spec.id +
-                         "' must be letters, digits, '.', '_' or '-' (it names folders)");
+                         "' must be letters, digits, '.', '_' or '-', at most " + std::to_string(kMaxName) +
+                         " of them (it names folders)");
     spec.title = string_of(f.require("title"), "assignment title");
     spec.version = string_of(f.require("version"), "assignment version");
     f.finish();
@@ -338,7 +380,12 @@ class Loader {
 
   struct Pending {
     YAML::Node output, expect;
-    std::vector<std::pair<YAML::Node, std::string>> mistakes;  // node of 'matches', message
+    struct PendingMistake {
+      YAML::Node matches;
+      std::string message;
+      Tolerance tolerance;
+    };
+    std::vector<PendingMistake> mistakes;
     bool ok = false;
   };
 
@@ -380,7 +427,7 @@ class Loader {
                               other.where.str() + ")");
     const std::string context = "exercise " + ex.id;
     ex.title = string_of(f.require("title"), context + " title");
-    ex.points = non_negative(f.require("points"), context + " points");
+    ex.points = points_of(f.require("points"), context + " points");
     if (auto d = f.take("description")) ex.description = string_of(d, context + " description");
     if (auto v = f.take("visibility")) {
       const std::string s = string_of(v, context + " visibility");
@@ -388,7 +435,7 @@ class Loader {
         fail(at(v), context + " visibility must be 'visible' or 'hidden', found '" + s + "'");
       ex.visibility = s == "hidden" ? Visibility::hidden : Visibility::visible;
     }
-    if (auto t = f.take("tolerance")) ex.tolerance = load_tolerance(t, context);
+    if (auto t = f.take("tolerance")) ex.tolerance = load_tolerance(t, context, Tolerance{});
     if (auto fn = f.take("function")) {
       const YAML::Node points = node["points"];
       ex.function = load_function(spec, fn, f.require("checks"), f.take("mistakes"), ex.tolerance, context);
@@ -407,17 +454,20 @@ class Loader {
       if (!m.IsSequence()) fail(at(m), context + " mistakes must be a list");
       for (const auto& item : m) {
         Fields mf(*this, item, context + " mistake");
-        pending.mistakes.emplace_back(mf.require("matches"),
-                                      string_of(mf.require("message"), context + " mistake message"));
+        Pending::PendingMistake pm{mf.require("matches"), string_of(mf.require("message"), context + " mistake message"),
+                                   ex.tolerance};
+        if (auto t = mf.take("tolerance")) pm.tolerance = load_tolerance(t, context + " mistake", ex.tolerance);
         mf.finish();
+        pending.mistakes.push_back(std::move(pm));
       }
     }
     f.finish();
   }
 
-  Tolerance load_tolerance(const YAML::Node& node, const std::string& context) {
+  /// A tolerance: what it gives replaces `base` (the exercise's, for a check).
+  Tolerance load_tolerance(const YAML::Node& node, const std::string& context, const Tolerance& base) {
     Fields f(*this, node, context + " tolerance");
-    Tolerance t;
+    Tolerance t = base;
     if (auto a = f.take("atol")) t.atol = non_negative(a, context + " atol");
     if (auto r = f.take("rtol")) t.rtol = non_negative(r, context + " rtol");
     if (auto m = f.take("max_abs")) t.max_abs = non_negative(m, context + " max_abs");
@@ -442,11 +492,18 @@ class Loader {
         fail(at(item), "answer name '" + a.name + "' is declared twice");
       const YAML::Node shape = f.require("shape");
       if (!shape.IsSequence() || shape.size() > kMaxRank)
-        fail(at(shape), context + " answer shape must be a list of 0 to 3 sizes, like [1, 3]");
+        fail(at(shape), context + " answer shape must be a list of 0 to " + std::to_string(kMaxRank) +
+                            " sizes, like [1, 3]");
       for (const auto& d : shape) {
         const double v = non_negative(d, context + " answer size");
-        if (v != std::floor(v) || v < 1) fail(at(d), "answer sizes must be whole numbers >= 1");
+        if (v != std::floor(v) || v < 1 || v > kMaxDim)
+          fail(at(d), "answer sizes must be whole numbers from 1 to " + std::to_string(kMaxDim));
         a.shape.push_back(static_cast<std::size_t>(v));
+      }
+      try {
+        element_count(a.shape);
+      } catch (const std::length_error& e) {
+        fail(at(shape), context + " answer " + a.name + ": " + e.what());
       }
       if (auto o = f.take("orientation")) {
         const std::string s = string_of(o, "orientation");
@@ -488,11 +545,11 @@ class Loader {
                              " but expect has shape " + format_shape(ex.expect.shape) +
                              "; they must match exactly (value[0:1] keeps a row's axis, "
                              "reshape() changes a shape)");
-    for (const auto& [node, message] : p.mistakes) {
-      Mistake m{compile(node, context + " mistake", spec, scope), message};
+    for (const auto& pm : p.mistakes) {
+      Mistake m{compile(pm.matches, context + " mistake", spec, scope), pm.message, pm.tolerance};
       if (m.expression.shape != ex.expect.shape)
-        fail(at(node), context + ": mistake has shape " + format_shape(m.expression.shape) +
-                           " but expect has shape " + format_shape(ex.expect.shape));
+        fail(at(pm.matches), context + ": mistake has shape " + format_shape(m.expression.shape) +
+                                 " but expect has shape " + format_shape(ex.expect.shape));
       ex.mistakes.push_back(std::move(m));
     }
   }
@@ -501,7 +558,7 @@ class Loader {
 
   static std::string fmt_number(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
+    std::snprintf(buf, sizeof buf, "%.15g", v);
     return buf;
   }
 
@@ -510,19 +567,22 @@ class Loader {
     if (auto v = f.take("file")) spec.library.file = string_of(v, "library file");
     if (auto v = f.take("compile_c")) spec.library.compile_c = string_of(v, "compile_c");
     if (auto v = f.take("compile_cxx")) spec.library.compile_cxx = string_of(v, "compile_cxx");
-    if (auto v = f.take("compile_seconds")) spec.library.compile_seconds = non_negative(v, "compile_seconds");
-    if (auto v = f.take("call_seconds")) spec.library.call_seconds = non_negative(v, "call_seconds");
-    if (auto v = f.take("budget_seconds")) spec.library.budget_seconds = non_negative(v, "budget_seconds");
+    if (auto v = f.take("compile_seconds")) spec.library.compile_seconds = between(v, "compile_seconds", 1, 3600);
+    // A call's deadline is checked every few milliseconds and a child needs some to start:
+    // below a tenth of a second, a correct solution could time out.
+    if (auto v = f.take("call_seconds")) spec.library.call_seconds = between(v, "call_seconds", 0.1, 3600);
+    if (auto v = f.take("budget_seconds")) spec.library.budget_seconds = between(v, "budget_seconds", 1, 86400);
     if (auto v = f.take("threads")) {
       const double t = non_negative(v, "threads");
       if (t != std::floor(t) || t > 1024) fail(at(v), "threads must be a whole number from 0 to 1024");
       spec.library.threads = static_cast<unsigned>(t);
     }
-    if (auto v = f.take("cpu_seconds"))
-      spec.library.cpu_seconds = static_cast<unsigned>(std::max(1.0, non_negative(v, "cpu_seconds")));
-    if (auto v = f.take("memory_mb"))
-      spec.library.memory_mb = static_cast<unsigned>(std::max(64.0, non_negative(v, "memory_mb")));
+    if (auto v = f.take("cpu_seconds")) spec.library.cpu_seconds = static_cast<unsigned>(between(v, "cpu_seconds", 1, 86400));
+    if (auto v = f.take("memory_mb")) spec.library.memory_mb = static_cast<unsigned>(between(v, "memory_mb", 256, 1 << 20));
     f.finish();
+    if (spec.library.budget_seconds < spec.library.call_seconds)
+      fail(at(node), "budget_seconds (" + fmt_number(spec.library.budget_seconds) + ") must be at least call_seconds (" +
+                         fmt_number(spec.library.call_seconds) + ")");
     if (!is_identifier(std::filesystem::path(spec.library.file).stem().string()) ||
         spec.library.file.find('/') != std::string::npos)
       fail(at(node), "library file '" + spec.library.file + "' must be a plain file name");
@@ -543,12 +603,17 @@ class Loader {
     for (const auto& o : taken)
       if (o.name == d.name) fail(at(item), "'" + d.name + "' is used twice among the inputs and outputs");
     const YAML::Node shape = f.require("shape");
-    if (!shape.IsSequence() || shape.size() == 0 || shape.size() > 4)
-      fail(at(shape), what + " shape must list 1 to 4 sizes: names like d_k, or numbers");
+    if (!shape.IsSequence() || shape.size() == 0 || shape.size() > kMaxRank)
+      fail(at(shape), what + " shape must list 1 to " + std::to_string(kMaxRank) +
+                          " sizes: names like d_k, or numbers");
     for (const auto& dim : shape) {
       const std::string text = string_of(dim, "a size");
       const bool number = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
-      if (!number && !is_identifier(text)) fail(at(dim), "size '" + text + "' must be a name or a number");
+      if (number && (text.size() > 4 || std::stoul(text) < 1 || std::stoul(text) > kMaxDim))
+        fail(at(dim), "size " + text.substr(0, 24) + " must be from 1 to " + std::to_string(kMaxDim));
+      if (!number && !is_identifier(text))
+        fail(at(dim), "size '" + text.substr(0, 24) + "' must be a name (at most " + std::to_string(kMaxName) +
+                          " letters, digits and '_') or a number");
       d.dims.push_back(text);
     }
     return d;
@@ -667,6 +732,8 @@ class Loader {
         FunctionMistake m;
         m.outputs = expression_map(mf.require("outputs"), context + " mistake outputs", fn.outputs);
         m.message = string_of(mf.require("message"), context + " mistake message");
+        m.tolerance = tolerance;
+        if (auto t = mf.take("tolerance")) m.tolerance = load_tolerance(t, context + " mistake", tolerance);
         mf.finish();
         fn.mistakes.push_back(std::move(m));
       }
@@ -684,8 +751,8 @@ class Loader {
     c.tolerance = tolerance;
     c.name = string_of(f.require("name"), context + " check name");
     const std::string what = context + " check '" + c.name + "'";
-    c.points = non_negative(f.require("points"), what + " points");
-    if (auto t = f.take("tolerance")) c.tolerance = load_tolerance(t, what);
+    c.points = points_of(f.require("points"), what + " points");
+    if (auto t = f.take("tolerance")) c.tolerance = load_tolerance(t, what, tolerance);
     const YAML::Node fixed = f.take("fixed");
     const YAML::Node random = f.take("random");
     if (bool(fixed) == bool(random)) fail(at(node), what + " needs exactly one of 'fixed' or 'random'");
@@ -714,14 +781,26 @@ class Loader {
         if (!kv.second.IsSequence() || kv.second.size() != 2)
           fail(at(kv.second), what + " dims: " + name + " must be [low, high] or another size's name");
         const double lo = non_negative(kv.second[0], "low"), hi = non_negative(kv.second[1], "high");
-        if (lo < 1 || hi < lo || hi > 4096 || lo != std::floor(lo) || hi != std::floor(hi))
-          fail(at(kv.second), what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= 4096");
+        if (lo < 1 || hi < lo || hi > kMaxDim || lo != std::floor(lo) || hi != std::floor(hi))
+          fail(at(kv.second), what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= " +
+                                  std::to_string(kMaxDim));
         c.dims[name] = {static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)};
       }
       for (const auto& n : dim_names)
         if (!c.dims.count(n) && !c.same_as.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
       for (const auto& [n, other] : c.same_as)
         if (!c.dims.count(other)) fail(at(dims), what + " dims: '" + n + "' follows '" + other + "', which needs a range");
+      std::map<std::string, std::size_t> largest;  // every tensor of a case must fit, at the largest sizes
+      for (const auto& [name, range] : c.dims) largest[name] = range.second;
+      for (const auto& [name, other] : c.same_as) largest[name] = c.dims.at(other).second;
+      for (const auto* decls : {&fn.inputs, &fn.outputs})
+        for (const auto& d : *decls) {
+          try {
+            element_count(d.shape(largest));
+          } catch (const std::length_error& e) {
+            fail(at(dims), what + ": at the largest sizes, " + d.name + "'s " + e.what() + "; lower the ranges");
+          }
+        }
       if (auto v = rf.take("values")) {
         if (!v.IsMap()) fail(at(v), what + " values must map inputs to distributions");
         for (const auto& kv : v) {

@@ -57,10 +57,13 @@ struct AnswerSpec {
   Location where;
 };
 
-/// A wrong result students are known to produce, and what to tell them.
+/// A wrong result students are known to produce, and what to tell them. A failing answer
+/// matches it when it is within the mistake's tolerance of it (by default the exercise's,
+/// whatever a check's own tolerance: a check that demands exactness still names mistakes).
 struct Mistake {
   Expression expression;
   std::string message;
+  Tolerance tolerance;
 };
 
 /// A tensor passed to or returned by a solution function; its sizes are named dimensions
@@ -110,10 +113,12 @@ struct FunctionCheck {
   bool random() const { return trials > 0; }
 };
 
-/// A wrong implementation students are known to write, as the outputs it produces.
+/// A wrong implementation students are known to write, as the outputs it produces; matched
+/// like a Mistake, within its own tolerance (by default the exercise's).
 struct FunctionMistake {
   std::map<std::string, Expression> outputs;  ///< output -> expression over inputs
   std::string message;
+  Tolerance tolerance;
 };
 
 /// A function the student's library implements (see docs/solution-abi.md).
