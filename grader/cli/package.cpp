@@ -4,6 +4,7 @@
 
 #include "grader/atomic_file.hpp"
 #include "grader/package.hpp"
+#include "grader/selftest.hpp"
 #include "grader/spec/spec.hpp"
 
 namespace grader::cli {
@@ -13,14 +14,29 @@ CLI::App* setup_package(CLI::App& app, PackageOptions& o) {
   cmd->add_option("--spec", o.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o.out, "The zip to write, e.g. autograder.zip")->required();
   cmd->add_option("--source", o.source, "The grader's source tree (default: the one it was built from)");
+  cmd->add_flag("--force", o.force,
+                "Package even if the spec's self-test (grader spec check) fails; students would be graded "
+                "by a spec that fails its own reference solution or passes a known mistake");
   cmd->footer(
-      "Upload the zip on the assignment's Configure Autograder page, with an Ubuntu 22.04 (or later) "
-      "base image. Exit status: 0 written, 2 the spec is broken or the zip could not be written.");
+      "The spec must pass `grader spec check` first. Upload the zip on the assignment's Configure Autograder "
+      "page, with an Ubuntu 22.04 (or later) base image. Exit status: 0 written, 2 the spec is broken, fails its "
+      "self-test, or the zip could not be written.");
   return cmd;
 }
 
 int run_package(const PackageOptions& o) {
   const Spec spec = load_spec(o.spec);  // a broken spec is refused here, not on Gradescope
+  const selftest::Report report = selftest::check(spec);
+  if (report.failed()) {
+    std::cerr << o.spec << ": the self-test FAILED:\n" << selftest::to_text(report);
+    if (!o.force) {
+      std::cerr << "grader: error: not packaged: fix the spec (grader spec check " << o.spec
+                << "), or add --force to package it anyway\n";
+      return 2;
+    }
+    std::cerr << "grader: WARNING: packaging a spec that fails its self-test, because of --force: students "
+                 "will be graded by it\n";
+  }
   const auto source = o.source.empty() ? package::built_source_dir() : std::filesystem::path(o.source);
   const std::string zip = package::gradescope_autograder(spec, source);
   write_atomically(o.out, zip);

@@ -43,7 +43,15 @@ int run_spec_check(const SpecOptions& options) {
       status = 2;
       continue;
     }
-    const selftest::Report report = selftest::check(*spec);
+    selftest::Report report;
+    try {
+      report = selftest::check(*spec);
+    } catch (const Error& e) {  // the grader could not run the self-test: on to the next spec
+      std::cerr << "grader: error: " << path << ": " << e.what() << "\n";
+      std::cout << path << ": well formed; self-test could not run (on stderr)\n";
+      status = 2;
+      continue;
+    }
     std::cout << path << ": well formed; self-test "
               << (report.failed() ? "FAILED" : "passed") << " (" << report.count(selftest::Finding::Kind::warning)
               << " warnings)\n"

@@ -65,9 +65,9 @@ std::string drop_privileges(uid_t uid) {
     return sig;
   }();
   std::string out;
-  if (geteuid() == 0) {
-    if (setgroups(0, nullptr) != 0) fail("setgroups");
-    if (setresgid(uid, uid, uid) != 0) fail("setresgid");
+  // Root, unless inside a user namespace that does not map the worker's user (a rootless
+  // container): then, as for an ordinary user, every capability goes.
+  if (geteuid() == 0 && setgroups(0, nullptr) == 0 && setresgid(uid, uid, uid) == 0) {
     if (setresuid(uid, uid, uid) != 0) fail("setresuid");
     out = "user " + std::to_string(uid) + " (of its own)";
   } else {

@@ -138,6 +138,25 @@ BOOST_AUTO_TEST_CASE(a_spec_with_data_files_takes_them_along_and_a_broken_one_is
   BOOST_TEST(!fs::exists(dir.path() / "c.zip"));
 }
 
+BOOST_AUTO_TEST_CASE(a_spec_that_fails_its_self_test_is_refused_unless_forced) {
+  TempDir dir;
+  const auto spec = dir.write("spec.yaml",
+                              "assignment: {id: a, title: A, version: '1'}\n"
+                              "data:\n  m: [[1, 2]]\n"
+                              "solution: no-such-folder\n"
+                              "exercises:\n  - {id: '1', title: T, points: 1, answers: [{name: x, shape: [1, 2]}],"
+                              " output: x, expect: m}\n");
+  auto r = run_grader({"gradescope-package", "--spec", spec.string(), "--out", (dir.path() / "a.zip").string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.err, "the self-test FAILED"), r.err);
+  BOOST_TEST(contains(r.err, "no-such-folder does not exist"), r.err);
+  BOOST_TEST(!fs::exists(dir.path() / "a.zip"));
+  r = run_grader({"gradescope-package", "--spec", spec.string(), "--out", (dir.path() / "a.zip").string(), "--force"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.err, "WARNING: packaging a spec that fails its self-test"), r.err);
+  BOOST_TEST(fs::exists(dir.path() / "a.zip"));
+}
+
 BOOST_AUTO_TEST_CASE(run_autograder_writes_results_json_for_gradescope) {
   Autograder ag("specs/sdpa-masked.yaml");
   auto r = ag.grade("submissions/sdpa-masked/correct-c", GRADER_EXECUTABLE);

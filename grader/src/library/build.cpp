@@ -278,7 +278,17 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
       seen.output.rfind("grader-runner: cannot confine itself", 0) == 0)
     throw Error("the sandbox could not confine the compiler: " + library::printable(seen.output));
   const auto partial = build_dir / spec.file;
-  if (seen.killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::is_regular_file(partial, ec)) {
+  const bool failed = seen.killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::is_regular_file(partial, ec);
+  // A build that failed because the cache's disk is full is the grader's failure: the message
+  // alone could be the student's (#error), the disk's free space cannot.
+  if (failed && (seen.output.find("No space left on device") != std::string::npos ||
+                 seen.output.find("Disk quota exceeded") != std::string::npos)) {
+    const fs::space_info space = fs::space(cache, ec);
+    if (!ec && space.available < (16u << 20))
+      throw Error("the build cache's disk is full (" + cache.string() + ": " + std::to_string(space.available >> 10) +
+                  " KiB free): free some space, or point XDG_CACHE_HOME elsewhere");
+  }
+  if (failed) {
     build.compile_failed = true;
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);
@@ -290,6 +300,9 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   }
   fs::rename(partial, library, ec);
   if (ec) disk_fault("store the built library in", cache, ec);
+  // The cache's files are the grader's again: a later worker with the same user must not own them.
+  if (geteuid() == 0 && lchown(library.c_str(), 0, 0) != 0)
+    disk_fault("take back the built library", library, std::error_code(errno, std::generic_category()));
   build.library = library;
   return build;
 }

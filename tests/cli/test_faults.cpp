@@ -1,0 +1,93 @@
+// A fault on the grader's side is never a student's verdict: a read-only or full build cache,
+// or a grader started under `ulimit -v` so that children cannot set their own memory limit,
+// ends `grader check` with status 2 and a message naming the cause, and leaves a class
+// submission ungraded for --resume (docs/results-format.md).
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using test_support::run_process;
+using test_support::TempDir;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// `grader check` of a C++ sample that must be compiled, in `shell` (which prepares the
+/// machine and runs "$@"), with the build cache at `cache`.
+test_support::ProcessResult check_with(const std::string& shell, const fs::path& cache) {
+  return run_process({"/bin/sh", "-c", shell, "sh", GRADER_EXECUTABLE, "check", "--spec",
+                      test_support::source_path("specs/sdpa-masked.yaml"),
+                      test_support::source_path("submissions/sdpa-masked/correct-cpp")},
+                     {"XDG_CACHE_HOME=" + cache.string()});
+}
+
+/// Runs `inner` (a shell script) with a small or read-only tmpfs at "$DIR" of its own mount
+/// namespace: as root directly, otherwise in a user namespace (unshare -r).
+std::string with_tmpfs(const std::string& options, const fs::path& dir, const std::string& inner) {
+  const std::string unshare = geteuid() == 0 ? "unshare -m" : "unshare -rm";
+  return unshare + " sh -c 'mount -t tmpfs -o " + options + " tmpfs " + dir.string() + " && " + inner + "' sh \"$@\"";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(grader_faults)
+
+BOOST_AUTO_TEST_CASE(a_read_only_build_cache_is_the_graders_fault) {
+  TempDir dir;
+  const fs::path cache = dir.path() / "cache";
+  fs::create_directories(cache);
+  const auto r = check_with(with_tmpfs("ro,size=1m", cache, "exec \"$@\""), cache);
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "cannot create the build cache"), r.err);
+  BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
+}
+
+BOOST_AUTO_TEST_CASE(a_full_build_cache_is_the_graders_fault) {
+  TempDir dir;
+  const fs::path cache = dir.path() / "cache";
+  fs::create_directories(cache);
+  // Room for the sources, not for what the compiler writes.
+  const auto r = check_with(with_tmpfs("size=48k", cache, "exec \"$@\""), cache);
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST((contains(r.err, "disk is full") || contains(r.err, "No space left on device")), r.err);
+  BOOST_TEST(r.out.empty(), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_grader_under_ulimit_v_does_not_charge_students) {
+  TempDir cache;
+  // Children cannot raise their address-space limit to the spec's 2 GiB: the compiler's and
+  // the library's confinement fails, which is the grader's problem, not the student's.
+  const auto r = check_with("ulimit -v 1500000 && exec \"$@\"", cache.path());
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "could not confine"), r.err);
+  BOOST_TEST(r.out.empty(), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(in_a_class_a_grader_fault_leaves_the_submission_for_resume) {
+  TempDir dir, cache;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  fs::create_directories(root / "alice");
+  for (const auto& f : fs::directory_iterator(test_support::source_path("submissions/sdpa-masked/correct-c")))
+    fs::copy(f.path(), root / "alice");
+  const std::vector<std::string> grade = {"/bin/sh", "-c", "ulimit -v 1500000 && exec \"$@\"", "sh", GRADER_EXECUTABLE,
+                                          "grade", "--spec", test_support::source_path("specs/sdpa-masked.yaml"),
+                                          root.string(), "--out", out.string()};
+  auto r = run_process(grade, {"XDG_CACHE_HOME=" + cache.path().string()});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(!fs::exists(out / "students/alice/result.json"));
+  BOOST_TEST(!fs::exists(out / "gradebook.csv"));
+  r = test_support::run_grader({"grade", "--spec", "specs/sdpa-masked.yaml", root.string(), "--out", out.string(),
+                                "--resume"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(fs::exists(out / "gradebook.csv"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
