@@ -111,8 +111,8 @@ enum class Policy {
   /// A library's calls: memory, its own descriptors, threads, clocks; nothing else.
   library_computing,
   /// Python: files (Landlock and the view decide which), memory, threads; no processes,
-  /// network, or signals to others. Forbidden calls fail with EPERM, so that one cell fails
-  /// and the notebook goes on.
+  /// network, or signals to others. Forbidden calls trap (report_forbidden_calls with
+  /// deny_and_go_on), so that one cell fails and the notebook goes on.
   python,
   /// The compiler: everything a build needs, including starting processes, but no network,
   /// no new sessions or process groups, no namespaces, no tracing, no signals or limits for
@@ -124,8 +124,9 @@ enum class Policy {
 /// process is in its own PID namespace. Throws SetupError if it cannot.
 void install_filter(Policy policy, bool contained = false);
 
-/// Installs the SIGSYS handler that reports a stopped system call as a record on `status_fd`
-/// before the process dies of SIGSYS.
-void report_forbidden_calls(int status_fd);
+/// Installs the SIGSYS handler that reports a stopped system call as a record on `status_fd`,
+/// then either lets the process die of SIGSYS, or (`deny_and_go_on`, for Policy::python) makes
+/// the call fail with EPERM and lets the program go on.
+void report_forbidden_calls(int status_fd, bool deny_and_go_on = false);
 
 }  // namespace confine

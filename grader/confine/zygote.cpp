@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "confine.hpp"
 
@@ -73,12 +75,47 @@ bool receive(p::ChildRequest& request, int (&fds)[kRequestFds], int& n_fds) {
   return true;
 }
 
-/// In the child: the request's descriptors at their protocol numbers, nothing else open.
-void arrange(const int (&fds)[kRequestFds]) {
+}  // namespace
+
+void announce_ready(const std::string& isolation) {
+  p::ZygoteReply reply{};
+  reply.kind = p::kZygoteReady;
+  reply.pid = getpid();
+  if (!send_reply(reply, isolation)) _exit(0);
+}
+
+Request next_request(const ZygoteConfig& config) {
+  for (;;) {
+    Request r;
+    int n_fds = 0;
+    if (!receive(r.header, r.fds, n_fds)) _exit(0);  // the grader is done (or gone)
+    p::ZygoteReply reply{};
+    reply.kind = p::kChildRefused;
+    const auto refuse = [&](const std::string& why) {
+      for (int i = 0; i < std::max(n_fds, 0); ++i) close(r.fds[i]);
+      if (!send_reply(reply, why)) _exit(0);
+    };
+    if (n_fds != kRequestFds || r.header.magic != p::kZygoteMagic || r.header.version != p::kZygoteVersion ||
+        r.header.kind != config.kind) {
+      refuse("malformed request");
+      continue;
+    }
+    try {
+      if (config.scratch && r.header.scratch_kib > 0) fresh_tmpfs("/scratch", r.header.scratch_kib, config.uid);
+    } catch (const SetupError& e) {
+      refuse(e.what());
+      continue;
+    }
+    return r;
+  }
+}
+
+void arrange_child(const Request& request) {
+  close(p::kZygoteFd);
   // First out of the way (some may already sit on 0..6), then into place.
   int high[kRequestFds];
   for (int i = 0; i < kRequestFds; ++i) {
-    high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 20);
+    high[i] = fcntl(request.fds[i], F_DUPFD_CLOEXEC, 20);
     if (high[i] < 0) _exit(p::kExitSetupFailed);
   }
   const int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -90,71 +127,44 @@ void arrange(const int (&fds)[kRequestFds]) {
   syscall(SYS_close_range, p::kCodeFd + 1, ~0u, 0);
 }
 
-}  // namespace
-
-void announce_ready(const std::string& isolation) {
+void report_child(const Request& request, pid_t child) {
+  for (const int fd : request.fds) close(fd);
   p::ZygoteReply reply{};
-  reply.kind = p::kZygoteReady;
-  reply.pid = getpid();
-  if (!send_reply(reply, isolation)) _exit(0);
+  if (child < 0) {
+    reply.kind = p::kChildRefused;
+    if (!send_reply(reply, std::string("fork: ") + std::strerror(errno))) _exit(0);
+    return;
+  }
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
+  reply.kind = p::kChildStarted;
+  reply.pid = child;
+  const bool told = pidfd >= 0 && send_reply(reply, "", pidfd);
+  if (pidfd >= 0) close(pidfd);
+  if (!told) kill(child, SIGKILL);
+  int status = 0;
+  rusage usage{};
+  while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  if (!told) _exit(0);
+  reply = {};
+  reply.kind = p::kChildEnded;
+  reply.pid = child;
+  reply.status = status;
+  reply.user_usec = usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
+  reply.system_usec = usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
+  reply.max_rss_kib = usage.ru_maxrss;
+  if (!send_reply(reply)) _exit(0);
 }
 
 grader::protocol::ChildRequest serve(const ZygoteConfig& config) {
   for (;;) {
-    p::ChildRequest request{};
-    int fds[kRequestFds] = {-1, -1, -1, -1, -1};
-    int n_fds = 0;
-    if (!receive(request, fds, n_fds)) _exit(0);  // the grader is done (or gone)
-    const auto close_all = [&] {
-      for (int i = 0; i < std::max(n_fds, 0); ++i) close(fds[i]);
-    };
-    p::ZygoteReply reply{};
-    if (n_fds != kRequestFds || request.magic != p::kZygoteMagic || request.version != p::kZygoteVersion ||
-        request.kind != config.kind) {
-      close_all();
-      reply.kind = p::kChildRefused;
-      if (!send_reply(reply, "malformed request")) _exit(0);
-      continue;
-    }
-    try {
-      if (config.scratch && request.scratch_kib > 0) fresh_tmpfs("/scratch", request.scratch_kib, config.uid);
-    } catch (const SetupError& e) {
-      close_all();
-      reply.kind = p::kChildRefused;
-      if (!send_reply(reply, e.what())) _exit(0);
-      continue;
-    }
+    const Request request = next_request(config);
     const pid_t child = fork();
     if (child == 0) {
-      close(p::kZygoteFd);
-      arrange(fds);
-      return request;
+      arrange_child(request);
+      return request.header;
     }
-    close_all();
-    if (child < 0) {
-      reply.kind = p::kChildRefused;
-      if (!send_reply(reply, std::string("fork: ") + std::strerror(errno))) _exit(0);
-      continue;
-    }
-    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
-    reply.kind = p::kChildStarted;
-    reply.pid = child;
-    const bool told = pidfd >= 0 && send_reply(reply, "", pidfd);
-    if (pidfd >= 0) close(pidfd);
-    if (!told) kill(child, SIGKILL);
-    int status = 0;
-    rusage usage{};
-    while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
-    }
-    if (!told) _exit(0);
-    reply = {};
-    reply.kind = p::kChildEnded;
-    reply.pid = child;
-    reply.status = status;
-    reply.user_usec = usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
-    reply.system_usec = usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
-    reply.max_rss_kib = usage.ru_maxrss;
-    if (!send_reply(reply)) _exit(0);
+    report_child(request, child);
   }
 }
 

@@ -3,6 +3,9 @@
 //
 //   grader-runner zygote library PARENT UID
 //       the library zygote: the request socket on fd 3; forks one child per submission
+//   grader-runner zygote python PARENT UID CACHE PYTHON
+//       the Python zygote: confines itself as the library zygote does, then becomes the
+//       interpreter PYTHON running grader/python/zygote.py (matplotlib's cache in CACHE)
 //   grader-runner compile PARENT UID SECONDS BUILD_DIR COMMAND
 //       runs a student's build (COMMAND, through /bin/sh) in BUILD_DIR, confined
 #include <dlfcn.h>
@@ -171,12 +174,68 @@ int zygote(pid_t parent, uid_t uid) {
   runner::run_library_child(request, who);
 }
 
+/// The Python zygote: namespaces and a view holding the system, the Python installation and
+/// the grader's Python files; then the interpreter, which imports numpy and torch and serves
+/// requests through grader_python_serve() (confine/python_entry.cpp).
+int python_zygote(pid_t parent, uid_t uid, const std::string& cache, const std::string& python) {
+  std::string isolation, matplotlib = cache + "/matplotlib";
+  bool thread_limit = false;
+  unsigned besides = 1;
+  try {
+    confine::bind_to_parent(parent);
+    const confine::Namespaces ns = confine::enter_namespaces(true);
+    isolation = ns.describe();
+    if (ns.pid) fork_into_namespace();
+    if (ns.mount) {
+      confine::View view;
+      view.read_only = runner::system_paths();
+      for (const char* path : {"/etc/python3", "/etc/python3.11", "/etc/python3.12", "/etc/python3.13",
+                               "/etc/matplotlibrc", "/etc/ssl/certs", GRADER_PYTHON_DIR, GRADER_CONFINE_DIR})
+        view.read_only.emplace_back(path);
+      view.writable = cache;
+      view.writable_at = "/cache";
+      view.proc = ns.pid;
+      view.tmp_kib = 16 * 1024;
+      view.mount_points = {"/scratch"};
+      confine::enter_view(view);
+      matplotlib = "/cache/matplotlib";
+      isolation += "; a file system of the system and its Python only";
+    } else {
+      isolation += "; the host's file system, limited by Landlock";
+    }
+    const bool root = geteuid() == 0;
+    thread_limit = root || ns.user;
+    besides = root ? 1 : 2;  // in its user namespace, the zygote counts too
+  } catch (const std::exception& e) {
+    setup_failed(e.what());
+  }
+  std::vector<std::string> env = {
+      "GRADER_CONFINE_LIBRARY=" GRADER_CONFINE_LIBRARY, "GRADER_PYTHON_DIR=" GRADER_PYTHON_DIR,
+      "GRADER_UID=" + std::to_string(uid), "GRADER_ISOLATION=" + isolation,
+      "GRADER_THREAD_LIMIT=" + std::string(thread_limit ? "1" : "0"), "GRADER_BESIDES=" + std::to_string(besides),
+      "MPLCONFIGDIR=" + matplotlib, "MPLBACKEND=Agg", "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1",
+      "MKL_NUM_THREADS=1", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"};
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string script = std::string(GRADER_PYTHON_DIR) + "/zygote.py";
+  std::string interpreter = python;
+  char isolated[] = "-I", no_bytecode[] = "-B";
+  char* args[] = {interpreter.data(), isolated, no_bytecode, script.data(), nullptr};
+  execve(python.c_str(), args, envp.data());
+  std::fprintf(stderr, "grader-runner: cannot start %s: %s\n", python.c_str(), std::strerror(errno));
+  _exit(p::kExitNoPython);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
   if (args.size() == 5 && args[1] == "zygote" && args[2] == "library")
     return zygote(static_cast<pid_t>(std::atol(argv[3])), static_cast<uid_t>(std::atoll(argv[4])));
+  if (args.size() == 7 && args[1] == "zygote" && args[2] == "python")
+    return python_zygote(static_cast<pid_t>(std::atol(argv[3])), static_cast<uid_t>(std::atoll(argv[4])), args[5],
+                         args[6]);
   if (args.size() == 7 && args[1] == "compile")
     return compile(static_cast<pid_t>(std::atol(argv[2])), static_cast<uid_t>(std::atoll(argv[3])),
                    static_cast<unsigned>(std::max(1, std::atoi(argv[4]))), args[5], args[6]);

@@ -77,6 +77,9 @@ constexpr std::uint32_t kMaxReplyText = 2048;
 /// How the zygote (or the compiler's runner) ends when it cannot set itself up: a grader
 /// fault (the machine forbids the confinement asked for), never a student's.
 constexpr int kExitSetupFailed = 91;
+/// How the Python zygote ends when the machine lacks the Python runtime (python3, numpy,
+/// torch, matplotlib): a grader fault too.
+constexpr int kExitNoPython = 93;
 
 // ---- The plan of a library child ------------------------------------------------------------
 constexpr std::uint64_t kMagic = 0x4e414c5052445247ULL;  // "GRDRPLAN"
@@ -120,6 +123,15 @@ enum RecordKind : std::uint32_t {
                    ///< function is missing; text: why
   kForbidden = 7,  ///< the filter stopped system call number `code`
   kFinished = 8,   ///< every call was made; the child exits
+  // A Python child (grader/python/notebook.py):
+  kParsed = 9,      ///< the hand-in was split into `code` units (cells, or statements)
+  kUnitStart = 10,  ///< unit `call` starts; text: "FIRST LAST LABEL", its lines and its name
+  kUnitEnd = 11,    ///< unit `call` ended: code 0 ran, 1 raised, 2 does not parse, 3 skipped;
+                    ///< text: what went wrong, for the student
+  kValue = 12,      ///< answer `call`'s value: text {"offset", "shape", "dtype"}, float64 data
+                    ///< at offset in the output memfd
+  kValueError = 13, ///< answer `call` has no value: code 1 not defined, 2 not a tensor of real
+                    ///< numbers, 3 its expression raised; text: why
 };
 
 struct RecordHeader {

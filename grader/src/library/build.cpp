@@ -32,12 +32,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path default_cache() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "attention-grader";
-  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "attention-grader";
-  return fs::temp_directory_path() / "attention-grader-cache";
-}
-
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -150,6 +144,12 @@ void remove_folder(const fs::path& dir) {
 
 }  // namespace
 
+fs::path default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "attention-grader";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "attention-grader";
+  return fs::temp_directory_path() / "attention-grader-cache";
+}
+
 LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& folder, const fs::path& cache_dir) {
   LibraryBuild build;
   const auto dir = fs::absolute(folder).lexically_normal();
@@ -211,7 +211,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(key));
-  const auto cache = (cache_dir.empty() ? default_cache() : cache_dir) / hex;
+  const auto cache = (cache_dir.empty() ? default_cache_dir() : cache_dir) / hex;
   const auto library = cache / spec.file;
   const auto held = lock_key(key);
   if (fs::is_regular_file(library, ec)) {

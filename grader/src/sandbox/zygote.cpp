@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "grader/error.hpp"
+#include "grader/library/build.hpp"
 #include "grader/library/run.hpp"
 
 namespace grader::sandbox {
@@ -73,10 +74,10 @@ uid_t worker_uid() {
 }
 
 Zygote& Zygote::of_this_thread(Kind kind) {
-  thread_local std::unique_ptr<Zygote> library;
-  (void)kind;
-  if (!library) library.reset(new Zygote(Kind::library, worker_uid()));
-  return *library;
+  thread_local std::unique_ptr<Zygote> library, python;
+  auto& zygote = kind == Kind::library ? library : python;
+  if (!zygote) zygote.reset(new Zygote(kind, worker_uid()));
+  return *zygote;
 }
 
 Zygote::Zygote(Kind kind, uid_t uid) : kind_(kind), uid_(uid) {}
@@ -131,7 +132,17 @@ void Zygote::launch() {
   Fd ours(pair[0]), theirs(pair[1]);
   Spawn how;
   how.program = runner_path();
-  how.args = {"zygote", "library", std::to_string(getpid()), std::to_string(uid_)};
+  how.args = {"zygote", kind_ == Kind::library ? "library" : "python", std::to_string(getpid()), std::to_string(uid_)};
+  if (kind_ == Kind::python) {
+    // The interpreter, and a cache folder of its own for matplotlib's font list.
+    const char* python = std::getenv("GRADER_PYTHON");
+    const auto cache = default_cache_dir() / "python";
+    std::error_code ec;
+    std::filesystem::create_directories(cache / "matplotlib", ec);
+    if (ec) throw Error("cannot create the cache folder " + cache.string() + ": " + ec.message());
+    how.args.push_back(cache.string());
+    how.args.push_back(python && *python ? python : "/usr/bin/python3");
+  }
   // One thread: OpenBLAS and OpenMP pools must not exist when the zygote forks.
   how.env = {"OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1", "MKL_NUM_THREADS=1"};
   how.fds = {{theirs.get(), p::kZygoteFd}};
@@ -144,8 +155,13 @@ void Zygote::launch() {
     process_.reset();
     std::string why = seen.output;
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    throw Error("the sandbox could not be set up (grader-runner exited with status " +
-                std::to_string(WEXITSTATUS(seen.exit.status)) + "): " + (why.empty() ? "no message" : why));
+    const int code = WIFEXITED(seen.exit.status) ? WEXITSTATUS(seen.exit.status) : -1;
+    if (code == p::kExitNoPython)
+      throw Error("grading a Python hand-in needs Debian's python3 with numpy, torch and matplotlib; install them "
+                  "with `scripts/install-deps.sh --python` (or apt-get install python3 python3-numpy python3-torch "
+                  "python3-matplotlib): " + (why.empty() ? "no message" : why));
+    throw Error("the sandbox could not be set up (grader-runner exited with status " + std::to_string(code) +
+                "): " + (why.empty() ? "no message" : why));
   }
   isolation_ = text;
   socket_ = std::move(ours);

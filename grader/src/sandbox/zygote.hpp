@@ -15,7 +15,7 @@ namespace grader::sandbox {
 
 class Zygote {
  public:
-  enum class Kind { library };
+  enum class Kind { library, python };
 
   /// This thread's zygote of `kind`, started on first use and again if it died.
   static Zygote& of_this_thread(Kind kind);

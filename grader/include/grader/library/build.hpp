@@ -25,4 +25,8 @@ struct LibraryBuild {
 LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& dir,
                                    const std::filesystem::path& cache_dir = {});
 
+/// The grader's cache folder: $XDG_CACHE_HOME/attention-grader, else
+/// ~/.cache/attention-grader (built libraries; the Python zygote's matplotlib cache).
+std::filesystem::path default_cache_dir();
+
 }  // namespace grader

@@ -1,0 +1,98 @@
+// C entry points of the Python zygote (grader/python/zygote.py loads this library with
+// ctypes): the same request loop and the same confinement as the library zygote's children,
+// for a Python interpreter that has already imported numpy and torch.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "confine.hpp"
+#include "grader/protocol.hpp"
+#include "zygote.hpp"
+
+namespace p = grader::protocol;
+
+namespace {
+
+confine::ZygoteConfig g_config;
+confine::Request g_pending;    // the request being forked for (zygote)
+p::ChildRequest g_request{};   // the child's own request
+std::string g_isolation;  // of the last confinement, or why it failed
+
+/// What a Python child may read: the system, the Python installation, the grader's Python
+/// files, the matplotlib cache; and write: its scratch folder.
+std::vector<std::string> readable() {
+  std::vector<std::string> paths = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+                                    "/etc/ld.so.cache", "/etc/alternatives", "/etc/python3", "/etc/matplotlibrc",
+                                    "/sys/devices/system/cpu", "/proc", "/cache"};
+  if (const char* dir = std::getenv("GRADER_PYTHON_DIR")) paths.emplace_back(dir);
+  return paths;
+}
+
+}  // namespace
+
+extern "C" {
+
+/// Announces the zygote ready to the grader, with what it achieved and imported.
+void grader_python_ready(const char* isolation) { confine::announce_ready(isolation ? isolation : ""); }
+
+/// Waits for the next request (the process exits when the grader hangs up). The caller then
+/// forks with os.fork() (which keeps the interpreter consistent) and calls
+/// grader_python_child() in the child, grader_python_parent(pid) in the zygote. `uid`: the
+/// children's user when the zygote is root.
+void grader_python_next(unsigned uid) {
+  g_config.kind = p::kPythonChild;
+  g_config.uid = static_cast<uid_t>(uid);
+  g_config.scratch = true;
+  g_pending = confine::next_request(g_config);
+}
+
+/// In the child: its descriptors in place (protocol.hpp), nothing else open.
+void grader_python_child() {
+  g_request = g_pending.header;
+  confine::arrange_child(g_pending);
+}
+
+/// In the zygote: reports the child to the grader, reaps it, reports how it ended.
+void grader_python_parent(int pid) { confine::report_child(g_pending, static_cast<pid_t>(pid)); }
+
+/// Confines the child: its user, limits, files, system calls. Returns 0, or -1 with the reason
+/// in grader_python_isolation(). `thread_limit`: RLIMIT_NPROC counts this child alone;
+/// `besides`: tasks sharing its count (itself, and the zygote in a user namespace).
+int grader_python_confine(unsigned uid, int thread_limit, unsigned besides) {
+  try {
+    g_isolation = confine::drop_privileges(static_cast<uid_t>(uid));
+    confine::bind_to_parent(0);
+    confine::Limits limits;
+    limits.memory_bytes = g_request.memory_bytes;
+    limits.cpu_seconds = g_request.cpu_seconds;
+    limits.file_bytes = g_request.file_bytes;
+    limits.open_files = 256;
+    if (thread_limit) limits.processes = g_request.threads + besides;
+    g_isolation += "; " + confine::set_limits(limits);
+    if (!thread_limit) g_isolation += " (no thread limit: an ordinary user without user namespaces)";
+    struct stat st {};
+    std::vector<std::string> writable = {"/dev/null"};
+    if (stat("/scratch", &st) == 0) writable.emplace_back("/scratch");
+    g_isolation += "; " + confine::restrict_files(readable(), writable);
+    confine::report_forbidden_calls(p::kStatusFd, true);
+    confine::install_filter(confine::Policy::python);
+    g_isolation += "; seccomp allow-list (other calls fail with EPERM)";
+    return 0;
+  } catch (const std::exception& e) {
+    g_isolation = e.what();
+    return -1;
+  }
+}
+
+/// The isolation the last grader_python_confine() achieved, or why it failed.
+const char* grader_python_isolation() { return g_isolation.c_str(); }
+
+/// The request's scratch size in KiB (0: none) and CPU seconds, for the child's own use.
+unsigned grader_python_request_scratch_kib() { return g_request.scratch_kib; }
+
+}  // extern "C"

@@ -1,0 +1,71 @@
+#pragma once
+/// Running a student's Python hand-in (a notebook, or a script downloaded from one) confined,
+/// in a child of this worker's Python zygote (docs/python-hand-ins.md, docs/sandbox.md), and
+/// taking the values the spec asks for. The child only hands values back; the grader decides.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grader/result.hpp"
+#include "grader/tensor.hpp"
+
+namespace grader::python {
+
+/// Limits of the children that run one hand-in.
+struct Limits {
+  double unit_seconds = 10.0;     ///< wall clock of one cell (or statement)
+  double budget_seconds = 60.0;   ///< wall clock for the whole hand-in, every retry included
+  unsigned cpu_seconds = 60;      ///< CPU time of one child
+  unsigned long long memory_bytes = 4ull << 30;  ///< address space (torch alone maps ~1 GiB)
+  unsigned threads = 16;          ///< threads a child may start
+  unsigned scratch_mib = 64;      ///< its private, writable scratch folder
+  std::size_t capture_bytes = 16384;  ///< of what it prints
+};
+
+/// A value to take from the notebook: `expr` (a Python expression, usually a variable's name)
+/// evaluated at the end, or at the end of the cell holding the text `cell`.
+struct Request {
+  std::string name;
+  std::string expr;
+  std::string cell;
+};
+
+/// The hand-in: its file and a copy of the student's folder (what the notebook may read).
+struct HandIn {
+  std::string name;    ///< the file name, e.g. A2S1.py
+  std::string source;  ///< its bytes
+  std::vector<std::pair<std::string, std::string>> files;  ///< other files: name, bytes
+};
+
+/// A value taken, or why there is none (missing: never defined; unreadable: not numbers).
+struct Value {
+  std::optional<Tensor> value;
+  Verdict problem = Verdict::missing;
+  std::string message;
+  std::string dtype;  ///< "float32", "float64", "python", ...
+};
+
+/// A unit (a cell, or a statement of a script) that did not run to its end.
+struct UnitFailure {
+  std::size_t index = 0;
+  std::string place;    ///< "line 45", "cell 7"
+  Verdict verdict = Verdict::threw;  ///< threw (an exception), timed_out, crashed, out_of_memory, ...
+  std::string message;
+};
+
+struct Run {
+  std::vector<Value> values;          ///< one per request, in order
+  std::vector<UnitFailure> failures;  ///< in the order of the hand-in
+  std::string output;                 ///< what it printed, truncated
+  std::string isolation;              ///< how the children were confined, and the versions
+  int processes = 0;                  ///< children started
+};
+
+/// Runs the hand-in and takes the requested values. Throws grader::Error only when the grader
+/// cannot run it (no Python runtime, no confinement): never the student's fault.
+Run run(const HandIn& hand_in, const std::vector<Request>& requests, std::uint64_t seed, const Limits& limits = {});
+
+}  // namespace grader::python

@@ -1,0 +1,548 @@
+"""Running a student's notebook or script in a confined child (docs/python-hand-ins.md).
+
+Forked from the Python zygote; confines itself first (confine/python_entry.cpp), then reads its
+plan, splits the hand-in into units (the cells of a notebook or of a Jupyter export, or the
+top-level statements of a script such as a Colab download), runs them in order in one
+namespace, and sends back, as records on descriptor 5 and float64 data in the output memory
+file (protocol.hpp), which unit runs, how each ended, and the values of the answers the spec
+asks for. It never decides anything: every comparison happens in the grader.
+
+A unit that fails (an exception, a failing assert, sys.exit(), a syntax error) ends itself only;
+the next unit still runs. A unit that hangs or crashes ends this child: the grader starts a
+fresh one that skips it.
+"""
+import ast
+import builtins
+import ctypes
+import io
+import json
+import mmap
+import os
+import random
+import re
+import struct
+import sys
+import traceback
+import types
+
+import numpy as np
+import torch
+
+PLAN_FD, OUTPUT_FD, STATUS_FD, CODE_FD = 3, 4, 5, 6
+# Record kinds (grader/include/grader/protocol.hpp).
+ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
+PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
+UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
+NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
+MAX_TEXT = 2048
+
+# The grader's own references, taken before any student code runs.
+_type, _isinstance, _len, _float = type, isinstance, len, float
+_Tensor, _Parameter, _ndarray = torch.Tensor, torch.nn.Parameter, np.ndarray
+_detach, _to, _tensor_numpy = torch.Tensor.detach, torch.Tensor.to, torch.Tensor.numpy
+_is_complex, _float64 = torch.Tensor.is_complex, torch.float64
+_ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
+_write, _flush_all = os.write, None
+
+# ---- records ------------------------------------------------------------------------------
+
+
+def send(kind, index=0, code=0, text=""):
+    data = text.encode("utf-8", "replace")[:MAX_TEXT]
+    record = struct.pack("<IIiI", kind, index, code, len(data)) + data
+    try:
+        _write(STATUS_FD, record)
+    except OSError:
+        pass
+
+
+class Output:
+    """The output memory file: values go one after the other, as float64."""
+
+    def __init__(self):
+        size = os.fstat(OUTPUT_FD).st_size
+        self.map = mmap.mmap(OUTPUT_FD, size) if size > 0 else None
+        self.size, self.used = size, 0
+
+    def put(self, array):
+        data = array.tobytes()
+        at = (self.used + 7) // 8 * 8
+        if self.map is None or at + len(data) > self.size:
+            return None
+        self.map[at:at + len(data)] = data
+        self.used = at + len(data)
+        return at
+
+
+# ---- values -------------------------------------------------------------------------------
+
+REAL_KINDS = "biuf"
+
+
+class NotNumbers(Exception):
+    """A value that is not a tensor of real numbers; the message names its type."""
+
+
+def describe(value):
+    t = _type(value)
+    name = t.__qualname__ if t.__module__ in ("builtins", None) else f"{t.__module__}.{t.__qualname__}"
+    for base, what in ((_Tensor, "torch.Tensor"), (_ndarray, "numpy.ndarray")):
+        if t is not base and t is not _Parameter and _isinstance(value, base):
+            return f"a {name}, a subclass of {what} (hand in a plain {what})"
+    return f"a {name}"
+
+
+def numbers(value, depth=0):
+    """The value as a float64 array, reading only exact, known types: a subclass (which could
+    intercept every method) or any other object is refused with its type named."""
+    t = _type(value)
+    if t is _Tensor or t is _Parameter:
+        if _is_complex(value):
+            raise NotNumbers("a complex tensor")
+        return _tensor_numpy(_to(_detach(value), "cpu", _float64))
+    if t is _ndarray:
+        if value.dtype.kind not in REAL_KINDS:
+            raise NotNumbers(f"a numpy array of {value.dtype}")
+        return _ascontiguous(value, dtype=_np_float64)
+    if t is bool or t is int or t is float:
+        return _np_array(_float(value), dtype=_np_float64)
+    if t.__module__ == "numpy" and _isinstance(value, np.generic):
+        if np.dtype(t).kind not in REAL_KINDS:
+            raise NotNumbers(f"a numpy {t.__name__}")
+        return _np_array(_float(value), dtype=_np_float64)
+    if t is list or t is tuple:
+        if depth > 8:
+            raise NotNumbers("a list nested too deeply")
+        if _len(value) == 0:
+            raise NotNumbers("an empty list")
+        items = [numbers(v, depth + 1) for v in value]
+        shape = items[0].shape
+        if any(i.shape != shape for i in items):
+            raise NotNumbers("a ragged list (its items have different shapes)")
+        return np.stack(items)
+    raise NotNumbers(describe(value))
+
+
+def send_value(output, index, value):
+    try:
+        array = numbers(value)
+    except NotNumbers as e:
+        send(VALUE_ERROR, index, NOT_NUMBERS, str(e))
+        return
+    except Exception as e:  # a genuine tensor that cannot be read (on a meta device, say)
+        send(VALUE_ERROR, index, NOT_NUMBERS, f"a value that cannot be read: {_type(e).__name__}: {e}")
+        return
+    if array.ndim > 3:
+        send(VALUE_ERROR, index, NOT_NUMBERS, f"a tensor of rank {array.ndim} (shape {tuple(array.shape)})")
+        return
+    at = output.put(_ascontiguous(array, dtype=_np_float64))
+    if at is None:
+        send(VALUE_ERROR, index, NOT_NUMBERS, f"a tensor far too large (shape {tuple(array.shape)})")
+        return
+    dtype = str(value.dtype).replace("torch.", "") if _type(value) in (_Tensor, _Parameter, _ndarray) else "python"
+    send(VALUE, index, 0, json.dumps({"offset": at, "shape": list(array.shape), "dtype": dtype}))
+
+
+# ---- the hand-in, as units ------------------------------------------------------------------
+
+
+class Unit:
+    def __init__(self, first, last, label, code, boundary=False):
+        self.first, self.last, self.label, self.code = first, last, label, code
+        self.boundary = boundary  # a markdown text: it ends a cell of a script
+        self.unparsable = None    # the syntax error, when the unit cannot run
+
+
+NOT_PYTHON = {"bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby",
+              "writefile", "file", "system", "sx", "md"}
+RUNS_BODY = {"time", "timeit", "capture", "prun", "debug", "python", "python3"}
+
+
+def without_magics(text):
+    """A cell's source with IPython's magics made harmless: `%line` and `!shell` lines become
+    `pass` (line numbers kept); a cell magic either runs its body (%%time) or skips the cell
+    (%%bash: not Python). Returns (source, why skipped or None)."""
+    lines = text.split("\n")
+    first = lines[0].strip() if lines else ""
+    if first.startswith("%%"):
+        name = first[2:].split()[0] if first[2:].split() else ""
+        if name not in RUNS_BODY:
+            return "", f"a %%{name} cell, not Python"
+        lines[0] = ""
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            lines[i] = line[: len(line) - len(stripped)] + "pass"
+    return "\n".join(lines), None
+
+
+JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
+
+
+def notebook_units(text, name):
+    """The code cells of an .ipynb (nbformat 4), numbered from 1 as Jupyter shows them."""
+    try:
+        doc = json.loads(text)
+        cells = doc["cells"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): {e}")
+    units, number = [], 0
+    for cell in cells:
+        if not _isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        number += 1
+        source = cell.get("source", "")
+        source = "".join(source) if _isinstance(source, list) else str(source)
+        code, skipped = without_magics(source)
+        unit = Unit(1, max(1, source.count("\n") + 1), f"cell {number}", code)
+        if skipped:
+            unit.code, unit.unparsable = "", skipped
+        units.append(unit)
+    return units
+
+
+def jupyter_units(text):
+    """The cells of a Jupyter .py export, split at its `# In[ ]:` markers; line numbers are
+    the file's."""
+    units, starts = [], [m.start() for m in JUPYTER_MARKER.finditer(text)]
+    bounds = starts + [len(text)]
+    head = text[: starts[0]] if starts else ""
+    if head.strip():
+        units.append(Unit(1, head.count("\n"), "the lines before the first cell", head))
+    for i, start in enumerate(starts):
+        body = text[start:bounds[i + 1]]
+        first = text.count("\n", 0, start) + 1
+        number = len([u for u in units if u.label.startswith("cell")]) + 1
+        code, skipped = without_magics(body)
+        unit = Unit(first, first + body.count("\n") - 1, f"cell {number} (line {first})", "\n" * (first - 1) + code)
+        if skipped:
+            unit.code, unit.unparsable = "", skipped
+        units.append(unit)
+    return units
+
+
+def recover(lines, name):
+    """A script that does not parse (an unfinished `query131 =`) made parsable: each line a
+    syntax error points at becomes a statement that raises that error when it runs, so that
+    everything else still runs, as it would in a notebook. Returns the module and, per line,
+    the error it had."""
+    errors, tries = {}, {}
+    for _ in range(400):
+        try:
+            return ast.parse("".join(lines), name), errors
+        except SyntaxError as e:
+            line = e.lineno if e.lineno and 1 <= e.lineno <= len(lines) else len(lines)
+            while line > 1 and not lines[line - 1].strip():
+                line -= 1
+            if line == 0 or not lines:
+                raise HandInError(f"{name} does not parse: {e.msg}")
+            errors.setdefault(line, f"SyntaxError: {e.msg}")
+            attempt = tries[line] = tries.get(line, 0) + 1
+            original = lines[line - 1]
+            indent = original[: len(original) - len(original.lstrip())]
+            message = repr(f"{e.msg} (line {line}: {original.strip()[:80]})")
+            if attempt == 1:
+                lines[line - 1] = f"{indent}raise SyntaxError({message})\n"
+            elif attempt == 2:
+                lines[line - 1] = f"raise SyntaxError({message})\n"
+            else:
+                lines[line - 1] = "\n"
+    raise HandInError(f"{name} does not parse, even line by line")
+
+
+def script_units(text, name):
+    """The top-level statements of a script (a Colab download), each a unit; a markdown text
+    (a string on its own) marks the end of a cell."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    tree, errors = recover(lines, name)
+    units = []
+    for stmt in tree.body:
+        first, last = stmt.lineno, getattr(stmt, "end_lineno", stmt.lineno)
+        markdown = (_isinstance(stmt, ast.Expr) and _isinstance(stmt.value, ast.Constant)
+                    and _isinstance(stmt.value.value, str))
+        unit = Unit(first, last, f"line {first}", ast.Module(body=[stmt], type_ignores=[]), boundary=markdown)
+        bad = [errors[n] for n in range(first, last + 1) if n in errors]
+        if bad:
+            unit.unparsable = f"{bad[0]} (the line is unfinished or mistyped)"
+        units.append(unit)
+    return units, "".join(lines)
+
+
+class HandInError(Exception):
+    pass
+
+
+def split(name, text):
+    """The units of a hand-in, how its lines read (for markers), and its kind."""
+    if name.lower().endswith(".ipynb"):
+        units = notebook_units(text, name)
+        return units, [u.code for u in units], "notebook"
+    if JUPYTER_MARKER.search(text):
+        units = jupyter_units(text)
+        return units, text, "jupyter"
+    units, text = script_units(text, name)
+    return units, text, "script"
+
+
+def snapshot_points(units, kind, source, answers):
+    """For each answer taken at the end of a cell (its `cell` marker): the index of the unit
+    after which its expression is evaluated, or the reason there is none."""
+    points = {}
+    markers = [(i, a["cell"]) for i, a in enumerate(answers) if a.get("cell")]
+    if kind == "notebook":
+        for i, marker in markers:
+            found = [k for k, u in enumerate(units) if marker in source[k]]
+            points[i] = found[0] if len(found) == 1 else (
+                f"no cell holds the text '{marker}'" if not found else f"{_len(found)} cells hold the text '{marker}'")
+        return points
+    lines = source.split("\n")
+    where = {}  # marker -> its line (1-based)
+    for i, marker in markers:
+        found = [n + 1 for n, line in enumerate(lines) if marker in line]
+        where[i] = found[0] if len(found) == 1 else (
+            f"no line holds the text '{marker}'" if not found else f"{_len(found)} lines hold the text '{marker}'")
+    marker_lines = sorted(v for v in where.values() if _isinstance(v, int))
+    for i, line in where.items():
+        if not _isinstance(line, int):
+            points[i] = line
+            continue
+        if kind == "jupyter":
+            found = [k for k, u in enumerate(units) if u.first <= line <= u.last]
+            points[i] = found[0] if found else f"the text '{answers[i]['cell']}' is in no cell"
+            continue
+        # A script: the cell runs from the marker to the next markdown text or the next
+        # answer's marker; the value is taken after its last statement.
+        end = min([n for n in marker_lines if n > line] + [u.first for u in units if u.boundary and u.first > line]
+                  + [len(lines) + 1])
+        inside = [k for k, u in enumerate(units) if u.first < end and u.last >= line and not u.boundary]
+        before = [k for k, u in enumerate(units) if u.first < end and not u.boundary]
+        points[i] = (inside or before or [None])[-1]
+        if points[i] is None:
+            points[i] = f"no statement follows the text '{answers[i]['cell']}'"
+    return points
+
+
+# ---- notebook leftovers ---------------------------------------------------------------------
+
+
+class FakeIPython:
+    """get_ipython() in a script exported from Jupyter: magics and shell commands do nothing,
+    a %%time cell's body runs."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+        self.user_ns = namespace
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, name, line, cell):
+        if name in RUNS_BODY:
+            exec(compile(cell, "<cell magic>", "exec"), self.namespace)
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+    magic = run_line_magic
+
+
+def no_op(*args, **kwargs):
+    return None
+
+
+def install_leftovers(namespace):
+    """What notebooks assume exists: get_ipython(), display(), google.colab, IPython."""
+    namespace["get_ipython"] = lambda: FakeIPython(namespace)
+    namespace["display"] = no_op
+    builtins.display = no_op
+    colab = types.ModuleType("google.colab")
+    drive = types.ModuleType("google.colab.drive")
+    drive.mount = drive.flush_and_unmount = no_op
+    files = types.ModuleType("google.colab.files")
+    files.upload = lambda *a, **k: {}
+    files.download = no_op
+    colab.drive, colab.files = drive, files
+    try:
+        import google
+    except ImportError:
+        google = types.ModuleType("google")
+        google.__path__ = []
+        sys.modules["google"] = google
+    google.colab = colab
+    sys.modules.update({"google.colab": colab, "google.colab.drive": drive, "google.colab.files": files})
+    try:
+        import IPython  # noqa: F401
+    except ImportError:
+        ipython = types.ModuleType("IPython")
+        display = types.ModuleType("IPython.display")
+        for n in ("display", "clear_output", "Markdown", "HTML", "Image", "Math", "Latex", "JSON"):
+            setattr(display, n, no_op)
+        ipython.display, ipython.get_ipython = display, namespace["get_ipython"]
+        sys.modules.update({"IPython": ipython, "IPython.display": display})
+
+
+# ---- running --------------------------------------------------------------------------------
+
+
+def failure(error, name, unit):
+    """What went wrong in a unit, as a student reads it: the line in their file, and the error."""
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == name:
+            line = frame.lineno
+    if _isinstance(error, SyntaxError) and error.filename == name:
+        line = error.lineno
+    text = traceback.format_exception_only(_type(error), error)[-1].strip()
+    if _isinstance(error, SystemExit):
+        text = f"SystemExit: sys.exit({error.code!r}) was called"
+    elif _isinstance(error, AssertionError) and not str(error):
+        text = "AssertionError (an assert failed)"
+    where = f"line {line}" if line else unit.label
+    if unit.label.startswith("cell") and line:
+        where = f"{unit.label.split(' (')[0]}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
+    return f"{where}: {text}"[:MAX_TEXT]
+
+
+def run_child(confine, uid, thread_limit, besides):
+    """The child's whole life: confine, run, report, exit."""
+    if confine.grader_python_confine(uid, int(thread_limit), besides) != 0:
+        send(LOAD_ERROR, 0, 0, "the runner could not start: " + confine.grader_python_isolation().decode())
+        os._exit(91)
+    send(ISOLATION, 0, 0, confine.grader_python_isolation().decode())
+    try:
+        run_plan()
+    except BaseException as e:  # the grader's own code failed: say so, plainly
+        send(LOAD_ERROR, 0, 0, f"the notebook runner failed: {_type(e).__name__}: {e}")
+        os._exit(94)
+    os._exit(0)
+
+
+def read_all(fd):
+    """A memory file's whole content (read at explicit offsets: the grader's write left the
+    shared file offset at its end)."""
+    chunks, offset = [], 0
+    while True:
+        chunk = os.pread(fd, 1 << 20, offset)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        offset += len(chunk)
+
+
+def run_plan():
+    raw = read_all(PLAN_FD)
+    (length,) = struct.unpack_from("<Q", raw, 0)
+    plan = json.loads(raw[8:8 + length].decode())
+    blobs = raw[8 + length:]
+    os.close(PLAN_FD)
+    code = read_all(CODE_FD)
+    os.close(CODE_FD)
+    name = plan["file"]
+    # The student's folder, copied into the scratch folder, which becomes the working folder.
+    os.makedirs("/scratch/submission" if os.path.isdir("/scratch") else "submission", exist_ok=True)
+    home = "/scratch/submission" if os.path.isdir("/scratch") else os.path.abspath("submission")
+    for f in plan.get("files", []):
+        path = os.path.join(home, f["name"])
+        with open(path, "wb") as out:
+            out.write(blobs[f["offset"]:f["offset"] + f["size"]])
+    os.chdir(home)
+    os.environ.clear()
+    os.environ.update({"HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "MPLBACKEND": "Agg"})
+    sys.argv = [name]
+    seed = int(plan.get("seed", 0))
+    random.seed(seed)
+    np.random.seed(seed % (1 << 32))
+    torch.manual_seed(seed)
+
+    text = code.decode("utf-8", "replace")
+    output = Output()
+    answers = plan.get("answers", [])
+    try:
+        units, source, kind = split(name, text)
+    except HandInError as e:
+        send(PARSED, 0, 0)
+        for i, _ in enumerate(answers):
+            send(VALUE_ERROR, i, RAISED, str(e))
+        send(FINISHED)
+        return
+    points = snapshot_points(units, kind, source, answers)
+    send(PARSED, 0, _len(units))
+    for i, point in points.items():
+        if not _isinstance(point, int):
+            send(VALUE_ERROR, i, NOT_DEFINED, json.dumps({"why": point, "assigned_in": []}))
+    after = {}
+    for i, point in points.items():
+        if _isinstance(point, int):
+            after.setdefault(point, []).append(i)
+
+    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    install_leftovers(namespace)
+    skip = set(plan.get("skip", []))
+    for k, unit in enumerate(units):
+        if k in skip:
+            send(UNIT_END, k, UNIT_SKIPPED)
+        elif unit.unparsable:
+            send(UNIT_END, k, UNIT_UNPARSABLE, f"{unit.label}: {unit.unparsable}")
+        elif unit.code == "" or unit.boundary:
+            pass  # nothing to run (a markdown text, an empty cell)
+        else:
+            send(UNIT_START, k, 0, f"{unit.first} {unit.last} {unit.label}")
+            try:
+                compiled = compile(unit.code, name, "exec")
+                exec(compiled, namespace)
+                ended, why = UNIT_RAN, ""
+            except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
+                ended, why = UNIT_RAISED, failure(e, name, unit)
+            flush()
+            send(UNIT_END, k, ended, why)
+        for i in after.get(k, []):
+            evaluate(output, namespace, answers, i, units)
+    for i, answer in enumerate(answers):
+        if not answer.get("cell"):
+            evaluate(output, namespace, answers, i, units)
+    flush()
+    send(FINISHED)
+
+
+def flush():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def assigners(units, expr):
+    """The units that assign the variable an answer's expression starts from (query131 in
+    `query131`, m_key in `m_key[2]`): where to look when it is not defined."""
+    try:
+        root = next(n.id for n in ast.walk(ast.parse(expr, mode="eval")) if _isinstance(n, ast.Name))
+    except (SyntaxError, StopIteration):
+        return []
+    pattern = re.compile(r"^\s*(global\s+)?" + re.escape(root) + r"\b\s*(\[[^\n]*\])?\s*(:[^=\n]*)?[-+*/@%]?=(?!=)", re.M)
+    found = []
+    for k, unit in enumerate(units):
+        text = unit.code if _isinstance(unit.code, str) else ast.unparse(unit.code)
+        if unit.unparsable or pattern.search(text) or re.search(r"\b(def|class)\s+" + re.escape(root) + r"\b", text):
+            if unit.unparsable and root not in (unit.unparsable + text):
+                continue
+            found.append(k)
+    return found
+
+
+def evaluate(output, namespace, answers, i, units):
+    expr = answers[i]["expr"]
+    try:
+        value = eval(compile(expr, "<answer>", "eval"), namespace)
+    except NameError as e:
+        send(VALUE_ERROR, i, NOT_DEFINED, json.dumps({"why": str(e), "assigned_in": assigners(units, expr)}))
+        return
+    except BaseException as e:
+        send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")
+        return
+    send_value(output, i, value)

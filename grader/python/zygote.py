@@ -1,0 +1,67 @@
+"""The Python zygote (docs/sandbox.md, docs/python-hand-ins.md).
+
+Started by grader-runner (`grader-runner zygote python ...`), already inside its namespaces and
+its view of the file system, with the request socket on descriptor 3. It imports numpy, torch
+and matplotlib once, with one thread each (a fork after a parallel region hangs), warms them up,
+tells the grader it is ready and then forks one child per submission. The zygote itself never
+runs a student's code and never holds grading data: each child confines itself before it reads
+the student's file (notebook.run_child).
+"""
+import ctypes
+import os
+import platform
+import sys
+
+
+def main():
+    # Not dumpable: a child cannot read the zygote's memory or environment through /proc.
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+    # What grader-runner passed: read, then gone from the environment children inherit.
+    env = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("GRADER_")}
+    confine = ctypes.PyDLL(env["GRADER_CONFINE_LIBRARY"])  # PyDLL: the GIL stays held
+    confine.grader_python_ready.argtypes = [ctypes.c_char_p]
+    confine.grader_python_next.argtypes = [ctypes.c_uint]
+    confine.grader_python_parent.argtypes = [ctypes.c_int]
+    confine.grader_python_confine.argtypes = [ctypes.c_uint, ctypes.c_int, ctypes.c_uint]
+    confine.grader_python_confine.restype = ctypes.c_int
+    confine.grader_python_isolation.restype = ctypes.c_char_p
+    try:
+        import numpy
+        import torch
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401  (imported once, here: its font cache is built once)
+
+        torch.set_num_threads(1)
+        torch.set_num_interop_threads(1)
+        # The first operations read /sys and /proc lazily, and allocate their pools: here, once.
+        (torch.ones(8, 8) @ torch.ones(8, 8)).softmax(-1).sum().item()
+        numpy.ones((8, 8)) @ numpy.ones((8, 8))
+    except Exception as e:  # the machine lacks the Python runtime: the grader's fault
+        print(f"grader-runner: the Python runtime is incomplete: {e!r}", file=sys.stderr)
+        os._exit(93)
+    sys.path.insert(0, env["GRADER_PYTHON_DIR"])
+    import notebook
+
+    sys.path.remove(env["GRADER_PYTHON_DIR"])
+    versions = (f"Python {platform.python_version()}, numpy {numpy.__version__}, "
+                f"torch {torch.__version__}, matplotlib {matplotlib.__version__}")
+    confine.grader_python_ready(f"{env['GRADER_ISOLATION']}; {versions}".encode())
+    uid = int(env["GRADER_UID"])
+    thread_limit = env["GRADER_THREAD_LIMIT"] == "1"
+    besides = int(env["GRADER_BESIDES"])
+    while True:
+        confine.grader_python_next(uid)  # exits the process when the grader hangs up
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:
+            confine.grader_python_child()
+            notebook.run_child(confine, uid, thread_limit, besides)  # never returns
+        confine.grader_python_parent(pid)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+#include "records.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "../library/records.hpp"
+#include "grader/protocol.hpp"
+
+namespace grader::python {
+
+namespace p = protocol;
+using sandbox::Clock;
+
+/// More units than any notebook has: a record claiming more is a forgery.
+constexpr std::size_t kMaxUnits = 100000;
+
+Records::Records(std::size_t requests, double unit_seconds, Clock::time_point setup_deadline,
+                 Clock::time_point budget_deadline)
+    : n_requests_(requests),
+      unit_seconds_(unit_seconds),
+      deadline_(setup_deadline),
+      budget_(budget_deadline),
+      values_(requests) {}
+
+void Records::breach(const std::string& why) {
+  if (!breach_) breach_ = why;
+}
+
+void Records::next_deadline() { deadline_ = sandbox::after(unit_seconds_); }
+
+Clock::time_point Records::on_status(std::string& pending) {
+  std::size_t used = 0;
+  while (!breach_ && !finished_ && pending.size() - used >= sizeof(p::RecordHeader)) {
+    p::RecordHeader h{};
+    std::memcpy(&h, pending.data() + used, sizeof h);
+    if (h.length > p::kMaxText) {
+      breach("a record longer than the protocol allows");
+      break;
+    }
+    if (pending.size() - used < sizeof h + h.length) break;  // the rest comes later
+    std::string text(pending.data() + used + sizeof h, h.length);
+    used += sizeof h + h.length;
+    const auto later_than_last = [&](std::size_t k) { return !last_ || k > *last_; };
+    switch (h.kind) {
+      case p::kIsolation:
+        if (isolated_ || parsed_) breach("a second isolation record");
+        isolated_ = true;
+        isolation_ = library::printable(text);
+        break;
+      case p::kLoadError:
+        if (parsed_) breach("a loading record after the hand-in was read");
+        load_error_ = library::printable(text);
+        break;
+      case p::kParsed:
+        if (parsed_ || h.code < 0 || static_cast<std::size_t>(h.code) > kMaxUnits) breach("a second or impossible parse record");
+        parsed_ = true;
+        n_units_ = static_cast<std::size_t>(std::max(h.code, 0));
+        next_deadline();
+        break;
+      case p::kUnitStart:
+        if (!parsed_ || in_progress_ || h.call >= n_units_ || !later_than_last(h.call)) {
+          breach("a unit started out of order");
+          break;
+        }
+        in_progress_ = h.call;
+        last_ = h.call;
+        units_[h.call].started = true;
+        {  // "FIRST LAST LABEL": the unit's lines, then its name ("line 45", "cell 7 (line 120)")
+          std::size_t at = text.find(' ');
+          at = at == std::string::npos ? at : text.find(' ', at + 1);
+          units_[h.call].label = library::printable(at == std::string::npos ? text : text.substr(at + 1), 200);
+        }
+        next_deadline();
+        break;
+      case p::kUnitEnd: {
+        const bool skipped = h.code == 2 || h.code == 3;  // never started: it does not run
+        if (!parsed_ || h.call >= n_units_ ||
+            (in_progress_ ? h.call != *in_progress_ : !(skipped && later_than_last(h.call)))) {
+          breach("a unit ended out of order");
+          break;
+        }
+        UnitRecord& u = units_[h.call];
+        u.ended = true;
+        u.code = h.code;
+        u.text = library::printable(text);
+        in_progress_.reset();
+        last_ = h.call;
+        next_deadline();
+        break;
+      }
+      case p::kValue:
+      case p::kValueError:
+        if (!parsed_ || in_progress_ || h.call >= n_requests_ || values_[h.call]) {
+          breach("a value out of place");
+          break;
+        }
+        values_[h.call] = ValueRecord{h.kind == p::kValue, h.code, text};
+        break;
+      case p::kForbidden:
+        if (forbidden_.size() < 64) forbidden_.push_back(h.code);
+        break;
+      case p::kFinished:
+        if (!parsed_ || in_progress_) breach("a finished record while a unit ran");
+        finished_ = true;
+        break;
+      default: breach("a record of an unknown kind"); break;
+    }
+  }
+  if (finished_) used = pending.size();  // the child exits now; a thread may still scribble
+  pending.erase(0, used);
+  if (breach_) return Clock::time_point::min();
+  return std::min(deadline_, budget_);
+}
+
+}  // namespace grader::python

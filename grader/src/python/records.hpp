@@ -1,0 +1,71 @@
+#pragma once
+/// The records a Python child sends (protocol.hpp, grader/python/notebook.py), read as the
+/// untrusted bytes they are: the student's code shares the child's process and can write them
+/// too. A record is believed only in its place (units start and end in order, one at a time;
+/// each value comes once, between units), each unit's deadline comes from the grader's own
+/// clock, and anything out of place ends the child.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../sandbox/child.hpp"
+
+namespace grader::python {
+
+/// A unit as its records described it.
+struct UnitRecord {
+  bool started = false, ended = false;
+  int code = -1;       ///< how it ended (protocol.hpp: kUnitEnd)
+  std::string text;    ///< what went wrong
+  std::string label;   ///< where it is: "line 45", "cell 7 (line 120)"
+};
+
+/// A value's record: kValue (`ok`, text the JSON of its place) or kValueError (code, text).
+struct ValueRecord {
+  bool ok = false;
+  int code = 0;
+  std::string text;
+};
+
+class Records : public sandbox::Watcher {
+ public:
+  Records(std::size_t requests, double unit_seconds, sandbox::Clock::time_point setup_deadline,
+          sandbox::Clock::time_point budget_deadline);
+
+  sandbox::Clock::time_point on_status(std::string& pending) override;
+
+  bool isolated() const { return isolated_; }
+  bool parsed() const { return parsed_; }
+  bool finished() const { return finished_; }
+  const std::optional<std::string>& breach() const { return breach_; }
+  const std::optional<std::string>& load_error() const { return load_error_; }
+  const std::string& isolation() const { return isolation_; }
+  std::size_t units() const { return n_units_; }
+  /// The unit that started and has not ended, if any.
+  std::optional<std::size_t> in_progress() const { return in_progress_; }
+  const std::map<std::size_t, UnitRecord>& unit_records() const { return units_; }
+  const std::vector<std::optional<ValueRecord>>& values() const { return values_; }
+  const std::vector<int>& forbidden() const { return forbidden_; }
+  /// True if the deadline in force is the hand-in's budget, not the unit's own.
+  bool budget_binds() const { return budget_ <= deadline_; }
+
+ private:
+  void breach(const std::string& why);
+  void next_deadline();
+
+  std::size_t n_requests_, n_units_ = 0;
+  double unit_seconds_;
+  sandbox::Clock::time_point deadline_, budget_;
+  bool isolated_ = false, parsed_ = false, finished_ = false;
+  std::optional<std::string> breach_, load_error_;
+  std::string isolation_;
+  std::optional<std::size_t> in_progress_;
+  std::optional<std::size_t> last_;  ///< the last unit that started or ended
+  std::map<std::size_t, UnitRecord> units_;
+  std::vector<std::optional<ValueRecord>> values_;
+  std::vector<int> forbidden_;
+};
+
+}  // namespace grader::python

@@ -1,0 +1,276 @@
+#include "grader/python/run.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <spdlog/spdlog.h>
+
+#include "../library/records.hpp"
+#include "../sandbox/zygote.hpp"
+#include "grader/error.hpp"
+#include "grader/protocol.hpp"
+#include "records.hpp"
+
+namespace grader::python {
+
+namespace {
+
+namespace p = protocol;
+using sandbox::Fd;
+using json = nlohmann::json;
+
+/// The most a child's values may take, together (a sparse memory file: only what is written
+/// costs memory).
+constexpr std::uint64_t kOutputBytes = 256ull << 20;
+
+[[noreturn]] void fault(const std::string& what) {
+  throw Error("cannot run a Python hand-in: " + what + ": " + std::strerror(errno));
+}
+
+Fd memfd(const char* name, const std::string& content, std::uint64_t size, unsigned seals) {
+  Fd fd(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd) fault("memfd_create");
+  for (std::size_t done = 0; done < content.size();) {
+    const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+    if (n < 0) fault("write to memfd");
+    done += static_cast<std::size_t>(n);
+  }
+  if (content.empty() && ftruncate(fd.get(), static_cast<off_t>(size)) != 0) fault("ftruncate");
+  if (fcntl(fd.get(), F_ADD_SEALS, seals) != 0) fault("sealing a memfd");
+  return fd;
+}
+
+/// The plan: its JSON's length (8 bytes, little-endian), the JSON, then the files' bytes.
+std::string make_plan(const HandIn& h, const std::vector<Request>& requests, std::uint64_t seed,
+                      const std::set<std::size_t>& skip) {
+  json plan;
+  plan["file"] = h.name;
+  plan["seed"] = seed;
+  plan["skip"] = json(skip);
+  plan["answers"] = json::array();
+  for (const auto& r : requests) plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}});
+  std::string blobs;
+  plan["files"] = json::array();
+  for (const auto& [name, bytes] : h.files) {
+    plan["files"].push_back({{"name", name}, {"offset", blobs.size()}, {"size", bytes.size()}});
+    blobs += bytes;
+  }
+  const std::string text = plan.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out(8, '\0');
+  std::uint64_t length = text.size();
+  std::memcpy(out.data(), &length, sizeof length);
+  return out + text + blobs;
+}
+
+std::string seconds_text(double s) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", s);
+  return buffer;
+}
+
+/// How a child ended while unit `label` ran (or, without one, while it read the hand-in or
+/// took the values), as a verdict and a message for the student.
+std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, const Records& records,
+                                             const Limits& limits, const std::string& during) {
+  if (records.breach())
+    return {Verdict::forbidden, "the notebook wrote into the grader's status channel (descriptor 5) " + during +
+                                    ": " + *records.breach()};
+  if (seen.killed)
+    return {Verdict::timed_out, "no end after " + seconds_text(limits.unit_seconds) + " s of wall-clock time " + during +
+                                    ": an endless loop, a wait, or far too slow"};
+  const int status = seen.exit.status;
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    if (sig == SIGXCPU || (sig == SIGKILL && seen.exit.cpu_seconds >= limits.cpu_seconds))
+      return {Verdict::timed_out, "used up its " + std::to_string(limits.cpu_seconds) + " s of CPU time " + during};
+    if (sig == SIGKILL)
+      return {Verdict::out_of_memory, "killed by the system " + during + ", most likely for using too much memory"};
+    const char* name = sigabbrev_np(sig);
+    return {Verdict::crashed, "Python crashed with " + (name ? "SIG" + std::string(name) : "signal " + std::to_string(sig)) +
+                                  " " + during};
+  }
+  return {Verdict::crashed, "the notebook ended Python itself (os._exit(" +
+                                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")) " + during +
+                                "; the cells after it still ran"};
+}
+
+/// A value of the output memory file, from its record; nullopt if the record lies.
+std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uint64_t size) {
+  Value v;
+  try {
+    const json place = json::parse(r.text);
+    Shape shape;
+    for (const auto& d : place.at("shape")) shape.push_back(d.get<std::size_t>());
+    if (shape.size() > kMaxRank) return std::nullopt;
+    const auto offset = place.at("offset").get<std::uint64_t>();
+    const std::size_t count = element_count(shape);
+    if (offset % 8 != 0 || offset > size || count * sizeof(double) > size - offset) return std::nullopt;
+    std::vector<double> values(count);
+    if (count > 0) std::memcpy(values.data(), data + offset, count * sizeof(double));
+    v.value = Tensor(std::move(shape), std::move(values));
+    v.dtype = library::printable(place.at("dtype").get<std::string>(), 40);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+Run run(const HandIn& h, const std::vector<Request>& requests, std::uint64_t seed, const Limits& limits) {
+  static const bool undumpable = prctl(PR_SET_DUMPABLE, 0) == 0;
+  (void)undumpable;
+  Run out;
+  out.values.resize(requests.size());
+  const Fd code = memfd("hand-in", h.source, 0, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  const auto budget = sandbox::after(limits.budget_seconds);
+  std::set<std::size_t> skip;
+  std::map<std::size_t, UnitFailure> failures;
+  bool truncated = false;
+  auto& zygote = sandbox::Zygote::of_this_thread(sandbox::Zygote::Kind::python);
+  std::vector<bool> taken(requests.size(), false);
+  const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
+    out.values[i] = Value{std::nullopt, verdict, message, ""};
+    taken[i] = true;
+  };
+
+  for (;;) {
+    if (sandbox::seconds_left(budget) <= 0) {
+      for (std::size_t i = 0; i < requests.size(); ++i)
+        if (!taken[i])
+          settle(i, Verdict::timed_out,
+                 "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
+                     " s (python.budget_seconds) ran out before its end");
+      break;
+    }
+    const Fd plan_fd = memfd("grader-plan", make_plan(h, requests, seed, skip), 0,
+                             F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    const Fd out_fd = memfd("grader-values", "", kOutputBytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+    p::ChildRequest request{};
+    request.magic = p::kZygoteMagic;
+    request.version = p::kZygoteVersion;
+    request.kind = p::kPythonChild;
+    request.cpu_seconds = limits.cpu_seconds;
+    request.memory_bytes = limits.memory_bytes;
+    request.file_bytes = static_cast<std::uint64_t>(limits.scratch_mib) << 20;
+    request.threads = limits.threads;
+    request.scratch_kib = limits.scratch_mib * 1024;
+    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
+    Records records(requests.size(), limits.unit_seconds, std::min(sandbox::after(limits.unit_seconds), budget), budget);
+    const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
+    const sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
+    spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
+                  1e3 * seen.exit.cpu_seconds);
+    out.output += seen.output;
+    truncated = truncated || seen.output_truncated;
+    ++out.processes;
+    const int code_of_exit = WIFEXITED(seen.exit.status) ? WEXITSTATUS(seen.exit.status) : -1;
+    if (!records.isolated() && code_of_exit == p::kExitSetupFailed)
+      throw Error("the sandbox could not confine a Python child: " +
+                  records.load_error().value_or(library::printable(seen.output)));
+    if (code_of_exit == 94 && !records.breach() && records.load_error())
+      throw Error("the grader's notebook runner failed: " + *records.load_error());
+    out.isolation = zygote.isolation() + "; " + records.isolation();
+
+    // Units that raised or do not parse: their messages begin with their place.
+    for (const auto& [k, u] : records.unit_records())
+      if (u.ended && (u.code == 1 || u.code == 2) && !failures.count(k))
+        failures[k] = UnitFailure{k, u.text.substr(0, u.text.find(": ")),
+                                  u.code == 2 ? Verdict::unreadable : Verdict::threw, u.text};
+    const auto& units = records.unit_records();
+    const auto in_progress = records.in_progress();
+    const bool ended_well = records.finished() && !seen.killed && !records.breach();
+    const bool budget_spent = seen.killed && records.budget_binds() && !records.breach();
+    if (!ended_well && in_progress && !budget_spent) {
+      // The unit in progress hung or crashed: its verdict, and a fresh child without it.
+      const std::string& place = units.at(*in_progress).label;
+      auto [verdict, message] = abnormal_end(seen, records, limits, "in " + place);
+      failures[*in_progress] = UnitFailure{*in_progress, place, verdict, place + ": " + message};
+      skip.insert(*in_progress);
+      continue;
+    }
+    // The values this child took, then why the others have none.
+    const sandbox::Fd& mapped = out_fd;
+    void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, mapped.get(), 0);
+    if (map == MAP_FAILED) fault("mapping the values");
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto& r = records.values()[i];
+      if (!r || taken[i]) continue;
+      if (r->ok) {
+        if (auto v = read_value(*r, static_cast<const char*>(map), kOutputBytes)) {
+          out.values[i] = std::move(*v);
+          taken[i] = true;
+        } else {
+          settle(i, Verdict::unreadable, "the value of '" + requests[i].name + "' came back malformed");
+        }
+        continue;
+      }
+      std::string why = r->text;
+      std::vector<std::size_t> assigned_in;
+      if (r->code == 1) {
+        try {
+          const json j = json::parse(r->text);
+          why = j.at("why").get<std::string>();
+          for (const auto& k : j.at("assigned_in")) assigned_in.push_back(k.get<std::size_t>());
+        } catch (const std::exception&) {
+        }
+      }
+      why = library::printable(why, 600);
+      if (r->code == 1) {
+        std::string message = "'" + requests[i].name + "' is not defined" +
+                              (requests[i].cell.empty() ? " at the end of your notebook"
+                                                        : " at the end of the cell with '" + requests[i].cell + "'");
+        std::string cause;
+        for (const auto k : assigned_in)
+          if (const auto f = failures.find(k); f != failures.end()) {
+            cause = f->second.message;
+            if (cause.rfind(f->second.place, 0) != 0) cause = f->second.place + ": " + cause;
+            break;
+          }
+        if (!cause.empty())
+          message += ": " + cause;
+        else if (why.find("is not defined") == std::string::npos)
+          message += ": " + why;
+        else
+          message += ": assign it in your notebook (" + requests[i].expr + ")";
+        settle(i, Verdict::missing, message);
+      } else if (r->code == 2) {
+        settle(i, Verdict::unreadable,
+               "'" + requests[i].name + "' is " + why +
+                   ", not numbers: make it a torch.Tensor, a numpy array, or a list of numbers");
+      } else {
+        settle(i, Verdict::unreadable, "'" + requests[i].name + "': " + why);
+      }
+    }
+    munmap(map, kOutputBytes);
+    if (!ended_well) {
+      const auto [verdict, message] =
+          budget_spent ? std::pair{Verdict::timed_out, "the notebook's time budget of " +
+                                                           seconds_text(limits.budget_seconds) +
+                                                           " s (python.budget_seconds) ran out before its end"}
+                       : abnormal_end(seen, records, limits, records.parsed() ? "while its values were taken"
+                                                                              : "while it was read");
+      for (std::size_t i = 0; i < requests.size(); ++i)
+        if (!taken[i]) settle(i, verdict, message);
+    }
+    for (std::size_t i = 0; i < requests.size(); ++i)
+      if (!taken[i]) settle(i, Verdict::missing, "'" + requests[i].name + "' was not taken from the notebook");
+    break;
+  }
+  for (auto& [k, f] : failures) out.failures.push_back(f);
+  if (truncated) out.output += "\n[... output truncated]";
+  out.output = library::printable(out.output, limits.capture_bytes + 64);
+  return out;
+}
+
+}  // namespace grader::python
