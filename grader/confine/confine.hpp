@@ -88,6 +88,11 @@ struct Limits {
 };
 std::string set_limits(const Limits& limits);
 
+/// Keeps the capability to mount (CAP_SYS_ADMIN, held in the process's own user namespace)
+/// across the next execve: an ordinary user's capabilities inside a user namespace are lost at
+/// exec otherwise. For the Python zygote, which mounts each child's scratch folder.
+void keep_mounting_across_exec();
+
 /// As root: becomes `uid` (and its own group), with no supplementary groups. Otherwise drops
 /// every capability (held inside a user namespace). Returns what it did.
 std::string drop_privileges(uid_t uid);

@@ -58,6 +58,15 @@ std::string set_limits(const Limits& limits) {
   return out + ", no core dumps";
 }
 
+void keep_mounting_across_exec() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) fail("capget");
+  data[CAP_TO_INDEX(CAP_SYS_ADMIN)].inheritable |= CAP_TO_MASK(CAP_SYS_ADMIN);
+  if (syscall(SYS_capset, &header, data) != 0) fail("capset");
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_SYS_ADMIN, 0, 0) != 0) fail("keeping CAP_SYS_ADMIN");
+}
+
 std::string drop_privileges(uid_t uid) {
   const int death_signal = [] {
     int sig = 0;

@@ -206,6 +206,7 @@ int python_zygote(pid_t parent, uid_t uid, const std::string& cache, const std::
     const bool root = geteuid() == 0;
     thread_limit = root || ns.user;
     besides = root ? 1 : 2;  // in its user namespace, the zygote counts too
+    if (ns.user) confine::keep_mounting_across_exec();
   } catch (const std::exception& e) {
     setup_failed(e.what());
   }

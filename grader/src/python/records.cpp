@@ -98,6 +98,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         break;
       case p::kForbidden:
         if (forbidden_.size() < 64) forbidden_.push_back(h.code);
+        if (in_progress_ && units_[*in_progress_].forbidden.size() < 8) units_[*in_progress_].forbidden.push_back(h.code);
         break;
       case p::kFinished:
         if (!parsed_ || in_progress_) breach("a finished record while a unit ran");

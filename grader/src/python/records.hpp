@@ -20,6 +20,7 @@ struct UnitRecord {
   int code = -1;       ///< how it ended (protocol.hpp: kUnitEnd)
   std::string text;    ///< what went wrong
   std::string label;   ///< where it is: "line 45", "cell 7 (line 120)"
+  std::vector<int> forbidden;  ///< system calls the sandbox refused while it ran
 };
 
 /// A value's record: kValue (`ok`, text the JSON of its place) or kValueError (code, text).

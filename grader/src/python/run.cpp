@@ -1,6 +1,7 @@
 #include "grader/python/run.hpp"
 
 #include <fcntl.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -104,6 +105,22 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
                                 "; the cells after it still ran"};
 }
 
+/// " (the sandbox refused socket, connect: ...)" for system calls the sandbox refused, or "".
+std::string refused(const std::vector<int>& calls) {
+  if (calls.empty()) return "";
+  std::set<std::string> names;
+  for (const int nr : calls) {
+    char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+    names.insert(name ? name : "system call " + std::to_string(nr));
+    std::free(name);
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return " (the sandbox refused " + list +
+         ": a notebook may compute, print, and read and write its own folder, but not use the network, "
+         "start programs or reach other processes)";
+}
+
 /// A value of the output memory file, from its record; nullopt if the record lies.
 std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uint64_t size) {
   Value v;
@@ -182,11 +199,14 @@ Run run(const HandIn& h, const std::vector<Request>& requests, std::uint64_t see
       throw Error("the grader's notebook runner failed: " + *records.load_error());
     out.isolation = zygote.isolation() + "; " + records.isolation();
 
-    // Units that raised or do not parse: their messages begin with their place.
+    // Units that raised or do not parse: their messages begin with their place. A refusal of
+    // the sandbox is named: "Operation not permitted" alone does not say what was refused.
     for (const auto& [k, u] : records.unit_records())
       if (u.ended && (u.code == 1 || u.code == 2) && !failures.count(k))
         failures[k] = UnitFailure{k, u.text.substr(0, u.text.find(": ")),
-                                  u.code == 2 ? Verdict::unreadable : Verdict::threw, u.text};
+                                  u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw)
+                                                      : Verdict::forbidden,
+                                  u.text + refused(u.forbidden)};
     const auto& units = records.unit_records();
     const auto in_progress = records.in_progress();
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
