@@ -32,8 +32,11 @@ PLAN_FD, OUTPUT_FD, STATUS_FD, CODE_FD = 3, 4, 5, 6
 # Record kinds (grader/include/grader/protocol.hpp).
 ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
 PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
+CALL_START, CALL_END, OUTPUT = 14, 15, 16
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
 NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
+# How a call ended (kCallEnd).
+RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION = 0, 1, 2, 3, 4, 5
 MAX_TEXT = 2048
 
 # The grader's own references, taken before any student code runs.
@@ -470,15 +473,21 @@ def run_plan():
             send(VALUE_ERROR, i, RAISED, str(e))
         send(FINISHED)
         return
+    functions = plan.get("functions", [])
     points = snapshot_points(units, kind, source, answers)
+    function_points = snapshot_points(units, kind, source, functions)
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
             send(VALUE_ERROR, i, NOT_DEFINED, json.dumps({"why": point, "assigned_in": []}))
-    after = {}
+    after, functions_after = {}, {}
     for i, point in points.items():
         if _isinstance(point, int):
             after.setdefault(point, []).append(i)
+    for j, point in function_points.items():
+        if _isinstance(point, int):
+            functions_after.setdefault(point, []).append(j)
+    bound = [None] * _len(functions)  # the function objects, as each binding takes them
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     install_leftovers(namespace)
@@ -502,11 +511,105 @@ def run_plan():
             send(UNIT_END, k, ended, why)
         for i in after.get(k, []):
             evaluate(output, namespace, answers, i, units)
+        for j in functions_after.get(k, []):
+            bound[j] = namespace.get(functions[j]["name"])
     for i, answer in enumerate(answers):
         if not answer.get("cell"):
             evaluate(output, namespace, answers, i, units)
+    for j, f in enumerate(functions):
+        if not f.get("cell"):
+            bound[j] = namespace.get(f["name"])
+        elif not _isinstance(function_points.get(j), int):
+            bound[j] = NoSuchCell(function_points.get(j))
+    skip_calls = set(plan.get("skip_calls", []))
+    for c in range(plan.get("calls_from", 0), _len(plan.get("calls", []))):
+        if c in skip_calls:
+            continue
+        call = plan["calls"][c]
+        send(CALL_START, c)
+        ended, why = make_call(output, c, call, functions[call["function"]], bound[call["function"]], blobs, name)
+        flush()
+        send(CALL_END, c, ended, why)
     flush()
     send(FINISHED)
+
+
+class NoSuchCell:
+    def __init__(self, why):
+        self.why = why
+
+
+def argument(blobs, arg, tensors, dtype):
+    """One argument, from its float64 bytes: a tensor (torch or numpy, in the dtype the spec
+    names), or a list of its rows (as the notebook passes [v_1, v_2, v_3])."""
+    shape = tuple(arg["shape"])
+    count = 1
+    for d in shape:
+        count *= d
+    array = np.frombuffer(blobs, dtype=np.float64, count=count, offset=arg["offset"]).reshape(shape).copy()
+    value = torch.from_numpy(array).to(getattr(torch, dtype)) if tensors == "torch" else array.astype(dtype)
+    if arg.get("as") == "rows":
+        return [value[i] for i in range(shape[0])]
+    return value
+
+
+def make_call(output, c, call, function, fn, blobs, name):
+    """Calls the student's function on the call's inputs; sends its outputs. Returns how the
+    call ended and what went wrong, for the student."""
+    fname = function["name"]
+    if _isinstance(fn, NoSuchCell):
+        return NO_FUNCTION, fn.why
+    if fn is None:
+        return NO_FUNCTION, f"the notebook defines no function '{fname}' (is its cell failing, or its name different?)"
+    if not callable(fn):
+        return NO_FUNCTION, f"'{fname}' is {describe(fn)}, not a function"
+    tensors, dtype = call.get("tensors", "torch"), call.get("dtype", "float32")
+    args, kwargs = [], {}
+    for arg in call["args"]:
+        value = argument(blobs, arg, tensors, dtype)
+        if arg.get("keyword"):
+            kwargs[arg["keyword"]] = value
+        else:
+            args.append(value)
+    seed = int(call.get("seed", 0))
+    random.seed(seed)
+    np.random.seed(seed % (1 << 32))
+    torch.manual_seed(seed)
+    try:
+        result = fn(*args, **kwargs)
+    except NotImplementedError:
+        return NOT_IMPLEMENTED, f"{fname} is not implemented yet: it still raises NotImplementedError"
+    except BaseException as e:
+        return CALL_RAISED, failure(e, name, Unit(0, 0, f"{fname}()", ""))
+    names = call.get("output_names", [])
+    n = _len(names) or 1
+    if result is None:
+        return RETURNED_NONE, f"{fname} returned None: is its body still `pass`, or does it lack a return?"
+    if n == 1:
+        if _type(result) in (tuple, list) and _len(result) == 1 and _type(result[0]) in (_Tensor, _Parameter, _ndarray):
+            result = result[0]
+        outputs = [result]
+    else:
+        if _type(result) not in (tuple, list):
+            return RETURNED_WRONG, f"{fname} returned {describe(result)}, where {n} values are expected ({', '.join(names)})"
+        if _len(result) != n:
+            return RETURNED_WRONG, (f"{fname} returned {_len(result)} values, where {n} are expected "
+                                    f"({', '.join(names)})")
+        outputs = list(result)
+    for o, value in enumerate(outputs):
+        what = f"output {names[o]}" if o < _len(names) else "its result"
+        try:
+            array = numbers(value)
+        except NotNumbers as e:
+            return RETURNED_WRONG, f"{fname}'s {what} is {e}, not a tensor of numbers"
+        if array.ndim > 3:
+            return RETURNED_WRONG, f"{fname}'s {what} has rank {array.ndim} (shape {tuple(array.shape)})"
+        at = output.put(_ascontiguous(array, dtype=_np_float64))
+        if at is None:
+            return RETURNED_WRONG, f"{fname}'s {what} is far too large (shape {tuple(array.shape)})"
+        kind = str(value.dtype).replace("torch.", "") if _type(value) in (_Tensor, _Parameter, _ndarray) else "python"
+        send(OUTPUT, c, o, json.dumps({"offset": at, "shape": list(array.shape), "dtype": kind}))
+    return RETURNED, ""
 
 
 def flush():

@@ -16,7 +16,7 @@ namespace {
 
 python::Run run(const std::string& name, const std::string& source, const std::vector<Request>& requests,
                 python::Limits limits = {}) {
-  return python::run(HandIn{name, source, {}}, requests, 1, limits);
+  return python::run(HandIn{name, source, {}}, python::Work{requests, {}, {}}, 1, limits);
 }
 
 std::string verdict(const python::Value& v) { return v.value ? "value" : std::string(to_string(v.problem)); }
@@ -266,6 +266,148 @@ BOOST_AUTO_TEST_CASE(lying_objects_are_refused_with_their_type_named) {
   for (std::size_t i = 5; i < 8; ++i) BOOST_TEST(verdict(r.values[i]) == "value", r.values[i].message);
   BOOST_REQUIRE(r.values[7].value.has_value());
   BOOST_TEST((*r.values[7].value)[1] == 3.0);  // the transpose, read in its own order
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(functions)
+
+/// Calls of `function` on (batch, block, d) inputs of ones and twos.
+python::Work calls_of(const std::string& function, std::size_t n, std::vector<std::string> outputs,
+                      const std::string& cell = "") {
+  python::Work work;
+  work.bindings.push_back({function, cell});
+  for (std::size_t i = 0; i < n; ++i) {
+    python::FunctionCall call;
+    call.inputs = {Tensor::filled({1, 2, 3}, 1.0), Tensor::filled({1, 2, 3}, 2.0), Tensor::filled({1, 2, 3}, 0.5)};
+    call.arguments = {{0, "", false}, {1, "", false}, {2, "", false}};
+    call.outputs = outputs;
+    call.group = static_cast<int>(i);
+    call.seed = i;
+    work.calls.push_back(call);
+  }
+  return work;
+}
+
+python::Run call(const std::string& source, const python::Work& work, python::Limits limits = {}) {
+  limits.call_seconds = 2;
+  return python::run(HandIn{"hw.py", source, {}}, work, 1, limits);
+}
+
+std::string verdict(const CallResult& r) { return r.failure ? std::string(to_string(*r.failure)) : "returned"; }
+
+const char* kSdpa = R"(import torch
+def scaled_dot_product_attention(Q, K, V, mask=None):
+    scores = Q @ K.transpose(-2, -1) / Q.shape[-1] ** 0.5
+    if mask is not None:
+        scores = scores.masked_fill(mask == 0, float('-inf'))
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ V, weights
+)";
+
+BOOST_AUTO_TEST_CASE(a_correct_torch_function_returns_its_outputs_in_float32) {
+  const auto r = call(kSdpa, calls_of("scaled_dot_product_attention", 2, {"output", "weights"}));
+  BOOST_REQUIRE_EQUAL(r.calls.size(), 2u);
+  for (const auto& c : r.calls) {
+    BOOST_TEST(verdict(c) == "returned", c.message);
+    BOOST_REQUIRE_EQUAL(c.outputs.size(), 2u);
+    BOOST_TEST(c.outputs[0].shape() == (Shape{1, 2, 3}), boost::test_tools::per_element());
+    BOOST_TEST(c.outputs[0][0] == 0.5);
+    BOOST_TEST(c.outputs[1][0] == 0.5);
+    BOOST_TEST(c.precision == "float32");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"def f(Q, K, V):\n    pass\n", "returned None: is its body still `pass`"},
+      {"def f(Q, K, V):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n", "not implemented yet"},
+      {"def f(Q, K, V):\n    return Q\n", "returned a torch.Tensor, where 2 values are expected (output, weights)"},
+      {"def f(Q, K, V):\n    return Q, 'weights'\n", "output weights is a str, not a tensor of numbers"},
+      {"def f(Q, K, V):\n    return (Q, K, V)\n", "returned 3 values, where 2 are expected"},
+      {"g = 1\n", "the notebook defines no function 'f'"},
+      {"f = 3\n", "'f' is a int, not a function"},
+      {"def f(Q, K, V):\n    x = 1\n    raise ValueError('d_k must match')\n", "line 4: ValueError: d_k must match"}};
+  for (const auto& [source, message] : cases) {
+    BOOST_TEST_CONTEXT(source) {
+      const auto r = call("import torch\n" + source, calls_of("f", 1, {"output", "weights"}));
+      BOOST_TEST(r.calls[0].failure.has_value());
+      BOOST_TEST(contains(r.calls[0].message, message), r.calls[0].message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_hang_or_a_crash_ends_its_check_and_a_fresh_child_makes_the_others) {
+  const auto r = call(R"(import torch, os
+def f(Q, K, V):
+    if float(Q.sum()) < 0:
+        while True: pass
+    if float(K.sum()) < 0:
+        os.abort()
+    return Q, K
+)", [] {
+    auto w = calls_of("f", 4, {"output", "weights"});
+    w.calls[1].inputs[0] = Tensor::filled({1, 2, 3}, -1.0);  // hangs
+    w.calls[2].inputs[1] = Tensor::filled({1, 2, 3}, -1.0);  // crashes
+    return w;
+  }());
+  BOOST_TEST(verdict(r.calls[0]) == "returned", r.calls[0].message);
+  BOOST_TEST(verdict(r.calls[1]) == "timed_out", r.calls[1].message);
+  BOOST_TEST(verdict(r.calls[2]) == "crashed", r.calls[2].message);
+  BOOST_TEST(contains(r.calls[2].message, "SIGABRT"), r.calls[2].message);
+  BOOST_TEST(verdict(r.calls[3]) == "returned", r.calls[3].message);
+  BOOST_TEST(r.processes == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_function_defined_twice_is_taken_at_the_end_or_at_its_cell) {
+  const std::string source = R"(# In[1]:
+import torch
+# Exercise 1
+def f(Q, K, V):
+    return Q, Q
+
+# In[2]:
+# Exercise 2
+def f(Q, K, V):
+    return K, K
+)";
+  auto work = calls_of("f", 1, {"output", "weights"});
+  work.bindings.push_back({"f", "Exercise 1"});
+  work.calls.push_back(work.calls[0]);
+  work.calls[1].binding = 1;
+  const auto r = call(source, work);
+  BOOST_REQUIRE(!r.calls[0].failure);
+  BOOST_REQUIRE(!r.calls[1].failure);
+  BOOST_TEST(r.calls[0].outputs[0][0] == 2.0);  // the definition in force at the end
+  BOOST_TEST(r.calls[1].outputs[0][0] == 1.0);  // the one of its own cell
+}
+
+BOOST_AUTO_TEST_CASE(inputs_can_be_lists_of_rows_and_numpy_arrays) {
+  python::Work work;
+  work.bindings.push_back({"compute_keys", ""});
+  python::FunctionCall c;
+  c.inputs = {Tensor({3, 4}, {1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}), Tensor({3, 4}, {0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0})};
+  c.arguments = {{0, "", true}, {1, "", true}};
+  c.outputs = {"keys"};
+  work.calls.push_back(c);
+  c.tensors = "numpy";
+  c.dtype = "float64";
+  work.bindings.push_back({"compute_keys_np", ""});
+  c.binding = 1;
+  work.calls.push_back(c);
+  const auto r = call(R"(import torch, numpy as np
+def compute_keys(vs, ws):
+    return torch.stack([*vs]) @ torch.stack([*ws], dim=1)
+def compute_keys_np(vs, ws):
+    assert isinstance(vs, list) and isinstance(vs[0], np.ndarray)
+    return np.stack(vs) @ np.stack(ws, axis=1)
+)",
+                      work);
+  for (const auto& res : r.calls) {
+    BOOST_REQUIRE_MESSAGE(!res.failure, res.message);
+    BOOST_TEST(res.outputs[0].values() == (std::vector<double>{0, 1, 1, 4, 4, 0, 2, 3, 1}), boost::test_tools::per_element());
+  }
+  BOOST_TEST(r.calls[1].precision == "float64");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

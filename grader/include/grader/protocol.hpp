@@ -132,6 +132,11 @@ enum RecordKind : std::uint32_t {
                     ///< at offset in the output memfd
   kValueError = 13, ///< answer `call` has no value: code 1 not defined, 2 not a tensor of real
                     ///< numbers, 3 its expression raised; text: why
+  kCallStart = 14,  ///< function call `call` starts (after the notebook has run)
+  kCallEnd = 15,    ///< call `call` ended: code 0 returned (its outputs came as kOutput), 1
+                    ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong
+                    ///< kind or number of values, 5 no such function; text: why
+  kOutput = 16,     ///< output `code` of the call in progress (`call`): as kValue
 };
 
 struct RecordHeader {

@@ -14,10 +14,12 @@ using sandbox::Clock;
 /// More units than any notebook has: a record claiming more is a forgery.
 constexpr std::size_t kMaxUnits = 100000;
 
-Records::Records(std::size_t requests, double unit_seconds, Clock::time_point setup_deadline,
-                 Clock::time_point budget_deadline)
+Records::Records(std::size_t requests, std::size_t calls, double unit_seconds, double call_seconds,
+                 Clock::time_point setup_deadline, Clock::time_point budget_deadline)
     : n_requests_(requests),
+      n_calls_(calls),
       unit_seconds_(unit_seconds),
+      call_seconds_(call_seconds),
       deadline_(setup_deadline),
       budget_(budget_deadline),
       values_(requests) {}
@@ -90,18 +92,45 @@ Clock::time_point Records::on_status(std::string& pending) {
       }
       case p::kValue:
       case p::kValueError:
-        if (!parsed_ || in_progress_ || h.call >= n_requests_ || values_[h.call]) {
+        if (!parsed_ || in_progress_ || call_ || h.call >= n_requests_ || values_[h.call]) {
           breach("a value out of place");
           break;
         }
         values_[h.call] = ValueRecord{h.kind == p::kValue, h.code, text};
+        break;
+      case p::kCallStart:
+        if (!parsed_ || in_progress_ || call_ || h.call >= n_calls_ || (last_call_ && h.call <= *last_call_)) {
+          breach("a call started out of order");
+          break;
+        }
+        call_ = last_call_ = h.call;
+        calls_[h.call];
+        deadline_ = sandbox::after(call_seconds_);
+        break;
+      case p::kOutput:
+        if (!call_ || h.call != *call_ || h.code < 0 || h.code > 64 || calls_[h.call].outputs.count(h.code)) {
+          breach("an output out of place");
+          break;
+        }
+        calls_[h.call].outputs[h.code] = text;
+        break;
+      case p::kCallEnd:
+        if (!call_ || h.call != *call_) {
+          breach("a call ended out of order");
+          break;
+        }
+        calls_[h.call].ended = true;
+        calls_[h.call].code = h.code;
+        calls_[h.call].text = library::printable(text);
+        call_.reset();
+        next_deadline();
         break;
       case p::kForbidden:
         if (forbidden_.size() < 64) forbidden_.push_back(h.code);
         if (in_progress_ && units_[*in_progress_].forbidden.size() < 8) units_[*in_progress_].forbidden.push_back(h.code);
         break;
       case p::kFinished:
-        if (!parsed_ || in_progress_) breach("a finished record while a unit ran");
+        if (!parsed_ || in_progress_ || call_) breach("a finished record while a unit or a call ran");
         finished_ = true;
         break;
       default: breach("a record of an unknown kind"); break;

@@ -30,10 +30,18 @@ struct ValueRecord {
   std::string text;
 };
 
+/// A function call as its records described it.
+struct CallRecord {
+  bool ended = false;
+  int code = -1;                     ///< how it ended (protocol.hpp: kCallEnd)
+  std::string text;                  ///< what went wrong
+  std::map<int, std::string> outputs;  ///< output -> the JSON of its place
+};
+
 class Records : public sandbox::Watcher {
  public:
-  Records(std::size_t requests, double unit_seconds, sandbox::Clock::time_point setup_deadline,
-          sandbox::Clock::time_point budget_deadline);
+  Records(std::size_t requests, std::size_t calls, double unit_seconds, double call_seconds,
+          sandbox::Clock::time_point setup_deadline, sandbox::Clock::time_point budget_deadline);
 
   sandbox::Clock::time_point on_status(std::string& pending) override;
 
@@ -49,6 +57,9 @@ class Records : public sandbox::Watcher {
   const std::map<std::size_t, UnitRecord>& unit_records() const { return units_; }
   const std::vector<std::optional<ValueRecord>>& values() const { return values_; }
   const std::vector<int>& forbidden() const { return forbidden_; }
+  /// The call that started and has not ended, if any.
+  std::optional<std::size_t> call_in_progress() const { return call_; }
+  const std::map<std::size_t, CallRecord>& call_records() const { return calls_; }
   /// True if the deadline in force is the hand-in's budget, not the unit's own.
   bool budget_binds() const { return budget_ <= deadline_; }
 
@@ -56,8 +67,8 @@ class Records : public sandbox::Watcher {
   void breach(const std::string& why);
   void next_deadline();
 
-  std::size_t n_requests_, n_units_ = 0;
-  double unit_seconds_;
+  std::size_t n_requests_, n_calls_, n_units_ = 0;
+  double unit_seconds_, call_seconds_;
   sandbox::Clock::time_point deadline_, budget_;
   bool isolated_ = false, parsed_ = false, finished_ = false;
   std::optional<std::string> breach_, load_error_;
@@ -67,6 +78,8 @@ class Records : public sandbox::Watcher {
   std::map<std::size_t, UnitRecord> units_;
   std::vector<std::optional<ValueRecord>> values_;
   std::vector<int> forbidden_;
+  std::optional<std::size_t> call_, last_call_;
+  std::map<std::size_t, CallRecord> calls_;
 };
 
 }  // namespace grader::python

@@ -51,21 +51,47 @@ Fd memfd(const char* name, const std::string& content, std::uint64_t size, unsig
   return fd;
 }
 
-/// The plan: its JSON's length (8 bytes, little-endian), the JSON, then the files' bytes.
-std::string make_plan(const HandIn& h, const std::vector<Request>& requests, std::uint64_t seed,
-                      const std::set<std::size_t>& skip) {
+/// The plan: its JSON's length (8 bytes, little-endian), the JSON, then the bytes it points
+/// into: the student's files, and the calls' inputs as float64.
+std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
+                      std::size_t calls_from, const std::set<std::size_t>& skip_calls) {
   json plan;
   plan["file"] = h.name;
   plan["seed"] = seed;
   plan["skip"] = json(skip);
   plan["answers"] = json::array();
-  for (const auto& r : requests) plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}});
+  for (const auto& r : work.values) plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}});
   std::string blobs;
   plan["files"] = json::array();
   for (const auto& [name, bytes] : h.files) {
     plan["files"].push_back({{"name", name}, {"offset", blobs.size()}, {"size", bytes.size()}});
     blobs += bytes;
   }
+  plan["functions"] = json::array();
+  for (const auto& b : work.bindings) plan["functions"].push_back({{"name", b.function}, {"cell", b.cell}});
+  plan["calls"] = json::array();
+  for (std::size_t c = 0; c < work.calls.size(); ++c) {
+    const FunctionCall& call = work.calls[c];
+    json args = json::array();
+    std::vector<std::size_t> offsets;  // inputs go in only for the calls still to make
+    for (const auto& t : call.inputs) {
+      blobs.resize((blobs.size() + 7) / 8 * 8);
+      offsets.push_back(blobs.size());
+      if (c >= calls_from && !skip_calls.count(c))
+        blobs.append(reinterpret_cast<const char*>(t.values().data()), t.size() * sizeof(double));
+      else
+        offsets.back() = 0;
+    }
+    for (const auto& a : call.arguments)
+      args.push_back({{"offset", offsets.at(a.input)},
+                      {"shape", call.inputs.at(a.input).shape()},
+                      {"keyword", a.keyword},
+                      {"as", a.rows ? "rows" : "tensor"}});
+    plan["calls"].push_back({{"function", call.binding}, {"args", args}, {"tensors", call.tensors},
+                             {"dtype", call.dtype}, {"output_names", call.outputs}, {"seed", call.seed}});
+  }
+  plan["calls_from"] = calls_from;
+  plan["skip_calls"] = json(skip_calls);
   const std::string text = plan.dump(-1, ' ', false, json::error_handler_t::replace);
   std::string out(8, '\0');
   std::uint64_t length = text.size();
@@ -142,16 +168,79 @@ std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uin
   return v;
 }
 
+
+/// The values a child sent (or why it has none), for the requests not taken yet.
+void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
+                 const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken) {
+  const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
+    out.values[i] = Value{std::nullopt, verdict, message, ""};
+    taken[i] = true;
+  };
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const auto& r = records.values()[i];
+    if (!r || taken[i]) continue;
+    if (r->ok) {
+      if (auto v = read_value(*r, data, kOutputBytes)) {
+        out.values[i] = std::move(*v);
+        taken[i] = true;
+      } else {
+        settle(i, Verdict::unreadable, "the value of '" + requests[i].name + "' came back malformed");
+      }
+      continue;
+    }
+    std::string why = r->text;
+    std::vector<std::size_t> assigned_in;
+    if (r->code == 1) {
+      try {
+        const json j = json::parse(r->text);
+        why = j.at("why").get<std::string>();
+        for (const auto& k : j.at("assigned_in")) assigned_in.push_back(k.get<std::size_t>());
+      } catch (const std::exception&) {
+      }
+    }
+    why = library::printable(why, 600);
+    if (r->code == 1) {
+      std::string message = "'" + requests[i].name + "' is not defined" +
+                            (requests[i].cell.empty() ? " at the end of your notebook"
+                                                      : " at the end of the cell with '" + requests[i].cell + "'");
+      std::string cause;
+      for (const auto k : assigned_in)
+        if (const auto f = failures.find(k); f != failures.end()) {
+          cause = f->second.message;
+          if (cause.rfind(f->second.place, 0) != 0) cause = f->second.place + ": " + cause;
+          break;
+        }
+      if (!cause.empty())
+        message += ": " + cause;
+      else if (why.find("is not defined") == std::string::npos)
+        message += ": " + why;
+      else
+        message += ": assign it in your notebook (" + requests[i].expr + ")";
+      settle(i, Verdict::missing, message);
+    } else if (r->code == 2) {
+      settle(i, Verdict::unreadable,
+             "'" + requests[i].name + "' is " + why + ", not numbers: make it a torch.Tensor, a numpy array, or a list of numbers");
+    } else {
+      settle(i, Verdict::unreadable, "'" + requests[i].name + "': " + why);
+    }
+  }
+}
+
 }  // namespace
 
-Run run(const HandIn& h, const std::vector<Request>& requests, std::uint64_t seed, const Limits& limits) {
+Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& limits) {
   static const bool undumpable = prctl(PR_SET_DUMPABLE, 0) == 0;
   (void)undumpable;
+  const auto& requests = work.values;
   Run out;
   out.values.resize(requests.size());
+  out.calls.resize(work.calls.size());
   const Fd code = memfd("hand-in", h.source, 0, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
   const auto budget = sandbox::after(limits.budget_seconds);
-  std::set<std::size_t> skip;
+  const std::string budget_spent_message = "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
+                                           " s (python.budget_seconds) ran out before its end";
+  std::set<std::size_t> skip, resolved_calls;
+  std::size_t calls_from = 0;
   std::map<std::size_t, UnitFailure> failures;
   bool truncated = false;
   auto& zygote = sandbox::Zygote::of_this_thread(sandbox::Zygote::Kind::python);
@@ -160,17 +249,24 @@ Run run(const HandIn& h, const std::vector<Request>& requests, std::uint64_t see
     out.values[i] = Value{std::nullopt, verdict, message, ""};
     taken[i] = true;
   };
+  const auto resolve_call = [&](std::size_t c, Verdict verdict, const std::string& message) {
+    out.calls[c].failure = verdict;
+    out.calls[c].message = message;
+    resolved_calls.insert(c);
+  };
+  const auto settle_rest = [&](Verdict verdict, const std::string& message) {
+    for (std::size_t i = 0; i < requests.size(); ++i)
+      if (!taken[i]) settle(i, verdict, message);
+    for (std::size_t c = 0; c < work.calls.size(); ++c)
+      if (!resolved_calls.count(c)) resolve_call(c, verdict, message);
+  };
 
   for (;;) {
     if (sandbox::seconds_left(budget) <= 0) {
-      for (std::size_t i = 0; i < requests.size(); ++i)
-        if (!taken[i])
-          settle(i, Verdict::timed_out,
-                 "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
-                     " s (python.budget_seconds) ran out before its end");
+      settle_rest(Verdict::timed_out, budget_spent_message);
       break;
     }
-    const Fd plan_fd = memfd("grader-plan", make_plan(h, requests, seed, skip), 0,
+    const Fd plan_fd = memfd("grader-plan", make_plan(h, work, seed, skip, calls_from, resolved_calls), 0,
                              F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
     const Fd out_fd = memfd("grader-values", "", kOutputBytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
     p::ChildRequest request{};
@@ -183,7 +279,8 @@ Run run(const HandIn& h, const std::vector<Request>& requests, std::uint64_t see
     request.threads = limits.threads;
     request.scratch_kib = limits.scratch_mib * 1024;
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
-    Records records(requests.size(), limits.unit_seconds, std::min(sandbox::after(limits.unit_seconds), budget), budget);
+    Records records(requests.size(), work.calls.size(), limits.unit_seconds, limits.call_seconds,
+                    std::min(sandbox::after(limits.unit_seconds), budget), budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
     const sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
     spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
@@ -207,86 +304,78 @@ Run run(const HandIn& h, const std::vector<Request>& requests, std::uint64_t see
                                   u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw)
                                                       : Verdict::forbidden,
                                   u.text + refused(u.forbidden)};
-    const auto& units = records.unit_records();
-    const auto in_progress = records.in_progress();
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
     const bool budget_spent = seen.killed && records.budget_binds() && !records.breach();
-    if (!ended_well && in_progress && !budget_spent) {
+    if (!ended_well && records.in_progress() && !budget_spent) {
       // The unit in progress hung or crashed: its verdict, and a fresh child without it.
-      const std::string& place = units.at(*in_progress).label;
+      const std::string& place = records.unit_records().at(*records.in_progress()).label;
       auto [verdict, message] = abnormal_end(seen, records, limits, "in " + place);
-      failures[*in_progress] = UnitFailure{*in_progress, place, verdict, place + ": " + message};
-      skip.insert(*in_progress);
+      failures[*records.in_progress()] = UnitFailure{*records.in_progress(), place, verdict, place + ": " + message};
+      skip.insert(*records.in_progress());
       continue;
     }
-    // The values this child took, then why the others have none.
-    const sandbox::Fd& mapped = out_fd;
-    void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, mapped.get(), 0);
+    void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, out_fd.get(), 0);
     if (map == MAP_FAILED) fault("mapping the values");
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      const auto& r = records.values()[i];
-      if (!r || taken[i]) continue;
-      if (r->ok) {
-        if (auto v = read_value(*r, static_cast<const char*>(map), kOutputBytes)) {
-          out.values[i] = std::move(*v);
-          taken[i] = true;
-        } else {
-          settle(i, Verdict::unreadable, "the value of '" + requests[i].name + "' came back malformed");
-        }
-        continue;
-      }
-      std::string why = r->text;
-      std::vector<std::size_t> assigned_in;
-      if (r->code == 1) {
-        try {
-          const json j = json::parse(r->text);
-          why = j.at("why").get<std::string>();
-          for (const auto& k : j.at("assigned_in")) assigned_in.push_back(k.get<std::size_t>());
-        } catch (const std::exception&) {
-        }
-      }
-      why = library::printable(why, 600);
-      if (r->code == 1) {
-        std::string message = "'" + requests[i].name + "' is not defined" +
-                              (requests[i].cell.empty() ? " at the end of your notebook"
-                                                        : " at the end of the cell with '" + requests[i].cell + "'");
-        std::string cause;
-        for (const auto k : assigned_in)
-          if (const auto f = failures.find(k); f != failures.end()) {
-            cause = f->second.message;
-            if (cause.rfind(f->second.place, 0) != 0) cause = f->second.place + ": " + cause;
-            break;
+    const char* data = static_cast<const char*>(map);
+    take_values(records, requests, data, failures, out, taken);
+    // The calls this child made.
+    for (const auto& [c, r] : records.call_records()) {
+      if (!r.ended || resolved_calls.count(c)) continue;
+      const FunctionCall& call = work.calls[c];
+      switch (r.code) {
+        case 0: {
+          CallResult result;
+          for (std::size_t o = 0; o < call.outputs.size(); ++o) {
+            const auto place = r.outputs.find(static_cast<int>(o));
+            auto v = place == r.outputs.end() ? std::nullopt
+                                              : read_value(ValueRecord{true, 0, place->second}, data, kOutputBytes);
+            if (!v) {
+              result.failure = Verdict::unreadable;
+              result.message = "output " + call.outputs[o] + " came back malformed";
+              break;
+            }
+            result.outputs.push_back(std::move(*v->value));
+            if (o == 0) result.precision = v->dtype == "python" ? "float64" : v->dtype;
           }
-        if (!cause.empty())
-          message += ": " + cause;
-        else if (why.find("is not defined") == std::string::npos)
-          message += ": " + why;
-        else
-          message += ": assign it in your notebook (" + requests[i].expr + ")";
-        settle(i, Verdict::missing, message);
-      } else if (r->code == 2) {
-        settle(i, Verdict::unreadable,
-               "'" + requests[i].name + "' is " + why +
-                   ", not numbers: make it a torch.Tensor, a numpy array, or a list of numbers");
-      } else {
-        settle(i, Verdict::unreadable, "'" + requests[i].name + "': " + why);
+          out.calls[c] = std::move(result);
+          resolved_calls.insert(c);
+          break;
+        }
+        case 1: resolve_call(c, Verdict::threw, "an exception escaped the function: " + r.text); break;
+        case 4: resolve_call(c, Verdict::unreadable, r.text); break;
+        default: resolve_call(c, Verdict::missing, r.text); break;  // None, not implemented, no function
       }
     }
     munmap(map, kOutputBytes);
-    if (!ended_well) {
-      const auto [verdict, message] =
-          budget_spent ? std::pair{Verdict::timed_out, "the notebook's time budget of " +
-                                                           seconds_text(limits.budget_seconds) +
-                                                           " s (python.budget_seconds) ran out before its end"}
-                       : abnormal_end(seen, records, limits, records.parsed() ? "while its values were taken"
-                                                                              : "while it was read");
-      for (std::size_t i = 0; i < requests.size(); ++i)
-        if (!taken[i]) settle(i, verdict, message);
+    if (ended_well) break;
+    if (budget_spent) {
+      settle_rest(Verdict::timed_out, budget_spent_message);
+      break;
     }
-    for (std::size_t i = 0; i < requests.size(); ++i)
-      if (!taken[i]) settle(i, Verdict::missing, "'" + requests[i].name + "' was not taken from the notebook");
+    if (const auto c = records.call_in_progress()) {
+      // The call hung or crashed: its verdict, the rest of its group skipped, and a fresh child
+      // (which runs the notebook again) for the other calls.
+      auto [verdict, message] = abnormal_end(seen, records, limits, "during the call");
+      if (verdict == Verdict::timed_out && seen.killed)
+        message = "no result after " + seconds_text(limits.call_seconds) +
+                  " s of wall-clock time during the call: an endless loop, a wait, or far too slow";
+      resolve_call(*c, verdict, message);
+      for (std::size_t later = *c + 1; later < work.calls.size(); ++later)
+        if (work.calls[later].group == work.calls[*c].group && !resolved_calls.count(later))
+          resolve_call(later, Verdict::skipped,
+                       "not run: an earlier call of this check ended abnormally (" + std::string(to_string(verdict)) +
+                           ")");
+      calls_from = *c + 1;
+      continue;
+    }
+    // Ended outside a unit and a call: while it read the hand-in, or took the values.
+    const auto [verdict, message] =
+        abnormal_end(seen, records, limits, records.parsed() ? "while its values were taken" : "while it was read");
+    settle_rest(verdict, message);
     break;
   }
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    if (!taken[i]) settle(i, Verdict::missing, "'" + requests[i].name + "' was not taken from the notebook");
   for (auto& [k, f] : failures) out.failures.push_back(f);
   if (truncated) out.output += "\n[... output truncated]";
   out.output = library::printable(out.output, limits.capture_bytes + 64);

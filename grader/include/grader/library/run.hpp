@@ -41,6 +41,9 @@ struct CallResult {
   std::optional<Verdict> failure;
   std::string message;
   std::vector<Tensor> outputs;
+  /// The precision the outputs were computed in: "float64" for a library; for Python, the
+  /// dtype of what the function returned ("float32", "float64", ...).
+  std::string precision = "float64";
 };
 
 struct RunReport {

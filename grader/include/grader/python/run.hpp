@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "grader/library/run.hpp"
 #include "grader/result.hpp"
 #include "grader/tensor.hpp"
 
@@ -17,6 +18,7 @@ namespace grader::python {
 /// Limits of the children that run one hand-in.
 struct Limits {
   double unit_seconds = 10.0;     ///< wall clock of one cell (or statement)
+  double call_seconds = 5.0;      ///< wall clock of one call of a student's function
   double budget_seconds = 60.0;   ///< wall clock for the whole hand-in, every retry included
   unsigned cpu_seconds = 60;      ///< CPU time of one child
   unsigned long long memory_bytes = 4ull << 30;  ///< address space (torch alone maps ~1 GiB)
@@ -31,6 +33,41 @@ struct Request {
   std::string name;
   std::string expr;
   std::string cell;
+};
+
+/// A function of the notebook: its name, taken at the end (or at the end of the cell holding
+/// the text `cell`).
+struct Binding {
+  std::string function;
+  std::string cell;
+};
+
+/// One argument of a call: input `input`, by position or as `keyword`; a tensor, or the list
+/// of its rows (as a notebook passes [v_1, v_2, v_3]).
+struct Argument {
+  std::size_t input = 0;
+  std::string keyword;
+  bool rows = false;
+};
+
+/// One call of a student's function: the grader's inputs (sent as bytes), converted to
+/// `tensors` ("torch" or "numpy") of `dtype`; `random`, numpy and torch seeded with `seed`.
+struct FunctionCall {
+  std::size_t binding = 0;
+  std::vector<Tensor> inputs;
+  std::vector<Argument> arguments;
+  std::string tensors = "torch";
+  std::string dtype = "float32";
+  std::vector<std::string> outputs;  ///< the names of what it returns, in order
+  int group = 0;                     ///< after a hang or crash, the rest of the group is skipped
+  std::uint64_t seed = 0;
+};
+
+/// What to take from a hand-in.
+struct Work {
+  std::vector<Request> values;
+  std::vector<Binding> bindings;
+  std::vector<FunctionCall> calls;
 };
 
 /// The hand-in: its file and a copy of the student's folder (what the notebook may read).
@@ -58,6 +95,7 @@ struct UnitFailure {
 
 struct Run {
   std::vector<Value> values;          ///< one per request, in order
+  std::vector<CallResult> calls;      ///< one per call, in order (as a library's)
   std::vector<UnitFailure> failures;  ///< in the order of the hand-in
   std::string output;                 ///< what it printed, truncated
   std::string isolation;              ///< how the children were confined, and the versions
@@ -66,6 +104,6 @@ struct Run {
 
 /// Runs the hand-in and takes the requested values. Throws grader::Error only when the grader
 /// cannot run it (no Python runtime, no confinement): never the student's fault.
-Run run(const HandIn& hand_in, const std::vector<Request>& requests, std::uint64_t seed, const Limits& limits = {});
+Run run(const HandIn& hand_in, const Work& work, std::uint64_t seed, const Limits& limits = {});
 
 }  // namespace grader::python
