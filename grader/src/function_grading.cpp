@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -129,25 +130,24 @@ std::string prefixed(const std::string& label, const std::string& text) {
   return label.empty() ? text : label + ": " + text;
 }
 
-/// The check's result: the first failing case decides it.
-CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
-                        const RunReport& run, const Visibility visibility, std::optional<std::string>& mistake) {
+/// The check's verdict, score, message, details and mistake: the first failing case decides.
+CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, const RunReport& run,
+                        const Visibility visibility) {
   const FunctionCheck& check = *pc.check;
   CheckResult r;
   r.name = check.name;
   r.max_score = check.points;
-  const bool reveal = visibility == Visibility::visible;
   const std::string replay = check.random()
-      ? fmt::format("\nseed {}: `grader check --seed {}` replays these cases", pc.seed, pc.seed)
+      ? fmt::format("seed {}: `grader check --seed {}` replays these cases\n", pc.seed, pc.seed)
       : "";
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];
     for (std::size_t call : pc.calls[k]) {
       const CallResult& res = run.calls[call];
-      if (res.failure) {
+      if (res.failure) {  // the student's own code failed: said whatever the visibility
         r.verdict = *res.failure;
         r.message = prefixed(c.label, res.message);
-        r.details = replay.empty() ? "" : replay.substr(1) + "\n";
+        r.details = replay;
         return r;
       }
     }
@@ -184,24 +184,23 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       const auto& [got, expected] = pair;
       const Comparison cmp = compare(got, expected, check.tolerance);
       if (cmp.passed()) continue;
-      r.verdict = cmp.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
-      r.message = prefixed(c.label, what + ": " + summarize(cmp, reveal));
-      r.details = explain(cmp, got, expected, check.tolerance, reveal);
-      if (!replay.empty()) r.details += replay.substr(1) + "\n";
-      for (const auto& m : fn.mistakes) {
-        bool all = true;
-        for (const auto& [out, e] : m.outputs) all = all && matches(outputs.at(out), e.evaluate(scope), check.tolerance);
-        if (all) {
-          mistake = m.message;
-          r.details = r.message + "\n" + r.details;
-          r.message = prefixed(c.label, m.message);
-          break;
-        }
-      }
+      Feedback f = feedback(cmp, got, expected, check.tolerance, visibility, c.label, what,
+                            [&]() -> std::optional<std::string> {
+                              for (const auto& m : fn.mistakes) {
+                                bool all = true;
+                                for (const auto& [out, e] : m.outputs)
+                                  all = all && matches(outputs.at(out), e.evaluate(scope), check.tolerance);
+                                if (all) return m.message;
+                              }
+                              return std::nullopt;
+                            });
+      r.verdict = f.verdict;
+      r.message = std::move(f.message);
+      r.details = std::move(f.details) + replay;
+      r.mistake = std::move(f.mistake);
       return r;
     }
   }
-  r.verdict = Verdict::passed;
   r.score = check.points;
   return r;
 }
@@ -263,13 +262,29 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
     }
   }
 
+  // What every check shares, the build and the runner, is timed once and split between the
+  // checks by their number of calls; each check adds its own comparisons.
+  std::vector<std::size_t> planned_calls;
+  for (const auto& pc : planned) {
+    std::size_t n = 0;
+    for (const auto& ids : pc.calls) n += ids.size();
+    planned_calls.push_back(n);
+  }
+  const auto share = [&](std::size_t p, double seconds) {
+    return calls.empty() ? seconds / static_cast<double>(std::max<std::size_t>(planned.size(), 1))
+                         : seconds * static_cast<double>(planned_calls[p]) / static_cast<double>(calls.size());
+  };
+
   if (!build.library) {  // nothing to call: every check shares the reason
     const Verdict verdict = build.compile_failed ? Verdict::compile_error : Verdict::missing;
+    const double shared = since() / 1e3;
     for (const auto& ex : spec.exercises) {
       if (!ex.function) continue;
-      ExerciseResult r{ex.id, ex.title, ex.visibility, verdict, 0, ex.points, build.message, "", {}, {}, 0};
-      for (const auto& c : ex.function->checks)
-        r.checks.push_back(CheckResult{c.name, verdict, 0, c.points, build.message, "", 0});
+      ExerciseResult r{ex.id, ex.title, ex.visibility, ex.points, {}};
+      for (std::size_t p = 0; p < planned.size(); ++p)
+        if (planned[p].exercise == &ex)
+          r.checks.push_back(CheckResult{planned[p].check->name, verdict, 0, planned[p].check->points, build.message,
+                                         "", std::nullopt, share(p, shared)});
       results.emplace(ex.id, std::move(r));
     }
     return results;
@@ -286,26 +301,18 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
     spdlog::debug("{} runner process(es) done after {:.2f} ms", run.processes, since());
     if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
   }
+  const double shared = since() / 1e3;
 
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
-    ExerciseResult r;
-    r.id = ex.id;
-    r.title = ex.title;
-    r.visibility = ex.visibility;
-    r.max_score = ex.points;
-    for (const auto& pc : planned) {
-      if (pc.exercise != &ex) continue;
-      CheckResult check = grade_check(spec, *ex.function, pc, run, ex.visibility, r.mistake);
-      r.score += check.score;
-      if (check.verdict != Verdict::passed && r.verdict == Verdict::passed) {
-        r.verdict = check.verdict;
-        r.message = check.name + ": " + check.message;
-        r.details = check.details;
-      }
-      r.checks.push_back(std::move(check));
+    ExerciseResult r{ex.id, ex.title, ex.visibility, ex.points, {}};
+    for (std::size_t p = 0; p < planned.size(); ++p) {
+      if (planned[p].exercise != &ex) continue;
+      const auto compared = std::chrono::steady_clock::now();
+      r.checks.push_back(grade_check(spec, *ex.function, planned[p], run, ex.visibility));
+      r.checks.back().seconds =
+          share(p, shared) + std::chrono::duration<double>(std::chrono::steady_clock::now() - compared).count();
     }
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     results.emplace(ex.id, std::move(r));
   }
   spdlog::debug("compared after {:.2f} ms", since());
