@@ -1,6 +1,7 @@
 #pragma once
 /// Small text helpers shared by the grader's sources.
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -37,25 +38,32 @@ inline std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t&
   return len;
 }
 
-/// The escaped form of one character or invalid byte starting at text[i] (its length in `used`).
-inline std::string utf8_piece(std::string_view text, std::size_t i, std::size_t& used) {
+/// Appends to `out` the escaped form of the character or invalid byte at text[i]; returns how
+/// many bytes of `text` it took.
+inline std::size_t append_safe(std::string& out, std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c >= 0x20 && c < 0x7f) {  // printable ASCII, the common case
+    out += static_cast<char>(c);
+    return 1;
+  }
   char32_t cp = 0;
-  used = utf8_sequence(text, i, cp);
+  const std::size_t used = utf8_sequence(text, i, cp);
   char buffer[16];
   if (used == 0) {  // an invalid byte
-    used = 1;
-    std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned char>(text[i]));
-    return buffer;
+    std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+    out += buffer;
+    return 1;
   }
   if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f) {
     std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(cp));
-    return buffer;
-  }
-  if (cp >= 0x80 && cp <= 0x9f) {  // C1 controls: 0x9b starts an escape sequence on some terminals
+    out += buffer;
+  } else if (cp >= 0x80 && cp <= 0x9f) {  // C1 controls: 0x9b starts an escape sequence on some terminals
     std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(cp));
-    return buffer;
+    out += buffer;
+  } else {
+    out += text.substr(i, used);
   }
-  return std::string(text.substr(i, used));
+  return used;
 }
 
 }  // namespace detail
@@ -64,21 +72,20 @@ inline std::string utf8_piece(std::string_view text, std::size_t i, std::size_t&
 /// characters other than \n and \t escaped (\x1b, \u009b), and at most `max_bytes` bytes, cut
 /// on a character boundary with "..." at the end when longer.
 inline std::string utf8_safe(std::string_view text, std::size_t max_bytes) {
-  const auto escape = [&](std::size_t budget, bool& whole) {
-    std::string out;
-    std::size_t used = 0;
-    for (std::size_t i = 0; i < text.size(); i += used) {
-      const std::string piece = detail::utf8_piece(text, i, used);
-      if (out.size() + piece.size() > budget) return whole = false, out;
-      out += piece;
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  const std::size_t room = max_bytes >= 3 ? max_bytes - 3 : 0;  // for the text before "..."
+  std::size_t keep = 0;  // the longest escaped prefix that fits in `room`
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t before = out.size();
+    i += detail::append_safe(out, text, i);
+    if (out.size() > max_bytes) {
+      out.resize(max_bytes >= 3 ? keep : before);
+      return max_bytes >= 3 ? out + "..." : out;
     }
-    return whole = true, out;
-  };
-  bool whole = false;
-  std::string out = escape(max_bytes, whole);
-  if (whole) return out;
-  if (max_bytes < 3) return out;
-  return escape(max_bytes - 3, whole) + "...";
+    if (out.size() <= room) keep = out.size();
+  }
+  return out;
 }
 
 /// `text` with nothing a CI runner reads as a command in its log: GitHub Actions takes a line
