@@ -85,7 +85,7 @@ int run_check(const CheckOptions& options) {
   grading.seed = options.seed;
   const AssignmentResult result = grade_submission(*spec, options.submission, grading);
 
-  const std::string student = std::filesystem::absolute(options.submission).lexically_normal().filename().string();
+  const std::string student = student_id(options.submission);
   if (format == report::Format::text) {
     const bool to_terminal = options.output.empty() && ::isatty(STDOUT_FILENO) == 1;
     const bool color = options.color == "always" ||

@@ -76,7 +76,8 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   cmd->add_option("--out", o.out, "Where results, gradebook.csv and summary.json go")->required();
   cmd->add_option("--jobs,-j", o.jobs, "Submissions graded at once (default: one per core)");
   cmd->add_flag("--resume", o.resume,
-                "Keep the results of an earlier run whose inputs (spec, submission, options) are unchanged");
+                "Keep the results of an earlier run whose inputs (grader, spec and its data files, submission, "
+                "options) are unchanged");
   cmd->add_option("--shard", o.shard, "Grade only slice I of N (I from 0), e.g. 2/8; combine with `grader merge`");
   std::vector<std::string> extra;
   for (const auto& f : report::format_names())
@@ -90,7 +91,8 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   cmd->add_option("--seed", o.seed, "One seed for every randomized check (default: one per student and exercise)");
   cmd->footer(
       "Exit status: 0 every submission was graded (whatever the students' scores), 2 some could not "
-      "be or the command is wrong, 130 interrupted (finished results are kept; --resume goes on).");
+      "be, the class files could not be written, another run is writing into --out, or the command is wrong; "
+      "130 interrupted (finished results are kept; --resume goes on).");
   return cmd;
 }
 
@@ -112,14 +114,11 @@ int run_grade(const GradeCommandOptions& o) {
     std::cerr << fmt::format(
         "grader: interrupted: {} of {} submissions have their results in {}; run the same command "
         "with --resume to grade the rest\n",
-        outcome.graded + outcome.reused, outcome.students, o.out);
+        outcome.run.graded + outcome.run.up_to_date, outcome.students, o.out);
     return 130;
   }
-  if (outcome.gradebook) {
-    std::cout << batch::summary_text(*outcome.gradebook) << fmt::format(
-        "\n{} graded, {} up to date from an earlier run; gradebook: {}/gradebook.csv\n", outcome.graded,
-        outcome.reused, o.out);
-  }
+  if (outcome.gradebook)
+    std::cout << batch::summary_text(*outcome.gradebook) << "gradebook: " << o.out << "/gradebook.csv\n";
   return outcome.failures.empty() && outcome.gradebook ? 0 : 2;
 }
 

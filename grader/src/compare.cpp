@@ -147,12 +147,15 @@ std::string summarize(const Comparison& c, bool reveal) {
     return "shape " + format_shape(c.got_shape) + " but " + format_shape(c.expected_shape) +
            " is expected";
   if (c.passed()) return "";
+  if (!reveal)
+    return c.non_finite > 0 ? "your result holds NaN or Inf (a hidden exercise shows only its verdict)"
+                            : "your result is outside the tolerance (a hidden exercise shows only its verdict)";
   const double share = 100.0 * static_cast<double>(c.mismatched) / static_cast<double>(c.total);
   std::string out = fmt::format("{} / {} elements ({:.3g}%) ", c.mismatched, c.total, share);
   out += c.non_finite == c.mismatched ? "are NaN or Inf" : "outside tolerance";
   if (c.non_finite > 0 && c.non_finite < c.mismatched)
     out += fmt::format(", {} of them NaN or Inf", c.non_finite);
-  if (reveal && c.worst) {
+  if (c.worst) {
     const auto& w = c.worst.value();
     out += fmt::format("; worst at {}: got {}, expected {}", format_index(w.index, c.got_shape),
                        number(w.got), number(w.expected));
@@ -186,22 +189,43 @@ std::string format_tensor(const Tensor& t) {
 std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected,
                     const Tolerance& tol, bool reveal) {
   std::string out;
-  if (!c.shape_ok() || c.passed()) return out;
+  if (!c.shape_ok() || c.passed() || !reveal) return out;
   out += "tolerance: " + tol.formula() + "\n";
-  if (reveal && c.first.size() > 1) {
+  if (c.first.size() > 1) {
     out += "first mismatches:\n";
     for (const auto& d : c.first)
       out += fmt::format("  {}: got {}, expected {}\n", format_index(d.index, c.got_shape),
                          number(d.got), number(d.expected));
   }
-  if (reveal)
-    for (const auto& p : c.patterns) out += "hint: " + p + "\n";
+  for (const auto& p : c.patterns) out += "hint: " + p + "\n";
   constexpr std::size_t kSmall = 36;
   if (got.size() <= kSmall) {
     out += "got:\n" + format_tensor(got) + "\n";
-    if (reveal) out += "expected:\n" + format_tensor(expected) + "\n";
+    out += "expected:\n" + format_tensor(expected) + "\n";
   }
   return out;
+}
+
+Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tolerance,
+                  Visibility visibility, const std::string& label, const std::string& what,
+                  const std::function<std::optional<std::string>()>& find_mistake) {
+  const auto prefixed = [](const std::string& prefix, const std::string& text) {
+    return prefix.empty() ? text : prefix + ": " + text;
+  };
+  Feedback f;
+  f.verdict = c.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
+  const bool reveal = visibility == Visibility::visible;
+  if (!reveal) {
+    f.message = summarize(c, false);
+    return f;
+  }
+  f.message = prefixed(label, prefixed(what, summarize(c, true)));
+  f.details = explain(c, got, expected, tolerance, true);
+  if ((f.mistake = find_mistake())) {
+    f.details = f.message + "\n" + f.details;
+    f.message = prefixed(label, *f.mistake);
+  }
+  return f;
 }
 
 }  // namespace grader

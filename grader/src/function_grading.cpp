@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -75,13 +76,6 @@ Tensor draw(const Shape& shape, const Distribution& dist, Rng& rng) {
   return t;
 }
 
-/// One set of inputs for a check, and where it came from.
-struct Case {
-  std::map<std::string, Tensor> inputs;
-  Dims dims;
-  std::string label;  ///< "the fixed case", "random case 3 of 100 (batch=2, ...)"
-};
-
 std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check,
                              std::uint64_t seed) {
   std::vector<Case> cases;
@@ -116,48 +110,40 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
   return cases;
 }
 
-/// Where a check's calls are in the run.
-struct PlannedCheck {
-  const Exercise* exercise;
-  const FunctionCheck* check;
-  std::uint64_t seed;
-  std::vector<Case> cases;
-  std::vector<std::vector<std::size_t>> calls;  ///< per case: main call, then extra calls
-};
-
 std::string prefixed(const std::string& label, const std::string& text) {
   return label.empty() ? text : label + ": " + text;
 }
 
-/// The check's result: the first failing case decides it.
+/// The check's verdict, score, message, details and mistake: the first failing case decides.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
-                        const RunReport& run, const Visibility visibility, std::optional<std::string>& mistake) {
+                        const std::vector<CallResult>& results, const Visibility visibility) {
   const FunctionCheck& check = *pc.check;
   CheckResult r;
   r.name = check.name;
   r.max_score = check.points;
-  const bool reveal = visibility == Visibility::visible;
   const std::string replay = check.random()
-      ? fmt::format("\nseed {}: `grader check --seed {}` replays these cases", pc.seed, pc.seed)
+      ? fmt::format("seed {}: `grader check --seed {}` replays these cases\n", pc.seed, pc.seed)
       : "";
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];
     for (std::size_t call : pc.calls[k]) {
-      const CallResult& res = run.calls[call];
-      if (res.failure) {
+      const CallResult& res = results[call];
+      if (res.failure) {  // the student's own code failed: said whatever the visibility
         r.verdict = *res.failure;
         r.message = prefixed(c.label, res.message);
-        r.details = replay.empty() ? "" : replay.substr(1) + "\n";
+        r.details = replay;
         return r;
       }
     }
     // The student's outputs, named, and those of the extra calls as <call>_<output>.
     std::map<std::string, Tensor> outputs;
-    const auto& main_outputs = run.calls[pc.calls[k][0]].outputs;
+    const auto& main_outputs = results[pc.calls[k][0]].outputs;
+    // The student's precision decides the rule: float32 results get the spec's float32 one.
+    const Tolerance tolerance = check.tolerance.in(results[pc.calls[k][0]].precision);
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) outputs.emplace(fn.outputs[o].name, main_outputs[o]);
     for (std::size_t e = 0; e < check.calls.size(); ++e)
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-        outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, run.calls[pc.calls[k][e + 1]].outputs[o]);
+        outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
     expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
     scope.add(c.inputs);
     scope.add(spec.data);
@@ -174,39 +160,48 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       data_only.add(spec.data);
       for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
         const auto& name = fn.outputs[o].name;
-        const auto over = check.expect_override.find(name);
-        compared.push_back({name, {outputs.at(name), over != check.expect_override.end()
-                                                         ? over->second.evaluate(data_only)
-                                                         : fn.expect[o].evaluate(scope)}});
+        compared.push_back({name, {outputs.at(name), expected_output(spec, fn, check, o, c.inputs)}});
       }
     }
     for (const auto& [what, pair] : compared) {
       const auto& [got, expected] = pair;
-      const Comparison cmp = compare(got, expected, check.tolerance);
+      const Comparison cmp = compare(got, expected, tolerance);
       if (cmp.passed()) continue;
-      r.verdict = cmp.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
-      r.message = prefixed(c.label, what + ": " + summarize(cmp, reveal));
-      r.details = explain(cmp, got, expected, check.tolerance, reveal);
-      if (!replay.empty()) r.details += replay.substr(1) + "\n";
-      for (const auto& m : fn.mistakes) {
-        bool all = true;
-        for (const auto& [out, e] : m.outputs) all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance);
-        if (all) {
-          mistake = m.message;
-          r.details = r.message + "\n" + r.details;
-          r.message = prefixed(c.label, m.message);
-          break;
-        }
-      }
+      Feedback f = feedback(cmp, got, expected, tolerance, visibility, c.label, what,
+                            [&]() -> std::optional<std::string> {
+                              for (const auto& m : fn.mistakes) {
+                                bool all = true;
+                                for (const auto& [out, e] : m.outputs)
+                                  all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance);
+                                if (all) return m.message;
+                              }
+                              return std::nullopt;
+                            });
+      r.verdict = f.verdict;
+      r.message = std::move(f.message);
+      r.details = std::move(f.details) + replay;
+      r.mistake = std::move(f.mistake);
       return r;
     }
   }
-  r.verdict = Verdict::passed;
   r.score = check.points;
   return r;
 }
 
 }  // namespace
+
+Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
+                       const std::map<std::string, Tensor>& inputs) {
+  if (const auto over = check.expect_override.find(fn.outputs[o].name); over != check.expect_override.end()) {
+    expr::Scope data_only;  // a printed value: over the data, never the inputs
+    data_only.add(spec.data);
+    return over->second.evaluate(data_only);
+  }
+  expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
+  scope.add(inputs);
+  scope.add(spec.data);
+  return fn.expect[o].evaluate(scope);
+}
 
 std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,
                                                         const FunctionCheck& check, std::uint64_t seed) {
@@ -215,22 +210,8 @@ std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const 
   return out;
 }
 
-std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const std::filesystem::path& dir,
-                                                      const GradeOptions& options,
-                                                      std::vector<std::string>& notes,
-                                                      std::string& sandbox) {
-  std::map<std::string, ExerciseResult> results;
-  const auto start = std::chrono::steady_clock::now();
-  const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);
-  const auto since = [&] {
-    return 1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  spdlog::debug("library {} after {:.2f} ms", build.library ? build.library->string() : build.message, since());
-
-  // Every call of every check, in one plan: one runner process for the whole submission.
-  std::vector<Call> calls;
-  std::vector<PlannedCheck> planned;
-  const std::string student = std::filesystem::absolute(dir).lexically_normal().filename().string();
+FunctionPlan plan_functions(const Spec& spec, const std::string& student, const GradeOptions& options) {
+  FunctionPlan plan;
   int group = 0;
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
@@ -238,14 +219,17 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
     const std::uint64_t seed = options.seed ? *options.seed : fnv1a(student + "/" + ex.id) % 1000000000ull;
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
       PlannedCheck pc{&ex, &fn.checks[ci], seed, make_cases(spec, fn, fn.checks[ci], mix(seed, ci)), {}};
-      for (const auto& c : pc.cases) {
+      for (std::size_t k = 0; k < pc.cases.size(); ++k) {
+        const Case& c = pc.cases[k];
         std::vector<std::size_t> ids;
         const auto add = [&](const std::map<std::string, Tensor>& inputs) {
           Call call{fn.symbol, {}, {}, group};
           for (const auto& d : fn.inputs) call.inputs.push_back(inputs.at(d.name));
           for (const auto& d : fn.outputs) call.outputs.push_back(d.shape(c.dims));
-          ids.push_back(calls.size());
-          calls.push_back(std::move(call));
+          ids.push_back(plan.calls.size());
+          plan.calls.push_back(std::move(call));
+          plan.exercises.push_back(&ex);
+          plan.seeds.push_back(mix(mix(seed, ci), k));  // what a student's own random draws replay
         };
         add(c.inputs);
         expr::Scope scope;
@@ -258,60 +242,80 @@ std::map<std::string, ExerciseResult> grade_functions(const Spec& spec, const st
         }
         pc.calls.push_back(std::move(ids));
       }
-      planned.push_back(std::move(pc));
+      plan.checks.push_back(std::move(pc));
       ++group;
     }
   }
+  return plan;
+}
 
-  if (!build.library) {  // nothing to call: every check shares the reason
-    const Verdict verdict = build.compile_failed ? Verdict::compile_error : Verdict::missing;
-    for (const auto& ex : spec.exercises) {
-      if (!ex.function) continue;
-      ExerciseResult r{ex.id, ex.title, ex.visibility, verdict, 0, ex.points, build.message, "", {}, {}, 0};
-      for (const auto& c : ex.function->checks)
-        r.checks.push_back(CheckResult{c.name, verdict, 0, c.points, build.message, "", 0});
-      results.emplace(ex.id, std::move(r));
-    }
-    return results;
-  }
-  RunReport run;
-  {
-    RunLimits limits;  // the spec's; load time and output capture keep their defaults
-    limits.call_seconds = spec.library.call_seconds;
-    limits.budget_seconds = spec.library.budget_seconds;
-    limits.threads = spec.library.threads;
-    limits.cpu_seconds = spec.library.cpu_seconds;
-    limits.memory_bytes = static_cast<unsigned long long>(spec.library.memory_mb) << 20;
-    spdlog::debug("{} calls planned after {:.2f} ms", calls.size(), since());
-    run = run_library(*build.library, calls, limits);
-    sandbox = run.isolation;
-    spdlog::debug("{} runner process(es) done after {:.2f} ms", run.processes, since());
-    if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
-  }
+namespace {
 
+/// What every check shares (a build, a child) is split between the checks by their number
+/// of calls.
+double share(const FunctionPlan& plan, std::size_t p, double seconds) {
+  std::size_t n = 0;
+  for (const auto& ids : plan.checks[p].calls) n += ids.size();
+  return plan.calls.empty() ? seconds / static_cast<double>(std::max<std::size_t>(plan.checks.size(), 1))
+                            : seconds * static_cast<double>(n) / static_cast<double>(plan.calls.size());
+}
+
+}  // namespace
+
+std::map<std::string, ExerciseResult> judge_functions(const Spec& spec, const FunctionPlan& plan,
+                                                      const std::vector<CallResult>& results, double shared_seconds) {
+  std::map<std::string, ExerciseResult> out;
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
-    ExerciseResult r;
-    r.id = ex.id;
-    r.title = ex.title;
-    r.visibility = ex.visibility;
-    r.max_score = ex.points;
-    for (const auto& pc : planned) {
-      if (pc.exercise != &ex) continue;
-      CheckResult check = grade_check(spec, *ex.function, pc, run, ex.visibility, r.mistake);
-      r.score += check.score;
-      if (check.verdict != Verdict::passed && r.verdict == Verdict::passed) {
-        r.verdict = check.verdict;
-        r.message = check.name + ": " + check.message;
-        r.details = check.details;
-      }
-      r.checks.push_back(std::move(check));
+    ExerciseResult r{ex.id, ex.title, ex.visibility, ex.points, {}};
+    for (std::size_t p = 0; p < plan.checks.size(); ++p) {
+      if (plan.checks[p].exercise != &ex) continue;
+      const auto compared = std::chrono::steady_clock::now();
+      r.checks.push_back(grade_check(spec, *ex.function, plan.checks[p], results, ex.visibility));
+      r.checks.back().seconds = share(plan, p, shared_seconds) +
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - compared).count();
     }
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    results.emplace(ex.id, std::move(r));
+    out.emplace(ex.id, std::move(r));
   }
-  spdlog::debug("compared after {:.2f} ms", since());
-  return results;
+  return out;
+}
+
+std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, const FunctionPlan& plan, Verdict verdict,
+                                                            const std::string& message, double seconds) {
+  std::map<std::string, ExerciseResult> out;
+  for (const auto& ex : spec.exercises) {
+    if (!ex.function) continue;
+    ExerciseResult r{ex.id, ex.title, ex.visibility, ex.points, {}};
+    for (std::size_t p = 0; p < plan.checks.size(); ++p)
+      if (plan.checks[p].exercise == &ex)
+        r.checks.push_back(CheckResult{plan.checks[p].check->name, verdict, 0, plan.checks[p].check->points, message,
+                                       "", std::nullopt, share(plan, p, seconds)});
+    out.emplace(ex.id, std::move(r));
+  }
+  return out;
+}
+
+std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
+                                                                 const GradeOptions& options, const FunctionPlan& plan,
+                                                                 std::vector<std::string>& notes, std::string& sandbox) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);
+  spdlog::debug("library {} after {:.2f} ms", build.library ? build.library->string() : build.message, 1e3 * since());
+  if (!build.library)  // nothing to call: every check shares the reason
+    return unavailable_functions(spec, plan, build.compile_failed ? Verdict::compile_error : Verdict::missing,
+                                 build.message, since());
+  RunLimits limits;  // the spec's; load time and output capture keep their defaults
+  limits.call_seconds = spec.library.call_seconds;
+  limits.budget_seconds = spec.library.budget_seconds;
+  limits.threads = spec.library.threads;
+  limits.cpu_seconds = spec.library.cpu_seconds;
+  limits.memory_bytes = static_cast<unsigned long long>(spec.library.memory_mb) << 20;
+  const RunReport run = run_library(*build.library, plan.calls, limits);
+  sandbox = run.isolation;
+  spdlog::debug("{} calls in {} child(ren) after {:.2f} ms", plan.calls.size(), run.processes, 1e3 * since());
+  if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
+  return judge_functions(spec, plan, run.calls, since());
 }
 
 }  // namespace grader

@@ -1,23 +1,69 @@
 #pragma once
-/// Grading the function exercises of a spec by calling the student's library.
+/// Grading the function exercises of a spec: the calls every check makes (one plan for a
+/// submission), and each check's verdict from what the calls returned, whoever made them (a
+/// compiled library, or a Python hand-in's function): one judge for both.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "grader/grade.hpp"
+#include "grader/library/run.hpp"
 #include "grader/result.hpp"
 #include "grader/spec/spec.hpp"
 
 namespace grader {
 
-/// Results of every function exercise of `spec`, by exercise id, for the submission in `dir`.
-/// The student's output goes to `notes`; the isolation the runner achieved to `sandbox`.
-std::map<std::string, ExerciseResult> grade_functions(const Spec& spec,
-                                                      const std::filesystem::path& dir,
-                                                      const GradeOptions& options,
-                                                      std::vector<std::string>& notes,
-                                                      std::string& sandbox);
+/// One set of inputs for a check, and where it came from.
+struct Case {
+  std::map<std::string, Tensor> inputs;
+  std::map<std::string, std::size_t> dims;
+  std::string label;  ///< "", or "random case 3 of 100 (batch=2, ...)"
+};
+
+/// A check's cases and where their calls are in the plan.
+struct PlannedCheck {
+  const Exercise* exercise;
+  const FunctionCheck* check;
+  std::uint64_t seed;
+  std::vector<Case> cases;
+  std::vector<std::vector<std::size_t>> calls;  ///< per case: main call, then extra calls
+};
+
+/// Every call of every check of the spec's function exercises, in order.
+struct FunctionPlan {
+  std::vector<Call> calls;
+  std::vector<const Exercise*> exercises;  ///< per call: whose it is
+  std::vector<std::uint64_t> seeds;        ///< per call: the seed of the student's own draws
+  std::vector<PlannedCheck> checks;
+};
+
+/// The plan for the submission of `student` (its name seeds the random cases, unless the
+/// options give a seed).
+FunctionPlan plan_functions(const Spec& spec, const std::string& student, const GradeOptions& options);
+
+/// Each function exercise's result (by id) from the calls' results, one per planned call.
+/// `shared_seconds` (building, running) is split between the checks.
+std::map<std::string, ExerciseResult> judge_functions(const Spec& spec, const FunctionPlan& plan,
+                                                      const std::vector<CallResult>& results, double shared_seconds);
+
+/// Each function exercise's result when nothing could be called: every check shares the verdict.
+std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, const FunctionPlan& plan, Verdict verdict,
+                                                            const std::string& message, double seconds);
+
+/// Finds or builds the submission's library in `dir`, makes the plan's calls and judges them.
+/// The library's output goes to `notes`; the isolation achieved to `sandbox`.
+std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
+                                                                 const GradeOptions& options, const FunctionPlan& plan,
+                                                                 std::vector<std::string>& notes, std::string& sandbox);
+
+/// The value output `o` of `fn` must have on a case of `check` with `inputs`: the value the
+/// check gives for it (a printed output), else the output's `expect` over the inputs. The one
+/// place that decides it, for grading, the self-test and `spec show`.
+Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
+                       const std::map<std::string, Tensor>& inputs);
 
 /// The inputs of every case of `check`, as grading draws them with `seed` (name -> tensor).
 std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,

@@ -75,22 +75,9 @@ class Grader {
 
   ExerciseResult grade(const Exercise& ex) const {
     const auto start = Clock::now();
-    ExerciseResult r;
-    r.id = ex.id;
-    r.title = ex.title;
-    r.visibility = ex.visibility;
-    r.max_score = ex.points;
-    CheckResult check;
-    check.name = "output";
-    check.max_score = ex.points;
-    grade_check(ex, r, check);
-    check.seconds = seconds_since(start);
-    r.verdict = check.verdict;
-    r.score = check.score;
-    r.message = check.message;
-    r.details = check.details;
-    r.checks.push_back(std::move(check));
-    r.seconds = seconds_since(start);
+    ExerciseResult r{ex.id, ex.title, ex.visibility, ex.points, {}};
+    r.checks.push_back(grade_check(ex));
+    r.checks.back().seconds = seconds_since(start);
     return r;
   }
 
@@ -111,7 +98,11 @@ class Grader {
     return nullptr;
   }
 
-  void grade_check(const Exercise& ex, ExerciseResult& r, CheckResult& check) const {
+  /// The exercise's one check, "output": its output compared with its target.
+  CheckResult grade_check(const Exercise& ex) const {
+    CheckResult check;
+    check.name = "output";
+    check.max_score = ex.points;
     std::string name;
     if (const Usable* u = blocking(ex, name)) {
       check.verdict = u->verdict;
@@ -120,42 +111,41 @@ class Grader {
       if (owner && owner != &ex)
         check.message = "this exercise uses your '" + name + "' from exercise " + owner->id +
                         ", which cannot be used: " + u->message;
-      return;
+      return check;
     }
     const Tensor got = ex.output.evaluate(scope_);
     const Tensor expected = ex.expect.evaluate(scope_);
     const auto finite = [](double v) { return std::isfinite(v); };
     if (!ex.expect.answers.empty() && !std::all_of(expected.values().begin(), expected.values().end(), finite)) {
-      // A target computed from the student's own answers can be undefined for them.
+      // A target computed from the student's own answers can be undefined for them: a
+      // problem of their answers, which even a hidden exercise names.
       const std::string names = fmt::format("{}", fmt::join(ex.expect.answers, ", "));
       check.verdict = Verdict::wrong;
       check.message = "this exercise's target is computed from your " + names +
                       ", and with yours it is not a number (NaN or Inf): fix " + names +
                       " first (a zero vector, for example, has no direction to normalize)";
-      return;
+      return check;
     }
     const Comparison c = compare(got, expected, ex.tolerance);
-    const bool reveal = ex.visibility == Visibility::visible;
     if (c.passed()) {
-      check.verdict = Verdict::passed;
       check.score = ex.points;
-      return;
+      return check;
     }
-    check.verdict = c.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
-    check.message = summarize(c, reveal);
-    check.details = explain(c, got, expected, ex.tolerance, reveal);
-    for (const auto& m : ex.mistakes)
-      if (matches(got, m.expression.evaluate(scope_), m.tolerance)) {
-        r.mistake = m.message;
-        check.details = check.message + "\n" + check.details;
-        check.message = m.message;
-        break;
-      }
+    Feedback f = feedback(c, got, expected, ex.tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
+      for (const auto& m : ex.mistakes)
+        if (matches(got, m.expression.evaluate(scope_), m.tolerance)) return m.message;
+      return std::nullopt;
+    });
+    check.verdict = f.verdict;
+    check.message = std::move(f.message);
+    check.details = std::move(f.details);
+    check.mistake = std::move(f.mistake);
+    return check;
   }
 };
 
-/// A failed exercise that reuses an answer of another failed exercise says so: fixing that
-/// one first may fix both.
+/// A failed exercise that reuses an answer of another failed exercise says so, in its failing
+/// check: fixing that one first may fix both.
 void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
   const auto failed = [&](const std::string& id) {
     for (const auto& e : result.exercises)
@@ -164,13 +154,15 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
   };
   for (std::size_t i = 0; i < spec.exercises.size(); ++i) {
     ExerciseResult& r = result.exercises[i];
-    if (r.passed() || r.verdict != Verdict::wrong) continue;
+    if (r.verdict() != Verdict::wrong) continue;
     const Exercise& ex = spec.exercises[i];
     for (const auto& name : ex.output.answers) {
       const Exercise* owner = spec.owner_of(name);
-      if (owner && owner != &ex && failed(owner->id))
-        r.details = "note: this exercise uses your '" + name + "' from exercise " + owner->id +
-                    ", which did not pass; fix that one first\n" + r.details;
+      if (!owner || owner == &ex || !failed(owner->id)) continue;
+      for (auto& check : r.checks)
+        if (!check.passed())
+          check.details = "note: this exercise uses your '" + name + "' from exercise " + owner->id +
+                          ", which did not pass; fix that one first\n" + check.details;
     }
   }
 }
@@ -186,8 +178,12 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   const Submission submission = load_submission(dir, names, options.limits);
   std::vector<std::string> library_notes;
   std::string sandbox;
-  const auto functions = spec.uses_library() ? grade_functions(spec, dir, options, library_notes, sandbox)
-                                             : std::map<std::string, ExerciseResult>{};
+  std::map<std::string, ExerciseResult> functions;
+  if (spec.uses_library()) {
+    const FunctionPlan plan =
+        plan_functions(spec, std::filesystem::absolute(dir).lexically_normal().filename().string(), options);
+    functions = grade_functions_by_library(spec, dir, options, plan, library_notes, sandbox);
+  }
 
   AssignmentResult result;
   result.assignment = spec.id;
@@ -198,15 +194,13 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.sandbox = sandbox;
   result.notes.insert(result.notes.end(), library_notes.begin(), library_notes.end());
   const Grader grader(spec, submission);
-  for (const auto& ex : spec.exercises) {
+  for (const auto& ex : spec.exercises)
     result.exercises.push_back(ex.function ? functions.at(ex.id) : grader.grade(ex));
-    result.score += result.exercises.back().score;
-    result.max_score += result.exercises.back().max_score;
-  }
   note_failed_dependencies(spec, result);
+  make_safe(result);
   result.seconds = seconds_since(start);
   spdlog::debug("graded {} against {}: {} / {} in {:.3f} ms", dir.string(), spec.id,
-                result.score, result.max_score, 1e3 * result.seconds);
+                result.score(), result.max_score(), 1e3 * result.seconds);
   return result;
 }
 

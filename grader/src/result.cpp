@@ -1,8 +1,21 @@
 #include "grader/result.hpp"
 
 #include <algorithm>
+#include <array>
+
+#include "text.hpp"
 
 namespace grader {
+
+namespace {
+
+constexpr std::array kVerdicts = {
+    Verdict::passed,      Verdict::wrong,     Verdict::wrong_shape,   Verdict::non_finite, Verdict::missing,
+    Verdict::unreadable,  Verdict::compile_error, Verdict::load_error, Verdict::crashed,   Verdict::timed_out,
+    Verdict::out_of_memory, Verdict::threw,   Verdict::forbidden,     Verdict::solution_error, Verdict::skipped,
+};
+
+}  // namespace
 
 std::string_view to_string(Verdict v) {
   switch (v) {
@@ -25,9 +38,94 @@ std::string_view to_string(Verdict v) {
   return "unknown";
 }
 
+std::optional<Verdict> parse_verdict(std::string_view name) {
+  for (const Verdict v : kVerdicts)
+    if (to_string(v) == name) return v;
+  return std::nullopt;
+}
+
+const CheckResult* ExerciseResult::first_failure() const {
+  // A check worth no points reports without deducting: it fails the exercise only when the
+  // whole exercise is worth nothing.
+  for (const auto& c : checks)
+    if (!c.passed() && (c.max_score > 0 || max_score == 0)) return &c;
+  return nullptr;
+}
+
+Verdict ExerciseResult::verdict() const {
+  const CheckResult* failed = first_failure();
+  return failed ? failed->verdict : Verdict::passed;
+}
+
+double ExerciseResult::score() const {
+  double sum = 0;
+  for (const auto& c : checks) sum += c.score;
+  return sum;
+}
+
+std::string ExerciseResult::message() const {
+  const CheckResult* failed = first_failure();
+  if (!failed) return "";
+  const bool shared = std::all_of(checks.begin(), checks.end(), [&](const CheckResult& c) {
+    return c.verdict == failed->verdict && c.message == failed->message;
+  });
+  return shared ? failed->message : failed->name + ": " + failed->message;
+}
+
+std::string ExerciseResult::details() const {
+  const CheckResult* failed = first_failure();
+  return failed ? failed->details : "";
+}
+
+std::optional<std::string> ExerciseResult::mistake() const {
+  for (const auto& c : checks)
+    if (!c.passed() && c.mistake) return c.mistake;
+  return std::nullopt;
+}
+
+double ExerciseResult::seconds() const {
+  double sum = 0;
+  for (const auto& c : checks) sum += c.seconds;
+  return sum;
+}
+
 bool AssignmentResult::all_passed() const {
-  return std::all_of(exercises.begin(), exercises.end(),
-                     [](const ExerciseResult& e) { return e.passed(); });
+  return std::all_of(exercises.begin(), exercises.end(), [](const ExerciseResult& e) { return e.passed(); });
+}
+
+double AssignmentResult::score() const {
+  double sum = 0;
+  for (const auto& e : exercises) sum += e.score();
+  return sum;
+}
+
+double AssignmentResult::max_score() const {
+  double sum = 0;
+  for (const auto& e : exercises) sum += e.max_score;
+  return sum;
+}
+
+void make_safe(AssignmentResult& r) {
+  const auto safe = [](std::string& text) { text = inert(text, kMaxResultText); };
+  for (std::string* text : {&r.assignment, &r.title, &r.version, &r.submission, &r.sandbox}) safe(*text);
+  for (auto& note : r.notes) safe(note);
+  for (auto& e : r.exercises) {
+    safe(e.id);
+    safe(e.title);
+    for (auto& c : e.checks) {
+      for (std::string* text : {&c.name, &c.message, &c.details}) safe(*text);
+      if (c.mistake) safe(*c.mistake);
+    }
+  }
+}
+
+std::string student_id(const std::filesystem::path& folder) {
+  std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();  // "alice/" names alice
+  constexpr std::size_t kMaxId = 255;  // the longest file name Linux allows
+  std::string id = utf8_safe(path.filename().string(), kMaxId);
+  id = replaced(replaced(id, "\n", "\\x0a"), "\t", "\\x09");
+  return ci_inert(id);
 }
 
 }  // namespace grader

@@ -182,7 +182,7 @@ class Checker {
     const auto passed64 = passing(r, matrices_);
     std::vector<std::string> failing;
     for (const auto& e : r.exercises)
-      if (!e.passed()) failing.push_back(e.id + " (" + std::string(to_string(e.verdict)) + ": " + first_line(e.message, 70) + ")");
+      if (!e.passed()) failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 70) + ")");
     if (failing.empty())
       add(Kind::ok, "reference solution",
           fmt::format("{}: all {} exercises pass", spec_.solution->string(), r.exercises.size()));
@@ -280,9 +280,9 @@ class Checker {
       return;
     }
     for (const auto& e : r.exercises)
-      if (e.verdict == Verdict::compile_error) {
+      if (e.verdict() == Verdict::compile_error) {
         add(Kind::warning, "library returning its first input",
-            "could not be compiled with the spec's compile_c command: " + first_line(e.message, 200));
+            "could not be compiled with the spec's compile_c command: " + first_line(e.message(), 200));
         return;
       }
     add(Kind::ok, "library returning its first input", fmt::format("fails every function exercise ({})", functions_.size()));

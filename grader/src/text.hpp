@@ -1,6 +1,8 @@
 #pragma once
 /// Small text helpers shared by the grader's sources.
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -32,11 +34,131 @@ inline std::string replaced(std::string text, const std::string& from, const std
   return text;
 }
 
-/// The first line of `text`, cut to `width` characters with "..." when longer.
+namespace detail {
+
+/// The length of the valid UTF-8 sequence at text[i] (no overlong forms, surrogates or code
+/// points above U+10FFFF), or 0 if the byte there does not start one; its code point in `cp`.
+inline std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& cp) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const unsigned char c = byte(0);
+  std::size_t len = 0;
+  if (c < 0x80) return cp = c, 1;
+  if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
+  else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
+  else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
+  else return 0;
+  if (i + len > text.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(k) & 0x3f);
+  }
+  const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < least[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
+/// Appends to `out` the escaped form of the character or invalid byte at text[i]; returns how
+/// many bytes of `text` it took.
+inline std::size_t append_safe(std::string& out, std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c >= 0x20 && c < 0x7f) {  // printable ASCII, the common case
+    out += static_cast<char>(c);
+    return 1;
+  }
+  char32_t cp = 0;
+  const std::size_t used = utf8_sequence(text, i, cp);
+  char buffer[16];
+  if (used == 0) {  // an invalid byte
+    std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+    out += buffer;
+    return 1;
+  }
+  if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f) {
+    std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(cp));
+    out += buffer;
+  } else if (cp >= 0x80 && cp <= 0x9f) {  // C1 controls: 0x9b starts an escape sequence on some terminals
+    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(cp));
+    out += buffer;
+  } else {
+    out += text.substr(i, used);
+  }
+  return used;
+}
+
+}  // namespace detail
+
+/// `text` made safe to print or to store as JSON: valid UTF-8, invalid bytes as \xNN, control
+/// characters other than \n and \t escaped (\x1b, \u009b), and at most `max_bytes` bytes, cut
+/// on a character boundary with "..." at the end when longer.
+inline std::string utf8_safe(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  const std::size_t room = max_bytes >= 3 ? max_bytes - 3 : 0;  // for the text before "..."
+  std::size_t keep = 0;  // the longest escaped prefix that fits in `room`
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t before = out.size();
+    i += detail::append_safe(out, text, i);
+    if (out.size() > max_bytes) {
+      out.resize(max_bytes >= 3 ? keep : before);
+      return max_bytes >= 3 ? out + "..." : out;
+    }
+    if (out.size() <= room) keep = out.size();
+  }
+  return out;
+}
+
+/// `text` with nothing a CI runner reads as a command in its log: GitHub Actions takes a line
+/// starting with "::" (after blanks) or holding "##[" for a workflow command. A backslash goes
+/// before such a "::" and between the two '#'. Idempotent.
+inline std::string ci_inert(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool line_start = true;  // only blanks since the start of the line
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      line_start = true;
+    } else if (line_start && c == ':' && i + 1 < text.size() && text[i + 1] == ':') {
+      out += '\\';
+      line_start = false;
+    } else if (c == '#' && text.substr(i, 3) == "##[") {
+      out += "#\\";
+      line_start = false;
+      continue;
+    } else if (line_start) {
+      // Blanks as .NET's TrimStart knows them: ASCII ones, U+0085, U+00A0, U+1680,
+      // U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+      char32_t cp = 0;
+      const std::size_t len = detail::utf8_sequence(text, i, cp);
+      const bool blank = c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || cp == 0x85 ||
+                         cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+                         cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+      line_start = blank;
+      if (blank && len > 1) {
+        out += text.substr(i, len);
+        i += len - 1;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/// Student-controlled `text` made inert wherever a report puts it: utf8_safe(), then
+/// ci_inert().
+inline std::string inert(std::string_view text, std::size_t max_bytes) {
+  return ci_inert(utf8_safe(text, max_bytes));
+}
+
+/// The first line of `text`, cut to `width` bytes (on a character boundary) with "..." when
+/// longer.
 inline std::string first_line(const std::string& text, std::size_t width) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > width) line = line.substr(0, width - 3) + "...";
-  return line;
+  const std::string line = text.substr(0, text.find('\n'));
+  if (line.size() <= width) return line;
+  std::size_t end = width >= 3 ? width - 3 : 0;
+  while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xc0) == 0x80) --end;
+  return line.substr(0, end) + "...";
 }
 
 /// Every line of `text` with `pad` in front, each ending in a newline.

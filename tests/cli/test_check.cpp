@@ -7,8 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <regex>
+#include <sstream>
 
 #include "support/fixtures.hpp"
+#include "support/inert.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -34,6 +38,36 @@ void normalize(ordered_json& j) {
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
+}
+
+const std::vector<std::string> kFormats = {"text", "json", "gradescope", "prairielearn", "junit", "markdown", "csv"};
+
+/// `markdown` without its fenced code blocks (their content is shown literally).
+std::string outside_fences(const std::string& markdown) {
+  std::string out, fence;
+  std::istringstream lines(markdown);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t ticks = line.find_first_not_of('`');
+    if (fence.empty() && line.rfind("```", 0) == 0) {
+      fence = line.substr(0, ticks);
+    } else if (!fence.empty() && line == fence) {
+      fence.clear();
+    } else if (fence.empty()) {
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+/// `spec_file` with every exercise made hidden, written into `dir`.
+std::string hidden_copy(const TempDir& dir, const std::string& spec_file) {
+  std::istringstream lines(test_support::read_file(test_support::source_path(spec_file)));
+  std::string spec;
+  for (std::string line; std::getline(lines, line);) {
+    spec += line + "\n";
+    if (line.rfind("    title: ", 0) == 0) spec += "    visibility: hidden\n";
+  }
+  return dir.write(fs::path(spec_file).filename().string(), spec).string();
 }
 
 }  // namespace
@@ -206,6 +240,167 @@ BOOST_AUTO_TEST_CASE(verbose_logs_go_to_stderr_and_leave_the_json_intact) {
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(ordered_json::parse(r.out).at("score") == 8.0);
   BOOST_TEST(contains(r.err, "[debug] loaded specs/attention-basics.yaml: 7 data tensors, 7 exercises"));
+}
+
+BOOST_AUTO_TEST_CASE(every_check_records_its_time_and_an_exercise_takes_the_sum) {
+  for (const auto& [spec, student] : std::vector<std::pair<std::string, std::string>>{
+           {"specs/sdpa-masked.yaml", "submissions/sdpa-masked/correct-c"},
+           {"specs/understanding-attention.yaml", "submissions/understanding-attention/wrong-row"}}) {
+    const auto r = ordered_json::parse(run_grader({"check", "--spec", spec, student, "--format", "json"}).out);
+    for (const auto& e : r.at("exercises")) {
+      double sum = 0;
+      for (const auto& c : e.at("checks")) {
+        BOOST_TEST(c.at("seconds").get<double>() > 0.0, spec << " " << e.at("id") << ": " << c.at("name"));
+        sum += c.at("seconds").get<double>();
+      }
+      BOOST_TEST(e.at("seconds").get<double>() == sum, boost::test_tools::tolerance(1e-9));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(what_students_see)
+
+BOOST_AUTO_TEST_CASE(hidden_exercises_show_the_verdict_and_nothing_derived_from_the_target_in_any_format) {
+  TempDir dir;
+  const std::regex counts(R"([0-9]+ / [0-9]+ elements)");
+  for (const auto& [spec_file, student, mistake] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"specs/understanding-attention.yaml", "submissions/understanding-attention/wrong-row", "selects value[1]"},
+           {"specs/sdpa-masked.yaml", "submissions/sdpa-masked/no-scale", "not divided by sqrt"}}) {
+    const std::string spec = hidden_copy(dir, spec_file);
+    for (const auto& format : kFormats) {
+      const auto r = run_grader({"check", "--spec", spec, student, "--format", format, "--github-annotations"});
+      BOOST_TEST_CONTEXT(student << " as " << format) {
+        BOOST_TEST(r.exit_code == 1, r.err);
+        for (const std::string& text : {r.out, r.err}) {
+          BOOST_TEST(!std::regex_search(text, counts), text);
+          for (const char* leak : {"worst at", "first mismatches", "hint:", "expected:", "expected ", "got:", "random case",
+                                   "output: ", "sum(weights, -1)"})
+            BOOST_TEST(!contains(text, leak), leak << " in:\n" << text);
+          BOOST_TEST(!contains(text, mistake), text);
+        }
+      }
+      if (format == "json") {  // the verdicts are still there
+        const auto j = ordered_json::parse(r.out);
+        BOOST_TEST(j.at("exercises")[0].at("verdict") == "wrong");
+        BOOST_TEST(j.at("exercises")[0].at("mistake").is_null());
+        BOOST_TEST(j.at("exercises")[0].at("visibility") == "hidden");
+      }
+    }
+  }
+  // A hidden exercise still tells the student about their own answer's shape.
+  const auto shape = ordered_json::parse(run_grader({"check", "--spec", hidden_copy(dir, "specs/understanding-attention.yaml"),
+                                                     "submissions/understanding-attention/wrong-shape", "--format", "json"})
+                                             .out);
+  BOOST_TEST(shape.at("exercises")[1].at("message") ==
+             "'query122' (query122.npy) has shape (3, 3) but (4, 3) is expected");
+}
+
+BOOST_AUTO_TEST_CASE(every_format_shows_each_check_of_an_exercise_with_its_points) {
+  const std::vector<std::string> check = {"check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/no-scale"};
+  const auto out = [&](const std::string& format) { return run_grader({check[0], check[1], check[2], check[3], "--format", format}).out; };
+  const std::string passed = "passed (1 / 1 points): rows of weights sum to 1";
+  const std::string failed = "wrong (0 / 1 points): random shapes and values";
+  const std::string text = out("text");
+  BOOST_TEST(contains(text, "  " + passed + "\n"), text);
+  BOOST_TEST(contains(text, "  " + failed + "\n"), text);
+  BOOST_TEST(contains(text, "  passed (1 / 1 points): output equals weights times values\n"), text);
+  const std::string markdown = out("markdown");
+  BOOST_TEST(contains(markdown, "| ✅ | rows of weights sum to 1 | 1 / 1 | `passed` |"), markdown);
+  BOOST_TEST(contains(markdown, "| ❌ | random shapes and values | 0 / 1 | `wrong` |"), markdown);
+  for (const auto& [format, field] : std::vector<std::pair<std::string, std::string>>{{"gradescope", "output"},
+                                                                                      {"prairielearn", "output"}}) {
+    const std::string feedback = ordered_json::parse(out(format)).at("tests")[0].at(field);
+    BOOST_TEST(contains(feedback, passed), format << ":\n" << feedback);
+    BOOST_TEST(contains(feedback, failed), format << ":\n" << feedback);
+  }
+  pugi::xml_document junit;
+  BOOST_REQUIRE(junit.load_string(out("junit").c_str()));
+  const auto sum_to_one = junit.select_node("//testcase[contains(@name, 'rows of weights sum to 1')]").node();
+  BOOST_REQUIRE(sum_to_one);
+  BOOST_TEST(sum_to_one.select_node("properties/property[@name='score']").node().attribute("value").as_double() == 1.0);
+  BOOST_TEST(sum_to_one.select_node("properties/property[@name='max_score']").node().attribute("value").as_double() == 1.0);
+  BOOST_TEST(std::string(sum_to_one.child_value("system-out")) == "passed, 1 / 1 points");
+  const auto annotations = run_grader({check[0], check[1], check[2], check[3], "--github-annotations"}).err;
+  BOOST_TEST(contains(annotations, passed), annotations);
+}
+
+BOOST_AUTO_TEST_CASE(text_students_control_is_inert_in_every_format) {
+  TempDir dir;
+  // A folder name and a stray file name with terminal escapes, invalid UTF-8, line breaks that
+  // start workflow commands, HTML and Markdown links; an answers.yaml key with the same.
+  const fs::path folder = dir.path() / "=HYPERLINK(\"evil.example\")\x1b]0;owned\x07\x1b[2J\xff\xfe";
+  fs::copy(test_support::source_path("submissions/understanding-attention/wrong-row"), folder);
+  std::ofstream(folder / "q\x1b[31m\n::set-output name=score::100\n##[add-mask]x\n<img src=x onerror=alert(1)>[a](javascript:alert(1)).csv")
+      << "1,2,3\n";
+  std::ofstream(folder / "answers.yaml") << "\"k\\e[2J\\n  ::warning::pwned\\x9b\\xff<b>bold</b>\": [1]\n";
+  for (const auto& format : kFormats) {
+    const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", format,
+                               "--github-annotations"});
+    BOOST_TEST_CONTEXT(format) {
+      BOOST_TEST(r.exit_code == 1, r.err);
+      BOOST_TEST(test_support::why_unsafe(r.out) == "", r.out);
+      if (format != "csv") BOOST_TEST(contains(r.out, "set-output name=score"), r.out);  // shown, defused
+      std::istringstream lines(r.err);
+      std::size_t commands = 0;
+      for (std::string line; std::getline(lines, line); ++commands)
+        BOOST_TEST(line.rfind("::error title=understanding-attention 1.2.1 ", 0) == 0u, line);
+      BOOST_TEST(commands == 1u, r.err);
+      BOOST_TEST(r.err.find("##[") == std::string::npos);
+      if (format == "json" || format == "gradescope" || format == "prairielearn")
+        BOOST_CHECK_NO_THROW(ordered_json::parse(r.out));
+      if (format == "junit") {
+        pugi::xml_document doc;
+        BOOST_TEST(static_cast<bool>(doc.load_string(r.out.c_str())));
+      }
+      if (format == "markdown") {
+        std::string markup = outside_fences(r.out);
+        for (const char* ours : {"<details>", "<summary>", "</summary>", "</details>"})
+          for (std::size_t at; (at = markup.find(ours)) != std::string::npos;) markup.erase(at, std::string(ours).size());
+        BOOST_TEST(!std::regex_search(markup, std::regex(R"((^|[^\\])<)")), markup);  // \< shows a '<'
+        BOOST_TEST(!contains(markup, "]("), markup);
+      }
+      if (format == "csv") {
+        const std::string row = r.out.substr(r.out.find('\n') + 1);
+        BOOST_TEST(row.rfind("\"'=HYPERLINK(", 0) == 0u, row);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(what_a_library_prints_is_inert_in_every_format) {
+  TempDir dir;
+  const fs::path folder = dir.path() / "loud\x1b[5m";
+  fs::create_directories(folder);
+  std::ofstream(folder / "solution.c")
+      << test_support::read_file(test_support::source_path("submissions/sdpa-masked/correct-c/solution.c"))
+      << "\n__attribute__((constructor)) static void shout(void) {\n"
+         "  fputs(\"\\033]0;owned\\007\\033[2J\\n::set-output name=score::100\\n  ::add-mask::x\\n\"\n"
+         "        \"##[set-output name=x;]y\\n<script>alert(1)</script>\\n| a | b |\\n\\xff\\xfe\\xc2\\x9b\\n\", stdout);\n"
+         "  fflush(stdout);\n}\n";
+  for (const auto& format : kFormats) {
+    const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", format});
+    BOOST_TEST_CONTEXT(format) {
+      BOOST_TEST(r.exit_code == 0, r.err);
+      BOOST_TEST(test_support::why_unsafe(r.out) == "", r.out);
+      if (format != "csv") BOOST_TEST(contains(r.out, "set-output name=score"), r.out);  // the note is shown
+      if (format == "markdown")
+        BOOST_TEST(!std::regex_search(outside_fences(r.out), std::regex(R"((^|[^\\])<script)")), r.out);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_folder_name_that_is_not_utf8_is_graded_like_any_other) {
+  TempDir dir;
+  const fs::path folder = dir.path() / "bad\xff\xfename";
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), folder);
+  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto j = ordered_json::parse(r.out);
+  BOOST_TEST(contains(j.at("submission").get<std::string>(), "bad\\xff\\xfename"));
+  const auto csv = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "csv"});
+  BOOST_TEST(contains(csv.out, "\nbad\\xff\\xfename,1,1,1,1,1,1,6,6\n"), csv.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "support/fixtures.hpp"
+#include "support/inert.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -299,13 +300,24 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(contains(r.out, "3 graded, 21 up to date"), r.out);
   BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nwrong-row-1,1,1,1,1,1,1,6,6\n"));
+  BOOST_TEST(contains(r.out, "2 regraded because what they depend on changed (the submission's files: 2)"), r.out);
+  BOOST_TEST(contains(r.out, "1 graded again with unchanged inputs"), r.out);
   BOOST_TEST(run_grader(grade_args(root, dir.path() / "clean")).exit_code == 0);
   BOOST_TEST(read_file(out / "gradebook.csv") == read_file(dir.path() / "clean/gradebook.csv"));
-  BOOST_TEST(read_file(out / "summary.json") == read_file(dir.path() / "clean/summary.json"));
+  // summary.json too, but for how this run came by its results.
+  auto resumed = load(out / "summary.json"), clean = load(dir.path() / "clean/summary.json");
+  BOOST_TEST(resumed.at("run") == ordered_json::parse(R"({"graded": 3, "new": 0, "changed": 2, "again": 1,
+      "up_to_date": 21, "changed_inputs": {"submission": 2, "spec": 0, "data": 0, "grader": 0, "options": 0,
+      "formats": 0}})"));
+  BOOST_TEST(clean.at("run").at("new") == 24);
+  resumed.erase("run");
+  clean.erase("run");
+  BOOST_TEST(resumed == clean);
   // Another spec (here: the same with a comment) regrades everyone.
   const auto spec = dir.write("spec.yaml", read_file(test_support::source_path(kMatrixSpec)) + "# revised\n");
   r = run_grader(with(grade_args(root, out, spec.string()), {"--resume"}));
   BOOST_TEST(contains(r.out, "24 graded, 0 up to date"), r.out);
+  BOOST_TEST(contains(r.out, "24 regraded because what they depend on changed (the spec: 24)"), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(killed_at_any_moment_it_loses_nothing_finished_and_leaves_nothing_half_written) {
@@ -396,6 +408,156 @@ BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
   const auto bad = run_grader(with(grade_args(root, dir.path() / "bad"), {"--shard", "3/3"}));
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(contains(bad.err, "between 0 and N-1"), bad.err);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_folder_names_get_a_gradebook_for_everyone_that_no_spreadsheet_runs) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  const std::vector<std::string> names = {"bad\xff\xfename", "=HYPERLINK(\"evil.example\",\"x\")", "+SUM(1)", "-2", "@cmd",
+                                          "esc\x1b[2J", "plain"};
+  fs::create_directories(root);
+  for (const auto& name : names)
+    fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / name);
+  const fs::path out = dir.path() / "out";
+  const auto r = run_grader(grade_args(root, out));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(test_support::why_unsafe(r.out + r.err) == "", r.out + r.err);
+  const std::string gradebook = read_file(out / "gradebook.csv");
+  BOOST_TEST(test_support::why_unsafe(gradebook) == "", gradebook);
+  for (const std::string row : {"\nbad\\xff\\xfename,", "\n\"'=HYPERLINK(\"\"evil.example\"\",\"\"x\"\")\",", "\n'+SUM(1),",
+                                "\n-2,", "\n'@cmd,", "\nesc\\x1b[2J,", "\nplain,"})
+    BOOST_TEST(contains(gradebook, row + "1,1,1,1,1,1,6,6\n"), row << " in\n" << gradebook);
+  const auto summary = load(out / "summary.json");
+  BOOST_TEST(summary.at("students") == names.size());
+  BOOST_TEST(summary.at("all_passed") == names.size());
+  BOOST_TEST(fs::exists(out / "students/bad\\xff\\xfename/result.json"));
+  // Shards and their merge handle the same names.
+  std::vector<std::string> merge = {"merge", "--out", (dir.path() / "merged").string()};
+  for (const std::string shard : {"0/2", "1/2"}) {
+    const fs::path shard_out = dir.path() / ("shard" + shard.substr(0, 1));
+    BOOST_TEST(run_grader(with(grade_args(root, shard_out), {"--shard", shard})).exit_code == 0);
+    merge.push_back(shard_out.string());
+  }
+  const auto merged = run_grader(merge);
+  BOOST_TEST(merged.exit_code == 0, merged.err);
+  BOOST_TEST(read_file(dir.path() / "merged/gradebook.csv") == gradebook);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_out_is_refused_at_once_naming_the_first) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 250);  // 2000 submissions
+  Background first(with(grade_args(root, out), {"--jobs", "1"}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_graded(out) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const auto started = std::chrono::steady_clock::now();
+  const auto second = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(10)));
+  BOOST_TEST(second.exit_code == 2);
+  BOOST_TEST(contains(second.err, "pid " + std::to_string(first.pid())), second.err);
+  BOOST_TEST(contains(second.err, out.string()), second.err);
+  const auto merge = run_grader({"merge", "--out", out.string(), out.string()});
+  BOOST_TEST(merge.exit_code == 2);
+  BOOST_TEST(contains(merge.err, "pid " + std::to_string(first.pid())), merge.err);
+  // Killed, the first run leaves no lock behind.
+  first.signal(SIGKILL);
+  first.wait();
+  const auto third = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(third.exit_code == 0, third.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_full_disk_is_the_graders_fault_and_leaves_no_half_written_file) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 1);
+  // Files of at most 512 bytes (`ulimit -f 1`), SIGXFSZ ignored: a write past that fails
+  // with EFBIG, as a full disk fails with ENOSPC. Its output goes through a pipe, which has no
+  // such limit; `status` is its exit status.
+  int status = -1;
+  const auto limited = [&](const std::vector<std::string>& args) {
+    std::string command = "trap '' XFSZ; { (ulimit -f 1; exec '" GRADER_EXECUTABLE "'";
+    for (const auto& a : args) command += " '" + a + "'";
+    command += ") 2>&1; echo \"exit status $?\"; } | cat";
+    const std::string printed = test_support::run_process({"/bin/sh", "-c", command}).out;
+    const auto at = printed.rfind("exit status ");
+    status = at == std::string::npos ? -1 : std::stoi(printed.substr(at + 12));
+    return printed;
+  };
+  // Every student's result.json is larger than that: none can be written.
+  std::string log = limited(grade_args(root, out));
+  BOOST_TEST(status == 2, log);
+  BOOST_TEST(contains(log, "could not grade correct-csv: cannot write"), log);
+  BOOST_TEST(count_graded(out) == 0u);
+  BOOST_TEST(!fs::exists(out / "gradebook.csv"));
+  BOOST_TEST(!fs::exists(out / "summary.json"));
+  BOOST_TEST(temporaries(out).empty());
+  // Every student graded; then gradebook.csv fits but summary.json does not: neither is left.
+  BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  BOOST_REQUIRE(fs::file_size(out / "gradebook.csv") < 512u);
+  BOOST_REQUIRE(fs::file_size(out / "summary.json") > 512u);
+  log = limited(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(status == 2, log);
+  BOOST_TEST(contains(log, "summary.json"), log);
+  BOOST_TEST(!fs::exists(out / "gradebook.csv"));
+  BOOST_TEST(!fs::exists(out / "summary.json"));
+  BOOST_TEST(temporaries(out).empty());
+  // With room again, --resume writes both without grading anyone again.
+  const auto r = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "0 graded, 8 up to date"), r.out);
+  BOOST_TEST(fs::exists(out / "summary.json"));
+}
+
+BOOST_AUTO_TEST_CASE(resume_and_merge_notice_a_changed_data_file_of_the_spec) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  const auto spec = dir.write("spec/spec.yaml", R"(assignment: {id: d, title: D, version: '1'}
+data:
+  target: {file: target.csv}
+exercises:
+  - id: a
+    title: A
+    points: 1
+    answers: [{name: q, shape: [1, 2]}]
+    output: q
+    expect: target
+)");
+  dir.write("spec/target.csv", "1, 2\n");
+  for (int s = 0; s < 8; ++s) dir.write("class/s" + std::to_string(s) + "/q.csv", s % 2 ? "3, 4\n" : "1, 2\n");
+  const fs::path out = dir.path() / "out";
+  const auto grade = with(grade_args(root, out, spec.string()), {"--resume"});
+  auto r = run_grader(grade);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "8 graded, 0 up to date"), r.out);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\ns0,1,1,1\ns1,0,0,1\n"));
+  // The instructor fixes the target: every grade depends on it.
+  const fs::path shard0 = dir.path() / "shard0", shard1 = dir.path() / "shard1";
+  BOOST_TEST(run_grader(with(grade_args(root, shard0, spec.string()), {"--shard", "0/2"})).exit_code == 0);
+  dir.write("spec/target.csv", "3, 4\n");
+  r = run_grader(grade);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "8 graded, 0 up to date"), r.out);
+  BOOST_TEST(contains(r.out, "8 regraded because what they depend on changed (the spec's data files: 8)"), r.out);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\ns0,0,0,1\ns1,1,1,1\n"));
+  const auto run = load(out / "summary.json").at("run");
+  BOOST_TEST(run.at("graded") == 8);
+  BOOST_TEST(run.at("changed") == 8);
+  BOOST_TEST(run.at("new") == 0);
+  BOOST_TEST(run.at("up_to_date") == 0);
+  BOOST_TEST(run.at("changed_inputs").at("data") == 8);
+  BOOST_TEST(run.at("changed_inputs").at("submission") == 0);
+  // A student changes an answer: one regraded, for that reason.
+  dir.write("class/s0/q.csv", "3, 4\n");
+  r = run_grader(grade);
+  BOOST_TEST(contains(r.out, "1 graded, 7 up to date"), r.out);
+  BOOST_TEST(contains(r.out, "1 regraded because what they depend on changed (the submission's files: 1)"), r.out);
+  // Shards graded against different data are not merged.
+  BOOST_TEST(run_grader(with(grade_args(root, shard1, spec.string()), {"--shard", "1/2"})).exit_code == 0);
+  const auto merged = run_grader({"merge", "--out", (dir.path() / "merged").string(), shard0.string(), shard1.string()});
+  BOOST_TEST(merged.exit_code == 2);
+  BOOST_TEST(contains(merged.err, "data files"), merged.err);
+  BOOST_TEST(!fs::exists(dir.path() / "merged/gradebook.csv"));
 }
 
 BOOST_AUTO_TEST_CASE(a_folder_that_is_not_a_class_is_a_usage_error) {

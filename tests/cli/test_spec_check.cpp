@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
 BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_test) {
   TempDir dir;
   // 1.2.1's mistake (value[1] instead of value[0]) is 0.54 away; atol 1 lets it pass.
-  const auto spec = edited_copy(dir, "    expect: value[0:1]\n    tolerance: {atol: 1e-3, rtol: 0}",
+  const auto spec = edited_copy(dir, "    expect: value[0:1]\n    tolerance: {atol: 1.0e-3, rtol: 0}",
                                 "    expect: value[0:1]\n    tolerance: {atol: 1, rtol: 0}");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);

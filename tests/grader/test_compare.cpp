@@ -17,18 +17,18 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 BOOST_AUTO_TEST_SUITE(comparison)
 
 BOOST_AUTO_TEST_CASE(tolerance_scales_with_the_expected_value_not_the_students) {
-  const Tolerance tol{0.0, 0.1, std::nullopt};
+  const Tolerance tol{0.0, 0.1, std::nullopt, std::nullopt};
   // |got - expected| = 1 is within 0.1 * |10| but not within 0.1 * |got| were got used.
   BOOST_TEST(compare(row({11}), row({10}), tol).passed());
   BOOST_TEST(!compare(row({10}), row({11.2}), tol).passed());
   BOOST_TEST(compare(row({10}), row({11.1}), tol).passed());
   // The edge of the formula: <= passes, a hair beyond fails.
-  BOOST_TEST(compare(row({1.5}), row({1.0}), Tolerance{0.5, 0.0, std::nullopt}).passed());
-  BOOST_TEST(!compare(row({1.5000001}), row({1.0}), Tolerance{0.5, 0.0, std::nullopt}).passed());
+  BOOST_TEST(compare(row({1.5}), row({1.0}), Tolerance{0.5, 0.0, std::nullopt, std::nullopt}).passed());
+  BOOST_TEST(!compare(row({1.5000001}), row({1.0}), Tolerance{0.5, 0.0, std::nullopt, std::nullopt}).passed());
 }
 
 BOOST_AUTO_TEST_CASE(max_abs_caps_the_allowance) {
-  const Tolerance tol{0.0, 0.5, 0.01};
+  const Tolerance tol{0.0, 0.5, 0.01, std::nullopt};
   BOOST_TEST(tol.allowance(100.0) == 0.01);
   BOOST_TEST(!compare(row({100.5}), row({100}), tol).passed());
   BOOST_TEST(tol.formula() == "|got - expected| <= 0 + 0.5 * |expected| (at most 0.01)");
@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(nan_and_inf_are_counted_separately) {
 
 BOOST_AUTO_TEST_CASE(worst_element_is_indexed_in_the_students_terms) {
   const Comparison c = compare(mat(2, 3, {0, 0, 0, 0, 0.5, 0}), mat(2, 3, {0, 0, 0, 0.1, 0, 0}),
-                               Tolerance{1e-3, 0, std::nullopt});
+                               Tolerance{1e-3, 0, std::nullopt, std::nullopt});
   BOOST_TEST(c.mismatched == 2u);
   BOOST_REQUIRE(c.worst.has_value());
   BOOST_TEST(format_index(c.worst->index, c.got_shape) == "[1, 1]");
@@ -74,21 +74,33 @@ BOOST_AUTO_TEST_CASE(worst_element_is_indexed_in_the_students_terms) {
              "2 / 6 elements (33.3%) outside tolerance; worst at [1, 1]: got 0.5, expected 0 "
              "(abs diff 0.5, rel diff inf)");
   const std::string details = explain(c, mat(2, 3, {0, 0, 0, 0, 0.5, 0}),
-                                      mat(2, 3, {0, 0, 0, 0.1, 0, 0}), Tolerance{1e-3, 0, std::nullopt}, true);
+                                      mat(2, 3, {0, 0, 0, 0.1, 0, 0}), Tolerance{1e-3, 0, std::nullopt, std::nullopt}, true);
   BOOST_TEST(contains(details, "  [1, 0]: got 0, expected 0.1\n  [1, 1]: got 0.5, expected 0\n"));
   BOOST_TEST(contains(details, "hint: every mismatch is in row [1, :]; the other rows are right"));
   BOOST_TEST(contains(details, "expected:\n[[0, 0, 0],\n [0.1, 0, 0]]"));
 }
 
-BOOST_AUTO_TEST_CASE(hidden_feedback_reveals_no_expected_value) {
+BOOST_AUTO_TEST_CASE(hidden_feedback_is_the_verdict_only) {
+  // Counts, positions and patterns come from the target: resubmissions would recover it.
   const Tensor got = mat(2, 2, {0.9, 0.1, 0.2, 0.8}), expected = mat(2, 2, {0.7, 0.3, 0.4, 0.6});
   const Comparison c = compare(got, expected, Tolerance{});
-  const std::string text = summarize(c, false) + explain(c, got, expected, Tolerance{}, false);
-  BOOST_TEST(!contains(text, "0.7"));
-  BOOST_TEST(!contains(text, "expected 0"));
-  BOOST_TEST(!contains(text, "expected:"));
-  BOOST_TEST(contains(text, "4 / 4 elements (100%) outside tolerance"));
-  BOOST_TEST(contains(text, "got:\n[[0.9, 0.1],\n [0.2, 0.8]]"));
+  BOOST_TEST(summarize(c, false) == "your result is outside the tolerance (a hidden exercise shows only its verdict)");
+  BOOST_TEST(explain(c, got, expected, Tolerance{}, false) == "");
+  const Comparison nan = compare(mat(2, 2, {0.7, 0.3, 0.4, std::nan("")}), expected, Tolerance{});
+  BOOST_TEST(summarize(nan, false) == "your result holds NaN or Inf (a hidden exercise shows only its verdict)");
+  // A shape that differs is the student's own: still named.
+  BOOST_TEST(summarize(compare(row({1, 2}), expected, Tolerance{}), false) == "shape (1, 2) but (2, 2) is expected");
+  // feedback() names no mistake for a hidden exercise, and does not even look for one.
+  bool looked = false;
+  const auto find = [&]() -> std::optional<std::string> { return looked = true, "a known mistake"; };
+  const Feedback hidden = feedback(c, got, expected, Tolerance{}, Visibility::hidden, "case 1", "output", find);
+  BOOST_TEST(!looked);
+  BOOST_TEST(!hidden.mistake.has_value());
+  BOOST_TEST(hidden.message == summarize(c, false));
+  const Feedback shown = feedback(c, got, expected, Tolerance{}, Visibility::visible, "case 1", "output", find);
+  BOOST_TEST(looked);
+  BOOST_TEST(shown.message == "case 1: a known mistake");
+  BOOST_TEST(contains(shown.details, "case 1: output: 4 / 4 elements (100%) outside tolerance"));
 }
 
 BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) {

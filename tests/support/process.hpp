@@ -29,6 +29,8 @@ class Background {
   Background& operator=(const Background&) = delete;
 
   void signal(int sig) const;
+  /// Its process id.
+  int pid() const { return pid_; }
   /// Waits for it to end and collects its output.
   ProcessResult wait();
 

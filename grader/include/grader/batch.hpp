@@ -1,11 +1,12 @@
 #pragma once
 /// Grading a whole class: every immediate subfolder of a root is one submission, named by its
-/// student id. Parallel, resumable, shardable; every file written atomically. The layout of
-/// the output folder (docs/batch.md):
+/// student id. Parallel, resumable, shardable; every file written atomically; one run at a
+/// time per output folder. The layout of the output folder (docs/grading-a-class.md):
 ///
 ///   OUT/students/<id>/result.json       the native result, plus one file per extra format
 ///   OUT/students/<id>/.inputs           the fingerprint of what was graded, written last
 ///   OUT/gradebook.csv, OUT/summary.json the class, written once every student is graded
+///   OUT/.lock                           held (flock) by the run writing into OUT
 
 #include <atomic>
 #include <cstdint>
@@ -33,9 +34,40 @@ struct Shard {
 Shard parse_shard(const std::string& text);
 bool in_shard(const std::string& student, const Shard& shard);
 
-/// The student ids under `root`: its immediate subfolders, sorted, hidden ones skipped.
-/// Throws UsageError if `root` is not a folder.
-std::vector<std::string> list_students(const std::filesystem::path& root);
+/// A submission of the class.
+struct Student {
+  std::string id;      ///< student_id() of the folder: what the gradebook and OUT/students/ use
+  std::string folder;  ///< the folder's name under the class root, byte for byte
+};
+
+/// The students under `root`: its immediate subfolders, sorted by id, hidden ones skipped.
+/// Throws UsageError if `root` is not a folder, or if two folders have the same id (names that
+/// differ only in bytes that student_id() escapes).
+std::vector<Student> list_students(const std::filesystem::path& root);
+
+/// What every grade of a run depends on besides the student's own files, each as a hash.
+/// Shards must agree on all of them.
+struct RunInputs {
+  std::string grader;   ///< the grader's version
+  std::string spec;     ///< the spec file's bytes
+  std::string data;     ///< the data files the spec reads (Spec::data_files), names and bytes
+  std::string options;  ///< the options that change results: --seed, the read limits
+  bool operator==(const RunInputs&) const = default;
+};
+
+/// How the students of a run came by their results.
+struct RunCounts {
+  std::size_t graded = 0;      ///< graded by the run: fresh + changed + again
+  std::size_t fresh = 0;       ///< never graded before (no earlier fingerprint)
+  std::size_t changed = 0;     ///< regraded because what they depend on changed
+  std::size_t again = 0;       ///< graded again with unchanged inputs (no --resume, or files lost)
+  std::size_t up_to_date = 0;  ///< kept from an earlier run (--resume)
+  /// For `changed`: how many each input concerns, by name ("submission", "spec", "data",
+  /// "grader", "options", "formats"); one student can count under several.
+  std::map<std::string, std::size_t> changed_inputs;
+
+  RunCounts& operator+=(const RunCounts& other);
+};
 
 struct Progress {
   std::size_t done = 0;    ///< graded or reused so far
@@ -63,7 +95,7 @@ struct Column {
   double max_score = 0;
 };
 
-/// One student's row, read back from their native result.
+/// One student's row, from their result.
 struct Row {
   std::string student;
   std::vector<double> scores;                         ///< per column
@@ -75,7 +107,8 @@ struct Row {
 /// The class: what gradebook.csv and summary.json are made from.
 struct Gradebook {
   std::string assignment, title, version;
-  std::string spec_fingerprint;  ///< of the spec's bytes; shards must agree
+  RunInputs inputs;
+  RunCounts run;  ///< how the rows were come by
   std::vector<Column> columns;
   double max_score = 0;
   std::vector<Row> rows;  ///< sorted by student id
@@ -83,8 +116,7 @@ struct Gradebook {
 
 struct Outcome {
   std::size_t students = 0;  ///< in this shard
-  std::size_t graded = 0;    ///< graded now
-  std::size_t reused = 0;    ///< kept from an earlier run
+  RunCounts run;             ///< of the students that have a result
   std::vector<std::string> failures;  ///< "<id>: why": the grader's failures, never a verdict
   bool interrupted = false;
   std::optional<Gradebook> gradebook;  ///< when every student of the shard has a result
@@ -92,24 +124,27 @@ struct Outcome {
 
 /// Grades every submission of `root` (in `options.shard`) into `out`. Student problems are
 /// verdicts; a submission the grader itself could not grade (disk full, say) is listed in
-/// failures and written nowhere, so that --resume retries it.
+/// failures and written nowhere, so that --resume retries it. Throws UsageError at once if
+/// another run holds `out` (naming it), grader::Error if gradebook.csv and summary.json
+/// cannot both be written (then neither is).
 Outcome grade_class(const Spec& spec, const std::filesystem::path& root, const std::filesystem::path& out,
                     const Options& options);
 
 /// Combines the outputs of shards (each graded with --shard I/N into its own folder) into
 /// `out`: the student folders, gradebook.csv and summary.json, exactly as one run writes them.
-/// Throws UsageError for shards of different specs, a missing or repeated shard, or a student
-/// in two shards.
+/// Throws UsageError for shards graded against different inputs (RunInputs), a missing or
+/// repeated shard, a student in two shards, or an `out` another run holds.
 Gradebook merge(const std::vector<std::filesystem::path>& shard_dirs, const std::filesystem::path& out);
 
 /// gradebook.csv: student, one column per exercise (its score), total, max.
 std::string gradebook_csv(const Gradebook& book);
 
 /// summary.json: per exercise the pass rate, mean score, verdict counts and matched known
-/// mistakes; the score histogram (10 bins of the maximum); with `shard`, which one.
+/// mistakes; the score histogram (10 bins of the maximum); the run's inputs and counts; with
+/// `shard`, which one.
 std::string summary_json(const Gradebook& book, const std::optional<Shard>& shard = std::nullopt);
 
-/// The same, as a table for a terminal.
+/// The same, as a table for a terminal, then how the run came by its results.
 std::string summary_text(const Gradebook& book);
 
 }  // namespace grader::batch

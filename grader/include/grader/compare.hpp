@@ -3,11 +3,13 @@
 /// element-wise |got - expected| <= atol + rtol * |expected| (capped at max_abs), shapes first
 /// and never broadcast, NaN and Inf handled explicitly.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "grader/spec/spec.hpp"
+#include "grader/result.hpp"
+#include "grader/tolerance.hpp"
 #include "grader/tensor.hpp"
 
 namespace grader {
@@ -45,13 +47,31 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
 bool matches(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
 
 /// The one-line message for a failed comparison: how many elements fail and the worst one.
-/// With reveal false (hidden exercises) it shows no expected value.
+/// With reveal false (a hidden exercise) only the verdict: nothing derived from the target,
+/// no count, position or value; a shape that differs is still named.
 std::string summarize(const Comparison& c, bool reveal);
 
 /// The detailed feedback: the tolerance applied, the first mismatches, patterns, and both
-/// tensors when small (only the student's own with reveal false).
+/// tensors when small. Empty with reveal false (a hidden exercise).
 std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected,
                     const Tolerance& tolerance, bool reveal);
+
+/// What a student is told about a failed comparison.
+struct Feedback {
+  Verdict verdict = Verdict::wrong;  ///< wrong, or non_finite
+  std::string message;
+  std::string details;
+  std::optional<std::string> mistake;  ///< the known mistake named
+};
+
+/// The feedback on a failed comparison: `label` (the case) and `what` (the output compared)
+/// name where it failed, and `find_mistake` names the known mistake the answer matches, if
+/// any. For a visible exercise, summarize() and explain(); a matched mistake becomes the
+/// message. For a hidden one, the verdict only: no label, no count, no mistake (find_mistake
+/// is not called).
+Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tolerance,
+                  Visibility visibility, const std::string& label, const std::string& what,
+                  const std::function<std::optional<std::string>()>& find_mistake);
 
 /// A tensor printed like NumPy: [[0.47, 0.65], [0.64, 0.5]] with 6 significant digits.
 std::string format_tensor(const Tensor& t);

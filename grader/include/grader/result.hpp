@@ -1,15 +1,19 @@
 #pragma once
 /// The one result model every report is made from: assignment -> exercise -> check, each
-/// with a verdict, a score, a message and timing (see docs/results-format.md).
+/// with a verdict, a score, a message and timing (see docs/results-format.md). Checks are
+/// recorded; what an exercise and an assignment say is derived from them, here only.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "grader/spec/spec.hpp"
 
 namespace grader {
+
+/// Whether feedback may show expected values.
+enum class Visibility { visible, hidden };
 
 /// What happened to one check, from the student's point of view.
 enum class Verdict {
@@ -34,7 +38,10 @@ enum class Verdict {
 /// "passed", "wrong", "wrong_shape", ...
 std::string_view to_string(Verdict v);
 
-/// One comparison inside an exercise.
+/// The verdict named `name` (as to_string() spells it), or nullopt.
+std::optional<Verdict> parse_verdict(std::string_view name);
+
+/// One comparison inside an exercise: the unit everything else is derived from.
 struct CheckResult {
   std::string name;
   Verdict verdict = Verdict::passed;
@@ -42,23 +49,38 @@ struct CheckResult {
   double max_score = 0;
   std::string message;  ///< one line for the student
   std::string details;  ///< several lines: mismatches, patterns, matrices
+  std::optional<std::string> mistake;  ///< the known mistake this check's answer matches
   double seconds = 0;
+
+  bool passed() const { return verdict == Verdict::passed; }
 };
 
 struct ExerciseResult {
   std::string id;
   std::string title;
   Visibility visibility = Visibility::visible;
-  Verdict verdict = Verdict::passed;  ///< the first failing check's, or passed
-  double score = 0;
-  double max_score = 0;
-  std::string message;
-  std::string details;
-  std::optional<std::string> mistake;  ///< the known mistake the answer matches
+  double max_score = 0;  ///< the exercise's points, from the spec
   std::vector<CheckResult> checks;
-  double seconds = 0;
 
-  bool passed() const { return verdict == Verdict::passed; }
+  /// The first failing check worth points, or nullptr when every such check passed. A check
+  /// worth no points (information beyond the exercise's contract) reports without failing
+  /// the exercise, unless the whole exercise is worth nothing.
+  const CheckResult* first_failure() const;
+  /// The first failing check's verdict, or passed.
+  Verdict verdict() const;
+  bool passed() const { return first_failure() == nullptr; }
+  /// The sum of the checks' scores (partial credit).
+  double score() const;
+  /// The first failing check's message, "<check>: <message>", without the check's name when
+  /// every check failed the same way (a matrix exercise's one check, a library that does not
+  /// compile); empty when every check passed.
+  std::string message() const;
+  /// The first failing check's details.
+  std::string details() const;
+  /// The first known mistake a failing check names.
+  std::optional<std::string> mistake() const;
+  /// The sum of the checks' times.
+  double seconds() const;
 };
 
 struct AssignmentResult {
@@ -66,14 +88,30 @@ struct AssignmentResult {
   std::string title;
   std::string version;
   std::string submission;  ///< the submission folder as given
-  double score = 0;
-  double max_score = 0;
   std::vector<ExerciseResult> exercises;
   std::vector<std::string> notes;  ///< about the submission as a whole (stray files, typos)
   std::string sandbox;  ///< how the student's library was confined; empty if none was run
-  double seconds = 0;
+  double seconds = 0;   ///< the whole grading, reading the submission included
 
   bool all_passed() const;
+  /// Sums over the exercises.
+  double score() const;
+  double max_score() const;
 };
+
+/// The longest a text of a result may be: longer ones are cut (student output, compiler
+/// errors), so that no submission can make its result huge.
+constexpr std::size_t kMaxResultText = 64 * 1024;
+
+/// Makes every text of `result` safe for every report: valid UTF-8, control characters
+/// escaped, nothing a CI log takes for a command, at most kMaxResultText bytes each (see
+/// inert() in text.hpp). grade_submission() calls it on every result it returns, so that what
+/// a student controls (file names, their data, their library's output) is safe where it
+/// enters the model.
+void make_safe(AssignmentResult& result);
+
+/// The id of the student who handed in `folder`: the folder's name, made safe and kept on one
+/// line (a newline or tab in it is escaped too). Ids name students in gradebooks and reports.
+std::string student_id(const std::filesystem::path& folder);
 
 }  // namespace grader

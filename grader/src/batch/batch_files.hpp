@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "grader/batch.hpp"
 
@@ -12,15 +13,37 @@ namespace grader::batch {
 /// The fingerprint of a student's graded inputs, written after the student's other files.
 inline constexpr const char* kInputsFile = ".inputs";
 
-/// The row of a student's native result, or nullopt if it is absent, incomplete or of another
-/// spec.
+/// A student's row, or nullopt if the result is of another assignment or other exercises.
+std::optional<Row> row_of(const AssignmentResult& result, const std::string& student, const Gradebook& book);
+
+/// The row of a student's native result file, or nullopt if it is absent, incomplete or does
+/// not fit the gradebook.
 std::optional<Row> read_row(const std::filesystem::path& result_file, const std::string& student,
                             const Gradebook& book);
 
 /// The columns of a spec, with no rows yet.
-Gradebook empty_gradebook(const Spec& spec, const std::string& spec_fingerprint);
+Gradebook empty_gradebook(const Spec& spec, const RunInputs& inputs);
 
-/// gradebook.csv and summary.json into `out`, atomically.
+/// What an input of a grade is, for people: "data" -> "the spec's data files".
+std::string_view describe_input(std::string_view name);
+
+/// gradebook.csv and summary.json into `out`: both or neither (grader::Error if not both).
 void write_class_files(const Gradebook& book, const std::filesystem::path& out, const std::optional<Shard>& shard);
+
+/// OUT/.lock held (flock) while the object lives: one grader writes into an output folder at
+/// a time. The kernel drops the lock when the process ends, however it ends (kill -9 too), so
+/// no stale lock is left.
+class OutputLock {
+ public:
+  /// Takes the lock for `command` ("grader grade"), or throws UsageError at once naming the
+  /// run that holds it.
+  OutputLock(const std::filesystem::path& out, const std::string& command);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace grader::batch

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "../hash.hpp"
+#include "../text.hpp"
 #include "batch_files.hpp"
 #include "grader/answers/read.hpp"
 #include "grader/atomic_file.hpp"
@@ -23,13 +25,30 @@ namespace {
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
-/// What a student's result depends on: the grader, the spec, the options that change results
-/// or files, and every file of the submission (names and contents).
-std::string inputs_fingerprint(const std::string& spec_fingerprint, const fs::path& dir, const Options& options) {
-  std::uint64_t h = fnv1a(version());
-  h = fnv1a(spec_fingerprint, h);
-  for (auto f : options.formats) h = fnv1a(report::name(f), h);
-  h = fnv1a(options.grading.seed ? std::to_string(*options.grading.seed) : "default seed", h);
+/// What every grade of the run depends on besides the student's files.
+RunInputs run_inputs(const Spec& spec, const Options& options) {
+  RunInputs in;
+  in.grader = hex(fnv1a(version()));
+  in.spec = hex(fnv1a(read_bounded(spec.path)));
+  std::uint64_t data = fnv1a("data");
+  for (const auto& relative : spec.data_files) {
+    data = fnv1a(relative.generic_string() + '\0', data);
+    try {
+      data = fnv1a(read_bounded(spec.path.parent_path() / relative), data);
+    } catch (const ReadError& e) {  // read when the spec was loaded; gone since
+      throw Error(spec.path.string() + ": cannot read its data file " + relative.string() + ": " + e.what());
+    }
+  }
+  in.data = hex(data);
+  const GradeOptions& g = options.grading;
+  in.options = hex(fnv1a(fmt::format("seed {}; read limit {}", g.seed ? std::to_string(*g.seed) : "per student",
+                                     g.limits.max_bytes)));
+  return in;
+}
+
+/// Every file of the submission folder: names and contents.
+std::string submission_fingerprint(const fs::path& dir, const Options& options) {
+  std::uint64_t h = fnv1a("submission");
   std::vector<std::pair<std::string, fs::path>> files;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
@@ -54,7 +73,43 @@ std::string inputs_fingerprint(const std::string& spec_fingerprint, const fs::pa
       h = fnv1a(fmt::format("unread:{}:{}", size, time), h);
     }
   }
-  return hex(h) + "\n";
+  return hex(h);
+}
+
+/// A student's .inputs: what their result depends on, part by part, one "name hash" a line.
+using Fingerprint = std::map<std::string, std::string>;
+
+Fingerprint fingerprint(const RunInputs& run, const fs::path& dir, const Options& options) {
+  std::string formats;
+  for (auto f : options.formats) formats += std::string(report::name(f)) + ",";
+  return {{"grader", run.grader},   {"spec", run.spec},
+          {"data", run.data},       {"options", run.options},
+          {"formats", hex(fnv1a(formats))}, {"submission", submission_fingerprint(dir, options)}};
+}
+
+std::string to_text(const Fingerprint& f) {
+  std::string out;
+  for (const auto& [name, hash] : f) out += name + " " + hash + "\n";
+  return out;
+}
+
+/// The fingerprint an earlier run wrote, or nullopt if there is none. One in another form (an
+/// older grader's) comes back empty: it matches nothing.
+std::optional<Fingerprint> read_fingerprint(const fs::path& file) {
+  std::string text;
+  try {
+    text = read_bounded(file);
+  } catch (const ReadError&) {
+    return std::nullopt;
+  }
+  Fingerprint f;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto space = line.find(' ');
+    if (space == std::string::npos) return Fingerprint{};
+    f[line.substr(0, space)] = line.substr(space + 1);
+  }
+  return f;
 }
 
 }  // namespace
@@ -81,67 +136,82 @@ bool in_shard(const std::string& student, const Shard& shard) {
   return fnv1a(student) % shard.count == shard.index;
 }
 
-std::vector<std::string> list_students(const fs::path& root) {
+std::vector<Student> list_students(const fs::path& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec))
     throw UsageError(root.string() + " is not a folder; give the folder that holds one folder per student");
-  std::vector<std::string> students;
+  std::vector<Student> students;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name[0] == '.') continue;
     if (entry.is_directory(ec))
-      students.push_back(name);
+      students.push_back({student_id(entry.path()), name});
     else
-      spdlog::warn("{}: not a folder, so not a submission; skipped", entry.path().string());
+      spdlog::warn("{}: not a folder, so not a submission; skipped", utf8_safe(entry.path().string(), 4096));
   }
   if (ec) throw UsageError("cannot list " + root.string() + ": " + ec.message());
-  std::sort(students.begin(), students.end());
+  std::sort(students.begin(), students.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  for (std::size_t i = 1; i < students.size(); ++i)
+    if (students[i].id == students[i - 1].id)
+      throw UsageError("two submission folders of " + root.string() + " have the same student id '" + students[i].id +
+                       "' (their names differ only in bytes that ids escape); rename one");
   return students;
 }
 
 Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out, const Options& options) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::string> students;
+  std::vector<Student> students;
   for (auto& s : list_students(root))
-    if (in_shard(s, options.shard)) students.push_back(std::move(s));
+    if (in_shard(s.id, options.shard)) students.push_back(std::move(s));
 
   std::error_code failed;
   fs::create_directories(out / "students", failed);
   if (failed) throw UsageError("cannot create " + (out / "students").string() + ": " + failed.message());
+  const OutputLock lock(out, "grader grade");
   remove_stale_temporaries(out);
   // The class files describe a finished run; until this one finishes there are none.
   fs::remove(out / "gradebook.csv", failed);
   fs::remove(out / "summary.json", failed);
 
-  const std::string spec_fingerprint = hex(fnv1a(read_bounded(spec.path)));
-  Gradebook book = empty_gradebook(spec, spec_fingerprint);
+  Gradebook book = empty_gradebook(spec, run_inputs(spec, options));
   std::vector<std::optional<Row>> rows(students.size());
 
   Outcome outcome;
   outcome.students = students.size();
-  std::mutex lock;  // guards outcome and the progress callback
+  std::mutex lock_outcome;  // guards outcome and the progress callback
   std::atomic<std::size_t> next{0};
   Progress progress;
   progress.total = students.size();
 
+  /// Grades (or, with --resume, keeps) student i; returns how its result was come by.
   const auto grade_one = [&](std::size_t i) {
     std::error_code ec;  // this thread's own
-    const std::string& id = students[i];
-    const fs::path dir = out / "students" / id, result_file = dir / "result.json";
-    const std::string fingerprint = inputs_fingerprint(spec_fingerprint, root / id, options);
-    if (options.resume) {
-      std::string previous;
-      try {
-        previous = read_bounded(dir / kInputsFile);
-      } catch (const ReadError&) {
-      }
-      bool complete = previous == fingerprint;
+    const Student& student = students[i];
+    const fs::path dir = out / "students" / student.id, result_file = dir / "result.json";
+    const Fingerprint now = fingerprint(book.inputs, root / student.folder, options);
+    const std::optional<Fingerprint> before = read_fingerprint(dir / kInputsFile);
+    RunCounts how;
+    if (options.resume && before == now) {
+      bool complete = true;
       for (auto f : options.formats) complete = complete && fs::is_regular_file(dir / report::file_name(f), ec);
       if (complete)
-        if (auto row = read_row(result_file, id, book)) {
+        if (auto row = read_row(result_file, student.id, book)) {
           rows[i] = std::move(row);
-          return true;
+          how.up_to_date = 1;
+          return how;
         }
+    }
+    how.graded = 1;
+    if (!before) {
+      how.fresh = 1;
+    } else if (*before == now) {
+      how.again = 1;
+    } else {
+      how.changed = 1;
+      for (const auto& [name, hash] : now) {
+        const auto old = before->find(name);
+        if (old == before->end() || old->second != hash) how.changed_inputs[name] = 1;
+      }
     }
     // The earlier files go first, fingerprint first: the new ones are then linked in place
     // whole, and the folder never holds a fingerprint without its files.
@@ -149,14 +219,15 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     fs::remove(dir / kInputsFile, ec);
     for (const auto f : report::all_formats()) fs::remove(dir / report::file_name(f), ec);
     remove_stale_temporaries(dir);
-    const AssignmentResult result = grade_submission(spec, root / id, options.grading);
+    const AssignmentResult result = grade_submission(spec, root / student.folder, options.grading);
+    rows[i] = row_of(result, student.id, book);
+    if (!rows[i]) throw Error("the result of " + student.id + " does not fit the gradebook of " + spec.id);
     write_atomically(result_file, report::to_json(result), false);
     for (auto f : options.formats)
-      if (f != report::Format::json) write_atomically(dir / report::file_name(f), report::render(f, result, id), false);
-    write_atomically(dir / kInputsFile, fingerprint, false);
-    rows[i] = read_row(result_file, id, book);
-    if (!rows[i]) throw Error("cannot read back " + result_file.string());
-    return false;
+      if (f != report::Format::json)
+        write_atomically(dir / report::file_name(f), report::render(f, result, student.id), false);
+    write_atomically(dir / kInputsFile, to_text(now), false);
+    return how;
   };
 
   const auto work = [&] {
@@ -164,22 +235,22 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
       if (options.stop && options.stop->load()) return;
       const std::size_t i = next++;
       if (i >= students.size()) return;
-      bool reused = false;
+      RunCounts how;
       std::string failure;
       try {
-        reused = grade_one(i);
+        how = grade_one(i);
       } catch (const std::exception& e) {
-        failure = students[i] + ": " + e.what();
-        spdlog::error("cannot grade {}: {}", students[i], e.what());
+        rows[i].reset();
+        failure = students[i].id + ": " + utf8_safe(e.what(), 4096);
+        spdlog::error("cannot grade {}", failure);
       }
-      const std::lock_guard<std::mutex> hold(lock);
-      if (!failure.empty()) {
+      const std::lock_guard<std::mutex> hold(lock_outcome);
+      if (!failure.empty())
         outcome.failures.push_back(failure);
-      } else {
-        ++(reused ? outcome.reused : outcome.graded);
-      }
+      else
+        outcome.run += how;
       ++progress.done;
-      progress.reused += reused;
+      progress.reused += how.up_to_date;
       progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (options.on_progress) options.on_progress(progress);
     }
@@ -195,6 +266,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   outcome.interrupted = options.stop && options.stop->load() && progress.done < students.size();
   if (std::all_of(rows.begin(), rows.end(), [](auto& r) { return r.has_value(); })) {
     for (auto& r : rows) book.rows.push_back(std::move(*r));
+    book.run = outcome.run;
     write_class_files(book, out, options.shard.count > 1 ? std::optional(options.shard) : std::nullopt);
     outcome.gradebook = std::move(book);
   }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "../report/feedback.hpp"
 #include "batch_files.hpp"
 #include "grader/answers/read.hpp"
 #include "grader/atomic_file.hpp"
@@ -27,39 +28,58 @@ double round6(double v) { return std::round(v * 1e6) / 1e6; }
 
 }  // namespace
 
+RunCounts& RunCounts::operator+=(const RunCounts& other) {
+  graded += other.graded;
+  fresh += other.fresh;
+  changed += other.changed;
+  again += other.again;
+  up_to_date += other.up_to_date;
+  for (const auto& [name, n] : other.changed_inputs) changed_inputs[name] += n;
+  return *this;
+}
+
+std::optional<Row> row_of(const AssignmentResult& result, const std::string& student, const Gradebook& book) {
+  if (result.assignment != book.assignment || result.exercises.size() != book.columns.size()) return std::nullopt;
+  Row row;
+  row.student = student;
+  for (std::size_t i = 0; i < result.exercises.size(); ++i) {
+    const ExerciseResult& e = result.exercises[i];
+    if (e.id != book.columns[i].id) return std::nullopt;
+    row.scores.push_back(e.score());
+    row.verdicts.emplace_back(to_string(e.verdict()));
+    row.mistakes.push_back(e.mistake());
+  }
+  row.total = result.score();
+  return row;
+}
+
 std::optional<Row> read_row(const fs::path& result_file, const std::string& student, const Gradebook& book) {
-  json doc;
   try {
-    doc = json::parse(read_bounded(result_file));
-    if (doc.at("assignment") != book.assignment) return std::nullopt;
-    Row row;
-    row.student = student;
-    const auto& exercises = doc.at("exercises");
-    if (exercises.size() != book.columns.size()) return std::nullopt;
-    for (std::size_t i = 0; i < exercises.size(); ++i) {
-      const auto& e = exercises[i];
-      if (e.at("id") != book.columns[i].id) return std::nullopt;
-      row.scores.push_back(e.at("score").get<double>());
-      row.verdicts.push_back(e.at("verdict").get<std::string>());
-      row.mistakes.push_back(e.at("mistake").is_null() ? std::nullopt
-                                                       : std::optional(e.at("mistake").get<std::string>()));
-    }
-    row.total = doc.at("score").get<double>();
-    return row;
+    return row_of(report::from_json(read_bounded(result_file)), student, book);
   } catch (const std::exception&) {  // absent, half a file from a power cut, another format
     return std::nullopt;
   }
 }
 
-Gradebook empty_gradebook(const Spec& spec, const std::string& spec_fingerprint) {
+Gradebook empty_gradebook(const Spec& spec, const RunInputs& inputs) {
   Gradebook book;
   book.assignment = spec.id;
   book.title = spec.title;
   book.version = spec.version;
-  book.spec_fingerprint = spec_fingerprint;
+  book.inputs = inputs;
   for (const auto& e : spec.exercises) book.columns.push_back({e.id, e.title, e.points});
   book.max_score = spec.max_score();
   return book;
+}
+
+std::string_view describe_input(std::string_view name) {
+  if (name == "submission") return "the submission's files";
+  if (name == "spec") return "the spec";
+  if (name == "data") return "the spec's data files";
+  if (name == "grader") return "the grader's version";
+  if (name == "options") return "the grading options (--seed)";
+  if (name == "formats") return "the report formats asked for";
+  return name;
 }
 
 std::string gradebook_csv(const Gradebook& book) {
@@ -138,7 +158,10 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
               {"assignment", book.assignment},
               {"title", book.title},
               {"version", book.version},
-              {"spec_fingerprint", book.spec_fingerprint}};
+              {"inputs", {{"grader", book.inputs.grader},
+                          {"spec", book.inputs.spec},
+                          {"data", book.inputs.data},
+                          {"options", book.inputs.options}}}};
   if (shard) doc["shard"] = {{"index", shard->index}, {"count", shard->count}};
   doc["students"] = n;
   doc["all_passed"] = all_passed;
@@ -148,7 +171,15 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   doc["histogram"] = std::move(histogram);
   doc["exercises"] = std::move(exercises);
   doc["roster"] = std::move(students);
-  return doc.dump(2) + "\n";
+  json changed_inputs = json::object();
+  for (const char* name : {"submission", "spec", "data", "grader", "options", "formats"}) {
+    const auto it = book.run.changed_inputs.find(name);
+    changed_inputs[name] = it == book.run.changed_inputs.end() ? 0 : it->second;
+  }
+  doc["run"] = {{"graded", book.run.graded},         {"new", book.run.fresh},
+                {"changed", book.run.changed},       {"again", book.run.again},
+                {"up_to_date", book.run.up_to_date}, {"changed_inputs", std::move(changed_inputs)}};
+  return report::json_text(doc);
 }
 
 std::string summary_text(const Gradebook& book) {
@@ -184,16 +215,58 @@ std::string summary_text(const Gradebook& book) {
     out += fmt::format("  {:>6} - {:<6} {:>5}  {}\n", report::points(h["from"]), report::points(h["to"]), count,
                        std::string(count * 40 / most, '#'));
   }
+  const RunCounts& run = book.run;
+  out += fmt::format("\n{} graded, {} up to date from an earlier run\n", run.graded, run.up_to_date);
+  if (run.changed > 0) {
+    std::string why;
+    for (const auto& [name, n] : run.changed_inputs)
+      if (n > 0) why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", describe_input(name), n);
+    out += fmt::format("  {} regraded because what they depend on changed ({})\n", run.changed, why);
+  }
+  if (run.fresh > 0) out += fmt::format("  {} graded for the first time\n", run.fresh);
+  if (run.again > 0)
+    out += fmt::format("  {} graded again with unchanged inputs (without --resume, or their files were lost)\n",
+                       run.again);
   return out;
 }
 
 void write_class_files(const Gradebook& book, const fs::path& out, const std::optional<Shard>& shard) {
-  write_atomically(out / "gradebook.csv", gradebook_csv(book));
-  write_atomically(out / "summary.json", summary_json(book, shard));
+  write_all_or_none({{out / "gradebook.csv", gradebook_csv(book)}, {out / "summary.json", summary_json(book, shard)}});
 }
+
+namespace {
+
+/// The inputs a shard's summary.json records; UsageError if it has none (an older grader).
+RunInputs inputs_of(const json& summary, const fs::path& dir) {
+  if (!summary.contains("inputs") || !summary["inputs"].is_object())
+    throw UsageError((dir / "summary.json").string() +
+                     " does not say what its grades depend on (an older grader wrote it); grade that shard again");
+  const json& in = summary["inputs"];
+  return {in.value("grader", ""), in.value("spec", ""), in.value("data", ""), in.value("options", "")};
+}
+
+RunCounts run_of(const json& summary) {
+  RunCounts run;
+  if (!summary.contains("run")) return run;
+  const json& r = summary["run"];
+  run.graded = r.value("graded", std::size_t{0});
+  run.fresh = r.value("new", std::size_t{0});
+  run.changed = r.value("changed", std::size_t{0});
+  run.again = r.value("again", std::size_t{0});
+  run.up_to_date = r.value("up_to_date", std::size_t{0});
+  if (r.contains("changed_inputs"))
+    for (const auto& [name, n] : r["changed_inputs"].items()) run.changed_inputs[name] = n.get<std::size_t>();
+  return run;
+}
+
+}  // namespace
 
 Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   if (shard_dirs.empty()) throw UsageError("grader merge needs at least one shard folder");
+  std::error_code ec;
+  fs::create_directories(out / "students", ec);
+  if (ec) throw UsageError("cannot create " + (out / "students").string() + ": " + ec.message());
+  const OutputLock lock(out, "grader merge");
   std::optional<Gradebook> book;
   std::set<std::size_t> seen_shards;
   std::optional<std::size_t> count;
@@ -214,17 +287,31 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
     count = n;
     if (!seen_shards.insert(index).second)
       throw UsageError(dir.string() + " repeats shard " + std::to_string(index) + "/" + std::to_string(n));
+    const RunInputs inputs = inputs_of(summary, dir);
     if (!book) {
       book.emplace();
       book->assignment = summary["assignment"];
       book->title = summary["title"];
       book->version = summary["version"];
-      book->spec_fingerprint = summary["spec_fingerprint"];
+      book->inputs = inputs;
       book->max_score = summary["max_score"];
       for (const auto& e : summary["exercises"]) book->columns.push_back({e["id"], e["title"], e["max_score"]});
-    } else if (summary["spec_fingerprint"] != book->spec_fingerprint || summary["assignment"] != book->assignment) {
-      throw UsageError(dir.string() + " was graded with another spec than " + shard_dirs[0].string());
+    } else if (summary["assignment"] != book->assignment) {
+      throw UsageError(dir.string() + " grades assignment " + summary["assignment"].get<std::string>() + ", " +
+                       shard_dirs[0].string() + " grades " + book->assignment);
+    } else if (!(inputs == book->inputs)) {
+      const std::pair<const char*, std::string RunInputs::*> parts[] = {
+          {"grader", &RunInputs::grader}, {"spec", &RunInputs::spec}, {"data", &RunInputs::data},
+          {"options", &RunInputs::options}};
+      std::string which;
+      for (const auto& [name, member] : parts)
+        if (inputs.*member != book->inputs.*member)
+          which += fmt::format("{}{} ({} vs {})", which.empty() ? "" : ", ", describe_input(name), inputs.*member,
+                               book->inputs.*member);
+      throw UsageError(dir.string() + " was graded against other inputs than " + shard_dirs[0].string() + ": " +
+                       which + "; grade every shard against the same ones (--resume regrades only what changed)");
     }
+    book->run += run_of(summary);
     for (const auto& s : summary["roster"]) {
       const std::string student = s;
       if (const auto [it, fresh] = owner.emplace(student, dir); !fresh)
@@ -242,9 +329,6 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   std::sort(book->rows.begin(), book->rows.end(), [](auto& a, auto& b) { return a.student < b.student; });
 
   // The student folders, copied unless the merge writes into one of the shards.
-  std::error_code ec;
-  fs::create_directories(out / "students", ec);
-  if (ec) throw UsageError("cannot create " + (out / "students").string() + ": " + ec.message());
   for (const auto& [student, dir] : owner) {
     const fs::path from = dir / "students" / student, to = out / "students" / student;
     if (fs::equivalent(from.parent_path(), to.parent_path(), ec)) continue;

@@ -1,6 +1,10 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
 
 #include "grader/report/report.hpp"
 
@@ -75,10 +79,29 @@ std::string render(Format format, const AssignmentResult& result, const std::str
 
 std::string points(double value) { return fmt::format("{:g}", value); }
 
+namespace {
+
+/// True if a spreadsheet reads `text` as a number ("-2", "+0.5", "1e3").
+bool is_number(const std::string& text) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(text.c_str(), &end);
+  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(v) &&
+         text.find_first_of("xXnN") == std::string::npos;  // no hex floats, inf or nan
+}
+
+}  // namespace
+
 std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  // A cell starting with = + - @ tab or CR is a formula to a spreadsheet: a quote in front
+  // keeps it text (OWASP's advice), unless it is a plain number.
+  std::string text = value;
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos && !is_number(text))
+    text = "'" + text;
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
-  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
@@ -86,9 +109,9 @@ std::string to_csv(const AssignmentResult& r, const std::string& student) {
   std::string header = "student", row = csv_field(student);
   for (const auto& e : r.exercises) {
     header += "," + csv_field(e.id);
-    row += "," + points(e.score);
+    row += "," + points(e.score());
   }
-  return header + ",total,max\n" + row + "," + points(r.score) + "," + points(r.max_score) + "\n";
+  return header + ",total,max\n" + row + "," + points(r.score()) + "," + points(r.max_score()) + "\n";
 }
 
 }  // namespace grader::report

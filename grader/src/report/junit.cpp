@@ -1,32 +1,12 @@
 // JUnit XML, as GitLab's test reports and GitHub's test-report actions read it.
 #include <fmt/format.h>
 
+#include "feedback.hpp"
 #include "grader/report/report.hpp"
 
 namespace grader::report {
 
 namespace {
-
-/// Text made safe for XML 1.0 attribute values (or, with `attribute` false, element content,
-/// which keeps its newlines and tabs): markup escaped, characters XML cannot carry replaced.
-std::string xml(const std::string& text, bool attribute = true) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      default: out += (c < 0x20 || c == 0x7f) ? '?' : ch;
-    }
-  }
-  return out;
-}
 
 bool is_failure(Verdict v) { return v == Verdict::wrong || v == Verdict::wrong_shape || v == Verdict::non_finite; }
 
@@ -34,7 +14,8 @@ std::string seconds(double s) { return fmt::format("{:.6f}", s); }
 
 }  // namespace
 
-std::string to_junit(const AssignmentResult& r) {
+std::string to_junit(const AssignmentResult& result) {
+  const AssignmentResult r = safe_copy(result);
   std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
   std::string cases;
   for (const auto& e : r.exercises) {
@@ -43,8 +24,10 @@ std::string to_junit(const AssignmentResult& r) {
       cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\">\n", xml(r.assignment),
                            xml(e.id + " " + e.title + (e.checks.size() > 1 || c.name != "output" ? ": " + c.name : "")),
                            seconds(c.seconds));
-      const std::string message = fmt::format("{} ({} / {} points): {}", to_string(c.verdict), points(c.score),
-                                              points(c.max_score), c.message);
+      cases += fmt::format("      <properties>\n        <property name=\"score\" value=\"{}\"/>\n"
+                           "        <property name=\"max_score\" value=\"{}\"/>\n      </properties>\n",
+                           points(c.score), points(c.max_score));
+      const std::string summary = verdict_and_points(c);
       if (c.verdict == Verdict::passed) {
       } else if (c.verdict == Verdict::skipped) {
         ++skipped;
@@ -52,9 +35,11 @@ std::string to_junit(const AssignmentResult& r) {
       } else {
         const char* tag = is_failure(c.verdict) ? "failure" : "error";
         ++(is_failure(c.verdict) ? failures : errors);
-        cases += fmt::format("      <{} message=\"{}\" type=\"{}\">{}</{}>\n", tag, xml(message),
+        cases += fmt::format("      <{} message=\"{}\" type=\"{}\">{}</{}>\n", tag, xml(summary + ": " + c.message),
                              to_string(c.verdict), xml(c.message + "\n" + c.details, false), tag);
       }
+      cases += fmt::format("      <system-out>{}, {} / {} points</system-out>\n", to_string(c.verdict), points(c.score),
+                           points(c.max_score));
       cases += "    </testcase>\n";
     }
   }
@@ -68,7 +53,7 @@ std::string to_junit(const AssignmentResult& r) {
   out += fmt::format("    <properties>\n      <property name=\"score\" value=\"{}\"/>\n"
                      "      <property name=\"max_score\" value=\"{}\"/>\n"
                      "      <property name=\"submission\" value=\"{}\"/>\n    </properties>\n",
-                     points(r.score), points(r.max_score), xml(r.submission));
+                     points(r.score()), points(r.max_score()), xml(r.submission));
   out += cases;
   if (!notes.empty()) out += "    <system-out>" + xml(notes, false) + "</system-out>\n";
   out += "  </testsuite>\n</testsuites>\n";

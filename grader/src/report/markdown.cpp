@@ -2,36 +2,40 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
+#include "../text.hpp"
+#include "feedback.hpp"
 #include "grader/report/report.hpp"
 
 namespace grader::report {
 
 namespace {
 
-/// One line of a Markdown table cell: no newlines, pipes escaped, markup characters kept
-/// from forming HTML.
+/// Inline Markdown showing `text` as it is, on one line of at most `width` bytes: the
+/// punctuation that can start markup is backslash-escaped, which CommonMark renders
+/// literally, so that no link, image, emphasis, HTML tag, entity, table pipe, autolink,
+/// mention or math can start.
 std::string cell(const std::string& text, std::size_t width = 160) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > width) line = line.substr(0, width - 3) + "...";
+  constexpr std::string_view kMarkup = "\\`*_{}[]()<>#+-!|~&:@$^";
   std::string out;
-  for (char c : line) {
-    if (c == '|') out += "\\|";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
+  for (const char c : first_line(text, width)) {
+    if (kMarkup.find(c) != std::string_view::npos) out += '\\';
+    out += c;
   }
   return out;
 }
 
-/// A fence longer than any run of backticks inside `text`.
-std::string fence_for(const std::string& text) {
+/// `text` in a fenced code block (shown literally), its fence longer than any run of
+/// backticks inside.
+std::string fenced(const std::string& text) {
   std::size_t longest = 0, run = 0;
   for (char c : text) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
   }
-  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  return fence + "text\n" + text + (text.empty() || text.back() == '\n' ? "" : "\n") + fence + "\n";
 }
 
 /// Escapes the data of a workflow command (GitHub's toolkit: %, CR, LF), and for property
@@ -51,27 +55,40 @@ std::string command_escape(const std::string& text, bool property) {
 
 }  // namespace
 
-std::string to_markdown(const AssignmentResult& r) {
+std::string to_markdown(const AssignmentResult& result) {
+  const AssignmentResult r = safe_copy(result);
   const auto passed = std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); });
   std::string out = fmt::format("### {} {}: {} / {} points\n\n", r.all_passed() ? "✅" : "❌", cell(r.title),
-                                points(r.score), points(r.max_score));
+                                points(r.score()), points(r.max_score()));
   out += fmt::format("{} of {} exercises passed.\n\n", passed, r.exercises.size());
   out += "| | exercise | points | verdict | message |\n|---|---|---|---|---|\n";
   for (const auto& e : r.exercises)
     out += fmt::format("| {} | {} {} | {} / {} | `{}` | {} |\n", e.passed() ? "✅" : "❌", cell(e.id),
-                       cell(e.title), points(e.score), points(e.max_score), to_string(e.verdict), cell(e.message));
-  for (const auto& n : r.notes) out += "\n> **Note:** " + cell(n, 1000) + "\n";
+                       cell(e.title), points(e.score()), points(e.max_score), to_string(e.verdict()),
+                       cell(e.message()));
+  for (const auto& n : r.notes) {
+    const auto newline = n.find('\n');
+    out += "\n> **Note:** " + cell(n, 1000) + "\n";
+    if (newline != std::string::npos) out += "\n" + fenced(n.substr(newline + 1));
+  }
   for (const auto& e : r.exercises) {
     if (e.passed()) continue;
-    const std::string body = e.message + (e.details.empty() ? "" : "\n\n" + e.details);
-    const std::string fence = fence_for(body);
-    out += fmt::format("\n<details><summary>{} {}: {}</summary>\n\n{}text\n{}\n{}\n\n</details>\n", cell(e.id),
-                       cell(e.title), to_string(e.verdict), fence, body, fence);
+    out += fmt::format("\n<details><summary>{} {}: {}</summary>\n\n", xml(first_line(e.id, 160)),
+                       xml(first_line(e.title, 160)), to_string(e.verdict()));
+    if (e.checks.size() > 1) {
+      out += "| | check | points | verdict |\n|---|---|---|---|\n";
+      for (const auto& c : e.checks)
+        out += fmt::format("| {} | {} | {} / {} | `{}` |\n", c.passed() ? "✅" : "❌", cell(c.name), points(c.score),
+                           points(c.max_score), to_string(c.verdict));
+      out += "\n";
+    }
+    out += fenced(exercise_feedback(e)) + "\n</details>\n";
   }
   return out;
 }
 
-std::string github_annotations(const AssignmentResult& r, std::size_t limit) {
+std::string github_annotations(const AssignmentResult& result, std::size_t limit) {
+  const AssignmentResult r = safe_copy(result);
   std::string out;
   std::size_t shown = 0;
   for (const auto& e : r.exercises) {
@@ -83,10 +100,10 @@ std::string github_annotations(const AssignmentResult& r, std::size_t limit) {
                              static_cast<long>(limit));
       break;
     }
-    const std::string title = fmt::format("{} {} ({}, {} / {} points)", r.assignment, e.id, to_string(e.verdict),
-                                          points(e.score), points(e.max_score));
+    const std::string title = fmt::format("{} {} ({}, {} / {} points)", r.assignment, e.id, to_string(e.verdict()),
+                                          points(e.score()), points(e.max_score));
     out += fmt::format("::error title={}::{}\n", command_escape(title, true),
-                       command_escape(e.message + (e.details.empty() ? "" : "\n" + e.details), false));
+                       command_escape(exercise_feedback(e), false));
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "feedback.hpp"
 #include "grader/report/report.hpp"
 
 namespace grader::report {
@@ -13,37 +14,36 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// What the student reads for one exercise: its message, then its details.
-std::string feedback(const ExerciseResult& e) {
-  std::string out = e.message;
-  if (!e.details.empty()) out += (out.empty() ? "" : "\n") + e.details;
-  return out;
-}
-
 /// The notes about the whole submission, one paragraph each.
 std::string overall(const AssignmentResult& r) {
   const auto passed = std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); });
   std::string out = fmt::format("{}: {} of {} exercises passed, {} / {} points.", r.title, passed,
-                                r.exercises.size(), points(r.score), points(r.max_score));
+                                r.exercises.size(), points(r.score()), points(r.max_score()));
   for (const auto& note : r.notes) out += "\n\nNote: " + note;
   return out;
 }
 
 }  // namespace
 
-std::string to_gradescope(const AssignmentResult& r) {
+std::string to_gradescope(const AssignmentResult& result) {
+  const AssignmentResult r = safe_copy(result);
   json tests = json::array();
-  for (const auto& e : r.exercises)
+  for (const auto& e : r.exercises) {
+    json checks = json::array();
+    for (const auto& c : e.checks)
+      checks.push_back({{"name", c.name}, {"verdict", to_string(c.verdict)}, {"score", c.score}, {"max_score", c.max_score}});
     tests.push_back({{"name", e.id + " " + e.title},
                      {"number", e.id},
-                     {"score", e.score},
+                     {"score", e.score()},
                      {"max_score", e.max_score},
                      {"status", e.passed() ? "passed" : "failed"},
-                     {"output", feedback(e)},
+                     {"output", exercise_feedback(e)},
                      {"visibility", e.visibility == Visibility::hidden ? "after_due_date" : "visible"},
-                     {"extra_data", {{"verdict", to_string(e.verdict)},
-                                     {"mistake", e.mistake ? json(*e.mistake) : json(nullptr)}}}});
-  const json doc = {{"score", r.score},
+                     {"extra_data", {{"verdict", to_string(e.verdict())},
+                                     {"mistake", e.mistake() ? json(*e.mistake()) : json(nullptr)},
+                                     {"checks", std::move(checks)}}}});
+  }
+  const json doc = {{"score", r.score()},
                     {"execution_time", r.seconds},
                     {"output", overall(r)},
                     {"output_format", "text"},
@@ -51,23 +51,24 @@ std::string to_gradescope(const AssignmentResult& r) {
                     {"visibility", "visible"},
                     {"stdout_visibility", "hidden"},
                     {"tests", std::move(tests)}};
-  return doc.dump(2) + "\n";
+  return json_text(doc);
 }
 
-std::string to_prairielearn(const AssignmentResult& r) {
+std::string to_prairielearn(const AssignmentResult& result) {
+  const AssignmentResult r = safe_copy(result);
   json tests = json::array();
   for (const auto& e : r.exercises)
     tests.push_back({{"name", e.id + " " + e.title},
-                     {"points", e.score},
+                     {"points", e.score()},
                      {"max_points", e.max_score},
-                     {"message", e.message},
-                     {"output", e.details}});
-  const double score = r.max_score > 0 ? std::clamp(r.score / r.max_score, 0.0, 1.0) : 1.0;
+                     {"message", e.message()},
+                     {"output", exercise_feedback(e)}});
+  const double score = r.max_score() > 0 ? std::clamp(r.score() / r.max_score(), 0.0, 1.0) : 1.0;
   const json doc = {{"gradable", true},
                     {"score", score},
                     {"message", overall(r)},
                     {"tests", std::move(tests)}};
-  return doc.dump(2) + "\n";
+  return json_text(doc);
 }
 
 std::string to_prairielearn_ungradable(const std::string& reason) {
@@ -76,7 +77,7 @@ std::string to_prairielearn_ungradable(const std::string& reason) {
                     {"message", "This submission could not be graded because the autograder is "
                                 "misconfigured. This is not your fault: please tell your "
                                 "instructor. Details: " + reason}};
-  return doc.dump(2) + "\n";
+  return json_text(doc);
 }
 
 }  // namespace grader::report

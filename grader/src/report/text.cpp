@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "../text.hpp"
+#include "feedback.hpp"
 #include "grader/report/report.hpp"
 
 namespace grader::report {
@@ -15,7 +16,8 @@ std::string paint(const std::string& text, const char* code, bool color) {
 
 }  // namespace
 
-std::string to_text(const AssignmentResult& r, bool color) {
+std::string to_text(const AssignmentResult& result, bool color) {
+  const AssignmentResult r = safe_copy(result);
   std::string out = fmt::format("{} ({} {})\nsubmission: {}\n", r.title, r.assignment,
                                 r.version, r.submission);
   if (!r.sandbox.empty()) out += "sandbox: " + r.sandbox + "\n";
@@ -25,17 +27,21 @@ std::string to_text(const AssignmentResult& r, bool color) {
   out += fmt::format("  {:<{}}  {:>9}  {:<14}  {}\n", "exercise", id_width, "points", "verdict",
                      "message");
   for (const auto& e : r.exercises) {
-    const std::string verdict = fmt::format("{:<14}", to_string(e.verdict));
+    const std::string verdict = fmt::format("{:<14}", to_string(e.verdict()));
     out += fmt::format("  {:<{}}  {:>9}  {}  {}\n", e.id, id_width,
-                       points(e.score) + " / " + points(e.max_score),
-                       paint(verdict, e.passed() ? "32" : "31", color), first_line(e.message, 80));
+                       points(e.score()) + " / " + points(e.max_score),
+                       paint(verdict, e.passed() ? "32" : "31", color), first_line(e.message(), 80));
   }
   const std::size_t passed = static_cast<std::size_t>(
       std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); }));
-  out += fmt::format("\nscore: {} / {}  ({} of {} exercises passed)\n", points(r.score),
-                     points(r.max_score), passed, r.exercises.size());
+  out += fmt::format("\nscore: {} / {}  ({} of {} exercises passed)\n", points(r.score()),
+                     points(r.max_score()), passed, r.exercises.size());
 
-  for (const auto& note : r.notes) out += paint("note: ", "33", color) + note + "\n";
+  // A note's further lines (a library's output, say) are indented under it.
+  for (const auto& note : r.notes) {
+    const std::string lines = indented(note, "  ");
+    out += paint("note: ", "33", color) + (lines.empty() ? "\n" : lines.substr(2));
+  }
 
   bool header = false;
   for (const auto& e : r.exercises) {
@@ -44,9 +50,8 @@ std::string to_text(const AssignmentResult& r, bool color) {
       out += "\n" + paint("failures", "1", color) + "\n";
       header = true;
     }
-    out += fmt::format("\n{} {}: {}\n", paint(e.id, "1", color), e.title, to_string(e.verdict));
-    out += indented(e.message, "  ");
-    out += indented(e.details, "  ");
+    out += fmt::format("\n{} {}: {}\n", paint(e.id, "1", color), e.title, to_string(e.verdict()));
+    out += indented(exercise_feedback(e), "  ");
   }
   return out;
 }

@@ -8,6 +8,15 @@
 
 namespace grader {
 
+Tolerance Tolerance::in(std::string_view precision) const {
+  if (!float32 || (precision != "float32" && precision != "float16" && precision != "bfloat16")) return *this;
+  Tolerance t;
+  t.atol = float32->atol;
+  t.rtol = float32->rtol;
+  t.max_abs = float32->max_abs;
+  return t;
+}
+
 double Tolerance::allowance(double expected) const {
   const double a = atol + rtol * std::abs(expected);
   return max_abs ? std::min(a, *max_abs) : a;

@@ -16,6 +16,10 @@ constexpr int kJsonFormatVersion = 1;
 /// The native JSON result, pretty-printed.
 std::string to_json(const AssignmentResult& result);
 
+/// The result in a native JSON result (what to_json() wrote), to resume or merge a class;
+/// throws grader::Error saying what is missing or malformed.
+AssignmentResult from_json(const std::string& text);
+
 /// A table then the details of each failure; ANSI colours only when `color`.
 std::string to_text(const AssignmentResult& result, bool color);
 

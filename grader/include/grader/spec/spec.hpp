@@ -13,26 +13,11 @@
 #include "grader/error.hpp"
 #include "grader/expr/ast.hpp"
 #include "grader/expr/evaluate.hpp"
+#include "grader/result.hpp"
 #include "grader/tensor.hpp"
+#include "grader/tolerance.hpp"
 
 namespace grader {
-
-/// The element-wise acceptance rule |got - expected| <= atol + rtol * |expected|, the
-/// allowance capped at max_abs when given. The defaults are PyTorch's for float32
-/// (torch.testing.assert_close), so an honest float32 answer passes.
-struct Tolerance {
-  double atol = 1e-5;
-  double rtol = 1.3e-6;
-  std::optional<double> max_abs;
-
-  /// The largest difference accepted where the expected value is `expected`.
-  double allowance(double expected) const;
-  /// "|got - expected| <= 1e-05 + 1.3e-06 * |expected|" (and the cap, if any).
-  std::string formula() const;
-};
-
-/// Whether feedback may show expected values.
-enum class Visibility { visible, hidden };
 
 /// An expression of the spec, parsed and checked.
 struct Expression {
@@ -55,6 +40,10 @@ struct AnswerSpec {
   /// A vector of n may come as (n,), (1, n) or (n, 1) whatever `shape` says.
   bool any_orientation = false;
   Location where;
+  /// From a Python hand-in: this Python expression (by default the answer's name), evaluated
+  /// at the end of the notebook, or at the end of the cell holding the text `python_cell`.
+  std::string python_expr;
+  std::string python_cell;
 };
 
 /// A wrong result students are known to produce, and what to tell them. A failing answer
@@ -121,6 +110,22 @@ struct FunctionMistake {
   Tolerance tolerance;
 };
 
+/// How a function exercise calls a Python hand-in's function (docs/python-hand-ins.md).
+struct PythonBinding {
+  /// One argument: an input, by position or as a keyword, as a tensor or as the list of its rows.
+  struct Argument {
+    std::size_t input = 0;
+    std::string keyword;
+    bool rows = false;
+  };
+  std::string function;            ///< its name in the notebook (default: the symbol)
+  std::string tensors = "torch";   ///< "torch" or "numpy"
+  std::string dtype = "float32";   ///< of the inputs: torch's default, or numpy's float64
+  std::vector<Argument> arguments; ///< default: every input, in order, by position
+  std::string cell;                ///< take the definition at the end of this cell's text
+  Location where;
+};
+
 /// A function the student's library implements (see docs/solution-abi.md).
 struct FunctionSpec {
   std::string symbol;
@@ -129,6 +134,7 @@ struct FunctionSpec {
   std::vector<Expression> expect;  ///< per output: the reference, over the inputs
   std::vector<FunctionCheck> checks;
   std::vector<FunctionMistake> mistakes;
+  PythonBinding python;  ///< how a Python hand-in's function is called
 };
 
 /// How a submission's library is found or built.
@@ -143,6 +149,17 @@ struct LibrarySpec {
   unsigned cpu_seconds = 20;     ///< CPU time per child
   unsigned memory_mb = 2048;     ///< address space per child
   unsigned threads = 32;         ///< threads a child may start
+};
+
+/// How a Python hand-in (a notebook, or a script downloaded from one) is found and run.
+struct PythonSpec {
+  std::string file;               ///< the name students are asked for (A2S1.py); empty: any
+  double cell_seconds = 10.0;     ///< wall clock per cell (or statement)
+  double call_seconds = 5.0;      ///< wall clock per call of a function
+  double budget_seconds = 60.0;   ///< wall clock for the whole hand-in
+  unsigned cpu_seconds = 60;      ///< CPU time per child
+  unsigned memory_mb = 4096;      ///< address space per child (torch alone maps about 1 GiB)
+  unsigned threads = 16;          ///< threads a child may start
 };
 
 struct Exercise {
@@ -171,6 +188,7 @@ struct Spec {
   std::map<std::string, Tensor> data;
   std::vector<Exercise> exercises;
   LibrarySpec library;
+  PythonSpec python;
   /// The files the data section reads, as written (relative to the spec's folder).
   std::vector<std::filesystem::path> data_files;
   /// The reference solution's folder (`solution:`, relative to the spec), for `spec check`.

@@ -1,0 +1,61 @@
+// One run at a time per output folder.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "../text.hpp"
+#include "batch_files.hpp"
+#include "grader/error.hpp"
+
+namespace grader::batch {
+
+namespace {
+
+constexpr const char* kLockFile = ".lock";
+
+/// What the lock file says about the run holding it.
+std::string who_holds(int fd) {
+  char buffer[512];
+  const ssize_t n = ::pread(fd, buffer, sizeof buffer, 0);
+  const std::string text = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "";
+  return text.empty() ? "a grader that has just started" : utf8_safe(first_line(text, 400), 400);
+}
+
+}  // namespace
+
+OutputLock::OutputLock(const std::filesystem::path& out, const std::string& command) {
+  const std::filesystem::path file = out / kLockFile;
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);  // never removed: see below
+  if (fd_ < 0) throw UsageError("cannot open " + file.string() + ": " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    const std::string holder = error == EWOULDBLOCK ? who_holds(fd_) : "";
+    ::close(fd_);
+    if (error != EWOULDBLOCK) throw UsageError("cannot lock " + file.string() + ": " + std::strerror(error));
+    throw UsageError("another run is writing into " + out.string() + ": " + holder +
+                     "; wait for it to end (or stop it), then run this again");
+  }
+  // Who holds it, for a run refused meanwhile. The file stays when the run ends: removing it
+  // would let a run lock the old file while another creates and locks a new one.
+  char host[256] = "";
+  ::gethostname(host, sizeof host - 1);
+  const std::string info = fmt::format("{} (pid {} on {}, started {:%Y-%m-%d %H:%M:%S} UTC)\n", command, ::getpid(),
+                                       host, fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  // Best effort: the lock works without it (a full disk must not stop the run here).
+  const bool written = ::ftruncate(fd_, 0) == 0 &&
+                       ::pwrite(fd_, info.data(), info.size(), 0) == static_cast<ssize_t>(info.size());
+  if (!written) spdlog::debug("cannot say in {} who holds it: {}", file.string(), std::strerror(errno));
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock
+}
+
+}  // namespace grader::batch

@@ -1,0 +1,62 @@
+#include "feedback.hpp"
+
+#include <fmt/format.h>
+
+#include "../text.hpp"
+#include "grader/report/report.hpp"
+
+namespace grader::report {
+
+AssignmentResult safe_copy(const AssignmentResult& result) {
+  AssignmentResult copy = result;
+  make_safe(copy);
+  return copy;
+}
+
+std::string verdict_and_points(const CheckResult& c) {
+  return fmt::format("{} ({} / {} points)", to_string(c.verdict), points(c.score), points(c.max_score));
+}
+
+std::string exercise_feedback(const ExerciseResult& e) {
+  if (e.checks.size() == 1) {
+    const std::string message = e.message(), details = e.details();
+    return message + (message.empty() || details.empty() ? "" : "\n") + details;
+  }
+  std::string out;
+  for (const auto& c : e.checks) {
+    out += verdict_and_points(c) + ": " + c.name + "\n";
+    if (!c.passed()) out += indented(c.message, "  ") + indented(c.details, "  ");
+  }
+  return out;
+}
+
+std::string xml(const std::string& text, bool attribute) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    const auto c = static_cast<unsigned char>(ch);
+    if (text.compare(i, 3, "\xef\xbf\xbe") == 0 || text.compare(i, 3, "\xef\xbf\xbf") == 0) {
+      out += "\xef\xbf\xbd";  // U+FFFD
+      i += 2;
+      continue;
+    }
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\n': out += attribute ? "&#10;" : "\n"; break;
+      case '\t': out += attribute ? "&#9;" : "\t"; break;
+      default: out += (c < 0x20 || c == 0x7f) ? '?' : ch;
+    }
+  }
+  return out;
+}
+
+std::string json_text(const nlohmann::ordered_json& doc) {
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace grader::report

@@ -1,0 +1,99 @@
+// The result model: what an exercise says is derived from its checks; every text is made safe
+// where it enters; the native JSON reads back into the same result.
+#include <boost/test/unit_test.hpp>
+
+#include "grader/error.hpp"
+#include "grader/report/report.hpp"
+#include "grader/result.hpp"
+#include "support/inert.hpp"
+
+using namespace grader;
+
+namespace {
+
+ExerciseResult three_checks() {
+  ExerciseResult e{"1", "One", Visibility::visible, 4, {}};
+  e.checks.push_back({"a", Verdict::passed, 1, 1, "", "", std::nullopt, 0.1});
+  e.checks.push_back({"b", Verdict::wrong, 0, 2, "bad", "b details", "a known mistake", 0.2});
+  e.checks.push_back({"c", Verdict::crashed, 0, 1, "boom", "c details", std::nullopt, 0.3});
+  return e;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(result_model)
+
+BOOST_AUTO_TEST_CASE(an_exercise_says_what_its_checks_say) {
+  const ExerciseResult e = three_checks();
+  BOOST_TEST(!e.passed());
+  BOOST_TEST(to_string(e.verdict()) == "wrong");  // the first failing check's
+  BOOST_TEST(e.score() == 1.0);
+  BOOST_TEST(e.message() == "b: bad");
+  BOOST_TEST(e.details() == "b details");
+  BOOST_TEST(e.mistake().value_or("") == "a known mistake");
+  BOOST_TEST(e.seconds() == 0.6, boost::test_tools::tolerance(1e-12));
+  AssignmentResult r;
+  r.exercises = {e, e};
+  r.exercises[1].max_score = 2;
+  BOOST_TEST(r.score() == 2.0);
+  BOOST_TEST(r.max_score() == 6.0);
+  BOOST_TEST(!r.all_passed());
+}
+
+BOOST_AUTO_TEST_CASE(a_reason_every_check_shares_is_not_named_after_one_of_them) {
+  ExerciseResult e{"1", "One", Visibility::visible, 2, {}};
+  e.checks.push_back({"a", Verdict::compile_error, 0, 1, "compiling failed", "", std::nullopt, 0});
+  e.checks.push_back({"b", Verdict::compile_error, 0, 1, "compiling failed", "", std::nullopt, 0});
+  BOOST_TEST(e.message() == "compiling failed");
+  e.checks.resize(1);
+  e.checks[0] = {"output", Verdict::passed, 2, 2, "", "", std::nullopt, 0};
+  BOOST_TEST(e.passed());
+  BOOST_TEST(e.message() == "");
+  BOOST_TEST(!e.mistake().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_native_json_reads_back_into_the_same_result) {
+  AssignmentResult r;
+  r.assignment = "x";
+  r.title = "X";
+  r.version = "1";
+  r.submission = "s";
+  r.notes = {"a note"};
+  r.exercises = {three_checks()};
+  r.exercises[0].visibility = Visibility::hidden;
+  const AssignmentResult back = report::from_json(report::to_json(r));
+  BOOST_TEST(report::to_json(back) == report::to_json(r));
+  BOOST_TEST(back.exercises[0].checks[1].mistake.value_or("") == "a known mistake");
+  BOOST_CHECK_THROW(report::from_json("{\"format_version\": 1}"), Error);
+  BOOST_CHECK_THROW(report::from_json("not json"), Error);
+}
+
+BOOST_AUTO_TEST_CASE(every_text_is_made_safe_and_bounded) {
+  AssignmentResult r;
+  r.submission = "dir/\x1b[2J\xff\xfe";
+  r.notes = {"ok\n  ::set-output name=a::b\n\xc2\xa0::warning::x\nx##[error]y\n\xc0\xaf\xc2\x9b",
+             std::string(kMaxResultText + 100, 'a') + "\xc3\xa9"};
+  r.exercises = {three_checks()};
+  r.exercises[0].checks[2].details = "\xe2\x82";  // a character cut short
+  make_safe(r);
+  BOOST_TEST(r.submission == "dir/\\x1b[2J\\xff\\xfe");
+  BOOST_TEST(r.notes[0] == "ok\n  \\::set-output name=a::b\n\xc2\xa0\\::warning::x\nx#\\#[error]y\n\\xc0\\xaf\\u009b");
+  BOOST_TEST(r.notes[1].size() == kMaxResultText);
+  BOOST_TEST(r.notes[1].substr(r.notes[1].size() - 3) == "...");
+  BOOST_TEST(r.exercises[0].checks[2].details == "\\xe2\\x82");
+  for (const auto& n : r.notes) BOOST_TEST(test_support::why_unsafe(n) == "");
+  AssignmentResult again = r;
+  make_safe(again);  // idempotent
+  BOOST_TEST(again.notes == r.notes);
+  BOOST_TEST(again.submission == r.submission);
+}
+
+BOOST_AUTO_TEST_CASE(a_student_id_is_the_folder_name_on_one_safe_line) {
+  BOOST_TEST(student_id("class/alice") == "alice");
+  BOOST_TEST(student_id("class/alice/") == "alice");
+  BOOST_TEST(student_id("class/a\nb\tc\x1b") == "a\\x0ab\\x09c\\x1b");
+  BOOST_TEST(student_id("class/\xff=x") == "\\xff=x");
+  BOOST_TEST(student_id("class/::x") == "\\::x");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
