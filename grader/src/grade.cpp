@@ -50,13 +50,7 @@ Usable prepare(const AnswerSpec& spec, const Answer& answer) {
     return u;
   }
   u.verdict = Verdict::wrong_shape;
-  u.message = "'" + spec.name + "' (" + answer.source + ") has shape " + format_shape(t.shape()) +
-              " but " + format_shape(spec.shape) + " is expected";
-  if (t.rank() == 2 && spec.shape.size() == 2 && t.dim(0) == spec.shape[1] &&
-      t.dim(1) == spec.shape[0])
-    u.message += ": is it transposed?";
-  else if (t.size() == element_count(spec.shape))
-    u.message += ": reshape it to " + format_shape(spec.shape) + " before saving";
+  u.message = wrong_shape_message(spec.name, answer.source, t.shape(), spec.shape);
   return u;
 }
 
@@ -180,10 +174,10 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir,
                                   const GradeOptions& options) {
   const auto start = Clock::now();
-  std::vector<std::string> names;
+  std::vector<AnswerRequest> requested;
   for (const auto& ex : spec.exercises)
-    for (const auto& a : ex.answers) names.push_back(a.name);
-  const Submission submission = load_submission(dir, names, options.limits);
+    for (const auto& a : ex.answers) requested.push_back({a.name, a.shape});
+  const Submission submission = load_submission(dir, requested, options.limits);
   std::vector<std::string> library_notes;
   std::string sandbox;
   const auto functions = spec.uses_library() ? grade_functions(spec, dir, options, library_notes, sandbox)

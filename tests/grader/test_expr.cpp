@@ -180,6 +180,46 @@ BOOST_AUTO_TEST_CASE(syntax_errors_point_at_the_character) {
              "expression is nested too deeply");
 }
 
+BOOST_AUTO_TEST_CASE(long_chains_of_operators_are_refused_not_a_stack_overflow) {
+  // Found by fuzz_expr: "s+s+...+s" (4 200 terms) built a tree as deep as the chain, and its
+  // evaluation overflowed the stack. Each link of a chain now counts as a level of nesting.
+  for (const std::string& link : {std::string("+row"), std::string("*row"), std::string("[0:1]"),
+                                  std::string("@value[0:3]")}) {
+    BOOST_TEST_CONTEXT(link) {
+      std::string text = link[0] == '[' ? "value" : "row";
+      for (int i = 0; i < 100000; ++i) text += link;
+      const auto [message, offset] = error_of(*this, text);
+      BOOST_TEST(message == "expression is nested too deeply");
+      BOOST_TEST(offset < 10000u);  // refused where the chain grows too long, not at its end
+    }
+  }
+  std::string fine = "row";
+  for (int i = 0; i < 100; ++i) fine += " + row";
+  BOOST_TEST(values(fine) == (V{101, 202, 303}));
+}
+
+BOOST_AUTO_TEST_CASE(tensors_larger_than_any_exercise_are_refused_before_allocating) {
+  // Found by fuzz_expr: zeros(100000, 100000, 100000) asked for 8 PB (ASan:
+  // allocation-size-too-big; otherwise bad_alloc, an "internal error", or the OOM killer).
+  using P = std::pair<std::string, std::size_t>;
+  BOOST_TEST((error_of(*this, "zeros(100000, 100000, 100000)") ==
+              P{"zeros() would have shape (100000, 100000, 100000), more than 16777216 elements; is a size wrong?", 0}));
+  BOOST_TEST((error_of(*this, "eye(5000)") ==
+              P{"eye() would have shape (5000, 5000), more than 16777216 elements; is a size wrong?", 0}));
+  BOOST_TEST(error_of(*this, "transpose(ones(5000, 1), 0, 1) * ones(5000, 1)").first ==
+             "'*' would have shape (5000, 5000), more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(error_of(*this, "ones(5000, 1) @ ones(1, 5000)").first ==
+             "'@' would have shape (1, 5000, 5000), more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(error_of(*this, "attention(ones(5000, 1), ones(5000, 1), ones(5000, 1))").first ==
+             "attention(): the weights would have shape (1, 5000, 5000), more than 16777216 elements; is a size wrong?");
+  std::string zeros = "[0";
+  for (int i = 1; i < 5000; ++i) zeros += ", 0";
+  zeros += "]";
+  BOOST_TEST(error_of(*this, "value[" + zeros + ", " + zeros + "]").first ==
+             "the index would have shape (5000, 5000), more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(eval("zeros(4096, 4096)").size() == 16777216u);  // the limit itself is allowed
+}
+
 BOOST_AUTO_TEST_CASE(every_function_is_listed_with_its_signature) {
   const auto& fns = expr::functions();
   BOOST_TEST(fns.size() >= 25u);

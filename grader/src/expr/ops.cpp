@@ -56,6 +56,19 @@ double apply(double a, double b, char op) {
 
 }  // namespace
 
+std::size_t checked_count(const Shape& shape, const std::string& what) {
+  std::size_t n = 0;
+  try {
+    n = element_count(shape);
+  } catch (const std::length_error&) {
+    n = std::numeric_limits<std::size_t>::max();
+  }
+  if (n > kMaxElements)
+    throw invalid_argument(what + " would have shape " + format_shape(shape) + ", more than " +
+                           to_string(kMaxElements) + " elements; is a size wrong?");
+  return n;
+}
+
 Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
   const std::size_t rank = std::max(a.rank(), b.rank());
   Shape shape(rank);
@@ -72,7 +85,7 @@ Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
   for (std::size_t i = 0; i < rank; ++i) out[3 - rank + i] = shape[i];
   const auto sa = strides3(a.shape(), out), sb = strides3(b.shape(), out);
   std::vector<double> values;
-  values.reserve(out[0] * out[1] * out[2]);
+  values.reserve(checked_count(shape, std::string("'") + op + "'"));
   for (std::size_t i = 0; i < out[0]; ++i)
     for (std::size_t j = 0; j < out[1]; ++j)
       for (std::size_t k = 0; k < out[2]; ++k)
@@ -97,6 +110,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   const Tensor A = a.rank() == 1 ? a.reshaped({1, a.dim(0)}) : a;
   const Tensor B = b.rank() == 1 ? b.reshaped({b.dim(0), 1}) : b;
   if (A.shape().back() != B.dim(B.rank() - 2)) throw mismatch();
+  checked_count({std::max(A.rank() == 3 ? A.dim(0) : 1, B.rank() == 3 ? B.dim(0) : 1),
+                 A.dim(A.rank() - 2), B.shape().back()}, "'@'");
   Tensor result;
   if (A.rank() == 2 && B.rank() == 2) {
     result = Tensor::from_mat(A.to_mat() * B.to_mat());
@@ -176,7 +191,7 @@ Tensor index(const Tensor& x, const std::vector<IndexItem>& items) {
     }
   }
   std::vector<double> values;
-  values.reserve(element_count(shape));
+  values.reserve(checked_count(shape, "the index"));
   std::vector<std::size_t> strides(x.rank(), 1);
   for (std::size_t a = x.rank(); a-- > 1;) strides[a - 1] = strides[a] * x.dim(a);
   // Odometer over every combination of picked positions.
@@ -313,7 +328,7 @@ Tensor concat(const std::vector<Tensor>& xs, long long axis) {
     shape[a] += t.dim(a);
   }
   const Fibers out_f(shape, a);
-  std::vector<double> values(element_count(shape));
+  std::vector<double> values(checked_count(shape, "concat()"));
   std::size_t offset = 0;
   for (const Tensor& t : xs) {
     const Fibers f(t.shape(), a);

@@ -4,11 +4,21 @@
 /// evaluator places at the offending call or operator.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "grader/tensor.hpp"
 
 namespace grader::expr::ops {
+
+/// The most elements a tensor an expression makes may have: 2^24, 128 MiB of float64, far
+/// beyond any exercise. A size typed wrong in a spec (zeros(100000, 100000), an outer product
+/// of long vectors) is then an error at that call, not a grader running out of memory.
+constexpr std::size_t kMaxElements = std::size_t{1} << 24;
+
+/// The element count of a tensor about to be made; throws std::invalid_argument naming `what`
+/// when it is larger than kMaxElements.
+std::size_t checked_count(const Shape& shape, const std::string& what);
 
 /// Element-wise a op b ('+', '-', '*', '/') with NumPy broadcasting.
 Tensor elementwise(const Tensor& a, const Tensor& b, char op);
