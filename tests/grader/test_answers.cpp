@@ -37,6 +37,20 @@ std::string npy_fixture(const std::string& name) {
   return test_support::source_path("tests/fixtures/npy/" + name + ".npy");
 }
 
+/// `t` has the shape and exactly the values of a fixture entry {shape, values: [float64 reprs]}.
+void check_fixture(const Tensor& t, const nlohmann::json& want) {
+  BOOST_TEST(t.shape() == want.at("shape").get<Shape>(), boost::test_tools::per_element());
+  const auto values = want.at("values").get<std::vector<std::string>>();
+  BOOST_REQUIRE_EQUAL(t.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = std::strtod(values[i].c_str(), nullptr);
+    if (std::isnan(v))
+      BOOST_TEST(std::isnan(t[i]));
+    else
+      BOOST_TEST(t[i] == v);
+  }
+}
+
 /// A valid .npy header for float64 data of the given shape text, e.g. "(2, 3)".
 std::string npy_header(const std::string& shape) {
   std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
@@ -59,17 +73,8 @@ BOOST_AUTO_TEST_CASE(reads_every_dtype_and_layout_numpy_writes) {
   BOOST_REQUIRE_GE(expected.size(), 20u);
   for (const auto& [name, want] : expected.items()) {
     BOOST_TEST_CONTEXT(name) {
-      const Tensor t = read_tensor_file(npy_fixture(name));
-      BOOST_TEST(t.shape() == want.at("shape").get<Shape>(), boost::test_tools::per_element());
-      const auto values = want.at("values").get<std::vector<std::string>>();
-      BOOST_REQUIRE_EQUAL(t.size(), values.size());
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        const double v = std::strtod(values[i].c_str(), nullptr);
-        if (std::isnan(v))
-          BOOST_TEST(std::isnan(t[i]));
-        else
-          BOOST_TEST(t[i] == v);  // exact: float32, float16 and integers convert exactly
-      }
+      // Exact: float32, float16 and integers convert exactly.
+      check_fixture(read_tensor_file(npy_fixture(name)), want);
     }
   }
 }
@@ -176,17 +181,7 @@ BOOST_AUTO_TEST_CASE(numpy_savetxt_files_are_read_as_numpy_loadtxt_reads_them) {
   BOOST_REQUIRE_GE(expected.at("accepted").size(), 10u);
   for (const auto& [name, want] : expected.at("accepted").items()) {
     BOOST_TEST_CONTEXT(name) {
-      const Tensor t = read_tensor_file(test_support::source_path("tests/fixtures/text/" + name));
-      BOOST_TEST(t.shape() == want.at("shape").get<Shape>(), boost::test_tools::per_element());
-      const auto values = want.at("values").get<std::vector<std::string>>();
-      BOOST_REQUIRE_EQUAL(t.size(), values.size());
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        const double v = std::strtod(values[i].c_str(), nullptr);
-        if (std::isnan(v))
-          BOOST_TEST(std::isnan(t[i]));
-        else
-          BOOST_TEST(t[i] == v);
-      }
+      check_fixture(read_tensor_file(test_support::source_path("tests/fixtures/text/" + name)), want);
     }
   }
 }

@@ -220,6 +220,26 @@ BOOST_AUTO_TEST_CASE(tensors_larger_than_any_exercise_are_refused_before_allocat
   BOOST_TEST(eval("zeros(4096, 4096)").size() == 16777216u);  // the limit itself is allowed
 }
 
+BOOST_AUTO_TEST_CASE(empty_tensors_broadcast_to_empty_tensors) {
+  // Found by fuzz_expr (ASan/UBSan): (0, 3) / () was given shape (1, 3) and read past the
+  // empty tensor. NumPy: a size 1 stretches to the other size, 0 included.
+  BOOST_TEST(shape("value[5:] / 0") == (Shape{0, 3}), boost::test_tools::per_element());
+  BOOST_TEST(shape("value[4:] + row") == (Shape{0, 3}), boost::test_tools::per_element());
+  BOOST_TEST(shape("value[:, 3:] * value[0:1, 0:1]") == (Shape{4, 0}), boost::test_tools::per_element());
+  BOOST_TEST(eval("mean(value[5:] / 0, keepdim=1)").size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(indices_too_large_for_an_integer_are_errors_not_undefined_behaviour) {
+  // Found by fuzz_expr (UBSan): value[:2.2e58] converted 2.2e58 to long long.
+  using P = std::pair<std::string, std::size_t>;
+  BOOST_TEST((error_of(*this, "value[:22222222222222222222222222222222222222222222222]") ==
+              P{"a slice bound must be a whole number", 7}));
+  BOOST_TEST((error_of(*this, "value[1e300]") == P{"an index must be a whole number", 6}));
+  BOOST_TEST((error_of(*this, "value[[0, 1e300]]") == P{"indices must be whole numbers", 6}));
+  BOOST_TEST((error_of(*this, "value[[0, 1 / 0]]") == P{"indices must be whole numbers", 6}));
+  BOOST_TEST(values("row[-1000000000000000:1000000000000000]") == (V{1, 2, 3}));
+}
+
 BOOST_AUTO_TEST_CASE(every_function_is_listed_with_its_signature) {
   const auto& fns = expr::functions();
   BOOST_TEST(fns.size() >= 25u);

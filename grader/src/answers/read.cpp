@@ -33,6 +33,24 @@ std::optional<double> parse_number(std::string_view token) {
   return std::nullopt;
 }
 
+/// Whole numbers separated by runs of `separators`; at most max_count + 1 of them are read (enough
+/// to tell that there are too many). Nothing when one is not a number.
+std::optional<std::vector<std::size_t>> parse_sizes(std::string_view text, std::string_view separators,
+                                                    std::size_t max_count) {
+  std::vector<std::size_t> sizes;
+  while (sizes.size() <= max_count) {
+    const auto start = text.find_first_not_of(separators);
+    if (start == std::string_view::npos) break;
+    text.remove_prefix(start);
+    std::size_t d = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (ec != std::errc() || end == text.data()) return std::nullopt;
+    sizes.push_back(d);
+    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  }
+  return sizes;
+}
+
 /// Data bytes that must follow a header: count * item_size, refusing overflow.
 std::size_t data_bytes(const Shape& shape, std::size_t item_size) {
   std::size_t n = 0;
@@ -115,20 +133,12 @@ void parse_npy_dict(std::string_view header, NpyHeader& h) {
   const std::string shape = dict_value(header, "shape");
   if (shape.size() < 2 || shape.front() != '(' || shape.back() != ')')
     throw ReadError("has a malformed shape '" + shown(shape) + "'");
-  std::string_view rest(shape.data() + 1, shape.size() - 2);
-  while (!rest.empty()) {
-    while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) rest.remove_prefix(1);
-    if (rest.empty()) break;
-    std::size_t d = 0;
-    const auto [end, err] = std::from_chars(rest.data(), rest.data() + rest.size(), d);
-    if (err != std::errc() || end == rest.data())
-      throw ReadError("has a malformed shape '" + shown(shape) + "'");
-    h.shape.push_back(d);
-    rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
-    if (h.shape.size() > kMaxRank)
-      throw ReadError("has shape " + shown(shape) + " of rank " +
-                      std::to_string(h.shape.size()) + "; at most rank 3 is supported");
-  }
+  const auto sizes = parse_sizes(std::string_view(shape).substr(1, shape.size() - 2), " ,", kMaxRank);
+  if (!sizes) throw ReadError("has a malformed shape '" + shown(shape) + "'");
+  if (sizes->size() > kMaxRank)
+    throw ReadError("has shape " + shown(shape) + " of rank " + std::to_string(sizes->size()) +
+                    "; at most rank 3 is supported");
+  h.shape = *sizes;
 }
 
 /// The header of a .npy image. With `partial`, `bytes` may be only the start of the file:
@@ -269,18 +279,10 @@ std::optional<ArmaHeader> arma_header(std::string_view bytes, bool partial) {
     if (partial) return std::nullopt;
     throw ReadError("is truncated after its Armadillo header");
   }
-  std::string_view dims = bytes.substr(newline + 1, dims_end - newline - 1);
-  while (!dims.empty()) {
-    while (!dims.empty() && dims.front() == ' ') dims.remove_prefix(1);
-    if (dims.empty()) break;
-    std::size_t d = 0;
-    const auto [end, ec] = std::from_chars(dims.data(), dims.data() + dims.size(), d);
-    if (ec != std::errc() || end == dims.data())
-      throw ReadError("has malformed Armadillo sizes '" + shown(dims) + "'");
-    h.sizes.push_back(d);
-    dims.remove_prefix(static_cast<std::size_t>(end - dims.data()));
-    if (h.sizes.size() > 3) break;
-  }
+  const std::string_view dims = bytes.substr(newline + 1, dims_end - newline - 1);
+  const auto sizes = parse_sizes(dims, " ", 3);
+  if (!sizes) throw ReadError("has malformed Armadillo sizes '" + shown(dims) + "'");
+  h.sizes = *sizes;
   if (h.sizes.size() != (h.cube ? 3u : 2u))
     throw ReadError("has " + std::to_string(h.sizes.size()) + " Armadillo sizes, expected " +
                     (h.cube ? "3 (rows cols slices)" : "2 (rows cols)"));

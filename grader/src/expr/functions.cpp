@@ -19,10 +19,11 @@ using std::invalid_argument;
 std::string where(const Arguments& args) { return args.function() + "(): "; }
 
 long long whole(const Tensor& t, const std::string& context) {
-  if (t.rank() != 0 || !std::isfinite(t[0]) || t[0] != std::floor(t[0]) || std::abs(t[0]) > 1e15)
+  const auto v = t.rank() == 0 ? ops::whole_value(t[0]) : std::nullopt;
+  if (!v)
     throw invalid_argument(context + " must be a whole number, got a tensor of shape " +
                            format_shape(t.shape()));
-  return static_cast<long long>(t[0]);
+  return *v;
 }
 
 Parameter required(std::string name) { return {std::move(name), true, std::nullopt, false}; }

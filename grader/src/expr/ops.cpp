@@ -56,6 +56,11 @@ double apply(double a, double b, char op) {
 
 }  // namespace
 
+std::optional<long long> whole_value(double v) {
+  if (!std::isfinite(v) || v != std::floor(v) || std::abs(v) > 1e15) return std::nullopt;
+  return static_cast<long long>(v);
+}
+
 std::size_t checked_count(const Shape& shape, const std::string& what) {
   std::size_t n = 0;
   try {
@@ -79,7 +84,7 @@ Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
       throw invalid_argument(std::string("shapes ") + format_shape(a.shape()) + " and " +
                              format_shape(b.shape()) + " cannot be combined with '" + op +
                              "' (NumPy broadcasting: sizes must match or be 1)");
-    shape[i] = std::max(da, db);
+    shape[i] = da == 1 ? db : da;  // a size 1 stretches to the other, 0 included
   }
   std::array<std::size_t, 3> out{1, 1, 1};
   for (std::size_t i = 0; i < rank; ++i) out[3 - rank + i] = shape[i];

@@ -16,6 +16,10 @@ namespace grader::expr::ops {
 /// of long vectors) is then an error at that call, not a grader running out of memory.
 constexpr std::size_t kMaxElements = std::size_t{1} << 24;
 
+/// `v` as a whole number, if it is one of at most 1e15 in magnitude (beyond which no size or
+/// index makes sense, and converting would overflow).
+std::optional<long long> whole_value(double v);
+
 /// The element count of a tensor about to be made; throws std::invalid_argument naming `what`
 /// when it is larger than kMaxElements.
 std::size_t checked_count(const Shape& shape, const std::string& what);
