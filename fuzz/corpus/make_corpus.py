@@ -59,6 +59,7 @@ put("npy", "regression_header_declares_64MiB_fortran", npy_header("(2047, 4096)"
 put("npy", "regression_header_overflows", npy_header("(4294967296, 4294967296, 4294967296)"))
 put("npy", "regression_header_length_lies", b"\x93NUMPY\x01\x00\xff\xff{'descr'")
 dict_v1 = npy_header("(1, 3)")[10:]
+put("npy", "regression_empty_fortran_huge_sizes", npy_header("(6007777777700000, 0, 429496727296)", True))
 put("npy", "version_2_header", b"\x93NUMPY\x02\x00" + struct.pack("<I", len(dict_v1)) + dict_v1 +
     np.arange(3.0).tobytes())
 
@@ -84,6 +85,7 @@ put("armadillo", "cube_bin", b"ARMA_CUB_BIN_FN008\n2 3 4\n" + np.transpose(c, (0
 put("armadillo", "cube_txt", "ARMA_CUB_TXT_FN008\n2 3 4\n" +
     "".join(" ".join(repr(v) for v in row) + "\n" for s in c for row in s))
 put("armadillo", "regression_header_lies", b"ARMA_MAT_BIN_FN008\n100000 100000\n12345678")
+put("armadillo", "regression_empty_huge_sizes", b"ARMA_CUB_BIN_FN008\n0 100000000000000 100000000000000\n")
 put("armadillo", "regression_text_longer_than_declared", "ARMA_MAT_TXT_FN008\n1 3\n" + "1 2 3\n" * 2000)
 
 # ---- answers (first byte: even answers.yaml, odd answers.json) ----
@@ -104,6 +106,7 @@ put("answers", "regression_unknown_keys", YAML + "".join("k%d: 1\n" % i for i in
 put("answers", "regression_invalid_utf8", YAML + b"a: [1, 2, 3]\n\xff\xfe: [1]\nb: [\"\xc3(\"]\n")
 put("answers", "regression_invalid_utf8.json", JSON + b'{"a": ["\xff"]}')
 put("answers", "regression_long_scalar", YAML + b"a: [" + b"x" * 20000 + b"]\n")
+put("answers", "regression_number_then_list", YAML + b"a: [2,[ 2, 4]]\n: 1\nk1426: 1\nk1427: 1\nk14$ (2.5\n")
 put("answers", "duplicate_keys.json", JSON + b'{"a": [1, 2, 3], "a": [4, 5, 6]}')
 
 # ---- spec ----

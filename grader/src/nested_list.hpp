@@ -50,12 +50,14 @@ template <class Node, class Access>
 Tensor tensor_from_nested(const Node& root, const Access& access, std::size_t max_values) {
   Shape shape;
   std::vector<double> values;
+  bool numbers_seen = false;  // then shape.size() is the rank: no list may be that deep
   const auto fail = [&](const Node& node, const std::string& message) {
     const auto [line, column] = access.mark(node);
     throw NestedListError(message, line, column);
   };
   const auto walk = [&](const auto& self, const Node& node, std::size_t depth) -> void {
     if (access.is_list(node)) {
+      if (numbers_seen && depth >= shape.size()) fail(node, "is ragged: a list where a number was expected");
       if (depth >= kMaxRank) fail(node, "is nested deeper than rank 3");
       const auto& items = access.items(node);
       const std::size_t n = items.size();
@@ -78,6 +80,7 @@ Tensor tensor_from_nested(const Node& root, const Access& access, std::size_t ma
       throw NestedListTooLarge(max_values, line, column);
     }
     values.push_back(*v);
+    numbers_seen = true;
   };
   walk(walk, root, 0);
   return Tensor(std::move(shape), std::move(values));

@@ -113,6 +113,18 @@ BOOST_AUTO_TEST_CASE(huge_declared_shape_is_refused_without_allocating) {
   BOOST_TEST(contains(reason([&] { parse_npy(overflow); }), "far too large"));
 }
 
+BOOST_AUTO_TEST_CASE(empty_arrays_with_huge_other_sizes_are_read_at_once) {
+  // Found by fuzz_npy: Fortran order, shape (6007777777700000, 0, 429496727296): no element,
+  // but reordering looped over the first size (a hang). Armadillo's reordering had the same flaw.
+  std::string fortran = npy_header("(6007777777700000, 0, 429496727296)");
+  fortran.replace(fortran.find("False"), 5, "True ");
+  const Tensor t = parse_npy(fortran);
+  BOOST_TEST(t.size() == 0u);
+  BOOST_TEST(t.shape() == (Shape{6007777777700000, 0, 429496727296}), boost::test_tools::per_element());
+  const Tensor cube = parse_armadillo("ARMA_CUB_BIN_FN008\n0 100000000000000 100000000000000\n");
+  BOOST_TEST(cube.size() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_magic_short_files_and_lying_header_lengths) {
   BOOST_TEST(contains(reason([] { parse_npy("PK\x03\x04 a zip file"); }), "not a NumPy .npy file"));
   BOOST_TEST(contains(reason([] { parse_npy(""); }), "not a NumPy .npy file"));
@@ -374,6 +386,18 @@ BOOST_AUTO_TEST_CASE(stray_files_and_unknown_keys_are_noted_with_suggestions) {
 
 BOOST_AUTO_TEST_CASE(a_folder_that_does_not_exist_is_a_usage_error) {
   BOOST_CHECK_THROW(load_submission("/nonexistent/folder", {{"a", {1}}}), UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(a_number_then_a_list_at_one_depth_is_ragged) {
+  // Found by fuzz_answers: [2, [2, 4]] passed the ragged check, and the tensor's own check
+  // threw std::invalid_argument, which ended as "internal error" (exit 2) instead of a verdict.
+  TempDir dir;
+  dir.write("answers.json", "{\"a\": [2, [2, 4]], \"b\": [[1, 2], [3, [4]]]}");
+  dir.write("answers.yaml", "c: [[1], [[2]]]\n");
+  const Submission s = load_submission(dir.path(), {{"a", {2, 2}}, {"b", {2, 2}}, {"c", {2, 1}}});
+  BOOST_TEST(s.answers.at("a").message == "answers.json: 'a' is ragged: a list where a number was expected");
+  BOOST_TEST(s.answers.at("b").message == "answers.json: 'b' is ragged: a list where a number was expected");
+  BOOST_TEST(s.answers.at("c").message == "answers.yaml: 'c' (line 1) is ragged: a list where a number was expected");
 }
 
 BOOST_AUTO_TEST_CASE(yaml_aliases_are_read_within_the_expected_count) {

@@ -223,6 +223,7 @@ double element(const unsigned char* p, const NpyHeader& h) {
 
 /// Row-major values from column-major (Fortran) storage of a tensor of rank 0 to 3.
 std::vector<double> from_column_major(const std::vector<double>& in, const Shape& shape) {
+  if (in.empty()) return {};  // other sizes may be huge: (10^15, 0) holds nothing
   Shape dims = shape;
   dims.insert(dims.begin(), kMaxRank - dims.size(), 1);  // (a, b, c), leading 1s
   const std::size_t a = dims[0], b = dims[1], c = dims[2];
@@ -483,6 +484,7 @@ Tensor parse_armadillo(std::string_view bytes, const Expected& expected) {
   std::vector<double> raw(need / h.type->size);
   for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = element(u + i * h.type->size, as_npy);
   // Reorder column-major storage (slice, col, row) into row-major (slice, row, col).
+  if (raw.empty()) return Tensor(h.shape, {});  // other sizes may be huge: (0, 10^15) holds nothing
   std::vector<double> values(raw.size());
   const std::size_t rows = h.sizes[0], cols = h.sizes[1], slices = h.cube ? h.sizes[2] : 1;
   for (std::size_t s = 0; s < slices; ++s)
