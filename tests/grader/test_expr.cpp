@@ -218,6 +218,12 @@ BOOST_AUTO_TEST_CASE(tensors_larger_than_any_exercise_are_refused_before_allocat
   BOOST_TEST(error_of(*this, "value[" + zeros + ", " + zeros + "]").first ==
              "the index would have shape (5000, 5000), more than 16777216 elements; is a size wrong?");
   BOOST_TEST(eval("zeros(4096, 4096)").size() == 16777216u);  // the limit itself is allowed
+  // An empty tensor whose other sizes are huge: sum over its empty axis has 10^18 elements.
+  BOOST_TEST(error_of(*this, "sum(zeros(1000000000, 0, 1000000000), 1)").first ==
+             "zeros() would have shape (1000000000, 0, 1000000000), empty but with other sizes multiplying "
+             "to more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(error_of(*this, "sum(zeros(4096, 0, 4096), 1)").first == "<no error>");
+  BOOST_TEST(shape("sum(zeros(4096, 0, 4096), 1)") == (Shape{4096, 4096}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(empty_tensors_broadcast_to_empty_tensors) {

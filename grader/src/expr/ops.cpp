@@ -62,16 +62,16 @@ std::optional<long long> whole_value(double v) {
 }
 
 std::size_t checked_count(const Shape& shape, const std::string& what) {
-  std::size_t n = 0;
-  try {
-    n = element_count(shape);
-  } catch (const std::length_error&) {
-    n = std::numeric_limits<std::size_t>::max();
-  }
-  if (n > kMaxElements)
-    throw invalid_argument(what + " would have shape " + format_shape(shape) + ", more than " +
+  // Sizes of 0 count as 1: loops over the other axes of an empty tensor still run.
+  std::size_t reach = 1;
+  for (std::size_t d : shape) reach = d > 1 && reach > kMaxElements / d ? kMaxElements + 1 : reach * std::max<std::size_t>(d, 1);
+  if (reach > kMaxElements) {
+    const bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
+    throw invalid_argument(what + " would have shape " + format_shape(shape) + ", " +
+                           (empty ? "empty but with other sizes multiplying to " : "") + "more than " +
                            to_string(kMaxElements) + " elements; is a size wrong?");
-  return n;
+  }
+  return element_count(shape);
 }
 
 Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
@@ -241,7 +241,10 @@ Tensor reduce(const Tensor& x, std::optional<long long> axis, bool keepdim, Redu
   }
   const std::size_t a = normalize_axis(*axis, x.rank(), function);
   const Fibers f(x.shape(), a);
+  Shape out = x.shape();
+  out.erase(out.begin() + static_cast<std::ptrdiff_t>(a));
   std::vector<double> values;
+  values.reserve(checked_count(out, std::string(function) + "()"));
   for (std::size_t o = 0; o < f.outer; ++o)
     for (std::size_t k = 0; k < f.inner; ++k)
       values.push_back(fold([&](std::size_t i) { return x[f.at(o, i, k)]; }, f.n));

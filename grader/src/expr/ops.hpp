@@ -21,7 +21,8 @@ constexpr std::size_t kMaxElements = std::size_t{1} << 24;
 std::optional<long long> whole_value(double v);
 
 /// The element count of a tensor about to be made; throws std::invalid_argument naming `what`
-/// when it is larger than kMaxElements.
+/// when its sizes multiply to more than kMaxElements, a size 0 counting as 1 (loops over the
+/// other axes of an empty tensor still run).
 std::size_t checked_count(const Shape& shape, const std::string& what);
 
 /// Element-wise a op b ('+', '-', '*', '/') with NumPy broadcasting.
