@@ -28,6 +28,10 @@ if(GRADER_SANITIZE)
     $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
   target_link_options(grader_standard INTERFACE -fsanitize=address,undefined)
 endif()
+# The fuzz tree (cmake/Fuzzing.cmake) also instruments the grader's code for libFuzzer.
+if(GRADER_FUZZ_TREE)
+  target_compile_options(grader_standard INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 
 if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
   set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)

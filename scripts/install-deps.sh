@@ -13,6 +13,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   libseccomp-dev libzip-dev
   libboost-test-dev libpugixml-dev python3-jsonschema python3-yaml
+  clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer (docs/fuzzing.md)
 )
 
 missing=()

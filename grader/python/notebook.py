@@ -358,8 +358,34 @@ def no_op(*args, **kwargs):
     return None
 
 
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """torch.nn.functional.scaled_dot_product_attention as torch 2.x defines it (without
+    dropout), for notebooks written for Colab's torch when the system's is older (Debian 12's
+    is 1.13)."""
+    import math
+    import torch
+    length, source = query.size(-2), key.size(-2)
+    factor = 1 / math.sqrt(query.size(-1)) if scale is None else scale
+    bias = torch.zeros(length, source, dtype=query.dtype)
+    if is_causal:
+        bias.masked_fill_(torch.ones(length, source, dtype=torch.bool).tril(diagonal=0).logical_not(), float("-inf"))
+    if attn_mask is not None:
+        if attn_mask.dtype == torch.bool:
+            bias = bias.masked_fill(attn_mask.logical_not(), float("-inf"))
+        else:
+            bias = bias + attn_mask
+    weights = torch.softmax(query @ key.transpose(-2, -1) * factor + bias, dim=-1)
+    if dropout_p > 0.0:
+        weights = torch.dropout(weights, dropout_p, train=True)
+    return weights @ value
+
+
 def install_leftovers(namespace):
-    """What notebooks assume exists: get_ipython(), display(), google.colab, IPython."""
+    """What notebooks assume exists: get_ipython(), display(), google.colab, IPython, and
+    torch 2's scaled_dot_product_attention on an older torch."""
+    import torch.nn.functional
+    if not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
+        torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
     namespace["get_ipython"] = lambda: FakeIPython(namespace)
     namespace["display"] = no_op
     builtins.display = no_op
@@ -394,12 +420,13 @@ def install_leftovers(namespace):
 
 def failure(error, name, unit):
     """What went wrong in a unit, as a student reads it: the line in their file, and the error."""
-    line = None
-    for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename == name:
-            line = frame.lineno
+    # The unit's own line, and the deepest line of the student's file the error came through
+    # (inside one of their functions, say).
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == name]
+    line = frames[0].lineno if frames else None
+    inner = f" (in {frames[-1].name}, line {frames[-1].lineno})" if len(frames) > 1 else ""
     if _isinstance(error, SyntaxError) and error.filename == name:
-        line = error.lineno
+        line, inner = error.lineno, ""
     text = traceback.format_exception_only(_type(error), error)[-1].strip()
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
@@ -408,7 +435,7 @@ def failure(error, name, unit):
     where = f"line {line}" if line else unit.label
     if unit.label.startswith("cell") and line:
         where = f"{unit.label.split(' (')[0]}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
-    return f"{where}: {text}"[:MAX_TEXT]
+    return f"{where}{inner}: {text}"[:MAX_TEXT]
 
 
 def run_child(confine, uid, thread_limit, besides):

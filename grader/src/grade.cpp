@@ -9,6 +9,9 @@
 #include "grader/compare.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "function_grading.hpp"
+#include "hash.hpp"
+#include "python/grading.hpp"
+#include "python/hand_in.hpp"
 
 namespace grader {
 
@@ -31,10 +34,12 @@ struct Usable {
   std::optional<Tensor> value;
   Verdict verdict = Verdict::missing;
   std::string message;
+  std::string precision = "float64";
 };
 
 Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   Usable u;
+  u.precision = answer.precision;
   if (!answer.value) {
     u.verdict = answer.problem;
     u.message = answer.message;
@@ -50,13 +55,7 @@ Usable prepare(const AnswerSpec& spec, const Answer& answer) {
     return u;
   }
   u.verdict = Verdict::wrong_shape;
-  u.message = "'" + spec.name + "' (" + answer.source + ") has shape " + format_shape(t.shape()) +
-              " but " + format_shape(spec.shape) + " is expected";
-  if (t.rank() == 2 && spec.shape.size() == 2 && t.dim(0) == spec.shape[1] &&
-      t.dim(1) == spec.shape[0])
-    u.message += ": is it transposed?";
-  else if (t.size() == element_count(spec.shape))
-    u.message += ": reshape it to " + format_shape(spec.shape) + " before saving";
+  u.message = wrong_shape_message(spec.name, answer.source, t.shape(), spec.shape);
   return u;
 }
 
@@ -98,6 +97,14 @@ class Grader {
     return nullptr;
   }
 
+  /// The least precise of the answers the exercise uses ("float64" unless one is float32, ...).
+  std::string precision(const Exercise& ex) const {
+    for (const auto* names : {&ex.output.answers, &ex.expect.answers})
+      for (const auto& n : *names)
+        if (Tolerance::single(usable_.at(n).precision)) return usable_.at(n).precision;
+    return "float64";
+  }
+
   /// The exercise's one check, "output": its output compared with its target.
   CheckResult grade_check(const Exercise& ex) const {
     CheckResult check;
@@ -126,12 +133,13 @@ class Grader {
                       " first (a zero vector, for example, has no direction to normalize)";
       return check;
     }
-    const Comparison c = compare(got, expected, ex.tolerance);
+    const Tolerance tolerance = ex.tolerance.in(precision(ex));
+    const Comparison c = compare(got, expected, tolerance);
     if (c.passed()) {
       check.score = ex.points;
       return check;
     }
-    Feedback f = feedback(c, got, expected, ex.tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
+    Feedback f = feedback(c, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
       for (const auto& m : ex.mistakes)
         if (matches(got, m.expression.evaluate(scope_), m.tolerance)) return m.message;
       return std::nullopt;
@@ -167,23 +175,62 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
   }
 }
 
+/// The answers a Python hand-in defines join those the folder's files give: one source each.
+/// An answer found both as a file and in the notebook is unreadable, as two files are.
+void take_python_values(const Spec& spec, const std::string& hand_in, const python::Run& run, Submission& submission) {
+  std::size_t i = 0;
+  for (const auto& ex : spec.exercises)
+    for (const auto& a : ex.answers) {
+      const python::Value& v = run.values.at(i++);
+      Answer& answer = submission.answers.at(a.name);
+      if (!answer.source.empty()) {  // handed in as a file (readable or not)
+        if (v.value) {
+          answer.value.reset();
+          answer.problem = Verdict::unreadable;
+          answer.message = "'" + a.name + "' is handed in twice, as " + answer.source + " and in " + hand_in +
+                           "; keep only one";
+        }
+        continue;
+      }
+      answer.source = hand_in;
+      answer.value = v.value;
+      answer.problem = v.problem;
+      answer.message = v.value ? "" : hand_in + ": " + v.message;
+      if (!v.dtype.empty()) answer.precision = v.dtype;
+    }
+}
+
+/// Without a hand-in to run (two candidates, or one that cannot be read), every answer no
+/// file gives says why.
+void python_problem(const Spec& spec, const std::string& problem, Submission& submission) {
+  for (const auto& ex : spec.exercises)
+    for (const auto& a : ex.answers) {
+      Answer& answer = submission.answers.at(a.name);
+      if (!answer.source.empty()) continue;
+      answer.problem = Verdict::unreadable;
+      answer.message = problem;
+    }
+}
+
+/// A missing answer of a spec that asks for a notebook points at it too.
+void mention_notebook(const std::string& file, Submission& submission) {
+  for (auto& [name, answer] : submission.answers)
+    if (!answer.value && answer.problem == Verdict::missing && answer.source.empty())
+      answer.message += "; or hand in your notebook, " + file;
+}
+
 }  // namespace
 
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir,
                                   const GradeOptions& options) {
   const auto start = Clock::now();
-  std::vector<std::string> names;
+  const std::string student = std::filesystem::absolute(dir).lexically_normal().filename().string();
+  std::vector<AnswerRequest> requests;
   for (const auto& ex : spec.exercises)
-    for (const auto& a : ex.answers) names.push_back(a.name);
-  const Submission submission = load_submission(dir, names, options.limits);
-  std::vector<std::string> library_notes;
-  std::string sandbox;
-  std::map<std::string, ExerciseResult> functions;
-  if (spec.uses_library()) {
-    const FunctionPlan plan =
-        plan_functions(spec, std::filesystem::absolute(dir).lexically_normal().filename().string(), options);
-    functions = grade_functions_by_library(spec, dir, options, plan, library_notes, sandbox);
-  }
+    for (const auto& a : ex.answers) requests.push_back({a.name, a.shape});
+  Submission submission = load_submission(dir, requests, options.limits);
+  const python::Found python = python::find_hand_in(spec, dir);
+  const FunctionPlan plan = spec.uses_library() ? plan_functions(spec, student, options) : FunctionPlan{};
 
   AssignmentResult result;
   result.assignment = spec.id;
@@ -191,8 +238,38 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.version = spec.version;
   result.submission = dir.string();
   result.notes = submission.notes;
-  result.sandbox = sandbox;
-  result.notes.insert(result.notes.end(), library_notes.begin(), library_notes.end());
+  result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
+
+  std::map<std::string, ExerciseResult> functions;
+  if (python.hand_in) {
+    const auto ran = Clock::now();
+    const python::Run run = python::run(*python.hand_in, python::work_for(spec, plan),
+                                        options.seed.value_or(fnv1a(student) % 1000000000ull),
+                                        python::limits_of(spec.python));
+    result.sandbox = run.isolation;
+    take_python_values(spec, python.hand_in->name, run, submission);
+    if (spec.uses_library()) {
+      functions = judge_functions(spec, plan, run.calls, seconds_since(ran));
+      if (python.library_files)
+        result.notes.push_back("only " + python.hand_in->name + " is graded: a folder hands in a notebook or a "
+                               "library, and the C/C++ files here are not used");
+    }
+    for (std::size_t i = 0; i < std::min(run.failures.size(), kMaxListedNotes); ++i)
+      result.notes.push_back("your notebook failed at " + run.failures[i].message);
+    if (run.failures.size() > kMaxListedNotes)
+      result.notes.push_back("and at " + std::to_string(run.failures.size() - kMaxListedNotes) + " more places");
+    if (!run.output.empty()) result.notes.push_back("your notebook printed:\n" + run.output);
+  } else {
+    if (python.problem) python_problem(spec, *python.problem, submission);
+    if (spec.uses_library()) {
+      if (python.problem && !python.library_files)
+        functions = unavailable_functions(spec, plan, Verdict::unreadable, *python.problem, seconds_since(start));
+      else
+        functions = grade_functions_by_library(spec, dir, options, plan, result.notes, result.sandbox);
+    }
+    if (!spec.python.file.empty()) mention_notebook(spec.python.file, submission);
+  }
+
   const Grader grader(spec, submission);
   for (const auto& ex : spec.exercises)
     result.exercises.push_back(ex.function ? functions.at(ex.id) : grader.grade(ex));

@@ -189,11 +189,11 @@ class Checker {
     else
       add(Kind::failure, "reference solution", "fails " + joined(failing));
 
-    std::vector<std::string> names;
+    std::vector<AnswerRequest> requested;
     for (const auto* ex : matrices_)
-      for (const auto& a : ex->answers) names.push_back(a.name);
-    if (names.empty()) return;
-    const Submission s = load_submission(*spec_.solution, names, grading_.limits);
+      for (const auto& a : ex->answers) requested.push_back({a.name, a.shape});
+    if (requested.empty()) return;
+    const Submission s = load_submission(*spec_.solution, requested, grading_.limits);
     std::map<std::string, Tensor> values;
     for (const auto& [name, answer] : s.answers)
       if (answer.value) values.emplace(name, *answer.value);

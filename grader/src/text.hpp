@@ -8,25 +8,6 @@
 
 namespace grader {
 
-/// The offset of the first byte of `text` that is not part of valid UTF-8, or npos.
-inline std::size_t invalid_utf8_at(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return i;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return i;
-    const unsigned c1 = static_cast<unsigned char>(text[i + 1 < text.size() ? i + 1 : i]);
-    // No overlong forms, no surrogates, nothing above U+10FFFF.
-    if ((n == 2 && c < 0xc2) || (n == 3 && c == 0xe0 && c1 < 0xa0) || (n == 3 && c == 0xed && c1 >= 0xa0) ||
-        (n == 4 && c == 0xf0 && c1 < 0x90) || (n == 4 && (c > 0xf4 || (c == 0xf4 && c1 >= 0x90))))
-      return i;
-    i += n;
-  }
-  return std::string_view::npos;
-}
-
 /// `text` with every occurrence of `from` replaced by `to` (left to right, not rescanned).
 inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())
@@ -76,7 +57,10 @@ inline std::size_t append_safe(std::string& out, std::string_view text, std::siz
   if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f) {
     std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(cp));
     out += buffer;
-  } else if (cp >= 0x80 && cp <= 0x9f) {  // C1 controls: 0x9b starts an escape sequence on some terminals
+  } else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+             cp == 0x2028 || cp == 0x2029) {
+    // C1 controls (0x9b starts an escape sequence on some terminals), bidirectional overrides
+    // (text that reads differently from what it is) and line separators.
     std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(cp));
     out += buffer;
   } else {
@@ -87,8 +71,20 @@ inline std::size_t append_safe(std::string& out, std::string_view text, std::siz
 
 }  // namespace detail
 
-/// `text` made safe to print or to store as JSON: valid UTF-8, invalid bytes as \xNN, control
-/// characters other than \n and \t escaped (\x1b, \u009b), and at most `max_bytes` bytes, cut
+/// The offset of the first byte of `text` that is not part of valid UTF-8, or npos.
+inline std::size_t invalid_utf8_at(std::string_view text) {
+  char32_t cp = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t used = detail::utf8_sequence(text, i, cp);
+    if (used == 0) return i;
+    i += used;
+  }
+  return std::string_view::npos;
+}
+
+/// `text` made safe to print or to store as JSON, XML or CSV: valid UTF-8, invalid bytes as \xNN,
+/// control characters other than \n and \t escaped (\x1b, \u009b, bidirectional overrides as
+/// \u202e), and at most `max_bytes` bytes, cut
 /// on a character boundary with "..." at the end when longer.
 inline std::string utf8_safe(std::string_view text, std::size_t max_bytes) {
   std::string out;

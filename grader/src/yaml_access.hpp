@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "text.hpp"
+
 namespace grader {
 
 struct YamlAccess {
@@ -19,7 +21,7 @@ struct YamlAccess {
     return std::nullopt;
   }
   std::string show(const YAML::Node& n) const {
-    return n.IsScalar() ? "'" + n.Scalar() + "'" : n.IsMap() ? "a mapping" : "nothing";
+    return n.IsScalar() ? "'" + utf8_safe(n.Scalar(), 40) + "'" : n.IsMap() ? "a mapping" : "nothing";
   }
   std::pair<int, int> mark(const YAML::Node& n) const {
     return {n.Mark().line + 1, n.Mark().column + 1};

@@ -10,6 +10,8 @@
 #include "grader/answers/read.hpp"
 #include "grader/answers/submission.hpp"
 #include "grader/error.hpp"
+#include <nlohmann/json.hpp>
+
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -35,6 +37,20 @@ std::string npy_fixture(const std::string& name) {
   return test_support::source_path("tests/fixtures/npy/" + name + ".npy");
 }
 
+/// `t` has the shape and exactly the values of a fixture entry {shape, values: [float64 reprs]}.
+void check_fixture(const Tensor& t, const nlohmann::json& want) {
+  BOOST_TEST(t.shape() == want.at("shape").get<Shape>(), boost::test_tools::per_element());
+  const auto values = want.at("values").get<std::vector<std::string>>();
+  BOOST_REQUIRE_EQUAL(t.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = std::strtod(values[i].c_str(), nullptr);
+    if (std::isnan(v))
+      BOOST_TEST(std::isnan(t[i]));
+    else
+      BOOST_TEST(t[i] == v);
+  }
+}
+
 /// A valid .npy header for float64 data of the given shape text, e.g. "(2, 3)".
 std::string npy_header(const std::string& shape) {
   std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
@@ -57,17 +73,8 @@ BOOST_AUTO_TEST_CASE(reads_every_dtype_and_layout_numpy_writes) {
   BOOST_REQUIRE_GE(expected.size(), 20u);
   for (const auto& [name, want] : expected.items()) {
     BOOST_TEST_CONTEXT(name) {
-      const Tensor t = read_tensor_file(npy_fixture(name));
-      BOOST_TEST(t.shape() == want.at("shape").get<Shape>(), boost::test_tools::per_element());
-      const auto values = want.at("values").get<std::vector<std::string>>();
-      BOOST_REQUIRE_EQUAL(t.size(), values.size());
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        const double v = std::strtod(values[i].c_str(), nullptr);
-        if (std::isnan(v))
-          BOOST_TEST(std::isnan(t[i]));
-        else
-          BOOST_TEST(t[i] == v);  // exact: float32, float16 and integers convert exactly
-      }
+      // Exact: float32, float16 and integers convert exactly.
+      check_fixture(read_tensor_file(npy_fixture(name)), want);
     }
   }
 }
@@ -106,6 +113,19 @@ BOOST_AUTO_TEST_CASE(huge_declared_shape_is_refused_without_allocating) {
   BOOST_TEST(contains(reason([&] { parse_npy(overflow); }), "far too large"));
 }
 
+BOOST_AUTO_TEST_CASE(empty_arrays_with_huge_other_sizes_are_refused_at_once) {
+  // Found by fuzz_npy: Fortran order, shape (6007777777700000, 0, 429496727296): no element,
+  // but reordering looped over the first size (a hang). Armadillo's reordering had the same flaw.
+  // Sizes beyond what any tensor may hold are refused from the header, empty or not.
+  std::string fortran = npy_header("(6007777777700000, 0, 429496727296)");
+  fortran.replace(fortran.find("False"), 5, "True ");
+  BOOST_TEST(contains(reason([&] { parse_npy(fortran); }), "far too large"));
+  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_CUB_BIN_FN008\n0 100000000000000 100000000000000\n"); }),
+                      "far too large"));
+  const Tensor empty = parse_npy(npy_header("(4096, 0, 4096)"));
+  BOOST_TEST(empty.size() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_magic_short_files_and_lying_header_lengths) {
   BOOST_TEST(contains(reason([] { parse_npy("PK\x03\x04 a zip file"); }), "not a NumPy .npy file"));
   BOOST_TEST(contains(reason([] { parse_npy(""); }), "not a NumPy .npy file"));
@@ -117,6 +137,29 @@ BOOST_AUTO_TEST_CASE(bad_magic_short_files_and_lying_header_lengths) {
   version9[6] = 9;
   BOOST_TEST(contains(reason([&] { parse_npy(version9 + std::string(8, '\0')); }),
                       "format version 9"));
+}
+
+BOOST_AUTO_TEST_CASE(a_header_declaring_another_count_is_refused_before_its_data) {
+  // 64 MiB of Fortran-order data cost seconds and a gigabyte before the shape was checked.
+  const std::string bytes = npy_header("(2047, 4096)") + std::string(16, '\0');
+  try {
+    parse_npy(bytes, Expected{3});
+    BOOST_FAIL("no error");
+  } catch (const ShapeMismatch& e) {
+    BOOST_TEST(std::string(e.what()) == "has shape (2047, 4096)");
+    BOOST_TEST(*e.shape() == (Shape{2047, 4096}), boost::test_tools::per_element());
+  }
+  // Without an expectation, the same bytes are simply truncated.
+  BOOST_TEST(contains(reason([&] { parse_npy(bytes); }), "truncated or corrupt"));
+  // The right count in another orientation is read: the grader decides about orientation.
+  BOOST_TEST(read_tensor_file(npy_fixture("f8_rank1"), {}, Expected{4}).size() == 4u);
+  BOOST_CHECK_THROW(read_tensor_file(npy_fixture("f8_fortran_3d"), {}, Expected{12}), ShapeMismatch);
+  // A file larger than its first read: the header is judged before the rest is read.
+  TempDir dir;
+  const auto big = dir.write("big.npy", npy_header("(1000, 1000)"));
+  std::filesystem::resize_file(big, std::filesystem::file_size(big) + 8000000);
+  BOOST_CHECK_THROW(read_tensor_file(big, {}, Expected{3}), ShapeMismatch);
+  BOOST_TEST(read_tensor_file(big, {}, Expected{1000000}).size() == 1000000u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -142,6 +185,61 @@ BOOST_AUTO_TEST_CASE(text_errors_name_line_and_value) {
              "line 2, value 2 is 'x4', not a number");
   BOOST_TEST(reason([] { parse_text_matrix("\n# nothing\n"); }) == "holds no numbers");
   BOOST_TEST(contains(reason([] { parse_text_matrix(std::string("1\0 2", 4)); }), "is binary"));
+}
+
+BOOST_AUTO_TEST_CASE(numpy_savetxt_files_are_read_as_numpy_loadtxt_reads_them) {
+  // Made by tests/fixtures/make_text_fixtures.py: headers and footers with commas, tabs,
+  // ', ', %d, Windows newlines, a spreadsheet's UTF-8 byte order mark.
+  const auto expected = test_support::load_fixture("text/expected.json");
+  BOOST_REQUIRE_GE(expected.at("accepted").size(), 10u);
+  for (const auto& [name, want] : expected.at("accepted").items()) {
+    BOOST_TEST_CONTEXT(name) {
+      check_fixture(read_tensor_file(test_support::source_path("tests/fixtures/text/" + name)), want);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(text_that_cannot_be_read_says_what_it_is) {
+  const auto expected = test_support::load_fixture("text/expected.json");
+  BOOST_REQUIRE_GE(expected.at("refused").size(), 4u);
+  for (const auto& [name, want] : expected.at("refused").items()) {
+    BOOST_TEST_CONTEXT(name) {
+      const std::string why = reason(
+          [&] { read_tensor_file(test_support::source_path("tests/fixtures/text/" + name)); });
+      BOOST_TEST(contains(why, want.get<std::string>()), why);
+    }
+  }
+  BOOST_TEST(reason([] { parse_text_matrix("\xff\xfe\x00\x00" "1\n"); }) != "<no error>");
+  BOOST_TEST(contains(reason([] { parse_text_matrix(std::string("\xff\xfe\0\0", 4)); }), "UTF-32"));
+  BOOST_TEST(reason([] { parse_text_matrix("1 \xe9t\xe9\n"); }) ==
+             "line 1, value 2 is '\\xe9t\\xe9', not a number");
+  BOOST_TEST(reason([] { parse_text_matrix("1 \x1b[31m2\n"); }) ==
+             "line 1, value 2 is '\\x1b[31m2', not a number");
+}
+
+BOOST_AUTO_TEST_CASE(commas_count_only_outside_comments) {
+  const Tensor t = parse_text_matrix("# query, 1.2.1\n1 2 3\n4 5 6 # a, b\n");
+  BOOST_TEST(t.shape() == (Shape{2, 3}), boost::test_tools::per_element());
+  BOOST_TEST(reason([] { parse_text_matrix("# a, b\n1 2, 3\n"); }) ==
+             "line 2, value 1 is '1 2', not a number");
+}
+
+BOOST_AUTO_TEST_CASE(text_stops_a_little_past_the_expected_count) {
+  std::string one_line, one_column;
+  for (int i = 0; i < 1000000; ++i) one_line += "1 ", one_column += "1\n";
+  for (const auto* text : {&one_line, &one_column}) {
+    try {
+      parse_text_matrix(*text, Expected{3});
+      BOOST_FAIL("no error");
+    } catch (const ShapeMismatch& e) {
+      BOOST_TEST(std::string(e.what()) == "has more than 4096 values");
+      BOOST_TEST(!e.shape());
+    }
+  }
+  // A small answer of the wrong shape is read whole, so that its shape can be reported.
+  BOOST_TEST(parse_text_matrix("1 2\n3 4\n", Expected{3}).shape() == (Shape{2, 2}),
+             boost::test_tools::per_element());
+  BOOST_TEST(parse_text_matrix(one_column).size() == 1000000u);  // no expectation: no bound
 }
 
 BOOST_AUTO_TEST_CASE(reads_what_armadillo_itself_saves) {
@@ -183,6 +281,13 @@ BOOST_AUTO_TEST_CASE(armadillo_headers_that_lie_are_refused) {
   BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_BIN_FC016\n1 1\n"); }), "complex?"));
   BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_TXT_FN008\n2\n1 2\n"); }),
                       "expected 2 (rows cols)"));
+  // Told what is expected, the header alone decides.
+  BOOST_CHECK_THROW(parse_armadillo("ARMA_MAT_BIN_FN008\n100000 100000\n12345678", Expected{3}),
+                    ShapeMismatch);
+  std::string text = "ARMA_MAT_TXT_FN008\n1 3\n";
+  for (int i = 0; i < 100000; ++i) text += "1 2 3\n";
+  BOOST_TEST(reason([&] { parse_armadillo(text); }) ==
+             "declares (1, 3) (3 values) but has more than 4096 values");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -194,7 +299,7 @@ BOOST_AUTO_TEST_CASE(answers_from_yaml_json_and_files_together) {
   dir.write("answers.yaml", "a: [[1, 2, 3]]\nb: [1.5, .inf]\n");
   dir.write("answers.json", "{\"c\": [[[1], [2]]]}");
   dir.write("d.csv", "4,5\n");
-  const Submission s = load_submission(dir.path(), {"a", "b", "c", "d"});
+  const Submission s = load_submission(dir.path(), {{"a", {1, 3}}, {"b", {2}}, {"c", {1, 2, 1}}, {"d", {1, 2}}});
   BOOST_TEST(s.answers.at("a").value->shape() == (Shape{1, 3}), boost::test_tools::per_element());
   BOOST_TEST(std::isinf((*s.answers.at("b").value)[1]));
   BOOST_TEST(s.answers.at("c").value->shape() == (Shape{1, 2, 1}), boost::test_tools::per_element());
@@ -206,7 +311,7 @@ BOOST_AUTO_TEST_CASE(two_sources_for_one_answer_name_both) {
   TempDir dir;
   dir.write("answers.yaml", "q: [1, 2]\n");
   dir.write("q.npy", "whatever");
-  const Submission s = load_submission(dir.path(), {"q"});
+  const Submission s = load_submission(dir.path(), {{"q", {2}}});
   const Answer& q = s.answers.at("q");
   BOOST_TEST(!q.value);
   BOOST_TEST(to_string(q.problem) == "unreadable");
@@ -217,7 +322,7 @@ BOOST_AUTO_TEST_CASE(a_broken_file_spoils_only_its_own_answer) {
   TempDir dir;
   dir.write("answers.json", "{\"a\": [1, 2], \"b\": [[1, 2], [3]], \"c\": [\"x\"]}");
   dir.write("d.txt", "1 2 3\n");
-  const Submission s = load_submission(dir.path(), {"a", "b", "c", "d", "e"});
+  const Submission s = load_submission(dir.path(), {{"a", {2}}, {"b", {2, 2}}, {"c", {1}}, {"d", {1, 3}}, {"e", {1}}});
   BOOST_TEST(s.answers.at("a").value.has_value());
   BOOST_TEST(s.answers.at("b").message == "answers.json: 'b' is ragged: a list of 1 elements where others at the same depth have 2");
   BOOST_TEST(contains(s.answers.at("c").message, "\"x\", which is not a number"));
@@ -228,7 +333,7 @@ BOOST_AUTO_TEST_CASE(a_broken_file_spoils_only_its_own_answer) {
 BOOST_AUTO_TEST_CASE(invalid_json_makes_its_answers_unreadable_not_missing) {
   TempDir dir;
   dir.write("answers.json", "{\"a\": [1, 2,");
-  const Submission s = load_submission(dir.path(), {"a"});
+  const Submission s = load_submission(dir.path(), {{"a", {2}}});
   BOOST_TEST(to_string(s.answers.at("a").problem) == "unreadable");
   BOOST_TEST(contains(s.answers.at("a").message, "answers.json is not valid JSON"));
 }
@@ -236,19 +341,19 @@ BOOST_AUTO_TEST_CASE(invalid_json_makes_its_answers_unreadable_not_missing) {
 BOOST_AUTO_TEST_CASE(a_name_twice_in_answers_yaml_and_numbers_json_cannot_hold) {
   TempDir dir;
   dir.write("answers.yaml", "a: [1]\nb: [2]\na: [3]\n");
-  const Submission s = load_submission(dir.path(), {"a", "b"});
+  const Submission s = load_submission(dir.path(), {{"a", {1}}, {"b", {1}}});
   BOOST_TEST(s.answers.at("a").message == "answers.yaml: 'a' appears twice (line 3); keep one");
   BOOST_TEST(s.answers.at("b").value.has_value());
   TempDir other;
   other.write("answers.json", "{\"a\": [1e999]}");
-  const Submission j = load_submission(other.path(), {"a"});
+  const Submission j = load_submission(other.path(), {{"a", {1}}});
   BOOST_TEST(to_string(j.answers.at("a").problem) == "unreadable");
 }
 
 BOOST_AUTO_TEST_CASE(deeply_nested_yaml_is_refused_not_a_stack_overflow) {
   TempDir dir;
   dir.write("answers.yaml", "a: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
-  const Submission s = load_submission(dir.path(), {"a"});
+  const Submission s = load_submission(dir.path(), {{"a", {1}}});
   BOOST_TEST(to_string(s.answers.at("a").problem) == "unreadable");
 }
 
@@ -261,7 +366,7 @@ BOOST_AUTO_TEST_CASE(symlinks_directories_and_oversized_files_are_refused) {
   dir.write("c.txt", std::string(2000, '1'));
   ReadLimits limits;
   limits.max_bytes = 1000;
-  const Submission s = load_submission(dir.path(), {"a", "b", "c"}, limits);
+  const Submission s = load_submission(dir.path(), {{"a", {1, 3}}, {"b", {1, 3}}, {"c", {1, 3}}}, limits);
   BOOST_TEST(s.answers.at("a").message == "a.csv is a symbolic link; hand in the file itself");
   BOOST_TEST(s.answers.at("b").message == "b.npy is not a regular file");
   BOOST_TEST(s.answers.at("c").message == "c.txt is 2000 bytes, more than the limit of 1000");
@@ -271,7 +376,7 @@ BOOST_AUTO_TEST_CASE(stray_files_and_unknown_keys_are_noted_with_suggestions) {
   TempDir dir;
   dir.write("query13.npy", "x");
   dir.write("answers.yaml", "qeury121: [1]\n");
-  const Submission s = load_submission(dir.path(), {"query121", "query131"});
+  const Submission s = load_submission(dir.path(), {{"query121", {1, 3}}, {"query131", {1, 3}}});
   BOOST_TEST(contains(s.answers.at("query131").message, "is query13.npy meant to be it?"));
   BOOST_REQUIRE_EQUAL(s.notes.size(), 2u);
   BOOST_TEST(s.notes[0] ==
@@ -281,7 +386,89 @@ BOOST_AUTO_TEST_CASE(stray_files_and_unknown_keys_are_noted_with_suggestions) {
 }
 
 BOOST_AUTO_TEST_CASE(a_folder_that_does_not_exist_is_a_usage_error) {
-  BOOST_CHECK_THROW(load_submission("/nonexistent/folder", {"a"}), UsageError);
+  BOOST_CHECK_THROW(load_submission("/nonexistent/folder", {{"a", {1}}}), UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(a_number_then_a_list_at_one_depth_is_ragged) {
+  // Found by fuzz_answers: [2, [2, 4]] passed the ragged check, and the tensor's own check
+  // threw std::invalid_argument, which ended as "internal error" (exit 2) instead of a verdict.
+  TempDir dir;
+  dir.write("answers.json", "{\"a\": [2, [2, 4]], \"b\": [[1, 2], [3, [4]]]}");
+  dir.write("answers.yaml", "c: [[1], [[2]]]\n");
+  const Submission s = load_submission(dir.path(), {{"a", {2, 2}}, {"b", {2, 2}}, {"c", {2, 1}}});
+  BOOST_TEST(s.answers.at("a").message == "answers.json: 'a' is ragged: a list where a number was expected");
+  BOOST_TEST(s.answers.at("b").message == "answers.json: 'b' is ragged: a list where a number was expected");
+  BOOST_TEST(s.answers.at("c").message == "answers.yaml: 'c' (line 1) is ragged: a list where a number was expected");
+}
+
+BOOST_AUTO_TEST_CASE(yaml_aliases_are_read_within_the_expected_count) {
+  TempDir dir;
+  dir.write("answers.yaml",
+            "row: &row [1, 2, 3]\n"
+            "a: [*row, *row]\n"
+            "b: &self [*self]\n"
+            "c: [*row, *row, *row, *row, *row, *row, *row, *row, *row, *row, *row, *row]\n");
+  const Submission s = load_submission(dir.path(), {{"a", {2, 3}}, {"b", {1}}, {"c", {1}}});
+  BOOST_TEST(s.answers.at("a").value->shape() == (Shape{2, 3}), boost::test_tools::per_element());
+  BOOST_TEST(s.answers.at("b").message == "answers.yaml: 'b' (line 3) is nested deeper than rank 3");
+  // 36 values where 1 is expected: few enough to be read whole and shown with their shape.
+  BOOST_TEST(s.answers.at("c").value->shape() == (Shape{12, 3}), boost::test_tools::per_element());
+  BOOST_REQUIRE_EQUAL(s.notes.size(), 1u);
+  BOOST_TEST(s.notes[0] == "answers.yaml has an entry 'row' that no exercise asks for");
+}
+
+BOOST_AUTO_TEST_CASE(nested_lists_stop_a_little_past_the_expected_count) {
+  TempDir dir;
+  std::string list = "[0";
+  for (int i = 1; i < 100000; ++i) list += ", " + std::to_string(i);
+  dir.write("answers.json", "{\"a\": " + list + "], \"b\": [" + list + "]]}");
+  const Submission s = load_submission(dir.path(), {{"a", {1, 3}}, {"b", {2, 50000}}});
+  BOOST_TEST(to_string(s.answers.at("a").problem) == "wrong_shape");
+  BOOST_TEST(s.answers.at("a").message ==
+             "'a' (answers.json) has more than 4096 values but (1, 3) is expected");
+  // The budget is the expected count when that is larger: b is read, and its shape reported.
+  BOOST_TEST(s.answers.at("b").value->shape() == (Shape{1, 100000}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(the_wrong_count_in_a_file_header_is_a_wrong_shape_verdict) {
+  TempDir dir;
+  dir.write("a.npy", test_support::read_file(npy_fixture("f8_c_3d")));
+  dir.write("b.npy", test_support::read_file(npy_fixture("f8_c_2d")));
+  const Submission s = load_submission(dir.path(), {{"a", {1, 3}}, {"b", {4, 3}}});
+  BOOST_TEST(to_string(s.answers.at("a").problem) == "wrong_shape");
+  BOOST_TEST(!s.answers.at("a").value);
+  BOOST_TEST(s.answers.at("a").message == "'a' (a.npy) has shape (2, 3, 4) but (1, 3) is expected");
+  // The right count in the wrong shape is read; the grader's shape rule decides.
+  BOOST_TEST(s.answers.at("b").value->shape() == (Shape{3, 4}), boost::test_tools::per_element());
+  BOOST_TEST(wrong_shape_message("b", "b.npy", {3, 4}, {4, 3}) ==
+             "'b' (b.npy) has shape (3, 4) but (4, 3) is expected: is it transposed?");
+  BOOST_TEST(wrong_shape_message("b", "b.npy", {12}, {4, 3}) ==
+             "'b' (b.npy) has shape (12,) but (4, 3) is expected: reshape it to (4, 3) before saving");
+}
+
+BOOST_AUTO_TEST_CASE(a_key_twice_in_answers_json_is_named) {
+  TempDir dir;
+  dir.write("answers.json", "{\"a\": [1], \"a\": [2], \"x\": 1, \"x\": 2}");
+  const Submission s = load_submission(dir.path(), {{"a", {1}}});
+  BOOST_TEST(s.answers.at("a").message == "answers.json: 'a' appears twice; keep one");
+  BOOST_REQUIRE_EQUAL(s.notes.size(), 1u);  // x once
+}
+
+BOOST_AUTO_TEST_CASE(text_from_the_student_is_valid_utf8_in_every_message_and_note) {
+  TempDir dir;
+  dir.write("answers.yaml", "\xc3\x28: 1\n\"\\e[31m\": 2\na: [\"\xe2\x82\"]\n");
+  dir.write("answers.json", "{\"b\": [\"\xed\xa0\x80\"]}");
+  dir.write("c\x9b" "1.csv", "1\n");
+  const Submission s = load_submission(dir.path(), {{"a", {1}}, {"b", {1}}, {"c", {1}}});
+  BOOST_TEST(s.answers.at("a").message == "answers.yaml: 'a' (line 3) contains '\\xe2\\x82', which is not a number");
+  BOOST_TEST(contains(s.answers.at("b").message, "answers.json is not valid JSON"));
+  std::vector<std::string> all = s.notes;
+  for (const auto& [name, a] : s.answers) all.push_back(a.message);
+  BOOST_REQUIRE_EQUAL(s.notes.size(), 4u);
+  BOOST_TEST(s.notes[0] == "answers.yaml has an entry '\\xc3(' that no exercise asks for");
+  BOOST_TEST(s.notes[1] == "answers.yaml has an entry '\\x1b[31m' that no exercise asks for");
+  BOOST_TEST(s.notes[3] == "file c\\x9b1.csv is not an answer to any exercise; did you mean 'c'?");
+  for (const auto& text : all) BOOST_CHECK_NO_THROW(static_cast<void>(nlohmann::json(text).dump()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

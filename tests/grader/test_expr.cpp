@@ -180,6 +180,76 @@ BOOST_AUTO_TEST_CASE(syntax_errors_point_at_the_character) {
              "expression is nested too deeply");
 }
 
+BOOST_AUTO_TEST_CASE(long_chains_of_operators_are_refused_not_a_stack_overflow) {
+  // Found by fuzz_expr: "s+s+...+s" (4 200 terms) built a tree as deep as the chain, and its
+  // evaluation overflowed the stack. Each link of a chain now counts as a level of nesting.
+  for (const std::string& link : {std::string("+row"), std::string("*row"), std::string("[0:1]"),
+                                  std::string("@value[0:3]")}) {
+    BOOST_TEST_CONTEXT(link) {
+      std::string text = link[0] == '[' ? "value" : "row";
+      for (int i = 0; i < 210; ++i) text += link;
+      const auto [message, offset] = error_of(*this, text);
+      // Whichever bound it reaches first: 200 levels, or 1000 terms.
+      BOOST_TEST((message == "expression is nested too deeply" ||
+                  message == "an expression may have at most 1000 terms; split it over data entries"),
+                 message);
+      BOOST_TEST(offset < text.size() - link.size());  // refused where the chain grows too deep, not at its end
+    }
+  }
+  std::string fine = "row";
+  for (int i = 0; i < 100; ++i) fine += " + row";
+  BOOST_TEST(values(fine) == (V{101, 202, 303}));
+}
+
+BOOST_AUTO_TEST_CASE(tensors_larger_than_any_exercise_are_refused_before_allocating) {
+  // Found by fuzz_expr: zeros(100000, 100000, 100000) asked for 8 PB (ASan:
+  // allocation-size-too-big; otherwise bad_alloc, an "internal error", or the OOM killer).
+  using P = std::pair<std::string, std::size_t>;
+  BOOST_TEST((error_of(*this, "zeros(100000, 100000, 100000)") ==
+              P{"zeros() would have shape (100000, 100000, 100000), more than 16777216 elements; is a size wrong?", 0}));
+  BOOST_TEST((error_of(*this, "eye(5000)") ==
+              P{"eye() would have shape (5000, 5000), more than 16777216 elements; is a size wrong?", 0}));
+  BOOST_TEST(error_of(*this, "transpose(ones(5000, 1), 0, 1) * ones(5000, 1)").first ==
+             "'*' would have shape (5000, 5000), more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(error_of(*this, "ones(5000, 1) @ ones(1, 5000)").first ==
+             "'@' would have shape (1, 5000, 5000), more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(error_of(*this, "attention(ones(5000, 1), ones(5000, 1), ones(5000, 1))").first ==
+             "attention(): the weights would have shape (1, 5000, 5000), more than 16777216 elements; is a size wrong?");
+  std::string zeros = "[0";
+  for (int i = 1; i < 5000; ++i) zeros += ", 0";
+  zeros += "]";
+  // An index list long enough to index 2^24 elements is longer than any expression may be.
+  BOOST_TEST(error_of(*this, "value[" + zeros + ", " + zeros + "]").first ==
+             "an expression may be at most 10000 characters long; put large values in the data section");
+  BOOST_TEST(eval("zeros(4096, 4096)").size() == 16777216u);  // the limit itself is allowed
+  // An empty tensor whose other sizes are huge: sum over its empty axis has 10^18 elements.
+  BOOST_TEST(error_of(*this, "sum(zeros(1000000000, 0, 1000000000), 1)").first ==
+             "zeros() would have shape (1000000000, 0, 1000000000), empty but with other sizes multiplying "
+             "to more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(error_of(*this, "sum(zeros(4096, 0, 4096), 1)").first == "<no error>");
+  BOOST_TEST(shape("sum(zeros(4096, 0, 4096), 1)") == (Shape{4096, 4096}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(empty_tensors_broadcast_to_empty_tensors) {
+  // Found by fuzz_expr (ASan/UBSan): (0, 3) / () was given shape (1, 3) and read past the
+  // empty tensor. NumPy: a size 1 stretches to the other size, 0 included.
+  BOOST_TEST(shape("value[5:] / 0") == (Shape{0, 3}), boost::test_tools::per_element());
+  BOOST_TEST(shape("value[4:] + row") == (Shape{0, 3}), boost::test_tools::per_element());
+  BOOST_TEST(shape("value[:, 3:] * value[0:1, 0:1]") == (Shape{4, 0}), boost::test_tools::per_element());
+  BOOST_TEST(eval("mean(value[5:] / 0, keepdim=1)").size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(indices_too_large_for_an_integer_are_errors_not_undefined_behaviour) {
+  // Found by fuzz_expr (UBSan): value[:2.2e58] converted 2.2e58 to long long.
+  using P = std::pair<std::string, std::size_t>;
+  BOOST_TEST((error_of(*this, "value[:22222222222222222222222222222222222222222222222]") ==
+              P{"a slice bound must be a whole number", 7}));
+  BOOST_TEST((error_of(*this, "value[1e300]") == P{"an index must be a whole number", 6}));
+  BOOST_TEST((error_of(*this, "value[[0, 1e300]]") == P{"indices must be whole numbers", 6}));
+  BOOST_TEST((error_of(*this, "value[[0, 1 / 0]]") == P{"indices must be whole numbers", 6}));
+  BOOST_TEST(values("row[-1000000000000000:1000000000000000]") == (V{1, 2, 3}));
+}
+
 BOOST_AUTO_TEST_CASE(every_function_is_listed_with_its_signature) {
   const auto& fns = expr::functions();
   BOOST_TEST(fns.size() >= 25u);

@@ -26,6 +26,8 @@ struct Tolerance {
 
   /// The rule for results computed in `precision` ("float64", "float32", "bfloat16", ...).
   Tolerance in(std::string_view precision) const;
+  /// True for the precisions the float32 rule covers: float32, float16, bfloat16.
+  static bool single(std::string_view precision);
   /// The largest difference accepted where the expected value is `expected`.
   double allowance(double expected) const;
   /// "|got - expected| <= 1e-05 + 1.3e-06 * |expected|" (and the cap, if any).

@@ -13,15 +13,16 @@
 #include <limits>
 #include <optional>
 
+#include "../text.hpp"
+
 namespace grader {
 
 namespace {
 
-std::string printable(std::string_view s, std::size_t max = 40) {
-  std::string out;
-  for (char c : s.substr(0, max)) out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
-  return s.size() > max ? out + "..." : out;
-}
+/// How much of a student's bytes an error message quotes.
+constexpr std::size_t kQuoteBytes = 40;
+
+std::string shown(std::string_view s) { return utf8_safe(s, kQuoteBytes); }
 
 /// Parses a decimal number token, accepting nan/inf as NumPy writes them.
 std::optional<double> parse_number(std::string_view token) {
@@ -29,8 +30,38 @@ std::optional<double> parse_number(std::string_view token) {
   double value = 0.0;
   const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
   if (ec == std::errc() && end == token.data() + token.size()) return value;
-  if (ec == std::errc::result_out_of_range) return std::nullopt;
   return std::nullopt;
+}
+
+/// Whole numbers separated by runs of `separators`; at most max_count + 1 of them are read (enough
+/// to tell that there are too many). Nothing when one is not a number.
+std::optional<std::vector<std::size_t>> parse_sizes(std::string_view text, std::string_view separators,
+                                                    std::size_t max_count) {
+  std::vector<std::size_t> sizes;
+  while (sizes.size() <= max_count) {
+    const auto start = text.find_first_not_of(separators);
+    if (start == std::string_view::npos) break;
+    text.remove_prefix(start);
+    std::size_t d = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (ec != std::errc() || end == text.data()) return std::nullopt;
+    sizes.push_back(d);
+    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  }
+  return sizes;
+}
+
+/// Data bytes that must follow a header: count * item_size, refusing overflow.
+std::size_t data_bytes(const Shape& shape, std::size_t item_size) {
+  std::size_t n = 0;
+  try {
+    n = element_count(shape);
+  } catch (const std::length_error&) {
+    throw ReadError("declares shape " + format_shape(shape) + ", far too large");
+  }
+  if (n > std::numeric_limits<std::size_t>::max() / item_size)
+    throw ReadError("declares shape " + format_shape(shape) + ", far too large");
+  return n * item_size;
 }
 
 // ---- NumPy -------------------------------------------------------------------------------
@@ -41,12 +72,13 @@ struct NpyHeader {
   std::size_t item_size = 8;
   bool fortran_order = false;
   Shape shape;
+  std::size_t data_offset = 0;  ///< where the data starts in the file
 };
 
 /// Extracts the value text of `'key': value` from the header dictionary.
-std::string dict_value(const std::string& header, const std::string& key) {
-  const std::string quoted[] = {"'" + key + "'", "\"" + key + "\""};
-  for (const auto& q : quoted) {
+std::string dict_value(std::string_view header, const std::string& key) {
+  const std::string quotes[] = {"'" + key + "'", "\"" + key + "\""};
+  for (const auto& q : quotes) {
     const auto k = header.find(q);
     if (k == std::string::npos) continue;
     auto colon = header.find(':', k + q.size());
@@ -56,22 +88,21 @@ std::string dict_value(const std::string& header, const std::string& key) {
     if (colon < header.size() && header[colon] == '(') {
       const auto close = header.find(')', colon);
       if (close == std::string::npos) break;
-      return header.substr(colon, close - colon + 1);
+      return std::string(header.substr(colon, close - colon + 1));
     }
     auto end = header.find_first_of(",}", colon);
     if (end == std::string::npos) end = header.size();
-    std::string v = header.substr(colon, end - colon);
+    std::string v(header.substr(colon, end - colon));
     while (!v.empty() && v.back() == ' ') v.pop_back();
     return v;
   }
   throw ReadError("the .npy header has no '" + key + "' entry; the file is not a NumPy array");
 }
 
-NpyHeader parse_npy_header(const std::string& header) {
-  NpyHeader h;
+void parse_npy_dict(std::string_view header, NpyHeader& h) {
   std::string descr = dict_value(header, "descr");
   if (descr.size() < 3 || (descr.front() != '\'' && descr.front() != '"'))
-    throw ReadError("holds a structured or unusual dtype (" + printable(descr) +
+    throw ReadError("holds a structured or unusual dtype (" + shown(descr) +
                     "); save a plain numeric array with numpy.save");
   descr = descr.substr(1, descr.size() - 2);
   h.byte_order = descr[0];
@@ -82,41 +113,63 @@ NpyHeader parse_npy_header(const std::string& header) {
   const auto [p, ec] = std::from_chars(descr.data() + 2, descr.data() + descr.size(), h.item_size);
   if (ec != std::errc() || p != descr.data() + descr.size() ||
       std::string("<>|=").find(h.byte_order) == std::string::npos)
-    throw ReadError("has an unknown dtype '" + printable(descr) + "'");
+    throw ReadError("has an unknown dtype '" + shown(descr) + "'");
   const bool supported = ((h.kind == 'f') && (h.item_size == 2 || h.item_size == 4 || h.item_size == 8)) ||
                          ((h.kind == 'i' || h.kind == 'u') &&
                           (h.item_size == 1 || h.item_size == 2 || h.item_size == 4 || h.item_size == 8)) ||
                          (h.kind == 'b' && h.item_size == 1);
   if (!supported) {
-    const std::string why = h.kind == 'O'   ? "Python objects"
-                            : h.kind == 'c' ? "complex numbers"
+    const std::string why = h.kind == 'c'                    ? "complex numbers"
                             : h.kind == 'U' || h.kind == 'S' ? "text"
-                                                             : "dtype '" + printable(descr) + "'";
+                                                             : "dtype '" + shown(descr) + "'";
     throw ReadError("holds " + why +
                     "; hand in real numbers (float32, float64 or integers): "
                     "numpy.save(name, array.astype('float64'))");
   }
   const std::string fortran = dict_value(header, "fortran_order");
   if (fortran != "True" && fortran != "False")
-    throw ReadError("has a malformed fortran_order '" + printable(fortran) + "'");
+    throw ReadError("has a malformed fortran_order '" + shown(fortran) + "'");
   h.fortran_order = fortran == "True";
   const std::string shape = dict_value(header, "shape");
   if (shape.size() < 2 || shape.front() != '(' || shape.back() != ')')
-    throw ReadError("has a malformed shape '" + printable(shape) + "'");
-  std::string_view rest(shape.data() + 1, shape.size() - 2);
-  while (!rest.empty()) {
-    while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) rest.remove_prefix(1);
-    if (rest.empty()) break;
-    std::size_t d = 0;
-    const auto [end, err] = std::from_chars(rest.data(), rest.data() + rest.size(), d);
-    if (err != std::errc() || end == rest.data())
-      throw ReadError("has a malformed shape '" + printable(shape) + "'");
-    h.shape.push_back(d);
-    rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
-    if (h.shape.size() > kMaxRank)
-      throw ReadError("has shape " + printable(shape) + " of rank " +
-                      std::to_string(h.shape.size()) + "; at most rank 3 is supported");
+    throw ReadError("has a malformed shape '" + shown(shape) + "'");
+  const auto sizes = parse_sizes(std::string_view(shape).substr(1, shape.size() - 2), " ,", kMaxRank);
+  if (!sizes) throw ReadError("has a malformed shape '" + shown(shape) + "'");
+  if (sizes->size() > kMaxRank)
+    throw ReadError("has shape " + shown(shape) + " of rank " + std::to_string(sizes->size()) +
+                    "; at most rank 3 is supported");
+  h.shape = *sizes;
+}
+
+/// The header of a .npy image. With `partial`, `bytes` may be only the start of the file:
+/// nothing is returned when the header does not end inside it.
+std::optional<NpyHeader> npy_header(std::string_view bytes, bool partial) {
+  static const char magic[] = "\x93NUMPY";
+  if (bytes.size() < 10 || bytes.compare(0, 6, std::string_view(magic, 6)) != 0)
+    throw ReadError("is not a NumPy .npy file (it does not start with \\x93NUMPY); "
+                    "save it with numpy.save");
+  const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
+  const int major = u[6];
+  std::size_t header_len = 0, header_start = 0;
+  if (major == 1) {
+    header_len = u[8] | (std::size_t{u[9]} << 8);
+    header_start = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12) throw ReadError("is truncated inside its header");
+    header_len = u[8] | (std::size_t{u[9]} << 8) | (std::size_t{u[10]} << 16) |
+                 (std::size_t{u[11]} << 24);
+    header_start = 12;
+  } else {
+    throw ReadError("uses .npy format version " + std::to_string(major) +
+                    ", which is not supported (1 to 3 are)");
   }
+  if (header_len > bytes.size() - header_start) {
+    if (partial) return std::nullopt;
+    throw ReadError("is truncated inside its header");
+  }
+  NpyHeader h;
+  parse_npy_dict(bytes.substr(header_start, header_len), h);
+  h.data_offset = header_start + header_len;
   return h;
 }
 
@@ -168,28 +221,17 @@ double element(const unsigned char* p, const NpyHeader& h) {
   }
 }
 
-/// Data bytes that must follow a header: count * item_size, refusing overflow.
-std::size_t data_bytes(const Shape& shape, std::size_t item_size) {
-  std::size_t n = 0;
-  try {
-    n = element_count(shape);
-  } catch (const std::length_error&) {
-    throw ReadError("declares shape " + format_shape(shape) + ", far too large");
-  }
-  if (n > std::numeric_limits<std::size_t>::max() / item_size)
-    throw ReadError("declares shape " + format_shape(shape) + ", far too large");
-  return n * item_size;
-}
-
-/// Row-major values from column-major (Fortran) storage.
+/// Row-major values from column-major (Fortran) storage of a tensor of rank 0 to 3.
 std::vector<double> from_column_major(const std::vector<double>& in, const Shape& shape) {
+  if (in.empty()) return {};  // other sizes may be huge: (10^15, 0) holds nothing
+  Shape dims = shape;
+  dims.insert(dims.begin(), kMaxRank - dims.size(), 1);  // (a, b, c), leading 1s
+  const std::size_t a = dims[0], b = dims[1], c = dims[2];
   std::vector<double> out(in.size());
-  for (std::size_t flat = 0; flat < in.size(); ++flat) {
-    const auto idx = unravel(flat, shape);
-    std::size_t f = 0;
-    for (std::size_t a = shape.size(); a-- > 0;) f = f * shape[a] + idx[a];
-    out[flat] = in[f];
-  }
+  // Element [i, j, k] is at i*b*c + j*c + k in C order and at i + j*a + k*a*b in Fortran order.
+  for (std::size_t i = 0; i < a; ++i)
+    for (std::size_t j = 0; j < b; ++j)
+      for (std::size_t k = 0; k < c; ++k) out[(i * b + j) * c + k] = in[i + (j + k * b) * a];
   return out;
 }
 
@@ -200,7 +242,141 @@ struct ArmaType {
   std::size_t size;
 };
 
+struct ArmaHeader {
+  const ArmaType* type = nullptr;
+  bool binary = false;
+  bool cube = false;
+  std::vector<std::size_t> sizes;  ///< rows, cols[, slices]
+  Shape shape;                     ///< (rows, cols) or (slices, rows, cols)
+  std::size_t data_offset = 0;
+};
+
+/// The two header lines of an Armadillo image. With `partial`, `bytes` may be only the start
+/// of the file: nothing is returned when the header does not end inside it.
+std::optional<ArmaHeader> arma_header(std::string_view bytes, bool partial) {
+  const auto newline = bytes.find('\n');
+  if (newline == std::string::npos || newline != 18)
+    throw ReadError("does not start with an Armadillo header such as ARMA_MAT_BIN_FN008");
+  const std::string_view magic = bytes.substr(0, 18);
+  ArmaHeader h;
+  h.cube = magic.compare(0, 9, "ARMA_CUB_") == 0;
+  const bool mat = magic.compare(0, 9, "ARMA_MAT_") == 0;
+  h.binary = magic.compare(9, 4, "BIN_") == 0;
+  const bool ascii = magic.compare(9, 4, "TXT_") == 0;
+  if ((!h.cube && !mat) || (!h.binary && !ascii))
+    throw ReadError("has an unknown Armadillo header '" + shown(magic) + "'");
+  const std::string_view code = magic.substr(13, 5);
+  static const std::pair<std::string_view, ArmaType> types[] = {
+      {"FN008", {'f', 8}}, {"FN004", {'f', 4}}, {"IS008", {'i', 8}}, {"IU008", {'u', 8}},
+      {"IS004", {'i', 4}}, {"IU004", {'u', 4}}, {"IS002", {'i', 2}}, {"IU002", {'u', 2}},
+      {"IS001", {'i', 1}}, {"IU001", {'u', 1}}};
+  for (const auto& [name, t] : types)
+    if (code == name) h.type = &t;
+  if (!h.type)
+    throw ReadError("holds Armadillo element type " + shown(code) +
+                    " (complex?); save a real matrix (arma::mat)");
+  const auto dims_end = bytes.find('\n', newline + 1);
+  if (dims_end == std::string::npos) {
+    if (partial) return std::nullopt;
+    throw ReadError("is truncated after its Armadillo header");
+  }
+  const std::string_view dims = bytes.substr(newline + 1, dims_end - newline - 1);
+  const auto sizes = parse_sizes(dims, " ", 3);
+  if (!sizes) throw ReadError("has malformed Armadillo sizes '" + shown(dims) + "'");
+  h.sizes = *sizes;
+  if (h.sizes.size() != (h.cube ? 3u : 2u))
+    throw ReadError("has " + std::to_string(h.sizes.size()) + " Armadillo sizes, expected " +
+                    (h.cube ? "3 (rows cols slices)" : "2 (rows cols)"));
+  h.shape = h.cube ? Shape{h.sizes[2], h.sizes[0], h.sizes[1]} : Shape{h.sizes[0], h.sizes[1]};
+  h.data_offset = dims_end + 1;
+  return h;
+}
+
+// ---- Text --------------------------------------------------------------------------------
+
+/// Refuses what is not ASCII/UTF-8 text, naming what it seems to be; returns the text without
+/// a UTF-8 byte order mark.
+std::string_view checked_text(std::string_view text) {
+  constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+  if (text.substr(0, 3) == utf8_bom) text.remove_prefix(3);  // a spreadsheet's "CSV UTF-8"
+  const auto starts = [&](std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; };
+  if (starts(std::string_view("\xFF\xFE\0\0", 4)) || starts(std::string_view("\0\0\xFE\xFF", 4)))
+    throw ReadError("is UTF-32 text (it starts with a UTF-32 byte order mark); save it as "
+                    "UTF-8 or plain ASCII text, as numpy.savetxt does");
+  if (starts("\xFF\xFE") || starts("\xFE\xFF"))
+    throw ReadError("is UTF-16 text (it starts with a UTF-16 byte order mark, as some "
+                    "spreadsheets save 'Unicode text'); save it as UTF-8 CSV or plain text");
+  if (starts("PK\x03\x04"))
+    throw ReadError("is a zip archive (an .npz, .xlsx or .zip file), not text; save the matrix "
+                    "itself with numpy.savetxt or numpy.save");
+  if (text.find('\0') != std::string::npos)
+    throw ReadError("is binary, not text; save numbers as text (numpy.savetxt) or use .npy");
+  return text;
+}
+
+/// A line without its comment ('#' to the end).
+std::string_view uncommented(std::string_view line) {
+  return line.substr(0, line.find('#'));
+}
+
+/// True when some line has a comma outside its comment: then commas separate values.
+bool comma_separated(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    auto end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    if (uncommented(text.substr(pos, end - pos)).find(',') != std::string::npos) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+/// Calls `f` with each value token of a line: between commas (empty tokens included), or
+/// between runs of white space.
+template <class F>
+void for_each_token(std::string_view line, bool commas, F f) {
+  if (commas) {
+    if (trimmed(line).empty()) return;
+    for (std::size_t i = 0;;) {
+      const auto comma = std::min(line.find(',', i), line.size());
+      f(trimmed(line.substr(i, comma - i)));
+      if (comma == line.size()) return;
+      i = comma + 1;
+    }
+  }
+  for (std::size_t i = 0; i < line.size();) {
+    while (i < line.size() && is_space(line[i])) ++i;
+    const std::size_t start = i;
+    while (i < line.size() && !is_space(line[i])) ++i;
+    if (i > start) f(line.substr(start, i - start));
+  }
+}
+
 }  // namespace
+
+ShapeMismatch::ShapeMismatch(Shape shape)
+    : ReadError("has shape " + format_shape(shape)), shape_(std::move(shape)) {}
+
+ShapeMismatch::ShapeMismatch(std::size_t more_than)
+    : ReadError("has more than " + std::to_string(more_than) + " values"), more_than_(more_than) {}
+
+void Expected::check_declared(const Shape& shape) const {
+  if (count == std::numeric_limits<std::size_t>::max()) return;
+  std::size_t n = 0;
+  try {
+    n = element_count(shape);
+  } catch (const std::length_error&) {
+    n = std::numeric_limits<std::size_t>::max();
+  }
+  if (n != count) throw ShapeMismatch(shape);
+}
 
 std::string encode_npy(const Tensor& t) {
   std::string shape = "(";
@@ -223,95 +399,56 @@ std::string encode_npy(const Tensor& t) {
   return out;
 }
 
-Tensor parse_npy(const std::string& bytes) {
-  static const char magic[] = "\x93NUMPY";
-  if (bytes.size() < 10 || bytes.compare(0, 6, magic, 6) != 0)
-    throw ReadError("is not a NumPy .npy file (it does not start with \\x93NUMPY); "
-                    "save it with numpy.save");
-  const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
-  const int major = u[6];
-  std::size_t header_len = 0, header_start = 0;
-  if (major == 1) {
-    header_len = u[8] | (std::size_t{u[9]} << 8);
-    header_start = 10;
-  } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12) throw ReadError("is truncated inside its header");
-    header_len = u[8] | (std::size_t{u[9]} << 8) | (std::size_t{u[10]} << 16) |
-                 (std::size_t{u[11]} << 24);
-    header_start = 12;
-  } else {
-    throw ReadError("uses .npy format version " + std::to_string(major) +
-                    ", which is not supported (1 to 3 are)");
-  }
-  if (header_len > bytes.size() - header_start)
-    throw ReadError("is truncated inside its header");
-  const NpyHeader h = parse_npy_header(bytes.substr(header_start, header_len));
-  const std::size_t offset = header_start + header_len;
+Tensor parse_npy(std::string_view bytes, const Expected& expected) {
+  const NpyHeader h = *npy_header(bytes, false);
+  expected.check_declared(h.shape);
   const std::size_t need = data_bytes(h.shape, h.item_size);
-  const std::size_t have = bytes.size() - offset;
+  const std::size_t have = bytes.size() - h.data_offset;
   if (have != need)
     throw ReadError("declares shape " + format_shape(h.shape) + " (" + std::to_string(need) +
                     " bytes of data) but holds " + std::to_string(have) +
                     " bytes: the file is truncated or corrupt; save it again");
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data()) + h.data_offset;
   std::vector<double> values(need / h.item_size);
-  for (std::size_t i = 0; i < values.size(); ++i) values[i] = element(u + offset + i * h.item_size, h);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = element(data + i * h.item_size, h);
   if (h.fortran_order && h.shape.size() > 1) values = from_column_major(values, h.shape);
   return Tensor(h.shape, std::move(values));
 }
 
-Tensor parse_text_matrix(const std::string& text) {
-  if (text.find('\0') != std::string::npos)
-    throw ReadError("is binary, not text; save numbers as text (numpy.savetxt) or use .npy");
+Tensor parse_text_matrix(std::string_view text, const Expected& expected) {
+  text = checked_text(text);
+  const bool commas = comma_separated(text);
+  const std::size_t budget = expected.budget();
   std::vector<double> values;
   std::size_t cols = 0, rows = 0, first_line = 0, line_no = 0;
-  const bool commas = text.find(',') != std::string::npos;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
+  for (std::size_t pos = 0; pos <= text.size();) {
     auto end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
+    const std::string_view line = uncommented(text.substr(pos, end - pos));
     pos = end + 1;
     ++line_no;
-    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    std::vector<std::string_view> tokens;
-    std::size_t i = 0;
-    while (i < line.size()) {
-      const auto is_sep = [&](char c) {
-        return std::isspace(static_cast<unsigned char>(c)) || (commas && c == ',');
-      };
-      if (commas) {
-        auto comma = line.find(',', i);
-        if (comma == std::string_view::npos) comma = line.size();
-        std::string_view tok = line.substr(i, comma - i);
-        while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.front()))) tok.remove_prefix(1);
-        while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.remove_suffix(1);
-        tokens.push_back(tok);
-        i = comma + 1;
-        if (comma == line.size()) break;
-        continue;
-      }
-      while (i < line.size() && is_sep(line[i])) ++i;
-      const std::size_t start = i;
-      while (i < line.size() && !is_sep(line[i])) ++i;
-      if (i > start) tokens.push_back(line.substr(start, i - start));
-    }
-    const bool blank = tokens.empty() || (tokens.size() == 1 && tokens[0].empty());
-    if (blank) continue;
-    if (rows == 0) {
-      cols = tokens.size();
-      first_line = line_no;
-    } else if (tokens.size() != cols) {
-      throw ReadError("line " + std::to_string(line_no) + " has " +
-                      std::to_string(tokens.size()) + " values but line " +
-                      std::to_string(first_line) + " has " + std::to_string(cols) +
-                      "; every row needs the same number of values");
-    }
-    for (std::size_t c = 0; c < tokens.size(); ++c) {
-      const auto v = parse_number(tokens[c]);
+    std::size_t count = 0;
+    for_each_token(line, commas, [&](std::string_view token) {
+      ++count;
+      if (rows > 0 && count > cols) return;  // reported below with the line's full count
+      if (values.size() == budget) throw ShapeMismatch(budget);
+      const auto v = parse_number(token);
       if (!v)
-        throw ReadError("line " + std::to_string(line_no) + ", value " + std::to_string(c + 1) +
-                        " is '" + printable(tokens[c]) + "', not a number");
+        throw ReadError("line " + std::to_string(line_no) + ", value " + std::to_string(count) +
+                        " is '" + shown(token) + "', not a number" +
+                        (token.find(';') != std::string_view::npos
+                             ? "; separate values with commas or spaces, not ';'"
+                             : ""));
       values.push_back(*v);
+    });
+    if (count == 0) continue;
+    if (rows == 0) {
+      cols = count;
+      first_line = line_no;
+    } else if (count != cols) {
+      throw ReadError("line " + std::to_string(line_no) + " has " + std::to_string(count) +
+                      " values but line " + std::to_string(first_line) + " has " +
+                      std::to_string(cols) + "; every row needs the same number of values");
     }
     ++rows;
   }
@@ -319,78 +456,42 @@ Tensor parse_text_matrix(const std::string& text) {
   return Tensor({rows, cols}, std::move(values));
 }
 
-Tensor parse_armadillo(const std::string& bytes) {
-  const auto newline = bytes.find('\n');
-  if (newline == std::string::npos || newline != 18)
-    throw ReadError("does not start with an Armadillo header such as ARMA_MAT_BIN_FN008");
-  const std::string magic = bytes.substr(0, 18);
-  const bool cube = magic.compare(0, 9, "ARMA_CUB_") == 0;
-  const bool mat = magic.compare(0, 9, "ARMA_MAT_") == 0;
-  const bool binary = magic.compare(9, 4, "BIN_") == 0;
-  const bool ascii = magic.compare(9, 4, "TXT_") == 0;
-  if ((!cube && !mat) || (!binary && !ascii))
-    throw ReadError("has an unknown Armadillo header '" + printable(magic) + "'");
-  const std::string code = magic.substr(13, 5);
-  static const std::pair<const char*, ArmaType> types[] = {
-      {"FN008", {'f', 8}}, {"FN004", {'f', 4}}, {"IS008", {'i', 8}}, {"IU008", {'u', 8}},
-      {"IS004", {'i', 4}}, {"IU004", {'u', 4}}, {"IS002", {'i', 2}}, {"IU002", {'u', 2}},
-      {"IS001", {'i', 1}}, {"IU001", {'u', 1}}};
-  const ArmaType* type = nullptr;
-  for (const auto& [name, t] : types)
-    if (code == name) type = &t;
-  if (!type)
-    throw ReadError("holds Armadillo element type " + printable(code) +
-                    " (complex?); save a real matrix (arma::mat)");
-  const auto dims_end = bytes.find('\n', newline + 1);
-  if (dims_end == std::string::npos) throw ReadError("is truncated after its Armadillo header");
-  std::string_view dims(bytes.data() + newline + 1, dims_end - newline - 1);
-  std::vector<std::size_t> sizes;
-  while (!dims.empty()) {
-    while (!dims.empty() && dims.front() == ' ') dims.remove_prefix(1);
-    if (dims.empty()) break;
-    std::size_t d = 0;
-    const auto [end, ec] = std::from_chars(dims.data(), dims.data() + dims.size(), d);
-    if (ec != std::errc() || end == dims.data())
-      throw ReadError("has malformed Armadillo sizes '" + printable(dims) + "'");
-    sizes.push_back(d);
-    dims.remove_prefix(static_cast<std::size_t>(end - dims.data()));
-  }
-  if (sizes.size() != (cube ? 3u : 2u))
-    throw ReadError("has " + std::to_string(sizes.size()) + " Armadillo sizes, expected " +
-                    (cube ? "3 (rows cols slices)" : "2 (rows cols)"));
-  // Armadillo stores column-major: element (r, c, s) at r + c*rows + s*rows*cols.
-  const Shape storage = {cube ? sizes[2] : 1, sizes[1], sizes[0]};
-  const Shape shape = cube ? Shape{sizes[2], sizes[0], sizes[1]} : Shape{sizes[0], sizes[1]};
-  const std::size_t payload = dims_end + 1;
-  std::vector<double> raw;
-  if (binary) {
-    const std::size_t need = data_bytes(shape, type->size);
-    if (bytes.size() - payload != need)
-      throw ReadError("declares " + format_shape(shape) + " (" + std::to_string(need) +
-                      " bytes) but holds " + std::to_string(bytes.size() - payload) +
-                      " bytes of data: truncated or corrupt");
-    NpyHeader as_npy{'=', type->kind, type->size, false, {}};
-    const auto* u = reinterpret_cast<const unsigned char*>(bytes.data() + payload);
-    raw.resize(need / type->size);
-    for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = element(u + i * type->size, as_npy);
-  } else {
-    const Tensor text = parse_text_matrix(bytes.substr(payload));
-    if (text.size() != data_bytes(shape, 1))
-      throw ReadError("declares " + format_shape(shape) + " (" +
-                      std::to_string(data_bytes(shape, 1)) + " values) but holds " +
-                      std::to_string(text.size()) + " values");
+Tensor parse_armadillo(std::string_view bytes, const Expected& expected) {
+  const ArmaHeader h = *arma_header(bytes, false);
+  expected.check_declared(h.shape);
+  const std::string_view payload = bytes.substr(h.data_offset);
+  if (!h.binary) {
+    const std::size_t count = data_bytes(h.shape, 1);
+    const std::string declares = "declares " + format_shape(h.shape) + " (" + std::to_string(count) + " values)";
+    std::optional<Tensor> text;
+    try {
+      text = parse_text_matrix(payload, Expected{count});
+    } catch (const ShapeMismatch& e) {
+      throw ReadError(declares + " but " + e.what());
+    }
+    if (text->size() != count)
+      throw ReadError(declares + " but holds " + std::to_string(text->size()) + " values");
     // The text holds rows x cols per slice, in row-major reading order.
-    raw.assign(text.values().begin(), text.values().end());
-    return Tensor(shape, std::move(raw));
+    return Tensor(h.shape, std::vector<double>(text->values().begin(), text->values().end()));
   }
+  const std::size_t need = data_bytes(h.shape, h.type->size);
+  if (payload.size() != need)
+    throw ReadError("declares " + format_shape(h.shape) + " (" + std::to_string(need) +
+                    " bytes) but holds " + std::to_string(payload.size()) +
+                    " bytes of data: truncated or corrupt");
+  NpyHeader as_npy{'=', h.type->kind, h.type->size, false, {}, 0};
+  const auto* u = reinterpret_cast<const unsigned char*>(payload.data());
+  std::vector<double> raw(need / h.type->size);
+  for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = element(u + i * h.type->size, as_npy);
   // Reorder column-major storage (slice, col, row) into row-major (slice, row, col).
+  if (raw.empty()) return Tensor(h.shape, {});  // other sizes may be huge: (0, 10^15) holds nothing
   std::vector<double> values(raw.size());
-  const std::size_t rows = sizes[0], cols = sizes[1], slices = storage[0];
+  const std::size_t rows = h.sizes[0], cols = h.sizes[1], slices = h.cube ? h.sizes[2] : 1;
   for (std::size_t s = 0; s < slices; ++s)
     for (std::size_t c = 0; c < cols; ++c)
       for (std::size_t r = 0; r < rows; ++r)
         values[(s * rows + r) * cols + c] = raw[(s * cols + c) * rows + r];
-  return Tensor(shape, std::move(values));
+  return Tensor(h.shape, std::move(values));
 }
 
 const std::vector<std::string>& tensor_file_extensions() {
@@ -398,39 +499,84 @@ const std::vector<std::string>& tensor_file_extensions() {
   return ext;
 }
 
+namespace {
+
+/// A regular file (no symlink) of at most limits.max_bytes, open for reading.
+class BoundedFile {
+ public:
+  BoundedFile(const std::filesystem::path& path, const ReadLimits& limits)
+      : fd_(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) {
+    if (fd_ < 0) {
+      if (errno == ELOOP) throw ReadError("is a symbolic link; hand in the file itself");
+      throw ReadError(std::string("cannot be opened: ") + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd_);
+      throw ReadError("is not a regular file");
+    }
+    if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes) {
+      ::close(fd_);
+      throw ReadError("is " + std::to_string(st.st_size) + " bytes, more than the limit of " +
+                      std::to_string(limits.max_bytes));
+    }
+    size_ = static_cast<std::size_t>(st.st_size);
+  }
+  ~BoundedFile() { ::close(fd_); }
+  BoundedFile(const BoundedFile&) = delete;
+  BoundedFile& operator=(const BoundedFile&) = delete;
+
+  std::size_t size() const { return size_; }
+
+  /// Appends bytes [from, to) of the file to `out`.
+  void read(std::size_t from, std::size_t to, std::string& out) const {
+    const std::size_t start = out.size();
+    out.resize(start + (to - from));
+    for (std::size_t got = 0; got < to - from;) {
+      const ssize_t n = ::pread(fd_, out.data() + start + got, to - from - got,
+                                static_cast<off_t>(from + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw ReadError("could not be read completely");
+      got += static_cast<std::size_t>(n);
+    }
+  }
+
+ private:
+  int fd_;
+  std::size_t size_ = 0;
+};
+
+/// Bytes read first from a tensor file: enough for any .npy 1.0 or Armadillo header.
+constexpr std::size_t kHeadBytes = 64u << 10;
+
+}  // namespace
+
 std::string read_bounded(const std::filesystem::path& path, const ReadLimits& limits) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    if (errno == ELOOP) throw ReadError("is a symbolic link; hand in the file itself");
-    throw ReadError(std::string("cannot be opened: ") + std::strerror(errno));
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-    throw ReadError("is not a regular file");
-  if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes)
-    throw ReadError("is " + std::to_string(st.st_size) + " bytes, more than the limit of " +
-                    std::to_string(limits.max_bytes));
-  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw ReadError("could not be read completely");
-    got += static_cast<std::size_t>(n);
-  }
+  const BoundedFile file(path, limits);
+  std::string bytes;
+  file.read(0, file.size(), bytes);
   return bytes;
 }
 
-Tensor read_tensor_file(const std::filesystem::path& path, const ReadLimits& limits) {
-  const std::string bytes = read_bounded(path, limits);
+Tensor read_tensor_file(const std::filesystem::path& path, const ReadLimits& limits,
+                        const Expected& expected) {
+  const BoundedFile file(path, limits);
+  std::string bytes;
+  file.read(0, std::min(file.size(), kHeadBytes), bytes);
   const std::string ext = path.extension().string();
-  if (bytes.rfind("\x93NUMPY", 0) == 0 || ext == ".npy") return parse_npy(bytes);
-  if (bytes.rfind("ARMA_", 0) == 0 || ext == ".arma" || ext == ".bin") return parse_armadillo(bytes);
-  return parse_text_matrix(bytes);
+  const bool npy = bytes.rfind("\x93NUMPY", 0) == 0 || ext == ".npy";
+  const bool arma = !npy && (bytes.rfind("ARMA_", 0) == 0 || ext == ".arma" || ext == ".bin");
+  if (bytes.size() < file.size()) {
+    // A header declaring another element count is refused before the data is read.
+    if (npy)
+      if (const auto h = npy_header(bytes, true)) expected.check_declared(h->shape);
+    if (arma)
+      if (const auto h = arma_header(bytes, true)) expected.check_declared(h->shape);
+    file.read(bytes.size(), file.size(), bytes);
+  }
+  if (npy) return parse_npy(bytes, expected);
+  if (arma) return parse_armadillo(bytes, expected);
+  return parse_text_matrix(bytes, expected);
 }
 
 }  // namespace grader

@@ -1,16 +1,14 @@
 #include "grader/answers/submission.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <set>
-#include <variant>
+#include <string_view>
 
 #include "grader/error.hpp"
 #include "grader/suggest.hpp"
+#include "document.hpp"
 #include "../nested_list.hpp"
-#include "../yaml_access.hpp"
+#include "../text.hpp"
 
 namespace grader {
 
@@ -18,67 +16,107 @@ namespace {
 
 const std::vector<std::string> kStructuredFiles = {"answers.yaml", "answers.yml", "answers.json"};
 
-/// How tensor_from_nested() reads nlohmann::json values (positions are not kept).
-struct JsonAccess {
-  bool is_list(const nlohmann::json& n) const { return n.is_array(); }
-  std::vector<nlohmann::json> items(const nlohmann::json& n) const { return {n.begin(), n.end()}; }
-  std::optional<double> number(const nlohmann::json& n) const {
-    if (n.is_number()) return n.get<double>();
-    return std::nullopt;
-  }
-  std::string show(const nlohmann::json& n) const { return n.dump().substr(0, 40); }
-  std::pair<int, int> mark(const nlohmann::json&) const { return {0, 0}; }
-};
+/// How much of a file name or key a note quotes.
+constexpr std::size_t kQuotedName = 60;
 
-/// An entry of answers.yaml/json as a tensor, or the reason it is not one.
-template <class Node, class Access>
-std::variant<Tensor, std::string> entry(const std::string& name, const Node& node,
-                                        const Access& access) {
+/// The element count a request declares, for the readers.
+Expected expected_for(const AnswerRequest& request) {
+  Expected e;
   try {
-    return tensor_from_nested(node, access);
-  } catch (const NestedListError& e) {
-    const std::string where = e.line() > 0 ? " (line " + std::to_string(e.line()) + ")" : "";
-    return "'" + name + "'" + where + " " + e.what();
+    e.count = element_count(request.shape);
+  } catch (const std::length_error&) {
   }
+  return e;
 }
 
-/// The entries of answers.yaml/json: name -> tensor, or the reason it cannot be read.
+/// answers.yaml/json are refused unread beyond 1 MiB plus 64 bytes per number asked for:
+/// parsing costs in proportion to the text (YAML about 0.3 s per MiB), and an answer written
+/// out in full takes about 20 bytes per number.
+ReadLimits structured_limits(const ReadLimits& limits, const std::vector<AnswerRequest>& requested) {
+  std::uintmax_t bytes = 1u << 20;
+  for (const auto& r : requested) bytes += 64 * std::min<std::uintmax_t>(expected_for(r).count, 1u << 24);
+  ReadLimits l = limits;
+  l.max_bytes = std::min(limits.max_bytes, bytes);
+  return l;
+}
+
+/// "'q' (q.csv) has more than 4096 values but (1, 3) is expected", or with the shape a header
+/// declares.
+std::string mismatch_message(const std::string& name, const std::string& source,
+                             const ShapeMismatch& e, const Shape& expected) {
+  if (e.shape()) return wrong_shape_message(name, source, *e.shape(), expected);
+  return "'" + name + "' (" + source + ") " + e.what() + " but " + format_shape(expected) +
+         " is expected";
+}
+
+Answer unreadable(std::string message) {
+  Answer a;
+  a.problem = Verdict::unreadable;
+  a.message = std::move(message);
+  return a;
+}
+
+/// The entries of answers.yaml/json: the names asked for, read, and the other keys.
 struct Structured {
   std::string file;
-  std::map<std::string, std::variant<Tensor, std::string>> entries;
-  std::optional<std::string> broken;  ///< the whole file is unreadable
+  std::map<std::string, Answer> entries;  ///< the names asked for that it holds
+  std::vector<std::string> unknown;       ///< the first kMaxListedNotes other keys, safe to show
+  std::size_t unknown_count = 0;          ///< all other keys
+  std::optional<std::string> broken;      ///< the whole file is unreadable
 };
 
-Structured read_structured(const std::filesystem::path& path, const ReadLimits& limits) {
+Answer read_entry(const Structured& s, const std::string& name, const Document& doc,
+                  Document::Id value, const AnswerRequest& request) {
+  Answer answer;
+  answer.source = s.file;
+  const Expected expected = expected_for(request);
+  try {
+    answer.value = tensor_from_nested(value, DocumentAccess{doc}, expected.budget());
+  } catch (const NestedListTooLarge& e) {
+    answer.problem = Verdict::wrong_shape;
+    answer.message = mismatch_message(name, s.file, ShapeMismatch(e.max_values()), request.shape);
+  } catch (const NestedListError& e) {
+    const std::string where = e.line() > 0 ? " (line " + std::to_string(e.line()) + ")" : "";
+    answer = unreadable("'" + name + "'" + where + " " + e.what());
+    answer.source = s.file;
+  }
+  return answer;
+}
+
+Structured read_structured(const std::filesystem::path& path,
+                           const std::vector<AnswerRequest>& requested, const ReadLimits& limits) {
   Structured s;
   s.file = path.filename().string();
   try {
-    const std::string text = read_bounded(path, limits);
-    if (path.extension() == ".json") {
-      nlohmann::json doc;
-      try {
-        doc = nlohmann::json::parse(text);
-      } catch (const nlohmann::json::exception& e) {
-        throw ReadError(std::string("is not valid JSON: ") + e.what());
+    const bool json = path.extension() == ".json";
+    const std::string text = read_bounded(path, structured_limits(limits, requested));
+    const Document doc = json ? Document::from_json(text) : Document::from_yaml(text);
+    if (!doc.root() || doc.kind(*doc.root()) != Document::Kind::map)
+      throw ReadError(json ? "must be a JSON object mapping answer names to lists"
+                           : "must be a mapping of answer names to nested lists");
+    const auto items = doc.items(*doc.root());
+    std::set<std::string_view> others;
+    for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+      const Document::Id key = items[i], value = items[i + 1];
+      const std::string_view name = doc.text(key).value_or("");
+      const auto request = std::find_if(requested.begin(), requested.end(),
+                                        [&](const AnswerRequest& r) { return r.name == name; });
+      if (request == requested.end()) {
+        if (!others.insert(name).second) continue;
+        if (s.unknown.size() < kMaxListedNotes)
+          s.unknown.push_back(doc.text(key) ? utf8_safe(name, kQuotedName) : doc.show(key));
+        ++s.unknown_count;
+        continue;
       }
-      if (!doc.is_object()) throw ReadError("must be a JSON object mapping answer names to lists");
-      for (const auto& [name, value] : doc.items()) s.entries.emplace(name, entry(name, value, JsonAccess{}));
-    } else {
-      YAML::Node doc;
-      try {
-        doc = YAML::Load(text);
-      } catch (const YAML::Exception& e) {
-        throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " +
-                        e.msg);
-      }
-      if (!doc.IsMap()) throw ReadError("must be a mapping of answer names to nested lists");
-      for (const auto& kv : doc) {
-        const std::string name = kv.first.Scalar();
-        if (s.entries.count(name))
-          s.entries[name] = "'" + name + "' appears twice (line " +
-                            std::to_string(kv.first.Mark().line + 1) + "); keep one";
-        else
-          s.entries.emplace(name, entry(name, kv.second, YamlAccess{}));
+      const std::string n(name);
+      if (s.entries.count(n)) {
+        const int line = doc.mark(key).first;
+        s.entries[n] = unreadable("'" + n + "' appears twice" +
+                                  (line > 0 ? " (line " + std::to_string(line) + ")" : "") +
+                                  "; keep one");
+        s.entries[n].source = s.file;
+      } else {
+        s.entries.emplace(n, read_entry(s, n, doc, value, *request));
       }
     }
   } catch (const ReadError& e) {
@@ -87,33 +125,34 @@ Structured read_structured(const std::filesystem::path& path, const ReadLimits& 
   return s;
 }
 
-Answer read_answer(const std::filesystem::path& dir, const std::string& name,
+Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& request,
                    const std::vector<std::string>& sources,
                    const std::vector<Structured>& structured,
                    const std::vector<std::string>& unused_files, const ReadLimits& limits) {
-  Answer answer;
+  const std::string& name = request.name;
   if (sources.size() > 1) {
-    answer.problem = Verdict::unreadable;
-    answer.message = "'" + name + "' is handed in twice, as " + sources[0] + " and " +
-                     sources[1] + "; keep only one";
-    return answer;
+    Answer twice = unreadable("'" + name + "' is handed in twice, as " + sources[0] + " and " + sources[1] +
+                              "; keep only one");
+    twice.source = sources[0];
+    return twice;
   }
   if (sources.size() == 1) {
-    answer.source = sources[0];
     const auto s = std::find_if(structured.begin(), structured.end(),
                                 [&](const Structured& st) { return st.file == sources[0]; });
     if (s != structured.end()) {
-      const auto& entry = s->entries.at(name);
-      if (std::holds_alternative<Tensor>(entry)) {
-        answer.value = std::get<Tensor>(entry);
-      } else {
-        answer.problem = Verdict::unreadable;
-        answer.message = s->file + ": " + std::get<std::string>(entry);
-      }
-      return answer;
+      Answer entry(s->entries.at(name));
+      if (!entry.value && entry.problem == Verdict::unreadable) entry.message = s->file + ": " + entry.message;
+      return entry;
     }
+  }
+  Answer answer;
+  if (sources.size() == 1) {
+    answer.source = sources[0];
     try {
-      answer.value = read_tensor_file(dir / sources[0], limits);
+      answer.value = read_tensor_file(dir / sources[0], limits, expected_for(request));
+    } catch (const ShapeMismatch& e) {
+      answer.problem = Verdict::wrong_shape;
+      answer.message = mismatch_message(name, sources[0], e, request.shape);
     } catch (const ReadError& e) {
       answer.problem = Verdict::unreadable;
       answer.message = sources[0] + " " + e.what();
@@ -122,9 +161,9 @@ Answer read_answer(const std::filesystem::path& dir, const std::string& name,
   }
   for (const auto& s : structured)
     if (s.broken) {
-      answer.problem = Verdict::unreadable;
-      answer.message = "'" + name + "' was not found as a file, and " + s.file + " " + *s.broken;
-      return answer;
+      Answer broken = unreadable("'" + name + "' was not found as a file, and " + s.file + " " + *s.broken);
+      broken.source = s.file;
+      return broken;
     }
   answer.problem = Verdict::missing;
   answer.message = "no answer '" + name + "': hand in " + name +
@@ -133,43 +172,61 @@ Answer read_answer(const std::filesystem::path& dir, const std::string& name,
   for (const auto& f : unused_files) stems.push_back(std::filesystem::path(f).stem().string());
   if (const auto near = closest(name, stems)) {
     const auto i = static_cast<std::size_t>(std::find(stems.begin(), stems.end(), *near) - stems.begin());
-    answer.message += "; is " + unused_files[i] + " meant to be it?";
+    answer.message += "; is " + utf8_safe(unused_files[i], kQuotedName) + " meant to be it?";
   }
   return answer;
 }
 
+/// The folder's file names, sorted; a folder that cannot be listed to the end lists what it can.
+std::vector<std::string> list_files(const std::filesystem::path& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    files.push_back(it->path().filename().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 }  // namespace
 
-Submission load_submission(const std::filesystem::path& dir, const std::vector<std::string>& names,
-                           const ReadLimits& limits) {
+std::string wrong_shape_message(const std::string& name, const std::string& source,
+                                const Shape& got, const Shape& expected) {
+  std::string message = "'" + name + "' (" + source + ") has shape " + format_shape(got) +
+                        " but " + format_shape(expected) + " is expected";
+  if (got.size() == 2 && expected.size() == 2 && got[0] == expected[1] && got[1] == expected[0])
+    message += ": is it transposed?";
+  else if (element_count(got) == element_count(expected))
+    message += ": reshape it to " + format_shape(expected) + " before saving";
+  return message;
+}
+
+Submission load_submission(const std::filesystem::path& dir,
+                           const std::vector<AnswerRequest>& requested, const ReadLimits& limits) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     throw UsageError("submission folder " + dir.string() + " does not exist or is not a folder");
 
   Submission sub;
   sub.dir = dir;
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    files.push_back(entry.path().filename().string());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::string> files = list_files(dir);
+  const auto has_file = [&](const std::string& f) {
+    return std::binary_search(files.begin(), files.end(), f);
+  };
 
   std::vector<Structured> structured;
   for (const auto& f : kStructuredFiles)
-    if (std::find(files.begin(), files.end(), f) != files.end())
-      structured.push_back(read_structured(dir / f, limits));
+    if (has_file(f)) structured.push_back(read_structured(dir / f, requested, limits));
 
   // First the sources of every name, so that suggestions only point at files no answer uses.
   const auto& exts = tensor_file_extensions();
   std::map<std::string, std::vector<std::string>> sources;
   std::set<std::string> used_files;
-  for (const auto& name : names) {
+  for (const auto& r : requested) {
     for (const auto& ext : exts)
-      if (std::find(files.begin(), files.end(), name + ext) != files.end())
-        sources[name].push_back(name + ext);
+      if (has_file(r.name + ext)) sources[r.name].push_back(r.name + ext);
     for (const auto& s : structured)
-      if (s.entries.count(name)) sources[name].push_back(s.file);
-    for (const auto& s : sources[name]) used_files.insert(s);
+      if (s.entries.count(r.name)) sources[r.name].push_back(s.file);
+    for (const auto& s : sources[r.name]) used_files.insert(s);
   }
   std::vector<std::string> unused_files;  // answer-like files no answer reads
   for (const auto& f : files)
@@ -177,23 +234,31 @@ Submission load_submission(const std::filesystem::path& dir, const std::vector<s
         std::find(exts.begin(), exts.end(), std::filesystem::path(f).extension().string()) != exts.end())
       unused_files.push_back(f);
 
-  for (const auto& name : names)
-    sub.answers.emplace(name, read_answer(dir, name, sources[name], structured, unused_files, limits));
+  for (const auto& r : requested)
+    sub.answers.emplace(r.name, read_answer(dir, r, sources[r.name], structured, unused_files, limits));
 
-  // Stray files and unknown keys: likely typos, worth telling the student.
+  // Stray files and unknown keys: likely typos, worth telling the student, a few at a time.
+  std::vector<std::string> names;
+  for (const auto& r : requested) names.push_back(r.name);
   for (const auto& s : structured) {
     if (s.broken) {
       sub.notes.push_back(s.file + " " + *s.broken);
       continue;
     }
-    for (const auto& [key, value] : s.entries)
-      if (std::find(names.begin(), names.end(), key) == names.end())
-        sub.notes.push_back(s.file + " has an entry '" + key + "' that no exercise asks for" +
-                            did_you_mean(key, names));
+    for (const auto& key : s.unknown)
+      sub.notes.push_back(s.file + " has an entry '" + key + "' that no exercise asks for" +
+                          did_you_mean(key, names));
+    if (s.unknown_count > s.unknown.size())
+      sub.notes.push_back(s.file + " has " + std::to_string(s.unknown_count - s.unknown.size()) +
+                          " more entries that no exercise asks for");
   }
-  for (const auto& f : unused_files)
-    sub.notes.push_back("file " + f + " is not an answer to any exercise" +
-                        did_you_mean(std::filesystem::path(f).stem().string(), names));
+  for (std::size_t i = 0; i < std::min(unused_files.size(), kMaxListedNotes); ++i)
+    sub.notes.push_back("file " + utf8_safe(unused_files[i], kQuotedName) +
+                        " is not an answer to any exercise" +
+                        did_you_mean(std::filesystem::path(unused_files[i]).stem().string(), names));
+  if (unused_files.size() > kMaxListedNotes)
+    sub.notes.push_back("and " + std::to_string(unused_files.size() - kMaxListedNotes) +
+                        " more files that are not answers to any exercise");
   return sub;
 }
 

@@ -91,9 +91,9 @@ class Evaluator {
 
   long long whole_number(const Node& node, const char* what) {
     const Tensor t = eval(node);
-    if (t.rank() != 0 || !std::isfinite(t[0]) || t[0] != std::floor(t[0]))
-      throw ExprError(node.offset, std::string(what) + " must be a whole number");
-    return static_cast<long long>(t[0]);
+    const auto v = t.rank() == 0 ? ops::whole_value(t[0]) : std::nullopt;
+    if (!v) throw ExprError(node.offset, std::string(what) + " must be a whole number");
+    return *v;
   }
 
   Tensor index(const Node& node) {
@@ -116,8 +116,9 @@ class Evaluator {
         if (value.rank() == 1) {
           item.kind = ops::IndexItem::Kind::list;
           for (double v : value.values()) {
-            if (v != std::floor(v)) throw ExprError(child.offset, "indices must be whole numbers");
-            item.list.push_back(static_cast<long long>(v));
+            const auto whole = ops::whole_value(v);
+            if (!whole) throw ExprError(child.offset, "indices must be whole numbers");
+            item.list.push_back(*whole);
           }
         } else {
           item.integer = whole_number(child, "an index");

@@ -19,10 +19,11 @@ using std::invalid_argument;
 std::string where(const Arguments& args) { return args.function() + "(): "; }
 
 long long whole(const Tensor& t, const std::string& context) {
-  if (t.rank() != 0 || !std::isfinite(t[0]) || t[0] != std::floor(t[0]) || std::abs(t[0]) > 1e15)
+  const auto v = t.rank() == 0 ? ops::whole_value(t[0]) : std::nullopt;
+  if (!v)
     throw invalid_argument(context + " must be a whole number, got a tensor of shape " +
                            format_shape(t.shape()));
-  return static_cast<long long>(t[0]);
+  return *v;
 }
 
 Parameter required(std::string name) { return {std::move(name), true, std::nullopt, false}; }
@@ -55,6 +56,8 @@ Tensor attention_part(const Arguments& args, bool weights) {
   if (mask && mask->rank() != Q.rank())
     throw invalid_argument(where(args) + "mask has shape " + format_shape(mask->shape()) +
                            " but Q has rank " + std::to_string(Q.rank()));
+  ops::checked_count({Q.rank() == 3 ? Q.dim(0) : 1, Q.dim(Q.rank() - 2), K.dim(K.rank() - 2)},
+                where(args) + "the weights");
   if (Q.rank() == 2) {
     const auto r = mask ? reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), mask->to_mat(), scale)
                         : reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), scale);
@@ -73,6 +76,8 @@ const std::vector<Parameter> kSelfAttentionParams = {
 
 Tensor self_attention_part(const Arguments& args, bool scaled, bool weights) {
   require_matrices(args, {0, 1, 2, 3, 4, 5, 6}, kSelfAttentionParams);
+  const std::size_t n = args.tensor(0).dim(1);
+  ops::checked_count({n, n}, where(args) + "the attentions");
   auto m = [&](std::size_t i) { return args.tensor(i).to_mat(); };
   const auto r = scaled ? reference::scaled_dot_product_self_attention(m(0), m(1), m(2), m(3),
                                                                        m(4), m(5), m(6))
@@ -89,6 +94,7 @@ Shape draw_shape(const Arguments& a) {
   }
   if (shape.size() > kMaxRank)
     throw invalid_argument(where(a) + "give at most " + std::to_string(kMaxRank) + " sizes");
+  ops::checked_count(shape, a.function() + "()");
   return shape;
 }
 
@@ -140,12 +146,14 @@ std::vector<Function> make_table() {
   add("project", {required("x"), required("W")}, "embeddings (one per row) times W: x @ W",
       [](const Arguments& a) {
         require_matrices(a, {0, 1}, {required("x"), required("W")});
+        ops::checked_count({a.tensor(0).dim(0), a.tensor(1).dim(1)}, "project()");
         return Tensor::from_mat(reference::project(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
       });
   add("compute_keys", {required("vs"), required("ws")},
       "keys of embeddings vs (n x d) under key weight vectors ws (k x d, one per row): n x k",
       [](const Arguments& a) {
         require_matrices(a, {0, 1}, {required("vs"), required("ws")});
+        ops::checked_count({a.tensor(0).dim(0), a.tensor(1).dim(0)}, "compute_keys()");
         return Tensor::from_mat(
             reference::compute_keys(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
       });
@@ -185,6 +193,7 @@ std::vector<Function> make_table() {
       }
       if (shape.empty() || shape.size() > kMaxRank)
         throw invalid_argument(where(a) + "give 1 to " + std::to_string(kMaxRank) + " sizes");
+      ops::checked_count(shape, a.function() + "()");
       return Tensor::filled(shape, value);
     };
   };
@@ -240,6 +249,7 @@ std::vector<Function> make_table() {
   add("eye", {required("n")}, "the n x n identity matrix", [](const Arguments& a) {
     const long long n = a.integer(0, "n");
     if (n < 0) throw invalid_argument("eye(): n must not be negative");
+    ops::checked_count({static_cast<std::size_t>(n), static_cast<std::size_t>(n)}, "eye()");
     arma::mat m(static_cast<arma::uword>(n), static_cast<arma::uword>(n), arma::fill::eye);
     return Tensor::from_mat(m);
   });

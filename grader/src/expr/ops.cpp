@@ -56,6 +56,24 @@ double apply(double a, double b, char op) {
 
 }  // namespace
 
+std::optional<long long> whole_value(double v) {
+  if (!std::isfinite(v) || v != std::floor(v) || std::abs(v) > 1e15) return std::nullopt;
+  return static_cast<long long>(v);
+}
+
+std::size_t checked_count(const Shape& shape, const std::string& what) {
+  // Sizes of 0 count as 1: loops over the other axes of an empty tensor still run.
+  std::size_t reach = 1;
+  for (std::size_t d : shape) reach = d > 1 && reach > kMaxElements / d ? kMaxElements + 1 : reach * std::max<std::size_t>(d, 1);
+  if (reach > kMaxElements) {
+    const bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
+    throw invalid_argument(what + " would have shape " + format_shape(shape) + ", " +
+                           (empty ? "empty but with other sizes multiplying to " : "") + "more than " +
+                           to_string(kMaxElements) + " elements; is a size wrong?");
+  }
+  return element_count(shape);
+}
+
 Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
   const std::size_t rank = std::max(a.rank(), b.rank());
   Shape shape(rank);
@@ -66,13 +84,13 @@ Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
       throw invalid_argument(std::string("shapes ") + format_shape(a.shape()) + " and " +
                              format_shape(b.shape()) + " cannot be combined with '" + op +
                              "' (NumPy broadcasting: sizes must match or be 1)");
-    shape[i] = std::max(da, db);
+    shape[i] = da == 1 ? db : da;  // a size 1 stretches to the other, 0 included
   }
   std::array<std::size_t, 3> out{1, 1, 1};
   for (std::size_t i = 0; i < rank; ++i) out[3 - rank + i] = shape[i];
   const auto sa = strides3(a.shape(), out), sb = strides3(b.shape(), out);
   std::vector<double> values;
-  values.reserve(out[0] * out[1] * out[2]);
+  values.reserve(checked_count(shape, std::string("'") + op + "'"));
   for (std::size_t i = 0; i < out[0]; ++i)
     for (std::size_t j = 0; j < out[1]; ++j)
       for (std::size_t k = 0; k < out[2]; ++k)
@@ -97,6 +115,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   const Tensor A = a.rank() == 1 ? a.reshaped({1, a.dim(0)}) : a;
   const Tensor B = b.rank() == 1 ? b.reshaped({b.dim(0), 1}) : b;
   if (A.shape().back() != B.dim(B.rank() - 2)) throw mismatch();
+  checked_count({std::max(A.rank() == 3 ? A.dim(0) : 1, B.rank() == 3 ? B.dim(0) : 1),
+                 A.dim(A.rank() - 2), B.shape().back()}, "'@'");
   Tensor result;
   if (A.rank() == 2 && B.rank() == 2) {
     result = Tensor::from_mat(A.to_mat() * B.to_mat());
@@ -176,7 +196,7 @@ Tensor index(const Tensor& x, const std::vector<IndexItem>& items) {
     }
   }
   std::vector<double> values;
-  values.reserve(element_count(shape));
+  values.reserve(checked_count(shape, "the index"));
   std::vector<std::size_t> strides(x.rank(), 1);
   for (std::size_t a = x.rank(); a-- > 1;) strides[a - 1] = strides[a] * x.dim(a);
   // Odometer over every combination of picked positions.
@@ -221,7 +241,10 @@ Tensor reduce(const Tensor& x, std::optional<long long> axis, bool keepdim, Redu
   }
   const std::size_t a = normalize_axis(*axis, x.rank(), function);
   const Fibers f(x.shape(), a);
+  Shape out = x.shape();
+  out.erase(out.begin() + static_cast<std::ptrdiff_t>(a));
   std::vector<double> values;
+  values.reserve(checked_count(out, std::string(function) + "()"));
   for (std::size_t o = 0; o < f.outer; ++o)
     for (std::size_t k = 0; k < f.inner; ++k)
       values.push_back(fold([&](std::size_t i) { return x[f.at(o, i, k)]; }, f.n));
@@ -313,7 +336,7 @@ Tensor concat(const std::vector<Tensor>& xs, long long axis) {
     shape[a] += t.dim(a);
   }
   const Fibers out_f(shape, a);
-  std::vector<double> values(element_count(shape));
+  std::vector<double> values(checked_count(shape, "concat()"));
   std::size_t offset = 0;
   for (const Tensor& t : xs) {
     const Fibers f(t.shape(), a);

@@ -4,11 +4,26 @@
 /// evaluator places at the offending call or operator.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "grader/tensor.hpp"
 
 namespace grader::expr::ops {
+
+/// The most elements a tensor an expression makes may have: 2^24, 128 MiB of float64, far
+/// beyond any exercise. A size typed wrong in a spec (zeros(100000, 100000), an outer product
+/// of long vectors) is then an error at that call, not a grader running out of memory.
+constexpr std::size_t kMaxElements = std::size_t{1} << 24;
+
+/// `v` as a whole number, if it is one of at most 1e15 in magnitude (beyond which no size or
+/// index makes sense, and converting would overflow).
+std::optional<long long> whole_value(double v);
+
+/// The element count of a tensor about to be made; throws std::invalid_argument naming `what`
+/// when its sizes multiply to more than kMaxElements, a size 0 counting as 1 (loops over the
+/// other axes of an empty tensor still run).
+std::size_t checked_count(const Shape& shape, const std::string& what);
 
 /// Element-wise a op b ('+', '-', '*', '/') with NumPy broadcasting.
 Tensor elementwise(const Tensor& a, const Tensor& b, char op);

@@ -84,17 +84,32 @@ class Parser {
     ~DepthGuard() { --p.depth_; }
   };
 
+  /// A chain `a + b + c ...` or `a[0][1]...` nests each link one level deeper in the tree
+  /// (evaluating it recurses once per link): the links count as depth until the chain ends.
+  struct ChainGuard {
+    Parser& p;
+    int start;
+    explicit ChainGuard(Parser& parser) : p(parser), start(parser.depth_) {}
+    void link(std::size_t at) {
+      if (++p.depth_ > kMaxDepth) p.fail(at, "expression is nested too deeply");
+    }
+    ~ChainGuard() { p.depth_ = start; }
+  };
+
   NodePtr parse_additive() {
+    ChainGuard chain(*this);
     NodePtr left = parse_multiplicative();
     for (;;) {
       const char c = peek();
       if (c != '+' && c != '-') return left;
       const std::size_t at = pos_++;
+      chain.link(at);
       left = binary(std::string(1, c), at, std::move(left), parse_multiplicative());
     }
   }
 
   NodePtr parse_multiplicative() {
+    ChainGuard chain(*this);
     NodePtr left = parse_unary();
     for (;;) {
       const char c = peek();
@@ -102,6 +117,7 @@ class Parser {
       const std::size_t at = pos_++;
       if (c == '*' && pos_ < text_.size() && text_[pos_] == '*')
         fail(at, "'**' is not supported; use exp, log or sqrt");
+      chain.link(at);
       left = binary(std::string(1, c), at, std::move(left), parse_unary());
     }
   }
@@ -129,9 +145,11 @@ class Parser {
   }
 
   NodePtr parse_postfix() {
+    ChainGuard chain(*this);
     NodePtr node = parse_primary();
     while (peek() == '[') {
       const std::size_t at = pos_++;
+      chain.link(at);
       NodePtr index = make(Node::Kind::index, at);
       index->children.push_back(std::move(node));
       do {

@@ -319,10 +319,15 @@ class Loader {
     return random::NumpyGenerator(static_cast<std::uint32_t>(seed));
   }
 
-  /// A nested YAML list of numbers, rank 1 to 3.
+  /// A nested YAML list of numbers, rank 1 to 3, of at most kMaxLiteralValues numbers (YAML
+  /// aliases could otherwise repeat a list without end).
   Tensor literal(const YAML::Node& node, const std::string& what) {
+    static constexpr std::size_t kMaxLiteralValues = 1u << 16;
     try {
-      return tensor_from_nested(node, YamlAccess{});
+      return tensor_from_nested(node, YamlAccess{}, kMaxLiteralValues);
+    } catch (const NestedListTooLarge& e) {
+      fail(Location{path_.string(), e.line(), e.column()},
+           what + " " + e.what() + "; put large data in a file: {file: name.npy}");
     } catch (const NestedListError& e) {
       fail(Location{path_.string(), e.line(), e.column()}, what + " " + e.what());
     }
@@ -1046,7 +1051,9 @@ class Loader {
         }
         for (const auto& m : fn.mistakes)
           for (const auto& [out, e] : m.outputs) {
-            const auto it = std::find_if(fn.outputs.begin(), fn.outputs.end(), [&](auto& d) { return d.name == out; });
+            // (a named capture: clang 14, which builds the fuzz targets, cannot capture `out`)
+            const auto it = std::find_if(fn.outputs.begin(), fn.outputs.end(),
+                                         [&name = out](auto& d) { return d.name == name; });
             const Tensor v = evaluate_here(e, scope, context + " mistake " + out);
             if (v.shape() != it->shape(dims))
               fail(e.where, context + " mistake " + out + " has shape " + format_shape(v.shape()) +

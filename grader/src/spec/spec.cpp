@@ -8,8 +8,12 @@
 
 namespace grader {
 
+bool Tolerance::single(std::string_view precision) {
+  return precision == "float32" || precision == "float16" || precision == "bfloat16";
+}
+
 Tolerance Tolerance::in(std::string_view precision) const {
-  if (!float32 || (precision != "float32" && precision != "float16" && precision != "bfloat16")) return *this;
+  if (!float32 || !single(precision)) return *this;
   Tolerance t;
   t.atol = float32->atol;
   t.rtol = float32->rtol;

@@ -5,6 +5,13 @@
 /// key N of a top-level answers.yaml / answers.yml / answers.json. Two sources for one name
 /// make that answer unreadable (the message names both). Problems are results, never
 /// exceptions: one bad file never stops the others from being read.
+///
+/// What a student hands in costs at most what the spec asks for: each answer is read knowing
+/// its declared shape (a header declaring another element count is refused unread, text and
+/// nested lists stop a little past the expected count), answers.yaml/json are refused beyond a
+/// size in proportion to the answers, and the notes about stray files and unknown entries are
+/// few and short. Everything a note or message quotes from the folder is valid, printable
+/// UTF-8 (utf8_safe).
 
 #include <filesystem>
 #include <map>
@@ -18,12 +25,23 @@
 
 namespace grader {
 
+/// An answer the spec asks for, with the shape it declares.
+struct AnswerRequest {
+  std::string name;
+  Shape shape;
+};
+
 /// One answer as found in the folder.
 struct Answer {
   std::optional<Tensor> value;  ///< set when it was read
-  Verdict problem = Verdict::missing;  ///< missing or unreadable, when value is empty
+  /// Why value is empty: missing, unreadable, or wrong_shape (its header or its size alone
+  /// rules out the declared shape, so its values were not read).
+  Verdict problem = Verdict::missing;
   std::string message;          ///< why it could not be used, for the student
   std::string source;           ///< where it came from, relative to the folder
+  /// What it was computed in: "float64" for files; a Python value's dtype ("float32" for a
+  /// torch tensor of float32). It chooses the tolerance (Tolerance::in).
+  std::string precision = "float64";
 };
 
 struct Submission {
@@ -32,9 +50,20 @@ struct Submission {
   std::vector<std::string> notes;         ///< stray files and unknown names, with suggestions
 };
 
-/// Reads the answers `names` from folder `dir`. Throws UsageError only if `dir` itself is not
-/// a folder (a grader usage problem, not the student's).
-Submission load_submission(const std::filesystem::path& dir, const std::vector<std::string>& names,
+/// How many stray files, and how many unknown entries of each answers file, get a note of their
+/// own; one more note counts the rest.
+constexpr std::size_t kMaxListedNotes = 10;
+
+/// Reads the answers `requested` from folder `dir`. Throws UsageError only if `dir` itself is
+/// not a folder (a grader usage problem, not the student's).
+/// example: load_submission("alice", {{"query121", {1, 3}}, {"query122", {4, 3}}})
+Submission load_submission(const std::filesystem::path& dir,
+                           const std::vector<AnswerRequest>& requested,
                            const ReadLimits& limits = {});
+
+/// "'q' (q.npy) has shape (3, 1) but (1, 3) is expected: is it transposed?": the message for
+/// answer `name`, read from `source`, whose shape `got` is not the declared `expected`.
+std::string wrong_shape_message(const std::string& name, const std::string& source,
+                                const Shape& got, const Shape& expected);
 
 }  // namespace grader

@@ -1,0 +1,44 @@
+#include "grading.hpp"
+
+namespace grader::python {
+
+Work work_for(const Spec& spec, const FunctionPlan& plan) {
+  Work work;
+  for (const auto& ex : spec.exercises)
+    for (const auto& a : ex.answers)
+      work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell});
+  const auto binding_of = [&](const PythonBinding& b) {
+    for (std::size_t i = 0; i < work.bindings.size(); ++i)
+      if (work.bindings[i].function == b.function && work.bindings[i].cell == b.cell) return i;
+    work.bindings.push_back({b.function, b.cell});
+    return work.bindings.size() - 1;
+  };
+  for (std::size_t c = 0; c < plan.calls.size(); ++c) {
+    const FunctionSpec& fn = *plan.exercises[c]->function;
+    const PythonBinding& b = fn.python;
+    FunctionCall call;
+    call.binding = binding_of(b);
+    call.inputs = plan.calls[c].inputs;
+    for (const auto& a : b.arguments) call.arguments.push_back({a.input, a.keyword, a.rows});
+    call.tensors = b.tensors;
+    call.dtype = b.dtype;
+    for (const auto& o : fn.outputs) call.outputs.push_back(o.name);
+    call.group = plan.calls[c].group;
+    call.seed = plan.seeds[c];
+    work.calls.push_back(std::move(call));
+  }
+  return work;
+}
+
+Limits limits_of(const PythonSpec& spec) {
+  Limits limits;
+  limits.unit_seconds = spec.cell_seconds;
+  limits.call_seconds = spec.call_seconds;
+  limits.budget_seconds = spec.budget_seconds;
+  limits.cpu_seconds = spec.cpu_seconds;
+  limits.memory_bytes = static_cast<unsigned long long>(spec.memory_mb) << 20;
+  limits.threads = spec.threads;
+  return limits;
+}
+
+}  // namespace grader::python

@@ -1,0 +1,18 @@
+#pragma once
+/// What grading asks of a Python hand-in: the spec's answers as Python values, and the
+/// function plan's calls as calls of the notebook's functions (docs/python-hand-ins.md).
+
+#include "grader/python/run.hpp"
+#include "grader/spec/spec.hpp"
+#include "../function_grading.hpp"
+
+namespace grader::python {
+
+/// Every answer of the spec (its expression, at the end or at its cell), every function its
+/// exercises bind (one binding per function and cell), and every call of `plan`, in order.
+Work work_for(const Spec& spec, const FunctionPlan& plan);
+
+/// The spec's limits for the children that run one hand-in.
+Limits limits_of(const PythonSpec& spec);
+
+}  // namespace grader::python

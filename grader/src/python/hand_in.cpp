@@ -1,0 +1,133 @@
+#include "hand_in.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <system_error>
+
+#include "grader/answers/read.hpp"
+#include "../text.hpp"
+
+namespace grader::python {
+
+namespace {
+
+/// The largest hand-in read (a notebook with its outputs and pictures), and the most the
+/// folder's other files may add up to (the child's scratch folder holds them).
+constexpr std::uintmax_t kMaxHandInBytes = 16u << 20;
+constexpr std::uintmax_t kMaxFilesBytes = 32u << 20;
+constexpr std::size_t kMaxFiles = 64;
+constexpr std::size_t kQuoted = 80;  ///< bytes of a student's file name quoted in a message
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool is_notebook_name(const std::string& name) {
+  const std::string ext = lower(std::filesystem::path(name).extension().string());
+  return ext == ".py" || ext == ".ipynb";
+}
+
+bool is_source_name(const std::string& name) {
+  const std::string ext = lower(std::filesystem::path(name).extension().string());
+  return ext == ".c" || ext == ".cc" || ext == ".cpp" || ext == ".cxx";
+}
+
+std::string safe_name(const std::string& name) { return utf8_safe(name, kQuoted); }
+
+std::string listed(const std::vector<std::string>& names) {
+  std::vector<std::string> q;
+  for (std::size_t i = 0; i < std::min<std::size_t>(names.size(), 3); ++i) q.push_back(safe_name(names[i]));
+  std::string text = fmt::format("{}", fmt::join(q, ", "));
+  if (names.size() > 3) text += fmt::format(" and {} more", names.size() - 3);
+  return text;
+}
+
+}  // namespace
+
+Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
+  Found found;
+  std::vector<std::string> regular;  // the folder's regular files (no links), sorted
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code kind;
+    if (it->symlink_status(kind).type() == std::filesystem::file_type::regular)
+      regular.push_back(it->path().filename().string());
+  }
+  std::sort(regular.begin(), regular.end());
+  std::vector<std::string> candidates;
+  for (const auto& name : regular) {
+    if (is_notebook_name(name)) candidates.push_back(name);
+    if (is_source_name(name) || name == spec.library.file) found.library_files = true;
+  }
+  if (candidates.empty()) return found;
+
+  const std::string& asked = spec.python.file;
+  std::string chosen;
+  if (!asked.empty()) {
+    const std::string stem = lower(std::filesystem::path(asked).stem().string());
+    std::vector<std::string> alike;  // A2S1.ipynb, a2s1.py
+    for (const auto& c : candidates) {
+      if (c == asked) {
+        chosen = c;
+        break;
+      }
+      if (lower(std::filesystem::path(c).stem().string()) == stem) alike.push_back(c);
+    }
+    if (chosen.empty() && alike.size() == 1) chosen = alike.front();
+    if (chosen.empty() && alike.empty() && candidates.size() == 1) chosen = candidates.front();
+    if (chosen.empty()) {
+      found.problem = "the assignment asks for " + asked + ", and this folder has " +
+                      listed(alike.empty() ? candidates : alike) + ": keep only the one to grade";
+      return found;
+    }
+    if (chosen != asked)
+      found.notes.push_back(safe_name(chosen) + " is graded as the " + asked + " the assignment asks for");
+  } else if (candidates.size() == 1) {
+    chosen = candidates.front();
+  } else {
+    found.problem = "this folder has " + std::to_string(candidates.size()) + " Python hand-ins, " +
+                    listed(candidates) + ": keep only the one to grade";
+    return found;
+  }
+
+  HandIn h;
+  h.name = chosen;
+  try {
+    h.source = read_bounded(dir / chosen, ReadLimits{kMaxHandInBytes});
+  } catch (const ReadError& e) {
+    std::string why = e.what();
+    if (why.find("more than the limit") != std::string::npos)
+      why += "; clear the notebook's outputs (Edit > Clear all outputs) and hand it in again";
+    found.problem = safe_name(chosen) + " " + why;
+    return found;
+  }
+  // The other files, as the notebook may open them (data it loads, a module it imports).
+  std::uintmax_t total = 0;
+  std::vector<std::string> left_out;
+  for (const auto& name : regular) {
+    if (name == chosen) continue;
+    if (h.files.size() >= kMaxFiles) {
+      left_out.push_back(name);
+      continue;
+    }
+    try {
+      std::string bytes = read_bounded(dir / name, ReadLimits{kMaxFilesBytes - total});
+      total += bytes.size();
+      h.files.emplace_back(name, std::move(bytes));
+    } catch (const ReadError&) {
+      left_out.push_back(name);
+    }
+  }
+  if (!left_out.empty())
+    found.notes.push_back("your notebook cannot open " + listed(left_out) + ": at most " + std::to_string(kMaxFiles) +
+                          " files of " + std::to_string(kMaxFilesBytes >> 20) +
+                          " MiB in all are copied next to it");
+  found.hand_in = std::move(h);
+  return found;
+}
+
+}  // namespace grader::python
