@@ -136,6 +136,18 @@ class Checker {
 
   AssignmentResult grade(const fs::path& dir) { return grade_submission(spec_, dir, grading_); }
 
+  /// "ok" when every exercise of `r` passed, else which failed and why.
+  void report_reference(const std::string& what, const AssignmentResult& r, Kind failing_kind = Kind::failure) {
+    std::vector<std::string> failing;
+    for (const auto& e : r.exercises)
+      if (!e.passed())
+        failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 70) + ")");
+    if (failing.empty())
+      add(Kind::ok, what, fmt::format("{}: all {} exercises pass", spec_.solution->string(), r.exercises.size()));
+    else
+      add(failing_kind, what, "fails " + joined(failing));
+  }
+
   /// Exercise ids (of `among`) whose result passed.
   static std::vector<std::string> passing(const AssignmentResult& r, const std::vector<const Exercise*>& among) {
     std::vector<std::string> out;
@@ -178,22 +190,51 @@ class Checker {
           "its folder " + spec_.solution->string() + " does not exist (`solution:` is relative to the spec)");
       return;
     }
-    const AssignmentResult r = grade(*spec_.solution);
+    // A folder holding a notebook as well is two reference solutions, graded apart as students
+    // hand them in: its files and library, and its notebook alone (in each precision it binds).
+    std::vector<fs::path> notebooks, others;
+    std::error_code ec;
+    for (fs::directory_iterator it(*spec_.solution, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string ext = it->path().extension().string();
+      (ext == ".py" || ext == ".ipynb" ? notebooks : others).push_back(it->path());
+    }
+    fs::path main_dir = *spec_.solution;
+    if (!notebooks.empty()) {
+      main_dir = scratch_.folder("reference");
+      for (const auto& f : others) fs::copy(f, main_dir / f.filename(), fs::copy_options::recursive);
+    }
+    const AssignmentResult r = grade(main_dir);
     const auto passed64 = passing(r, matrices_);
-    std::vector<std::string> failing;
-    for (const auto& e : r.exercises)
-      if (!e.passed()) failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 70) + ")");
-    if (failing.empty())
-      add(Kind::ok, "reference solution",
-          fmt::format("{}: all {} exercises pass", spec_.solution->string(), r.exercises.size()));
-    else
-      add(Kind::failure, "reference solution", "fails " + joined(failing));
+    if (notebooks.empty() || !others.empty()) report_reference("reference solution", r);
+    if (notebooks.size() > 1) {
+      add(Kind::failure, "reference solution (Python)",
+          "its folder holds " + std::to_string(notebooks.size()) + " notebooks; keep one .py or .ipynb");
+    } else if (notebooks.size() == 1) {
+      const fs::path dir = scratch_.folder("reference-python");
+      fs::copy(notebooks.front(), dir / notebooks.front().filename());
+      report_reference("reference solution (Python)", grade(dir));
+      // The same notebook called with the other precision: float64 arrays where the spec
+      // passes float32 tensors, and the other way round.
+      Spec other = spec_;
+      bool binds = false;
+      for (auto& ex : other.exercises)
+        if (ex.function) {
+          auto& dtype = ex.function->python.dtype;
+          dtype = dtype == "float32" ? "float64" : "float32";
+          binds = true;
+        }
+      // Students get the precision the spec binds: another one failing is worth knowing (an
+      // unstable softmax overflows in float32), not a fault of the spec.
+      if (binds)
+        report_reference("reference solution (Python, other precision)", grade_submission(other, dir, grading_),
+                         Kind::warning);
+    }
 
     std::vector<AnswerRequest> requested;
     for (const auto* ex : matrices_)
       for (const auto& a : ex->answers) requested.push_back({a.name, a.shape});
     if (requested.empty()) return;
-    const Submission s = load_submission(*spec_.solution, requested, grading_.limits);
+    const Submission s = load_submission(main_dir, requested, grading_.limits);
     std::map<std::string, Tensor> values;
     for (const auto& [name, answer] : s.answers)
       if (answer.value) values.emplace(name, *answer.value);
@@ -290,7 +331,7 @@ class Checker {
 
   /// True if `got` (in float64, or rounded to float32) is within tolerance of `expected`.
   static bool passes(const Tensor& got, const Tensor& expected, const Tolerance& t, bool float32) {
-    return compare(float32 ? to_float32(got) : got, expected, t).passed();
+    return compare(float32 ? to_float32(got) : got, expected, t.in(float32 ? "float32" : "float64")).passed();
   }
 
   void matrix_mistakes() {
@@ -363,14 +404,10 @@ class Checker {
         expr::Scope scope;
         scope.add(inputs);
         scope.add(spec_.data);
-        expr::Scope data_only;
-        data_only.add(spec_.data);
         for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
           const auto mistaken = m.outputs.find(fn.outputs[o].name);
           if (mistaken == m.outputs.end()) continue;
-          const auto over = check.expect_override.find(fn.outputs[o].name);
-          const Tensor expected = over != check.expect_override.end() ? over->second.evaluate(data_only)
-                                                                      : fn.expect[o].evaluate(scope);
+          const Tensor expected = expected_output(spec_, fn, check, o, inputs);
           if (!passes(mistaken->second.evaluate(scope), expected, check.tolerance, float32)) return true;
         }
       }

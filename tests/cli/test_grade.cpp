@@ -34,10 +34,19 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 /// A class folder: `copies` copies of every bundled sample of `assignment`, named
 /// <sample>-<n> (or <sample> when copies is 1).
-void make_class(const fs::path& root, const std::string& assignment, int copies) {
+/// True if the sample folder hands in a notebook (.py or .ipynb).
+bool is_notebook_sample(const fs::path& sample) {
+  for (const auto& f : fs::directory_iterator(sample))
+    if (f.path().extension() == ".py" || f.path().extension() == ".ipynb") return true;
+  return false;
+}
+
+/// A class of `copies` of every bundled sample of `assignment`: those handing in files and
+/// libraries, or with `notebooks` those handing in notebooks.
+void make_class(const fs::path& root, const std::string& assignment, int copies, bool notebooks = false) {
   fs::create_directories(root);
   for (const auto& sample : fs::directory_iterator(test_support::source_path("submissions/" + assignment))) {
-    if (!sample.is_directory()) continue;
+    if (!sample.is_directory() || is_notebook_sample(sample.path()) != notebooks) continue;
     for (int n = 0; n < copies; ++n) {
       const std::string name = sample.path().filename().string() + (copies > 1 ? "-" + std::to_string(n) : "");
       fs::copy(sample.path(), root / name, fs::copy_options::recursive);
@@ -254,21 +263,23 @@ BOOST_AUTO_TEST_CASE(a_class_gets_the_results_of_single_checks_whatever_the_numb
   BOOST_TEST(histogram == 8u);
 }
 
-BOOST_AUTO_TEST_CASE(library_class_with_hostile_students_writes_every_format) {
+/// Grades a class of `assignment`'s samples in every format and checks each student's files
+/// against the goldens and each other.
+void grade_every_format(const std::string& assignment, bool notebooks, const std::string& progress) {
   TempDir dir;
-  make_class(dir.path() / "class", "sdpa-masked", 1);
-  const auto r = run_grader({"grade", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "class").string(), "--out",
-                             (dir.path() / "out").string(), "--format",
+  make_class(dir.path() / "class", assignment, 1, notebooks);
+  const auto r = run_grader({"grade", "--spec", "specs/" + assignment + ".yaml", (dir.path() / "class").string(),
+                             "--out", (dir.path() / "out").string(), "--format",
                              "text,gradescope,prairielearn,junit,markdown,csv", "--progress", "lines"});
   BOOST_TEST(r.exit_code == 0, r.err);
-  BOOST_TEST(contains(r.err, "8/8 submissions"), r.err);
+  BOOST_TEST(contains(r.err, progress), r.err);
   for (const auto& s : fs::directory_iterator(dir.path() / "class")) {
     const std::string student = s.path().filename().string();
     BOOST_TEST_CONTEXT(student) {
       const fs::path files = dir.path() / "out/students" / student;
       const auto native = load(files / "result.json");
       auto got = native;
-      auto want = load(test_support::source_path("tests/golden/sdpa-masked/" + student + ".json"));
+      auto want = load(test_support::source_path("tests/golden/" + assignment + "/" + student + ".json"));
       normalize(got);
       normalize(want);
       BOOST_TEST(got == want);  // the crashes and endless loops of others changed nothing
@@ -280,6 +291,20 @@ BOOST_AUTO_TEST_CASE(library_class_with_hostile_students_writes_every_format) {
       BOOST_TEST(contains(read_file(files / "feedback.txt"), "score: "));
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(library_class_with_hostile_students_writes_every_format) {
+  grade_every_format("sdpa-masked", false, "8/8 submissions");
+}
+
+BOOST_AUTO_TEST_CASE(notebook_classes_with_unfinished_wrong_and_hanging_students_write_every_format) {
+  // PyTorch .py and .ipynb hand-ins of the homework (one hangs on larger batches), the UDL
+  // nbgrader notebook (finished, unfinished, in the rows convention), and A2S1.py from Colab
+  // and Jupyter: each gets exactly what `grader check` gives it alone.
+  grade_every_format("sdpa-masked", true, "7/7 submissions");
+  grade_every_format("udl-self-attention", true, "3/3 submissions");
+  grade_every_format("understanding-attention", true, "3/3 submissions");
+  grade_every_format("attention-basics", true, "1/1 submissions");
 }
 
 BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_of_a_clean_run) {

@@ -20,6 +20,7 @@
 #include "../sandbox/zygote.hpp"
 #include "grader/error.hpp"
 #include "grader/protocol.hpp"
+#include "grader/tolerance.hpp"
 #include "records.hpp"
 
 namespace grader::python {
@@ -325,6 +326,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       switch (r.code) {
         case 0: {
           CallResult result;
+          // The least precise of the inputs the grader gave and the outputs: float32 inputs
+          // make a float32 result, even when NumPy promotes it to float64 on the way.
+          result.precision = call.dtype;
           for (std::size_t o = 0; o < call.outputs.size(); ++o) {
             const auto place = r.outputs.find(static_cast<int>(o));
             auto v = place == r.outputs.end() ? std::nullopt
@@ -335,7 +339,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
               break;
             }
             result.outputs.push_back(std::move(*v->value));
-            if (o == 0) result.precision = v->dtype == "python" ? "float64" : v->dtype;
+            if (Tolerance::single(v->dtype)) result.precision = v->dtype;
           }
           out.calls[c] = std::move(result);
           resolved_calls.insert(c);

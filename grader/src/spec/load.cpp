@@ -474,13 +474,16 @@ class Loader {
   Tolerance load_tolerance(const YAML::Node& node, const std::string& context, const Tolerance& base) {
     Fields f(*this, node, context + " tolerance");
     Tolerance t = base;
-    if (auto a = f.take("atol")) t.atol = non_negative(a, context + " atol");
-    if (auto r = f.take("rtol")) t.rtol = non_negative(r, context + " rtol");
-    if (auto m = f.take("max_abs")) t.max_abs = non_negative(m, context + " max_abs");
-    // The float32 rule: what it gives replaces the base's float32 rule, else this float64 one.
+    bool changed = false;
+    if (auto a = f.take("atol")) t.atol = non_negative(a, context + " atol"), changed = true;
+    if (auto r = f.take("rtol")) t.rtol = non_negative(r, context + " rtol"), changed = true;
+    if (auto m = f.take("max_abs")) t.max_abs = non_negative(m, context + " max_abs"), changed = true;
+    // A rule given without float32 is for every precision (the notebook's printed digits,
+    // say); with float32, what that gives replaces the base's float32 rule.
+    if (changed) t.float32.reset();
     if (auto single = f.take("float32")) {
       Fields sf(*this, single, context + " tolerance float32");
-      Tolerance::Single s = base.float32.value_or(Tolerance::Single{t.atol, t.rtol, t.max_abs});
+      Tolerance::Single s = changed || !base.float32 ? Tolerance::Single{t.atol, t.rtol, t.max_abs} : *base.float32;
       if (auto a = sf.take("atol")) s.atol = non_negative(a, context + " float32 atol");
       if (auto r = sf.take("rtol")) s.rtol = non_negative(r, context + " float32 rtol");
       if (auto m = sf.take("max_abs")) s.max_abs = non_negative(m, context + " float32 max_abs");
