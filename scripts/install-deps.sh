@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the grader needs to build and test, if any are missing.
+# Installs the Debian packages the grader needs, if any are missing:
+#   scripts/install-deps.sh            to build, test and run the demo (everything below)
+#   scripts/install-deps.sh --python   only what grading Python hand-ins needs at run time, on a
+#                                      machine that grades with a grader built elsewhere
 # As root: runs apt-get update + apt-get install -y. Otherwise prints the exact command and
-# exits non-zero. Test fixtures were produced with python3-torch and python3-numpy; those are
-# not needed to build or test (see tests/fixtures/README.md).
+# exits non-zero.
 set -euo pipefail
+
+# Python hand-ins run on Debian's python3 with these (docs/python-hand-ins.md); the tests and
+# the demo grade notebooks, so building and testing needs them too.
+python_runtime=(python3 python3-numpy python3-torch python3-matplotlib)
 
 packages=(
   build-essential cmake pkg-config
@@ -14,7 +20,13 @@ packages=(
   libseccomp-dev libzip-dev
   libboost-test-dev libpugixml-dev python3-jsonschema python3-yaml
   clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer (docs/fuzzing.md)
+  "${python_runtime[@]}"
 )
+case "${1:-}" in
+  --python) packages=("${python_runtime[@]}") ;;
+  "") ;;
+  *) echo "usage: scripts/install-deps.sh [--python]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
