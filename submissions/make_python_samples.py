@@ -23,6 +23,31 @@ def fresh(folder):
     path = os.path.join(ROOT, folder)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path)
+    write(os.path.join(folder, "README.md"), README[os.path.basename(folder)] + "\n")
+
+
+README = {
+    "py-correct-jupyter": "The homework in PyTorch, downloaded from Jupyter as a .py; the function is defined twice, "
+                          "once per exercise, as the homework does. Passes everything.",
+    "py-correct-ipynb": "The same homework as the notebook itself (.ipynb). Passes everything.",
+    "py-no-scale": "PyTorch: the scores are not divided by sqrt(d_k). Fails with the mistake named.",
+    "py-mask-after-softmax": "PyTorch: the mask multiplies the weights after the softmax, so masked rows do not sum "
+                             "to 1. Exercise 2 fails with the mistake named.",
+    "py-wrong-axis": "PyTorch: the softmax runs over dim=1 (the queries). Fails; with the mask, NaNs.",
+    "py-hangs-on-large-batches": "PyTorch: right on the notebook's example, an endless loop once the batch is larger "
+                                 "than 2. The hanging call times out, the rest of its check is skipped, the next "
+                                 "check runs in a fresh child.",
+    "py-unfinished": "The homework as handed out: both bodies still `pass`. Every check says the function returned "
+                     "None.",
+    "ipynb-correct": "The notebook, finished (.ipynb). Passes everything.",
+    "ipynb-scaled-unfinished": "The UDL nbgrader notebook with scaled_dot_product_self_attention still raising "
+                               "NotImplementedError: exercise 1 passes, exercise 2 says it is not implemented yet.",
+    "ipynb-rows-convention": "The UDL notebook computing attention in the rows convention (queries^T keys): its own "
+                             "test cells fail, and so do the checks.",
+    "colab-py-correct": "A2S1.py as Colab downloads it (no cell markers, markdown as strings). Passes everything.",
+    "jupyter-py-unfinished": "a2s1.py (lower case) as Jupyter downloads it, with 1.3.1 left as `query131 =` (a "
+                             "syntax error) and 1.4.1's key unchanged: the other answers are still graded.",
+}
 
 
 def jupyter_py(cells):

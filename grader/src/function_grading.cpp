@@ -140,6 +140,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     const auto& main_outputs = results[pc.calls[k][0]].outputs;
     // The student's precision decides the rule: float32 results get the spec's float32 one.
     const Tolerance tolerance = check.tolerance.in(results[pc.calls[k][0]].precision);
+    if (r.tolerance.empty()) r.tolerance = tolerance.formula();
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) outputs.emplace(fn.outputs[o].name, main_outputs[o]);
     for (std::size_t e = 0; e < check.calls.size(); ++e)
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
@@ -289,7 +290,7 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
     for (std::size_t p = 0; p < plan.checks.size(); ++p)
       if (plan.checks[p].exercise == &ex)
         r.checks.push_back(CheckResult{plan.checks[p].check->name, verdict, 0, plan.checks[p].check->points, message,
-                                       "", std::nullopt, share(plan, p, seconds)});
+                                       "", std::nullopt, share(plan, p, seconds), ""});
     out.emplace(ex.id, std::move(r));
   }
   return out;

@@ -134,6 +134,7 @@ class Grader {
       return check;
     }
     const Tolerance tolerance = ex.tolerance.in(precision(ex));
+    check.tolerance = tolerance.formula();
     const Comparison c = compare(got, expected, tolerance);
     if (c.passed()) {
       check.score = ex.points;

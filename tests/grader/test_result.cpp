@@ -13,9 +13,9 @@ namespace {
 
 ExerciseResult three_checks() {
   ExerciseResult e{"1", "One", Visibility::visible, 4, {}};
-  e.checks.push_back({"a", Verdict::passed, 1, 1, "", "", std::nullopt, 0.1});
-  e.checks.push_back({"b", Verdict::wrong, 0, 2, "bad", "b details", "a known mistake", 0.2});
-  e.checks.push_back({"c", Verdict::crashed, 0, 1, "boom", "c details", std::nullopt, 0.3});
+  e.checks.push_back({"a", Verdict::passed, 1, 1, "", "", std::nullopt, 0.1, ""});
+  e.checks.push_back({"b", Verdict::wrong, 0, 2, "bad", "b details", "a known mistake", 0.2, ""});
+  e.checks.push_back({"c", Verdict::crashed, 0, 1, "boom", "c details", std::nullopt, 0.3, ""});
   return e;
 }
 
@@ -42,11 +42,11 @@ BOOST_AUTO_TEST_CASE(an_exercise_says_what_its_checks_say) {
 
 BOOST_AUTO_TEST_CASE(a_reason_every_check_shares_is_not_named_after_one_of_them) {
   ExerciseResult e{"1", "One", Visibility::visible, 2, {}};
-  e.checks.push_back({"a", Verdict::compile_error, 0, 1, "compiling failed", "", std::nullopt, 0});
-  e.checks.push_back({"b", Verdict::compile_error, 0, 1, "compiling failed", "", std::nullopt, 0});
+  e.checks.push_back({"a", Verdict::compile_error, 0, 1, "compiling failed", "", std::nullopt, 0, ""});
+  e.checks.push_back({"b", Verdict::compile_error, 0, 1, "compiling failed", "", std::nullopt, 0, ""});
   BOOST_TEST(e.message() == "compiling failed");
   e.checks.resize(1);
-  e.checks[0] = {"output", Verdict::passed, 2, 2, "", "", std::nullopt, 0};
+  e.checks[0] = {"output", Verdict::passed, 2, 2, "", "", std::nullopt, 0, ""};
   BOOST_TEST(e.passed());
   BOOST_TEST(e.message() == "");
   BOOST_TEST(!e.mistake().has_value());

@@ -51,6 +51,9 @@ struct CheckResult {
   std::string details;  ///< several lines: mismatches, patterns, matrices
   std::optional<std::string> mistake;  ///< the known mistake this check's answer matches
   double seconds = 0;
+  /// The rule the check applied ("|got - expected| <= 1e-05 + 1e-05 * |expected|"), the one
+  /// for the student's precision; empty when nothing was compared.
+  std::string tolerance;
 
   bool passed() const { return verdict == Verdict::passed; }
 };

@@ -29,6 +29,7 @@ std::string to_json(const AssignmentResult& result) {
                         {"message", c.message},
                         {"details", c.details},
                         {"mistake", optional_text(c.mistake)},
+                        {"tolerance", c.tolerance},
                         {"seconds", c.seconds}});
     exercises.push_back({{"id", e.id},
                          {"title", e.title},
@@ -84,7 +85,7 @@ AssignmentResult from_json(const std::string& text) {
         ex.checks.push_back({c.at("name"), *verdict, c.at("score"), c.at("max_score"), c.at("message"),
                              c.at("details"),
                              has_mistake ? std::optional<std::string>(c.at("mistake")) : std::nullopt,
-                             c.value("seconds", 0.0)});
+                             c.value("seconds", 0.0), c.value("tolerance", std::string())});
       }
       r.exercises.push_back(std::move(ex));
     }
