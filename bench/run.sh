@@ -8,7 +8,8 @@
 # Needs Debian's python3-numpy and python3-torch (apt-get install python3-numpy python3-torch),
 # for the baselines only. N synthetic understanding-attention submissions (bench/make_class.py)
 # and N pre-compiled sdpa-masked libraries (copies of the bundled samples' builds) are made in a
-# temporary folder; compilation is excluded from every figure.
+# temporary folder; compilation is excluded from every figure. N Python hand-ins of the same
+# homework (copies of the bundled PyTorch samples) are graded as well.
 set -euo pipefail
 n=${1:-1000}
 build=${2:-build}
@@ -85,6 +86,36 @@ tc_per=$(awk -v t="$tc" -v n="$py_class" 'BEGIN { print t / n }')
 row "$n library submissions (grader grade)" "$(printf '%.2f s' "$g")" "" "" "" "" "< 15 s for 1000"
 row "  per library submission" "$(ms "$per")" "$(ms "$np_per")" "$(ms "$tc_per")" "$(ratio "$per" "$np_per")" \
     "$(ratio "$per" "$tc_per")" "< 10 ms"
+
+# Python hand-ins of the homework: the grader (confined, forked from a zygote that imported
+# torch once) against the same calls made in one unconfined process (a course script) and in a
+# fresh python3 per student (what the anchors do).
+py_samples=(py-correct-jupyter py-no-scale py-wrong-axis py-mask-after-softmax)
+for i in $(seq 0 $((n - 1))); do
+  mkdir -p "$work/python/student$i"
+  cp submissions/sdpa-masked/${py_samples[$((i % ${#py_samples[@]}))]}/homework.py "$work/python/student$i/"
+done
+py_loop=()
+for i in $(seq 0 $((py_class - 1))); do py_loop+=("$work/python/student$i"); done
+fresh_n=10
+g=$(seconds 1 "$grader" grade --spec specs/sdpa-masked.yaml "$work/python" --out "$work/out-python" --progress none)
+loop=$(seconds 1 "$python" bench/baselines/check_notebooks.py "${py_loop[@]}")
+fresh=0
+for i in $(seq 0 $((fresh_n - 1))); do
+  t=$(seconds 1 "$python" bench/baselines/check_notebooks.py "$work/python/student$i")
+  fresh=$(awk -v a="$fresh" -v b="$t" 'BEGIN { print a + b }')
+done
+cores=$(nproc)
+per_core=$(awk -v t="$g" -v n="$n" -v c="$cores" 'BEGIN { print t * c / n }')
+loop_per=$(awk -v t="$loop" -v n="$py_class" 'BEGIN { print t / n }')
+fresh_per=$(awk -v t="$fresh" -v n="$fresh_n" 'BEGIN { print t / n }')
+row "$n Python hand-ins (grader grade)" "$(printf '%.2f s' "$g")" "" "" "" "" ""
+row "" "grader" "in-process" "fresh py" "loop/gr" "fresh/gr" "target"
+row "  per Python hand-in per core (282 calls)" "$(ms "$per_core")" "$(ms "$loop_per")" "$(ms "$fresh_per")" \
+    "$(awk -v a="$per_core" -v b="$loop_per" 'BEGIN { printf "%.2fx", b / a }')" "$(ratio "$per_core" "$fresh_per")" \
+    "<= 40 ms; >= 0.5x; >= 25x"
+
 echo
-echo "(Python library baselines measured on $py_class submissions in one process each, without a sandbox.)"
+echo "(Python library baselines measured on $py_class submissions in one process each, without a sandbox;"
+echo " the in-process notebook loop on $py_class hand-ins in one process, fresh interpreters on $fresh_n.)"
 echo "machine: $(nproc) cores, $(uname -sr); grader $("$grader" --version)"

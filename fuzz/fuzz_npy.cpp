@@ -13,9 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const grader::Tensor t = grader::parse_npy(bytes, expected);
       const grader::Tensor back = grader::parse_npy(grader::encode_npy(t));
       fuzz::require(back.shape() == t.shape(), "encode_npy changed the shape");
-      fuzz::require(t.size() == 0 || std::memcmp(back.values().data(), t.values().data(),
-                                                 t.size() * sizeof(double)) == 0,
-                    "encode_npy changed a value");
+      fuzz::require(
+          t.size() == 0 || std::memcmp(back.values().data(), t.values().data(), t.size() * sizeof(double)) == 0,
+          "encode_npy changed a value");
     } catch (const grader::ReadError& e) {
       fuzz::require_printable(e.what());
     }

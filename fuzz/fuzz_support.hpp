@@ -42,7 +42,8 @@ inline const std::filesystem::path& scratch() {
 
 /// Writes `bytes` to `path`, replacing it.
 inline void write(const std::filesystem::path& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 /// Text meant for a student (a message, a note) must be valid UTF-8, or writing result.json

@@ -1,5 +1,6 @@
-# Every fuzz target, one line each: grader_fuzz_target(NAME [libraries...]) builds
-# fuzz/fuzz_NAME.cpp against grader_readers (and the libraries, e.g. grader_core), seeds it
+# Every fuzz target, one line each: grader_fuzz_target(NAME [libraries...] [SOURCES files...])
+# builds fuzz/fuzz_NAME.cpp (with the grader's source files given) against grader_readers (and
+# the libraries), seeds it
 # from fuzz/corpus/NAME/, and in the main build registers the CTest test fuzz_NAME that runs it
 # for a bounded time.
 grader_fuzz_target(npy)
@@ -8,3 +9,5 @@ grader_fuzz_target(armadillo)
 grader_fuzz_target(answers)
 grader_fuzz_target(spec)
 grader_fuzz_target(expr)
+# The status records of library and Python children, as the grader reads them.
+grader_fuzz_target(records SOURCES grader/src/library/records.cpp grader/src/python/records.cpp)

@@ -22,19 +22,17 @@ std::string format_list() { return fmt::format("{}", fmt::join(report::format_na
 
 CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   CLI::App* cmd = app.add_subcommand("check", "Grade one submission folder against a spec");
-  cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("submission", options.submission, "The submission folder")->required();
   cmd->add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember(report::format_names()))
       ->capture_default_str();
   cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
-  cmd->add_option("--seed", options.seed,
-                  "Seed of the randomized checks (feedback shows the one used, to replay it)");
+  cmd->add_option("--seed", options.seed, "Seed of the randomized checks (feedback shows the one used, to replay it)");
   cmd->add_option("--write", options.writes,
                   "Also write the report in another format to a file, e.g. --write junit=report.xml "
-                  "(repeatable; formats: " + format_list() + ")")
+                  "(repeatable; formats: " +
+                      format_list() + ")")
       ->type_name("FORMAT=FILE");
   cmd->add_flag("--github-annotations", options.github_annotations,
                 "Also print GitHub Actions workflow commands (::error) for the first failures, "
@@ -88,8 +86,8 @@ int run_check(const CheckOptions& options) {
   const std::string student = student_id(options.submission);
   if (format == report::Format::text) {
     const bool to_terminal = options.output.empty() && ::isatty(STDOUT_FILENO) == 1;
-    const bool color = options.color == "always" ||
-                       (options.color == "auto" && to_terminal && !std::getenv("NO_COLOR"));
+    const bool color =
+        options.color == "always" || (options.color == "auto" && to_terminal && !std::getenv("NO_COLOR"));
     emit(options, report::to_text(result, color));
   } else {
     emit(options, report::render(format, result, student));

@@ -71,8 +71,7 @@ std::function<void(const batch::Progress&)> progress_printer(const std::string& 
 CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   CLI::App* cmd = app.add_subcommand("grade", "Grade every submission folder of a class");
   cmd->add_option("--spec", o.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("root", o.root, "The folder holding one folder per student (its name is the student id)")
-      ->required();
+  cmd->add_option("root", o.root, "The folder holding one folder per student (its name is the student id)")->required();
   cmd->add_option("--out", o.out, "Where results, gradebook.csv and summary.json go")->required();
   cmd->add_option("--jobs,-j", o.jobs, "Submissions graded at once (default: one per core)");
   cmd->add_flag("--resume", o.resume,

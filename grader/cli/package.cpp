@@ -40,8 +40,8 @@ int run_package(const PackageOptions& o) {
   const auto source = o.source.empty() ? package::built_source_dir() : std::filesystem::path(o.source);
   const std::string zip = package::gradescope_autograder(spec, source);
   write_atomically(o.out, zip);
-  std::cout << "wrote " << o.out << " (" << zip.size() / 1024 << " KiB): upload it as the autograder of '"
-            << spec.title << "' on Gradescope\n";
+  std::cout << "wrote " << o.out << " (" << zip.size() / 1024 << " KiB): upload it as the autograder of '" << spec.title
+            << "' on Gradescope\n";
   return 0;
 }
 

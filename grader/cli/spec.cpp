@@ -15,17 +15,20 @@ SpecCommands setup_spec(CLI::App& app, SpecOptions& o) {
   spec->require_subcommand(1);
   SpecCommands cmds;
   cmds.check = spec->add_subcommand(
-      "check", "Check specs: their form, then a self-test: the reference solution passes, negative controls "
-               "(empty, all-zero answers, a do-nothing library, each known mistake) fail");
+      "check",
+      "Check specs: their form, then a self-test: the reference solution passes, negative controls "
+      "(empty, all-zero answers, a do-nothing library, each known mistake) fail");
   cmds.check->add_option("specs", o.specs, "Spec files (YAML)")->required()->check(CLI::ExistingFile);
-  cmds.check->footer("Exit status: 0 valid and self-tested (warnings allowed), 1 a self-test failed, 2 a spec is malformed.");
+  cmds.check->footer(
+      "Exit status: 0 valid and self-tested (warnings allowed), 1 a self-test failed, 2 a spec is malformed.");
   cmds.show = spec->add_subcommand("show", "Print a spec's data and the targets it computes");
   cmds.show->add_option("spec", o.spec, "The spec (YAML)")->required()->check(CLI::ExistingFile);
   cmds.show->add_option("--exercise", o.exercise, "Only this exercise");
   cmds.show->add_flag("--reveal", o.reveal, "Also the targets of hidden exercises");
   cmds.show->add_option("--npy", o.npy, "Write the tensors as .npy files into this folder instead");
-  cmds.create = spec->add_subcommand("new", "Start a spec: NAME.yaml with an example exercise of each kind, "
-                                            "and an empty reference solution folder");
+  cmds.create = spec->add_subcommand("new",
+                                     "Start a spec: NAME.yaml with an example exercise of each kind, "
+                                     "and an empty reference solution folder");
   cmds.create->add_option("name", o.name, "The assignment id (letters, digits, '.', '_', '-')")->required();
   cmds.create->add_option("--dir", o.dir, "Where to put it")->capture_default_str();
   return cmds;
@@ -52,9 +55,8 @@ int run_spec_check(const SpecOptions& options) {
       status = 2;
       continue;
     }
-    std::cout << path << ": well formed; self-test "
-              << (report.failed() ? "FAILED" : "passed") << " (" << report.count(selftest::Finding::Kind::warning)
-              << " warnings)\n"
+    std::cout << path << ": well formed; self-test " << (report.failed() ? "FAILED" : "passed") << " ("
+              << report.count(selftest::Finding::Kind::warning) << " warnings)\n"
               << selftest::to_text(report);
     if (report.failed() && status == 0) status = 1;
   }
@@ -75,7 +77,8 @@ int run_spec_show(const SpecOptions& o) {
 
 int run_spec_new(const SpecOptions& o) {
   const auto path = scaffold_spec(o.name, o.dir);
-  std::cout << "wrote " << path.string() << " and the empty folder " << (std::filesystem::path(o.dir) / o.name / "solution").string()
+  std::cout << "wrote " << path.string() << " and the empty folder "
+            << (std::filesystem::path(o.dir) / o.name / "solution").string()
             << ".\nEdit the spec, put the right answers and a solution in that folder, then run\n  grader spec check "
             << path.string() << "\n";
   return 0;

@@ -9,13 +9,13 @@
 namespace grader::cli {
 
 struct SpecOptions {
-  std::vector<std::string> specs;        ///< check
-  std::string spec;                      ///< show
-  std::optional<std::string> exercise;   ///< show
-  bool reveal = false;                   ///< show
-  std::string npy;                       ///< show: write .npy files into this folder
-  std::string name;                      ///< new
-  std::string dir = "specs";             ///< new
+  std::vector<std::string> specs;       ///< check
+  std::string spec;                     ///< show
+  std::optional<std::string> exercise;  ///< show
+  bool reveal = false;                  ///< show
+  std::string npy;                      ///< show: write .npy files into this folder
+  std::string name;                     ///< new
+  std::string dir = "specs";            ///< new
 };
 
 struct SpecCommands {

@@ -30,11 +30,11 @@ class SetupError : public std::runtime_error {
 
 /// What enter_namespaces() achieved.
 struct Namespaces {
-  bool user = false;   ///< a user namespace (the way an ordinary user gets the others)
-  bool pid = false;    ///< a PID namespace: the caller must fork; its child is process 1
-  bool mount = false;  ///< a private mount namespace, for enter_view()
-  bool net = false;    ///< no network at all
-  bool ipc = false;    ///< no System V IPC shared with anyone
+  bool user = false;    ///< a user namespace (the way an ordinary user gets the others)
+  bool pid = false;     ///< a PID namespace: the caller must fork; its child is process 1
+  bool mount = false;   ///< a private mount namespace, for enter_view()
+  bool net = false;     ///< no network at all
+  bool ipc = false;     ///< no System V IPC shared with anyone
   std::string why_not;  ///< when none could be had
 
   std::string describe() const;

@@ -19,12 +19,11 @@ namespace confine {
 namespace {
 
 // Access rights by the ABI that introduced them (linux/landlock.h of Linux 6.12).
-constexpr std::uint64_t kReadFile = 1ull << 2, kReadDir = 1ull << 3, kExecute = 1ull << 0,
-                        kWriteFile = 1ull << 1;
-constexpr std::uint64_t kAbi1 = (1ull << 13) - 1;  // execute .. make_sym
-constexpr std::uint64_t kRefer = 1ull << 13;       // ABI 2
-constexpr std::uint64_t kTruncate = 1ull << 14;    // ABI 3
-constexpr std::uint64_t kNetBindTcp = 1ull << 0, kNetConnectTcp = 1ull << 1;  // ABI 4
+constexpr std::uint64_t kReadFile = 1ull << 2, kReadDir = 1ull << 3, kExecute = 1ull << 0, kWriteFile = 1ull << 1;
+constexpr std::uint64_t kAbi1 = (1ull << 13) - 1;                                        // execute .. make_sym
+constexpr std::uint64_t kRefer = 1ull << 13;                                             // ABI 2
+constexpr std::uint64_t kTruncate = 1ull << 14;                                          // ABI 3
+constexpr std::uint64_t kNetBindTcp = 1ull << 0, kNetConnectTcp = 1ull << 1;             // ABI 4
 constexpr std::uint64_t kScopeAbstractUnixSocket = 1ull << 0, kScopeSignal = 1ull << 1;  // ABI 6
 
 /// landlock_ruleset_attr as of ABI 6; the kernel is told how much of it to read.

@@ -18,9 +18,7 @@ namespace confine {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what) {
-  throw SetupError(what + ": " + std::strerror(errno));
-}
+[[noreturn]] void fail(const std::string& what) { throw SetupError(what + ": " + std::strerror(errno)); }
 
 bool write_file(const char* path, const std::string& text) {
   const int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -32,7 +30,7 @@ bool write_file(const char* path, const std::string& text) {
 
 /// mkdir -p, inside the new root being built.
 void make_dirs(const std::string& path) {
-  for (std::size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     const std::string part = path.substr(0, slash);
     if (mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) fail("mkdir " + part);
     if (slash == std::string::npos) break;
@@ -101,10 +99,9 @@ Namespaces enter_namespaces(bool pid) {
     // maps are files of the process's own /proc, writable only while it is dumpable.
     const int dumpable = prctl(PR_GET_DUMPABLE);
     prctl(PR_SET_DUMPABLE, 1);
-    const bool mapped =
-        write_file("/proc/self/setgroups", "deny") &&
-        write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1") &&
-        write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1");
+    const bool mapped = write_file("/proc/self/setgroups", "deny") &&
+                        write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1") &&
+                        write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1");
     prctl(PR_SET_DUMPABLE, dumpable);
     if (!mapped) fail("mapping the user namespace");
   }
@@ -204,10 +201,9 @@ void enter_view(const View& view) {
 
 void fresh_tmpfs(const std::string& where, unsigned long kib, uid_t owner) {
   umount2(where.c_str(), MNT_DETACH);  // the previous child's, if any
-  const std::string options = "size=" + std::to_string(kib) + "k,mode=0700,uid=" + std::to_string(owner) +
-                              ",gid=" + std::to_string(owner);
-  if (mount("tmpfs", where.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
-    fail("mounting " + where);
+  const std::string options =
+      "size=" + std::to_string(kib) + "k,mode=0700,uid=" + std::to_string(owner) + ",gid=" + std::to_string(owner);
+  if (mount("tmpfs", where.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0) fail("mounting " + where);
 }
 
 }  // namespace confine

@@ -17,9 +17,7 @@ namespace confine {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what) {
-  throw SetupError(what + ": " + std::strerror(errno));
-}
+[[noreturn]] void fail(const std::string& what) { throw SetupError(what + ": " + std::strerror(errno)); }
 
 void set_limit(int resource, rlim_t soft, rlim_t hard, const char* name) {
   const rlimit l{soft, hard};

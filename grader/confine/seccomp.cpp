@@ -3,11 +3,11 @@
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <signal.h>
-#include <ucontext.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,8 +22,8 @@ namespace confine {
 
 namespace {
 
-constexpr std::uint64_t kNamespaceFlags = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
-                                          CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+constexpr std::uint64_t kNamespaceFlags =
+    CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 
 class Filter {
  public:
@@ -74,12 +74,52 @@ scmp_datum_t datum(long v) { return static_cast<scmp_datum_t>(v); }
 
 /// Memory, threads, clocks and signals to itself: what computing needs, in every policy.
 void allow_computing(Filter& f) {
-  f.allow({"read", "write", "readv", "writev", "pread64", "close", "fstat", "newfstatat", "lseek", "mmap",
-           "munmap", "mprotect", "mremap", "madvise", "brk", "futex", "rt_sigaction", "rt_sigprocmask",
-           "rt_sigreturn", "sigaltstack", "exit", "exit_group", "getpid", "getppid", "gettid", "getuid",
-           "geteuid", "getgid", "getegid", "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep",
-           "gettimeofday", "time", "sched_yield", "getrandom", "sched_getaffinity", "set_robust_list",
-           "get_robust_list", "rseq", "getrusage", "membarrier", "mbind", "get_mempolicy", "set_mempolicy",
+  f.allow({"read",
+           "write",
+           "readv",
+           "writev",
+           "pread64",
+           "close",
+           "fstat",
+           "newfstatat",
+           "lseek",
+           "mmap",
+           "munmap",
+           "mprotect",
+           "mremap",
+           "madvise",
+           "brk",
+           "futex",
+           "rt_sigaction",
+           "rt_sigprocmask",
+           "rt_sigreturn",
+           "sigaltstack",
+           "exit",
+           "exit_group",
+           "getpid",
+           "getppid",
+           "gettid",
+           "getuid",
+           "geteuid",
+           "getgid",
+           "getegid",
+           "clock_gettime",
+           "clock_getres",
+           "clock_nanosleep",
+           "nanosleep",
+           "gettimeofday",
+           "time",
+           "sched_yield",
+           "getrandom",
+           "sched_getaffinity",
+           "set_robust_list",
+           "get_robust_list",
+           "rseq",
+           "getrusage",
+           "membarrier",
+           "mbind",
+           "get_mempolicy",
+           "set_mempolicy",
            "restart_syscall"});
   // Limits and signals of itself only: never of another process (other students' runners,
   // the grader).
@@ -108,8 +148,8 @@ void library_loading() {
   allow_plain_fcntl(f);
   // dlopen and static constructors: read-only opens and what the loader looks at.
   f.allow_if("openat", {SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, O_RDONLY)});
-  f.allow({"access", "faccessat", "faccessat2", "readlink", "readlinkat", "getdents64", "uname", "sysinfo",
-           "getcwd", "statfs", "fstatfs", "statx", "seccomp"});
+  f.allow({"access", "faccessat", "faccessat2", "readlink", "readlinkat", "getdents64", "uname", "sysinfo", "getcwd",
+           "statfs", "fstatfs", "statx", "seccomp"});
   f.allow_if("sched_setaffinity", {SCMP_A0(SCMP_CMP_EQ, 0)});
   f.load();
 }
@@ -125,15 +165,18 @@ void python() {
   allow_computing(f);
   allow_plain_fcntl(f);
   // Files: which ones is for the view and Landlock to decide.
-  f.allow({"open", "openat", "creat", "stat", "lstat", "statx", "access", "faccessat", "faccessat2", "readlink",
-           "readlinkat", "getdents64", "getcwd", "chdir", "fchdir", "mkdir", "mkdirat", "rmdir", "unlink",
-           "unlinkat", "rename", "renameat", "renameat2", "ftruncate", "fsync", "fdatasync", "fallocate",
-           "fadvise64", "pwrite64", "preadv", "pwritev", "dup", "dup2", "dup3", "pipe", "pipe2", "umask",
-           "fchmod", "chmod", "fchmodat", "utimensat", "statfs", "fstatfs", "copy_file_range", "sendfile",
-           "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr", "uname", "sysinfo",
-           "times", "poll", "ppoll", "select", "pselect6", "getpgrp", "getpgid", "getsid", "getgroups",
-           "getresuid", "getresgid", "getitimer", "setitimer", "alarm", "timer_create", "timer_settime",
-           "timer_gettime", "timer_delete", "eventfd2", "memfd_create"});
+  f.allow(
+      {"open",         "openat",          "creat",       "stat",       "lstat",        "statx",         "access",
+       "faccessat",    "faccessat2",      "readlink",    "readlinkat", "getdents64",   "getcwd",        "chdir",
+       "fchdir",       "mkdir",           "mkdirat",     "rmdir",      "unlink",       "unlinkat",      "rename",
+       "renameat",     "renameat2",       "ftruncate",   "fsync",      "fdatasync",    "fallocate",     "fadvise64",
+       "pwrite64",     "preadv",          "pwritev",     "dup",        "dup2",         "dup3",          "pipe",
+       "pipe2",        "umask",           "fchmod",      "chmod",      "fchmodat",     "utimensat",     "statfs",
+       "fstatfs",      "copy_file_range", "sendfile",    "getxattr",   "lgetxattr",    "fgetxattr",     "listxattr",
+       "llistxattr",   "flistxattr",      "uname",       "sysinfo",    "times",        "poll",          "ppoll",
+       "select",       "pselect6",        "getpgrp",     "getpgid",    "getsid",       "getgroups",     "getresuid",
+       "getresgid",    "getitimer",       "setitimer",   "alarm",      "timer_create", "timer_settime", "timer_gettime",
+       "timer_delete", "eventfd2",        "memfd_create"});
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIONREAD)});
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIOCLEX)});
   f.allow_if("sched_setaffinity", {SCMP_A0(SCMP_CMP_EQ, 0)});
@@ -142,28 +185,88 @@ void python() {
 
 void compiler(bool contained) {
   Filter f(SCMP_ACT_ALLOW);
-  f.fail_with(EPERM, {"socket", "socketpair", "connect", "bind", "listen", "accept", "accept4", "ptrace",
-                      "process_vm_readv", "process_vm_writev", "setsid", "setpgid", "unshare", "setns", "mount",
-                      "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount",
-                      "fsconfig", "fspick", "mount_setattr", "keyctl", "add_key", "request_key", "bpf",
-                      "perf_event_open", "io_uring_setup", "io_uring_enter", "io_uring_register",
-                      "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-                      "delete_module", "pidfd_open", "pidfd_getfd", "kcmp", "move_pages", "migrate_pages",
-                      "syslog", "quotactl", "swapon", "swapoff", "reboot", "acct", "settimeofday",
-                      "clock_settime", "adjtimex", "clock_adjtime", "msgget", "semget", "shmget",
-                      "name_to_handle_at", "open_by_handle_at", "lookup_dcookie", "vhangup", "iopl", "ioperm",
-                      "mknod", "mknodat", "ioprio_set", "personality", "setpriority", "flock",
-                      "fanotify_init", "inotify_init", "inotify_init1"});
+  f.fail_with(EPERM, {"socket",
+                      "socketpair",
+                      "connect",
+                      "bind",
+                      "listen",
+                      "accept",
+                      "accept4",
+                      "ptrace",
+                      "process_vm_readv",
+                      "process_vm_writev",
+                      "setsid",
+                      "setpgid",
+                      "unshare",
+                      "setns",
+                      "mount",
+                      "umount2",
+                      "pivot_root",
+                      "chroot",
+                      "move_mount",
+                      "open_tree",
+                      "fsopen",
+                      "fsmount",
+                      "fsconfig",
+                      "fspick",
+                      "mount_setattr",
+                      "keyctl",
+                      "add_key",
+                      "request_key",
+                      "bpf",
+                      "perf_event_open",
+                      "io_uring_setup",
+                      "io_uring_enter",
+                      "io_uring_register",
+                      "userfaultfd",
+                      "kexec_load",
+                      "kexec_file_load",
+                      "init_module",
+                      "finit_module",
+                      "delete_module",
+                      "pidfd_open",
+                      "pidfd_getfd",
+                      "kcmp",
+                      "move_pages",
+                      "migrate_pages",
+                      "syslog",
+                      "quotactl",
+                      "swapon",
+                      "swapoff",
+                      "reboot",
+                      "acct",
+                      "settimeofday",
+                      "clock_settime",
+                      "adjtimex",
+                      "clock_adjtime",
+                      "msgget",
+                      "semget",
+                      "shmget",
+                      "name_to_handle_at",
+                      "open_by_handle_at",
+                      "lookup_dcookie",
+                      "vhangup",
+                      "iopl",
+                      "ioperm",
+                      "mknod",
+                      "mknodat",
+                      "ioprio_set",
+                      "personality",
+                      "setpriority",
+                      "flock",
+                      "fanotify_init",
+                      "inotify_init",
+                      "inotify_init1"});
   f.fail_with(ENOSYS, {"clone3"});
   // No namespaces from clone either (clone3 falls back to clone, which can be inspected).
-  for (const std::uint64_t flag : {CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC,
-                                   CLONE_NEWUTS, CLONE_NEWCGROUP})
+  for (const std::uint64_t flag :
+       {CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP})
     f.fail_if(EPERM, "clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)});
   // Limits and scheduling of no process but the caller's own (0).
   for (const char* name : {"prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam", "sched_setattr"})
     f.fail_if(EPERM, name, {SCMP_A0(SCMP_CMP_NE, 0)});
-  for (const int cmd : {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETLEASE, F_NOTIFY, F_SETLK, F_SETLKW, F_OFD_SETLK,
-                        F_OFD_SETLKW})
+  for (const int cmd :
+       {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETLEASE, F_NOTIFY, F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW})
     f.fail_if(EPERM, "fcntl", {SCMP_A1(SCMP_CMP_EQ, datum(cmd))});
   f.fail_if(EPERM, "ioctl", {SCMP_A1(SCMP_CMP_EQ, TIOCSTI)});
   // Inside its own PID namespace a signal reaches only the build's own processes.
@@ -203,10 +306,14 @@ void on_sigsys_deny(int, siginfo_t* info, void* context) {
 
 void install_filter(Policy policy, bool contained) {
   switch (policy) {
-    case Policy::library_loading: return library_loading();
-    case Policy::library_computing: return library_computing();
-    case Policy::python: return python();
-    case Policy::compiler: return compiler(contained);
+    case Policy::library_loading:
+      return library_loading();
+    case Policy::library_computing:
+      return library_computing();
+    case Policy::python:
+      return python();
+    case Policy::compiler:
+      return compiler(contained);
   }
 }
 

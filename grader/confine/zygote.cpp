@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <string>
 
@@ -68,7 +68,10 @@ bool receive(p::ChildRequest& request, int (&fds)[kRequestFds], int& n_fds) {
     for (std::size_t i = 0; i < count; ++i) {
       int fd;
       std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      if (n_fds < kRequestFds) fds[n_fds++] = fd; else close(fd);
+      if (n_fds < kRequestFds)
+        fds[n_fds++] = fd;
+      else
+        close(fd);
     }
   }
   if (static_cast<std::size_t>(n) != sizeof request || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) n_fds = -1;

@@ -14,8 +14,8 @@ namespace confine {
 
 struct ZygoteConfig {
   std::uint32_t kind = grader::protocol::kLibraryChild;  ///< the only kind it serves
-  uid_t uid = 0;             ///< the user children become when the zygote runs as root
-  bool scratch = false;      ///< mount a fresh /scratch tmpfs for each child that asks for one
+  uid_t uid = 0;                                         ///< the user children become when the zygote runs as root
+  bool scratch = false;  ///< mount a fresh /scratch tmpfs for each child that asks for one
 };
 
 /// Sends the grader the zygote's readiness and the isolation it achieved.

@@ -60,8 +60,15 @@ std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) 
 }  // namespace
 
 const std::vector<std::string>& system_paths() {
-  static const std::vector<std::string> paths = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-                                                 "/etc/ld.so.cache", "/etc/alternatives",
+  static const std::vector<std::string> paths = {"/usr",
+                                                 "/bin",
+                                                 "/sbin",
+                                                 "/lib",
+                                                 "/lib32",
+                                                 "/lib64",
+                                                 "/libx32",
+                                                 "/etc/ld.so.cache",
+                                                 "/etc/alternatives",
                                                  "/sys/devices/system/cpu"};
   return paths;
 }
@@ -154,16 +161,17 @@ const std::vector<std::string>& system_paths() {
     struct stat out {};
     if (fstat(p::kOutputFd, &out) != 0 || static_cast<std::uint64_t>(out.st_size) < header.output_bytes)
       fail_setup("no output memory");
-    shared = static_cast<char*>(mmap(nullptr, header.output_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, p::kOutputFd, 0));
+    shared =
+        static_cast<char*>(mmap(nullptr, header.output_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, p::kOutputFd, 0));
     if (shared == MAP_FAILED) fail_setup("cannot map the outputs");
   }
   // The student's function writes into a scratch region whose end meets a guard page, each
   // call's outputs packed against it: writing past the last output faults at once.
   const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
   const std::uint64_t scratch_bytes = round_up(largest, page);
-  auto* scratch = static_cast<char*>(mmap(nullptr, scratch_bytes + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-  if (scratch == MAP_FAILED ||
-      (scratch_bytes > 0 && mprotect(scratch, scratch_bytes, PROT_READ | PROT_WRITE) != 0))
+  auto* scratch =
+      static_cast<char*>(mmap(nullptr, scratch_bytes + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (scratch == MAP_FAILED || (scratch_bytes > 0 && mprotect(scratch, scratch_bytes, PROT_READ | PROT_WRITE) != 0))
     fail_setup("cannot reserve memory for the outputs");
   char* const guard = scratch + scratch_bytes;
   for (Call& c : calls) {

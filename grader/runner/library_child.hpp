@@ -12,10 +12,10 @@ namespace runner {
 
 /// Who a child becomes, decided by the zygote from the isolation it achieved.
 struct ChildIdentity {
-  uid_t uid = 0;                 ///< its user, when the zygote runs as root
-  bool thread_limit = true;      ///< RLIMIT_NPROC counts only this child's tasks
+  uid_t uid = 0;                   ///< its user, when the zygote runs as root
+  bool thread_limit = true;        ///< RLIMIT_NPROC counts only this child's tasks
   unsigned processes_besides = 1;  ///< tasks that share its count: itself (and the zygote)
-  std::string no_thread_limit;   ///< why there is no thread limit
+  std::string no_thread_limit;     ///< why there is no thread limit
 };
 
 /// The system's libraries and what loading them needs, readable by every confined child.

@@ -47,8 +47,7 @@ bool is_stochastic(const Tensor& t, bool columns) {
   return true;
 }
 
-void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected,
-                   const Tolerance& tol) {
+void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tol) {
   // All mismatches along one row (the last axis) of a matrix or batch.
   const std::size_t cols = got.rank() >= 2 ? got.dim(got.rank() - 1) : 0;
   if (cols > 0 && got.size() / cols > 1 && c.mismatched > 1) {
@@ -73,10 +72,10 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected,
     const auto sums = line_sums(got, columns);
     for (std::size_t i = 0; i < sums.size(); ++i)
       if (std::abs(sums[i] - 1.0) > 1e-6) {
-        c.patterns.push_back(fmt::format(
-            "the expected {0}s each sum to 1 (attention weights), but your {0} {1} sums to {2}: "
-            "is the softmax over the right axis?",
-            columns ? "column" : "row", i, number(sums[i])));
+        c.patterns.push_back(
+            fmt::format("the expected {0}s each sum to 1 (attention weights), but your {0} {1} sums to {2}: "
+                        "is the softmax over the right axis?",
+                        columns ? "column" : "row", i, number(sums[i])));
         break;
       }
   }
@@ -90,8 +89,9 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected,
         symmetric = symmetric && element_ok(expected[i * n + j], expected[j * n + i], tol);
       }
     if (transposed && !symmetric)
-      c.patterns.push_back("your result equals the transpose of the expected one: check the "
-                           "row/column convention");
+      c.patterns.push_back(
+          "your result equals the transpose of the expected one: check the "
+          "row/column convention");
   }
   // A constant multiple of the right answer.
   double ge = 0, ee = 0;
@@ -102,11 +102,9 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected,
   if (ee > 0 && std::isfinite(ge) && ge != 0) {
     const double k = ge / ee;
     bool scaled = std::abs(k - 1.0) > 1e-6;
-    for (std::size_t i = 0; i < got.size() && scaled; ++i)
-      scaled = element_ok(got[i], k * expected[i], tol);
+    for (std::size_t i = 0; i < got.size() && scaled; ++i) scaled = element_ok(got[i], k * expected[i], tol);
     if (scaled)
-      c.patterns.push_back("your result is the expected one times " + number(k) +
-                           ": a missing or extra scale factor?");
+      c.patterns.push_back("your result is the expected one times " + number(k) + ": a missing or extra scale factor?");
   }
 }
 
@@ -126,8 +124,7 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
     ElementDiff d{i, g, e, std::abs(g - e),
                   e != 0 ? std::abs(g - e) / std::abs(e) : std::numeric_limits<double>::infinity()};
     const double key = std::isnan(d.abs_diff) ? std::numeric_limits<double>::infinity() : d.abs_diff;
-    if (!c.worst || key > (std::isnan(c.worst->abs_diff) ? std::numeric_limits<double>::infinity()
-                                                        : c.worst->abs_diff))
+    if (!c.worst || key > (std::isnan(c.worst->abs_diff) ? std::numeric_limits<double>::infinity() : c.worst->abs_diff))
       c.worst = d;
     if (c.first.size() < kFirstMismatches) c.first.push_back(d);
   }
@@ -144,8 +141,7 @@ bool matches(const Tensor& got, const Tensor& expected, const Tolerance& tol) {
 
 std::string summarize(const Comparison& c, bool reveal) {
   if (!c.shape_ok())
-    return "shape " + format_shape(c.got_shape) + " but " + format_shape(c.expected_shape) +
-           " is expected";
+    return "shape " + format_shape(c.got_shape) + " but " + format_shape(c.expected_shape) + " is expected";
   if (c.passed()) return "";
   if (!reveal)
     return c.non_finite > 0 ? "your result holds NaN or Inf (a hidden exercise shows only its verdict)"
@@ -153,12 +149,11 @@ std::string summarize(const Comparison& c, bool reveal) {
   const double share = 100.0 * static_cast<double>(c.mismatched) / static_cast<double>(c.total);
   std::string out = fmt::format("{} / {} elements ({:.3g}%) ", c.mismatched, c.total, share);
   out += c.non_finite == c.mismatched ? "are NaN or Inf" : "outside tolerance";
-  if (c.non_finite > 0 && c.non_finite < c.mismatched)
-    out += fmt::format(", {} of them NaN or Inf", c.non_finite);
+  if (c.non_finite > 0 && c.non_finite < c.mismatched) out += fmt::format(", {} of them NaN or Inf", c.non_finite);
   if (c.worst) {
     const auto& w = c.worst.value();
-    out += fmt::format("; worst at {}: got {}, expected {}", format_index(w.index, c.got_shape),
-                       number(w.got), number(w.expected));
+    out += fmt::format("; worst at {}: got {}, expected {}", format_index(w.index, c.got_shape), number(w.got),
+                       number(w.expected));
     if (std::isfinite(w.abs_diff))
       out += fmt::format(" (abs diff {}, rel diff {})", number(w.abs_diff), number(w.rel_diff));
   }
@@ -168,8 +163,7 @@ std::string summarize(const Comparison& c, bool reveal) {
 std::string format_tensor(const Tensor& t) {
   if (t.rank() == 0) return number(t[0]);
   std::string out;
-  const std::function<void(std::size_t, std::size_t)> rec = [&](std::size_t axis,
-                                                                std::size_t offset) {
+  const std::function<void(std::size_t, std::size_t)> rec = [&](std::size_t axis, std::size_t offset) {
     out += "[";
     std::size_t stride = 1;
     for (std::size_t a = axis + 1; a < t.rank(); ++a) stride *= t.dim(a);
@@ -186,16 +180,15 @@ std::string format_tensor(const Tensor& t) {
   return out;
 }
 
-std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected,
-                    const Tolerance& tol, bool reveal) {
+std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tol, bool reveal) {
   std::string out;
   if (!c.shape_ok() || c.passed() || !reveal) return out;
   out += "tolerance: " + tol.formula() + "\n";
   if (c.first.size() > 1) {
     out += "first mismatches:\n";
     for (const auto& d : c.first)
-      out += fmt::format("  {}: got {}, expected {}\n", format_index(d.index, c.got_shape),
-                         number(d.got), number(d.expected));
+      out += fmt::format("  {}: got {}, expected {}\n", format_index(d.index, c.got_shape), number(d.got),
+                         number(d.expected));
   }
   for (const auto& p : c.patterns) out += "hint: " + p + "\n";
   constexpr std::size_t kSmall = 36;

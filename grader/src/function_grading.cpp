@@ -76,8 +76,7 @@ Tensor draw(const Shape& shape, const Distribution& dist, Rng& rng) {
   return t;
 }
 
-std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check,
-                             std::uint64_t seed) {
+std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::uint64_t seed) {
   std::vector<Case> cases;
   if (!check.random()) {
     expr::Scope scope;
@@ -121,9 +120,8 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
   CheckResult r;
   r.name = check.name;
   r.max_score = check.points;
-  const std::string replay = check.random()
-      ? fmt::format("seed {}: `grader check --seed {}` replays these cases\n", pc.seed, pc.seed)
-      : "";
+  const std::string replay =
+      check.random() ? fmt::format("seed {}: `grader check --seed {}` replays these cases\n", pc.seed, pc.seed) : "";
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];
     for (std::size_t call : pc.calls[k]) {
@@ -168,16 +166,16 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       const auto& [got, expected] = pair;
       const Comparison cmp = compare(got, expected, tolerance);
       if (cmp.passed()) continue;
-      Feedback f = feedback(cmp, got, expected, tolerance, visibility, c.label, what,
-                            [&]() -> std::optional<std::string> {
-                              for (const auto& m : fn.mistakes) {
-                                bool all = true;
-                                for (const auto& [out, e] : m.outputs)
-                                  all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance);
-                                if (all) return m.message;
-                              }
-                              return std::nullopt;
-                            });
+      Feedback f =
+          feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
+            for (const auto& m : fn.mistakes) {
+              bool all = true;
+              for (const auto& [out, e] : m.outputs)
+                all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance);
+              if (all) return m.message;
+            }
+            return std::nullopt;
+          });
       r.verdict = f.verdict;
       r.message = std::move(f.message);
       r.details = std::move(f.details) + replay;
@@ -298,7 +296,8 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
 
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,
-                                                                 std::vector<std::string>& notes, std::string& sandbox) {
+                                                                 std::vector<std::string>& notes,
+                                                                 std::string& sandbox) {
   const auto start = std::chrono::steady_clock::now();
   const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);

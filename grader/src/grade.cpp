@@ -5,10 +5,10 @@
 
 #include <chrono>
 
+#include "function_grading.hpp"
 #include "grader/answers/submission.hpp"
 #include "grader/compare.hpp"
 #include "grader/expr/evaluate.hpp"
-#include "function_grading.hpp"
 #include "hash.hpp"
 #include "python/grading.hpp"
 #include "python/hand_in.hpp"
@@ -19,9 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 bool is_vector_shape(const Shape& s) {
   std::size_t big = 0;
@@ -188,8 +186,8 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
         if (v.value) {
           answer.value.reset();
           answer.problem = Verdict::unreadable;
-          answer.message = "'" + a.name + "' is handed in twice, as " + answer.source + " and in " + hand_in +
-                           "; keep only one";
+          answer.message =
+              "'" + a.name + "' is handed in twice, as " + answer.source + " and in " + hand_in + "; keep only one";
         }
         continue;
       }
@@ -222,8 +220,7 @@ void mention_notebook(const std::string& file, Submission& submission) {
 
 }  // namespace
 
-AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir,
-                                  const GradeOptions& options) {
+AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options) {
   const auto start = Clock::now();
   const std::string student = std::filesystem::absolute(dir).lexically_normal().filename().string();
   std::vector<AnswerRequest> requests;
@@ -244,15 +241,16 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   std::map<std::string, ExerciseResult> functions;
   if (python.hand_in) {
     const auto ran = Clock::now();
-    const python::Run run = python::run(*python.hand_in, python::work_for(spec, plan),
-                                        options.seed.value_or(fnv1a(student) % 1000000000ull),
-                                        python::limits_of(spec.python));
+    const python::Run run =
+        python::run(*python.hand_in, python::work_for(spec, plan),
+                    options.seed.value_or(fnv1a(student) % 1000000000ull), python::limits_of(spec.python));
     result.sandbox = run.isolation;
     take_python_values(spec, python.hand_in->name, run, submission);
     if (spec.uses_library()) {
       functions = judge_functions(spec, plan, run.calls, seconds_since(ran));
       if (python.library_files)
-        result.notes.push_back("only " + python.hand_in->name + " is graded: a folder hands in a notebook or a "
+        result.notes.push_back("only " + python.hand_in->name +
+                               " is graded: a folder hands in a notebook or a "
                                "library, and the C/C++ files here are not used");
     }
     for (std::size_t i = 0; i < std::min(run.failures.size(), kMaxListedNotes); ++i)
@@ -277,8 +275,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   note_failed_dependencies(spec, result);
   make_safe(result);
   result.seconds = seconds_since(start);
-  spdlog::debug("graded {} against {}: {} / {} in {:.3f} ms", dir.string(), spec.id,
-                result.score(), result.max_score(), 1e3 * result.seconds);
+  spdlog::debug("graded {} against {}: {} / {} in {:.3f} ms", dir.string(), spec.id, result.score(), result.max_score(),
+                1e3 * result.seconds);
   return result;
 }
 

@@ -65,8 +65,7 @@ Tensor tensor_from_nested(const Node& root, const Access& access, std::size_t ma
         if (n == 0) fail(node, "contains an empty list");
         shape.push_back(n);
       } else if (shape.size() < depth || shape[depth] != n) {
-        fail(node, "is ragged: a list of " + std::to_string(n) +
-                       " elements where others at the same depth have " +
+        fail(node, "is ragged: a list of " + std::to_string(n) + " elements where others at the same depth have " +
                        (shape.size() > depth ? std::to_string(shape[depth]) : "none"));
       }
       for (const Node& item : items) self(self, item, depth + 1);

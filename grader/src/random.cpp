@@ -55,9 +55,8 @@ float float_of(std::uint32_t u) {
 /// log256_ps of avx_mathfun.h for one lane (its argument here is in (0, 1]).
 float cephes_log(float x) {
   constexpr float kSqrtHalf = 0.707106781186547524f;
-  constexpr float p[] = {7.0376836292E-2f,  -1.1514610310E-1f, 1.1676998740E-1f,
-                         -1.2420140846E-1f, +1.4249322787E-1f, -1.6668057665E-1f,
-                         +2.0000714765E-1f, -2.4999993993E-1f, +3.3333331174E-1f};
+  constexpr float p[] = {7.0376836292E-2f,  -1.1514610310E-1f, 1.1676998740E-1f,  -1.2420140846E-1f, +1.4249322787E-1f,
+                         -1.6668057665E-1f, +2.0000714765E-1f, -2.4999993993E-1f, +3.3333331174E-1f};
   constexpr float q1 = -2.12194440e-4f, q2 = 0.693359375f;
   const bool invalid = !(x > 0.0f);
   x = std::fmax(x, float_of(0x00800000u));  // no denormals
@@ -141,9 +140,7 @@ std::uint64_t TorchGenerator::next64() {
   return (hi << 32) | lo;
 }
 
-double TorchGenerator::uniform_double() {
-  return static_cast<double>(next64() & ((1ull << 53) - 1)) * 0x1.0p-53;
-}
+double TorchGenerator::uniform_double() { return static_cast<double>(next64() & ((1ull << 53) - 1)) * 0x1.0p-53; }
 
 float TorchGenerator::uniform_float() {
   return static_cast<float>(static_cast<double>(next32() & ((1u << 24) - 1)) * 0x1.0p-24);

@@ -10,30 +10,45 @@ namespace grader {
 namespace {
 
 constexpr std::array kVerdicts = {
-    Verdict::passed,      Verdict::wrong,     Verdict::wrong_shape,   Verdict::non_finite, Verdict::missing,
-    Verdict::unreadable,  Verdict::compile_error, Verdict::load_error, Verdict::crashed,   Verdict::timed_out,
-    Verdict::out_of_memory, Verdict::threw,   Verdict::forbidden,     Verdict::solution_error, Verdict::skipped,
+    Verdict::passed,        Verdict::wrong,         Verdict::wrong_shape, Verdict::non_finite,     Verdict::missing,
+    Verdict::unreadable,    Verdict::compile_error, Verdict::load_error,  Verdict::crashed,        Verdict::timed_out,
+    Verdict::out_of_memory, Verdict::threw,         Verdict::forbidden,   Verdict::solution_error, Verdict::skipped,
 };
 
 }  // namespace
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::passed: return "passed";
-    case Verdict::wrong: return "wrong";
-    case Verdict::wrong_shape: return "wrong_shape";
-    case Verdict::non_finite: return "non_finite";
-    case Verdict::missing: return "missing";
-    case Verdict::unreadable: return "unreadable";
-    case Verdict::compile_error: return "compile_error";
-    case Verdict::load_error: return "load_error";
-    case Verdict::crashed: return "crashed";
-    case Verdict::timed_out: return "timed_out";
-    case Verdict::out_of_memory: return "out_of_memory";
-    case Verdict::threw: return "threw";
-    case Verdict::forbidden: return "forbidden";
-    case Verdict::solution_error: return "solution_error";
-    case Verdict::skipped: return "skipped";
+    case Verdict::passed:
+      return "passed";
+    case Verdict::wrong:
+      return "wrong";
+    case Verdict::wrong_shape:
+      return "wrong_shape";
+    case Verdict::non_finite:
+      return "non_finite";
+    case Verdict::missing:
+      return "missing";
+    case Verdict::unreadable:
+      return "unreadable";
+    case Verdict::compile_error:
+      return "compile_error";
+    case Verdict::load_error:
+      return "load_error";
+    case Verdict::crashed:
+      return "crashed";
+    case Verdict::timed_out:
+      return "timed_out";
+    case Verdict::out_of_memory:
+      return "out_of_memory";
+    case Verdict::threw:
+      return "threw";
+    case Verdict::forbidden:
+      return "forbidden";
+    case Verdict::solution_error:
+      return "solution_error";
+    case Verdict::skipped:
+      return "skipped";
   }
   return "unknown";
 }
@@ -122,7 +137,7 @@ void make_safe(AssignmentResult& r) {
 std::string student_id(const std::filesystem::path& folder) {
   std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
   if (!path.has_filename()) path = path.parent_path();  // "alice/" names alice
-  constexpr std::size_t kMaxId = 255;  // the longest file name Linux allows
+  constexpr std::size_t kMaxId = 255;                   // the longest file name Linux allows
   std::string id = utf8_safe(path.filename().string(), kMaxId);
   id = replaced(replaced(id, "\n", "\\x0a"), "\t", "\\x09");
   return ci_inert(id);

@@ -10,12 +10,12 @@
 #include <set>
 
 #include "function_grading.hpp"
-#include "text.hpp"
 #include "grader/answers/submission.hpp"
 #include "grader/compare.hpp"
 #include "grader/error.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "grader/grade.hpp"
+#include "text.hpp"
 
 namespace grader::selftest {
 
@@ -30,7 +30,8 @@ class Scratch {
  public:
   Scratch() {
     std::string pattern = (fs::temp_directory_path() / "grader-selftest-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw Error("cannot create a scratch folder in " + fs::temp_directory_path().string());
+    if (!::mkdtemp(pattern.data()))
+      throw Error("cannot create a scratch folder in " + fs::temp_directory_path().string());
     path_ = pattern;
   }
   ~Scratch() {
@@ -100,9 +101,10 @@ std::string first_input_library(const Spec& spec) {
   std::set<std::string> symbols;
   for (const auto& ex : spec.exercises)
     if (ex.function && symbols.insert(ex.function->symbol).second)
-      source += "\nint " + ex.function->symbol +
-                "(const grader_tensor *in, int n_in, grader_tensor *out, int n_out, char *error, "
-                "size_t error_size) {\n  (void)error; (void)error_size;\n  return first_input(in, n_in, out, n_out);\n}\n";
+      source +=
+          "\nint " + ex.function->symbol +
+          "(const grader_tensor *in, int n_in, grader_tensor *out, int n_out, char *error, "
+          "size_t error_size) {\n  (void)error; (void)error_size;\n  return first_input(in, n_in, out, n_out);\n}\n";
   return source;
 }
 
@@ -184,8 +186,9 @@ class Checker {
       }
     }
     if (problems.empty())
-      add(Kind::ok, "structure", fmt::format("{} exercises, {:g} points, ids unique, check points add up",
-                                             spec_.exercises.size(), spec_.max_score()));
+      add(Kind::ok, "structure",
+          fmt::format("{} exercises, {:g} points, ids unique, check points add up", spec_.exercises.size(),
+                      spec_.max_score()));
     else
       add(Kind::failure, "structure", joined(problems));
   }
@@ -318,8 +321,9 @@ class Checker {
         add(Kind::failure, "all-zero answers", "pass " + joined(wrongly) + ": these exercises give points for zeros");
       else
         add(Kind::warning, "all-zero answers",
-            "pass " + joined(wrongly) + ": if zeros are a right answer there, say so with a reference solution "
-            "whose answer is zeros; otherwise these exercises give points for zeros");
+            "pass " + joined(wrongly) +
+                ": if zeros are a right answer there, say so with a reference solution "
+                "whose answer is zeros; otherwise these exercises give points for zeros");
       return;
     }
     add(Kind::ok, "all-zero answers",
@@ -343,7 +347,8 @@ class Checker {
             "could not be compiled with the spec's compile_c command: " + first_line(e.message(), 200));
         return;
       }
-    add(Kind::ok, "library returning its first input", fmt::format("fails every function exercise ({})", functions_.size()));
+    add(Kind::ok, "library returning its first input",
+        fmt::format("fails every function exercise ({})", functions_.size()));
   }
 
   /// True if `got` (in float64, or rounded to float32) is within tolerance of `expected`.
@@ -381,13 +386,14 @@ class Checker {
     }
     if (!skipped.empty())
       add(Kind::warning, "known mistakes",
-          "not checked for " + joined(skipped) + ": they read the student's answers, which the reference solution "
-          + (solution_answers_ ? "lacks" : "would give (the spec names none)"));
+          "not checked for " + joined(skipped) + ": they read the student's answers, which the reference solution " +
+              (solution_answers_ ? "lacks" : "would give (the spec names none)"));
     if (!passing_mistakes.empty())
       add(Kind::failure, "known mistakes",
           "these pass, so the tolerance is looser than the mistake: " + joined(passing_mistakes));
     else if (checked > 0)
-      add(Kind::ok, "known mistakes", fmt::format("each of the {} declared for matrix exercises fails, in float64 and float32", checked));
+      add(Kind::ok, "known mistakes",
+          fmt::format("each of the {} declared for matrix exercises fails, in float64 and float32", checked));
   }
 
   void function_mistakes() {
@@ -398,8 +404,8 @@ class Checker {
       for (const auto& m : fn.mistakes) {
         for (const bool float32 : {false, true}) {
           if (!caught(fn, m, float32)) {
-            passing_mistakes.push_back(fmt::format("{} '{}' in {}", ex->id, first_line(m.message, 50),
-                                                   float32 ? "float32" : "float64"));
+            passing_mistakes.push_back(
+                fmt::format("{} '{}' in {}", ex->id, first_line(m.message, 50), float32 ? "float32" : "float64"));
             break;
           }
         }

@@ -46,12 +46,11 @@ std::string format_index(std::size_t flat, const Shape& shape) {
 
 Tensor::Tensor() : values_{0.0} {}
 
-Tensor::Tensor(Shape shape, std::vector<double> values)
-    : shape_(std::move(shape)), values_(std::move(values)) {
+Tensor::Tensor(Shape shape, std::vector<double> values) : shape_(std::move(shape)), values_(std::move(values)) {
   if (shape_.size() > kMaxRank)
     throw std::invalid_argument("tensor of shape " + format_shape(shape_) + " has rank " +
-                                std::to_string(shape_.size()) + "; at most " +
-                                std::to_string(kMaxRank) + " is supported");
+                                std::to_string(shape_.size()) + "; at most " + std::to_string(kMaxRank) +
+                                " is supported");
   if (element_count(shape_) != values_.size())
     throw std::invalid_argument("tensor of shape " + format_shape(shape_) + " needs " +
                                 std::to_string(element_count(shape_)) + " values, got " +
@@ -76,14 +75,12 @@ Tensor Tensor::from_cube(const arma::cube& c) {
   std::vector<double> values(c.n_elem);
   for (arma::uword b = 0; b < c.n_slices; ++b)
     for (arma::uword r = 0; r < c.n_rows; ++r)
-      for (arma::uword k = 0; k < c.n_cols; ++k)
-        values[(b * c.n_rows + r) * c.n_cols + k] = c(r, k, b);
+      for (arma::uword k = 0; k < c.n_cols; ++k) values[(b * c.n_rows + r) * c.n_cols + k] = c(r, k, b);
   return Tensor({c.n_slices, c.n_rows, c.n_cols}, std::move(values));
 }
 
 arma::mat Tensor::to_mat() const {
-  if (rank() != 2) throw std::logic_error("to_mat() of a rank-" + std::to_string(rank()) +
-                                          " tensor");
+  if (rank() != 2) throw std::logic_error("to_mat() of a rank-" + std::to_string(rank()) + " tensor");
   arma::mat m(shape_[0], shape_[1]);
   for (arma::uword r = 0; r < m.n_rows; ++r)
     for (arma::uword c = 0; c < m.n_cols; ++c) m(r, c) = values_[r * m.n_cols + c];
@@ -91,20 +88,17 @@ arma::mat Tensor::to_mat() const {
 }
 
 arma::cube Tensor::to_cube() const {
-  if (rank() != 3) throw std::logic_error("to_cube() of a rank-" + std::to_string(rank()) +
-                                          " tensor");
+  if (rank() != 3) throw std::logic_error("to_cube() of a rank-" + std::to_string(rank()) + " tensor");
   arma::cube c(shape_[1], shape_[2], shape_[0]);
   for (arma::uword b = 0; b < c.n_slices; ++b)
     for (arma::uword r = 0; r < c.n_rows; ++r)
-      for (arma::uword k = 0; k < c.n_cols; ++k)
-        c(r, k, b) = values_[(b * c.n_rows + r) * c.n_cols + k];
+      for (arma::uword k = 0; k < c.n_cols; ++k) c(r, k, b) = values_[(b * c.n_rows + r) * c.n_cols + k];
   return c;
 }
 
 Tensor Tensor::reshaped(Shape shape) const {
   if (element_count(shape) != size())
-    throw std::invalid_argument("cannot reshape " + format_shape(shape_) + " into " +
-                                format_shape(shape));
+    throw std::invalid_argument("cannot reshape " + format_shape(shape_) + " into " + format_shape(shape));
   return Tensor(std::move(shape), values_);
 }
 

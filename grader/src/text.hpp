@@ -24,10 +24,14 @@ inline std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t&
   const unsigned char c = byte(0);
   std::size_t len = 0;
   if (c < 0x80) return cp = c, 1;
-  if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
-  else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
-  else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
-  else return 0;
+  if (c >= 0xc2 && c <= 0xdf)
+    len = 2, cp = c & 0x1f;
+  else if (c >= 0xe0 && c <= 0xef)
+    len = 3, cp = c & 0x0f;
+  else if (c >= 0xf0 && c <= 0xf4)
+    len = 4, cp = c & 0x07;
+  else
+    return 0;
   if (i + len > text.size()) return 0;
   for (std::size_t k = 1; k < len; ++k) {
     if ((byte(k) & 0xc0) != 0x80) return 0;
@@ -90,7 +94,7 @@ inline std::string utf8_safe(std::string_view text, std::size_t max_bytes) {
   std::string out;
   out.reserve(std::min(text.size(), max_bytes));
   const std::size_t room = max_bytes >= 3 ? max_bytes - 3 : 0;  // for the text before "..."
-  std::size_t keep = 0;  // the longest escaped prefix that fits in `room`
+  std::size_t keep = 0;                                         // the longest escaped prefix that fits in `room`
   for (std::size_t i = 0; i < text.size();) {
     const std::size_t before = out.size();
     i += detail::append_safe(out, text, i);
@@ -126,9 +130,9 @@ inline std::string ci_inert(std::string_view text) {
       // U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
       char32_t cp = 0;
       const std::size_t len = detail::utf8_sequence(text, i, cp);
-      const bool blank = c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || cp == 0x85 ||
-                         cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
-                         cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+      const bool blank = c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || cp == 0x85 || cp == 0xa0 ||
+                         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
+                         cp == 0x202f || cp == 0x205f || cp == 0x3000;
       line_start = blank;
       if (blank && len > 1) {
         out += text.substr(i, len);
@@ -143,9 +147,7 @@ inline std::string ci_inert(std::string_view text) {
 
 /// Student-controlled `text` made inert wherever a report puts it: utf8_safe(), then
 /// ci_inert().
-inline std::string inert(std::string_view text, std::size_t max_bytes) {
-  return ci_inert(utf8_safe(text, max_bytes));
-}
+inline std::string inert(std::string_view text, std::size_t max_bytes) { return ci_inert(utf8_safe(text, max_bytes)); }
 
 /// The first line of `text`, cut to `width` bytes (on a character boundary) with "..." when
 /// longer.

@@ -23,9 +23,7 @@ struct YamlAccess {
   std::string show(const YAML::Node& n) const {
     return n.IsScalar() ? "'" + utf8_safe(n.Scalar(), 40) + "'" : n.IsMap() ? "a mapping" : "nothing";
   }
-  std::pair<int, int> mark(const YAML::Node& n) const {
-    return {n.Mark().line + 1, n.Mark().column + 1};
-  }
+  std::pair<int, int> mark(const YAML::Node& n) const { return {n.Mark().line + 1, n.Mark().column + 1}; }
 };
 
 }  // namespace grader

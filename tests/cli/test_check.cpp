@@ -36,9 +36,7 @@ void normalize(ordered_json& j) {
   }
 }
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 const std::vector<std::string> kFormats = {"text", "json", "gradescope", "prairielearn", "junit", "markdown", "csv"};
 
@@ -92,8 +90,7 @@ BOOST_AUTO_TEST_CASE(every_bundled_sample_matches_its_golden_result) {
         auto got = ordered_json::parse(r.out);
         BOOST_TEST(r.exit_code == (got.at("status") == "passed" ? 0 : 1));
         normalize(got);
-        const fs::path golden =
-            test_support::source_path("tests/golden/" + assignment + "/" + name + ".json");
+        const fs::path golden = test_support::source_path("tests/golden/" + assignment + "/" + name + ".json");
         if (update) {
           fs::create_directories(golden.parent_path());
           std::ofstream(golden) << got.dump(2) << "\n";
@@ -121,8 +118,7 @@ BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {
     return out;
   };
   const std::string ua = "understanding-attention";
-  const std::string all_pass =
-      "1.2.1=passed 1.2.2=passed 1.3.1=passed 1.3.2=passed 1.4.1=passed 1.4.2=passed ";
+  const std::string all_pass = "1.2.1=passed 1.2.2=passed 1.3.1=passed 1.3.2=passed 1.4.1=passed 1.4.2=passed ";
   BOOST_TEST(verdicts(ua, "correct-torch-npy") == all_pass);
   BOOST_TEST(verdicts(ua, "correct-csv") == all_pass);
   BOOST_TEST(verdicts(ua, "correct-answers-yaml") == all_pass);
@@ -154,25 +150,24 @@ BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {
 }
 
 BOOST_AUTO_TEST_CASE(text_report_is_a_table_then_failures_without_colour_off_a_terminal) {
-  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
-                             "submissions/understanding-attention/wrong-row"});
+  const auto r = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", "submissions/understanding-attention/wrong-row"});
   BOOST_TEST(r.exit_code == 1);
   BOOST_TEST(contains(r.out, "  1.2.1         0 / 1  wrong           your query selects value[1]"));
   BOOST_TEST(contains(r.out, "score: 5 / 6  (5 of 6 exercises passed)"));
   BOOST_TEST(contains(r.out, "\nfailures\n\n1.2.1 Select the first value vector: wrong\n"));
   BOOST_TEST(!contains(r.out, "\033["));
   const auto colored = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
-                                   "submissions/understanding-attention/wrong-row", "--color",
-                                   "always"});
+                                   "submissions/understanding-attention/wrong-row", "--color", "always"});
   BOOST_TEST(contains(colored.out, "\033[31mwrong"));
 }
 
 BOOST_AUTO_TEST_CASE(output_file_is_written_whole_and_nothing_else_is_left) {
   TempDir dir;
   const auto out = dir.path() / "result.json";
-  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
-                             "submissions/understanding-attention/correct-csv", "--format",
-                             "json", "--output", out.string()});
+  const auto r =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml",
+                  "submissions/understanding-attention/correct-csv", "--format", "json", "--output", out.string()});
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(r.out == "");
   const auto j = ordered_json::parse(test_support::read_file(out));
@@ -194,8 +189,7 @@ exercises:
     output: softmax(q, dimm=0)
     expect: q
 )");
-  const auto r = run_grader({"check", "--spec", spec.string(),
-                             "submissions/understanding-attention/correct-csv"});
+  const auto r = run_grader({"check", "--spec", spec.string(), "submissions/understanding-attention/correct-csv"});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.out == "");
   BOOST_TEST(r.err == "grader: error: " + spec.string() +
@@ -204,13 +198,12 @@ exercises:
 }
 
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_help_and_version_exit_0) {
-  const auto missing_dir = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
-                                       "/nonexistent/student"});
+  const auto missing_dir =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", "/nonexistent/student"});
   BOOST_TEST(missing_dir.exit_code == 2);
   BOOST_TEST(contains(missing_dir.err, "submission folder /nonexistent/student does not exist"));
   BOOST_TEST(run_grader({"check", "--spec", "nope.yaml", "x"}).exit_code == 2);
-  BOOST_TEST(run_grader({"check", "--spec", "specs/attention-basics.yaml", "x", "--format",
-                         "xml"}).exit_code == 2);
+  BOOST_TEST(run_grader({"check", "--spec", "specs/attention-basics.yaml", "x", "--format", "xml"}).exit_code == 2);
   BOOST_TEST(run_grader({"frobnicate"}).exit_code == 2);
   BOOST_TEST(run_grader({}).exit_code == 2);
   const auto help = run_grader({"check", "--help"});
@@ -223,8 +216,8 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_help_and_version_exit_0) {
 }
 
 BOOST_AUTO_TEST_CASE(the_result_says_how_a_library_was_sandboxed) {
-  const auto library = run_grader({"check", "--spec", "specs/sdpa-masked.yaml",
-                                   "submissions/sdpa-masked/correct-c", "--format", "json"});
+  const auto library = run_grader(
+      {"check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/correct-c", "--format", "json"});
   BOOST_TEST(contains(ordered_json::parse(library.out).at("sandbox").get<std::string>(), "seccomp"));
   const auto matrices = run_grader({"check", "--spec", "specs/attention-basics.yaml",
                                     "submissions/attention-basics/typical-mistakes", "--format", "json"});
@@ -275,8 +268,8 @@ BOOST_AUTO_TEST_CASE(hidden_exercises_show_the_verdict_and_nothing_derived_from_
         BOOST_TEST(r.exit_code == 1, r.err);
         for (const std::string& text : {r.out, r.err}) {
           BOOST_TEST(!std::regex_search(text, counts), text);
-          for (const char* leak : {"worst at", "first mismatches", "hint:", "expected:", "expected ", "got:", "random case",
-                                   "output: ", "sum(weights, -1)"})
+          for (const char* leak : {"worst at", "first mismatches", "hint:", "expected:", "expected ",
+                                   "got:", "random case", "output: ", "sum(weights, -1)"})
             BOOST_TEST(!contains(text, leak), leak << " in:\n" << text);
           BOOST_TEST(!contains(text, mistake), text);
         }
@@ -290,16 +283,20 @@ BOOST_AUTO_TEST_CASE(hidden_exercises_show_the_verdict_and_nothing_derived_from_
     }
   }
   // A hidden exercise still tells the student about their own answer's shape.
-  const auto shape = ordered_json::parse(run_grader({"check", "--spec", hidden_copy(dir, "specs/understanding-attention.yaml"),
-                                                     "submissions/understanding-attention/wrong-shape", "--format", "json"})
-                                             .out);
+  const auto shape =
+      ordered_json::parse(run_grader({"check", "--spec", hidden_copy(dir, "specs/understanding-attention.yaml"),
+                                      "submissions/understanding-attention/wrong-shape", "--format", "json"})
+                              .out);
   BOOST_TEST(shape.at("exercises")[1].at("message") ==
              "'query122' (query122.npy) has shape (3, 3) but (4, 3) is expected");
 }
 
 BOOST_AUTO_TEST_CASE(every_format_shows_each_check_of_an_exercise_with_its_points) {
-  const std::vector<std::string> check = {"check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/no-scale"};
-  const auto out = [&](const std::string& format) { return run_grader({check[0], check[1], check[2], check[3], "--format", format}).out; };
+  const std::vector<std::string> check = {"check", "--spec", "specs/sdpa-masked.yaml",
+                                          "submissions/sdpa-masked/no-scale"};
+  const auto out = [&](const std::string& format) {
+    return run_grader({check[0], check[1], check[2], check[3], "--format", format}).out;
+  };
   const std::string passed = "passed (1 / 1 points): rows of weights sum to 1";
   const std::string failed = "wrong (0 / 1 points): random shapes and values";
   const std::string text = out("text");
@@ -309,8 +306,8 @@ BOOST_AUTO_TEST_CASE(every_format_shows_each_check_of_an_exercise_with_its_point
   const std::string markdown = out("markdown");
   BOOST_TEST(contains(markdown, "| ✅ | rows of weights sum to 1 | 1 / 1 | `passed` |"), markdown);
   BOOST_TEST(contains(markdown, "| ❌ | random shapes and values | 0 / 1 | `wrong` |"), markdown);
-  for (const auto& [format, field] : std::vector<std::pair<std::string, std::string>>{{"gradescope", "output"},
-                                                                                      {"prairielearn", "output"}}) {
+  for (const auto& [format, field] :
+       std::vector<std::pair<std::string, std::string>>{{"gradescope", "output"}, {"prairielearn", "output"}}) {
     const std::string feedback = ordered_json::parse(out(format)).at("tests")[0].at(field);
     BOOST_TEST(contains(feedback, passed), format << ":\n" << feedback);
     BOOST_TEST(contains(feedback, failed), format << ":\n" << feedback);
@@ -320,7 +317,8 @@ BOOST_AUTO_TEST_CASE(every_format_shows_each_check_of_an_exercise_with_its_point
   const auto sum_to_one = junit.select_node("//testcase[contains(@name, 'rows of weights sum to 1')]").node();
   BOOST_REQUIRE(sum_to_one);
   BOOST_TEST(sum_to_one.select_node("properties/property[@name='score']").node().attribute("value").as_double() == 1.0);
-  BOOST_TEST(sum_to_one.select_node("properties/property[@name='max_score']").node().attribute("value").as_double() == 1.0);
+  BOOST_TEST(sum_to_one.select_node("properties/property[@name='max_score']").node().attribute("value").as_double() ==
+             1.0);
   BOOST_TEST(std::string(sum_to_one.child_value("system-out")) == "passed, 1 / 1 points");
   const auto annotations = run_grader({check[0], check[1], check[2], check[3], "--github-annotations"}).err;
   BOOST_TEST(contains(annotations, passed), annotations);
@@ -332,12 +330,14 @@ BOOST_AUTO_TEST_CASE(text_students_control_is_inert_in_every_format) {
   // start workflow commands, HTML and Markdown links; an answers.yaml key with the same.
   const fs::path folder = dir.path() / "=HYPERLINK(\"evil.example\")\x1b]0;owned\x07\x1b[2J\xff\xfe";
   fs::copy(test_support::source_path("submissions/understanding-attention/wrong-row"), folder);
-  std::ofstream(folder / "q\x1b[31m\n::set-output name=score::100\n##[add-mask]x\n<img src=x onerror=alert(1)>[a](javascript:alert(1)).csv")
+  std::ofstream(folder /
+                "q\x1b[31m\n::set-output name=score::100\n##[add-mask]x\n<img src=x "
+                "onerror=alert(1)>[a](javascript:alert(1)).csv")
       << "1,2,3\n";
   std::ofstream(folder / "answers.yaml") << "\"k\\e[2J\\n  ::warning::pwned\\x9b\\xff<b>bold</b>\": [1]\n";
   for (const auto& format : kFormats) {
-    const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", format,
-                               "--github-annotations"});
+    const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format",
+                               format, "--github-annotations"});
     BOOST_TEST_CONTEXT(format) {
       BOOST_TEST(r.exit_code == 1, r.err);
       BOOST_TEST(test_support::why_unsafe(r.out) == "", r.out);
@@ -357,7 +357,8 @@ BOOST_AUTO_TEST_CASE(text_students_control_is_inert_in_every_format) {
       if (format == "markdown") {
         std::string markup = outside_fences(r.out);
         for (const char* ours : {"<details>", "<summary>", "</summary>", "</details>"})
-          for (std::size_t at; (at = markup.find(ours)) != std::string::npos;) markup.erase(at, std::string(ours).size());
+          for (std::size_t at; (at = markup.find(ours)) != std::string::npos;)
+            markup.erase(at, std::string(ours).size());
         BOOST_TEST(!std::regex_search(markup, std::regex(R"((^|[^\\])<)")), markup);  // \< shows a '<'
         BOOST_TEST(!contains(markup, "]("), markup);
       }
@@ -377,7 +378,8 @@ BOOST_AUTO_TEST_CASE(what_a_library_prints_is_inert_in_every_format) {
       << test_support::read_file(test_support::source_path("submissions/sdpa-masked/correct-c/solution.c"))
       << "\n__attribute__((constructor)) static void shout(void) {\n"
          "  fputs(\"\\033]0;owned\\007\\033[2J\\n::set-output name=score::100\\n  ::add-mask::x\\n\"\n"
-         "        \"##[set-output name=x;]y\\n<script>alert(1)</script>\\n| a | b |\\n\\xff\\xfe\\xc2\\x9b\\n\", stdout);\n"
+         "        \"##[set-output name=x;]y\\n<script>alert(1)</script>\\n| a | b |\\n\\xff\\xfe\\xc2\\x9b\\n\", "
+         "stdout);\n"
          "  fflush(stdout);\n}\n";
   for (const auto& format : kFormats) {
     const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", format});
@@ -395,11 +397,13 @@ BOOST_AUTO_TEST_CASE(a_folder_name_that_is_not_utf8_is_graded_like_any_other) {
   TempDir dir;
   const fs::path folder = dir.path() / "bad\xff\xfename";
   fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), folder);
-  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "json"});
+  const auto r =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 0, r.err);
   const auto j = ordered_json::parse(r.out);
   BOOST_TEST(contains(j.at("submission").get<std::string>(), "bad\\xff\\xfename"));
-  const auto csv = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "csv"});
+  const auto csv =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "csv"});
   BOOST_TEST(contains(csv.out, "\nbad\\xff\\xfename,1,1,1,1,1,1,6,6\n"), csv.out);
 }
 

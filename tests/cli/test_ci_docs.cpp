@@ -69,8 +69,8 @@ BOOST_AUTO_TEST_CASE(the_github_workflow_grades_annotates_summarizes_and_fails_t
     if (step["name"] && step["name"].as<std::string>() == "Grade") script = step["run"].as<std::string>();
   BOOST_REQUIRE(!script.empty());
 
-  for (const auto& [sample, passes] : {std::pair{"submissions/sdpa-masked/correct-c", true},
-                                       std::pair{"submissions/sdpa-masked/no-scale", false}}) {
+  for (const auto& [sample, passes] :
+       {std::pair{"submissions/sdpa-masked/correct-c", true}, std::pair{"submissions/sdpa-masked/no-scale", false}}) {
     BOOST_TEST_CONTEXT(sample) {
       StudentRepo repo(sample);
       const fs::path summary = repo.dir.path() / "step-summary.md";

@@ -77,15 +77,23 @@ BOOST_AUTO_TEST_CASE(in_a_class_a_grader_fault_leaves_the_submission_for_resume)
   fs::create_directories(root / "alice");
   for (const auto& f : fs::directory_iterator(test_support::source_path("submissions/sdpa-masked/correct-c")))
     fs::copy(f.path(), root / "alice");
-  const std::vector<std::string> grade = {"/bin/sh", "-c", "ulimit -v 1500000 && exec \"$@\"", "sh", GRADER_EXECUTABLE,
-                                          "grade", "--spec", test_support::source_path("specs/sdpa-masked.yaml"),
-                                          root.string(), "--out", out.string()};
+  const std::vector<std::string> grade = {"/bin/sh",
+                                          "-c",
+                                          "ulimit -v 1500000 && exec \"$@\"",
+                                          "sh",
+                                          GRADER_EXECUTABLE,
+                                          "grade",
+                                          "--spec",
+                                          test_support::source_path("specs/sdpa-masked.yaml"),
+                                          root.string(),
+                                          "--out",
+                                          out.string()};
   auto r = run_process(grade, {"XDG_CACHE_HOME=" + cache.path().string()});
   BOOST_TEST(r.exit_code == 2, r.out << r.err);
   BOOST_TEST(!fs::exists(out / "students/alice/result.json"));
   BOOST_TEST(!fs::exists(out / "gradebook.csv"));
-  r = test_support::run_grader({"grade", "--spec", "specs/sdpa-masked.yaml", root.string(), "--out", out.string(),
-                                "--resume"});
+  r = test_support::run_grader(
+      {"grade", "--spec", "specs/sdpa-masked.yaml", root.string(), "--out", out.string(), "--resume"});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(fs::exists(out / "gradebook.csv"));
 }

@@ -255,8 +255,7 @@ BOOST_AUTO_TEST_CASE(a_class_gets_the_results_of_single_checks_whatever_the_numb
              "wrong-shape,1,0,1,1,1,1,5,6\n");
   const auto summary = load(dir.path() / "out1/summary.json");
   BOOST_TEST(summary.at("students") == 8);
-  BOOST_TEST(summary.at("exercises")[0].at("pass_rate").get<double>() == 5.0 / 8,
-             boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(summary.at("exercises")[0].at("pass_rate").get<double>() == 5.0 / 8, boost::test_tools::tolerance(1e-6));
   BOOST_TEST(summary.at("exercises")[0].at("verdicts")[0].at("name") == "passed");
   std::size_t histogram = 0;
   for (const auto& bin : summary.at("histogram")) histogram += bin.at("count").get<std::size_t>();
@@ -438,8 +437,8 @@ BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
 BOOST_AUTO_TEST_CASE(hostile_folder_names_get_a_gradebook_for_everyone_that_no_spreadsheet_runs) {
   TempDir dir;
   const fs::path root = dir.path() / "class";
-  const std::vector<std::string> names = {"bad\xff\xfename", "=HYPERLINK(\"evil.example\",\"x\")", "+SUM(1)", "-2", "@cmd",
-                                          "esc\x1b[2J", "plain"};
+  const std::vector<std::string> names = {
+      "bad\xff\xfename", "=HYPERLINK(\"evil.example\",\"x\")", "+SUM(1)", "-2", "@cmd", "esc\x1b[2J", "plain"};
   fs::create_directories(root);
   for (const auto& name : names)
     fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / name);
@@ -449,8 +448,8 @@ BOOST_AUTO_TEST_CASE(hostile_folder_names_get_a_gradebook_for_everyone_that_no_s
   BOOST_TEST(test_support::why_unsafe(r.out + r.err) == "", r.out + r.err);
   const std::string gradebook = read_file(out / "gradebook.csv");
   BOOST_TEST(test_support::why_unsafe(gradebook) == "", gradebook);
-  for (const std::string row : {"\nbad\\xff\\xfename,", "\n\"'=HYPERLINK(\"\"evil.example\"\",\"\"x\"\")\",", "\n'+SUM(1),",
-                                "\n-2,", "\n'@cmd,", "\nesc\\x1b[2J,", "\nplain,"})
+  for (const std::string row : {"\nbad\\xff\\xfename,", "\n\"'=HYPERLINK(\"\"evil.example\"\",\"\"x\"\")\",",
+                                "\n'+SUM(1),", "\n-2,", "\n'@cmd,", "\nesc\\x1b[2J,", "\nplain,"})
     BOOST_TEST(contains(gradebook, row + "1,1,1,1,1,1,6,6\n"), row << " in\n" << gradebook);
   const auto summary = load(out / "summary.json");
   BOOST_TEST(summary.at("students") == names.size());
@@ -579,7 +578,8 @@ exercises:
   BOOST_TEST(contains(r.out, "1 regraded because what they depend on changed (the submission's files: 1)"), r.out);
   // Shards graded against different data are not merged.
   BOOST_TEST(run_grader(with(grade_args(root, shard1, spec.string()), {"--shard", "1/2"})).exit_code == 0);
-  const auto merged = run_grader({"merge", "--out", (dir.path() / "merged").string(), shard0.string(), shard1.string()});
+  const auto merged =
+      run_grader({"merge", "--out", (dir.path() / "merged").string(), shard0.string(), shard1.string()});
   BOOST_TEST(merged.exit_code == 2);
   BOOST_TEST(contains(merged.err, "data files"), merged.err);
   BOOST_TEST(!fs::exists(dir.path() / "merged/gradebook.csv"));
@@ -598,7 +598,8 @@ BOOST_AUTO_TEST_SUITE(report_formats)
 
 BOOST_AUTO_TEST_CASE(check_writes_every_format_from_the_one_result) {
   const std::string student = "submissions/understanding-attention/wrong-shape";
-  const auto native = ordered_json::parse(run_grader({"check", "--spec", kMatrixSpec, student, "--format", "json"}).out);
+  const auto native =
+      ordered_json::parse(run_grader({"check", "--spec", kMatrixSpec, student, "--format", "json"}).out);
   const auto format = [&](const std::string& f) {
     const auto r = run_grader({"check", "--spec", kMatrixSpec, student, "--format", f});
     BOOST_TEST(r.exit_code == 1);
@@ -625,8 +626,8 @@ BOOST_AUTO_TEST_CASE(hidden_exercises_are_shown_to_gradescope_students_after_the
   const std::string anchor = "    title: Select the first value vector\n";
   spec.replace(spec.find(anchor), anchor.size(), anchor + "    visibility: hidden\n");
   const auto path = dir.write("spec.yaml", spec);
-  const auto r = run_grader({"check", "--spec", path.string(), "submissions/understanding-attention/wrong-row",
-                             "--format", "gradescope"});
+  const auto r = run_grader(
+      {"check", "--spec", path.string(), "submissions/understanding-attention/wrong-row", "--format", "gradescope"});
   const auto g = ordered_json::parse(r.out);
   BOOST_TEST(g.at("tests")[0].at("visibility") == "after_due_date");
   BOOST_TEST(g.at("tests")[1].at("visibility") == "visible");
@@ -635,8 +636,8 @@ BOOST_AUTO_TEST_CASE(hidden_exercises_are_shown_to_gradescope_students_after_the
 BOOST_AUTO_TEST_CASE(a_broken_spec_is_ungradable_for_prairielearn_never_a_zero) {
   TempDir dir;
   const auto path = dir.write("spec.yaml", "assignment: {id: x, title: y, version: '1'}\nexercises: [{id: 1}]\n");
-  const auto r = run_grader({"check", "--spec", path.string(), "submissions/understanding-attention/wrong-row",
-                             "--format", "prairielearn"});
+  const auto r = run_grader(
+      {"check", "--spec", path.string(), "submissions/understanding-attention/wrong-row", "--format", "prairielearn"});
   BOOST_TEST(r.exit_code == 2);
   const auto p = ordered_json::parse(r.out);
   BOOST_TEST(p.at("gradable") == false);
@@ -644,8 +645,8 @@ BOOST_AUTO_TEST_CASE(a_broken_spec_is_ungradable_for_prairielearn_never_a_zero) 
 }
 
 BOOST_AUTO_TEST_CASE(github_annotations_are_one_workflow_command_per_failure) {
-  const auto r = run_grader({"check", "--spec", kMatrixSpec, "submissions/understanding-attention/scale-too-small",
-                             "--github-annotations"});
+  const auto r = run_grader(
+      {"check", "--spec", kMatrixSpec, "submissions/understanding-attention/scale-too-small", "--github-annotations"});
   BOOST_TEST(r.exit_code == 1);
   std::size_t commands = 0;
   std::size_t start = 0;
@@ -672,10 +673,9 @@ BOOST_AUTO_TEST_CASE(slurm_and_kubernetes_shards_merge_into_the_single_run) {
                                            "JOBS=1"};
   const std::string grade_shard = test_support::source_path("scripts/cluster/grade-shard.sh");
   // Two Slurm array tasks, one Kubernetes pod: the same script finds its index either way.
-  for (const auto& task : std::vector<std::vector<std::string>>{
-           {"SLURM_ARRAY_TASK_ID=0", "SLURM_ARRAY_TASK_COUNT=3"},
-           {"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"},
-           {"JOB_COMPLETION_INDEX=2", "SHARDS=3"}}) {
+  for (const auto& task : std::vector<std::vector<std::string>>{{"SLURM_ARRAY_TASK_ID=0", "SLURM_ARRAY_TASK_COUNT=3"},
+                                                                {"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"},
+                                                                {"JOB_COMPLETION_INDEX=2", "SHARDS=3"}}) {
     auto env = common;
     env.insert(env.end(), task.begin(), task.end());
     const auto r = test_support::run_process({grade_shard}, env);
@@ -688,9 +688,11 @@ BOOST_AUTO_TEST_CASE(slurm_and_kubernetes_shards_merge_into_the_single_run) {
   BOOST_TEST(read_file(results / "all/summary.json") == read_file(dir.path() / "single/summary.json"));
   // The batch files run the same scripts.
   for (const char* file : {"slurm-grade.sbatch", "k8s-grade-job.yaml"})
-    BOOST_TEST(contains(read_file(test_support::source_path(std::string("scripts/cluster/") + file)), "grade-shard.sh"));
+    BOOST_TEST(
+        contains(read_file(test_support::source_path(std::string("scripts/cluster/") + file)), "grade-shard.sh"));
   for (const char* file : {"slurm-merge.sbatch", "k8s-merge-job.yaml"})
-    BOOST_TEST(contains(read_file(test_support::source_path(std::string("scripts/cluster/") + file)), "merge-shards.sh"));
+    BOOST_TEST(
+        contains(read_file(test_support::source_path(std::string("scripts/cluster/") + file)), "merge-shards.sh"));
   // docs/scaling.md shows the files as they are: every line that is not a comment.
   const std::string doc = read_file(test_support::source_path("docs/scaling.md"));
   for (const char* file : {"slurm-grade.sbatch", "k8s-grade-job.yaml"}) {

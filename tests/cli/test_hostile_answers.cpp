@@ -23,17 +23,14 @@ namespace {
 
 const std::string kSpec = "specs/understanding-attention.yaml";
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 /// `grader check --format json` on a folder, with a CPU-time limit (ulimit -t): a blow-up ends
 /// in SIGXCPU or SIGKILL instead of running on. Timings themselves are never asserted.
 test_support::ProcessResult check(const fs::path& dir, int cpu_seconds = 60) {
   return test_support::run_process(
       {"/bin/bash", "-c",
-       "ulimit -t " + std::to_string(cpu_seconds) + "; exec \"$0\" check --spec " + kSpec +
-           " \"$1\" --format json",
+       "ulimit -t " + std::to_string(cpu_seconds) + "; exec \"$0\" check --spec " + kSpec + " \"$1\" --format json",
        GRADER_EXECUTABLE, dir.string()},
       {}, GRADER_SOURCE_DIR);
 }
@@ -73,9 +70,10 @@ BOOST_AUTO_TEST_CASE(deep_lists_in_answers_json_and_yaml_are_unreadable_not_a_cr
         if (dir == &yaml_dir && depth >= 500) {
           // yaml-cpp's parser refuses 500 levels itself (its DepthGuard), the top mapping
           // included: the whole file.
-          BOOST_TEST(message == "'query121' was not found as a file, and answers.yaml is not valid YAML "
-                                "(line 1): lists and mappings nested 500 levels deep (yaml-cpp's limit); an answer "
-                                "has rank 3 at most");
+          BOOST_TEST(message ==
+                     "'query121' was not found as a file, and answers.yaml is not valid YAML "
+                     "(line 1): lists and mappings nested 500 levels deep (yaml-cpp's limit); an answer "
+                     "has rank 3 at most");
           continue;
         }
         BOOST_TEST(contains(message, "nested deeper than rank 3"), message);
@@ -93,8 +91,8 @@ BOOST_AUTO_TEST_CASE(a_deep_answers_json_neither_crashes_a_class_run_nor_its_res
   const fs::path root = dir.path() / "class", out = dir.path() / "out";
   dir.write("class/deep/answers.json", "{\"query121\": " + nested(100000) + "}");
   fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / "honest");
-  const std::vector<std::string> args = {"grade", "--spec", kSpec, root.string(), "--out", out.string(),
-                                         "--progress", "none"};
+  const std::vector<std::string> args = {"grade", "--spec",     kSpec,        root.string(),
+                                         "--out", out.string(), "--progress", "none"};
   auto r = run_grader(args);
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(contains(r.out, "2 graded"), r.out);
@@ -112,8 +110,10 @@ BOOST_AUTO_TEST_CASE(deep_lists_in_a_spec_literal_are_a_spec_error) {
       TempDir dir;
       const fs::path spec = dir.write("deep.yaml",
                                       "assignment: {id: deep, title: Deep, version: '1'}\n"
-                                      "data:\n  x: " + nested(depth) + "\n"
-                                      "exercises: []\n");
+                                      "data:\n  x: " +
+                                          nested(depth) +
+                                          "\n"
+                                          "exercises: []\n");
       dir.write("student/x.csv", "1\n");
       const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string()});
       BOOST_TEST(r.exit_code == 2, r.err);  // the spec's fault, never a crash
@@ -204,8 +204,7 @@ BOOST_AUTO_TEST_CASE(a_long_bad_value_is_quoted_short) {
   const json result = graded(r);
   BOOST_TEST(r.out.size() < 20000u);
   BOOST_TEST(exercise(result, "1.2.1").at("message") ==
-             "answers.yaml: 'query121' (line 1) contains '" + std::string(37, 'x') +
-                 "...', which is not a number");
+             "answers.yaml: 'query121' (line 1) contains '" + std::string(37, 'x') + "...', which is not a number");
   BOOST_TEST(contains(exercise(result, "1.2.2").at("message"), "value 3 is 'yyyyy"));
 }
 
@@ -235,8 +234,9 @@ BOOST_AUTO_TEST_CASE(file_names_with_invalid_utf8_or_terminal_escapes_are_shown_
       BOOST_TEST(!contains(r.out, "\x1b"));
       BOOST_TEST(!contains(r.out, "\xff"));
       BOOST_TEST(contains(r.out, format == "json" ? "query12\\\\xff.npy" : "query12\\xff.npy"), r.out);
-      BOOST_TEST(contains(r.out, format == "json" ? "\\\\x1b[2J\\\\x1b[31mquery13.csv"
-                                                  : "\\x1b[2J\\x1b[31mquery13.csv"), r.out);
+      BOOST_TEST(
+          contains(r.out, format == "json" ? "\\\\x1b[2J\\\\x1b[31mquery13.csv" : "\\x1b[2J\\x1b[31mquery13.csv"),
+          r.out);
     }
   }
 }
@@ -248,8 +248,7 @@ BOOST_AUTO_TEST_CASE(a_text_answer_saved_with_a_numpy_header_is_graded) {
   const fs::path student = dir.path() / "student";
   fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), student);
   fs::remove(student / "query121.csv");
-  fs::copy_file(test_support::source_path("tests/fixtures/text/header_with_comma.txt"),
-                student / "query121.txt");
+  fs::copy_file(test_support::source_path("tests/fixtures/text/header_with_comma.txt"), student / "query121.txt");
   const auto r = run_grader({"check", "--spec", kSpec, student.string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 0, r.out);
 }

@@ -51,9 +51,7 @@ std::vector<std::string> unzip(const fs::path& zip_file, const fs::path& dir) {
   return names;
 }
 
-bool executable(const fs::path& p) {
-  return (fs::status(p).permissions() & fs::perms::owner_exec) != fs::perms::none;
-}
+bool executable(const fs::path& p) { return (fs::status(p).permissions() & fs::perms::owner_exec) != fs::perms::none; }
 
 /// /autograder laid out as Gradescope does before a run: the zip in source/, run_autograder
 /// copied up, an empty results/.
@@ -62,7 +60,8 @@ struct Autograder {
   fs::path root() const { return dir.path() / "autograder"; }
 
   explicit Autograder(const std::string& spec) {
-    const auto r = run_grader({"gradescope-package", "--spec", spec, "--out", (dir.path() / "autograder.zip").string()});
+    const auto r =
+        run_grader({"gradescope-package", "--spec", spec, "--out", (dir.path() / "autograder.zip").string()});
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     unzip(dir.path() / "autograder.zip", root() / "source");
     fs::copy_file(root() / "source/run_autograder", root() / "run_autograder");

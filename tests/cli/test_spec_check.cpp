@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
   BOOST_TEST(contains(r.out, "ok    reference solution (Python, other precision): " +
                                  test_support::source_path("specs/sdpa-masked/solution")),
              r.out);
-  BOOST_TEST(contains(r.out, "ok    all-zero answers: fail 5 of 6 matrix exercises (1.3.1: zeros are the reference answer)"));
+  BOOST_TEST(
+      contains(r.out, "ok    all-zero answers: fail 5 of 6 matrix exercises (1.3.1: zeros are the reference answer)"));
   BOOST_TEST(contains(r.out, "ok    library returning its first input: fails every function exercise (2)"));
   BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 6 declared for function exercises fails a check"));
   BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 4 declared for function exercises fails a check"));
@@ -70,8 +71,9 @@ BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_te
                                 "    expect: value[0:1]\n    tolerance: {atol: 1, rtol: 0}");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
-  BOOST_TEST(contains(r.out, "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake: 1.2.1 "
-                             "'your query selects value[1], not value[0]: a qu...' in float64 (atol 1, rtol 0)"),
+  BOOST_TEST(contains(r.out,
+                      "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake: 1.2.1 "
+                      "'your query selects value[1], not value[0]: a qu...' in float64 (atol 1, rtol 0)"),
              r.out);
 }
 
@@ -90,14 +92,17 @@ BOOST_AUTO_TEST_CASE(a_tolerance_tighter_than_float32_is_a_warning) {
   // rounded to float32 (1e-8 off) does not.
   const auto spec = edited_copy(dir, "", "");
   std::string text = read_file(spec);
-  text += "\n  - id: \"9\"\n    title: A third\n    points: 1\n    answers:\n      - {name: third, shape: [1, 1]}\n"
-          "    output: third\n    expect: ones(1, 1) / 3\n    tolerance: {atol: 1e-12, rtol: 0}\n";
+  text +=
+      "\n  - id: \"9\"\n    title: A third\n    points: 1\n    answers:\n      - {name: third, shape: [1, 1]}\n"
+      "    output: third\n    expect: ones(1, 1) / 3\n    tolerance: {atol: 1e-12, rtol: 0}\n";
   dir.write("understanding-attention.yaml", text);
   dir.write("understanding-attention/solution/answers.json", "{\"third\": [[0.3333333333333333]]}");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
-  BOOST_TEST(contains(r.out, "warn  reference in float32: the reference answers rounded to float32 fail 9 (atol 1e-12, rtol 0)"),
-             r.out);
+  BOOST_TEST(
+      contains(r.out,
+               "warn  reference in float32: the reference answers rounded to float32 fail 9 (atol 1e-12, rtol 0)"),
+      r.out);
   // The notebook of the reference solution does not answer 9: its files do.
   BOOST_TEST(contains(r.out, "ok    reference solution (Python): "), r.out);
   BOOST_TEST(contains(r.out, "all 6 exercises it answers pass (9 only by the folder's files)"), r.out);
@@ -111,8 +116,9 @@ BOOST_AUTO_TEST_CASE(no_reference_solution_is_a_warning_and_the_other_controls_s
   BOOST_TEST(contains(r.out, "warn  reference solution: the spec names none"), r.out);
   BOOST_TEST(contains(r.out, "warn  all-zero answers: pass 1.3.1: if zeros are a right answer there"), r.out);
   BOOST_TEST(contains(r.out, "ok    empty submission: fails every exercise (6)"), r.out);
-  BOOST_TEST(contains(r.out, "warn  known mistakes: not checked for 1.2.1, 1.2.2, 1.3.2, 1.4.1, 1.4.2: they read the "
-                             "student's answers, which the reference solution would give (the spec names none)"),
+  BOOST_TEST(contains(r.out,
+                      "warn  known mistakes: not checked for 1.2.1, 1.2.2, 1.3.2, 1.4.1, 1.4.2: they read the "
+                      "student's answers, which the reference solution would give (the spec names none)"),
              r.out);
 }
 
@@ -121,8 +127,8 @@ BOOST_AUTO_TEST_CASE(a_solution_folder_that_is_not_there_fails_the_self_test_but
   const auto spec = dir.write("x.yaml", read_file(test_support::source_path("specs/understanding-attention.yaml")));
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1);
-  BOOST_TEST(contains(r.out, "FAIL  reference solution: its folder " + (dir.path() / "understanding-attention/solution").string() +
-                             " does not exist"),
+  BOOST_TEST(contains(r.out, "FAIL  reference solution: its folder " +
+                                 (dir.path() / "understanding-attention/solution").string() + " does not exist"),
              r.out);
   const auto graded = run_grader({"check", "--spec", spec.string(), "submissions/understanding-attention/correct-csv"});
   BOOST_TEST(graded.exit_code == 0, graded.err);

@@ -7,10 +7,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
 #include "grader/answers/read.hpp"
 #include "grader/answers/submission.hpp"
 #include "grader/error.hpp"
-#include <nlohmann/json.hpp>
 
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -29,9 +29,7 @@ std::string reason(const std::function<void()>& f) {
   return "<no error>";
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string npy_fixture(const std::string& name) {
   return test_support::source_path("tests/fixtures/npy/" + name + ".npy");
@@ -92,10 +90,8 @@ BOOST_AUTO_TEST_CASE(writes_exactly_what_numpy_saves) {
 BOOST_AUTO_TEST_CASE(refuses_objects_complex_structured_and_rank_4) {
   BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("object")); }), "Python objects"));
   BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("complex")); }), "complex numbers"));
-  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("structured")); }),
-                      "structured or unusual dtype"));
-  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("rank4")); }),
-                      "at most rank 3 is supported"));
+  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("structured")); }), "structured or unusual dtype"));
+  BOOST_TEST(contains(reason([] { read_tensor_file(npy_fixture("rank4")); }), "at most rank 3 is supported"));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_data_names_both_sizes) {
@@ -135,8 +131,7 @@ BOOST_AUTO_TEST_CASE(bad_magic_short_files_and_lying_header_lengths) {
   BOOST_TEST(contains(reason([&] { parse_npy(lying); }), "truncated inside its header"));
   std::string version9 = npy_header("(1,)");
   version9[6] = 9;
-  BOOST_TEST(contains(reason([&] { parse_npy(version9 + std::string(8, '\0')); }),
-                      "format version 9"));
+  BOOST_TEST(contains(reason([&] { parse_npy(version9 + std::string(8, '\0')); }), "format version 9"));
 }
 
 BOOST_AUTO_TEST_CASE(a_header_declaring_another_count_is_refused_before_its_data) {
@@ -181,8 +176,7 @@ BOOST_AUTO_TEST_CASE(csv_and_whitespace_text_with_comments) {
 BOOST_AUTO_TEST_CASE(text_errors_name_line_and_value) {
   BOOST_TEST(reason([] { parse_text_matrix("1,2,3\n4,5\n"); }) ==
              "line 2 has 2 values but line 1 has 3; every row needs the same number of values");
-  BOOST_TEST(reason([] { parse_text_matrix("1 2\n3 x4\n"); }) ==
-             "line 2, value 2 is 'x4', not a number");
+  BOOST_TEST(reason([] { parse_text_matrix("1 2\n3 x4\n"); }) == "line 2, value 2 is 'x4', not a number");
   BOOST_TEST(reason([] { parse_text_matrix("\n# nothing\n"); }) == "holds no numbers");
   BOOST_TEST(contains(reason([] { parse_text_matrix(std::string("1\0 2", 4)); }), "is binary"));
 }
@@ -204,24 +198,25 @@ BOOST_AUTO_TEST_CASE(text_that_cannot_be_read_says_what_it_is) {
   BOOST_REQUIRE_GE(expected.at("refused").size(), 4u);
   for (const auto& [name, want] : expected.at("refused").items()) {
     BOOST_TEST_CONTEXT(name) {
-      const std::string why = reason(
-          [&] { read_tensor_file(test_support::source_path("tests/fixtures/text/" + name)); });
+      const std::string why =
+          reason([&] { read_tensor_file(test_support::source_path("tests/fixtures/text/" + name)); });
       BOOST_TEST(contains(why, want.get<std::string>()), why);
     }
   }
-  BOOST_TEST(reason([] { parse_text_matrix("\xff\xfe\x00\x00" "1\n"); }) != "<no error>");
+  BOOST_TEST(reason([] {
+               parse_text_matrix(
+                   "\xff\xfe\x00\x00"
+                   "1\n");
+             }) != "<no error>");
   BOOST_TEST(contains(reason([] { parse_text_matrix(std::string("\xff\xfe\0\0", 4)); }), "UTF-32"));
-  BOOST_TEST(reason([] { parse_text_matrix("1 \xe9t\xe9\n"); }) ==
-             "line 1, value 2 is '\\xe9t\\xe9', not a number");
-  BOOST_TEST(reason([] { parse_text_matrix("1 \x1b[31m2\n"); }) ==
-             "line 1, value 2 is '\\x1b[31m2', not a number");
+  BOOST_TEST(reason([] { parse_text_matrix("1 \xe9t\xe9\n"); }) == "line 1, value 2 is '\\xe9t\\xe9', not a number");
+  BOOST_TEST(reason([] { parse_text_matrix("1 \x1b[31m2\n"); }) == "line 1, value 2 is '\\x1b[31m2', not a number");
 }
 
 BOOST_AUTO_TEST_CASE(commas_count_only_outside_comments) {
   const Tensor t = parse_text_matrix("# query, 1.2.1\n1 2 3\n4 5 6 # a, b\n");
   BOOST_TEST(t.shape() == (Shape{2, 3}), boost::test_tools::per_element());
-  BOOST_TEST(reason([] { parse_text_matrix("# a, b\n1 2, 3\n"); }) ==
-             "line 2, value 1 is '1 2', not a number");
+  BOOST_TEST(reason([] { parse_text_matrix("# a, b\n1 2, 3\n"); }) == "line 2, value 1 is '1 2', not a number");
 }
 
 BOOST_AUTO_TEST_CASE(text_stops_a_little_past_the_expected_count) {
@@ -237,8 +232,7 @@ BOOST_AUTO_TEST_CASE(text_stops_a_little_past_the_expected_count) {
     }
   }
   // A small answer of the wrong shape is read whole, so that its shape can be reported.
-  BOOST_TEST(parse_text_matrix("1 2\n3 4\n", Expected{3}).shape() == (Shape{2, 2}),
-             boost::test_tools::per_element());
+  BOOST_TEST(parse_text_matrix("1 2\n3 4\n", Expected{3}).shape() == (Shape{2, 2}), boost::test_tools::per_element());
   BOOST_TEST(parse_text_matrix(one_column).size() == 1000000u);  // no expectation: no bound
 }
 
@@ -274,20 +268,16 @@ BOOST_AUTO_TEST_CASE(reads_what_armadillo_itself_saves) {
 }
 
 BOOST_AUTO_TEST_CASE(armadillo_headers_that_lie_are_refused) {
-  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_BIN_FN008\n100000 100000\n12345678"); }),
-                      "(100000, 100000)"));
-  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_TXT_FN008\n2 2\n1 2\n3\n"); }),
-                      "line 2 has 1 values"));
+  BOOST_TEST(
+      contains(reason([] { parse_armadillo("ARMA_MAT_BIN_FN008\n100000 100000\n12345678"); }), "(100000, 100000)"));
+  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_TXT_FN008\n2 2\n1 2\n3\n"); }), "line 2 has 1 values"));
   BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_BIN_FC016\n1 1\n"); }), "complex?"));
-  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_TXT_FN008\n2\n1 2\n"); }),
-                      "expected 2 (rows cols)"));
+  BOOST_TEST(contains(reason([] { parse_armadillo("ARMA_MAT_TXT_FN008\n2\n1 2\n"); }), "expected 2 (rows cols)"));
   // Told what is expected, the header alone decides.
-  BOOST_CHECK_THROW(parse_armadillo("ARMA_MAT_BIN_FN008\n100000 100000\n12345678", Expected{3}),
-                    ShapeMismatch);
+  BOOST_CHECK_THROW(parse_armadillo("ARMA_MAT_BIN_FN008\n100000 100000\n12345678", Expected{3}), ShapeMismatch);
   std::string text = "ARMA_MAT_TXT_FN008\n1 3\n";
   for (int i = 0; i < 100000; ++i) text += "1 2 3\n";
-  BOOST_TEST(reason([&] { parse_armadillo(text); }) ==
-             "declares (1, 3) (3 values) but has more than 4096 values");
+  BOOST_TEST(reason([&] { parse_armadillo(text); }) == "declares (1, 3) (3 values) but has more than 4096 values");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -324,7 +314,8 @@ BOOST_AUTO_TEST_CASE(a_broken_file_spoils_only_its_own_answer) {
   dir.write("d.txt", "1 2 3\n");
   const Submission s = load_submission(dir.path(), {{"a", {2}}, {"b", {2, 2}}, {"c", {1}}, {"d", {1, 3}}, {"e", {1}}});
   BOOST_TEST(s.answers.at("a").value.has_value());
-  BOOST_TEST(s.answers.at("b").message == "answers.json: 'b' is ragged: a list of 1 elements where others at the same depth have 2");
+  BOOST_TEST(s.answers.at("b").message ==
+             "answers.json: 'b' is ragged: a list of 1 elements where others at the same depth have 2");
   BOOST_TEST(contains(s.answers.at("c").message, "\"x\", which is not a number"));
   BOOST_TEST(s.answers.at("d").value.has_value());
   BOOST_TEST(to_string(s.answers.at("e").problem) == "missing");
@@ -360,8 +351,7 @@ BOOST_AUTO_TEST_CASE(deeply_nested_yaml_is_refused_not_a_stack_overflow) {
 BOOST_AUTO_TEST_CASE(symlinks_directories_and_oversized_files_are_refused) {
   TempDir dir, elsewhere;
   elsewhere.write("secret.csv", "1,2,3\n");
-  BOOST_REQUIRE(::symlink((elsewhere.path() / "secret.csv").c_str(),
-                          (dir.path() / "a.csv").c_str()) == 0);
+  BOOST_REQUIRE(::symlink((elsewhere.path() / "secret.csv").c_str(), (dir.path() / "a.csv").c_str()) == 0);
   std::filesystem::create_directory(dir.path() / "b.npy");
   dir.write("c.txt", std::string(2000, '1'));
   ReadLimits limits;
@@ -379,10 +369,8 @@ BOOST_AUTO_TEST_CASE(stray_files_and_unknown_keys_are_noted_with_suggestions) {
   const Submission s = load_submission(dir.path(), {{"query121", {1, 3}}, {"query131", {1, 3}}});
   BOOST_TEST(contains(s.answers.at("query131").message, "is query13.npy meant to be it?"));
   BOOST_REQUIRE_EQUAL(s.notes.size(), 2u);
-  BOOST_TEST(s.notes[0] ==
-             "answers.yaml has an entry 'qeury121' that no exercise asks for; did you mean 'query121'?");
-  BOOST_TEST(s.notes[1] ==
-             "file query13.npy is not an answer to any exercise; did you mean 'query131'?");
+  BOOST_TEST(s.notes[0] == "answers.yaml has an entry 'qeury121' that no exercise asks for; did you mean 'query121'?");
+  BOOST_TEST(s.notes[1] == "file query13.npy is not an answer to any exercise; did you mean 'query131'?");
 }
 
 BOOST_AUTO_TEST_CASE(a_folder_that_does_not_exist_is_a_usage_error) {
@@ -424,8 +412,7 @@ BOOST_AUTO_TEST_CASE(nested_lists_stop_a_little_past_the_expected_count) {
   dir.write("answers.json", "{\"a\": " + list + "], \"b\": [" + list + "]]}");
   const Submission s = load_submission(dir.path(), {{"a", {1, 3}}, {"b", {2, 50000}}});
   BOOST_TEST(to_string(s.answers.at("a").problem) == "wrong_shape");
-  BOOST_TEST(s.answers.at("a").message ==
-             "'a' (answers.json) has more than 4096 values but (1, 3) is expected");
+  BOOST_TEST(s.answers.at("a").message == "'a' (answers.json) has more than 4096 values but (1, 3) is expected");
   // The budget is the expected count when that is larger: b is read, and its shape reported.
   BOOST_TEST(s.answers.at("b").value->shape() == (Shape{1, 100000}), boost::test_tools::per_element());
 }
@@ -458,7 +445,10 @@ BOOST_AUTO_TEST_CASE(text_from_the_student_is_valid_utf8_in_every_message_and_no
   TempDir dir;
   dir.write("answers.yaml", "\xc3\x28: 1\n\"\\e[31m\": 2\na: [\"\xe2\x82\"]\n");
   dir.write("answers.json", "{\"b\": [\"\xed\xa0\x80\"]}");
-  dir.write("c\x9b" "1.csv", "1\n");
+  dir.write(
+      "c\x9b"
+      "1.csv",
+      "1\n");
   const Submission s = load_submission(dir.path(), {{"a", {1}}, {"b", {1}}, {"c", {1}}});
   BOOST_TEST(s.answers.at("a").message == "answers.yaml: 'a' (line 3) contains '\\xe2\\x82', which is not a number");
   BOOST_TEST(contains(s.answers.at("b").message, "answers.json is not valid JSON"));

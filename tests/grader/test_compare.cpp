@@ -73,8 +73,8 @@ BOOST_AUTO_TEST_CASE(worst_element_is_indexed_in_the_students_terms) {
   BOOST_TEST(summarize(c, true) ==
              "2 / 6 elements (33.3%) outside tolerance; worst at [1, 1]: got 0.5, expected 0 "
              "(abs diff 0.5, rel diff inf)");
-  const std::string details = explain(c, mat(2, 3, {0, 0, 0, 0, 0.5, 0}),
-                                      mat(2, 3, {0, 0, 0, 0.1, 0, 0}), Tolerance{1e-3, 0, std::nullopt, std::nullopt}, true);
+  const std::string details = explain(c, mat(2, 3, {0, 0, 0, 0, 0.5, 0}), mat(2, 3, {0, 0, 0, 0.1, 0, 0}),
+                                      Tolerance{1e-3, 0, std::nullopt, std::nullopt}, true);
   BOOST_TEST(contains(details, "  [1, 0]: got 0, expected 0.1\n  [1, 1]: got 0.5, expected 0\n"));
   BOOST_TEST(contains(details, "hint: every mismatch is in row [1, :]; the other rows are right"));
   BOOST_TEST(contains(details, "expected:\n[[0, 0, 0],\n [0.1, 0, 0]]"));
@@ -113,8 +113,8 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   };
   BOOST_TEST(contains(hints(mat(2, 2, {0.7, 0.4, 0.3, 0.6})), "transpose of the expected one"));
   BOOST_TEST(contains(hints(mat(2, 2, {1.4, 0.6, 0.8, 1.2})), "the expected one times 2"));
-  BOOST_TEST(contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})),
-                      "your row 0 sums to 1.1: is the softmax over the right axis?"));
+  BOOST_TEST(
+      contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})), "your row 0 sums to 1.1: is the softmax over the right axis?"));
 }
 
 BOOST_AUTO_TEST_CASE(matches_requires_every_element_and_the_shape) {

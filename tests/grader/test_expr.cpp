@@ -63,10 +63,8 @@ BOOST_AUTO_TEST_CASE(arithmetic_broadcasts_like_numpy) {
   BOOST_TEST(values("value[0:2] + row") == (V{1, 3, 5, 11, 13, 15}), boost::test_tools::per_element());
   BOOST_TEST(values("-row * 2 - 1") == (V{-3, -5, -7}), boost::test_tools::per_element());
   BOOST_TEST(values("(1 + 2) * 3 / 2") == (V{4.5}), boost::test_tools::per_element());
-  BOOST_TEST(values("transpose(value[0:2, 0:2]) - [1, 2]") == (V{-1, 8, 0, 9}),
-             boost::test_tools::per_element());
-  BOOST_TEST(values("[[1, 2], [3, 4]] * [[10], [100]]") == (V{10, 20, 300, 400}),
-             boost::test_tools::per_element());
+  BOOST_TEST(values("transpose(value[0:2, 0:2]) - [1, 2]") == (V{-1, 8, 0, 9}), boost::test_tools::per_element());
+  BOOST_TEST(values("[[1, 2], [3, 4]] * [[10], [100]]") == (V{10, 20, 300, 400}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(matmul_handles_vectors_and_batches) {
@@ -74,8 +72,7 @@ BOOST_AUTO_TEST_CASE(matmul_handles_vectors_and_batches) {
   BOOST_TEST(values("value @ row") == (V{8, 68, 128, 188}), boost::test_tools::per_element());
   BOOST_TEST(shape("row @ transpose(value)") == (Shape{4}), boost::test_tools::per_element());
   BOOST_TEST(values("row @ row") == (V{14}), boost::test_tools::per_element());
-  BOOST_TEST(shape("stack(value, value) @ transpose(value)") == (Shape{2, 4, 4}),
-             boost::test_tools::per_element());
+  BOOST_TEST(shape("stack(value, value) @ transpose(value)") == (Shape{2, 4, 4}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(reductions_and_shapes) {
@@ -89,8 +86,7 @@ BOOST_AUTO_TEST_CASE(reductions_and_shapes) {
   BOOST_TEST(shape("reshape(value, 2, -1)") == (Shape{2, 6}), boost::test_tools::per_element());
   BOOST_TEST(shape("concat(value, value, dim=1)") == (Shape{4, 6}), boost::test_tools::per_element());
   BOOST_TEST(shape("stack(row, row, dim=1)") == (Shape{3, 2}), boost::test_tools::per_element());
-  BOOST_TEST(values("set_row(zeros(2, 3), 1, row)") == (V{0, 0, 0, 1, 2, 3}),
-             boost::test_tools::per_element());
+  BOOST_TEST(values("set_row(zeros(2, 3), 1, row)") == (V{0, 0, 0, 1, 2, 3}), boost::test_tools::per_element());
   BOOST_TEST(values("eye(2)") == (V{1, 0, 0, 1}), boost::test_tools::per_element());
   BOOST_TEST(values("ones(2)") == (V{1, 1}), boost::test_tools::per_element());
 }
@@ -106,8 +102,7 @@ BOOST_AUTO_TEST_CASE(round_is_half_to_even_like_torch_and_numpy) {
 BOOST_AUTO_TEST_CASE(softmax_along_any_axis_sums_to_one) {
   for (double s : values("sum(softmax(value), -1)")) BOOST_TEST(std::abs(s - 1) <= 1e-15);
   for (double s : values("sum(softmax(value, 0), 0)")) BOOST_TEST(std::abs(s - 1) <= 1e-15);
-  BOOST_TEST(std::abs(values("softmax([13, 9, 9])[0]")[0] - std::exp(4.0) / (std::exp(4.0) + 2)) <=
-             1e-15);
+  BOOST_TEST(std::abs(values("softmax([13, 9, 9])[0]")[0] - std::exp(4.0) / (std::exp(4.0) + 2)) <= 1e-15);
 }
 
 BOOST_AUTO_TEST_CASE(attention_functions_dispatch_on_rank_and_match_pytorch) {
@@ -149,14 +144,16 @@ BOOST_AUTO_TEST_CASE(errors_name_the_problem_and_point_at_it) {
               P{"attention() is missing its argument 'V' (attention(Q, K, V, scale=None, mask=None))", 0}));
   BOOST_TEST((error_of(*this, "softmax(value, dims=0)") ==
               P{"softmax() has no parameter 'dims'; did you mean 'dim'? (softmax(x, dim=-1))", 15}));
-  BOOST_TEST((error_of(*this, "value + [1, 2]") ==
-              P{"shapes (4, 3) and (2,) cannot be combined with '+' (NumPy broadcasting: sizes must match or be 1)", 6}));
-  BOOST_TEST((error_of(*this, "value @ value") ==
-              P{"shapes (4, 3) and (4, 3) cannot be multiplied with '@': the last size of the left (3) must equal the size of the right's second-to-last axis (4)", 6}));
-  BOOST_TEST((error_of(*this, "value[4]") ==
-              P{"index 4 is out of range for axis 0 of size 4 (shape (4, 3))", 5}));
-  BOOST_TEST((error_of(*this, "attention(value, value[0:2], value)") ==
-              P{"attention(): K has 2 rows (keys) but V has 4", 0}));
+  BOOST_TEST(
+      (error_of(*this, "value + [1, 2]") ==
+       P{"shapes (4, 3) and (2,) cannot be combined with '+' (NumPy broadcasting: sizes must match or be 1)", 6}));
+  BOOST_TEST(
+      (error_of(*this, "value @ value") == P{"shapes (4, 3) and (4, 3) cannot be multiplied with '@': the last size of "
+                                             "the left (3) must equal the size of the right's second-to-last axis (4)",
+                                             6}));
+  BOOST_TEST((error_of(*this, "value[4]") == P{"index 4 is out of range for axis 0 of size 4 (shape (4, 3))", 5}));
+  BOOST_TEST(
+      (error_of(*this, "attention(value, value[0:2], value)") == P{"attention(): K has 2 rows (keys) but V has 4", 0}));
   BOOST_TEST((error_of(*this, "softmax") == P{"'softmax' is a function; call it: softmax(...)", 0}));
 }
 
@@ -176,15 +173,14 @@ BOOST_AUTO_TEST_CASE(syntax_errors_point_at_the_character) {
   BOOST_TEST((syntax("a b") == P{"unexpected 'b' after a complete expression", 2}));
   BOOST_TEST((syntax("f(x=1, 2)") == P{"positional argument after a keyword argument", 7}));
   BOOST_TEST((syntax("1.2.1") == P{"unexpected '.' after a complete expression", 3}));
-  BOOST_TEST(syntax(std::string(1000, '(') + "1" + std::string(1000, ')')).first ==
-             "expression is nested too deeply");
+  BOOST_TEST(syntax(std::string(1000, '(') + "1" + std::string(1000, ')')).first == "expression is nested too deeply");
 }
 
 BOOST_AUTO_TEST_CASE(long_chains_of_operators_are_refused_not_a_stack_overflow) {
   // Found by fuzz_expr: "s+s+...+s" (4 200 terms) built a tree as deep as the chain, and its
   // evaluation overflowed the stack. Each link of a chain now counts as a level of nesting.
-  for (const std::string& link : {std::string("+row"), std::string("*row"), std::string("[0:1]"),
-                                  std::string("@value[0:3]")}) {
+  for (const std::string& link :
+       {std::string("+row"), std::string("*row"), std::string("[0:1]"), std::string("@value[0:3]")}) {
     BOOST_TEST_CONTEXT(link) {
       std::string text = link[0] == '[' ? "value" : "row";
       for (int i = 0; i < 210; ++i) text += link;
@@ -205,16 +201,18 @@ BOOST_AUTO_TEST_CASE(tensors_larger_than_any_exercise_are_refused_before_allocat
   // Found by fuzz_expr: zeros(100000, 100000, 100000) asked for 8 PB (ASan:
   // allocation-size-too-big; otherwise bad_alloc, an "internal error", or the OOM killer).
   using P = std::pair<std::string, std::size_t>;
-  BOOST_TEST((error_of(*this, "zeros(100000, 100000, 100000)") ==
-              P{"zeros() would have shape (100000, 100000, 100000), more than 16777216 elements; is a size wrong?", 0}));
+  BOOST_TEST(
+      (error_of(*this, "zeros(100000, 100000, 100000)") ==
+       P{"zeros() would have shape (100000, 100000, 100000), more than 16777216 elements; is a size wrong?", 0}));
   BOOST_TEST((error_of(*this, "eye(5000)") ==
               P{"eye() would have shape (5000, 5000), more than 16777216 elements; is a size wrong?", 0}));
   BOOST_TEST(error_of(*this, "transpose(ones(5000, 1), 0, 1) * ones(5000, 1)").first ==
              "'*' would have shape (5000, 5000), more than 16777216 elements; is a size wrong?");
   BOOST_TEST(error_of(*this, "ones(5000, 1) @ ones(1, 5000)").first ==
              "'@' would have shape (1, 5000, 5000), more than 16777216 elements; is a size wrong?");
-  BOOST_TEST(error_of(*this, "attention(ones(5000, 1), ones(5000, 1), ones(5000, 1))").first ==
-             "attention(): the weights would have shape (1, 5000, 5000), more than 16777216 elements; is a size wrong?");
+  BOOST_TEST(
+      error_of(*this, "attention(ones(5000, 1), ones(5000, 1), ones(5000, 1))").first ==
+      "attention(): the weights would have shape (1, 5000, 5000), more than 16777216 elements; is a size wrong?");
   std::string zeros = "[0";
   for (int i = 1; i < 5000; ++i) zeros += ", 0";
   zeros += "]";

@@ -70,8 +70,7 @@ BOOST_AUTO_TEST_CASE(a_vector_in_any_orientation_scores_full_points) {
 BOOST_AUTO_TEST_CASE(nan_is_its_own_verdict) {
   const auto r = grade("q: [.nan, 2]\nr: [[0, 0]]\ns: [[0.25, 0], [0, 0.25]]\n");
   BOOST_TEST(to_string(r.exercises[0].verdict()) == "non_finite");
-  BOOST_TEST(r.exercises[0].message() ==
-             "1 / 2 elements (50%) are NaN or Inf; worst at [0, 0]: got nan, expected 2");
+  BOOST_TEST(r.exercises[0].message() == "1 / 2 elements (50%) are NaN or Inf; worst at [0, 0]: got nan, expected 2");
 }
 
 BOOST_AUTO_TEST_CASE(an_exercise_reusing_a_broken_answer_says_which_to_fix) {
@@ -86,8 +85,8 @@ BOOST_AUTO_TEST_CASE(an_exercise_reusing_a_broken_answer_says_which_to_fix) {
 BOOST_AUTO_TEST_CASE(an_exercise_reusing_a_wrong_answer_notes_it) {
   const auto r = grade("q: [5, 5]\nr: [[0, 0]]\ns: [[0.25, 0], [0, 0.25]]\n");
   BOOST_TEST(to_string(r.exercises[1].verdict()) == "wrong");
-  BOOST_TEST(contains(r.exercises[1].details(),
-                      "note: this exercise uses your 'q' from exercise a, which did not pass"));
+  BOOST_TEST(
+      contains(r.exercises[1].details(), "note: this exercise uses your 'q' from exercise a, which did not pass"));
 }
 
 BOOST_AUTO_TEST_CASE(hidden_exercises_never_show_expected_values) {

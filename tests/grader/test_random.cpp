@@ -90,8 +90,8 @@ BOOST_AUTO_TEST_CASE(numpy_draws_match_numpy_bit_for_bit) {
       else
         got = gen.normal(n);
       const long diff = first_difference(got, d.at("bits"), hex64);
-      BOOST_TEST(diff == -1, "seed " << c.at("seed") << ", draw " << draws << " " << fn << d.at("shape")
-                                     << ": element " << diff << " differs");
+      BOOST_TEST(diff == -1, "seed " << c.at("seed") << ", draw " << draws << " " << fn << d.at("shape") << ": element "
+                                     << diff << " differs");
       ++draws;
     }
   }
@@ -148,8 +148,10 @@ BOOST_AUTO_TEST_CASE(sdpa_masked_draws_q_k_v_as_torch_does_and_reproduces_the_pr
   const double printed = 5e-5 + 1e-7;
   BOOST_TEST(max_abs_diff(eval(spec, "attention(Q, K, V)"), spec.data.at("printed_output")) <= printed);
   BOOST_TEST(max_abs_diff(eval(spec, "attention_weights(Q, K, V)"), spec.data.at("printed_weights")) <= printed);
-  BOOST_TEST(max_abs_diff(eval(spec, "attention(Q, K, V, mask=mask)"), spec.data.at("printed_masked_output")) <= printed);
-  BOOST_TEST(max_abs_diff(eval(spec, "attention_weights(Q, K, V, mask=mask)"), spec.data.at("printed_masked_weights")) <= printed);
+  BOOST_TEST(max_abs_diff(eval(spec, "attention(Q, K, V, mask=mask)"), spec.data.at("printed_masked_output")) <=
+             printed);
+  BOOST_TEST(max_abs_diff(eval(spec, "attention_weights(Q, K, V, mask=mask)"),
+                          spec.data.at("printed_masked_weights")) <= printed);
 }
 
 BOOST_AUTO_TEST_CASE(understanding_attention_draws_the_key_and_value_the_notebook_prints) {
@@ -175,15 +177,18 @@ BOOST_AUTO_TEST_CASE(udl_self_attention_draws_x_and_the_parameters_as_numpy_does
   const auto& params = fixture_case("numpy", 0, 6);  // np.random.seed(0); omegas, then betas
   const char* names[] = {"omega_q", "omega_k", "omega_v", "beta_q", "beta_k", "beta_v"};
   for (std::size_t i = 0; i < 6; ++i)
-    BOOST_TEST(bits_of(spec.data.at(names[i]), false) == strings(params[i].at("bits")), boost::test_tools::per_element());
+    BOOST_TEST(bits_of(spec.data.at(names[i]), false) == strings(params[i].at("bits")),
+               boost::test_tools::per_element());
   // The notebook's test cells: np.allclose(X_prime, x_prime_true) and atol 1e-3 on the attentions.
   const std::string args = "(X, omega_v, omega_q, omega_k, beta_v, beta_q, beta_k)";
   const auto x_prime = eval(spec, "self_attention" + args), want = spec.data.at("x_prime_true");
   for (std::size_t i = 0; i < want.size(); ++i)
     BOOST_TEST(std::abs(x_prime[i] - want[i]) <= 1e-8 + 1e-5 * std::abs(want[i]));
   BOOST_TEST(max_abs_diff(eval(spec, "self_attention_weights" + args), spec.data.at("attentions_true")) <= 1e-3);
-  BOOST_TEST(max_abs_diff(eval(spec, "scaled_dot_product_self_attention" + args), spec.data.at("X_prime_true2")) <= 1e-3);
-  BOOST_TEST(max_abs_diff(eval(spec, "scaled_dot_product_self_attention_weights" + args), spec.data.at("attentions_true2")) <= 1e-3);
+  BOOST_TEST(max_abs_diff(eval(spec, "scaled_dot_product_self_attention" + args), spec.data.at("X_prime_true2")) <=
+             1e-3);
+  BOOST_TEST(max_abs_diff(eval(spec, "scaled_dot_product_self_attention_weights" + args),
+                          spec.data.at("attentions_true2")) <= 1e-3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

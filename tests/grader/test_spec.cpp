@@ -30,8 +30,7 @@ std::vector<std::string> errors_of(const std::string& exercises, const std::stri
     std::vector<std::string> out;
     for (const auto& d : e.diagnostics()) {
       BOOST_TEST(d.where.file == path.string());
-      out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
-                    d.message);
+      out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message);
     }
     return out;
   }
@@ -60,7 +59,7 @@ BOOST_AUTO_TEST_CASE(bundled_specs_load_with_their_data_and_constant_targets) {
   const Exercise& e141 = ua.exercises[4];
   BOOST_TEST(e141.id == "1.4.1");
   BOOST_TEST((e141.output.answers == std::set<std::string>{"m_key2_a", "query132"}));
-  BOOST_TEST(e141.expect.value.has_value());  // constant: computed once at load time
+  BOOST_TEST(e141.expect.value.has_value());              // constant: computed once at load time
   BOOST_TEST(!ua.exercises[5].expect.value.has_value());  // uses the student's query132
   BOOST_TEST(ua.owner_of("query132")->id == "1.3.2");
 
@@ -119,14 +118,12 @@ BOOST_AUTO_TEST_CASE(shape_mismatch_between_output_and_expect_is_caught_at_load)
 BOOST_AUTO_TEST_CASE(arity_and_shape_errors_inside_functions) {
   std::string spec = kGood;
   spec.replace(spec.find("attention(q, key, key, scale=1)"), 31, "attention(q, key)");
-  BOOST_TEST(errors_of(spec) ==
-             std::vector<std::string>{"13:13: exercise a output: attention() is missing its "
-                                      "argument 'V' (attention(Q, K, V, scale=None, mask=None))"});
+  BOOST_TEST(errors_of(spec) == std::vector<std::string>{"13:13: exercise a output: attention() is missing its "
+                                                         "argument 'V' (attention(Q, K, V, scale=None, mask=None))"});
   spec = kGood;
   spec.replace(spec.find("attention(q, key, key, scale=1)"), 31, "attention(q, key, zeros(3, 2))");
-  BOOST_TEST(errors_of(spec) ==
-             std::vector<std::string>{"13:13: exercise a output: attention(): K has 2 rows "
-                                      "(keys) but V has 3"});
+  BOOST_TEST(errors_of(spec) == std::vector<std::string>{"13:13: exercise a output: attention(): K has 2 rows "
+                                                         "(keys) but V has 3"});
 }
 
 BOOST_AUTO_TEST_CASE(every_problem_is_reported_at_once) {
@@ -154,8 +151,7 @@ BOOST_AUTO_TEST_CASE(every_problem_is_reported_at_once) {
 BOOST_AUTO_TEST_CASE(answer_names_must_be_unique_and_usable_as_file_names) {
   std::string spec = kGood;
   spec.replace(spec.find("{name: q,"), 9, "{name: ../q,");
-  BOOST_TEST(errors_of(spec)[0].find("answer name '../q' must be letters, digits and '_'") !=
-             std::string::npos);
+  BOOST_TEST(errors_of(spec)[0].find("answer name '../q' must be letters, digits and '_'") != std::string::npos);
   spec = kGood;
   spec.replace(spec.find("{name: q,"), 9, "{name: key,");
   BOOST_TEST(errors_of(spec)[0].find("answer name 'key' is also a data name") != std::string::npos);
@@ -192,8 +188,7 @@ exercises:
     BOOST_TEST(e.diagnostics()[0].message ==
                "data 'ragged' is ragged: a list of 1 elements where others at the same depth have 2");
   }
-  dir.write("spec.yaml", test_support::read_file(path).replace(
-                             test_support::read_file(path).find("  ragged"), 24, ""));
+  dir.write("spec.yaml", test_support::read_file(path).replace(test_support::read_file(path).find("  ragged"), 24, ""));
   const Spec spec = load_spec(path);
   BOOST_TEST(spec.data.at("a").shape() == (Shape{2, 2, 1}), boost::test_tools::per_element());
   BOOST_TEST(spec.data.at("b")[0] == 7.0);
@@ -224,16 +219,13 @@ const char* kFunction = R"yaml(  - id: f
 )yaml";
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(a_good_function_exercise_loads) {
-  BOOST_TEST(errors_of(kFunction).empty());
-}
+BOOST_AUTO_TEST_CASE(a_good_function_exercise_loads) { BOOST_TEST(errors_of(kFunction).empty()); }
 
 BOOST_AUTO_TEST_CASE(points_must_add_up_and_sizes_must_be_ranged) {
   std::string spec = kFunction;
   spec.replace(spec.find("points: 2"), 9, "points: 3");
-  BOOST_TEST(errors_of(spec) ==
-             std::vector<std::string>{"10:13: exercise f points (3) must equal the sum of its "
-                                      "checks' points (2)"});
+  BOOST_TEST(errors_of(spec) == std::vector<std::string>{"10:13: exercise f points (3) must equal the sum of its "
+                                                         "checks' points (2)"});
   spec = kFunction;
   spec.replace(spec.find("d: [1, 3]"), 9, "e: [1, 3]");
   BOOST_TEST(errors_of(spec).at(0) ==
@@ -255,16 +247,15 @@ BOOST_AUTO_TEST_CASE(a_misspelt_expect_is_named_with_the_missing_one) {
   spec.replace(spec.find("expect: \"attention_weights"), 7, "expct: ");
   const auto errors = errors_of(spec);
   BOOST_REQUIRE_EQUAL(errors.size(), 2u);
-  BOOST_TEST(errors[0].find("unknown key 'expct' in exercise f output; did you mean 'expect'?") !=
-             std::string::npos, errors[0]);
+  BOOST_TEST(errors[0].find("unknown key 'expct' in exercise f output; did you mean 'expect'?") != std::string::npos,
+             errors[0]);
   BOOST_TEST(errors[1] == "17:11: exercise f output weights needs 'expect'");
 }
 
 BOOST_AUTO_TEST_CASE(fixed_inputs_must_agree_on_their_sizes) {
   std::string spec = kFunction;
   spec.replace(spec.find("fixed: {Q: key, K: key}"), 23, "fixed: {Q: key, K: 'key[0:1]'}");
-  BOOST_TEST(errors_of(spec).at(0) ==
-             "19:9: exercise f check 'fixed': K has n = 1 but another input has n = 2");
+  BOOST_TEST(errors_of(spec).at(0) == "19:9: exercise f check 'fixed': K has n = 1 but another input has n = 2");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -285,13 +276,14 @@ BOOST_AUTO_TEST_CASE(draws_follow_document_order_and_each_generator_has_its_own_
                                                      "  b: normal(g, 2)\n"
                                                      "  c: normal(h, 4)\n"
                                                      "  t: {generator: torch, seed: 18446744073709551615}\n"
-                                                     "  d: randn(t)\n") + kGood);
+                                                     "  d: randn(t)\n") +
+                                               kGood);
   const Spec spec = load_spec(path);
-  const auto& a = spec.data.at("a"), &b = spec.data.at("b"), &c = spec.data.at("c");
+  const auto &a = spec.data.at("a"), &b = spec.data.at("b"), &c = spec.data.at("c");
   // h restarts the stream of seed 3: its 4 values are g's two draws, in order.
   BOOST_TEST(c.values() == (std::vector<double>{a[0], a[1], b[0], b[1]}), boost::test_tools::per_element());
   BOOST_TEST(spec.data.at("d").rank() == 0u);  // no sizes: one value
-  BOOST_TEST(!spec.data.count("g"));          // a generator is not a tensor
+  BOOST_TEST(!spec.data.count("g"));           // a generator is not a tensor
 }
 
 BOOST_AUTO_TEST_CASE(what_is_not_covered_is_an_error_never_other_numbers) {
@@ -307,7 +299,8 @@ BOOST_AUTO_TEST_CASE(what_is_not_covered_is_an_error_never_other_numbers) {
                 "  d: randint(g, 3)\n"
                 "  e: randn(g, 0)\n"));
   const auto has = [&](const std::string& part) {
-    return std::any_of(errors.begin(), errors.end(), [&](const std::string& e) { return e.find(part) != std::string::npos; });
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const std::string& e) { return e.find(part) != std::string::npos; });
   };
   BOOST_TEST(has("8:31: generator 'n': seed '4294967296' must be a whole number from 0 to 4294967295"));
   BOOST_TEST(has("9:18: generator 'p': 'jax' is not a generator; use torch"));

@@ -30,7 +30,8 @@ std::vector<std::string> load(const std::string& rest, Spec* out = nullptr) {
 }
 
 bool any_has(const std::vector<std::string>& errors, const std::string& part) {
-  return std::any_of(errors.begin(), errors.end(), [&](const std::string& e) { return e.find(part) != std::string::npos; });
+  return std::any_of(errors.begin(), errors.end(),
+                     [&](const std::string& e) { return e.find(part) != std::string::npos; });
 }
 
 std::string matrix_exercise(const std::string& output, const std::string& name = "q") {
@@ -40,10 +41,14 @@ std::string matrix_exercise(const std::string& output, const std::string& name =
 
 std::string function_exercise(const std::string& shape, const std::string& dims, const std::string& extra = "") {
   return "exercises:\n  - id: f\n    title: F\n    points: 1\n    tolerance: {atol: 0.5, rtol: 0.25}\n"
-         "    function:\n      symbol: f\n      inputs:\n        - {name: Q, shape: " + shape + "}\n"
-         "      outputs:\n        - {name: out, shape: " + shape + ", expect: \"Q\"}\n"
-         "    checks:\n      - name: random\n        points: 1\n        random: {trials: 2, dims: " + dims + "}\n" +
-         extra;
+         "    function:\n      symbol: f\n      inputs:\n        - {name: Q, shape: " +
+         shape +
+         "}\n"
+         "      outputs:\n        - {name: out, shape: " +
+         shape +
+         ", expect: \"Q\"}\n"
+         "    checks:\n      - name: random\n        points: 1\n        random: {trials: 2, dims: " +
+         dims + "}\n" + extra;
 }
 
 }  // namespace
@@ -84,7 +89,8 @@ BOOST_AUTO_TEST_CASE(a_very_long_name_is_a_located_error) {
 }
 
 BOOST_AUTO_TEST_CASE(sizes_are_bounded_where_they_are_written) {
-  BOOST_TEST(any_has(load(function_exercise("[99999999999999999999]", "{}")), "size 99999999999999999999 must be from 1 to 4096"));
+  BOOST_TEST(any_has(load(function_exercise("[99999999999999999999]", "{}")),
+                     "size 99999999999999999999 must be from 1 to 4096"));
   // Inside the per-axis limit, but 4096^3 elements: refused before anything is allocated.
   const auto errors = load(function_exercise("[a, b, c]", "{a: [1, 4096], b: [1, 4096], c: [1, 4096]}"));
   BOOST_TEST(any_has(errors, "at the largest sizes, Q's shape (4096, 4096, 4096) has more than 16777216 elements"),
@@ -100,7 +106,8 @@ BOOST_AUTO_TEST_CASE(texts_must_be_utf8_and_points_finite) {
     load_spec(path);
     BOOST_FAIL("a title with invalid UTF-8 loaded");
   } catch (const SpecError& e) {
-    BOOST_TEST(std::string(e.what()).find("assignment title is not valid UTF-8 (byte 0xe9") != std::string::npos, e.what());
+    BOOST_TEST(std::string(e.what()).find("assignment title is not valid UTF-8 (byte 0xe9") != std::string::npos,
+               e.what());
   }
   std::string huge = matrix_exercise("q");
   huge.replace(huge.find("points: 1"), 9, "points: 1e308");
@@ -122,8 +129,7 @@ BOOST_AUTO_TEST_CASE(time_limits_that_would_fail_a_correct_solution_are_refused)
 
 BOOST_AUTO_TEST_CASE(a_checks_tolerance_starts_from_its_exercises) {
   Spec spec;
-  const auto loaded =
-      load(function_exercise("[n]", "{n: [1, 2]}") + "        tolerance: {atol: 0.125}\n", &spec);
+  const auto loaded = load(function_exercise("[n]", "{n: [1, 2]}") + "        tolerance: {atol: 0.125}\n", &spec);
   BOOST_REQUIRE(loaded == std::vector<std::string>{"loaded"});
   const Tolerance& t = spec.exercises[0].function->checks[0].tolerance;
   BOOST_TEST(t.atol == 0.125);  // its own

@@ -12,18 +12,23 @@ BOOST_AUTO_TEST_SUITE(text)
 
 BOOST_AUTO_TEST_CASE(valid_text_passes_and_everything_else_is_escaped) {
   BOOST_TEST(utf8_safe("query121, line\n\tnext", 100) == "query121, line\n\tnext");
-  BOOST_TEST(utf8_safe("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 100) == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  BOOST_TEST(utf8_safe("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 100) ==
+             "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
   BOOST_TEST(utf8_safe("\x1b[31mred\x7f\r", 100) == "\\x1b[31mred\\x7f\\x0d");
   BOOST_TEST(utf8_safe(std::string("a\0b", 3), 100) == "a\\x00b");
   BOOST_TEST(utf8_safe("\xff\xfe", 100) == "\\xff\\xfe");
-  BOOST_TEST(utf8_safe("\xc3", 100) == "\\xc3");                       // cut short
-  BOOST_TEST(utf8_safe("\xc3(", 100) == "\\xc3(");                     // bad continuation
-  BOOST_TEST(utf8_safe("\xc0\xaf", 100) == "\\xc0\\xaf");              // overlong '/'
-  BOOST_TEST(utf8_safe("\xe0\x80\xaf", 100) == "\\xe0\\x80\\xaf");     // overlong, 3 bytes
-  BOOST_TEST(utf8_safe("\xed\xa0\x80", 100) == "\\xed\\xa0\\x80");     // a UTF-16 surrogate
+  BOOST_TEST(utf8_safe("\xc3", 100) == "\\xc3");                             // cut short
+  BOOST_TEST(utf8_safe("\xc3(", 100) == "\\xc3(");                           // bad continuation
+  BOOST_TEST(utf8_safe("\xc0\xaf", 100) == "\\xc0\\xaf");                    // overlong '/'
+  BOOST_TEST(utf8_safe("\xe0\x80\xaf", 100) == "\\xe0\\x80\\xaf");           // overlong, 3 bytes
+  BOOST_TEST(utf8_safe("\xed\xa0\x80", 100) == "\\xed\\xa0\\x80");           // a UTF-16 surrogate
   BOOST_TEST(utf8_safe("\xf4\x90\x80\x80", 100) == "\\xf4\\x90\\x80\\x80");  // beyond U+10FFFF
-  BOOST_TEST(utf8_safe("\xc2\x9b" "2J", 100) == "\\u009b2J");          // C1 CSI
-  BOOST_TEST(utf8_safe("ab\xe2\x80\xae" "cd", 100) == "ab\\u202ecd");  // right-to-left override
+  BOOST_TEST(utf8_safe("\xc2\x9b"
+                       "2J",
+                       100) == "\\u009b2J");  // C1 CSI
+  BOOST_TEST(utf8_safe("ab\xe2\x80\xae"
+                       "cd",
+                       100) == "ab\\u202ecd");  // right-to-left override
 }
 
 BOOST_AUTO_TEST_CASE(long_text_is_cut_at_a_character_boundary_within_max_bytes) {
@@ -33,7 +38,7 @@ BOOST_AUTO_TEST_CASE(long_text_is_cut_at_a_character_boundary_within_max_bytes) 
   BOOST_TEST(utf8_safe("a\xc3\xa9\xe2\x82\xacx", 6) == "a\xc3\xa9...");
   BOOST_TEST(utf8_safe("\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", 7) == "\xe2\x82\xac...");
   BOOST_TEST(utf8_safe("\xff\xff\xff", 9) == "\\xff...");  // an escape is never split
-  BOOST_TEST(utf8_safe("abc", 2) == "ab");  // no room for "...": cut short
+  BOOST_TEST(utf8_safe("abc", 2) == "ab");                 // no room for "...": cut short
   BOOST_TEST(utf8_safe(std::string(30u << 20, 'x'), 40) == std::string(37, 'x') + "...");
 }
 

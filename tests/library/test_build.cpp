@@ -81,10 +81,18 @@ BOOST_AUTO_TEST_CASE(the_build_cannot_reach_the_system_the_network_or_other_proc
       "if cat /etc/passwd > /dev/null 2>&1; then echo passwd=read; else echo passwd=refused; fi; "
       "if /usr/bin/python3 -c 'import socket; socket.socket()' > /dev/null 2>&1; then echo socket=open; "
       "else echo socket=refused; fi; "
-      "kill -9 " + std::to_string(victim.pid) + " 2>/dev/null && echo kill=sent || echo kill=refused; "
-      "prlimit --pid " + std::to_string(victim.pid) + " --fsize=0 2>/dev/null && echo prlimit=set || echo prlimit=refused; "
-      "setsid " + marker + " > /dev/null 2>&1 & "
-      "nohup " + marker + " > /dev/null 2>&1 & "
+      "kill -9 " +
+      std::to_string(victim.pid) +
+      " 2>/dev/null && echo kill=sent || echo kill=refused; "
+      "prlimit --pid " +
+      std::to_string(victim.pid) +
+      " --fsize=0 2>/dev/null && echo prlimit=set || echo prlimit=refused; "
+      "setsid " +
+      marker +
+      " > /dev/null 2>&1 & "
+      "nohup " +
+      marker +
+      " > /dev/null 2>&1 & "
       "sleep 0.2; exit 1";
   const auto start = std::chrono::steady_clock::now();
   const LibraryBuild build = find_or_build_library(spec, student.path(), cache.path());
@@ -124,7 +132,8 @@ BOOST_AUTO_TEST_CASE(compile_errors_lead_with_the_students_own_line) {
                 "GRADER_EXPORT(compute_keys, compute_keys)\n");
   const LibraryBuild build = find_or_build_library(LibrarySpec{}, student.path(), cache.path());
   BOOST_TEST(build.compile_failed);
-  BOOST_TEST(build.message.rfind("compiling failed:\nsolution.cpp:4: GRADER_EXPORT(compute_keys, compute_keys)\n  error: ", 0) == 0,
+  BOOST_TEST(build.message.rfind(
+                 "compiling failed:\nsolution.cpp:4: GRADER_EXPORT(compute_keys, compute_keys)\n  error: ", 0) == 0,
              build.message);
   BOOST_TEST(contains(build.message, "reported at grader/solution.hpp:"), build.message);
 }

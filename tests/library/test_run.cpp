@@ -170,9 +170,7 @@ struct Hostile : TempDir {
   std::string last_output;
 };
 
-std::string verdict(const CallResult& r) {
-  return r.failure ? std::string(to_string(*r.failure)) : "returned";
-}
+std::string verdict(const CallResult& r) { return r.failure ? std::string(to_string(*r.failure)) : "returned"; }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
@@ -222,10 +220,10 @@ BOOST_AUTO_TEST_CASE(cpu_limit_is_a_timeout_too) {
 }
 
 BOOST_AUTO_TEST_CASE(files_sockets_processes_and_signals_are_forbidden) {
-  const std::pair<const char*, const char*> cases[] = {
-      {"reads_spec", "'openat'"}, {"writes_tmp", "'openat'"},   {"opens_socket", "'socket'"},
-      {"execs_shell", "'execve'"}, {"forks", "'clone'"},          {"kills_grader", "'kill'"},
-      {"kills_everyone", "'kill'"}, {"escapes_group", "'setsid'"}};
+  const std::pair<const char*, const char*> cases[] = {{"reads_spec", "'openat'"},   {"writes_tmp", "'openat'"},
+                                                       {"opens_socket", "'socket'"}, {"execs_shell", "'execve'"},
+                                                       {"forks", "'clone'"},         {"kills_grader", "'kill'"},
+                                                       {"kills_everyone", "'kill'"}, {"escapes_group", "'setsid'"}};
   for (const auto& [name, call_name] : cases) {
     BOOST_TEST_CONTEXT(name) {
       const auto r = attack(name);
@@ -239,7 +237,8 @@ BOOST_AUTO_TEST_CASE(files_sockets_processes_and_signals_are_forbidden) {
 BOOST_AUTO_TEST_CASE(no_other_process_can_be_reached) {
   // Another process's limits (the grader's file size limit set to 0 would kill it; other
   // students' compilers failed), or the kernel made to signal the grader through the pipe.
-  for (const auto& [name, call_name] : {std::pair{"limits_grader", "'prlimit64'"}, {"signals_through_fcntl", "'fcntl'"}}) {
+  for (const auto& [name, call_name] :
+       {std::pair{"limits_grader", "'prlimit64'"}, {"signals_through_fcntl", "'fcntl'"}}) {
     BOOST_TEST_CONTEXT(name) {
       const auto r = attack(name);
       BOOST_TEST(verdict(r) == "forbidden");
@@ -356,8 +355,7 @@ BOOST_AUTO_TEST_CASE(missing_functions_and_non_libraries_are_load_errors) {
   const RunReport r = run_library(lib, {call("good", 0), call("no_such_function", 1)}, limits);
   BOOST_TEST(verdict(r.calls[0]) == "returned");
   BOOST_TEST(verdict(r.calls[1]) == "load_error");
-  BOOST_TEST(r.calls[1].message ==
-             "the library has no function 'no_such_function' (is it declared extern \"C\"?)");
+  BOOST_TEST(r.calls[1].message == "the library has no function 'no_such_function' (is it declared extern \"C\"?)");
   const auto text = write("libtext.so", "this is not a library\n");
   const RunReport t = run_library(text, {call("good", 0)}, limits);
   BOOST_TEST(verdict(t.calls[0]) == "load_error");
@@ -415,8 +413,7 @@ int seen(const grader_tensor* in, int n, grader_tensor* out, int m, char* e, siz
   out[0].data[0] = opened; return 0;
 }
 )",
-                                   Language::c,
-                                   "-DSPEC_PATH='\"" GRADER_SOURCE_DIR "/specs/attention-basics.yaml\"'");
+                                   Language::c, "-DSPEC_PATH='\"" GRADER_SOURCE_DIR "/specs/attention-basics.yaml\"'");
   const RunReport s = run_library(snoop, {call("seen", 0)}, limits);
   BOOST_REQUIRE(!s.calls[0].failure);
   BOOST_TEST(s.calls[0].outputs[0][0] == -1.0);  // open() failed

@@ -60,21 +60,22 @@ BOOST_AUTO_TEST_SUITE(solution_abi)
 
 BOOST_AUTO_TEST_CASE(solution_hpp_converts_every_rank_row_major) {
   TempDir dir;
-  const auto lib = test_support::build_library(dir.path(), "conv", kConversions, test_support::Language::cxx, "-larmadillo");
+  const auto lib =
+      test_support::build_library(dir.path(), "conv", kConversions, test_support::Language::cxx, "-larmadillo");
   const Tensor m = iota({2, 3}), v = iota({4}), c = iota({2, 2, 3});
   const RunReport r = run_library(lib, {
-      {"mat_t_c", {m}, {{3, 2}}, 0},
-      {"vec_rev_c", {v}, {{4}}, 1},
-      {"row_twice_c", {v}, {{4}}, 2},
-      {"cube_swap_c", {c}, {{2, 3, 2}}, 3},
-      {"total_c", {m}, {{}}, 4},
-      {"two_c", {m, Tensor::scalar(3)}, {{2, 3}, {1}}, 5},
-      {"optional_add_c", {m}, {{2, 3}}, 6},
-      {"optional_add_c", {m, m}, {{2, 3}}, 7},
-      {"wrong_shape_c", {m}, {{2, 3}}, 8},
-      {"throws_c", {m}, {{2, 3}}, 9},
-      {"mat_t_c", {m, m}, {{3, 2}}, 10},
-  });
+                                           {"mat_t_c", {m}, {{3, 2}}, 0},
+                                           {"vec_rev_c", {v}, {{4}}, 1},
+                                           {"row_twice_c", {v}, {{4}}, 2},
+                                           {"cube_swap_c", {c}, {{2, 3, 2}}, 3},
+                                           {"total_c", {m}, {{}}, 4},
+                                           {"two_c", {m, Tensor::scalar(3)}, {{2, 3}, {1}}, 5},
+                                           {"optional_add_c", {m}, {{2, 3}}, 6},
+                                           {"optional_add_c", {m, m}, {{2, 3}}, 7},
+                                           {"wrong_shape_c", {m}, {{2, 3}}, 8},
+                                           {"throws_c", {m}, {{2, 3}}, 9},
+                                           {"mat_t_c", {m, m}, {{3, 2}}, 10},
+                                       });
   for (std::size_t i = 0; i < 8; ++i) BOOST_TEST_REQUIRE(!r.calls[i].failure, i << ": " << r.calls[i].message);
   using V = std::vector<double>;
   BOOST_TEST(values(r.calls[0].outputs[0]) == (V{0, 3, 1, 4, 2, 5}), boost::test_tools::per_element());
@@ -89,8 +90,7 @@ BOOST_AUTO_TEST_CASE(solution_hpp_converts_every_rank_row_major) {
   BOOST_TEST(values(r.calls[6].outputs[0]) == values(m), boost::test_tools::per_element());
   BOOST_TEST(values(r.calls[7].outputs[0]) == (V{0, 2, 4, 6, 8, 10}), boost::test_tools::per_element());
   BOOST_TEST(to_string(*r.calls[8].failure) == "solution_error");
-  BOOST_TEST(r.calls[8].message ==
-             "the function returned 1: result is 4 x 3 but the output has shape (2, 3)");
+  BOOST_TEST(r.calls[8].message == "the function returned 1: result is 4 x 3 but the output has shape (2, 3)");
   BOOST_TEST(to_string(*r.calls[9].failure) == "threw");
   BOOST_TEST(r.calls[9].message == "an exception escaped the function: d_k must be positive");
   BOOST_TEST(r.calls[10].message == "the function returned 1: expected 1 inputs, got 2");
@@ -108,12 +108,12 @@ BOOST_AUTO_TEST_CASE(the_documented_c_and_cpp_examples_build_and_pass) {
     BOOST_TEST_CONTEXT(file) {
       TempDir student;
       student.write(file, block(first_line));
-      const auto r = test_support::run_grader({"check", "--spec", "specs/attention-basics.yaml",
-                                               student.path().string(), "--format", "json"});
+      const auto r = test_support::run_grader(
+          {"check", "--spec", "specs/attention-basics.yaml", student.path().string(), "--format", "json"});
       const auto result = nlohmann::json::parse(r.out);
       const auto& exercises = result.at("exercises");
-      const auto it = std::find_if(exercises.begin(), exercises.end(),
-                                   [](const auto& e) { return e.at("id") == "2.2"; });
+      const auto it =
+          std::find_if(exercises.begin(), exercises.end(), [](const auto& e) { return e.at("id") == "2.2"; });
       BOOST_REQUIRE(it != exercises.end());
       BOOST_TEST(it->at("verdict") == "passed", it->dump(2));
     }
@@ -134,8 +134,9 @@ BOOST_AUTO_TEST_CASE(sources_are_compiled_once_then_cached_and_errors_are_shown)
   const LibraryBuild broken = find_or_build_library(spec, student.path(), cache.path());
   BOOST_TEST(!broken.library.has_value());
   BOOST_TEST(broken.compile_failed);
-  BOOST_TEST(broken.message.rfind("compiling failed:\nsolution.c:1: int f(void) { return 0 }\n  error: expected", 0) == 0,
-             broken.message);
+  BOOST_TEST(
+      broken.message.rfind("compiling failed:\nsolution.c:1: int f(void) { return 0 }\n  error: expected", 0) == 0,
+      broken.message);
   TempDir empty;
   const LibraryBuild none = find_or_build_library(spec, empty.path(), cache.path());
   BOOST_TEST(!none.compile_failed);
@@ -155,8 +156,8 @@ BOOST_AUTO_TEST_CASE(the_compiler_cannot_read_files_outside_its_build_folder) {
 
 BOOST_AUTO_TEST_CASE(a_seed_replays_the_same_random_cases) {
   const auto run = [](const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"check", "--spec", "specs/sdpa-masked.yaml",
-                                     "submissions/sdpa-masked/wrong-axis", "--format", "json"};
+    std::vector<std::string> args = {
+        "check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/wrong-axis", "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return nlohmann::json::parse(test_support::run_grader(args).out).at("exercises").at(0).at("checks").at(1);
   };

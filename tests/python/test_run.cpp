@@ -193,18 +193,14 @@ std::string failure_with(const python::Run& r, const std::string& part) {
 
 BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_still_runs) {
   const std::string spec = GRADER_SOURCE_DIR "/specs/understanding-attention.yaml";
-  const auto r = run("A2S1.py",
-                     cells({"open('" + spec + "').read()",
-                            "open('/etc/passwd').read()",
-                            "open('/tmp/grader-python-was-here', 'w').write('x')",
-                            "import socket; socket.socket()",
-                            "os.system('true')",
-                            "import subprocess; subprocess.run(['/bin/true'])",
-                            "for i in range(4): os.fork()",
-                            "os.kill(1, 9)",
-                            "import ctypes; ctypes.CDLL(None).ptrace(0, 0, 0, 0)",
-                            "with open('scratch.txt', 'w') as f: f.write('mine')\nmine = open('scratch.txt').read()"}),
-                     {{"good", "good", ""}, {"mine", "len(mine)", ""}}, quick());
+  const auto r =
+      run("A2S1.py",
+          cells({"open('" + spec + "').read()", "open('/etc/passwd').read()",
+                 "open('/tmp/grader-python-was-here', 'w').write('x')", "import socket; socket.socket()",
+                 "os.system('true')", "import subprocess; subprocess.run(['/bin/true'])",
+                 "for i in range(4): os.fork()", "os.kill(1, 9)", "import ctypes; ctypes.CDLL(None).ptrace(0, 0, 0, 0)",
+                 "with open('scratch.txt', 'w') as f: f.write('mine')\nmine = open('scratch.txt').read()"}),
+          {{"good", "good", ""}, {"mine", "len(mine)", ""}}, quick());
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);  // its own scratch folder works
   BOOST_TEST(contains(failure_with(r, "understanding-attention.yaml"), "FileNotFoundError"));
@@ -217,16 +213,12 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
 }
 
 BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_graded) {
-  const auto r = run("A2S1.py",
-                     cells({"first = torch.zeros(3)",
-                            "while True: pass",
-                            "os._exit(0)",
-                            "import ctypes; ctypes.string_at(0)",
-                            "x = bytearray(10 * 1024**3)",
-                            "print('x' * 10_000_000)",
-                            "torch.softmax = lambda *a, **k: 'patched'",
-                            "last = torch.ones(1)"}),
-                     {{"first", "first", ""}, {"good", "good", ""}, {"last", "last", ""}}, quick());
+  const auto r =
+      run("A2S1.py",
+          cells({"first = torch.zeros(3)", "while True: pass", "os._exit(0)", "import ctypes; ctypes.string_at(0)",
+                 "x = bytearray(10 * 1024**3)", "print('x' * 10_000_000)", "torch.softmax = lambda *a, **k: 'patched'",
+                 "last = torch.ones(1)"}),
+          {{"first", "first", ""}, {"good", "good", ""}, {"last", "last", ""}}, quick());
   for (const auto& v : r.values) BOOST_TEST(verdict(v) == "value", v.message);
   BOOST_TEST(contains(failure_with(r, "wall-clock"), "cell 2"), failure_with(r, "wall-clock"));
   BOOST_TEST(!failure_with(r, "os._exit(0)").empty());
@@ -254,8 +246,13 @@ BOOST_AUTO_TEST_CASE(lying_objects_are_refused_with_their_type_named) {
                      "param = torch.nn.Parameter(torch.ones(2, 2))\n"
                      "half = torch.ones(2, dtype=torch.bfloat16)\n"
                      "strided = torch.arange(6.).reshape(2, 3).t()\n",
-                     {{"liar", "liar", ""}, {"fake", "fake", ""}, {"text", "text", ""}, {"nothing", "nothing", ""},
-                      {"complex_", "complex_", ""}, {"param", "param", ""}, {"half", "half", ""},
+                     {{"liar", "liar", ""},
+                      {"fake", "fake", ""},
+                      {"text", "text", ""},
+                      {"nothing", "nothing", ""},
+                      {"complex_", "complex_", ""},
+                      {"param", "param", ""},
+                      {"half", "half", ""},
                       {"strided", "strided", ""}});
   BOOST_TEST(verdict(r.values[0]) == "unreadable");
   BOOST_TEST(contains(r.values[0].message, "Liar, a subclass of torch.Tensor"), r.values[0].message);
@@ -345,12 +342,13 @@ def f(Q, K, V):
     if float(K.sum()) < 0:
         os.abort()
     return Q, K
-)", [] {
-    auto w = calls_of("f", 4, {"output", "weights"});
-    w.calls[1].inputs[0] = Tensor::filled({1, 2, 3}, -1.0);  // hangs
-    w.calls[2].inputs[1] = Tensor::filled({1, 2, 3}, -1.0);  // crashes
-    return w;
-  }());
+)",
+                      [] {
+                        auto w = calls_of("f", 4, {"output", "weights"});
+                        w.calls[1].inputs[0] = Tensor::filled({1, 2, 3}, -1.0);  // hangs
+                        w.calls[2].inputs[1] = Tensor::filled({1, 2, 3}, -1.0);  // crashes
+                        return w;
+                      }());
   BOOST_TEST(verdict(r.calls[0]) == "returned", r.calls[0].message);
   BOOST_TEST(verdict(r.calls[1]) == "timed_out", r.calls[1].message);
   BOOST_TEST(verdict(r.calls[2]) == "crashed", r.calls[2].message);
@@ -386,7 +384,8 @@ BOOST_AUTO_TEST_CASE(inputs_can_be_lists_of_rows_and_numpy_arrays) {
   python::Work work;
   work.bindings.push_back({"compute_keys", ""});
   python::FunctionCall c;
-  c.inputs = {Tensor({3, 4}, {1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}), Tensor({3, 4}, {0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0})};
+  c.inputs = {Tensor({3, 4}, {1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}),
+              Tensor({3, 4}, {0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0})};
   c.arguments = {{0, "", true}, {1, "", true}};
   c.outputs = {"keys"};
   work.calls.push_back(c);
@@ -405,7 +404,8 @@ def compute_keys_np(vs, ws):
                       work);
   for (const auto& res : r.calls) {
     BOOST_REQUIRE_MESSAGE(!res.failure, res.message);
-    BOOST_TEST(res.outputs[0].values() == (std::vector<double>{0, 1, 1, 4, 4, 0, 2, 3, 1}), boost::test_tools::per_element());
+    BOOST_TEST(res.outputs[0].values() == (std::vector<double>{0, 1, 1, 4, 4, 0, 2, 3, 1}),
+               boost::test_tools::per_element());
   }
   BOOST_TEST(r.calls[1].precision == "float64");
 }

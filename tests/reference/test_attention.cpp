@@ -26,9 +26,9 @@ BOOST_AUTO_TEST_CASE(matches_pytorch_2d_with_and_without_mask) {
     BOOST_TEST_CONTEXT(c.at("name").get<std::string>()) {
       const auto& in = c.at("inputs");
       const arma::mat Q = to_mat(in.at("Q")), K = to_mat(in.at("K")), V = to_mat(in.at("V"));
-      const reference::Attention got =
-          in.contains("mask") ? reference::attention(Q, K, V, to_mat(in.at("mask")), scale_of(c))
-                              : reference::attention(Q, K, V, scale_of(c));
+      const reference::Attention got = in.contains("mask")
+                                           ? reference::attention(Q, K, V, to_mat(in.at("mask")), scale_of(c))
+                                           : reference::attention(Q, K, V, scale_of(c));
       BOOST_TEST(got.output.is_finite());
       BOOST_TEST(max_rel_diff(got.output, to_mat(c.at("outputs").at("output"))) <= kRelTol);
       BOOST_TEST(max_rel_diff(got.weights, to_mat(c.at("outputs").at("weights"))) <= kRelTol);
@@ -44,8 +44,7 @@ BOOST_AUTO_TEST_CASE(matches_pytorch_batched_with_and_without_padding_mask) {
       const auto& in = c.at("inputs");
       const arma::cube Q = to_cube(in.at("Q")), K = to_cube(in.at("K")), V = to_cube(in.at("V"));
       const reference::BatchedAttention got =
-          in.contains("mask") ? reference::attention(Q, K, V, to_cube(in.at("mask")))
-                              : reference::attention(Q, K, V);
+          in.contains("mask") ? reference::attention(Q, K, V, to_cube(in.at("mask"))) : reference::attention(Q, K, V);
       BOOST_TEST(max_rel_diff(got.output, to_cube(c.at("outputs").at("output"))) <= kRelTol);
       BOOST_TEST(max_rel_diff(got.weights, to_cube(c.at("outputs").at("weights"))) <= kRelTol);
     }
@@ -73,17 +72,14 @@ BOOST_AUTO_TEST_CASE(fully_masked_query_gets_zero_weights_and_zero_output) {
 
 BOOST_AUTO_TEST_CASE(shape_errors_name_the_function_and_both_sizes) {
   const arma::mat Q(2, 3), K(4, 5), V(4, 2);
-  BOOST_CHECK_EXCEPTION(reference::attention(Q, K, V), std::invalid_argument,
-                        [](const std::invalid_argument& e) {
-                          return std::string(e.what()) ==
-                                 "attention(): Q has d_k = 3 columns but K has 5";
-                        });
+  BOOST_CHECK_EXCEPTION(reference::attention(Q, K, V), std::invalid_argument, [](const std::invalid_argument& e) {
+    return std::string(e.what()) == "attention(): Q has d_k = 3 columns but K has 5";
+  });
   const arma::mat mask(3, 4);
-  BOOST_CHECK_EXCEPTION(reference::attention(Q, arma::mat(4, 3), V, mask), std::invalid_argument,
-                        [](const std::invalid_argument& e) {
-                          return std::string(e.what()) ==
-                                 "attention(): mask has shape (3, 4), expected (2, 4) or (1, 4)";
-                        });
+  BOOST_CHECK_EXCEPTION(
+      reference::attention(Q, arma::mat(4, 3), V, mask), std::invalid_argument, [](const std::invalid_argument& e) {
+        return std::string(e.what()) == "attention(): mask has shape (3, 4), expected (2, 4) or (1, 4)";
+      });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -13,11 +13,10 @@ reference::SelfAttention run(const nlohmann::json& c) {
   const auto& in = c.at("inputs");
   auto m = [&](const char* name) { return to_mat(in.at(name)); };
   const bool scaled = c.at("function") == "scaled_self_attention";
-  return scaled ? reference::scaled_dot_product_self_attention(
-                      m("X"), m("omega_v"), m("omega_q"), m("omega_k"), m("beta_v"),
-                      m("beta_q"), m("beta_k"))
-                : reference::self_attention(m("X"), m("omega_v"), m("omega_q"), m("omega_k"),
-                                            m("beta_v"), m("beta_q"), m("beta_k"));
+  return scaled ? reference::scaled_dot_product_self_attention(m("X"), m("omega_v"), m("omega_q"), m("omega_k"),
+                                                               m("beta_v"), m("beta_q"), m("beta_k"))
+                : reference::self_attention(m("X"), m("omega_v"), m("omega_q"), m("omega_k"), m("beta_v"), m("beta_q"),
+                                            m("beta_k"));
 }
 
 const nlohmann::json& notebook_case(const char* name) {
@@ -45,8 +44,7 @@ BOOST_AUTO_TEST_CASE(matches_numpy_in_the_column_convention) {
     BOOST_TEST_CONTEXT(c.at("name").get<std::string>()) {
       const auto got = run(c);
       BOOST_TEST(max_rel_diff(got.X_prime, to_mat(c.at("outputs").at("X_prime"))) <= kRelTol);
-      BOOST_TEST(max_rel_diff(got.attentions, to_mat(c.at("outputs").at("attentions"))) <=
-                 kRelTol);
+      BOOST_TEST(max_rel_diff(got.attentions, to_mat(c.at("outputs").at("attentions"))) <= kRelTol);
     }
   }
 }
@@ -55,10 +53,11 @@ BOOST_AUTO_TEST_CASE(matches_numpy_in_the_column_convention) {
 // X_prime, atol=1e-3 for the attentions), on the notebook's own seeded inputs.
 BOOST_AUTO_TEST_CASE(reproduces_the_notebook_assertions) {
   const auto plain = run(notebook_case("self_attention_D4_N3_plain"));
-  const arma::mat x_prime_true = arma::mat{{0.94744244, -0.24348429, -0.91310441, -0.44522983},
-                                           {1.64201168, -0.08470004, 4.02764044, 2.18690791},
-                                           {1.61949281, -0.06641533, 3.96863308, 2.15858316}}
-                                     .t();
+  const arma::mat x_prime_true = arma::mat{
+      {0.94744244, -0.24348429, -0.91310441, -0.44522983},
+      {1.64201168, -0.08470004, 4.02764044, 2.18690791},
+      {1.61949281, -0.06641533, 3.96863308,
+       2.15858316}}.t();
   const arma::mat attentions_true = {{0., 0., 0.005}, {0.998, 0.006, 0.007}, {0.002, 0.994, 0.988}};
   BOOST_TEST(arma::approx_equal(plain.X_prime, x_prime_true, "both", 1e-8, 1e-5));
   BOOST_TEST(arma::approx_equal(plain.attentions, attentions_true, "absdiff", 1e-3));
@@ -75,18 +74,15 @@ BOOST_AUTO_TEST_CASE(reproduces_the_notebook_assertions) {
 
 BOOST_AUTO_TEST_CASE(columns_of_the_attention_matrix_sum_to_one) {
   const auto got = run(notebook_case("self_attention_D6_N4_scaled"));
-  BOOST_TEST(arma::approx_equal(arma::sum(got.attentions, 0), arma::rowvec(4, arma::fill::ones),
-                                "absdiff", 1e-14));
+  BOOST_TEST(arma::approx_equal(arma::sum(got.attentions, 0), arma::rowvec(4, arma::fill::ones), "absdiff", 1e-14));
 }
 
 BOOST_AUTO_TEST_CASE(bias_of_the_wrong_shape_is_named) {
   const arma::mat X(4, 3, arma::fill::ones), omega(4, 4, arma::fill::eye), beta(4, 1);
-  BOOST_CHECK_EXCEPTION(
-      reference::self_attention(X, omega, omega, omega, beta, arma::mat(1, 4), beta),
-      std::invalid_argument, [](const std::invalid_argument& e) {
-        return std::string(e.what()) ==
-               "self_attention(): beta_q has shape (1, 4), expected (4, 1)";
-      });
+  BOOST_CHECK_EXCEPTION(reference::self_attention(X, omega, omega, omega, beta, arma::mat(1, 4), beta),
+                        std::invalid_argument, [](const std::invalid_argument& e) {
+                          return std::string(e.what()) == "self_attention(): beta_q has shape (1, 4), expected (4, 1)";
+                        });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

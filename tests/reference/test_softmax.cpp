@@ -17,10 +17,8 @@ BOOST_AUTO_TEST_CASE(matches_pytorch_over_rows_and_columns) {
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.at("name").get<std::string>()) {
       const arma::mat S = to_mat(c.at("inputs").at("S"));
-      BOOST_TEST(max_rel_diff(reference::softmax_rows(S), to_mat(c.at("outputs").at("rows"))) <=
-                 kRelTol);
-      BOOST_TEST(max_rel_diff(reference::softmax_cols(S), to_mat(c.at("outputs").at("cols"))) <=
-                 kRelTol);
+      BOOST_TEST(max_rel_diff(reference::softmax_rows(S), to_mat(c.at("outputs").at("rows"))) <= kRelTol);
+      BOOST_TEST(max_rel_diff(reference::softmax_cols(S), to_mat(c.at("outputs").at("cols"))) <= kRelTol);
     }
   }
 }

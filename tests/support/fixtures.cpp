@@ -8,9 +8,7 @@
 
 namespace test_support {
 
-std::string source_path(const std::string& relative) {
-  return std::string(GRADER_SOURCE_DIR) + "/" + relative;
-}
+std::string source_path(const std::string& relative) { return std::string(GRADER_SOURCE_DIR) + "/" + relative; }
 
 nlohmann::json load_fixture(const std::string& name) {
   std::ifstream in(source_path("tests/fixtures/" + name));
@@ -36,8 +34,7 @@ arma::cube to_cube(const nlohmann::json& tensor) {
   arma::cube c(shape[1], shape[2], shape[0]);
   for (arma::uword b = 0; b < shape[0]; ++b)
     for (arma::uword r = 0; r < shape[1]; ++r)
-      for (arma::uword k = 0; k < shape[2]; ++k)
-        c(r, k, b) = data.at((b * shape[1] + r) * shape[2] + k);
+      for (arma::uword k = 0; k < shape[2]; ++k) c(r, k, b) = data.at((b * shape[1] + r) * shape[2] + k);
   return c;
 }
 

@@ -13,8 +13,7 @@ struct ProcessResult {
 };
 
 /// Runs GRADER_EXECUTABLE with `args` in `working_dir` (default: the source tree).
-ProcessResult run_grader(const std::vector<std::string>& args,
-                         const std::string& working_dir = "");
+ProcessResult run_grader(const std::vector<std::string>& args, const std::string& working_dir = "");
 
 /// Runs any program (argv[0] a path) with the environment plus `extra_env` ("NAME=value").
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {},

@@ -23,8 +23,7 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
 /// placed are removed again and grader::Error names the file. (A kill -9 between two links can
 /// leave the first files only: the last one marks a complete set.)
 /// example: write_all_or_none({{"out/gradebook.csv", csv}, {"out/summary.json", json}});
-void write_all_or_none(const std::vector<std::pair<std::filesystem::path, std::string>>& files,
-                       bool durable = true);
+void write_all_or_none(const std::vector<std::pair<std::filesystem::path, std::string>>& files, bool durable = true);
 
 /// Removes, from `dir` (not recursively), the complete but unrenamed temporary files that a
 /// grader killed between naming and renaming a file can leave ('.<name>.tmp-XXXXXX').

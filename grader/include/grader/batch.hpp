@@ -98,9 +98,9 @@ struct Column {
 /// One student's row, from their result.
 struct Row {
   std::string student;
-  std::vector<double> scores;                         ///< per column
-  std::vector<std::string> verdicts;                  ///< per column
-  std::vector<std::optional<std::string>> mistakes;   ///< per column
+  std::vector<double> scores;                        ///< per column
+  std::vector<std::string> verdicts;                 ///< per column
+  std::vector<std::optional<std::string>> mistakes;  ///< per column
   double total = 0;
 };
 
@@ -115,8 +115,8 @@ struct Gradebook {
 };
 
 struct Outcome {
-  std::size_t students = 0;  ///< in this shard
-  RunCounts run;             ///< of the students that have a result
+  std::size_t students = 0;           ///< in this shard
+  RunCounts run;                      ///< of the students that have a result
   std::vector<std::string> failures;  ///< "<id>: why": the grader's failures, never a verdict
   bool interrupted = false;
   std::optional<Gradebook> gradebook;  ///< when every student of the shard has a result

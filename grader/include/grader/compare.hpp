@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "grader/result.hpp"
-#include "grader/tolerance.hpp"
 #include "grader/tensor.hpp"
+#include "grader/tolerance.hpp"
 
 namespace grader {
 
@@ -30,8 +30,8 @@ struct Comparison {
   std::size_t mismatched = 0;  ///< elements outside tolerance, non-finite ones included
   std::size_t non_finite = 0;  ///< NaN or Inf where the reference is finite
   std::optional<ElementDiff> worst;
-  std::vector<ElementDiff> first;      ///< the first few mismatches, in row-major order
-  std::vector<std::string> patterns;   ///< hints: one row, rows not summing to 1, transpose...
+  std::vector<ElementDiff> first;     ///< the first few mismatches, in row-major order
+  std::vector<std::string> patterns;  ///< hints: one row, rows not summing to 1, transpose...
 
   bool shape_ok() const { return got_shape == expected_shape; }
   bool passed() const { return shape_ok() && mismatched == 0; }
@@ -53,8 +53,8 @@ std::string summarize(const Comparison& c, bool reveal);
 
 /// The detailed feedback: the tolerance applied, the first mismatches, patterns, and both
 /// tensors when small. Empty with reveal false (a hidden exercise).
-std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected,
-                    const Tolerance& tolerance, bool reveal);
+std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tolerance,
+                    bool reveal);
 
 /// What a student is told about a failed comparison.
 struct Feedback {

@@ -24,7 +24,6 @@ struct GradeOptions {
 /// unreadable, wrong shape, wrong values) are verdicts in the result; only a folder that does
 /// not exist (UsageError) or a broken spec (SpecError) throws.
 /// example: AssignmentResult r = grade_submission(load_spec("specs/x.yaml"), "submissions/x/alice");
-AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir,
-                                  const GradeOptions& options = {});
+AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options = {});
 
 }  // namespace grader

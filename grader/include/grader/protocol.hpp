@@ -44,12 +44,12 @@ enum ChildKind : std::uint32_t {
 struct ChildRequest {
   std::uint32_t magic;
   std::uint32_t version;
-  std::uint32_t kind;            ///< ChildKind
-  std::uint32_t cpu_seconds;     ///< RLIMIT_CPU (soft; hard is one more)
-  std::uint64_t memory_bytes;    ///< RLIMIT_AS
-  std::uint64_t file_bytes;      ///< RLIMIT_FSIZE (0: it may write no file)
-  std::uint32_t threads;         ///< threads it may run besides its first (RLIMIT_NPROC)
-  std::uint32_t scratch_kib;     ///< size of its private scratch folder (Python), 0: none
+  std::uint32_t kind;          ///< ChildKind
+  std::uint32_t cpu_seconds;   ///< RLIMIT_CPU (soft; hard is one more)
+  std::uint64_t memory_bytes;  ///< RLIMIT_AS
+  std::uint64_t file_bytes;    ///< RLIMIT_FSIZE (0: it may write no file)
+  std::uint32_t threads;       ///< threads it may run besides its first (RLIMIT_NPROC)
+  std::uint32_t scratch_kib;   ///< size of its private scratch folder (Python), 0: none
 };
 
 /// Zygote -> grader, once after it started: the isolation it achieved (text follows).
@@ -63,10 +63,10 @@ enum ZygoteReplyKind : std::uint32_t {
 };
 
 struct ZygoteReply {
-  std::uint32_t kind;     ///< ZygoteReplyKind
-  std::int32_t pid;       ///< the child, as the grader sees it
-  std::int32_t status;    ///< kChildEnded: its wait status
-  std::uint32_t length;   ///< bytes of text that follow
+  std::uint32_t kind;        ///< ZygoteReplyKind
+  std::int32_t pid;          ///< the child, as the grader sees it
+  std::int32_t status;       ///< kChildEnded: its wait status
+  std::uint32_t length;      ///< bytes of text that follow
   std::int64_t user_usec;    ///< kChildEnded: CPU time in user mode, microseconds
   std::int64_t system_usec;  ///< kChildEnded: CPU time in the kernel, microseconds
   std::int64_t max_rss_kib;  ///< kChildEnded: peak resident memory
@@ -93,8 +93,8 @@ struct PlanHeader {
   std::uint64_t magic;
   std::uint32_t version;
   std::uint32_t n_calls;
-  std::uint64_t calls_offset;    ///< n_calls PlanCall
-  std::uint64_t output_bytes;    ///< size of the output memfd
+  std::uint64_t calls_offset;  ///< n_calls PlanCall
+  std::uint64_t output_bytes;  ///< size of the output memfd
 };
 
 struct PlanTensor {
@@ -124,19 +124,19 @@ enum RecordKind : std::uint32_t {
   kForbidden = 7,  ///< the filter stopped system call number `code`
   kFinished = 8,   ///< every call was made; the child exits
   // A Python child (grader/python/notebook.py):
-  kParsed = 9,      ///< the hand-in was split into `code` units (cells, or statements)
-  kUnitStart = 10,  ///< unit `call` starts; text: "FIRST LAST LABEL", its lines and its name
-  kUnitEnd = 11,    ///< unit `call` ended: code 0 ran, 1 raised, 2 does not parse, 3 skipped;
-                    ///< text: what went wrong, for the student
-  kValue = 12,      ///< answer `call`'s value: text {"offset", "shape", "dtype"}, float64 data
-                    ///< at offset in the output memfd
-  kValueError = 13, ///< answer `call` has no value: code 1 not defined, 2 not a tensor of real
-                    ///< numbers, 3 its expression raised; text: why
-  kCallStart = 14,  ///< function call `call` starts (after the notebook has run)
-  kCallEnd = 15,    ///< call `call` ended: code 0 returned (its outputs came as kOutput), 1
-                    ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong
-                    ///< kind or number of values, 5 no such function; text: why
-  kOutput = 16,     ///< output `code` of the call in progress (`call`): as kValue
+  kParsed = 9,       ///< the hand-in was split into `code` units (cells, or statements)
+  kUnitStart = 10,   ///< unit `call` starts; text: "FIRST LAST LABEL", its lines and its name
+  kUnitEnd = 11,     ///< unit `call` ended: code 0 ran, 1 raised, 2 does not parse, 3 skipped;
+                     ///< text: what went wrong, for the student
+  kValue = 12,       ///< answer `call`'s value: text {"offset", "shape", "dtype"}, float64 data
+                     ///< at offset in the output memfd
+  kValueError = 13,  ///< answer `call` has no value: code 1 not defined, 2 not a tensor of real
+                     ///< numbers, 3 its expression raised; text: why
+  kCallStart = 14,   ///< function call `call` starts (after the notebook has run)
+  kCallEnd = 15,     ///< call `call` ended: code 0 returned (its outputs came as kOutput), 1
+                     ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong
+                     ///< kind or number of values, 5 no such function; text: why
+  kOutput = 16,      ///< output `code` of the call in progress (`call`): as kValue
 };
 
 struct RecordHeader {

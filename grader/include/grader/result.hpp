@@ -9,7 +9,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace grader {
 
 /// Whether feedback may show expected values.
@@ -47,8 +46,8 @@ struct CheckResult {
   Verdict verdict = Verdict::passed;
   double score = 0;
   double max_score = 0;
-  std::string message;  ///< one line for the student
-  std::string details;  ///< several lines: mismatches, patterns, matrices
+  std::string message;                 ///< one line for the student
+  std::string details;                 ///< several lines: mismatches, patterns, matrices
   std::optional<std::string> mistake;  ///< the known mistake this check's answer matches
   double seconds = 0;
   /// The rule the check applied ("|got - expected| <= 1e-05 + 1e-05 * |expected|"), the one
@@ -93,8 +92,8 @@ struct AssignmentResult {
   std::string submission;  ///< the submission folder as given
   std::vector<ExerciseResult> exercises;
   std::vector<std::string> notes;  ///< about the submission as a whole (stray files, typos)
-  std::string sandbox;  ///< how the student's library was confined; empty if none was run
-  double seconds = 0;   ///< the whole grading, reading the submission included
+  std::string sandbox;             ///< how the student's library was confined; empty if none was run
+  double seconds = 0;              ///< the whole grading, reading the submission included
 
   bool all_passed() const;
   /// Sums over the exercises.

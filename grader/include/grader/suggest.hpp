@@ -8,8 +8,7 @@
 namespace grader {
 
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
-std::optional<std::string> closest(const std::string& word,
-                                   const std::vector<std::string>& candidates);
+std::optional<std::string> closest(const std::string& word, const std::vector<std::string>& candidates);
 
 /// "; did you mean 'x'?" or "".
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "grader/answers/read.hpp"
 #include "../text.hpp"
+#include "grader/answers/read.hpp"
 
 namespace grader {
 
@@ -20,8 +20,7 @@ class DocumentBuilder {
   explicit DocumentBuilder(bool json) { doc_.json_ = json; }
 
   Document::Id add(Document::Kind kind, int line = 0, int column = 0) {
-    if (doc_.nodes_.size() >= std::numeric_limits<Document::Id>::max())
-      throw ReadError("has too many values");
+    if (doc_.nodes_.size() >= std::numeric_limits<Document::Id>::max()) throw ReadError("has too many values");
     const auto id = static_cast<Document::Id>(doc_.nodes_.size());
     Document::Node node{};
     node.kind = kind;
@@ -88,12 +87,10 @@ class YamlEvents : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const auto target = anchors_.find(anchor);  // yaml-cpp itself refuses unknown anchors
     if (target == anchors_.end())
-      throw ReadError("is not valid YAML (line " + std::to_string(mark.line + 1) +
-                      "): an alias names no anchor");
+      throw ReadError("is not valid YAML (line " + std::to_string(mark.line + 1) + "): an alias names no anchor");
     b_.add_alias(target->second, mark.line + 1, mark.column + 1);
   }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                const std::string& value) override {
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
     remember(anchor, b_.add_text(Document::Kind::scalar, value, mark.line + 1, mark.column + 1));
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -155,8 +152,7 @@ Document Document::from_yaml(std::string_view text) {
     throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): lists and mappings nested " +
                     std::to_string(e.depth()) + " levels deep (yaml-cpp's limit); an answer has rank 3 at most");
   } catch (const YAML::Exception& e) {
-    throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " +
-                    utf8_safe(e.msg, 200));
+    throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " + utf8_safe(e.msg, 200));
   }
   return builder.finish();
 }
@@ -169,9 +165,7 @@ Document Document::from_json(std::string_view text) {
   return builder.finish();
 }
 
-Document::Id Document::resolved(Id id) const {
-  return nodes_[id].kind == Kind::alias ? nodes_[id].first : id;
-}
+Document::Id Document::resolved(Id id) const { return nodes_[id].kind == Kind::alias ? nodes_[id].first : id; }
 
 std::span<const Document::Id> Document::items(Id id) const {
   const Node& n = nodes_[resolved(id)];
@@ -198,11 +192,16 @@ std::string Document::show(Id id) const {
   const Node& n = nodes_[resolved(id)];
   const char* quote = json_ ? "\"" : "'";
   switch (n.kind) {
-    case Kind::scalar: return quote + utf8_safe(*text(id), kShownBytes) + quote;
-    case Kind::map: return json_ ? "an object" : "a mapping";
-    case Kind::list: return "a list";
-    case Kind::number: return std::to_string(n.number);
-    default: return std::string(n.other);
+    case Kind::scalar:
+      return quote + utf8_safe(*text(id), kShownBytes) + quote;
+    case Kind::map:
+      return json_ ? "an object" : "a mapping";
+    case Kind::list:
+      return "a list";
+    case Kind::number:
+      return std::to_string(n.number);
+    default:
+      return std::string(n.other);
   }
 }
 

@@ -2,8 +2,9 @@
 /// answers.yaml and answers.json as a flat tree of nodes, built from the events of yaml-cpp's
 /// parser and nlohmann::json's SAX parser, without recursion of our own and without their
 /// document trees (YAML::Load took 9.3 s and 940 MB for a 4 MB list of 2 million numbers, its
-/// events alone 1.2 s and 15 MB; a JSON tree is copied and destroyed recursively). An alias stays one node pointing at its anchor, so a document of repeated
-/// aliases stays as small as its text; tensor_from_nested() bounds what reading it expands.
+/// events alone 1.2 s and 15 MB; a JSON tree is copied and destroyed recursively). An alias stays one node pointing at
+/// its anchor, so a document of repeated aliases stays as small as its text; tensor_from_nested() bounds what reading
+/// it expands.
 
 #include <cstdint>
 #include <optional>

@@ -108,8 +108,9 @@ void parse_npy_dict(std::string_view header, NpyHeader& h) {
   h.byte_order = descr[0];
   h.kind = descr[1];
   if (h.kind == 'O')
-    throw ReadError("holds Python objects (dtype object); hand in real numbers: "
-                    "numpy.save(name, array.astype('float64'))");
+    throw ReadError(
+        "holds Python objects (dtype object); hand in real numbers: "
+        "numpy.save(name, array.astype('float64'))");
   const auto [p, ec] = std::from_chars(descr.data() + 2, descr.data() + descr.size(), h.item_size);
   if (ec != std::errc() || p != descr.data() + descr.size() ||
       std::string("<>|=").find(h.byte_order) == std::string::npos)
@@ -146,8 +147,9 @@ void parse_npy_dict(std::string_view header, NpyHeader& h) {
 std::optional<NpyHeader> npy_header(std::string_view bytes, bool partial) {
   static const char magic[] = "\x93NUMPY";
   if (bytes.size() < 10 || bytes.compare(0, 6, std::string_view(magic, 6)) != 0)
-    throw ReadError("is not a NumPy .npy file (it does not start with \\x93NUMPY); "
-                    "save it with numpy.save");
+    throw ReadError(
+        "is not a NumPy .npy file (it does not start with \\x93NUMPY); "
+        "save it with numpy.save");
   const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
   const int major = u[6];
   std::size_t header_len = 0, header_start = 0;
@@ -156,12 +158,10 @@ std::optional<NpyHeader> npy_header(std::string_view bytes, bool partial) {
     header_start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) throw ReadError("is truncated inside its header");
-    header_len = u[8] | (std::size_t{u[9]} << 8) | (std::size_t{u[10]} << 16) |
-                 (std::size_t{u[11]} << 24);
+    header_len = u[8] | (std::size_t{u[9]} << 8) | (std::size_t{u[10]} << 16) | (std::size_t{u[11]} << 24);
     header_start = 12;
   } else {
-    throw ReadError("uses .npy format version " + std::to_string(major) +
-                    ", which is not supported (1 to 3 are)");
+    throw ReadError("uses .npy format version " + std::to_string(major) + ", which is not supported (1 to 3 are)");
   }
   if (header_len > bytes.size() - header_start) {
     if (partial) return std::nullopt;
@@ -189,34 +189,41 @@ double half_to_double(std::uint16_t h) {
   const double sign = (h & 0x8000) ? -1.0 : 1.0;
   if (exponent == 0) return sign * std::ldexp(mantissa, -24);
   if (exponent == 31)
-    return mantissa ? std::numeric_limits<double>::quiet_NaN()
-                    : sign * std::numeric_limits<double>::infinity();
+    return mantissa ? std::numeric_limits<double>::quiet_NaN() : sign * std::numeric_limits<double>::infinity();
   return sign * std::ldexp(mantissa + 1024, exponent - 25);
 }
 
 double element(const unsigned char* p, const NpyHeader& h) {
   const bool little = std::endian::native == std::endian::little;
-  const bool swap = h.item_size > 1 && ((h.byte_order == '<' && !little) ||
-                                        (h.byte_order == '>' && little));
+  const bool swap = h.item_size > 1 && ((h.byte_order == '<' && !little) || (h.byte_order == '>' && little));
   switch (h.kind) {
     case 'f':
       if (h.item_size == 2) return half_to_double(load_as<std::uint16_t>(p, swap));
       if (h.item_size == 4) return load_as<float>(p, swap);
       return load_as<double>(p, swap);
-    case 'b': return *p ? 1.0 : 0.0;
+    case 'b':
+      return *p ? 1.0 : 0.0;
     case 'i':
       switch (h.item_size) {
-        case 1: return load_as<std::int8_t>(p, swap);
-        case 2: return load_as<std::int16_t>(p, swap);
-        case 4: return load_as<std::int32_t>(p, swap);
-        default: return static_cast<double>(load_as<std::int64_t>(p, swap));
+        case 1:
+          return load_as<std::int8_t>(p, swap);
+        case 2:
+          return load_as<std::int16_t>(p, swap);
+        case 4:
+          return load_as<std::int32_t>(p, swap);
+        default:
+          return static_cast<double>(load_as<std::int64_t>(p, swap));
       }
     default:
       switch (h.item_size) {
-        case 1: return load_as<std::uint8_t>(p, swap);
-        case 2: return load_as<std::uint16_t>(p, swap);
-        case 4: return load_as<std::uint32_t>(p, swap);
-        default: return static_cast<double>(load_as<std::uint64_t>(p, swap));
+        case 1:
+          return load_as<std::uint8_t>(p, swap);
+        case 2:
+          return load_as<std::uint16_t>(p, swap);
+        case 4:
+          return load_as<std::uint32_t>(p, swap);
+        default:
+          return static_cast<double>(load_as<std::uint64_t>(p, swap));
       }
   }
 }
@@ -267,14 +274,12 @@ std::optional<ArmaHeader> arma_header(std::string_view bytes, bool partial) {
     throw ReadError("has an unknown Armadillo header '" + shown(magic) + "'");
   const std::string_view code = magic.substr(13, 5);
   static const std::pair<std::string_view, ArmaType> types[] = {
-      {"FN008", {'f', 8}}, {"FN004", {'f', 4}}, {"IS008", {'i', 8}}, {"IU008", {'u', 8}},
-      {"IS004", {'i', 4}}, {"IU004", {'u', 4}}, {"IS002", {'i', 2}}, {"IU002", {'u', 2}},
-      {"IS001", {'i', 1}}, {"IU001", {'u', 1}}};
+      {"FN008", {'f', 8}}, {"FN004", {'f', 4}}, {"IS008", {'i', 8}}, {"IU008", {'u', 8}}, {"IS004", {'i', 4}},
+      {"IU004", {'u', 4}}, {"IS002", {'i', 2}}, {"IU002", {'u', 2}}, {"IS001", {'i', 1}}, {"IU001", {'u', 1}}};
   for (const auto& [name, t] : types)
     if (code == name) h.type = &t;
   if (!h.type)
-    throw ReadError("holds Armadillo element type " + shown(code) +
-                    " (complex?); save a real matrix (arma::mat)");
+    throw ReadError("holds Armadillo element type " + shown(code) + " (complex?); save a real matrix (arma::mat)");
   const auto dims_end = bytes.find('\n', newline + 1);
   if (dims_end == std::string::npos) {
     if (partial) return std::nullopt;
@@ -301,23 +306,24 @@ std::string_view checked_text(std::string_view text) {
   if (text.substr(0, 3) == utf8_bom) text.remove_prefix(3);  // a spreadsheet's "CSV UTF-8"
   const auto starts = [&](std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; };
   if (starts(std::string_view("\xFF\xFE\0\0", 4)) || starts(std::string_view("\0\0\xFE\xFF", 4)))
-    throw ReadError("is UTF-32 text (it starts with a UTF-32 byte order mark); save it as "
-                    "UTF-8 or plain ASCII text, as numpy.savetxt does");
+    throw ReadError(
+        "is UTF-32 text (it starts with a UTF-32 byte order mark); save it as "
+        "UTF-8 or plain ASCII text, as numpy.savetxt does");
   if (starts("\xFF\xFE") || starts("\xFE\xFF"))
-    throw ReadError("is UTF-16 text (it starts with a UTF-16 byte order mark, as some "
-                    "spreadsheets save 'Unicode text'); save it as UTF-8 CSV or plain text");
+    throw ReadError(
+        "is UTF-16 text (it starts with a UTF-16 byte order mark, as some "
+        "spreadsheets save 'Unicode text'); save it as UTF-8 CSV or plain text");
   if (starts("PK\x03\x04"))
-    throw ReadError("is a zip archive (an .npz, .xlsx or .zip file), not text; save the matrix "
-                    "itself with numpy.savetxt or numpy.save");
+    throw ReadError(
+        "is a zip archive (an .npz, .xlsx or .zip file), not text; save the matrix "
+        "itself with numpy.savetxt or numpy.save");
   if (text.find('\0') != std::string::npos)
     throw ReadError("is binary, not text; save numbers as text (numpy.savetxt) or use .npy");
   return text;
 }
 
 /// A line without its comment ('#' to the end).
-std::string_view uncommented(std::string_view line) {
-  return line.substr(0, line.find('#'));
-}
+std::string_view uncommented(std::string_view line) { return line.substr(0, line.find('#')); }
 
 /// True when some line has a comma outside its comment: then commas separate values.
 bool comma_separated(std::string_view text) {
@@ -361,8 +367,7 @@ void for_each_token(std::string_view line, bool commas, F f) {
 
 }  // namespace
 
-ShapeMismatch::ShapeMismatch(Shape shape)
-    : ReadError("has shape " + format_shape(shape)), shape_(std::move(shape)) {}
+ShapeMismatch::ShapeMismatch(Shape shape) : ReadError("has shape " + format_shape(shape)), shape_(std::move(shape)) {}
 
 ShapeMismatch::ShapeMismatch(std::size_t more_than)
     : ReadError("has more than " + std::to_string(more_than) + " values"), more_than_(more_than) {}
@@ -434,11 +439,10 @@ Tensor parse_text_matrix(std::string_view text, const Expected& expected) {
       if (values.size() == budget) throw ShapeMismatch(budget);
       const auto v = parse_number(token);
       if (!v)
-        throw ReadError("line " + std::to_string(line_no) + ", value " + std::to_string(count) +
-                        " is '" + shown(token) + "', not a number" +
-                        (token.find(';') != std::string_view::npos
-                             ? "; separate values with commas or spaces, not ';'"
-                             : ""));
+        throw ReadError(
+            "line " + std::to_string(line_no) + ", value " + std::to_string(count) + " is '" + shown(token) +
+            "', not a number" +
+            (token.find(';') != std::string_view::npos ? "; separate values with commas or spaces, not ';'" : ""));
       values.push_back(*v);
     });
     if (count == 0) continue;
@@ -446,9 +450,9 @@ Tensor parse_text_matrix(std::string_view text, const Expected& expected) {
       cols = count;
       first_line = line_no;
     } else if (count != cols) {
-      throw ReadError("line " + std::to_string(line_no) + " has " + std::to_string(count) +
-                      " values but line " + std::to_string(first_line) + " has " +
-                      std::to_string(cols) + "; every row needs the same number of values");
+      throw ReadError("line " + std::to_string(line_no) + " has " + std::to_string(count) + " values but line " +
+                      std::to_string(first_line) + " has " + std::to_string(cols) +
+                      "; every row needs the same number of values");
     }
     ++rows;
   }
@@ -469,16 +473,14 @@ Tensor parse_armadillo(std::string_view bytes, const Expected& expected) {
     } catch (const ShapeMismatch& e) {
       throw ReadError(declares + " but " + e.what());
     }
-    if (text->size() != count)
-      throw ReadError(declares + " but holds " + std::to_string(text->size()) + " values");
+    if (text->size() != count) throw ReadError(declares + " but holds " + std::to_string(text->size()) + " values");
     // The text holds rows x cols per slice, in row-major reading order.
     return Tensor(h.shape, std::vector<double>(text->values().begin(), text->values().end()));
   }
   const std::size_t need = data_bytes(h.shape, h.type->size);
   if (payload.size() != need)
-    throw ReadError("declares " + format_shape(h.shape) + " (" + std::to_string(need) +
-                    " bytes) but holds " + std::to_string(payload.size()) +
-                    " bytes of data: truncated or corrupt");
+    throw ReadError("declares " + format_shape(h.shape) + " (" + std::to_string(need) + " bytes) but holds " +
+                    std::to_string(payload.size()) + " bytes of data: truncated or corrupt");
   NpyHeader as_npy{'=', h.type->kind, h.type->size, false, {}, 0};
   const auto* u = reinterpret_cast<const unsigned char*>(payload.data());
   std::vector<double> raw(need / h.type->size);
@@ -489,8 +491,7 @@ Tensor parse_armadillo(std::string_view bytes, const Expected& expected) {
   const std::size_t rows = h.sizes[0], cols = h.sizes[1], slices = h.cube ? h.sizes[2] : 1;
   for (std::size_t s = 0; s < slices; ++s)
     for (std::size_t c = 0; c < cols; ++c)
-      for (std::size_t r = 0; r < rows; ++r)
-        values[(s * rows + r) * cols + c] = raw[(s * cols + c) * rows + r];
+      for (std::size_t r = 0; r < rows; ++r) values[(s * rows + r) * cols + c] = raw[(s * cols + c) * rows + r];
   return Tensor(h.shape, std::move(values));
 }
 
@@ -533,8 +534,7 @@ class BoundedFile {
     const std::size_t start = out.size();
     out.resize(start + (to - from));
     for (std::size_t got = 0; got < to - from;) {
-      const ssize_t n = ::pread(fd_, out.data() + start + got, to - from - got,
-                                static_cast<off_t>(from + got));
+      const ssize_t n = ::pread(fd_, out.data() + start + got, to - from - got, static_cast<off_t>(from + got));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) throw ReadError("could not be read completely");
       got += static_cast<std::size_t>(n);
@@ -558,8 +558,7 @@ std::string read_bounded(const std::filesystem::path& path, const ReadLimits& li
   return bytes;
 }
 
-Tensor read_tensor_file(const std::filesystem::path& path, const ReadLimits& limits,
-                        const Expected& expected) {
+Tensor read_tensor_file(const std::filesystem::path& path, const ReadLimits& limits, const Expected& expected) {
   const BoundedFile file(path, limits);
   std::string bytes;
   file.read(0, std::min(file.size(), kHeadBytes), bytes);

@@ -4,11 +4,11 @@
 #include <set>
 #include <string_view>
 
-#include "grader/error.hpp"
-#include "grader/suggest.hpp"
-#include "document.hpp"
 #include "../nested_list.hpp"
 #include "../text.hpp"
+#include "document.hpp"
+#include "grader/error.hpp"
+#include "grader/suggest.hpp"
 
 namespace grader {
 
@@ -42,11 +42,10 @@ ReadLimits structured_limits(const ReadLimits& limits, const std::vector<AnswerR
 
 /// "'q' (q.csv) has more than 4096 values but (1, 3) is expected", or with the shape a header
 /// declares.
-std::string mismatch_message(const std::string& name, const std::string& source,
-                             const ShapeMismatch& e, const Shape& expected) {
+std::string mismatch_message(const std::string& name, const std::string& source, const ShapeMismatch& e,
+                             const Shape& expected) {
   if (e.shape()) return wrong_shape_message(name, source, *e.shape(), expected);
-  return "'" + name + "' (" + source + ") " + e.what() + " but " + format_shape(expected) +
-         " is expected";
+  return "'" + name + "' (" + source + ") " + e.what() + " but " + format_shape(expected) + " is expected";
 }
 
 Answer unreadable(std::string message) {
@@ -65,8 +64,8 @@ struct Structured {
   std::optional<std::string> broken;      ///< the whole file is unreadable
 };
 
-Answer read_entry(const Structured& s, const std::string& name, const Document& doc,
-                  Document::Id value, const AnswerRequest& request) {
+Answer read_entry(const Structured& s, const std::string& name, const Document& doc, Document::Id value,
+                  const AnswerRequest& request) {
   Answer answer;
   answer.source = s.file;
   const Expected expected = expected_for(request);
@@ -83,8 +82,8 @@ Answer read_entry(const Structured& s, const std::string& name, const Document& 
   return answer;
 }
 
-Structured read_structured(const std::filesystem::path& path,
-                           const std::vector<AnswerRequest>& requested, const ReadLimits& limits) {
+Structured read_structured(const std::filesystem::path& path, const std::vector<AnswerRequest>& requested,
+                           const ReadLimits& limits) {
   Structured s;
   s.file = path.filename().string();
   try {
@@ -99,8 +98,8 @@ Structured read_structured(const std::filesystem::path& path,
     for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
       const Document::Id key = items[i], value = items[i + 1];
       const std::string_view name = doc.text(key).value_or("");
-      const auto request = std::find_if(requested.begin(), requested.end(),
-                                        [&](const AnswerRequest& r) { return r.name == name; });
+      const auto request =
+          std::find_if(requested.begin(), requested.end(), [&](const AnswerRequest& r) { return r.name == name; });
       if (request == requested.end()) {
         if (!others.insert(name).second) continue;
         if (s.unknown.size() < kMaxListedNotes)
@@ -112,8 +111,7 @@ Structured read_structured(const std::filesystem::path& path,
       if (s.entries.count(n)) {
         const int line = doc.mark(key).first;
         s.entries[n] = unreadable("'" + n + "' appears twice" +
-                                  (line > 0 ? " (line " + std::to_string(line) + ")" : "") +
-                                  "; keep one");
+                                  (line > 0 ? " (line " + std::to_string(line) + ")" : "") + "; keep one");
         s.entries[n].source = s.file;
       } else {
         s.entries.emplace(n, read_entry(s, n, doc, value, *request));
@@ -126,19 +124,18 @@ Structured read_structured(const std::filesystem::path& path,
 }
 
 Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& request,
-                   const std::vector<std::string>& sources,
-                   const std::vector<Structured>& structured,
+                   const std::vector<std::string>& sources, const std::vector<Structured>& structured,
                    const std::vector<std::string>& unused_files, const ReadLimits& limits) {
   const std::string& name = request.name;
   if (sources.size() > 1) {
-    Answer twice = unreadable("'" + name + "' is handed in twice, as " + sources[0] + " and " + sources[1] +
-                              "; keep only one");
+    Answer twice =
+        unreadable("'" + name + "' is handed in twice, as " + sources[0] + " and " + sources[1] + "; keep only one");
     twice.source = sources[0];
     return twice;
   }
   if (sources.size() == 1) {
-    const auto s = std::find_if(structured.begin(), structured.end(),
-                                [&](const Structured& st) { return st.file == sources[0]; });
+    const auto s =
+        std::find_if(structured.begin(), structured.end(), [&](const Structured& st) { return st.file == sources[0]; });
     if (s != structured.end()) {
       Answer entry(s->entries.at(name));
       if (!entry.value && entry.problem == Verdict::unreadable) entry.message = s->file + ": " + entry.message;
@@ -166,8 +163,8 @@ Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& reques
       return broken;
     }
   answer.problem = Verdict::missing;
-  answer.message = "no answer '" + name + "': hand in " + name +
-                   ".npy (or .csv, .txt, or an entry '" + name + "' in answers.yaml)";
+  answer.message =
+      "no answer '" + name + "': hand in " + name + ".npy (or .csv, .txt, or an entry '" + name + "' in answers.yaml)";
   std::vector<std::string> stems;
   for (const auto& f : unused_files) stems.push_back(std::filesystem::path(f).stem().string());
   if (const auto near = closest(name, stems)) {
@@ -189,10 +186,10 @@ std::vector<std::string> list_files(const std::filesystem::path& dir) {
 
 }  // namespace
 
-std::string wrong_shape_message(const std::string& name, const std::string& source,
-                                const Shape& got, const Shape& expected) {
-  std::string message = "'" + name + "' (" + source + ") has shape " + format_shape(got) +
-                        " but " + format_shape(expected) + " is expected";
+std::string wrong_shape_message(const std::string& name, const std::string& source, const Shape& got,
+                                const Shape& expected) {
+  std::string message = "'" + name + "' (" + source + ") has shape " + format_shape(got) + " but " +
+                        format_shape(expected) + " is expected";
   if (got.size() == 2 && expected.size() == 2 && got[0] == expected[1] && got[1] == expected[0])
     message += ": is it transposed?";
   else if (element_count(got) == element_count(expected))
@@ -200,8 +197,8 @@ std::string wrong_shape_message(const std::string& name, const std::string& sour
   return message;
 }
 
-Submission load_submission(const std::filesystem::path& dir,
-                           const std::vector<AnswerRequest>& requested, const ReadLimits& limits) {
+Submission load_submission(const std::filesystem::path& dir, const std::vector<AnswerRequest>& requested,
+                           const ReadLimits& limits) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     throw UsageError("submission folder " + dir.string() + " does not exist or is not a folder");
@@ -209,9 +206,7 @@ Submission load_submission(const std::filesystem::path& dir,
   Submission sub;
   sub.dir = dir;
   const std::vector<std::string> files = list_files(dir);
-  const auto has_file = [&](const std::string& f) {
-    return std::binary_search(files.begin(), files.end(), f);
-  };
+  const auto has_file = [&](const std::string& f) { return std::binary_search(files.begin(), files.end(), f); };
 
   std::vector<Structured> structured;
   for (const auto& f : kStructuredFiles)
@@ -246,15 +241,13 @@ Submission load_submission(const std::filesystem::path& dir,
       continue;
     }
     for (const auto& key : s.unknown)
-      sub.notes.push_back(s.file + " has an entry '" + key + "' that no exercise asks for" +
-                          did_you_mean(key, names));
+      sub.notes.push_back(s.file + " has an entry '" + key + "' that no exercise asks for" + did_you_mean(key, names));
     if (s.unknown_count > s.unknown.size())
       sub.notes.push_back(s.file + " has " + std::to_string(s.unknown_count - s.unknown.size()) +
                           " more entries that no exercise asks for");
   }
   for (std::size_t i = 0; i < std::min(unused_files.size(), kMaxListedNotes); ++i)
-    sub.notes.push_back("file " + utf8_safe(unused_files[i], kQuotedName) +
-                        " is not an answer to any exercise" +
+    sub.notes.push_back("file " + utf8_safe(unused_files[i], kQuotedName) + " is not an answer to any exercise" +
                         did_you_mean(std::filesystem::path(unused_files[i]).stem().string(), names));
   if (unused_files.size() > kMaxListedNotes)
     sub.notes.push_back("and " + std::to_string(unused_files.size() - kMaxListedNotes) +

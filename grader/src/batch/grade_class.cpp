@@ -41,8 +41,8 @@ RunInputs run_inputs(const Spec& spec, const Options& options) {
   }
   in.data = hex(data);
   const GradeOptions& g = options.grading;
-  in.options = hex(fnv1a(fmt::format("seed {}; read limit {}", g.seed ? std::to_string(*g.seed) : "per student",
-                                     g.limits.max_bytes)));
+  in.options = hex(fnv1a(
+      fmt::format("seed {}; read limit {}", g.seed ? std::to_string(*g.seed) : "per student", g.limits.max_bytes)));
   return in;
 }
 
@@ -82,9 +82,12 @@ using Fingerprint = std::map<std::string, std::string>;
 Fingerprint fingerprint(const RunInputs& run, const fs::path& dir, const Options& options) {
   std::string formats;
   for (auto f : options.formats) formats += std::string(report::name(f)) + ",";
-  return {{"grader", run.grader},   {"spec", run.spec},
-          {"data", run.data},       {"options", run.options},
-          {"formats", hex(fnv1a(formats))}, {"submission", submission_fingerprint(dir, options)}};
+  return {{"grader", run.grader},
+          {"spec", run.spec},
+          {"data", run.data},
+          {"options", run.options},
+          {"formats", hex(fnv1a(formats))},
+          {"submission", submission_fingerprint(dir, options)}};
 }
 
 std::string to_text(const Fingerprint& f) {
@@ -132,9 +135,7 @@ Shard parse_shard(const std::string& text) {
   return {index, count};
 }
 
-bool in_shard(const std::string& student, const Shard& shard) {
-  return fnv1a(student) % shard.count == shard.index;
-}
+bool in_shard(const std::string& student, const Shard& shard) { return fnv1a(student) % shard.count == shard.index; }
 
 std::vector<Student> list_students(const fs::path& root) {
   std::error_code ec;

@@ -158,10 +158,11 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
               {"assignment", book.assignment},
               {"title", book.title},
               {"version", book.version},
-              {"inputs", {{"grader", book.inputs.grader},
-                          {"spec", book.inputs.spec},
-                          {"data", book.inputs.data},
-                          {"options", book.inputs.options}}}};
+              {"inputs",
+               {{"grader", book.inputs.grader},
+                {"spec", book.inputs.spec},
+                {"data", book.inputs.data},
+                {"options", book.inputs.options}}}};
   if (shard) doc["shard"] = {{"index", shard->index}, {"count", shard->count}};
   doc["students"] = n;
   doc["all_passed"] = all_passed;
@@ -184,10 +185,10 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
 
 std::string summary_text(const Gradebook& book) {
   const json s = json::parse(summary_json(book));
-  std::string out = fmt::format("{} ({}): {} students, {} passed everything; mean {} / {}, median {}\n\n",
-                                book.title, book.assignment, book.rows.size(), s["all_passed"].get<std::size_t>(),
-                                report::points(s["mean_score"]), report::points(book.max_score),
-                                report::points(s["median_score"]));
+  std::string out =
+      fmt::format("{} ({}): {} students, {} passed everything; mean {} / {}, median {}\n\n", book.title,
+                  book.assignment, book.rows.size(), s["all_passed"].get<std::size_t>(),
+                  report::points(s["mean_score"]), report::points(book.max_score), report::points(s["median_score"]));
   std::size_t width = 8;
   for (const auto& c : book.columns) width = std::max(width, c.id.size());
   out += fmt::format("  {:<{}}  {:>6}  {:>11}  {}\n", "exercise", width, "passed", "mean score", "most common");
@@ -195,7 +196,8 @@ std::string summary_text(const Gradebook& book) {
     std::string common;
     for (const auto& v : e["verdicts"]) {
       if (v["name"] == "passed") continue;
-      common += (common.empty() ? "" : ", ") + fmt::format("{} x{}", v["name"].get<std::string>(), v["count"].get<std::size_t>());
+      common += (common.empty() ? "" : ", ") +
+                fmt::format("{} x{}", v["name"].get<std::string>(), v["count"].get<std::size_t>());
       if (common.size() > 40) break;
     }
     if (!e["mistakes"].empty()) {
@@ -300,16 +302,17 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
       throw UsageError(dir.string() + " grades assignment " + summary["assignment"].get<std::string>() + ", " +
                        shard_dirs[0].string() + " grades " + book->assignment);
     } else if (!(inputs == book->inputs)) {
-      const std::pair<const char*, std::string RunInputs::*> parts[] = {
-          {"grader", &RunInputs::grader}, {"spec", &RunInputs::spec}, {"data", &RunInputs::data},
-          {"options", &RunInputs::options}};
+      const std::pair<const char*, std::string RunInputs::*> parts[] = {{"grader", &RunInputs::grader},
+                                                                        {"spec", &RunInputs::spec},
+                                                                        {"data", &RunInputs::data},
+                                                                        {"options", &RunInputs::options}};
       std::string which;
       for (const auto& [name, member] : parts)
         if (inputs.*member != book->inputs.*member)
           which += fmt::format("{}{} ({} vs {})", which.empty() ? "" : ", ", describe_input(name), inputs.*member,
                                book->inputs.*member);
-      throw UsageError(dir.string() + " was graded against other inputs than " + shard_dirs[0].string() + ": " +
-                       which + "; grade every shard against the same ones (--resume regrades only what changed)");
+      throw UsageError(dir.string() + " was graded against other inputs than " + shard_dirs[0].string() + ": " + which +
+                       "; grade every shard against the same ones (--resume regrades only what changed)");
     }
     book->run += run_of(summary);
     for (const auto& s : summary["roster"]) {

@@ -3,12 +3,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
-#include <cstring>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 
 #include "../text.hpp"
 #include "batch_files.hpp"
@@ -46,11 +46,12 @@ OutputLock::OutputLock(const std::filesystem::path& out, const std::string& comm
   // would let a run lock the old file while another creates and locks a new one.
   char host[256] = "";
   ::gethostname(host, sizeof host - 1);
-  const std::string info = fmt::format("{} (pid {} on {}, started {:%Y-%m-%d %H:%M:%S} UTC)\n", command, ::getpid(),
-                                       host, fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  const std::string info =
+      fmt::format("{} (pid {} on {}, started {:%Y-%m-%d %H:%M:%S} UTC)\n", command, ::getpid(), host,
+                  fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
   // Best effort: the lock works without it (a full disk must not stop the run here).
-  const bool written = ::ftruncate(fd_, 0) == 0 &&
-                       ::pwrite(fd_, info.data(), info.size(), 0) == static_cast<ssize_t>(info.size());
+  const bool written =
+      ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, info.data(), info.size(), 0) == static_cast<ssize_t>(info.size());
   if (!written) spdlog::debug("cannot say in {} who holds it: {}", file.string(), std::strerror(errno));
 }
 

@@ -58,13 +58,11 @@ class Evaluator {
       case Node::Kind::name: {
         if (const Tensor* t = scope_.find(node.text)) return *t;
         if (scope_.generator(node.text))
-          throw ExprError(node.offset, "'" + node.text + "' is a generator: draw from it, e.g. randn(" + node.text +
-                                           ", 4, 3)");
+          throw ExprError(node.offset,
+                          "'" + node.text + "' is a generator: draw from it, e.g. randn(" + node.text + ", 4, 3)");
         if (find_function(node.text))
-          throw ExprError(node.offset, "'" + node.text + "' is a function; call it: " +
-                                           node.text + "(...)");
-        throw ExprError(node.offset, "unknown name '" + node.text + "'" +
-                                         did_you_mean(node.text, scope_.names()));
+          throw ExprError(node.offset, "'" + node.text + "' is a function; call it: " + node.text + "(...)");
+        throw ExprError(node.offset, "unknown name '" + node.text + "'" + did_you_mean(node.text, scope_.names()));
       }
       case Node::Kind::list: {
         std::vector<Tensor> elements;
@@ -136,24 +134,26 @@ class Evaluator {
   /// The generator a drawing function's first argument names.
   Generator* generator_argument(const Node& node, const Function& f) {
     if (!scope_.can_draw())
-      throw ExprError(node.offset, f.info.name + "() draws random numbers, which only the data section may do: "
-                                   "draw there, from a generator ({generator: torch, seed: 0}), and use the "
-                                   "result by name");
+      throw ExprError(node.offset, f.info.name +
+                                       "() draws random numbers, which only the data section may do: "
+                                       "draw there, from a generator ({generator: torch, seed: 0}), and use the "
+                                       "result by name");
     const Node* arg = node.children.empty() ? nullptr : node.children.front().get();
     if (!arg || arg->kind != Node::Kind::name)
       throw ExprError(arg ? arg->offset : node.offset,
                       f.info.name + "() needs a generator first, e.g. " + f.info.name +
                           "(gen, 4, 3) after `gen: {generator: torch, seed: 0}` in the data section");
     if (Generator* g = scope_.generator(arg->text)) return g;
-    throw ExprError(arg->offset, "'" + arg->text + "' is not a generator of the data section; define it above, "
-                                 "e.g. " + arg->text + ": {generator: torch, seed: 0}");
+    throw ExprError(arg->offset, "'" + arg->text +
+                                     "' is not a generator of the data section; define it above, "
+                                     "e.g. " +
+                                     arg->text + ": {generator: torch, seed: 0}");
   }
 
   Tensor call(const Node& node) {
     const Function* f = find_function(node.text);
     if (!f)
-      throw ExprError(node.offset, "unknown function '" + node.text + "'" +
-                                       did_you_mean(node.text, function_names()));
+      throw ExprError(node.offset, "unknown function '" + node.text + "'" + did_you_mean(node.text, function_names()));
     const auto& params = f->parameters;
     std::vector<std::optional<Tensor>> bound(params.size());
     std::vector<Tensor> rest;
@@ -172,9 +172,8 @@ class Evaluator {
       } else if (!f->rest.empty()) {
         rest.push_back(eval(*child));
       } else {
-        throw ExprError(child->offset, f->info.signature + " takes at most " +
-                                           std::to_string(params.size()) + " arguments, got " +
-                                           std::to_string(node.children.size()));
+        throw ExprError(child->offset, f->info.signature + " takes at most " + std::to_string(params.size()) +
+                                           " arguments, got " + std::to_string(node.children.size()));
       }
     }
     for (const auto& kw : node.keywords) {
@@ -184,11 +183,9 @@ class Evaluator {
         std::vector<std::string> names;
         for (const auto& p : params) names.push_back(p.name);
         throw ExprError(kw.offset, f->info.name + "() has no parameter '" + kw.name + "'" +
-                                       did_you_mean(kw.name, names) + " (" +
-                                       f->info.signature + ")");
+                                       did_you_mean(kw.name, names) + " (" + f->info.signature + ")");
       }
-      if (bound[i])
-        throw ExprError(kw.offset, f->info.name + "(): '" + kw.name + "' is given twice");
+      if (bound[i]) throw ExprError(kw.offset, f->info.name + "(): '" + kw.name + "' is given twice");
       bound[i] = eval(*kw.value);
     }
     std::vector<const Tensor*> pointers(params.size(), nullptr);
@@ -201,8 +198,8 @@ class Evaluator {
         defaults.push_back(Tensor::scalar(*params[i].default_number));
         pointers[i] = &defaults.back();
       } else if (params[i].required) {
-        throw ExprError(node.offset, f->info.name + "() is missing its argument '" +
-                                         params[i].name + "' (" + f->info.signature + ")");
+        throw ExprError(node.offset, f->info.name + "() is missing its argument '" + params[i].name + "' (" +
+                                         f->info.signature + ")");
       }
     }
     try {
@@ -211,8 +208,7 @@ class Evaluator {
     } catch (const std::invalid_argument& e) {
       const std::string message = e.what();
       // The reference's own messages already start with "name(): ".
-      const bool named = message.rfind(f->info.name + "(", 0) == 0 ||
-                         message.find("(): ") != std::string::npos;
+      const bool named = message.rfind(f->info.name + "(", 0) == 0 || message.find("(): ") != std::string::npos;
       throw ExprError(node.offset, named ? message : f->info.name + "(): " + message);
     }
   }

@@ -20,17 +20,13 @@ std::string where(const Arguments& args) { return args.function() + "(): "; }
 
 long long whole(const Tensor& t, const std::string& context) {
   const auto v = t.rank() == 0 ? ops::whole_value(t[0]) : std::nullopt;
-  if (!v)
-    throw invalid_argument(context + " must be a whole number, got a tensor of shape " +
-                           format_shape(t.shape()));
+  if (!v) throw invalid_argument(context + " must be a whole number, got a tensor of shape " + format_shape(t.shape()));
   return *v;
 }
 
 Parameter required(std::string name) { return {std::move(name), true, std::nullopt, false}; }
 Parameter optional(std::string name) { return {std::move(name), false, std::nullopt, false}; }
-Parameter defaulted(std::string name, double value) {
-  return {std::move(name), false, value, false};
-}
+Parameter defaulted(std::string name, double value) { return {std::move(name), false, value, false}; }
 Parameter keyword(std::string name, double value) { return {std::move(name), false, value, true}; }
 
 // ---- the reference operations ----------------------------------------------------------
@@ -50,14 +46,15 @@ Tensor attention_part(const Arguments& args, bool weights) {
   if (args.optional(3)) scale = args.number(3, "scale");
   const Tensor* mask = args.optional(4);
   if (Q.rank() != K.rank() || K.rank() != V.rank() || (Q.rank() != 2 && Q.rank() != 3))
-    throw invalid_argument(where(args) + "Q, K and V must all be matrices (n, d) or all batches "
-                           "(batch, n, d); got shapes " + format_shape(Q.shape()) + ", " +
-                           format_shape(K.shape()) + ", " + format_shape(V.shape()));
+    throw invalid_argument(where(args) +
+                           "Q, K and V must all be matrices (n, d) or all batches "
+                           "(batch, n, d); got shapes " +
+                           format_shape(Q.shape()) + ", " + format_shape(K.shape()) + ", " + format_shape(V.shape()));
   if (mask && mask->rank() != Q.rank())
-    throw invalid_argument(where(args) + "mask has shape " + format_shape(mask->shape()) +
-                           " but Q has rank " + std::to_string(Q.rank()));
+    throw invalid_argument(where(args) + "mask has shape " + format_shape(mask->shape()) + " but Q has rank " +
+                           std::to_string(Q.rank()));
   ops::checked_count({Q.rank() == 3 ? Q.dim(0) : 1, Q.dim(Q.rank() - 2), K.dim(K.rank() - 2)},
-                where(args) + "the weights");
+                     where(args) + "the weights");
   if (Q.rank() == 2) {
     const auto r = mask ? reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), mask->to_mat(), scale)
                         : reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), scale);
@@ -68,19 +65,18 @@ Tensor attention_part(const Arguments& args, bool weights) {
   return Tensor::from_cube(weights ? r.weights : r.output);
 }
 
-const std::vector<Parameter> kAttentionParams = {required("Q"), required("K"), required("V"),
-                                                 optional("scale"), optional("mask")};
-const std::vector<Parameter> kSelfAttentionParams = {
-    required("X"),      required("omega_v"), required("omega_q"), required("omega_k"),
-    required("beta_v"), required("beta_q"),  required("beta_k")};
+const std::vector<Parameter> kAttentionParams = {required("Q"), required("K"), required("V"), optional("scale"),
+                                                 optional("mask")};
+const std::vector<Parameter> kSelfAttentionParams = {required("X"),       required("omega_v"), required("omega_q"),
+                                                     required("omega_k"), required("beta_v"),  required("beta_q"),
+                                                     required("beta_k")};
 
 Tensor self_attention_part(const Arguments& args, bool scaled, bool weights) {
   require_matrices(args, {0, 1, 2, 3, 4, 5, 6}, kSelfAttentionParams);
   const std::size_t n = args.tensor(0).dim(1);
   ops::checked_count({n, n}, where(args) + "the attentions");
   auto m = [&](std::size_t i) { return args.tensor(i).to_mat(); };
-  const auto r = scaled ? reference::scaled_dot_product_self_attention(m(0), m(1), m(2), m(3),
-                                                                       m(4), m(5), m(6))
+  const auto r = scaled ? reference::scaled_dot_product_self_attention(m(0), m(1), m(2), m(3), m(4), m(5), m(6))
                         : reference::self_attention(m(0), m(1), m(2), m(3), m(4), m(5), m(6));
   return Tensor::from_mat(weights ? r.attentions : r.X_prime);
 }
@@ -92,8 +88,7 @@ Shape draw_shape(const Arguments& a) {
     if (d < 1) throw invalid_argument(where(a) + "sizes must be at least 1");
     shape.push_back(static_cast<std::size_t>(d));
   }
-  if (shape.size() > kMaxRank)
-    throw invalid_argument(where(a) + "give at most " + std::to_string(kMaxRank) + " sizes");
+  if (shape.size() > kMaxRank) throw invalid_argument(where(a) + "give at most " + std::to_string(kMaxRank) + " sizes");
   ops::checked_count(shape, a.function() + "()");
   return shape;
 }
@@ -121,8 +116,7 @@ std::vector<Function> make_table() {
     std::string signature = name + "(";
     for (std::size_t i = 0; i < parts.size(); ++i) signature += (i ? ", " : "") + parts[i];
     signature += ")";
-    t.push_back({{name, signature, std::move(summary)}, std::move(params), std::move(rest),
-                 std::move(call), nullptr});
+    t.push_back({{name, signature, std::move(summary)}, std::move(params), std::move(rest), std::move(call), nullptr});
   };
 
   add("attention", kAttentionParams,
@@ -131,11 +125,9 @@ std::vector<Function> make_table() {
       [](const Arguments& a) { return attention_part(a, false); });
   add("attention_weights", kAttentionParams, "the weights softmax(scale * Q K^T) of attention()",
       [](const Arguments& a) { return attention_part(a, true); });
-  add("self_attention", kSelfAttentionParams,
-      "X_prime of the UDL column-convention self-attention (X is D x N)",
+  add("self_attention", kSelfAttentionParams, "X_prime of the UDL column-convention self-attention (X is D x N)",
       [](const Arguments& a) { return self_attention_part(a, false, false); });
-  add("self_attention_weights", kSelfAttentionParams,
-      "the N x N attentions of self_attention() (columns sum to 1)",
+  add("self_attention_weights", kSelfAttentionParams, "the N x N attentions of self_attention() (columns sum to 1)",
       [](const Arguments& a) { return self_attention_part(a, false, true); });
   add("scaled_dot_product_self_attention", kSelfAttentionParams,
       "X_prime of self-attention with scores scaled by 1/sqrt(D_q)",
@@ -143,31 +135,29 @@ std::vector<Function> make_table() {
   add("scaled_dot_product_self_attention_weights", kSelfAttentionParams,
       "the attentions of scaled_dot_product_self_attention()",
       [](const Arguments& a) { return self_attention_part(a, true, true); });
-  add("project", {required("x"), required("W")}, "embeddings (one per row) times W: x @ W",
-      [](const Arguments& a) {
-        require_matrices(a, {0, 1}, {required("x"), required("W")});
-        ops::checked_count({a.tensor(0).dim(0), a.tensor(1).dim(1)}, "project()");
-        return Tensor::from_mat(reference::project(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
-      });
+  add("project", {required("x"), required("W")}, "embeddings (one per row) times W: x @ W", [](const Arguments& a) {
+    require_matrices(a, {0, 1}, {required("x"), required("W")});
+    ops::checked_count({a.tensor(0).dim(0), a.tensor(1).dim(1)}, "project()");
+    return Tensor::from_mat(reference::project(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
+  });
   add("compute_keys", {required("vs"), required("ws")},
-      "keys of embeddings vs (n x d) under key weight vectors ws (k x d, one per row): n x k",
-      [](const Arguments& a) {
+      "keys of embeddings vs (n x d) under key weight vectors ws (k x d, one per row): n x k", [](const Arguments& a) {
         require_matrices(a, {0, 1}, {required("vs"), required("ws")});
         ops::checked_count({a.tensor(0).dim(0), a.tensor(1).dim(0)}, "compute_keys()");
-        return Tensor::from_mat(
-            reference::compute_keys(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
+        return Tensor::from_mat(reference::compute_keys(a.tensor(0).to_mat(), a.tensor(1).to_mat()));
       });
   add("softmax", {required("x"), defaulted("dim", -1)}, "softmax along dim (default: the last)",
       [](const Arguments& a) { return ops::softmax(a.tensor(0), a.integer(1, "dim")); });
 
   // ---- shapes and selection ----
   add("transpose", {required("x"), defaulted("dim0", -2), defaulted("dim1", -1)},
-      "swaps two axes (default: the last two)", [](const Arguments& a) {
-        return ops::transpose(a.tensor(0), a.integer(1, "dim0"), a.integer(2, "dim1"));
-      });
-  add("reshape", {required("x")}, "the same values in another shape; one size may be -1",
+      "swaps two axes (default: the last two)",
+      [](const Arguments& a) { return ops::transpose(a.tensor(0), a.integer(1, "dim0"), a.integer(2, "dim1")); });
+  add(
+      "reshape", {required("x")}, "the same values in another shape; one size may be -1",
       [](const Arguments& a) { return ops::reshape(a.tensor(0), a.rest_integers("sizes")); }, "sizes");
-  add("rows", {required("x")}, "the rows with the given indices, in that order: rows(value, 0, 2)",
+  add(
+      "rows", {required("x")}, "the rows with the given indices, in that order: rows(value, 0, 2)",
       [](const Arguments& a) {
         ops::IndexItem item;
         item.kind = ops::IndexItem::Kind::list;
@@ -176,13 +166,13 @@ std::vector<Function> make_table() {
         return ops::index(a.tensor(0), {item});
       },
       "indices");
-  add("set_row", {required("x"), required("i"), required("row")},
-      "a copy of matrix x with row i replaced", [](const Arguments& a) {
-        return ops::set_row(a.tensor(0), a.integer(1, "i"), a.tensor(2));
-      });
-  add("stack", {keyword("dim", 0)}, "joins equally shaped tensors along a new axis",
+  add("set_row", {required("x"), required("i"), required("row")}, "a copy of matrix x with row i replaced",
+      [](const Arguments& a) { return ops::set_row(a.tensor(0), a.integer(1, "i"), a.tensor(2)); });
+  add(
+      "stack", {keyword("dim", 0)}, "joins equally shaped tensors along a new axis",
       [](const Arguments& a) { return ops::stack(a.rest(), a.integer(0, "dim")); }, "tensors");
-  add("concat", {keyword("dim", 0)}, "joins tensors along an existing axis",
+  add(
+      "concat", {keyword("dim", 0)}, "joins tensors along an existing axis",
       [](const Arguments& a) { return ops::concat(a.rest(), a.integer(0, "dim")); }, "tensors");
   auto filled = [](double value) {
     return [value](const Arguments& a) {
@@ -236,16 +226,16 @@ std::vector<Function> make_table() {
            });
   add_draw("random_sample", {}, "NumPy: np.random.random_sample(size=sizes), uniform in [0, 1)",
            [numpy_only](Generator& g, const Arguments& a, std::size_t n) { return numpy_only(g, a).random_sample(n); });
-  add("float32", {required("x")}, "each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it",
+  add("float32", {required("x")},
+      "each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it",
       [](const Arguments& a) { return to_float32(a.tensor(0)); });
 
   add("zeros", {}, "a tensor of zeros: zeros(4, 3)", filled(0.0), "sizes");
   add("ones", {}, "a tensor of ones: ones(1, 3)", filled(1.0), "sizes");
-  add("size", {required("x"), required("dim")}, "the size of x along dim: size(Q, -1) is d_k",
-      [](const Arguments& a) {
-        const Tensor& x = a.tensor(0);
-        return Tensor::scalar(static_cast<double>(x.dim(ops::normalize_axis(a.integer(1, "dim"), x.rank(), "size"))));
-      });
+  add("size", {required("x"), required("dim")}, "the size of x along dim: size(Q, -1) is d_k", [](const Arguments& a) {
+    const Tensor& x = a.tensor(0);
+    return Tensor::scalar(static_cast<double>(x.dim(ops::normalize_axis(a.integer(1, "dim"), x.rank(), "size"))));
+  });
   add("eye", {required("n")}, "the n x n identity matrix", [](const Arguments& a) {
     const long long n = a.integer(0, "n");
     if (n < 0) throw invalid_argument("eye(): n must not be negative");
@@ -258,8 +248,7 @@ std::vector<Function> make_table() {
   auto reduction = [&](const char* name, ops::Reduction how, std::string summary) {
     add(name, {required("x"), optional("dim"), defaulted("keepdim", 0)}, std::move(summary),
         [name, how](const Arguments& a) {
-          return ops::reduce(a.tensor(0), a.optional_integer(1, "dim"), a.integer(2, "keepdim") != 0,
-                             how, name);
+          return ops::reduce(a.tensor(0), a.optional_integer(1, "dim"), a.integer(2, "keepdim") != 0, how, name);
         });
   };
   reduction("sum", ops::Reduction::sum, "sum over dim, or over everything");
@@ -275,17 +264,18 @@ std::vector<Function> make_table() {
       "rounds half to even at the given decimals, as torch.round and numpy.round",
       [](const Arguments& a) { return ops::round(a.tensor(0), a.integer(1, "decimals")); });
   auto unary = [&](const char* name, double (*f)(double), std::string summary) {
-    add(name, {required("x")}, std::move(summary),
-        [f](const Arguments& a) { return ops::map(a.tensor(0), f); });
+    add(name, {required("x")}, std::move(summary), [f](const Arguments& a) { return ops::map(a.tensor(0), f); });
   };
-  unary("exp", [](double v) { return std::exp(v); }, "e to the power of each element");
-  unary("log", [](double v) { return std::log(v); }, "natural logarithm of each element");
-  unary("sqrt", [](double v) { return std::sqrt(v); }, "square root of each element");
-  unary("abs", [](double v) { return std::abs(v); }, "absolute value of each element");
+  unary(
+      "exp", [](double v) { return std::exp(v); }, "e to the power of each element");
+  unary(
+      "log", [](double v) { return std::log(v); }, "natural logarithm of each element");
+  unary(
+      "sqrt", [](double v) { return std::sqrt(v); }, "square root of each element");
+  unary(
+      "abs", [](double v) { return std::abs(v); }, "absolute value of each element");
 
-  std::sort(t.begin(), t.end(), [](const Function& a, const Function& b) {
-    return a.info.name < b.info.name;
-  });
+  std::sort(t.begin(), t.end(), [](const Function& a, const Function& b) { return a.info.name < b.info.name; });
   return t;
 }
 
@@ -299,14 +289,11 @@ const std::vector<Function>& table() {
 double Arguments::number(std::size_t i, const char* what) const {
   const Tensor& t = tensor(i);
   if (t.rank() != 0)
-    throw invalid_argument(where(*this) + what + " must be a number, got a tensor of shape " +
-                           format_shape(t.shape()));
+    throw invalid_argument(where(*this) + what + " must be a number, got a tensor of shape " + format_shape(t.shape()));
   return t[0];
 }
 
-long long Arguments::integer(std::size_t i, const char* what) const {
-  return whole(tensor(i), where(*this) + what);
-}
+long long Arguments::integer(std::size_t i, const char* what) const { return whole(tensor(i), where(*this) + what); }
 
 std::optional<long long> Arguments::optional_integer(std::size_t i, const char* what) const {
   if (!optional(i)) return std::nullopt;
@@ -322,9 +309,7 @@ std::vector<long long> Arguments::rest_integers(const char* what) const {
 const Function* find_function(const std::string& name) {
   const auto& t = table();
   const auto it = std::lower_bound(t.begin(), t.end(), name,
-                                   [](const Function& f, const std::string& n) {
-                                     return f.info.name < n;
-                                   });
+                                   [](const Function& f, const std::string& n) { return f.info.name < n; });
   return it != t.end() && it->info.name == name ? &*it : nullptr;
 }
 

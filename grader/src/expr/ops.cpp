@@ -26,9 +26,7 @@ struct Fibers {
     }
     n = shape.empty() ? 1 : shape[axis];
   }
-  std::size_t at(std::size_t o, std::size_t i, std::size_t k) const {
-    return (o * n + i) * inner + k;
-  }
+  std::size_t at(std::size_t o, std::size_t i, std::size_t k) const { return (o * n + i) * inner + k; }
 };
 
 /// Pads a shape on the left to rank 3 and gives its strides, 0 on broadcast axes.
@@ -47,10 +45,14 @@ std::array<std::size_t, 3> strides3(const Shape& shape, const std::array<std::si
 
 double apply(double a, double b, char op) {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    default: return a / b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    default:
+      return a / b;
   }
 }
 
@@ -64,7 +66,8 @@ std::optional<long long> whole_value(double v) {
 std::size_t checked_count(const Shape& shape, const std::string& what) {
   // Sizes of 0 count as 1: loops over the other axes of an empty tensor still run.
   std::size_t reach = 1;
-  for (std::size_t d : shape) reach = d > 1 && reach > kMaxElements / d ? kMaxElements + 1 : reach * std::max<std::size_t>(d, 1);
+  for (std::size_t d : shape)
+    reach = d > 1 && reach > kMaxElements / d ? kMaxElements + 1 : reach * std::max<std::size_t>(d, 1);
   if (reach > kMaxElements) {
     const bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
     throw invalid_argument(what + " would have shape " + format_shape(shape) + ", " +
@@ -81,9 +84,8 @@ Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
     const std::size_t da = i < rank - a.rank() ? 1 : a.dim(i - (rank - a.rank()));
     const std::size_t db = i < rank - b.rank() ? 1 : b.dim(i - (rank - b.rank()));
     if (da != db && da != 1 && db != 1)
-      throw invalid_argument(std::string("shapes ") + format_shape(a.shape()) + " and " +
-                             format_shape(b.shape()) + " cannot be combined with '" + op +
-                             "' (NumPy broadcasting: sizes must match or be 1)");
+      throw invalid_argument(std::string("shapes ") + format_shape(a.shape()) + " and " + format_shape(b.shape()) +
+                             " cannot be combined with '" + op + "' (NumPy broadcasting: sizes must match or be 1)");
     shape[i] = da == 1 ? db : da;  // a size 1 stretches to the other, 0 included
   }
   std::array<std::size_t, 3> out{1, 1, 1};
@@ -94,20 +96,16 @@ Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
   for (std::size_t i = 0; i < out[0]; ++i)
     for (std::size_t j = 0; j < out[1]; ++j)
       for (std::size_t k = 0; k < out[2]; ++k)
-        values.push_back(apply(a[i * sa[0] + j * sa[1] + k * sa[2]],
-                               b[i * sb[0] + j * sb[1] + k * sb[2]], op));
+        values.push_back(apply(a[i * sa[0] + j * sa[1] + k * sa[2]], b[i * sb[0] + j * sb[1] + k * sb[2]], op));
   return Tensor(std::move(shape), std::move(values));
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  if (a.rank() == 0 || b.rank() == 0)
-    throw invalid_argument("'@' needs tensors of rank 1 to 3, not scalars; use '*'");
+  if (a.rank() == 0 || b.rank() == 0) throw invalid_argument("'@' needs tensors of rank 1 to 3, not scalars; use '*'");
   const auto mismatch = [&] {
-    return invalid_argument("shapes " + format_shape(a.shape()) + " and " +
-                            format_shape(b.shape()) +
+    return invalid_argument("shapes " + format_shape(a.shape()) + " and " + format_shape(b.shape()) +
                             " cannot be multiplied with '@': the last size of the left (" +
-                            to_string(a.shape().back()) +
-                            ") must equal the size of the right's " +
+                            to_string(a.shape().back()) + ") must equal the size of the right's " +
                             (b.rank() == 1 ? "only" : "second-to-last") + " axis (" +
                             to_string(b.rank() == 1 ? b.dim(0) : b.dim(b.rank() - 2)) + ")");
   };
@@ -115,16 +113,17 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   const Tensor A = a.rank() == 1 ? a.reshaped({1, a.dim(0)}) : a;
   const Tensor B = b.rank() == 1 ? b.reshaped({b.dim(0), 1}) : b;
   if (A.shape().back() != B.dim(B.rank() - 2)) throw mismatch();
-  checked_count({std::max(A.rank() == 3 ? A.dim(0) : 1, B.rank() == 3 ? B.dim(0) : 1),
-                 A.dim(A.rank() - 2), B.shape().back()}, "'@'");
+  checked_count(
+      {std::max(A.rank() == 3 ? A.dim(0) : 1, B.rank() == 3 ? B.dim(0) : 1), A.dim(A.rank() - 2), B.shape().back()},
+      "'@'");
   Tensor result;
   if (A.rank() == 2 && B.rank() == 2) {
     result = Tensor::from_mat(A.to_mat() * B.to_mat());
   } else {
     const std::size_t batch = A.rank() == 3 ? A.dim(0) : B.dim(0);
     if (A.rank() == 3 && B.rank() == 3 && A.dim(0) != B.dim(0))
-      throw invalid_argument("batched '@': batch sizes differ: " + format_shape(a.shape()) +
-                             " and " + format_shape(b.shape()));
+      throw invalid_argument("batched '@': batch sizes differ: " + format_shape(a.shape()) + " and " +
+                             format_shape(b.shape()));
     const arma::cube ca = A.rank() == 3 ? A.to_cube() : arma::cube();
     const arma::cube cb = B.rank() == 3 ? B.to_cube() : arma::cube();
     const arma::mat ma = A.rank() == 2 ? A.to_mat() : arma::mat();
@@ -150,17 +149,16 @@ std::size_t normalize_axis(long long axis, std::size_t rank, const char* functio
 
 Tensor index(const Tensor& x, const std::vector<IndexItem>& items) {
   if (items.size() > x.rank())
-    throw invalid_argument("too many indices (" + to_string(items.size()) +
-                           ") for a tensor of shape " + format_shape(x.shape()));
+    throw invalid_argument("too many indices (" + to_string(items.size()) + ") for a tensor of shape " +
+                           format_shape(x.shape()));
   std::vector<std::vector<std::size_t>> picks(x.rank());
   Shape shape;
   for (std::size_t axis = 0; axis < x.rank(); ++axis) {
     const auto n = static_cast<long long>(x.dim(axis));
     const auto position = [&](long long i) {
       if (i < -n || i >= n)
-        throw invalid_argument("index " + to_string(i) + " is out of range for axis " +
-                               to_string(axis) + " of size " + to_string(n) + " (shape " +
-                               format_shape(x.shape()) + ")");
+        throw invalid_argument("index " + to_string(i) + " is out of range for axis " + to_string(axis) + " of size " +
+                               to_string(n) + " (shape " + format_shape(x.shape()) + ")");
       return static_cast<std::size_t>(i < 0 ? i + n : i);
     };
     if (axis >= items.size()) {
@@ -213,8 +211,7 @@ Tensor index(const Tensor& x, const std::vector<IndexItem>& items) {
   return Tensor(std::move(shape), std::move(values));
 }
 
-Tensor reduce(const Tensor& x, std::optional<long long> axis, bool keepdim, Reduction how,
-              const char* function) {
+Tensor reduce(const Tensor& x, std::optional<long long> axis, bool keepdim, Reduction how, const char* function) {
   const auto fold = [&](auto get, std::size_t n) {
     if (n == 0 && (how == Reduction::max || how == Reduction::min))
       throw invalid_argument(std::string(function) + "(): reduction over an empty axis");
@@ -225,10 +222,18 @@ Tensor reduce(const Tensor& x, std::optional<long long> axis, bool keepdim, Redu
       const double v = get(i);
       switch (how) {
         case Reduction::sum:
-        case Reduction::mean: acc += v; break;
-        case Reduction::norm: acc += v * v; break;
-        case Reduction::max: acc = (std::isnan(v) || v > acc) ? v : acc; break;
-        case Reduction::min: acc = (std::isnan(v) || v < acc) ? v : acc; break;
+        case Reduction::mean:
+          acc += v;
+          break;
+        case Reduction::norm:
+          acc += v * v;
+          break;
+        case Reduction::max:
+          acc = (std::isnan(v) || v > acc) ? v : acc;
+          break;
+        case Reduction::min:
+          acc = (std::isnan(v) || v < acc) ? v : acc;
+          break;
       }
     }
     if (how == Reduction::mean) acc /= static_cast<double>(n);
@@ -279,9 +284,7 @@ Tensor along_axis(const Tensor& x, long long axis, const char* function, F f) {
 }  // namespace
 
 Tensor softmax(const Tensor& x, long long axis) {
-  return along_axis(x, axis, "softmax", [](const arma::mat& rows) {
-    return reference::softmax_rows(rows);
-  });
+  return along_axis(x, axis, "softmax", [](const arma::mat& rows) { return reference::softmax_rows(rows); });
 }
 
 Tensor normalize(const Tensor& x, long long axis) {
@@ -293,18 +296,14 @@ Tensor normalize(const Tensor& x, long long axis) {
 }
 
 Tensor round(const Tensor& x, long long decimals) {
-  if (decimals < -300 || decimals > 300)
-    throw invalid_argument("round(): decimals must be between -300 and 300");
+  if (decimals < -300 || decimals > 300) throw invalid_argument("round(): decimals must be between -300 and 300");
   const double scale = std::pow(10.0, static_cast<double>(decimals));
-  return map(x, [&](double v) {
-    return decimals == 0 ? std::nearbyint(v) : std::nearbyint(v * scale) / scale;
-  });
+  return map(x, [&](double v) { return decimals == 0 ? std::nearbyint(v) : std::nearbyint(v * scale) / scale; });
 }
 
 Tensor transpose(const Tensor& x, long long dim0, long long dim1) {
   if (x.rank() < 2)
-    throw invalid_argument("transpose(): needs a tensor of rank 2 or 3, got shape " +
-                           format_shape(x.shape()));
+    throw invalid_argument("transpose(): needs a tensor of rank 2 or 3, got shape " + format_shape(x.shape()));
   const std::size_t a = normalize_axis(dim0, x.rank(), "transpose");
   const std::size_t b = normalize_axis(dim1, x.rank(), "transpose");
   Shape shape = x.shape();
@@ -331,8 +330,8 @@ Tensor concat(const std::vector<Tensor>& xs, long long axis) {
     Shape expect = first.shape(), got = t.shape();
     if (got.size() == expect.size()) expect[a] = got[a];
     if (got != expect)
-      throw invalid_argument("concat(): shapes " + format_shape(first.shape()) + " and " +
-                             format_shape(t.shape()) + " differ outside dim " + to_string(a));
+      throw invalid_argument("concat(): shapes " + format_shape(first.shape()) + " and " + format_shape(t.shape()) +
+                             " differ outside dim " + to_string(a));
     shape[a] += t.dim(a);
   }
   const Fibers out_f(shape, a);
@@ -351,14 +350,14 @@ Tensor concat(const std::vector<Tensor>& xs, long long axis) {
 Tensor stack(const std::vector<Tensor>& xs, long long axis) {
   if (xs.empty()) throw invalid_argument("stack(): needs at least one tensor");
   if (xs.front().rank() + 1 > kMaxRank)
-    throw invalid_argument("stack(): the result would have rank " +
-                           to_string(xs.front().rank() + 1) + "; at most 3 is supported");
+    throw invalid_argument("stack(): the result would have rank " + to_string(xs.front().rank() + 1) +
+                           "; at most 3 is supported");
   const std::size_t a = normalize_axis(axis, xs.front().rank() + 1, "stack");
   std::vector<Tensor> expanded;
   for (const Tensor& t : xs) {
     if (t.shape() != xs.front().shape())
-      throw invalid_argument("stack(): shapes " + format_shape(xs.front().shape()) + " and " +
-                             format_shape(t.shape()) + " differ");
+      throw invalid_argument("stack(): shapes " + format_shape(xs.front().shape()) + " and " + format_shape(t.shape()) +
+                             " differ");
     Shape shape = t.shape();
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(a), 1);
     expanded.push_back(t.reshaped(shape));
@@ -370,22 +369,19 @@ Tensor from_elements(const std::vector<Tensor>& elements) {
   if (elements.empty()) throw invalid_argument("an empty list has no shape");
   for (const Tensor& t : elements)
     if (t.shape() != elements.front().shape())
-      throw invalid_argument("list elements have different shapes: " +
-                             format_shape(elements.front().shape()) + " and " +
-                             format_shape(t.shape()));
+      throw invalid_argument("list elements have different shapes: " + format_shape(elements.front().shape()) +
+                             " and " + format_shape(t.shape()));
   return stack(elements, 0);
 }
 
 Tensor set_row(const Tensor& x, long long i, const Tensor& row) {
-  if (x.rank() != 2)
-    throw invalid_argument("set_row(): needs a matrix, got shape " + format_shape(x.shape()));
+  if (x.rank() != 2) throw invalid_argument("set_row(): needs a matrix, got shape " + format_shape(x.shape()));
   const std::size_t cols = x.dim(1);
-  const bool fits = (row.rank() == 1 && row.dim(0) == cols) ||
-                    (row.rank() == 2 && row.dim(0) == 1 && row.dim(1) == cols);
+  const bool fits =
+      (row.rank() == 1 && row.dim(0) == cols) || (row.rank() == 2 && row.dim(0) == 1 && row.dim(1) == cols);
   if (!fits)
-    throw invalid_argument("set_row(): the new row has shape " + format_shape(row.shape()) +
-                           ", expected (" + to_string(cols) + ",) or (1, " + to_string(cols) +
-                           ")");
+    throw invalid_argument("set_row(): the new row has shape " + format_shape(row.shape()) + ", expected (" +
+                           to_string(cols) + ",) or (1, " + to_string(cols) + ")");
   const std::size_t r = normalize_axis(i, x.dim(0), "set_row");
   Tensor out = x;
   for (std::size_t c = 0; c < cols; ++c) out[r * cols + c] = row[c];
@@ -409,13 +405,13 @@ Tensor reshape(const Tensor& x, const std::vector<long long>& dims) {
   }
   if (free_axis) {
     if (known == 0 || x.size() % known != 0)
-      throw invalid_argument("reshape(): cannot reshape " + format_shape(x.shape()) +
-                             " with a -1 into " + to_string(x.size()) + " elements");
+      throw invalid_argument("reshape(): cannot reshape " + format_shape(x.shape()) + " with a -1 into " +
+                             to_string(x.size()) + " elements");
     shape[*free_axis] = x.size() / known;
   }
   if (element_count(shape) != x.size())
-    throw invalid_argument("reshape(): cannot reshape " + format_shape(x.shape()) + " (" +
-                           to_string(x.size()) + " elements) into " + format_shape(shape));
+    throw invalid_argument("reshape(): cannot reshape " + format_shape(x.shape()) + " (" + to_string(x.size()) +
+                           " elements) into " + format_shape(shape));
   return x.reshaped(shape);
 }
 

@@ -55,8 +55,7 @@ std::size_t normalize_axis(long long axis, std::size_t rank, const char* functio
 
 /// Reductions over one axis, or over everything when axis is empty.
 enum class Reduction { sum, mean, norm, max, min };
-Tensor reduce(const Tensor& x, std::optional<long long> axis, bool keepdim, Reduction how,
-              const char* function);
+Tensor reduce(const Tensor& x, std::optional<long long> axis, bool keepdim, Reduction how, const char* function);
 
 /// Softmax along an axis (through the reference's softmax).
 Tensor softmax(const Tensor& x, long long axis);

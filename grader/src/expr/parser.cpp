@@ -19,8 +19,7 @@ class Parser {
                            " characters long; put large values in the data section");
     NodePtr node = parse_additive();
     skip_space();
-    if (pos_ < text_.size())
-      fail(pos_, "unexpected '" + std::string(1, text_[pos_]) + "' after a complete expression");
+    if (pos_ < text_.size()) fail(pos_, "unexpected '" + std::string(1, text_[pos_]) + "' after a complete expression");
     return node;
   }
 
@@ -35,9 +34,7 @@ class Parser {
   static constexpr std::size_t kMaxNodes = 1000;
   static constexpr std::size_t kMaxLength = 10000;
 
-  [[noreturn]] void fail(std::size_t at, const std::string& message) {
-    throw ExprError(at, message);
-  }
+  [[noreturn]] void fail(std::size_t at, const std::string& message) { throw ExprError(at, message); }
 
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -55,8 +52,7 @@ class Parser {
   void expect(char c, const std::string& context) {
     if (!accept(c)) {
       skip_space();
-      const std::string found =
-          pos_ < text_.size() ? "'" + std::string(1, text_[pos_]) + "'" : "the end";
+      const std::string found = pos_ < text_.size() ? "'" + std::string(1, text_[pos_]) + "'" : "the end";
       fail(pos_, std::string("expected '") + c + "' " + context + ", found " + found);
     }
   }
@@ -68,8 +64,8 @@ class Parser {
 
   NodePtr make(Node::Kind kind, std::size_t offset) {
     if (++nodes_ > kMaxNodes)
-      fail(offset, "an expression may have at most " + std::to_string(kMaxNodes) +
-                       " terms; split it over data entries");
+      fail(offset,
+           "an expression may have at most " + std::to_string(kMaxNodes) + " terms; split it over data entries");
     auto node = std::make_unique<Node>();
     node->kind = kind;
     node->offset = offset;
@@ -214,9 +210,7 @@ class Parser {
 
   std::string parse_identifier() {
     const std::size_t start = pos_;
-    while (pos_ < text_.size() &&
-           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
-      ++pos_;
+    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) ++pos_;
     return text_.substr(start, pos_ - start);
   }
 
@@ -228,8 +222,7 @@ class Parser {
     const auto [end, ec] = std::from_chars(first, last, value);
     if (ec != std::errc() || end == first) fail(at, "malformed number");
     pos_ += static_cast<std::size_t>(end - first);
-    if (pos_ < text_.size() &&
-        (std::isalpha(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
+    if (pos_ < text_.size() && (std::isalpha(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
       fail(at, "malformed number '" + text_.substr(at, pos_ + 1 - at) + "'");
     NodePtr node = make(Node::Kind::number, at);
     node->number = value;
@@ -246,12 +239,10 @@ class Parser {
       const std::size_t arg_at = pos_;
       // A keyword argument is `identifier =` (but not `==`).
       std::size_t probe = pos_;
-      while (probe < text_.size() &&
-             (std::isalnum(static_cast<unsigned char>(text_[probe])) || text_[probe] == '_'))
+      while (probe < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[probe])) || text_[probe] == '_'))
         ++probe;
       std::size_t after = probe;
-      while (after < text_.size() && std::isspace(static_cast<unsigned char>(text_[after])))
-        ++after;
+      while (after < text_.size() && std::isspace(static_cast<unsigned char>(text_[after]))) ++after;
       const bool keyword = probe > pos_ && !std::isdigit(static_cast<unsigned char>(text_[pos_])) &&
                            after < text_.size() && text_[after] == '=' &&
                            (after + 1 >= text_.size() || text_[after + 1] != '=');
@@ -263,8 +254,7 @@ class Parser {
           if (other.name == kw.name) fail(arg_at, "keyword '" + kw.name + "' given twice");
         call->keywords.push_back(std::move(kw));
       } else {
-        if (!call->keywords.empty())
-          fail(arg_at, "positional argument after a keyword argument");
+        if (!call->keywords.empty()) fail(arg_at, "positional argument after a keyword argument");
         call->children.push_back(parse_additive());
       }
     } while (accept(','));

@@ -94,7 +94,8 @@ std::string compiler_feedback(const std::string& log, const std::map<std::string
       }
     }
     if (own) {
-      out += own_file + ":" + std::to_string(own_line) + ": " + source_line(own_file, own_line) + "\n  " + message + "\n";
+      out +=
+          own_file + ":" + std::to_string(own_line) + ": " + source_line(own_file, own_line) + "\n  " + message + "\n";
     } else {
       out += where + ": " + message + "\n";
     }
@@ -269,8 +270,9 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   const auto seconds = static_cast<int>(std::ceil(spec.compile_seconds));
   sandbox::Spawn how;
   how.program = runner_path();
-  how.args = {"compile", std::to_string(getpid()), std::to_string(uid), std::to_string(std::max(1, seconds)),
-              build_dir.string(), command};
+  how.args = {"compile",           std::to_string(getpid()),
+              std::to_string(uid), std::to_string(std::max(1, seconds)),
+              build_dir.string(),  command};
   sandbox::Child compiler = sandbox::spawn(how);
   const sandbox::Observation seen = compiler.watch(sandbox::after(spec.compile_seconds), nullptr, kCompilerOutput);
   const int status = seen.exit.status;
@@ -278,7 +280,8 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
       seen.output.rfind("grader-runner: cannot confine itself", 0) == 0)
     throw Error("the sandbox could not confine the compiler: " + library::printable(seen.output));
   const auto partial = build_dir / spec.file;
-  const bool failed = seen.killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::is_regular_file(partial, ec);
+  const bool failed =
+      seen.killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::is_regular_file(partial, ec);
   // A build that failed because the cache's disk is full is the grader's failure: the message
   // alone could be the student's (#error), the disk's free space cannot.
   if (failed && (seen.output.find("No space left on device") != std::string::npos ||
@@ -294,8 +297,9 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);
     std::map<std::string, std::string> own;
     for (std::size_t i = 0; i < sources.size(); ++i) own.emplace(sources[i].filename().string(), contents[i]);
-    build.message = seen.killed ? std::string("compiling took longer than ") + limit + " s"
-                                : "compiling failed:\n" + compiler_feedback(library::printable(seen.output, kCompilerOutput), own);
+    build.message =
+        seen.killed ? std::string("compiling took longer than ") + limit + " s"
+                    : "compiling failed:\n" + compiler_feedback(library::printable(seen.output, kCompilerOutput), own);
     return build;
   }
   fs::rename(partial, library, ec);

@@ -19,11 +19,7 @@ std::string printable(std::string_view text, std::size_t max) {
 
 Records::Records(std::size_t calls, Clock::time_point load_deadline, double call_seconds,
                  Clock::time_point budget_deadline)
-    : n_(calls),
-      call_deadline_(load_deadline),
-      budget_(budget_deadline),
-      call_seconds_(call_seconds),
-      calls_(calls) {}
+    : n_(calls), call_deadline_(load_deadline), budget_(budget_deadline), call_seconds_(call_seconds), calls_(calls) {}
 
 void Records::breach(const std::string& why) {
   if (!breach_) breach_ = why;
@@ -60,8 +56,10 @@ Clock::time_point Records::on_status(std::string& pending) {
         if (ready_) {
           breach("a loading record after loading");
         } else if (h.code == 1) {
-          if (h.call >= n_) breach("a missing function of a call that was not planned");
-          else missing_[h.call] = text;
+          if (h.call >= n_)
+            breach("a missing function of a call that was not planned");
+          else
+            missing_[h.call] = text;
         } else {
           load_error_ = text;
         }
@@ -83,12 +81,16 @@ Clock::time_point Records::on_status(std::string& pending) {
         ++next_;
         advance();
         break;
-      case p::kForbidden: forbidden_ = h.code; break;
+      case p::kForbidden:
+        forbidden_ = h.code;
+        break;
       case p::kFinished:
         if (!ready_ || next_ != n_) breach("a finished record before every call was made");
         finished_ = true;
         break;
-      default: breach("a record of an unknown kind"); break;
+      default:
+        breach("a record of an unknown kind");
+        break;
     }
   }
   pending.erase(0, used);

@@ -19,8 +19,8 @@ namespace grader::library {
 /// What a call's genuine record said.
 struct CallRecord {
   enum class Kind { done, threw } kind = Kind::done;
-  int code = 0;       ///< done: the function's return code
-  std::string text;   ///< its error message, or the exception's what()
+  int code = 0;      ///< done: the function's return code
+  std::string text;  ///< its error message, or the exception's what()
 };
 
 class Records : public sandbox::Watcher {

@@ -73,13 +73,19 @@ constexpr unsigned kSealedForGood = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
 
 std::string signal_name(int sig) {
   switch (sig) {
-    case SIGSEGV: return "SIGSEGV (segmentation fault: an invalid memory access, such as "
-                         "writing past an output or a stack overflow)";
-    case SIGBUS: return "SIGBUS (bus error: an invalid memory access)";
-    case SIGABRT: return "SIGABRT (abort(): a failed assertion or an uncaught exception)";
-    case SIGFPE: return "SIGFPE (arithmetic error, such as an integer division by zero)";
-    case SIGILL: return "SIGILL (illegal instruction)";
-    case SIGTRAP: return "SIGTRAP (trap: a debugger breakpoint or __builtin_trap())";
+    case SIGSEGV:
+      return "SIGSEGV (segmentation fault: an invalid memory access, such as "
+             "writing past an output or a stack overflow)";
+    case SIGBUS:
+      return "SIGBUS (bus error: an invalid memory access)";
+    case SIGABRT:
+      return "SIGABRT (abort(): a failed assertion or an uncaught exception)";
+    case SIGFPE:
+      return "SIGFPE (arithmetic error, such as an integer division by zero)";
+    case SIGILL:
+      return "SIGILL (illegal instruction)";
+    case SIGTRAP:
+      return "SIGTRAP (trap: a debugger breakpoint or __builtin_trap())";
     default: {
       const char* name = sigabbrev_np(sig);
       return name ? std::string("SIG") + name : "signal " + std::to_string(sig);
@@ -106,8 +112,7 @@ using Outcome = std::pair<Verdict, std::string>;
 /// ended as the grader saw it.
 Outcome abnormal_end(const sandbox::Observation& seen, const library::Records& records, const RunLimits& limits,
                      bool loading) {
-  const std::string during = loading ? "while the library was loading (in a static constructor?)"
-                                     : "during the call";
+  const std::string during = loading ? "while the library was loading (in a static constructor?)" : "during the call";
   if (records.breach())
     return {Verdict::forbidden, "the library wrote into the grader's status channel (descriptor 5): " +
                                     *records.breach() + "; a solution must not touch descriptors it did not open"};
@@ -121,7 +126,8 @@ Outcome abnormal_end(const sandbox::Observation& seen, const library::Records& r
       return {Verdict::forbidden,
               "the sandbox stopped the system call " +
                   (records.forbidden() ? "'" + syscall_name(*records.forbidden()) + "'" : std::string("made")) + " " +
-                  during + ": a solution may compute and allocate memory, but not open files, "
+                  during +
+                  ": a solution may compute and allocate memory, but not open files, "
                   "use the network, start processes or reach other processes"};
     if (sig == SIGXCPU || (sig == SIGKILL && seen.exit.cpu_seconds >= limits.cpu_seconds))
       return {Verdict::timed_out, "used up its " + std::to_string(limits.cpu_seconds) + " s of CPU time " + during +
@@ -134,14 +140,14 @@ Outcome abnormal_end(const sandbox::Observation& seen, const library::Records& r
   if (code == p::kExitStatusLost && !records.finished())
     return {Verdict::crashed, "the library closed or replaced descriptor 5, the grader's status channel, " + during +
                                   ": a solution must not close descriptors it did not open"};
-  return {Verdict::crashed,
-          "the library ended the process (exit status " + std::to_string(code) + ") " + during +
-              "; a solution must return, not exit"};
+  return {Verdict::crashed, "the library ended the process (exit status " + std::to_string(code) + ") " + during +
+                                "; a solution must return, not exit"};
 }
 
 /// The verdict of an exception that escaped the student's function, given its text.
 Outcome escaped(const std::string& text) {
-  if (text.find("bad_alloc") != std::string::npos) return {Verdict::out_of_memory, "ran out of memory (std::bad_alloc)"};
+  if (text.find("bad_alloc") != std::string::npos)
+    return {Verdict::out_of_memory, "ran out of memory (std::bad_alloc)"};
   return {Verdict::threw, "an exception escaped the function: " + text};
 }
 
@@ -208,8 +214,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     request.threads = limits.threads;
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
     spdlog::debug("child {} started for {} calls", child.pid(), which.size());
-    library::Records records(which.size(), std::min(sandbox::after(limits.load_seconds), budget),
-                             limits.call_seconds, budget);
+    library::Records records(which.size(), std::min(sandbox::after(limits.load_seconds), budget), limits.call_seconds,
+                             budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, report.output.size());
     sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.load_seconds), budget), &records, room);
     spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
@@ -230,11 +236,11 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
         resolve_all(Verdict::timed_out, budget_spent);
         break;
       }
-      const auto [verdict, message] = records.load_error() && !records.breach()
-                                          ? Outcome{Verdict::load_error, "the library could not be loaded: " +
-                                                                             library.filename().string() + ": " +
-                                                                             *records.load_error()}
-                                          : abnormal_end(seen, records, limits, true);
+      const auto [verdict, message] =
+          records.load_error() && !records.breach()
+              ? Outcome{Verdict::load_error, "the library could not be loaded: " + library.filename().string() + ": " +
+                                                 *records.load_error()}
+              : abnormal_end(seen, records, limits, true);
       for (std::size_t i : which) resolve(i, verdict, message);
       break;
     }
@@ -250,7 +256,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
           for (std::size_t o = 0; o < calls[i].outputs.size(); ++o) {
             std::vector<double> values(element_count(calls[i].outputs[o]));
             if (!values.empty())
-              std::memcpy(values.data(), all_outputs.data() + plan.output_offsets[k][o], values.size() * sizeof(double));
+              std::memcpy(values.data(), all_outputs.data() + plan.output_offsets[k][o],
+                          values.size() * sizeof(double));
             outputs.emplace_back(calls[i].outputs[o], std::move(values));
           }
           report.calls[i].outputs = std::move(outputs);
@@ -259,8 +266,9 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
           const auto [verdict, message] = escaped(r->text);
           resolve(i, verdict, message);
         } else {
-          resolve(i, Verdict::solution_error,
-                  "the function returned " + std::to_string(r->code) + ": " + (r->text.empty() ? "(no message)" : r->text));
+          resolve(
+              i, Verdict::solution_error,
+              "the function returned " + std::to_string(r->code) + ": " + (r->text.empty() ? "(no message)" : r->text));
         }
         continue;
       }

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <memory>
 
+#include "../text.hpp"
 #include "grader/answers/read.hpp"
 #include "grader/error.hpp"
 #include "grader/package.hpp"
-#include "../text.hpp"
 
 namespace grader::package {
 
@@ -93,8 +93,7 @@ class Archive {
     if (zip_close(zip_.release()) != 0) throw Error("cannot write the zip");
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_source_stat(source_, &st) != 0 || zip_source_open(source_) != 0)
-      throw Error("cannot read the zip back");
+    if (zip_source_stat(source_, &st) != 0 || zip_source_open(source_) != 0) throw Error("cannot read the zip back");
     std::string bytes(static_cast<std::size_t>(st.size), '\0');
     const zip_int64_t n = zip_source_read(source_, bytes.data(), st.size);
     zip_source_close(source_);

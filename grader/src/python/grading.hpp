@@ -2,9 +2,9 @@
 /// What grading asks of a Python hand-in: the spec's answers as Python values, and the
 /// function plan's calls as calls of the notebook's functions (docs/python-hand-ins.md).
 
+#include "../function_grading.hpp"
 #include "grader/python/run.hpp"
 #include "grader/spec/spec.hpp"
-#include "../function_grading.hpp"
 
 namespace grader::python {
 

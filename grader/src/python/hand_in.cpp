@@ -7,8 +7,8 @@
 #include <cctype>
 #include <system_error>
 
-#include "grader/answers/read.hpp"
 #include "../text.hpp"
+#include "grader/answers/read.hpp"
 
 namespace grader::python {
 
@@ -89,8 +89,8 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
   } else {
-    found.problem = "this folder has " + std::to_string(candidates.size()) + " Python hand-ins, " +
-                    listed(candidates) + ": keep only the one to grade";
+    found.problem = "this folder has " + std::to_string(candidates.size()) + " Python hand-ins, " + listed(candidates) +
+                    ": keep only the one to grade";
     return found;
   }
 
@@ -124,8 +124,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   }
   if (!left_out.empty())
     found.notes.push_back("your notebook cannot open " + listed(left_out) + ": at most " + std::to_string(kMaxFiles) +
-                          " files of " + std::to_string(kMaxFilesBytes >> 20) +
-                          " MiB in all are copied next to it");
+                          " files of " + std::to_string(kMaxFilesBytes >> 20) + " MiB in all are copied next to it");
   found.hand_in = std::move(h);
   return found;
 }

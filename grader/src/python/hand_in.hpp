@@ -14,10 +14,10 @@ namespace grader::python {
 
 /// The hand-in to run, or why none can be graded, with notes for the student.
 struct Found {
-  std::optional<HandIn> hand_in;        ///< read, with the folder's other files
-  std::optional<std::string> problem;   ///< two candidates, or one that cannot be read
-  std::vector<std::string> notes;       ///< "A2S1.ipynb is graded as A2S1.py", files left out
-  bool library_files = false;           ///< C/C++ sources or the spec's library are there too
+  std::optional<HandIn> hand_in;       ///< read, with the folder's other files
+  std::optional<std::string> problem;  ///< two candidates, or one that cannot be read
+  std::vector<std::string> notes;      ///< "A2S1.ipynb is graded as A2S1.py", files left out
+  bool library_files = false;          ///< C/C++ sources or the spec's library are there too
 };
 
 /// The folder's `.py` or `.ipynb`: the spec's `python.file` if present; otherwise the single

@@ -54,7 +54,8 @@ Clock::time_point Records::on_status(std::string& pending) {
         load_error_ = library::printable(text);
         break;
       case p::kParsed:
-        if (parsed_ || h.code < 0 || static_cast<std::size_t>(h.code) > kMaxUnits) breach("a second or impossible parse record");
+        if (parsed_ || h.code < 0 || static_cast<std::size_t>(h.code) > kMaxUnits)
+          breach("a second or impossible parse record");
         parsed_ = true;
         n_units_ = static_cast<std::size_t>(std::max(h.code, 0));
         next_deadline();
@@ -127,13 +128,16 @@ Clock::time_point Records::on_status(std::string& pending) {
         break;
       case p::kForbidden:
         if (forbidden_.size() < 64) forbidden_.push_back(h.code);
-        if (in_progress_ && units_[*in_progress_].forbidden.size() < 8) units_[*in_progress_].forbidden.push_back(h.code);
+        if (in_progress_ && units_[*in_progress_].forbidden.size() < 8)
+          units_[*in_progress_].forbidden.push_back(h.code);
         break;
       case p::kFinished:
         if (!parsed_ || in_progress_ || call_) breach("a finished record while a unit or a call ran");
         finished_ = true;
         break;
-      default: breach("a record of an unknown kind"); break;
+      default:
+        breach("a record of an unknown kind");
+        break;
     }
   }
   if (finished_) used = pending.size();  // the child exits now; a thread may still scribble

@@ -17,9 +17,9 @@ namespace grader::python {
 /// A unit as its records described it.
 struct UnitRecord {
   bool started = false, ended = false;
-  int code = -1;       ///< how it ended (protocol.hpp: kUnitEnd)
-  std::string text;    ///< what went wrong
-  std::string label;   ///< where it is: "line 45", "cell 7 (line 120)"
+  int code = -1;               ///< how it ended (protocol.hpp: kUnitEnd)
+  std::string text;            ///< what went wrong
+  std::string label;           ///< where it is: "line 45", "cell 7 (line 120)"
   std::vector<int> forbidden;  ///< system calls the sandbox refused while it ran
 };
 
@@ -33,8 +33,8 @@ struct ValueRecord {
 /// A function call as its records described it.
 struct CallRecord {
   bool ended = false;
-  int code = -1;                     ///< how it ended (protocol.hpp: kCallEnd)
-  std::string text;                  ///< what went wrong
+  int code = -1;                       ///< how it ended (protocol.hpp: kCallEnd)
+  std::string text;                    ///< what went wrong
   std::map<int, std::string> outputs;  ///< output -> the JSON of its place
 };
 

@@ -8,13 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <spdlog/spdlog.h>
 
 #include "../library/records.hpp"
 #include "../sandbox/zygote.hpp"
@@ -88,8 +88,12 @@ std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, con
                       {"shape", call.inputs.at(a.input).shape()},
                       {"keyword", a.keyword},
                       {"as", a.rows ? "rows" : "tensor"}});
-    plan["calls"].push_back({{"function", call.binding}, {"args", args}, {"tensors", call.tensors},
-                             {"dtype", call.dtype}, {"output_names", call.outputs}, {"seed", call.seed}});
+    plan["calls"].push_back({{"function", call.binding},
+                             {"args", args},
+                             {"tensors", call.tensors},
+                             {"dtype", call.dtype},
+                             {"output_names", call.outputs},
+                             {"seed", call.seed}});
   }
   plan["calls_from"] = calls_from;
   plan["skip_calls"] = json(skip_calls);
@@ -111,11 +115,11 @@ std::string seconds_text(double s) {
 std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, const Records& records,
                                              const Limits& limits, const std::string& during) {
   if (records.breach())
-    return {Verdict::forbidden, "the notebook wrote into the grader's status channel (descriptor 5) " + during +
-                                    ": " + *records.breach()};
+    return {Verdict::forbidden,
+            "the notebook wrote into the grader's status channel (descriptor 5) " + during + ": " + *records.breach()};
   if (seen.killed)
-    return {Verdict::timed_out, "no end after " + seconds_text(limits.unit_seconds) + " s of wall-clock time " + during +
-                                    ": an endless loop, a wait, or far too slow"};
+    return {Verdict::timed_out, "no end after " + seconds_text(limits.unit_seconds) + " s of wall-clock time " +
+                                    during + ": an endless loop, a wait, or far too slow"};
   const int status = seen.exit.status;
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
@@ -124,8 +128,8 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
     if (sig == SIGKILL)
       return {Verdict::out_of_memory, "killed by the system " + during + ", most likely for using too much memory"};
     const char* name = sigabbrev_np(sig);
-    return {Verdict::crashed, "Python crashed with " + (name ? "SIG" + std::string(name) : "signal " + std::to_string(sig)) +
-                                  " " + during};
+    return {Verdict::crashed, "Python crashed with " +
+                                  (name ? "SIG" + std::string(name) : "signal " + std::to_string(sig)) + " " + during};
   }
   return {Verdict::crashed, "the notebook ended Python itself (os._exit(" +
                                 std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")) " + during +
@@ -168,7 +172,6 @@ std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uin
   }
   return v;
 }
-
 
 /// The values a child sent (or why it has none), for the requests not taken yet.
 void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
@@ -220,7 +223,8 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
       settle(i, Verdict::missing, message);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
-             "'" + requests[i].name + "' is " + why + ", not numbers: make it a torch.Tensor, a numpy array, or a list of numbers");
+             "'" + requests[i].name + "' is " + why +
+                 ", not numbers: make it a torch.Tensor, a numpy array, or a list of numbers");
     } else {
       settle(i, Verdict::unreadable, "'" + requests[i].name + "': " + why);
     }
@@ -283,7 +287,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     Records records(requests.size(), work.calls.size(), limits.unit_seconds, limits.call_seconds,
                     std::min(sandbox::after(limits.unit_seconds), budget), budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
-    const sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
+    const sandbox::Observation seen =
+        child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
     spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
                   1e3 * seen.exit.cpu_seconds);
     out.output += seen.output;
@@ -301,10 +306,10 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     // the sandbox is named: "Operation not permitted" alone does not say what was refused.
     for (const auto& [k, u] : records.unit_records())
       if (u.ended && (u.code == 1 || u.code == 2) && !failures.count(k))
-        failures[k] = UnitFailure{k, u.text.substr(0, u.text.find(": ")),
-                                  u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw)
-                                                      : Verdict::forbidden,
-                                  u.text + refused(u.forbidden)};
+        failures[k] =
+            UnitFailure{k, u.text.substr(0, u.text.find(": ")),
+                        u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw) : Verdict::forbidden,
+                        u.text + refused(u.forbidden)};
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
     const bool budget_spent = seen.killed && records.budget_binds() && !records.breach();
     if (!ended_well && records.in_progress() && !budget_spent) {
@@ -345,9 +350,15 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           resolved_calls.insert(c);
           break;
         }
-        case 1: resolve_call(c, Verdict::threw, "an exception escaped the function: " + r.text); break;
-        case 4: resolve_call(c, Verdict::unreadable, r.text); break;
-        default: resolve_call(c, Verdict::missing, r.text); break;  // None, not implemented, no function
+        case 1:
+          resolve_call(c, Verdict::threw, "an exception escaped the function: " + r.text);
+          break;
+        case 4:
+          resolve_call(c, Verdict::unreadable, r.text);
+          break;
+        default:
+          resolve_call(c, Verdict::missing, r.text);
+          break;  // None, not implemented, no function
       }
     }
     munmap(map, kOutputBytes);
@@ -366,9 +377,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       resolve_call(*c, verdict, message);
       for (std::size_t later = *c + 1; later < work.calls.size(); ++later)
         if (work.calls[later].group == work.calls[*c].group && !resolved_calls.count(later))
-          resolve_call(later, Verdict::skipped,
-                       "not run: an earlier call of this check ended abnormally (" + std::string(to_string(verdict)) +
-                           ")");
+          resolve_call(
+              later, Verdict::skipped,
+              "not run: an earlier call of this check ended abnormally (" + std::string(to_string(verdict)) + ")");
       calls_from = *c + 1;
       continue;
     }

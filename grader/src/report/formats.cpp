@@ -66,13 +66,20 @@ std::string_view file_name(Format f) { return info(f).file; }
 
 std::string render(Format format, const AssignmentResult& result, const std::string& student) {
   switch (format) {
-    case Format::text: return to_text(result, false);
-    case Format::json: return to_json(result);
-    case Format::gradescope: return to_gradescope(result);
-    case Format::prairielearn: return to_prairielearn(result);
-    case Format::junit: return to_junit(result);
-    case Format::markdown: return to_markdown(result);
-    case Format::csv: return to_csv(result, student);
+    case Format::text:
+      return to_text(result, false);
+    case Format::json:
+      return to_json(result);
+    case Format::gradescope:
+      return to_gradescope(result);
+    case Format::prairielearn:
+      return to_prairielearn(result);
+    case Format::junit:
+      return to_junit(result);
+    case Format::markdown:
+      return to_markdown(result);
+    case Format::csv:
+      return to_csv(result, student);
   }
   return to_json(result);
 }

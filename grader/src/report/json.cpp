@@ -75,15 +75,16 @@ AssignmentResult from_json(const std::string& text) {
     r.sandbox = doc.at("sandbox").is_null() ? "" : doc.at("sandbox").get<std::string>();
     r.seconds = doc.at("seconds");
     for (const auto& e : doc.at("exercises")) {
-      ExerciseResult ex{e.at("id"), e.at("title"),
+      ExerciseResult ex{e.at("id"),
+                        e.at("title"),
                         e.at("visibility") == "hidden" ? Visibility::hidden : Visibility::visible,
-                        e.at("max_score"), {}};
+                        e.at("max_score"),
+                        {}};
       for (const auto& c : e.at("checks")) {
         const auto verdict = parse_verdict(c.at("verdict").get<std::string>());
         if (!verdict) throw Error("unknown verdict " + c.at("verdict").dump());
         const bool has_mistake = c.contains("mistake") && !c.at("mistake").is_null();
-        ex.checks.push_back({c.at("name"), *verdict, c.at("score"), c.at("max_score"), c.at("message"),
-                             c.at("details"),
+        ex.checks.push_back({c.at("name"), *verdict, c.at("score"), c.at("max_score"), c.at("message"), c.at("details"),
                              has_mistake ? std::optional<std::string>(c.at("mistake")) : std::nullopt,
                              c.value("seconds", 0.0), c.value("tolerance", std::string())});
       }

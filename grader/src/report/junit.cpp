@@ -24,9 +24,10 @@ std::string to_junit(const AssignmentResult& result) {
       cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\">\n", xml(r.assignment),
                            xml(e.id + " " + e.title + (e.checks.size() > 1 || c.name != "output" ? ": " + c.name : "")),
                            seconds(c.seconds));
-      cases += fmt::format("      <properties>\n        <property name=\"score\" value=\"{}\"/>\n"
-                           "        <property name=\"max_score\" value=\"{}\"/>\n      </properties>\n",
-                           points(c.score), points(c.max_score));
+      cases += fmt::format(
+          "      <properties>\n        <property name=\"score\" value=\"{}\"/>\n"
+          "        <property name=\"max_score\" value=\"{}\"/>\n      </properties>\n",
+          points(c.score), points(c.max_score));
       const std::string summary = verdict_and_points(c);
       if (c.verdict == Verdict::passed) {
       } else if (c.verdict == Verdict::skipped) {
@@ -48,12 +49,14 @@ std::string to_junit(const AssignmentResult& result) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
                      xml(r.title), tests, failures, errors, skipped, seconds(r.seconds));
-  out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
-                     xml(r.assignment), tests, failures, errors, skipped, seconds(r.seconds));
-  out += fmt::format("    <properties>\n      <property name=\"score\" value=\"{}\"/>\n"
-                     "      <property name=\"max_score\" value=\"{}\"/>\n"
-                     "      <property name=\"submission\" value=\"{}\"/>\n    </properties>\n",
-                     points(r.score()), points(r.max_score()), xml(r.submission));
+  out +=
+      fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
+                  xml(r.assignment), tests, failures, errors, skipped, seconds(r.seconds));
+  out += fmt::format(
+      "    <properties>\n      <property name=\"score\" value=\"{}\"/>\n"
+      "      <property name=\"max_score\" value=\"{}\"/>\n"
+      "      <property name=\"submission\" value=\"{}\"/>\n    </properties>\n",
+      points(r.score()), points(r.max_score()), xml(r.submission));
   out += cases;
   if (!notes.empty()) out += "    <system-out>" + xml(notes, false) + "</system-out>\n";
   out += "  </testsuite>\n</testsuites>\n";

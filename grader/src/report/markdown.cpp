@@ -43,12 +43,18 @@ std::string fenced(const std::string& text) {
 std::string command_escape(const std::string& text, bool property) {
   std::string out;
   for (char c : text) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else if (property && c == ':') out += "%3A";
-    else if (property && c == ',') out += "%2C";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else if (property && c == ':')
+      out += "%3A";
+    else if (property && c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }
@@ -63,9 +69,8 @@ std::string to_markdown(const AssignmentResult& result) {
   out += fmt::format("{} of {} exercises passed.\n\n", passed, r.exercises.size());
   out += "| | exercise | points | verdict | message |\n|---|---|---|---|---|\n";
   for (const auto& e : r.exercises)
-    out += fmt::format("| {} | {} {} | {} / {} | `{}` | {} |\n", e.passed() ? "✅" : "❌", cell(e.id),
-                       cell(e.title), points(e.score()), points(e.max_score), to_string(e.verdict()),
-                       cell(e.message()));
+    out += fmt::format("| {} | {} {} | {} / {} | `{}` | {} |\n", e.passed() ? "✅" : "❌", cell(e.id), cell(e.title),
+                       points(e.score()), points(e.max_score), to_string(e.verdict()), cell(e.message()));
   for (const auto& n : r.notes) {
     const auto newline = n.find('\n');
     out += "\n> **Note:** " + cell(n, 1000) + "\n";
@@ -102,8 +107,8 @@ std::string github_annotations(const AssignmentResult& result, std::size_t limit
     }
     const std::string title = fmt::format("{} {} ({}, {} / {} points)", r.assignment, e.id, to_string(e.verdict()),
                                           points(e.score()), points(e.max_score));
-    out += fmt::format("::error title={}::{}\n", command_escape(title, true),
-                       command_escape(exercise_feedback(e), false));
+    out +=
+        fmt::format("::error title={}::{}\n", command_escape(title, true), command_escape(exercise_feedback(e), false));
   }
   return out;
 }

@@ -17,8 +17,8 @@ using json = nlohmann::ordered_json;
 /// The notes about the whole submission, one paragraph each.
 std::string overall(const AssignmentResult& r) {
   const auto passed = std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); });
-  std::string out = fmt::format("{}: {} of {} exercises passed, {} / {} points.", r.title, passed,
-                                r.exercises.size(), points(r.score()), points(r.max_score()));
+  std::string out = fmt::format("{}: {} of {} exercises passed, {} / {} points.", r.title, passed, r.exercises.size(),
+                                points(r.score()), points(r.max_score()));
   for (const auto& note : r.notes) out += "\n\nNote: " + note;
   return out;
 }
@@ -31,7 +31,8 @@ std::string to_gradescope(const AssignmentResult& result) {
   for (const auto& e : r.exercises) {
     json checks = json::array();
     for (const auto& c : e.checks)
-      checks.push_back({{"name", c.name}, {"verdict", to_string(c.verdict)}, {"score", c.score}, {"max_score", c.max_score}});
+      checks.push_back(
+          {{"name", c.name}, {"verdict", to_string(c.verdict)}, {"score", c.score}, {"max_score", c.max_score}});
     tests.push_back({{"name", e.id + " " + e.title},
                      {"number", e.id},
                      {"score", e.score()},
@@ -39,9 +40,10 @@ std::string to_gradescope(const AssignmentResult& result) {
                      {"status", e.passed() ? "passed" : "failed"},
                      {"output", exercise_feedback(e)},
                      {"visibility", e.visibility == Visibility::hidden ? "after_due_date" : "visible"},
-                     {"extra_data", {{"verdict", to_string(e.verdict())},
-                                     {"mistake", e.mistake() ? json(*e.mistake()) : json(nullptr)},
-                                     {"checks", std::move(checks)}}}});
+                     {"extra_data",
+                      {{"verdict", to_string(e.verdict())},
+                       {"mistake", e.mistake() ? json(*e.mistake()) : json(nullptr)},
+                       {"checks", std::move(checks)}}}});
   }
   const json doc = {{"score", r.score()},
                     {"execution_time", r.seconds},
@@ -64,19 +66,18 @@ std::string to_prairielearn(const AssignmentResult& result) {
                      {"message", e.message()},
                      {"output", exercise_feedback(e)}});
   const double score = r.max_score() > 0 ? std::clamp(r.score() / r.max_score(), 0.0, 1.0) : 1.0;
-  const json doc = {{"gradable", true},
-                    {"score", score},
-                    {"message", overall(r)},
-                    {"tests", std::move(tests)}};
+  const json doc = {{"gradable", true}, {"score", score}, {"message", overall(r)}, {"tests", std::move(tests)}};
   return json_text(doc);
 }
 
 std::string to_prairielearn_ungradable(const std::string& reason) {
   const json doc = {{"gradable", false},
                     {"score", 0.0},
-                    {"message", "This submission could not be graded because the autograder is "
-                                "misconfigured. This is not your fault: please tell your "
-                                "instructor. Details: " + reason}};
+                    {"message",
+                     "This submission could not be graded because the autograder is "
+                     "misconfigured. This is not your fault: please tell your "
+                     "instructor. Details: " +
+                         reason}};
   return json_text(doc);
 }
 

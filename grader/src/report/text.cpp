@@ -18,24 +18,21 @@ std::string paint(const std::string& text, const char* code, bool color) {
 
 std::string to_text(const AssignmentResult& result, bool color) {
   const AssignmentResult r = safe_copy(result);
-  std::string out = fmt::format("{} ({} {})\nsubmission: {}\n", r.title, r.assignment,
-                                r.version, r.submission);
+  std::string out = fmt::format("{} ({} {})\nsubmission: {}\n", r.title, r.assignment, r.version, r.submission);
   if (!r.sandbox.empty()) out += "sandbox: " + r.sandbox + "\n";
   out += "\n";
   std::size_t id_width = 8;
   for (const auto& e : r.exercises) id_width = std::max(id_width, e.id.size());
-  out += fmt::format("  {:<{}}  {:>9}  {:<14}  {}\n", "exercise", id_width, "points", "verdict",
-                     "message");
+  out += fmt::format("  {:<{}}  {:>9}  {:<14}  {}\n", "exercise", id_width, "points", "verdict", "message");
   for (const auto& e : r.exercises) {
     const std::string verdict = fmt::format("{:<14}", to_string(e.verdict()));
-    out += fmt::format("  {:<{}}  {:>9}  {}  {}\n", e.id, id_width,
-                       points(e.score()) + " / " + points(e.max_score),
+    out += fmt::format("  {:<{}}  {:>9}  {}  {}\n", e.id, id_width, points(e.score()) + " / " + points(e.max_score),
                        paint(verdict, e.passed() ? "32" : "31", color), first_line(e.message(), 80));
   }
   const std::size_t passed = static_cast<std::size_t>(
       std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); }));
-  out += fmt::format("\nscore: {} / {}  ({} of {} exercises passed)\n", points(r.score()),
-                     points(r.max_score()), passed, r.exercises.size());
+  out += fmt::format("\nscore: {} / {}  ({} of {} exercises passed)\n", points(r.score()), points(r.max_score()),
+                     passed, r.exercises.size());
 
   // A note's further lines (a library's output, say) are indented under it.
   for (const auto& note : r.notes) {

@@ -39,14 +39,6 @@ constexpr int kTickMs = 4;
 
 }  // namespace
 
-double seconds_left(Clock::time_point deadline) {
-  return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
-}
-
-Clock::time_point after(double seconds) {
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-}
-
 Child::Child(pid_t pid, Fd pidfd, Fd status, Fd output, Reaper reaper, bool own_group)
     : pid_(pid),
       pidfd_(std::move(pidfd)),

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -21,18 +22,18 @@ using Clock = std::chrono::steady_clock;
 
 /// How a child ended.
 struct Exit {
-  int status = 0;           ///< its wait status
-  double cpu_seconds = 0;   ///< user + system
-  long max_rss_kib = 0;     ///< peak resident memory
+  int status = 0;          ///< its wait status
+  double cpu_seconds = 0;  ///< user + system
+  long max_rss_kib = 0;    ///< peak resident memory
 };
 
 /// What the grader observed of a child: the only basis of a verdict.
 struct Observation {
   Exit exit;
-  bool killed = false;       ///< the grader ended it (a deadline, or a breach of protocol)
-  std::string output;        ///< its stdout and stderr, at most the capture limit
+  bool killed = false;  ///< the grader ended it (a deadline, or a breach of protocol)
+  std::string output;   ///< its stdout and stderr, at most the capture limit
   bool output_truncated = false;
-  double seconds = 0;        ///< wall-clock time from start to end
+  double seconds = 0;  ///< wall-clock time from start to end
 };
 
 /// Reads a child's status records as they arrive and says until when it may run.
@@ -78,8 +79,8 @@ class Child {
 /// How to start a child fresh with exec.
 struct Spawn {
   std::filesystem::path program;
-  std::vector<std::string> args;  ///< argv[1..]
-  std::vector<std::string> env;   ///< the whole environment ("NAME=value")
+  std::vector<std::string> args;         ///< argv[1..]
+  std::vector<std::string> env;          ///< the whole environment ("NAME=value")
   std::vector<std::pair<int, int>> fds;  ///< (the grader's descriptor, the number in the child)
 };
 
@@ -89,9 +90,13 @@ struct Spawn {
 Child spawn(const Spawn& how, int status_fd = -1);
 
 /// The wall-clock time left until `deadline`, in seconds (never negative).
-double seconds_left(Clock::time_point deadline);
+inline double seconds_left(Clock::time_point deadline) {
+  return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
+}
 
 /// `seconds` from now, as a deadline.
-Clock::time_point after(double seconds);
+inline Clock::time_point after(double seconds) {
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
 
 }  // namespace grader::sandbox

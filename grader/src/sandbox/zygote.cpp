@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/wait.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bitset>
@@ -112,7 +112,10 @@ bool receive(int socket, p::ZygoteReply& reply, std::string& text, Fd* fd, doubl
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
       int received;
       std::memcpy(&received, CMSG_DATA(c), sizeof received);
-      if (fd) *fd = Fd(received); else close(received);
+      if (fd)
+        *fd = Fd(received);
+      else
+        close(received);
     }
   if (static_cast<std::size_t>(n) < sizeof reply) throw Error("the sandbox's zygote sent a malformed reply");
   std::memcpy(&reply, buffer, sizeof reply);
@@ -157,9 +160,11 @@ void Zygote::launch() {
     while (!why.empty() && why.back() == '\n') why.pop_back();
     const int code = WIFEXITED(seen.exit.status) ? WEXITSTATUS(seen.exit.status) : -1;
     if (code == p::kExitNoPython)
-      throw Error("grading a Python hand-in needs Debian's python3 with numpy, torch and matplotlib; install them "
-                  "with `scripts/install-deps.sh --python` (or apt-get install python3 python3-numpy python3-torch "
-                  "python3-matplotlib): " + (why.empty() ? "no message" : why));
+      throw Error(
+          "grading a Python hand-in needs Debian's python3 with numpy, torch and matplotlib; install them "
+          "with `scripts/install-deps.sh --python` (or apt-get install python3 python3-numpy python3-torch "
+          "python3-matplotlib): " +
+          (why.empty() ? "no message" : why));
     throw Error("the sandbox could not be set up (grader-runner exited with status " + std::to_string(code) +
                 "): " + (why.empty() ? "no message" : why));
   }
@@ -210,8 +215,9 @@ Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int c
     }
     if (reply.kind == p::kChildRefused) throw Error("the sandbox could not start a child: " + text);
     if (reply.kind != p::kChildStarted || !pidfd) throw Error("the sandbox's zygote sent an unexpected reply");
-    return Child(reply.pid, std::move(pidfd), std::move(status_r), std::move(output_r),
-                 [this](pid_t pid) { return reap(pid); }, false);
+    return Child(
+        reply.pid, std::move(pidfd), std::move(status_r), std::move(output_r), [this](pid_t pid) { return reap(pid); },
+        false);
   }
 }
 

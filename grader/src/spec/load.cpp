@@ -8,13 +8,13 @@
 #include <regex>
 #include <sstream>
 
+#include "../nested_list.hpp"
+#include "../text.hpp"
+#include "../yaml_access.hpp"
 #include "grader/answers/read.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "grader/spec/spec.hpp"
 #include "grader/suggest.hpp"
-#include "../nested_list.hpp"
-#include "../text.hpp"
-#include "../yaml_access.hpp"
 
 namespace grader {
 
@@ -34,7 +34,8 @@ constexpr std::size_t kMaxText = 10000;
 
 bool is_identifier(const std::string& s) {
   if (s.empty() || s.size() > kMaxName || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 /// A name that also names folders: letters, digits, '.', '_' or '-', not starting with '.' or '-'.
@@ -47,10 +48,14 @@ bool is_folder_name(const std::string& s) {
 
 std::string node_kind(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
-    default: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "'" + n.Scalar() + "'";
+    default:
+      return "nothing";
   }
 }
 
@@ -74,8 +79,8 @@ class Loader {
     } catch (const YAML::Exception& e) {
       throw SpecError(at(e.mark), "this is not valid YAML: " + e.msg);
     }
-    if (!root.IsMap()) throw SpecError(Location{path_.string(), 1, 1},
-                                       "a spec is a mapping with keys assignment, data, exercises");
+    if (!root.IsMap())
+      throw SpecError(Location{path_.string(), 1, 1}, "a spec is a mapping with keys assignment, data, exercises");
 
     Spec spec;
     spec.path = path_;
@@ -93,8 +98,7 @@ class Loader {
     } catch (const Abandon&) {
     }
     if (!diagnostics_.empty()) throw SpecError(std::move(diagnostics_));
-    spdlog::debug("loaded {}: {} data tensors, {} exercises", path_.string(), spec.data.size(),
-                  spec.exercises.size());
+    spdlog::debug("loaded {}: {} data tensors, {} exercises", path_.string(), spec.data.size(), spec.exercises.size());
     return spec;
   }
 
@@ -115,9 +119,7 @@ class Loader {
     diagnostics_.push_back({where, message});
     throw Abandon{};
   }
-  void note(const Location& where, const std::string& message) {
-    diagnostics_.push_back({where, message});
-  }
+  void note(const Location& where, const std::string& message) { diagnostics_.push_back({where, message}); }
 
   /// Runs one unit, recording its first error and carrying on with the next unit.
   template <class F>
@@ -133,8 +135,7 @@ class Loader {
    public:
     Fields(Loader& loader, const YAML::Node& node, std::string context)
         : loader_(loader), node_(node), context_(std::move(context)) {
-      if (!node.IsMap())
-        loader.fail(loader.at(node), context_ + " must be a mapping, found " + node_kind(node));
+      if (!node.IsMap()) loader.fail(loader.at(node), context_ + " must be a mapping, found " + node_kind(node));
       for (const auto& kv : node) {
         const std::string key = kv.first.Scalar();
         if (std::find(seen_.begin(), seen_.end(), key) != seen_.end())
@@ -152,8 +153,7 @@ class Loader {
 
     YAML::Node require(const std::string& key) {
       YAML::Node value = take(key);
-      if (!value || value.IsNull())
-        loader_.fail(loader_.at(node_), context_ + " needs '" + key + "'");
+      if (!value || value.IsNull()) loader_.fail(loader_.at(node_), context_ + " needs '" + key + "'");
       return value;
     }
 
@@ -162,9 +162,8 @@ class Loader {
       for (const auto& kv : node_) {
         const std::string key = kv.first.Scalar();
         if (std::find(taken_.begin(), taken_.end(), key) == taken_.end())
-          loader_.note(loader_.at(kv.first), "unknown key '" + key + "' in " + context_ +
-                                                 did_you_mean(key, taken_) + " (allowed: " +
-                                                 allowed() + ")");
+          loader_.note(loader_.at(kv.first), "unknown key '" + key + "' in " + context_ + did_you_mean(key, taken_) +
+                                                 " (allowed: " + allowed() + ")");
       }
     }
 
@@ -217,7 +216,8 @@ class Loader {
 
   double points_of(const YAML::Node& node, const std::string& what) {
     const double v = non_negative(node, what);
-    if (v > kMaxPoints) fail(at(node), what + " must be at most " + fmt_number(kMaxPoints) + ", found " + node.Scalar());
+    if (v > kMaxPoints)
+      fail(at(node), what + " must be at most " + fmt_number(kMaxPoints) + ", found " + node.Scalar());
     return v;
   }
 
@@ -225,7 +225,8 @@ class Loader {
   double between(const YAML::Node& node, const std::string& what, double low, double high) {
     const double v = number_of(node, what);
     if (v < low || v > high)
-      fail(at(node), what + " must be from " + fmt_number(low) + " to " + fmt_number(high) + ", found " + node.Scalar());
+      fail(at(node),
+           what + " must be from " + fmt_number(low) + " to " + fmt_number(high) + ", found " + node.Scalar());
     return v;
   }
 
@@ -235,9 +236,8 @@ class Loader {
     Fields f(*this, node, "'assignment'");
     spec.id = string_of(f.require("id"), "assignment id");
     if (!is_folder_name(spec.id))
-      note(at(node), "assignment id '" + spec.id +
-                         "' must be letters, digits, '.', '_' or '-', at most " + std::to_string(kMaxName) +
-                         " of them (it names folders)");
+      note(at(node), "assignment id '" + spec.id + "' must be letters, digits, '.', '_' or '-', at most " +
+                         std::to_string(kMaxName) + " of them (it names folders)");
     spec.title = string_of(f.require("title"), "assignment title");
     spec.version = string_of(f.require("version"), "assignment version");
     f.finish();
@@ -300,8 +300,9 @@ class Loader {
     f.finish();
     const std::string library = string_of(kind, what + " kind");
     if (library != "torch" && library != "numpy")
-      fail(at(kind), what + ": '" + library + "' is not a generator; use torch (torch.manual_seed) or numpy "
-                     "(np.random.seed, NumPy's legacy global generator)");
+      fail(at(kind), what + ": '" + library +
+                         "' is not a generator; use torch (torch.manual_seed) or numpy "
+                         "(np.random.seed, NumPy's legacy global generator)");
     const std::string text = string_of(seed_node, what + " seed");
     const unsigned long long limit = library == "numpy" ? 0xffffffffull : ~0ull;
     unsigned long long seed = 0;
@@ -360,13 +361,11 @@ class Loader {
   }
 
   std::string number_or_text(const YAML::Node& node, const std::string& what) {
-    if (!node.IsScalar())
-      fail(at(node), what + " must be an expression (text), found " + node_kind(node));
+    if (!node.IsScalar()) fail(at(node), what + " must be an expression (text), found " + node_kind(node));
     return node.Scalar();
   }
 
-  Tensor evaluate_at(const YAML::Node& node, const Expression& e, const expr::Scope& scope,
-                     const std::string& what) {
+  Tensor evaluate_at(const YAML::Node& node, const Expression& e, const expr::Scope& scope, const std::string& what) {
     try {
       return expr::evaluate(*e.ast, scope);
     } catch (const expr::ExprError& err) {
@@ -396,8 +395,7 @@ class Loader {
   };
 
   void load_exercises(Spec& spec, const YAML::Node& node) {
-    if (!node.IsSequence() || node.size() == 0)
-      fail(at(node), "'exercises' must be a non-empty list");
+    if (!node.IsSequence() || node.size() == 0) fail(at(node), "'exercises' must be a non-empty list");
     std::vector<Pending> pending(node.size());
     // Pass 1: everything but expressions, so that any exercise can read any answer.
     for (std::size_t i = 0; i < node.size(); ++i) {
@@ -429,8 +427,7 @@ class Loader {
     ex.id = string_of(f.require("id"), "exercise id");
     for (const auto& other : spec.exercises)
       if (&other != &ex && other.id == ex.id)
-        fail(at(id_node), "exercise id '" + ex.id + "' is used twice (first at " +
-                              other.where.str() + ")");
+        fail(at(id_node), "exercise id '" + ex.id + "' is used twice (first at " + other.where.str() + ")");
     const std::string context = "exercise " + ex.id;
     ex.title = string_of(f.require("title"), context + " title");
     ex.points = points_of(f.require("points"), context + " points");
@@ -448,8 +445,10 @@ class Loader {
       double total = 0;
       for (const auto& c : ex.function->checks) total += c.points;
       if (std::abs(total - ex.points) > 1e-9)
-        fail(at(points), context + " points (" + fmt_number(ex.points) + ") must equal the sum of "
-                             "its checks' points (" + fmt_number(total) + ")");
+        fail(at(points), context + " points (" + fmt_number(ex.points) +
+                             ") must equal the sum of "
+                             "its checks' points (" +
+                             fmt_number(total) + ")");
       f.finish();
       return;
     }
@@ -460,8 +459,8 @@ class Loader {
       if (!m.IsSequence()) fail(at(m), context + " mistakes must be a list");
       for (const auto& item : m) {
         Fields mf(*this, item, context + " mistake");
-        Pending::PendingMistake pm{mf.require("matches"), string_of(mf.require("message"), context + " mistake message"),
-                                   ex.tolerance};
+        Pending::PendingMistake pm{mf.require("matches"),
+                                   string_of(mf.require("message"), context + " mistake message"), ex.tolerance};
         if (auto t = mf.take("tolerance")) pm.tolerance = load_tolerance(t, context + " mistake", ex.tolerance);
         mf.finish();
         pending.mistakes.push_back(std::move(pm));
@@ -503,16 +502,14 @@ class Loader {
       a.where = at(item);
       a.name = string_of(f.require("name"), context + " answer name");
       if (!is_identifier(a.name))
-        fail(at(item), "answer name '" + a.name +
-                           "' must be letters, digits and '_' (it names the student's file)");
-      if (spec.data.count(a.name))
-        fail(at(item), "answer name '" + a.name + "' is also a data name; rename one");
+        fail(at(item), "answer name '" + a.name + "' must be letters, digits and '_' (it names the student's file)");
+      if (spec.data.count(a.name)) fail(at(item), "answer name '" + a.name + "' is also a data name; rename one");
       if (spec.answer(a.name))  // also sees this exercise's earlier answers
         fail(at(item), "answer name '" + a.name + "' is declared twice");
       const YAML::Node shape = f.require("shape");
       if (!shape.IsSequence() || shape.size() > kMaxRank)
-        fail(at(shape), context + " answer shape must be a list of 0 to " + std::to_string(kMaxRank) +
-                            " sizes, like [1, 3]");
+        fail(at(shape),
+             context + " answer shape must be a list of 0 to " + std::to_string(kMaxRank) + " sizes, like [1, 3]");
       for (const auto& d : shape) {
         const double v = non_negative(d, context + " answer size");
         if (v != std::floor(v) || v < 1 || v > kMaxDim)
@@ -528,21 +525,18 @@ class Loader {
       if (auto py = f.take("python")) load_answer_python(a, py, context + " answer " + a.name);
       if (auto o = f.take("orientation")) {
         const std::string s = string_of(o, "orientation");
-        if (s != "exact" && s != "any")
-          fail(at(o), "orientation must be 'exact' or 'any', found '" + s + "'");
+        if (s != "exact" && s != "any") fail(at(o), "orientation must be 'exact' or 'any', found '" + s + "'");
         a.any_orientation = s == "any";
         const std::size_t longest = a.shape.empty() ? 1 : *std::max_element(a.shape.begin(), a.shape.end());
         if (a.any_orientation && element_count(a.shape) != longest)
-          fail(at(o), "orientation: any is only for vectors; shape " + format_shape(a.shape) +
-                          " is not a vector");
+          fail(at(o), "orientation: any is only for vectors; shape " + format_shape(a.shape) + " is not a vector");
       }
       f.finish();
       ex.answers.push_back(std::move(a));
     }
   }
 
-  Expression compile(const YAML::Node& node, const std::string& what, const Spec& spec,
-                     const expr::Scope& scope) {
+  Expression compile(const YAML::Node& node, const std::string& what, const Spec& spec, const expr::Scope& scope) {
     Expression e = parse_expression(node, what);
     for (const auto& name : expr::names_used(*e.ast))
       if (!spec.data.count(name) && spec.answer(name)) e.answers.insert(name);
@@ -552,18 +546,17 @@ class Loader {
     return e;
   }
 
-  void compile_exercise(const Spec& spec, Exercise& ex, const Pending& p,
-                        const expr::Scope& scope) {
+  void compile_exercise(const Spec& spec, Exercise& ex, const Pending& p, const expr::Scope& scope) {
     const std::string context = "exercise " + ex.id;
     ex.output = compile(p.output, context + " output", spec, scope);
     ex.expect = compile(p.expect, context + " expect", spec, scope);
     for (const auto& a : ex.answers)
       if (!ex.output.answers.count(a.name))
-        fail(at(p.output), context + " output does not use its answer '" + a.name +
-                               "': the student's '" + a.name + "' would never be graded");
+        fail(at(p.output), context + " output does not use its answer '" + a.name + "': the student's '" + a.name +
+                               "' would never be graded");
     if (ex.output.shape != ex.expect.shape)
-      fail(at(p.expect), context + ": output has shape " + format_shape(ex.output.shape) +
-                             " but expect has shape " + format_shape(ex.expect.shape) +
+      fail(at(p.expect), context + ": output has shape " + format_shape(ex.output.shape) + " but expect has shape " +
+                             format_shape(ex.expect.shape) +
                              "; they must match exactly (value[0:1] keeps a row's axis, "
                              "reshape() changes a shape)");
     for (const auto& pm : p.mistakes) {
@@ -598,12 +591,14 @@ class Loader {
       if (t != std::floor(t) || t > 1024) fail(at(v), "threads must be a whole number from 0 to 1024");
       spec.library.threads = static_cast<unsigned>(t);
     }
-    if (auto v = f.take("cpu_seconds")) spec.library.cpu_seconds = static_cast<unsigned>(between(v, "cpu_seconds", 1, 86400));
-    if (auto v = f.take("memory_mb")) spec.library.memory_mb = static_cast<unsigned>(between(v, "memory_mb", 256, 1 << 20));
+    if (auto v = f.take("cpu_seconds"))
+      spec.library.cpu_seconds = static_cast<unsigned>(between(v, "cpu_seconds", 1, 86400));
+    if (auto v = f.take("memory_mb"))
+      spec.library.memory_mb = static_cast<unsigned>(between(v, "memory_mb", 256, 1 << 20));
     f.finish();
     if (spec.library.budget_seconds < spec.library.call_seconds)
-      fail(at(node), "budget_seconds (" + fmt_number(spec.library.budget_seconds) + ") must be at least call_seconds (" +
-                         fmt_number(spec.library.call_seconds) + ")");
+      fail(at(node), "budget_seconds (" + fmt_number(spec.library.budget_seconds) +
+                         ") must be at least call_seconds (" + fmt_number(spec.library.call_seconds) + ")");
     if (!is_identifier(std::filesystem::path(spec.library.file).stem().string()) ||
         spec.library.file.find('/') != std::string::npos)
       fail(at(node), "library file '" + spec.library.file + "' must be a plain file name");
@@ -675,7 +670,8 @@ class Loader {
     Fields f(*this, node, context + " python");
     if (auto v = f.take("function")) {
       b.function = string_of(v, context + " python function");
-      if (!is_identifier(b.function)) fail(at(v), context + " python function '" + b.function + "' must be a Python name");
+      if (!is_identifier(b.function))
+        fail(at(v), context + " python function '" + b.function + "' must be a Python name");
     }
     if (auto v = f.take("tensors")) {
       b.tensors = string_of(v, context + " python tensors");
@@ -708,12 +704,14 @@ class Loader {
           if (auto as = af.take("as")) {
             const std::string how = string_of(as, context + " python argument as");
             if (how != "tensor" && how != "rows")
-              fail(at(as), context + " python argument as must be tensor or rows (a list of its rows), found '" + how + "'");
+              fail(at(as),
+                   context + " python argument as must be tensor or rows (a list of its rows), found '" + how + "'");
             a.rows = how == "rows";
           }
           af.finish();
         }
-        const auto it = std::find_if(fn.inputs.begin(), fn.inputs.end(), [&](const TensorDecl& d) { return d.name == input; });
+        const auto it =
+            std::find_if(fn.inputs.begin(), fn.inputs.end(), [&](const TensorDecl& d) { return d.name == input; });
         if (it == fn.inputs.end()) {
           std::vector<std::string> names;
           for (const auto& d : fn.inputs) names.push_back(d.name);
@@ -742,8 +740,8 @@ class Loader {
       if (o.name == d.name) fail(at(item), "'" + d.name + "' is used twice among the inputs and outputs");
     const YAML::Node shape = f.require("shape");
     if (!shape.IsSequence() || shape.size() == 0 || shape.size() > kMaxRank)
-      fail(at(shape), what + " shape must list 1 to " + std::to_string(kMaxRank) +
-                          " sizes: names like d_k, or numbers");
+      fail(at(shape),
+           what + " shape must list 1 to " + std::to_string(kMaxRank) + " sizes: names like d_k, or numbers");
     for (const auto& dim : shape) {
       const std::string text = string_of(dim, "a size");
       const bool number = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
@@ -758,24 +756,22 @@ class Loader {
   }
 
   /// Binds the named dimensions of `decls` to the shapes of `values`; numbers must match.
-  static std::optional<std::string> bind_dims(const std::vector<TensorDecl>& decls,
-                                              const std::vector<Tensor>& values,
+  static std::optional<std::string> bind_dims(const std::vector<TensorDecl>& decls, const std::vector<Tensor>& values,
                                               std::map<std::string, std::size_t>& dims) {
     for (std::size_t i = 0; i < decls.size(); ++i) {
       const auto& d = decls[i];
       const Shape& shape = values[i].shape();
       if (shape.size() != d.dims.size())
-        return d.name + " has shape " + format_shape(shape) + " but is declared with " +
-               std::to_string(d.dims.size()) + " sizes";
+        return d.name + " has shape " + format_shape(shape) + " but is declared with " + std::to_string(d.dims.size()) +
+               " sizes";
       for (std::size_t k = 0; k < shape.size(); ++k) {
         const std::string& name = d.dims[k];
         if (TensorDecl::fixed(name)) {
           if (std::stoull(name) != shape[k])
-            return d.name + " has shape " + format_shape(shape) + " but size " + std::to_string(k) +
-                   " must be " + name;
+            return d.name + " has shape " + format_shape(shape) + " but size " + std::to_string(k) + " must be " + name;
         } else if (const auto it = dims.find(name); it != dims.end() && it->second != shape[k]) {
-          return d.name + " has " + name + " = " + std::to_string(shape[k]) + " but another input has " +
-                 name + " = " + std::to_string(it->second);
+          return d.name + " has " + name + " = " + std::to_string(shape[k]) + " but another input has " + name + " = " +
+                 std::to_string(it->second);
         } else {
           dims[name] = shape[k];
         }
@@ -801,8 +797,9 @@ class Loader {
       } catch (const std::exception&) {
       }
     }
-    fail(at(node), what + " '" + text + "' is not a distribution: normal, normal(mean, std), "
-                   "uniform(low, high), padding_mask or causal_mask");
+    fail(at(node), what + " '" + text +
+                       "' is not a distribution: normal, normal(mean, std), "
+                       "uniform(low, high), padding_mask or causal_mask");
   }
 
   std::map<std::string, Expression> expression_map(const YAML::Node& node, const std::string& what,
@@ -821,8 +818,7 @@ class Loader {
   }
 
   FunctionSpec load_function(const Spec& spec, const YAML::Node& node, const YAML::Node& checks,
-                             const YAML::Node& mistakes, const Tolerance& tolerance,
-                             const std::string& context) {
+                             const YAML::Node& mistakes, const Tolerance& tolerance, const std::string& context) {
     FunctionSpec fn;
     Fields f(*this, node, context + " function");
     fn.symbol = string_of(f.require("symbol"), context + " symbol");
@@ -882,9 +878,8 @@ class Loader {
     return fn;
   }
 
-  FunctionCheck load_check(const FunctionSpec& fn, const YAML::Node& node,
-                           const Tolerance& tolerance, const std::set<std::string>& dim_names,
-                           const std::string& context) {
+  FunctionCheck load_check(const FunctionSpec& fn, const YAML::Node& node, const Tolerance& tolerance,
+                           const std::set<std::string>& dim_names, const std::string& context) {
     Fields f(*this, node, context + " check");
     FunctionCheck c;
     c.where = at(node);
@@ -922,14 +917,15 @@ class Loader {
           fail(at(kv.second), what + " dims: " + name + " must be [low, high] or another size's name");
         const double lo = non_negative(kv.second[0], "low"), hi = non_negative(kv.second[1], "high");
         if (lo < 1 || hi < lo || hi > kMaxDim || lo != std::floor(lo) || hi != std::floor(hi))
-          fail(at(kv.second), what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= " +
-                                  std::to_string(kMaxDim));
+          fail(at(kv.second),
+               what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= " + std::to_string(kMaxDim));
         c.dims[name] = {static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)};
       }
       for (const auto& n : dim_names)
         if (!c.dims.count(n) && !c.same_as.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
       for (const auto& [n, other] : c.same_as)
-        if (!c.dims.count(other)) fail(at(dims), what + " dims: '" + n + "' follows '" + other + "', which needs a range");
+        if (!c.dims.count(other))
+          fail(at(dims), what + " dims: '" + n + "' follows '" + other + "', which needs a range");
       std::map<std::string, std::size_t> largest;  // every tensor of a case must fit, at the largest sizes
       for (const auto& [name, range] : c.dims) largest[name] = range.second;
       for (const auto& [name, other] : c.same_as) largest[name] = c.dims.at(other).second;
@@ -1009,8 +1005,8 @@ class Loader {
       for (const auto& dims : samples) {
         std::map<std::string, Tensor> names;
         for (std::size_t i = 0; i < fn.inputs.size(); ++i)
-          names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5)
-                                                      : fixed_values[i]);
+          names.emplace(fn.inputs[i].name,
+                        c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5) : fixed_values[i]);
         expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
         scope.add(names);
         scope.add(spec.data);
@@ -1028,8 +1024,8 @@ class Loader {
             data_scope.add(spec.data);
             const Tensor v = evaluate_here(ov->second, data_scope, what + " expect");
             if (v.shape() != declared)
-              fail(ov->second.where, what + " expect " + fn.outputs[o].name + " has shape " +
-                                         format_shape(v.shape()) + ", not " + format_shape(declared));
+              fail(ov->second.where, what + " expect " + fn.outputs[o].name + " has shape " + format_shape(v.shape()) +
+                                         ", not " + format_shape(declared));
           }
         }
         for (const auto& call : c.calls) {
@@ -1055,8 +1051,8 @@ class Loader {
         for (const auto& m : fn.mistakes)
           for (const auto& [out, e] : m.outputs) {
             // (a named capture: clang 14, which builds the fuzz targets, cannot capture `out`)
-            const auto it = std::find_if(fn.outputs.begin(), fn.outputs.end(),
-                                         [&name = out](auto& d) { return d.name == name; });
+            const auto it =
+                std::find_if(fn.outputs.begin(), fn.outputs.end(), [&name = out](auto& d) { return d.name == name; });
             const Tensor v = evaluate_here(e, scope, context + " mistake " + out);
             if (v.shape() != it->shape(dims))
               fail(e.where, context + " mistake " + out + " has shape " + format_shape(v.shape()) +

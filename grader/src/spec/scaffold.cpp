@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "../text.hpp"
 #include "grader/atomic_file.hpp"
 #include "grader/error.hpp"
-#include "../text.hpp"
 
 namespace grader {
 
@@ -86,7 +86,8 @@ std::filesystem::path scaffold_spec(const std::string& name, const std::filesyst
                        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
                      });
   if (!valid)
-    throw UsageError("'" + name + "' cannot name an assignment: use letters, digits, '.', '_' and '-', "
+    throw UsageError("'" + name +
+                     "' cannot name an assignment: use letters, digits, '.', '_' and '-', "
                      "starting with a letter or digit");
   const auto spec = dir / (name + ".yaml");
   std::error_code ec;
@@ -98,7 +99,8 @@ std::filesystem::path scaffold_spec(const std::string& name, const std::filesyst
   const std::filesystem::path source = GRADER_SOURCE_DIR;
   auto schema = source / "docs" / "spec.schema.json";
   const auto inside = std::filesystem::absolute(dir).lexically_normal().lexically_relative(source);
-  if (!inside.empty() && *inside.begin() != "..") schema = schema.lexically_relative(std::filesystem::absolute(dir).lexically_normal());
+  if (!inside.empty() && *inside.begin() != "..")
+    schema = schema.lexically_relative(std::filesystem::absolute(dir).lexically_normal());
   std::string text = replaced(kTemplate, "@NAME@", name);
   text = replaced(text, "@FILE@", spec.string());
   text = replaced(text, "@SCHEMA@", schema.string());

@@ -30,8 +30,9 @@ std::string tolerance_text(const Tolerance& t) {
 
 /// Every tensor the spec computes that does not depend on a student, in order: (label, file
 /// stem, tensor). Targets of hidden exercises only with reveal; `hidden` collects what was left out.
-void for_each_target(const Spec& spec, const ShowOptions& options, std::vector<std::string>* hidden,
-                     const std::function<void(const Exercise&, const std::string&, const std::string&, const Tensor&)>& visit) {
+void for_each_target(
+    const Spec& spec, const ShowOptions& options, std::vector<std::string>* hidden,
+    const std::function<void(const Exercise&, const std::string&, const std::string&, const Tensor&)>& visit) {
   expr::Scope data;
   data.add(spec.data);
   for (const auto& ex : spec.exercises) {
@@ -56,7 +57,8 @@ void for_each_target(const Spec& spec, const ShowOptions& options, std::vector<s
       for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
         const auto& name = fn.outputs[o].name;
         const auto over = c.expect_override.find(name);
-        const Tensor value = over != c.expect_override.end() ? over->second.evaluate(data) : fn.expect[o].evaluate(scope);
+        const Tensor value =
+            over != c.expect_override.end() ? over->second.evaluate(data) : fn.expect[o].evaluate(scope);
         visit(ex, fmt::format("check '{}': {}", c.name, name), fmt::format("{}.check{}.{}", ex.id, k + 1, name), value);
       }
     }
@@ -82,9 +84,10 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
   // The targets, computed once, by exercise.
   std::map<std::string, std::vector<std::pair<std::string, Tensor>>> targets;
   std::vector<std::string> hidden;
-  for_each_target(spec, options, &hidden, [&](const Exercise& ex, const std::string& label, const std::string&, const Tensor& t) {
-    targets[ex.id].emplace_back(label, t);
-  });
+  for_each_target(spec, options, &hidden,
+                  [&](const Exercise& ex, const std::string& label, const std::string&, const Tensor& t) {
+                    targets[ex.id].emplace_back(label, t);
+                  });
   out += "\nexercises\n";
   for (const auto& ex : spec.exercises) {
     if (options.exercise && *options.exercise != ex.id) continue;
@@ -104,19 +107,22 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
         std::string how;
         if (c.random()) {
           std::string dims;
-          for (const auto& [n, r] : c.dims) dims += fmt::format("{}{} {}..{}", dims.empty() ? "" : ", ", n, r.first, r.second);
+          for (const auto& [n, r] : c.dims)
+            dims += fmt::format("{}{} {}..{}", dims.empty() ? "" : ", ", n, r.first, r.second);
           for (const auto& [n, other] : c.same_as) dims += fmt::format(", {} = {}", n, other);
           how = fmt::format("{} random cases ({})", c.trials, dims);
         } else {
           for (const auto& [name, e] : c.fixed) how += (how.empty() ? "fixed inputs " : ", ") + name + " = " + e.text;
         }
         if (c.property_got) how += ", property " + c.property_got->text + " = " + c.property_expect->text;
-        out += fmt::format("    check '{}' ({}): {}; tolerance {}\n", c.name, points_text(c.points), how, tolerance_text(c.tolerance));
+        out += fmt::format("    check '{}' ({}): {}; tolerance {}\n", c.name, points_text(c.points), how,
+                           tolerance_text(c.tolerance));
       }
       for (const auto& m : fn.mistakes) out += "    known mistake: " + m.message + "\n";
     } else {
       for (const auto& a : ex.answers)
-        out += fmt::format("    hands in {} {}{}\n", a.name, format_shape(a.shape), a.any_orientation ? ", any orientation" : "");
+        out += fmt::format("    hands in {} {}{}\n", a.name, format_shape(a.shape),
+                           a.any_orientation ? ", any orientation" : "");
       out += "    output: " + ex.output.text + "\n";
       out += "    target: " + ex.expect.text + "\n";
       if (!ex.expect.value) {
@@ -145,10 +151,11 @@ std::size_t write_spec_npy(const Spec& spec, const ShowOptions& options, const s
       write_atomically(dir / "data" / (name + ".npy"), encode_npy(spec.data.at(name)), false);
       ++written;
     }
-  for_each_target(spec, options, nullptr, [&](const Exercise&, const std::string&, const std::string& stem, const Tensor& t) {
-    write_atomically(dir / "targets" / (stem + ".npy"), encode_npy(t), false);
-    ++written;
-  });
+  for_each_target(spec, options, nullptr,
+                  [&](const Exercise&, const std::string&, const std::string& stem, const Tensor& t) {
+                    write_atomically(dir / "targets" / (stem + ".npy"), encode_npy(t), false);
+                    ++written;
+                  });
   return written;
 }
 

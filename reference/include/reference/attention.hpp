@@ -36,8 +36,8 @@ Attention attention(const arma::mat& Q, const arma::mat& K, const arma::mat& V,
                     std::optional<double> scale = std::nullopt);
 
 /// Masked attention; mask is n_q x n_k, or 1 x n_k applied to every query (a padding mask).
-Attention attention(const arma::mat& Q, const arma::mat& K, const arma::mat& V,
-                    const arma::mat& mask, std::optional<double> scale = std::nullopt);
+Attention attention(const arma::mat& Q, const arma::mat& K, const arma::mat& V, const arma::mat& mask,
+                    std::optional<double> scale = std::nullopt);
 
 /// Batched attention: slice b of Q, K, V is one batch item, shaped as above.
 /// In PyTorch's terms Q has shape (batch, n_q, d_k): Armadillo's slice is the batch index.
@@ -46,7 +46,7 @@ BatchedAttention attention(const arma::cube& Q, const arma::cube& K, const arma:
 
 /// Batched masked attention; slice b of mask is n_q x n_k or 1 x n_k (PyTorch shape
 /// (batch, 1, n_k), the homework's padding mask).
-BatchedAttention attention(const arma::cube& Q, const arma::cube& K, const arma::cube& V,
-                           const arma::cube& mask, std::optional<double> scale = std::nullopt);
+BatchedAttention attention(const arma::cube& Q, const arma::cube& K, const arma::cube& V, const arma::cube& mask,
+                           std::optional<double> scale = std::nullopt);
 
 }  // namespace reference

@@ -20,17 +20,13 @@ struct SelfAttention {
 
 /// Unscaled self-attention (the notebook's `self_attention`).
 /// example: self_attention(X, omega_v, omega_q, omega_k, beta_v, beta_q, beta_k).X_prime
-SelfAttention self_attention(const arma::mat& X, const arma::mat& omega_v,
-                             const arma::mat& omega_q, const arma::mat& omega_k,
-                             const arma::mat& beta_v, const arma::mat& beta_q,
+SelfAttention self_attention(const arma::mat& X, const arma::mat& omega_v, const arma::mat& omega_q,
+                             const arma::mat& omega_k, const arma::mat& beta_v, const arma::mat& beta_q,
                              const arma::mat& beta_k);
 
 /// Scaled dot-product self-attention (the notebook's `scaled_dot_product_self_attention`).
-SelfAttention scaled_dot_product_self_attention(const arma::mat& X, const arma::mat& omega_v,
-                                                const arma::mat& omega_q,
-                                                const arma::mat& omega_k,
-                                                const arma::mat& beta_v,
-                                                const arma::mat& beta_q,
-                                                const arma::mat& beta_k);
+SelfAttention scaled_dot_product_self_attention(const arma::mat& X, const arma::mat& omega_v, const arma::mat& omega_q,
+                                                const arma::mat& omega_k, const arma::mat& beta_v,
+                                                const arma::mat& beta_q, const arma::mat& beta_k);
 
 }  // namespace reference

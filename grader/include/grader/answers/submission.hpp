@@ -37,8 +37,8 @@ struct Answer {
   /// Why value is empty: missing, unreadable, or wrong_shape (its header or its size alone
   /// rules out the declared shape, so its values were not read).
   Verdict problem = Verdict::missing;
-  std::string message;          ///< why it could not be used, for the student
-  std::string source;           ///< where it came from, relative to the folder
+  std::string message;  ///< why it could not be used, for the student
+  std::string source;   ///< where it came from, relative to the folder
   /// What it was computed in: "float64" for files; a Python value's dtype ("float32" for a
   /// torch tensor of float32). It chooses the tolerance (Tolerance::in).
   std::string precision = "float64";
@@ -57,13 +57,12 @@ constexpr std::size_t kMaxListedNotes = 10;
 /// Reads the answers `requested` from folder `dir`. Throws UsageError only if `dir` itself is
 /// not a folder (a grader usage problem, not the student's).
 /// example: load_submission("alice", {{"query121", {1, 3}}, {"query122", {4, 3}}})
-Submission load_submission(const std::filesystem::path& dir,
-                           const std::vector<AnswerRequest>& requested,
+Submission load_submission(const std::filesystem::path& dir, const std::vector<AnswerRequest>& requested,
                            const ReadLimits& limits = {});
 
 /// "'q' (q.npy) has shape (3, 1) but (1, 3) is expected: is it transposed?": the message for
 /// answer `name`, read from `source`, whose shape `got` is not the declared `expected`.
-std::string wrong_shape_message(const std::string& name, const std::string& source,
-                                const Shape& got, const Shape& expected);
+std::string wrong_shape_message(const std::string& name, const std::string& source, const Shape& got,
+                                const Shape& expected);
 
 }  // namespace grader

@@ -16,13 +16,13 @@ namespace grader {
 
 /// Limits of the children that run one submission's calls.
 struct RunLimits {
-  double load_seconds = 5.0;      ///< wall clock for loading (static constructors)
-  double call_seconds = 5.0;      ///< wall clock for one call
-  double budget_seconds = 60.0;   ///< wall clock for every call of the submission together
-  unsigned cpu_seconds = 20;      ///< CPU time of one child
+  double load_seconds = 5.0;                     ///< wall clock for loading (static constructors)
+  double call_seconds = 5.0;                     ///< wall clock for one call
+  double budget_seconds = 60.0;                  ///< wall clock for every call of the submission together
+  unsigned cpu_seconds = 20;                     ///< CPU time of one child
   unsigned long long memory_bytes = 2ull << 30;  ///< address space
-  unsigned threads = 32;          ///< threads a child may start
-  std::size_t capture_bytes = 8192;  ///< of the student's stdout and stderr, together
+  unsigned threads = 32;                         ///< threads a child may start
+  std::size_t capture_bytes = 8192;              ///< of the student's stdout and stderr, together
 };
 
 /// One call of a solution function.
@@ -30,7 +30,7 @@ struct Call {
   std::string symbol;
   std::vector<Tensor> inputs;
   std::vector<Shape> outputs;  ///< shapes the grader allocates
-  int group = 0;  ///< after an abnormal end, the rest of the same group is not run
+  int group = 0;               ///< after an abnormal end, the rest of the same group is not run
 };
 
 /// What became of one call.

@@ -17,14 +17,14 @@ namespace grader::python {
 
 /// Limits of the children that run one hand-in.
 struct Limits {
-  double unit_seconds = 10.0;     ///< wall clock of one cell (or statement)
-  double call_seconds = 5.0;      ///< wall clock of one call of a student's function
-  double budget_seconds = 60.0;   ///< wall clock for the whole hand-in, every retry included
-  unsigned cpu_seconds = 60;      ///< CPU time of one child
+  double unit_seconds = 10.0;                    ///< wall clock of one cell (or statement)
+  double call_seconds = 5.0;                     ///< wall clock of one call of a student's function
+  double budget_seconds = 60.0;                  ///< wall clock for the whole hand-in, every retry included
+  unsigned cpu_seconds = 60;                     ///< CPU time of one child
   unsigned long long memory_bytes = 4ull << 30;  ///< address space (torch alone maps ~1 GiB)
-  unsigned threads = 16;          ///< threads a child may start
-  unsigned scratch_mib = 64;      ///< its private, writable scratch folder
-  std::size_t capture_bytes = 16384;  ///< of what it prints
+  unsigned threads = 16;                         ///< threads a child may start
+  unsigned scratch_mib = 64;                     ///< its private, writable scratch folder
+  std::size_t capture_bytes = 16384;             ///< of what it prints
 };
 
 /// A value to take from the notebook: `expr` (a Python expression, usually a variable's name)
@@ -72,8 +72,8 @@ struct Work {
 
 /// The hand-in: its file and a copy of the student's folder (what the notebook may read).
 struct HandIn {
-  std::string name;    ///< the file name, e.g. A2S1.py
-  std::string source;  ///< its bytes
+  std::string name;                                        ///< the file name, e.g. A2S1.py
+  std::string source;                                      ///< its bytes
   std::vector<std::pair<std::string, std::string>> files;  ///< other files: name, bytes
 };
 
@@ -88,7 +88,7 @@ struct Value {
 /// A unit (a cell, or a statement of a script) that did not run to its end.
 struct UnitFailure {
   std::size_t index = 0;
-  std::string place;    ///< "line 45", "cell 7"
+  std::string place;                 ///< "line 45", "cell 7"
   Verdict verdict = Verdict::threw;  ///< threw (an exception), timed_out, crashed, out_of_memory, ...
   std::string message;
 };

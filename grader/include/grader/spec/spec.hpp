@@ -22,11 +22,11 @@ namespace grader {
 /// An expression of the spec, parsed and checked.
 struct Expression {
   std::string text;
-  Location where;                    ///< where the text starts in the spec
+  Location where;  ///< where the text starts in the spec
   std::shared_ptr<expr::Node> ast;
-  std::set<std::string> answers;     ///< the student answers it reads
-  std::optional<Tensor> value;       ///< computed at load time when it reads no answer
-  Shape shape;                       ///< its shape (answers have their declared shapes)
+  std::set<std::string> answers;  ///< the student answers it reads
+  std::optional<Tensor> value;    ///< computed at load time when it reads no answer
+  Shape shape;                    ///< its shape (answers have their declared shapes)
 
   /// Its value for one student (the precomputed one if any). An error here is the spec's
   /// fault, never the student's: SpecError at the offending character.
@@ -88,12 +88,12 @@ struct FunctionCheck {
   double points = 1.0;
   Tolerance tolerance;
   // Where the inputs come from: fixed expressions over data, or random draws.
-  std::map<std::string, Expression> fixed;  ///< input name -> expression (fixed cases)
-  std::map<std::string, Expression> expect_override;  ///< output -> printed value to match
-  int trials = 0;  ///< random cases: how many
+  std::map<std::string, Expression> fixed;                          ///< input name -> expression (fixed cases)
+  std::map<std::string, Expression> expect_override;                ///< output -> printed value to match
+  int trials = 0;                                                   ///< random cases: how many
   std::map<std::string, std::pair<std::size_t, std::size_t>> dims;  ///< name -> [low, high]
-  std::map<std::string, std::string> same_as;  ///< name -> the size it always equals
-  std::map<std::string, Distribution> values;  ///< input -> distribution (default normal)
+  std::map<std::string, std::string> same_as;                       ///< name -> the size it always equals
+  std::map<std::string, Distribution> values;                       ///< input -> distribution (default normal)
   // What is compared: every output with its reference, or a property.
   std::optional<Expression> property_got, property_expect;
   std::vector<ExtraCall> calls;
@@ -118,11 +118,11 @@ struct PythonBinding {
     std::string keyword;
     bool rows = false;
   };
-  std::string function;            ///< its name in the notebook (default: the symbol)
-  std::string tensors = "torch";   ///< "torch" or "numpy"
-  std::string dtype = "float32";   ///< of the inputs: torch's default, or numpy's float64
-  std::vector<Argument> arguments; ///< default: every input, in order, by position
-  std::string cell;                ///< take the definition at the end of this cell's text
+  std::string function;             ///< its name in the notebook (default: the symbol)
+  std::string tensors = "torch";    ///< "torch" or "numpy"
+  std::string dtype = "float32";    ///< of the inputs: torch's default, or numpy's float64
+  std::vector<Argument> arguments;  ///< default: every input, in order, by position
+  std::string cell;                 ///< take the definition at the end of this cell's text
   Location where;
 };
 
@@ -141,8 +141,7 @@ struct FunctionSpec {
 struct LibrarySpec {
   std::string file = "libsolution.so";
   std::string compile_c = "cc -std=c11 -O2 -shared -fPIC -I{include} {sources} -o {output} -lm";
-  std::string compile_cxx =
-      "c++ -std=c++17 -O2 -shared -fPIC -I{include} {sources} -o {output} -larmadillo";
+  std::string compile_cxx = "c++ -std=c++17 -O2 -shared -fPIC -I{include} {sources} -o {output} -larmadillo";
   double compile_seconds = 120.0;
   double call_seconds = 5.0;     ///< wall clock per call
   double budget_seconds = 60.0;  ///< wall clock for all the calls of one submission
@@ -153,13 +152,13 @@ struct LibrarySpec {
 
 /// How a Python hand-in (a notebook, or a script downloaded from one) is found and run.
 struct PythonSpec {
-  std::string file;               ///< the name students are asked for (A2S1.py); empty: any
-  double cell_seconds = 10.0;     ///< wall clock per cell (or statement)
-  double call_seconds = 5.0;      ///< wall clock per call of a function
-  double budget_seconds = 60.0;   ///< wall clock for the whole hand-in
-  unsigned cpu_seconds = 60;      ///< CPU time per child
-  unsigned memory_mb = 4096;      ///< address space per child (torch alone maps about 1 GiB)
-  unsigned threads = 16;          ///< threads a child may start
+  std::string file;              ///< the name students are asked for (A2S1.py); empty: any
+  double cell_seconds = 10.0;    ///< wall clock per cell (or statement)
+  double call_seconds = 5.0;     ///< wall clock per call of a function
+  double budget_seconds = 60.0;  ///< wall clock for the whole hand-in
+  unsigned cpu_seconds = 60;     ///< CPU time per child
+  unsigned memory_mb = 4096;     ///< address space per child (torch alone maps about 1 GiB)
+  unsigned threads = 16;         ///< threads a child may start
 };
 
 struct Exercise {
