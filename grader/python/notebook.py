@@ -187,7 +187,7 @@ def notebook_units(text, name):
     try:
         doc = json.loads(text)
         cells = doc["cells"]
-    except (ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError, RecursionError) as e:
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): {e}")
     units, number = [], 0
     for cell in cells:
@@ -233,6 +233,8 @@ def recover(lines, name):
     for _ in range(400):
         try:
             return ast.parse("".join(lines), name), errors
+        except (RecursionError, MemoryError, ValueError):
+            raise HandInError(f"{name} is nested too deeply to be read as Python")
         except SyntaxError as e:
             line = e.lineno if e.lineno and 1 <= e.lineno <= len(lines) else len(lines)
             while line > 1 and not lines[line - 1].strip():
@@ -282,6 +284,9 @@ def split(name, text):
     if name.lower().endswith(".ipynb"):
         units = notebook_units(text, name)
         return units, [u.code for u in units], "notebook"
+    if "\0" in text:
+        raise HandInError(f"{name} holds NUL bytes: it is not a Python text file (download the notebook as .py or "
+                          ".ipynb again)")
     if JUPYTER_MARKER.search(text):
         units = jupyter_units(text)
         return units, text, "jupyter"
@@ -498,6 +503,11 @@ def run_plan():
         send(PARSED, 0, 0)
         for i, _ in enumerate(answers):
             send(VALUE_ERROR, i, RAISED, str(e))
+        for c in range(int(plan.get("calls_from", 0)), _len(plan.get("calls", []))):
+            if c in set(plan.get("skip_calls", [])):
+                continue
+            send(CALL_START, c)
+            send(CALL_END, c, NO_FUNCTION, str(e))
         send(FINISHED)
         return
     functions = plan.get("functions", [])
@@ -629,6 +639,8 @@ def make_call(output, c, call, function, fn, blobs, name):
             array = numbers(value)
         except NotNumbers as e:
             return RETURNED_WRONG, f"{fname}'s {what} is {e}, not a tensor of numbers"
+        except Exception:  # a genuine tensor that cannot be read densely (sparse, meta, ...)
+            return RETURNED_WRONG, f"{fname}'s {what} is {describe(value)} that cannot be read as dense numbers"
         if array.ndim > 3:
             return RETURNED_WRONG, f"{fname}'s {what} has rank {array.ndim} (shape {tuple(array.shape)})"
         at = output.put(_ascontiguous(array, dtype=_np_float64))

@@ -136,6 +136,12 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     // The student's outputs, named, and those of the extra calls as <call>_<output>.
     std::map<std::string, Tensor> outputs;
     const auto& main_outputs = results[pc.calls[k][0]].outputs;
+    for (std::size_t call : pc.calls[k])
+      if (results[call].outputs.size() != fn.outputs.size()) {  // a result without outputs: never judged
+        r.verdict = Verdict::missing;
+        r.message = prefixed(c.label, "no outputs came back from the call");
+        return r;
+      }
     // The student's precision decides the rule: float32 results get the spec's float32 one.
     const Tolerance tolerance = check.tolerance.in(results[pc.calls[k][0]].precision);
     if (r.tolerance.empty()) r.tolerance = tolerance.formula();
@@ -146,14 +152,46 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
     scope.add(c.inputs);
     scope.add(spec.data);
+    // Outputs of another shape than declared (a Python function returns what it likes) are a
+    // verdict before anything computes with them.
+    for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+      const Shape want = fn.outputs[o].shape(c.dims);
+      if (main_outputs[o].shape() != want) {
+        r.verdict = Verdict::wrong_shape;
+        r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main_outputs[o].shape()) +
+                                          " but " + format_shape(want) + " is expected");
+        r.details = replay;
+        return r;
+      }
+    }
     std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
     if (check.property_got) {
       expr::Scope full;
       full.add(c.inputs);
       full.add(outputs);
       full.add(spec.data);
-      compared.push_back({"property " + check.property_got->text + " = " + check.property_expect->text,
-                          {check.property_got->evaluate(full), check.property_expect->evaluate(full)}});
+      const std::string what = "property " + check.property_got->text + " = " + check.property_expect->text;
+      Tensor got, expected;
+      try {
+        got = check.property_got->evaluate(full);
+        expected = check.property_expect->evaluate(full);
+      } catch (const SpecError&) {  // the outputs of an extra call had another shape
+        r.verdict = Verdict::wrong_shape;
+        r.message = prefixed(c.label, what + " cannot be computed: an output of yours has another shape than declared");
+        r.details = replay;
+        return r;
+      }
+      // Both sides are the student's: NaN on both is not agreement.
+      const auto finite = [](const Tensor& t) {
+        return std::all_of(t.values().begin(), t.values().end(), [](double v) { return std::isfinite(v); });
+      };
+      if (!finite(got) || !finite(expected)) {
+        r.verdict = Verdict::non_finite;
+        r.message = prefixed(c.label, what + ": your outputs hold NaN or Inf");
+        r.details = replay;
+        return r;
+      }
+      compared.push_back({what, {got, expected}});
     } else {
       expr::Scope data_only;
       data_only.add(spec.data);

@@ -195,7 +195,7 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
       answer.value = v.value;
       answer.problem = v.problem;
       answer.message = v.value ? "" : hand_in + ": " + v.message;
-      if (!v.dtype.empty()) answer.precision = v.dtype;
+      if (v.value) answer.precision = precision_of(*v.value);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "grader/tensor.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace grader {
@@ -105,6 +106,12 @@ Tensor Tensor::reshaped(Shape shape) const {
 Tensor to_float32(Tensor t) {
   for (double& v : t.values()) v = static_cast<double>(static_cast<float>(v));
   return t;
+}
+
+std::string precision_of(const Tensor& t) {
+  for (double v : t.values())
+    if (std::isfinite(v) && static_cast<double>(static_cast<float>(v)) != v) return "float64";
+  return "float32";
 }
 
 }  // namespace grader

@@ -74,4 +74,9 @@ class Tensor {
 /// Each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it.
 Tensor to_float32(Tensor t);
 
+/// "float32" if every element is a float32 value (what a float32 tensor, or float16 or
+/// bfloat16, holds), else "float64": a student's precision, as the grader can verify it from
+/// the values themselves, never from what their code claims.
+std::string precision_of(const Tensor& t);
+
 }  // namespace grader

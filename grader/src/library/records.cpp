@@ -65,7 +65,10 @@ Clock::time_point Records::on_status(std::string& pending) {
         }
         break;
       case p::kReady:
-        if (ready_) breach("a second ready record");
+        if (ready_) {  // ended: what it says is not believed
+          breach("a second ready record");
+          break;
+        }
         ready_ = true;
         next_ = 0;
         advance();

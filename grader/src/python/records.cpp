@@ -45,17 +45,25 @@ Clock::time_point Records::on_status(std::string& pending) {
     const auto later_than_last = [&](std::size_t k) { return !last_ || k > *last_; };
     switch (h.kind) {
       case p::kIsolation:
-        if (isolated_ || parsed_) breach("a second isolation record");
+        if (isolated_ || parsed_) {  // ended: what it says is not believed
+          breach("a second isolation record");
+          break;
+        }
         isolated_ = true;
         isolation_ = library::printable(text);
         break;
       case p::kLoadError:
-        if (parsed_) breach("a loading record after the hand-in was read");
+        if (parsed_) {  // ended: what it says is not believed
+          breach("a loading record after the hand-in was read");
+          break;
+        }
         load_error_ = library::printable(text);
         break;
       case p::kParsed:
-        if (parsed_ || h.code < 0 || static_cast<std::size_t>(h.code) > kMaxUnits)
+        if (parsed_ || h.code < 0 || static_cast<std::size_t>(h.code) > kMaxUnits) {
           breach("a second or impossible parse record");
+          break;
+        }
         parsed_ = true;
         n_units_ = static_cast<std::size_t>(std::max(h.code, 0));
         next_deadline();

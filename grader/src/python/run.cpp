@@ -20,7 +20,6 @@
 #include "../sandbox/zygote.hpp"
 #include "grader/error.hpp"
 #include "grader/protocol.hpp"
-#include "grader/tolerance.hpp"
 #include "records.hpp"
 
 namespace grader::python {
@@ -245,6 +244,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   const std::string budget_spent_message = "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
                                            " s (python.budget_seconds) ran out before its end";
   std::set<std::size_t> skip, resolved_calls;
+  std::string unreadable_hand_in;  // why the hand-in could not be read, if it could not
   std::size_t calls_from = 0;
   std::map<std::size_t, UnitFailure> failures;
   bool truncated = false;
@@ -301,6 +301,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     if (code_of_exit == 94 && !records.breach() && records.load_error())
       throw Error("the grader's notebook runner failed: " + *records.load_error());
     out.isolation = zygote.isolation() + "; " + records.isolation();
+    if (records.load_error()) unreadable_hand_in = *records.load_error();
 
     // Units that raised or do not parse: their messages begin with their place. A refusal of
     // the sandbox is named: "Operation not permitted" alone does not say what was refused.
@@ -331,8 +332,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       switch (r.code) {
         case 0: {
           CallResult result;
-          // The least precise of the inputs the grader gave and the outputs: float32 inputs
-          // make a float32 result, even when NumPy promotes it to float64 on the way.
+          // The least precise of the inputs the grader gave and the outputs (as their values
+          // show, not as the child says): float32 inputs make a float32 result, even when NumPy
+          // promotes it to float64 on the way.
           result.precision = call.dtype;
           for (std::size_t o = 0; o < call.outputs.size(); ++o) {
             const auto place = r.outputs.find(static_cast<int>(o));
@@ -344,7 +346,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
               break;
             }
             result.outputs.push_back(std::move(*v->value));
-            if (Tolerance::single(v->dtype)) result.precision = v->dtype;
+            if (precision_of(*v->value) == "float32") result.precision = "float32";
           }
           out.calls[c] = std::move(result);
           resolved_calls.insert(c);
@@ -391,6 +393,12 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   }
   for (std::size_t i = 0; i < requests.size(); ++i)
     if (!taken[i]) settle(i, Verdict::missing, "'" + requests[i].name + "' was not taken from the notebook");
+  // Every call has a result: one the child never reached was not made.
+  for (std::size_t c = 0; c < work.calls.size(); ++c)
+    if (!resolved_calls.count(c))
+      resolve_call(c, unreadable_hand_in.empty() ? Verdict::missing : Verdict::unreadable,
+                   unreadable_hand_in.empty() ? "the function was not called: the notebook ended first"
+                                              : unreadable_hand_in);
   for (auto& [k, f] : failures) out.failures.push_back(f);
   if (truncated) out.output += "\n[... output truncated]";
   out.output = library::printable(out.output, limits.capture_bytes + 64);

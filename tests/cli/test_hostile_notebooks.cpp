@@ -1,0 +1,86 @@
+// Python hand-ins that broke grading when attacked as a student would (each failed before its
+// fix): a function returning another shape, a .py with NUL bytes, an .ipynb nested too deeply,
+// outputs of NaN only, a sparse tensor. Each is a verdict for that student, exit 1, never the
+// grader's exit 2.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_support::run_grader;
+using test_support::TempDir;
+
+namespace {
+
+/// The homework's correct function with `body` as what it returns.
+std::string homework(const std::string& returned) {
+  return "import math\nimport torch\n\n"
+         "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+         "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+         "    if mask is not None:\n"
+         "        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
+         "    w = torch.softmax(scores, dim=-1)\n"
+         "    return " +
+         returned + "\n";
+}
+
+json check(const fs::path& spec, const fs::path& dir) {
+  const auto r = run_grader({"check", "--spec", spec.string(), dir.string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  return json::parse(r.out);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(hostile_notebooks)
+
+BOOST_AUTO_TEST_CASE(outputs_of_another_shape_are_wrong_shape_before_any_property_computes) {
+  TempDir dir;
+  dir.write("permuted/homework.py", homework("w @ V, w.permute(2, 1, 0)"));
+  dir.write("flattened/homework.py", homework("w @ V, w[0]"));
+  for (const char* student : {"permuted", "flattened"}) {
+    const json r = check("specs/sdpa-masked.yaml", dir.path() / student);
+    BOOST_TEST(r.at("score") == 0.0, student);
+    for (const auto& e : r.at("exercises"))
+      for (const auto& c : e.at("checks")) BOOST_TEST(c.at("verdict") == "wrong_shape", student << " " << c.dump());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(nan_on_both_sides_of_a_property_is_not_agreement) {
+  TempDir dir;
+  dir.write("nan/homework.py", homework("torch.full_like(w @ V, float('nan')), torch.full_like(w, float('nan'))"));
+  const json r = check("specs/sdpa-masked.yaml", dir.path() / "nan");
+  BOOST_TEST(r.at("score") == 0.0, r.dump());
+}
+
+BOOST_AUTO_TEST_CASE(a_sparse_tensor_is_unreadable_not_tampering) {
+  TempDir dir;
+  dir.write("sparse/homework.py", homework("w @ V, w.to_sparse()"));
+  const json r = check("specs/sdpa-masked.yaml", dir.path() / "sparse");
+  const auto& c = r.at("exercises")[0].at("checks")[0];
+  BOOST_TEST(c.at("verdict") == "unreadable", c.dump());
+  BOOST_TEST(c.at("message").get<std::string>().find("cannot be read as dense numbers") != std::string::npos, c.dump());
+}
+
+BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadable_hand_ins) {
+  TempDir dir;
+  dir.write("nul/A2S1.py", std::string("query121 = 1\0\n", 14));
+  dir.write("deep/A2S1.ipynb", "{\"cells\": " + std::string(5000, '[') + "]}");
+  for (const char* student : {"nul", "deep"}) {
+    const json r = check("specs/understanding-attention.yaml", dir.path() / student);
+    BOOST_TEST(r.at("score") == 0.0, student);
+    BOOST_TEST(r.at("exercises")[0].at("verdict") == "unreadable", r.dump());
+  }
+  // The same as a function exercise: every call says why, and the grader goes on.
+  dir.write("binary/homework.py", std::string("\x7f"
+                                              "ELF\0\0\0",
+                                              7) +
+                                      std::string(2000, '\x01'));
+  const json f = check("specs/sdpa-masked.yaml", dir.path() / "binary");
+  BOOST_TEST(f.at("exercises")[0].at("message").get<std::string>().find("NUL bytes") != std::string::npos, f.dump());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
