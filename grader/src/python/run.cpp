@@ -346,8 +346,13 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
               break;
             }
             result.outputs.push_back(std::move(*v->value));
-            if (precision_of(*v->value) == "float32") result.precision = "float32";
           }
+          // float32 when every output holds float32 values only (a float64 result that
+          // happens to be 0 and 1 stays float64).
+          if (!result.failure && !result.outputs.empty() &&
+              std::all_of(result.outputs.begin(), result.outputs.end(),
+                          [](const Tensor& t) { return precision_of(t) == "float32"; }))
+            result.precision = "float32";
           out.calls[c] = std::move(result);
           resolved_calls.insert(c);
           break;
