@@ -87,6 +87,32 @@ row "$n library submissions (grader grade)" "$(printf '%.2f s' "$g")" "" "" "" "
 row "  per library submission" "$(ms "$per")" "$(ms "$np_per")" "$(ms "$tc_per")" "$(ratio "$per" "$np_per")" \
     "$(ratio "$per" "$tc_per")" "< 10 ms"
 
+# A2S1.py hand-ins of "Understanding Attention" (Colab and Jupyter exports, finished and
+# unfinished): the grader against one fresh python3 running each student's file (what the
+# anchors do, before their containers), and one `grader check` against a bare import of torch.
+ua_samples=(colab-py-correct jupyter-py-unfinished)
+for i in $(seq 0 $((n - 1))); do
+  s=${ua_samples[$((i % ${#ua_samples[@]}))]}
+  mkdir -p "$work/a2s1/student$i"
+  cp submissions/understanding-attention/$s/*.py "$work/a2s1/student$i/"
+done
+g=$(seconds 1 "$grader" grade --spec specs/understanding-attention.yaml "$work/a2s1" --out "$work/out-a2s1" --progress none)
+fresh=0
+for i in $(seq 0 9); do
+  t=$(cd "$work/a2s1/student$i" && seconds 1 "$python" ./*.py)
+  fresh=$(awk -v a="$fresh" -v b="$t" 'BEGIN { print a + b }')
+done
+ua_per_core=$(awk -v t="$g" -v n="$n" -v c="$(nproc)" 'BEGIN { print t * c / n }')
+fresh_per=$(awk -v t="$fresh" 'BEGIN { print t / 10 }')
+one_check=$(seconds 5 "$grader" check --spec specs/understanding-attention.yaml "$work/a2s1/student0")
+bare=$(seconds 5 "$python" -c "import torch")
+row "$n A2S1.py hand-ins (grader grade)" "$(printf '%.2f s' "$g")" "" "" "" "" ""
+row "" "grader" "fresh py" "" "fresh/gr" "" "target"
+row "  per A2S1.py hand-in per core" "$(ms "$ua_per_core")" "$(ms "$fresh_per")" "" "$(ratio "$ua_per_core" "$fresh_per")" "" \
+    "<= 30 ms; >= 30x"
+row "  grader check of one A2S1.py" "$(ms "$one_check")" "import torch" "$(ms "$bare")" \
+    "$(awk -v a="$one_check" -v b="$bare" 'BEGIN { printf "%.2fx", a / b }')" "" "<= 1.5x"
+
 # Python hand-ins of the homework: the grader (confined, forked from a zygote that imported
 # torch once) against the same calls made in one unconfined process (a course script) and in a
 # fresh python3 per student (what the anchors do).
