@@ -407,7 +407,9 @@ def compute_keys_np(vs, ws):
     BOOST_TEST(res.outputs[0].values() == (std::vector<double>{0, 1, 1, 4, 4, 0, 2, 3, 1}),
                boost::test_tools::per_element());
   }
-  BOOST_TEST(r.calls[1].precision == "float64");
+  // The precision is read from the values, never from the child's word: whole numbers are
+  // float32 values, whatever array held them.
+  BOOST_TEST(r.calls[1].precision == "float32");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
