@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "function_grading.hpp"
@@ -215,7 +216,8 @@ void python_problem(const Spec& spec, const std::string& problem, Submission& su
 void mention_notebook(const std::string& file, Submission& submission) {
   for (auto& [name, answer] : submission.answers)
     if (!answer.value && answer.problem == Verdict::missing && answer.source.empty())
-      answer.message += "; or hand in your notebook, " + file;
+      answer.message.insert(std::min(answer.message.find("; is "), answer.message.size()),
+                            "; or hand in your notebook, " + file);
 }
 
 }  // namespace
