@@ -13,6 +13,7 @@ fresh one that skips it.
 """
 import ast
 import builtins
+import contextlib
 import ctypes
 import io
 import json
@@ -441,6 +442,36 @@ def failure(error, name, unit):
     if unit.label.startswith("cell") and line:
         where = f"{unit.label.split(' (')[0]}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
     return f"{where}{inner}: {text}"[:MAX_TEXT]
+
+
+WARM_UP = """import torch
+import torch.nn.functional as F
+import numpy as np
+torch.manual_seed(0)
+x = torch.randn(4, 3)
+x /= torch.norm(x, dim=1, keepdim=True)
+x.round_(decimals=2)
+w = torch.softmax(x @ x.transpose(-2, -1) * 2, dim=-1)
+y = F.scaled_dot_product_attention(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0), scale=1)
+z = torch.mean(3 * x[:2], dim=0).unsqueeze(0)
+print(f"{x}\\n{(w @ x - y).abs().max()}", x.clone()[2].norm())
+a = np.random.normal(size=(4, 3))
+b = np.exp(a) / np.sum(np.exp(a), axis=0) @ a.T
+"""
+
+
+def warm_up():
+    """Runs a small notebook once in the zygote, as a child would (split, compile, the usual
+    torch and numpy operations, printing, reading values), so that what is lazily set up on
+    first use is set up once, before the forks, not in every child."""
+    namespace = {"__name__": "__main__"}
+    install_leftovers(namespace)
+    units, _, _ = split("warm_up.py", WARM_UP)
+    with contextlib.redirect_stdout(io.StringIO()):
+        for unit in units:
+            exec(compile(unit.code, "warm_up.py", "exec"), namespace)
+    for name in ("x", "w", "a"):
+        numbers(namespace[name])
 
 
 def run_child(confine, uid, thread_limit, besides):

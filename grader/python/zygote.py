@@ -45,6 +45,7 @@ def main():
     import notebook
 
     sys.path.remove(env["GRADER_PYTHON_DIR"])
+    notebook.warm_up()
     versions = (f"Python {platform.python_version()}, numpy {numpy.__version__}, "
                 f"torch {torch.__version__}, matplotlib {matplotlib.__version__}")
     confine.grader_python_ready(f"{env['GRADER_ISOLATION']}; {versions}".encode())
