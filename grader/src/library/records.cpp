@@ -30,6 +30,16 @@ void Records::advance() {
   call_deadline_ = sandbox::after(call_seconds_);
 }
 
+Frame next_record(std::string_view pending, std::size_t& used, p::RecordHeader& header, std::string_view& text) {
+  if (pending.size() - used < sizeof header) return Frame::partial;
+  std::memcpy(&header, pending.data() + used, sizeof header);
+  if (header.length > p::kMaxText) return Frame::too_long;
+  if (pending.size() - used < sizeof header + header.length) return Frame::partial;
+  text = pending.substr(used + sizeof header, header.length);
+  used += sizeof header + header.length;
+  return Frame::whole;
+}
+
 Clock::time_point Records::on_status(std::string& pending) {
   std::size_t used = 0;
   while (!breach_ && pending.size() - used >= sizeof(p::RecordHeader)) {
@@ -38,14 +48,11 @@ Clock::time_point Records::on_status(std::string& pending) {
       break;
     }
     p::RecordHeader h{};
-    std::memcpy(&h, pending.data() + used, sizeof h);
-    if (h.length > p::kMaxText) {
-      breach("a record longer than the protocol allows");
-      break;
-    }
-    if (pending.size() - used < sizeof h + h.length) break;  // the rest comes later
-    const std::string text = printable(std::string_view(pending).substr(used + sizeof h, h.length));
-    used += sizeof h + h.length;
+    std::string_view raw;
+    const Frame frame = next_record(pending, used, h, raw);
+    if (frame == Frame::too_long) breach("a record longer than the protocol allows");
+    if (frame != Frame::whole) break;  // a breach, or the rest comes later
+    const std::string text = printable(raw);
     switch (h.kind) {
       case p::kIsolation:
         if (isolated_ || ready_) breach("a second isolation record");

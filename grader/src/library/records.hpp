@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../sandbox/child.hpp"
+#include "grader/protocol.hpp"
 
 namespace grader::library {
 
@@ -64,6 +65,14 @@ class Records : public sandbox::Watcher {
   std::vector<std::optional<CallRecord>> calls_;
   std::size_t next_ = 0;
 };
+
+/// How the next record of a status stream stands: whole, not all arrived yet, or longer than
+/// the protocol allows (a breach).
+enum class Frame { whole, partial, too_long };
+
+/// Reads the record at `used` of `pending` into `header` and `text` and moves `used` past it
+/// when it is whole. The one framing of status records, for library and Python children.
+Frame next_record(std::string_view pending, std::size_t& used, protocol::RecordHeader& header, std::string_view& text);
 
 /// Untrusted text made printable and short.
 std::string printable(std::string_view text, std::size_t max = 500);

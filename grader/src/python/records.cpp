@@ -34,14 +34,11 @@ Clock::time_point Records::on_status(std::string& pending) {
   std::size_t used = 0;
   while (!breach_ && !finished_ && pending.size() - used >= sizeof(p::RecordHeader)) {
     p::RecordHeader h{};
-    std::memcpy(&h, pending.data() + used, sizeof h);
-    if (h.length > p::kMaxText) {
-      breach("a record longer than the protocol allows");
-      break;
-    }
-    if (pending.size() - used < sizeof h + h.length) break;  // the rest comes later
-    std::string text(pending.data() + used + sizeof h, h.length);
-    used += sizeof h + h.length;
+    std::string_view raw;
+    const library::Frame frame = library::next_record(pending, used, h, raw);
+    if (frame == library::Frame::too_long) breach("a record longer than the protocol allows");
+    if (frame != library::Frame::whole) break;  // a breach, or the rest comes later
+    std::string text(raw);
     const auto later_than_last = [&](std::size_t k) { return !last_ || k > *last_; };
     switch (h.kind) {
       case p::kIsolation:
