@@ -1,0 +1,134 @@
+// The data section of a spec: files, literals, generators, constant expressions (loader.hpp).
+#include "loader.hpp"
+
+#include "../nested_list.hpp"
+#include "../yaml_access.hpp"
+#include "grader/answers/read.hpp"
+
+namespace grader::spec_loading {
+
+void Loader::load_data(Spec& spec, const YAML::Node& node) {
+  if (!node.IsMap()) fail(at(node), "'data' must be a mapping of names to tensors");
+  for (const auto& kv : node) {
+    unit([&] {
+      const std::string name = kv.first.Scalar();
+      if (!is_identifier(name))
+        fail(at(kv.first), "data name '" + name +
+                               "' must be a name: letters, digits and '_', not starting "
+                               "with a digit");
+      if (spec.data.count(name) || generators_.count(name)) fail(at(kv.first), "data '" + name + "' is defined twice");
+      if (kv.second.IsMap() && kv.second["generator"]) {
+        generators_.emplace(name, generator(name, kv.second));
+        return;
+      }
+      spec.data.emplace(name, data_value(spec, name, kv.second));
+      spec.data_order.push_back(name);
+    });
+  }
+}
+
+Tensor Loader::data_value(Spec& spec, const std::string& name, const YAML::Node& node) {
+  if (node.IsSequence()) return literal(node, "data '" + name + "'");
+  if (node.IsScalar()) return constant_expression(spec, node, "data '" + name + "'");
+  if (node.IsMap()) {
+    Fields f(*this, node, "data '" + name + "'");
+    const YAML::Node file = f.take("file");
+    const YAML::Node expr = f.take("expr");
+    f.finish();
+    if (file && expr) fail(at(node), "data '" + name + "' has both 'file' and 'expr'; keep one");
+    if (expr) return constant_expression(spec, expr, "data '" + name + "'");
+    if (file) {
+      const std::filesystem::path relative = string_of(file, "file");
+      const std::filesystem::path p = path_.parent_path() / relative;
+      try {
+        Tensor t = read_tensor_file(p);
+        spec.data_files.push_back(relative);
+        return t;
+      } catch (const ReadError& e) {
+        fail(at(file), "data '" + name + "': cannot read " + p.string() + ": " + e.what());
+      }
+    }
+    fail(at(node), "data '" + name + "' needs 'file' or 'expr'");
+  }
+  fail(at(node), "data '" + name + "' must be a nested list, an expression or a mapping");
+}
+
+/// `{generator: torch, seed: 0}` (torch.manual_seed(0)) or `{generator: numpy, seed: 3}`
+/// (np.random.seed(3)).
+expr::Generator Loader::generator(const std::string& name, const YAML::Node& node) {
+  const std::string what = "generator '" + name + "'";
+  Fields f(*this, node, what);
+  const YAML::Node kind = f.require("generator");
+  const YAML::Node seed_node = f.require("seed");
+  f.finish();
+  const std::string library = string_of(kind, what + " kind");
+  if (library != "torch" && library != "numpy")
+    fail(at(kind), what + ": '" + library +
+                       "' is not a generator; use torch (torch.manual_seed) or numpy "
+                       "(np.random.seed, NumPy's legacy global generator)");
+  const std::string text = string_of(seed_node, what + " seed");
+  const unsigned long long limit = library == "numpy" ? 0xffffffffull : ~0ull;
+  unsigned long long seed = 0;
+  std::size_t used = 0;
+  try {
+    if (text.empty() || text[0] == '-' || text[0] == '+') throw std::invalid_argument("sign");
+    seed = std::stoull(text, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || used == 0 || seed > limit)
+    fail(at(seed_node), what + ": seed '" + text + "' must be a whole number from 0 to " + std::to_string(limit) +
+                            (library == "numpy" ? " (np.random.seed refuses larger ones)" : ""));
+  if (library == "torch") return random::TorchGenerator(seed);
+  return random::NumpyGenerator(static_cast<std::uint32_t>(seed));
+}
+
+/// A nested YAML list of numbers, rank 1 to 3, of at most kMaxLiteralValues numbers (YAML
+/// aliases could otherwise repeat a list without end).
+Tensor Loader::literal(const YAML::Node& node, const std::string& what) {
+  static constexpr std::size_t kMaxLiteralValues = 1u << 16;
+  try {
+    return tensor_from_nested(node, YamlAccess{}, kMaxLiteralValues);
+  } catch (const NestedListTooLarge& e) {
+    fail(Location{path_.string(), e.line(), e.column()},
+         what + " " + e.what() + "; put large data in a file: {file: name.npy}");
+  } catch (const NestedListError& e) {
+    fail(Location{path_.string(), e.line(), e.column()}, what + " " + e.what());
+  }
+}
+
+Expression Loader::parse_expression(const YAML::Node& node, const std::string& what) {
+  Expression e;
+  e.text = number_or_text(node, what);
+  e.where = expression_at(node, 0);
+  try {
+    e.ast = expr::parse(e.text);
+  } catch (const expr::ExprError& err) {
+    fail(expression_at(node, err.offset()), what + ": " + err.what());
+  }
+  return e;
+}
+
+std::string Loader::number_or_text(const YAML::Node& node, const std::string& what) {
+  if (!node.IsScalar()) fail(at(node), what + " must be an expression (text), found " + node_kind(node));
+  return node.Scalar();
+}
+
+Tensor Loader::evaluate_at(const YAML::Node& node, const Expression& e, const expr::Scope& scope,
+                           const std::string& what) {
+  try {
+    return expr::evaluate(*e.ast, scope);
+  } catch (const expr::ExprError& err) {
+    fail(expression_at(node, err.offset()), what + ": " + err.what());
+  }
+}
+
+Tensor Loader::constant_expression(const Spec& spec, const YAML::Node& node, const std::string& what) {
+  const Expression e = parse_expression(node, what);
+  expr::Scope scope;
+  scope.add(spec.data);
+  scope.draw_from(generators_);
+  return evaluate_at(node, e, scope, what);
+}
+
+}  // namespace grader::spec_loading

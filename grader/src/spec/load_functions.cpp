@@ -1,0 +1,253 @@
+// The library section and function exercises: inputs, outputs, checks, mistakes (loader.hpp).
+#include "loader.hpp"
+
+#include <cmath>
+#include <regex>
+
+namespace grader::spec_loading {
+
+void Loader::load_library(Spec& spec, const YAML::Node& node) {
+  Fields f(*this, node, "'library'");
+  if (auto v = f.take("file")) spec.library.file = string_of(v, "library file");
+  if (auto v = f.take("compile_c")) spec.library.compile_c = string_of(v, "compile_c");
+  if (auto v = f.take("compile_cxx")) spec.library.compile_cxx = string_of(v, "compile_cxx");
+  if (auto v = f.take("compile_seconds")) spec.library.compile_seconds = between(v, "compile_seconds", 1, 3600);
+  // A call's deadline is checked every few milliseconds and a child needs some to start:
+  // below a tenth of a second, a correct solution could time out.
+  if (auto v = f.take("call_seconds")) spec.library.call_seconds = between(v, "call_seconds", 0.1, 3600);
+  if (auto v = f.take("budget_seconds")) spec.library.budget_seconds = between(v, "budget_seconds", 1, 86400);
+  if (auto v = f.take("threads")) {
+    const double t = non_negative(v, "threads");
+    if (t != std::floor(t) || t > 1024) fail(at(v), "threads must be a whole number from 0 to 1024");
+    spec.library.threads = static_cast<unsigned>(t);
+  }
+  if (auto v = f.take("cpu_seconds"))
+    spec.library.cpu_seconds = static_cast<unsigned>(between(v, "cpu_seconds", 1, 86400));
+  if (auto v = f.take("memory_mb"))
+    spec.library.memory_mb = static_cast<unsigned>(between(v, "memory_mb", 256, 1 << 20));
+  f.finish();
+  if (spec.library.budget_seconds < spec.library.call_seconds)
+    fail(at(node), "budget_seconds (" + fmt_number(spec.library.budget_seconds) + ") must be at least call_seconds (" +
+                       fmt_number(spec.library.call_seconds) + ")");
+  if (!is_identifier(std::filesystem::path(spec.library.file).stem().string()) ||
+      spec.library.file.find('/') != std::string::npos)
+    fail(at(node), "library file '" + spec.library.file + "' must be a plain file name");
+  for (const auto* command : {&spec.library.compile_c, &spec.library.compile_cxx})
+    for (const char* placeholder : {"{sources}", "{output}"})
+      if (command->find(placeholder) == std::string::npos)
+        fail(at(node), std::string("compile command '") + *command + "' lacks " + placeholder);
+}
+
+TensorDecl Loader::load_decl(Fields& f, const YAML::Node& item, const std::string& what,
+                             const std::vector<TensorDecl>& taken) {
+  TensorDecl d;
+  d.where = at(item);
+  d.name = string_of(f.require("name"), what + " name");
+  if (!is_identifier(d.name)) fail(at(item), what + " name '" + d.name + "' must be a name");
+  for (const auto& o : taken)
+    if (o.name == d.name) fail(at(item), "'" + d.name + "' is used twice among the inputs and outputs");
+  const YAML::Node shape = f.require("shape");
+  if (!shape.IsSequence() || shape.size() == 0 || shape.size() > kMaxRank)
+    fail(at(shape), what + " shape must list 1 to " + std::to_string(kMaxRank) + " sizes: names like d_k, or numbers");
+  for (const auto& dim : shape) {
+    const std::string text = string_of(dim, "a size");
+    const bool number = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
+    if (number && (text.size() > 4 || std::stoul(text) < 1 || std::stoul(text) > kMaxDim))
+      fail(at(dim), "size " + text.substr(0, 24) + " must be from 1 to " + std::to_string(kMaxDim));
+    if (!number && !is_identifier(text))
+      fail(at(dim), "size '" + text.substr(0, 24) + "' must be a name (at most " + std::to_string(kMaxName) +
+                        " letters, digits and '_') or a number");
+    d.dims.push_back(text);
+  }
+  return d;
+}
+
+Distribution Loader::load_distribution(const YAML::Node& node, const std::string& what) {
+  const std::string text = string_of(node, what);
+  static const std::regex call(R"(\s*(normal|uniform)\s*\(\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\)\s*)");
+  std::smatch m;
+  Distribution d;
+  if (text == "normal") return d;
+  if (text == "padding_mask") return {Distribution::Kind::padding_mask, 0, 0};
+  if (text == "causal_mask") return {Distribution::Kind::causal_mask, 0, 0};
+  if (std::regex_match(text, m, call)) {
+    d.kind = m[1] == "normal" ? Distribution::Kind::normal : Distribution::Kind::uniform;
+    try {
+      d.a = std::stod(m[2]);
+      d.b = std::stod(m[3]);
+      if (d.kind == Distribution::Kind::uniform ? d.b > d.a : d.b > 0) return d;
+    } catch (const std::exception&) {
+    }
+  }
+  fail(at(node), what + " '" + text +
+                     "' is not a distribution: normal, normal(mean, std), "
+                     "uniform(low, high), padding_mask or causal_mask");
+}
+
+std::map<std::string, Expression> Loader::expression_map(const YAML::Node& node, const std::string& what,
+                                                         const std::vector<TensorDecl>& allowed) {
+  if (!node.IsMap()) fail(at(node), what + " must be a mapping of names to expressions");
+  std::map<std::string, Expression> out;
+  std::vector<std::string> names;
+  for (const auto& d : allowed) names.push_back(d.name);
+  for (const auto& kv : node) {
+    const std::string name = kv.first.Scalar();
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      fail(at(kv.first), what + ": '" + name + "' is not one of them" + did_you_mean(name, names));
+    out.emplace(name, parse_expression(kv.second, what + " " + name));
+  }
+  return out;
+}
+
+FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, const YAML::Node& checks,
+                                   const YAML::Node& mistakes, const Tolerance& tolerance, const std::string& context) {
+  FunctionSpec fn;
+  Fields f(*this, node, context + " function");
+  fn.symbol = string_of(f.require("symbol"), context + " symbol");
+  if (!is_identifier(fn.symbol)) fail(at(node), "symbol '" + fn.symbol + "' must be a C name");
+  const YAML::Node inputs = f.require("inputs");
+  const YAML::Node outputs = f.require("outputs");
+  const YAML::Node python = f.take("python");
+  f.finish();
+  for (const auto& [list, what] : {std::pair{inputs, "input"}, std::pair{outputs, "output"}})
+    if (!list.IsSequence() || list.size() == 0)
+      fail(at(list), context + " " + what + "s must be a non-empty list of {name, shape" +
+                         (std::string(what) == "output" ? ", expect}" : "}"));
+  for (const auto& item : inputs) {
+    Fields df(*this, item, context + " input");
+    fn.inputs.push_back(load_decl(df, item, context + " input", fn.inputs));
+    df.finish();
+  }
+  std::vector<YAML::Node> expect_nodes;
+  for (const auto& item : outputs) {
+    Fields df(*this, item, context + " output");
+    std::vector<TensorDecl> taken = fn.inputs;
+    taken.insert(taken.end(), fn.outputs.begin(), fn.outputs.end());
+    fn.outputs.push_back(load_decl(df, item, context + " output", taken));
+    const YAML::Node expect = df.take("expect");
+    df.finish();  // first, so that a misspelt 'expect' is named
+    if (!expect) fail(at(item), context + " output " + fn.outputs.back().name + " needs 'expect'");
+    expect_nodes.push_back(expect);
+  }
+  for (std::size_t i = 0; i < fn.outputs.size(); ++i)
+    fn.expect.push_back(parse_expression(expect_nodes[i], context + " output " + fn.outputs[i].name + " expect"));
+  std::set<std::string> dim_names;
+  for (const auto& d : fn.inputs)
+    for (const auto& n : d.dims)
+      if (!TensorDecl::fixed(n)) dim_names.insert(n);
+  for (const auto& d : fn.outputs)
+    for (const auto& n : d.dims)
+      if (!TensorDecl::fixed(n) && !dim_names.count(n))
+        fail(d.where, "output " + d.name + " uses size '" + n + "', which no input has");
+
+  if (!checks.IsSequence() || checks.size() == 0) fail(at(checks), context + " checks must be a non-empty list");
+  for (const auto& item : checks) fn.checks.push_back(load_check(fn, item, tolerance, dim_names, context));
+  if (mistakes) {
+    if (!mistakes.IsSequence()) fail(at(mistakes), context + " mistakes must be a list");
+    for (const auto& item : mistakes) {
+      Fields mf(*this, item, context + " mistake");
+      FunctionMistake m;
+      m.outputs = expression_map(mf.require("outputs"), context + " mistake outputs", fn.outputs);
+      m.message = string_of(mf.require("message"), context + " mistake message");
+      m.tolerance = tolerance;
+      if (auto t = mf.take("tolerance")) m.tolerance = load_tolerance(t, context + " mistake", tolerance);
+      mf.finish();
+      fn.mistakes.push_back(std::move(m));
+    }
+  }
+  fn.python = load_binding(fn, python, context);
+  verify_function_shapes(spec, fn, context);
+  return fn;
+}
+
+FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node, const Tolerance& tolerance,
+                                 const std::set<std::string>& dim_names, const std::string& context) {
+  Fields f(*this, node, context + " check");
+  FunctionCheck c;
+  c.where = at(node);
+  c.tolerance = tolerance;
+  c.name = string_of(f.require("name"), context + " check name");
+  const std::string what = context + " check '" + c.name + "'";
+  c.points = points_of(f.require("points"), what + " points");
+  if (auto t = f.take("tolerance")) c.tolerance = load_tolerance(t, what, tolerance);
+  const YAML::Node fixed = f.take("fixed");
+  const YAML::Node random = f.take("random");
+  if (bool(fixed) == bool(random)) fail(at(node), what + " needs exactly one of 'fixed' or 'random'");
+  if (fixed) {
+    c.fixed = expression_map(fixed, what + " fixed inputs", fn.inputs);
+    for (const auto& d : fn.inputs)
+      if (!c.fixed.count(d.name)) fail(at(fixed), what + " gives no fixed value for input " + d.name);
+    if (auto e = f.take("expect")) c.expect_override = expression_map(e, what + " expect", fn.outputs);
+  } else {
+    Fields rf(*this, random, what + " random");
+    const double trials = non_negative(rf.require("trials"), what + " trials");
+    if (trials < 1 || trials > 100000 || trials != std::floor(trials))
+      fail(at(random), what + " trials must be a whole number from 1 to 100000");
+    c.trials = static_cast<int>(trials);
+    const YAML::Node dims = rf.require("dims");
+    if (!dims.IsMap()) fail(at(dims), what + " dims must map each size name to [low, high]");
+    for (const auto& kv : dims) {
+      const std::string name = kv.first.Scalar();
+      if (!dim_names.count(name))
+        fail(at(kv.first), what + ": no input has a size named '" + name + "'" +
+                               did_you_mean(name, {dim_names.begin(), dim_names.end()}));
+      if (kv.second.IsScalar() && dim_names.count(kv.second.Scalar())) {
+        c.same_as[name] = kv.second.Scalar();  // e.g. a causal mask's rows: block
+        continue;
+      }
+      if (!kv.second.IsSequence() || kv.second.size() != 2)
+        fail(at(kv.second), what + " dims: " + name + " must be [low, high] or another size's name");
+      const double lo = non_negative(kv.second[0], "low"), hi = non_negative(kv.second[1], "high");
+      if (lo < 1 || hi < lo || hi > kMaxDim || lo != std::floor(lo) || hi != std::floor(hi))
+        fail(at(kv.second),
+             what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= " + std::to_string(kMaxDim));
+      c.dims[name] = {static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)};
+    }
+    for (const auto& n : dim_names)
+      if (!c.dims.count(n) && !c.same_as.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
+    for (const auto& [n, other] : c.same_as)
+      if (!c.dims.count(other))
+        fail(at(dims), what + " dims: '" + n + "' follows '" + other + "', which needs a range");
+    std::map<std::string, std::size_t> largest;  // every tensor of a case must fit, at the largest sizes
+    for (const auto& [name, range] : c.dims) largest[name] = range.second;
+    for (const auto& [name, other] : c.same_as) largest[name] = c.dims.at(other).second;
+    for (const auto* decls : {&fn.inputs, &fn.outputs})
+      for (const auto& d : *decls) {
+        try {
+          element_count(d.shape(largest));
+        } catch (const std::length_error& e) {
+          fail(at(dims), what + ": at the largest sizes, " + d.name + "'s " + e.what() + "; lower the ranges");
+        }
+      }
+    if (auto v = rf.take("values")) {
+      if (!v.IsMap()) fail(at(v), what + " values must map inputs to distributions");
+      for (const auto& kv : v) {
+        const std::string name = kv.first.Scalar();
+        if (std::none_of(fn.inputs.begin(), fn.inputs.end(), [&](auto& d) { return d.name == name; }))
+          fail(at(kv.first), what + " values: '" + name + "' is not an input");
+        c.values[name] = load_distribution(kv.second, what + " values of " + name);
+      }
+    }
+    rf.finish();
+  }
+  if (auto prop = f.take("property")) {
+    Fields pf(*this, prop, what + " property");
+    c.property_got = parse_expression(pf.require("got"), what + " property got");
+    c.property_expect = parse_expression(pf.require("expect"), what + " property expect");
+    if (auto calls = pf.take("calls")) {
+      if (!calls.IsMap()) fail(at(calls), what + " property calls must map names to replaced inputs");
+      for (const auto& kv : calls) {
+        ExtraCall call;
+        call.name = kv.first.Scalar();
+        if (!is_identifier(call.name)) fail(at(kv.first), "call name '" + call.name + "' must be a name");
+        call.inputs = expression_map(kv.second, what + " call " + call.name, fn.inputs);
+        c.calls.push_back(std::move(call));
+      }
+    }
+    pf.finish();
+  }
+  f.finish();
+  return c;
+}
+
+}  // namespace grader::spec_loading

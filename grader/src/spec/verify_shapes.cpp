@@ -1,0 +1,127 @@
+// Every expression of a function exercise, evaluated on the shapes its checks produce (loader.hpp).
+#include "loader.hpp"
+
+namespace grader::spec_loading {
+
+namespace {
+
+/// Binds the named dimensions of `decls` to the shapes of `values`; numbers must match.
+std::optional<std::string> bind_dims(const std::vector<TensorDecl>& decls, const std::vector<Tensor>& values,
+                                     std::map<std::string, std::size_t>& dims) {
+  for (std::size_t i = 0; i < decls.size(); ++i) {
+    const auto& d = decls[i];
+    const Shape& shape = values[i].shape();
+    if (shape.size() != d.dims.size())
+      return d.name + " has shape " + format_shape(shape) + " but is declared with " + std::to_string(d.dims.size()) +
+             " sizes";
+    for (std::size_t k = 0; k < shape.size(); ++k) {
+      const std::string& name = d.dims[k];
+      if (TensorDecl::fixed(name)) {
+        if (std::stoull(name) != shape[k])
+          return d.name + " has shape " + format_shape(shape) + " but size " + std::to_string(k) + " must be " + name;
+      } else if (const auto it = dims.find(name); it != dims.end() && it->second != shape[k]) {
+        return d.name + " has " + name + " = " + std::to_string(shape[k]) + " but another input has " + name + " = " +
+               std::to_string(it->second);
+      } else {
+        dims[name] = shape[k];
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const std::string& context) {
+  const auto evaluate_here = [&](const Expression& e, const expr::Scope& scope, const std::string& what) {
+    try {
+      return expr::evaluate(*e.ast, scope);
+    } catch (const expr::ExprError& err) {
+      Location where = e.where;
+      where.column += static_cast<int>(err.offset());
+      fail(where, what + ": " + err.what());
+    }
+  };
+  for (auto& c : fn.checks) {
+    const std::string what = context + " check '" + c.name + "'";
+    std::vector<std::map<std::string, std::size_t>> samples;
+    std::vector<Tensor> fixed_values;
+    if (!c.random()) {
+      expr::Scope data_scope;
+      data_scope.add(spec.data);
+      for (const auto& d : fn.inputs) fixed_values.push_back(evaluate_here(c.fixed.at(d.name), data_scope, what));
+      std::map<std::string, std::size_t> dims;
+      if (auto problem = bind_dims(fn.inputs, fixed_values, dims)) fail(c.where, what + ": " + *problem);
+      samples.push_back(dims);
+    } else {
+      std::map<std::string, std::size_t> low, high;
+      for (const auto& [name, range] : c.dims) {
+        low[name] = range.first;
+        high[name] = range.second;
+      }
+      for (const auto& [name, other] : c.same_as) {
+        low[name] = low.at(other);
+        high[name] = high.at(other);
+      }
+      samples = {low, high};
+    }
+    for (const auto& dims : samples) {
+      std::map<std::string, Tensor> names;
+      for (std::size_t i = 0; i < fn.inputs.size(); ++i)
+        names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5) : fixed_values[i]);
+      expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
+      scope.add(names);
+      scope.add(spec.data);
+      std::map<std::string, Tensor> outs;
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+        const Tensor e = evaluate_here(fn.expect[o], scope, what + " expect of " + fn.outputs[o].name);
+        const Shape declared = fn.outputs[o].shape(dims);
+        if (e.shape() != declared)
+          fail(fn.expect[o].where, context + " output " + fn.outputs[o].name + ": expect has shape " +
+                                       format_shape(e.shape()) + " but the output is declared " +
+                                       format_shape(declared) + " (in " + what + ")");
+        outs.emplace(fn.outputs[o].name, e);
+        if (const auto ov = c.expect_override.find(fn.outputs[o].name); ov != c.expect_override.end()) {
+          expr::Scope data_scope;
+          data_scope.add(spec.data);
+          const Tensor v = evaluate_here(ov->second, data_scope, what + " expect");
+          if (v.shape() != declared)
+            fail(ov->second.where, what + " expect " + fn.outputs[o].name + " has shape " + format_shape(v.shape()) +
+                                       ", not " + format_shape(declared));
+        }
+      }
+      for (const auto& call : c.calls) {
+        for (const auto& [input, e] : call.inputs) {
+          const Tensor v = evaluate_here(e, scope, what + " call " + call.name);
+          if (v.shape() != names.at(input).shape())
+            fail(e.where, what + " call " + call.name + ": " + input + " becomes " + format_shape(v.shape()) +
+                              " but must keep its shape " + format_shape(names.at(input).shape()));
+        }
+        for (const auto& [out, v] : std::map<std::string, Tensor>(outs)) outs.emplace(call.name + "_" + out, v);
+      }
+      expr::Scope full;
+      full.add(names);
+      full.add(outs);
+      full.add(spec.data);
+      if (c.property_got) {
+        const Tensor got = evaluate_here(*c.property_got, full, what + " property got");
+        const Tensor expect = evaluate_here(*c.property_expect, full, what + " property expect");
+        if (got.shape() != expect.shape())
+          fail(c.property_expect->where, what + " property: got has shape " + format_shape(got.shape()) +
+                                             " but expect has shape " + format_shape(expect.shape()));
+      }
+      for (const auto& m : fn.mistakes)
+        for (const auto& [out, e] : m.outputs) {
+          // (a named capture: clang 14, which builds the fuzz targets, cannot capture `out`)
+          const auto it =
+              std::find_if(fn.outputs.begin(), fn.outputs.end(), [&name = out](auto& d) { return d.name == name; });
+          const Tensor v = evaluate_here(e, scope, context + " mistake " + out);
+          if (v.shape() != it->shape(dims))
+            fail(e.where, context + " mistake " + out + " has shape " + format_shape(v.shape()) +
+                              " but the output is " + format_shape(it->shape(dims)));
+        }
+    }
+  }
+}
+
+}  // namespace grader::spec_loading
