@@ -4,7 +4,7 @@
 Answers are computed with PyTorch, as students compute them in the notebooks, and saved in the
 formats students use. Run with Debian's python3-torch and python3-numpy:
     /usr/bin/python3 submissions/make_samples.py
-The expected verdicts of every sample are pinned by the golden files in tests/golden/.
+The expected verdicts of every sample are pinned by its golden case, tests/golden/<assignment>/<sample>/.
 """
 import os
 

@@ -1,7 +1,8 @@
-// `grader check` end to end: the real executable on real folders. Every bundled sample is
-// graded and compared with its golden JSON (tests/golden/<assignment>/<student>.json); the
-// exit code must agree. Regenerate goldens on purpose only, and review their diff:
-//   GRADER_UPDATE_GOLDEN=1 build/tests/test_cli
+// `grader check` end to end: the real executable on real folders. Every bundled sample is a
+// golden case (tests/golden/<assignment>/<student>/: case.yaml, expected.json, expected.txt).
+// Regenerate expected.json and expected.txt on purpose only, and review their diff (the exit
+// code in case.yaml is written by hand):
+//   GRADER_UPDATE_GOLDEN=1 build/tests/test_cli --run_test=check_command/every_golden_case_gives_its_written_down_result
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -9,7 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <yaml-cpp/yaml.h>
 
 #include "support/fixtures.hpp"
 #include "support/inert.hpp"
@@ -37,6 +40,15 @@ void normalize(ordered_json& j) {
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// A text report without its "sandbox:" line (root or not, the kernel's Landlock).
+std::string without_sandbox_line(const std::string& report) {
+  std::istringstream lines(report);
+  std::string out;
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("sandbox: ", 0) != 0) out += line + "\n";
+  return out;
+}
 
 const std::vector<std::string> kFormats = {"text", "json", "gradescope", "prairielearn", "junit", "markdown", "csv"};
 
@@ -72,37 +84,55 @@ std::string hidden_copy(const TempDir& dir, const std::string& spec_file) {
 
 BOOST_AUTO_TEST_SUITE(check_command)
 
-BOOST_AUTO_TEST_CASE(every_bundled_sample_matches_its_golden_result) {
+BOOST_AUTO_TEST_CASE(every_golden_case_gives_its_written_down_result) {
+  // tests/golden/<assignment>/<case>/: case.yaml names the spec, the submission and the exit
+  // code `grader check` must end with; expected.json is its result (--format json) and
+  // expected.txt what the student reads (the text report), both without what changes from
+  // machine to machine (normalize(), without_sandbox_line()).
   const bool update = std::getenv("GRADER_UPDATE_GOLDEN") != nullptr;
   std::size_t graded = 0;
-  for (const auto& spec : fs::directory_iterator(test_support::source_path("specs"))) {
-    if (spec.path().extension() != ".yaml") continue;
-    const std::string assignment = spec.path().stem().string();
-    const fs::path samples = test_support::source_path("submissions/" + assignment);
-    if (!fs::is_directory(samples)) continue;
-    for (const auto& student : fs::directory_iterator(samples)) {
-      if (!student.is_directory()) continue;
-      const std::string name = student.path().filename().string();
-      BOOST_TEST_CONTEXT(assignment << "/" << name) {
-        const auto r = run_grader({"check", "--spec", "specs/" + assignment + ".yaml",
-                                   "submissions/" + assignment + "/" + name, "--format", "json"});
-        BOOST_TEST(r.err == "");
-        auto got = ordered_json::parse(r.out);
-        BOOST_TEST(r.exit_code == (got.at("status") == "passed" ? 0 : 1));
+  std::set<std::string> covered;
+  for (const auto& assignment : fs::directory_iterator(test_support::source_path("tests/golden"))) {
+    for (const auto& folder : fs::directory_iterator(assignment.path())) {
+      BOOST_TEST_CONTEXT(folder.path().string()) {
+        const YAML::Node c = YAML::LoadFile((folder.path() / "case.yaml").string());
+        const std::string spec = c["spec"].as<std::string>(), submission = c["submission"].as<std::string>();
+        const int exit_code = c["exit_code"].as<int>();
+        covered.insert(submission);
+
+        const auto json = run_grader({"check", "--spec", spec, submission, "--format", "json"});
+        const auto text = run_grader({"check", "--spec", spec, submission});
+        BOOST_TEST(json.err == "");
+        BOOST_TEST(text.err == "");
+        BOOST_TEST(json.exit_code == exit_code);
+        BOOST_TEST(text.exit_code == exit_code);
+        auto got = ordered_json::parse(json.out);
         normalize(got);
-        const fs::path golden = test_support::source_path("tests/golden/" + assignment + "/" + name + ".json");
+        const std::string report = without_sandbox_line(text.out);
         if (update) {
-          fs::create_directories(golden.parent_path());
-          std::ofstream(golden) << got.dump(2) << "\n";
+          std::ofstream(folder.path() / "expected.json") << got.dump(2) << "\n";
+          std::ofstream(folder.path() / "expected.txt") << report;
         }
-        BOOST_REQUIRE_MESSAGE(fs::exists(golden), "no golden file " << golden);
-        const auto want = ordered_json::parse(test_support::read_file(golden));
-        BOOST_TEST(got == want, "differs from " << golden << ":\n" << got.dump(2));
+        const auto want = ordered_json::parse(test_support::read_file(folder.path() / "expected.json"));
+        BOOST_TEST(got == want, "differs from expected.json:\n" << got.dump(2));
+        BOOST_TEST(report == test_support::read_file(folder.path() / "expected.txt"),
+                   "differs from expected.txt:\n" << report);
         ++graded;
       }
     }
   }
   BOOST_TEST(graded >= 10u);
+  // Every bundled sample has its case.
+  for (const auto& spec : fs::directory_iterator(test_support::source_path("specs"))) {
+    const std::string assignment = spec.path().stem().string();
+    const fs::path samples = test_support::source_path("submissions/" + assignment);
+    if (spec.path().extension() != ".yaml" || !fs::is_directory(samples)) continue;
+    for (const auto& student : fs::directory_iterator(samples)) {
+      const std::string relative = "submissions/" + assignment + "/" + student.path().filename().string();
+      if (student.is_directory())
+        BOOST_TEST(covered.count(relative) == 1u, relative << " has no case in tests/golden/" << assignment);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {

@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(a_class_gets_the_results_of_single_checks_whatever_the_numb
   for (const auto& s : fs::directory_iterator(dir.path() / "class")) {
     const std::string student = s.path().filename().string();
     auto got = load(dir.path() / "out4/students" / student / "result.json");
-    auto want = load(test_support::source_path("tests/golden/understanding-attention/" + student + ".json"));
+    auto want = load(test_support::source_path("tests/golden/understanding-attention/" + student + "/expected.json"));
     normalize(got);
     normalize(want);
     BOOST_TEST(got == want, student);
@@ -278,7 +278,7 @@ void grade_every_format(const std::string& assignment, bool notebooks, const std
       const fs::path files = dir.path() / "out/students" / student;
       const auto native = load(files / "result.json");
       auto got = native;
-      auto want = load(test_support::source_path("tests/golden/" + assignment + "/" + student + ".json"));
+      auto want = load(test_support::source_path("tests/golden/" + assignment + "/" + student + "/expected.json"));
       normalize(got);
       normalize(want);
       BOOST_TEST(got == want);  // the crashes and endless loops of others changed nothing
