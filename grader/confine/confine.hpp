@@ -102,6 +102,9 @@ std::string drop_privileges(uid_t uid);
 /// The Landlock ABI the kernel offers (0: none).
 int landlock_abi();
 
+/// The system's libraries and what loading them needs: readable by every confined child.
+const std::vector<std::string>& system_paths();
+
 /// Restricts file access to reading beneath `readable` and reading and writing beneath
 /// `writable` (paths; missing ones are skipped), and, where the kernel has it (ABI 6), scopes
 /// signals and abstract Unix sockets to this process's own domain. Returns what was achieved.

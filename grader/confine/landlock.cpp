@@ -40,6 +40,20 @@ struct PathBeneath {
 
 }  // namespace
 
+const std::vector<std::string>& system_paths() {
+  static const std::vector<std::string> paths = {"/usr",
+                                                 "/bin",
+                                                 "/sbin",
+                                                 "/lib",
+                                                 "/lib32",
+                                                 "/lib64",
+                                                 "/libx32",
+                                                 "/etc/ld.so.cache",
+                                                 "/etc/alternatives",
+                                                 "/sys/devices/system/cpu"};
+  return paths;
+}
+
 int landlock_abi() {
   static const int abi = [] {
     const long v = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);

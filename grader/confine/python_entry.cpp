@@ -23,23 +23,11 @@ confine::Request g_pending;   // the request being forked for (zygote)
 p::ChildRequest g_request{};  // the child's own request
 std::string g_isolation;      // of the last confinement, or why it failed
 
-/// What a Python child may read: the system, the Python installation, the grader's Python
-/// files, the matplotlib cache; and write: its scratch folder.
+/// What a Python child may read: the system (with the Python installation), Python's and
+/// matplotlib's settings, /proc, the matplotlib cache and the grader's Python files.
 std::vector<std::string> readable() {
-  std::vector<std::string> paths = {"/usr",
-                                    "/bin",
-                                    "/sbin",
-                                    "/lib",
-                                    "/lib32",
-                                    "/lib64",
-                                    "/libx32",
-                                    "/etc/ld.so.cache",
-                                    "/etc/alternatives",
-                                    "/etc/python3",
-                                    "/etc/matplotlibrc",
-                                    "/sys/devices/system/cpu",
-                                    "/proc",
-                                    "/cache"};
+  std::vector<std::string> paths = confine::system_paths();
+  paths.insert(paths.end(), {"/etc/python3", "/etc/matplotlibrc", "/proc", "/cache"});
   if (const char* dir = std::getenv("GRADER_PYTHON_DIR")) paths.emplace_back(dir);
   return paths;
 }

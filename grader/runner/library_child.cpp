@@ -59,20 +59,6 @@ std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) 
 
 }  // namespace
 
-const std::vector<std::string>& system_paths() {
-  static const std::vector<std::string> paths = {"/usr",
-                                                 "/bin",
-                                                 "/sbin",
-                                                 "/lib",
-                                                 "/lib32",
-                                                 "/lib64",
-                                                 "/libx32",
-                                                 "/etc/ld.so.cache",
-                                                 "/etc/alternatives",
-                                                 "/sys/devices/system/cpu"};
-  return paths;
-}
-
 [[noreturn]] void run_library_child(const grader::protocol::ChildRequest& request, const ChildIdentity& who) {
   std::string isolation;
   try {
@@ -85,7 +71,7 @@ const std::vector<std::string>& system_paths() {
     if (who.thread_limit) limits.processes = request.threads + who.processes_besides;
     isolation += "; " + confine::set_limits(limits);
     if (!who.thread_limit) isolation += " (no thread limit: " + who.no_thread_limit + ")";
-    isolation += "; " + confine::restrict_files(system_paths());
+    isolation += "; " + confine::restrict_files(confine::system_paths());
     confine::report_forbidden_calls(p::kStatusFd);
     confine::install_filter(confine::Policy::library_loading);
   } catch (const std::exception& e) {

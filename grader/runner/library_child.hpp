@@ -18,9 +18,6 @@ struct ChildIdentity {
   std::string no_thread_limit;     ///< why there is no thread limit
 };
 
-/// The system's libraries and what loading them needs, readable by every confined child.
-const std::vector<std::string>& system_paths();
-
 /// Confines the child (user, limits, Landlock, seccomp), loads the library from kCodeFd and
 /// runs the plan's calls. Never returns.
 [[noreturn]] void run_library_child(const grader::protocol::ChildRequest& request, const ChildIdentity& who);

@@ -57,7 +57,7 @@ void fork_into_namespace() {
 /// The system a build needs: compilers, headers, libraries, and the alternatives that name
 /// them (cc -> gcc), nothing else of /etc.
 std::vector<std::string> build_paths() {
-  std::vector<std::string> paths = runner::system_paths();
+  std::vector<std::string> paths = confine::system_paths();
   paths.erase(std::remove(paths.begin(), paths.end(), "/sys/devices/system/cpu"), paths.end());
   return paths;
 }
@@ -152,7 +152,7 @@ int zygote(pid_t parent, uid_t uid) {
     preload();
     if (ns.mount) {
       confine::View view;
-      view.read_only = runner::system_paths();
+      view.read_only = confine::system_paths();
       view.proc = ns.pid;
       confine::enter_view(view);
       isolation += "; a file system of system libraries only";
@@ -188,7 +188,7 @@ int python_zygote(pid_t parent, uid_t uid, const std::string& cache, const std::
     if (ns.pid) fork_into_namespace();
     if (ns.mount) {
       confine::View view;
-      view.read_only = runner::system_paths();
+      view.read_only = confine::system_paths();
       for (const char* path : {"/etc/python3", "/etc/python3.11", "/etc/python3.12", "/etc/python3.13",
                                "/etc/matplotlibrc", "/etc/ssl/certs", GRADER_PYTHON_DIR, GRADER_CONFINE_DIR})
         view.read_only.emplace_back(path);

@@ -52,6 +52,19 @@ struct ChildRequest {
   std::uint32_t scratch_kib;   ///< size of its private scratch folder (Python), 0: none
 };
 
+/// A request for a child of `kind` under these limits (the rest zero: no files, no scratch).
+inline ChildRequest child_request(ChildKind kind, std::uint32_t cpu_seconds, std::uint64_t memory_bytes,
+                                  std::uint32_t threads) {
+  ChildRequest r{};
+  r.magic = kZygoteMagic;
+  r.version = kZygoteVersion;
+  r.kind = kind;
+  r.cpu_seconds = cpu_seconds;
+  r.memory_bytes = memory_bytes;
+  r.threads = threads;
+  return r;
+}
+
 /// Zygote -> grader, once after it started: the isolation it achieved (text follows).
 /// Then per request: kChildStarted with the child's pidfd attached (or kChildRefused and why),
 /// and kChildEnded once the zygote has reaped it.

@@ -205,13 +205,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     const library::Plan plan = library::make_plan(calls, which);
     const Fd plan_fd = sealed_memfd("grader-plan", plan.bytes, 0, kSealedForGood);
     const Fd out_fd = sealed_memfd("grader-outputs", "", plan.output_bytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
-    p::ChildRequest request{};
-    request.magic = p::kZygoteMagic;
-    request.version = p::kZygoteVersion;
-    request.kind = p::kLibraryChild;
-    request.cpu_seconds = limits.cpu_seconds;
-    request.memory_bytes = limits.memory_bytes;
-    request.threads = limits.threads;
+    const p::ChildRequest request =
+        p::child_request(p::kLibraryChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
     spdlog::debug("child {} started for {} calls", child.pid(), which.size());
     library::Records records(which.size(), std::min(sandbox::after(limits.load_seconds), budget), limits.call_seconds,

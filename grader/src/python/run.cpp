@@ -274,14 +274,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     const Fd plan_fd = memfd("grader-plan", make_plan(h, work, seed, skip, calls_from, resolved_calls), 0,
                              F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
     const Fd out_fd = memfd("grader-values", "", kOutputBytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
-    p::ChildRequest request{};
-    request.magic = p::kZygoteMagic;
-    request.version = p::kZygoteVersion;
-    request.kind = p::kPythonChild;
-    request.cpu_seconds = limits.cpu_seconds;
-    request.memory_bytes = limits.memory_bytes;
+    p::ChildRequest request =
+        p::child_request(p::kPythonChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     request.file_bytes = static_cast<std::uint64_t>(limits.scratch_mib) << 20;
-    request.threads = limits.threads;
     request.scratch_kib = limits.scratch_mib * 1024;
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
     Records records(requests.size(), work.calls.size(), limits.unit_seconds, limits.call_seconds,
@@ -401,9 +396,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   // Every call has a result: one the child never reached was not made.
   for (std::size_t c = 0; c < work.calls.size(); ++c)
     if (!resolved_calls.count(c))
-      resolve_call(c, unreadable_hand_in.empty() ? Verdict::missing : Verdict::unreadable,
-                   unreadable_hand_in.empty() ? "the function was not called: the notebook ended first"
-                                              : unreadable_hand_in);
+      resolve_call(
+          c, unreadable_hand_in.empty() ? Verdict::missing : Verdict::unreadable,
+          unreadable_hand_in.empty() ? "the function was not called: the notebook ended first" : unreadable_hand_in);
   for (auto& [k, f] : failures) out.failures.push_back(f);
   if (truncated) out.output += "\n[... output truncated]";
   out.output = library::printable(out.output, limits.capture_bytes + 64);
