@@ -502,61 +502,10 @@ const std::vector<std::string>& tensor_file_extensions() {
 
 namespace {
 
-/// A regular file (no symlink) of at most limits.max_bytes, open for reading.
-class BoundedFile {
- public:
-  BoundedFile(const std::filesystem::path& path, const ReadLimits& limits)
-      : fd_(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) {
-    if (fd_ < 0) {
-      if (errno == ELOOP) throw ReadError("is a symbolic link; hand in the file itself");
-      throw ReadError(std::string("cannot be opened: ") + std::strerror(errno));
-    }
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd_);
-      throw ReadError("is not a regular file");
-    }
-    if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes) {
-      ::close(fd_);
-      throw ReadError("is " + std::to_string(st.st_size) + " bytes, more than the limit of " +
-                      std::to_string(limits.max_bytes));
-    }
-    size_ = static_cast<std::size_t>(st.st_size);
-  }
-  ~BoundedFile() { ::close(fd_); }
-  BoundedFile(const BoundedFile&) = delete;
-  BoundedFile& operator=(const BoundedFile&) = delete;
-
-  std::size_t size() const { return size_; }
-
-  /// Appends bytes [from, to) of the file to `out`.
-  void read(std::size_t from, std::size_t to, std::string& out) const {
-    const std::size_t start = out.size();
-    out.resize(start + (to - from));
-    for (std::size_t got = 0; got < to - from;) {
-      const ssize_t n = ::pread(fd_, out.data() + start + got, to - from - got, static_cast<off_t>(from + got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw ReadError("could not be read completely");
-      got += static_cast<std::size_t>(n);
-    }
-  }
-
- private:
-  int fd_;
-  std::size_t size_ = 0;
-};
-
 /// Bytes read first from a tensor file: enough for any .npy 1.0 or Armadillo header.
 constexpr std::size_t kHeadBytes = 64u << 10;
 
 }  // namespace
-
-std::string read_bounded(const std::filesystem::path& path, const ReadLimits& limits) {
-  const BoundedFile file(path, limits);
-  std::string bytes;
-  file.read(0, file.size(), bytes);
-  return bytes;
-}
 
 Tensor read_tensor_file(const std::filesystem::path& path, const ReadLimits& limits, const Expected& expected) {
   const BoundedFile file(path, limits);

@@ -11,9 +11,9 @@
 #include "../hash.hpp"
 #include "../text.hpp"
 #include "batch_files.hpp"
-#include "grader/answers/read.hpp"
 #include "grader/atomic_file.hpp"
 #include "grader/batch.hpp"
+#include "grader/bounded_file.hpp"
 #include "grader/error.hpp"
 #include "grader/version.hpp"
 

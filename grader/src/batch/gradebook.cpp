@@ -9,9 +9,9 @@
 
 #include "../report/feedback.hpp"
 #include "batch_files.hpp"
-#include "grader/answers/read.hpp"
 #include "grader/atomic_file.hpp"
 #include "grader/batch.hpp"
+#include "grader/bounded_file.hpp"
 #include "grader/error.hpp"
 
 namespace grader::batch {

@@ -20,7 +20,7 @@
 #include "../sandbox/child.hpp"
 #include "../sandbox/zygote.hpp"
 #include "../text.hpp"
-#include "grader/answers/read.hpp"
+#include "grader/bounded_file.hpp"
 #include "grader/error.hpp"
 #include "grader/library/run.hpp"
 #include "grader/protocol.hpp"

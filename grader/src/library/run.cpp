@@ -15,7 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "../sandbox/zygote.hpp"
-#include "grader/answers/read.hpp"
+#include "grader/bounded_file.hpp"
 #include "grader/error.hpp"
 #include "grader/protocol.hpp"
 #include "plan.hpp"

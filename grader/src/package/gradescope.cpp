@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "../text.hpp"
-#include "grader/answers/read.hpp"
+#include "grader/bounded_file.hpp"
 #include "grader/error.hpp"
 #include "grader/package.hpp"
 

@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "../text.hpp"
-#include "grader/answers/read.hpp"
+#include "grader/bounded_file.hpp"
 
 namespace grader::python {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "../text.hpp"
-#include "grader/answers/read.hpp"
+#include "grader/bounded_file.hpp"
 
 namespace grader::spec_loading {
 

@@ -19,20 +19,10 @@
 #include <string_view>
 #include <vector>
 
+#include "grader/bounded_file.hpp"
 #include "grader/tensor.hpp"
 
 namespace grader {
-
-struct ReadLimits {
-  std::uintmax_t max_bytes = 64u << 20;  ///< larger files are refused unread
-};
-
-/// Why a file could not be read; the message says what is wrong and how to fix it, without
-/// the file's name (callers add it).
-class ReadError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// A file that cannot have the expected number of elements: its header declares `shape()`, or
 /// (text, nested lists, no header) it holds more than `more_than()` values. The message is
@@ -71,9 +61,6 @@ const std::vector<std::string>& tensor_file_extensions();
 /// Symbolic links and non-regular files are refused.
 Tensor read_tensor_file(const std::filesystem::path& path, const ReadLimits& limits = {},
                         const Expected& expected = {});
-
-/// Reads a whole regular file (no symlinks) of at most limits.max_bytes; throws ReadError.
-std::string read_bounded(const std::filesystem::path& path, const ReadLimits& limits = {});
 
 /// Parses a NumPy .npy image (format versions 1.0 to 3.0); throws ReadError.
 Tensor parse_npy(std::string_view bytes, const Expected& expected = {});
