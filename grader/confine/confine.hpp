@@ -132,6 +132,12 @@ enum class Policy {
 /// process is in its own PID namespace. Throws SetupError if it cannot.
 void install_filter(Policy policy, bool contained = false);
 
+/// Compiles the policy's filter now, for the processes this one forks: their install_filter()
+/// then only writes their own pid into it and loads it (compiling takes a child about 10 ms
+/// of its life). A zygote calls it once, before serving; if it fails, install_filter()
+/// compiles and reports the failure itself.
+void prepare_filter(Policy policy, bool contained = false) noexcept;
+
 /// Installs the SIGSYS handler that reports a stopped system call as a record on `status_fd`,
 /// then either lets the process die of SIGSYS, or (`deny_and_go_on`, for Policy::python) makes
 /// the call fail with EPERM and lets the program go on.

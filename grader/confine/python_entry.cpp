@@ -88,6 +88,9 @@ int grader_python_confine(unsigned uid, int thread_limit, unsigned besides) {
   }
 }
 
+/// Compiles the children's seccomp filter once, in the zygote, before it forks any.
+void grader_python_prepare() { confine::prepare_filter(confine::Policy::python); }
+
 /// The isolation the last grader_python_confine() achieved, or why it failed.
 const char* grader_python_isolation() { return g_isolation.c_str(); }
 

@@ -1,9 +1,12 @@
 // The seccomp filters of each kind of confined process.
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -14,6 +17,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "confine.hpp"
 #include "grader/protocol.hpp"
@@ -25,15 +29,18 @@ namespace {
 constexpr std::uint64_t kNamespaceFlags =
     CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 
+/// Stands for the process's own pid in a compiled filter, replaced when it is installed: a
+/// zygote compiles once for children whose pids it cannot know. Above any pid (PID_MAX_LIMIT
+/// is 2^22), so it matches nothing else.
+constexpr std::uint32_t kOwnPid = 0x7a11ed01;
+
+using Program = std::vector<sock_filter>;
+
 class Filter {
  public:
+  /// A filter built with libseccomp and exported as a program; install_filter() loads it.
   explicit Filter(std::uint32_t default_action) : ctx_(seccomp_init(default_action)) {
     if (!ctx_) throw SetupError("seccomp_init failed");
-    // Stacking a second filter needs the seccomp call without another NO_NEW_PRIVS request
-    // (it is set already); every thread, including those a static constructor started,
-    // takes the filter.
-    seccomp_attr_set(ctx_, SCMP_FLTATR_CTL_NNP, 0);
-    if (seccomp_attr_set(ctx_, SCMP_FLTATR_CTL_TSYNC, 1) != 0) throw SetupError("seccomp: no TSYNC");
   }
   ~Filter() { seccomp_release(ctx_); }
   Filter(const Filter&) = delete;
@@ -54,8 +61,19 @@ class Filter {
     return rule(SCMP_ACT_ERRNO(static_cast<std::uint32_t>(error)), name, cmp);
   }
 
-  void load() {
-    if (seccomp_load(ctx_) != 0) throw SetupError("seccomp_load failed");
+  /// The BPF program libseccomp generates, as the kernel takes it.
+  Program program() {
+    const int fd = memfd_create("grader-seccomp", MFD_CLOEXEC);
+    if (fd < 0) throw SetupError(std::string("seccomp: memfd_create: ") + std::strerror(errno));
+    Program out;
+    const off_t size = seccomp_export_bpf(ctx_, fd) == 0 ? lseek(fd, 0, SEEK_END) : -1;
+    if (size > 0 && size % static_cast<off_t>(sizeof(sock_filter)) == 0) {
+      out.resize(static_cast<std::size_t>(size) / sizeof(sock_filter));
+      if (pread(fd, out.data(), static_cast<std::size_t>(size), 0) != size) out.clear();
+    }
+    close(fd);
+    if (out.empty()) throw SetupError("seccomp: the filter could not be compiled");
+    return out;
   }
 
  private:
@@ -124,8 +142,8 @@ void allow_computing(Filter& f) {
   // Limits and signals of itself only: never of another process (other students' runners,
   // the grader).
   f.allow_if("prlimit64", {SCMP_A0(SCMP_CMP_EQ, 0)});
-  f.allow_if("tgkill", {SCMP_A0(SCMP_CMP_EQ, datum(getpid()))});
-  f.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, datum(getpid()))});
+  f.allow_if("tgkill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid)});
+  f.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid)});
   // Threads, but no processes; clone3 cannot be inspected, so glibc is told to fall back.
   f.allow_if("clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD | kNamespaceFlags, CLONE_THREAD)});
   f.fail_with(ENOSYS, {"clone3"});
@@ -142,7 +160,7 @@ void allow_plain_fcntl(Filter& f) {
   f.allow_if("fcntl", {SCMP_A1(SCMP_CMP_EQ, F_SETFL), SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0)});
 }
 
-void library_loading() {
+Program library_loading() {
   Filter f(SCMP_ACT_TRAP);
   allow_computing(f);
   allow_plain_fcntl(f);
@@ -151,16 +169,16 @@ void library_loading() {
   f.allow({"access", "faccessat", "faccessat2", "readlink", "readlinkat", "getdents64", "uname", "sysinfo", "getcwd",
            "statfs", "fstatfs", "statx", "seccomp"});
   f.allow_if("sched_setaffinity", {SCMP_A0(SCMP_CMP_EQ, 0)});
-  f.load();
+  return f.program();
 }
 
-void library_computing() {
+Program library_computing() {
   Filter f(SCMP_ACT_TRAP);
   allow_computing(f);
-  f.load();
+  return f.program();
 }
 
-void python() {
+Program python() {
   Filter f(SCMP_ACT_TRAP);  // reported, then failed with EPERM (report_forbidden_calls)
   allow_computing(f);
   allow_plain_fcntl(f);
@@ -180,10 +198,10 @@ void python() {
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIONREAD)});
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIOCLEX)});
   f.allow_if("sched_setaffinity", {SCMP_A0(SCMP_CMP_EQ, 0)});
-  f.load();
+  return f.program();
 }
 
-void compiler(bool contained) {
+Program compiler(bool contained) {
   Filter f(SCMP_ACT_ALLOW);
   f.fail_with(EPERM, {"socket",
                       "socketpair",
@@ -274,7 +292,7 @@ void compiler(bool contained) {
     f.fail_with(EPERM, {"kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal"});
   else
     f.fail_with(EPERM, {"pidfd_send_signal"});
-  f.load();
+  return f.program();
 }
 
 int g_status_fd = -1;
@@ -302,9 +320,7 @@ void on_sigsys_deny(int, siginfo_t* info, void* context) {
 #endif
 }
 
-}  // namespace
-
-void install_filter(Policy policy, bool contained) {
+Program compile(Policy policy, bool contained) {
   switch (policy) {
     case Policy::library_loading:
       return library_loading();
@@ -315,6 +331,55 @@ void install_filter(Policy policy, bool contained) {
     case Policy::compiler:
       return compiler(contained);
   }
+  throw SetupError("seccomp: unknown policy");
+}
+
+/// The places of kOwnPid in a program (the comparisons of kill's and tgkill's pid).
+std::vector<std::size_t> own_pid_slots(const Program& program) {
+  std::vector<std::size_t> slots;
+  for (std::size_t i = 0; i < program.size(); ++i)
+    if (program[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && program[i].k == kOwnPid) slots.push_back(i);
+  return slots;
+}
+
+struct Compiled {
+  Policy policy;
+  bool contained;
+  Program program;
+};
+std::vector<Compiled> g_compiled;  // by prepare_filter(), in a zygote
+
+}  // namespace
+
+void prepare_filter(Policy policy, bool contained) noexcept {
+  for (const auto& c : g_compiled)
+    if (c.policy == policy && c.contained == contained) return;
+  try {
+    Program program = compile(policy, contained);
+    g_compiled.push_back({policy, contained, std::move(program)});
+  } catch (const std::exception&) {
+    // install_filter() compiles it then, and reports what fails.
+  }
+}
+
+void install_filter(Policy policy, bool contained) {
+  Program program;
+  for (const auto& c : g_compiled)
+    if (c.policy == policy && c.contained == contained) program = c.program;
+  if (program.empty()) program = compile(policy, contained);
+  // Computing policies let a process signal itself only (kill and tgkill with its own pid;
+  // libseccomp may share one comparison between both).
+  const std::vector<std::size_t> slots = own_pid_slots(program);
+  if (slots.empty() != (policy == Policy::compiler))
+    throw SetupError("seccomp: the compiled filter does not compare pids as expected");
+  for (const std::size_t i : slots) program[i].k = static_cast<std::uint32_t>(getpid());
+  if (program.size() > BPF_MAXINSNS) throw SetupError("seccomp: the filter is too long");
+  const sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
+  // TSYNC: every thread, including those a static constructor started, takes the filter;
+  // a positive result names a thread that could not.
+  const long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fprog);
+  if (rc > 0) throw SetupError("seccomp: thread " + std::to_string(rc) + " could not take the filter");
+  if (rc < 0) throw SetupError(std::string("seccomp: ") + std::strerror(errno));
 }
 
 void report_forbidden_calls(int status_fd, bool deny_and_go_on) {

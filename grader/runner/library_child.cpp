@@ -73,6 +73,9 @@ std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) 
     if (!who.thread_limit) isolation += " (no thread limit: " + who.no_thread_limit + ")";
     isolation += "; " + confine::restrict_files(confine::system_paths());
     confine::report_forbidden_calls(p::kStatusFd);
+    // Compiled before the loading filter, which forbids what compiling needs (the zygote has
+    // normally done it already).
+    confine::prepare_filter(confine::Policy::library_computing);
     confine::install_filter(confine::Policy::library_loading);
   } catch (const std::exception& e) {
     fail_setup(e.what());

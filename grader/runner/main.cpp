@@ -166,6 +166,8 @@ int zygote(pid_t parent, uid_t uid) {
   } catch (const std::exception& e) {
     setup_failed(e.what());
   }
+  confine::prepare_filter(confine::Policy::library_loading);
+  confine::prepare_filter(confine::Policy::library_computing);
   confine::announce_ready(isolation);
   confine::ZygoteConfig config;
   config.kind = p::kLibraryChild;

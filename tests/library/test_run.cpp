@@ -121,6 +121,17 @@ FN(forges_records) {
   return 0;
 }
 FN(closes_status) { close(5); twice_into(in, out); return 0; }
+/* Signals to itself (raise is tgkill with its own pid) are allowed; they reach its handler. */
+static volatile int caught = 0;
+static void on_usr1(int sig) { (void)sig; ++caught; }
+FN(signals_itself) {
+  signal(SIGUSR1, on_usr1);
+  out[0].data[0] = raise(SIGUSR1);
+  out[0].data[1] = kill(getpid(), SIGUSR1);
+  out[0].data[2] = caught;
+  out[0].data[3] = 0;
+  return 0;
+}
 FN(naps) { usleep(600000); twice_into(in, out); return 0; }
 /* What a static constructor can learn of the world while the library loads. */
 static double probe[6];
@@ -245,6 +256,16 @@ BOOST_AUTO_TEST_CASE(no_other_process_can_be_reached) {
       BOOST_TEST(contains(r.message, call_name), r.message);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_library_may_signal_itself) {
+  // The filter compares kill's and tgkill's pid with the child's own, written into the
+  // program the zygote compiled once for every child.
+  const auto r = attack("signals_itself");
+  BOOST_REQUIRE(!r.failure);
+  BOOST_TEST(r.outputs[0][0] == 0.0);
+  BOOST_TEST(r.outputs[0][1] == 0.0);
+  BOOST_TEST(r.outputs[0][2] == 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(threads_are_limited_as_root_too) {
