@@ -488,6 +488,44 @@ def run_child(confine, uid, thread_limit, besides):
     os._exit(0)
 
 
+def submission_folder():
+    """Where the student's files go: the scratch folder the zygote mounts for each child."""
+    return "/scratch/submission" if os.path.isdir("/scratch") else os.path.abspath("submission")
+
+
+def environment(home):
+    """A child's whole environment: nothing that tells it is being graded."""
+    return {"HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "MPLBACKEND": "Agg"}
+
+
+def no_cuda_seeding(seed):
+    return None
+
+
+def prepare_zygote():
+    """In the zygote, once, before the forks: what each child would otherwise pay for itself.
+    The children's environment (changing it costs a child a few milliseconds). And, without
+    CUDA, torch.manual_seed without its CUDA part: it queues a seeding for when CUDA starts,
+    with a formatted stack trace that reads source files, which costs a notebook's first
+    torch.manual_seed more than a millisecond and can never be used here."""
+    os.environ.clear()
+    os.environ.update(environment(submission_folder()))
+    if not torch.cuda.is_available():
+        torch.cuda.manual_seed_all = torch.cuda.manual_seed = no_cuda_seeding
+
+
+_seed_torch = torch.default_generator.manual_seed
+
+
+def seed_all(seed):
+    """Seeds random, numpy and torch as a notebook's own seeding would. torch's generator is
+    seeded directly: torch.manual_seed also queues a CUDA seeding with a formatted stack trace,
+    which reads source files and costs a child far more than the seeding itself."""
+    random.seed(seed)
+    np.random.seed(seed % (1 << 32))
+    _seed_torch(seed)
+
+
 def read_all(fd):
     """A memory file's whole content (read at explicit offsets: the grader's write left the
     shared file offset at its end)."""
@@ -510,20 +548,18 @@ def run_plan():
     os.close(CODE_FD)
     name = plan["file"]
     # The student's folder, copied into the scratch folder, which becomes the working folder.
-    os.makedirs("/scratch/submission" if os.path.isdir("/scratch") else "submission", exist_ok=True)
-    home = "/scratch/submission" if os.path.isdir("/scratch") else os.path.abspath("submission")
+    home = submission_folder()
+    os.makedirs(home, exist_ok=True)
     for f in plan.get("files", []):
         path = os.path.join(home, f["name"])
         with open(path, "wb") as out:
             out.write(blobs[f["offset"]:f["offset"] + f["size"]])
     os.chdir(home)
-    os.environ.clear()
-    os.environ.update({"HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "MPLBACKEND": "Agg"})
+    if os.environ != environment(home):  # the zygote has normally set it (prepare_zygote)
+        os.environ.clear()
+        os.environ.update(environment(home))
     sys.argv = [name]
-    seed = int(plan.get("seed", 0))
-    random.seed(seed)
-    np.random.seed(seed % (1 << 32))
-    torch.manual_seed(seed)
+    seed_all(int(plan.get("seed", 0)))
 
     text = code.decode("utf-8", "replace")
     output = Output()
@@ -639,10 +675,7 @@ def make_call(output, c, call, function, fn, blobs, name):
             kwargs[arg["keyword"]] = value
         else:
             args.append(value)
-    seed = int(call.get("seed", 0))
-    random.seed(seed)
-    np.random.seed(seed % (1 << 32))
-    torch.manual_seed(seed)
+    seed_all(int(call.get("seed", 0)))
     try:
         result = fn(*args, **kwargs)
     except NotImplementedError:

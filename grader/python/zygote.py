@@ -46,6 +46,7 @@ def main():
 
     sys.path.remove(env["GRADER_PYTHON_DIR"])
     notebook.warm_up()
+    notebook.prepare_zygote()
     confine.grader_python_prepare()
     versions = (f"Python {platform.python_version()}, numpy {numpy.__version__}, "
                 f"torch {torch.__version__}, matplotlib {matplotlib.__version__}")
