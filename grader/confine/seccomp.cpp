@@ -197,6 +197,11 @@ Program python() {
        "timer_delete", "eventfd2",        "memfd_create"});
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIONREAD)});
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIOCLEX)});
+  // A new process fails plainly (os.fork and subprocess raise PermissionError, os.system
+  // returns -1): posix_spawn blocks every signal around its clone, and a trapped call with
+  // SIGSYS blocked would kill the child instead of failing one cell.
+  f.fail_if(EPERM, "clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)});
+  f.fail_with(EPERM, {"fork", "vfork"});
   f.allow_if("sched_setaffinity", {SCMP_A0(SCMP_CMP_EQ, 0)});
   return f.program();
 }
