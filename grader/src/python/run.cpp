@@ -130,8 +130,11 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
     return {Verdict::crashed, "Python crashed with " +
                                   (name ? "SIG" + std::string(name) : "signal " + std::to_string(sig)) + " " + during};
   }
-  return {Verdict::crashed, "the notebook ended Python itself (os._exit(" +
-                                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")) " + during +
+  // A status channel closed early (os.close(5)) looks the same: the runner's own os._exit(0)
+  // at the end, with its last records unsent.
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return {Verdict::crashed, "the notebook ended Python itself (os._exit(" + std::to_string(code) + ")" +
+                                (code == 0 ? ", or closed the grader's descriptor 5" : "") + ") " + during +
                                 "; the cells after it still ran"};
 }
 
