@@ -45,6 +45,9 @@ README = {
     "ipynb-rows-convention": "The UDL notebook computing attention in the rows convention (queries^T keys): its own "
                              "test cells fail, and so do the checks.",
     "colab-py-correct": "A2S1.py as Colab downloads it (no cell markers, markdown as strings). Passes everything.",
+    "colab-py-mistakes": "A2S1.py as Colab downloads it, with three typical mistakes: 1.2.1 selects value[1], "
+                         "1.2.2's zero queries average every row, 1.4.2's new key is value[2]. Each is named; the "
+                         "other three exercises pass.",
     "jupyter-py-unfinished": "a2s1.py (lower case) as Jupyter downloads it, with 1.3.1 left as `query131 =` (a "
                              "syntax error) and 1.4.1's key unchanged: the other answers are still graded.",
 }
@@ -253,7 +256,8 @@ def udl():
 
 # ---- understanding-attention: A2S1.py --------------------------------------------------------
 
-def ua_cells(a131="query131 = torch.zeros(1, 3)", a141="m_key[2] = (key[0] + key[1]) / 2"):
+def ua_cells(a131="query131 = torch.zeros(1, 3)", a141="m_key[2] = (key[0] + key[1]) / 2",
+             a121="query121 = S * key[0].unsqueeze(0)", a122="query122 = S * key", a142="m_key[2] = query132[0]"):
     return [
         ("markdown", "# 1. Understanding Attention\n\n- For the submission of the assignment, please download this "
                      "notebook as a **Python file**, named `A2S1.py`.\n\n## Imports and Setup"),
@@ -266,10 +270,10 @@ def ua_cells(a131="query131 = torch.zeros(1, 3)", a141="m_key[2] = (key[0] + key
                  "def check_query(query, target, key=key, value=value):\n    a_out = attention(query, key, value)\n"
                  '    print("maximum absolute element-wise difference:", (target - a_out).abs().max())'),
         ("markdown", "## 1.2. Selection via Attention"),
-        ("code", "# Define a query vector to \u201dselect\u201d the first value vector\n\n# TODO:\nS = 1e5\n"
-                 "query121 = S * key[0].unsqueeze(0)\n\ncheck_query(query121, value[0])"),
+        ("code", "# Define a query vector to \u201dselect\u201d the first value vector\n\n# TODO:\nS = 1e5\n" + a121 +
+                 "\n\ncheck_query(query121, value[0])"),
         ("code", "# Define a query matrix which results in an identity mapping \u2013 select all the value vectors\n\n"
-                 "# TODO:\nquery122 = S * key\n\ncheck_query(query122, value)"),
+                 "# TODO:\n" + a122 + "\n\ncheck_query(query122, value)"),
         ("markdown", "## 1.3. Averaging via Attention"),
         ("code", "# define a query vector which averages all the value vectors\n\n# TODO:\n" + a131 +
                  "\n\ncheck_query(query131, value.mean(0))"),
@@ -282,7 +286,7 @@ def ua_cells(a131="query131 = torch.zeros(1, 3)", a141="m_key[2] = (key[0] + key
                  "check_query(query132, value[(0, 1, 2),].mean(0, keepdims=True), key=m_key)"),
         ("code", "# Define a replacement for only the third key vector k[2] such that the result of attention\n"
                  "# with the same unchanged query q from (1.3.2) returns the third value vector v[2].\n"
-                 "m_key = key.clone()\n\n# TODO:\nm_key[2] = query132[0]\nm_key[2] /= m_key[2].norm()\n\n"
+                 "m_key = key.clone()\n\n# TODO:\n" + a142 + "\nm_key[2] /= m_key[2].norm()\n\n"
                  "# compare output of attention with desired output\ncheck_query(query132, value[2], key=m_key)"),
     ]
 
@@ -295,6 +299,11 @@ def ua():
         # syntax error) and 1.4.1's key the mistake of changing nothing.
         "jupyter-py-unfinished": ("a2s1.py", jupyter_py(ua_cells(a131="query131 =", a141="m_key[2] = key[2]"))),
         "ipynb-correct": ("A2S1.ipynb", ipynb(ua_cells())),
+        # Colab's download with three of the mistakes the spec names: 1.2.1 points at key[1],
+        # 1.2.2's queries are all zero (every row averages), 1.4.2's new key is value[2].
+        "colab-py-mistakes": ("A2S1.py", colab_py(ua_cells(a121="query121 = S * key[1].unsqueeze(0)",
+                                                           a122="query122 = torch.zeros(4, 3)",
+                                                           a142="m_key[2] = value[2]"), "A2S1.ipynb")),
     }
     for folder, (name, text) in samples.items():
         fresh(f"submissions/understanding-attention/{folder}")

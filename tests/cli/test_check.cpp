@@ -177,6 +177,25 @@ BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {
   BOOST_TEST(verdicts(sdpa, "infinite-loop") == "1=passed 2=timed_out ");
   BOOST_TEST(verdicts("udl-self-attention", "correct-cpp") == "1=passed 2=passed ");
   BOOST_TEST(verdicts("udl-self-attention", "rows-convention") == "1=wrong 2=wrong ");
+  // Python hand-ins.
+  BOOST_TEST(verdicts(ua, "colab-py-correct") == all_pass);
+  BOOST_TEST(verdicts(ua, "ipynb-correct") == all_pass);
+  BOOST_TEST(verdicts(ua, "jupyter-py-unfinished") ==
+             "1.2.1=passed 1.2.2=passed 1.3.1=missing 1.3.2=passed 1.4.1=wrong 1.4.2=passed ");
+  BOOST_TEST(verdicts(ua, "colab-py-mistakes") ==
+             "1.2.1=wrong 1.2.2=wrong 1.3.1=passed 1.3.2=passed 1.4.1=passed 1.4.2=wrong ");
+  BOOST_TEST(verdicts("attention-basics", "ipynb-correct") ==
+             "1.1=passed 1.2=passed 2.1=passed 3.1=passed 3.2=passed 3.3=passed 2.2=passed ");
+  BOOST_TEST(verdicts(sdpa, "py-correct-jupyter") == "1=passed 2=passed ");
+  BOOST_TEST(verdicts(sdpa, "py-correct-ipynb") == "1=passed 2=passed ");
+  BOOST_TEST(verdicts(sdpa, "py-no-scale") == "1=wrong 2=wrong ");
+  BOOST_TEST(verdicts(sdpa, "py-mask-after-softmax") == "1=passed 2=wrong ");
+  BOOST_TEST(verdicts(sdpa, "py-wrong-axis") == "1=wrong 2=non_finite ");
+  BOOST_TEST(verdicts(sdpa, "py-hangs-on-large-batches") == "1=timed_out 2=timed_out ");
+  BOOST_TEST(verdicts(sdpa, "py-unfinished") == "1=missing 2=missing ");
+  BOOST_TEST(verdicts("udl-self-attention", "ipynb-correct") == "1=passed 2=passed ");
+  BOOST_TEST(verdicts("udl-self-attention", "ipynb-scaled-unfinished") == "1=passed 2=missing ");
+  BOOST_TEST(verdicts("udl-self-attention", "ipynb-rows-convention") == "1=wrong 2=wrong ");
 }
 
 BOOST_AUTO_TEST_CASE(text_report_is_a_table_then_failures_without_colour_off_a_terminal) {
