@@ -142,8 +142,10 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
         r.message = prefixed(c.label, "no outputs came back from the call");
         return r;
       }
-    // The student's precision decides the rule: float32 results get the spec's float32 one.
-    const Tolerance tolerance = check.tolerance.in(results[pc.calls[k][0]].precision);
+    // The student's precision decides the rule, for the target and the known mistakes alike:
+    // float32 results get the spec's float32 one.
+    const std::string& precision = results[pc.calls[k][0]].precision;
+    const Tolerance tolerance = check.tolerance.in(precision);
     if (r.tolerance.empty()) r.tolerance = tolerance.formula();
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) outputs.emplace(fn.outputs[o].name, main_outputs[o]);
     for (std::size_t e = 0; e < check.calls.size(); ++e)
@@ -209,7 +211,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
             for (const auto& m : fn.mistakes) {
               bool all = true;
               for (const auto& [out, e] : m.outputs)
-                all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance);
+                all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance.in(precision));
               if (all) return m.message;
             }
             return std::nullopt;

@@ -132,7 +132,9 @@ class Grader {
                       " first (a zero vector, for example, has no direction to normalize)";
       return check;
     }
-    const Tolerance tolerance = ex.tolerance.in(precision(ex));
+    // The student's precision decides the rule, for the target and the known mistakes alike.
+    const std::string student_precision = precision(ex);
+    const Tolerance tolerance = ex.tolerance.in(student_precision);
     check.tolerance = tolerance.formula();
     const Comparison c = compare(got, expected, tolerance);
     if (c.passed()) {
@@ -141,7 +143,7 @@ class Grader {
     }
     Feedback f = feedback(c, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
       for (const auto& m : ex.mistakes)
-        if (matches(got, m.expression.evaluate(scope_), m.tolerance)) return m.message;
+        if (matches(got, m.expression.evaluate(scope_), m.tolerance.in(student_precision))) return m.message;
       return std::nullopt;
     });
     check.verdict = f.verdict;

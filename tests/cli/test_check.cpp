@@ -2,7 +2,9 @@
 // golden case (tests/golden/<assignment>/<student>/: case.yaml, expected.json, expected.txt).
 // Regenerate expected.json and expected.txt on purpose only, and review their diff (the exit
 // code in case.yaml is written by hand):
-//   GRADER_UPDATE_GOLDEN=1 build/tests/test_cli --run_test=check_command/every_golden_case_gives_its_written_down_result
+//   GRADER_UPDATE_GOLDEN=1 build/tests/test_cli
+//   --run_test=check_command/every_golden_case_gives_its_written_down_result
+#include <yaml-cpp/yaml.h>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -12,7 +14,6 @@
 #include <regex>
 #include <set>
 #include <sstream>
-#include <yaml-cpp/yaml.h>
 
 #include "support/fixtures.hpp"
 #include "support/inert.hpp"
@@ -115,8 +116,8 @@ BOOST_AUTO_TEST_CASE(every_golden_case_gives_its_written_down_result) {
         }
         const auto want = ordered_json::parse(test_support::read_file(folder.path() / "expected.json"));
         BOOST_TEST(got == want, "differs from expected.json:\n" << got.dump(2));
-        BOOST_TEST(report == test_support::read_file(folder.path() / "expected.txt"),
-                   "differs from expected.txt:\n" << report);
+        BOOST_TEST(report == test_support::read_file(folder.path() / "expected.txt"), "differs from expected.txt:\n"
+                                                                                          << report);
         ++graded;
       }
     }
@@ -196,6 +197,15 @@ BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {
   BOOST_TEST(verdicts("udl-self-attention", "ipynb-correct") == "1=passed 2=passed ");
   BOOST_TEST(verdicts("udl-self-attention", "ipynb-scaled-unfinished") == "1=passed 2=missing ");
   BOOST_TEST(verdicts("udl-self-attention", "ipynb-rows-convention") == "1=wrong 2=wrong ");
+  // A float32 PyTorch hand-in's mistake is named as a float64 library's is (the mistake is
+  // matched under the rule for the student's precision).
+  for (const std::string student : {"no-scale", "py-no-scale"}) {
+    const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/" + student});
+    BOOST_TEST(
+        contains(r.out, "  1             2 / 4  wrong           the notebook's example: the scores are not divided"),
+        student << ":\n"
+                << r.out);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(text_report_is_a_table_then_failures_without_colour_off_a_terminal) {

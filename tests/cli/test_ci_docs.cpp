@@ -70,7 +70,9 @@ BOOST_AUTO_TEST_CASE(the_github_workflow_grades_annotates_summarizes_and_fails_t
   BOOST_REQUIRE(!script.empty());
 
   for (const auto& [sample, passes] :
-       {std::pair{"submissions/sdpa-masked/correct-c", true}, std::pair{"submissions/sdpa-masked/no-scale", false}}) {
+       {std::pair{"submissions/sdpa-masked/correct-c", true}, std::pair{"submissions/sdpa-masked/no-scale", false},
+        std::pair{"submissions/sdpa-masked/py-correct-jupyter", true},
+        std::pair{"submissions/sdpa-masked/py-no-scale", false}}) {
     BOOST_TEST_CONTEXT(sample) {
       StudentRepo repo(sample);
       const fs::path summary = repo.dir.path() / "step-summary.md";
@@ -91,8 +93,9 @@ BOOST_AUTO_TEST_CASE(the_gitlab_job_grades_writes_the_junit_report_and_fails_the
   BOOST_TEST(job["artifacts"]["when"].as<std::string>() == "always");
   std::string script;
   for (const auto& line : job["script"]) script += line.as<std::string>() + "\n";
-  for (const auto& [sample, passes] : {std::pair{"submissions/sdpa-masked/correct-cpp", true},
-                                       std::pair{"submissions/sdpa-masked/wrong-axis", false}}) {
+  for (const auto& [sample, passes] :
+       {std::pair{"submissions/sdpa-masked/correct-cpp", true}, std::pair{"submissions/sdpa-masked/wrong-axis", false},
+        std::pair{"submissions/sdpa-masked/py-correct-ipynb", true}}) {
     BOOST_TEST_CONTEXT(sample) {
       StudentRepo repo(sample);
       const auto r = repo.run(script, job["variables"]);

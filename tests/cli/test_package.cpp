@@ -170,6 +170,13 @@ BOOST_AUTO_TEST_CASE(run_autograder_writes_results_json_for_gradescope) {
   BOOST_TEST(results.at("score").get<double>() < 8.0);
   BOOST_TEST(contains(results.at("tests")[0].at("output").get<std::string>(), "not divided by sqrt(d_k)"));
 
+  // The homework handed in as a notebook (a Jupyter .py export), graded the same way.
+  r = ag.grade("submissions/sdpa-masked/py-no-scale", GRADER_EXECUTABLE);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  results = json::parse(read_file(ag.root() / "results/results.json"));
+  BOOST_TEST(results.at("score") == 3.0);
+  BOOST_TEST(contains(results.at("tests")[0].at("output").get<std::string>(), "not divided by sqrt(d_k)"));
+
   // A grader that fails leaves no results.json: Gradescope reports a failed autograder, not a zero.
   const auto failing = ag.dir.write("failing-grader", "#!/bin/sh\necho 'grader: error: broken' >&2\nexit 2\n");
   ::chmod(failing.c_str(), 0755);
@@ -185,7 +192,11 @@ BOOST_AUTO_TEST_CASE(setup_sh_builds_the_grader_from_the_zip_alone) {
   BOOST_REQUIRE_MESSAGE(setup.exit_code == 0, setup.out << setup.err);
   const std::string built = (ag.root() / "build/grader/grader").string();
   BOOST_TEST(fs::exists(built));
-  const auto r = ag.grade("submissions/sdpa-masked/correct-cpp", built);
+  auto r = ag.grade("submissions/sdpa-masked/correct-cpp", built);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(json::parse(read_file(ag.root() / "results/results.json")).at("score") == 8.0);
+  // The Python runtime setup.sh installed, and the notebook runner built from the zip.
+  r = ag.grade("submissions/sdpa-masked/py-correct-jupyter", built);
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(json::parse(read_file(ag.root() / "results/results.json")).at("score") == 8.0);
 }
