@@ -83,4 +83,17 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
   BOOST_TEST(f.at("exercises")[0].at("message").get<std::string>().find("NUL bytes") != std::string::npos, f.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_that_is_a_symbolic_link_is_named_never_followed) {
+  TempDir dir;
+  const fs::path real = dir.write("elsewhere/homework.py", homework("w @ V, w"));
+  fs::create_directories(dir.path() / "linked");
+  fs::create_symlink(real, dir.path() / "linked/homework.py");
+  const json r = check("specs/sdpa-masked.yaml", dir.path() / "linked");
+  BOOST_TEST(r.at("score") == 0.0, r.dump());
+  const std::string message = r.at("exercises")[0].at("message");
+  BOOST_TEST(
+      message.find("homework.py is a symbolic link, never followed: hand in the file itself") != std::string::npos,
+      message);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -51,19 +51,29 @@ std::string listed(const std::vector<std::string>& names) {
 Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   Found found;
   std::vector<std::string> regular;  // the folder's regular files (no links), sorted
+  std::vector<std::string> links;    // notebooks that are symbolic links: never followed
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code kind;
-    if (it->symlink_status(kind).type() == std::filesystem::file_type::regular)
-      regular.push_back(it->path().filename().string());
+    const auto type = it->symlink_status(kind).type();
+    const std::string name = it->path().filename().string();
+    if (type == std::filesystem::file_type::regular) regular.push_back(name);
+    if (type == std::filesystem::file_type::symlink && is_notebook_name(name)) links.push_back(name);
   }
   std::sort(regular.begin(), regular.end());
+  std::sort(links.begin(), links.end());
+  const std::string linked =
+      links.empty() ? "" : listed(links) + (links.size() == 1 ? " is a symbolic link" : " are symbolic links");
   std::vector<std::string> candidates;
   for (const auto& name : regular) {
     if (is_notebook_name(name)) candidates.push_back(name);
     if (is_source_name(name) || name == spec.library.file) found.library_files = true;
   }
-  if (candidates.empty()) return found;
+  if (candidates.empty()) {
+    if (!links.empty()) found.problem = linked + ", never followed: hand in the file itself";
+    return found;
+  }
+  if (!links.empty()) found.notes.push_back(linked + ", never followed: it is not graded");
 
   const std::string& asked = spec.python.file;
   std::string chosen;
