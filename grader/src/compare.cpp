@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -19,7 +20,7 @@ bool element_ok(double got, double expected, const Tolerance& tol) {
   return std::abs(got - expected) <= tol.allowance(expected);
 }
 
-std::string number(double v) { return fmt::format("{:.6g}", v); }
+std::string number(double v) { return std::isnan(v) ? "nan" : fmt::format("{:.6g}", v); }
 
 /// Sums along the last axis, or along the second to last when `columns`.
 std::vector<double> line_sums(const Tensor& t, bool columns) {
@@ -132,10 +133,12 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
   return c;
 }
 
-bool matches(const Tensor& got, const Tensor& expected, const Tolerance& tol) {
-  if (got.shape() != expected.shape()) return false;
+bool is_mistake(const Tensor& got, const Tensor& mistake, const Tolerance& tol) {
+  if (got.shape() != mistake.shape()) return false;
+  if (!std::all_of(mistake.values().begin(), mistake.values().end(), [](double v) { return std::isfinite(v); }))
+    return false;
   for (std::size_t i = 0; i < got.size(); ++i)
-    if (!element_ok(got[i], expected[i], tol)) return false;
+    if (!element_ok(got[i], mistake[i], tol)) return false;
   return true;
 }
 

@@ -211,7 +211,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
             for (const auto& m : fn.mistakes) {
               bool all = true;
               for (const auto& [out, e] : m.outputs)
-                all = all && matches(outputs.at(out), e.evaluate(scope), m.tolerance.in(precision));
+                all = all && is_mistake(outputs.at(out), e.evaluate(scope), m.tolerance.in(precision));
               if (all) return m.message;
             }
             return std::nullopt;

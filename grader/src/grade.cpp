@@ -143,7 +143,7 @@ class Grader {
     }
     Feedback f = feedback(c, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
       for (const auto& m : ex.mistakes)
-        if (matches(got, m.expression.evaluate(scope_), m.tolerance.in(student_precision))) return m.message;
+        if (is_mistake(got, m.expression.evaluate(scope_), m.tolerance.in(student_precision))) return m.message;
       return std::nullopt;
     });
     check.verdict = f.verdict;

@@ -236,18 +236,21 @@ class Checker {
       // The same notebook called with the other precision: float64 arrays where the spec
       // passes float32 tensors, and the other way round.
       Spec other = spec_;
-      bool binds = false;
+      std::string switched;  // "float32 instead of float64"
       for (auto& ex : other.exercises)
         if (ex.function) {
           auto& dtype = ex.function->python.dtype;
+          const std::string bound = dtype;
           dtype = dtype == "float32" ? "float64" : "float32";
-          binds = true;
+          if (switched.empty()) switched = dtype + " instead of " + bound;
         }
       // Students get the precision the spec binds: another one failing is worth knowing (an
-      // unstable softmax overflows in float32), not a fault of the spec.
-      if (binds)
-        report_reference("reference solution (Python, other precision)", grade_submission(other, dir, grading_),
-                         Kind::warning, by_files);
+      // unstable softmax overflows in float32; a tolerance without a float32 rule is too tight
+      // for float32), not a fault of the spec.
+      if (!switched.empty())
+        report_reference(
+            "reference solution (Python, called with " + switched + ", as students never are)",
+            grade_submission(other, dir, grading_), Kind::warning, by_files);
     }
 
     std::vector<AnswerRequest> requested;
@@ -359,14 +362,19 @@ class Checker {
   void matrix_mistakes() {
     std::size_t checked = 0;
     std::vector<std::string> passing_mistakes, skipped;
+    std::set<std::string> unread;
     for (const auto* ex : matrices_) {
       if (ex->mistakes.empty()) continue;
-      const auto reads = answers_read(*ex);
-      const bool readable = std::all_of(reads.begin(), reads.end(), [&](const std::string& n) {
-        return solution_answers_ && solution_answers_->count(n);
-      });
-      if (!readable) {  // no reference answers to evaluate the mistakes with
+      // The target and the mistakes: what they read of the student's answers must come from
+      // the reference solution's answer files.
+      std::set<std::string> reads = ex->expect.answers;
+      for (const auto& m : ex->mistakes) reads.insert(m.expression.answers.begin(), m.expression.answers.end());
+      std::set<std::string> lacking;
+      for (const auto& n : reads)
+        if (!solution_answers_ || !solution_answers_->count(n)) lacking.insert(n);
+      if (!lacking.empty()) {
         skipped.push_back(ex->id);
+        unread.insert(lacking.begin(), lacking.end());
         continue;
       }
       expr::Scope scope;
@@ -386,8 +394,12 @@ class Checker {
     }
     if (!skipped.empty())
       add(Kind::warning, "known mistakes",
-          "not checked for " + joined(skipped) + ": they read the student's answers, which the reference solution " +
-              (solution_answers_ ? "lacks" : "would give (the spec names none)"));
+          fmt::format("not checked for exercise{} {}: the target or the mistakes are computed from the student's {}, "
+                      "which {}",
+                      skipped.size() == 1 ? "" : "s", joined(skipped), joined({unread.begin(), unread.end()}),
+                      solution_answers_ ? "the reference solution gives in no answer file (a notebook's variables are "
+                                          "not read here)"
+                                        : "a reference solution would give (the spec names none)"));
     if (!passing_mistakes.empty())
       add(Kind::failure, "known mistakes",
           "these pass, so the tolerance is looser than the mistake: " + joined(passing_mistakes));

@@ -83,6 +83,38 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
   BOOST_TEST(f.at("exercises")[0].at("message").get<std::string>().find("NUL bytes") != std::string::npos, f.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_nan_result_is_never_named_as_a_mistake_that_is_nan_too) {
+  // A softmax without the row maximum overflows to NaN on large scores; the mistake "sum over
+  // the whole matrix" is NaN there too, but it is not what the student did.
+  TempDir dir;
+  const fs::path spec = dir.write("softmax.yaml", R"YAML(assignment: {id: softmax-rows, title: Softmax, version: "1"}
+data:
+  big: [[1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]]
+exercises:
+  - id: "1"
+    title: Row-wise softmax
+    points: 1
+    function:
+      symbol: softmax_rows
+      inputs: [{name: X, shape: [n, d]}]
+      outputs: [{name: Y, shape: [n, d], expect: "softmax(X, -1)"}]
+      python: {tensors: numpy, dtype: float64}
+    checks:
+      - {name: large scores, points: 1, fixed: {X: big}}
+    mistakes:
+      - outputs: {Y: "exp(X) / sum(exp(X))"}
+        message: you divided by the sum over the whole matrix
+)YAML");
+  dir.write(
+      "naive/softmax_rows.py",
+      "import numpy as np\n\ndef softmax_rows(X):\n    e = np.exp(X)\n    return e / e.sum(axis=1, keepdims=True)\n");
+  const json r = check(spec, dir.path() / "naive");
+  const auto& c = r.at("exercises")[0].at("checks")[0];
+  BOOST_TEST(c.at("verdict") == "non_finite", c.dump());
+  BOOST_TEST(c.at("message").get<std::string>().find("whole matrix") == std::string::npos, c.dump());
+  BOOST_TEST(c.at("details").get<std::string>().find("-nan") == std::string::npos, c.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_that_is_a_symbolic_link_is_named_never_followed) {
   TempDir dir;
   const fs::path real = dir.write("elsewhere/homework.py", homework("w @ V, w"));

@@ -117,10 +117,12 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
       contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})), "your row 0 sums to 1.1: is the softmax over the right axis?"));
 }
 
-BOOST_AUTO_TEST_CASE(matches_requires_every_element_and_the_shape) {
-  BOOST_TEST(matches(row({1, 2}), row({1, 2.000001}), Tolerance{}));
-  BOOST_TEST(!matches(row({1, 2}), row({1, 2.1}), Tolerance{}));
-  BOOST_TEST(!matches(Tensor({2}, {1, 2}), row({1, 2}), Tolerance{}));
+BOOST_AUTO_TEST_CASE(a_mistake_takes_every_element_and_the_shape_and_is_finite) {
+  BOOST_TEST(is_mistake(row({1, 2}), row({1, 2.000001}), Tolerance{}));
+  BOOST_TEST(!is_mistake(row({1, 2}), row({1, 2.1}), Tolerance{}));
+  BOOST_TEST(!is_mistake(Tensor({2}, {1, 2}), row({1, 2}), Tolerance{}));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  BOOST_TEST(!is_mistake(row({1, nan}), row({1, nan}), Tolerance{}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

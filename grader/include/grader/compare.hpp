@@ -43,8 +43,10 @@ constexpr std::size_t kFirstMismatches = 5;
 /// Compares got with expected under a tolerance; patterns are looked for only on failure.
 Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
 
-/// True when got matches expected under the tolerance (same shape, every element).
-bool matches(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
+/// True when `got` is the known mistake `mistake` under the tolerance (same shape, every
+/// element). A mistake holding NaN or Inf names nothing: its NaN would match a student's NaN
+/// whatever caused it (an overflow, say).
+bool is_mistake(const Tensor& got, const Tensor& mistake, const Tolerance& tolerance);
 
 /// The one-line message for a failed comparison: how many elements fail and the worst one.
 /// With reveal false (a hidden exercise) only the verdict: nothing derived from the target,
