@@ -153,6 +153,13 @@ void enter_view(const View& view) {
   const std::string root = "/tmp";  // any existing folder: the mount hides it, in here only
   if (mount("tmpfs", root.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,mode=0755") != 0)
     fail("mounting the new root");
+  // /tmp first: a piece beneath it (a grader unpacked in /tmp) is bound on top, not hidden.
+  if (view.tmp_kib > 0) {
+    make_dirs(root + "/tmp");
+    const std::string options = "size=" + std::to_string(view.tmp_kib) + "k,mode=01777";
+    if (mount("tmpfs", (root + "/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
+      fail("mounting /tmp");
+  }
   for (const auto& p : pieces) {
     const std::string target = root + p.path;
     if (!p.link.empty()) {
@@ -181,12 +188,6 @@ void enter_view(const View& view) {
     make_dirs(root + "/proc");
     if (mount("proc", (root + "/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
       fail("mounting /proc");
-  }
-  if (view.tmp_kib > 0) {
-    make_dirs(root + "/tmp");
-    const std::string options = "size=" + std::to_string(view.tmp_kib) + "k,mode=01777";
-    if (mount("tmpfs", (root + "/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
-      fail("mounting /tmp");
   }
   for (const auto& m : view.mount_points) make_dirs(root + m);
 

@@ -302,7 +302,7 @@ BOOST_AUTO_TEST_CASE(notebook_classes_with_unfinished_wrong_and_hanging_students
   // and Jupyter: each gets exactly what `grader check` gives it alone.
   grade_every_format("sdpa-masked", true, "7/7 submissions");
   grade_every_format("udl-self-attention", true, "3/3 submissions");
-  grade_every_format("understanding-attention", true, "3/3 submissions");
+  grade_every_format("understanding-attention", true, "4/4 submissions");
   grade_every_format("attention-basics", true, "1/1 submissions");
 }
 
