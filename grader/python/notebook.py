@@ -507,7 +507,11 @@ def prepare_zygote():
     The children's environment (changing it costs a child a few milliseconds). And, without
     CUDA, torch.manual_seed without its CUDA part: it queues a seeding for when CUDA starts,
     with a formatted stack trace that reads source files, which costs a notebook's first
-    torch.manual_seed more than a millisecond and can never be used here."""
+    torch.manual_seed more than a millisecond and can never be used here. And output written
+    line by line, as a notebook shows it: what a cell printed before it hung or crashed is not
+    lost in a buffer."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(line_buffering=True)
     os.environ.clear()
     os.environ.update(environment(submission_folder()))
     if not torch.cuda.is_available():
@@ -596,7 +600,11 @@ def run_plan():
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     install_leftovers(namespace)
     skip = set(plan.get("skip", []))
+    quiet_before = int(plan.get("quiet_before", 0))
+    muted = mute() if quiet_before > 0 else None
     for k, unit in enumerate(units):
+        if muted and k >= quiet_before:
+            muted = unmute(muted)
         if k in skip:
             send(UNIT_END, k, UNIT_SKIPPED)
         elif unit.unparsable:
@@ -617,6 +625,8 @@ def run_plan():
             evaluate(output, namespace, answers, i, units)
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
+    if muted:
+        muted = unmute(muted)
     for i, answer in enumerate(answers):
         if not answer.get("cell"):
             evaluate(output, namespace, answers, i, units)
@@ -713,6 +723,27 @@ def make_call(output, c, call, function, fn, blobs, name):
         kind = str(value.dtype).replace("torch.", "") if _type(value) in (_Tensor, _Parameter, _ndarray) else "python"
         send(OUTPUT, c, o, json.dumps({"offset": at, "shape": list(array.shape), "dtype": kind}))
     return RETURNED, ""
+
+
+def mute():
+    """Standard output and error sent nowhere, for the units an earlier child of this hand-in
+    ran (the grader has their output: a unit that hung or crashed ended that child, and this
+    one runs the notebook again without it). Returns what unmute() restores."""
+    flush()
+    saved = (os.dup(1), os.dup(2))
+    null = os.open("/dev/null", os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    return saved
+
+
+def unmute(saved):
+    flush()
+    for fd, copy in zip((1, 2), saved):
+        os.dup2(copy, fd)
+        os.close(copy)
+    return None
 
 
 def flush():

@@ -336,7 +336,7 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
 
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,
-                                                                 std::vector<std::string>& notes,
+                                                                 std::string& printed,
                                                                  std::string& sandbox) {
   const auto start = std::chrono::steady_clock::now();
   const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -354,7 +354,7 @@ std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spe
   const RunReport run = run_library(*build.library, plan.calls, limits);
   sandbox = run.isolation;
   spdlog::debug("{} calls in {} child(ren) after {:.2f} ms", plan.calls.size(), run.processes, 1e3 * since());
-  if (!run.output.empty()) notes.push_back("your library printed:\n" + run.output);
+  printed = run.output;
   return judge_functions(spec, plan, run.calls, since());
 }
 

@@ -54,10 +54,10 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
                                                             const std::string& message, double seconds);
 
 /// Finds or builds the submission's library in `dir`, makes the plan's calls and judges them.
-/// The library's output goes to `notes`; the isolation achieved to `sandbox`.
+/// What the library printed goes to `printed`; the isolation achieved to `sandbox`.
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,
-                                                                 std::vector<std::string>& notes, std::string& sandbox);
+                                                                 std::string& printed, std::string& sandbox);
 
 /// The value output `o` of `fn` must have on a case of `check` with `inputs`: the value the
 /// check gives for it (a printed output), else the output's `expect` over the inputs. The one

@@ -261,14 +261,14 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
       result.notes.push_back("your notebook failed at " + run.failures[i].message);
     if (run.failures.size() > kMaxListedNotes)
       result.notes.push_back("and at " + std::to_string(run.failures.size() - kMaxListedNotes) + " more places");
-    if (!run.output.empty()) result.notes.push_back("your notebook printed:\n" + run.output);
+    result.printed = run.output;
   } else {
     if (python.problem) python_problem(spec, *python.problem, submission);
     if (spec.uses_library()) {
       if (python.problem && !python.library_files)
         functions = unavailable_functions(spec, plan, Verdict::unreadable, *python.problem, seconds_since(start));
       else
-        functions = grade_functions_by_library(spec, dir, options, plan, result.notes, result.sandbox);
+        functions = grade_functions_by_library(spec, dir, options, plan, result.printed, result.sandbox);
     }
     if (!spec.python.file.empty()) mention_notebook(spec.python.file, submission);
   }

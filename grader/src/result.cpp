@@ -122,7 +122,7 @@ double AssignmentResult::max_score() const {
 
 void make_safe(AssignmentResult& r) {
   const auto safe = [](std::string& text) { text = inert(text, kMaxResultText); };
-  for (std::string* text : {&r.assignment, &r.title, &r.version, &r.submission, &r.sandbox}) safe(*text);
+  for (std::string* text : {&r.assignment, &r.title, &r.version, &r.submission, &r.sandbox, &r.printed}) safe(*text);
   for (auto& note : r.notes) safe(note);
   for (auto& e : r.exercises) {
     safe(e.id);

@@ -1,6 +1,7 @@
 // The result model: what an exercise says is derived from its checks; every text is made safe
 // where it enters; the native JSON reads back into the same result.
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include "grader/error.hpp"
 #include "grader/report/report.hpp"
@@ -59,13 +60,46 @@ BOOST_AUTO_TEST_CASE(the_native_json_reads_back_into_the_same_result) {
   r.version = "1";
   r.submission = "s";
   r.notes = {"a note"};
+  r.printed = "hello\n";
   r.exercises = {three_checks()};
   r.exercises[0].visibility = Visibility::hidden;
   const AssignmentResult back = report::from_json(report::to_json(r));
   BOOST_TEST(report::to_json(back) == report::to_json(r));
   BOOST_TEST(back.exercises[0].checks[1].mistake.value_or("") == "a known mistake");
+  BOOST_TEST(back.printed == "hello\n");
+  // A result of grader 0.1.0 has no `printed`: it reads as printing nothing.
+  auto old = nlohmann::json::parse(report::to_json(r));
+  old.erase("printed");
+  BOOST_TEST(report::from_json(old.dump()).printed == "");
   BOOST_CHECK_THROW(report::from_json("{\"format_version\": 1}"), Error);
   BOOST_CHECK_THROW(report::from_json("not json"), Error);
+}
+
+BOOST_AUTO_TEST_CASE(what_the_code_printed_comes_last_in_every_format_and_never_as_a_note) {
+  AssignmentResult r;
+  r.title = "X";
+  r.notes = {"a note"};
+  r.printed = "step 1 <ok> & done\n";
+  r.exercises = {three_checks()};
+  const std::string heading = "What your code printed (standard output and error; never graded)";
+  const std::string text = report::to_text(r, false);
+  BOOST_TEST(text.find(heading) > text.find("c details"), text);  // after every failure
+  BOOST_TEST(text.find("  step 1 <ok> & done") > text.find(heading), text);
+  const std::string markdown = report::to_markdown(r);
+  BOOST_TEST(markdown.find("<details><summary>" + heading + "</summary>") > markdown.find("c details"), markdown);
+  BOOST_TEST(report::to_junit(r).find("step 1 &lt;ok&gt; &amp; done") != std::string::npos);
+  const auto gradescope = nlohmann::json::parse(report::to_gradescope(r));
+  BOOST_TEST(gradescope.at("output").get<std::string>().find(heading + ":\nstep 1") != std::string::npos);
+  const auto prairielearn = nlohmann::json::parse(report::to_prairielearn(r));
+  BOOST_TEST(prairielearn.at("output") == heading + ":\nstep 1 <ok> & done\n");
+  BOOST_TEST(prairielearn.at("message").get<std::string>().find("step 1") == std::string::npos);
+  BOOST_TEST(nlohmann::json::parse(report::to_json(r)).at("notes").size() == 1u);
+  // Nothing printed: no heading anywhere, no PrairieLearn output.
+  r.printed.clear();
+  for (const std::string& report : {report::to_text(r, false), report::to_markdown(r), report::to_junit(r),
+                                    report::to_gradescope(r), report::to_prairielearn(r)})
+    BOOST_TEST(report.find("What your code printed") == std::string::npos, report);
+  BOOST_TEST(!nlohmann::json::parse(report::to_prairielearn(r)).contains("output"));
 }
 
 BOOST_AUTO_TEST_CASE(every_text_is_made_safe_and_bounded) {

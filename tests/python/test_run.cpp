@@ -233,6 +233,22 @@ BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_
   BOOST_TEST(r.processes == 4);  // the loop, the exit, the crash each end a child
 }
 
+BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the_child) {
+  // Each hang or crash ends a child; the next runs the earlier cells again, silently.
+  const auto r = run("A2S1.py",
+                     cells({"print('from cell 1')", "while True: pass", "print('from cell 3')",
+                            "import ctypes; ctypes.string_at(0)", "print('from cell 5')\nlast = torch.ones(1)"}),
+                     {{"last", "last", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(r.processes == 3);
+  for (const char* line : {"from cell 1\n", "from cell 3\n", "from cell 5\n"}) {
+    const auto first = r.output.find(line);
+    BOOST_TEST((first != std::string::npos && r.output.find(line, first + 1) == std::string::npos),
+               line << " once in: " << r.output);
+  }
+  BOOST_TEST(r.output.find("from cell 1") < r.output.find("from cell 3"));
+}
+
 BOOST_AUTO_TEST_CASE(lying_objects_are_refused_with_their_type_named) {
   const auto r = run("A2S1.py",
                      "import numpy as np, torch\n"
@@ -340,7 +356,9 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
 
 BOOST_AUTO_TEST_CASE(a_hang_or_a_crash_ends_its_check_and_a_fresh_child_makes_the_others) {
   const auto r = call(R"(import torch, os
+print('defining f')
 def f(Q, K, V):
+    print('called')
     if float(Q.sum()) < 0:
         while True: pass
     if float(K.sum()) < 0:
@@ -359,6 +377,8 @@ def f(Q, K, V):
   BOOST_TEST(contains(r.calls[2].message, "SIGABRT"), r.calls[2].message);
   BOOST_TEST(verdict(r.calls[3]) == "returned", r.calls[3].message);
   BOOST_TEST(r.processes == 3);
+  // The notebook's own output once, though three children ran it; each call's once.
+  BOOST_TEST(r.output == "defining f\ncalled\ncalled\ncalled\ncalled\n", r.output);
 }
 
 BOOST_AUTO_TEST_CASE(a_function_defined_twice_is_taken_at_the_end_or_at_its_cell) {

@@ -92,6 +92,10 @@ struct AssignmentResult {
   std::string submission;  ///< the submission folder as given
   std::vector<ExerciseResult> exercises;
   std::vector<std::string> notes;  ///< about the submission as a whole (stray files, typos)
+  /// What the student's notebook or library printed (standard output and error, cut at the
+  /// capture limit): offered apart from the grading, in each report's detailed part, and never
+  /// graded. Empty when it printed nothing.
+  std::string printed;
   std::string sandbox;             ///< how the student's library was confined; empty if none was run
   double seconds = 0;              ///< the whole grading, reading the submission included
 

@@ -52,13 +52,15 @@ Fd memfd(const char* name, const std::string& content, std::uint64_t size, unsig
 }
 
 /// The plan: its JSON's length (8 bytes, little-endian), the JSON, then the bytes it points
-/// into: the student's files, and the calls' inputs as float64.
+/// into: the student's files, and the calls' inputs as float64. The units before `quiet_before`
+/// run without printing: an earlier child of this hand-in ran them, and its output is kept.
 std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
-                      std::size_t calls_from, const std::set<std::size_t>& skip_calls) {
+                      std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls) {
   json plan;
   plan["file"] = h.name;
   plan["seed"] = seed;
   plan["skip"] = json(skip);
+  plan["quiet_before"] = quiet_before;
   plan["answers"] = json::array();
   for (const auto& r : work.values) plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}});
   std::string blobs;
@@ -249,6 +251,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   std::set<std::size_t> skip, resolved_calls;
   std::string unreadable_hand_in;  // why the hand-in could not be read, if it could not
   std::size_t calls_from = 0;
+  std::size_t quiet_before = 0;  // the units whose output an earlier child printed
   std::map<std::size_t, UnitFailure> failures;
   bool truncated = false;
   auto& zygote = sandbox::Zygote::of_this_thread(sandbox::Zygote::Kind::python);
@@ -274,7 +277,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       settle_rest(Verdict::timed_out, budget_spent_message);
       break;
     }
-    const Fd plan_fd = memfd("grader-plan", make_plan(h, work, seed, skip, calls_from, resolved_calls), 0,
+    const Fd plan_fd = memfd("grader-plan", make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls), 0,
                              F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
     const Fd out_fd = memfd("grader-values", "", kOutputBytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
     p::ChildRequest request =
@@ -317,6 +320,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       auto [verdict, message] = abnormal_end(seen, records, limits, "in " + place);
       failures[*records.in_progress()] = UnitFailure{*records.in_progress(), place, verdict, place + ": " + message};
       skip.insert(*records.in_progress());
+      quiet_before = *records.in_progress() + 1;
       continue;
     }
     void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, out_fd.get(), 0);
@@ -386,6 +390,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
               later, Verdict::skipped,
               "not run: an earlier call of this check ended abnormally (" + std::string(to_string(verdict)) + ")");
       calls_from = *c + 1;
+      quiet_before = records.units();
       continue;
     }
     // Ended outside a unit and a call: while it read the hand-in, or took the values.

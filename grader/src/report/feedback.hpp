@@ -21,6 +21,10 @@ std::string verdict_and_points(const CheckResult& c);
 /// each failing one followed by its message and details, indented.
 std::string exercise_feedback(const ExerciseResult& e);
 
+/// The heading every format gives what the student's code printed (AssignmentResult::printed),
+/// which each shows apart from the grading, after it.
+inline constexpr const char* kPrintedHeading = "What your code printed (standard output and error; never graded)";
+
 /// Text made safe for XML 1.0 (and HTML) attribute values, or with `attribute` false, element
 /// content, which keeps its newlines and tabs: markup escaped, characters XML cannot carry
 /// (control characters, U+FFFE and U+FFFF) replaced. `text` is valid UTF-8 (safe_copy()).

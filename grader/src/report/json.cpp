@@ -55,6 +55,7 @@ std::string to_json(const AssignmentResult& result) {
                     {"max_score", r.max_score()},
                     {"exercises", std::move(exercises)},
                     {"notes", r.notes},
+                    {"printed", r.printed},
                     {"sandbox", r.sandbox.empty() ? json(nullptr) : json(r.sandbox)},
                     {"seconds", r.seconds}};
   return json_text(doc);
@@ -72,6 +73,7 @@ AssignmentResult from_json(const std::string& text) {
     r.version = doc.at("version");
     r.submission = doc.at("submission");
     r.notes = doc.at("notes").get<std::vector<std::string>>();
+    r.printed = doc.value("printed", std::string());  // absent from results of grader 0.1.0
     r.sandbox = doc.at("sandbox").is_null() ? "" : doc.at("sandbox").get<std::string>();
     r.seconds = doc.at("seconds");
     for (const auto& e : doc.at("exercises")) {

@@ -46,6 +46,7 @@ std::string to_junit(const AssignmentResult& result) {
   }
   std::string notes;
   for (const auto& n : r.notes) notes += "note: " + n + "\n";
+  if (!r.printed.empty()) notes += std::string(notes.empty() ? "" : "\n") + kPrintedHeading + ":\n" + r.printed + "\n";
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
                      xml(r.title), tests, failures, errors, skipped, seconds(r.seconds));

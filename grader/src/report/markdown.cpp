@@ -89,6 +89,8 @@ std::string to_markdown(const AssignmentResult& result) {
     }
     out += fenced(exercise_feedback(e)) + "\n</details>\n";
   }
+  if (!r.printed.empty())
+    out += fmt::format("\n<details><summary>{}</summary>\n\n", kPrintedHeading) + fenced(r.printed) + "\n</details>\n";
   return out;
 }
 

@@ -23,6 +23,11 @@ std::string overall(const AssignmentResult& r) {
   return out;
 }
 
+/// What the student's code printed, under its heading; empty when it printed nothing.
+std::string printed(const AssignmentResult& r) {
+  return r.printed.empty() ? "" : std::string(kPrintedHeading) + ":\n" + r.printed;
+}
+
 }  // namespace
 
 std::string to_gradescope(const AssignmentResult& result) {
@@ -47,7 +52,7 @@ std::string to_gradescope(const AssignmentResult& result) {
   }
   const json doc = {{"score", r.score()},
                     {"execution_time", r.seconds},
-                    {"output", overall(r)},
+                    {"output", r.printed.empty() ? overall(r) : overall(r) + "\n\n" + printed(r)},
                     {"output_format", "text"},
                     {"test_output_format", "text"},
                     {"visibility", "visible"},
@@ -66,7 +71,9 @@ std::string to_prairielearn(const AssignmentResult& result) {
                      {"message", e.message()},
                      {"output", exercise_feedback(e)}});
   const double score = r.max_score() > 0 ? std::clamp(r.score() / r.max_score(), 0.0, 1.0) : 1.0;
-  const json doc = {{"gradable", true}, {"score", score}, {"message", overall(r)}, {"tests", std::move(tests)}};
+  json doc = {{"gradable", true}, {"score", score}, {"message", overall(r)}};
+  if (!r.printed.empty()) doc["output"] = printed(r);
+  doc["tests"] = std::move(tests);
   return json_text(doc);
 }
 

@@ -50,6 +50,7 @@ std::string to_text(const AssignmentResult& result, bool color) {
     out += fmt::format("\n{} {}: {}\n", paint(e.id, "1", color), e.title, to_string(e.verdict()));
     out += indented(exercise_feedback(e), "  ");
   }
+  if (!r.printed.empty()) out += "\n" + paint(kPrintedHeading, "1", color) + "\n\n" + indented(r.printed, "  ");
   return out;
 }
 
