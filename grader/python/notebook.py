@@ -14,7 +14,6 @@ fresh one that skips it.
 import ast
 import builtins
 import contextlib
-import ctypes
 import io
 import json
 import mmap
@@ -39,21 +38,34 @@ NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
 RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION = 0, 1, 2, 3, 4, 5
 MAX_TEXT = 2048
+# How a child ends when this runner fails (protocol.hpp): by itself (the grader's fault), or
+# after the notebook's code ran (the notebook's).
+RUNNER_FAILED, BROKEN_BY_NOTEBOOK = 94, 95
 
-# The grader's own references, taken before any student code runs.
+# The grader's own references, taken before any student code runs: a notebook may replace
+# json.dumps, struct.pack, numpy.stack or a builtin such as len in its own process, and the
+# runner still reports what it finds. Every builtin is a global of this module too, so that
+# replacing builtins.len does not reach it.
+for _name, _builtin in vars(builtins).items():
+    if not _name.startswith("__"):
+        globals().setdefault(_name, _builtin)
 _type, _isinstance, _len, _float = type, isinstance, len, float
 _Tensor, _Parameter, _ndarray = torch.Tensor, torch.nn.Parameter, np.ndarray
 _detach, _to, _tensor_numpy = torch.Tensor.detach, torch.Tensor.to, torch.Tensor.numpy
 _is_complex, _float64 = torch.Tensor.is_complex, torch.float64
 _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
-_write, _flush_all = os.write, None
+_np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
+_from_numpy = torch.from_numpy
+_write, _exit = os.write, os._exit
+_header = struct.Struct("<IIiI").pack
+_quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 
 # ---- records ------------------------------------------------------------------------------
 
 
 def send(kind, index=0, code=0, text=""):
     data = text.encode("utf-8", "replace")[:MAX_TEXT]
-    record = struct.pack("<IIiI", kind, index, code, len(data)) + data
+    record = _header(kind, index, code, len(data)) + data
     try:
         _write(STATUS_FD, record)
     except OSError:
@@ -110,8 +122,8 @@ def numbers(value, depth=0):
         return _ascontiguous(value, dtype=_np_float64)
     if t is bool or t is int or t is float:
         return _np_array(_float(value), dtype=_np_float64)
-    if t.__module__ == "numpy" and _isinstance(value, np.generic):
-        if np.dtype(t).kind not in REAL_KINDS:
+    if t.__module__ == "numpy" and _isinstance(value, _np_generic):
+        if _np_dtype(t).kind not in REAL_KINDS:
             raise NotNumbers(f"a numpy {t.__name__}")
         return _np_array(_float(value), dtype=_np_float64)
     if t is list or t is tuple:
@@ -123,8 +135,22 @@ def numbers(value, depth=0):
         shape = items[0].shape
         if any(i.shape != shape for i in items):
             raise NotNumbers("a ragged list (its items have different shapes)")
-        return np.stack(items)
+        return _np_array(items)  # C code: builtins the notebook replaced do not reach it
     raise NotNumbers(describe(value))
+
+
+def place(at, array, value):
+    """Where a value went in the output memory file, its shape and the dtype it had, as the
+    JSON text of its record."""
+    dtype = str(value.dtype).replace("torch.", "") if _type(value) in (_Tensor, _Parameter, _ndarray) else "python"
+    shape = ", ".join([str(d) for d in array.shape])
+    return f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}}}'
+
+
+def not_defined(why, units):
+    """The JSON text of a VALUE_ERROR record for an answer that is not defined: why, and the
+    units that assign its variable."""
+    return f'{{"why": {_quote(why)}, "assigned_in": [{", ".join([str(k) for k in units])}]}}'
 
 
 def send_value(output, index, value):
@@ -143,8 +169,7 @@ def send_value(output, index, value):
     if at is None:
         send(VALUE_ERROR, index, NOT_NUMBERS, f"a tensor far too large (shape {tuple(array.shape)})")
         return
-    dtype = str(value.dtype).replace("torch.", "") if _type(value) in (_Tensor, _Parameter, _ndarray) else "python"
-    send(VALUE, index, 0, json.dumps({"offset": at, "shape": list(array.shape), "dtype": dtype}))
+    send(VALUE, index, 0, place(at, array, value))
 
 
 # ---- the hand-in, as units ------------------------------------------------------------------
@@ -425,7 +450,15 @@ def install_leftovers(namespace):
 
 
 def failure(error, name, unit):
-    """What went wrong in a unit, as a student reads it: the line in their file, and the error."""
+    """What went wrong in a unit, as a student reads it: the line in their file, and the error.
+    Plainer when the notebook broke the traceback module itself."""
+    try:
+        return describe_failure(error, name, unit)
+    except Exception:
+        return f"{unit.label}: {_type(error).__name__}"[:MAX_TEXT]
+
+
+def describe_failure(error, name, unit):
     # The unit's own line, and the deepest line of the student's file the error came through
     # (inside one of their functions, say).
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == name]
@@ -474,17 +507,28 @@ def warm_up():
         numbers(namespace[name])
 
 
+NOTEBOOK_RAN = False  # whether the notebook's own code has run in this child
+
+
 def run_child(confine, uid, thread_limit, besides):
-    """The child's whole life: confine, run, report, exit."""
+    """The child's whole life: confine, run, report, exit. When this runner fails after the
+    notebook's code ran, the notebook broke it (it replaced a function of a module the runner
+    uses, say): the child ends with BROKEN_BY_NOTEBOOK, and the error goes to its output."""
     if confine.grader_python_confine(uid, int(thread_limit), besides) != 0:
         send(LOAD_ERROR, 0, 0, "the runner could not start: " + confine.grader_python_isolation().decode())
         os._exit(91)
     send(ISOLATION, 0, 0, confine.grader_python_isolation().decode())
     try:
         run_plan()
-    except BaseException as e:  # the grader's own code failed: say so, plainly
-        send(LOAD_ERROR, 0, 0, f"the notebook runner failed: {_type(e).__name__}: {e}")
-        os._exit(94)
+    except BaseException as e:
+        if NOTEBOOK_RAN:
+            try:
+                _write(2, f"\n[grader: its runner failed after the notebook ran: {_type(e).__name__}: {e}]\n"
+                       .encode("utf-8", "replace")[:MAX_TEXT])
+            finally:
+                _exit(BROKEN_BY_NOTEBOOK)
+        send(LOAD_ERROR, 0, 0, f"the notebook runner failed: {_type(e).__name__}: {e}")  # its own fault
+        os._exit(RUNNER_FAILED)
     os._exit(0)
 
 
@@ -519,14 +563,15 @@ def prepare_zygote():
 
 
 _seed_torch = torch.default_generator.manual_seed
+_seed_random, _seed_numpy = random.seed, np.random.seed
 
 
 def seed_all(seed):
     """Seeds random, numpy and torch as a notebook's own seeding would. torch's generator is
     seeded directly: torch.manual_seed also queues a CUDA seeding with a formatted stack trace,
     which reads source files and costs a child far more than the seeding itself."""
-    random.seed(seed)
-    np.random.seed(seed % (1 << 32))
+    _seed_random(seed)
+    _seed_numpy(seed % (1 << 32))
     _seed_torch(seed)
 
 
@@ -543,6 +588,7 @@ def read_all(fd):
 
 
 def run_plan():
+    global NOTEBOOK_RAN
     raw = read_all(PLAN_FD)
     (length,) = struct.unpack_from("<Q", raw, 0)
     plan = json.loads(raw[8:8 + length].decode())
@@ -587,7 +633,7 @@ def run_plan():
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
-            send(VALUE_ERROR, i, NOT_DEFINED, json.dumps({"why": point, "assigned_in": []}))
+            send(VALUE_ERROR, i, NOT_DEFINED, not_defined(point, []))
     after, functions_after = {}, {}
     for i, point in points.items():
         if _isinstance(point, int):
@@ -613,6 +659,7 @@ def run_plan():
             pass  # nothing to run (a markdown text, an empty cell)
         else:
             send(UNIT_START, k, 0, f"{unit.first} {unit.last} {unit.label}")
+            NOTEBOOK_RAN = True
             try:
                 compiled = compile(unit.code, name, "exec")
                 exec(compiled, namespace)
@@ -655,13 +702,15 @@ class NoSuchCell:
 
 def argument(blobs, arg, tensors, dtype):
     """One argument, from its float64 bytes: a tensor (torch or numpy, in the dtype the spec
-    names), or a list of its rows (as the notebook passes [v_1, v_2, v_3])."""
+    names: float32 or float64), or a list of its rows (as the notebook passes [v_1, v_2, v_3])."""
     shape = tuple(arg["shape"])
     count = 1
     for d in shape:
         count *= d
-    array = np.frombuffer(blobs, dtype=np.float64, count=count, offset=arg["offset"]).reshape(shape).copy()
-    value = torch.from_numpy(array).to(getattr(torch, dtype)) if tensors == "torch" else array.astype(dtype)
+    raw = _frombuffer(blobs, dtype=_np_float64, count=count, offset=arg["offset"]).reshape(shape)
+    value = raw.astype(dtype)  # a writable copy, converted in the same pass
+    if tensors == "torch":
+        value = _from_numpy(value)
     if arg.get("as") == "rows":
         return [value[i] for i in range(shape[0])]
     return value
@@ -720,8 +769,7 @@ def make_call(output, c, call, function, fn, blobs, name):
         at = output.put(_ascontiguous(array, dtype=_np_float64))
         if at is None:
             return RETURNED_WRONG, f"{fname}'s {what} is far too large (shape {tuple(array.shape)})"
-        kind = str(value.dtype).replace("torch.", "") if _type(value) in (_Tensor, _Parameter, _ndarray) else "python"
-        send(OUTPUT, c, o, json.dumps({"offset": at, "shape": list(array.shape), "dtype": kind}))
+        send(OUTPUT, c, o, place(at, array, value))
     return RETURNED, ""
 
 
@@ -730,19 +778,28 @@ def mute():
     ran (the grader has their output: a unit that hung or crashed ended that child, and this
     one runs the notebook again without it). Returns what unmute() restores."""
     flush()
-    saved = (os.dup(1), os.dup(2))
-    null = os.open("/dev/null", os.O_WRONLY)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    os.close(null)
-    return saved
+    try:
+        saved = (os.dup(1), os.dup(2))
+        null = os.open("/dev/null", os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+        return saved
+    except OSError:  # printed twice then, nothing worse
+        return None
 
 
 def unmute(saved):
+    """Output goes where it went before mute(). The notebook's own code ran in between: if it
+    closed or replaced the saved descriptors, what it prints from here on may be lost, which
+    harms nobody but itself."""
     flush()
     for fd, copy in zip((1, 2), saved):
-        os.dup2(copy, fd)
-        os.close(copy)
+        try:
+            os.dup2(copy, fd)
+            os.close(copy)
+        except OSError:
+            pass
     return None
 
 
@@ -756,7 +813,15 @@ def flush():
 
 def assigners(units, expr):
     """The units that assign the variable an answer's expression starts from (query131 in
-    `query131`, m_key in `m_key[2]`): where to look when it is not defined."""
+    `query131`, m_key in `m_key[2]`): where to look when it is not defined. None found when
+    the notebook broke the modules this needs (re, ast)."""
+    try:
+        return find_assigners(units, expr)
+    except Exception:
+        return []
+
+
+def find_assigners(units, expr):
     try:
         root = next(n.id for n in ast.walk(ast.parse(expr, mode="eval")) if _isinstance(n, ast.Name))
     except (SyntaxError, StopIteration):
@@ -777,7 +842,7 @@ def evaluate(output, namespace, answers, i, units):
     try:
         value = eval(compile(expr, "<answer>", "eval"), namespace)
     except NameError as e:
-        send(VALUE_ERROR, i, NOT_DEFINED, json.dumps({"why": str(e), "assigned_in": assigners(units, expr)}))
+        send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), assigners(units, expr)))
         return
     except BaseException as e:
         send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")

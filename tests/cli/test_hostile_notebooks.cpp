@@ -128,4 +128,33 @@ BOOST_AUTO_TEST_CASE(a_notebook_that_is_a_symbolic_link_is_named_never_followed)
       message);
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_that_replaces_what_the_runner_uses_is_still_read_or_told_so) {
+  TempDir dir;
+  // Replaced functions of json, struct, numpy, traceback and a builtin: the runner took its
+  // own before the notebook ran, and reads it as any other.
+  dir.write("patched/A2S1.py",
+            "import builtins, json, struct, traceback\nimport numpy as np\n"
+            "json.dumps = struct.pack = np.stack = traceback.format_exception_only = None\n"
+            "builtins.len = lambda x: 0\n"
+            "query121 = [[1.0, 2.0, 3.0]]\n"
+            "1 / 0\n");
+  json r = check("specs/understanding-attention.yaml", dir.path() / "patched");
+  BOOST_TEST(r.at("exercises")[0].at("verdict") == "wrong", r.dump());  // read and compared (not a query of key[0])
+  BOOST_TEST(r.at("exercises")[1].at("verdict") == "missing", r.dump());
+  BOOST_TEST(r.at("notes").dump().find("ZeroDivisionError") != std::string::npos, r.dump());
+  // The runner itself, replaced: a verdict for this student that says so, never the grader's
+  // exit 2 or a breach of the status channel the notebook never touched.
+  dir.write("sabotage/A2S1.py",
+            "query121 = [[1.0, 2.0, 3.0]]\n"
+            "import sys\nsys.modules['notebook'].send_value = None\n");
+  r = check("specs/understanding-attention.yaml", dir.path() / "sabotage");
+  const auto& e = r.at("exercises")[0];
+  BOOST_TEST(e.at("verdict") == "crashed", r.dump());
+  BOOST_TEST(e.at("message").get<std::string>().find("broke the grader's reading of it") != std::string::npos,
+             r.dump());
+  BOOST_TEST(r.at("printed").get<std::string>().find("its runner failed after the notebook ran: TypeError") !=
+                 std::string::npos,
+             r.dump());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

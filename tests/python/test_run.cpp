@@ -247,6 +247,14 @@ BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the
                line << " once in: " << r.output);
   }
   BOOST_TEST(r.output.find("from cell 1") < r.output.find("from cell 3"));
+  // A notebook that closes every descriptor it can while the replacement child silences it
+  // (the copies of its output among them) loses its own later output, and nothing else.
+  const auto closing = run("A2S1.py",
+                           cells({"import os\nfor fd in range(6, 64):\n    try: os.close(fd)\n    except OSError: pass",
+                                  "while True: pass", "print('after')\nlast = torch.ones(1)"}),
+                           {{"last", "last", ""}}, quick());
+  BOOST_TEST(verdict(closing.values[0]) == "value", closing.values[0].message);
+  BOOST_TEST(closing.processes == 2);
 }
 
 BOOST_AUTO_TEST_CASE(lying_objects_are_refused_with_their_type_named) {

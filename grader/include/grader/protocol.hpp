@@ -93,6 +93,11 @@ constexpr int kExitSetupFailed = 91;
 /// How the Python zygote ends when the machine lacks the Python runtime (python3, numpy,
 /// torch, matplotlib): a grader fault too.
 constexpr int kExitNoPython = 93;
+/// How a Python child ends when the grader's notebook runner fails (grader/python/notebook.py):
+/// before the notebook's code ran, the grader's fault (its message is the load-error record);
+/// after, the notebook broke the runner (it replaced a function of a module the runner uses).
+constexpr int kExitRunnerFailed = 94;
+constexpr int kExitBrokenByNotebook = 95;
 
 // ---- The plan of a library child ------------------------------------------------------------
 constexpr std::uint64_t kMagic = 0x4e414c5052445247ULL;  // "GRDRPLAN"

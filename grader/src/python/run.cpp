@@ -132,9 +132,15 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
     return {Verdict::crashed, "Python crashed with " +
                                   (name ? "SIG" + std::string(name) : "signal " + std::to_string(sig)) + " " + during};
   }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == p::kExitBrokenByNotebook)
+    return {Verdict::crashed,
+            "the notebook broke the grader's reading of it " + during +
+                ": it replaced or changed something of Python's that the grader uses too (a function of "
+                "json, struct, re, numpy or torch, say), so nothing more could be taken from it; the end of "
+                "what it printed says what failed"};
   // A status channel closed early (os.close(5)) looks the same: the runner's own os._exit(0)
   // at the end, with its last records unsent.
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return {Verdict::crashed, "the notebook ended Python itself (os._exit(" + std::to_string(code) + ")" +
                                 (code == 0 ? ", or closed the grader's descriptor 5" : "") + ") " + during +
                                 "; the cells after it still ran"};
@@ -299,7 +305,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     if (!records.isolated() && code_of_exit == p::kExitSetupFailed)
       throw Error("the sandbox could not confine a Python child: " +
                   records.load_error().value_or(library::printable(seen.output)));
-    if (code_of_exit == 94 && !records.breach() && records.load_error())
+    if (code_of_exit == p::kExitRunnerFailed && !records.breach() && records.load_error())
       throw Error("the grader's notebook runner failed: " + *records.load_error());
     out.isolation = zygote.isolation() + "; " + records.isolation();
     if (records.load_error()) unreadable_hand_in = *records.load_error();
