@@ -785,7 +785,7 @@ def mute():
         os.dup2(null, 2)
         os.close(null)
         return saved
-    except OSError:  # printed twice then, nothing worse
+    except Exception:  # printed twice then, nothing worse
         return None
 
 
@@ -798,7 +798,7 @@ def unmute(saved):
         try:
             os.dup2(copy, fd)
             os.close(copy)
-        except OSError:
+        except Exception:  # OSError, or os.dup2 replaced by the notebook
             pass
     return None
 
