@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::require_printable(lib.isolation());
   if (lib.load_error()) fuzz::require_printable(*lib.load_error());
 
-  grader::python::Records py(requests, calls, 1.0, 1.0, now + std::chrono::seconds(5), budget);
+  grader::python::Records py(requests, calls, 1000, 1.0, 1.0, now + std::chrono::seconds(5), budget);
   feed(py, bytes, sizes, budget);
   fuzz::require(py.values().size() == requests, "python: values not one per request");
   fuzz::require(py.call_records().empty() || py.call_records().rbegin()->first < calls,

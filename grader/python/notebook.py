@@ -38,6 +38,7 @@ NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
 RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION = 0, 1, 2, 3, 4, 5
 MAX_TEXT = 2048
+MAX_ELEMENTS = 1 << 24  # the most the grader reads of one value; the plan says (max_elements)
 # How a child ends when this runner fails (protocol.hpp): by itself (the grader's fault), or
 # after the notebook's code ran (the notebook's).
 RUNNER_FAILED, BROKEN_BY_NOTEBOOK = 94, 95
@@ -55,7 +56,7 @@ _detach, _to, _tensor_numpy = torch.Tensor.detach, torch.Tensor.to, torch.Tensor
 _is_complex, _float64 = torch.Tensor.is_complex, torch.float64
 _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
 _np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
-_from_numpy = torch.from_numpy
+_from_numpy, _numel, _tensor_shape = torch.from_numpy, torch.Tensor.numel, torch.Tensor.size
 _write, _exit = os.write, os._exit
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
@@ -81,9 +82,14 @@ class Output:
         self.size, self.used = size, 0
 
     def put(self, array):
-        data = array.tobytes()
+        """Writes `array` (float64) after the values before it; returns where, or None when it
+        does not fit (or cannot be made contiguous in memory)."""
         at = (self.used + 7) // 8 * 8
-        if self.map is None or at + len(data) > self.size:
+        if self.map is None or at + array.size * 8 > self.size:
+            return None
+        try:
+            data = _ascontiguous(array, dtype=_np_float64).tobytes()
+        except MemoryError:
             return None
         self.map[at:at + len(data)] = data
         self.used = at + len(data)
@@ -115,10 +121,12 @@ def numbers(value, depth=0):
     if t is _Tensor or t is _Parameter:
         if _is_complex(value):
             raise NotNumbers("a complex tensor")
+        too_large(_numel(value), _tensor_shape(value))
         return _tensor_numpy(_to(_detach(value), "cpu", _float64))
     if t is _ndarray:
         if value.dtype.kind not in REAL_KINDS:
             raise NotNumbers(f"a numpy array of {value.dtype}")
+        too_large(value.size, value.shape)
         return _ascontiguous(value, dtype=_np_float64)
     if t is bool or t is int or t is float:
         return _np_array(_float(value), dtype=_np_float64)
@@ -137,6 +145,13 @@ def numbers(value, depth=0):
             raise NotNumbers("a ragged list (its items have different shapes)")
         return _np_array(items)  # C code: builtins the notebook replaced do not reach it
     raise NotNumbers(describe(value))
+
+
+def too_large(count, shape):
+    """Refuses a value of more elements than the grader reads, before it is converted (an
+    expanded tensor of a billion elements takes no memory until it is)."""
+    if count > MAX_ELEMENTS:
+        raise NotNumbers(f"a tensor far too large (shape {tuple(shape)}: {count} elements, more than {MAX_ELEMENTS})")
 
 
 def place(at, array, value):
@@ -165,7 +180,7 @@ def send_value(output, index, value):
     if array.ndim > 3:
         send(VALUE_ERROR, index, NOT_NUMBERS, f"a tensor of rank {array.ndim} (shape {tuple(array.shape)})")
         return
-    at = output.put(_ascontiguous(array, dtype=_np_float64))
+    at = output.put(array)
     if at is None:
         send(VALUE_ERROR, index, NOT_NUMBERS, f"a tensor far too large (shape {tuple(array.shape)})")
         return
@@ -215,13 +230,19 @@ def notebook_units(text, name):
         cells = doc["cells"]
     except (ValueError, KeyError, TypeError, RecursionError) as e:
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): {e}")
+    if not _isinstance(cells, list):
+        raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): its cells are not a list")
     units, number = [], 0
     for cell in cells:
         if not _isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         number += 1
         source = cell.get("source", "")
-        source = "".join(source) if _isinstance(source, list) else str(source)
+        if _isinstance(source, list) and all(_isinstance(line, str) for line in source):
+            source = "".join(source)
+        elif not _isinstance(source, str):
+            raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): the source of code cell {number} "
+                              "is neither text nor a list of lines")
         code, skipped = without_magics(source)
         unit = Unit(1, max(1, source.count("\n") + 1), f"cell {number}", code)
         if skipped:
@@ -552,8 +573,8 @@ def prepare_zygote():
     CUDA, torch.manual_seed without its CUDA part: it queues a seeding for when CUDA starts,
     with a formatted stack trace that reads source files, which costs a notebook's first
     torch.manual_seed more than a millisecond and can never be used here. And output written
-    line by line, as a notebook shows it: what a cell printed before it hung or crashed is not
-    lost in a buffer."""
+    line by line, as a notebook shows it: every line a cell finished printing before it hung
+    or crashed reaches the grader (a line left unfinished stays in the child's buffer)."""
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)
     os.environ.clear()
@@ -588,10 +609,11 @@ def read_all(fd):
 
 
 def run_plan():
-    global NOTEBOOK_RAN
+    global NOTEBOOK_RAN, MAX_ELEMENTS
     raw = read_all(PLAN_FD)
     (length,) = struct.unpack_from("<Q", raw, 0)
     plan = json.loads(raw[8:8 + length].decode())
+    MAX_ELEMENTS = int(plan.get("max_elements", MAX_ELEMENTS))
     blobs = raw[8 + length:]
     os.close(PLAN_FD)
     code = read_all(CODE_FD)
@@ -766,7 +788,7 @@ def make_call(output, c, call, function, fn, blobs, name):
             return RETURNED_WRONG, f"{fname}'s {what} is {describe(value)} that cannot be read as dense numbers"
         if array.ndim > 3:
             return RETURNED_WRONG, f"{fname}'s {what} has rank {array.ndim} (shape {tuple(array.shape)})"
-        at = output.put(_ascontiguous(array, dtype=_np_float64))
+        at = output.put(array)
         if at is None:
             return RETURNED_WRONG, f"{fname}'s {what} is far too large (shape {tuple(array.shape)})"
         send(OUTPUT, c, o, place(at, array, value))

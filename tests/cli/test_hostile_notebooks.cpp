@@ -3,6 +3,9 @@
 // outputs of NaN only, a sparse tensor. Each is a verdict for that student, exit 1, never the
 // grader's exit 2.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "support/process.hpp"
@@ -69,7 +72,12 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
   TempDir dir;
   dir.write("nul/A2S1.py", std::string("query121 = 1\0\n", 14));
   dir.write("deep/A2S1.ipynb", "{\"cells\": " + std::string(5000, '[') + "]}");
-  for (const char* student : {"nul", "deep"}) {
+  // Valid JSON, not a notebook: cells that are no list, a source of numbers.
+  dir.write("cells/A2S1.ipynb", "{\"nbformat\": 4, \"cells\": 5}");
+  dir.write("source/A2S1.ipynb",
+            "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"code\", "
+            "\"metadata\": {}, \"source\": [1, 2], \"outputs\": []}]}");
+  for (const char* student : {"nul", "deep", "cells", "source"}) {
     const json r = check("specs/understanding-attention.yaml", dir.path() / student);
     BOOST_TEST(r.at("score") == 0.0, student);
     BOOST_TEST(r.at("exercises")[0].at("verdict") == "unreadable", r.dump());
@@ -81,6 +89,59 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
                                       std::string(2000, '\x01'));
   const json f = check("specs/sdpa-masked.yaml", dir.path() / "binary");
   BOOST_TEST(f.at("exercises")[0].at("message").get<std::string>().find("NUL bytes") != std::string::npos, f.dump());
+}
+
+BOOST_AUTO_TEST_CASE(a_value_far_too_large_is_refused_alone_before_it_takes_memory) {
+  TempDir dir;
+  // 40000 x 40000 float64 (12 GiB) that an expanded tensor holds in 8 bytes: refused by its
+  // element count, and the notebook's other answers are still read.
+  dir.write("huge/A2S1.py",
+            "import torch\nquery121 = [[1.0, 2.0, 3.0]]\n"
+            "query122 = torch.zeros(1, 1, dtype=torch.float64).expand(40000, 40000)\n"
+            "query131 = torch.zeros(1, 1).expand(40000, 40000)\n");
+  const json r = check("specs/understanding-attention.yaml", dir.path() / "huge");
+  BOOST_TEST(r.at("exercises")[0].at("verdict") == "wrong", r.dump());
+  for (int e : {1, 2}) {
+    BOOST_TEST(r.at("exercises")[e].at("verdict") == "unreadable", r.dump());
+    BOOST_TEST(r.at("exercises")[e].at("message").get<std::string>().find("far too large (shape (40000, 40000)") !=
+                   std::string::npos,
+               r.dump());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(records_that_point_many_times_at_the_same_bytes_do_not_multiply_the_graders_memory) {
+  // Every output record of every call names offset 0 for 8 MiB: 282 calls x 2 outputs would
+  // be 4.4 GiB of copies in the grader. It takes at most one output file's worth (256 MiB).
+  TempDir dir;
+  dir.write("alias/homework.py",
+            "import numpy as np\nimport notebook\n"
+            "notebook.Output.put = lambda self, array: 0\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    z = np.zeros((1, 1024, 1024))\n"
+            "    return z, z\n");
+  test_support::Background grader(
+      {"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "alias").string(), "--format", "json"});
+  long peak_kib = 0;
+  for (;;) {
+    std::ifstream status("/proc/" + std::to_string(grader.pid()) + "/status");
+    std::string line;
+    bool alive = false;
+    while (std::getline(status, line))
+      if (line.rfind("VmHWM:", 0) == 0) {
+        peak_kib = std::max(peak_kib, std::stol(line.substr(6)));
+        alive = true;
+      } else if (line.rfind("State:", 0) == 0 && line.find('Z') != std::string::npos) {
+        alive = false;
+        break;
+      }
+    if (!alive) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto result = grader.wait();
+  BOOST_TEST(result.exit_code == 1, result.err);
+  BOOST_TEST(peak_kib < 1024 * 1024, peak_kib << " KiB");  // the 256 MiB, and the grader's own
+  const json r = json::parse(result.out);
+  BOOST_TEST(r.at("score") == 0.0, r.dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_nan_result_is_never_named_as_a_mistake_that_is_nan_too) {

@@ -236,12 +236,12 @@ BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_
 BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the_child) {
   // Each hang or crash ends a child; the next runs the earlier cells again, silently.
   const auto r = run("A2S1.py",
-                     cells({"print('from cell 1')", "while True: pass", "print('from cell 3')",
+                     cells({"print('from cell 1 \u2713 caf\u00e9')", "while True: pass", "print('from cell 3')",
                             "import ctypes; ctypes.string_at(0)", "print('from cell 5')\nlast = torch.ones(1)"}),
                      {{"last", "last", ""}}, quick());
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(r.processes == 3);
-  for (const char* line : {"from cell 1\n", "from cell 3\n", "from cell 5\n"}) {
+  for (const char* line : {"from cell 1 \u2713 caf\u00e9\n", "from cell 3\n", "from cell 5\n"}) {
     const auto first = r.output.find(line);
     BOOST_TEST((first != std::string::npos && r.output.find(line, first + 1) == std::string::npos),
                line << " once in: " << r.output);

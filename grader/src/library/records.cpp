@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../text.hpp"
 #include "grader/protocol.hpp"
 
 namespace grader::library {
@@ -11,8 +12,16 @@ namespace p = protocol;
 using sandbox::Clock;
 
 std::string printable(std::string_view text, std::size_t max) {
+  const std::string_view head = text.substr(0, max);
   std::string out;
-  for (char c : text.substr(0, max)) out += (std::isprint(static_cast<unsigned char>(c)) || c == '\n') ? c : '?';
+  out.reserve(head.size());
+  for (std::size_t i = 0; i < head.size();) {
+    char32_t cp = 0;
+    const std::size_t used = detail::utf8_sequence(head, i, cp);
+    const bool shown = used > 0 && (cp == '\n' || cp == '\t' || (cp >= 0x20 && cp != 0x7f && (cp < 0x80 || cp > 0x9f)));
+    out += shown ? head.substr(i, used) : "?";
+    i += used > 0 ? used : 1;
+  }
   if (text.size() > max) out += "...";
   return out;
 }

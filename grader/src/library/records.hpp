@@ -74,7 +74,8 @@ enum class Frame { whole, partial, too_long };
 /// when it is whole. The one framing of status records, for library and Python children.
 Frame next_record(std::string_view pending, std::size_t& used, protocol::RecordHeader& header, std::string_view& text);
 
-/// Untrusted text made printable and short.
+/// Untrusted text made printable and short: valid UTF-8 kept, control characters (but newlines
+/// and tabs) and invalid bytes as '?', at most `max` bytes and "..." when longer.
 std::string printable(std::string_view text, std::size_t max = 500);
 
 }  // namespace grader::library

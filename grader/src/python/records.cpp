@@ -11,13 +11,11 @@ namespace grader::python {
 namespace p = protocol;
 using sandbox::Clock;
 
-/// More units than any notebook has: a record claiming more is a forgery.
-constexpr std::size_t kMaxUnits = 100000;
-
-Records::Records(std::size_t requests, std::size_t calls, double unit_seconds, double call_seconds,
-                 Clock::time_point setup_deadline, Clock::time_point budget_deadline)
+Records::Records(std::size_t requests, std::size_t calls, std::size_t max_units, double unit_seconds,
+                 double call_seconds, Clock::time_point setup_deadline, Clock::time_point budget_deadline)
     : n_requests_(requests),
       n_calls_(calls),
+      max_units_(max_units),
       unit_seconds_(unit_seconds),
       call_seconds_(call_seconds),
       deadline_(setup_deadline),
@@ -57,7 +55,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         load_error_ = library::printable(text);
         break;
       case p::kParsed:
-        if (parsed_ || h.code < 0 || static_cast<std::size_t>(h.code) > kMaxUnits) {
+        if (parsed_ || h.code < 0 || static_cast<std::size_t>(h.code) > max_units_) {
           breach("a second or impossible parse record");
           break;
         }

@@ -40,7 +40,9 @@ struct CallRecord {
 
 class Records : public sandbox::Watcher {
  public:
-  Records(std::size_t requests, std::size_t calls, double unit_seconds, double call_seconds,
+  /// `max_units`: more units than the hand-in can hold (each takes at least one of its bytes);
+  /// a parse record claiming more is a forgery.
+  Records(std::size_t requests, std::size_t calls, std::size_t max_units, double unit_seconds, double call_seconds,
           sandbox::Clock::time_point setup_deadline, sandbox::Clock::time_point budget_deadline);
 
   sandbox::Clock::time_point on_status(std::string& pending) override;
@@ -67,7 +69,7 @@ class Records : public sandbox::Watcher {
   void breach(const std::string& why);
   void next_deadline();
 
-  std::size_t n_requests_, n_calls_, n_units_ = 0;
+  std::size_t n_requests_, n_calls_, max_units_, n_units_ = 0;
   double unit_seconds_, call_seconds_;
   sandbox::Clock::time_point deadline_, budget_;
   bool isolated_ = false, parsed_ = false, finished_ = false;

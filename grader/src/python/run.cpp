@@ -97,6 +97,7 @@ std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, con
                              {"seed", call.seed}});
   }
   plan["calls_from"] = calls_from;
+  plan["max_elements"] = kMaxElements;  // the most the grader reads of one value
   plan["skip_calls"] = json(skip_calls);
   const std::string text = plan.dump(-1, ' ', false, json::error_handler_t::replace);
   std::string out(8, '\0');
@@ -146,7 +147,8 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
                                 "; the cells after it still ran"};
 }
 
-/// " (the sandbox refused socket, connect: ...)" for system calls the sandbox refused, or "".
+/// " (while it ran, the sandbox also refused socket, connect: ...)" for system calls the sandbox
+/// refused during a unit, or "": the unit may have caught the refusal and failed for another reason.
 std::string refused(const std::vector<int>& calls) {
   if (calls.empty()) return "";
   std::set<std::string> names;
@@ -157,13 +159,16 @@ std::string refused(const std::vector<int>& calls) {
   }
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  return " (the sandbox refused " + list +
+  return " (while it ran, the sandbox also refused " + list +
          ": a notebook may compute, print, and read and write its own folder, but not use the network, "
          "start programs or reach other processes)";
 }
 
-/// A value of the output memory file, from its record; nullopt if the record lies.
-std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uint64_t size) {
+/// A value of the output memory file, from its record; nullopt if the record lies. `room`: the
+/// bytes the grader still takes from this hand-in's children, all values together (the honest
+/// runner writes each value once, one after another, so its values fit in one output file;
+/// records that point many times at the same bytes do not multiply the grader's memory).
+std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uint64_t size, std::uint64_t& room) {
   Value v;
   try {
     const json place = json::parse(r.text);
@@ -173,6 +178,8 @@ std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uin
     const auto offset = place.at("offset").get<std::uint64_t>();
     const std::size_t count = element_count(shape);
     if (offset % 8 != 0 || offset > size || count * sizeof(double) > size - offset) return std::nullopt;
+    if (count * sizeof(double) > room) return std::nullopt;
+    room -= count * sizeof(double);
     std::vector<double> values(count);
     if (count > 0) std::memcpy(values.data(), data + offset, count * sizeof(double));
     v.value = Tensor(std::move(shape), std::move(values));
@@ -185,7 +192,8 @@ std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uin
 
 /// The values a child sent (or why it has none), for the requests not taken yet.
 void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
-                 const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken) {
+                 const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
+                 std::uint64_t& room) {
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
     out.values[i] = Value{std::nullopt, verdict, message, ""};
     taken[i] = true;
@@ -194,7 +202,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     const auto& r = records.values()[i];
     if (!r || taken[i]) continue;
     if (r->ok) {
-      if (auto v = read_value(*r, data, kOutputBytes)) {
+      if (auto v = read_value(*r, data, kOutputBytes, room)) {
         out.values[i] = std::move(*v);
         taken[i] = true;
       } else {
@@ -262,6 +270,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   bool truncated = false;
   auto& zygote = sandbox::Zygote::of_this_thread(sandbox::Zygote::Kind::python);
   std::vector<bool> taken(requests.size(), false);
+  std::uint64_t value_room = kOutputBytes;  // what read_value() may still take, all children together
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
     out.values[i] = Value{std::nullopt, verdict, message, ""};
     taken[i] = true;
@@ -291,7 +300,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     request.file_bytes = static_cast<std::uint64_t>(limits.scratch_mib) << 20;
     request.scratch_kib = limits.scratch_mib * 1024;
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
-    Records records(requests.size(), work.calls.size(), limits.unit_seconds, limits.call_seconds,
+    Records records(requests.size(), work.calls.size(), h.source.size() + 1, limits.unit_seconds, limits.call_seconds,
                     std::min(sandbox::after(limits.unit_seconds), budget), budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
     const sandbox::Observation seen =
@@ -332,7 +341,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, out_fd.get(), 0);
     if (map == MAP_FAILED) fault("mapping the values");
     const char* data = static_cast<const char*>(map);
-    take_values(records, requests, data, failures, out, taken);
+    take_values(records, requests, data, failures, out, taken, value_room);
     // The calls this child made.
     for (const auto& [c, r] : records.call_records()) {
       if (!r.ended || resolved_calls.count(c)) continue;
@@ -347,7 +356,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           for (std::size_t o = 0; o < call.outputs.size(); ++o) {
             const auto place = r.outputs.find(static_cast<int>(o));
             auto v = place == r.outputs.end() ? std::nullopt
-                                              : read_value(ValueRecord{true, 0, place->second}, data, kOutputBytes);
+                                              : read_value(ValueRecord{true, 0, place->second}, data, kOutputBytes, value_room);
             if (!v) {
               result.failure = Verdict::unreadable;
               result.message = "output " + call.outputs[o] + " came back malformed";
