@@ -81,6 +81,13 @@ class Output:
         self.map = mmap.mmap(OUTPUT_FD, size) if size > 0 else None
         self.size, self.used = size, 0
 
+    def why_not(self, array):
+        """Why put() refused `array`, for the student."""
+        if array.size * 8 > self.size:
+            return f"a tensor far too large (shape {tuple(array.shape)})"
+        return (f"a tensor of shape {tuple(array.shape)} that finds no room: the values before it filled the "
+                f"{self.size >> 20} MiB the grader takes from one notebook")
+
     def put(self, array):
         """Writes `array` (float64) after the values before it; returns where, or None when it
         does not fit (or cannot be made contiguous in memory)."""
@@ -182,7 +189,7 @@ def send_value(output, index, value):
         return
     at = output.put(array)
     if at is None:
-        send(VALUE_ERROR, index, NOT_NUMBERS, f"a tensor far too large (shape {tuple(array.shape)})")
+        send(VALUE_ERROR, index, NOT_NUMBERS, output.why_not(array))
         return
     send(VALUE, index, 0, place(at, array, value))
 
@@ -790,7 +797,7 @@ def make_call(output, c, call, function, fn, blobs, name):
             return RETURNED_WRONG, f"{fname}'s {what} has rank {array.ndim} (shape {tuple(array.shape)})"
         at = output.put(array)
         if at is None:
-            return RETURNED_WRONG, f"{fname}'s {what} is far too large (shape {tuple(array.shape)})"
+            return RETURNED_WRONG, f"{fname}'s {what} is {output.why_not(array)}"
         send(OUTPUT, c, o, place(at, array, value))
     return RETURNED, ""
 

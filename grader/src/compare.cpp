@@ -142,6 +142,10 @@ bool is_mistake(const Tensor& got, const Tensor& mistake, const Tolerance& tol) 
   return true;
 }
 
+bool names_mistake(const Tensor& got, const Tensor& mistake, const Tensor& expected, const Tolerance& tolerance) {
+  return is_mistake(got, mistake, tolerance) && !is_mistake(expected, mistake, tolerance);
+}
+
 std::string summarize(const Comparison& c, bool reveal) {
   if (!c.shape_ok())
     return "shape " + format_shape(c.got_shape) + " but " + format_shape(c.expected_shape) + " is expected";

@@ -208,11 +208,24 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       if (cmp.passed()) continue;
       Feedback f =
           feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
+            // names_mistake() over several outputs: each matches, and one differs from the right
+            // answer (the reference outputs of this case; a mistake over the outputs of extra
+            // calls only is taken as distinct).
+            std::map<std::string, Tensor> reference;
+            for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+              if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
+                              [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
+                reference.emplace(fn.outputs[o].name, expected_output(spec, fn, check, o, c.inputs));
             for (const auto& m : fn.mistakes) {
-              bool all = true;
-              for (const auto& [out, e] : m.outputs)
-                all = all && is_mistake(outputs.at(out), e.evaluate(scope), m.tolerance.in(precision));
-              if (all) return m.message;
+              bool all = true, distinct = reference.empty();
+              for (const auto& [out, e] : m.outputs) {
+                const Tensor value = e.evaluate(scope);
+                const Tolerance rule = m.tolerance.in(precision);
+                all = all && is_mistake(outputs.at(out), value, rule);
+                const auto right = reference.find(out);
+                distinct = distinct || right == reference.end() || !is_mistake(right->second, value, rule);
+              }
+              if (all && distinct) return m.message;
             }
             return std::nullopt;
           });

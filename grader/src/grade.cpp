@@ -143,7 +143,8 @@ class Grader {
     }
     Feedback f = feedback(c, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
       for (const auto& m : ex.mistakes)
-        if (is_mistake(got, m.expression.evaluate(scope_), m.tolerance.in(student_precision))) return m.message;
+        if (names_mistake(got, m.expression.evaluate(scope_), expected, m.tolerance.in(student_precision)))
+          return m.message;
       return std::nullopt;
     });
     check.verdict = f.verdict;

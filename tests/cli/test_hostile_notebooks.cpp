@@ -149,6 +149,47 @@ BOOST_AUTO_TEST_CASE(records_that_point_many_times_at_the_same_bytes_do_not_mult
   BOOST_TEST(r.at("score") == 0.0, r.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_known_mistake_that_equals_the_right_answer_names_nothing) {
+  // Right weights, the output made from Q instead of V. In a case with one key every weight is
+  // 1, scaled or not, so "not divided by sqrt(d_k)" matched these weights and was named for a
+  // mistake the student did not make.
+  TempDir dir;
+  dir.write("from_q/homework.py", homework("w @ Q, w"));
+  const json r = check("specs/sdpa-masked.yaml", dir.path() / "from_q");
+  for (const auto& e : r.at("exercises"))
+    for (const auto& c : e.at("checks")) {
+      const std::string message = c.at("message");
+      BOOST_TEST(message.find("sqrt(d_k)") == std::string::npos, message);
+      BOOST_TEST(message.find("after the softmax") == std::string::npos, message);
+      BOOST_TEST(c.at("mistake").is_null(), c.dump());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(outputs_after_one_that_filled_the_room_are_told_so_and_an_exit_in_a_call_names_no_cells) {
+  TempDir dir;
+  // The first call returns 2 x 2^24 float64 (256 MiB, all the room a child has): the outputs
+  // of later calls do not fit, and the student reads why, not that (1, 1, 1) is far too large.
+  dir.write("filled/homework.py",
+            "import math, torch\nn = [0]\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    n[0] += 1\n"
+            "    if n[0] == 1:\n"
+            "        return torch.zeros(256, 256, 256), torch.zeros(256, 256, 256)\n"
+            "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n"
+            "    return w @ V, w\n");
+  json r = check("specs/sdpa-masked.yaml", dir.path() / "filled");
+  const std::string all = r.at("exercises").dump();
+  BOOST_TEST(all.find("finds no room: the values before it filled the 256 MiB") != std::string::npos, all);
+  BOOST_TEST(all.find("far too large (shape (1, 1, 1))") == std::string::npos, all);
+  dir.write("exits/homework.py",
+            "import os\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n    os._exit(94)\n");
+  r = check("specs/sdpa-masked.yaml", dir.path() / "exits");
+  const auto& c = r.at("exercises")[0].at("checks")[0];
+  BOOST_TEST(c.at("verdict") == "crashed", c.dump());
+  BOOST_TEST(c.at("message").get<std::string>().find("os._exit(94)) during the call") != std::string::npos, c.dump());
+  BOOST_TEST(c.at("message").get<std::string>().find("cells after it") == std::string::npos, c.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_nan_result_is_never_named_as_a_mistake_that_is_nan_too) {
   // A softmax without the row maximum overflows to NaN on large scores; the mistake "sum over
   // the whole matrix" is NaN there too, but it is not what the student did.

@@ -48,6 +48,13 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
 /// whatever caused it (an overflow, say).
 bool is_mistake(const Tensor& got, const Tensor& mistake, const Tolerance& tolerance);
 
+/// True when the known mistake `mistake` tells what went wrong with `got`: `got` is the mistake
+/// (is_mistake) and the mistake is not the right answer `expected` itself. Where they coincide
+/// (a single key, whose weight is 1 whether the scores are scaled or not), a result that matches
+/// the mistake says nothing about it. A mistake over several outputs names the failure when
+/// every output matches and one of them differs from the right answer.
+bool names_mistake(const Tensor& got, const Tensor& mistake, const Tensor& expected, const Tolerance& tolerance);
+
 /// The one-line message for a failed comparison: how many elements fail and the worst one.
 /// With reveal false (a hidden exercise) only the verdict: nothing derived from the target,
 /// no count, position or value; a shape that differs is still named.

@@ -142,9 +142,10 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
                 "what it printed says what failed"};
   // A status channel closed early (os.close(5)) looks the same: the runner's own os._exit(0)
   // at the end, with its last records unsent.
+  const bool in_unit = during.rfind("in ", 0) == 0;  // not during a call, nor while values were taken
   return {Verdict::crashed, "the notebook ended Python itself (os._exit(" + std::to_string(code) + ")" +
                                 (code == 0 ? ", or closed the grader's descriptor 5" : "") + ") " + during +
-                                "; the cells after it still ran"};
+                                (in_unit ? "; the cells after it still ran" : "")};
 }
 
 /// " (while it ran, the sandbox also refused socket, connect: ...)" for system calls the sandbox
