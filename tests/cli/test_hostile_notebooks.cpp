@@ -149,6 +149,18 @@ BOOST_AUTO_TEST_CASE(records_that_point_many_times_at_the_same_bytes_do_not_mult
   BOOST_TEST(r.at("score") == 0.0, r.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_long_honest_script_is_no_forged_record) {
+  // 100 001 statements: more units than the old fixed bound of 100 000, which called the
+  // runner's own parse record a forgery ("wrote into the grader's status channel").
+  TempDir dir;
+  std::string script = "query121 = [[1.0, 2.0, 3.0]]\n";
+  for (int i = 0; i < 100001; ++i) script += "pass\n";
+  dir.write("long/A2S1.py", script);
+  const json r = check("specs/understanding-attention.yaml", dir.path() / "long");
+  BOOST_TEST(r.at("exercises")[0].at("verdict") == "wrong", r.dump().substr(0, 2000));  // read and compared
+  BOOST_TEST(r.dump().find("status channel") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_known_mistake_that_equals_the_right_answer_names_nothing) {
   // Right weights, the output made from Q instead of V. In a case with one key every weight is
   // 1, scaled or not, so "not divided by sqrt(d_k)" matched these weights and was named for a
