@@ -209,15 +209,15 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       Feedback f =
           feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
             // names_mistake() over several outputs: each matches, and one differs from the right
-            // answer (the reference outputs of this case; a mistake over the outputs of extra
-            // calls only is taken as distinct).
+            // answer (the reference outputs of this case; an output of an extra call, which has
+            // no reference here, counts as differing).
             std::map<std::string, Tensor> reference;
             for (std::size_t o = 0; o < fn.outputs.size(); ++o)
               if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
                               [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
                 reference.emplace(fn.outputs[o].name, expected_output(spec, fn, check, o, c.inputs));
             for (const auto& m : fn.mistakes) {
-              bool all = true, distinct = reference.empty();
+              bool all = true, distinct = false;
               for (const auto& [out, e] : m.outputs) {
                 const Tensor value = e.evaluate(scope);
                 const Tolerance rule = m.tolerance.in(precision);
@@ -349,8 +349,7 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
 
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,
-                                                                 std::string& printed,
-                                                                 std::string& sandbox) {
+                                                                 std::string& printed, std::string& sandbox) {
   const auto start = std::chrono::steady_clock::now();
   const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);

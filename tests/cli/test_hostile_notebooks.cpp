@@ -5,8 +5,8 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"

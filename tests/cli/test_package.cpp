@@ -99,10 +99,11 @@ BOOST_AUTO_TEST_CASE(the_zip_holds_the_scripts_the_spec_and_the_sources) {
   BOOST_TEST(has("attention-grader/grader/include/grader/solution.h"));
   BOOST_TEST(has("attention-grader/scripts/install-deps.sh"));
   // The same spec and sources make the same bytes (fixed dates), whenever it is packaged.
-  const auto again = run_grader({"gradescope-package", "--spec", "specs/udl-self-attention.yaml", "--out",
-                                 (dir.path() / "again.zip").string()});
+  const auto again = run_grader(
+      {"gradescope-package", "--spec", "specs/udl-self-attention.yaml", "--out", (dir.path() / "again.zip").string()});
   BOOST_TEST(again.exit_code == 0, again.err);
-  BOOST_TEST(test_support::read_file(dir.path() / "again.zip") == test_support::read_file(dir.path() / "autograder.zip"));
+  BOOST_TEST(test_support::read_file(dir.path() / "again.zip") ==
+             test_support::read_file(dir.path() / "autograder.zip"));
   BOOST_TEST(!has("attention-grader/tests/CMakeLists.txt"));
   BOOST_TEST(executable(dir.path() / "x/setup.sh"));
   BOOST_TEST(executable(dir.path() / "x/run_autograder"));

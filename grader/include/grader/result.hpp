@@ -96,8 +96,8 @@ struct AssignmentResult {
   /// capture limit): offered apart from the grading, in each report's detailed part, and never
   /// graded. Empty when it printed nothing.
   std::string printed;
-  std::string sandbox;             ///< how the student's library was confined; empty if none was run
-  double seconds = 0;              ///< the whole grading, reading the submission included
+  std::string sandbox;  ///< how the student's library was confined; empty if none was run
+  double seconds = 0;   ///< the whole grading, reading the submission included
 
   bool all_passed() const;
   /// Sums over the exercises.

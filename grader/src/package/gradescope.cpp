@@ -71,7 +71,9 @@ class Archive {
     io.ztell64_file = [](voidpf, voidpf stream) -> ZPOS64_T { return static_cast<Archive*>(stream)->at_; };
     io.zseek64_file = [](voidpf, voidpf stream, ZPOS64_T offset, int origin) -> long {
       auto* a = static_cast<Archive*>(stream);
-      const ZPOS64_T base = origin == ZLIB_FILEFUNC_SEEK_SET ? 0 : origin == ZLIB_FILEFUNC_SEEK_CUR ? a->at_ : a->bytes_.size();
+      const ZPOS64_T base = origin == ZLIB_FILEFUNC_SEEK_SET   ? 0
+                            : origin == ZLIB_FILEFUNC_SEEK_CUR ? a->at_
+                                                               : a->bytes_.size();
       if (base + offset > a->bytes_.size()) return -1;
       a->at_ = base + offset;
       return 0;

@@ -356,8 +356,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           result.precision = call.dtype;
           for (std::size_t o = 0; o < call.outputs.size(); ++o) {
             const auto place = r.outputs.find(static_cast<int>(o));
-            auto v = place == r.outputs.end() ? std::nullopt
-                                              : read_value(ValueRecord{true, 0, place->second}, data, kOutputBytes, value_room);
+            auto v = place == r.outputs.end()
+                         ? std::nullopt
+                         : read_value(ValueRecord{true, 0, place->second}, data, kOutputBytes, value_room);
             if (!v) {
               result.failure = Verdict::unreadable;
               result.message = "output " + call.outputs[o] + " came back malformed";
