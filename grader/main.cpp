@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -20,6 +22,10 @@ constexpr int kBroken = 2;
 }
 
 int main(int argc, char** argv) {
+  // Output piped into a reader that has gone (`grader grade ... | head -1`) must not kill a
+  // run before it writes the class files: writes then fail quietly instead. The children the
+  // grader spawns get every signal's default back (sandbox/child.cpp).
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app{"Autograder for numerical exercises about attention"};
   app.set_version_flag("--version", std::string(grader::version()));
   app.require_subcommand(1);

@@ -17,7 +17,7 @@ packages=(
   libyaml-cpp-dev
   libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
-  libseccomp-dev libminizip-dev libzip-dev
+  libseccomp-dev libminizip-dev libzip-dev nettle-dev
   libboost-test-dev libpugixml-dev python3-jsonschema python3-yaml
   clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer (docs/fuzzing.md)
   "${python_runtime[@]}"

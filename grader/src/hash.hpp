@@ -1,6 +1,7 @@
 #pragma once
-/// FNV-1a, 64 bits: a stable, portable hash for the build cache's keys and the default seeds
-/// of randomized checks (not a defence against forgery).
+/// FNV-1a, 64 bits: a stable, portable hash for the default seeds of randomized checks and the
+/// slices of --shard (not a defence against forgery: keys a student could forge use Digest,
+/// digest.hpp).
 
 #include <cstdint>
 #include <string_view>

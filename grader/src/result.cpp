@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "digest.hpp"
 #include "text.hpp"
 
 namespace grader {
@@ -137,10 +138,19 @@ void make_safe(AssignmentResult& r) {
 std::string student_id(const std::filesystem::path& folder) {
   std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
   if (!path.has_filename()) path = path.parent_path();  // "alice/" names alice
-  constexpr std::size_t kMaxId = 255;                   // the longest file name Linux allows
-  std::string id = utf8_safe(path.filename().string(), kMaxId);
-  id = replaced(replaced(id, "\n", "\\x0a"), "\t", "\\x09");
-  return ci_inert(id);
+  const std::string name = path.filename().string();
+  std::string id = utf8_safe(name, 4 * name.size() + 8);  // whole: each byte escapes to at most 4
+  id = ci_inert(replaced(replaced(id, "\n", "\\x0a"), "\t", "\\x09"));
+  // Escaping can make a 255-byte folder name (the longest Linux allows) too long to be a file
+  // name itself: the id is then cut, on a character boundary, and ends with a digest of the
+  // whole name, so that names alike in their first 180 bytes stay apart.
+  constexpr std::size_t kMaxId = 200, kKept = kMaxId - 17;
+  if (id.size() > kMaxId) {
+    std::size_t end = kKept;
+    while (end > 0 && (static_cast<unsigned char>(id[end]) & 0xc0) == 0x80) --end;
+    id = id.substr(0, end) + "~" + Digest().add(name).hex().substr(0, 16);
+  }
+  return id;
 }
 
 }  // namespace grader

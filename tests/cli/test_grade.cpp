@@ -209,6 +209,8 @@ void validate_csv(const std::string& csv, const ordered_json& native, const std:
   BOOST_TEST(std::stod(row.back()) == native.at("max_score").get<double>());
 }
 
+void write_file(const fs::path& path, const std::string& content) { std::ofstream(path, std::ios::binary) << content; }
+
 std::vector<std::string> grade_args(const fs::path& root, const fs::path& out, const std::string& spec = kMatrixSpec) {
   return {"grade", "--spec", spec, root.string(), "--out", out.string(), "--progress", "none"};
 }
@@ -481,7 +483,7 @@ BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_out_is_refused_at_once_naming_the_
   BOOST_TEST(second.exit_code == 2);
   BOOST_TEST(contains(second.err, "pid " + std::to_string(first.pid())), second.err);
   BOOST_TEST(contains(second.err, out.string()), second.err);
-  const auto merge = run_grader({"merge", "--out", out.string(), out.string()});
+  const auto merge = run_grader({"merge", "--out", out.string(), root.string()});
   BOOST_TEST(merge.exit_code == 2);
   BOOST_TEST(contains(merge.err, "pid " + std::to_string(first.pid())), merge.err);
   // Killed, the first run leaves no lock behind.
@@ -583,6 +585,108 @@ exercises:
   BOOST_TEST(merged.exit_code == 2);
   BOOST_TEST(contains(merged.err, "data files"), merged.err);
   BOOST_TEST(!fs::exists(dir.path() / "merged/gradebook.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(a_build_cache_hit_cannot_be_forged_by_moving_bytes_between_files) {
+  // Found by a hostile-student helper: the cache key hashed names and contents end to end, so
+  // mallory's a.c = "solution.c" + a correct source (which does not compile) had the key of
+  // alice's empty a.c and correct solution.c, and mallory was graded with alice's library.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  const std::string correct = read_file(test_support::source_path("submissions/sdpa-masked/correct-c/solution.c"));
+  fs::create_directories(root / "alice");
+  fs::create_directories(root / "mallory");
+  write_file(root / "alice/a.c", "");
+  write_file(root / "alice/solution.c", correct);
+  write_file(root / "mallory/a.c", "solution.c" + correct);
+  const auto r = run_grader(with(grade_args(root, out, "specs/sdpa-masked.yaml"), {"--jobs", "1"}));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const std::string gradebook = read_file(out / "gradebook.csv");
+  BOOST_TEST(contains(gradebook, "\nalice,4,4,8,8\n"), gradebook);
+  BOOST_TEST(contains(gradebook, "\nmallory,0,0,0,8\n"), gradebook);
+  BOOST_TEST(contains(read_file(out / "students/mallory/result.json"), "compile_error"));
+}
+
+BOOST_AUTO_TEST_CASE(long_deep_and_many_lined_folder_names_still_give_everyone_a_row) {
+  // Escaped, a 255-byte name was longer than a file name may be: the run wrote no class files
+  // for anyone. A tree of nested folders made --resume's fingerprint take gigabytes.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  const fs::path sample = test_support::source_path("submissions/understanding-attention/correct-csv");
+  std::string lines;
+  for (int i = 0; i < 127; ++i) lines += "x\n";
+  const std::vector<std::string> names = {"::" + std::string(252, 'a') + "1", "::" + std::string(252, 'a') + "2", lines,
+                                          "deep"};
+  fs::create_directories(root);
+  for (const auto& name : names) fs::copy(sample, root / name);
+  // Deeper than a path may be long: made one level at a time, as the helper made it.
+  const auto made = test_support::run_process(
+      {"/bin/sh", "-c", "i=0; while [ $i -lt 2000 ]; do mkdir d && cd d || exit 1; i=$((i+1)); done"}, {},
+      (root / "deep").string());
+  BOOST_TEST(made.exit_code == 0, made.err);
+  const auto r = run_grader(grade_args(root, out));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const std::string gradebook = read_file(out / "gradebook.csv");
+  std::set<std::string> ids;
+  for (const auto& entry : fs::directory_iterator(out / "students")) {
+    const std::string id = entry.path().filename().string();
+    BOOST_TEST(id.size() <= 200u, id);
+    BOOST_TEST(contains(gradebook, "\n" + id + ",1,1,1,1,1,1,6,6\n"), id << " in\n" << gradebook);
+    ids.insert(id);
+  }
+  BOOST_TEST(ids.size() == names.size());  // the two long names alike but for their end stay apart
+  const auto again = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(again.exit_code == 0, again.err);
+  BOOST_TEST(contains(again.out, "4 up to date"), again.out);
+}
+
+BOOST_AUTO_TEST_CASE(results_that_would_be_graded_merged_or_lost_are_refused_before_anything_is_written) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  make_class(root, "understanding-attention", 1);
+  const auto refused = [](const std::vector<std::string>& args, const std::string& why) {
+    const auto r = run_grader(args);
+    BOOST_TEST(r.exit_code == 2, r.err);
+    BOOST_TEST(contains(r.err, why), r.err);
+  };
+  refused(grade_args(root, root / "results"), "--out is inside it");
+  BOOST_TEST(!fs::exists(root / "results"));
+  refused(grade_args(root / "wrong-row", root), "it is inside --out");
+  refused(grade_args(root, root), "are the same folder");
+  // A wrong, empty folder would have replaced a class's gradebook with an empty one.
+  const fs::path out = dir.path() / "out";
+  BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  fs::create_directories(dir.path() / "empty");
+  refused(with(grade_args(dir.path() / "empty", out), {"--resume"}), "holds no submission folders");
+  BOOST_TEST(fs::exists(out / "gradebook.csv"));
+  for (const std::string shard : {"0/-2", " 1/2", "+1/2", "1/2 ", "0/99999999999999999999"})
+    refused(with(grade_args(root, dir.path() / "shard"), {"--shard", shard}), "expected I/N");
+  // A shard merged into stays a shard.
+  std::vector<std::string> merge = {"merge", "--out", (dir.path() / "s0").string()};
+  for (const std::string shard : {"0/2", "1/2"}) {
+    const fs::path shard_out = dir.path() / ("s" + shard.substr(0, 1));
+    BOOST_TEST(run_grader(with(grade_args(root, shard_out), {"--shard", shard})).exit_code == 0);
+    merge.push_back(shard_out.string());
+  }
+  const std::string shard_summary = read_file(dir.path() / "s0/summary.json");
+  refused(merge, "are the same folder");
+  BOOST_TEST(read_file(dir.path() / "s0/summary.json") == shard_summary);
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_that_goes_away_does_not_stop_the_class_files) {
+  // `grader grade ... | head -1` killed the run with SIGPIPE after every student was graded,
+  // before gradebook.csv and summary.json were written.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 3);
+  std::string command = std::string("'") + GRADER_EXECUTABLE + "'";
+  for (const auto& arg : {"grade", "--spec", kMatrixSpec.c_str(), root.c_str(), "--out", out.c_str()})
+    command += std::string(" '") + arg + "'";
+  command += " --progress lines --jobs 1 2>&1 | head -c 1 > /dev/null; echo \"${PIPESTATUS[0]}\"";
+  const auto r = test_support::run_process({"/bin/bash", "-c", command}, {}, test_support::source_path(""));
+  BOOST_TEST(r.out == "0\n", r.out << r.err);
+  BOOST_TEST(fs::exists(out / "gradebook.csv"));
+  BOOST_TEST(fs::exists(out / "summary.json"));
 }
 
 BOOST_AUTO_TEST_CASE(a_folder_that_is_not_a_class_is_a_usage_error) {

@@ -192,6 +192,34 @@ BOOST_AUTO_TEST_CASE(run_autograder_writes_results_json_for_gradescope) {
   BOOST_TEST(contains(r.err, "the grader failed"), r.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_spec_named_like_shell_code_stays_a_name_and_a_data_file_named_twice_goes_in_once) {
+  // Found by a helper: hw$1.yaml made run_autograder fail ("$1: unbound variable"), and
+  // key.npy with ./key.npy gave a zip with two entries of one name (unzip asks "replace?").
+  TempDir dir;
+  fs::create_directories(dir.path() / "course");
+  fs::copy_file(test_support::source_path("tests/fixtures/npy/f8_c_2d.npy"), dir.path() / "course/key.npy");
+  const std::string name = "hw'$1 \"2\"`true`.yaml";
+  const auto spec = dir.write("course/" + name,
+                              "assignment: {id: a, title: A, version: '1'}\n"
+                              "data:\n  m: {file: key.npy}\n  n: {file: ./key.npy}\n"
+                              "exercises:\n  - {id: '1', title: T, points: 1, answers: [{name: x, shape: [3, 4]}],"
+                              " output: x, expect: m + 0 * n}\n");
+  const fs::path zip = dir.path() / "a.zip";
+  const auto r = run_grader({"gradescope-package", "--spec", spec.string(), "--out", zip.string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto names = unzip(zip, dir.path() / "autograder/source");
+  BOOST_TEST(std::count(names.begin(), names.end(), "spec/key.npy") == 1);
+  BOOST_TEST(std::count(names.begin(), names.end(), "spec/" + name) == 1);
+  // The student hands in the right matrix (the key itself, as x.npy).
+  const fs::path root = dir.path() / "autograder";
+  fs::create_directories(root / "submission");
+  fs::copy_file(dir.path() / "course/key.npy", root / "submission/x.npy");
+  const auto graded = run_process({(root / "source/run_autograder").string()},
+                                  {"AUTOGRADER_ROOT=" + root.string(), std::string("GRADER=") + GRADER_EXECUTABLE});
+  BOOST_TEST(graded.exit_code == 0, graded.out << graded.err);
+  BOOST_TEST(json::parse(read_file(root / "results/results.json")).at("score") == 1.0);
+}
+
 BOOST_AUTO_TEST_CASE(setup_sh_builds_the_grader_from_the_zip_alone) {
   Autograder ag("specs/sdpa-masked.yaml");
   const auto setup = run_process({(ag.root() / "source/setup.sh").string()}, {"AUTOGRADER_ROOT=" + ag.root().string()});

@@ -41,9 +41,15 @@ struct Student {
 };
 
 /// The students under `root`: its immediate subfolders, sorted by id, hidden ones skipped.
-/// Throws UsageError if `root` is not a folder, or if two folders have the same id (names that
-/// differ only in bytes that student_id() escapes).
+/// Throws UsageError if `root` is not a folder, holds no submission folder, or if two folders
+/// have the same id (names that differ only in bytes that student_id() escapes).
 std::vector<Student> list_students(const std::filesystem::path& root);
+
+/// Throws UsageError if `out` is, holds or lies inside one of `sources` (the class folder of
+/// `grade`, the shards of `merge`, called `what` in the message): results written there would
+/// be graded, merged or overwritten as input.
+void refuse_overlap(const std::filesystem::path& out, const std::vector<std::filesystem::path>& sources,
+                    const std::string& what);
 
 /// What every grade of a run depends on besides the student's own files, each as a hash.
 /// Shards must agree on all of them.

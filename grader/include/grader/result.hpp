@@ -117,7 +117,8 @@ constexpr std::size_t kMaxResultText = 64 * 1024;
 void make_safe(AssignmentResult& result);
 
 /// The id of the student who handed in `folder`: the folder's name, made safe and kept on one
-/// line (a newline or tab in it is escaped too). Ids name students in gradebooks and reports.
+/// line (a newline or tab in it is escaped too), at most 200 bytes (a longer one is cut and ends
+/// with a digest of the whole name). Ids name students in gradebooks, reports and OUT/students/.
 std::string student_id(const std::filesystem::path& folder);
 
 }  // namespace grader

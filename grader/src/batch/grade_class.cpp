@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../digest.hpp"
 #include "../hash.hpp"
 #include "../text.hpp"
 #include "batch_files.hpp"
@@ -23,57 +24,69 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
+/// The digest of one text.
+std::string digest(std::string_view text) { return Digest().add(text).hex(); }
 
 /// What every grade of the run depends on besides the student's files.
 RunInputs run_inputs(const Spec& spec, const Options& options) {
   RunInputs in;
-  in.grader = hex(fnv1a(version()));
-  in.spec = hex(fnv1a(read_bounded(spec.path)));
-  std::uint64_t data = fnv1a("data");
+  in.grader = digest(version());
+  in.spec = digest(read_bounded(spec.path));
+  Digest data;
   for (const auto& relative : spec.data_files) {
-    data = fnv1a(relative.generic_string() + '\0', data);
+    data.add(relative.generic_string());
     try {
-      data = fnv1a(read_bounded(spec.path.parent_path() / relative), data);
+      data.add(read_bounded(spec.path.parent_path() / relative));
     } catch (const ReadError& e) {  // read when the spec was loaded; gone since
       throw Error(spec.path.string() + ": cannot read its data file " + relative.string() + ": " + e.what());
     }
   }
-  in.data = hex(data);
+  in.data = data.hex();
   const GradeOptions& g = options.grading;
-  in.options = hex(fnv1a(
-      fmt::format("seed {}; read limit {}", g.seed ? std::to_string(*g.seed) : "per student", g.limits.max_bytes)));
+  in.options = digest(
+      fmt::format("seed {}; read limit {}", g.seed ? std::to_string(*g.seed) : "per student", g.limits.max_bytes));
   return in;
 }
 
-/// Every file of the submission folder: names and contents.
+/// Every file of the submission folder: names and contents (or what stands for them), each a
+/// length-prefixed field. Folders deeper than kMaxDepth are not walked (grading reads only the
+/// top level; a student's tree of 10 000 nested folders made this walk take gigabytes): that
+/// they exist is what is recorded.
 std::string submission_fingerprint(const fs::path& dir, const Options& options) {
-  std::uint64_t h = fnv1a("submission");
+  constexpr int kMaxDepth = 16;
   std::vector<std::pair<std::string, fs::path>> files;
+  bool too_deep = false;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
+    if (it.depth() >= kMaxDepth) {
+      too_deep = true;
+      it.disable_recursion_pending();
+      continue;
+    }
     const auto status = it->symlink_status(ec);
     if (fs::is_regular_file(status) || fs::is_symlink(status))
-      files.emplace_back(fs::relative(it->path(), dir, ec).generic_string(), it->path());
+      files.emplace_back(it->path().lexically_relative(dir).generic_string(), it->path());
   }
   std::sort(files.begin(), files.end());
+  Digest h;
+  h.add(too_deep ? "submission, folders deeper than 16 levels not read" : "submission");
   for (const auto& [name, path] : files) {
-    h = fnv1a(name + '\0', h);
+    h.add(name);
     if (fs::is_symlink(fs::symlink_status(path, ec))) {
-      h = fnv1a("symlink:" + fs::read_symlink(path, ec).string(), h);
+      h.add("symlink:" + fs::read_symlink(path, ec).string());
       continue;
     }
     try {
-      h = fnv1a(read_bounded(path, options.grading.limits), h);
+      h.add(read_bounded(path, options.grading.limits));
     } catch (const ReadError&) {  // too large or unreadable: its size and time stand for it
       const auto size = fs::file_size(path, ec);
       const auto time = fs::last_write_time(path, ec).time_since_epoch().count();
-      h = fnv1a(fmt::format("unread:{}:{}", size, time), h);
+      h.add(fmt::format("unread:{}:{}", size, time));
     }
   }
-  return hex(h);
+  return h.hex();
 }
 
 /// A student's .inputs: what their result depends on, part by part, one "name hash" a line.
@@ -82,12 +95,8 @@ using Fingerprint = std::map<std::string, std::string>;
 Fingerprint fingerprint(const RunInputs& run, const fs::path& dir, const Options& options) {
   std::string formats;
   for (auto f : options.formats) formats += std::string(report::name(f)) + ",";
-  return {{"grader", run.grader},
-          {"spec", run.spec},
-          {"data", run.data},
-          {"options", run.options},
-          {"formats", hex(fnv1a(formats))},
-          {"submission", submission_fingerprint(dir, options)}};
+  return {{"grader", run.grader},   {"spec", run.spec},           {"data", run.data},
+          {"options", run.options}, {"formats", digest(formats)}, {"submission", submission_fingerprint(dir, options)}};
 }
 
 std::string to_text(const Fingerprint& f) {
@@ -122,6 +131,11 @@ Shard parse_shard(const std::string& text) {
   std::size_t index = 0, count = 0;
   try {
     if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    // Digits only: stoul alone takes " 1", "+1" and "-2" (as 2^64 - 2).
+    const auto digits = [](const std::string& part) {
+      return !part.empty() && part.size() <= 9 && part.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!digits(text.substr(0, slash)) || !digits(text.substr(slash + 1))) throw std::invalid_argument("digits");
     std::size_t used = 0;
     index = std::stoul(text.substr(0, slash), &used);
     if (used != slash) throw std::invalid_argument("index");
@@ -151,6 +165,10 @@ std::vector<Student> list_students(const fs::path& root) {
       spdlog::warn("{}: not a folder, so not a submission; skipped", utf8_safe(entry.path().string(), 4096));
   }
   if (ec) throw UsageError("cannot list " + root.string() + ": " + ec.message());
+  if (students.empty())  // a wrong path would otherwise replace a class's gradebook with an empty one
+    throw UsageError(root.string() +
+                     " holds no submission folders (one folder per student, named by the student id); "
+                     "is it the right folder?");
   std::sort(students.begin(), students.end(), [](auto& a, auto& b) { return a.id < b.id; });
   for (std::size_t i = 1; i < students.size(); ++i)
     if (students[i].id == students[i - 1].id)
@@ -159,8 +177,28 @@ std::vector<Student> list_students(const fs::path& root) {
   return students;
 }
 
+void refuse_overlap(const fs::path& out, const std::vector<fs::path>& sources, const std::string& what) {
+  std::error_code ec;
+  const fs::path o = fs::weakly_canonical(fs::absolute(out), ec);
+  const auto inside = [](const fs::path& inner, const fs::path& outer) {
+    const auto [end, _] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+    return end == outer.end();
+  };
+  for (const auto& source : sources) {
+    const fs::path s = fs::weakly_canonical(fs::absolute(source), ec);
+    if (inside(o, s) || inside(s, o))
+      throw UsageError(
+          "--out " + out.string() + " and " + what + " " + source.string() +
+          (o == s         ? " are the same folder"
+           : inside(o, s) ? ": --out is inside it"
+                          : ": it is inside --out") +
+          "; results must go to a folder apart from what is graded or merged (e.g. --out results/ next to it)");
+  }
+}
+
 Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out, const Options& options) {
   const auto start = std::chrono::steady_clock::now();
+  refuse_overlap(out, {root}, "the class folder");
   std::vector<Student> students;
   for (auto& s : list_students(root))
     if (in_shard(s.id, options.shard)) students.push_back(std::move(s));

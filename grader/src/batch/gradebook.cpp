@@ -265,10 +265,16 @@ RunCounts run_of(const json& summary) {
 
 Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   if (shard_dirs.empty()) throw UsageError("grader merge needs at least one shard folder");
+  // A shard stays a shard: merged into, it would lose its own summary.json.
+  refuse_overlap(out, shard_dirs, "the shard folder");
   std::error_code ec;
   fs::create_directories(out / "students", ec);
   if (ec) throw UsageError("cannot create " + (out / "students").string() + ": " + ec.message());
   const OutputLock lock(out, "grader merge");
+  // The class files of an earlier merge go first: stopped midway, this one leaves none that
+  // describe a mix of old and new results.
+  fs::remove(out / "gradebook.csv", ec);
+  fs::remove(out / "summary.json", ec);
   std::optional<Gradebook> book;
   std::set<std::size_t> seen_shards;
   std::optional<std::size_t> count;
@@ -331,10 +337,9 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
       throw UsageError("shard " + std::to_string(i) + "/" + std::to_string(*count) + " is missing");
   std::sort(book->rows.begin(), book->rows.end(), [](auto& a, auto& b) { return a.student < b.student; });
 
-  // The student folders, copied unless the merge writes into one of the shards.
+  // The student folders.
   for (const auto& [student, dir] : owner) {
     const fs::path from = dir / "students" / student, to = out / "students" / student;
-    if (fs::equivalent(from.parent_path(), to.parent_path(), ec)) continue;
     fs::create_directories(to, ec);
     std::vector<fs::path> files;
     for (const auto& f : fs::directory_iterator(from, ec))

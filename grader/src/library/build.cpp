@@ -16,7 +16,7 @@
 #include <regex>
 #include <sstream>
 
-#include "../hash.hpp"
+#include "../digest.hpp"
 #include "../sandbox/child.hpp"
 #include "../sandbox/zygote.hpp"
 #include "../text.hpp"
@@ -105,9 +105,9 @@ std::string compiler_feedback(const std::string& log, const std::map<std::string
 
 /// Held while a source is compiled, so that threads grading identical submissions at the
 /// same time compile it once: the others then find it in the cache.
-std::unique_lock<std::mutex> lock_key(std::uint64_t key) {
+std::unique_lock<std::mutex> lock_key(const std::string& key) {
   static std::mutex guard;
-  static std::map<std::uint64_t, std::unique_ptr<std::mutex>> locks;
+  static std::map<std::string, std::unique_ptr<std::mutex>> locks;
   std::mutex* lock = nullptr;
   {
     const std::lock_guard<std::mutex> hold(guard);
@@ -193,9 +193,12 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
 
   std::string command = cxx ? spec.compile_cxx : spec.compile_c;
   // The key covers everything the build reads of ours too: the command and the ABI headers.
-  std::uint64_t key = fnv1a(command);
+  // A SHA-256 of length-prefixed fields: a hit hands over a compiled library, so no other
+  // submission's files may be made to match it.
+  Digest key;
+  key.add(command);
   for (const char* header : {"solution.h", "solution.hpp"})
-    key = fnv1a(read_bounded(fs::path(GRADER_INCLUDE_DIR) / "grader" / header), key);
+    key.add(read_bounded(fs::path(GRADER_INCLUDE_DIR) / "grader" / header));
   std::vector<std::string> contents;
   for (const auto& s : sources) {
     std::string content;
@@ -206,15 +209,13 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
       build.compile_failed = true;
       return build;
     }
-    key = fnv1a(s.filename().string(), key);
-    key = fnv1a(content, key);
+    key.add(s.filename().string()).add(content);
     contents.push_back(std::move(content));
   }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(key));
+  const std::string hex = key.hex();
   const auto cache = (cache_dir.empty() ? default_cache_dir() : cache_dir) / hex;
   const auto library = cache / spec.file;
-  const auto held = lock_key(key);
+  const auto held = lock_key(hex);
   if (fs::is_regular_file(library, ec)) {
     build.library = library;
     build.cached = true;

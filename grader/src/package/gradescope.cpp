@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 #include "../text.hpp"
 #include "grader/bounded_file.hpp"
@@ -40,7 +41,7 @@ constexpr const char* kRunAutograder = R"SH(#!/usr/bin/env bash
 set -uo pipefail
 root=${AUTOGRADER_ROOT:-/autograder}
 grader=${GRADER:-$root/build/grader/grader}
-spec="$root/source/spec/@SPEC@"
+spec="$root/source/spec/"@SPEC@
 submission="$root/submission"
 # A zip uploaded with everything in one folder: grade that folder.
 entries=("$submission"/*)
@@ -153,14 +154,19 @@ std::string gradescope_autograder(const Spec& spec, const fs::path& source_dir) 
   Archive zip;
   const std::string spec_name = spec.path.filename().string();
   zip.add("setup.sh", kSetup, true);
-  zip.add("run_autograder", replaced(kRunAutograder, "@SPEC@", spec_name), true);
+  // The spec's name goes into the script as one single-quoted word: a name such as hw$1.yaml
+  // or one with quotes or backticks stays a name.
+  const std::string quoted_name = "'" + replaced(spec_name, "'", "'\\''") + "'";
+  zip.add("run_autograder", replaced(kRunAutograder, "@SPEC@", quoted_name), true);
   zip.add("spec/" + spec_name, read_bounded(spec.path));
+  std::set<std::string> packed = {spec_name};  // a data file named twice (key.npy, ./key.npy) goes in once
   for (const auto& relative : spec.data_files) {
     const fs::path clean = relative.lexically_normal();
     if (clean.is_absolute() || clean.empty() || *clean.begin() == "..")
       throw Error(spec.path.string() + ": data file " + relative.string() +
                   " is outside the spec's folder; move it into that folder (or below) to package the spec");
-    zip.add("spec/" + clean.generic_string(), read_bounded(spec.path.parent_path() / clean));
+    if (packed.insert(clean.generic_string()).second)
+      zip.add("spec/" + clean.generic_string(), read_bounded(spec.path.parent_path() / clean));
   }
   for (const auto& file : build_sources(source_dir)) {
     const fs::perms perms = fs::status(source_dir / file).permissions();
