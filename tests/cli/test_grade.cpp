@@ -1,6 +1,7 @@
 // `grader grade` and `grader merge` end to end, and every report format: the real executable
 // on real class folders (copies of the bundled samples), interrupted and killed for real.
 #include <signal.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -671,6 +672,43 @@ BOOST_AUTO_TEST_CASE(results_that_would_be_graded_merged_or_lost_are_refused_bef
   const std::string shard_summary = read_file(dir.path() / "s0/summary.json");
   refused(merge, "are the same folder");
   BOOST_TEST(read_file(dir.path() / "s0/summary.json") == shard_summary);
+  // A shard's summary edited by hand is named, not an "internal error".
+  const fs::path edited = dir.path() / "s0/summary.json";
+  write_file(edited,
+             std::regex_replace(read_file(edited), std::regex(R"("max_score": [0-9.]+)"), R"("max_score": "six")"));
+  merge[2] = (dir.path() / "merged").string();
+  refused(merge, edited.string() + ": [json.exception.type_error");
+}
+
+BOOST_AUTO_TEST_CASE(a_submission_folder_the_grader_may_not_list_is_its_fault_not_a_zero) {
+  // Found by a helper: carol's folder, mode 000, was graded "no answer" on every exercise.
+  // Run as an ordinary user (as root, the user nobody): root may list any folder.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 1);
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / "carol");
+  for (const auto& p : fs::recursive_directory_iterator(dir.path()))
+    fs::permissions(p.path(), fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+  fs::permissions(dir.path(), fs::perms::all);  // nobody must reach the class and write the results
+  fs::permissions(root / "carol", fs::perms::none);
+  std::vector<std::string> as_user;
+  if (::geteuid() == 0) as_user = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  const auto grader = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = as_user;
+    argv.push_back(GRADER_EXECUTABLE);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test_support::run_process(argv, {"XDG_CACHE_HOME=" + (dir.path() / "cache").string()},
+                                     test_support::source_path(""));
+  };
+  const auto graded = grader(grade_args(root, out));
+  BOOST_TEST(graded.exit_code == 2, graded.err);
+  BOOST_TEST(contains(graded.err, "could not grade carol: cannot list the submission folder"), graded.err);
+  BOOST_TEST(!fs::exists(out / "gradebook.csv"));
+  BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));  // the others are graded
+  const auto checked = grader({"check", "--spec", kMatrixSpec, (root / "carol").string()});
+  BOOST_TEST(checked.exit_code == 2, checked.err);
+  BOOST_TEST(contains(checked.err, "check the folder's permissions"), checked.err);
+  fs::permissions(root / "carol", fs::perms::owner_all);  // for TempDir to remove it
 }
 
 BOOST_AUTO_TEST_CASE(a_reader_that_goes_away_does_not_stop_the_class_files) {

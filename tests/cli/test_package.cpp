@@ -69,12 +69,18 @@ struct Autograder {
   }
 
   /// Hands in the files of a bundled sample (optionally inside one folder, as a zip upload
-  /// of a folder gives) and runs run_autograder with `grader`.
-  test_support::ProcessResult grade(const std::string& sample, const std::string& grader, bool nested = false) {
+  /// of a folder gives, and with the __MACOSX/ folder of a zip made on macOS beside it) and
+  /// runs run_autograder with `grader`.
+  test_support::ProcessResult grade(const std::string& sample, const std::string& grader, bool nested = false,
+                                    bool from_macos = false) {
     fs::remove_all(root() / "submission");
     fs::remove_all(root() / "results");
     const fs::path into = root() / "submission" / (nested ? "my-homework" : "");
     fs::create_directories(into);
+    if (from_macos) {
+      fs::create_directories(root() / "submission/__MACOSX/my-homework");
+      std::ofstream(root() / "submission/__MACOSX/my-homework/._solution.c") << "Mac OS X metadata";
+    }
     for (const auto& f : fs::directory_iterator(test_support::source_path(sample))) fs::copy(f.path(), into);
     return run_process({(root() / "run_autograder").string()},
                        {"AUTOGRADER_ROOT=" + root().string(), "GRADER=" + grader});
@@ -174,6 +180,10 @@ BOOST_AUTO_TEST_CASE(run_autograder_writes_results_json_for_gradescope) {
   BOOST_TEST(r.exit_code == 0, r.err);
   results = json::parse(read_file(ag.root() / "results/results.json"));
   BOOST_TEST(results.at("score").get<double>() < 8.0);
+  // The same from macOS's zip, whose __MACOSX/ sits beside the folder (it was graded as empty).
+  r = ag.grade("submissions/sdpa-masked/no-scale", GRADER_EXECUTABLE, true, true);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(json::parse(read_file(ag.root() / "results/results.json")).at("score") == results.at("score"));
   BOOST_TEST(contains(results.at("tests")[0].at("output").get<std::string>(), "not divided by sqrt(d_k)"));
 
   // The homework handed in as a notebook (a Jupyter .py export), graded the same way.

@@ -280,56 +280,61 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   std::optional<std::size_t> count;
   std::map<std::string, fs::path> owner;  // student -> shard folder
   for (const auto& dir : shard_dirs) {
-    json summary;
     try {
-      summary = json::parse(read_bounded(dir / "summary.json"));
-    } catch (const std::exception& e) {
+      json summary;
+      try {
+        summary = json::parse(read_bounded(dir / "summary.json"));
+      } catch (const std::exception& e) {
+        throw UsageError((dir / "summary.json").string() + ": " + e.what() +
+                         "; is this the --out folder of a finished `grader grade` run?");
+      }
+      const std::size_t index = summary.contains("shard") ? summary["shard"]["index"].get<std::size_t>() : 0;
+      const std::size_t n = summary.contains("shard") ? summary["shard"]["count"].get<std::size_t>() : 1;
+      if (count && *count != n)
+        throw UsageError(dir.string() + " is shard " + std::to_string(index) + "/" + std::to_string(n) +
+                         ", but other folders are shards of " + std::to_string(*count));
+      count = n;
+      if (!seen_shards.insert(index).second)
+        throw UsageError(dir.string() + " repeats shard " + std::to_string(index) + "/" + std::to_string(n));
+      const RunInputs inputs = inputs_of(summary, dir);
+      if (!book) {
+        book.emplace();
+        book->assignment = summary["assignment"];
+        book->title = summary["title"];
+        book->version = summary["version"];
+        book->inputs = inputs;
+        book->max_score = summary["max_score"];
+        for (const auto& e : summary["exercises"]) book->columns.push_back({e["id"], e["title"], e["max_score"]});
+      } else if (summary["assignment"] != book->assignment) {
+        throw UsageError(dir.string() + " grades assignment " + summary["assignment"].get<std::string>() + ", " +
+                         shard_dirs[0].string() + " grades " + book->assignment);
+      } else if (!(inputs == book->inputs)) {
+        const std::pair<const char*, std::string RunInputs::*> parts[] = {{"grader", &RunInputs::grader},
+                                                                          {"spec", &RunInputs::spec},
+                                                                          {"data", &RunInputs::data},
+                                                                          {"options", &RunInputs::options}};
+        std::string which;
+        for (const auto& [name, member] : parts)
+          if (inputs.*member != book->inputs.*member)
+            which += fmt::format("{}{} ({} vs {})", which.empty() ? "" : ", ", describe_input(name), inputs.*member,
+                                 book->inputs.*member);
+        throw UsageError(dir.string() + " was graded against other inputs than " + shard_dirs[0].string() + ": " +
+                         which + "; grade every shard against the same ones (--resume regrades only what changed)");
+      }
+      book->run += run_of(summary);
+      for (const auto& s : summary["roster"]) {
+        const std::string student = s;
+        if (const auto [it, fresh] = owner.emplace(student, dir); !fresh)
+          throw UsageError("student " + student + " is in both " + it->second.string() + " and " + dir.string());
+        const auto row = read_row(dir / "students" / student / "result.json", student, *book);
+        if (!row)
+          throw UsageError((dir / "students" / student / "result.json").string() +
+                           " is missing or unreadable; grade that shard again with --resume");
+        book->rows.push_back(*row);
+      }
+    } catch (const json::exception& e) {  // a field missing or of another type: edited by hand?
       throw UsageError((dir / "summary.json").string() + ": " + e.what() +
-                       "; is this the --out folder of a finished `grader grade` run?");
-    }
-    const std::size_t index = summary.contains("shard") ? summary["shard"]["index"].get<std::size_t>() : 0;
-    const std::size_t n = summary.contains("shard") ? summary["shard"]["count"].get<std::size_t>() : 1;
-    if (count && *count != n)
-      throw UsageError(dir.string() + " is shard " + std::to_string(index) + "/" + std::to_string(n) +
-                       ", but other folders are shards of " + std::to_string(*count));
-    count = n;
-    if (!seen_shards.insert(index).second)
-      throw UsageError(dir.string() + " repeats shard " + std::to_string(index) + "/" + std::to_string(n));
-    const RunInputs inputs = inputs_of(summary, dir);
-    if (!book) {
-      book.emplace();
-      book->assignment = summary["assignment"];
-      book->title = summary["title"];
-      book->version = summary["version"];
-      book->inputs = inputs;
-      book->max_score = summary["max_score"];
-      for (const auto& e : summary["exercises"]) book->columns.push_back({e["id"], e["title"], e["max_score"]});
-    } else if (summary["assignment"] != book->assignment) {
-      throw UsageError(dir.string() + " grades assignment " + summary["assignment"].get<std::string>() + ", " +
-                       shard_dirs[0].string() + " grades " + book->assignment);
-    } else if (!(inputs == book->inputs)) {
-      const std::pair<const char*, std::string RunInputs::*> parts[] = {{"grader", &RunInputs::grader},
-                                                                        {"spec", &RunInputs::spec},
-                                                                        {"data", &RunInputs::data},
-                                                                        {"options", &RunInputs::options}};
-      std::string which;
-      for (const auto& [name, member] : parts)
-        if (inputs.*member != book->inputs.*member)
-          which += fmt::format("{}{} ({} vs {})", which.empty() ? "" : ", ", describe_input(name), inputs.*member,
-                               book->inputs.*member);
-      throw UsageError(dir.string() + " was graded against other inputs than " + shard_dirs[0].string() + ": " + which +
-                       "; grade every shard against the same ones (--resume regrades only what changed)");
-    }
-    book->run += run_of(summary);
-    for (const auto& s : summary["roster"]) {
-      const std::string student = s;
-      if (const auto [it, fresh] = owner.emplace(student, dir); !fresh)
-        throw UsageError("student " + student + " is in both " + it->second.string() + " and " + dir.string());
-      const auto row = read_row(dir / "students" / student / "result.json", student, *book);
-      if (!row)
-        throw UsageError((dir / "students" / student / "result.json").string() +
-                         " is missing or unreadable; grade that shard again with --resume");
-      book->rows.push_back(*row);
+                       "; it is not what `grader grade` writes: grade that shard again (--resume is quick)");
     }
   }
   for (std::size_t i = 0; i < *count; ++i)

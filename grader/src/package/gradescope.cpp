@@ -43,8 +43,12 @@ root=${AUTOGRADER_ROOT:-/autograder}
 grader=${GRADER:-$root/build/grader/grader}
 spec="$root/source/spec/"@SPEC@
 submission="$root/submission"
-# A zip uploaded with everything in one folder: grade that folder.
-entries=("$submission"/*)
+# A zip uploaded with everything in one folder: grade that folder (macOS's zip adds __MACOSX/
+# beside it, which holds only Finder metadata).
+entries=()
+for entry in "$submission"/*; do
+  if [ -e "$entry" ] && [ "$(basename "$entry")" != __MACOSX ]; then entries+=("$entry"); fi
+done
 if [ ${#entries[@]} -eq 1 ] && [ -d "${entries[0]}" ]; then submission=${entries[0]}; fi
 mkdir -p "$root/results"
 export XDG_CACHE_HOME="$root/cache"
