@@ -175,11 +175,16 @@ Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& reques
 }
 
 /// The folder's file names, sorted; a folder that cannot be listed to the end lists what it can.
+/// One the grader may not list at all is a fault of the machine or of whoever copied the
+/// submissions, never the student's "no answer" for every exercise.
 std::vector<std::string> list_files(const std::filesystem::path& dir) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    files.push_back(it->path().filename().string());
+  std::filesystem::directory_iterator it(dir, ec), end;
+  if (ec)
+    throw Error("cannot list the submission folder " + dir.string() + ": " + ec.message() +
+                "; the grader must be able to read every submission (check the folder's permissions and owner)");
+  for (; !ec && it != end; it.increment(ec)) files.push_back(it->path().filename().string());
   std::sort(files.begin(), files.end());
   return files;
 }
