@@ -71,7 +71,7 @@ std::string submission_fingerprint(const fs::path& dir, const Options& options) 
   }
   std::sort(files.begin(), files.end());
   Digest h;
-  h.add(too_deep ? "submission, folders deeper than 16 levels not read" : "submission");
+  h.add(too_deep ? fmt::format("submission, folders deeper than {} levels not read", kMaxDepth) : "submission");
   for (const auto& [name, path] : files) {
     h.add(name);
     if (fs::is_symlink(fs::symlink_status(path, ec))) {
@@ -178,14 +178,22 @@ std::vector<Student> list_students(const fs::path& root) {
 }
 
 void refuse_overlap(const fs::path& out, const std::vector<fs::path>& sources, const std::string& what) {
-  std::error_code ec;
-  const fs::path o = fs::weakly_canonical(fs::absolute(out), ec);
+  // Links resolved where they exist; where that fails (a folder on the way not searchable),
+  // the path as written, normalized: never an empty path, which would lie "inside" everything.
+  const auto resolved = [](const fs::path& p) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(p, ec).lexically_normal();
+    if (!absolute.has_filename()) absolute = absolute.parent_path();  // "class/": class
+    const fs::path real = fs::weakly_canonical(absolute, ec);
+    return ec || real.empty() ? absolute : real;
+  };
+  const fs::path o = resolved(out);
   const auto inside = [](const fs::path& inner, const fs::path& outer) {
     const auto [end, _] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
     return end == outer.end();
   };
   for (const auto& source : sources) {
-    const fs::path s = fs::weakly_canonical(fs::absolute(source), ec);
+    const fs::path s = resolved(source);
     if (inside(o, s) || inside(s, o))
       throw UsageError(
           "--out " + out.string() + " and " + what + " " + source.string() +
