@@ -347,6 +347,22 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
   return out;
 }
 
+namespace {
+
+/// "f", "f and g", "f, g and h": the functions a notebook must define, each once.
+std::string python_function_names(const Spec& spec) {
+  std::vector<std::string> names;
+  for (const auto& ex : spec.exercises)
+    if (ex.function && std::find(names.begin(), names.end(), ex.function->python.function) == names.end())
+      names.push_back(ex.function->python.function);
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return text;
+}
+
+}  // namespace
+
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,
                                                                  std::string& printed, std::string& sandbox) {
@@ -354,9 +370,13 @@ std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spe
   const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);
   spdlog::debug("library {} after {:.2f} ms", build.library ? build.library->string() : build.message, 1e3 * since());
-  if (!build.library)  // nothing to call: every check shares the reason
-    return unavailable_functions(spec, plan, build.compile_failed ? Verdict::compile_error : Verdict::missing,
-                                 build.message, since());
+  if (!build.library && build.compile_failed)  // nothing to call: every check shares the reason
+    return unavailable_functions(spec, plan, Verdict::compile_error, build.message, since());
+  if (!build.library)  // nothing handed in: a notebook would have been graded before a library is looked for
+    return unavailable_functions(spec, plan, Verdict::missing,
+                                 build.message + "; or hand in your notebook (.py or .ipynb) that defines " +
+                                     python_function_names(spec),
+                                 since());
   RunLimits limits;  // the spec's; load time and output capture keep their defaults
   limits.call_seconds = spec.library.call_seconds;
   limits.budget_seconds = spec.library.budget_seconds;

@@ -13,6 +13,7 @@
 #include "hash.hpp"
 #include "python/grading.hpp"
 #include "python/hand_in.hpp"
+#include "text.hpp"
 
 namespace grader {
 
@@ -223,6 +224,39 @@ void mention_notebook(const std::string& file, Submission& submission) {
                             "; or hand in your notebook, " + file);
 }
 
+/// Whether a folder hands in anything the grader reads: an answer file, a notebook (even one
+/// it cannot run) or a library's files.
+bool hands_in_something(const Submission& submission, const python::Found& python) {
+  return python.hand_in || python.problem || python.library_files ||
+         std::any_of(submission.answers.begin(), submission.answers.end(),
+                     [](const auto& a) { return !a.second.source.empty(); });
+}
+
+/// A hand-in zipped with its folder leaves nothing at the top: the first of a few subfolders
+/// that the same rules would grade, so that the student can be told to move its files up.
+std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
+                                                   const std::vector<AnswerRequest>& requests,
+                                                   const ReadLimits& limits) {
+  constexpr std::size_t kLookedAt = 8;
+  std::size_t looked = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end && looked < kLookedAt;
+       it.increment(ec)) {
+    std::error_code kind;
+    const std::string name = it->path().filename().string();
+    if (it->symlink_status(kind).type() != std::filesystem::file_type::directory || name.front() == '.' ||
+        name == "__MACOSX")
+      continue;
+    ++looked;
+    try {
+      if (hands_in_something(load_submission(it->path(), requests, limits), python::find_hand_in(spec, it->path())))
+        return name;
+    } catch (const std::exception&) {  // a subfolder that cannot be read hints at nothing
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options) {
@@ -242,6 +276,12 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.submission = dir.string();
   result.notes = submission.notes;
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
+  if (!hands_in_something(submission, python))
+    if (const auto down = hand_in_one_folder_down(spec, dir, requests, options.limits))
+      result.notes.push_back("nothing at the top of your submission is graded, but its folder '" +
+                             utf8_safe(*down, 80) +
+                             "' holds a hand-in: only the top level is read, so move that folder's files up "
+                             "(zip the files themselves, not the folder around them)");
 
   std::map<std::string, ExerciseResult> functions;
   if (python.hand_in) {

@@ -466,4 +466,70 @@ BOOST_AUTO_TEST_CASE(a_folder_name_that_is_not_utf8_is_graded_like_any_other) {
   BOOST_TEST(contains(csv.out, "\nbad\\xff\\xfename,1,1,1,1,1,1,6,6\n"), csv.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_told_to_move_its_files_up) {
+  TempDir dir;
+  const std::string note = "nothing at the top of your submission is graded, but its folder 'hw' holds a hand-in";
+  const auto graded = [&](const std::string& spec, const fs::path& folder, int exit_code = 1) {
+    const auto r = run_grader({"check", "--spec", spec, folder.string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == exit_code, r.err);  // 1: not every exercise passed
+    return ordered_json::parse(r.out);
+  };
+  const auto has_note = [&](const ordered_json& j) {
+    for (const auto& n : j.at("notes"))
+      if (contains(n.get<std::string>(), note)) return true;
+    return false;
+  };
+  // Answer files, a notebook, a library's sources: each one folder down.
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"specs/understanding-attention.yaml", "submissions/understanding-attention/correct-csv"},
+      {"specs/understanding-attention.yaml", "submissions/understanding-attention/colab-py-correct"},
+      {"specs/sdpa-masked.yaml", "submissions/sdpa-masked/py-correct-jupyter"},
+      {"specs/sdpa-masked.yaml", "submissions/sdpa-masked/correct-c"}};
+  for (const auto& [spec, sample] : kinds) {
+    BOOST_TEST_CONTEXT(sample) {
+      const fs::path folder = dir.path() / fs::path(sample).filename();
+      fs::create_directories(folder / "__MACOSX");
+      fs::copy(test_support::source_path(sample), folder / "hw");
+      const auto j = graded(spec, folder);
+      BOOST_TEST(j.at("score").get<double>() == 0.0);
+      BOOST_TEST(has_note(j), j.dump(2));
+    }
+  }
+  // A function exercise without anything to call names both ways of handing it in.
+  const auto fn = graded("specs/sdpa-masked.yaml", dir.path() / "py-correct-jupyter");
+  const std::string missing = fn.at("exercises").at(0).at("checks").at(0).at("message").get<std::string>();
+  BOOST_TEST(contains(missing, "or hand in your notebook (.py or .ipynb) that defines scaled_dot_product_attention"),
+             missing);
+
+  // Answers at the top, or a folder of other things: no such note.
+  const fs::path top = dir.path() / "top";
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), top);
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), top / "hw");
+  BOOST_TEST(!has_note(graded("specs/understanding-attention.yaml", top, 0)));
+  const fs::path other = dir.path() / "other";
+  fs::create_directories(other / "hw");
+  dir.write("other/hw/notes.md", "my notes\n");
+  fs::create_directories(other / "__MACOSX");
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), other / "__MACOSX" / "hw");
+  BOOST_TEST(!has_note(graded("specs/understanding-attention.yaml", other)));
+}
+
+BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like) {
+  TempDir dir;
+  const fs::path folder = dir.path() / "typo";
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), folder);
+  fs::rename(folder / "query121.csv", folder / "quer121.csv");
+  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  std::size_t suggested = 0;
+  const auto j = ordered_json::parse(r.out);
+  for (const auto& e : j.at("exercises"))
+    for (const auto& c : e.at("checks"))
+      if (contains(c.at("message").get<std::string>(), "is quer121.csv meant to be it?")) {
+        ++suggested;
+        BOOST_TEST(e.at("id").get<std::string>() == "1.2.1");
+      }
+  BOOST_TEST(suggested == 1u, r.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -125,7 +125,7 @@ Structured read_structured(const std::filesystem::path& path, const std::vector<
 
 Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& request,
                    const std::vector<std::string>& sources, const std::vector<Structured>& structured,
-                   const std::vector<std::string>& unused_files, const ReadLimits& limits) {
+                   const std::vector<std::string>& meant, const ReadLimits& limits) {
   const std::string& name = request.name;
   if (sources.size() > 1) {
     Answer twice =
@@ -166,10 +166,10 @@ Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& reques
   answer.message =
       "no answer '" + name + "': hand in " + name + ".npy (or .csv, .txt, or an entry '" + name + "' in answers.yaml)";
   std::vector<std::string> stems;
-  for (const auto& f : unused_files) stems.push_back(std::filesystem::path(f).stem().string());
+  for (const auto& f : meant) stems.push_back(std::filesystem::path(f).stem().string());
   if (const auto near = closest(name, stems)) {
     const auto i = static_cast<std::size_t>(std::find(stems.begin(), stems.end(), *near) - stems.begin());
-    answer.message += "; is " + utf8_safe(unused_files[i], kQuotedName) + " meant to be it?";
+    answer.message += "; is " + utf8_safe(meant[i], kQuotedName) + " meant to be it?";
   }
   return answer;
 }
@@ -234,12 +234,18 @@ Submission load_submission(const std::filesystem::path& dir, const std::vector<A
         std::find(exts.begin(), exts.end(), std::filesystem::path(f).extension().string()) != exts.end())
       unused_files.push_back(f);
 
-  for (const auto& r : requested)
-    sub.answers.emplace(r.name, read_answer(dir, r, sources[r.name], structured, unused_files, limits));
-
-  // Stray files and unknown keys: likely typos, worth telling the student, a few at a time.
+  // A stray file is suggested to the one answer whose name it is most like (quer121.npy to
+  // query121, not to query122 as well).
   std::vector<std::string> names;
   for (const auto& r : requested) names.push_back(r.name);
+  std::map<std::string, std::vector<std::string>> meant;
+  for (const auto& f : unused_files)
+    if (const auto name = closest(std::filesystem::path(f).stem().string(), names)) meant[*name].push_back(f);
+
+  for (const auto& r : requested)
+    sub.answers.emplace(r.name, read_answer(dir, r, sources[r.name], structured, meant[r.name], limits));
+
+  // Stray files and unknown keys: likely typos, worth telling the student, a few at a time.
   for (const auto& s : structured) {
     if (s.broken) {
       sub.notes.push_back(s.file + " " + *s.broken);
