@@ -334,7 +334,7 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   // summary.json too, but for how this run came by its results.
   auto resumed = load(out / "summary.json"), clean = load(dir.path() / "clean/summary.json");
   BOOST_TEST(resumed.at("run") == ordered_json::parse(R"({"graded": 3, "new": 0, "changed": 2, "again": 1,
-      "up_to_date": 21, "changed_inputs": {"submission": 2, "spec": 0, "data": 0, "grader": 0, "options": 0,
+      "up_to_date": 21, "changed_inputs": {"submission": 2, "grader": 0, "spec": 0, "data": 0, "options": 0,
       "formats": 0}})"));
   BOOST_TEST(clean.at("run").at("new") == 24);
   resumed.erase("run");
@@ -435,6 +435,12 @@ BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
   const auto bad = run_grader(with(grade_args(root, dir.path() / "bad"), {"--shard", "3/3"}));
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(contains(bad.err, "between 0 and N-1"), bad.err);
+  // A shard that wrote other report formats for its students is not merged with the others.
+  const fs::path junit = dir.path() / "junit2";
+  BOOST_TEST(run_grader(with(grade_args(root, junit), {"--shard", "2/3", "--format", "junit"})).exit_code == 0);
+  const auto formats = run_grader({"merge", "--out", merged, shards[0], shards[1], junit.string()});
+  BOOST_TEST(formats.exit_code == 2);
+  BOOST_TEST(contains(formats.err, "the report formats asked for"), formats.err);
 }
 
 BOOST_AUTO_TEST_CASE(hostile_folder_names_get_a_gradebook_for_everyone_that_no_spreadsheet_runs) {

@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "grader/grade.hpp"
@@ -58,7 +59,14 @@ struct RunInputs {
   std::string spec;     ///< the spec file's bytes
   std::string data;     ///< the data files the spec reads (Spec::data_files), names and bytes
   std::string options;  ///< the options that change results: --seed, the read limits
+  std::string formats;  ///< the report formats written for every student (--format)
   bool operator==(const RunInputs&) const = default;
+};
+
+/// Each part of RunInputs by its name in summary.json's "inputs" and in a student's .inputs.
+inline constexpr std::pair<const char*, std::string RunInputs::*> kRunInputParts[] = {
+    {"grader", &RunInputs::grader},   {"spec", &RunInputs::spec},       {"data", &RunInputs::data},
+    {"options", &RunInputs::options}, {"formats", &RunInputs::formats},
 };
 
 /// How the students of a run came by their results.

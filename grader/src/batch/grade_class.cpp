@@ -45,6 +45,9 @@ RunInputs run_inputs(const Spec& spec, const Options& options) {
   const GradeOptions& g = options.grading;
   in.options = digest(
       fmt::format("seed {}; read limit {}", g.seed ? std::to_string(*g.seed) : "per student", g.limits.max_bytes));
+  std::string formats;
+  for (auto f : options.formats) formats += std::string(report::name(f)) + ",";
+  in.formats = digest(formats);
   return in;
 }
 
@@ -93,10 +96,9 @@ std::string submission_fingerprint(const fs::path& dir, const Options& options) 
 using Fingerprint = std::map<std::string, std::string>;
 
 Fingerprint fingerprint(const RunInputs& run, const fs::path& dir, const Options& options) {
-  std::string formats;
-  for (auto f : options.formats) formats += std::string(report::name(f)) + ",";
-  return {{"grader", run.grader},   {"spec", run.spec},           {"data", run.data},
-          {"options", run.options}, {"formats", digest(formats)}, {"submission", submission_fingerprint(dir, options)}};
+  Fingerprint f{{"submission", submission_fingerprint(dir, options)}};
+  for (const auto& [name, member] : kRunInputParts) f[name] = run.*member;
+  return f;
 }
 
 std::string to_text(const Fingerprint& f) {

@@ -158,11 +158,8 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
               {"assignment", book.assignment},
               {"title", book.title},
               {"version", book.version},
-              {"inputs",
-               {{"grader", book.inputs.grader},
-                {"spec", book.inputs.spec},
-                {"data", book.inputs.data},
-                {"options", book.inputs.options}}}};
+              {"inputs", json::object()}};
+  for (const auto& [name, member] : kRunInputParts) doc["inputs"][name] = book.inputs.*member;
   if (shard) doc["shard"] = {{"index", shard->index}, {"count", shard->count}};
   doc["students"] = n;
   doc["all_passed"] = all_passed;
@@ -173,10 +170,12 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   doc["exercises"] = std::move(exercises);
   doc["roster"] = std::move(students);
   json changed_inputs = json::object();
-  for (const char* name : {"submission", "spec", "data", "grader", "options", "formats"}) {
+  const auto count = [&](const char* name) {
     const auto it = book.run.changed_inputs.find(name);
     changed_inputs[name] = it == book.run.changed_inputs.end() ? 0 : it->second;
-  }
+  };
+  count("submission");
+  for (const auto& part : kRunInputParts) count(part.first);
   doc["run"] = {{"graded", book.run.graded},         {"new", book.run.fresh},
                 {"changed", book.run.changed},       {"again", book.run.again},
                 {"up_to_date", book.run.up_to_date}, {"changed_inputs", std::move(changed_inputs)}};
@@ -243,8 +242,9 @@ RunInputs inputs_of(const json& summary, const fs::path& dir) {
   if (!summary.contains("inputs") || !summary["inputs"].is_object())
     throw UsageError((dir / "summary.json").string() +
                      " does not say what its grades depend on (an older grader wrote it); grade that shard again");
-  const json& in = summary["inputs"];
-  return {in.value("grader", ""), in.value("spec", ""), in.value("data", ""), in.value("options", "")};
+  RunInputs inputs;
+  for (const auto& [name, member] : kRunInputParts) inputs.*member = summary["inputs"].value(name, "");
+  return inputs;
 }
 
 RunCounts run_of(const json& summary) {
@@ -309,12 +309,8 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
         throw UsageError(dir.string() + " grades assignment " + summary["assignment"].get<std::string>() + ", " +
                          shard_dirs[0].string() + " grades " + book->assignment);
       } else if (!(inputs == book->inputs)) {
-        const std::pair<const char*, std::string RunInputs::*> parts[] = {{"grader", &RunInputs::grader},
-                                                                          {"spec", &RunInputs::spec},
-                                                                          {"data", &RunInputs::data},
-                                                                          {"options", &RunInputs::options}};
         std::string which;
-        for (const auto& [name, member] : parts)
+        for (const auto& [name, member] : kRunInputParts)
           if (inputs.*member != book->inputs.*member)
             which += fmt::format("{}{} ({} vs {})", which.empty() ? "" : ", ", describe_input(name), inputs.*member,
                                  book->inputs.*member);
