@@ -403,6 +403,32 @@ BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest
              rest.out);
 }
 
+BOOST_AUTO_TEST_CASE(results_of_students_no_longer_in_the_class_are_kept_and_named) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  make_class(root, "understanding-attention", 1);
+  BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  fs::remove_all(root / "wrong-row");
+  const auto r = run_grader(grade_args(root, out));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.err, "holds 1 folder(s) of students not graded in this run (wrong-row)"), r.err);
+  BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));
+  BOOST_TEST(!contains(read_file(out / "gradebook.csv"), "wrong-row"));
+  // The same for a merge into a folder that held them.
+  std::vector<std::string> merge = {"merge", "--out", out.string()};
+  for (const std::string shard : {"0/2", "1/2"}) {
+    const fs::path shard_out = dir.path() / ("shard" + shard.substr(0, 1));
+    BOOST_TEST(run_grader(with(grade_args(root, shard_out), {"--shard", shard})).exit_code == 0);
+    merge.push_back(shard_out.string());
+  }
+  const auto merged = run_grader(merge);
+  BOOST_TEST(merged.exit_code == 0, merged.err);
+  BOOST_TEST(contains(merged.err, "(wrong-row)"), merged.err);
+  // A run of the same class says nothing.
+  const auto again = run_grader(grade_args(root, dir.path() / "fresh"));
+  BOOST_TEST(!contains(again.err, "not graded in this run"), again.err);
+}
+
 BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
   TempDir dir;
   const fs::path root = dir.path() / "class";

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,10 @@ Gradebook empty_gradebook(const Spec& spec, const RunInputs& inputs);
 
 /// What an input of a grade is, for people: "data" -> "the spec's data files".
 std::string_view describe_input(std::string_view name);
+
+/// Warns (on the log) of folders in OUT/students of students not in `ids`: results of an earlier
+/// run that the class files of this one leave out. They are kept: removing them is for people.
+void warn_of_other_students(const std::filesystem::path& out, const std::set<std::string>& ids);
 
 /// gradebook.csv and summary.json into `out`: both or neither (grader::Error if not both).
 void write_class_files(const Gradebook& book, const std::filesystem::path& out, const std::optional<Shard>& shard);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -221,6 +222,10 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   // The class files describe a finished run; until this one finishes there are none.
   fs::remove(out / "gradebook.csv", failed);
   fs::remove(out / "summary.json", failed);
+
+  std::set<std::string> ids;
+  for (const auto& s : students) ids.insert(s.id);
+  warn_of_other_students(out, ids);
 
   Gradebook book = empty_gradebook(spec, run_inputs(spec, options));
   std::vector<std::optional<Row>> rows(students.size());

@@ -1,6 +1,7 @@
 // The class's gradebook and summary, made from the students' native results, and the merge of
 // shards.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "../report/feedback.hpp"
+#include "../text.hpp"
 #include "batch_files.hpp"
 #include "grader/atomic_file.hpp"
 #include "grader/batch.hpp"
@@ -263,6 +265,22 @@ RunCounts run_of(const json& summary) {
 
 }  // namespace
 
+void warn_of_other_students(const fs::path& out, const std::set<std::string>& ids) {
+  std::vector<std::string> others;
+  std::error_code ec;
+  for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec))
+    if (!ids.count(it->path().filename().string())) others.push_back(it->path().filename().string());
+  if (others.empty()) return;
+  std::sort(others.begin(), others.end());
+  std::string names;
+  for (std::size_t i = 0; i < std::min<std::size_t>(others.size(), 3); ++i)
+    names += (i ? ", " : "") + utf8_safe(others[i], 80);
+  if (others.size() > 3) names += fmt::format(" and {} more", others.size() - 3);
+  spdlog::warn("{} holds {} folder(s) of students not graded in this run ({}): they are not in gradebook.csv or "
+               "summary.json; remove them if those students have left the class",
+               utf8_safe((out / "students").string(), 4096), others.size(), names);
+}
+
 Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   if (shard_dirs.empty()) throw UsageError("grader merge needs at least one shard folder");
   // A shard stays a shard: merged into, it would lose its own summary.json.
@@ -350,6 +368,9 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
     if (fs::exists(from / kInputsFile))  // last: the folder is complete
       write_atomically(to / kInputsFile, read_bounded(from / kInputsFile), false);
   }
+  std::set<std::string> ids;
+  for (const auto& [student, dir] : owner) ids.insert(student);
+  warn_of_other_students(out, ids);
   write_class_files(*book, out, std::nullopt);
   return *book;
 }
