@@ -519,6 +519,11 @@ BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_out_is_refused_at_once_naming_the_
   const auto merge = run_grader({"merge", "--out", out.string(), root.string()});
   BOOST_TEST(merge.exit_code == 2);
   BOOST_TEST(contains(merge.err, "pid " + std::to_string(first.pid())), merge.err);
+  // Nor is a folder being written merged as a shard.
+  const auto read = run_grader({"merge", "--out", (dir.path() / "merged").string(), out.string()});
+  BOOST_TEST(read.exit_code == 2);
+  BOOST_TEST(contains(read.err, "a run is writing into " + out.string()), read.err);
+  BOOST_TEST(contains(read.err, "pid " + std::to_string(first.pid())), read.err);
   // Killed, the first run leaves no lock behind.
   first.signal(SIGKILL);
   first.wait();

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "grader/batch.hpp"
 
@@ -43,11 +44,17 @@ class OutputLock {
   /// Takes the lock for `command` ("grader grade"), or throws UsageError at once naming the
   /// run that holds it.
   OutputLock(const std::filesystem::path& out, const std::string& command);
+  /// Shares the lock of a folder read (a shard being merged): any number of readers, no
+  /// writer meanwhile. Throws UsageError at once, naming the run, if one is writing into it.
+  /// A folder without a lock file (copied without it) is read without one.
+  static OutputLock reading(const std::filesystem::path& dir);
+  OutputLock(OutputLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
   ~OutputLock();
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
 
  private:
+  OutputLock() = default;
   int fd_ = -1;
 };
 

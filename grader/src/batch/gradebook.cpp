@@ -289,6 +289,8 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   fs::create_directories(out / "students", ec);
   if (ec) throw UsageError("cannot create " + (out / "students").string() + ": " + ec.message());
   const OutputLock lock(out, "grader merge");
+  std::vector<OutputLock> reading;  // no run writes into a shard while it is merged
+  for (const auto& dir : shard_dirs) reading.push_back(OutputLock::reading(dir));
   // The class files of an earlier merge go first: stopped midway, this one leaves none that
   // describe a mix of old and new results.
   fs::remove(out / "gradebook.csv", ec);

@@ -36,9 +36,14 @@ OutputLock::OutputLock(const std::filesystem::path& out, const std::string& comm
   if (fd_ < 0) throw UsageError("cannot open " + file.string() + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
-    const std::string holder = error == EWOULDBLOCK ? who_holds(fd_) : "";
+    // Readers only (merges of this folder) write no name into the file: they are said as such.
+    const bool read = error == EWOULDBLOCK && ::flock(fd_, LOCK_SH | LOCK_NB) == 0;
+    const std::string holder = error == EWOULDBLOCK && !read ? who_holds(fd_) : "";
     ::close(fd_);
     if (error != EWOULDBLOCK) throw UsageError("cannot lock " + file.string() + ": " + std::strerror(error));
+    if (read)
+      throw UsageError("a grader merge is reading " + out.string() + " as a shard; wait for it to end, then run "
+                       "this again");
     throw UsageError("another run is writing into " + out.string() + ": " + holder +
                      "; wait for it to end (or stop it), then run this again");
   }
@@ -53,6 +58,23 @@ OutputLock::OutputLock(const std::filesystem::path& out, const std::string& comm
   const bool written =
       ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, info.data(), info.size(), 0) == static_cast<ssize_t>(info.size());
   if (!written) spdlog::debug("cannot say in {} who holds it: {}", file.string(), std::strerror(errno));
+}
+
+OutputLock OutputLock::reading(const std::filesystem::path& dir) {
+  OutputLock lock;
+  const std::filesystem::path file = dir / kLockFile;
+  lock.fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (lock.fd_ < 0) {
+    if (errno == ENOENT) return lock;
+    throw UsageError("cannot open " + file.string() + ": " + std::strerror(errno));
+  }
+  if (::flock(lock.fd_, LOCK_SH | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error != EWOULDBLOCK) throw UsageError("cannot lock " + file.string() + ": " + std::strerror(error));
+    throw UsageError("a run is writing into " + dir.string() + ": " + who_holds(lock.fd_) +
+                     "; wait for it to end, then merge again");
+  }
+  return lock;
 }
 
 OutputLock::~OutputLock() {
