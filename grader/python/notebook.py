@@ -295,10 +295,14 @@ def recover(lines, name):
                 line -= 1
             if line == 0 or not lines:
                 raise HandInError(f"{name} does not parse: {e.msg}")
-            errors.setdefault(line, f"SyntaxError: {e.msg}")
-            attempt = tries[line] = tries.get(line, 0) + 1
             original = lines[line - 1]
             indent = original[: len(original) - len(original.lstrip())]
+            if original.lstrip().startswith(("%", "!")) and line not in tries:  # a magic left in: harmless
+                tries[line] = 1
+                lines[line - 1] = f"{indent}pass\n"
+                continue
+            errors.setdefault(line, f"SyntaxError: {e.msg}")
+            attempt = tries[line] = tries.get(line, 0) + 1
             message = repr(f"{e.msg} (line {line}: {original.strip()[:80]})")
             if attempt == 1:
                 lines[line - 1] = f"{indent}raise SyntaxError({message})\n"
@@ -348,23 +352,40 @@ def split(name, text):
     return units, text, "script"
 
 
+def markdown_lines(units, kind, lines):
+    """The lines (1-based) of a .py download that were markdown cells, which a marker never
+    matches (a heading "Exercise 1.2" above the cell whose comment says it too): a Colab
+    download's strings on their own; in a Jupyter download, the comment lines after a cell's
+    last line of code (nbconvert writes the markdown cells that follow a cell there)."""
+    found = set()
+    for u in units:
+        if kind == "script" and u.boundary:
+            found.update(range(u.first, u.last + 1))
+        elif kind == "jupyter":
+            cell = u.label.startswith("cell")  # else the lines before the first cell
+            code = [n for n in range(u.first + cell, u.last + 1)
+                    if n <= len(lines) and lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")]
+            if code or not cell:
+                found.update(range((code[-1] if code else u.first - 1) + 1, u.last + 1))
+    return found
+
+
 def snapshot_points(units, kind, source, answers):
     """For each answer taken at the end of a cell (its `cell` marker): the index of the unit
     after which its expression is evaluated, or the reason there is none."""
     points = {}
     markers = [(i, a["cell"]) for i, a in enumerate(answers) if a.get("cell")]
-    if kind == "notebook":
+    if kind == "notebook":  # code cells only: markdown cells are not units
         for i, marker in markers:
             found = [k for k, u in enumerate(units) if marker in source[k]]
-            points[i] = found[0] if len(found) == 1 else (
-                f"no cell holds the text '{marker}'" if not found else f"{_len(found)} cells hold the text '{marker}'")
+            points[i] = found[0] if found else f"no cell holds the text '{marker}'"
         return points
     lines = source.split("\n")
+    markdown = markdown_lines(units, kind, lines)
     where = {}  # marker -> its line (1-based)
     for i, marker in markers:
-        found = [n + 1 for n, line in enumerate(lines) if marker in line]
-        where[i] = found[0] if len(found) == 1 else (
-            f"no line holds the text '{marker}'" if not found else f"{_len(found)} lines hold the text '{marker}'")
+        found = [n + 1 for n, line in enumerate(lines) if marker in line and n + 1 not in markdown]
+        where[i] = found[0] if found else f"no line holds the text '{marker}' (markdown text is not searched)"
     marker_lines = sorted(v for v in where.values() if _isinstance(v, int))
     for i, line in where.items():
         if not _isinstance(line, int):
@@ -470,7 +491,10 @@ def install_leftovers(namespace):
         display = types.ModuleType("IPython.display")
         for n in ("display", "clear_output", "Markdown", "HTML", "Image", "Math", "Latex", "JSON"):
             setattr(display, n, no_op)
-        ipython.display, ipython.get_ipython = display, namespace["get_ipython"]
+        # As when a script runs outside IPython: the module's get_ipython() is None, so that
+        # libraries asking it for a shell (matplotlib's pyplot registers a drawing hook on one)
+        # find none; the script's own get_ipython() (a Jupyter export's magics) stays.
+        ipython.display, ipython.get_ipython = display, lambda: None
         sys.modules.update({"IPython": ipython, "IPython.display": display})
 
 
