@@ -275,6 +275,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.version = spec.version;
   result.submission = dir.string();
   result.notes = submission.notes;
+  if (!python.hand_in)
+    result.notes.insert(result.notes.end(), submission.stray_files.begin(), submission.stray_files.end());
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
   if (!hands_in_something(submission, python))
     if (const auto down = hand_in_one_folder_down(spec, dir, requests, options.limits))

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -274,6 +275,41 @@ BOOST_AUTO_TEST_CASE(a_notebook_that_replaces_what_the_runner_uses_is_still_read
   BOOST_TEST(r.at("printed").get<std::string>().find("its runner failed after the notebook ran: TypeError") !=
                  std::string::npos,
              r.dump());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(file_names)
+
+// A file name that is not UTF-8 went to the child as JSON text, each invalid byte replaced by
+// U+FFFD (three bytes): 86 of them made a name too long for the scratch folder, and the
+// grader's exit 2 stopped the class files of everyone; a shorter one reached the notebook
+// under another name.
+BOOST_AUTO_TEST_CASE(files_whose_names_are_not_utf8_reach_the_notebook_byte_for_byte) {
+  TempDir dir;
+  const std::string latin1 = "donn\xe9" "es.txt";
+  dir.write("bytes/homework.py", homework("w @ V, w") +
+                                     "\nimport os\n"
+                                     "assert open(b'donn\\xe9es.txt', 'rb').read() == b'1 2 3', 'not copied as it is'\n"
+                                     "assert b'\\xff' * 100 + b'.npy' in os.listdir(b'.'), 'long name not copied'\n"
+                                     "import helpers\n"
+                                     "assert helpers.X == 3, 'a module of its own'\n");
+  dir.write("bytes/" + latin1, "1 2 3");
+  dir.write("bytes/helpers.py", "X = 3\n");
+  dir.write("bytes/" + std::string(100, '\xff') + ".npy", "not a matrix");
+  // A spec that names the notebook's file, so that helpers.py is a module, not a second notebook.
+  fs::create_directories(dir.path() / "specs");
+  fs::copy(test_support::source_path("specs/sdpa-masked"), dir.path() / "specs/sdpa-masked",
+           fs::copy_options::recursive);
+  const fs::path spec = dir.write("specs/sdpa-masked.yaml",
+                                  test_support::read_file(test_support::source_path("specs/sdpa-masked.yaml")) +
+                                      "python:\n  file: homework.py\n");
+  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "bytes").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const json j = json::parse(r.out);
+  BOOST_TEST(j.at("score") == 8.0, j.dump());
+  // The notebook ran to its end, and its data files are no stray answers.
+  BOOST_TEST(j.at("notes").empty(), j.at("notes").dump());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

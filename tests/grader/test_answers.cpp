@@ -295,6 +295,7 @@ BOOST_AUTO_TEST_CASE(answers_from_yaml_json_and_files_together) {
   BOOST_TEST(s.answers.at("c").value->shape() == (Shape{1, 2, 1}), boost::test_tools::per_element());
   BOOST_TEST(s.answers.at("d").source == "d.csv");
   BOOST_TEST(s.notes.empty());
+  BOOST_TEST(s.stray_files.empty());
 }
 
 BOOST_AUTO_TEST_CASE(two_sources_for_one_answer_name_both) {
@@ -368,9 +369,12 @@ BOOST_AUTO_TEST_CASE(stray_files_and_unknown_keys_are_noted_with_suggestions) {
   dir.write("answers.yaml", "qeury121: [1]\n");
   const Submission s = load_submission(dir.path(), {{"query121", {1, 3}}, {"query131", {1, 3}}});
   BOOST_TEST(contains(s.answers.at("query131").message, "is query13.npy meant to be it?"));
-  BOOST_REQUIRE_EQUAL(s.notes.size(), 2u);
+  BOOST_REQUIRE_EQUAL(s.notes.size(), 1u);
   BOOST_TEST(s.notes[0] == "answers.yaml has an entry 'qeury121' that no exercise asks for; did you mean 'query121'?");
-  BOOST_TEST(s.notes[1] == "file query13.npy is not an answer to any exercise; did you mean 'query131'?");
+  BOOST_REQUIRE_EQUAL(s.stray_files.size(), 1u);
+  BOOST_TEST(s.stray_files[0] == "file query13.npy is not an answer to any exercise; did you mean 'query131'?");
+  // A spec of functions only asks for no answer: no file is a stray one.
+  BOOST_TEST(load_submission(dir.path(), {}).stray_files.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_folder_that_does_not_exist_is_a_usage_error) {
@@ -453,11 +457,13 @@ BOOST_AUTO_TEST_CASE(text_from_the_student_is_valid_utf8_in_every_message_and_no
   BOOST_TEST(s.answers.at("a").message == "answers.yaml: 'a' (line 3) contains '\\xe2\\x82', which is not a number");
   BOOST_TEST(contains(s.answers.at("b").message, "answers.json is not valid JSON"));
   std::vector<std::string> all = s.notes;
+  all.insert(all.end(), s.stray_files.begin(), s.stray_files.end());
   for (const auto& [name, a] : s.answers) all.push_back(a.message);
-  BOOST_REQUIRE_EQUAL(s.notes.size(), 4u);
+  BOOST_REQUIRE_EQUAL(s.notes.size(), 3u);
   BOOST_TEST(s.notes[0] == "answers.yaml has an entry '\\xc3(' that no exercise asks for");
   BOOST_TEST(s.notes[1] == "answers.yaml has an entry '\\x1b[31m' that no exercise asks for");
-  BOOST_TEST(s.notes[3] == "file c\\x9b1.csv is not an answer to any exercise; did you mean 'c'?");
+  BOOST_REQUIRE_EQUAL(s.stray_files.size(), 1u);
+  BOOST_TEST(s.stray_files[0] == "file c\\x9b1.csv is not an answer to any exercise; did you mean 'c'?");
   for (const auto& text : all) BOOST_CHECK_NO_THROW(static_cast<void>(nlohmann::json(text).dump()));
 }
 

@@ -257,12 +257,13 @@ Submission load_submission(const std::filesystem::path& dir, const std::vector<A
       sub.notes.push_back(s.file + " has " + std::to_string(s.unknown_count - s.unknown.size()) +
                           " more entries that no exercise asks for");
   }
+  if (requested.empty()) return sub;  // a spec of functions only: no file is an answer
   for (std::size_t i = 0; i < std::min(unused_files.size(), kMaxListedNotes); ++i)
-    sub.notes.push_back("file " + utf8_safe(unused_files[i], kQuotedName) + " is not an answer to any exercise" +
-                        did_you_mean(std::filesystem::path(unused_files[i]).stem().string(), names));
+    sub.stray_files.push_back("file " + utf8_safe(unused_files[i], kQuotedName) + " is not an answer to any exercise" +
+                              did_you_mean(std::filesystem::path(unused_files[i]).stem().string(), names));
   if (unused_files.size() > kMaxListedNotes)
-    sub.notes.push_back("and " + std::to_string(unused_files.size() - kMaxListedNotes) +
-                        " more files that are not answers to any exercise");
+    sub.stray_files.push_back("and " + std::to_string(unused_files.size() - kMaxListedNotes) +
+                              " more files that are not answers to any exercise");
   return sub;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <cerrno>
@@ -66,7 +67,11 @@ std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, con
   std::string blobs;
   plan["files"] = json::array();
   for (const auto& [name, bytes] : h.files) {
-    plan["files"].push_back({{"name", name}, {"offset", blobs.size()}, {"size", bytes.size()}});
+    // The name's bytes as they are (JSON text would replace what is not UTF-8, and could
+    // lengthen a name past what a folder holds), as hexadecimal digits.
+    std::string hex;
+    for (const unsigned char c : name) hex += fmt::format("{:02x}", c);
+    plan["files"].push_back({{"name_hex", hex}, {"offset", blobs.size()}, {"size", bytes.size()}});
     blobs += bytes;
   }
   plan["functions"] = json::array();

@@ -47,7 +47,10 @@ struct Answer {
 struct Submission {
   std::filesystem::path dir;
   std::map<std::string, Answer> answers;  ///< one entry per name asked for
-  std::vector<std::string> notes;         ///< stray files and unknown names, with suggestions
+  std::vector<std::string> notes;         ///< unknown names of answers files, with suggestions
+  /// Answer-like files no answer reads ("file quer121.npy is not an answer ...; did you mean"):
+  /// worth a note unless a notebook is graded, whose data they may be.
+  std::vector<std::string> stray_files;
 };
 
 /// How many stray files, and how many unknown entries of each answers file, get a note of their
