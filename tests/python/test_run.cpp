@@ -219,6 +219,7 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
                  "open('/tmp/grader-python-was-here', 'w').write('x')", "import socket; socket.socket()",
                  "os.system('true')", "import subprocess; subprocess.run(['/bin/true'])",
                  "for i in range(4): os.fork()", "os.kill(1, 9)", "import ctypes; ctypes.CDLL(None).ptrace(0, 0, 0, 0)",
+                 "os.memfd_create('outside-the-limit')",
                  "with open('scratch.txt', 'w') as f: f.write('mine')\nmine = open('scratch.txt').read()"}),
           {{"good", "good", ""}, {"mine", "len(mine)", ""}}, quick());
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
@@ -227,6 +228,7 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(contains(failure_with(r, "/etc/passwd"), "FileNotFoundError"));
   BOOST_TEST(contains(failure_with(r, "grader-python-was-here"), "Error"));
   BOOST_TEST(contains(failure_with(r, "socket"), "PermissionError"));
+  BOOST_TEST(contains(failure_with(r, "line 31:"), "PermissionError"));  // memfd_create, the 10th cell
   // socket, subprocess.run, os.fork and os.kill: refused with EPERM (os.system returns -1).
   BOOST_TEST(std::count_if(r.failures.begin(), r.failures.end(),
                            [](const auto& f) { return contains(f.message, "PermissionError"); }) >= 4);
