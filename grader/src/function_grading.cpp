@@ -262,13 +262,13 @@ std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const 
   return out;
 }
 
-FunctionPlan plan_functions(const Spec& spec, const std::string& student, const GradeOptions& options) {
+FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options) {
   FunctionPlan plan;
   int group = 0;
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
     const FunctionSpec& fn = *ex.function;
-    const std::uint64_t seed = options.seed ? *options.seed : fnv1a(student + "/" + ex.id) % 1000000000ull;
+    const std::uint64_t seed = options.seed ? *options.seed : fnv1a(seed_key + "/" + ex.id) % 1000000000ull;
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
       PlannedCheck pc{&ex, &fn.checks[ci], seed, make_cases(spec, fn, fn.checks[ci], mix(seed, ci)), {}};
       for (std::size_t k = 0; k < pc.cases.size(); ++k) {

@@ -40,9 +40,9 @@ struct FunctionPlan {
   std::vector<PlannedCheck> checks;
 };
 
-/// The plan for the submission of `student` (its name seeds the random cases, unless the
-/// options give a seed).
-FunctionPlan plan_functions(const Spec& spec, const std::string& student, const GradeOptions& options);
+/// The plan for a submission: `seed_key` (its name and files) seeds the random cases of each
+/// exercise, unless the options give a seed.
+FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options);
 
 /// Each function exercise's result (by id) from the calls' results, one per planned call.
 /// `shared_seconds` (building, running) is split between the checks.

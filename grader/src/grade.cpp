@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "digest.hpp"
 #include "function_grading.hpp"
+#include "grader/bounded_file.hpp"
 #include "grader/answers/submission.hpp"
 #include "grader/compare.hpp"
 #include "grader/expr/evaluate.hpp"
@@ -224,6 +226,31 @@ void mention_notebook(const std::string& file, Submission& submission) {
                             "; or hand in your notebook, " + file);
 }
 
+/// What seeds a submission's random cases, with its folder's name: its top-level files, names
+/// and bytes (a file too large to read by its size). The cases of one hand-in then say nothing
+/// of another's, even under the same name (Gradescope calls every folder `submission`): the
+/// expected values that feedback shows cannot be collected over many hand-ins and replayed.
+std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code kind;
+    if (it->symlink_status(kind).type() == std::filesystem::file_type::regular) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  Digest key;
+  key.add(student);
+  for (const auto& f : files) {
+    key.add(f.filename().string());
+    try {
+      key.add(read_bounded(f, limits));
+    } catch (const ReadError&) {
+      key.add("size " + std::to_string(std::filesystem::file_size(f, ec)));
+    }
+  }
+  return key.hex();
+}
+
 /// Whether a folder hands in anything the grader reads: an answer file, a notebook (even one
 /// it cannot run) or a library's files.
 bool hands_in_something(const Submission& submission, const python::Found& python) {
@@ -267,7 +294,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     for (const auto& a : ex.answers) requests.push_back({a.name, a.shape});
   Submission submission = load_submission(dir, requests, options.limits);
   const python::Found python = python::find_hand_in(spec, dir);
-  const FunctionPlan plan = spec.uses_library() ? plan_functions(spec, student, options) : FunctionPlan{};
+  const std::string seeds = seed_key(dir, student, options.limits);
+  const FunctionPlan plan = spec.uses_library() ? plan_functions(spec, seeds, options) : FunctionPlan{};
 
   AssignmentResult result;
   result.assignment = spec.id;
@@ -290,7 +318,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     const auto ran = Clock::now();
     const python::Run run =
         python::run(*python.hand_in, python::work_for(spec, plan),
-                    options.seed.value_or(fnv1a(student) % 1000000000ull), python::limits_of(spec.python));
+                    options.seed.value_or(fnv1a(seeds) % 1000000000ull), python::limits_of(spec.python));
     result.sandbox = run.isolation;
     take_python_values(spec, python.hand_in->name, run, submission);
     if (spec.uses_library()) {

@@ -532,4 +532,28 @@ BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like
   BOOST_TEST(suggested == 1u, r.out);
 }
 
+BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_name) {
+  // Gradescope names every folder `submission`: seeded by the name alone, every student met the
+  // same random cases, whose expected values feedback shows, to be collected and replayed.
+  TempDir dir;
+  const auto seed_of = [&](const std::string& where, const std::string& notes = "") {
+    const fs::path folder = dir.path() / where / "submission";
+    fs::create_directories(folder.parent_path());
+    fs::copy(test_support::source_path("submissions/sdpa-masked/py-no-scale"), folder);
+    if (!notes.empty()) dir.write(where + "/submission/notes.txt", notes);
+    const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    const std::smatch m = [&] {
+      std::smatch found;
+      std::regex_search(r.out, found, std::regex("seed ([0-9]+): `grader check --seed"));
+      return found;
+    }();
+    BOOST_REQUIRE(!m.empty());
+    return m[1].str();
+  };
+  const std::string first = seed_of("alice");
+  BOOST_TEST(seed_of("bob") == first);  // the same hand-in, the same cases: a regrade agrees
+  BOOST_TEST(seed_of("carol", "my notes\n") != first);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
