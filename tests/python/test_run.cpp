@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 
@@ -235,6 +239,36 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(r.failures.size() >= 7u);
   BOOST_TEST(r.processes == 1);  // refused, not killed: no cell needed a fresh child
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
+}
+
+BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_hang_still_is) {
+  // Found by a hostile-student helper: a classmate's notebook spinning 15 threads at -j 2 made
+  // an honest, slow notebook run out of its wall-clock limits. Time spent waiting for a CPU
+  // that others held moves the deadlines. Six busy processes on this machine's cores, for at
+  // most 30 s, while a cell needs 1.5 s of CPU under a 2 s limit.
+  std::vector<pid_t> busy;
+  for (int i = 0; i < 6; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      alarm(30);
+      volatile unsigned long spins = 0;
+      for (;;) spins = spins + 1UL;
+    }
+    busy.push_back(pid);
+  }
+  python::Limits limits = quick();
+  const auto r = run("A2S1.py",
+                     cells({"import time\nstart = time.process_time()\n"
+                            "while time.process_time() - start < 1.5: pass\nslow = torch.ones(1)",
+                            "import time\ntime.sleep(100)"}),
+                     {{"slow", "slow", ""}, {"good", "good", ""}}, limits);
+  for (const pid_t pid : busy) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
+  BOOST_TEST(contains(failure_with(r, "cell 2 (line 9)"), "no end after 2 s"));  // the sleep: a wait, no CPU
 }
 
 BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_graded) {

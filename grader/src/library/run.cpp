@@ -186,7 +186,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
   }
   const Fd code = sealed_memfd("solution", image, 0, kSealedForGood);
   image.clear();
-  const auto budget = sandbox::after(limits.budget_seconds);
+  auto budget = sandbox::after(limits.budget_seconds);  // moved by the time a child waited for a CPU
   const std::string budget_spent = "the submission's time budget of " + seconds_text(limits.budget_seconds) +
                                    " s for all its calls (library.budget_seconds) ran out: this and the remaining "
                                    "checks were not run; a correct solution needs far less";
@@ -213,6 +213,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
                              budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, report.output.size());
     sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.load_seconds), budget), &records, room);
+    budget += std::chrono::duration_cast<sandbox::Clock::duration>(std::chrono::duration<double>(seen.waited_seconds));
     spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
                   1e3 * seen.exit.cpu_seconds);
     report.output += seen.output;

@@ -265,7 +265,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   out.values.resize(requests.size());
   out.calls.resize(work.calls.size());
   const Fd code = memfd("hand-in", h.source, 0, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-  const auto budget = sandbox::after(limits.budget_seconds);
+  auto budget = sandbox::after(limits.budget_seconds);  // moved by the time a child waited for a CPU
   const std::string budget_spent_message = "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
                                            " s (python.budget_seconds) ran out before its end";
   std::set<std::size_t> skip, resolved_calls;
@@ -311,6 +311,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
     const sandbox::Observation seen =
         child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
+    budget += std::chrono::duration_cast<sandbox::Clock::duration>(std::chrono::duration<double>(seen.waited_seconds));
     spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
                   1e3 * seen.exit.cpu_seconds);
     out.output += seen.output;

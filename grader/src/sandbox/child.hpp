@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -34,6 +35,8 @@ struct Observation {
   std::string output;   ///< its stdout and stderr, at most the capture limit
   bool output_truncated = false;
   double seconds = 0;  ///< wall-clock time from start to end
+  /// How far its deadlines were moved for the time it waited for a CPU others held.
+  double waited_seconds = 0;
 };
 
 /// Reads a child's status records as they arrive and says until when it may run.
@@ -67,6 +70,10 @@ class Child {
   /// Kills it and everything it started (its PID namespace, or its process group).
   void kill();
 
+  /// How long its main thread has waited, ready to run, for a CPU that other processes held
+  /// (nanoseconds, /proc/PID/schedstat), or 0 if the kernel does not say.
+  std::uint64_t waited_ns() const;
+
  private:
   pid_t pid_;
   Fd pidfd_, status_, output_;
@@ -75,6 +82,11 @@ class Child {
   bool reaped_ = false;
   Clock::time_point started_ = Clock::now();
 };
+
+/// A deadline is moved by the time the child waited for a CPU that others held (a neighbour's
+/// threads on a busy machine), so that no verdict depends on who else was running; by at most
+/// this much in all per child, so that nothing waits without end.
+constexpr double kMaxWaitedSeconds = 120.0;
 
 /// How to start a child fresh with exec.
 struct Spawn {
