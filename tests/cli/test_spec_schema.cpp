@@ -133,6 +133,10 @@ BOOST_AUTO_TEST_CASE(the_scaffold_of_spec_new_validates) {
   TempDir dir;
   BOOST_REQUIRE(test_support::run_grader({"spec", "new", "demo", "--dir", dir.path().string()}).exit_code == 0);
   BOOST_TEST(violations(to_json(YAML::LoadFile((dir.path() / "demo.yaml").string()))) == "");
+  // And as YAML 1.1 reads it, with the documented command (its 1e-3 was text there).
+  const auto r = test_support::run_process(
+      {test_support::source_path("scripts/validate-spec"), (dir.path() / "demo.yaml").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
 }
 
 BOOST_AUTO_TEST_CASE(typos_are_rejected) {

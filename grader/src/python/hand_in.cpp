@@ -96,6 +96,12 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     }
     if (chosen != asked)
       found.notes.push_back(safe_name(chosen) + " is graded as the " + asked + " the assignment asks for");
+    std::vector<std::string> others;
+    for (const auto& c : candidates)
+      if (c != chosen) others.push_back(c);
+    if (!others.empty())
+      found.notes.push_back(listed(others) + (others.size() == 1 ? " is" : " are") + " not graded: only " +
+                            safe_name(chosen) + " is");
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
   } else {

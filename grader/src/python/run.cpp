@@ -228,14 +228,20 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     }
     why = library::printable(why, 600);
     if (r->code == 1) {
-      std::string message = "'" + requests[i].name + "' is not defined" +
+      // Named as the notebook names it (`python: A` takes the answer 'weights' from A).
+      std::string message = "'" + requests[i].expr + "' is not defined" +
                             (requests[i].cell.empty() ? " at the end of your notebook"
                                                       : " at the end of the cell with '" + requests[i].cell + "'");
       std::string cause;
+      Verdict verdict = Verdict::missing;  // an exception left it undefined: the notebook says where
       for (const auto k : assigned_in)
         if (const auto f = failures.find(k); f != failures.end()) {
           cause = f->second.message;
           if (cause.rfind(f->second.place, 0) != 0) cause = f->second.place + ": " + cause;
+          // A cell the grader ended (it hung, crashed, ran out of memory) gives its own verdict.
+          if (f->second.verdict == Verdict::timed_out || f->second.verdict == Verdict::crashed ||
+              f->second.verdict == Verdict::out_of_memory)
+            verdict = f->second.verdict;
           break;
         }
       if (!cause.empty())
@@ -243,8 +249,8 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
       else if (why.find("is not defined") == std::string::npos)
         message += ": " + why;
       else
-        message += ": assign it in your notebook (" + requests[i].expr + ")";
-      settle(i, Verdict::missing, message);
+        message += ": assign it in your notebook";
+      settle(i, verdict, message);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
              "'" + requests[i].name + "' is " + why +

@@ -44,7 +44,7 @@ exercises:
       - {name: query, shape: [1, 3], orientation: any}
     output: attention(query, key, value, scale=1)
     expect: value[0:1]
-    tolerance: {atol: 1e-3, rtol: 0}
+    tolerance: {atol: 1.0e-3, rtol: 0}
     mistakes:                                      # wrong results students produce, named
       - matches: value[1:2]
         message: your query selects value[1]; a query selects the value whose key it points along
@@ -63,7 +63,7 @@ exercises:
       outputs:
         - {name: output, shape: [n, d_k], expect: "attention(Q, K, V)"}
         - {name: weights, shape: [n, n], expect: "attention_weights(Q, K, V)"}
-    tolerance: {atol: 1e-9, rtol: 1e-9}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9}
     checks:
       - name: the data's keys and values
         points: 1
