@@ -221,6 +221,19 @@ std::vector<std::string> with(std::vector<std::string> args, const std::vector<s
   return args;
 }
 
+/// Grades `root` in two shards, `prefix`0 and `prefix`1 in `dir`; returns the command that
+/// merges them into `out`.
+std::vector<std::string> two_shards(const fs::path& root, const fs::path& dir, const std::string& prefix,
+                                    const fs::path& out) {
+  std::vector<std::string> merge = {"merge", "--out", out.string()};
+  for (const std::string shard : {"0/2", "1/2"}) {
+    const fs::path shard_out = dir / (prefix + shard.substr(0, 1));
+    BOOST_TEST(run_grader(with(grade_args(root, shard_out), {"--shard", shard})).exit_code == 0);
+    merge.push_back(shard_out.string());
+  }
+  return merge;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(grade_command)
@@ -415,12 +428,7 @@ BOOST_AUTO_TEST_CASE(results_of_students_no_longer_in_the_class_are_kept_and_nam
   BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));
   BOOST_TEST(!contains(read_file(out / "gradebook.csv"), "wrong-row"));
   // The same for a merge into a folder that held them.
-  std::vector<std::string> merge = {"merge", "--out", out.string()};
-  for (const std::string shard : {"0/2", "1/2"}) {
-    const fs::path shard_out = dir.path() / ("shard" + shard.substr(0, 1));
-    BOOST_TEST(run_grader(with(grade_args(root, shard_out), {"--shard", shard})).exit_code == 0);
-    merge.push_back(shard_out.string());
-  }
+  const auto merge = two_shards(root, dir.path(), "shard", out);
   const auto merged = run_grader(merge);
   BOOST_TEST(merged.exit_code == 0, merged.err);
   BOOST_TEST(contains(merged.err, "(wrong-row)"), merged.err);
@@ -491,12 +499,7 @@ BOOST_AUTO_TEST_CASE(hostile_folder_names_get_a_gradebook_for_everyone_that_no_s
   BOOST_TEST(summary.at("all_passed") == names.size());
   BOOST_TEST(fs::exists(out / "students/bad\\xff\\xfename/result.json"));
   // Shards and their merge handle the same names.
-  std::vector<std::string> merge = {"merge", "--out", (dir.path() / "merged").string()};
-  for (const std::string shard : {"0/2", "1/2"}) {
-    const fs::path shard_out = dir.path() / ("shard" + shard.substr(0, 1));
-    BOOST_TEST(run_grader(with(grade_args(root, shard_out), {"--shard", shard})).exit_code == 0);
-    merge.push_back(shard_out.string());
-  }
+  const auto merge = two_shards(root, dir.path(), "shard", dir.path() / "merged");
   const auto merged = run_grader(merge);
   BOOST_TEST(merged.exit_code == 0, merged.err);
   BOOST_TEST(read_file(dir.path() / "merged/gradebook.csv") == gradebook);
@@ -700,12 +703,7 @@ BOOST_AUTO_TEST_CASE(results_that_would_be_graded_merged_or_lost_are_refused_bef
   for (const std::string shard : {"0/-2", " 1/2", "+1/2", "1/2 ", "0/99999999999999999999"})
     refused(with(grade_args(root, dir.path() / "shard"), {"--shard", shard}), "expected I/N");
   // A shard merged into stays a shard.
-  std::vector<std::string> merge = {"merge", "--out", (dir.path() / "s0").string()};
-  for (const std::string shard : {"0/2", "1/2"}) {
-    const fs::path shard_out = dir.path() / ("s" + shard.substr(0, 1));
-    BOOST_TEST(run_grader(with(grade_args(root, shard_out), {"--shard", shard})).exit_code == 0);
-    merge.push_back(shard_out.string());
-  }
+  auto merge = two_shards(root, dir.path(), "s", dir.path() / "s0");
   const std::string shard_summary = read_file(dir.path() / "s0/summary.json");
   refused(merge, "are the same folder");
   BOOST_TEST(read_file(dir.path() / "s0/summary.json") == shard_summary);

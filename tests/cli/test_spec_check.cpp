@@ -42,15 +42,17 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
   const auto r = run_grader(args);
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(!contains(r.out, "  FAIL  "), r.out);
-  // One warning, and a true one: UDL 12.1's own softmax_cols overflows in float32 (students
-  // get the float64 arrays the notebook uses).
+  // At most one warning, and a true one: UDL 12.1's own softmax_cols overflows in float32
+  // (students get the float64 arrays the notebook uses), on the random cases where its scores
+  // are large: whether those are drawn depends on the seed, which depends on the solution's files.
   std::size_t warnings = 0;
   for (std::size_t at = 0; (at = r.out.find("  warn  ", at)) != std::string::npos; ++at) ++warnings;
-  BOOST_TEST(warnings == 1u, r.out);
-  BOOST_TEST(contains(r.out,
-                      "warn  reference solution (Python, called with float32 instead of float64, as students never "
-                      "are): fails 1 (non_finite"),
-             r.out);
+  BOOST_TEST(warnings <= 1u, r.out);
+  if (warnings == 1)
+    BOOST_TEST(contains(r.out,
+                        "warn  reference solution (Python, called with float32 instead of float64, as students "
+                        "never are): fails 1 (non_finite"),
+               r.out);
   BOOST_TEST(contains(r.out, "ok    reference solution: "));
   // Every Python reference solution passes through the Python path, as students hand it in.
   std::size_t python = 0;
