@@ -144,17 +144,18 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     if (status_) drain(status_, true);
     if (output_) drain(output_, false);
     consult();
+    const bool end_now = deadline == Clock::time_point::min();
     if (fds[0].revents & POLLIN) {
       ended = true;
-    } else if (!seen.killed && deadline != Clock::time_point::min() && Clock::now() >= deadline + credit &&
-               seen.waited_seconds < kMaxWaitedSeconds && waited_ns() > credited_ns + 1000000) {
-      const std::uint64_t waited = waited_ns();
-      const double extra =
-          std::min(1e-9 * static_cast<double>(waited - credited_ns), kMaxWaitedSeconds - seen.waited_seconds);
-      credited_ns = waited;
-      seen.waited_seconds += extra;
-      credit = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seen.waited_seconds));
-    } else if (!seen.killed && (deadline == Clock::time_point::min() || Clock::now() >= deadline + credit)) {
+    } else if (!seen.killed && (end_now || Clock::now() >= deadline + credit)) {
+      const std::uint64_t waited = end_now || seen.waited_seconds >= kMaxWaitedSeconds ? credited_ns : waited_ns();
+      if (waited > credited_ns + 1000000) {  // it waited for a CPU since the last credit: more time
+        seen.waited_seconds = std::min(kMaxWaitedSeconds,
+                                       seen.waited_seconds + 1e-9 * static_cast<double>(waited - credited_ns));
+        credited_ns = waited;
+        credit = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seen.waited_seconds));
+        continue;
+      }
       kill();
       seen.killed = true;
       gone_by = after(kGoneSeconds);
