@@ -97,6 +97,32 @@ BOOST_AUTO_TEST_CASE(expression_errors_point_into_the_expression) {
   BOOST_TEST(errors[0] == "13:26: exercise a output: unknown name 'kye'; did you mean 'key'?");
 }
 
+BOOST_AUTO_TEST_CASE(python_expressions_that_cannot_be_python_are_the_specs_error_at_load) {
+  // Found by a helper writing a spec from the docs: `python: "A["` loaded, and every student
+  // was told their hand-in's answer was unreadable ("A[ raised SyntaxError").
+  const auto with_python = [](const std::string& python) {
+    std::string spec = kGood;
+    spec.replace(spec.find("orientation: any}"), 17, "orientation: any, python: " + python + "}");
+    return errors_of(spec);
+  };
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"\"q[\"", "'[' is never closed"},
+      {"\"q[0)\"", "')' closes a '['"},
+      {"\"q +\"", "it ends with '+'"},
+      {"\"q['a]\"", "the string that starts at 'a] is never ended"},
+      {"{expr: \"q.\", cell: x}", "it ends with '.'"}};
+  for (const auto& [python, why] : bad) {
+    const auto errors = with_python(python);
+    BOOST_TEST_CONTEXT(python) {
+      BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+      BOOST_TEST(errors[0].find("is not Python: " + why) != std::string::npos, errors[0]);
+      BOOST_TEST(errors[0].rfind("12:", 0) == 0, errors[0]);  // the answer's line
+    }
+  }
+  for (const char* good : {"\"q[0]\"", "\"q['a)'] + {1: (2, [3])}[1]\"", "{expr: \"q.T\", cell: \"x = (\"}"})
+    BOOST_TEST(with_python(good).empty(), good);
+}
+
 BOOST_AUTO_TEST_CASE(quoted_expressions_count_the_quote) {
   std::string spec = kGood;
   spec.replace(spec.find("expect: key[0:1]"), 16, "expect: \"key[0:1] + nope\"");

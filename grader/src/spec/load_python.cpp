@@ -30,10 +30,48 @@ void Loader::load_python(Spec& spec, const YAML::Node& node) {
                        ") must be at least cell_seconds and call_seconds");
 }
 
+namespace {
+
+/// What makes `text` certainly not a Python expression, or "": a bracket never closed or closed
+/// by another kind, a string never ended, an operator with nothing after it. A quick check, so
+/// that `A[` is the spec's error at load and never a student's "unreadable"; `grader spec
+/// check` evaluates every expression on the reference solution.
+std::string python_syntax_problem(const std::string& text) {
+  std::string open;  // the brackets not yet closed
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\'' || c == '"') {
+      const std::string quote = text.compare(i, 3, std::string(3, c)) == 0 ? std::string(3, c) : std::string(1, c);
+      std::size_t j = i + quote.size();
+      while (j < text.size() && text.compare(j, quote.size(), quote) != 0) j += text[j] == '\\' ? 2 : 1;
+      if (j >= text.size()) return "the string that starts at " + text.substr(i, 10) + " is never ended";
+      i = j + quote.size() - 1;
+    } else if (c == '#') {
+      return "a comment ('#') leaves no expression after it";
+    } else if (c == '(' || c == '[' || c == '{') {
+      open += c;
+    } else if (c == ')' || c == ']' || c == '}') {
+      const char opening = c == ')' ? '(' : c == ']' ? '[' : '{';
+      if (open.empty() || open.back() != opening)
+        return std::string("'") + c + "' closes " + (open.empty() ? "nothing" : "a '" + std::string(1, open.back()) + "'");
+      open.pop_back();
+    }
+  }
+  if (!open.empty()) return std::string("'") + open.back() + "' is never closed";
+  const auto last = text.find_last_not_of(" \t");
+  if (last != std::string::npos && std::string("+-*/%&|^~<>=.@!").find(text[last]) != std::string::npos)
+    return std::string("it ends with '") + text[last] + "', an operator with nothing after it";
+  return "";
+}
+
+}  // namespace
+
 std::string Loader::python_expression(const YAML::Node& node, const std::string& what) {
   const std::string text = string_of(node, what);
   if (text.empty() || text.size() > 500 || text.find('\n') != std::string::npos)
     fail(at(node), what + " must be one line of Python, at most 500 characters, such as m_key[2]");
+  if (const std::string problem = python_syntax_problem(text); !problem.empty())
+    fail(at(node), what + " '" + text + "' is not Python: " + problem);
   return text;
 }
 
