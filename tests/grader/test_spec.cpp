@@ -247,6 +247,14 @@ const char* kFunction = R"yaml(  - id: f
 
 BOOST_AUTO_TEST_CASE(a_good_function_exercise_loads) { BOOST_TEST(errors_of(kFunction).empty()); }
 
+BOOST_AUTO_TEST_CASE(python_arguments_that_leave_out_an_input_name_it) {
+  std::string spec = kFunction;
+  spec.replace(spec.find("      outputs:"), 0, "      python: {arguments: [Q]}\n");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0].find("must give every input of the function once: add 'K'") != std::string::npos, errors[0]);
+}
+
 BOOST_AUTO_TEST_CASE(points_must_add_up_and_sizes_must_be_ranged) {
   std::string spec = kFunction;
   spec.replace(spec.find("points: 2"), 9, "points: 3");

@@ -150,8 +150,13 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
       if (!used.insert(a.input).second) fail(at(item), context + " python argument '" + input + "' is given twice");
       b.arguments.push_back(a);
     }
-    if (used.size() != fn.inputs.size())
-      fail(at(v), context + " python arguments must give every input of the function once");
+    for (std::size_t i = 0; i < fn.inputs.size(); ++i)
+      if (!used.count(i)) {
+        fail(at(v), context + " python arguments must give every input of the function once: add '" +
+                        fn.inputs[i].name + "' (by position, or as {input: " + fn.inputs[i].name +
+                        ", keyword: ...})");
+        break;
+      }
   }
   f.finish();
   return b;
