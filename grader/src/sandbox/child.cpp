@@ -153,7 +153,7 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
         seen.waited_seconds = std::min(kMaxWaitedSeconds,
                                        seen.waited_seconds + 1e-9 * static_cast<double>(waited - credited_ns));
         credited_ns = waited;
-        credit = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seen.waited_seconds));
+        credit = span(seen.waited_seconds);
         continue;
       }
       kill();

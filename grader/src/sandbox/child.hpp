@@ -106,9 +106,12 @@ inline double seconds_left(Clock::time_point deadline) {
   return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
 }
 
-/// `seconds` from now, as a deadline.
-inline Clock::time_point after(double seconds) {
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+/// `seconds` as the clock's duration.
+inline Clock::duration span(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
+
+/// `seconds` from now, as a deadline.
+inline Clock::time_point after(double seconds) { return Clock::now() + span(seconds); }
 
 }  // namespace grader::sandbox
