@@ -117,8 +117,12 @@ def describe(value):
     name = t.__qualname__ if t.__module__ in ("builtins", None) else f"{t.__module__}.{t.__qualname__}"
     for base, what in ((_Tensor, "torch.Tensor"), (_ndarray, "numpy.ndarray")):
         if t is not base and t is not _Parameter and _isinstance(value, base):
-            return f"a {name}, a subclass of {what} (hand in a plain {what})"
-    return f"a {name}"
+            return f"{article(name)} {name}, a subclass of {what} (hand in a plain {what})"
+    return f"{article(name)} {name}"
+
+
+def article(word):
+    return "an" if word[:1] in ("a", "e", "i", "o", "u", "A", "E", "I", "O", "U") else "a"
 
 
 def numbers(value, depth=0):
@@ -152,6 +156,24 @@ def numbers(value, depth=0):
             raise NotNumbers("a ragged list (its items have different shapes)")
         return _np_array(items)  # C code: builtins the notebook replaced do not reach it
     raise NotNumbers(describe(value))
+
+
+def separate_values(value):
+    """The shapes of the items of a tuple or list of two or more tensors or arrays that differ in
+    shape (so are no rows of one matrix: several values returned where one is expected), as
+    text; an empty list otherwise."""
+    if _type(value) not in (tuple, list) or _len(value) < 2:
+        return []
+    shapes = []
+    for item in value:
+        t = _type(item)
+        if t is _Tensor or t is _Parameter:
+            shapes.append(tuple(_tensor_shape(item)))
+        elif t is _ndarray:
+            shapes.append(tuple(item.shape))
+        else:
+            return []
+    return [str(s) for s in shapes] if _len(set(shapes)) > 1 else []
 
 
 def too_large(count, shape):
@@ -805,6 +827,10 @@ def make_call(output, c, call, function, fn, blobs, name):
     if n == 1:
         if _type(result) in (tuple, list) and _len(result) == 1 and _type(result[0]) in (_Tensor, _Parameter, _ndarray):
             result = result[0]
+        shapes = separate_values(result)
+        if shapes:  # (output, weights) where only the output is asked for; rows of one shape stay rows
+            return RETURNED_WRONG, (f"{fname} returned {_len(result)} values of shapes {', '.join(shapes)}, where one "
+                                    f"is expected ({names[0] if names else 'its result'}): return it alone")
         outputs = [result]
     else:
         if _type(result) not in (tuple, list):
@@ -814,18 +840,18 @@ def make_call(output, c, call, function, fn, blobs, name):
                                     f"({', '.join(names)})")
         outputs = list(result)
     for o, value in enumerate(outputs):
-        what = f"output {names[o]}" if o < _len(names) else "its result"
+        what = f"{fname}'s output {names[o]}" if _len(names) > 1 else f"what {fname} returned"
         try:
             array = numbers(value)
         except NotNumbers as e:
-            return RETURNED_WRONG, f"{fname}'s {what} is {e}, not a tensor of numbers"
+            return RETURNED_WRONG, f"{what} is {e}, not a tensor of numbers"
         except Exception:  # a genuine tensor that cannot be read densely (sparse, meta, ...)
-            return RETURNED_WRONG, f"{fname}'s {what} is {describe(value)} that cannot be read as dense numbers"
+            return RETURNED_WRONG, f"{what} is {describe(value)} that cannot be read as dense numbers"
         if array.ndim > 3:
-            return RETURNED_WRONG, f"{fname}'s {what} has rank {array.ndim} (shape {tuple(array.shape)})"
+            return RETURNED_WRONG, f"{what} has rank {array.ndim} (shape {tuple(array.shape)})"
         at = output.put(array)
         if at is None:
-            return RETURNED_WRONG, f"{fname}'s {what} is {output.why_not(array)}"
+            return RETURNED_WRONG, f"{what} is {output.why_not(array)}"
         send(OUTPUT, c, o, place(at, array, value))
     return RETURNED, ""
 

@@ -151,7 +151,7 @@ class Checker {
         left_out.push_back(e.id);
         continue;
       }
-      failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 70) + ")");
+      failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 240) + ")");
     }
     if (failing.empty() && !left_out.empty())
       add(Kind::ok, what,

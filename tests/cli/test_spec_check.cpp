@@ -165,6 +165,12 @@ BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_w
   BOOST_TEST(contains(r.out, "  1.3.2 Average the first two value vectors (1 point)\n"), r.out);
   BOOST_TEST(contains(r.out, "    target (1, 3)\n      [[0.15, -0.905, 0.2]]"), r.out);
   BOOST_TEST(contains(r.out, "      (computed from the student's own query132)"), r.out);
+  BOOST_TEST(contains(r.out, "Python hand-ins: A2S1.py (or the single .py/.ipynb, with a note); limits: 10 s a cell"),
+             r.out);
+  BOOST_TEST(contains(r.out, "    hands in m_key2_a (1, 3), any orientation; from a notebook: m_key[2] at the end "
+                             "of the cell holding 'averages the first three value vectors'\n"),
+             r.out);
+  BOOST_TEST(contains(r.out, "    hands in query121 (1, 3), any orientation\n"), r.out);  // its own variable: nothing to add
 
   TempDir dir;
   std::string spec = read_file(test_support::source_path("specs/understanding-attention.yaml"));
@@ -185,6 +191,14 @@ BOOST_AUTO_TEST_CASE(show_writes_npy_files_of_the_data_and_the_fixed_targets) {
   const auto r = run_grader({"spec", "show", "specs/sdpa-masked.yaml", "--npy", dir.path().string()});
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(contains(r.out, "wrote 12 .npy files"), r.out);  // 8 data; 2 exercises x 1 fixed check x 2 outputs
+  // How a notebook's function is called, and the float32 rule, are shown with the rest.
+  const auto shown = run_grader({"spec", "show", "specs/sdpa-masked.yaml"});
+  BOOST_TEST(contains(shown.out, "    a notebook's scaled_dot_product_attention(Q, K, V, mask=mask) on torch float32 "
+                             "tensors\n"),
+             shown.out);
+  BOOST_TEST(contains(shown.out, "tolerance |got - expected| <= 1e-09 + 1e-09 * |expected|; float32 results "
+                             "|got - expected| <= 1e-05 + 1e-05 * |expected|\n"),
+             shown.out);
   for (const char* f : {"data/Q.npy", "data/mask.npy", "targets/1.check1.output.npy", "targets/2.check1.weights.npy"})
     BOOST_TEST(fs::exists(dir.path() / f), f);
 }

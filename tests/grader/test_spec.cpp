@@ -110,7 +110,11 @@ BOOST_AUTO_TEST_CASE(python_expressions_that_cannot_be_python_are_the_specs_erro
       {"\"q[0)\"", "')' closes a '['"},
       {"\"q +\"", "it ends with '+'"},
       {"\"q['a]\"", "the string that starts at 'a] is never ended"},
-      {"{expr: \"q.\", cell: x}", "it ends with '.'"}};
+      {"{expr: \"q.\", cell: x}", "it ends with '.'"},
+      {"\"q k\"", "'k' follows a value with nothing between them (an operator or a comma missing?)"},
+      {"\"q[0] 2\"", "'2' follows a value"},
+      {"\"(q) 'x'\"", "''x'' follows a value"},
+      {"\"'x' q\"", "'q' follows a value"}};
   for (const auto& [python, why] : bad) {
     const auto errors = with_python(python);
     BOOST_TEST_CONTEXT(python) {
@@ -119,7 +123,9 @@ BOOST_AUTO_TEST_CASE(python_expressions_that_cannot_be_python_are_the_specs_erro
       BOOST_TEST(errors[0].rfind("12:", 0) == 0, errors[0]);  // the answer's line
     }
   }
-  for (const char* good : {"\"q[0]\"", "\"q['a)'] + {1: (2, [3])}[1]\"", "{expr: \"q.T\", cell: \"x = (\"}"})
+  for (const char* good : {"\"q[0]\"", "\"q['a)'] + {1: (2, [3])}[1]\"", "{expr: \"q.T\", cell: \"x = (\"}",
+                           "\"q if q is not None else q[:, None] * 1.5e-3j\"", "\"[r for r in q if r.sum() > 0]\"",
+                           "\"q[f'{1}' 'a' \\\"b\\\"]\"", "\"(lambda x: x)(q)\"", "\"not q.T in (q)\""})
     BOOST_TEST(with_python(good).empty(), good);
 }
 
@@ -253,6 +259,16 @@ BOOST_AUTO_TEST_CASE(python_arguments_that_leave_out_an_input_name_it) {
   const auto errors = errors_of(spec);
   BOOST_REQUIRE_EQUAL(errors.size(), 1u);
   BOOST_TEST(errors[0].find("must give every input of the function once: add 'K'") != std::string::npos, errors[0]);
+}
+
+BOOST_AUTO_TEST_CASE(a_function_mistake_written_as_an_answer_mistake_is_shown_the_function_form) {
+  std::string spec = kFunction;
+  spec += "    mistakes:\n      - {matches: \"attention_weights(K, Q, K)\", message: swapped}\n";
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0].find("as 'outputs: {weights: <expression>}'; 'matches' is for exercises graded by their "
+                            "answers") != std::string::npos,
+             errors[0]);
 }
 
 BOOST_AUTO_TEST_CASE(points_must_add_up_and_sizes_must_be_ranged) {

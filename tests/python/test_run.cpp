@@ -406,7 +406,7 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    return Q, 'weights'\n", "output weights is a str, not a tensor of numbers"},
       {"def f(Q, K, V):\n    return (Q, K, V)\n", "returned 3 values, where 2 are expected"},
       {"g = 1\n", "the notebook defines no function 'f'"},
-      {"f = 3\n", "'f' is a int, not a function"},
+      {"f = 3\n", "'f' is an int, not a function"},
       {"def f(Q, K, V):\n    x = 1\n    raise ValueError('d_k must match')\n", "line 4: ValueError: d_k must match"}};
   for (const auto& [source, message] : cases) {
     BOOST_TEST_CONTEXT(source) {
@@ -415,6 +415,22 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       BOOST_TEST(contains(r.calls[0].message, message), r.calls[0].message);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(several_values_where_one_is_expected_are_named_and_rows_of_one_shape_are_a_matrix) {
+  // (output, weights) returned where the exercise asks for the output alone: said in words, not
+  // "a ragged list"; a list of rows of one shape is still one matrix.
+  const auto work = calls_of("f", 1, {"output"});
+  auto r = call("import torch\ndef f(Q, K, V):\n    return Q @ K.transpose(-2, -1), Q\n", work);
+  BOOST_TEST(verdict(r.calls[0]) == "unreadable");
+  BOOST_TEST(r.calls[0].message ==
+                 "f returned 2 values of shapes (1, 2, 2), (1, 2, 3), where one is expected (output): return it alone",
+             r.calls[0].message);
+  r = call("import torch\ndef f(Q, K, V):\n    return [Q[0, 0], Q[0, 1]]\n", work);
+  BOOST_REQUIRE(verdict(r.calls[0]) == "returned");
+  BOOST_TEST(r.calls[0].outputs[0].shape() == (Shape{2, 3}), boost::test_tools::per_element());
+  r = call("import torch\ndef f(Q, K, V):\n    return [[1, 2], 'x']\n", work);
+  BOOST_TEST(r.calls[0].message == "what f returned is a str, not a tensor of numbers", r.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_hang_or_a_crash_ends_its_check_and_a_fresh_child_makes_the_others) {

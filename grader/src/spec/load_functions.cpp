@@ -147,6 +147,10 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
     for (const auto& item : mistakes) {
       Fields mf(*this, item, context + " mistake");
       FunctionMistake m;
+      if (item.IsMap() && item["matches"] && !item["outputs"])  // the form of an answer exercise's mistake
+        fail(at(item["matches"]), context + " mistake gives what the function returns when it makes the mistake, "
+                                            "as 'outputs: {" + fn.outputs.front().name +
+                                            ": <expression>}'; 'matches' is for exercises graded by their answers");
       m.outputs = expression_map(mf.require("outputs"), context + " mistake outputs", fn.outputs);
       m.message = string_of(mf.require("message"), context + " mistake message");
       m.tolerance = tolerance;

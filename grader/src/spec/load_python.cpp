@@ -1,4 +1,6 @@
 // The python section, answers' python keys and function exercises' python bindings (loader.hpp).
+#include <cctype>
+
 #include "loader.hpp"
 
 namespace grader::spec_loading {
@@ -33,34 +35,78 @@ void Loader::load_python(Spec& spec, const YAML::Node& node) {
 namespace {
 
 /// What makes `text` certainly not a Python expression, or "": a bracket never closed or closed
-/// by another kind, a string never ended, an operator with nothing after it. A quick check, so
-/// that `A[` is the spec's error at load and never a student's "unreadable"; `grader spec
-/// check` evaluates every expression on the reference solution.
+/// by another kind, a string never ended, an operator with nothing after it, two values side by
+/// side (`A B`). A quick check, so that `A[` is the spec's error at load and never a student's
+/// "unreadable"; `grader spec check` evaluates every expression on the reference solution.
 std::string python_syntax_problem(const std::string& text) {
+  static const std::set<std::string> keywords = {"and", "or",     "not",   "in",    "is",   "if",  "else",
+                                                 "for", "lambda", "await", "async", "yield", "from"};
+  const auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+  };
   std::string open;  // the brackets not yet closed
+  enum { nothing, value, string, other } last = nothing;
+  // Two values side by side: a name, number or closed bracket, then a name, number or string
+  // (strings side by side are one string in Python).
+  const auto side_by_side = [&](const std::string& token, bool is_string) -> std::string {
+    if (last == value || (last == string && !is_string))
+      return "'" + token.substr(0, 20) + "' follows a value with nothing between them (an operator or a comma missing?)";
+    return "";
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (c == ' ' || c == '\t') continue;
+    std::size_t quote_at = std::string::npos;
     if (c == '\'' || c == '"') {
-      const std::string quote = text.compare(i, 3, std::string(3, c)) == 0 ? std::string(3, c) : std::string(1, c);
-      std::size_t j = i + quote.size();
+      quote_at = i;
+    } else if (word_char(c)) {
+      std::size_t j = i;
+      while (j < text.size() && (word_char(text[j]) || (std::isdigit(static_cast<unsigned char>(c)) && text[j] == '.')))
+        ++j;
+      std::string word = text.substr(i, j - i);
+      std::transform(word.begin(), word.end(), word.begin(), [](char ch) { return std::tolower(ch); });
+      const bool prefix = word.size() <= 2 && word.find_first_not_of("rbuf") == std::string::npos;
+      if (j < text.size() && (text[j] == '\'' || text[j] == '"') && prefix) {
+        quote_at = j;  // r"...", f'...': a string
+      } else if (keywords.count(word)) {
+        last = other;
+        i = j - 1;
+        continue;
+      } else {
+        if (auto problem = side_by_side(text.substr(i, j - i), false); !problem.empty()) return problem;
+        last = value;
+        i = j - 1;
+        continue;
+      }
+    }
+    if (quote_at != std::string::npos) {
+      const char q = text[quote_at];
+      const std::string quote = text.compare(quote_at, 3, std::string(3, q)) == 0 ? std::string(3, q) : std::string(1, q);
+      std::size_t j = quote_at + quote.size();
       while (j < text.size() && text.compare(j, quote.size(), quote) != 0) j += text[j] == '\\' ? 2 : 1;
       if (j >= text.size()) return "the string that starts at " + text.substr(i, 10) + " is never ended";
+      if (auto problem = side_by_side(text.substr(i, j + quote.size() - i), true); !problem.empty()) return problem;
+      last = string;
       i = j + quote.size() - 1;
     } else if (c == '#') {
       return "a comment ('#') leaves no expression after it";
     } else if (c == '(' || c == '[' || c == '{') {
       open += c;
+      last = other;
     } else if (c == ')' || c == ']' || c == '}') {
       const char opening = c == ')' ? '(' : c == ']' ? '[' : '{';
       if (open.empty() || open.back() != opening)
         return std::string("'") + c + "' closes " + (open.empty() ? "nothing" : "a '" + std::string(1, open.back()) + "'");
       open.pop_back();
+      last = value;
+    } else {
+      last = other;
     }
   }
   if (!open.empty()) return std::string("'") + open.back() + "' is never closed";
-  const auto last = text.find_last_not_of(" \t");
-  if (last != std::string::npos && std::string("+-*/%&|^~<>=.@!").find(text[last]) != std::string::npos)
-    return std::string("it ends with '") + text[last] + "', an operator with nothing after it";
+  const auto last_char = text.find_last_not_of(" \t");
+  if (last_char != std::string::npos && std::string("+-*/%&|^~<>=.@!").find(text[last_char]) != std::string::npos)
+    return std::string("it ends with '") + text[last_char] + "', an operator with nothing after it";
   return "";
 }
 

@@ -25,7 +25,28 @@ std::string shape_text(const TensorDecl& d) {
 std::string points_text(double p) { return fmt::format("{:g} point{}", p, p == 1 ? "" : "s"); }
 
 std::string tolerance_text(const Tolerance& t) {
-  return fmt::format("|got - expected| <= {:g} + {:g} * |expected|", t.atol, t.rtol);
+  return t.formula() + (t.float32 ? "; float32 results " + t.in("float32").formula() : "");
+}
+
+/// How a notebook's function is called: `sdpa(Q, K, V, mask=mask)` on torch float32 tensors.
+std::string python_call(const FunctionSpec& fn) {
+  const PythonBinding& b = fn.python;
+  std::vector<std::string> arguments;
+  for (const auto& a : b.arguments) {
+    const std::string name = fn.inputs[a.input].name;
+    const std::string value = a.rows ? "[rows of " + name + "]" : name;
+    arguments.push_back(a.keyword.empty() ? value : a.keyword + "=" + value);
+  }
+  return fmt::format("{}({}) on {} {} {}{}", b.function, fmt::join(arguments, ", "), b.tensors, b.dtype,
+                     b.tensors == "torch" ? "tensors" : "arrays",
+                     b.cell.empty() ? "" : ", as defined at the end of the cell holding '" + b.cell + "'");
+}
+
+/// Where a notebook's answer comes from, when it is not simply its variable at the end.
+std::string python_source(const AnswerSpec& a) {
+  if (a.python_expr == a.name && a.python_cell.empty()) return "";
+  return "; from a notebook: " + a.python_expr +
+         (a.python_cell.empty() ? "" : " at the end of the cell holding '" + a.python_cell + "'");
 }
 
 /// Every tensor the spec computes that does not depend on a student, in order: (label, file
@@ -73,6 +94,11 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
     throw UsageError("no exercise '" + *options.exercise + "' in " + spec.path.string());
   std::string out = fmt::format("{}: {} (version {}), {} exercises, {}\n", spec.id, spec.title, spec.version,
                                 spec.exercises.size(), points_text(spec.max_score()));
+  const PythonSpec& py = spec.python;
+  out += fmt::format(
+      "Python hand-ins: {}; limits: {:g} s a cell, {:g} s a call, {:g} s in all, {} s of CPU, {} MB, {} threads\n",
+      py.file.empty() ? "the single .py or .ipynb handed in" : py.file + " (or the single .py/.ipynb, with a note)",
+      py.cell_seconds, py.call_seconds, py.budget_seconds, py.cpu_seconds, py.memory_mb, py.threads);
   if (!options.exercise) {
     out += "\ndata\n";
     for (const auto& name : spec.data_order) {
@@ -101,6 +127,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
         outputs += (outputs.empty() ? "" : ", ") + fn.outputs[o].name + " " + shape_text(fn.outputs[o]);
       out += fmt::format("    the library's {}({}) -> {}\n", fn.symbol, inputs, outputs);
+      out += "    a notebook's " + python_call(fn) + "\n";
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
         out += fmt::format("    {} = {}\n", fn.outputs[o].name, fn.expect[o].text);
       for (const auto& c : fn.checks) {
@@ -121,8 +148,8 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       for (const auto& m : fn.mistakes) out += "    known mistake: " + m.message + "\n";
     } else {
       for (const auto& a : ex.answers)
-        out += fmt::format("    hands in {} {}{}\n", a.name, format_shape(a.shape),
-                           a.any_orientation ? ", any orientation" : "");
+        out += fmt::format("    hands in {} {}{}{}\n", a.name, format_shape(a.shape),
+                           a.any_orientation ? ", any orientation" : "", python_source(a));
       out += "    output: " + ex.output.text + "\n";
       out += "    target: " + ex.expect.text + "\n";
       if (!ex.expect.value) {
