@@ -781,7 +781,10 @@ class NoSuchCell:
 
 def argument(blobs, arg, tensors, dtype):
     """One argument, from its float64 bytes: a tensor (torch or numpy, in the dtype the spec
-    names: float32 or float64), or a list of its rows (as the notebook passes [v_1, v_2, v_3])."""
+    names: float32 or float64), or a list of its rows (as the notebook passes [v_1, v_2, v_3]);
+    or a constant of the spec (a number, True/False, None or a string)."""
+    if "value" in arg:
+        return arg["value"]
     shape = tuple(arg["shape"])
     count = 1
     for d in shape:

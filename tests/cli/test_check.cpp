@@ -310,6 +310,47 @@ BOOST_AUTO_TEST_CASE(every_check_records_its_time_and_an_exercise_takes_the_sum)
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_python_constant_reaches_the_notebooks_function_and_not_the_c_one) {
+  // softmax_rows(X, temperature=2.0) in Python; the C function takes X only.
+  TempDir dir;
+  const fs::path spec = dir.write("softmax.yaml", R"YAML(assignment: {id: softmax-t, title: Softmax, version: "1"}
+data:
+  x: [[1.0, 2.0, 3.0], [0.0, 0.0, 4.0]]
+exercises:
+  - id: "1"
+    title: Softmax at temperature 2
+    points: 2
+    function:
+      symbol: softmax_rows
+      inputs: [{name: X, shape: [n, d]}]
+      outputs: [{name: Y, shape: [n, d], expect: "softmax(X / 2, -1)"}]
+      python:
+        tensors: numpy
+        arguments: [X, {value: 2.0, keyword: temperature}]
+    checks:
+      - {name: example, points: 1, fixed: {X: x}}
+      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], d: [1, 4]}}}
+)YAML");
+  const std::string body = "import numpy as np\n\ndef softmax_rows(X, temperature=1.0):\n"
+                           "    assert type(temperature) is float\n"
+                           "    e = np.exp(X / temperature - (X / temperature).max(axis=1, keepdims=True))\n"
+                           "    return e / e.sum(axis=1, keepdims=True)\n";
+  dir.write("student/softmax.py", body);
+  auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "2 / 2"), r.out);
+  // A student who ignores the temperature fails both checks.
+  dir.write("ignores/softmax.py", "import numpy as np\n\ndef softmax_rows(X, temperature=1.0):\n"
+                                  "    e = np.exp(X - X.max(axis=1, keepdims=True))\n"
+                                  "    return e / e.sum(axis=1, keepdims=True)\n");
+  r = run_grader({"check", "--spec", spec.string(), (dir.path() / "ignores").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "0 / 2"), r.out);
+  // spec show says how the notebook's function is called.
+  r = run_grader({"spec", "show", spec.string()});
+  BOOST_TEST(contains(r.out, "a notebook's softmax_rows(X, temperature=2.0) on numpy float64 arrays"), r.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(what_students_see)

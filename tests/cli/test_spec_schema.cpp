@@ -139,6 +139,19 @@ BOOST_AUTO_TEST_CASE(the_scaffold_of_spec_new_validates) {
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
 }
 
+BOOST_AUTO_TEST_CASE(python_constants_validate_and_their_typos_do_not) {
+  json s = bundled("sdpa-masked");
+  json& arguments = s["exercises"][1]["function"]["python"]["arguments"];
+  arguments.push_back({{"value", 2}, {"keyword", "n_heads"}});
+  arguments.push_back({{"value", nullptr}});
+  arguments.push_back({{"value", "mean"}, {"keyword", "reduction"}});
+  BOOST_TEST(violations(s) == "");
+  arguments.push_back({{"valeu", 2}, {"keyword", "x"}});
+  BOOST_TEST(violations(s) != "");
+  arguments.back() = {{"value", json::array({1, 2})}};
+  BOOST_TEST(violations(s) != "");
+}
+
 BOOST_AUTO_TEST_CASE(typos_are_rejected) {
   const auto rejects = [](json spec, const std::string& what) {
     BOOST_TEST_CONTEXT(what) { BOOST_TEST(violations(spec) != ""); }

@@ -261,6 +261,40 @@ BOOST_AUTO_TEST_CASE(python_arguments_that_leave_out_an_input_name_it) {
   BOOST_TEST(errors[0].find("must give every input of the function once: add 'K'") != std::string::npos, errors[0]);
 }
 
+BOOST_AUTO_TEST_CASE(python_constants_load_as_the_python_values_yaml_spells) {
+  // What a Python function takes and the C function does not (n_heads=2), by position or keyword.
+  std::string spec = kFunction;
+  spec.replace(spec.find("      outputs:"), 0,
+               "      python: {arguments: [Q, {value: 2}, {value: 2.0, keyword: a}, {value: true, keyword: b}, "
+               "{value: null, keyword: c}, {value: mean, keyword: d}, {value: '2', keyword: e}, K]}\n");
+  TempDir dir;
+  const Spec loaded = load_spec(dir.write("spec.yaml", kHeader + spec));
+  std::vector<std::string> constants, keywords;
+  for (const auto& a : loaded.exercises.at(0).function->python.arguments) {
+    constants.push_back(a.constant);
+    keywords.push_back(a.keyword);
+  }
+  BOOST_TEST(constants == (std::vector<std::string>{"", "2", "2.0", "true", "null", "\"mean\"", "\"2\"", ""}),
+             boost::test_tools::per_element());
+  BOOST_TEST(keywords == (std::vector<std::string>{"", "", "a", "b", "c", "d", "e", ""}),
+             boost::test_tools::per_element());
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"[Q, K, {value: [1, 2]}]", "python argument value must be a number, true, false, null or a string"},
+      {"[Q, K, {value: .inf}]", "python argument value must be a number, true, false, null or a string"},
+      {"[Q, {input: K, value: 1}]", "python argument gives an input or a value, not both"},
+      {"[Q, {input: K, keyword: x}, {value: 1, keyword: x}]", "keyword 'x' is given twice"}};
+  for (const auto& [arguments, why] : bad) {
+    std::string with = kFunction;
+    with.replace(with.find("      outputs:"), 0, "      python: {arguments: " + arguments + "}\n");
+    const auto errors = errors_of(with);
+    BOOST_TEST_CONTEXT(arguments) {
+      BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+      BOOST_TEST(errors[0].find(why) != std::string::npos, errors[0]);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_function_mistake_written_as_an_answer_mistake_is_shown_the_function_form) {
   std::string spec = kFunction;
   spec += "    mistakes:\n      - {matches: \"attention_weights(K, Q, K)\", message: swapped}\n";

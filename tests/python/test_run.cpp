@@ -360,7 +360,7 @@ python::Work calls_of(const std::string& function, std::size_t n, std::vector<st
   for (std::size_t i = 0; i < n; ++i) {
     python::FunctionCall call;
     call.inputs = {Tensor::filled({1, 2, 3}, 1.0), Tensor::filled({1, 2, 3}, 2.0), Tensor::filled({1, 2, 3}, 0.5)};
-    call.arguments = {{0, "", false}, {1, "", false}, {2, "", false}};
+    call.arguments = {{0, "", false, ""}, {1, "", false, ""}, {2, "", false, ""}};
     call.outputs = outputs;
     call.group = static_cast<int>(i);
     call.seed = i;
@@ -433,6 +433,25 @@ BOOST_AUTO_TEST_CASE(several_values_where_one_is_expected_are_named_and_rows_of_
   BOOST_TEST(r.calls[0].message == "what f returned is a str, not a tensor of numbers", r.calls[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(constants_reach_the_function_as_python_values) {
+  auto work = calls_of("f", 1, {"output"});
+  auto& args = work.calls[0].arguments;
+  args.insert(args.begin() + 1, python::Argument{0, "", false, "2"});
+  args.push_back({0, "scale", false, "0.5"});
+  args.push_back({0, "causal", false, "true"});
+  args.push_back({0, "mask", false, "null"});
+  args.push_back({0, "reduction", false, "\"mean\""});
+  const auto r = call(R"(import torch
+def f(Q, heads, K, V, scale=1.0, causal=False, mask=0, reduction=None):
+    ok = (type(heads) is int and heads == 2 and type(scale) is float and scale == 0.5 and causal is True
+          and mask is None and reduction == "mean")
+    return Q * 0 + (7 if ok else -1)
+)",
+                      work);
+  BOOST_REQUIRE(verdict(r.calls[0]) == "returned");
+  BOOST_TEST(r.calls[0].outputs[0][0] == 7.0);
+}
+
 BOOST_AUTO_TEST_CASE(a_hang_or_a_crash_ends_its_check_and_a_fresh_child_makes_the_others) {
   const auto r = call(R"(import torch, os
 print('defining f')
@@ -489,7 +508,7 @@ BOOST_AUTO_TEST_CASE(inputs_can_be_lists_of_rows_and_numpy_arrays) {
   python::FunctionCall c;
   c.inputs = {Tensor({3, 4}, {1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}),
               Tensor({3, 4}, {0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0})};
-  c.arguments = {{0, "", true}, {1, "", true}};
+  c.arguments = {{0, "", true, ""}, {1, "", true, ""}};
   c.outputs = {"keys"};
   work.calls.push_back(c);
   c.tensors = "numpy";

@@ -90,10 +90,13 @@ std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, con
         offsets.back() = 0;
     }
     for (const auto& a : call.arguments)
-      args.push_back({{"offset", offsets.at(a.input)},
-                      {"shape", call.inputs.at(a.input).shape()},
-                      {"keyword", a.keyword},
-                      {"as", a.rows ? "rows" : "tensor"}});
+      if (!a.constant.empty())
+        args.push_back({{"value", json::parse(a.constant)}, {"keyword", a.keyword}});
+      else
+        args.push_back({{"offset", offsets.at(a.input)},
+                        {"shape", call.inputs.at(a.input).shape()},
+                        {"keyword", a.keyword},
+                        {"as", a.rows ? "rows" : "tensor"}});
     plan["calls"].push_back({{"function", call.binding},
                              {"args", args},
                              {"tensors", call.tensors},

@@ -1,5 +1,9 @@
 // The python section, answers' python keys and function exercises' python bindings (loader.hpp).
+#include <nlohmann/json.hpp>
+
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 #include "loader.hpp"
 
@@ -110,6 +114,32 @@ std::string python_syntax_problem(const std::string& text) {
   return "";
 }
 
+/// A constant argument as JSON text: a YAML number is an int or a float, true/false a bool, null
+/// None, anything else (and anything quoted) a string. Empty when `node` is not a scalar or
+/// null, or is a number that is not finite.
+std::string constant_json(const YAML::Node& node) {
+  using json = nlohmann::json;
+  if (node.IsNull()) return json(nullptr).dump();
+  if (!node.IsScalar()) return "";
+  const std::string& text = node.Scalar();
+  if (node.Tag() == "!") return json(text).dump();  // quoted: a string whatever it holds
+  if (text == "true" || text == "True" || text == "TRUE") return json(true).dump();
+  if (text == "false" || text == "False" || text == "FALSE") return json(false).dump();
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const bool integer = text.find_first_not_of("+-0123456789") == std::string::npos;
+  if (integer) {
+    errno = 0;
+    const long long i = std::strtoll(begin, &end, 10);
+    if (*end == '\0' && end != begin && errno == 0) return json(i).dump();
+  }
+  const double d = std::strtod(begin, &end);
+  if (end != begin && *end == '\0' && text.find_first_of("xXpP") == std::string::npos)
+    return std::isfinite(d) ? json(d).dump() : "";
+  if (text == ".inf" || text == "-.inf" || text == ".nan" || text == ".Inf" || text == ".NaN") return "";
+  return json(text).dump();
+}
+
 }  // namespace
 
 std::string Loader::python_expression(const YAML::Node& node, const std::string& what) {
@@ -140,7 +170,7 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
   PythonBinding b;
   b.function = fn.symbol;
   b.where = node ? at(node) : Location{};
-  for (std::size_t i = 0; i < fn.inputs.size(); ++i) b.arguments.push_back({i, "", false});
+  for (std::size_t i = 0; i < fn.inputs.size(); ++i) b.arguments.push_back({i, "", false, ""});
   if (!node) return b;
   Fields f(*this, node, context + " python");
   if (auto v = f.take("function")) {
@@ -164,6 +194,7 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
     if (!v.IsSequence()) fail(at(v), context + " python arguments must be a list of inputs");
     b.arguments.clear();
     std::set<std::size_t> used;
+    std::set<std::string> keywords;
     for (const auto& item : v) {
       PythonBinding::Argument a;
       std::string input;
@@ -171,11 +202,22 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
         input = string_of(item, "an argument");
       } else {
         Fields af(*this, item, context + " python argument");
-        input = string_of(af.require("input"), context + " python argument input");
         if (auto k = af.take("keyword")) {
           a.keyword = string_of(k, context + " python argument keyword");
           if (!is_identifier(a.keyword)) fail(at(k), "keyword '" + a.keyword + "' must be a Python name");
+          if (!keywords.insert(a.keyword).second) fail(at(k), "keyword '" + a.keyword + "' is given twice");
         }
+        if (const YAML::Node value = af.take("value")) {
+          // A constant the Python function takes and the C function does not: n_heads=2.
+          if (item["input"]) fail(at(item), context + " python argument gives an input or a value, not both");
+          a.constant = constant_json(value);
+          if (a.constant.empty())
+            fail(at(value), context + " python argument value must be a number, true, false, null or a string");
+          af.finish();
+          b.arguments.push_back(a);
+          continue;
+        }
+        input = string_of(af.require("input"), context + " python argument input");
         if (auto as = af.take("as")) {
           const std::string how = string_of(as, context + " python argument as");
           if (how != "tensor" && how != "rows")

@@ -28,13 +28,20 @@ std::string tolerance_text(const Tolerance& t) {
   return t.formula() + (t.float32 ? "; float32 results " + t.in("float32").formula() : "");
 }
 
+/// A constant argument's JSON text as Python writes it.
+std::string python_literal(const std::string& json) {
+  return json == "true" ? "True" : json == "false" ? "False" : json == "null" ? "None" : json;
+}
+
 /// How a notebook's function is called: `sdpa(Q, K, V, mask=mask)` on torch float32 tensors.
 std::string python_call(const FunctionSpec& fn) {
   const PythonBinding& b = fn.python;
   std::vector<std::string> arguments;
   for (const auto& a : b.arguments) {
     const std::string name = fn.inputs[a.input].name;
-    const std::string value = a.rows ? "[rows of " + name + "]" : name;
+    const std::string value = !a.constant.empty() ? python_literal(a.constant)
+                              : a.rows            ? "[rows of " + name + "]"
+                                                  : name;
     arguments.push_back(a.keyword.empty() ? value : a.keyword + "=" + value);
   }
   return fmt::format("{}({}) on {} {} {}{}", b.function, fmt::join(arguments, ", "), b.tensors, b.dtype,

@@ -43,11 +43,12 @@ struct Binding {
 };
 
 /// One argument of a call: input `input`, by position or as `keyword`; a tensor, or the list
-/// of its rows (as a notebook passes [v_1, v_2, v_3]).
+/// of its rows (as a notebook passes [v_1, v_2, v_3]); or a constant (JSON text) in its place.
 struct Argument {
   std::size_t input = 0;
   std::string keyword;
   bool rows = false;
+  std::string constant;
 };
 
 /// One call of a student's function: the grader's inputs (sent as bytes), converted to

@@ -112,11 +112,13 @@ struct FunctionMistake {
 
 /// How a function exercise calls a Python hand-in's function (docs/python-hand-ins.md).
 struct PythonBinding {
-  /// One argument: an input, by position or as a keyword, as a tensor or as the list of its rows.
+  /// One argument: an input, by position or as a keyword, as a tensor or as the list of its
+  /// rows; or a constant the C function does not take (`{keyword: n_heads, value: 2}`).
   struct Argument {
     std::size_t input = 0;
     std::string keyword;
     bool rows = false;
+    std::string constant;  ///< the constant as JSON text (2, 0.5, true, null, "mean"); empty: an input
   };
   std::string function;             ///< its name in the notebook (default: the symbol)
   std::string tensors = "torch";    ///< "torch" or "numpy"
