@@ -2,7 +2,8 @@
 # Installs the Debian packages the grader needs, if any are missing:
 #   scripts/install-deps.sh            to build, test and run the demo (everything below)
 #   scripts/install-deps.sh --python   only what grading Python hand-ins needs at run time, on a
-#                                      machine that grades with a grader built elsewhere
+#                                      machine that grades with a grader built elsewhere (its
+#                                      source and build folders copied whole, to the same paths)
 # As root: runs apt-get update + apt-get install -y. Otherwise prints the exact command and
 # exits non-zero.
 set -euo pipefail

@@ -78,11 +78,9 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
                 "Keep the results of an earlier run whose inputs (grader, spec and its data files, submission, "
                 "options) are unchanged");
   cmd->add_option("--shard", o.shard, "Grade only slice I of N (I from 0), e.g. 2/8; combine with `grader merge`");
-  std::vector<std::string> extra;
-  for (const auto& f : report::format_names())
-    if (f != "json") extra.push_back(f);
-  cmd->add_option("--format", o.formats, "Also write each submission's report in these formats")
-      ->check(CLI::IsMember(extra))
+  cmd->add_option("--format", o.formats,
+                  "Also write each submission's report in these formats (json, result.json, is always written)")
+      ->check(CLI::IsMember(report::format_names()))
       ->delimiter(',');
   cmd->add_option("--progress", o.progress, "Progress on stderr")
       ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
@@ -101,7 +99,8 @@ int run_grade(const GradeCommandOptions& o) {
   options.jobs = o.jobs;
   options.resume = o.resume;
   if (!o.shard.empty()) options.shard = batch::parse_shard(o.shard);
-  for (const auto& f : o.formats) options.formats.push_back(*report::parse_format(f));
+  for (const auto& f : o.formats)  // result.json is written anyway: json adds nothing
+    if (const auto format = *report::parse_format(f); format != report::Format::json) options.formats.push_back(format);
   options.grading.seed = o.seed;
   options.on_progress = progress_printer(o.progress);
   options.stop = &g_stop;

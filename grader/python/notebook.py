@@ -252,8 +252,18 @@ def without_magics(text):
 JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
 
 
+def first_line(source):
+    """The first line of code of a cell, short, to find it by: '"query121 = np.ar..."'."""
+    for line in source.split("\n"):
+        line = line.strip()
+        if line:
+            return '"' + (line if _len(line) <= 30 else line[:27] + "...") + '"'
+    return "empty"
+
+
 def notebook_units(text, name):
-    """The code cells of an .ipynb (nbformat 4), numbered from 1 as Jupyter shows them."""
+    """The code cells of an .ipynb (nbformat 4), each named by its place among all the cells,
+    markdown ones included, as a student counts them on screen, and by its first line."""
     try:
         doc = json.loads(text)
         cells = doc["cells"]
@@ -261,19 +271,18 @@ def notebook_units(text, name):
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): {e}")
     if not _isinstance(cells, list):
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): its cells are not a list")
-    units, number = [], 0
-    for cell in cells:
+    units = []
+    for number, cell in enumerate(cells, 1):
         if not _isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        number += 1
         source = cell.get("source", "")
         if _isinstance(source, list) and all(_isinstance(line, str) for line in source):
             source = "".join(source)
         elif not _isinstance(source, str):
-            raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): the source of code cell {number} "
+            raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): the source of cell {number} "
                               "is neither text nor a list of lines")
         code, skipped = without_magics(source)
-        unit = Unit(1, max(1, source.count("\n") + 1), f"cell {number}", code)
+        unit = Unit(1, max(1, source.count("\n") + 1), f"cell {number} ({first_line(source)})", code)
         if skipped:
             unit.code, unit.unparsable = "", skipped
         units.append(unit)
@@ -547,7 +556,7 @@ def describe_failure(error, name, unit):
         text = "AssertionError (an assert failed)"
     where = f"line {line}" if line else unit.label
     if unit.label.startswith("cell") and line:
-        where = f"{unit.label.split(' (')[0]}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
+        where = f"{unit.label}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
     return f"{where}{inner}: {text}"[:MAX_TEXT]
 
 

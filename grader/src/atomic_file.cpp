@@ -36,6 +36,9 @@ class PendingFile {
  public:
   PendingFile(std::filesystem::path path, const std::string& content, bool durable) : path_(std::move(path)) {
     const auto dir = path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
+    std::error_code made;  // a folder that does not exist yet is made (PrairieLearn's /grade/results)
+    std::filesystem::create_directories(dir, made);
+    if (made) fail(path_, "create its folder", made.value());
     // The content goes into a file without a name: killed now, the grader leaves nothing.
     fd_ = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
     unnamed_ = fd_ >= 0;

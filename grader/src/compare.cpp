@@ -94,13 +94,16 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
           "your result equals the transpose of the expected one: check the "
           "row/column convention");
   }
-  // A constant multiple of the right answer.
+  // A constant multiple of the right answer. Any wrong number is a multiple of one expected
+  // number: the hint needs two that are not zero.
   double ge = 0, ee = 0;
+  std::size_t nonzero = 0;
   for (std::size_t i = 0; i < got.size(); ++i) {
     ge += got[i] * expected[i];
     ee += expected[i] * expected[i];
+    nonzero += expected[i] != 0;
   }
-  if (ee > 0 && std::isfinite(ge) && ge != 0) {
+  if (nonzero >= 2 && std::isfinite(ge) && ge != 0) {
     const double k = ge / ee;
     bool scaled = std::abs(k - 1.0) > 1e-6;
     for (std::size_t i = 0; i < got.size() && scaled; ++i) scaled = element_ok(got[i], k * expected[i], tol);

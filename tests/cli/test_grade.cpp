@@ -103,7 +103,7 @@ void validate_gradescope(const ordered_json& g, const ordered_json& native) {
   for (std::size_t i = 0; i < tests.size(); ++i) {
     const auto& t = tests[i];
     const auto& e = native.at("exercises")[i];
-    BOOST_TEST(t.at("name").get<std::string>().find(e.at("id").get<std::string>()) == 0u);
+    BOOST_TEST(t.at("name") == e.at("title"));  // Gradescope shows the number (the id) before it
     BOOST_TEST(t.at("number") == e.at("id"));
     BOOST_TEST(t.at("score") == e.at("score"));
     BOOST_TEST(t.at("max_score") == e.at("max_score"));
@@ -285,7 +285,7 @@ void grade_every_format(const std::string& assignment, bool notebooks, const std
   make_class(dir.path() / "class", assignment, 1, notebooks);
   const auto r = run_grader({"grade", "--spec", "specs/" + assignment + ".yaml", (dir.path() / "class").string(),
                              "--out", (dir.path() / "out").string(), "--format",
-                             "text,gradescope,prairielearn,junit,markdown,csv", "--progress", "lines"});
+                             "json,text,gradescope,prairielearn,junit,markdown,csv", "--progress", "lines"});
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(contains(r.err, progress), r.err);
   for (const auto& s : fs::directory_iterator(dir.path() / "class")) {
@@ -808,6 +808,19 @@ BOOST_AUTO_TEST_CASE(hidden_exercises_are_shown_to_gradescope_students_after_the
   const auto g = ordered_json::parse(r.out);
   BOOST_TEST(g.at("tests")[0].at("visibility") == "after_due_date");
   BOOST_TEST(g.at("tests")[1].at("visibility") == "visible");
+  // The summary every student sees counts the visible exercises only (found by a helper: "5 of
+  // 6 exercises passed" told a hidden exercise's verdict before the due date).
+  std::size_t visible = 0, passed = 0;
+  for (const auto& t : g.at("tests"))
+    if (t.at("visibility") == "visible") {
+      ++visible;
+      passed += t.at("status") == "passed";
+    }
+  const std::string output = g.at("output");
+  BOOST_TEST(contains(output, std::to_string(passed) + " of " + std::to_string(visible) + " exercises passed"), output);
+  BOOST_TEST(contains(output, "1 more exercise (1 point) shown after the due date."), output);
+  BOOST_TEST(g.at("tests")[0].at("name") == "Select the first value vector");  // the number comes first
+  BOOST_TEST(g.at("tests")[0].at("number") == "1.2.1");
 }
 
 BOOST_AUTO_TEST_CASE(a_broken_spec_is_ungradable_for_prairielearn_never_a_zero) {
@@ -819,6 +832,25 @@ BOOST_AUTO_TEST_CASE(a_broken_spec_is_ungradable_for_prairielearn_never_a_zero) 
   const auto p = ordered_json::parse(r.out);
   BOOST_TEST(p.at("gradable") == false);
   BOOST_TEST(contains(p.at("message").get<std::string>(), "spec.yaml"));
+}
+
+BOOST_AUTO_TEST_CASE(the_documented_prairielearn_output_is_written_where_no_results_folder_exists_yet) {
+  // PrairieLearn does not make /grade/results: the grader makes the folder of --output and
+  // --write, for a graded submission and for a broken spec alike (it wrote nothing, exit 2).
+  TempDir dir;
+  const auto results = dir.path() / "grade" / "results" / "results.json";
+  auto r = run_grader({"check", "--spec", kMatrixSpec, "submissions/understanding-attention/wrong-row", "--format",
+                       "prairielearn", "--output", results.string(), "--write",
+                       "junit=" + (dir.path() / "reports" / "junit.xml").string()});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == true);
+  BOOST_TEST(fs::exists(dir.path() / "reports" / "junit.xml"));
+  fs::remove_all(dir.path() / "grade");
+  const auto broken = dir.write("spec.yaml", "assignment: {id: x, title: y, version: '1'}\nexercises: [{id: 1}]\n");
+  r = run_grader({"check", "--spec", broken.string(), "submissions/understanding-attention/wrong-row", "--format",
+                  "prairielearn", "--output", results.string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == false);
 }
 
 BOOST_AUTO_TEST_CASE(github_annotations_are_one_workflow_command_per_failure) {

@@ -113,6 +113,15 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   };
   BOOST_TEST(contains(hints(mat(2, 2, {0.7, 0.4, 0.3, 0.6})), "transpose of the expected one"));
   BOOST_TEST(contains(hints(mat(2, 2, {1.4, 0.6, 0.8, 1.2})), "the expected one times 2"));
+  // A wrong single number (or a vector right only in its zeros) is a multiple of any expected
+  // one: no hint of a scale factor there.
+  const auto hints_of = [](const Tensor& got, const Tensor& want) {
+    const auto c = compare(got, want, Tolerance{});
+    return c.patterns.empty() ? std::string() : c.patterns.front();
+  };
+  BOOST_TEST(hints_of(mat(1, 1, {0.7}), mat(1, 1, {0.5})) == "");
+  BOOST_TEST(hints_of(mat(1, 3, {0, 6, 0}), mat(1, 3, {0, 2, 0})) == "");
+  BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3, 6}), mat(1, 3, {0, 1, 2})), "times 3"));
   BOOST_TEST(
       contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})), "your row 0 sums to 1.1: is the softmax over the right axis?"));
 }

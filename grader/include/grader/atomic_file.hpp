@@ -9,8 +9,8 @@
 
 namespace grader {
 
-/// Writes `content` into an unnamed file in `path`'s folder (O_TMPFILE; a hidden temporary
-/// name where the file system lacks it) and, once complete, links it as `path`; if `path`
+/// Writes `content` into an unnamed file in `path`'s folder (made first if missing; O_TMPFILE,
+/// or a hidden temporary name where the file system lacks it) and, once complete, links it as `path`; if `path`
 /// exists, it gets a temporary name and is renamed over `path`, so readers never miss it.
 /// With `durable`, the content is flushed to disk first (fsync), so that a power cut cannot
 /// leave an empty file either. Throws grader::Error naming the path if any step fails (a full

@@ -278,7 +278,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     if (!rows[i]) throw Error("the result of " + student.id + " does not fit the gradebook of " + spec.id);
     write_atomically(result_file, report::to_json(result), false);
     for (auto f : options.formats)
-      if (f != report::Format::json)
+      if (f != report::Format::json)  // written above, always
         write_atomically(dir / report::file_name(f), report::render(f, result, student.id), false);
     write_atomically(dir / kInputsFile, to_text(now), false);
     return how;

@@ -14,11 +14,28 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// The notes about the whole submission, one paragraph each.
-std::string overall(const AssignmentResult& r) {
-  const auto passed = std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); });
-  std::string out = fmt::format("{}: {} of {} exercises passed, {} / {} points.", r.title, passed, r.exercises.size(),
-                                points(r.score()), points(r.max_score()));
+/// The notes about the whole submission, one paragraph each. With `hidden_apart` (Gradescope,
+/// where a hidden exercise is shown after the due date), counts and points are of the visible
+/// exercises only, so that they do not tell a hidden exercise's verdict before then.
+std::string overall(const AssignmentResult& r, bool hidden_apart = false) {
+  std::size_t counted = 0, passed = 0, apart = 0;
+  double score = 0, max_score = 0, apart_points = 0;
+  for (const auto& e : r.exercises) {
+    if (hidden_apart && e.visibility == Visibility::hidden) {
+      ++apart;
+      apart_points += e.max_score;
+      continue;
+    }
+    ++counted;
+    passed += e.passed();
+    score += e.score();
+    max_score += e.max_score;
+  }
+  std::string out = fmt::format("{}: {} of {} exercises passed, {} / {} points.", r.title, passed, counted,
+                                points(score), points(max_score));
+  if (apart > 0)
+    out += fmt::format(" {} more exercise{} ({} point{}) shown after the due date.", apart, apart == 1 ? "" : "s",
+                       points(apart_points), apart_points == 1 ? "" : "s");
   for (const auto& note : r.notes) out += "\n\nNote: " + note;
   return out;
 }
@@ -38,7 +55,7 @@ std::string to_gradescope(const AssignmentResult& result) {
     for (const auto& c : e.checks)
       checks.push_back(
           {{"name", c.name}, {"verdict", to_string(c.verdict)}, {"score", c.score}, {"max_score", c.max_score}});
-    tests.push_back({{"name", e.id + " " + e.title},
+    tests.push_back({{"name", e.title},  // Gradescope shows the number before it
                      {"number", e.id},
                      {"score", e.score()},
                      {"max_score", e.max_score},
@@ -52,7 +69,7 @@ std::string to_gradescope(const AssignmentResult& result) {
   }
   const json doc = {{"score", r.score()},
                     {"execution_time", r.seconds},
-                    {"output", r.printed.empty() ? overall(r) : overall(r) + "\n\n" + printed(r)},
+                    {"output", r.printed.empty() ? overall(r, true) : overall(r, true) + "\n\n" + printed(r)},
                     {"output_format", "text"},
                     {"test_output_format", "text"},
                     {"visibility", "visible"},

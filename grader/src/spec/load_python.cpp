@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
