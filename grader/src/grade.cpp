@@ -284,11 +284,31 @@ std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::
   return std::nullopt;
 }
 
+/// The one folder a submission holds and nothing else (hidden entries and the __MACOSX/ of a zip
+/// made on macOS aside): what a student uploads who zipped the folder around their files. Such
+/// a submission is graded from that folder, wherever it is graded (Gradescope, PrairieLearn,
+/// a class on disk, CI), so that the same upload earns the same points everywhere.
+std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path& dir) {
+  std::optional<std::filesystem::path> only;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.front() == '.' || name == "__MACOSX") continue;
+    std::error_code kind;
+    if (only || it->symlink_status(kind).type() != std::filesystem::file_type::directory) return std::nullopt;
+    only = it->path();
+  }
+  return ec ? std::nullopt : only;
+}
+
 }  // namespace
 
-AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options) {
+AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& submitted,
+                                  const GradeOptions& options) {
   const auto start = Clock::now();
-  const std::string student = std::filesystem::absolute(dir).lexically_normal().filename().string();
+  const std::string student = std::filesystem::absolute(submitted).lexically_normal().filename().string();
+  const auto wrapped = wrapped_folder(submitted);
+  const std::filesystem::path dir = wrapped.value_or(submitted);
   std::vector<AnswerRequest> requests;
   for (const auto& ex : spec.exercises)
     for (const auto& a : ex.answers) requests.push_back({a.name, a.shape});
@@ -301,8 +321,11 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.assignment = spec.id;
   result.title = spec.title;
   result.version = spec.version;
-  result.submission = dir.string();
-  result.notes = submission.notes;
+  result.submission = submitted.string();
+  if (wrapped)
+    result.notes.push_back("your submission is one folder, '" + utf8_safe(wrapped->filename().string(), 80) +
+                           "': it is graded from there");
+  result.notes.insert(result.notes.end(), submission.notes.begin(), submission.notes.end());
   if (!python.hand_in)
     result.notes.insert(result.notes.end(), submission.stray_files.begin(), submission.stray_files.end());
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());

@@ -507,20 +507,23 @@ BOOST_AUTO_TEST_CASE(a_folder_name_that_is_not_utf8_is_graded_like_any_other) {
   BOOST_TEST(contains(csv.out, "\nbad\\xff\\xfename,1,1,1,1,1,1,6,6\n"), csv.out);
 }
 
-BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_told_to_move_its_files_up) {
+BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder) {
+  // The same upload earns the same points everywhere: the folder around the files was unwrapped
+  // by Gradescope's run_autograder only (found by a helper: 6/6 there, 0/6 by grader check).
   TempDir dir;
-  const std::string note = "nothing at the top of your submission is graded, but its folder 'hw' holds a hand-in";
-  const auto graded = [&](const std::string& spec, const fs::path& folder, int exit_code = 1) {
+  const std::string unwrapped = "your submission is one folder, 'hw': it is graded from there";
+  const std::string further = "nothing at the top of your submission is graded, but its folder 'hw' holds a hand-in";
+  const auto graded = [&](const std::string& spec, const fs::path& folder) {
     const auto r = run_grader({"check", "--spec", spec, folder.string(), "--format", "json"});
-    BOOST_TEST(r.exit_code == exit_code, r.err);  // 1: not every exercise passed
+    BOOST_TEST(r.exit_code <= 1, r.err);
     return ordered_json::parse(r.out);
   };
-  const auto has_note = [&](const ordered_json& j) {
+  const auto has_note = [&](const ordered_json& j, const std::string& note) {
     for (const auto& n : j.at("notes"))
       if (contains(n.get<std::string>(), note)) return true;
     return false;
   };
-  // Answer files, a notebook, a library's sources: each one folder down.
+  // Answer files, a notebook, a library's sources: each in one folder, beside macOS's __MACOSX/.
   const std::vector<std::pair<std::string, std::string>> kinds = {
       {"specs/understanding-attention.yaml", "submissions/understanding-attention/correct-csv"},
       {"specs/understanding-attention.yaml", "submissions/understanding-attention/colab-py-correct"},
@@ -532,27 +535,43 @@ BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_told_to_move_its_files_
       fs::create_directories(folder / "__MACOSX");
       fs::copy(test_support::source_path(sample), folder / "hw");
       const auto j = graded(spec, folder);
-      BOOST_TEST(j.at("score").get<double>() == 0.0);
-      BOOST_TEST(has_note(j), j.dump(2));
+      const auto direct = graded(spec, test_support::source_path(sample));
+      BOOST_TEST(j.at("score").get<double>() == direct.at("score").get<double>());
+      BOOST_TEST(j.at("score").get<double>() == j.at("max_score").get<double>());
+      BOOST_TEST(has_note(j, unwrapped), j.dump(2));
+      BOOST_TEST(j.at("submission") == folder.string());
     }
   }
-  // A function exercise without anything to call names both ways of handing it in.
-  const auto fn = graded("specs/sdpa-masked.yaml", dir.path() / "py-correct-jupyter");
+  // A folder beside other files is not unwrapped: told where the hand-in is.
+  const fs::path beside = dir.path() / "beside";
+  fs::create_directories(beside);
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), beside / "hw");
+  dir.write("beside/README.txt", "my homework\n");
+  const auto b = graded("specs/understanding-attention.yaml", beside);
+  BOOST_TEST(b.at("score").get<double>() == 0.0);
+  BOOST_TEST(has_note(b, further), b.dump(2));
+  BOOST_TEST(!has_note(b, unwrapped), b.dump(2));
+  // Two levels down: one is unwrapped, then the note names the next.
+  const fs::path deep = dir.path() / "deep";
+  fs::create_directories(deep / "outer");
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), deep / "outer" / "hw");
+  const auto d = graded("specs/understanding-attention.yaml", deep);
+  BOOST_TEST(d.at("score").get<double>() == 0.0);
+  BOOST_TEST(has_note(d, further), d.dump(2));
+  // An empty function hand-in names both ways of handing it in.
+  fs::create_directories(dir.path() / "empty");
+  const auto fn = graded("specs/sdpa-masked.yaml", dir.path() / "empty");
   const std::string missing = fn.at("exercises").at(0).at("checks").at(0).at("message").get<std::string>();
   BOOST_TEST(contains(missing, "or hand in your notebook (.py or .ipynb) that defines scaled_dot_product_attention"),
              missing);
-
-  // Answers at the top, or a folder of other things: no such note.
+  // Answers at the top and a folder beside them: the top is graded, no note.
   const fs::path top = dir.path() / "top";
   fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), top);
   fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), top / "hw");
-  BOOST_TEST(!has_note(graded("specs/understanding-attention.yaml", top, 0)));
-  const fs::path other = dir.path() / "other";
-  fs::create_directories(other / "hw");
-  dir.write("other/hw/notes.md", "my notes\n");
-  fs::create_directories(other / "__MACOSX");
-  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), other / "__MACOSX" / "hw");
-  BOOST_TEST(!has_note(graded("specs/understanding-attention.yaml", other)));
+  const auto t = graded("specs/understanding-attention.yaml", top);
+  BOOST_TEST(t.at("score").get<double>() == t.at("max_score").get<double>());
+  BOOST_TEST(!has_note(t, further));
+  BOOST_TEST(!has_note(t, unwrapped));
 }
 
 BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like) {

@@ -22,7 +22,9 @@ struct GradeOptions {
 
 /// Reads the student's answers and grades every exercise. A student's problems (missing,
 /// unreadable, wrong shape, wrong values) are verdicts in the result; only a folder that does
-/// not exist (UsageError) or a broken spec (SpecError) throws.
+/// not exist (UsageError) or a broken spec (SpecError) throws. A folder that holds one folder
+/// and nothing else (a zipped folder; macOS's __MACOSX/ and hidden entries aside) is graded
+/// from that folder, with a note.
 /// example: AssignmentResult r = grade_submission(load_spec("specs/x.yaml"), "submissions/x/alice");
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options = {});
 

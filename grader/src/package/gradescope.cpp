@@ -42,14 +42,7 @@ set -uo pipefail
 root=${AUTOGRADER_ROOT:-/autograder}
 grader=${GRADER:-$root/build/grader/grader}
 spec="$root/source/spec/"@SPEC@
-submission="$root/submission"
-# A zip uploaded with everything in one folder: grade that folder (macOS's zip adds __MACOSX/
-# beside it, which holds only Finder metadata).
-entries=()
-for entry in "$submission"/*; do
-  if [ -e "$entry" ] && [ "$(basename "$entry")" != __MACOSX ]; then entries+=("$entry"); fi
-done
-if [ ${#entries[@]} -eq 1 ] && [ -d "${entries[0]}" ]; then submission=${entries[0]}; fi
+submission="$root/submission"  # a zip of a folder is graded from that folder (the grader sees to it)
 mkdir -p "$root/results"
 export XDG_CACHE_HOME="$root/cache"
 "$grader" check --spec "$spec" "$submission" --format gradescope --output "$root/results/results.json"
