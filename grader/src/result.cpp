@@ -61,10 +61,8 @@ std::optional<Verdict> parse_verdict(std::string_view name) {
 }
 
 const CheckResult* ExerciseResult::first_failure() const {
-  // A check worth no points reports without deducting: it fails the exercise only when the
-  // whole exercise is worth nothing.
   for (const auto& c : checks)
-    if (!c.passed() && (c.max_score > 0 || max_score == 0)) return &c;
+    if (!c.passed() && counts(c)) return &c;
   return nullptr;
 }
 
@@ -81,7 +79,11 @@ double ExerciseResult::score() const {
 
 std::string ExerciseResult::message() const {
   const CheckResult* failed = first_failure();
-  if (!failed) return "";
+  if (!failed) {
+    for (const auto& c : checks)
+      if (!c.passed()) return "for information (no points), " + std::string(to_string(c.verdict)) + ": " + c.name;
+    return "";
+  }
   const bool shared = std::all_of(checks.begin(), checks.end(), [&](const CheckResult& c) {
     return c.verdict == failed->verdict && c.message == failed->message;
   });

@@ -853,6 +853,34 @@ BOOST_AUTO_TEST_CASE(the_documented_prairielearn_output_is_written_where_no_resu
   BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == false);
 }
 
+BOOST_AUTO_TEST_CASE(a_failing_check_worth_no_points_is_told_and_fails_nothing_in_any_format) {
+  // Found by a helper: the JUnit report failed a test for it while the exit status was 0 and
+  // the text and Markdown reports showed everything passed without a word about it.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n"
+            "        scores = scores.masked_fill(mask[:, :1, :] == 0, -torch.inf)  # the first row only\n"
+            "    w = torch.softmax(scores, dim=-1)\n    return w @ V, w\n");
+  const std::string student = (dir.path() / "student").string();
+  const auto junit = dir.path() / "junit.xml";
+  const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", student, "--write",
+                             "junit=" + junit.string(), "--write", "markdown=" + (dir.path() / "summary.md").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  const std::string info = "for information (no points), wrong: beyond the notebook";
+  BOOST_TEST(contains(r.out, info), r.out);
+  BOOST_TEST(contains(read_file(dir.path() / "summary.md"), "for information \\(no points\\), wrong"));  // escaped
+  const std::string xml = read_file(junit);
+  BOOST_TEST(contains(xml, "failures=\"0\""), xml);
+  BOOST_TEST(!contains(xml, "<failure"), xml);
+  BOOST_TEST(contains(xml, "wrong, 0 / 0 points"), xml);  // still shown in the test case
+  const auto j = ordered_json::parse(
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", student, "--format", "json"}).out);
+  BOOST_TEST(j.at("exercises")[1].at("verdict") == "passed");
+  BOOST_TEST(contains(j.at("exercises")[1].at("message").get<std::string>(), info));
+}
+
 BOOST_AUTO_TEST_CASE(github_annotations_are_one_workflow_command_per_failure) {
   const auto r = run_grader(
       {"check", "--spec", kMatrixSpec, "submissions/understanding-attention/scale-too-small", "--github-annotations"});

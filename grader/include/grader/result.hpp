@@ -64,9 +64,11 @@ struct ExerciseResult {
   double max_score = 0;  ///< the exercise's points, from the spec
   std::vector<CheckResult> checks;
 
-  /// The first failing check worth points, or nullptr when every such check passed. A check
-  /// worth no points (information beyond the exercise's contract) reports without failing
-  /// the exercise, unless the whole exercise is worth nothing.
+  /// Whether a failure of `c`, one of the checks, fails the exercise: a check worth no points
+  /// (information beyond the exercise's contract) reports without failing it, unless the
+  /// whole exercise is worth nothing.
+  bool counts(const CheckResult& c) const { return c.max_score > 0 || max_score == 0; }
+  /// The first failing check that counts(), or nullptr when every such check passed.
   const CheckResult* first_failure() const;
   /// The first failing check's verdict, or passed.
   Verdict verdict() const;
@@ -75,7 +77,8 @@ struct ExerciseResult {
   double score() const;
   /// The first failing check's message, "<check>: <message>", without the check's name when
   /// every check failed the same way (a matrix exercise's one check, a library that does not
-  /// compile); empty when every check passed.
+  /// compile); for a passed exercise, "for information (no points), <verdict>: <check>" of a
+  /// failing check that does not count, if any; otherwise empty.
   std::string message() const;
   /// The first failing check's details.
   std::string details() const;
