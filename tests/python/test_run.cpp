@@ -291,6 +291,23 @@ BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_
   BOOST_TEST(r.processes == 4);  // the loop, the exit, the crash each end a child
 }
 
+BOOST_AUTO_TEST_CASE(a_budget_spent_by_hung_cells_says_where_it_ran_out_and_what_spent_it) {
+  // Found by a helper: a notebook whose cells all hung told each answer only that the budget
+  // ran out, never that its cells had spent it.
+  python::Limits limits = quick();
+  limits.unit_seconds = 1;
+  limits.budget_seconds = 2.5;
+  const auto r = run("A2S1.py",
+                     cells({"import time\nwhile True: time.sleep(0.01)", "import time\nwhile True: time.sleep(0.01)",
+                            "import time\nwhile True: time.sleep(0.01)", "last = torch.ones(1)"}),
+                     {{"last", "last", ""}}, limits);
+  BOOST_TEST(verdict(r.values[0]) == "timed_out", verdict(r.values[0]) << ": " << r.values[0].message);
+  BOOST_TEST(contains(r.values[0].message, "time budget of 2.5 s (python.budget_seconds) ran out before its end, in cell"),
+             r.values[0].message);
+  BOOST_TEST(contains(r.values[0].message, "before it had spent most of it, each ending only at its time limit"),
+             r.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the_child) {
   // Each hang or crash ends a child; the next runs the earlier cells again, silently.
   const auto r = run("A2S1.py",

@@ -207,7 +207,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     const Fd out_fd = sealed_memfd("grader-outputs", "", plan.output_bytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
     const p::ChildRequest request =
         p::child_request(p::kLibraryChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
-    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
+    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get(), budget);
     spdlog::debug("child {} started for {} calls", child.pid(), which.size());
     library::Records records(which.size(), std::min(sandbox::after(limits.load_seconds), budget), limits.call_seconds,
                              budget);

@@ -314,7 +314,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         p::child_request(p::kPythonChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     request.file_bytes = static_cast<std::uint64_t>(limits.scratch_mib) << 20;
     request.scratch_kib = limits.scratch_mib * 1024;
-    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
+    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get(), budget);
     Records records(requests.size(), work.calls.size(), h.source.size() + 1, limits.unit_seconds, limits.call_seconds,
                     std::min(sandbox::after(limits.unit_seconds), budget), budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
@@ -405,7 +405,16 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     munmap(map, kOutputBytes);
     if (ended_well) break;
     if (budget_spent) {
-      settle_rest(Verdict::timed_out, budget_spent_message);
+      // Where it ran out, and what had spent it (found by a helper: every answer of a notebook
+      // whose cells all hung blamed the budget, none the cells).
+      std::string message = budget_spent_message;
+      if (const auto k = records.in_progress()) message += ", in " + records.unit_records().at(*k).label;
+      const auto hung = std::count_if(failures.begin(), failures.end(),
+                                      [](const auto& f) { return f.second.verdict == Verdict::timed_out; });
+      if (hung > 0)
+        message += "; " + std::to_string(hung) + (hung == 1 ? " place" : " places") +
+                   " before it had spent most of it, each ending only at its time limit (see the notes)";
+      settle_rest(Verdict::timed_out, message);
       break;
     }
     if (const auto c = records.call_in_progress()) {

@@ -173,9 +173,13 @@ void Zygote::launch() {
   spdlog::debug("zygote {} ready: {}", process_->pid(), isolation_);
 }
 
-Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int code) {
+Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int code, Clock::time_point& budget) {
   for (int attempt = 0;; ++attempt) {
-    if (!alive()) launch();
+    if (!alive()) {
+      const auto launched = Clock::now();
+      launch();
+      budget += Clock::now() - launched;
+    }
     int status_pipe[2], output_pipe[2];
     if (pipe2(status_pipe, O_CLOEXEC) != 0) fault("pipe");
     Fd status_r(status_pipe[0]), status_w(status_pipe[1]);

@@ -29,7 +29,9 @@ class Zygote {
 
   /// Starts a child on `request` with its plan, outputs and code (the zygote passes them on
   /// as protocol::kPlanFd, kOutputFd, kCodeFd). Throws grader::Error if the zygote cannot.
-  Child start(const protocol::ChildRequest& request, int plan, int outputs, int code);
+  /// Launching the zygote first (the first child of a worker, or after it died) is the
+  /// grader's time: `budget`, a submission's deadline, is moved by it.
+  Child start(const protocol::ChildRequest& request, int plan, int outputs, int code, Clock::time_point& budget);
 
  private:
   Zygote(Kind kind, uid_t uid);
