@@ -259,6 +259,10 @@ bool hands_in_something(const Submission& submission, const python::Found& pytho
                      [](const auto& a) { return !a.second.source.empty(); });
 }
 
+/// An entry of a submission folder that is never the student's work: hidden (.git, .DS_Store)
+/// or the __MACOSX/ of a zip made on macOS (Finder's metadata only).
+bool not_handed_in(const std::string& name) { return name.front() == '.' || name == "__MACOSX"; }
+
 /// A hand-in zipped with its folder leaves nothing at the top: the first of a few subfolders
 /// that the same rules would grade, so that the student can be told to move its files up.
 std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
@@ -271,9 +275,7 @@ std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::
        it.increment(ec)) {
     std::error_code kind;
     const std::string name = it->path().filename().string();
-    if (it->symlink_status(kind).type() != std::filesystem::file_type::directory || name.front() == '.' ||
-        name == "__MACOSX")
-      continue;
+    if (it->symlink_status(kind).type() != std::filesystem::file_type::directory || not_handed_in(name)) continue;
     ++looked;
     try {
       if (hands_in_something(load_submission(it->path(), requests, limits), python::find_hand_in(spec, it->path())))
@@ -293,7 +295,7 @@ std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path&
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.front() == '.' || name == "__MACOSX") continue;
+    if (not_handed_in(name)) continue;
     std::error_code kind;
     if (only || it->symlink_status(kind).type() != std::filesystem::file_type::directory) return std::nullopt;
     only = it->path();
