@@ -42,6 +42,7 @@ void softmax_in_place(double* x, arma::uword n) {
 
 arma::mat softmax_cols(const arma::mat& scores) {
   arma::mat out = scores;
+  if (out.n_rows == 0) return out;  // columns of nothing (and no memory to point into)
   for (arma::uword c = 0; c < out.n_cols; ++c) softmax_in_place(out.colptr(c), out.n_rows);
   return out;
 }
