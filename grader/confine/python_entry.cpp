@@ -1,6 +1,7 @@
 // C entry points of the Python zygote (grader/python/zygote.py loads this library with
 // ctypes): the same request loop and the same confinement as the library zygote's children,
 // for a Python interpreter that has already imported numpy and torch.
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,10 +40,8 @@ extern "C" {
 /// Announces the zygote ready to the grader, with what it achieved and imported.
 void grader_python_ready(const char* isolation) { confine::announce_ready(isolation ? isolation : ""); }
 
-/// Waits for the next request (the process exits when the grader hangs up). The caller then
-/// forks with os.fork() (which keeps the interpreter consistent) and calls
-/// grader_python_child() in the child, grader_python_parent(pid) in the zygote. `uid`: the
-/// children's user when the zygote is root.
+/// Waits for the next request (the process exits when the grader hangs up); then
+/// grader_python_fork() makes its child. `uid`: the children's user when the zygote is root.
 void grader_python_next(unsigned uid) {
   g_config.kind = p::kPythonChild;
   g_config.uid = static_cast<uid_t>(uid);
@@ -50,14 +49,26 @@ void grader_python_next(unsigned uid) {
   g_pending = confine::next_request(g_config);
 }
 
-/// In the child: its descriptors in place (protocol.hpp), nothing else open.
-void grader_python_child() {
-  g_request = g_pending.header;
-  confine::arrange_child(g_pending);
+/// Forks the child for the pending request. Returns 0 in the child, its descriptors in place
+/// (protocol.hpp) and nothing else open; in the zygote, reports the child to the grader, reaps
+/// it, reports how it ended, and returns its pid (-1 when fork failed, also reported).
+///
+/// fork(2) itself, not os.fork(): the zygote holds one thread (grader_python_prepare() checks)
+/// and runs no Python code between its requests, so the child's interpreter is consistent as
+/// it is, and what os.fork() adds is Python's after-fork handlers (threading's new locks,
+/// logging's, random's reseeding), which cost a child about 250 page faults (7 ms here) to
+/// repair nothing: each child seeds random, numpy and torch itself before its notebook runs.
+/// The caller holds the GIL (the library is loaded with ctypes.PyDLL), in the child as well.
+int grader_python_fork() {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    g_request = g_pending.header;
+    confine::arrange_child(g_pending);
+    return 0;
+  }
+  confine::report_child(g_pending, pid);
+  return pid;
 }
-
-/// In the zygote: reports the child to the grader, reaps it, reports how it ended.
-void grader_python_parent(int pid) { confine::report_child(g_pending, static_cast<pid_t>(pid)); }
 
 /// Confines the child: its user, limits, files, system calls. Returns 0, or -1 with the reason
 /// in grader_python_isolation(). `thread_limit`: RLIMIT_NPROC counts this child alone;
@@ -88,8 +99,18 @@ int grader_python_confine(unsigned uid, int thread_limit, unsigned besides) {
   }
 }
 
-/// Compiles the children's seccomp filter once, in the zygote, before it forks any.
-void grader_python_prepare() { confine::prepare_filter(confine::Policy::python); }
+/// In the zygote, once, before it forks any child: compiles the children's seccomp filter.
+/// Returns the zygote's number of threads, which must be 1 for grader_python_fork().
+int grader_python_prepare() {
+  confine::prepare_filter(confine::Policy::python);
+  int threads = 0;
+  if (DIR* tasks = opendir("/proc/self/task")) {
+    while (const dirent* entry = readdir(tasks))
+      if (entry->d_name[0] != '.') ++threads;
+    closedir(tasks);
+  }
+  return threads;
+}
 
 /// The isolation the last grader_python_confine() achieved, or why it failed.
 const char* grader_python_isolation() { return g_isolation.c_str(); }

@@ -156,6 +156,7 @@ void report_child(const Request& request, pid_t child) {
   reply.user_usec = usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
   reply.system_usec = usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
   reply.max_rss_kib = usage.ru_maxrss;
+  reply.page_faults = usage.ru_minflt;
   if (!send_reply(reply)) _exit(0);
 }
 

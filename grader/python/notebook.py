@@ -60,6 +60,7 @@ _from_numpy, _numel, _tensor_shape = torch.from_numpy, torch.Tensor.numel, torch
 _write, _exit = os.write, os._exit
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
+_json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
 
 # ---- records ------------------------------------------------------------------------------
 
@@ -643,6 +644,12 @@ def prepare_zygote():
     os.environ.update(environment(submission_folder()))
     if not torch.cuda.is_available():
         torch.cuda.manual_seed_all = torch.cuda.manual_seed = no_cuda_seeding
+    # Children are forked without Python's after-fork handlers (python_entry.cpp); the one of
+    # them that matters here is matplotlib's: a font the zygote opened reads through a
+    # descriptor its children do not have, so none stays cached for them.
+    font_manager = sys.modules.get("matplotlib.font_manager")
+    if hasattr(font_manager, "_get_font"):
+        font_manager._get_font.cache_clear()
 
 
 _seed_torch = torch.default_generator.manual_seed
@@ -670,11 +677,18 @@ def read_all(fd):
         offset += len(chunk)
 
 
+def mapped(fd):
+    """A memory file's whole content, mapped read-only rather than read: the calls' inputs are
+    most of a plan, and a copy would cost the child a page fault for each of its pages."""
+    size = os.fstat(fd).st_size
+    return memoryview(mmap.mmap(fd, size, access=mmap.ACCESS_READ)) if size else memoryview(b"")
+
+
 def run_plan():
     global NOTEBOOK_RAN, MAX_ELEMENTS
-    raw = read_all(PLAN_FD)
+    raw = mapped(PLAN_FD)
     (length,) = struct.unpack_from("<Q", raw, 0)
-    plan = json.loads(raw[8:8 + length].decode())
+    plan = json.loads(str(raw[8:8 + length], "utf-8"))
     MAX_ELEMENTS = int(plan.get("max_elements", MAX_ELEMENTS))
     blobs = raw[8 + length:]
     os.close(PLAN_FD)
@@ -708,7 +722,7 @@ def run_plan():
         send(PARSED, 0, 0)
         for i, _ in enumerate(answers):
             send(VALUE_ERROR, i, RAISED, str(e))
-        for c in range(int(plan.get("calls_from", 0)), _len(plan.get("calls", []))):
+        for c in range(int(plan.get("calls_from", 0)), plan["calls"]["count"]):
             if c in set(plan.get("skip_calls", [])):
                 continue
             send(CALL_START, c)
@@ -771,16 +785,23 @@ def run_plan():
         elif not _isinstance(function_points.get(j), int):
             bound[j] = NoSuchCell(function_points.get(j))
     skip_calls = set(plan.get("skip_calls", []))
-    for c in range(plan.get("calls_from", 0), _len(plan.get("calls", []))):
+    for c in range(plan.get("calls_from", 0), plan["calls"]["count"]):
         if c in skip_calls:
             continue
-        call = plan["calls"][c]
+        call = planned_call(plan, blobs, c)
         send(CALL_START, c)
         ended, why = make_call(output, c, call, functions[call["function"]], bound[call["function"]], blobs, name)
         flush()
         send(CALL_END, c, ended, why)
     flush()
     send(FINISHED)
+
+
+def planned_call(plan, blobs, c):
+    """Call c of the plan: its JSON, which the blobs hold and the plan's index finds (parsed
+    one call at a time, when it is made: run.cpp says why)."""
+    offset, length = _call_at(blobs, plan["calls"]["index"] + 16 * c)
+    return _json_loads(str(blobs[offset:offset + length], "utf-8"))
 
 
 class NoSuchCell:

@@ -21,7 +21,6 @@ def main():
     confine = ctypes.PyDLL(env["GRADER_CONFINE_LIBRARY"])  # PyDLL: the GIL stays held
     confine.grader_python_ready.argtypes = [ctypes.c_char_p]
     confine.grader_python_next.argtypes = [ctypes.c_uint]
-    confine.grader_python_parent.argtypes = [ctypes.c_int]
     confine.grader_python_confine.argtypes = [ctypes.c_uint, ctypes.c_int, ctypes.c_uint]
     confine.grader_python_confine.restype = ctypes.c_int
     confine.grader_python_isolation.restype = ctypes.c_char_p
@@ -47,7 +46,10 @@ def main():
     sys.path.remove(env["GRADER_PYTHON_DIR"])
     notebook.warm_up()
     notebook.prepare_zygote()
-    confine.grader_python_prepare()
+    threads = confine.grader_python_prepare()
+    if threads != 1:  # children are forked with fork(2), which copies one thread (python_entry.cpp)
+        print(f"grader-runner: the Python runtime started {threads} threads; the zygote needs one", file=sys.stderr)
+        os._exit(91)  # kExitSetupFailed: the grader's fault
     versions = (f"Python {platform.python_version()}, numpy {numpy.__version__}, "
                 f"torch {torch.__version__}, matplotlib {matplotlib.__version__}")
     confine.grader_python_ready(f"{env['GRADER_ISOLATION']}; {versions}".encode())
@@ -62,14 +64,8 @@ def main():
     besides = int(env["GRADER_BESIDES"])
     while True:
         confine.grader_python_next(uid)  # exits the process when the grader hangs up
-        try:
-            pid = os.fork()
-        except OSError:
-            pid = -1
-        if pid == 0:
-            confine.grader_python_child()
+        if confine.grader_python_fork() == 0:  # in the zygote: once the child has ended
             notebook.run_child(confine, uid, thread_limit, besides)  # never returns
-        confine.grader_python_parent(pid)
 
 
 if __name__ == "__main__":

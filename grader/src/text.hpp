@@ -8,6 +8,13 @@
 
 namespace grader {
 
+/// A number of seconds as a message gives it: 2, 0.5, 1e-05.
+inline std::string seconds_text(double s) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", s);
+  return buffer;
+}
+
 /// `text` with every occurrence of `from` replaced by `to` (left to right, not rescanned).
 inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())

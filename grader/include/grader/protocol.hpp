@@ -83,6 +83,7 @@ struct ZygoteReply {
   std::int64_t user_usec;    ///< kChildEnded: CPU time in user mode, microseconds
   std::int64_t system_usec;  ///< kChildEnded: CPU time in the kernel, microseconds
   std::int64_t max_rss_kib;  ///< kChildEnded: peak resident memory
+  std::int64_t page_faults;  ///< kChildEnded: page faults served without I/O (minor)
 };
 
 constexpr std::uint32_t kMaxReplyText = 2048;

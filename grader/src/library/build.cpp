@@ -294,12 +294,10 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   }
   if (failed) {
     build.compile_failed = true;
-    char limit[32];
-    std::snprintf(limit, sizeof limit, "%g", spec.compile_seconds);
     std::map<std::string, std::string> own;
     for (std::size_t i = 0; i < sources.size(); ++i) own.emplace(sources[i].filename().string(), contents[i]);
     build.message =
-        seen.killed ? std::string("compiling took longer than ") + limit + " s"
+        seen.killed ? "compiling took longer than " + seconds_text(spec.compile_seconds) + " s"
                     : "compiling failed:\n" + compiler_feedback(library::printable(seen.output, kCompilerOutput), own);
     return build;
   }

@@ -14,7 +14,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "../sandbox/memory_file.hpp"
 #include "../sandbox/zygote.hpp"
+#include "../text.hpp"
 #include "grader/bounded_file.hpp"
 #include "grader/error.hpp"
 #include "grader/protocol.hpp"
@@ -52,25 +54,6 @@ class Mapping {
   std::size_t size_;
 };
 
-Fd sealed_memfd(const char* name, const std::string& content, std::uint64_t size, unsigned seals) {
-  Fd fd(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!fd) fault("memfd_create");
-  if (!content.empty()) {
-    std::size_t done = 0;
-    while (done < content.size()) {
-      const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
-      if (n < 0) fault("write to memfd");
-      done += static_cast<std::size_t>(n);
-    }
-  } else if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0) {
-    fault("ftruncate");
-  }
-  if (fcntl(fd.get(), F_ADD_SEALS, seals) != 0) fault("sealing a memfd");
-  return fd;
-}
-
-constexpr unsigned kSealedForGood = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL;
-
 std::string signal_name(int sig) {
   switch (sig) {
     case SIGSEGV:
@@ -98,12 +81,6 @@ std::string syscall_name(int nr) {
   std::string out = name ? name : "system call " + std::to_string(nr);
   std::free(name);
   return out;
-}
-
-std::string seconds_text(double s) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", s);
-  return buffer;
 }
 
 using Outcome = std::pair<Verdict, std::string>;
@@ -184,7 +161,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     resolve_all(Verdict::load_error, "the library " + library.filename().string() + " " + e.what());
     return report;
   }
-  const Fd code = sealed_memfd("solution", image, 0, kSealedForGood);
+  const Fd code = sandbox::sealed_memory_file("solution", {image}, 0, sandbox::kSealedForGood);
   image.clear();
   auto budget = sandbox::after(limits.budget_seconds);  // moved by the time a child waited for a CPU
   const std::string budget_spent = "the submission's time budget of " + seconds_text(limits.budget_seconds) +
@@ -203,8 +180,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     }
 
     const library::Plan plan = library::make_plan(calls, which);
-    const Fd plan_fd = sealed_memfd("grader-plan", plan.bytes, 0, kSealedForGood);
-    const Fd out_fd = sealed_memfd("grader-outputs", "", plan.output_bytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+    const Fd plan_fd = sandbox::sealed_memory_file("grader-plan", {plan.bytes}, 0, sandbox::kSealedForGood);
+    const Fd out_fd = sandbox::sealed_memory_file("grader-outputs", {}, plan.output_bytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
     const p::ChildRequest request =
         p::child_request(p::kLibraryChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get(), budget);
@@ -214,8 +191,8 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, report.output.size());
     sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.load_seconds), budget), &records, room);
     budget += sandbox::span(seen.waited_seconds);
-    spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
-                  1e3 * seen.exit.cpu_seconds);
+    spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(), 1e3 * seen.seconds,
+                  1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
     report.output += seen.output;
     truncated = truncated || seen.output_truncated;
     ++report.processes;

@@ -18,7 +18,9 @@
 #include <set>
 
 #include "../library/records.hpp"
+#include "../sandbox/memory_file.hpp"
 #include "../sandbox/zygote.hpp"
+#include "../text.hpp"
 #include "grader/error.hpp"
 #include "grader/protocol.hpp"
 #include "records.hpp"
@@ -39,24 +41,28 @@ constexpr std::uint64_t kOutputBytes = 256ull << 20;
   throw Error("cannot run a Python hand-in: " + what + ": " + std::strerror(errno));
 }
 
-Fd memfd(const char* name, const std::string& content, std::uint64_t size, unsigned seals) {
-  Fd fd(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!fd) fault("memfd_create");
-  for (std::size_t done = 0; done < content.size();) {
-    const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
-    if (n < 0) fault("write to memfd");
-    done += static_cast<std::size_t>(n);
-  }
-  if (content.empty() && ftruncate(fd.get(), static_cast<off_t>(size)) != 0) fault("ftruncate");
-  if (fcntl(fd.get(), F_ADD_SEALS, seals) != 0) fault("sealing a memfd");
-  return fd;
-}
+/// A child's plan: its JSON's length (8 bytes, little-endian) and the JSON (`head`), then the
+/// bytes it points into (`blobs`): the student's files, and the calls' inputs as float64.
+struct Plan {
+  std::string head;
+  std::string blobs;
+};
 
-/// The plan: its JSON's length (8 bytes, little-endian), the JSON, then the bytes it points
-/// into: the student's files, and the calls' inputs as float64. The units before `quiet_before`
-/// run without printing: an earlier child of this hand-in ran them, and its output is kept.
-std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
+/// The plan of a child. The units before `quiet_before` run without printing: an earlier child
+/// of this hand-in ran them, and its output is kept.
+Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
                       std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls) {
+  Plan out;
+  std::string& blobs = out.blobs;
+  {  // one allocation: the inputs of a function exercise's calls are hundreds of kilobytes
+    std::size_t size = 0;
+    for (const auto& file : h.files) size += file.second.size();
+    for (const FunctionCall& call : work.calls) {
+      size += 512 + 24;  // its JSON (about 300 bytes), its place in the index
+      for (const auto& t : call.inputs) size += t.size() * sizeof(double) + 8;
+    }
+    blobs.reserve(size);
+  }
   json plan;
   plan["file"] = h.name;
   plan["seed"] = seed;
@@ -64,7 +70,6 @@ std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, con
   plan["quiet_before"] = quiet_before;
   plan["answers"] = json::array();
   for (const auto& r : work.values) plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}});
-  std::string blobs;
   plan["files"] = json::array();
   for (const auto& [name, bytes] : h.files) {
     // The name's bytes as they are (JSON text would replace what is not UTF-8, and could
@@ -76,7 +81,10 @@ std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, con
   }
   plan["functions"] = json::array();
   for (const auto& b : work.bindings) plan["functions"].push_back({{"name", b.function}, {"cell", b.cell}});
-  plan["calls"] = json::array();
+  // Each call's JSON goes with the blobs, and the plan says where: an index of (offset, length)
+  // pairs, 8 bytes each. The child parses a call when it makes it; parsing all of them at once
+  // cost each child hundreds of page faults for the objects it holds (6 ms, for 282 calls).
+  std::vector<std::uint64_t> index;
   for (std::size_t c = 0; c < work.calls.size(); ++c) {
     const FunctionCall& call = work.calls[c];
     json args = json::array();
@@ -97,27 +105,27 @@ std::string make_plan(const HandIn& h, const Work& work, std::uint64_t seed, con
                         {"shape", call.inputs.at(a.input).shape()},
                         {"keyword", a.keyword},
                         {"as", a.rows ? "rows" : "tensor"}});
-    plan["calls"].push_back({{"function", call.binding},
-                             {"args", args},
-                             {"tensors", call.tensors},
-                             {"dtype", call.dtype},
-                             {"output_names", call.outputs},
-                             {"seed", call.seed}});
+    const std::string text = json{{"function", call.binding},
+                                  {"args", args},
+                                  {"tensors", call.tensors},
+                                  {"dtype", call.dtype},
+                                  {"output_names", call.outputs},
+                                  {"seed", call.seed}}
+                                 .dump(-1, ' ', false, json::error_handler_t::replace);
+    index.insert(index.end(), {blobs.size(), text.size()});
+    blobs += text;
   }
+  blobs.resize((blobs.size() + 7) / 8 * 8);
+  plan["calls"] = {{"count", work.calls.size()}, {"index", blobs.size()}};
+  blobs.append(reinterpret_cast<const char*>(index.data()), index.size() * sizeof(std::uint64_t));
   plan["calls_from"] = calls_from;
   plan["max_elements"] = kMaxElements;  // the most the grader reads of one value
   plan["skip_calls"] = json(skip_calls);
   const std::string text = plan.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string out(8, '\0');
-  std::uint64_t length = text.size();
-  std::memcpy(out.data(), &length, sizeof length);
-  return out + text + blobs;
-}
-
-std::string seconds_text(double s) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", s);
-  return buffer;
+  const std::uint64_t length = text.size();
+  out.head.assign(reinterpret_cast<const char*>(&length), sizeof length);
+  out.head += text;
+  return out;
 }
 
 /// How a child ended while unit `label` ran (or, without one, while it read the hand-in or
@@ -273,7 +281,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   Run out;
   out.values.resize(requests.size());
   out.calls.resize(work.calls.size());
-  const Fd code = memfd("hand-in", h.source, 0, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  const Fd code = sandbox::sealed_memory_file("hand-in", {h.source}, 0, sandbox::kSealedForGood);
   auto budget = sandbox::after(limits.budget_seconds);  // moved by the time a child waited for a CPU
   const std::string budget_spent_message = "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
                                            " s (python.budget_seconds) ran out before its end";
@@ -307,9 +315,10 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       settle_rest(Verdict::timed_out, budget_spent_message);
       break;
     }
-    const Fd plan_fd = memfd("grader-plan", make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls), 0,
-                             F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-    const Fd out_fd = memfd("grader-values", "", kOutputBytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+    const Plan plan = make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls);
+    const Fd plan_fd = sandbox::sealed_memory_file("grader-plan", {plan.head, plan.blobs}, 0, sandbox::kSealedForGood);
+    const Fd out_fd =
+        sandbox::sealed_memory_file("grader-values", {}, kOutputBytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
     p::ChildRequest request =
         p::child_request(p::kPythonChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     request.file_bytes = static_cast<std::uint64_t>(limits.scratch_mib) << 20;
@@ -321,8 +330,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     const sandbox::Observation seen =
         child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
     budget += sandbox::span(seen.waited_seconds);
-    spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms)", child.pid(), 1e3 * seen.seconds,
-                  1e3 * seen.exit.cpu_seconds);
+    spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(),
+                  1e3 * seen.seconds, 1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
     out.output += seen.output;
     truncated = truncated || seen.output_truncated;
     ++out.processes;

@@ -237,6 +237,7 @@ Child spawn(const Spawn& how, int status_fd) {
     e.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
     e.max_rss_kib = usage.ru_maxrss;
+    e.page_faults = usage.ru_minflt;
     return e;
   };
   return Child(pid, std::move(pidfd), std::move(status_r), std::move(output_r), reap, true);

@@ -26,6 +26,7 @@ struct Exit {
   int status = 0;          ///< its wait status
   double cpu_seconds = 0;  ///< user + system
   long max_rss_kib = 0;    ///< peak resident memory
+  long page_faults = 0;    ///< minor page faults (most of a forked child's cost)
 };
 
 /// What the grader observed of a child: the only basis of a verdict.

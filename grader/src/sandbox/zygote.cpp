@@ -237,6 +237,7 @@ Exit Zygote::reap(pid_t pid) {
   e.status = reply.status;
   e.cpu_seconds = static_cast<double>(reply.user_usec + reply.system_usec) * 1e-6;
   e.max_rss_kib = static_cast<long>(reply.max_rss_kib);
+  e.page_faults = static_cast<long>(reply.page_faults);
   return e;
 }
 

@@ -1,0 +1,41 @@
+#include "memory_file.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "grader/error.hpp"
+
+namespace grader::sandbox {
+
+namespace {
+
+[[noreturn]] void fault(const std::string& what) {
+  throw Error("cannot pass a child its data: " + what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+Fd sealed_memory_file(const char* name, std::initializer_list<std::string_view> parts, std::uint64_t size,
+                      unsigned seals) {
+  Fd fd(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd) fault("memfd_create");
+  bool content = false;
+  for (const std::string_view part : parts) {
+    for (std::size_t done = 0; done < part.size();) {
+      const ssize_t n = ::write(fd.get(), part.data() + done, part.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fault(std::string("write to the memory file ") + name);
+      done += static_cast<std::size_t>(n);
+    }
+    content = content || !part.empty();
+  }
+  if (!content && ftruncate(fd.get(), static_cast<off_t>(size)) != 0) fault("ftruncate");
+  if (fcntl(fd.get(), F_ADD_SEALS, seals) != 0) fault("sealing a memory file");
+  return fd;
+}
+
+}  // namespace grader::sandbox
