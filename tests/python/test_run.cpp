@@ -49,6 +49,34 @@ BOOST_AUTO_TEST_CASE(a_script_hands_back_its_variables) {
   BOOST_TEST(verdict(r.values[2]) == "value", r.values[2].message);
 }
 
+BOOST_AUTO_TEST_CASE(threads_logging_plots_and_seeding_work_in_a_child_forked_without_pythons_fork_handlers) {
+  // The zygote forks with fork(2), not os.fork() (python_entry.cpp): what Python's after-fork
+  // handlers would have set up must still work, and each child seeds `random` from its plan.
+  const std::string notebook =
+      "import logging, random, threading\n"
+      "import matplotlib.pyplot as plt\n"
+      "box = []\n"
+      "t = threading.Thread(target=lambda: box.append(threading.current_thread() is not threading.main_thread()))\n"
+      "t.start(); t.join()\n"
+      "logging.getLogger('nb').warning('logged')\n"
+      "plt.plot([1, 2]); plt.title('a title needs a font'); plt.savefig('plot.png')\n"
+      "works = [float(box == [True] and threading.current_thread() is threading.main_thread())]\n"
+      "drawn = random.random()\n";
+  const std::vector<Request> requests = {{"works", "works", ""}, {"drawn", "drawn", ""}};
+  const auto with_seed = [&](std::uint64_t seed) {
+    return python::run(HandIn{"A2S1.py", notebook, {}}, python::Work{requests, {}, {}}, seed, {});
+  };
+  const auto one = with_seed(1), again = with_seed(1), other = with_seed(2);
+  BOOST_REQUIRE_EQUAL(one.values.size(), 2u);
+  BOOST_TEST(verdict(one.values[0]) == "value", one.values[0].message + "\n" + one.output);
+  if (one.values[0].value) BOOST_TEST(one.values[0].value->values()[0] == 1.0, one.output);
+  BOOST_TEST(contains(one.output, "logged"), one.output);
+  BOOST_TEST(one.failures.empty(), one.output);
+  BOOST_REQUIRE(one.values[1].value && again.values[1].value && other.values[1].value);
+  BOOST_TEST(one.values[1].value->values()[0] == again.values[1].value->values()[0]);
+  BOOST_TEST(one.values[1].value->values()[0] != other.values[1].value->values()[0]);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(forms)
