@@ -51,7 +51,7 @@ struct Plan {
 /// The plan of a child. The units before `quiet_before` run without printing: an earlier child
 /// of this hand-in ran them, and its output is kept.
 Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
-                      std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls) {
+               std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls) {
   Plan out;
   std::string& blobs = out.blobs;
   {  // one allocation: the inputs of a function exercise's calls are hundreds of kilobytes
@@ -105,13 +105,10 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
                         {"shape", call.inputs.at(a.input).shape()},
                         {"keyword", a.keyword},
                         {"as", a.rows ? "rows" : "tensor"}});
-    const std::string text = json{{"function", call.binding},
-                                  {"args", args},
-                                  {"tensors", call.tensors},
-                                  {"dtype", call.dtype},
-                                  {"output_names", call.outputs},
-                                  {"seed", call.seed}}
-                                 .dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string text =
+        json{{"function", call.binding},     {"args", args},     {"tensors", call.tensors}, {"dtype", call.dtype},
+             {"output_names", call.outputs}, {"seed", call.seed}}
+            .dump(-1, ' ', false, json::error_handler_t::replace);
     index.insert(index.end(), {blobs.size(), text.size()});
     blobs += text;
   }
