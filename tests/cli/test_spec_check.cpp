@@ -171,6 +171,13 @@ BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_w
                              "of the cell holding 'averages the first three value vectors'\n"),
              r.out);
   BOOST_TEST(contains(r.out, "    hands in query121 (1, 3), any orientation\n"), r.out);  // its own variable: nothing to add
+  BOOST_TEST(!contains(r.out, "Libraries:"), r.out);  // no function exercise
+  const auto functions = run_grader({"spec", "show", "specs/sdpa-masked.yaml"});
+  BOOST_TEST(functions.exit_code == 0, functions.err);
+  BOOST_TEST(contains(functions.out, "Libraries: libsolution.so, or built from the C/C++ sources handed in (at most "
+                                     "120 s to compile); limits: 1 s a call, 60 s in all, 20 s of CPU, 2048 MB, 32 "
+                                     "threads\n"),
+             functions.out);
 
   TempDir dir;
   std::string spec = read_file(test_support::source_path("specs/understanding-attention.yaml"));

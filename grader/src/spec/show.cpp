@@ -106,6 +106,14 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       "Python hand-ins: {}; limits: {:g} s a cell, {:g} s a call, {:g} s in all, {} s of CPU, {} MB, {} threads\n",
       py.file.empty() ? "the single .py or .ipynb handed in" : py.file + " (or the single .py/.ipynb, with a note)",
       py.cell_seconds, py.call_seconds, py.budget_seconds, py.cpu_seconds, py.memory_mb, py.threads);
+  if (spec.uses_library()) {
+    const LibrarySpec& lib = spec.library;
+    out += fmt::format(
+        "Libraries: {}, or built from the C/C++ sources handed in (at most {:g} s to compile); limits: {:g} s a "
+        "call, {:g} s in all, {} s of CPU, {} MB, {} threads\n",
+        lib.file, lib.compile_seconds, lib.call_seconds, lib.budget_seconds, lib.cpu_seconds, lib.memory_mb,
+        lib.threads);
+  }
   if (!options.exercise) {
     out += "\ndata\n";
     for (const auto& name : spec.data_order) {
