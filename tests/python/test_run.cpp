@@ -527,6 +527,29 @@ def f(Q, K, V):
   BOOST_TEST(r.output == "defining f\ncalled\ncalled\ncalled\ncalled\n", r.output);
 }
 
+BOOST_AUTO_TEST_CASE(a_function_that_writes_into_the_plan_of_later_calls_crashes_its_own_call_only) {
+  // The child maps its plan read-only (notebook.py, mapped()): a function that finds it (in its
+  // caller's frame) and overwrites the inputs of the calls after it ends its own call; the
+  // fresh child that makes the others reads them intact.
+  auto work = calls_of("f", 3, {"output"});
+  work.calls[0].inputs[0] = Tensor::filled({1, 2, 3}, 3.0);  // the call that attacks
+  const auto r = call(R"(import ctypes, sys
+import numpy as np
+def f(Q, K, V):
+    if float(Q[0, 0, 0]) == 3.0:
+        blobs = sys._getframe(1).f_locals['blobs']
+        ctypes.memset(np.frombuffer(blobs, dtype=np.uint8).ctypes.data, 0xff, len(blobs))
+    return Q
+)",
+                      work);
+  BOOST_TEST(verdict(r.calls[0]) == "crashed", r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "SIGSEGV"), r.calls[0].message);
+  for (std::size_t c : {1, 2}) {
+    BOOST_REQUIRE(verdict(r.calls[c]) == "returned");
+    BOOST_TEST(r.calls[c].outputs[0][0] == 1.0);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_function_defined_twice_is_taken_at_the_end_or_at_its_cell) {
   const std::string source = R"(# In[1]:
 import torch

@@ -181,8 +181,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
 
     const library::Plan plan = library::make_plan(calls, which);
     const Fd plan_fd = sandbox::sealed_memory_file("grader-plan", {plan.bytes}, 0, sandbox::kSealedForGood);
-    const Fd out_fd =
-        sandbox::sealed_memory_file("grader-outputs", {}, plan.output_bytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+    const Fd out_fd = sandbox::sealed_memory_file("grader-outputs", {}, plan.output_bytes, sandbox::kSealedSize);
     const p::ChildRequest request =
         p::child_request(p::kLibraryChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get(), budget);

@@ -314,8 +314,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     }
     const Plan plan = make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls);
     const Fd plan_fd = sandbox::sealed_memory_file("grader-plan", {plan.head, plan.blobs}, 0, sandbox::kSealedForGood);
-    const Fd out_fd =
-        sandbox::sealed_memory_file("grader-values", {}, kOutputBytes, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+    const Fd out_fd = sandbox::sealed_memory_file("grader-values", {}, kOutputBytes, sandbox::kSealedSize);
     p::ChildRequest request =
         p::child_request(p::kPythonChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     request.file_bytes = static_cast<std::uint64_t>(limits.scratch_mib) << 20;

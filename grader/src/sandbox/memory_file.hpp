@@ -14,6 +14,8 @@ namespace grader::sandbox {
 
 /// Seals that make a memory file's content final: what the child reads cannot change.
 constexpr unsigned kSealedForGood = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL;
+/// Seals of a file the child writes its outputs into: its size is final, its content is not.
+constexpr unsigned kSealedSize = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
 
 /// A memory file holding `parts` one after the other (written in place, not joined first: a
 /// plan is hundreds of kilobytes), or, with no content, `size` zero bytes; then `seals`.
