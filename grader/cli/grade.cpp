@@ -76,7 +76,7 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   cmd->add_option("--jobs,-j", o.jobs, "Submissions graded at once (default: one per core)");
   cmd->add_flag("--resume", o.resume,
                 "Keep the results of an earlier run whose inputs (grader, spec and its data files, submission, "
-                "options) are unchanged");
+                "options, report formats) are unchanged");
   cmd->add_option("--shard", o.shard, "Grade only slice I of N (I from 0), e.g. 2/8; combine with `grader merge`");
   cmd->add_option("--format", o.formats,
                   "Also write each submission's report in these formats (json, result.json, is always written)")

@@ -7,6 +7,7 @@
 #include "grader/spec/scaffold.hpp"
 #include "grader/spec/show.hpp"
 #include "grader/spec/spec.hpp"
+#include "src/text.hpp"
 
 namespace grader::cli {
 
@@ -42,7 +43,7 @@ int run_spec_check(const SpecOptions& options) {
       spec = load_spec(path);
     } catch (const SpecError& e) {
       std::cerr << e.what() << "\n";
-      std::cout << path << ": malformed (" << e.diagnostics().size() << " errors, on stderr)\n";
+      std::cout << path << ": malformed (" << counted(e.diagnostics().size(), "error") << ", on stderr)\n";
       status = 2;
       continue;
     }

@@ -22,6 +22,15 @@ bool element_ok(double got, double expected, const Tolerance& tol) {
 
 std::string number(double v) { return std::isnan(v) ? "nan" : fmt::format("{:.6g}", v); }
 
+/// "got G, expected E" with 6 significant digits, or as many more as make G and E differ:
+/// 0.41289 and 0.41289 say nothing of a difference of 2e-8.
+std::string got_expected(double got, double expected) {
+  std::string g = number(got), e = number(expected);
+  for (int digits = 7; g == e && got != expected && digits <= 17; ++digits)
+    g = fmt::format("{:.{}g}", got, digits), e = fmt::format("{:.{}g}", expected, digits);
+  return "got " + g + ", expected " + e;
+}
+
 /// Sums along the last axis, or along the second to last when `columns`.
 std::vector<double> line_sums(const Tensor& t, bool columns) {
   std::vector<double> sums;
@@ -162,8 +171,7 @@ std::string summarize(const Comparison& c, bool reveal) {
   if (c.non_finite > 0 && c.non_finite < c.mismatched) out += fmt::format(", {} of them NaN or Inf", c.non_finite);
   if (c.worst) {
     const auto& w = c.worst.value();
-    out += fmt::format("; worst at {}: got {}, expected {}", format_index(w.index, c.got_shape), number(w.got),
-                       number(w.expected));
+    out += fmt::format("; worst at {}: {}", format_index(w.index, c.got_shape), got_expected(w.got, w.expected));
     if (std::isfinite(w.abs_diff))
       out += fmt::format(" (abs diff {}, rel diff {})", number(w.abs_diff), number(w.rel_diff));
   }
@@ -197,8 +205,7 @@ std::string explain(const Comparison& c, const Tensor& got, const Tensor& expect
   if (c.first.size() > 1) {
     out += "first mismatches:\n";
     for (const auto& d : c.first)
-      out += fmt::format("  {}: got {}, expected {}\n", format_index(d.index, c.got_shape), number(d.got),
-                         number(d.expected));
+      out += fmt::format("  {}: {}\n", format_index(d.index, c.got_shape), got_expected(d.got, d.expected));
   }
   for (const auto& p : c.patterns) out += "hint: " + p + "\n";
   constexpr std::size_t kSmall = 36;

@@ -170,9 +170,12 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
     ExerciseResult& r = result.exercises[i];
     if (r.verdict() != Verdict::wrong) continue;
     const Exercise& ex = spec.exercises[i];
+    // A hidden exercise shows its verdict only, and a hidden owner's verdict is not told
+    // through another exercise: failing this one on purpose would test hidden answers.
+    if (ex.visibility == Visibility::hidden) continue;
     for (const auto& name : ex.output.answers) {
       const Exercise* owner = spec.owner_of(name);
-      if (!owner || owner == &ex || !failed(owner->id)) continue;
+      if (!owner || owner == &ex || owner->visibility == Visibility::hidden || !failed(owner->id)) continue;
       for (auto& check : r.checks)
         if (!check.passed())
           check.details = "note: this exercise uses your '" + name + "' from exercise " + owner->id +

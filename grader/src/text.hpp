@@ -15,6 +15,11 @@ inline std::string seconds_text(double s) {
   return buffer;
 }
 
+/// "1 exercise", "2 exercises": a count with its noun, plural unless it is one.
+inline std::string counted(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 /// `text` with every occurrence of `from` replaced by `to` (left to right, not rescanned).
 inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())

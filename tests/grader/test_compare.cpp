@@ -80,6 +80,16 @@ BOOST_AUTO_TEST_CASE(worst_element_is_indexed_in_the_students_terms) {
   BOOST_TEST(contains(details, "expected:\n[[0, 0, 0],\n [0.1, 0, 0]]"));
 }
 
+BOOST_AUTO_TEST_CASE(values_that_differ_beyond_six_digits_are_shown_with_the_digits_that_differ) {
+  // A float32 result against a tight tolerance: 0.41289 and 0.41289 would say nothing.
+  const Tensor got = mat(1, 2, {0.5, 0.412890023}), expected = mat(1, 2, {0.5, 0.4128900});
+  const Comparison c = compare(got, expected, Tolerance{1e-9, 0, std::nullopt, std::nullopt});
+  BOOST_TEST(summarize(c, true) ==
+             "1 / 2 elements (50%) outside tolerance; worst at [0, 1]: got 0.41289002, expected 0.41289 "
+             "(abs diff 2.3e-08, rel diff 5.57049e-08)",
+             summarize(c, true));
+}
+
 BOOST_AUTO_TEST_CASE(hidden_feedback_is_the_verdict_only) {
   // Counts, positions and patterns come from the target: resubmissions would recover it.
   const Tensor got = mat(2, 2, {0.9, 0.1, 0.2, 0.8}), expected = mat(2, 2, {0.7, 0.3, 0.4, 0.6});

@@ -91,6 +91,21 @@ BOOST_AUTO_TEST_CASE(reductions_and_shapes) {
   BOOST_TEST(values("ones(2)") == (V{1, 1}), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(tril_and_triu_keep_a_triangle_like_torch_and_numpy) {
+  // np.tril(np.ones((2, 3))), np.triu(np.arange(1, 7).reshape(2, 3), 1),
+  // torch.tril(torch.ones(2, 2, 3), -1), torch.triu(torch.arange(1., 7).reshape(2, 3), -1).
+  BOOST_TEST(values("tril(ones(2, 3))") == (V{1, 0, 0, 1, 1, 0}), boost::test_tools::per_element());
+  BOOST_TEST(values("triu([[1, 2, 3], [4, 5, 6]], 1)") == (V{0, 2, 3, 0, 0, 6}), boost::test_tools::per_element());
+  BOOST_TEST(values("tril(ones(2, 2, 3), diagonal=-1)") == (V{0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0}),
+             boost::test_tools::per_element());
+  BOOST_TEST(values("triu([[1, 2, 3], [4, 5, 6]], -1)") == (V{1, 2, 3, 4, 5, 6}), boost::test_tools::per_element());
+  // A causal mask, as attention() takes it: row i keeps keys 0..i.
+  BOOST_TEST(values("attention_weights(ones(2, 1), ones(2, 1), ones(2, 1), mask=tril(ones(2, 2)))") ==
+                 (V{1, 0, 0.5, 0.5}),
+             boost::test_tools::per_element());
+  BOOST_TEST(error_of(*this, "tril(ones(3))").first == "tril(): x must be a matrix or a batch of matrices, got shape (3,)");
+}
+
 BOOST_AUTO_TEST_CASE(round_is_half_to_even_like_torch_and_numpy) {
   // np.round([0.5, 1.5, 2.5, -0.5]) == [0, 2, 2, -0]; np.round(0.125, 2) == 0.12.
   BOOST_TEST(values("round([0.5, 1.5, 2.5, -0.5])") == (V{0, 2, 2, 0}), boost::test_tools::per_element());

@@ -89,6 +89,28 @@ BOOST_AUTO_TEST_CASE(an_exercise_reusing_a_wrong_answer_notes_it) {
       contains(r.exercises[1].details(), "note: this exercise uses your 'q' from exercise a, which did not pass"));
 }
 
+BOOST_AUTO_TEST_CASE(a_hidden_answers_verdict_is_not_told_through_an_exercise_using_it) {
+  // Failing c on purpose must not say whether hidden h passed; hidden i shows its verdict only.
+  TempDir dir;
+  const auto path = dir.write("spec.yaml", R"(assignment: {id: g, title: G, version: '1'}
+data:
+  key: [[1, 0], [0, 1]]
+exercises:
+  - {id: a, title: A, points: 1, answers: [{name: q, shape: [1, 2]}], output: q, expect: '[[1, 2]]'}
+  - {id: h, title: H, points: 1, visibility: hidden, answers: [{name: s, shape: [2, 2]}], output: s, expect: key}
+  - {id: c, title: C, points: 1, answers: [{name: t, shape: [2, 2]}], output: s + t, expect: key}
+  - {id: i, title: I, points: 1, visibility: hidden, answers: [{name: u, shape: [1, 2]}], output: q + u, expect: '[[1, 2]]'}
+)");
+  const Spec own = load_spec(path);
+  dir.write("s/answers.yaml", "q: [[5, 5]]\ns: [[9, 9], [9, 9]]\nt: [[1, 1], [1, 1]]\nu: [[1, 1]]\n");
+  const AssignmentResult r = grade_submission(own, dir.path() / "s");
+  BOOST_TEST(to_string(r.exercises[1].verdict()) == "wrong");
+  BOOST_TEST(to_string(r.exercises[2].verdict()) == "wrong");
+  BOOST_TEST(!contains(r.exercises[2].details(), "from exercise h"), r.exercises[2].details());
+  BOOST_TEST(to_string(r.exercises[3].verdict()) == "wrong");
+  BOOST_TEST(r.exercises[3].details() == "", r.exercises[3].details());
+}
+
 BOOST_AUTO_TEST_CASE(hidden_exercises_never_show_expected_values) {
   const auto r = grade("q: [1, 2]\nr: [[0, 0]]\ns: [[0.3, 0.7], [0.1, 0.9]]\n");
   const auto& h = r.exercises[2];

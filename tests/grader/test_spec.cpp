@@ -194,6 +194,11 @@ BOOST_AUTO_TEST_CASE(invalid_yaml_and_missing_sections) {
   BOOST_REQUIRE_EQUAL(bad.size(), 1u);
   BOOST_TEST(bad[0].find("this is not valid YAML") != std::string::npos);
   BOOST_TEST(bad[0].rfind("9:", 0) == 0);  // the line of the problem
+  // A message holding ": " unquoted: YAML reads a key; the error says to quote it.
+  const auto colon = errors_of("  - id: a\n    title: no mask: i sees j\n");
+  BOOST_REQUIRE_EQUAL(colon.size(), 1u);
+  BOOST_TEST(colon[0].rfind("9:", 0) == 0, colon[0]);
+  BOOST_TEST(colon[0].find("illegal map value; a text holding ': ' must be quoted") != std::string::npos, colon[0]);
   const auto missing = errors_of("", "assignment: {id: x, title: X, version: '1'}\n");
   BOOST_TEST(missing == std::vector<std::string>{"1:1: the spec needs 'exercises'"});
 }

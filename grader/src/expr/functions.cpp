@@ -243,6 +243,28 @@ std::vector<Function> make_table() {
     arma::mat m(static_cast<arma::uword>(n), static_cast<arma::uword>(n), arma::fill::eye);
     return Tensor::from_mat(m);
   });
+  // torch.tril / numpy.tril and their upper twins: a causal mask is tril(ones(n, n)).
+  auto triangle = [&](const char* name, bool lower, std::string summary) {
+    add(name, {required("x"), defaulted("diagonal", 0)}, std::move(summary), [name, lower](const Arguments& a) {
+      Tensor x = a.tensor(0);
+      if (x.rank() < 2)
+        throw invalid_argument(std::string(name) + "(): x must be a matrix or a batch of matrices, got shape " +
+                               format_shape(x.shape()));
+      const long long diagonal = a.integer(1, "diagonal");
+      const std::size_t rows = x.dim(x.rank() - 2), cols = x.dim(x.rank() - 1);
+      for (std::size_t flat = 0; flat < x.size(); ++flat) {
+        const auto i = static_cast<long long>(flat / cols % rows), j = static_cast<long long>(flat % cols);
+        if (lower ? j - i > diagonal : j - i < diagonal) x[flat] = 0.0;
+      }
+      return x;
+    });
+  };
+  triangle("tril", true,
+           "x with the elements above its diagonal (j - i > diagonal, over the last two axes) set to 0, as "
+           "torch.tril: tril(ones(n, n)) is a causal mask");
+  triangle("triu", false,
+           "x with the elements below its diagonal (j - i < diagonal, over the last two axes) set to 0, as "
+           "torch.triu");
 
   // ---- reductions ----
   auto reduction = [&](const char* name, ops::Reduction how, std::string summary) {

@@ -59,7 +59,10 @@ Spec Loader::load() {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw SpecError(at(e.mark), "this is not valid YAML: " + e.msg);
+    // The usual cause: a plain text (a message, a title) holding ": ", which YAML reads as a key.
+    const bool colon = e.msg == YAML::ErrorMsg::MAP_VALUE;
+    throw SpecError(at(e.mark), "this is not valid YAML: " + e.msg +
+                                    (colon ? "; a text holding ': ' must be quoted: message: \"no mask: ...\"" : ""));
   }
   if (!root.IsMap())
     throw SpecError(Location{path_.string(), 1, 1}, "a spec is a mapping with keys assignment, data, exercises");

@@ -99,8 +99,8 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
   if (options.exercise && std::none_of(spec.exercises.begin(), spec.exercises.end(),
                                        [&](const Exercise& e) { return e.id == *options.exercise; }))
     throw UsageError("no exercise '" + *options.exercise + "' in " + spec.path.string());
-  std::string out = fmt::format("{}: {} (version {}), {} exercises, {}\n", spec.id, spec.title, spec.version,
-                                spec.exercises.size(), points_text(spec.max_score()));
+  std::string out = fmt::format("{}: {} (version {}), {}, {}\n", spec.id, spec.title, spec.version,
+                                counted(spec.exercises.size(), "exercise"), points_text(spec.max_score()));
   const PythonSpec& py = spec.python;
   out += fmt::format(
       "Python hand-ins: {}; limits: {:g} s a cell, {:g} s a call, {:g} s in all, {} s of CPU, {} MB, {} threads\n",
