@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 
@@ -334,6 +335,33 @@ BOOST_AUTO_TEST_CASE(a_budget_spent_by_hung_cells_says_where_it_ran_out_and_what
              r.values[0].message);
   BOOST_TEST(contains(r.values[0].message, "before it had spent most of it, each ending only at its time limit"),
              r.values[0].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_notebook_whose_own_threads_starve_its_main_thread_gets_no_more_time) {
+  // Found by a helper: each cell pinned the child to one CPU and started spinning threads, so
+  // that its main thread waited 7/8 of the time; that wait was credited as a busy machine's,
+  // and a 8 s budget lasted 51 s. Only time in which none of a child's threads ran is credited.
+  python::Limits limits = quick();
+  limits.unit_seconds = 1;
+  limits.budget_seconds = 3;
+  // numpy's matrix product lets go of the GIL: the threads spin on the CPU, not on the lock.
+  const std::string hog = R"(import os, threading
+import numpy as np
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+def spin():
+    a = np.random.rand(200, 200)
+    while True: a @ a
+for _ in range(7): threading.Thread(target=spin, daemon=True).start()
+spin())";
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run("A2S1.py", cells({hog, hog, hog, hog, hog, hog, "last = torch.ones(1)"}), {{"last", "last", ""}},
+                     limits);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(verdict(r.values[0]) == "timed_out", verdict(r.values[0]) << ": " << r.values[0].message);
+  BOOST_TEST(contains(r.values[0].message, "time budget of 3 s"), r.values[0].message);
+  // The budget, a child's start and the zygote's (the first hand-in of this process may start
+  // it), not the 8 x 1 s per cell the credit gave before.
+  BOOST_TEST(seconds < 12.0, seconds << " s for a budget of 3 s");
 }
 
 BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the_child) {

@@ -93,12 +93,33 @@ std::uint64_t Child::waited_ns() const {
     if (std::sscanf(line, "Pid:\t%ld", &pid) == 1) break;
   std::fclose(info);
   if (pid <= 0) return 0;
-  std::FILE* stat = std::fopen(("/proc/" + std::to_string(pid) + "/schedstat").c_str(), "r");
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::FILE* stat = std::fopen((proc + "/schedstat").c_str(), "r");
   if (!stat) return 0;
   unsigned long long ran = 0, waited = 0;
   const bool read = std::fscanf(stat, "%llu %llu", &ran, &waited) == 2;
   std::fclose(stat);
-  return read ? waited : 0;
+  if (!read) return 0;
+  // Its main thread also waits while the child's own threads hold the CPUs it may use (a
+  // hand-in pinning sixteen spinning threads to one CPU made its main thread wait 15/16 of
+  // the time, and ran six times past its budget): only the time in which none of its threads
+  // ran at all (wall-clock time since it started less the CPU time of all of them, from
+  // /proc/PID/stat) is another process's doing.
+  std::FILE* all = std::fopen((proc + "/stat").c_str(), "r");
+  if (!all) return 0;
+  char text[1024];
+  const std::size_t n = std::fread(text, 1, sizeof text - 1, all);
+  std::fclose(all);
+  text[n] = '\0';
+  const char* after_name = std::strrchr(text, ')');  // the name may hold spaces and parentheses
+  unsigned long long user = 0, system = 0;
+  if (!after_name || std::sscanf(after_name + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user,
+                                 &system) != 2)
+    return 0;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double idle = std::chrono::duration<double>(Clock::now() - started_).count() -
+                      static_cast<double>(user + system) / ticks;
+  return std::min<std::uint64_t>(waited, idle > 0 ? static_cast<std::uint64_t>(idle * 1e9) : 0);
 }
 
 Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size_t capture_bytes) {

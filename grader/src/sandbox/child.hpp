@@ -72,7 +72,8 @@ class Child {
   void kill();
 
   /// How long its main thread has waited, ready to run, for a CPU that other processes held
-  /// (nanoseconds, /proc/PID/schedstat), or 0 if the kernel does not say.
+  /// (nanoseconds, /proc/PID/schedstat), at most the time in which none of its threads ran
+  /// (its own threads holding the CPUs are not others' doing), or 0 if the kernel does not say.
   std::uint64_t waited_ns() const;
 
  private:
