@@ -85,7 +85,7 @@ void confine_build(uid_t uid, unsigned seconds, const std::vector<std::string>& 
   confine::Limits limits;
   limits.memory_bytes = 4ull << 30;
   limits.cpu_seconds = seconds;
-  limits.file_bytes = 512ull << 20;
+  limits.file_bytes = p::kMaxBuildFileBytes;
   limits.open_files = 256;
   limits.processes = own_count ? 128 : 0;
   confine::set_limits(limits);

@@ -121,6 +121,21 @@ BOOST_AUTO_TEST_CASE(a_build_that_hangs_is_ended_with_everything_it_started) {
   BOOST_TEST(!running(marker), "a process of the build outlived it");
 }
 
+BOOST_AUTO_TEST_CASE(a_build_cannot_leave_a_huge_library_in_the_cache) {
+  // Found by a helper: a 200 MiB initialised array made a 200 MiB library, kept in the cache
+  // for good; each resubmission added another.
+  TempDir student, cache;
+  student.write("solution.c", "char big[200u << 20] = {1};\nint f(void) { return big[0]; }\n");
+  const LibraryBuild build = find_or_build_library(LibrarySpec{}, student.path(), cache.path());
+  BOOST_TEST(build.compile_failed);
+  BOOST_TEST(build.message.rfind("compiling failed: the build wrote a file larger than 64 MiB", 0) == 0, build.message);
+  BOOST_TEST(contains(build.message, "is a large array initialised in your source?"), build.message);
+  std::uintmax_t kept = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(cache.path()))
+    if (e.is_regular_file()) kept += e.file_size();
+  BOOST_TEST(kept < (1u << 20), kept << " bytes left in the cache");
+}
+
 BOOST_AUTO_TEST_CASE(compile_errors_lead_with_the_students_own_line) {
   // An error inside the expansion of GRADER_EXPORT: gcc reports it at solution.hpp and names
   // the student's line only in a note.

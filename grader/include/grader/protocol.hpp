@@ -88,6 +88,11 @@ struct ZygoteReply {
 
 constexpr std::uint32_t kMaxReplyText = 2048;
 
+/// The largest file a build may write (RLIMIT_FSIZE of the compiler): a solution's library is
+/// kilobytes to a few megabytes, and what a build leaves is kept in the grader's cache (a
+/// 200 MiB initialised array would stay there for good).
+constexpr std::uint64_t kMaxBuildFileBytes = 64ull << 20;
+
 /// How the zygote (or the compiler's runner) ends when it cannot set itself up: a grader
 /// fault (the machine forbids the confinement asked for), never a student's.
 constexpr int kExitSetupFailed = 91;

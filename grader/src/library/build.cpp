@@ -299,6 +299,13 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     build.message =
         seen.killed ? "compiling took longer than " + seconds_text(spec.compile_seconds) + " s"
                     : "compiling failed:\n" + compiler_feedback(library::printable(seen.output, kCompilerOutput), own);
+    if (!seen.killed && (seen.output.find("File size limit exceeded") != std::string::npos ||
+                         seen.output.find("File too large") != std::string::npos))
+      build.message = "compiling failed: the build wrote a file larger than " +
+                      std::to_string(protocol::kMaxBuildFileBytes >> 20) +
+                      " MiB, the most a build may write; is a large array initialised in your source? "
+                      "(allocate it when the function runs)\n" +
+                      build.message.substr(build.message.find('\n') + 1);
     return build;
   }
   fs::rename(partial, library, ec);
