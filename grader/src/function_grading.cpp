@@ -127,9 +127,12 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     for (std::size_t call : pc.calls[k]) {
       const CallResult& res = results[call];
       if (res.failure) {  // the student's own code failed: said whatever the visibility
+        // A function that is not there, not implemented yet or returns None is so in every
+        // case: its case and seed would only crowd out what to do.
+        const bool every_case = *res.failure == Verdict::missing;
         r.verdict = *res.failure;
-        r.message = prefixed(c.label, res.message);
-        r.details = replay;
+        r.message = every_case ? res.message : prefixed(c.label, res.message);
+        r.details = every_case ? "" : replay;
         return r;
       }
     }
