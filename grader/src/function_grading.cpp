@@ -265,15 +265,20 @@ std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const 
   return out;
 }
 
-FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options) {
+FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options,
+                            bool in_python) {
   FunctionPlan plan;
   int group = 0;
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
     const FunctionSpec& fn = *ex.function;
     const std::uint64_t seed = options.seed ? *options.seed : fnv1a(seed_key + "/" + ex.id) % 1000000000ull;
+    const bool single = in_python && fn.python.dtype == "float32";
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
       PlannedCheck pc{&ex, &fn.checks[ci], seed, make_cases(spec, fn, fn.checks[ci], mix(seed, ci)), {}};
+      if (single)
+        for (auto& c : pc.cases)
+          for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));
       for (std::size_t k = 0; k < pc.cases.size(); ++k) {
         const Case& c = pc.cases[k];
         std::vector<std::size_t> ids;
@@ -292,7 +297,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
         scope.add(spec.data);
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
-          for (const auto& [name, e] : extra.inputs) replaced[name] = e.evaluate(scope);
+          for (const auto& [name, e] : extra.inputs) replaced[name] = single ? to_float32(e.evaluate(scope)) : e.evaluate(scope);
           add(replaced);
         }
         pc.calls.push_back(std::move(ids));

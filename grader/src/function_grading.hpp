@@ -41,8 +41,11 @@ struct FunctionPlan {
 };
 
 /// The plan for a submission: `seed_key` (its name and files) seeds the random cases of each
-/// exercise, unless the options give a seed.
-FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options);
+/// exercise, unless the options give a seed. `in_python`: the calls go to a Python hand-in,
+/// whose exercises bound to float32 tensors get their inputs rounded to float32 here, so that
+/// the reference computes on exactly the inputs the student's function receives.
+FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options,
+                            bool in_python = false);
 
 /// Each function exercise's result (by id) from the calls' results, one per planned call.
 /// `shared_seconds` (building, running) is split between the checks.

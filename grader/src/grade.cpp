@@ -320,7 +320,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   Submission submission = load_submission(dir, requests, options.limits);
   const python::Found python = python::find_hand_in(spec, dir);
   const std::string seeds = seed_key(dir, student, options.limits);
-  const FunctionPlan plan = spec.uses_library() ? plan_functions(spec, seeds, options) : FunctionPlan{};
+  const FunctionPlan plan =
+      spec.uses_library() ? plan_functions(spec, seeds, options, python.hand_in.has_value()) : FunctionPlan{};
 
   AssignmentResult result;
   result.assignment = spec.id;

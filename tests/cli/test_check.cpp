@@ -351,6 +351,30 @@ exercises:
   BOOST_TEST(contains(r.out, "a notebook's softmax_rows(X, temperature=2.0) on numpy float64 arrays"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_float32_function_is_judged_on_the_inputs_it_was_given) {
+  // Found by a helper: the reference computed on the float64 draws, the student on their
+  // float32 roundings, so an exact identity failed by 1e-9. The plan rounds them for both.
+  TempDir dir;
+  const fs::path spec = dir.write("ident.yaml", R"YAML(assignment: {id: ident, title: Identity, version: "1"}
+exercises:
+  - id: "1"
+    title: Identity
+    points: 1
+    function:
+      symbol: ident
+      inputs: [{name: x, shape: [n, m]}]
+      outputs: [{name: y, shape: [n, m], expect: "x"}]
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 0, rtol: 0}
+    checks:
+      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], m: [1, 4]}}}
+)YAML");
+  dir.write("student/ident.py", "import torch\n\ndef ident(x):\n    assert x.dtype == torch.float32\n    return x\n");
+  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "1 / 1"), r.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(what_students_see)
