@@ -136,6 +136,31 @@ BOOST_AUTO_TEST_CASE(a_build_cannot_leave_a_huge_library_in_the_cache) {
   BOOST_TEST(kept < (1u << 20), kept << " bytes left in the cache");
 }
 
+BOOST_AUTO_TEST_CASE(the_cache_keeps_to_its_size_by_dropping_the_libraries_used_least_recently) {
+  TempDir cache;
+  const auto build = [&](int n, std::uintmax_t most) {
+    TempDir student;
+    student.write("solution.c", "int f(void) { return " + std::to_string(n) + "; }\n");
+    const LibraryBuild b = find_or_build_library(LibrarySpec{}, student.path(), cache.path(), most);
+    BOOST_REQUIRE(b.library);
+    return *b.library;
+  };
+  const auto a = build(1, kMaxCacheBytes), b = build(2, kMaxCacheBytes), c = build(3, kMaxCacheBytes);
+  const auto one = std::filesystem::file_size(a);
+  // a used two hours ago, b one hour ago, c now; the Python zygote's cache beside them.
+  const auto now = std::filesystem::file_time_type::clock::now();
+  std::filesystem::last_write_time(a, now - std::chrono::hours(2));
+  std::filesystem::last_write_time(b, now - std::chrono::hours(1));
+  cache.write("matplotlib/fontlist.json", std::string(3 * one, 'x'));
+  // Room for three libraries: a fourth makes it drop the oldest down to three quarters of that.
+  const auto d = build(4, 3 * one + one / 2);
+  BOOST_TEST(!std::filesystem::exists(a));
+  BOOST_TEST(!std::filesystem::exists(b));
+  BOOST_TEST(std::filesystem::exists(c));  // used in the last minute: another worker may read it
+  BOOST_TEST(std::filesystem::exists(d));
+  BOOST_TEST(std::filesystem::exists(cache.path() / "matplotlib/fontlist.json"));
+}
+
 BOOST_AUTO_TEST_CASE(compile_errors_lead_with_the_students_own_line) {
   // An error inside the expansion of GRADER_EXPORT: gcc reports it at solution.hpp and names
   // the student's line only in a note.

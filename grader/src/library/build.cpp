@@ -143,6 +143,46 @@ void remove_folder(const fs::path& dir) {
   if (ec) disk_fault("remove the build folder", dir, ec);
 }
 
+/// Keeps the cache's libraries under `most` bytes: when they hold more, those used least
+/// recently go (a hit touches its library) until they hold three quarters of it. Never `keep`,
+/// nor a library used in the last minute (another worker may be about to read it), nor a
+/// key's folder without a library (a build under way), nor anything but keys' folders (the
+/// Python zygote's matplotlib cache is there too). Another process trimming at the same time
+/// is fine: what it removed first is skipped.
+void trim_cache(const fs::path& root, const fs::path& keep, std::uintmax_t most) {
+  static const std::regex key("[0-9a-f]{64}");
+  struct Entry {
+    fs::file_time_type used;
+    std::uintmax_t bytes;
+    fs::path folder;
+  };
+  std::vector<Entry> entries;
+  std::uintmax_t total = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!std::regex_match(it->path().filename().string(), key)) continue;
+    std::uintmax_t bytes = 0;
+    std::optional<fs::file_time_type> used;
+    std::error_code inner;
+    for (fs::directory_iterator f(it->path(), inner), none; !inner && f != none; f.increment(inner)) {
+      if (!f->is_regular_file(inner)) continue;  // a build under way: its folder
+      bytes += f->file_size(inner);
+      used = f->last_write_time(inner);
+    }
+    total += bytes;
+    if (used && it->path() != keep) entries.push_back({*used, bytes, it->path()});
+  }
+  if (total <= most) return;
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  const auto recent = fs::file_time_type::clock::now() - std::chrono::minutes(1);
+  for (const auto& e : entries) {
+    if (total <= most / 4 * 3 || e.used > recent) break;
+    std::error_code gone;
+    fs::remove_all(e.folder, gone);
+    total -= std::min(total, e.bytes);
+  }
+}
+
 }  // namespace
 
 fs::path default_cache_dir() {
@@ -151,7 +191,8 @@ fs::path default_cache_dir() {
   return fs::temp_directory_path() / "attention-grader-cache";
 }
 
-LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& folder, const fs::path& cache_dir) {
+LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& folder, const fs::path& cache_dir,
+                                   std::uintmax_t max_cache_bytes) {
   LibraryBuild build;
   const auto dir = fs::absolute(folder).lexically_normal();
   const auto handed_in = dir / spec.file;
@@ -217,6 +258,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   const auto library = cache / spec.file;
   const auto held = lock_key(hex);
   if (fs::is_regular_file(library, ec)) {
+    fs::last_write_time(library, fs::file_time_type::clock::now(), ec);  // used: the last to go
     build.library = library;
     build.cached = true;
     return build;
@@ -313,6 +355,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   // The cache's files are the grader's again: a later worker with the same user must not own them.
   if (geteuid() == 0 && lchown(library.c_str(), 0, 0) != 0)
     disk_fault("take back the built library", library, std::error_code(errno, std::generic_category()));
+  trim_cache(cache.parent_path(), cache, max_cache_bytes);
   build.library = library;
   return build;
 }

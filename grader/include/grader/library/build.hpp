@@ -1,6 +1,7 @@
 #pragma once
 /// Finding a submission's compiled library, or building it from the C/C++ sources handed in.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -17,13 +18,18 @@ struct LibraryBuild {
   bool cached = false;  ///< built earlier from identical sources and command
 };
 
+/// How much the build cache may hold: past it, storing a library removes the libraries used
+/// least recently (not in the last minute) until it holds three quarters of it.
+constexpr std::uintmax_t kMaxCacheBytes = std::uintmax_t{1} << 30;
+
 /// The spec's library file in `dir` if present; otherwise its .c/.cc/.cpp sources compiled
 /// with the spec's command (C++ if any source is C++), under the spec's time limit, into a
 /// cache keyed by the sources and the command (`cache_dir`, default
 /// $XDG_CACHE_HOME/attention-grader or ~/.cache/attention-grader), so that grading the same
-/// sources again does not recompile.
+/// sources again does not recompile; the cache is kept under `max_cache_bytes`.
 LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& dir,
-                                   const std::filesystem::path& cache_dir = {});
+                                   const std::filesystem::path& cache_dir = {},
+                                   std::uintmax_t max_cache_bytes = kMaxCacheBytes);
 
 /// The grader's cache folder: $XDG_CACHE_HOME/attention-grader, else
 /// ~/.cache/attention-grader (built libraries; the Python zygote's matplotlib cache).
