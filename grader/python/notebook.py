@@ -345,6 +345,9 @@ def recover(lines, name):
     raise HandInError(f"{name} does not parse, even line by line")
 
 
+UNFINISHED = " (the line is unfinished or mistyped)"  # after a SyntaxError, in every form
+
+
 def script_units(text, name):
     """The top-level statements of a script (a Colab download), each a unit; a markdown text
     (a string on its own) marks the end of a cell."""
@@ -360,7 +363,7 @@ def script_units(text, name):
         unit = Unit(first, last, f"line {first}", ast.Module(body=[stmt], type_ignores=[]), boundary=markdown)
         bad = [errors[n] for n in range(first, last + 1) if n in errors]
         if bad:
-            unit.unparsable = f"{bad[0]} (the line is unfinished or mistyped)"
+            unit.unparsable = bad[0] + UNFINISHED
         units.append(unit)
     return units, "".join(lines)
 
@@ -402,6 +405,13 @@ def markdown_lines(units, kind, lines):
     return found
 
 
+def marker_missing(marker, place):
+    """What a student reads when the text an answer is taken after is gone (they edited the
+    notebook's instruction comment): where it was looked for, and what to do."""
+    return (f"no {place} holds the text '{marker}': this answer is taken at the end of the cell "
+            f"with that instruction, so keep its line as the notebook gives it")
+
+
 def snapshot_points(units, kind, source, answers):
     """For each answer taken at the end of a cell (its `cell` marker): the index of the unit
     after which its expression is evaluated, or the reason there is none."""
@@ -410,14 +420,14 @@ def snapshot_points(units, kind, source, answers):
     if kind == "notebook":  # code cells only: markdown cells are not units
         for i, marker in markers:
             found = [k for k, u in enumerate(units) if marker in source[k]]
-            points[i] = found[0] if found else f"no cell holds the text '{marker}'"
+            points[i] = found[0] if found else marker_missing(marker, "code cell")
         return points
     lines = source.split("\n")
     markdown = markdown_lines(units, kind, lines)
     where = {}  # marker -> its line (1-based)
     for i, marker in markers:
         found = [n + 1 for n, line in enumerate(lines) if marker in line and n + 1 not in markdown]
-        where[i] = found[0] if found else f"no line holds the text '{marker}' (markdown text is not searched)"
+        where[i] = found[0] if found else marker_missing(marker, "line of code (markdown text is not searched)")
     marker_lines = sorted(v for v in where.values() if _isinstance(v, int))
     for i, line in where.items():
         if not _isinstance(line, int):
@@ -548,9 +558,9 @@ def describe_failure(error, name, unit):
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == name]
     line = frames[0].lineno if frames else None
     inner = f" (in {frames[-1].name}, line {frames[-1].lineno})" if len(frames) > 1 else ""
-    if _isinstance(error, SyntaxError) and error.filename == name:
-        line, inner = error.lineno, ""
     text = traceback.format_exception_only(_type(error), error)[-1].strip()
+    if _isinstance(error, SyntaxError) and error.filename == name:
+        line, inner, text = error.lineno, "", text + UNFINISHED
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
     elif _isinstance(error, AssertionError) and not str(error):

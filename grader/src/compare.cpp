@@ -231,9 +231,9 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
   }
   f.message = prefixed(label, prefixed(what, summarize(c, true)));
   f.details = explain(c, got, expected, tolerance, true);
-  if ((f.mistake = find_mistake())) {
+  if ((f.mistake = find_mistake())) {  // the mistake first: a table cuts a message short
     f.details = f.message + "\n" + f.details;
-    f.message = prefixed(label, *f.mistake);
+    f.message = label.empty() ? *f.mistake : *f.mistake + ", in " + label;
   }
   return f;
 }

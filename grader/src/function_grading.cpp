@@ -297,7 +297,8 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
         scope.add(spec.data);
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
-          for (const auto& [name, e] : extra.inputs) replaced[name] = single ? to_float32(e.evaluate(scope)) : e.evaluate(scope);
+          for (const auto& [name, e] : extra.inputs)
+            replaced[name] = single ? to_float32(e.evaluate(scope)) : e.evaluate(scope);
           add(replaced);
         }
         pc.calls.push_back(std::move(ids));

@@ -160,7 +160,8 @@ class Checker {
     else if (failing.empty())
       add(Kind::ok, what,
           fmt::format("{}: {}", spec_.solution->string(),
-                      r.exercises.size() == 1 ? "exercise " + r.exercises[0].id + " passes" : "all " + counted(r.exercises.size(), "exercise") + " pass"));
+                      r.exercises.size() == 1 ? "exercise " + r.exercises[0].id + " passes"
+                                              : "all " + counted(r.exercises.size(), "exercise") + " pass"));
     else
       add(failing_kind, what, "fails " + joined(failing));
   }
@@ -255,9 +256,8 @@ class Checker {
       const auto kept = passing(in_bound, functions_);
       if (!switched.empty() && !kept.empty()) {
         AssignmentResult again = grade_submission(other, dir, grading_);
-        std::erase_if(again.exercises, [&](const ExerciseResult& e) {
-          return std::find(kept.begin(), kept.end(), e.id) == kept.end();
-        });
+        std::erase_if(again.exercises,
+                      [&](const ExerciseResult& e) { return std::find(kept.begin(), kept.end(), e.id) == kept.end(); });
         report_reference("reference solution (Python, called with " + switched + ", as students never are)", again,
                          Kind::warning, by_files);
       }

@@ -85,8 +85,8 @@ BOOST_AUTO_TEST_CASE(values_that_differ_beyond_six_digits_are_shown_with_the_dig
   const Tensor got = mat(1, 2, {0.5, 0.412890023}), expected = mat(1, 2, {0.5, 0.4128900});
   const Comparison c = compare(got, expected, Tolerance{1e-9, 0, std::nullopt, std::nullopt});
   BOOST_TEST(summarize(c, true) ==
-             "1 / 2 elements (50%) outside tolerance; worst at [0, 1]: got 0.41289002, expected 0.41289 "
-             "(abs diff 2.3e-08, rel diff 5.57049e-08)",
+                 "1 / 2 elements (50%) outside tolerance; worst at [0, 1]: got 0.41289002, expected 0.41289 "
+                 "(abs diff 2.3e-08, rel diff 5.57049e-08)",
              summarize(c, true));
 }
 

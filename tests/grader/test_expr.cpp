@@ -100,10 +100,11 @@ BOOST_AUTO_TEST_CASE(tril_and_triu_keep_a_triangle_like_torch_and_numpy) {
              boost::test_tools::per_element());
   BOOST_TEST(values("triu([[1, 2, 3], [4, 5, 6]], -1)") == (V{1, 2, 3, 4, 5, 6}), boost::test_tools::per_element());
   // A causal mask, as attention() takes it: row i keeps keys 0..i.
-  BOOST_TEST(values("attention_weights(ones(2, 1), ones(2, 1), ones(2, 1), mask=tril(ones(2, 2)))") ==
-                 (V{1, 0, 0.5, 0.5}),
-             boost::test_tools::per_element());
-  BOOST_TEST(error_of(*this, "tril(ones(3))").first == "tril(): x must be a matrix or a batch of matrices, got shape (3,)");
+  BOOST_TEST(
+      values("attention_weights(ones(2, 1), ones(2, 1), ones(2, 1), mask=tril(ones(2, 2)))") == (V{1, 0, 0.5, 0.5}),
+      boost::test_tools::per_element());
+  BOOST_TEST(error_of(*this, "tril(ones(3))").first ==
+             "tril(): x must be a matrix or a batch of matrices, got shape (3,)");
 }
 
 BOOST_AUTO_TEST_CASE(round_is_half_to_even_like_torch_and_numpy) {

@@ -198,6 +198,24 @@ BOOST_AUTO_TEST_CASE(a_jupyter_export_runs_cell_by_cell_and_one_failure_ends_onl
   BOOST_TEST(contains(r.failures[1].message, "NotImplementedError"), r.failures[1].message);
 }
 
+BOOST_AUTO_TEST_CASE(an_unfinished_line_and_a_lost_instruction_say_what_to_do_in_every_form) {
+  // Found by a helper: a Colab download's SyntaxError said "(the line is unfinished or
+  // mistyped)", a Jupyter export's or a notebook's did not; an edited instruction comment cost
+  // the answer without saying to put it back.
+  const std::string jupyter =
+      "import torch\n\n# In[ ]:\n\n# Exercise 1: the ones\nones =\n\n"
+      "# In[ ]:\n\n# Exercise 2 - the zeros (edited)\nzeros = torch.zeros(2)\n";
+  const auto r = run("A2S1.py", jupyter, {{"ones", "ones", ""}, {"zeros", "zeros", "Exercise 2: the zeros"}});
+  BOOST_TEST(verdict(r.values[0]) == "missing");
+  BOOST_TEST(contains(r.values[0].message, "line 6: SyntaxError: invalid syntax (the line is unfinished or mistyped)"),
+             r.values[0].message);
+  BOOST_TEST(contains(r.values[1].message,
+                      "no line of code (markdown text is not searched) holds the text "
+                      "'Exercise 2: the zeros': this answer is taken at the end of the cell "
+                      "with that instruction, so keep its line as the notebook gives it"),
+             r.values[1].message);
+}
+
 BOOST_AUTO_TEST_CASE(an_ipynb_runs_its_code_cells_with_magics_made_harmless) {
   const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     {"cell_type": "markdown", "metadata": {}, "source": ["# Title"]},
@@ -354,8 +372,8 @@ def spin():
 for _ in range(7): threading.Thread(target=spin, daemon=True).start()
 spin())";
   const auto start = std::chrono::steady_clock::now();
-  const auto r = run("A2S1.py", cells({hog, hog, hog, hog, hog, hog, "last = torch.ones(1)"}), {{"last", "last", ""}},
-                     limits);
+  const auto r =
+      run("A2S1.py", cells({hog, hog, hog, hog, hog, hog, "last = torch.ones(1)"}), {{"last", "last", ""}}, limits);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   BOOST_TEST(verdict(r.values[0]) == "timed_out", verdict(r.values[0]) << ": " << r.values[0].message);
   BOOST_TEST(contains(r.values[0].message, "time budget of 3 s"), r.values[0].message);

@@ -113,12 +113,12 @@ std::uint64_t Child::waited_ns() const {
   text[n] = '\0';
   const char* after_name = std::strrchr(text, ')');  // the name may hold spaces and parentheses
   unsigned long long user = 0, system = 0;
-  if (!after_name || std::sscanf(after_name + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user,
-                                 &system) != 2)
+  if (!after_name ||
+      std::sscanf(after_name + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system) != 2)
     return 0;
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-  const double idle = std::chrono::duration<double>(Clock::now() - started_).count() -
-                      static_cast<double>(user + system) / ticks;
+  const double idle =
+      std::chrono::duration<double>(Clock::now() - started_).count() - static_cast<double>(user + system) / ticks;
   return std::min<std::uint64_t>(waited, idle > 0 ? static_cast<std::uint64_t>(idle * 1e9) : 0);
 }
 
