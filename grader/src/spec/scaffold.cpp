@@ -21,7 +21,8 @@ assignment:
 
 # The reference solution, graded by `grader spec check`: put the right answers in it (query.npy,
 # or an answers.yaml with `query: [[...]]`) and, for exercise 2, a solution (solution.c or
-# solution.cpp, see docs/solution-abi.md).
+# solution.cpp, see docs/solution-abi.md); or a notebook, a .py or .ipynb graded as a student's
+# (docs/python-hand-ins.md).
 solution: @NAME@/solution
 
 data:
@@ -32,8 +33,9 @@ data:
   value: round(normalize(randn(torch0, 4, 3), dim=1), 2)
 
 exercises:
-  # A matrix exercise: the student hands in a tensor (query.npy, query.csv or answers.yaml),
-  # the output is computed from it and compared with the target.
+  # A matrix exercise: the student hands in a tensor (query.npy, query.csv or answers.yaml, or
+  # the variable `query` at the end of a notebook), the output is computed from it and
+  # compared with the target.
   - id: "1"
     title: Select the first value vector
     points: 1
@@ -42,6 +44,8 @@ exercises:
       value[0].
     answers:
       - {name: query, shape: [1, 3], orientation: any}
+      # In a notebook that reassigns it later: `python: {cell: "Exercise 1"}` takes it at the
+      # end of the cell holding that text (its instruction comment).
     output: attention(query, key, value, scale=1)
     expect: value[0:1]
     tolerance: {atol: 1.0e-3, rtol: 0}
@@ -50,7 +54,8 @@ exercises:
         message: your query selects value[1]; a query selects the value whose key it points along
 
   # A function exercise: the student hands in a library (or its C/C++ source) exporting the
-  # symbol below; it runs sandboxed on fixed and random inputs, each check with its points.
+  # symbol below, or a notebook defining a Python function of that name; it runs sandboxed on
+  # fixed and random inputs, each check with its points.
   - id: "2"
     title: Scaled dot-product attention
     points: 2
@@ -63,7 +68,10 @@ exercises:
       outputs:
         - {name: output, shape: [n, d_k], expect: "attention(Q, K, V)"}
         - {name: weights, shape: [n, n], expect: "attention_weights(Q, K, V)"}
-    tolerance: {atol: 1.0e-9, rtol: 1.0e-9}
+      # A notebook's function gets torch float32 tensors (or `tensors: numpy`, float64).
+      python: {tensors: torch, dtype: float32}
+    # float64 results (C/C++, NumPy) to 1e-9; float32 ones (PyTorch) to 1e-5.
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
     checks:
       - name: the data's keys and values
         points: 1
