@@ -166,7 +166,9 @@ void trim_cache(const fs::path& root, const fs::path& keep, std::uintmax_t most)
     std::error_code inner;
     for (fs::directory_iterator f(it->path(), inner), none; !inner && f != none; f.increment(inner)) {
       if (!f->is_regular_file(inner)) continue;  // a build under way: its folder
-      bytes += f->file_size(inner);
+      const std::uintmax_t size = f->file_size(inner);
+      if (inner) break;  // gone meanwhile (another process trimming): not counted
+      bytes += size;
       used = f->last_write_time(inner);
     }
     total += bytes;
