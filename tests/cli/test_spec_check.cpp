@@ -93,6 +93,46 @@ BOOST_AUTO_TEST_CASE(a_reference_solution_that_fails_fails_the_self_test) {
   BOOST_TEST(contains(r.out, "FAIL  reference solution: fails 1.2.2 (missing: "), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_python_reference_failing_in_its_precision_is_reported_once) {
+  // Found by a helper: a notebook failing in the precision the spec binds failed again, as a
+  // warning, "called with float64 instead of float32". Only what passes is tried in the other.
+  TempDir dir;
+  const auto spec = dir.write("twice.yaml", R"YAML(assignment: {id: twice, title: Twice, version: "1"}
+solution: twice/solution
+exercises:
+  - id: "1"
+    title: Twice
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-6, rtol: 1.0e-6}}
+    checks:
+      - {name: random, points: 1, random: {trials: 3, dims: {n: [1, 4]}}}
+  - id: "2"
+    title: Thrice
+    points: 1
+    function:
+      symbol: thrice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "3 * x"}]
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-6, rtol: 1.0e-6}}
+    checks:
+      - {name: random, points: 1, random: {trials: 3, dims: {n: [1, 4]}}}
+)YAML");
+  dir.write("twice/solution/twice.py", "def twice(x):\n    return 2 * x\n\ndef thrice(x):\n    return 4 * x\n");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution (Python): fails 2 (wrong: "), r.out);
+  BOOST_TEST(contains(r.out, "ok    reference solution (Python, called with float64 instead of float32, as students "
+                             "never are): " +
+                                 (dir.path() / "twice/solution").string() + ": exercise 1 passes"),
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_tolerance_tighter_than_float32_is_a_warning) {
   TempDir dir;
   // An exercise that wants a third to 1e-12: the reference's float64 answer passes, the same
