@@ -145,10 +145,12 @@ void remove_folder(const fs::path& dir) {
 
 /// Keeps the cache's libraries under `most` bytes: when they hold more, those used least
 /// recently go (a hit touches its library) until they hold three quarters of it. Never `keep`,
-/// nor a library used in the last minute (another worker may be about to read it), nor a
-/// key's folder without a library (a build under way), nor anything but keys' folders (the
-/// Python zygote's matplotlib cache is there too). Another process trimming at the same time
-/// is fine: what it removed first is skipped.
+/// nor one of the kInFlight libraries used most recently if it was used in the last minute
+/// (another worker may be about to read it; only that many: a class of huge libraries built
+/// within a minute went past the limit without bound), nor a key's folder without a library
+/// (a build under way), nor anything but keys' folders (the Python zygote's matplotlib cache
+/// is there too). Another process trimming at the same time is fine: what it removed first is
+/// skipped.
 void trim_cache(const fs::path& root, const fs::path& keep, std::uintmax_t most) {
   static const std::regex key("[0-9a-f]{64}");
   struct Entry {
@@ -176,9 +178,12 @@ void trim_cache(const fs::path& root, const fs::path& keep, std::uintmax_t most)
   }
   if (total <= most) return;
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  constexpr std::size_t kInFlight = 16;  // more than the workers of any machine grading at once
+  const std::size_t removable = entries.size() > kInFlight ? entries.size() - kInFlight : 0;
   const auto recent = fs::file_time_type::clock::now() - std::chrono::minutes(1);
-  for (const auto& e : entries) {
-    if (total <= most / 4 * 3 || e.used > recent) break;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    if (total <= most / 4 * 3 || (i >= removable && e.used > recent)) break;
     std::error_code gone;
     fs::remove_all(e.folder, gone);
     total -= std::min(total, e.bytes);

@@ -19,7 +19,8 @@ struct LibraryBuild {
 };
 
 /// How much the build cache may hold: past it, storing a library removes the libraries used
-/// least recently (not in the last minute) until it holds three quarters of it.
+/// least recently (but not the 16 used in the last minute most recently) until it holds three
+/// quarters of it.
 constexpr std::uintmax_t kMaxCacheBytes = std::uintmax_t{1} << 30;
 
 /// The spec's library file in `dir` if present; otherwise its .c/.cc/.cpp sources compiled
