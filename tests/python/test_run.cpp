@@ -382,6 +382,33 @@ spin())";
   BOOST_TEST(seconds < 12.0, seconds << " s for a budget of 3 s");
 }
 
+BOOST_AUTO_TEST_CASE(waiting_behind_its_own_threads_then_sleeping_buys_no_time_either) {
+  // Found by a helper after the fix above: cells that spin (the main thread waiting behind the
+  // child's own threads), then cells that sleep (no thread running), paired the one's waiting
+  // with the other's idle time in the totals, and finished 8.8 s of cells in a 6 s budget.
+  // Waiting and idle time are now compared over each short sample.
+  python::Limits limits = quick();
+  limits.unit_seconds = 3;
+  limits.budget_seconds = 6;
+  const std::string spin = R"(import os, threading, time, hashlib
+buffer = bytes(1 << 22)
+cpu = {min(os.sched_getaffinity(0))}
+os.sched_setaffinity(0, cpu)
+stop = time.monotonic() + SECONDS
+def work():
+    while time.monotonic() < stop: hashlib.sha256(buffer)
+threads = [threading.Thread(target=work) for _ in range(6)]
+for t in threads: t.start()
+work()
+for t in threads: t.join())";
+  const auto seconds = [&](const char* s) { return std::string(spin).replace(spin.find("SECONDS"), 7, s); };
+  const auto r = run("A2S1.py",
+                     cells({seconds("2.0"), seconds("1.8"), "import time\ntime.sleep(2.5)",
+                            "import time\ntime.sleep(2.5)", "last = torch.ones(1)"}),
+                     {{"last", "last", ""}}, limits);
+  BOOST_TEST(verdict(r.values[0]) == "timed_out", verdict(r.values[0]) << ": " << r.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the_child) {
   // Each hang or crash ends a child; the next runs the earlier cells again, silently.
   const auto r = run("A2S1.py",

@@ -81,32 +81,30 @@ void Child::kill() {
   if (own_group_) ::kill(-pid_, SIGKILL);  // what it started, where no namespace holds them
 }
 
-std::uint64_t Child::waited_ns() const {
-  if (reaped_ || !pidfd_) return 0;
+std::optional<Child::Usage> Child::usage() const {
+  if (reaped_ || !pidfd_) return std::nullopt;
   // Its number in this process's PID namespace, from the pidfd (a zygote's child has another
   // in the zygote's namespace); read each time: a number is only valid while it runs.
   char line[256];
   std::FILE* info = std::fopen(("/proc/self/fdinfo/" + std::to_string(pidfd_.get())).c_str(), "r");
-  if (!info) return 0;
+  if (!info) return std::nullopt;
   long pid = -1;
   while (std::fgets(line, sizeof line, info))
     if (std::sscanf(line, "Pid:\t%ld", &pid) == 1) break;
   std::fclose(info);
-  if (pid <= 0) return 0;
+  if (pid <= 0) return std::nullopt;
   const std::string proc = "/proc/" + std::to_string(pid);
+  Usage u;
+  u.at = Clock::now();
   std::FILE* stat = std::fopen((proc + "/schedstat").c_str(), "r");
-  if (!stat) return 0;
+  if (!stat) return std::nullopt;
   unsigned long long ran = 0, waited = 0;
   const bool read = std::fscanf(stat, "%llu %llu", &ran, &waited) == 2;
   std::fclose(stat);
-  if (!read) return 0;
-  // Its main thread also waits while the child's own threads hold the CPUs it may use (a
-  // hand-in pinning sixteen spinning threads to one CPU made its main thread wait 15/16 of
-  // the time, and ran six times past its budget): only the time in which none of its threads
-  // ran at all (wall-clock time since it started less the CPU time of all of them, from
-  // /proc/PID/stat) is another process's doing.
+  if (!read) return std::nullopt;
+  u.waited_ns = waited;
   std::FILE* all = std::fopen((proc + "/stat").c_str(), "r");
-  if (!all) return 0;
+  if (!all) return std::nullopt;
   char text[1024];
   const std::size_t n = std::fread(text, 1, sizeof text - 1, all);
   std::fclose(all);
@@ -115,18 +113,35 @@ std::uint64_t Child::waited_ns() const {
   unsigned long long user = 0, system = 0;
   if (!after_name ||
       std::sscanf(after_name + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system) != 2)
-    return 0;
-  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-  const double idle =
-      std::chrono::duration<double>(Clock::now() - started_).count() - static_cast<double>(user + system) / ticks;
-  return std::min<std::uint64_t>(waited, idle > 0 ? static_cast<std::uint64_t>(idle * 1e9) : 0);
+    return std::nullopt;
+  const auto ticks = static_cast<unsigned long long>(sysconf(_SC_CLK_TCK));
+  u.cpu_ns = (user + system) * (1000000000ull / (ticks ? ticks : 100));
+  return u;
 }
 
 Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size_t capture_bytes) {
   Observation seen;
   // Waiting for a CPU is credited once a deadline passes: the time waited since the last credit
-  // moves that deadline and every later one, up to kMaxWaitedSeconds in all.
-  std::uint64_t credited_ns = 0;
+  // moves that deadline and every later one, up to kMaxWaitedSeconds in all. Only waiting while
+  // none of its threads ran is another process's doing: its main thread also waits behind the
+  // child's own threads (a hand-in pinned spinning threads to one CPU and ran six times past
+  // its budget). Both are compared over each kSample, not in total: a total pairs the waiting
+  // of one phase with the sleep of another (found by a helper: spinning, then sleeping).
+  constexpr auto kSample = std::chrono::milliseconds(50);
+  std::uint64_t earned_ns = 0, credited_ns = 0;
+  Usage last{0, 0, started_};
+  const auto sample = [&] {
+    const auto u = usage();
+    if (!u) {  // the kernel does not say (no schedstat): no credit, and not asked every tick
+      last.at = Clock::now();
+      return;
+    }
+    const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(u->at - last.at).count();
+    const auto busy = static_cast<long long>(u->cpu_ns - std::min(u->cpu_ns, last.cpu_ns));
+    const auto waited = u->waited_ns - std::min(u->waited_ns, last.waited_ns);
+    earned_ns += std::min<std::uint64_t>(waited, wall > busy ? static_cast<std::uint64_t>(wall - busy) : 0);
+    last = *u;
+  };
   Clock::duration credit{0};
   std::string pending;
   const auto drain = [&](Fd& fd, bool status) {
@@ -165,11 +180,13 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     if (status_) drain(status_, true);
     if (output_) drain(output_, false);
     consult();
+    if (!seen.killed && Clock::now() - last.at >= kSample) sample();
     const bool end_now = deadline == Clock::time_point::min();
     if (fds[0].revents & POLLIN) {
       ended = true;
     } else if (!seen.killed && (end_now || Clock::now() >= deadline + credit)) {
-      const std::uint64_t waited = end_now || seen.waited_seconds >= kMaxWaitedSeconds ? credited_ns : waited_ns();
+      if (!end_now && seen.waited_seconds < kMaxWaitedSeconds) sample();
+      const std::uint64_t waited = end_now || seen.waited_seconds >= kMaxWaitedSeconds ? credited_ns : earned_ns;
       if (waited > credited_ns + 1000000) {  // it waited for a CPU since the last credit: more time
         seen.waited_seconds = std::min(kMaxWaitedSeconds,
                                        seen.waited_seconds + 1e-9 * static_cast<double>(waited - credited_ns));

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,10 +72,13 @@ class Child {
   /// Kills it and everything it started (its PID namespace, or its process group).
   void kill();
 
-  /// How long its main thread has waited, ready to run, for a CPU that other processes held
-  /// (nanoseconds, /proc/PID/schedstat), at most the time in which none of its threads ran
-  /// (its own threads holding the CPUs are not others' doing), or 0 if the kernel does not say.
-  std::uint64_t waited_ns() const;
+  /// What the kernel says of its use of the CPUs so far, or nothing.
+  struct Usage {
+    std::uint64_t waited_ns = 0;  ///< its main thread, ready to run, waiting for a CPU (schedstat)
+    std::uint64_t cpu_ns = 0;     ///< the CPU time of all its threads (/proc/PID/stat, in ticks)
+    Clock::time_point at;         ///< when this was read
+  };
+  std::optional<Usage> usage() const;
 
  private:
   pid_t pid_;
