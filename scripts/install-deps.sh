@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the grader needs, if any are missing:
 #   scripts/install-deps.sh            to build, test and run the demo (everything below)
+#   scripts/install-deps.sh --build    only what building and running the grader needs (no test
+#                                      or fuzzing packages): a Gradescope image, a student's CI job
 #   scripts/install-deps.sh --python   only what grading Python hand-ins needs at run time, on a
 #                                      machine that grades with a grader built elsewhere (its
 #                                      source and build folders copied whole, to the same paths)
@@ -12,21 +14,25 @@ set -euo pipefail
 # the demo grade notebooks, so building and testing needs them too.
 python_runtime=(python3 python3-numpy python3-torch python3-matplotlib)
 
-packages=(
+build=(
   build-essential cmake pkg-config
   libarmadillo-dev libopenblas-dev
   libyaml-cpp-dev
   libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
-  libseccomp-dev libminizip-dev libzip-dev nettle-dev
-  libboost-test-dev libpugixml-dev python3-jsonschema python3-yaml
-  clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer (docs/fuzzing.md)
+  libseccomp-dev libminizip-dev nettle-dev
   "${python_runtime[@]}"
 )
+packages=(
+  "${build[@]}"
+  libzip-dev libboost-test-dev libpugixml-dev python3-jsonschema python3-yaml  # the tests
+  clang libclang-rt-14-dev  # the fuzz targets: clang with libFuzzer (docs/fuzzing.md)
+)
 case "${1:-}" in
+  --build) packages=("${build[@]}") ;;
   --python) packages=("${python_runtime[@]}") ;;
   "") ;;
-  *) echo "usage: scripts/install-deps.sh [--python]" >&2; exit 2 ;;
+  *) echo "usage: scripts/install-deps.sh [--build | --python]" >&2; exit 2 ;;
 esac
 
 missing=()

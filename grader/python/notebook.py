@@ -192,10 +192,11 @@ def place(at, array, value):
     return f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}}}'
 
 
-def not_defined(why, units):
-    """The JSON text of a VALUE_ERROR record for an answer that is not defined: why, and the
-    units that assign its variable."""
-    return f'{{"why": {_quote(why)}, "assigned_in": [{", ".join([str(k) for k in units])}]}}'
+def not_defined(why, units, no_cell=False):
+    """The JSON text of a VALUE_ERROR record for an answer that is not defined: why, the units
+    that assign its variable, and whether the cell it is taken at is not there at all."""
+    return (f'{{"why": {_quote(why)}, "assigned_in": [{", ".join([str(k) for k in units])}], '
+            f'"no_cell": {"true" if no_cell else "false"}}}')
 
 
 def send_value(output, index, value):
@@ -723,7 +724,8 @@ def run_plan():
     sys.argv = [name]
     seed_all(int(plan.get("seed", 0)))
 
-    text = code.decode("utf-8", "replace")
+    # A byte order mark (Notepad's UTF-8) is no code, for python3 and json.load alike.
+    text = code.decode("utf-8", "replace").removeprefix("\ufeff")
     output = Output()
     answers = plan.get("answers", [])
     try:
@@ -745,7 +747,7 @@ def run_plan():
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
-            send(VALUE_ERROR, i, NOT_DEFINED, not_defined(point, []))
+            send(VALUE_ERROR, i, NOT_DEFINED, not_defined(point, [], no_cell=True))
     after, functions_after = {}, {}
     for i, point in points.items():
         if _isinstance(point, int):

@@ -48,4 +48,10 @@ std::string read_bounded(const std::filesystem::path& path, const ReadLimits& li
   return bytes;
 }
 
+std::string ReadBudget::read(const std::filesystem::path& path) {
+  std::string bytes = read_bounded(path, left_);
+  left_.max_bytes -= bytes.size();
+  return bytes;
+}
+
 }  // namespace grader

@@ -7,6 +7,8 @@
 #include <functional>
 #include <limits>
 
+#include "text.hpp"
+
 namespace grader {
 
 namespace {
@@ -50,11 +52,12 @@ std::vector<double> line_sums(const Tensor& t, bool columns) {
 bool is_stochastic(const Tensor& t, bool columns) {
   for (double v : t.values())
     if (!(v >= 0)) return false;
-  const auto sums = line_sums(t, columns);
-  if (sums.empty()) return false;
-  for (double s : sums)
+  bool one = false;  // at least one line sums to 1: all zeros are no weights
+  for (double s : line_sums(t, columns)) {
     if (std::abs(s - 1.0) > 1e-9 && s != 0.0) return false;  // 0: a fully masked row
-  return true;
+    one = one || s != 0.0;
+  }
+  return one;
 }
 
 void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tol) {
@@ -219,9 +222,6 @@ std::string explain(const Comparison& c, const Tensor& got, const Tensor& expect
 Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tolerance,
                   Visibility visibility, const std::string& label, const std::string& what,
                   const std::function<std::optional<std::string>()>& find_mistake) {
-  const auto prefixed = [](const std::string& prefix, const std::string& text) {
-    return prefix.empty() ? text : prefix + ": " + text;
-  };
   Feedback f;
   f.verdict = c.non_finite > 0 ? Verdict::non_finite : Verdict::wrong;
   const bool reveal = visibility == Visibility::visible;

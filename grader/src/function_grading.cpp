@@ -12,6 +12,7 @@
 #include "grader/library/build.hpp"
 #include "grader/library/run.hpp"
 #include "hash.hpp"
+#include "text.hpp"
 
 namespace grader {
 
@@ -109,10 +110,6 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
   return cases;
 }
 
-std::string prefixed(const std::string& label, const std::string& text) {
-  return label.empty() ? text : label + ": " + text;
-}
-
 /// The check's verdict, score, message, details and mistake: the first failing case decides.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                         const std::vector<CallResult>& results, const Visibility visibility) {
@@ -121,7 +118,9 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
   r.name = check.name;
   r.max_score = check.points;
   const std::string replay =
-      check.random() ? fmt::format("seed {}: `grader check --seed {}` replays these cases\n", pc.seed, pc.seed) : "";
+      check.random()
+          ? fmt::format("seed {}: `grader check --seed {}` replays this exercise's cases\n", pc.seed, pc.seed)
+          : "";
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];
     for (std::size_t call : pc.calls[k]) {

@@ -4,7 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <map>
+#include <utility>
 
 #include "digest.hpp"
 #include "function_grading.hpp"
@@ -230,7 +233,7 @@ void mention_notebook(const std::string& file, Submission& submission) {
 }
 
 /// What seeds a submission's random cases, with its folder's name: its top-level files, names
-/// and bytes (a file too large to read by its size). The cases of one hand-in then say nothing
+/// and bytes (past the read limit, in all, a file by its size). The cases of one hand-in then say nothing
 /// of another's, even under the same name (Gradescope calls every folder `submission`): the
 /// expected values that feedback shows cannot be collected over many hand-ins and replayed.
 std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits) {
@@ -243,10 +246,11 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
   std::sort(files.begin(), files.end());
   Digest key;
   key.add(student);
+  ReadBudget budget(limits);
   for (const auto& f : files) {
     key.add(f.filename().string());
     try {
-      key.add(read_bounded(f, limits));
+      key.add(budget.read(f));
     } catch (const ReadError&) {
       key.add("size " + std::to_string(std::filesystem::file_size(f, ec)));
     }
@@ -289,6 +293,40 @@ std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::
   return std::nullopt;
 }
 
+/// For a submission that hands in nothing: that it is empty, or which of its files are of kinds
+/// the grader never reads (an archive left packed, the notebook printed as PDF or HTML), so that
+/// the student sees the file they uploaded acknowledged. Nothing when every file is one an
+/// earlier note already names (a stray answer file, a folder).
+std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir) {
+  constexpr std::size_t kListed = 3;
+  constexpr const char* archive = "an archive: extract it and hand in its files";
+  constexpr const char* document = "a document: the grader runs code and reads numbers, not printouts";
+  static const std::map<std::string, const char*> kinds = {
+      {".zip", archive}, {".tar", archive},  {".gz", archive},    {".tgz", archive},   {".7z", archive},
+      {".rar", archive}, {".pdf", document}, {".html", document}, {".docx", document}, {".odt", document},
+  };
+  std::vector<std::string> named;
+  std::size_t entries = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::filesystem::path& p = it->path();
+    if (not_handed_in(p.filename().string())) continue;
+    ++entries;
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (const auto k = kinds.find(ext); k != kinds.end())
+      named.push_back(utf8_safe(p.filename().string(), 80) + " is " + k->second);
+  }
+  if (ec) return std::nullopt;
+  if (entries == 0) return "your submission is empty: no file was handed in";
+  if (named.empty()) return std::nullopt;
+  std::sort(named.begin(), named.end());
+  if (named.size() > kListed) named.resize(kListed);
+  std::string text = "nothing in your submission is graded: ";
+  for (std::size_t i = 0; i < named.size(); ++i) text += (i ? "; " : "") + named[i];
+  return text;
+}
+
 /// The one folder a submission holds and nothing else (hidden entries and the __MACOSX/ of a zip
 /// made on macOS aside): what a student uploads who zipped the folder around their files. Such
 /// a submission is graded from that folder, wherever it is graded (Gradescope, PrairieLearn,
@@ -306,13 +344,21 @@ std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path&
   return ec ? std::nullopt : only;
 }
 
+/// Whether the grader may list a folder: a folder of a student's zip can carry mode 000.
+bool listable(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::directory_iterator probe(dir, ec);
+  return !ec;
+}
+
 }  // namespace
 
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& submitted,
                                   const GradeOptions& options) {
   const auto start = Clock::now();
   const std::string student = std::filesystem::absolute(submitted).lexically_normal().filename().string();
-  const auto wrapped = wrapped_folder(submitted);
+  auto wrapped = wrapped_folder(submitted);
+  const auto locked = wrapped && !listable(*wrapped) ? std::exchange(wrapped, std::nullopt) : std::nullopt;
   const std::filesystem::path dir = wrapped.value_or(submitted);
   std::vector<AnswerRequest> requests;
   for (const auto& ex : spec.exercises)
@@ -331,16 +377,23 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   if (wrapped)
     result.notes.push_back("your submission is one folder, '" + utf8_safe(wrapped->filename().string(), 80) +
                            "': it is graded from there");
+  if (locked)
+    result.notes.push_back("your submission is one folder, '" + utf8_safe(locked->filename().string(), 80) +
+                           "', whose permissions forbid reading it, so nothing in it is graded: give the folder "
+                           "read permission (chmod -R u+rwX,go+rX) before zipping, or zip the files themselves");
   result.notes.insert(result.notes.end(), submission.notes.begin(), submission.notes.end());
   if (!python.hand_in)
     result.notes.insert(result.notes.end(), submission.stray_files.begin(), submission.stray_files.end());
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
-  if (!hands_in_something(submission, python))
+  if (!hands_in_something(submission, python)) {
     if (const auto down = hand_in_one_folder_down(spec, dir, requests, options.limits))
       result.notes.push_back("nothing at the top of your submission is graded, but its folder '" +
                              utf8_safe(*down, 80) +
                              "' holds a hand-in: only the top level is read, so move that folder's files up "
                              "(zip the files themselves, not the folder around them)");
+    else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir))
+      result.notes.push_back(*why);
+  }
 
   std::map<std::string, ExerciseResult> functions;
   if (python.hand_in) {

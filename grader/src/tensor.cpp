@@ -15,15 +15,21 @@ std::string format_shape(const Shape& shape) {
   return out + ")";
 }
 
-std::size_t element_count(const Shape& shape) {
+std::optional<std::size_t> element_count_within_limit(const Shape& shape) {
   std::size_t n = 1;
   for (std::size_t d : shape) {
-    if (d != 0 && n > kMaxElements / d)
-      throw std::length_error("shape " + format_shape(shape) + " has more than " + std::to_string(kMaxElements) +
-                              " elements, the most a tensor may have");
+    if (d != 0 && n > kMaxElements / d) return std::nullopt;
     n *= d;
   }
   return n;
+}
+
+std::size_t element_count(const Shape& shape) {
+  const auto n = element_count_within_limit(shape);
+  if (!n)
+    throw std::length_error("shape " + format_shape(shape) + " has more than " + std::to_string(kMaxElements) +
+                            " elements, the most a tensor may have");
+  return *n;
 }
 
 std::vector<std::size_t> unravel(std::size_t flat, const Shape& shape) {

@@ -20,6 +20,11 @@ inline std::string counted(std::size_t n, const std::string& noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
+/// "label: text", or `text` alone when there is no label.
+inline std::string prefixed(const std::string& label, const std::string& text) {
+  return label.empty() ? text : label + ": " + text;
+}
+
 /// `text` with every occurrence of `from` replaced by `to` (left to right, not rescanned).
 inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())
@@ -74,9 +79,12 @@ inline std::size_t append_safe(std::string& out, std::string_view text, std::siz
     std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(cp));
     out += buffer;
   } else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-             cp == 0x2028 || cp == 0x2029) {
+             cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0x2028 || cp == 0x2029 || cp == 0x200b ||
+             (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff || cp == 0x00ad || (cp >= 0xe0000 && cp <= 0xe007f)) {
     // C1 controls (0x9b starts an escape sequence on some terminals), bidirectional overrides
-    // (text that reads differently from what it is) and line separators.
+    // and marks (text that reads differently from what it is), line separators, and characters
+    // that print as nothing (zero-width space, word joiner, byte order mark, soft hyphen, tags).
+    // The joiners U+200C and U+200D stay: Persian and Indic names and emoji need them.
     std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(cp));
     out += buffer;
   } else {

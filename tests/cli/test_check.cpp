@@ -598,6 +598,29 @@ BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder
   BOOST_TEST(!has_note(t, unwrapped));
 }
 
+BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
+  // Found by a TA: a notebook printed as PDF, a zip left packed and an empty folder got no note
+  // at all, only the missing answers; a stray notes.txt got one.
+  TempDir dir;
+  dir.write("pdf/A2S1.pdf", "%PDF-1.4\n");
+  dir.write("packed/A2S1.ZIP", "PK\x03\x04");
+  dir.write("packed/A2S1.html", "<html></html>");
+  fs::create_directories(dir.path() / "empty/.git");
+  const auto notes = [&](const std::string& student) {
+    const auto r = run_grader(
+        {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / student).string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    return ordered_json::parse(r.out).at("notes");
+  };
+  BOOST_TEST(notes("pdf") == ordered_json::parse(R"(["nothing in your submission is graded: A2S1.pdf is a document: )"
+                                                 R"(the grader runs code and reads numbers, not printouts"])"));
+  BOOST_TEST(notes("packed") ==
+             ordered_json::parse(R"(["nothing in your submission is graded: A2S1.ZIP is an archive: extract it and )"
+                                 R"(hand in its files; A2S1.html is a document: the grader runs code and reads )"
+                                 R"(numbers, not printouts"])"));
+  BOOST_TEST(notes("empty") == ordered_json::parse(R"(["your submission is empty: no file was handed in"])"));
+}
+
 BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like) {
   TempDir dir;
   const fs::path folder = dir.path() / "typo";

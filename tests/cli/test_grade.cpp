@@ -394,6 +394,27 @@ BOOST_AUTO_TEST_CASE(killed_at_any_moment_it_loses_nothing_finished_and_leaves_n
   BOOST_TEST(read_file(out / "gradebook.csv") == read_file(dir.path() / "clean/gradebook.csv"));
 }
 
+BOOST_AUTO_TEST_CASE(resume_notices_a_folder_removed_or_added) {
+  // A folder zipped with its files is graded from that folder only when it is the only one: an
+  // empty second folder made the hand-in score nothing. The fingerprint left folders out, so
+  // after the empty one was removed --resume kept the old 0 as "up to date".
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  fs::create_directories(root / "alice" / "empty");
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-torch-npy"), root / "alice" / "A2S1");
+  BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nalice,0,0,0,0,0,0,0,6\n"));
+  fs::remove(root / "alice" / "empty");
+  auto r = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(contains(r.out, "1 graded, 0 up to date"), r.out);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nalice,1,1,1,1,1,1,6,6\n"));
+  fs::create_directories(root / "alice" / "empty");
+  r = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(contains(r.out, "1 graded, 0 up to date"), r.out);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nalice,0,0,0,0,0,0,0,6\n"));
+}
+
 BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest) {
   TempDir dir;
   const fs::path root = dir.path() / "class", out = dir.path() / "out";

@@ -3,6 +3,7 @@
 // and bytes that are not UTF-8. Each case was a crash, an "internal error" or a blow-up before
 // it was fixed; each must now be a verdict for that student, and the rest still graded.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test_support::read_file;
 using test_support::run_grader;
 using test_support::TempDir;
 
@@ -162,6 +164,102 @@ BOOST_AUTO_TEST_CASE(a_npy_header_of_the_wrong_size_is_refused_from_the_header_a
              "'query121' (query121.npy) has shape (2047, 4096) but (1, 3) is expected");
   BOOST_TEST(exercise(result, "1.2.2").at("message") ==
              "'query122' (query122.npy) has shape (2047, 4096) but (4, 3) is expected");
+}
+
+BOOST_AUTO_TEST_CASE(a_header_declaring_more_elements_than_can_be_counted_is_a_wrong_shape) {
+  // (2^32 + 1) x (2^32 + 1) elements overflow a 64-bit count: the message comparing it with the
+  // expected shape threw, an "internal error" for this student that kept the class's gradebook
+  // from being written. 128 bytes of .npy, and Armadillo's text and binary headers alike.
+  TempDir dir;
+  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967297, 4294967297), }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  std::string npy = "\x93NUMPY\x01";
+  npy += '\0';
+  npy += static_cast<char>(dict.size() & 0xff);
+  npy += static_cast<char>(dict.size() >> 8);
+  dir.write("query121.npy", npy + dict);
+  dir.write("query122.arma", "ARMA_MAT_TXT_FN008\n4294967297 4294967297\n");
+  dir.write("query131.bin", "ARMA_MAT_BIN_FN008\n4294967297 4294967297\n");
+  const json result = graded(check(dir.path()));
+  BOOST_TEST(exercise(result, "1.2.1").at("verdict") == "wrong_shape");
+  BOOST_TEST(exercise(result, "1.2.1").at("message") ==
+             "'query121' (query121.npy) has shape (4294967297, 4294967297) but (1, 3) is expected");
+  for (const std::string id : {"1.2.2", "1.3.1"}) {
+    BOOST_TEST(exercise(result, id).at("verdict") == "wrong_shape", id);
+    BOOST_TEST(contains(exercise(result, id).at("message"), "has shape (4294967297, 4294967297)"), id);
+  }
+
+  // In a class, the other students are graded and the gradebook is written.
+  TempDir class_dir, out;
+  fs::copy(dir.path(), class_dir.path() / "mallory");
+  fs::copy(GRADER_SOURCE_DIR "/submissions/understanding-attention/correct-torch-npy", class_dir.path() / "alice");
+  const auto run = test_support::run_grader(
+      {"grade", "--spec", kSpec, class_dir.path().string(), "--out", (out.path() / "results").string()},
+      GRADER_SOURCE_DIR);
+  BOOST_TEST(run.exit_code == 0, run.err);
+  BOOST_TEST(fs::exists(out.path() / "results" / "gradebook.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(a_zipped_folder_the_grader_may_not_read_is_a_note_for_that_student) {
+  // unzip restores a folder's mode 000: listing it failed, "cannot list the submission folder",
+  // the grader's fault (exit 2, no gradebook for the class). As root the mode does not stop
+  // the grader, so it runs as the user nobody here, as it would on a course's machine.
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  const fs::path cls = dir.path() / "class", locked = cls / "mallory" / "A2S1";
+  fs::create_directories(locked);
+  fs::copy(GRADER_SOURCE_DIR "/submissions/understanding-attention/correct-torch-npy", cls / "alice");
+  dir.write("class/mallory/A2S1/query121.npy", read_file(cls / "alice" / "query121.npy"));
+  fs::create_directories(dir.path() / "out");
+  if (geteuid() == 0)
+    for (const auto& p :
+         {dir.path(), cls, cls / "alice", cls / "alice" / "query121.npy", cls / "mallory", locked, dir.path() / "out"})
+      BOOST_TEST_REQUIRE(chown(p.c_str(), 65534, 65534) == 0);
+  fs::permissions(locked, fs::perms::none);
+  const auto as_user = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), GRADER_EXECUTABLE);
+    if (geteuid() == 0)
+      args.insert(args.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
+    return test_support::run_process(args, {"XDG_CACHE_HOME=" + (dir.path() / "out").string()}, GRADER_SOURCE_DIR);
+  };
+  const auto r = as_user({"check", "--spec", kSpec, (cls / "mallory").string(), "--format", "json"});
+  fs::permissions(locked, fs::perms::owner_all);  // for the clean-up, whoever runs the test
+  const json result = graded(r);
+  BOOST_TEST(exercise(result, "1.2.1").at("verdict") == "missing");
+  bool noted = false;
+  for (const auto& note : result.at("notes"))
+    noted = noted || contains(note.get<std::string>(), "one folder, 'A2S1', whose permissions forbid reading it");
+  BOOST_TEST(noted, result.at("notes").dump());
+
+  // In a class, the other student is graded and the gradebook written.
+  fs::permissions(locked, fs::perms::none);
+  const auto run = as_user({"grade", "--spec", kSpec, cls.string(), "--out", (dir.path() / "out" / "r").string()});
+  fs::permissions(locked, fs::perms::owner_all);
+  BOOST_TEST(run.exit_code == 0, run.err);
+  BOOST_TEST(contains(read_file(dir.path() / "out" / "r" / "gradebook.csv"), "\nalice,1,1,1,1,1,1,6,6\n"));
+}
+
+BOOST_AUTO_TEST_CASE(many_large_sparse_files_are_hashed_within_one_read_limit) {
+  // The seed of a submission's random cases, and its fingerprint for --resume, hash its files.
+  // Each file up to the read limit (64 MiB) was hashed, with no limit on the sum: 20 sparse
+  // files of 64 MiB (28 KiB of disk) took 9.4 s of CPU, and a thousand would take hours. Now
+  // the limit holds for all of them together; past it, a file's size stands for its bytes.
+  TempDir dir;
+  fs::create_directories(dir.path() / "class");
+  fs::copy(GRADER_SOURCE_DIR "/submissions/understanding-attention/correct-torch-npy", dir.path() / "class/zoe");
+  for (int i = 0; i < 60; ++i) {
+    const fs::path f = dir.write("class/zoe/padding" + std::to_string(i) + ".bin", "x");
+    fs::resize_file(f, std::uintmax_t{64} << 20);
+  }
+  const auto c = check(dir.path() / "class/zoe", 10);
+  BOOST_TEST(c.exit_code == 0, c.err);
+  const auto r = test_support::run_process(
+      {"/bin/bash", "-c", "ulimit -t 20; exec \"$0\" grade --spec " + kSpec + " \"$1\" --out \"$2\"", GRADER_EXECUTABLE,
+       (dir.path() / "class").string(), (dir.path() / "out").string()},
+      {}, GRADER_SOURCE_DIR);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(read_file(dir.path() / "out/gradebook.csv"), "\nzoe,1,1,1,1,1,1,6,6\n"));
 }
 
 BOOST_AUTO_TEST_CASE(many_unknown_keys_give_a_few_short_notes) {

@@ -92,6 +92,24 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
   BOOST_TEST(f.at("exercises")[0].at("message").get<std::string>().find("NUL bytes") != std::string::npos, f.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_byte_order_mark_is_no_code_as_for_python) {
+  // Saved by Notepad as "UTF-8 with BOM": python3 runs such a file, and the first line (import
+  // numpy) was lost to a SyntaxError note.
+  TempDir dir;
+  const std::string bom = "\xef\xbb\xbf";
+  const auto sample = [](const std::string& relative) {
+    return test_support::read_file(test_support::source_path("submissions/understanding-attention/" + relative));
+  };
+  dir.write("py/A2S1.py", bom + sample("colab-py-correct/A2S1.py"));
+  dir.write("ipynb/A2S1.ipynb", bom + sample("ipynb-correct/A2S1.ipynb"));
+  for (const char* student : {"py", "ipynb"}) {
+    const auto r = run_grader(
+        {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / student).string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 0, student << ": " << r.out.substr(0, 2000));
+    BOOST_TEST(json::parse(r.out).at("score") == 6.0, student);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_value_far_too_large_is_refused_alone_before_it_takes_memory) {
   TempDir dir;
   // 40000 x 40000 float64 (12 GiB) that an expanded tensor holds in 8 bytes: refused by its

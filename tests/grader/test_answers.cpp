@@ -50,8 +50,9 @@ void check_fixture(const Tensor& t, const nlohmann::json& want) {
 }
 
 /// A valid .npy header for float64 data of the given shape text, e.g. "(2, 3)".
-std::string npy_header(const std::string& shape) {
-  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
+/// A version 1 header of float64 data; `more` (", 'key': value") goes at the dict's end.
+std::string npy_header(const std::string& shape, const std::string& more = "") {
+  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + more + ", }";
   while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
   dict += '\n';
   std::string out = "\x93NUMPY";
@@ -107,6 +108,15 @@ BOOST_AUTO_TEST_CASE(huge_declared_shape_is_refused_without_allocating) {
   BOOST_TEST(contains(reason([&] { parse_npy(bytes); }), "declares shape (1000000000, 1000000000)"));
   const std::string overflow = npy_header("(4294967296, 4294967296, 4294967296)");
   BOOST_TEST(contains(reason([&] { parse_npy(overflow); }), "far too large"));
+}
+
+BOOST_AUTO_TEST_CASE(a_key_given_twice_is_refused) {
+  // NumPy reads the last 'descr' ('<f4' here: other values from the same bytes), this reader
+  // read the first: a student would see in NumPy what the grader never graded.
+  BOOST_TEST(reason([] { parse_npy(npy_header("(1, 2)", ", 'descr': '<f4'") + std::string(16, '\0')); }) ==
+             "has a header that gives 'descr' twice; save the array again with numpy.save");
+  BOOST_TEST(contains(reason([] { parse_npy(npy_header("(1, 2)", ", \"shape\": (2, 1)") + std::string(16, '\0')); }),
+                      "gives 'shape' twice"));
 }
 
 BOOST_AUTO_TEST_CASE(empty_arrays_with_huge_other_sizes_are_refused_at_once) {

@@ -134,6 +134,9 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3, 6}), mat(1, 3, {0, 1, 2})), "times 3"));
   BOOST_TEST(
       contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})), "your row 0 sums to 1.1: is the softmax over the right axis?"));
+  // All zeros (a property "masked positions get zero weight") are no weights: rows summing to
+  // 1 are not expected there (found by a TA: the hint contradicted "the mask is ignored").
+  BOOST_TEST(hints_of(mat(2, 2, {0, 0.3, 0, 0.4}), mat(2, 2, {0, 0, 0, 0})) == "");
 }
 
 BOOST_AUTO_TEST_CASE(a_mistake_takes_every_element_and_the_shape_and_is_finite) {

@@ -159,6 +159,7 @@ BOOST_AUTO_TEST_CASE(csv_cells_never_become_formulas_and_numbers_stay_numbers) {
   BOOST_TEST(report::csv_field("-cmd") == "'-cmd");
   BOOST_TEST(report::csv_field("@SUM(A1)") == "'@SUM(A1)");
   BOOST_TEST(report::csv_field("\tx") == "'\tx");
+  BOOST_TEST(report::csv_field("  =1+1") == "'  =1+1");  // spaces before: some spreadsheets skip them
   BOOST_TEST(report::csv_field("\rx") == "\"'\rx\"");
   BOOST_TEST(report::csv_field("-2") == "-2");
   BOOST_TEST(report::csv_field("-0.5") == "-0.5");

@@ -29,6 +29,12 @@ BOOST_AUTO_TEST_CASE(valid_text_passes_and_everything_else_is_escaped) {
   BOOST_TEST(utf8_safe("ab\xe2\x80\xae"
                        "cd",
                        100) == "ab\\u202ecd");  // right-to-left override
+  // Characters that print as nothing, or turn what follows around: each escaped.
+  BOOST_TEST(utf8_safe("a\u200fb\u061cc\u200bd\ufeffe\u00adf\u2060g", 100) ==
+             "a\\u200fb\\u061cc\\u200bd\\ufeffe\\u00adf\\u2060g");
+  BOOST_TEST(utf8_safe("x\U000E0041y", 100) == "x\\ue0041y");  // a tag character
+  // The joiners that Persian and Indic names and emoji need stay as they are.
+  BOOST_TEST(utf8_safe("\u0645\u06cc\u200c\u0631\u0648\u0645", 100) == "\u0645\u06cc\u200c\u0631\u0648\u0645");
 }
 
 BOOST_AUTO_TEST_CASE(long_text_is_cut_at_a_character_boundary_within_max_bytes) {

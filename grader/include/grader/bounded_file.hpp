@@ -42,4 +42,18 @@ class BoundedFile {
 /// Reads a whole regular file (no symlinks) of at most limits.max_bytes; throws ReadError.
 std::string read_bounded(const std::filesystem::path& path, const ReadLimits& limits = {});
 
+/// Reads files one after another within limits.max_bytes in all, not each: hashing every file
+/// of a submission (its seed, its fingerprint for --resume) then costs at most that many bytes,
+/// however many large or sparse files the folder holds.
+class ReadBudget {
+ public:
+  explicit ReadBudget(const ReadLimits& limits) : left_(limits) {}
+
+  /// The whole file; ReadError if it is larger than what is left (or unreadable).
+  std::string read(const std::filesystem::path& path);
+
+ private:
+  ReadLimits left_;
+};
+
 }  // namespace grader

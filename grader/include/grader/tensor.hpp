@@ -5,6 +5,7 @@
 
 #include <armadillo>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ std::string format_shape(const Shape& shape);
 
 /// Number of elements of a shape; throws std::length_error above kMaxElements.
 std::size_t element_count(const Shape& shape);
+
+/// Number of elements of a shape, or nothing above kMaxElements: for shapes a file declares.
+std::optional<std::size_t> element_count_within_limit(const Shape& shape);
 
 /// A multi-index in row-major order, e.g. {0, 2} for element 2 of shape (1, 3).
 std::vector<std::size_t> unravel(std::size_t flat, const Shape& shape);

@@ -53,15 +53,10 @@ std::optional<std::vector<std::size_t>> parse_sizes(std::string_view text, std::
 
 /// Data bytes that must follow a header: count * item_size, refusing overflow.
 std::size_t data_bytes(const Shape& shape, std::size_t item_size) {
-  std::size_t n = 0;
-  try {
-    n = element_count(shape);
-  } catch (const std::length_error&) {
+  const auto n = element_count_within_limit(shape);
+  if (!n || *n > std::numeric_limits<std::size_t>::max() / item_size)
     throw ReadError("declares shape " + format_shape(shape) + ", far too large");
-  }
-  if (n > std::numeric_limits<std::size_t>::max() / item_size)
-    throw ReadError("declares shape " + format_shape(shape) + ", far too large");
-  return n * item_size;
+  return *n * item_size;
 }
 
 // ---- NumPy -------------------------------------------------------------------------------
@@ -78,6 +73,11 @@ struct NpyHeader {
 /// Extracts the value text of `'key': value` from the header dictionary.
 std::string dict_value(std::string_view header, const std::string& key) {
   const std::string quotes[] = {"'" + key + "'", "\"" + key + "\""};
+  // NumPy takes the last of a key given twice, this parser the first: neither, then.
+  std::size_t given = 0;
+  for (const auto& q : quotes)
+    for (auto k = header.find(q); k != std::string::npos; k = header.find(q, k + 1)) ++given;
+  if (given > 1) throw ReadError("has a header that gives '" + key + "' twice; save the array again with numpy.save");
   for (const auto& q : quotes) {
     const auto k = header.find(q);
     if (k == std::string::npos) continue;
@@ -374,13 +374,7 @@ ShapeMismatch::ShapeMismatch(std::size_t more_than)
 
 void Expected::check_declared(const Shape& shape) const {
   if (count == std::numeric_limits<std::size_t>::max()) return;
-  std::size_t n = 0;
-  try {
-    n = element_count(shape);
-  } catch (const std::length_error&) {
-    n = std::numeric_limits<std::size_t>::max();
-  }
-  if (n != count) throw ShapeMismatch(shape);
+  if (element_count_within_limit(shape) != count) throw ShapeMismatch(shape);
 }
 
 std::string encode_npy(const Tensor& t) {

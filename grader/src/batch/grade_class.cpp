@@ -52,13 +52,14 @@ RunInputs run_inputs(const Spec& spec, const Options& options) {
   return in;
 }
 
-/// Every file of the submission folder: names and contents (or what stands for them), each a
-/// length-prefixed field. Folders deeper than kMaxDepth are not walked (grading reads only the
-/// top level; a student's tree of 10 000 nested folders made this walk take gigabytes): that
-/// they exist is what is recorded.
+/// Every entry of the submission folder: names, kinds (a folder's presence decides whether a
+/// submission is one folder to unwrap) and the files' contents (past the read limit, in all,
+/// their size and time), each a length-prefixed field. Folders deeper than kMaxDepth are not
+/// walked (grading reads only the top level; a student's tree of 10 000 nested folders made
+/// this walk take gigabytes): that they exist is what is recorded.
 std::string submission_fingerprint(const fs::path& dir, const Options& options) {
   constexpr int kMaxDepth = 16;
-  std::vector<std::pair<std::string, fs::path>> files;
+  std::vector<std::pair<std::string, fs::path>> entries;
   bool too_deep = false;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
@@ -69,21 +70,31 @@ std::string submission_fingerprint(const fs::path& dir, const Options& options) 
       it.disable_recursion_pending();
       continue;
     }
-    const auto status = it->symlink_status(ec);
-    if (fs::is_regular_file(status) || fs::is_symlink(status))
-      files.emplace_back(it->path().lexically_relative(dir).generic_string(), it->path());
+    entries.emplace_back(it->path().lexically_relative(dir).generic_string(), it->path());
   }
-  std::sort(files.begin(), files.end());
+  std::sort(entries.begin(), entries.end());
   Digest h;
   h.add(too_deep ? fmt::format("submission, folders deeper than {} levels not read", kMaxDepth) : "submission");
-  for (const auto& [name, path] : files) {
+  ReadBudget budget(options.grading.limits);
+  for (const auto& [name, path] : entries) {
     h.add(name);
-    if (fs::is_symlink(fs::symlink_status(path, ec))) {
+    const fs::file_status status = fs::symlink_status(path, ec);
+    if (fs::is_symlink(status)) {
       h.add("symlink:" + fs::read_symlink(path, ec).string());
       continue;
     }
+    if (fs::is_directory(status)) {  // one the grader may not list is graded otherwise
+      std::error_code denied;
+      const fs::directory_iterator probe(path, denied);
+      h.add(denied ? "folder, unreadable" : "folder");
+      continue;
+    }
+    if (!fs::is_regular_file(status)) {
+      h.add(fmt::format("kind {}", static_cast<int>(status.type())));
+      continue;
+    }
     try {
-      h.add(read_bounded(path, options.grading.limits));
+      h.add(budget.read(path));
     } catch (const ReadError&) {  // too large or unreadable: its size and time stand for it
       const auto size = fs::file_size(path, ec);
       const auto time = fs::last_write_time(path, ec).time_since_epoch().count();

@@ -45,7 +45,9 @@ constexpr std::size_t kCompilerOutput = 64 * 1024;
 /// file:line and source line, even when gcc reports it inside the ABI headers (an error in
 /// the expansion of GRADER_EXPORT points at solution.hpp, and names the student's line only in
 /// a note); the header's own place follows. Without recognizable errors, the first lines.
-std::string compiler_feedback(const std::string& log, const std::map<std::string, std::string>& sources) {
+/// `first` becomes the first error in one line ("solution.c:3: expected ';' before 'return'").
+std::string compiler_feedback(const std::string& log, const std::map<std::string, std::string>& sources,
+                              std::string& first) {
   static const std::regex diagnostic(R"(^([^: ]+):(\d+):(\d+): (fatal error|error|note): (.*)$)");
   const auto clean = [](std::string line) {
     line = replaced(line, "/build/", "");
@@ -65,8 +67,8 @@ std::string compiler_feedback(const std::string& log, const std::map<std::string
     std::string text;
     for (std::size_t n = 1; std::getline(in, text); ++n)
       if (n == line) {
-        const auto first = text.find_first_not_of(" \t");
-        return first == std::string::npos ? "" : text.substr(first, 200);
+        const auto indent = text.find_first_not_of(" \t");
+        return indent == std::string::npos ? "" : text.substr(indent, 200);
       }
     return "";
   };
@@ -93,6 +95,7 @@ std::string compiler_feedback(const std::string& log, const std::map<std::string
         message += " (reported at " + where + ", " + n[5].str() + ")";
       }
     }
+    if (first.empty()) first = (own ? own_file + ":" + std::to_string(own_line) : where) + ": " + m[5].str();
     if (own) {
       out +=
           own_file + ":" + std::to_string(own_line) + ": " + source_line(own_file, own_line) + "\n  " + message + "\n";
@@ -345,9 +348,10 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     build.compile_failed = true;
     std::map<std::string, std::string> own;
     for (std::size_t i = 0; i < sources.size(); ++i) own.emplace(sources[i].filename().string(), contents[i]);
-    build.message =
-        seen.killed ? "compiling took longer than " + seconds_text(spec.compile_seconds) + " s"
-                    : "compiling failed:\n" + compiler_feedback(library::printable(seen.output, kCompilerOutput), own);
+    std::string first;  // the first error, for the line a table shows
+    const std::string feedback = compiler_feedback(library::printable(seen.output, kCompilerOutput), own, first);
+    build.message = seen.killed ? "compiling took longer than " + seconds_text(spec.compile_seconds) + " s"
+                                : "compiling failed" + (first.empty() ? ":" : " at " + first) + "\n" + feedback;
     if (!seen.killed && (seen.output.find("File size limit exceeded") != std::string::npos ||
                          seen.output.find("File too large") != std::string::npos))
       build.message = "compiling failed: the build wrote a file larger than " +

@@ -26,7 +26,7 @@ set -euo pipefail
 root=${AUTOGRADER_ROOT:-/autograder}
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
-attention-grader/scripts/install-deps.sh
+attention-grader/scripts/install-deps.sh --build
 cmake -S attention-grader -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF > /dev/null
 cmake --build "$root/build" -j "$(nproc)" --target grader grader-runner
 "$root/build/grader/grader" --version

@@ -226,16 +226,20 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     }
     std::string why = r->text;
     std::vector<std::size_t> assigned_in;
+    bool no_cell = false;  // the cell it is taken at is not there: nothing else to say
     if (r->code == 1) {
       try {
         const json j = json::parse(r->text);
         why = j.at("why").get<std::string>();
         for (const auto& k : j.at("assigned_in")) assigned_in.push_back(k.get<std::size_t>());
+        no_cell = j.value("no_cell", false);
       } catch (const std::exception&) {
       }
     }
     why = library::printable(why, 600);
-    if (r->code == 1) {
+    if (r->code == 1 && no_cell) {
+      settle(i, Verdict::missing, "'" + requests[i].expr + "' cannot be taken: " + why);
+    } else if (r->code == 1) {
       // Named as the notebook names it (`python: A` takes the answer 'weights' from A).
       std::string message = "'" + requests[i].expr + "' is not defined" +
                             (requests[i].cell.empty() ? " at the end of your notebook"

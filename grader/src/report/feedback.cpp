@@ -23,9 +23,17 @@ std::string exercise_feedback(const ExerciseResult& e) {
     return message + (message.empty() || details.empty() ? "" : "\n") + details;
   }
   std::string out;
+  const CheckResult* shown = nullptr;  // the failing check before, whose message is above
   for (const auto& c : e.checks) {
     out += verdict_and_points(c) + ": " + c.name + "\n";
-    if (!c.passed()) out += indented(c.message, "  ") + indented(c.details, "  ");
+    if (c.passed()) continue;
+    // A library that does not compile fails every check alike: said once.
+    if (shown && shown->message == c.message && shown->details == c.details) {
+      out += "  the same as above\n";
+      continue;
+    }
+    out += indented(c.message, "  ") + indented(c.details, "  ");
+    shown = &c;
   }
   return out;
 }

@@ -101,10 +101,13 @@ bool is_number(const std::string& text) {
 }  // namespace
 
 std::string csv_field(const std::string& value) {
-  // A cell starting with = + - @ tab or CR is a formula to a spreadsheet: a quote in front
-  // keeps it text (OWASP's advice), unless it is a plain number.
+  // A cell starting with = + - @ tab or CR, after spaces (which some spreadsheets skip), is a
+  // formula to a spreadsheet: a quote in front keeps it text (OWASP's advice), unless it is a
+  // plain number.
   std::string text = value;
-  if (!text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos && !is_number(text))
+  const std::size_t first = text.find_first_not_of(' ');
+  if (first != std::string::npos && std::string_view("=+-@\t\r").find(text[first]) != std::string_view::npos &&
+      !is_number(text))
     text = "'" + text;
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
