@@ -233,9 +233,10 @@ void mention_notebook(const std::string& file, Submission& submission) {
 }
 
 /// What seeds a submission's random cases, with its folder's name: its top-level files, names
-/// and bytes (past the read limit, in all, a file by its size). The cases of one hand-in then say nothing
-/// of another's, even under the same name (Gradescope calls every folder `submission`): the
-/// expected values that feedback shows cannot be collected over many hand-ins and replayed.
+/// and bytes (past the read limit, in all, a file by its size). The cases of one hand-in then
+/// say nothing of another's, even under the same name (Gradescope calls every folder
+/// `submission`): the expected values that feedback shows cannot be collected over many
+/// hand-ins and replayed.
 std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
