@@ -16,9 +16,11 @@
 #include "cli/spec.hpp"
 #include "grader/error.hpp"
 #include "grader/version.hpp"
+#include "src/text.hpp"
 
 namespace {
 constexpr int kBroken = 2;
+constexpr std::size_t kMaxMessage = 64 * 1024;  ///< of an error message on stderr
 }
 
 int main(int argc, char** argv) {
@@ -64,10 +66,11 @@ int main(int argc, char** argv) {
     if (spec_cmds.show->parsed()) return grader::cli::run_spec_show(spec_options);
     if (spec_cmds.create->parsed()) return grader::cli::run_spec_new(spec_options);
   } catch (const grader::Error& e) {
-    std::cerr << "grader: error: " << e.what() << "\n";
+    // A message can quote a path or a file's text a student chose: escaped for the terminal.
+    std::cerr << "grader: error: " << grader::utf8_safe(e.what(), kMaxMessage) << "\n";
     return kBroken;
   } catch (const std::exception& e) {
-    std::cerr << "grader: internal error: " << e.what() << "\n";
+    std::cerr << "grader: internal error: " << grader::utf8_safe(e.what(), kMaxMessage) << "\n";
     return kBroken;
   }
   return kBroken;

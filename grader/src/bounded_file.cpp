@@ -9,12 +9,24 @@
 
 namespace grader {
 
-BoundedFile::BoundedFile(const std::filesystem::path& path, const ReadLimits& limits)
-    : fd_(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) {
-  if (fd_ < 0) {
-    if (errno == ELOOP) throw ReadError("is a symbolic link; hand in the file itself");
-    throw ReadError(std::string("cannot be opened: ") + std::strerror(errno));
-  }
+namespace {
+
+/// Opens a file only if it is a regular one: a device node (a FIFO, a watchdog) named like an
+/// answer is refused from its entry, never opened, as opening alone can act. fstat then
+/// checks what was opened (it could have been swapped in between). Throws ReadError.
+int open_regular(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    throw ReadError("is not a regular file");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0 && errno == ELOOP) throw ReadError("is a symbolic link; hand in the file itself");
+  if (fd < 0) throw ReadError(std::string("cannot be opened: ") + std::strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
+BoundedFile::BoundedFile(const std::filesystem::path& path, const ReadLimits& limits) : fd_(open_regular(path)) {
   struct stat st {};
   if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd_);

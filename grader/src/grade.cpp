@@ -233,28 +233,42 @@ void mention_notebook(const std::string& file, Submission& submission) {
 }
 
 /// What seeds a submission's random cases, with its folder's name: its top-level files, names
-/// and bytes (past the read limit, in all, a file by its size). The cases of one hand-in then
-/// say nothing of another's, even under the same name (Gradescope calls every folder
-/// `submission`): the expected values that feedback shows cannot be collected over many
-/// hand-ins and replayed.
+/// and bytes. The cases of one hand-in then say nothing of another's, even under the same name
+/// (Gradescope calls every folder `submission`): the expected values that feedback shows
+/// cannot be collected over many hand-ins and replayed. Bytes are read up to the read limit in
+/// all (a folder of large or sparse files took hours to hash), the smallest files first: past
+/// it, a file counts by its size, and a large file beside a notebook cannot push the notebook
+/// out of its seed.
 std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits) {
-  std::vector<std::filesystem::path> files;
+  struct File {
+    std::filesystem::path path;
+    std::uintmax_t size = 0;
+    bool read = false;
+  };
+  std::vector<File> files;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code kind;
-    if (it->symlink_status(kind).type() == std::filesystem::file_type::regular) files.push_back(it->path());
+    if (it->symlink_status(kind).type() == std::filesystem::file_type::regular)
+      files.push_back({it->path(), it->file_size(kind)});
   }
-  std::sort(files.begin(), files.end());
+  std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.path < b.path; });
+  std::vector<File*> smallest;
+  for (File& f : files) smallest.push_back(&f);
+  std::stable_sort(smallest.begin(), smallest.end(), [](const File* a, const File* b) { return a->size < b->size; });
+  std::uintmax_t left = limits.max_bytes;
+  for (File* f : smallest)
+    if (f->size <= left) f->read = true, left -= f->size;
   Digest key;
   key.add(student);
-  ReadBudget budget(limits);
-  for (const auto& f : files) {
-    key.add(f.filename().string());
-    try {
-      key.add(budget.read(f));
-    } catch (const ReadError&) {
-      key.add("size " + std::to_string(std::filesystem::file_size(f, ec)));
-    }
+  for (const File& f : files) {
+    key.add(f.path.filename().string());
+    std::optional<std::string> bytes;
+    if (f.read) try {
+        bytes = read_bounded(f.path, limits);
+      } catch (const ReadError&) {  // gone or unreadable since: its size stands for it
+      }
+    key.add(bytes ? *bytes : "size " + std::to_string(f.size));
   }
   return key.hex();
 }

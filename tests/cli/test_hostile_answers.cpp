@@ -201,6 +201,35 @@ BOOST_AUTO_TEST_CASE(a_header_declaring_more_elements_than_can_be_counted_is_a_w
   BOOST_TEST(fs::exists(out.path() / "results" / "gradebook.csv"));
 }
 
+BOOST_AUTO_TEST_CASE(a_large_file_beside_a_notebook_does_not_push_it_out_of_its_seed) {
+  // The seed hashes files within one read limit in all. Read in name order, a 64 MiB
+  // "0pad.bin" took all of it, and the notebook then counted by its size only: edited to the
+  // same size, it met the same random cases again, whose expected values feedback shows. The
+  // smallest files are read first. (Each folder is named "submission", as on Gradescope.)
+  TempDir dir;
+  const std::string notebook =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-no-scale/homework.py"));
+  std::string edited = notebook;
+  const auto at = edited.find("Exercise 1 - Scaled");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  edited.replace(at, 19, "Exercise 1 - scaled");
+  std::vector<std::string> seeds;
+  for (const std::string& text : {notebook, edited, notebook}) {
+    const std::string folder = "try" + std::to_string(seeds.size()) + "/submission";
+    dir.write(folder + "/homework.py", text);
+    fs::resize_file(dir.write(folder + "/0pad.bin", ""), std::uintmax_t{64} << 20);
+    const auto r = test_support::run_grader(
+        {"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / folder).string(), "--format", "json"},
+        GRADER_SOURCE_DIR);
+    BOOST_TEST(r.exit_code == 1, r.err);
+    const auto seed = r.out.find("seed ");
+    BOOST_TEST_REQUIRE(seed != std::string::npos, r.out.substr(0, 2000));
+    seeds.push_back(r.out.substr(seed, r.out.find(':', seed) - seed));
+  }
+  BOOST_TEST(seeds[0] != seeds[1]);
+  BOOST_TEST(seeds[0] == seeds[2]);  // the same files, the same cases
+}
+
 BOOST_AUTO_TEST_CASE(a_zipped_folder_the_grader_may_not_read_is_a_note_for_that_student) {
   // unzip restores a folder's mode 000: listing it failed, "cannot list the submission folder",
   // the grader's fault (exit 2, no gradebook for the class). As root the mode does not stop
@@ -337,6 +366,11 @@ BOOST_AUTO_TEST_CASE(file_names_with_invalid_utf8_or_terminal_escapes_are_shown_
           r.out);
     }
   }
+  // An error that names such a path (the grader's own: exit 2) is escaped on stderr as well.
+  const auto r = run_grader({"check", "--spec", kSpec, (dir.path() / "\x1b[2Jgone").string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(!contains(r.err, "\x1b"), r.err);
+  BOOST_TEST(contains(r.err, "\\x1b[2Jgone"), r.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_text_answer_saved_with_a_numpy_header_is_graded) {

@@ -1,5 +1,8 @@
 // Reading answers: every .npy dtype and layout NumPy writes, text, Armadillo's own formats,
 // answers.yaml/json, and hostile or broken files, which must give a clear reason quickly.
+#include <fcntl.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <armadillo>
@@ -371,6 +374,23 @@ BOOST_AUTO_TEST_CASE(symlinks_directories_and_oversized_files_are_refused) {
   BOOST_TEST(s.answers.at("a").message == "a.csv is a symbolic link; hand in the file itself");
   BOOST_TEST(s.answers.at("b").message == "b.npy is not a regular file");
   BOOST_TEST(s.answers.at("c").message == "c.txt is 2000 bytes, more than the limit of 1000");
+}
+
+BOOST_AUTO_TEST_CASE(a_special_file_named_like_an_answer_is_refused_unopened) {
+  // Opening a device node can act by itself (a watchdog, a tape that rewinds); as root the
+  // grader opened any file named like an answer and only then refused what was not a regular
+  // file. A FIFO stands for a device here: inotify sees every open of it.
+  TempDir dir;
+  const auto fifo = dir.path() / "d.npy";
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  BOOST_REQUIRE(watch >= 0);
+  BOOST_REQUIRE(::inotify_add_watch(watch, fifo.c_str(), IN_OPEN) >= 0);
+  const Submission s = load_submission(dir.path(), {{"d", {1, 3}}}, ReadLimits{});
+  BOOST_TEST(s.answers.at("d").message == "d.npy is not a regular file");
+  char events[4096];
+  BOOST_TEST(::read(watch, events, sizeof events) == -1, "the FIFO was opened");
+  ::close(watch);
 }
 
 BOOST_AUTO_TEST_CASE(stray_files_and_unknown_keys_are_noted_with_suggestions) {
