@@ -53,6 +53,18 @@ json graded(const test_support::ProcessResult& r) {
 
 std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
+/// A version 1 .npy header of float64 data, without the data.
+std::string npy_header(const std::string& fortran_order, const std::string& shape) {
+  std::string dict = "{'descr': '<f8', 'fortran_order': " + fortran_order + ", 'shape': " + shape + ", }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  std::string npy = "\x93NUMPY\x01";
+  npy += '\0';
+  npy += static_cast<char>(dict.size() & 0xff);
+  npy += static_cast<char>(dict.size() >> 8);
+  return npy + dict;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(hostile_answers)
@@ -147,16 +159,10 @@ BOOST_AUTO_TEST_CASE(a_npy_header_of_the_wrong_size_is_refused_from_the_header_a
   // The header promises 64 MiB of Fortran-order data; only 16 bytes follow. Reading the
   // data first said "truncated"; the header alone rules the answer out, as the verdict says.
   TempDir dir;
-  std::string dict = "{'descr': '<f8', 'fortran_order': True, 'shape': (2047, 4096), }";
-  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
-  dict += '\n';
-  std::string npy = "\x93NUMPY\x01";
-  npy += '\0';
-  npy += static_cast<char>(dict.size() & 0xff);
-  npy += static_cast<char>(dict.size() >> 8);
-  dir.write("query121.npy", npy + dict + std::string(16, '\0'));
+  const std::string header = npy_header("True", "(2047, 4096)");
+  dir.write("query121.npy", header + std::string(16, '\0'));
   // The same header with all its 64 MiB of data (a sparse file: no disk space used).
-  const fs::path full = dir.write("query122.npy", npy + dict);
+  const fs::path full = dir.write("query122.npy", header);
   fs::resize_file(full, fs::file_size(full) + 2047u * 4096u * 8u);
   const json result = graded(check(dir.path()));
   BOOST_TEST(exercise(result, "1.2.1").at("verdict") == "wrong_shape");
@@ -171,14 +177,7 @@ BOOST_AUTO_TEST_CASE(a_header_declaring_more_elements_than_can_be_counted_is_a_w
   // expected shape threw, an "internal error" for this student that kept the class's gradebook
   // from being written. 128 bytes of .npy, and Armadillo's text and binary headers alike.
   TempDir dir;
-  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967297, 4294967297), }";
-  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
-  dict += '\n';
-  std::string npy = "\x93NUMPY\x01";
-  npy += '\0';
-  npy += static_cast<char>(dict.size() & 0xff);
-  npy += static_cast<char>(dict.size() >> 8);
-  dir.write("query121.npy", npy + dict);
+  dir.write("query121.npy", npy_header("False", "(4294967297, 4294967297)"));
   dir.write("query122.arma", "ARMA_MAT_TXT_FN008\n4294967297 4294967297\n");
   dir.write("query131.bin", "ARMA_MAT_BIN_FN008\n4294967297 4294967297\n");
   const json result = graded(check(dir.path()));
