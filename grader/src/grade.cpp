@@ -2,19 +2,22 @@
 
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <utility>
 
 #include "digest.hpp"
 #include "function_grading.hpp"
-#include "grader/bounded_file.hpp"
 #include "grader/answers/submission.hpp"
+#include "grader/bounded_file.hpp"
 #include "grader/compare.hpp"
 #include "grader/expr/evaluate.hpp"
+#include "grader/library/build.hpp"
 #include "hash.hpp"
 #include "python/grading.hpp"
 #include "python/hand_in.hpp"
@@ -236,13 +239,15 @@ void mention_notebook(const std::string& file, Submission& submission) {
 /// and bytes. The cases of one hand-in then say nothing of another's, even under the same name
 /// (Gradescope calls every folder `submission`): the expected values that feedback shows
 /// cannot be collected over many hand-ins and replayed. Bytes are read up to the read limit in
-/// all (a folder of large or sparse files took hours to hash), the smallest files first: past
-/// it, a file counts by its size, and a large file beside a notebook cannot push the notebook
-/// out of its seed.
-std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits) {
+/// all (a folder of large or sparse files took hours to hash): first the files `graded` names
+/// (the notebook, the library's sources), then the others, each group smallest first; past the
+/// limit a file counts by its size. Files beside what is graded cannot push it out of its seed.
+std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits,
+                     const std::function<bool(const std::filesystem::path&)>& graded) {
   struct File {
     std::filesystem::path path;
     std::uintmax_t size = 0;
+    bool graded = false;
     bool read = false;
   };
   std::vector<File> files;
@@ -250,12 +255,14 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code kind;
     if (it->symlink_status(kind).type() == std::filesystem::file_type::regular)
-      files.push_back({it->path(), it->file_size(kind)});
+      files.push_back({it->path(), it->file_size(kind), graded(it->path())});
   }
   std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.path < b.path; });
   std::vector<File*> smallest;
   for (File& f : files) smallest.push_back(&f);
-  std::stable_sort(smallest.begin(), smallest.end(), [](const File* a, const File* b) { return a->size < b->size; });
+  std::stable_sort(smallest.begin(), smallest.end(), [](const File* a, const File* b) {
+    return std::pair(!a->graded, a->size) < std::pair(!b->graded, b->size);
+  });
   std::uintmax_t left = limits.max_bytes;
   for (File* f : smallest)
     if (f->size <= left) f->read = true, left -= f->size;
@@ -359,12 +366,9 @@ std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path&
   return ec ? std::nullopt : only;
 }
 
-/// Whether the grader may list a folder: a folder of a student's zip can carry mode 000.
-bool listable(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::directory_iterator probe(dir, ec);
-  return !ec;
-}
+/// Whether the grader may list a folder and open its files: a folder of a student's zip can
+/// carry mode 000, or 0400 (listed, but no file in it can be opened).
+bool listable(const std::filesystem::path& dir) { return ::access(dir.c_str(), R_OK | X_OK) == 0; }
 
 }  // namespace
 
@@ -380,7 +384,15 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     for (const auto& a : ex.answers) requests.push_back({a.name, a.shape});
   Submission submission = load_submission(dir, requests, options.limits);
   const python::Found python = python::find_hand_in(spec, dir);
-  const std::string seeds = seed_key(dir, student, options.limits);
+  // What is graded: the notebook if there is one, else the library or its sources; answer files.
+  const auto graded = [&](const std::filesystem::path& file) {
+    const std::string name = file.filename().string();
+    for (const auto& [_, answer] : submission.answers)
+      if (answer.source == name) return true;
+    if (python.hand_in) return name == python.hand_in->name;
+    return spec.uses_library() && (name == spec.library.file || compiled_source(file));
+  };
+  const std::string seeds = seed_key(dir, student, options.limits, graded);
   const FunctionPlan plan =
       spec.uses_library() ? plan_functions(spec, seeds, options, python.hand_in.has_value()) : FunctionPlan{};
 

@@ -415,6 +415,29 @@ BOOST_AUTO_TEST_CASE(resume_notices_a_folder_removed_or_added) {
   BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nalice,0,0,0,0,0,0,0,6\n"));
 }
 
+BOOST_AUTO_TEST_CASE(resume_notices_an_edit_past_the_read_limit_that_keeps_size_and_time) {
+  // Past the read limit (64 MiB in all: a sparse a.dat first), a file counts by its size and
+  // times. An edit that kept both (touch -r, cp -p, an unzip) kept the old grade "up to date";
+  // the change time gives it away.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  fs::create_directories(root);
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / "bob");
+  fs::resize_file(dir.write("class/bob/a.dat", ""), std::uintmax_t{64} << 20);
+  BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nbob,1,1,1,1,1,1,6,6\n"));
+  const fs::path answer = root / "bob/query121.csv";
+  const auto time = fs::last_write_time(answer);
+  std::string text = read_file(answer);
+  const std::string right = "4.700000000000000000e+04,6.49", wrong = "-4.70000000000000000e+04,-6.4";
+  BOOST_TEST_REQUIRE(text.rfind(right, 0) == 0);
+  std::ofstream(answer, std::ios::binary) << wrong + text.substr(right.size());  // the same size
+  fs::last_write_time(answer, time);
+  const auto r = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(contains(r.out, "1 graded, 0 up to date"), r.out);
+  BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nbob,0,1,1,1,1,1,5,6\n"));
+}
+
 BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest) {
   TempDir dir;
   const fs::path root = dir.path() / "class", out = dir.path() / "out";

@@ -200,23 +200,29 @@ BOOST_AUTO_TEST_CASE(a_header_declaring_more_elements_than_can_be_counted_is_a_w
   BOOST_TEST(fs::exists(out.path() / "results" / "gradebook.csv"));
 }
 
-BOOST_AUTO_TEST_CASE(a_large_file_beside_a_notebook_does_not_push_it_out_of_its_seed) {
-  // The seed hashes files within one read limit in all. Read in name order, a 64 MiB
-  // "0pad.bin" took all of it, and the notebook then counted by its size only: edited to the
-  // same size, it met the same random cases again, whose expected values feedback shows. The
-  // smallest files are read first. (Each folder is named "submission", as on Gradescope.)
+BOOST_AUTO_TEST_CASE(files_beside_a_notebook_do_not_push_it_out_of_its_seed) {
+  // The seed hashes files within one read limit (64 MiB) in all. Read in name order, four
+  // files of 16 MiB - 1 named before it took all of it, and the notebook (padded to 16 MiB,
+  // the most a notebook may be) then counted by its size only: edited and padded again, it met
+  // the same random cases, whose expected values feedback shows. Read smallest first, the
+  // same. The graded files are read first now. (Each folder is named "submission", as on
+  // Gradescope; the fillers are sparse.)
   TempDir dir;
-  const std::string notebook =
-      test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-no-scale/homework.py"));
-  std::string edited = notebook;
-  const auto at = edited.find("Exercise 1 - Scaled");
-  BOOST_TEST_REQUIRE(at != std::string::npos);
-  edited.replace(at, 19, "Exercise 1 - scaled");
+  const auto padded = [](std::string text) {
+    text += "\n#";
+    text.resize(std::size_t{16} << 20, ' ');
+    return text;
+  };
+  const auto sample = [](const std::string& name) {
+    return test_support::read_file(test_support::source_path("submissions/sdpa-masked/" + name + "/homework.py"));
+  };
   std::vector<std::string> seeds;
-  for (const std::string& text : {notebook, edited, notebook}) {
+  for (const std::string& text :
+       {padded(sample("py-no-scale")), padded(sample("py-wrong-axis")), padded(sample("py-no-scale"))}) {
     const std::string folder = "try" + std::to_string(seeds.size()) + "/submission";
     dir.write(folder + "/homework.py", text);
-    fs::resize_file(dir.write(folder + "/0pad.bin", ""), std::uintmax_t{64} << 20);
+    for (const char* filler : {"/a1.dat", "/a2.dat", "/a3.dat", "/a4.dat"})
+      fs::resize_file(dir.write(folder + filler, ""), (std::uintmax_t{16} << 20) - 1);
     const auto r = test_support::run_grader(
         {"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / folder).string(), "--format", "json"},
         GRADER_SOURCE_DIR);
@@ -244,21 +250,25 @@ BOOST_AUTO_TEST_CASE(a_zipped_folder_the_grader_may_not_read_is_a_note_for_that_
     for (const auto& p :
          {dir.path(), cls, cls / "alice", cls / "alice" / "query121.npy", cls / "mallory", locked, dir.path() / "out"})
       BOOST_TEST_REQUIRE(chown(p.c_str(), 65534, 65534) == 0);
-  fs::permissions(locked, fs::perms::none);
   const auto as_user = [&](std::vector<std::string> args) {
     args.insert(args.begin(), GRADER_EXECUTABLE);
     if (geteuid() == 0)
       args.insert(args.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
     return test_support::run_process(args, {"XDG_CACHE_HOME=" + (dir.path() / "out").string()}, GRADER_SOURCE_DIR);
   };
-  const auto r = as_user({"check", "--spec", kSpec, (cls / "mallory").string(), "--format", "json"});
-  fs::permissions(locked, fs::perms::owner_all);  // for the clean-up, whoever runs the test
-  const json result = graded(r);
-  BOOST_TEST(exercise(result, "1.2.1").at("verdict") == "missing");
-  bool noted = false;
-  for (const auto& note : result.at("notes"))
-    noted = noted || contains(note.get<std::string>(), "one folder, 'A2S1', whose permissions forbid reading it");
-  BOOST_TEST(noted, result.at("notes").dump());
+  // Mode 0400 as well: listed, but no file in it can be opened (found by a helper: graded
+  // "from there", every answer then "cannot be opened").
+  for (const auto mode : {fs::perms::none, fs::perms::owner_read}) {
+    fs::permissions(locked, mode);
+    const auto r = as_user({"check", "--spec", kSpec, (cls / "mallory").string(), "--format", "json"});
+    fs::permissions(locked, fs::perms::owner_all);  // for the clean-up, whoever runs the test
+    const json result = graded(r);
+    BOOST_TEST(exercise(result, "1.2.1").at("verdict") == "missing");
+    bool noted = false;
+    for (const auto& note : result.at("notes"))
+      noted = noted || contains(note.get<std::string>(), "one folder, 'A2S1', whose permissions forbid reading it");
+    BOOST_TEST(noted, result.at("notes").dump());
+  }
 
   // In a class, the other student is graded and the gradebook written.
   fs::permissions(locked, fs::perms::none);

@@ -140,6 +140,14 @@ void parse_npy_dict(std::string_view header, NpyHeader& h) {
     throw ReadError("has shape " + shown(shape) + " of rank " + std::to_string(sizes->size()) +
                     "; at most rank 3 is supported");
   h.shape = *sizes;
+  // NumPy reads the header as a Python literal: 'desc\x72' and 'de' 'scr' are 'descr' to it,
+  // a second 'descr' for this reader. A header as NumPy writes it has no backslash and eight
+  // quotes (three keys, one dtype).
+  if (header.find('\\') != std::string_view::npos ||
+      std::count_if(header.begin(), header.end(), [](char c) { return c == '\'' || c == '"'; }) != 8)
+    throw ReadError(
+        "has a header NumPy would read otherwise (escapes, or text written in pieces); "
+        "save the array again with numpy.save");
 }
 
 /// The header of a .npy image. With `partial`, `bytes` may be only the start of the file:

@@ -1,6 +1,7 @@
 // grader grade: every submission of a class, in parallel, resumable.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -95,10 +96,14 @@ std::string submission_fingerprint(const fs::path& dir, const Options& options) 
     }
     try {
       h.add(budget.read(path));
-    } catch (const ReadError&) {  // too large or unreadable: its size and time stand for it
-      const auto size = fs::file_size(path, ec);
-      const auto time = fs::last_write_time(path, ec).time_since_epoch().count();
-      h.add(fmt::format("unread:{}:{}", size, time));
+    } catch (const ReadError&) {
+      // Past the read limit, or unreadable: its size, times and mode stand for it. The change
+      // time moves with every write and chmod, even when the modification time is put back
+      // (touch -r, cp -p, an unzip).
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0) st = {};
+      h.add(fmt::format("unread:{}:{}.{}:{}.{}:{:o}", st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                        st.st_ctim.tv_sec, st.st_ctim.tv_nsec, st.st_mode));
     }
   }
   return h.hex();

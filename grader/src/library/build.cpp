@@ -201,6 +201,11 @@ fs::path default_cache_dir() {
   return fs::temp_directory_path() / "attention-grader-cache";
 }
 
+bool compiled_source(const std::filesystem::path& file) {
+  const auto ext = file.extension().string();
+  return ext == ".c" || ext == ".cc" || ext == ".cpp" || ext == ".cxx";
+}
+
 LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& folder, const fs::path& cache_dir,
                                    std::uintmax_t max_cache_bytes) {
   LibraryBuild build;
@@ -218,8 +223,8 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   if (ec) disk_fault("list the submission", dir, ec);
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) disk_fault("list the submission", dir, ec);
+    if (!compiled_source(it->path())) continue;
     const auto ext = it->path().extension().string();
-    if (ext != ".c" && ext != ".cc" && ext != ".cpp" && ext != ".cxx") continue;
     const std::string name = it->path().filename().string();
     if (!plain_source_name(name)) {
       odd.push_back(name);

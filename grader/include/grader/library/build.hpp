@@ -23,6 +23,9 @@ struct LibraryBuild {
 /// quarters of it.
 constexpr std::uintmax_t kMaxCacheBytes = std::uintmax_t{1} << 30;
 
+/// Whether a file of a submission is a C or C++ source the build compiles (.c, .cc, .cpp, .cxx).
+bool compiled_source(const std::filesystem::path& file);
+
 /// The spec's library file in `dir` if present; otherwise its .c/.cc/.cpp sources compiled
 /// with the spec's command (C++ if any source is C++), under the spec's time limit, into a
 /// cache keyed by the sources and the command (`cache_dir`, default
