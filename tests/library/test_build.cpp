@@ -186,4 +186,25 @@ BOOST_AUTO_TEST_CASE(compile_errors_lead_with_the_students_own_line) {
   BOOST_TEST(contains(build.message, "reported at grader/solution.hpp:"), build.message);
 }
 
+BOOST_AUTO_TEST_CASE(a_link_error_is_named_and_the_same_on_every_run) {
+  // Two sources defining the same function: the one-line message said "compiling failed:"
+  // alone, and the linker's temporary object names (/tmp/ccmSgrhG.o) changed every run.
+  TempDir student;
+  const std::string function = "void f(void) {}\n";
+  student.write("copy.c", function);
+  student.write("solution.c", function);
+  std::vector<std::string> messages;
+  for (int run = 0; run < 2; ++run) {
+    TempDir cache;  // built again each time
+    const LibraryBuild build = find_or_build_library(LibrarySpec{}, student.path(), cache.path());
+    BOOST_TEST(build.compile_failed);
+    messages.push_back(build.message);
+  }
+  BOOST_TEST(messages[0].rfind(
+                 "compiling failed at solution.c: multiple definition of `f'; copy.c: first defined here\n", 0) == 0,
+             messages[0]);
+  BOOST_TEST(!contains(messages[0], "/tmp/cc"), messages[0]);
+  BOOST_TEST(messages[0] == messages[1]);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

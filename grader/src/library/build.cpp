@@ -49,7 +49,13 @@ constexpr std::size_t kCompilerOutput = 64 * 1024;
 std::string compiler_feedback(const std::string& log, const std::map<std::string, std::string>& sources,
                               std::string& first) {
   static const std::regex diagnostic(R"(^([^: ]+):(\d+):(\d+): (fatal error|error|note): (.*)$)");
+  // The linker names the compiler's temporary objects (/tmp/ccmSgrhG.o), new on every run, and
+  // places in their code (solution.c:(.text+0x0)): neither helps, and the first made the same
+  // hand-in's feedback differ from run to run.
+  static const std::regex temporary(R"(/tmp/cc\w+\.o: ?|:\(\.text[^)]*\))");
+  static const std::regex linker(R"(^(\S+): ?(multiple definition of|undefined reference to) (.*)$)");
   const auto clean = [](std::string line) {
+    line = std::regex_replace(line, temporary, "");
     line = replaced(line, "/build/", "");
     if (line.rfind("./", 0) == 0) line.erase(0, 2);  // sources are passed as ./name
     if (line.rfind("include/grader/", 0) == 0) line.erase(0, 8);
@@ -103,6 +109,14 @@ std::string compiler_feedback(const std::string& log, const std::map<std::string
       out += where + ": " + message + "\n";
     }
   }
+  if (out.empty() && first.empty())  // no compiler error: a linker's, if any, is the first
+    for (const auto& line : lines) {
+      std::smatch m;
+      if (std::regex_match(line, m, linker)) {
+        first = m[1].str() + ": " + m[2].str() + " " + m[3].str();
+        break;
+      }
+    }
   return out.empty() ? head : out;
 }
 
