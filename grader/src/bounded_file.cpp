@@ -60,6 +60,8 @@ std::string read_bounded(const std::filesystem::path& path, const ReadLimits& li
   return bytes;
 }
 
+bool readable_folder(const std::filesystem::path& dir) { return ::access(dir.c_str(), R_OK | X_OK) == 0; }
+
 std::string ReadBudget::read(const std::filesystem::path& path) {
   std::string bytes = read_bounded(path, left_);
   left_.max_bytes -= bytes.size();

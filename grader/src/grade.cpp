@@ -337,7 +337,7 @@ std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir) {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     if (const auto k = kinds.find(ext); k != kinds.end())
-      named.push_back(utf8_safe(p.filename().string(), 80) + " is " + k->second);
+      named.push_back(one_line(p.filename().string(), 80) + " is " + k->second);
   }
   if (ec) return std::nullopt;
   if (entries == 0) return "your submission is empty: no file was handed in";
@@ -366,10 +366,6 @@ std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path&
   return ec ? std::nullopt : only;
 }
 
-/// Whether the grader may list a folder and open its files: a folder of a student's zip can
-/// carry mode 000, or 0400 (listed, but no file in it can be opened).
-bool listable(const std::filesystem::path& dir) { return ::access(dir.c_str(), R_OK | X_OK) == 0; }
-
 }  // namespace
 
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& submitted,
@@ -377,7 +373,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   const auto start = Clock::now();
   const std::string student = std::filesystem::absolute(submitted).lexically_normal().filename().string();
   auto wrapped = wrapped_folder(submitted);
-  const auto locked = wrapped && !listable(*wrapped) ? std::exchange(wrapped, std::nullopt) : std::nullopt;
+  const auto locked = wrapped && !readable_folder(*wrapped) ? std::exchange(wrapped, std::nullopt) : std::nullopt;
   const std::filesystem::path dir = wrapped.value_or(submitted);
   std::vector<AnswerRequest> requests;
   for (const auto& ex : spec.exercises)
@@ -402,10 +398,10 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.version = spec.version;
   result.submission = submitted.string();
   if (wrapped)
-    result.notes.push_back("your submission is one folder, '" + utf8_safe(wrapped->filename().string(), 80) +
+    result.notes.push_back("your submission is one folder, '" + one_line(wrapped->filename().string(), 80) +
                            "': it is graded from there");
   if (locked)
-    result.notes.push_back("your submission is one folder, '" + utf8_safe(locked->filename().string(), 80) +
+    result.notes.push_back("your submission is one folder, '" + one_line(locked->filename().string(), 80) +
                            "', whose permissions forbid reading it, so nothing in it is graded: give the folder "
                            "read permission (chmod -R u+rwX,go+rX) before zipping, or zip the files themselves");
   result.notes.insert(result.notes.end(), submission.notes.begin(), submission.notes.end());
@@ -414,8 +410,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
   if (!hands_in_something(submission, python)) {
     if (const auto down = hand_in_one_folder_down(spec, dir, requests, options.limits))
-      result.notes.push_back("nothing at the top of your submission is graded, but its folder '" +
-                             utf8_safe(*down, 80) +
+      result.notes.push_back("nothing at the top of your submission is graded, but its folder '" + one_line(*down, 80) +
                              "' holds a hand-in: only the top level is read, so move that folder's files up "
                              "(zip the files themselves, not the folder around them)");
     else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir))

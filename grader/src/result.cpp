@@ -141,8 +141,7 @@ std::string student_id(const std::filesystem::path& folder) {
   std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
   if (!path.has_filename()) path = path.parent_path();  // "alice/" names alice
   const std::string name = path.filename().string();
-  std::string id = utf8_safe(name, 4 * name.size() + 8);  // whole: each byte escapes to at most 4
-  id = ci_inert(replaced(replaced(id, "\n", "\\x0a"), "\t", "\\x09"));
+  std::string id = ci_inert(one_line(name, 4 * name.size() + 8));  // whole: each byte escapes to at most 4
   // Escaping can make a 255-byte folder name (the longest Linux allows) too long to be a file
   // name itself: the id is then cut, on a character boundary, and ends with a digest of the
   // whole name, so that names alike in their first 180 bytes stay apart.

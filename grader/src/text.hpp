@@ -59,9 +59,25 @@ inline std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t&
   return len;
 }
 
+/// Whether `cp` is escaped wherever text is shown: C1 controls (0x9b starts an escape sequence
+/// on some terminals), bidirectional overrides and marks (text that reads differently from what
+/// it is), line separators, and characters that print as nothing or as a blank that is not a
+/// space (zero-width space, word joiners, invisible operators, byte order mark, soft hyphen,
+/// tags, the combining grapheme joiner, the Mongolian vowel separator, the Hangul fillers,
+/// variation selectors after which nothing changes, interlinear annotations). The joiners
+/// U+200C and U+200D and the emoji selectors U+FE0E and U+FE0F stay: Persian and Indic names
+/// and emoji need them.
+inline bool hidden_character(char32_t cp) {
+  const auto in = [cp](char32_t from, char32_t to) { return cp >= from && cp <= to; };
+  return in(0x80, 0x9f) || cp == 0x00ad || cp == 0x034f || cp == 0x061c || cp == 0x115f || cp == 0x1160 ||
+         cp == 0x180e || cp == 0x200b || cp == 0x200e || cp == 0x200f || in(0x2028, 0x202e) || in(0x2060, 0x206f) ||
+         cp == 0x3164 || in(0xfe00, 0xfe0d) || cp == 0xfeff || cp == 0xffa0 || in(0xfff9, 0xfffb) ||
+         in(0xe0000, 0xe007f) || in(0xe0100, 0xe01ef);
+}
+
 /// Appends to `out` the escaped form of the character or invalid byte at text[i]; returns how
-/// many bytes of `text` it took.
-inline std::size_t append_safe(std::string& out, std::string_view text, std::size_t i) {
+/// many bytes of `text` it took. A newline and a tab are kept when `lines` is true.
+inline std::size_t append_safe(std::string& out, std::string_view text, std::size_t i, bool lines) {
   const auto c = static_cast<unsigned char>(text[i]);
   if (c >= 0x20 && c < 0x7f) {  // printable ASCII, the common case
     out += static_cast<char>(c);
@@ -75,22 +91,34 @@ inline std::size_t append_safe(std::string& out, std::string_view text, std::siz
     out += buffer;
     return 1;
   }
-  if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f) {
+  if ((cp < 0x20 && !(lines && (cp == '\n' || cp == '\t'))) || cp == 0x7f) {
     std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(cp));
     out += buffer;
-  } else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-             cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0x2028 || cp == 0x2029 || cp == 0x200b ||
-             (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff || cp == 0x00ad || (cp >= 0xe0000 && cp <= 0xe007f)) {
-    // C1 controls (0x9b starts an escape sequence on some terminals), bidirectional overrides
-    // and marks (text that reads differently from what it is), line separators, and characters
-    // that print as nothing (zero-width space, word joiner, byte order mark, soft hyphen, tags).
-    // The joiners U+200C and U+200D stay: Persian and Indic names and emoji need them.
-    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(cp));
+  } else if (hidden_character(cp)) {
+    std::snprintf(buffer, sizeof buffer, cp > 0xffff ? "\\U%08x" : "\\u%04x", static_cast<unsigned>(cp));
     out += buffer;
   } else {
     out += text.substr(i, used);
   }
   return used;
+}
+
+/// utf8_safe() and one_line(): `lines` keeps newlines and tabs.
+inline std::string escaped(std::string_view text, std::size_t max_bytes, bool lines) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  const std::size_t room = max_bytes >= 3 ? max_bytes - 3 : 0;  // for the text before "..."
+  std::size_t keep = 0;                                         // the longest escaped prefix that fits in `room`
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t before = out.size();
+    i += append_safe(out, text, i, lines);
+    if (out.size() > max_bytes) {
+      out.resize(max_bytes >= 3 ? keep : before);
+      return max_bytes >= 3 ? out + "..." : out;
+    }
+    if (out.size() <= room) keep = out.size();
+  }
+  return out;
 }
 
 }  // namespace detail
@@ -107,24 +135,18 @@ inline std::size_t invalid_utf8_at(std::string_view text) {
 }
 
 /// `text` made safe to print or to store as JSON, XML or CSV: valid UTF-8, invalid bytes as \xNN,
-/// control characters other than \n and \t escaped (\x1b, \u009b, bidirectional overrides as
-/// \u202e), and at most `max_bytes` bytes, cut
-/// on a character boundary with "..." at the end when longer.
+/// control characters other than \n and \t escaped (\x1b, \u009b), and characters that hide
+/// or reorder text (detail::hidden_character: \u202e, \u200b, \U000e0041), and at most
+/// `max_bytes` bytes, cut on a character boundary with "..." at the end when longer.
 inline std::string utf8_safe(std::string_view text, std::size_t max_bytes) {
-  std::string out;
-  out.reserve(std::min(text.size(), max_bytes));
-  const std::size_t room = max_bytes >= 3 ? max_bytes - 3 : 0;  // for the text before "..."
-  std::size_t keep = 0;                                         // the longest escaped prefix that fits in `room`
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t before = out.size();
-    i += detail::append_safe(out, text, i);
-    if (out.size() > max_bytes) {
-      out.resize(max_bytes >= 3 ? keep : before);
-      return max_bytes >= 3 ? out + "..." : out;
-    }
-    if (out.size() <= room) keep = out.size();
-  }
-  return out;
+  return detail::escaped(text, max_bytes, true);
+}
+
+/// utf8_safe() on one line: newlines and tabs escaped too (\x0a, \x09). For a name quoted in
+/// a message (a student's file or folder name), where a newline would start a line that reads
+/// as the grader's own.
+inline std::string one_line(std::string_view text, std::size_t max_bytes) {
+  return detail::escaped(text, max_bytes, false);
 }
 
 /// `text` with nothing a CI runner reads as a command in its log: GitHub Actions takes a line

@@ -21,7 +21,7 @@ struct YamlAccess {
     return std::nullopt;
   }
   std::string show(const YAML::Node& n) const {
-    return n.IsScalar() ? "'" + utf8_safe(n.Scalar(), 40) + "'" : n.IsMap() ? "a mapping" : "nothing";
+    return n.IsScalar() ? "'" + one_line(n.Scalar(), 40) + "'" : n.IsMap() ? "a mapping" : "nothing";
   }
   std::pair<int, int> mark(const YAML::Node& n) const { return {n.Mark().line + 1, n.Mark().column + 1}; }
 };

@@ -6,6 +6,7 @@
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using test_support::read_file;
@@ -13,7 +14,7 @@ using test_support::TempDir;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test_support::contains;
 
 /// The contents of the ```sh blocks of a Markdown text, in order.
 std::vector<std::string> sh_blocks(const std::string& markdown) {

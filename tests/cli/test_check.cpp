@@ -19,6 +19,7 @@
 #include "support/inert.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
@@ -26,6 +27,8 @@ using test_support::run_grader;
 using test_support::TempDir;
 
 namespace {
+
+using test_support::contains;
 
 /// Drops what changes from run to run, machine to machine or release to release: timings,
 /// the sandbox achieved (root or not, the kernel's Landlock) and the version.
@@ -39,8 +42,6 @@ void normalize(ordered_json& j) {
     for (auto& v : j) normalize(v);
   }
 }
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 /// A text report without its "sandbox:" line (root or not, the kernel's Landlock).
 std::string without_sandbox_line(const std::string& report) {

@@ -11,6 +11,7 @@
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using test_support::read_file;
@@ -19,7 +20,7 @@ using test_support::TempDir;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test_support::contains;
 
 /// A student's repository: the submission, and the grader's checkout (here: this source tree).
 struct StudentRepo {

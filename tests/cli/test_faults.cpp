@@ -11,6 +11,7 @@
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using test_support::run_process;
@@ -18,7 +19,7 @@ using test_support::TempDir;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test_support::contains;
 
 /// `grader check` of a C++ sample that must be compiled, in `shell` (which prepares the
 /// machine and runs "$@"), with the build cache at `cache`.

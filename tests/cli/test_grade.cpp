@@ -19,6 +19,7 @@
 #include "support/inert.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
@@ -29,9 +30,9 @@ using test_support::TempDir;
 
 namespace {
 
-const std::string kMatrixSpec = "specs/understanding-attention.yaml";
+using test_support::contains;
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+const std::string kMatrixSpec = "specs/understanding-attention.yaml";
 
 /// A class folder: `copies` copies of every bundled sample of `assignment`, named
 /// <sample>-<n> (or <sample> when copies is 1).

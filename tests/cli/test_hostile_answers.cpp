@@ -14,6 +14,7 @@
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -23,9 +24,9 @@ using test_support::TempDir;
 
 namespace {
 
-const std::string kSpec = "specs/understanding-attention.yaml";
+using test_support::contains;
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+const std::string kSpec = "specs/understanding-attention.yaml";
 
 /// `grader check --format json` on a folder, with a CPU-time limit (ulimit -t): a blow-up ends
 /// in SIGXCPU or SIGKILL instead of running on. Timings themselves are never asserted.

@@ -11,6 +11,7 @@
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -18,6 +19,8 @@ using test_support::run_grader;
 using test_support::TempDir;
 
 namespace {
+
+using test_support::contains;
 
 /// The homework's correct function with `body` as what it returns.
 std::string homework(const std::string& returned) {
@@ -329,6 +332,26 @@ BOOST_AUTO_TEST_CASE(files_whose_names_are_not_utf8_reach_the_notebook_byte_for_
   // The notebook ran to its end, and its data files are no stray answers: the one note is
   // that helpers.py is not graded as a notebook.
   BOOST_TEST(j.at("notes") == json::array({"helpers.py is not graded: only homework.py is"}), j.at("notes").dump());
+}
+
+// A newline in a file name started a line of its own in a warning on the grader's stderr, or
+// in a student's feedback: "x\ngrader: error: ..." read as the grader's own words.
+BOOST_AUTO_TEST_CASE(a_newline_in_a_file_name_never_starts_a_line_of_its_own) {
+  TempDir dir;
+  const std::string forged = "grader: error: forged";
+  fs::create_directories(dir.path() / "class");
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-answers-yaml"),
+           dir.path() / "class/alice", fs::copy_options::recursive);
+  dir.write("class/alice/notes\n" + forged + ".txt", "a stray file");
+  dir.write("class/stray\n" + forged, "a file beside the students' folders");
+  const auto r = run_grader({"grade", "--spec", "specs/understanding-attention.yaml", (dir.path() / "class").string(),
+                             "--out", (dir.path() / "out").string(), "--format", "text"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const std::string feedback = test_support::read_file(dir.path() / "out/students/alice/feedback.txt");
+  for (const std::string& text : {r.err, feedback}) {
+    BOOST_TEST(!contains("\n" + text, "\n" + forged), text);
+    BOOST_TEST(contains(text, "\\x0a" + forged), text);  // still named, escaped
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -22,7 +23,7 @@ using test_support::TempDir;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test_support::contains;
 
 /// Unpacks a zip into `dir` with the Unix modes it records, as Gradescope does; returns the
 /// names in it.

@@ -7,6 +7,7 @@
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 using test_support::read_file;
@@ -15,7 +16,7 @@ using test_support::TempDir;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test_support::contains;
 
 /// The bundled understanding-attention spec and its solution in a temporary folder, with
 /// `change` applied to the spec's text.

@@ -17,11 +17,14 @@
 
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using namespace grader;
 using test_support::TempDir;
 
 namespace {
+
+using test_support::contains;
 
 std::string reason(const std::function<void()>& f) {
   try {
@@ -31,8 +34,6 @@ std::string reason(const std::function<void()>& f) {
   }
   return "<no error>";
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string npy_fixture(const std::string& name) {
   return test_support::source_path("tests/fixtures/npy/" + name + ".npy");

@@ -5,13 +5,16 @@
 #include <limits>
 
 #include "grader/compare.hpp"
+#include "support/text.hpp"
 
 using namespace grader;
 
 namespace {
+
+using test_support::contains;
+
 Tensor row(std::vector<double> v) { return Tensor({1, v.size()}, v); }
 Tensor mat(std::size_t r, std::size_t c, std::vector<double> v) { return Tensor({r, c}, std::move(v)); }
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(comparison)

@@ -9,11 +9,14 @@
 #include "grader/report/report.hpp"
 #include "support/inert.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using namespace grader;
 using test_support::TempDir;
 
 namespace {
+
+using test_support::contains;
 
 struct Graded : TempDir {
   Spec spec;
@@ -52,8 +55,6 @@ exercises:
   }
   int count = 0;
 };
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 
@@ -158,7 +159,7 @@ BOOST_AUTO_TEST_CASE(csv_cells_never_become_formulas_and_numbers_stay_numbers) {
   BOOST_TEST(report::csv_field("+1+cmd") == "'+1+cmd");
   BOOST_TEST(report::csv_field("-cmd") == "'-cmd");
   BOOST_TEST(report::csv_field("@SUM(A1)") == "'@SUM(A1)");
-  BOOST_TEST(report::csv_field("\tx") == "'\tx");
+  BOOST_TEST(report::csv_field("\tx") == "\"'\tx\"");
   BOOST_TEST(report::csv_field("  =1+1") == "'  =1+1");  // spaces before: some spreadsheets skip them
   BOOST_TEST(report::csv_field("\rx") == "\"'\rx\"");
   BOOST_TEST(report::csv_field("-2") == "-2");
@@ -166,6 +167,10 @@ BOOST_AUTO_TEST_CASE(csv_cells_never_become_formulas_and_numbers_stay_numbers) {
   BOOST_TEST(report::csv_field("+3e2") == "+3e2");
   BOOST_TEST(report::csv_field("1.2.1") == "1.2.1");
   BOOST_TEST(report::csv_field("a,b") == "\"a,b\"");
+  // A spreadsheet whose locale separates cells with ';' (or a tab) would split this one, and
+  // its second cell would be a formula: quoted, it stays one cell.
+  BOOST_TEST(report::csv_field("x;=1+1") == "\"x;=1+1\"");
+  BOOST_TEST(report::csv_field("x\t=1+1") == "\"x\t=1+1\"");
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_folder_is_a_usage_error_not_a_verdict) {

@@ -32,9 +32,23 @@ BOOST_AUTO_TEST_CASE(valid_text_passes_and_everything_else_is_escaped) {
   // Characters that print as nothing, or turn what follows around: each escaped.
   BOOST_TEST(utf8_safe("a\u200fb\u061cc\u200bd\ufeffe\u00adf\u2060g", 100) ==
              "a\\u200fb\\u061cc\\u200bd\\ufeffe\\u00adf\\u2060g");
-  BOOST_TEST(utf8_safe("x\U000E0041y", 100) == "x\\ue0041y");  // a tag character
+  BOOST_TEST(utf8_safe("x\U000E0041y", 100) == "x\\U000e0041y");  // a tag character
+  // More that show nothing or a blank: invisible operators, Mongolian vowel separator, Hangul
+  // filler, combining grapheme joiner, a variation selector on a letter, an annotation anchor.
+  BOOST_TEST(utf8_safe("a\u206ab\u180ec\u3164d\u034fe\ufe00f\ufff9g\U000E0100h", 200) ==
+             "a\\u206ab\\u180ec\\u3164d\\u034fe\\ufe00f\\ufff9g\\U000e0100h");
+  // The emoji presentation selector stays: "\u2764\ufe0f" is a red heart.
+  BOOST_TEST(utf8_safe("\u2764\ufe0f", 100) == "\u2764\ufe0f");
   // The joiners that Persian and Indic names and emoji need stay as they are.
   BOOST_TEST(utf8_safe("\u0645\u06cc\u200c\u0631\u0648\u0645", 100) == "\u0645\u06cc\u200c\u0631\u0648\u0645");
+}
+
+BOOST_AUTO_TEST_CASE(one_line_escapes_newlines_and_tabs_as_well) {
+  // A file named "x\ngrader: error: ..." quoted in a warning must not start a line of its own.
+  BOOST_TEST(grader::one_line("x.npy\ngrader: error: all failed\tnow", 100) ==
+             "x.npy\\x0agrader: error: all failed\\x09now");
+  BOOST_TEST(grader::one_line("\x1b\u202e\xff", 100) == "\\x1b\\u202e\\xff");  // as utf8_safe() does
+  BOOST_TEST(grader::one_line("\n\n\n", 9) == "\\x0a...");                     // an escape is never split
 }
 
 BOOST_AUTO_TEST_CASE(long_text_is_cut_at_a_character_boundary_within_max_bytes) {

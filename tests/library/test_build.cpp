@@ -14,13 +14,14 @@
 #include "grader/library/build.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using namespace grader;
 using test_support::TempDir;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test_support::contains;
 
 /// A process of the test's own, for the build to try to reach.
 struct Victim {

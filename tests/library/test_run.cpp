@@ -10,6 +10,7 @@
 #include "grader/library/run.hpp"
 #include "support/build_library.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using namespace grader;
 using test_support::build_library;
@@ -17,6 +18,8 @@ using test_support::Language;
 using test_support::TempDir;
 
 namespace {
+
+using test_support::contains;
 
 const char* kHostile = R"(
 #define _GNU_SOURCE
@@ -182,8 +185,6 @@ struct Hostile : TempDir {
 };
 
 std::string verdict(const CallResult& r) { return r.failure ? std::string(to_string(*r.failure)) : "returned"; }
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 

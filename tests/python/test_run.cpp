@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "grader/python/run.hpp"
+#include "support/text.hpp"
 
 using namespace grader;
 using python::HandIn;
@@ -20,14 +21,14 @@ using python::Request;
 
 namespace {
 
+using test_support::contains;
+
 python::Run run(const std::string& name, const std::string& source, const std::vector<Request>& requests,
                 python::Limits limits = {}) {
   return python::run(HandIn{name, source, {}}, python::Work{requests, {}, {}}, 1, limits);
 }
 
 std::string verdict(const python::Value& v) { return v.value ? "value" : std::string(to_string(v.problem)); }
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -42,6 +42,11 @@ class BoundedFile {
 /// Reads a whole regular file (no symlinks) of at most limits.max_bytes; throws ReadError.
 std::string read_bounded(const std::filesystem::path& path, const ReadLimits& limits = {});
 
+/// Whether the grader may list a folder and open the files in it: a folder of a student's zip
+/// can carry mode 000, or 0400 (listed, but no file in it can be opened). What grading and the
+/// --resume fingerprint both ask of a folder.
+bool readable_folder(const std::filesystem::path& dir);
+
 /// Reads files one after another within limits.max_bytes in all, not each: hashing every file
 /// of a submission (its seed, its fingerprint for --resume) then costs at most that many bytes,
 /// however many large or sparse files the folder holds.

@@ -152,7 +152,7 @@ Document Document::from_yaml(std::string_view text) {
     throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): lists and mappings nested " +
                     std::to_string(e.depth()) + " levels deep (yaml-cpp's limit); an answer has rank 3 at most");
   } catch (const YAML::Exception& e) {
-    throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " + utf8_safe(e.msg, 200));
+    throw ReadError("is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " + one_line(e.msg, 200));
   }
   return builder.finish();
 }
@@ -161,7 +161,7 @@ Document Document::from_json(std::string_view text) {
   DocumentBuilder builder(true);
   JsonEvents events(builder);
   if (!nlohmann::json::sax_parse(text.begin(), text.end(), &events) || !builder.done())
-    throw ReadError("is not valid JSON: " + utf8_safe(events.error, 200));
+    throw ReadError("is not valid JSON: " + one_line(events.error, 200));
   return builder.finish();
 }
 
@@ -193,7 +193,7 @@ std::string Document::show(Id id) const {
   const char* quote = json_ ? "\"" : "'";
   switch (n.kind) {
     case Kind::scalar:
-      return quote + utf8_safe(*text(id), kShownBytes) + quote;
+      return quote + one_line(*text(id), kShownBytes) + quote;
     case Kind::map:
       return json_ ? "an object" : "a mapping";
     case Kind::list:

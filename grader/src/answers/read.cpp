@@ -22,7 +22,7 @@ namespace {
 /// How much of a student's bytes an error message quotes.
 constexpr std::size_t kQuoteBytes = 40;
 
-std::string shown(std::string_view s) { return utf8_safe(s, kQuoteBytes); }
+std::string shown(std::string_view s) { return one_line(s, kQuoteBytes); }
 
 /// Parses a decimal number token, accepting nan/inf as NumPy writes them.
 std::optional<double> parse_number(std::string_view token) {

@@ -103,7 +103,7 @@ Structured read_structured(const std::filesystem::path& path, const std::vector<
       if (request == requested.end()) {
         if (!others.insert(name).second) continue;
         if (s.unknown.size() < kMaxListedNotes)
-          s.unknown.push_back(doc.text(key) ? utf8_safe(name, kQuotedName) : doc.show(key));
+          s.unknown.push_back(doc.text(key) ? one_line(name, kQuotedName) : doc.show(key));
         ++s.unknown_count;
         continue;
       }
@@ -169,7 +169,7 @@ Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& reques
   for (const auto& f : meant) stems.push_back(std::filesystem::path(f).stem().string());
   if (const auto near = closest(name, stems)) {
     const auto i = static_cast<std::size_t>(std::find(stems.begin(), stems.end(), *near) - stems.begin());
-    answer.message += "; is " + utf8_safe(meant[i], kQuotedName) + " meant to be it?";
+    answer.message += "; is " + one_line(meant[i], kQuotedName) + " meant to be it?";
   }
   return answer;
 }
@@ -259,7 +259,7 @@ Submission load_submission(const std::filesystem::path& dir, const std::vector<A
   }
   if (requested.empty()) return sub;  // a spec of functions only: no file is an answer
   for (std::size_t i = 0; i < std::min(unused_files.size(), kMaxListedNotes); ++i)
-    sub.stray_files.push_back("file " + utf8_safe(unused_files[i], kQuotedName) + " is not an answer to any exercise" +
+    sub.stray_files.push_back("file " + one_line(unused_files[i], kQuotedName) + " is not an answer to any exercise" +
                               did_you_mean(std::filesystem::path(unused_files[i]).stem().string(), names));
   if (unused_files.size() > kMaxListedNotes)
     sub.stray_files.push_back("and " + std::to_string(unused_files.size() - kMaxListedNotes) +

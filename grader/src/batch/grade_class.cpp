@@ -84,10 +84,8 @@ std::string submission_fingerprint(const fs::path& dir, const Options& options) 
       h.add("symlink:" + fs::read_symlink(path, ec).string());
       continue;
     }
-    if (fs::is_directory(status)) {  // one the grader may not list is graded otherwise
-      std::error_code denied;
-      const fs::directory_iterator probe(path, denied);
-      h.add(denied ? "folder, unreadable" : "folder");
+    if (fs::is_directory(status)) {  // one the grader may not read is graded otherwise
+      h.add(readable_folder(path) ? "folder" : "folder, unreadable");
       continue;
     }
     if (!fs::is_regular_file(status)) {
@@ -181,7 +179,7 @@ std::vector<Student> list_students(const fs::path& root) {
     if (entry.is_directory(ec))
       students.push_back({student_id(entry.path()), name});
     else
-      spdlog::warn("{}: not a folder, so not a submission; skipped", utf8_safe(entry.path().string(), 4096));
+      spdlog::warn("{}: not a folder, so not a submission; skipped", one_line(entry.path().string(), 4096));
   }
   if (ec) throw UsageError("cannot list " + root.string() + ": " + ec.message());
   if (students.empty())  // a wrong path would otherwise replace a class's gradebook with an empty one
@@ -311,7 +309,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
         how = grade_one(i);
       } catch (const std::exception& e) {
         rows[i].reset();
-        failure = students[i].id + ": " + utf8_safe(e.what(), 4096);
+        failure = students[i].id + ": " + one_line(e.what(), 4096);
         spdlog::error("cannot grade {}", failure);
       }
       const std::lock_guard<std::mutex> hold(lock_outcome);

@@ -9,6 +9,7 @@
 
 #include "../text.hpp"
 #include "grader/bounded_file.hpp"
+#include "grader/library/build.hpp"
 
 namespace grader::python {
 
@@ -31,12 +32,7 @@ bool is_notebook_name(const std::string& name) {
   return ext == ".py" || ext == ".ipynb";
 }
 
-bool is_source_name(const std::string& name) {
-  const std::string ext = lower(std::filesystem::path(name).extension().string());
-  return ext == ".c" || ext == ".cc" || ext == ".cpp" || ext == ".cxx";
-}
-
-std::string safe_name(const std::string& name) { return utf8_safe(name, kQuoted); }
+std::string safe_name(const std::string& name) { return one_line(name, kQuoted); }
 
 std::string listed(const std::vector<std::string>& names) {
   std::vector<std::string> q;
@@ -67,7 +63,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   std::vector<std::string> candidates;
   for (const auto& name : regular) {
     if (is_notebook_name(name)) candidates.push_back(name);
-    if (is_source_name(name) || name == spec.library.file) found.library_files = true;
+    if (compiled_source(name) || name == spec.library.file) found.library_files = true;
   }
   if (candidates.empty()) {
     if (!links.empty()) found.problem = linked + ", never followed: hand in the file itself";

@@ -109,7 +109,9 @@ std::string csv_field(const std::string& value) {
   if (first != std::string::npos && std::string_view("=+-@\t\r").find(text[first]) != std::string_view::npos &&
       !is_number(text))
     text = "'" + text;
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  // Quoted as well: a separator of a spreadsheet set to another locale (';', a tab), after which
+  // a cell of its own would start with "=".
+  if (text.find_first_of(",;\t\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
   for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
