@@ -320,7 +320,6 @@ std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::
 /// the student sees the file they uploaded acknowledged. Nothing when every file is one an
 /// earlier note already names (a stray answer file, a folder).
 std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir) {
-  constexpr std::size_t kListed = 3;
   constexpr const char* archive = "an archive: extract it and hand in its files";
   constexpr const char* document = "a document: the grader runs code and reads numbers, not printouts";
   static const std::map<std::string, const char*> kinds = {
@@ -343,10 +342,7 @@ std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir) {
   if (entries == 0) return "your submission is empty: no file was handed in";
   if (named.empty()) return std::nullopt;
   std::sort(named.begin(), named.end());
-  if (named.size() > kListed) named.resize(kListed);
-  std::string text = "nothing in your submission is graded: ";
-  for (std::size_t i = 0; i < named.size(); ++i) text += (i ? "; " : "") + named[i];
-  return text;
+  return "nothing in your submission is graded: " + first_few(named, 3, "; ");
 }
 
 /// The one folder a submission holds and nothing else (hidden entries and the __MACOSX/ of a zip

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace grader {
 
@@ -23,6 +24,18 @@ inline std::string counted(std::size_t n, const std::string& noun) {
 /// "label: text", or `text` alone when there is no label.
 inline std::string prefixed(const std::string& label, const std::string& text) {
   return label.empty() ? text : label + ": " + text;
+}
+
+/// The first `shown` of `items` joined by `separator`, then "and N more" for the rest ("a, b, c
+/// and 2 more"; "a is x; b is y; and 2 more"): a list in a message that stays short however
+/// many files a student hands in.
+inline std::string first_few(const std::vector<std::string>& items, std::size_t shown = 3,
+                             const std::string& separator = ", ") {
+  std::string text;
+  for (std::size_t i = 0; i < std::min(items.size(), shown); ++i) text += (i ? separator : "") + items[i];
+  if (items.size() > shown)
+    text += (separator == ", " ? " and " : separator + "and ") + std::to_string(items.size() - shown) + " more";
+  return text;
 }
 
 /// `text` with every occurrence of `from` replaced by `to` (left to right, not rescanned).

@@ -607,6 +607,7 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
   dir.write("packed/A2S1.ZIP", "PK\x03\x04");
   dir.write("packed/A2S1.html", "<html></html>");
   fs::create_directories(dir.path() / "empty/.git");
+  for (const std::string name : {"a", "b", "c", "d", "e"}) dir.write("printed/" + name + ".pdf", "%PDF-1.4\n");
   const auto notes = [&](const std::string& student) {
     const auto r = run_grader(
         {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / student).string(), "--format", "json"});
@@ -620,6 +621,11 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
                                  R"(hand in its files; A2S1.html is a document: the grader runs code and reads )"
                                  R"(numbers, not printouts"])"));
   BOOST_TEST(notes("empty") == ordered_json::parse(R"(["your submission is empty: no file was handed in"])"));
+  // Three are named, and the rest counted.
+  const std::string printed = notes("printed").at(0);
+  BOOST_TEST(printed.find("c.pdf is a document: the grader runs code and reads numbers, not printouts; and 2 more") !=
+                 std::string::npos,
+             printed);
 }
 
 BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like) {

@@ -272,14 +272,11 @@ void warn_of_other_students(const fs::path& out, const std::set<std::string>& id
     if (!ids.count(it->path().filename().string())) others.push_back(it->path().filename().string());
   if (others.empty()) return;
   std::sort(others.begin(), others.end());
-  std::string names;
-  for (std::size_t i = 0; i < std::min<std::size_t>(others.size(), 3); ++i)
-    names += (i ? ", " : "") + one_line(others[i], 80);
-  if (others.size() > 3) names += fmt::format(" and {} more", others.size() - 3);
+  for (auto& name : others) name = one_line(name, 80);
   spdlog::warn(
       "{} holds {} folder(s) of students not graded in this run ({}): they are not in gradebook.csv or "
       "summary.json; remove them if those students have left the class",
-      one_line((out / "students").string(), 4096), others.size(), names);
+      one_line((out / "students").string(), 4096), others.size(), first_few(others));
 }
 
 Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {

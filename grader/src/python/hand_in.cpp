@@ -1,7 +1,5 @@
 #include "hand_in.hpp"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -35,11 +33,9 @@ bool is_notebook_name(const std::string& name) {
 std::string safe_name(const std::string& name) { return one_line(name, kQuoted); }
 
 std::string listed(const std::vector<std::string>& names) {
-  std::vector<std::string> q;
-  for (std::size_t i = 0; i < std::min<std::size_t>(names.size(), 3); ++i) q.push_back(safe_name(names[i]));
-  std::string text = fmt::format("{}", fmt::join(q, ", "));
-  if (names.size() > 3) text += fmt::format(" and {} more", names.size() - 3);
-  return text;
+  std::vector<std::string> quoted(names.size());
+  std::transform(names.begin(), names.end(), quoted.begin(), safe_name);
+  return first_few(quoted);
 }
 
 }  // namespace
