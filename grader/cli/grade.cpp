@@ -43,24 +43,39 @@ std::function<void(const batch::Progress&)> progress_printer(const std::string& 
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   const std::string chosen = mode == "auto" ? (terminal ? "bar" : "lines") : mode;
   if (chosen == "none") return {};
-  auto last = std::make_shared<double>(-1e9);
-  return [chosen, last](const batch::Progress& p) {
+  struct Times {
+    double printed = -1e9;  ///< when a line or the bar was last printed
+    double first = -1;      ///< when the first submission was graded (not reused), once it was
+  };
+  auto times = std::make_shared<Times>();
+  return [chosen, times](const batch::Progress& p) {
     const bool finished = p.done == p.total;
-    const double rate = p.seconds > 0 ? static_cast<double>(p.done - p.reused) / p.seconds : 0;
-    const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0;
+    // The rate counts from the first graded submission: until then the spec was loading and
+    // the Python runtime starting, which made the first estimates several times too long.
+    // Up-to-date results (--resume) cost nothing and do not count. The time left is guessed
+    // once three more have been graded.
+    const std::size_t graded = p.done - p.reused;
+    if (graded >= 1 && times->first < 0) times->first = p.seconds;
+    const double span = p.seconds - times->first;
+    const double rate = graded >= 4 && span > 0 ? static_cast<double>(graded - 1) / span : 0;
+    const std::string speed = rate > 0 ? fmt::format("{:.1f}/s", rate) : "-/s";
+    const std::string eta = finished   ? duration(0)
+                            : rate > 0 ? duration(static_cast<double>(p.total - p.done) / rate)
+                                       : "?";
+    double* last = &times->printed;
     if (chosen == "bar") {
       if (!finished && p.seconds - *last < 0.1) return;
       *last = p.seconds;
       constexpr std::size_t width = 30;
       const std::size_t filled = p.total ? p.done * width / p.total : width;
-      std::cerr << fmt::format("\r[{}{}] {}/{}  {:.1f}/s  ETA {}   ", std::string(filled, '#'),
-                               std::string(width - filled, '.'), p.done, p.total, rate, duration(eta))
+      std::cerr << fmt::format("\r[{}{}] {}/{}  {}  ETA {}   ", std::string(filled, '#'),
+                               std::string(width - filled, '.'), p.done, p.total, speed, eta)
                 << (finished ? "\n" : "") << std::flush;
     } else {
       if (!finished && p.seconds - *last < 10) return;
       *last = p.seconds;
-      std::cerr << fmt::format("grader: {}/{} submissions ({} up to date), {:.1f}/s, ETA {}\n", p.done, p.total,
-                               p.reused, rate, duration(eta))
+      std::cerr << fmt::format("grader: {}/{} submissions ({} up to date), {}, ETA {}\n", p.done, p.total, p.reused,
+                               speed, eta)
                 << std::flush;
     }
   };

@@ -325,6 +325,26 @@ BOOST_AUTO_TEST_CASE(notebook_classes_with_unfinished_wrong_and_hanging_students
   grade_every_format("attention-basics", true, "1/1 submissions");
 }
 
+BOOST_AUTO_TEST_CASE(the_progress_bar_guesses_the_time_left_only_from_graded_submissions) {
+  // Found by a TA: the first estimate counted the spec's loading and Python's start as the
+  // time of one submission, and came out several times too long.
+  TempDir dir;
+  make_class(dir.path() / "class", "understanding-attention", 2);
+  const auto r = run_grader({"grade", "--spec", kMatrixSpec, (dir.path() / "class").string(), "--out",
+                             (dir.path() / "out").string(), "--progress", "bar"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  std::vector<std::string> updates;
+  for (std::size_t at = 0, next; at < r.err.size(); at = next + 1) {
+    next = std::min(r.err.find_first_of("\r\n", at), r.err.size());
+    if (r.err.compare(at, 1, "[") == 0) updates.push_back(r.err.substr(at, next - at));
+  }
+  BOOST_TEST_REQUIRE(!updates.empty(), r.err);
+  BOOST_TEST(contains(updates.front(), " 1/"), updates.front());  // the first is always shown
+  BOOST_TEST(contains(updates.front(), "-/s  ETA ?"), updates.front());
+  BOOST_TEST(contains(updates.back(), "ETA 0 s"), updates.back());
+  BOOST_TEST(!contains(updates.back(), "-/s"), updates.back());
+}
+
 BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_of_a_clean_run) {
   TempDir dir;
   const fs::path root = dir.path() / "class", out = dir.path() / "out";
