@@ -558,7 +558,7 @@ def describe_failure(error, name, unit):
     # (inside one of their functions, say).
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == name]
     line = frames[0].lineno if frames else None
-    inner = f" (in {frames[-1].name}, line {frames[-1].lineno})" if len(frames) > 1 else ""
+    inner = f" (in {frames[-1].name}, line {frames[-1].lineno})" if len(frames) > 1 and frames[-1].lineno != line else ""
     text = traceback.format_exception_only(_type(error), error)[-1].strip()
     if _isinstance(error, SyntaxError) and error.filename == name:
         line, inner, text = error.lineno, "", text + UNFINISHED
@@ -762,13 +762,15 @@ def run_plan():
     skip = set(plan.get("skip", []))
     quiet_before = int(plan.get("quiet_before", 0))
     muted = mute() if quiet_before > 0 else None
+    failed = {}  # unit -> what went wrong in it, for a function it left undefined
     for k, unit in enumerate(units):
         if muted and k >= quiet_before:
             muted = unmute(muted)
         if k in skip:
             send(UNIT_END, k, UNIT_SKIPPED)
         elif unit.unparsable:
-            send(UNIT_END, k, UNIT_UNPARSABLE, f"{unit.label}: {unit.unparsable}")
+            failed[k] = f"{unit.label}: {unit.unparsable}"
+            send(UNIT_END, k, UNIT_UNPARSABLE, failed[k])
         elif unit.code == "" or unit.boundary:
             pass  # nothing to run (a markdown text, an empty cell)
         else:
@@ -780,6 +782,7 @@ def run_plan():
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 ended, why = UNIT_RAISED, failure(e, name, unit)
+                failed[k] = why
             flush()
             send(UNIT_END, k, ended, why)
         for i in after.get(k, []):
@@ -795,7 +798,12 @@ def run_plan():
         if not f.get("cell"):
             bound[j] = namespace.get(f["name"])
         elif not _isinstance(function_points.get(j), int):
-            bound[j] = NoSuchCell(function_points.get(j))
+            bound[j] = Unbound(function_points.get(j))
+        if bound[j] is None:
+            broken = [k for k in assigners(units, f["name"]) if k in failed]
+            if broken:
+                bound[j] = Unbound(f"the notebook defines no function '{f['name']}': the cell that defines it "
+                                   f"failed, {failed[broken[0]]}")
     skip_calls = set(plan.get("skip_calls", []))
     for c in range(plan.get("calls_from", 0), plan["calls"]["count"]):
         if c in skip_calls:
@@ -816,7 +824,10 @@ def planned_call(plan, blobs, c):
     return _json_loads(str(blobs[offset:offset + length], "utf-8"))
 
 
-class NoSuchCell:
+class Unbound:
+    """Why a function of the spec is not there to call: the cell it is taken at is not there,
+    or the cell that defines it failed."""
+
     def __init__(self, why):
         self.why = why
 
@@ -844,7 +855,7 @@ def make_call(output, c, call, function, fn, blobs, name):
     """Calls the student's function on the call's inputs; sends its outputs. Returns how the
     call ended and what went wrong, for the student."""
     fname = function["name"]
-    if _isinstance(fn, NoSuchCell):
+    if _isinstance(fn, Unbound):
         return NO_FUNCTION, fn.why
     if fn is None:
         return NO_FUNCTION, f"the notebook defines no function '{fname}' (is its cell failing, or its name different?)"
@@ -954,15 +965,42 @@ def find_assigners(units, expr):
         root = next(n.id for n in ast.walk(ast.parse(expr, mode="eval")) if _isinstance(n, ast.Name))
     except (SyntaxError, StopIteration):
         return []
-    pattern = re.compile(r"^\s*(global\s+)?" + re.escape(root) + r"\b\s*(\[[^\n]*\])?\s*(:[^=\n]*)?[-+*/@%]?=(?!=)", re.M)
     found = []
     for k, unit in enumerate(units):
-        text = unit.code if _isinstance(unit.code, str) else ast.unparse(unit.code)
-        if unit.unparsable or pattern.search(text) or re.search(r"\b(def|class)\s+" + re.escape(root) + r"\b", text):
-            if unit.unparsable and root not in (unit.unparsable + text):
-                continue
+        if unit.unparsable:  # what it meant to assign is unknown: named if it mentions the name
+            if root in unit.unparsable + (unit.code if _isinstance(unit.code, str) else ""):
+                found.append(k)
+            continue
+        try:
+            tree = ast.parse(unit.code) if _isinstance(unit.code, str) else unit.code
+        except SyntaxError:
+            continue
+        if binds(tree, root):
             found.append(k)
     return found
+
+
+def binds(tree, root):
+    """Whether the statements of `tree` bind `root` where the notebook's variables live: assigned
+    (in a tuple too, `a, root = f()`, by a for loop, `with ... as`, `:=`, `+=`), defined (def,
+    class), imported, or declared global in a function; not as a name local to a function, a
+    class body, a lambda or a comprehension."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if _isinstance(node, ast.Name):
+            if node.id == root and _isinstance(node.ctx, ast.Store):
+                return True
+        elif _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == root or any(_isinstance(g, ast.Global) and root in g.names for g in ast.walk(node)):
+                return True
+            todo.extend(node.decorator_list)
+        elif _isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((a.asname or a.name.split(".")[0]) == root for a in node.names):
+                return True
+        elif not _isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def evaluate(output, namespace, answers, i, units):

@@ -218,6 +218,24 @@ BOOST_AUTO_TEST_CASE(an_unfinished_line_and_a_lost_instruction_say_what_to_do_in
              r.values[1].message);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) {
+  // Found by a helper writing a course: a cell that failed before `a, weights = f(...)` said
+  // "'weights' is not defined: assign it in your notebook", as if it never was; and an nbgrader
+  // stub, which assigns nothing, was not named.
+  const std::string jupyter =
+      "import torch\n\n# In[ ]:\n\nbig = torch.ones(2)[5]\nout, weights = torch.ones(1, 2), torch.ones(1, 2)\n"
+      "for step in range(2):\n    pass\n\n"
+      "# In[ ]:\n\n# YOUR CODE HERE\nraise NotImplementedError()\n";
+  const auto r = run("A2S1.py", jupyter, {{"weights", "weights", ""}, {"step", "step", ""}, {"heads", "heads", ""}});
+  BOOST_TEST(verdict(r.values[0]) == "missing");
+  BOOST_TEST(contains(r.values[0].message, "not defined at the end of your notebook: line 5: IndexError"),
+             r.values[0].message);
+  BOOST_TEST(contains(r.values[1].message, "line 5: IndexError"), r.values[1].message);  // a for loop's name
+  BOOST_TEST(r.values[2].message == "'heads' is not defined at the end of your notebook: assign it in your notebook "
+                                    "(line 13 still raises NotImplementedError: an exercise left to do?)",
+             r.values[2].message);
+}
+
 BOOST_AUTO_TEST_CASE(an_ipynb_runs_its_code_cells_with_magics_made_harmless) {
   const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     {"cell_type": "markdown", "metadata": {}, "source": ["# Title"]},
@@ -530,7 +548,12 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    return (Q, K, V)\n", "returned 3 values, where 2 are expected"},
       {"g = 1\n", "the notebook defines no function 'f'"},
       {"f = 3\n", "'f' is an int, not a function"},
-      {"def f(Q, K, V):\n    x = 1\n    raise ValueError('d_k must match')\n", "line 4: ValueError: d_k must match"}};
+      {"def f(Q, K, V):\n    x = 1\n    raise ValueError('d_k must match')\n", "line 4: ValueError: d_k must match"},
+      // The cell that defines it failed first: that failure, not "is its name different?".
+      {"# In[1]:\n\ntorch.ones(2)[5]\ndef f(Q, K, V):\n    return Q, K\n",
+       "the notebook defines no function 'f': the cell that defines it failed, line 4: IndexError"},
+      // A recursion: its line once, not "line 3 (in f, line 3)".
+      {"def f(Q, K, V):\n    return f(Q, K, V)\n", "the function: line 3: RecursionError"}};
   for (const auto& [source, message] : cases) {
     BOOST_TEST_CONTEXT(source) {
       const auto r = call("import torch\n" + source, calls_of("f", 1, {"output", "weights"}));

@@ -204,6 +204,18 @@ std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uin
   return v;
 }
 
+/// For an answer no cell assigns: the cells that still raise NotImplementedError (an nbgrader
+/// stub, which replaces the answer's code), where it is likely to belong; or nothing.
+std::string unfinished_cells(const std::map<std::size_t, UnitFailure>& failures) {
+  std::vector<std::string> stubs;
+  for (const auto& [_, f] : failures)
+    if (f.message.find("NotImplementedError") != std::string::npos) stubs.push_back(f.place);
+  if (stubs.empty()) return "";
+  if (stubs.size() == 1) return " (" + stubs.front() + " still raises NotImplementedError: an exercise left to do?)";
+  return " (" + std::to_string(stubs.size()) + " cells still raise NotImplementedError, the first at " +
+         stubs.front() + ": exercises left to do?)";
+}
+
 /// The values a child sent (or why it has none), for the requests not taken yet.
 void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
                  const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
@@ -261,7 +273,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
       else if (why.find("is not defined") == std::string::npos)
         message += ": " + why;
       else
-        message += ": assign it in your notebook";
+        message += ": assign it in your notebook" + unfinished_cells(failures);
       settle(i, verdict, message);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
