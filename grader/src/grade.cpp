@@ -430,8 +430,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     }
     for (std::size_t i = 0; i < std::min(run.failures.size(), kMaxListedNotes); ++i)
       result.notes.push_back("your notebook failed at " + run.failures[i].message);
-    if (run.failures.size() > kMaxListedNotes)
-      result.notes.push_back("and at " + std::to_string(run.failures.size() - kMaxListedNotes) + " more places");
+    if (const std::size_t all = run.failures.size() + run.more_failures; all > kMaxListedNotes)
+      result.notes.push_back("and at " + std::to_string(all - kMaxListedNotes) + " more places");
     result.printed = run.output;
   } else {
     if (python.problem) python_problem(spec, *python.problem, submission);

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "grader/python/run.hpp"
 #include "support/text.hpp"
@@ -309,6 +310,43 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(r.failures.size() >= 7u);
   BOOST_TEST(r.processes == 1);  // refused, not killed: no cell needed a fresh child
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
+}
+
+BOOST_AUTO_TEST_CASE(a_million_failing_statements_cost_the_grader_a_few_hundred_kept) {
+  // Found by a hostile-student helper: the grader kept every unit's record, so a script of
+  // many statements that each fail (or a child forging their records) took it to gigabytes.
+  std::string script = "good = 1.0\n";
+  for (int i = 0; i < 3000; ++i) script += "1/0\n";
+  const auto r = run("A2S1.py", script, {{"good", "good", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(r.failures.size() == 256u);
+  BOOST_TEST(r.more_failures == 3000u - 256u);
+  BOOST_TEST(contains(r.failures.back().message, "ZeroDivisionError"), r.failures.back().message);
+}
+
+BOOST_AUTO_TEST_CASE(records_forged_in_their_thousands_are_read_in_order_and_counted_not_kept) {
+  // Found by the same helper: a child ended its own unit, then claimed every later one did
+  // not parse (what its code may do: it shares the process), 2 KB of text each, and the grader
+  // kept them all; written as fast as the grader read them, status bytes past 1 MiB waiting
+  // were dropped, and the records' framing with them ("a record longer than the protocol
+  // allows" after about 500 records, every run, before the fix).
+  const std::string code =
+      "import os, struct, time\n"
+      "t = b'y' * 2000\n"
+      "m = memoryview(b''.join(struct.pack('<IIiI', 11, k, 2, len(t)) + t for k in range(3000)))\n"
+      "while len(m):\n"
+      "    try:\n"
+      "        m = m[os.write(5, m):]\n"
+      "    except BlockingIOError:\n"
+      "        time.sleep(0.0002)\n"
+      "os._exit(0)\n";
+  std::string script = "exec(" + nlohmann::json(code).dump() + ")\n";
+  for (int i = 1; i < 3000; ++i) script += "0\n";
+  const auto r = run("A2S1.py", script, {{"x", "x", ""}}, quick());
+  BOOST_TEST(contains(r.values[0].message, "ended Python itself"), r.values[0].message);
+  BOOST_TEST(!contains(r.values[0].message, "longer than the protocol"), r.values[0].message);
+  BOOST_TEST(r.failures.size() == 256u);
+  BOOST_TEST(r.more_failures == 3000u - 256u);
 }
 
 BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_hang_still_is) {

@@ -85,13 +85,23 @@ Clock::time_point Records::on_status(std::string& pending) {
           breach("a unit ended out of order");
           break;
         }
+        in_progress_.reset();
+        last_ = h.call;
+        next_deadline();
+        if (h.code != 1 && h.code != 2) {  // it ran, or was skipped: nothing to say of it
+          units_.erase(h.call);
+          break;
+        }
+        if (failures_kept_ == kKeptFailures) {
+          ++failures_not_kept_;
+          units_.erase(h.call);
+          break;
+        }
+        ++failures_kept_;
         UnitRecord& u = units_[h.call];
         u.ended = true;
         u.code = h.code;
         u.text = library::printable(text);
-        in_progress_.reset();
-        last_ = h.call;
-        next_deadline();
         break;
       }
       case p::kValue:

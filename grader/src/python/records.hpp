@@ -56,7 +56,13 @@ class Records : public sandbox::Watcher {
   std::size_t units() const { return n_units_; }
   /// The unit that started and has not ended, if any.
   std::optional<std::size_t> in_progress() const { return in_progress_; }
+  /// The unit in progress, and the first kKeptFailures units that failed: a unit that ran, or
+  /// was skipped, is forgotten when it ends (a file of a million statements, or a child forging
+  /// their records, kept gigabytes of them).
   const std::map<std::size_t, UnitRecord>& unit_records() const { return units_; }
+  /// Failed units beyond the first kKeptFailures: counted, not kept.
+  std::size_t failures_not_kept() const { return failures_not_kept_; }
+  static constexpr std::size_t kKeptFailures = 256;
   const std::vector<std::optional<ValueRecord>>& values() const { return values_; }
   const std::vector<int>& forbidden() const { return forbidden_; }
   /// The call that started and has not ended, if any.
@@ -78,6 +84,7 @@ class Records : public sandbox::Watcher {
   std::optional<std::size_t> in_progress_;
   std::optional<std::size_t> last_;  ///< the last unit that started or ended
   std::map<std::size_t, UnitRecord> units_;
+  std::size_t failures_kept_ = 0, failures_not_kept_ = 0;
   std::vector<std::optional<ValueRecord>> values_;
   std::vector<int> forbidden_;
   std::optional<std::size_t> call_, last_call_;

@@ -358,6 +358,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
 
     // Units that raised or do not parse: their messages begin with their place. A refusal of
     // the sandbox is named: "Operation not permitted" alone does not say what was refused.
+    // A child that starts again runs the units before again: the most any child counted.
+    out.more_failures = std::max(out.more_failures, records.failures_not_kept());
     for (const auto& [k, u] : records.unit_records())
       if (u.ended && (u.code == 1 || u.code == 2) && !failures.count(k))
         failures[k] =

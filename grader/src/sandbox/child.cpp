@@ -144,6 +144,9 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
   };
   Clock::duration credit{0};
   std::string pending;
+  const auto consult = [&] {
+    if (watcher && !pending.empty()) deadline = watcher->on_status(pending);
+  };
   const auto drain = [&](Fd& fd, bool status) {
     char chunk[65536];
     for (;;) {
@@ -155,7 +158,12 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
       if (n < 0) return;  // EAGAIN: nothing more for now
       const auto size = static_cast<std::size_t>(n);
       if (status) {
+        // Read as it comes, chunk by chunk, so that what waits is at most one unfinished
+        // record: a child writing faster than this loop reads lost bytes past a cap, and the
+        // records' framing with them. Once the watcher has ended the child, the rest is
+        // dropped unread.
         if (pending.size() < (1u << 20)) pending.append(chunk, size);
+        consult();
       } else if (seen.output.size() < capture_bytes) {
         seen.output.append(chunk, std::min(size, capture_bytes - seen.output.size()));
         if (seen.output.size() >= capture_bytes) seen.output_truncated = true;
@@ -163,9 +171,6 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
         seen.output_truncated = true;
       }
     }
-  };
-  const auto consult = [&] {
-    if (watcher && !pending.empty()) deadline = watcher->on_status(pending);
   };
   bool ended = false;
   Clock::time_point gone_by = Clock::time_point::max();

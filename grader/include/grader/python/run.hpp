@@ -97,7 +97,8 @@ struct UnitFailure {
 struct Run {
   std::vector<Value> values;          ///< one per request, in order
   std::vector<CallResult> calls;      ///< one per call, in order (as a library's)
-  std::vector<UnitFailure> failures;  ///< in the order of the hand-in
+  std::vector<UnitFailure> failures;  ///< in the order of the hand-in (the first few hundred)
+  std::size_t more_failures = 0;      ///< failed units beyond those, counted only
   std::string output;                 ///< what it printed, truncated
   std::string isolation;              ///< how the children were confined, and the versions
   int processes = 0;                  ///< children started
