@@ -352,9 +352,9 @@ UNFINISHED = " (the line is unfinished or mistyped)"  # after a SyntaxError, in 
 def script_units(text, name):
     """The top-level statements of a script (a Colab download), each a unit; a markdown text
     (a string on its own) marks the end of a cell."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    lines = [line + "\n" for line in text.split("\n")]
+    if text.endswith("\n"):
+        lines.pop()  # the empty piece after the last newline
     tree, errors = recover(lines, name)
     units = []
     for stmt in tree.body:
@@ -724,8 +724,12 @@ def run_plan():
     sys.argv = [name]
     seed_all(int(plan.get("seed", 0)))
 
-    # A byte order mark (Notepad's UTF-8) is no code, for python3 and json.load alike.
-    text = code.decode("utf-8", "replace").removeprefix("\ufeff")
+    # A byte order mark (Notepad's UTF-8) is no code, for python3 and json.load alike. Lines
+    # end where Python ends them, at \n, \r\n or \r, which its parser reads all as \n; only
+    # \n is split at below (str.splitlines also splits at a form feed, U+2028 and others,
+    # which Python reads as a blank or a character: line numbers went wrong, and a SyntaxError's
+    # repair overwrote good lines).
+    text = code.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     output = Output()
     answers = plan.get("answers", [])
     try:
@@ -967,15 +971,14 @@ def find_assigners(units, expr):
         return []
     found = []
     for k, unit in enumerate(units):
-        if unit.unparsable:  # what it meant to assign is unknown: named if it mentions the name
-            if root in unit.unparsable + (unit.code if _isinstance(unit.code, str) else ""):
-                found.append(k)
-            continue
+        text = unit.code if _isinstance(unit.code, str) else ast.unparse(unit.code)
         try:
-            tree = ast.parse(unit.code) if _isinstance(unit.code, str) else unit.code
+            tree = None if unit.unparsable else ast.parse(text)
         except SyntaxError:
-            continue
-        if binds(tree, root):
+            tree = None
+        # A unit that does not parse (an unfinished `query131 =`; a script's is a statement
+        # raising its SyntaxError, which quotes the line) is named if it mentions the name.
+        if (binds(tree, root) if tree else root in (unit.unparsable or "") + text):
             found.append(k)
     return found
 

@@ -237,6 +237,19 @@ BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) 
              r.values[2].message);
 }
 
+BOOST_AUTO_TEST_CASE(lines_are_counted_where_python_ends_them) {
+  // Found by a hostile-student helper: a line separator (U+2028) pasted into a comment, or a
+  // form feed in a Colab markdown string, split lines where Python does not, and one unfinished
+  // line then cost the whole script its answers. Old Mac line ends (\r) are lines to Python.
+  const std::string script = "# Homework 3\u2028(copied from the course page)\nimport torch\n"
+                             "x = torch.ones(2)\n\"\"\"\nImplement\x0c this.\n\"\"\"\r"
+                             "y = torch.ones(3)\r\nextra =\nz = torch.ones(4)\n";
+  const auto r = run("A2S1.py", script, {{"x", "x", ""}, {"y", "y", ""}, {"z", "z", ""}});
+  for (const auto& v : r.values) BOOST_TEST(verdict(v) == "value", v.message);
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
+  BOOST_TEST(contains(r.failures[0].message, "line 8: SyntaxError"), r.failures[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(an_ipynb_runs_its_code_cells_with_magics_made_harmless) {
   const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     {"cell_type": "markdown", "metadata": {}, "source": ["# Title"]},
