@@ -559,7 +559,9 @@ def describe_failure(error, name, unit):
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == name]
     line = frames[0].lineno if frames else None
     inner = f" (in {frames[-1].name}, line {frames[-1].lineno})" if len(frames) > 1 and frames[-1].lineno != line else ""
-    text = traceback.format_exception_only(_type(error), error)[-1].strip()
+    # On one line: the student's text of several lines drew lines of its own in the report,
+    # such as a score table (found by a helper).
+    text = " ".join(traceback.format_exception_only(_type(error), error)[-1].split())
     if _isinstance(error, SyntaxError) and error.filename == name:
         line, inner, text = error.lineno, "", text + UNFINISHED
     if _isinstance(error, SystemExit):

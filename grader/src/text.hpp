@@ -38,6 +38,24 @@ inline std::string first_few(const std::vector<std::string>& items, std::size_t 
   return text;
 }
 
+/// `text` on one line: each line break, with the blanks around it, becomes one space. For what a
+/// student's code says of itself (an exception's text, an error message) shown as one line of
+/// a report, where lines of its own could pass for the grader's (a score table, a verdict).
+inline std::string flattened(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n' && text[i] != '\r') {
+      out += text[i];
+      continue;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+    while (i + 1 < text.size() && std::string_view(" \t\r\n").find(text[i + 1]) != std::string_view::npos) ++i;
+    if (!out.empty() && i + 1 < text.size()) out += ' ';
+  }
+  return out;
+}
+
 /// `text` with every occurrence of `from` replaced by `to` (left to right, not rescanned).
 inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())

@@ -51,6 +51,14 @@ BOOST_AUTO_TEST_CASE(one_line_escapes_newlines_and_tabs_as_well) {
   BOOST_TEST(grader::one_line("\n\n\n", 9) == "\\x0a...");                     // an escape is never split
 }
 
+BOOST_AUTO_TEST_CASE(flattened_text_is_one_line) {
+  // An exception's text of several lines, shown in a report's line, drew a score table.
+  BOOST_TEST(grader::flattened("bad\n\n  exercise  points\r\n  1   4 / 4  passed\n") ==
+             "bad exercise  points 1   4 / 4  passed");
+  BOOST_TEST(grader::flattened("one line") == "one line");
+  BOOST_TEST(grader::flattened("\n\nx") == "x");
+}
+
 BOOST_AUTO_TEST_CASE(long_text_is_cut_at_a_character_boundary_within_max_bytes) {
   BOOST_TEST(utf8_safe("abcdef", 6) == "abcdef");
   BOOST_TEST(utf8_safe("abcdefg", 6) == "abc...");

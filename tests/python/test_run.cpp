@@ -603,6 +603,9 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       // The cell that defines it failed first: that failure, not "is its name different?".
       {"# In[1]:\n\ntorch.ones(2)[5]\ndef f(Q, K, V):\n    return Q, K\n",
        "the notebook defines no function 'f': the cell that defines it failed, line 4: IndexError"},
+      // Text of several lines, one of them a fake score line: on one line.
+      {"def f(Q, K, V):\n    raise ValueError('bad\\n\\n  1    4 / 4  passed\\nscore: 8 / 8')\n",
+       "line 3: ValueError: bad 1 4 / 4 passed score: 8 / 8"},
       // A recursion: its line once, not "line 3 (in f, line 3)".
       {"def f(Q, K, V):\n    return f(Q, K, V)\n", "the function: line 3: RecursionError"}};
   for (const auto& [source, message] : cases) {

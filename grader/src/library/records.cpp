@@ -61,7 +61,8 @@ Clock::time_point Records::on_status(std::string& pending) {
     const Frame frame = next_record(pending, used, h, raw);
     if (frame == Frame::too_long) breach("a record longer than the protocol allows");
     if (frame != Frame::whole) break;  // a breach, or the rest comes later
-    const std::string text = printable(raw);
+    // An exception's text, an error message: one line, whatever the library wrote.
+    const std::string text = flattened(printable(raw));
     switch (h.kind) {
       case p::kIsolation:
         if (isolated_ || ready_) breach("a second isolation record");
