@@ -36,7 +36,7 @@ CALL_START, CALL_END, OUTPUT = 14, 15, 16
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
 NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
-RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION = 0, 1, 2, 3, 4, 5
+RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE = 0, 1, 2, 3, 4, 5, 6
 MAX_TEXT = 2048
 MAX_ELEMENTS = 1 << 24  # the most the grader reads of one value; the plan says (max_elements)
 # How a child ends when this runner fails (protocol.hpp): by itself (the grader's fault), or
@@ -268,9 +268,15 @@ def notebook_units(text, name):
     markdown ones included, as a student counts them on screen, and by its first line."""
     try:
         doc = json.loads(text)
-        cells = doc["cells"]
-    except (ValueError, KeyError, TypeError, RecursionError) as e:
+    except (ValueError, RecursionError) as e:
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): {e}")
+    version = doc.get("nbformat") if _isinstance(doc, dict) else None
+    if _isinstance(version, int) and version < 4:
+        raise HandInError(f"{name} is an nbformat {version} notebook, from before Jupyter 4 (2015): open it in "
+                          "Jupyter or Colab and save it again, which writes nbformat 4")
+    cells = doc.get("cells") if _isinstance(doc, dict) else None
+    if cells is None:
+        raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): it has no list of cells")
     if not _isinstance(cells, list):
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): its cells are not a list")
     units = []
@@ -744,7 +750,7 @@ def run_plan():
             if c in set(plan.get("skip_calls", [])):
                 continue
             send(CALL_START, c)
-            send(CALL_END, c, NO_FUNCTION, str(e))
+            send(CALL_END, c, UNREADABLE, str(e))
         send(FINISHED)
         return
     functions = plan.get("functions", [])

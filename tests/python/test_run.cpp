@@ -577,6 +577,23 @@ def scaled_dot_product_attention(Q, K, V, mask=None):
     return weights @ V, weights
 )";
 
+BOOST_AUTO_TEST_CASE(a_notebook_that_cannot_be_read_is_unreadable_for_functions_too) {
+  // Found by a hostile-student helper: an nbformat 3 notebook was "missing" for a function
+  // exercise ("...: 'cells'", a raw KeyError) and "unreadable" for a matrix one.
+  auto limits = python::Limits{};
+  limits.call_seconds = 2;
+  const auto r = python::run(HandIn{"hw.ipynb", R"({"nbformat": 3, "nbformat_minor": 0, "worksheets": []})", {}},
+                             calls_of("f", 1, {"output", "weights"}), 1, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "unreadable");
+  BOOST_TEST(r.calls[0].message ==
+                 "hw.ipynb is an nbformat 3 notebook, from before Jupyter 4 (2015): open it in Jupyter or Colab and "
+                 "save it again, which writes nbformat 4",
+             r.calls[0].message);
+  const auto j = python::run(HandIn{"hw.ipynb", "[1, 2]", {}}, calls_of("f", 1, {"output", "weights"}), 1, limits);
+  BOOST_TEST(verdict(j.calls[0]) == "unreadable");
+  BOOST_TEST(contains(j.calls[0].message, "it has no list of cells"), j.calls[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_correct_torch_function_returns_its_outputs_in_float32) {
   const auto r = call(kSdpa, calls_of("scaled_dot_product_attention", 2, {"output", "weights"}));
   BOOST_REQUIRE_EQUAL(r.calls.size(), 2u);

@@ -417,7 +417,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         case 1:
           resolve_call(c, Verdict::threw, "an exception escaped the function: " + r.text);
           break;
-        case 4:
+        case 4:  // the wrong kind or number of values
+        case 6:  // a hand-in that cannot be read: unreadable, as its answers are
           resolve_call(c, Verdict::unreadable, r.text);
           break;
         default:
