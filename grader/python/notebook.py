@@ -41,7 +41,7 @@ MAX_TEXT = 2048
 MAX_ELEMENTS = 1 << 24  # the most the grader reads of one value; the plan says (max_elements)
 # How a child ends when this runner fails (protocol.hpp): by itself (the grader's fault), or
 # after the notebook's code ran (the notebook's).
-RUNNER_FAILED, BROKEN_BY_NOTEBOOK = 94, 95
+RUNNER_FAILED, BROKEN_BY_NOTEBOOK, SPEC_FAULT = 94, 95, 96
 
 # The grader's own references, taken before any student code runs: a notebook may replace
 # json.dumps, struct.pack, numpy.stack or a builtin such as len in its own process, and the
@@ -613,6 +613,21 @@ def warm_up():
 NOTEBOOK_RAN = False  # whether the notebook's own code has run in this child
 
 
+class SpecFault(Exception):
+    """An expression of the spec that is not Python: the spec's fault, said before the
+    notebook's code is read."""
+
+
+def check_expressions(answers):
+    for answer in answers:
+        try:
+            compile(answer["expr"], "<spec>", "eval")
+        except SyntaxError as e:
+            raise SpecFault(f"the spec's python expression {answer['expr']!r} of the answer '{answer['name']}' is "
+                            f"not a Python expression ({e.msg}): fix it in the spec; `grader spec check` tries "
+                            "every one") from None
+
+
 def run_child(confine, uid, thread_limit, besides):
     """The child's whole life: confine, run, report, exit. When this runner fails after the
     notebook's code ran, the notebook broke it (it replaced a function of a module the runner
@@ -623,6 +638,9 @@ def run_child(confine, uid, thread_limit, besides):
     send(ISOLATION, 0, 0, confine.grader_python_isolation().decode())
     try:
         run_plan()
+    except SpecFault as e:  # found before the notebook was read: never the student's fault
+        send(LOAD_ERROR, 0, 0, str(e))
+        os._exit(SPEC_FAULT)
     except BaseException as e:
         if NOTEBOOK_RAN:
             try:
@@ -740,6 +758,7 @@ def run_plan():
     text = code.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     output = Output()
     answers = plan.get("answers", [])
+    check_expressions(answers)
     try:
         units, source, kind = split(name, text)
     except HandInError as e:

@@ -41,6 +41,28 @@ std::string with_tmpfs(const std::string& options, const fs::path& dir, const st
 
 BOOST_AUTO_TEST_SUITE(grader_faults)
 
+BOOST_AUTO_TEST_CASE(a_spec_expression_that_is_not_python_is_never_the_students_fault) {
+  // Found by a helper writing a course: `python: "np.concatenate(heads, 1) @@ W_o"` loaded,
+  // and every student's answer was "unreadable: ... raised SyntaxError", exit 1. (What the load
+  // checks of Python, unclosed brackets for one, it refuses before.)
+  TempDir dir;
+  const std::string spec = test_support::read_file(test_support::source_path("specs/understanding-attention.yaml"));
+  const std::string good = R"(python: {expr: "m_key[2]", cell: "averages the first three value vectors"})";
+  const auto at = spec.find(good);
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  std::string broken = spec;
+  broken.replace(at, good.size(), R"(python: {expr: "m_key[2] @@ m_key", cell: "averages the first three value vectors"})");
+  fs::create_directories(dir.path() / "specs");
+  fs::copy(test_support::source_path("specs/understanding-attention"), dir.path() / "specs/understanding-attention",
+           fs::copy_options::recursive);
+  const fs::path file = dir.write("specs/understanding-attention.yaml", broken);
+  const auto r = run_process({GRADER_EXECUTABLE, "check", "--spec", file.string(),
+                              test_support::source_path("submissions/understanding-attention/colab-py-correct")});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "the spec's python expression 'm_key[2] @@ m_key' of the answer"), r.err);
+  BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
+}
+
 BOOST_AUTO_TEST_CASE(a_read_only_build_cache_is_the_graders_fault) {
   TempDir dir;
   const fs::path cache = dir.path() / "cache";

@@ -104,6 +104,10 @@ constexpr int kExitNoPython = 93;
 /// after, the notebook broke the runner (it replaced a function of a module the runner uses).
 constexpr int kExitRunnerFailed = 94;
 constexpr int kExitBrokenByNotebook = 95;
+/// How a Python child ends when an expression of the spec (an answer's `python:`) is not
+/// Python, found before the notebook's code is read: the spec's fault, its message the
+/// load-error record.
+constexpr int kExitSpecFault = 96;
 
 // ---- The plan of a library child ------------------------------------------------------------
 constexpr std::uint64_t kMagic = 0x4e414c5052445247ULL;  // "GRDRPLAN"

@@ -351,6 +351,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     if (!records.isolated() && code_of_exit == p::kExitSetupFailed)
       throw Error("the sandbox could not confine a Python child: " +
                   records.load_error().value_or(library::printable(seen.output)));
+    if (code_of_exit == p::kExitSpecFault && !records.breach() && records.load_error() && !records.parsed())
+      throw Error(*records.load_error());
     if (code_of_exit == p::kExitRunnerFailed && !records.breach() && records.load_error())
       throw Error("the grader's notebook runner failed: " + *records.load_error());
     out.isolation = zygote.isolation() + "; " + records.isolation();
