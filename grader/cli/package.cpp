@@ -19,7 +19,8 @@ CLI::App* setup_package(CLI::App& app, PackageOptions& o) {
                 "by a spec that fails its own reference solution or passes a known mistake");
   cmd->footer(
       "The spec must pass `grader spec check` first. Upload the zip on the assignment's Configure Autograder "
-      "page, with an Ubuntu 22.04 (or later) base image. Exit status: 0 written, 2 the spec is broken, fails its "
+      "page, with an Ubuntu 24.04 base image (see docs/platforms.md). Exit status: 0 written, 2 the spec is broken, "
+      "fails its "
       "self-test, or the zip could not be written.");
   return cmd;
 }

@@ -230,8 +230,14 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
     return f;
   }
   f.message = prefixed(label, prefixed(what, summarize(c, true)));
-  f.details = explain(c, got, expected, tolerance, true);
-  if ((f.mistake = find_mistake())) {  // the mistake first: a table cuts a message short
+  f.mistake = find_mistake();
+  // A named mistake is the diagnosis; the hints only guess at causes, and could contradict it
+  // (a mask applied after the softmax leaves rows that do not sum to 1, and a hint asked
+  // whether the softmax was over the right axis).
+  Comparison shown = c;
+  if (f.mistake) shown.patterns.clear();
+  f.details = explain(shown, got, expected, tolerance, true);
+  if (f.mistake) {  // the mistake first: a table cuts a message short
     f.details = f.message + "\n" + f.details;
     f.message = label.empty() ? *f.mistake : *f.mistake + ", in " + label;
   }

@@ -119,7 +119,12 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
   r.max_score = check.points;
   const std::string replay =
       check.random()
-          ? fmt::format("seed {}: `grader check --seed {}` replays this exercise's cases\n", pc.seed, pc.seed)
+          // Said to students, who cannot run the grader where they hand in (Gradescope): the
+          // seed is for asking; the command is for whoever has the spec.
+          ? fmt::format(
+                "seed {}: quote it when you ask about this case (`grader check --seed {}` replays this "
+                "exercise's cases)\n",
+                pc.seed, pc.seed)
           : "";
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];

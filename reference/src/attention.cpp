@@ -61,10 +61,14 @@ Attention attention(const arma::mat& Q, const arma::mat& K, const arma::mat& V, 
                     std::optional<double> scale) {
   check_shapes(Q, K, V);
   const bool per_query = mask.n_rows == Q.n_rows;
-  if ((mask.n_rows != 1 && !per_query) || mask.n_cols != K.n_rows)
-    throw std::invalid_argument("attention(): mask has shape " + dims(mask) + ", expected (" +
-                                std::to_string(Q.n_rows) + ", " + std::to_string(K.n_rows) + ") or (1, " +
-                                std::to_string(K.n_rows) + ")");
+  if ((mask.n_rows != 1 && !per_query) || mask.n_cols != K.n_rows) {
+    const std::string one_per_query = "(" + std::to_string(Q.n_rows) + ", " + std::to_string(K.n_rows) + ")";
+    const std::string one_for_all = "(1, " + std::to_string(K.n_rows) + ")";
+    throw std::invalid_argument("attention(): mask has shape " + dims(mask) + ", expected " + one_per_query +
+                                (Q.n_rows == 1 ? "" : " or " + one_for_all) +
+                                " (to follow the sizes of random cases, build it from them: "
+                                "tril(ones(size(Q, 0), size(K, 0))))");
+  }
   arma::mat s = scores(Q, K, scale);
   for (arma::uword j = 0; j < s.n_cols; ++j)
     for (arma::uword i = 0; i < s.n_rows; ++i)

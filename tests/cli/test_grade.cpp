@@ -325,6 +325,21 @@ BOOST_AUTO_TEST_CASE(notebook_classes_with_unfinished_wrong_and_hanging_students
   grade_every_format("attention-basics", true, "1/1 submissions");
 }
 
+BOOST_AUTO_TEST_CASE(the_class_summary_gives_means_to_two_decimals) {
+  // Found by an instructor helper: "0.666667 / 1" pushed the summary table's columns over.
+  TempDir dir;
+  for (const std::string sample : {"correct-csv", "correct-answers-yaml", "wrong-row"}) {
+    fs::create_directories(dir.path() / "class");
+    fs::copy(test_support::source_path("submissions/understanding-attention/" + sample), dir.path() / "class" / sample,
+             fs::copy_options::recursive);
+  }
+  const auto r = run_grader({"grade", "--spec", kMatrixSpec, (dir.path() / "class").string(), "--out",
+                             (dir.path() / "out").string(), "--progress", "none"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "0.67 / 1"), r.out);
+  BOOST_TEST(!contains(r.out, "0.666667"), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(the_progress_bar_guesses_the_time_left_only_from_graded_submissions) {
   // Found by a TA: the first estimate counted the spec's loading and Python's start as the
   // time of one submission, and came out several times too long.

@@ -114,6 +114,13 @@ BOOST_AUTO_TEST_CASE(hidden_feedback_is_the_verdict_only) {
   BOOST_TEST(looked);
   BOOST_TEST(shown.message == "a known mistake, in case 1");  // the mistake first: tables cut short
   BOOST_TEST(contains(shown.details, "case 1: output: 4 / 4 elements (100%) outside tolerance"));
+  // The named mistake is the diagnosis: no hint guessing at another cause beside it.
+  const Tensor off = mat(2, 2, {0.9, 0.3, 0.4, 0.8});  // rows that do not sum to 1
+  const Comparison rows = compare(off, expected, Tolerance{});
+  BOOST_TEST_REQUIRE(!rows.patterns.empty());
+  const auto none = []() -> std::optional<std::string> { return std::nullopt; };
+  BOOST_TEST(contains(feedback(rows, off, expected, Tolerance{}, Visibility::visible, "", "", none).details, "hint:"));
+  BOOST_TEST(!contains(feedback(rows, off, expected, Tolerance{}, Visibility::visible, "", "", find).details, "hint:"));
 }
 
 BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) {

@@ -78,8 +78,16 @@ BOOST_AUTO_TEST_CASE(shape_errors_name_the_function_and_both_sizes) {
   const arma::mat mask(3, 4);
   BOOST_CHECK_EXCEPTION(
       reference::attention(Q, arma::mat(4, 3), V, mask), std::invalid_argument, [](const std::invalid_argument& e) {
-        return std::string(e.what()) == "attention(): mask has shape (3, 4), expected (2, 4) or (1, 4)";
+        return std::string(e.what()) ==
+               "attention(): mask has shape (3, 4), expected (2, 4) or (1, 4) (to follow the sizes of random "
+               "cases, build it from them: tril(ones(size(Q, 0), size(K, 0))))";
       });
+  // One query: the two shapes a mask may have are one, said once (was "(1, 4) or (1, 4)").
+  BOOST_CHECK_EXCEPTION(reference::attention(arma::mat(1, 3), arma::mat(4, 3), V, arma::mat(4, 4)),
+                        std::invalid_argument, [](const std::invalid_argument& e) {
+                          return std::string(e.what()).rfind(
+                                     "attention(): mask has shape (4, 4), expected (1, 4) (to follow", 0) == 0;
+                        });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

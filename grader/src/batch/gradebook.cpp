@@ -186,10 +186,12 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
 
 std::string summary_text(const Gradebook& book) {
   const json s = json::parse(summary_json(book));
+  // A mean to two decimals: 0.666667 pushed the table's columns over (summary.json keeps it whole).
+  const auto mean = [](const json& v) { return report::points(std::round(v.get<double>() * 100) / 100); };
   std::string out =
       fmt::format("{} ({}): {} students, {} passed everything; mean {} / {}, median {}\n\n", book.title,
-                  book.assignment, book.rows.size(), s["all_passed"].get<std::size_t>(),
-                  report::points(s["mean_score"]), report::points(book.max_score), report::points(s["median_score"]));
+                  book.assignment, book.rows.size(), s["all_passed"].get<std::size_t>(), mean(s["mean_score"]),
+                  report::points(book.max_score), report::points(s["median_score"]));
   std::size_t width = 8;
   for (const auto& c : book.columns) width = std::max(width, c.id.size());
   out += fmt::format("  {:<{}}  {:>6}  {:>11}  {}\n", "exercise", width, "passed", "mean score", "most common");
@@ -208,7 +210,7 @@ std::string summary_text(const Gradebook& book) {
     }
     out += fmt::format("  {:<{}}  {:>5.0f}%  {:>11}  {}\n", e["id"].get<std::string>(), width,
                        100 * e["pass_rate"].get<double>(),
-                       report::points(e["mean_score"]) + " / " + report::points(e["max_score"]), common);
+                       mean(e["mean_score"]) + " / " + report::points(e["max_score"]), common);
   }
   out += "\n  score histogram\n";
   std::size_t most = 1;

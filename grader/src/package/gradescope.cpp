@@ -20,7 +20,8 @@ namespace {
 constexpr const char* kSetup = R"SH(#!/usr/bin/env bash
 # Gradescope runs this once, as root, to build the autograder image: it installs the packages
 # the grader needs and builds it from the sources in attention-grader/. Choose a base image of Ubuntu
-# 22.04 or later (or Debian 12) in the autograder settings.
+# 24.04 in the autograder settings (22.04 builds the grader, but its python3-torch, 1.8, is too old
+# for the notebooks' calls).
 # AUTOGRADER_ROOT moves /autograder for a local test.
 set -euo pipefail
 root=${AUTOGRADER_ROOT:-/autograder}
