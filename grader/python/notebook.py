@@ -445,9 +445,21 @@ def snapshot_points(units, kind, source, answers):
             points[i] = found[0] if found else f"the text '{answers[i]['cell']}' is in no cell"
             continue
         # A script: the cell runs from the marker to the next markdown text or the next
-        # answer's marker; the value is taken after its last statement.
-        end = min([n for n in marker_lines if n > line] + [u.first for u in units if u.boundary and u.first > line]
-                  + [len(lines) + 1])
+        # answer's marker; the value is taken after its last statement. A string on its own
+        # that holds a line changing the answer's variable, after which the variable still
+        # changes before the next string or marker, is no markdown cell but an old attempt the
+        # student "commented out" with quotes (found by a helper: the answer was taken before
+        # the student's last lines of that cell).
+        stop = min([n for n in marker_lines if n > line] + [len(lines) + 1])
+        strings = sorted((u for u in units if u.boundary and line < u.first < stop), key=lambda u: u.first)
+        root = answer_root(answers[i].get("expr") or "")
+        end = stop
+        for s, string in enumerate(strings):
+            until = strings[s + 1].first if s + 1 < _len(strings) else stop
+            after = [u for u in units if string.first < u.first < until and not u.boundary and not u.unparsable]
+            if root is None or not (commented_out(string, root) and any(changes(u.code, root) for u in after)):
+                end = string.first
+                break
         inside = [k for k, u in enumerate(units) if u.first < end and u.last >= line and not u.boundary]
         before = [k for k, u in enumerate(units) if u.first < end and not u.boundary]
         points[i] = (inside or before or [None])[-1]
@@ -991,10 +1003,18 @@ def assigners(units, expr):
         return []
 
 
-def find_assigners(units, expr):
+def answer_root(expr):
+    """The variable an answer's expression starts from (query131 in `query131`, m_key in
+    `m_key[2]`), or None."""
     try:
-        root = next(n.id for n in ast.walk(ast.parse(expr, mode="eval")) if _isinstance(n, ast.Name))
+        return next(n.id for n in ast.walk(ast.parse(expr, mode="eval")) if _isinstance(n, ast.Name))
     except (SyntaxError, StopIteration):
+        return None
+
+
+def find_assigners(units, expr):
+    root = answer_root(expr)
+    if root is None:
         return []
     found = []
     for k, unit in enumerate(units):
@@ -1008,6 +1028,43 @@ def find_assigners(units, expr):
         if (binds(tree, root) if tree else root in (unit.unparsable or "") + text):
             found.append(k)
     return found
+
+
+def commented_out(string, root):
+    """Whether a string on its own (a unit of a script) holds a line of code that changes the
+    variable `root`: old code put in quotes, not a markdown cell."""
+    try:
+        text = string.code.body[0].value.value
+    except (AttributeError, IndexError):
+        return False
+    for line in text.split("\n"):
+        try:
+            if changes(ast.parse(line.strip()), root):
+                return True
+        except (SyntaxError, ValueError):
+            continue
+    return False
+
+
+def changes(tree, root):
+    """Whether the statements of `tree` assign the variable `root` or into it (`root = ...`,
+    `root[2] = ...`, `root.data = ...`, `root += ...`), outside any function or class body."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        targets = []
+        if _isinstance(node, ast.Assign):
+            targets = node.targets
+        elif _isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+            targets = [node.target]
+        for target in targets:
+            while _isinstance(target, (ast.Subscript, ast.Attribute, ast.Starred)):
+                target = target.value
+            if any(_isinstance(n, ast.Name) and n.id == root for n in ast.walk(target)):
+                return True
+        if not _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def binds(tree, root):

@@ -587,6 +587,24 @@ BOOST_AUTO_TEST_CASE(hostile_folder_names_get_a_gradebook_for_everyone_that_no_s
   BOOST_TEST(read_file(dir.path() / "merged/gradebook.csv") == gradebook);
 }
 
+BOOST_AUTO_TEST_CASE(folders_whose_ids_would_be_the_same_are_both_graded) {
+  // Found by a hostile-student helper: a folder "eve\x1b" holding an ESC, beside one named with
+  // those four characters, stopped the whole class with exit 2.
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  fs::create_directories(root);
+  for (const std::string name : {"eve\x1b", "eve\\x1b", "plain"})
+    fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / name);
+  const fs::path out = dir.path() / "out";
+  const auto r = run_grader(grade_args(root, out));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.err, "differ only in escaped bytes"), r.err);
+  const std::string gradebook = read_file(out / "gradebook.csv");
+  BOOST_TEST(std::count(gradebook.begin(), gradebook.end(), '\n') == 4, gradebook);  // the header and three rows
+  BOOST_TEST(std::count(gradebook.begin(), gradebook.end(), '~') == 2, gradebook);
+  BOOST_TEST(contains(gradebook, "\nplain,"), gradebook);
+}
+
 BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_out_is_refused_at_once_naming_the_first) {
   TempDir dir;
   const fs::path root = dir.path() / "class", out = dir.path() / "out";

@@ -237,6 +237,27 @@ BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) 
              r.values[2].message);
 }
 
+BOOST_AUTO_TEST_CASE(old_code_in_quotes_inside_a_colab_cell_does_not_end_it) {
+  // Found by a hostile-student helper: a first attempt "commented out" with triple quotes in the
+  // middle of exercise A's cell was taken for a markdown cell, and A's answer was taken before
+  // the student's last line. A real markdown heading still ends a cell: B is taken before the
+  // section after it reassigns m_key.
+  const std::string script =
+      "import torch\nkey = torch.eye(3)\n\"\"\"## 1.4 Interactions\"\"\"\n\n"
+      "# Exercise A: replace key[2]\nm_key = key.clone()\n"
+      "\"\"\"\nfirst attempt, kept for reference:\nm_key[2] = key[0]\n\"\"\"\n"
+      "m_key[2] = key[0] + key[1]\n\n"
+      "# Exercise B: scale key[0]\nm_key = key.clone()\nm_key[2] = key[0] * 5\n\n"
+      "\"\"\"## 1.5 The next section\n\nm_key is reused below.\"\"\"\n\nm_key = key * 0\n";
+  const auto r = run("A2S1.py", script,
+                     {{"a", "m_key[2]", "Exercise A: replace key[2]"}, {"b", "m_key[2]", "Exercise B: scale key[0]"}});
+  BOOST_REQUIRE(r.values[0].value.has_value());
+  BOOST_REQUIRE(r.values[1].value.has_value());
+  BOOST_TEST((*r.values[0].value)[0] == 1.0);  // key[0] + key[1] = [1, 1, 0]
+  BOOST_TEST((*r.values[0].value)[1] == 1.0);
+  BOOST_TEST((*r.values[1].value)[0] == 5.0);  // not the section after the heading's zeros
+}
+
 BOOST_AUTO_TEST_CASE(lines_are_counted_where_python_ends_them) {
   // Found by a hostile-student helper: a line separator (U+2028) pasted into a comment, or a
   // form feed in a Colab markdown string, split lines where Python does not, and one unfinished

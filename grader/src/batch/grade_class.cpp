@@ -186,11 +186,25 @@ std::vector<Student> list_students(const fs::path& root) {
     throw UsageError(root.string() +
                      " holds no submission folders (one folder per student, named by the student id); "
                      "is it the right folder?");
-  std::sort(students.begin(), students.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  // Folders whose names differ only in bytes that ids escape (`eve\x1b` holding an ESC, and
+  // one named with the four characters) share an id: each then ends with a digest of its whole
+  // name, as a cut id does, and everyone is graded (one student's folder name stopped the run).
+  const auto by_id = [](auto& a, auto& b) { return a.id < b.id; };
+  std::sort(students.begin(), students.end(), by_id);
+  std::vector<bool> shared(students.size(), false);
   for (std::size_t i = 1; i < students.size(); ++i)
+    if (students[i].id == students[i - 1].id) shared[i] = shared[i - 1] = true;
+  for (std::size_t i = 0; i < students.size(); ++i)
+    if (shared[i]) {
+      students[i].id += "~" + Digest().add(students[i].folder).hex().substr(0, 16);
+      spdlog::warn("{} and another submission folder have names that differ only in escaped bytes: graded as '{}'",
+                   one_line(students[i].folder, 200), students[i].id);
+    }
+  std::sort(students.begin(), students.end(), by_id);
+  for (std::size_t i = 1; i < students.size(); ++i)  // a folder named like another's digested id
     if (students[i].id == students[i - 1].id)
       throw UsageError("two submission folders of " + root.string() + " have the same student id '" + students[i].id +
-                       "' (their names differ only in bytes that ids escape); rename one");
+                       "'; rename one");
   return students;
 }
 

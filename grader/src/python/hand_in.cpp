@@ -86,8 +86,13 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
                       listed(alike.empty() ? candidates : alike) + ": keep only the one to grade";
       return found;
     }
-    if (chosen != asked)
-      found.notes.push_back(safe_name(chosen) + " is graded as the " + asked + " the assignment asks for");
+    if (chosen != asked) {
+      // Said so that a student who handed in the notebook itself does not think it wrong.
+      const bool other_form = lower(std::filesystem::path(chosen).extension().string()) !=
+                              lower(std::filesystem::path(asked).extension().string());
+      found.notes.push_back(safe_name(chosen) + " is graded as the " + asked + " the assignment names" +
+                            (other_form ? ": a notebook (.ipynb) and its .py download are both accepted" : ""));
+    }
     std::vector<std::string> others;
     for (const auto& c : candidates)
       if (c != chosen) others.push_back(c);
