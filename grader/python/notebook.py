@@ -192,11 +192,13 @@ def place(at, array, value):
     return f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}}}'
 
 
-def not_defined(why, units, no_cell=False):
+def not_defined(why, units, no_cell=False, cause=""):
     """The JSON text of a VALUE_ERROR record for an answer that is not defined: why, the units
-    that assign its variable, and whether the cell it is taken at is not there at all."""
+    that assign its variable, whether the cell it is taken at is not there at all, and what went
+    wrong in the first of those units that failed (the grader keeps only the first few hundred
+    failures of a notebook)."""
     return (f'{{"why": {_quote(why)}, "assigned_in": [{", ".join([str(k) for k in units])}], '
-            f'"no_cell": {"true" if no_cell else "false"}}}')
+            f'"no_cell": {"true" if no_cell else "false"}, "cause": {_quote(cause)}}}')
 
 
 def send_value(output, index, value):
@@ -450,9 +452,13 @@ def snapshot_points(units, kind, source, answers):
         # changes before the next string or marker, is no markdown cell but an old attempt the
         # student "commented out" with quotes (found by a helper: the answer was taken before
         # the student's last lines of that cell).
-        stop = min([n for n in marker_lines if n > line] + [len(lines) + 1])
+        # Only before the next answer's marker: after the last one, the rest of the notebook
+        # follows, whose markdown may show code (found by the re-attack: a bonus section's
+        # example then took the answer after the section's own code).
+        later = [n for n in marker_lines if n > line]
+        stop = min(later + [len(lines) + 1])
         strings = sorted((u for u in units if u.boundary and line < u.first < stop), key=lambda u: u.first)
-        root = answer_root(answers[i].get("expr") or "")
+        root = answer_root(answers[i].get("expr") or "") if later else None
         end = stop
         for s, string in enumerate(strings):
             until = strings[s + 1].first if s + 1 < _len(strings) else stop
@@ -829,14 +835,14 @@ def run_plan():
             flush()
             send(UNIT_END, k, ended, why)
         for i in after.get(k, []):
-            evaluate(output, namespace, answers, i, units)
+            evaluate(output, namespace, answers, i, units, failed)
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
     if muted:
         muted = unmute(muted)
     for i, answer in enumerate(answers):
         if not answer.get("cell"):
-            evaluate(output, namespace, answers, i, units)
+            evaluate(output, namespace, answers, i, units, failed)
     for j, f in enumerate(functions):
         if not f.get("cell"):
             bound[j] = namespace.get(f["name"])
@@ -1041,7 +1047,7 @@ def commented_out(string, root):
         try:
             if changes(ast.parse(line.strip()), root):
                 return True
-        except (SyntaxError, ValueError):
+        except Exception:  # not code, or code nested too deeply to read (RecursionError, MemoryError)
             continue
     return False
 
@@ -1090,12 +1096,14 @@ def binds(tree, root):
     return False
 
 
-def evaluate(output, namespace, answers, i, units):
+def evaluate(output, namespace, answers, i, units, failed):
     expr = answers[i]["expr"]
     try:
         value = eval(compile(expr, "<answer>", "eval"), namespace)
     except NameError as e:
-        send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), assigners(units, expr)))
+        where = assigners(units, expr)
+        cause = next((failed[k] for k in where if k in failed), "")
+        send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause))
         return
     except BaseException as e:
         send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")

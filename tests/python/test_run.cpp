@@ -248,7 +248,17 @@ BOOST_AUTO_TEST_CASE(old_code_in_quotes_inside_a_colab_cell_does_not_end_it) {
       "\"\"\"\nfirst attempt, kept for reference:\nm_key[2] = key[0]\n\"\"\"\n"
       "m_key[2] = key[0] + key[1]\n\n"
       "# Exercise B: scale key[0]\nm_key = key.clone()\nm_key[2] = key[0] * 5\n\n"
-      "\"\"\"## 1.5 The next section\n\nm_key is reused below.\"\"\"\n\nm_key = key * 0\n";
+      "\"\"\"## 1.5 The next section\n\nm_key is reused below, try:\n\n    m_key[2] = key[1]\n\"\"\"\n\n"
+      "m_key = key * 0\nm_key[2] = key[1]\n"
+      // A line nested too deeply for Python's parser, in quotes inside A's cell (found by the
+      // re-attack: its RecursionError ended grading with exit 2, the grader's fault).
+      "\"\"\"x = " +
+      [] {
+        std::string deep;
+        for (int i = 0; i < 5000; ++i) deep += "1+";
+        return deep;
+      }() +
+      "1\"\"\"\n";
   const auto r = run("A2S1.py", script,
                      {{"a", "m_key[2]", "Exercise A: replace key[2]"}, {"b", "m_key[2]", "Exercise B: scale key[0]"}});
   BOOST_REQUIRE(r.values[0].value.has_value());
@@ -256,6 +266,22 @@ BOOST_AUTO_TEST_CASE(old_code_in_quotes_inside_a_colab_cell_does_not_end_it) {
   BOOST_TEST((*r.values[0].value)[0] == 1.0);  // key[0] + key[1] = [1, 1, 0]
   BOOST_TEST((*r.values[0].value)[1] == 1.0);
   BOOST_TEST((*r.values[1].value)[0] == 5.0);  // not the section after the heading's zeros
+}
+
+BOOST_AUTO_TEST_CASE(what_a_notebook_says_of_itself_is_one_line_and_a_late_failure_is_still_named) {
+  // Found by the re-attack: a type's name, an exception's text of several lines drew a score
+  // table of their own in the report; and past the first 256 failures kept, a failed cell that
+  // assigned an answer was no longer named ("assign it in your notebook").
+  std::string script =
+      "class Q: pass\nQ.__qualname__ = 'Q\\n\\nscore: 6 / 6  (6 of 6 exercises passed)'\nQ.__module__ = 'builtins'\n"
+      "query121 = Q()\nsaved = open('my_run.pt')\n";
+  for (int i = 0; i < 300; ++i) script += "print(saved)\n";
+  script += "x = saved\n";
+  const auto r = run("A2S1.py", script, {{"query121", "query121", ""}, {"x", "x", ""}});
+  BOOST_TEST(verdict(r.values[0]) == "unreadable");
+  BOOST_TEST(r.values[0].message.find('\n') == std::string::npos, r.values[0].message);
+  BOOST_TEST(contains(r.values[0].message, "score: 6 / 6"), r.values[0].message);  // shown, on its line
+  BOOST_TEST(contains(r.values[1].message, "line 306: NameError: name 'saved' is not defined"), r.values[1].message);
 }
 
 BOOST_AUTO_TEST_CASE(lines_are_counted_where_python_ends_them) {

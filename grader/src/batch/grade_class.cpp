@@ -187,24 +187,33 @@ std::vector<Student> list_students(const fs::path& root) {
                      " holds no submission folders (one folder per student, named by the student id); "
                      "is it the right folder?");
   // Folders whose names differ only in bytes that ids escape (`eve\x1b` holding an ESC, and
-  // one named with the four characters) share an id: each then ends with a digest of its whole
-  // name, as a cut id does, and everyone is graded (one student's folder name stopped the run).
-  const auto by_id = [](auto& a, auto& b) { return a.id < b.id; };
-  std::sort(students.begin(), students.end(), by_id);
-  std::vector<bool> shared(students.size(), false);
-  for (std::size_t i = 1; i < students.size(); ++i)
-    if (students[i].id == students[i - 1].id) shared[i] = shared[i - 1] = true;
-  for (std::size_t i = 0; i < students.size(); ++i)
-    if (shared[i]) {
-      students[i].id += "~" + Digest().add(students[i].folder).hex().substr(0, 16);
-      spdlog::warn("{} and another submission folder have names that differ only in escaped bytes: graded as '{}'",
-                   one_line(students[i].folder, 200), students[i].id);
+  // one named with those four characters) share an id: a folder named exactly its id keeps it,
+  // each other one gets `~` and a digest of its name, then a count if even that is taken (a
+  // folder can be named like another's digested id), and everyone is graded (one student's
+  // folder name stopped the run).
+  const auto by_id = [](auto& a, auto& b) { return a.id != b.id ? a.id < b.id : a.folder < b.folder; };
+  for (std::size_t round = 0;; ++round) {
+    std::sort(students.begin(), students.end(), by_id);
+    std::vector<bool> shared(students.size(), false), first(students.size(), false);
+    bool any = false;
+    for (std::size_t i = 1; i < students.size(); ++i)
+      if (students[i].id == students[i - 1].id) {
+        shared[i] = shared[i - 1] = any = true;
+        first[i - 1] = i == 1 || students[i - 2].id != students[i - 1].id;
+      }
+    if (!any) break;
+    for (std::size_t i = 0; i < students.size(); ++i) {
+      // First a digest for each folder not named exactly its id; then a count for all but the
+      // first of a group that still shares one.
+      if (!shared[i] || (round == 0 ? students[i].folder == students[i].id : first[i])) continue;
+      students[i].id +=
+          "~" + (round == 0 ? Digest().add(students[i].folder).hex().substr(0, 16) : std::to_string(round + 1));
+      spdlog::warn(
+          "the submission folder shown as '{}' has a name that differs from another's only in bytes that ids "
+          "escape (a control character, invalid UTF-8, a newline), or is named like its id: graded as '{}'",
+          one_line(students[i].folder, 200), students[i].id);
     }
-  std::sort(students.begin(), students.end(), by_id);
-  for (std::size_t i = 1; i < students.size(); ++i)  // a folder named like another's digested id
-    if (students[i].id == students[i - 1].id)
-      throw UsageError("two submission folders of " + root.string() + " have the same student id '" + students[i].id +
-                       "'; rename one");
+  }
   return students;
 }
 

@@ -251,7 +251,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   if (!odd.empty()) {
     std::sort(odd.begin(), odd.end());
     build.compile_failed = true;
-    build.message = "the source file name '" + library::printable(odd.front(), 80) +
+    build.message = "the source file name '" + one_line(odd.front(), 80) +
                     "' is not compiled: a source's name must start with a letter, a digit or '_' and hold only "
                     "letters, digits, '_', '-', '+' and '.' (rename it, e.g. to solution.cpp)";
     return build;

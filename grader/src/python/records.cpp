@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "../library/records.hpp"
+#include "../text.hpp"
 #include "grader/protocol.hpp"
 
 namespace grader::python {
@@ -74,7 +75,8 @@ Clock::time_point Records::on_status(std::string& pending) {
         {  // "FIRST LAST LABEL": the unit's lines, then its name ("line 45", "cell 7 (line 120)")
           std::size_t at = text.find(' ');
           at = at == std::string::npos ? at : text.find(' ', at + 1);
-          units_[h.call].label = library::printable(at == std::string::npos ? text : text.substr(at + 1), 200);
+          units_[h.call].label =
+              flattened(library::printable(at == std::string::npos ? text : text.substr(at + 1), 200));
         }
         next_deadline();
         break;
@@ -101,7 +103,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         UnitRecord& u = units_[h.call];
         u.ended = true;
         u.code = h.code;
-        u.text = library::printable(text);
+        u.text = flattened(library::printable(text));  // what a student's code may say: one line
         break;
       }
       case p::kValue:
@@ -135,7 +137,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         }
         calls_[h.call].ended = true;
         calls_[h.call].code = h.code;
-        calls_[h.call].text = library::printable(text);
+        calls_[h.call].text = flattened(library::printable(text));
         call_.reset();
         next_deadline();
         break;

@@ -238,17 +238,19 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     }
     std::string why = r->text;
     std::vector<std::size_t> assigned_in;
-    bool no_cell = false;  // the cell it is taken at is not there: nothing else to say
+    bool no_cell = false;     // the cell it is taken at is not there: nothing else to say
+    std::string child_cause;  // the child's word for the failure of a unit that assigns it
     if (r->code == 1) {
       try {
         const json j = json::parse(r->text);
         why = j.at("why").get<std::string>();
         for (const auto& k : j.at("assigned_in")) assigned_in.push_back(k.get<std::size_t>());
         no_cell = j.value("no_cell", false);
+        child_cause = j.value("cause", std::string());
       } catch (const std::exception&) {
       }
     }
-    why = library::printable(why, 600);
+    why = flattened(library::printable(why, 600));  // a type's name, an exception's text: one line
     if (r->code == 1 && no_cell) {
       settle(i, Verdict::missing, "'" + requests[i].expr + "' cannot be taken: " + why);
     } else if (r->code == 1) {
@@ -268,6 +270,8 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
             verdict = f->second.verdict;
           break;
         }
+      // A failure past the first few hundred kept here: the child's own word for it.
+      if (cause.empty() && !child_cause.empty()) cause = flattened(library::printable(child_cause, 600));
       if (!cause.empty())
         message += ": " + cause;
       else if (why.find("is not defined") == std::string::npos)
@@ -360,14 +364,22 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
 
     // Units that raised or do not parse: their messages begin with their place. A refusal of
     // the sandbox is named: "Operation not permitted" alone does not say what was refused.
+    // At most Records::kKeptFailures in all, over every child (a child forging failures, then
+    // ending so that another starts, grew the map by as many each time); the rest are counted.
     // A child that starts again runs the units before again: the most any child counted.
-    out.more_failures = std::max(out.more_failures, records.failures_not_kept());
-    for (const auto& [k, u] : records.unit_records())
-      if (u.ended && (u.code == 1 || u.code == 2) && !failures.count(k))
-        failures[k] =
-            UnitFailure{k, u.text.substr(0, u.text.find(": ")),
-                        u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw) : Verdict::forbidden,
-                        u.text + refused(u.forbidden)};
+    std::size_t not_kept = records.failures_not_kept();
+    for (const auto& [k, u] : records.unit_records()) {
+      if (!u.ended || (u.code != 1 && u.code != 2) || failures.count(k)) continue;
+      if (failures.size() >= Records::kKeptFailures) {
+        ++not_kept;
+        continue;
+      }
+      failures[k] =
+          UnitFailure{k, u.text.substr(0, u.text.find(": ")),
+                      u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw) : Verdict::forbidden,
+                      u.text + refused(u.forbidden)};
+    }
+    out.more_failures = std::max(out.more_failures, not_kept);
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
     const bool budget_spent = seen.killed && records.budget_binds() && !records.breach();
     if (!ended_well && records.in_progress() && !budget_spent) {
