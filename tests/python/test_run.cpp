@@ -384,6 +384,20 @@ BOOST_AUTO_TEST_CASE(a_million_failing_statements_cost_the_grader_a_few_hundred_
   BOOST_TEST(contains(r.failures.back().message, "ZeroDivisionError"), r.failures.back().message);
 }
 
+BOOST_AUTO_TEST_CASE(failures_kept_stay_a_few_hundred_over_every_child_of_a_hand_in) {
+  // Found by the re-attack: the cap held per child, and a hand-in whose children each failed in
+  // other units (then ended, so that another started) grew the grader's map by as many each
+  // time. Here 594 statements fail at random, and six end their child: seven children.
+  std::string script = "import os\ngood = 1.0\n";
+  for (int i = 1; i <= 600; ++i)
+    script += i % 100 == 0 ? "os._exit(3)\n" : "if os.urandom(1)[0] % 2: raise ValueError('unlucky')\n";
+  const auto r = run("A2S1.py", script, {{"good", "good", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(r.processes == 7);                 // the first child and one after each of the six ends
+  BOOST_TEST(r.failures.size() <= 256u + 6u);  // the kept ones, and the six ends
+  BOOST_TEST(r.more_failures > 0u);
+}
+
 BOOST_AUTO_TEST_CASE(records_forged_in_their_thousands_are_read_in_order_and_counted_not_kept) {
   // Found by the same helper: a child ended its own unit, then claimed every later one did
   // not parse (what its code may do: it shares the process), 2 KB of text each, and the grader
