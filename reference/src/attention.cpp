@@ -1,4 +1,5 @@
 #include "reference/attention.hpp"
+#include "transposed.hpp"
 
 #include <cmath>
 #include <limits>
@@ -23,7 +24,7 @@ void check_shapes(const arma::mat& Q, const arma::mat& K, const arma::mat& V) {
 }
 
 arma::mat scores(const arma::mat& Q, const arma::mat& K, std::optional<double> scale) {
-  return scale.value_or(default_scale(Q.n_cols)) * (Q * K.t());
+  return scale.value_or(default_scale(Q.n_cols)) * (Q * transposed(K));
 }
 
 Attention finish(arma::mat weights_input, const arma::mat& V) {

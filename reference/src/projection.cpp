@@ -1,4 +1,5 @@
 #include "reference/projection.hpp"
+#include "transposed.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -16,7 +17,7 @@ arma::mat compute_keys(const arma::mat& vs, const arma::mat& ws) {
   if (vs.n_cols != ws.n_cols)
     throw std::invalid_argument("compute_keys(): embeddings have " + std::to_string(vs.n_cols) +
                                 " columns but key weight vectors have " + std::to_string(ws.n_cols));
-  return vs * ws.t();
+  return vs * transposed(ws);
 }
 
 }  // namespace reference

@@ -1,4 +1,5 @@
 #include "reference/self_attention.hpp"
+#include "transposed.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -35,7 +36,7 @@ SelfAttention compute(const arma::mat& X, const arma::mat& omega_v, const arma::
                                 " dimensions but keys have " + std::to_string(K.n_rows));
   const double scale = scaled ? 1.0 / std::sqrt(static_cast<double>(Q.n_rows)) : 1.0;
   SelfAttention result;
-  result.attentions = softmax_cols(scale * (K.t() * Q));
+  result.attentions = softmax_cols(scale * (transposed(K) * Q));
   result.X_prime = V * result.attentions;
   return result;
 }

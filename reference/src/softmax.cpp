@@ -1,4 +1,5 @@
 #include "reference/softmax.hpp"
+#include "transposed.hpp"
 
 #include <cmath>
 #include <limits>
@@ -49,7 +50,7 @@ arma::mat softmax_cols(const arma::mat& scores) {
 
 arma::mat softmax_rows(const arma::mat& scores) {
   // Armadillo is column-major: transpose so that each row becomes a contiguous column.
-  return softmax_cols(scores.t()).t();
+  return transposed(softmax_cols(transposed(scores)));
 }
 
 }  // namespace reference

@@ -23,6 +23,14 @@ BOOST_AUTO_TEST_CASE(matches_pytorch_over_rows_and_columns) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(rows_of_nothing_stay_rows_of_nothing) {
+  // Found by fuzz_expr: Armadillo's transpose of a 3 x 0 matrix read through its null memory.
+  const arma::mat empty(3, 0);
+  BOOST_TEST(reference::softmax_rows(empty).n_rows == 3u);
+  BOOST_TEST(reference::softmax_rows(empty).n_cols == 0u);
+  BOOST_TEST(reference::softmax_cols(arma::mat(0, 3)).n_cols == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(huge_scores_stay_finite) {
   const arma::mat S = {{1e300, -1e300, 0.0}, {5e4, 1e5, -1e5}};
   const arma::mat W = reference::softmax_rows(S);
