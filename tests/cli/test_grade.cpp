@@ -559,6 +559,79 @@ BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
   BOOST_TEST(contains(formats.err, "the report formats asked for"), formats.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_merge_takes_only_its_shards_class_and_keeps_no_earlier_file) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class", merged = dir.path() / "merged";
+  make_class(root, "understanding-attention", 1);
+  const auto shards = [&](const std::string& format) {
+    std::vector<std::string> merge = {"merge", "--out", merged.string()};
+    for (const std::string shard : {"0/2", "1/2"}) {
+      const fs::path out = dir.path() / ("shard" + shard.substr(0, 1));
+      BOOST_TEST(
+          run_grader(with(grade_args(root, out), {"--shard", shard, "--format", format, "--resume"})).exit_code == 0);
+      merge.push_back(out.string());
+    }
+    return merge;
+  };
+  const auto merge = shards("gradescope");
+  BOOST_TEST(run_grader(merge).exit_code == 0);
+  BOOST_TEST(fs::exists(merged / "students/wrong-row/gradescope.json"));
+  // Merged again after the shards were graded for another format: the gradescope.json of the
+  // first merge (with the scores of then) is gone, as a temporary a killed merge left.
+  write_file(merged / "students/wrong-row/.result.json.tmp-AbC123", "half");
+  write_file(merged / ".gradebook.csv.tmp-AbC123", "half");
+  const auto again = run_grader(shards("junit"));
+  BOOST_TEST(again.exit_code == 0, again.err);
+  BOOST_TEST(!fs::exists(merged / "students/wrong-row/gradescope.json"));
+  BOOST_TEST(fs::exists(merged / "students/wrong-row/junit.xml"));
+  BOOST_TEST(!fs::exists(merged / "students/wrong-row/.result.json.tmp-AbC123"));
+  BOOST_TEST(!fs::exists(merged / ".gradebook.csv.tmp-AbC123"));
+  BOOST_TEST(load(merged / "summary.json").at("class").at("students") ==
+             load(dir.path() / "shard0/summary.json").at("class").at("students"));
+
+  // Late hand-ins join the class before shard 1 is graded again: the students that fall in
+  // slice 0 would be in no shard. Refused, naming both.
+  for (const std::string late : {"alice", "bob", "carol", "dave", "erin", "frank"})
+    fs::copy(root / "correct-csv", root / late, fs::copy_options::recursive);
+  BOOST_TEST(
+      run_grader(with(grade_args(root, dir.path() / "shard1"), {"--shard", "1/2", "--format", "junit"})).exit_code ==
+      0);
+  const auto late = run_grader(merge);
+  BOOST_TEST(late.exit_code == 2);
+  BOOST_TEST(contains(late.err, "were graded over different classes"), late.err);
+  BOOST_TEST(contains(late.err, "grade every shard again over the same class folder"), late.err);
+  for (const std::string name : {"alice", "bob", "carol", "dave", "erin", "frank"}) fs::remove_all(root / name);
+  BOOST_TEST(
+      run_grader(with(grade_args(root, dir.path() / "shard1"), {"--shard", "1/2", "--format", "junit"})).exit_code ==
+      0);
+  BOOST_TEST(run_grader(merge).exit_code == 0);
+
+  // A roster edited by hand: a path out of the shard, a student of the other shard, no class.
+  const fs::path summary = dir.path() / "shard0/summary.json";
+  const std::string original = read_file(summary);
+  auto forged = load(summary);
+  forged["roster"].push_back("../../victim");
+  write_file(summary, forged.dump());
+  const auto escape = run_grader(merge);
+  BOOST_TEST(escape.exit_code == 2);
+  BOOST_TEST(contains(escape.err, "its roster names '../../victim', which is not a student folder of"), escape.err);
+  BOOST_TEST(!fs::exists(dir.path() / "victim"));
+  const std::string other = load(dir.path() / "shard1/summary.json").at("roster").at(0);
+  fs::copy(dir.path() / "shard1/students" / other, dir.path() / "shard0/students" / other, fs::copy_options::recursive);
+  forged = ordered_json::parse(original);
+  forged["roster"].push_back(other);
+  write_file(summary, forged.dump());
+  const auto moved = run_grader(merge);
+  BOOST_TEST(moved.exit_code == 2);
+  BOOST_TEST(contains(moved.err, "a student of another shard than 0/2"), moved.err);
+  forged = ordered_json::parse(original);
+  forged.erase("class");
+  write_file(summary, forged.dump());
+  const auto older = run_grader(merge);
+  BOOST_TEST(older.exit_code == 2);
+  BOOST_TEST(contains(older.err, "does not say which class it graded"), older.err);
+}
+
 BOOST_AUTO_TEST_CASE(hostile_folder_names_get_a_gradebook_for_everyone_that_no_spreadsheet_runs) {
   TempDir dir;
   const fs::path root = dir.path() / "class";

@@ -33,6 +33,11 @@ std::string_view describe_input(std::string_view name);
 /// run that the class files of this one leave out. They are kept: removing them is for people.
 void warn_of_other_students(const std::filesystem::path& out, const std::set<std::string>& ids);
 
+/// Empties a student's folder of OUT/students of what a run writes there, the fingerprint
+/// first (a folder without one is graded again), then every report format and any temporary
+/// a killed run left: nothing of an earlier result survives beside the new one.
+void clear_student_folder(const std::filesystem::path& dir);
+
 /// gradebook.csv and summary.json into `out`: both or neither (grader::Error if not both).
 void write_class_files(const Gradebook& book, const std::filesystem::path& out, const std::optional<Shard>& shard);
 

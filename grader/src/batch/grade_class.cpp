@@ -248,8 +248,14 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   const auto start = std::chrono::steady_clock::now();
   refuse_overlap(out, {root}, "the class folder");
   std::vector<Student> students;
-  for (auto& s : list_students(root))
+  ClassRoster roster;
+  Digest ids_of_class;
+  for (auto& s : list_students(root)) {
+    ++roster.students;
+    ids_of_class.add(s.id);
     if (in_shard(s.id, options.shard)) students.push_back(std::move(s));
+  }
+  roster.digest = ids_of_class.hex();
 
   std::error_code failed;
   fs::create_directories(out / "students", failed);
@@ -265,6 +271,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   warn_of_other_students(out, ids);
 
   Gradebook book = empty_gradebook(spec, run_inputs(spec, options));
+  book.roster = roster;
   std::vector<std::optional<Row>> rows(students.size());
 
   Outcome outcome;
@@ -304,12 +311,10 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
         if (old == before->end() || old->second != hash) how.changed_inputs[name] = 1;
       }
     }
-    // The earlier files go first, fingerprint first: the new ones are then linked in place
-    // whole, and the folder never holds a fingerprint without its files.
+    // The earlier files go first: the new ones are then linked in place whole, and the
+    // folder never holds a fingerprint without its files.
     fs::create_directories(dir, ec);
-    fs::remove(dir / kInputsFile, ec);
-    for (const auto f : report::all_formats()) fs::remove(dir / report::file_name(f), ec);
-    remove_stale_temporaries(dir);
+    clear_student_folder(dir);
     const AssignmentResult result = grade_submission(spec, root / student.folder, options.grading);
     rows[i] = row_of(result, student.id, book);
     if (!rows[i]) throw Error("the result of " + student.id + " does not fit the gradebook of " + spec.id);
@@ -334,6 +339,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
         rows[i].reset();
         failure = students[i].id + ": " + one_line(e.what(), 4096);
         spdlog::error("cannot grade {}", failure);
+        clear_student_folder(out / "students" / students[i].id);  // written nowhere: --resume retries
       }
       const std::lock_guard<std::mutex> hold(lock_outcome);
       if (!failure.empty())

@@ -163,6 +163,7 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
               {"inputs", json::object()}};
   for (const auto& [name, member] : kRunInputParts) doc["inputs"][name] = book.inputs.*member;
   if (shard) doc["shard"] = {{"index", shard->index}, {"count", shard->count}};
+  doc["class"] = {{"students", book.roster.students}, {"digest", book.roster.digest}};
   doc["students"] = n;
   doc["all_passed"] = all_passed;
   doc["max_score"] = book.max_score;
@@ -235,6 +236,13 @@ std::string summary_text(const Gradebook& book) {
   return out;
 }
 
+void clear_student_folder(const fs::path& dir) {
+  std::error_code ec;
+  fs::remove(dir / kInputsFile, ec);
+  for (const auto f : report::all_formats()) fs::remove(dir / report::file_name(f), ec);
+  remove_stale_temporaries(dir);
+}
+
 void write_class_files(const Gradebook& book, const fs::path& out, const std::optional<Shard>& shard) {
   write_all_or_none({{out / "gradebook.csv", gradebook_csv(book)}, {out / "summary.json", summary_json(book, shard)}});
 }
@@ -249,6 +257,20 @@ RunInputs inputs_of(const json& summary, const fs::path& dir) {
   RunInputs inputs;
   for (const auto& [name, member] : kRunInputParts) inputs.*member = summary["inputs"].value(name, "");
   return inputs;
+}
+
+/// The class a shard's summary.json says it graded; UsageError if it says none (an older grader).
+ClassRoster roster_of(const json& summary, const fs::path& dir) {
+  if (!summary.contains("class"))
+    throw UsageError((dir / "summary.json").string() +
+                     " does not say which class it graded (an older grader wrote it); grade that shard again");
+  return {summary["class"]["students"].get<std::size_t>(), summary["class"]["digest"].get<std::string>()};
+}
+
+/// A roster entry is a student's folder under the shard's students/: one plain name.
+bool plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+         name.find('\0') == std::string::npos;
 }
 
 RunCounts run_of(const json& summary) {
@@ -291,6 +313,7 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   const OutputLock lock(out, "grader merge");
   std::vector<OutputLock> reading;  // no run writes into a shard while it is merged
   for (const auto& dir : shard_dirs) reading.push_back(OutputLock::reading(dir));
+  remove_stale_temporaries(out);
   // The class files of an earlier merge go first: stopped midway, this one leaves none that
   // describe a mix of old and new results.
   fs::remove(out / "gradebook.csv", ec);
@@ -310,6 +333,10 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
       }
       const std::size_t index = summary.contains("shard") ? summary["shard"]["index"].get<std::size_t>() : 0;
       const std::size_t n = summary.contains("shard") ? summary["shard"]["count"].get<std::size_t>() : 1;
+      if (n == 0 || index >= n)
+        throw UsageError((dir / "summary.json").string() + " says it is shard " + std::to_string(index) + "/" +
+                         std::to_string(n) +
+                         ", which no --shard makes; it is not what `grader grade` writes: grade that shard again");
       if (count && *count != n)
         throw UsageError(dir.string() + " is shard " + std::to_string(index) + "/" + std::to_string(n) +
                          ", but other folders are shards of " + std::to_string(*count));
@@ -317,12 +344,14 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
       if (!seen_shards.insert(index).second)
         throw UsageError(dir.string() + " repeats shard " + std::to_string(index) + "/" + std::to_string(n));
       const RunInputs inputs = inputs_of(summary, dir);
+      const ClassRoster roster = roster_of(summary, dir);
       if (!book) {
         book.emplace();
         book->assignment = summary["assignment"];
         book->title = summary["title"];
         book->version = summary["version"];
         book->inputs = inputs;
+        book->roster = roster;
         book->max_score = summary["max_score"];
         for (const auto& e : summary["exercises"]) book->columns.push_back({e["id"], e["title"], e["max_score"]});
       } else if (summary["assignment"] != book->assignment) {
@@ -336,10 +365,26 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
                                  book->inputs.*member);
         throw UsageError(dir.string() + " was graded against other inputs than " + shard_dirs[0].string() + ": " +
                          which + "; grade every shard against the same ones (--resume regrades only what changed)");
+      } else if (!(roster == book->roster)) {
+        throw UsageError(fmt::format(
+            "{} and {} were graded over different classes ({} students against {}): a student folder was added, "
+            "removed or renamed between their runs, or another class folder was given; grade every shard again "
+            "over the same class folder (--resume regrades only what changed)",
+            dir.string(), shard_dirs[0].string(), roster.students, book->roster.students));
       }
       book->run += run_of(summary);
       for (const auto& s : summary["roster"]) {
         const std::string student = s;
+        if (!plain_name(student) || !fs::is_directory(dir / "students" / student, ec))
+          throw UsageError(fmt::format(
+              "{}: its roster names '{}', which is not a student folder of {}; it is not what `grader grade` "
+              "writes: grade that shard again (--resume is quick)",
+              (dir / "summary.json").string(), one_line(student, 200), (dir / "students").string()));
+        if (!in_shard(student, {index, n}))
+          throw UsageError(fmt::format(
+              "{}: its roster names '{}', a student of another shard than {}/{}; it is not what `grader grade` "
+              "writes: grade that shard again (--resume is quick)",
+              (dir / "summary.json").string(), one_line(student, 200), index, n));
         if (const auto [it, fresh] = owner.emplace(student, dir); !fresh)
           throw UsageError("student " + student + " is in both " + it->second.string() + " and " + dir.string());
         const auto row = read_row(dir / "students" / student / "result.json", student, *book);
@@ -356,12 +401,17 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   for (std::size_t i = 0; i < *count; ++i)
     if (!seen_shards.count(i))
       throw UsageError("shard " + std::to_string(i) + "/" + std::to_string(*count) + " is missing");
+  if (book->rows.size() != book->roster.students)  // the checks above leave no way to this
+    throw UsageError(fmt::format("the shards hold {} students, but the class they graded has {}; grade them again",
+                                 book->rows.size(), book->roster.students));
   std::sort(book->rows.begin(), book->rows.end(), [](auto& a, auto& b) { return a.student < b.student; });
 
-  // The student folders.
+  // The student folders, emptied of an earlier merge's files first (a format no longer asked
+  // for would keep its old scores).
   for (const auto& [student, dir] : owner) {
     const fs::path from = dir / "students" / student, to = out / "students" / student;
     fs::create_directories(to, ec);
+    clear_student_folder(to);
     std::vector<fs::path> files;
     for (const auto& f : fs::directory_iterator(from, ec))
       if (f.is_regular_file() && f.path().filename() != kInputsFile) files.push_back(f.path());
