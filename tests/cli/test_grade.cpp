@@ -909,6 +909,10 @@ BOOST_AUTO_TEST_CASE(a_submission_folder_the_grader_may_not_list_is_its_fault_no
     fs::permissions(p.path(), fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
   fs::permissions(dir.path(), fs::perms::all);  // nobody must reach the class and write the results
   fs::permissions(root / "carol", fs::perms::none);
+  // And files of dave's the grader may not read (found by a helper: copied with another owner,
+  // mode 600, every answer was "unreadable", exit 0).
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / "dave");
+  for (const auto& f : fs::directory_iterator(root / "dave")) fs::permissions(f.path(), fs::perms::none);
   std::vector<std::string> as_user;
   if (::geteuid() == 0) as_user = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
   const auto grader = [&](std::vector<std::string> args) {
@@ -921,11 +925,14 @@ BOOST_AUTO_TEST_CASE(a_submission_folder_the_grader_may_not_list_is_its_fault_no
   const auto graded = grader(grade_args(root, out));
   BOOST_TEST(graded.exit_code == 2, graded.err);
   BOOST_TEST(contains(graded.err, "could not grade carol: cannot list the submission folder"), graded.err);
+  BOOST_TEST(contains(graded.err, "could not grade dave: cannot read "), graded.err);
+  BOOST_TEST(contains(graded.err, "Permission denied; the grader must be able to read every submission"), graded.err);
+  BOOST_TEST(!fs::exists(out / "students/dave/result.json"));
   BOOST_TEST(!fs::exists(out / "gradebook.csv"));
   BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));  // the others are graded
   const auto checked = grader({"check", "--spec", kMatrixSpec, (root / "carol").string()});
   BOOST_TEST(checked.exit_code == 2, checked.err);
-  BOOST_TEST(contains(checked.err, "check the folder's permissions"), checked.err);
+  BOOST_TEST(contains(checked.err, "check the permissions and owner"), checked.err);
   fs::permissions(root / "carol", fs::perms::owner_all);  // for TempDir to remove it
 }
 

@@ -1,6 +1,11 @@
 #include "grader/answers/submission.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <string_view>
 
@@ -175,16 +180,26 @@ Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& reques
 }
 
 /// The folder's file names, sorted; a folder that cannot be listed to the end lists what it can.
-/// One the grader may not list at all is a fault of the machine or of whoever copied the
-/// submissions, never the student's "no answer" for every exercise.
+/// One the grader may not list at all, or holding a file (not a hidden one) the grader may not
+/// read, is a fault of the machine or of whoever copied the submissions (another owner, mode
+/// 600), never the student's "no answer" or "unreadable" for every exercise.
 std::vector<std::string> list_files(const std::filesystem::path& dir) {
+  const std::string fix =
+      "; the grader must be able to read every submission (check the permissions and owner of the files as "
+      "copied: chmod -R a+rX on the class folder, then run again; grader grade --resume grades only what failed)";
   std::vector<std::string> files;
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec), end;
-  if (ec)
-    throw Error("cannot list the submission folder " + dir.string() + ": " + ec.message() +
-                "; the grader must be able to read every submission (check the folder's permissions and owner)");
-  for (; !ec && it != end; it.increment(ec)) files.push_back(it->path().filename().string());
+  if (ec) throw Error("cannot list the submission folder " + dir.string() + ": " + ec.message() + fix);
+  for (; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::error_code kind;
+    if (name.front() != '.' && it->symlink_status(kind).type() == std::filesystem::file_type::regular &&
+        ::faccessat(AT_FDCWD, it->path().c_str(), R_OK, AT_EACCESS) != 0 && (errno == EACCES || errno == EPERM))
+      throw Error("cannot read " + one_line(name, kQuotedName) + " in the submission folder " + dir.string() + ": " +
+                  std::strerror(errno) + fix);
+    files.push_back(std::move(name));
+  }
   std::sort(files.begin(), files.end());
   return files;
 }
