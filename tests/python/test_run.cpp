@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -451,6 +452,64 @@ BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_han
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
   BOOST_TEST(contains(failure_with(r, "cell 2 (line 9)"), "no end after 2 s"));  // the sleep: a wait, no CPU
+}
+
+BOOST_AUTO_TEST_CASE(a_cell_stopped_with_the_whole_grader_is_not_timed_out_but_a_hang_still_is) {
+  // Found by a helper: the whole job stopped for 11 s (SIGSTOP of every process, as a Slurm
+  // suspend or a paused virtual machine does) timed out an honest notebook, and --resume kept
+  // the zero. Here a process outside the tree stops this test's process and every process under
+  // it for 4 s, once the Python child runs its first cell (1.5 s of sleep under a 2 s limit).
+  const std::string freezer = R"(import os, signal, sys, time
+root, me = int(sys.argv[1]), os.getpid()
+def tree():
+    parents, names = {}, {}
+    for d in os.listdir('/proc'):
+        if d.isdigit():
+            try:
+                s = open(f'/proc/{d}/stat').read()
+            except OSError:
+                continue
+            parents[int(d)], names[int(d)] = int(s[s.rindex(')') + 2:].split()[1]), s[s.index('(') + 1:s.rindex(')')]
+    under = []
+    for p in parents:
+        q = p
+        while q in parents and q not in (root, me) and q > 1:
+            q = parents[q]
+        if q == root:
+            under.append(p)
+    return under, [p for p in under if names[p].startswith('python') and names.get(parents[p], '').startswith('python')]
+for _ in range(600):  # a Python child of the zygote, for at most 60 s
+    under, children = tree()
+    if children:
+        break
+    time.sleep(0.1)
+time.sleep(0.5)
+under, _ = tree()
+for p in under:
+    os.kill(p, signal.SIGSTOP)
+time.sleep(4)
+for p in under:
+    os.kill(p, signal.SIGCONT)
+print(len(under), 'stopped')
+)";
+  const std::string root = std::to_string(getpid());
+  std::vector<std::string> argv_text = {"/usr/bin/python3", "-c", freezer, root};
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t frozen_by = -1;
+  BOOST_REQUIRE(posix_spawn(&frozen_by, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r =
+      run("A2S1.py", cells({"import time\ntime.sleep(1.5)\nslow = torch.ones(1)", "import time\ntime.sleep(100)"}),
+          {{"slow", "slow", ""}, {"good", "good", ""}}, quick());
+  int status = 0;
+  waitpid(frozen_by, &status, 0);
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 4.0);  // stopped
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
+  BOOST_TEST(contains(failure_with(r, "cell 2 (line 8)"), "no end after 2 s"), failure_with(r, "cell 2"));
 }
 
 BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_graded) {

@@ -190,7 +190,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
                              budget);
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, report.output.size());
     sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.load_seconds), budget), &records, room);
-    budget += sandbox::span(seen.waited_seconds);
+    budget += seen.moved();
     spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(), 1e3 * seen.seconds,
                   1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
     report.output += seen.output;

@@ -345,7 +345,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
     const sandbox::Observation seen =
         child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
-    budget += sandbox::span(seen.waited_seconds);
+    budget += seen.moved();
     spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(),
                   1e3 * seen.seconds, 1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
     out.output += seen.output;

@@ -39,6 +39,14 @@ struct Observation {
   double seconds = 0;  ///< wall-clock time from start to end
   /// How far its deadlines were moved for the time it waited for a CPU others held.
   double waited_seconds = 0;
+  /// And for the time the grader itself was stopped while the child did not run: the whole
+  /// job suspended (SIGSTOP, a Slurm suspend), the virtual machine paused.
+  double stalled_seconds = 0;
+
+  /// Both: how much later every deadline of the child came.
+  Clock::duration moved() const {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(waited_seconds + stalled_seconds));
+  }
 };
 
 /// Reads a child's status records as they arrive and says until when it may run.
@@ -93,6 +101,12 @@ class Child {
 /// threads on a busy machine), so that no verdict depends on who else was running; by at most
 /// this much in all per child, so that nothing waits without end.
 constexpr double kMaxWaitedSeconds = 120.0;
+
+/// A poll of the watching loop that returns this much later than asked means the grader was
+/// not running (stopped, or its machine paused): that time, less what the child ran meanwhile,
+/// moves the child's deadlines too, by at most kMaxStalledSeconds in all.
+constexpr double kStallSeconds = 0.5;
+constexpr double kMaxStalledSeconds = 3600.0;
 
 /// How to start a child fresh with exec.
 struct Spawn {
