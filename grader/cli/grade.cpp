@@ -123,6 +123,11 @@ int run_grade(const GradeCommandOptions& o) {
 
   const batch::Outcome outcome = batch::grade_class(spec, o.root, o.out, options);
   for (const auto& f : outcome.failures) std::cerr << "grader: could not grade " << f << "\n";
+  if (!outcome.failures.empty())
+    std::cerr << fmt::format(
+        "grader: {} of {} submissions could not be graded: the grader's fault, not the students' (they have no "
+        "result yet); once the cause is fixed, the same command with --resume grades only what is missing\n",
+        outcome.failures.size(), outcome.students);
   if (outcome.interrupted) {
     std::cerr << fmt::format(
         "grader: interrupted: {} of {} submissions have their results in {}; run the same command "

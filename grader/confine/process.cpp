@@ -21,7 +21,13 @@ namespace {
 
 void set_limit(int resource, rlim_t soft, rlim_t hard, const char* name) {
   const rlimit l{soft, hard};
-  if (setrlimit(resource, &l) != 0) fail(std::string("setting ") + name);
+  if (setrlimit(resource, &l) == 0) return;
+  rlimit own{};
+  if (errno == EPERM && getrlimit(resource, &own) == 0 && own.rlim_max != RLIM_INFINITY && own.rlim_max < hard)
+    throw SetupError(std::string("setting ") + name + " to " + std::to_string(hard) +
+                     ": the grader was started with a lower hard limit (" + std::to_string(own.rlim_max) +
+                     "; ulimit -H -a shows them): start it without that limit, or with one above the spec's");
+  fail(std::string("setting ") + name);
 }
 
 std::string mib(unsigned long long bytes) { return std::to_string(bytes >> 20) + " MiB"; }

@@ -18,7 +18,11 @@ namespace {
 constexpr const char* kTempMarker = ".tmp-";
 
 [[noreturn]] void fail(const std::filesystem::path& path, const char* step, int error) {
-  throw Error("cannot write " + path.string() + " (" + step + "): " + std::strerror(error));
+  const bool full = error == ENOSPC || error == EDQUOT;
+  throw Error("cannot write " + path.string() + " (" + step + "): " + std::strerror(error) +
+              (full ? ": the disk is full; make room and run the same command again (grader grade with --resume "
+                      "keeps every result already written)"
+                    : ""));
 }
 
 /// A name for a temporary file next to `path` ('.<name>.tmp-XXXXXX'), not yet taken.

@@ -103,6 +103,7 @@ BOOST_AUTO_TEST_CASE(a_grader_under_ulimit_v_does_not_charge_students) {
   const auto r = check_with("ulimit -v 1500000 && exec \"$@\"", cache.path());
   BOOST_TEST(r.exit_code == 2, r.out << r.err);
   BOOST_TEST(contains(r.err, "could not confine"), r.err);
+  BOOST_TEST(contains(r.err, "the grader was started with a lower hard limit"), r.err);  // and what to do
   BOOST_TEST(r.out.empty(), r.out);
 }
 
