@@ -123,6 +123,10 @@ int run_grade(const GradeCommandOptions& o) {
 
   const batch::Outcome outcome = batch::grade_class(spec, o.root, o.out, options);
   for (const auto& f : outcome.failures) std::cerr << "grader: could not grade " << f << "\n";
+  if (outcome.disk_full)
+    std::cerr << fmt::format(
+        "grader: the disk of {} is full: no submission was started after that; {} of {} have their results\n", o.out,
+        outcome.run.graded + outcome.run.up_to_date, outcome.students);
   if (!outcome.failures.empty())
     std::cerr << fmt::format(
         "grader: {} of {} submissions could not be graded: the grader's fault, not the students' (they have no "

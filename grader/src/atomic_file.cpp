@@ -18,11 +18,12 @@ namespace {
 constexpr const char* kTempMarker = ".tmp-";
 
 [[noreturn]] void fail(const std::filesystem::path& path, const char* step, int error) {
-  const bool full = error == ENOSPC || error == EDQUOT;
-  throw Error("cannot write " + path.string() + " (" + step + "): " + std::strerror(error) +
-              (full ? ": the disk is full; make room and run the same command again (grader grade with --resume "
-                      "keeps every result already written)"
-                    : ""));
+  const std::string what = "cannot write " + path.string() + " (" + step + "): " + std::strerror(error);
+  if (error == ENOSPC || error == EDQUOT)
+    throw DiskFull(what +
+                   ": the disk is full; make room and run the same command again (grader grade with --resume keeps "
+                   "every result already written)");
+  throw Error(what);
 }
 
 /// A name for a temporary file next to `path` ('.<name>.tmp-XXXXXX'), not yet taken.

@@ -84,6 +84,28 @@ BOOST_AUTO_TEST_CASE(a_full_build_cache_is_the_graders_fault) {
   BOOST_TEST(r.out.empty(), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_class_on_a_full_disk_stops_starting_submissions) {
+  // Found by a helper: once --out was full, every remaining student was still graded (Python
+  // ones taking seconds each), each only to fail to be written.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  fs::create_directories(root);
+  for (const std::string sample : {"correct-csv", "wrong-row", "missing-answer", "scale-too-small", "wrong-shape"})
+    for (const std::string copy : {"-1", "-2"})
+      fs::copy(test_support::source_path("submissions/understanding-attention/" + sample), root / (sample + copy),
+               fs::copy_options::recursive);
+  fs::create_directories(out);
+  const auto r = run_process({"/bin/sh", "-c", with_tmpfs("size=12k", out, "exec \"$@\""), "sh", GRADER_EXECUTABLE,
+                              "grade", "--spec", test_support::source_path("specs/understanding-attention.yaml"),
+                              root.string(), "--out", out.string(), "--progress", "none", "-j", "1"});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "No space left on device: the disk is full; make room"), r.err);
+  BOOST_TEST(contains(r.err, "is full: no submission was started after that"), r.err);
+  std::size_t failed = 0;
+  for (std::size_t at = 0; (at = r.err.find("grader: could not grade ", at)) != std::string::npos; ++at) ++failed;
+  BOOST_TEST(failed == 1u, r.err);  // the one that found the disk full, not the ten
+}
+
 /// AddressSanitizer reserves terabytes of address space for its shadow: a sanitizer build of the
 /// grader cannot start under `ulimit -v` at all, so these cases run in normal builds only.
 static bool under_address_sanitizer() {

@@ -143,6 +143,8 @@ struct Outcome {
   RunCounts run;                      ///< of the students that have a result
   std::vector<std::string> failures;  ///< "<id>: why": the grader's failures, never a verdict
   bool interrupted = false;
+  /// A result could not be written for a full disk: no submission was started after it.
+  bool disk_full = false;
   std::optional<Gradebook> gradebook;  ///< when every student of the shard has a result
 };
 

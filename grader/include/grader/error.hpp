@@ -21,6 +21,12 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+/// A file could not be written because its disk is full (or the user's quota spent).
+class DiskFull : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A place in a file: 1-based line and column; 0 when unknown.
 struct Location {
   std::string file;

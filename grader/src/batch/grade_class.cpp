@@ -326,9 +326,10 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     return how;
   };
 
+  std::atomic<bool> disk_full{false};  // then no submission is started for nothing
   const auto work = [&] {
     for (;;) {
-      if (options.stop && options.stop->load()) return;
+      if ((options.stop && options.stop->load()) || disk_full) return;
       const std::size_t i = next++;
       if (i >= students.size()) return;
       RunCounts how;
@@ -340,6 +341,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
         failure = students[i].id + ": " + one_line(e.what(), 4096);
         spdlog::error("cannot grade {}", failure);
         clear_student_folder(out / "students" / students[i].id);  // written nowhere: --resume retries
+        if (dynamic_cast<const DiskFull*>(&e)) disk_full = true;
       }
       const std::lock_guard<std::mutex> hold(lock_outcome);
       if (!failure.empty())
@@ -361,6 +363,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   }
   std::sort(outcome.failures.begin(), outcome.failures.end());
   outcome.interrupted = options.stop && options.stop->load() && progress.done < students.size();
+  outcome.disk_full = disk_full;
   if (std::all_of(rows.begin(), rows.end(), [](auto& r) { return r.has_value(); })) {
     for (auto& r : rows) book.rows.push_back(std::move(*r));
     book.run = outcome.run;
