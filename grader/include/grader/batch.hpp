@@ -118,20 +118,20 @@ struct Row {
   double total = 0;
 };
 
-/// The class folder a run graded, all shards of it: its students, counted and digested (their
+/// The class folder a run graded, all its shards: its students, counted and digested (their
 /// ids), so that shards graded over different classes, or over one class before and after a
 /// student was added, are not merged.
-struct ClassRoster {
+struct WholeClass {
   std::size_t students = 0;
   std::string digest;
-  bool operator==(const ClassRoster&) const = default;
+  bool operator==(const WholeClass&) const = default;
 };
 
 /// The class: what gradebook.csv and summary.json are made from.
 struct Gradebook {
   std::string assignment, title, version;
   RunInputs inputs;
-  ClassRoster roster;  ///< the whole class, whichever shard the rows are of
+  WholeClass whole_class;  ///< whichever shard the rows are of
   RunCounts run;  ///< how the rows were come by
   std::vector<Column> columns;
   double max_score = 0;
@@ -159,7 +159,7 @@ Outcome grade_class(const Spec& spec, const std::filesystem::path& root, const s
 /// Combines the outputs of shards (each graded with --shard I/N into its own folder) into
 /// `out`: the student folders, gradebook.csv and summary.json, exactly as one run writes them.
 /// Throws UsageError for shards graded against different inputs (RunInputs) or over different
-/// classes (ClassRoster), a missing or repeated shard, a student in two shards or in the wrong
+/// classes (WholeClass), a missing or repeated shard, a student in two shards or in the wrong
 /// one, a roster naming something other than a student folder of its shard, or an `out`
 /// another run holds.
 Gradebook merge(const std::vector<std::filesystem::path>& shard_dirs, const std::filesystem::path& out);

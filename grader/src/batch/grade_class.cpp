@@ -248,14 +248,14 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   const auto start = std::chrono::steady_clock::now();
   refuse_overlap(out, {root}, "the class folder");
   std::vector<Student> students;
-  ClassRoster roster;
+  WholeClass whole_class;
   Digest ids_of_class;
   for (auto& s : list_students(root)) {
-    ++roster.students;
+    ++whole_class.students;
     ids_of_class.add(s.id);
     if (in_shard(s.id, options.shard)) students.push_back(std::move(s));
   }
-  roster.digest = ids_of_class.hex();
+  whole_class.digest = ids_of_class.hex();
 
   std::error_code failed;
   fs::create_directories(out / "students", failed);
@@ -271,7 +271,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   warn_of_other_students(out, ids);
 
   Gradebook book = empty_gradebook(spec, run_inputs(spec, options));
-  book.roster = roster;
+  book.whole_class = whole_class;
   std::vector<std::optional<Row>> rows(students.size());
 
   Outcome outcome;

@@ -163,7 +163,7 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
               {"inputs", json::object()}};
   for (const auto& [name, member] : kRunInputParts) doc["inputs"][name] = book.inputs.*member;
   if (shard) doc["shard"] = {{"index", shard->index}, {"count", shard->count}};
-  doc["class"] = {{"students", book.roster.students}, {"digest", book.roster.digest}};
+  doc["class"] = {{"students", book.whole_class.students}, {"digest", book.whole_class.digest}};
   doc["students"] = n;
   doc["all_passed"] = all_passed;
   doc["max_score"] = book.max_score;
@@ -260,7 +260,7 @@ RunInputs inputs_of(const json& summary, const fs::path& dir) {
 }
 
 /// The class a shard's summary.json says it graded; UsageError if it says none (an older grader).
-ClassRoster roster_of(const json& summary, const fs::path& dir) {
+WholeClass whole_class_of(const json& summary, const fs::path& dir) {
   if (!summary.contains("class"))
     throw UsageError((dir / "summary.json").string() +
                      " does not say which class it graded (an older grader wrote it); grade that shard again");
@@ -344,14 +344,14 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
       if (!seen_shards.insert(index).second)
         throw UsageError(dir.string() + " repeats shard " + std::to_string(index) + "/" + std::to_string(n));
       const RunInputs inputs = inputs_of(summary, dir);
-      const ClassRoster roster = roster_of(summary, dir);
+      const WholeClass graded = whole_class_of(summary, dir);
       if (!book) {
         book.emplace();
         book->assignment = summary["assignment"];
         book->title = summary["title"];
         book->version = summary["version"];
         book->inputs = inputs;
-        book->roster = roster;
+        book->whole_class = graded;
         book->max_score = summary["max_score"];
         for (const auto& e : summary["exercises"]) book->columns.push_back({e["id"], e["title"], e["max_score"]});
       } else if (summary["assignment"] != book->assignment) {
@@ -365,12 +365,12 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
                                  book->inputs.*member);
         throw UsageError(dir.string() + " was graded against other inputs than " + shard_dirs[0].string() + ": " +
                          which + "; grade every shard against the same ones (--resume regrades only what changed)");
-      } else if (!(roster == book->roster)) {
+      } else if (!(graded == book->whole_class)) {
         throw UsageError(fmt::format(
             "{} and {} were graded over different classes ({} students against {}): a student folder was added, "
             "removed or renamed between their runs, or another class folder was given; grade every shard again "
             "over the same class folder (--resume regrades only what changed)",
-            dir.string(), shard_dirs[0].string(), roster.students, book->roster.students));
+            dir.string(), shard_dirs[0].string(), graded.students, book->whole_class.students));
       }
       book->run += run_of(summary);
       for (const auto& s : summary["roster"]) {
@@ -401,9 +401,9 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   for (std::size_t i = 0; i < *count; ++i)
     if (!seen_shards.count(i))
       throw UsageError("shard " + std::to_string(i) + "/" + std::to_string(*count) + " is missing");
-  if (book->rows.size() != book->roster.students)  // the checks above leave no way to this
+  if (book->rows.size() != book->whole_class.students)  // the checks above leave no way to this
     throw UsageError(fmt::format("the shards hold {} students, but the class they graded has {}; grade them again",
-                                 book->rows.size(), book->roster.students));
+                                 book->rows.size(), book->whole_class.students));
   std::sort(book->rows.begin(), book->rows.end(), [](auto& a, auto& b) { return a.student < b.student; });
 
   // The student folders, emptied of an earlier merge's files first (a format no longer asked
