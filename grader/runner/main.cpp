@@ -213,16 +213,18 @@ int python_zygote(pid_t parent, uid_t uid, const std::string& cache, const std::
     setup_failed(e.what());
   }
   std::vector<std::string> env = {"GRADER_CONFINE_LIBRARY=" GRADER_CONFINE_LIBRARY,
-                                  "GRADER_PYTHON_DIR=" GRADER_PYTHON_DIR, "GRADER_UID=" + std::to_string(uid),
+                                  "GRADER_PYTHON_DIR=" GRADER_PYTHON_DIR,
+                                  "GRADER_UID=" + std::to_string(uid),
                                   "GRADER_ISOLATION=" + isolation,
                                   "GRADER_THREAD_LIMIT=" + std::string(thread_limit ? "1" : "0"),
-                                  "GRADER_BESIDES=" + std::to_string(besides), "MPLCONFIGDIR=" + matplotlib,
-                                  "MPLBACKEND=Agg", "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1",
-                                  // malloc's heap in transparent huge pages where the kernel
-                                  // allows them (madvise): torch's 70 MB of operator tables
-                                  // then cost each fork and exit one entry per 2 MB, not 512
-                                  // (bench/README.md)
-                                  "GLIBC_TUNABLES=glibc.malloc.hugetlb=1", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"};
+                                  "GRADER_BESIDES=" + std::to_string(besides),
+                                  "MPLCONFIGDIR=" + matplotlib,
+                                  "MPLBACKEND=Agg",
+                                  "OMP_NUM_THREADS=1",
+                                  "OPENBLAS_NUM_THREADS=1",
+                                  "MKL_NUM_THREADS=1",
+                                  "LANG=C.UTF-8",
+                                  "PATH=/usr/bin:/bin"};
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
