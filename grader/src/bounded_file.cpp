@@ -20,6 +20,8 @@ int open_regular(const std::filesystem::path& path) {
     throw ReadError("is not a regular file");
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0 && errno == ELOOP) throw ReadError("is a symbolic link; hand in the file itself");
+  if (fd < 0 && errno == EACCES)
+    throw ReadError("cannot be opened: its permissions forbid reading it (give it read permission: chmod a+r)");
   if (fd < 0) throw ReadError(std::string("cannot be opened: ") + std::strerror(errno));
   return fd;
 }

@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/fixtures.hpp"
@@ -104,6 +105,31 @@ BOOST_AUTO_TEST_CASE(a_class_on_a_full_disk_stops_starting_submissions) {
   std::size_t failed = 0;
   for (std::size_t at = 0; (at = r.err.find("grader: could not grade ", at)) != std::string::npos; ++at) ++failed;
   BOOST_TEST(failed == 1u, r.err);  // the one that found the disk full, not the ten
+}
+
+BOOST_AUTO_TEST_CASE(a_class_whose_build_cache_fills_up_stops_starting_submissions) {
+  // Found by a re-attack: the cache's disk full, every remaining C/C++ student was still
+  // compiled, each failing with "Input/output error" (a full tmpfs fails a copy so).
+  TempDir dir;
+  const fs::path root = dir.path() / "class", cache = dir.path() / "cache";
+  for (int i = 0; i < 6; ++i) {  // sources that differ: no build is found in the cache
+    const fs::path student = root / ("student" + std::to_string(i));
+    fs::create_directories(student);
+    for (const auto& f : fs::directory_iterator(test_support::source_path("submissions/sdpa-masked/correct-c")))
+      fs::copy(f.path(), student);
+    std::ofstream(student / "solution.c", std::ios::app) << "// " << i << "\n";
+  }
+  fs::create_directories(cache);
+  const auto r = run_process({"/bin/sh", "-c", with_tmpfs("size=96k", cache, "exec \"$@\""), "sh", GRADER_EXECUTABLE,
+                              "grade", "--spec", test_support::source_path("specs/sdpa-masked.yaml"), root.string(),
+                              "--out", (dir.path() / "out").string(), "--progress", "none", "-j", "1"},
+                             {"XDG_CACHE_HOME=" + cache.string()});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "the build cache's disk is full"), r.err);
+  BOOST_TEST(contains(r.err, "no submission was started after that"), r.err);
+  std::size_t failed = 0;
+  for (std::size_t at = 0; (at = r.err.find("grader: could not grade ", at)) != std::string::npos; ++at) ++failed;
+  BOOST_TEST(failed == 1u, r.err);
 }
 
 /// AddressSanitizer reserves terabytes of address space for its shadow: a sanitizer build of the

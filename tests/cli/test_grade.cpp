@@ -576,6 +576,12 @@ BOOST_AUTO_TEST_CASE(a_merge_takes_only_its_shards_class_and_keeps_no_earlier_fi
   const auto merge = shards("gradescope");
   BOOST_TEST(run_grader(merge).exit_code == 0);
   BOOST_TEST(fs::exists(merged / "students/wrong-row/gradescope.json"));
+  // A merge refused (a shard forgotten) leaves the earlier one whole.
+  const auto forgotten = run_grader({merge[0], merge[1], merge[2], merge[3]});
+  BOOST_TEST(forgotten.exit_code == 2);
+  BOOST_TEST(contains(forgotten.err, "shard 1/2 is missing"), forgotten.err);
+  BOOST_TEST(fs::exists(merged / "gradebook.csv"));
+  BOOST_TEST(fs::exists(merged / "summary.json"));
   // Merged again after the shards were graded for another format: the gradescope.json of the
   // first merge (with the scores of then) is gone, as a temporary a killed merge left.
   write_file(merged / "students/wrong-row/.result.json.tmp-AbC123", "half");
@@ -910,11 +916,19 @@ BOOST_AUTO_TEST_CASE(a_submission_folder_the_grader_may_not_list_is_its_fault_no
   fs::permissions(dir.path(), fs::perms::all);  // nobody must reach the class and write the results
   fs::permissions(root / "carol", fs::perms::none);
   // And files of dave's the grader may not read (found by a helper: copied with another owner,
-  // mode 600, every answer was "unreadable", exit 0).
-  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / "dave");
-  for (const auto& f : fs::directory_iterator(root / "dave")) fs::permissions(f.path(), fs::perms::none);
+  // mode 600, every answer was "unreadable", exit 0): as root, files of root's that the user
+  // nobody grades. Erin's files are the grader's user's own, mode 000 as her zip gave them: her
+  // doing, graded (a re-attack found the whole class's gradebook withheld for it).
+  const bool as_root = ::geteuid() == 0;
+  for (const std::string name : {"dave", "erin"}) {
+    fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / name);
+    for (const auto& f : fs::directory_iterator(root / name)) {
+      if (name == "erin" && as_root) BOOST_TEST(::lchown(f.path().c_str(), 65534, 65534) == 0);
+      fs::permissions(f.path(), fs::perms::none);
+    }
+  }
   std::vector<std::string> as_user;
-  if (::geteuid() == 0) as_user = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  if (as_root) as_user = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
   const auto grader = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = as_user;
     argv.push_back(GRADER_EXECUTABLE);
@@ -925,14 +939,19 @@ BOOST_AUTO_TEST_CASE(a_submission_folder_the_grader_may_not_list_is_its_fault_no
   const auto graded = grader(grade_args(root, out));
   BOOST_TEST(graded.exit_code == 2, graded.err);
   BOOST_TEST(contains(graded.err, "could not grade carol: cannot list the submission folder"), graded.err);
-  BOOST_TEST(contains(graded.err, "could not grade dave: cannot read "), graded.err);
-  BOOST_TEST(contains(graded.err, "Permission denied; the grader must be able to read every submission"), graded.err);
-  BOOST_TEST(!fs::exists(out / "students/dave/result.json"));
+  if (as_root) {
+    BOOST_TEST(contains(graded.err, "could not grade dave: cannot read "), graded.err);
+    BOOST_TEST(contains(graded.err, "Permission denied; the grader must be able to read every submission"), graded.err);
+    BOOST_TEST(!fs::exists(out / "students/dave/result.json"));
+  }
+  BOOST_TEST(!contains(graded.err, "could not grade erin"), graded.err);
+  const std::string erin = read_file(out / "students/erin/result.json");
+  BOOST_TEST(contains(erin, "its permissions forbid reading it (give it read permission: chmod a+r)"), erin);
   BOOST_TEST(!fs::exists(out / "gradebook.csv"));
   BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));  // the others are graded
   const auto checked = grader({"check", "--spec", kMatrixSpec, (root / "carol").string()});
   BOOST_TEST(checked.exit_code == 2, checked.err);
-  BOOST_TEST(contains(checked.err, "check the permissions and owner"), checked.err);
+  BOOST_TEST(contains(checked.err, "check the owner and permissions of its files"), checked.err);
   fs::permissions(root / "carol", fs::perms::owner_all);  // for TempDir to remove it
 }
 
@@ -950,6 +969,20 @@ BOOST_AUTO_TEST_CASE(a_reader_that_goes_away_does_not_stop_the_class_files) {
   BOOST_TEST(r.out == "0\n", r.out << r.err);
   BOOST_TEST(fs::exists(out / "gradebook.csv"));
   BOOST_TEST(fs::exists(out / "summary.json"));
+}
+
+BOOST_AUTO_TEST_CASE(a_link_to_nothing_in_the_class_folder_is_skipped_not_fatal) {
+  // Found by a helper: listed last, a dangling link ended the listing with "cannot list".
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  fs::create_directories(root);
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / "alice");
+  fs::create_symlink("/nonexistent", root / "aaa-broken");
+  fs::create_symlink("/nonexistent", root / "zzz-broken");
+  const auto r = run_grader(grade_args(root, dir.path() / "out"));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.err, "zzz-broken: not a folder, so not a submission; skipped"), r.err);
+  BOOST_TEST(contains(read_file(dir.path() / "out/gradebook.csv"), "\nalice,1,1,1,1,1,1,6,6\n"));
 }
 
 BOOST_AUTO_TEST_CASE(a_folder_that_is_not_a_class_is_a_usage_error) {

@@ -1,6 +1,7 @@
 #include "grader/answers/submission.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -180,13 +181,15 @@ Answer read_answer(const std::filesystem::path& dir, const AnswerRequest& reques
 }
 
 /// The folder's file names, sorted; a folder that cannot be listed to the end lists what it can.
-/// One the grader may not list at all, or holding a file (not a hidden one) the grader may not
-/// read, is a fault of the machine or of whoever copied the submissions (another owner, mode
-/// 600), never the student's "no answer" or "unreadable" for every exercise.
+/// One the grader may not list at all, or holding a file (not a hidden one) of another owner
+/// that the grader may not read, is a fault of the machine or of whoever copied the
+/// submissions (as root, mode 600), never the student's "no answer" or "unreadable" for every
+/// exercise. A file of the grader's own user that it may not read has the mode the student's
+/// archive gave it (000): read as any file, it is unreadable, and says why.
 std::vector<std::string> list_files(const std::filesystem::path& dir) {
   const std::string fix =
-      "; the grader must be able to read every submission (check the permissions and owner of the files as "
-      "copied: chmod -R a+rX on the class folder, then run again; grader grade --resume grades only what failed)";
+      "; the grader must be able to read every submission: check the owner and permissions of its files as "
+      "copied (chmod -R a+rX), then run again (grader grade --resume grades only what failed)";
   std::vector<std::string> files;
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec), end;
@@ -194,10 +197,14 @@ std::vector<std::string> list_files(const std::filesystem::path& dir) {
   for (; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     std::error_code kind;
-    if (name.front() != '.' && it->symlink_status(kind).type() == std::filesystem::file_type::regular &&
-        ::faccessat(AT_FDCWD, it->path().c_str(), R_OK, AT_EACCESS) != 0 && (errno == EACCES || errno == EPERM))
+    const bool forbidden =
+        name.front() != '.' && it->symlink_status(kind).type() == std::filesystem::file_type::regular &&
+        ::faccessat(AT_FDCWD, it->path().c_str(), R_OK, AT_EACCESS) != 0 && (errno == EACCES || errno == EPERM);
+    const int error = errno;
+    struct stat st {};
+    if (forbidden && ::lstat(it->path().c_str(), &st) == 0 && st.st_uid != ::geteuid())
       throw Error("cannot read " + one_line(name, kQuotedName) + " in the submission folder " + dir.string() + ": " +
-                  std::strerror(errno) + fix);
+                  std::strerror(error) + fix);
     files.push_back(std::move(name));
   }
   std::sort(files.begin(), files.end());

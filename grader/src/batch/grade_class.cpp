@@ -176,7 +176,8 @@ std::vector<Student> list_students(const fs::path& root) {
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name[0] == '.') continue;
-    if (entry.is_directory(ec))
+    std::error_code kind;  // a link to nothing: not a folder, and no reason to stop listing
+    if (entry.is_directory(kind))
       students.push_back({student_id(entry.path()), name});
     else
       spdlog::warn("{}: not a folder, so not a submission; skipped", one_line(entry.path().string(), 4096));

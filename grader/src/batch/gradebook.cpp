@@ -313,11 +313,6 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   const OutputLock lock(out, "grader merge");
   std::vector<OutputLock> reading;  // no run writes into a shard while it is merged
   for (const auto& dir : shard_dirs) reading.push_back(OutputLock::reading(dir));
-  remove_stale_temporaries(out);
-  // The class files of an earlier merge go first: stopped midway, this one leaves none that
-  // describe a mix of old and new results.
-  fs::remove(out / "gradebook.csv", ec);
-  fs::remove(out / "summary.json", ec);
   std::optional<Gradebook> book;
   std::set<std::size_t> seen_shards;
   std::optional<std::size_t> count;
@@ -405,6 +400,13 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
     throw UsageError(fmt::format("the shards hold {} students, but the class they graded has {}; grade them again",
                                  book->rows.size(), book->whole_class.students));
   std::sort(book->rows.begin(), book->rows.end(), [](auto& a, auto& b) { return a.student < b.student; });
+
+  // Every shard checked (a refused merge leaves an earlier one whole), the class files of an
+  // earlier merge go first: stopped midway, this one leaves none that describe a mix of old
+  // and new results.
+  remove_stale_temporaries(out);
+  fs::remove(out / "gradebook.csv", ec);
+  fs::remove(out / "summary.json", ec);
 
   // The student folders, emptied of an earlier merge's files first (a format no longer asked
   // for would keep its old scores).

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -148,9 +149,31 @@ bool plain_source_name(const std::string& name) {
   return name.size() <= 255 && std::regex_match(name, plain);
 }
 
+/// True if the disk holding `where` (or the nearest folder above it that exists) has less than
+/// 16 MiB free: what a build cannot do without, whatever error the failed call reported (a
+/// full tmpfs fails a copy with EIO).
+bool disk_nearly_full(fs::path where) {
+  std::error_code ec;
+  while (!where.empty() && !fs::exists(where, ec) && where.has_relative_path()) where = where.parent_path();
+  const fs::space_info space = fs::space(where, ec);
+  return !ec && space.available < (16u << 20);
+}
+
+/// The build cache's disk is full: the grader's failure, which stops a class (DiskFull).
+[[noreturn]] void cache_full(const std::string& what, const fs::path& cache) {
+  std::error_code ec;
+  const fs::space_info space = fs::space(cache, ec);
+  throw DiskFull(what + ": the build cache's disk is full (" + cache.string() +
+                 (ec ? "" : ": " + std::to_string(space.available >> 10) + " KiB free") +
+                 "): free some space, or point XDG_CACHE_HOME elsewhere");
+}
+
 /// A fault of the grader's own disk or folders: never the student's.
 [[noreturn]] void disk_fault(const std::string& what, const fs::path& where, const std::error_code& ec) {
-  throw Error("cannot " + what + " " + where.string() + ": " + ec.message());
+  const std::string message = "cannot " + what + " " + where.string() + ": " + ec.message();
+  if (ec == std::errc::no_space_on_device || ec.value() == EDQUOT || disk_nearly_full(where))
+    cache_full(message, where);
+  throw Error(message);
 }
 
 /// Removes a folder of the cache; a failure is the grader's.
@@ -356,13 +379,11 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
       seen.killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::is_regular_file(partial, ec);
   // A build that failed because the cache's disk is full is the grader's failure: the message
   // alone could be the student's (#error), the disk's free space cannot.
-  if (failed && (seen.output.find("No space left on device") != std::string::npos ||
-                 seen.output.find("Disk quota exceeded") != std::string::npos)) {
-    const fs::space_info space = fs::space(cache, ec);
-    if (!ec && space.available < (16u << 20))
-      throw Error("the build cache's disk is full (" + cache.string() + ": " + std::to_string(space.available >> 10) +
-                  " KiB free): free some space, or point XDG_CACHE_HOME elsewhere");
-  }
+  if (failed &&
+      (seen.output.find("No space left on device") != std::string::npos ||
+       seen.output.find("Disk quota exceeded") != std::string::npos) &&
+      disk_nearly_full(cache))
+    cache_full("the compiler could not write its output", cache);
   if (failed) {
     build.compile_failed = true;
     std::map<std::string, std::string> own;
