@@ -46,8 +46,7 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
   // At most one warning, and a true one: UDL 12.1's own softmax_cols overflows in float32
   // (students get the float64 arrays the notebook uses), on the random cases where its scores
   // are large: whether those are drawn depends on the seed, which depends on the solution's files.
-  std::size_t warnings = 0;
-  for (std::size_t at = 0; (at = r.out.find("  warn  ", at)) != std::string::npos; ++at) ++warnings;
+  const std::size_t warnings = test_support::occurrences(r.out, "  warn  ");
   BOOST_TEST(warnings <= 1u, r.out);
   if (warnings == 1)
     BOOST_TEST(contains(r.out,
@@ -56,10 +55,7 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
                r.out);
   BOOST_TEST(contains(r.out, "ok    reference solution: "));
   // Every Python reference solution passes through the Python path, as students hand it in.
-  std::size_t python = 0;
-  for (std::size_t at = 0; (at = r.out.find("ok    reference solution (Python): ", at)) != std::string::npos; ++at)
-    ++python;
-  BOOST_TEST(python == 4u, r.out);
+  BOOST_TEST(test_support::occurrences(r.out, "ok    reference solution (Python): ") == 4u, r.out);
   BOOST_TEST(contains(r.out,
                       "ok    reference solution (Python, called with float64 instead of float32, as students "
                       "never are): " +
