@@ -83,8 +83,9 @@ class Child {
   /// What the kernel says of its use of the CPUs so far, or nothing.
   struct Usage {
     std::uint64_t waited_ns = 0;  ///< its main thread, ready to run, waiting for a CPU (schedstat)
-    std::uint64_t cpu_ns = 0;     ///< the CPU time of all its threads (/proc/PID/stat, in ticks)
+    std::uint64_t cpu_ns = 0;     ///< the CPU time of all its threads (its process CPU clock)
     Clock::time_point at;         ///< when this was read
+    bool runnable = false;        ///< its main thread was running or ready to run
   };
   std::optional<Usage> usage() const;
 
