@@ -455,12 +455,10 @@ BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_han
   BOOST_TEST(contains(failure_with(r, "cell 2 (line 9)"), "no end after 2 s"));  // the sleep: a wait, no CPU
 }
 
-BOOST_AUTO_TEST_CASE(a_cell_stopped_with_the_whole_grader_is_not_timed_out_but_a_hang_still_is) {
-  // Found by a helper: the whole job stopped for 11 s (SIGSTOP of every process, as a Slurm
-  // suspend or a paused virtual machine does) timed out an honest notebook, and --resume kept
-  // the zero. Here a process outside the tree stops this test's process and every process under
-  // it for 4 s, once the Python child runs its first cell (1.5 s of sleep under a 2 s limit).
-  const std::string freezer = R"(import os, signal, sys, time
+/// What the freezers below share: the processes under `root` (this test's process), all but
+/// the freezer itself, and `python(p)`, whether one is a Python interpreter (the zygote or its
+/// children).
+const std::string kProcessTree = R"(import os, signal, sys, time
 root, me = int(sys.argv[1]), os.getpid()
 def tree():
     parents, names = {}, {}
@@ -478,39 +476,88 @@ def tree():
             q = parents[q]
         if q == root:
             under.append(p)
-    return under, [p for p in under if names[p].startswith('python') and names.get(parents[p], '').startswith('python')]
-for _ in range(600):  # a Python child of the zygote, for at most 60 s
-    under, children = tree()
-    if children:
-        break
-    time.sleep(0.1)
-time.sleep(0.5)
-under, _ = tree()
-for p in under:
-    os.kill(p, signal.SIGSTOP)
-time.sleep(4)
-for p in under:
-    os.kill(p, signal.SIGCONT)
-print(len(under), 'stopped')
+    return under, parents, names
+def signal_all(under, sig):
+    for p in under:
+        os.kill(p, sig)
 )";
-  const std::string root = std::to_string(getpid());
-  std::vector<std::string> argv_text = {"/usr/bin/python3", "-c", freezer, root};
+
+/// Starts `script` (after kProcessTree) with this process as its root and `more` arguments.
+pid_t start_freezer(const std::string& script, std::vector<std::string> more = {}) {
+  std::vector<std::string> argv_text = {"/usr/bin/python3", "-c", kProcessTree + script, std::to_string(getpid())};
+  argv_text.insert(argv_text.end(), more.begin(), more.end());
   std::vector<char*> argv;
   for (auto& a : argv_text) argv.push_back(a.data());
   argv.push_back(nullptr);
-  pid_t frozen_by = -1;
-  BOOST_REQUIRE(posix_spawn(&frozen_by, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  pid_t pid = -1;
+  BOOST_REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  return pid;
+}
+
+bool ended_well(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+BOOST_AUTO_TEST_CASE(a_cell_stopped_with_the_whole_grader_is_not_timed_out_but_a_hang_still_is) {
+  // Found by a helper: the whole job stopped for 11 s (SIGSTOP of every process, as a Slurm
+  // suspend or a paused virtual machine does) timed out an honest notebook, and --resume kept
+  // the zero. Here a process outside the tree stops this test's process and every process under
+  // it for 4 s, once the Python child runs its first cell (1.5 s of sleep under a 2 s limit).
+  const pid_t frozen_by = start_freezer(R"(
+for _ in range(600):  # a Python child of the zygote, for at most 60 s
+    under, parents, names = tree()
+    if any(names[p].startswith('python') and names.get(parents[p], '').startswith('python') for p in under):
+        break
+    time.sleep(0.1)
+time.sleep(0.5)
+under, _, _ = tree()
+signal_all(under, signal.SIGSTOP)
+time.sleep(4)
+signal_all(under, signal.SIGCONT)
+)");
   const auto start = std::chrono::steady_clock::now();
   const auto r =
       run("A2S1.py", cells({"import time\ntime.sleep(1.5)\nslow = torch.ones(1)", "import time\ntime.sleep(100)"}),
           {{"slow", "slow", ""}, {"good", "good", ""}}, quick());
-  int status = 0;
-  waitpid(frozen_by, &status, 0);
-  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  BOOST_TEST(ended_well(frozen_by));
   BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 4.0);  // stopped
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
   BOOST_TEST(contains(failure_with(r, "cell 2 (line 8)"), "no end after 2 s"), failure_with(r, "cell 2"));
+}
+
+BOOST_AUTO_TEST_CASE(a_grader_stopped_while_it_waits_for_the_zygote_does_not_give_up_on_it) {
+  // The grader waits at most 30 s for the zygote to answer a request. Stopped for longer while it
+  // waits (the whole job suspended), it found that time past and ended with "did not answer in
+  // time". Here the zygote is stopped first, so that the grader waits for it, then the grader
+  // and everything under it for 32 s.
+  run("A2S1.py", "warm = 1", {{"warm", "warm", ""}}, quick());  // the zygote runs
+  const auto flag = std::filesystem::temp_directory_path() / ("zygote-stopped-" + std::to_string(getpid()));
+  std::filesystem::remove(flag);
+  const pid_t frozen_by = start_freezer(R"(
+under, parents, names = tree()
+zygotes = [p for p in under if names[p].startswith('python') and not names.get(parents[p], '').startswith('python')]
+signal_all(zygotes, signal.SIGSTOP)
+open(sys.argv[2], 'w').close()  # the test now asks the zygote for a child
+time.sleep(1)
+under, _, _ = tree()
+signal_all(under, signal.SIGSTOP)
+time.sleep(32)
+signal_all(under, signal.SIGCONT)
+print(len(zygotes), 'zygote(s)')
+sys.exit(0 if zygotes else 1)
+)",
+                                        {flag.string()});
+  for (int i = 0; i < 600 && !std::filesystem::exists(flag); ++i) usleep(100000);
+  BOOST_REQUIRE(std::filesystem::exists(flag));
+  std::filesystem::remove(flag);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run("A2S1.py", "after = [1.0, 2.0]", {{"after", "after", ""}}, quick());
+  BOOST_TEST(ended_well(frozen_by));
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 32.0);  // stopped
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_graded) {

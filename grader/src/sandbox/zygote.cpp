@@ -89,14 +89,25 @@ Zygote::~Zygote() {
 namespace {
 
 /// The next reply within `seconds`, with a descriptor if one came. False: the zygote hung up.
-bool receive(int socket, p::ZygoteReply& reply, std::string& text, Fd* fd, double seconds) {
+/// `stalled` grows by the time the grader was stopped meanwhile.
+bool receive(int socket, p::ZygoteReply& reply, std::string& text, Fd* fd, double seconds, Clock::duration& stalled) {
   pollfd pfd{socket, POLLIN, 0};
-  const auto deadline = after(seconds);
+  auto deadline = after(seconds);
   for (;;) {
-    const int ready = poll(&pfd, 1, static_cast<int>(seconds_left(deadline) * 1000) + 1);
+    // A second at a time: a grader stopped while it waits (the whole job suspended, the
+    // machine paused) wakes that much later than it asked to, and the stop moves the deadline,
+    // as it moves a child's (child.hpp).
+    const int timeout_ms = static_cast<int>(std::min(1.0, seconds_left(deadline)) * 1000) + 1;
+    const auto asked = Clock::now();
+    const int ready = poll(&pfd, 1, timeout_ms);
     if (ready > 0) break;
     if (ready < 0 && errno != EINTR) fault("poll");
-    if (ready == 0 && seconds_left(deadline) <= 0) throw Error("the sandbox's zygote did not answer in time");
+    const auto overslept = Clock::now() - asked - std::chrono::milliseconds(timeout_ms);
+    if (overslept >= span(kStallSeconds) && stalled < span(kMaxStalledSeconds)) {
+      stalled += overslept;
+      deadline += overslept;
+    }
+    if (seconds_left(deadline) <= 0) throw Error("the sandbox's zygote did not answer in time");
   }
   char buffer[sizeof reply + p::kMaxReplyText];
   iovec io{buffer, sizeof buffer};
@@ -153,7 +164,8 @@ void Zygote::launch() {
   theirs.reset();
   p::ZygoteReply reply{};
   std::string text;
-  if (!receive(ours.get(), reply, text, nullptr, kStartSeconds) || reply.kind != p::kZygoteReady) {
+  Clock::duration stalled{0};
+  if (!receive(ours.get(), reply, text, nullptr, kStartSeconds, stalled) || reply.kind != p::kZygoteReady) {
     const Observation seen = process_->watch(after(5), nullptr, 8192);
     process_.reset();
     std::string why = seen.output;
@@ -212,7 +224,10 @@ Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int c
     p::ZygoteReply reply{};
     std::string text;
     Fd pidfd;
-    if (!receive(socket_.get(), reply, text, &pidfd, kReplySeconds)) {
+    Clock::duration stalled{0};  // the grader stopped as it waited: not the hand-in's time either
+    const bool answered = receive(socket_.get(), reply, text, &pidfd, kReplySeconds, stalled);
+    budget += stalled;
+    if (!answered) {
       socket_.reset();
       if (attempt == 0) continue;
       throw Error("the sandbox's zygote ended unexpectedly");
@@ -228,7 +243,8 @@ Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int c
 Exit Zygote::reap(pid_t pid) {
   p::ZygoteReply reply{};
   std::string text;
-  if (!receive(socket_.get(), reply, text, nullptr, kReplySeconds) || reply.kind != p::kChildEnded ||
+  Clock::duration stalled{0};
+  if (!receive(socket_.get(), reply, text, nullptr, kReplySeconds, stalled) || reply.kind != p::kChildEnded ||
       reply.pid != pid) {
     socket_.reset();
     throw Error("the sandbox's zygote did not report how a child ended");
