@@ -211,8 +211,7 @@ std::string explain(const Comparison& c, const Tensor& got, const Tensor& expect
       out += fmt::format("  {}: {}\n", format_index(d.index, c.got_shape), got_expected(d.got, d.expected));
   }
   for (const auto& p : c.patterns) out += "hint: " + p + "\n";
-  constexpr std::size_t kSmall = 36;
-  if (got.size() <= kSmall) {
+  if (got.size() <= kShownElements) {
     out += "got:\n" + format_tensor(got) + "\n";
     out += "expected:\n" + format_tensor(expected) + "\n";
   }

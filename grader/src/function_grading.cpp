@@ -110,7 +110,129 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
   return cases;
 }
 
-/// The check's verdict, score, message, details and mistake: the first failing case decides.
+/// The inputs of a case, when each is small enough to read (a random case's: a student has no
+/// other way to see them), for a visible exercise.
+std::string shown_inputs(const FunctionSpec& fn, const Case& c) {
+  if (std::any_of(c.inputs.begin(), c.inputs.end(), [](const auto& i) { return i.second.size() > kShownElements; }))
+    return "";
+  std::string out = "inputs of this case:\n";
+  for (const auto& d : fn.inputs) out += d.name + " =\n" + format_tensor(c.inputs.at(d.name)) + "\n";
+  return out;
+}
+
+/// The elements of a case's inputs: how large it is to read.
+std::size_t input_elements(const Case& c) {
+  std::size_t n = 0;
+  for (const auto& [name, t] : c.inputs) n += t.size();
+  return n;
+}
+
+/// Judges the values of case `k` (its calls ran and returned outputs): true if they pass;
+/// otherwise `r` says why.
+bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
+                const std::vector<CallResult>& results, const Visibility visibility, const Tolerance& tolerance,
+                const std::string& replay, CheckResult& r) {
+  const FunctionCheck& check = *pc.check;
+  const Case& c = pc.cases[k];
+  const std::string& precision = results[pc.calls[k][0]].precision;
+  // The student's outputs, named, and those of the extra calls as <call>_<output>.
+  std::map<std::string, Tensor> outputs;
+  const auto& main_outputs = results[pc.calls[k][0]].outputs;
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o) outputs.emplace(fn.outputs[o].name, main_outputs[o]);
+  for (std::size_t e = 0; e < check.calls.size(); ++e)
+    for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+      outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
+  expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
+  scope.add(c.inputs);
+  scope.add(spec.data);
+  // Outputs of another shape than declared (a Python function returns what it likes) are a
+  // verdict before anything computes with them.
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+    const Shape want = fn.outputs[o].shape(c.dims);
+    if (main_outputs[o].shape() != want) {
+      r.verdict = Verdict::wrong_shape;
+      r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main_outputs[o].shape()) +
+                                        " but " + format_shape(want) + " is expected");
+      r.details = replay;
+      return false;
+    }
+  }
+  std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
+  if (check.property_got) {
+    expr::Scope full;
+    full.add(c.inputs);
+    full.add(outputs);
+    full.add(spec.data);
+    const std::string what = "property " + check.property_got->text + " = " + check.property_expect->text;
+    Tensor got, expected;
+    try {
+      got = check.property_got->evaluate(full);
+      expected = check.property_expect->evaluate(full);
+    } catch (const SpecError&) {  // the outputs of an extra call had another shape
+      r.verdict = Verdict::wrong_shape;
+      r.message = prefixed(c.label, what + " cannot be computed: an output of yours has another shape than declared");
+      r.details = replay;
+      return false;
+    }
+    // Both sides are the student's: NaN on both is not agreement.
+    const auto finite = [](const Tensor& t) {
+      return std::all_of(t.values().begin(), t.values().end(), [](double v) { return std::isfinite(v); });
+    };
+    if (!finite(got) || !finite(expected)) {
+      r.verdict = Verdict::non_finite;
+      r.message = prefixed(c.label, what + ": your outputs hold NaN or Inf");
+      r.details = replay;
+      return false;
+    }
+    compared.push_back({what, {got, expected}});
+  } else {
+    for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+      const auto& name = fn.outputs[o].name;
+      compared.push_back({name, {outputs.at(name), expected_output(spec, fn, check, o, c.inputs)}});
+    }
+  }
+  for (const auto& [what, pair] : compared) {
+    const auto& [got, expected] = pair;
+    const Comparison cmp = compare(got, expected, tolerance);
+    if (cmp.passed()) continue;
+    Feedback f =
+        feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
+          // names_mistake() over several outputs: each matches, and one differs from the right
+          // answer (the reference outputs of this case; an output of an extra call, which has
+          // no reference here, counts as differing).
+          std::map<std::string, Tensor> reference;
+          for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+            if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
+                            [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
+              reference.emplace(fn.outputs[o].name, expected_output(spec, fn, check, o, c.inputs));
+          for (const auto& m : fn.mistakes) {
+            bool all = true, distinct = false;
+            for (const auto& [out, e] : m.outputs) {
+              const Tensor value = e.evaluate(scope);
+              const Tolerance rule = m.tolerance.in(precision);
+              all = all && is_mistake(outputs.at(out), value, rule);
+              const auto right = reference.find(out);
+              distinct = distinct || right == reference.end() || !is_mistake(right->second, value, rule);
+            }
+            if (all && distinct) return m.message;
+          }
+          return std::nullopt;
+        });
+    r.verdict = f.verdict;
+    r.message = std::move(f.message);
+    r.details = std::move(f.details) +
+                (visibility == Visibility::visible && check.random() ? shown_inputs(fn, c) : "") + replay;
+    r.mistake = std::move(f.mistake);
+    return false;
+  }
+  return true;
+}
+
+/// The check's verdict, score, message, details and mistake. The first failing call decides (a
+/// crash, a hang, an exception: the code did not run); before it, or without one, of the cases
+/// whose values are wrong the smallest that names a known mistake, or without one the smallest
+/// (ties: the first), so that what a student reads is a diagnosis and a case of a few elements
+/// rather than of the largest sizes, with its inputs.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                         const std::vector<CallResult>& results, const Visibility visibility) {
   const FunctionCheck& check = *pc.check;
@@ -126,11 +248,14 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
                 "exercise's cases)\n",
                 pc.seed, pc.seed)
           : "";
+  std::optional<CheckResult> smallest;
+  std::size_t smallest_elements = 0;
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];
     for (std::size_t call : pc.calls[k]) {
       const CallResult& res = results[call];
       if (res.failure) {  // the student's own code failed: said whatever the visibility
+        if (smallest) return *smallest;
         // A function that is not there, not implemented yet or returns None is so in every
         // case: its case and seed would only crowd out what to do.
         const bool every_case = *res.failure == Verdict::missing;
@@ -140,11 +265,9 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
         return r;
       }
     }
-    // The student's outputs, named, and those of the extra calls as <call>_<output>.
-    std::map<std::string, Tensor> outputs;
-    const auto& main_outputs = results[pc.calls[k][0]].outputs;
     for (std::size_t call : pc.calls[k])
       if (results[call].outputs.size() != fn.outputs.size()) {  // a result without outputs: never judged
+        if (smallest) return *smallest;
         r.verdict = Verdict::missing;
         r.message = prefixed(c.label, "no outputs came back from the call");
         return r;
@@ -154,95 +277,16 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     const std::string& precision = results[pc.calls[k][0]].precision;
     const Tolerance tolerance = check.tolerance.in(precision);
     if (r.tolerance.empty()) r.tolerance = tolerance.formula();
-    for (std::size_t o = 0; o < fn.outputs.size(); ++o) outputs.emplace(fn.outputs[o].name, main_outputs[o]);
-    for (std::size_t e = 0; e < check.calls.size(); ++e)
-      for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-        outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
-    expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
-    scope.add(c.inputs);
-    scope.add(spec.data);
-    // Outputs of another shape than declared (a Python function returns what it likes) are a
-    // verdict before anything computes with them.
-    for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
-      const Shape want = fn.outputs[o].shape(c.dims);
-      if (main_outputs[o].shape() != want) {
-        r.verdict = Verdict::wrong_shape;
-        r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main_outputs[o].shape()) +
-                                          " but " + format_shape(want) + " is expected");
-        r.details = replay;
-        return r;
-      }
-    }
-    std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
-    if (check.property_got) {
-      expr::Scope full;
-      full.add(c.inputs);
-      full.add(outputs);
-      full.add(spec.data);
-      const std::string what = "property " + check.property_got->text + " = " + check.property_expect->text;
-      Tensor got, expected;
-      try {
-        got = check.property_got->evaluate(full);
-        expected = check.property_expect->evaluate(full);
-      } catch (const SpecError&) {  // the outputs of an extra call had another shape
-        r.verdict = Verdict::wrong_shape;
-        r.message = prefixed(c.label, what + " cannot be computed: an output of yours has another shape than declared");
-        r.details = replay;
-        return r;
-      }
-      // Both sides are the student's: NaN on both is not agreement.
-      const auto finite = [](const Tensor& t) {
-        return std::all_of(t.values().begin(), t.values().end(), [](double v) { return std::isfinite(v); });
-      };
-      if (!finite(got) || !finite(expected)) {
-        r.verdict = Verdict::non_finite;
-        r.message = prefixed(c.label, what + ": your outputs hold NaN or Inf");
-        r.details = replay;
-        return r;
-      }
-      compared.push_back({what, {got, expected}});
-    } else {
-      expr::Scope data_only;
-      data_only.add(spec.data);
-      for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
-        const auto& name = fn.outputs[o].name;
-        compared.push_back({name, {outputs.at(name), expected_output(spec, fn, check, o, c.inputs)}});
-      }
-    }
-    for (const auto& [what, pair] : compared) {
-      const auto& [got, expected] = pair;
-      const Comparison cmp = compare(got, expected, tolerance);
-      if (cmp.passed()) continue;
-      Feedback f =
-          feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
-            // names_mistake() over several outputs: each matches, and one differs from the right
-            // answer (the reference outputs of this case; an output of an extra call, which has
-            // no reference here, counts as differing).
-            std::map<std::string, Tensor> reference;
-            for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-              if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
-                              [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
-                reference.emplace(fn.outputs[o].name, expected_output(spec, fn, check, o, c.inputs));
-            for (const auto& m : fn.mistakes) {
-              bool all = true, distinct = false;
-              for (const auto& [out, e] : m.outputs) {
-                const Tensor value = e.evaluate(scope);
-                const Tolerance rule = m.tolerance.in(precision);
-                all = all && is_mistake(outputs.at(out), value, rule);
-                const auto right = reference.find(out);
-                distinct = distinct || right == reference.end() || !is_mistake(right->second, value, rule);
-              }
-              if (all && distinct) return m.message;
-            }
-            return std::nullopt;
-          });
-      r.verdict = f.verdict;
-      r.message = std::move(f.message);
-      r.details = std::move(f.details) + replay;
-      r.mistake = std::move(f.mistake);
-      return r;
-    }
+    // A case that names a known mistake is worth more than any size (the keys transposed show
+    // only in a square case); of the others, the smaller.
+    if (smallest && smallest->mistake && input_elements(c) >= smallest_elements) continue;  // cannot decide
+    CheckResult f = r;
+    if (judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, f)) continue;
+    if (smallest && (smallest->mistake || !f.mistake) && input_elements(c) >= smallest_elements) continue;
+    smallest_elements = input_elements(c);
+    smallest = std::move(f);
   }
+  if (smallest) return *smallest;
   r.score = check.points;
   return r;
 }

@@ -394,7 +394,7 @@ BOOST_AUTO_TEST_CASE(hidden_exercises_show_the_verdict_and_nothing_derived_from_
         for (const std::string& text : {r.out, r.err}) {
           BOOST_TEST(!std::regex_search(text, counts), text);
           for (const char* leak : {"worst at", "first mismatches", "hint:", "expected:", "expected ",
-                                   "got:", "random case", "output: ", "sum(weights, -1)"})
+                                   "got:", "random case", "output: ", "sum(weights, -1)", "inputs of this case"})
             BOOST_TEST(!contains(text, leak), leak << " in:\n" << text);
           BOOST_TEST(!contains(text, mistake), text);
         }
@@ -645,6 +645,40 @@ BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like
         BOOST_TEST(e.at("id").get<std::string>() == "1.2.1");
       }
   BOOST_TEST(suggested == 1u, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_function_is_shown_its_smallest_failing_case_with_the_inputs) {
+  // The first failing random case was the second, the one of every upper bound (512 numbers
+  // per tensor at batch=4, block=8, d_k=16), while smaller ones also failed. The smallest
+  // failing case is shown, with its inputs, so that a student can redo it by hand; NumPy,
+  // from the inputs as printed, computes the expected output printed beside them.
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/no-scale", "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const auto& check = j.at("exercises")[0].at("checks")[1];
+  BOOST_REQUIRE(check.at("name") == "random shapes and values");
+  const std::string message = check.at("message"), details = check.at("details");
+  BOOST_TEST(contains(message, "the scores are not divided by sqrt(d_k), in random case"), message);
+  BOOST_TEST(!contains(message, "(batch=4, block=8, d_k=16)"), message);
+  BOOST_TEST(contains(details, "inputs of this case:\nQ =\n"), details);
+  TempDir dir;
+  const auto shown = dir.write("details.txt", details);
+  const std::string script = R"(import ast, re, sys
+import numpy as np
+text = open(sys.argv[1]).read()
+def tensor(after):
+    block = re.search(re.escape(after) + r'\n(\[[^a-z]*?\])\n', text).group(1)
+    return np.array(ast.literal_eval(block.replace('\n', ' ')))
+Q, K, V, expected = tensor('Q ='), tensor('K ='), tensor('V ='), tensor('expected:')
+scores = Q @ K.transpose(0, 2, 1) / np.sqrt(Q.shape[-1])
+weights = np.exp(scores - scores.max(-1, keepdims=True))
+weights /= weights.sum(-1, keepdims=True)
+print(np.abs(weights @ V - expected).max())
+)";
+  const auto numpy = test_support::run_process({"/usr/bin/python3", "-c", script, shown.string()});
+  BOOST_REQUIRE_MESSAGE(numpy.exit_code == 0, numpy.err);
+  BOOST_TEST(std::stod(numpy.out) < 1e-4, numpy.out << " for:\n" << details);
 }
 
 BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_name) {

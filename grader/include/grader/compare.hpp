@@ -82,6 +82,10 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
                   Visibility visibility, const std::string& label, const std::string& what,
                   const std::function<std::optional<std::string>()>& find_mistake);
 
+/// Feedback shows a tensor whole (what was got and expected, a case's inputs) up to this many
+/// elements.
+constexpr std::size_t kShownElements = 36;
+
 /// A tensor printed like NumPy: [[0.47, 0.65], [0.64, 0.5]] with 6 significant digits.
 std::string format_tensor(const Tensor& t);
 
