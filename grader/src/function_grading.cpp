@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "grader/compare.hpp"
 #include "grader/expr/evaluate.hpp"
@@ -229,10 +230,10 @@ bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc
 }
 
 /// The check's verdict, score, message, details and mistake. The first failing call decides (a
-/// crash, a hang, an exception: the code did not run); before it, or without one, of the cases
-/// whose values are wrong the smallest that names a known mistake, or without one the smallest
-/// (ties: the first), so that what a student reads is a diagnosis and a case of a few elements
-/// rather than of the largest sizes, with its inputs.
+/// crash, a hang, an exception: the code did not run); before it, or without one, of the failing
+/// cases the smallest whose outputs have another shape, else the smallest that names a known
+/// mistake, else the smallest (ties: the first), so that what a student reads is a diagnosis
+/// and a case of a few elements rather than of the largest sizes, with its inputs.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                         const std::vector<CallResult>& results, const Visibility visibility) {
   const FunctionCheck& check = *pc.check;
@@ -277,12 +278,14 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     const std::string& precision = results[pc.calls[k][0]].precision;
     const Tolerance tolerance = check.tolerance.in(precision);
     if (r.tolerance.empty()) r.tolerance = tolerance.formula();
-    // A case that names a known mistake is worth more than any size (the keys transposed show
-    // only in a square case); of the others, the smaller.
-    if (smallest && smallest->mistake && input_elements(c) >= smallest_elements) continue;  // cannot decide
+    // Outputs of another shape, then a named known mistake, say more than any size: a function
+    // that returns the weights permuted, or the keys transposed, has the right shape, or
+    // matches no mistake, only in square cases. Within each, the smaller case.
+    const auto rank = [](const CheckResult& f) { return f.verdict == Verdict::wrong_shape ? 0 : f.mistake ? 1 : 2; };
+    if (smallest && rank(*smallest) == 0 && input_elements(c) >= smallest_elements) continue;  // cannot decide
     CheckResult f = r;
     if (judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, f)) continue;
-    if (smallest && (smallest->mistake || !f.mistake) && input_elements(c) >= smallest_elements) continue;
+    if (smallest && std::pair(rank(f), input_elements(c)) >= std::pair(rank(*smallest), smallest_elements)) continue;
     smallest_elements = input_elements(c);
     smallest = std::move(f);
   }
