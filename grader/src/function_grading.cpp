@@ -128,11 +128,12 @@ std::size_t input_elements(const Case& c) {
   return n;
 }
 
-/// Judges the values of case `k` (its calls ran and returned outputs): true if they pass;
-/// otherwise `r` says why.
-bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
-                const std::vector<CallResult>& results, const Visibility visibility, const Tolerance& tolerance,
-                const std::string& replay, CheckResult& r) {
+/// Judges the values of case `k` (its calls ran and returned outputs): nothing if they pass;
+/// otherwise `r` says why, and the rank returned how much that tells a student (0: outputs of
+/// another shape; 1: a known mistake, the only one the outputs match; 2: anything else).
+std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
+                              const std::vector<CallResult>& results, const Visibility visibility,
+                              const Tolerance& tolerance, const std::string& replay, CheckResult& r) {
   const FunctionCheck& check = *pc.check;
   const Case& c = pc.cases[k];
   const std::string& precision = results[pc.calls[k][0]].precision;
@@ -155,7 +156,7 @@ bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc
       r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main_outputs[o].shape()) +
                                         " but " + format_shape(want) + " is expected");
       r.details = replay;
-      return false;
+      return 0;
     }
   }
   std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
@@ -173,7 +174,7 @@ bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc
       r.verdict = Verdict::wrong_shape;
       r.message = prefixed(c.label, what + " cannot be computed: an output of yours has another shape than declared");
       r.details = replay;
-      return false;
+      return 0;
     }
     // Both sides are the student's: NaN on both is not agreement.
     const auto finite = [](const Tensor& t) {
@@ -183,7 +184,7 @@ bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc
       r.verdict = Verdict::non_finite;
       r.message = prefixed(c.label, what + ": your outputs hold NaN or Inf");
       r.details = replay;
-      return false;
+      return 2;
     }
     compared.push_back({what, {got, expected}});
   } else {
@@ -196,6 +197,7 @@ bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc
     const auto& [got, expected] = pair;
     const Comparison cmp = compare(got, expected, tolerance);
     if (cmp.passed()) continue;
+    bool ambiguous = false;  // the outputs match two known mistakes (which agree on this case)
     Feedback f =
         feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
           // names_mistake() over several outputs: each matches, and one differs from the right
@@ -206,6 +208,7 @@ bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc
             if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
                             [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
               reference.emplace(fn.outputs[o].name, expected_output(spec, fn, check, o, c.inputs));
+          std::optional<std::string> named;
           for (const auto& m : fn.mistakes) {
             bool all = true, distinct = false;
             for (const auto& [out, e] : m.outputs) {
@@ -215,25 +218,29 @@ bool judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc
               const auto right = reference.find(out);
               distinct = distinct || right == reference.end() || !is_mistake(right->second, value, rule);
             }
-            if (all && distinct) return m.message;
+            if (all && distinct) {
+              if (named && *named != m.message) ambiguous = true;
+              if (!named) named = m.message;
+            }
           }
-          return std::nullopt;
+          return named;
         });
     r.verdict = f.verdict;
     r.message = std::move(f.message);
     r.details = std::move(f.details) +
                 (visibility == Visibility::visible && check.random() ? shown_inputs(fn, c) : "") + replay;
     r.mistake = std::move(f.mistake);
-    return false;
+    return r.mistake && !ambiguous ? 1 : 2;
   }
-  return true;
+  return std::nullopt;
 }
 
 /// The check's verdict, score, message, details and mistake. The first failing call decides (a
 /// crash, a hang, an exception: the code did not run); before it, or without one, of the failing
 /// cases the smallest whose outputs have another shape, else the smallest that names a known
-/// mistake, else the smallest (ties: the first), so that what a student reads is a diagnosis
-/// and a case of a few elements rather than of the largest sizes, with its inputs.
+/// mistake (the only one its outputs match), else the smallest (ties: the first), so that what
+/// a student reads is a diagnosis and a case of a few elements rather than of the largest
+/// sizes, with its inputs.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                         const std::vector<CallResult>& results, const Visibility visibility) {
   const FunctionCheck& check = *pc.check;
@@ -250,6 +257,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
                 pc.seed, pc.seed)
           : "";
   std::optional<CheckResult> smallest;
+  int smallest_rank = 0;
   std::size_t smallest_elements = 0;
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];
@@ -280,12 +288,14 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     if (r.tolerance.empty()) r.tolerance = tolerance.formula();
     // Outputs of another shape, then a named known mistake, say more than any size: a function
     // that returns the weights permuted, or the keys transposed, has the right shape, or
-    // matches no mistake, only in square cases. Within each, the smaller case.
-    const auto rank = [](const CheckResult& f) { return f.verdict == Verdict::wrong_shape ? 0 : f.mistake ? 1 : 2; };
-    if (smallest && rank(*smallest) == 0 && input_elements(c) >= smallest_elements) continue;  // cannot decide
+    // matches the mistake, only in square cases; two mistakes may agree on a small case.
+    // Within each rank, the smaller case.
+    if (smallest && smallest_rank == 0 && input_elements(c) >= smallest_elements) continue;  // cannot decide
     CheckResult f = r;
-    if (judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, f)) continue;
-    if (smallest && std::pair(rank(f), input_elements(c)) >= std::pair(rank(*smallest), smallest_elements)) continue;
+    const auto rank = judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, f);
+    if (!rank) continue;
+    if (smallest && std::pair(*rank, input_elements(c)) >= std::pair(smallest_rank, smallest_elements)) continue;
+    smallest_rank = *rank;
     smallest_elements = input_elements(c);
     smallest = std::move(f);
   }

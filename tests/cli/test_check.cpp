@@ -681,6 +681,35 @@ print(np.abs(weights @ V - expected).max())
   BOOST_TEST(std::stod(numpy.out) < 1e-4, numpy.out << " for:\n" << details);
 }
 
+BOOST_AUTO_TEST_CASE(a_case_on_which_two_known_mistakes_agree_names_neither_when_another_tells_them_apart) {
+  // Small cases are shown first, and on a small case two known mistakes can agree: here keys
+  // scaled by d, listed first, and keys transposed are the same wherever d = 1. A hand-in with
+  // transposed keys was told they were scaled, on a case of n = k = 2, d = 1 (seed 5 draws
+  // one; seed 2, d = 1 and n = k = 4).
+  TempDir dir;
+  std::string spec = test_support::read_file(test_support::source_path("specs/attention-basics.yaml"));
+  const std::string transposed = "    mistakes:\n      - outputs: {keys: \"transpose(compute_keys(vs, ws))\"}\n";
+  BOOST_REQUIRE(contains(spec, transposed));
+  spec.replace(spec.find(transposed), transposed.size(),
+               "    mistakes:\n      - outputs: {keys: \"transpose(compute_keys(vs, ws)) * size(vs, 1)\"}\n"
+               "        message: the keys are scaled by d\n"
+               "      - outputs: {keys: \"transpose(compute_keys(vs, ws))\"}\n");
+  const auto file = dir.write("attention-basics.yaml", spec).string();
+  for (const char* seed : {"5", "2"}) {
+    const auto r = run_grader(
+        {"check", "--spec", file, "submissions/attention-basics/typical-mistakes", "--format", "json", "--seed", seed});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    const auto j = ordered_json::parse(r.out);
+    for (const auto& e : j.at("exercises"))
+      if (e.at("id") == "2.2") {
+        const auto& check = e.at("checks")[1];
+        BOOST_REQUIRE(check.at("name") == "random sizes");
+        BOOST_TEST(check.at("mistake") == "the keys are transposed; row i must be the key of embedding i",
+                   "seed " << seed << ": " << check.dump());
+      }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_name) {
   // Gradescope names every folder `submission`: seeded by the name alone, every student met the
   // same random cases, whose expected values feedback shows, to be collected and replayed.
