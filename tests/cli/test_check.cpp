@@ -710,6 +710,37 @@ BOOST_AUTO_TEST_CASE(a_case_on_which_two_known_mistakes_agree_names_neither_when
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_known_mistake_that_computes_at_some_sizes_only_is_named_there_and_matches_nothing_elsewhere) {
+  // A mistake written as the student's code computes it (keys transposed, added to the keys
+  // times 0: square cases only, as `Q @ K` for keys not transposed) loaded, the bounds being
+  // square, and then ended the grading of everyone with "while grading: shapes (4, 2) and
+  // (2, 4) cannot be combined" at the first random case that was not.
+  TempDir dir;
+  std::string spec = test_support::read_file(test_support::source_path("specs/attention-basics.yaml"));
+  const std::string transposed = "keys: \"transpose(compute_keys(vs, ws))\"";
+  BOOST_REQUIRE(contains(spec, transposed));
+  spec.replace(spec.find(transposed), transposed.size(),
+               "keys: \"transpose(compute_keys(vs, ws)) + 0 * compute_keys(vs, ws)\"");
+  const auto file = dir.write("attention-basics.yaml", spec).string();
+  fs::copy(test_support::source_path("specs/attention-basics"), dir.path() / "attention-basics",
+           fs::copy_options::recursive);  // the reference solution, for `spec check`
+  const auto r =
+      run_grader({"check", "--spec", file, "submissions/attention-basics/typical-mistakes", "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  std::size_t seen = 0;
+  for (const auto& e : j.at("exercises"))
+    if (e.at("id") == "2.2") {
+      ++seen;
+      const auto& check = e.at("checks")[1];
+      BOOST_REQUIRE(check.at("name") == "random sizes");
+      BOOST_TEST(check.at("mistake") == "the keys are transposed; row i must be the key of embedding i", check.dump());
+    }
+  BOOST_TEST(seen == 1u);
+  const auto checked = run_grader({"spec", "check", file});
+  BOOST_TEST(checked.exit_code == 0, checked.out << checked.err);
+}
+
 BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_name) {
   // Gradescope names every folder `submission`: seeded by the name alone, every student met the
   // same random cases, whose expected values feedback shows, to be collected and replayed.

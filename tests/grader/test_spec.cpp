@@ -327,7 +327,36 @@ BOOST_AUTO_TEST_CASE(output_shapes_are_checked_against_the_reference_at_load) {
   const auto errors = errors_of(spec);
   BOOST_REQUIRE_EQUAL(errors.size(), 1u);
   BOOST_TEST(errors[0].find("exercise f output weights: expect has shape (4, 4) but the output "
-                            "is declared (4, 3) (in exercise f check 'random')") != std::string::npos,
+                            "is declared (4, 3) (in exercise f check 'random' at sizes d=3, n=4)") != std::string::npos,
+             errors[0]);
+}
+
+BOOST_AUTO_TEST_CASE(an_expression_that_needs_two_sizes_equal_fails_at_load_with_the_sizes_that_break_it) {
+  // Square at both bounds (n = d = 1, n = d = 4), so only sizes that differ show that K @ Q
+  // needs n = d: a random case would have ended grading for everyone.
+  std::string spec = kFunction;
+  spec.replace(spec.find("d: [1, 3]"), 9, "d: [1, 4]");
+  spec.replace(spec.find("\"attention_weights(Q, K, K)\""), 28, "\"attention_weights(Q, K, K) + 0 * (K @ Q)\"");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0].find("exercise f check 'random' at sizes d=2, n=3 expect of weights: shapes (3, 2) and (3, 2) "
+                            "cannot be multiplied") != std::string::npos,
+             errors[0]);
+}
+
+BOOST_AUTO_TEST_CASE(a_known_mistake_must_give_the_output_shape_at_some_size) {
+  // Q^T K is (d, d): the output's shape, (n, n), wherever n = d, as in the fixed case; one
+  // that never has it could never be named.
+  std::string spec = kFunction;
+  spec += "    mistakes:\n      - {outputs: {weights: \"transpose(Q) @ K\"}, message: transposed}\n";
+  BOOST_TEST(errors_of(spec).empty());
+  spec = kFunction;
+  spec += "    mistakes:\n      - {outputs: {weights: \"Q[0]\"}, message: a row}\n";
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0].find("exercise f mistake weights has shape (2,) but the output is (2, 2) (in exercise f check "
+                            "'fixed'); at no size checked does it give the output's shape, so it could never be "
+                            "named") != std::string::npos,
              errors[0]);
 }
 

@@ -72,6 +72,14 @@ Tensor Expression::evaluate(const expr::Scope& scope) const {
   }
 }
 
+std::optional<Tensor> FunctionMistake::output(const std::string& name, const expr::Scope& scope) const {
+  try {
+    return expr::evaluate(*outputs.at(name).ast, scope);
+  } catch (const expr::ExprError&) {
+    return std::nullopt;
+  }
+}
+
 bool TensorDecl::fixed(const std::string& dim) {
   return !dim.empty() && std::isdigit(static_cast<unsigned char>(dim[0]));
 }
@@ -79,6 +87,13 @@ bool TensorDecl::fixed(const std::string& dim) {
 Shape TensorDecl::shape(const std::map<std::string, std::size_t>& sizes) const {
   Shape out;
   for (const auto& dim : dims) out.push_back(fixed(dim) ? std::stoull(dim) : sizes.at(dim));
+  return out;
+}
+
+std::string FunctionCheck::describe(const std::map<std::string, std::size_t>& sizes) const {
+  std::string out;
+  for (const auto& [dim, size] : sizes)
+    if (!same_as.count(dim)) out += (out.empty() ? "" : ", ") + dim + "=" + std::to_string(size);
   return out;
 }
 

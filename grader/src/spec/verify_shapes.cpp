@@ -30,28 +30,63 @@ std::optional<std::string> bind_dims(const std::vector<TensorDecl>& decls, const
   return std::nullopt;
 }
 
+/// Sizes of a random check that differ from one another and from 1 wherever their ranges allow:
+/// the smallest such (`up`) or the largest. An expression that computes only where two sizes are
+/// equal, or where one is 1 and broadcasts, fails on one of them as it would on some random case,
+/// where the bounds alone (all small, all large) can agree.
+std::map<std::string, std::size_t> spread(const FunctionCheck& c, bool up) {
+  std::map<std::string, std::size_t> sizes;
+  std::set<std::size_t> used;
+  for (const auto& [name, range] : c.dims) {
+    const auto [low, high] = range;
+    std::size_t pick = up ? low : high;
+    if (high >= 2)
+      for (std::size_t k = 0; k <= used.size(); ++k) {  // one of the first used + 1 candidates is free
+        const std::size_t v = up ? std::max<std::size_t>(low, 2) + k : high - k;
+        if (v < std::max<std::size_t>(low, 2) || v > high) break;
+        if (!used.count(v)) {
+          pick = v;
+          break;
+        }
+      }
+    sizes[name] = pick;
+    used.insert(pick);
+  }
+  for (const auto& [name, other] : c.same_as) sizes[name] = sizes.at(other);
+  return sizes;
+}
+
 }  // namespace
 
 void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const std::string& context) {
+  const auto at = [](const Expression& e, const expr::ExprError& err) {  // the offending character
+    Location where = e.where;
+    where.column += static_cast<int>(err.offset());
+    return where;
+  };
   const auto evaluate_here = [&](const Expression& e, const expr::Scope& scope, const std::string& what) {
     try {
       return expr::evaluate(*e.ast, scope);
     } catch (const expr::ExprError& err) {
-      Location where = e.where;
-      where.column += static_cast<int>(err.offset());
-      fail(where, what + ": " + err.what());
+      fail(at(e, err), what + ": " + err.what());
     }
   };
+  struct Nameable {  // a known mistake's output: whether it can be named at some sizes checked
+    bool somewhere = false;
+    std::optional<Location> where;  // else its first problem
+    std::string problem;
+  };
+  std::map<std::pair<std::size_t, std::string>, Nameable> mistakes;  // (mistake, output) ->
   for (auto& c : fn.checks) {
-    const std::string what = context + " check '" + c.name + "'";
+    const std::string named = context + " check '" + c.name + "'";  // and, for a random one, its sizes
     std::vector<std::map<std::string, std::size_t>> samples;
     std::vector<Tensor> fixed_values;
     if (!c.random()) {
       expr::Scope data_scope;
       data_scope.add(spec.data);
-      for (const auto& d : fn.inputs) fixed_values.push_back(evaluate_here(c.fixed.at(d.name), data_scope, what));
+      for (const auto& d : fn.inputs) fixed_values.push_back(evaluate_here(c.fixed.at(d.name), data_scope, named));
       std::map<std::string, std::size_t> dims;
-      if (auto problem = bind_dims(fn.inputs, fixed_values, dims)) fail(c.where, what + ": " + *problem);
+      if (auto problem = bind_dims(fn.inputs, fixed_values, dims)) fail(c.where, named + ": " + *problem);
       samples.push_back(dims);
     } else {
       std::map<std::string, std::size_t> low, high;
@@ -64,8 +99,12 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
         high[name] = high.at(other);
       }
       samples = {low, high};
+      for (const bool up : {true, false})
+        if (auto s = spread(c, up); std::find(samples.begin(), samples.end(), s) == samples.end())
+          samples.push_back(std::move(s));
     }
     for (const auto& dims : samples) {
+      const std::string what = named + (c.random() ? " at sizes " + c.describe(dims) : std::string());
       std::map<std::string, Tensor> names;
       for (std::size_t i = 0; i < fn.inputs.size(); ++i)
         names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5) : fixed_values[i]);
@@ -110,18 +149,37 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
           fail(c.property_expect->where, what + " property: got has shape " + format_shape(got.shape()) +
                                              " but expect has shape " + format_shape(expect.shape()));
       }
-      for (const auto& m : fn.mistakes)
-        for (const auto& [out, e] : m.outputs) {
+      for (std::size_t i = 0; i < fn.mistakes.size(); ++i)
+        for (const auto& [out, e] : fn.mistakes[i].outputs) {
           // (a named capture: clang 14, which builds the fuzz targets, cannot capture `out`)
           const auto it =
               std::find_if(fn.outputs.begin(), fn.outputs.end(), [&name = out](auto& d) { return d.name == name; });
-          const Tensor v = evaluate_here(e, scope, context + " mistake " + out);
-          if (v.shape() != it->shape(dims))
-            fail(e.where, context + " mistake " + out + " has shape " + format_shape(v.shape()) +
-                              " but the output is " + format_shape(it->shape(dims)));
+          Nameable& m = mistakes[{i, out}];
+          if (m.somewhere) continue;
+          try {
+            const Tensor v = expr::evaluate(*e.ast, scope);
+            if (v.shape() == it->shape(dims)) {
+              m.somewhere = true;
+            } else if (!m.where) {
+              m.where = e.where;
+              m.problem = "has shape " + format_shape(v.shape()) + " but the output is " +
+                          format_shape(it->shape(dims)) + " (in " + what + ")";
+            }
+          } catch (const expr::ExprError& err) {
+            if (!m.where) {
+              m.where = at(e, err);
+              m.problem = "cannot be computed (in " + what + "): " + err.what();
+            }
+          }
         }
     }
   }
+  // A mistake may be computable, or have the output's shape, at some sizes only (transposed
+  // keys, in square cases): it is named where it is. Nowhere is a mistake of the spec.
+  for (const auto& [key, m] : mistakes)
+    if (!m.somewhere)
+      fail(*m.where, context + " mistake " + key.second + " " + m.problem +
+                         "; at no size checked does it give the output's shape, so it could never be named");
 }
 
 }  // namespace grader::spec_loading

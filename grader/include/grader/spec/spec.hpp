@@ -100,6 +100,9 @@ struct FunctionCheck {
   Location where;
 
   bool random() const { return trials > 0; }
+  /// The sizes of a random case as feedback names them ("d_k=2, n=3"), those that follow
+  /// another (`same_as`) left out.
+  std::string describe(const std::map<std::string, std::size_t>& sizes) const;
 };
 
 /// A wrong implementation students are known to write, as the outputs it produces; matched
@@ -108,6 +111,12 @@ struct FunctionMistake {
   std::map<std::string, Expression> outputs;  ///< output -> expression over inputs
   std::string message;
   Tolerance tolerance;
+
+  /// What the mistake gives for `output` on a case, or nothing where its expression cannot be
+  /// computed at the case's sizes: `Q @ K` (keys not transposed) computes in square cases only,
+  /// as the student's own code would, and matches nothing elsewhere. The loader has checked
+  /// that it computes, with the output's shape, at some sizes.
+  std::optional<Tensor> output(const std::string& name, const expr::Scope& scope) const;
 };
 
 /// How a function exercise calls a Python hand-in's function (docs/python-hand-ins.md).
