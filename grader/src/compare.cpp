@@ -236,8 +236,8 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
   Comparison shown = c;
   if (f.mistake) shown.patterns.clear();
   f.details = explain(shown, got, expected, tolerance, true);
-  if (f.mistake) {  // the mistake first: a table cuts a message short
-    f.details = f.message + "\n" + f.details;
+  if (f.mistake) {  // the mistake first, with the case: a table cuts a message short
+    f.details = prefixed(what, summarize(c, true)) + "\n" + f.details;
     f.message = label.empty() ? *f.mistake : *f.mistake + ", in " + label;
   }
   return f;
