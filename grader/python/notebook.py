@@ -192,13 +192,15 @@ def place(at, array, value):
     return f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}}}'
 
 
-def not_defined(why, units, no_cell=False, cause=""):
+def not_defined(why, units, no_cell=False, cause="", variable="", local_to=""):
     """The JSON text of a VALUE_ERROR record for an answer that is not defined: why, the units
-    that assign its variable, whether the cell it is taken at is not there at all, and what went
+    that assign its variable, whether the cell it is taken at is not there at all, what went
     wrong in the first of those units that failed (the grader keeps only the first few hundred
-    failures of a notebook)."""
+    failures of a notebook), and, where no unit assigns it, the function that assigns the
+    variable as its own local one."""
     return (f'{{"why": {_quote(why)}, "assigned_in": [{", ".join([str(k) for k in units])}], '
-            f'"no_cell": {"true" if no_cell else "false"}, "cause": {_quote(cause)}}}')
+            f'"no_cell": {"true" if no_cell else "false"}, "cause": {_quote(cause)}, '
+            f'"variable": {_quote(variable)}, "local_to": {_quote(local_to)}}}')
 
 
 def send_value(output, index, value):
@@ -365,7 +367,7 @@ def script_units(text, name):
         lines.pop()  # the empty piece after the last newline
     tree, errors = recover(lines, name)
     units = []
-    for stmt in tree.body:
+    for stmt in [s for top in tree.body for s in (top.body if main_guard(top) else [top])]:
         first, last = stmt.lineno, getattr(stmt, "end_lineno", stmt.lineno)
         markdown = (_isinstance(stmt, ast.Expr) and _isinstance(stmt.value, ast.Constant)
                     and _isinstance(stmt.value.value, str))
@@ -375,6 +377,18 @@ def script_units(text, name):
             unit.unparsable = bad[0] + UNFINISHED
         units.append(unit)
     return units, "".join(lines)
+
+
+def main_guard(stmt):
+    """Whether a statement is `if __name__ == "__main__":` (either way round, no else): the body
+    of a script made a program, which runs as its top level does, and is run the same way, a
+    statement at a time."""
+    test = stmt.test if _isinstance(stmt, ast.If) and not stmt.orelse else None
+    if not (_isinstance(test, ast.Compare) and _len(test.ops) == 1 and _isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return (any(_isinstance(n, ast.Name) and n.id == "__name__" for n in sides)
+            and any(_isinstance(n, ast.Constant) and n.value == "__main__" for n in sides))
 
 
 class HandInError(Exception):
@@ -1018,22 +1032,43 @@ def answer_root(expr):
         return None
 
 
+def unit_tree(unit):
+    """A unit's statements as a syntax tree and as text; the tree None when it does not parse."""
+    text = unit.code if _isinstance(unit.code, str) else ast.unparse(unit.code)
+    try:
+        return (None if unit.unparsable else ast.parse(text)), text
+    except SyntaxError:
+        return None, text
+
+
 def find_assigners(units, expr):
     root = answer_root(expr)
     if root is None:
         return []
     found = []
     for k, unit in enumerate(units):
-        text = unit.code if _isinstance(unit.code, str) else ast.unparse(unit.code)
-        try:
-            tree = None if unit.unparsable else ast.parse(text)
-        except SyntaxError:
-            tree = None
+        tree, text = unit_tree(unit)
         # A unit that does not parse (an unfinished `query131 =`; a script's is a statement
         # raising its SyntaxError, which quotes the line) is named if it mentions the name.
         if (binds(tree, root) if tree else root in (unit.unparsable or "") + text):
             found.append(k)
     return found
+
+
+def local_assigner(units, root):
+    """The function that assigns `root` as its own local variable (`def main(): query131 = ...`),
+    where no unit assigns it for the notebook: its name, or "" (also when the notebook broke the
+    modules this needs)."""
+    try:
+        for unit in units:
+            tree = unit_tree(unit)[0]
+            for node in ast.walk(tree) if tree else []:
+                if (_isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        and any(binds(stmt, root) for stmt in node.body)):
+                    return node.name
+    except Exception:
+        pass
+    return ""
 
 
 def commented_out(string, root):
@@ -1103,7 +1138,12 @@ def evaluate(output, namespace, answers, i, units, failed):
     except NameError as e:
         where = assigners(units, expr)
         cause = next((failed[k] for k in where if k in failed), "")
-        send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause))
+        try:
+            root = answer_root(expr) or ""
+        except Exception:  # the notebook broke the modules this needs
+            root = ""
+        local_to = "" if where or not root else local_assigner(units, root)
+        send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause, variable=root, local_to=local_to))
         return
     except BaseException as e:
         send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")

@@ -269,6 +269,38 @@ BOOST_AUTO_TEST_CASE(old_code_in_quotes_inside_a_colab_cell_does_not_end_it) {
   BOOST_TEST((*r.values[1].value)[0] == 5.0);  // not the section after the heading's zeros
 }
 
+BOOST_AUTO_TEST_CASE(a_script_made_a_program_is_graded_as_its_top_level_or_told_why_not) {
+  // A notebook downloaded as .py and tidied into a program: under `if __name__ == "__main__":`
+  // it ran as one statement, so a failing line ended the rest and both exercises' snapshots
+  // were taken at its end (A got B's m_key); inside `def main()` its variables are main's, and
+  // the message said "assign it in your notebook", which the student had done.
+  const std::string guarded =
+      "import torch\n\nif \"__main__\" == __name__:\n    key = torch.eye(3)\n"
+      "    # Exercise A: replace key[2]\n    m_key = key.clone()\n    m_key[2] = key[0] + key[1]\n"
+      "    \"\"\"## Next\"\"\"\n    # Exercise B: scale key[0]\n    m_key = key.clone()\n"
+      "    m_key[2] = key[0] * 5\n    broken = key[7]\n    after = key[0]\n";
+  const auto r = run("A2S1.py", guarded,
+                     {{"a", "m_key[2]", "Exercise A: replace key[2]"},
+                      {"b", "m_key[2]", "Exercise B: scale key[0]"},
+                      {"after", "after", ""}});
+  for (const auto& v : r.values) BOOST_TEST(verdict(v) == "value", v.message);
+  if (r.values[0].value) BOOST_TEST((*r.values[0].value)[1] == 1.0);  // key[0] + key[1] = [1, 1, 0]
+  if (r.values[1].value) BOOST_TEST((*r.values[1].value)[0] == 5.0);
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
+  BOOST_TEST(contains(r.failures[0].message, "line 12: IndexError"), r.failures[0].message);
+
+  const std::string program =
+      "import torch\n\ndef main():\n    query131 = torch.ones(1, 3)\n    print(query131)\n\n"
+      "if __name__ == '__main__':\n    main()\n";
+  const auto p = run("A2S1.py", program, {{"query131", "query131", ""}});
+  BOOST_TEST(verdict(p.values[0]) == "missing");
+  BOOST_TEST(p.values[0].message ==
+                 "'query131' is not defined at the end of your notebook: query131 is assigned only inside main(), "
+                 "where it belongs to that function; answers are your notebook's top-level variables: assign it "
+                 "outside any function, or declare `global query131` in main()",
+             p.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(what_a_notebook_says_of_itself_is_one_line_and_a_late_failure_is_still_named) {
   // Found by the re-attack: a type's name, an exception's text of several lines drew a score
   // table of their own in the report; and past the first 256 failures kept, a failed cell that

@@ -240,6 +240,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     std::vector<std::size_t> assigned_in;
     bool no_cell = false;     // the cell it is taken at is not there: nothing else to say
     std::string child_cause;  // the child's word for the failure of a unit that assigns it
+    std::string variable, local_to;  // the function assigning it as a local of its own
     if (r->code == 1) {
       try {
         const json j = json::parse(r->text);
@@ -247,6 +248,8 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         for (const auto& k : j.at("assigned_in")) assigned_in.push_back(k.get<std::size_t>());
         no_cell = j.value("no_cell", false);
         child_cause = j.value("cause", std::string());
+        variable = library::printable(j.value("variable", std::string()), 100);
+        local_to = library::printable(j.value("local_to", std::string()), 100);
       } catch (const std::exception&) {
       }
     }
@@ -276,6 +279,12 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         message += ": " + cause;
       else if (why.find("is not defined") == std::string::npos)
         message += ": " + why;
+      else if (!local_to.empty() && !variable.empty())
+        // A notebook made a program (`def main(): ...`): its variables are the function's.
+        message += ": " + variable + " is assigned only inside " + local_to +
+                   "(), where it belongs to that function; answers are your notebook's top-level "
+                   "variables: assign it outside any function, or declare `global " +
+                   variable + "` in " + local_to + "()";
       else
         message += ": assign it in your notebook" + unfinished_cells(failures);
       settle(i, verdict, message);
