@@ -602,6 +602,8 @@ def describe_failure(error, name, unit):
     text = " ".join(traceback.format_exception_only(_type(error), error)[-1].split())
     if _isinstance(error, SyntaxError) and error.filename == name:
         line, inner, text = error.lineno, "", text + UNFINISHED
+    if _isinstance(error, ModuleNotFoundError) and error.name and error.name.split(".")[0] not in sys.modules:
+        text += " (graded notebooks have Python's standard library, numpy, torch and matplotlib: import only those)"
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
     elif _isinstance(error, AssertionError) and not str(error):
@@ -610,6 +612,18 @@ def describe_failure(error, name, unit):
     if unit.label.startswith("cell") and line:
         where = f"{unit.label}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
     return f"{where}{inner}: {text}"[:MAX_TEXT]
+
+
+def earlier_cause(error, units, failed):
+    """For a NameError, the earlier failure of a part that defines the name (an import that
+    failed, then every use of what it imports), which is what to fix; else ""."""
+    try:
+        if not _isinstance(error, NameError) or not error.name:
+            return ""
+        broken = [j for j in find_assigners(units, error.name) if j in failed]
+        return f"; {error.name} is defined by {units[broken[0]].label}, which failed before" if broken else ""
+    except Exception:  # the notebook broke the modules this needs
+        return ""
 
 
 WARM_UP = """import torch
@@ -844,7 +858,7 @@ def run_plan():
                 exec(compiled, namespace)
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
-                ended, why = UNIT_RAISED, failure(e, name, unit)
+                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, failed))[:MAX_TEXT]
                 failed[k] = why
             flush()
             send(UNIT_END, k, ended, why)

@@ -301,6 +301,26 @@ BOOST_AUTO_TEST_CASE(a_script_made_a_program_is_graded_as_its_top_level_or_told_
              p.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_import_is_named_where_what_it_imports_is_used) {
+  // A Colab notebook that imports seaborn in its first cell: the cell failed there, so F was
+  // never imported, and every later use said only "NameError: name 'F' is not defined".
+  const std::string jupyter =
+      "# In[1]:\n\nimport torch\nimport seaborn_never_installed as sns\nimport torch.nn.functional as F\n\n"
+      "# In[2]:\n\nweights = F.softmax(torch.ones(1, 3), dim=-1)\n";
+  const auto r = run("A2S1.py", jupyter, {{"weights", "weights", ""}});
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 2u);
+  BOOST_TEST(r.failures[0].message ==
+                 "line 4: ModuleNotFoundError: No module named 'seaborn_never_installed' (graded notebooks have "
+                 "Python's standard library, numpy, torch and matplotlib: import only those)",
+             r.failures[0].message);
+  BOOST_TEST(
+      contains(r.failures[1].message,
+               "line 9: NameError: name 'F' is not defined; F is defined by cell 1 (line 1), which failed before"),
+      r.failures[1].message);
+  BOOST_TEST(contains(r.values[0].message, "F is defined by cell 1 (line 1), which failed before"),
+             r.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(what_a_notebook_says_of_itself_is_one_line_and_a_late_failure_is_still_named) {
   // Found by the re-attack: a type's name, an exception's text of several lines drew a score
   // table of their own in the report; and past the first 256 failures kept, a failed cell that
