@@ -230,6 +230,7 @@ class Unit:
         self.first, self.last, self.label, self.code = first, last, label, code
         self.boundary = boundary  # a markdown text: it ends a cell of a script
         self.unparsable = None    # the syntax error, when the unit cannot run
+        self.names = False        # unit_names(), once asked
 
 
 NOT_PYTHON = {"bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby",
@@ -614,15 +615,14 @@ def describe_failure(error, name, unit):
     return f"{where}{inner}: {text}"[:MAX_TEXT]
 
 
-def earlier_cause(error, units, failed):
+def earlier_cause(error, units, defined_by):
     """For a NameError, the earlier failure of a part that defines the name (an import that
-    failed, then every use of what it imports), which is what to fix; else ""."""
+    failed, then every use of what it imports), which is what to fix; else "". `defined_by`:
+    name -> the first unit that failed and binds it."""
     try:
-        if not _isinstance(error, NameError) or not error.name:
-            return ""
-        broken = [j for j in find_assigners(units, error.name) if j in failed]
-        return f"; {error.name} is defined by {units[broken[0]].label}, which failed before" if broken else ""
-    except Exception:  # the notebook broke the modules this needs
+        k = defined_by.get(error.name) if _isinstance(error, NameError) and error.name else None
+        return f"; {error.name} is defined by {units[k].label}, which failed before" if k is not None else ""
+    except Exception:  # the notebook broke what this needs
         return ""
 
 
@@ -840,6 +840,7 @@ def run_plan():
     quiet_before = int(plan.get("quiet_before", 0))
     muted = mute() if quiet_before > 0 else None
     failed = {}  # unit -> what went wrong in it, for a function it left undefined
+    defined_by = {}  # name -> the first unit that failed and binds it, for a NameError after
     for k, unit in enumerate(units):
         if muted and k >= quiet_before:
             muted = unmute(muted)
@@ -858,8 +859,10 @@ def run_plan():
                 exec(compiled, namespace)
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
-                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, failed))[:MAX_TEXT]
+                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, defined_by))[:MAX_TEXT]
                 failed[k] = why
+                for bound_name in unit_names(unit) or ():
+                    defined_by.setdefault(bound_name, k)
             flush()
             send(UNIT_END, k, ended, why)
         for i in after.get(k, []):
@@ -1047,12 +1050,20 @@ def answer_root(expr):
 
 
 def unit_tree(unit):
-    """A unit's statements as a syntax tree and as text; the tree None when it does not parse."""
-    text = unit.code if _isinstance(unit.code, str) else ast.unparse(unit.code)
+    """A unit's statements as a syntax tree (a script's unit is one), or None when they do not
+    parse."""
+    if unit.unparsable:
+        return None
+    if not _isinstance(unit.code, str):
+        return unit.code
     try:
-        return (None if unit.unparsable else ast.parse(text)), text
+        return ast.parse(unit.code)
     except SyntaxError:
-        return None, text
+        return None
+
+
+def unit_text(unit):
+    return unit.code if _isinstance(unit.code, str) else ast.unparse(unit.code)
 
 
 def find_assigners(units, expr):
@@ -1061,10 +1072,10 @@ def find_assigners(units, expr):
         return []
     found = []
     for k, unit in enumerate(units):
-        tree, text = unit_tree(unit)
+        names = unit_names(unit)
         # A unit that does not parse (an unfinished `query131 =`; a script's is a statement
         # raising its SyntaxError, which quotes the line) is named if it mentions the name.
-        if (binds(tree, root) if tree else root in (unit.unparsable or "") + text):
+        if root in names if names is not None else root in (unit.unparsable or "") + unit_text(unit):
             found.append(k)
     return found
 
@@ -1075,7 +1086,7 @@ def local_assigner(units, root):
     modules this needs)."""
     try:
         for unit in units:
-            tree = unit_tree(unit)[0]
+            tree = unit_tree(unit)
             for node in ast.walk(tree) if tree else []:
                 if (_isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                         and any(binds(stmt, root) for stmt in node.body)):
@@ -1123,26 +1134,45 @@ def changes(tree, root):
 
 
 def binds(tree, root):
-    """Whether the statements of `tree` bind `root` where the notebook's variables live: assigned
-    (in a tuple too, `a, root = f()`, by a for loop, `with ... as`, `:=`, `+=`), defined (def,
-    class), imported, or declared global in a function; not as a name local to a function, a
-    class body, a lambda or a comprehension."""
+    """Whether the statements of `tree` bind `root` where the notebook's variables live
+    (bound_names)."""
+    return root in bound_names(tree)
+
+
+def bound_names(tree):
+    """The names the statements of `tree` bind where the notebook's variables live: assigned (in
+    a tuple too, `a, root = f()`, by a for loop, `with ... as`, `:=`, `+=`), defined (def,
+    class), imported, or declared global in a function; not those local to a function, a class
+    body, a lambda or a comprehension."""
+    names = set()
     todo = [tree]
     while todo:
         node = todo.pop()
         if _isinstance(node, ast.Name):
-            if node.id == root and _isinstance(node.ctx, ast.Store):
-                return True
+            if _isinstance(node.ctx, ast.Store):
+                names.add(node.id)
         elif _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name == root or any(_isinstance(g, ast.Global) and root in g.names for g in ast.walk(node)):
-                return True
+            names.add(node.name)
+            names.update(n for g in ast.walk(node) if _isinstance(g, ast.Global) for n in g.names)
             todo.extend(node.decorator_list)
         elif _isinstance(node, (ast.Import, ast.ImportFrom)):
-            if any((a.asname or a.name.split(".")[0]) == root for a in node.names):
-                return True
+            names.update(a.asname or a.name.split(".")[0] for a in node.names)
         elif not _isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             todo.extend(ast.iter_child_nodes(node))
-    return False
+    return names
+
+
+def unit_names(unit):
+    """bound_names of a unit, computed once (a notebook whose every cell fails asks for them
+    at every failure); None when it does not parse, or when the notebook broke the modules
+    this needs."""
+    if unit.names is False:
+        try:
+            tree = unit_tree(unit)
+            unit.names = bound_names(tree) if tree else None
+        except Exception:
+            unit.names = None
+    return unit.names
 
 
 def evaluate(output, namespace, answers, i, units, failed):

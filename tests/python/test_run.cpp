@@ -321,6 +321,20 @@ BOOST_AUTO_TEST_CASE(a_failed_import_is_named_where_what_it_imports_is_used) {
              r.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_failing_at_every_line_costs_the_grader_one_look_at_each) {
+  // Naming the earlier failure behind each NameError first searched every part of the file
+  // again at each failure: 1 500 failing lines took 51 s, so some thousands would have run
+  // out the notebook's own time, the grader's fault charged to the student.
+  std::string script = "import torch\nfrom not_a_module_anywhere import F\n";
+  for (int i = 0; i < 4000; ++i) script += "x" + std::to_string(i) + " = F(" + std::to_string(i) + ")\n";
+  script += "after = torch.ones(1)\n";
+  const auto r = run("A2S1.py", script, {{"after", "after", ""}});
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_REQUIRE_GE(r.failures.size(), 2u);
+  BOOST_TEST(contains(r.failures[1].message, "line 3: NameError: name 'F' is not defined; F is defined by line 2"),
+             r.failures[1].message);
+}
+
 BOOST_AUTO_TEST_CASE(what_a_notebook_says_of_itself_is_one_line_and_a_late_failure_is_still_named) {
   // Found by the re-attack: a type's name, an exception's text of several lines drew a score
   // table of their own in the report; and past the first 256 failures kept, a failed cell that
