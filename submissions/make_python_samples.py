@@ -34,9 +34,10 @@ README = {
     "py-mask-after-softmax": "PyTorch: the mask multiplies the weights after the softmax, so masked rows do not sum "
                              "to 1. Exercise 2 fails with the mistake named.",
     "py-wrong-axis": "PyTorch: the softmax runs over dim=1 (the queries). Fails; with the mask, NaNs.",
-    "py-hangs-on-large-batches": "PyTorch: right on the notebook's example, an endless loop once the batch is larger "
-                                 "than 2. The hanging call times out, the rest of its check is skipped, the next "
-                                 "check runs in a fresh child.",
+    "py-hangs-on-large-batches": "PyTorch: exercise 2's definition is right on the notebook's example, an endless "
+                                 "loop once the batch is larger than 2. The hanging call times out, the rest of its "
+                                 "check is skipped, the next check runs in a fresh child. Exercise 1, graded with "
+                                 "the definition of its own cell, passes.",
     "py-unfinished": "The homework as handed out: both bodies still `pass`. Every check says the function returned "
                      "None.",
     "ipynb-correct": "The notebook, finished (.ipynb). Passes everything.",

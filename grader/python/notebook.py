@@ -36,7 +36,7 @@ CALL_START, CALL_END, OUTPUT = 14, 15, 16
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
 NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
-RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE = 0, 1, 2, 3, 4, 5, 6
+RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE = range(8)
 MAX_TEXT = 2048
 MAX_ELEMENTS = 1 << 24  # the most the grader reads of one value; the plan says (max_elements)
 # How a child ends when this runner fails (protocol.hpp): by itself (the grader's fault), or
@@ -604,7 +604,8 @@ def describe_failure(error, name, unit):
     if _isinstance(error, SyntaxError) and error.filename == name:
         line, inner, text = error.lineno, "", text + UNFINISHED
     if _isinstance(error, ModuleNotFoundError) and error.name and error.name.split(".")[0] not in sys.modules:
-        text += " (graded notebooks have Python's standard library, numpy, torch and matplotlib: import only those)"
+        text += (" (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
+                 "torch, matplotlib or Python's standard library)")
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
     elif _isinstance(error, AssertionError) and not str(error):
@@ -875,10 +876,10 @@ def run_plan():
         if not answer.get("cell"):
             evaluate(output, namespace, answers, i, units, failed)
     for j, f in enumerate(functions):
-        if not f.get("cell"):
+        if not f.get("cell") or not _isinstance(function_points.get(j), int):
+            # No cell named, or no line holds its text (a hand-in of the functions alone, without
+            # the test cells): the definition in force at the end.
             bound[j] = namespace.get(f["name"])
-        elif not _isinstance(function_points.get(j), int):
-            bound[j] = Unbound(function_points.get(j))
         if bound[j] is None:
             broken = [k for k in assigners(units, f["name"]) if k in failed]
             if broken:
@@ -957,11 +958,15 @@ def make_call(output, c, call, function, fn, blobs, name):
     except BaseException as e:
         return CALL_RAISED, failure(e, name, Unit(0, 0, f"{fname}()", ""))
     names = call.get("output_names", [])
+    shapes = [tuple(s) for s in call.get("output_shapes", [])]
     n = _len(names) or 1
     if result is None:
         return RETURNED_NONE, f"{fname} returned None: is its body still `pass`, or does it lack a return?"
     if n == 1:
-        if _type(result) in (tuple, list) and _len(result) == 1 and _type(result[0]) in (_Tensor, _Parameter, _ndarray):
+        # [keys] or (keys,): the one output in a list; but [row] is a matrix of one row.
+        if (_type(result) in (tuple, list) and _len(result) == 1 and _type(result[0]) in (_Tensor, _Parameter, _ndarray)
+                and not (shapes and _len(_tensor_shape(result[0]) if _isinstance(result[0], _Tensor)
+                                          else result[0].shape) == _len(shapes[0]) - 1)):
             result = result[0]
         shapes = separate_values(result)
         if shapes:  # (output, weights) where only the output is asked for; rows of one shape stay rows
@@ -983,8 +988,9 @@ def make_call(output, c, call, function, fn, blobs, name):
             return RETURNED_WRONG, f"{what} is {e}, not a tensor of numbers"
         except Exception:  # a genuine tensor that cannot be read densely (sparse, meta, ...)
             return RETURNED_WRONG, f"{what} is {describe(value)} that cannot be read as dense numbers"
-        if array.ndim > 3:
-            return RETURNED_WRONG, f"{what} has rank {array.ndim} (shape {tuple(array.shape)})"
+        if array.ndim > 3:  # more axes than any output has: a wrong shape, said as the grader says it
+            expected = f" but {shapes[o]} is expected" if o < _len(shapes) else ""
+            return RETURNED_SHAPE, f"{names[o] if names else what} has shape {tuple(array.shape)}{expected}"
         at = output.put(array)
         if at is None:
             return RETURNED_WRONG, f"{what} is {output.why_not(array)}"

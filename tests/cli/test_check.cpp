@@ -193,7 +193,9 @@ BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {
   BOOST_TEST(verdicts(sdpa, "py-no-scale") == "1=wrong 2=wrong ");
   BOOST_TEST(verdicts(sdpa, "py-mask-after-softmax") == "1=passed 2=wrong ");
   BOOST_TEST(verdicts(sdpa, "py-wrong-axis") == "1=wrong 2=non_finite ");
-  BOOST_TEST(verdicts(sdpa, "py-hangs-on-large-batches") == "1=timed_out 2=timed_out ");
+  // Exercise 1 is graded with the definition of its own cell, exercise 2's hangs (found by a TA
+  // helper: an exercise 2 left as `pass` cost a correct exercise 1 its 4 points).
+  BOOST_TEST(verdicts(sdpa, "py-hangs-on-large-batches") == "1=passed 2=timed_out ");
   BOOST_TEST(verdicts(sdpa, "py-unfinished") == "1=missing 2=missing ");
   BOOST_TEST(verdicts("udl-self-attention", "ipynb-correct") == "1=passed 2=passed ");
   BOOST_TEST(verdicts("udl-self-attention", "ipynb-scaled-unfinished") == "1=passed 2=missing ");

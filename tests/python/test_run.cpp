@@ -310,8 +310,9 @@ BOOST_AUTO_TEST_CASE(a_failed_import_is_named_where_what_it_imports_is_used) {
   const auto r = run("A2S1.py", jupyter, {{"weights", "weights", ""}});
   BOOST_REQUIRE_EQUAL(r.failures.size(), 2u);
   BOOST_TEST(r.failures[0].message ==
-                 "line 4: ModuleNotFoundError: No module named 'seaborn_never_installed' (graded notebooks have "
-                 "Python's standard library, numpy, torch and matplotlib: import only those)",
+                 "line 4: ModuleNotFoundError: No module named 'seaborn_never_installed' (it is not installed where "
+                 "notebooks are graded, and a notebook is graded alone: use numpy, torch, matplotlib or Python's "
+                 "standard library)",
              r.failures[0].message);
   BOOST_TEST(
       contains(r.failures[1].message,
@@ -884,6 +885,26 @@ BOOST_AUTO_TEST_CASE(several_values_where_one_is_expected_are_named_and_rows_of_
   BOOST_TEST(r.calls[0].message == "what f returned is a str, not a tensor of numbers", r.calls[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_matrix_of_one_row_as_a_list_and_an_output_of_extra_axes_are_read_as_returned) {
+  // Found by a TA helper: [row for row in K] is a matrix, but with one row it was taken for the
+  // list of outputs ([keys]) and read as the row, "(4,) but (1, 4) is expected"; and an output
+  // with an extra axis (mask.unsqueeze(1), a tutorial's habit) was "unreadable: output output
+  // has rank 4", where a wrong shape of three axes is wrong_shape with the expected one.
+  auto work = calls_of("f", 2, {"output"});
+  for (auto& c : work.calls) c.output_shapes = {Shape{1, 3}};
+  auto r = call("import torch\ndef f(Q, K, V):\n    return [row for row in Q[0, :1]]\n", work);
+  BOOST_REQUIRE(verdict(r.calls[0]) == "returned");
+  BOOST_TEST(r.calls[0].outputs[0].shape() == (Shape{1, 3}), boost::test_tools::per_element());
+  r = call("import torch\ndef f(Q, K, V):\n    return [Q[0, :1]]\n", work);  // [output]: the output
+  BOOST_REQUIRE(verdict(r.calls[0]) == "returned");
+  BOOST_TEST(r.calls[0].outputs[0].shape() == (Shape{1, 3}), boost::test_tools::per_element());
+  work = calls_of("f", 1, {"output", "weights"});
+  work.calls[0].output_shapes = {Shape{1, 2, 3}, Shape{1, 2, 2}};
+  r = call("import torch\ndef f(Q, K, V):\n    return Q.unsqueeze(0), Q\n", work);
+  BOOST_TEST(verdict(r.calls[0]) == "wrong_shape");
+  BOOST_TEST(r.calls[0].message == "output has shape (1, 1, 2, 3) but (1, 2, 3) is expected", r.calls[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(constants_reach_the_function_as_python_values) {
   auto work = calls_of("f", 1, {"output"});
   auto& args = work.calls[0].arguments;
@@ -974,6 +995,13 @@ def f(Q, K, V):
   BOOST_REQUIRE(!r.calls[1].failure);
   BOOST_TEST(r.calls[0].outputs[0][0] == 2.0);  // the definition in force at the end
   BOOST_TEST(r.calls[1].outputs[0][0] == 1.0);  // the one of its own cell
+  // The functions handed in without their test cells, whose text the spec names: the
+  // definition at the end, as without a cell (exercise 1 was "missing" for want of the text).
+  std::string bare = source;
+  bare.replace(bare.find("# Exercise 1\n"), 13, "");
+  const auto b = call(bare, work);
+  BOOST_REQUIRE(!b.calls[1].failure);
+  BOOST_TEST(b.calls[1].outputs[0][0] == 2.0, b.calls[1].message);
 }
 
 BOOST_AUTO_TEST_CASE(inputs_can_be_lists_of_rows_and_numpy_arrays) {

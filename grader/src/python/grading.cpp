@@ -23,6 +23,7 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
     call.tensors = b.tensors;
     call.dtype = b.dtype;
     for (const auto& o : fn.outputs) call.outputs.push_back(o.name);
+    call.output_shapes = plan.calls[c].outputs;
     call.group = plan.calls[c].group;
     call.seed = plan.seeds[c];
     work.calls.push_back(std::move(call));

@@ -105,10 +105,14 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
                         {"shape", call.inputs.at(a.input).shape()},
                         {"keyword", a.keyword},
                         {"as", a.rows ? "rows" : "tensor"}});
-    const std::string text =
-        json{{"function", call.binding},     {"args", args},     {"tensors", call.tensors}, {"dtype", call.dtype},
-             {"output_names", call.outputs}, {"seed", call.seed}}
-            .dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string text = json{
+        {"function", call.binding},
+        {"args", args},
+        {"tensors", call.tensors},
+        {"dtype", call.dtype},
+        {"output_names", call.outputs},
+        {"output_shapes", call.output_shapes},
+        {"seed", call.seed}}.dump(-1, ' ', false, json::error_handler_t::replace);
     index.insert(index.end(), {blobs.size(), text.size()});
     blobs += text;
   }
@@ -443,6 +447,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         case 4:  // the wrong kind or number of values
         case 6:  // a hand-in that cannot be read: unreadable, as its answers are
           resolve_call(c, Verdict::unreadable, r.text);
+          break;
+        case 7:  // an output of more axes than an output can have
+          resolve_call(c, Verdict::wrong_shape, r.text);
           break;
         default:
           resolve_call(c, Verdict::missing, r.text);

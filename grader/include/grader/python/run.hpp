@@ -60,6 +60,7 @@ struct FunctionCall {
   std::string tensors = "torch";
   std::string dtype = "float32";
   std::vector<std::string> outputs;  ///< the names of what it returns, in order
+  std::vector<Shape> output_shapes;  ///< and their shapes in this call
   int group = 0;                     ///< after a hang or crash, the rest of the group is skipped
   std::uint64_t seed = 0;
 };
