@@ -471,7 +471,7 @@ BOOST_AUTO_TEST_CASE(the_wrong_count_in_a_file_header_is_a_wrong_shape_verdict) 
   BOOST_TEST(wrong_shape_message("b", "b.npy", {3, 4}, {4, 3}) ==
              "'b' (b.npy) has shape (3, 4) but (4, 3) is expected: is it transposed?");
   BOOST_TEST(wrong_shape_message("b", "b.npy", {12}, {4, 3}) ==
-             "'b' (b.npy) has shape (12,) but (4, 3) is expected: reshape it to (4, 3) before saving");
+             "'b' (b.npy) has shape (12,) but (4, 3) is expected: reshape it to (4, 3)");
 }
 
 BOOST_AUTO_TEST_CASE(a_key_twice_in_answers_json_is_named) {

@@ -220,7 +220,7 @@ std::string wrong_shape_message(const std::string& name, const std::string& sour
   if (got.size() == 2 && expected.size() == 2 && got[0] == expected[1] && got[1] == expected[0])
     message += ": is it transposed?";
   else if (element_count_within_limit(got) == element_count_within_limit(expected))
-    message += ": reshape it to " + format_shape(expected) + " before saving";
+    message += ": reshape it to " + format_shape(expected);  // a file or a notebook's variable
   return message;
 }
 
