@@ -46,7 +46,9 @@ std::string python_call(const FunctionSpec& fn) {
   }
   return fmt::format("{}({}) on {} {} {}{}", b.function, fmt::join(arguments, ", "), b.tensors, b.dtype,
                      b.tensors == "torch" ? "tensors" : "arrays",
-                     b.cell.empty() ? "" : ", as defined at the end of the cell holding '" + b.cell + "'");
+                     b.cell.empty() ? ""
+                                    : ", as defined at the end of the cell holding '" + b.cell +
+                                          "' (at the end of the notebook where no line holds it)");
 }
 
 /// Where a notebook's answer comes from, when it is not simply its variable at the end.
