@@ -150,8 +150,7 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
 
 bool is_mistake(const Tensor& got, const Tensor& mistake, const Tolerance& tol) {
   if (got.shape() != mistake.shape()) return false;
-  if (!std::all_of(mistake.values().begin(), mistake.values().end(), [](double v) { return std::isfinite(v); }))
-    return false;
+  if (!all_finite(mistake)) return false;
   for (std::size_t i = 0; i < got.size(); ++i)
     if (!element_ok(got[i], mistake[i], tol)) return false;
   return true;

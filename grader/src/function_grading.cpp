@@ -127,10 +127,14 @@ std::size_t input_elements(const Case& c) {
 
 /// Judges the values of case `k` (its calls ran and returned outputs): nothing if they pass;
 /// otherwise `r` says why, and the rank returned how much that tells a student (0: outputs of
-/// another shape; 1: a known mistake, the only one the outputs match; 2: anything else).
+/// another shape; 1: a known mistake, the only one the outputs match; 2: anything else). The
+/// known mistakes marked `excluded` are never named; those this failing case contradicts (they
+/// compute here, to finite values of the outputs' shapes that the outputs do not match) are
+/// marked in `contradicted`.
 std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
                               const std::vector<CallResult>& results, const Visibility visibility,
-                              const Tolerance& tolerance, const std::string& replay, CheckResult& r) {
+                              const Tolerance& tolerance, const std::string& replay, const std::vector<bool>& excluded,
+                              std::vector<bool>& contradicted, CheckResult& r) {
   const FunctionCheck& check = *pc.check;
   const Case& c = pc.cases[k];
   const std::string& precision = results[pc.calls[k][0]].precision;
@@ -174,10 +178,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
       return 0;
     }
     // Both sides are the student's: NaN on both is not agreement.
-    const auto finite = [](const Tensor& t) {
-      return std::all_of(t.values().begin(), t.values().end(), [](double v) { return std::isfinite(v); });
-    };
-    if (!finite(got) || !finite(expected)) {
+    if (!all_finite(got) || !all_finite(expected)) {
       r.verdict = Verdict::non_finite;
       r.message = prefixed(c.label, what + ": your outputs hold NaN or Inf");
       r.details = replay;
@@ -192,8 +193,16 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   }
   for (const auto& [what, pair] : compared) {
     const auto& [got, expected] = pair;
-    const Comparison cmp = compare(got, expected, tolerance);
+    Comparison cmp = compare(got, expected, tolerance);
     if (cmp.passed()) continue;
+    // float64 results of float32 accuracy: a float32 step inside (np.float32 weights, torch's
+    // default dtype) that the values returned cannot show.
+    if (const Tolerance single = check.tolerance.in("float32");
+        precision == "float64" && single.formula() != tolerance.formula() && compare(got, expected, single).passed())
+      cmp.patterns.push_back(
+          "your values agree with the expected ones to float32 precision (" + single.formula() +
+          "), not to float64's: part of your computation runs in float32 (np.float32, torch's default "
+          "dtype); this exercise expects float64 throughout");
     bool ambiguous = false;  // the outputs match two known mistakes (which agree on this case)
     Feedback f =
         feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
@@ -206,13 +215,18 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
                             [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
               reference.emplace(fn.outputs[o].name, expected_output(spec, fn, check, o, c.inputs));
           std::optional<std::string> named;
-          for (const auto& m : fn.mistakes) {
-            bool all = true, distinct = false;
+          for (std::size_t i = 0; i < fn.mistakes.size(); ++i) {
+            const FunctionMistake& m = fn.mistakes[i];
+            bool all = true, distinct = false, computes = true;
             for (const auto& output : m.outputs) {
               const std::string& out = output.first;
               const auto value = m.output(out, scope);
-              if (!value) {  // not computable at these sizes: not this mistake
+              // Not computable here, or not to numbers of the output's shape (`transpose(keys)`
+              // where the keys are not square, as code that gets them transposed by a reshape
+              // computes them): not this mistake, and nothing against it.
+              if (!value || !all_finite(*value) || value->shape() != outputs.at(out).shape()) {
                 all = false;
+                computes = false;
                 break;
               }
               const Tolerance rule = m.tolerance.in(precision);
@@ -220,7 +234,10 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
               const auto right = reference.find(out);
               distinct = distinct || right == reference.end() || !is_mistake(right->second, *value, rule);
             }
-            if (all && distinct) {
+            // A failing case the mistake does not explain: dividing by a constant 2 looks like
+            // dividing by sqrt(N) where N is 4, and only there.
+            if (computes && !all) contradicted[i] = true;
+            if (all && distinct && !excluded[i]) {
               if (named && *named != m.message) ambiguous = true;
               if (!named) named = m.message;
             }
@@ -240,9 +257,9 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
 /// The check's verdict, score, message, details and mistake. The first failing call decides (a
 /// crash, a hang, an exception: the code did not run); before it, or without one, of the failing
 /// cases the smallest whose outputs have another shape, else the smallest that names a known
-/// mistake (the only one its outputs match), else the smallest (ties: the first), so that what
-/// a student reads is a diagnosis and a case of a few elements rather than of the largest
-/// sizes, with its inputs.
+/// mistake (the only one its outputs match, and that no other failing case contradicts), else
+/// the smallest (ties: the first), so that what a student reads is a diagnosis and a case of a
+/// few elements rather than of the largest sizes, with its inputs.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                         const std::vector<CallResult>& results, const Visibility visibility) {
   const FunctionCheck& check = *pc.check;
@@ -258,52 +275,64 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
                 "exercise's cases)\n",
                 pc.seed, pc.seed)
           : "";
-  std::optional<CheckResult> smallest;
-  int smallest_rank = 0;
-  std::size_t smallest_elements = 0;
-  for (std::size_t k = 0; k < pc.cases.size(); ++k) {
-    const Case& c = pc.cases[k];
-    for (std::size_t call : pc.calls[k]) {
-      const CallResult& res = results[call];
-      if (res.failure) {  // the student's own code failed: said whatever the visibility
-        if (smallest) return *smallest;
-        // A function that is not there, not implemented yet or returns None is so in every
-        // case: its case and seed would only crowd out what to do.
-        const bool every_case = *res.failure == Verdict::missing;
-        r.verdict = *res.failure;
-        r.message = every_case ? res.message : prefixed(c.label, res.message);
-        r.details = every_case ? "" : replay;
-        return r;
+  // One pass over the cases, naming none of the mistakes `excluded`; marks those a failing case
+  // contradicts.
+  const auto judge = [&](const std::vector<bool>& excluded, std::vector<bool>& contradicted) {
+    CheckResult out = r;
+    std::optional<CheckResult> smallest;
+    int smallest_rank = 0;
+    std::size_t smallest_elements = 0;
+    for (std::size_t k = 0; k < pc.cases.size(); ++k) {
+      const Case& c = pc.cases[k];
+      for (std::size_t call : pc.calls[k]) {
+        const CallResult& res = results[call];
+        if (res.failure) {  // the student's own code failed: said whatever the visibility
+          if (smallest) return *smallest;
+          // A function that is not there, not implemented yet or returns None is so in every
+          // case: its case and seed would only crowd out what to do.
+          const bool every_case = *res.failure == Verdict::missing;
+          out.verdict = *res.failure;
+          out.message = every_case ? res.message : prefixed(c.label, res.message);
+          out.details = every_case ? "" : replay;
+          return out;
+        }
       }
+      for (std::size_t call : pc.calls[k])
+        if (results[call].outputs.size() != fn.outputs.size()) {  // a result without outputs: never judged
+          if (smallest) return *smallest;
+          out.verdict = Verdict::missing;
+          out.message = prefixed(c.label, "no outputs came back from the call");
+          return out;
+        }
+      // The student's precision decides the rule, for the target and the known mistakes alike:
+      // float32 results get the spec's float32 one.
+      const std::string& precision = results[pc.calls[k][0]].precision;
+      const Tolerance tolerance = check.tolerance.in(precision);
+      if (out.tolerance.empty()) out.tolerance = tolerance.formula();
+      // Outputs of another shape, then a named known mistake, say more than any size: a
+      // function that returns the weights permuted, or the keys transposed, has the right
+      // shape, or matches the mistake, only in square cases; two mistakes may agree on a small
+      // case. Within each rank, the smaller case.
+      if (smallest && smallest_rank == 0 && input_elements(c) >= smallest_elements) continue;  // cannot decide
+      CheckResult f = out;
+      const auto rank = judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, excluded, contradicted, f);
+      if (!rank) continue;
+      if (smallest && std::pair(*rank, input_elements(c)) >= std::pair(smallest_rank, smallest_elements)) continue;
+      smallest_rank = *rank;
+      smallest_elements = input_elements(c);
+      smallest = std::move(f);
     }
-    for (std::size_t call : pc.calls[k])
-      if (results[call].outputs.size() != fn.outputs.size()) {  // a result without outputs: never judged
-        if (smallest) return *smallest;
-        r.verdict = Verdict::missing;
-        r.message = prefixed(c.label, "no outputs came back from the call");
-        return r;
-      }
-    // The student's precision decides the rule, for the target and the known mistakes alike:
-    // float32 results get the spec's float32 one.
-    const std::string& precision = results[pc.calls[k][0]].precision;
-    const Tolerance tolerance = check.tolerance.in(precision);
-    if (r.tolerance.empty()) r.tolerance = tolerance.formula();
-    // Outputs of another shape, then a named known mistake, say more than any size: a function
-    // that returns the weights permuted, or the keys transposed, has the right shape, or
-    // matches the mistake, only in square cases; two mistakes may agree on a small case.
-    // Within each rank, the smaller case.
-    if (smallest && smallest_rank == 0 && input_elements(c) >= smallest_elements) continue;  // cannot decide
-    CheckResult f = r;
-    const auto rank = judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, f);
-    if (!rank) continue;
-    if (smallest && std::pair(*rank, input_elements(c)) >= std::pair(smallest_rank, smallest_elements)) continue;
-    smallest_rank = *rank;
-    smallest_elements = input_elements(c);
-    smallest = std::move(f);
-  }
-  if (smallest) return *smallest;
-  r.score = check.points;
-  return r;
+    if (smallest) return *smallest;
+    out.score = check.points;
+    return out;
+  };
+  std::vector<bool> contradicted(fn.mistakes.size(), false);
+  CheckResult first = judge(std::vector<bool>(fn.mistakes.size(), false), contradicted);
+  // A mistake named in one case but contradicted by another is a coincidence, not the
+  // diagnosis: judged again without the mistakes any failing case contradicts.
+  if (!first.mistake || std::none_of(contradicted.begin(), contradicted.end(), [](bool b) { return b; })) return first;
+  std::vector<bool> ignored(fn.mistakes.size(), false);
+  return judge(contradicted, ignored);
 }
 
 }  // namespace

@@ -130,8 +130,7 @@ class Grader {
     }
     const Tensor got = ex.output.evaluate(scope_);
     const Tensor expected = ex.expect.evaluate(scope_);
-    const auto finite = [](double v) { return std::isfinite(v); };
-    if (!ex.expect.answers.empty() && !std::all_of(expected.values().begin(), expected.values().end(), finite)) {
+    if (!ex.expect.answers.empty() && !all_finite(expected)) {
       // A target computed from the student's own answers can be undefined for them: a
       // problem of their answers, which even a hidden exercise names.
       const std::string names = fmt::format("{}", fmt::join(ex.expect.answers, ", "));

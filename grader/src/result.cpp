@@ -66,6 +66,10 @@ const CheckResult* ExerciseResult::first_failure() const {
   return nullptr;
 }
 
+bool ExerciseResult::any_check_failed() const {
+  return std::any_of(checks.begin(), checks.end(), [](const CheckResult& c) { return !c.passed(); });
+}
+
 Verdict ExerciseResult::verdict() const {
   const CheckResult* failed = first_failure();
   return failed ? failed->verdict : Verdict::passed;

@@ -1,5 +1,6 @@
 #include "grader/tensor.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -112,6 +113,10 @@ Tensor Tensor::reshaped(Shape shape) const {
 Tensor to_float32(Tensor t) {
   for (double& v : t.values()) v = static_cast<double>(static_cast<float>(v));
   return t;
+}
+
+bool all_finite(const Tensor& t) {
+  return std::all_of(t.values().begin(), t.values().end(), [](double v) { return std::isfinite(v); });
 }
 
 std::string precision_of(const Tensor& t) {

@@ -743,6 +743,68 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_that_computes_at_some_sizes_only_is_named_t
   BOOST_TEST(checked.exit_code == 0, checked.out << checked.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_known_mistake_that_other_failing_cases_contradict_is_not_named) {
+  // A notebook that divides by sqrt of its global D = 4 (not the case's D_q) matches "divided
+  // by sqrt(N)" in a random case where N is 4, and only there: it was told so. Dividing by
+  // sqrt(N) itself is still named.
+  TempDir dir;
+  const std::string notebook = "12_1_Self_Attention.ipynb";
+  const std::string scaled = "np.sqrt(queries.shape[0])";
+  const std::string source =
+      test_support::read_file(test_support::source_path("submissions/udl-self-attention/ipynb-correct/" + notebook));
+  BOOST_REQUIRE(contains(source, scaled));
+  const auto random_check = [&](const std::string& folder, const std::string& divisor) {
+    std::string text = source;
+    text.replace(text.find(scaled), scaled.size(), divisor);
+    dir.write(folder + "/" + notebook, text);
+    const auto r = run_grader(
+        {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / folder).string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    const auto j = ordered_json::parse(r.out);
+    for (const auto& e : j.at("exercises"))
+      if (e.at("id") == "2")
+        for (const auto& check : e.at("checks"))
+          if (check.at("name") == "random D and N") return check;
+    BOOST_FAIL("no check 'random D and N' in exercise 2: " + r.out);
+    return ordered_json{};
+  };
+  const auto global = random_check("global-D", "np.sqrt(D)");
+  BOOST_TEST(global.at("verdict") == "wrong", global.dump());
+  BOOST_TEST(global.at("mistake").is_null(), global.dump());
+  BOOST_TEST(global.at("message").get<std::string>().rfind("random case ", 0) == 0u, global.dump());
+  BOOST_TEST(!contains(global.dump(), "sqrt(N)"), global.dump());
+  const auto by_n = random_check("by-N", "np.sqrt(queries.shape[1])");
+  BOOST_TEST(
+      by_n.at("mistake") == "the dot products are divided by sqrt(N), the number of inputs, instead of sqrt(D_q)",
+      by_n.dump());
+}
+
+BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision_went) {
+  // A NumPy notebook whose scores pass through float32 returns float64 arrays accurate to 1e-7:
+  // held to the float64 rule, as it should be, it was told only that it is outside tolerance.
+  TempDir dir;
+  const std::string notebook = "12_1_Self_Attention.ipynb";
+  std::string text =
+      test_support::read_file(test_support::source_path("submissions/udl-self-attention/ipynb-correct/" + notebook));
+  const std::string scores = "keys.T @ queries / np.sqrt(queries.shape[0])";
+  BOOST_REQUIRE(contains(text, scores));
+  text.replace(text.find(scores), scores.size(),
+               "(keys.T.astype(np.float32) @ queries.astype(np.float32)).astype(np.float64) / "
+               "np.sqrt(queries.shape[0])");
+  dir.write("student/" + notebook, text);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const auto& exercise = j.at("exercises")[1];
+  BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
+  const std::string details = exercise.at("details");
+  BOOST_TEST(contains(details, "agree with the expected ones to float32 precision"), details);
+  BOOST_TEST(contains(details, "expects float64 throughout"), details);
+  // The float64 rule still decides: the hint explains, it does not pass.
+  BOOST_TEST(contains(details, "|got - expected| <= 1e-09 + 1e-09 * |expected|"), details);
+}
+
 BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_name) {
   // Gradescope names every folder `submission`: seeded by the name alone, every student met the
   // same random cases, whose expected values feedback shows, to be collected and replayed.

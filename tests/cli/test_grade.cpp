@@ -1093,7 +1093,16 @@ BOOST_AUTO_TEST_CASE(a_failing_check_worth_no_points_is_told_and_fails_nothing_i
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   const std::string info = "for information (no points), wrong: beyond the notebook";
   BOOST_TEST(contains(r.out, info), r.out);
-  BOOST_TEST(contains(read_file(dir.path() / "summary.md"), "for information \\(no points\\), wrong"));  // escaped
+  // What failed, and on which case, is detailed as for a failed exercise (the summary line
+  // alone left a student nothing to act on).
+  const std::string detailed = "wrong (0 / 0 points): beyond the notebook, for information: a causal mask";
+  BOOST_TEST(contains(r.out, "\nfailures\n"), r.out);
+  BOOST_TEST(contains(r.out, detailed), r.out);
+  BOOST_TEST(contains(r.out, " of 20 (batch="), r.out);  // the case it failed on
+  const std::string summary = read_file(dir.path() / "summary.md");
+  BOOST_TEST(contains(summary, "for information \\(no points\\), wrong"));  // escaped
+  BOOST_TEST(contains(summary, "<details><summary>2 "), summary);
+  BOOST_TEST(contains(summary, detailed), summary);
   const std::string xml = read_file(junit);
   BOOST_TEST(contains(xml, "failures=\"0\""), xml);
   BOOST_TEST(!contains(xml, "<failure"), xml);

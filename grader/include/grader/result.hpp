@@ -73,6 +73,8 @@ struct ExerciseResult {
   /// The first failing check's verdict, or passed.
   Verdict verdict() const;
   bool passed() const { return first_failure() == nullptr; }
+  /// Whether any check failed, one that does not count included: what a report details.
+  bool any_check_failed() const;
   /// The sum of the checks' scores (partial credit).
   double score() const;
   /// The first failing check's message, "<check>: <message>", without the check's name when

@@ -75,6 +75,9 @@ class Tensor {
   std::vector<double> values_;
 };
 
+/// Whether every element is a number (no NaN, no Inf).
+bool all_finite(const Tensor& t);
+
 /// Each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it.
 Tensor to_float32(Tensor t);
 

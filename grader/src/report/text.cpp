@@ -42,7 +42,7 @@ std::string to_text(const AssignmentResult& result, bool color) {
 
   bool header = false;
   for (const auto& e : r.exercises) {
-    if (e.passed()) continue;
+    if (!e.any_check_failed()) continue;  // a passed exercise's check for information is shown too
     if (!header) {
       out += "\n" + paint("failures", "1", color) + "\n";
       header = true;
