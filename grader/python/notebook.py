@@ -14,12 +14,14 @@ fresh one that skips it.
 import ast
 import builtins
 import contextlib
+import importlib
 import io
 import json
 import mmap
 import os
 import random
 import re
+import shlex
 import struct
 import sys
 import traceback
@@ -234,8 +236,9 @@ class Unit:
 
 
 NOT_PYTHON = {"bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby",
-              "writefile", "file", "system", "sx", "md"}
+              "system", "sx", "md"}
 RUNS_BODY = {"time", "timeit", "capture", "prun", "debug", "python", "python3"}
+WRITES_FILE = {"writefile", "file"}
 
 
 def without_magics(text):
@@ -246,6 +249,9 @@ def without_magics(text):
     first = lines[0].strip() if lines else ""
     if first.startswith("%%"):
         name = first[2:].split()[0] if first[2:].split() else ""
+        if name in WRITES_FILE:  # a module the notebook imports next: written as Jupyter does
+            arguments = first[2 + _len(name):].strip()
+            return f"get_ipython().run_cell_magic({name!r}, {arguments!r}, {chr(10).join(lines[1:])!r})", None
         if name not in RUNS_BODY:
             return "", f"a %%{name} cell, not Python"
         lines[0] = ""
@@ -506,6 +512,8 @@ class FakeIPython:
     def run_cell_magic(self, name, line, cell):
         if name in RUNS_BODY:
             exec(compile(cell, "<cell magic>", "exec"), self.namespace)
+        elif name in WRITES_FILE:
+            write_cell_file(line, cell)
 
     def system(self, *args, **kwargs):
         return None
@@ -514,6 +522,19 @@ class FakeIPython:
         return []
 
     magic = run_line_magic
+
+
+def write_cell_file(line, cell):
+    """`%%writefile [-a] NAME`: the cell's text written to NAME (appended with -a), relative to
+    the working folder, the student's own copy, which `import` searches first."""
+    words = shlex.split(line)
+    append = any(w in ("-a", "--append") for w in words)
+    names = [w for w in words if w not in ("-a", "--append")]
+    if _len(names) != 1:
+        raise ValueError(f"%%writefile needs one file name, not {line!r}")
+    with open(os.path.expanduser(names[0]), "a" if append else "w", encoding="utf-8") as f:
+        f.write(cell)
+    importlib.invalidate_caches()  # a module written after the folder was first searched
 
 
 def no_op(*args, **kwargs):

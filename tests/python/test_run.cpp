@@ -389,6 +389,31 @@ BOOST_AUTO_TEST_CASE(an_ipynb_runs_its_code_cells_with_magics_made_harmless) {
   for (const auto& f : r.failures) BOOST_TEST(!contains(f.message, "cell 7"), f.message);
 }
 
+BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) {
+  // A notebook that writes its helpers with %%writefile and imports them lost every answer
+  // from them ("ModuleNotFoundError ... not installed where notebooks are graded").
+  const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": ["%%writefile attention_helpers.py\n", "def ones():\n", "    return [1.0, 2.0]\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["%%writefile -a attention_helpers.py\n", "def twos():\n", "    return [2.0, 4.0, 6.0]\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["import attention_helpers\n", "x = attention_helpers.ones()\n", "y = attention_helpers.twos()\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["%%writefile\n", "nowhere\n"]}
+  ]})";
+  const auto r = run("homework.ipynb", ipynb, {{"x", "x", ""}, {"y", "y", ""}});
+  for (const auto& v : r.values) BOOST_TEST(verdict(v) == "value", v.message);
+  BOOST_REQUIRE(r.values[1].value.has_value());
+  BOOST_TEST(r.values[1].value->shape() == (Shape{3}), boost::test_tools::per_element());
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);  // the magic without a file name, said so
+  BOOST_TEST(contains(r.failures[0].message, "cell 4 (\"%%writefile\")"), r.failures[0].message);
+  BOOST_TEST(contains(r.failures[0].message, "%%writefile needs one file name"), r.failures[0].message);
+  // A Jupyter download writes the same cell as a call of get_ipython().
+  const std::string script =
+      "\n# In[1]:\n\nget_ipython().run_cell_magic('writefile', 'helpers2.py', 'def three():\\n    return 3.0\\n')\n"
+      "\n# In[2]:\n\nfrom helpers2 import three\nz = three()\n";
+  const auto j = run("A2S1.py", script, {{"z", "z", ""}});
+  BOOST_TEST(verdict(j.values[0]) == "value", j.values[0].message);
+  BOOST_TEST(j.failures.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(hostile_notebooks)
