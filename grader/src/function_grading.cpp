@@ -1,9 +1,11 @@
 #include "function_grading.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <utility>
@@ -125,6 +127,36 @@ std::size_t input_elements(const Case& c) {
   return n;
 }
 
+/// Whether every finite value is a half-precision number (float16 or bfloat16: at most 11
+/// significant bits) and at least two are not whole numbers, which few float32 results are.
+bool half_precision(const Tensor& t) {
+  std::size_t fractions = 0;
+  for (double v : t.values()) {
+    if (!std::isfinite(v)) continue;
+    const auto f = static_cast<float>(v);
+    if (static_cast<double>(f) != v || (std::bit_cast<std::uint32_t>(f) & 0x1fffu) != 0) return false;
+    fractions += v != std::trunc(v);
+  }
+  return fractions >= 2;
+}
+
+/// Why results that fail a check's rule may: precision lost on the way, which the values
+/// show (half-precision numbers) or the rule for float32 does (float64 numbers of float32
+/// accuracy: a float32 step inside, such as np.float32 weights or torch's default dtype).
+std::optional<std::string> precision_hint(const Tensor& got, const Tensor& expected, const Tolerance& rule,
+                                          const std::string& precision) {
+  if (half_precision(got))
+    return "your values have at most 11 significant bits, as float16 and bfloat16 numbers do: computed in half "
+           "precision (.half(), torch.float16), results cannot meet this tolerance; compute in float32 or float64";
+  const Tolerance single = rule.in("float32");
+  if (precision == "float64" && single.formula() != rule.in(precision).formula() &&
+      compare(got, expected, single).passed())
+    return "your values agree with the expected ones to float32 precision (" + single.formula() +
+           "), not to float64's: part of your computation runs in float32 (np.float32, torch's default dtype); this "
+           "exercise expects float64 throughout";
+  return std::nullopt;
+}
+
 /// Judges the values of case `k` (its calls ran and returned outputs): nothing if they pass;
 /// otherwise `r` says why, and the rank returned how much that tells a student (0: outputs of
 /// another shape; 1: a known mistake, the only one the outputs match; 2: anything else). The
@@ -152,13 +184,21 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   // verdict before anything computes with them.
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
     const Shape want = fn.outputs[o].shape(c.dims);
-    if (main_outputs[o].shape() != want) {
-      r.verdict = Verdict::wrong_shape;
-      r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main_outputs[o].shape()) +
-                                        " but " + format_shape(want) + " is expected");
-      r.details = replay;
-      return 0;
-    }
+    if (main_outputs[o].shape() == want) continue;
+    r.verdict = Verdict::wrong_shape;
+    r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main_outputs[o].shape()) + " but " +
+                                      format_shape(want) + " is expected");
+    // `return weights, output`: two outputs, each of the other's shape.
+    for (std::size_t p = 0; p < fn.outputs.size(); ++p)
+      if (p != o && main_outputs[o].shape() == fn.outputs[p].shape(c.dims) && main_outputs[p].shape() == want) {
+        std::vector<std::string> order;
+        for (const auto& out : fn.outputs) order.push_back(out.name);
+        r.message += fmt::format(", the shape of {0}, and {0} has {1}'s: return them in the order ({2})",
+                                 fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
+        break;
+      }
+    r.details = replay;
+    return 0;
   }
   std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
   if (check.property_got) {
@@ -195,14 +235,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     const auto& [got, expected] = pair;
     Comparison cmp = compare(got, expected, tolerance);
     if (cmp.passed()) continue;
-    // float64 results of float32 accuracy: a float32 step inside (np.float32 weights, torch's
-    // default dtype) that the values returned cannot show.
-    if (const Tolerance single = check.tolerance.in("float32");
-        precision == "float64" && single.formula() != tolerance.formula() && compare(got, expected, single).passed())
-      cmp.patterns.push_back(
-          "your values agree with the expected ones to float32 precision (" + single.formula() +
-          "), not to float64's: part of your computation runs in float32 (np.float32, torch's default "
-          "dtype); this exercise expects float64 throughout");
+    if (auto hint = precision_hint(got, expected, check.tolerance, precision)) cmp.patterns.push_back(std::move(*hint));
     bool ambiguous = false;  // the outputs match two known mistakes (which agree on this case)
     Feedback f =
         feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {

@@ -805,6 +805,41 @@ BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision
   BOOST_TEST(contains(details, "|got - expected| <= 1e-09 + 1e-09 * |expected|"), details);
 }
 
+BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
+            "    w = torch.softmax(scores, dim=-1)\n    return w, w @ V\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const auto& exercise = j.at("exercises")[0];
+  BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
+  BOOST_TEST(contains(exercise.at("message").get<std::string>(),
+                      ", the shape of weights, and weights has output's: return them in the order (output, weights)"),
+             exercise.dump());
+}
+
+BOOST_AUTO_TEST_CASE(half_precision_results_are_told_why_they_fail) {
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
+            "    w = torch.softmax(scores, dim=-1)\n    return (w @ V).half(), w.half()\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const auto& exercise = j.at("exercises")[0];
+  BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
+  BOOST_TEST(contains(exercise.at("details").get<std::string>(), "as float16 and bfloat16 numbers do"),
+             exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_name) {
   // Gradescope names every folder `submission`: seeded by the name alone, every student met the
   // same random cases, whose expected values feedback shows, to be collected and replayed.
