@@ -805,18 +805,24 @@ BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision
   BOOST_TEST(contains(details, "|got - expected| <= 1e-09 + 1e-09 * |expected|"), details);
 }
 
-BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
+/// Exercise 1 of sdpa-masked, graded as JSON, for a right homework.py but for what it returns
+/// (of its weights `w` and values `V`).
+ordered_json sdpa_exercise_returning(const std::string& returned) {
   TempDir dir;
   dir.write("student/homework.py",
             "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
             "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
             "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
-            "    w = torch.softmax(scores, dim=-1)\n    return w, w @ V\n");
+            "    w = torch.softmax(scores, dim=-1)\n    return " +
+                returned + "\n");
   const auto r =
       run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
-  const auto j = ordered_json::parse(r.out);
-  const auto& exercise = j.at("exercises")[0];
+  return ordered_json::parse(r.out).at("exercises")[0];
+}
+
+BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
+  const auto exercise = sdpa_exercise_returning("w, w @ V");
   BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
   BOOST_TEST(contains(exercise.at("message").get<std::string>(),
                       ", the shape of weights, and weights has output's: return them in the order (output, weights)"),
@@ -824,17 +830,7 @@ BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
 }
 
 BOOST_AUTO_TEST_CASE(half_precision_results_are_told_why_they_fail) {
-  TempDir dir;
-  dir.write("student/homework.py",
-            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
-            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
-            "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
-            "    w = torch.softmax(scores, dim=-1)\n    return (w @ V).half(), w.half()\n");
-  const auto r =
-      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
-  BOOST_TEST(r.exit_code == 1, r.err);
-  const auto j = ordered_json::parse(r.out);
-  const auto& exercise = j.at("exercises")[0];
+  const auto exercise = sdpa_exercise_returning("(w @ V).half(), w.half()");
   BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
   BOOST_TEST(contains(exercise.at("details").get<std::string>(), "as float16 and bfloat16 numbers do"),
              exercise.dump());
