@@ -263,6 +263,10 @@ def without_magics(text):
 
 
 JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
+# `%%writefile helpers.py` as a Colab download leaves it: a comment.
+COMMENTED_WRITEFILE = re.compile(r"^[ \t]*#[ \t]*%%(?:writefile|file)[ \t]+(?:-a[ \t]+|--append[ \t]+)?[\"']?"
+                                 r"([A-Za-z_][A-Za-z0-9_]*)\.py[\"']?[ \t]*$", re.M)
+COMMENTED_MODULES = set()  # the modules the hand-in's commented-out %%writefile cells would write
 
 
 def first_line(source):
@@ -404,6 +408,7 @@ class HandInError(Exception):
 
 def split(name, text):
     """The units of a hand-in, how its lines read (for markers), and its kind."""
+    COMMENTED_MODULES.clear()
     if name.lower().endswith(".ipynb"):
         units = notebook_units(text, name)
         return units, [u.code for u in units], "notebook"
@@ -414,6 +419,7 @@ def split(name, text):
         units = jupyter_units(text)
         return units, text, "jupyter"
     units, text = script_units(text, name)
+    COMMENTED_MODULES.update(COMMENTED_WRITEFILE.findall(text))
     return units, text, "script"
 
 
@@ -625,7 +631,10 @@ def describe_failure(error, name, unit):
     if _isinstance(error, SyntaxError) and error.filename == name:
         line, inner, text = error.lineno, "", text + UNFINISHED
     if _isinstance(error, ModuleNotFoundError) and error.name and error.name.split(".")[0] not in sys.modules:
-        text += (" (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
+        module = error.name.split(".")[0]
+        text += (f" ({module}.py is written by a %%writefile cell, which a .py download leaves as a comment: hand in "
+                 f"the .ipynb, or {module}.py beside your notebook)" if module in COMMENTED_MODULES else
+                 " (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
                  "torch, matplotlib or Python's standard library)")
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"

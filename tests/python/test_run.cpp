@@ -412,6 +412,18 @@ BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) 
   const auto j = run("A2S1.py", script, {{"z", "z", ""}});
   BOOST_TEST(verdict(j.values[0]) == "value", j.values[0].message);
   BOOST_TEST(j.failures.empty());
+  // A Colab download leaves the magic as a comment and the module unwritten: said so.
+  const auto c = run("A2S1.py",
+                     "# Commented out IPython magic to ensure Python compatibility.\n# %%writefile helpers3.py\n"
+                     "def four():\n    return 4.0\n\nimport helpers3\nw = helpers3.four()\n",
+                     {{"w", "w", ""}});
+  BOOST_TEST(contains(c.values[0].message, "helpers3 is defined by line 6, which failed before"),
+             c.values[0].message);
+  BOOST_REQUIRE_EQUAL(c.failures.size(), 2u);  // the import, then its use
+  BOOST_TEST(contains(c.failures[0].message, "line 6: ModuleNotFoundError: No module named 'helpers3' (helpers3.py is "
+                                             "written by a %%writefile cell, which a .py download leaves as a "
+                                             "comment: hand in the .ipynb, or helpers3.py beside your notebook)"),
+             c.failures[0].message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
