@@ -165,8 +165,8 @@ std::optional<std::string> precision_hint(const Tensor& got, const Tensor& expec
 /// otherwise `r` says why, and the rank returned how much that tells a student (0: outputs of
 /// another shape; 1: a known mistake, the only one the outputs match; 2: anything else). The
 /// known mistakes marked `excluded` are never named; those this failing case contradicts (they
-/// compute here, to finite values of the outputs' shapes that the outputs do not match) are
-/// marked in `contradicted`.
+/// compute here, to finite values of the outputs' shapes that the outputs, finite too, do not
+/// match) are marked in `contradicted`.
 std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
                               const std::vector<CallResult>& results, const Visibility visibility,
                               const Tolerance& tolerance, const std::string& replay, const std::vector<bool>& excluded,
@@ -254,7 +254,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
           std::optional<std::string> named;
           for (std::size_t i = 0; i < fn.mistakes.size(); ++i) {
             const FunctionMistake& m = fn.mistakes[i];
-            bool all = true, distinct = false, computes = true;
+            bool all = true, distinct = false, evidence = true;
             for (const auto& output : m.outputs) {
               const std::string& out = output.first;
               const auto value = m.output(out, scope);
@@ -263,9 +263,12 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
               // computes them): not this mistake, and nothing against it.
               if (!value || !all_finite(*value) || value->shape() != outputs.at(out).shape()) {
                 all = false;
-                computes = false;
+                evidence = false;
                 break;
               }
+              // Outputs holding NaN say nothing against it either: the student's library may
+              // give NaN where the reference gives 0 (a softmax over keys all masked).
+              evidence = evidence && all_finite(outputs.at(out));
               const Tolerance rule = m.tolerance.in(precision);
               all = all && is_mistake(outputs.at(out), *value, rule);
               const auto right = reference.find(out);
@@ -273,7 +276,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
             }
             // A failing case the mistake does not explain: dividing by a constant 2 looks like
             // dividing by sqrt(N) where N is 4, and only there.
-            if (computes && !all) contradicted[i] = true;
+            if (evidence && !all) contradicted[i] = true;
             if (all && distinct && !excluded[i]) {
               if (named && *named != m.message) ambiguous = true;
               if (!named) named = m.message;

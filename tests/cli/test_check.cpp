@@ -836,6 +836,34 @@ BOOST_AUTO_TEST_CASE(half_precision_results_are_told_why_they_fail) {
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_case_whose_outputs_hold_nan_does_not_contradict_a_known_mistake) {
+  // F.softmax(scores) without dim: a softmax over the batch. Where a key is masked in every
+  // batch entry, PyTorch 1.13 gives NaN and the spec's softmax 0; such a case un-named the
+  // mistake in every random check of exercise 2.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\nimport torch.nn.functional as F\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
+            "    w = F.softmax(scores)\n    return w @ V, w\n");
+  const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--seed",
+                             "1", "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const std::string mistake =
+      "the softmax runs over the batch (dim=0, which F.softmax picks for a 3-D tensor when no dim is given) "
+      "instead of the keys (dim=-1)";
+  std::size_t named = 0;
+  for (const auto& e : j.at("exercises"))
+    for (const auto& check : e.at("checks"))
+      if (check.at("name") == "random shapes and values" || check.at("name") == "random padding masks") {
+        BOOST_TEST(check.at("mistake") == mistake, check.dump());
+        ++named;
+      }
+  BOOST_TEST(named == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_name) {
   // Gradescope names every folder `submission`: seeded by the name alone, every student met the
   // same random cases, whose expected values feedback shows, to be collected and replayed.
