@@ -38,6 +38,13 @@ README = {
                                  "loop once the batch is larger than 2. The hanging call times out, the rest of its "
                                  "check is skipped, the next check runs in a fresh child. Exercise 1, graded with "
                                  "the definition of its own cell, passes.",
+    "py-softmax-no-dim": "PyTorch: F.softmax(scores) without dim, which PyTorch runs over dim=0 (the batch) for a "
+                         "3-D tensor, with a deprecation warning the notebook's output shows. Both exercises fail "
+                         "with the mistake named.",
+    "py-outputs-swapped": "PyTorch: returns (weights, output) where the homework asks for (output, weights). Each "
+                          "check says the order to return them in.",
+    "py-mixed-precision": "PyTorch: the attention computed under torch.autocast, which multiplies in bfloat16 on the "
+                          "CPU. Every value has at most 8 significant bits; the checks fail and say why.",
     "py-unfinished": "The homework as handed out: both bodies still `pass`. Every check says the function returned "
                      "None.",
     "ipynb-correct": "The notebook, finished (.ipynb). Passes everything.",
@@ -109,6 +116,15 @@ SDPA_2 = '''def scaled_dot_product_attention(Q: Tensor, K: Tensor, V: Tensor, ma
     return weights @ V, weights'''
 
 
+NN_FUNCTIONAL = "import torch.nn.functional as F\n\n\n"
+
+
+def mixed_precision(function):
+    """The body, after its docstring, run under torch.autocast (bfloat16 matrix products on the CPU)."""
+    head, body = function.split('."""\n')
+    return head + '."""\n    with torch.autocast(device_type="cpu"):\n' + "\n".join("    " + line for line in body.split("\n"))
+
+
 def homework(first, second):
     return [
         ("markdown", "### Exercise 1 - Scaled Dot-Product Attention"),
@@ -145,6 +161,11 @@ def sdpa():
         # Correct on the notebook's small example, and an endless loop once the batch grows.
         "py-hangs-on-large-batches": ("homework.py", jupyter_py(homework(SDPA_1, SDPA_2.replace(
             '    """Computes', '    while Q.size(0) > 2:\n        pass\n    """Computes')))),
+        "py-softmax-no-dim": ("homework.py", jupyter_py(homework(
+            *(NN_FUNCTIONAL + f.replace("torch.softmax(scores, dim=-1)", "F.softmax(scores)") for f in (SDPA_1, SDPA_2))))),
+        "py-outputs-swapped": ("homework.py", jupyter_py(homework(
+            *(f.replace("return weights @ V, weights", "return weights, weights @ V") for f in (SDPA_1, SDPA_2))))),
+        "py-mixed-precision": ("homework.ipynb", ipynb(homework(*(mixed_precision(f) for f in (SDPA_1, SDPA_2))))),
         # The homework as handed out: both bodies still `pass`.
         "py-unfinished": ("homework.py", jupyter_py(homework(
             'def scaled_dot_product_attention(Q: Tensor, K: Tensor, V: Tensor) -> (Tensor, Tensor):\n    pass',

@@ -127,31 +127,38 @@ std::size_t input_elements(const Case& c) {
   return n;
 }
 
-/// Whether every finite value is a half-precision number (float16 or bfloat16: at most 11
-/// significant bits) and at least two have 8 or more, as rounded results do: weights of 0.5 or
-/// 0.25 (uniform over 2 or 4 keys) are half-precision numbers too, and say nothing.
-bool half_precision(const Tensor& t) {
+/// Whether a check's outputs are half-precision numbers (float16 or bfloat16: at most 11
+/// significant bits), every finite value of every call's, and at least two have 8 or more, as
+/// rounded results do: weights of 0.5 or 0.25 (uniform over 2 or 4 keys) are half-precision
+/// numbers too, and say nothing. Over the whole check, whose smallest failing case may hold a
+/// single value.
+bool half_precision(const PlannedCheck& pc, const std::vector<CallResult>& results) {
   std::size_t rounded = 0;
-  for (double v : t.values()) {
-    if (!std::isfinite(v) || v == 0) continue;
-    const auto f = static_cast<float>(v);
-    if (static_cast<double>(f) != v) return false;
-    const std::uint32_t mantissa = (std::bit_cast<std::uint32_t>(f) & 0x7fffffu) | 0x800000u;  // 24 bits
-    const int significant = 24 - std::countr_zero(mantissa);
-    if (significant > 11) return false;
-    rounded += significant >= 8;
-  }
+  for (const auto& calls : pc.calls)
+    for (std::size_t call : calls)
+      for (const Tensor& t : results[call].outputs)
+        for (double v : t.values()) {
+          if (!std::isfinite(v) || v == 0) continue;
+          const auto f = static_cast<float>(v);
+          if (static_cast<double>(f) != v) return false;
+          const std::uint32_t mantissa = (std::bit_cast<std::uint32_t>(f) & 0x7fffffu) | 0x800000u;  // 24 bits
+          const int significant = 24 - std::countr_zero(mantissa);
+          if (significant > 11) return false;
+          rounded += significant >= 8;
+        }
   return rounded >= 2;
 }
 
 /// Why results that fail a check's rule may: precision lost on the way, which the values
-/// show (half-precision numbers) or the rule for float32 does (float64 numbers of float32
-/// accuracy: a float32 step inside, such as np.float32 weights or torch's default dtype).
-std::optional<std::string> precision_hint(const Tensor& got, const Tensor& expected, const Tolerance& rule,
+/// show (`half`: the check's outputs are half-precision numbers) or the rule for float32 does
+/// (float64 numbers of float32 accuracy: a float32 step inside, such as np.float32 weights or
+/// torch's default dtype).
+std::optional<std::string> precision_hint(bool half, const Tensor& got, const Tensor& expected, const Tolerance& rule,
                                           const std::string& precision) {
-  if (half_precision(got))
+  if (half)
     return "your values have at most 11 significant bits, as float16 and bfloat16 numbers do: computed in half "
-           "precision (.half(), torch.float16), results cannot meet this tolerance; compute in float32 or float64";
+           "precision (.half(), torch.float16 or torch.bfloat16, torch.autocast, which multiplies in bfloat16 on a "
+           "CPU), results cannot meet this tolerance; compute in float32 or float64";
   const Tolerance single = rule.in("float32");
   if (precision == "float64" && single.formula() != rule.in(precision).formula() &&
       compare(got, expected, single).passed())
@@ -166,11 +173,11 @@ std::optional<std::string> precision_hint(const Tensor& got, const Tensor& expec
 /// another shape; 1: a known mistake, the only one the outputs match; 2: anything else). The
 /// known mistakes marked `excluded` are never named; those this failing case contradicts (they
 /// compute here, to finite values of the outputs' shapes that the outputs, finite too, do not
-/// match) are marked in `contradicted`.
+/// match) are marked in `contradicted`. `half`: the check's outputs are half-precision numbers.
 std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
                               const std::vector<CallResult>& results, const Visibility visibility,
-                              const Tolerance& tolerance, const std::string& replay, const std::vector<bool>& excluded,
-                              std::vector<bool>& contradicted, CheckResult& r) {
+                              const Tolerance& tolerance, const std::string& replay, bool half,
+                              const std::vector<bool>& excluded, std::vector<bool>& contradicted, CheckResult& r) {
   const FunctionCheck& check = *pc.check;
   const Case& c = pc.cases[k];
   const std::string& precision = results[pc.calls[k][0]].precision;
@@ -239,7 +246,8 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     const auto& [got, expected] = pair;
     Comparison cmp = compare(got, expected, tolerance);
     if (cmp.passed()) continue;
-    if (auto hint = precision_hint(got, expected, check.tolerance, precision)) cmp.patterns.push_back(std::move(*hint));
+    if (auto hint = precision_hint(half, got, expected, check.tolerance, precision))
+      cmp.patterns.push_back(std::move(*hint));
     bool ambiguous = false;  // the outputs match two known mistakes (which agree on this case)
     Feedback f =
         feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
@@ -315,6 +323,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
                 "exercise's cases)\n",
                 pc.seed, pc.seed)
           : "";
+  const bool half = half_precision(pc, results);
   // One pass over the cases, naming none of the mistakes `excluded`; marks those a failing case
   // contradicts.
   const auto judge = [&](const std::vector<bool>& excluded, std::vector<bool>& contradicted) {
@@ -355,7 +364,8 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       // case. Within each rank, the smaller case.
       if (smallest && smallest_rank == 0 && input_elements(c) >= smallest_elements) continue;  // cannot decide
       CheckResult f = out;
-      const auto rank = judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, excluded, contradicted, f);
+      const auto rank =
+          judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, half, excluded, contradicted, f);
       if (!rank) continue;
       if (smallest && std::pair(*rank, input_elements(c)) >= std::pair(smallest_rank, smallest_elements)) continue;
       smallest_rank = *rank;
