@@ -20,7 +20,7 @@ build=(
   libyaml-cpp-dev
   libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
-  libseccomp-dev libminizip-dev nettle-dev
+  libseccomp-dev libminizip-dev nettle-dev libutf8proc-dev
   "${python_runtime[@]}"
 )
 packages=(

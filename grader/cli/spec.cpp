@@ -51,7 +51,8 @@ int run_spec_check(const SpecOptions& options) {
     try {
       report = selftest::check(*spec);
     } catch (const Error& e) {  // the grader could not run the self-test: on to the next spec
-      std::cerr << "grader: error: " << path << ": " << e.what() << "\n";
+      // A spec's error (a case it cannot compute) names its file:line:column already.
+      std::cerr << "grader: error: " << (dynamic_cast<const SpecError*>(&e) ? "" : path + ": ") << e.what() << "\n";
       std::cout << path << ": well formed; self-test could not run (on stderr)\n";
       status = 2;
       continue;

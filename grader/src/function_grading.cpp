@@ -239,7 +239,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   } else {
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
       const auto& name = fn.outputs[o].name;
-      compared.push_back({name, {outputs.at(name), expected_output(spec, fn, check, o, c.inputs)}});
+      compared.push_back({name, {outputs.at(name), c.expected[o]}});
     }
   }
   for (const auto& [what, pair] : compared) {
@@ -258,7 +258,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
           for (std::size_t o = 0; o < fn.outputs.size(); ++o)
             if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
                             [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
-              reference.emplace(fn.outputs[o].name, expected_output(spec, fn, check, o, c.inputs));
+              reference.emplace(fn.outputs[o].name, c.expected[o]);
           std::optional<std::string> named;
           for (std::size_t i = 0; i < fn.mistakes.size(); ++i) {
             const FunctionMistake& m = fn.mistakes[i];
@@ -388,16 +388,16 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
 }  // namespace
 
 Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
-                       const std::map<std::string, Tensor>& inputs) {
+                       const std::map<std::string, Tensor>& inputs, std::string_view context) {
   if (const auto over = check.expect_override.find(fn.outputs[o].name); over != check.expect_override.end()) {
     expr::Scope data_only;  // a printed value: over the data, never the inputs
     data_only.add(spec.data);
-    return over->second.evaluate(data_only);
+    return over->second.evaluate(data_only, context);
   }
   expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
   scope.add(inputs);
   scope.add(spec.data);
-  return fn.expect[o].evaluate(scope);
+  return fn.expect[o].evaluate(scope, context);
 }
 
 std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,
@@ -422,7 +422,11 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
         for (auto& c : pc.cases)
           for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));
       for (std::size_t k = 0; k < pc.cases.size(); ++k) {
-        const Case& c = pc.cases[k];
+        Case& c = pc.cases[k];
+        const std::string context = fmt::format("exercise {}, check '{}', {}", ex.id, fn.checks[ci].name,
+                                                c.label.empty() ? "its case" : c.label);
+        for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+          c.expected.push_back(expected_output(spec, fn, fn.checks[ci], o, c.inputs, context));
         std::vector<std::size_t> ids;
         const auto add = [&](const std::map<std::string, Tensor>& inputs) {
           Call call{fn.symbol, {}, {}, group};
@@ -440,7 +444,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
           for (const auto& [name, e] : extra.inputs)
-            replaced[name] = single ? to_float32(e.evaluate(scope)) : e.evaluate(scope);
+            replaced[name] = single ? to_float32(e.evaluate(scope, context)) : e.evaluate(scope, context);
           add(replaced);
         }
         pc.calls.push_back(std::move(ids));

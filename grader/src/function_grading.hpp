@@ -21,6 +21,10 @@ struct Case {
   std::map<std::string, Tensor> inputs;
   std::map<std::string, std::size_t> dims;
   std::string label;  ///< "", or "random case 3 of 100 (batch=2, ...)"
+  /// The reference's outputs, computed when the case is planned: a case the spec cannot
+  /// compute stops grading (the spec's fault) before any student's code runs, whatever that
+  /// code would have done with it.
+  std::vector<Tensor> expected;
 };
 
 /// A check's cases and where their calls are in the plan.
@@ -64,9 +68,10 @@ std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spe
 
 /// The value output `o` of `fn` must have on a case of `check` with `inputs`: the value the
 /// check gives for it (a printed output), else the output's `expect` over the inputs. The one
-/// place that decides it, for grading, the self-test and `spec show`.
+/// place that decides it, for grading, the self-test and `spec show`. A case the spec cannot
+/// compute is a SpecError that names `context` (the case).
 Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
-                       const std::map<std::string, Tensor>& inputs);
+                       const std::map<std::string, Tensor>& inputs, std::string_view context = {});
 
 /// The inputs of every case of `check`, as grading draws them with `seed` (name -> tensor).
 std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,

@@ -1,7 +1,11 @@
 #include "grader/result.hpp"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <memory>
 
 #include "digest.hpp"
 #include "text.hpp"
@@ -146,6 +150,12 @@ std::string student_id(const std::filesystem::path& folder) {
   if (!path.has_filename()) path = path.parent_path();  // "alice/" names alice
   const std::string name = path.filename().string();
   std::string id = ci_inert(one_line(name, 4 * name.size() + 8));  // whole: each byte escapes to at most 4
+  // In Unicode NFC, as rosters typed on Linux or Windows are: a folder from a macOS zip spells
+  // é as e and a combining accent (NFD), which looks the same and matches nothing. The escaped
+  // name is valid UTF-8, as utf8proc requires.
+  const std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> nfc(
+      utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(id.c_str())), &std::free);
+  if (nfc) id = reinterpret_cast<const char*>(nfc.get());
   // Escaping can make a 255-byte folder name (the longest Linux allows) too long to be a file
   // name itself: the id is then cut, on a character boundary, and ends with a digest of the
   // whole name, so that names alike in their first 180 bytes stay apart.

@@ -64,6 +64,42 @@ BOOST_AUTO_TEST_CASE(a_spec_expression_that_is_not_python_is_never_the_students_
   BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
 }
 
+BOOST_AUTO_TEST_CASE(a_random_case_the_spec_cannot_compute_is_never_the_students_fault) {
+  // Found by a helper writing a course: heads split by reshape(..., 2, -1) of a width drawn
+  // from [2, 8]. The load checks draw even widths; an odd one came up while grading, and a
+  // correct student whose reshape raised there was charged `threw` (exit 1), while one whose
+  // code happened to cope got exit 2.
+  TempDir dir;
+  const fs::path spec = dir.write("heads.yaml", R"YAML(assignment: {id: heads, title: Heads, version: "1"}
+exercises:
+  - id: "1"
+    title: Split into two heads and join them again
+    points: 1
+    function:
+      symbol: split_heads
+      inputs: [{name: X, shape: [n, d]}]
+      outputs: [{name: H, shape: [n, d], expect: "reshape(reshape(X, size(X, 0), 2, -1), size(X, 0), -1)"}]
+      python: {tensors: numpy, dtype: float64}
+    checks:
+      - {name: random widths, points: 1, random: {trials: 40, dims: {n: [1, 4], d: [2, 8]}}}
+)YAML");
+  dir.write("raises/heads.py",
+            "import numpy as np\n\ndef split_heads(X):\n    return X.reshape(X.shape[0], 2, -1).reshape(X.shape[0], -1)\n");
+  dir.write("copes/heads.py", "import numpy as np\n\ndef split_heads(X):\n    return X.copy()\n");
+  for (const char* student : {"raises", "copes"}) {
+    const auto r = run_process({GRADER_EXECUTABLE, "check", "--spec", spec.string(), (dir.path() / student).string()});
+    BOOST_TEST(r.exit_code == 2, student << ": " << r.out << r.err);
+    BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
+    // Where, in the spec and in the grading: the expression's character, the check, the case.
+    BOOST_TEST(contains(r.err, "heads.yaml:9:"), r.err);
+    BOOST_TEST(contains(r.err, "while grading exercise 1, check 'random widths', random case "), r.err);
+    BOOST_TEST(contains(r.err, "cannot reshape"), r.err);
+  }
+  const auto checked = run_process({GRADER_EXECUTABLE, "spec", "check", spec.string()});
+  BOOST_TEST(checked.exit_code == 2, checked.out << checked.err);
+  BOOST_TEST(contains(checked.err, "grader: error: " + spec.string() + ":9:"), checked.err);  // named once
+}
+
 BOOST_AUTO_TEST_CASE(a_read_only_build_cache_is_the_graders_fault) {
   TempDir dir;
   const fs::path cache = dir.path() / "cache";

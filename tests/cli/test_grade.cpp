@@ -694,6 +694,34 @@ BOOST_AUTO_TEST_CASE(folders_whose_ids_would_be_the_same_are_both_graded) {
   BOOST_TEST((contains(four, "\n" + digested + ",") && contains(four, "\n" + digested + "~2,")), four);
 }
 
+BOOST_AUTO_TEST_CASE(accented_folder_names_from_a_mac_get_the_ids_a_roster_spells) {
+  // A zip made on macOS names José with an e and a combining acute accent (NFD): it looks the
+  // same as the roster's José (NFC) and matched no row of it.
+  const std::string nfc = "Jos\xc3\xa9", nfd = "Jose\xcc\x81", other_nfd = "Zoe\xcc\x88";
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  fs::create_directories(root);
+  for (const auto& name : {nfd, other_nfd})
+    fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / name);
+  const auto r = run_grader(grade_args(root, dir.path() / "out"));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const std::string gradebook = read_file(dir.path() / "out/gradebook.csv");
+  BOOST_TEST(contains(gradebook, "\n" + nfc + ",1,1,1,1,1,1,6,6\n"), gradebook);
+  BOOST_TEST(contains(gradebook, "\nZo\xc3\xab,1,1,1,1,1,1,6,6\n"), gradebook);
+  BOOST_TEST(!contains(gradebook, nfd), gradebook);
+  BOOST_TEST(fs::exists(dir.path() / "out/students" / nfc / "result.json"));
+  // Both spellings in one class: the folder named in NFC keeps the id, the other gets a digest,
+  // with a warning, and both are graded.
+  fs::copy(test_support::source_path("submissions/understanding-attention/scale-too-small"), root / nfc);
+  const auto both = run_grader(grade_args(root, dir.path() / "out2"));
+  BOOST_TEST(both.exit_code == 0, both.err);
+  BOOST_TEST(contains(both.err, "how its accented letters are encoded"), both.err);
+  const std::string two = read_file(dir.path() / "out2/gradebook.csv");
+  BOOST_TEST(std::count(two.begin(), two.end(), '\n') == 4, two);  // the header and three rows
+  BOOST_TEST(contains(two, "\n" + nfc + ",0,0,1,1,1,1,4,6\n"), two);
+  BOOST_TEST(contains(two, "\n" + nfc + "~"), two);
+}
+
 BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_out_is_refused_at_once_naming_the_first) {
   TempDir dir;
   const fs::path root = dir.path() / "class", out = dir.path() / "out";

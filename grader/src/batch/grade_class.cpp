@@ -188,10 +188,9 @@ std::vector<Student> list_students(const fs::path& root) {
                      " holds no submission folders (one folder per student, named by the student id); "
                      "is it the right folder?");
   // Folders whose names differ only in bytes that ids escape (`eve\x1b` holding an ESC, and
-  // one named with those four characters) share an id: a folder named exactly its id keeps it,
-  // each other one gets `~` and a digest of its name, then a count if even that is taken (a
-  // folder can be named like another's digested id), and everyone is graded (one student's
-  // folder name stopped the run).
+  // one named with those four characters), or in Unicode normalization, share an id: a folder named exactly its id
+  // keeps it, each other one gets `~` and a digest of its name, then a count if even that is taken (a folder can be
+  // named like another's digested id), and everyone is graded (one student's folder name stopped the run).
   const auto by_id = [](auto& a, auto& b) { return a.id != b.id ? a.id < b.id : a.folder < b.folder; };
   for (std::size_t round = 0;; ++round) {
     std::sort(students.begin(), students.end(), by_id);
@@ -211,7 +210,8 @@ std::vector<Student> list_students(const fs::path& root) {
           "~" + (round == 0 ? Digest().add(students[i].folder).hex().substr(0, 16) : std::to_string(round + 1));
       spdlog::warn(
           "the submission folder shown as '{}' has a name that differs from another's only in bytes that ids "
-          "escape (a control character, invalid UTF-8, a newline), or is named like its id: graded as '{}'",
+          "escape (a control character, invalid UTF-8, a newline) or in how its accented letters are encoded (NFD, as "
+          "macOS writes them, where ids use NFC), or is named like its id: graded as '{}'",
           one_line(students[i].folder, 200), students[i].id);
     }
   }

@@ -61,14 +61,14 @@ double Spec::max_score() const {
   return total;
 }
 
-Tensor Expression::evaluate(const expr::Scope& scope) const {
+Tensor Expression::evaluate(const expr::Scope& scope, std::string_view context) const {
   if (value) return *value;
   try {
     return expr::evaluate(*ast, scope);
   } catch (const expr::ExprError& err) {
     Location at = where;
     at.column += static_cast<int>(err.offset());
-    throw SpecError(at, std::string("while grading: ") + err.what());
+    throw SpecError(at, "while grading" + (context.empty() ? "" : " " + std::string(context)) + ": " + err.what());
   }
 }
 

@@ -29,8 +29,9 @@ struct Expression {
   Shape shape;                    ///< its shape (answers have their declared shapes)
 
   /// Its value for one student (the precomputed one if any). An error here is the spec's
-  /// fault, never the student's: SpecError at the offending character.
-  Tensor evaluate(const expr::Scope& scope) const;
+  /// fault, never the student's: SpecError at the offending character, saying "while grading
+  /// <context>" (which case, for instance).
+  Tensor evaluate(const expr::Scope& scope, std::string_view context = {}) const;
 };
 
 /// A matrix the student hands in.
