@@ -86,6 +86,7 @@ struct Limits {
   unsigned long long open_files = 64;   ///< RLIMIT_NOFILE
   unsigned long long processes = 0;     ///< RLIMIT_NPROC (threads count); 0: unchanged
 };
+/// Sets them; says which hold (and whether the process is the OOM killer's first choice).
 std::string set_limits(const Limits& limits);
 
 /// Keeps the capability to mount (CAP_SYS_ADMIN, held in the process's own user namespace)

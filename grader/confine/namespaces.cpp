@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -112,6 +113,18 @@ Namespaces enter_namespaces(bool pid) {
   return ns;
 }
 
+namespace {
+
+/// A tmpfs's size options: `kib` of data and one file per 4 KiB of it (at least 1024). Files
+/// cost the kernel memory the size does not count (an empty file with a long name, about 1 KiB):
+/// by default a tmpfs allows millions, and a child creating them held gigabytes of the
+/// machine's memory outside every limit.
+std::string tmpfs_size(unsigned long kib) {
+  return "size=" + std::to_string(kib) + "k,nr_inodes=" + std::to_string(std::max(kib / 4, 1024ul));
+}
+
+}  // namespace
+
 void enter_view(const View& view) {
   // Everything is opened first, while the host's paths are still visible; then an empty
   // tmpfs becomes the new root and each piece is bound into it from its descriptor.
@@ -156,7 +169,7 @@ void enter_view(const View& view) {
   // /tmp first: a piece beneath it (a grader unpacked in /tmp) is bound on top, not hidden.
   if (view.tmp_kib > 0) {
     make_dirs(root + "/tmp");
-    const std::string options = "size=" + std::to_string(view.tmp_kib) + "k,mode=01777";
+    const std::string options = tmpfs_size(view.tmp_kib) + ",mode=01777";
     if (mount("tmpfs", (root + "/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
       fail("mounting /tmp");
   }
@@ -203,7 +216,7 @@ void enter_view(const View& view) {
 void fresh_tmpfs(const std::string& where, unsigned long kib, uid_t owner) {
   umount2(where.c_str(), MNT_DETACH);  // the previous child's, if any
   const std::string options =
-      "size=" + std::to_string(kib) + "k,mode=0700,uid=" + std::to_string(owner) + ",gid=" + std::to_string(owner);
+      tmpfs_size(kib) + ",mode=0700,uid=" + std::to_string(owner) + ",gid=" + std::to_string(owner);
   if (mount("tmpfs", where.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0) fail("mounting " + where);
 }
 

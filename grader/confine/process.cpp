@@ -1,4 +1,5 @@
 // The confined process itself: its parent, its limits, its user and capabilities.
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <signal.h>
@@ -59,7 +60,14 @@ std::string set_limits(const Limits& limits) {
     out += std::to_string(limits.processes) + " processes and threads, ";
   }
   out += limits.file_bytes == 0 ? std::string("no files written") : "files up to " + mib(limits.file_bytes);
-  return out + ", no core dumps";
+  out += ", no core dumps";
+  // Set by the zygote at the fork (arrange_child), and told where it holds.
+  char adj[8] = {};
+  if (const int fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC); fd >= 0) {
+    if (read(fd, adj, sizeof adj - 1) < 0) adj[0] = 0;
+    close(fd);
+  }
+  return out + (std::string(adj) == "1000\n" ? ", the OOM killer's first choice" : "");
 }
 
 void keep_mounting_across_exec() {

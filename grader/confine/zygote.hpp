@@ -32,7 +32,8 @@ struct Request {
 Request next_request(const ZygoteConfig& config);
 
 /// In the new child: the request's descriptors at their protocol numbers (protocol::kPlanFd
-/// ... kCodeFd, stdout and stderr to the capture pipe, stdin /dev/null), nothing else open.
+/// ... kCodeFd, stdout and stderr to the capture pipe, stdin /dev/null), nothing else open;
+/// the OOM killer's first choice (oom_score_adj 1000) where there is a /proc.
 void arrange_child(const Request& request);
 
 /// In the zygote, once `child` is forked (or not: -1): tells the grader its pidfd, closes the

@@ -469,12 +469,37 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(contains(failure_with(r, "grader-python-was-here"), "Error"));
   BOOST_TEST(contains(failure_with(r, "socket"), "PermissionError"));
   BOOST_TEST(contains(failure_with(r, "line 31:"), "PermissionError"));  // memfd_create, the 10th cell
-  // socket, subprocess.run, os.fork and os.kill: refused with EPERM (os.system returns -1).
+  // socket, subprocess.run, os.fork and os.kill: refused with EPERM (os.system returns 127 << 8: the shell is never run).
   BOOST_TEST(std::count_if(r.failures.begin(), r.failures.end(),
                            [](const auto& f) { return contains(f.message, "PermissionError"); }) >= 4);
   BOOST_TEST(r.failures.size() >= 7u);
   BOOST_TEST(r.processes == 1);  // refused, not killed: no cell needed a fresh child
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
+}
+
+BOOST_AUTO_TEST_CASE(empty_files_in_the_scratch_folder_stop_at_its_file_count_and_the_oom_killer_ends_the_child_first) {
+  // Found by a hostile-student helper: empty files with long names cost the kernel about 1 KiB
+  // each and no byte of the scratch folder's size; a tmpfs allows millions by default, and one
+  // notebook held 3.9 GB of the machine's memory outside every limit, the zygote as likely as
+  // the child to be chosen by the OOM killer.
+  const auto r = run("A2S1.py",
+                     cells({"import errno, os\nmade, why = 0, 0\n"
+                            "try:\n"
+                            "    while made < 200000:\n"
+                            "        os.close(os.open('x' * 200 + str(made), os.O_CREAT | os.O_WRONLY, 0o600)); made += 1\n"
+                            "except OSError as e:\n"
+                            "    why = e.errno\n"
+                            "full = float(why == errno.ENOSPC)\n"
+                            "adj = int(open('/proc/self/oom_score_adj').read())"}),
+                     {{"made", "made", ""}, {"full", "full", ""}, {"adj", "adj", ""}}, quick());
+  BOOST_REQUIRE_EQUAL(r.values.size(), 3u);
+  for (const auto& v : r.values) BOOST_REQUIRE_MESSAGE(v.value, v.message + "\n" + r.output);
+  // 64 MiB of scratch: one file per 4 KiB, 16384 in all (a few are the hand-in's own).
+  BOOST_TEST(r.values[0].value->values()[0] <= 16384.0);
+  BOOST_TEST(r.values[0].value->values()[0] >= 16000.0);
+  BOOST_TEST(r.values[1].value->values()[0] == 1.0);
+  BOOST_TEST(r.values[2].value->values()[0] == 1000.0);
+  BOOST_TEST(contains(r.isolation, "the OOM killer's first choice"), r.isolation);
 }
 
 BOOST_AUTO_TEST_CASE(a_million_failing_statements_cost_the_grader_a_few_hundred_kept) {
