@@ -83,8 +83,9 @@ exercises:
     checks:
       - {name: random widths, points: 1, random: {trials: 40, dims: {n: [1, 4], d: [2, 8]}}}
 )YAML");
-  dir.write("raises/heads.py",
-            "import numpy as np\n\ndef split_heads(X):\n    return X.reshape(X.shape[0], 2, -1).reshape(X.shape[0], -1)\n");
+  dir.write(
+      "raises/heads.py",
+      "import numpy as np\n\ndef split_heads(X):\n    return X.reshape(X.shape[0], 2, -1).reshape(X.shape[0], -1)\n");
   dir.write("copes/heads.py", "import numpy as np\n\ndef split_heads(X):\n    return X.copy()\n");
   for (const char* student : {"raises", "copes"}) {
     const auto r = run_process({GRADER_EXECUTABLE, "check", "--spec", spec.string(), (dir.path() / student).string()});

@@ -469,7 +469,7 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(contains(failure_with(r, "grader-python-was-here"), "Error"));
   BOOST_TEST(contains(failure_with(r, "socket"), "PermissionError"));
   BOOST_TEST(contains(failure_with(r, "line 31:"), "PermissionError"));  // memfd_create, the 10th cell
-  // socket, subprocess.run, os.fork and os.kill: refused with EPERM (os.system returns 127 << 8: the shell is never run).
+  // socket, subprocess.run, os.fork and os.kill: refused with EPERM (os.system: 127 << 8, no shell).
   BOOST_TEST(std::count_if(r.failures.begin(), r.failures.end(),
                            [](const auto& f) { return contains(f.message, "PermissionError"); }) >= 4);
   BOOST_TEST(r.failures.size() >= 7u);
@@ -482,16 +482,17 @@ BOOST_AUTO_TEST_CASE(empty_files_in_the_scratch_folder_stop_at_its_file_count_an
   // each and no byte of the scratch folder's size; a tmpfs allows millions by default, and one
   // notebook held 3.9 GB of the machine's memory outside every limit, the zygote as likely as
   // the child to be chosen by the OOM killer.
-  const auto r = run("A2S1.py",
-                     cells({"import errno, os\nmade, why = 0, 0\n"
-                            "try:\n"
-                            "    while made < 200000:\n"
-                            "        os.close(os.open('x' * 200 + str(made), os.O_CREAT | os.O_WRONLY, 0o600)); made += 1\n"
-                            "except OSError as e:\n"
-                            "    why = e.errno\n"
-                            "full = float(why == errno.ENOSPC)\n"
-                            "adj = int(open('/proc/self/oom_score_adj').read())"}),
-                     {{"made", "made", ""}, {"full", "full", ""}, {"adj", "adj", ""}}, quick());
+  const auto r =
+      run("A2S1.py",
+          cells({"import errno, os\nmade, why = 0, 0\n"
+                 "try:\n"
+                 "    while made < 200000:\n"
+                 "        os.close(os.open('x' * 200 + str(made), os.O_CREAT | os.O_WRONLY, 0o600)); made += 1\n"
+                 "except OSError as e:\n"
+                 "    why = e.errno\n"
+                 "full = float(why == errno.ENOSPC)\n"
+                 "adj = int(open('/proc/self/oom_score_adj').read())"}),
+          {{"made", "made", ""}, {"full", "full", ""}, {"adj", "adj", ""}}, quick());
   BOOST_REQUIRE_EQUAL(r.values.size(), 3u);
   for (const auto& v : r.values) BOOST_REQUIRE_MESSAGE(v.value, v.message + "\n" + r.output);
   // 64 MiB of scratch: one file per 4 KiB, 16384 in all (a few are the hand-in's own).
