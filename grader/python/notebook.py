@@ -228,11 +228,23 @@ def send_value(output, index, value):
 
 
 class Unit:
-    def __init__(self, first, last, label, code, boundary=False):
-        self.first, self.last, self.label, self.code = first, last, label, code
+    def __init__(self, first, last, label, code, boundary=False, pad=0):
+        self.first, self.last, self.label = first, last, label
+        self._code, self.pad = code, pad  # `pad` empty lines before the text, made when asked
         self.boundary = boundary  # a markdown text: it ends a cell of a script
         self.unparsable = None    # the syntax error, when the unit cannot run
         self.names = False        # unit_names(), once asked
+
+    @property
+    def code(self):
+        """The unit's statements: a syntax tree, or text whose line numbers are the file's (the
+        lines before it made empty when asked, not kept for every cell: a Jupyter export of
+        thousands of cells would hold millions of them)."""
+        return "\n" * self.pad + self._code if self.pad and _isinstance(self._code, str) else self._code
+
+    @code.setter
+    def code(self, code):
+        self._code, self.pad = code, 0
 
 
 NOT_PYTHON = {"bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby",
@@ -244,17 +256,27 @@ WRITES_FILE = {"writefile", "file"}
 def without_magics(text):
     """A cell's source with IPython's magics made harmless: `%line` and `!shell` lines become
     `pass` (line numbers kept); a cell magic either runs its body (%%time) or skips the cell
-    (%%bash: not Python). Returns (source, why skipped or None)."""
+    (%%bash: not Python). Returns (source, why skipped or None). As IPython reads a cell, its
+    leading empty lines do not count, and the indentation of its first line is taken off every
+    line that has it (a cell pasted from inside a function runs); a Jupyter export's
+    `# In[ ]:` marker line is not the cell's."""
     lines = text.split("\n")
-    first = lines[0].strip() if lines else ""
+    start = 1 if lines and JUPYTER_MARKER.match(lines[0]) else 0
+    while start < _len(lines) and not lines[start].strip():
+        start += 1
+    indent = re.match(r"[ \t]*", lines[start]).group(0) if start < _len(lines) else ""
+    if indent:
+        lines = [line[_len(indent):] if line.startswith(indent) else line for line in lines]
+    first = lines[start].rstrip() if start < _len(lines) else ""
     if first.startswith("%%"):
         name = first[2:].split()[0] if first[2:].split() else ""
         if name in WRITES_FILE:  # a module the notebook imports next: written as Jupyter does
             arguments = first[2 + _len(name):].strip()
-            return f"get_ipython().run_cell_magic({name!r}, {arguments!r}, {chr(10).join(lines[1:])!r})", None
+            body = chr(10).join(lines[start + 1:])
+            return "\n" * start + f"get_ipython().run_cell_magic({name!r}, {arguments!r}, {body!r})", None
         if name not in RUNS_BODY:
             return "", f"a %%{name} cell, not Python"
-        lines[0] = ""
+        lines[start] = ""
     for i, line in enumerate(lines):
         stripped = line.lstrip()
         if stripped.startswith(("%", "!")):
@@ -320,15 +342,15 @@ def jupyter_units(text):
     head = text[: starts[0]] if starts else ""
     if head.strip():
         units.append(Unit(1, head.count("\n"), "the lines before the first cell", head))
+    first = head.count("\n") + 1  # each cell's first line, counted on from the last one's
     for i, start in enumerate(starts):
         body = text[start:bounds[i + 1]]
-        first = text.count("\n", 0, start) + 1
-        number = len([u for u in units if u.label.startswith("cell")]) + 1
         code, skipped = without_magics(body)
-        unit = Unit(first, first + body.count("\n") - 1, f"cell {number} (line {first})", "\n" * (first - 1) + code)
+        unit = Unit(first, first + body.count("\n") - 1, f"cell {i + 1} (line {first})", code, pad=first - 1)
         if skipped:
             unit.code, unit.unparsable = "", skipped
         units.append(unit)
+        first += body.count("\n")
     return units
 
 

@@ -426,6 +426,28 @@ BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) 
              c.failures[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(cells_are_read_as_ipython_reads_them_after_empty_lines_and_without_their_indentation) {
+  // Found by a hostile-student helper: a %%writefile after an empty first line ran its body as
+  // Python (the file was never written), and an indented cell, which Jupyter runs, was an
+  // IndentationError; so was a %%writefile cell pasted with its indentation.
+  const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": ["\n", "  \n", "%%writefile data.csv\n", "1,2,3\n", "4,5,6\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["import numpy as np\n", "data = np.loadtxt('data.csv', delimiter=',')\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["  %%writefile helpers.py\n", "  def twice(v):\n", "      return 2 * v\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["    from helpers import twice\n", "    doubled = twice(data)\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["\n", "  x = 1\n", "  y = 1 +\n"]}
+  ]})";
+  const auto r = run("homework.ipynb", ipynb, {{"data", "data", ""}, {"doubled", "doubled", ""}});
+  for (const auto& v : r.values) BOOST_TEST(verdict(v) == "value", v.message);
+  BOOST_REQUIRE(r.values[1].value.has_value());
+  BOOST_TEST(r.values[1].value->shape() == (Shape{2, 3}), boost::test_tools::per_element());
+  BOOST_TEST(r.values[1].value->values()[5] == 12.0);
+  // Line numbers are still the cell's own.
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
+  BOOST_TEST(contains(r.failures[0].message, "cell 5"), r.failures[0].message);
+  BOOST_TEST(contains(r.failures[0].message, "line 3"), r.failures[0].message);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(hostile_notebooks)
