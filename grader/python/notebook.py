@@ -63,6 +63,14 @@ _write, _exit = os.write, os._exit
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 _json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
+_C = torch._C
+_modes_1_13 = hasattr(_C, "_set_torch_function_mode")  # torch 1.13: one C++ mode runs Python's stack
+_function_modes = (_C._len_torch_function_stack, _C._pop_torch_function_stack, _C._push_on_torch_function_stack,
+                   getattr(_C, "_set_torch_function_mode", None), torch.overrides._TorchFunctionStackMode
+                   if _modes_1_13 else None)
+_dispatch_modes = (_C._len_torch_dispatch_stack, _C._pop_torch_dispatch_stack, _C._push_on_torch_dispatch_stack,
+                   getattr(_C, "_set_torch_dispatch_mode", None),
+                   torch.utils._python_dispatch._TorchDispatchStackMode if _modes_1_13 else None)
 
 # ---- records ------------------------------------------------------------------------------
 
@@ -128,7 +136,34 @@ def article(word):
     return "an" if word[:1] in ("a", "e", "i", "o", "u", "A", "E", "I", "O", "U") else "a"
 
 
-def numbers(value, depth=0):
+def without_modes(read, value):
+    """read(value) with no torch function or dispatch mode the notebook entered
+    (`TorchFunctionMode().__enter__()` sees every operation of the reading, and could change
+    the values read from those the notebook holds); its modes are back afterwards."""
+    if _modes_1_13:  # the stacks stay; the C++ modes that run them are unset, then set again
+        for _, _, _, set_mode, _ in (_function_modes, _dispatch_modes):
+            set_mode(None)
+        try:
+            return read(value)
+        finally:
+            for length, _, _, set_mode, stack_mode in (_function_modes, _dispatch_modes):
+                if length():
+                    set_mode(stack_mode())
+    popped = [[pop() for _ in range(length())] for length, pop, _, _, _ in (_function_modes, _dispatch_modes)]
+    try:
+        return read(value)
+    finally:
+        for modes, (_, _, push, _, _) in ((popped[0], _function_modes), (popped[1], _dispatch_modes)):
+            for mode in modes[::-1]:
+                push(mode)
+
+
+def numbers(value):
+    """The value as a float64 array (read_numbers()), past the notebook's torch modes."""
+    return without_modes(read_numbers, value)
+
+
+def read_numbers(value, depth=0):
     """The value as a float64 array, reading only exact, known types: a subclass (which could
     intercept every method) or any other object is refused with its type named."""
     t = _type(value)
@@ -153,7 +188,7 @@ def numbers(value, depth=0):
             raise NotNumbers("a list nested too deeply")
         if _len(value) == 0:
             raise NotNumbers("an empty list")
-        items = [numbers(v, depth + 1) for v in value]
+        items = [read_numbers(v, depth + 1) for v in value]
         shape = items[0].shape
         if any(i.shape != shape for i in items):
             raise NotNumbers("a ragged list (its items have different shapes)")
@@ -189,7 +224,8 @@ def too_large(count, shape):
 def place(at, array, value):
     """Where a value went in the output memory file, its shape and the dtype it had, as the
     JSON text of its record."""
-    dtype = str(value.dtype).replace("torch.", "") if _type(value) in (_Tensor, _Parameter, _ndarray) else "python"
+    dtype = (without_modes(lambda v: str(v.dtype), value).replace("torch.", "")
+             if _type(value) in (_Tensor, _Parameter, _ndarray) else "python")
     shape = ", ".join([str(d) for d in array.shape])
     return f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}}}'
 

@@ -499,6 +499,31 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
 }
 
+BOOST_AUTO_TEST_CASE(values_are_read_past_torch_function_and_dispatch_modes_which_stay_the_notebooks) {
+  // Found by a hostile-student helper: a TorchFunctionMode entered at the end of a notebook saw
+  // the runner's detach/to/numpy of a plain tensor and zeroed what it read, so the grader
+  // contradicted what the notebook printed: a "grader bug" to show around.
+  const auto r = run("A2S1.py",
+                     cells({"from torch.overrides import TorchFunctionMode\n"
+                            "from torch.utils._python_dispatch import TorchDispatchMode\n"
+                            "class Zero(TorchFunctionMode):\n"
+                            "    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
+                            "        return func(*args, **(kwargs or {})) * 0\n"
+                            "class Half(TorchDispatchMode):\n"
+                            "    def __torch_dispatch__(self, func, types, args=(), kwargs=None):\n"
+                            "        return func(*args, **(kwargs or {})) / 2\n"
+                            "held = torch.tensor([[3.0, 4.0]])\n"
+                            "Zero().__enter__(); Half().__enter__()",
+                            "modes = [float(torch._C._len_torch_function_stack()), "
+                            "float(torch._C._len_torch_dispatch_stack())]"}),
+                     // `held` is read at the end of its own cell, before the next one counts the modes.
+                     {{"held", "held", "class Half"}, {"modes", "modes", ""}}, quick());
+  BOOST_REQUIRE_EQUAL(r.values.size(), 2u);
+  for (const auto& v : r.values) BOOST_REQUIRE_MESSAGE(v.value, v.message + "\n" + r.output);
+  BOOST_TEST(r.values[0].value->values() == (std::vector<double>{3.0, 4.0}), boost::test_tools::per_element());
+  BOOST_TEST(r.values[1].value->values() == (std::vector<double>{1.0, 1.0}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(empty_files_in_the_scratch_folder_stop_at_its_file_count_and_the_oom_killer_ends_the_child_first) {
   // Found by a hostile-student helper: empty files with long names cost the kernel about 1 KiB
   // each and no byte of the scratch folder's size; a tmpfs allows millions by default, and one
