@@ -230,15 +230,34 @@ def place(at, array, value):
     return f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}}}'
 
 
-def not_defined(why, units, no_cell=False, cause="", variable="", local_to=""):
+def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", names=()):
     """The JSON text of a VALUE_ERROR record for an answer that is not defined: why, the units
     that assign its variable, whether the cell it is taken at is not there at all, what went
     wrong in the first of those units that failed (the grader keeps only the first few hundred
-    failures of a notebook), and, where no unit assigns it, the function that assigns the
-    variable as its own local one."""
+    failures of a notebook), where no unit assigns it, the function that assigns the variable
+    as its own local one, and the notebook's variables that hold values (value_names())."""
     return (f'{{"why": {_quote(why)}, "assigned_in": [{", ".join([str(k) for k in units])}], '
             f'"no_cell": {"true" if no_cell else "false"}, "cause": {_quote(cause)}, '
-            f'"variable": {_quote(variable)}, "local_to": {_quote(local_to)}}}')
+            f'"variable": {_quote(variable)}, "local_to": {_quote(local_to)}, '
+            f'"names": [{", ".join([_quote(n) for n in names])}]}}')
+
+
+def value_names(namespace):
+    """The notebook's top-level variables that hold what an answer can be (tensors, arrays,
+    lists, numbers; at most 200 names of at most 100 characters), for the grader's "did you
+    mean" when an answer is not defined (`a1` for `A1`)."""
+    names = []
+    try:
+        for key, value in list(namespace.items()):
+            t = _type(value)
+            if (_type(key) is str and key[:1] != "_" and _len(key) <= 100
+                    and (t in (_Tensor, _Parameter, _ndarray, list, tuple, int, float) or _isinstance(value, _np_generic))):
+                names.append(key)
+                if _len(names) == 200:
+                    break
+    except Exception:  # a namespace a thread of the notebook changes as it is read
+        return []
+    return names
 
 
 def send_value(output, index, value):
@@ -1281,7 +1300,8 @@ def evaluate(output, namespace, answers, i, units, failed):
         except Exception:  # the notebook broke the modules this needs
             root = ""
         local_to = "" if where or not root else local_assigner(units, root)
-        send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause, variable=root, local_to=local_to))
+        send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause, variable=root, local_to=local_to,
+                                                      names=value_names(namespace)))
         return
     except BaseException as e:
         send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")

@@ -53,6 +53,20 @@ BOOST_AUTO_TEST_CASE(a_script_hands_back_its_variables) {
   BOOST_TEST(verdict(r.values[2]) == "value", r.values[2].message);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_under_another_spelling_is_told_the_name_the_notebook_has) {
+  // Found by a helper trying the docs as an instructor: a notebook computing `a1` for the
+  // answer `A1` was told only that A1 is not defined.
+  const auto r = run("A2S1.py", "import numpy as np\na1 = np.ones((3, 3))\nmodel = np.eye\nquery132 = [1.0]\n",
+                     {{"A1", "A1", ""}, {"query131", "query131", ""}, {"query132", "query132", ""}});
+  BOOST_TEST(verdict(r.values[0]) == "missing");
+  BOOST_TEST(contains(r.values[0].message,
+                      "'A1' is not defined at the end of your notebook: assign it in your "
+                      "notebook; did you mean 'a1'?"),
+             r.values[0].message);
+  // query132 is another answer, not a misspelt query131.
+  BOOST_TEST(!contains(r.values[1].message, "did you mean"), r.values[1].message);
+}
+
 BOOST_AUTO_TEST_CASE(threads_logging_plots_and_seeding_work_in_a_child_forked_without_pythons_fork_handlers) {
   // The zygote forks with fork(2), not os.fork() (python_entry.cpp): what Python's after-fork
   // handlers would have set up must still work, and each child seeds `random` from its plan.

@@ -23,6 +23,7 @@
 #include "../text.hpp"
 #include "grader/error.hpp"
 #include "grader/protocol.hpp"
+#include "grader/suggest.hpp"
 #include "records.hpp"
 
 namespace grader::python {
@@ -245,6 +246,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     bool no_cell = false;     // the cell it is taken at is not there: nothing else to say
     std::string child_cause;  // the child's word for the failure of a unit that assigns it
     std::string variable, local_to;  // the function assigning it as a local of its own
+    std::vector<std::string> names;  // the notebook's variables that hold values
     if (r->code == 1) {
       try {
         const json j = json::parse(r->text);
@@ -254,6 +256,8 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         child_cause = j.value("cause", std::string());
         variable = library::printable(j.value("variable", std::string()), 100);
         local_to = library::printable(j.value("local_to", std::string()), 100);
+        for (const auto& n : j.value("names", json::array()))
+          if (n.is_string() && names.size() < 200) names.push_back(library::printable(n.get<std::string>(), 100));
       } catch (const std::exception&) {
       }
     }
@@ -289,8 +293,15 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
                    "(), where it belongs to that function; answers are your notebook's top-level "
                    "variables: assign it outside any function, or declare `global " +
                    variable + "` in " + local_to + "()";
-      else
-        message += ": assign it in your notebook" + unfinished_cells(failures);
+      else {
+        // A name alike that is not another answer's (query132 is no misspelt query131).
+        std::erase_if(names, [&](const std::string& n) {
+          return std::any_of(requests.begin(), requests.end(),
+                             [&](const Request& q) { return n == q.name || n == q.expr; });
+        });
+        message += ": assign it in your notebook" +
+                   did_you_mean(variable.empty() ? requests[i].expr : variable, names) + unfinished_cells(failures);
+      }
       settle(i, verdict, message);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
