@@ -1063,7 +1063,14 @@ def make_call(output, c, call, function, fn, blobs, name):
     except NotImplementedError:
         return NOT_IMPLEMENTED, f"{fname} is not implemented yet: it still raises NotImplementedError"
     except BaseException as e:
-        return CALL_RAISED, failure(e, name, Unit(0, 0, f"{fname}()", ""))
+        why = failure(e, name, Unit(0, 0, f"{fname}()", ""))
+        # Raised by the call itself, before any line of the function ran: its parameters do not
+        # take what the exercise passes.
+        if _isinstance(e, TypeError) and e.__traceback__ is not None and e.__traceback__.tb_next is None:
+            passed = [f"{_len(args)} positional argument{'' if _len(args) == 1 else 's'}"] if args else []
+            passed += [f"{k}={v!r}" if _type(v) in (int, float, bool, str, type(None)) else k for k, v in kwargs.items()]
+            why = f"{why} (the grader calls {fname} with {' and '.join(passed) or 'no arguments'}, as the exercise asks)"
+        return CALL_RAISED, why[:MAX_TEXT]
     names = call.get("output_names", [])
     shapes = [tuple(s) for s in call.get("output_shapes", [])]
     n = _len(names) or 1

@@ -821,6 +821,31 @@ ordered_json sdpa_exercise_returning(const std::string& returned) {
   return ordered_json::parse(r.out).at("exercises")[0];
 }
 
+BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_how_it_is_called) {
+  // Found by a helper trying the docs as an instructor: "got an unexpected keyword argument
+  // 'n_heads'" never said how the grader calls the function.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K):\n    return Q, K\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
+  BOOST_TEST(exercise.at("verdict") == "threw", exercise.dump());
+  BOOST_TEST(contains(exercise.at("message").get<std::string>(),
+                      "takes 2 positional arguments but 3 were given (the grader calls scaled_dot_product_attention "
+                      "with 3 positional arguments, as the exercise asks)"),
+             exercise.dump());
+  // A TypeError of the function's own body is the body's: no word of the call.
+  dir.write("body/homework.py",
+            "import torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n    return torch.softmax(Q)\n");
+  const auto body =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "body").string(), "--format", "json"});
+  const auto first = ordered_json::parse(body.out).at("exercises")[0];
+  BOOST_TEST(contains(first.at("message").get<std::string>(), "TypeError"), first.dump());
+  BOOST_TEST(!contains(first.at("message").get<std::string>(), "the grader calls"), first.dump());
+}
+
 BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
   const auto exercise = sdpa_exercise_returning("w, w @ V");
   BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
