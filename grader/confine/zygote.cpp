@@ -1,6 +1,7 @@
 #include "zygote.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -116,12 +117,16 @@ Request next_request(const ZygoteConfig& config) {
 void arrange_child(const Request& request) {
   close(p::kZygoteFd);
   // The OOM killer's first choice: a hand-in that fills the machine's memory ends, not the
-  // zygote, the grader or anything else running there (raising it needs no privilege; without
-  // a /proc, a mount namespace without a PID namespace, set_limits() does not claim it).
+  // zygote, the grader or anything else running there. Raising it needs no privilege, only
+  // the file, which is the process's own while it is dumpable (an ordinary user's zygote is
+  // not); without a /proc (a mount namespace without a PID namespace) set_limits() does not
+  // claim it.
+  prctl(PR_SET_DUMPABLE, 1);
   if (const int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC); adj >= 0) {
     if (write(adj, "1000", 4) != 4) _exit(p::kExitSetupFailed);
     close(adj);
   }
+  if (prctl(PR_SET_DUMPABLE, 0) != 0) _exit(p::kExitSetupFailed);
   // First out of the way (some may already sit on 0..6), then into place.
   int high[kRequestFds];
   for (int i = 0; i < kRequestFds; ++i) {

@@ -443,6 +443,12 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     if (!spec.python.file.empty()) mention_notebook(spec.python.file, submission);
   }
 
+  if (options.answers_in_float32)
+    for (auto& [_, answer] : submission.answers)
+      if (answer.value) {
+        answer.value = to_float32(std::move(*answer.value));
+        answer.precision = "float32";
+      }
   const Grader grader(spec, submission);
   for (const auto& ex : spec.exercises)
     result.exercises.push_back(ex.function ? functions.at(ex.id) : grader.grade(ex));

@@ -136,7 +136,12 @@ class Checker {
     report_.findings.push_back({kind, std::move(what), std::move(message)});
   }
 
-  AssignmentResult grade(const fs::path& dir) { return grade_submission(spec_, dir, grading_); }
+  /// `dir` graded as a student's folder (`float32`: its answers rounded to float32 as read).
+  AssignmentResult grade(const fs::path& dir, bool float32 = false) {
+    GradeOptions options = grading_;
+    options.answers_in_float32 = float32;
+    return grade_submission(spec_, dir, options);
+  }
 
   /// "ok" when every exercise of `r` passed, else which failed and why.
   /// Exercises in `files_only` (answered by the solution's files, missing from its notebook)
@@ -237,6 +242,9 @@ class Checker {
           if (e.passed()) by_files.push_back(e.id);
       const AssignmentResult in_bound = grade(dir);
       report_reference("reference solution (Python)", in_bound, Kind::failure, by_files);
+      // Its answers as a notebook computing in float32 gives them.
+      if (const auto passed = passing(in_bound, matrices_); !passed.empty())
+        report_float32("reference in float32 (Python)", passed, passing(grade(dir, true), matrices_));
       // The same notebook called with the other precision: float64 arrays where the spec
       // passes float32 tensors, and the other way round.
       Spec other = spec_;
@@ -273,30 +281,24 @@ class Checker {
       if (answer.value) values.emplace(name, *answer.value);
     solution_answers_ = values;
 
-    // The same answers as a student computing in float32 hands them in.
-    std::map<std::string, Tensor> single;
-    for (const auto& [name, t] : values) single.emplace(name, to_float32(t));
-    const fs::path dir = scratch_.folder("float32");
-    write_answers(dir, single);
-    const auto passed32 = passing(grade(dir), matrices_);
-    std::vector<std::string> lost;  // of those the reference passes in float64
+    if (!passed64.empty()) report_float32("reference in float32", passed64, passing(grade(main_dir, true), matrices_));
+  }
+
+  /// Whether the matrix exercises the reference passes (`passed64`) still pass with its answers
+  /// rounded to float32 (`passed32`), as a student computing in float32 hands them in.
+  void report_float32(const std::string& what, const std::vector<std::string>& passed64,
+                      const std::vector<std::string>& passed32) {
+    std::vector<std::string> lost;
     for (const auto* ex : matrices_)
       if (std::find(passed64.begin(), passed64.end(), ex->id) != passed64.end() &&
           std::find(passed32.begin(), passed32.end(), ex->id) == passed32.end())
         lost.push_back(ex->id + " (" + describe(ex->tolerance) + ")");
-    if (passed64.empty()) {    // nothing the reference's files pass: no float32 question
-      if (!notebooks.empty())  // said, not left out (found by an instructor helper)
-        add(Kind::warning, "reference in float32",
-            "not checked: the reference's matrix answers come from its notebook, whose variables are not read "
-            "here (answer files beside it, `query.npy`, would be graded as a reference of their own)");
-      return;
-    }
     if (lost.empty())
-      add(Kind::ok, "reference in float32",
+      add(Kind::ok, what,
           fmt::format("the reference answers rounded to float32 pass the {} matrix exercises they pass in float64",
                       passed64.size()));
     else
-      add(Kind::warning, "reference in float32",
+      add(Kind::warning, what,
           "the reference answers rounded to float32 fail " + joined(lost) +
               ": the tolerance is tighter than float32 precision, so a student computing in float32 "
               "(PyTorch's default) fails; loosen it, or say that float64 is expected");

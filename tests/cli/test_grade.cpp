@@ -319,7 +319,7 @@ BOOST_AUTO_TEST_CASE(notebook_classes_with_unfinished_wrong_and_hanging_students
   // PyTorch .py and .ipynb hand-ins of the homework (one hangs on larger batches), the UDL
   // nbgrader notebook (finished, unfinished, in the rows convention), and A2S1.py from Colab
   // and Jupyter: each gets exactly what `grader check` gives it alone.
-  grade_every_format("sdpa-masked", true, "7/7 submissions");
+  grade_every_format("sdpa-masked", true, "10/10 submissions");
   grade_every_format("udl-self-attention", true, "3/3 submissions");
   grade_every_format("understanding-attention", true, "4/4 submissions");
   grade_every_format("attention-basics", true, "1/1 submissions");

@@ -513,6 +513,19 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
 }
 
+BOOST_AUTO_TEST_CASE(a_child_killed_by_sigkill_is_told_the_memory_it_held) {
+  // Found by a hostile-student helper: a notebook that sent itself SIGKILL was told it most
+  // likely used too much memory, with nothing to tell the two apart.
+  const auto r =
+      run("A2S1.py", cells({"import signal\nos.kill(os.getpid(), signal.SIGKILL)"}), {{"good", "good", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);  // the next cells still ran
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
+  BOOST_TEST(to_string(r.failures[0].verdict) == "out_of_memory");
+  BOOST_TEST(contains(r.failures[0].message, "(SIGKILL, at a peak of "), r.failures[0].message);
+  BOOST_TEST(contains(r.failures[0].message, " MiB of memory), most likely for using too much memory"),
+             r.failures[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(values_are_read_past_torch_function_and_dispatch_modes_which_stay_the_notebooks) {
   // Found by a hostile-student helper: a TorchFunctionMode entered at the end of a notebook saw
   // the runner's detach/to/numpy of a plain tensor and zeroed what it read, so the grader

@@ -18,6 +18,9 @@ struct GradeOptions {
   std::optional<std::uint64_t> seed;
   /// Where libraries built from sources are kept (default: the user's cache folder).
   std::filesystem::path cache_dir;
+  /// Every answer rounded to float32 as it is read, files and notebook alike, as a student
+  /// computing in float32 hands it in (`grader spec check`'s "reference in float32").
+  bool answers_in_float32 = false;
 };
 
 /// Reads the student's answers and grades every exercise. A student's problems (missing,

@@ -145,8 +145,7 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
     const int sig = WTERMSIG(status);
     if (sig == SIGXCPU || (sig == SIGKILL && seen.exit.cpu_seconds >= limits.cpu_seconds))
       return {Verdict::timed_out, "used up its " + std::to_string(limits.cpu_seconds) + " s of CPU time " + during};
-    if (sig == SIGKILL)
-      return {Verdict::out_of_memory, "killed by the system " + during + ", most likely for using too much memory"};
+    if (sig == SIGKILL) return {Verdict::out_of_memory, sandbox::killed_by_the_system(seen.exit, during)};
     const char* name = sigabbrev_np(sig);
     return {Verdict::crashed, "Python crashed with " +
                                   (name ? "SIG" + std::string(name) : "signal " + std::to_string(sig)) + " " + during};

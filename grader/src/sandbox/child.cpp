@@ -309,4 +309,9 @@ Child spawn(const Spawn& how, int status_fd) {
   return Child(pid, std::move(pidfd), std::move(status_r), std::move(output_r), reap, true);
 }
 
+std::string killed_by_the_system(const Exit& exit, const std::string& during) {
+  return "killed by the system " + during + " (SIGKILL, at a peak of " + std::to_string(exit.max_rss_kib / 1024) +
+         " MiB of memory), most likely for using too much memory";
+}
+
 }  // namespace grader::sandbox

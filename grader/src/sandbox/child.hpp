@@ -30,6 +30,11 @@ struct Exit {
   long page_faults = 0;    ///< minor page faults (most of a forked child's cost)
 };
 
+/// Why a child the grader did not end died of SIGKILL, for the student: the kernel's OOM
+/// killer, most likely (children are its first choice), with the memory it held at its peak,
+/// which also tells a child that killed itself. `during`: "while ...".
+std::string killed_by_the_system(const Exit& exit, const std::string& during);
+
 /// What the grader observed of a child: the only basis of a verdict.
 struct Observation {
   Exit exit;
