@@ -65,12 +65,15 @@ _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 _json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
 _C = torch._C
 _modes_1_13 = hasattr(_C, "_set_torch_function_mode")  # torch 1.13: one C++ mode runs Python's stack
-_function_modes = (_C._len_torch_function_stack, _C._pop_torch_function_stack, _C._push_on_torch_function_stack,
-                   getattr(_C, "_set_torch_function_mode", None), torch.overrides._TorchFunctionStackMode
-                   if _modes_1_13 else None)
-_dispatch_modes = (_C._len_torch_dispatch_stack, _C._pop_torch_dispatch_stack, _C._push_on_torch_dispatch_stack,
-                   getattr(_C, "_set_torch_dispatch_mode", None),
-                   torch.utils._python_dispatch._TorchDispatchStackMode if _modes_1_13 else None)
+try:  # torch's private API: a torch without it has no modes to set aside (without_modes())
+    _function_modes = (_C._len_torch_function_stack, _C._pop_torch_function_stack, _C._push_on_torch_function_stack,
+                       getattr(_C, "_set_torch_function_mode", None), torch.overrides._TorchFunctionStackMode
+                       if _modes_1_13 else None)
+    _dispatch_modes = (_C._len_torch_dispatch_stack, _C._pop_torch_dispatch_stack, _C._push_on_torch_dispatch_stack,
+                       getattr(_C, "_set_torch_dispatch_mode", None),
+                       torch.utils._python_dispatch._TorchDispatchStackMode if _modes_1_13 else None)
+except AttributeError:
+    _function_modes = _dispatch_modes = None
 
 # ---- records ------------------------------------------------------------------------------
 
@@ -140,6 +143,8 @@ def without_modes(read, value):
     """read(value) with no torch function or dispatch mode the notebook entered
     (`TorchFunctionMode().__enter__()` sees every operation of the reading, and could change
     the values read from those the notebook holds); its modes are back afterwards."""
+    if _function_modes is None:
+        return read(value)
     if _modes_1_13:  # the stacks stay; the C++ modes that run them are unset, then set again
         for _, _, _, set_mode, _ in (_function_modes, _dispatch_modes):
             set_mode(None)

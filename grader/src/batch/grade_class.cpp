@@ -188,9 +188,10 @@ std::vector<Student> list_students(const fs::path& root) {
                      " holds no submission folders (one folder per student, named by the student id); "
                      "is it the right folder?");
   // Folders whose names differ only in bytes that ids escape (`eve\x1b` holding an ESC, and
-  // one named with those four characters), or in Unicode normalization, share an id: a folder named exactly its id
-  // keeps it, each other one gets `~` and a digest of its name, then a count if even that is taken (a folder can be
-  // named like another's digested id), and everyone is graded (one student's folder name stopped the run).
+  // one named with those four characters), or in Unicode normalization, share an id: a folder
+  // named exactly its id keeps it, each other one gets `~` and a digest of its name, then a
+  // count if even that is taken (a folder can be named like another's digested id), and
+  // everyone is graded (one student's folder name stopped the run).
   const auto by_id = [](auto& a, auto& b) { return a.id != b.id ? a.id < b.id : a.folder < b.folder; };
   for (std::size_t round = 0;; ++round) {
     std::sort(students.begin(), students.end(), by_id);
