@@ -34,7 +34,7 @@ PLAN_FD, OUTPUT_FD, STATUS_FD, CODE_FD = 3, 4, 5, 6
 # Record kinds (grader/include/grader/protocol.hpp).
 ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
 PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
-CALL_START, CALL_END, OUTPUT = 14, 15, 16
+CALL_START, CALL_END, OUTPUT, VALUE_START = 14, 15, 16, 17
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
 NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
@@ -950,6 +950,7 @@ def run_plan():
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     install_leftovers(namespace)
     skip = set(plan.get("skip", []))
+    taken = set(plan.get("taken", []))  # by an earlier child of this hand-in
     quiet_before = int(plan.get("quiet_before", 0))
     muted = mute() if quiet_before > 0 else None
     failed = {}  # unit -> what went wrong in it, for a function it left undefined
@@ -979,13 +980,14 @@ def run_plan():
             flush()
             send(UNIT_END, k, ended, why)
         for i in after.get(k, []):
-            evaluate(output, namespace, answers, i, units, failed)
+            if i not in taken:
+                evaluate(output, namespace, answers, i, units, failed)
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
     if muted:
         muted = unmute(muted)
     for i, answer in enumerate(answers):
-        if not answer.get("cell"):
+        if not answer.get("cell") and i not in taken:
             evaluate(output, namespace, answers, i, units, failed)
     for j, f in enumerate(functions):
         if not f.get("cell") or not _isinstance(function_points.get(j), int):
@@ -1301,6 +1303,7 @@ def unit_names(unit):
 
 
 def evaluate(output, namespace, answers, i, units, failed):
+    send(VALUE_START, i)  # a hang or crash from here on is this answer's alone
     expr = answers[i]["expr"]
     try:
         value = eval(compile(expr, "<answer>", "eval"), namespace)

@@ -513,6 +513,27 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_whose_expression_hangs_is_its_own_verdict_and_the_others_are_taken) {
+  // Found by a hostile-student helper: `m_key[2]` of an object whose __getitem__ loops ended
+  // the child while the values were taken, and every answer, the right ones too, was
+  // timed_out "while its values were taken".
+  const auto r =
+      run("A2S1.py",
+          cells({"first = [1.0, 2.0]\n"
+                 "class Endless:\n"
+                 "    def __getitem__(self, i):\n"
+                 "        while True:\n"
+                 "            pass\n"
+                 "m_key = Endless()\n"
+                 "last = [3.0]"}),
+          {{"first", "first", ""}, {"key", "m_key[2]", ""}, {"last", "last", ""}, {"good", "good", ""}}, quick());
+  BOOST_REQUIRE_EQUAL(r.values.size(), 4u);
+  BOOST_TEST(verdict(r.values[1]) == "timed_out", r.values[1].message);
+  BOOST_TEST(contains(r.values[1].message, "'m_key[2]' could not be taken: no end after 2 s"), r.values[1].message);
+  for (const std::size_t i : {0u, 2u, 3u}) BOOST_TEST(verdict(r.values[i]) == "value", r.values[i].message);
+  BOOST_TEST(r.failures.empty());  // no cell failed
+}
+
 BOOST_AUTO_TEST_CASE(a_child_killed_by_sigkill_is_told_the_memory_it_held) {
   // Found by a hostile-student helper: a notebook that sent itself SIGKILL was told it most
   // likely used too much memory, with nothing to tell the two apart.

@@ -166,6 +166,8 @@ enum RecordKind : std::uint32_t {
                      ///< kind or number of values, 5 no such function, 6 the hand-in cannot
                      ///< be read (not a notebook), 7 an output of more than three axes; text: why
   kOutput = 16,      ///< output `code` of the call in progress (`call`): as kValue
+  kValueStart = 17,  ///< answer `call` is about to be taken (its expression evaluated, its value
+                     ///< read): a hang or crash there is that answer's alone
 };
 
 struct RecordHeader {

@@ -65,7 +65,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         next_deadline();
         break;
       case p::kUnitStart:
-        if (!parsed_ || in_progress_ || h.call >= n_units_ || !later_than_last(h.call)) {
+        if (!parsed_ || in_progress_ || value_ || h.call >= n_units_ || !later_than_last(h.call)) {
           breach("a unit started out of order");
           break;
         }
@@ -106,16 +106,30 @@ Clock::time_point Records::on_status(std::string& pending) {
         u.text = flattened(library::printable(text));  // what a student's code may say: one line
         break;
       }
+      case p::kValueStart:
+        if (!parsed_ || in_progress_ || call_ || value_ || h.call >= n_requests_ || values_[h.call]) {
+          breach("a value started out of place");
+          break;
+        }
+        value_ = h.call;
+        next_deadline();
+        break;
       case p::kValue:
       case p::kValueError:
-        if (!parsed_ || in_progress_ || call_ || h.call >= n_requests_ || values_[h.call]) {
+        if (!parsed_ || in_progress_ || call_ || h.call >= n_requests_ || values_[h.call] ||
+            (value_ && *value_ != h.call)) {
           breach("a value out of place");
           break;
         }
         values_[h.call] = ValueRecord{h.kind == p::kValue, h.code, text};
+        if (value_) {
+          value_.reset();
+          next_deadline();
+        }
         break;
       case p::kCallStart:
-        if (!parsed_ || in_progress_ || call_ || h.call >= n_calls_ || (last_call_ && h.call <= *last_call_)) {
+        if (!parsed_ || in_progress_ || call_ || value_ || h.call >= n_calls_ ||
+            (last_call_ && h.call <= *last_call_)) {
           breach("a call started out of order");
           break;
         }
@@ -147,7 +161,8 @@ Clock::time_point Records::on_status(std::string& pending) {
           units_[*in_progress_].forbidden.push_back(h.code);
         break;
       case p::kFinished:
-        if (!parsed_ || in_progress_ || call_) breach("a finished record while a unit or a call ran");
+        if (!parsed_ || in_progress_ || call_ || value_)
+          breach("a finished record while a unit, a call or the taking of a value ran");
         finished_ = true;
         break;
       default:

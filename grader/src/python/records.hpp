@@ -56,6 +56,8 @@ class Records : public sandbox::Watcher {
   std::size_t units() const { return n_units_; }
   /// The unit that started and has not ended, if any.
   std::optional<std::size_t> in_progress() const { return in_progress_; }
+  /// The units up to the last that started or ended (whose output this child printed).
+  std::size_t units_reached() const { return last_ ? *last_ + 1 : 0; }
   /// The unit in progress, and the first kKeptFailures units that failed: a unit that ran, or
   /// was skipped, is forgotten when it ends (a file of a million statements, or a child forging
   /// their records, kept gigabytes of them).
@@ -67,6 +69,8 @@ class Records : public sandbox::Watcher {
   const std::vector<int>& forbidden() const { return forbidden_; }
   /// The call that started and has not ended, if any.
   std::optional<std::size_t> call_in_progress() const { return call_; }
+  /// The answer being taken (kValueStart, then no value yet).
+  std::optional<std::size_t> value_in_progress() const { return value_; }
   const std::map<std::size_t, CallRecord>& call_records() const { return calls_; }
   /// True if the deadline in force is the hand-in's budget, not the unit's own.
   bool budget_binds() const { return budget_ <= deadline_; }
@@ -88,6 +92,7 @@ class Records : public sandbox::Watcher {
   std::vector<std::optional<ValueRecord>> values_;
   std::vector<int> forbidden_;
   std::optional<std::size_t> call_, last_call_;
+  std::optional<std::size_t> value_;
   std::map<std::size_t, CallRecord> calls_;
 };
 

@@ -50,9 +50,10 @@ struct Plan {
 };
 
 /// The plan of a child. The units before `quiet_before` run without printing: an earlier child
-/// of this hand-in ran them, and its output is kept.
+/// of this hand-in ran them, and its output is kept; the answers `taken` are not taken again.
 Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
-               std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls) {
+               std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls,
+               const std::vector<bool>& taken) {
   Plan out;
   std::string& blobs = out.blobs;
   {  // one allocation: the inputs of a function exercise's calls are hundreds of kilobytes
@@ -69,6 +70,9 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
   plan["seed"] = seed;
   plan["skip"] = json(skip);
   plan["quiet_before"] = quiet_before;
+  plan["taken"] = json::array();
+  for (std::size_t i = 0; i < taken.size(); ++i)
+    if (taken[i]) plan["taken"].push_back(i);
   plan["answers"] = json::array();
   for (const auto& r : work.values) plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}});
   plan["files"] = json::array();
@@ -355,7 +359,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       settle_rest(Verdict::timed_out, budget_spent_message);
       break;
     }
-    const Plan plan = make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls);
+    const Plan plan = make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls, taken);
     const Fd plan_fd = sandbox::sealed_memory_file("grader-plan", {plan.head, plan.blobs}, 0, sandbox::kSealedForGood);
     const Fd out_fd = sandbox::sealed_memory_file("grader-values", {}, kOutputBytes, sandbox::kSealedSize);
     p::ChildRequest request =
@@ -412,6 +416,15 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       failures[*records.in_progress()] = UnitFailure{*records.in_progress(), place, verdict, place + ": " + message};
       skip.insert(*records.in_progress());
       quiet_before = *records.in_progress() + 1;
+      continue;
+    }
+    if (!ended_well && records.value_in_progress() && !budget_spent) {
+      // Taking an answer hung or crashed (its expression runs the notebook's code: a property,
+      // a __getitem__): that answer's verdict, and a fresh child for the others.
+      const std::size_t i = *records.value_in_progress();
+      const auto [verdict, message] = abnormal_end(seen, records, limits, "while it was evaluated");
+      settle(i, verdict, "'" + requests[i].expr + "' could not be taken: " + message);
+      quiet_before = records.units_reached();
       continue;
     }
     void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, out_fd.get(), 0);
