@@ -99,7 +99,7 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
     Case c;
     for (const auto& [name, range] : check.dims)  // the first trials take the bounds
       c.dims[name] = trial == 0 ? range.first : trial == 1 ? range.second : rng.between(range.first, range.second);
-    for (const auto& [name, other] : check.same_as) c.dims[name] = c.dims.at(other);
+    c.dims = check.with_derived(c.dims);
     for (const auto& d : fn.inputs) {
       const auto dist = check.values.find(d.name);
       c.inputs.emplace(d.name, draw(d.shape(c.dims), dist == check.values.end() ? Distribution{} : dist->second, rng));

@@ -101,6 +101,43 @@ exercises:
   BOOST_TEST(contains(checked.err, "grader: error: " + spec.string() + ":9:"), checked.err);  // named once
 }
 
+BOOST_AUTO_TEST_CASE(a_width_drawn_as_twice_another_size_splits_into_heads_in_every_case) {
+  // The spec above as its instructor fixes it: d = 2 * half is even in every case, so every
+  // case computes, a correct split passes and a wrong one fails on its own merits.
+  TempDir dir;
+  const fs::path spec = dir.write("heads.yaml", R"YAML(assignment: {id: heads, title: Heads, version: "1"}
+exercises:
+  - id: "1"
+    title: Split into two heads and join them again
+    points: 1
+    function:
+      symbol: split_heads
+      inputs: [{name: X, shape: [n, d]}]
+      outputs: [{name: H, shape: [n, d], expect: "reshape(transpose(reshape(X, size(X, 0), 2, -1), 0, 1), size(X, 0), -1)"}]
+      python: {tensors: numpy, dtype: float64}
+    checks:
+      - {name: random widths, points: 1, random: {trials: 40, dims: {n: [1, 4], half: [1, 4], d: "2 * half"}}}
+)YAML");
+  // Row i of H: head 0 of every row, then head 1 (a transposed split): the heads interleave.
+  dir.write("splits/heads.py",
+            "import numpy as np\n\ndef split_heads(X):\n    n = X.shape[0]\n"
+            "    return X.reshape(n, 2, -1).transpose(1, 0, 2).reshape(n, -1)\n");
+  dir.write("copies/heads.py", "import numpy as np\n\ndef split_heads(X):\n    return X.copy()\n");
+  const auto splits =
+      run_process({GRADER_EXECUTABLE, "check", "--spec", spec.string(), (dir.path() / "splits").string()});
+  BOOST_TEST(splits.exit_code == 0, splits.out << splits.err);
+  BOOST_TEST(contains(splits.out, "score: 1 / 1"), splits.out);
+  const auto copies =
+      run_process({GRADER_EXECUTABLE, "check", "--spec", spec.string(), (dir.path() / "copies").string()});
+  BOOST_TEST(copies.exit_code == 1, copies.out << copies.err);
+  // Its smallest failing case, named by the sizes drawn (d follows from half): n = 2 rows of
+  // width 2, where the copy differs.
+  BOOST_TEST(contains(copies.out, "(half=1, n=2)"), copies.out);
+  BOOST_TEST(!contains(copies.out, "d="), copies.out);
+  const auto shown = run_process({GRADER_EXECUTABLE, "spec", "show", spec.string()});
+  BOOST_TEST(contains(shown.out, "d = 2 * half"), shown.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_read_only_build_cache_is_the_graders_fault) {
   TempDir dir;
   const fs::path cache = dir.path() / "cache";

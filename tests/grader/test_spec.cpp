@@ -321,6 +321,36 @@ BOOST_AUTO_TEST_CASE(points_must_add_up_and_sizes_must_be_ranged) {
              "22:47: exercise f check 'random': no input has a size named 'e'; did you mean 'd'?");
 }
 
+BOOST_AUTO_TEST_CASE(a_derived_size_adds_and_multiplies_ranged_sizes_and_says_where_it_cannot) {
+  std::string spec = kFunction;
+  spec.replace(spec.find("d: [1, 3]"), 9, "d: \"2 * n + 1\"");
+  BOOST_TEST(errors_of(spec).empty());
+  spec = kFunction;
+  spec.replace(spec.find("d: [1, 3]"), 9, "d: 3");  // a fixed size
+  BOOST_TEST(errors_of(spec).empty());
+  const std::vector<std::pair<std::string, std::string>> wrong = {
+      {"\"n - 1\"",
+       "22:53: exercise f check 'random' dims: d = n - 1: a derived size adds and multiplies sizes and "
+       "whole numbers only (+, *)"},
+      {"\"0 * n\"",
+       "22:51: exercise f check 'random' dims: d = 0 * n: a derived size's numbers are whole numbers "
+       "from 1 up"},
+      {"\"2 * e\"", "22:55: exercise f check 'random' dims: d = 2 * e: 'e' is not a size with a range in this check"},
+      {"\"n * 2048\"",
+       "22:50: exercise f check 'random' dims: d = n * 2048 reaches 8192 at the largest sizes, above "
+       "4096; lower the ranges"},
+      {"\"[1, 2]\"",
+       "22:51: exercise f check 'random' dims: d = [1, 2]: a derived size adds and multiplies sizes "
+       "and whole numbers only (+, *)"},
+  };
+  for (const auto& [equals, message] : wrong) {  // each at its offending character
+    spec = kFunction;
+    spec.replace(spec.find("d: [1, 3]"), 9, "d: " + equals);
+    const auto errors = errors_of(spec);
+    BOOST_TEST(errors == std::vector<std::string>{message}, equals << ": " << (errors.empty() ? "" : errors[0]));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(output_shapes_are_checked_against_the_reference_at_load) {
   std::string spec = kFunction;
   spec.replace(spec.find("shape: [n, n]"), 13, "shape: [n, d]");

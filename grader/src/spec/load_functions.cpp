@@ -190,31 +190,49 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
     c.trials = static_cast<int>(trials);
     const YAML::Node dims = rf.require("dims");
     if (!dims.IsMap()) fail(at(dims), what + " dims must map each size name to [low, high]");
+    std::map<std::string, YAML::Node> derived;  // name -> what it equals, checked once every range is known
+    std::map<std::string, YAML::Node> helpers;  // sizes no input has, which a derived size must read
     for (const auto& kv : dims) {
       const std::string name = kv.first.Scalar();
-      if (!dim_names.count(name))
-        fail(at(kv.first), what + ": no input has a size named '" + name + "'" +
-                               did_you_mean(name, {dim_names.begin(), dim_names.end()}));
-      if (kv.second.IsScalar() && dim_names.count(kv.second.Scalar())) {
-        c.same_as[name] = kv.second.Scalar();  // e.g. a causal mask's rows: block
+      if (!dim_names.count(name)) helpers.emplace(name, kv.first);
+      if (kv.second.IsScalar()) {  // another size (a causal mask's rows: block), or heads * d_head
+        derived.emplace(name, kv.second);
         continue;
       }
       if (!kv.second.IsSequence() || kv.second.size() != 2)
-        fail(at(kv.second), what + " dims: " + name + " must be [low, high] or another size's name");
+        fail(at(kv.second),
+             what + " dims: " + name + " must be [low, high], or what it equals (another size, 2 * half)");
       const double lo = non_negative(kv.second[0], "low"), hi = non_negative(kv.second[1], "high");
       if (lo < 1 || hi < lo || hi > kMaxDim || lo != std::floor(lo) || hi != std::floor(hi))
         fail(at(kv.second),
              what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= " + std::to_string(kMaxDim));
       c.dims[name] = {static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)};
     }
+    for (const auto& [name, equals] : derived)
+      c.derived.emplace(name, parse_expression(equals, what + " dims: " + name));
+    for (const auto& helper : helpers) {  // `half` of `d: "2 * half"`; else a misspelt size
+      const std::string& name = helper.first;
+      const bool read = std::any_of(c.derived.begin(), c.derived.end(),
+                                    [&](const auto& e) { return expr::names_used(*e.second.ast).count(name) > 0; });
+      if (!read || derived.count(name))
+        fail(at(helper.second), what + ": no input has a size named '" + name + "'" +
+                                    did_you_mean(name, {dim_names.begin(), dim_names.end()}));
+    }
     for (const auto& n : dim_names)
-      if (!c.dims.count(n) && !c.same_as.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
-    for (const auto& [n, other] : c.same_as)
-      if (!c.dims.count(other))
-        fail(at(dims), what + " dims: '" + n + "' follows '" + other + "', which needs a range");
+      if (!c.dims.count(n) && !derived.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
     std::map<std::string, std::size_t> largest;  // every tensor of a case must fit, at the largest sizes
     for (const auto& [name, range] : c.dims) largest[name] = range.second;
-    for (const auto& [name, other] : c.same_as) largest[name] = c.dims.at(other).second;
+    for (const auto& [name, e] : c.derived) {
+      const YAML::Node& equals = derived.at(name);
+      try {  // + and * of whole numbers: the largest value is at the highs
+        if (const double high = FunctionCheck::derived_size(*e.ast, largest); high > kMaxDim)
+          fail(at(equals), what + " dims: " + name + " = " + e.text + " reaches " + fmt_number(high) +
+                               " at the largest sizes, above " + std::to_string(kMaxDim) + "; lower the ranges");
+      } catch (const expr::ExprError& err) {
+        fail(expression_at(equals, err.offset()), what + " dims: " + name + " = " + e.text + ": " + err.what());
+      }
+    }
+    largest = c.with_derived(largest);
     for (const auto* decls : {&fn.inputs, &fn.outputs})
       for (const auto& d : *decls) {
         try {

@@ -153,7 +153,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
           std::string dims;
           for (const auto& [n, r] : c.dims)
             dims += fmt::format("{}{} {}..{}", dims.empty() ? "" : ", ", n, r.first, r.second);
-          for (const auto& [n, other] : c.same_as) dims += fmt::format(", {} = {}", n, other);
+          for (const auto& [n, e] : c.derived) dims += fmt::format(", {} = {}", n, e.text);
           how = fmt::format("{} random cases ({})", c.trials, dims);
         } else {
           for (const auto& [name, e] : c.fixed) how += (how.empty() ? "fixed inputs " : ", ") + name + " = " + e.text;

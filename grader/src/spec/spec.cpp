@@ -90,10 +90,36 @@ Shape TensorDecl::shape(const std::map<std::string, std::size_t>& sizes) const {
   return out;
 }
 
+double FunctionCheck::derived_size(const expr::Node& node, const std::map<std::string, std::size_t>& ranged) {
+  using Kind = expr::Node::Kind;
+  switch (node.kind) {
+    case Kind::number:
+      if (node.number < 1 || node.number != std::floor(node.number))
+        throw expr::ExprError(node.offset, "a derived size's numbers are whole numbers from 1 up");
+      return node.number;
+    case Kind::name:
+      if (const auto it = ranged.find(node.text); it != ranged.end()) return static_cast<double>(it->second);
+      throw expr::ExprError(node.offset, "'" + node.text + "' is not a size with a range in this check");
+    case Kind::binary:
+      if (node.text == "+") return derived_size(*node.children[0], ranged) + derived_size(*node.children[1], ranged);
+      if (node.text == "*") return derived_size(*node.children[0], ranged) * derived_size(*node.children[1], ranged);
+      break;
+    default:
+      break;
+  }
+  throw expr::ExprError(node.offset, "a derived size adds and multiplies sizes and whole numbers only (+, *)");
+}
+
+std::map<std::string, std::size_t> FunctionCheck::with_derived(const std::map<std::string, std::size_t>& ranged) const {
+  std::map<std::string, std::size_t> sizes = ranged;
+  for (const auto& [size, e] : derived) sizes[size] = static_cast<std::size_t>(derived_size(*e.ast, ranged));
+  return sizes;
+}
+
 std::string FunctionCheck::describe(const std::map<std::string, std::size_t>& sizes) const {
   std::string out;
   for (const auto& [dim, size] : sizes)
-    if (!same_as.count(dim)) out += (out.empty() ? "" : ", ") + dim + "=" + std::to_string(size);
+    if (!derived.count(dim)) out += (out.empty() ? "" : ", ") + dim + "=" + std::to_string(size);
   return out;
 }
 

@@ -52,8 +52,7 @@ std::map<std::string, std::size_t> spread(const FunctionCheck& c, bool up) {
     sizes[name] = pick;
     used.insert(pick);
   }
-  for (const auto& [name, other] : c.same_as) sizes[name] = sizes.at(other);
-  return sizes;
+  return c.with_derived(sizes);
 }
 
 }  // namespace
@@ -94,11 +93,7 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
         low[name] = range.first;
         high[name] = range.second;
       }
-      for (const auto& [name, other] : c.same_as) {
-        low[name] = low.at(other);
-        high[name] = high.at(other);
-      }
-      samples = {low, high};
+      samples = {c.with_derived(low), c.with_derived(high)};
       for (const bool up : {true, false})
         if (auto s = spread(c, up); std::find(samples.begin(), samples.end(), s) == samples.end())
           samples.push_back(std::move(s));

@@ -93,7 +93,9 @@ struct FunctionCheck {
   std::map<std::string, Expression> expect_override;                ///< output -> printed value to match
   int trials = 0;                                                   ///< random cases: how many
   std::map<std::string, std::pair<std::size_t, std::size_t>> dims;  ///< name -> [low, high]
-  std::map<std::string, std::string> same_as;                       ///< name -> the size it always equals
+  /// name -> what it always equals: another size (`block`), or a sum or product of sizes and
+  /// whole numbers (`heads * d_head`, `2 * half`); only sizes with a range are read.
+  std::map<std::string, Expression> derived;
   std::map<std::string, Distribution> values;                       ///< input -> distribution (default normal)
   // What is compared: every output with its reference, or a property.
   std::optional<Expression> property_got, property_expect;
@@ -101,8 +103,15 @@ struct FunctionCheck {
   Location where;
 
   bool random() const { return trials > 0; }
-  /// The sizes of a random case as feedback names them ("d_k=2, n=3"), those that follow
-  /// another (`same_as`) left out.
+  /// Every size of a random case, from those with a range: the derived ones computed.
+  std::map<std::string, std::size_t> with_derived(const std::map<std::string, std::size_t>& ranged) const;
+  /// The value of a derived size's expression over the sizes with a range; throws
+  /// expr::ExprError at the offending character for anything but whole numbers, those sizes,
+  /// `+`, `*` and parentheses (so that a derived size is smallest at the ranges' lows and
+  /// largest at their highs).
+  static double derived_size(const expr::Node& node, const std::map<std::string, std::size_t>& ranged);
+  /// The sizes of a random case as feedback names them ("d_k=2, n=3"), the derived ones left
+  /// out.
   std::string describe(const std::map<std::string, std::size_t>& sizes) const;
 };
 
