@@ -502,9 +502,6 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
   return out;
 }
 
-namespace {
-
-/// "f", "f and g", "f, g and h": the functions a notebook must define, each once.
 std::string python_function_names(const Spec& spec) {
   std::vector<std::string> names;
   for (const auto& ex : spec.exercises)
@@ -515,8 +512,6 @@ std::string python_function_names(const Spec& spec) {
     text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   return text;
 }
-
-}  // namespace
 
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,

@@ -60,6 +60,9 @@ std::map<std::string, ExerciseResult> judge_functions(const Spec& spec, const Fu
 std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, const FunctionPlan& plan, Verdict verdict,
                                                             const std::string& message, double seconds);
 
+/// "f", "f and g", "f, g and h": the functions a Python hand-in of the spec must define, each once.
+std::string python_function_names(const Spec& spec);
+
 /// Finds or builds the submission's library in `dir`, makes the plan's calls and judges them.
 /// What the library printed goes to `printed`; the isolation achieved to `sandbox`.
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,

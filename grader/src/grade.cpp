@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "digest.hpp"
@@ -226,6 +227,28 @@ void python_problem(const Spec& spec, const std::string& problem, Submission& su
     }
 }
 
+/// A spec that grades only the Python hand-in (`python: {only: true}`) takes no answer from a
+/// file: each answer a file gave is missing again (the notebook may define it). Returns the
+/// note that names the files set aside, or "".
+std::string set_aside_answer_files(const Spec& spec, Submission& submission) {
+  std::set<std::string> files;
+  const std::string notebook = spec.python.file.empty() ? "your notebook (.py or .ipynb)" : spec.python.file;
+  for (auto& [name, answer] : submission.answers) {
+    if (answer.source.empty()) continue;
+    files.insert(answer.source);
+    answer = Answer{};
+    answer.message = "no answer '" + name + "': hand in " + notebook + ", which defines it";
+  }
+  if (files.empty()) return "";
+  std::vector<std::string> named(files.begin(), files.end());
+  if (named.size() > kMaxListedNotes) {
+    named.resize(kMaxListedNotes);
+    named.push_back("...");
+  }
+  return fmt::format("{} {} not graded: this assignment takes its answers from {} only", fmt::join(named, ", "),
+                     files.size() == 1 ? "is" : "are", notebook);
+}
+
 /// A missing answer of a spec that asks for a notebook points at it too.
 void mention_notebook(const std::string& file, Submission& submission) {
   for (auto& [name, answer] : submission.answers)
@@ -375,13 +398,15 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     for (const auto& a : ex.answers) requests.push_back({a.name, a.shape});
   Submission submission = load_submission(dir, requests, options.limits);
   const python::Found python = python::find_hand_in(spec, dir);
+  const bool something = hands_in_something(submission, python);
+  const std::string set_aside = spec.python.only ? set_aside_answer_files(spec, submission) : "";
   // What is graded: the notebook if there is one, else the library or its sources; answer files.
   const auto graded = [&](const std::filesystem::path& file) {
     const std::string name = file.filename().string();
     for (const auto& [_, answer] : submission.answers)
       if (answer.source == name) return true;
     if (python.hand_in) return name == python.hand_in->name;
-    return spec.uses_library() && (name == spec.library.file || compiled_source(file));
+    return !spec.python.only && spec.uses_library() && (name == spec.library.file || compiled_source(file));
   };
   const std::string seeds = seed_key(dir, student, options.limits, graded);
   const FunctionPlan plan =
@@ -400,10 +425,11 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
                            "', whose permissions forbid reading it, so nothing in it is graded: give the folder "
                            "read permission (chmod -R u+rwX,go+rX) before zipping, or zip the files themselves");
   result.notes.insert(result.notes.end(), submission.notes.begin(), submission.notes.end());
-  if (!python.hand_in)
+  if (!python.hand_in && !spec.python.only)
     result.notes.insert(result.notes.end(), submission.stray_files.begin(), submission.stray_files.end());
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
-  if (!hands_in_something(submission, python)) {
+  if (!set_aside.empty()) result.notes.push_back(set_aside);
+  if (!something) {
     if (const auto down = hand_in_one_folder_down(spec, dir, requests, options.limits))
       result.notes.push_back("nothing at the top of your submission is graded, but its folder '" + one_line(*down, 80) +
                              "' holds a hand-in: only the top level is read, so move that folder's files up "
@@ -435,12 +461,19 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   } else {
     if (python.problem) python_problem(spec, *python.problem, submission);
     if (spec.uses_library()) {
-      if (python.problem && !python.library_files)
+      if (python.problem && (!python.library_files || spec.python.only))
         functions = unavailable_functions(spec, plan, Verdict::unreadable, *python.problem, seconds_since(start));
+      else if (spec.python.only)
+        functions = unavailable_functions(
+            spec, plan, Verdict::missing,
+            "no notebook (.py or .ipynb) in the submission: this assignment grades your notebook, which defines " +
+                python_function_names(spec) +
+                (python.library_files ? "; a library or C/C++ sources are not graded here" : ""),
+            seconds_since(start));
       else
         functions = grade_functions_by_library(spec, dir, options, plan, result.printed, result.sandbox);
     }
-    if (!spec.python.file.empty()) mention_notebook(spec.python.file, submission);
+    if (!spec.python.file.empty() && !spec.python.only) mention_notebook(spec.python.file, submission);
   }
 
   if (options.answers_in_float32)

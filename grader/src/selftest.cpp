@@ -110,7 +110,10 @@ std::string first_input_library(const Spec& spec) {
 
 class Checker {
  public:
-  Checker(const Spec& spec, const Options& options) : spec_(spec) { grading_.cache_dir = options.cache_dir; }
+  Checker(const Spec& spec, const Options& options) : spec_(spec), open_(spec) {
+    grading_.cache_dir = options.cache_dir;
+    open_.python.only = false;
+  }
 
   Report run() {
     for (const auto& ex : spec_.exercises) (ex.function ? functions_ : matrices_).push_back(&ex);
@@ -126,6 +129,9 @@ class Checker {
 
  private:
   const Spec& spec_;
+  /// The spec taking every kind of hand-in: a spec that grades notebooks only still has its
+  /// answer files and library references checked, and its controls made, as the others.
+  Spec open_;
   GradeOptions grading_;
   Scratch scratch_;
   Report report_;
@@ -140,7 +146,7 @@ class Checker {
   AssignmentResult grade(const fs::path& dir, bool float32 = false) {
     GradeOptions options = grading_;
     options.answers_in_float32 = float32;
-    return grade_submission(spec_, dir, options);
+    return grade_submission(open_, dir, options);
   }
 
   /// "ok" when every exercise of `r` passed, else which failed and why.
@@ -233,6 +239,10 @@ class Checker {
     if (notebooks.size() > 1) {
       add(Kind::failure, "reference solution (Python)",
           "its folder holds " + std::to_string(notebooks.size()) + " notebooks; keep one .py or .ipynb");
+    } else if (notebooks.empty() && spec_.python.only) {
+      add(Kind::failure, "reference solution (Python)",
+          "the spec grades notebooks only (python: {only: true}), and its solution folder holds none: add the "
+          "reference notebook (.py or .ipynb)");
     } else if (notebooks.size() == 1) {
       const fs::path dir = scratch_.folder("reference-python");
       fs::copy(notebooks.front(), dir / notebooks.front().filename());
@@ -247,7 +257,7 @@ class Checker {
         report_float32("reference in float32 (Python)", passed, passing(grade(dir, true), matrices_));
       // The same notebook called with the other precision: float64 arrays where the spec
       // passes float32 tensors, and the other way round.
-      Spec other = spec_;
+      Spec other = open_;
       std::string switched;  // "float32 instead of float64"
       for (auto& ex : other.exercises)
         if (ex.function) {

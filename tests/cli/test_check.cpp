@@ -913,4 +913,63 @@ BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_n
   BOOST_TEST(seed_of("carol", "my notes\n") != first);
 }
 
+BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_libraries_aside) {
+  // A Python course that wants the notebook itself: `python: {only: true}`.
+  TempDir dir;
+  const auto only_copy = [&](const std::string& assignment, const std::string& from, const std::string& to) {
+    std::string spec = test_support::read_file(test_support::source_path("specs/" + assignment + ".yaml"));
+    const auto at = spec.find(from);
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    spec.replace(at, from.size(), to);
+    fs::copy(test_support::source_path("specs/" + assignment), dir.path() / assignment, fs::copy_options::recursive);
+    return dir.write(assignment + ".yaml", spec).string();
+  };
+  const std::string matrices =
+      only_copy("understanding-attention", "  file: A2S1.py\n", "  file: A2S1.py\n  only: true\n");
+  const std::string functions = only_copy("sdpa-masked", "\nlibrary:\n", "\npython: {only: true}\nlibrary:\n");
+
+  // The notebook and the answer files: the notebook's answers are graded, the files set aside.
+  const fs::path both = dir.path() / "both";
+  fs::copy(test_support::source_path("submissions/understanding-attention/colab-py-correct"), both);
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-torch-npy/query121.npy"), both);
+  auto r = run_grader({"check", "--spec", matrices, both.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "note: query121.npy is not graded: this assignment takes its answers from A2S1.py only"),
+             r.out);
+  // Answer files alone: every answer is missing, and the student is told what to hand in.
+  r = run_grader(
+      {"check", "--spec", matrices, "submissions/understanding-attention/correct-torch-npy", "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  const auto files = ordered_json::parse(r.out);
+  for (const auto& e : files.at("exercises")) BOOST_TEST(e.at("verdict") == "missing", e.dump());
+  BOOST_TEST(files.at("exercises")[0].at("message") == "no answer 'query121': hand in A2S1.py, which defines it");
+
+  // A library's sources are never built: the functions are missing, and no sandbox was needed.
+  r = run_grader({"check", "--spec", functions, "submissions/sdpa-masked/correct-c", "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  const auto library = ordered_json::parse(r.out);
+  BOOST_TEST(library.at("exercises")[0].at("verdict") == "missing");
+  BOOST_TEST(contains(library.at("exercises")[0].at("message").get<std::string>(),
+                      "no notebook (.py or .ipynb) in the submission: this assignment grades your notebook, which "
+                      "defines scaled_dot_product_attention; a library or C/C++ sources are not graded here"),
+             r.out);
+  BOOST_TEST(library.at("sandbox").is_null(), r.out);
+  // The notebook is graded as before.
+  r = run_grader({"check", "--spec", functions, "submissions/sdpa-masked/py-correct-jupyter"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 8 / 8"), r.out);
+
+  // spec check still checks the reference's files and library, and wants its notebook.
+  r = run_grader({"spec", "check", matrices});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  fs::remove(dir.path() / "understanding-attention/solution/A2S1.py");
+  r = run_grader({"spec", "check", matrices});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "the spec grades notebooks only (python: {only: true}), and its solution folder holds "
+                      "none"),
+             r.out);
+  BOOST_TEST(contains(r.out, "ok    reference solution: "), r.out);  // its answer files pass
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -148,6 +148,14 @@ void Loader::Fields::finish() {
   }
 }
 
+bool Loader::boolean_of(const YAML::Node& node, const std::string& what) {
+  const std::string text = node.IsScalar() ? node.Scalar() : "";
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  fail(at(node),
+       what + " must be true or false, found " + (node.IsScalar() ? "'" + text.substr(0, 24) + "'" : node_kind(node)));
+}
+
 std::string Loader::string_of(const YAML::Node& node, const std::string& what) {
   if (!node.IsScalar()) fail(at(node), what + " must be text, found " + node_kind(node));
   std::string s = node.Scalar();

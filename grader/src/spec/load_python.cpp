@@ -20,6 +20,7 @@ void Loader::load_python(Spec& spec, const YAML::Node& node) {
         !is_folder_name(std::filesystem::path(py.file).stem().string()))
       fail(at(v), "python file '" + py.file + "' must be a plain file name ending in .py or .ipynb");
   }
+  if (auto v = f.take("only")) py.only = boolean_of(v, "python only");
   if (auto v = f.take("cell_seconds")) py.cell_seconds = between(v, "cell_seconds", 0.1, 3600);
   if (auto v = f.take("call_seconds")) py.call_seconds = between(v, "call_seconds", 0.1, 3600);
   if (auto v = f.take("budget_seconds")) py.budget_seconds = between(v, "budget_seconds", 1, 86400);

@@ -99,6 +99,7 @@ class Loader {
 
   /// A text field, without the trailing newline that YAML's folded and literal styles keep.
   std::string string_of(const YAML::Node& node, const std::string& what);
+  bool boolean_of(const YAML::Node& node, const std::string& what);
   double number_of(const YAML::Node& node, const std::string& what);
   double non_negative(const YAML::Node& node, const std::string& what);
   double points_of(const YAML::Node& node, const std::string& what);

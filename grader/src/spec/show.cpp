@@ -105,10 +105,11 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
                                 counted(spec.exercises.size(), "exercise"), points_text(spec.max_score()));
   const PythonSpec& py = spec.python;
   out += fmt::format(
-      "Python hand-ins: {}; limits: {:g} s a cell, {:g} s a call, {:g} s in all, {} s of CPU, {} MB, {} threads\n",
+      "Python hand-ins{}: {}; limits: {:g} s a cell, {:g} s a call, {:g} s in all, {} s of CPU, {} MB, {} threads\n",
+      py.only ? " only (no answer files, libraries or C/C++ sources)" : "",
       py.file.empty() ? "the single .py or .ipynb handed in" : py.file + " (or the single .py/.ipynb, with a note)",
       py.cell_seconds, py.call_seconds, py.budget_seconds, py.cpu_seconds, py.memory_mb, py.threads);
-  if (spec.uses_library()) {
+  if (spec.uses_library() && !py.only) {
     const LibrarySpec& lib = spec.library;
     out += fmt::format(
         "Libraries: {}, or built from the C/C++ sources handed in (at most {:g} s to compile); limits: {:g} s a "

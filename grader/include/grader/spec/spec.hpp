@@ -174,6 +174,8 @@ struct LibrarySpec {
 /// How a Python hand-in (a notebook, or a script downloaded from one) is found and run.
 struct PythonSpec {
   std::string file;              ///< the name students are asked for (A2S1.py); empty: any
+  /// Only the Python hand-in is graded: answer files, a library and C/C++ sources are not.
+  bool only = false;
   double cell_seconds = 10.0;    ///< wall clock per cell (or statement)
   double call_seconds = 5.0;     ///< wall clock per call of a function
   double budget_seconds = 60.0;  ///< wall clock for the whole hand-in
