@@ -80,7 +80,10 @@ Tensor draw(const Shape& shape, const Distribution& dist, Rng& rng) {
   return t;
 }
 
-std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::uint64_t seed) {
+}  // namespace
+
+std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check,
+                              std::uint64_t seed) {
   std::vector<Case> cases;
   if (!check.random()) {
     expr::Scope scope;
@@ -109,6 +112,8 @@ std::vector<Case> make_cases(const Spec& spec, const FunctionSpec& fn, const Fun
   }
   return cases;
 }
+
+namespace {
 
 /// The inputs of a case, when each is small enough to read (a random case's: a student has no
 /// other way to see them), for a visible exercise.
@@ -188,9 +193,8 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   for (std::size_t e = 0; e < check.calls.size(); ++e)
     for (std::size_t o = 0; o < fn.outputs.size(); ++o)
       outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
-  expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
-  scope.add(c.inputs);
-  scope.add(spec.data);
+  const CaseNames names(c.inputs, c.dims, spec.data);
+  const expr::Scope& scope = names.scope();
   // Outputs of another shape than declared (a Python function returns what it likes) are a
   // verdict before anything computes with them.
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
@@ -213,10 +217,8 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   }
   std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
   if (check.property_got) {
-    expr::Scope full;
-    full.add(c.inputs);
-    full.add(outputs);
-    full.add(spec.data);
+    const CaseNames with_outputs(c.inputs, c.dims, spec.data, &outputs);
+    const expr::Scope& full = with_outputs.scope();
     const std::string what = "property " + check.property_got->text + " = " + check.property_expect->text;
     Tensor got, expected;
     try {
@@ -388,23 +390,13 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
 }  // namespace
 
 Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
-                       const std::map<std::string, Tensor>& inputs, std::string_view context) {
+                       const Case& c, std::string_view context) {
   if (const auto over = check.expect_override.find(fn.outputs[o].name); over != check.expect_override.end()) {
     expr::Scope data_only;  // a printed value: over the data, never the inputs
     data_only.add(spec.data);
     return over->second.evaluate(data_only, context);
   }
-  expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
-  scope.add(inputs);
-  scope.add(spec.data);
-  return fn.expect[o].evaluate(scope, context);
-}
-
-std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,
-                                                        const FunctionCheck& check, std::uint64_t seed) {
-  std::vector<std::map<std::string, Tensor>> out;
-  for (auto& c : make_cases(spec, fn, check, seed)) out.push_back(std::move(c.inputs));
-  return out;
+  return fn.expect[o].evaluate(CaseNames(c.inputs, c.dims, spec.data).scope(), context);
 }
 
 FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options,
@@ -417,7 +409,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
     const std::uint64_t seed = options.seed ? *options.seed : fnv1a(seed_key + "/" + ex.id) % 1000000000ull;
     const bool single = in_python && fn.python.dtype == "float32";
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
-      PlannedCheck pc{&ex, &fn.checks[ci], seed, make_cases(spec, fn, fn.checks[ci], mix(seed, ci)), {}};
+      PlannedCheck pc{&ex, &fn.checks[ci], seed, check_cases(spec, fn, fn.checks[ci], mix(seed, ci)), {}};
       if (single)
         for (auto& c : pc.cases)
           for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));
@@ -426,7 +418,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
         const std::string context = fmt::format("exercise {}, check '{}', {}", ex.id, fn.checks[ci].name,
                                                 c.label.empty() ? "its case" : c.label);
         for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-          c.expected.push_back(expected_output(spec, fn, fn.checks[ci], o, c.inputs, context));
+          c.expected.push_back(expected_output(spec, fn, fn.checks[ci], o, c, context));
         std::vector<std::size_t> ids;
         const auto add = [&](const std::map<std::string, Tensor>& inputs) {
           Call call{fn.symbol, {}, {}, group};
@@ -436,11 +428,11 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
           plan.calls.push_back(std::move(call));
           plan.exercises.push_back(&ex);
           plan.seeds.push_back(mix(mix(seed, ci), k));  // what a student's own random draws replay
+          plan.sizes.push_back(c.dims);
         };
         add(c.inputs);
-        expr::Scope scope;
-        scope.add(c.inputs);
-        scope.add(spec.data);
+        const CaseNames names(c.inputs, c.dims, spec.data);
+        const expr::Scope& scope = names.scope();
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
           for (const auto& [name, e] : extra.inputs)

@@ -41,6 +41,7 @@ struct FunctionPlan {
   std::vector<Call> calls;
   std::vector<const Exercise*> exercises;  ///< per call: whose it is
   std::vector<std::uint64_t> seeds;        ///< per call: the seed of the student's own draws
+  std::vector<std::map<std::string, std::size_t>> sizes;  ///< per call: its case's sizes
   std::vector<PlannedCheck> checks;
 };
 
@@ -69,15 +70,15 @@ std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spe
                                                                  const GradeOptions& options, const FunctionPlan& plan,
                                                                  std::string& printed, std::string& sandbox);
 
-/// The value output `o` of `fn` must have on a case of `check` with `inputs`: the value the
+/// The value output `o` of `fn` must have on case `c` of `check`: the value the
 /// check gives for it (a printed output), else the output's `expect` over the inputs. The one
 /// place that decides it, for grading, the self-test and `spec show`. A case the spec cannot
 /// compute is a SpecError that names `context` (the case).
 Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
-                       const std::map<std::string, Tensor>& inputs, std::string_view context = {});
+                       const Case& c, std::string_view context = {});
 
-/// The inputs of every case of `check`, as grading draws them with `seed` (name -> tensor).
-std::vector<std::map<std::string, Tensor>> check_inputs(const Spec& spec, const FunctionSpec& fn,
-                                                        const FunctionCheck& check, std::uint64_t seed);
+/// Every case of `check` (inputs and sizes), as grading draws them with `seed`; their
+/// `expected` left empty.
+std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::uint64_t seed);
 
 }  // namespace grader

@@ -463,16 +463,14 @@ class Checker {
   bool caught(const FunctionSpec& fn, const FunctionMistake& m, bool float32) const {
     for (const auto& check : fn.checks) {
       if (check.property_got) continue;
-      for (const auto& inputs : check_inputs(spec_, fn, check, 1)) {
-        expr::Scope scope;
-        scope.add(inputs);
-        scope.add(spec_.data);
+      for (const auto& c : check_cases(spec_, fn, check, 1)) {
+        const CaseNames names(c.inputs, c.dims, spec_.data);
+        const expr::Scope& scope = names.scope();
         for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
           const auto mistaken = m.outputs.find(fn.outputs[o].name);
           if (mistaken == m.outputs.end()) continue;
           const auto value = m.output(mistaken->first, scope);
-          if (value && !passes(*value, expected_output(spec_, fn, check, o, inputs), check.tolerance, float32))
-            return true;
+          if (value && !passes(*value, expected_output(spec_, fn, check, o, c), check.tolerance, float32)) return true;
         }
       }
     }

@@ -972,4 +972,40 @@ BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_lib
   BOOST_TEST(contains(r.out, "ok    reference solution: "), r.out);  // its answer files pass
 }
 
+BOOST_AUTO_TEST_CASE(a_size_of_each_case_reaches_the_python_function_and_the_reference) {
+  // Multi-head attention's split: the number of heads varies from case to case, the width is
+  // a multiple of it, and the function takes it as n_heads, as the notebooks write it.
+  TempDir dir;
+  const fs::path spec = dir.write("heads.yaml", R"YAML(assignment: {id: heads, title: Heads, version: "1"}
+exercises:
+  - id: "1"
+    title: Split into heads, heads first
+    points: 1
+    function:
+      symbol: split_heads
+      inputs: [{name: X, shape: [n, d_model]}]
+      outputs: [{name: H, shape: [n, d_model], expect: "reshape(transpose(reshape(X, size(X, 0), heads, -1), 0, 1), size(X, 0), -1)"}]
+      python: {tensors: numpy, dtype: float64, arguments: [X, {size: heads, keyword: n_heads}]}
+    checks:
+      - name: random heads
+        points: 1
+        random: {trials: 30, dims: {n: [1, 4], heads: [1, 4], d_head: [1, 3], d_model: "heads * d_head"}}
+)YAML");
+  dir.write("splits/heads.py",
+            "def split_heads(X, n_heads):\n    n = X.shape[0]\n"
+            "    return X.reshape(n, n_heads, -1).transpose(1, 0, 2).reshape(n, -1)\n");
+  dir.write("two-heads/heads.py",
+            "def split_heads(X, n_heads):\n    n = X.shape[0]\n"
+            "    return X.reshape(n, 2, -1).transpose(1, 0, 2).reshape(n, -1)\n");
+  auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "splits").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 1 / 1"), r.out);
+  // Two heads always: the first case (one head) differs, and names every size it drew.
+  r = run_grader({"check", "--spec", spec.string(), (dir.path() / "two-heads").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "random case 1 of 30 (d_head=1, d_model=1, heads=1, n=1)"), r.out);
+  const auto shown = run_grader({"spec", "show", spec.string()});
+  BOOST_TEST(contains(shown.out, "split_heads(X, n_heads=heads) on numpy float64 arrays"), shown.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

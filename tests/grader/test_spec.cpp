@@ -335,7 +335,7 @@ BOOST_AUTO_TEST_CASE(a_derived_size_adds_and_multiplies_ranged_sizes_and_says_wh
       {"\"0 * n\"",
        "22:51: exercise f check 'random' dims: d = 0 * n: a derived size's numbers are whole numbers "
        "from 1 up"},
-      {"\"2 * e\"", "22:55: exercise f check 'random' dims: d = 2 * e: 'e' is not a size with a range in this check"},
+      {"\"2 * e\"", "22:55: exercise f check 'random' dims: d = 2 * e: 'e' is not a size of this check"},
       {"\"n * 2048\"",
        "22:50: exercise f check 'random' dims: d = n * 2048 reaches 8192 at the largest sizes, above "
        "4096; lower the ranges"},
@@ -349,6 +349,42 @@ BOOST_AUTO_TEST_CASE(a_derived_size_adds_and_multiplies_ranged_sizes_and_says_wh
     const auto errors = errors_of(spec);
     BOOST_TEST(errors == std::vector<std::string>{message}, equals << ": " << (errors.empty() ? "" : errors[0]));
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_size_no_input_has_must_be_read_and_a_python_size_argument_must_be_known) {
+  // heads, read by the reference (as a number) and passed to Python as n_heads.
+  const auto with = [](const std::string& dims, const std::string& python, const std::string& expect) {
+    std::string spec = kFunction;
+    spec.replace(spec.find("{n: [1, 4], d: [1, 3]}"), 22, dims);
+    spec.replace(spec.find("\"attention_weights(Q, K, K)\""), 28, expect);
+    spec.replace(spec.find("    checks:"), 11, "      python: " + python + "\n    checks:");
+    spec.replace(spec.find("      - {name: fixed, points: 1, fixed: {Q: key, K: key}}\n"), 58, "");
+    spec.replace(spec.find("points: 2"), 9, "points: 1");
+    return errors_of(spec);
+  };
+  const std::string heads = "{n: [1, 4], heads: [1, 3], d: \"heads * 2\"}";
+  const std::string expect = "\"attention_weights(Q, K, K) * heads\"";
+  BOOST_TEST(with(heads, "{arguments: [Q, K, {size: heads, keyword: n_heads}]}", expect).empty());
+  BOOST_TEST(with("{n: [1, 4], heads: 2, d: \"heads * 2\"}", "{arguments: [Q, K, {size: heads}]}", expect).empty());
+  // Read by nothing: a misspelling, most likely.
+  const auto unread = with("{n: [1, 4], d: [1, 3], heads: [1, 3]}", "{}", "\"attention_weights(Q, K, K)\"");
+  BOOST_TEST(unread.size() == 1u);
+  BOOST_TEST(unread.at(0) ==
+             std::string{"22:58: exercise f check 'random': no input has a size named 'heads', and nothing "
+                         "reads it (a size of its own is for a derived size, an expression or a Python "
+                         "argument {size: heads})"});
+  // The text 'heads' where the size was meant; a size no check has.
+  BOOST_TEST(with(heads, "{arguments: [Q, K, {value: heads, keyword: n_heads}]}", expect).at(0) ==
+             "18:42: exercise f python argument value 'heads' is the text 'heads'; to pass the size heads of each "
+             "case, write {size: heads}");
+  BOOST_TEST(with(heads, "{arguments: [Q, K, {size: head}]}", expect).at(0) ==
+             "18:41: exercise f python argument size 'head' is not a size of check 'random'; did you mean 'heads'?: "
+             "give it in the check's dims");
+  // Derived sizes that read one another; a size with the name of data.
+  BOOST_TEST(with("{n: [1, 4], heads: \"d\", d: \"heads * 2\"}", "{}", expect).at(0) ==
+             "22:35: exercise f check 'random' dims: the derived sizes d, heads read one another");
+  BOOST_TEST(with("{n: [1, 4], key: [1, 3], d: \"key * 2\"}", "{}", "\"attention_weights(Q, K, K)\"").at(0) ==
+             "22:47: exercise f: the size 'key' has the name of data; rename one (expressions see sizes as numbers)");
 }
 
 BOOST_AUTO_TEST_CASE(output_shapes_are_checked_against_the_reference_at_load) {

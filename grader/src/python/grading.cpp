@@ -19,7 +19,9 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
     FunctionCall call;
     call.binding = binding_of(b);
     call.inputs = plan.calls[c].inputs;
-    for (const auto& a : b.arguments) call.arguments.push_back({a.input, a.keyword, a.rows, a.constant});
+    for (const auto& a : b.arguments)  // a size is the constant of its case
+      call.arguments.push_back(
+          {a.input, a.keyword, a.rows, a.size.empty() ? a.constant : std::to_string(plan.sizes[c].at(a.size))});
     call.tensors = b.tensors;
     call.dtype = b.dtype;
     for (const auto& o : fn.outputs) call.outputs.push_back(o.name);

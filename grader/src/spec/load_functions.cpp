@@ -160,6 +160,31 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
     }
   }
   fn.python = load_binding(fn, python, context);
+  // A size no input has is for something to read: else it is most likely misspelt.
+  const auto add_names = [](std::set<std::string>& to, const Expression& e) {
+    const auto used = expr::names_used(*e.ast);
+    to.insert(used.begin(), used.end());
+  };
+  std::set<std::string> read;
+  for (const auto& e : fn.expect) add_names(read, e);
+  for (const auto& m : fn.mistakes)
+    for (const auto& [_, e] : m.outputs) add_names(read, e);
+  for (const auto& a : fn.python.arguments) read.insert(a.size);
+  for (const auto& c : fn.checks) {
+    std::set<std::string> here = read;
+    for (const auto& [_, e] : c.derived) add_names(here, e);
+    if (c.property_got) add_names(here, *c.property_got);
+    if (c.property_expect) add_names(here, *c.property_expect);
+    for (const auto& call : c.calls)
+      for (const auto& [_, e] : call.inputs) add_names(here, e);
+    for (const auto& [name, where] : c.own_sizes)
+      if (!here.count(name))
+        fail(where, context + " check '" + c.name + "': no input has a size named '" + name + "'" +
+                        did_you_mean(name, {dim_names.begin(), dim_names.end()}) +
+                        ", and nothing reads it (a size of its own is for a derived size, an expression or a Python "
+                        "argument {size: " +
+                        name + "})");
+  }
   verify_function_shapes(spec, fn, context);
   return fn;
 }
@@ -191,11 +216,10 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
     const YAML::Node dims = rf.require("dims");
     if (!dims.IsMap()) fail(at(dims), what + " dims must map each size name to [low, high]");
     std::map<std::string, YAML::Node> derived;  // name -> what it equals, checked once every range is known
-    std::map<std::string, YAML::Node> helpers;  // sizes no input has, which a derived size must read
     for (const auto& kv : dims) {
       const std::string name = kv.first.Scalar();
-      if (!dim_names.count(name)) helpers.emplace(name, kv.first);
-      if (kv.second.IsScalar()) {  // another size (a causal mask's rows: block), or heads * d_head
+      if (!dim_names.count(name)) c.own_sizes.emplace(name, at(kv.first));  // read by something, checked later
+      if (kv.second.IsScalar()) {  // another size (a causal mask's rows: block), a number, or heads * d_head
         derived.emplace(name, kv.second);
         continue;
       }
@@ -208,31 +232,40 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
              what + " dims: " + name + " must be whole numbers with 1 <= low <= high <= " + std::to_string(kMaxDim));
       c.dims[name] = {static_cast<std::size_t>(lo), static_cast<std::size_t>(hi)};
     }
-    for (const auto& [name, equals] : derived)
-      c.derived.emplace(name, parse_expression(equals, what + " dims: " + name));
-    for (const auto& helper : helpers) {  // `half` of `d: "2 * half"`; else a misspelt size
-      const std::string& name = helper.first;
-      const bool read = std::any_of(c.derived.begin(), c.derived.end(),
-                                    [&](const auto& e) { return expr::names_used(*e.second.ast).count(name) > 0; });
-      if (!read || derived.count(name))
-        fail(at(helper.second), what + ": no input has a size named '" + name + "'" +
-                                    did_you_mean(name, {dim_names.begin(), dim_names.end()}));
-    }
     for (const auto& n : dim_names)
-      if (!c.dims.count(n) && !derived.count(n)) fail(at(dims), what + " dims: give a range for '" + n + "'");
-    std::map<std::string, std::size_t> largest;  // every tensor of a case must fit, at the largest sizes
+      if (!c.dims.count(n) && !derived.count(n)) {
+        for (const auto& [own, where] : c.own_sizes)  // most likely a misspelling of n
+          if (!derived.count(own) && !did_you_mean(own, {n}).empty())
+            fail(where, what + ": no input has a size named '" + own + "'" +
+                            did_you_mean(own, {dim_names.begin(), dim_names.end()}));
+        fail(at(dims), what + " dims: give a range for '" + n + "'");
+      }
+    std::map<std::string, std::size_t> largest, any;  // every tensor of a case must fit, at the largest sizes
     for (const auto& [name, range] : c.dims) largest[name] = range.second;
+    for (const auto& [name, equals] : derived) {
+      Expression e = parse_expression(equals, what + " dims: " + name);
+      any.emplace(name, 1);
+      c.derived.emplace(name, std::move(e));
+    }
+    for (const auto& [name, range] : c.dims) any.emplace(name, 1);
     for (const auto& [name, e] : c.derived) {
-      const YAML::Node& equals = derived.at(name);
-      try {  // + and * of whole numbers: the largest value is at the highs
-        if (const double high = FunctionCheck::derived_size(*e.ast, largest); high > kMaxDim)
-          fail(at(equals), what + " dims: " + name + " = " + e.text + " reaches " + fmt_number(high) +
-                               " at the largest sizes, above " + std::to_string(kMaxDim) + "; lower the ranges");
+      try {  // its syntax and names, whatever their values
+        FunctionCheck::derived_size(*e.ast, any);
       } catch (const expr::ExprError& err) {
-        fail(expression_at(equals, err.offset()), what + " dims: " + name + " = " + e.text + ": " + err.what());
+        fail(expression_at(derived.at(name), err.offset()),
+             what + " dims: " + name + " = " + e.text + ": " + err.what());
       }
     }
-    largest = c.with_derived(largest);
+    try {  // + and * of whole numbers: the largest values are at the highs
+      largest = c.with_derived(largest);
+    } catch (const expr::ExprError& err) {
+      fail(at(dims), what + " dims: " + err.what());
+    }
+    for (const auto& [name, e] : c.derived)
+      if (largest.at(name) > kMaxDim)
+        fail(at(derived.at(name)), what + " dims: " + name + " = " + e.text + " reaches " +
+                                       std::to_string(largest.at(name)) + " at the largest sizes, above " +
+                                       std::to_string(kMaxDim) + "; lower the ranges");
     for (const auto* decls : {&fn.inputs, &fn.outputs})
       for (const auto& d : *decls) {
         try {

@@ -172,7 +172,7 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
   PythonBinding b;
   b.function = fn.symbol;
   b.where = node ? at(node) : Location{};
-  for (std::size_t i = 0; i < fn.inputs.size(); ++i) b.arguments.push_back({i, "", false, ""});
+  for (std::size_t i = 0; i < fn.inputs.size(); ++i) b.arguments.push_back({i, "", false, "", ""});
   if (!node) return b;
   Fields f(*this, node, context + " python");
   if (auto v = f.take("function")) {
@@ -197,6 +197,14 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
     b.arguments.clear();
     std::set<std::size_t> used;
     std::set<std::string> keywords;
+    // The sizes a case of every check knows: its inputs' and, for random checks, their own.
+    std::set<std::string> sizes;
+    for (const auto& d : fn.inputs)
+      for (const auto& n : d.dims)
+        if (!TensorDecl::fixed(n)) sizes.insert(n);
+    std::set<std::string> some_sizes = sizes;  // those of some check
+    for (const auto& c : fn.checks)
+      for (const auto& [n, _] : c.own_sizes) some_sizes.insert(n);
     for (const auto& item : v) {
       PythonBinding::Argument a;
       std::string input;
@@ -215,6 +223,24 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
           a.constant = constant_json(value);
           if (a.constant.empty())
             fail(at(value), context + " python argument value must be a number, true, false, null or a string");
+          if (value.IsScalar() && some_sizes.count(value.Scalar()))
+            fail(at(value), context + " python argument value '" + value.Scalar() + "' is the text '" + value.Scalar() +
+                                "'; to pass the size " + value.Scalar() +
+                                " of each case, write {size: " + value.Scalar() + "}");
+          af.finish();
+          b.arguments.push_back(a);
+          continue;
+        }
+        if (const YAML::Node size = af.take("size")) {
+          // A size of each case, as a Python int: n_heads=heads.
+          if (item["input"]) fail(at(item), context + " python argument gives an input or a size, not both");
+          a.size = string_of(size, context + " python argument size");
+          for (const auto& c : fn.checks)
+            if (!sizes.count(a.size) && !c.own_sizes.count(a.size))
+              fail(at(size),
+                   context + " python argument size '" + a.size + "' is not a size of check '" + c.name + "'" +
+                       did_you_mean(a.size, {some_sizes.begin(), some_sizes.end()}) +
+                       (c.random() ? ": give it in the check's dims" : ": a fixed check knows its inputs' sizes only"));
           af.finish();
           b.arguments.push_back(a);
           continue;

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "../function_grading.hpp"
 #include "../text.hpp"
 #include "grader/answers/read.hpp"
 #include "grader/atomic_file.hpp"
@@ -40,6 +41,7 @@ std::string python_call(const FunctionSpec& fn) {
   for (const auto& a : b.arguments) {
     const std::string name = fn.inputs[a.input].name;
     const std::string value = !a.constant.empty() ? python_literal(a.constant)
+                              : !a.size.empty()   ? a.size
                               : a.rows            ? "[rows of " + name + "]"
                                                   : name;
     arguments.push_back(a.keyword.empty() ? value : a.keyword + "=" + value);
@@ -63,8 +65,6 @@ std::string python_source(const AnswerSpec& a) {
 void for_each_target(
     const Spec& spec, const ShowOptions& options, std::vector<std::string>* hidden,
     const std::function<void(const Exercise&, const std::string&, const std::string&, const Tensor&)>& visit) {
-  expr::Scope data;
-  data.add(spec.data);
   for (const auto& ex : spec.exercises) {
     if (options.exercise && *options.exercise != ex.id) continue;
     if (ex.visibility == Visibility::hidden && !options.reveal) {
@@ -79,17 +79,11 @@ void for_each_target(
     for (std::size_t k = 0; k < fn.checks.size(); ++k) {
       const FunctionCheck& c = fn.checks[k];
       if (c.random() || c.property_got) continue;
-      std::map<std::string, Tensor> inputs;
-      for (const auto& d : fn.inputs) inputs.emplace(d.name, c.fixed.at(d.name).evaluate(data));
-      expr::Scope scope;
-      scope.add(inputs);
-      scope.add(spec.data);
+      const Case fixed = check_cases(spec, fn, c, 0).front();  // a fixed check's one case
       for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
         const auto& name = fn.outputs[o].name;
-        const auto over = c.expect_override.find(name);
-        const Tensor value =
-            over != c.expect_override.end() ? over->second.evaluate(data) : fn.expect[o].evaluate(scope);
-        visit(ex, fmt::format("check '{}': {}", c.name, name), fmt::format("{}.check{}.{}", ex.id, k + 1, name), value);
+        visit(ex, fmt::format("check '{}': {}", c.name, name), fmt::format("{}.check{}.{}", ex.id, k + 1, name),
+              expected_output(spec, fn, c, o, fixed));
       }
     }
   }
@@ -144,7 +138,10 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       for (const auto& d : fn.inputs) inputs += (inputs.empty() ? "" : ", ") + d.name + " " + shape_text(d);
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
         outputs += (outputs.empty() ? "" : ", ") + fn.outputs[o].name + " " + shape_text(fn.outputs[o]);
-      out += fmt::format("    the library's {}({}) -> {}\n", fn.symbol, inputs, outputs);
+      if (!spec.python.only)
+        out += fmt::format("    the library's {}({}) -> {}\n", fn.symbol, inputs, outputs);
+      else
+        out += fmt::format("    shapes: ({}) -> {}\n", inputs, outputs);
       out += "    a notebook's " + python_call(fn) + "\n";
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
         out += fmt::format("    {} = {}\n", fn.outputs[o].name, fn.expect[o].text);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "grader/spec/spec.hpp"
 
@@ -90,7 +91,7 @@ Shape TensorDecl::shape(const std::map<std::string, std::size_t>& sizes) const {
   return out;
 }
 
-double FunctionCheck::derived_size(const expr::Node& node, const std::map<std::string, std::size_t>& ranged) {
+double FunctionCheck::derived_size(const expr::Node& node, const std::map<std::string, std::size_t>& known) {
   using Kind = expr::Node::Kind;
   switch (node.kind) {
     case Kind::number:
@@ -98,11 +99,11 @@ double FunctionCheck::derived_size(const expr::Node& node, const std::map<std::s
         throw expr::ExprError(node.offset, "a derived size's numbers are whole numbers from 1 up");
       return node.number;
     case Kind::name:
-      if (const auto it = ranged.find(node.text); it != ranged.end()) return static_cast<double>(it->second);
-      throw expr::ExprError(node.offset, "'" + node.text + "' is not a size with a range in this check");
+      if (const auto it = known.find(node.text); it != known.end()) return static_cast<double>(it->second);
+      throw expr::ExprError(node.offset, "'" + node.text + "' is not a size of this check");
     case Kind::binary:
-      if (node.text == "+") return derived_size(*node.children[0], ranged) + derived_size(*node.children[1], ranged);
-      if (node.text == "*") return derived_size(*node.children[0], ranged) * derived_size(*node.children[1], ranged);
+      if (node.text == "+") return derived_size(*node.children[0], known) + derived_size(*node.children[1], known);
+      if (node.text == "*") return derived_size(*node.children[0], known) * derived_size(*node.children[1], known);
       break;
     default:
       break;
@@ -112,14 +113,40 @@ double FunctionCheck::derived_size(const expr::Node& node, const std::map<std::s
 
 std::map<std::string, std::size_t> FunctionCheck::with_derived(const std::map<std::string, std::size_t>& ranged) const {
   std::map<std::string, std::size_t> sizes = ranged;
-  for (const auto& [size, e] : derived) sizes[size] = static_cast<std::size_t>(derived_size(*e.ast, ranged));
+  // Each derived size once the derived sizes it reads are known (heads: 2, d_model: "heads * d_head").
+  std::set<std::string> left;
+  for (const auto& [size, e] : derived) left.insert(size);
+  while (!left.empty()) {
+    const auto ready = std::find_if(left.begin(), left.end(), [&](const std::string& size) {
+      const auto used = expr::names_used(*derived.at(size).ast);
+      return std::none_of(used.begin(), used.end(), [&](const std::string& n) { return left.count(n) > 0; });
+    });
+    if (ready == left.end()) {
+      std::string cycle;
+      for (const auto& n : left) cycle += (cycle.empty() ? "" : ", ") + n;
+      throw expr::ExprError(0, "the derived sizes " + cycle + " read one another");
+    }
+    // (capped: the loader refuses a value above its limit, and a double that large has no size_t)
+    sizes[*ready] = static_cast<std::size_t>(std::min(derived_size(*derived.at(*ready).ast, sizes), 1e15));
+    left.erase(ready);
+  }
   return sizes;
+}
+
+CaseNames::CaseNames(const std::map<std::string, Tensor>& inputs, const std::map<std::string, std::size_t>& sizes,
+                     const std::map<std::string, Tensor>& data, const std::map<std::string, Tensor>* outputs) {
+  for (const auto& [name, size] : sizes) sizes_.emplace(name, Tensor::scalar(static_cast<double>(size)));
+  scope_.add(inputs);  // first: inputs may share a name with data (Q, K, V)
+  if (outputs) scope_.add(*outputs);
+  scope_.add(sizes_);
+  scope_.add(data);
 }
 
 std::string FunctionCheck::describe(const std::map<std::string, std::size_t>& sizes) const {
   std::string out;
   for (const auto& [dim, size] : sizes)
-    if (!derived.count(dim)) out += (out.empty() ? "" : ", ") + dim + "=" + std::to_string(size);
+    if (const auto d = derived.find(dim); d == derived.end() || d->second.ast->kind != expr::Node::Kind::name)
+      out += (out.empty() ? "" : ", ") + dim + "=" + std::to_string(size);
   return out;
 }
 

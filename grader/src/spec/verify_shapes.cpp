@@ -58,6 +58,20 @@ std::map<std::string, std::size_t> spread(const FunctionCheck& c, bool up) {
 }  // namespace
 
 void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const std::string& context) {
+  // Expressions see a case's sizes as numbers, after its inputs and before the data: one name
+  // for two things would make an expression mean something else than it says.
+  std::map<std::string, Location> sizes;
+  for (const auto& d : fn.inputs)
+    for (const auto& n : d.dims)
+      if (!TensorDecl::fixed(n)) sizes.emplace(n, d.where);
+  for (const auto& c : fn.checks) sizes.insert(c.own_sizes.begin(), c.own_sizes.end());
+  for (const auto& [name, where] : sizes) {
+    const bool input =
+        std::any_of(fn.inputs.begin(), fn.inputs.end(), [&size = name](auto& d) { return d.name == size; });
+    if (input || spec.data.count(name))
+      fail(where, context + ": the size '" + name + "' has the name of " + (input ? "an input" : "data") +
+                      "; rename one (expressions see sizes as numbers)");
+  }
   const auto at = [](const Expression& e, const expr::ExprError& err) {  // the offending character
     Location where = e.where;
     where.column += static_cast<int>(err.offset());
@@ -103,9 +117,8 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
       std::map<std::string, Tensor> names;
       for (std::size_t i = 0; i < fn.inputs.size(); ++i)
         names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5) : fixed_values[i]);
-      expr::Scope scope;  // inputs first: they may share a name with data (Q, K, V)
-      scope.add(names);
-      scope.add(spec.data);
+      const CaseNames case_names(names, dims, spec.data);
+      const expr::Scope& scope = case_names.scope();
       std::map<std::string, Tensor> outs;
       for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
         const Tensor e = evaluate_here(fn.expect[o], scope, what + " expect of " + fn.outputs[o].name);
@@ -133,10 +146,8 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
         }
         for (const auto& [out, v] : std::map<std::string, Tensor>(outs)) outs.emplace(call.name + "_" + out, v);
       }
-      expr::Scope full;
-      full.add(names);
-      full.add(outs);
-      full.add(spec.data);
+      const CaseNames with_outputs(names, dims, spec.data, &outs);
+      const expr::Scope& full = with_outputs.scope();
       if (c.property_got) {
         const Tensor got = evaluate_here(*c.property_got, full, what + " property got");
         const Tensor expect = evaluate_here(*c.property_expect, full, what + " property expect");

@@ -93,9 +93,12 @@ struct FunctionCheck {
   std::map<std::string, Expression> expect_override;                ///< output -> printed value to match
   int trials = 0;                                                   ///< random cases: how many
   std::map<std::string, std::pair<std::size_t, std::size_t>> dims;  ///< name -> [low, high]
-  /// name -> what it always equals: another size (`block`), or a sum or product of sizes and
-  /// whole numbers (`heads * d_head`, `2 * half`); only sizes with a range are read.
+  /// name -> what it always equals: another size (`block`), a number, or a sum or product of
+  /// sizes and whole numbers (`heads * d_head`, `2 * half`).
   std::map<std::string, Expression> derived;
+  /// The sizes no input has (`heads`, read by a derived size, an expression or a Python
+  /// argument), and where the spec gives them.
+  std::map<std::string, Location> own_sizes;
   std::map<std::string, Distribution> values;                       ///< input -> distribution (default normal)
   // What is compared: every output with its reference, or a property.
   std::optional<Expression> property_got, property_expect;
@@ -105,13 +108,13 @@ struct FunctionCheck {
   bool random() const { return trials > 0; }
   /// Every size of a random case, from those with a range: the derived ones computed.
   std::map<std::string, std::size_t> with_derived(const std::map<std::string, std::size_t>& ranged) const;
-  /// The value of a derived size's expression over the sizes with a range; throws
-  /// expr::ExprError at the offending character for anything but whole numbers, those sizes,
-  /// `+`, `*` and parentheses (so that a derived size is smallest at the ranges' lows and
-  /// largest at their highs).
-  static double derived_size(const expr::Node& node, const std::map<std::string, std::size_t>& ranged);
-  /// The sizes of a random case as feedback names them ("d_k=2, n=3"), the derived ones left
-  /// out.
+  /// The value of a derived size's expression over the sizes `known`; throws expr::ExprError
+  /// at the offending character for anything but whole numbers, those sizes, `+`, `*` and
+  /// parentheses (so that a derived size is smallest at the ranges' lows and largest at their
+  /// highs).
+  static double derived_size(const expr::Node& node, const std::map<std::string, std::size_t>& known);
+  /// The sizes of a random case as feedback names them ("d_k=2, n=3"), those that are only
+  /// another size's (mask_rows: block) left out.
   std::string describe(const std::map<std::string, std::size_t>& sizes) const;
 };
 
@@ -132,12 +135,14 @@ struct FunctionMistake {
 /// How a function exercise calls a Python hand-in's function (docs/python-hand-ins.md).
 struct PythonBinding {
   /// One argument: an input, by position or as a keyword, as a tensor or as the list of its
-  /// rows; or a constant the C function does not take (`{keyword: n_heads, value: 2}`).
+  /// rows; or what the C function does not take: a constant (`{keyword: n_heads, value: 2}`)
+  /// or a size of each case (`{keyword: n_heads, size: heads}`).
   struct Argument {
     std::size_t input = 0;
     std::string keyword;
     bool rows = false;
     std::string constant;  ///< the constant as JSON text (2, 0.5, true, null, "mean"); empty: an input
+    std::string size;      ///< a size of each case, as an int (n_heads=heads); empty: an input or a constant
   };
   std::string function;             ///< its name in the notebook (default: the symbol)
   std::string tensors = "torch";    ///< "torch" or "numpy"
@@ -156,6 +161,21 @@ struct FunctionSpec {
   std::vector<FunctionCheck> checks;
   std::vector<FunctionMistake> mistakes;
   PythonBinding python;  ///< how a Python hand-in's function is called
+};
+
+/// The names the expressions of a function check see on one case, first to last: its inputs,
+/// the student's outputs (for a property), its sizes as numbers (`heads`, `d_k`), the data.
+class CaseNames {
+ public:
+  CaseNames(const std::map<std::string, Tensor>& inputs, const std::map<std::string, std::size_t>& sizes,
+            const std::map<std::string, Tensor>& data, const std::map<std::string, Tensor>* outputs = nullptr);
+  CaseNames(const CaseNames&) = delete;
+  CaseNames& operator=(const CaseNames&) = delete;
+  const expr::Scope& scope() const { return scope_; }
+
+ private:
+  std::map<std::string, Tensor> sizes_;
+  expr::Scope scope_;
 };
 
 /// How a submission's library is found or built.
