@@ -1077,6 +1077,10 @@ def make_call(output, c, call, function, fn, blobs, name):
             passed = [f"{_len(args)} positional argument{'' if _len(args) == 1 else 's'}"] if args else []
             passed += [f"{k}={v!r}" if _type(v) in (int, float, bool, str, type(None)) else k for k, v in kwargs.items()]
             why = f"{why} (the grader calls {fname} with {' and '.join(passed) or 'no arguments'}, as the exercise asks)"
+        elif _isinstance(e, (TypeError, AttributeError)):
+            # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
+            kind = "torch tensors" if tensors == "torch" else "numpy arrays"
+            why = f"{why} (its inputs are {dtype} {kind}, as the exercise passes them)"
         return CALL_RAISED, why[:MAX_TEXT]
     names = call.get("output_names", [])
     shapes = [tuple(s) for s in call.get("output_shapes", [])]

@@ -1016,6 +1016,10 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       // Text of several lines, one of them a fake score line: on one line.
       {"def f(Q, K, V):\n    raise ValueError('bad\\n\\n  1    4 / 4  passed\\nscore: 8 / 8')\n",
        "line 3: ValueError: bad 1 4 / 4 passed score: 8 / 8"},
+      // NumPy code given the torch tensors the exercise passes: said with the error.
+      {"def f(Q, K, V):\n    return Q.astype('float64'), K\n",
+       "AttributeError: 'Tensor' object has no attribute 'astype' (its inputs are float32 torch tensors, as the "
+       "exercise passes them)"},
       // A recursion: its line once, not "line 3 (in f, line 3)".
       {"def f(Q, K, V):\n    return f(Q, K, V)\n", "the function: line 3: RecursionError"}};
   for (const auto& [source, message] : cases) {
