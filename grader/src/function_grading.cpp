@@ -93,6 +93,7 @@ std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, const Fu
       const Tensor& t = c.inputs.emplace(d.name, check.fixed.at(d.name).evaluate(scope)).first->second;
       for (std::size_t k = 0; k < d.dims.size(); ++k) c.dims[d.dims[k]] = t.dim(k);  // checked at load
     }
+    c.dims = check.with_derived(c.dims);  // its own sizes (heads: 2)
     // A fixed check has one case: the check's name says it all.
     cases.push_back(std::move(c));
     return cases;

@@ -977,16 +977,19 @@ BOOST_AUTO_TEST_CASE(a_size_of_each_case_reaches_the_python_function_and_the_ref
   // a multiple of it, and the function takes it as n_heads, as the notebooks write it.
   TempDir dir;
   const fs::path spec = dir.write("heads.yaml", R"YAML(assignment: {id: heads, title: Heads, version: "1"}
+data:
+  X: [[1, 2, 3, 4], [5, 6, 7, 8]]
 exercises:
   - id: "1"
     title: Split into heads, heads first
-    points: 1
+    points: 2
     function:
       symbol: split_heads
       inputs: [{name: X, shape: [n, d_model]}]
       outputs: [{name: H, shape: [n, d_model], expect: "reshape(transpose(reshape(X, size(X, 0), heads, -1), 0, 1), size(X, 0), -1)"}]
       python: {tensors: numpy, dtype: float64, arguments: [X, {size: heads, keyword: n_heads}]}
     checks:
+      - {name: two heads, points: 1, fixed: {X: X}, sizes: {heads: 2}}
       - name: random heads
         points: 1
         random: {trials: 30, dims: {n: [1, 4], heads: [1, 4], d_head: [1, 3], d_model: "heads * d_head"}}
@@ -999,10 +1002,12 @@ exercises:
             "    return X.reshape(n, 2, -1).transpose(1, 0, 2).reshape(n, -1)\n");
   auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "splits").string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
-  BOOST_TEST(contains(r.out, "score: 1 / 1"), r.out);
-  // Two heads always: the first case (one head) differs, and names every size it drew.
+  BOOST_TEST(contains(r.out, "score: 2 / 2"), r.out);
+  // Two heads always: right where the fixed check gives two, wrong from the first random case
+  // (one head) on, which names every size it drew.
   r = run_grader({"check", "--spec", spec.string(), (dir.path() / "two-heads").string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 1 / 2"), r.out);
   BOOST_TEST(contains(r.out, "random case 1 of 30 (d_head=1, d_model=1, heads=1, n=1)"), r.out);
   const auto shown = run_grader({"spec", "show", spec.string()});
   BOOST_TEST(contains(shown.out, "split_heads(X, n_heads=heads) on numpy float64 arrays"), shown.out);

@@ -380,6 +380,16 @@ BOOST_AUTO_TEST_CASE(a_size_no_input_has_must_be_read_and_a_python_size_argument
   BOOST_TEST(with(heads, "{arguments: [Q, K, {size: head}]}", expect).at(0) ==
              "18:41: exercise f python argument size 'head' is not a size of check 'random'; did you mean 'heads'?: "
              "give it in the check's dims");
+  // A fixed check gives its own sizes as numbers, and only those no input has.
+  std::string fixed = kFunction;
+  fixed.replace(fixed.find("{n: [1, 4], d: [1, 3]}"), 22, heads);
+  fixed.replace(fixed.find("\"attention_weights(Q, K, K)\""), 28, expect);
+  fixed.replace(fixed.find("fixed: {Q: key, K: key}}"), 24, "fixed: {Q: key, K: key}, sizes: {heads: 2}}");
+  BOOST_TEST(errors_of(fixed).empty());
+  fixed.replace(fixed.find("sizes: {heads: 2}"), 17, "sizes: {heads: 2, n: 2}");
+  BOOST_TEST(errors_of(fixed).at(0) ==
+             "19:77: exercise f check 'fixed' sizes: 'n' is a size of the inputs, which their "
+             "shapes give");
   // Derived sizes that read one another; a size with the name of data.
   BOOST_TEST(with("{n: [1, 4], heads: \"d\", d: \"heads * 2\"}", "{}", expect).at(0) ==
              "22:35: exercise f check 'random' dims: the derived sizes d, heads read one another");

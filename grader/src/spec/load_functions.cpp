@@ -207,12 +207,29 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
     for (const auto& d : fn.inputs)
       if (!c.fixed.count(d.name)) fail(at(fixed), what + " gives no fixed value for input " + d.name);
     if (auto e = f.take("expect")) c.expect_override = expression_map(e, what + " expect", fn.outputs);
+    if (auto sizes = f.take("sizes")) {  // sizes no input has, for expressions and Python: {heads: 2}
+      if (!sizes.IsMap()) fail(at(sizes), what + " sizes must map size names to numbers: {heads: 2}");
+      for (const auto& kv : sizes) {
+        const std::string name = kv.first.Scalar();
+        if (dim_names.count(name))
+          fail(at(kv.first), what + " sizes: '" + name + "' is a size of the inputs, which their shapes give");
+        Expression e = parse_expression(kv.second, what + " sizes: " + name);
+        if (e.ast->kind != expr::Node::Kind::number || e.ast->number < 1 || e.ast->number > kMaxDim ||
+            e.ast->number != std::floor(e.ast->number))
+          fail(at(kv.second),
+               what + " sizes: " + name + " must be a whole number from 1 to " + std::to_string(kMaxDim));
+        c.own_sizes.emplace(name, at(kv.first));
+        c.derived.emplace(name, std::move(e));
+      }
+    }
   } else {
     Fields rf(*this, random, what + " random");
     const double trials = non_negative(rf.require("trials"), what + " trials");
     if (trials < 1 || trials > 100000 || trials != std::floor(trials))
       fail(at(random), what + " trials must be a whole number from 1 to 100000");
     c.trials = static_cast<int>(trials);
+    if (auto sizes = f.take("sizes"))
+      fail(at(sizes), what + ": a random check gives every size in its dims (heads: [1, 4], or heads: 2)");
     const YAML::Node dims = rf.require("dims");
     if (!dims.IsMap()) fail(at(dims), what + " dims must map each size name to [low, high]");
     std::map<std::string, YAML::Node> derived;  // name -> what it equals, checked once every range is known

@@ -237,10 +237,10 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
           a.size = string_of(size, context + " python argument size");
           for (const auto& c : fn.checks)
             if (!sizes.count(a.size) && !c.own_sizes.count(a.size))
-              fail(at(size),
-                   context + " python argument size '" + a.size + "' is not a size of check '" + c.name + "'" +
-                       did_you_mean(a.size, {some_sizes.begin(), some_sizes.end()}) +
-                       (c.random() ? ": give it in the check's dims" : ": a fixed check knows its inputs' sizes only"));
+              fail(at(size), context + " python argument size '" + a.size + "' is not a size of check '" + c.name +
+                                 "'" + did_you_mean(a.size, {some_sizes.begin(), some_sizes.end()}) +
+                                 (c.random() ? ": give it in the check's dims"
+                                             : ": give it in the check's sizes ({" + a.size + ": 2})"));
           af.finish();
           b.arguments.push_back(a);
           continue;

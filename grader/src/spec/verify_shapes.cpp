@@ -100,7 +100,7 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
       for (const auto& d : fn.inputs) fixed_values.push_back(evaluate_here(c.fixed.at(d.name), data_scope, named));
       std::map<std::string, std::size_t> dims;
       if (auto problem = bind_dims(fn.inputs, fixed_values, dims)) fail(c.where, named + ": " + *problem);
-      samples.push_back(dims);
+      samples.push_back(c.with_derived(dims));
     } else {
       std::map<std::string, std::size_t> low, high;
       for (const auto& [name, range] : c.dims) {

@@ -94,7 +94,8 @@ struct FunctionCheck {
   int trials = 0;                                                   ///< random cases: how many
   std::map<std::string, std::pair<std::size_t, std::size_t>> dims;  ///< name -> [low, high]
   /// name -> what it always equals: another size (`block`), a number, or a sum or product of
-  /// sizes and whole numbers (`heads * d_head`, `2 * half`).
+  /// sizes and whole numbers (`heads * d_head`, `2 * half`); a fixed check's own sizes
+  /// (`sizes: {heads: 2}`) are numbers.
   std::map<std::string, Expression> derived;
   /// The sizes no input has (`heads`, read by a derived size, an expression or a Python
   /// argument), and where the spec gives them.
