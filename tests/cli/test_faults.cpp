@@ -94,7 +94,8 @@ exercises:
     // Where, in the spec and in the grading: the expression's character, the check, the case.
     BOOST_TEST(contains(r.err, "heads.yaml:9:"), r.err);
     BOOST_TEST(contains(r.err, "while grading exercise 1, check 'random widths', random case "), r.err);
-    BOOST_TEST(contains(r.err, "cannot reshape"), r.err);
+    BOOST_TEST(contains(r.err, "cannot reshape ("), r.err);
+    BOOST_TEST(contains(r.err, ", 2, -1): its "), r.err);  // the target as written, and why not
   }
   const auto checked = run_process({GRADER_EXECUTABLE, "spec", "check", spec.string()});
   BOOST_TEST(checked.exit_code == 2, checked.out << checked.err);

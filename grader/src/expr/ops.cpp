@@ -404,9 +404,15 @@ Tensor reshape(const Tensor& x, const std::vector<long long>& dims) {
     }
   }
   if (free_axis) {
-    if (known == 0 || x.size() % known != 0)
-      throw invalid_argument("reshape(): cannot reshape " + format_shape(x.shape()) + " with a -1 into " +
-                             to_string(x.size()) + " elements");
+    std::string target;  // as written: (1, 2, -1)
+    for (const long long d : dims) target += (target.empty() ? "(" : ", ") + to_string(d);
+    target += dims.size() == 1 ? ",)" : ")";
+    if (known == 0)
+      throw invalid_argument("reshape(): cannot reshape " + format_shape(x.shape()) + " into " + target +
+                             ": beside a size 0, -1 could be any size");
+    if (x.size() % known != 0)
+      throw invalid_argument("reshape(): cannot reshape " + format_shape(x.shape()) + " into " + target + ": its " +
+                             to_string(x.size()) + " elements are not a multiple of " + to_string(known));
     shape[*free_axis] = x.size() / known;
   }
   if (element_count(shape) != x.size())
