@@ -424,9 +424,11 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     result.notes.push_back("your submission is one folder, '" + one_line(locked->filename().string(), 80) +
                            "', whose permissions forbid reading it, so nothing in it is graded: give the folder "
                            "read permission (chmod -R u+rwX,go+rX) before zipping, or zip the files themselves");
-  result.notes.insert(result.notes.end(), submission.notes.begin(), submission.notes.end());
-  if (!python.hand_in && !spec.python.only)
-    result.notes.insert(result.notes.end(), submission.stray_files.begin(), submission.stray_files.end());
+  if (!spec.python.only) {  // what answer files hold, or miss, says nothing where they are not graded
+    result.notes.insert(result.notes.end(), submission.notes.begin(), submission.notes.end());
+    if (!python.hand_in)
+      result.notes.insert(result.notes.end(), submission.stray_files.begin(), submission.stray_files.end());
+  }
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
   if (!set_aside.empty()) result.notes.push_back(set_aside);
   if (!something) {

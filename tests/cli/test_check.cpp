@@ -932,10 +932,12 @@ BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_lib
   const fs::path both = dir.path() / "both";
   fs::copy(test_support::source_path("submissions/understanding-attention/colab-py-correct"), both);
   fs::copy(test_support::source_path("submissions/understanding-attention/correct-torch-npy/query121.npy"), both);
+  std::ofstream(both / "answers.yaml") << "output: [[1, 2]]\n";  // no answer of the spec: nothing to say of it
   auto r = run_grader({"check", "--spec", matrices, both.string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(contains(r.out, "note: query121.npy is not graded: this assignment takes its answers from A2S1.py only"),
              r.out);
+  BOOST_TEST(!contains(r.out, "answers.yaml"), r.out);
   // Answer files alone: every answer is missing, and the student is told what to hand in.
   r = run_grader(
       {"check", "--spec", matrices, "submissions/understanding-attention/correct-torch-npy", "--format", "json"});
