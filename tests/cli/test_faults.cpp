@@ -38,6 +38,26 @@ std::string with_tmpfs(const std::string& options, const fs::path& dir, const st
   return unshare + " sh -c 'mount -t tmpfs -o " + options + " tmpfs " + dir.string() + " && " + inner + "' sh \"$@\"";
 }
 
+/// A spec whose one exercise calls split_heads(X) of a NumPy hand-in, X of shape (n, d), with
+/// the reference `expect` and 40 random cases of `dims`.
+fs::path heads_spec(const TempDir& dir, const std::string& expect, const std::string& dims) {
+  return dir.write("heads.yaml", R"YAML(assignment: {id: heads, title: Heads, version: "1"}
+exercises:
+  - id: "1"
+    title: Split into two heads and join them again
+    points: 1
+    function:
+      symbol: split_heads
+      inputs: [{name: X, shape: [n, d]}]
+      outputs: [{name: H, shape: [n, d], expect: ")YAML" +
+                                     expect + R"YAML("}]
+      python: {tensors: numpy, dtype: float64}
+    checks:
+      - {name: random widths, points: 1, random: {trials: 40, dims: )YAML" +
+                                     dims + R"YAML(}}
+)YAML");
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(grader_faults)
@@ -70,19 +90,8 @@ BOOST_AUTO_TEST_CASE(a_random_case_the_spec_cannot_compute_is_never_the_students
   // correct student whose reshape raised there was charged `threw` (exit 1), while one whose
   // code happened to cope got exit 2.
   TempDir dir;
-  const fs::path spec = dir.write("heads.yaml", R"YAML(assignment: {id: heads, title: Heads, version: "1"}
-exercises:
-  - id: "1"
-    title: Split into two heads and join them again
-    points: 1
-    function:
-      symbol: split_heads
-      inputs: [{name: X, shape: [n, d]}]
-      outputs: [{name: H, shape: [n, d], expect: "reshape(reshape(X, size(X, 0), 2, -1), size(X, 0), -1)"}]
-      python: {tensors: numpy, dtype: float64}
-    checks:
-      - {name: random widths, points: 1, random: {trials: 40, dims: {n: [1, 4], d: [2, 8]}}}
-)YAML");
+  const fs::path spec =
+      heads_spec(dir, "reshape(reshape(X, size(X, 0), 2, -1), size(X, 0), -1)", "{n: [1, 4], d: [2, 8]}");
   dir.write(
       "raises/heads.py",
       "import numpy as np\n\ndef split_heads(X):\n    return X.reshape(X.shape[0], 2, -1).reshape(X.shape[0], -1)\n");
@@ -106,19 +115,8 @@ BOOST_AUTO_TEST_CASE(a_width_drawn_as_twice_another_size_splits_into_heads_in_ev
   // The spec above as its instructor fixes it: d = 2 * half is even in every case, so every
   // case computes, a correct split passes and a wrong one fails on its own merits.
   TempDir dir;
-  const fs::path spec = dir.write("heads.yaml", R"YAML(assignment: {id: heads, title: Heads, version: "1"}
-exercises:
-  - id: "1"
-    title: Split into two heads and join them again
-    points: 1
-    function:
-      symbol: split_heads
-      inputs: [{name: X, shape: [n, d]}]
-      outputs: [{name: H, shape: [n, d], expect: "reshape(transpose(reshape(X, size(X, 0), 2, -1), 0, 1), size(X, 0), -1)"}]
-      python: {tensors: numpy, dtype: float64}
-    checks:
-      - {name: random widths, points: 1, random: {trials: 40, dims: {n: [1, 4], half: [1, 4], d: "2 * half"}}}
-)YAML");
+  const fs::path spec = heads_spec(dir, "reshape(transpose(reshape(X, size(X, 0), 2, -1), 0, 1), size(X, 0), -1)",
+                                   "{n: [1, 4], half: [1, 4], d: \"2 * half\"}");
   // Row i of H: head 0 of every row, then head 1 (a transposed split): the heads interleave.
   dir.write("splits/heads.py",
             "import numpy as np\n\ndef split_heads(X):\n    n = X.shape[0]\n"
