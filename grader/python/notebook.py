@@ -241,24 +241,55 @@ def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", n
     wrong in the first of those units that failed (the grader keeps only the first few hundred
     failures of a notebook), where no unit assigns it, the function that assigns the variable
     as its own local one, and the notebook's variables that hold values (value_names())."""
-    return (f'{{"why": {_quote(why)}, "assigned_in": [{", ".join([str(k) for k in units])}], '
-            f'"no_cell": {"true" if no_cell else "false"}, "cause": {_quote(cause)}, '
-            f'"variable": {_quote(variable)}, "local_to": {_quote(local_to)}, '
-            f'"names": [{", ".join([_quote(n) for n in names])}]}}')
+    return with_names([f'"why": {_quote(why[:300])}', f'"assigned_in": [{", ".join([str(k) for k in units[:50]])}]',
+                       f'"no_cell": {"true" if no_cell else "false"}', f'"cause": {_quote(cause[:600])}',
+                       f'"variable": {_quote(variable[:100])}', f'"local_to": {_quote(local_to[:100])}'], names, variable)
+
+
+def with_names(fields, names, near=""):
+    """A JSON object of the fields (each `"key": value`) and as many of the names as fit in one
+    record: a record longer than MAX_TEXT is cut, and its JSON would no longer parse (a notebook
+    of a hundred variables lost the failure that left its answer undefined). The names of a
+    length nearest to `near`'s go first: a name's edit distance to it is at least the difference
+    in length, so those are the ones the grader's "did you mean" can offer."""
+    if near:
+        names = sorted(names, key=lambda n: abs(_len(n) - _len(near)))
+    text = "{" + ", ".join(fields) + ', "names": ['
+    room = MAX_TEXT - _len(text) - 2  # the closing "]}"
+    quoted = []
+    for n in names:
+        q = _quote(n)
+        room -= _len(q) + (2 if quoted else 0)
+        if room < 0:
+            break
+        quoted.append(q)
+    return text + ", ".join(quoted) + "]}"
 
 
 def value_names(namespace):
     """The notebook's top-level variables that hold what an answer can be (tensors, arrays,
-    lists, numbers; at most 200 names of at most 100 characters), for the grader's "did you
-    mean" when an answer is not defined (`a1` for `A1`)."""
+    lists, numbers), for the grader's "did you mean" when an answer is not defined (`a1` for
+    `A1`)."""
+    return top_level_names(namespace, lambda value: _type(value) in (_Tensor, _Parameter, _ndarray, list, tuple, int,
+                                                                      float) or _isinstance(value, _np_generic))
+
+
+def function_names(namespace):
+    """The notebook's top-level functions (anything callable but a class or a module), for the
+    grader's "did you mean" when the function an exercise calls is not defined
+    (`multihead_attention` for `multi_head_attention`)."""
+    return top_level_names(namespace, lambda value: callable(value) and not _isinstance(value, (type, types.ModuleType)))
+
+
+def top_level_names(namespace, holds):
+    """The names of the notebook's namespace (at most 1000, of at most 100 characters, none
+    private) whose values `holds` accepts."""
     names = []
     try:
         for key, value in list(namespace.items()):
-            t = _type(value)
-            if (_type(key) is str and key[:1] != "_" and _len(key) <= 100
-                    and (t in (_Tensor, _Parameter, _ndarray, list, tuple, int, float) or _isinstance(value, _np_generic))):
+            if _type(key) is str and key[:1] != "_" and _len(key) <= 100 and holds(value):
                 names.append(key)
-                if _len(names) == 200:
+                if _len(names) == 1000:
                     break
     except Exception:  # a namespace a thread of the notebook changes as it is read
         return []
@@ -996,9 +1027,10 @@ def run_plan():
             bound[j] = namespace.get(f["name"])
         if bound[j] is None:
             broken = [k for k in assigners(units, f["name"]) if k in failed]
-            if broken:
-                bound[j] = Unbound(f"the notebook defines no function '{f['name']}': the cell that defines it "
-                                   f"failed, {failed[broken[0]]}")
+            bound[j] = (Unbound(f"the notebook defines no function '{f['name']}': the cell that defines it "
+                                f"failed, {failed[broken[0]]}") if broken else
+                        Unbound(f"the notebook defines no function '{f['name']}' (is its cell failing, or its "
+                                f"name different?)", function_names(namespace), f["name"]))
     skip_calls = set(plan.get("skip_calls", []))
     for c in range(plan.get("calls_from", 0), plan["calls"]["count"]):
         if c in skip_calls:
@@ -1020,11 +1052,12 @@ def planned_call(plan, blobs, c):
 
 
 class Unbound:
-    """Why a function of the spec is not there to call: the cell it is taken at is not there,
-    or the cell that defines it failed."""
+    """Why a function of the spec is not there to call (the cell it is taken at is not there,
+    the cell that defines it failed, the notebook has no such name), as the JSON text of a
+    NO_FUNCTION end: why, and the notebook's functions where its name may be misspelt."""
 
-    def __init__(self, why):
-        self.why = why
+    def __init__(self, why, names=(), function=""):
+        self.text = with_names([f'"why": {_quote(why[:600])}'], names, function)
 
 
 def argument(blobs, arg, tensors, dtype):
@@ -1051,11 +1084,9 @@ def make_call(output, c, call, function, fn, blobs, name):
     call ended and what went wrong, for the student."""
     fname = function["name"]
     if _isinstance(fn, Unbound):
-        return NO_FUNCTION, fn.why
-    if fn is None:
-        return NO_FUNCTION, f"the notebook defines no function '{fname}' (is its cell failing, or its name different?)"
+        return NO_FUNCTION, fn.text
     if not callable(fn):
-        return NO_FUNCTION, f"'{fname}' is {describe(fn)}, not a function"
+        return NO_FUNCTION, Unbound(f"'{fname}' is {describe(fn)}, not a function").text
     tensors, dtype = call.get("tensors", "torch"), call.get("dtype", "float32")
     args, kwargs = [], {}
     for arg in call["args"]:

@@ -67,6 +67,21 @@ BOOST_AUTO_TEST_CASE(an_answer_under_another_spelling_is_told_the_name_the_noteb
   BOOST_TEST(!contains(r.values[1].message, "did you mean"), r.values[1].message);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_of_a_notebook_of_many_variables_is_still_told_the_failure_that_left_it_undefined) {
+  // The record saying why an answer is not defined lists the notebook's variables; with 150 of
+  // them it was cut at the record's size, its JSON no longer parsed, and the student was told
+  // "assign it in your notebook" instead of the line that failed. And the names that fit are
+  // those a "did you mean" can offer: `a1`, the last of them, for `A1`.
+  std::string notebook = "import numpy as np\n";
+  for (int i = 0; i < 150; ++i) notebook += "some_long_variable_name_" + std::to_string(100 + i) + " = 1\n";
+  notebook += "query121 = np.ones((1, 3)) @ not_a_thing\na1 = np.eye(3)\n";
+  const auto r = run("A2S1.py", notebook, {{"query121", "query121", ""}, {"A1", "A1", ""}});
+  BOOST_TEST(verdict(r.values[0]) == "missing");
+  BOOST_TEST(contains(r.values[0].message, "line 152: NameError: name 'not_a_thing' is not defined"),
+             r.values[0].message);
+  BOOST_TEST(contains(r.values[1].message, "did you mean 'a1'?"), r.values[1].message);
+}
+
 BOOST_AUTO_TEST_CASE(threads_logging_plots_and_seeding_work_in_a_child_forked_without_pythons_fork_handlers) {
   // The zygote forks with fork(2), not os.fork() (python_entry.cpp): what Python's after-fork
   // handlers would have set up must still work, and each child seeds `random` from its plan.
@@ -1029,6 +1044,32 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       BOOST_TEST(contains(r.calls[0].message, message), r.calls[0].message);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_misnamed_function_is_told_the_name_the_notebook_has_among_a_hundred_others) {
+  // Found by a helper writing a course from the docs: `multihead_attention` for the exercise's
+  // `multi_head_attention` was told only "is its name different?". Two hundred other functions
+  // and variables of long names must not crowd the suggestion out of the child's record; the
+  // other exercise's function is no misspelling of this one's.
+  std::string notebook = "import torch\n";
+  for (int i = 0; i < 200; ++i)
+    notebook += "def helper_function_of_a_long_name_number_" + std::to_string(i) + "(x):\n    return x\n";
+  notebook += "def multi_head_attentions(Q, K, V):\n    return Q, K\n";
+  notebook += "def multihead_attention(Q, K, V):\n    return Q, K\n";
+  python::Work work = calls_of("multi_head_attention", 1, {"output", "weights"});
+  work.bindings.push_back({"multi_head_attentions", ""});
+  auto r = call(notebook, work);
+  BOOST_TEST(verdict(r.calls[0]) == "missing");
+  BOOST_TEST(r.calls[0].message ==
+                 "the notebook defines no function 'multi_head_attention' (is its cell failing, or its name "
+                 "different?); did you mean 'multihead_attention'?",
+             r.calls[0].message);
+  // A module, a class or a number of a name alike is not offered.
+  r = call(
+      "import torch\nimport math as multi_head_attentio\nclass multi_head_attentionn:\n    pass\n"
+      "multi_head_attentio_ = 1\n",
+      calls_of("multi_head_attention", 1, {"output", "weights"}));
+  BOOST_TEST(!contains(r.calls[0].message, "did you mean"), r.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(several_values_where_one_is_expected_are_named_and_rows_of_one_shape_are_a_matrix) {

@@ -151,7 +151,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         }
         calls_[h.call].ended = true;
         calls_[h.call].code = h.code;
-        calls_[h.call].text = flattened(library::printable(text));
+        calls_[h.call].text = text;  // as sent: run.cpp reads it, then makes it printable
         call_.reset();
         next_deadline();
         break;

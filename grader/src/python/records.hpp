@@ -34,7 +34,7 @@ struct ValueRecord {
 struct CallRecord {
   bool ended = false;
   int code = -1;                       ///< how it ended (protocol.hpp: kCallEnd)
-  std::string text;                    ///< what went wrong
+  std::string text;                    ///< what went wrong, as the child sent it (code 5: JSON)
   std::map<int, std::string> outputs;  ///< output -> the JSON of its place
 };
 

@@ -224,6 +224,26 @@ std::string unfinished_cells(const std::map<std::size_t, UnitFailure>& failures)
          stubs.front() + ": exercises left to do?)";
 }
 
+/// Why the function of `binding` is not there to call, from the JSON a child sends (why, and
+/// the notebook's functions), with the one of them its name may be a misspelling of: not
+/// another binding's function (compute_keys is no misspelt compute_values).
+std::string no_function(const std::string& text, const std::vector<Binding>& bindings, std::size_t binding) {
+  std::string why = text;
+  std::vector<std::string> names;
+  try {
+    const json j = json::parse(text);
+    why = j.at("why").get<std::string>();
+    for (const auto& n : j.value("names", json::array()))
+      if (n.is_string() && names.size() < 200) names.push_back(library::printable(n.get<std::string>(), 100));
+  } catch (const std::exception&) {  // a child that says it in words: those words
+  }
+  std::erase_if(names, [&](const std::string& n) {
+    return std::any_of(bindings.begin(), bindings.end(), [&](const Binding& b) { return n == b.function; });
+  });
+  const std::string function = binding < bindings.size() ? bindings[binding].function : "";
+  return flattened(library::printable(why, 600)) + did_you_mean(function, names);
+}
+
 /// The values a child sent (or why it has none), for the requests not taken yet.
 void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
                  const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
@@ -465,18 +485,22 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           break;
         }
         case 1:
-          resolve_call(c, Verdict::threw, "an exception escaped the function: " + r.text);
+          resolve_call(c, Verdict::threw,
+                       "an exception escaped the function: " + flattened(library::printable(r.text)));
           break;
         case 4:  // the wrong kind or number of values
         case 6:  // a hand-in that cannot be read: unreadable, as its answers are
-          resolve_call(c, Verdict::unreadable, r.text);
+          resolve_call(c, Verdict::unreadable, flattened(library::printable(r.text)));
           break;
         case 7:  // an output of more axes than an output can have
-          resolve_call(c, Verdict::wrong_shape, r.text);
+          resolve_call(c, Verdict::wrong_shape, flattened(library::printable(r.text)));
+          break;
+        case 5:  // no such function
+          resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));
           break;
         default:
-          resolve_call(c, Verdict::missing, r.text);
-          break;  // None, not implemented, no function
+          resolve_call(c, Verdict::missing, flattened(library::printable(r.text)));
+          break;  // None, not implemented
       }
     }
     munmap(map, kOutputBytes);
