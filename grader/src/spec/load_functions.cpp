@@ -6,6 +6,16 @@
 
 namespace grader::spec_loading {
 
+namespace {
+
+/// A check's size that no input has, most likely a misspelling of one that does.
+std::string no_input_size(const std::string& check, const std::string& name, const std::set<std::string>& dim_names) {
+  return check + ": no input has a size named '" + name + "'" +
+         did_you_mean(name, {dim_names.begin(), dim_names.end()});
+}
+
+}  // namespace
+
 void Loader::load_library(Spec& spec, const YAML::Node& node) {
   Fields f(*this, node, "'library'");
   if (auto v = f.take("file")) spec.library.file = string_of(v, "library file");
@@ -179,8 +189,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
       for (const auto& [_, e] : call.inputs) add_names(here, e);
     for (const auto& [name, where] : c.own_sizes)
       if (!here.count(name))
-        fail(where, context + " check '" + c.name + "': no input has a size named '" + name + "'" +
-                        did_you_mean(name, {dim_names.begin(), dim_names.end()}) +
+        fail(where, no_input_size(context + " check '" + c.name + "'", name, dim_names) +
                         ", and nothing reads it (a size of its own is for a derived size, an expression or a Python "
                         "argument {size: " +
                         name + "})");
@@ -252,9 +261,7 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
     for (const auto& n : dim_names)
       if (!c.dims.count(n) && !derived.count(n)) {
         for (const auto& [own, where] : c.own_sizes)  // most likely a misspelling of n
-          if (!derived.count(own) && !did_you_mean(own, {n}).empty())
-            fail(where, what + ": no input has a size named '" + own + "'" +
-                            did_you_mean(own, {dim_names.begin(), dim_names.end()}));
+          if (!derived.count(own) && !did_you_mean(own, {n}).empty()) fail(where, no_input_size(what, own, dim_names));
         fail(at(dims), what + " dims: give a range for '" + n + "'");
       }
     std::map<std::string, std::size_t> largest, any;  // every tensor of a case must fit, at the largest sizes
