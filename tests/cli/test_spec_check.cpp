@@ -215,6 +215,12 @@ BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_w
                                      "120 s to compile); limits: 1 s a call, 60 s in all, 20 s of CPU, 2048 MB, 32 "
                                      "threads\n"),
              functions.out);
+  // A random check says how its values are drawn; a fixed one lists its inputs in the function's order.
+  BOOST_TEST(contains(functions.out,
+                      "100 random cases (batch 1..4, block 1..8, d_k 1..16, mask_rows 1..1) of values "
+                      "mask padding_mask, others normal(0, 1);"),
+             functions.out);
+  BOOST_TEST(contains(functions.out, "fixed inputs Q = Q, K = K, V = V, mask = mask;"), functions.out);
 
   TempDir dir;
   std::string spec = read_file(test_support::source_path("specs/understanding-attention.yaml"));

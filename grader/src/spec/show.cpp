@@ -153,8 +153,16 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
             dims += fmt::format("{}{} {}..{}", dims.empty() ? "" : ", ", n, r.first, r.second);
           for (const auto& [n, e] : c.derived) dims += fmt::format(", {} = {}", n, e.text);
           how = fmt::format("{} random cases ({})", c.trials, dims);
+          // How each input's values are drawn (normal(0, 1) unless the check says otherwise).
+          std::string values;
+          for (const auto& [n, d] : c.values) values += (values.empty() ? "" : ", ") + n + " " + d.text();
+          const bool others = std::any_of(fn.inputs.begin(), fn.inputs.end(),
+                                          [&](const TensorDecl& d) { return !c.values.count(d.name); });
+          if (others) values += (values.empty() ? "" : ", others ") + Distribution{}.text();
+          how += " of values " + values;
         } else {
-          for (const auto& [name, e] : c.fixed) how += (how.empty() ? "fixed inputs " : ", ") + name + " = " + e.text;
+          for (const auto& d : fn.inputs)  // in the order the function takes them
+            how += (how.empty() ? "fixed inputs " : ", ") + d.name + " = " + c.fixed.at(d.name).text;
         }
         if (c.property_got) how += ", property " + c.property_got->text + " = " + c.property_expect->text;
         out += fmt::format("    check '{}' ({}): {}; tolerance {}\n", c.name, points_text(c.points), how,

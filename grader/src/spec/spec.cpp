@@ -7,6 +7,8 @@
 
 #include "grader/spec/spec.hpp"
 
+#include <fmt/format.h>
+
 namespace grader {
 
 bool Tolerance::single(std::string_view precision) {
@@ -140,6 +142,21 @@ CaseNames::CaseNames(const std::map<std::string, Tensor>& inputs, const std::map
   if (outputs) scope_.add(*outputs);
   scope_.add(sizes_);
   scope_.add(data);
+}
+
+std::string Distribution::text() const {
+  const auto number = [](double v) { return fmt::format("{:g}", v); };
+  switch (kind) {
+    case Kind::normal:
+      return "normal(" + number(a) + ", " + number(b) + ")";
+    case Kind::uniform:
+      return "uniform(" + number(a) + ", " + number(b) + ")";
+    case Kind::padding_mask:
+      return "padding_mask";
+    case Kind::causal_mask:
+      return "causal_mask";
+  }
+  return "";
 }
 
 std::string FunctionCheck::describe(const std::map<std::string, std::size_t>& sizes) const {

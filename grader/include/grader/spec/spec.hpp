@@ -74,6 +74,9 @@ struct Distribution {
   enum class Kind { normal, uniform, padding_mask, causal_mask } kind = Kind::normal;
   double a = 0.0;  ///< normal: mean; uniform: low
   double b = 1.0;  ///< normal: standard deviation; uniform: high
+
+  /// As a spec writes it: "normal(0, 2)", "uniform(-1, 1)", "padding_mask".
+  std::string text() const;
 };
 
 /// A further call of the student's function, on transformed inputs, for a property check.
