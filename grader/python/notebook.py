@@ -563,14 +563,17 @@ def marker_missing(marker, place):
 
 def snapshot_points(units, kind, source, answers):
     """For each answer taken at the end of a cell (its `cell` marker): the index of the unit
-    after which its expression is evaluated, or the reason there is none."""
-    points = {}
+    after which its expression is evaluated, or the reason there is none; and the units of
+    that cell (in a script, the statements from its marker to that point), whose failure is
+    the first to tell when the answer is not defined there."""
+    points, cells = {}, {}
     markers = [(i, a["cell"]) for i, a in enumerate(answers) if a.get("cell")]
     if kind == "notebook":  # code cells only: markdown cells are not units
         for i, marker in markers:
             found = [k for k, u in enumerate(units) if marker in source[k]]
             points[i] = found[0] if found else marker_missing(marker, "code cell")
-        return points
+            cells[i] = found[:1]
+        return points, cells
     lines = source.split("\n")
     markdown = markdown_lines(units, kind, lines)
     where = {}  # marker -> its line (1-based)
@@ -585,6 +588,7 @@ def snapshot_points(units, kind, source, answers):
         if kind == "jupyter":
             found = [k for k, u in enumerate(units) if u.first <= line <= u.last]
             points[i] = found[0] if found else f"the text '{answers[i]['cell']}' is in no cell"
+            cells[i] = found[:1]
             continue
         # A script: the cell runs from the marker to the next markdown text or the next
         # answer's marker; the value is taken after its last statement. A string on its own
@@ -609,9 +613,10 @@ def snapshot_points(units, kind, source, answers):
         inside = [k for k, u in enumerate(units) if u.first < end and u.last >= line and not u.boundary]
         before = [k for k, u in enumerate(units) if u.first < end and not u.boundary]
         points[i] = (inside or before or [None])[-1]
+        cells[i] = inside
         if points[i] is None:
             points[i] = f"no statement follows the text '{answers[i]['cell']}'"
-    return points
+    return points, cells
 
 
 # ---- notebook leftovers ---------------------------------------------------------------------
@@ -963,8 +968,8 @@ def run_plan():
         send(FINISHED)
         return
     functions = plan.get("functions", [])
-    points = snapshot_points(units, kind, source, answers)
-    function_points = snapshot_points(units, kind, source, functions)
+    points, cells = snapshot_points(units, kind, source, answers)
+    function_points, _ = snapshot_points(units, kind, source, functions)
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
@@ -1012,7 +1017,7 @@ def run_plan():
             send(UNIT_END, k, ended, why)
         for i in after.get(k, []):
             if i not in taken:
-                evaluate(output, namespace, answers, i, units, failed)
+                evaluate(output, namespace, answers, i, units, failed, (cells[i], k))
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
     if muted:
@@ -1337,13 +1342,23 @@ def unit_names(unit):
     return unit.names
 
 
-def evaluate(output, namespace, answers, i, units, failed):
+def evaluate(output, namespace, answers, i, units, failed, cell=None):
+    """Sends answer i's value, or why it has none. `cell`: for an answer taken at the end of a
+    cell, that cell's units and the unit it is taken after; a failure of that cell explains it
+    first, then one of a unit up to it that assigns the variable, never a later one (found by a
+    helper: an nbgrader stub left in the answer's cell was passed over for the NameError of a
+    later cell that reads the answer's variable)."""
     send(VALUE_START, i)  # a hang or crash from here on is this answer's alone
     expr = answers[i]["expr"]
     try:
         value = eval(compile(expr, "<answer>", "eval"), namespace)
     except NameError as e:
         where = assigners(units, expr)
+        if cell is not None:  # its own cell first, whether or not its code names the variable
+            own, point = cell
+            assigning = set(where)
+            where = list(dict.fromkeys([k for k in own if k in failed or k in assigning] +
+                                       [k for k in where if k <= point]))
         cause = next((failed[k] for k in where if k in failed), "")
         try:
             root = answer_root(expr) or ""

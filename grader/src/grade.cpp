@@ -228,14 +228,15 @@ void python_problem(const Spec& spec, const std::string& problem, Submission& su
 }
 
 /// A spec that grades only the Python hand-in (`python: {only: true}`) takes no answer from a
-/// file: each answer a file gave is missing again (the notebook may define it). Returns the
-/// note that names the files set aside, or "".
+/// file: each answer is missing again, until the notebook defines it, and a missing one asks
+/// for the notebook, not for files (found by a helper: an empty folder was told to hand in
+/// weights.npy, which the spec then set aside). Returns the note that names the files set
+/// aside, or "".
 std::string set_aside_answer_files(const Spec& spec, Submission& submission) {
   std::set<std::string> files;
   const std::string notebook = spec.python.file.empty() ? "your notebook (.py or .ipynb)" : spec.python.file;
   for (auto& [name, answer] : submission.answers) {
-    if (answer.source.empty()) continue;
-    files.insert(answer.source);
+    if (!answer.source.empty()) files.insert(answer.source);
     answer = Answer{};
     answer.message = "no answer '" + name + "': hand in " + notebook + ", which defines it";
   }

@@ -945,6 +945,12 @@ BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_lib
   const auto files = ordered_json::parse(r.out);
   for (const auto& e : files.at("exercises")) BOOST_TEST(e.at("verdict") == "missing", e.dump());
   BOOST_TEST(files.at("exercises")[0].at("message") == "no answer 'query121': hand in A2S1.py, which defines it");
+  // Nothing at all: the notebook is asked for, never the answer files the spec would set aside.
+  fs::create_directory(dir.path() / "empty");
+  r = run_grader({"check", "--spec", matrices, (dir.path() / "empty").string(), "--format", "json"});
+  const auto empty = ordered_json::parse(r.out);
+  BOOST_TEST(empty.at("exercises")[0].at("message") == "no answer 'query121': hand in A2S1.py, which defines it",
+             r.out);
 
   // A library's sources are never built: the functions are missing, and no sandbox was needed.
   r = run_grader({"check", "--spec", functions, "submissions/sdpa-masked/correct-c", "--format", "json"});

@@ -267,6 +267,29 @@ BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) 
              r.values[2].message);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_taken_at_its_cell_is_explained_by_that_cell_never_a_later_one) {
+  // Found by a helper writing a course: the answer's own cell still an nbgrader stub, the
+  // student was told of the NameError of the next cell, which reads the variable; without a
+  // next cell, to declare `global scores` in the function that has a local of that name.
+  const std::string stub = "# Exercise 3: scaled scores\n# YOUR CODE HERE\nraise NotImplementedError()\n";
+  const std::string jupyter = "import numpy as np\ndef f(Q):\n    scores = Q @ Q.T\n    return scores\n\n# In[ ]:\n\n" +
+                              stub + "\n# In[ ]:\n\n# now mask them\nscores = np.tril(scores)\n";
+  const Request scores{"scores", "scores", "Exercise 3: scaled scores"};
+  for (const auto& [form, source] : std::vector<std::pair<std::string, std::string>>{
+           {"a Jupyter export", jupyter},
+           {"its cell alone", jupyter.substr(0, jupyter.find("\n# In[ ]:\n\n# now"))},
+           {"a Colab download", "import numpy as np\ndef f(Q):\n    scores = Q @ Q.T\n    return scores\n\n" + stub +
+                                    "\n# now mask them\nscores = np.tril(scores)\n"}}) {
+    BOOST_TEST_CONTEXT(form) {
+      const auto r = run("A2S1.py", source, {scores});
+      BOOST_TEST(verdict(r.values[0]) == "missing");
+      BOOST_TEST(contains(r.values[0].message, "NotImplementedError"), r.values[0].message);
+      BOOST_TEST(!contains(r.values[0].message, "NameError"), r.values[0].message);
+      BOOST_TEST(!contains(r.values[0].message, "global"), r.values[0].message);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(old_code_in_quotes_inside_a_colab_cell_does_not_end_it) {
   // Found by a hostile-student helper: a first attempt "commented out" with triple quotes in the
   // middle of exercise A's cell was taken for a markdown cell, and A's answer was taken before
