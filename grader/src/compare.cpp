@@ -83,12 +83,22 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
   for (bool columns : {false, true}) {
     if (!is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
     const auto sums = line_sums(got, columns);
+    // What most likely went wrong: a softmax over the other axis, whose lines do sum to 1;
+    // weights zeroed after the softmax (a mask applied after it), which leaves every line short
+    // of 1; or some other step after it.
+    const bool short_of_one = std::all_of(got.values().begin(), got.values().end(), [](double v) { return v >= 0; }) &&
+                              std::all_of(sums.begin(), sums.end(), [](double s) { return s <= 1.0 + 1e-6; });
+    const std::string question =
+        is_stochastic(got, !columns)
+            ? fmt::format("your {}s do: is the softmax over the other axis?", columns ? "row" : "column")
+        : short_of_one ? "are weights set to 0 after the softmax (a mask applied after it, not before)?"
+                       : "is the softmax over the right axis?";
     for (std::size_t i = 0; i < sums.size(); ++i)
       if (std::abs(sums[i] - 1.0) > 1e-6) {
         c.patterns.push_back(
-            fmt::format("the expected {0}s each sum to 1 (attention weights), but your {0} {1} sums to {2}: "
-                        "is the softmax over the right axis?",
-                        columns ? "column" : "row", i, number(sums[i])));
+            fmt::format("the expected {0}s each sum to 1 (attention weights), but your {0} {1} sums "
+                        "to {2}: {3}",
+                        columns ? "column" : "row", i, number(sums[i]), question));
         break;
       }
   }
@@ -237,7 +247,10 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
   f.details = explain(shown, got, expected, tolerance, true);
   if (f.mistake) {  // the mistake first, with the case: a table cuts a message short
     f.details = prefixed(what, summarize(c, true)) + "\n" + f.details;
-    f.message = label.empty() ? *f.mistake : *f.mistake + ", in " + label;
+    std::string said = *f.mistake;  // "... before the softmax.", then ", in random case 3": no full stop between
+    while (!said.empty() && (said.back() == '.' || std::isspace(static_cast<unsigned char>(said.back()))))
+      said.pop_back();
+    f.message = label.empty() ? *f.mistake : said + ", in " + label;
   }
   return f;
 }

@@ -113,6 +113,11 @@ BOOST_AUTO_TEST_CASE(hidden_feedback_is_the_verdict_only) {
   const Feedback shown = feedback(c, got, expected, Tolerance{}, Visibility::visible, "case 1", "output", find);
   BOOST_TEST(looked);
   BOOST_TEST(shown.message == "a known mistake, in case 1");  // the mistake first: tables cut short
+  // A message written as a sentence loses its full stop before the case (found by a helper:
+  // "...before the softmax., in random case 26").
+  const auto sentence = []() -> std::optional<std::string> { return "the mask comes after the softmax.\n"; };
+  BOOST_TEST(feedback(c, got, expected, Tolerance{}, Visibility::visible, "case 1", "output", sentence).message ==
+             "the mask comes after the softmax, in case 1");
   // The details go on from the message, which names the case: not said twice.
   BOOST_TEST(shown.details.rfind("output: 4 / 4 elements (100%) outside tolerance", 0) == 0, shown.details);
   BOOST_TEST(!contains(shown.details, "case 1"), shown.details);
@@ -146,6 +151,14 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3, 6}), mat(1, 3, {0, 1, 2})), "times 3"));
   BOOST_TEST(
       contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})), "your row 0 sums to 1.1: is the softmax over the right axis?"));
+  // Columns that sum to 1 where rows should: the other axis. Rows short of 1 (found by a helper:
+  // a mask applied after the softmax was asked about the softmax's axis): weights zeroed after it.
+  BOOST_TEST(hints_of(mat(2, 3, {0.5, 0.2, 0.9, 0.5, 0.8, 0.1}), mat(2, 3, {0.2, 0.3, 0.5, 0.1, 0.1, 0.8})) ==
+             "the expected rows each sum to 1 (attention weights), but your row 0 sums to 1.6: your columns do: is "
+             "the softmax over the other axis?");
+  BOOST_TEST(hints_of(mat(2, 2, {0.6, 0, 0.3, 0.2}), mat(2, 2, {1, 0, 0.4, 0.6})) ==
+             "the expected rows each sum to 1 (attention weights), but your row 0 sums to 0.6: are weights set to 0 "
+             "after the softmax (a mask applied after it, not before)?");
   // All zeros (a property "masked positions get zero weight") are no weights: rows summing to
   // 1 are not expected there (found by a TA: the hint contradicted "the mask is ignored").
   BOOST_TEST(hints_of(mat(2, 2, {0, 0.3, 0, 0.4}), mat(2, 2, {0, 0, 0, 0})) == "");
