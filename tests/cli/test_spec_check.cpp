@@ -130,6 +130,51 @@ exercises:
              r.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_a_colab_download_takes_elsewhere_than_the_notebook_is_a_warning) {
+  // Found by a helper writing a course: the answer taken at the end of the cell "Exercise 1",
+  // whose next code cell changes its variable. A Colab download does not mark where cells end,
+  // so a correct student's download lost the point its .ipynb had; spec check now grades the
+  // reference notebook as Colab downloads it too, and says what to change. A markdown cell
+  // between the two code cells mends it.
+  TempDir dir;
+  const auto spec = dir.write("cells.yaml", R"YAML(assignment: {id: cells, title: Cells, version: "1"}
+solution: cells/solution
+exercises:
+  - id: "1"
+    title: The scores before masking
+    points: 1
+    answers:
+      - {name: scores, shape: [1, 2], python: {expr: scores, cell: "Exercise 1: the scores"}}
+    output: scores
+    expect: "[[1, 2]]"
+)YAML");
+  const auto notebook = [](const std::string& between) {
+    return R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+      {"cell_type": "code", "metadata": {}, "source": ["%matplotlib inline\n", "import numpy as np"]},
+      {"cell_type": "code", "metadata": {}, "source": ["# Exercise 1: the scores\n", "scores = np.array([[1.0, 2.0]])\n"]},
+      )" + between +
+           R"(
+      {"cell_type": "code", "metadata": {}, "source": ["# now mask them\n", "scores = scores * 0"]}]})";
+  };
+  dir.write("cells/solution/lab.ipynb", notebook(""));
+  auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);  // a warning: the students' notebook should change
+  BOOST_TEST(contains(r.out, "ok    reference solution (Python)"), r.out);
+  BOOST_TEST(contains(r.out,
+                      "warn  reference as a Colab download (Python): lab.py, the reference notebook as Colab "
+                      "downloads it, fails 1 (wrong: "),
+             r.out);
+  BOOST_TEST(contains(r.out, "put a markdown cell after that answer's cell"), r.out);
+  dir.write("cells/solution/lab.ipynb",
+            notebook(R"({"cell_type": "markdown", "metadata": {}, "source": "Now the mask: \"\"\"quoted\"\"\"."},)"));
+  r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "ok    reference as a Colab download (Python): lab.py, the reference notebook as Colab "
+                      "downloads it, passes what the .ipynb passes"),
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_tolerance_tighter_than_float32_is_a_warning) {
   TempDir dir;
   // An exercise that wants a third to 1e-12: the reference's float64 answer passes, the same
