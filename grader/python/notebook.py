@@ -325,6 +325,7 @@ class Unit:
         self.boundary = boundary  # a markdown text: it ends a cell of a script
         self.unparsable = None    # the syntax error, when the unit cannot run
         self.names = False        # unit_names(), once asked
+        self.filename = None      # what its code is compiled as, when not the hand-in's name
 
     @property
     def code(self):
@@ -419,6 +420,9 @@ def notebook_units(text, name):
                               "is neither text nor a list of lines")
         code, skipped = without_magics(source)
         unit = Unit(1, max(1, source.count("\n") + 1), f"cell {number} ({first_line(source)})", code)
+        # Each cell counts its lines from 1: a line of a function defined here, raising when the
+        # grader calls it, is said with its cell (in_cell()).
+        unit.filename = f"{name}, cell {number}"
         if skipped:
             unit.code, unit.unparsable = "", skipped
         units.append(unit)
@@ -737,16 +741,29 @@ def failure(error, name, unit):
         return f"{unit.label}: {_type(error).__name__}"[:MAX_TEXT]
 
 
+def in_cell(filename, name):
+    """The cell a frame's file name says (an .ipynb's cells are compiled as "A2S1.ipynb, cell
+    4"), "" for the hand-in itself, or None for a file that is not the student's."""
+    if filename == name:
+        return ""
+    return filename[_len(name) + 2:] if filename.startswith(name + ", cell ") else None
+
+
 def describe_failure(error, name, unit):
     # The unit's own line, and the deepest line of the student's file the error came through
-    # (inside one of their functions, say).
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == name]
+    # (inside one of their functions, say); in an .ipynb, with its cell where it is not the
+    # unit's own (a function the grader calls, defined in cell 4: "cell 4, line 13").
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if in_cell(f.filename, name) is not None]
     line = frames[0].lineno if frames else None
-    inner = f" (in {frames[-1].name}, line {frames[-1].lineno})" if len(frames) > 1 and frames[-1].lineno != line else ""
+    here = in_cell(frames[0].filename, name) if frames else ""
+    inner = ""
+    if _len(frames) > 1 and (frames[-1].lineno != line or frames[-1].filename != frames[0].filename):
+        cell = in_cell(frames[-1].filename, name)
+        inner = f" (in {frames[-1].name}, {cell + ', ' if cell and cell != here else ''}line {frames[-1].lineno})"
     # On one line: the student's text of several lines drew lines of its own in the report,
     # such as a score table (found by a helper).
     text = " ".join(traceback.format_exception_only(_type(error), error)[-1].split())
-    if _isinstance(error, SyntaxError) and error.filename == name:
+    if _isinstance(error, SyntaxError) and error.filename is not None and in_cell(error.filename, name) is not None:
         line, inner, text = error.lineno, "", text + UNFINISHED
     if _isinstance(error, ModuleNotFoundError) and error.name and error.name.split(".")[0] not in sys.modules:
         module = error.name.split(".")[0]
@@ -758,7 +775,7 @@ def describe_failure(error, name, unit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
     elif _isinstance(error, AssertionError) and not str(error):
         text = "AssertionError (an assert failed)"
-    where = f"line {line}" if line else unit.label
+    where = f"{here + ', ' if here else ''}line {line}" if line else unit.label
     if unit.label.startswith("cell") and line:
         where = f"{unit.label}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
     return f"{where}{inner}: {text}"[:MAX_TEXT]
@@ -1005,7 +1022,7 @@ def run_plan():
             send(UNIT_START, k, 0, f"{unit.first} {unit.last} {unit.label}")
             NOTEBOOK_RAN = True
             try:
-                compiled = compile(unit.code, name, "exec")
+                compiled = compile(unit.code, unit.filename or name, "exec")
                 exec(compiled, namespace)
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too

@@ -1069,6 +1069,24 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_function_of_an_ipynb_that_raises_names_the_cell_of_its_line) {
+  // Found by a helper writing a course: "line 13" of an .ipynb, whose cells each count from 1,
+  // left the student to guess the cell.
+  const std::string notebook = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "markdown", "metadata": {}, "source": "# Lab"},
+    {"cell_type": "code", "metadata": {}, "source": ["import torch\n", "def check(x):\n", "    raise ValueError('d_k must match')\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["def f(Q, K, V):\n", "    x = 1\n", "    return check(Q)\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["def g(Q, K, V):\n", "    raise KeyError('k')\n"]}]})";
+  auto limits = python::Limits{};
+  limits.call_seconds = 2;
+  auto r = python::run(HandIn{"hw.ipynb", notebook, {}}, calls_of("f", 1, {"output", "weights"}), 1, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(contains(r.calls[0].message, "cell 3, line 3 (in check, cell 2, line 3): ValueError: d_k must match"),
+             r.calls[0].message);
+  r = python::run(HandIn{"hw.ipynb", notebook, {}}, calls_of("g", 1, {"output", "weights"}), 1, limits);
+  BOOST_TEST(contains(r.calls[0].message, "cell 4, line 2: KeyError: 'k'"), r.calls[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_misnamed_function_is_told_the_name_the_notebook_has_among_a_hundred_others) {
   // Found by a helper writing a course from the docs: `multihead_attention` for the exercise's
   // `multi_head_attention` was told only "is its name different?". Two hundred other functions
