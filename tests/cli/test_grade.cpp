@@ -283,7 +283,8 @@ BOOST_AUTO_TEST_CASE(a_class_gets_the_results_of_single_checks_whatever_the_numb
 
 /// Grades a class of `assignment`'s samples in every format and checks each student's files
 /// against the goldens and each other.
-void grade_every_format(const std::string& assignment, bool notebooks, const std::string& progress) {
+/// Returns what the run printed: the class summary.
+std::string grade_every_format(const std::string& assignment, bool notebooks, const std::string& progress) {
   TempDir dir;
   make_class(dir.path() / "class", assignment, 1, notebooks);
   const auto r = run_grader({"grade", "--spec", "specs/" + assignment + ".yaml", (dir.path() / "class").string(),
@@ -309,10 +310,16 @@ void grade_every_format(const std::string& assignment, bool notebooks, const std
       BOOST_TEST(contains(read_file(files / "feedback.txt"), "score: "));
     }
   }
+  return r.out;
 }
 
 BOOST_AUTO_TEST_CASE(library_class_with_hostile_students_writes_every_format) {
-  grade_every_format("sdpa-masked", false, "8/8 submissions");
+  const std::string summary = grade_every_format("sdpa-masked", false, "8/8 submissions");
+  // Every failing verdict, and two mistakes met once each: neither named as the most common.
+  BOOST_TEST(contains(summary,
+                      "wrong x3, compile_error x1, crashed x1, timed_out x1; 2 known mistakes, none more "
+                      "common (summary.json lists them)\n"),
+             summary);
 }
 
 BOOST_AUTO_TEST_CASE(notebook_classes_with_unfinished_wrong_and_hanging_students_write_every_format) {

@@ -197,17 +197,24 @@ std::string summary_text(const Gradebook& book) {
   for (const auto& c : book.columns) width = std::max(width, c.id.size());
   out += fmt::format("  {:<{}}  {:>6}  {:>11}  {}\n", "exercise", width, "passed", "mean score", "most common");
   for (const auto& e : s["exercises"]) {
+    // Every failing verdict (a dozen kinds at most: none dropped for length, found by a helper
+    // whose wrong_shape went unseen), and the most common known mistake, if one is.
     std::string common;
     for (const auto& v : e["verdicts"]) {
       if (v["name"] == "passed") continue;
       common += (common.empty() ? "" : ", ") +
                 fmt::format("{} x{}", v["name"].get<std::string>(), v["count"].get<std::size_t>());
-      if (common.size() > 40) break;
     }
-    if (!e["mistakes"].empty()) {
-      std::string m = e["mistakes"][0]["name"].get<std::string>();
+    if (const json& mistakes = e["mistakes"]; !mistakes.empty()) {
+      const auto count = [&](std::size_t i) { return mistakes[i]["count"].get<std::size_t>(); };
+      std::string m = mistakes[0]["name"].get<std::string>();
       if (m.size() > 50) m = m.substr(0, 47) + "...";
-      common += fmt::format("; mistake x{}: {}", e["mistakes"][0]["count"].get<std::size_t>(), m);
+      if (mistakes.size() == 1)
+        common += fmt::format("; mistake x{}: {}", count(0), m);
+      else if (count(1) < count(0))
+        common += fmt::format("; mistake x{}: {} (and {} more)", count(0), m, mistakes.size() - 1);
+      else  // a tie: whichever came first is no more common than the others
+        common += fmt::format("; {} known mistakes, none more common (summary.json lists them)", mistakes.size());
     }
     out += fmt::format("  {:<{}}  {:>5.0f}%  {:>11}  {}\n", e["id"].get<std::string>(), width,
                        100 * e["pass_rate"].get<double>(),
