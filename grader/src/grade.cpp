@@ -315,13 +315,15 @@ bool hands_in_something(const Submission& submission, const python::Found& pytho
 /// or the __MACOSX/ of a zip made on macOS (Finder's metadata only).
 bool not_handed_in(const std::string& name) { return name.front() == '.' || name == "__MACOSX"; }
 
-/// A hand-in zipped with its folder leaves nothing at the top: the first of a few subfolders
-/// that the same rules would grade, so that the student can be told to move its files up.
-std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
-                                                   const std::vector<AnswerRequest>& requests,
-                                                   const ReadLimits& limits) {
+/// A hand-in zipped with its folder leaves nothing at the top: the first two of a few subfolders
+/// that the same rules would grade, so that the student can be told to move its files up (two:
+/// attempts of a student, or a class given to `grader check`).
+std::vector<std::string> hand_ins_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
+                                                  const std::vector<AnswerRequest>& requests,
+                                                  const ReadLimits& limits) {
   constexpr std::size_t kLookedAt = 8;
   std::size_t looked = 0;
+  std::vector<std::string> found;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end && looked < kLookedAt;
        it.increment(ec)) {
@@ -331,11 +333,13 @@ std::optional<std::string> hand_in_one_folder_down(const Spec& spec, const std::
     ++looked;
     try {
       if (hands_in_something(load_submission(it->path(), requests, limits), python::find_hand_in(spec, it->path())))
-        return name;
+        found.push_back(name);
+      if (found.size() == 2) break;
     } catch (const std::exception&) {  // a subfolder that cannot be read hints at nothing
     }
   }
-  return std::nullopt;
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 /// For a submission that hands in nothing: that it is empty, or which of its files are of kinds
@@ -433,10 +437,17 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
   if (!set_aside.empty()) result.notes.push_back(set_aside);
   if (!something) {
-    if (const auto down = hand_in_one_folder_down(spec, dir, requests, options.limits))
-      result.notes.push_back("nothing at the top of your submission is graded, but its folder '" + one_line(*down, 80) +
+    if (const auto down = hand_ins_one_folder_down(spec, dir, requests, options.limits); down.size() == 1)
+      result.notes.push_back("nothing at the top of your submission is graded, but its folder '" +
+                             one_line(down[0], 80) +
                              "' holds a hand-in: only the top level is read, so move that folder's files up "
                              "(zip the files themselves, not the folder around them)");
+    else if (down.size() > 1)
+      result.notes.push_back("nothing at the top of your submission is graded, but its folders '" +
+                             one_line(down[0], 80) + "', '" + one_line(down[1], 80) +
+                             "' and maybe others each hold a hand-in: only the top level is read, so move the files "
+                             "of the one to grade up (a folder of students' folders is a class: `grader grade` "
+                             "grades each)");
     else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir))
       result.notes.push_back(*why);
   }

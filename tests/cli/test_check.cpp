@@ -579,6 +579,16 @@ BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder
   BOOST_TEST(b.at("score").get<double>() == 0.0);
   BOOST_TEST(has_note(b, further), b.dump(2));
   BOOST_TEST(!has_note(b, unwrapped), b.dump(2));
+  // Several folders that each hold a hand-in (two attempts, or a class given to `grader check`):
+  // named, with what to do either way (found by a helper: one of a class's 20 was named alone).
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), beside / "attempt2");
+  const auto two = graded("specs/understanding-attention.yaml", beside);
+  BOOST_TEST(has_note(two,
+                      "its folders 'attempt2', 'hw' and maybe others each hold a hand-in: only the top level is "
+                      "read, so move the files of the one to grade up (a folder of students' folders is a "
+                      "class: `grader grade` grades each)"),
+             two.dump(2));
+  fs::remove_all(beside / "attempt2");
   // Two levels down: one is unwrapped, then the note names the next.
   const fs::path deep = dir.path() / "deep";
   fs::create_directories(deep / "outer");
