@@ -194,7 +194,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   for (std::size_t e = 0; e < check.calls.size(); ++e)
     for (std::size_t o = 0; o < fn.outputs.size(); ++o)
       outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
-  const CaseNames names(c.inputs, c.dims, spec.data);
+  const CaseNames names(fn, c.inputs, c.dims, spec.data, c.label);
   const expr::Scope& scope = names.scope();
   // Outputs of another shape than declared (a Python function returns what it likes) are a
   // verdict before anything computes with them.
@@ -218,7 +218,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   }
   std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
   if (check.property_got) {
-    const CaseNames with_outputs(c.inputs, c.dims, spec.data, &outputs);
+    const CaseNames with_outputs(fn, c.inputs, c.dims, spec.data, c.label, &outputs);
     const expr::Scope& full = with_outputs.scope();
     const std::string what = "property " + check.property_got->text + " = " + check.property_expect->text;
     Tensor got, expected;
@@ -397,7 +397,7 @@ Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionC
     data_only.add(spec.data);
     return over->second.evaluate(data_only, context);
   }
-  return fn.expect[o].evaluate(CaseNames(c.inputs, c.dims, spec.data).scope(), context);
+  return fn.expect[o].evaluate(CaseNames(fn, c.inputs, c.dims, spec.data, context).scope(), context);
 }
 
 FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options,
@@ -432,7 +432,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
           plan.sizes.push_back(c.dims);
         };
         add(c.inputs);
-        const CaseNames names(c.inputs, c.dims, spec.data);
+        const CaseNames names(fn, c.inputs, c.dims, spec.data, context);
         const expr::Scope& scope = names.scope();
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;

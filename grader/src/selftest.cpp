@@ -542,7 +542,7 @@ class Checker {
     for (const auto& check : fn.checks) {
       if (check.property_got) continue;
       for (const auto& c : check_cases(spec_, fn, check, 1)) {
-        const CaseNames names(c.inputs, c.dims, spec_.data);
+        const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
         const expr::Scope& scope = names.scope();
         for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
           const auto mistaken = m.outputs.find(fn.outputs[o].name);

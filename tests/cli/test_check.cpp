@@ -990,6 +990,63 @@ BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_lib
   BOOST_TEST(contains(r.out, "ok    reference solution: "), r.out);  // its answer files pass
 }
 
+BOOST_AUTO_TEST_CASE(names_a_function_exercise_lets_its_expressions_read_are_computed_per_case) {
+  // Multi-head self-attention, its reference one line over the heads a `let` splits (the
+  // instructor's reference was one line of 300 characters), a known mistake through a let of
+  // its own; graded against a student's NumPy code, which computes it independently.
+  TempDir dir;
+  const fs::path spec = dir.write("mhsa.yaml", R"YAML(assignment: {id: mhsa, title: MHSA, version: "1"}
+exercises:
+  - id: "1"
+    title: Multi-head self-attention
+    points: 1
+    function:
+      symbol: mhsa
+      inputs:
+        - {name: X, shape: [n, d_model]}
+        - {name: W_q, shape: [d_model, d_model]}
+        - {name: W_k, shape: [d_model, d_model]}
+        - {name: W_v, shape: [d_model, d_model]}
+      let:
+        Q: transpose(reshape(X @ W_q, size(X, 0), heads, -1), 0, 1)
+        K: transpose(reshape(X @ W_k, size(X, 0), heads, -1), 0, 1)
+        V: transpose(reshape(X @ W_v, size(X, 0), heads, -1), 0, 1)
+        unscaled: attention(Q, K, V, scale=1)
+      outputs: [{name: Y, shape: [n, d_model], expect: "reshape(transpose(attention(Q, K, V), 0, 1), size(X, 0), -1)"}]
+      python: {tensors: numpy, dtype: float64, arguments: [X, W_q, W_k, W_v, {size: heads, keyword: n_heads}]}
+    checks:
+      - name: random heads
+        points: 1
+        random: {trials: 30, dims: {n: [1, 4], heads: [1, 4], d_head: [1, 3], d_model: "heads * d_head"}}
+    mistakes:
+      - outputs: {Y: "reshape(transpose(unscaled, 0, 1), size(X, 0), -1)"}
+        message: the scores are not divided by sqrt(d_head)
+)YAML");
+  const auto student = [&](const std::string& name, const std::string& scale) {
+    dir.write(name + "/mhsa.py",
+              "import numpy as np\n"
+              "def mhsa(X, W_q, W_k, W_v, n_heads):\n"
+              "    n, d = X.shape\n"
+              "    split = lambda M: (X @ M).reshape(n, n_heads, d // n_heads).transpose(1, 0, 2)\n"
+              "    Q, K, V = split(W_q), split(W_k), split(W_v)\n"
+              "    S = Q @ K.transpose(0, 2, 1) " +
+                  scale +
+                  "\n"
+                  "    W = np.exp(S - S.max(-1, keepdims=True))\n"
+                  "    W /= W.sum(-1, keepdims=True)\n"
+                  "    return (W @ V).transpose(1, 0, 2).reshape(n, d)\n");
+    return run_grader({"check", "--spec", spec.string(), (dir.path() / name).string()});
+  };
+  auto r = student("right", "/ np.sqrt(d // n_heads)");
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 1 / 1"), r.out);
+  r = student("unscaled", "");
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "the scores are not divided by sqrt(d_head), in random case"), r.out);
+  const auto shown = run_grader({"spec", "show", spec.string()});
+  BOOST_TEST(contains(shown.out, "    let Q = transpose(reshape(X @ W_q, size(X, 0), heads, -1), 0, 1)\n"), shown.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_size_of_each_case_reaches_the_python_function_and_the_reference) {
   // Multi-head attention's split: the number of heads varies from case to case, the width is
   // a multiple of it, and the function takes it as n_heads, as the notebooks write it.

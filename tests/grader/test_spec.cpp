@@ -351,6 +351,32 @@ BOOST_AUTO_TEST_CASE(a_derived_size_adds_and_multiplies_ranged_sizes_and_says_wh
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_let_names_an_expression_once_and_says_where_it_cannot_be_computed) {
+  const auto with = [](const std::string& lets, const std::string& expect, const std::string& mistakes = "") {
+    std::string spec = kFunction;
+    spec.replace(spec.find("      outputs:"), 0, "      let: " + lets + "\n");
+    spec.replace(spec.find("\"attention_weights(Q, K, K)\""), 28, expect);
+    return errors_of(spec + mistakes);
+  };
+  // Each over the inputs, the sizes, the data and the lets before it.
+  BOOST_TEST(with("{S: \"Q @ transpose(K)\", T: \"S / sqrt(d)\"}", "\"softmax(T)\"").empty());
+  // One thing per name.
+  BOOST_TEST(with("{K: \"Q @ transpose(Q)\"}", "\"softmax(K)\"").at(0) ==
+             "16:13: exercise f let K: the name is an input's; rename one");
+  BOOST_TEST(with("{n: \"Q\"}", "\"attention_weights(Q, K, K)\"").at(0) ==
+             "16:13: exercise f let n: the name is a size's; rename one");
+  BOOST_TEST(with("{S: \"Q\", S: \"K\"}", "\"softmax(S)\"").at(0) == "16:21: exercise f let S is given twice");
+  // A let the reference reads must compute in every case, said at its character with the sizes.
+  BOOST_TEST(with("{T: \"S\", S: \"Q\"}", "\"softmax(T)\"").at(0) ==
+             "16:17: exercise f check 'fixed' let T: unknown name 'S'; did you mean 'K'?");
+  BOOST_TEST(with("{S: \"Q @ K\"}", "\"softmax(S)\"").at(0).find("exercise f check 'random' at sizes ") !=
+             std::string::npos);
+  // A let only a known mistake reads may compute at some sizes only, as the mistake itself may:
+  // keys not transposed, square cases only.
+  const std::string mistake = "    mistakes:\n      - outputs: {weights: \"softmax(QK)\"}\n        message: keys\n";
+  BOOST_TEST(with("{QK: \"Q @ K\"}", "\"attention_weights(Q, K, K)\"", mistake).empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_size_no_input_has_must_be_read_and_a_python_size_argument_must_be_known) {
   // heads, read by the reference (as a number) and passed to Python as n_heads.
   const auto with = [](const std::string& dims, const std::string& python, const std::string& expect) {

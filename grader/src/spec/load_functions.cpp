@@ -118,6 +118,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
   const YAML::Node inputs = f.require("inputs");
   const YAML::Node outputs = f.require("outputs");
   const YAML::Node python = f.take("python");
+  const YAML::Node lets = f.take("let");
   f.finish();
   for (const auto& [list, what] : {std::pair{inputs, "input"}, std::pair{outputs, "output"}})
     if (!list.IsSequence() || list.size() == 0)
@@ -138,6 +139,22 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
     df.finish();  // first, so that a misspelt 'expect' is named
     if (!expect) fail(at(item), context + " output " + fn.outputs.back().name + " needs 'expect'");
     expect_nodes.push_back(expect);
+  }
+  if (lets) {  // names for the expressions below, in order: {Q: "X @ W_q", scores: "Q @ transpose(K)"}
+    if (!lets.IsMap())
+      fail(at(lets), context +
+                         " let must map names to expressions, each over the inputs, sizes, data and the "
+                         "names before it: {Q: \"X @ W_q\"}");
+    for (const auto& kv : lets) {
+      const std::string name = kv.first.Scalar();
+      if (!is_identifier(name))
+        fail(at(kv.first), context + " let '" + name +
+                               "' must be a name: letters, digits and '_', not starting "
+                               "with a digit");
+      if (std::any_of(fn.lets.begin(), fn.lets.end(), [&name](const Let& l) { return l.name == name; }))
+        fail(at(kv.first), context + " let " + name + " is given twice");
+      fn.lets.push_back({name, at(kv.first), parse_expression(kv.second, context + " let " + name)});
+    }
   }
   for (std::size_t i = 0; i < fn.outputs.size(); ++i)
     fn.expect.push_back(parse_expression(expect_nodes[i], context + " output " + fn.outputs[i].name + " expect"));
@@ -175,10 +192,24 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
     const auto used = expr::names_used(*e.ast);
     to.insert(used.begin(), used.end());
   };
+  // A let only known mistakes read (through other lets too) may fail to compute where they do.
+  std::set<std::string> referenced;
+  for (const auto& e : fn.expect) add_names(referenced, e);
+  for (const auto& c : fn.checks) {
+    if (c.property_got) add_names(referenced, *c.property_got);
+    if (c.property_expect) add_names(referenced, *c.property_expect);
+    for (const auto& call : c.calls)
+      for (const auto& [_, e] : call.inputs) add_names(referenced, e);
+  }
+  for (auto let = fn.lets.rbegin(); let != fn.lets.rend(); ++let) {
+    let->for_mistakes_only = !referenced.count(let->name);
+    if (!let->for_mistakes_only) add_names(referenced, let->expression);
+  }
   std::set<std::string> read;
   for (const auto& e : fn.expect) add_names(read, e);
   for (const auto& m : fn.mistakes)
     for (const auto& [_, e] : m.outputs) add_names(read, e);
+  for (const auto& let : fn.lets) add_names(read, let.expression);
   for (const auto& a : fn.python.arguments) read.insert(a.size);
   for (const auto& c : fn.checks) {
     std::set<std::string> here = read;

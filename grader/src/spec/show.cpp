@@ -143,6 +143,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       else
         out += fmt::format("    shapes: ({}) -> {}\n", inputs, outputs);
       out += "    a notebook's " + python_call(fn) + "\n";
+      for (const auto& let : fn.lets) out += fmt::format("    let {} = {}\n", let.name, let.expression.text);
       for (std::size_t o = 0; o < fn.outputs.size(); ++o)
         out += fmt::format("    {} = {}\n", fn.outputs[o].name, fn.expect[o].text);
       for (const auto& c : fn.checks) {

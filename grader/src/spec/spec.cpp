@@ -135,13 +135,24 @@ std::map<std::string, std::size_t> FunctionCheck::with_derived(const std::map<st
   return sizes;
 }
 
-CaseNames::CaseNames(const std::map<std::string, Tensor>& inputs, const std::map<std::string, std::size_t>& sizes,
-                     const std::map<std::string, Tensor>& data, const std::map<std::string, Tensor>* outputs) {
+CaseNames::CaseNames(const FunctionSpec& fn, const std::map<std::string, Tensor>& inputs,
+                     const std::map<std::string, std::size_t>& sizes, const std::map<std::string, Tensor>& data,
+                     std::string_view context, const std::map<std::string, Tensor>* outputs, const LetFailure& failed) {
   for (const auto& [name, size] : sizes) sizes_.emplace(name, Tensor::scalar(static_cast<double>(size)));
   scope_.add(inputs);  // first: inputs may share a name with data (Q, K, V)
   if (outputs) scope_.add(*outputs);
+  scope_.add(lets_);  // filled in order below: each sees those before it
   scope_.add(sizes_);
   scope_.add(data);
+  for (const auto& let : fn.lets) {
+    try {
+      lets_.emplace(let.name, expr::evaluate(*let.expression.ast, scope_));
+    } catch (const expr::ExprError& err) {
+      if (let.for_mistakes_only) continue;  // its mistakes match nothing in this case
+      if (failed) failed(let, err);
+      lets_.emplace(let.name, let.expression.evaluate(scope_, context));  // throws the spec's error, where it is
+    }
+  }
 }
 
 std::string Distribution::text() const {

@@ -72,6 +72,18 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
       fail(where, context + ": the size '" + name + "' has the name of " + (input ? "an input" : "data") +
                       "; rename one (expressions see sizes as numbers)");
   }
+  // A let's name is one thing only, as a size's is.
+  for (const auto& let : fn.lets) {
+    const auto is = [&let](const std::vector<TensorDecl>& decls) {
+      return std::any_of(decls.begin(), decls.end(), [&let](const TensorDecl& d) { return d.name == let.name; });
+    };
+    const char* other = is(fn.inputs)               ? "an input"
+                        : is(fn.outputs)            ? "an output"
+                        : sizes.count(let.name)     ? "a size"
+                        : spec.data.count(let.name) ? "data"
+                                                    : nullptr;
+    if (other) fail(let.where, context + " let " + let.name + ": the name is " + other + "'s; rename one");
+  }
   const auto at = [](const Expression& e, const expr::ExprError& err) {  // the offending character
     Location where = e.where;
     where.column += static_cast<int>(err.offset());
@@ -117,7 +129,10 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
       std::map<std::string, Tensor> names;
       for (std::size_t i = 0; i < fn.inputs.size(); ++i)
         names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5) : fixed_values[i]);
-      const CaseNames case_names(names, dims, spec.data);
+      const auto let_failed = [&](const Let& let, const expr::ExprError& err) {
+        fail(at(let.expression, err), what + " let " + let.name + ": " + err.what());
+      };
+      const CaseNames case_names(fn, names, dims, spec.data, {}, nullptr, let_failed);
       const expr::Scope& scope = case_names.scope();
       std::map<std::string, Tensor> outs;
       for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
@@ -146,7 +161,7 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
         }
         for (const auto& [out, v] : std::map<std::string, Tensor>(outs)) outs.emplace(call.name + "_" + out, v);
       }
-      const CaseNames with_outputs(names, dims, spec.data, &outs);
+      const CaseNames with_outputs(fn, names, dims, spec.data, {}, &outs, let_failed);
       const expr::Scope& full = with_outputs.scope();
       if (c.property_got) {
         const Tensor got = evaluate_here(*c.property_got, full, what + " property got");

@@ -4,6 +4,7 @@
 /// any student is graded.
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -156,11 +157,25 @@ struct PythonBinding {
   Location where;
 };
 
+/// A name a function exercise gives an expression (`let: {Q: "X @ W_q"}`), for its references,
+/// properties and mistakes to read: over a case's inputs, its sizes, the data and the names
+/// given before it.
+struct Let {
+  std::string name;
+  Location where;  ///< of its name
+  Expression expression;
+  /// Read by known mistakes only: where it cannot be computed (keys not transposed, at sizes
+  /// that are not square), the mistakes that read it match nothing, as they would not compute
+  /// themselves. Any other let that cannot be computed is the spec's error.
+  bool for_mistakes_only = false;
+};
+
 /// A function the student's library implements (see docs/solution-abi.md).
 struct FunctionSpec {
   std::string symbol;
   std::vector<TensorDecl> inputs;
   std::vector<TensorDecl> outputs;
+  std::vector<Let> lets;           ///< in the order given
   std::vector<Expression> expect;  ///< per output: the reference, over the inputs
   std::vector<FunctionCheck> checks;
   std::vector<FunctionMistake> mistakes;
@@ -168,17 +183,25 @@ struct FunctionSpec {
 };
 
 /// The names the expressions of a function check see on one case, first to last: its inputs,
-/// the student's outputs (for a property), its sizes as numbers (`heads`, `d_k`), the data.
+/// the student's outputs (for a property), the exercise's `let` names, its sizes as numbers
+/// (`heads`, `d_k`), the data.
 class CaseNames {
  public:
-  CaseNames(const std::map<std::string, Tensor>& inputs, const std::map<std::string, std::size_t>& sizes,
-            const std::map<std::string, Tensor>& data, const std::map<std::string, Tensor>* outputs = nullptr);
+  /// What becomes of a let that cannot be computed on the case and is not for mistakes only:
+  /// by default the spec's error, "while grading <context>" (Expression::evaluate); the loader
+  /// reports it as its own. It must throw.
+  using LetFailure = std::function<void(const Let&, const expr::ExprError&)>;
+
+  CaseNames(const FunctionSpec& fn, const std::map<std::string, Tensor>& inputs,
+            const std::map<std::string, std::size_t>& sizes, const std::map<std::string, Tensor>& data,
+            std::string_view context = {}, const std::map<std::string, Tensor>* outputs = nullptr,
+            const LetFailure& failed = {});
   CaseNames(const CaseNames&) = delete;
   CaseNames& operator=(const CaseNames&) = delete;
   const expr::Scope& scope() const { return scope_; }
 
  private:
-  std::map<std::string, Tensor> sizes_;
+  std::map<std::string, Tensor> sizes_, lets_;
   expr::Scope scope_;
 };
 
