@@ -52,7 +52,7 @@ RUNNER_FAILED, BROKEN_BY_NOTEBOOK, SPEC_FAULT = 94, 95, 96
 for _name, _builtin in vars(builtins).items():
     if not _name.startswith("__"):
         globals().setdefault(_name, _builtin)
-_type, _isinstance, _len, _float = type, isinstance, len, float
+_type, _isinstance, _issubclass, _len, _float = type, isinstance, issubclass, len, float
 _Tensor, _Parameter, _ndarray = torch.Tensor, torch.nn.Parameter, np.ndarray
 _detach, _to, _tensor_numpy = torch.Tensor.detach, torch.Tensor.to, torch.Tensor.numpy
 _is_complex, _float64 = torch.Tensor.is_complex, torch.float64
@@ -241,57 +241,77 @@ def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", n
     wrong in the first of those units that failed (the grader keeps only the first few hundred
     failures of a notebook), where no unit assigns it, the function that assigns the variable
     as its own local one, and the notebook's variables that hold values (value_names())."""
-    return with_names([f'"why": {_quote(why[:300])}', f'"assigned_in": [{", ".join([str(k) for k in units[:50]])}]',
-                       f'"no_cell": {"true" if no_cell else "false"}', f'"cause": {_quote(cause[:600])}',
-                       f'"variable": {_quote(variable[:100])}', f'"local_to": {_quote(local_to[:100])}'], names, variable)
+    return with_names([f'"why": {quoted(why, 300)}', f'"assigned_in": [{", ".join([str(k) for k in units[:50]])}]',
+                       f'"no_cell": {"true" if no_cell else "false"}', f'"cause": {quoted(cause, 600)}',
+                       f'"variable": {quoted(variable, 100)}', f'"local_to": {quoted(local_to, 100)}'], names, variable)
+
+
+def quoted(text, limit):
+    """`text` as a JSON string of at most `limit` bytes, cut at a character: a character beyond
+    ASCII takes 6 or 12 bytes quoted (found by a hostile-student helper: 700 accented letters
+    overflowed the record and its JSON no longer parsed). A lone surrogate, which no JSON
+    reader takes, becomes '?'."""
+    text = str(text).encode("utf-8", "replace").decode("utf-8")
+    q = _quote(text[:limit])
+    n = _len(text)
+    while _len(q) > limit and n > 0:
+        n = min(n - 1, _len(text[:limit]) * limit // _len(q))
+        q = _quote(text[:n])
+    return q
 
 
 def with_names(fields, names, near=""):
-    """A JSON object of the fields (each `"key": value`) and as many of the names as fit in one
-    record: a record longer than MAX_TEXT is cut, and its JSON would no longer parse (a notebook
-    of a hundred variables lost the failure that left its answer undefined). The names of a
-    length nearest to `near`'s go first: a name's edit distance to it is at least the difference
-    in length, so those are the ones the grader's "did you mean" can offer."""
+    """A JSON object of the fields (each `"key": value`, of a few hundred bytes at most) and as
+    many of the names as fit in one record: a record longer than MAX_TEXT is cut, and its JSON
+    would no longer parse (a notebook of a hundred variables lost the failure that left its
+    answer undefined). The names of a length nearest to `near`'s go first: a name's edit
+    distance to it is at least the difference in length, so those are the ones the grader's
+    "did you mean" can offer."""
     if near:
         names = sorted(names, key=lambda n: abs(_len(n) - _len(near)))
     text = "{" + ", ".join(fields) + ', "names": ['
     room = MAX_TEXT - _len(text) - 2  # the closing "]}"
-    quoted = []
+    listed = []
     for n in names:
-        q = _quote(n)
-        room -= _len(q) + (2 if quoted else 0)
+        q = quoted(n, 600)
+        room -= _len(q) + (2 if listed else 0)
         if room < 0:
             break
-        quoted.append(q)
-    return text + ", ".join(quoted) + "]}"
+        listed.append(q)
+    return text + ", ".join(listed) + "]}"
 
 
 def value_names(namespace):
     """The notebook's top-level variables that hold what an answer can be (tensors, arrays,
     lists, numbers), for the grader's "did you mean" when an answer is not defined (`a1` for
     `A1`)."""
-    return top_level_names(namespace, lambda value: _type(value) in (_Tensor, _Parameter, _ndarray, list, tuple, int,
-                                                                      float) or _isinstance(value, _np_generic))
+    kinds = (_Tensor, _Parameter, _ndarray, list, tuple, int, float)
+    return top_level_names(namespace, lambda v, t: any(t is k for k in kinds) or _issubclass(t, _np_generic))
 
 
 def function_names(namespace):
     """The notebook's top-level functions (anything callable but a class or a module), for the
     grader's "did you mean" when the function an exercise calls is not defined
     (`multihead_attention` for `multi_head_attention`)."""
-    return top_level_names(namespace, lambda value: callable(value) and not _isinstance(value, (type, types.ModuleType)))
+    return top_level_names(namespace, lambda v, t: callable(v) and not _issubclass(t, (type, types.ModuleType)))
 
 
 def top_level_names(namespace, holds):
     """The names of the notebook's namespace (at most 1000, of at most 100 characters, none
-    private) whose values `holds` accepts."""
+    private, none of the runner's own leftovers) whose values `holds(value, its type)` accepts,
+    by what runs no code of the notebook's: type(), identity, callable(), issubclass of the
+    grader's own classes. isinstance, `in` and `==` run a value's own Python code (its
+    __class__, its metaclass's __eq__), which could hang or write records outside any cell
+    (found by a hostile-student helper)."""
     names = []
     try:
         for key, value in list(namespace.items()):
-            if _type(key) is str and key[:1] != "_" and _len(key) <= 100 and holds(value):
+            if (_type(key) is str and key[:1] != "_" and _len(key) <= 100 and LEFTOVERS.get(key) is not value
+                    and holds(value, _type(value))):
                 names.append(key)
                 if _len(names) == 1000:
                     break
-    except Exception:  # a namespace a thread of the notebook changes as it is read
+    except BaseException:  # a namespace a thread of the notebook changes as it is read
         return []
     return names
 
@@ -691,6 +711,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return weights @ value
 
 
+LEFTOVERS = {}  # name -> what install_leftovers() put in the notebook's namespace
+
+
 def install_leftovers(namespace):
     """What notebooks assume exists: get_ipython(), display(), google.colab, IPython, and
     torch 2's scaled_dot_product_attention on an older torch."""
@@ -699,6 +722,7 @@ def install_leftovers(namespace):
         torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
     namespace["get_ipython"] = lambda: FakeIPython(namespace)
     namespace["display"] = no_op
+    LEFTOVERS.update(get_ipython=namespace["get_ipython"], display=no_op)  # no "did you mean" of them
     builtins.display = no_op
     colab = types.ModuleType("google.colab")
     drive = types.ModuleType("google.colab.drive")
@@ -743,10 +767,12 @@ def failure(error, name, unit):
 
 def in_cell(filename, name):
     """The cell a frame's file name says (an .ipynb's cells are compiled as "A2S1.ipynb, cell
-    4"), "" for the hand-in itself, or None for a file that is not the student's."""
+    4"), "" for the hand-in itself, or None for a file that is not the student's. (A notebook
+    can compile code under such a name itself, and mislead its own feedback only.)"""
     if filename == name:
         return ""
-    return filename[_len(name) + 2:] if filename.startswith(name + ", cell ") else None
+    cell = filename.startswith(name + ", cell ") and name.lower().endswith(".ipynb")
+    return filename[_len(name) + 2:] if cell else None
 
 
 def describe_failure(error, name, unit):
@@ -1079,7 +1105,7 @@ class Unbound:
     NO_FUNCTION end: why, and the notebook's functions where its name may be misspelt."""
 
     def __init__(self, why, names=(), function=""):
-        self.text = with_names([f'"why": {_quote(why[:600])}'], names, function)
+        self.text = with_names([f'"why": {quoted(why, 600)}'], names, function)
 
 
 def argument(blobs, arg, tensors, dtype):
@@ -1370,18 +1396,16 @@ def evaluate(output, namespace, answers, i, units, failed, cell=None):
     try:
         value = eval(compile(expr, "<answer>", "eval"), namespace)
     except NameError as e:
-        where = assigners(units, expr)
+        where = assigning = assigners(units, expr)
         if cell is not None:  # its own cell first, whether or not its code names the variable
-            own, point = cell
-            assigning = set(where)
-            where = list(dict.fromkeys([k for k in own if k in failed or k in assigning] +
-                                       [k for k in where if k <= point]))
+            own, point = cell    # (a unit of it an earlier child ended, hung, is failed for the grader)
+            where = list(dict.fromkeys(own + [k for k in assigning if k <= point]))
         cause = next((failed[k] for k in where if k in failed), "")
         try:
             root = answer_root(expr) or ""
         except Exception:  # the notebook broke the modules this needs
             root = ""
-        local_to = "" if where or not root else local_assigner(units, root)
+        local_to = "" if assigning or not root else local_assigner(units, root)
         send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause, variable=root, local_to=local_to,
                                                       names=value_names(namespace)))
         return

@@ -935,6 +935,21 @@ BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the
   BOOST_TEST(closing.processes == 2);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_whose_own_cell_hung_or_crashed_takes_that_verdict) {
+  // Found by a hostile-student helper: the cell an answer is taken at hung (a stub replaced by
+  // a loop that never ends); it was skipped by the next child, and the answer was told to
+  // "assign it in your notebook; did you mean 'key'?".
+  auto limits = python::Limits{};
+  limits.unit_seconds = 1;
+  const auto r = run("A2S1.py",
+                     "import torch\nkey = torch.eye(3)\n\n# Exercise A: replace key[2]\nwhile True:\n    pass\n\n"
+                     "\"\"\"## Next\"\"\"\nx = 1\n",
+                     {{"m_key", "m_key", "Exercise A"}}, limits);
+  BOOST_TEST(verdict(r.values[0]) == "timed_out", r.values[0].message);
+  BOOST_TEST(contains(r.values[0].message, "line 5"), r.values[0].message);
+  BOOST_TEST(!contains(r.values[0].message, "did you mean"), r.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(lying_objects_are_refused_with_their_type_named) {
   const auto r = run("A2S1.py",
                      "import numpy as np, torch\n"
@@ -1111,6 +1126,48 @@ BOOST_AUTO_TEST_CASE(a_misnamed_function_is_told_the_name_the_notebook_has_among
       "multi_head_attentio_ = 1\n",
       calls_of("multi_head_attention", 1, {"output", "weights"}));
   BOOST_TEST(!contains(r.calls[0].message, "did you mean"), r.calls[0].message);
+}
+
+BOOST_AUTO_TEST_CASE(names_offered_and_causes_told_survive_any_text_and_run_no_code_of_the_notebook) {
+  // Found by a hostile-student helper, each in the record that says why an answer or a function
+  // is not there: a cause of 700 accented letters (6 bytes each, quoted) and a lone surrogate
+  // broke its JSON, so the cause was lost or raw JSON shown; a name holding a newline drew a
+  // line of its own; a value whose __class__ hangs, or whose metaclass's __eq__ writes forged
+  // records, ran while the names were listed; the runner's own get_ipython() was offered.
+  auto r = run("A2S1.py",
+               "import numpy as np\nquery121 = np.ones((1, 3))\n"
+               "query131 = np.ones((1, 3)) * float('\\u00e9' * 700 + chr(0xD800))\n",
+               {{"query131", "query131", ""}});
+  BOOST_TEST(::verdict(r.values[0]) == "missing");
+  BOOST_TEST(contains(r.values[0].message,
+                      "not defined at the end of your notebook: line 3: ValueError: could not "
+                      "convert string to float: '\xc3\xa9"),
+             r.values[0].message);
+  BOOST_TEST(!contains(r.values[0].message, "{\""), r.values[0].message);
+
+  const std::string hostile =
+      "import time\n"
+      "globals()['scaled_dot_product_attentio\\n  1 4/4'] = lambda *a: None\n"
+      "globals()['helper' + chr(0xD800)] = lambda *a: None\n"
+      "class Sneaky:\n"
+      "    def __call__(self, *a):\n        return None\n"
+      "    @property\n"
+      "    def __class__(self):\n        while True:\n            time.sleep(1)\n"
+      "class Meta(type):\n"
+      "    def __eq__(cls, other):\n        raise SystemExit(3)\n"
+      "    __hash__ = type.__hash__\n"
+      "class Odd(metaclass=Meta):\n    pass\n"
+      "sneaky, odd = Sneaky(), Odd()\n";
+  const auto c = call(hostile, calls_of("scaled_dot_product_attention", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(c.calls[0]) == "missing", c.calls[0].message);
+  BOOST_TEST(c.calls[0].message ==
+                 "the notebook defines no function 'scaled_dot_product_attention' (is its cell failing, or its name "
+                 "different?); did you mean 'scaled_dot_product_attentio 1 4/4'?",
+             c.calls[0].message);
+  r = run("A2S1.py", hostile + "displai = 1\n", {{"display_", "display_", ""}, {"A1", "A1", ""}});
+  BOOST_TEST(::verdict(r.values[0]) == "missing");
+  BOOST_TEST(contains(r.values[0].message, "did you mean 'displai'?"), r.values[0].message);  // never display()
+  BOOST_TEST(r.failures.empty(), r.output);
 }
 
 BOOST_AUTO_TEST_CASE(several_values_where_one_is_expected_are_named_and_rows_of_one_shape_are_a_matrix) {

@@ -234,7 +234,8 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
     const json j = json::parse(text);
     why = j.at("why").get<std::string>();
     for (const auto& n : j.value("names", json::array()))
-      if (n.is_string() && names.size() < 200) names.push_back(library::printable(n.get<std::string>(), 100));
+      if (n.is_string() && names.size() < 200)
+        names.push_back(flattened(library::printable(n.get<std::string>(), 100)));  // one line each, as above
   } catch (const std::exception&) {  // a child that says it in words: those words
   }
   std::erase_if(names, [&](const std::string& n) {
@@ -277,10 +278,13 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         for (const auto& k : j.at("assigned_in")) assigned_in.push_back(k.get<std::size_t>());
         no_cell = j.value("no_cell", false);
         child_cause = j.value("cause", std::string());
-        variable = library::printable(j.value("variable", std::string()), 100);
-        local_to = library::printable(j.value("local_to", std::string()), 100);
+        // Each on one line: a name can hold a newline (globals()["x\n  1 4/4"]), and a
+        // notebook that writes its own records can say anything (found by a hostile helper).
+        variable = flattened(library::printable(j.value("variable", std::string()), 100));
+        local_to = flattened(library::printable(j.value("local_to", std::string()), 100));
         for (const auto& n : j.value("names", json::array()))
-          if (n.is_string() && names.size() < 200) names.push_back(library::printable(n.get<std::string>(), 100));
+          if (n.is_string() && names.size() < 200)
+            names.push_back(flattened(library::printable(n.get<std::string>(), 100)));
       } catch (const std::exception&) {
       }
     }
