@@ -224,6 +224,15 @@ std::string unfinished_cells(const std::map<std::size_t, UnitFailure>& failures)
          stubs.front() + ": exercises left to do?)";
 }
 
+/// The notebook's names a child's record lists (for "did you mean"), each on one line: a name
+/// can hold a newline (globals()["x\n  1 4/4"]).
+std::vector<std::string> names_in(const json& record) {
+  std::vector<std::string> names;
+  for (const auto& n : record.value("names", json::array()))
+    if (n.is_string() && names.size() < 200) names.push_back(flattened(library::printable(n.get<std::string>(), 100)));
+  return names;
+}
+
 /// Why the function of `binding` is not there to call, from the JSON a child sends (why, and
 /// the notebook's functions), with the one of them its name may be a misspelling of: not
 /// another binding's function (compute_keys is no misspelt compute_values).
@@ -233,9 +242,7 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
   try {
     const json j = json::parse(text);
     why = j.at("why").get<std::string>();
-    for (const auto& n : j.value("names", json::array()))
-      if (n.is_string() && names.size() < 200)
-        names.push_back(flattened(library::printable(n.get<std::string>(), 100)));  // one line each, as above
+    names = names_in(j);
   } catch (const std::exception&) {  // a child that says it in words: those words
   }
   std::erase_if(names, [&](const std::string& n) {
@@ -282,9 +289,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         // notebook that writes its own records can say anything (found by a hostile helper).
         variable = flattened(library::printable(j.value("variable", std::string()), 100));
         local_to = flattened(library::printable(j.value("local_to", std::string()), 100));
-        for (const auto& n : j.value("names", json::array()))
-          if (n.is_string() && names.size() < 200)
-            names.push_back(flattened(library::printable(n.get<std::string>(), 100)));
+        names = names_in(j);
       } catch (const std::exception&) {
       }
     }
