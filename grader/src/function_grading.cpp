@@ -8,6 +8,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "grader/compare.hpp"
@@ -194,8 +195,12 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
   for (std::size_t e = 0; e < check.calls.size(); ++e)
     for (std::size_t o = 0; o < fn.outputs.size(); ++o)
       outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
-  const CaseNames names(fn, c.inputs, c.dims, spec.data, c.label);
-  const expr::Scope& scope = names.scope();
+  // The case's names (its lets computed once), for the known mistakes of a failing case only.
+  std::optional<CaseNames> names;
+  const auto scope = [&]() -> const expr::Scope& {
+    if (!names) names.emplace(fn, c.inputs, c.dims, spec.data, c.label);
+    return names->scope();
+  };
   // Outputs of another shape than declared (a Python function returns what it likes) are a
   // verdict before anything computes with them.
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
@@ -268,7 +273,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
             bool all = true, distinct = false, evidence = true;
             for (const auto& output : m.outputs) {
               const std::string& out = output.first;
-              const auto value = m.output(out, scope);
+              const auto value = m.output(out, scope());
               // Not computable here, or not to numbers of the output's shape (`transpose(keys)`
               // where the keys are not square, as code that gets them transposed by a reshape
               // computes them): not this mistake, and nothing against it.
@@ -391,13 +396,13 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
 }  // namespace
 
 Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
-                       const Case& c, std::string_view context) {
+                       const CaseNames& names, std::string_view context) {
   if (const auto over = check.expect_override.find(fn.outputs[o].name); over != check.expect_override.end()) {
     expr::Scope data_only;  // a printed value: over the data, never the inputs
     data_only.add(spec.data);
     return over->second.evaluate(data_only, context);
   }
-  return fn.expect[o].evaluate(CaseNames(fn, c.inputs, c.dims, spec.data, context).scope(), context);
+  return fn.expect[o].evaluate(names.scope(), context);
 }
 
 FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options,
@@ -418,8 +423,10 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
         Case& c = pc.cases[k];
         const std::string context = fmt::format("exercise {}, check '{}', {}", ex.id, fn.checks[ci].name,
                                                 c.label.empty() ? "its case" : c.label);
+        const CaseNames names(fn, c.inputs, c.dims, spec.data, context);
+        const expr::Scope& scope = names.scope();
         for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-          c.expected.push_back(expected_output(spec, fn, fn.checks[ci], o, c, context));
+          c.expected.push_back(expected_output(spec, fn, fn.checks[ci], o, names, context));
         std::vector<std::size_t> ids;
         const auto add = [&](const std::map<std::string, Tensor>& inputs) {
           Call call{fn.symbol, {}, {}, group};
@@ -432,8 +439,6 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
           plan.sizes.push_back(c.dims);
         };
         add(c.inputs);
-        const CaseNames names(fn, c.inputs, c.dims, spec.data, context);
-        const expr::Scope& scope = names.scope();
         for (const auto& extra : fn.checks[ci].calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
           for (const auto& [name, e] : extra.inputs)

@@ -74,8 +74,9 @@ std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spe
 /// check gives for it (a printed output), else the output's `expect` over the inputs. The one
 /// place that decides it, for grading, the self-test and `spec show`. A case the spec cannot
 /// compute is a SpecError that names `context` (the case).
+/// `names`: the case's (CaseNames, which computes the lets once for all the outputs).
 Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
-                       const Case& c, std::string_view context = {});
+                       const CaseNames& names, std::string_view context = {});
 
 /// Every case of `check` (inputs and sizes), as grading draws them with `seed`; their
 /// `expected` left empty.

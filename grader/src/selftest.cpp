@@ -548,7 +548,8 @@ class Checker {
           const auto mistaken = m.outputs.find(fn.outputs[o].name);
           if (mistaken == m.outputs.end()) continue;
           const auto value = m.output(mistaken->first, scope);
-          if (value && !passes(*value, expected_output(spec_, fn, check, o, c), check.tolerance, float32)) return true;
+          if (value && !passes(*value, expected_output(spec_, fn, check, o, names), check.tolerance, float32))
+            return true;
         }
       }
     }

@@ -375,6 +375,17 @@ BOOST_AUTO_TEST_CASE(a_let_names_an_expression_once_and_says_where_it_cannot_be_
   // keys not transposed, square cases only.
   const std::string mistake = "    mistakes:\n      - outputs: {weights: \"softmax(QK)\"}\n        message: keys\n";
   BOOST_TEST(with("{QK: \"Q @ K\"}", "\"attention_weights(Q, K, K)\"", mistake).empty());
+  // Read by nothing: misspelt where it was meant to be read, most likely.
+  BOOST_TEST(with("{S: \"Q @ transpose(K)\", T: \"S / sqrt(d)\"}", "\"softmax(S)\"").at(0) ==
+             "16:36: exercise f let T: nothing reads it (an output's expect, a known mistake, a property, an extra "
+             "call or a later let); use it or remove it");
+  // Nor the name a property gives an extra call's output (<call>_<output>).
+  const std::string shifted =
+      "        property:\n          calls: {again: {Q: \"Q * 2\"}}\n"
+      "          got: again_weights\n          expect: again_weights\n";
+  BOOST_TEST(with("{again_weights: \"Q @ transpose(K)\"}", "\"softmax(again_weights)\"", shifted).at(0) ==
+             "16:13: exercise f let again_weights: check 'random' gives this name to the output weights of its call "
+             "again; rename one");
 }
 
 BOOST_AUTO_TEST_CASE(a_size_no_input_has_must_be_read_and_a_python_size_argument_must_be_known) {

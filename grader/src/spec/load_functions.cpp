@@ -211,6 +211,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
     for (const auto& [_, e] : m.outputs) add_names(read, e);
   for (const auto& let : fn.lets) add_names(read, let.expression);
   for (const auto& a : fn.python.arguments) read.insert(a.size);
+  std::set<std::string> anywhere = read;
   for (const auto& c : fn.checks) {
     std::set<std::string> here = read;
     for (const auto& [_, e] : c.derived) add_names(here, e);
@@ -218,6 +219,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
     if (c.property_expect) add_names(here, *c.property_expect);
     for (const auto& call : c.calls)
       for (const auto& [_, e] : call.inputs) add_names(here, e);
+    anywhere.insert(here.begin(), here.end());
     for (const auto& [name, where] : c.own_sizes)
       if (!here.count(name))
         fail(where, no_input_size(context + " check '" + c.name + "'", name, dim_names) +
@@ -226,6 +228,11 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
                         name + "})");
   }
   verify_function_shapes(spec, fn, context);
+  for (const auto& let : fn.lets)  // most likely misspelt where it was meant to be read
+    if (!anywhere.count(let.name))
+      fail(let.where, context + " let " + let.name +
+                          ": nothing reads it (an output's expect, a known mistake, a property, an extra call or a "
+                          "later let); use it or remove it");
   return fn;
 }
 

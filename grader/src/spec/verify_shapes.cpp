@@ -83,6 +83,12 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
                         : spec.data.count(let.name) ? "data"
                                                     : nullptr;
     if (other) fail(let.where, context + " let " + let.name + ": the name is " + other + "'s; rename one");
+    for (const auto& c : fn.checks)  // a property sees an extra call's outputs as <call>_<output>
+      for (const auto& call : c.calls)
+        for (const auto& out : fn.outputs)
+          if (call.name + "_" + out.name == let.name)
+            fail(let.where, context + " let " + let.name + ": check '" + c.name + "' gives this name to the output " +
+                                out.name + " of its call " + call.name + "; rename one");
   }
   const auto at = [](const Expression& e, const expr::ExprError& err) {  // the offending character
     Location where = e.where;
