@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "Log what the grader does (also: SPDLOG_LEVEL=debug)");
+  app.fallthrough();  // -v after the command too (`grader check -v ...`), as most tools take it
 
   grader::cli::CheckOptions check;
   CLI::App* check_cmd = grader::cli::setup_check(app, check);

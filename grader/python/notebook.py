@@ -38,7 +38,8 @@ CALL_START, CALL_END, OUTPUT, VALUE_START = 14, 15, 16, 17
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
 NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
-RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE = range(8)
+(RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE,
+ CALL_MISMATCH) = range(9)
 MAX_TEXT = 2048
 MAX_ELEMENTS = 1 << 24  # the most the grader reads of one value; the plan says (max_elements)
 # How a child ends when this runner fails (protocol.hpp): by itself (the grader's fault), or
@@ -60,6 +61,7 @@ _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.arr
 _np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
 _from_numpy, _numel, _tensor_shape = torch.from_numpy, torch.Tensor.numel, torch.Tensor.size
 _write, _exit = os.write, os._exit
+_FunctionType = types.FunctionType
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 _json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
@@ -1085,7 +1087,8 @@ def run_plan():
             continue
         call = planned_call(plan, blobs, c)
         send(CALL_START, c)
-        ended, why = make_call(output, c, call, functions[call["function"]], bound[call["function"]], blobs, name)
+        ended, why = make_call(output, c, call, functions[call["function"]], bound[call["function"]], blobs, name,
+                               namespace, units)
         flush()
         send(CALL_END, c, ended, why)
     flush()
@@ -1127,7 +1130,32 @@ def argument(blobs, arg, tensors, dtype):
     return value
 
 
-def make_call(output, c, call, function, fn, blobs, name):
+def defined_at(fn, name):
+    """Where the hand-in defined a plain function ("cell 3, line 5" in an .ipynb, "line 12"),
+    or "" (another callable, or one not defined in the hand-in's own text). Reads only a
+    function's code object, which runs no code of the notebook's."""
+    if _type(fn) is not _FunctionType:
+        return ""
+    code = fn.__code__
+    cell = in_cell(code.co_filename, name)
+    return "" if cell is None else f"{cell + ', ' if cell else ''}line {code.co_firstlineno}"
+
+
+def which_definition(fn, function, units, name):
+    """For a function the notebook defines in several places (the homework redefines it for its
+    second exercise): which of them the grader called, and why that one; else "". Asked only
+    when a call went wrong: a student whose first definition is still `pass` reads why the
+    exercise took it."""
+    fname, where = function["name"], defined_at(fn, name)
+    if not where or _len(assigners(units, fname)) < 2:
+        return ""
+    marker = function.get("cell")
+    taken = (f"the one in force at the end of the cell holding {marker!r}" if marker else
+             "the one in force at the end of the notebook")
+    return f" (the notebook defines {fname} more than once; this exercise calls its definition at {where}, {taken})"
+
+
+def make_call(output, c, call, function, fn, blobs, name, namespace, units):
     """Calls the student's function on the call's inputs; sends its outputs. Returns how the
     call ended and what went wrong, for the student."""
     fname = function["name"]
@@ -1147,15 +1175,21 @@ def make_call(output, c, call, function, fn, blobs, name):
     try:
         result = fn(*args, **kwargs)
     except NotImplementedError:
-        return NOT_IMPLEMENTED, f"{fname} is not implemented yet: it still raises NotImplementedError"
+        return NOT_IMPLEMENTED, (f"{fname} is not implemented yet: it still raises NotImplementedError"
+                                 f"{which_definition(fn, function, units, name)}")
     except BaseException as e:
         why = failure(e, name, Unit(0, 0, f"{fname}()", ""))
         # Raised by the call itself, before any line of the function ran: its parameters do not
-        # take what the exercise passes.
+        # take what the exercise passes. Perhaps another function is the one meant for this
+        # exercise, misnamed (the homework's second definition, `scaled_dot_prodcut_attention`,
+        # leaves the first in force): the grader offers it.
         if _isinstance(e, TypeError) and e.__traceback__ is not None and e.__traceback__.tb_next is None:
             passed = [f"{_len(args)} positional argument{'' if _len(args) == 1 else 's'}"] if args else []
             passed += [f"{k}={v!r}" if _type(v) in (int, float, bool, str, type(None)) else k for k, v in kwargs.items()]
-            why = f"{why} (the grader calls {fname} with {' and '.join(passed) or 'no arguments'}, as the exercise asks)"
+            where = defined_at(fn, name)
+            why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where else ''} with "
+                   f"{' and '.join(passed) or 'no arguments'}, as the exercise asks)")
+            return CALL_MISMATCH, Unbound(why, function_names(namespace), fname).text
         elif _isinstance(e, (TypeError, AttributeError)):
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
@@ -1165,7 +1199,8 @@ def make_call(output, c, call, function, fn, blobs, name):
     shapes = [tuple(s) for s in call.get("output_shapes", [])]
     n = _len(names) or 1
     if result is None:
-        return RETURNED_NONE, f"{fname} returned None: is its body still `pass`, or does it lack a return?"
+        return RETURNED_NONE, (f"{fname} returned None: is its body still `pass`, or does it lack a return?"
+                               f"{which_definition(fn, function, units, name)}")
     if n == 1:
         # [keys] or (keys,): the one output in a list; but [row] is a matrix of one row.
         if (_type(result) in (tuple, list) and _len(result) == 1 and _type(result[0]) in (_Tensor, _Parameter, _ndarray)

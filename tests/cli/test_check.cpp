@@ -295,6 +295,12 @@ BOOST_AUTO_TEST_CASE(verbose_logs_go_to_stderr_and_leave_the_json_intact) {
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(ordered_json::parse(r.out).at("score") == 8.0);
   BOOST_TEST(contains(r.err, "[debug] loaded specs/attention-basics.yaml: 7 data tensors, 7 exercises"));
+  // After the command too, where a student puts it (found by a helper: exit 2, "the command line
+  // is broken").
+  const auto after = run_grader({"check", "-v", "--spec", "specs/attention-basics.yaml",
+                                 "submissions/attention-basics/correct-torch-npy", "--format", "json"});
+  BOOST_TEST(after.exit_code == 0, after.err);
+  BOOST_TEST(contains(after.err, "[debug] loaded specs/attention-basics.yaml"), after.err);
 }
 
 BOOST_AUTO_TEST_CASE(every_check_records_its_time_and_an_exercise_takes_the_sum) {
@@ -843,8 +849,8 @@ BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_ho
   const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
   BOOST_TEST(exercise.at("verdict") == "threw", exercise.dump());
   BOOST_TEST(contains(exercise.at("message").get<std::string>(),
-                      "takes 2 positional arguments but 3 were given (the grader calls scaled_dot_product_attention "
-                      "with 3 positional arguments, as the exercise asks)"),
+                      "takes 2 positional arguments but 3 were given (the grader calls scaled_dot_product_attention, "
+                      "defined at line 4, with 3 positional arguments, as the exercise asks)"),
              exercise.dump());
   // A TypeError of the function's own body is the body's: no word of the call.
   dir.write("body/homework.py",

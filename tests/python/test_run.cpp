@@ -1128,6 +1128,43 @@ BOOST_AUTO_TEST_CASE(a_misnamed_function_is_told_the_name_the_notebook_has_among
   BOOST_TEST(!contains(r.calls[0].message, "did you mean"), r.calls[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_calls) {
+  // Found by a helper trying the homework as a student: its second definition misspelt
+  // (`scaled_dot_prodcut_attention`) left the first, of three parameters, in force for exercise
+  // 2, which read only "takes 3 positional arguments but 4 were given"; a first definition left
+  // as `pass` read "returned None" where the last definition was right.
+  const std::string notebook = R"nb({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "import torch"},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "def f(Q, K):\n    pass"},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "print('test one')"},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "def ff(Q, K, V):\n    return Q, K"}]})nb";
+  auto limits = python::Limits{};
+  limits.call_seconds = 2;
+  auto r = python::run(HandIn{"hw.ipynb", notebook, {}}, calls_of("f", 1, {"output", "weights"}), 1, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(r.calls[0].message ==
+                 "an exception escaped the function: f(): TypeError: f() takes 2 positional arguments but 3 were "
+                 "given (the grader calls f, defined at cell 2, line 1, with 3 positional arguments, as the exercise "
+                 "asks); did you mean 'ff'?",
+             r.calls[0].message);
+  // Defined twice: the message says which definition was called, and why that one.
+  const std::string twice =
+      "# In[1]:\nimport torch\ndef f(Q, K, V):\n    pass\n# In[2]:\nprint('test one')\n"
+      "# In[3]:\ndef f(Q, K, V):\n    return Q, K\n";
+  python::Work work = calls_of("f", 1, {"output", "weights"}, "test one");
+  r = call(twice, work);
+  BOOST_TEST(verdict(r.calls[0]) == "missing");
+  BOOST_TEST(r.calls[0].message ==
+                 "f returned None: is its body still `pass`, or does it lack a return? (the notebook defines f more "
+                 "than once; this exercise calls its definition at line 3, the one in force at the end of the cell "
+                 "holding 'test one')",
+             r.calls[0].message);
+  // Defined once: nothing to tell apart.
+  r = call("import torch\ndef f(Q, K, V):\n    pass\n", calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(r.calls[0].message == "f returned None: is its body still `pass`, or does it lack a return?",
+             r.calls[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(names_offered_and_causes_told_survive_any_text_and_run_no_code_of_the_notebook) {
   // Found by a hostile-student helper, each in the record that says why an answer or a function
   // is not there: a cause of 700 accented letters (6 bytes each, quoted) and a lone surrogate

@@ -233,9 +233,10 @@ std::vector<std::string> names_in(const json& record) {
   return names;
 }
 
-/// Why the function of `binding` is not there to call, from the JSON a child sends (why, and
-/// the notebook's functions), with the one of them its name may be a misspelling of: not
-/// another binding's function (compute_keys is no misspelt compute_values).
+/// Why the function of `binding` cannot be called (it is not there, or does not take the
+/// exercise's arguments), from the JSON a child sends (why, and the notebook's functions), with
+/// the one of them its name may be a misspelling of: not another binding's function
+/// (compute_keys is no misspelt compute_values).
 std::string no_function(const std::string& text, const std::vector<Binding>& bindings, std::size_t binding) {
   std::string why = text;
   std::vector<std::string> names;
@@ -506,6 +507,10 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           break;
         case 5:  // no such function
           resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));
+          break;
+        case 8:  // the function does not take the exercise's arguments: perhaps another is meant
+          resolve_call(c, Verdict::threw,
+                       "an exception escaped the function: " + no_function(r.text, work.bindings, call.binding));
           break;
         default:
           resolve_call(c, Verdict::missing, flattened(library::printable(r.text)));

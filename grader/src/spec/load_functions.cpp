@@ -209,9 +209,9 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
   for (const auto& e : fn.expect) add_names(read, e);
   for (const auto& m : fn.mistakes)
     for (const auto& [_, e] : m.outputs) add_names(read, e);
-  for (const auto& let : fn.lets) add_names(read, let.expression);
   for (const auto& a : fn.python.arguments) read.insert(a.size);
-  std::set<std::string> anywhere = read;
+  std::set<std::string> anywhere = read;  // what reads a let, but the lets
+  for (const auto& let : fn.lets) add_names(read, let.expression);
   for (const auto& c : fn.checks) {
     std::set<std::string> here = read;
     for (const auto& [_, e] : c.derived) add_names(here, e);
@@ -227,12 +227,11 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
                         "argument {size: " +
                         name + "})");
   }
+  for (auto let = fn.lets.rbegin(); let != fn.lets.rend(); ++let) {
+    let->unread = !anywhere.count(let->name);
+    if (!let->unread) add_names(anywhere, let->expression);
+  }
   verify_function_shapes(spec, fn, context);
-  for (const auto& let : fn.lets)  // most likely misspelt where it was meant to be read
-    if (!anywhere.count(let.name))
-      fail(let.where, context + " let " + let.name +
-                          ": nothing reads it (an output's expect, a known mistake, a property, an extra call or a "
-                          "later let); use it or remove it");
   return fn;
 }
 

@@ -235,12 +235,21 @@ PythonBinding Loader::load_binding(const FunctionSpec& fn, const YAML::Node& nod
           // A size of each case, as a Python int: n_heads=heads.
           if (item["input"]) fail(at(item), context + " python argument gives an input or a size, not both");
           a.size = string_of(size, context + " python argument size");
-          for (const auto& c : fn.checks)
-            if (!sizes.count(a.size) && !c.own_sizes.count(a.size))
-              fail(at(size), context + " python argument size '" + a.size + "' is not a size of check '" + c.name +
-                                 "'" + did_you_mean(a.size, {some_sizes.begin(), some_sizes.end()}) +
-                                 (c.random() ? ": give it in the check's dims"
-                                             : ": give it in the check's sizes ({" + a.size + ": 2})"));
+          for (const auto& c : fn.checks) {
+            if (sizes.count(a.size) || c.own_sizes.count(a.size)) continue;
+            const std::string what =
+                context + " python argument size '" + a.size + "' is not a size of check '" + c.name + "'";
+            // Misspelt (no check has it, one of a name alike), or missing from this check: one fix.
+            if (!some_sizes.count(a.size))
+              if (const auto alike = did_you_mean(a.size, {some_sizes.begin(), some_sizes.end()}); !alike.empty())
+                fail(at(size), what + alike);
+            std::string example = "2";  // the smallest another check draws, else any
+            for (const auto& other : fn.checks)
+              if (const auto d = other.dims.find(a.size); d != other.dims.end())
+                example = std::to_string(d->second.first);
+            fail(at(size), what + (c.random() ? ": give it in the check's dims"
+                                              : ": give it in the check's sizes ({" + a.size + ": " + example + "})"));
+          }
           af.finish();
           b.arguments.push_back(a);
           continue;

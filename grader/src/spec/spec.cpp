@@ -145,6 +145,7 @@ CaseNames::CaseNames(const FunctionSpec& fn, const std::map<std::string, Tensor>
   scope_.add(sizes_);
   scope_.add(data);
   for (const auto& let : fn.lets) {
+    if (let.unread) continue;
     try {
       lets_.emplace(let.name, expr::evaluate(*let.expression.ast, scope_));
     } catch (const expr::ExprError& err) {

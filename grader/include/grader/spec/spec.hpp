@@ -168,6 +168,9 @@ struct Let {
   /// that are not square), the mistakes that read it match nothing, as they would not compute
   /// themselves. Any other let that cannot be computed is the spec's error.
   bool for_mistakes_only = false;
+  /// Read by nothing of its exercise (a let shared by several exercises through a YAML
+  /// anchor): never computed.
+  bool unread = false;
 };
 
 /// A function the student's library implements (see docs/solution-abi.md).
