@@ -1076,9 +1076,13 @@ def run_plan():
             # the test cells): the definition in force at the end.
             bound[j] = namespace.get(f["name"])
         if bound[j] is None:
-            broken = [k for k in assigners(units, f["name"]) if k in failed]
+            # The last definition that failed up to where the function is taken: the one that
+            # would be in force (found by a helper: exercise 2 was told of exercise 1's cell).
+            point = function_points.get(j) if f.get("cell") else None
+            point = point if _isinstance(point, int) else _len(units)
+            broken = [k for k in assigners(units, f["name"]) if k in failed and k <= point]
             bound[j] = (Unbound(f"the notebook defines no function '{f['name']}': the cell that defines it "
-                                f"failed, {failed[broken[0]]}") if broken else
+                                f"failed, {failed[broken[-1]]}") if broken else
                         Unbound(f"the notebook defines no function '{f['name']}' (is its cell failing, or its "
                                 f"name different?)", function_names(namespace), f["name"]))
     skip_calls = set(plan.get("skip_calls", []))

@@ -222,28 +222,33 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     return 0;
   }
   std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
+  std::string property;                                                     // its expressions, for the details
   if (check.property_got) {
     const CaseNames with_outputs(fn, c.inputs, c.dims, spec.data, c.label, &outputs);
     const expr::Scope& full = with_outputs.scope();
-    const std::string what = "property " + check.property_got->text + " = " + check.property_expect->text;
+    // The check's name says what the property means; its expressions, the spec's own words,
+    // are in the details only (found by a helper: "property weights * (1 - mask) = 0 *
+    // weights" read as grader syntax, nothing from the homework).
+    property = "property: " + check.property_got->text + " = " + check.property_expect->text + "\n";
     Tensor got, expected;
     try {
       got = check.property_got->evaluate(full);
       expected = check.property_expect->evaluate(full);
     } catch (const SpecError&) {  // the outputs of an extra call had another shape
       r.verdict = Verdict::wrong_shape;
-      r.message = prefixed(c.label, what + " cannot be computed: an output of yours has another shape than declared");
-      r.details = replay;
+      r.message =
+          prefixed(c.label, "the property cannot be computed: an output of yours has another shape than declared");
+      r.details = property + replay;
       return 0;
     }
     // Both sides are the student's: NaN on both is not agreement.
     if (!all_finite(got) || !all_finite(expected)) {
       r.verdict = Verdict::non_finite;
-      r.message = prefixed(c.label, what + ": your outputs hold NaN or Inf");
-      r.details = replay;
+      r.message = prefixed(c.label, "your outputs hold NaN or Inf");
+      r.details = property + replay;
       return 2;
     }
-    compared.push_back({what, {got, expected}});
+    compared.push_back({"", {got, expected}});
   } else {
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
       const auto& name = fn.outputs[o].name;
@@ -254,8 +259,9 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     const auto& [got, expected] = pair;
     Comparison cmp = compare(got, expected, tolerance);
     if (cmp.passed()) continue;
-    if (auto hint = precision_hint(half, got, expected, check.tolerance, precision))
-      cmp.patterns.push_back(std::move(*hint));
+    // Precision explains the whole mismatch: where rounding happened to pass the tolerance
+    // is no pattern (found by a helper: "every mismatch is in row [2, :]" beside it).
+    if (auto hint = precision_hint(half, got, expected, check.tolerance, precision)) cmp.patterns = {std::move(*hint)};
     bool ambiguous = false;  // the outputs match two known mistakes (which agree on this case)
     Feedback f =
         feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
@@ -302,7 +308,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
         });
     r.verdict = f.verdict;
     r.message = std::move(f.message);
-    r.details = std::move(f.details) +
+    r.details = (visibility == Visibility::visible ? property : "") + std::move(f.details) +
                 (visibility == Visibility::visible && check.random() ? shown_inputs(fn, c) : "") + replay;
     r.mistake = std::move(f.mistake);
     return r.mistake && !ambiguous ? 1 : 2;
@@ -338,7 +344,9 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     CheckResult out = r;
     std::optional<CheckResult> smallest;
     int smallest_rank = 0;
-    std::size_t smallest_elements = 0;
+    std::size_t smallest_elements = 0, smallest_case = 0, failing = 0;
+    std::optional<CheckResult> named;  // the smallest failing case that names a known mistake
+    std::size_t named_case = 0;
     for (std::size_t k = 0; k < pc.cases.size(); ++k) {
       const Case& c = pc.cases[k];
       for (std::size_t call : pc.calls[k]) {
@@ -370,15 +378,37 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       // function that returns the weights permuted, or the keys transposed, has the right
       // shape, or matches the mistake, only in square cases; two mistakes may agree on a small
       // case. Within each rank, the smaller case.
-      if (smallest && smallest_rank == 0 && input_elements(c) >= smallest_elements) continue;  // cannot decide
       CheckResult f = out;
       const auto rank =
           judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, half, excluded, contradicted, f);
       if (!rank) continue;
+      ++failing;
+      if (*rank == 1 && (!named || input_elements(c) < input_elements(pc.cases[named_case]))) {
+        named = f;
+        named_case = k;
+      }
       if (smallest && std::pair(*rank, input_elements(c)) >= std::pair(smallest_rank, smallest_elements)) continue;
       smallest_rank = *rank;
       smallest_elements = input_elements(c);
+      smallest_case = k;
       smallest = std::move(f);
+    }
+    // The smallest failing case is shown; how many fail tells a slip in one corner (a size of
+    // 1) from code wrong everywhere (found by a helper: "case 99 of 100" read as the only one).
+    if (smallest && pc.cases.size() > 1) {
+      const std::string count = failing == pc.cases.size() ? fmt::format(", one of {}, all failing", failing)
+                                                           : fmt::format(", one of {} failing", failing);
+      std::string& message = smallest->message;
+      const std::string& label = pc.cases[smallest_case].label;
+      const auto at = label.empty() ? std::string::npos : message.find(label);
+      message.insert(at == std::string::npos ? message.size() : at + label.size(), count);
+    }
+    // Outputs of another shape come first, but a case where the shapes agree may name the
+    // mistake that also explains them (keys and values taken from the queries: their shape
+    // is wrong wherever there are more keys than queries).
+    if (smallest && smallest_rank == 0 && named) {
+      smallest->message += "; where the shapes agree, your outputs match a known mistake: " + named->message;
+      smallest->mistake = named->mistake;
     }
     if (smallest) return *smallest;
     out.score = check.points;

@@ -535,6 +535,49 @@ class Checker {
     else if (checked > 0)
       add(Kind::ok, "known mistakes",
           fmt::format("each of the {} declared for function exercises fails a check, in float64 and float32", checked));
+    // Outputs that match two mistakes of different messages name neither (either would be a
+    // guess): two that agree in every case are never named (found by a helper: a mistake
+    // written twice passed the self-test).
+    std::vector<std::string> twins;
+    for (const auto* ex : functions_) {
+      const FunctionSpec& fn = *ex->function;
+      for (std::size_t i = 0; i < fn.mistakes.size(); ++i)
+        for (std::size_t j = i + 1; j < fn.mistakes.size(); ++j)
+          if (fn.mistakes[i].message != fn.mistakes[j].message && !told_apart(fn, fn.mistakes[i], fn.mistakes[j]))
+            twins.push_back(fmt::format("{} '{}' and '{}'", ex->id, first_line(fn.mistakes[i].message, 40),
+                                        first_line(fn.mistakes[j].message, 40)));
+    }
+    if (!twins.empty())
+      add(Kind::warning, "known mistakes",
+          "these give the same outputs in every case checked, so a student who makes them is told neither: " +
+              joined(twins) + "; merge them into one message, or make a check whose cases tell them apart");
+  }
+
+  /// True if some case of a check that compares outputs tells the two mistakes apart: on an
+  /// output both give, grading can name one there and not the other, or they differ.
+  bool told_apart(const FunctionSpec& fn, const FunctionMistake& a, const FunctionMistake& b) const {
+    bool shared = false;
+    for (const auto& [out, _] : a.outputs) shared = shared || b.outputs.count(out) > 0;
+    if (!shared) return true;  // a student's outputs may match both, but then both say something
+    const Tolerance rule = a.tolerance.in("float64");
+    for (const auto& check : fn.checks) {
+      if (check.property_got) continue;
+      for (const auto& c : check_cases(spec_, fn, check, 1)) {
+        const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
+        for (const auto& d : fn.outputs) {
+          if (!a.outputs.count(d.name) || !b.outputs.count(d.name)) continue;
+          // As grading names them: computed, finite, of the output's shape.
+          const auto nameable = [&](const FunctionMistake& m) {
+            auto v = m.output(d.name, names.scope());
+            if (v && (!all_finite(*v) || v->shape() != d.shape(c.dims))) v.reset();
+            return v;
+          };
+          const auto x = nameable(a), y = nameable(b);
+          if (bool(x) != bool(y) || (x && !is_mistake(*x, *y, rule))) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /// True if some check of `fn` that compares outputs rejects the mistake on some case.

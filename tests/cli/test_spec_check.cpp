@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
   BOOST_TEST(
       contains(r.out, "ok    all-zero answers: fail 5 of 6 matrix exercises (1.3.1: zeros are the reference answer)"));
   BOOST_TEST(contains(r.out, "ok    library returning its first input: fails every function exercise (2)"));
-  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 9 declared for function exercises fails a check"));
+  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 12 declared for function exercises fails a check"));
   BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 4 declared for function exercises fails a check"));
 }
 
@@ -79,6 +79,29 @@ BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_te
                       "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake: 1.2.1 "
                       "'your query selects value[1], not value[0]: a qu...' in float64 (atol 1, rtol 0)"),
              r.out);
+}
+
+BOOST_AUTO_TEST_CASE(two_known_mistakes_no_case_tells_apart_are_a_warning) {
+  // Found by a helper writing a spec: a mistake written twice, under two messages, passed the
+  // self-test; outputs that match both name neither, so neither is ever named.
+  TempDir dir;
+  fs::copy(test_support::source_path("specs/sdpa-masked"), dir.path() / "sdpa-masked", fs::copy_options::recursive);
+  std::string spec = read_file(test_support::source_path("specs/sdpa-masked.yaml"));
+  const std::string first = "        message: the scores are not divided by sqrt(d_k)\n";
+  BOOST_REQUIRE(spec.find(first) != std::string::npos);
+  spec.insert(spec.find(first) + first.size(),
+              "      - outputs: {weights: \"softmax(Q @ transpose(K), -1)\"}\n        message: no scale at all\n");
+  const auto path = dir.write("sdpa-masked.yaml", spec);
+  const auto r = run_grader({"spec", "check", path.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "warn  known mistakes: these give the same outputs in every case checked, so a student who "
+                      "makes them is told neither: 1 'the scores are not divided by sqrt(d_k)' and 'no scale at "
+                      "all'; merge them into one message, or make a check whose cases tell them apart"),
+             r.out);
+  // The bundled spec's mistakes are each told apart from the others.
+  const auto bundled = run_grader({"spec", "check", test_support::source_path("specs/sdpa-masked.yaml")});
+  BOOST_TEST(!contains(bundled.out, "give the same outputs"), bundled.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_reference_solution_that_fails_fails_the_self_test) {

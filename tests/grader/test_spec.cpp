@@ -387,6 +387,25 @@ BOOST_AUTO_TEST_CASE(a_let_names_an_expression_once_and_says_where_it_cannot_be_
              "again; rename one");
 }
 
+BOOST_AUTO_TEST_CASE(an_output_may_use_a_size_no_input_has_when_every_check_gives_it) {
+  // Found by a helper writing a spec: weights per head, of shape (heads, n, n), could not be
+  // declared ("uses size 'heads', which no input has").
+  std::string spec = kFunction;
+  const std::string output = "{name: weights, shape: [n, n], expect: \"attention_weights(Q, K, K)\"}";
+  BOOST_REQUIRE(spec.find(output) != std::string::npos);
+  spec.replace(spec.find(output), output.size(),
+               "{name: weights, shape: [heads, n, n], expect: \"ones(heads, 1, 1) * attention_weights(Q, K, K)\"}");
+  spec.replace(spec.find("{n: [1, 4], d: [1, 3]}"), 22, "{n: [1, 4], d: [1, 3], heads: [1, 3]}");
+  const std::string fixed = "fixed: {Q: key, K: key}}";
+  // The fixed check does not give it: said, with where to give it.
+  BOOST_TEST(
+      errors_of(spec).at(0) ==
+      "17:11: exercise f output weights uses size 'heads', which no input has and check 'fixed' does not give (in "
+      "its sizes: {heads: 2})");
+  spec.replace(spec.find(fixed), fixed.size(), "fixed: {Q: key, K: key}, sizes: {heads: 2}}");
+  BOOST_TEST(errors_of(spec).empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_size_no_input_has_must_be_read_and_a_python_size_argument_must_be_known) {
   // heads, read by the reference (as a number) and passed to Python as n_heads.
   const auto with = [](const std::string& dims, const std::string& python, const std::string& expect) {

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "grader/python/run.hpp"
 #include "support/text.hpp"
@@ -823,6 +824,37 @@ sys.exit(0 if zygotes else 1)
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(printed_output_past_the_limit_keeps_its_start_and_its_end_in_whole_lines) {
+  // Found by a helper trying the homework as a student: debug prints past the limit were cut in
+  // the middle of a line, the test cells' last prints were lost, and "[... output truncated]"
+  // said nothing of how much.
+  const auto r =
+      run("A2S1.py", cells({"for i in range(20000): print(f'line {i}')", "print('the end')", "done = torch.ones(1)"}),
+          {{"done", "done", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(r.output.size() <= python::Limits{}.capture_bytes + 64);
+  BOOST_TEST(r.output.rfind("line 0\nline 1\n", 0) == 0u, r.output.substr(0, 40));
+  BOOST_TEST(r.output.size() >= 8u);
+  BOOST_TEST(r.output.substr(r.output.size() - 8) == "the end\n");
+  std::size_t total = std::string("the end\n").size(), kept = 0, left_out = 0, markers = 0;
+  for (int i = 0; i < 20000; ++i) total += ("line " + std::to_string(i) + "\n").size();
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("[... ", 0) == 0) {
+      ++markers;
+      BOOST_TEST(contains(line, " bytes of output left out ...]"), line);
+      left_out = std::stoul(line.substr(5));
+      continue;
+    }
+    kept += line.size() + 1;
+    const bool whole = line == "the end" || (line.rfind("line ", 0) == 0 && line.size() > 5 &&
+                                             line.find_first_not_of("0123456789", 5) == std::string::npos);
+    BOOST_TEST(whole, "a line cut short: '" << line << "'");
+  }
+  BOOST_TEST(markers == 1u);
+  BOOST_TEST(kept + left_out == total);
+}
+
 BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_graded) {
   const auto r =
       run("A2S1.py",
@@ -836,7 +868,7 @@ BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_
   BOOST_TEST(!failure_with(r, "SIGSEGV").empty());
   BOOST_TEST((!failure_with(r, "MemoryError").empty() || !failure_with(r, "memory").empty()));
   BOOST_TEST(r.output.size() < 17000u);
-  BOOST_TEST(contains(r.output, "[... output truncated]"));
+  BOOST_TEST(contains(r.output, " bytes of output left out ...]"), r.output.substr(0, 200));
   BOOST_TEST(r.processes == 4);  // the loop, the exit, the crash each end a child
 }
 
@@ -1159,6 +1191,15 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
                  "than once; this exercise calls its definition at line 3, the one in force at the end of the cell "
                  "holding 'test one')",
              r.calls[0].message);
+  // Both definitions failed: the one that would be in force is told (found by the same helper:
+  // exercise 2, taken at the end, was told of exercise 1's cell).
+  const std::string failing =
+      "# In[1]:\nimport seaborn\nfrom torch import Tensor\n# In[2]:\ndef f(Q: Tensor):\n    pass\n"
+      "# In[3]:\nprint('test one')\n# In[4]:\ndef f(Q: Tensor, K, V):\n    pass\n";
+  r = call(failing, calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(contains(r.calls[0].message, "the cell that defines it failed, line 10: NameError"), r.calls[0].message);
+  r = call(failing, calls_of("f", 1, {"output", "weights"}, "test one"));
+  BOOST_TEST(contains(r.calls[0].message, "the cell that defines it failed, line 5: NameError"), r.calls[0].message);
   // Defined once: nothing to tell apart.
   r = call("import torch\ndef f(Q, K, V):\n    pass\n", calls_of("f", 1, {"output", "weights"}));
   BOOST_TEST(r.calls[0].message == "f returned None: is its body still `pass`, or does it lack a return?",

@@ -143,7 +143,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
   RunReport report;
   report.calls.resize(calls.size());
   std::vector<bool> resolved(calls.size(), false);
-  bool truncated = false;
+  sandbox::CapturedOutput printed(limits.capture_bytes);
   const auto resolve = [&](std::size_t i, Verdict v, std::string message) {
     report.calls[i].failure = v;
     report.calls[i].message = std::move(message);
@@ -188,13 +188,12 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     spdlog::debug("child {} started for {} calls", child.pid(), which.size());
     library::Records records(which.size(), std::min(sandbox::after(limits.load_seconds), budget), limits.call_seconds,
                              budget);
-    const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, report.output.size());
+    const std::size_t room = printed.room();
     sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.load_seconds), budget), &records, room);
     budget += seen.moved();
     spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(), 1e3 * seen.seconds,
                   1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
-    report.output += seen.output;
-    truncated = truncated || seen.output_truncated;
+    printed.add(seen);
     ++report.processes;
     if (!records.isolated() && WIFEXITED(seen.exit.status) && WEXITSTATUS(seen.exit.status) == p::kExitSetupFailed)
       throw Error("the sandbox could not confine a child: " +
@@ -265,8 +264,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
       break;
     }
   }
-  if (truncated) report.output += "\n[... output truncated]";
-  report.output = library::printable(report.output, limits.capture_bytes + 64);
+  report.output = library::printable(printed.text(), limits.capture_bytes + 64);
   return report;
 }
 

@@ -364,7 +364,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   std::size_t calls_from = 0;
   std::size_t quiet_before = 0;  // the units whose output an earlier child printed
   std::map<std::size_t, UnitFailure> failures;
-  bool truncated = false;
+  sandbox::CapturedOutput printed(limits.capture_bytes);
   auto& zygote = sandbox::Zygote::of_this_thread(sandbox::Zygote::Kind::python);
   std::vector<bool> taken(requests.size(), false);
   std::uint64_t value_room = kOutputBytes;  // what read_value() may still take, all children together
@@ -399,14 +399,13 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get(), budget);
     Records records(requests.size(), work.calls.size(), h.source.size() + 1, limits.unit_seconds, limits.call_seconds,
                     std::min(sandbox::after(limits.unit_seconds), budget), budget);
-    const std::size_t room = limits.capture_bytes - std::min(limits.capture_bytes, out.output.size());
+    const std::size_t room = printed.room();
     const sandbox::Observation seen =
         child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
     budget += seen.moved();
     spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(),
                   1e3 * seen.seconds, 1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
-    out.output += seen.output;
-    truncated = truncated || seen.output_truncated;
+    printed.add(seen);
     ++out.processes;
     const int code_of_exit = WIFEXITED(seen.exit.status) ? WEXITSTATUS(seen.exit.status) : -1;
     if (!records.isolated() && code_of_exit == p::kExitSetupFailed)
@@ -564,8 +563,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           c, unreadable_hand_in.empty() ? Verdict::missing : Verdict::unreadable,
           unreadable_hand_in.empty() ? "the function was not called: the notebook ended first" : unreadable_hand_in);
   for (auto& [k, f] : failures) out.failures.push_back(f);
-  if (truncated) out.output += "\n[... output truncated]";
-  out.output = library::printable(out.output, limits.capture_bytes + 64);
+  out.output = library::printable(printed.text(), limits.capture_bytes + 64);
   return out;
 }
 

@@ -165,6 +165,7 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     credit = seen.moved();
   };
   std::string pending;
+  const std::size_t tail_bytes = capture_bytes / 4;
   const auto consult = [&] {
     if (watcher && !pending.empty()) deadline = watcher->on_status(pending);
   };
@@ -185,11 +186,13 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
         // dropped unread.
         if (pending.size() < (1u << 20)) pending.append(chunk, size);
         consult();
-      } else if (seen.output.size() < capture_bytes) {
-        seen.output.append(chunk, std::min(size, capture_bytes - seen.output.size()));
-        if (seen.output.size() >= capture_bytes) seen.output_truncated = true;
       } else {
-        seen.output_truncated = true;
+        const std::size_t keep = std::min(size, capture_bytes - std::min(capture_bytes, seen.output.size()));
+        seen.output.append(chunk, keep);
+        seen.output_left_out += size - keep;
+        seen.output_tail.append(chunk + keep, size - keep);
+        if (seen.output_tail.size() > 2 * tail_bytes)  // the last tail_bytes are all that is kept
+          seen.output_tail.erase(0, seen.output_tail.size() - tail_bytes);
       }
     }
   };
@@ -236,7 +239,30 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
   if (status_) drain(status_, true);
   if (output_) drain(output_, false);
   consult();
+  if (seen.output_left_out > 0) {  // the start and the end, each cut at a line's end, within the limit
+    const std::uint64_t total = seen.output.size() + seen.output_left_out;
+    std::string& tail = seen.output_tail;
+    if (tail.size() > tail_bytes) tail.erase(0, tail.size() - tail_bytes);
+    if (const auto line = tail.find('\n'); line != std::string::npos && line + 1 < tail.size()) tail.erase(0, line + 1);
+    std::string& head = seen.output;
+    head.resize(std::min(head.size(), capture_bytes - tail.size()));
+    if (const auto line = head.rfind('\n'); line != std::string::npos && line >= head.size() / 2) head.resize(line + 1);
+    seen.output_left_out = total - head.size() - tail.size();
+  }
   return seen;
+}
+
+void CapturedOutput::add(const Observation& seen) {
+  head_ += seen.output;
+  if (seen.output_left_out == 0) return;
+  left_out_ += seen.output_left_out;
+  tail_ = seen.output_tail;
+}
+
+std::string CapturedOutput::text() const {
+  if (left_out_ == 0) return head_;
+  return head_ + (head_.empty() || head_.back() == '\n' ? "" : "\n") + "[... " + std::to_string(left_out_) +
+         " bytes of output left out ...]\n" + tail_;
 }
 
 Child spawn(const Spawn& how, int status_fd) {

@@ -39,8 +39,11 @@ std::string killed_by_the_system(const Exit& exit, const std::string& during);
 struct Observation {
   Exit exit;
   bool killed = false;  ///< the grader ended it (a deadline, or a breach of protocol)
-  std::string output;   ///< its stdout and stderr, at most the capture limit
-  bool output_truncated = false;
+  /// Its stdout and stderr: all of it, or when more came than the capture limit, the start,
+  /// then the end in `output_tail` (a quarter of the limit, from a line's start), the bytes
+  /// between them left out. Both together stay within the limit.
+  std::string output, output_tail;
+  std::uint64_t output_left_out = 0;
   double seconds = 0;  ///< wall-clock time from start to end
   /// How far its deadlines were moved for the time it waited for a CPU others held.
   double waited_seconds = 0;
@@ -52,6 +55,24 @@ struct Observation {
   Clock::duration moved() const {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(waited_seconds + stalled_seconds));
   }
+};
+
+/// What the children of one submission printed, in order, within one capture limit: the
+/// start and, when more came, how much was left out and the end (found by a helper: a cut in
+/// the middle of a line, the test cells' last prints lost, and no word of how much).
+class CapturedOutput {
+ public:
+  explicit CapturedOutput(std::size_t limit) : limit_(limit) {}
+  /// Room left for the next child's output.
+  std::size_t room() const { return limit_ - std::min(limit_, head_.size()); }
+  void add(const Observation& seen);
+  /// "start\n[... 123456 bytes of output left out ...]\nend".
+  std::string text() const;
+
+ private:
+  std::size_t limit_;
+  std::string head_, tail_;
+  std::uint64_t left_out_ = 0;
 };
 
 /// Reads a child's status records as they arrive and says until when it may run.

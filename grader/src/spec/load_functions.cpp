@@ -162,13 +162,17 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
   for (const auto& d : fn.inputs)
     for (const auto& n : d.dims)
       if (!TensorDecl::fixed(n)) dim_names.insert(n);
+  if (!checks.IsSequence() || checks.size() == 0) fail(at(checks), context + " checks must be a non-empty list");
+  for (const auto& item : checks) fn.checks.push_back(load_check(fn, item, tolerance, dim_names, context));
+  // An output's size is an input's, or one every check gives (heads, for weights per head).
   for (const auto& d : fn.outputs)
     for (const auto& n : d.dims)
       if (!TensorDecl::fixed(n) && !dim_names.count(n))
-        fail(d.where, "output " + d.name + " uses size '" + n + "', which no input has");
-
-  if (!checks.IsSequence() || checks.size() == 0) fail(at(checks), context + " checks must be a non-empty list");
-  for (const auto& item : checks) fn.checks.push_back(load_check(fn, item, tolerance, dim_names, context));
+        for (const auto& c : fn.checks)
+          if (!c.dims.count(n) && !c.derived.count(n))
+            fail(d.where, context + " output " + d.name + " uses size '" + n + "', which no input has and check '" +
+                              c.name + "' does not give" +
+                              (c.random() ? " (in its dims: {" + n + ": [1, 4]})" : " (in its sizes: {" + n + ": 2})"));
   if (mistakes) {
     if (!mistakes.IsSequence()) fail(at(mistakes), context + " mistakes must be a list");
     for (const auto& item : mistakes) {
@@ -210,6 +214,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
   for (const auto& m : fn.mistakes)
     for (const auto& [_, e] : m.outputs) add_names(read, e);
   for (const auto& a : fn.python.arguments) read.insert(a.size);
+  for (const auto& d : fn.outputs) read.insert(d.dims.begin(), d.dims.end());
   std::set<std::string> anywhere = read;  // what reads a let, but the lets
   for (const auto& let : fn.lets) add_names(read, let.expression);
   for (const auto& c : fn.checks) {

@@ -165,6 +165,8 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
         } else {
           for (const auto& d : fn.inputs)  // in the order the function takes them
             how += (how.empty() ? "fixed inputs " : ", ") + d.name + " = " + c.fixed.at(d.name).text;
+          for (const auto& [name, e] : c.derived)  // its own sizes, which no input has (heads)
+            how += ", size " + name + " = " + e.text;
         }
         if (c.property_got) how += ", property " + c.property_got->text + " = " + c.property_expect->text;
         out += fmt::format("    check '{}' ({}): {}; tolerance {}\n", c.name, points_text(c.points), how,

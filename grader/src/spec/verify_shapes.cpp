@@ -131,7 +131,9 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
           samples.push_back(std::move(s));
     }
     for (const auto& dims : samples) {
-      const std::string what = named + (c.random() ? " at sizes " + c.describe(dims) : std::string());
+      // A fixed check's own sizes (heads) are named too: the inputs' shapes say the others.
+      const std::string what =
+          named + (c.random() || !c.derived.empty() ? " at sizes " + c.describe(dims) : std::string());
       std::map<std::string, Tensor> names;
       for (std::size_t i = 0; i < fn.inputs.size(); ++i)
         names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5) : fixed_values[i]);
