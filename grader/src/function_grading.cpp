@@ -255,7 +255,8 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
       compared.push_back({name, {outputs.at(name), c.expected[o]}});
     }
   }
-  for (const auto& [what, pair] : compared) {
+  for (std::size_t k_out = 0; k_out < compared.size(); ++k_out) {
+    const auto& [what, pair] = compared[k_out];
     const auto& [got, expected] = pair;
     Comparison cmp = compare(got, expected, tolerance);
     if (cmp.passed()) continue;
@@ -306,6 +307,17 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
           }
           return named;
         });
+    // The other outputs that fail here, in a line each (found by a helper: the weights, where a
+    // masked column shows, were never shown beside a failing output).
+    std::string others;
+    for (std::size_t p = k_out + 1; p < compared.size() && visibility == Visibility::visible; ++p)
+      if (const Comparison other = compare(compared[p].second.first, compared[p].second.second, tolerance);
+          !other.passed())
+        others += "also " + prefixed(compared[p].first, summarize(other, true)) + "\n";
+    if (!others.empty()) {  // after the line of the output the message is about
+      const auto line = f.mistake ? f.details.find('\n') : std::string::npos;
+      f.details.insert(line == std::string::npos ? 0 : line + 1, others);
+    }
     r.verdict = f.verdict;
     r.message = std::move(f.message);
     r.details = (visibility == Visibility::visible ? property : "") + std::move(f.details) +
