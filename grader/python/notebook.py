@@ -298,6 +298,52 @@ def function_names(namespace):
     return top_level_names(namespace, lambda v, t: callable(v) and not _issubclass(t, (type, types.ModuleType)))
 
 
+_taking = {}  # (function, positional, keywords) -> functions_taking(): the same for every call that fails alike
+
+
+def alike(namespace, fname, args, kwargs):
+    """The notebook's functions that take the call fname was given: asked at every call that
+    fails (282 for sdpa-masked), listed once per kind of call."""
+    key = (fname, _len(args), tuple(kwargs))
+    if key not in _taking:
+        _taking[key] = functions_taking(namespace, _len(args), list(kwargs))
+    return _taking[key]
+
+
+def functions_taking(namespace, positional, keywords):
+    """The notebook's plain functions whose parameters take a call of `positional` arguments and
+    these keywords: for "did you mean" when the function an exercise calls does not take it (a
+    helper `dot_product_attention(Q, K)` is no misspelt `scaled_dot_product_attention(Q, K, V,
+    mask)` whose parameter was forgotten: found by a hostile-student helper)."""
+    return top_level_names(namespace, lambda v, t: t is _FunctionType and takes(v, positional, keywords))
+
+
+def takes(fn, positional, keywords):
+    """Whether a plain function's parameters take such a call, read from its code object and
+    defaults only (exact tuples, dicts and strings: a subclass's methods would be the
+    notebook's code)."""
+    code, defaults, kwdefaults = fn.__code__, fn.__defaults__, fn.__kwdefaults__
+    params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    if _type(params) is not tuple or any(_type(p) is not str for p in params):
+        return False
+    defaults = defaults if _type(defaults) is tuple else ()
+    kwdefaults = kwdefaults if _type(kwdefaults) is dict else {}
+    n, flags = code.co_argcount, code.co_flags
+    if positional > n and not flags & 0x04:  # CO_VARARGS
+        return False
+    given = set(range(min(positional, n)))
+    for k in keywords:
+        at = next((i for i, p in enumerate(params) if p == k), None)
+        if at is None or at < code.co_posonlyargcount or at in given:
+            if flags & 0x08 and (at is None or at >= n):  # CO_VARKEYWORDS
+                continue
+            return False
+        given.add(at)
+    required = [i for i in range(n - tuple.__len__(defaults)) if i not in given]
+    required += [i for i in range(n, _len(params)) if i not in given and not dict.__contains__(kwdefaults, params[i])]
+    return not required
+
+
 def top_level_names(namespace, holds):
     """The names of the notebook's namespace (at most 1000, of at most 100 characters, none
     private, none of the runner's own leftovers) whose values `holds(value, its type)` accepts,
@@ -1075,6 +1121,7 @@ def run_plan():
             # No cell named, or no line holds its text (a hand-in of the functions alone, without
             # the test cells): the definition in force at the end.
             bound[j] = namespace.get(f["name"])
+            f["taken_at_end"] = True  # as which_definition() says
         if bound[j] is None:
             # The last definition that failed up to where the function is taken: the one that
             # would be in force (found by a helper: exercise 2 was told of exercise 1's cell).
@@ -1106,13 +1153,20 @@ def planned_call(plan, blobs, c):
     return _json_loads(str(blobs[offset:offset + length], "utf-8"))
 
 
+def why_and_names(why, names=(), function=""):
+    """The JSON text of a call's end the grader may add "did you mean" to (the function is not
+    there, does not take the call, returned None, is not implemented): why, and the notebook's
+    functions where its name may be misspelt."""
+    return with_names([f'"why": {quoted(why, 600)}'], names, function)
+
+
 class Unbound:
     """Why a function of the spec is not there to call (the cell it is taken at is not there,
-    the cell that defines it failed, the notebook has no such name), as the JSON text of a
-    NO_FUNCTION end: why, and the notebook's functions where its name may be misspelt."""
+    the cell that defines it failed, the notebook has no such name), as the text of its
+    NO_FUNCTION end."""
 
     def __init__(self, why, names=(), function=""):
-        self.text = with_names([f'"why": {quoted(why, 600)}'], names, function)
+        self.text = why_and_names(why, names, function)
 
 
 def argument(blobs, arg, tensors, dtype):
@@ -1141,7 +1195,10 @@ def defined_at(fn, name):
     if _type(fn) is not _FunctionType:
         return ""
     code = fn.__code__
-    cell = in_cell(code.co_filename, name)
+    filename = code.co_filename  # a str subclass's methods would be the notebook's code
+    if _type(filename) is not str:
+        return ""
+    cell = in_cell(filename, name)
     return "" if cell is None else f"{cell + ', ' if cell else ''}line {code.co_firstlineno}"
 
 
@@ -1153,7 +1210,7 @@ def which_definition(fn, function, units, name):
     fname, where = function["name"], defined_at(fn, name)
     if not where or _len(assigners(units, fname)) < 2:
         return ""
-    marker = function.get("cell")
+    marker = function.get("cell") if not function.get("taken_at_end") else None
     taken = (f"the one in force at the end of the cell holding {marker!r}" if marker else
              "the one in force at the end of the notebook")
     return f" (the notebook defines {fname} more than once; this exercise calls its definition at {where}, {taken})"
@@ -1179,8 +1236,11 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
     try:
         result = fn(*args, **kwargs)
     except NotImplementedError:
-        return NOT_IMPLEMENTED, (f"{fname} is not implemented yet: it still raises NotImplementedError"
-                                 f"{which_definition(fn, function, units, name)}")
+        # With the notebook's function of a name alike that takes the call (the work done in a
+        # misspelt copy, the stub left): found by a hostile-student helper.
+        return NOT_IMPLEMENTED, why_and_names(
+            f"{fname} is not implemented yet: it still raises NotImplementedError"
+            f"{which_definition(fn, function, units, name)}", alike(namespace, fname, args, kwargs), fname)
     except BaseException as e:
         why = failure(e, name, Unit(0, 0, f"{fname}()", ""))
         # Raised by the call itself, before any line of the function ran: its parameters do not
@@ -1193,7 +1253,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
             where = defined_at(fn, name)
             why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where else ''} with "
                    f"{' and '.join(passed) or 'no arguments'}, as the exercise asks)")
-            return CALL_MISMATCH, Unbound(why, function_names(namespace), fname).text
+            return CALL_MISMATCH, why_and_names(why, alike(namespace, fname, args, kwargs), fname)
         elif _isinstance(e, (TypeError, AttributeError)):
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
@@ -1203,8 +1263,9 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
     shapes = [tuple(s) for s in call.get("output_shapes", [])]
     n = _len(names) or 1
     if result is None:
-        return RETURNED_NONE, (f"{fname} returned None: is its body still `pass`, or does it lack a return?"
-                               f"{which_definition(fn, function, units, name)}")
+        return RETURNED_NONE, why_and_names(
+            f"{fname} returned None: is its body still `pass`, or does it lack a return?"
+            f"{which_definition(fn, function, units, name)}", alike(namespace, fname, args, kwargs), fname)
     if n == 1:
         # [keys] or (keys,): the one output in a list; but [row] is a matrix of one row.
         if (_type(result) in (tuple, list) and _len(result) == 1 and _type(result[0]) in (_Tensor, _Parameter, _ndarray)

@@ -260,6 +260,10 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     const auto& [got, expected] = pair;
     Comparison cmp = compare(got, expected, tolerance);
     if (cmp.passed()) continue;
+    // A property compares what the spec derives (row sums, masked weights): the hints about
+    // attention weights would read them as weights (found by a hostile-student helper: "your
+    // column 0 sums to 0.9: ... a mask applied after it?" for exercise 1's row sums).
+    if (check.property_got) cmp.patterns.clear();
     // Precision explains the whole mismatch: where rounding happened to pass the tolerance
     // is no pattern (found by a helper: "every mismatch is in row [2, :]" beside it).
     if (auto hint = precision_hint(half, got, expected, check.tolerance, precision)) cmp.patterns = {std::move(*hint)};

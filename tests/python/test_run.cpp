@@ -853,6 +853,33 @@ BOOST_AUTO_TEST_CASE(printed_output_past_the_limit_keeps_its_start_and_its_end_i
   }
   BOOST_TEST(markers == 1u);
   BOOST_TEST(kept + left_out == total);
+  // Across children: a cell that crashes ends the first, a fresh one prints the rest (found by
+  // a hostile-student helper: its lines came before the first child's end, over the limit, and
+  // the lines between were lost without a count).
+  const auto two = run("A2S1.py",
+                       cells({"for i in range(2000): print(f'a {i:05}')", "import os; os.abort()",
+                              "for i in range(2000): print(f'b {i:05}')", "print('the end')", "done = torch.ones(1)"}),
+                       {{"done", "done", ""}}, quick());
+  BOOST_TEST(two.processes == 2);
+  BOOST_TEST(two.output.size() <= python::Limits{}.capture_bytes + 64);
+  BOOST_TEST(two.output.rfind("a 00000\n", 0) == 0u, two.output.substr(0, 40));
+  BOOST_TEST(two.output.substr(two.output.size() - 8) == "the end\n");
+  std::istringstream in_order(two.output);
+  std::string previous;
+  kept = left_out = markers = 0;
+  for (std::string line; std::getline(in_order, line);) {
+    if (line.rfind("[... ", 0) == 0) {
+      ++markers;
+      left_out = std::stoul(line.substr(5));
+      continue;
+    }
+    kept += line.size() + 1;
+    BOOST_TEST((line == "the end" || (line.size() == 7 && line < "c")), "a line cut short: '" << line << "'");
+    BOOST_TEST(previous < line, previous << " then " << line);  // a, then b, in order, then "the end"
+    previous = line;
+  }
+  BOOST_TEST(markers == 1u);
+  BOOST_TEST(kept + left_out == 2u * 2000u * 8u + 8u);
 }
 
 BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_graded) {
@@ -1200,6 +1227,19 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
   BOOST_TEST(contains(r.calls[0].message, "the cell that defines it failed, line 10: NameError"), r.calls[0].message);
   r = call(failing, calls_of("f", 1, {"output", "weights"}, "test one"));
   BOOST_TEST(contains(r.calls[0].message, "the cell that defines it failed, line 5: NameError"), r.calls[0].message);
+  // Found by a hostile-student helper: a function of a name alike is offered only if it takes
+  // the call (not a helper of two parameters), and for a stub that returns None too; a cell
+  // named that no line holds is no reason given.
+  r = call("import torch\ndef f(Q):\n    pass\ndef ff(Q, K):\n    pass\n", calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(!contains(r.calls[0].message, "did you mean"), r.calls[0].message);
+  r = call("import torch\ndef f(Q, K, V):\n    pass\ndef fff(Q, K, V, mask=None):\n    return Q, K\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(contains(r.calls[0].message, "lack a return?; did you mean 'fff'?"), r.calls[0].message);
+  std::string both = twice;
+  both.replace(both.rfind("return Q, K"), 11, "pass");
+  r = call(both, calls_of("f", 1, {"output", "weights"}, "no line holds this"));
+  BOOST_TEST(contains(r.calls[0].message, "its definition at line 8, the one in force at the end of the notebook"),
+             r.calls[0].message);
   // Defined once: nothing to tell apart.
   r = call("import torch\ndef f(Q, K, V):\n    pass\n", calls_of("f", 1, {"output", "weights"}));
   BOOST_TEST(r.calls[0].message == "f returned None: is its body still `pass`, or does it lack a return?",

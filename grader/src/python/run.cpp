@@ -511,9 +511,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           resolve_call(c, Verdict::threw,
                        "an exception escaped the function: " + no_function(r.text, work.bindings, call.binding));
           break;
-        default:
-          resolve_call(c, Verdict::missing, flattened(library::printable(r.text)));
-          break;  // None, not implemented
+        default:  // None, not implemented: with the notebook's function of a name alike
+          resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));
+          break;
       }
     }
     munmap(map, kOutputBytes);

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 #include "grader/error.hpp"
 
@@ -239,30 +240,69 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
   if (status_) drain(status_, true);
   if (output_) drain(output_, false);
   consult();
-  if (seen.output_left_out > 0) {  // the start and the end, each cut at a line's end, within the limit
-    const std::uint64_t total = seen.output.size() + seen.output_left_out;
-    std::string& tail = seen.output_tail;
-    if (tail.size() > tail_bytes) tail.erase(0, tail.size() - tail_bytes);
-    if (const auto line = tail.find('\n'); line != std::string::npos && line + 1 < tail.size()) tail.erase(0, line + 1);
-    std::string& head = seen.output;
-    head.resize(std::min(head.size(), capture_bytes - tail.size()));
-    if (const auto line = head.rfind('\n'); line != std::string::npos && line >= head.size() / 2) head.resize(line + 1);
-    seen.output_left_out = total - head.size() - tail.size();
-  }
+  if (seen.output_tail.size() > tail_bytes) seen.output_tail.erase(0, seen.output_tail.size() - tail_bytes);
+  seen.output_left_out -= seen.output_tail.size();  // counted as it came: the tail is kept
   return seen;
 }
 
 void CapturedOutput::add(const Observation& seen) {
-  head_ += seen.output;
-  if (seen.output_left_out == 0) return;
-  left_out_ += seen.output_left_out;
-  tail_ = seen.output_tail;
+  append(seen.output);
+  skip(seen.output_left_out);
+  append(seen.output_tail);
+}
+
+void CapturedOutput::append(const std::string& text) {
+  if (gap_) {
+    std::size_t from = 0;  // right after bytes left out: from a line's start, if one is near
+    if (std::exchange(after_skip_, false))
+      if (const auto line = text.find('\n');
+          line != std::string::npos && line + 1 < text.size() && line + 1 <= tail_limit_ / 2)
+        from = line + 1;
+    left_out_ += from;
+    tail_.append(text, from);
+    trim_tail();
+    return;
+  }
+  head_ += text;  // at most room(): past the limit, open_gap() moves the rest to the end
+  if (head_.size() > limit_) open_gap();
+}
+
+void CapturedOutput::skip(std::uint64_t bytes) {
+  if (bytes == 0) return;
+  open_gap();
+  left_out_ += tail_.size() + bytes;  // what came after the start so far, and these
+  tail_.clear();
+  after_skip_ = true;
+}
+
+void CapturedOutput::open_gap() {
+  if (gap_) return;
+  gap_ = true;
+  std::size_t cut = limit_ - tail_limit_;
+  if (head_.size() <= cut) return;
+  if (const auto line = cut > 0 ? head_.rfind('\n', cut - 1) : std::string::npos;
+      line != std::string::npos && line + 1 >= cut / 2)
+    cut = line + 1;
+  tail_ = head_.substr(cut);
+  head_.resize(cut);
+  trim_tail();
+}
+
+void CapturedOutput::trim_tail() {
+  if (tail_.size() <= tail_limit_) return;
+  std::size_t drop = tail_.size() - tail_limit_;
+  // From a line's start, if one is near.
+  if (const auto line = tail_.find('\n', drop - 1);
+      line != std::string::npos && line + 1 < tail_.size() && line + 1 - drop <= tail_limit_ / 2)
+    drop = line + 1;
+  left_out_ += drop;
+  tail_.erase(0, drop);
 }
 
 std::string CapturedOutput::text() const {
-  if (left_out_ == 0) return head_;
+  if (left_out_ == 0) return head_ + tail_;
   return head_ + (head_.empty() || head_.back() == '\n' ? "" : "\n") + "[... " + std::to_string(left_out_) +
-         " bytes of output left out ...]\n" + tail_;
+         (left_out_ == 1 ? " byte" : " bytes") + " of output left out ...]\n" + tail_;
 }
 
 Child spawn(const Spawn& how, int status_fd) {

@@ -39,9 +39,9 @@ std::string killed_by_the_system(const Exit& exit, const std::string& during);
 struct Observation {
   Exit exit;
   bool killed = false;  ///< the grader ended it (a deadline, or a breach of protocol)
-  /// Its stdout and stderr: all of it, or when more came than the capture limit, the start,
-  /// then the end in `output_tail` (a quarter of the limit, from a line's start), the bytes
-  /// between them left out. Both together stay within the limit.
+  /// Its stdout and stderr: all of it, or when more came than the capture limit, the first
+  /// `capture_bytes`, then the last quarter of that in `output_tail`, the bytes between them
+  /// left out (CapturedOutput makes one text of them).
   std::string output, output_tail;
   std::uint64_t output_left_out = 0;
   double seconds = 0;  ///< wall-clock time from start to end
@@ -57,22 +57,32 @@ struct Observation {
   }
 };
 
-/// What the children of one submission printed, in order, within one capture limit: the
-/// start and, when more came, how much was left out and the end (found by a helper: a cut in
-/// the middle of a line, the test cells' last prints lost, and no word of how much).
+/// What the children of one submission printed, in order, as one text within one limit: all
+/// of it, or the start, "[... N bytes of output left out ...]" and the last quarter of the
+/// limit, each in whole lines where a line ends near the cut (found by a helper: a cut in the
+/// middle of a line, the test cells' last prints lost, no word of how much; then, with a
+/// fresh child after a crash, its lines before the first child's end and over the limit).
 class CapturedOutput {
  public:
-  explicit CapturedOutput(std::size_t limit) : limit_(limit) {}
-  /// Room left for the next child's output.
-  std::size_t room() const { return limit_ - std::min(limit_, head_.size()); }
+  explicit CapturedOutput(std::size_t limit) : limit_(limit), tail_limit_(limit / 4) {}
+  /// What the next child may print and be kept: the start's room, and past it the end's.
+  std::size_t room() const {
+    return gap_ ? tail_limit_ : std::max(limit_ - std::min(limit_, head_.size()), tail_limit_);
+  }
   void add(const Observation& seen);
-  /// "start\n[... 123456 bytes of output left out ...]\nend".
   std::string text() const;
 
  private:
-  std::size_t limit_;
+  void append(const std::string& text);
+  void skip(std::uint64_t bytes);  ///< printed and not kept
+  void open_gap();                 ///< from here on only the end is kept: the start leaves it room
+  void trim_tail();
+
+  std::size_t limit_, tail_limit_;
   std::string head_, tail_;
   std::uint64_t left_out_ = 0;
+  bool gap_ = false;
+  bool after_skip_ = false;  ///< the next text follows bytes left out, perhaps within a line
 };
 
 /// Reads a child's status records as they arrive and says until when it may run.
