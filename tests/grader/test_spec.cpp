@@ -404,6 +404,17 @@ BOOST_AUTO_TEST_CASE(an_output_may_use_a_size_no_input_has_when_every_check_give
       "its sizes: {heads: 2})");
   spec.replace(spec.find(fixed), fixed.size(), "fixed: {Q: key, K: key}, sizes: {heads: 2}}");
   BOOST_TEST(errors_of(spec).empty());
+  // A random check that does not draw it (found by the fuzzer: an uncaught out_of_range).
+  spec.replace(spec.find(", heads: [1, 3]}"), 16, "}");
+  BOOST_TEST(errors_of(spec).at(0) ==
+             "17:11: exercise f output weights uses size 'heads', which no input has and check 'random' does not give "
+             "(in its dims: {heads: [1, 4]})");
+  // A size of a name alike an input's: misspelt.
+  spec = kFunction;
+  spec.replace(spec.find("shape: [n, n]"), 13, "shape: [n, nn]");
+  BOOST_TEST(errors_of(spec).at(0) ==
+             "17:11: exercise f output weights uses size 'nn', which no input has; did you "
+             "mean 'n'?");
 }
 
 BOOST_AUTO_TEST_CASE(a_size_no_input_has_must_be_read_and_a_python_size_argument_must_be_known) {

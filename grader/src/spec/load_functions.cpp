@@ -164,15 +164,6 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
       if (!TensorDecl::fixed(n)) dim_names.insert(n);
   if (!checks.IsSequence() || checks.size() == 0) fail(at(checks), context + " checks must be a non-empty list");
   for (const auto& item : checks) fn.checks.push_back(load_check(fn, item, tolerance, dim_names, context));
-  // An output's size is an input's, or one every check gives (heads, for weights per head).
-  for (const auto& d : fn.outputs)
-    for (const auto& n : d.dims)
-      if (!TensorDecl::fixed(n) && !dim_names.count(n))
-        for (const auto& c : fn.checks)
-          if (!c.dims.count(n) && !c.derived.count(n))
-            fail(d.where, context + " output " + d.name + " uses size '" + n + "', which no input has and check '" +
-                              c.name + "' does not give" +
-                              (c.random() ? " (in its dims: {" + n + ": [1, 4]})" : " (in its sizes: {" + n + ": 2})"));
   if (mistakes) {
     if (!mistakes.IsSequence()) fail(at(mistakes), context + " mistakes must be a list");
     for (const auto& item : mistakes) {
@@ -248,6 +239,18 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
   c.tolerance = tolerance;
   c.name = string_of(f.require("name"), context + " check name");
   const std::string what = context + " check '" + c.name + "'";
+  // An output's size is an input's, or one every check gives (heads, for weights per head).
+  const auto gives_output_sizes = [&] {
+    for (const auto& d : fn.outputs)
+      for (const auto& n : d.dims)
+        if (!TensorDecl::fixed(n) && !dim_names.count(n) && !c.dims.count(n) && !c.derived.count(n)) {
+          const std::string uses = context + " output " + d.name + " uses size '" + n + "', which no input has";
+          if (const auto alike = did_you_mean(n, {dim_names.begin(), dim_names.end()}); !alike.empty())
+            fail(d.where, uses + alike);  // misspelt, most likely
+          fail(d.where, uses + " and check '" + c.name + "' does not give" +
+                            (c.random() ? " (in its dims: {" + n + ": [1, 4]})" : " (in its sizes: {" + n + ": 2})"));
+        }
+  };
   c.points = points_of(f.require("points"), what + " points");
   if (auto t = f.take("tolerance")) c.tolerance = load_tolerance(t, what, tolerance);
   const YAML::Node fixed = f.take("fixed");
@@ -273,6 +276,7 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
         c.derived.emplace(name, std::move(e));
       }
     }
+    gives_output_sizes();
   } else {
     Fields rf(*this, random, what + " random");
     const double trials = non_negative(rf.require("trials"), what + " trials");
@@ -332,6 +336,7 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
         fail(at(derived.at(name)), what + " dims: " + name + " = " + e.text + " reaches " +
                                        std::to_string(largest.at(name)) + " at the largest sizes, above " +
                                        std::to_string(kMaxDim) + "; lower the ranges");
+    gives_output_sizes();
     for (const auto* decls : {&fn.inputs, &fn.outputs})
       for (const auto& d : *decls) {
         try {
