@@ -164,7 +164,9 @@ enum RecordKind : std::uint32_t {
   kCallEnd = 15,     ///< call `call` ended: code 0 returned (its outputs came as kOutput), 1
                      ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong
                      ///< kind or number of values, 5 no such function, 6 the hand-in cannot
-                     ///< be read (not a notebook), 7 an output of more than three axes; text: why
+                     ///< be read (not a notebook), 7 an output of more than three axes, 8 its
+                     ///< parameters do not take the call; text: why (for 2, 3, 5 and 8 JSON
+                     ///< {"why", "names"}: the notebook's functions, for "did you mean")
   kOutput = 16,      ///< output `code` of the call in progress (`call`): as kValue
   kValueStart = 17,  ///< answer `call` is about to be taken (its expression evaluated, its value
                      ///< read): a hang or crash there is that answer's alone

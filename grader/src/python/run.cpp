@@ -233,8 +233,9 @@ std::vector<std::string> names_in(const json& record) {
   return names;
 }
 
-/// Why the function of `binding` cannot be called (it is not there, or does not take the
-/// exercise's arguments), from the JSON a child sends (why, and the notebook's functions), with
+/// Why the function of `binding` failed the call (it is not there, does not take the
+/// exercise's arguments, returned None, is not implemented), from the JSON a child sends (why,
+/// and the notebook's functions), with
 /// the one of them its name may be a misspelling of: not another binding's function
 /// (compute_keys is no misspelt compute_values).
 std::string no_function(const std::string& text, const std::vector<Binding>& bindings, std::size_t binding) {
