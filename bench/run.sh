@@ -9,7 +9,8 @@
 # for the baselines only. N synthetic understanding-attention submissions (bench/make_class.py)
 # and N pre-compiled sdpa-masked libraries (copies of the bundled samples' builds) are made in a
 # temporary folder; compilation is excluded from every figure. N Python hand-ins of the same
-# homework (copies of the bundled PyTorch samples) are graded as well.
+# homework (copies of the bundled PyTorch samples), N A2S1.py hand-ins and N UDL NumPy notebooks
+# are graded as well.
 set -euo pipefail
 n=${1:-1000}
 build=${2:-build}
@@ -118,6 +119,25 @@ row "  per A2S1.py hand-in, one core (-j 1)" "$(ms "$ua_one")" "$(ms "$fresh_per
     "<= 30 ms; >= 30x"
 row "  grader check of one A2S1.py" "$(ms "$one_check")" "import torch" "$(ms "$bare")" \
     "$(awk -v a="$one_check" -v b="$bare" 'BEGIN { printf "%.2fx", a / b }')" "" "<= 1.5x"
+
+# NumPy notebooks (UDL 12.1, nbgrader .ipynb: correct, rows convention, one function left
+# unfinished): they never name torch, so they run in the zygote without it (docs/python-hand-ins.md);
+# one `grader check` against a bare import of what that zygote imports.
+udl_samples=(ipynb-correct ipynb-rows-convention ipynb-scaled-unfinished)
+for i in $(seq 0 $((n - 1))); do
+  mkdir -p "$work/udl/student$i"
+  cp submissions/udl-self-attention/${udl_samples[$((i % ${#udl_samples[@]}))]}/*.ipynb "$work/udl/student$i/"
+done
+g=$(seconds 1 "$grader" grade --spec specs/udl-self-attention.yaml "$work/udl" --out "$work/out-udl" --progress none)
+g1=$(seconds 1 "$grader" grade --spec specs/udl-self-attention.yaml "$work/udl" --out "$work/out-udl-j1" --progress none -j 1)
+one_check=$(seconds 5 "$grader" check --spec specs/udl-self-attention.yaml "$work/udl/student0")
+bare=$(seconds 5 "$python" -c "import numpy, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot")
+row "$n UDL notebooks, NumPy (grader grade)" "$(printf '%.2f s' "$g")" "" "" "" "" ""
+row "  per UDL notebook per core" "$(ms "$(awk -v t="$g" -v n="$n" -v c="$(nproc)" 'BEGIN { print t * c / n }')")" \
+    "" "" "" "" ""
+row "  per UDL notebook, one core (-j 1)" "$(ms "$(awk -v t="$g1" -v n="$n" 'BEGIN { print t / n }')")" "" "" "" "" ""
+row "  grader check of one UDL notebook" "$(ms "$one_check")" "numpy+plt" "$(ms "$bare")" \
+    "$(awk -v a="$one_check" -v b="$bare" 'BEGIN { printf "%.2fx", a / b }')" "" ""
 
 # Python hand-ins of the homework: the grader (confined, forked from a zygote that imported
 # torch once) against the same calls made in one unconfined process (a course script) and in a

@@ -25,10 +25,11 @@ p::ChildRequest g_request{};  // the child's own request
 std::string g_isolation;      // of the last confinement, or why it failed
 
 /// What a Python child may read: the system (with the Python installation), Python's and
-/// matplotlib's settings, /proc, the matplotlib cache and the grader's Python files.
+/// matplotlib's settings, /proc, the matplotlib cache, the grader's Python files, and
+/// /dev/urandom (which torch reads to seed itself when a notebook imports it in its child).
 std::vector<std::string> readable() {
   std::vector<std::string> paths = confine::system_paths();
-  paths.insert(paths.end(), {"/etc/python3", "/etc/matplotlibrc", "/proc", "/cache"});
+  paths.insert(paths.end(), {"/etc/python3", "/etc/matplotlibrc", "/proc", "/cache", "/dev/urandom"});
   if (const char* dir = std::getenv("GRADER_PYTHON_DIR")) paths.emplace_back(dir);
   return paths;
 }

@@ -28,7 +28,6 @@ import traceback
 import types
 
 import numpy as np
-import torch
 
 PLAN_FD, OUTPUT_FD, STATUS_FD, CODE_FD = 3, 4, 5, 6
 # Record kinds (grader/include/grader/protocol.hpp).
@@ -54,28 +53,64 @@ for _name, _builtin in vars(builtins).items():
     if not _name.startswith("__"):
         globals().setdefault(_name, _builtin)
 _type, _isinstance, _issubclass, _len, _float = type, isinstance, issubclass, len, float
-_Tensor, _Parameter, _ndarray = torch.Tensor, torch.nn.Parameter, np.ndarray
-_detach, _to, _tensor_numpy = torch.Tensor.detach, torch.Tensor.to, torch.Tensor.numpy
-_is_complex, _float64 = torch.Tensor.is_complex, torch.float64
+_ndarray = np.ndarray
 _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
 _np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
-_from_numpy, _numel, _tensor_shape = torch.from_numpy, torch.Tensor.numel, torch.Tensor.size
 _write, _exit = os.write, os._exit
 _FunctionType = types.FunctionType
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 _json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
-_C = torch._C
-_modes_1_13 = hasattr(_C, "_set_torch_function_mode")  # torch 1.13: one C++ mode runs Python's stack
-try:  # torch's private API: a torch without it has no modes to set aside (without_modes())
-    _function_modes = (_C._len_torch_function_stack, _C._pop_torch_function_stack, _C._push_on_torch_function_stack,
-                       getattr(_C, "_set_torch_function_mode", None), torch.overrides._TorchFunctionStackMode
-                       if _modes_1_13 else None)
-    _dispatch_modes = (_C._len_torch_dispatch_stack, _C._pop_torch_dispatch_stack, _C._push_on_torch_dispatch_stack,
-                       getattr(_C, "_set_torch_dispatch_mode", None),
-                       torch.utils._python_dispatch._TorchDispatchStackMode if _modes_1_13 else None)
-except AttributeError:
-    _function_modes = _dispatch_modes = None
+
+
+class _NoTorch:
+    """What torch's types are while torch is not imported: a class nothing is an instance of."""
+
+
+# torch's, once imported (take_torch()): by the zygote for a hand-in that names torch, before
+# any student code runs; else by the notebook itself, if at all.
+torch = None
+_Tensor = _Parameter = _NoTorch
+_function_modes = _dispatch_modes = None
+_seed_torch = None
+
+
+def take_torch():
+    """Takes the grader's references to torch once it is imported: at once when the zygote
+    imported it (as every other reference here, before any student code runs), else after the
+    first unit or call that imported it. Those are taken after the notebook's code ran, which may
+    have replaced what they name: what it reads then is the notebook's own values, whatever its
+    code made of them (as for any value: they are only read, the grader decides). A module
+    that only poses as torch in sys.modules leaves torch's types unknown: its values are
+    unreadable, named by their type."""
+    global torch, _Tensor, _Parameter, _detach, _to, _tensor_numpy, _is_complex, _float64, _from_numpy, _numel
+    global _tensor_shape, _modes_1_13, _function_modes, _dispatch_modes, _seed_torch
+    module = sys.modules.get("torch")
+    if torch is not None or module is None:
+        return
+    try:
+        Tensor = module.Tensor
+        taken = (module.nn.Parameter, Tensor.detach, Tensor.to, Tensor.numpy, Tensor.is_complex, module.float64,
+                 module.from_numpy, Tensor.numel, Tensor.size, module.default_generator.manual_seed)
+        C = module._C
+    except Exception:  # not torch, or not yet whole (a unit that failed while importing it)
+        return
+    (_Parameter, _detach, _to, _tensor_numpy, _is_complex, _float64, _from_numpy, _numel, _tensor_shape,
+     _seed_torch) = taken
+    _Tensor, torch = Tensor, module
+    _modes_1_13 = hasattr(C, "_set_torch_function_mode")  # torch 1.13: one C++ mode runs Python's stack
+    try:  # torch's private API: a torch without it has no modes to set aside (without_modes())
+        _function_modes = (C._len_torch_function_stack, C._pop_torch_function_stack, C._push_on_torch_function_stack,
+                           getattr(C, "_set_torch_function_mode", None),
+                           module.overrides._TorchFunctionStackMode if _modes_1_13 else None)
+        _dispatch_modes = (C._len_torch_dispatch_stack, C._pop_torch_dispatch_stack, C._push_on_torch_dispatch_stack,
+                           getattr(C, "_set_torch_dispatch_mode", None),
+                           module.utils._python_dispatch._TorchDispatchStackMode if _modes_1_13 else None)
+    except AttributeError:
+        _function_modes = _dispatch_modes = None
+
+
+take_torch()
 
 # ---- records ------------------------------------------------------------------------------
 
@@ -742,7 +777,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     dropout), for notebooks written for Colab's torch when the system's is older (Debian 12's
     is 1.13)."""
     import math
-    import torch
     length, source = query.size(-2), key.size(-2)
     factor = 1 / math.sqrt(query.size(-1)) if scale is None else scale
     bias = torch.zeros(length, source, dtype=query.dtype)
@@ -764,9 +798,8 @@ LEFTOVERS = {}  # name -> what install_leftovers() put in the notebook's namespa
 
 def install_leftovers(namespace):
     """What notebooks assume exists: get_ipython(), display(), google.colab, IPython, and
-    torch 2's scaled_dot_product_attention on an older torch."""
-    import torch.nn.functional
-    if not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
+    torch 2's scaled_dot_product_attention on an older torch (when the zygote imported torch)."""
+    if torch is not None and not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
         torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
     namespace["get_ipython"] = lambda: FakeIPython(namespace)
     namespace["display"] = no_op
@@ -866,9 +899,13 @@ def earlier_cause(error, units, defined_by):
         return ""
 
 
-WARM_UP = """import torch
+WARM_UP_NUMPY = """import numpy as np
+a = np.random.normal(size=(4, 3))
+b = np.exp(a) / np.sum(np.exp(a), axis=0) @ a.T
+print(f"{a}\\n{b[1:, :2].round(2)}", np.linalg.norm(a[2]))
+"""
+WARM_UP_TORCH = """import torch
 import torch.nn.functional as F
-import numpy as np
 torch.manual_seed(0)
 x = torch.randn(4, 3)
 x /= torch.norm(x, dim=1, keepdim=True)
@@ -877,8 +914,6 @@ w = torch.softmax(x @ x.transpose(-2, -1) * 2, dim=-1)
 y = F.scaled_dot_product_attention(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0), scale=1)
 z = torch.mean(3 * x[:2], dim=0).unsqueeze(0)
 print(f"{x}\\n{(w @ x - y).abs().max()}", x.clone()[2].norm())
-a = np.random.normal(size=(4, 3))
-b = np.exp(a) / np.sum(np.exp(a), axis=0) @ a.T
 """
 
 
@@ -888,12 +923,13 @@ def warm_up():
     first use is set up once, before the forks, not in every child."""
     namespace = {"__name__": "__main__"}
     install_leftovers(namespace)
-    units, _, _ = split("warm_up.py", WARM_UP)
+    units, _, _ = split("warm_up.py", WARM_UP_NUMPY + (WARM_UP_TORCH if torch is not None else ""))
     with contextlib.redirect_stdout(io.StringIO()):
         for unit in units:
             exec(compile(unit.code, "warm_up.py", "exec"), namespace)
-    for name in ("x", "w", "a"):
-        numbers(namespace[name])
+    for name in ("a", "b", "x", "w"):
+        if name in namespace:
+            numbers(namespace[name])
 
 
 NOTEBOOK_RAN = False  # whether the notebook's own code has run in this child
@@ -965,7 +1001,7 @@ def prepare_zygote():
         stream.reconfigure(line_buffering=True)
     os.environ.clear()
     os.environ.update(environment(submission_folder()))
-    if not torch.cuda.is_available():
+    if torch is not None and not torch.cuda.is_available():
         torch.cuda.manual_seed_all = torch.cuda.manual_seed = no_cuda_seeding
     # Children are forked without Python's after-fork handlers (python_entry.cpp); the one of
     # them that matters here is matplotlib's: a font the zygote opened reads through a
@@ -975,7 +1011,6 @@ def prepare_zygote():
         font_manager._get_font.cache_clear()
 
 
-_seed_torch = torch.default_generator.manual_seed
 _seed_random, _seed_numpy = random.seed, np.random.seed
 
 
@@ -985,7 +1020,8 @@ def seed_all(seed):
     which reads source files and costs a child far more than the seeding itself."""
     _seed_random(seed)
     _seed_numpy(seed % (1 << 32))
-    _seed_torch(seed)
+    if _seed_torch is not None:
+        _seed_torch(seed)
 
 
 def read_all(fd):
@@ -1105,6 +1141,8 @@ def run_plan():
                 for bound_name in unit_names(unit) or ():
                     defined_by.setdefault(bound_name, k)
             flush()
+            if torch is None:
+                take_torch()
             send(UNIT_END, k, ended, why)
         for i in after.get(k, []):
             if i not in taken:
@@ -1259,6 +1297,8 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
             why = f"{why} (its inputs are {dtype} {kind}, as the exercise passes them)"
         return CALL_RAISED, why[:MAX_TEXT]
+    if torch is None:  # the function imported it
+        take_torch()
     names = call.get("output_names", [])
     shapes = [tuple(s) for s in call.get("output_shapes", [])]
     n = _len(names) or 1

@@ -1,16 +1,36 @@
 """The Python zygote (docs/sandbox.md, docs/python-hand-ins.md).
 
 Started by grader-runner (`grader-runner zygote python ...`), already inside its namespaces and
-its view of the file system, with the request socket on descriptor 3. It imports numpy, torch
-and matplotlib once, with one thread each (a fork after a parallel region hangs), warms them up,
-tells the grader it is ready and then forks one child per submission. The zygote itself never
-runs a student's code and never holds grading data: each child confines itself before it reads
-the student's file (notebook.run_child).
+its view of the file system, with the request socket on descriptor 3. It imports numpy and
+matplotlib once, and torch too when GRADER_TORCH is 1 (the grader starts that zygote for
+hand-ins that name torch: run.cpp, needs_torch()), with one thread each (a fork after a parallel
+region hangs), warms them up, tells the grader it is ready and then forks one child per
+submission. The zygote itself never runs a student's code and never holds grading data: each
+child confines itself before it reads the student's file (notebook.run_child).
 """
 import ctypes
+import importlib.util
 import os
 import platform
+import re
 import sys
+
+
+def version_unimported(name):
+    """The version of the package `name` as its version.py says, without importing it (torch,
+    in a zygote that does not import it); ImportError when it is not installed."""
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        raise ImportError(f"No module named {name!r}")
+    for folder in spec.submodule_search_locations or ():
+        try:
+            with open(os.path.join(folder, "version.py"), encoding="utf-8") as f:
+                found = re.search(r"""__version__\s*=\s*['"]([^'"]+)""", f.read())
+        except OSError:
+            continue
+        if found:
+            return found.group(1)
+    return "of an unknown version"
 
 
 def main():
@@ -24,18 +44,24 @@ def main():
     confine.grader_python_confine.argtypes = [ctypes.c_uint, ctypes.c_int, ctypes.c_uint]
     confine.grader_python_confine.restype = ctypes.c_int
     confine.grader_python_isolation.restype = ctypes.c_char_p
+    with_torch = env["GRADER_TORCH"] == "1"
     try:
         import numpy
-        import torch
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot  # noqa: F401  (imported once, here: its font cache is built once)
 
-        torch.set_num_threads(1)
-        torch.set_num_interop_threads(1)
-        # The first operations read /sys and /proc lazily, and allocate their pools: here, once.
-        (torch.ones(8, 8) @ torch.ones(8, 8)).softmax(-1).sum().item()
+        if with_torch:
+            import torch
+
+            torch.set_num_threads(1)
+            torch.set_num_interop_threads(1)
+            # The first operations read /sys and /proc lazily, and allocate their pools: here, once.
+            (torch.ones(8, 8) @ torch.ones(8, 8)).softmax(-1).sum().item()
+            torch_version = torch.__version__
+        else:  # installed all the same: a notebook may import it where the grader did not see
+            torch_version = f"{version_unimported('torch')} (imported only if the notebook does)"
         numpy.ones((8, 8)) @ numpy.ones((8, 8))
     except Exception as e:  # the machine lacks the Python runtime: the grader's fault
         print(f"grader-runner: the Python runtime is incomplete: {e!r}", file=sys.stderr)
@@ -51,7 +77,7 @@ def main():
         print(f"grader-runner: the Python runtime started {threads} threads; the zygote needs one", file=sys.stderr)
         os._exit(91)  # kExitSetupFailed: the grader's fault
     versions = (f"Python {platform.python_version()}, numpy {numpy.__version__}, "
-                f"torch {torch.__version__}, matplotlib {matplotlib.__version__}")
+                f"torch {torch_version}, matplotlib {matplotlib.__version__}")
     confine.grader_python_ready(f"{env['GRADER_ISOLATION']}; {versions}".encode())
     # Everything imported so far stays where it is: children's garbage collections do not
     # walk it, so they do not write (and copy) the zygote's pages.

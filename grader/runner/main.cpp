@@ -3,9 +3,10 @@
 //
 //   grader-runner zygote library PARENT UID
 //       the library zygote: the request socket on fd 3; forks one child per submission
-//   grader-runner zygote python PARENT UID CACHE PYTHON
-//       the Python zygote: confines itself as the library zygote does, then becomes the
-//       interpreter PYTHON running grader/python/zygote.py (matplotlib's cache in CACHE)
+//   grader-runner zygote python PARENT UID CACHE PYTHON MODULES
+//       a Python zygote: confines itself as the library zygote does, then becomes the
+//       interpreter PYTHON running grader/python/zygote.py (matplotlib's cache in CACHE),
+//       which imports numpy and matplotlib, and torch as well when MODULES is `torch`
 //   grader-runner compile PARENT UID SECONDS BUILD_DIR COMMAND
 //       runs a student's build (COMMAND, through /bin/sh) in BUILD_DIR, confined
 #include <dlfcn.h>
@@ -177,9 +178,11 @@ int zygote(pid_t parent, uid_t uid) {
 }
 
 /// The Python zygote: namespaces and a view holding the system, the Python installation and
-/// the grader's Python files; then the interpreter, which imports numpy and torch and serves
-/// requests through grader_python_serve() (confine/python_entry.cpp).
-int python_zygote(pid_t parent, uid_t uid, const std::string& cache, const std::string& python) {
+/// the grader's Python files; then the interpreter, which imports numpy and matplotlib (and
+/// torch, when `modules` is "torch") and serves requests through grader_python_next() and
+/// grader_python_fork() (confine/python_entry.cpp).
+int python_zygote(pid_t parent, uid_t uid, const std::string& cache, const std::string& python,
+                  const std::string& modules) {
   std::string isolation, matplotlib = cache + "/matplotlib";
   bool thread_limit = false;
   unsigned besides = 1;
@@ -218,6 +221,7 @@ int python_zygote(pid_t parent, uid_t uid, const std::string& cache, const std::
                                   "GRADER_ISOLATION=" + isolation,
                                   "GRADER_THREAD_LIMIT=" + std::string(thread_limit ? "1" : "0"),
                                   "GRADER_BESIDES=" + std::to_string(besides),
+                                  "GRADER_TORCH=" + std::string(modules == "torch" ? "1" : "0"),
                                   "MPLCONFIGDIR=" + matplotlib,
                                   "MPLBACKEND=Agg",
                                   "OMP_NUM_THREADS=1",
@@ -243,9 +247,9 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
   if (args.size() == 5 && args[1] == "zygote" && args[2] == "library")
     return zygote(static_cast<pid_t>(std::atol(argv[3])), static_cast<uid_t>(std::atoll(argv[4])));
-  if (args.size() == 7 && args[1] == "zygote" && args[2] == "python")
+  if (args.size() == 8 && args[1] == "zygote" && args[2] == "python" && (args[7] == "numpy" || args[7] == "torch"))
     return python_zygote(static_cast<pid_t>(std::atol(argv[3])), static_cast<uid_t>(std::atoll(argv[4])), args[5],
-                         args[6]);
+                         args[6], args[7]);
   if (args.size() == 7 && args[1] == "compile")
     return compile(static_cast<pid_t>(std::atol(argv[2])), static_cast<uid_t>(std::atoll(argv[3])),
                    static_cast<unsigned>(std::max(1, std::atoi(argv[4]))), args[5], args[6]);

@@ -1082,6 +1082,47 @@ def scaled_dot_product_attention(Q, K, V, mask=None):
     return weights @ V, weights
 )";
 
+BOOST_AUTO_TEST_CASE(a_hand_in_naming_no_torch_runs_without_it_and_one_importing_it_unseen_is_read_the_same) {
+  // A child forked from a zygote that holds torch costs several times more (bench/README.md):
+  // a hand-in that never names torch runs in a zygote that has not imported it, and its result
+  // says so.
+  const auto numpy_only = python::run(HandIn{"udl.py", "import numpy as np\nX = np.full((2, 3), 2.0)\n", {}},
+                                      python::Work{{{"X", "X", ""}}, {}, {}}, 1);
+  BOOST_TEST(::verdict(numpy_only.values[0]) == "value", numpy_only.values[0].message);
+  BOOST_TEST(contains(numpy_only.isolation, "(imported only if the notebook does)"), numpy_only.isolation);
+  // Named in a module of the student's folder that the notebook imports: the zygote with torch.
+  const auto in_module =
+      python::run(HandIn{"udl.py", "from helpers import X\n", {{"helpers.py", "import torch\nX = torch.ones(2)\n"}}},
+                  python::Work{{{"X", "X", ""}}, {}, {}}, 1);
+  BOOST_TEST(::verdict(in_module.values[0]) == "value", in_module.values[0].message);
+  BOOST_TEST((contains(in_module.isolation, "torch ") && !contains(in_module.isolation, "imported only if")),
+             in_module.isolation);
+  // Imported under a name the grader cannot see: imported in the child, and its values read as
+  // any other's, a subclass refused by its type, and a function's torch outputs too.
+  python::Work work = calls_of("attend", 1, {"output"});
+  for (auto& c : work.calls) c.tensors = "numpy", c.dtype = "float64";
+  work.values = {{"X", "X", ""}, {"f", "f", ""}};
+  const auto unseen = call(R"(t = __import__("tor" + "ch")
+X = t.full((2, 3), 2.0, dtype=t.float64)
+class Fake(t.Tensor):
+    pass
+f = t.ones(2).as_subclass(Fake)
+def attend(Q, K, V):
+    return t.from_numpy(Q + K + V).to(t.float32)
+)",
+                           work);
+  BOOST_TEST(contains(unseen.isolation, "(imported only if the notebook does)"), unseen.isolation);
+  BOOST_TEST(::verdict(unseen.values[0]) == "value", unseen.values[0].message);
+  BOOST_TEST(unseen.values[0].dtype == "float64");
+  if (unseen.values[0].value)
+    BOOST_TEST(unseen.values[0].value->values() == std::vector<double>(6, 2.0), boost::test_tools::per_element());
+  BOOST_TEST(::verdict(unseen.values[1]) == "unreadable");
+  BOOST_TEST(contains(unseen.values[1].message, "a subclass of torch.Tensor"), unseen.values[1].message);
+  BOOST_REQUIRE_EQUAL(unseen.calls.size(), 1u);
+  BOOST_REQUIRE_MESSAGE(!unseen.calls[0].failure, unseen.calls[0].message);
+  BOOST_TEST(unseen.calls[0].outputs[0].values() == std::vector<double>(6, 3.5), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_that_cannot_be_read_is_unreadable_for_functions_too) {
   // Found by a hostile-student helper: an nbformat 3 notebook was "missing" for a function
   // exercise ("...: 'cells'", a raw KeyError) and "unreadable" for a matrix one.

@@ -16,6 +16,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 
 #include "../library/records.hpp"
 #include "../sandbox/memory_file.hpp"
@@ -40,6 +41,19 @@ constexpr std::uint64_t kOutputBytes = 256ull << 20;
 
 [[noreturn]] void fault(const std::string& what) {
   throw Error("cannot run a Python hand-in: " + what + ": " + std::strerror(errno));
+}
+
+/// Whether the hand-in is given a zygote that has imported torch: when the spec passes torch
+/// tensors, or when "torch" is anywhere in the hand-in, its other files (modules it may import)
+/// or the spec's expressions. Only a matter of speed: a notebook that imports torch under a name
+/// this does not see (`__import__("tor" + "ch")`) imports it in its own child, about a second
+/// later, and is graded all the same (docs/python-hand-ins.md).
+bool needs_torch(const HandIn& h, const Work& work) {
+  const auto names = [](std::string_view text) { return text.find("torch") != std::string_view::npos; };
+  return names(h.source) ||
+         std::any_of(h.files.begin(), h.files.end(), [&](const auto& file) { return names(file.second); }) ||
+         std::any_of(work.values.begin(), work.values.end(), [&](const Request& r) { return names(r.expr); }) ||
+         std::any_of(work.calls.begin(), work.calls.end(), [](const FunctionCall& c) { return c.tensors == "torch"; });
 }
 
 /// A child's plan: its JSON's length (8 bytes, little-endian) and the JSON (`head`), then the
@@ -366,7 +380,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   std::size_t quiet_before = 0;  // the units whose output an earlier child printed
   std::map<std::size_t, UnitFailure> failures;
   sandbox::CapturedOutput printed(limits.capture_bytes);
-  auto& zygote = sandbox::Zygote::of_this_thread(sandbox::Zygote::Kind::python);
+  auto& zygote = sandbox::Zygote::of_this_thread(needs_torch(h, work) ? sandbox::Zygote::Kind::python_torch
+                                                                      : sandbox::Zygote::Kind::python);
   std::vector<bool> taken(requests.size(), false);
   std::uint64_t value_room = kOutputBytes;  // what read_value() may still take, all children together
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {

@@ -74,8 +74,8 @@ uid_t worker_uid() {
 }
 
 Zygote& Zygote::of_this_thread(Kind kind) {
-  thread_local std::unique_ptr<Zygote> library, python;
-  auto& zygote = kind == Kind::library ? library : python;
+  thread_local std::unique_ptr<Zygote> zygotes[3];
+  auto& zygote = zygotes[static_cast<int>(kind)];
   if (!zygote) zygote.reset(new Zygote(kind, worker_uid()));
   return *zygote;
 }
@@ -147,7 +147,7 @@ void Zygote::launch() {
   Spawn how;
   how.program = runner_path();
   how.args = {"zygote", kind_ == Kind::library ? "library" : "python", std::to_string(getpid()), std::to_string(uid_)};
-  if (kind_ == Kind::python) {
+  if (kind_ != Kind::library) {
     // The interpreter, and a cache folder of its own for matplotlib's font list.
     const char* python = std::getenv("GRADER_PYTHON");
     const auto cache = default_cache_dir() / "python";
@@ -156,6 +156,7 @@ void Zygote::launch() {
     if (ec) throw Error("cannot create the cache folder " + cache.string() + ": " + ec.message());
     how.args.push_back(cache.string());
     how.args.push_back(python && *python ? python : "/usr/bin/python3");
+    how.args.push_back(kind_ == Kind::python_torch ? "torch" : "numpy");
   }
   // One thread: OpenBLAS and OpenMP pools must not exist when the zygote forks.
   how.env = {"OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1", "MKL_NUM_THREADS=1"};

@@ -1,6 +1,6 @@
 #pragma once
 /// The grader's side of a zygote (grader/include/grader/protocol.hpp): one per grading
-/// worker and kind, exec'd once, asked for one confined child per submission.
+/// worker and kind, exec'd once (on first use), asked for one confined child per submission.
 
 #include <sys/types.h>
 
@@ -15,7 +15,11 @@ namespace grader::sandbox {
 
 class Zygote {
  public:
-  enum class Kind { library, python };
+  /// What the zygote has loaded for its children: a student's library's usual dependencies
+  /// (libstdc++, Armadillo, OpenBLAS); Python with numpy and matplotlib; or Python with torch
+  /// as well, for a hand-in that names torch (importing it costs about a second, and a fork of
+  /// a process that holds it several times more than one that does not: bench/README.md).
+  enum class Kind { library, python, python_torch };
 
   /// This thread's zygote of `kind`, started on first use and again if it died.
   static Zygote& of_this_thread(Kind kind);
