@@ -1083,9 +1083,8 @@ def scaled_dot_product_attention(Q, K, V, mask=None):
 )";
 
 BOOST_AUTO_TEST_CASE(a_hand_in_naming_no_torch_runs_without_it_and_one_importing_it_unseen_is_read_the_same) {
-  // A child forked from a zygote that holds torch costs several times more (bench/README.md):
-  // a hand-in that never names torch runs in a zygote that has not imported it, and its result
-  // says so.
+  // Importing torch costs a zygote about a second: a hand-in that never names torch runs in a
+  // zygote that has not imported it, and its result says so.
   const auto numpy_only = python::run(HandIn{"udl.py", "import numpy as np\nX = np.full((2, 3), 2.0)\n", {}},
                                       python::Work{{{"X", "X", ""}}, {}, {}}, 1);
   BOOST_TEST(::verdict(numpy_only.values[0]) == "value", numpy_only.values[0].message);

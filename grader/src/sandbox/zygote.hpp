@@ -17,8 +17,8 @@ class Zygote {
  public:
   /// What the zygote has loaded for its children: a student's library's usual dependencies
   /// (libstdc++, Armadillo, OpenBLAS); Python with numpy and matplotlib; or Python with torch
-  /// as well, for a hand-in that names torch (importing it costs about a second, and a fork of
-  /// a process that holds it several times more than one that does not: bench/README.md).
+  /// as well, for a hand-in that names torch (importing it costs about a second: `grader check`
+  /// of a NumPy notebook need not wait for it).
   enum class Kind { library, python, python_torch };
 
   /// This thread's zygote of `kind`, started on first use and again if it died.
