@@ -22,6 +22,7 @@ import os
 import random
 import re
 import shlex
+import signal
 import struct
 import sys
 import traceback
@@ -878,6 +879,9 @@ def describe_failure(error, name, unit):
                  f"the .ipynb, or {module}.py beside your notebook)" if module in COMMENTED_MODULES else
                  " (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
                  "torch, matplotlib or Python's standard library)")
+    if _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0]:
+        text = (f"no end after {UNIT_SECONDS[0]:g} s of wall-clock time (an endless loop, a wait, or far too slow): "
+                "stopped at this line, as Jupyter's interrupt stops a cell; what the cell did before it stands")
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
     elif _isinstance(error, AssertionError) and not str(error):
@@ -933,6 +937,20 @@ def warm_up():
 
 
 NOTEBOOK_RAN = False  # whether the notebook's own code has run in this child
+UNIT_RUNNING = [False]  # whether a unit of the notebook runs: the grader's interrupt is for it
+INTERRUPTED = [False]  # whether the grader interrupted the unit that runs
+UNIT_SECONDS = [10.0]  # the time a unit may take (the plan says)
+
+
+def on_interrupt(signum, frame):
+    """SIGINT from the grader: the unit that runs has used its time. As Jupyter's interrupt
+    does, KeyboardInterrupt where the unit is, so what it did before stands and the next unit
+    runs in the same child. Outside a unit (one that ended as the grader sent it), nothing. A
+    notebook that catches it, or replaces this handler, runs on until the grader ends its child,
+    as it did before interrupts."""
+    if UNIT_RUNNING[0]:
+        INTERRUPTED[0] = True
+        raise KeyboardInterrupt
 
 
 class SpecFault(Exception):
@@ -1112,6 +1130,8 @@ def run_plan():
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     install_leftovers(namespace)
+    UNIT_SECONDS[0] = float(plan.get("unit_seconds", UNIT_SECONDS[0]))
+    signal.signal(signal.SIGINT, on_interrupt)
     skip = set(plan.get("skip", []))
     taken = set(plan.get("taken", []))  # by an earlier child of this hand-in
     quiet_before = int(plan.get("quiet_before", 0))
@@ -1131,11 +1151,15 @@ def run_plan():
         else:
             send(UNIT_START, k, 0, f"{unit.first} {unit.last} {unit.label}")
             NOTEBOOK_RAN = True
+            INTERRUPTED[0] = False
             try:
+                UNIT_RUNNING[0] = True
                 compiled = compile(unit.code, unit.filename or name, "exec")
                 exec(compiled, namespace)
+                UNIT_RUNNING[0] = False
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
+                UNIT_RUNNING[0] = False
                 ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, defined_by))[:MAX_TEXT]
                 failed[k] = why
                 for bound_name in unit_names(unit) or ():
@@ -1170,7 +1194,11 @@ def run_plan():
                                 f"failed, {failed[broken[-1]]}") if broken else
                         Unbound(f"the notebook defines no function '{f['name']}' (is its cell failing, or its "
                                 f"name different?)", function_names(namespace), f["name"]))
+    for f in functions:  # how many of the spec's exercises take a function of its name
+        f["bindings"] = sum(1 for g in functions if g["name"] == f["name"])
     skip_calls = set(plan.get("skip_calls", []))
+    if plan["calls"]["count"] > plan.get("calls_from", 0):
+        announce_calls(plan.get("calls_from", 0))
     for c in range(plan.get("calls_from", 0), plan["calls"]["count"]):
         if c in skip_calls:
             continue
@@ -1240,18 +1268,39 @@ def defined_at(fn, name):
     return "" if cell is None else f"{cell + ', ' if cell else ''}line {code.co_firstlineno}"
 
 
-def which_definition(fn, function, units, name):
+def definition_note(fn, function, units, name):
     """For a function the notebook defines in several places (the homework redefines it for its
-    second exercise): which of them the grader called, and why that one; else "". Asked only
-    when a call went wrong: a student whose first definition is still `pass` reads why the
-    exercise took it."""
-    fname, where = function["name"], defined_at(fn, name)
-    if not where or _len(assigners(units, fname)) < 2:
-        return ""
-    marker = function.get("cell") if not function.get("taken_at_end") else None
-    taken = (f"the one in force at the end of the cell holding {marker!r}" if marker else
-             "the one in force at the end of the notebook")
-    return f" (the notebook defines {fname} more than once; this exercise calls its definition at {where}, {taken})"
+    second exercise; a student redefines it in a scratch cell at the end): which of them the
+    grader calls, and why that one; else "". Said with a call that went wrong (a student whose
+    first definition is still `pass` reads why the exercise took it), and, where the notebook
+    defines it more often than the spec takes it, with outputs the grader finds wrong (found by
+    a helper: a scratch redefinition was graded silently, while the notebook's own test cell,
+    run before it, had passed). Found once per function."""
+    if "note" not in function:
+        fname, where = function["name"], defined_at(fn, name)
+        marker = function.get("cell") if not function.get("taken_at_end") else None
+        taken = (f"the one in force at the end of the cell holding {marker!r}" if marker else
+                 "the one in force at the end of the notebook")
+        function["note"] = ("" if not where or _len(assigners(units, fname)) < 2 else
+                            f"the notebook defines {fname} more than once; this exercise calls its definition at "
+                            f"{where}, {taken}")
+    return function["note"]
+
+
+def surprising_definition(fn, function, units, name):
+    """definition_note() where the notebook defines the function more often than the spec takes
+    it (a scratch redefinition, not the homework's second exercise, which the spec ties to a
+    cell of its own), said with outputs the grader may find wrong; else ""."""
+    note = definition_note(fn, function, units, name)
+    if note and "definitions" not in function:
+        function["definitions"] = _len(assigners(units, function["name"]))
+    return note if note and function["definitions"] > function.get("bindings", 1) else ""
+
+
+def which_definition(fn, function, units, name):
+    """definition_note() as the end of a sentence, " (...)", or an empty string."""
+    note = definition_note(fn, function, units, name)
+    return f" ({note})" if note else ""
 
 
 def make_call(output, c, call, function, fn, blobs, name, namespace, units):
@@ -1339,7 +1388,42 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
         if at is None:
             return RETURNED_WRONG, f"{what} is {output.why_not(array)}"
         send(OUTPUT, c, o, place(at, array, value))
-    return RETURNED, ""
+    return RETURNED, surprising_definition(fn, function, units, name)
+
+
+CALLS_BEGIN = ("[the grader's calls of your functions begin here: what follows was printed during them, "
+               "on the grader's inputs]\n")
+CALLS_GO_ON = "[the grader's calls go on here, after a fresh run of your notebook]\n"
+
+
+class Announced:
+    """sys.stdout or sys.stderr, which writes `header` once (for both) before the first text
+    printed during the grader's calls (found by a helper: a student read thousands of lines of
+    debugging prints, made on the grader's random inputs, as their notebook's)."""
+
+    def __init__(self, stream, pending, header):
+        self._stream, self._pending, self._header = stream, pending, header
+
+    def write(self, text):
+        if self._pending[0] and text:
+            self._pending[0] = False
+            self._stream.write(self._header)
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def announce_calls(first):
+    """What is printed from here on, during the calls, comes after CALLS_BEGIN, or CALLS_GO_ON
+    when an earlier child made the `first` calls. The notebook may have replaced sys.stdout or
+    sys.stderr with anything: then they stay as they are."""
+    flush()
+    pending = [True]
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        if stream is not None and _isinstance(stream, io.TextIOWrapper):
+            setattr(sys, name, Announced(stream, pending, CALLS_GO_ON if first else CALLS_BEGIN))
 
 
 def mute():

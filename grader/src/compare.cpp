@@ -22,15 +22,20 @@ bool element_ok(double got, double expected, const Tolerance& tol) {
   return std::abs(got - expected) <= tol.allowance(expected);
 }
 
-std::string number(double v) { return std::isnan(v) ? "nan" : fmt::format("{:.6g}", v); }
+std::string number(double v, int digits = 6) { return std::isnan(v) ? "nan" : fmt::format("{:.{}g}", v, digits); }
 
-/// "got G, expected E" with 6 significant digits, or as many more as make G and E differ:
+/// 6 significant digits, or as many more as make `got` and `expected` differ when printed:
 /// 0.41289 and 0.41289 say nothing of a difference of 2e-8.
+int telling_digits(double got, double expected) {
+  int digits = 6;
+  while (digits < 17 && got != expected && number(got, digits) == number(expected, digits)) ++digits;
+  return digits;
+}
+
+/// "got G, expected E", in telling digits.
 std::string got_expected(double got, double expected) {
-  std::string g = number(got), e = number(expected);
-  for (int digits = 7; g == e && got != expected && digits <= 17; ++digits)
-    g = fmt::format("{:.{}g}", got, digits), e = fmt::format("{:.{}g}", expected, digits);
-  return "got " + g + ", expected " + e;
+  const int digits = telling_digits(got, expected);
+  return "got " + number(got, digits) + ", expected " + number(expected, digits);
 }
 
 /// Sums along the last axis, or along the second to last when `columns`.
@@ -184,14 +189,16 @@ std::string summarize(const Comparison& c, bool reveal) {
   if (c.worst) {
     const auto& w = c.worst.value();
     out += fmt::format("; worst at {}: {}", format_index(w.index, c.got_shape), got_expected(w.got, w.expected));
-    if (std::isfinite(w.abs_diff))
-      out += fmt::format(" (abs diff {}, rel diff {})", number(w.abs_diff), number(w.rel_diff));
+    if (std::isfinite(w.abs_diff))  // an expected 0 has no relative difference ("rel diff inf")
+      out += std::isfinite(w.rel_diff)
+                 ? fmt::format(" (abs diff {}, rel diff {})", number(w.abs_diff), number(w.rel_diff))
+                 : fmt::format(" (abs diff {})", number(w.abs_diff));
   }
   return out;
 }
 
-std::string format_tensor(const Tensor& t) {
-  if (t.rank() == 0) return number(t[0]);
+std::string format_tensor(const Tensor& t, int digits) {
+  if (t.rank() == 0) return number(t[0], digits);
   std::string out;
   const std::function<void(std::size_t, std::size_t)> rec = [&](std::size_t axis, std::size_t offset) {
     out += "[";
@@ -200,7 +207,7 @@ std::string format_tensor(const Tensor& t) {
     for (std::size_t i = 0; i < t.dim(axis); ++i) {
       if (i > 0) out += axis + 1 == t.rank() ? ", " : ",\n" + std::string(axis + 1, ' ');
       if (axis + 1 == t.rank())
-        out += number(t[offset + i]);
+        out += number(t[offset + i], digits);
       else
         rec(axis + 1, offset + i * stride);
     }
@@ -220,9 +227,10 @@ std::string explain(const Comparison& c, const Tensor& got, const Tensor& expect
       out += fmt::format("  {}: {}\n", format_index(d.index, c.got_shape), got_expected(d.got, d.expected));
   }
   for (const auto& p : c.patterns) out += "hint: " + p + "\n";
-  if (got.size() <= kShownElements) {
-    out += "got:\n" + format_tensor(got) + "\n";
-    out += "expected:\n" + format_tensor(expected) + "\n";
+  if (got.size() <= kShownElements) {  // in digits that tell them apart where they differ most
+    const int digits = c.worst ? telling_digits(c.worst->got, c.worst->expected) : 6;
+    out += "got:\n" + format_tensor(got, digits) + "\n";
+    out += "expected:\n" + format_tensor(expected, digits) + "\n";
   }
   return out;
 }

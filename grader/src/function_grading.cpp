@@ -344,15 +344,15 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
   CheckResult r;
   r.name = check.name;
   r.max_score = check.points;
-  const std::string replay =
-      check.random()
-          // Said to students, who cannot run the grader where they hand in (Gradescope): the
-          // seed is for asking; the command is for whoever has the spec.
-          ? fmt::format(
-                "seed {}: quote it when you ask about this case (`grader check --seed {}` replays this "
-                "exercise's cases)\n",
-                pc.seed, pc.seed)
-          : "";
+  const std::string replay = check.random()
+                                 // Said to students, who cannot run the grader where they hand in (Gradescope): the
+                                 // seed is for asking; the command is for whoever has the spec.
+                                 ? fmt::format(
+                                       "seed {}: quote it when you ask about this case (`grader check --spec SPEC "
+                                       "--seed {} FOLDER` replays this "
+                                       "exercise's cases)\n",
+                                       pc.seed, pc.seed)
+                                 : "";
   const bool half = half_precision(pc, results);
   // One pass over the cases, naming none of the mistakes `excluded`; marks those a failing case
   // contradicts.
@@ -431,12 +431,22 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     return out;
   };
   std::vector<bool> contradicted(fn.mistakes.size(), false);
-  CheckResult first = judge(std::vector<bool>(fn.mistakes.size(), false), contradicted);
+  CheckResult out = judge(std::vector<bool>(fn.mistakes.size(), false), contradicted);
   // A mistake named in one case but contradicted by another is a coincidence, not the
   // diagnosis: judged again without the mistakes any failing case contradicts.
-  if (!first.mistake || std::none_of(contradicted.begin(), contradicted.end(), [](bool b) { return b; })) return first;
-  std::vector<bool> ignored(fn.mistakes.size(), false);
-  return judge(contradicted, ignored);
+  if (out.mistake && std::any_of(contradicted.begin(), contradicted.end(), [](bool b) { return b; })) {
+    std::vector<bool> ignored(fn.mistakes.size(), false);
+    out = judge(contradicted, ignored);
+  }
+  // Outputs judged wrong from a function the notebook defines twice: which one was called.
+  if (!out.passed() && (out.verdict == Verdict::wrong || out.verdict == Verdict::wrong_shape))
+    for (const auto& calls : pc.calls)
+      for (std::size_t call : calls)
+        if (!results[call].note.empty()) {
+          out.details = "note: " + results[call].note + "\n" + out.details;
+          return out;
+        }
+  return out;
 }
 
 }  // namespace

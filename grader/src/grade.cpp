@@ -64,7 +64,18 @@ Usable prepare(const AnswerSpec& spec, const Answer& answer) {
     return u;
   }
   u.verdict = Verdict::wrong_shape;
-  u.message = wrong_shape_message(spec.name, answer.source, t.shape(), spec.shape);
+  // A notebook that holds the answer under another name (`python: output`) is told its own
+  // name, and where the value was taken (found by a helper: "'weighted_states' has shape
+  // (3,)" for a notebook that has no weighted_states, whose later cell had reassigned output).
+  if (python::is_notebook_name(answer.source) && !spec.python_expr.empty() && spec.python_expr != spec.name)
+    u.message =
+        wrong_shape_message(spec.python_expr,
+                            answer.source + ", for the answer " + spec.name + ", as " +
+                                (spec.python_cell.empty() ? "the notebook leaves it at its end"
+                                                          : "the cell holding '" + spec.python_cell + "' leaves it"),
+                            t.shape(), spec.shape);
+  else
+    u.message = wrong_shape_message(spec.name, answer.source, t.shape(), spec.shape);
   return u;
 }
 

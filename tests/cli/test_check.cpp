@@ -862,6 +862,66 @@ BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_ho
   BOOST_TEST(!contains(first.at("message").get<std::string>(), "the grader calls"), first.dump());
 }
 
+BOOST_AUTO_TEST_CASE(wrong_outputs_of_a_function_defined_twice_say_which_definition_was_called) {
+  // Found by a helper playing a student: a scratch cell at the end redefined the function
+  // wrongly; the notebook's own test cell, run before it, had passed, and the grader said only
+  // "wrong".
+  TempDir dir;
+  const std::string right =
+      "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+      "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n"
+      "    return w @ V, w\n\n";
+  const std::string wrong =
+      "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+      "    w = torch.softmax(Q @ K.transpose(-2, -1), dim=-1)\n    return w @ V, w\n";
+  // Three definitions, where the spec's two exercises take two.
+  dir.write("student/homework.py", "import math\nimport torch\n\n" + right + right + wrong);
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
+  BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
+  BOOST_TEST(contains(exercise.at("details").get<std::string>(),
+                      "note: the notebook defines scaled_dot_product_attention more than once; this exercise calls "
+                      "its definition at line 12, the one in force at the end of the notebook\n"),
+             exercise.dump());
+  // The homework's own two definitions, one per exercise: no note.
+  dir.write("two/homework.py", "import math\nimport torch\n\n" + right + wrong);
+  const auto two =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "two").string(), "--format", "json"});
+  const auto first = ordered_json::parse(two.out).at("exercises")[0];
+  BOOST_TEST(first.at("verdict") == "wrong", first.dump());
+  BOOST_TEST(!contains(first.at("details").get<std::string>(), "more than once"), first.dump());
+  // Defined once, wrong all the same: no word of definitions.
+  const auto once = sdpa_exercise_returning("w @ V * 2, w");
+  BOOST_TEST(once.at("verdict") == "wrong", once.dump());
+  BOOST_TEST(!contains(once.at("details").get<std::string>(), "more than once"), once.dump());
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_a_notebook_holds_under_another_name_is_told_by_that_name) {
+  // Found by a helper playing a student: "'weighted_states' has shape (3,)" for a notebook that
+  // has no weighted_states, whose last cell had reassigned `output`, the variable the spec reads.
+  TempDir dir;
+  dir.write("student/attention.py",
+            "import torch\nscores = torch.tensor([13.0, 9.0, 9.0])\nsoftmax_scores = torch.softmax(scores, dim=0)\n"
+            "output = softmax_scores\n");
+  const auto r = run_grader(
+      {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  bool found = false;
+  const auto result = ordered_json::parse(r.out);
+  for (const auto& exercise : result.at("exercises"))
+    if (exercise.at("id") == "1.2") {
+      found = true;
+      BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
+      BOOST_TEST(contains(exercise.at("message").get<std::string>(),
+                          "'output' (attention.py, for the answer weighted_states, as the notebook leaves it at its "
+                          "end) has shape (3,) but (3, 3) is expected"),
+                 exercise.dump());
+    }
+  BOOST_TEST(found);
+}
+
 BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
   const auto exercise = sdpa_exercise_returning("w, w @ V");
   BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());

@@ -73,14 +73,23 @@ BOOST_AUTO_TEST_CASE(worst_element_is_indexed_in_the_students_terms) {
   BOOST_TEST(c.mismatched == 2u);
   BOOST_REQUIRE(c.worst.has_value());
   BOOST_TEST(format_index(c.worst->index, c.got_shape) == "[1, 1]");
+  // Where 0 is expected, the difference is absolute only (it read "rel diff inf").
   BOOST_TEST(summarize(c, true) ==
-             "2 / 6 elements (33.3%) outside tolerance; worst at [1, 1]: got 0.5, expected 0 "
-             "(abs diff 0.5, rel diff inf)");
+             "2 / 6 elements (33.3%) outside tolerance; worst at [1, 1]: got 0.5, expected 0 (abs diff 0.5)");
   const std::string details = explain(c, mat(2, 3, {0, 0, 0, 0, 0.5, 0}), mat(2, 3, {0, 0, 0, 0.1, 0, 0}),
                                       Tolerance{1e-3, 0, std::nullopt, std::nullopt}, true);
   BOOST_TEST(contains(details, "  [1, 0]: got 0, expected 0.1\n  [1, 1]: got 0.5, expected 0\n"));
   BOOST_TEST(contains(details, "hint: every mismatch is in row [1, :]; the other rows are right"));
   BOOST_TEST(contains(details, "expected:\n[[0, 0, 0],\n [0.1, 0, 0]]"));
+}
+
+BOOST_AUTO_TEST_CASE(got_and_expected_are_printed_in_digits_that_tell_them_apart) {
+  // Found by a helper playing a student: a float32 result printed "got: [[1.33185]]" and
+  // "expected: [[1.33185]]".
+  const Tensor got = mat(1, 2, {1.3318531, 2.0}), expected = mat(1, 2, {1.3318532, 2.0});
+  const Comparison c = compare(got, expected, Tolerance{1e-9, 0, std::nullopt, std::nullopt});
+  const std::string details = explain(c, got, expected, Tolerance{1e-9, 0, std::nullopt, std::nullopt}, true);
+  BOOST_TEST(contains(details, "got:\n[[1.3318531, 2]]\nexpected:\n[[1.3318532, 2]]"), details);
 }
 
 BOOST_AUTO_TEST_CASE(values_that_differ_beyond_six_digits_are_shown_with_the_digits_that_differ) {

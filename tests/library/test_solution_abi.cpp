@@ -165,9 +165,9 @@ BOOST_AUTO_TEST_CASE(a_seed_replays_the_same_random_cases) {
   const auto first = run({});
   const std::smatch::string_type details = first.at("details");
   std::smatch m;
-  BOOST_REQUIRE(std::regex_search(
-      details, m,
-      std::regex("seed (\\d+): quote it when you ask about this case \\(`grader check --seed \\d+` replays")));
+  BOOST_REQUIRE(std::regex_search(details, m,
+                                  std::regex("seed (\\d+): quote it when you ask about this case \\(`grader check "
+                                             "--spec SPEC --seed \\d+ FOLDER` replays")));
   const auto replay = run({"--seed", m[1].str()});
   BOOST_TEST(replay.at("message") == first.at("message"));
   const auto other = run({"--seed", "12345"});

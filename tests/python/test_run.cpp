@@ -520,6 +520,10 @@ python::Limits quick() {
 }
 
 /// The failure reported for the cell whose message contains `part`, or "".
+/// A cell that catches the grader's interrupt and goes on: ended with its child.
+const char* const kUninterruptible =
+    "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except KeyboardInterrupt:\n        pass";
+
 std::string failure_with(const python::Run& r, const std::string& part) {
   for (const auto& f : r.failures)
     if (contains(f.message, part)) return f.message;
@@ -716,7 +720,8 @@ BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_han
   }
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
-  BOOST_TEST(contains(failure_with(r, "cell 2 (line 9)"), "no end after 2 s"));  // the sleep: a wait, no CPU
+  // The sleep (a wait, no CPU) is interrupted where it is.
+  BOOST_TEST(contains(failure_with(r, "no end after 2 s"), "line 11: no end after 2 s"), failure_with(r, "no end"));
 }
 
 /// What the freezers below share: the processes under `root` (this test's process), all but
@@ -789,7 +794,7 @@ signal_all(under, signal.SIGCONT)
   BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 4.0);  // stopped
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
-  BOOST_TEST(contains(failure_with(r, "cell 2 (line 8)"), "no end after 2 s"), failure_with(r, "cell 2"));
+  BOOST_TEST(contains(failure_with(r, "no end after 2 s"), "line 10: no end after 2 s"), failure_with(r, "no end"));
 }
 
 BOOST_AUTO_TEST_CASE(a_grader_stopped_while_it_waits_for_the_zygote_does_not_give_up_on_it) {
@@ -890,13 +895,36 @@ BOOST_AUTO_TEST_CASE(a_cell_that_hangs_or_crashes_is_skipped_and_the_others_are_
                  "last = torch.ones(1)"}),
           {{"first", "first", ""}, {"good", "good", ""}, {"last", "last", ""}}, quick());
   for (const auto& v : r.values) BOOST_TEST(verdict(v) == "value", v.message);
-  BOOST_TEST(contains(failure_with(r, "wall-clock"), "cell 2"), failure_with(r, "wall-clock"));
+  // The endless loop is interrupted, as Jupyter's interrupt does: told where, in the same child.
+  BOOST_TEST(contains(failure_with(r, "wall-clock"), "line 7: no end after 2 s of wall-clock time"),
+             failure_with(r, "wall-clock"));
+  BOOST_TEST(contains(failure_with(r, "wall-clock"), "stopped at this line"), failure_with(r, "wall-clock"));
   BOOST_TEST(!failure_with(r, "os._exit(0)").empty());
   BOOST_TEST(!failure_with(r, "SIGSEGV").empty());
   BOOST_TEST((!failure_with(r, "MemoryError").empty() || !failure_with(r, "memory").empty()));
   BOOST_TEST(r.output.size() < 17000u);
   BOOST_TEST(contains(r.output, " bytes of output left out ...]"), r.output.substr(0, 200));
-  BOOST_TEST(r.processes == 4);  // the loop, the exit, the crash each end a child
+  BOOST_TEST(r.processes == 3);  // the exit and the crash each end a child
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupted_cell_keeps_what_it_did_before_and_one_that_ignores_it_ends_its_child) {
+  // Found by a helper playing a student: a debugging loop that never ends, after the answers in
+  // the same cell, cost both answers, where Jupyter's interrupt keeps them.
+  const auto r = run(
+      "A2S1.py",
+      cells({"before = torch.ones(2)\nwhile True: pass\nafter = torch.ones(2)", "import time\nx = 1\ntime.sleep(100)",
+             "y = 2\n" + std::string(kUninterruptible), "last = torch.ones(1)"}),
+      {{"before", "before", ""}, {"after", "after", ""}, {"x", "x", ""}, {"y", "y", ""}, {"last", "last", ""}},
+      quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(verdict(r.values[1]) == "timed_out", r.values[1].message);
+  BOOST_TEST(contains(r.values[1].message, "no end after 2 s of wall-clock time"), r.values[1].message);
+  BOOST_TEST(verdict(r.values[2]) == "value", r.values[2].message);  // a wait is interrupted too
+  // A cell that catches the interrupt is ended with its child 2 s later: as before interrupts,
+  // what it did is lost, and a fresh child runs the cells after it.
+  BOOST_TEST(verdict(r.values[3]) == "timed_out", r.values[3].message);
+  BOOST_TEST(verdict(r.values[4]) == "value", r.values[4].message);
+  BOOST_TEST(r.processes == 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_budget_spent_by_hung_cells_says_where_it_ran_out_and_what_spent_it) {
@@ -936,8 +964,10 @@ spin())";
   const auto r =
       run("A2S1.py", cells({hog, hog, hog, hog, hog, hog, "last = torch.ones(1)"}), {{"last", "last", ""}}, limits);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  BOOST_TEST(verdict(r.values[0]) == "timed_out", verdict(r.values[0]) << ": " << r.values[0].message);
-  BOOST_TEST(contains(r.values[0].message, "time budget of 3 s"), r.values[0].message);
+  // Each cell is interrupted, then its threads hold the child's threads up to its limit: the
+  // last cells fail at once, and `last` is defined; or the budget ran out before.
+  BOOST_TEST((verdict(r.values[0]) == "value" || contains(r.values[0].message, "time budget of 3 s")),
+             verdict(r.values[0]) << ": " << r.values[0].message);
   // The budget, a child's start and the zygote's (the first hand-in of this process may start
   // it), not the 8 x 1 s per cell the credit gave before.
   BOOST_TEST(seconds < 12.0, seconds << " s for a budget of 3 s");
@@ -973,7 +1003,7 @@ for t in threads: t.join())";
 BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the_child) {
   // Each hang or crash ends a child; the next runs the earlier cells again, silently.
   const auto r = run("A2S1.py",
-                     cells({"print('from cell 1 \u2713 caf\u00e9')", "while True: pass", "print('from cell 3')",
+                     cells({"print('from cell 1 \u2713 caf\u00e9')", kUninterruptible, "print('from cell 3')",
                             "import ctypes; ctypes.string_at(0)", "print('from cell 5')\nlast = torch.ones(1)"}),
                      {{"last", "last", ""}}, quick());
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
@@ -988,7 +1018,7 @@ BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the
   // (the copies of its output among them) loses its own later output, and nothing else.
   const auto closing = run("A2S1.py",
                            cells({"import os\nfor fd in range(6, 64):\n    try: os.close(fd)\n    except OSError: pass",
-                                  "while True: pass", "print('after')\nlast = torch.ones(1)"}),
+                                  kUninterruptible, "print('after')\nlast = torch.ones(1)"}),
                            {{"last", "last", ""}}, quick());
   BOOST_TEST(verdict(closing.values[0]) == "value", closing.values[0].message);
   BOOST_TEST(closing.processes == 2);
@@ -1120,6 +1150,41 @@ def attend(Q, K, V):
   BOOST_REQUIRE_EQUAL(unseen.calls.size(), 1u);
   BOOST_REQUIRE_MESSAGE(!unseen.calls[0].failure, unseen.calls[0].message);
   BOOST_TEST(unseen.calls[0].outputs[0].values() == std::vector<double>(6, 3.5), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(what_the_calls_print_comes_after_a_line_that_says_so) {
+  // Found by a helper playing a student: thousands of debugging lines printed on the grader's
+  // random inputs read as the notebook's own output.
+  const auto r =
+      call("import torch\nprint('from the notebook')\ndef f(Q, K, V):\n    print('inside f')\n    return Q\n",
+           calls_of("f", 2, {"output"}));
+  const std::string begin = "[the grader's calls of your functions begin here";
+  BOOST_TEST(contains(r.output, "from the notebook\n" + begin), r.output);
+  BOOST_TEST(r.output.find(begin) == r.output.rfind(begin), r.output);  // once, for every call
+  BOOST_TEST(contains(r.output, "on the grader's inputs]\ninside f\ninside f\n"), r.output);
+  // Calls that print nothing add nothing.
+  const auto quiet =
+      call("import torch\nprint('from the notebook')\ndef f(Q, K, V):\n    return Q\n", calls_of("f", 2, {"output"}));
+  BOOST_TEST(!contains(quiet.output, begin), quiet.output);
+}
+
+BOOST_AUTO_TEST_CASE(a_child_out_of_cpu_time_during_a_call_is_told_the_limit_is_the_whole_runs) {
+  // Found by a helper playing a student: a function printing its weights thousands of times a
+  // call was "used up its 60 s of CPU time during the call", where no call alone took long.
+  python::Limits limits;
+  limits.cpu_seconds = 1;
+  limits.call_seconds = 60;
+  limits.budget_seconds = 120;
+  const auto r =
+      python::run(HandIn{"hw.py", "import torch\ndef f(Q, K, V):\n    while True:\n        print('x' * 999)\n", {}},
+                  calls_of("f", 1, {"output"}), 1, limits);
+  BOOST_REQUIRE_EQUAL(r.calls.size(), 1u);
+  BOOST_TEST(verdict(r.calls[0]) == "timed_out", r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message,
+                      "used up the 1 s of CPU time a run of the notebook may take, its cells and "
+                      "the calls of its functions together (python.cpu_seconds)"),
+             r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "MiB: printing takes time too"), r.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_that_cannot_be_read_is_unreadable_for_functions_too) {
@@ -1407,7 +1472,12 @@ def f(Q, K, V):
   BOOST_TEST(verdict(r.calls[3]) == "returned", r.calls[3].message);
   BOOST_TEST(r.processes == 3);
   // The notebook's own output once, though three children ran it; each call's once.
-  BOOST_TEST(r.output == "defining f\ncalled\ncalled\ncalled\ncalled\n", r.output);
+  BOOST_TEST(
+      r.output ==
+          "defining f\n[the grader's calls of your functions begin here: what follows was printed during them, on "
+          "the grader's inputs]\ncalled\ncalled\n[the grader's calls go on here, after a fresh run of your "
+          "notebook]\ncalled\n[the grader's calls go on here, after a fresh run of your notebook]\ncalled\n",
+      r.output);
 }
 
 BOOST_AUTO_TEST_CASE(a_function_that_writes_into_the_plan_of_later_calls_crashes_its_own_call_only) {

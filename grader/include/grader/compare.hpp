@@ -86,7 +86,8 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
 /// elements.
 constexpr std::size_t kShownElements = 36;
 
-/// A tensor printed like NumPy: [[0.47, 0.65], [0.64, 0.5]] with 6 significant digits.
-std::string format_tensor(const Tensor& t);
+/// A tensor printed like NumPy: [[0.47, 0.65], [0.64, 0.5]] with 6 significant digits (or
+/// `digits`).
+std::string format_tensor(const Tensor& t, int digits = 6);
 
 }  // namespace grader

@@ -25,11 +25,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_notebook_name(const std::string& name) {
-  const std::string ext = lower(std::filesystem::path(name).extension().string());
-  return ext == ".py" || ext == ".ipynb";
-}
-
 std::string safe_name(const std::string& name) { return one_line(name, kQuoted); }
 
 std::string listed(const std::vector<std::string>& names) {
@@ -39,6 +34,11 @@ std::string listed(const std::vector<std::string>& names) {
 }
 
 }  // namespace
+
+bool is_notebook_name(const std::string& name) {
+  const std::string ext = lower(std::filesystem::path(name).extension().string());
+  return ext == ".py" || ext == ".ipynb";
+}
 
 Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   Found found;

@@ -20,6 +20,9 @@ struct Found {
   bool library_files = false;          ///< C/C++ sources or the spec's library are there too
 };
 
+/// Whether a file of this name is a Python hand-in (.py or .ipynb, in any case).
+bool is_notebook_name(const std::string& name);
+
 /// The folder's `.py` or `.ipynb`: the spec's `python.file` if present; otherwise the single
 /// candidate (a file with the spec's name in another case or with the other extension comes
 /// first, with a note). None is not a problem: the folder may hand in files or a library.

@@ -29,6 +29,13 @@ void Records::breach(const std::string& why) {
 
 void Records::next_deadline() { deadline_ = sandbox::after(unit_seconds_); }
 
+std::optional<Clock::time_point> Records::interrupt() {
+  if (!in_progress_ || interrupted_ == in_progress_ || breach_ || budget_binds()) return std::nullopt;
+  interrupted_ = in_progress_;
+  deadline_ = sandbox::after(kInterruptSeconds);
+  return std::min(deadline_, budget_);
+}
+
 Clock::time_point Records::on_status(std::string& pending) {
   std::size_t used = 0;
   while (!breach_ && !finished_ && pending.size() - used >= sizeof(p::RecordHeader)) {
@@ -102,6 +109,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         ++failures_kept_;
         UnitRecord& u = units_[h.call];
         u.ended = true;
+        u.interrupted = interrupted_ == h.call;
         u.code = h.code;
         u.text = flattened(library::printable(text));  // what a student's code may say: one line
         break;

@@ -21,6 +21,7 @@ struct UnitRecord {
   std::string text;            ///< what went wrong
   std::string label;           ///< where it is: "line 45", "cell 7 (line 120)"
   std::vector<int> forbidden;  ///< system calls the sandbox refused while it ran
+  bool interrupted = false;    ///< the grader interrupted it (its time was up) and it ended
 };
 
 /// A value's record: kValue (`ok`, text the JSON of its place) or kValueError (code, text).
@@ -46,6 +47,12 @@ class Records : public sandbox::Watcher {
           sandbox::Clock::time_point setup_deadline, sandbox::Clock::time_point budget_deadline);
 
   sandbox::Clock::time_point on_status(std::string& pending) override;
+  /// A unit whose own time is up is interrupted once, as Jupyter's interrupt does: the child
+  /// has kInterruptSeconds to end it (what it did before stands, and the next unit runs in the
+  /// same child). Anything else whose time is up (a call, a value, the budget, a unit already
+  /// interrupted) ends the child.
+  std::optional<sandbox::Clock::time_point> interrupt() override;
+  static constexpr double kInterruptSeconds = 2.0;
 
   bool isolated() const { return isolated_; }
   bool parsed() const { return parsed_; }
@@ -87,6 +94,7 @@ class Records : public sandbox::Watcher {
   std::string isolation_;
   std::optional<std::size_t> in_progress_;
   std::optional<std::size_t> last_;  ///< the last unit that started or ended
+  std::optional<std::size_t> interrupted_;  ///< the unit the grader interrupted
   std::map<std::size_t, UnitRecord> units_;
   std::size_t failures_kept_ = 0, failures_not_kept_ = 0;
   std::vector<std::optional<ValueRecord>> values_;

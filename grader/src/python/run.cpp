@@ -67,7 +67,7 @@ struct Plan {
 /// of this hand-in ran them, and its output is kept; the answers `taken` are not taken again.
 Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
                std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls,
-               const std::vector<bool>& taken) {
+               const std::vector<bool>& taken, double unit_seconds) {
   Plan out;
   std::string& blobs = out.blobs;
   {  // one allocation: the inputs of a function exercise's calls are hundreds of kilobytes
@@ -82,6 +82,7 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
   json plan;
   plan["file"] = h.name;
   plan["seed"] = seed;
+  plan["unit_seconds"] = unit_seconds;  // said when an interrupted cell is told where it stopped
   plan["skip"] = json(skip);
   plan["quiet_before"] = quiet_before;
   plan["taken"] = json::array();
@@ -161,8 +162,20 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
   const int status = seen.exit.status;
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
-    if (sig == SIGXCPU || (sig == SIGKILL && seen.exit.cpu_seconds >= limits.cpu_seconds))
-      return {Verdict::timed_out, "used up its " + std::to_string(limits.cpu_seconds) + " s of CPU time " + during};
+    if (sig == SIGXCPU || (sig == SIGKILL && seen.exit.cpu_seconds >= limits.cpu_seconds)) {
+      // The limit is of the whole child: the notebook and every call it made (found by a
+      // helper: a function printing its weights 10 000 times a call ran out in a later call,
+      // which alone took no time to speak of).
+      const std::uint64_t printed = seen.output.size() + seen.output_tail.size() + seen.output_left_out;
+      return {
+          Verdict::timed_out,
+          "used up the " + std::to_string(limits.cpu_seconds) +
+              " s of CPU time a run of the notebook may take, its cells and the calls of its functions "
+              "together (python.cpu_seconds), " +
+              during +
+              (printed >= (1u << 20) ? fmt::format(", having printed {} MiB: printing takes time too", printed >> 20)
+                                     : "")};
+    }
     if (sig == SIGKILL) return {Verdict::out_of_memory, sandbox::killed_by_the_system(seen.exit, during)};
     const char* name = sigabbrev_np(sig);
     return {Verdict::crashed, "Python crashed with " +
@@ -405,7 +418,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       settle_rest(Verdict::timed_out, budget_spent_message);
       break;
     }
-    const Plan plan = make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls, taken);
+    const Plan plan =
+        make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls, taken, limits.unit_seconds);
     const Fd plan_fd = sandbox::sealed_memory_file("grader-plan", {plan.head, plan.blobs}, 0, sandbox::kSealedForGood);
     const Fd out_fd = sandbox::sealed_memory_file("grader-values", {}, kOutputBytes, sandbox::kSealedSize);
     p::ChildRequest request =
@@ -446,10 +460,12 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         ++not_kept;
         continue;
       }
-      failures[k] =
-          UnitFailure{k, u.text.substr(0, u.text.find(": ")),
-                      u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw) : Verdict::forbidden,
-                      u.text + refused(u.forbidden)};
+      // A unit the grader interrupted is timed out: the child said where it stopped.
+      failures[k] = UnitFailure{k, u.text.substr(0, u.text.find(": ")),
+                                u.interrupted         ? Verdict::timed_out
+                                : u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw)
+                                                      : Verdict::forbidden,
+                                u.text + refused(u.forbidden)};
     }
     out.more_failures = std::max(out.more_failures, not_kept);
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
@@ -483,6 +499,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       switch (r.code) {
         case 0: {
           CallResult result;
+          result.note = flattened(library::printable(r.text));
           // The least precise of the inputs the grader gave and the outputs (as their values
           // show, not as the child says): float32 inputs make a float32 result, even when NumPy
           // promotes it to float64 on the way.

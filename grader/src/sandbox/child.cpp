@@ -226,6 +226,12 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
         credit = seen.moved();
         continue;
       }
+      if (const auto asked = end_now || !watcher ? std::nullopt : watcher->interrupt()) {
+        if (::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGINT, nullptr, 0) == 0) {
+          deadline = *asked - credit;  // its own time from now, however long it waited for a CPU
+          continue;
+        }
+      }
       kill();
       seen.killed = true;
       gone_by = after(kGoneSeconds);

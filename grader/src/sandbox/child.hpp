@@ -92,6 +92,9 @@ class Watcher {
   /// Bytes of the status pipe were appended to `pending`: consume the whole records from its
   /// front and return the child's deadline, or Clock::time_point::min() to end it now.
   virtual Clock::time_point on_status(std::string& pending) = 0;
+  /// The deadline has passed: a new one if the child is asked to stop what it does instead
+  /// (SIGINT, which it may ignore), or nothing to end it now.
+  virtual std::optional<Clock::time_point> interrupt() { return std::nullopt; }
 };
 
 /// A running child and the grader's ends of its pipes.

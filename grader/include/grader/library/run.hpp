@@ -40,6 +40,9 @@ struct CallResult {
   /// skipped when an earlier call of its group ended abnormally.
   std::optional<Verdict> failure;
   std::string message;
+  /// For a call that returned, what to know if its outputs are wrong: for a Python function
+  /// its notebook defines more than once, which definition was called.
+  std::string note;
   std::vector<Tensor> outputs;
   /// The precision the outputs were computed in: "float64" for a library; for Python, the
   /// dtype of what the function returned ("float32", "float64", ...).
