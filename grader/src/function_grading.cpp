@@ -344,15 +344,14 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
   CheckResult r;
   r.name = check.name;
   r.max_score = check.points;
-  const std::string replay = check.random()
-                                 // Said to students, who cannot run the grader where they hand in (Gradescope): the
-                                 // seed is for asking; the command is for whoever has the spec.
-                                 ? fmt::format(
-                                       "seed {}: quote it when you ask about this case (`grader check --spec SPEC "
-                                       "--seed {} FOLDER` replays this "
-                                       "exercise's cases)\n",
-                                       pc.seed, pc.seed)
-                                 : "";
+  // Said to students, who cannot run the grader where they hand in (Gradescope): the seed is
+  // for asking; the command is for whoever has the spec.
+  const std::string replay =
+      check.random() ? fmt::format(
+                           "seed {}: quote it when you ask about this case (`grader check --spec SPEC --seed {} "
+                           "FOLDER` replays this exercise's cases)\n",
+                           pc.seed, pc.seed)
+                     : "";
   const bool half = half_precision(pc, results);
   // One pass over the cases, naming none of the mistakes `excluded`; marks those a failing case
   // contradicts.
@@ -438,7 +437,8 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     std::vector<bool> ignored(fn.mistakes.size(), false);
     out = judge(contradicted, ignored);
   }
-  // Outputs judged wrong from a function the notebook defines twice: which one was called.
+  // Outputs judged wrong from a function the notebook defines more often than the spec takes
+  // it: which definition was called.
   if (!out.passed() && (out.verdict == Verdict::wrong || out.verdict == Verdict::wrong_shape))
     for (const auto& calls : pc.calls)
       for (std::size_t call : calls)
