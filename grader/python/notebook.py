@@ -892,15 +892,36 @@ def describe_failure(error, name, unit):
     return f"{where}{inner}: {text}"[:MAX_TEXT]
 
 
-def earlier_cause(error, units, defined_by):
+def earlier_cause(error, units, defined_by, name):
     """For a NameError, the earlier failure of a part that defines the name (an import that
     failed, then every use of what it imports), which is what to fix; else "". `defined_by`:
-    name -> the first unit that failed and binds it."""
+    name -> the first unit that failed and binds it. A cell of a .py download is named by its
+    line (found by a helper: "cell 10 (line 126)" of a file whose cells show no numbers, where
+    the .ipynb calls it cell 13)."""
     try:
         k = defined_by.get(error.name) if _isinstance(error, NameError) and error.name else None
-        return f"; {error.name} is defined by {units[k].label}, which failed before" if k is not None else ""
+        if k is None:
+            return ""
+        unit = units[k]
+        where = (f"the cell at line {unit.first}" if unit.label.startswith("cell") and not name.lower().endswith(".ipynb")
+                 else unit.label)
+        return f"; {error.name} is defined by {where}, which failed before"
     except Exception:  # the notebook broke what this needs
         return ""
+
+
+# What a part that does not parse would bind, read from its lines: `def f(`, `class C`, `x =`
+# at the start of a line (found by a helper: a function whose cell had a syntax error was then
+# only "not defined", where a variable's failed cell was named).
+UNPARSED_BINDS = re.compile(r"^(?:(?:async[ \t]+)?def|class)[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=(?!=)", re.M)
+
+
+def unparsed_names(unit):
+    """The names a part that does not parse looks like it binds (UNPARSED_BINDS)."""
+    try:
+        return {a or b for a, b in UNPARSED_BINDS.findall(unit_text(unit))}
+    except Exception:  # the notebook broke what this needs
+        return set()
 
 
 WARM_UP_NUMPY = """import numpy as np
@@ -1145,6 +1166,8 @@ def run_plan():
             send(UNIT_END, k, UNIT_SKIPPED)
         elif unit.unparsable:
             failed[k] = f"{unit.label}: {unit.unparsable}"
+            for bound_name in unparsed_names(unit):
+                defined_by.setdefault(bound_name, k)
             send(UNIT_END, k, UNIT_UNPARSABLE, failed[k])
         elif unit.code == "" or unit.boundary:
             pass  # nothing to run (a markdown text, an empty cell)
@@ -1160,9 +1183,10 @@ def run_plan():
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
-                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, defined_by))[:MAX_TEXT]
+                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, defined_by, name))[:MAX_TEXT]
                 failed[k] = why
-                for bound_name in unit_names(unit) or ():
+                names = unit_names(unit)  # None: the cell does not parse (a SyntaxError)
+                for bound_name in names if names is not None else unparsed_names(unit):
                     defined_by.setdefault(bound_name, k)
             flush()
             if torch is None:

@@ -369,10 +369,29 @@ BOOST_AUTO_TEST_CASE(a_failed_import_is_named_where_what_it_imports_is_used) {
              r.failures[0].message);
   BOOST_TEST(
       contains(r.failures[1].message,
-               "line 9: NameError: name 'F' is not defined; F is defined by cell 1 (line 1), which failed before"),
+               "line 9: NameError: name 'F' is not defined; F is defined by the cell at line 1, which failed before"),
       r.failures[1].message);
-  BOOST_TEST(contains(r.values[0].message, "F is defined by cell 1 (line 1), which failed before"),
+  BOOST_TEST(contains(r.values[0].message, "F is defined by the cell at line 1, which failed before"),
              r.values[0].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_function_whose_cell_does_not_parse_is_named_where_it_is_used) {
+  // Found by a helper playing a student: a cell left mid-edit with a syntax error defined the
+  // function; its later uses said only "name 'attend' is not defined".
+  const std::string jupyter =
+      "# In[1]:\n\nimport torch\ndef attend(x):\n    return torch.softmax(x,\n\n"
+      "# In[2]:\n\nweights = attend(torch.ones(3))\n";
+  const auto r = run("A2S1.py", jupyter, {{"weights", "weights", ""}});
+  BOOST_TEST(contains(r.values[0].message,
+                      "NameError: name 'attend' is not defined; attend is defined by the cell at line 1, which "
+                      "failed before"),
+             r.values[0].message);
+  // A Colab download: its statement that does not parse.
+  const auto colab =
+      run("A2S1.py", "import torch\ndef attend(x):\n    return torch.softmax(x,\n\nweights = attend(torch.ones(3))\n",
+          {{"weights", "weights", ""}});
+  BOOST_TEST(contains(colab.values[0].message, "attend is defined by line 2, which failed before"),
+             colab.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_failing_at_every_line_costs_the_grader_one_look_at_each) {
