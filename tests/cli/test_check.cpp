@@ -922,6 +922,24 @@ BOOST_AUTO_TEST_CASE(an_answer_a_notebook_holds_under_another_name_is_told_by_th
   BOOST_TEST(found);
 }
 
+BOOST_AUTO_TEST_CASE(an_exercise_right_on_an_earlier_exercises_mistake_says_to_fix_that_one) {
+  // Found by a helper playing a student: 1.1's mistake (scores divided by their sum) came back
+  // in 1.2, whose line was right, as a bare "wrong".
+  TempDir dir;
+  dir.write("student/attention.py",
+            "import torch\nscores = torch.tensor([13.0, 9.0, 9.0])\nencoder_hidden_states = torch.tensor([[0.21, "
+            "0.51, 1.25], [4.13, -41.3, 0.31], [3.2, 0.02, 9.44]])\nsoftmax_scores = scores / scores.sum()\n"
+            "output = softmax_scores * encoder_hidden_states\n");
+  const auto r = run_grader(
+      {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
+  const auto result = ordered_json::parse(r.out);
+  for (const auto& exercise : result.at("exercises"))
+    if (exercise.at("id") == "1.2")
+      BOOST_TEST(contains(exercise.at("message").get<std::string>(),
+                          "this line is right, but the softmax_scores it multiplies are exercise 1.1's mistake"),
+                 exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
   const auto exercise = sdpa_exercise_returning("w, w @ V");
   BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
