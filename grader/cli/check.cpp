@@ -41,6 +41,7 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   cmd->footer(
+      "-v (before or after `check`) logs what the grader does, on stderr.\n"
       "Exit status: 0 every exercise passed, 1 some exercise failed, 2 the spec or the grader "
       "is broken, or the command line is wrong.");
   return cmd;

@@ -272,6 +272,7 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_help_and_version_exit_0) {
   BOOST_TEST(help.exit_code == 0);
   BOOST_TEST(contains(help.out, "--spec"));
   BOOST_TEST(contains(help.out, "Exit status: 0 every exercise passed"));
+  BOOST_TEST(contains(help.out, "-v (before or after `check`) logs"));  // a helper looked for it there
   const auto version = run_grader({"--version"});
   BOOST_TEST(version.exit_code == 0);
   BOOST_TEST(version.out == "0.1.0\n");
