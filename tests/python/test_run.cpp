@@ -963,6 +963,44 @@ BOOST_AUTO_TEST_CASE(a_budget_spent_by_hung_cells_says_where_it_ran_out_and_what
              r.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(waiting_under_cells_that_ended_in_time_buys_later_cells_nothing) {
+  // Found by a hostile-student helper: cells that ended in time, whose threads on one CPU made
+  // their main thread wait (in 20 ms slots, then all asleep, so that the wait looked like
+  // another process's), banked that waiting, and every later cell and call ran that much
+  // longer: a call too slow by 2 s passed. A cell's deadline is moved only by its own waiting.
+  const std::string earn = R"(import os, threading, time
+import numpy as np
+M = np.random.rand(160, 160)
+def worker(stop_at):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    while time.monotonic() < stop_at:
+        now = time.monotonic()
+        slot = int(now * 1000) // 20
+        if slot % 2 == 0:
+            while time.monotonic() < min((slot + 1) * 20 / 1000, stop_at):
+                M @ M
+        else:
+            time.sleep(max(0, (slot + 1) * 20 / 1000 - now))
+def earn(seconds):
+    stop_at = time.monotonic() + seconds
+    threads = [threading.Thread(target=worker, args=(stop_at,)) for _ in range(3)]
+    for t in threads: t.start()
+    worker(stop_at)
+    for t in threads: t.join()
+    os.sched_setaffinity(0, set(range(os.cpu_count())))
+earn(1.6))";
+  const auto r =
+      run("A2S1.py",
+          cells({earn, "earn(1.6)", "earn(1.6)",
+                 "import time\nt0 = time.monotonic()\ntry:\n    while True:\n        x = 1\n"
+                 "except KeyboardInterrupt:\n    print('interrupted after', round(time.monotonic() - t0, 2))"}),
+          {}, quick());
+  const auto at = r.output.find("interrupted after ");
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, r.output);
+  const double after = std::stod(r.output.substr(at + 18));
+  BOOST_TEST(after < 2.8, after << " s for a cell of 2 s");  // not 2 s and the cells' waiting
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_whose_own_threads_starve_its_main_thread_gets_no_more_time) {
   // Found by a helper: each cell pinned the child to one CPU and started spinning threads, so
   // that its main thread waited 7/8 of the time; that wait was credited as a busy machine's,

@@ -47,7 +47,7 @@ class Records : public sandbox::Watcher {
   /// The planned call in progress (or next), once ready.
   std::size_t next() const { return next_; }
   /// True if the deadline in force is the submission's budget, not the call's own.
-  bool budget_binds() const { return budget_ <= call_deadline_; }
+  bool budget_binds() const override { return budget_ <= call_deadline_; }
 
  private:
   void advance();

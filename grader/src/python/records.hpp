@@ -80,7 +80,7 @@ class Records : public sandbox::Watcher {
   std::optional<std::size_t> value_in_progress() const { return value_; }
   const std::map<std::size_t, CallRecord>& call_records() const { return calls_; }
   /// True if the deadline in force is the hand-in's budget, not the unit's own.
-  bool budget_binds() const { return budget_ <= deadline_; }
+  bool budget_binds() const override { return budget_ <= deadline_; }
 
  private:
   void breach(const std::string& why);

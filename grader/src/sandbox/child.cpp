@@ -127,7 +127,7 @@ std::optional<Child::Usage> Child::usage() const {
 Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size_t capture_bytes) {
   Observation seen;
   // Waiting for a CPU is credited once a deadline passes: the time waited since the last credit
-  // moves that deadline and every later one, up to kMaxWaitedSeconds in all. Only waiting while
+  // (and since that deadline was set) moves it, up to kMaxWaitedSeconds in all. Only waiting while
   // none of its threads ran is another process's doing: its main thread also waits behind the
   // child's own threads (a hand-in pinned spinning threads to one CPU and ran six times past
   // its budget). Both are compared over each kSample, not in total: a total pairs the waiting
@@ -165,10 +165,26 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     seen.stalled_seconds = std::min(kMaxStalledSeconds, seen.stalled_seconds + stalled);
     credit = seen.moved();
   };
+  // A deadline the watcher sets afresh (a cell's, a call's) is moved only by what was waited
+  // and stalled while it was in force: waiting under an earlier deadline that was never needed
+  // is not banked for later ones (found by a hostile-student helper: cells that ended in time,
+  // their own threads making their main thread wait, moved every later cell's and call's
+  // deadline by all of that waiting, and a call too slow by 2 s passed). The budget, which
+  // binds the whole child, is moved by everything credited.
+  Clock::time_point set_deadline = deadline;
+  Clock::duration phase_from{0};  // `credit` when the deadline in force was set
+  const auto new_deadline = [&](Clock::time_point d) {
+    deadline = d;
+    if (d == set_deadline) return;
+    set_deadline = d;
+    phase_from = credit;
+    credited_ns = std::max(credited_ns, earned_ns);
+  };
+  const auto allowance = [&] { return watcher && watcher->budget_binds() ? credit : credit - phase_from; };
   std::string pending;
   const std::size_t tail_bytes = capture_bytes / 4;
   const auto consult = [&] {
-    if (watcher && !pending.empty()) deadline = watcher->on_status(pending);
+    if (watcher && !pending.empty()) new_deadline(watcher->on_status(pending));
   };
   const auto drain = [&](Fd& fd, bool status) {
     char chunk[65536];
@@ -202,7 +218,7 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
   while (!ended) {
     pollfd fds[2] = {{pidfd_.get(), POLLIN, 0}, {output_ ? output_.get() : -1, POLLIN, 0}};
     const auto now = Clock::now();
-    const auto until = seen.killed ? gone_by : deadline == Clock::time_point::min() ? deadline : deadline + credit;
+    const auto until = seen.killed ? gone_by : deadline == Clock::time_point::min() ? deadline : deadline + allowance();
     long long wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
     if (status_) wait_ms = std::min<long long>(wait_ms, kTickMs);
     const int timeout_ms = static_cast<int>(std::clamp<long long>(wait_ms, 0, 1000));
@@ -216,7 +232,7 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     const bool end_now = deadline == Clock::time_point::min();
     if (fds[0].revents & POLLIN) {
       ended = true;
-    } else if (!seen.killed && (end_now || Clock::now() >= deadline + credit)) {
+    } else if (!seen.killed && (end_now || Clock::now() >= deadline + allowance())) {
       if (!end_now && seen.waited_seconds < kMaxWaitedSeconds) sample();
       const std::uint64_t waited = end_now || seen.waited_seconds >= kMaxWaitedSeconds ? credited_ns : earned_ns;
       if (waited > credited_ns + 1000000) {  // it waited for a CPU since the last credit: more time
@@ -228,7 +244,7 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
       }
       if (const auto asked = end_now || !watcher ? std::nullopt : watcher->interrupt()) {
         if (::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGINT, nullptr, 0) == 0) {
-          deadline = *asked - credit;  // its own time from now, however long it waited for a CPU
+          new_deadline(*asked);  // a deadline of its own: no credit from before
           continue;
         }
       }

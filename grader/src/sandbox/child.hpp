@@ -95,6 +95,9 @@ class Watcher {
   /// The deadline has passed: a new one if the child is asked to stop what it does instead
   /// (SIGINT, which it may ignore), or nothing to end it now.
   virtual std::optional<Clock::time_point> interrupt() { return std::nullopt; }
+  /// Whether the deadline in force is the budget of the whole child (moved by all the waiting
+  /// credited) rather than one set afresh for a part of its work (moved by its own only).
+  virtual bool budget_binds() const { return false; }
 };
 
 /// A running child and the grader's ends of its pipes.
