@@ -1221,8 +1221,7 @@ def run_plan():
     for f in functions:  # how many of the spec's exercises take a function of its name
         f["bindings"] = sum(1 for g in functions if g["name"] == f["name"])
     skip_calls = set(plan.get("skip_calls", []))
-    if plan["calls"]["count"] > plan.get("calls_from", 0):
-        announce_calls(plan.get("calls_from", 0))
+    announced = announce_calls(plan.get("calls_from", 0)) if plan["calls"]["count"] > plan.get("calls_from", 0) else None
     for c in range(plan.get("calls_from", 0), plan["calls"]["count"]):
         if c in skip_calls:
             continue
@@ -1232,6 +1231,11 @@ def run_plan():
                                namespace, units)
         flush()
         send(CALL_END, c, ended, why)
+    if announced is not None and not announced[0]:  # the header was printed: the calls' lines end here
+        try:
+            _write(1, CALLS_END.encode())
+        except OSError:  # the notebook closed its output: nothing of it is shown anyway
+            pass
     flush()
     send(FINISHED)
 
@@ -1418,6 +1422,9 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
 CALLS_BEGIN = ("[the grader's calls of your functions begin here: what follows was printed during them, "
                "on the grader's inputs]\n")
 CALLS_GO_ON = "[the grader's calls go on here, after a fresh run of your notebook]\n"
+# Also after the calls' last line, which a long output keeps where it may leave the header out
+# (found by a hostile-student helper).
+CALLS_END = "[the grader's calls of your functions end here]\n"
 
 
 class Announced:
@@ -1441,13 +1448,15 @@ class Announced:
 def announce_calls(first):
     """What is printed from here on, during the calls, comes after CALLS_BEGIN, or CALLS_GO_ON
     when an earlier child made the `first` calls. The notebook may have replaced sys.stdout or
-    sys.stderr with anything: then they stay as they are."""
+    sys.stderr with anything: then they stay as they are. Returns [whether the header is still
+    to be written]."""
     flush()
     pending = [True]
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name, None)
         if stream is not None and _isinstance(stream, io.TextIOWrapper):
             setattr(sys, name, Announced(stream, pending, CALLS_GO_ON if first else CALLS_BEGIN))
+    return pending
 
 
 def mute():

@@ -1218,7 +1218,9 @@ BOOST_AUTO_TEST_CASE(what_the_calls_print_comes_after_a_line_that_says_so) {
   const std::string begin = "[the grader's calls of your functions begin here";
   BOOST_TEST(contains(r.output, "from the notebook\n" + begin), r.output);
   BOOST_TEST(r.output.find(begin) == r.output.rfind(begin), r.output);  // once, for every call
-  BOOST_TEST(contains(r.output, "on the grader's inputs]\ninside f\ninside f\n"), r.output);
+  BOOST_TEST(contains(r.output, "on the grader's inputs]\ninside f\ninside f\n[the grader's calls of your functions end "
+                                "here]\n"),
+             r.output);
   // Calls that print nothing add nothing.
   const auto quiet =
       call("import torch\nprint('from the notebook')\ndef f(Q, K, V):\n    return Q\n", calls_of("f", 2, {"output"}));
@@ -1533,7 +1535,8 @@ def f(Q, K, V):
       r.output ==
           "defining f\n[the grader's calls of your functions begin here: what follows was printed during them, on "
           "the grader's inputs]\ncalled\ncalled\n[the grader's calls go on here, after a fresh run of your "
-          "notebook]\ncalled\n[the grader's calls go on here, after a fresh run of your notebook]\ncalled\n",
+          "notebook]\ncalled\n[the grader's calls go on here, after a fresh run of your notebook]\ncalled\n"
+          "[the grader's calls of your functions end here]\n",
       r.output);
 }
 
