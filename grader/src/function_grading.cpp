@@ -369,11 +369,21 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
         if (res.failure) {  // the student's own code failed: said whatever the visibility
           if (smallest) return *smallest;
           // A function that is not there, not implemented yet or returns None is so in every
-          // case: its case and seed would only crowd out what to do.
-          const bool every_case = *res.failure == Verdict::missing;
+          // case, and so is one that fails alike in each (returns one value where two are
+          // expected): its case and seed would only crowd out what to do (found by a student
+          // helper: a seed to quote beside "returned a numpy.ndarray, where 2 values are
+          // expected").
+          const bool missing = *res.failure == Verdict::missing;
+          const bool alike = std::all_of(pc.calls.begin(), pc.calls.end(), [&](const auto& calls) {
+            return std::all_of(calls.begin(), calls.end(), [&](std::size_t other) {
+              return results[other].failure == res.failure && results[other].message == res.message;
+            });
+          });
           out.verdict = *res.failure;
-          out.message = every_case ? res.message : prefixed(c.label, res.message);
-          out.details = every_case ? "" : replay;
+          out.message = missing ? res.message
+                        : alike ? res.message + (pc.cases.size() > 1 ? ", in every case" : "")
+                                : prefixed(c.label, res.message);
+          out.details = missing || alike ? "" : replay;
           return out;
         }
       }

@@ -23,6 +23,8 @@ std::string exercise_feedback(const ExerciseResult& e);
 
 /// The heading every format gives what the student's code printed (AssignmentResult::printed),
 /// which each shows apart from the grading, after it.
+/// The text report's last line, before the confinement a submission's code ran under.
+inline constexpr const char* kSandboxLabel = "your code ran confined: ";
 inline constexpr const char* kPrintedHeading = "What your code printed (standard output and error; never graded)";
 
 /// Text made safe for XML 1.0 (and HTML) attribute values, or with `attribute` false, element

@@ -19,7 +19,6 @@ std::string paint(const std::string& text, const char* code, bool color) {
 std::string to_text(const AssignmentResult& result, bool color) {
   const AssignmentResult r = safe_copy(result);
   std::string out = fmt::format("{} ({} {})\nsubmission: {}\n", r.title, r.assignment, r.version, r.submission);
-  if (!r.sandbox.empty()) out += "sandbox: " + r.sandbox + "\n";
   out += "\n";
   std::size_t id_width = 8;
   for (const auto& e : r.exercises) id_width = std::max(id_width, e.id.size());
@@ -53,6 +52,9 @@ std::string to_text(const AssignmentResult& result, bool color) {
     out += indented(exercise_feedback(e), "  ");
   }
   if (!r.printed.empty()) out += "\n" + paint(kPrintedHeading, "1", color) + "\n\n" + indented(r.printed, "  ");
+  // How the code was confined, last: what a student reads first is the score (found by a
+  // student helper: the line of namespaces and limits opened every report).
+  if (!r.sandbox.empty()) out += "\n" + std::string(kSandboxLabel) + r.sandbox + "\n";
   return out;
 }
 
