@@ -255,10 +255,7 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
   f.details = explain(shown, got, expected, tolerance, true);
   if (f.mistake) {  // the mistake first, with the case: a table cuts a message short
     f.details = prefixed(what, summarize(c, true)) + "\n" + f.details;
-    std::string said = *f.mistake;  // "... before the softmax.", then ", in random case 3": no full stop between
-    while (!said.empty() && (said.back() == '.' || std::isspace(static_cast<unsigned char>(said.back()))))
-      said.pop_back();
-    f.message = label.empty() ? *f.mistake : said + ", in " + label;
+    f.message = label.empty() ? *f.mistake : without_full_stop(*f.mistake) + ", in " + label;
   }
   return f;
 }

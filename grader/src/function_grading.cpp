@@ -175,6 +175,61 @@ std::optional<std::string> precision_hint(bool half, const Tensor& got, const Te
   return std::nullopt;
 }
 
+/// The message of the known mistake that `outputs`, the student's in case `c`, match: every
+/// output the mistake gives is computed, finite, of the student's shape (which may be another
+/// than declared: the rows convention's transposed outputs) and matched, and one of them differs
+/// from the right answer. The mistakes marked `excluded` are never named; those the case
+/// contradicts (they compute, to finite values of the outputs' shapes that the outputs, finite
+/// too, do not match) are marked in `contradicted`; `ambiguous` is set when the outputs match
+/// two of different messages (then the first is returned). `only`: a mistake that gives this
+/// output, or none.
+std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c,
+                                           const std::map<std::string, Tensor>& outputs, const expr::Scope& scope,
+                                           const std::string& precision, const std::vector<bool>& excluded,
+                                           std::vector<bool>& contradicted, bool& ambiguous,
+                                           const std::string* only = nullptr) {
+  // The reference outputs of this case; an output of an extra call, which has no reference
+  // here, counts as differing.
+  std::map<std::string, Tensor> reference;
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+    if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
+                    [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
+      reference.emplace(fn.outputs[o].name, c.expected[o]);
+  std::optional<std::string> named;
+  for (std::size_t i = 0; i < fn.mistakes.size(); ++i) {
+    const FunctionMistake& m = fn.mistakes[i];
+    if (only && !m.outputs.count(*only)) continue;
+    bool all = true, distinct = false, evidence = true;
+    for (const auto& output : m.outputs) {
+      const std::string& out = output.first;
+      const auto value = m.output(out, scope);
+      // Not computable here, or not to numbers of the output's shape (`transpose(keys)`
+      // where the keys are not square, as code that gets them transposed by a reshape
+      // computes them): not this mistake, and nothing against it.
+      if (!value || !all_finite(*value) || value->shape() != outputs.at(out).shape()) {
+        all = false;
+        evidence = false;
+        break;
+      }
+      // Outputs holding NaN say nothing against it either: the student's library may
+      // give NaN where the reference gives 0 (a softmax over keys all masked).
+      evidence = evidence && all_finite(outputs.at(out));
+      const Tolerance rule = m.tolerance.in(precision);
+      all = all && is_mistake(outputs.at(out), *value, rule);
+      const auto right = reference.find(out);
+      distinct = distinct || right == reference.end() || !is_mistake(right->second, *value, rule);
+    }
+    // A failing case the mistake does not explain: dividing by a constant 2 looks like
+    // dividing by sqrt(N) where N is 4, and only there.
+    if (evidence && !all) contradicted[i] = true;
+    if (all && distinct && !excluded[i]) {
+      if (named && *named != m.message) ambiguous = true;
+      if (!named) named = m.message;
+    }
+  }
+  return named;
+}
+
 /// Judges the values of case `k` (its calls ran and returned outputs): nothing if they pass;
 /// otherwise `r` says why, and the rank returned how much that tells a student (0: outputs of
 /// another shape; 1: a known mistake, the only one the outputs match; 2: anything else). The
@@ -218,6 +273,18 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
                                  fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
         break;
       }
+    // A known mistake of the student's shapes explains them (the rows convention's outputs,
+    // transposed: found by a student helper, told only the shapes). As any known mistake, for
+    // a visible exercise only.
+    bool ambiguous = false;
+    if (auto named = visibility == Visibility::visible
+                         ? matched_mistake(fn, c, outputs, scope(), results[pc.calls[k][0]].precision, excluded,
+                                           contradicted, ambiguous, &fn.outputs[o].name)
+                         : std::nullopt;
+        named && !ambiguous) {
+      r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
+      r.mistake = std::move(named);
+    }
     r.details = replay;
     return 0;
   }
@@ -268,49 +335,9 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     // is no pattern (found by a helper: "every mismatch is in row [2, :]" beside it).
     if (auto hint = precision_hint(half, got, expected, check.tolerance, precision)) cmp.patterns = {std::move(*hint)};
     bool ambiguous = false;  // the outputs match two known mistakes (which agree on this case)
-    Feedback f =
-        feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&]() -> std::optional<std::string> {
-          // names_mistake() over several outputs: each matches, and one differs from the right
-          // answer (the reference outputs of this case; an output of an extra call, which has
-          // no reference here, counts as differing).
-          std::map<std::string, Tensor> reference;
-          for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-            if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
-                            [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
-              reference.emplace(fn.outputs[o].name, c.expected[o]);
-          std::optional<std::string> named;
-          for (std::size_t i = 0; i < fn.mistakes.size(); ++i) {
-            const FunctionMistake& m = fn.mistakes[i];
-            bool all = true, distinct = false, evidence = true;
-            for (const auto& output : m.outputs) {
-              const std::string& out = output.first;
-              const auto value = m.output(out, scope());
-              // Not computable here, or not to numbers of the output's shape (`transpose(keys)`
-              // where the keys are not square, as code that gets them transposed by a reshape
-              // computes them): not this mistake, and nothing against it.
-              if (!value || !all_finite(*value) || value->shape() != outputs.at(out).shape()) {
-                all = false;
-                evidence = false;
-                break;
-              }
-              // Outputs holding NaN say nothing against it either: the student's library may
-              // give NaN where the reference gives 0 (a softmax over keys all masked).
-              evidence = evidence && all_finite(outputs.at(out));
-              const Tolerance rule = m.tolerance.in(precision);
-              all = all && is_mistake(outputs.at(out), *value, rule);
-              const auto right = reference.find(out);
-              distinct = distinct || right == reference.end() || !is_mistake(right->second, *value, rule);
-            }
-            // A failing case the mistake does not explain: dividing by a constant 2 looks like
-            // dividing by sqrt(N) where N is 4, and only there.
-            if (evidence && !all) contradicted[i] = true;
-            if (all && distinct && !excluded[i]) {
-              if (named && *named != m.message) ambiguous = true;
-              if (!named) named = m.message;
-            }
-          }
-          return named;
-        });
+    Feedback f = feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&] {
+      return matched_mistake(fn, c, outputs, scope(), precision, excluded, contradicted, ambiguous);
+    });
     // The other outputs that fail here, in a line each (found by a helper: the weights, where a
     // masked column shows, were never shown beside a failing output).
     std::string others;
@@ -431,7 +458,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     // Outputs of another shape come first, but a case where the shapes agree may name the
     // mistake that also explains them (keys and values taken from the queries: their shape
     // is wrong wherever there are more keys than queries).
-    if (smallest && smallest_rank == 0 && named) {
+    if (smallest && smallest_rank == 0 && named && smallest->mistake != named->mistake) {
       smallest->message += "; where the shapes agree, your outputs match a known mistake: " + named->message;
       smallest->mistake = named->mistake;
     }

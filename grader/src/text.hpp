@@ -22,6 +22,14 @@ inline std::string counted(std::size_t n, const std::string& noun) {
 }
 
 /// "label: text", or `text` alone when there is no label.
+/// A sentence without its closing full stop and trailing space, for more to follow it
+/// ("... before the softmax", then ", in random case 3").
+inline std::string without_full_stop(std::string text) {
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ' || text.back() == '\n' || text.back() == '\t'))
+    text.pop_back();
+  return text;
+}
+
 inline std::string prefixed(const std::string& label, const std::string& text) {
   return label.empty() ? text : label + ": " + text;
 }

@@ -796,6 +796,46 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_that_other_failing_cases_contradict_is_not_
       by_n.dump());
 }
 
+BOOST_AUTO_TEST_CASE(outputs_of_another_shape_that_match_a_known_mistake_name_it) {
+  // Found by a student helper: the rows convention throughout (X.T @ omega.T, a softmax over
+  // each row) returns X_prime as N x D, and where D != N the student read only the shapes.
+  TempDir dir;
+  dir.write("student/self_attention.py",
+            "import numpy as np\n\n"
+            "def softmax_rows(a):\n"
+            "    e = np.exp(a - a.max(axis=1, keepdims=True))\n"
+            "    return e / e.sum(axis=1, keepdims=True)\n\n"
+            "def rows(X, omega_v, omega_q, omega_k, beta_v, beta_q, beta_k, scale):\n"
+            "    Q = X.T @ omega_q.T + beta_q.T\n    K = X.T @ omega_k.T + beta_k.T\n"
+            "    V = X.T @ omega_v.T + beta_v.T\n"
+            "    A = softmax_rows(Q @ K.T / (np.sqrt(Q.shape[1]) if scale else 1))\n"
+            "    return A @ V, A\n\n"
+            "def self_attention(*args):\n    return rows(*args, False)\n\n"
+            "def scaled_dot_product_self_attention(*args):\n    return rows(*args, True)\n");
+  const auto r = run_grader(
+      {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const std::string mistake = "your outputs are the rows convention's, transposed";
+  std::size_t shapes = 0;
+  const auto j = ordered_json::parse(r.out);
+  for (const auto& e : j.at("exercises")) {
+    BOOST_TEST(contains(e.at("message").get<std::string>(), mistake), e.dump());
+    for (const auto& check : e.at("checks")) {
+      if (check.at("name") != "random D and N") continue;
+      const std::string message = check.at("message");
+      // The smallest case of another shape, told the shapes and then the mistake.
+      BOOST_TEST(check.at("verdict") == "wrong_shape", check.dump());
+      BOOST_TEST(contains(message, "X_prime has shape"), message);
+      BOOST_TEST(contains(message, "; your outputs match a known mistake: " + mistake), message);
+      BOOST_TEST(contains(check.at("mistake").get<std::string>(), mistake), check.dump());
+      // Once: the cases of the right shape name the same mistake.
+      BOOST_TEST(message.find(mistake) == message.rfind(mistake), message);
+      ++shapes;
+    }
+  }
+  BOOST_TEST(shapes == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision_went) {
   // A NumPy notebook whose scores pass through float32 returns float64 arrays accurate to 1e-7:
   // held to the float64 rule, as it should be, it was told only that it is outside tolerance.

@@ -493,7 +493,7 @@ BOOST_AUTO_TEST_CASE(an_expression_that_needs_two_sizes_equal_fails_at_load_with
 
 BOOST_AUTO_TEST_CASE(a_known_mistake_must_give_the_output_shape_at_some_size) {
   // Q^T K is (d, d): the output's shape, (n, n), wherever n = d, as in the fixed case; one
-  // that never has it could never be named.
+  // that never has it is mistyped, as a rule.
   std::string spec = kFunction;
   spec += "    mistakes:\n      - {outputs: {weights: \"transpose(Q) @ K\"}, message: transposed}\n";
   BOOST_TEST(errors_of(spec).empty());
@@ -502,8 +502,8 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_must_give_the_output_shape_at_some_size) {
   const auto errors = errors_of(spec);
   BOOST_REQUIRE_EQUAL(errors.size(), 1u);
   BOOST_TEST(errors[0].find("exercise f mistake weights has shape (2,) but the output is (2, 2) (in exercise f check "
-                            "'fixed'); at no size checked does it give the output's shape, so it could never be "
-                            "named") != std::string::npos,
+                            "'fixed'); at no size checked does it give the output's shape, which a known mistake must "
+                            "at some size") != std::string::npos,
              errors[0]);
 }
 

@@ -204,11 +204,15 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
     }
   }
   // A mistake may be computable, or have the output's shape, at some sizes only (transposed
-  // keys, in square cases): it is named where it is. Nowhere is a mistake of the spec.
+  // keys, in square cases): it is named where it is, and where it has another shape, beside
+  // outputs of that shape. Never the output's shape is a mistake of the spec (mistyped, as a
+  // rule).
   for (const auto& [key, m] : mistakes)
     if (!m.somewhere)
-      fail(*m.where, context + " mistake " + key.second + " " + m.problem +
-                         "; at no size checked does it give the output's shape, so it could never be named");
+      fail(*m.where,
+           context + " mistake " + key.second + " " + m.problem +
+               "; at no size checked does it give the output's shape, which a known mistake must at some size "
+               "(where it has another, it is named only beside outputs of that shape)");
 }
 
 }  // namespace grader::spec_loading
