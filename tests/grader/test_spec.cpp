@@ -517,6 +517,23 @@ BOOST_AUTO_TEST_CASE(a_misspelt_expect_is_named_with_the_missing_one) {
   BOOST_TEST(errors[1] == "17:11: exercise f output weights needs 'expect'");
 }
 
+BOOST_AUTO_TEST_CASE(a_required_key_misspelt_is_named_where_it_is) {
+  // The error ended the mapping before its unknown keys were told: "needs 'symbol'" alone left
+  // the typo to be found.
+  std::string spec = kFunction;
+  spec.replace(spec.find("symbol:"), 7, "symbl:");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0] == "12:7: exercise f function needs 'symbol'; is 'symbl' it, misspelt?");
+  // Nothing alike: the requirement alone.
+  spec = kFunction;
+  spec.replace(spec.find("symbol:"), 7, "entry:");
+  const auto plain = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(plain.size(), 1u);
+  BOOST_TEST(plain[0].find("exercise f function needs 'symbol'") != std::string::npos, plain[0]);
+  BOOST_TEST(plain[0].find("misspelt") == std::string::npos, plain[0]);
+}
+
 BOOST_AUTO_TEST_CASE(fixed_inputs_must_agree_on_their_sizes) {
   std::string spec = kFunction;
   spec.replace(spec.find("fixed: {Q: key, K: key}"), 23, "fixed: {Q: key, K: 'key[0:1]'}");

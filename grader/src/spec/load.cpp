@@ -129,8 +129,17 @@ YAML::Node Loader::Fields::take(const std::string& key) {
 
 YAML::Node Loader::Fields::require(const std::string& key) {
   YAML::Node value = take(key);
-  if (!value || value.IsNull()) loader_.fail(loader_.at(node_), context_ + " needs '" + key + "'");
-  return value;
+  if (value && !value.IsNull()) return value;
+  // A key of this mapping spelt like it is the likely cause: said here, since the error ends
+  // the mapping before finish() would call it unknown.
+  std::vector<std::string> others;
+  for (const auto& kv : node_)
+    if (kv.first.Scalar() != key) others.push_back(kv.first.Scalar());
+  if (const auto near = closest(key, others))
+    for (const auto& kv : node_)
+      if (kv.first.Scalar() == *near)
+        loader_.fail(loader_.at(kv.first), context_ + " needs '" + key + "'; is '" + *near + "' it, misspelt?");
+  loader_.fail(loader_.at(node_), context_ + " needs '" + key + "'");
 }
 
 std::string Loader::Fields::allowed() const {
