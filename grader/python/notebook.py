@@ -41,6 +41,7 @@ NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 (RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE,
  CALL_MISMATCH) = range(9)
 MAX_TEXT = 2048
+_UNBOUND = object()  # a variable the notebook has not assigned (yet)
 MAX_ELEMENTS = 1 << 24  # the most the grader reads of one value; the plan says (max_elements)
 # How a child ends when this runner fails (protocol.hpp): by itself (the grader's fault), or
 # after the notebook's code ran (the notebook's).
@@ -264,13 +265,17 @@ def too_large(count, shape):
         raise NotNumbers(f"a tensor far too large (shape {tuple(shape)}: {count} elements, more than {MAX_ELEMENTS})")
 
 
-def place(at, array, value):
+def place(at, array, value, bound_at=(), variable=""):
     """Where a value went in the output memory file, its shape and the dtype it had, as the
-    JSON text of its record."""
+    JSON text of its record; for an answer taken at the end, its `variable` and `bound_at`, the
+    labels of the units after which it held another object than before (the last few are
+    sent, and how many)."""
     dtype = (without_modes(lambda v: str(v.dtype), value).replace("torch.", "")
              if _type(value) in (_Tensor, _Parameter, _ndarray) else "python")
     shape = ", ".join([str(d) for d in array.shape])
-    return f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}}}'
+    labels = ", ".join([quoted(label, 200) for label in bound_at[-3:]])
+    return (f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}, "bound_at": [{labels}], '
+            f'"bindings": {_len(bound_at)}, "variable": {quoted(variable, 100)}}}')
 
 
 def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", names=()):
@@ -400,7 +405,7 @@ def top_level_names(namespace, holds):
     return names
 
 
-def send_value(output, index, value):
+def send_value(output, index, value, bound_at=(), variable=""):
     try:
         array = numbers(value)
     except NotNumbers as e:
@@ -416,7 +421,7 @@ def send_value(output, index, value):
     if at is None:
         send(VALUE_ERROR, index, NOT_NUMBERS, output.why_not(array))
         return
-    send(VALUE, index, 0, place(at, array, value))
+    send(VALUE, index, 0, place(at, array, value, bound_at, variable))
 
 
 # ---- the hand-in, as units ------------------------------------------------------------------
@@ -1159,6 +1164,14 @@ def run_plan():
     muted = mute() if quiet_before > 0 else None
     failed = {}  # unit -> what went wrong in it, for a function it left undefined
     defined_by = {}  # name -> the first unit that failed and binds it, for a NameError after
+    # The variables of the answers taken at the end: the object each holds, and the units after
+    # which it held another (a later cell that reassigns an answer is named with its value).
+    watched, roots = {}, {}
+    for i, answer in enumerate(answers):
+        root = None if answer.get("cell") or i in taken else answer_root(answer["expr"])
+        if root is not None:
+            roots[i] = root
+            watched.setdefault(root, [_UNBOUND, []])
     for k, unit in enumerate(units):
         if muted and k >= quiet_before:
             muted = unmute(muted)
@@ -1188,6 +1201,17 @@ def run_plan():
                 names = unit_names(unit)  # None: the cell does not parse (a SyntaxError)
                 for bound_name in names if names is not None else unparsed_names(unit):
                     defined_by.setdefault(bound_name, k)
+            for root, held in watched.items():
+                now = namespace.get(root, _UNBOUND)
+                if now is not held[0]:
+                    held[0] = now
+                    # Statements of one cell of a Colab download (no markdown between them)
+                    # bind it once, as the cell does.
+                    if (held[1] and kind == "script" and
+                            not any(units[m].boundary for m in range(held[1][-1] + 1, k))):
+                        held[1][-1] = k
+                    else:
+                        held[1].append(k)
             flush()
             if torch is None:
                 take_torch()
@@ -1201,7 +1225,9 @@ def run_plan():
         muted = unmute(muted)
     for i, answer in enumerate(answers):
         if not answer.get("cell") and i not in taken:
-            evaluate(output, namespace, answers, i, units, failed)
+            bound_in = watched[roots[i]][1] if i in roots else ()
+            evaluate(output, namespace, answers, i, units, failed, bound_at=[units[k].label for k in bound_in],
+                     variable=roots.get(i, ""))
     for j, f in enumerate(functions):
         if not f.get("cell") or not _isinstance(function_points.get(j), int):
             # No cell named, or no line holds its text (a hand-in of the functions alone, without
@@ -1642,7 +1668,7 @@ def unit_names(unit):
     return unit.names
 
 
-def evaluate(output, namespace, answers, i, units, failed, cell=None):
+def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(), variable=""):
     """Sends answer i's value, or why it has none. `cell`: for an answer taken at the end of a
     cell, that cell's units and the unit it is taken after; a failure of that cell explains it
     first, then one of a unit up to it that assigns the variable, never a later one (found by a
@@ -1669,4 +1695,4 @@ def evaluate(output, namespace, answers, i, units, failed, cell=None):
     except BaseException as e:
         send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")
         return
-    send_value(output, i, value)
+    send_value(output, i, value, bound_at, variable)

@@ -44,11 +44,13 @@ struct Usable {
   Verdict verdict = Verdict::missing;
   std::string message;
   std::string precision = "float64";
+  std::string note;  ///< Answer::note
 };
 
 Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   Usable u;
   u.precision = answer.precision;
+  u.note = answer.note;
   if (!answer.value) {
     u.verdict = answer.problem;
     u.message = answer.message;
@@ -134,6 +136,7 @@ class Grader {
     if (const Usable* u = blocking(ex, name)) {
       check.verdict = u->verdict;
       check.message = u->message;
+      if (!u->note.empty() && ex.visibility == Visibility::visible) check.details = "note: " + u->note + "\n";
       const Exercise* owner = spec_.owner_of(name);
       if (owner && owner != &ex)
         check.message = "this exercise uses your '" + name + "' from exercise " + owner->id +
@@ -171,6 +174,10 @@ class Grader {
     check.message = std::move(f.message);
     check.details = std::move(f.details);
     check.mistake = std::move(f.mistake);
+    if (ex.visibility == Visibility::visible)
+      for (auto a = ex.answers.rbegin(); a != ex.answers.rend(); ++a)
+        if (const std::string& note = usable_.at(a->name).note; !note.empty())
+          check.details = "note: " + note + "\n" + check.details;
     return check;
   }
 };
@@ -223,6 +230,13 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
       answer.problem = v.problem;
       answer.message = v.value ? "" : hand_in + ": " + v.message;
       if (v.value) answer.precision = precision_of(*v.value);
+      // A later cell that assigns the answer again decides it (found by a helper: a Colab
+      // student's scratch cell had changed a right answer, and only the value was shown).
+      if (v.value && v.bindings > 1 && !v.bound_at.empty() && !v.variable.empty())
+        answer.note = fmt::format(
+            "your notebook assigns {} in {} cells, the last at {}: the value it holds at "
+            "the end is the one graded",
+            v.variable, v.bindings, v.bound_at.back());
     }
 }
 

@@ -836,6 +836,44 @@ BOOST_AUTO_TEST_CASE(outputs_of_another_shape_that_match_a_known_mistake_name_it
   BOOST_TEST(shapes == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_a_later_cell_assigns_again_is_told_where_its_value_comes_from) {
+  // Found by a helper playing a student: a scratch cell of a Colab download had changed a right
+  // query121, and the student read only the wrong value.
+  TempDir dir;
+  std::string text = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string heading = "\"\"\"## 1.3. Averaging via Attention\"\"\"\n";
+  BOOST_REQUIRE(contains(text, heading));
+  text.insert(text.find(heading) + heading.size(), "\n# trying something\nquery121 = 1e5 * key[1].unsqueeze(0)\n");
+  dir.write("changed/A2S1.py", text);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "changed").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const auto& first = j.at("exercises")[0];
+  BOOST_TEST(first.at("verdict") == "wrong", first.dump());
+  const std::string line =
+      std::to_string(1 + std::count(text.begin(), text.begin() + text.find("query121 = 1e5"), '\n'));
+  BOOST_TEST(contains(first.at("details").get<std::string>(),
+                      "note: your notebook assigns query121 in 2 cells, the last at line " + line +
+                          ": the value it holds at the end is the one graded\n"),
+             first.dump());
+  // Assigned again within its own cell (statements of a Colab cell, no markdown between): a
+  // cell that assigns it once, wrong all the same, with no note.
+  std::string same = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string assignment = "query121 = S * key[0].unsqueeze(0)\n";
+  BOOST_REQUIRE(contains(same, assignment));
+  same.insert(same.find(assignment) + assignment.size(), "query121 = -query121\n");
+  dir.write("same/A2S1.py", same);
+  const auto again = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "same").string(), "--format", "json"});
+  BOOST_TEST(again.exit_code == 1, again.err);
+  const auto k = ordered_json::parse(again.out);
+  BOOST_TEST(k.at("exercises")[0].at("verdict") == "wrong", again.out);
+  BOOST_TEST(!contains(again.out, "assigns query121"), again.out);
+}
+
 BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision_went) {
   // A NumPy notebook whose scores pass through float32 returns float64 arrays accurate to 1e-7:
   // held to the float64 rule, as it should be, it was told only that it is outside tolerance.

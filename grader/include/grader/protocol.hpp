@@ -156,7 +156,9 @@ enum RecordKind : std::uint32_t {
   kUnitStart = 10,   ///< unit `call` starts; text: "FIRST LAST LABEL", its lines and its name
   kUnitEnd = 11,     ///< unit `call` ended: code 0 ran, 1 raised, 2 does not parse, 3 skipped;
                      ///< text: what went wrong, for the student
-  kValue = 12,       ///< answer `call`'s value: text {"offset", "shape", "dtype"}, float64 data
+  kValue = 12,       ///< answer `call`'s value: text {"offset", "shape", "dtype", and for an answer taken
+                     ///< at the end "variable", "bindings", "bound_at": how many cells gave
+                     ///< it a new object, the labels of the last three}, float64 data
                      ///< at offset in the output memfd
   kValueError = 13,  ///< answer `call` has no value: code 1 not defined, 2 not a tensor of real
                      ///< numbers, 3 its expression raised; text: why

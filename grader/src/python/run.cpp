@@ -217,6 +217,14 @@ std::string refused(const std::vector<int>& calls) {
 /// bytes the grader still takes from this hand-in's children, all values together (the honest
 /// runner writes each value once, one after another, so its values fit in one output file;
 /// records that point many times at the same bytes do not multiply the grader's memory).
+/// An answer without a value, and why.
+Value unusable(Verdict problem, const std::string& message) {
+  Value v;
+  v.problem = problem;
+  v.message = message;
+  return v;
+}
+
 std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uint64_t size, std::uint64_t& room) {
   Value v;
   try {
@@ -286,7 +294,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
                  const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
                  std::uint64_t& room) {
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
-    out.values[i] = Value{std::nullopt, verdict, message, ""};
+    out.values[i] = unusable(verdict, message);
     taken[i] = true;
   };
   for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -294,6 +302,19 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     if (!r || taken[i]) continue;
     if (r->ok) {
       if (auto v = read_value(*r, data, kOutputBytes, room)) {
+        // Its variable and the places that bound it (the child's labels, as its units' are:
+        // what a notebook that forges records says is on one line and short).
+        try {
+          const json place = json::parse(r->text);
+          v->variable = flattened(library::printable(place.value("variable", std::string()), 100));
+          v->bindings = place.value("bindings", std::size_t{0});
+          for (const auto& label : place.value("bound_at", json::array()))
+            if (v->bound_at.size() < 3)
+              v->bound_at.push_back(flattened(library::printable(label.get<std::string>(), 200)));
+        } catch (const std::exception&) {
+          v->bound_at.clear();
+          v->bindings = 0;
+        }
         out.values[i] = std::move(*v);
         taken[i] = true;
       } else {
@@ -398,7 +419,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   std::vector<bool> taken(requests.size(), false);
   std::uint64_t value_room = kOutputBytes;  // what read_value() may still take, all children together
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
-    out.values[i] = Value{std::nullopt, verdict, message, ""};
+    out.values[i] = unusable(verdict, message);
     taken[i] = true;
   };
   const auto resolve_call = [&](std::size_t c, Verdict verdict, const std::string& message) {

@@ -85,6 +85,12 @@ struct Value {
   Verdict problem = Verdict::missing;
   std::string message;
   std::string dtype;  ///< "float32", "float64", "python", ...
+  /// For an answer taken at the end: its variable, and the places that assigned it another
+  /// value as the notebook ran (cells; a Colab download's cells count once), the last few
+  /// ("cell 9 (\"query121 = ...\")", "line 88"), of `bindings` in all.
+  std::string variable;
+  std::vector<std::string> bound_at;
+  std::size_t bindings = 0;
 };
 
 /// A unit (a cell, or a statement of a script) that did not run to its end.
