@@ -743,6 +743,38 @@ BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_han
   BOOST_TEST(contains(failure_with(r, "no end after 2 s"), "line 11: no end after 2 s"), failure_with(r, "no end"));
 }
 
+BOOST_AUTO_TEST_CASE(waiting_under_cells_that_ended_in_time_still_moves_the_budget) {
+  // Found by a hostile-student helper: after waiting under cells that ended in time stopped
+  // moving later cells' limits, it stopped moving the budget too, and a classmate's spinning
+  // threads at -j 2 ran an honest notebook of many short calls out of its budget. Forty cells
+  // of 0.1 s of CPU each, every one in time under its 2 s even with twelve busy processes on
+  // this machine's cores, and a budget of 8 s: the waiting they did moves it.
+  std::vector<pid_t> busy;
+  for (int i = 0; i < 12; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      alarm(90);
+      volatile unsigned long spins = 0;
+      for (;;) spins = spins + 1UL;
+    }
+    busy.push_back(pid);
+  }
+  python::Limits limits = quick();
+  limits.budget_seconds = 8;
+  std::vector<std::string> body(40, "start = time.process_time()\nwhile time.process_time() - start < 0.1: pass");
+  body.front() = "import time\n" + body.front();
+  body.push_back("done = 1.0");
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run("A2S1.py", cells(body), {{"done", "done", ""}}, limits);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const pid_t pid : busy) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message << " (" << seconds << " s)");
+  BOOST_TEST(r.failures.size() == 0u, (r.failures.empty() ? "" : r.failures.front().message));
+}
+
 /// What the freezers below share: the processes under `root` (this test's process), all but
 /// the freezer itself, and `python(p)`, whether one is a Python interpreter (the zygote or its
 /// children).

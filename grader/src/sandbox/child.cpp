@@ -127,7 +127,8 @@ std::optional<Child::Usage> Child::usage() const {
 Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size_t capture_bytes) {
   Observation seen;
   // Waiting for a CPU is credited once a deadline passes: the time waited since the last credit
-  // (and since that deadline was set) moves it, up to kMaxWaitedSeconds in all. Only waiting while
+  // moves it (a cell's or a call's, by what was waited while it was in force; the budget, by
+  // all), up to kMaxWaitedSeconds each. Only waiting while
   // none of its threads ran is another process's doing: its main thread also waits behind the
   // child's own threads (a hand-in pinned spinning threads to one CPU and ran six times past
   // its budget). Both are compared over each kSample, not in total: a total pairs the waiting
@@ -137,7 +138,7 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
   // next sample, and no further (without it, about 8% of the waiting went uncredited with 13
   // processes per 2 CPUs). A main thread asleep as the sample is read has no wait to show.
   constexpr auto kSample = std::chrono::milliseconds(50);
-  std::uint64_t earned_ns = 0, credited_ns = 0, carried_idle = 0;
+  std::uint64_t earned_ns = 0, carried_idle = 0;
   Usage last{0, 0, started_};
   const auto sample = [&] {
     const auto u = usage();
@@ -154,7 +155,6 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     carried_idle = u->runnable ? std::min(i - matched, idle) : 0;
     last = *u;
   };
-  Clock::duration credit{0};
   // The grader stopped with its child (the whole job suspended, the machine paused) finds every
   // deadline past when it runs again: found by a helper, an honest notebook was timed out.
   const auto note_stall = [&](Clock::duration overslept) {
@@ -163,24 +163,35 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     if (const auto u = usage())  // what the child ran meanwhile was not stopped
       stalled -= std::min(stalled, 1e-9 * static_cast<double>(u->cpu_ns - std::min(u->cpu_ns, last.cpu_ns)));
     seen.stalled_seconds = std::min(kMaxStalledSeconds, seen.stalled_seconds + stalled);
-    credit = seen.moved();
   };
-  // A deadline the watcher sets afresh (a cell's, a call's) is moved only by what was waited
-  // and stalled while it was in force: waiting under an earlier deadline that was never needed
-  // is not banked for later ones (found by a hostile-student helper: cells that ended in time,
-  // their own threads making their main thread wait, moved every later cell's and call's
-  // deadline by all of that waiting, and a call too slow by 2 s passed). The budget, which
-  // binds the whole child, is moved by everything credited.
+  // Two accounts of what was waited: a deadline the watcher sets afresh (a cell's, a call's) is
+  // moved only by what was waited and stalled while it was in force: waiting under an earlier
+  // deadline that was never needed is not banked for later ones (found by a hostile-student
+  // helper: cells that ended in time, their own threads making their main thread wait, moved
+  // every later cell's and call's deadline by all of that waiting, and a call too slow by 2 s
+  // passed). The budget, which binds the whole child, is moved by all of it: waiting under
+  // cells and calls that ended in time is waiting all the same (found by the next hostile
+  // helper: with that waiting dropped, a classmate's spinning threads at -j 2 ran an honest
+  // notebook of many short calls out of its budget).
+  const std::uint64_t max_waited_ns = static_cast<std::uint64_t>(kMaxWaitedSeconds * 1e9);
+  std::uint64_t budget_credited_ns = 0;                    // of earned_ns, what moved the budget
+  std::uint64_t phase_from_ns = 0, phase_credited_ns = 0;  // earned_ns when the deadline in force
+  double phase_stalled_from = 0;                           // was set, what moved it since; the stall then
   Clock::time_point set_deadline = deadline;
-  Clock::duration phase_from{0};  // `credit` when the deadline in force was set
+  const auto budget_binds = [&] { return watcher && watcher->budget_binds(); };
   const auto new_deadline = [&](Clock::time_point d) {
     deadline = d;
     if (d == set_deadline) return;
     set_deadline = d;
-    phase_from = credit;
-    credited_ns = std::max(credited_ns, earned_ns);
+    phase_from_ns = earned_ns;
+    phase_credited_ns = 0;
+    phase_stalled_from = seen.stalled_seconds;
   };
-  const auto allowance = [&] { return watcher && watcher->budget_binds() ? credit : credit - phase_from; };
+  const auto allowance = [&] {
+    const double waited = 1e-9 * static_cast<double>(budget_binds() ? budget_credited_ns : phase_credited_ns);
+    const double stalled = budget_binds() ? seen.stalled_seconds : seen.stalled_seconds - phase_stalled_from;
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(waited + stalled));
+  };
   std::string pending;
   const std::size_t tail_bytes = capture_bytes / 4;
   const auto consult = [&] {
@@ -233,14 +244,16 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
     if (fds[0].revents & POLLIN) {
       ended = true;
     } else if (!seen.killed && (end_now || Clock::now() >= deadline + allowance())) {
-      if (!end_now && seen.waited_seconds < kMaxWaitedSeconds) sample();
-      const std::uint64_t waited = end_now || seen.waited_seconds >= kMaxWaitedSeconds ? credited_ns : earned_ns;
-      if (waited > credited_ns + 1000000) {  // it waited for a CPU since the last credit: more time
-        seen.waited_seconds = std::min(kMaxWaitedSeconds,
-                                       seen.waited_seconds + 1e-9 * static_cast<double>(waited - credited_ns));
-        credited_ns = waited;
-        credit = seen.moved();
-        continue;
+      // It waited for a CPU since the last credit of the deadline in force: more time, up to
+      // kMaxWaitedSeconds in each account.
+      std::uint64_t& credited = budget_binds() ? budget_credited_ns : phase_credited_ns;
+      if (!end_now && credited < max_waited_ns) {
+        sample();
+        const std::uint64_t waited = std::min(max_waited_ns, earned_ns - (budget_binds() ? 0 : phase_from_ns));
+        if (waited > credited + 1000000) {
+          credited = waited;
+          continue;
+        }
       }
       if (const auto asked = end_now || !watcher ? std::nullopt : watcher->interrupt()) {
         if (::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGINT, nullptr, 0) == 0) {
@@ -255,6 +268,8 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
       throw Error("a confined child (process " + std::to_string(pid_) + ") did not end after SIGKILL");
     }
   }
+  // All it waited moves the budget of the hand-in's next child, as it moved this one's.
+  seen.waited_seconds = 1e-9 * static_cast<double>(std::min(max_waited_ns, earned_ns));
   seen.exit = reaper_(pid_);
   reaped_ = true;
   seen.seconds = std::chrono::duration<double>(Clock::now() - started_).count();

@@ -45,13 +45,14 @@ struct Observation {
   std::string output, output_tail;
   std::uint64_t output_left_out = 0;
   double seconds = 0;  ///< wall-clock time from start to end
-  /// How far its deadlines were moved for the time it waited for a CPU others held.
+  /// The time it waited for a CPU others held (at most kMaxWaitedSeconds), which moves the
+  /// budget of a hand-in's later children as it moved this one's.
   double waited_seconds = 0;
   /// And for the time the grader itself was stopped while the child did not run: the whole
   /// job suspended (SIGSTOP, a Slurm suspend), the virtual machine paused.
   double stalled_seconds = 0;
 
-  /// Both: how much later every deadline of the child came.
+  /// Both: how much later the budget comes for a hand-in's next child.
   Clock::duration moved() const {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(waited_seconds + stalled_seconds));
   }
