@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "grader/python/run.hpp"
@@ -711,32 +712,48 @@ BOOST_AUTO_TEST_CASE(records_forged_in_their_thousands_are_read_in_order_and_cou
   BOOST_TEST(r.more_failures == 3000u - 256u);
 }
 
+/// Twelve processes spinning on this machine's cores for at most `seconds` (each ends itself
+/// then, should the test not), killed and reaped when this is destroyed.
+class BusyProcesses {
+ public:
+  explicit BusyProcesses(unsigned seconds) {
+    for (int i = 0; i < 12; ++i) {
+      const pid_t pid = fork();
+      if (pid == 0) {
+        alarm(seconds);
+        volatile unsigned long spins = 0;
+        for (;;) spins = spins + 1UL;
+      }
+      pids_.push_back(pid);
+    }
+  }
+  BusyProcesses(const BusyProcesses&) = delete;
+  BusyProcesses& operator=(const BusyProcesses&) = delete;
+  ~BusyProcesses() {
+    for (const pid_t pid : pids_) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+
+ private:
+  std::vector<pid_t> pids_;
+};
+
 BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_hang_still_is) {
   // Found by a hostile-student helper: a classmate's notebook spinning 15 threads at -j 2 made
   // an honest, slow notebook run out of its wall-clock limits. Time spent waiting for a CPU
   // that others held moves the deadlines. Twelve busy processes on this machine's cores, for at
   // most 60 s, while a cell needs 1.5 s of CPU under a 2 s limit. (Before the wait still under
   // way at a sample was carried to the next one, the credit fell short here and this failed.)
-  std::vector<pid_t> busy;
-  for (int i = 0; i < 12; ++i) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      alarm(60);
-      volatile unsigned long spins = 0;
-      for (;;) spins = spins + 1UL;
-    }
-    busy.push_back(pid);
-  }
+  std::optional<BusyProcesses> busy(std::in_place, 60);
   python::Limits limits = quick();
   const auto r = run("A2S1.py",
                      cells({"import time\nstart = time.process_time()\n"
                             "while time.process_time() - start < 1.5: pass\nslow = torch.ones(1)",
                             "import time\ntime.sleep(100)"}),
                      {{"slow", "slow", ""}, {"good", "good", ""}}, limits);
-  for (const pid_t pid : busy) {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-  }
+  busy.reset();
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
   // The sleep (a wait, no CPU) is interrupted where it is.
@@ -749,16 +766,7 @@ BOOST_AUTO_TEST_CASE(waiting_under_cells_that_ended_in_time_still_moves_the_budg
   // threads at -j 2 ran an honest notebook of many short calls out of its budget. Forty cells
   // of 0.1 s of CPU each, every one in time under its 2 s even with twelve busy processes on
   // this machine's cores, and a budget of 8 s: the waiting they did moves it.
-  std::vector<pid_t> busy;
-  for (int i = 0; i < 12; ++i) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      alarm(90);
-      volatile unsigned long spins = 0;
-      for (;;) spins = spins + 1UL;
-    }
-    busy.push_back(pid);
-  }
+  std::optional<BusyProcesses> busy(std::in_place, 90);
   python::Limits limits = quick();
   limits.budget_seconds = 8;
   std::vector<std::string> body(40, "start = time.process_time()\nwhile time.process_time() - start < 0.1: pass");
@@ -767,10 +775,7 @@ BOOST_AUTO_TEST_CASE(waiting_under_cells_that_ended_in_time_still_moves_the_budg
   const auto start = std::chrono::steady_clock::now();
   const auto r = run("A2S1.py", cells(body), {{"done", "done", ""}}, limits);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const pid_t pid : busy) {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-  }
+  busy.reset();
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message << " (" << seconds << " s)");
   BOOST_TEST(r.failures.size() == 0u, (r.failures.empty() ? "" : r.failures.front().message));
 }
