@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "grader/library/build.hpp"
@@ -120,6 +121,30 @@ BOOST_AUTO_TEST_CASE(a_build_that_hangs_is_ended_with_everything_it_started) {
   BOOST_TEST(build.message == "compiling took longer than 1 s");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   BOOST_TEST(!running(marker), "a process of the build outlived it");
+}
+
+BOOST_AUTO_TEST_CASE(a_build_slowed_by_other_processes_is_not_timed_out_but_a_hang_still_is) {
+  // Found by a hostile-student helper: two C++ builds beside a classmate's spinning threads at
+  // -j 2 took 62 s instead of 7.6 s and failed a 20 s compile_seconds, since the waiting for a
+  // CPU was read on the runner, asleep while its compiler waited. Here a "compiler" needs 1.5 s
+  // of CPU under a 3 s limit, beside twelve busy processes on this machine's cores.
+  TempDir student, cache;
+  student.write("solution.c", "int f(void) { return 0; }\n");
+  LibrarySpec spec;
+  spec.compile_c =
+      "python3 -c 'import time\ns = time.process_time()\nwhile time.process_time() - s < 1.5: pass' && "
+      "cc -shared -fPIC -o {output} {sources}";
+  spec.compile_seconds = 3;
+  std::optional<test_support::BusyProcesses> busy(std::in_place, 90);
+  const LibraryBuild slow = find_or_build_library(spec, student.path(), cache.path());
+  // A build that waits for nothing but time is ended at its limit all the same.
+  spec.compile_c = "sleep 60";
+  spec.compile_seconds = 1;
+  const LibraryBuild hang = find_or_build_library(spec, student.path(), cache.path());
+  busy.reset();
+  BOOST_TEST(!slow.compile_failed, slow.message);
+  BOOST_TEST(hang.compile_failed);
+  BOOST_TEST(hang.message == "compiling took longer than 1 s");
 }
 
 BOOST_AUTO_TEST_CASE(a_build_cannot_leave_a_huge_library_in_the_cache) {

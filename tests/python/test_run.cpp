@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "grader/python/run.hpp"
+#include "support/process.hpp"
 #include "support/text.hpp"
 
 using namespace grader;
@@ -25,6 +26,7 @@ using python::Request;
 
 namespace {
 
+using test_support::BusyProcesses;
 using test_support::contains;
 
 python::Run run(const std::string& name, const std::string& source, const std::vector<Request>& requests,
@@ -711,34 +713,6 @@ BOOST_AUTO_TEST_CASE(records_forged_in_their_thousands_are_read_in_order_and_cou
   BOOST_TEST(r.failures.size() == 256u);
   BOOST_TEST(r.more_failures == 3000u - 256u);
 }
-
-/// Twelve processes spinning on this machine's cores for at most `seconds` (each ends itself
-/// then, should the test not), killed and reaped when this is destroyed.
-class BusyProcesses {
- public:
-  explicit BusyProcesses(unsigned seconds) {
-    for (int i = 0; i < 12; ++i) {
-      const pid_t pid = fork();
-      if (pid == 0) {
-        alarm(seconds);
-        volatile unsigned long spins = 0;
-        for (;;) spins = spins + 1UL;
-      }
-      pids_.push_back(pid);
-    }
-  }
-  BusyProcesses(const BusyProcesses&) = delete;
-  BusyProcesses& operator=(const BusyProcesses&) = delete;
-  ~BusyProcesses() {
-    for (const pid_t pid : pids_) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  }
-
- private:
-  std::vector<pid_t> pids_;
-};
 
 BOOST_AUTO_TEST_CASE(a_cell_slowed_by_other_processes_is_not_timed_out_but_a_hang_still_is) {
   // Found by a hostile-student helper: a classmate's notebook spinning 15 threads at -j 2 made

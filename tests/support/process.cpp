@@ -110,4 +110,23 @@ ProcessResult Background::wait() {
   return r;
 }
 
+BusyProcesses::BusyProcesses(unsigned seconds) {
+  for (int i = 0; i < 12; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      alarm(seconds);
+      volatile unsigned long spins = 0;
+      for (;;) spins = spins + 1UL;
+    }
+    pids_.push_back(pid);
+  }
+}
+
+BusyProcesses::~BusyProcesses() {
+  for (const pid_t pid : pids_) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+}
+
 }  // namespace test_support

@@ -38,4 +38,18 @@ class Background {
   std::string out_path_, err_path_, capture_dir_;
 };
 
+/// Twelve processes spinning on this machine's cores for at most `seconds` (each ends itself
+/// then, should the test not), killed and reaped when this is destroyed: a busy machine, or a
+/// classmate's hand-in spinning threads beside the one under test.
+class BusyProcesses {
+ public:
+  explicit BusyProcesses(unsigned seconds);
+  ~BusyProcesses();
+  BusyProcesses(const BusyProcesses&) = delete;
+  BusyProcesses& operator=(const BusyProcesses&) = delete;
+
+ private:
+  std::vector<int> pids_;
+};
+
 }  // namespace test_support

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -123,14 +124,15 @@ class Child {
   /// Kills it and everything it started (its PID namespace, or its process group).
   void kill();
 
-  /// What the kernel says of its use of the CPUs so far, or nothing.
+  /// What the kernel says of its use of the CPUs so far, or nothing: its own and that of the
+  /// processes it started (a build's compiler), as far as each was read while it ran.
   struct Usage {
-    std::uint64_t waited_ns = 0;  ///< its main thread, ready to run, waiting for a CPU (schedstat)
-    std::uint64_t cpu_ns = 0;     ///< the CPU time of all its threads (its process CPU clock)
+    std::uint64_t waited_ns = 0;  ///< each process's main thread, ready to run, waiting for a CPU (schedstat)
+    std::uint64_t cpu_ns = 0;     ///< the CPU time of all their threads (each one's process CPU clock)
     Clock::time_point at;         ///< when this was read
-    bool runnable = false;        ///< its main thread was running or ready to run
+    bool runnable = false;        ///< one of their main threads was running or ready to run
   };
-  std::optional<Usage> usage() const;
+  std::optional<Usage> usage();
 
  private:
   pid_t pid_;
@@ -138,6 +140,13 @@ class Child {
   Reaper reaper_;
   bool own_group_;
   bool reaped_ = false;
+  /// What usage() counted of each process ((number, start time) -> waited and CPU time at its
+  /// last reading), and the totals.
+  struct Counted {
+    std::uint64_t waited_ns = 0, cpu_ns = 0;
+  };
+  std::map<std::pair<long, unsigned long long>, Counted> counted_;
+  std::uint64_t waited_ns_ = 0, cpu_ns_ = 0;
   Clock::time_point started_ = Clock::now();
 };
 
