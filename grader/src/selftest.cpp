@@ -5,10 +5,12 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "expressions_py.hpp"
 #include "function_grading.hpp"
 #include "grader/answers/submission.hpp"
 #include "grader/compare.hpp"
@@ -146,6 +148,84 @@ std::string colab_script(const fs::path& notebook) {
   return out;
 }
 
+/// A Python number literal for `v`, infinities and NaN included.
+std::string python_number(double v) {
+  if (std::isnan(v)) return "float(\"nan\")";
+  if (std::isinf(v)) return v > 0 ? "float(\"inf\")" : "float(\"-inf\")";
+  return fmt::format("{:.17g}", v);
+}
+
+/// A Jupyter .py export whose function `fn.python.function` computes the known mistake `m` in
+/// NumPy (grader/python/expressions.py): the mistake's outputs, and the reference's for those it
+/// leaves, over the arguments as the binding passes them. `unknown` gets the names its
+/// expressions read that the function cannot know (a size no input has, given by a check).
+std::string mistake_notebook(const Spec& spec, const FunctionSpec& fn, const FunctionMistake& m,
+                             std::set<std::string>& unknown) {
+  nlohmann::json binding = {{"tensors", fn.python.tensors}};
+  std::set<std::string> inputs, sizes;
+  nlohmann::json& arguments = binding["arguments"] = nlohmann::json::array();
+  for (const auto& a : fn.python.arguments) {
+    const bool input = a.constant.empty() && a.size.empty();
+    arguments.push_back(
+        {{"keyword", a.keyword}, {"input", input ? fn.inputs[a.input].name : ""}, {"rows", a.rows}, {"size", a.size}});
+    if (input)
+      inputs.insert(fn.inputs[a.input].name);
+    else if (!a.size.empty())
+      sizes.insert(a.size);
+  }
+  for (const auto& in : fn.inputs) {
+    binding["shapes"][in.name] = in.dims;
+    for (const auto& d : in.dims)
+      if (!TensorDecl::fixed(d)) sizes.insert(d);
+  }
+  std::vector<const Expression*> outputs;
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+    const auto mistaken = m.outputs.find(fn.outputs[o].name);
+    outputs.push_back(mistaken == m.outputs.end() ? &fn.expect[o] : &mistaken->second);
+  }
+  // What they read, through the lets they read: data is written in, the rest must be known.
+  std::set<std::string> read, data;
+  std::vector<const expr::Node*> todo;
+  for (const auto* e : outputs) todo.push_back(e->ast.get());
+  while (!todo.empty()) {
+    const expr::Node* node = todo.back();
+    todo.pop_back();
+    for (const auto& name : expr::names_used(*node)) {
+      if (!read.insert(name).second) continue;
+      // As a case's names are searched: inputs, lets, sizes, data.
+      const auto let = std::find_if(fn.lets.begin(), fn.lets.end(), [&](const Let& l) { return l.name == name; });
+      if (inputs.count(name))
+        continue;
+      else if (let != fn.lets.end())
+        todo.push_back(let->expression.ast.get());
+      else if (sizes.count(name))
+        continue;
+      else if (spec.data.count(name))
+        data.insert(name);
+      else
+        unknown.insert(name);
+    }
+  }
+  std::string lets = "{", data_text = "{", results;
+  for (const auto& l : fn.lets)
+    if (read.count(l.name)) lets += "\n    \"" + l.name + "\": lambda E: " + expr::to_python(*l.expression.ast) + ",";
+  for (const auto& name : data) {
+    const Tensor& t = spec.data.at(name);
+    std::string flat, shape;
+    for (std::size_t i = 0; i < t.size(); ++i) flat += (i ? ", " : "") + python_number(t[i]);
+    for (std::size_t a = 0; a < t.rank(); ++a) shape += std::to_string(t.dim(a)) + ",";
+    data_text += "\n    \"" + name + "\": ([" + flat + "], (" + shape + ")),";
+  }
+  for (const auto* e : outputs) results += "\n        lambda E: " + expr::to_python(*e->ast) + ",";
+  const std::string& marker = fn.python.cell;
+  return "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\n" + std::string(kExpressionsPy) +
+         "\n\n# In[2]:\n\n\n" + (marker.empty() ? "" : "# " + marker + "\n") +
+         "# The known mistake: " + first_line(m.message, 200) + "\n_BINDING = json.loads(" +
+         nlohmann::json(binding.dump()).dump() + ")" + "\n_LETS = " + lets + "\n}\n_DATA = " + data_text +
+         "\n}\n\n\ndef " + fn.python.function + "(*args, **kwargs):\n    return _call(_BINDING, _LETS, [" + results +
+         "\n    ], _DATA, args, kwargs)\n";
+}
+
 class Checker {
  public:
   Checker(const Spec& spec, const Options& options) : spec_(spec), open_(spec) {
@@ -162,6 +242,7 @@ class Checker {
     first_input();
     matrix_mistakes();
     function_mistakes();
+    if (python_reference_) python_mistakes();
     return report_;
   }
 
@@ -175,6 +256,7 @@ class Checker {
   Report report_;
   std::vector<const Exercise*> matrices_, functions_;
   std::optional<std::map<std::string, Tensor>> solution_answers_;  ///< when the solution has them
+  bool python_reference_ = false;  ///< the solution holds a notebook: students hand in Python
 
   void add(Kind kind, std::string what, std::string message) {
     report_.findings.push_back({kind, std::move(what), std::move(message)});
@@ -282,6 +364,7 @@ class Checker {
           "the spec grades notebooks only (python: {only: true}), and its solution folder holds none: add the "
           "reference notebook (.py or .ipynb)");
     } else if (notebooks.size() == 1) {
+      python_reference_ = true;
       const fs::path dir = scratch_.folder("reference-python");
       fs::copy(notebooks.front(), dir / notebooks.front().filename());
       std::vector<std::string> by_files;  // what the files answer, for what the notebook leaves out
@@ -579,6 +662,82 @@ class Checker {
       }
     }
     return false;
+  }
+
+  /// Each known mistake of a function exercise as a Python hand-in computing it with NumPy, in
+  /// the precision the spec binds and in the other one (mistake_notebook()): graded as a
+  /// student's function, through the confined child, it must fail a check by its values. This
+  /// proves, beyond caught() (the mistake's values rounded to float32 in the grader), that the
+  /// tolerances tell it apart where it is computed in float32 from start to end.
+  void python_mistakes() {
+    std::size_t checked = 0;
+    std::vector<std::string> passing_mistakes, passing_other, not_computed, unnamed, skipped;
+    for (const auto* ex : functions_) {
+      const FunctionSpec& fn = *ex->function;
+      for (std::size_t k = 0; k < fn.mistakes.size(); ++k) {
+        const FunctionMistake& m = fn.mistakes[k];
+        const std::string name = fmt::format("{} '{}'", ex->id, first_line(m.message, 50));
+        std::set<std::string> unknown;
+        const std::string notebook = mistake_notebook(spec_, fn, m, unknown);
+        if (!unknown.empty()) {
+          skipped.push_back(name + " (reads " + joined({unknown.begin(), unknown.end()}) + ")");
+          continue;
+        }
+        const fs::path dir = scratch_.folder(fmt::format("mistake-{}-{}", checked, k));
+        const std::string file =
+            spec_.python.file.empty() ? "mistake.py" : fs::path(spec_.python.file).stem().string() + ".py";
+        std::ofstream(dir / file, std::ios::binary) << notebook;
+        const std::string bound = fn.python.dtype, other = bound == "float32" ? "float64" : "float32";
+        for (const std::string& dtype : {bound, other}) {
+          Spec one = open_;
+          std::erase_if(one.exercises, [&](const Exercise& e) { return e.id != ex->id; });
+          one.exercises.front().function->python.dtype = dtype;
+          const AssignmentResult r = grade_submission(one, dir, grading_);
+          const ExerciseResult& e = r.exercises.front();
+          const bool by_values = std::any_of(e.checks.begin(), e.checks.end(), [](const CheckResult& c) {
+            return c.verdict == Verdict::wrong || c.verdict == Verdict::wrong_shape || c.verdict == Verdict::non_finite;
+          });
+          const bool named = std::any_of(e.checks.begin(), e.checks.end(),
+                                         [&](const CheckResult& c) { return c.mistake == m.message; });
+          if (e.passed())
+            (dtype == bound ? passing_mistakes : passing_other).push_back(name + " in " + dtype);
+          else if (!by_values)
+            not_computed.push_back(name + " in " + dtype + " (" + std::string(to_string(e.verdict())) + ": " +
+                                   first_line(e.message(), 240) + ")");
+          else if (!named && ex->visibility == Visibility::visible && dtype == bound)
+            unnamed.push_back(name + " in " + dtype + " (told: " + first_line(e.message(), 160) + ")");
+        }
+        ++checked;
+      }
+    }
+    const std::string what = "known mistakes (Python)";
+    if (!skipped.empty())
+      add(Kind::warning, what,
+          "not run as Python functions: " + joined(skipped) +
+              ": a size no input has, which the function cannot know (its grader-side check above still holds)");
+    if (!passing_mistakes.empty())
+      add(Kind::failure, what,
+          "these pass every check of their exercise when a Python function computes them in the precision students "
+          "are called with: " +
+              joined(passing_mistakes));
+    if (!not_computed.empty())
+      add(Kind::failure, what,
+          "a Python function computing these fails no check by its values, so they were not shown to fail: " +
+              joined(not_computed));
+    if (!passing_other.empty())
+      add(Kind::warning, what,
+          "these pass every check of their exercise when computed in the precision students are never called with: " +
+              joined(passing_other));
+    if (!unnamed.empty())
+      add(Kind::warning, what,
+          "these fail, but their feedback does not name them (another mistake's values are nearer, or the "
+          "mistake's own tolerance is tighter than the precision): " +
+              joined(unnamed));
+    if (passing_mistakes.empty() && not_computed.empty() && checked > 0)
+      add(Kind::ok, what,
+          fmt::format("each of the {} declared for function exercises, computed by a Python function in NumPy, fails "
+                      "a check in the precision students are called with{}",
+                      checked, passing_other.empty() ? ", and in the other one" : ""));
   }
 
   /// True if some check of `fn` that compares outputs rejects the mistake on some case.

@@ -66,6 +66,71 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
   BOOST_TEST(contains(r.out, "ok    library returning its first input: fails every function exercise (2)"));
   BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 12 declared for function exercises fails a check"));
   BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 10 declared for function exercises fails a check"));
+  // And each, computed by a Python function in float32 and float64, fails a check and is named.
+  for (const int n : {1, 10, 12})
+    BOOST_TEST(contains(r.out, "ok    known mistakes (Python): each of the " + std::to_string(n) +
+                                   " declared for function exercises, computed by a Python function in NumPy, fails a "
+                                   "check in the precision students are called with, and in the other one"),
+               r.out);
+}
+
+BOOST_AUTO_TEST_CASE(known_mistakes_are_run_as_python_functions_in_both_precisions) {
+  // Issue 13: spec check runs each known mistake of a function exercise through the Python
+  // path, as a student's function computing it in the precision students are called with. A
+  // mistake within the float32 tolerance passes there (and fails in float64); one whose own
+  // tolerance is tighter than float32 fails unnamed; one that reads a size no input has cannot
+  // be written as the function.
+  TempDir dir;
+  const auto spec = dir.write("twice.yaml", R"YAML(assignment: {id: twice, title: Twice, version: "1"}
+solution: twice/solution
+exercises:
+  - id: "1"
+    title: Twice
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - {name: random, points: 1, random: {trials: 5, dims: {n: [3, 4]}, values: {x: "uniform(1, 2)"}}}
+    mistakes:
+      - {outputs: {y: "2 * x + 1.0e-6 * x"}, message: nearly twice}
+  - id: "2"
+    title: Thrice
+    points: 1
+    function:
+      symbol: thrice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "3 * x"}]
+      python: {tensors: numpy, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - {name: random, points: 1, random: {trials: 5, dims: {n: [3, 4], k: [2, 3]}}}
+    mistakes:
+      - outputs: {y: "3 * x + 1 / 3"}
+        message: plus a third
+        tolerance: {atol: 1.0e-12, rtol: 0, float32: {atol: 1.0e-12, rtol: 0}}
+      - {outputs: {y: "k * x"}, message: times k}
+)YAML");
+  dir.write("twice/solution/twice.py", "def twice(x):\n    return 2 * x\n\ndef thrice(x):\n    return 3 * x\n");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "FAIL  known mistakes (Python): these pass every check of their exercise when a Python function "
+                      "computes them in the precision students are called with: 1 'nearly twice' in float32\n"),
+             r.out);
+  BOOST_TEST(contains(r.out,
+                      "warn  known mistakes (Python): these fail, but their feedback does not name them (another "
+                      "mistake's values are nearer, or the mistake's own tolerance is tighter than the precision): "
+                      "2 'plus a third' in float32 (told: "),
+             r.out);
+  BOOST_TEST(contains(r.out,
+                      "warn  known mistakes (Python): not run as Python functions: 2 'times k' (reads k): a size no "
+                      "input has"),
+             r.out);
+  BOOST_TEST(!contains(r.out, "ok    known mistakes (Python)"), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_test) {

@@ -1,10 +1,16 @@
 // The expression language: NumPy's indexing, broadcasting and matmul semantics, the reference
 // functions, and errors that point at the offending character.
+#include <fmt/format.h>
 #include <boost/test/unit_test.hpp>
-#include <cmath>
 
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "expr/functions.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "support/fixtures.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace grader;
@@ -279,4 +285,127 @@ BOOST_AUTO_TEST_CASE(the_spec_format_reference_documents_every_function) {
   for (const auto& f : grader::expr::functions())
     BOOST_TEST(doc.find("| `" + f.signature + "` |") != std::string::npos,
                "docs/spec-format.md does not list " << f.signature);
+}
+
+BOOST_AUTO_TEST_CASE(every_function_computes_in_numpy_what_the_grader_computes) {
+  // `grader spec check` runs each known mistake of a function exercise as a Python function,
+  // its expressions written by to_python() over grader/python/expressions.py. Each function of
+  // the language, each operator and each kind of index must give there, in float64, what the
+  // grader's own evaluation gives, in a real python3 with NumPy.
+  std::map<std::string, Tensor> names;
+  const auto filled = [&](const std::string& name, Shape shape) {
+    std::vector<double> v(element_count(shape));
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::sin(1.7 * static_cast<double>(i + names.size()) + 0.3);
+    names.emplace(name, Tensor(shape, v));
+  };
+  filled("A", {2, 3});
+  filled("B", {3, 2});
+  filled("Q", {2, 3, 4});
+  filled("K", {2, 3, 4});
+  filled("V", {2, 3, 4});
+  filled("X", {3, 4});
+  filled("Wv", {3, 3});
+  filled("Wq", {2, 3});
+  filled("Wk", {2, 3});
+  filled("bv", {3, 1});
+  filled("bq", {2, 1});
+  filled("bk", {2, 1});
+  filled("W", {4, 2});
+  filled("w", {2, 4});
+  names.emplace("M", Tensor({2, 1, 3}, {1, 1, 1, 1, 0, 0}));
+  expr::Scope scope;
+  scope.add(names);
+  const std::vector<std::string> expressions = {"A + 1",
+                                                "A - transpose(B)",
+                                                "2 * A",
+                                                "A / 3",
+                                                "-A",
+                                                "A @ B",
+                                                "[1, 2.5, 3]",
+                                                "[[1, 2], [3, 4]] @ [5, 6]",
+                                                "A[0]",
+                                                "A[:, 1:]",
+                                                "A[-1, ::2]",
+                                                "Q[1, 0:2, 3]",
+                                                "A[[1, 0]]",
+                                                "attention(Q, K, V)",
+                                                "attention(Q, K, V, scale=1, mask=M)",
+                                                "attention_weights(Q, K, V, mask=M)",
+                                                "attention(Q[0], K[0], V[0], 0.5)",
+                                                "self_attention(X, Wv, Wq, Wk, bv, bq, bk)",
+                                                "self_attention_weights(X, Wv, Wq, Wk, bv, bq, bk)",
+                                                "scaled_dot_product_self_attention(X, Wv, Wq, Wk, bv, bq, bk)",
+                                                "scaled_dot_product_self_attention_weights(X, Wv, Wq, Wk, bv, bq, bk)",
+                                                "project(X, W)",
+                                                "compute_keys(X, w)",
+                                                "softmax(A)",
+                                                "softmax(Q, 1)",
+                                                "softmax(Q @ transpose(K) / sqrt(size(Q, -1)), 0)",
+                                                "transpose(Q, 0, 2)",
+                                                "reshape(A, 3, -1)",
+                                                "rows(A, 1, 0, 1)",
+                                                "set_row(A, 1, [7, 8, 9])",
+                                                "stack(A, A, dim=1)",
+                                                "concat(A, 2 * A, dim=0)",
+                                                "float32(A)",
+                                                "zeros(2, 3)",
+                                                "ones(1, 3)",
+                                                "size(Q, -1)",
+                                                "eye(3)",
+                                                "tril(ones(3, 3))",
+                                                "triu(Q, 1)",
+                                                "tril(A, -1)",
+                                                "sum(A)",
+                                                "sum(Q, 1)",
+                                                "sum(A, 1, keepdim=1)",
+                                                "mean(A, 0)",
+                                                "norm(A)",
+                                                "norm(Q, -1)",
+                                                "max(A, 0)",
+                                                "min(A)",
+                                                "normalize(A, 0)",
+                                                "round(10 * A, 2)",
+                                                "exp(A)",
+                                                "log(abs(A))",
+                                                "sqrt(abs(A))",
+                                                "abs(A)"};
+  // Every function but the random draws (the data section's only) is among them.
+  for (const auto& name : expr::function_names()) {
+    const auto* f = expr::find_function(name);
+    if (f->draw) continue;
+    BOOST_TEST(std::any_of(expressions.begin(), expressions.end(),
+                           [&](const std::string& e) { return e.find(name + "(") != std::string::npos; }),
+               name << "() is not tried in NumPy here");
+  }
+  test_support::TempDir dir;
+  std::string script = test_support::read_file(test_support::source_path("grader/python/expressions.py"));
+  script += "\nimport sys\nvalues = {}\n";
+  for (const auto& [name, t] : names) {
+    std::string flat, shape;
+    for (std::size_t i = 0; i < t.size(); ++i) flat += fmt::format("{}{:.17g}", i ? ", " : "", t[i]);
+    for (std::size_t a = 0; a < t.rank(); ++a) shape += std::to_string(t.dim(a)) + ",";
+    script += "values['" + name + "'] = np.reshape(np.array([" + flat + "]), (" + shape + "))\n";
+  }
+  script += "E = _Env(values, {})\nout = []\n";
+  for (const auto& e : expressions)
+    script += "r = np.asarray(" + expr::to_python(*expr::parse(e)) +
+              ", dtype=np.float64)\nout.append([list(r.shape), [float(v) for v in r.reshape(-1)]])\n";
+  script += "json.dump(out, sys.stdout)\n";
+  const auto path = dir.write("expressions.py", script);
+  const auto r = test_support::run_process({"/usr/bin/python3", path.string()});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto out = nlohmann::json::parse(r.out);
+  BOOST_REQUIRE(out.size() == expressions.size());
+  for (std::size_t i = 0; i < expressions.size(); ++i) {
+    const Tensor want = expr::evaluate(*expr::parse(expressions[i]), scope);
+    const Shape shape = out[i][0].get<Shape>();
+    const auto got = out[i][1].get<std::vector<double>>();
+    BOOST_TEST_CONTEXT(expressions[i]) {
+      BOOST_TEST(shape == want.shape(), boost::test_tools::per_element());
+      BOOST_REQUIRE(got.size() == want.size());
+      for (std::size_t k = 0; k < got.size(); ++k)
+        BOOST_TEST(std::abs(got[k] - want[k]) <= 1e-12 * (1 + std::abs(want[k])),
+                   "at " << k << ": " << got[k] << " vs " << want[k]);
+    }
+  }
 }

@@ -58,4 +58,10 @@ NodePtr parse(const std::string& text);
 /// Every name the expression refers to as a value (not function names, not keywords).
 std::set<std::string> names_used(const Node& node);
 
+/// The expression as Python over grader/python/expressions.py: names read from `E`, functions
+/// called from `F`, in NumPy at that file's working precision (`grader spec check` runs each
+/// known mistake of a function exercise so).
+/// example: to_python(*parse("softmax(Q, 1)")) is `F["softmax"](E["Q"], 1)`
+std::string to_python(const Node& node);
+
 }  // namespace grader::expr
