@@ -241,6 +241,18 @@ std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uin
     if (count > 0) std::memcpy(values.data(), data + offset, count * sizeof(double));
     v.value = Tensor(std::move(shape), std::move(values));
     v.dtype = library::printable(place.at("dtype").get<std::string>(), 40);
+    // Its variable and the places that bound it (the child's labels, as its units' are: what a
+    // notebook that forges records says is on one line and short); a value without them is
+    // still the value.
+    try {
+      v.variable = flattened(library::printable(place.value("variable", std::string()), 100));
+      v.bindings = place.value("bindings", std::size_t{0});
+      for (const auto& label : place.value("bound_at", json::array()))
+        if (v.bound_at.size() < 3) v.bound_at.push_back(flattened(library::printable(label.get<std::string>(), 200)));
+    } catch (const std::exception&) {
+      v.bound_at.clear();
+      v.bindings = 0;
+    }
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -302,19 +314,6 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     if (!r || taken[i]) continue;
     if (r->ok) {
       if (auto v = read_value(*r, data, kOutputBytes, room)) {
-        // Its variable and the places that bound it (the child's labels, as its units' are:
-        // what a notebook that forges records says is on one line and short).
-        try {
-          const json place = json::parse(r->text);
-          v->variable = flattened(library::printable(place.value("variable", std::string()), 100));
-          v->bindings = place.value("bindings", std::size_t{0});
-          for (const auto& label : place.value("bound_at", json::array()))
-            if (v->bound_at.size() < 3)
-              v->bound_at.push_back(flattened(library::printable(label.get<std::string>(), 200)));
-        } catch (const std::exception&) {
-          v->bound_at.clear();
-          v->bindings = 0;
-        }
         out.values[i] = std::move(*v);
         taken[i] = true;
       } else {
