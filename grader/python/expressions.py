@@ -5,8 +5,8 @@
 # writes this file, then the exercise's function, into a notebook of its own (selftest.cpp);
 # `expr::to_python` (grader/src/expr/to_python.cpp) writes the expressions, which read names
 # from E and call the functions of F. Semantics follow grader/src/expr (NumPy's broadcasting,
-# indexing and matmul); every result is cast to the working precision, as a student's float32
-# tensors stay float32.
+# indexing and matmul), but for a softmax over a row masked whole (see _softmax); every result
+# is cast to the working precision, as a student's float32 tensors stay float32.
 import json  # noqa: F401 (the notebook reads its binding with it)
 import math
 
@@ -40,13 +40,13 @@ def _I(x, items):
 
 
 def _softmax(x, dim=-1):
+    # As a student's code computes it: a row whose every score is -inf (masked whole) is NaN, as
+    # torch.softmax and np.exp(x - x.max()) make it, where the grader's reference gives zeros.
     x = _C(x)
     dim = _int(dim)
-    m = x.max(axis=dim, keepdims=True)
-    with np.errstate(invalid="ignore", over="ignore"):
-        e = np.exp(x - np.where(np.isneginf(m), 0, m))  # a row masked whole is all zeros
-        s = e.sum(axis=dim, keepdims=True)
-        return _C(np.where(s > 0, e / np.where(s > 0, s, 1), 0))
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        e = np.exp(x - x.max(axis=dim, keepdims=True))
+        return _C(e / e.sum(axis=dim, keepdims=True))
 
 
 def _weights(Q, K, V, scale=None, mask=None):

@@ -148,6 +148,25 @@ std::string colab_script(const fs::path& notebook) {
   return out;
 }
 
+/// A message's first line, cut between words when longer than `width`.
+std::string short_message(const std::string& message, std::size_t width = 60) {
+  const std::string line = message.substr(0, message.find('\n'));
+  if (line.size() <= width) return line;
+  const auto space = line.rfind(' ', width - 3);
+  return space != std::string::npos && space >= width / 2 ? line.substr(0, space) + "..." : first_line(line, width);
+}
+
+/// A known mistake as the self-test names it: its exercise and its message's first words
+/// ("exercise 1 'the scores are divided by sqrt of the number of...'").
+std::string mistake_name(const std::string& exercise, const std::string& message) {
+  return "exercise " + exercise + " '" + short_message(message) + "'";
+}
+
+/// "exercise 2 (wrong: ...)" or "exercises 1.2.2 (missing: ...), 1.3.1 (...)".
+std::string exercises_named(const std::vector<std::string>& items) {
+  return (items.size() == 1 ? "exercise " : "exercises ") + joined(items);
+}
+
 /// A Python number literal for `v`, infinities and NaN included.
 std::string python_number(double v) {
   if (std::isnan(v)) return "float(\"nan\")";
@@ -294,7 +313,7 @@ class Checker {
                       r.exercises.size() == 1 ? "exercise " + r.exercises[0].id + " passes"
                                               : "all " + counted(r.exercises.size(), "exercise") + " pass"));
     else
-      add(failing_kind, what, "fails " + joined(failing));
+      add(failing_kind, what, "fails " + exercises_named(failing));
   }
 
   /// Exercise ids (of `among`) whose result passed.
@@ -380,14 +399,18 @@ class Checker {
       // The same notebook called with the other precision: float64 arrays where the spec
       // passes float32 tensors, and the other way round.
       Spec other = open_;
-      std::string switched;  // "float32 instead of float64"
+      std::set<std::string> switches;  // "float32 instead of float64"
       for (auto& ex : other.exercises)
         if (ex.function) {
           auto& dtype = ex.function->python.dtype;
           const std::string bound = dtype;
           dtype = dtype == "float32" ? "float64" : "float32";
-          if (switched.empty()) switched = dtype + " instead of " + bound;
+          switches.insert(dtype + " instead of " + bound);
         }
+      const std::string switched = switches.size() > 1
+                                       ? "the other precision (float64 instead of float32, and the other way round)"
+                                   : switches.empty() ? ""
+                                                      : *switches.begin();
       // Students get the precision the spec binds: another one failing is worth knowing (an
       // unstable softmax overflows in float32; a tolerance without a float32 rule is too tight
       // for float32), not a fault of the spec.
@@ -449,7 +472,7 @@ class Checker {
           name + ", the reference notebook as Colab downloads it, passes what the .ipynb passes");
     else
       add(Kind::warning, "reference as a Colab download (Python)",
-          name + ", the reference notebook as Colab downloads it, fails " + joined(lost) +
+          name + ", the reference notebook as Colab downloads it, fails " + exercises_named(lost) +
               ": a Colab .py does not mark where a code cell ends, so an answer taken at a cell runs on to the next "
               "markdown text or the next answer's text; put a markdown cell after that answer's cell in the "
               "notebook students get, or have the cell after it not change the answer's variable");
@@ -574,7 +597,7 @@ class Checker {
         const Tensor got = m.expression.evaluate(scope);
         for (const bool float32 : {false, true})
           if (passes(got, expected, ex->tolerance, float32)) {
-            passing_mistakes.push_back(fmt::format("{} '{}' in {} ({})", ex->id, first_line(m.message, 50),
+            passing_mistakes.push_back(fmt::format("{} in {} ({})", mistake_name(ex->id, m.message),
                                                    float32 ? "float32" : "float64", describe(ex->tolerance)));
             break;
           }
@@ -605,8 +628,7 @@ class Checker {
       for (const auto& m : fn.mistakes) {
         for (const bool float32 : {false, true}) {
           if (!caught(fn, m, float32)) {
-            passing_mistakes.push_back(
-                fmt::format("{} '{}' in {}", ex->id, first_line(m.message, 50), float32 ? "float32" : "float64"));
+            passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (float32 ? "float32" : "float64"));
             break;
           }
         }
@@ -618,6 +640,22 @@ class Checker {
     else if (checked > 0)
       add(Kind::ok, "known mistakes",
           fmt::format("each of the {} declared for function exercises fails a check, in float64 and float32", checked));
+    // A check whose float32 rule lets a mistake through that its float64 rule stops gives the
+    // mistake that check's points in float32 (found by a helper writing a course: a loose
+    // float32 tolerance on one check, and the self-test only asked that each mistake fail some
+    // check of its exercise).
+    // (One that passes every check in float32 is a failure above.)
+    std::vector<std::string> loose;
+    for (const auto* ex : functions_)
+      for (const auto& check : ex->function->checks)
+        for (const auto& m : ex->function->mistakes)
+          if (caught_by(*ex->function, check, m, false) && !caught_by(*ex->function, check, m, true) &&
+              caught(*ex->function, m, true))
+            loose.push_back(mistake_name(ex->id, m.message) + " passes '" + check.name + "'");
+    if (!loose.empty())
+      add(Kind::warning, "known mistakes",
+          "in float32 only, " + joined(loose) +
+              ", and gets its points: that check's float32 tolerance is looser than the mistake");
     // Outputs that match two mistakes of different messages name neither (either would be a
     // guess): two that agree in every case are never named (found by a helper: a mistake
     // written twice passed the self-test).
@@ -627,8 +665,8 @@ class Checker {
       for (std::size_t i = 0; i < fn.mistakes.size(); ++i)
         for (std::size_t j = i + 1; j < fn.mistakes.size(); ++j)
           if (fn.mistakes[i].message != fn.mistakes[j].message && !told_apart(fn, fn.mistakes[i], fn.mistakes[j]))
-            twins.push_back(fmt::format("{} '{}' and '{}'", ex->id, first_line(fn.mistakes[i].message, 40),
-                                        first_line(fn.mistakes[j].message, 40)));
+            twins.push_back(mistake_name(ex->id, fn.mistakes[i].message) + " and '" +
+                            short_message(fn.mistakes[j].message) + "'");
     }
     if (!twins.empty())
       add(Kind::warning, "known mistakes",
@@ -671,12 +709,12 @@ class Checker {
   /// tolerances tell it apart where it is computed in float32 from start to end.
   void python_mistakes() {
     std::size_t checked = 0;
-    std::vector<std::string> passing_mistakes, passing_other, not_computed, unnamed, skipped;
+    std::vector<std::string> passing_mistakes, passing_other, not_computed, misnamed, unnamed, skipped;
     for (const auto* ex : functions_) {
       const FunctionSpec& fn = *ex->function;
       for (std::size_t k = 0; k < fn.mistakes.size(); ++k) {
         const FunctionMistake& m = fn.mistakes[k];
-        const std::string name = fmt::format("{} '{}'", ex->id, first_line(m.message, 50));
+        const std::string name = mistake_name(ex->id, m.message);
         std::set<std::string> unknown;
         const std::string notebook = mistake_notebook(spec_, fn, m, unknown);
         if (!unknown.empty()) {
@@ -699,12 +737,20 @@ class Checker {
           });
           const bool named = std::any_of(e.checks.begin(), e.checks.end(),
                                          [&](const CheckResult& c) { return c.mistake == m.message; });
+          const auto other_named = std::find_if(e.checks.begin(), e.checks.end(), [&](const CheckResult& c) {
+            return c.mistake && *c.mistake != m.message;
+          });
           if (e.passed())
             (dtype == bound ? passing_mistakes : passing_other).push_back(name + " in " + dtype);
           else if (!by_values)
             not_computed.push_back(name + " in " + dtype + " (" + std::string(to_string(e.verdict())) + ": " +
                                    first_line(e.message(), 240) + ")");
-          else if (!named && ex->visibility == Visibility::visible && dtype == bound)
+          else if (ex->visibility != Visibility::visible || dtype != bound)
+            continue;
+          else if (other_named != e.checks.end())
+            misnamed.push_back(name + " in " + dtype + " (told: '" + short_message(*other_named->mistake) + "' in " +
+                               other_named->name + ")");
+          else if (!named)
             unnamed.push_back(name + " in " + dtype + " (told: " + first_line(e.message(), 160) + ")");
         }
         ++checked;
@@ -720,20 +766,30 @@ class Checker {
           "these pass every check of their exercise when a Python function computes them in the precision students "
           "are called with: " +
               joined(passing_mistakes));
+    // A mistake that computes at some sizes only (`Q @ K`, keys not transposed, in square cases)
+    // fails the exercise all the same, by an error, but names itself only where it computes.
     if (!not_computed.empty())
-      add(Kind::failure, what,
-          "a Python function computing these fails no check by its values, so they were not shown to fail: " +
-              joined(not_computed));
+      add(Kind::warning, what,
+          "a Python function computing these raised an error in every case that failed, so a student who makes them "
+          "is told that error, never the mistake: " +
+              joined(not_computed) +
+              "; if the mistake computes at some sizes only, give a check such sizes (a size derived from another: "
+              "`d_k: n` makes the cases square)");
+    if (!misnamed.empty())
+      add(Kind::warning, what,
+          "a Python function computing these is told another known mistake: " + joined(misnamed) +
+              "; the tolerance is looser than the difference between the two, or they agree on the cases that failed");
     if (!passing_other.empty())
       add(Kind::warning, what,
           "these pass every check of their exercise when computed in the precision students are never called with: " +
               joined(passing_other));
     if (!unnamed.empty())
       add(Kind::warning, what,
-          "these fail, but their feedback does not name them (another mistake's values are nearer, or the "
-          "mistake's own tolerance is tighter than the precision): " +
+          "these fail, but the feedback does not name them: computed so, their outputs are not within the "
+          "mistake's own tolerance of its values (one tighter than the precision; NaN in a row masked whole, where "
+          "the spec's functions give zeros), or match another mistake too: " +
               joined(unnamed));
-    if (passing_mistakes.empty() && not_computed.empty() && checked > 0)
+    if (passing_mistakes.empty() && checked > 0)
       add(Kind::ok, what,
           fmt::format("each of the {} declared for function exercises, computed by a Python function in NumPy, fails "
                       "a check in the precision students are called with{}",
@@ -742,18 +798,22 @@ class Checker {
 
   /// True if some check of `fn` that compares outputs rejects the mistake on some case.
   bool caught(const FunctionSpec& fn, const FunctionMistake& m, bool float32) const {
-    for (const auto& check : fn.checks) {
-      if (check.property_got) continue;
-      for (const auto& c : check_cases(spec_, fn, check, 1)) {
-        const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
-        const expr::Scope& scope = names.scope();
-        for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
-          const auto mistaken = m.outputs.find(fn.outputs[o].name);
-          if (mistaken == m.outputs.end()) continue;
-          const auto value = m.output(mistaken->first, scope);
-          if (value && !passes(*value, expected_output(spec_, fn, check, o, names), check.tolerance, float32))
-            return true;
-        }
+    return std::any_of(fn.checks.begin(), fn.checks.end(),
+                       [&](const FunctionCheck& check) { return caught_by(fn, check, m, float32); });
+  }
+
+  /// True if `check` compares outputs and rejects the mistake on some case.
+  bool caught_by(const FunctionSpec& fn, const FunctionCheck& check, const FunctionMistake& m, bool float32) const {
+    if (check.property_got) return false;
+    for (const auto& c : check_cases(spec_, fn, check, 1)) {
+      const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
+      const expr::Scope& scope = names.scope();
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+        const auto mistaken = m.outputs.find(fn.outputs[o].name);
+        if (mistaken == m.outputs.end()) continue;
+        const auto value = m.output(mistaken->first, scope);
+        if (value && !passes(*value, expected_output(spec_, fn, check, o, names), check.tolerance, float32))
+          return true;
       }
     }
     return false;

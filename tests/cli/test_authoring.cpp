@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(the_tutorial_adds_an_exercise_checks_it_and_grades_a_right_
   }
   // What the tutorial says happens.
   BOOST_TEST(contains(runs[2].out, "self-test FAILED"), runs[2].out);
-  BOOST_TEST(contains(runs[2].out, "FAIL  reference solution: fails 1.3.3 (missing: "), runs[2].out);
+  BOOST_TEST(contains(runs[2].out, "FAIL  reference solution: fails exercise 1.3.3 (missing: "), runs[2].out);
   BOOST_TEST(contains(runs[2].out, "exit status 1"), runs[2].out);
   BOOST_TEST(contains(runs[3].out, "self-test passed"), runs[3].out);
   BOOST_TEST(contains(runs[3].out, "ok    known mistakes: each of the 7 declared for matrix exercises fails"),

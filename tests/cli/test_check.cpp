@@ -916,6 +916,40 @@ ordered_json sdpa_exercise_returning(const std::string& returned) {
   return ordered_json::parse(r.out).at("exercises")[0];
 }
 
+BOOST_AUTO_TEST_CASE(float32_results_of_an_exercise_without_a_float32_rule_are_told_so) {
+  // Found by a helper writing a course: a NumPy student's np.float32 arrays, in an exercise of
+  // float64 arrays whose tolerance has no float32 rule, were told only "got 7.87342, expected
+  // 7.873421".
+  TempDir dir;
+  const auto spec = dir.write("twice.yaml", R"YAML(assignment: {id: twice, title: Twice, version: "1"}
+exercises:
+  - id: "1"
+    title: Twice
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: numpy, dtype: float64}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9}
+    checks:
+      - {name: random, points: 1, random: {trials: 5, dims: {n: [3, 4]}}}
+)YAML");
+  dir.write("float32/twice.py", "import numpy as np\n\ndef twice(x):\n    return (2 * x).astype(np.float32)\n");
+  dir.write("off/twice.py", "import numpy as np\n\ndef twice(x):\n    return (2.01 * x).astype(np.float32)\n");
+  const auto graded = [&](const std::string& student) {
+    const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / student).string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    return ordered_json::parse(r.out).at("exercises")[0].at("checks")[0].dump();
+  };
+  BOOST_TEST(contains(graded("float32"),
+                      "your values are float32 numbers (np.float32, torch's default dtype) and agree with the expected "
+                      "ones to float32 precision"),
+             graded("float32"));
+  // Values wrong beyond float32's precision are not told that.
+  BOOST_TEST(!contains(graded("off"), "float32 numbers"), graded("off"));
+}
+
 BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_how_it_is_called) {
   // Found by a helper trying the docs as an instructor: "got an unexpected keyword argument
   // 'n_heads'" never said how the grader calls the function.

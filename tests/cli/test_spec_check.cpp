@@ -3,6 +3,7 @@
 // one too tight for float32, a missing solution, a malformed spec.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
@@ -51,7 +52,7 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
   if (warnings == 1)
     BOOST_TEST(contains(r.out,
                         "warn  reference solution (Python, called with float32 instead of float64, as students "
-                        "never are): fails 1 (non_finite"),
+                        "never are): fails exercise 1 (non_finite"),
                r.out);
   BOOST_TEST(contains(r.out, "ok    reference solution: "));
   // Every Python reference solution passes through the Python path, as students hand it in.
@@ -83,6 +84,8 @@ BOOST_AUTO_TEST_CASE(known_mistakes_are_run_as_python_functions_in_both_precisio
   TempDir dir;
   const auto spec = dir.write("twice.yaml", R"YAML(assignment: {id: twice, title: Twice, version: "1"}
 solution: twice/solution
+data:
+  x4: [1, 2, 3, 4]
 exercises:
   - id: "1"
     title: Twice
@@ -113,23 +116,81 @@ exercises:
         message: plus a third
         tolerance: {atol: 1.0e-12, rtol: 0, float32: {atol: 1.0e-12, rtol: 0}}
       - {outputs: {y: "k * x"}, message: times k}
+  - id: "4"
+    title: Twice, at a size the mistake cannot compute
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - {name: fixed, points: 1, fixed: {x: x4}}
+      - {name: any, points: 0, random: {trials: 2, dims: {n: [3, 3]}}, property: {got: "0 * y", expect: "0 * x"}}
+    mistakes:
+      - {outputs: {y: "x * [2, 2, 3]"}, message: the last of three tripled}
+  - id: "3"
+    title: Plus one
+    points: 2
+    function:
+      symbol: plus_one
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "x + 1"}]
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 0.005, rtol: 0}}
+    checks:
+      - {name: random, points: 1, random: {trials: 5, dims: {n: [3, 4]}}}
+      - name: loose
+        points: 1
+        random: {trials: 5, dims: {n: [3, 4]}}
+        tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 0.1, rtol: 0}}
+    mistakes:
+      - {outputs: {y: "x + 1.01"}, message: off by a hundredth}
+      - outputs: {y: "x + 1.013"}
+        message: off by a bit more
+        tolerance: {atol: 1.0e-12, rtol: 0, float32: {atol: 1.0e-12, rtol: 0}}
 )YAML");
-  dir.write("twice/solution/twice.py", "def twice(x):\n    return 2 * x\n\ndef thrice(x):\n    return 3 * x\n");
+  dir.write(
+      "twice/solution/twice.py",
+      "def twice(x):\n    return 2 * x\n\ndef thrice(x):\n    return 3 * x\n\ndef plus_one(x):\n    return x + 1\n");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  // A mistake that computes at some sizes only fails by an error elsewhere, and is never named.
   BOOST_TEST(contains(r.out,
-                      "FAIL  known mistakes (Python): these pass every check of their exercise when a Python function "
-                      "computes them in the precision students are called with: 1 'nearly twice' in float32\n"),
+                      "warn  known mistakes (Python): a Python function computing these raised an error in every case "
+                      "that failed, so a student who makes them is told that error, never the mistake: exercise 4 'the "
+                      "last of three tripled' in float32 (threw: fixed: "),
              r.out);
+  // One mistake computed in float32 is told as the other, within the exercise's float32 rule.
   BOOST_TEST(contains(r.out,
-                      "warn  known mistakes (Python): these fail, but their feedback does not name them (another "
-                      "mistake's values are nearer, or the mistake's own tolerance is tighter than the precision): "
-                      "2 'plus a third' in float32 (told: "),
+                      "warn  known mistakes (Python): a Python function computing these is told another known mistake: "
+                      "exercise 3 'off by a bit more' in float32 (told: 'off by a hundredth' in random)"),
              r.out);
+  // A check whose float32 rule lets the mistakes through gives them its points.
+  BOOST_TEST(
+      contains(r.out,
+               "warn  known mistakes: in float32 only, exercise 3 'off by a hundredth' passes 'loose', exercise 3 "
+               "'off by a bit more' passes 'loose', and gets its points: that check's float32 tolerance is "
+               "looser than the mistake"),
+      r.out);
+  BOOST_TEST(
+      contains(r.out,
+               "FAIL  known mistakes (Python): these pass every check of their exercise when a Python function "
+               "computes them in the precision students are called with: exercise 1 'nearly twice' in float32\n"),
+      r.out);
   BOOST_TEST(contains(r.out,
-                      "warn  known mistakes (Python): not run as Python functions: 2 'times k' (reads k): a size no "
-                      "input has"),
+                      "warn  known mistakes (Python): these fail, but the feedback does not name them: computed so, "
+                      "their outputs are not within the mistake's own tolerance of its values (one tighter than the "
+                      "precision; NaN in a row masked whole, where the spec's functions give zeros), or match another "
+                      "mistake too: "
+                      "exercise 2 'plus a third' in float32 (told: "),
              r.out);
+  BOOST_TEST(
+      contains(r.out,
+               "warn  known mistakes (Python): not run as Python functions: exercise 2 'times k' (reads k): a size no "
+               "input has"),
+      r.out);
   BOOST_TEST(!contains(r.out, "ok    known mistakes (Python)"), r.out);
 }
 
@@ -141,8 +202,8 @@ BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_te
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
   BOOST_TEST(contains(r.out,
-                      "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake: 1.2.1 "
-                      "'your query selects value[1], not value[0]: a qu...' in float64 (atol 1, rtol 0)"),
+                      "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake: exercise 1.2.1 "
+                      "'your query selects value[1], not value[0]: a query...' in float64 (atol 1, rtol 0)"),
              r.out);
 }
 
@@ -159,11 +220,24 @@ BOOST_AUTO_TEST_CASE(two_known_mistakes_no_case_tells_apart_are_a_warning) {
   const auto path = dir.write("sdpa-masked.yaml", spec);
   const auto r = run_grader({"spec", "check", path.string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
-  BOOST_TEST(contains(r.out,
-                      "warn  known mistakes: these give the same outputs in every case checked, so a student who "
-                      "makes them is told neither: 1 'the scores are not divided by sqrt(d_k)' and 'no scale at "
-                      "all'; merge them into one message, or make a check whose cases tell them apart"),
-             r.out);
+  BOOST_TEST(
+      contains(r.out,
+               "warn  known mistakes: these give the same outputs in every case checked, so a student who "
+               "makes them is told neither: exercise 1 'the scores are not divided by sqrt(d_k)' and 'no scale at "
+               "all'; merge them into one message, or make a check whose cases tell them apart"),
+      r.out);
+  // And so it is: a student who makes them is told neither (found by a helper writing a
+  // course: the first declared was named).
+  const auto graded =
+      run_grader({"check", "--spec", path.string(), test_support::source_path("submissions/sdpa-masked/py-no-scale"),
+                  "--format", "json"});
+  BOOST_TEST(graded.exit_code == 1, graded.out << graded.err);
+  const auto exercises = nlohmann::json::parse(graded.out).at("exercises");
+  BOOST_TEST(exercises[0].at("verdict") == "wrong", exercises[0].dump());
+  BOOST_TEST(exercises[0].at("mistake").is_null(), exercises[0].dump());
+  for (const auto& check : exercises[0].at("checks")) BOOST_TEST(check.at("mistake").is_null(), check.dump());
+  // Exercise 2, which declares the mistake once, names it.
+  BOOST_TEST(exercises[1].value("mistake", "") == "the scores are not divided by sqrt(d_k)", exercises[1].dump());
   // The bundled spec's mistakes are each told apart from the others.
   const auto bundled = run_grader({"spec", "check", test_support::source_path("specs/sdpa-masked.yaml")});
   BOOST_TEST(!contains(bundled.out, "give the same outputs"), bundled.out);
@@ -175,7 +249,7 @@ BOOST_AUTO_TEST_CASE(a_reference_solution_that_fails_fails_the_self_test) {
   fs::remove(dir.path() / "understanding-attention/solution/query122.npy");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1);
-  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails 1.2.2 (missing: "), r.out);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails exercise 1.2.2 (missing: "), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_python_reference_failing_in_its_precision_is_reported_once) {
@@ -211,7 +285,7 @@ exercises:
   dir.write("twice/solution/twice.py", "def twice(x):\n    return 2 * x\n\ndef thrice(x):\n    return 4 * x\n");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
-  BOOST_TEST(contains(r.out, "FAIL  reference solution (Python): fails 2 (wrong: "), r.out);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution (Python): fails exercise 2 (wrong: "), r.out);
   BOOST_TEST(contains(r.out, "ok    reference solution (Python, called with float64 instead of float32, as students "
                              "never are): " +
                                  (dir.path() / "twice/solution").string() + ": exercise 1 passes"),
@@ -250,7 +324,7 @@ exercises:
   BOOST_TEST(contains(r.out, "ok    reference solution (Python)"), r.out);
   BOOST_TEST(contains(r.out,
                       "warn  reference as a Colab download (Python): lab.py, the reference notebook as Colab "
-                      "downloads it, fails 1 (wrong: "),
+                      "downloads it, fails exercise 1 (wrong: "),
              r.out);
   BOOST_TEST(contains(r.out, "put a markdown cell after that answer's cell"), r.out);
   dir.write("cells/solution/lab.ipynb",
@@ -401,7 +475,7 @@ BOOST_AUTO_TEST_CASE(new_scaffolds_a_spec_that_loads_and_whose_check_explains_wh
   r = run_grader({"spec", "check", spec});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);  // well formed, but the solution is empty
   BOOST_TEST(contains(r.out, "well formed; self-test FAILED"), r.out);
-  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails 1 (missing: no answer 'query'"), r.out);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails exercise 1 (missing: no answer 'query'"), r.out);
   BOOST_TEST(contains(r.out, "2 (missing: no libsolution.so and no C or C++ sources"), r.out);
   // The right answers make it pass.
   dir.write("my-course.week3/solution/answers.yaml", "query: [[47000, 65000, 60000]]\n");

@@ -390,11 +390,19 @@ BOOST_AUTO_TEST_CASE(every_function_computes_in_numpy_what_the_grader_computes) 
   for (const auto& e : expressions)
     script += "r = np.asarray(" + expr::to_python(*expr::parse(e)) +
               ", dtype=np.float64)\nout.append([list(r.shape), [float(v) for v in r.reshape(-1)]])\n";
-  script += "json.dump(out, sys.stdout)\n";
+  // But for a softmax over a row masked whole: NaN, as a student's torch.softmax or
+  // np.exp(x - x.max()) gives, where the grader's reference gives zeros.
+  script +=
+      "masked = F['softmax'](np.array([[-np.inf, -np.inf], [0.0, -np.inf]]))\n"
+      "json.dump([out, [str(v) for v in masked.reshape(-1)]], sys.stdout)\n";
   const auto path = dir.write("expressions.py", script);
   const auto r = test_support::run_process({"/usr/bin/python3", path.string()});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  const auto out = nlohmann::json::parse(r.out);
+  const auto all = nlohmann::json::parse(r.out);
+  BOOST_TEST(all[1].dump() == R"(["nan","nan","1.0","0.0"])");
+  BOOST_TEST(expr::evaluate(*expr::parse("softmax(log(zeros(1, 2)))"), scope).values() == std::vector<double>({0, 0}),
+             boost::test_tools::per_element());
+  const auto& out = all[0];
   BOOST_REQUIRE(out.size() == expressions.size());
   for (std::size_t i = 0; i < expressions.size(); ++i) {
     const Tensor want = expr::evaluate(*expr::parse(expressions[i]), scope);
