@@ -66,8 +66,16 @@ bool is_stochastic(const Tensor& t, bool columns) {
 }
 
 void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tol) {
-  // All mismatches along one row (the last axis) of a matrix or batch.
   const std::size_t cols = got.rank() >= 2 ? got.dim(got.rank() - 1) : 0;
+  // Row `row` (along the last axis) as feedback writes it: "[1, 0, :]".
+  const auto row_label = [&](std::size_t row) {
+    auto idx = unravel(row * cols, got.shape());
+    idx.pop_back();
+    std::string where;
+    for (auto k : idx) where += std::to_string(k) + ", ";
+    return "[" + where + ":]";
+  };
+  // All mismatches along one row (the last axis) of a matrix or batch.
   if (cols > 0 && got.size() / cols > 1 && c.mismatched > 1) {
     std::optional<std::size_t> row;
     bool one_row = true;
@@ -76,12 +84,35 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
         if (!row) row = i / cols;
         one_row = *row == i / cols;
       }
-    if (one_row && row) {
-      auto idx = unravel(*row * cols, got.shape());
-      idx.pop_back();
-      std::string where;
-      for (auto k : idx) where += std::to_string(k) + ", ";
-      c.patterns.push_back("every mismatch is in row [" + where + ":]; the other rows are right");
+    if (one_row && row)
+      c.patterns.push_back("every mismatch is in row " + row_label(*row) + "; the other rows are right");
+  }
+  // A row NaN throughout where the expected one is finite, beside a row of the same matrix that
+  // is not: what a softmax over scores that are all -inf gives one query (found by a helper
+  // writing a course: a mask that hid the diagonal too was told only "10 of them NaN or Inf").
+  // A matrix NaN throughout says nothing of where it came from (a NaN anywhere in the weights
+  // spreads through weights @ V).
+  const std::size_t rows = got.rank() >= 2 ? got.dim(got.rank() - 2) : 0;
+  const auto nan_throughout = [&](std::size_t row) {
+    bool nan = true;
+    for (std::size_t j = 0; j < cols && nan; ++j)
+      nan = std::isnan(got[row * cols + j]) && std::isfinite(expected[row * cols + j]);
+    return nan;
+  };
+  const auto any_number = [&](std::size_t row) {
+    for (std::size_t j = 0; j < cols; ++j)
+      if (!std::isnan(got[row * cols + j])) return true;
+    return false;
+  };
+  for (std::size_t row = 0; cols > 0 && rows > 1 && row < got.size() / cols; ++row) {
+    const std::size_t first = row - row % rows;
+    bool beside = false;
+    for (std::size_t other = first; other < first + rows && !beside; ++other) beside = any_number(other);
+    if (beside && nan_throughout(row)) {
+      c.patterns.push_back("your row " + row_label(row) +
+                           " is NaN throughout where the expected one is finite: a softmax over scores that are all "
+                           "-inf gives that (a query whose every key is masked, its own too?)");
+      break;
     }
   }
   // Weights that should be distributions along rows (or columns) but are not.

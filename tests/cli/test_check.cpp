@@ -916,6 +916,19 @@ ordered_json sdpa_exercise_returning(const std::string& returned) {
   return ordered_json::parse(r.out).at("exercises")[0];
 }
 
+BOOST_AUTO_TEST_CASE(a_row_of_nan_where_the_reference_is_finite_is_told_what_gives_it) {
+  // Found by a helper writing a course: a causal mask that hid the diagonal too left query 0
+  // no key, and torch's softmax made its row NaN; the student was told only "10 of them NaN or
+  // Inf". Here every query 0's scores are -inf.
+  const auto exercise = sdpa_exercise_returning(
+      "(lambda w: (w @ V, w))(torch.softmax(scores.index_fill(-2, torch.tensor([0]), -torch.inf), dim=-1))");
+  BOOST_TEST(exercise.at("verdict") == "non_finite", exercise.dump());
+  BOOST_TEST(contains(exercise.dump(),
+                      "hint: your row [0, 0, :] is NaN throughout where the expected one is finite: a "
+                      "softmax over scores that are all -inf gives that"),
+             exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(float32_results_of_an_exercise_without_a_float32_rule_are_told_so) {
   // Found by a helper writing a course: a NumPy student's np.float32 arrays, in an exercise of
   // float64 arrays whose tolerance has no float32 rule, were told only "got 7.87342, expected

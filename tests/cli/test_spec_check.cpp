@@ -475,7 +475,7 @@ BOOST_AUTO_TEST_CASE(new_scaffolds_a_spec_that_loads_and_whose_check_explains_wh
   r = run_grader({"spec", "check", spec});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);  // well formed, but the solution is empty
   BOOST_TEST(contains(r.out, "well formed; self-test FAILED"), r.out);
-  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails exercise 1 (missing: no answer 'query'"), r.out);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution: fails exercises 1 (missing: no answer 'query'"), r.out);
   BOOST_TEST(contains(r.out, "2 (missing: no libsolution.so and no C or C++ sources"), r.out);
   // The right answers make it pass.
   dir.write("my-course.week3/solution/answers.yaml", "query: [[47000, 65000, 60000]]\n");
