@@ -622,16 +622,26 @@ class Checker {
 
   void function_mistakes() {
     std::size_t checked = 0;
-    std::vector<std::string> passing_mistakes;
+    // A check whose float32 rule lets a mistake through that its float64 rule stops gives the
+    // mistake that check's points in float32 (found by a helper writing a course: a loose
+    // float32 tolerance on one check, and the self-test only asked that each mistake fail some
+    // check of its exercise); one that passes every check in float32 is a failure instead.
+    std::vector<std::string> passing_mistakes, loose;
     for (const auto* ex : functions_) {
       const FunctionSpec& fn = *ex->function;
       for (const auto& m : fn.mistakes) {
-        for (const bool float32 : {false, true}) {
-          if (!caught(fn, m, float32)) {
-            passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (float32 ? "float32" : "float64"));
-            break;
-          }
+        std::vector<std::string> loose_here;
+        bool caught64 = false, caught32 = false;
+        for (const auto& check : fn.checks) {
+          const bool by64 = caught_by(fn, check, m, false), by32 = caught_by(fn, check, m, true);
+          caught64 = caught64 || by64;
+          caught32 = caught32 || by32;
+          if (by64 && !by32) loose_here.push_back(mistake_name(ex->id, m.message) + " passes '" + check.name + "'");
         }
+        if (!caught64 || !caught32)
+          passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (caught64 ? "float32" : "float64"));
+        else
+          loose.insert(loose.end(), loose_here.begin(), loose_here.end());
         ++checked;
       }
     }
@@ -640,18 +650,6 @@ class Checker {
     else if (checked > 0)
       add(Kind::ok, "known mistakes",
           fmt::format("each of the {} declared for function exercises fails a check, in float64 and float32", checked));
-    // A check whose float32 rule lets a mistake through that its float64 rule stops gives the
-    // mistake that check's points in float32 (found by a helper writing a course: a loose
-    // float32 tolerance on one check, and the self-test only asked that each mistake fail some
-    // check of its exercise).
-    // (One that passes every check in float32 is a failure above.)
-    std::vector<std::string> loose;
-    for (const auto* ex : functions_)
-      for (const auto& check : ex->function->checks)
-        for (const auto& m : ex->function->mistakes)
-          if (caught_by(*ex->function, check, m, false) && !caught_by(*ex->function, check, m, true) &&
-              caught(*ex->function, m, true))
-            loose.push_back(mistake_name(ex->id, m.message) + " passes '" + check.name + "'");
     if (!loose.empty())
       add(Kind::warning, "known mistakes",
           "in float32 only, " + joined(loose) +
@@ -705,7 +703,7 @@ class Checker {
   /// Each known mistake of a function exercise as a Python hand-in computing it with NumPy, in
   /// the precision the spec binds and in the other one (mistake_notebook()): graded as a
   /// student's function, through the confined child, it must fail a check by its values. This
-  /// proves, beyond caught() (the mistake's values rounded to float32 in the grader), that the
+  /// proves, beyond caught_by() (the mistake's values rounded to float32 in the grader), that the
   /// tolerances tell it apart where it is computed in float32 from start to end.
   void python_mistakes() {
     std::size_t checked = 0;
@@ -757,49 +755,38 @@ class Checker {
       }
     }
     const std::string what = "known mistakes (Python)";
-    if (!skipped.empty())
-      add(Kind::warning, what,
-          "not run as Python functions: " + joined(skipped) +
-              ": a size no input has, which the function cannot know (its grader-side check above still holds)");
-    if (!passing_mistakes.empty())
-      add(Kind::failure, what,
-          "these pass every check of their exercise when a Python function computes them in the precision students "
-          "are called with: " +
-              joined(passing_mistakes));
+    const auto report = [&](Kind kind, const std::vector<std::string>& items, const std::string& before,
+                            const std::string& after) {
+      if (!items.empty()) add(kind, what, before + joined(items) + after);
+    };
+    report(Kind::warning, skipped, "not run as Python functions: ",
+           ": a size no input has, which the function cannot know (its grader-side check above still holds)");
+    report(Kind::failure, passing_mistakes,
+           "these pass every check of their exercise when a Python function computes them in the precision students "
+           "are called with: ",
+           "");
     // A mistake that computes at some sizes only (`Q @ K`, keys not transposed, in square cases)
     // fails the exercise all the same, by an error, but names itself only where it computes.
-    if (!not_computed.empty())
-      add(Kind::warning, what,
-          "a Python function computing these raised an error in every case that failed, so a student who makes them "
-          "is told that error, never the mistake: " +
-              joined(not_computed) +
-              "; if the mistake computes at some sizes only, give a check such sizes (a size derived from another: "
-              "`d_k: n` makes the cases square)");
-    if (!misnamed.empty())
-      add(Kind::warning, what,
-          "a Python function computing these is told another known mistake: " + joined(misnamed) +
-              "; the tolerance is looser than the difference between the two, or they agree on the cases that failed");
-    if (!passing_other.empty())
-      add(Kind::warning, what,
-          "these pass every check of their exercise when computed in the precision students are never called with: " +
-              joined(passing_other));
-    if (!unnamed.empty())
-      add(Kind::warning, what,
-          "these fail, but the feedback does not name them: computed so, their outputs are not within the "
-          "mistake's own tolerance of its values (one tighter than the precision; NaN in a row masked whole, where "
-          "the spec's functions give zeros), or match another mistake too: " +
-              joined(unnamed));
+    report(Kind::warning, not_computed,
+           "a Python function computing these raised an error in every case that failed, so a student who makes them "
+           "is told that error, never the mistake: ",
+           "; if the mistake computes at some sizes only, give a check such sizes (a size derived from another: "
+           "`d_k: n` makes the cases square)");
+    report(Kind::warning, misnamed, "a Python function computing these is told another known mistake: ",
+           "; the tolerance is looser than the difference between the two, or they agree on the cases that failed");
+    report(
+        Kind::warning, passing_other,
+        "these pass every check of their exercise when computed in the precision students are never called with: ", "");
+    report(Kind::warning, unnamed,
+           "these fail, but the feedback does not name them: computed so, their outputs are not within the "
+           "mistake's own tolerance of its values (one tighter than the precision; NaN in a row masked whole, where "
+           "the spec's functions give zeros), or match another mistake too: ",
+           "");
     if (passing_mistakes.empty() && checked > 0)
       add(Kind::ok, what,
           fmt::format("each of the {} declared for function exercises, computed by a Python function in NumPy, fails "
                       "a check in the precision students are called with{}",
                       checked, passing_other.empty() ? ", and in the other one" : ""));
-  }
-
-  /// True if some check of `fn` that compares outputs rejects the mistake on some case.
-  bool caught(const FunctionSpec& fn, const FunctionMistake& m, bool float32) const {
-    return std::any_of(fn.checks.begin(), fn.checks.end(),
-                       [&](const FunctionCheck& check) { return caught_by(fn, check, m, float32); });
   }
 
   /// True if `check` compares outputs and rejects the mistake on some case.
