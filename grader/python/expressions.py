@@ -124,6 +124,7 @@ F = {
     "log": lambda x: _C(np.log(_C(x))),
     "sqrt": lambda x: _C(np.sqrt(_C(x))),
     "abs": lambda x: _C(np.abs(_C(x))),
+    "where": lambda condition, x, y: _C(np.where(_C(condition) != 0, _C(x), _C(y))),
 }
 for _name in ("randn", "rand", "normal", "standard_normal", "uniform", "random_sample"):
     F[_name] = _draw

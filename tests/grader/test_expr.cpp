@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "expr/functions.hpp"
 #include "grader/expr/evaluate.hpp"
@@ -111,6 +113,30 @@ BOOST_AUTO_TEST_CASE(tril_and_triu_keep_a_triangle_like_torch_and_numpy) {
       boost::test_tools::per_element());
   BOOST_TEST(error_of(*this, "tril(ones(3))").first ==
              "tril(): x must be a matrix or a batch of matrices, got shape (3,)");
+}
+
+BOOST_AUTO_TEST_CASE(where_and_inf_mask_scores_before_a_softmax_like_numpy) {
+  // np.where([1, 0, 2], [1, 2, 3], -np.inf) == [1, -inf, 3]; np.where(np.tril(np.ones((2, 2))),
+  // 5, 0) == [[5, 0], [5, 5]]; np.where(np.nan, 1, 2) == 1 (only 0 selects y).
+  const double inf = std::numeric_limits<double>::infinity();
+  BOOST_TEST(values("where([1, 0, 2], [1, 2, 3], -inf)") == (V{1, -inf, 3}), boost::test_tools::per_element());
+  BOOST_TEST(values("where(tril(ones(2, 2)), 5, 0)") == (V{5, 0, 5, 5}), boost::test_tools::per_element());
+  BOOST_TEST(values("where(log(-1), 1, 2)") == (V{1}), boost::test_tools::per_element());
+  BOOST_TEST(values("1 / inf + 0 * [1, 2]") == (V{0, 0}), boost::test_tools::per_element());
+  // A causal mask over rows, and over columns as the UDL's convention holds scores: the
+  // softmax gives -inf no weight.
+  BOOST_TEST(values("softmax(where(tril(ones(3, 3)), zeros(3, 3), -inf))") ==
+                 (V{1, 0, 0, 0.5, 0.5, 0, 1.0 / 3, 1.0 / 3, 1.0 / 3}),
+             boost::test_tools::per_element());
+  BOOST_TEST(values("softmax(where(triu(ones(2, 2)), zeros(2, 2), -inf), 0)") == (V{1, 0.5, 0, 0.5}),
+             boost::test_tools::per_element());
+  BOOST_TEST(error_of(*this, "where(ones(2, 3), ones(3, 2), 0)").first ==
+             "where(): shapes (2, 3) and (3, 2) cannot be broadcast together (NumPy broadcasting: sizes must "
+             "match or be 1)");
+  BOOST_TEST(error_of(*this, "where(ones(2, 3), 1)").first ==
+             "where() is missing its argument 'y' (where(condition, x, y))");
+  // `inf` is a number, not a name an expression reads.
+  BOOST_TEST(expr::names_used(*expr::parse("where(key, inf, -inf)")) == (std::set<std::string>{"key"}));
 }
 
 BOOST_AUTO_TEST_CASE(round_is_half_to_even_like_torch_and_numpy) {
@@ -368,7 +394,10 @@ BOOST_AUTO_TEST_CASE(every_function_computes_in_numpy_what_the_grader_computes) 
                                                 "exp(A)",
                                                 "log(abs(A))",
                                                 "sqrt(abs(A))",
-                                                "abs(A)"};
+                                                "abs(A)",
+                                                "where(tril(ones(3, 3)), Q @ transpose(K), -inf)",
+                                                "softmax(where(triu(ones(3, 3)), Q[0] @ transpose(K[0]), -inf), 0)",
+                                                "where(M, 2, -1) + where(A[0], inf, 0)"};
   // Every function but the random draws (the data section's only) is among them.
   for (const auto& name : expr::function_names()) {
     const auto* f = expr::find_function(name);
@@ -389,7 +418,8 @@ BOOST_AUTO_TEST_CASE(every_function_computes_in_numpy_what_the_grader_computes) 
   script += "E = _Env(values, {})\nout = []\n";
   for (const auto& e : expressions)
     script += "r = np.asarray(" + expr::to_python(*expr::parse(e)) +
-              ", dtype=np.float64)\nout.append([list(r.shape), [float(v) for v in r.reshape(-1)]])\n";
+              ", dtype=np.float64)\nout.append([list(r.shape), [float(v) if math.isfinite(v) else str(v) for v in "
+              "r.reshape(-1)]])\n";  // JSON has no infinity
   // But for a softmax over a row masked whole: NaN, as a student's torch.softmax or
   // np.exp(x - x.max()) gives, where the grader's reference gives zeros.
   script +=
@@ -407,12 +437,13 @@ BOOST_AUTO_TEST_CASE(every_function_computes_in_numpy_what_the_grader_computes) 
   for (std::size_t i = 0; i < expressions.size(); ++i) {
     const Tensor want = expr::evaluate(*expr::parse(expressions[i]), scope);
     const Shape shape = out[i][0].get<Shape>();
-    const auto got = out[i][1].get<std::vector<double>>();
+    std::vector<double> got;
+    for (const auto& v : out[i][1]) got.push_back(v.is_string() ? std::stod(v.get<std::string>()) : v.get<double>());
     BOOST_TEST_CONTEXT(expressions[i]) {
       BOOST_TEST(shape == want.shape(), boost::test_tools::per_element());
       BOOST_REQUIRE(got.size() == want.size());
       for (std::size_t k = 0; k < got.size(); ++k)
-        BOOST_TEST(std::abs(got[k] - want[k]) <= 1e-12 * (1 + std::abs(want[k])),
+        BOOST_TEST((got[k] == want[k] || std::abs(got[k] - want[k]) <= 1e-12 * (1 + std::abs(want[k]))),
                    "at " << k << ": " << got[k] << " vs " << want[k]);
     }
   }

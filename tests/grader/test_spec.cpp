@@ -387,6 +387,25 @@ BOOST_AUTO_TEST_CASE(a_let_names_an_expression_once_and_says_where_it_cannot_be_
              "again; rename one");
 }
 
+BOOST_AUTO_TEST_CASE(inf_is_the_expressions_infinity_and_no_name_a_spec_may_give) {
+  // `where(mask, scores, -inf)` masks scores; a name `inf` would be read by nothing.
+  std::string spec = kGood;
+  spec.replace(spec.find("expect: key[0:1]"), 16, "expect: \"softmax(where(key[0:1], key[0:1], -inf))\"");
+  BOOST_TEST(errors_of(spec).empty());
+  spec = kGood;
+  spec.replace(spec.find("{name: q,"), 9, "{name: inf,");
+  BOOST_TEST(errors_of(spec).at(0) ==
+             "12:9: answer name 'inf' is a constant every expression knows (inf = inf); choose another name");
+  std::string header = kHeader;
+  header.replace(header.find("  key:"), 6, "  inf: 1\n  key:");
+  BOOST_TEST(errors_of(kGood, header).at(0) ==
+             "6:3: data name 'inf' is a constant every expression knows (inf = inf); choose another name");
+  std::string function = kFunction;
+  function.replace(function.find("      outputs:"), 0, "      let: {inf: \"Q\"}\n");
+  BOOST_TEST(errors_of(function).at(0) ==
+             "16:13: exercise f let 'inf' is a constant every expression knows (inf = inf); choose another name");
+}
+
 BOOST_AUTO_TEST_CASE(an_output_may_use_a_size_no_input_has_when_every_check_gives_it) {
   // Found by a helper writing a spec: weights per head, of shape (heads, n, n), could not be
   // declared ("uses size 'heads', which no input has").

@@ -285,6 +285,10 @@ std::vector<Function> make_table() {
   add("round", {required("x"), defaulted("decimals", 0)},
       "rounds half to even at the given decimals, as torch.round and numpy.round",
       [](const Arguments& a) { return ops::round(a.tensor(0), a.integer(1, "decimals")); });
+  add("where", {required("condition"), required("x"), required("y")},
+      "x where condition is not 0, y elsewhere, the three broadcast together as numpy.where: "
+      "softmax(where(mask, scores, -inf)) masks scores",
+      [](const Arguments& a) { return ops::where(a.tensor(0), a.tensor(1), a.tensor(2)); });
   auto unary = [&](const char* name, double (*f)(double), std::string summary) {
     add(name, {required("x")}, std::move(summary), [f](const Arguments& a) { return ops::map(a.tensor(0), f); });
   };

@@ -29,11 +29,16 @@ struct Fibers {
   std::size_t at(std::size_t o, std::size_t i, std::size_t k) const { return (o * n + i) * inner + k; }
 };
 
+/// A shape of rank 3 at most, padded on the left with 1s to rank 3.
+std::array<std::size_t, 3> padded3(const Shape& shape) {
+  std::array<std::size_t, 3> out{1, 1, 1};
+  for (std::size_t i = 0; i < shape.size(); ++i) out[3 - shape.size() + i] = shape[i];
+  return out;
+}
+
 /// Pads a shape on the left to rank 3 and gives its strides, 0 on broadcast axes.
 std::array<std::size_t, 3> strides3(const Shape& shape, const std::array<std::size_t, 3>& out) {
-  std::array<std::size_t, 3> padded{1, 1, 1};
-  const std::size_t offset = 3 - shape.size();
-  for (std::size_t a = 0; a < shape.size(); ++a) padded[offset + a] = shape[a];
+  const auto padded = padded3(shape);
   std::array<std::size_t, 3> strides{};
   std::size_t s = 1;
   for (std::size_t a = 3; a-- > 0;) {
@@ -41,6 +46,21 @@ std::array<std::size_t, 3> strides3(const Shape& shape, const std::array<std::si
     s *= padded[a];
   }
   return strides;
+}
+
+/// The shape a and b broadcast to, by NumPy's rule; `combined` says how, for the error.
+Shape broadcast(const Shape& a, const Shape& b, const std::string& combined) {
+  const std::size_t rank = std::max(a.size(), b.size());
+  Shape shape(rank);
+  for (std::size_t i = 0; i < rank; ++i) {
+    const std::size_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    const std::size_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      throw invalid_argument("shapes " + format_shape(a) + " and " + format_shape(b) + " cannot be " + combined +
+                             " (NumPy broadcasting: sizes must match or be 1)");
+    shape[i] = da == 1 ? db : da;  // a size 1 stretches to the other, 0 included
+  }
+  return shape;
 }
 
 double apply(double a, double b, char op) {
@@ -78,18 +98,8 @@ std::size_t checked_count(const Shape& shape, const std::string& what) {
 }
 
 Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
-  const std::size_t rank = std::max(a.rank(), b.rank());
-  Shape shape(rank);
-  for (std::size_t i = 0; i < rank; ++i) {
-    const std::size_t da = i < rank - a.rank() ? 1 : a.dim(i - (rank - a.rank()));
-    const std::size_t db = i < rank - b.rank() ? 1 : b.dim(i - (rank - b.rank()));
-    if (da != db && da != 1 && db != 1)
-      throw invalid_argument(std::string("shapes ") + format_shape(a.shape()) + " and " + format_shape(b.shape()) +
-                             " cannot be combined with '" + op + "' (NumPy broadcasting: sizes must match or be 1)");
-    shape[i] = da == 1 ? db : da;  // a size 1 stretches to the other, 0 included
-  }
-  std::array<std::size_t, 3> out{1, 1, 1};
-  for (std::size_t i = 0; i < rank; ++i) out[3 - rank + i] = shape[i];
+  const Shape shape = broadcast(a.shape(), b.shape(), std::string("combined with '") + op + "'");
+  const auto out = padded3(shape);
   const auto sa = strides3(a.shape(), out), sb = strides3(b.shape(), out);
   std::vector<double> values;
   values.reserve(checked_count(shape, std::string("'") + op + "'"));
@@ -97,7 +107,24 @@ Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
     for (std::size_t j = 0; j < out[1]; ++j)
       for (std::size_t k = 0; k < out[2]; ++k)
         values.push_back(apply(a[i * sa[0] + j * sa[1] + k * sa[2]], b[i * sb[0] + j * sb[1] + k * sb[2]], op));
-  return Tensor(std::move(shape), std::move(values));
+  return Tensor(shape, std::move(values));
+}
+
+Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
+  const std::string how = "broadcast together";
+  const Shape shape = broadcast(broadcast(condition.shape(), x.shape(), how), y.shape(), how);
+  const auto out = padded3(shape);
+  const auto sc = strides3(condition.shape(), out), sx = strides3(x.shape(), out), sy = strides3(y.shape(), out);
+  std::vector<double> values;
+  values.reserve(checked_count(shape, "where()"));
+  for (std::size_t i = 0; i < out[0]; ++i)
+    for (std::size_t j = 0; j < out[1]; ++j)
+      for (std::size_t k = 0; k < out[2]; ++k) {
+        // As NumPy's where: any value but 0 selects x, NaN included.
+        const bool keep = condition[i * sc[0] + j * sc[1] + k * sc[2]] != 0.0;
+        values.push_back(keep ? x[i * sx[0] + j * sx[1] + k * sx[2]] : y[i * sy[0] + j * sy[1] + k * sy[2]]);
+      }
+  return Tensor(shape, std::move(values));
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {

@@ -28,6 +28,10 @@ std::size_t checked_count(const Shape& shape, const std::string& what);
 /// Element-wise a op b ('+', '-', '*', '/') with NumPy broadcasting.
 Tensor elementwise(const Tensor& a, const Tensor& b, char op);
 
+/// NumPy's where: x where the condition is not 0 (NaN included), y elsewhere, the three
+/// broadcast together.
+Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y);
+
 /// a @ b as NumPy's matmul: (n,k)@(k,m), vectors on either side, batched rank 3.
 Tensor matmul(const Tensor& a, const Tensor& b);
 

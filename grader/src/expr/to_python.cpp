@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "grader/expr/ast.hpp"
@@ -8,7 +9,10 @@ namespace grader::expr {
 
 namespace {
 
-std::string number(double v) { return fmt::format("{:.17g}", v); }
+std::string number(double v) {
+  if (std::isinf(v)) return v > 0 ? "math.inf" : "-math.inf";  // `inf` (the parser gives no NaN)
+  return fmt::format("{:.17g}", v);
+}
 
 std::string slice(const Node& node) {
   std::string out = "slice(";

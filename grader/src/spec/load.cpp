@@ -109,6 +109,12 @@ void Loader::fail(const Location& where, const std::string& message) {
 }
 void Loader::note(const Location& where, const std::string& message) { diagnostics_.push_back({where, message}); }
 
+void Loader::claim_name(const YAML::Node& node, const std::string& name, const std::string& what) {
+  if (const auto value = expr::constant(name))
+    fail(at(node), what + " '" + name + "' is a constant every expression knows (" + name + " = " + fmt_number(*value) +
+                       "); choose another name");
+}
+
 Loader::Fields::Fields(Loader& loader, const YAML::Node& node, std::string context)
     : loader_(loader), node_(node), context_(std::move(context)) {
   if (!node.IsMap()) loader.fail(loader.at(node), context_ + " must be a mapping, found " + node_kind(node));

@@ -16,6 +16,7 @@ void Loader::load_data(Spec& spec, const YAML::Node& node) {
         fail(at(kv.first), "data name '" + name +
                                "' must be a name: letters, digits and '_', not starting "
                                "with a digit");
+      claim_name(kv.first, name, "data name");
       if (spec.data.count(name) || generators_.count(name)) fail(at(kv.first), "data '" + name + "' is defined twice");
       if (kv.second.IsMap() && kv.second["generator"]) {
         generators_.emplace(name, generator(name, kv.second));

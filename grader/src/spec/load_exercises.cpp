@@ -113,6 +113,7 @@ void Loader::load_answers(Spec& spec, Exercise& ex, const YAML::Node& node, cons
     a.name = string_of(f.require("name"), context + " answer name");
     if (!is_identifier(a.name))
       fail(at(item), "answer name '" + a.name + "' must be letters, digits and '_' (it names the student's file)");
+    claim_name(item, a.name, "answer name");
     if (spec.data.count(a.name)) fail(at(item), "answer name '" + a.name + "' is also a data name; rename one");
     if (spec.answer(a.name))  // also sees this exercise's earlier answers
       fail(at(item), "answer name '" + a.name + "' is declared twice");

@@ -54,6 +54,7 @@ TensorDecl Loader::load_decl(Fields& f, const YAML::Node& item, const std::strin
   d.where = at(item);
   d.name = string_of(f.require("name"), what + " name");
   if (!is_identifier(d.name)) fail(at(item), what + " name '" + d.name + "' must be a name");
+  claim_name(item, d.name, what + " name");
   for (const auto& o : taken)
     if (o.name == d.name) fail(at(item), "'" + d.name + "' is used twice among the inputs and outputs");
   const YAML::Node shape = f.require("shape");
@@ -67,6 +68,7 @@ TensorDecl Loader::load_decl(Fields& f, const YAML::Node& item, const std::strin
     if (!number && !is_identifier(text))
       fail(at(dim), "size '" + text.substr(0, 24) + "' must be a name (at most " + std::to_string(kMaxName) +
                         " letters, digits and '_') or a number");
+    if (!number) claim_name(dim, text, "size");
     d.dims.push_back(text);
   }
   return d;
@@ -151,6 +153,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
         fail(at(kv.first), context + " let '" + name +
                                "' must be a name: letters, digits and '_', not starting "
                                "with a digit");
+      claim_name(kv.first, name, context + " let");
       if (std::any_of(fn.lets.begin(), fn.lets.end(), [&name](const Let& l) { return l.name == name; }))
         fail(at(kv.first), context + " let " + name + " is given twice");
       fn.lets.push_back({name, at(kv.first), parse_expression(kv.second, context + " let " + name)});

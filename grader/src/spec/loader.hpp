@@ -67,6 +67,9 @@ class Loader {
   Location expression_at(const YAML::Node& node, std::size_t offset) const;
   [[noreturn]] void fail(const Location& where, const std::string& message);
   void note(const Location& where, const std::string& message);
+  /// Fails unless `name`, which `node` gives to a `what` that expressions read, is free: `inf`
+  /// is the expressions' constant (expr::constant).
+  void claim_name(const YAML::Node& node, const std::string& name, const std::string& what);
 
   /// Runs one unit, recording its first error and carrying on with the next unit.
   template <class F>

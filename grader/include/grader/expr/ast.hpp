@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ struct Node {
 /// Parses an expression; throws ExprError with the offset of the first problem.
 /// example: parse("attention(query121, key, value, scale=1)")
 NodePtr parse(const std::string& text);
+
+/// The constant a name stands for in every expression (`inf`, infinity: `where(mask, scores,
+/// -inf)`), if it is one; the spec refuses such names for its data, answers, inputs and lets.
+std::optional<double> constant(const std::string& name);
 
 /// Every name the expression refers to as a value (not function names, not keywords).
 std::set<std::string> names_used(const Node& node);
