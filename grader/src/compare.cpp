@@ -22,6 +22,17 @@ bool element_ok(double got, double expected, const Tolerance& tol) {
   return std::abs(got - expected) <= tol.allowance(expected);
 }
 
+/// The share of its allowance the difference of one element uses (Comparison::used): at most 1
+/// exactly when element_ok().
+double share_used(double got, double expected, const Tolerance& tol) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (!std::isfinite(expected) || !std::isfinite(got)) return element_ok(got, expected, tol) ? 0.0 : kInf;
+  const double diff = std::abs(got - expected);
+  if (diff == 0) return 0.0;
+  const double allowed = tol.allowance(expected);
+  return allowed > 0 ? diff / allowed : kInf;
+}
+
 std::string number(double v, int digits = 6) { return std::isnan(v) ? "nan" : fmt::format("{:.{}g}", v, digits); }
 
 /// 6 significant digits, or as many more as make `got` and `expected` differ when printed:
@@ -180,6 +191,7 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
   c.total = got.size();
   for (std::size_t i = 0; i < got.size(); ++i) {
     const double g = got[i], e = expected[i];
+    c.used = std::max(c.used, share_used(g, e, tol));
     if (element_ok(g, e, tol)) continue;
     ++c.mismatched;
     if (std::isfinite(e) && !std::isfinite(g)) ++c.non_finite;

@@ -244,6 +244,7 @@ std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c
 /// known mistakes marked `excluded` are never named; those this failing case contradicts (they
 /// compute here, to finite values of the outputs' shapes that the outputs, finite too, do not
 /// match) are marked in `contradicted`. `half`: the check's outputs are half-precision numbers.
+/// Each comparison raises `r.tolerance_used`, a passing one too.
 std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
                               const std::vector<CallResult>& results, const Visibility visibility,
                               const Tolerance& tolerance, const std::string& replay, bool half,
@@ -334,6 +335,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     const auto& [what, pair] = compared[k_out];
     const auto& [got, expected] = pair;
     Comparison cmp = compare(got, expected, tolerance);
+    r.tolerance_used = std::max(r.tolerance_used, cmp.used);
     if (cmp.passed()) continue;
     // A property compares what the spec derives (row sums, masked weights): the hints about
     // attention weights would read them as weights (found by a hostile-student helper: "your
@@ -445,6 +447,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       CheckResult f = out;
       const auto rank =
           judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, half, excluded, contradicted, f);
+      out.tolerance_used = f.tolerance_used;  // f started as `out`: the largest so far
       if (!rank) continue;
       ++failing;
       if (*rank == 1 && (!named || input_elements(c) < input_elements(pc.cases[named_case]))) {

@@ -160,6 +160,7 @@ class Grader {
     const Tolerance tolerance = ex.tolerance.in(student_precision);
     check.tolerance = tolerance.formula();
     const Comparison c = compare(got, expected, tolerance);
+    check.tolerance_used = c.used;
     if (c.passed()) {
       check.score = ex.points;
       return check;

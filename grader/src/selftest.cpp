@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "expressions_py.hpp"
@@ -261,6 +263,7 @@ class Checker {
     first_input();
     matrix_mistakes();
     function_mistakes();
+    margins();
     if (python_reference_) python_mistakes();
     return report_;
   }
@@ -276,6 +279,40 @@ class Checker {
   std::vector<const Exercise*> matrices_, functions_;
   std::optional<std::map<std::string, Tensor>> solution_answers_;  ///< when the solution has them
   bool python_reference_ = false;  ///< the solution holds a notebook: students hand in Python
+
+  /// A check a reference solution passed: how much of its tolerance it used, where, and
+  /// whether its cases are random.
+  struct Use {
+    double used;
+    std::string where;
+    bool random;
+  };
+  std::vector<Use> reference_uses_;
+  /// A difference beyond this many times the tolerance tells a mistake apart whatever the order
+  /// of computation; nearer the edge, a case may pass for one student and fail for another.
+  static constexpr double kApart = 2;
+  /// How a check's cases tell a known mistake apart (beyond()).
+  struct Reach {
+    double most = 0;        ///< the largest share of the tolerance it uses (above 1: rejected)
+    std::size_t apart = 0;  ///< cases where it lies beyond kApart times the tolerance
+    std::size_t cases = 0;  ///< cases of the check
+    bool random = false;    ///< the cases are drawn per student
+    /// The chance that a student's own cases of this check tell the mistake apart in none:
+    /// its one case, or as many random ones, each apart as often as here.
+    double miss() const {
+      if (cases == 0) return 1;
+      if (!random) return apart > 0 ? 0 : 1;
+      return std::pow(1 - static_cast<double>(apart) / static_cast<double>(cases), static_cast<double>(cases));
+    }
+  };
+  /// The known mistake a student's cases are likeliest to miss, and that chance.
+  struct Nearest {
+    std::optional<double> miss;
+    std::string where;
+  } nearest_mistake_;
+  void nearer(double miss, std::string where) {
+    if (!nearest_mistake_.miss || miss > *nearest_mistake_.miss) nearest_mistake_ = {miss, std::move(where)};
+  }
 
   void add(Kind kind, std::string what, std::string message) {
     report_.findings.push_back({kind, std::move(what), std::move(message)});
@@ -314,6 +351,23 @@ class Checker {
                                               : "all " + counted(r.exercises.size(), "exercise") + " pass"));
     else
       add(failing_kind, what, "fails " + exercises_named(failing));
+  }
+
+  /// Records the passing checks of `r`, a reference solution's result, with how close each
+  /// came to failing; `how` says which solution ("", ", Python").
+  void reference_edges(const AssignmentResult& r, const std::string& how) {
+    for (const auto& e : r.exercises) {
+      const auto ex =
+          std::find_if(functions_.begin(), functions_.end(), [&](const Exercise* x) { return x->id == e.id; });
+      for (const auto& c : e.checks) {
+        if (!c.passed() || c.tolerance.empty()) continue;
+        bool random = false;  // its cases are drawn per student: they vary, and so does its margin
+        if (ex != functions_.end())
+          for (const auto& check : (*ex)->function->checks) random = random || (check.name == c.name && check.random());
+        reference_uses_.push_back(
+            {c.tolerance_used, "exercise " + e.id + (e.checks.size() > 1 ? " '" + c.name + "'" : "") + how, random});
+      }
+    }
   }
 
   /// Exercise ids (of `among`) whose result passed.
@@ -374,7 +428,10 @@ class Checker {
     }
     const AssignmentResult r = grade(main_dir);
     const auto passed64 = passing(r, matrices_);
-    if (notebooks.empty() || !others.empty()) report_reference("reference solution", r);
+    if (notebooks.empty() || !others.empty()) {
+      report_reference("reference solution", r);
+      reference_edges(r, "");
+    }
     if (notebooks.size() > 1) {
       add(Kind::failure, "reference solution (Python)",
           "its folder holds " + std::to_string(notebooks.size()) + " notebooks; keep one .py or .ipynb");
@@ -392,6 +449,7 @@ class Checker {
           if (e.passed()) by_files.push_back(e.id);
       const AssignmentResult in_bound = grade(dir);
       report_reference("reference solution (Python)", in_bound, Kind::failure, by_files);
+      reference_edges(in_bound, ", Python");
       if (notebooks.front().extension() == ".ipynb") colab_download(notebooks.front(), in_bound);
       // Its answers as a notebook computing in float32 gives them.
       if (const auto passed = passing(in_bound, matrices_); !passed.empty())
@@ -566,9 +624,11 @@ class Checker {
         fmt::format("fails every function exercise ({})", functions_.size()));
   }
 
-  /// True if `got` (in float64, or rounded to float32) is within tolerance of `expected`.
-  static bool passes(const Tensor& got, const Tensor& expected, const Tolerance& t, bool float32) {
-    return compare(float32 ? to_float32(got) : got, expected, t.in(float32 ? "float32" : "float64")).passed();
+  /// How much of the tolerance `got` (in float64, or rounded to float32) uses against
+  /// `expected` (Comparison::used): above 1 it fails; another shape is infinitely far.
+  static double share(const Tensor& got, const Tensor& expected, const Tolerance& t, bool float32) {
+    const Comparison c = compare(float32 ? to_float32(got) : got, expected, t.in(float32 ? "float32" : "float64"));
+    return c.shape_ok() ? c.used : std::numeric_limits<double>::infinity();
   }
 
   void matrix_mistakes() {
@@ -595,12 +655,13 @@ class Checker {
       const Tensor expected = ex->expect.evaluate(scope);
       for (const auto& m : ex->mistakes) {
         const Tensor got = m.expression.evaluate(scope);
-        for (const bool float32 : {false, true})
-          if (passes(got, expected, ex->tolerance, float32)) {
-            passing_mistakes.push_back(fmt::format("{} in {} ({})", mistake_name(ex->id, m.message),
-                                                   float32 ? "float32" : "float64", describe(ex->tolerance)));
-            break;
-          }
+        const double in64 = share(got, expected, ex->tolerance, false),
+                     in32 = share(got, expected, ex->tolerance, true);
+        if (in64 <= 1 || in32 <= 1)
+          passing_mistakes.push_back(fmt::format("{} in {} ({})", mistake_name(ex->id, m.message),
+                                                 in64 <= 1 ? "float64" : "float32", describe(ex->tolerance)));
+        else  // every student's one case
+          nearer(std::min(in64, in32) > kApart ? 0 : 1, mistake_name(ex->id, m.message));
         ++checked;
       }
     }
@@ -631,17 +692,23 @@ class Checker {
       const FunctionSpec& fn = *ex->function;
       for (const auto& m : fn.mistakes) {
         std::vector<std::string> loose_here;
-        bool caught64 = false, caught32 = false;
+        double in64 = 0, in32 = 0;      // how far beyond the check that rejects it most (above 1: caught)
+        double miss64 = 1, miss32 = 1;  // the chance that no check of a student's tells it apart
         for (const auto& check : fn.checks) {
-          const bool by64 = caught_by(fn, check, m, false), by32 = caught_by(fn, check, m, true);
-          caught64 = caught64 || by64;
-          caught32 = caught32 || by32;
-          if (by64 && !by32) loose_here.push_back(mistake_name(ex->id, m.message) + " passes '" + check.name + "'");
+          const Reach by64 = beyond(fn, check, m, false), by32 = beyond(fn, check, m, true);
+          in64 = std::max(in64, by64.most);
+          in32 = std::max(in32, by32.most);
+          miss64 *= by64.miss();
+          miss32 *= by32.miss();
+          if (by64.most > 1 && by32.most <= 1)
+            loose_here.push_back(mistake_name(ex->id, m.message) + " passes '" + check.name + "'");
         }
-        if (!caught64 || !caught32)
-          passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (caught64 ? "float32" : "float64"));
-        else
+        if (in64 <= 1 || in32 <= 1) {
+          passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (in64 > 1 ? "float32" : "float64"));
+        } else {
           loose.insert(loose.end(), loose_here.begin(), loose_here.end());
+          nearer(std::max(miss64, miss32), mistake_name(ex->id, m.message));
+        }
         ++checked;
       }
     }
@@ -670,6 +737,60 @@ class Checker {
       add(Kind::warning, "known mistakes",
           "these give the same outputs in every case checked, so a student who makes them is told neither: " +
               joined(twins) + "; merge them into one message, or make a check whose cases tell them apart");
+  }
+
+  /// How near their tolerances' edges the reference solution and the known mistakes come (found
+  /// by a helper writing a course: a float32 rule that the reference met at the default
+  /// tolerance already, and nothing said how close either side came). A tolerance sits well
+  /// between the two: an honest solution computing in another order (another BLAS, PyTorch
+  /// version, machine) errs a few times more than the reference here; a mistake that exceeds
+  /// the tolerance only a little in these cases may not in a student's random ones.
+  void margins() {
+    // A fixed case is every student's: what its target owes to rounding (printed values) is
+    // the same for all, and only the order of computation differs. Random cases are drawn per
+    // student, and the largest error over other cases can be larger.
+    constexpr double kRandomShare = 0.25, kFixedShare = 0.9, kMistakeMiss = 1e-3;
+    const auto percent = [](double u) { return fmt::format("{:.2g}%", 100 * u); };
+    std::vector<std::string> said, near;
+    const auto most = std::max_element(reference_uses_.begin(), reference_uses_.end(),
+                                       [](const Use& a, const Use& b) { return a.used < b.used; });
+    if (most != reference_uses_.end())
+      said.push_back(
+          fmt::format("the reference solution uses at most {} of a tolerance ({})", percent(most->used), most->where));
+    for (const auto& u : reference_uses_)
+      if (u.used > (u.random ? kRandomShare : kFixedShare)) near.push_back(u.where + " " + percent(u.used));
+    if (!near.empty())
+      add(Kind::warning, "margins",
+          fmt::format("the reference solution uses much of the tolerance of {} ({} of a random check's, {} of a "
+                      "fixed one's, is the most that leaves room): an honest solution computing in another order "
+                      "(another BLAS, PyTorch version or machine) or, for random checks, given other cases can err "
+                      "more; loosen the tolerance",
+                      joined(near), percent(kRandomShare), percent(kFixedShare)));
+    if (nearest_mistake_.miss) {
+      const double miss = *nearest_mistake_.miss;
+      const std::string& where = nearest_mistake_.where;
+      if (miss == 1)
+        add(Kind::warning, "margins",
+            fmt::format("no case here tells {} apart from the right answer by more than {:g} times the tolerance: so "
+                        "near its edge, the order of computation can decide whether it passes; tighten the "
+                        "tolerance, or add a case where the mistake differs more",
+                        where, kApart));
+      else if (miss > kMistakeMiss)
+        add(Kind::warning, "margins",
+            fmt::format("a student making {} has a {} chance that none of their random cases tells it apart from the "
+                        "right answer by more than {:g} times the tolerance (judging by the cases here): add a fixed "
+                        "case where it differs, or more trials",
+                        where, percent(miss), kApart));
+      else
+        said.push_back(fmt::format(
+            "every known mistake lies beyond {:g} times a tolerance in a fixed case, or in random ones so often "
+            "that a student's cases miss it with a chance below {} (likeliest missed: {}, {})",
+            kApart, percent(kMistakeMiss), where,
+            miss == 0     ? "never"
+            : miss < 1e-6 ? "less than once in a million"
+                          : percent(miss)));
+    }
+    if (!said.empty()) add(Kind::ok, "margins", fmt::format("{}", fmt::join(said, "; ")));
   }
 
   /// True if some case of a check that compares outputs tells the two mistakes apart: on an
@@ -703,7 +824,7 @@ class Checker {
   /// Each known mistake of a function exercise as a Python hand-in computing it with NumPy, in
   /// the precision the spec binds and in the other one (mistake_notebook()): graded as a
   /// student's function, through the confined child, it must fail a check by its values. This
-  /// proves, beyond caught_by() (the mistake's values rounded to float32 in the grader), that the
+  /// proves, beyond beyond() (the mistake's values rounded to float32 in the grader), that the
   /// tolerances tell it apart where it is computed in float32 from start to end.
   void python_mistakes() {
     std::size_t checked = 0;
@@ -789,21 +910,33 @@ class Checker {
                       checked, passing_other.empty() ? ", and in the other one" : ""));
   }
 
-  /// True if `check` compares outputs and rejects the mistake on some case.
-  bool caught_by(const FunctionSpec& fn, const FunctionCheck& check, const FunctionMistake& m, bool float32) const {
-    if (check.property_got) return false;
+  /// How far beyond its tolerance `check` finds the mistake over its cases (share()): above 1
+  /// at worst, the check rejects it. No cases for a property, which compares no outputs with
+  /// targets.
+  Reach beyond(const FunctionSpec& fn, const FunctionCheck& check, const FunctionMistake& m, bool float32) const {
+    Reach r;
+    r.random = check.random();
+    if (check.property_got) return r;
     for (const auto& c : check_cases(spec_, fn, check, 1)) {
       const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
       const expr::Scope& scope = names.scope();
+      double here = 0;
+      bool compared = false;
       for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
         const auto mistaken = m.outputs.find(fn.outputs[o].name);
         if (mistaken == m.outputs.end()) continue;
-        const auto value = m.output(mistaken->first, scope);
-        if (value && !passes(*value, expected_output(spec_, fn, check, o, names), check.tolerance, float32))
-          return true;
+        if (const auto value = m.output(mistaken->first, scope)) {
+          here = std::max(here, share(*value, expected_output(spec_, fn, check, o, names), check.tolerance, float32));
+          compared = true;
+        }
       }
+      // Where it cannot be computed (`Q @ K` at other than square sizes), a student's code that
+      // makes it raises, and fails the check all the same.
+      ++r.cases;
+      r.apart += !compared || here > kApart;
+      r.most = std::max(r.most, here);
     }
-    return false;
+    return r;
   }
 };
 

@@ -207,6 +207,79 @@ BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_te
              r.out);
 }
 
+BOOST_AUTO_TEST_CASE(margins_say_how_near_their_tolerances_the_reference_and_the_mistakes_come) {
+  // Found by a helper writing a course: nothing said how close to its tolerance the reference
+  // solution came, or a known mistake. The bundled spec leaves room on both sides.
+  {
+    TempDir dir;
+    const auto r = run_grader({"spec", "check", edited_copy(dir, "", "").string()});
+    BOOST_TEST(r.exit_code == 0, r.out << r.err);
+    BOOST_TEST(contains(r.out, "ok    margins: the reference solution uses at most "), r.out);
+    BOOST_TEST(contains(r.out,
+                        "; every known mistake lies beyond 2 times a tolerance in a fixed case, or in random "
+                        "ones so often that a student's cases miss it with a chance below 0.1% (likeliest "
+                        "missed: exercise "),
+               r.out);
+    BOOST_TEST(!contains(r.out, "warn  margins"), r.out);
+  }
+  // 1.2.1's mistake (value[1] instead of value[0]) is 0.54 away: beyond an atol of 0.3, but
+  // not twice beyond it (the other mistake and zeros are farther).
+  {
+    TempDir dir;
+    const auto r = run_grader({"spec", "check",
+                               edited_copy(dir, "    expect: value[0:1]\n    tolerance: {atol: 1.0e-3, rtol: 0}",
+                                           "    expect: value[0:1]\n    tolerance: {atol: 0.3, rtol: 0}")
+                                   .string()});
+    BOOST_TEST(r.exit_code == 0, r.out << r.err);
+    BOOST_TEST(contains(r.out,
+                        "warn  margins: no case here tells exercise 1.2.1 'your query selects value[1], not "
+                        "value[0]: a query...' apart from the right answer by more than 2 times the tolerance: so "
+                        "near its edge, the order of computation can decide whether it passes; tighten the "
+                        "tolerance, or add a case where the mistake differs more"),
+               r.out);
+  }
+  // The reference answer of 1.3.2 is 2.15e-3 from its target (query132 cannot make the mean
+  // exactly); an atol of 2.3e-3 leaves it too little room.
+  {
+    TempDir dir;
+    const auto r = run_grader(
+        {"spec", "check",
+         edited_copy(dir, "    expect: mean(value[0:2], 0, keepdim=1)\n    tolerance: {atol: 5.0e-3, rtol: 0}",
+                     "    expect: mean(value[0:2], 0, keepdim=1)\n    tolerance: {atol: 2.3e-3, rtol: 0}")
+             .string()});
+    BOOST_TEST(r.exit_code == 0, r.out << r.err);
+    BOOST_TEST(contains(r.out, "warn  margins: the reference solution uses much of the tolerance of exercise 1.3.2 9"),
+               r.out);
+    BOOST_TEST(contains(r.out, "(25% of a random check's, 90% of a fixed one's, is the most that leaves room)"), r.out);
+  }
+  // A mistake told apart in random cases of one size only: a student's 12 cases may have none.
+  TempDir dir;
+  const auto spec = dir.write("edge.yaml", R"YAML(assignment: {id: edge, title: Edge, version: "1"}
+exercises:
+  - id: "1"
+    title: Twice
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+    checks:
+      - {name: random, points: 1, random: {trials: 12, dims: {n: [1, 4]}}}
+    mistakes:
+      - outputs: {y: "where(size(x, 0) - 1, 2 * x, 3 * x)"}
+        message: three times a single element
+)YAML");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "warn  margins: a student making exercise 1 'three times a single element' has a "),
+             r.out);
+  BOOST_TEST(contains(r.out,
+                      " chance that none of their random cases tells it apart from the right answer by more "
+                      "than 2 times the tolerance (judging by the cases here): add a fixed case where it "
+                      "differs, or more trials"),
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(two_known_mistakes_no_case_tells_apart_are_a_warning) {
   // Found by a helper writing a spec: a mistake written twice, under two messages, passed the
   // self-test; outputs that match both name neither, so neither is ever named.

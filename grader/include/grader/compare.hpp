@@ -32,6 +32,12 @@ struct Comparison {
   std::optional<ElementDiff> worst;
   std::vector<ElementDiff> first;     ///< the first few mismatches, in row-major order
   std::vector<std::string> patterns;  ///< hints: one row, rows not summing to 1, transpose...
+  /// The largest share of its allowance an element's difference uses: 0 where every element is
+  /// the expected one, 1 at the tolerance's edge (every element passes while it is at most 1),
+  /// infinity for a difference where none is allowed (a tolerance of 0, NaN or Inf). How close
+  /// a passing result came to failing, or how far a failing one lies beyond the tolerance (0
+  /// when the shapes differ: nothing is compared).
+  double used = 0;
 
   bool shape_ok() const { return got_shape == expected_shape; }
   bool passed() const { return shape_ok() && mismatched == 0; }

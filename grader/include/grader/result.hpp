@@ -53,6 +53,10 @@ struct CheckResult {
   /// The rule the check applied ("|got - expected| <= 1e-05 + 1e-05 * |expected|"), the one
   /// for the student's precision; empty when nothing was compared.
   std::string tolerance;
+  /// The largest Comparison::used of the comparisons the check made, passing cases included:
+  /// for a check passed, how close it came to failing (`grader spec check` reports the
+  /// reference solution's). Not written to result files.
+  double tolerance_used = 0;
 
   bool passed() const { return verdict == Verdict::passed; }
 };
