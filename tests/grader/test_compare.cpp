@@ -47,6 +47,27 @@ BOOST_AUTO_TEST_CASE(default_tolerance_accepts_float32_rounding) {
   BOOST_TEST(!compare(row({0.0635}), row({0.0634}), tol).passed());
 }
 
+BOOST_AUTO_TEST_CASE(used_is_the_largest_share_of_its_allowance_an_element_takes) {
+  // `grader spec check` reports how near its tolerance's edge the reference solution comes.
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+  const Tolerance half{0.5, 0.0, std::nullopt, std::nullopt};
+  BOOST_TEST(compare(row({1.25, 2}), row({1, 2}), half).used == 0.5);  // 0.25 of 0.5
+  // At the edge exactly: still passing, and 1.
+  BOOST_TEST(compare(row({1.5}), row({1}), half).used == 1.0);
+  BOOST_TEST(compare(row({1.5}), row({1}), half).passed());
+  // Beyond it: how far; with rtol, against |expected| (0.5 + 0.25 * 10 = 3 allowed, 6 off).
+  BOOST_TEST(compare(row({3}), row({1}), half).used == 4.0);
+  BOOST_TEST(compare(row({16}), row({10}), Tolerance{0.5, 0.25, std::nullopt, std::nullopt}).used == 2.0);
+  // Nothing allowed, or a value that is not a number: infinitely far unless equal.
+  const Tolerance exact{0, 0, std::nullopt, std::nullopt};
+  BOOST_TEST(compare(row({1, 2}), row({1, 2}), exact).used == 0.0);
+  BOOST_TEST(compare(row({1, 2.0000001}), row({1, 2}), exact).used == inf);
+  BOOST_TEST(compare(row({nan, 1}), row({1, 1}), half).used == inf);
+  BOOST_TEST(compare(row({nan, inf}), row({nan, inf}), half).used == 0.0);
+  // Another shape compares nothing.
+  BOOST_TEST(compare(row({1, 2}), row({1}), half).used == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(shapes_are_never_broadcast) {
   const Comparison c = compare(Tensor({3}, {1, 2, 3}), row({1, 2, 3}), Tolerance{});
   BOOST_TEST(!c.shape_ok());
