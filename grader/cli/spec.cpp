@@ -57,8 +57,11 @@ int run_spec_check(const SpecOptions& options) {
       status = 2;
       continue;
     }
-    std::cout << path << ": well formed; self-test " << (report.failed() ? "FAILED" : "passed") << " ("
-              << report.count(selftest::Finding::Kind::warning) << " warnings)\n"
+    std::cout << path << ": well formed; self-test "
+              << (report.failed()
+                      ? "FAILED (" + counted(report.count(selftest::Finding::Kind::failure), "failure") + ", "
+                      : std::string("passed ("))
+              << counted(report.count(selftest::Finding::Kind::warning), "warning") << ")\n"
               << selftest::to_text(report);
     if (report.failed() && status == 0) status = 1;
   }

@@ -293,16 +293,19 @@ class Checker {
   static constexpr double kApart = 2;
   /// How a check's cases tell a known mistake apart (beyond()).
   struct Reach {
-    double most = 0;        ///< the largest share of the tolerance it uses (above 1: rejected)
-    std::size_t apart = 0;  ///< cases where it lies beyond kApart times the tolerance
-    std::size_t cases = 0;  ///< cases of the check
-    bool random = false;    ///< the cases are drawn per student
+    double most = 0;  ///< the largest share of the tolerance it uses (above 1: rejected)
+    /// Whether a case of every student's sizes lies beyond kApart times the tolerance: a fixed
+    /// case, or a random check's first two, which take every lower and every upper bound.
+    bool every = false;
+    std::size_t apart = 0;  ///< the other random cases where it lies beyond kApart times the tolerance
+    std::size_t drawn = 0;  ///< the other random cases
     /// The chance that a student's own cases of this check tell the mistake apart in none:
-    /// its one case, or as many random ones, each apart as often as here.
+    /// none if a case of every student's sizes does, else as many drawn cases as here, each
+    /// apart as often as here.
     double miss() const {
-      if (cases == 0) return 1;
-      if (!random) return apart > 0 ? 0 : 1;
-      return std::pow(1 - static_cast<double>(apart) / static_cast<double>(cases), static_cast<double>(cases));
+      if (every) return 0;
+      if (drawn == 0) return 1;
+      return std::pow(1 - static_cast<double>(apart) / static_cast<double>(drawn), static_cast<double>(drawn));
     }
   };
   /// The known mistake a student's cases are likeliest to miss, and that chance.
@@ -310,6 +313,8 @@ class Checker {
     std::optional<double> miss;
     std::string where;
   } nearest_mistake_;
+  bool reference_failed_ = false;  ///< a reference solution failed a check: its margin says nothing
+  bool mistake_passed_ = false;    ///< a known mistake passes: "every known mistake" would be false
   void nearer(double miss, std::string where) {
     if (!nearest_mistake_.miss || miss > *nearest_mistake_.miss) nearest_mistake_ = {miss, std::move(where)};
   }
@@ -360,6 +365,7 @@ class Checker {
       const auto ex =
           std::find_if(functions_.begin(), functions_.end(), [&](const Exercise* x) { return x->id == e.id; });
       for (const auto& c : e.checks) {
+        reference_failed_ = reference_failed_ || !c.passed();
         if (!c.passed() || c.tolerance.empty()) continue;
         bool random = false;  // its cases are drawn per student: they vary, and so does its margin
         if (ex != functions_.end())
@@ -673,6 +679,7 @@ class Checker {
                       solution_answers_ ? "the reference solution gives in no answer file (a notebook's variables are "
                                           "not read here)"
                                         : "a reference solution would give (the spec names none)"));
+    mistake_passed_ = mistake_passed_ || !passing_mistakes.empty();
     if (!passing_mistakes.empty())
       add(Kind::failure, "known mistakes",
           "these pass, so the tolerance is looser than the mistake: " + joined(passing_mistakes));
@@ -712,8 +719,12 @@ class Checker {
         ++checked;
       }
     }
+    mistake_passed_ = mistake_passed_ || !passing_mistakes.empty();
     if (!passing_mistakes.empty())
-      add(Kind::failure, "known mistakes", "these pass every check of their exercise: " + joined(passing_mistakes));
+      add(Kind::failure, "known mistakes",
+          "these pass every check of their exercise that compares outputs with targets (a property is not tried "
+          "here; the Python line below tries them all): " +
+              joined(passing_mistakes));
     else if (checked > 0)
       add(Kind::ok, "known mistakes",
           fmt::format("each of the {} declared for function exercises fails a check, in float64 and float32", checked));
@@ -725,18 +736,25 @@ class Checker {
     // guess): two that agree in every case are never named (found by a helper: a mistake
     // written twice passed the self-test).
     std::vector<std::string> twins;
+    std::size_t pairs = 0;
     for (const auto* ex : functions_) {
       const FunctionSpec& fn = *ex->function;
       for (std::size_t i = 0; i < fn.mistakes.size(); ++i)
         for (std::size_t j = i + 1; j < fn.mistakes.size(); ++j)
-          if (fn.mistakes[i].message != fn.mistakes[j].message && !told_apart(fn, fn.mistakes[i], fn.mistakes[j]))
+          if (fn.mistakes[i].message != fn.mistakes[j].message &&
+              (++pairs, !told_apart(fn, fn.mistakes[i], fn.mistakes[j])))
             twins.push_back(mistake_name(ex->id, fn.mistakes[i].message) + " and '" +
                             short_message(fn.mistakes[j].message) + "'");
     }
     if (!twins.empty())
       add(Kind::warning, "known mistakes",
-          "these give the same outputs in every case checked, so a student who makes them is told neither: " +
-              joined(twins) + "; merge them into one message, or make a check whose cases tell them apart");
+          "these give the same outputs (within their tolerance) in every case checked, so a student who makes them "
+          "is told neither: " +
+              joined(twins) +
+              "; merge them into one message, make a check whose cases tell them apart, or tighten the tolerance");
+    else if (pairs > 0)
+      add(Kind::ok, "known mistakes",
+          fmt::format("every two of a function exercise are told apart in some case ({})", counted(pairs, "pair")));
   }
 
   /// How near their tolerances' edges the reference solution and the known mistakes come (found
@@ -752,21 +770,25 @@ class Checker {
     constexpr double kRandomShare = 0.25, kFixedShare = 0.9, kMistakeMiss = 1e-3;
     const auto percent = [](double u) { return fmt::format("{:.2g}%", 100 * u); };
     std::vector<std::string> said, near;
-    const auto most = std::max_element(reference_uses_.begin(), reference_uses_.end(),
-                                       [](const Use& a, const Use& b) { return a.used < b.used; });
-    if (most != reference_uses_.end())
-      said.push_back(
-          fmt::format("the reference solution uses at most {} of a tolerance ({})", percent(most->used), most->where));
-    for (const auto& u : reference_uses_)
-      if (u.used > (u.random ? kRandomShare : kFixedShare)) near.push_back(u.where + " " + percent(u.used));
-    if (!near.empty())
-      add(Kind::warning, "margins",
-          fmt::format("the reference solution uses much of the tolerance of {} ({} of a random check's, {} of a "
-                      "fixed one's, is the most that leaves room): an honest solution computing in another order "
-                      "(another BLAS, PyTorch version or machine) or, for random checks, given other cases can err "
-                      "more; loosen the tolerance",
-                      joined(near), percent(kRandomShare), percent(kFixedShare)));
-    if (nearest_mistake_.miss) {
+    // Where the reference fails a check, or a mistake passes, a failure says so above: a margin
+    // of the rest would read as all well.
+    if (!reference_failed_) {
+      for (const auto& u : reference_uses_)
+        if (u.used > (u.random ? kRandomShare : kFixedShare)) near.push_back(u.where + " " + percent(u.used));
+      const auto most = std::max_element(reference_uses_.begin(), reference_uses_.end(),
+                                         [](const Use& a, const Use& b) { return a.used < b.used; });
+      if (!near.empty())
+        add(Kind::warning, "margins",
+            fmt::format("the reference solution uses much of the tolerance of {} ({} of a random check's, {} of a "
+                        "fixed one's, is the most that leaves room): an honest solution computing in another order "
+                        "(another BLAS, PyTorch version or machine) or, for random checks, given other cases can err "
+                        "more; loosen the tolerance",
+                        joined(near), percent(kRandomShare), percent(kFixedShare)));
+      else if (most != reference_uses_.end())
+        said.push_back(fmt::format("the reference solution uses at most {} of a tolerance ({})", percent(most->used),
+                                   most->where));
+    }
+    if (nearest_mistake_.miss && !mistake_passed_) {
       const double miss = *nearest_mistake_.miss;
       const std::string& where = nearest_mistake_.where;
       if (miss == 1)
@@ -783,11 +805,12 @@ class Checker {
                         where, percent(miss), kApart));
       else
         said.push_back(fmt::format(
-            "every known mistake lies beyond {:g} times a tolerance in a fixed case, or in random ones so often "
-            "that a student's cases miss it with a chance below {} (likeliest missed: {}, {})",
+            "every known mistake lies beyond {:g} times a tolerance in a case of every student's sizes (a fixed "
+            "case, or a random check's bounds), or in drawn cases so often that a student's miss it with a chance "
+            "below {} (likeliest missed: {}, with a chance of {})",
             kApart, percent(kMistakeMiss), where,
-            miss == 0     ? "never"
-            : miss < 1e-6 ? "less than once in a million"
+            miss == 0     ? "0"
+            : miss < 1e-6 ? "less than one in a million"
                           : percent(miss)));
     }
     if (!said.empty()) add(Kind::ok, "margins", fmt::format("{}", fmt::join(said, "; ")));
@@ -915,9 +938,10 @@ class Checker {
   /// targets.
   Reach beyond(const FunctionSpec& fn, const FunctionCheck& check, const FunctionMistake& m, bool float32) const {
     Reach r;
-    r.random = check.random();
     if (check.property_got) return r;
-    for (const auto& c : check_cases(spec_, fn, check, 1)) {
+    const auto cases = check_cases(spec_, fn, check, 1);
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      const Case& c = cases[k];
       const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
       const expr::Scope& scope = names.scope();
       double here = 0;
@@ -932,9 +956,14 @@ class Checker {
       }
       // Where it cannot be computed (`Q @ K` at other than square sizes), a student's code that
       // makes it raises, and fails the check all the same.
-      ++r.cases;
-      r.apart += !compared || here > kApart;
+      const bool apart = !compared || here > kApart;
       r.most = std::max(r.most, here);
+      if (!check.random() || k < 2) {
+        r.every = r.every || apart;
+      } else {
+        ++r.drawn;
+        r.apart += apart;
+      }
     }
     return r;
   }

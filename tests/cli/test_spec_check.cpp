@@ -216,9 +216,9 @@ BOOST_AUTO_TEST_CASE(margins_say_how_near_their_tolerances_the_reference_and_the
     BOOST_TEST(r.exit_code == 0, r.out << r.err);
     BOOST_TEST(contains(r.out, "ok    margins: the reference solution uses at most "), r.out);
     BOOST_TEST(contains(r.out,
-                        "; every known mistake lies beyond 2 times a tolerance in a fixed case, or in random "
-                        "ones so often that a student's cases miss it with a chance below 0.1% (likeliest "
-                        "missed: exercise "),
+                        "; every known mistake lies beyond 2 times a tolerance in a case of every student's "
+                        "sizes (a fixed case, or a random check's bounds), or in drawn cases so often that a "
+                        "student's miss it with a chance below 0.1% (likeliest missed: exercise "),
                r.out);
     BOOST_TEST(!contains(r.out, "warn  margins"), r.out);
   }
@@ -252,7 +252,8 @@ BOOST_AUTO_TEST_CASE(margins_say_how_near_their_tolerances_the_reference_and_the
                r.out);
     BOOST_TEST(contains(r.out, "(25% of a random check's, 90% of a fixed one's, is the most that leaves room)"), r.out);
   }
-  // A mistake told apart in random cases of one size only: a student's 12 cases may have none.
+  // A mistake told apart in random cases of one size only, no bound of the range: a student's
+  // 12 cases may have none. At a bound, every student's cases have it.
   TempDir dir;
   const auto spec = dir.write("edge.yaml", R"YAML(assignment: {id: edge, title: Edge, version: "1"}
 exercises:
@@ -266,18 +267,28 @@ exercises:
     checks:
       - {name: random, points: 1, random: {trials: 12, dims: {n: [1, 4]}}}
     mistakes:
-      - outputs: {y: "where(size(x, 0) - 1, 2 * x, 3 * x)"}
-        message: three times a single element
+      - outputs: {y: "where(size(x, 0) - 2, 2 * x, 3 * x)"}
+        message: three times a pair
 )YAML");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
-  BOOST_TEST(contains(r.out, "warn  margins: a student making exercise 1 'three times a single element' has a "),
-             r.out);
+  BOOST_TEST(contains(r.out, "warn  margins: a student making exercise 1 'three times a pair' has a "), r.out);
   BOOST_TEST(contains(r.out,
                       " chance that none of their random cases tells it apart from the right answer by more "
                       "than 2 times the tolerance (judging by the cases here): add a fixed case where it "
                       "differs, or more trials"),
              r.out);
+  std::string spec_text = read_file(spec);
+  spec_text.replace(spec_text.find("size(x, 0) - 2"), 14, "size(x, 0) - 1");
+  const auto at_bound = run_grader({"spec", "check", dir.write("edge.yaml", spec_text).string()});
+  BOOST_TEST(!contains(at_bound.out, "warn  margins"), at_bound.out);
+  BOOST_TEST(contains(at_bound.out, "(likeliest missed: exercise 1 'three times a pair', with a chance of 0)"),
+             at_bound.out);
+  // Where a known mistake passes, or the reference fails, the margins of the rest say nothing.
+  spec_text.replace(spec_text.find("size(x, 0) - 1, 2 * x, 3 * x"), 28, "size(x, 0) - 1, 2 * x, 2 * x");
+  const auto passing = run_grader({"spec", "check", dir.write("edge.yaml", spec_text).string()});
+  BOOST_TEST(contains(passing.out, "self-test FAILED (1 failure, 1 warning)"), passing.out);
+  BOOST_TEST(!contains(passing.out, "margins"), passing.out);
 }
 
 BOOST_AUTO_TEST_CASE(two_known_mistakes_no_case_tells_apart_are_a_warning) {
@@ -295,9 +306,10 @@ BOOST_AUTO_TEST_CASE(two_known_mistakes_no_case_tells_apart_are_a_warning) {
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(
       contains(r.out,
-               "warn  known mistakes: these give the same outputs in every case checked, so a student who "
-               "makes them is told neither: exercise 1 'the scores are not divided by sqrt(d_k)' and 'no scale at "
-               "all'; merge them into one message, or make a check whose cases tell them apart"),
+               "warn  known mistakes: these give the same outputs (within their tolerance) in every case checked, "
+               "so a student who makes them is told neither: exercise 1 'the scores are not divided by sqrt(d_k)' "
+               "and 'no scale at all'; merge them into one message, make a check whose cases tell them apart, or "
+               "tighten the tolerance"),
       r.out);
   // And so it is: a student who makes them is told neither (found by a helper writing a
   // course: the first declared was named).
