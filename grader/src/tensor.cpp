@@ -120,9 +120,13 @@ bool all_finite(const Tensor& t) {
 }
 
 std::string precision_of(const Tensor& t) {
-  for (double v : t.values())
-    if (std::isfinite(v) && static_cast<double>(static_cast<float>(v)) != v) return "float64";
-  return "float32";
+  bool finite = false;
+  for (double v : t.values()) {
+    if (!std::isfinite(v)) continue;
+    if (static_cast<double>(static_cast<float>(v)) != v) return "float64";
+    finite = true;
+  }
+  return finite ? "float32" : "float64";
 }
 
 }  // namespace grader

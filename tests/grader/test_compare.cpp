@@ -68,6 +68,15 @@ BOOST_AUTO_TEST_CASE(used_is_the_largest_share_of_its_allowance_an_element_takes
   BOOST_TEST(compare(row({1, 2}), row({1}), half).used == 0.0);
 }
 
+BOOST_AUTO_TEST_CASE(a_precision_shows_in_finite_values_only) {
+  // The rule a student's result is judged by follows its values: float32 ones (0.1f is
+  // 0.100000001490116...) get the float32 rule; NaN alone shows none, and keeps float64's.
+  const double nan = std::nan("");
+  BOOST_TEST(precision_of(row({0.100000001490116119384765625, 1, nan})) == "float32");
+  BOOST_TEST(precision_of(row({0.1, 1})) == "float64");
+  BOOST_TEST(precision_of(row({nan, std::numeric_limits<double>::infinity()})) == "float64");
+}
+
 BOOST_AUTO_TEST_CASE(shapes_are_never_broadcast) {
   const Comparison c = compare(Tensor({3}, {1, 2, 3}), row({1, 2, 3}), Tolerance{});
   BOOST_TEST(!c.shape_ok());

@@ -83,7 +83,9 @@ Tensor to_float32(Tensor t);
 
 /// "float32" if every element is a float32 value (what a float32 tensor, or float16 or
 /// bfloat16, holds), else "float64": a student's precision, as the grader can verify it from
-/// the values themselves, never from what their code claims.
+/// the values themselves, never from what their code claims. Values that are all NaN or Inf
+/// (or none) show no precision: "float64", whose rule a float64 student is told (found by an
+/// instructor helper: a NumPy function's NaN outputs were shown the float32 tolerance).
 std::string precision_of(const Tensor& t);
 
 }  // namespace grader
