@@ -23,7 +23,8 @@ bool element_ok(double got, double expected, const Tolerance& tol) {
 }
 
 /// The share of its allowance the difference of one element uses (Comparison::used): at most 1
-/// exactly when element_ok().
+/// when element_ok() holds, which decides (a difference one bit beyond the allowance may
+/// divide to 1 exactly; compare() keeps Comparison::used above 1 then).
 double share_used(double got, double expected, const Tolerance& tol) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   if (!std::isfinite(expected) || !std::isfinite(got)) return element_ok(got, expected, tol) ? 0.0 : kInf;
@@ -202,6 +203,8 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
       c.worst = d;
     if (c.first.size() < kFirstMismatches) c.first.push_back(d);
   }
+  // element_ok() decides: a mismatch is beyond the edge however the division rounded.
+  if (c.mismatched > 0 && c.used <= 1) c.used = std::nextafter(1.0, 2.0);
   if (!c.passed()) find_patterns(c, got, expected, tol);
   return c;
 }
