@@ -859,6 +859,37 @@ sys.exit(0 if zygotes else 1)
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_zygote_slow_to_answer_spends_none_of_the_notebooks_budget) {
+  // The budget is spent only while the hand-in's children run: the grader's wait for the zygote
+  // (slow to fork on a loaded machine; here stopped for 6 s) and its own work between children
+  // are not the notebook's time. Before, the budget ran from the grader's first step, and a
+  // stop of the whole job that landed outside the waits that credit it ran an honest notebook
+  // out of its budget (seen in CI beside a sanitizer build).
+  run("A2S1.py", "warm = 1", {{"warm", "warm", ""}}, quick());  // the zygote runs
+  const auto flag = std::filesystem::temp_directory_path() / ("zygote-slow-" + std::to_string(getpid()));
+  std::filesystem::remove(flag);
+  const pid_t slowed_by = start_freezer(R"(
+under, parents, names = tree()
+zygotes = [p for p in under if names[p].startswith('python') and not names.get(parents[p], '').startswith('python')]
+signal_all(zygotes, signal.SIGSTOP)
+open(sys.argv[2], 'w').close()  # the test now asks the zygote for a child
+time.sleep(6)
+signal_all(zygotes, signal.SIGCONT)
+sys.exit(0 if zygotes else 1)
+)",
+                                        {flag.string()});
+  for (int i = 0; i < 600 && !std::filesystem::exists(flag); ++i) usleep(100000);
+  BOOST_REQUIRE(std::filesystem::exists(flag));
+  std::filesystem::remove(flag);
+  python::Limits limits = quick();
+  limits.budget_seconds = 4;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run("A2S1.py", "import time\ntime.sleep(1)\nafter = [1.0, 2.0]", {{"after", "after", ""}}, limits);
+  BOOST_TEST(ended_well(slowed_by));
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 5.0);  // it waited
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(printed_output_past_the_limit_keeps_its_start_and_its_end_in_whole_lines) {
   // Found by a helper trying the homework as a student: debug prints past the limit were cut in
   // the middle of a line, the test cells' last prints were lost, and "[... output truncated]"

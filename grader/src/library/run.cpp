@@ -163,7 +163,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
   }
   const Fd code = sandbox::sealed_memory_file("solution", {image}, 0, sandbox::kSealedForGood);
   image.clear();
-  auto budget = sandbox::after(limits.budget_seconds);  // moved by the time a child waited for a CPU
+  sandbox::Budget budget(limits.budget_seconds);
   const std::string budget_spent = "the submission's time budget of " + seconds_text(limits.budget_seconds) +
                                    " s for all its calls (library.budget_seconds) ran out: this and the remaining "
                                    "checks were not run; a correct solution needs far less";
@@ -174,7 +174,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     for (std::size_t i = 0; i < calls.size(); ++i)
       if (!resolved[i]) which.push_back(i);
     if (which.empty()) break;
-    if (sandbox::seconds_left(budget) <= 0) {
+    if (budget.spent()) {
       resolve_all(Verdict::timed_out, budget_spent);
       break;
     }
@@ -184,13 +184,14 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     const Fd out_fd = sandbox::sealed_memory_file("grader-outputs", {}, plan.output_bytes, sandbox::kSealedSize);
     const p::ChildRequest request =
         p::child_request(p::kLibraryChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
-    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get(), budget);
+    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
     spdlog::debug("child {} started for {} calls", child.pid(), which.size());
-    library::Records records(which.size(), std::min(sandbox::after(limits.load_seconds), budget), limits.call_seconds,
-                             budget);
+    const auto deadline = budget.deadline();
+    const auto loaded_by = std::min(sandbox::after(limits.load_seconds), deadline);
+    library::Records records(which.size(), loaded_by, limits.call_seconds, deadline);
     const std::size_t room = printed.room();
-    sandbox::Observation seen = child.watch(std::min(sandbox::after(limits.load_seconds), budget), &records, room);
-    budget += seen.moved();
+    sandbox::Observation seen = child.watch(loaded_by, &records, room);
+    budget.charge(seen);
     spdlog::debug("child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(), 1e3 * seen.seconds,
                   1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
     printed.add(seen);

@@ -404,7 +404,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   out.values.resize(requests.size());
   out.calls.resize(work.calls.size());
   const Fd code = sandbox::sealed_memory_file("hand-in", {h.source}, 0, sandbox::kSealedForGood);
-  auto budget = sandbox::after(limits.budget_seconds);  // moved by the time a child waited for a CPU
+  sandbox::Budget budget(limits.budget_seconds);
   const std::string budget_spent_message = "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
                                            " s (python.budget_seconds) ran out before its end";
   std::set<std::size_t> skip, resolved_calls;
@@ -434,7 +434,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   };
 
   for (;;) {
-    if (sandbox::seconds_left(budget) <= 0) {
+    if (budget.spent()) {
       settle_rest(Verdict::timed_out, budget_spent_message);
       break;
     }
@@ -446,13 +446,14 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         p::child_request(p::kPythonChild, limits.cpu_seconds, limits.memory_bytes, limits.threads);
     request.file_bytes = static_cast<std::uint64_t>(limits.scratch_mib) << 20;
     request.scratch_kib = limits.scratch_mib * 1024;
-    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get(), budget);
+    sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
+    const auto deadline = budget.deadline();
+    const auto first_unit_by = std::min(sandbox::after(limits.unit_seconds), deadline);
     Records records(requests.size(), work.calls.size(), h.source.size() + 1, limits.unit_seconds, limits.call_seconds,
-                    std::min(sandbox::after(limits.unit_seconds), budget), budget);
+                    first_unit_by, deadline);
     const std::size_t room = printed.room();
-    const sandbox::Observation seen =
-        child.watch(std::min(sandbox::after(limits.unit_seconds), budget), &records, room);
-    budget += seen.moved();
+    const sandbox::Observation seen = child.watch(first_unit_by, &records, room);
+    budget.charge(seen);
     spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(),
                   1e3 * seen.seconds, 1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
     printed.add(seen);

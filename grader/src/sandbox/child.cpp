@@ -337,9 +337,9 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
   }
   // All it waited moves the budget of the hand-in's next child, as it moved this one's.
   seen.waited_seconds = 1e-9 * static_cast<double>(std::min(max_waited_ns, earned_ns));
+  seen.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
   seen.exit = reaper_(pid_);
   reaped_ = true;
-  seen.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
   if (own_group_) ::kill(-pid_, SIGKILL);  // anything left in its process group
   if (status_) drain(status_, true);
   if (output_) drain(output_, false);

@@ -45,7 +45,7 @@ struct Observation {
   /// left out (CapturedOutput makes one text of them).
   std::string output, output_tail;
   std::uint64_t output_left_out = 0;
-  double seconds = 0;  ///< wall-clock time from start to end
+  double seconds = 0;  ///< wall-clock time from its start until its end was seen (before reaping)
   /// The time it waited for a CPU others held (at most kMaxWaitedSeconds), which moves the
   /// budget of a hand-in's later children as it moved this one's.
   double waited_seconds = 0;
@@ -186,5 +186,25 @@ inline Clock::duration span(double seconds) {
 
 /// `seconds` from now, as a deadline.
 inline Clock::time_point after(double seconds) { return Clock::now() + span(seconds); }
+
+/// A hand-in's time budget over all its children, spent only while one of them is watched, less
+/// what each child's Observation::moved() credits. The grader's own work between children and
+/// its wait for the zygote are not the hand-in's time, so a stop of the whole job that lands
+/// there spends nothing either (found in CI, beside a sanitizer build: the job stopped for 32 s
+/// as the grader prepared a child, outside the waits that credit a stop, and an honest
+/// notebook ran out of its 30 s).
+class Budget {
+ public:
+  explicit Budget(double seconds) : left_(span(seconds)) {}
+  /// Nothing left for another child.
+  bool spent() const { return left_ <= Clock::duration::zero(); }
+  /// The deadline of the child that starts now: what is left, from now.
+  Clock::time_point deadline() const { return Clock::now() + left_; }
+  /// That child has been watched to its end.
+  void charge(const Observation& seen) { left_ -= span(seen.seconds) - seen.moved(); }
+
+ private:
+  Clock::duration left_;
+};
 
 }  // namespace grader::sandbox

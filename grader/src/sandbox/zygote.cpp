@@ -89,10 +89,10 @@ Zygote::~Zygote() {
 namespace {
 
 /// The next reply within `seconds`, with a descriptor if one came. False: the zygote hung up.
-/// `stalled` grows by the time the grader was stopped meanwhile.
-bool receive(int socket, p::ZygoteReply& reply, std::string& text, Fd* fd, double seconds, Clock::duration& stalled) {
+bool receive(int socket, p::ZygoteReply& reply, std::string& text, Fd* fd, double seconds) {
   pollfd pfd{socket, POLLIN, 0};
   auto deadline = after(seconds);
+  Clock::duration stalled{0};
   for (;;) {
     // A second at a time: a grader stopped while it waits (the whole job suspended, the
     // machine paused) wakes that much later than it asked to, and the stop moves the deadline,
@@ -165,8 +165,7 @@ void Zygote::launch() {
   theirs.reset();
   p::ZygoteReply reply{};
   std::string text;
-  Clock::duration stalled{0};
-  if (!receive(ours.get(), reply, text, nullptr, kStartSeconds, stalled) || reply.kind != p::kZygoteReady) {
+  if (!receive(ours.get(), reply, text, nullptr, kStartSeconds) || reply.kind != p::kZygoteReady) {
     const Observation seen = process_->watch(after(5), nullptr, 8192);
     process_.reset();
     std::string why = seen.output;
@@ -186,13 +185,9 @@ void Zygote::launch() {
   spdlog::debug("zygote {} ready: {}", process_->pid(), isolation_);
 }
 
-Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int code, Clock::time_point& budget) {
+Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int code) {
   for (int attempt = 0;; ++attempt) {
-    if (!alive()) {
-      const auto launched = Clock::now();
-      launch();
-      budget += Clock::now() - launched;
-    }
+    if (!alive()) launch();
     int status_pipe[2], output_pipe[2];
     if (pipe2(status_pipe, O_CLOEXEC) != 0) fault("pipe");
     Fd status_r(status_pipe[0]), status_w(status_pipe[1]);
@@ -225,9 +220,7 @@ Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int c
     p::ZygoteReply reply{};
     std::string text;
     Fd pidfd;
-    Clock::duration stalled{0};  // the grader stopped as it waited: not the hand-in's time either
-    const bool answered = receive(socket_.get(), reply, text, &pidfd, kReplySeconds, stalled);
-    budget += stalled;
+    const bool answered = receive(socket_.get(), reply, text, &pidfd, kReplySeconds);
     if (!answered) {
       socket_.reset();
       if (attempt == 0) continue;
@@ -244,8 +237,7 @@ Child Zygote::start(const p::ChildRequest& request, int plan, int outputs, int c
 Exit Zygote::reap(pid_t pid) {
   p::ZygoteReply reply{};
   std::string text;
-  Clock::duration stalled{0};
-  if (!receive(socket_.get(), reply, text, nullptr, kReplySeconds, stalled) || reply.kind != p::kChildEnded ||
+  if (!receive(socket_.get(), reply, text, nullptr, kReplySeconds) || reply.kind != p::kChildEnded ||
       reply.pid != pid) {
     socket_.reset();
     throw Error("the sandbox's zygote did not report how a child ended");

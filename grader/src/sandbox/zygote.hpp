@@ -33,10 +33,9 @@ class Zygote {
 
   /// Starts a child on `request` with its plan, outputs and code (the zygote passes them on
   /// as protocol::kPlanFd, kOutputFd, kCodeFd). Throws grader::Error if the zygote cannot.
-  /// Launching the zygote first (the first child of a worker, or after it died) is the
-  /// grader's time: `budget`, a submission's deadline, is moved by it, as by a stop of the
-  /// grader while it waits for the zygote's answer (which also moves that wait's own limit).
-  Child start(const protocol::ChildRequest& request, int plan, int outputs, int code, Clock::time_point& budget);
+  /// Launching the zygote first (the first child of a worker, or after it died) and waiting
+  /// for its answer are the grader's time, which no sandbox::Budget counts.
+  Child start(const protocol::ChildRequest& request, int plan, int outputs, int code);
 
  private:
   Zygote(Kind kind, uid_t uid);
