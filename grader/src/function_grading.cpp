@@ -83,8 +83,9 @@ Tensor draw(const Shape& shape, const Distribution& dist, Rng& rng) {
 
 }  // namespace
 
-std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check,
-                              std::uint64_t seed) {
+std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, std::size_t ci, std::uint64_t seed) {
+  const FunctionCheck& check = fn.checks.at(ci);
+  seed = mix(seed, ci);
   std::vector<Case> cases;
   if (!check.random()) {
     expr::Scope scope;
@@ -523,7 +524,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
     const std::uint64_t seed = options.seed ? *options.seed : fnv1a(seed_key + "/" + ex.id) % 1000000000ull;
     const bool single = in_python && fn.python.dtype == "float32";
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
-      PlannedCheck pc{&ex, &fn.checks[ci], seed, check_cases(spec, fn, fn.checks[ci], mix(seed, ci)), {}};
+      PlannedCheck pc{&ex, &fn.checks[ci], seed, check_cases(spec, fn, ci, seed), {}};
       if (single)
         for (auto& c : pc.cases)
           for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));

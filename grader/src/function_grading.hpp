@@ -78,8 +78,9 @@ std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spe
 Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::size_t o,
                        const CaseNames& names, std::string_view context = {});
 
-/// Every case of `check` (inputs and sizes), as grading draws them with `seed`; their
-/// `expected` left empty.
-std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, const FunctionCheck& check, std::uint64_t seed);
+/// Every case of check `ci` of `fn` (inputs and sizes) for a student whose exercise is seeded
+/// `seed` (what `grader check --seed` sets), as grading draws them: the one rule, for grading,
+/// the self-test and `spec show`. Their `expected` left empty.
+std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, std::size_t ci, std::uint64_t seed);
 
 }  // namespace grader

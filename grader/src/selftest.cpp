@@ -251,6 +251,7 @@ class Checker {
  public:
   Checker(const Spec& spec, const Options& options) : spec_(spec), open_(spec) {
     grading_.cache_dir = options.cache_dir;
+    grading_.seed = kSeed;
     open_.python.only = false;
   }
 
@@ -273,6 +274,11 @@ class Checker {
   /// The spec taking every kind of hand-in: a spec that grades notebooks only still has its
   /// answer files and library references checked, and its controls made, as the others.
   Spec open_;
+  /// The seed of every random case here, in what is graded (the reference, the controls, the
+  /// mistakes as Python functions) and in what is computed (beyond(), told_apart()): both see
+  /// the same cases (found by an instructor helper: with seed 1 here and a folder's own seed
+  /// there, one line failed a mistake the other passed). `grader check --seed 1` replays them.
+  static constexpr std::uint64_t kSeed = 1;
   GradeOptions grading_;
   Scratch scratch_;
   Report report_;
@@ -291,21 +297,28 @@ class Checker {
   /// A difference beyond this many times the tolerance tells a mistake apart whatever the order
   /// of computation; nearer the edge, a case may pass for one student and fail for another.
   static constexpr double kApart = 2;
+  /// A random check's chance of missing a mistake is judged by at least this many drawn cases:
+  /// those of kSeed, then those of the seeds after it. A student's own few say little (found
+  /// trying a mistake that shows at one size in a thousand: the one drawn case of a 3-trial
+  /// check showed it, and the chance of a miss read 0).
+  static constexpr std::size_t kJudgedCases = 200;
   /// How a check's cases tell a known mistake apart (beyond()).
   struct Reach {
-    double most = 0;  ///< the largest share of the tolerance it uses (above 1: rejected)
+    double most = 0;  ///< the largest share of the tolerance it uses in kSeed's cases (above 1: rejected)
     /// Whether a case of every student's sizes lies beyond kApart times the tolerance: a fixed
-    /// case, or a random check's first two, which take every lower and every upper bound.
+    /// case, or one of a random check's first two, which take every lower and every upper
+    /// bound (for every seed judged).
     bool every = false;
-    std::size_t apart = 0;  ///< the other random cases where it lies beyond kApart times the tolerance
-    std::size_t drawn = 0;  ///< the other random cases
+    std::size_t apart = 0;   ///< the other random cases judged where it lies beyond kApart times the tolerance
+    std::size_t judged = 0;  ///< the other random cases judged
+    std::size_t drawn = 0;   ///< the other random cases of one student
     /// The chance that a student's own cases of this check tell the mistake apart in none:
-    /// none if a case of every student's sizes does, else as many drawn cases as here, each
-    /// apart as often as here.
+    /// none if a case of every student's sizes does, else their drawn cases, each apart as
+    /// often as those judged here.
     double miss() const {
       if (every) return 0;
-      if (drawn == 0) return 1;
-      return std::pow(1 - static_cast<double>(apart) / static_cast<double>(drawn), static_cast<double>(drawn));
+      if (judged == 0) return 1;
+      return std::pow(1 - static_cast<double>(apart) / static_cast<double>(judged), static_cast<double>(drawn));
     }
   };
   /// The known mistake a student's cases are likeliest to miss, and that chance.
@@ -701,14 +714,14 @@ class Checker {
         std::vector<std::string> loose_here;
         double in64 = 0, in32 = 0;      // how far beyond the check that rejects it most (above 1: caught)
         double miss64 = 1, miss32 = 1;  // the chance that no check of a student's tells it apart
-        for (const auto& check : fn.checks) {
-          const Reach by64 = beyond(fn, check, m, false), by32 = beyond(fn, check, m, true);
+        for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
+          const Reach by64 = beyond(fn, ci, m, false), by32 = beyond(fn, ci, m, true);
           in64 = std::max(in64, by64.most);
           in32 = std::max(in32, by32.most);
           miss64 *= by64.miss();
           miss32 *= by32.miss();
           if (by64.most > 1 && by32.most <= 1)
-            loose_here.push_back(mistake_name(ex->id, m.message) + " passes '" + check.name + "'");
+            loose_here.push_back(mistake_name(ex->id, m.message) + " passes '" + fn.checks[ci].name + "'");
         }
         if (in64 <= 1 || in32 <= 1) {
           passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (in64 > 1 ? "float32" : "float64"));
@@ -768,7 +781,7 @@ class Checker {
     // the same for all, and only the order of computation differs. Random cases are drawn per
     // student, and the largest error over other cases can be larger.
     constexpr double kRandomShare = 0.25, kFixedShare = 0.9, kMistakeMiss = 1e-3;
-    const auto percent = [](double u) { return fmt::format("{:.2g}%", 100 * u); };
+    const auto percent = [](double u) { return fmt::format("{:.3g}%", 100 * u); };
     std::vector<std::string> said, near;
     // Where the reference fails a check, or a mistake passes, a failure says so above: a margin
     // of the rest would read as all well.
@@ -799,15 +812,16 @@ class Checker {
                         where, kApart));
       else if (miss > kMistakeMiss)
         add(Kind::warning, "margins",
-            fmt::format("a student making {} has a {} chance that none of their random cases tells it apart from the "
-                        "right answer by more than {:g} times the tolerance (judging by the cases here): add a fixed "
-                        "case where it differs, or more trials",
-                        where, percent(miss), kApart));
+            fmt::format(
+                "a student making {} has a {} chance that none of their random cases tells it apart from the "
+                "right answer by more than {:g} times the tolerance (judging by {} or more cases drawn here): add a "
+                "fixed case where it differs, or more trials",
+                where, percent(miss), kApart, kJudgedCases));
       else
         said.push_back(fmt::format(
             "every known mistake lies beyond {:g} times a tolerance in a case of every student's sizes (a fixed "
-            "case, or a random check's bounds), or in drawn cases so often that a student's miss it with a chance "
-            "below {} (likeliest missed: {}, with a chance of {})",
+            "case, or a random check's bounds), or in drawn cases so often that a student's cases miss it with a "
+            "chance below {} (likeliest missed: {}, with a chance of {})",
             kApart, percent(kMistakeMiss), where,
             miss == 0     ? "0"
             : miss < 1e-6 ? "less than one in a million"
@@ -823,9 +837,9 @@ class Checker {
     for (const auto& [out, _] : a.outputs) shared = shared || b.outputs.count(out) > 0;
     if (!shared) return true;  // a student's outputs may match both, but then both say something
     const Tolerance rule = a.tolerance.in("float64");
-    for (const auto& check : fn.checks) {
-      if (check.property_got) continue;
-      for (const auto& c : check_cases(spec_, fn, check, 1)) {
+    for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
+      if (fn.checks[ci].property_got) continue;
+      for (const auto& c : check_cases(spec_, fn, ci, kSeed)) {
         const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
         for (const auto& d : fn.outputs) {
           if (!a.outputs.count(d.name) || !b.outputs.count(d.name)) continue;
@@ -933,37 +947,45 @@ class Checker {
                       checked, passing_other.empty() ? ", and in the other one" : ""));
   }
 
-  /// How far beyond its tolerance `check` finds the mistake over its cases (share()): above 1
-  /// at worst, the check rejects it. No cases for a property, which compares no outputs with
-  /// targets.
-  Reach beyond(const FunctionSpec& fn, const FunctionCheck& check, const FunctionMistake& m, bool float32) const {
+  /// How far beyond its tolerance check `ci` finds the mistake over kSeed's cases (share()):
+  /// above 1 at worst, the check rejects it; and, for a random check, how often over at least
+  /// kJudgedCases drawn cases. No cases for a property, which compares no outputs with targets.
+  Reach beyond(const FunctionSpec& fn, std::size_t ci, const FunctionMistake& m, bool float32) const {
     Reach r;
+    const FunctionCheck& check = fn.checks[ci];
     if (check.property_got) return r;
-    const auto cases = check_cases(spec_, fn, check, 1);
-    for (std::size_t k = 0; k < cases.size(); ++k) {
-      const Case& c = cases[k];
-      const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
-      const expr::Scope& scope = names.scope();
-      double here = 0;
-      bool compared = false;
-      for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
-        const auto mistaken = m.outputs.find(fn.outputs[o].name);
-        if (mistaken == m.outputs.end()) continue;
-        if (const auto value = m.output(mistaken->first, scope)) {
-          here = std::max(here, share(*value, expected_output(spec_, fn, check, o, names), check.tolerance, float32));
-          compared = true;
+    r.every = true;  // until the bounds of a seed do not tell it apart
+    for (std::uint64_t seed = kSeed;; ++seed) {
+      const auto cases = check_cases(spec_, fn, ci, seed);
+      bool at_bounds = false;
+      for (std::size_t k = 0; k < cases.size(); ++k) {
+        const Case& c = cases[k];
+        const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
+        const expr::Scope& scope = names.scope();
+        double here = 0;
+        bool compared = false;
+        for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+          const auto mistaken = m.outputs.find(fn.outputs[o].name);
+          if (mistaken == m.outputs.end()) continue;
+          if (const auto value = m.output(mistaken->first, scope)) {
+            here = std::max(here, share(*value, expected_output(spec_, fn, check, o, names), check.tolerance, float32));
+            compared = true;
+          }
+        }
+        // Where it cannot be computed (`Q @ K` at other than square sizes), a student's code
+        // that makes it raises, and fails the check all the same.
+        const bool apart = !compared || here > kApart;
+        if (seed == kSeed) r.most = std::max(r.most, here);
+        if (!check.random() || k < 2) {
+          at_bounds = at_bounds || apart;
+        } else {
+          ++r.judged;
+          r.apart += apart;
         }
       }
-      // Where it cannot be computed (`Q @ K` at other than square sizes), a student's code that
-      // makes it raises, and fails the check all the same.
-      const bool apart = !compared || here > kApart;
-      r.most = std::max(r.most, here);
-      if (!check.random() || k < 2) {
-        r.every = r.every || apart;
-      } else {
-        ++r.drawn;
-        r.apart += apart;
-      }
+      r.every = r.every && at_bounds;
+      if (seed == kSeed) r.drawn = r.judged;
+      if (!check.random() || r.drawn == 0 || r.judged >= kJudgedCases) break;
     }
     return r;
   }

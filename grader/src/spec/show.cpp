@@ -79,7 +79,7 @@ void for_each_target(
     for (std::size_t k = 0; k < fn.checks.size(); ++k) {
       const FunctionCheck& c = fn.checks[k];
       if (c.random() || c.property_got) continue;
-      const Case fixed = check_cases(spec, fn, c, 0).front();  // a fixed check's one case
+      const Case fixed = check_cases(spec, fn, k, 0).front();  // a fixed check's one case
       const CaseNames names(fn, fixed.inputs, fixed.dims, spec.data);
       for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
         const auto& name = fn.outputs[o].name;
