@@ -884,7 +884,10 @@ def describe_failure(error, name, unit):
                  f"the .ipynb, or {module}.py beside your notebook)" if module in COMMENTED_MODULES else
                  " (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
                  "torch, matplotlib or Python's standard library)")
-    if _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0]:
+    if _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0] and BUDGET_SPENT[0]:
+        text = (f"the notebook's time budget of {BUDGET_SECONDS[0]:g} s (python.budget_seconds) ran out here: stopped "
+                "at this line; nothing after it ran, and the answers were taken as they stood")
+    elif _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0]:
         text = (f"no end after {UNIT_SECONDS[0]:g} s of wall-clock time (an endless loop, a wait, or far too slow): "
                 "stopped at this line, as Jupyter's interrupt stops a cell; what the cell did before it stands")
     if _isinstance(error, SystemExit):
@@ -966,6 +969,8 @@ NOTEBOOK_RAN = False  # whether the notebook's own code has run in this child
 UNIT_RUNNING = [False]  # whether a unit of the notebook runs: the grader's interrupt is for it
 INTERRUPTED = [False]  # whether the grader interrupted the unit that runs
 UNIT_SECONDS = [10.0]  # the time a unit may take (the plan says)
+BUDGET_SECONDS = [60.0]  # the time the whole hand-in may take (the plan says)
+BUDGET_SPENT = [False]  # the grader said the budget ran out: run nothing more, take the answers
 
 
 def on_interrupt(signum, frame):
@@ -977,6 +982,14 @@ def on_interrupt(signum, frame):
     if UNIT_RUNNING[0]:
         INTERRUPTED[0] = True
         raise KeyboardInterrupt
+
+
+def on_budget_spent(signum, frame):
+    """SIGUSR1 from the grader: the hand-in's time budget ran out while a unit ran. The unit
+    stops where it is, as at an interrupt; no later unit and no call runs, and the answers are
+    taken as they stand, so that those the notebook had made are graded."""
+    BUDGET_SPENT[0] = True
+    on_interrupt(signum, frame)
 
 
 class SpecFault(Exception):
@@ -1157,7 +1170,9 @@ def run_plan():
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     install_leftovers(namespace)
     UNIT_SECONDS[0] = float(plan.get("unit_seconds", UNIT_SECONDS[0]))
+    BUDGET_SECONDS[0] = float(plan.get("budget_seconds", BUDGET_SECONDS[0]))
     signal.signal(signal.SIGINT, on_interrupt)
+    signal.signal(signal.SIGUSR1, on_budget_spent)
     skip = set(plan.get("skip", []))
     taken = set(plan.get("taken", []))  # by an earlier child of this hand-in
     quiet_before = int(plan.get("quiet_before", 0))
@@ -1173,6 +1188,8 @@ def run_plan():
             roots[i] = root
             watched.setdefault(root, [_UNBOUND, []])
     for k, unit in enumerate(units):
+        if BUDGET_SPENT[0]:
+            break
         if muted and k >= quiet_before:
             muted = unmute(muted)
         if k in skip:
@@ -1249,7 +1266,7 @@ def run_plan():
     skip_calls = set(plan.get("skip_calls", []))
     announced = announce_calls(plan.get("calls_from", 0)) if plan["calls"]["count"] > plan.get("calls_from", 0) else None
     for c in range(plan.get("calls_from", 0), plan["calls"]["count"]):
-        if c in skip_calls:
+        if c in skip_calls or BUDGET_SPENT[0]:
             continue
         call = planned_call(plan, blobs, c)
         send(CALL_START, c)

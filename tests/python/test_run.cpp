@@ -1005,6 +1005,45 @@ BOOST_AUTO_TEST_CASE(a_budget_spent_by_hung_cells_says_where_it_ran_out_and_what
              r.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(answers_made_before_the_budget_ran_out_are_still_taken) {
+  // A notebook whose slow cells spent its budget lost every answer, those of the cells before
+  // them too (issue 12: "answers defined before it are still graded"). The cell the budget runs
+  // out in is stopped as an interrupt stops it; nothing after it runs, and the answers are taken
+  // as they stand: those made before, and the cell's own work up to where it stopped.
+  // Two cells of 2 s each spend 4 s; the budget runs out 1.2 s into the fourth cell.
+  python::Limits limits = quick();
+  limits.unit_seconds = 2;
+  limits.budget_seconds = 5.2;
+  const std::string slow = "import time\nwhile True: time.sleep(0.01)";
+  const auto r = run(
+      "A2S1.py",
+      cells({"first = torch.ones(2)", slow, slow, "partial = [1.0]\nimport time\nwhile True: time.sleep(0.01)",
+             "last = torch.ones(1)", "def f(x):\n    return x"}),
+      {{"first", "first", ""}, {"partial", "partial", ""}, {"last", "last", ""}, {"snap", "first", "def f"}}, limits);
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);  // made before it stopped
+  BOOST_TEST(verdict(r.values[2]) == "timed_out", r.values[2].message);
+  BOOST_TEST(contains(r.values[2].message,
+                      "'last' is not defined where your notebook stopped: the notebook's time "
+                      "budget of 5.2 s (python.budget_seconds) ran out before its end, in cell"),
+             r.values[2].message);
+  BOOST_TEST(contains(r.values[2].message, "; 2 places before it had spent most of it"), r.values[2].message);
+  // Taken at a cell that never ran: the budget, not the value the name held before.
+  BOOST_TEST(verdict(r.values[3]) == "timed_out", r.values[3].message);
+  BOOST_TEST(contains(r.values[3].message, "time budget of 5.2 s"), r.values[3].message);
+  BOOST_TEST(contains(failure_with(r, "ran out here"),
+                      ": the notebook's time budget of 5.2 s (python.budget_seconds) ran out here: stopped at "
+                      "this line; nothing after it ran, and the answers were taken as they stood"),
+             failure_with(r, "ran out"));
+  BOOST_TEST(r.processes == 1);
+  // A cell that ignores the interrupt ends its child, as before: every answer not taken is the
+  // budget's.
+  const auto caught =
+      run("A2S1.py", cells({"first = torch.ones(2)", slow, kUninterruptible}), {{"first", "first", ""}}, limits);
+  BOOST_TEST(verdict(caught.values[0]) == "timed_out", caught.values[0].message);
+  BOOST_TEST(contains(caught.values[0].message, "time budget of 5.2 s"), caught.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(waiting_under_cells_that_ended_in_time_buys_later_cells_nothing) {
   // Found by a hostile-student helper: cells that ended in time, whose threads on one CPU made
   // their main thread wait (in 20 ms slots, then all asleep, so that the wait looked like

@@ -1,6 +1,7 @@
 #include "records.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 
 #include "../library/records.hpp"
@@ -29,11 +30,16 @@ void Records::breach(const std::string& why) {
 
 void Records::next_deadline() { deadline_ = sandbox::after(unit_seconds_); }
 
-std::optional<Clock::time_point> Records::interrupt() {
-  if (!in_progress_ || interrupted_ == in_progress_ || breach_ || budget_binds()) return std::nullopt;
+std::optional<sandbox::Watcher::Interrupt> Records::interrupt() {
+  if (!in_progress_ || interrupted_ == in_progress_ || breach_ || cut_) return std::nullopt;
+  const bool budget = budget_binds();
   interrupted_ = in_progress_;
   deadline_ = sandbox::after(kInterruptSeconds);
-  return std::min(deadline_, budget_);
+  if (!budget) return Interrupt{std::min(deadline_, budget_), SIGINT};
+  cut_ = in_progress_;
+  cut_label_ = units_[*in_progress_].label;
+  budget_ = sandbox::after(std::max(unit_seconds_, kInterruptSeconds));  // to stop, and take the answers
+  return Interrupt{std::min(deadline_, budget_), SIGUSR1};
 }
 
 Clock::time_point Records::on_status(std::string& pending) {
@@ -72,7 +78,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         next_deadline();
         break;
       case p::kUnitStart:
-        if (!parsed_ || in_progress_ || value_ || h.call >= n_units_ || !later_than_last(h.call)) {
+        if (!parsed_ || in_progress_ || value_ || cut_ || h.call >= n_units_ || !later_than_last(h.call)) {
           breach("a unit started out of order");
           break;
         }
@@ -136,7 +142,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         }
         break;
       case p::kCallStart:
-        if (!parsed_ || in_progress_ || call_ || value_ || h.call >= n_calls_ ||
+        if (!parsed_ || in_progress_ || call_ || value_ || cut_ || h.call >= n_calls_ ||
             (last_call_ && h.call <= *last_call_)) {
           breach("a call started out of order");
           break;

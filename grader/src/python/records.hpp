@@ -47,12 +47,18 @@ class Records : public sandbox::Watcher {
           sandbox::Clock::time_point setup_deadline, sandbox::Clock::time_point budget_deadline);
 
   sandbox::Clock::time_point on_status(std::string& pending) override;
-  /// A unit whose own time is up is interrupted once, as Jupyter's interrupt does: the child
-  /// has kInterruptSeconds to end it (what it did before stands, and the next unit runs in the
-  /// same child). Anything else whose time is up (a call, a value, the budget, a unit already
-  /// interrupted) ends the child.
-  std::optional<sandbox::Clock::time_point> interrupt() override;
+  /// A unit whose own time is up is interrupted once, as Jupyter's interrupt does (SIGINT):
+  /// the child has kInterruptSeconds to end it (what it did before stands, and the next unit
+  /// runs in the same child). A unit in progress when the hand-in's budget runs out is
+  /// interrupted so too, but with SIGUSR1, which also tells the child to run nothing more and
+  /// to take its answers as they stand, within a unit's time (cut()). Anything else whose time
+  /// is up (a call, a value, a unit already interrupted, the time after a cut) ends the child.
+  std::optional<Interrupt> interrupt() override;
   static constexpr double kInterruptSeconds = 2.0;
+  /// The unit in progress when the budget ran out, if the child was told to stop there
+  /// (interrupt()), and its label.
+  std::optional<std::size_t> cut() const { return cut_; }
+  const std::string& cut_label() const { return cut_label_; }
 
   bool isolated() const { return isolated_; }
   bool parsed() const { return parsed_; }
@@ -90,6 +96,8 @@ class Records : public sandbox::Watcher {
   double unit_seconds_, call_seconds_;
   sandbox::Clock::time_point deadline_, budget_;
   bool isolated_ = false, parsed_ = false, finished_ = false;
+  std::optional<std::size_t> cut_;
+  std::string cut_label_;
   std::optional<std::string> breach_, load_error_;
   std::string isolation_;
   std::optional<std::size_t> in_progress_;

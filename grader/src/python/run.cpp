@@ -67,7 +67,7 @@ struct Plan {
 /// of this hand-in ran them, and its output is kept; the answers `taken` are not taken again.
 Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std::set<std::size_t>& skip,
                std::size_t quiet_before, std::size_t calls_from, const std::set<std::size_t>& skip_calls,
-               const std::vector<bool>& taken, double unit_seconds) {
+               const std::vector<bool>& taken, const Limits& limits) {
   Plan out;
   std::string& blobs = out.blobs;
   {  // one allocation: the inputs of a function exercise's calls are hundreds of kilobytes
@@ -82,7 +82,9 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
   json plan;
   plan["file"] = h.name;
   plan["seed"] = seed;
-  plan["unit_seconds"] = unit_seconds;  // said when an interrupted cell is told where it stopped
+  // Said when an interrupted cell is told where it stopped.
+  plan["unit_seconds"] = limits.unit_seconds;
+  plan["budget_seconds"] = limits.budget_seconds;
   plan["skip"] = json(skip);
   plan["quiet_before"] = quiet_before;
   plan["taken"] = json::array();
@@ -301,10 +303,11 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
   return flattened(library::printable(why, 600)) + did_you_mean(function, names);
 }
 
-/// The values a child sent (or why it has none), for the requests not taken yet.
+/// The values a child sent (or why it has none), for the requests not taken yet. `cut`: why
+/// the notebook stopped before its end, when its budget ran out (Records::cut()), or "".
 void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
                  const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
-                 std::uint64_t& room) {
+                 std::uint64_t& room, const std::string& cut) {
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
     out.values[i] = unusable(verdict, message);
     taken[i] = true;
@@ -348,8 +351,9 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     } else if (r->code == 1) {
       // Named as the notebook names it (`python: A` takes the answer 'weights' from A).
       std::string message = "'" + requests[i].expr + "' is not defined" +
-                            (requests[i].cell.empty() ? " at the end of your notebook"
-                                                      : " at the end of the cell with '" + requests[i].cell + "'");
+                            (!requests[i].cell.empty() ? " at the end of the cell with '" + requests[i].cell + "'"
+                             : cut.empty()             ? " at the end of your notebook"
+                                                       : " where your notebook stopped");
       std::string cause;
       Verdict verdict = Verdict::missing;  // an exception left it undefined: the notebook says where
       for (const auto k : assigned_in)
@@ -364,6 +368,10 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         }
       // A failure past the first few hundred kept here: the child's own word for it.
       if (cause.empty() && !child_cause.empty()) cause = flattened(library::printable(child_cause, 600));
+      if (cause.empty() && !cut.empty()) {  // its cells, after the one the budget ran out in, did not run
+        cause = cut;
+        verdict = Verdict::timed_out;
+      }
       if (!cause.empty())
         message += ": " + cause;
       else if (why.find("is not defined") == std::string::npos)
@@ -438,8 +446,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       settle_rest(Verdict::timed_out, budget_spent_message);
       break;
     }
-    const Plan plan =
-        make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls, taken, limits.unit_seconds);
+    const Plan plan = make_plan(h, work, seed, skip, quiet_before, calls_from, resolved_calls, taken, limits);
     const Fd plan_fd = sandbox::sealed_memory_file("grader-plan", {plan.head, plan.blobs}, 0, sandbox::kSealedForGood);
     const Fd out_fd = sandbox::sealed_memory_file("grader-values", {}, kOutputBytes, sandbox::kSealedSize);
     p::ChildRequest request =
@@ -490,7 +497,26 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     }
     out.more_failures = std::max(out.more_failures, not_kept);
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
-    const bool budget_spent = seen.killed && records.budget_binds() && !records.breach();
+    // Told to stop where the budget ran out, a child that ends well has taken its answers.
+    const bool budget_spent =
+        !records.breach() && (records.cut() ? !ended_well : seen.killed && records.budget_binds());
+    // Where the budget ran out, and what had spent it (found by a helper: every answer of a
+    // notebook whose cells all hung blamed the budget, none the cells).
+    const auto spent = [&] {
+      std::string message = budget_spent_message;
+      const auto at = records.cut() ? records.cut() : records.in_progress();
+      if (records.cut())
+        message += ", in " + records.cut_label();
+      else if (at)
+        message += ", in " + records.unit_records().at(*at).label;
+      const auto hung = std::count_if(failures.begin(), failures.end(), [&](const auto& f) {
+        return f.second.verdict == Verdict::timed_out && f.first != at;
+      });
+      if (hung > 0)
+        message += "; " + std::to_string(hung) + (hung == 1 ? " place" : " places") +
+                   " before it had spent most of it, each ending only at its time limit (see the notes)";
+      return message;
+    };
     if (!ended_well && records.in_progress() && !budget_spent) {
       // The unit in progress hung or crashed: its verdict, and a fresh child without it.
       const std::string& place = records.unit_records().at(*records.in_progress()).label;
@@ -512,7 +538,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, out_fd.get(), 0);
     if (map == MAP_FAILED) fault("mapping the values");
     const char* data = static_cast<const char*>(map);
-    take_values(records, requests, data, failures, out, taken, value_room);
+    take_values(records, requests, data, failures, out, taken, value_room,
+                records.cut() && ended_well ? spent() : std::string());
     // The calls this child made.
     for (const auto& [c, r] : records.call_records()) {
       if (!r.ended || resolved_calls.count(c)) continue;
@@ -571,20 +598,11 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       }
     }
     munmap(map, kOutputBytes);
-    if (ended_well) break;
-    if (budget_spent) {
-      // Where it ran out, and what had spent it (found by a helper: every answer of a notebook
-      // whose cells all hung blamed the budget, none the cells).
-      std::string message = budget_spent_message;
-      if (const auto k = records.in_progress()) message += ", in " + records.unit_records().at(*k).label;
-      const auto hung = std::count_if(failures.begin(), failures.end(),
-                                      [](const auto& f) { return f.second.verdict == Verdict::timed_out; });
-      if (hung > 0)
-        message += "; " + std::to_string(hung) + (hung == 1 ? " place" : " places") +
-                   " before it had spent most of it, each ending only at its time limit (see the notes)";
-      settle_rest(Verdict::timed_out, message);
+    if (budget_spent || (ended_well && records.cut())) {  // what was not taken, and every call not made
+      settle_rest(Verdict::timed_out, spent());
       break;
     }
+    if (ended_well) break;
     if (const auto c = records.call_in_progress()) {
       // The call hung or crashed: its verdict, the rest of its group skipped, and a fresh child
       // (which runs the notebook again) for the other calls.

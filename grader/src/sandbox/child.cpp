@@ -323,8 +323,8 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
         }
       }
       if (const auto asked = end_now || !watcher ? std::nullopt : watcher->interrupt()) {
-        if (::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGINT, nullptr, 0) == 0) {
-          new_deadline(*asked);  // a deadline of its own: no credit from before
+        if (::syscall(SYS_pidfd_send_signal, pidfd_.get(), asked->signal, nullptr, 0) == 0) {
+          new_deadline(asked->deadline);  // a deadline of its own: no credit from before
           continue;
         }
       }

@@ -94,9 +94,15 @@ class Watcher {
   /// Bytes of the status pipe were appended to `pending`: consume the whole records from its
   /// front and return the child's deadline, or Clock::time_point::min() to end it now.
   virtual Clock::time_point on_status(std::string& pending) = 0;
-  /// The deadline has passed: a new one if the child is asked to stop what it does instead
-  /// (SIGINT, which it may ignore), or nothing to end it now.
-  virtual std::optional<Clock::time_point> interrupt() { return std::nullopt; }
+  /// How a child is asked to stop what it does rather than ended: a signal it may ignore, and
+  /// its new deadline.
+  struct Interrupt {
+    Clock::time_point deadline;
+    int signal;
+  };
+  /// The deadline has passed: an Interrupt if the child is asked to stop what it does instead,
+  /// or nothing to end it now.
+  virtual std::optional<Interrupt> interrupt() { return std::nullopt; }
   /// Whether the deadline in force is the budget of the whole child (moved by all the waiting
   /// credited) rather than one set afresh for a part of its work (moved by its own only).
   virtual bool budget_binds() const { return false; }
