@@ -707,9 +707,10 @@ class Checker {
     // mistake that check's points in float32 (found by a helper writing a course: a loose
     // float32 tolerance on one check, and the self-test only asked that each mistake fail some
     // check of its exercise); one that passes every check in float32 is a failure instead.
-    std::vector<std::string> passing_mistakes, loose;
+    std::vector<std::string> passing_mistakes, loose, blind;
     for (const auto* ex : functions_) {
       const FunctionSpec& fn = *ex->function;
+      std::vector<bool> rejects(fn.checks.size(), false);  // some known mistake fails it, in both precisions
       for (const auto& m : fn.mistakes) {
         std::vector<std::string> loose_here;
         double in64 = 0, in32 = 0;      // how far beyond the check that rejects it most (above 1: caught)
@@ -722,6 +723,7 @@ class Checker {
           miss32 *= by32.miss();
           if (by64.most > 1 && by32.most <= 1)
             loose_here.push_back(mistake_name(ex->id, m.message) + " passes '" + fn.checks[ci].name + "'");
+          if (by64.most > 1 && by32.most > 1) rejects[ci] = true;
         }
         if (in64 <= 1 || in32 <= 1) {
           passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (in64 > 1 ? "float32" : "float64"));
@@ -731,8 +733,19 @@ class Checker {
         }
         ++checked;
       }
+      // Where no check fails any (the mistakes pass), a failure below says so.
+      const bool any = std::find(rejects.begin(), rejects.end(), true) != rejects.end();
+      for (std::size_t ci = 0; ci < fn.checks.size(); ++ci)
+        if (any && !rejects[ci] && !fn.checks[ci].property_got)
+          blind.push_back(fmt::format("exercise {} '{}' ({:g} of {:g} points)", ex->id, fn.checks[ci].name,
+                                      fn.checks[ci].points, ex->points));
     }
     mistake_passed_ = mistake_passed_ || !passing_mistakes.empty();
+    if (!blind.empty())
+      add(Kind::warning, "known mistakes",
+          "no known mistake of its exercise fails " + joined(blind) +
+              ", so a student making any of them gets its points: give it a case where they differ (unless it is "
+              "there for other faults)");
     if (!passing_mistakes.empty())
       add(Kind::failure, "known mistakes",
           "these pass every check of their exercise that compares outputs with targets (a property is not tried "

@@ -334,6 +334,41 @@ exercises:
   BOOST_TEST(contains(r.out, "warn  margins: a student making exercise 1 'three times at one size' has a 99"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_check_no_known_mistake_fails_is_a_warning) {
+  // An instructor helper's wish: a check whose case tells none of the known mistakes apart
+  // gives its points to every student who makes one (here zeros, which three times leaves).
+  TempDir dir;
+  const std::string text = R"YAML(assignment: {id: blind, title: Blind, version: "1"}
+data:
+  zeros: [0.0, 0.0, 0.0]
+exercises:
+  - id: "1"
+    title: Twice
+    points: 3
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+    checks:
+      - {name: zeros, points: 1, fixed: {x: zeros}}
+      - {name: random, points: 2, random: {trials: 10, dims: {n: [1, 4]}}}
+    mistakes:
+      - outputs: {y: "3 * x"}
+        message: three times
+)YAML";
+  const auto r = run_grader({"spec", "check", dir.write("blind.yaml", text).string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "warn  known mistakes: no known mistake of its exercise fails exercise 1 'zeros' (1 of 3 "
+                      "points), so a student making any of them gets its points"),
+             r.out);
+  BOOST_TEST(!contains(r.out, "'random' ("), r.out);
+  std::string ones = text;
+  ones.replace(ones.find("[0.0, 0.0, 0.0]"), 15, "[1.0, 0.0, 0.0]");
+  const auto fixed = run_grader({"spec", "check", dir.write("blind.yaml", ones).string()});
+  BOOST_TEST(!contains(fixed.out, "no known mistake of its exercise fails"), fixed.out);
+}
+
 BOOST_AUTO_TEST_CASE(two_known_mistakes_no_case_tells_apart_are_a_warning) {
   // Found by a helper writing a spec: a mistake written twice, under two messages, passed the
   // self-test; outputs that match both name neither, so neither is ever named.
