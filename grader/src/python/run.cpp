@@ -505,10 +505,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     const auto spent = [&] {
       std::string message = budget_spent_message;
       const auto at = records.cut() ? records.cut() : records.in_progress();
-      if (records.cut())
-        message += ", in " + records.cut_label();
-      else if (at)
-        message += ", in " + records.unit_records().at(*at).label;
+      if (at) message += ", in " + (records.cut() ? records.cut_label() : records.unit_records().at(*at).label);
       const auto hung = std::count_if(failures.begin(), failures.end(), [&](const auto& f) {
         return f.second.verdict == Verdict::timed_out && f.first != at;
       });
