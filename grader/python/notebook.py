@@ -971,6 +971,8 @@ INTERRUPTED = [False]  # whether the grader interrupted the unit that runs
 UNIT_SECONDS = [10.0]  # the time a unit may take (the plan says)
 BUDGET_SECONDS = [60.0]  # the time the whole hand-in may take (the plan says)
 BUDGET_SPENT = [False]  # the grader said the budget ran out: run nothing more, take the answers
+ANSWER_VARIABLES = [None]  # the namespace, and the variables the answers are taken from
+AT_CUT = [None]  # what each of those variables held when the budget ran out
 
 
 def on_interrupt(signum, frame):
@@ -989,7 +991,29 @@ def on_budget_spent(signum, frame):
     stops where it is, as at an interrupt; no later unit and no call runs, and the answers are
     taken as they stand, so that those the notebook had made are graded."""
     BUDGET_SPENT[0] = True
+    if ANSWER_VARIABLES[0] is not None and AT_CUT[0] is None:
+        namespace, roots = ANSWER_VARIABLES[0]
+        try:
+            AT_CUT[0] = {r: dict.get(namespace, r, _UNBOUND) for r in roots}
+        except Exception:
+            AT_CUT[0] = {}
     on_interrupt(signum, frame)
+
+
+def as_at_cut(namespace):
+    """After the budget's cut, each answer's variable as it stood when the budget ran out (found
+    by a hostile helper: a cell that caught the interrupt went on, and bound answers computed
+    after it), and Python's own builtins (a notebook's own would compute a name it lacks as it is
+    looked up). What a cell changed in place after the cut, in an object it had bound before,
+    stays."""
+    if not BUDGET_SPENT[0] or AT_CUT[0] is None:
+        return
+    for root, held in AT_CUT[0].items():
+        if held is _UNBOUND:
+            namespace.pop(root, None)
+        else:
+            namespace[root] = held
+    namespace["__builtins__"] = builtins
 
 
 class SpecFault(Exception):
@@ -1187,6 +1211,7 @@ def run_plan():
         if root is not None:
             roots[i] = root
             watched.setdefault(root, [_UNBOUND, []])
+    ANSWER_VARIABLES[0] = (namespace, {r for r in map(answer_root, (a["expr"] for a in answers)) if r})
     for k, unit in enumerate(units):
         if BUDGET_SPENT[0]:
             break
@@ -1233,6 +1258,7 @@ def run_plan():
             if torch is None:
                 take_torch()
             send(UNIT_END, k, ended, why)
+            as_at_cut(namespace)
         for i in after.get(k, []):
             if i not in taken:
                 evaluate(output, namespace, answers, i, units, failed, (cells[i], k))
@@ -1240,6 +1266,7 @@ def run_plan():
             bound[j] = namespace.get(functions[j]["name"])
     if muted:
         muted = unmute(muted)
+    as_at_cut(namespace)
     for i, answer in enumerate(answers):
         if not answer.get("cell") and i not in taken:
             bound_in = watched[roots[i]][1] if i in roots else ()

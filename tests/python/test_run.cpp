@@ -1044,6 +1044,53 @@ BOOST_AUTO_TEST_CASE(answers_made_before_the_budget_ran_out_are_still_taken) {
   BOOST_TEST(contains(caught.values[0].message, "time budget of 5.2 s"), caught.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_budget_running_out_as_an_interrupted_cell_stops_still_takes_the_answers) {
+  // Found by a hostile helper: inside one long C operation when its own time ran out (1 s), a
+  // cell would have stopped within its 2 s more; the budget ran out meanwhile, the child was
+  // ended, and every answer was lost. The operation ends 2.6 s into the cell; the budget runs
+  // out about 1.7 s into it.
+  python::Limits limits = quick();
+  limits.unit_seconds = 1;
+  limits.budget_seconds = 1.9;
+  const std::string c_operation =
+      "import time\nT0 = time.monotonic()\nt = time.monotonic(); sum(range(10**6)); rate = 10**6 / "
+      "(time.monotonic() - t)\nsum(range(int(rate * (T0 + 2.6 - time.monotonic()))))";
+  const auto r = run("A2S1.py", cells({"first = torch.ones(2)", c_operation, "last = torch.ones(1)"}),
+                     {{"first", "first", ""}, {"last", "last", ""}}, limits);
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(verdict(r.values[1]) == "timed_out", r.values[1].message);
+  BOOST_TEST(contains(failure_with(r, "(python.budget_seconds)"), "time budget of 1.9 s"), failure_with(r, "line"));
+}
+
+BOOST_AUTO_TEST_CASE(answers_bound_after_the_budget_ran_out_are_not_taken) {
+  // Found by a hostile helper: the cell the budget ran out in caught the interrupt and bound
+  // the answers then; and a notebook's own builtins computed an answer as it was looked up.
+  // Answers are taken as their variables stood when the budget ran out, with Python's builtins.
+  python::Limits limits = quick();
+  limits.unit_seconds = 4;
+  limits.budget_seconds = 2;
+  const auto r = run("A2S1.py",
+                     cells({"before = torch.ones(2)\nlater = torch.ones(3)",
+                            "import builtins, time\nclass Hook(dict):\n    def __getitem__(self, name):\n"
+                            "        return torch.ones(4) if name == 'hooked' else dict.__getitem__(self, name)\n"
+                            "globals()['__builtins__'] = Hook(vars(builtins))\n"
+                            "try:\n    time.sleep(100)\nexcept KeyboardInterrupt:\n"
+                            "    later = torch.zeros(3)\n    after = torch.ones(5)\n    before.mul_(7)"}),
+                     {{"before", "before", ""}, {"later", "later", ""}, {"after", "after", ""}, {"hooked", "hooked", ""}},
+                     limits);
+  BOOST_REQUIRE(r.values[1].value.has_value());
+  BOOST_TEST(r.values[1].value->values()[0] == 1.0);  // as it stood, not the zeros bound after
+  BOOST_TEST(verdict(r.values[2]) == "timed_out", r.values[2].message);
+  BOOST_TEST(verdict(r.values[3]) == "timed_out", r.values[3].message);
+  // Changed in place after the cut: what the notebook had bound before, as it is at the end.
+  BOOST_REQUIRE(r.values[0].value.has_value());
+  BOOST_TEST(r.values[0].value->values()[0] == 7.0);
+  BOOST_TEST(contains(failure_with(r, "caught the interrupt"),
+                      "the notebook's time budget of 2 s (python.budget_seconds) ran out in this cell, which caught "
+                      "the interrupt (KeyboardInterrupt) and went on"),
+             failure_with(r, "line"));
+}
+
 BOOST_AUTO_TEST_CASE(waiting_under_cells_that_ended_in_time_buys_later_cells_nothing) {
   // Found by a hostile-student helper: cells that ended in time, whose threads on one CPU made
   // their main thread wait (in 20 ms slots, then all asleep, so that the wait looked like

@@ -31,8 +31,13 @@ void Records::breach(const std::string& why) {
 void Records::next_deadline() { deadline_ = sandbox::after(unit_seconds_); }
 
 std::optional<sandbox::Watcher::Interrupt> Records::interrupt() {
-  if (!in_progress_ || interrupted_ == in_progress_ || breach_ || cut_) return std::nullopt;
+  if (!in_progress_ || breach_ || cut_) return std::nullopt;
   const bool budget = budget_binds();
+  // A unit interrupted once, for its own time, ends its child when its time is up again; but
+  // the budget running out while it stops still cuts the notebook there (found by a hostile
+  // helper: inside one long C operation as its own time ran out, it would have stopped within
+  // those 2 s, and every answer was lost).
+  if (interrupted_ == in_progress_ && !budget) return std::nullopt;
   interrupted_ = in_progress_;
   deadline_ = sandbox::after(kInterruptSeconds);
   if (!budget) return Interrupt{std::min(deadline_, budget_), SIGINT};

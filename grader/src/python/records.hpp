@@ -85,8 +85,11 @@ class Records : public sandbox::Watcher {
   /// The answer being taken (kValueStart, then no value yet).
   std::optional<std::size_t> value_in_progress() const { return value_; }
   const std::map<std::size_t, CallRecord>& call_records() const { return calls_; }
-  /// True if the deadline in force is the hand-in's budget, not the unit's own.
-  bool budget_binds() const override { return budget_ <= deadline_; }
+  /// True if the deadline in force is the hand-in's budget, not the unit's own. After a cut, the
+  /// time to stop and take the answers is a deadline of its own: the waiting credited to the
+  /// budget does not move it (found by a hostile helper: a child that had waited for a CPU
+  /// beside a classmate's threads took its answers 10 s after the cut, computing them then).
+  bool budget_binds() const override { return !cut_ && budget_ <= deadline_; }
 
  private:
   void breach(const std::string& why);

@@ -496,6 +496,31 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
                                 u.text + refused(u.forbidden)};
     }
     out.more_failures = std::max(out.more_failures, not_kept);
+    // The cell the budget ran out in, run again after a later cell ended the first child, is no
+    // hang of its own (found by a hostile helper: "ran out here" read as one).
+    const std::string again = records.cut() && *records.cut() < quiet_before
+                                  ? " (it was running again: a fresh process runs a notebook from its start, after a "
+                                    "later cell ended the first one)"
+                                  : "";
+    if (const auto k = records.cut()) {
+      // Its note, also where it caught the interrupt and went on (the same helper: no note).
+      if (!failures.count(*k))
+        failures[*k] =
+            UnitFailure{*k, records.cut_label(), Verdict::timed_out,
+                        records.cut_label() + ": the notebook's time budget of " + seconds_text(limits.budget_seconds) +
+                            " s (python.budget_seconds) ran out in this cell, which caught the interrupt "
+                            "(KeyboardInterrupt) and went on: nothing after it ran, and the answers were "
+                            "taken as they stood when the budget ran out" +
+                            again};
+      else if (failures[*k].message.find("(python.budget_seconds)") == std::string::npos)
+        // Stopping for its own time already as the budget ran out (the child says so).
+        failures[*k].message += "; the notebook's time budget of " + seconds_text(limits.budget_seconds) +
+                                " s (python.budget_seconds) ran out as it stopped: nothing after it ran, and the "
+                                "answers were taken as they stood" +
+                                again;
+      else
+        failures[*k].message += again;
+    }
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
     // Told to stop where the budget ran out, a child that ends well has taken its answers.
     const bool budget_spent =
@@ -505,7 +530,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     const auto spent = [&] {
       std::string message = budget_spent_message;
       const auto at = records.cut() ? records.cut() : records.in_progress();
-      if (at) message += ", in " + (records.cut() ? records.cut_label() : records.unit_records().at(*at).label);
+      if (at) message += ", in " + (records.cut() ? records.cut_label() + again : records.unit_records().at(*at).label);
       const auto hung = std::count_if(failures.begin(), failures.end(), [&](const auto& f) {
         return f.second.verdict == Verdict::timed_out && f.first != at;
       });
