@@ -349,6 +349,39 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
   return seen;
 }
 
+namespace {
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+}  // namespace
+
+Budget::Budget(double seconds) : left_(span(seconds)), grader_cpu_(thread_cpu_seconds()) {}
+
+void Budget::charge_grader() {
+  const double now = thread_cpu_seconds();
+  left_ -= span(now - grader_cpu_);
+  grader_cpu_ = now;
+}
+
+bool Budget::spent() {
+  charge_grader();
+  return left_ <= Clock::duration::zero();
+}
+
+Clock::time_point Budget::deadline() {
+  charge_grader();
+  return Clock::now() + left_;
+}
+
+void Budget::charge(const Observation& seen) {
+  left_ -= span(seen.seconds) - seen.moved();
+  grader_cpu_ = thread_cpu_seconds();  // its watch was the child's time
+}
+
 void CapturedOutput::add(const Observation& seen) {
   append(seen.output);
   skip(seen.output_left_out);
