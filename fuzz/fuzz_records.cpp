@@ -1,7 +1,7 @@
 // The status records a child sends, as the grader reads them (library::Records and
 // python::Records): the bytes are the student's, arriving in pieces of any size. Whatever they
-// are, nothing crashes, no deadline passes the budget, a call or a value is only believed in
-// its place, and every text kept is valid UTF-8.
+// are, nothing crashes, no deadline passes the budget (nor, after a cut, the time to take the
+// answers), a call or a value is only believed in its place, and every text kept is valid UTF-8.
 #include <chrono>
 
 #include "fuzz_support.hpp"
@@ -58,5 +58,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::require(py.call_records().empty() || py.call_records().rbegin()->first < calls,
                 "python: a record of a call that was not planned");
   fuzz::require_printable(py.isolation());
+
+  // Interrupted halfway, as when a deadline passes; here the budget's, which binds: a cut.
+  // After it, no deadline passes the time to stop and take the answers (max(1 s, 2 s)).
+  grader::python::Records stopped(requests, calls, 1000, 1.0, 1.0, budget, now + std::chrono::seconds(1));
+  const std::size_t half = bytes.size() / 2;
+  if (feed(stopped, bytes.substr(0, half), sizes, budget) != Clock::time_point::min()) {
+    const auto asked = stopped.interrupt();
+    const auto limit = Clock::now() + std::chrono::milliseconds(2500);
+    if (asked) fuzz::require(asked->deadline <= limit, "python: an interrupt's deadline past its time");
+    feed(stopped, bytes.substr(half), sizes, stopped.cut() ? limit : budget);
+  }
   return 0;
 }

@@ -1069,25 +1069,28 @@ BOOST_AUTO_TEST_CASE(answers_bound_after_the_budget_ran_out_are_not_taken) {
   python::Limits limits = quick();
   limits.unit_seconds = 4;
   limits.budget_seconds = 2;
-  const auto r = run("A2S1.py",
-                     cells({"before = torch.ones(2)\nlater = torch.ones(3)",
-                            "import builtins, time\nclass Hook(dict):\n    def __getitem__(self, name):\n"
-                            "        return torch.ones(4) if name == 'hooked' else dict.__getitem__(self, name)\n"
-                            "globals()['__builtins__'] = Hook(vars(builtins))\n"
-                            "try:\n    time.sleep(100)\nexcept KeyboardInterrupt:\n"
-                            "    later = torch.zeros(3)\n    after = torch.ones(5)\n    before.mul_(7)"}),
-                     {{"before", "before", ""}, {"later", "later", ""}, {"after", "after", ""}, {"hooked", "hooked", ""}},
-                     limits);
+  const auto r =
+      run("A2S1.py",
+          cells({"before = torch.ones(2)\nlater = torch.ones(3)",
+                 "import builtins, time\nclass Hook(dict):\n    def __getitem__(self, name):\n"
+                 "        return torch.ones(4) if name == 'hooked' else dict.__getitem__(self, name)\n"
+                 "globals()['__builtins__'] = Hook(vars(builtins))\n"
+                 "builtins.hooked = torch.ones(6)\n"
+                 "try:\n    time.sleep(100)\nexcept KeyboardInterrupt:\n"
+                 "    later = torch.zeros(3)\n    after = torch.ones(5)\n    before.mul_(7)"}),
+          {{"before", "before", ""}, {"later", "later", ""}, {"after", "after", ""}, {"hooked", "hooked", ""}}, limits);
   BOOST_REQUIRE(r.values[1].value.has_value());
   BOOST_TEST(r.values[1].value->values()[0] == 1.0);  // as it stood, not the zeros bound after
   BOOST_TEST(verdict(r.values[2]) == "timed_out", r.values[2].message);
-  BOOST_TEST(verdict(r.values[3]) == "timed_out", r.values[3].message);
+  // No cell assigns it (a hook or the builtins module computed it): not the budget's to blame.
+  BOOST_TEST(verdict(r.values[3]) == "missing", r.values[3].message);
+  BOOST_TEST(!contains(r.values[3].message, "budget"), r.values[3].message);
   // Changed in place after the cut: what the notebook had bound before, as it is at the end.
   BOOST_REQUIRE(r.values[0].value.has_value());
   BOOST_TEST(r.values[0].value->values()[0] == 7.0);
   BOOST_TEST(contains(failure_with(r, "caught the interrupt"),
-                      "the notebook's time budget of 2 s (python.budget_seconds) ran out in this cell, which caught "
-                      "the interrupt (KeyboardInterrupt) and went on"),
+                      "the notebook's time budget of 2 s (python.budget_seconds) ran out as this cell ended, or in "
+                      "it and it caught the interrupt (KeyboardInterrupt) and went on"),
              failure_with(r, "line"));
 }
 

@@ -49,7 +49,7 @@ std::optional<sandbox::Watcher::Interrupt> Records::interrupt() {
 
 Clock::time_point Records::on_status(std::string& pending) {
   std::size_t used = 0;
-  while (!breach_ && !finished_ && pending.size() - used >= sizeof(p::RecordHeader)) {
+  while (!breach_ && !finished_ && !stop_ && pending.size() - used >= sizeof(p::RecordHeader)) {
     p::RecordHeader h{};
     std::string_view raw;
     const library::Frame frame = library::next_record(pending, used, h, raw);
@@ -83,6 +83,10 @@ Clock::time_point Records::on_status(std::string& pending) {
         next_deadline();
         break;
       case p::kUnitStart:
+        if (cut_ && !in_progress_ && !value_) {  // it had not seen the cut yet: ended, no breach
+          stop_ = true;
+          break;
+        }
         if (!parsed_ || in_progress_ || value_ || cut_ || h.call >= n_units_ || !later_than_last(h.call)) {
           breach("a unit started out of order");
           break;
@@ -147,6 +151,10 @@ Clock::time_point Records::on_status(std::string& pending) {
         }
         break;
       case p::kCallStart:
+        if (cut_ && !in_progress_ && !call_ && !value_) {  // as for a unit
+          stop_ = true;
+          break;
+        }
         if (!parsed_ || in_progress_ || call_ || value_ || cut_ || h.call >= n_calls_ ||
             (last_call_ && h.call <= *last_call_)) {
           breach("a call started out of order");
@@ -191,7 +199,7 @@ Clock::time_point Records::on_status(std::string& pending) {
   }
   if (finished_) used = pending.size();  // the child exits now; a thread may still scribble
   pending.erase(0, used);
-  if (breach_) return Clock::time_point::min();
+  if (breach_ || stop_) return Clock::time_point::min();
   return std::min(deadline_, budget_);
 }
 

@@ -101,6 +101,9 @@ class Records : public sandbox::Watcher {
   bool isolated_ = false, parsed_ = false, finished_ = false;
   std::optional<std::size_t> cut_;
   std::string cut_label_;
+  /// A unit or call started after the cut, which the child had not seen yet (a race, not a
+  /// breach: found by a reviewing helper): it is ended, and what it took before stands.
+  bool stop_ = false;
   std::optional<std::string> breach_, load_error_;
   std::string isolation_;
   std::optional<std::size_t> in_progress_;

@@ -303,11 +303,11 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
   return flattened(library::printable(why, 600)) + did_you_mean(function, names);
 }
 
-/// The values a child sent (or why it has none), for the requests not taken yet. `cut`: why
-/// the notebook stopped before its end, when its budget ran out (Records::cut()), or "".
+/// The values a child sent (or why it has none), for the requests not taken yet. `cut`: the
+/// unit the budget ran out in (Records::cut()), and `cut_message` why the notebook stopped there.
 void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
                  const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
-                 std::uint64_t& room, const std::string& cut) {
+                 std::uint64_t& room, std::optional<std::size_t> cut, const std::string& cut_message) {
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
     out.values[i] = unusable(verdict, message);
     taken[i] = true;
@@ -352,7 +352,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
       // Named as the notebook names it (`python: A` takes the answer 'weights' from A).
       std::string message = "'" + requests[i].expr + "' is not defined" +
                             (!requests[i].cell.empty() ? " at the end of the cell with '" + requests[i].cell + "'"
-                             : cut.empty()             ? " at the end of your notebook"
+                             : !cut                    ? " at the end of your notebook"
                                                        : " where your notebook stopped");
       std::string cause;
       Verdict verdict = Verdict::missing;  // an exception left it undefined: the notebook says where
@@ -368,8 +368,11 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         }
       // A failure past the first few hundred kept here: the child's own word for it.
       if (cause.empty() && !child_cause.empty()) cause = flattened(library::printable(child_cause, 600));
-      if (cause.empty() && !cut.empty()) {  // its cells, after the one the budget ran out in, did not run
-        cause = cut;
+      // Assigned in the cell the budget ran out in, or one after it, which did not run: the
+      // budget's (found by a reviewing helper: a misspelt answer was blamed on it).
+      if (cause.empty() && cut &&
+          std::any_of(assigned_in.begin(), assigned_in.end(), [&](std::size_t k) { return k >= *cut; })) {
+        cause = cut_message;
         verdict = Verdict::timed_out;
       }
       if (!cause.empty())
@@ -413,8 +416,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   out.calls.resize(work.calls.size());
   const Fd code = sandbox::sealed_memory_file("hand-in", {h.source}, 0, sandbox::kSealedForGood);
   sandbox::Budget budget(limits.budget_seconds);
-  const std::string budget_spent_message = "the notebook's time budget of " + seconds_text(limits.budget_seconds) +
-                                           " s (python.budget_seconds) ran out before its end";
+  const std::string budget_text =
+      "the notebook's time budget of " + seconds_text(limits.budget_seconds) + " s (python.budget_seconds)";
+  const std::string budget_spent_message = budget_text + " ran out before its end";
   std::set<std::size_t> skip, resolved_calls;
   std::string unreadable_hand_in;  // why the hand-in could not be read, if it could not
   std::size_t calls_from = 0;
@@ -496,6 +500,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
                                 u.text + refused(u.forbidden)};
     }
     out.more_failures = std::max(out.more_failures, not_kept);
+    const bool ended_well = records.finished() && !seen.killed && !records.breach();
     // The cell the budget ran out in, run again after a later cell ended the first child, is no
     // hang of its own (found by a hostile helper: "ran out here" read as one).
     const std::string again = records.cut() && *records.cut() < quiet_before
@@ -503,25 +508,28 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
                                     "later cell ended the first one)"
                                   : "";
     if (const auto k = records.cut()) {
-      // Its note, also where it caught the interrupt and went on (the same helper: no note).
-      if (!failures.count(*k))
-        failures[*k] =
-            UnitFailure{*k, records.cut_label(), Verdict::timed_out,
-                        records.cut_label() + ": the notebook's time budget of " + seconds_text(limits.budget_seconds) +
-                            " s (python.budget_seconds) ran out in this cell, which caught the interrupt "
-                            "(KeyboardInterrupt) and went on: nothing after it ran, and the answers were "
-                            "taken as they stood when the budget ran out" +
-                            again};
-      else if (failures[*k].message.find("(python.budget_seconds)") == std::string::npos)
-        // Stopping for its own time already as the budget ran out (the child says so).
-        failures[*k].message += "; the notebook's time budget of " + seconds_text(limits.budget_seconds) +
-                                " s (python.budget_seconds) ran out as it stopped: nothing after it ran, and the "
-                                "answers were taken as they stood" +
-                                again;
+      // Its note, said from what this child reported of it, never from its text (found by
+      // hostile and reviewing helpers: no note where it caught the interrupt; "caught" where it
+      // was ended or had ended just before).
+      const auto u = records.unit_records().find(*k);
+      const bool failed_here = u != records.unit_records().end() && u->second.ended;
+      const std::string place = failed_here ? u->second.text.substr(0, u->second.text.find(": ")) : records.cut_label();
+      const std::string as_they_stood = ended_well ? ", and the answers were taken as they stood when it ran out" : "";
+      std::string what;
+      if (records.in_progress() == k)
+        what = " ran out in this cell, which did not stop within " + seconds_text(Records::kInterruptSeconds) +
+               " s of the interrupt: its process was ended, and no answer was taken from it";
+      else if (failed_here && u->second.interrupted)
+        what = " ran out here: stopped at this line; nothing after it ran" + as_they_stood;
+      else if (failed_here)
+        what = " ran out as it ended (" + u->second.text + "): nothing after it ran" + as_they_stood;
       else
-        failures[*k].message += again;
+        what =
+            " ran out as this cell ended, or in it and it caught the interrupt (KeyboardInterrupt) and went on: "
+            "nothing after it ran" +
+            as_they_stood;
+      failures[*k] = UnitFailure{*k, place, Verdict::timed_out, place + ": " + budget_text + what + again};
     }
-    const bool ended_well = records.finished() && !seen.killed && !records.breach();
     // Told to stop where the budget ran out, a child that ends well has taken its answers.
     const bool budget_spent =
         !records.breach() && (records.cut() ? !ended_well : seen.killed && records.budget_binds());
@@ -560,8 +568,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, out_fd.get(), 0);
     if (map == MAP_FAILED) fault("mapping the values");
     const char* data = static_cast<const char*>(map);
-    take_values(records, requests, data, failures, out, taken, value_room,
-                records.cut() && ended_well ? spent() : std::string());
+    take_values(records, requests, data, failures, out, taken, value_room, records.cut(),
+                records.cut() ? spent() : std::string());
     // The calls this child made.
     for (const auto& [c, r] : records.call_records()) {
       if (!r.ended || resolved_calls.count(c)) continue;
