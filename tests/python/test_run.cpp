@@ -1045,21 +1045,22 @@ BOOST_AUTO_TEST_CASE(answers_made_before_the_budget_ran_out_are_still_taken) {
 }
 
 BOOST_AUTO_TEST_CASE(a_budget_running_out_as_an_interrupted_cell_stops_still_takes_the_answers) {
-  // Found by a hostile helper: inside one long C operation when its own time ran out (1 s), a
-  // cell would have stopped within its 2 s more; the budget ran out meanwhile, the child was
-  // ended, and every answer was lost. The operation ends 2.6 s into the cell; the budget runs
-  // out about 1.7 s into it.
+  // Found by a hostile helper: still stopping in the 2 s more it has after its own time ran
+  // out (inside one long C operation), a cell was ended as the budget ran out, and every answer
+  // was lost. Here the cell's own time runs out 3 s into it, it goes on, and the budget runs out
+  // about 3.5 s into it, within those 2 s (with room on both sides for a busy machine, which
+  // moves the budget by the waiting before the cell too).
   python::Limits limits = quick();
-  limits.unit_seconds = 1;
-  limits.budget_seconds = 1.9;
-  const std::string c_operation =
-      "import time\nT0 = time.monotonic()\nt = time.monotonic(); sum(range(10**6)); rate = 10**6 / "
-      "(time.monotonic() - t)\nsum(range(int(rate * (T0 + 2.6 - time.monotonic()))))";
-  const auto r = run("A2S1.py", cells({"first = torch.ones(2)", c_operation, "last = torch.ones(1)"}),
+  limits.unit_seconds = 3;
+  limits.budget_seconds = 4;
+  const std::string going_on = "import time\ntry:\n    time.sleep(100)\nexcept KeyboardInterrupt:\n    time.sleep(100)";
+  const auto r = run("A2S1.py", cells({"first = torch.ones(2)", going_on, "last = torch.ones(1)"}),
                      {{"first", "first", ""}, {"last", "last", ""}}, limits);
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_TEST(verdict(r.values[1]) == "timed_out", r.values[1].message);
-  BOOST_TEST(contains(failure_with(r, "(python.budget_seconds)"), "time budget of 1.9 s"), failure_with(r, "line"));
+  BOOST_TEST(
+      contains(failure_with(r, "(python.budget_seconds)"), "time budget of 4 s (python.budget_seconds) ran out here"),
+      failure_with(r, "line"));
 }
 
 BOOST_AUTO_TEST_CASE(answers_bound_after_the_budget_ran_out_are_not_taken) {
@@ -1129,7 +1130,9 @@ earn(1.6))";
   const auto at = r.output.find("interrupted after ");
   BOOST_REQUIRE_MESSAGE(at != std::string::npos, r.output);
   const double after = std::stod(r.output.substr(at + 18));
-  BOOST_TEST(after < 2.8, after << " s for a cell of 2 s");  // not 2 s and the cells' waiting
+  // Not 2 s and the waiting of the three cells before; some waiting of its own, on a machine
+  // busy with other tests (3.17 s in a CI run beside test_cli).
+  BOOST_TEST(after < 3.6, after << " s for a cell of 2 s");
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_whose_own_threads_starve_its_main_thread_gets_no_more_time) {
