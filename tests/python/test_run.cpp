@@ -799,6 +799,26 @@ bool ended_well(pid_t pid) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/// Runs a hand-in so that the zygote runs, then a freezer (start_freezer) that stops every
+/// zygote under this process and runs `then`; returns once the zygotes are stopped, so that
+/// the test's next hand-in waits for them. The freezer fails if it found no zygote.
+pid_t stop_the_zygotes_then(const std::string& then) {
+  run("A2S1.py", "warm = 1", {{"warm", "warm", ""}}, quick());
+  const auto flag = std::filesystem::temp_directory_path() / ("zygotes-stopped-" + std::to_string(getpid()));
+  std::filesystem::remove(flag);
+  const pid_t freezer = start_freezer(R"(
+under, parents, names = tree()
+zygotes = [p for p in under if names[p].startswith('python') and not names.get(parents[p], '').startswith('python')]
+signal_all(zygotes, signal.SIGSTOP)
+open(sys.argv[2], 'w').close()  # the test now asks the zygote for a child
+)" + then + "sys.exit(0 if zygotes else 1)\n",
+                                      {flag.string()});
+  for (int i = 0; i < 600 && !std::filesystem::exists(flag); ++i) usleep(100000);
+  BOOST_REQUIRE(std::filesystem::exists(flag));
+  std::filesystem::remove(flag);
+  return freezer;
+}
+
 BOOST_AUTO_TEST_CASE(a_cell_stopped_with_the_whole_grader_is_not_timed_out_but_a_hang_still_is) {
   // Found by a helper: the whole job stopped for 11 s (SIGSTOP of every process, as a Slurm
   // suspend or a paused virtual machine does) timed out an honest notebook, and --resume kept
@@ -832,26 +852,14 @@ BOOST_AUTO_TEST_CASE(a_grader_stopped_while_it_waits_for_the_zygote_does_not_giv
   // waits (the whole job suspended), it found that time past and ended with "did not answer in
   // time". Here the zygote is stopped first, so that the grader waits for it, then the grader
   // and everything under it for 32 s.
-  run("A2S1.py", "warm = 1", {{"warm", "warm", ""}}, quick());  // the zygote runs
-  const auto flag = std::filesystem::temp_directory_path() / ("zygote-stopped-" + std::to_string(getpid()));
-  std::filesystem::remove(flag);
-  const pid_t frozen_by = start_freezer(R"(
-under, parents, names = tree()
-zygotes = [p for p in under if names[p].startswith('python') and not names.get(parents[p], '').startswith('python')]
-signal_all(zygotes, signal.SIGSTOP)
-open(sys.argv[2], 'w').close()  # the test now asks the zygote for a child
+  const pid_t frozen_by = stop_the_zygotes_then(R"(
 time.sleep(1)
 under, _, _ = tree()
 signal_all(under, signal.SIGSTOP)
 time.sleep(32)
 signal_all(under, signal.SIGCONT)
 print(len(zygotes), 'zygote(s)')
-sys.exit(0 if zygotes else 1)
-)",
-                                        {flag.string()});
-  for (int i = 0; i < 600 && !std::filesystem::exists(flag); ++i) usleep(100000);
-  BOOST_REQUIRE(std::filesystem::exists(flag));
-  std::filesystem::remove(flag);
+)");
   const auto start = std::chrono::steady_clock::now();
   const auto r = run("A2S1.py", "after = [1.0, 2.0]", {{"after", "after", ""}}, quick());
   BOOST_TEST(ended_well(frozen_by));
@@ -865,22 +873,10 @@ BOOST_AUTO_TEST_CASE(a_zygote_slow_to_answer_spends_none_of_the_notebooks_budget
   // are not the notebook's time. Before, the budget ran from the grader's first step, and a
   // stop of the whole job that landed outside the waits that credit it ran an honest notebook
   // out of its budget (seen in CI beside a sanitizer build).
-  run("A2S1.py", "warm = 1", {{"warm", "warm", ""}}, quick());  // the zygote runs
-  const auto flag = std::filesystem::temp_directory_path() / ("zygote-slow-" + std::to_string(getpid()));
-  std::filesystem::remove(flag);
-  const pid_t slowed_by = start_freezer(R"(
-under, parents, names = tree()
-zygotes = [p for p in under if names[p].startswith('python') and not names.get(parents[p], '').startswith('python')]
-signal_all(zygotes, signal.SIGSTOP)
-open(sys.argv[2], 'w').close()  # the test now asks the zygote for a child
+  const pid_t slowed_by = stop_the_zygotes_then(R"(
 time.sleep(6)
 signal_all(zygotes, signal.SIGCONT)
-sys.exit(0 if zygotes else 1)
-)",
-                                        {flag.string()});
-  for (int i = 0; i < 600 && !std::filesystem::exists(flag); ++i) usleep(100000);
-  BOOST_REQUIRE(std::filesystem::exists(flag));
-  std::filesystem::remove(flag);
+)");
   python::Limits limits = quick();
   limits.budget_seconds = 4;
   const auto start = std::chrono::steady_clock::now();
