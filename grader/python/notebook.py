@@ -25,6 +25,7 @@ import shlex
 import signal
 import struct
 import sys
+import tokenize
 import traceback
 import types
 
@@ -479,11 +480,36 @@ def without_magics(text):
         if name not in RUNS_BODY:
             return "", f"a %%{name} cell, not Python"
         lines[start] = ""
-    for i, line in enumerate(lines):
-        stripped = line.lstrip()
-        if stripped.startswith(("%", "!")):
-            lines[i] = line[: len(line) - len(stripped)] + "pass"
+    for i in magic_lines("\n".join(lines)):
+        line = lines[i]
+        lines[i] = line[: len(line) - len(line.lstrip())] + "pass"
     return "\n".join(lines), None
+
+
+def magic_lines(text):
+    """The lines (0-based) of `text` on which a magic (`%matplotlib inline`) or a shell escape
+    (`!pip install ...`) starts a statement, found by tokens as IPython finds them: a line inside
+    a string, or one continuing an expression in brackets (`(a\n % b)`), is not one. Where the
+    text stops tokenizing (a string never closed), the lines before that point."""
+    found, depth, start = [], 0, True
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind, string = token.type, token.string
+            if kind == tokenize.NEWLINE or (kind == tokenize.NL and depth == 0):
+                start = True
+            elif kind in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT):
+                continue
+            else:
+                if start and kind in (tokenize.OP, tokenize.ERRORTOKEN) and string in ("%", "!"):
+                    found.append(token.start[0] - 1)
+                if kind == tokenize.OP and string in "([{":
+                    depth += 1
+                elif kind == tokenize.OP and string in ")]}":
+                    depth = max(0, depth - 1)
+                start = False
+    except (tokenize.TokenError, SyntaxError):  # IndentationError is one
+        pass
+    return found
 
 
 JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
@@ -565,6 +591,10 @@ def recover(lines, name):
     everything else still runs, as it would in a notebook. Returns the module and, per line,
     the error it had."""
     errors, tries = {}, {}
+    # Magics left in by hand, all at once: one parse each would take minutes for a long file.
+    for n in magic_lines("".join(lines)):
+        original = lines[n]
+        lines[n] = original[: len(original) - len(original.lstrip())] + "pass\n"
     for _ in range(400):
         try:
             return ast.parse("".join(lines), name), errors
