@@ -8,7 +8,10 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "grader/compare.hpp"
@@ -118,6 +121,11 @@ std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, std::siz
 
 namespace {
 
+/// What known mistake i gives for an output in a case: computed once per case, mistake and
+/// output (a check whose named mistake a case contradicts is judged twice).
+using MistakeValue = std::function<const std::optional<Tensor>&(std::size_t mistake, const std::string& output)>;
+using MistakeValues = std::map<std::tuple<std::size_t, std::size_t, std::string>, std::optional<Tensor>>;
+
 /// The inputs of a case, when each is small enough to read (a random case's: a student has no
 /// other way to see them), for a visible exercise.
 std::string shown_inputs(const FunctionSpec& fn, const Case& c) {
@@ -191,19 +199,16 @@ std::optional<std::string> precision_hint(bool half, const Tensor& got, const Te
 /// contradicts (they compute, to finite values of the outputs' shapes that the outputs, finite
 /// too, do not match) are marked in `contradicted`; `ambiguous` is set when the outputs match
 /// two of different messages (then the first is returned). `only`: a mistake that gives this
-/// output, or none.
+/// output, or none. `value(i, output)`: what mistake i gives for the output in this case.
 std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c,
-                                           const std::map<std::string, Tensor>& outputs, const expr::Scope& scope,
+                                           const std::map<std::string, Tensor>& outputs, const MistakeValue& value,
                                            const std::string& precision, const std::vector<bool>& excluded,
                                            std::vector<bool>& contradicted, bool& ambiguous,
                                            const std::string* only = nullptr) {
   // The reference outputs of this case; an output of an extra call, which has no reference
   // here, counts as differing.
-  std::map<std::string, Tensor> reference;
-  for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-    if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(),
-                    [&](const auto& m) { return m.outputs.count(fn.outputs[o].name) > 0; }))
-      reference.emplace(fn.outputs[o].name, c.expected[o]);
+  std::map<std::string, const Tensor*> reference;
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o) reference.emplace(fn.outputs[o].name, &c.expected[o]);
   std::optional<std::string> named;
   for (std::size_t i = 0; i < fn.mistakes.size(); ++i) {
     const FunctionMistake& m = fn.mistakes[i];
@@ -211,11 +216,11 @@ std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c
     bool all = true, distinct = false, evidence = true;
     for (const auto& output : m.outputs) {
       const std::string& out = output.first;
-      const auto value = m.output(out, scope);
+      const std::optional<Tensor>& value_of = value(i, out);
       // Not computable here, or not to numbers of the output's shape (`transpose(keys)`
       // where the keys are not square, as code that gets them transposed by a reshape
       // computes them): not this mistake, and nothing against it.
-      if (!value || !all_finite(*value) || value->shape() != outputs.at(out).shape()) {
+      if (!value_of || !all_finite(*value_of) || value_of->shape() != outputs.at(out).shape()) {
         all = false;
         evidence = false;
         break;
@@ -224,9 +229,9 @@ std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c
       // give NaN where the reference gives 0 (a softmax over keys all masked).
       evidence = evidence && all_finite(outputs.at(out));
       const Tolerance rule = m.tolerance.in(precision);
-      all = all && is_mistake(outputs.at(out), *value, rule);
+      all = all && is_mistake(outputs.at(out), *value_of, rule);
       const auto right = reference.find(out);
-      distinct = distinct || right == reference.end() || !is_mistake(right->second, *value, rule);
+      distinct = distinct || right == reference.end() || !is_mistake(*right->second, *value_of, rule);
     }
     // A failing case the mistake does not explain: dividing by a constant 2 looks like
     // dividing by sqrt(N) where N is 4, and only there.
@@ -245,11 +250,13 @@ std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c
 /// known mistakes marked `excluded` are never named; those this failing case contradicts (they
 /// compute here, to finite values of the outputs' shapes that the outputs, finite too, do not
 /// match) are marked in `contradicted`. `half`: the check's outputs are half-precision numbers.
+/// `values`: the known mistakes' values on the check's cases, those computed so far.
 /// Each comparison raises `r.tolerance_used`, a passing one too.
 std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
                               const std::vector<CallResult>& results, const Visibility visibility,
                               const Tolerance& tolerance, const std::string& replay, bool half,
-                              const std::vector<bool>& excluded, std::vector<bool>& contradicted, CheckResult& r) {
+                              const std::vector<bool>& excluded, std::vector<bool>& contradicted, MistakeValues& values,
+                              CheckResult& r) {
   const FunctionCheck& check = *pc.check;
   const Case& c = pc.cases[k];
   const std::string& precision = results[pc.calls[k][0]].precision;
@@ -262,9 +269,13 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
       outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
   // The case's names (its lets computed once), for the known mistakes of a failing case only.
   std::optional<CaseNames> names;
-  const auto scope = [&]() -> const expr::Scope& {
-    if (!names) names.emplace(fn, c.inputs, c.dims, spec.data, c.label);
-    return names->scope();
+  const MistakeValue value = [&](std::size_t i, const std::string& out) -> const std::optional<Tensor>& {
+    auto [at, fresh] = values.try_emplace({k, i, out});
+    if (fresh) {
+      if (!names) names.emplace(fn, c.inputs, c.dims, spec.data, c.label);
+      at->second = fn.mistakes[i].output(out, names->scope());
+    }
+    return at->second;
   };
   // Outputs of another shape than declared (a Python function returns what it likes) are a
   // verdict before anything computes with them.
@@ -288,7 +299,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     // a visible exercise only.
     bool ambiguous = false;
     if (auto named = visibility == Visibility::visible
-                         ? matched_mistake(fn, c, outputs, scope(), results[pc.calls[k][0]].precision, excluded,
+                         ? matched_mistake(fn, c, outputs, value, results[pc.calls[k][0]].precision, excluded,
                                            contradicted, ambiguous, &fn.outputs[o].name)
                          : std::nullopt;
         named && !ambiguous) {
@@ -350,7 +361,7 @@ std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const Pl
     // (found by a helper writing a course: the first declared was named, as the self-test's
     // warning said it would not be).
     Feedback f = feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&] {
-      auto named = matched_mistake(fn, c, outputs, scope(), precision, excluded, contradicted, ambiguous);
+      auto named = matched_mistake(fn, c, outputs, value, precision, excluded, contradicted, ambiguous);
       return ambiguous ? std::nullopt : named;
     });
     // The other outputs that fail here, in a line each (found by a helper: the weights, where a
@@ -395,6 +406,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
                            pc.seed, pc.seed)
                      : "";
   const bool half = half_precision(pc, results);
+  MistakeValues values;  // shared by both judgements
   // One pass over the cases, naming none of the mistakes `excluded`; marks those a failing case
   // contradicts.
   const auto judge = [&](const std::vector<bool>& excluded, std::vector<bool>& contradicted) {
@@ -447,7 +459,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
       // case. Within each rank, the smaller case.
       CheckResult f = out;
       const auto rank =
-          judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, half, excluded, contradicted, f);
+          judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, half, excluded, contradicted, values, f);
       out.tolerance_used = f.tolerance_used;  // f started as `out`: the largest so far
       if (!rank) continue;
       ++failing;
