@@ -486,12 +486,17 @@ def without_magics(text):
     return "\n".join(lines), None
 
 
+MAGIC_LIKE = re.compile(r"^[ \t]*[%!]", re.M)
+
+
 def magic_lines(text):
     """The lines (0-based) of `text` on which a magic (`%matplotlib inline`) or a shell escape
     (`!pip install ...`) starts a statement, found by tokens as IPython finds them: a line inside
     a string, or one continuing an expression in brackets (`(a\n % b)`), is not one. Where the
     text stops tokenizing (a string never closed), the lines before that point."""
     found, depth, start = [], 0, True
+    if not MAGIC_LIKE.search(text):  # no line starts with either: nothing to tokenize
+        return found
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             kind, string = token.type, token.string
