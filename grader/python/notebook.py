@@ -507,12 +507,12 @@ def magic_lines(text):
             else:
                 if start and kind in (tokenize.OP, tokenize.ERRORTOKEN) and string in ("%", "!"):
                     found.append(token.start[0] - 1)
-                if kind == tokenize.OP and string in "([{":
+                if kind == tokenize.OP and string in ("(", "[", "{"):
                     depth += 1
-                elif kind == tokenize.OP and string in ")]}":
+                elif kind == tokenize.OP and string in (")", "]", "}"):
                     depth = max(0, depth - 1)
                 start = False
-    except (tokenize.TokenError, SyntaxError):  # IndentationError is one
+    except Exception:  # TokenError, IndentationError, or anything else: the parser tells the rest
         pass
     return found
 
