@@ -104,7 +104,7 @@ def huge_pages():
     the kernel lacks it). A fork then copies one entry of the page tables per 2 MiB instead of
     512, and a child's exit frees as few; a child that writes to such a page still copies only
     its 4 KiB (the kernel splits the mapping in the child). Measured in bench/README.md."""
-    madvise = ctypes.CDLL(None, use_errno=True).madvise
+    madvise = ctypes.CDLL(None).madvise
     madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     huge, collapse = 1 << 21, 25  # MADV_COLLAPSE
     try:
