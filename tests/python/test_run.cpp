@@ -1012,6 +1012,10 @@ BOOST_AUTO_TEST_CASE(an_interrupted_cell_keeps_what_it_did_before_and_one_that_i
   // A cell that catches the interrupt is ended with its child 2 s later: as before interrupts,
   // what it did is lost, and a fresh child runs the cells after it.
   BOOST_TEST(verdict(r.values[3]) == "timed_out", r.values[3].message);
+  // It is told that it had the interrupt's 2 s too.
+  BOOST_TEST(contains(failure_with(r, "nor within"),
+                      "no end after 2 s of wall-clock time in cell 3 (line 13), nor within 2 s of the interrupt"),
+             failure_with(r, "no end"));
   BOOST_TEST(verdict(r.values[4]) == "value", r.values[4].message);
   BOOST_TEST(r.processes == 2);
 }

@@ -69,6 +69,8 @@ class Records : public sandbox::Watcher {
   std::size_t units() const { return n_units_; }
   /// The unit that started and has not ended, if any.
   std::optional<std::size_t> in_progress() const { return in_progress_; }
+  /// True if the unit in progress was interrupted for its time and has not ended since.
+  bool interrupted_in_progress() const { return in_progress_ && interrupted_ == in_progress_; }
   /// The units up to the last that started or ended (whose output this child printed).
   std::size_t units_reached() const { return last_ ? *last_ + 1 : 0; }
   /// The unit in progress, and the first kKeptFailures units that failed: a unit that ran, or
