@@ -480,41 +480,123 @@ def without_magics(text):
         if name not in RUNS_BODY:
             return "", f"a %%{name} cell, not Python"
         lines[start] = ""
-    for i in magic_lines("\n".join(lines)):
-        line = lines[i]
-        lines[i] = line[: len(line) - len(line.lstrip())] + "pass"
+    for first, last, replacement in magic_lines("\n".join(lines)):
+        lines[first:last + 1] = [replacement] + [""] * (last - first)
     return "\n".join(lines), None
 
 
-MAGIC_LIKE = re.compile(r"^[ \t]*[%!]", re.M)
+# A line that may hold one (a magic's start, an assignment of one, a request for help), or none.
+MAGIC_LIKE = re.compile(r"^[ \t]*[%!?]|=[ \t]*[%!]|\?[ \t]*$", re.M)
+LINE_MAGICS_RUN = {"time"}  # `%time x = f()` runs its statement, as IPython does
+
+
+def magic_replaced(line):
+    """What the first line of a magic becomes: its statement for `%time stmt`, else `pass`, at
+    its indentation."""
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    name, _, rest = stripped[1:].partition(" ")
+    if stripped.startswith("%") and name in LINE_MAGICS_RUN and rest.strip():
+        return indent + rest.strip()
+    return indent + "pass"
 
 
 def magic_lines(text):
-    """The lines (0-based) of `text` on which a magic (`%matplotlib inline`) or a shell escape
-    (`!pip install ...`) starts a statement, found by tokens as IPython finds them: a line inside
-    a string, or one continuing an expression in brackets (`(a\n % b)`), is not one. Where the
-    text stops tokenizing (a string never closed), the lines before that point."""
-    found, depth, start = [], 0, True
-    if not MAGIC_LIKE.search(text):  # no line starts with either: nothing to tokenize
+    """The magics (`%matplotlib inline`, `%time x = f()`) and shell escapes (`!pip install ...`) of
+    `text`, as IPython finds them, each as (first line, last line, what the first becomes), lines
+    0-based: a line on which `%` or `!` starts a statement, found by tokens (a line inside a
+    string, or one continuing an expression in brackets, `(a\n % b)`, is not one), with the
+    lines a backslash at its end continues it on; an assignment of one (`files = !ls`, `here =
+    %pwd`: an empty list, None); a request for help (`torch.zeros?`). After each, tokens are read
+    again from the next line, as IPython reads a cell again after each magic it replaces: what a
+    magic holds (`!echo :(`, an opening triple quote) says nothing of the lines after it."""
+    found = []
+    if not MAGIC_LIKE.search(text):  # nothing to tokenize
         return found
+    lines = [line + "\n" for line in text.split("\n")]
+    row = 0
+    while row < len(lines):
+        magic, resume = first_magic(lines, row)
+        if magic is not None:
+            first, kind, column = magic
+            last = first
+            while last + 1 < len(lines) and lines[last].rstrip("\n").endswith("\\"):
+                last += 1
+            line = lines[first].rstrip("\n")
+            indent = line[: len(line) - len(line.lstrip())]
+            if last > first:  # continued with a backslash: nothing of it runs
+                replacement = indent + "pass"
+            elif kind == "assign":
+                replacement = line[:column] + ("[]" if line[column] == "!" else "None")
+            elif kind == "help":
+                replacement = indent + "pass"
+            else:
+                replacement = magic_replaced(line)
+            found.append((first, last, replacement))
+            row = last + 1
+        elif resume is not None and resume > row:
+            row = resume
+        else:
+            break
+    return found
+
+
+def first_magic(lines, row):
+    """The first magic from `row` on, read by tokens from `row`, as ((line, kind, column of its
+    `%` or `!`), None), kind "magic", "assign" or "help"; else (None, the line to read on from,
+    where an indentation read from `row` cannot go on), or (None, None) at the end and where the
+    text stops tokenizing (a string never closed)."""
+    depth, start, at = 0, True, [row]
+    statement = None  # the line (relative) the statement in progress began on
+    previous = None  # its last token at depth 0
+    helped = None  # a `?` at depth 0 on this line: help, if the line ends there
+
+    def readline():
+        if at[0] >= len(lines):
+            return ""
+        at[0] += 1
+        return lines[at[0] - 1]
+
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            kind, string = token.type, token.string
+        for token in tokenize.generate_tokens(readline):
+            kind, string, (line, column) = token.type, token.string, token.start
+            if kind == tokenize.ERRORTOKEN and string.isspace():  # the space before a `!`
+                continue
+            if helped is not None and (kind in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT)
+                                       or string == "?"):
+                if kind in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT):
+                    return (row + statement - 1, "help", 0), None
+                continue
+            helped = None
             if kind == tokenize.NEWLINE or (kind == tokenize.NL and depth == 0):
-                start = True
+                start, statement, previous = True, None, None
             elif kind in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT):
                 continue
             else:
-                if start and kind in (tokenize.OP, tokenize.ERRORTOKEN) and string in ("%", "!"):
-                    found.append(token.start[0] - 1)
+                magic_char = kind in (tokenize.OP, tokenize.ERRORTOKEN) and string in ("%", "!")
+                if start:
+                    statement = line
+                if start and magic_char:
+                    return (row + line - 1, "magic", column), None
+                if start and kind == tokenize.ERRORTOKEN and string == "?":  # `?torch.zeros`
+                    return (row + line - 1, "help", column), None
+                if (magic_char and depth == 0 and previous is not None and previous.string == "="
+                        and previous.start[0] == line == statement):
+                    return (row + line - 1, "assign", column), None
+                if kind == tokenize.ERRORTOKEN and string == "?" and depth == 0 and line == statement:
+                    helped = line
                 if kind == tokenize.OP and string in ("(", "[", "{"):
                     depth += 1
                 elif kind == tokenize.OP and string in (")", "]", "}"):
                     depth = max(0, depth - 1)
+                elif depth == 0:
+                    previous = token
                 start = False
-    except Exception:  # TokenError, IndentationError, or anything else: the parser tells the rest
+    except IndentationError as e:  # a dedent to a level not seen since `row`: read on from there
+        return None, row + (e.lineno or 1) - 1
+    except Exception:  # TokenError, or anything else: the parser tells the rest
         pass
-    return found
+    return None, None
 
 
 JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
@@ -597,9 +679,8 @@ def recover(lines, name):
     the error it had."""
     errors, tries = {}, {}
     # Magics left in by hand, all at once: one parse each would take minutes for a long file.
-    for n in magic_lines("".join(lines)):
-        original = lines[n]
-        lines[n] = original[: len(original) - len(original.lstrip())] + "pass\n"
+    for first, last, replacement in magic_lines("".join(lines)):
+        lines[first:last + 1] = [replacement + "\n"] + ["\n"] * (last - first)
     for _ in range(400):
         try:
             return ast.parse("".join(lines), name), errors
@@ -773,13 +854,18 @@ def snapshot_points(units, kind, source, answers):
 
 class FakeIPython:
     """get_ipython() in a script exported from Jupyter: magics and shell commands do nothing,
-    a %%time cell's body runs."""
+    a %%time cell's body and a %time line's statement run."""
 
     def __init__(self, namespace):
         self.namespace = namespace
         self.user_ns = namespace
 
-    def run_line_magic(self, *args, **kwargs):
+    def run_line_magic(self, name="", line="", *args, **kwargs):
+        if name in LINE_MAGICS_RUN and line.strip():  # nbconvert's `%time x = f()`
+            exec(compile(line, "<line magic>", "exec"), self.namespace)
+        return None
+
+    def magic(self, *args, **kwargs):
         return None
 
     def run_cell_magic(self, name, line, cell):
@@ -793,8 +879,6 @@ class FakeIPython:
 
     def getoutput(self, *args, **kwargs):
         return []
-
-    magic = run_line_magic
 
 
 def write_cell_file(line, cell):
