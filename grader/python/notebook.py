@@ -490,11 +490,16 @@ MAGIC_LIKE = re.compile(r"^[ \t]*[%!?]|=[ \t]*[%!]|\?[ \t]*$", re.M)
 LINE_MAGICS_RUN = {"time"}  # `%time x = f()` runs its statement, as IPython does
 
 
-def magic_replaced(line):
-    """What the first line of a magic becomes: its statement for `%time stmt`, else `pass`, at
-    its indentation."""
+def magic_replaced(line, kind, column, continued):
+    """What the first line of a magic (first_magic()'s `kind`, its `%` or `!` at `column`)
+    becomes: the assignment of an empty list or None, its statement for `%time stmt`, else
+    `pass`, at its indentation; `pass` too where a backslash continues it (nothing of it runs)."""
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
+    if continued or kind == "help":
+        return indent + "pass"
+    if kind == "assign":
+        return line[:column] + ("[]" if line[column] == "!" else "None")
     name, _, rest = stripped[1:].partition(" ")
     if stripped.startswith("%") and name in LINE_MAGICS_RUN and rest.strip():
         return indent + rest.strip()
@@ -522,17 +527,7 @@ def magic_lines(text):
             last = first
             while last + 1 < len(lines) and lines[last].rstrip("\n").endswith("\\"):
                 last += 1
-            line = lines[first].rstrip("\n")
-            indent = line[: len(line) - len(line.lstrip())]
-            if last > first:  # continued with a backslash: nothing of it runs
-                replacement = indent + "pass"
-            elif kind == "assign":
-                replacement = line[:column] + ("[]" if line[column] == "!" else "None")
-            elif kind == "help":
-                replacement = indent + "pass"
-            else:
-                replacement = magic_replaced(line)
-            found.append((first, last, replacement))
+            found.append((first, last, magic_replaced(lines[first].rstrip("\n"), kind, column, last > first)))
             row = last + 1
         elif resume is not None and resume > row:
             row = resume

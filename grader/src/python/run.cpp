@@ -158,16 +158,16 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
   if (records.breach())
     return {Verdict::forbidden,
             "the notebook wrote into the grader's status channel (descriptor 5) " + during + ": " + *records.breach()};
-  // Interrupted at its time, a unit had kInterruptSeconds more to stop: a unit that caught the
-  // interrupt was told only of its own limit, as if it had been ended then.
-  if (seen.killed && records.interrupted_in_progress())
-    return {Verdict::timed_out, "no end after " + seconds_text(limits.unit_seconds) + " s of wall-clock time " +
-                                    during + ", nor within " + seconds_text(Records::kInterruptSeconds) +
-                                    " s of the interrupt that followed: it caught KeyboardInterrupt and went on, or "
-                                    "was inside one long operation that an interrupt cannot stop"};
-  if (seen.killed)
-    return {Verdict::timed_out, "no end after " + seconds_text(limits.unit_seconds) + " s of wall-clock time " +
-                                    during + ": an endless loop, a wait, or far too slow"};
+  if (seen.killed) {
+    const std::string no_end = "no end after " + seconds_text(limits.unit_seconds) + " s of wall-clock time " + during;
+    // Interrupted at its time, a unit had kInterruptSeconds more to stop: a unit that caught the
+    // interrupt was told only of its own limit, as if it had been ended then.
+    if (records.interrupted_in_progress())
+      return {Verdict::timed_out, no_end + ", nor within " + seconds_text(Records::kInterruptSeconds) +
+                                      " s of the interrupt that followed: it caught KeyboardInterrupt and went on, "
+                                      "or was inside one long operation that an interrupt cannot stop"};
+    return {Verdict::timed_out, no_end + ": an endless loop, a wait, or far too slow"};
+  }
   const int status = seen.exit.status;
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
