@@ -11,7 +11,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <tuple>
 #include <utility>
 
 #include "grader/compare.hpp"
@@ -121,10 +120,8 @@ std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, std::siz
 
 namespace {
 
-/// What known mistake i gives for an output in a case: computed once per case, mistake and
-/// output (a check whose named mistake a case contradicts is judged twice).
-using MistakeValue = std::function<const std::optional<Tensor>&(std::size_t mistake, const std::string& output)>;
-using MistakeValues = std::map<std::tuple<std::size_t, std::size_t, std::string>, std::optional<Tensor>>;
+/// What known mistake i gives for an output in a case (nothing where it cannot be computed).
+using MistakeValue = std::function<std::optional<Tensor>(std::size_t mistake, const std::string& output)>;
 
 /// The inputs of a case, when each is small enough to read (a random case's: a student has no
 /// other way to see them), for a visible exercise.
@@ -192,31 +189,26 @@ std::optional<std::string> precision_hint(bool half, const Tensor& got, const Te
   return std::nullopt;
 }
 
-/// The message of the known mistake that `outputs`, the student's in case `c`, match: every
-/// output the mistake gives is computed, finite, of the student's shape (which may be another
-/// than declared: the rows convention's transposed outputs) and matched, and one of them differs
-/// from the right answer. The mistakes marked `excluded` are never named; those the case
-/// contradicts (they compute, to finite values of the outputs' shapes that the outputs, finite
-/// too, do not match) are marked in `contradicted`; `ambiguous` is set when the outputs match
-/// two of different messages (then the first is returned). `only`: a mistake that gives this
-/// output, or none. `value(i, output)`: what mistake i gives for the output in this case.
-std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c,
+/// The known mistakes that `outputs`, the student's in case `c`, match: every output the mistake
+/// gives is computed, finite, of the student's shape (which may be another than declared: the
+/// rows convention's transposed outputs) and matched, and one of them differs from the right
+/// answer. Those the case contradicts (they compute, to finite values of the outputs' shapes
+/// that the outputs, finite too, do not match) are marked in `contradicted`; a mistake marked
+/// already, which no case can name any more (named_mistake()), is not computed again. `only`: a
+/// mistake that gives this output, or none. `value(i, output)`: what mistake i gives for the
+/// output in this case, computed once: each case is judged once.
+std::vector<std::size_t> matching_mistakes(const FunctionSpec& fn, const Case& c,
                                            const std::map<std::string, Tensor>& outputs, const MistakeValue& value,
-                                           const std::string& precision, const std::vector<bool>& excluded,
-                                           std::vector<bool>& contradicted, bool& ambiguous,
+                                           const std::string& precision, std::vector<bool>& contradicted,
                                            const std::string* only = nullptr) {
-  // The reference outputs of this case; an output of an extra call, which has no reference
-  // here, counts as differing.
-  std::map<std::string, const Tensor*> reference;
-  for (std::size_t o = 0; o < fn.outputs.size(); ++o) reference.emplace(fn.outputs[o].name, &c.expected[o]);
-  std::optional<std::string> named;
+  std::vector<std::size_t> matches;
   for (std::size_t i = 0; i < fn.mistakes.size(); ++i) {
     const FunctionMistake& m = fn.mistakes[i];
-    if (only && !m.outputs.count(*only)) continue;
+    if (contradicted[i] || (only && !m.outputs.count(*only))) continue;
     bool all = true, distinct = false, evidence = true;
     for (const auto& output : m.outputs) {
       const std::string& out = output.first;
-      const std::optional<Tensor>& value_of = value(i, out);
+      const std::optional<Tensor> value_of = value(i, out);
       // Not computable here, or not to numbers of the output's shape (`transpose(keys)`
       // where the keys are not square, as code that gets them transposed by a reshape
       // computes them): not this mistake, and nothing against it.
@@ -230,173 +222,231 @@ std::optional<std::string> matched_mistake(const FunctionSpec& fn, const Case& c
       evidence = evidence && all_finite(outputs.at(out));
       const Tolerance rule = m.tolerance.in(precision);
       all = all && is_mistake(outputs.at(out), *value_of, rule);
-      const auto right = reference.find(out);
-      distinct = distinct || right == reference.end() || !is_mistake(*right->second, *value_of, rule);
+      // An output of an extra call, which has no reference here, counts as differing.
+      const auto right =
+          std::find_if(fn.outputs.begin(), fn.outputs.end(), [&](const auto& d) { return d.name == out; });
+      distinct = distinct || right == fn.outputs.end() ||
+                 !is_mistake(c.expected[static_cast<std::size_t>(right - fn.outputs.begin())], *value_of, rule);
     }
     // A failing case the mistake does not explain: dividing by a constant 2 looks like
     // dividing by sqrt(N) where N is 4, and only there.
     if (evidence && !all) contradicted[i] = true;
-    if (all && distinct && !excluded[i]) {
-      if (named && *named != m.message) ambiguous = true;
-      if (!named) named = m.message;
-    }
+    if (all && distinct) matches.push_back(i);
+  }
+  return matches;
+}
+
+/// The known mistake a failing case names, of those its outputs match (`matches`): a mistake
+/// that another failing case contradicts is a coincidence, not the diagnosis (dividing by a
+/// constant 2 looks like dividing by sqrt(N) only where N is 4), and outputs that match two
+/// mistakes of different messages name neither: either would be a guess (found by a helper
+/// writing a course: the first declared was named, as the self-test's warning said it would
+/// not be).
+std::optional<std::string> named_mistake(const FunctionSpec& fn, const std::vector<std::size_t>& matches,
+                                         const std::vector<bool>& contradicted) {
+  std::optional<std::string> named;
+  for (std::size_t i : matches) {
+    if (contradicted[i]) continue;
+    if (named && *named != fn.mistakes[i].message) return std::nullopt;
+    named = fn.mistakes[i].message;
   }
   return named;
 }
 
-/// Judges the values of case `k` (its calls ran and returned outputs): nothing if they pass;
-/// otherwise `r` says why, and the rank returned how much that tells a student (0: outputs of
-/// another shape; 1: a known mistake, the only one the outputs match; 2: anything else). The
-/// known mistakes marked `excluded` are never named; those this failing case contradicts (they
-/// compute here, to finite values of the outputs' shapes that the outputs, finite too, do not
-/// match) are marked in `contradicted`. `half`: the check's outputs are half-precision numbers.
-/// `values`: the known mistakes' values on the check's cases, those computed so far.
-/// Each comparison raises `r.tolerance_used`, a passing one too.
-std::optional<int> judge_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
-                              const std::vector<CallResult>& results, const Visibility visibility,
-                              const Tolerance& tolerance, const std::string& replay, bool half,
-                              const std::vector<bool>& excluded, std::vector<bool>& contradicted, MistakeValues& values,
-                              CheckResult& r) {
-  const FunctionCheck& check = *pc.check;
-  const Case& c = pc.cases[k];
-  const std::string& precision = results[pc.calls[k][0]].precision;
-  // The student's outputs, named, and those of the extra calls as <call>_<output>.
+/// The student's outputs of case `k`, named, and those of its extra calls as <call>_<output>.
+std::map<std::string, Tensor> case_outputs(const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
+                                           const std::vector<CallResult>& results) {
   std::map<std::string, Tensor> outputs;
   const auto& main_outputs = results[pc.calls[k][0]].outputs;
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) outputs.emplace(fn.outputs[o].name, main_outputs[o]);
-  for (std::size_t e = 0; e < check.calls.size(); ++e)
+  for (std::size_t e = 0; e < pc.check->calls.size(); ++e)
     for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-      outputs.emplace(check.calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
-  // The case's names (its lets computed once), for the known mistakes of a failing case only.
-  std::optional<CaseNames> names;
-  const MistakeValue value = [&](std::size_t i, const std::string& out) -> const std::optional<Tensor>& {
-    auto [at, fresh] = values.try_emplace({k, i, out});
-    if (fresh) {
-      if (!names) names.emplace(fn, c.inputs, c.dims, spec.data, c.label);
-      at->second = fn.mistakes[i].output(out, names->scope());
-    }
-    return at->second;
+      outputs.emplace(pc.check->calls[e].name + "_" + fn.outputs[o].name, results[pc.calls[k][e + 1]].outputs[o]);
+  return outputs;
+}
+
+/// Both sides of a property check over the student's `outputs` of case `c`; nothing when they
+/// cannot be computed (an output of an extra call had another shape than declared).
+std::optional<std::pair<Tensor, Tensor>> property_sides(const Spec& spec, const FunctionSpec& fn,
+                                                        const FunctionCheck& check, const Case& c,
+                                                        const std::map<std::string, Tensor>& outputs) {
+  const CaseNames with_outputs(fn, c.inputs, c.dims, spec.data, c.label, &outputs);
+  try {
+    return std::pair(check.property_got->evaluate(with_outputs.scope()),
+                     check.property_expect->evaluate(with_outputs.scope()));
+  } catch (const SpecError&) {
+    return std::nullopt;
+  }
+}
+
+/// How a case failed, found before any message is written: enough to rank it against the
+/// check's other failing cases, and to write its message if it is the one shown.
+struct Finding {
+  enum class Kind {
+    shape,                ///< output `output` has another shape than declared
+    property_shape,       ///< the property cannot be computed on the outputs
+    property_non_finite,  ///< a side of the property holds NaN or Inf
+    value,                ///< compared output `output` (a property: 0) fails
+  };
+  Kind kind = Kind::value;
+  std::size_t k = 0;
+  std::size_t output = 0;
+  std::vector<std::size_t> matches;  ///< the known mistakes its outputs match (matching_mistakes())
+  double tolerance_used = 0;         ///< the largest Comparison::used up to this case's
+};
+
+/// Judges case `k` (its calls ran and returned outputs): nothing if its outputs pass, else how
+/// they fail, with the known mistakes they match (for a visible exercise: a hidden one names
+/// none), marking those the case contradicts in `contradicted`. Each comparison raises `used`,
+/// a passing one too.
+std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, std::size_t k,
+                                    const std::vector<CallResult>& results, const Visibility visibility,
+                                    const Tolerance& tolerance, std::vector<bool>& contradicted, double& used) {
+  const FunctionCheck& check = *pc.check;
+  const Case& c = pc.cases[k];
+  const CallResult& main = results[pc.calls[k][0]];
+  std::optional<std::map<std::string, Tensor>> outputs;  // named, once needed
+  const auto named_outputs = [&]() -> const std::map<std::string, Tensor>& {
+    if (!outputs) outputs = case_outputs(fn, pc, k, results);
+    return *outputs;
+  };
+  std::optional<CaseNames> names;  // the case's (its lets computed once), for the known mistakes
+  const MistakeValue value = [&](std::size_t i, const std::string& out) {
+    if (!names) names.emplace(fn, c.inputs, c.dims, spec.data, c.label);
+    return fn.mistakes[i].output(out, names->scope());
+  };
+  Finding f;
+  f.k = k;
+  const auto found = [&](Finding::Kind kind, std::size_t output, const std::string* only) {
+    f.kind = kind;
+    f.output = output;
+    if (visibility == Visibility::visible && kind != Finding::Kind::property_shape &&
+        kind != Finding::Kind::property_non_finite)
+      f.matches = matching_mistakes(fn, c, named_outputs(), value, main.precision, contradicted, only);
+    f.tolerance_used = used;
+    return f;
   };
   // Outputs of another shape than declared (a Python function returns what it likes) are a
-  // verdict before anything computes with them.
-  for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
-    const Shape want = fn.outputs[o].shape(c.dims);
-    if (main_outputs[o].shape() == want) continue;
-    r.verdict = Verdict::wrong_shape;
-    r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main_outputs[o].shape()) + " but " +
-                                      format_shape(want) + " is expected");
-    // `return weights, output`: two outputs, each of the other's shape.
-    for (std::size_t p = 0; p < fn.outputs.size(); ++p)
-      if (p != o && main_outputs[o].shape() == fn.outputs[p].shape(c.dims) && main_outputs[p].shape() == want) {
-        std::vector<std::string> order;
-        for (const auto& out : fn.outputs) order.push_back(out.name);
-        r.message += fmt::format(", the shape of {0}, and {0} has {1}'s: return them in the order ({2})",
-                                 fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
-        break;
-      }
-    // A known mistake of the student's shapes explains them (the rows convention's outputs,
-    // transposed: found by a student helper, told only the shapes). As any known mistake, for
-    // a visible exercise only.
-    bool ambiguous = false;
-    if (auto named = visibility == Visibility::visible
-                         ? matched_mistake(fn, c, outputs, value, results[pc.calls[k][0]].precision, excluded,
-                                           contradicted, ambiguous, &fn.outputs[o].name)
-                         : std::nullopt;
-        named && !ambiguous) {
-      r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
-      r.mistake = std::move(named);
-    }
-    r.details = replay;
-    return 0;
-  }
-  std::vector<std::pair<std::string, std::pair<Tensor, Tensor>>> compared;  // what, got, expected
-  std::string property;                                                     // its expressions, for the details
+  // verdict before anything computes with them; a known mistake of the student's shapes may
+  // explain them (the rows convention's outputs, transposed: found by a student helper, told
+  // only the shapes).
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+    if (main.outputs[o].shape() != fn.outputs[o].shape(c.dims))
+      return found(Finding::Kind::shape, o, &fn.outputs[o].name);
   if (check.property_got) {
-    const CaseNames with_outputs(fn, c.inputs, c.dims, spec.data, c.label, &outputs);
-    const expr::Scope& full = with_outputs.scope();
-    // The check's name says what the property means; its expressions, the spec's own words,
-    // are in the details only (found by a helper: "property weights * (1 - mask) = 0 *
-    // weights" read as grader syntax, nothing from the homework).
-    property = "property: " + check.property_got->text + " = " + check.property_expect->text + "\n";
-    Tensor got, expected;
-    try {
-      got = check.property_got->evaluate(full);
-      expected = check.property_expect->evaluate(full);
-    } catch (const SpecError&) {  // the outputs of an extra call had another shape
+    const auto sides = property_sides(spec, fn, check, c, named_outputs());
+    if (!sides) return found(Finding::Kind::property_shape, 0, nullptr);
+    // Both sides are the student's: NaN on both is not agreement.
+    if (!all_finite(sides->first) || !all_finite(sides->second))
+      return found(Finding::Kind::property_non_finite, 0, nullptr);
+    const Comparison cmp = compare(sides->first, sides->second, tolerance);
+    used = std::max(used, cmp.used);
+    return cmp.passed() ? std::nullopt : std::optional(found(Finding::Kind::value, 0, nullptr));
+  }
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+    const Comparison cmp = compare(main.outputs[o], c.expected[o], tolerance);
+    used = std::max(used, cmp.used);
+    if (!cmp.passed()) return found(Finding::Kind::value, o, nullptr);
+  }
+  return std::nullopt;
+}
+
+/// Writes into `r` the verdict, message and details of a failing case, from its finding `f`;
+/// `named`: the known mistake the check's judgement has it name, if any. `half`: the check's
+/// outputs are half-precision numbers.
+void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc, const Finding& f,
+                   const std::optional<std::string>& named, const std::vector<CallResult>& results,
+                   const Visibility visibility, const std::string& replay, bool half, CheckResult& r) {
+  const FunctionCheck& check = *pc.check;
+  const Case& c = pc.cases[f.k];
+  const CallResult& main = results[pc.calls[f.k][0]];
+  const Tolerance tolerance = check.tolerance.in(main.precision);
+  const bool visible = visibility == Visibility::visible;
+  // The check's name says what a property means; its expressions, the spec's own words, are in
+  // the details only (found by a helper: "property weights * (1 - mask) = 0 * weights" read as
+  // grader syntax, nothing from the homework).
+  const std::string property =
+      check.property_got ? "property: " + check.property_got->text + " = " + check.property_expect->text + "\n" : "";
+  switch (f.kind) {
+    case Finding::Kind::shape: {
+      const std::size_t o = f.output;
+      const Shape want = fn.outputs[o].shape(c.dims);
+      r.verdict = Verdict::wrong_shape;
+      r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main.outputs[o].shape()) +
+                                        " but " + format_shape(want) + " is expected");
+      // `return weights, output`: two outputs, each of the other's shape.
+      for (std::size_t p = 0; p < fn.outputs.size(); ++p)
+        if (p != o && main.outputs[o].shape() == fn.outputs[p].shape(c.dims) && main.outputs[p].shape() == want) {
+          std::vector<std::string> order;
+          for (const auto& out : fn.outputs) order.push_back(out.name);
+          r.message += fmt::format(", the shape of {0}, and {0} has {1}'s: return them in the order ({2})",
+                                   fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
+          break;
+        }
+      if (named) r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
+      r.mistake = named;
+      r.details = replay;
+      return;
+    }
+    case Finding::Kind::property_shape:
       r.verdict = Verdict::wrong_shape;
       r.message =
           prefixed(c.label, "the property cannot be computed: an output of yours has another shape than declared");
       r.details = property + replay;
-      return 0;
-    }
-    // Both sides are the student's: NaN on both is not agreement.
-    if (!all_finite(got) || !all_finite(expected)) {
+      return;
+    case Finding::Kind::property_non_finite:
       r.verdict = Verdict::non_finite;
       r.message = prefixed(c.label, "your outputs hold NaN or Inf");
       r.details = property + replay;
-      return 2;
-    }
-    compared.push_back({"", {got, expected}});
-  } else {
-    for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
-      const auto& name = fn.outputs[o].name;
-      compared.push_back({name, {outputs.at(name), c.expected[o]}});
-    }
+      return;
+    case Finding::Kind::value:
+      break;
   }
-  for (std::size_t k_out = 0; k_out < compared.size(); ++k_out) {
-    const auto& [what, pair] = compared[k_out];
-    const auto& [got, expected] = pair;
-    Comparison cmp = compare(got, expected, tolerance);
-    r.tolerance_used = std::max(r.tolerance_used, cmp.used);
-    if (cmp.passed()) continue;
-    // A property compares what the spec derives (row sums, masked weights): the hints about
-    // attention weights would read them as weights (found by a hostile-student helper: "your
-    // column 0 sums to 0.9: ... a mask applied after it?" for exercise 1's row sums).
-    if (check.property_got) cmp.patterns.clear();
-    // Precision explains the whole mismatch: where rounding happened to pass the tolerance
-    // is no pattern (found by a helper: "every mismatch is in row [2, :]" beside it).
-    if (auto hint = precision_hint(half, got, expected, check.tolerance, precision)) cmp.patterns = {std::move(*hint)};
-    bool ambiguous = false;  // the outputs match two known mistakes (which agree on this case)
-    // Outputs that match two mistakes of different messages name neither: either would be a guess
-    // (found by a helper writing a course: the first declared was named, as the self-test's
-    // warning said it would not be).
-    Feedback f = feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&] {
-      auto named = matched_mistake(fn, c, outputs, value, precision, excluded, contradicted, ambiguous);
-      return ambiguous ? std::nullopt : named;
-    });
-    // The other outputs that fail here, in a line each (found by a helper: the weights, where a
-    // masked column shows, were never shown beside a failing output).
-    std::string others;
-    for (std::size_t p = k_out + 1; p < compared.size() && visibility == Visibility::visible; ++p)
-      if (const Comparison other = compare(compared[p].second.first, compared[p].second.second, tolerance);
-          !other.passed())
-        others += "also " + prefixed(compared[p].first, summarize(other, true)) + "\n";
-    if (!others.empty()) {  // after the line of the output the message is about
-      const auto line = f.mistake ? f.details.find('\n') : std::string::npos;
-      f.details.insert(line == std::string::npos ? 0 : line + 1, others);
-    }
-    r.verdict = f.verdict;
-    r.message = std::move(f.message);
-    r.details = (visibility == Visibility::visible ? property : "") + std::move(f.details) +
-                (visibility == Visibility::visible && check.random() ? shown_inputs(fn, c) : "") + replay;
-    r.mistake = std::move(f.mistake);
-    return r.mistake ? 1 : 2;
+  std::optional<std::pair<Tensor, Tensor>> sides;
+  if (check.property_got) sides = property_sides(spec, fn, check, c, case_outputs(fn, pc, f.k, results));
+  const Tensor& got = sides ? sides->first : main.outputs[f.output];
+  const Tensor& expected = sides ? sides->second : c.expected[f.output];
+  const std::string what = sides ? "" : fn.outputs[f.output].name;
+  Comparison cmp = compare(got, expected, tolerance);
+  // A property compares what the spec derives (row sums, masked weights): the hints about
+  // attention weights would read them as weights (found by a hostile-student helper: "your
+  // column 0 sums to 0.9: ... a mask applied after it?" for exercise 1's row sums).
+  if (check.property_got) cmp.patterns.clear();
+  // Precision explains the whole mismatch: where rounding happened to pass the tolerance
+  // is no pattern (found by a helper: "every mismatch is in row [2, :]" beside it).
+  if (auto hint = precision_hint(half, got, expected, check.tolerance, main.precision))
+    cmp.patterns = {std::move(*hint)};
+  Feedback fb = feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&] { return named; });
+  // The other outputs that fail here, in a line each (found by a helper: the weights, where a
+  // masked column shows, were never shown beside a failing output).
+  std::string others;
+  for (std::size_t p = f.output + 1; !sides && visible && p < fn.outputs.size(); ++p)
+    if (const Comparison other = compare(main.outputs[p], c.expected[p], tolerance); !other.passed())
+      others += "also " + prefixed(fn.outputs[p].name, summarize(other, true)) + "\n";
+  if (!others.empty()) {  // after the line of the output the message is about
+    const auto line = fb.mistake ? fb.details.find('\n') : std::string::npos;
+    fb.details.insert(line == std::string::npos ? 0 : line + 1, others);
   }
-  return std::nullopt;
+  r.verdict = fb.verdict;
+  r.message = std::move(fb.message);
+  r.details = (visible ? property : "") + std::move(fb.details) +
+              (visible && check.random() ? shown_inputs(fn, c) : "") + replay;
+  r.mistake = std::move(fb.mistake);
 }
 
 /// The check's verdict, score, message, details and mistake. The first failing call decides (a
 /// crash, a hang, an exception: the code did not run); before it, or without one, of the failing
 /// cases the smallest whose outputs have another shape, else the smallest that names a known
-/// mistake (the only one its outputs match, and that no other failing case contradicts), else
-/// the smallest (ties: the first), so that what a student reads is a diagnosis and a case of a
-/// few elements rather than of the largest sizes, with its inputs.
+/// mistake (the only one its outputs match, and that no failing case contradicts), else the
+/// smallest (ties: the first), so that what a student reads is a diagnosis and a case of a few
+/// elements rather than of the largest sizes, with its inputs. Every case is judged once, and
+/// only the message shown is written.
 CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                         const std::vector<CallResult>& results, const Visibility visibility) {
   const FunctionCheck& check = *pc.check;
-  CheckResult r;
-  r.name = check.name;
-  r.max_score = check.points;
+  CheckResult out;
+  out.name = check.name;
+  out.max_score = check.points;
   // Said to students, who cannot run the grader where they hand in (Gradescope): the seed is
   // for asking; the command is for whoever has the spec.
   const std::string replay =
@@ -405,113 +455,113 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
                            "FOLDER` replays this exercise's cases)\n",
                            pc.seed, pc.seed)
                      : "";
-  const bool half = half_precision(pc, results);
-  MistakeValues values;  // shared by both judgements
-  // One pass over the cases, naming none of the mistakes `excluded`; marks those a failing case
-  // contradicts.
-  const auto judge = [&](const std::vector<bool>& excluded, std::vector<bool>& contradicted) {
-    CheckResult out = r;
-    std::optional<CheckResult> smallest;
-    int smallest_rank = 0;
-    std::size_t smallest_elements = 0, smallest_case = 0, failing = 0;
-    std::optional<CheckResult> named;  // the smallest failing case that names a known mistake
-    std::size_t named_case = 0;
-    for (std::size_t k = 0; k < pc.cases.size(); ++k) {
-      const Case& c = pc.cases[k];
-      for (std::size_t call : pc.calls[k]) {
-        const CallResult& res = results[call];
-        if (res.failure) {  // the student's own code failed: said whatever the visibility
-          if (smallest) return *smallest;
-          // A function that is not there, not implemented yet or returns None is so in every
-          // case, and so is one that fails alike in each (returns one value where two are
-          // expected): its case and seed would only crowd out what to do (found by a student
-          // helper: a seed to quote beside "returned a numpy.ndarray, where 2 values are
-          // expected").
-          const bool missing = *res.failure == Verdict::missing;
-          const bool alike = std::all_of(pc.calls.begin(), pc.calls.end(), [&](const auto& calls) {
-            return std::all_of(calls.begin(), calls.end(), [&](std::size_t other) {
-              return results[other].failure == res.failure && results[other].message == res.message;
-            });
+  std::vector<bool> contradicted(fn.mistakes.size(), false);
+  std::vector<Finding> failing;
+  std::optional<CheckResult> stopped;  // a call that failed: the cases after it are not judged
+  for (std::size_t k = 0; k < pc.cases.size(); ++k) {
+    const Case& c = pc.cases[k];
+    for (std::size_t call : pc.calls[k]) {
+      const CallResult& res = results[call];
+      if (res.failure) {  // the student's own code failed: said whatever the visibility
+        // A function that is not there, not implemented yet or returns None is so in every
+        // case, and so is one that fails alike in each (returns one value where two are
+        // expected): its case and seed would only crowd out what to do (found by a student
+        // helper: a seed to quote beside "returned a numpy.ndarray, where 2 values are
+        // expected").
+        const bool missing = *res.failure == Verdict::missing;
+        const bool alike = std::all_of(pc.calls.begin(), pc.calls.end(), [&](const auto& calls) {
+          return std::all_of(calls.begin(), calls.end(), [&](std::size_t other) {
+            return results[other].failure == res.failure && results[other].message == res.message;
           });
-          out.verdict = *res.failure;
-          out.message = missing ? res.message
-                        : alike ? res.message + (pc.cases.size() > 1 ? ", in every case" : "")
-                                : prefixed(c.label, res.message);
-          out.details = missing || alike ? "" : replay;
-          return out;
-        }
+        });
+        stopped = out;
+        stopped->verdict = *res.failure;
+        stopped->message = missing ? res.message
+                           : alike ? res.message + (pc.cases.size() > 1 ? ", in every case" : "")
+                                   : prefixed(c.label, res.message);
+        stopped->details = missing || alike ? "" : replay;
+        break;
       }
-      for (std::size_t call : pc.calls[k])
-        if (results[call].outputs.size() != fn.outputs.size()) {  // a result without outputs: never judged
-          if (smallest) return *smallest;
-          out.verdict = Verdict::missing;
-          out.message = prefixed(c.label, "no outputs came back from the call");
-          return out;
-        }
-      // The student's precision decides the rule, for the target and the known mistakes alike:
-      // float32 results get the spec's float32 one.
-      const std::string& precision = results[pc.calls[k][0]].precision;
-      const Tolerance tolerance = check.tolerance.in(precision);
-      if (out.tolerance.empty()) out.tolerance = tolerance.formula();
-      // Outputs of another shape, then a named known mistake, say more than any size: a
-      // function that returns the weights permuted, or the keys transposed, has the right
-      // shape, or matches the mistake, only in square cases; two mistakes may agree on a small
-      // case. Within each rank, the smaller case.
-      CheckResult f = out;
-      const auto rank =
-          judge_case(spec, fn, pc, k, results, visibility, tolerance, replay, half, excluded, contradicted, values, f);
-      out.tolerance_used = f.tolerance_used;  // f started as `out`: the largest so far
-      if (!rank) continue;
-      ++failing;
-      if (*rank == 1 && (!named || input_elements(c) < input_elements(pc.cases[named_case]))) {
-        named = f;
-        named_case = k;
-      }
-      if (smallest && std::pair(*rank, input_elements(c)) >= std::pair(smallest_rank, smallest_elements)) continue;
-      smallest_rank = *rank;
-      smallest_elements = input_elements(c);
-      smallest_case = k;
-      smallest = std::move(f);
     }
+    for (std::size_t call : pc.calls[k])
+      if (!stopped && results[call].outputs.size() != fn.outputs.size()) {  // a result without outputs: never judged
+        stopped = out;
+        stopped->verdict = Verdict::missing;
+        stopped->message = prefixed(c.label, "no outputs came back from the call");
+      }
+    if (stopped) break;
+    // The student's precision decides the rule, for the target and the known mistakes alike:
+    // float32 results get the spec's float32 one.
+    const Tolerance tolerance = check.tolerance.in(results[pc.calls[k][0]].precision);
+    if (out.tolerance.empty()) out.tolerance = tolerance.formula();
+    if (auto f = examine_case(spec, fn, pc, k, results, visibility, tolerance, contradicted, out.tolerance_used))
+      failing.push_back(std::move(*f));
+  }
+  // Outputs judged wrong from a function the notebook defines more often than the spec takes
+  // it: which definition was called.
+  const auto noted = [&](CheckResult r) {
+    if (r.verdict == Verdict::wrong || r.verdict == Verdict::wrong_shape)
+      for (const auto& calls : pc.calls)
+        for (std::size_t call : calls)
+          if (!results[call].note.empty()) {
+            r.details = "note: " + results[call].note + "\n" + r.details;
+            return r;
+          }
+    return r;
+  };
+  if (failing.empty()) {
+    if (stopped) return noted(*stopped);
+    out.score = check.points;
+    return out;
+  }
+  // Outputs of another shape, then a named known mistake, say more than any size: a function
+  // that returns the weights permuted, or the keys transposed, has the right shape, or matches
+  // the mistake, only in square cases; two mistakes may agree on a small case. Within each
+  // rank, the smaller case.
+  std::vector<std::optional<std::string>> named(failing.size());
+  std::optional<std::size_t> smallest, first_named;
+  std::pair<int, std::size_t> smallest_rank;
+  for (std::size_t i = 0; i < failing.size(); ++i) {
+    const Finding& f = failing[i];
+    named[i] = named_mistake(fn, f.matches, contradicted);
+    const int rank = f.kind == Finding::Kind::shape || f.kind == Finding::Kind::property_shape ? 0
+                     : f.kind == Finding::Kind::value && named[i]                              ? 1
+                                                                                               : 2;
+    const std::size_t elements = input_elements(pc.cases[f.k]);
+    if (rank == 1 && (!first_named || elements < input_elements(pc.cases[failing[*first_named].k]))) first_named = i;
+    if (!smallest || std::pair(rank, elements) < smallest_rank) {
+      smallest = i;
+      smallest_rank = {rank, elements};
+    }
+  }
+  const bool half = half_precision(pc, results);
+  const auto described = [&](std::size_t i) {
+    CheckResult r = out;
+    r.tolerance_used = failing[i].tolerance_used;
+    describe_case(spec, fn, pc, failing[i], named[i], results, visibility, replay, half, r);
+    return r;
+  };
+  CheckResult r = described(*smallest);
+  if (!stopped) {
     // The smallest failing case is shown; how many fail tells a slip in one corner (a size of
     // 1) from code wrong everywhere (found by a helper: "case 99 of 100" read as the only one).
-    if (smallest && pc.cases.size() > 1) {
-      const std::string count = failing == pc.cases.size() ? fmt::format(", one of {}, all failing", failing)
-                                                           : fmt::format(", one of {} failing", failing);
-      std::string& message = smallest->message;
-      const std::string& label = pc.cases[smallest_case].label;
-      const auto at = label.empty() ? std::string::npos : message.find(label);
-      message.insert(at == std::string::npos ? message.size() : at + label.size(), count);
+    if (pc.cases.size() > 1) {
+      const std::string count = failing.size() == pc.cases.size()
+                                    ? fmt::format(", one of {}, all failing", failing.size())
+                                    : fmt::format(", one of {} failing", failing.size());
+      const std::string& label = pc.cases[failing[*smallest].k].label;
+      const auto at = label.empty() ? std::string::npos : r.message.find(label);
+      r.message.insert(at == std::string::npos ? r.message.size() : at + label.size(), count);
     }
     // Outputs of another shape come first, but a case where the shapes agree may name the
     // mistake that also explains them (keys and values taken from the queries: their shape
     // is wrong wherever there are more keys than queries).
-    if (smallest && smallest_rank == 0 && named && smallest->mistake != named->mistake) {
-      smallest->message += "; where the shapes agree, your outputs match a known mistake: " + named->message;
-      smallest->mistake = named->mistake;
+    if (smallest_rank.first == 0 && first_named && r.mistake != named[*first_named]) {
+      r.message += "; where the shapes agree, your outputs match a known mistake: " + described(*first_named).message;
+      r.mistake = named[*first_named];
     }
-    if (smallest) return *smallest;
-    out.score = check.points;
-    return out;
-  };
-  std::vector<bool> contradicted(fn.mistakes.size(), false);
-  CheckResult out = judge(std::vector<bool>(fn.mistakes.size(), false), contradicted);
-  // A mistake named in one case but contradicted by another is a coincidence, not the
-  // diagnosis: judged again without the mistakes any failing case contradicts.
-  if (out.mistake && std::any_of(contradicted.begin(), contradicted.end(), [](bool b) { return b; })) {
-    std::vector<bool> ignored(fn.mistakes.size(), false);
-    out = judge(contradicted, ignored);
   }
-  // Outputs judged wrong from a function the notebook defines more often than the spec takes
-  // it: which definition was called.
-  if (!out.passed() && (out.verdict == Verdict::wrong || out.verdict == Verdict::wrong_shape))
-    for (const auto& calls : pc.calls)
-      for (std::size_t call : calls)
-        if (!results[call].note.empty()) {
-          out.details = "note: " + results[call].note + "\n" + out.details;
-          return out;
-        }
-  return out;
+  return noted(std::move(r));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include "ops.hpp"
@@ -40,6 +41,27 @@ void require_matrices(const Arguments& args, std::initializer_list<std::size_t> 
                              format_shape(args.tensor(i).shape()));
 }
 
+/// Whether two tensors hold the same shape and bits.
+bool identical(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && std::memcmp(a.values().data(), b.values().data(), a.size() * sizeof(double)) == 0;
+}
+
+/// The last attention this thread computed, with its arguments: a spec's outputs are
+/// `attention(...)` and `attention_weights(...)` of the same arguments, of every case, and
+/// each computes both (a third of the grader's work on a class of libraries).
+struct LastAttention {
+  std::vector<Tensor> inputs;  ///< Q, K, V, then the mask if any
+  std::optional<double> scale;
+  Tensor output, weights;
+
+  bool holds(const std::vector<const Tensor*>& args, std::optional<double> s) const {
+    if (inputs.size() != args.size() || scale != s) return false;
+    for (std::size_t i = 0; i < args.size(); ++i)
+      if (!identical(inputs[i], *args[i])) return false;
+    return true;
+  }
+};
+
 Tensor attention_part(const Arguments& args, bool weights) {
   const Tensor &Q = args.tensor(0), &K = args.tensor(1), &V = args.tensor(2);
   std::optional<double> scale;
@@ -55,14 +77,26 @@ Tensor attention_part(const Arguments& args, bool weights) {
                            std::to_string(Q.rank()));
   ops::checked_count({Q.rank() == 3 ? Q.dim(0) : 1, Q.dim(Q.rank() - 2), K.dim(K.rank() - 2)},
                      where(args) + "the weights");
-  if (Q.rank() == 2) {
-    const auto r = mask ? reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), mask->to_mat(), scale)
-                        : reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), scale);
-    return Tensor::from_mat(weights ? r.weights : r.output);
+  thread_local LastAttention last;
+  std::vector<const Tensor*> inputs = {&Q, &K, &V};
+  if (mask) inputs.push_back(mask);
+  if (!last.holds(inputs, scale)) {
+    last.inputs.clear();  // until both are computed: a call that throws leaves nothing behind
+    if (Q.rank() == 2) {
+      const auto r = mask ? reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), mask->to_mat(), scale)
+                          : reference::attention(Q.to_mat(), K.to_mat(), V.to_mat(), scale);
+      last.output = Tensor::from_mat(r.output);
+      last.weights = Tensor::from_mat(r.weights);
+    } else {
+      const auto r = mask ? reference::attention(Q.to_cube(), K.to_cube(), V.to_cube(), mask->to_cube(), scale)
+                          : reference::attention(Q.to_cube(), K.to_cube(), V.to_cube(), scale);
+      last.output = Tensor::from_cube(r.output);
+      last.weights = Tensor::from_cube(r.weights);
+    }
+    for (const Tensor* t : inputs) last.inputs.push_back(*t);
+    last.scale = scale;
   }
-  const auto r = mask ? reference::attention(Q.to_cube(), K.to_cube(), V.to_cube(), mask->to_cube(), scale)
-                      : reference::attention(Q.to_cube(), K.to_cube(), V.to_cube(), scale);
-  return Tensor::from_cube(weights ? r.weights : r.output);
+  return weights ? last.weights : last.output;
 }
 
 const std::vector<Parameter> kAttentionParams = {required("Q"), required("K"), required("V"), optional("scale"),
