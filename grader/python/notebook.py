@@ -14,7 +14,9 @@ fresh one that skips it.
 import ast
 import builtins
 import contextlib
+import getopt
 import importlib
+import importlib.util
 import io
 import json
 import mmap
@@ -500,9 +502,11 @@ def magic_replaced(line, kind, column, continued):
         return indent + "pass"
     if kind == "assign":
         return line[:column] + ("[]" if line[column] == "!" else "None")
-    name, _, rest = stripped[1:].partition(" ")
+    name, rest = (stripped[1:].split(None, 1) + ["", ""])[:2]  # `%time\tx = f()` too
     if stripped.startswith("%") and name in LINE_MAGICS_RUN and rest.strip():
         return indent + rest.strip()
+    if stripped.startswith("%") and name == "run" and rest.strip():  # as nbconvert writes it
+        return indent + f"get_ipython().run_line_magic('run', {rest.strip()!r})"
     return indent + "pass"
 
 
@@ -858,6 +862,8 @@ class FakeIPython:
     def run_line_magic(self, name="", line="", *args, **kwargs):
         if name in LINE_MAGICS_RUN and line.strip():  # nbconvert's `%time x = f()`
             exec(compile(line, "<line magic>", "exec"), self.namespace)
+        elif name == "run":
+            run_file(self.namespace, line)
         return None
 
     def magic(self, *args, **kwargs):
@@ -874,6 +880,77 @@ class FakeIPython:
 
     def getoutput(self, *args, **kwargs):
         return []
+
+
+def run_file(namespace, line):
+    """`%run [options] FILE [ARGS]` as IPython runs it: FILE's code (a notebook's code cells, or
+    an `.ipy` file's, with their magics made harmless) with `__name__` "__main__" (-n: the
+    file's name), `__file__` and sys.argv [FILE, *ARGS], in a namespace of its own whose names
+    then join the notebook's (-i: in the notebook's own); `-m MODULE` runs a module's file. FILE
+    is found as given, else with `.py` added, relative to the working folder (the student's own
+    copy). As in IPython, an error in it is printed and the cell goes on, with the names the
+    file bound before it (a notebook stops at its first failing cell); the grader's interrupts
+    are never caught. The options that time, profile or debug the run do nothing more."""
+    try:
+        options, words = getopt.getopt(shlex.split(line), "nidtN:b:pD:l:rs:T:em:G")
+    except (getopt.GetoptError, ValueError) as e:
+        print(f"%run {line}: {e}", file=sys.stderr)
+        return
+    options = dict(options)
+    if "-m" in options:
+        try:
+            found = importlib.util.find_spec(options["-m"])
+        except (ImportError, ValueError):
+            found = None
+        if found is None or not found.has_location or not found.origin:
+            print(f"%run -m {options['-m']}: no module of that name", file=sys.stderr)
+            return
+        path, arguments = found.origin, words
+    elif words:
+        path, arguments = os.path.expanduser(words[0]), words[1:]
+        if not os.path.isfile(path) and os.path.isfile(path + ".py"):
+            path += ".py"
+    else:
+        print("%run needs a file to run", file=sys.stderr)
+        return
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if path.endswith(".ipynb"):
+            pieces = [(u.code, u.filename) for u in notebook_units(text, os.path.basename(path)) if not u.unparsable]
+        else:
+            pieces = [(without_magics(text)[0] if path.endswith(".ipy") else text, path)]
+    except (OSError, UnicodeDecodeError, HandInError) as e:
+        print(f"ERROR: File `{path!r}` cannot be run: {e}", file=sys.stderr)
+        return
+    interactive = "-i" in options
+    name = os.path.splitext(os.path.basename(path))[0] if "-n" in options and not interactive else "__main__"
+    module = types.ModuleType(name)
+    scope = namespace if interactive else module.__dict__
+    kept = {key: namespace[key] for key in ("__name__", "__file__", "__builtins__") if key in namespace}
+    scope.update(__name__=name, __file__=path, __builtins__=builtins)
+    saved_argv, saved_module = sys.argv, sys.modules.get(name)
+    sys.argv = [path] + arguments
+    if not interactive:
+        sys.modules[name] = module  # `import __main__` and pickling see the file's names
+    try:
+        try:
+            for code, filename in pieces:
+                exec(compile(code, filename, "exec"), scope)
+        except SystemExit as e:
+            if e.code and "-e" not in options:
+                print(f"SystemExit: {e.code}", file=sys.stderr)
+        except Exception as e:  # its own frames only: from the file's code on
+            traceback.print_exception(_type(e), e, e.__traceback__.tb_next)
+        if not interactive:
+            namespace.update({key: value for key, value in scope.items() if key not in kept})
+    finally:
+        sys.argv = saved_argv
+        if saved_module is not None:
+            sys.modules[name] = saved_module
+        elif not interactive:
+            sys.modules.pop(name, None)
+        namespace.update(kept)
 
 
 def write_cell_file(line, cell):
