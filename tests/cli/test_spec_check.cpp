@@ -591,6 +591,11 @@ BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_w
                       "mask padding_mask, others normal(0, 1);"),
              functions.out);
   BOOST_TEST(contains(functions.out, "fixed inputs Q = Q, K = K, V = V, mask = mask;"), functions.out);
+  // A known mistake shows the outputs it gives, in the function's order, then its message.
+  BOOST_TEST(contains(functions.out,
+                      "    known mistake: weights = attention_weights(Q, K, V, scale=1): the scores are not divided by "
+                      "sqrt(d_k)\n"),
+             functions.out);
 
   TempDir dir;
   std::string spec = read_file(test_support::source_path("specs/understanding-attention.yaml"));

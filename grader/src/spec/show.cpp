@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "../function_grading.hpp"
@@ -172,7 +173,18 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
         out += fmt::format("    check '{}' ({}): {}; tolerance {}\n", c.name, points_text(c.points), how,
                            tolerance_text(c.tolerance));
       }
-      for (const auto& m : fn.mistakes) out += "    known mistake: " + m.message + "\n";
+      // Each known mistake as the outputs it gives, in the function's order, as a matrix
+      // exercise's shows its expression: what the spec says, for whoever writes the next one.
+      for (const auto& m : fn.mistakes) {
+        std::string gives;
+        for (const auto& d : fn.outputs)
+          if (const auto e = m.outputs.find(d.name); e != m.outputs.end())
+            gives += (gives.empty() ? "" : ", ") + d.name + " = " + e->second.text;
+        for (const auto& [name, e] : m.outputs)  // of an extra call (<call>_<output>)
+          if (std::none_of(fn.outputs.begin(), fn.outputs.end(), [&](const TensorDecl& d) { return d.name == name; }))
+            gives += (gives.empty() ? "" : ", ") + name + " = " + e.text;
+        out += "    known mistake: " + gives + ": " + m.message + "\n";
+      }
     } else {
       for (const auto& a : ex.answers)
         out += fmt::format("    hands in {} {}{}{}\n", a.name, format_shape(a.shape),
