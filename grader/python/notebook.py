@@ -23,6 +23,7 @@ import mmap
 import os
 import random
 import re
+import runpy
 import shlex
 import signal
 import struct
@@ -883,74 +884,104 @@ class FakeIPython:
 
 
 def run_file(namespace, line):
-    """`%run [options] FILE [ARGS]` as IPython runs it: FILE's code (a notebook's code cells, or
-    an `.ipy` file's, with their magics made harmless) with `__name__` "__main__" (-n: the
-    file's name), `__file__` and sys.argv [FILE, *ARGS], in a namespace of its own whose names
-    then join the notebook's (-i: in the notebook's own); `-m MODULE` runs a module's file. FILE
-    is found as given, else with `.py` added, relative to the working folder (the student's own
-    copy). As in IPython, an error in it is printed and the cell goes on, with the names the
-    file bound before it (a notebook stops at its first failing cell); the grader's interrupts
-    are never caught. The options that time, profile or debug the run do nothing more."""
+    """`%run [options] FILE [ARGS]` as IPython runs it. A script runs with `__name__` "__main__"
+    (-n: the file's name), `__file__` and sys.argv [FILE, *ARGS], in a namespace of its own whose
+    names then join the notebook's (-i: in the notebook's own); its encoding is Python's to read
+    (a BOM, a coding line); an error in it is printed, its own frames only, and the cell goes on
+    with the names it bound before. A notebook's code cells, or an `.ipy` file's code, run in the
+    notebook's namespace with their magics made harmless, and an error stops the cell. `-m
+    MODULE` runs a module as `python -m` does. FILE is found as given, else with `.py` added,
+    relative to the working folder (the student's own copy); one not found stops the cell. The
+    grader's interrupts are never caught; options that time, profile or debug do nothing more."""
     try:
         options, words = getopt.getopt(shlex.split(line), "nidtN:b:pD:l:rs:T:em:G")
     except (getopt.GetoptError, ValueError) as e:
-        print(f"%run {line}: {e}", file=sys.stderr)
-        return
+        raise Exception(f"%run {line}: {e}") from None
     options = dict(options)
-    if "-m" in options:
-        try:
-            found = importlib.util.find_spec(options["-m"])
-        except (ImportError, ValueError):
-            found = None
-        if found is None or not found.has_location or not found.origin:
-            print(f"%run -m {options['-m']}: no module of that name", file=sys.stderr)
-            return
-        path, arguments = found.origin, words
-    elif words:
+    module_name = options.get("-m")
+    pieces = []  # (code, its file name)
+    if module_name is None:
+        if not words:
+            raise Exception("%run needs a file: %run FILE [ARGS]")
         path, arguments = os.path.expanduser(words[0]), words[1:]
         if not os.path.isfile(path) and os.path.isfile(path + ".py"):
             path += ".py"
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+            if path.endswith(".ipynb"):
+                units = notebook_units(raw.decode("utf-8"), os.path.basename(path))
+                pieces = [(u.code, u.filename) for u in units if not u.unparsable]
+            elif path.endswith(".ipy"):
+                encoding = tokenize.detect_encoding(io.BytesIO(raw).readline)[0]
+                pieces = [(without_magics(raw.decode(encoding))[0], path)]
+            else:
+                pieces = [(raw, path)]  # bytes: Python reads its BOM and coding line
+        except (OSError, UnicodeDecodeError, SyntaxError, HandInError) as e:
+            why = ("not found (files are looked for in the notebook's folder: hand them in beside it)"
+                   if _isinstance(e, FileNotFoundError) else f"cannot be read: {e}")
+            raise Exception(f"%run: file `{words[0]}` {why}") from None
     else:
-        print("%run needs a file to run", file=sys.stderr)
-        return
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        if path.endswith(".ipynb"):
-            pieces = [(u.code, u.filename) for u in notebook_units(text, os.path.basename(path)) if not u.unparsable]
-        else:
-            pieces = [(without_magics(text)[0] if path.endswith(".ipy") else text, path)]
-    except (OSError, UnicodeDecodeError, HandInError) as e:
-        print(f"ERROR: File `{path!r}` cannot be run: {e}", file=sys.stderr)
-        return
-    interactive = "-i" in options
-    name = os.path.splitext(os.path.basename(path))[0] if "-n" in options and not interactive else "__main__"
+        try:
+            found = importlib.util.find_spec(module_name)
+        except (ImportError, ValueError):
+            found = None
+        if found is None:
+            raise Exception(f"%run -m: {module_name!r} is not a module that can be imported here")
+        path, arguments = found.origin or module_name, words
+    cells = path.endswith((".ipynb", ".ipy"))  # run as IPython runs cells: an error stops them
+    in_notebook = "-i" in options or cells
+    name = os.path.splitext(os.path.basename(path))[0] if "-n" in options and not in_notebook else "__main__"
     module = types.ModuleType(name)
-    scope = namespace if interactive else module.__dict__
-    kept = {key: namespace[key] for key in ("__name__", "__file__", "__builtins__") if key in namespace}
+    scope = namespace if in_notebook else module.__dict__
+    own = ("__name__", "__file__", "__builtins__")
+    kept = {key: namespace[key] for key in own if key in namespace}
     scope.update(__name__=name, __file__=path, __builtins__=builtins)
     saved_argv, saved_module = sys.argv, sys.modules.get(name)
     sys.argv = [path] + arguments
-    if not interactive:
+    if not in_notebook:
         sys.modules[name] = module  # `import __main__` and pickling see the file's names
     try:
         try:
+            if module_name is not None:
+                scope.update(runpy.run_module(module_name, run_name=name, alter_sys=True))
             for code, filename in pieces:
                 exec(compile(code, filename, "exec"), scope)
         except SystemExit as e:
             if e.code and "-e" not in options:
                 print(f"SystemExit: {e.code}", file=sys.stderr)
-        except Exception as e:  # its own frames only: from the file's code on
-            traceback.print_exception(_type(e), e, e.__traceback__.tb_next)
-        if not interactive:
-            namespace.update({key: value for key, value in scope.items() if key not in kept})
+        except BaseException as e:
+            # The grader's interrupt, a notebook's error, or what no script should catch: the
+            # cell stops, with what the file bound before.
+            if cells or not _isinstance(e, (Exception, KeyboardInterrupt)) or INTERRUPTED[0] or BUDGET_SPENT[0]:
+                raise
+            print_file_error(e)
     finally:
+        if not in_notebook:
+            namespace.update({key: value for key, value in scope.items() if key not in own})
         sys.argv = saved_argv
         if saved_module is not None:
             sys.modules[name] = saved_module
-        elif not interactive:
+        elif not in_notebook:
             sys.modules.pop(name, None)
-        namespace.update(kept)
+        for key in own:  # IPython keeps the notebook's own (its __file__ too)
+            if key in kept:
+                namespace[key] = kept[key]
+            else:
+                namespace.pop(key, None)
+
+
+def print_file_error(error):
+    """An error of a file that %run runs, as IPython prints it, with the file's frames only (the
+    grader's and runpy's are not the student's); said in one line when the traceback itself
+    cannot be formatted (too deep a recursion)."""
+    try:
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename not in (__file__, runpy.__file__) and not f.filename.startswith("<frozen ")]
+        text = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(_type(error), error))
+        print("Traceback (most recent call last):\n" + text, end="", file=sys.stderr)
+    except Exception:
+        print(f"{_type(error).__name__} in a file run by %run", file=sys.stderr)
 
 
 def write_cell_file(line, cell):
@@ -1003,6 +1034,7 @@ def install_leftovers(namespace):
     namespace["display"] = no_op
     LEFTOVERS.update(get_ipython=namespace["get_ipython"], display=no_op)  # no "did you mean" of them
     builtins.display = no_op
+    builtins.get_ipython = namespace["get_ipython"]  # as IPython has it, in a file %run runs too
     colab = types.ModuleType("google.colab")
     drive = types.ModuleType("google.colab.drive")
     drive.mount = drive.flush_and_unmount = no_op

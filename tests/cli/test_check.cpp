@@ -542,6 +542,33 @@ BOOST_AUTO_TEST_CASE(a_folder_name_that_is_not_utf8_is_graded_like_any_other) {
   BOOST_TEST(contains(csv.out, "\nbad\\xff\\xfename,1,1,1,1,1,1,6,6\n"), csv.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one_graded) {
+  // Found by a hostile helper: a correct homework.py that runs its function from sdpa_impl.py
+  // with `%run` (or imports another) scored 0 of 8 under a spec that names no file, "this
+  // folder has 3 Python hand-ins ... keep only the one to grade".
+  TempDir dir;
+  const std::string homework =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
+  dir.write("hw/sdpa_impl.py", homework);
+  dir.write("hw/constants.py", "SCALE = 1.0\n");
+  dir.write("hw/homework.py",
+            "\n# In[1]:\n\nget_ipython().run_line_magic('run', 'sdpa_impl.py')\n"
+            "from constants import SCALE\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "hw").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  const auto j = ordered_json::parse(r.out);
+  BOOST_TEST(j.at("score").get<double>() == j.at("max_score").get<double>(), r.out);
+  BOOST_TEST(contains(j.at("notes").dump(), "homework.py is graded, which runs or imports constants.py, sdpa_impl.py"),
+             j.at("notes").dump());
+  // Two notebooks neither of which uses the other are still two candidates.
+  dir.write("two/a.py", homework);
+  dir.write("two/b.py", homework);
+  const auto two = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "two").string()});
+  BOOST_TEST(two.exit_code == 1, two.err);
+  BOOST_TEST(contains(two.out, "keep only the one to grade"), two.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder) {
   // The same upload earns the same points everywhere: the folder around the files was unwrapped
   // by Gradescope's run_autograder only (found by a helper: 6/6 there, 0/6 by grader check).

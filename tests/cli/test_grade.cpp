@@ -419,7 +419,10 @@ BOOST_AUTO_TEST_CASE(killed_at_any_moment_it_loses_nothing_finished_and_leaves_n
     const auto r = grader.wait();
     killed_midway += r.exit_code == 128 + SIGKILL;
     BOOST_TEST(temporaries(out).empty(), "round " << round);
-    BOOST_TEST(!(r.exit_code == 128 + SIGKILL && fs::exists(out / "gradebook.csv")));
+    // A gradebook only of a class graded whole: a kill can land after it is written, as the
+    // grader prints its summary and exits (seen once in 'make test': round of a complete run).
+    BOOST_TEST(!(r.exit_code == 128 + SIGKILL && fs::exists(out / "gradebook.csv") && count_graded(out) < 320),
+               "round " << round);
     if (!fs::exists(out / "students")) continue;
     // Every student with a fingerprint has all of its files, complete.
     for (const auto& s : fs::directory_iterator(out / "students")) {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string_view>
 #include <system_error>
 
 #include "../text.hpp"
@@ -31,6 +33,50 @@ std::string listed(const std::vector<std::string>& names) {
   std::vector<std::string> quoted(names.size());
   std::transform(names.begin(), names.end(), quoted.begin(), safe_name);
   return first_few(quoted);
+}
+
+bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+/// Whether `text` (a notebook or script) runs or imports the module `stem` on some line: the
+/// stem as a whole word on a line that imports or runs something (`import helpers`, `from
+/// helpers import f`, `%run helpers.py`, `get_ipython().run_line_magic('run', 'helpers')`),
+/// a cell's line of an .ipynb too.
+bool uses(const std::string& text, const std::string& stem) {
+  for (std::size_t at = text.find(stem); at != std::string::npos; at = text.find(stem, at + 1)) {
+    const std::size_t end = at + stem.size();
+    if ((at > 0 && identifier_char(text[at - 1])) || (end < text.size() && identifier_char(text[end]))) continue;
+    const std::size_t begin = text.rfind('\n', at), stop = text.find('\n', at);
+    const std::string_view line(
+        text.data() + (begin == std::string::npos ? 0 : begin),
+        (stop == std::string::npos ? text.size() : stop) - (begin == std::string::npos ? 0 : begin));
+    for (const char* how : {"import ", "%run ", "'run'", "\"run\""})
+      if (line.find(how) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+/// Of several candidates, the one no other runs or imports, if there is exactly one: the
+/// notebook, beside the helpers it runs with `%run` or imports (unreadable ones count as
+/// used by nothing).
+std::optional<std::string> user_of_the_others(const std::filesystem::path& dir,
+                                              const std::vector<std::string>& candidates) {
+  std::vector<std::string> texts;
+  for (const auto& c : candidates) {
+    try {
+      texts.push_back(read_bounded(dir / c, ReadLimits{kMaxHandInBytes}));
+    } catch (const ReadError&) {
+      texts.emplace_back();
+    }
+  }
+  std::vector<std::string> unused;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const std::string stem = std::filesystem::path(candidates[i]).stem().string();
+    bool used = false;
+    for (std::size_t j = 0; j < candidates.size() && !used && !stem.empty(); ++j) used = j != i && uses(texts[j], stem);
+    if (!used) unused.push_back(candidates[i]);
+  }
+  if (unused.size() != 1) return std::nullopt;
+  return unused.front();
 }
 
 }  // namespace
@@ -67,6 +113,12 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   }
   if (!links.empty()) found.notes.push_back(linked + ", never followed: it is not graded");
 
+  const auto others_than = [&](const std::string& chosen) {
+    std::vector<std::string> others;
+    for (const auto& c : candidates)
+      if (c != chosen) others.push_back(c);
+    return others;
+  };
   const std::string& asked = spec.python.file;
   std::string chosen;
   if (!asked.empty()) {
@@ -93,14 +145,14 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       found.notes.push_back(safe_name(chosen) + " is graded as the " + asked + " the assignment names" +
                             (other_form ? ": a notebook (.ipynb) and its .py download are both accepted" : ""));
     }
-    std::vector<std::string> others;
-    for (const auto& c : candidates)
-      if (c != chosen) others.push_back(c);
-    if (!others.empty())
+    if (const auto others = others_than(chosen); !others.empty())
       found.notes.push_back(listed(others) + (others.size() == 1 ? " is" : " are") + " not graded: only " +
                             safe_name(chosen) + " is");
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
+  } else if (const auto user = user_of_the_others(dir, candidates)) {
+    chosen = *user;
+    found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(others_than(chosen)));
   } else {
     found.problem = "this folder has " + std::to_string(candidates.size()) + " Python hand-ins, " + listed(candidates) +
                     ": keep only the one to grade";
