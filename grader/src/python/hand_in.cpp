@@ -35,44 +35,56 @@ std::string listed(const std::vector<std::string>& names) {
   return first_few(quoted);
 }
 
-bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-/// Whether `text` (a notebook or script) runs or imports the module `stem` on some line: the
-/// stem as a whole word on a line that imports or runs something (`import helpers`, `from
-/// helpers import f`, `%run helpers.py`, `get_ipython().run_line_magic('run', 'helpers')`),
-/// a cell's line of an .ipynb too.
-bool uses(const std::string& text, const std::string& stem) {
-  for (std::size_t at = text.find(stem); at != std::string::npos; at = text.find(stem, at + 1)) {
-    const std::size_t end = at + stem.size();
-    if ((at > 0 && identifier_char(text[at - 1])) || (end < text.size() && identifier_char(text[end]))) continue;
-    const std::size_t begin = text.rfind('\n', at), stop = text.find('\n', at);
-    const std::string_view line(
-        text.data() + (begin == std::string::npos ? 0 : begin),
-        (stop == std::string::npos ? text.size() : stop) - (begin == std::string::npos ? 0 : begin));
+/// The lines of `text` (a notebook or script; an .ipynb's cells' lines too) that import or run
+/// something (`import helpers`, `from helpers import f`, `%run helpers.py`,
+/// `get_ipython().run_line_magic('run', 'helpers')`), each once, in one pass.
+std::vector<std::string_view> using_lines(const std::string& text) {
+  std::vector<std::string_view> lines;
+  for (std::size_t begin = 0; begin < text.size();) {
+    const std::size_t stop = std::min(text.find('\n', begin), text.size());
+    const std::string_view line(text.data() + begin, stop - begin);
     for (const char* how : {"import ", "%run ", "'run'", "\"run\""})
-      if (line.find(how) != std::string_view::npos) return true;
+      if (line.find(how) != std::string_view::npos) {
+        lines.push_back(line);
+        break;
+      }
+    begin = stop + 1;
   }
+  return lines;
+}
+
+/// Whether the module `stem` is a whole word of one of `lines`.
+bool names(const std::vector<std::string_view>& lines, const std::string& stem) {
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (const auto line : lines)
+    for (std::size_t at = line.find(stem); at != std::string_view::npos; at = line.find(stem, at + stem.size())) {
+      const std::size_t end = at + stem.size();
+      if ((at == 0 || !word(line[at - 1])) && (end == line.size() || !word(line[end]))) return true;
+    }
   return false;
 }
 
 /// Of several candidates, the one no other runs or imports, if there is exactly one: the
-/// notebook, beside the helpers it runs with `%run` or imports (unreadable ones count as
-/// used by nothing).
+/// notebook, beside the helpers it runs with `%run` or imports (an unreadable one runs or
+/// imports nothing). Not tried beyond kMaxFiles candidates.
 std::optional<std::string> user_of_the_others(const std::filesystem::path& dir,
                                               const std::vector<std::string>& candidates) {
-  std::vector<std::string> texts;
-  for (const auto& c : candidates) {
+  if (candidates.size() > kMaxFiles) return std::nullopt;
+  std::vector<std::string> texts(candidates.size());
+  std::vector<std::vector<std::string_view>> lines;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
     try {
-      texts.push_back(read_bounded(dir / c, ReadLimits{kMaxHandInBytes}));
+      texts[i] = read_bounded(dir / candidates[i], ReadLimits{kMaxHandInBytes});
     } catch (const ReadError&) {
-      texts.emplace_back();
     }
+    lines.push_back(using_lines(texts[i]));
   }
   std::vector<std::string> unused;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const std::string stem = std::filesystem::path(candidates[i]).stem().string();
     bool used = false;
-    for (std::size_t j = 0; j < candidates.size() && !used && !stem.empty(); ++j) used = j != i && uses(texts[j], stem);
+    for (std::size_t j = 0; j < candidates.size() && !used && !stem.empty(); ++j)
+      used = j != i && names(lines[j], stem);
     if (!used) unused.push_back(candidates[i]);
   }
   if (unused.size() != 1) return std::nullopt;
