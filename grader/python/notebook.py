@@ -600,7 +600,50 @@ def first_magic(lines, row):
 
 
 JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
-# `%%writefile helpers.py` as a Colab download leaves it: a comment.
+# Colab's download comments out the magics of a cell under this line, at the cell's top.
+COLAB_NOTE = "# Commented out IPython magic to ensure Python compatibility."
+COLAB_LINE_MAGIC = re.compile(r"^([ \t]*)# (%[A-Za-z_][A-Za-z0-9_]*(?:[ \t].*)?)$")
+COLAB_CELL_MAGIC = re.compile(r"^# %%[A-Za-z_][A-Za-z0-9_]*(?:[ \t].*)?$")
+
+
+def colab_magics_restored(text):
+    """A Colab download's magics as the notebook ran them. Under COLAB_NOTE, Colab comments out
+    a cell's line magics in place (`# %run helpers.py`, `# %time x = f()`) and, for a cell
+    magic (`%%time`, `%%writefile helpers.py`), the whole cell, each of its lines `# `-prefixed
+    up to the blank line that ends it. A cell magic's lines are restored as an .ipynb cell's
+    (without_magics(): `%%time` runs its body, `%%writefile` writes it, `%%bash` stays a
+    comment), and so is a line magic from the note to the next note or markdown text (a string
+    at the start of a line); line numbers are kept. A `# %...` comment anywhere else is the
+    student's own, and stays one."""
+    if COLAB_NOTE not in text:
+        return text
+    lines = text.split("\n")
+    at = 0
+    while at < _len(lines):
+        if lines[at].rstrip() != COLAB_NOTE:
+            at += 1
+            continue
+        at += 1
+        if at < _len(lines) and COLAB_CELL_MAGIC.match(lines[at].rstrip()):
+            end = at
+            while end < _len(lines) and lines[end].startswith("#") and lines[end].rstrip() != COLAB_NOTE:
+                end += 1
+            cell = [line[2:] if line.startswith("# ") else line[1:] for line in lines[at:end]]
+            code, skipped = without_magics("\n".join(cell))
+            # A body left uncommented (edited by hand after the download) runs as it stands.
+            hand_edited = end - at == 1 and end < _len(lines) and lines[end].strip()
+            if not skipped and not hand_edited:
+                code = code.split("\n")
+                lines[at:end] = code + [""] * (end - at - _len(code))
+            at = end
+            continue
+        while at < _len(lines) and lines[at].rstrip() != COLAB_NOTE and not lines[at].startswith(('"""', "'''")):
+            magic = COLAB_LINE_MAGIC.match(lines[at].rstrip())
+            if magic:
+                lines[at] = magic.group(1) + magic.group(2)
+            at += 1
+    return "\n".join(lines)
+# `%%writefile helpers.py` commented out where colab_magics_restored() does not restore it.
 COMMENTED_WRITEFILE = re.compile(r"^[ \t]*#[ \t]*%%(?:writefile|file)[ \t]+(?:-a[ \t]+|--append[ \t]+)?[\"']?"
                                  r"([A-Za-z_][A-Za-z0-9_]*)\.py[\"']?[ \t]*$", re.M)
 COMMENTED_MODULES = set()  # the modules the hand-in's commented-out %%writefile cells would write
@@ -761,7 +804,7 @@ def split(name, text):
     if JUPYTER_MARKER.search(text):
         units = jupyter_units(text)
         return units, text, "jupyter"
-    units, text = script_units(text, name)
+    units, text = script_units(colab_magics_restored(text), name)
     COMMENTED_MODULES.update(COMMENTED_WRITEFILE.findall(text))
     return units, text, "script"
 
@@ -1104,7 +1147,7 @@ def describe_failure(error, name, unit):
         line, inner, text = error.lineno, "", text + UNFINISHED
     if _isinstance(error, ModuleNotFoundError) and error.name and error.name.split(".")[0] not in sys.modules:
         module = error.name.split(".")[0]
-        text += (f" ({module}.py is written by a %%writefile cell, which a .py download leaves as a comment: hand in "
+        text += (f" ({module}.py is written by a %%writefile cell that is commented out: hand in "
                  f"the .ipynb, or {module}.py beside your notebook)" if module in COMMENTED_MODULES else
                  " (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
                  "torch, matplotlib or Python's standard library)")

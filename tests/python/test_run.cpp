@@ -585,7 +585,7 @@ BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) 
   const auto j = run("A2S1.py", script, {{"z", "z", ""}});
   BOOST_TEST(verdict(j.values[0]) == "value", j.values[0].message);
   BOOST_TEST(j.failures.empty());
-  // A Colab download leaves the magic as a comment and the module unwritten: said so.
+  // A %%writefile commented out by hand, its body left as code, writes nothing: said so.
   const auto c = run("A2S1.py",
                      "# Commented out IPython magic to ensure Python compatibility.\n# %%writefile helpers3.py\n"
                      "def four():\n    return 4.0\n\nimport helpers3\nw = helpers3.four()\n",
@@ -594,9 +594,44 @@ BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) 
              c.values[0].message);
   BOOST_REQUIRE_EQUAL(c.failures.size(), 2u);  // the import, then its use
   BOOST_TEST(contains(c.failures[0].message, "line 6: ModuleNotFoundError: No module named 'helpers3' (helpers3.py is "
-                                             "written by a %%writefile cell, which a .py download leaves as a "
-                                             "comment: hand in the .ipynb, or helpers3.py beside your notebook)"),
+                                             "written by a %%writefile cell that is commented out: hand in the "
+                                             ".ipynb, or helpers3.py beside your notebook)"),
              c.failures[0].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_colab_download_runs_the_magics_colab_commented_out) {
+  // A Colab download comments out a cell's magics under a note of its own: a `%%time` cell
+  // whole, so its answer was "not defined" though the notebook ran it in Colab; `%run` and
+  // `%%writefile` did nothing. They run as in the notebook; a `# %...` comment the student
+  // wrote elsewhere stays a comment, and so does a `%%bash` cell.
+  const std::string note = "# Commented out IPython magic to ensure Python compatibility.\n";
+  const std::string script = "import numpy as np\n\n" + note +
+                             "# %%time\n# timed = np.ones(3)\n# \n# also = 2 * timed\n\n" +  // lines 3-8
+                             note + "x = 1.0\n# %run helpers.py\n# %time t = 5.0\n\n" +       // lines 9-13
+                             note + "# %%writefile helpers4.py\n# def four():\n#     return 4.0\n\n" +
+                             "import helpers4\nw = helpers4.four()\n\n" +                      // 14-21
+                             note + "# %%bash\n# echo not python\n\n" +                         // 22-25
+                             "\"\"\"## Exercise 2\"\"\"\n\n# %time own = 1.0\n\n" +          // 26-29
+                             note + "# %%time\n# broken = 1 +\n";                                 // 30-32
+  const auto r = python::run(
+      HandIn{"A2S1.py", script, {{"helpers.py", "from_helpers = 3.0\n"}}},
+      python::Work{{{"timed", "[float(v) for v in also]", ""},
+                    {"helpers", "[from_helpers, t, w]", ""},
+                    {"own", "own", ""}},
+                   {},
+                   {}},
+      1, {});
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  if (r.values[0].value)
+    BOOST_TEST(r.values[0].value->values() == (std::vector<double>{2, 2, 2}), boost::test_tools::per_element());
+  BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
+  if (r.values[1].value)
+    BOOST_TEST(r.values[1].value->values() == (std::vector<double>{3, 5, 4}), boost::test_tools::per_element());
+  BOOST_TEST(verdict(r.values[2]) == "missing", r.values[2].message);  // the student's own comment
+  // The restored cell keeps the file's line numbers.
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
+  BOOST_TEST(contains(r.failures[0].message, "line 32"), r.failures[0].message);
+  BOOST_TEST(contains(r.failures[0].message, "SyntaxError"), r.failures[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(cells_are_read_as_ipython_reads_them_after_empty_lines_and_without_their_indentation) {
