@@ -506,7 +506,7 @@ def magic_replaced(line, kind, column, continued):
     name, rest = (stripped[1:].split(None, 1) + ["", ""])[:2]  # `%time\tx = f()` too
     if stripped.startswith("%") and name in LINE_MAGICS_RUN and rest.strip():
         return indent + rest.strip()
-    if stripped.startswith("%") and name == "run" and rest.strip():  # as nbconvert writes it
+    if stripped.startswith("%") and name == "run":  # as nbconvert writes it (with no file: refused)
         return indent + f"get_ipython().run_line_magic('run', {rest.strip()!r})"
     return indent + "pass"
 

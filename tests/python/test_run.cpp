@@ -502,7 +502,7 @@ BOOST_AUTO_TEST_CASE(run_runs_a_file_of_the_folder_as_ipython_does) {
   const std::string script =
       "base = 1.0\n%run helpers.py 1 two\n%run -i failing\n%run interrupted.py\nafter = 7.0\nx = ones()\n"
       "%time\ty = 3\n%run nothing_here.py\n%run parts.ipynb\nnamed = from_notebook()\n"
-      "leaked = float('__file__' in globals())\n";
+      "leaked = float('__file__' in globals())\n%run\n";
   const auto r = python::run(
       HandIn{
           "A2S1.py",
@@ -530,9 +530,11 @@ BOOST_AUTO_TEST_CASE(run_runs_a_file_of_the_folder_as_ipython_does) {
   BOOST_TEST(values(3) == (std::vector<double>{1, 5, 9}), boost::test_tools::per_element());
   BOOST_TEST(verdict(r.values[4]) == "missing", r.values[4].message);  // after the error
   BOOST_TEST(values(7) == (std::vector<double>{8, 0}), boost::test_tools::per_element());
-  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);  // the file not found stops its cell, as in IPython
+  // A file not found stops its cell, as in IPython, and so does a %run of nothing.
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 2u);
   BOOST_TEST(contains(r.failures[0].message, "line 8: Exception: %run: file `nothing_here.py` not found"),
              r.failures[0].message);
+  BOOST_TEST(contains(r.failures[1].message, "line 12: Exception: %run needs a file"), r.failures[1].message);
   BOOST_TEST(contains(r.output, "ValueError: half done"), r.output);
   BOOST_TEST(contains(r.output, "failing.py\", line 3"), r.output);
   BOOST_TEST(!contains(r.output, "notebook.py"), r.output);  // the grader's own frames are not the student's
