@@ -996,6 +996,8 @@ def run_file(namespace, line):
         except BaseException as e:
             # The grader's interrupt, a notebook's error, or what no script should catch: the
             # cell stops, with what the file bound before.
+            if not (INTERRUPTED[0] or BUDGET_SPENT[0]):
+                note_run_failure(pieces, path, e, scope)
             if cells or not _isinstance(e, (Exception, KeyboardInterrupt)) or INTERRUPTED[0] or BUDGET_SPENT[0]:
                 raise
             print_file_error(e)
@@ -1012,6 +1014,28 @@ def run_file(namespace, line):
                 namespace[key] = kept[key]
             else:
                 namespace.pop(key, None)
+
+
+RUN_FAILED = {}  # name -> how a file %run ran failed before binding it, for a NameError after
+
+
+def note_run_failure(pieces, path, error, scope):
+    """Remembers, for each name the file %run ran binds at its top level (bound_names) and left
+    unbound when `error` stopped it, where and how it failed: a later NameError, or an answer
+    not defined, then points at the file rather than only at the name."""
+    try:
+        files = {filename for _, filename in pieces}
+        line = next((f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename in files), None)
+        text = " ".join(traceback.format_exception_only(_type(error), error)[-1].split())
+        why = (f"{os.path.basename(path)}, which %run runs, failed{' at its line ' + str(line) if line else ''} "
+               f"before defining it ({text})")[:300]
+        for code, filename in pieces:
+            tree = code if _isinstance(code, ast.AST) else ast.parse(code, filename)
+            for bound in bound_names(tree):
+                if bound not in scope:
+                    RUN_FAILED.setdefault(bound, why)
+    except Exception:  # a file that does not parse binds nothing here; a notebook that broke ast
+        pass
 
 
 def print_file_error(error):
@@ -1176,7 +1200,8 @@ def earlier_cause(error, units, defined_by, name):
     try:
         k = defined_by.get(error.name) if _isinstance(error, NameError) and error.name else None
         if k is None:
-            return ""
+            named = _isinstance(error, NameError) and error.name in RUN_FAILED
+            return f"; {error.name} is defined by {RUN_FAILED[error.name]}" if named else ""
         unit = units[k]
         where = (f"the cell at line {unit.first}" if unit.label.startswith("cell") and not name.lower().endswith(".ipynb")
                  else unit.label)
@@ -2000,6 +2025,8 @@ def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(
             root = answer_root(expr) or ""
         except Exception:  # the notebook broke the modules this needs
             root = ""
+        if not cause and root in RUN_FAILED:
+            cause = f"{root} is defined by {RUN_FAILED[root]}"
         local_to = "" if assigning or not root else local_assigner(units, root)
         send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause, variable=root, local_to=local_to,
                                                       names=value_names(namespace)))

@@ -490,7 +490,9 @@ BOOST_AUTO_TEST_CASE(run_runs_a_file_of_the_folder_as_ipython_does) {
   // the next helper: a file saved with a BOM, or calling get_ipython(), failed whole; a
   // KeyboardInterrupt it raised lost its names; `__file__` leaked into the notebook; a `.ipynb`
   // runs its cells in the notebook's own namespace (a function there reads the notebook's
-  // names). And `%time` followed by a tab runs its statement, as with a space.
+  // names). And `%time` followed by a tab runs its statement, as with a space. From the
+  // next session's note: a name the failing file would have bound, used later, was only "not
+  // defined", and a bare `%run` did nothing.
   const std::string helpers =
       "\xEF\xBB\xBFimport sys\nimport numpy as np\nget_ipython().run_line_magic('matplotlib', 'inline')\n"
       "def ones():\n    return np.ones(2)\nmain = __name__\nargs = sys.argv[1:]\n";
@@ -502,7 +504,7 @@ BOOST_AUTO_TEST_CASE(run_runs_a_file_of_the_folder_as_ipython_does) {
   const std::string script =
       "base = 1.0\n%run helpers.py 1 two\n%run -i failing\n%run interrupted.py\nafter = 7.0\nx = ones()\n"
       "%time\ty = 3\n%run nothing_here.py\n%run parts.ipynb\nnamed = from_notebook()\n"
-      "leaked = float('__file__' in globals())\n%run\n";
+      "leaked = float('__file__' in globals())\n%run\nuses = late + 1.0\n";
   const auto r = python::run(
       HandIn{
           "A2S1.py",
@@ -528,13 +530,19 @@ BOOST_AUTO_TEST_CASE(run_runs_a_file_of_the_folder_as_ipython_does) {
   BOOST_TEST(values(1) == (std::vector<double>{1, 1}), boost::test_tools::per_element());
   BOOST_TEST(values(2) == (std::vector<double>{2, 1}), boost::test_tools::per_element());
   BOOST_TEST(values(3) == (std::vector<double>{1, 5, 9}), boost::test_tools::per_element());
-  BOOST_TEST(verdict(r.values[4]) == "missing", r.values[4].message);  // after the error
+  // After the error: what is missing says why, and so does a later use of it.
+  const std::string why = "late is defined by failing.py, which %run runs, failed at its line 3 before defining it "
+                          "(ValueError: half done)";
+  BOOST_TEST(verdict(r.values[4]) == "missing", r.values[4].message);
+  BOOST_TEST(contains(r.values[4].message, why), r.values[4].message);
   BOOST_TEST(values(7) == (std::vector<double>{8, 0}), boost::test_tools::per_element());
   // A file not found stops its cell, as in IPython, and so does a %run of nothing.
-  BOOST_REQUIRE_EQUAL(r.failures.size(), 2u);
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 3u);
   BOOST_TEST(contains(r.failures[0].message, "line 8: Exception: %run: file `nothing_here.py` not found"),
              r.failures[0].message);
   BOOST_TEST(contains(r.failures[1].message, "line 12: Exception: %run needs a file"), r.failures[1].message);
+  BOOST_TEST(contains(r.failures[2].message, "line 13: NameError: name 'late' is not defined; " + why),
+             r.failures[2].message);
   BOOST_TEST(contains(r.output, "ValueError: half done"), r.output);
   BOOST_TEST(contains(r.output, "failing.py\", line 3"), r.output);
   BOOST_TEST(!contains(r.output, "notebook.py"), r.output);  // the grader's own frames are not the student's
