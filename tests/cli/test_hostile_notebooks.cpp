@@ -256,6 +256,40 @@ exercises:
   BOOST_TEST(c.at("details").get<std::string>().find("-nan") == std::string::npos, c.dump());
 }
 
+BOOST_AUTO_TEST_CASE(long_lines_that_name_the_other_candidates_are_read_once_to_choose_the_notebook) {
+  // Choosing the notebook among several candidates searched each one's import lines for every
+  // other candidate's name: 64 files of one 15 MB line each, full of the others' names, kept
+  // the grader itself (not a confined child) busy for a minute. Names are looked up in one pass
+  // now, over at most what a hand-in and its files may hold.
+  TempDir dir;
+  std::string names = "import ";
+  while (names.size() < (2u << 20)) names += "m00 m01 m02 m03 m04 m05 m06 m07 m08 m09 m1 m10.py ./m11 m12.x ";
+  for (int i = 0; i < 24; ++i) {
+    const auto name = [](int k) { return std::string(k < 10 ? "m0" : "m") + std::to_string(k); };
+    dir.write("cycle/" + name(i) + ".py", names + name((i + 1) % 24) + "\n");  // each imports the next
+  }
+  const json r = check("specs/sdpa-masked.yaml", dir.path() / "cycle");
+  const std::string message = r.at("exercises")[0].at("message");
+  BOOST_TEST(contains(message, "this folder has 24 Python hand-ins, m00.py, m01.py"), message);
+  // The forms a notebook names its helpers in: a path, a file name in quotes, a module.
+  const std::string homework =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
+  dir.write("forms/week-3.py", "SCALE = 1.0\n");
+  dir.write("forms/helpers.py", "import math\n");
+  dir.write("forms/tools.py", "TOOLS = 2\n");
+  dir.write("forms/homework.py",
+            "%run ./week-3.py\nget_ipython().run_line_magic('run', 'helpers')\n"
+            "from tools import TOOLS\n" +
+                homework);
+  const auto graded =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "forms").string(), "--format", "json"});
+  BOOST_TEST(graded.exit_code == 0, graded.out << graded.err);
+  const json j = json::parse(graded.out);
+  BOOST_TEST(
+      contains(j.at("notes").dump(), "homework.py is graded, which runs or imports helpers.py, tools.py, week-3.py"),
+      j.at("notes").dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_that_is_a_symbolic_link_is_named_never_followed) {
   TempDir dir;
   const fs::path real = dir.write("elsewhere/homework.py", homework("w @ V, w"));

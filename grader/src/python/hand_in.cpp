@@ -1,11 +1,11 @@
 #include "hand_in.hpp"
 
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 
 #include "../text.hpp"
 #include "grader/bounded_file.hpp"
@@ -21,6 +21,8 @@ constexpr std::uintmax_t kMaxHandInBytes = 16u << 20;
 constexpr std::uintmax_t kMaxFilesBytes = 32u << 20;
 constexpr std::size_t kMaxFiles = 64;
 constexpr std::size_t kQuoted = 80;  ///< bytes of a student's file name quoted in a message
+/// What a line that imports or runs another file holds (mentioned()).
+constexpr std::string_view kUsing[] = {"import ", "%run ", "'run'", "\"run\""};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -35,58 +37,77 @@ std::string listed(const std::vector<std::string>& names) {
   return first_few(quoted);
 }
 
-/// The lines of `text` (a notebook or script; an .ipynb's cells' lines too) that import or run
-/// something (`import helpers`, `from helpers import f`, `%run helpers.py`,
-/// `get_ipython().run_line_magic('run', 'helpers')`), each once, in one pass.
-std::vector<std::string_view> using_lines(const std::string& text) {
-  std::vector<std::string_view> lines;
+/// Which of `stems` the lines of `text` (a notebook or script; an .ipynb's cells' lines too) that
+/// import or run something mention (`import helpers`, `from helpers import f`, `%run
+/// ./helpers.py`, `get_ipython().run_line_magic('run', 'helpers')`), in one pass: each piece
+/// between spaces, quotes, brackets, commas, semicolons and `=`, as it is, without its folder,
+/// without a notebook's or script's extension, or up to its first dot (`helpers.sub`), is looked
+/// up among the stems, never searched for (a folder of long lines full of the others' names
+/// kept the grader busy for a minute). `stems`: each stem's place in the answer.
+std::vector<bool> mentioned(const std::string& text, const std::unordered_map<std::string_view, std::size_t>& stems) {
+  std::vector<bool> found(stems.size());
+  const auto look_up = [&](std::string_view name) {
+    if (const auto it = stems.find(name); it != stems.end()) found[it->second] = true;
+  };
+  const auto separator = [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) ||
+           std::string_view("'\"()[]{},;=").find(c) != std::string_view::npos;
+  };
   for (std::size_t begin = 0; begin < text.size();) {
     const std::size_t stop = std::min(text.find('\n', begin), text.size());
     const std::string_view line(text.data() + begin, stop - begin);
-    for (const char* how : {"import ", "%run ", "'run'", "\"run\""})
-      if (line.find(how) != std::string_view::npos) {
-        lines.push_back(line);
-        break;
-      }
     begin = stop + 1;
-  }
-  return lines;
-}
-
-/// Whether the module `stem` is a whole word of one of `lines`.
-bool names(const std::vector<std::string_view>& lines, const std::string& stem) {
-  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (const auto line : lines)
-    for (std::size_t at = line.find(stem); at != std::string_view::npos; at = line.find(stem, at + stem.size())) {
-      const std::size_t end = at + stem.size();
-      if ((at == 0 || !word(line[at - 1])) && (end == line.size() || !word(line[end]))) return true;
+    if (std::none_of(std::begin(kUsing), std::end(kUsing),
+                     [&](std::string_view how) { return line.find(how) != std::string_view::npos; }))
+      continue;
+    for (std::size_t at = 0; at < line.size();) {
+      while (at < line.size() && separator(line[at])) ++at;
+      std::size_t end = at;
+      while (end < line.size() && !separator(line[end])) ++end;
+      std::string_view piece = line.substr(at, end - at);
+      at = end;
+      look_up(piece);
+      if (piece.find_first_of("./") == std::string_view::npos) continue;
+      if (const auto slash = piece.rfind('/'); slash != std::string_view::npos) piece.remove_prefix(slash + 1);
+      for (const std::string_view ext : {".py", ".ipynb", ".ipy"})
+        if (piece.size() > ext.size() && piece.ends_with(ext)) {
+          look_up(piece.substr(0, piece.size() - ext.size()));
+          break;
+        }
+      look_up(piece);
+      look_up(piece.substr(0, piece.find('.')));
     }
-  return false;
+  }
+  return found;
 }
 
 /// Of several candidates, the one no other runs or imports, if there is exactly one: the
 /// notebook, beside the helpers it runs with `%run` or imports (an unreadable one runs or
-/// imports nothing). Not tried beyond kMaxFiles candidates.
+/// imports nothing, and so do those past the bytes a hand-in and its files may have). Not
+/// tried beyond kMaxFiles candidates.
 std::optional<std::string> user_of_the_others(const std::filesystem::path& dir,
                                               const std::vector<std::string>& candidates) {
   if (candidates.size() > kMaxFiles) return std::nullopt;
-  std::vector<std::string> texts(candidates.size());
-  std::vector<std::vector<std::string_view>> lines;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
+  std::vector<std::string> stems;
+  for (const auto& c : candidates) stems.push_back(std::filesystem::path(c).stem().string());
+  std::unordered_map<std::string_view, std::size_t> index;  // each stem once (a.py and a.ipynb share one)
+  for (const auto& stem : stems) index.emplace(stem, index.size());
+  std::vector<bool> used(candidates.size());  // run or imported by another candidate
+  std::uintmax_t left = kMaxHandInBytes + kMaxFilesBytes;
+  for (std::size_t j = 0; j < candidates.size(); ++j) {
+    std::string text;
     try {
-      texts[i] = read_bounded(dir / candidates[i], ReadLimits{kMaxHandInBytes});
+      text = read_bounded(dir / candidates[j], ReadLimits{std::min(left, kMaxHandInBytes)});
+      left -= text.size();
     } catch (const ReadError&) {
     }
-    lines.push_back(using_lines(texts[i]));
+    const auto found = mentioned(text, index);
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      used[i] = used[i] || (i != j && !stems[i].empty() && found[index.at(stems[i])]);
   }
   std::vector<std::string> unused;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    const std::string stem = std::filesystem::path(candidates[i]).stem().string();
-    bool used = false;
-    for (std::size_t j = 0; j < candidates.size() && !used && !stem.empty(); ++j)
-      used = j != i && names(lines[j], stem);
-    if (!used) unused.push_back(candidates[i]);
-  }
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    if (!used[i]) unused.push_back(candidates[i]);
   if (unused.size() != 1) return std::nullopt;
   return unused.front();
 }
