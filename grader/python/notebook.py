@@ -602,19 +602,21 @@ def first_magic(lines, row):
 JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
 # Colab's download comments out the magics of a cell under this line, at the cell's top.
 COLAB_NOTE = "# Commented out IPython magic to ensure Python compatibility."
-COLAB_LINE_MAGIC = re.compile(r"^([ \t]*)# (%[A-Za-z_][A-Za-z0-9_]*(?:[ \t].*)?)$")
+# A line magic or shell command (`files = !ls` too), indented at either side of the `# `.
+COLAB_LINE_MAGIC = re.compile(r"^([ \t]*)# ([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)?(?:%[A-Za-z_]|!).*)$")
 COLAB_CELL_MAGIC = re.compile(r"^# %%[A-Za-z_][A-Za-z0-9_]*(?:[ \t].*)?$")
 
 
 def colab_magics_restored(text):
     """A Colab download's magics as the notebook ran them. Under COLAB_NOTE, Colab comments out
-    a cell's line magics in place (`# %run helpers.py`, `# %time x = f()`) and, for a cell
+    a cell's line magics and shell commands in place (`# %run helpers.py`, `# %time x = f()`,
+    `# !pip install ...`) and, for a cell
     magic (`%%time`, `%%writefile helpers.py`), the whole cell, each of its lines `# `-prefixed
     up to the blank line that ends it. A cell magic's lines are restored as an .ipynb cell's
     (without_magics(): `%%time` runs its body, `%%writefile` writes it, `%%bash` stays a
-    comment), and so is a line magic from the note to the next note or markdown text (a string
-    at the start of a line); line numbers are kept. A `# %...` comment anywhere else is the
-    student's own, and stays one."""
+    comment), and so is a line magic or shell command from the note to the next note or
+    markdown text (a string at the start of a line), at its indentation; line numbers are kept.
+    A `# %...` comment anywhere else is the student's own, and stays one."""
     if COLAB_NOTE not in text:
         return text
     lines = text.split("\n")

@@ -113,8 +113,10 @@ std::string first_input_library(const Spec& spec) {
 }
 
 /// A notebook as Colab's "Download .py" writes it: a header naming it, each markdown cell a
-/// string on its own, each code cell's source with its magics commented out, one blank line
-/// between cells. Throws on a notebook without a list of cells.
+/// string on its own, one blank line between cells, and each code cell as it is, but for one
+/// with an IPython magic (`%...`): under a note of Colab's, its lines of magics and shell
+/// commands commented out, or for a cell magic (`%%time`) every line. Throws on a notebook
+/// without a list of cells.
 std::string colab_script(const fs::path& notebook) {
   std::ifstream in(notebook, std::ios::binary);
   const nlohmann::json nb = nlohmann::json::parse(in);
@@ -135,15 +137,25 @@ std::string colab_script(const fs::path& notebook) {
       for (std::size_t at = 0; (at = source.find(quotes, at)) != std::string::npos;) source.replace(at, 3, "'''");
       out += "\n" + quotes + source + quotes + "\n";
     } else if (type == "code") {
-      std::string code;
+      std::vector<std::string> lines;
       for (std::size_t start = 0; start <= source.size();) {
         const std::size_t end = std::min(source.find('\n', start), source.size());
-        const std::string line = source.substr(start, end - start);
-        const auto first = line.find_first_not_of(" \t");
-        const bool magic = first != std::string::npos && (line[first] == '%' || line[first] == '!');
-        code += (magic ? "# " : "") + line + "\n";
+        lines.push_back(source.substr(start, end - start));
         start = end + 1;
       }
+      const auto starts_with = [](const std::string& line, char c) {
+        const auto first = line.find_first_not_of(" \t");
+        return first != std::string::npos && line[first] == c;
+      };
+      const auto first = std::find_if(lines.begin(), lines.end(),
+                                      [](const std::string& l) { return l.find_first_not_of(" \t") != l.npos; });
+      const bool cell_magic = first != lines.end() && first->starts_with("%%");
+      const bool magics =
+          std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return starts_with(l, '%'); });
+      std::string code = magics ? "# Commented out IPython magic to ensure Python compatibility.\n" : "";
+      for (const auto& line : lines)
+        code +=
+            (cell_magic || (magics && (starts_with(line, '%') || starts_with(line, '!'))) ? "# " : "") + line + "\n";
       out += "\n" + code;
     }
   }

@@ -460,7 +460,8 @@ BOOST_AUTO_TEST_CASE(an_answer_a_colab_download_takes_elsewhere_than_the_noteboo
   // whose next code cell changes its variable. A Colab download does not mark where cells end,
   // so a correct student's download lost the point its .ipynb had; spec check now grades the
   // reference notebook as Colab downloads it too, and says what to change. A markdown cell
-  // between the two code cells mends it.
+  // between the two code cells mends it. (And Colab comments out a %%time cell whole, under a
+  // note of its own, which the download is graded as running: its import counts.)
   TempDir dir;
   const auto spec = dir.write("cells.yaml", R"YAML(assignment: {id: cells, title: Cells, version: "1"}
 solution: cells/solution
@@ -475,7 +476,8 @@ exercises:
 )YAML");
   const auto notebook = [](const std::string& between) {
     return R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-      {"cell_type": "code", "metadata": {}, "source": ["%matplotlib inline\n", "import numpy as np"]},
+      {"cell_type": "code", "metadata": {}, "source": ["%matplotlib inline\n", "!pip install numpy"]},
+      {"cell_type": "code", "metadata": {}, "source": ["%%time\n", "import numpy as np\n", "\n", "ready = 1"]},
       {"cell_type": "code", "metadata": {}, "source": ["# Exercise 1: the scores\n", "scores = np.array([[1.0, 2.0]])\n"]},
       )" + between +
            R"(

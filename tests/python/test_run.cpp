@@ -617,20 +617,21 @@ BOOST_AUTO_TEST_CASE(a_colab_download_runs_the_magics_colab_commented_out) {
   const std::string note = "# Commented out IPython magic to ensure Python compatibility.\n";
   const std::string script = "import numpy as np\n\n" + note +
                              "# %%time\n# timed = np.ones(3)\n# \n# also = 2 * timed\n\n" +  // lines 3-8
-                             note + "x = 1.0\n# %run helpers.py\n# %time t = 5.0\n\n" +       // lines 9-13
+                             note + "x = 1.0\n# %run helpers.py\n# %time t = 5.0\n\n" +      // lines 9-13
                              note + "# %%writefile helpers4.py\n# def four():\n#     return 4.0\n\n" +
-                             "import helpers4\nw = helpers4.four()\n\n" +                      // 14-21
-                             note + "# %%bash\n# echo not python\n\n" +                         // 22-25
-                             "\"\"\"## Exercise 2\"\"\"\n\n# %time own = 1.0\n\n" +          // 26-29
-                             note + "# %%time\n# broken = 1 +\n";                                 // 30-32
-  const auto r = python::run(
-      HandIn{"A2S1.py", script, {{"helpers.py", "from_helpers = 3.0\n"}}},
-      python::Work{{{"timed", "[float(v) for v in also]", ""},
-                    {"helpers", "[from_helpers, t, w]", ""},
-                    {"own", "own", ""}},
-                   {},
-                   {}},
-      1, {});
+                             "import helpers4\nw = helpers4.four()\n\n" +                         // 14-21
+                             note + "# %%bash\n# echo not python\n\n" +                           // 22-25
+                             "\"\"\"## Exercise 2\"\"\"\n\n# %time own = 1.0\n\n" +               // 26-29
+                             note + "# %%time\n# broken = 1 +\n\n" +                              // 30-33
+                             note + "for k in range(2):\n#     %time acc = k\n    # !echo $k\n";  // 34-37
+  const auto r = python::run(HandIn{"A2S1.py", script, {{"helpers.py", "from_helpers = 3.0\n"}}},
+                             python::Work{{{"timed", "[float(v) for v in also]", ""},
+                                           {"helpers", "[from_helpers, t, w]", ""},
+                                           {"own", "own", ""},
+                                           {"acc", "acc", ""}},
+                                          {},
+                                          {}},
+                             1, {});
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   if (r.values[0].value)
     BOOST_TEST(r.values[0].value->values() == (std::vector<double>{2, 2, 2}), boost::test_tools::per_element());
@@ -638,6 +639,8 @@ BOOST_AUTO_TEST_CASE(a_colab_download_runs_the_magics_colab_commented_out) {
   if (r.values[1].value)
     BOOST_TEST(r.values[1].value->values() == (std::vector<double>{3, 5, 4}), boost::test_tools::per_element());
   BOOST_TEST(verdict(r.values[2]) == "missing", r.values[2].message);  // the student's own comment
+  BOOST_TEST(verdict(r.values[3]) == "value", r.values[3].message);    // a magic in a loop, indented
+  if (r.values[3].value) BOOST_TEST(r.values[3].value->values()[0] == 1.0);
   // The restored cell keeps the file's line numbers.
   BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
   BOOST_TEST(contains(r.failures[0].message, "line 32"), r.failures[0].message);
