@@ -495,14 +495,17 @@ LINE_MAGICS_RUN = {"time"}  # `%time x = f()` runs its statement, as IPython doe
 
 def magic_replaced(line, kind, column, continued):
     """What the first line of a magic (first_magic()'s `kind`, its `%` or `!` at `column`)
-    becomes: the assignment of an empty list or None, its statement for `%time stmt`, else
+    becomes: the assignment of an empty list or None (of its expression, `x = %time f()`), its
+    statement for `%time stmt`, else
     `pass`, at its indentation; `pass` too where a backslash continues it (nothing of it runs)."""
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
     if continued or kind == "help":
         return indent + "pass"
-    if kind == "assign":
-        return line[:column] + ("[]" if line[column] == "!" else "None")
+    if kind == "assign":  # `x = %time f()` assigns f(), as IPython does
+        name, rest = (line[column + 1:].split(None, 1) + ["", ""])[:2]
+        timed = line[column] == "%" and name in LINE_MAGICS_RUN and rest.strip()
+        return line[:column] + (rest.strip() if timed else "[]" if line[column] == "!" else "None")
     name, rest = (stripped[1:].split(None, 1) + ["", ""])[:2]  # `%time\tx = f()` too
     if stripped.startswith("%") and name in LINE_MAGICS_RUN and rest.strip():
         return indent + rest.strip()
@@ -608,15 +611,17 @@ COLAB_CELL_MAGIC = re.compile(r"^# %%[A-Za-z_][A-Za-z0-9_]*(?:[ \t].*)?$")
 
 
 def colab_magics_restored(text):
-    """A Colab download's magics as the notebook ran them. Under COLAB_NOTE, Colab comments out
-    a cell's line magics and shell commands in place (`# %run helpers.py`, `# %time x = f()`,
-    `# !pip install ...`) and, for a cell
-    magic (`%%time`, `%%writefile helpers.py`), the whole cell, each of its lines `# `-prefixed
-    up to the blank line that ends it. A cell magic's lines are restored as an .ipynb cell's
-    (without_magics(): `%%time` runs its body, `%%writefile` writes it, `%%bash` stays a
-    comment), and so is a line magic or shell command from the note to the next note or
-    markdown text (a string at the start of a line), at its indentation; line numbers are kept.
-    A `# %...` comment anywhere else is the student's own, and stays one."""
+    """A Colab download's magics as the notebook ran them. Under COLAB_NOTE, at the top of a
+    cell, Colab comments out the cell's line magics and shell commands in place (`# %run
+    helpers.py`, `# %time x = f()`, `# !pip install ...`) and, for a cell magic (`%%time`,
+    `%%writefile helpers.py`), the whole cell, each of its lines `# `-prefixed (an empty one
+    `# `). A cell magic's lines, up to the blank line that ends the cell, are restored as an
+    .ipynb cell's (without_magics(): `%%time` runs its body, `%%writefile` writes it, `%%bash`
+    stays a comment); a block of comments that code follows with no blank line between was
+    edited by hand, and stays as it is. A line magic or shell command is restored from the note
+    to the first blank line (where a cell may end: the next one is the student's own), where it
+    starts a statement, as IPython finds magics (magic_lines(); a comment inside brackets stays
+    one). Line numbers are kept. A `# %...` comment anywhere else is the student's own."""
     if COLAB_NOTE not in text:
         return text
     lines = text.split("\n")
@@ -632,19 +637,30 @@ def colab_magics_restored(text):
                 end += 1
             cell = [line[2:] if line.startswith("# ") else line[1:] for line in lines[at:end]]
             code, skipped = without_magics("\n".join(cell))
-            # A body left uncommented (edited by hand after the download) runs as it stands.
-            hand_edited = end - at == 1 and end < _len(lines) and lines[end].strip()
+            hand_edited = end < _len(lines) and lines[end].strip() and lines[end].rstrip() != COLAB_NOTE
             if not skipped and not hand_edited:
                 code = code.split("\n")
                 lines[at:end] = code + [""] * (end - at - _len(code))
             at = end
             continue
-        while at < _len(lines) and lines[at].rstrip() != COLAB_NOTE and not lines[at].startswith(('"""', "'''")):
-            magic = COLAB_LINE_MAGIC.match(lines[at].rstrip())
+        end = at
+        while end < _len(lines) and lines[end].strip() and lines[end].rstrip() != COLAB_NOTE:
+            end += 1
+        block = lines[at:end]
+        candidates = {}
+        for k, line in enumerate(block):
+            magic = COLAB_LINE_MAGIC.match(line.rstrip())
             if magic:
-                lines[at] = magic.group(1) + magic.group(2)
-            at += 1
+                candidates[k] = line
+                block[k] = magic.group(1) + magic.group(2)
+        if candidates:
+            starts = {first for first, _, _ in magic_lines("\n".join(block))}
+            for k, line in candidates.items():
+                lines[at + k] = block[k] if k in starts else line
+        at = end
     return "\n".join(lines)
+
+
 # `%%writefile helpers.py` commented out where colab_magics_restored() does not restore it.
 COMMENTED_WRITEFILE = re.compile(r"^[ \t]*#[ \t]*%%(?:writefile|file)[ \t]+(?:-a[ \t]+|--append[ \t]+)?[\"']?"
                                  r"([A-Za-z_][A-Za-z0-9_]*)\.py[\"']?[ \t]*$", re.M)
@@ -936,10 +952,16 @@ def run_file(namespace, line):
     with the names it bound before. A notebook's code cells, or an `.ipy` file's code, run in the
     notebook's namespace with their magics made harmless, and an error stops the cell. `-m
     MODULE` runs a module as `python -m` does. FILE is found as given, else with `.py` added,
-    relative to the working folder (the student's own copy); one not found stops the cell. The
+    relative to the working folder (the student's own copy), a Windows path with its backslashes
+    as slashes, and one in Colab's folders (`/content/drive/MyDrive/helpers.py`) by its name
+    there; one not found stops the cell. The
     grader's interrupts are never caught; options that time, profile or debug do nothing more."""
     try:
         options, words = getopt.getopt(shlex.split(line), "nidtN:b:pD:l:rs:T:em:G")
+        if words and "\\" in line and not os.path.exists(os.path.expanduser(words[0])):
+            # A Windows path (`%run .\helpers.py`, written in Jupyter on Windows), whose
+            # backslashes the shell's rules took as escapes.
+            options, words = getopt.getopt(shlex.split(line.replace("\\", "/")), "nidtN:b:pD:l:rs:T:em:G")
     except (getopt.GetoptError, ValueError) as e:
         raise Exception(f"%run {line}: {e}") from None
     options = dict(options)
@@ -949,6 +971,8 @@ def run_file(namespace, line):
         if not words:
             raise Exception("%run needs a file: %run FILE [ARGS]")
         path, arguments = os.path.expanduser(words[0]), words[1:]
+        if path.startswith("/content/") and not os.path.exists(path) and not os.path.exists(path + ".py"):
+            path = os.path.basename(path)  # Colab's folders (its Drive too): the file handed in beside
         if not os.path.isfile(path) and os.path.isfile(path + ".py"):
             path += ".py"
         try:
@@ -993,6 +1017,7 @@ def run_file(namespace, line):
             for code, filename in pieces:
                 exec(compile(code, filename, "exec"), scope)
         except SystemExit as e:
+            note_run_failure(pieces, path, e, scope)
             if e.code and "-e" not in options:
                 print(f"SystemExit: {e.code}", file=sys.stderr)
         except BaseException as e:
@@ -1023,14 +1048,23 @@ RUN_FAILED = {}  # name -> how a file %run ran failed before binding it, for a N
 
 def note_run_failure(pieces, path, error, scope):
     """Remembers, for each name the file %run ran binds at its top level (bound_names) and left
-    unbound when `error` stopped it, where and how it failed: a later NameError, or an answer
-    not defined, then points at the file rather than only at the name."""
+    unbound when `error` stopped it, where and how it stopped: a later NameError, or an answer
+    not defined, then points at the file rather than only at the name. Once per error (a file
+    that runs itself is told at its deepest run only)."""
     try:
+        if getattr(error, "_grader_noted", False):
+            return
+        error._grader_noted = True
         files = {filename for _, filename in pieces}
-        line = next((f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename in files), None)
-        text = " ".join(traceback.format_exception_only(_type(error), error)[-1].split())
-        why = (f"{os.path.basename(path)}, which %run runs, failed{' at its line ' + str(line) if line else ''} "
-               f"before defining it ({text})")[:300]
+        frame = next((f for f in traceback.extract_tb(error.__traceback__) if f.filename in files), None)
+        base = os.path.basename(path)
+        where = ""
+        if frame is not None:  # an .ipynb's cells are compiled as "lab.ipynb, cell 4"
+            cell = frame.filename[_len(base) + 2:] if frame.filename.startswith(base + ", cell ") else ""
+            where = f" at its {cell + ', ' if cell else ''}line {frame.lineno}"
+        text = (f"SystemExit: sys.exit({error.code!r}) was called" if _isinstance(error, SystemExit) else
+                " ".join(traceback.format_exception_only(_type(error), error)[-1].split()))
+        why = f"{base}, which %run runs, stopped{where} before defining it ({text})"[:300]
         for code, filename in pieces:
             tree = code if _isinstance(code, ast.AST) else ast.parse(code, filename)
             for bound in bound_names(tree):
@@ -1155,16 +1189,27 @@ def in_cell(filename, name):
     return filename[_len(name) + 2:] if cell else None
 
 
+def own_place(filename, name):
+    """in_cell(), or for another file of the student's folder (a helper it imports or runs, one
+    a %%writefile cell wrote), its name there: "helpers.py"."""
+    cell = in_cell(filename, name)
+    home = SUBMISSION_FOLDER[0]
+    if cell is not None or home is None or filename.startswith("<"):
+        return cell
+    full = os.path.normpath(os.path.join(home, filename))  # %run compiles a name as given
+    return full[_len(home) + 1:] if full.startswith(home + os.sep) else None
+
+
 def describe_failure(error, name, unit):
     # The unit's own line, and the deepest line of the student's file the error came through
     # (inside one of their functions, say); in an .ipynb, with its cell where it is not the
     # unit's own (a function the grader calls, defined in cell 4: "cell 4, line 13").
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if in_cell(f.filename, name) is not None]
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if own_place(f.filename, name) is not None]
     line = frames[0].lineno if frames else None
-    here = in_cell(frames[0].filename, name) if frames else ""
+    here = own_place(frames[0].filename, name) if frames else ""
     inner = ""
     if _len(frames) > 1 and (frames[-1].lineno != line or frames[-1].filename != frames[0].filename):
-        cell = in_cell(frames[-1].filename, name)
+        cell = own_place(frames[-1].filename, name)
         inner = f" (in {frames[-1].name}, {cell + ', ' if cell and cell != here else ''}line {frames[-1].lineno})"
     # On one line: the student's text of several lines drew lines of its own in the report,
     # such as a score table (found by a helper).
@@ -1351,6 +1396,9 @@ def run_child(confine, uid, thread_limit, besides):
     os._exit(0)
 
 
+SUBMISSION_FOLDER = [None]  # the child's working folder, once made
+
+
 def submission_folder():
     """Where the student's files go: the scratch folder the zygote mounts for each child."""
     return "/scratch/submission" if os.path.isdir("/scratch") else os.path.abspath("submission")
@@ -1441,6 +1489,7 @@ def run_plan():
         except OSError:  # a name this folder cannot hold: the notebook finds no such file
             pass
     os.chdir(home)
+    SUBMISSION_FOLDER[0] = home
     sys.path.insert(0, home)  # as for `python A2S1.py`: the notebook's folder comes first
     if os.environ != environment(home):  # the zygote has normally set it (prepare_zygote)
         os.environ.clear()

@@ -271,23 +271,40 @@ BOOST_AUTO_TEST_CASE(long_lines_that_name_the_other_candidates_are_read_once_to_
   const json r = check("specs/sdpa-masked.yaml", dir.path() / "cycle");
   const std::string message = r.at("exercises")[0].at("message");
   BOOST_TEST(contains(message, "this folder has 24 Python hand-ins, m00.py, m01.py"), message);
-  // The forms a notebook names its helpers in: a path, a file name in quotes, a module.
+  // The forms a notebook names its helpers in: a path, a Windows one, a file name in quotes
+  // with a space, a module; and an .ipynb's lines, which its JSON ends with `\n` (found by a
+  // helper: such a notebook beside its helper was two hand-ins, 0 of 8).
   const std::string homework =
       test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
-  dir.write("forms/week-3.py", "SCALE = 1.0\n");
-  dir.write("forms/helpers.py", "import math\n");
-  dir.write("forms/tools.py", "TOOLS = 2\n");
+  for (const auto* helper : {"week 3.py", "helpers.py", "tools.py", "win.py", "sub-dir.py"})
+    dir.write(std::string("forms/") + helper, "SCALE = 1.0\n");
   dir.write("forms/homework.py",
-            "%run ./week-3.py\nget_ipython().run_line_magic('run', 'helpers')\n"
-            "from tools import TOOLS\n" +
+            "%run \"week 3.py\"\n%run .\\win.py\n%run ./sub-dir\nget_ipython().run_line_magic('run', 'helpers')\n"
+            "from tools import SCALE\n" +
                 homework);
-  const auto graded =
-      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "forms").string(), "--format", "json"});
-  BOOST_TEST(graded.exit_code == 0, graded.out << graded.err);
-  const json j = json::parse(graded.out);
-  BOOST_TEST(
-      contains(j.at("notes").dump(), "homework.py is graded, which runs or imports helpers.py, tools.py, week-3.py"),
-      j.at("notes").dump());
+  const auto graded = [&](const std::string& folder) {
+    const auto run =
+        run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / folder).string(), "--format", "json"});
+    BOOST_TEST(run.exit_code == 0, run.out << run.err);
+    return json::parse(run.out);
+  };
+  json j = graded("forms");
+  BOOST_TEST(j.at("score") == j.at("max_score"), j.dump());
+  BOOST_TEST(contains(j.at("notes").dump(),
+                      "homework.py is graded, which runs or imports helpers.py, sub-dir.py, tools.py and 2 more"),
+             j.at("notes").dump());
+  const json cell = {{"cell_type", "code"},
+                     {"metadata", json::object()},
+                     {"outputs", json::array()},
+                     {"execution_count", nullptr},
+                     {"source", {"import helpers\n", "SCALE = helpers.SCALE\n", homework}}};
+  dir.write("ipynb/helpers.py", "SCALE = 1.0\n");
+  dir.write("ipynb/homework.ipynb",
+            json{{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", json::object()}, {"cells", {cell}}}.dump(1));
+  j = graded("ipynb");
+  BOOST_TEST(j.at("score") == j.at("max_score"), j.dump());
+  BOOST_TEST(contains(j.at("notes").dump(), "homework.ipynb is graded, which runs or imports helpers.py"),
+             j.at("notes").dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_that_is_a_symbolic_link_is_named_never_followed) {

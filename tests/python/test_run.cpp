@@ -504,23 +504,27 @@ BOOST_AUTO_TEST_CASE(run_runs_a_file_of_the_folder_as_ipython_does) {
   const std::string script =
       "base = 1.0\n%run helpers.py 1 two\n%run -i failing\n%run interrupted.py\nafter = 7.0\nx = ones()\n"
       "%time\ty = 3\n%run nothing_here.py\n%run parts.ipynb\nnamed = from_notebook()\n"
-      "leaked = float('__file__' in globals())\n%run\nuses = late + 1.0\n";
-  const auto r = python::run(
-      HandIn{
-          "A2S1.py",
-          script,
-          {{"helpers.py", helpers}, {"failing.py", failing}, {"interrupted.py", interrupted}, {"parts.ipynb", cells}}},
-      python::Work{{{"x", "x", ""},
-                    {"main", "[float(main == '__main__'), float(__name__ == '__main__')]", ""},
-                    {"args", "[len(args), float(args[1] == 'two')]", ""},
-                    {"early", "[seen, early, bound]", ""},
-                    {"late", "late", ""},
-                    {"after", "after", ""},
-                    {"y", "y", ""},
-                    {"named", "[named, leaked]", ""}},
-                   {},
-                   {}},
-      1, {});
+      "leaked = float('__file__' in globals())\n%run\nuses = late + 1.0\n%run exits.py\nuses2 = LATE2 + 1.0\n"
+      "import broken_helper\ny2 = broken_helper.f()\n";
+  const auto r = python::run(HandIn{"A2S1.py",
+                                    script,
+                                    {{"helpers.py", helpers},
+                                     {"failing.py", failing},
+                                     {"interrupted.py", interrupted},
+                                     {"parts.ipynb", cells},
+                                     {"exits.py", "import sys\nsys.exit(1)\nLATE2 = 2.0\n"},
+                                     {"broken_helper.py", "def f():\n    return missing_name\n"}}},
+                             python::Work{{{"x", "x", ""},
+                                           {"main", "[float(main == '__main__'), float(__name__ == '__main__')]", ""},
+                                           {"args", "[len(args), float(args[1] == 'two')]", ""},
+                                           {"early", "[seen, early, bound]", ""},
+                                           {"late", "late", ""},
+                                           {"after", "after", ""},
+                                           {"y", "y", ""},
+                                           {"named", "[named, leaked]", ""}},
+                                          {},
+                                          {}},
+                             1, {});
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 7}) BOOST_TEST(verdict(r.values[i]) == "value", r.values[i].message);
   const auto values = [&](std::size_t i) {
     return r.values[i].value
@@ -531,18 +535,28 @@ BOOST_AUTO_TEST_CASE(run_runs_a_file_of_the_folder_as_ipython_does) {
   BOOST_TEST(values(2) == (std::vector<double>{2, 1}), boost::test_tools::per_element());
   BOOST_TEST(values(3) == (std::vector<double>{1, 5, 9}), boost::test_tools::per_element());
   // After the error: what is missing says why, and so does a later use of it.
-  const std::string why = "late is defined by failing.py, which %run runs, failed at its line 3 before defining it "
-                          "(ValueError: half done)";
+  const std::string why =
+      "late is defined by failing.py, which %run runs, stopped at its line 3 before defining it "
+      "(ValueError: half done)";
   BOOST_TEST(verdict(r.values[4]) == "missing", r.values[4].message);
   BOOST_TEST(contains(r.values[4].message, why), r.values[4].message);
   BOOST_TEST(values(7) == (std::vector<double>{8, 0}), boost::test_tools::per_element());
   // A file not found stops its cell, as in IPython, and so does a %run of nothing.
-  BOOST_REQUIRE_EQUAL(r.failures.size(), 3u);
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 5u);
   BOOST_TEST(contains(r.failures[0].message, "line 8: Exception: %run: file `nothing_here.py` not found"),
              r.failures[0].message);
   BOOST_TEST(contains(r.failures[1].message, "line 12: Exception: %run needs a file"), r.failures[1].message);
   BOOST_TEST(contains(r.failures[2].message, "line 13: NameError: name 'late' is not defined; " + why),
              r.failures[2].message);
+  // So does one after a sys.exit(), and an error inside a helper the notebook imports is shown
+  // in the helper, by name and line.
+  BOOST_TEST(contains(r.failures[3].message,
+                      "LATE2 is defined by exits.py, which %run runs, stopped at its line 2 "
+                      "before defining it (SystemExit: sys.exit(1) was called)"),
+             r.failures[3].message);
+  BOOST_TEST(contains(r.failures[4].message,
+                      "line 17 (in f, broken_helper.py, line 2): NameError: name 'missing_name' is not defined"),
+             r.failures[4].message);
   BOOST_TEST(contains(r.output, "ValueError: half done"), r.output);
   BOOST_TEST(contains(r.output, "failing.py\", line 3"), r.output);
   BOOST_TEST(!contains(r.output, "notebook.py"), r.output);  // the grader's own frames are not the student's
@@ -613,22 +627,35 @@ BOOST_AUTO_TEST_CASE(a_colab_download_runs_the_magics_colab_commented_out) {
   // A Colab download comments out a cell's magics under a note of its own: a `%%time` cell
   // whole, so its answer was "not defined" though the notebook ran it in Colab; `%run` and
   // `%%writefile` did nothing. They run as in the notebook; a `# %...` comment the student
-  // wrote elsewhere stays a comment, and so does a `%%bash` cell.
+  // wrote elsewhere stays a comment, and so does a `%%bash` cell. From a hostile helper: a
+  // line magic is restored up to the first blank line only (the cells after are the student's),
+  // where it starts a statement (not a comment inside brackets), and a commented block that
+  // code follows was edited by hand; `x = %time f()` assigns f(); a file in Colab's folders is
+  // the one handed in beside.
   const std::string note = "# Commented out IPython magic to ensure Python compatibility.\n";
   const std::string script = "import numpy as np\n\n" + note +
                              "# %%time\n# timed = np.ones(3)\n# \n# also = 2 * timed\n\n" +  // lines 3-8
-                             note + "x = 1.0\n# %run helpers.py\n# %time t = 5.0\n\n" +      // lines 9-13
-                             note + "# %%writefile helpers4.py\n# def four():\n#     return 4.0\n\n" +
-                             "import helpers4\nw = helpers4.four()\n\n" +                         // 14-21
-                             note + "# %%bash\n# echo not python\n\n" +                           // 22-25
-                             "\"\"\"## Exercise 2\"\"\"\n\n# %time own = 1.0\n\n" +               // 26-29
-                             note + "# %%time\n# broken = 1 +\n\n" +                              // 30-33
-                             note + "for k in range(2):\n#     %time acc = k\n    # !echo $k\n";  // 34-37
+                             note +
+                             "x = 1.0\n# %run '/content/drive/MyDrive/Colab Notebooks/helpers.py'\n"
+                             "# %time t = 5.0\n\n" +  // lines 9-13
+                             note +
+                             "# %%writefile helpers4.py\n# def four():\n#     return 4.0\n\n" +
+                             "import helpers4\nw = helpers4.four()\n\n" +                            // 14-21
+                             note + "# %%bash\n# echo not python\n\n" +                              // 22-25
+                             "\"\"\"## Exercise 2\"\"\"\n\n# %time own = 1.0\n\n" +                  // 26-29
+                             note + "# %%time\n# broken = 1 +\n\n" +                                 // 30-33
+                             note + "for k in range(2):\n#     %time acc = k\n    # !echo $k\n\n" +  // 34-38
+                             "# %time own2 = 1.0\n\n" +                                              // 39-40
+                             note + "vals = [1.0,\n    # !! not a command\n    2.0]\n" +             // 41-44
+                             "# product = %time 2.0 * 3\n\n" +                                       // 45-46
+                             note + "# %%time\n# first we edit\nedited = 4.0\n";                     // 47-50
   const auto r = python::run(HandIn{"A2S1.py", script, {{"helpers.py", "from_helpers = 3.0\n"}}},
                              python::Work{{{"timed", "[float(v) for v in also]", ""},
                                            {"helpers", "[from_helpers, t, w]", ""},
                                            {"own", "own", ""},
-                                           {"acc", "acc", ""}},
+                                           {"acc", "acc", ""},
+                                           {"own2", "own2", ""},
+                                           {"later", "vals + [product, edited]", ""}},
                                           {},
                                           {}},
                              1, {});
@@ -641,6 +668,10 @@ BOOST_AUTO_TEST_CASE(a_colab_download_runs_the_magics_colab_commented_out) {
   BOOST_TEST(verdict(r.values[2]) == "missing", r.values[2].message);  // the student's own comment
   BOOST_TEST(verdict(r.values[3]) == "value", r.values[3].message);    // a magic in a loop, indented
   if (r.values[3].value) BOOST_TEST(r.values[3].value->values()[0] == 1.0);
+  BOOST_TEST(verdict(r.values[4]) == "missing", r.values[4].message);  // past a blank line: the student's
+  BOOST_TEST(verdict(r.values[5]) == "value", r.values[5].message);
+  if (r.values[5].value)
+    BOOST_TEST(r.values[5].value->values() == (std::vector<double>{1, 2, 6, 4}), boost::test_tools::per_element());
   // The restored cell keeps the file's line numbers.
   BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
   BOOST_TEST(contains(r.failures[0].message, "line 32"), r.failures[0].message);

@@ -37,21 +37,34 @@ std::string listed(const std::vector<std::string>& names) {
   return first_few(quoted);
 }
 
-/// Which of `stems` the lines of `text` (a notebook or script; an .ipynb's cells' lines too) that
-/// import or run something mention (`import helpers`, `from helpers import f`, `%run
-/// ./helpers.py`, `get_ipython().run_line_magic('run', 'helpers')`), in one pass: each piece
-/// between spaces, quotes, brackets, commas, semicolons and `=`, as it is, without its folder,
-/// without a notebook's or script's extension, or up to its first dot (`helpers.sub`), is looked
-/// up among the stems, never searched for (a folder of long lines full of the others' names
-/// kept the grader busy for a minute). `stems`: each stem's place in the answer.
+/// Which of `stems` the lines of `text` (a notebook or script; an .ipynb's JSON too) that import
+/// or run something mention (`import helpers`, `from helpers import f`, `%run ./helpers.py`,
+/// `%run "week 3.py"`, `get_ipython().run_line_magic('run', 'helpers')`), in one pass: each
+/// piece between spaces, quotes, brackets, commas, semicolons, `=` and backslashes (a JSON
+/// string's `\n`, a Windows path), and each text in quotes, is looked up among the stems as it
+/// is, without its folder, without a notebook's or script's extension, and up to its first dot
+/// (`helpers.sub`); never searched for (a folder of long lines full of the others' names kept
+/// the grader busy for a minute). `stems`: each stem's place in the answer.
 std::vector<bool> mentioned(const std::string& text, const std::unordered_map<std::string_view, std::size_t>& stems) {
   std::vector<bool> found(stems.size());
   const auto look_up = [&](std::string_view name) {
     if (const auto it = stems.find(name); it != stems.end()) found[it->second] = true;
   };
+  const auto look_up_forms = [&](std::string_view piece) {
+    look_up(piece);
+    if (piece.find_first_of("./\\") == std::string_view::npos) return;
+    if (const auto slash = piece.find_last_of("/\\"); slash != std::string_view::npos) piece.remove_prefix(slash + 1);
+    for (const std::string_view ext : {".py", ".ipynb", ".ipy"})
+      if (piece.size() > ext.size() && piece.ends_with(ext)) {
+        look_up(piece.substr(0, piece.size() - ext.size()));
+        break;
+      }
+    look_up(piece);
+    look_up(piece.substr(0, piece.find('.')));
+  };
   const auto separator = [](char c) {
     return std::isspace(static_cast<unsigned char>(c)) ||
-           std::string_view("'\"()[]{},;=").find(c) != std::string_view::npos;
+           std::string_view("'\"()[]{},;=\\").find(c) != std::string_view::npos;
   };
   for (std::size_t begin = 0; begin < text.size();) {
     const std::size_t stop = std::min(text.find('\n', begin), text.size());
@@ -61,21 +74,21 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
                      [&](std::string_view how) { return line.find(how) != std::string_view::npos; }))
       continue;
     for (std::size_t at = 0; at < line.size();) {
-      while (at < line.size() && separator(line[at])) ++at;
+      if (line[at] == '\'' || line[at] == '"') {  // a name in quotes, spaces and all
+        if (const auto close = line.find(line[at], at + 1); close != std::string_view::npos) {
+          std::string_view quoted = line.substr(at + 1, close - at - 1);
+          while (quoted.ends_with('\\')) quoted.remove_suffix(1);  // JSON's \" around it
+          look_up_forms(quoted);
+        }
+      }
+      if (separator(line[at])) {
+        ++at;
+        continue;
+      }
       std::size_t end = at;
       while (end < line.size() && !separator(line[end])) ++end;
-      std::string_view piece = line.substr(at, end - at);
+      look_up_forms(line.substr(at, end - at));
       at = end;
-      look_up(piece);
-      if (piece.find_first_of("./") == std::string_view::npos) continue;
-      if (const auto slash = piece.rfind('/'); slash != std::string_view::npos) piece.remove_prefix(slash + 1);
-      for (const std::string_view ext : {".py", ".ipynb", ".ipy"})
-        if (piece.size() > ext.size() && piece.ends_with(ext)) {
-          look_up(piece.substr(0, piece.size() - ext.size()));
-          break;
-        }
-      look_up(piece);
-      look_up(piece.substr(0, piece.find('.')));
     }
   }
   return found;
