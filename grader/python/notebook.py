@@ -605,8 +605,9 @@ def first_magic(lines, row):
 JUPYTER_MARKER = re.compile(r"^# In\[[ 0-9]*\]:\s*$", re.M)
 # Colab's download comments out the magics of a cell under this line, at the cell's top.
 COLAB_NOTE = "# Commented out IPython magic to ensure Python compatibility."
-# A line magic or shell command (`files = !ls` too), indented at either side of the `# `.
-COLAB_LINE_MAGIC = re.compile(r"^([ \t]*)# ([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)?(?:%[A-Za-z_]|!).*)$")
+# A line magic or shell command (`files = !ls`, `a, b = %time f()` too), indented either side of `# `.
+COLAB_LINE_MAGIC = re.compile(r"^([ \t]*)# ([ \t]*(?:[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*)?"
+                              r"(?:%[A-Za-z_]|!).*)$")
 COLAB_CELL_MAGIC = re.compile(r"^# %%[A-Za-z_][A-Za-z0-9_]*(?:[ \t].*)?$")
 
 

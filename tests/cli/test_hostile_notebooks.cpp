@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(long_lines_that_name_the_other_candidates_are_read_once_to_
   // now, over at most what a hand-in and its files may hold.
   TempDir dir;
   std::string names = "import ";
-  while (names.size() < (2u << 20)) names += "m00 m01 m02 m03 m04 m05 m06 m07 m08 m09 m1 m10.py ./m11 m12.x ";
+  while (names.size() < (2u << 20)) names += "m00, m01, m02 as m, m03, m04, m05, m06, m07, m08, m09, m1, m10, m11.x, ";
   for (int i = 0; i < 24; ++i) {
     const auto name = [](int k) { return std::string(k < 10 ? "m0" : "m") + std::to_string(k); };
     dir.write("cycle/" + name(i) + ".py", names + name((i + 1) % 24) + "\n");  // each imports the next
@@ -276,8 +276,11 @@ BOOST_AUTO_TEST_CASE(long_lines_that_name_the_other_candidates_are_read_once_to_
   // helper: such a notebook beside its helper was two hand-ins, 0 of 8).
   const std::string homework =
       test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
+  // A comment or a string that says "import homework" imports nothing (found by a helper: the
+  // homework became its helper's, and the folder two hand-ins).
   for (const auto* helper : {"week 3.py", "helpers.py", "tools.py", "win.py", "sub-dir.py"})
-    dir.write(std::string("forms/") + helper, "SCALE = 1.0\n");
+    dir.write(std::string("forms/") + helper,
+              "import math  # a helper for homework\nSCALE = 1.0\nNOTE = 'do not import homework twice'\n");
   dir.write("forms/homework.py",
             "%run \"week 3.py\"\n%run .\\win.py\n%run ./sub-dir\nget_ipython().run_line_magic('run', 'helpers')\n"
             "from tools import SCALE\n" +

@@ -647,7 +647,7 @@ BOOST_AUTO_TEST_CASE(a_colab_download_runs_the_magics_colab_commented_out) {
                              note + "for k in range(2):\n#     %time acc = k\n    # !echo $k\n\n" +  // 34-38
                              "# %time own2 = 1.0\n\n" +                                              // 39-40
                              note + "vals = [1.0,\n    # !! not a command\n    2.0]\n" +             // 41-44
-                             "# product = %time 2.0 * 3\n\n" +                                       // 45-46
+                             "# product, _unused = %time 2.0 * 3, 0\n\n" +                           // 45-46
                              note + "# %%time\n# first we edit\nedited = 4.0\n";                     // 47-50
   const auto r = python::run(HandIn{"A2S1.py", script, {{"helpers.py", "from_helpers = 3.0\n"}}},
                              python::Work{{{"timed", "[float(v) for v in also]", ""},

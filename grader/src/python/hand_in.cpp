@@ -7,6 +7,8 @@
 #include <system_error>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "../text.hpp"
 #include "grader/bounded_file.hpp"
 #include "grader/library/build.hpp"
@@ -37,22 +39,32 @@ std::string listed(const std::vector<std::string>& names) {
   return first_few(quoted);
 }
 
-/// Which of `stems` the lines of `text` (a notebook or script; an .ipynb's JSON too) that import
-/// or run something mention (`import helpers`, `from helpers import f`, `%run ./helpers.py`,
-/// `%run "week 3.py"`, `get_ipython().run_line_magic('run', 'helpers')`), in one pass: each
-/// piece between spaces, quotes, brackets, commas, semicolons, `=` and backslashes (a JSON
-/// string's `\n`, a Windows path), and each text in quotes, is looked up among the stems as it
-/// is, without its folder, without a notebook's or script's extension, and up to its first dot
-/// (`helpers.sub`); never searched for (a folder of long lines full of the others' names kept
-/// the grader busy for a minute). `stems`: each stem's place in the answer.
+/// `text` trimmed of spaces and tabs at both ends.
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+/// Which of `stems` the statements of `text` (a notebook's or script's lines; an .ipynb's code
+/// cells' lines) import or run, read in one pass: `import helpers`, `import a.b as c, helpers`,
+/// `from helpers import f`, `from . import helpers`; `%run ./helpers.py`, `%run "week 3.py"`,
+/// Colab's `# %run helpers.py`, nbconvert's `get_ipython().run_line_magic('run', 'helpers')`.
+/// A name is looked up among the stems as it is, without its folder (`/` or a Windows `\`),
+/// without a notebook's or script's extension, and up to its first dot; never searched for (a
+/// folder of long lines full of the others' names kept the grader busy for a minute). Comments
+/// and strings name nothing (found by a helper: `import torch  # helper for homework` made the
+/// homework a helper's, and the folder two hand-ins). `stems`: each stem's place in the answer.
 std::vector<bool> mentioned(const std::string& text, const std::unordered_map<std::string_view, std::size_t>& stems) {
   std::vector<bool> found(stems.size());
   const auto look_up = [&](std::string_view name) {
     if (const auto it = stems.find(name); it != stems.end()) found[it->second] = true;
   };
   const auto look_up_forms = [&](std::string_view piece) {
+    piece = trimmed(piece);
+    if (piece.size() >= 2 && (piece.front() == '\'' || piece.front() == '"') && piece.back() == piece.front())
+      piece = piece.substr(1, piece.size() - 2);
     look_up(piece);
-    if (piece.find_first_of("./\\") == std::string_view::npos) return;
     if (const auto slash = piece.find_last_of("/\\"); slash != std::string_view::npos) piece.remove_prefix(slash + 1);
     for (const std::string_view ext : {".py", ".ipynb", ".ipy"})
       if (piece.size() > ext.size() && piece.ends_with(ext)) {
@@ -62,35 +74,91 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
     look_up(piece);
     look_up(piece.substr(0, piece.find('.')));
   };
-  const auto separator = [](char c) {
-    return std::isspace(static_cast<unsigned char>(c)) ||
-           std::string_view("'\"()[]{},;=\\").find(c) != std::string_view::npos;
+  // The names of `a.b as c, d` (an import's), or of `(f, g)` after `from . import`.
+  const auto each_name = [&](std::string_view list, bool first_part) {
+    for (std::size_t at = 0; at <= list.size();) {
+      const std::size_t comma = std::min(list.find(',', at), list.size());
+      std::string_view item = trimmed(list.substr(at, comma - at));
+      while (!item.empty() && (item.front() == '(' || item.front() == '.')) item = trimmed(item.substr(1));
+      item = item.substr(0, item.find_first_of(" \t)"));
+      if (!item.empty()) look_up(first_part ? item.substr(0, item.find('.')) : item);
+      at = comma + 1;
+    }
   };
-  for (std::size_t begin = 0; begin < text.size();) {
-    const std::size_t stop = std::min(text.find('\n', begin), text.size());
-    const std::string_view line(text.data() + begin, stop - begin);
-    begin = stop + 1;
-    if (std::none_of(std::begin(kUsing), std::end(kUsing),
-                     [&](std::string_view how) { return line.find(how) != std::string_view::npos; }))
-      continue;
-    for (std::size_t at = 0; at < line.size();) {
-      if (line[at] == '\'' || line[at] == '"') {  // a name in quotes, spaces and all
-        if (const auto close = line.find(line[at], at + 1); close != std::string_view::npos) {
-          std::string_view quoted = line.substr(at + 1, close - at - 1);
-          while (quoted.ends_with('\\')) quoted.remove_suffix(1);  // JSON's \" around it
-          look_up_forms(quoted);
+  // The file a %run's arguments name: the first that is not an option.
+  const auto run_arguments = [&](std::string_view args) {
+    args = trimmed(args.substr(0, args.find(" #")));
+    while (!args.empty()) {
+      const bool quoted = args.front() == '\'' || args.front() == '"';
+      const std::size_t end = quoted ? args.find(args.front(), 1) : args.find_first_of(" \t");
+      const std::string_view word = args.substr(0, end == std::string_view::npos ? args.size() : end + quoted);
+      if (!word.starts_with('-')) {  // -i, -m MODULE: the module is the first word after
+        look_up_forms(word);
+        return;
+      }
+      args = end == std::string_view::npos ? std::string_view{} : trimmed(args.substr(end + quoted));
+    }
+  };
+  const auto statement = [&](std::string_view line) {
+    line = trimmed(line);
+    if (line.starts_with("# %run ")) line.remove_prefix(2);  // as Colab's download leaves it
+    if (line.starts_with("import ")) {
+      each_name(line.substr(7, line.find('#') == std::string_view::npos ? line.npos : line.find('#') - 7), true);
+    } else if (line.starts_with("from ")) {
+      const std::string_view rest = trimmed(line.substr(5));
+      const std::size_t space = rest.find_first_of(" \t");
+      const std::string_view module = rest.substr(0, space);
+      const std::size_t imports = rest.find(" import ");
+      if (module.find_first_not_of('.') == std::string_view::npos && imports != std::string_view::npos)
+        each_name(rest.substr(imports + 8, rest.find('#') == rest.npos ? rest.npos : rest.find('#') - imports - 8),
+                  false);  // from . import helpers
+      else
+        each_name(module, true);
+    } else if (line.starts_with("%run ")) {
+      run_arguments(line.substr(5));
+    } else if (const auto call = line.find("run_line_magic("); call != std::string_view::npos) {
+      std::string_view args = trimmed(line.substr(call + 15));
+      if (args.starts_with("'run'") || args.starts_with("\"run\"")) {
+        args = trimmed(args.substr(5));
+        if (args.starts_with(',')) args = trimmed(args.substr(1));
+        if (!args.empty() && (args.front() == '\'' || args.front() == '"')) {
+          const auto close = args.find(args.front(), 1);
+          if (close != std::string_view::npos) run_arguments(args.substr(1, close - 1));
         }
       }
-      if (separator(line[at])) {
-        ++at;
+    }
+  };
+  const auto each_line = [&](std::string_view code) {
+    for (std::size_t begin = 0; begin < code.size();) {
+      const std::size_t stop = std::min(code.find('\n', begin), code.size());
+      const std::string_view line = code.substr(begin, stop - begin);
+      begin = stop + 1;
+      if (std::none_of(std::begin(kUsing), std::end(kUsing),
+                       [&](std::string_view how) { return line.find(how) != std::string_view::npos; }))
         continue;
+      for (std::size_t at = 0; at <= line.size();) {  // `import a; import b`
+        const std::size_t semicolon = std::min(line.find(';', at), line.size());
+        statement(line.substr(at, semicolon - at));
+        at = semicolon + 1;
       }
-      std::size_t end = at;
-      while (end < line.size() && !separator(line[end])) ++end;
-      look_up_forms(line.substr(at, end - at));
-      at = end;
+    }
+  };
+  // An .ipynb's code cells, as their lines (its JSON holds them as strings).
+  if (const auto first = text.find_first_not_of(" \t\r\n"); first != std::string::npos && text[first] == '{') {
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_object() && doc.contains("cells") && doc["cells"].is_array()) {
+      for (const auto& cell : doc["cells"]) {
+        if (!cell.is_object() || cell.value("cell_type", "") != "code" || !cell.contains("source")) continue;
+        const auto& source = cell["source"];
+        if (source.is_string()) each_line(source.get_ref<const std::string&>());
+        if (source.is_array())
+          for (const auto& line : source)
+            if (line.is_string()) each_line(line.get_ref<const std::string&>());
+      }
+      return found;
     }
   }
+  each_line(text);
   return found;
 }
 
