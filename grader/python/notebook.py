@@ -502,11 +502,11 @@ def magic_replaced(line, kind, column, continued):
     indent = line[: len(line) - len(stripped)]
     if continued or kind == "help":
         return indent + "pass"
+    # The magic's name and what follows it (`%time\tx = f()` too).
+    name, rest = (line[column + 1:].split(None, 1) + ["", ""])[:2]
     if kind == "assign":  # `x = %time f()` assigns f(), as IPython does
-        name, rest = (line[column + 1:].split(None, 1) + ["", ""])[:2]
         timed = line[column] == "%" and name in LINE_MAGICS_RUN and rest.strip()
         return line[:column] + (rest.strip() if timed else "[]" if line[column] == "!" else "None")
-    name, rest = (stripped[1:].split(None, 1) + ["", ""])[:2]  # `%time\tx = f()` too
     if stripped.startswith("%") and name in LINE_MAGICS_RUN and rest.strip():
         return indent + rest.strip()
     if stripped.startswith("%") and name == "run":  # as nbconvert writes it (with no file: refused)
