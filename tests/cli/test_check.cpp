@@ -567,6 +567,35 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
   const auto two = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "two").string()});
   BOOST_TEST(two.exit_code == 1, two.err);
   BOOST_TEST(contains(two.out, "keep only the one to grade"), two.out);
+  // A student's own pytest file imports the homework it tests: it is not the hand-in (found by
+  // a helper: test_homework.py was graded, and every function "not defined": 0 of 8).
+  dir.write("tested/homework.py", homework);
+  dir.write("tested/test_homework.py",
+            "import torch\nfrom homework import scaled_dot_product_attention\n\n"
+            "def test_shapes():\n    out, w = scaled_dot_product_attention(*[torch.ones(1, 2, 3)] * 3)\n"
+            "    assert out.shape == (1, 2, 3)\n");
+  const auto tested = run_grader(
+      {"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "tested").string(), "--format", "json"});
+  BOOST_TEST(tested.exit_code == 0, tested.out << tested.err);
+  const auto t = ordered_json::parse(tested.out);
+  BOOST_TEST(t.at("score").get<double>() == t.at("max_score").get<double>(), tested.out);
+  BOOST_TEST(contains(t.at("notes").dump(), "test_homework.py is not graded: a file named test_*.py or *_test.py "
+                                            "is taken for your own tests, and homework.py for the notebook"),
+             t.at("notes").dump());
+  // A script trying the homework out, named as a test, is set aside just the same.
+  dir.write("tried/homework.py", homework);
+  dir.write("tried/homework_test.py", "import torch\nimport homework\nprint(homework.scaled_dot_product_attention("
+                                      "torch.ones(1, 2, 2), torch.ones(1, 2, 2), torch.ones(1, 2, 2)))\n");
+  const auto tried = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "tried").string()});
+  BOOST_TEST(tried.exit_code == 0, tried.out << tried.err);
+  BOOST_TEST(contains(tried.out, "score: 8 / 8"), tried.out);
+  BOOST_TEST(contains(tried.out, "homework_test.py is not graded"), tried.out);
+  // Test files alone are notebooks like any other: two of them are two hand-ins.
+  dir.write("tests/test_a.py", homework);
+  dir.write("tests/test_b.py", homework);
+  const auto tests = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "tests").string()});
+  BOOST_TEST(tests.exit_code == 1, tests.err);
+  BOOST_TEST(contains(tests.out, "keep only the one to grade"), tests.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder) {

@@ -162,18 +162,35 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
   return found;
 }
 
-/// Of several candidates, the one no other runs or imports, if there is exactly one: the
-/// notebook, beside the helpers it runs with `%run` or imports (an unreadable one runs or
-/// imports nothing, and so do those past the bytes a hand-in and its files may have). Not
-/// tried beyond kMaxFiles candidates.
-std::optional<std::string> user_of_the_others(const std::filesystem::path& dir,
-                                              const std::vector<std::string>& candidates) {
+/// A test file, as pytest names one: `test_*.py` or `*_test.py`. A student's tests (or a script
+/// trying the notebook out) import the notebook, and are not it.
+bool test_file(const std::string& name) {
+  const std::filesystem::path path(name);
+  const std::string stem = path.stem().string();
+  return path.extension() == ".py" && (stem.starts_with("test_") || stem.ends_with("_test"));
+}
+
+/// Which of several candidates is the notebook: the one no other runs or imports, if there is
+/// exactly one, beside the helpers it runs with `%run` or imports (an unreadable one runs or
+/// imports nothing, and so do those past the bytes a hand-in and its files may have). The
+/// student's own test files (test_file()) are set aside first, where something else is left:
+/// they import the notebook, and name it for nothing (found by a helper: `test_homework.py`
+/// was graded for the homework it tests). Not tried beyond kMaxFiles
+/// candidates.
+struct Choice {
+  std::string notebook;
+  std::vector<std::string> helpers;  ///< the others it runs or imports
+  std::vector<std::string> tests;    ///< set aside
+};
+std::optional<Choice> choice_of_several(const std::filesystem::path& dir, const std::vector<std::string>& candidates) {
   if (candidates.size() > kMaxFiles) return std::nullopt;
   std::vector<std::string> stems;
   for (const auto& c : candidates) stems.push_back(std::filesystem::path(c).stem().string());
   std::unordered_map<std::string_view, std::size_t> index;  // each stem once (a.py and a.ipynb share one)
   for (const auto& stem : stems) index.emplace(stem, index.size());
-  std::vector<bool> used(candidates.size());  // run or imported by another candidate
+  std::vector<std::vector<bool>> found;  // what each runs or imports, by stem
+  std::vector<bool> test(candidates.size());
+  std::transform(candidates.begin(), candidates.end(), test.begin(), test_file);
   std::uintmax_t left = kMaxHandInBytes + kMaxFilesBytes;
   for (std::size_t j = 0; j < candidates.size(); ++j) {
     std::string text;
@@ -182,15 +199,27 @@ std::optional<std::string> user_of_the_others(const std::filesystem::path& dir,
       left -= text.size();
     } catch (const ReadError&) {
     }
-    const auto found = mentioned(text, index);
-    for (std::size_t i = 0; i < candidates.size(); ++i)
-      used[i] = used[i] || (i != j && !stems[i].empty() && found[index.at(stems[i])]);
+    found.push_back(mentioned(text, index));
   }
-  std::vector<std::string> unused;
-  for (std::size_t i = 0; i < candidates.size(); ++i)
-    if (!used[i]) unused.push_back(candidates[i]);
-  if (unused.size() != 1) return std::nullopt;
-  return unused.front();
+  const bool set_aside = std::find(test.begin(), test.end(), false) != test.end();
+  std::vector<bool> used(candidates.size());  // run or imported by another candidate (not a test)
+  for (std::size_t j = 0; j < candidates.size(); ++j)
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      used[i] = used[i] || (i != j && !(set_aside && test[j]) && !stems[i].empty() && found[j][index.at(stems[i])]);
+  Choice choice;
+  std::size_t unused = 0;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (set_aside && test[i]) {
+      choice.tests.push_back(candidates[i]);
+    } else if (used[i]) {
+      choice.helpers.push_back(candidates[i]);
+    } else {
+      choice.notebook = candidates[i];
+      ++unused;
+    }
+  }
+  if (unused != 1) return std::nullopt;
+  return choice;
 }
 
 }  // namespace
@@ -264,9 +293,13 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
                             safe_name(chosen) + " is");
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
-  } else if (const auto user = user_of_the_others(dir, candidates)) {
-    chosen = *user;
-    found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(others_than(chosen)));
+  } else if (const auto choice = choice_of_several(dir, candidates)) {
+    chosen = choice->notebook;
+    if (!choice->helpers.empty())
+      found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
+    if (!choice->tests.empty())
+      found.notes.push_back(listed(choice->tests) + (choice->tests.size() == 1 ? " is" : " are") +
+                            " not graded: a file named test_*.py or *_test.py is taken for your own tests, and " + safe_name(chosen) + " for the notebook");
   } else {
     found.problem = "this folder has " + std::to_string(candidates.size()) + " Python hand-ins, " + listed(candidates) +
                     ": keep only the one to grade";
