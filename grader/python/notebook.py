@@ -283,15 +283,19 @@ def place(at, array, value, bound_at=(), variable=""):
             f'"bindings": {_len(bound_at)}, "variable": {quoted(variable, 100)}}}')
 
 
-def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", names=()):
+def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", commented=None, names=()):
     """The JSON text of a VALUE_ERROR record for an answer that is not defined: why, the units
     that assign its variable, whether the cell it is taken at is not there at all, what went
     wrong in the first of those units that failed (the grader keeps only the first few hundred
     failures of a notebook), where no unit assigns it, the function that assigns the variable
-    as its own local one, and the notebook's variables that hold values (value_names())."""
+    as its own local one or the line commented out that assigns it (commented_assignment()),
+    and the notebook's variables that hold values (value_names())."""
+    place, line, magic = commented or ("", "", False)
     return with_names([f'"why": {quoted(why, 300)}', f'"assigned_in": [{", ".join([str(k) for k in units[:50]])}]',
                        f'"no_cell": {"true" if no_cell else "false"}', f'"cause": {quoted(cause, 600)}',
-                       f'"variable": {quoted(variable, 100)}', f'"local_to": {quoted(local_to, 100)}'], names, variable)
+                       f'"variable": {quoted(variable, 100)}', f'"local_to": {quoted(local_to, 100)}',
+                       f'"commented_at": {quoted(place, 100)}', f'"commented_line": {quoted(line, 200)}',
+                       f'"commented_magic": {"true" if magic else "false"}'], names, variable)
 
 
 def quoted(text, limit):
@@ -816,16 +820,39 @@ def split(name, text):
     COMMENTED_MODULES.clear()
     if name.lower().endswith(".ipynb"):
         units = notebook_units(text, name)
+        TEXTS[:] = [(u.label.split(" (")[0] + ", ", u.code) for u in units if _isinstance(u.code, str)]
         return units, [u.code for u in units], "notebook"
     if "\0" in text:
         raise HandInError(f"{name} holds NUL bytes: it is not a Python text file (download the notebook as .py or "
                           ".ipynb again)")
     if JUPYTER_MARKER.search(text):
         units = jupyter_units(text)
+        TEXTS[:] = [("", text)]
         return units, text, "jupyter"
     units, text = script_units(colab_magics_restored(text), name)
     COMMENTED_MODULES.update(COMMENTED_WRITEFILE.findall(text))
+    TEXTS[:] = [("", text)]
     return units, text, "script"
+
+
+TEXTS = []  # the hand-in's text as split() read it: (where, text), one per cell of an .ipynb
+
+
+def commented_assignment(root):
+    """Where the variable `root`, which no code of the notebook assigns, is assigned in a line
+    commented out: `# query131 = ...`, or a line with a magic that Colab's download commented
+    out where it is not restored (`# query131 = %time f()` after a blank line in its cell:
+    colab_magics_restored()). Its place and text, and whether it holds a magic; or None."""
+    pattern = re.compile(r"^[ \t]*#+[ \t]*(?:%{1,2}[A-Za-z_]\w*[ \t]+)?(?:[A-Za-z_][\w.]*[ \t]*,[ \t]*)*"
+                         + re.escape(root) + r"(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=(?!=)", re.M)
+    for where, text in TEXTS:
+        found = pattern.search(text)
+        if found:
+            end = text.find("\n", found.start())
+            line = text[found.start():end if end >= 0 else _len(text)].strip()
+            magic = COLAB_LINE_MAGIC.match("# " + line.lstrip("#").lstrip()) is not None
+            return f"{where}line {text.count(chr(10), 0, found.start()) + 1}", line, magic
+    return None
 
 
 def markdown_lines(units, kind, lines):
@@ -2080,8 +2107,12 @@ def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(
         if not cause and root in RUN_FAILED:
             cause = f"{root} is defined by {RUN_FAILED[root]}"
         local_to = "" if assigning or not root else local_assigner(units, root)
+        try:
+            commented = None if assigning or local_to or not root else commented_assignment(root)
+        except Exception:  # the notebook broke the modules this needs (re)
+            commented = None
         send(VALUE_ERROR, i, NOT_DEFINED, not_defined(str(e), where, cause=cause, variable=root, local_to=local_to,
-                                                      names=value_names(namespace)))
+                                                      commented=commented, names=value_names(namespace)))
         return
     except BaseException as e:
         send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")

@@ -355,6 +355,18 @@ BOOST_AUTO_TEST_CASE(a_script_made_a_program_is_graded_as_its_top_level_or_told_
                  "where it belongs to that function; answers are your notebook's top-level variables: assign it "
                  "outside any function, or declare `global query131` in main()",
              p.values[0].message);
+
+  // An answer the student commented out (left for later, or while trying another): where.
+  const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "markdown", "metadata": {}, "source": ["# 1.3.1"]},
+    {"cell_type": "code", "metadata": {}, "source": ["import torch\n", "#  query131, other = torch.ones(1, 3), 1\n", "query13 = 1\n"]}
+  ]})";
+  const auto c = run("A2S1.ipynb", ipynb, {{"query131", "query131", ""}});
+  BOOST_TEST(verdict(c.values[0]) == "missing");
+  BOOST_TEST(c.values[0].message ==
+                 "'query131' is not defined at the end of your notebook: query131 is assigned only in a line "
+                 "commented out, cell 2, line 2: `#  query131, other = torch.ones(1, 3), 1`: remove the # to run it",
+             c.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_import_is_named_where_what_it_imports_is_used) {
@@ -669,6 +681,11 @@ BOOST_AUTO_TEST_CASE(a_colab_download_runs_the_magics_colab_commented_out) {
   BOOST_TEST(verdict(r.values[3]) == "value", r.values[3].message);    // a magic in a loop, indented
   if (r.values[3].value) BOOST_TEST(r.values[3].value->values()[0] == 1.0);
   BOOST_TEST(verdict(r.values[4]) == "missing", r.values[4].message);  // past a blank line: the student's
+  // ... or Colab's, which no download tells apart: said so (found by a helper: only "not defined").
+  BOOST_TEST(contains(r.values[4].message, "own2 is assigned only in a line commented out, line 39: `# %time own2 = "
+                                           "1.0`: Colab's download comments out a line that uses a magic (%time, !): "
+                                           "write that line without the magic, or hand in the .ipynb"),
+             r.values[4].message);
   BOOST_TEST(verdict(r.values[5]) == "value", r.values[5].message);
   if (r.values[5].value)
     BOOST_TEST(r.values[5].value->values() == (std::vector<double>{1, 2, 6, 4}), boost::test_tools::per_element());

@@ -336,6 +336,8 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     bool no_cell = false;     // the cell it is taken at is not there: nothing else to say
     std::string child_cause;  // the child's word for the failure of a unit that assigns it
     std::string variable, local_to;  // the function assigning it as a local of its own
+    std::string commented_at, commented_line;  // a line commented out that assigns it
+    bool commented_magic = false;              // ... with a magic (Colab's download comments them out)
     std::vector<std::string> names;  // the notebook's variables that hold values
     if (r->code == 1) {
       try {
@@ -348,6 +350,9 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         // notebook that writes its own records can say anything (found by a hostile helper).
         variable = flattened(library::printable(j.value("variable", std::string()), 100));
         local_to = flattened(library::printable(j.value("local_to", std::string()), 100));
+        commented_at = flattened(library::printable(j.value("commented_at", std::string()), 100));
+        commented_line = flattened(library::printable(j.value("commented_line", std::string()), 200));
+        commented_magic = j.value("commented_magic", false);
         names = names_in(j);
       } catch (const std::exception&) {
       }
@@ -392,6 +397,13 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
                    "(), where it belongs to that function; answers are your notebook's top-level "
                    "variables: assign it outside any function, or declare `global " +
                    variable + "` in " + local_to + "()";
+      else if (!commented_at.empty() && !variable.empty())
+        // Commented out by the student, or by Colab's download (a magic it did not restore).
+        message += ": " + variable + " is assigned only in a line commented out, " + commented_at + ": `" +
+                   commented_line + "`" +
+                   (commented_magic ? ": Colab's download comments out a line that uses a magic (%time, !): "
+                                      "write that line without the magic, or hand in the .ipynb"
+                                    : ": remove the # to run it");
       else {
         // A name alike that is not another answer's (query132 is no misspelt query131).
         std::erase_if(names, [&](const std::string& n) {
