@@ -1512,6 +1512,8 @@ def run_plan():
     for f in plan.get("files", []):
         path = os.path.join(os.fsencode(home), bytes.fromhex(f["name_hex"]))  # the name's own bytes
         try:
+            if b"/" in path[_len(os.fsencode(home)) + 1:]:  # a sub-folder's (`utils/helpers.py`)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as out:
                 out.write(blobs[f["offset"]:f["offset"] + f["size"]])
         except OSError:  # a name this folder cannot hold: the notebook finds no such file

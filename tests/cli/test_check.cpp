@@ -598,6 +598,38 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
   BOOST_TEST(contains(tests.out, "keep only the one to grade"), tests.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) {
+  // Found by a helper: `from utils.helpers import zero` with a utils/ folder beside the
+  // notebook was "No module named 'utils' (it is not installed where notebooks are graded)".
+  TempDir dir;
+  const fs::path folder = dir.path() / "s1";
+  std::string notebook = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string answer = "query131 = torch.zeros(1, 3)\n";
+  BOOST_REQUIRE(contains(notebook, answer));
+  notebook.replace(notebook.find(answer), answer.size(),
+                   "from utils.helpers import zero\nquery131 = zero()\nimport os\n"
+                   "print('scale', open('data/deep/scale.txt').read().strip())\n"
+                   "print('copied', sorted(os.listdir('.')), os.listdir('a/b/c'))\n");
+  dir.write("s1/A2S1.py", notebook);
+  dir.write("s1/utils/helpers.py", "import torch\n\ndef zero():\n    return torch.zeros(1, 3)\n");
+  dir.write("s1/data/deep/scale.txt", "0.5\n");
+  dir.write("s1/.ipynb_checkpoints/A2S1-checkpoint.py", "query131 = 1\n");  // no file of the student's
+  dir.write("s1/__MACOSX/._A2S1.py", "x");
+  dir.write("s1/a/b/c/three_down.txt", "x\n");
+  dir.write("s1/a/b/c/d/four_down.txt", "x\n");
+  dir.write("elsewhere/secret.txt", "not the student's\n");
+  fs::create_directory_symlink(dir.path() / "elsewhere", folder / "linked");
+  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  const auto j = ordered_json::parse(r.out);
+  BOOST_TEST(j.at("score").get<double>() == j.at("max_score").get<double>(), r.out);
+  const std::string printed = j.at("printed").get<std::string>();
+  BOOST_TEST(contains(printed, "scale 0.5"), printed);
+  // Not a hidden or cached folder, one through a link, or one more than three folders down.
+  BOOST_TEST(contains(printed, "copied ['a', 'data', 'utils'] ['three_down.txt']"), printed);
+}
+
 BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder) {
   // The same upload earns the same points everywhere: the folder around the files was unwrapped
   // by Gradescope's run_autograder only (found by a helper: 6/6 there, 0/6 by grader check).

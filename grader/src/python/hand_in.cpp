@@ -162,6 +162,35 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
   return found;
 }
 
+/// The regular files of `dir`'s sub-folders, as `sub/helpers.py`, sorted, appended to `names`:
+/// never through a symbolic link, past kMaxDepth folders down, or in a folder that holds no
+/// files of the student's (a hidden or cached one: `.git`, `.ipynb_checkpoints`, `__pycache__`,
+/// macOS's `__MACOSX`). At most kMaxWalked entries are looked at: a `venv/` of thousands of
+/// files is not walked to its end.
+constexpr int kMaxDepth = 4;
+constexpr std::size_t kMaxWalked = 4096;
+void sub_folder_files(const std::filesystem::path& dir, std::vector<std::string>& names) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> found;
+  std::error_code ec;
+  std::size_t walked = 0;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  for (; !ec && it != end && walked++ < kMaxWalked; it.increment(ec)) {
+    std::error_code kind;
+    const auto type = it->symlink_status(kind).type();
+    const std::string name = it->path().filename().string();
+    if (type == fs::file_type::directory) {
+      if (name.starts_with(".") || name.starts_with("__") || it.depth() + 1 >= kMaxDepth)
+        it.disable_recursion_pending();
+      continue;
+    }
+    if (it.depth() > 0 && type == fs::file_type::regular)  // the top level's are listed already
+      found.push_back(it->path().lexically_relative(dir).generic_string());
+  }
+  std::sort(found.begin(), found.end());
+  names.insert(names.end(), found.begin(), found.end());
+}
+
 /// A test file, as pytest names one: `test_*.py` or `*_test.py`. A student's tests (or a script
 /// trying the notebook out) import the notebook, and are not it.
 bool test_file(const std::string& name) {
@@ -299,7 +328,8 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
     if (!choice->tests.empty())
       found.notes.push_back(listed(choice->tests) + (choice->tests.size() == 1 ? " is" : " are") +
-                            " not graded: a file named test_*.py or *_test.py is taken for your own tests, and " + safe_name(chosen) + " for the notebook");
+                            " not graded: a file named test_*.py or *_test.py is taken for your own tests, and " +
+                            safe_name(chosen) + " for the notebook");
   } else {
     found.problem = "this folder has " + std::to_string(candidates.size()) + " Python hand-ins, " + listed(candidates) +
                     ": keep only the one to grade";
@@ -317,11 +347,15 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     found.problem = safe_name(chosen) + " " + why;
     return found;
   }
-  // The other files, as the notebook may open them (data it loads, a module it imports).
+  // The other files, as the notebook may open them (data it loads, a module it imports), then
+  // those of its sub-folders (`from utils.helpers import f`, `data/x.csv`).
   std::uintmax_t total = 0;
   std::vector<std::string> left_out;
-  for (const auto& name : regular) {
-    if (name == chosen) continue;
+  std::vector<std::string> names;
+  for (const auto& name : regular)
+    if (name != chosen) names.push_back(name);
+  sub_folder_files(dir, names);
+  for (const auto& name : names) {
     if (h.files.size() >= kMaxFiles) {
       left_out.push_back(name);
       continue;
