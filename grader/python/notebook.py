@@ -820,37 +820,40 @@ def split(name, text):
     COMMENTED_MODULES.clear()
     if name.lower().endswith(".ipynb"):
         units = notebook_units(text, name)
-        TEXTS[:] = [(u.label.split(" (")[0] + ", ", u.code) for u in units if _isinstance(u.code, str)]
+        TEXTS[:] = [(u.label.split(" (")[0] + ", ", u.code, False) for u in units if _isinstance(u.code, str)]
         return units, [u.code for u in units], "notebook"
     if "\0" in text:
         raise HandInError(f"{name} holds NUL bytes: it is not a Python text file (download the notebook as .py or "
                           ".ipynb again)")
     if JUPYTER_MARKER.search(text):
         units = jupyter_units(text)
-        TEXTS[:] = [("", text)]
+        TEXTS[:] = [("", text, False)]
         return units, text, "jupyter"
     units, text = script_units(colab_magics_restored(text), name)
     COMMENTED_MODULES.update(COMMENTED_WRITEFILE.findall(text))
-    TEXTS[:] = [("", text)]
+    TEXTS[:] = [("", text, True)]
     return units, text, "script"
 
 
-TEXTS = []  # the hand-in's text as split() read it: (where, text), one per cell of an .ipynb
+# The hand-in's text as split() read it: (where, text, whether it is a Colab download), one per
+# cell of an .ipynb.
+TEXTS = []
 
 
 def commented_assignment(root):
     """Where the variable `root`, which no code of the notebook assigns, is assigned in a line
     commented out: `# query131 = ...`, or a line with a magic that Colab's download commented
     out where it is not restored (`# query131 = %time f()` after a blank line in its cell:
-    colab_magics_restored()). Its place and text, and whether it holds a magic; or None."""
+    colab_magics_restored()). Its place and text, and whether it may be Colab's (a magic, in a
+    script: Jupyter's downloads keep magics as calls); or None."""
     pattern = re.compile(r"^[ \t]*#+[ \t]*(?:%{1,2}[A-Za-z_]\w*[ \t]+)?(?:[A-Za-z_][\w.]*[ \t]*,[ \t]*)*"
                          + re.escape(root) + r"(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=(?!=)", re.M)
-    for where, text in TEXTS:
+    for where, text, colab in TEXTS:
         found = pattern.search(text)
         if found:
             end = text.find("\n", found.start())
             line = text[found.start():end if end >= 0 else _len(text)].strip()
-            magic = COLAB_LINE_MAGIC.match("# " + line.lstrip("#").lstrip()) is not None
+            magic = colab and COLAB_LINE_MAGIC.match("# " + line.lstrip("#").lstrip()) is not None
             return f"{where}line {text.count(chr(10), 0, found.start()) + 1}", line, magic
     return None
 

@@ -204,8 +204,7 @@ bool test_file(const std::string& name) {
 /// imports nothing, and so do those past the bytes a hand-in and its files may have). The
 /// student's own test files (test_file()) are set aside first, where something else is left:
 /// they import the notebook, and name it for nothing (found by a helper: `test_homework.py`
-/// was graded for the homework it tests). Not tried beyond kMaxFiles
-/// candidates.
+/// was graded for the homework it tests). Not tried beyond kMaxFiles candidates.
 struct Choice {
   std::string notebook;
   std::vector<std::string> helpers;  ///< the others it runs or imports
