@@ -294,7 +294,7 @@ def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", c
     return with_names([f'"why": {quoted(why, 300)}', f'"assigned_in": [{", ".join([str(k) for k in units[:50]])}]',
                        f'"no_cell": {"true" if no_cell else "false"}', f'"cause": {quoted(cause, 600)}',
                        f'"variable": {quoted(variable, 100)}', f'"local_to": {quoted(local_to, 100)}',
-                       f'"commented_at": {quoted(place, 100)}', f'"commented_line": {quoted(line, 200)}',
+                       f'"commented_at": {quoted(place, 100)}', f'"commented_line": {quoted(line, 1200)}',
                        f'"commented_magic": {"true" if magic else "false"}'], names, variable)
 
 
@@ -820,41 +820,71 @@ def split(name, text):
     COMMENTED_MODULES.clear()
     if name.lower().endswith(".ipynb"):
         units = notebook_units(text, name)
-        TEXTS[:] = [(u.label.split(" (")[0] + ", ", u.code, False) for u in units if _isinstance(u.code, str)]
+        TEXTS[:] = [(u.label.split(" (")[0] + ", ", u.code, False, ()) for u in units if _isinstance(u.code, str)]
         return units, [u.code for u in units], "notebook"
     if "\0" in text:
         raise HandInError(f"{name} holds NUL bytes: it is not a Python text file (download the notebook as .py or "
                           ".ipynb again)")
     if JUPYTER_MARKER.search(text):
         units = jupyter_units(text)
-        TEXTS[:] = [("", text, False)]
+        TEXTS[:] = [("", text, False, ())]
         return units, text, "jupyter"
     units, text = script_units(colab_magics_restored(text), name)
     COMMENTED_MODULES.update(COMMENTED_WRITEFILE.findall(text))
-    TEXTS[:] = [("", text, True)]
+    TEXTS[:] = [("", text, True, [(u.first, u.last) for u in units if u.boundary])]
     return units, text, "script"
 
 
-# The hand-in's text as split() read it: (where, text, whether it is a Colab download), one per
-# cell of an .ipynb.
+# The hand-in's text as split() read it: (where, text, whether it is a Colab download, the lines
+# of its markdown), one per cell of an .ipynb.
 TEXTS = []
+MAGIC_PREFIX = re.compile(r"%{1,2}[A-Za-z_]\w*[ \t]+")
 
 
 def commented_assignment(root):
     """Where the variable `root`, which no code of the notebook assigns, is assigned in a line
-    commented out: `# query131 = ...`, or a line with a magic that Colab's download commented
-    out where it is not restored (`# query131 = %time f()` after a blank line in its cell:
-    colab_magics_restored()). Its place and text, and whether it may be Colab's (a magic, in a
-    script: Jupyter's downloads keep magics as calls); or None."""
-    pattern = re.compile(r"^[ \t]*#+[ \t]*(?:%{1,2}[A-Za-z_]\w*[ \t]+)?(?:[A-Za-z_][\w.]*[ \t]*,[ \t]*)*"
-                         + re.escape(root) + r"(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=(?!=)", re.M)
-    for where, text, colab in TEXTS:
-        found = pattern.search(text)
-        if found:
-            end = text.find("\n", found.start())
-            line = text[found.start():end if end >= 0 else _len(text)].strip()
-            magic = colab and COLAB_LINE_MAGIC.match("# " + line.lstrip("#").lstrip()) is not None
-            return f"{where}line {text.count(chr(10), 0, found.start()) + 1}", line, magic
+    commented out: `# query131 = ...` (Python, not a sentence of prose), or a line with a magic
+    that Colab's download commented out where it is not restored (`# query131 = %time f()`
+    after a blank line in its cell: colab_magics_restored()). A script's markdown (a string on
+    its own) is no code. Its place and text, and whether it may be Colab's (a magic, in a Colab
+    download: Jupyter's keep magics as calls); or None. Each line that holds the name is read
+    once, a long one not at all, and no more than a hundred (found by a helper: a pattern took
+    the square of a 300 KB line's length)."""
+    tried = 0
+    for where, text, colab, markdown in TEXTS:
+        at, counted, number = 0, 0, 1
+        while tried < 100:
+            at = text.find(root, at)
+            if at < 0:
+                break
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = _len(text) if end < 0 else end
+            at = end
+            line = text[start:end].strip()
+            if not line.startswith("#") or end - start > 1000:
+                continue
+            tried += 1  # a few lines parsed at most: a hostile hand-in may hold millions
+            number += text.count("\n", counted, start)
+            counted = start
+            if any(first <= number <= last for first, last in markdown):
+                continue
+            code = line.lstrip("#").strip()
+            prefix = MAGIC_PREFIX.match(code) if code.startswith("%") else None
+            code = code[prefix.end():] if prefix else code
+            equals = next((k for k, c in enumerate(code) if c == "=" and code[k + 1:k + 2] != "="
+                           and code[k - 1:k] not in ("=", "<", ">", "!")), -1)
+            if equals <= 0 or root not in [t.strip(" \t()") for t in code[:equals].split(",")]:
+                continue
+            value = code[equals + 1:].strip()
+            magic = value.startswith(("%", "!")) or prefix is not None
+            if not magic:
+                try:
+                    ast.parse(code)
+                except SyntaxError:
+                    continue  # prose, not code
+            shown = line if _len(line) <= 200 else line[:197] + "..."
+            return f"{where}line {number}", shown, magic and colab and COLAB_NOTE in text
     return None
 
 

@@ -579,23 +579,49 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
   BOOST_TEST(tested.exit_code == 0, tested.out << tested.err);
   const auto t = ordered_json::parse(tested.out);
   BOOST_TEST(t.at("score").get<double>() == t.at("max_score").get<double>(), tested.out);
-  BOOST_TEST(contains(t.at("notes").dump(), "test_homework.py is not graded: a file named test_*.py or *_test.py "
-                                            "is taken for your own tests, and homework.py for the notebook"),
+  BOOST_TEST(contains(t.at("notes").dump(),
+                      "test_homework.py is not graded: tests of a notebook (test_*.py, "
+                      "*_test.py beside it), conftest.py and __init__.py go with it, and "
+                      "homework.py is the notebook"),
              t.at("notes").dump());
-  // A script trying the homework out, named as a test, is set aside just the same.
+  // So are a script trying the homework out, named as a test of it, a pytest conftest.py, an
+  // empty __init__.py, and macOS's AppleDouble file of the notebook (all found by a helper:
+  // two or three hand-ins, 0 of 8).
   dir.write("tried/homework.py", homework);
   dir.write("tried/homework_test.py", "import torch\nimport homework\nprint(homework.scaled_dot_product_attention("
                                       "torch.ones(1, 2, 2), torch.ones(1, 2, 2), torch.ones(1, 2, 2)))\n");
+  dir.write("tried/conftest.py", "import pytest\n");
+  dir.write("tried/__init__.py", "");
+  dir.write("tried/._homework.py", std::string("\0\5\26\7Mac OS X", 12));
   const auto tried = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "tried").string()});
   BOOST_TEST(tried.exit_code == 0, tried.out << tried.err);
   BOOST_TEST(contains(tried.out, "score: 8 / 8"), tried.out);
-  BOOST_TEST(contains(tried.out, "homework_test.py is not graded"), tried.out);
-  // Test files alone are notebooks like any other: two of them are two hand-ins.
+  BOOST_TEST(contains(tried.out, "__init__.py, conftest.py, homework_test.py are not graded"), tried.out);
+  // A notebook named like a test of nothing handed in, beside the helper it imports, is graded
+  // (a statistics course's t_test.py); and so is one that imports a helper named like a test.
+  dir.write("stats/t_test.py", "import helpers\n" + homework);
+  dir.write("stats/helpers.py", "SCALE = 1.0\n");
+  dir.write("stats/test_helpers.py", "from helpers import SCALE\n\ndef test_scale():\n    assert SCALE == 1.0\n");
+  const auto stats =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "stats").string(), "--format", "json"});
+  BOOST_TEST(stats.exit_code == 0, stats.out << stats.err);
+  const auto st = ordered_json::parse(stats.out);
+  BOOST_TEST(st.at("score").get<double>() == st.at("max_score").get<double>(), stats.out);
+  BOOST_TEST(contains(st.at("notes").dump(), "t_test.py is graded, which runs or imports helpers.py"),
+             st.at("notes").dump());
+  // Test files alone are notebooks like any other: two of them are two hand-ins; and the
+  // rivals named are the notebooks, without their tests.
   dir.write("tests/test_a.py", homework);
   dir.write("tests/test_b.py", homework);
   const auto tests = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "tests").string()});
   BOOST_TEST(tests.exit_code == 1, tests.err);
   BOOST_TEST(contains(tests.out, "keep only the one to grade"), tests.out);
+  dir.write("rivals/homework.py", homework);
+  dir.write("rivals/homework (1).py", homework);
+  dir.write("rivals/test_homework.py", "import homework\n");
+  const auto rivals = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "rivals").string()});
+  BOOST_TEST(contains(rivals.out, "this folder has 2 Python hand-ins, homework (1).py, homework.py: keep only"),
+             rivals.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) {
@@ -620,6 +646,9 @@ BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) 
   dir.write("s1/a/b/c/d/four_down.txt", "x\n");
   dir.write("elsewhere/secret.txt", "not the student's\n");
   fs::create_directory_symlink(dir.path() / "elsewhere", folder / "linked");
+  // A folder of more files than are copied, met first, keeps neither the module nor the data
+  // from being copied (found by a helper: 5000 images, then the module, were "not installed").
+  for (int i = 0; i < 1100; ++i) dir.write("s1/zz_images/img" + std::to_string(i) + ".png", "");
   const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   const auto j = ordered_json::parse(r.out);
@@ -627,7 +656,8 @@ BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) 
   const std::string printed = j.at("printed").get<std::string>();
   BOOST_TEST(contains(printed, "scale 0.5"), printed);
   // Not a hidden or cached folder, one through a link, or one more than three folders down.
-  BOOST_TEST(contains(printed, "copied ['a', 'data', 'utils'] ['three_down.txt']"), printed);
+  BOOST_TEST(contains(printed, "copied ['a', 'data', 'utils', 'zz_images'] ['three_down.txt']"), printed);
+  BOOST_TEST(contains(j.at("notes").dump(), "your notebook cannot open zz_images/"), j.at("notes").dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder) {

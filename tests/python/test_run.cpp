@@ -359,14 +359,29 @@ BOOST_AUTO_TEST_CASE(a_script_made_a_program_is_graded_as_its_top_level_or_told_
   // An answer the student commented out (left for later, or while trying another): where.
   const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     {"cell_type": "markdown", "metadata": {}, "source": ["# 1.3.1"]},
-    {"cell_type": "code", "metadata": {}, "source": ["import torch\n", "#  query131, other = torch.ones(1, 3), 1\n", "query13 = 1\n"]}
+    {"cell_type": "code", "metadata": {}, "source": ["import torch\n", "#  query131, other = torch.ones(1, 3), 1\n", "unlike = 1\n"]}
   ]})";
   const auto c = run("A2S1.ipynb", ipynb, {{"query131", "query131", ""}});
   BOOST_TEST(verdict(c.values[0]) == "missing");
   BOOST_TEST(c.values[0].message ==
                  "'query131' is not defined at the end of your notebook: query131 is assigned only in a line "
-                 "commented out, cell 2, line 2: `#  query131, other = torch.ones(1, 3), 1`: remove the # to run it",
+                 "commented out, cell 2, line 2: `#  query131, other = torch.ones(1, 3), 1`",
              c.values[0].message);
+  // Not prose that reads like code, a markdown string's line, a comparison; and a name alike
+  // that holds a value comes first (found by a helper: `# query131 = None  # TODO`, the
+  // template's, was offered over a misspelt `querry131`). A hostile line of a million bytes
+  // is not read (a pattern took 10 s over 300 KB, and the grader blamed the notebook's time).
+  const std::string script = "import torch\n# query131 = the mean of the values, see above\n"
+                             "\"\"\"\n# query131 = torch.ones(1, 3)\n\"\"\"\n# query131 == 1\n# " +
+                             std::string(1 << 20, 'q') + " query131 = 1\n" + "x = 1\n";
+  const auto prose = run("A2S1.py", script, {{"query131", "query131", ""}});
+  BOOST_TEST(prose.values[0].message == "'query131' is not defined at the end of your notebook: assign it in your "
+                                        "notebook",
+             prose.values[0].message);
+  const auto alike = run("A2S1.py", "# query131 = None  # TODO\nquerry131 = [1.0]\n", {{"query131", "query131", ""}});
+  BOOST_TEST(alike.values[0].message == "'query131' is not defined at the end of your notebook: assign it in your "
+                                        "notebook; did you mean 'querry131'?",
+             alike.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_import_is_named_where_what_it_imports_is_used) {

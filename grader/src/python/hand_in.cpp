@@ -162,53 +162,73 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
   return found;
 }
 
-/// The regular files of `dir`'s sub-folders, as `sub/helpers.py`, sorted, appended to `names`:
-/// never through a symbolic link, past kMaxDepth folders down, or in a folder that holds no
-/// files of the student's (a hidden or cached one: `.git`, `.ipynb_checkpoints`, `__pycache__`,
-/// macOS's `__MACOSX`). At most kMaxWalked entries are looked at: a `venv/` of thousands of
-/// files is not walked to its end.
-constexpr int kMaxDepth = 4;
+/// The regular files of `dir`'s sub-folders, as `sub/helpers.py`, sorted, appended to `names`.
+/// Walked folder by folder, the nearer first: never through a symbolic link, past
+/// kMaxDepth folders down, or in a hidden or cached folder (`.git`, `.ipynb_checkpoints`,
+/// `__pycache__`, macOS's `__MACOSX`). At most kMaxListed entries of a folder and kMaxWalked in
+/// all are looked at: a `venv/` or an `images/` of thousands of files is not walked to its end,
+/// and does not keep the folders beside it from being walked (found by a helper: 5000 files in
+/// `zz_images/` hid `utils/`, met after it in the disk's order).
+constexpr int kMaxDepth = 3;
+constexpr std::size_t kMaxListed = 1024;
 constexpr std::size_t kMaxWalked = 4096;
 void sub_folder_files(const std::filesystem::path& dir, std::vector<std::string>& names) {
   namespace fs = std::filesystem;
+  std::vector<std::pair<fs::path, int>> folders{{fs::path(), 0}};  // relative, depth
   std::vector<std::string> found;
-  std::error_code ec;
   std::size_t walked = 0;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-  for (; !ec && it != end && walked++ < kMaxWalked; it.increment(ec)) {
-    std::error_code kind;
-    const auto type = it->symlink_status(kind).type();
-    const std::string name = it->path().filename().string();
-    if (type == fs::file_type::directory) {
-      if (name.starts_with(".") || name.starts_with("__") || it.depth() + 1 >= kMaxDepth)
-        it.disable_recursion_pending();
-      continue;
+  for (std::size_t next = 0; next < folders.size() && walked < kMaxWalked; ++next) {
+    const auto [folder, depth] = folders[next];
+    std::vector<std::pair<std::string, bool>> entries;  // name, whether a folder
+    std::error_code ec;
+    for (fs::directory_iterator it(dir / folder, ec), end;
+         !ec && it != end && entries.size() < kMaxListed && walked < kMaxWalked; it.increment(ec), ++walked) {
+      std::error_code kind;
+      const auto type = it->symlink_status(kind).type();
+      const std::string name = it->path().filename().string();
+      if (type == fs::file_type::directory && depth < kMaxDepth && !name.starts_with(".") && name != "__pycache__" &&
+          name != "__MACOSX")
+        entries.emplace_back(name, true);
+      else if (type == fs::file_type::regular && depth > 0)  // the top level's are listed already
+        entries.emplace_back(name, false);
     }
-    if (it.depth() > 0 && type == fs::file_type::regular)  // the top level's are listed already
-      found.push_back(it->path().lexically_relative(dir).generic_string());
+    std::sort(entries.begin(), entries.end());
+    for (const auto& [name, is_folder] : entries) {
+      if (is_folder)
+        folders.emplace_back(folder / name, depth + 1);
+      else
+        found.push_back((folder / name).generic_string());
+    }
   }
   std::sort(found.begin(), found.end());
   names.insert(names.end(), found.begin(), found.end());
 }
 
-/// A test file, as pytest names one: `test_*.py` or `*_test.py`. A student's tests (or a script
-/// trying the notebook out) import the notebook, and are not it.
-bool test_file(const std::string& name) {
+/// A file that goes with a notebook and is not one: a package's `__init__.py`, pytest's
+/// `conftest.py`, or a test of another candidate, named as pytest names tests (`test_X.py` or
+/// `X_test.py` beside `X.py` or `X.ipynb`: a student's test of the notebook imports it).
+bool goes_with_a_notebook(const std::string& name, const std::unordered_map<std::string_view, std::size_t>& stems) {
   const std::filesystem::path path(name);
+  if (path.extension() != ".py") return false;
   const std::string stem = path.stem().string();
-  return path.extension() == ".py" && (stem.starts_with("test_") || stem.ends_with("_test"));
+  const std::string_view tested = stem.starts_with("test_") ? std::string_view(stem).substr(5)
+                                  : stem.ends_with("_test") ? std::string_view(stem).substr(0, stem.size() - 5)
+                                                            : std::string_view();
+  return stem == "__init__" || stem == "conftest" || (!tested.empty() && stems.contains(tested));
 }
 
 /// Which of several candidates is the notebook: the one no other runs or imports, if there is
 /// exactly one, beside the helpers it runs with `%run` or imports (an unreadable one runs or
-/// imports nothing, and so do those past the bytes a hand-in and its files may have). The
-/// student's own test files (test_file()) are set aside first, where something else is left:
-/// they import the notebook, and name it for nothing (found by a helper: `test_homework.py`
-/// was graded for the homework it tests). Not tried beyond kMaxFiles candidates.
+/// imports nothing, and so do those past the bytes a hand-in and its files may have). The files
+/// that go with a notebook (goes_with_a_notebook()) are set aside first, where something else
+/// is left and none of the rest runs or imports them: a test imports the notebook, and names
+/// it for nothing (found by a helper: `test_homework.py` was graded for the homework it tests;
+/// `homework.py` beside an empty `__init__.py` was two hand-ins). Not tried beyond kMaxFiles
+/// candidates.
 struct Choice {
-  std::string notebook;
+  std::vector<std::string> unused;   ///< the notebook, if it is the only one; none in a cycle
   std::vector<std::string> helpers;  ///< the others it runs or imports
-  std::vector<std::string> tests;    ///< set aside
+  std::vector<std::string> aside;    ///< tests, a conftest.py, an __init__.py
 };
 std::optional<Choice> choice_of_several(const std::filesystem::path& dir, const std::vector<std::string>& candidates) {
   if (candidates.size() > kMaxFiles) return std::nullopt;
@@ -217,8 +237,6 @@ std::optional<Choice> choice_of_several(const std::filesystem::path& dir, const 
   std::unordered_map<std::string_view, std::size_t> index;  // each stem once (a.py and a.ipynb share one)
   for (const auto& stem : stems) index.emplace(stem, index.size());
   std::vector<std::vector<bool>> found;  // what each runs or imports, by stem
-  std::vector<bool> test(candidates.size());
-  std::transform(candidates.begin(), candidates.end(), test.begin(), test_file);
   std::uintmax_t left = kMaxHandInBytes + kMaxFilesBytes;
   for (std::size_t j = 0; j < candidates.size(); ++j) {
     std::string text;
@@ -229,24 +247,21 @@ std::optional<Choice> choice_of_several(const std::filesystem::path& dir, const 
     }
     found.push_back(mentioned(text, index));
   }
-  const bool set_aside = std::find(test.begin(), test.end(), false) != test.end();
-  std::vector<bool> used(candidates.size());  // run or imported by another candidate (not a test)
+  const auto uses = [&](std::size_t j, std::size_t i) {
+    return i != j && !stems[i].empty() && found[j][index.at(stems[i])];
+  };
+  std::vector<bool> aside(candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) aside[i] = goes_with_a_notebook(candidates[i], index);
+  for (std::size_t i = 0; i < candidates.size(); ++i)  // a helper the notebook imports is none
+    for (std::size_t j = 0; j < candidates.size() && aside[i]; ++j)
+      if (!goes_with_a_notebook(candidates[j], index) && uses(j, i)) aside[i] = false;
+  if (std::find(aside.begin(), aside.end(), false) == aside.end()) aside.assign(candidates.size(), false);
+  std::vector<bool> used(candidates.size());  // run or imported by another candidate (not set aside)
   for (std::size_t j = 0; j < candidates.size(); ++j)
-    for (std::size_t i = 0; i < candidates.size(); ++i)
-      used[i] = used[i] || (i != j && !(set_aside && test[j]) && !stems[i].empty() && found[j][index.at(stems[i])]);
+    for (std::size_t i = 0; i < candidates.size(); ++i) used[i] = used[i] || (!aside[j] && uses(j, i));
   Choice choice;
-  std::size_t unused = 0;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (set_aside && test[i]) {
-      choice.tests.push_back(candidates[i]);
-    } else if (used[i]) {
-      choice.helpers.push_back(candidates[i]);
-    } else {
-      choice.notebook = candidates[i];
-      ++unused;
-    }
-  }
-  if (unused != 1) return std::nullopt;
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    (aside[i] ? choice.aside : used[i] ? choice.helpers : choice.unused).push_back(candidates[i]);
   return choice;
 }
 
@@ -275,7 +290,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       links.empty() ? "" : listed(links) + (links.size() == 1 ? " is a symbolic link" : " are symbolic links");
   std::vector<std::string> candidates;
   for (const auto& name : regular) {
-    if (is_notebook_name(name)) candidates.push_back(name);
+    if (is_notebook_name(name) && !name.starts_with("._")) candidates.push_back(name);  // not macOS's AppleDouble
     if (compiled_source(name) || name == spec.library.file) found.library_files = true;
   }
   if (candidates.empty()) {
@@ -321,16 +336,19 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
                             safe_name(chosen) + " is");
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
-  } else if (const auto choice = choice_of_several(dir, candidates)) {
-    chosen = choice->notebook;
+  } else if (const auto choice = choice_of_several(dir, candidates); choice && choice->unused.size() == 1) {
+    chosen = choice->unused.front();
     if (!choice->helpers.empty())
       found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
-    if (!choice->tests.empty())
-      found.notes.push_back(listed(choice->tests) + (choice->tests.size() == 1 ? " is" : " are") +
-                            " not graded: a file named test_*.py or *_test.py is taken for your own tests, and " +
-                            safe_name(chosen) + " for the notebook");
+    if (!choice->aside.empty())
+      found.notes.push_back(listed(choice->aside) + (choice->aside.size() == 1 ? " is" : " are") +
+                            " not graded: tests of a notebook (test_*.py, *_test.py beside it), conftest.py and "
+                            "__init__.py go with it, and " +
+                            safe_name(chosen) + " is the notebook");
   } else {
-    found.problem = "this folder has " + std::to_string(candidates.size()) + " Python hand-ins, " + listed(candidates) +
+    // The rivals, without what goes with them (a test of either), or all where each runs another.
+    const auto& rivals = choice && choice->unused.size() > 1 ? choice->unused : candidates;
+    found.problem = "this folder has " + std::to_string(rivals.size()) + " Python hand-ins, " + listed(rivals) +
                     ": keep only the one to grade";
     return found;
   }
@@ -354,6 +372,11 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   for (const auto& name : regular)
     if (name != chosen) names.push_back(name);
   sub_folder_files(dir, names);
+  // Modules first, where not all fit: data files crowded out the helper a notebook imports
+  // (found by a helper: data/01.csv ... data/70.csv, then utils/helpers.py).
+  std::stable_partition(names.begin(), names.end(), [](const std::string& name) {
+    return lower(std::filesystem::path(name).extension().string()) == ".py";
+  });
   for (const auto& name : names) {
     if (h.files.size() >= kMaxFiles) {
       left_out.push_back(name);

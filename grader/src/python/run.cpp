@@ -351,7 +351,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         variable = flattened(library::printable(j.value("variable", std::string()), 100));
         local_to = flattened(library::printable(j.value("local_to", std::string()), 100));
         commented_at = flattened(library::printable(j.value("commented_at", std::string()), 100));
-        commented_line = flattened(library::printable(j.value("commented_line", std::string()), 200));
+        commented_line = flattened(library::printable(j.value("commented_line", std::string()), 300));
         commented_magic = j.value("commented_magic", false);
         names = names_in(j);
       } catch (const std::exception&) {
@@ -397,21 +397,22 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
                    "(), where it belongs to that function; answers are your notebook's top-level "
                    "variables: assign it outside any function, or declare `global " +
                    variable + "` in " + local_to + "()";
-      else if (!commented_at.empty() && !variable.empty())
-        // Commented out by the student, or by Colab's download (a magic it did not restore).
-        message += ": " + variable + " is assigned only in a line commented out, " + commented_at + ": `" +
-                   commented_line + "`" +
-                   (commented_magic ? ": Colab's download comments out a line that uses a magic (%time, !): "
-                                      "write that line without the magic, or hand in the .ipynb"
-                                    : ": remove the # to run it");
       else {
         // A name alike that is not another answer's (query132 is no misspelt query131).
         std::erase_if(names, [&](const std::string& n) {
           return std::any_of(requests.begin(), requests.end(),
                              [&](const Request& q) { return n == q.name || n == q.expr; });
         });
-        message += ": assign it in your notebook" +
-                   did_you_mean(variable.empty() ? requests[i].expr : variable, names) + unfinished_cells(failures);
+        const std::string alike = did_you_mean(variable.empty() ? requests[i].expr : variable, names);
+        if (!commented_at.empty() && !variable.empty() && alike.empty())
+          // Commented out by the student, or by Colab's download (a magic it did not restore).
+          message += ": " + variable + " is assigned only in a line commented out, " + commented_at + ": `" +
+                     commented_line + "`" +
+                     (commented_magic ? ": Colab's download comments out a line that uses a magic (%time, !): "
+                                        "write that line without the magic, or hand in the .ipynb"
+                                      : "");
+        else
+          message += ": assign it in your notebook" + alike + unfinished_cells(failures);
       }
       settle(i, verdict, message);
     } else if (r->code == 2) {
