@@ -874,7 +874,7 @@ def commented_assignment(root):
             code = code[prefix.end():] if prefix else code
             equals = next((k for k, c in enumerate(code) if c == "=" and code[k + 1:k + 2] != "="
                            and code[k - 1:k] not in ("=", "<", ">", "!")), -1)
-            if equals <= 0 or root not in [t.strip(" \t()") for t in code[:equals].split(",")]:
+            if equals <= 0 or root not in [t.split(":")[0].strip(" \t()") for t in code[:equals].split(",")]:
                 continue
             value = code[equals + 1:].strip()
             magic = value.startswith(("%", "!")) or prefix is not None
