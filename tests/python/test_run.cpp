@@ -378,6 +378,9 @@ BOOST_AUTO_TEST_CASE(a_script_made_a_program_is_graded_as_its_top_level_or_told_
   BOOST_TEST(prose.values[0].message == "'query131' is not defined at the end of your notebook: assign it in your "
                                         "notebook",
              prose.values[0].message);
+  const auto annotated = run("A2S1.py", "x = 1\n# query131: list = [1.0]\n", {{"query131", "query131", ""}});
+  BOOST_TEST(contains(annotated.values[0].message, "commented out, line 2: `# query131: list = [1.0]`"),
+             annotated.values[0].message);
   const auto alike = run("A2S1.py", "# query131 = None  # TODO\nquerry131 = [1.0]\n", {{"query131", "query131", ""}});
   BOOST_TEST(alike.values[0].message == "'query131' is not defined at the end of your notebook: assign it in your "
                                         "notebook; did you mean 'querry131'?",
