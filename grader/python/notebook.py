@@ -820,39 +820,40 @@ def split(name, text):
     COMMENTED_MODULES.clear()
     if name.lower().endswith(".ipynb"):
         units = notebook_units(text, name)
-        TEXTS[:] = [(u.label.split(" (")[0] + ", ", u.code, False, ()) for u in units if _isinstance(u.code, str)]
+        TEXTS[:] = [(u.label.split(" (")[0] + ", ", u.code, False, None) for u in units if _isinstance(u.code, str)]
         return units, [u.code for u in units], "notebook"
     if "\0" in text:
         raise HandInError(f"{name} holds NUL bytes: it is not a Python text file (download the notebook as .py or "
                           ".ipynb again)")
     if JUPYTER_MARKER.search(text):
         units = jupyter_units(text)
-        TEXTS[:] = [("", text, False, ())]
+        TEXTS[:] = [("", text, False, (units, "jupyter"))]
         return units, text, "jupyter"
     units, text = script_units(colab_magics_restored(text), name)
     COMMENTED_MODULES.update(COMMENTED_WRITEFILE.findall(text))
-    TEXTS[:] = [("", text, True, [(u.first, u.last) for u in units if u.boundary])]
+    TEXTS[:] = [("", text, True, (units, "script"))]
     return units, text, "script"
 
 
-# The hand-in's text as split() read it: (where, text, whether it is a Colab download, the lines
-# of its markdown), one per cell of an .ipynb.
+# The hand-in's text as split() read it: (where, text, whether it is a Colab download, its units
+# and kind, for markdown_lines()), one per cell of an .ipynb.
 TEXTS = []
 MAGIC_PREFIX = re.compile(r"%{1,2}[A-Za-z_]\w*[ \t]+")
 
 
 def commented_assignment(root):
     """Where the variable `root`, which no code of the notebook assigns, is assigned in a line
-    commented out: `# query131 = ...` (Python, not a sentence of prose), or a line with a magic
-    that Colab's download commented out where it is not restored (`# query131 = %time f()`
-    after a blank line in its cell: colab_magics_restored()). A script's markdown (a string on
-    its own) is no code. Its place and text, and whether it may be Colab's (a magic, in a Colab
-    download: Jupyter's keep magics as calls); or None. Each line that holds the name is read
-    once, a long one not at all, and no more than a hundred (found by a helper: a pattern took
-    the square of a 300 KB line's length)."""
+    commented out: `# query131 = ...`, Python that binds it (not prose, not a call with a
+    keyword argument), or a line with a magic that Colab's download commented out where it is
+    not restored (`# query131 = %time f()` after a blank line in its cell:
+    colab_magics_restored()). Markdown is no code (a Colab download's strings on their own, a
+    Jupyter download's comments after a cell's code). Its place and text, and whether it may be
+    Colab's (a magic, in a Colab download: Jupyter's keep magics as calls); or None. Each line
+    that holds the name is read once, a long one not at all, and no more than a hundred (found
+    by a helper: a pattern took the square of a 300 KB line's length)."""
     tried = 0
-    for where, text, colab, markdown in TEXTS:
-        at, counted, number = 0, 0, 1
+    for where, text, colab, split_as in TEXTS:
+        at, counted, number, markdown = 0, 0, 1, None
         while tried < 100:
             at = text.find(root, at)
             if at < 0:
@@ -867,7 +868,9 @@ def commented_assignment(root):
             tried += 1  # a few lines parsed at most: a hostile hand-in may hold millions
             number += text.count("\n", counted, start)
             counted = start
-            if any(first <= number <= last for first, last in markdown):
+            if markdown is None:  # found once, when a line is looked at
+                markdown = markdown_lines(*split_as, text.split("\n")) if split_as else set()
+            if number in markdown:
                 continue
             code = line.lstrip("#").strip()
             prefix = MAGIC_PREFIX.match(code) if code.startswith("%") else None
@@ -876,14 +879,15 @@ def commented_assignment(root):
                            and code[k - 1:k] not in ("=", "<", ">", "!")), -1)
             if equals <= 0 or root not in [t.split(":")[0].strip(" \t()") for t in code[:equals].split(",")]:
                 continue
-            value = code[equals + 1:].strip()
-            magic = value.startswith(("%", "!")) or prefix is not None
+            magic = code[equals + 1:].strip().startswith(("%", "!"))  # `x = %time f()`: no Python
             if not magic:
                 try:
-                    ast.parse(code)
+                    if not binds(ast.parse(code), root):  # `# check(query131, atol=1e-3)`
+                        continue
                 except SyntaxError:
                     continue  # prose, not code
             shown = line if _len(line) <= 200 else line[:197] + "..."
+            magic = magic or prefix is not None
             return f"{where}line {number}", shown, magic and colab and COLAB_NOTE in text
     return None
 

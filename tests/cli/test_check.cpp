@@ -597,6 +597,16 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
   BOOST_TEST(tried.exit_code == 0, tried.out << tried.err);
   BOOST_TEST(contains(tried.out, "score: 8 / 8"), tried.out);
   BOOST_TEST(contains(tried.out, "__init__.py, conftest.py, homework_test.py are not graded"), tried.out);
+  // A pytest file of another name (found by a helper: its `import pytest` failed, and the
+  // homework it imports scored 0 of 8), and a test the notebook runs itself, are set aside too.
+  dir.write("pytest/homework.py", homework);
+  dir.write("pytest/test_attention.py", "import pytest\nimport homework as hw\n\ndef test_it():\n    assert hw\n");
+  const auto pytest = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "pytest").string()});
+  BOOST_TEST(contains(pytest.out, "score: 8 / 8"), pytest.out);
+  dir.write("runs/homework.py", homework + "\nget_ipython().run_line_magic('run', 'test_homework.py')\n");
+  dir.write("runs/test_homework.py", "from homework import scaled_dot_product_attention\n");
+  const auto runs = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "runs").string()});
+  BOOST_TEST(contains(runs.out, "score: 8 / 8"), runs.out);
   // A notebook named like a test of nothing handed in, beside the helper it imports, is graded
   // (a statistics course's t_test.py); and so is one that imports a helper named like a test.
   dir.write("stats/t_test.py", "import helpers\n" + homework);
@@ -636,7 +646,8 @@ BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) 
   notebook.replace(notebook.find(answer), answer.size(),
                    "from utils.helpers import zero\nquery131 = zero()\nimport os\n"
                    "print('scale', open('data/deep/scale.txt').read().strip())\n"
-                   "print('copied', sorted(os.listdir('.')), os.listdir('a/b/c'))\n");
+                   "from tools.extra import EXTRA\nprint('extra', EXTRA)\n"
+                   "print('copied', sorted(d for d in os.listdir('.') if os.path.isdir(d)), os.listdir('a/b/c'))\n");
   dir.write("s1/A2S1.py", notebook);
   dir.write("s1/utils/helpers.py", "import torch\n\ndef zero():\n    return torch.zeros(1, 3)\n");
   dir.write("s1/data/deep/scale.txt", "0.5\n");
@@ -649,15 +660,22 @@ BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) 
   // A folder of more files than are copied, met first, keeps neither the module nor the data
   // from being copied (found by a helper: 5000 images, then the module, were "not installed").
   for (int i = 0; i < 1100; ++i) dir.write("s1/zz_images/img" + std::to_string(i) + ".png", "");
+  // Nor do files at the top, copied before the sub-folders' but after the files the notebook
+  // names (found by a helper: 4100 frames, then utils/helpers.py).
+  for (int i = 0; i < 100; ++i) dir.write("s1/frame" + std::to_string(i) + ".png", "");
+  // A Windows zip's file names its folder with a backslash (found by a helper: "3 hand-ins").
+  dir.write("s1/tools\\extra.py", "EXTRA = 2\n");
+  dir.write("s1/tools\\__init__.py", "");
   const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", folder.string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   const auto j = ordered_json::parse(r.out);
   BOOST_TEST(j.at("score").get<double>() == j.at("max_score").get<double>(), r.out);
   const std::string printed = j.at("printed").get<std::string>();
   BOOST_TEST(contains(printed, "scale 0.5"), printed);
+  BOOST_TEST(contains(printed, "extra 2"), printed);
   // Not a hidden or cached folder, one through a link, or one more than three folders down.
-  BOOST_TEST(contains(printed, "copied ['a', 'data', 'utils', 'zz_images'] ['three_down.txt']"), printed);
-  BOOST_TEST(contains(j.at("notes").dump(), "your notebook cannot open zz_images/"), j.at("notes").dump());
+  BOOST_TEST(contains(printed, "copied ['a', 'data', 'tools', 'utils'] ['three_down.txt']"), printed);
+  BOOST_TEST(contains(j.at("notes").dump(), "your notebook cannot open frame"), j.at("notes").dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder) {

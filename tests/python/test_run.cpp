@@ -372,12 +372,21 @@ BOOST_AUTO_TEST_CASE(a_script_made_a_program_is_graded_as_its_top_level_or_told_
   // template's, was offered over a misspelt `querry131`). A hostile line of a million bytes
   // is not read (a pattern took 10 s over 300 KB, and the grader blamed the notebook's time).
   const std::string script = "import torch\n# query131 = the mean of the values, see above\n"
-                             "\"\"\"\n# query131 = torch.ones(1, 3)\n\"\"\"\n# query131 == 1\n# " +
+                             "\"\"\"\n# query131 = torch.ones(1, 3)\n\"\"\"\n# query131 == 1\n"
+                             "# print(torch.allclose(torch.ones(3), query131, atol=1e-3))\n# " +
                              std::string(1 << 20, 'q') + " query131 = 1\n" + "x = 1\n";
   const auto prose = run("A2S1.py", script, {{"query131", "query131", ""}});
   BOOST_TEST(prose.values[0].message == "'query131' is not defined at the end of your notebook: assign it in your "
                                         "notebook",
              prose.values[0].message);
+  // A Jupyter download writes a markdown cell as comments after the code of the cell before.
+  const auto markdown = run("A2S1.py",
+                            "# In[1]:\n\n\nimport torch\nx = 1\n\n\n# Example:\n# query131 = torch.zeros(1, 3)\n\n"
+                            "# In[2]:\n\n\ny = 2\n",
+                            {{"query131", "query131", ""}});
+  BOOST_TEST(markdown.values[0].message == "'query131' is not defined at the end of your notebook: assign it in your "
+                                           "notebook",
+             markdown.values[0].message);
   const auto annotated = run("A2S1.py", "x = 1\n# query131: list = [1.0]\n", {{"query131", "query131", ""}});
   BOOST_TEST(contains(annotated.values[0].message, "commented out, line 2: `# query131: list = [1.0]`"),
              annotated.values[0].message);
@@ -1335,16 +1344,18 @@ def earn(seconds):
 earn(1.6))";
   const auto r =
       run("A2S1.py",
-          cells({earn, "earn(1.6)", "earn(1.6)",
+          cells({earn, "earn(1.6)", "earn(1.6)", "earn(1.6)", "earn(1.6)", "earn(1.6)",
                  "import time\nt0 = time.monotonic()\ntry:\n    while True:\n        x = 1\n"
                  "except KeyboardInterrupt:\n    print('interrupted after', round(time.monotonic() - t0, 2))"}),
           {}, quick());
   const auto at = r.output.find("interrupted after ");
   BOOST_REQUIRE_MESSAGE(at != std::string::npos, r.output);
   const double after = std::stod(r.output.substr(at + 18));
-  // Not 2 s and the waiting of the three cells before; some waiting of its own, on a machine
-  // busy with other tests (3.17 s in a CI run beside test_cli).
-  BOOST_TEST(after < 3.6, after << " s for a cell of 2 s");
+  // Not 2 s and the waiting of the six cells before: 0.45 s banked by each would pass 4.6 s
+  // (three cells before, under a bound of 3.6 s, needed 0.55 s each); some waiting of its own,
+  // on a machine busy with other tests (3.17 s in a CI run beside test_cli, 3.7 s beside a
+  // build as well, which failed that bound).
+  BOOST_TEST(after < 4.6, after << " s for a cell of 2 s");
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_whose_own_threads_starve_its_main_thread_gets_no_more_time) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <numeric>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -162,13 +163,14 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
   return found;
 }
 
-/// The regular files of `dir`'s sub-folders, as `sub/helpers.py`, sorted, appended to `names`.
-/// Walked folder by folder, the nearer first: never through a symbolic link, past
-/// kMaxDepth folders down, or in a hidden or cached folder (`.git`, `.ipynb_checkpoints`,
-/// `__pycache__`, macOS's `__MACOSX`). At most kMaxListed entries of a folder and kMaxWalked in
-/// all are looked at: a `venv/` or an `images/` of thousands of files is not walked to its end,
-/// and does not keep the folders beside it from being walked (found by a helper: 5000 files in
-/// `zz_images/` hid `utils/`, met after it in the disk's order).
+/// The regular files of `dir`'s sub-folders, as `sub/helpers.py`, modules (`.py`) first, then
+/// the rest, each by name, appended to `names`. Walked folder by folder, the nearer first:
+/// never through a symbolic link, past kMaxDepth folders down, or in a hidden or cached folder
+/// (`.git`, `.ipynb_checkpoints`, `__pycache__`, macOS's `__MACOSX`). At most kMaxListed
+/// entries of a folder and kMaxWalked in all are kept: a `venv/` or an `images/` of thousands
+/// of files is not walked to its end, and does not keep the folders beside it from being walked
+/// (found by a helper: 5000 files in `zz_images/` hid `utils/`, met after it in the disk's order;
+/// then 4100 files at the top, which are listed already).
 constexpr int kMaxDepth = 3;
 constexpr std::size_t kMaxListed = 1024;
 constexpr std::size_t kMaxWalked = 4096;
@@ -176,21 +178,24 @@ void sub_folder_files(const std::filesystem::path& dir, std::vector<std::string>
   namespace fs = std::filesystem;
   std::vector<std::pair<fs::path, int>> folders{{fs::path(), 0}};  // relative, depth
   std::vector<std::string> found;
-  std::size_t walked = 0;
-  for (std::size_t next = 0; next < folders.size() && walked < kMaxWalked; ++next) {
+  std::size_t kept = 0;
+  for (std::size_t next = 0; next < folders.size() && kept < kMaxWalked; ++next) {
     const auto [folder, depth] = folders[next];
     std::vector<std::pair<std::string, bool>> entries;  // name, whether a folder
     std::error_code ec;
-    for (fs::directory_iterator it(dir / folder, ec), end;
-         !ec && it != end && entries.size() < kMaxListed && walked < kMaxWalked; it.increment(ec), ++walked) {
+    std::size_t looked = 0;  // beyond the top level, whose entries find_hand_in() has listed already
+    for (fs::directory_iterator it(dir / folder, ec), end; !ec && it != end && entries.size() < kMaxListed &&
+                                                           kept < kMaxWalked && (depth == 0 || looked < 4 * kMaxListed);
+         it.increment(ec), ++looked) {
       std::error_code kind;
       const auto type = it->symlink_status(kind).type();
       const std::string name = it->path().filename().string();
-      if (type == fs::file_type::directory && depth < kMaxDepth && !name.starts_with(".") && name != "__pycache__" &&
-          name != "__MACOSX")
-        entries.emplace_back(name, true);
-      else if (type == fs::file_type::regular && depth > 0)  // the top level's are listed already
-        entries.emplace_back(name, false);
+      const bool is_folder = type == fs::file_type::directory && depth < kMaxDepth && !name.starts_with(".") &&
+                             name != "__pycache__" && name != "__MACOSX";
+      if (is_folder || (type == fs::file_type::regular && depth > 0)) {
+        entries.emplace_back(name, is_folder);
+        ++kept;
+      }
     }
     std::sort(entries.begin(), entries.end());
     for (const auto& [name, is_folder] : entries) {
@@ -201,30 +206,97 @@ void sub_folder_files(const std::filesystem::path& dir, std::vector<std::string>
     }
   }
   std::sort(found.begin(), found.end());
+  // Modules first, where not all fit: data files crowded out the helper a notebook imports
+  // (found by a helper: data/01.csv ... data/70.csv, then utils/helpers.py).
+  std::stable_partition(found.begin(), found.end(), [](const std::string& name) {
+    return lower(std::filesystem::path(name).extension().string()) == ".py";
+  });
   names.insert(names.end(), found.begin(), found.end());
 }
 
+/// The path a file of a Windows zip names with backslashes (`utils\helpers.py`, a file of the
+/// folder's top level here): `utils/helpers.py`, without empty, `.` or `..` parts; "" for a name
+/// without a backslash, or one with nothing else.
+std::string windows_path(const std::string& name) {
+  if (name.find('\\') == std::string::npos) return "";
+  std::string path;
+  for (std::size_t at = 0; at <= name.size();) {
+    const std::size_t stop = std::min(name.find('\\', at), name.size());
+    const std::string part = name.substr(at, stop - at);
+    if (!part.empty() && part != "." && part != "..") path += (path.empty() ? "" : "/") + part;
+    at = stop + 1;
+  }
+  return path.find('/') == std::string::npos ? "" : path;
+}
+
+/// Which of `names` (files to copy, `utils/helpers.py`) the notebook's text names: by its name
+/// (`one.txt`), its stem as a module (`helpers`), or a folder it is in (`utils` of
+/// `from utils.helpers import f`, `data` of `open("data/x.csv")`). Read in one pass: each word
+/// of the text, and each of its dotted parts, looked up among the names' pieces.
+std::vector<bool> named_in(std::string_view text, const std::vector<std::string>& names) {
+  std::unordered_map<std::string, std::vector<std::size_t>> pieces;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::filesystem::path path(names[i]);
+    pieces[path.filename().string()].push_back(i);
+    pieces[path.stem().string()].push_back(i);
+    for (auto part = path.begin(); part != path.end() && std::next(part) != path.end(); ++part)
+      pieces[part->string()].push_back(i);
+  }
+  std::vector<bool> named(names.size());
+  const auto look_up = [&](std::string_view word) {
+    if (const auto it = pieces.find(std::string(word)); it != pieces.end())
+      for (const std::size_t i : it->second) named[i] = true;
+  };
+  const auto in_word = [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '.' || c == '-' || c >= 0x80; };
+  for (std::size_t at = 0; at < text.size();) {
+    if (!in_word(static_cast<unsigned char>(text[at]))) {
+      ++at;
+      continue;
+    }
+    std::size_t end = at;
+    while (end < text.size() && in_word(static_cast<unsigned char>(text[end]))) ++end;
+    const std::string_view word = text.substr(at, end - at);
+    if (word.size() <= 255) {  // no file's name is longer
+      look_up(word);
+      for (std::size_t from = 0, dot = word.find('.'); dot != std::string_view::npos; dot = word.find('.', from)) {
+        look_up(word.substr(from, dot - from));
+        from = dot + 1;
+        if (word.find('.', from) == std::string_view::npos) look_up(word.substr(from));
+      }
+    }
+    at = end;
+  }
+  return named;
+}
+
 /// A file that goes with a notebook and is not one: a package's `__init__.py`, pytest's
-/// `conftest.py`, or a test of another candidate, named as pytest names tests (`test_X.py` or
-/// `X_test.py` beside `X.py` or `X.ipynb`: a student's test of the notebook imports it).
-bool goes_with_a_notebook(const std::string& name, const std::unordered_map<std::string_view, std::size_t>& stems) {
+/// `conftest.py`, or a test named as pytest names tests (`test_X.py`, `X_test.py`) that is a
+/// test of another candidate (`X.py` or `X.ipynb` beside it) or reads as one (`import pytest`, a
+/// `def test_` function). A student's tests import the notebook, and its `%run` may run them.
+/// A `t_test.py` beside its helpers and no `t.py`, without tests of its own, is a notebook.
+bool goes_with_a_notebook(const std::string& name, std::string_view text,
+                          const std::unordered_map<std::string_view, std::size_t>& stems) {
   const std::filesystem::path path(name);
   if (path.extension() != ".py") return false;
   const std::string stem = path.stem().string();
-  const std::string_view tested = stem.starts_with("test_") ? std::string_view(stem).substr(5)
-                                  : stem.ends_with("_test") ? std::string_view(stem).substr(0, stem.size() - 5)
-                                                            : std::string_view();
-  return stem == "__init__" || stem == "conftest" || (!tested.empty() && stems.contains(tested));
+  if (stem == "__init__" || stem == "conftest") return true;
+  const bool test = stem.starts_with("test_") || stem.ends_with("_test");
+  if (!test) return false;
+  const std::string_view tested =
+      stem.starts_with("test_") ? std::string_view(stem).substr(5) : std::string_view(stem).substr(0, stem.size() - 5);
+  const auto line_starts = [&](std::string_view what) {
+    return text.starts_with(what) || text.find("\n" + std::string(what)) != std::string_view::npos;
+  };
+  return stems.contains(tested) || line_starts("import pytest") || line_starts("def test_");
 }
 
 /// Which of several candidates is the notebook: the one no other runs or imports, if there is
 /// exactly one, beside the helpers it runs with `%run` or imports (an unreadable one runs or
 /// imports nothing, and so do those past the bytes a hand-in and its files may have). The files
 /// that go with a notebook (goes_with_a_notebook()) are set aside first, where something else
-/// is left and none of the rest runs or imports them: a test imports the notebook, and names
-/// it for nothing (found by a helper: `test_homework.py` was graded for the homework it tests;
-/// `homework.py` beside an empty `__init__.py` was two hand-ins). Not tried beyond kMaxFiles
-/// candidates.
+/// is left: a test imports the notebook, and names it for nothing (found by helpers:
+/// `test_homework.py` was graded for the homework it tests; `homework.py` beside an empty
+/// `__init__.py` was two hand-ins). Not tried beyond kMaxFiles candidates.
 struct Choice {
   std::vector<std::string> unused;   ///< the notebook, if it is the only one; none in a cycle
   std::vector<std::string> helpers;  ///< the others it runs or imports
@@ -237,6 +309,7 @@ std::optional<Choice> choice_of_several(const std::filesystem::path& dir, const 
   std::unordered_map<std::string_view, std::size_t> index;  // each stem once (a.py and a.ipynb share one)
   for (const auto& stem : stems) index.emplace(stem, index.size());
   std::vector<std::vector<bool>> found;  // what each runs or imports, by stem
+  std::vector<bool> aside;               // goes with a notebook
   std::uintmax_t left = kMaxHandInBytes + kMaxFilesBytes;
   for (std::size_t j = 0; j < candidates.size(); ++j) {
     std::string text;
@@ -246,15 +319,11 @@ std::optional<Choice> choice_of_several(const std::filesystem::path& dir, const 
     } catch (const ReadError&) {
     }
     found.push_back(mentioned(text, index));
+    aside.push_back(goes_with_a_notebook(candidates[j], text, index));
   }
   const auto uses = [&](std::size_t j, std::size_t i) {
     return i != j && !stems[i].empty() && found[j][index.at(stems[i])];
   };
-  std::vector<bool> aside(candidates.size());
-  for (std::size_t i = 0; i < candidates.size(); ++i) aside[i] = goes_with_a_notebook(candidates[i], index);
-  for (std::size_t i = 0; i < candidates.size(); ++i)  // a helper the notebook imports is none
-    for (std::size_t j = 0; j < candidates.size() && aside[i]; ++j)
-      if (!goes_with_a_notebook(candidates[j], index) && uses(j, i)) aside[i] = false;
   if (std::find(aside.begin(), aside.end(), false) == aside.end()) aside.assign(candidates.size(), false);
   std::vector<bool> used(candidates.size());  // run or imported by another candidate (not set aside)
   for (std::size_t j = 0; j < candidates.size(); ++j)
@@ -290,7 +359,8 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       links.empty() ? "" : listed(links) + (links.size() == 1 ? " is a symbolic link" : " are symbolic links");
   std::vector<std::string> candidates;
   for (const auto& name : regular) {
-    if (is_notebook_name(name) && !name.starts_with("._")) candidates.push_back(name);  // not macOS's AppleDouble
+    // Not macOS's AppleDouble files (`._homework.py`), nor a Windows zip's `utils\helpers.py`.
+    if (is_notebook_name(name) && !name.starts_with("._") && windows_path(name).empty()) candidates.push_back(name);
     if (compiled_source(name) || name == spec.library.file) found.library_files = true;
   }
   if (candidates.empty()) {
@@ -347,7 +417,9 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
                             safe_name(chosen) + " is the notebook");
   } else {
     // The rivals, without what goes with them (a test of either), or all where each runs another.
-    const auto& rivals = choice && choice->unused.size() > 1 ? choice->unused : candidates;
+    const auto& rivals = !choice                     ? candidates
+                         : choice->unused.size() > 1 ? choice->unused
+                                                     : choice->helpers;  // each runs another
     found.problem = "this folder has " + std::to_string(rivals.size()) + " Python hand-ins, " + listed(rivals) +
                     ": keep only the one to grade";
     return found;
@@ -372,12 +444,21 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   for (const auto& name : regular)
     if (name != chosen) names.push_back(name);
   sub_folder_files(dir, names);
-  // Modules first, where not all fit: data files crowded out the helper a notebook imports
-  // (found by a helper: data/01.csv ... data/70.csv, then utils/helpers.py).
-  std::stable_partition(names.begin(), names.end(), [](const std::string& name) {
-    return lower(std::filesystem::path(name).extension().string()) == ".py";
-  });
-  for (const auto& name : names) {
+  // Where not all fit, the files the notebook names go first, its modules before its data;
+  // then the top level's, then the sub-folders' (found by helpers: 72 modules of lectures/
+  // kept out the one.txt the notebook opens; 4100 images at the top, utils/helpers.py).
+  std::vector<std::string> paths;  // where each is copied (a Windows zip's `utils\helpers.py` too)
+  for (const auto& name : names) paths.push_back(windows_path(name).empty() ? name : windows_path(name));
+  const std::vector<bool> named = named_in(h.source, paths);
+  std::vector<int> rank(names.size(), 2);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (named[i]) rank[i] = lower(std::filesystem::path(paths[i]).extension().string()) == ".py" ? 0 : 1;
+  std::vector<std::size_t> order(names.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank[a] < rank[b]; });
+  std::vector<std::pair<std::string, std::string>> ordered;  // name, path
+  for (const std::size_t i : order) ordered.emplace_back(std::move(names[i]), std::move(paths[i]));
+  for (const auto& [name, path] : ordered) {
     if (h.files.size() >= kMaxFiles) {
       left_out.push_back(name);
       continue;
@@ -385,7 +466,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     try {
       std::string bytes = read_bounded(dir / name, ReadLimits{kMaxFilesBytes - total});
       total += bytes.size();
-      h.files.emplace_back(name, std::move(bytes));
+      h.files.emplace_back(path, std::move(bytes));
     } catch (const ReadError&) {
       left_out.push_back(name);
     }

@@ -406,11 +406,13 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         const std::string alike = did_you_mean(variable.empty() ? requests[i].expr : variable, names);
         if (!commented_at.empty() && !variable.empty() && alike.empty())
           // Commented out by the student, or by Colab's download (a magic it did not restore).
-          message += ": " + variable + " is assigned only in a line commented out, " + commented_at + ": `" +
-                     commented_line + "`" +
+          message += ": " + variable + " is assigned only in a line commented out, " + commented_at + ": " +
+                     (commented_line.find('`') == std::string::npos ? "`" + commented_line + "`"
+                                                                    : "\"" + commented_line + "\"") +
                      (commented_magic ? ": Colab's download comments out a line that uses a magic (%time, !): "
                                         "write that line without the magic, or hand in the .ipynb"
-                                      : "");
+                                      : "") +
+                     unfinished_cells(failures);
         else
           message += ": assign it in your notebook" + alike + unfinished_cells(failures);
       }
