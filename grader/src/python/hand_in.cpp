@@ -448,7 +448,10 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   // then the top level's, then the sub-folders' (found by helpers: 72 modules of lectures/
   // kept out the one.txt the notebook opens; 4100 images at the top, utils/helpers.py).
   std::vector<std::string> paths;  // where each is copied (a Windows zip's `utils\helpers.py` too)
-  for (const auto& name : names) paths.push_back(windows_path(name).empty() ? name : windows_path(name));
+  for (const auto& name : names) {
+    const std::string path = windows_path(name);
+    paths.push_back(path.empty() ? name : path);
+  }
   const std::vector<bool> named = named_in(h.source, paths);
   std::vector<int> rank(names.size(), 2);
   for (std::size_t i = 0; i < names.size(); ++i)
