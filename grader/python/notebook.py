@@ -1193,9 +1193,56 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 LEFTOVERS = {}  # name -> what install_leftovers() put in the notebook's namespace
 
 
+class Nothing:
+    """Any name of a StandIn module: a call of it does nothing and returns None, and any
+    attribute of it is another (`google.colab.output.clear()`, `InteractiveShell.instance()`)."""
+
+    def __call__(self, *args, **kwargs):
+        return None
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+
+class StandIn(types.ModuleType):
+    """A module of a notebook's surroundings (IPython, google.colab) as the grader has it: any
+    name of its is Nothing (`from IPython.display import HTML`, `from google.colab import
+    output`)."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Nothing()
+
+
+class StandIns:
+    """Finds IPython, google.colab and their sub-modules (`IPython.core.interactiveshell`) as
+    StandIn modules, before anything installed: a notebook runs alike on every grading machine
+    (found by a session: on one with Debian's IPython, its import in the zygote failed for want
+    of a home folder, and no notebook could be graded), and the zygote imports nothing more
+    that each fork would copy."""
+
+    ROOTS = ("IPython", "google.colab")
+
+    def find_spec(self, name, path=None, target=None):
+        for root in self.ROOTS:
+            if name == root or name.startswith(root + "."):
+                return importlib.util.spec_from_loader(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        return StandIn(spec.name)
+
+    def exec_module(self, module):
+        pass
+
+
 def install_leftovers(namespace):
-    """What notebooks assume exists: get_ipython(), display(), google.colab, IPython, and
-    torch 2's scaled_dot_product_attention on an older torch (when the zygote imported torch)."""
+    """What notebooks assume exists: get_ipython(), display(), google.colab, IPython (StandIns),
+    and torch 2's scaled_dot_product_attention on an older torch (when the zygote imported
+    torch)."""
     if torch is not None and not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
         torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
     namespace["get_ipython"] = lambda: FakeIPython(namespace)
@@ -1203,33 +1250,22 @@ def install_leftovers(namespace):
     LEFTOVERS.update(get_ipython=namespace["get_ipython"], display=no_op)  # no "did you mean" of them
     builtins.display = no_op
     builtins.get_ipython = namespace["get_ipython"]  # as IPython has it, in a file %run runs too
-    colab = types.ModuleType("google.colab")
-    drive = types.ModuleType("google.colab.drive")
-    drive.mount = drive.flush_and_unmount = no_op
-    files = types.ModuleType("google.colab.files")
-    files.upload = lambda *a, **k: {}
-    files.download = no_op
-    colab.drive, colab.files = drive, files
+    sys.meta_path.insert(0, StandIns())
     try:
         import google
     except ImportError:
         google = types.ModuleType("google")
         google.__path__ = []
         sys.modules["google"] = google
-    google.colab = colab
-    sys.modules.update({"google.colab": colab, "google.colab.drive": drive, "google.colab.files": files})
-    try:
-        import IPython  # noqa: F401
-    except ImportError:
-        ipython = types.ModuleType("IPython")
-        display = types.ModuleType("IPython.display")
-        for n in ("display", "clear_output", "Markdown", "HTML", "Image", "Math", "Latex", "JSON"):
-            setattr(display, n, no_op)
-        # As when a script runs outside IPython: the module's get_ipython() is None, so that
-        # libraries asking it for a shell (matplotlib's pyplot registers a drawing hook on one)
-        # find none; the script's own get_ipython() (a Jupyter export's magics) stays.
-        ipython.display, ipython.get_ipython = display, lambda: None
-        sys.modules.update({"IPython": ipython, "IPython.display": display})
+    import google.colab.drive
+    import google.colab.files
+    import IPython.display
+
+    google.colab.files.upload = lambda *a, **k: {}
+    # As when a script runs outside IPython: the module's get_ipython() is None, so that
+    # libraries asking it for a shell (matplotlib's pyplot registers a drawing hook on one) find
+    # none; the script's own get_ipython() (a Jupyter export's magics) stays.
+    IPython.get_ipython = lambda: None
 
 
 # ---- running --------------------------------------------------------------------------------

@@ -240,6 +240,12 @@ inline std::string first_line(const std::string& text, std::size_t width) {
   return line.substr(0, end) + "...";
 }
 
+/// A line of a student's code quoted in a message: `x = 1`, or "x = `y`" where it holds a
+/// backtick (Markdown reports would end the quote there).
+inline std::string code_quoted(const std::string& code) {
+  return code.find('`') == std::string::npos ? "`" + code + "`" : "\"" + code + "\"";
+}
+
 /// Every line of `text` with `pad` in front, each ending in a newline.
 inline std::string indented(const std::string& text, const std::string& pad) {
   std::string out;

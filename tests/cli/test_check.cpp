@@ -629,6 +629,67 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
              rivals.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where_they_differ) {
+  // Students hand in the notebook and its download as a .py together. Under a spec that names
+  // no file that was "2 Python hand-ins": 0 of 8, whatever the two held.
+  TempDir dir;
+  const auto fixture = [](const std::string& name) {
+    return test_support::read_file(test_support::source_path("tests/fixtures/notebooks/" + name));
+  };
+  // nbconvert's own download (tests/fixtures/make_notebook_fixtures.py): magics become calls of
+  // get_ipython(), a %%time cell one call, markdown comments.
+  dir.write("same/homework.ipynb", fixture("homework.ipynb"));
+  dir.write("same/homework.py", fixture("homework.py"));
+  const auto same = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "same").string()});
+  BOOST_TEST(same.exit_code == 0, same.out << same.err);
+  BOOST_TEST(contains(same.out, "score: 8 / 8"), same.out);
+  BOOST_TEST(contains(same.out,
+                      "homework.py is not graded: it holds the same code as homework.ipynb (a notebook's "
+                      "download as a Python file), which is"),
+             same.out);
+  // One changed after the download: which to grade is the student's to say, told where they differ.
+  const std::string right = "weights = torch.softmax(scores, dim=-1)";
+  std::string changed = fixture("homework.py");
+  BOOST_REQUIRE(contains(changed, right));
+  changed.replace(changed.find(right), right.size(), "weights = torch.softmax(scores, dim=1)");
+  dir.write("changed/homework.ipynb", fixture("homework.ipynb"));
+  dir.write("changed/homework.py", changed);
+  const auto differs = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "changed").string()});
+  BOOST_TEST(differs.exit_code == 1, differs.out << differs.err);
+  BOOST_TEST(contains(differs.out,
+                      "this folder has homework.ipynb and homework.py, a notebook and a .py of the same name "
+                      "whose code differs: cell 5, line 4 of homework.ipynb has `" +
+                          right +
+                          "` where line 37 of homework.py has `weights = torch.softmax(scores, dim=1)`: "
+                          "keep only the one to grade"),
+             differs.out);
+  // Colab's download (markdown as strings, magics commented out), named in another case than
+  // the spec's A2S1.py: the .py, as asked for.
+  const auto sample = [](const std::string& path) {
+    return test_support::read_file(test_support::source_path("submissions/understanding-attention/" + path));
+  };
+  dir.write("colab/A2S1.ipynb", sample("ipynb-correct/A2S1.ipynb"));
+  dir.write("colab/a2s1.py", sample("colab-py-correct/A2S1.py"));
+  const auto colab =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "colab").string()});
+  BOOST_TEST(colab.exit_code == 0, colab.out << colab.err);
+  BOOST_TEST(contains(colab.out, "score: 6 / 6"), colab.out);
+  BOOST_TEST(contains(colab.out, "A2S1.ipynb is not graded: only a2s1.py is (they hold the same code)"), colab.out);
+  // The file named as asked is graded, and the student told that the other differs.
+  std::string edited = sample("ipynb-correct/A2S1.ipynb");
+  const std::string line = "S = 1e5";
+  BOOST_REQUIRE(contains(edited, line));
+  edited.replace(edited.find(line), line.size(), "S = 1e3");
+  dir.write("asked/A2S1.ipynb", edited);
+  dir.write("asked/A2S1.py", sample("colab-py-correct/A2S1.py"));
+  const auto asked =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "asked").string()});
+  BOOST_TEST(contains(asked.out, "score: 6 / 6"), asked.out);
+  BOOST_TEST(contains(asked.out, "A2S1.ipynb is not graded: only A2S1.py is, and their code differs: cell "),
+             asked.out);
+  BOOST_TEST(contains(asked.out, "has `S = 1e3` where line "), asked.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) {
   // Found by a helper: `from utils.helpers import zero` with a utils/ folder beside the
   // notebook was "No module named 'utils' (it is not installed where notebooks are graded)".

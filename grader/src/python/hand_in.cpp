@@ -47,6 +47,35 @@ std::string_view trimmed(std::string_view text) {
   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
 }
 
+/// A code cell of an .ipynb: its place among all the cells, counted from 1 as a student counts
+/// them on screen (markdown ones too), and its lines.
+struct CodeCell {
+  std::size_t number;
+  std::string source;
+};
+
+/// The code cells of `text` if it is a notebook's JSON (an object with a list of cells, each
+/// source a string or a list of lines); nullopt for anything else (a .py).
+std::optional<std::vector<CodeCell>> code_cells(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || text[first] != '{') return std::nullopt;
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object() || !doc.contains("cells") || !doc["cells"].is_array()) return std::nullopt;
+  std::vector<CodeCell> cells;
+  std::size_t number = 0;
+  for (const auto& cell : doc["cells"]) {
+    ++number;
+    if (!cell.is_object() || cell.value("cell_type", "") != "code" || !cell.contains("source")) continue;
+    const auto& source = cell["source"];
+    CodeCell code{number, source.is_string() ? source.get<std::string>() : ""};
+    if (source.is_array())
+      for (const auto& line : source)
+        if (line.is_string()) code.source += line.get_ref<const std::string&>();
+    cells.push_back(std::move(code));
+  }
+  return cells;
+}
+
 /// Which of `stems` the statements of `text` (a notebook's or script's lines; an .ipynb's code
 /// cells' lines) import or run, read in one pass: `import helpers`, `import a.b as c, helpers`,
 /// `from helpers import f`, `from . import helpers`; `%run ./helpers.py`, `%run "week 3.py"`,
@@ -144,20 +173,9 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
       }
     }
   };
-  // An .ipynb's code cells, as their lines (its JSON holds them as strings).
-  if (const auto first = text.find_first_not_of(" \t\r\n"); first != std::string::npos && text[first] == '{') {
-    const auto doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_object() && doc.contains("cells") && doc["cells"].is_array()) {
-      for (const auto& cell : doc["cells"]) {
-        if (!cell.is_object() || cell.value("cell_type", "") != "code" || !cell.contains("source")) continue;
-        const auto& source = cell["source"];
-        if (source.is_string()) each_line(source.get_ref<const std::string&>());
-        if (source.is_array())
-          for (const auto& line : source)
-            if (line.is_string()) each_line(line.get_ref<const std::string&>());
-      }
-      return found;
-    }
+  if (const auto cells = code_cells(text)) {
+    for (const auto& cell : *cells) each_line(cell.source);
+    return found;
   }
   each_line(text);
   return found;
@@ -290,6 +308,109 @@ bool goes_with_a_notebook(const std::string& name, std::string_view text,
   return stems.contains(tested) || line_starts("import pytest") || line_starts("def test_");
 }
 
+/// A line of code as code_lines() keeps it, with where it is.
+struct CodeLine {
+  std::string_view text;  ///< trimmed
+  std::size_t cell;       ///< the .ipynb cell's number (CodeCell); 0 in a .py
+  std::size_t line;       ///< from 1, in its cell or in the file
+};
+
+/// Whether a trimmed line is a magic or shell command (`%matplotlib inline`, `!pip install x`,
+/// `files = !ls`, `t = %timeit f()`), as a notebook holds them.
+bool is_magic(std::string_view line) {
+  if (line.starts_with('%') || line.starts_with('!')) return true;
+  const std::size_t equals = line.find('=');
+  if (equals == std::string_view::npos || equals == 0) return false;
+  const std::string_view names = line.substr(0, equals);
+  const bool assigned = std::all_of(names.begin(), names.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '.' || c == ',' || c == ' ' || c == '\t';
+  });
+  const std::string_view value = trimmed(line.substr(equals + 1));
+  return assigned && (value.starts_with('%') || value.starts_with('!'));
+}
+
+/// The lines of code of a notebook's cell or of a .py, appended to `out`, without what a
+/// notebook's download as a .py changes: blank lines and comments (Jupyter's `# In[3]:` and
+/// markdown; Colab's commented-out magics), triple-quoted strings that start a line at its left
+/// edge (Colab's markdown), magics (a notebook's `%time`, `!pip`; a Jupyter download's
+/// `get_ipython().run_line_magic(...)`), and a cell that starts with a cell magic (`%%time`:
+/// one call in Jupyter's download, every line commented out in Colab's). The same on both sides.
+void code_lines(std::string_view source, std::size_t cell, std::vector<CodeLine>& out) {
+  const std::size_t start = std::min(source.find_first_not_of(" \t\r\n"), source.size());
+  if (cell != 0 && source.substr(start).starts_with("%%")) return;
+  std::string_view open;  // the quotes of a string being read past
+  std::size_t number = 0;
+  for (std::size_t begin = 0; begin < source.size();) {
+    const std::size_t stop = std::min(source.find('\n', begin), source.size());
+    const std::string_view raw = source.substr(begin, stop - begin);
+    begin = stop + 1;
+    ++number;
+    if (!open.empty()) {
+      if (raw.find(open) != std::string_view::npos) open = {};
+      continue;
+    }
+    if (raw.starts_with("\"\"\"") || raw.starts_with("'''")) {
+      if (raw.find(raw.substr(0, 3), 3) == std::string_view::npos) open = raw.substr(0, 3);
+      continue;
+    }
+    const std::string_view line = trimmed(raw);
+    if (line.empty() || line.starts_with('#') || is_magic(line) || line.find("get_ipython()") != std::string_view::npos)
+      continue;
+    out.push_back({line, cell, number});
+  }
+}
+
+/// Where the code of `notebook` (an .ipynb's text) and of `script` (a .py's) first differ,
+/// said for a student ("cell 5, line 2 of homework.ipynb has `x = 1` where line 48 of
+/// homework.py has `x = 2`"), or nullopt where they hold the same code: `script` is the notebook's
+/// download (code_lines()). `names`: the notebook's and the script's file names.
+std::optional<std::string> code_difference(const std::string& notebook, const std::string& script,
+                                           const std::pair<std::string, std::string>& names) {
+  const auto cells = code_cells(notebook);
+  if (!cells) return safe_name(names.first) + " is not a notebook's JSON";
+  std::vector<CodeLine> ours, theirs;
+  for (const auto& cell : *cells) code_lines(cell.source, cell.number, ours);
+  code_lines(script, 0, theirs);
+  const auto [a, b] = std::mismatch(ours.begin(), ours.end(), theirs.begin(), theirs.end(),
+                                    [](const CodeLine& x, const CodeLine& y) { return x.text == y.text; });
+  const auto where = [&](const CodeLine& c) {
+    return c.cell != 0
+               ? "cell " + std::to_string(c.cell) + ", line " + std::to_string(c.line) + " of " + safe_name(names.first)
+               : "line " + std::to_string(c.line) + " of " + safe_name(names.second);
+  };
+  const auto code = [](const CodeLine& c) { return code_quoted(one_line(c.text, kQuoted)); };
+  if (a == ours.end() && b == theirs.end()) return std::nullopt;
+  if (a == ours.end()) return where(*b) + " has " + code(*b) + " after the last line of " + safe_name(names.first);
+  if (b == theirs.end()) return where(*a) + " has " + code(*a) + " after the last line of " + safe_name(names.second);
+  return where(*a) + " has " + code(*a) + " where " + where(*b) + " has " + code(*b);
+}
+
+/// Whether `a` and `b` (files of `dir`) are a notebook and its download, an .ipynb and a .py of
+/// one name in any case; if so, where their code differs (code_difference()), or "" where it
+/// does not.
+std::optional<std::string> download_difference(const std::filesystem::path& dir, const std::string& a,
+                                               const std::string& b) {
+  const std::filesystem::path x(a), y(b);
+  if (lower(x.stem().string()) != lower(y.stem().string())) return std::nullopt;
+  const std::string ex = lower(x.extension().string()), ey = lower(y.extension().string());
+  if (!((ex == ".ipynb" && ey == ".py") || (ex == ".py" && ey == ".ipynb"))) return std::nullopt;
+  const auto& [notebook, script] = ex == ".ipynb" ? std::pair(a, b) : std::pair(b, a);
+  std::string texts[2];
+  for (int i : {0, 1}) try {
+      texts[i] = read_bounded(dir / (i == 0 ? notebook : script), ReadLimits{kMaxHandInBytes});
+    } catch (const ReadError& e) {
+      return safe_name(i == 0 ? notebook : script) + " " + e.what();
+    }
+  return code_difference(texts[0], texts[1], {notebook, script}).value_or("");
+}
+
+/// "a.ipynb and a.py, a notebook and a .py of the same name whose code differs: ...", for a
+/// refusal: `difference` is download_difference()'s.
+std::string differing(const std::string& a, const std::string& b, const std::string& difference) {
+  return safe_name(a) + " and " + safe_name(b) +
+         ", a notebook and a .py of the same name whose code differs: " + difference;
+}
+
 /// Which of several candidates is the notebook: the one no other runs or imports, if there is
 /// exactly one, beside the helpers it runs with `%run` or imports (an unreadable one runs or
 /// imports nothing, and so do those past the bytes a hand-in and its files may have). The files
@@ -389,9 +510,19 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     }
     if (chosen.empty() && alike.size() == 1) chosen = alike.front();
     if (chosen.empty() && alike.empty() && candidates.size() == 1) chosen = candidates.front();
+    // A2S1.ipynb and its download a2s1.py: the one in the form asked for, if they agree.
+    const auto difference =
+        chosen.empty() && alike.size() == 2 ? download_difference(dir, alike[0], alike[1]) : std::nullopt;
+    if (chosen.empty() && difference && difference->empty())
+      chosen = lower(std::filesystem::path(alike[0]).extension().string()) ==
+                       lower(std::filesystem::path(asked).extension().string())
+                   ? alike[0]
+                   : alike[1];
     if (chosen.empty()) {
-      found.problem = "the assignment asks for " + asked + ", and this folder has " +
-                      listed(alike.empty() ? candidates : alike) + ": keep only the one to grade";
+      found.problem =
+          "the assignment asks for " + asked + ", and this folder has " +
+          (difference ? differing(alike[0], alike[1], *difference) : listed(alike.empty() ? candidates : alike)) +
+          ": keep only the one to grade";
       return found;
     }
     if (chosen != asked) {
@@ -401,13 +532,42 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       found.notes.push_back(safe_name(chosen) + " is graded as the " + asked + " the assignment names" +
                             (other_form ? ": a notebook (.ipynb) and its .py download are both accepted" : ""));
     }
-    if (const auto others = others_than(chosen); !others.empty())
+    if (const auto others = others_than(chosen); !others.empty()) {
+      // Said where the notebook and its download differ: a student who changed one after
+      // downloading it learns which was graded.
+      const auto differs = others.size() == 1 ? download_difference(dir, chosen, others.front()) : std::nullopt;
       found.notes.push_back(listed(others) + (others.size() == 1 ? " is" : " are") + " not graded: only " +
-                            safe_name(chosen) + " is");
+                            safe_name(chosen) + " is" +
+                            (!differs           ? ""
+                             : differs->empty() ? " (they hold the same code)"
+                                                : ", and their code differs: " + *differs));
+    }
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
-  } else if (const auto choice = choice_of_several(dir, candidates); choice && choice->unused.size() == 1) {
+  } else {
+    const auto choice = choice_of_several(dir, candidates);
+    // homework.ipynb beside its download homework.py: one notebook, where they hold the same code.
+    const auto difference = choice && choice->unused.size() == 2
+                                ? download_difference(dir, choice->unused[0], choice->unused[1])
+                                : std::nullopt;
+    if (!choice || (choice->unused.size() != 1 && !(difference && difference->empty()))) {
+      // The rivals, without what goes with them (a test of either), or all where each runs another.
+      const auto& rivals = !choice                     ? candidates
+                           : choice->unused.size() > 1 ? choice->unused
+                                                       : choice->helpers;  // each runs another
+      found.problem = "this folder has " +
+                      (difference ? differing(rivals[0], rivals[1], *difference)
+                                  : std::to_string(rivals.size()) + " Python hand-ins, " + listed(rivals)) +
+                      ": keep only the one to grade";
+      return found;
+    }
     chosen = choice->unused.front();
+    if (difference) {  // the notebook itself, its cells as the student ran them
+      const bool first = lower(std::filesystem::path(chosen).extension().string()) == ".ipynb";
+      chosen = choice->unused[first ? 0 : 1];
+      found.notes.push_back(safe_name(choice->unused[first ? 1 : 0]) + " is not graded: it holds the same code as " +
+                            safe_name(chosen) + " (a notebook's download as a Python file), which is");
+    }
     if (!choice->helpers.empty())
       found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
     if (!choice->aside.empty())
@@ -415,14 +575,6 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
                             " not graded: tests of a notebook (test_*.py, *_test.py beside it), conftest.py and "
                             "__init__.py go with it, and " +
                             safe_name(chosen) + " is the notebook");
-  } else {
-    // The rivals, without what goes with them (a test of either), or all where each runs another.
-    const auto& rivals = !choice                     ? candidates
-                         : choice->unused.size() > 1 ? choice->unused
-                                                     : choice->helpers;  // each runs another
-    found.problem = "this folder has " + std::to_string(rivals.size()) + " Python hand-ins, " + listed(rivals) +
-                    ": keep only the one to grade";
-    return found;
   }
 
   HandIn h;

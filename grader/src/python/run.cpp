@@ -407,8 +407,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
         if (!commented_at.empty() && !variable.empty() && alike.empty())
           // Commented out by the student, or by Colab's download (a magic it did not restore).
           message += ": " + variable + " is assigned only in a line commented out, " + commented_at + ": " +
-                     (commented_line.find('`') == std::string::npos ? "`" + commented_line + "`"
-                                                                    : "\"" + commented_line + "\"") +
+                     code_quoted(commented_line) +
                      (commented_magic ? ": Colab's download comments out a line that uses a magic (%time, !): "
                                         "write that line without the magic, or hand in the .ipynb"
                                       : "") +
