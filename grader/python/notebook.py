@@ -1194,16 +1194,26 @@ LEFTOVERS = {}  # name -> what install_leftovers() put in the notebook's namespa
 
 
 class Nothing:
-    """Any name of a StandIn module: a call of it does nothing and returns None, and any
-    attribute of it is another (`google.colab.output.clear()`, `InteractiveShell.instance()`)."""
+    """Any name of a StandIn module: a call of it does nothing and returns another, as does any
+    attribute of it (`google.colab.output.clear()`, `Image("a.png").data`), and it is a context
+    that does nothing (`with capture_output():`)."""
 
     def __call__(self, *args, **kwargs):
-        return None
+        return self
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
         return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __iter__(self):
+        return iter(())
 
 
 class StandIn(types.ModuleType):
@@ -1261,11 +1271,23 @@ def install_leftovers(namespace):
     import google.colab.files
     import IPython.display
 
-    google.colab.files.upload = lambda *a, **k: {}
+    google.colab.files.upload = uploaded
     # As when a script runs outside IPython: the module's get_ipython() is None, so that
     # libraries asking it for a shell (matplotlib's pyplot registers a drawing hook on one) find
     # none; the script's own get_ipython() (a Jupyter export's magics) stays.
     IPython.get_ipython = lambda: None
+    IPython.__version__, IPython.version_info = "8.5.0", (8, 5, 0, "")  # Debian 12's
+
+
+def uploaded(*args, **kwargs):
+    """google.colab.files.upload(): the files handed in beside the notebook, by name, as the
+    student picked them in Colab (`uploaded["kv.pt"]`)."""
+    files = {}
+    for name in sorted(os.listdir(".")):
+        if os.path.isfile(name) and name != sys.argv[0]:
+            with open(name, "rb") as f:
+                files[name] = f.read()
+    return files
 
 
 # ---- running --------------------------------------------------------------------------------

@@ -565,6 +565,14 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
   };
   const std::string notes = notes_of_full_marks("hw");
   BOOST_TEST(contains(notes, "homework.py is graded, which runs or imports constants.py, sdpa_impl.py"), notes);
+  // So does one that runs its helper with exec() or runpy (found by a helper: two hand-ins).
+  dir.write("exec/sdpa_impl.py", homework);
+  dir.write("exec/extra.py", "EXTRA = 1\n");
+  dir.write("exec/homework.py",
+            "import runpy\nfrom pathlib import Path\n# exec(open('homework.py').read())\n"
+            "exec(open(\"sdpa_impl.py\").read())\nEXTRA = runpy.run_path('./extra.py')['EXTRA']\n");
+  const std::string execs = notes_of_full_marks("exec");
+  BOOST_TEST(contains(execs, "homework.py is graded, which runs or imports extra.py, sdpa_impl.py"), execs);
   // Two notebooks neither of which uses the other are still two candidates.
   dir.write("two/a.py", homework);
   dir.write("two/b.py", homework);
@@ -660,11 +668,20 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
                       "this folder has homework.ipynb and homework.py, a notebook and a .py of the same name "
                       "whose code differs: cell 5, line 4 of homework.ipynb has `" +
                           right +
-                          "` where line 37 of homework.py has `weights = torch.softmax(scores, dim=1)`: "
+                          "` where line 41 of homework.py has `weights = torch.softmax(scores, dim=1)`: "
                           "keep only the one to grade"),
              differs.out);
+  // Indentation is code too (found by a helper: a line moved out of a loop was "the same").
+  std::string dedented = fixture("homework.py");
+  dedented.replace(dedented.find("    " + right), 4 + right.size(), right);
+  dir.write("dedented/homework.ipynb", fixture("homework.ipynb"));
+  dir.write("dedented/homework.py", dedented);
+  const auto moved = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "dedented").string()});
+  BOOST_TEST(contains(moved.out, "where line 41 of homework.py has `" + right + "`, indented differently: keep only"),
+             moved.out);
   // Colab's download (markdown as strings, magics commented out), named in another case than
-  // the spec's A2S1.py: the .py, as asked for.
+  // the spec's A2S1.py: the notebook, whose cells run as the student ran them (found by a
+  // helper: a line magic Colab's download left commented out lost an answer the .ipynb has).
   const auto sample = [](const std::string& path) {
     return test_support::read_file(test_support::source_path("submissions/understanding-attention/" + path));
   };
@@ -674,7 +691,20 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
       run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "colab").string()});
   BOOST_TEST(colab.exit_code == 0, colab.out << colab.err);
   BOOST_TEST(contains(colab.out, "score: 6 / 6"), colab.out);
-  BOOST_TEST(contains(colab.out, "A2S1.ipynb is not graded: only a2s1.py is (they hold the same code)"), colab.out);
+  BOOST_TEST(contains(colab.out,
+                      "a2s1.py is not graded: it holds the same code as A2S1.ipynb (a notebook's download as a "
+                      "Python file), which is"),
+             colab.out);
+  // Code after a string is code (found by a helper: `"""Scratch"""; query131 = ...` was "the same").
+  dir.write("scratch/A2S1.ipynb", sample("ipynb-correct/A2S1.ipynb"));
+  dir.write("scratch/a2s1.py",
+            sample("colab-py-correct/A2S1.py") + "\n\"\"\"Scratch\"\"\"; query131 = torch.ones(1, 3)\n");
+  const auto scratch =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "scratch").string()});
+  BOOST_TEST(contains(scratch.out,
+                      "has `\"\"\"Scratch\"\"\"; query131 = torch.ones(1, 3)` after the last line of A2S1.ipynb: "
+                      "keep only the one to grade"),
+             scratch.out);
   // The file named as asked is graded, and the student told that the other differs.
   std::string edited = sample("ipynb-correct/A2S1.ipynb");
   const std::string line = "S = 1e5";

@@ -626,12 +626,16 @@ BOOST_AUTO_TEST_CASE(an_ipynb_runs_its_code_cells_with_magics_made_harmless) {
 }
 
 BOOST_AUTO_TEST_CASE(ipython_and_colab_are_stand_ins_whatever_the_machine_has_installed) {
-  // What notebooks call of IPython and Colab does nothing, on every grading machine. Before,
+  // What notebooks call of IPython and Colab does nothing, on every grading machine (found by
+  // a helper: `IPython.version_info`, `with capture_output():`, an Image's data failed). Before,
   // only a few names were there where IPython is not installed (`from google.colab import
   // output` failed the cell), and where Debian's python3-ipython is, its import in the zygote
   // failed for want of a home folder: no notebook could be graded on that machine.
   const std::string script =
       "from IPython.display import display, HTML, Image, clear_output\n"
+      "from IPython.utils.capture import capture_output\n"
+      "with capture_output() as captured:\n    print('quiet')\n"
+      "picture = Image('plot.png').data\n"
       "from IPython.core.interactiveshell import InteractiveShell\n"
       "InteractiveShell.ast_node_interactivity = 'all'\n"
       "import IPython\n"
@@ -641,13 +645,20 @@ BOOST_AUTO_TEST_CASE(ipython_and_colab_are_stand_ins_whatever_the_machine_has_in
       "from google.colab.patches import cv2_imshow\n"
       "drive.mount('/content/drive'); output.clear(); cv2_imshow(None)\n"
       "uploaded = files.upload()\n"
-      "x = [1.0 if shell is None else 2.0, float(len(uploaded))]\n";
-  const auto r = run("homework.py", script, {{"x", "x", ""}});
+      "import IPython\nnew = IPython.version_info >= (7, 0) and IPython.__version__ >= '7'\n"
+      "x = [1.0 if shell is None else 2.0, float(len(uploaded)), 1.0 if new else 0.0]\n"
+      "kv = list(uploaded['kv.pt'])\n";
+  // files.upload(): the files handed in beside the notebook, as the student picked them.
+  const auto r = python::run(HandIn{"homework.py", script, {{"kv.pt", std::string("\x01\x02", 2)}}},
+                             python::Work{{{"x", "x", ""}, {"kv", "kv", ""}}, {}, {}}, 1, {});
   BOOST_TEST(r.failures.empty(), (r.failures.empty() ? "" : r.failures[0].message));
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
   BOOST_REQUIRE(r.values[0].value.has_value());
   const std::vector<double> x(r.values[0].value->values().begin(), r.values[0].value->values().end());
-  BOOST_TEST(x == (std::vector<double>{1.0, 0.0}), boost::test_tools::per_element());
+  BOOST_TEST(x == (std::vector<double>{1.0, 1.0, 1.0}), boost::test_tools::per_element());
+  BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
+  BOOST_REQUIRE(r.values[1].value.has_value());
+  BOOST_TEST(r.values[1].value->values()[1] == 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) {

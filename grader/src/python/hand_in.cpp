@@ -25,7 +25,7 @@ constexpr std::uintmax_t kMaxFilesBytes = 32u << 20;
 constexpr std::size_t kMaxFiles = 64;
 constexpr std::size_t kQuoted = 80;  ///< bytes of a student's file name quoted in a message
 /// What a line that imports or runs another file holds (mentioned()).
-constexpr std::string_view kUsing[] = {"import ", "%run ", "'run'", "\"run\""};
+constexpr std::string_view kUsing[] = {"import ", "%run ", "'run'", "\"run\"", "exec(", "run_path("};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -79,7 +79,9 @@ std::optional<std::vector<CodeCell>> code_cells(const std::string& text) {
 /// Which of `stems` the statements of `text` (a notebook's or script's lines; an .ipynb's code
 /// cells' lines) import or run, read in one pass: `import helpers`, `import a.b as c, helpers`,
 /// `from helpers import f`, `from . import helpers`; `%run ./helpers.py`, `%run "week 3.py"`,
-/// Colab's `# %run helpers.py`, nbconvert's `get_ipython().run_line_magic('run', 'helpers')`.
+/// Colab's `# %run helpers.py`, nbconvert's `get_ipython().run_line_magic('run', 'helpers')`;
+/// a file's name in quotes in a statement that runs code from a file (`exec(open("helpers.py")
+/// .read())`, `exec(Path('helpers.py').read_text())`, `runpy.run_path("helpers.py")`).
 /// A name is looked up among the stems as it is, without its folder (`/` or a Windows `\`),
 /// without a notebook's or script's extension, and up to its first dot; never searched for (a
 /// folder of long lines full of the others' names kept the grader busy for a minute). Comments
@@ -146,6 +148,15 @@ std::vector<bool> mentioned(const std::string& text, const std::unordered_map<st
         each_name(module, true);
     } else if (line.starts_with("%run ")) {
       run_arguments(line.substr(5));
+    } else if (!line.starts_with('#') &&
+               (line.find("exec(") != std::string_view::npos || line.find("run_path(") != std::string_view::npos)) {
+      for (std::size_t at = line.find_first_of("'\""); at != std::string_view::npos;) {
+        const std::size_t close = line.find(line[at], at + 1);
+        if (close == std::string_view::npos) break;
+        const std::string_view name = line.substr(at + 1, close - at - 1);
+        if (name.ends_with(".py") || name.ends_with(".ipynb")) look_up_forms(name);
+        at = line.find_first_of("'\"", close + 1);
+      }
     } else if (const auto call = line.find("run_line_magic("); call != std::string_view::npos) {
       std::string_view args = trimmed(line.substr(call + 15));
       if (args.starts_with("'run'") || args.starts_with("\"run\"")) {
@@ -308,81 +319,411 @@ bool goes_with_a_notebook(const std::string& name, std::string_view text,
   return stems.contains(tested) || line_starts("import pytest") || line_starts("def test_");
 }
 
-/// A line of code as code_lines() keeps it, with where it is.
+/// A line of code as code_lines() compares it, with where it is and what it says.
 struct CodeLine {
-  std::string_view text;  ///< trimmed
-  std::size_t cell;       ///< the .ipynb cell's number (CodeCell); 0 in a .py
-  std::size_t line;       ///< from 1, in its cell or in the file
+  std::string key;         ///< compared: the line without trailing blanks, or a magic's canonical form
+  std::string_view shown;  ///< the line, trimmed, for a message
+  std::size_t cell;        ///< the .ipynb cell's number (CodeCell); 0 in a .py
+  std::size_t line;        ///< from 1, in its cell or in the file
 };
 
-/// Whether a trimmed line is a magic or shell command (`%matplotlib inline`, `!pip install x`,
-/// `files = !ls`, `t = %timeit f()`), as a notebook holds them.
-bool is_magic(std::string_view line) {
-  if (line.starts_with('%') || line.starts_with('!')) return true;
-  const std::size_t equals = line.find('=');
-  if (equals == std::string_view::npos || equals == 0) return false;
-  const std::string_view names = line.substr(0, equals);
-  const bool assigned = std::all_of(names.begin(), names.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '.' || c == ',' || c == ' ' || c == '\t';
-  });
-  const std::string_view value = trimmed(line.substr(equals + 1));
-  return assigned && (value.starts_with('%') || value.starts_with('!'));
+/// `text` with each run of blanks made one space, and none at the ends: a magic's words.
+std::string collapsed(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == ' ' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
-/// The lines of code of a notebook's cell or of a .py, appended to `out`, without what a
-/// notebook's download as a .py changes: blank lines and comments (Jupyter's `# In[3]:` and
-/// markdown; Colab's commented-out magics), triple-quoted strings that start a line at its left
-/// edge (Colab's markdown), magics (a notebook's `%time`, `!pip`; a Jupyter download's
-/// `get_ipython().run_line_magic(...)`), and a cell that starts with a cell magic (`%%time`:
-/// one call in Jupyter's download, every line commented out in Colab's). The same on both sides.
-void code_lines(std::string_view source, std::size_t cell, std::vector<CodeLine>& out) {
-  const std::size_t start = std::min(source.find_first_not_of(" \t\r\n"), source.size());
-  if (cell != 0 && source.substr(start).starts_with("%%")) return;
-  std::string_view open;  // the quotes of a string being read past
-  std::size_t number = 0;
-  for (std::size_t begin = 0; begin < source.size();) {
-    const std::size_t stop = std::min(source.find('\n', begin), source.size());
-    const std::string_view raw = source.substr(begin, stop - begin);
-    begin = stop + 1;
-    ++number;
-    if (!open.empty()) {
-      if (raw.find(open) != std::string_view::npos) open = {};
+/// The canonical form of a magic, shell command or request for help as a notebook holds it
+/// (a trimmed line, its backslash-continued lines joined): `%time x = f()`, `!pip install x`,
+/// `files = !ls`, `x = %time f()`, `torch.zeros?` ("?torch.zeros"); "" for anything else
+/// (`!= 0,` continuing a condition, a comment's prose).
+std::string magic_key(std::string_view line) {
+  const auto is_name = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '_' || c == '.' || c >= 0x80;
+    });
+  };
+  if (line.starts_with('%') || (line.starts_with('!') && !line.starts_with("!="))) return collapsed(line);
+  if (line.starts_with('?') && is_name(trimmed(line.substr(line.find_first_not_of('?'))))) return collapsed(line);
+  if (line.ends_with('?')) {
+    const std::string_view name = trimmed(line.substr(0, line.find_last_not_of('?') + 1));
+    if (is_name(name)) return std::string(line.ends_with("??") ? "??" : "?") + std::string(name);
+  }
+  const std::size_t equals = line.find('=');
+  if (equals == std::string_view::npos || equals == 0 || equals + 1 >= line.size() || line[equals + 1] == '=')
+    return "";
+  const std::string_view names = line.substr(0, equals);
+  const bool assigned = std::all_of(names.begin(), names.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '.' || c == ',' || c == ' ' || c == '\t' || c >= 0x80;
+  });
+  const std::string_view value = trimmed(line.substr(equals + 1));
+  if (!assigned || !(value.starts_with('%') || (value.starts_with('!') && !value.starts_with("!=")))) return "";
+  return collapsed(std::string(trimmed(names)) + " = " + std::string(value));
+}
+
+/// The value of a Python string literal as repr() writes one ('run', "it's", 'a\nb'), read
+/// from the start of `text`; `text` is left after it. nullopt for anything else.
+std::optional<std::string> python_string(std::string_view& text) {
+  if (text.empty() || (text.front() != '\'' && text.front() != '"')) return std::nullopt;
+  const char quote = text.front();
+  std::string value;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == quote) {
+      text.remove_prefix(i + 1);
+      return value;
+    }
+    if (c != '\\') {
+      value += c;
       continue;
     }
-    if (raw.starts_with("\"\"\"") || raw.starts_with("'''")) {
-      if (raw.find(raw.substr(0, 3), 3) == std::string_view::npos) open = raw.substr(0, 3);
+    if (++i >= text.size()) return std::nullopt;
+    const char e = text[i];
+    static constexpr std::string_view kPlain = "\\'\"", kFrom = "ntrabfv0", kTo = "\n\t\r\a\b\f\v";
+    if (kPlain.find(e) != std::string_view::npos) {
+      value += e;
+    } else if (const auto k = kFrom.find(e); k != std::string_view::npos) {
+      value += e == '0' ? '\0' : kTo[k];
+    } else if (e == 'x' || e == 'u' || e == 'U') {
+      const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+      if (i + digits >= text.size()) return std::nullopt;
+      char32_t cp = 0;
+      for (std::size_t d = 1; d <= digits; ++d) {
+        const char h = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i + d])));
+        if (!std::isxdigit(static_cast<unsigned char>(h))) return std::nullopt;
+        cp = cp * 16 + static_cast<char32_t>(h <= '9' ? h - '0' : h - 'a' + 10);
+      }
+      i += digits;
+      if (cp > 0x10FFFF) return std::nullopt;
+      if (cp < 0x80) {
+        value += static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        value += static_cast<char>(0xC0 | (cp >> 6));
+        value += static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        value += static_cast<char>(0xE0 | (cp >> 12));
+        value += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        value += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        value += static_cast<char>(0xF0 | (cp >> 18));
+        value += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        value += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        value += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+/// A magic as nbconvert's download writes it, read back: `[x = ]get_ipython().run_line_magic(
+/// 'time', 'f()')`, `.system('pip ...')`, `.getoutput('ls')`, `.run_cell_magic('time', '',
+/// 'body')`, as the magic_key() of the line the notebook held, and for a cell magic its body.
+struct DownloadedMagic {
+  std::string key;
+  std::optional<std::string> body;
+};
+std::optional<DownloadedMagic> downloaded_magic(std::string_view line) {
+  constexpr std::string_view kCall = "get_ipython().";
+  const std::size_t at = line.find(kCall);
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view before = trimmed(line.substr(0, at));
+  std::string_view rest = line.substr(at + kCall.size());
+  const std::size_t open = rest.find('(');
+  if (open == std::string_view::npos) return std::nullopt;
+  const std::string_view method = rest.substr(0, open);
+  rest.remove_prefix(open + 1);
+  std::vector<std::string> args;
+  while (true) {
+    rest = trimmed(rest);
+    auto arg = python_string(rest);
+    if (!arg) return std::nullopt;
+    args.push_back(std::move(*arg));
+    rest = trimmed(rest);
+    if (rest.starts_with(',')) {
+      rest.remove_prefix(1);
+      continue;
+    }
+    if (rest != ")") return std::nullopt;
+    break;
+  }
+  std::string magic;
+  if (method == "run_line_magic" && args.size() == 2)
+    magic = args[0] == "pinfo" ? "?" + args[1] : args[0] == "pinfo2" ? "??" + args[1] : "%" + args[0] + " " + args[1];
+  else if ((method == "system" || method == "getoutput") && args.size() == 1)
+    magic = "!" + args[0];
+  else if (method == "run_cell_magic" && args.size() == 3 && before.empty())
+    return DownloadedMagic{collapsed("%%" + args[0] + " " + args[1]), args[2]};
+  else
+    return std::nullopt;
+  if (!before.empty() && !before.ends_with('=')) return std::nullopt;
+  return DownloadedMagic{magic_key(std::string(before) + (before.empty() ? "" : " ") + magic), std::nullopt};
+}
+
+/// Where a string that starts at column 0 of lines[i] ends: its last line, and the column after
+/// its closing quotes; nullopt if the line does not start with one, or it is never closed.
+std::optional<std::pair<std::size_t, std::size_t>> string_end(const std::vector<std::string_view>& lines,
+                                                              std::size_t i) {
+  const std::string_view first = lines[i];
+  if (!first.starts_with('"') && !first.starts_with('\'')) return std::nullopt;
+  const std::string_view quotes = first.substr(0, first.starts_with("\"\"\"") || first.starts_with("'''") ? 3 : 1);
+  std::size_t column = quotes.size();
+  for (std::size_t j = i; j < lines.size(); ++j, column = 0) {
+    const std::string_view line = lines[j];
+    while (column < line.size()) {
+      if (line[column] == '\\') {
+        column += 2;
+      } else if (line.substr(column).starts_with(quotes)) {
+        return std::pair(j, column + quotes.size());
+      } else {
+        ++column;
+      }
+    }
+    if (quotes.size() == 1) return std::nullopt;  // a string of one line
+  }
+  return std::nullopt;
+}
+
+/// Whether `script` is Jupyter's download of a notebook: it marks its cells `# In[3]:`.
+bool jupyter_download(std::string_view script) {
+  for (std::size_t begin = 0; begin < script.size();) {
+    const std::size_t stop = std::min(script.find('\n', begin), script.size());
+    std::string_view line = script.substr(begin, stop - begin);
+    begin = stop + 1;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    if (line.starts_with("# In[") && line.ends_with("]:") &&
+        line.substr(5, line.size() - 7).find_first_not_of(" 0123456789") == std::string_view::npos)
+      return true;
+  }
+  return false;
+}
+
+/// How a line ends for the lines after it, read as Python reads it: in a string (the quotes
+/// that would end it), inside brackets, or continued with a backslash.
+struct LineState {
+  std::string_view quotes;  ///< "\"\"\"", "'''", or "" outside a string
+  int depth = 0;
+  bool continued = false;
+};
+
+/// Reads `line` from `state` on, to where its strings, brackets and backslash take the next line.
+void read_line(std::string_view line, LineState& state) {
+  std::size_t i = 0;
+  state.continued = false;
+  while (i < line.size()) {
+    if (!state.quotes.empty()) {
+      if (line[i] == '\\') {
+        i += 2;
+        continue;
+      }
+      if (line.substr(i).starts_with(state.quotes)) {
+        i += state.quotes.size();
+        state.quotes = {};
+        continue;
+      }
+      ++i;
+      continue;
+    }
+    const char c = line[i];
+    if (c == '#') return;
+    if (c == '"' || c == '\'') {
+      const bool triple = line.substr(i).starts_with(c == '"' ? "\"\"\"" : "'''");
+      if (triple) {
+        state.quotes = c == '"' ? "\"\"\"" : "'''";
+        i += 3;
+        continue;
+      }
+      // A string on one line: to its closing quote, past escapes.
+      std::size_t j = i + 1;
+      while (j < line.size() && line[j] != c) j += line[j] == '\\' ? 2 : 1;
+      i = j + 1;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') ++state.depth;
+    if ((c == ')' || c == ']' || c == '}') && state.depth > 0) --state.depth;
+    ++i;
+  }
+  state.continued = state.quotes.empty() && line.ends_with('\\');
+}
+
+/// The lines of code of a notebook's cell or of a .py, appended to `out` for code_difference(),
+/// read alike on both sides so that a notebook and its download compare equal: blank lines,
+/// comments (Jupyter's `# In[3]:` and markdown) and strings alone on lines of their own from
+/// the left edge (Colab's markdown, a notebook's docstring) are left out; a magic counts as
+/// what it runs, whether the notebook holds it (`%time x = f()`, a `%%time` cell), Jupyter's
+/// download as a call (`get_ipython().run_line_magic('time', 'x = f()')`) or, where
+/// `commented` (the download is no Jupyter one), Colab's download commented out (`# %time x =
+/// f()`, a cell magic's every line). A line inside a string or brackets is compared as it is.
+/// Indentation counts; blanks at a line's end do not.
+void code_lines(std::string_view source, std::size_t cell, std::size_t first_line, bool commented,
+                std::vector<CodeLine>& out) {
+  std::vector<std::string_view> lines;
+  for (std::size_t begin = 0; begin <= source.size();) {
+    const std::size_t stop = std::min(source.find('\n', begin), source.size());
+    std::string_view line = source.substr(begin, stop - begin);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    lines.push_back(line);
+    begin = stop + 1;
+  }
+  const auto at = [&](std::size_t i) { return cell != 0 ? i + 1 : first_line + i; };
+  const auto push = [&](std::string key, std::string_view shown, std::size_t i) {
+    out.push_back({std::move(key), trimmed(shown), cell, at(i)});
+  };
+  LineState state;
+  bool started = false;  // a line of code was met: a cell magic only starts a cell
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view raw = lines[i];
+    if (!state.quotes.empty() || state.depth > 0 || state.continued) {  // inside a statement
+      push(std::string(raw), raw, i);
+      read_line(raw, state);
       continue;
     }
     const std::string_view line = trimmed(raw);
-    if (line.empty() || line.starts_with('#') || is_magic(line) || line.find("get_ipython()") != std::string_view::npos)
+    if (line.empty()) continue;
+    const bool opens = !started;  // the first line of the cell
+    started = true;
+    // A magic, and the lines a backslash at its end continues it on.
+    const auto joined = [&](std::string_view first, bool strip_comment) {
+      std::string text(first);
+      while (!text.empty() && text.back() == '\\' && i + 1 < lines.size()) {
+        text.pop_back();
+        std::string_view next = trimmed(lines[++i]);
+        if (strip_comment && next.starts_with('#')) next = trimmed(next.substr(1));
+        text += " " + std::string(next);
+      }
+      return text;
+    };
+    const auto cell_body = [&](std::string body, std::size_t where) {
+      std::vector<CodeLine> inner;
+      code_lines(body, 0, 0, commented, inner);
+      for (auto& c : inner) out.push_back({std::move(c.key), lines[where], cell, at(where)});
+    };
+    if (line.starts_with('#')) {
+      const std::string_view rest = trimmed(line.substr(1));
+      std::string key = commented ? magic_key(rest) : "";
+      if (key.empty()) continue;
+      if (rest.starts_with("%%")) {  // Colab's commented-out cell magic: its lines follow, commented
+        push(key, raw, i);
+        std::string body;
+        const std::size_t where = i;
+        while (i + 1 < lines.size() && trimmed(lines[i + 1]).starts_with('#')) {
+          std::string_view next = trimmed(lines[++i]).substr(1);
+          if (next.starts_with(' ')) next.remove_prefix(1);
+          body += std::string(next) + "\n";
+        }
+        cell_body(std::move(body), where);
+        continue;
+      }
+      push(magic_key(joined(rest, true)), raw, i);
       continue;
-    out.push_back({line, cell, number});
+    }
+    if (line.starts_with("%%") && opens) {  // a cell magic: its key, then its body
+      push(collapsed(line), raw, i);
+      std::string body;
+      for (std::size_t j = i + 1; j < lines.size(); ++j) body += std::string(lines[j]) + "\n";
+      std::vector<CodeLine> inner;
+      code_lines(body, 0, 1, commented, inner);
+      for (auto& c : inner) out.push_back({std::move(c.key), trimmed(lines[i + c.line]), cell, at(i + c.line)});
+      return;
+    }
+    if (const std::string key = magic_key(line); !key.empty()) {
+      push(magic_key(joined(line, false)), raw, i);
+      continue;
+    }
+    if (const auto magic = downloaded_magic(line)) {
+      push(magic->key, raw, i);
+      if (magic->body) cell_body(*magic->body, i);
+      continue;
+    }
+    // A string alone from the left edge to the end of its last line (Colab's markdown): not
+    // one followed by more (`"""Scratch"""; x = 1`), nor one never closed.
+    if (const auto end = string_end(lines, i)) {
+      const std::string_view after = trimmed(lines[end->first].substr(end->second));
+      if (after.empty() || after.starts_with('#')) {
+        i = end->first;
+        continue;
+      }
+    }
+    push(std::string(raw), raw, i);
+    read_line(raw, state);
   }
+}
+
+/// `text` with the JSON words Python's json writes for floats that JSON has not (NaN,
+/// Infinity, -Infinity: a notebook's outputs or metadata may hold them) made null, outside
+/// strings: the notebook's JSON, as the grader's Python reads it.
+std::string json_without_nan(std::string text) {
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    for (const std::string_view word : {"-Infinity", "Infinity", "NaN"})
+      if (std::string_view(text).substr(i).starts_with(word)) {
+        text.replace(i, word.size(), "null");
+        i += 3;
+        break;
+      }
+  }
+  return text;
 }
 
 /// Where the code of `notebook` (an .ipynb's text) and of `script` (a .py's) first differ,
 /// said for a student ("cell 5, line 2 of homework.ipynb has `x = 1` where line 48 of
-/// homework.py has `x = 2`"), or nullopt where they hold the same code: `script` is the notebook's
-/// download (code_lines()). `names`: the notebook's and the script's file names.
-std::optional<std::string> code_difference(const std::string& notebook, const std::string& script,
+/// homework.py has `x = 2`"), or nullopt where they hold the same code: `script` is the
+/// notebook's download (code_lines()). `names`: the notebook's and the script's file names.
+std::optional<std::string> code_difference(const std::string& notebook, std::string_view script,
                                            const std::pair<std::string, std::string>& names) {
-  const auto cells = code_cells(notebook);
+  auto cells = code_cells(notebook);
+  if (!cells) cells = code_cells(json_without_nan(notebook));
   if (!cells) return safe_name(names.first) + " is not a notebook's JSON";
+  if (script.starts_with("\xEF\xBB\xBF")) script.remove_prefix(3);  // a byte order mark
+  // A Jupyter download keeps magics as calls: its comments are only comments.
+  const bool commented = !jupyter_download(script);
   std::vector<CodeLine> ours, theirs;
-  for (const auto& cell : *cells) code_lines(cell.source, cell.number, ours);
-  code_lines(script, 0, theirs);
+  for (const auto& cell : *cells) code_lines(cell.source, cell.number, 1, commented, ours);
+  code_lines(script, 0, 1, commented, theirs);
   const auto [a, b] = std::mismatch(ours.begin(), ours.end(), theirs.begin(), theirs.end(),
-                                    [](const CodeLine& x, const CodeLine& y) { return x.text == y.text; });
+                                    [](const CodeLine& x, const CodeLine& y) { return x.key == y.key; });
+  if (a == ours.end() && b == theirs.end()) return std::nullopt;
   const auto where = [&](const CodeLine& c) {
     return c.cell != 0
                ? "cell " + std::to_string(c.cell) + ", line " + std::to_string(c.line) + " of " + safe_name(names.first)
                : "line " + std::to_string(c.line) + " of " + safe_name(names.second);
   };
-  const auto code = [](const CodeLine& c) { return code_quoted(one_line(c.text, kQuoted)); };
-  if (a == ours.end() && b == theirs.end()) return std::nullopt;
+  // Quoted from a little before where the two differ, where that is far into the line.
+  std::size_t from = 0;
+  if (a != ours.end() && b != theirs.end()) {
+    const auto [x, y] = std::mismatch(a->shown.begin(), a->shown.end(), b->shown.begin(), b->shown.end());
+    const std::size_t differ = static_cast<std::size_t>(x - a->shown.begin());
+    if (differ == static_cast<std::size_t>(y - b->shown.begin()) && differ > kQuoted / 2) from = differ - 20;
+  }
+  const auto code = [&](const CodeLine& c) {
+    const std::string_view part = c.shown.substr(std::min(from, c.shown.size()));
+    return code_quoted((from ? "..." : "") + one_line(part, kQuoted));
+  };
   if (a == ours.end()) return where(*b) + " has " + code(*b) + " after the last line of " + safe_name(names.first);
   if (b == theirs.end()) return where(*a) + " has " + code(*a) + " after the last line of " + safe_name(names.second);
-  return where(*a) + " has " + code(*a) + " where " + where(*b) + " has " + code(*b);
+  return where(*a) + " has " + code(*a) + " where " + where(*b) + " has " + code(*b) +
+         (a->shown == b->shown ? ", indented differently" : "");
 }
 
 /// Whether `a` and `b` (files of `dir`) are a notebook and its download, an .ipynb and a .py of
@@ -402,6 +743,12 @@ std::optional<std::string> download_difference(const std::filesystem::path& dir,
       return safe_name(i == 0 ? notebook : script) + " " + e.what();
     }
   return code_difference(texts[0], texts[1], {notebook, script}).value_or("");
+}
+
+/// The note of a download set aside for its notebook.
+std::string same_code(const std::string& download, const std::string& notebook) {
+  return safe_name(download) + " is not graded: it holds the same code as " + safe_name(notebook) +
+         " (a notebook's download as a Python file), which is";
 }
 
 /// "a.ipynb and a.py, a notebook and a .py of the same name whose code differs: ...", for a
@@ -500,24 +847,21 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   std::string chosen;
   if (!asked.empty()) {
     const std::string stem = lower(std::filesystem::path(asked).stem().string());
-    std::vector<std::string> alike;  // A2S1.ipynb, a2s1.py
-    for (const auto& c : candidates) {
-      if (c == asked) {
-        chosen = c;
-        break;
-      }
+    std::vector<std::string> alike;  // A2S1.py, A2S1.ipynb, a2s1.py
+    for (const auto& c : candidates)
       if (lower(std::filesystem::path(c).stem().string()) == stem) alike.push_back(c);
-    }
-    if (chosen.empty() && alike.size() == 1) chosen = alike.front();
-    if (chosen.empty() && alike.empty() && candidates.size() == 1) chosen = candidates.front();
-    // A2S1.ipynb and its download a2s1.py: the one in the form asked for, if they agree.
-    const auto difference =
-        chosen.empty() && alike.size() == 2 ? download_difference(dir, alike[0], alike[1]) : std::nullopt;
-    if (chosen.empty() && difference && difference->empty())
-      chosen = lower(std::filesystem::path(alike[0]).extension().string()) ==
-                       lower(std::filesystem::path(asked).extension().string())
-                   ? alike[0]
-                   : alike[1];
+    const bool exact = std::find(candidates.begin(), candidates.end(), asked) != candidates.end();
+    // A notebook beside its download: the notebook where they hold the same code (its cells run
+    // as the student ran them; a download may have lost a magic's line), else the file named.
+    const auto difference = alike.size() == 2 ? download_difference(dir, alike[0], alike[1]) : std::nullopt;
+    if (difference && difference->empty())
+      chosen = lower(std::filesystem::path(alike[0]).extension().string()) == ".ipynb" ? alike[0] : alike[1];
+    else if (exact)
+      chosen = asked;
+    else if (alike.size() == 1)
+      chosen = alike.front();
+    else if (alike.empty() && candidates.size() == 1)
+      chosen = candidates.front();
     if (chosen.empty()) {
       found.problem =
           "the assignment asks for " + asked + ", and this folder has " +
@@ -535,12 +879,13 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     if (const auto others = others_than(chosen); !others.empty()) {
       // Said where the notebook and its download differ: a student who changed one after
       // downloading it learns which was graded.
-      const auto differs = others.size() == 1 ? download_difference(dir, chosen, others.front()) : std::nullopt;
-      found.notes.push_back(listed(others) + (others.size() == 1 ? " is" : " are") + " not graded: only " +
-                            safe_name(chosen) + " is" +
-                            (!differs           ? ""
-                             : differs->empty() ? " (they hold the same code)"
-                                                : ", and their code differs: " + *differs));
+      const bool pair = difference.has_value() && others.size() == 1;
+      found.notes.push_back(!pair ? listed(others) + (others.size() == 1 ? " is" : " are") + " not graded: only " +
+                                        safe_name(chosen) + " is"
+                            : difference->empty()
+                                ? same_code(others.front(), chosen)
+                                : safe_name(others.front()) + " is not graded: only " + safe_name(chosen) +
+                                      " is, and their code differs: " + *difference);
     }
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
@@ -565,8 +910,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     if (difference) {  // the notebook itself, its cells as the student ran them
       const bool first = lower(std::filesystem::path(chosen).extension().string()) == ".ipynb";
       chosen = choice->unused[first ? 0 : 1];
-      found.notes.push_back(safe_name(choice->unused[first ? 1 : 0]) + " is not graded: it holds the same code as " +
-                            safe_name(chosen) + " (a notebook's download as a Python file), which is");
+      found.notes.push_back(same_code(choice->unused[first ? 1 : 0], chosen));
     }
     if (!choice->helpers.empty())
       found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
