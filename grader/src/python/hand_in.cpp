@@ -352,7 +352,8 @@ std::string magic_key(std::string_view line) {
     });
   };
   if (line.starts_with('%') || (line.starts_with('!') && !line.starts_with("!="))) return collapsed(line);
-  if (line.starts_with('?') && is_name(trimmed(line.substr(line.find_first_not_of('?'))))) return collapsed(line);
+  if (line.starts_with('?') && is_name(trimmed(line.substr(std::min(line.find_first_not_of('?'), line.size())))))
+    return collapsed(line);
   if (line.ends_with('?')) {
     const std::string_view name = trimmed(line.substr(0, line.find_last_not_of('?') + 1));
     if (is_name(name)) return std::string(line.ends_with("??") ? "??" : "?") + std::string(name);
@@ -563,9 +564,11 @@ void read_line(std::string_view line, LineState& state) {
 /// download as a call (`get_ipython().run_line_magic('time', 'x = f()')`) or, where
 /// `commented` (the download is no Jupyter one), Colab's download commented out (`# %time x =
 /// f()`, a cell magic's every line). A line inside a string or brackets is compared as it is.
-/// Indentation counts; blanks at a line's end do not.
+/// Indentation counts; blanks at a line's end do not. `depth`: of cell magics in cell magics,
+/// whose lines are compared as they are past kMaxMagicDepth (a hostile `# # # %%x` nest).
+constexpr int kMaxMagicDepth = 4;
 void code_lines(std::string_view source, std::size_t cell, std::size_t first_line, bool commented,
-                std::vector<CodeLine>& out) {
+                std::vector<CodeLine>& out, int depth = 0) {
   std::vector<std::string_view> lines;
   for (std::size_t begin = 0; begin <= source.size();) {
     const std::size_t stop = std::min(source.find('\n', begin), source.size());
@@ -604,14 +607,15 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
     };
     const auto cell_body = [&](std::string body, std::size_t where) {
       std::vector<CodeLine> inner;
-      code_lines(body, 0, 0, commented, inner);
+      code_lines(body, 0, 0, commented, inner, depth + 1);
       for (auto& c : inner) out.push_back({std::move(c.key), lines[where], cell, at(where)});
     };
     if (line.starts_with('#')) {
       const std::string_view rest = trimmed(line.substr(1));
       std::string key = commented ? magic_key(rest) : "";
       if (key.empty()) continue;
-      if (rest.starts_with("%%")) {  // Colab's commented-out cell magic: its lines follow, commented
+      if (rest.starts_with("%%") &&
+          depth < kMaxMagicDepth) {  // Colab's commented-out cell magic: its lines follow, commented
         push(key, raw, i);
         std::string body;
         const std::size_t where = i;
@@ -626,12 +630,12 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
       push(magic_key(joined(rest, true)), raw, i);
       continue;
     }
-    if (line.starts_with("%%") && opens) {  // a cell magic: its key, then its body
+    if (line.starts_with("%%") && opens && depth < kMaxMagicDepth) {  // a cell magic: its key, then its body
       push(collapsed(line), raw, i);
       std::string body;
       for (std::size_t j = i + 1; j < lines.size(); ++j) body += std::string(lines[j]) + "\n";
       std::vector<CodeLine> inner;
-      code_lines(body, 0, 1, commented, inner);
+      code_lines(body, 0, 1, commented, inner, depth + 1);
       for (auto& c : inner) out.push_back({std::move(c.key), trimmed(lines[i + c.line]), cell, at(i + c.line)});
       return;
     }
@@ -641,7 +645,8 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
     }
     if (const auto magic = downloaded_magic(line)) {
       push(magic->key, raw, i);
-      if (magic->body) cell_body(*magic->body, i);
+      if (magic->body && depth < kMaxMagicDepth) cell_body(*magic->body, i);
+      if (magic->body && depth >= kMaxMagicDepth) push(*magic->body, raw, i);
       continue;
     }
     // A string alone from the left edge to the end of its last line (Colab's markdown): not
