@@ -1345,6 +1345,8 @@ def describe_failure(error, name, unit):
                  f"the .ipynb, or {module}.py beside your notebook)" if module in COMMENTED_MODULES else
                  " (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
                  "torch, matplotlib or Python's standard library)")
+    if _isinstance(error, FileNotFoundError) and _isinstance(error.filename, str):
+        text += missing_file(error.filename)
     if _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0] and BUDGET_SPENT[0]:
         text = (f"the notebook's time budget of {BUDGET_SECONDS[0]:g} s (python.budget_seconds) ran out here: stopped "
                 "at this line; nothing after it ran, and the answers were taken as they stood")
@@ -1359,6 +1361,27 @@ def describe_failure(error, name, unit):
     if unit.label.startswith("cell") and line:
         where = f"{unit.label}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
     return f"{where}{inner}: {text}"[:MAX_TEXT]
+
+
+def missing_file(path):
+    """Why a file the notebook opens is not there, said so that the student can mend it: a path
+    of Colab's (`/content/drive/MyDrive/A2/kv.pt`) or of their own computer names a file to open
+    by its name, handed in beside the notebook (or to hand in); a path of the notebook's own
+    folder names a file that was not handed in."""
+    base = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    handed_in = bool(base) and os.path.isfile(base)
+    if path.startswith("/content/"):
+        where = "a path in Colab's files"
+    elif os.path.isabs(path) or path.startswith("~") or re.match(r"[A-Za-z]:[\\/]", path):
+        where = "a path on your computer"
+    elif not os.path.exists(os.path.dirname(path) or "."):
+        return f" (the folder {os.path.dirname(path)}/ was not handed in beside your notebook)"
+    else:
+        return f" ({path} was not handed in beside your notebook)"
+    if handed_in:
+        return (f" ({where}: open it by its name, '{base}', which is handed in beside your notebook: notebooks "
+                "are graded in a folder of their own)")
+    return f" ({where}: hand in {base} beside your notebook and open it by its name, '{base}')"
 
 
 def earlier_cause(error, units, defined_by, name):

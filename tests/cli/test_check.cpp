@@ -695,6 +695,14 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
                       "a2s1.py is not graded: it holds the same code as A2S1.ipynb (a notebook's download as a "
                       "Python file), which is"),
              colab.out);
+  // A copy of the notebook and its download, as Colab names them (found by a helper: two hand-ins).
+  dir.write("copy/Copy of A2S1.ipynb", sample("ipynb-correct/A2S1.ipynb"));
+  dir.write("copy/copy_of_a2s1.py", sample("colab-py-correct/A2S1.py"));
+  const auto copy =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "copy").string()});
+  BOOST_TEST(contains(copy.out, "score: 6 / 6"), copy.out);
+  BOOST_TEST(contains(copy.out, "copy_of_a2s1.py is not graded: it holds the same code as Copy of A2S1.ipynb"),
+             copy.out);
   // Code after a string is code (found by a helper: `"""Scratch"""; query131 = ...` was "the same").
   dir.write("scratch/A2S1.ipynb", sample("ipynb-correct/A2S1.ipynb"));
   dir.write("scratch/a2s1.py",

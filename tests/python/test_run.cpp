@@ -661,6 +661,34 @@ BOOST_AUTO_TEST_CASE(ipython_and_colab_are_stand_ins_whatever_the_machine_has_in
   BOOST_TEST(r.values[1].value->values()[1] == 2.0);
 }
 
+BOOST_AUTO_TEST_CASE(a_file_not_found_says_how_to_open_it_where_notebooks_are_graded) {
+  // A Colab notebook opens its data from Google Drive; graded, that path is not there, and
+  // "FileNotFoundError" alone did not say that the file handed in beside it is opened by name.
+  const std::string script =
+      "open('/content/drive/MyDrive/A2/kv.txt')\n"
+      "open(r'C:\\Users\\me\\weights.csv')\n"
+      "open('data/values.csv')\n"
+      "open('missing.csv')\n"
+      "x = [1.0]\n";
+  const auto r =
+      python::run(HandIn{"A2S1.py", script, {{"kv.txt", "1 2"}}}, python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 4u);
+  BOOST_TEST(contains(r.failures[0].message,
+                      "line 1: FileNotFoundError: [Errno 2] No such file or directory: "
+                      "'/content/drive/MyDrive/A2/kv.txt' (a path in Colab's files: open it by its name, 'kv.txt', "
+                      "which is handed in beside your notebook: notebooks are graded in a folder of their own)"),
+             r.failures[0].message);
+  BOOST_TEST(contains(r.failures[1].message,
+                      "(a path on your computer: hand in weights.csv beside your notebook and open it by its "
+                      "name, 'weights.csv')"),
+             r.failures[1].message);
+  BOOST_TEST(contains(r.failures[2].message, "(the folder data/ was not handed in beside your notebook)"),
+             r.failures[2].message);
+  BOOST_TEST(contains(r.failures[3].message, "(missing.csv was not handed in beside your notebook)"),
+             r.failures[3].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) {
   // A notebook that writes its helpers with %%writefile and imports them lost every answer
   // from them ("ModuleNotFoundError ... not installed where notebooks are graded").

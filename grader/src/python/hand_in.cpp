@@ -731,13 +731,27 @@ std::optional<std::string> code_difference(const std::string& notebook, std::str
          (a->shown == b->shown ? ", indented differently" : "");
 }
 
+/// A notebook's name as its copies and downloads keep it, to pair them: in any case, spaces as
+/// underscores (Colab's download of "Copy of A2S1.ipynb" is copy_of_a2s1.py), without the
+/// "copy of" before it or a browser's " (1)" after it.
+std::string pair_stem(const std::string& name) {
+  std::string stem = lower(std::filesystem::path(name).stem().string());
+  std::replace(stem.begin(), stem.end(), ' ', '_');
+  if (stem.starts_with("copy_of_")) stem.erase(0, 8);
+  if (const std::size_t open = stem.rfind("_("); open != std::string::npos && stem.ends_with(')') &&
+                                                 open + 3 < stem.size() &&
+                                                 stem.find_first_not_of("0123456789", open + 2) == stem.size() - 1)
+    stem.erase(open);
+  return stem;
+}
+
 /// Whether `a` and `b` (files of `dir`) are a notebook and its download, an .ipynb and a .py of
-/// one name in any case; if so, where their code differs (code_difference()), or "" where it
+/// one name (pair_stem()); if so, where their code differs (code_difference()), or "" where it
 /// does not.
 std::optional<std::string> download_difference(const std::filesystem::path& dir, const std::string& a,
                                                const std::string& b) {
   const std::filesystem::path x(a), y(b);
-  if (lower(x.stem().string()) != lower(y.stem().string())) return std::nullopt;
+  if (pair_stem(a) != pair_stem(b)) return std::nullopt;
   const std::string ex = lower(x.extension().string()), ey = lower(y.extension().string());
   if (!((ex == ".ipynb" && ey == ".py") || (ex == ".py" && ey == ".ipynb"))) return std::nullopt;
   const auto& [notebook, script] = ex == ".ipynb" ? std::pair(a, b) : std::pair(b, a);
@@ -851,10 +865,10 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   const std::string& asked = spec.python.file;
   std::string chosen;
   if (!asked.empty()) {
-    const std::string stem = lower(std::filesystem::path(asked).stem().string());
-    std::vector<std::string> alike;  // A2S1.py, A2S1.ipynb, a2s1.py
+    const std::string stem = pair_stem(asked);
+    std::vector<std::string> alike;  // A2S1.py, A2S1.ipynb, a2s1.py, Copy of A2S1.ipynb
     for (const auto& c : candidates)
-      if (lower(std::filesystem::path(c).stem().string()) == stem) alike.push_back(c);
+      if (pair_stem(c) == stem) alike.push_back(c);
     const bool exact = std::find(candidates.begin(), candidates.end(), asked) != candidates.end();
     // A notebook beside its download: the notebook where they hold the same code (its cells run
     // as the student ran them; a download may have lost a magic's line), else the file named.
