@@ -714,10 +714,11 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
                       "keep only the one to grade"),
              scratch.out);
   // Odd lines are compared, never the grader's fault: a lone `?` (found in review: an internal
-  // error), cell magics commented inside each other a thousand deep.
+  // error), cell magics commented inside each other a thousand deep, a cell whose type is a
+  // number (found by a helper: an internal error).
   dir.write("odd/homework.ipynb",
-            R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", )"
-            R"("metadata": {}, "source": "?\n??", "outputs": [], "execution_count": null}]})");
+            R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": 5, "source": "x"}, )"
+            R"({"cell_type": "code", "metadata": {}, "source": "?\n??", "outputs": [], "execution_count": null}]})");
   std::string nest = "x = 1\n";
   for (int level = 1; level <= 1000; ++level) {
     std::string prefix;
@@ -727,7 +728,7 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
   dir.write("odd/homework.py", nest);
   const auto odd = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "odd").string()});
   BOOST_TEST(odd.exit_code == 1, odd.out << odd.err);
-  BOOST_TEST(contains(odd.out, "cell 1, line 1 of homework.ipynb has `?` where line 1 of homework.py has `x = 1`"),
+  BOOST_TEST(contains(odd.out, "cell 2, line 1 of homework.ipynb has `?` where line 1 of homework.py has `x = 1`"),
              odd.out);
   // The file named as asked is graded, and the student told that the other differs.
   std::string edited = sample("ipynb-correct/A2S1.ipynb");

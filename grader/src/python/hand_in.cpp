@@ -65,7 +65,10 @@ std::optional<std::vector<CodeCell>> code_cells(const std::string& text) {
   std::size_t number = 0;
   for (const auto& cell : doc["cells"]) {
     ++number;
-    if (!cell.is_object() || cell.value("cell_type", "") != "code" || !cell.contains("source")) continue;
+    // Not cell.value("cell_type", ""): it throws where the type is no string (found by a helper:
+    // `"cell_type": 5` beside another candidate was an internal error).
+    if (!cell.is_object() || !cell.contains("cell_type") || cell["cell_type"] != "code" || !cell.contains("source"))
+      continue;
     const auto& source = cell["source"];
     CodeCell code{number, source.is_string() ? source.get<std::string>() : ""};
     if (source.is_array())
