@@ -1215,6 +1215,12 @@ class Nothing:
     def __iter__(self):
         return iter(())
 
+    def __format__(self, spec):
+        return ""
+
+    def __mro_entries__(self, bases):  # `class MyHTML(HTML):` is a class of its own
+        return ()
+
 
 class StandIn(types.ModuleType):
     """A module of a notebook's surroundings (IPython, google.colab) as the grader has it: any
@@ -1365,23 +1371,31 @@ def describe_failure(error, name, unit):
 
 def missing_file(path):
     """Why a file the notebook opens is not there, said so that the student can mend it: a path
-    of Colab's (`/content/drive/MyDrive/A2/kv.pt`) or of their own computer names a file to open
-    by its name, handed in beside the notebook (or to hand in); a path of the notebook's own
-    folder names a file that was not handed in."""
-    base = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    handed_in = bool(base) and os.path.isfile(base)
-    if path.startswith("/content/"):
-        where = "a path in Colab's files"
-    elif os.path.isabs(path) or path.startswith("~") or re.match(r"[A-Za-z]:[\\/]", path):
-        where = "a path on your computer"
-    elif not os.path.exists(os.path.dirname(path) or "."):
-        return f" (the folder {os.path.dirname(path)}/ was not handed in beside your notebook)"
-    else:
-        return f" ({path} was not handed in beside your notebook)"
-    if handed_in:
-        return (f" ({where}: open it by its name, '{base}', which is handed in beside your notebook: notebooks "
-                "are graded in a folder of their own)")
-    return f" ({where}: hand in {base} beside your notebook and open it by its name, '{base}')"
+    of Colab's (`/content/drive/MyDrive/A2/kv.pt`), of their own computer or out of the
+    notebook's folder names a file to open by its name where it is handed in beside the
+    notebook; a Windows path of the folder is written with '/'; a path into a folder that is not
+    there says so (to hand in, or to make before writing into it)."""
+    home = os.getcwd()
+    if path.startswith(home + os.sep):  # the folder itself, as os.path.abspath() names it
+        path = path[_len(home) + 1:]
+    slashed = path.replace("\\", "/")
+    base = slashed.rstrip("/").rsplit("/", 1)[-1]
+    colab = path.startswith("/content/")
+    if colab or os.path.isabs(path) or path.startswith("~") or slashed.startswith("../") or \
+            re.match(r"[A-Za-z]:/", slashed):
+        where = ("a path in Colab's files" if colab else "a path out of the notebook's folder"
+                 if slashed.startswith("../") else "a path on your computer")
+        if base and os.path.exists(base):
+            return (f" ({where}: open it by its name, '{base}', which is handed in beside your notebook: notebooks "
+                    "are graded in a folder of their own)")
+        return (f" ({where}: notebooks are graded in a folder of their own, with the files handed in beside them: "
+                "open those by their names)")
+    if slashed != path and os.path.exists(slashed):
+        return f" (write the path with '/', '{slashed}': notebooks are graded on Linux)"
+    folder = os.path.dirname(slashed)
+    if folder and not os.path.isdir(folder):
+        return f" (there is no folder {folder}/ beside your notebook: hand it in, or make it first with os.makedirs)"
+    return f" ({path} was not handed in beside your notebook)"
 
 
 def earlier_cause(error, units, defined_by, name):

@@ -671,6 +671,18 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
                           "` where line 41 of homework.py has `weights = torch.softmax(scores, dim=1)`: "
                           "keep only the one to grade"),
              differs.out);
+  // A magic the notebook has commented out is no line the download runs (found by a helper).
+  std::string disabled = fixture("homework.ipynb");
+  const std::string timed = "%time total = sum(range(10))";
+  BOOST_REQUIRE(contains(disabled, timed));
+  disabled.replace(disabled.find(timed), timed.size(), "# " + timed);
+  dir.write("disabled/homework.ipynb", disabled);
+  dir.write("disabled/homework.py", fixture("homework.py"));
+  const auto live = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "disabled").string()});
+  BOOST_TEST(contains(live.out,
+                      "cell 11, line 2 of homework.ipynb has `print(total)` where line 87 of homework.py has "
+                      "`get_ipython().run_line_magic('time', 'total = sum(range(10))')`: keep only the one to grade"),
+             live.out);
   // Indentation is code too (found by a helper: a line moved out of a loop was "the same").
   std::string dedented = fixture("homework.py");
   dedented.replace(dedented.find("    " + right), 4 + right.size(), right);
@@ -730,6 +742,19 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
   BOOST_TEST(odd.exit_code == 1, odd.out << odd.err);
   BOOST_TEST(contains(odd.out, "cell 2, line 1 of homework.ipynb has `?` where line 1 of homework.py has `x = 1`"),
              odd.out);
+  // Nor where Colab's download comments magics out: the notebook's comment is not the .py's magic.
+  auto notebook = ordered_json::parse(sample("ipynb-correct/A2S1.ipynb"));
+  notebook["cells"].push_back(
+      {{"cell_type", "code"}, {"metadata", ordered_json::object()}, {"source", "# %time extra = 1\n"}});
+  const std::string colab_py = sample("colab-py-correct/A2S1.py");
+  dir.write("magic/A2S1.ipynb", notebook.dump());
+  dir.write("magic/a2s1.py", colab_py + "\n%time extra = 1\n");
+  const auto magic =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "magic").string()});
+  BOOST_TEST(contains(magic.out, "has `# %time extra = 1` where line " +
+                                     std::to_string(std::count(colab_py.begin(), colab_py.end(), '\n') + 2) +
+                                     " of a2s1.py has `%time extra = 1`: keep only"),
+             magic.out);
   // The file named as asked is graded, and the student told that the other differs.
   std::string edited = sample("ipynb-correct/A2S1.ipynb");
   const std::string line = "S = 1e5";

@@ -665,28 +665,40 @@ BOOST_AUTO_TEST_CASE(a_file_not_found_says_how_to_open_it_where_notebooks_are_gr
   // A Colab notebook opens its data from Google Drive; graded, that path is not there, and
   // "FileNotFoundError" alone did not say that the file handed in beside it is opened by name.
   const std::string script =
+      "from IPython.display import HTML\n"
       "open('/content/drive/MyDrive/A2/kv.txt')\n"
       "open(r'C:\\Users\\me\\weights.csv')\n"
       "open('data/values.csv')\n"
       "open('missing.csv')\n"
-      "x = [1.0]\n";
-  const auto r =
-      python::run(HandIn{"A2S1.py", script, {{"kv.txt", "1 2"}}}, python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
+      "open('data2\\\\kv2.txt')\n"
+      "open('../kv.txt')\n"
+      "class Shown(HTML):\n    pass\n"
+      "x = [1.0 if f'{HTML()}' == '' else 0.0]\n";
+  const auto r = python::run(HandIn{"A2S1.py", script, {{"kv.txt", "1 2"}, {"data2/kv2.txt", "3"}}},
+                             python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
-  BOOST_REQUIRE_EQUAL(r.failures.size(), 4u);
+  BOOST_REQUIRE(r.values[0].value.has_value());
+  BOOST_TEST(r.values[0].value->values()[0] == 1.0);  // a stand-in formats as nothing
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 6u);         // the class statement too runs
   BOOST_TEST(contains(r.failures[0].message,
-                      "line 1: FileNotFoundError: [Errno 2] No such file or directory: "
+                      "line 2: FileNotFoundError: [Errno 2] No such file or directory: "
                       "'/content/drive/MyDrive/A2/kv.txt' (a path in Colab's files: open it by its name, 'kv.txt', "
                       "which is handed in beside your notebook: notebooks are graded in a folder of their own)"),
              r.failures[0].message);
   BOOST_TEST(contains(r.failures[1].message,
-                      "(a path on your computer: hand in weights.csv beside your notebook and open it by its "
-                      "name, 'weights.csv')"),
+                      "(a path on your computer: notebooks are graded in a folder of their own, with the files "
+                      "handed in beside them: open those by their names)"),
              r.failures[1].message);
-  BOOST_TEST(contains(r.failures[2].message, "(the folder data/ was not handed in beside your notebook)"),
+  BOOST_TEST(contains(r.failures[2].message,
+                      "(there is no folder data/ beside your notebook: hand it in, or make it first with os.makedirs)"),
              r.failures[2].message);
   BOOST_TEST(contains(r.failures[3].message, "(missing.csv was not handed in beside your notebook)"),
              r.failures[3].message);
+  BOOST_TEST(
+      contains(r.failures[4].message, "(write the path with '/', 'data2/kv2.txt': notebooks are graded on Linux)"),
+      r.failures[4].message);
+  BOOST_TEST(contains(r.failures[5].message, "(a path out of the notebook's folder: open it by its name, 'kv.txt'"),
+             r.failures[5].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_module_written_with_writefile_is_imported_as_in_jupyter) {

@@ -328,17 +328,21 @@ struct CodeLine {
   std::string_view shown;  ///< the line, trimmed, for a message
   std::size_t cell;        ///< the .ipynb cell's number (CodeCell); 0 in a .py
   std::size_t line;        ///< from 1, in its cell or in the file
+  bool commented = false;  ///< a magic commented out (`# %time x = f()`), or a line of a cell magic's
 };
 
-/// `text` with each run of blanks made one space, and none at the ends: a magic's words.
+/// `text` with each run of blanks outside quotes made one space, and none at the ends: a
+/// magic's words (`'a  b'` keeps its two spaces).
 std::string collapsed(std::string_view text) {
   std::string out;
+  char quote = 0;
   for (const char c : text) {
-    if (c == ' ' || c == '\t') {
+    if (quote == 0 && (c == ' ' || c == '\t')) {
       if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
-      out += c;
+      continue;
     }
+    if (c == '\'' || c == '"') quote = quote == 0 ? c : quote == c ? 0 : quote;
+    out += c;
   }
   if (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
@@ -349,12 +353,16 @@ std::string collapsed(std::string_view text) {
 /// `files = !ls`, `x = %time f()`, `torch.zeros?` ("?torch.zeros"); "" for anything else
 /// (`!= 0,` continuing a condition, a comment's prose).
 std::string magic_key(std::string_view line) {
-  const auto is_name = [](std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-      return std::isalnum(c) || c == '_' || c == '.' || c >= 0x80;
-    });
+  const auto is_name = [](std::string_view s) {  // what help is asked for: `value[0]?`
+    return !s.empty() && s.find_first_of(" \t#") == std::string_view::npos;
   };
-  if (line.starts_with('%') || (line.starts_with('!') && !line.starts_with("!="))) return collapsed(line);
+  // A magic has a name (`%time`, `%%time`; VS Code's `# %%` cell marker is none).
+  const auto named = [](std::string_view s) {
+    s.remove_prefix(std::min(s.find_first_not_of('%'), s.size()));
+    return !s.empty() && (std::isalpha(static_cast<unsigned char>(s.front())) || s.front() == '_');
+  };
+  if ((line.starts_with('%') && named(line)) || (line.starts_with('!') && !line.starts_with("!=")))
+    return collapsed(line);
   if (line.starts_with('?') && is_name(trimmed(line.substr(std::min(line.find_first_not_of('?'), line.size())))))
     return collapsed(line);
   if (line.ends_with('?')) {
@@ -369,7 +377,8 @@ std::string magic_key(std::string_view line) {
     return std::isalnum(c) || c == '_' || c == '.' || c == ',' || c == ' ' || c == '\t' || c >= 0x80;
   });
   const std::string_view value = trimmed(line.substr(equals + 1));
-  if (!assigned || !(value.starts_with('%') || (value.starts_with('!') && !value.starts_with("!=")))) return "";
+  if (!assigned || !((value.starts_with('%') && named(value)) || (value.starts_with('!') && !value.starts_with("!="))))
+    return "";
   return collapsed(std::string(trimmed(names)) + " = " + std::string(value));
 }
 
@@ -470,7 +479,9 @@ std::optional<DownloadedMagic> downloaded_magic(std::string_view line) {
   else
     return std::nullopt;
   if (!before.empty() && !before.ends_with('=')) return std::nullopt;
-  return DownloadedMagic{magic_key(std::string(before) + (before.empty() ? "" : " ") + magic), std::nullopt};
+  std::string key = magic_key(std::string(before) + (before.empty() ? "" : " ") + magic);
+  if (key.empty()) return std::nullopt;  // `x = f(); y = get_ipython()...`: compared as it is
+  return DownloadedMagic{std::move(key), std::nullopt};
 }
 
 /// Where a string that starts at column 0 of lines[i] ends: its last line, and the column after
@@ -581,8 +592,8 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
     begin = stop + 1;
   }
   const auto at = [&](std::size_t i) { return cell != 0 ? i + 1 : first_line + i; };
-  const auto push = [&](std::string key, std::string_view shown, std::size_t i) {
-    out.push_back({std::move(key), trimmed(shown), cell, at(i)});
+  const auto push = [&](std::string key, std::string_view shown, std::size_t i, bool hidden = false) {
+    out.push_back({std::move(key), trimmed(shown), cell, at(i), hidden});
   };
   LineState state;
   bool started = false;  // a line of code was met: a cell magic only starts a cell
@@ -608,10 +619,10 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
       }
       return text;
     };
-    const auto cell_body = [&](std::string body, std::size_t where) {
+    const auto cell_body = [&](std::string body, std::size_t where, bool hidden) {
       std::vector<CodeLine> inner;
       code_lines(body, 0, 0, commented, inner, depth + 1);
-      for (auto& c : inner) out.push_back({std::move(c.key), lines[where], cell, at(where)});
+      for (auto& c : inner) out.push_back({std::move(c.key), lines[where], cell, at(where), hidden || c.commented});
     };
     if (line.starts_with('#')) {
       const std::string_view rest = trimmed(line.substr(1));
@@ -619,7 +630,7 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
       if (key.empty()) continue;
       if (rest.starts_with("%%") &&
           depth < kMaxMagicDepth) {  // Colab's commented-out cell magic: its lines follow, commented
-        push(key, raw, i);
+        push(key, raw, i, true);
         std::string body;
         const std::size_t where = i;
         while (i + 1 < lines.size() && trimmed(lines[i + 1]).starts_with('#')) {
@@ -627,10 +638,10 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
           if (next.starts_with(' ')) next.remove_prefix(1);
           body += std::string(next) + "\n";
         }
-        cell_body(std::move(body), where);
+        cell_body(std::move(body), where, true);
         continue;
       }
-      push(magic_key(joined(rest, true)), raw, i);
+      push(magic_key(joined(rest, true)), raw, i, true);
       continue;
     }
     if (line.starts_with("%%") && opens && depth < kMaxMagicDepth) {  // a cell magic: its key, then its body
@@ -639,7 +650,8 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
       for (std::size_t j = i + 1; j < lines.size(); ++j) body += std::string(lines[j]) + "\n";
       std::vector<CodeLine> inner;
       code_lines(body, 0, 1, commented, inner, depth + 1);
-      for (auto& c : inner) out.push_back({std::move(c.key), trimmed(lines[i + c.line]), cell, at(i + c.line)});
+      for (auto& c : inner)
+        out.push_back({std::move(c.key), trimmed(lines[i + c.line]), cell, at(i + c.line), c.commented});
       return;
     }
     if (const std::string key = magic_key(line); !key.empty()) {
@@ -648,7 +660,7 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
     }
     if (const auto magic = downloaded_magic(line)) {
       push(magic->key, raw, i);
-      if (magic->body && depth < kMaxMagicDepth) cell_body(*magic->body, i);
+      if (magic->body && depth < kMaxMagicDepth) cell_body(*magic->body, i, false);
       if (magic->body && depth >= kMaxMagicDepth) push(*magic->body, raw, i);
       continue;
     }
@@ -694,24 +706,68 @@ std::string json_without_nan(std::string text) {
   return text;
 }
 
+/// How a notebook and its download compare (download_difference()).
+struct Difference {
+  std::string where;     ///< where their code first differs; "" where it is the same
+  bool compared = true;  ///< false where one cannot be read: `where` says why
+  bool same() const { return compared && where.empty(); }
+};
+
+/// `text` with Python's line ends (\r\n, \r) made \n, without a byte order mark; for a cell,
+/// with the indentation of its first line taken off every line that has it, as IPython runs a
+/// cell pasted from inside a function (and Jupyter's download writes it).
+std::string python_lines(std::string_view text, bool cell) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r')
+      out += text[i];
+    else if (i + 1 >= text.size() || text[i + 1] != '\n')
+      out += '\n';
+  }
+  if (!cell) return out;
+  std::size_t first = out.find_first_not_of(" \t\n");
+  if (first == std::string::npos) return out;
+  first = out.rfind('\n', first) == std::string::npos ? 0 : out.rfind('\n', first) + 1;
+  const std::string indent = out.substr(first, out.find_first_not_of(" \t", first) - first);
+  if (indent.empty()) return out;
+  std::string dedented;
+  for (std::size_t begin = 0; begin <= out.size();) {
+    const std::size_t stop = std::min(out.find('\n', begin), out.size());
+    std::string_view line = std::string_view(out).substr(begin, stop - begin);
+    if (line.starts_with(indent)) line.remove_prefix(indent.size());
+    dedented += std::string(line) + (stop < out.size() ? "\n" : "");
+    begin = stop + 1;
+  }
+  return dedented;
+}
+
 /// Where the code of `notebook` (an .ipynb's text) and of `script` (a .py's) first differ,
 /// said for a student ("cell 5, line 2 of homework.ipynb has `x = 1` where line 48 of
-/// homework.py has `x = 2`"), or nullopt where they hold the same code: `script` is the
-/// notebook's download (code_lines()). `names`: the notebook's and the script's file names.
-std::optional<std::string> code_difference(const std::string& notebook, std::string_view script,
-                                           const std::pair<std::string, std::string>& names) {
+/// homework.py has `x = 2`"): `script` is the notebook's download where they hold the same
+/// code (code_lines()). A magic the notebook has commented out is no line the .py runs.
+/// `names`: the notebook's and the script's file names.
+Difference code_difference(const std::string& notebook, std::string_view script,
+                           const std::pair<std::string, std::string>& names) {
   auto cells = code_cells(notebook);
   if (!cells) cells = code_cells(json_without_nan(notebook));
-  if (!cells) return safe_name(names.first) + " is not a notebook's JSON";
-  if (script.starts_with("\xEF\xBB\xBF")) script.remove_prefix(3);  // a byte order mark
+  if (!cells) return {safe_name(names.first) + " is not a notebook's JSON", false};
+  std::vector<std::string> texts;  // what the lines look into; never reallocated
+  texts.reserve(cells->size() + 1);
+  texts.push_back(python_lines(script, false));
   // A Jupyter download keeps magics as calls: its comments are only comments.
-  const bool commented = !jupyter_download(script);
+  const bool commented = !jupyter_download(texts.front());
   std::vector<CodeLine> ours, theirs;
-  for (const auto& cell : *cells) code_lines(cell.source, cell.number, 1, commented, ours);
-  code_lines(script, 0, 1, commented, theirs);
-  const auto [a, b] = std::mismatch(ours.begin(), ours.end(), theirs.begin(), theirs.end(),
-                                    [](const CodeLine& x, const CodeLine& y) { return x.key == y.key; });
-  if (a == ours.end() && b == theirs.end()) return std::nullopt;
+  for (const auto& cell : *cells) {
+    texts.push_back(python_lines(cell.source, true));
+    code_lines(texts.back(), cell.number, 1, commented, ours);
+  }
+  code_lines(texts.front(), 0, 1, commented, theirs);
+  const auto [a, b] = std::mismatch(
+      ours.begin(), ours.end(), theirs.begin(), theirs.end(),
+      [](const CodeLine& x, const CodeLine& y) { return x.key == y.key && (!x.commented || y.commented); });
+  if (a == ours.end() && b == theirs.end()) return {};
   const auto where = [&](const CodeLine& c) {
     return c.cell != 0
                ? "cell " + std::to_string(c.cell) + ", line " + std::to_string(c.line) + " of " + safe_name(names.first)
@@ -719,7 +775,7 @@ std::optional<std::string> code_difference(const std::string& notebook, std::str
   };
   // Quoted from a little before where the two differ, where that is far into the line.
   std::size_t from = 0;
-  if (a != ours.end() && b != theirs.end()) {
+  if (a != ours.end() && b != theirs.end() && a->shown != b->shown) {
     const auto [x, y] = std::mismatch(a->shown.begin(), a->shown.end(), b->shown.begin(), b->shown.end());
     const std::size_t differ = static_cast<std::size_t>(x - a->shown.begin());
     if (differ == static_cast<std::size_t>(y - b->shown.begin()) && differ > kQuoted / 2) from = differ - 20;
@@ -728,10 +784,10 @@ std::optional<std::string> code_difference(const std::string& notebook, std::str
     const std::string_view part = c.shown.substr(std::min(from, c.shown.size()));
     return code_quoted((from ? "..." : "") + one_line(part, kQuoted));
   };
-  if (a == ours.end()) return where(*b) + " has " + code(*b) + " after the last line of " + safe_name(names.first);
-  if (b == theirs.end()) return where(*a) + " has " + code(*a) + " after the last line of " + safe_name(names.second);
-  return where(*a) + " has " + code(*a) + " where " + where(*b) + " has " + code(*b) +
-         (a->shown == b->shown ? ", indented differently" : "");
+  if (a == ours.end()) return {where(*b) + " has " + code(*b) + " after the last line of " + safe_name(names.first)};
+  if (b == theirs.end()) return {where(*a) + " has " + code(*a) + " after the last line of " + safe_name(names.second)};
+  return {where(*a) + " has " + code(*a) + " where " + where(*b) + " has " + code(*b) +
+          (a->shown == b->shown ? ", indented differently" : "")};
 }
 
 /// A notebook's name as its copies and downloads keep it, to pair them: in any case, spaces as
@@ -741,18 +797,18 @@ std::string pair_stem(const std::string& name) {
   std::string stem = lower(std::filesystem::path(name).stem().string());
   std::replace(stem.begin(), stem.end(), ' ', '_');
   if (stem.starts_with("copy_of_")) stem.erase(0, 8);
-  if (const std::size_t open = stem.rfind("_("); open != std::string::npos && stem.ends_with(')') &&
-                                                 open + 3 < stem.size() &&
-                                                 stem.find_first_not_of("0123456789", open + 2) == stem.size() - 1)
-    stem.erase(open);
+  // "homework (1)" (Chrome), "homework(1)" (Firefox)
+  if (const std::size_t open = stem.rfind('('); open != std::string::npos && open > 0 && stem.ends_with(')') &&
+                                                open + 2 < stem.size() &&
+                                                stem.find_first_not_of("0123456789", open + 1) == stem.size() - 1)
+    stem.erase(stem[open - 1] == '_' ? open - 1 : open);
   return stem;
 }
 
 /// Whether `a` and `b` (files of `dir`) are a notebook and its download, an .ipynb and a .py of
-/// one name (pair_stem()); if so, where their code differs (code_difference()), or "" where it
-/// does not.
-std::optional<std::string> download_difference(const std::filesystem::path& dir, const std::string& a,
-                                               const std::string& b) {
+/// one name (pair_stem()); if so, how they compare (code_difference()).
+std::optional<Difference> download_difference(const std::filesystem::path& dir, const std::string& a,
+                                              const std::string& b) {
   const std::filesystem::path x(a), y(b);
   if (pair_stem(a) != pair_stem(b)) return std::nullopt;
   const std::string ex = lower(x.extension().string()), ey = lower(y.extension().string());
@@ -762,9 +818,9 @@ std::optional<std::string> download_difference(const std::filesystem::path& dir,
   for (int i : {0, 1}) try {
       texts[i] = read_bounded(dir / (i == 0 ? notebook : script), ReadLimits{kMaxHandInBytes});
     } catch (const ReadError& e) {
-      return safe_name(i == 0 ? notebook : script) + " " + e.what();
+      return Difference{safe_name(i == 0 ? notebook : script) + " " + e.what(), false};
     }
-  return code_difference(texts[0], texts[1], {notebook, script}).value_or("");
+  return code_difference(texts[0], texts[1], {notebook, script});
 }
 
 /// The note of a download set aside for its notebook.
@@ -775,9 +831,9 @@ std::string same_code(const std::string& download, const std::string& notebook) 
 
 /// "a.ipynb and a.py, a notebook and a .py of the same name whose code differs: ...", for a
 /// refusal: `difference` is download_difference()'s.
-std::string differing(const std::string& a, const std::string& b, const std::string& difference) {
-  return safe_name(a) + " and " + safe_name(b) +
-         ", a notebook and a .py of the same name whose code differs: " + difference;
+std::string differing(const std::string& a, const std::string& b, const Difference& difference) {
+  return safe_name(a) + " and " + safe_name(b) + ", a notebook and a .py of the same name " +
+         (difference.compared ? "whose code differs: " : "that cannot be compared: ") + difference.where;
 }
 
 /// Which of several candidates is the notebook: the one no other runs or imports, if there is
@@ -876,7 +932,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     // A notebook beside its download: the notebook where they hold the same code (its cells run
     // as the student ran them; a download may have lost a magic's line), else the file named.
     const auto difference = alike.size() == 2 ? download_difference(dir, alike[0], alike[1]) : std::nullopt;
-    if (difference && difference->empty())
+    if (difference && difference->same())
       chosen = lower(std::filesystem::path(alike[0]).extension().string()) == ".ipynb" ? alike[0] : alike[1];
     else if (exact)
       chosen = asked;
@@ -902,12 +958,13 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       // Said where the notebook and its download differ: a student who changed one after
       // downloading it learns which was graded.
       const bool pair = difference.has_value() && others.size() == 1;
-      found.notes.push_back(!pair ? listed(others) + (others.size() == 1 ? " is" : " are") + " not graded: only " +
-                                        safe_name(chosen) + " is"
-                            : difference->empty()
-                                ? same_code(others.front(), chosen)
-                                : safe_name(others.front()) + " is not graded: only " + safe_name(chosen) +
-                                      " is, and their code differs: " + *difference);
+      found.notes.push_back(
+          !pair ? listed(others) + (others.size() == 1 ? " is" : " are") + " not graded: only " + safe_name(chosen) +
+                      " is"
+          : difference->same()
+              ? same_code(others.front(), chosen)
+              : safe_name(others.front()) + " is not graded: only " + safe_name(chosen) + " is, and " +
+                    (difference->compared ? "their code differs: " : "they cannot be compared: ") + difference->where);
     }
   } else if (candidates.size() == 1) {
     chosen = candidates.front();
@@ -917,7 +974,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     const auto difference = choice && choice->unused.size() == 2
                                 ? download_difference(dir, choice->unused[0], choice->unused[1])
                                 : std::nullopt;
-    if (!choice || (choice->unused.size() != 1 && !(difference && difference->empty()))) {
+    if (!choice || (choice->unused.size() != 1 && !(difference && difference->same()))) {
       // The rivals, without what goes with them (a test of either), or all where each runs another.
       const auto& rivals = !choice                     ? candidates
                            : choice->unused.size() > 1 ? choice->unused
