@@ -805,6 +805,11 @@ std::string pair_stem(const std::string& name) {
   return stem;
 }
 
+/// Of a notebook and its download, the notebook (the .ipynb).
+const std::string& notebook_of(const std::string& a, const std::string& b) {
+  return lower(std::filesystem::path(a).extension().string()) == ".ipynb" ? a : b;
+}
+
 /// Whether `a` and `b` (files of `dir`) are a notebook and its download, an .ipynb and a .py of
 /// one name (pair_stem()); if so, how they compare (code_difference()).
 std::optional<Difference> download_difference(const std::filesystem::path& dir, const std::string& a,
@@ -813,7 +818,8 @@ std::optional<Difference> download_difference(const std::filesystem::path& dir, 
   if (pair_stem(a) != pair_stem(b)) return std::nullopt;
   const std::string ex = lower(x.extension().string()), ey = lower(y.extension().string());
   if (!((ex == ".ipynb" && ey == ".py") || (ex == ".py" && ey == ".ipynb"))) return std::nullopt;
-  const auto& [notebook, script] = ex == ".ipynb" ? std::pair(a, b) : std::pair(b, a);
+  const std::string& notebook = notebook_of(a, b);
+  const std::string& script = &notebook == &a ? b : a;
   std::string texts[2];
   for (int i : {0, 1}) try {
       texts[i] = read_bounded(dir / (i == 0 ? notebook : script), ReadLimits{kMaxHandInBytes});
@@ -933,7 +939,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     // as the student ran them; a download may have lost a magic's line), else the file named.
     const auto difference = alike.size() == 2 ? download_difference(dir, alike[0], alike[1]) : std::nullopt;
     if (difference && difference->same())
-      chosen = lower(std::filesystem::path(alike[0]).extension().string()) == ".ipynb" ? alike[0] : alike[1];
+      chosen = notebook_of(alike[0], alike[1]);
     else if (exact)
       chosen = asked;
     else if (alike.size() == 1)
@@ -987,9 +993,8 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     }
     chosen = choice->unused.front();
     if (difference) {  // the notebook itself, its cells as the student ran them
-      const bool first = lower(std::filesystem::path(chosen).extension().string()) == ".ipynb";
-      chosen = choice->unused[first ? 0 : 1];
-      found.notes.push_back(same_code(choice->unused[first ? 1 : 0], chosen));
+      chosen = notebook_of(choice->unused[0], choice->unused[1]);
+      found.notes.push_back(same_code(choice->unused[chosen == choice->unused[0] ? 1 : 0], chosen));
     }
     if (!choice->helpers.empty())
       found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
