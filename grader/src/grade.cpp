@@ -145,13 +145,16 @@ class Grader {
     }
     const Tensor got = ex.output.evaluate(scope_);
     const Tensor expected = ex.expect.evaluate(scope_);
-    if (!ex.expect.answers.empty() && !all_finite(expected)) {
+    if (!ex.expect.answers.empty() && any_nan(expected)) {
       // A target computed from the student's own answers can be undefined for them: a
-      // problem of their answers, which even a hidden exercise names.
+      // problem of their answers, which even a hidden exercise names. An Inf is no such
+      // problem: it is compared as any target's is, only the same value matching (found by an
+      // instructor: `where(causal, scores_raw, -inf)` masks the student's own scores, and its
+      // -inf marked every correct student wrong).
       const std::string names = fmt::format("{}", fmt::join(ex.expect.answers, ", "));
       check.verdict = Verdict::wrong;
       check.message = "this exercise's target is computed from your " + names +
-                      ", and with yours it is not a number (NaN or Inf): fix " + names +
+                      ", and with yours it is not a number (NaN): fix " + names +
                       " first (a zero vector, for example, has no direction to normalize)";
       return check;
     }

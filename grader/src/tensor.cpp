@@ -119,6 +119,10 @@ bool all_finite(const Tensor& t) {
   return std::all_of(t.values().begin(), t.values().end(), [](double v) { return std::isfinite(v); });
 }
 
+bool any_nan(const Tensor& t) {
+  return std::any_of(t.values().begin(), t.values().end(), [](double v) { return std::isnan(v); });
+}
+
 std::string precision_of(const Tensor& t) {
   bool finite = false;
   for (double v : t.values()) {

@@ -177,4 +177,50 @@ BOOST_AUTO_TEST_CASE(a_missing_folder_is_a_usage_error_not_a_verdict) {
   BOOST_CHECK_THROW(grade_submission(spec, path() / "nobody"), UsageError);
 }
 
+BOOST_AUTO_TEST_CASE(a_target_masking_the_students_own_answer_with_inf_is_met_by_the_same_inf) {
+  // Found by an instructor: where(causal, scores, -inf) over the student's own scores marked
+  // every correct student wrong ("with yours it is not a number"), and a mistake holding the
+  // mask's -inf could name nothing. A NaN target still says which answer to fix.
+  TempDir dir;
+  const auto path = dir.write("spec.yaml", R"(assignment: {id: m, title: M, version: '1'}
+data:
+  causal: [[1, 0], [1, 1]]
+exercises:
+  - {id: s, title: S, points: 1, answers: [{name: scores, shape: [2, 2]}], output: scores, expect: '[[1, 2], [3, 4]]'}
+  - id: m
+    title: Masked
+    points: 1
+    answers: [{name: masked, shape: [2, 2]}]
+    output: masked
+    expect: where(causal, scores, -inf)
+    mistakes: [{matches: 'where(causal, scores * 2, -inf)', message: the scores are doubled}]
+  - {id: n, title: Unit, points: 1, answers: [{name: v, shape: [1, 2]}, {name: u, shape: [1, 2]}], output: u + v * 0, expect: normalize(v)}
+)");
+  const Spec own = load_spec(path);
+  const auto graded = [&](const std::string& name, const std::string& answers) {
+    dir.write(name + "/answers.yaml", answers);
+    return grade_submission(own, dir.path() / name);
+  };
+  const auto right =
+      graded("right", "scores: [[1, 2], [3, 4]]\nmasked: [[1, -.inf], [3, 4]]\nv: [[3, 4]]\nu: [[0.6, 0.8]]\n");
+  BOOST_TEST(right.exercises[1].passed(), right.exercises[1].message());
+  BOOST_TEST(right.exercises[2].passed(), right.exercises[2].message());
+  // Their own wrong scores, masked as asked: 1.3 judges the masking alone.
+  const auto own_scores =
+      graded("own", "scores: [[5, 6], [7, 8]]\nmasked: [[5, -.inf], [7, 8]]\nv: [[3, 4]]\nu: [[0.6, 0.8]]\n");
+  BOOST_TEST(!own_scores.exercises[0].passed());
+  BOOST_TEST(own_scores.exercises[1].passed(), own_scores.exercises[1].message());
+  // The -inf left out where the mask puts it: non-finite where the target is, not a pass.
+  const auto unmasked =
+      graded("unmasked", "scores: [[1, 2], [3, 4]]\nmasked: [[1, 2], [3, 4]]\nv: [[3, 4]]\nu: [[0.6, 0.8]]\n");
+  BOOST_TEST(!unmasked.exercises[1].passed());
+  const auto doubled =
+      graded("doubled", "scores: [[1, 2], [3, 4]]\nmasked: [[2, -.inf], [6, 8]]\nv: [[0, 0]]\nu: [[0, 0]]\n");
+  BOOST_TEST(doubled.exercises[1].message() == "the scores are doubled", doubled.exercises[1].message());
+  BOOST_TEST(to_string(doubled.exercises[2].verdict()) == "wrong");
+  BOOST_TEST(doubled.exercises[2].message() ==
+             "this exercise's target is computed from your v, and with yours it is not a number (NaN): fix v first "
+             "(a zero vector, for example, has no direction to normalize)");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -58,7 +58,8 @@ bool is_mistake(const Tensor& got, const Tensor& mistake, const Tolerance& toler
 /// (is_mistake) and the mistake is not the right answer `expected` itself. Where they coincide
 /// (a single key, whose weight is 1 whether the scores are scaled or not), a result that matches
 /// the mistake says nothing about it. A mistake over several outputs names the failure when
-/// every output matches and one of them differs from the right answer.
+/// every output matches and one of them differs from the right answer. An Inf of the mistake
+/// counts where the right answer holds the same Inf (a mask's -inf), a NaN never.
 bool names_mistake(const Tensor& got, const Tensor& mistake, const Tensor& expected, const Tolerance& tolerance);
 
 /// The one-line message for a failed comparison: how many elements fail and the worst one.

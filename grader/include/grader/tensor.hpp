@@ -78,6 +78,9 @@ class Tensor {
 /// Whether every element is a number (no NaN, no Inf).
 bool all_finite(const Tensor& t);
 
+/// Whether any element is NaN.
+bool any_nan(const Tensor& t);
+
 /// Each element rounded to the nearest float32, as a NumPy or PyTorch float32 tensor holds it.
 Tensor to_float32(Tensor t);
 
