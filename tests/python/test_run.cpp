@@ -1709,6 +1709,30 @@ BOOST_AUTO_TEST_CASE(a_correct_torch_function_returns_its_outputs_in_float32) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(outputs_returned_as_a_named_tuple_are_read_as_the_tuple_it_is) {
+  // Found by a student helper: `return AttentionResult(output, weights)` scored 0 of 8
+  // ("returned a __main__.AttentionResult, where 2 values are expected"). A subclass that
+  // overrides how it iterates is read through tuple's own iterator all the same.
+  const std::string body = "    scores = Q @ K.transpose(-2, -1) / Q.shape[-1] ** 0.5\n"
+                           "    weights = torch.softmax(scores, dim=-1)\n";
+  for (const std::string source :
+       {"from typing import NamedTuple\nclass R(NamedTuple):\n    output: torch.Tensor\n    weights: torch.Tensor\n",
+        "from collections import namedtuple\nR = namedtuple('R', 'output weights')\n",
+        "class R(tuple):\n    def __new__(cls, *a): return tuple.__new__(cls, a)\n"
+        "    def __iter__(self): return iter([torch.zeros(1), torch.zeros(1)])\n"
+        "    def __getitem__(self, i): return torch.zeros(1)\n"
+        "    def __len__(self): return 2\n"}) {
+    BOOST_TEST_CONTEXT(source) {
+      const auto r = call("import torch\n" + source + "def f(Q, K, V):\n" + body + "    return R(weights @ V, weights)\n",
+                          calls_of("f", 1, {"output", "weights"}));
+      BOOST_TEST(verdict(r.calls[0]) == "returned", r.calls[0].message);
+      BOOST_REQUIRE_EQUAL(r.calls[0].outputs.size(), 2u);
+      BOOST_TEST(r.calls[0].outputs[0].shape() == (Shape{1, 2, 3}), boost::test_tools::per_element());
+      BOOST_TEST(r.calls[0].outputs[1][0] == 0.5);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"def f(Q, K, V):\n    pass\n", "returned None: is its body still `pass`"},
