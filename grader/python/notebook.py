@@ -19,6 +19,7 @@ import importlib
 import importlib.util
 import io
 import json
+import linecache
 import mmap
 import os
 import random
@@ -714,8 +715,21 @@ def notebook_units(text, name):
         unit.filename = f"{name}, cell {number}"
         if skipped:
             unit.code, unit.unparsable = "", skipped
+        remember_source(unit.filename, unit.code)
         units.append(unit)
     return units
+
+
+def remember_source(filename, text):
+    """Code compiled as `filename` (a cell, "hw.ipynb, cell 4", or the hand-in's text as it runs)
+    readable by its lines, as IPython keeps each cell's: `inspect.getsource()` and
+    `torch.jit.script`, which reads the function's source, work as in Jupyter (found by a helper:
+    "OSError: could not get source code" failed the cell)."""
+    if _isinstance(text, str):
+        lines = text.splitlines(True)
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        linecache.cache[filename] = (_len(text), None, lines, filename)  # no time: never checked, never dropped
 
 
 def jupyter_units(text):
@@ -828,8 +842,10 @@ def split(name, text):
     if JUPYTER_MARKER.search(text):
         units = jupyter_units(text)
         TEXTS[:] = [("", text, False, (units, "jupyter"))]
+        remember_source(name, text)
         return units, text, "jupyter"
     units, text = script_units(colab_magics_restored(text), name)
+    remember_source(name, text)
     COMMENTED_MODULES.update(COMMENTED_WRITEFILE.findall(text))
     TEXTS[:] = [("", text, True, (units, "script"))]
     return units, text, "script"
@@ -1329,6 +1345,19 @@ def own_place(filename, name):
     return full[_len(home) + 1:] if full.startswith(home + os.sep) else None
 
 
+def older_version(error):
+    """For `torch.compile` on a machine whose torch has none (Debian's is 1.13): which version
+    grades the notebook, so that the student knows the name is newer than it (found by a
+    helper: "module 'torch' has no attribute 'compile'" alone)."""
+    found = re.match(r"module '((?:torch|numpy|matplotlib)(?:\.\w+)*)' has no attribute '(\w+)'", str(error))
+    module = sys.modules.get(found.group(1).split(".")[0]) if found else None
+    version = getattr(module, "__version__", None)
+    if not _isinstance(version, str):
+        return ""
+    return (f" (notebooks are graded with {found.group(1).split('.')[0]} {version.split('+')[0]}, which has no "
+            f"{found.group(1)}.{found.group(2)}: write it without, or check the name)")
+
+
 def describe_failure(error, name, unit):
     # The unit's own line, and the deepest line of the student's file the error came through
     # (inside one of their functions, say); in an .ipynb, with its cell where it is not the
@@ -1353,6 +1382,8 @@ def describe_failure(error, name, unit):
                  "torch, matplotlib or Python's standard library)")
     if _isinstance(error, FileNotFoundError) and _isinstance(error.filename, str):
         text += missing_file(error.filename)
+    if _isinstance(error, AttributeError):
+        text += older_version(error)
     if _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0] and BUDGET_SPENT[0]:
         text = (f"the notebook's time budget of {BUDGET_SECONDS[0]:g} s (python.budget_seconds) ran out here: stopped "
                 "at this line; nothing after it ran, and the answers were taken as they stood")

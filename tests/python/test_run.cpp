@@ -661,6 +661,49 @@ BOOST_AUTO_TEST_CASE(ipython_and_colab_are_stand_ins_whatever_the_machine_has_in
   BOOST_TEST(r.values[1].value->values()[1] == 2.0);
 }
 
+BOOST_AUTO_TEST_CASE(a_functions_source_is_readable_as_in_jupyter) {
+  // Found by a student helper: `inspect.getsource(f)` and `@torch.jit.script`, which reads the
+  // function's source, failed the cell ("could not get source code") in every form, though they
+  // work in Jupyter, Colab and `python homework.py`.
+  const std::string code =
+      "import inspect, torch\n"
+      "def twice(x):\n    return x * 2\n"
+      "@torch.jit.script\ndef thrice(x: torch.Tensor) -> torch.Tensor:\n    return x * 3\n";
+  const std::string use = "lines = [float(len(inspect.getsource(twice).splitlines())), thrice(torch.ones(1)).item()]\n";
+  const std::string notebook =
+      R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": )" +
+      nlohmann::json(code).dump() + R"(}, {"cell_type": "code", "metadata": {}, "source": )" +
+      nlohmann::json(use).dump() + "}]}";
+  for (const auto& hand_in :
+       {HandIn{"homework.py", code + use, {}}, HandIn{"homework.py", "# In[1]:\n" + code + "\n# In[2]:\n" + use, {}},
+        HandIn{"homework.ipynb", notebook, {}}}) {
+    BOOST_TEST_CONTEXT(hand_in.name << ": " << hand_in.source.substr(0, 12)) {
+      const auto r = python::run(hand_in, python::Work{{{"lines", "lines", ""}}, {}, {}}, 1, {});
+      BOOST_TEST(r.failures.empty(), (r.failures.empty() ? "" : r.failures[0].message));
+      BOOST_REQUIRE(r.values[0].value.has_value());
+      const std::vector<double> got(r.values[0].value->values().begin(), r.values[0].value->values().end());
+      BOOST_TEST(got == (std::vector<double>{2.0, 3.0}), boost::test_tools::per_element());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_name_the_graders_torch_lacks_says_which_version_grades) {
+  // Found by a student helper: `torch.compile` (torch 2) on Debian's torch 1.13 failed the cell
+  // with "module 'torch' has no attribute 'compile'" alone.
+  const auto r = python::run(HandIn{"homework.py", "import torch\nf = torch.compile_newer(len)\nx = 1.0\n", {}},
+                             python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
+  BOOST_TEST(contains(r.failures[0].message,
+                      "AttributeError: module 'torch' has no attribute 'compile_newer' "
+                      "(notebooks are graded with torch "),
+             r.failures[0].message);
+  BOOST_TEST(
+      contains(r.failures[0].message, ", which has no torch.compile_newer: write it without, or check the name)"),
+      r.failures[0].message);
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_file_not_found_says_how_to_open_it_where_notebooks_are_graded) {
   // A Colab notebook opens its data from Google Drive; graded, that path is not there, and
   // "FileNotFoundError" alone did not say that the file handed in beside it is opened by name.
