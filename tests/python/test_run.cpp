@@ -269,6 +269,16 @@ BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) 
   BOOST_TEST(r.values[2].message == "'heads' is not defined at the end of your notebook: assign it in your notebook "
                                     "(line 13 still raises NotImplementedError: an exercise left to do?)",
              r.values[2].message);
+  // A cell whose first line holds ": " is named whole (found by an instructor helper: the
+  // place was cut there, `cell 2 ("# Step 3: exercises left to do?)`).
+  const std::string notebook = R"j({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": "x = 1"},
+    {"cell_type": "code", "metadata": {}, "source": "# Step 3: weights\n# YOUR CODE HERE\nraise NotImplementedError()"}]})j";
+  const auto n = run("hw.ipynb", notebook, {{"weights", "weights", ""}});
+  BOOST_TEST(contains(n.values[0].message,
+                      "(cell 2 (\"# Step 3: weights\"), line 3 still raises NotImplementedError: "
+                      "an exercise left to do?)"),
+             n.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_taken_at_its_cell_is_explained_by_that_cell_never_a_later_one) {

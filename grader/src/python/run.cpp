@@ -268,6 +268,14 @@ std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uin
   return v;
 }
 
+/// Where a unit's failure says it failed: its text up to the ": " after the unit's label
+/// ("cell 8 (\"# Step 3: weights\"), line 3"), which may hold one itself (found by an
+/// instructor helper: the place was cut at the label's own ": ").
+std::string place_of(const UnitRecord& u) {
+  const std::size_t from = u.text.rfind(u.label, 0) == 0 ? u.label.size() : 0;
+  return u.text.substr(0, u.text.find(": ", from));
+}
+
 /// For an answer no cell assigns: the cells that still raise NotImplementedError (an nbgrader
 /// stub, which replaces the answer's code), where it is likely to belong; or nothing.
 std::string unfinished_cells(const std::map<std::size_t, UnitFailure>& failures) {
@@ -514,7 +522,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         continue;
       }
       // A unit the grader interrupted is timed out: the child said where it stopped.
-      failures[k] = UnitFailure{k, u.text.substr(0, u.text.find(": ")),
+      failures[k] = UnitFailure{k, place_of(u),
                                 u.interrupted         ? Verdict::timed_out
                                 : u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw)
                                                       : Verdict::forbidden,
@@ -534,7 +542,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       // was ended or had ended just before).
       const auto u = records.unit_records().find(*k);
       const bool failed_here = u != records.unit_records().end() && u->second.ended;
-      const std::string place = failed_here ? u->second.text.substr(0, u->second.text.find(": ")) : records.cut_label();
+      const std::string place = failed_here ? place_of(u->second) : records.cut_label();
       const std::string as_they_stood = ended_well ? ", and the answers were taken as they stood when it ran out" : "";
       std::string what;
       if (records.in_progress() == k)
