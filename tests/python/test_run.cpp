@@ -2050,6 +2050,30 @@ def f(Q, K, V):
       r.output);
 }
 
+BOOST_AUTO_TEST_CASE(a_cell_that_ran_out_of_its_time_is_hurried_when_a_fresh_child_runs_it_again) {
+  // Found by an instructor helper: the notebook's own test of a function that hangs ran out of
+  // its time in every fresh child a hung call made, until the budget was spent and the calls of
+  // another function, which was right, lost their points. Run again, it has 1 s.
+  python::Limits limits = hostile_notebooks::quick();
+  limits.unit_seconds = 3;
+  limits.call_seconds = 1;
+  limits.budget_seconds = 12;  // 4 children: 3 + 3 x 1 s of that cell and 3 x 1 s of calls; 4 x 3 + 3 x 1 s before
+  auto work = calls_of("f", 4, {"output", "weights"});
+  for (std::size_t c = 0; c < 3; ++c) work.calls[c].inputs[0] = Tensor::filled({1, 2, 3}, -1.0);  // they hang
+  const auto r = python::run(HandIn{"hw.py",
+                                    "import torch\ndef f(Q, K, V):\n    while float(Q.sum()) < 0: pass\n"
+                                    "    return Q, K\nf(-torch.ones(1), 0, 0)\n",
+                                    {}},
+                             work, 1, limits);
+  for (std::size_t c = 0; c < 3; ++c) BOOST_TEST(verdict(r.calls[c]) == "timed_out", r.calls[c].message);
+  BOOST_TEST(verdict(r.calls[3]) == "returned", r.calls[3].message);
+  BOOST_TEST(r.processes == 4);
+  // The cell is told once, with the time it had the first time.
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 1u);
+  BOOST_TEST(contains(r.failures[0].message, "line 5 (in f, line 3): no end after 3 s of wall-clock time"),
+             r.failures[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_function_that_writes_into_the_plan_of_later_calls_crashes_its_own_call_only) {
   // The child maps its plan read-only (notebook.py, mapped()): a function that finds it (in its
   // caller's frame) and overwrites the inputs of the calls after it ends its own call; the

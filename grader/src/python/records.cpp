@@ -101,6 +101,7 @@ Clock::time_point Records::on_status(std::string& pending) {
               flattened(library::printable(at == std::string::npos ? text : text.substr(at + 1), 200));
         }
         next_deadline();
+        if (hurried_.count(h.call)) deadline_ = std::min(deadline_, sandbox::after(kRerunSeconds));
         break;
       case p::kUnitEnd: {
         const bool skipped = h.code == 2 || h.code == 3;  // never started: it does not run

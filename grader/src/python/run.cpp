@@ -449,6 +449,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       "the notebook's time budget of " + seconds_text(limits.budget_seconds) + " s (python.budget_seconds)";
   const std::string budget_spent_message = budget_text + " ran out before its end";
   std::set<std::size_t> skip, resolved_calls;
+  std::set<std::size_t> ran_out;   // units interrupted for their time: hurried when run again (Records::hurry)
   std::string unreadable_hand_in;  // why the hand-in could not be read, if it could not
   std::size_t calls_from = 0;
   std::size_t quiet_before = 0;  // the units whose output an earlier child printed
@@ -491,8 +492,11 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     const auto first_unit_by = std::min(sandbox::after(limits.unit_seconds), deadline);
     Records records(requests.size(), work.calls.size(), h.source.size() + 1, limits.unit_seconds, limits.call_seconds,
                     first_unit_by, deadline);
+    records.hurry(ran_out);
     const std::size_t room = printed.room();
     const sandbox::Observation seen = child.watch(first_unit_by, &records, room);
+    for (const auto& [k, u] : records.unit_records())
+      if (u.ended && u.interrupted) ran_out.insert(k);
     budget.charge(seen);
     spdlog::debug("Python child {} ended after {:.2f} ms (CPU {:.2f} ms, {} page faults)", child.pid(),
                   1e3 * seen.seconds, 1e3 * seen.exit.cpu_seconds, seen.exit.page_faults);
