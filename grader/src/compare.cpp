@@ -121,9 +121,12 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     bool beside = false;
     for (std::size_t other = first; other < first + rows && !beside; ++other) beside = any_number(other);
     if (beside && nan_throughout(row)) {
+      // Or an exp that overflows (found by an instructor helper: a row of 1000, 1001, 1002 was
+      // told only of masks).
       c.patterns.push_back("your row " + row_label(row) +
                            " is NaN throughout where the expected one is finite: a softmax over scores that are all "
-                           "-inf gives that (a query whose every key is masked, its own too?)");
+                           "-inf gives that (a query whose every key is masked, its own too?), and so does one whose "
+                           "exp overflows (scores near 1000: subtract each row's maximum before exp)");
       break;
     }
   }

@@ -1197,7 +1197,9 @@ BOOST_AUTO_TEST_CASE(a_row_of_nan_where_the_reference_is_finite_is_told_what_giv
   BOOST_TEST(exercise.at("verdict") == "non_finite", exercise.dump());
   BOOST_TEST(contains(exercise.dump(),
                       "hint: your row [0, 0, :] is NaN throughout where the expected one is finite: a "
-                      "softmax over scores that are all -inf gives that"),
+                      "softmax over scores that are all -inf gives that (a query whose every key is masked, its "
+                      "own too?), and so does one whose exp overflows (scores near 1000: subtract each row's maximum "
+                      "before exp)"),
              exercise.dump());
 }
 
