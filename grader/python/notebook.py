@@ -2015,7 +2015,9 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
                                     f"({', '.join(names)})")
         outputs = list(result)
     for o, value in enumerate(outputs):
-        what = f"{fname}'s output {names[o]}" if _len(names) > 1 else f"what {fname} returned"
+        # "f's output weights"; "f's output" for one named output (found by a helper: "output output").
+        what = (f"{fname}'s output" + ("" if names[o] == "output" else f" {names[o]}") if _len(names) > 1
+                else f"what {fname} returned")
         try:
             array = numbers(value)
         except NotNumbers as e:

@@ -1792,6 +1792,8 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n", "not implemented yet"},
       {"def f(Q, K, V):\n    return Q\n", "returned a torch.Tensor, where 2 values are expected (output, weights)"},
       {"def f(Q, K, V):\n    return Q, 'weights'\n", "output weights is a str, not a tensor of numbers"},
+      // An output named "output" is not said twice ("f's output output": found by a helper).
+      {"def f(Q, K, V):\n    return 'text', K\n", "f's output is a str, not a tensor of numbers"},
       {"def f(Q, K, V):\n    return (Q, K, V)\n", "returned 3 values, where 2 are expected"},
       {"g = 1\n", "the notebook defines no function 'f'"},
       {"f = 3\n", "'f' is an int, not a function"},
