@@ -286,6 +286,7 @@ struct Finding {
     shape,                ///< output `output` has another shape than declared
     property_shape,       ///< the property cannot be computed on the outputs
     property_non_finite,  ///< a side of the property holds NaN or Inf
+    property_zeros,       ///< every output is zeros where a right one is not: the property says nothing
     value,                ///< compared output `output` (a property: 0) fails
   };
   Kind kind = Kind::value;
@@ -321,7 +322,7 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
     f.kind = kind;
     f.output = output;
     if (visibility == Visibility::visible && kind != Finding::Kind::property_shape &&
-        kind != Finding::Kind::property_non_finite)
+        kind != Finding::Kind::property_non_finite && kind != Finding::Kind::property_zeros)
       f.matches = matching_mistakes(fn, c, named_outputs(), value, main.precision, contradicted, only);
     f.tolerance_used = used;
     return f;
@@ -339,9 +340,21 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
     // Both sides are the student's: NaN on both is not agreement.
     if (!all_finite(sides->first) || !all_finite(sides->second))
       return found(Finding::Kind::property_non_finite, 0, nullptr);
+    // Nor are zeros, which have every property of this kind (`output` = `weights @ V`, masked
+    // weights zero) whatever the function computes: outputs all zeros, where a right one is
+    // not (beyond the tolerance), earn no points of partial understanding (found by two student helpers: a function
+    // returning zeros scored 2 of 8).
+    const auto zeros = [](const Tensor& t) {
+      return std::all_of(t.values().begin(), t.values().end(), [](double v) { return v == 0.0; });
+    };
     const Comparison cmp = compare(sides->first, sides->second, tolerance);
     used = std::max(used, cmp.used);
-    return cmp.passed() ? std::nullopt : std::optional(found(Finding::Kind::value, 0, nullptr));
+    if (!cmp.passed()) return found(Finding::Kind::value, 0, nullptr);
+    if (std::all_of(main.outputs.begin(), main.outputs.end(), zeros))
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+        if (!compare(main.outputs[o], c.expected[o], tolerance).passed())
+          return found(Finding::Kind::property_zeros, 0, nullptr);
+    return std::nullopt;
   }
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
     const Comparison cmp = compare(main.outputs[o], c.expected[o], tolerance);
@@ -397,6 +410,13 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
     case Finding::Kind::property_non_finite:
       r.verdict = Verdict::non_finite;
       r.message = prefixed(c.label, "your outputs hold NaN or Inf");
+      r.details = property + replay;
+      return;
+    case Finding::Kind::property_zeros:
+      r.verdict = Verdict::wrong;
+      r.message = prefixed(c.label,
+                           "your outputs are all zeros, and the right ones are not: zeros have this property "
+                           "whatever the function computes, so it earns nothing here");
       r.details = property + replay;
       return;
     case Finding::Kind::value:

@@ -1188,6 +1188,29 @@ ordered_json sdpa_exercise_returning(const std::string& returned) {
   return ordered_json::parse(r.out).at("exercises")[0];
 }
 
+BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_trivially) {
+  // Found by two student helpers: a function returning zeros scored 2 of 8, from the properties
+  // `output = weights @ V` and "masked weights are zero", which zeros have whatever the function
+  // computes. Uniform weights still earn them: a distribution, times the values.
+  const auto check_of = [](const ordered_json& exercise, const std::string& name) {
+    for (const auto& c : exercise.at("checks"))
+      if (c.at("name") == name) return c;
+    BOOST_FAIL("no check " + name + " in " + exercise.dump());
+    return ordered_json();
+  };
+  const auto zeros = sdpa_exercise_returning("torch.zeros_like(w @ V), torch.zeros_like(w)");
+  BOOST_TEST(zeros.at("score") == 0.0, zeros.dump());
+  const auto product = check_of(zeros, "output equals weights times values");
+  BOOST_TEST(product.at("verdict") == "wrong", product.dump());
+  BOOST_TEST(contains(product.at("message").get<std::string>(),
+                      "your outputs are all zeros, and the right ones are not: zeros have this property whatever the "
+                      "function computes, so it earns nothing here"),
+             product.dump());
+  const auto uniform = sdpa_exercise_returning("(lambda u: (u @ V, u))(torch.full_like(w, 1.0) / w.size(-1))");
+  BOOST_TEST(check_of(uniform, "output equals weights times values").at("verdict") == "passed", uniform.dump());
+  BOOST_TEST(check_of(uniform, "rows of weights sum to 1").at("verdict") == "passed", uniform.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_row_of_nan_where_the_reference_is_finite_is_told_what_gives_it) {
   // Found by a helper writing a course: a causal mask that hid the diagonal too left query 0
   // no key, and torch's softmax made its row NaN; the student was told only "10 of them NaN or
