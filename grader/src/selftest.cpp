@@ -368,7 +368,14 @@ class Checker {
         left_out.push_back(e.id);
         continue;
       }
-      failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 240) + ")");
+      // Where the exercise is in the spec, for a failure of the spec's own text (found by an
+      // instructor helper: a misspelt `cell:` text was told with no line to look at).
+      const auto ex =
+          std::find_if(spec_.exercises.begin(), spec_.exercises.end(), [&](const Exercise& x) { return x.id == e.id; });
+      const std::string at =
+          ex != spec_.exercises.end() && ex->where.line > 0 ? "; the exercise is at " + ex->where.str() : "";
+      failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 240) + at +
+                        ")");
     }
     if (failing.empty() && !left_out.empty())
       add(Kind::ok, what,

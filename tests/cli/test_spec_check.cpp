@@ -65,10 +65,10 @@ BOOST_AUTO_TEST_CASE(every_bundled_spec_passes_its_self_test) {
   BOOST_TEST(
       contains(r.out, "ok    all-zero answers: fail 5 of 6 matrix exercises (1.3.1: zeros are the reference answer)"));
   BOOST_TEST(contains(r.out, "ok    library returning its first input: fails every function exercise (2)"));
-  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 12 declared for function exercises fails a check"));
+  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 13 declared for function exercises fails a check"));
   BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 10 declared for function exercises fails a check"));
   // And each, computed by a Python function in float32 and float64, fails a check and is named.
-  for (const int n : {1, 10, 12})
+  for (const int n : {1, 10, 13})
     BOOST_TEST(contains(r.out, "ok    known mistakes (Python): each of the " + std::to_string(n) +
                                    " declared for function exercises, computed by a Python function in NumPy, fails a "
                                    "check in the precision students are called with, and in the other one"),
@@ -413,6 +413,8 @@ BOOST_AUTO_TEST_CASE(a_reference_solution_that_fails_fails_the_self_test) {
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1);
   BOOST_TEST(contains(r.out, "FAIL  reference solution: fails exercise 1.2.2 (missing: "), r.out);
+  // Where the exercise is, for a failure of the spec's own text (a misspelt `cell:`, say).
+  BOOST_TEST(contains(r.out, "; the exercise is at " + spec.string() + ":"), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_python_reference_failing_in_its_precision_is_reported_once) {

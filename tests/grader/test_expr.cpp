@@ -203,6 +203,13 @@ BOOST_AUTO_TEST_CASE(errors_name_the_problem_and_point_at_it) {
   BOOST_TEST(
       (error_of(*this, "attention(value, value[0:2], value)") == P{"attention(): K has 2 rows (keys) but V has 4", 0}));
   BOOST_TEST((error_of(*this, "softmax") == P{"'softmax' is a function; call it: softmax(...)", 0}));
+  // A mask of another rank than the batches it masks says which shapes it may have.
+  BOOST_TEST((error_of(*this,
+                       "attention(reshape(value, 1, 4, 3), reshape(value, 1, 4, 3), reshape(value, 1, 4, 3), "
+                       "mask=tril(ones(4, 4)))") ==
+              P{"attention(): mask has shape (4, 4) but Q has rank 3: give the mask as a batch too, (batch, n_q, n_k) "
+                "or (batch, 1, n_k) (a causal one: tril(ones(size(Q, 0), size(Q, 1), size(K, 1))))",
+                0}));
 }
 
 BOOST_AUTO_TEST_CASE(syntax_errors_point_at_the_character) {

@@ -73,8 +73,13 @@ Tensor attention_part(const Arguments& args, bool weights) {
                            "(batch, n, d); got shapes " +
                            format_shape(Q.shape()) + ", " + format_shape(K.shape()) + ", " + format_shape(V.shape()));
   if (mask && mask->rank() != Q.rank())
+    // What shapes it takes, said (found by an instructor helper, whose causal mask made with
+    // tril(ones(n, n)) for batches was told only "Q has rank 3").
     throw invalid_argument(where(args) + "mask has shape " + format_shape(mask->shape()) + " but Q has rank " +
-                           std::to_string(Q.rank()));
+                           std::to_string(Q.rank()) + ": give the mask " +
+                           (Q.rank() == 3 ? "as a batch too, (batch, n_q, n_k) or (batch, 1, n_k) (a causal one: "
+                                            "tril(ones(size(Q, 0), size(Q, 1), size(K, 1))))"
+                                          : "as a matrix (n_q, n_k)"));
   ops::checked_count({Q.rank() == 3 ? Q.dim(0) : 1, Q.dim(Q.rank() - 2), K.dim(K.rank() - 2)},
                      where(args) + "the weights");
   thread_local LastAttention last;
