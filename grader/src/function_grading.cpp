@@ -396,6 +396,20 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
                                    fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
           break;
         }
+      // One shape in every case, whatever the inputs' sizes: the function does not compute with
+      // its parameters (found by a student helper: the notebook's own Q, K and V, used in the
+      // body, were told only "has shape (2, 3, 4) but (1, 1, 1) is expected").
+      bool same = true, sizes_vary = false;
+      for (std::size_t k = 0; k < pc.cases.size() && same; ++k) {
+        const CallResult& other = results[pc.calls[k][0]];
+        if (other.failure || other.outputs.size() <= o) continue;
+        same = other.outputs[o].shape() == main.outputs[o].shape();
+        sizes_vary = sizes_vary || fn.outputs[o].shape(pc.cases[k].dims) != want;
+      }
+      if (same && sizes_vary)
+        r.message +=
+            " (the same shape in every case, whatever the inputs' sizes: does the function compute with "
+            "variables of the notebook instead of its parameters?)";
       if (named) r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
       r.mistake = named;
       r.details = replay;

@@ -1211,6 +1211,19 @@ BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_tr
   BOOST_TEST(check_of(uniform, "rows of weights sum to 1").at("verdict") == "passed", uniform.dump());
 }
 
+BOOST_AUTO_TEST_CASE(outputs_of_one_shape_whatever_the_inputs_ask_whether_the_parameters_are_used) {
+  // Found by a student helper: a function computing with the notebook's own Q, K and V was told
+  // only "output has shape (2, 3, 4) but (1, 1, 1) is expected", in every random case.
+  const auto exercise = sdpa_exercise_returning("torch.ones(2, 3, 4), torch.ones(2, 3, 3) / 3");
+  std::string random;
+  for (const auto& c : exercise.at("checks"))
+    if (c.at("name") == "random shapes and values") random = c.at("message");
+  BOOST_TEST(contains(random,
+                      "(the same shape in every case, whatever the inputs' sizes: does the function compute "
+                      "with variables of the notebook instead of its parameters?)"),
+             exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_row_of_nan_where_the_reference_is_finite_is_told_what_gives_it) {
   // Found by a helper writing a course: a causal mask that hid the diagonal too left query 0
   // no key, and torch's softmax made its row NaN; the student was told only "10 of them NaN or
