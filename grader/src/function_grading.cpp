@@ -286,7 +286,7 @@ struct Finding {
     shape,                ///< output `output` has another shape than declared
     property_shape,       ///< the property cannot be computed on the outputs
     property_non_finite,  ///< a side of the property holds NaN or Inf
-    property_zeros,       ///< every output is zeros where a right one is not: the property says nothing
+    property_zeros,       ///< every output is (next to) zeros where a right one is not: the property says nothing
     value,                ///< compared output `output` (a property: 0) fails
   };
   Kind kind = Kind::value;
@@ -340,20 +340,26 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
     // Both sides are the student's: NaN on both is not agreement.
     if (!all_finite(sides->first) || !all_finite(sides->second))
       return found(Finding::Kind::property_non_finite, 0, nullptr);
-    // Nor are zeros, which have every property of this kind (`output` = `weights @ V`, masked
-    // weights zero) whatever the function computes: outputs all zeros, where a right one is
-    // not (beyond the tolerance), earn no points of partial understanding (found by two student helpers: a function
-    // returning zeros scored 2 of 8).
-    const auto zeros = [](const Tensor& t) {
-      return std::all_of(t.values().begin(), t.values().end(), [](double v) { return v == 0.0; });
-    };
     const Comparison cmp = compare(sides->first, sides->second, tolerance);
     used = std::max(used, cmp.used);
     if (!cmp.passed()) return found(Finding::Kind::value, 0, nullptr);
-    if (std::all_of(main.outputs.begin(), main.outputs.end(), zeros))
-      for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-        if (!compare(main.outputs[o], c.expected[o], tolerance).passed())
-          return found(Finding::Kind::property_zeros, 0, nullptr);
+    // Nor are zeros, which have every property of this kind (`output` = `weights @ V`, masked
+    // weights zero) whatever the function computes: outputs that are zeros, or a millionth of
+    // the right ones at most (1e-30 times anything), where a right one is not zero, earn no
+    // points of partial understanding (found by two student helpers: a function returning
+    // zeros scored 2 of 8).
+    const auto largest = [](const Tensor& t) {
+      double m = 0;
+      for (double v : t.values()) m = std::max(m, std::abs(v));
+      return m;
+    };
+    bool negligible = true, right_is_not = false;
+    for (std::size_t o = 0; o < fn.outputs.size() && negligible; ++o) {
+      const double right = largest(c.expected[o]);
+      negligible = largest(main.outputs[o]) <= 1e-6 * right;
+      right_is_not = right_is_not || right > 0;
+    }
+    if (negligible && right_is_not) return found(Finding::Kind::property_zeros, 0, nullptr);
     return std::nullopt;
   }
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
@@ -429,8 +435,8 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
     case Finding::Kind::property_zeros:
       r.verdict = Verdict::wrong;
       r.message = prefixed(c.label,
-                           "your outputs are all zeros, and the right ones are not: zeros have this property "
-                           "whatever the function computes, so it earns nothing here");
+                           "your outputs are all zeros (or next to nothing), and the right ones are not: zeros have "
+                           "this property whatever the function computes, so it earns nothing here");
       r.details = property + replay;
       return;
     case Finding::Kind::value:
