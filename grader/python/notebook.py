@@ -1347,15 +1347,27 @@ def own_place(filename, name):
 
 def older_version(error):
     """For `torch.compile` on a machine whose torch has none (Debian's is 1.13): which version
-    grades the notebook, so that the student knows the name is newer than it (found by a
-    helper: "module 'torch' has no attribute 'compile'" alone)."""
+    grades the hand-in, so that the student knows the name is newer than it (found by a helper:
+    "module 'torch' has no attribute 'compile'" alone); for a submodule not imported yet
+    (`torch.utils.checkpoint`), that it is one to import. The version is read from the module's
+    own dictionary, never through its attributes (a notebook's stand-in could run code there)."""
     found = re.match(r"module '((?:torch|numpy|matplotlib)(?:\.\w+)*)' has no attribute '(\w+)'", str(error))
-    module = sys.modules.get(found.group(1).split(".")[0]) if found else None
-    version = getattr(module, "__version__", None)
+    if not found:
+        return ""
+    name = f"{found.group(1)}.{found.group(2)}"
+    try:
+        submodule = importlib.util.find_spec(name) is not None
+    except Exception:  # a notebook's own finder, or a parent that is no package
+        submodule = False
+    if submodule:
+        return f" ({name} is a module of its own: import {name} first)"
+    package = found.group(1).split(".")[0]
+    module = sys.modules.get(package)
+    version = vars(module).get("__version__") if _type(module) is types.ModuleType else None
     if not _isinstance(version, str):
         return ""
-    return (f" (notebooks are graded with {found.group(1).split('.')[0]} {version.split('+')[0]}, which has no "
-            f"{found.group(1)}.{found.group(2)}: write it without, or check the name)")
+    return (f" (the grading machine has {package} {version.split('+')[0]}, which has no {name}: write it without, "
+            "or check the name)")
 
 
 def describe_failure(error, name, unit):

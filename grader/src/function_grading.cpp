@@ -11,9 +11,11 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "grader/compare.hpp"
+#include "grader/expr/ast.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "grader/library/build.hpp"
 #include "grader/library/run.hpp"
@@ -279,6 +281,23 @@ std::optional<std::pair<Tensor, Tensor>> property_sides(const Spec& spec, const 
   }
 }
 
+/// Whether the outputs a property check reads (all of them where it reads only an extra call's)
+/// are zeros at `tolerance` in case `c`, and a right one is not: every property of this kind
+/// holds for zeros.
+bool trivially_held(const FunctionSpec& fn, const FunctionCheck& check, const CallResult& main, const Case& c,
+                    const Tolerance& tolerance) {
+  std::set<std::string> names = expr::names_used(*check.property_got->ast);
+  for (const auto& n : expr::names_used(*check.property_expect->ast)) names.insert(n);
+  std::vector<std::size_t> read;
+  for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+    if (names.count(fn.outputs[o].name)) read.push_back(o);
+  if (read.empty())
+    for (std::size_t o = 0; o < fn.outputs.size(); ++o) read.push_back(o);
+  const auto zero = [&](const Tensor& t) { return compare(t, Tensor::filled(t.shape(), 0.0), tolerance).passed(); };
+  return std::all_of(read.begin(), read.end(), [&](std::size_t o) { return zero(main.outputs[o]); }) &&
+         std::any_of(read.begin(), read.end(), [&](std::size_t o) { return !zero(c.expected[o]); });
+}
+
 /// How a case failed, found before any message is written: enough to rank it against the
 /// check's other failing cases, and to write its message if it is the one shown.
 struct Finding {
@@ -344,22 +363,12 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
     used = std::max(used, cmp.used);
     if (!cmp.passed()) return found(Finding::Kind::value, 0, nullptr);
     // Nor are zeros, which have every property of this kind (`output` = `weights @ V`, masked
-    // weights zero) whatever the function computes: outputs that are zeros, or a millionth of
-    // the right ones at most (1e-30 times anything), where a right one is not zero, earn no
-    // points of partial understanding (found by two student helpers: a function returning
-    // zeros scored 2 of 8).
-    const auto largest = [](const Tensor& t) {
-      double m = 0;
-      for (double v : t.values()) m = std::max(m, std::abs(v));
-      return m;
-    };
-    bool negligible = true, right_is_not = false;
-    for (std::size_t o = 0; o < fn.outputs.size() && negligible; ++o) {
-      const double right = largest(c.expected[o]);
-      negligible = largest(main.outputs[o]) <= 1e-6 * right;
-      right_is_not = right_is_not || right > 0;
-    }
-    if (negligible && right_is_not) return found(Finding::Kind::property_zeros, 0, nullptr);
+    // weights zero) whatever the function computes: where every output the property reads is
+    // zeros at the exercise's tolerance (9e-6, 1e-30 times anything), and a right one is not,
+    // it earns no points of partial understanding (found by three student helpers: zeros, then
+    // a constant 9e-6 output beside zero weights, scored 2 of 8).
+    if (trivially_held(fn, check, main, c, pc.exercise->tolerance.in(main.precision)))
+      return found(Finding::Kind::property_zeros, 0, nullptr);
     return std::nullopt;
   }
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
@@ -435,8 +444,8 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
     case Finding::Kind::property_zeros:
       r.verdict = Verdict::wrong;
       r.message = prefixed(c.label,
-                           "your outputs are all zeros (or next to nothing), and the right ones are not: zeros have "
-                           "this property whatever the function computes, so it earns nothing here");
+                           "the outputs it reads are all zeros (or next to nothing), and the right ones are not: "
+                           "zeros have this property whatever the function computes, so it earns nothing here");
       r.details = property + replay;
       return;
     case Finding::Kind::value:

@@ -1203,11 +1203,12 @@ BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_tr
   const auto product = check_of(zeros, "output equals weights times values");
   BOOST_TEST(product.at("verdict") == "wrong", product.dump());
   BOOST_TEST(contains(product.at("message").get<std::string>(),
-                      "your outputs are all zeros (or next to nothing), and the right ones are not: zeros have this "
-                      "property whatever the function computes, so it earns nothing here"),
+                      "the outputs it reads are all zeros (or next to nothing), and the right ones are not: zeros "
+                      "have this property whatever the function computes, so it earns nothing here"),
              product.dump());
-  // Next to nothing is no better (1e-30 times the right outputs).
-  const auto tiny = sdpa_exercise_returning("(w @ V) * 1e-30, w * 1e-30");
+  // Next to nothing, at the exercise's tolerance, is no better (found by a helper: a constant
+  // 9e-6 output beside zero weights has `output = weights @ V` within float32's 1e-5).
+  const auto tiny = sdpa_exercise_returning("torch.full_like(w @ V, 9e-6), torch.zeros_like(w)");
   BOOST_TEST(tiny.at("score") == 0.0, tiny.dump());
   const auto uniform = sdpa_exercise_returning("(lambda u: (u @ V, u))(torch.full_like(w, 1.0) / w.size(-1))");
   BOOST_TEST(check_of(uniform, "output equals weights times values").at("verdict") == "passed", uniform.dump());
