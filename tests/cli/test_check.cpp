@@ -1215,6 +1215,55 @@ BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_tr
   BOOST_TEST(check_of(uniform, "rows of weights sum to 1").at("verdict") == "passed", uniform.dump());
 }
 
+BOOST_AUTO_TEST_CASE(right_outputs_holding_the_targets_inf_are_never_taken_for_nothing) {
+  // Found by a helper: masked scores, -inf where the mask is 0, made the largest magnitude of
+  // the right outputs infinite, and a right student's property case was refused as zeros.
+  TempDir dir;
+  const auto spec = dir.write("ms.yaml", R"y(assignment:
+  id: ms-test
+  title: masked scores
+  version: "1.0"
+library:
+  file: libsolution.so
+  call_seconds: 1
+exercises:
+  - id: "1"
+    title: Masked scores
+    points: 2
+    description: masked_scores(Q, K, mask) -> scores, -inf where mask is 0
+    function:
+      symbol: masked_scores
+      inputs:
+        - {name: Q, shape: [batch, block, d_k]}
+        - {name: K, shape: [batch, block, d_k]}
+        - {name: mask, shape: [batch, mask_rows, block]}
+      outputs:
+        - {name: scores, shape: [batch, block, block], expect: "where(mask, Q @ transpose(K), -inf)"}
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - name: random
+        points: 1
+        random:
+          trials: 10
+          dims: {batch: [1, 3], block: [2, 5], d_k: [1, 4], mask_rows: [1, 1]}
+          values: {mask: padding_mask}
+      - name: masked scores have zero exp
+        points: 1
+        random:
+          trials: 10
+          dims: {batch: [1, 3], block: [2, 5], d_k: [1, 4], mask_rows: [1, 1]}
+          values: {mask: padding_mask}
+        property: {got: "exp(scores) * (1 - mask)", expect: "0 * exp(scores) * (1 - mask)"}
+)y");
+  dir.write("student/homework.py",
+            "import torch\ndef masked_scores(Q, K, mask):\n    s = Q @ K.transpose(-2, -1)\n"
+            "    return s.masked_fill(mask == 0, float('-inf'))\n");
+  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 2 / 2"), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(outputs_of_one_shape_whatever_the_inputs_ask_whether_the_parameters_are_used) {
   // Found by a student helper: a function computing with the notebook's own Q, K and V was told
   // only "output has shape (2, 3, 4) but (1, 1, 1) is expected", in every random case.
