@@ -24,6 +24,7 @@ import mmap
 import os
 import random
 import re
+import resource
 import runpy
 import shlex
 import signal
@@ -65,6 +66,7 @@ _ndarray = np.ndarray
 _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
 _np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
 _write, _exit = os.write, os._exit
+_getrusage, _RUSAGE_SELF = resource.getrusage, resource.RUSAGE_SELF
 _FunctionType = types.FunctionType
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
@@ -1400,7 +1402,7 @@ def describe_failure(error, name, unit):
         text = (f"the notebook's time budget of {BUDGET_SECONDS[0]:g} s (python.budget_seconds) ran out here: stopped "
                 "at this line; nothing after it ran, and the answers were taken as they stood")
     elif _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0]:
-        text = (f"no end after {UNIT_SECONDS[0]:g} s of wall-clock time (an endless loop, a wait, or far too slow): "
+        text = (f"no end after {UNIT_SECONDS[0]:g} s of wall-clock time ({memory_held() or 'an endless loop, a wait, or far too slow'}): "
                 "stopped at this line, as Jupyter's interrupt stops a cell; what the cell did before it stands")
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
@@ -1410,6 +1412,17 @@ def describe_failure(error, name, unit):
     if unit.label.startswith("cell") and line:
         where = f"{unit.label}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
     return f"{where}{inner}: {text}"[:MAX_TEXT]
+
+
+def memory_held():
+    """What an interrupted unit held, where it is worth naming (the grader's
+    sandbox::no_end_reason says the same of a call): memory filled page by page runs out of
+    time before it runs out of memory where page faults are slow."""
+    held = _getrusage(_RUSAGE_SELF).ru_maxrss << 10
+    if not MEMORY[1] or held < MEMORY[1]:
+        return ""
+    return (f"holding {held >> 20} MiB of memory by then, of the {MEMORY[0]} MiB it may use: memory that grows "
+            "without end (a list or tensor added to in a loop?), or far too slow")
 
 
 def missing_file(path):
@@ -1511,6 +1524,7 @@ NOTEBOOK_RAN = False  # whether the notebook's own code has run in this child
 UNIT_RUNNING = [False]  # whether a unit of the notebook runs: the grader's interrupt is for it
 INTERRUPTED = [False]  # whether the grader interrupted the unit that runs
 UNIT_SECONDS = [10.0]  # the time a unit may take (the plan says)
+MEMORY = [0, 0]  # the memory a child may use in MiB, and the bytes held worth naming (the plan says)
 BUDGET_SECONDS = [60.0]  # the time the whole hand-in may take (the plan says)
 BUDGET_SPENT = [False]  # the grader said the budget ran out: run nothing more, take the answers
 ANSWER_VARIABLES = [None]  # the namespace, and the variables the answers are taken from
@@ -1744,6 +1758,7 @@ def run_plan():
     install_leftovers(namespace)
     UNIT_SECONDS[0] = float(plan.get("unit_seconds", UNIT_SECONDS[0]))
     BUDGET_SECONDS[0] = float(plan.get("budget_seconds", BUDGET_SECONDS[0]))
+    MEMORY[:] = [int(plan.get("memory_mib", 0)), int(plan.get("memory_worth_naming", 0))]
     signal.signal(signal.SIGINT, on_interrupt)
     signal.signal(signal.SIGUSR1, on_budget_spent)
     skip = set(plan.get("skip", []))

@@ -32,6 +32,7 @@ const char* kHostile = R"(
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -52,6 +53,11 @@ FN(segfault) { *(volatile int*)16 = 1; return 0; }
 FN(aborts) { abort(); }
 FN(loops) { for (volatile unsigned long i = 0;; ++i) {} return 0; }
 FN(sleeps) { sleep(1000); return 0; }
+FN(fills_then_sleeps) {  /* 400 MiB, populated at once: in its time on any machine */
+  char* p = mmap(0, 400 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  sleep(1000);
+  return p[7];
+}
 FN(stops) { raise(SIGSTOP); return 0; }
 FN(forks) {
   for (int i = 0; i < 4; ++i) { pid_t p = fork(); if (p == 0) _exit(0); if (p > 0) waitpid(p, 0, 0); }
@@ -219,9 +225,15 @@ BOOST_AUTO_TEST_CASE(loops_sleeps_and_stops_time_out) {
     BOOST_TEST_CONTEXT(attackname) {
       const auto r = attack(attackname);
       BOOST_TEST(verdict(r) == "timed_out");
-      BOOST_TEST(contains(r.message, "1 s of wall-clock time during the call"));
+      BOOST_TEST(contains(r.message, "1 s of wall-clock time during the call: an endless loop, a wait"), r.message);
     }
   }
+  // Holding a quarter of its memory or more (found by a helper: memory filled page by page ran
+  // out of time first, and was told of an endless loop).
+  const auto r = attack("fills_then_sleeps");
+  BOOST_TEST(verdict(r) == "timed_out");
+  BOOST_TEST(contains(r.message, "1 s of wall-clock time during the call, holding "), r.message);
+  BOOST_TEST(contains(r.message, " MiB of memory by then (of the 1024 MiB it may use): memory that grows"), r.message);
 }
 
 BOOST_AUTO_TEST_CASE(cpu_limit_is_a_timeout_too) {

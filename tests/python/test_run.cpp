@@ -2061,6 +2061,43 @@ def f(Q, K, V):
       r.output);
 }
 
+BOOST_AUTO_TEST_CASE(a_call_or_a_cell_that_filled_memory_when_its_time_ran_out_is_told_of_the_memory) {
+  // Found by a hostile-student helper: a list of tensors growing without end ran out of its
+  // time before its memory (on a machine whose page faults cost 12 us), and was told of an
+  // endless loop. Here each takes 700 MiB at once (populated in one call: fast on any
+  // machine), then waits.
+  python::Limits limits = hostile_notebooks::quick();
+  limits.memory_bytes = 2ull << 30;  // told from a quarter of it: 512 MiB
+  const std::string fill = "mmap.mmap(-1, 700 << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | mmap.MAP_POPULATE)";
+  auto work = calls_of("f", 3, {"output", "weights"});
+  work.calls[1].inputs[0] = Tensor::filled({1, 2, 3}, -1.0);  // fills memory, then waits
+  work.calls[2].inputs[1] = Tensor::filled({1, 2, 3}, -1.0);  // waits
+  const auto calls =
+      call("import mmap, time, torch\ndef f(Q, K, V):\n    if float(Q.sum()) < 0:\n        held = " + fill +
+               "\n        time.sleep(100)\n    if float(K.sum()) < 0:\n        time.sleep(100)\n"
+               "    return Q, K\n",
+           work, limits);
+  BOOST_TEST(verdict(calls.calls[0]) == "returned", calls.calls[0].message);
+  BOOST_TEST(verdict(calls.calls[1]) == "timed_out", calls.calls[1].message);
+  BOOST_TEST(contains(calls.calls[1].message, "no result after 2 s of wall-clock time during the call, holding "),
+             calls.calls[1].message);
+  BOOST_TEST(contains(calls.calls[1].message, " MiB of memory by then (of the 2048 MiB it may use): memory that grows"),
+             calls.calls[1].message);
+  BOOST_TEST(verdict(calls.calls[2]) == "timed_out", calls.calls[2].message);
+  BOOST_TEST(contains(calls.calls[2].message, "during the call: an endless loop, a wait, or far too slow"),
+             calls.calls[2].message);
+  // A cell, interrupted by the child itself.
+  const auto cell = python::run(
+      HandIn{"A2S1.py", "import mmap, time, torch\nheld = " + fill + "\ntime.sleep(100)\nlast = torch.ones(1)\n", {}},
+      python::Work{{{"last", "last", ""}}, {}, {}}, 1, limits);
+  BOOST_REQUIRE_EQUAL(cell.failures.size(), 1u);
+  BOOST_TEST(contains(cell.failures[0].message, "no end after 2 s of wall-clock time (holding "),
+             cell.failures[0].message);
+  BOOST_TEST(
+      contains(cell.failures[0].message, " MiB of memory by then, of the 2048 MiB it may use: memory that grows"),
+      cell.failures[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_cell_that_ran_out_of_its_time_is_hurried_when_a_fresh_child_runs_it_again) {
   // Found by an instructor helper: the notebook's own test of a function that hangs ran out of
   // its time in every fresh child a hung call made, until the budget was spent and the calls of

@@ -85,6 +85,8 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
   // Said when an interrupted cell is told where it stopped.
   plan["unit_seconds"] = limits.unit_seconds;
   plan["budget_seconds"] = limits.budget_seconds;
+  plan["memory_mib"] = limits.memory_bytes >> 20;  // for a cell it interrupts: sandbox::no_end_reason
+  plan["memory_worth_naming"] = sandbox::memory_worth_naming(limits.memory_bytes);
   plan["skip"] = json(skip);
   plan["quiet_before"] = quiet_before;
   plan["taken"] = json::array();
@@ -166,7 +168,8 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
       return {Verdict::timed_out, no_end + ", nor within " + seconds_text(Records::kInterruptSeconds) +
                                       " s of the interrupt that followed: it caught KeyboardInterrupt and went on, "
                                       "or was inside one long operation that an interrupt cannot stop"};
-    return {Verdict::timed_out, no_end + ": an endless loop, a wait, or far too slow"};
+    return {Verdict::timed_out, no_end + sandbox::no_end_reason(seen.exit, limits.memory_bytes,
+                                                                ": an endless loop, a wait, or far too slow")};
   }
   const int status = seen.exit.status;
   if (WIFSIGNALED(status)) {
@@ -671,8 +674,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       // (which runs the notebook again) for the other calls.
       auto [verdict, message] = abnormal_end(seen, records, limits, "during the call");
       if (verdict == Verdict::timed_out && seen.killed)
-        message = "no result after " + seconds_text(limits.call_seconds) +
-                  " s of wall-clock time during the call: an endless loop, a wait, or far too slow";
+        message = "no result after " + seconds_text(limits.call_seconds) + " s of wall-clock time during the call" +
+                  sandbox::no_end_reason(seen.exit, limits.memory_bytes, ": an endless loop, a wait, or far too slow");
       resolve_call(*c, verdict, message);
       for (std::size_t later = *c + 1; later < work.calls.size(); ++later)
         if (work.calls[later].group == work.calls[*c].group && !resolved_calls.count(later))

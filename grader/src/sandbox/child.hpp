@@ -36,6 +36,18 @@ struct Exit {
 /// which also tells a child that killed itself. `during`: "while ...".
 std::string killed_by_the_system(const Exit& exit, const std::string& during);
 
+/// Why a child gave no result in its time, for the student, after "no result after N s ...":
+/// `usual` (": an endless loop, or far too slow"), unless it held a quarter of its memory
+/// limit or more when it ended: memory filled page by page runs out of time before it runs
+/// out of memory on a machine whose page faults are slow (found by a helper: a list of
+/// tensors growing without end was told of an endless loop), and the peak says which.
+std::string no_end_reason(const Exit& exit, unsigned long long memory_limit_bytes, const std::string& usual);
+/// The memory held that no_end_reason names: a quarter of the limit (a Python child is told it,
+/// to say the same of a cell it interrupts itself).
+constexpr unsigned long long memory_worth_naming(unsigned long long memory_limit_bytes) {
+  return memory_limit_bytes / 4;
+}
+
 /// What the grader observed of a child: the only basis of a verdict.
 struct Observation {
   Exit exit;
