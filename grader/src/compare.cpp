@@ -130,6 +130,15 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
       break;
     }
   }
+  // Everything NaN: where it came from is unknown, but most often it is 0 * inf (found by a
+  // hostile-student helper: a mask applied as `scores + (1 - mask) * -inf` was told only that
+  // every value is NaN).
+  if (got.size() > 1 && std::all_of(got.values().begin(), got.values().end(), [](double v) { return std::isnan(v); }) &&
+      std::all_of(expected.values().begin(), expected.values().end(), [](double v) { return std::isfinite(v); }))
+    c.patterns.push_back(
+        "your result is NaN throughout where the expected one is finite: one NaN on the way spreads to every value "
+        "after it, and 0 * inf is NaN (a mask multiplied by -inf, as in (1 - mask) * -inf, is NaN where the mask is "
+        "1: set the masked scores with masked_fill or where instead), as are inf - inf and 0 / 0");
   // Weights that should be distributions along rows (or columns) but are not.
   for (bool columns : {false, true}) {
     if (!is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;

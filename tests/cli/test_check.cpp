@@ -1292,6 +1292,20 @@ BOOST_AUTO_TEST_CASE(a_row_of_nan_where_the_reference_is_finite_is_told_what_giv
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_result_nan_throughout_is_told_that_zero_times_inf_gives_one) {
+  // Found by a hostile-student helper: a mask applied as `scores + (1 - mask) * -inf` (NaN where
+  // the mask is 1) was told only that every value is NaN. Here a mask of ones, applied so.
+  const auto exercise = sdpa_exercise_returning(
+      "(lambda w: (w @ V, w))(torch.softmax(scores + (1 - torch.ones_like(scores)) * -torch.inf, dim=-1))");
+  BOOST_TEST(exercise.at("verdict") == "non_finite", exercise.dump());
+  BOOST_TEST(contains(exercise.dump(),
+                      "hint: your result is NaN throughout where the expected one is finite: one NaN on the way "
+                      "spreads to every value after it, and 0 * inf is NaN (a mask multiplied by -inf, as in (1 - "
+                      "mask) * -inf, is NaN where the mask is 1: set the masked scores with masked_fill or where "
+                      "instead), as are inf - inf and 0 / 0"),
+             exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(float32_results_of_an_exercise_without_a_float32_rule_are_told_so) {
   // Found by a helper writing a course: a NumPy student's np.float32 arrays, in an exercise of
   // float64 arrays whose tolerance has no float32 rule, were told only "got 7.87342, expected
