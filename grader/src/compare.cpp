@@ -139,9 +139,23 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
         "your result is NaN throughout where the expected one is finite: one NaN on the way spreads to every value "
         "after it, and 0 * inf is NaN (a mask multiplied by -inf, as in (1 - mask) * -inf, is NaN where the mask is "
         "1: set the masked scores with masked_fill or where instead), as are inf - inf and 0 / 0");
+  // Zeros (at the tolerance) are a multiple of anything, by next to nothing: they are told as
+  // zeros (found by a hostile-student helper: a constant 9e-6 was "the expected one times
+  // -4.78928e-06: a missing or extra scale factor?").
+  const auto near_zero = [&](double factor) {
+    for (std::size_t i = 0; i < got.size(); ++i)
+      if (!element_ok(factor * expected[i], 0.0, tol)) return false;
+    return true;
+  };
+  bool zeros = !near_zero(1.0);
+  for (std::size_t i = 0; i < got.size() && zeros; ++i) zeros = element_ok(got[i], 0.0, tol);
+  if (zeros)
+    c.patterns.push_back(
+        "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "
+        "and never filled in?");
   // Weights that should be distributions along rows (or columns) but are not.
   for (bool columns : {false, true}) {
-    if (!is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
+    if (zeros || !is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
     const auto sums = line_sums(got, columns);
     // What most likely went wrong: a softmax over the other axis, whose lines do sum to 1;
     // weights zeroed after the softmax (a mask applied after it), which leaves every line short
@@ -177,7 +191,7 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
           "row/column convention");
   }
   // A constant multiple of the right answer. Any wrong number is a multiple of one expected
-  // number: the hint needs two that are not zero.
+  // number: the hint needs two that are not zero. Zeros are told as zeros.
   double ge = 0, ee = 0;
   std::size_t nonzero = 0;
   for (std::size_t i = 0; i < got.size(); ++i) {
@@ -185,9 +199,9 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     ee += expected[i] * expected[i];
     nonzero += expected[i] != 0;
   }
-  if (nonzero >= 2 && std::isfinite(ge) && ge != 0) {
+  if (!zeros && nonzero >= 2 && std::isfinite(ge) && ge != 0) {
     const double k = ge / ee;
-    bool scaled = std::abs(k - 1.0) > 1e-6;
+    bool scaled = std::abs(k - 1.0) > 1e-6 && !near_zero(k);
     for (std::size_t i = 0; i < got.size() && scaled; ++i) scaled = element_ok(got[i], k * expected[i], tol);
     if (scaled)
       c.patterns.push_back("your result is the expected one times " + number(k) + ": a missing or extra scale factor?");

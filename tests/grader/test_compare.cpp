@@ -188,6 +188,16 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(hints_of(mat(1, 1, {0.7}), mat(1, 1, {0.5})) == "");
   BOOST_TEST(hints_of(mat(1, 3, {0, 6, 0}), mat(1, 3, {0, 2, 0})) == "");
   BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3, 6}), mat(1, 3, {0, 1, 2})), "times 3"));
+  // Zeros, or next to nothing at the tolerance, are a multiple of anything by next to nothing,
+  // and rows of them sum to 0: told as zeros, and only so (found by a helper: a constant 9e-6
+  // was "the expected one times -4.78928e-06: a missing or extra scale factor?").
+  const std::string zeros =
+      "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "
+      "and never filled in?\n";
+  BOOST_TEST(hints(mat(2, 2, {0, 0, 0, 0})) == zeros);
+  BOOST_TEST(hints(mat(2, 2, {1e-12, 1e-12, 1e-12, 1e-12})) == zeros);
+  BOOST_TEST(hints_of(mat(1, 3, {0, 3e-6, 6e-6}), mat(1, 3, {0, 1, 2})) == zeros.substr(0, zeros.size() - 1));
+  BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3e-4, 6e-4}), mat(1, 3, {0, 1, 2})), "times 0.0003"));
   BOOST_TEST(
       contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})), "your row 0 sums to 1.1: is the softmax over the right axis?"));
   // Columns that sum to 1 where rows should: the other axis. Rows short of 1 (found by a helper:
