@@ -211,24 +211,25 @@ std::vector<std::size_t> matching_mistakes(const FunctionSpec& fn, const Case& c
     for (const auto& output : m.outputs) {
       const std::string& out = output.first;
       const std::optional<Tensor> value_of = value(i, out);
-      // Not computable here, or not to numbers of the output's shape (`transpose(keys)`
-      // where the keys are not square, as code that gets them transposed by a reshape
-      // computes them): not this mistake, and nothing against it.
-      if (!value_of || !all_finite(*value_of) || value_of->shape() != outputs.at(out).shape()) {
+      // An output of an extra call has no reference here.
+      const auto right =
+          std::find_if(fn.outputs.begin(), fn.outputs.end(), [&](const auto& d) { return d.name == out; });
+      const Tensor* expected =
+          right == fn.outputs.end() ? nullptr : &c.expected[static_cast<std::size_t>(right - fn.outputs.begin())];
+      // Not computable here, not to numbers that can tell anything, or not to numbers of the
+      // output's shape (`transpose(keys)` where the keys are not square, as code that gets them
+      // transposed by a reshape computes them): not this mistake, and nothing against it.
+      if (!value_of || !finite_but_as(*value_of, expected) || value_of->shape() != outputs.at(out).shape()) {
         all = false;
         evidence = false;
         break;
       }
       // Outputs holding NaN say nothing against it either: the student's library may
       // give NaN where the reference gives 0 (a softmax over keys all masked).
-      evidence = evidence && all_finite(outputs.at(out));
+      evidence = evidence && finite_but_as(outputs.at(out), expected);
       const Tolerance rule = m.tolerance.in(precision);
       all = all && is_mistake(outputs.at(out), *value_of, rule);
-      // An output of an extra call, which has no reference here, counts as differing.
-      const auto right =
-          std::find_if(fn.outputs.begin(), fn.outputs.end(), [&](const auto& d) { return d.name == out; });
-      distinct = distinct || right == fn.outputs.end() ||
-                 !is_mistake(c.expected[static_cast<std::size_t>(right - fn.outputs.begin())], *value_of, rule);
+      distinct = distinct || !expected || !is_mistake(*expected, *value_of, rule);  // none: it differs
     }
     // A failing case the mistake does not explain: dividing by a constant 2 looks like
     // dividing by sqrt(N) where N is 4, and only there.

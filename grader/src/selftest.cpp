@@ -873,13 +873,18 @@ class Checker {
       if (fn.checks[ci].property_got) continue;
       for (const auto& c : check_cases(spec_, fn, ci, kSeed)) {
         const CaseNames names(fn, c.inputs, c.dims, spec_.data, c.label);
-        for (const auto& d : fn.outputs) {
+        for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+          const auto& d = fn.outputs[o];
           if (!a.outputs.count(d.name) || !b.outputs.count(d.name)) continue;
-          // As grading names them: computed and finite (beside outputs of the declared shape,
-          // or of the mistake's own where it has another).
+          // As grading names them: computed and finite but for the right answer's own Inf
+          // (beside outputs of the declared shape, or of the mistake's own where it has another).
+          std::optional<Tensor> right;  // computed once an Inf asks for it
           const auto nameable = [&](const FunctionMistake& m) {
             auto v = m.output(d.name, names.scope());
-            if (v && !all_finite(*v)) v.reset();
+            if (v && !all_finite(*v)) {
+              if (!right) right = expected_output(spec_, fn, fn.checks[ci], o, names, c.label);
+              if (!finite_but_as(*v, &*right)) v.reset();
+            }
             return v;
           };
           const auto x = nameable(a), y = nameable(b);

@@ -1264,6 +1264,62 @@ exercises:
   BOOST_TEST(contains(r.out, "score: 2 / 2"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_known_mistake_holding_the_targets_inf_is_named) {
+  // Found by a helper: a known mistake of masked scores holds the -inf the right ones hold, and
+  // named nothing (any Inf in a function's mistake did). Same spec, with one mistake.
+  TempDir dir;
+  const auto spec = dir.write("ms.yaml", R"y(assignment:
+  id: ms-test
+  title: masked scores
+  version: "1.0"
+library:
+  file: libsolution.so
+  call_seconds: 1
+exercises:
+  - id: "1"
+    title: Masked scores
+    points: 2
+    description: masked_scores(Q, K, mask) -> scores, -inf where mask is 0
+    function:
+      symbol: masked_scores
+      inputs:
+        - {name: Q, shape: [batch, block, d_k]}
+        - {name: K, shape: [batch, block, d_k]}
+        - {name: mask, shape: [batch, mask_rows, block]}
+      outputs:
+        - {name: scores, shape: [batch, block, block], expect: "where(mask, Q @ transpose(K), -inf)"}
+      python: {tensors: torch, dtype: float32}
+    mistakes:
+      - outputs: {scores: "where(mask, Q @ transpose(K) / sqrt(size(Q, 2)), -inf)"}
+        message: the scores are divided by sqrt(d_k), which this exercise does not ask
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - name: random
+        points: 1
+        random:
+          trials: 10
+          dims: {batch: [1, 3], block: [2, 5], d_k: [1, 4], mask_rows: [1, 1]}
+          values: {mask: padding_mask}
+      - name: masked scores have zero exp
+        points: 1
+        random:
+          trials: 10
+          dims: {batch: [1, 3], block: [2, 5], d_k: [1, 4], mask_rows: [1, 1]}
+          values: {mask: padding_mask}
+        property: {got: "exp(scores) * (1 - mask)", expect: "0 * exp(scores) * (1 - mask)"}
+)y");
+  dir.write(
+      "student/homework.py",
+      "import math, torch\ndef masked_scores(Q, K, mask):\n    s = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+      "    return s.masked_fill(mask == 0, float('-inf'))\n");
+  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "the scores are divided by sqrt(d_k), which this exercise does not ask"), r.out);
+  // spec check: the mistake fails, and is named, in both precisions.
+  const auto checked = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(checked.exit_code == 0, checked.out << checked.err);
+}
+
 BOOST_AUTO_TEST_CASE(outputs_of_one_shape_whatever_the_inputs_ask_whether_the_parameters_are_used) {
   // Found by a student helper: a function computing with the notebook's own Q, K and V was told
   // only "output has shape (2, 3, 4) but (1, 1, 1) is expected", in every random case.

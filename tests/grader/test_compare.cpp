@@ -213,12 +213,23 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(hints_of(mat(2, 2, {0, 0.3, 0, 0.4}), mat(2, 2, {0, 0, 0, 0})) == "");
 }
 
-BOOST_AUTO_TEST_CASE(a_mistake_takes_every_element_and_the_shape_and_is_finite) {
+BOOST_AUTO_TEST_CASE(a_mistake_takes_every_element_and_the_shape_and_is_finite_but_for_the_right_answers_inf) {
   BOOST_TEST(is_mistake(row({1, 2}), row({1, 2.000001}), Tolerance{}));
   BOOST_TEST(!is_mistake(row({1, 2}), row({1, 2.1}), Tolerance{}));
   BOOST_TEST(!is_mistake(Tensor({2}, {1, 2}), row({1, 2}), Tolerance{}));
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  BOOST_TEST(!is_mistake(row({1, nan}), row({1, nan}), Tolerance{}));
+  // What can tell anything: finite, but for the right answer's own Inf at the same place; a NaN
+  // never (it would match a NaN of any cause).
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  const Tensor with_nan = row({1, nan}), masked = row({1, -inf}), right = row({5, -inf});
+  BOOST_TEST(!finite_but_as(with_nan, nullptr));
+  BOOST_TEST(!finite_but_as(with_nan, &with_nan));
+  BOOST_TEST(!names_mistake(with_nan, with_nan, row({1, 2}), Tolerance{}));
+  BOOST_TEST(finite_but_as(masked, &right));
+  BOOST_TEST(!finite_but_as(masked, nullptr));  // no right answer to share it with
+  const Tensor elsewhere = row({-inf, 1});
+  BOOST_TEST(!finite_but_as(masked, &elsewhere));
+  BOOST_TEST(names_mistake(masked, masked, right, Tolerance{}));
+  BOOST_TEST(!names_mistake(row({1, inf}), masked, right, Tolerance{}));  // only the same Inf
 }
 
 BOOST_AUTO_TEST_SUITE_END()

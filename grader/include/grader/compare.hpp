@@ -49,17 +49,23 @@ constexpr std::size_t kFirstMismatches = 5;
 /// Compares got with expected under a tolerance; patterns are looked for only on failure.
 Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
 
+/// Whether a known mistake's value (or a student's output, to count against one) can tell
+/// anything where the right answer is `expected` (nullptr where there is none: an output of an
+/// extra call): finite, but for an Inf the right answer holds at the same place (the spec's own,
+/// a mask's -inf). A NaN never: it would match a student's NaN whatever caused it (an overflow,
+/// say). Of another shape than `expected`, finite throughout.
+bool finite_but_as(const Tensor& t, const Tensor* expected);
+
 /// True when `got` is the known mistake `mistake` under the tolerance (same shape, every
-/// element). A mistake holding NaN or Inf names nothing: its NaN would match a student's NaN
-/// whatever caused it (an overflow, say).
+/// element; an Inf only the same Inf). For a mistake that finite_but_as() admits.
 bool is_mistake(const Tensor& got, const Tensor& mistake, const Tolerance& tolerance);
 
 /// True when the known mistake `mistake` tells what went wrong with `got`: `got` is the mistake
 /// (is_mistake) and the mistake is not the right answer `expected` itself. Where they coincide
 /// (a single key, whose weight is 1 whether the scores are scaled or not), a result that matches
 /// the mistake says nothing about it. A mistake over several outputs names the failure when
-/// every output matches and one of them differs from the right answer. An Inf of the mistake
-/// counts where the right answer holds the same Inf (a mask's -inf), a NaN never.
+/// every output matches and one of them differs from the right answer. A mistake that
+/// finite_but_as() refuses names nothing.
 bool names_mistake(const Tensor& got, const Tensor& mistake, const Tensor& expected, const Tolerance& tolerance);
 
 /// The one-line message for a failed comparison: how many elements fail and the worst one.
