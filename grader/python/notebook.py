@@ -1454,23 +1454,35 @@ def missing_file(path):
     return f" ({path} was not handed in beside your notebook)"
 
 
-def earlier_cause(error, units, defined_by, name):
+def earlier_cause(error, units, defined_by, stubs, name):
     """For a NameError, the earlier failure of a part that defines the name (an import that
     failed, then every use of what it imports), which is what to fix; else "". `defined_by`:
     name -> the first unit that failed and binds it. A cell of a .py download is named by its
     line (found by a helper: "cell 10 (line 126)" of a file whose cells show no numbers, where
-    the .ipynb calls it cell 13)."""
+    the .ipynb calls it cell 13). Where none binds it, the last part before that still raises
+    NotImplementedError (`stubs`), the nbgrader stub left where the name was to be defined
+    (found by an instructor helper: "name 'weights' is not defined" named only the cell that
+    used it)."""
     try:
-        k = defined_by.get(error.name) if _isinstance(error, NameError) and error.name else None
-        if k is None:
-            named = _isinstance(error, NameError) and error.name in RUN_FAILED
-            return f"; {error.name} is defined by {RUN_FAILED[error.name]}" if named else ""
-        unit = units[k]
-        where = (f"the cell at line {unit.first}" if unit.label.startswith("cell") and not name.lower().endswith(".ipynb")
-                 else unit.label)
-        return f"; {error.name} is defined by {where}, which failed before"
+        if not _isinstance(error, NameError) or not error.name:
+            return ""
+        k = defined_by.get(error.name)
+        if k is None and error.name in RUN_FAILED:
+            return f"; {error.name} is defined by {RUN_FAILED[error.name]}"
+        if k is None and stubs:
+            return (f"; no cell before defines {error.name}, and {unit_place(units[stubs[-1]], name)} still raises "
+                    "NotImplementedError: is it the one to?")
+        return "" if k is None else f"; {error.name} is defined by {unit_place(units[k], name)}, which failed before"
     except Exception:  # the notebook broke what this needs
         return ""
+
+
+def unit_place(unit, name):
+    """A unit as a student finds it: its label, or in a .py download, where cells show no
+    numbers, the line its cell starts at."""
+    if unit.label.startswith("cell") and not name.lower().endswith(".ipynb"):
+        return f"the cell at line {unit.first}"
+    return unit.label
 
 
 # What a part that does not parse would bind, read from its lines: `def f(`, `class C`, `x =`
@@ -1767,6 +1779,7 @@ def run_plan():
     muted = mute() if quiet_before > 0 else None
     failed = {}  # unit -> what went wrong in it, for a function it left undefined
     defined_by = {}  # name -> the first unit that failed and binds it, for a NameError after
+    stubs = []  # the units that raised NotImplementedError, for a NameError after
     # The variables of the answers taken at the end: the object each holds, and the units after
     # which it held another (a later cell that reassigns an answer is named with its value).
     watched, roots = {}, {}
@@ -1802,8 +1815,10 @@ def run_plan():
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
-                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, defined_by, name))[:MAX_TEXT]
+                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, defined_by, stubs, name))[:MAX_TEXT]
                 failed[k] = why
+                if _isinstance(e, NotImplementedError):
+                    stubs.append(k)
                 names = unit_names(unit)  # None: the cell does not parse (a SyntaxError)
                 for bound_name in names if names is not None else unparsed_names(unit):
                     defined_by.setdefault(bound_name, k)
