@@ -591,7 +591,9 @@ class Checker {
       add(Kind::warning, what,
           "the reference answers rounded to float32 fail " + joined(lost) +
               ": the tolerance is tighter than float32 precision, so a student computing in float32 "
-              "(PyTorch's default) fails; loosen it, or say that float64 is expected");
+              "(PyTorch's default) fails; give the tolerance a float32 rule, which float32 answers get and "
+              "float64 ones do not (`float32: {atol: 1.0e-5, rtol: 1.0e-5}` beside its atol and rtol; "
+              "docs/spec-format.md), or say that float64 is expected");
   }
 
   void empty_submission() {
