@@ -1402,8 +1402,9 @@ def describe_failure(error, name, unit):
         text = (f"the notebook's time budget of {BUDGET_SECONDS[0]:g} s (python.budget_seconds) ran out here: stopped "
                 "at this line; nothing after it ran, and the answers were taken as they stood")
     elif _isinstance(error, KeyboardInterrupt) and INTERRUPTED[0]:
-        text = (f"no end after {UNIT_SECONDS[0]:g} s of wall-clock time ({memory_held() or 'an endless loop, a wait, or far too slow'}): "
-                "stopped at this line, as Jupyter's interrupt stops a cell; what the cell did before it stands")
+        why = memory_held() or " (an endless loop, a wait, or far too slow)"
+        text = (f"no end after {UNIT_SECONDS[0]:g} s of wall-clock time{why}: stopped at this line, as Jupyter's "
+                "interrupt stops a cell; what the cell did before it stands")
     if _isinstance(error, SystemExit):
         text = f"SystemExit: sys.exit({error.code!r}) was called"
     elif _isinstance(error, AssertionError) and not str(error):
@@ -1421,8 +1422,8 @@ def memory_held():
     held = _getrusage(_RUSAGE_SELF).ru_maxrss << 10
     if not MEMORY[1] or held < MEMORY[1]:
         return ""
-    return (f"holding {held >> 20} MiB of memory by then, of the {MEMORY[0]} MiB it may use: memory that grows "
-            "without end (a list or tensor added to in a loop?), or far too slow")
+    return (f", holding {held >> 20} MiB of memory by then, of the {MEMORY[0]} MiB it may use (memory allocated in a "
+            "loop and kept, or far too slow)")
 
 
 def missing_file(path):
@@ -1815,7 +1816,8 @@ def run_plan():
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
-                ended, why = UNIT_RAISED, (failure(e, name, unit) + earlier_cause(e, units, defined_by, stubs, name))[:MAX_TEXT]
+                why = (failure(e, name, unit) + earlier_cause(e, units, defined_by, stubs, name))[:MAX_TEXT]
+                ended = UNIT_RAISED
                 failed[k] = why
                 if _isinstance(e, NotImplementedError):
                     stubs.append(k)

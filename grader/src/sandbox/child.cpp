@@ -520,9 +520,9 @@ std::string killed_by_the_system(const Exit& exit, const std::string& during) {
 std::string no_end_reason(const Exit& exit, unsigned long long memory_limit_bytes, const std::string& usual) {
   const unsigned long long held = static_cast<unsigned long long>(exit.max_rss_kib) << 10;
   if (memory_limit_bytes == 0 || held < memory_worth_naming(memory_limit_bytes)) return usual;
-  return ", holding " + std::to_string(held >> 20) + " MiB of memory by then (of the " +
+  return ", holding " + std::to_string(held >> 20) + " MiB of memory by then, of the " +
          std::to_string(memory_limit_bytes >> 20) +
-         " MiB it may use): memory that grows without end (a list or tensor added to in a loop?), or far too slow";
+         " MiB it may use: memory allocated in a loop and kept, or far too slow";
 }
 
 }  // namespace grader::sandbox
