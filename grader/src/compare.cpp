@@ -147,8 +147,7 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
       if (!element_ok(factor * expected[i], 0.0, tol)) return false;
     return true;
   };
-  bool zeros = !near_zero(1.0);
-  for (std::size_t i = 0; i < got.size() && zeros; ++i) zeros = element_ok(got[i], 0.0, tol);
+  const bool zeros = zeros_at(got, tol) && !zeros_at(expected, tol);
   if (zeros)
     c.patterns.push_back(
         "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "
@@ -233,6 +232,10 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
   if (c.mismatched > 0 && c.used <= 1) c.used = std::nextafter(1.0, 2.0);
   if (!c.passed()) find_patterns(c, got, expected, tol);
   return c;
+}
+
+bool zeros_at(const Tensor& t, const Tolerance& tolerance) {
+  return std::all_of(t.values().begin(), t.values().end(), [&](double v) { return element_ok(v, 0.0, tolerance); });
 }
 
 bool finite_but_as(const Tensor& t, const Tensor* expected) {

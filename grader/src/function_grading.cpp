@@ -294,9 +294,8 @@ bool trivially_held(const FunctionSpec& fn, const FunctionCheck& check, const Ca
     if (names.count(fn.outputs[o].name)) read.push_back(o);
   if (read.empty())
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) read.push_back(o);
-  const auto zero = [&](const Tensor& t) { return compare(t, Tensor::filled(t.shape(), 0.0), tolerance).passed(); };
-  return std::all_of(read.begin(), read.end(), [&](std::size_t o) { return zero(main.outputs[o]); }) &&
-         std::any_of(read.begin(), read.end(), [&](std::size_t o) { return !zero(c.expected[o]); });
+  return std::all_of(read.begin(), read.end(), [&](std::size_t o) { return zeros_at(main.outputs[o], tolerance); }) &&
+         std::any_of(read.begin(), read.end(), [&](std::size_t o) { return !zeros_at(c.expected[o], tolerance); });
 }
 
 /// How a case failed, found before any message is written: enough to rank it against the

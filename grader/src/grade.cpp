@@ -165,7 +165,24 @@ class Grader {
     const Comparison c = compare(got, expected, tolerance);
     check.tolerance_used = c.used;
     if (c.passed()) {
-      check.score = ex.points;
+      // A target computed from answers of the student's that are zeros is most often zeros
+      // too, whatever this step computes: matching it earns nothing, as a property zeros have
+      // earns nothing in a function exercise (found by an instructor helper: all-zero weights
+      // earned the step `output = weights @ V` computed from them).
+      std::vector<std::string> zeros;
+      for (const auto& n : ex.expect.answers)
+        if (zeros_at(*usable_.at(n).value, tolerance)) zeros.push_back(n);
+      if (zeros.empty() || !zeros_at(expected, tolerance)) {
+        check.score = ex.points;
+        return check;
+      }
+      const std::string names = fmt::format("{}", fmt::join(zeros, ", "));
+      check.verdict = Verdict::wrong;
+      check.message = "this exercise's target is computed from your " + names + ", which " +
+                      (zeros.size() == 1 ? "is" : "are") +
+                      " all zeros (or next to nothing): from zeros it is zeros too, whatever this step computes, so "
+                      "matching it earns nothing: fix " +
+                      names + " first";
       return check;
     }
     Feedback f = feedback(c, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {

@@ -223,4 +223,34 @@ exercises:
              "(a zero vector, for example, has no direction to normalize)");
 }
 
+BOOST_AUTO_TEST_CASE(a_target_computed_from_answers_that_are_zeros_is_not_met_by_zeros) {
+  // Found by an instructor helper: `output = weights @ V` over the student's own weights gave a
+  // student of all-zero answers its points (and spec check failed the spec for it). A student's
+  // own wrong but nonzero weights still earn the step that uses them.
+  TempDir dir;
+  const auto path = dir.write("spec.yaml", R"(assignment: {id: z, title: Z, version: '1'}
+data:
+  V: [[1, 2], [3, 4]]
+exercises:
+  - {id: w, title: W, points: 1, answers: [{name: weights, shape: [2, 2]}], output: weights, expect: '[[0.5, 0.5], [0.25, 0.75]]'}
+  - {id: o, title: O, points: 1, answers: [{name: output, shape: [2, 2]}], output: output, expect: weights @ V}
+)");
+  const Spec own = load_spec(path);
+  const auto graded = [&](const std::string& name, const std::string& answers) {
+    dir.write(name + "/answers.yaml", answers);
+    return grade_submission(own, dir.path() / name);
+  };
+  const auto zeros = graded("zeros", "weights: [[0, 0], [0, 0]]\noutput: [[0, 0], [0, 0]]\n");
+  BOOST_TEST(!zeros.exercises[1].passed());
+  BOOST_TEST(zeros.exercises[1].message() ==
+                 "this exercise's target is computed from your weights, which is all zeros (or next to nothing): from "
+                 "zeros it is zeros too, whatever this step computes, so matching it earns nothing: fix weights first",
+             zeros.exercises[1].message());
+  const auto tiny = graded("tiny", "weights: [[1e-12, 0], [0, 0]]\noutput: [[0, 0], [0, 0]]\n");
+  BOOST_TEST(!tiny.exercises[1].passed(), tiny.exercises[1].message());
+  const auto theirs = graded("theirs", "weights: [[1, 0], [0, 1]]\noutput: [[1, 2], [3, 4]]\n");
+  BOOST_TEST(!theirs.exercises[0].passed());
+  BOOST_TEST(theirs.exercises[1].passed(), theirs.exercises[1].message());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -49,6 +49,10 @@ constexpr std::size_t kFirstMismatches = 5;
 /// Compares got with expected under a tolerance; patterns are looked for only on failure.
 Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
 
+/// Whether every element of `t` is zero at the tolerance (next to nothing counts as zero):
+/// zeros have many a property, and give many a target, whatever computed them.
+bool zeros_at(const Tensor& t, const Tolerance& tolerance);
+
 /// Whether a known mistake's value (or a student's output, to count against one) can tell
 /// anything where the right answer is `expected` (nullptr where there is none: an output of an
 /// extra call): finite, but for an Inf the right answer holds at the same place (the spec's own,
