@@ -42,8 +42,8 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
       ->capture_default_str();
   cmd->footer(
       "-v (before or after `check`) logs what the grader does, on stderr.\n"
-      "Exit status: 0 every exercise passed, 1 some exercise failed, 2 the spec or the grader "
-      "is broken, or the command line is wrong.");
+      "Exit status: 0 every exercise passed (one worth no points, of an assignment worth some, is for "
+      "information), 1 some exercise failed, 2 the spec or the grader is broken, or the command line is wrong.");
   return cmd;
 }
 

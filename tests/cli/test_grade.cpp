@@ -1152,6 +1152,39 @@ BOOST_AUTO_TEST_CASE(a_failing_check_worth_no_points_is_told_and_fails_nothing_i
   BOOST_TEST(contains(j.at("exercises")[1].at("message").get<std::string>(), info));
 }
 
+BOOST_AUTO_TEST_CASE(a_failing_exercise_worth_no_points_is_optional_and_fails_nothing) {
+  // Found by an instructor helper: an optional exercise (points: 0) left out made the exit
+  // status 1, a JUnit failure and a student short of `all_passed`.
+  TempDir dir;
+  const auto spec = dir.write("spec.yaml", R"(assignment: {id: opt, title: Optional, version: '1'}
+exercises:
+  - {id: "1", title: Needed, points: 1, answers: [{name: a, shape: [1, 1]}], output: a, expect: '[[1]]'}
+  - {id: "2", title: Optional, points: 0, answers: [{name: b, shape: [1, 1]}], output: b, expect: '[[2]]'}
+)");
+  dir.write("class/done/answers.yaml", "a: [[1]]\nb: [[2]]\n");
+  dir.write("class/skipped/answers.yaml", "a: [[1]]\n");
+  dir.write("class/wrong/answers.yaml", "a: [[0]]\nb: [[2]]\n");
+  const auto junit = dir.path() / "junit.xml";
+  auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "class" / "skipped").string(), "--write",
+                       "junit=" + junit.string(), "--github-annotations"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(
+      contains(r.out, "score: 1 / 1  (1 of 2 exercises passed; exercise 2, worth no points, for information only)"),
+      r.out);
+  BOOST_TEST(contains(r.out, "\nfor information (no points)\n"), r.out);
+  BOOST_TEST(!contains(r.out, "\nfailures\n"), r.out);
+  BOOST_TEST(contains(read_file(junit), "failures=\"0\" errors=\"0\""), read_file(junit));
+  BOOST_TEST(contains(r.err, "::notice title=opt 2 (missing"), r.err);
+  BOOST_TEST(!contains(r.err, "::error"), r.err);
+  // The exercise with points still fails everything.
+  r = run_grader({"check", "--spec", spec.string(), (dir.path() / "class" / "wrong").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  r = run_grader({"grade", "--spec", spec.string(), (dir.path() / "class").string(), "--out",
+                  (dir.path() / "out").string(), "--progress", "none"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(ordered_json::parse(read_file(dir.path() / "out" / "summary.json")).at("all_passed") == 2);
+}
+
 BOOST_AUTO_TEST_CASE(github_annotations_are_one_workflow_command_per_failure) {
   const auto r = run_grader(
       {"check", "--spec", kMatrixSpec, "submissions/understanding-attention/scale-too-small", "--github-annotations"});

@@ -61,6 +61,13 @@ struct CheckResult {
   bool passed() const { return verdict == Verdict::passed; }
 };
 
+/// Whether a part worth `points`, of a whole worth `whole_points`, fails the whole when it
+/// fails: a part worth no points (information beyond the contract: an optional exercise, a check
+/// beyond the notebook) reports without failing it, unless the whole is worth nothing (a
+/// practice sheet, whose failures must still show). For a check of an exercise, and for an
+/// exercise of an assignment.
+constexpr bool counts_toward(double points, double whole_points) { return points > 0 || whole_points == 0; }
+
 struct ExerciseResult {
   std::string id;
   std::string title;
@@ -68,10 +75,8 @@ struct ExerciseResult {
   double max_score = 0;  ///< the exercise's points, from the spec
   std::vector<CheckResult> checks;
 
-  /// Whether a failure of `c`, one of the checks, fails the exercise: a check worth no points
-  /// (information beyond the exercise's contract) reports without failing it, unless the
-  /// whole exercise is worth nothing.
-  bool counts(const CheckResult& c) const { return c.max_score > 0 || max_score == 0; }
+  /// Whether a failure of `c`, one of the checks, fails the exercise (counts_toward).
+  bool counts(const CheckResult& c) const { return counts_toward(c.max_score, max_score); }
   /// The first failing check that counts(), or nullptr when every such check passed.
   const CheckResult* first_failure() const;
   /// The first failing check's verdict, or passed.
@@ -108,6 +113,10 @@ struct AssignmentResult {
   std::string sandbox;  ///< how the student's library was confined; empty if none was run
   double seconds = 0;   ///< the whole grading, reading the submission included
 
+  /// Whether a failure of `e`, one of the exercises, fails the assignment (counts_toward): the
+  /// exit status, JUnit's failures, the gradebook's `all_passed`.
+  bool counts(const ExerciseResult& e) const { return counts_toward(e.max_score, max_score()); }
+  /// Whether every exercise that counts() passed.
   bool all_passed() const;
   /// Sums over the exercises.
   double score() const;

@@ -152,8 +152,12 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
                          {"to", round6(book.max_score * (b + 1) / kBins)},
                          {"count", counts[static_cast<std::size_t>(b)]}});
   std::size_t all_passed = 0;
-  for (const auto& r : book.rows)
-    all_passed += std::all_of(r.verdicts.begin(), r.verdicts.end(), [](auto& v) { return v == "passed"; });
+  for (const auto& r : book.rows) {
+    bool all = true;
+    for (std::size_t c = 0; c < book.columns.size() && c < r.verdicts.size(); ++c)
+      all = all && (r.verdicts[c] == "passed" || !counts_toward(book.columns[c].max_score, book.max_score));
+    all_passed += all;
+  }
   json students = json::array();
   for (const auto& r : book.rows) students.push_back(r.student);
   json doc = {{"format_version", 1},

@@ -109,8 +109,8 @@ std::string github_annotations(const AssignmentResult& result, std::size_t limit
     }
     const std::string title = fmt::format("{} {} ({}, {} / {} points)", r.assignment, e.id, to_string(e.verdict()),
                                           points(e.score()), points(e.max_score));
-    out +=
-        fmt::format("::error title={}::{}\n", command_escape(title, true), command_escape(exercise_feedback(e), false));
+    out += fmt::format("::{} title={}::{}\n", r.counts(e) ? "error" : "notice",  // worth no points: information
+                       command_escape(title, true), command_escape(exercise_feedback(e), false));
   }
   return out;
 }

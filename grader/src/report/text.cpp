@@ -30,8 +30,15 @@ std::string to_text(const AssignmentResult& result, bool color) {
   }
   const std::size_t passed = static_cast<std::size_t>(
       std::count_if(r.exercises.begin(), r.exercises.end(), [](auto& e) { return e.passed(); }));
-  out += fmt::format("\nscore: {} / {}  ({} of {} exercises passed)\n", points(r.score()), points(r.max_score()),
-                     passed, r.exercises.size());
+  std::vector<std::string> information;  // failing, and worth no points of an assignment worth some
+  for (const auto& e : r.exercises)
+    if (!e.passed() && !r.counts(e)) information.push_back(e.id);
+  out += fmt::format("\nscore: {} / {}  ({} of {} exercises passed{})\n", points(r.score()), points(r.max_score()),
+                     passed, r.exercises.size(),
+                     information.empty() ? ""
+                                         : fmt::format("; {} {}, worth no points, for information only",
+                                                       information.size() == 1 ? "exercise" : "exercises",
+                                                       fmt::join(information, ", ")));
 
   // A note's further lines (a library's output, say) are indented under it.
   for (const auto& note : r.notes) {
@@ -41,7 +48,7 @@ std::string to_text(const AssignmentResult& result, bool color) {
 
   bool header = false;
   // Only checks for information failed: no "failures" over full marks (found by a helper).
-  const bool failed = passed < r.exercises.size();
+  const bool failed = !r.all_passed();
   for (const auto& e : r.exercises) {
     if (!e.any_check_failed()) continue;  // a passed exercise's check for information is shown too
     if (!header) {
