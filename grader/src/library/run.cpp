@@ -97,7 +97,7 @@ Outcome abnormal_end(const sandbox::Observation& seen, const library::Records& r
     return {Verdict::timed_out,
             "no result after " + seconds_text(loading ? limits.load_seconds : limits.call_seconds) +
                 " s of wall-clock time " + during +
-                sandbox::no_end_reason(seen.exit, limits.memory_bytes, ": an endless loop, a wait, or far too slow")};
+                sandbox::no_end_reason(seen, limits.memory_bytes, ": an endless loop, a wait, or far too slow")};
   const int status = seen.exit.status;
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
@@ -109,9 +109,8 @@ Outcome abnormal_end(const sandbox::Observation& seen, const library::Records& r
                   ": a solution may compute and allocate memory, but not open files, "
                   "use the network, start processes or reach other processes"};
     if (sig == SIGXCPU || (sig == SIGKILL && seen.exit.cpu_seconds >= limits.cpu_seconds))
-      return {Verdict::timed_out,
-              "used up its " + std::to_string(limits.cpu_seconds) + " s of CPU time " + during +
-                  sandbox::no_end_reason(seen.exit, limits.memory_bytes, ": an endless loop, or far too slow")};
+      return {Verdict::timed_out, "used up its " + std::to_string(limits.cpu_seconds) + " s of CPU time " + during +
+                                      ": an endless loop, or far too slow"};
     if (sig == SIGKILL)  // not the grader's doing: the kernel, for memory
       return {Verdict::out_of_memory, sandbox::killed_by_the_system(seen.exit, during)};
     return {Verdict::crashed, "crashed with " + signal_name(sig) + " " + during};

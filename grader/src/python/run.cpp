@@ -168,8 +168,8 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
       return {Verdict::timed_out, no_end + ", nor within " + seconds_text(Records::kInterruptSeconds) +
                                       " s of the interrupt that followed: it caught KeyboardInterrupt and went on, "
                                       "or was inside one long operation that an interrupt cannot stop"};
-    return {Verdict::timed_out, no_end + sandbox::no_end_reason(seen.exit, limits.memory_bytes,
-                                                                ": an endless loop, a wait, or far too slow")};
+    return {Verdict::timed_out,
+            no_end + sandbox::no_end_reason(seen, limits.memory_bytes, ": an endless loop, a wait, or far too slow")};
   }
   const int status = seen.exit.status;
   if (WIFSIGNALED(status)) {
@@ -675,7 +675,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       auto [verdict, message] = abnormal_end(seen, records, limits, "during the call");
       if (verdict == Verdict::timed_out && seen.killed)
         message = "no result after " + seconds_text(limits.call_seconds) + " s of wall-clock time during the call" +
-                  sandbox::no_end_reason(seen.exit, limits.memory_bytes, ": an endless loop, a wait, or far too slow");
+                  sandbox::no_end_reason(seen, limits.memory_bytes, ": an endless loop, a wait, or far too slow");
       resolve_call(*c, verdict, message);
       for (std::size_t later = *c + 1; later < work.calls.size(); ++later)
         if (work.calls[later].group == work.calls[*c].group && !resolved_calls.count(later))

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 
 #include "grader/error.hpp"
@@ -152,10 +153,8 @@ std::vector<long> process_tree(long root) {
 
 }  // namespace
 
-std::optional<Child::Usage> Child::usage() {
+std::optional<long> Child::pid_here() const {
   if (reaped_ || !pidfd_) return std::nullopt;
-  // Its number in this process's PID namespace, from the pidfd (a zygote's child has another
-  // in the zygote's namespace); read each time: a number is only valid while it runs.
   char line[256];
   std::FILE* info = std::fopen(("/proc/self/fdinfo/" + std::to_string(pidfd_.get())).c_str(), "r");
   if (!info) return std::nullopt;
@@ -164,6 +163,22 @@ std::optional<Child::Usage> Child::usage() {
     if (std::sscanf(line, "Pid:\t%ld", &pid) == 1) break;
   std::fclose(info);
   if (pid <= 0) return std::nullopt;
+  return pid;
+}
+
+long Child::resident_kib() const {
+  const auto pid = pid_here();
+  if (!pid) return 0;
+  std::ifstream statm("/proc/" + std::to_string(*pid) + "/statm");
+  long size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+std::optional<Child::Usage> Child::usage() {
+  const auto here = pid_here();
+  if (!here) return std::nullopt;
+  const long pid = *here;
   Usage u;
   u.at = Clock::now();
   const auto root = read_process(pid);
@@ -328,6 +343,7 @@ Observation Child::watch(Clock::time_point deadline, Watcher* watcher, std::size
           continue;
         }
       }
+      seen.held_kib = resident_kib();
       kill();
       seen.killed = true;
       gone_by = after(kGoneSeconds);
@@ -517,8 +533,8 @@ std::string killed_by_the_system(const Exit& exit, const std::string& during) {
          " MiB of memory), most likely for using too much memory";
 }
 
-std::string no_end_reason(const Exit& exit, unsigned long long memory_limit_bytes, const std::string& usual) {
-  const unsigned long long held = static_cast<unsigned long long>(exit.max_rss_kib) << 10;
+std::string no_end_reason(const Observation& seen, unsigned long long memory_limit_bytes, const std::string& usual) {
+  const unsigned long long held = static_cast<unsigned long long>(seen.held_kib) << 10;
   if (memory_limit_bytes == 0 || held < memory_worth_naming(memory_limit_bytes)) return usual;
   return ", holding " + std::to_string(held >> 20) + " MiB of memory by then, of the " +
          std::to_string(memory_limit_bytes >> 20) +

@@ -36,18 +36,6 @@ struct Exit {
 /// which also tells a child that killed itself. `during`: "while ...".
 std::string killed_by_the_system(const Exit& exit, const std::string& during);
 
-/// Why a child gave no result in its time, for the student, after "no result after N s ...":
-/// `usual` (": an endless loop, or far too slow"), unless it held a quarter of its memory
-/// limit or more when it ended: memory filled page by page runs out of time before it runs
-/// out of memory on a machine whose page faults are slow (found by a helper: a list of
-/// tensors growing without end was told of an endless loop), and the peak says which.
-std::string no_end_reason(const Exit& exit, unsigned long long memory_limit_bytes, const std::string& usual);
-/// The memory held that no_end_reason names: a quarter of the limit (a Python child is told it,
-/// to say the same of a cell it interrupts itself).
-constexpr unsigned long long memory_worth_naming(unsigned long long memory_limit_bytes) {
-  return memory_limit_bytes / 4;
-}
-
 /// What the grader observed of a child: the only basis of a verdict.
 struct Observation {
   Exit exit;
@@ -58,6 +46,9 @@ struct Observation {
   std::string output, output_tail;
   std::uint64_t output_left_out = 0;
   double seconds = 0;  ///< wall-clock time from its start until its end was seen (before reaping)
+  /// The memory it held when the grader ended it for its time (resident, from /proc), in KiB;
+  /// 0 when it ended otherwise. Not its peak: memory it freed long before is not held.
+  long held_kib = 0;
   /// The time it waited for a CPU others held (at most kMaxWaitedSeconds), which moves the
   /// budget of a hand-in's later children as it moved this one's.
   double waited_seconds = 0;
@@ -70,6 +61,19 @@ struct Observation {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(waited_seconds + stalled_seconds));
   }
 };
+
+/// Why a child gave no result in its time, for the student, after "no result after N s ...":
+/// `usual` (": an endless loop, a wait, or far too slow"), unless the grader ended it holding a
+/// quarter of its memory limit or more: memory filled page by page runs out of time before it
+/// runs out of memory on a machine whose page faults are slow (found by a helper: a list of
+/// tensors growing without end was told of an endless loop). What it held then, not its peak
+/// (found by the next: a peak of memory freed before an endless loop was named for the loop).
+std::string no_end_reason(const Observation& seen, unsigned long long memory_limit_bytes, const std::string& usual);
+/// The memory held that no_end_reason names: a quarter of the limit (a Python child is told it,
+/// to say the same of a cell it interrupts itself).
+constexpr unsigned long long memory_worth_naming(unsigned long long memory_limit_bytes) {
+  return memory_limit_bytes / 4;
+}
 
 /// What the children of one submission printed, in order, as one text within one limit: all
 /// of it, or the start, "[... N bytes of output left out ...]" and the last quarter of the
@@ -153,6 +157,12 @@ class Child {
   std::optional<Usage> usage();
 
  private:
+  /// Its number in this process's PID namespace, from the pidfd (a zygote's child has another
+  /// in the zygote's namespace); read each time: a number is only valid while it runs.
+  std::optional<long> pid_here() const;
+  /// The memory it holds (resident), in KiB; 0 if it cannot be read.
+  long resident_kib() const;
+
   pid_t pid_;
   Fd pidfd_, status_, output_;
   Reaper reaper_;
