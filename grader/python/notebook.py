@@ -1467,19 +1467,24 @@ def earlier_cause(error, units, defined_by, stubs, name):
     failed, then every use of what it imports), which is what to fix; else "". `defined_by`:
     name -> the first unit that failed and binds it. A cell of a .py download is named by its
     line (found by a helper: "cell 10 (line 126)" of a file whose cells show no numbers, where
-    the .ipynb calls it cell 13). Where none binds it, the last part before that still raises
-    NotImplementedError (`stubs`), the nbgrader stub left where the name was to be defined
-    (found by an instructor helper: "name 'weights' is not defined" named only the cell that
-    used it)."""
+    the .ipynb calls it cell 13). Where no part of the notebook binds it, the last part before
+    that still raises NotImplementedError (`stubs`) and names it in its text: the nbgrader stub
+    left where it was to be defined (found by an instructor helper: "name 'weights' is not
+    defined" named only the cell that used it, when "# Step 3: weights" was still a stub; then
+    by a student helper: without its name in the stub's text, a typo or a later cell was
+    blamed on any stub before)."""
     try:
-        if not _isinstance(error, NameError) or not error.name:
-            return ""
+        if not _isinstance(error, NameError) or _type(error.name) is not str or not error.name:
+            return ""  # a name that is no plain str (its __hash__ may be anything) names nothing
         k = defined_by.get(error.name)
         if k is None and error.name in RUN_FAILED:
             return f"; {error.name} is defined by {RUN_FAILED[error.name]}"
-        if k is None and stubs:
-            return (f"; no cell before defines {error.name}, and {unit_place(units[stubs[-1]], name)} still raises "
-                    "NotImplementedError: is it the one to?")
+        if k is None and stubs and not any(error.name in (unit_names(u) or ()) for u in units):
+            word = re.compile(r"(?<!\w)" + re.escape(error.name) + r"(?!\w)")
+            for s in reversed(stubs):
+                if word.search(unit_text(units[s])):
+                    return (f"; no cell defines {error.name}, and {unit_place(units[s], name)}, which names it, still "
+                            "raises NotImplementedError: is it the one to?")
         return "" if k is None else f"; {error.name} is defined by {unit_place(units[k], name)}, which failed before"
     except Exception:  # the notebook broke what this needs
         return ""
