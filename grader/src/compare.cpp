@@ -152,19 +152,27 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     c.patterns.push_back(
         "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "
         "and never filled in?");
-  // Weights that should be distributions along rows (or columns) but are not.
+  // Weights that should be distributions along rows (or columns) but are not: told of one axis
+  // (found by a hostile-student helper: 1 x 1 weights were told of their row and their column).
+  bool told = false;
   for (bool columns : {false, true}) {
-    if (zeros || !is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
+    if (told || zeros || !is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
     const auto sums = line_sums(got, columns);
     // What most likely went wrong: a softmax over the other axis, whose lines do sum to 1;
     // weights zeroed after the softmax (a mask applied after it), which leaves every line short
     // of 1; or some other step after it.
     const bool short_of_one = std::all_of(got.values().begin(), got.values().end(), [](double v) { return v >= 0; }) &&
                               std::all_of(sums.begin(), sums.end(), [](double s) { return s <= 1.0 + 1e-6; });
+    // Values no weight takes (raw scores returned as weights, found by the same helper): no
+    // softmax at all, perhaps.
+    const bool no_weights =
+        std::any_of(got.values().begin(), got.values().end(), [](double v) { return !(v >= 0 && v <= 1); });
     const std::string question =
         is_stochastic(got, !columns)
             ? fmt::format("your {}s do: is the softmax over the other axis?", columns ? "row" : "column")
         : short_of_one ? "are weights set to 0 after the softmax (a mask applied after it, not before)?"
+        : no_weights   ? "some of your values are below 0 or above 1, which no weight is: is the softmax applied, and "
+                         "over the right axis?"
                        : "is the softmax over the right axis?";
     for (std::size_t i = 0; i < sums.size(); ++i)
       if (std::abs(sums[i] - 1.0) > 1e-6) {
@@ -172,6 +180,7 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
             fmt::format("the expected {0}s each sum to 1 (attention weights), but your {0} {1} sums "
                         "to {2}: {3}",
                         columns ? "column" : "row", i, number(sums[i]), question));
+        told = true;
         break;
       }
   }

@@ -200,6 +200,13 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3e-4, 6e-4}), mat(1, 3, {0, 1, 2})), "times 0.0003"));
   BOOST_TEST(
       contains(hints(mat(2, 2, {0.7, 0.4, 0.4, 0.6})), "your row 0 sums to 1.1: is the softmax over the right axis?"));
+  // Raw scores as weights: values no weight takes. Told of one axis, where rows and columns are
+  // alike (1 x 1).
+  BOOST_TEST(hints_of(mat(2, 2, {2.5, -1, 1.4, 0.6}), mat(2, 2, {0.7, 0.3, 0.4, 0.6})) ==
+             "the expected rows each sum to 1 (attention weights), but your row 0 sums to 1.5: some of your values "
+             "are below 0 or above 1, which no weight is: is the softmax applied, and over the right axis?");
+  const auto one = compare(mat(1, 1, {2.7}), mat(1, 1, {1}), Tolerance{});
+  BOOST_TEST(one.patterns.size() == 1u);
   // Columns that sum to 1 where rows should: the other axis. Rows short of 1 (found by a helper:
   // a mask applied after the softmax was asked about the softmax's axis): weights zeroed after it.
   BOOST_TEST(hints_of(mat(2, 3, {0.5, 0.2, 0.9, 0.5, 0.8, 0.1}), mat(2, 3, {0.2, 0.3, 0.5, 0.1, 0.1, 0.8})) ==
