@@ -446,6 +446,7 @@ class Unit:
         self.unparsable = None    # the syntax error, when the unit cannot run
         self.names = False        # unit_names(), once asked
         self.filename = None      # what its code is compiled as, when not the hand-in's name
+        self.heading = ""         # an .ipynb's markdown cells just before this code cell
 
     @property
     def code(self):
@@ -700,13 +701,16 @@ def notebook_units(text, name):
     if not _isinstance(cells, list):
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): its cells are not a list")
     units = []
+    heading = []  # the markdown since the last code cell
     for number, cell in enumerate(cells, 1):
-        if not _isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
+        source = cell.get("source", "") if _isinstance(cell, dict) else ""
         if _isinstance(source, list) and all(_isinstance(line, str) for line in source):
             source = "".join(source)
-        elif not _isinstance(source, str):
+        if not _isinstance(cell, dict) or cell.get("cell_type") != "code":
+            if _isinstance(source, str) and _len(heading) < 8:
+                heading.append(source[:4000])
+            continue
+        if not _isinstance(source, str):
             raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): the source of cell {number} "
                               "is neither text nor a list of lines")
         code, skipped = without_magics(source)
@@ -714,6 +718,7 @@ def notebook_units(text, name):
         # Each cell counts its lines from 1: a line of a function defined here, raising when the
         # grader calls it, is said with its cell (in_cell()).
         unit.filename = f"{name}, cell {number}"
+        unit.heading, heading = "\n".join(heading), []
         if skipped:
             unit.code, unit.unparsable = "", skipped
         remember_source(unit.filename, unit.code)
@@ -934,6 +939,34 @@ def marker_missing(marker, place):
             f"with that instruction, so keep its line as the notebook gives it")
 
 
+def loose(text):
+    """A text as its words read, for a marker a student retyped: its runs of letters and digits,
+    in lower case, one space between ("# step 2 - Per-head scores" reads as "# Step 2: per-head
+    scores": " step 2 per head scores ")."""
+    words = re.findall(r"[^\W_]+", text.casefold())
+    return " " + " ".join(words) + " " if words else ""
+
+
+def first_holding(marker, texts):
+    """The index of the first of `texts` that holds `marker`, else of the first that holds it
+    loosely (loose(): found by an instructor helper, a correct notebook lost three exercises to
+    "# Step 2 - per-head scores" for "# Step 2: per-head scores", and "#step 3" for "# Step 3";
+    in an .ipynb, the code cell whose markdown just above holds it is next: the comment moved
+    there), else None."""
+    # Whole at its ends: "# Step 1" is no part of "# Step 12".
+    exact = re.compile(("(?<!\\w)" if marker[:1].isalnum() else "") + re.escape(marker) +
+                       ("(?!\\w)" if marker[-1:].isalnum() else ""))
+    for k, text in enumerate(texts):
+        if marker in text and exact.search(text):
+            return k
+    wanted = loose(marker)
+    if wanted:
+        for k, text in enumerate(texts):
+            if wanted in loose(text):
+                return k
+    return None
+
+
 def snapshot_points(units, kind, source, answers):
     """For each answer taken at the end of a cell (its `cell` marker): the index of the unit
     after which its expression is evaluated, or the reason there is none; and the units of
@@ -943,16 +976,18 @@ def snapshot_points(units, kind, source, answers):
     markers = [(i, a["cell"]) for i, a in enumerate(answers) if a.get("cell")]
     if kind == "notebook":  # code cells only: markdown cells are not units
         for i, marker in markers:
-            found = [k for k, u in enumerate(units) if marker in source[k]]
-            points[i] = found[0] if found else marker_missing(marker, "code cell")
-            cells[i] = found[:1]
+            found = first_holding(marker, [source[k] for k in range(_len(units))])
+            if found is None:  # the instruction moved into the markdown just above its code
+                found = first_holding(marker, [u.heading for u in units])
+            points[i] = found if found is not None else marker_missing(marker, "code cell")
+            cells[i] = [] if found is None else [found]
         return points, cells
     lines = source.split("\n")
     markdown = markdown_lines(units, kind, lines)
     where = {}  # marker -> its line (1-based)
     for i, marker in markers:
-        found = [n + 1 for n, line in enumerate(lines) if marker in line and n + 1 not in markdown]
-        where[i] = found[0] if found else marker_missing(marker, "line of code (markdown text is not searched)")
+        found = first_holding(marker, ["" if n + 1 in markdown else line for n, line in enumerate(lines)])
+        where[i] = found + 1 if found is not None else marker_missing(marker, "line of code (markdown text is not searched)")
     marker_lines = sorted(v for v in where.values() if _isinstance(v, int))
     for i, line in where.items():
         if not _isinstance(line, int):

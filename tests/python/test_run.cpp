@@ -963,6 +963,32 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
 }
 
+BOOST_AUTO_TEST_CASE(a_cell_marker_retyped_or_moved_into_the_markdown_above_still_finds_its_cell) {
+  // Found by an instructor helper: a correct notebook lost three exercises to "# Step 2 -
+  // per-head scores" for "# Step 2: per-head scores", "#step 3" for "# Step 3", and a comment
+  // moved into the markdown cell above its code. Each is read as it was meant; later cells
+  // reassign both variables, so only the right cell gives the right value.
+  const std::string ipynb = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": "# step 1 - The  first\nx = [1.0]"},
+    {"cell_type": "markdown", "metadata": {}, "source": ["## Step 2: scores\n", "Compute them below."]},
+    {"cell_type": "code", "metadata": {}, "source": "s = [2.0]"},
+    {"cell_type": "code", "metadata": {}, "source": "# Step 12: later\nx = [9.0]\ns = [9.0]"}]})";
+  const auto r = run("hw.ipynb", ipynb, {{"x", "x", "# Step 1: the first"}, {"s", "s", "## Step 2: scores"}});
+  for (const auto& v : r.values) BOOST_TEST(verdict(v) == "value", v.message);
+  BOOST_TEST_REQUIRE(r.values.size() == 2u);
+  if (r.values[0].value) BOOST_TEST((*r.values[0].value)[0] == 1.0);
+  if (r.values[1].value) BOOST_TEST((*r.values[1].value)[0] == 2.0);
+  // A Jupyter download, retyped; and "# Step 1" is no part of "# Step 12".
+  const auto py = run("hw.py", "# In[1]:\n\n#STEP 1 -- the first\nx = [1.0]\n\n# In[2]:\n\n# Step 12\nx = [9.0]\n",
+                      {{"x", "x", "# Step 1: the first"}, {"twelve", "x", "# Step 1"}});
+  BOOST_TEST_REQUIRE(py.values.size() == 2u);
+  BOOST_TEST_REQUIRE(py.values[0].value.has_value(), py.values[0].message);
+  BOOST_TEST((*py.values[0].value)[0] == 1.0, py.values[0].message);
+  if (py.values[1].value) BOOST_TEST((*py.values[1].value)[0] == 1.0, py.values[1].message);
+  const auto gone = run("hw.py", "# In[1]:\n\n# Step 12\nx = [9.0]\n", {{"x", "x", "# Step 1"}});
+  BOOST_TEST(verdict(gone.values[0]) == "missing", gone.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(an_answer_whose_expression_hangs_is_its_own_verdict_and_the_others_are_taken) {
   // Found by a hostile-student helper: `m_key[2]` of an object whose __getitem__ loops ended
   // the child while the values were taken, and every answer, the right ones too, was
