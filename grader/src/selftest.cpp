@@ -19,6 +19,8 @@
 #include "grader/error.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "grader/grade.hpp"
+#include "python/grading.hpp"
+#include "python/hand_in.hpp"
 #include "text.hpp"
 
 namespace grader::selftest {
@@ -297,6 +299,8 @@ class Checker {
   std::vector<const Exercise*> matrices_, functions_;
   std::optional<std::map<std::string, Tensor>> solution_answers_;  ///< when the solution has them
   bool python_reference_ = false;  ///< the solution holds a notebook: students hand in Python
+  /// The reference notebook's answers (its variables, as grading takes them), where it runs.
+  std::map<std::string, Tensor> notebook_answers_;
 
   /// A check a reference solution passed: how much of its tolerance it used, where, and
   /// whether its cases are random.
@@ -466,7 +470,10 @@ class Checker {
     }
     const AssignmentResult r = grade(main_dir);
     const auto passed64 = passing(r, matrices_);
-    if (notebooks.empty() || !others.empty()) {
+    // Beside a notebook of a spec that grades notebooks only, files are no reference students
+    // could hand in: only answers, for the controls below (found by an instructor helper: the
+    // files were graded for a library they never hold, and failed).
+    if (notebooks.empty() || (!others.empty() && !(spec_.python.only && notebooks.size() == 1))) {
       report_reference("reference solution", r);
       reference_edges(r, "");
     }
@@ -487,6 +494,7 @@ class Checker {
           if (e.passed()) by_files.push_back(e.id);
       const AssignmentResult in_bound = grade(dir);
       report_reference("reference solution (Python)", in_bound, Kind::failure, by_files);
+      notebook_answers_ = notebook_answers(dir);
       reference_edges(in_bound, ", Python");
       if (notebooks.front().extension() == ".ipynb") colab_download(notebooks.front(), in_bound);
       // Its answers as a notebook computing in float32 gives them.
@@ -530,9 +538,29 @@ class Checker {
     std::map<std::string, Tensor> values;
     for (const auto& [name, answer] : s.answers)
       if (answer.value) values.emplace(name, *answer.value);
+    values.insert(notebook_answers_.begin(), notebook_answers_.end());  // the files' first
     solution_answers_ = values;
 
-    if (!passed64.empty()) report_float32("reference in float32", passed64, passing(grade(main_dir, true), matrices_));
+    if (!passed64.empty() && !(spec_.python.only && notebooks.size() == 1))
+      report_float32("reference in float32", passed64, passing(grade(main_dir, true), matrices_));
+  }
+
+  /// The answers the reference notebook in `dir` gives, as grading takes them (each at the end
+  /// of its cell, where the spec says so): for the controls that need the reference's answers
+  /// (known mistakes computed from the student's, all-zero answers), without answer files.
+  std::map<std::string, Tensor> notebook_answers(const fs::path& dir) const {
+    std::map<std::string, Tensor> out;
+    const python::Found found = python::find_hand_in(spec_, dir);
+    if (!found.hand_in) return out;
+    const python::Run run =
+        python::run(*found.hand_in, python::work_for(spec_, FunctionPlan{}), kSeed, python::limits_of(spec_.python));
+    std::size_t i = 0;
+    for (const auto& ex : spec_.exercises)
+      for (const auto& a : ex.answers) {
+        const python::Value& v = run.values.at(i++);
+        if (v.value) out.emplace(a.name, *v.value);
+      }
+    return out;
   }
 
   /// The reference notebook as Colab downloads it (.py), graded too when an answer or a function
@@ -710,8 +738,8 @@ class Checker {
           fmt::format("not checked for exercise{} {}: the target or the mistakes are computed from the student's {}, "
                       "which {}",
                       skipped.size() == 1 ? "" : "s", joined(skipped), joined({unread.begin(), unread.end()}),
-                      solution_answers_ ? "the reference solution gives in no answer file (a notebook's variables are "
-                                          "not read here)"
+                      solution_answers_ ? "the reference solution gives neither in an answer file nor as its "
+                                          "notebook's variable"
                                         : "a reference solution would give (the spec names none)"));
     mistake_passed_ = mistake_passed_ || !passing_mistakes.empty();
     if (!passing_mistakes.empty())

@@ -504,6 +504,45 @@ exercises:
              r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_references_variables_check_the_mistakes_computed_from_a_students_answers) {
+  // Found by an instructor helper: a mistake computed from the student's own scores was "not
+  // checked", since no answer file gave the scores; answer files added beside the notebook of a
+  // spec that grades notebooks only were then graded as a library hand-in, and failed.
+  TempDir dir;
+  const auto spec = dir.write("steps.yaml", R"YAML(assignment: {id: steps, title: Steps, version: "1"}
+solution: steps/solution
+python: {only: true}
+exercises:
+  - id: "1"
+    title: Scores
+    points: 1
+    answers: [{name: scores, shape: [2, 2], python: {cell: "# Step 1"}}]
+    output: scores
+    expect: "[[1, 2], [3, 4]]"
+  - id: "2"
+    title: Weights
+    points: 1
+    answers: [{name: weights, shape: [2, 2], python: {cell: "# Step 2"}}]
+    output: weights
+    expect: softmax(scores, -1)
+    mistakes: [{matches: "softmax(scores, 0)", message: the softmax runs over the queries}]
+)YAML");
+  dir.write("steps/solution/lab.py",
+            "import numpy as np\n# Step 1\nscores = np.array([[1.0, 2.0], [3.0, 4.0]])\n"
+            "# Step 2\nweights = np.exp(scores) / np.exp(scores).sum(-1, keepdims=True)\n");
+  auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 1 declared for matrix exercises fails"), r.out);
+  BOOST_TEST(!contains(r.out, "not checked"), r.out);
+  BOOST_TEST(contains(r.out, "ok    all-zero answers: fail 2 of 2 matrix exercises"), r.out);
+  // Answer files beside it are answers, not a reference of their own.
+  dir.write("steps/solution/answers.yaml", "scores: [[1, 2], [3, 4]]\n");
+  r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(!contains(r.out, "FAIL"), r.out);
+  BOOST_TEST(!contains(r.out, "reference solution: "), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_tolerance_tighter_than_float32_is_a_warning) {
   TempDir dir;
   // An exercise that wants a third to 1e-12: the reference's float64 answer passes, the same

@@ -240,7 +240,7 @@ BOOST_AUTO_TEST_CASE(an_unfinished_line_and_a_lost_instruction_say_what_to_do_in
   // the answer without saying to put it back.
   const std::string jupyter =
       "import torch\n\n# In[ ]:\n\n# Exercise 1: the ones\nones =\n\n"
-      "# In[ ]:\n\n# Exercise 2 - the zeros (edited)\nzeros = torch.zeros(2)\n";
+      "# In[ ]:\n\n# Exercise 2: zeroes (edited)\nzeros = torch.zeros(2)\n";  // another word: no retyping
   const auto r = run("A2S1.py", jupyter, {{"ones", "ones", ""}, {"zeros", "zeros", "Exercise 2: the zeros"}});
   BOOST_TEST(verdict(r.values[0]) == "missing");
   BOOST_TEST(contains(r.values[0].message, "line 6: SyntaxError: invalid syntax (the line is unfinished or mistyped)"),
