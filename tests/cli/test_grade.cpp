@@ -398,6 +398,17 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   resumed.erase("run");
   clean.erase("run");
   BOOST_TEST(resumed == clean);
+  // Other formats alone: nobody is graded again; the reports are written from the results
+  // kept, as a clean run writes them (found by an instructor helper: every notebook ran again).
+  r = run_grader(with(resume, {"--format", "junit,text"}));
+  BOOST_TEST(contains(r.out, "0 graded, 24 up to date"), r.out);
+  BOOST_TEST(fs::exists(out / "students/wrong-row-1/junit.xml"));
+  BOOST_TEST(run_grader(with(grade_args(root, dir.path() / "clean-junit"), {"--format", "junit,text"})).exit_code == 0);
+  BOOST_TEST(read_file(out / "students/wrong-row-1/feedback.txt") ==
+             read_file(dir.path() / "clean-junit/students/wrong-row-1/feedback.txt"));
+  r = run_grader(resume);  // and back: the reports of formats no longer asked for go
+  BOOST_TEST(contains(r.out, "0 graded, 24 up to date"), r.out);
+  BOOST_TEST(!fs::exists(out / "students/wrong-row-1/junit.xml"));
   // Another spec (here: the same with a comment) regrades everyone.
   const auto spec = dir.write("spec.yaml", read_file(test_support::source_path(kMatrixSpec)) + "# revised\n");
   r = run_grader(with(grade_args(root, out, spec.string()), {"--resume"}));

@@ -116,6 +116,16 @@ Fingerprint fingerprint(const RunInputs& run, const fs::path& dir, const Options
   return f;
 }
 
+/// Whether two fingerprints differ in the report formats asked for alone.
+bool only_formats_differ(const Fingerprint& a, const Fingerprint& b) {
+  if (a == b || a.size() != b.size()) return false;
+  for (const auto& [name, hash] : a) {
+    const auto other = b.find(name);
+    if (other == b.end() || (other->second != hash && name != "formats")) return false;
+  }
+  return true;
+}
+
 std::string to_text(const Fingerprint& f) {
   std::string out;
   for (const auto& [name, hash] : f) out += name + " " + hash + "\n";
@@ -300,6 +310,27 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
           how.up_to_date = 1;
           return how;
         }
+    }
+    // Only the formats asked for changed: each report is rewritten from the result kept, which
+    // is graded again only if it cannot be read (found by an instructor helper: a run without
+    // --format after one with it graded every notebook again).
+    if (options.resume && before && only_formats_differ(*before, now)) {
+      try {
+        const AssignmentResult kept = report::from_json(read_bounded(result_file));
+        if (auto row = row_of(kept, student.id, book)) {
+          fs::remove(dir / kInputsFile, ec);  // no fingerprint over files of two runs
+          for (const auto f : report::all_formats())
+            if (f != report::Format::json) fs::remove(dir / report::file_name(f), ec);
+          for (auto f : options.formats)
+            if (f != report::Format::json)
+              write_atomically(dir / report::file_name(f), report::render(f, kept, student.id), false);
+          write_atomically(dir / kInputsFile, to_text(now), false);
+          rows[i] = std::move(row);
+          how.up_to_date = 1;
+          return how;
+        }
+      } catch (const std::exception&) {  // absent, half a file from a power cut: graded again
+      }
     }
     how.graded = 1;
     if (!before) {
