@@ -243,6 +243,29 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
   return c;
 }
 
+std::optional<std::string> precision_hint(bool half, const Tensor& got, const Tensor& expected, const Tolerance& rule,
+                                          const std::string& precision) {
+  if (half)
+    return "your values have at most 11 significant bits, as float16 and bfloat16 numbers do: computed in half "
+           "precision (.half(), torch.float16 or torch.bfloat16, torch.autocast, which multiplies in bfloat16 on a "
+           "CPU), results cannot meet this tolerance; compute in float32 or float64";
+  const Tolerance single = rule.in("float32");
+  if (precision == "float64" && single.formula() != rule.in(precision).formula() &&
+      compare(got, expected, single).passed())
+    return "your values agree with the expected ones to float32 precision (" + single.formula() +
+           "), not to float64's: part of your computation runs in float32 (np.float32, torch's default dtype); this "
+           "exercise expects float64 throughout";
+  // Float32 results where the exercise has no float32 rule (found by a helper writing a course:
+  // a NumPy student's np.float32 arrays were told only "got 7.87342, expected 7.873421").
+  if (precision == "float32" && !rule.float32 && compare(got, expected, Tolerance{}).passed())
+    return "your values are float32 numbers (np.float32, torch's default dtype) and agree with the expected ones to "
+           "float32 precision (" +
+           Tolerance{}.formula() +
+           "), not to this exercise's tolerance, which float32 cannot meet; compute in float64 "
+           "throughout";
+  return std::nullopt;
+}
+
 bool zeros_at(const Tensor& t, const Tolerance& tolerance) {
   return std::all_of(t.values().begin(), t.values().end(), [&](double v) { return element_ok(v, 0.0, tolerance); });
 }

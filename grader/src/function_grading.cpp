@@ -164,33 +164,6 @@ bool half_precision(const PlannedCheck& pc, const std::vector<CallResult>& resul
   return rounded >= 2;
 }
 
-/// Why results that fail a check's rule may: precision lost on the way, which the values
-/// show (`half`: the check's outputs are half-precision numbers) or the rule for float32 does
-/// (float64 numbers of float32 accuracy: a float32 step inside, such as np.float32 weights or
-/// torch's default dtype).
-std::optional<std::string> precision_hint(bool half, const Tensor& got, const Tensor& expected, const Tolerance& rule,
-                                          const std::string& precision) {
-  if (half)
-    return "your values have at most 11 significant bits, as float16 and bfloat16 numbers do: computed in half "
-           "precision (.half(), torch.float16 or torch.bfloat16, torch.autocast, which multiplies in bfloat16 on a "
-           "CPU), results cannot meet this tolerance; compute in float32 or float64";
-  const Tolerance single = rule.in("float32");
-  if (precision == "float64" && single.formula() != rule.in(precision).formula() &&
-      compare(got, expected, single).passed())
-    return "your values agree with the expected ones to float32 precision (" + single.formula() +
-           "), not to float64's: part of your computation runs in float32 (np.float32, torch's default dtype); this "
-           "exercise expects float64 throughout";
-  // Float32 results where the exercise has no float32 rule (found by a helper writing a course:
-  // a NumPy student's np.float32 arrays were told only "got 7.87342, expected 7.873421").
-  if (precision == "float32" && !rule.float32 && compare(got, expected, Tolerance{}).passed())
-    return "your values are float32 numbers (np.float32, torch's default dtype) and agree with the expected ones to "
-           "float32 precision (" +
-           Tolerance{}.formula() +
-           "), not to this exercise's tolerance, which float32 cannot meet; compute in float64 "
-           "throughout";
-  return std::nullopt;
-}
-
 /// The known mistakes that `outputs`, the student's in case `c`, match: every output the mistake
 /// gives is computed, finite, of the student's shape (which may be another than declared: the
 /// rows convention's transposed outputs) and matched, and one of them differs from the right

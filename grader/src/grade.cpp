@@ -185,7 +185,14 @@ class Grader {
                       names + " first";
       return check;
     }
-    Feedback f = feedback(c, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
+    // Precision explains the whole mismatch, as in a function exercise (found by an instructor
+    // helper: a NumPy student's float32 answers were told only "got -0.7699867, expected
+    // -0.7699868").
+    Comparison shown = c;
+    if (auto hint = precision_hint(student_precision == "float16" || student_precision == "bfloat16", got, expected,
+                                   ex.tolerance, student_precision))
+      shown.patterns = {std::move(*hint)};
+    Feedback f = feedback(shown, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
       for (const auto& m : ex.mistakes)
         if (names_mistake(got, m.expression.evaluate(scope_), expected, m.tolerance.in(student_precision)))
           return m.message;

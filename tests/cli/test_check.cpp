@@ -1394,6 +1394,18 @@ exercises:
              graded("float32"));
   // Values wrong beyond float32's precision are not told that.
   BOOST_TEST(!contains(graded("off"), "float32 numbers"), graded("off"));
+  // A matrix exercise's answer too (found by an instructor helper: "got -0.7699867, expected
+  // -0.7699868", nothing more).
+  const auto matrix = dir.write("third.yaml", R"YAML(assignment: {id: third, title: Third, version: "1"}
+exercises:
+  - {id: "1", title: Third, points: 1, answers: [{name: t, shape: [1, 2]}], output: t, expect: "[[1, 2]] / 3",
+     tolerance: {atol: 1.0e-9, rtol: 1.0e-9}}
+)YAML");
+  dir.write("third/lab.py", "import numpy as np\nt = np.array([[1, 2]], dtype=np.float32) / np.float32(3)\n");
+  const auto r = run_grader({"check", "--spec", matrix.string(), (dir.path() / "third").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "hint: your values are float32 numbers (np.float32, torch's default dtype) and agree"),
+             r.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_how_it_is_called) {
