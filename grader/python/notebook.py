@@ -943,11 +943,11 @@ def loose(text):
     """A text as its words read, for a marker a student retyped: its runs of letters and digits,
     in lower case, one space between ("# step 2 - Per-head scores" reads as "# Step 2: per-head
     scores": " step 2 per head scores ")."""
-    words = re.findall(r"[^\W_]+", text.casefold())
+    words = re.findall(r"\w+", text.casefold())  # an identifier is one word: no def matches prose
     return " " + " ".join(words) + " " if words else ""
 
 
-def first_holding(marker, texts):
+def first_holding(marker, texts, forgiving=True):
     """The index of the first of `texts` that holds `marker`, else of the first that holds it
     loosely (loose(): found by an instructor helper, a correct notebook lost three exercises to
     "# Step 2 - per-head scores" for "# Step 2: per-head scores", and "#step 3" for "# Step 3";
@@ -959,7 +959,7 @@ def first_holding(marker, texts):
     for k, text in enumerate(texts):
         if marker in text and exact.search(text):
             return k
-    wanted = loose(marker)
+    wanted = loose(marker) if forgiving else ""
     if wanted:
         for k, text in enumerate(texts):
             if wanted in loose(text):
@@ -967,17 +967,18 @@ def first_holding(marker, texts):
     return None
 
 
-def snapshot_points(units, kind, source, answers):
+def snapshot_points(units, kind, source, answers, forgiving=True):
     """For each answer taken at the end of a cell (its `cell` marker): the index of the unit
     after which its expression is evaluated, or the reason there is none; and the units of
     that cell (in a script, the statements from its marker to that point), whose failure is
-    the first to tell when the answer is not defined there."""
+    the first to tell when the answer is not defined there. `forgiving`: found as a student
+    may have retyped it too (first_holding)."""
     points, cells = {}, {}
     markers = [(i, a["cell"]) for i, a in enumerate(answers) if a.get("cell")]
     if kind == "notebook":  # code cells only: markdown cells are not units
         for i, marker in markers:
-            found = first_holding(marker, [source[k] for k in range(_len(units))])
-            if found is None:  # the instruction moved into the markdown just above its code
+            found = first_holding(marker, [source[k] for k in range(_len(units))], forgiving)
+            if found is None and forgiving:  # the instruction moved into the markdown just above its code
                 found = first_holding(marker, [u.heading for u in units])
             points[i] = found if found is not None else marker_missing(marker, "code cell")
             cells[i] = [] if found is None else [found]
@@ -986,7 +987,8 @@ def snapshot_points(units, kind, source, answers):
     markdown = markdown_lines(units, kind, lines)
     where = {}  # marker -> its line (1-based)
     for i, marker in markers:
-        found = first_holding(marker, ["" if n + 1 in markdown else line for n, line in enumerate(lines)])
+        code = ["" if n + 1 in markdown else line for n, line in enumerate(lines)]
+        found = first_holding(marker, code, forgiving)
         where[i] = found + 1 if found is not None else marker_missing(marker, "line of code (markdown text is not searched)")
     marker_lines = sorted(v for v in where.values() if _isinstance(v, int))
     for i, line in where.items():
@@ -1800,7 +1802,9 @@ def run_plan():
         return
     functions = plan.get("functions", [])
     points, cells = snapshot_points(units, kind, source, answers)
-    function_points, _ = snapshot_points(units, kind, source, functions)
+    # A function's text found nowhere calls the definition at the end, which a loose match
+    # elsewhere (a heading's words, before the def) would only make worse: found as written.
+    function_points, _ = snapshot_points(units, kind, source, functions, forgiving=False)
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):

@@ -987,6 +987,9 @@ BOOST_AUTO_TEST_CASE(a_cell_marker_retyped_or_moved_into_the_markdown_above_stil
   if (py.values[1].value) BOOST_TEST((*py.values[1].value)[0] == 1.0, py.values[1].message);
   const auto gone = run("hw.py", "# In[1]:\n\n# Step 12\nx = [9.0]\n", {{"x", "x", "# Step 1"}});
   BOOST_TEST(verdict(gone.values[0]) == "missing", gone.values[0].message);
+  // An identifier is one word: a def is no retyped heading.
+  const auto def = run("hw.py", "def per_head_scores():\n    pass\nx = [9.0]\n", {{"x", "x", "Per head scores"}});
+  BOOST_TEST(verdict(def.values[0]) == "missing", def.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_whose_expression_hangs_is_its_own_verdict_and_the_others_are_taken) {
