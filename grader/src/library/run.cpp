@@ -39,7 +39,7 @@ class Mapping {
  public:
   Mapping(int fd, std::size_t size) : size_(size) {
     if (size_ == 0) return;
-    data_ = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+    data_ = mmap(nullptr, size_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);  // all of it is read
     if (data_ == MAP_FAILED) fault("mapping the outputs");
   }
   ~Mapping() {
