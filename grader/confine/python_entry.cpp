@@ -13,6 +13,7 @@
 
 #include "confine.hpp"
 #include "grader/protocol.hpp"
+#include "grader/suggest.hpp"
 #include "zygote.hpp"
 
 namespace p = grader::protocol;
@@ -118,5 +119,26 @@ const char* grader_python_isolation() { return g_isolation.c_str(); }
 
 /// The request's scratch size in KiB (0: none) and CPU seconds, for the child's own use.
 unsigned grader_python_request_scratch_kib() { return g_request.scratch_kib; }
+
+/// The grader's "; did you mean 'x'?" (grader/suggest.hpp), or "", for `word` among
+/// `candidates` (names, one per line), written to `out` (`size` bytes, cut to fit): for a
+/// NameError in a notebook, by the rule that suggests a misspelt answer's name.
+void grader_python_did_you_mean(const char* word, const char* candidates, char* out, std::size_t size) {
+  if (size == 0) return;
+  out[0] = '\0';
+  try {
+    std::vector<std::string> names;
+    for (const char* at = candidates; *at;) {
+      const char* end = std::strchr(at, '\n');
+      if (!end) end = at + std::strlen(at);
+      names.emplace_back(at, end);
+      at = *end ? end + 1 : end;
+    }
+    const std::string text = grader::did_you_mean(word, names);
+    std::strncpy(out, text.c_str(), size - 1);
+    out[size - 1] = '\0';
+  } catch (const std::exception&) {  // out of memory: no suggestion
+  }
+}
 
 }  // extern "C"

@@ -14,6 +14,7 @@ fresh one that skips it.
 import ast
 import builtins
 import contextlib
+import ctypes
 import getopt
 import importlib
 import importlib.util
@@ -60,6 +61,7 @@ for _name, _builtin in vars(builtins).items():
     if not _name.startswith("__"):
         globals().setdefault(_name, _builtin)
 _type, _isinstance, _issubclass, _len, _float = type, isinstance, issubclass, len, float
+_string_buffer = ctypes.create_string_buffer
 _BUILTINS = dict(vars(builtins))  # as Python has them: a notebook may add to the module
 _ndarray = np.ndarray
 _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
@@ -1353,13 +1355,83 @@ def uploaded(*args, **kwargs):
 # ---- running --------------------------------------------------------------------------------
 
 
-def failure(error, name, unit):
-    """What went wrong in a unit, as a student reads it: the line in their file, and the error.
-    Plainer when the notebook broke the traceback module itself."""
+def failure(error, name, unit, suggest=True):
+    """What went wrong in a unit, as a student reads it: the line in their file, and the error,
+    with for a NameError the name likely meant (`suggest`: nothing else explains it). Plainer
+    when the notebook broke the traceback module itself."""
     try:
-        return describe_failure(error, name, unit)
+        return describe_failure(error, name, unit) + (meant_name(error) if suggest else "")
     except Exception:
         return f"{unit.label}: {_type(error).__name__}"[:MAX_TEXT]
+
+
+CONFINE = [None]  # the zygote's library (confine/python_entry.cpp), in the child
+
+# Names a notebook uses from an import it left out (a cell deleted, or an import run once in
+# the student's kernel and never written down): the import each asks for.
+IMPORTS = {"np": "import numpy as np", "numpy": "import numpy", "torch": "import torch",
+           "F": "import torch.nn.functional as F", "nn": "import torch.nn as nn",
+           "plt": "import matplotlib.pyplot as plt", "matplotlib": "import matplotlib"}
+IMPORTS.update((m, f"import {m}") for m in ("math", "random", "time", "os", "sys", "itertools", "functools",
+                                            "collections", "json", "copy", "re", "string", "statistics"))
+
+
+def meant_name(error):
+    """For a NameError: the import that binds the name, or the name likely meant among those
+    the failing line could see (its function's locals, the notebook's variables, Python's
+    builtins), by the grader's own rule for a misspelt answer (grader::did_you_mean, reached
+    through the zygote's library); else "". Python 3.12 says as much; the graded one says
+    nothing."""
+    try:
+        if not _isinstance(error, NameError) or _type(error.name) is not str or not error.name:
+            return ""
+        if error.name in IMPORTS:
+            return f" (is `{IMPORTS[error.name]}` missing? A notebook is graded from its first cell)"
+        tb = error.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None or CONFINE[0] is None:
+            return ""
+        frame, seen = tb.tb_frame, []
+        for names in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if _type(names) is dict:  # keys of an exact dict: listing them runs no code of the notebook
+                seen += (k for k in list(names)[:20000] if _type(k) is str and _len(k) <= 100 and k.isidentifier()
+                         and not k.startswith("__"))
+        out = _string_buffer(256)
+        CONFINE[0].grader_python_did_you_mean(error.name.encode(), "\n".join(seen).encode(), out, 256)
+        return out.value.decode("utf-8", "replace")
+    except Exception:  # the notebook broke what this needs
+        return ""
+
+
+def defined_later(error, units, k, name):
+    """For a NameError in unit k: the first later unit that binds the name, run in the wrong
+    order where the notebook was written; else ""."""
+    try:
+        if not _isinstance(error, NameError) or _type(error.name) is not str or not error.name:
+            return ""
+        later = next((j for j in binders(units).get(error.name, ()) if j > k), None)
+        if later is None:
+            return ""
+        return (f"; {error.name} is defined only later, by {unit_place(units[later], name)}: a notebook is graded "
+                "from top to bottom, as Restart & Run All runs it")
+    except Exception:  # the notebook broke what this needs
+        return ""
+
+
+_BINDERS = [None, {}]  # the units, and for each name the units that bind it, in order
+
+
+def binders(units):
+    """For each name, the units that bind it (unit_names), in order: found once per notebook
+    (a notebook failing at each of its thousands of lines asks at each failure)."""
+    if _BINDERS[0] is not units:
+        found = {}
+        for j, unit in enumerate(units):
+            for bound in unit_names(unit) or ():
+                found.setdefault(bound, []).append(j)
+        _BINDERS[:] = [units, found]
+    return _BINDERS[1]
 
 
 def in_cell(filename, name):
@@ -1516,7 +1588,7 @@ def earlier_cause(error, units, defined_by, stubs, name):
         k = defined_by.get(error.name)
         if k is None and error.name in RUN_FAILED:
             return f"; {error.name} is defined by {RUN_FAILED[error.name]}"
-        if k is None and stubs and not any(error.name in (unit_names(u) or ()) for u in units):
+        if k is None and stubs and error.name not in binders(units):
             word = re.compile(r"(?<!\w)" + re.escape(error.name) + r"(?!\w)")
             for s in reversed(stubs):
                 if word.search(unit_text(units[s])):
@@ -1654,6 +1726,7 @@ def run_child(confine, uid, thread_limit, besides):
     """The child's whole life: confine, run, report, exit. When this runner fails after the
     notebook's code ran, the notebook broke it (it replaced a function of a module the runner
     uses, say): the child ends with BROKEN_BY_NOTEBOOK, and the error goes to its output."""
+    CONFINE[0] = confine
     if confine.grader_python_confine(uid, int(thread_limit), besides) != 0:
         send(LOAD_ERROR, 0, 0, "the runner could not start: " + confine.grader_python_isolation().decode())
         os._exit(91)
@@ -1867,7 +1940,8 @@ def run_plan():
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
-                why = (failure(e, name, unit) + earlier_cause(e, units, defined_by, stubs, name))[:MAX_TEXT]
+                cause = earlier_cause(e, units, defined_by, stubs, name) or defined_later(e, units, k, name)
+                why = (failure(e, name, unit, suggest=not cause) + cause)[:MAX_TEXT]
                 ended = UNIT_RAISED
                 failed[k] = why
                 if _isinstance(e, NotImplementedError):

@@ -44,6 +44,7 @@ def main():
     confine.grader_python_confine.argtypes = [ctypes.c_uint, ctypes.c_int, ctypes.c_uint]
     confine.grader_python_confine.restype = ctypes.c_int
     confine.grader_python_isolation.restype = ctypes.c_char_p
+    confine.grader_python_did_you_mean.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
     with_torch = env["GRADER_TORCH"] == "1"
     try:
         import numpy

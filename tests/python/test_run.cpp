@@ -472,6 +472,29 @@ BOOST_AUTO_TEST_CASE(a_name_no_cell_defines_is_tied_to_the_stub_before_it_that_n
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_name_error_says_the_name_meant_the_import_left_out_or_the_cell_run_too_late) {
+  // Python 3.11, which grades, says only "name 'kye' is not defined" (3.12 suggests a name).
+  const std::string jupyter =
+      "# In[1]:\n\nimport torch\nkey = torch.ones(3)\n\n# In[2]:\n\nquery = 2 * kye\n\n"
+      "# In[3]:\n\nmean = np.mean([1.0, 2.0])\n\n# In[4]:\n\nscaled = S * key\n\n# In[5]:\n\nS = 2.0\n";
+  const auto r = run("A2S1.py", jupyter, {{"query", "query", ""}, {"mean", "mean", ""}, {"scaled", "scaled", ""}});
+  BOOST_TEST(contains(r.values[0].message, "line 8: NameError: name 'kye' is not defined; did you mean 'key'?"),
+             r.values[0].message);
+  BOOST_TEST(contains(r.values[1].message,
+                      "NameError: name 'np' is not defined (is `import numpy as np` missing? A notebook is graded "
+                      "from its first cell)"),
+             r.values[1].message);
+  BOOST_TEST(contains(r.values[2].message,
+                      "NameError: name 'S' is not defined; S is defined only later, by the cell at line 18: a "
+                      "notebook is graded from top to bottom, as Restart & Run All runs it"),
+             r.values[2].message);
+  // A name no cell binds and none resembles: the error alone.
+  const auto plain = run("A2S1.py", "import torch\nx = torch.ones(2) * zzz_unknown\n", {{"x", "x", ""}});
+  BOOST_TEST(contains(plain.values[0].message, "name 'zzz_unknown' is not defined"), plain.values[0].message);
+  BOOST_TEST(!contains(plain.values[0].message, "did you mean"), plain.values[0].message);
+  BOOST_TEST(!contains(plain.values[0].message, "later"), plain.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_failing_at_every_line_costs_the_grader_one_look_at_each) {
   // Naming the earlier failure behind each NameError first searched every part of the file
   // again at each failure: 1 500 failing lines took 51 s, so some thousands would have run
@@ -1862,6 +1885,9 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"g = 1\n", "the notebook defines no function 'f'"},
       {"f = 3\n", "'f' is an int, not a function"},
       {"def f(Q, K, V):\n    x = 1\n    raise ValueError('d_k must match')\n", "line 4: ValueError: d_k must match"},
+      // A name misspelt in the function: the name meant, among its locals as well.
+      {"def f(Q, K, V):\n    scores = Q @ K.transpose(-2, -1)\n    return torch.softmax(socres, -1) @ V, scores\n",
+       "line 4: NameError: name 'socres' is not defined; did you mean 'scores'?"},
       // The cell that defines it failed first: that failure, not "is its name different?".
       {"# In[1]:\n\ntorch.ones(2)[5]\ndef f(Q, K, V):\n    return Q, K\n",
        "the notebook defines no function 'f': the cell that defines it failed, line 4: IndexError"},
