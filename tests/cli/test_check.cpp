@@ -1215,11 +1215,10 @@ BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_tr
   BOOST_TEST(check_of(uniform, "rows of weights sum to 1").at("verdict") == "passed", uniform.dump());
 }
 
-BOOST_AUTO_TEST_CASE(right_outputs_holding_the_targets_inf_are_never_taken_for_nothing) {
-  // Found by a helper: masked scores, -inf where the mask is 0, made the largest magnitude of
-  // the right outputs infinite, and a right student's property case was refused as zeros.
-  TempDir dir;
-  const auto spec = dir.write("ms.yaml", R"y(assignment:
+/// masked_scores(Q, K, mask): the scores, -inf where the mask is 0, with `mistakes` (a spec's
+/// `mistakes:` block, or "") before its tolerance; found by helpers, see the two tests below.
+std::string masked_scores_spec(const std::string& mistakes) {
+  return std::string(R"y(assignment:
   id: ms-test
   title: masked scores
   version: "1.0"
@@ -1240,7 +1239,8 @@ exercises:
       outputs:
         - {name: scores, shape: [batch, block, block], expect: "where(mask, Q @ transpose(K), -inf)"}
       python: {tensors: torch, dtype: float32}
-    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+)y") + mistakes +
+         R"y(    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
     checks:
       - name: random
         points: 1
@@ -1255,7 +1255,14 @@ exercises:
           dims: {batch: [1, 3], block: [2, 5], d_k: [1, 4], mask_rows: [1, 1]}
           values: {mask: padding_mask}
         property: {got: "exp(scores) * (1 - mask)", expect: "0 * exp(scores) * (1 - mask)"}
-)y");
+)y";
+}
+
+BOOST_AUTO_TEST_CASE(right_outputs_holding_the_targets_inf_are_never_taken_for_nothing) {
+  // Found by a helper: masked scores, -inf where the mask is 0, made the largest magnitude of
+  // the right outputs infinite, and a right student's property case was refused as zeros.
+  TempDir dir;
+  const auto spec = dir.write("ms.yaml", masked_scores_spec(""));
   dir.write("student/homework.py",
             "import torch\ndef masked_scores(Q, K, mask):\n    s = Q @ K.transpose(-2, -1)\n"
             "    return s.masked_fill(mask == 0, float('-inf'))\n");
@@ -1268,46 +1275,10 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_holding_the_targets_inf_is_named) {
   // Found by a helper: a known mistake of masked scores holds the -inf the right ones hold, and
   // named nothing (any Inf in a function's mistake did). Same spec, with one mistake.
   TempDir dir;
-  const auto spec = dir.write("ms.yaml", R"y(assignment:
-  id: ms-test
-  title: masked scores
-  version: "1.0"
-library:
-  file: libsolution.so
-  call_seconds: 1
-exercises:
-  - id: "1"
-    title: Masked scores
-    points: 2
-    description: masked_scores(Q, K, mask) -> scores, -inf where mask is 0
-    function:
-      symbol: masked_scores
-      inputs:
-        - {name: Q, shape: [batch, block, d_k]}
-        - {name: K, shape: [batch, block, d_k]}
-        - {name: mask, shape: [batch, mask_rows, block]}
-      outputs:
-        - {name: scores, shape: [batch, block, block], expect: "where(mask, Q @ transpose(K), -inf)"}
-      python: {tensors: torch, dtype: float32}
-    mistakes:
+  const auto spec = dir.write("ms.yaml", masked_scores_spec(R"y(    mistakes:
       - outputs: {scores: "where(mask, Q @ transpose(K) / sqrt(size(Q, 2)), -inf)"}
         message: the scores are divided by sqrt(d_k), which this exercise does not ask
-    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
-    checks:
-      - name: random
-        points: 1
-        random:
-          trials: 10
-          dims: {batch: [1, 3], block: [2, 5], d_k: [1, 4], mask_rows: [1, 1]}
-          values: {mask: padding_mask}
-      - name: masked scores have zero exp
-        points: 1
-        random:
-          trials: 10
-          dims: {batch: [1, 3], block: [2, 5], d_k: [1, 4], mask_rows: [1, 1]}
-          values: {mask: padding_mask}
-        property: {got: "exp(scores) * (1 - mask)", expect: "0 * exp(scores) * (1 - mask)"}
-)y");
+)y"));
   dir.write(
       "student/homework.py",
       "import math, torch\ndef masked_scores(Q, K, mask):\n    s = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
