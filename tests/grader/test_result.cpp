@@ -102,6 +102,26 @@ BOOST_AUTO_TEST_CASE(what_the_code_printed_comes_last_in_every_format_and_never_
   BOOST_TEST(!nlohmann::json::parse(report::to_prairielearn(r)).contains("output"));
 }
 
+BOOST_AUTO_TEST_CASE(prairielearn_shows_an_exercises_message_once) {
+  // PrairieLearn shows a test's message above its output: an exercise of one check said its
+  // message twice there. Gradescope has one field for both.
+  AssignmentResult r;
+  r.title = "X";
+  ExerciseResult one{"1", "One", Visibility::visible, 2, {}};
+  one.checks.push_back(
+      {"b", Verdict::wrong, 0, 2, "your query selects value[1]", "got 1, expected 2", std::nullopt, 0.1, ""});
+  r.exercises = {one, three_checks()};
+  const auto pl = nlohmann::json::parse(report::to_prairielearn(r)).at("tests");
+  BOOST_TEST(pl[0].at("message") == "your query selects value[1]");
+  BOOST_TEST(pl[0].at("output") == "got 1, expected 2");
+  // Several checks: the output is the list of them, each failing one with its message.
+  BOOST_TEST(
+      pl[1].at("output").get<std::string>().find("wrong (0 / 2 points): b\n  bad\n  b details") != std::string::npos,
+      pl[1].at("output"));
+  const auto gradescope = nlohmann::json::parse(report::to_gradescope(r)).at("tests");
+  BOOST_TEST(gradescope[0].at("output") == "your query selects value[1]\ngot 1, expected 2");
+}
+
 BOOST_AUTO_TEST_CASE(every_text_is_made_safe_and_bounded) {
   AssignmentResult r;
   r.submission = "dir/\x1b[2J\xff\xfe";

@@ -17,9 +17,9 @@ std::string verdict_and_points(const CheckResult& c) {
   return fmt::format("{} ({} / {} points)", to_string(c.verdict), points(c.score), points(c.max_score));
 }
 
-std::string exercise_feedback(const ExerciseResult& e) {
+std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
   if (e.checks.size() == 1) {
-    const std::string message = e.message(), details = e.details();
+    const std::string message = message_apart ? "" : e.message(), details = e.details();
     return message + (message.empty() || details.empty() ? "" : "\n") + details;
   }
   std::string out;

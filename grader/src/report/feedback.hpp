@@ -17,9 +17,10 @@ AssignmentResult safe_copy(const AssignmentResult& result);
 std::string verdict_and_points(const CheckResult& c);
 
 /// What the student reads about one exercise, as plain text. An exercise of one check: its
-/// message, then its details. Otherwise every check on a line, "wrong (0 / 1 points): <name>",
-/// each failing one followed by its message and details, indented.
-std::string exercise_feedback(const ExerciseResult& e);
+/// message, then its details (its details alone with `message_apart`: a format that shows the
+/// exercise's message beside this text). Otherwise every check on a line, "wrong (0 / 1
+/// points): <name>", each failing one followed by its message and details, indented.
+std::string exercise_feedback(const ExerciseResult& e, bool message_apart = false);
 
 /// The heading every format gives what the student's code printed (AssignmentResult::printed),
 /// which each shows apart from the grading, after it.

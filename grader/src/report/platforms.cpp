@@ -85,8 +85,8 @@ std::string to_prairielearn(const AssignmentResult& result) {
     tests.push_back({{"name", e.id + " " + e.title},
                      {"points", e.score()},
                      {"max_points", e.max_score},
-                     {"message", e.message()},
-                     {"output", exercise_feedback(e)}});
+                     {"message", e.message()},  // shown above the output: not in it again
+                     {"output", exercise_feedback(e, true)}});
   const double score = r.max_score() > 0 ? std::clamp(r.score() / r.max_score(), 0.0, 1.0) : 1.0;
   json doc = {{"gradable", true}, {"score", score}, {"message", overall(r)}};
   if (!r.printed.empty()) doc["output"] = printed(r);
