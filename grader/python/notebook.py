@@ -786,7 +786,7 @@ def recover(lines, name):
                 tries[line] = 1
                 lines[line - 1] = f"{indent}pass\n"
                 continue
-            errors.setdefault(line, f"SyntaxError: {e.msg}")
+            errors.setdefault(line, f"{_type(e).__name__}: {e.msg}{syntax_hint(e)}")
             attempt = tries[line] = tries.get(line, 0) + 1
             message = repr(f"{e.msg} (line {line}: {original.strip()[:80]})")
             if attempt == 1:
@@ -799,6 +799,17 @@ def recover(lines, name):
 
 
 UNFINISHED = " (the line is unfinished or mistyped)"  # after a SyntaxError, in every form
+# Errors of a line that parses, found when Python compiles it: nothing there is unfinished.
+COMPILED = re.compile(r"global declaration|nonlocal|outside (?:a |an )?(?:async )?(?:function|loop)")
+
+
+def syntax_hint(error):
+    """What a SyntaxError asks of the student, said after it (found by a student helper: "TabError:
+    inconsistent use of tabs and spaces in indentation" was said to be an unfinished or mistyped
+    line, and so was a misplaced `global`)."""
+    if _isinstance(error, TabError):
+        return " (a tab among spaces in the indentation: indent with spaces only)"
+    return "" if COMPILED.search(str(getattr(error, "msg", "") or "")) else UNFINISHED
 
 
 def script_units(text, name):
@@ -816,7 +827,7 @@ def script_units(text, name):
         unit = Unit(first, last, f"line {first}", ast.Module(body=[stmt], type_ignores=[]), boundary=markdown)
         bad = [errors[n] for n in range(first, last + 1) if n in errors]
         if bad:
-            unit.unparsable = bad[0] + UNFINISHED
+            unit.unparsable = bad[0]
         units.append(unit)
     return units, "".join(lines)
 
@@ -1495,7 +1506,7 @@ def describe_failure(error, name, unit):
     # such as a score table (found by a helper).
     text = " ".join(traceback.format_exception_only(_type(error), error)[-1].split())
     if _isinstance(error, SyntaxError) and error.filename is not None and in_cell(error.filename, name) is not None:
-        line, inner, text = error.lineno, "", text + UNFINISHED
+        line, inner, text = error.lineno, "", text + syntax_hint(error)
     if _isinstance(error, ModuleNotFoundError) and error.name and error.name.split(".")[0] not in sys.modules:
         module = error.name.split(".")[0]
         text += (f" ({module}.py is written by a %%writefile cell that is commented out: hand in "

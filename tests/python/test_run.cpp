@@ -251,6 +251,22 @@ BOOST_AUTO_TEST_CASE(an_unfinished_line_and_a_lost_instruction_say_what_to_do_in
                  "'Exercise 2: the zeros': this answer is taken at the end of the cell "
                  "with that instruction, so keep its line as the notebook gives it",
              r.values[1].message);
+  // Found by a student helper: a tab among spaces, and a misplaced `global`, are no unfinished
+  // line; in a Jupyter export and in a Colab download alike.
+  for (const std::string& form : {std::string("# In[ ]:\n\n"), std::string()}) {
+    const auto tab = run("A2S1.py", form + "def f(x):\n    y = x\n\treturn y\nones = f(1.0)\n", {{"ones", "ones", ""}});
+    BOOST_REQUIRE(!tab.failures.empty());
+    BOOST_TEST(contains(tab.failures[0].message,
+                        "TabError: inconsistent use of tabs and spaces in indentation (a tab among spaces in the "
+                        "indentation: indent with spaces only)"),
+               tab.failures[0].message);
+    const auto global =
+        run("A2S1.py", form + "def f():\n    ones = 1.0\n    global ones\nf()\n", {{"ones", "ones", ""}});
+    BOOST_REQUIRE(!global.failures.empty());
+    BOOST_TEST(contains(global.failures[0].message, "name 'ones' is assigned to before global declaration"),
+               global.failures[0].message);
+    BOOST_TEST(!contains(global.failures[0].message, "unfinished"), global.failures[0].message);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) {
