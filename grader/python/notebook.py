@@ -1368,12 +1368,18 @@ def uploaded(*args, **kwargs):
 
 def failure(error, name, unit, suggest=True):
     """What went wrong in a unit, as a student reads it: the line in their file, and the error,
-    with for a NameError the name likely meant (`suggest`: nothing else explains it). Plainer
+    with for a NameError the name likely meant (`suggest`: nothing else explains it)."""
+    where, text = failure_parts(error, name, unit)
+    return f"{where}: {text}{meant_name(error) if suggest else ''}"[:MAX_TEXT]
+
+
+def failure_parts(error, name, unit):
+    """failure() in two parts: where (the line in the student's file), and the error. Plainer
     when the notebook broke the traceback module itself."""
     try:
-        return describe_failure(error, name, unit) + (meant_name(error) if suggest else "")
+        return describe_failure(error, name, unit)
     except Exception:
-        return f"{unit.label}: {_type(error).__name__}"[:MAX_TEXT]
+        return unit.label, _type(error).__name__
 
 
 CONFINE = [None]  # the zygote's library (confine/python_entry.cpp), in the child
@@ -1492,7 +1498,7 @@ def older_version(error):
 
 
 def describe_failure(error, name, unit):
-    # The unit's own line, and the deepest line of the student's file the error came through
+    # Where and what. The unit's own line, and the deepest line of the student's file the error came through
     # (inside one of their functions, say); in an .ipynb, with its cell where it is not the
     # unit's own (a function the grader calls, defined in cell 4: "cell 4, line 13").
     frames = [f for f in traceback.extract_tb(error.__traceback__) if own_place(f.filename, name) is not None]
@@ -1512,7 +1518,12 @@ def describe_failure(error, name, unit):
         text += (f" ({module}.py is written by a %%writefile cell that is commented out: hand in "
                  f"the .ipynb, or {module}.py beside your notebook)" if module in COMMENTED_MODULES else
                  " (it is not installed where notebooks are graded, and a notebook is graded alone: use numpy, "
-                 "torch, matplotlib or Python's standard library)")
+                 "torch, matplotlib or Python's standard library)" if module in PACKAGES else
+                 f" (no module of that name is installed where notebooks are graded, and none was handed in: if "
+                 f"{module}.py is a file of yours, hand it in beside your notebook, or put its code in the notebook)")
+    if _isinstance(error, EOFError) and str(error) == "EOF when reading a line":
+        text += (" (input() gets no answer where notebooks are graded, as nobody types there: write the value into "
+                 "your code)")
     if _isinstance(error, FileNotFoundError) and _isinstance(error.filename, str):
         text += missing_file(error.filename)
     if _isinstance(error, AttributeError):
@@ -1531,7 +1542,16 @@ def describe_failure(error, name, unit):
     where = f"{here + ', ' if here else ''}line {line}" if line else unit.label
     if unit.label.startswith("cell") and line:
         where = f"{unit.label}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
-    return f"{where}{inner}: {text}"[:MAX_TEXT]
+    return where + inner, text[:MAX_TEXT]
+
+
+# Packages a notebook may import that the grading machine does not give it (a name of none of
+# these is more likely a file of the student's left out: found by a student helper, whose
+# `from my_utils import stable_softmax` was told the module "is not installed").
+PACKAGES = {"seaborn", "pandas", "sklearn", "scipy", "tensorflow", "keras", "jax", "flax", "einops", "tqdm",
+            "transformers", "datasets", "torchvision", "torchaudio", "torchtext", "plotly", "cv2", "PIL", "skimage",
+            "sympy", "numba", "tabulate", "ipywidgets", "wandb", "tensorboard", "lightning", "pytorch_lightning",
+            "statsmodels", "networkx", "h5py", "yaml", "requests", "bs4", "nltk", "spacy", "gym", "gymnasium"}
 
 
 def memory_held():
@@ -1582,7 +1602,7 @@ def missing_file(path):
     return f" ({path} was not handed in beside your notebook)"
 
 
-def earlier_cause(error, units, defined_by, stubs, name):
+def earlier_cause(error, units, defined_by, stubs, errors, name):
     """For a NameError, the earlier failure of a part that defines the name (an import that
     failed, then every use of what it imports), which is what to fix; else "". `defined_by`:
     name -> the first unit that failed and binds it. A cell of a .py download is named by its
@@ -1592,7 +1612,9 @@ def earlier_cause(error, units, defined_by, stubs, name):
     left where it was to be defined (found by an instructor helper: "name 'weights' is not
     defined" named only the cell that used it, when "# Step 3: weights" was still a stub; then
     by a student helper: without its name in the stub's text, a typo or a later cell was
-    blamed on any stub before)."""
+    blamed on any stub before). `errors`: unit -> its own error, said after it (found by a
+    student helper: the FileNotFoundError that says how to open the file was in a note only,
+    the answer it left undefined said "saved is defined by line 50, which failed before")."""
     try:
         if not _isinstance(error, NameError) or _type(error.name) is not str or not error.name:
             return ""  # a name that is no plain str (its __hash__ may be anything) names nothing
@@ -1605,7 +1627,12 @@ def earlier_cause(error, units, defined_by, stubs, name):
                 if word.search(unit_text(units[s])):
                     return (f"; no cell defines {error.name}, and {unit_place(units[s], name)}, which names it, still "
                             "raises NotImplementedError: is it the one to?")
-        return "" if k is None else f"; {error.name} is defined by {unit_place(units[k], name)}, which failed before"
+        if k is None:
+            return ""
+        said = errors.get(k, "")
+        said = said if _len(said) <= 400 else said[:399] + "…"
+        return (f"; {error.name} is defined by {unit_place(units[k], name)}, which failed before"
+                f"{': ' + said if said else ''}")
     except Exception:  # the notebook broke what this needs
         return ""
 
@@ -1914,6 +1941,7 @@ def run_plan():
     quiet_before = int(plan.get("quiet_before", 0))
     muted = mute() if quiet_before > 0 else None
     failed = {}  # unit -> what went wrong in it, for a function it left undefined
+    errors = {}  # unit -> its error alone, said with a NameError after
     defined_by = {}  # name -> the first unit that failed and binds it, for a NameError after
     stubs = []  # the units that raised NotImplementedError, for a NameError after
     # The variables of the answers taken at the end: the object each holds, and the units after
@@ -1933,7 +1961,7 @@ def run_plan():
         if k in skip:
             send(UNIT_END, k, UNIT_SKIPPED)
         elif unit.unparsable:
-            failed[k] = f"{unit.label}: {unit.unparsable}"
+            failed[k], errors[k] = f"{unit.label}: {unit.unparsable}", unit.unparsable
             for bound_name in unparsed_names(unit):
                 defined_by.setdefault(bound_name, k)
             send(UNIT_END, k, UNIT_UNPARSABLE, failed[k])
@@ -1951,8 +1979,9 @@ def run_plan():
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
-                cause = earlier_cause(e, units, defined_by, stubs, name) or defined_later(e, units, k, name)
-                why = (failure(e, name, unit, suggest=not cause) + cause)[:MAX_TEXT]
+                cause = earlier_cause(e, units, defined_by, stubs, errors, name) or defined_later(e, units, k, name)
+                where, errors[k] = failure_parts(e, name, unit)
+                why = f"{where}: {errors[k]}{'' if cause else meant_name(e)}{cause}"[:MAX_TEXT]
                 ended = UNIT_RAISED
                 failed[k] = why
                 if _isinstance(e, NotImplementedError):
@@ -2001,8 +2030,15 @@ def run_plan():
             point = function_points.get(j) if f.get("cell") else None
             point = point if _isinstance(point, int) else _len(units)
             broken = [k for k in assigners(units, f["name"]) if k in failed and k <= point]
+            # Or one defined after the cell it is taken at (found by a student helper: a correct
+            # definition moved below its test cell was "not defined (is its name different?)").
+            later = [k for k in binders(units).get(f["name"], ()) if k > point] if point < _len(units) else []
             bound[j] = (Unbound(f"the notebook defines no function '{f['name']}': the cell that defines it "
                                 f"failed, {failed[broken[-1]]}") if broken else
+                        Unbound(f"the notebook defines no function '{f['name']}' up to "
+                                f"{unit_place(units[point], name)}, where this exercise takes it: it is defined only "
+                                f"later, by {unit_place(units[later[0]], name)}; move the definition above (a notebook "
+                                "is graded from top to bottom)") if later else
                         Unbound(f"the notebook defines no function '{f['name']}' (is its cell failing, or its "
                                 f"name different?)", function_names(namespace), f["name"]))
     for f in functions:  # how many of the spec's exercises take a function of its name
@@ -2015,7 +2051,7 @@ def run_plan():
         call = planned_call(plan, blobs, c)
         send(CALL_START, c)
         ended, why = make_call(output, c, call, functions[call["function"]], bound[call["function"]], blobs, name,
-                               namespace, units)
+                               namespace, units, (defined_by, stubs, errors))
         flush()
         send(CALL_END, c, ended, why)
     if announced is not None and not announced[0]:  # the header was printed: the calls' lines end here
@@ -2025,6 +2061,26 @@ def run_plan():
             pass
     flush()
     send(FINISHED)
+
+
+def stub_left(error, fn, name):
+    """Where a function raises NotImplementedError, and whether code of the function comes
+    before that line: then the stub was left below finished work, and is the line to delete
+    (found by a student helper: "not implemented yet" of a function the student had written,
+    its nbgrader stub left at its end). Read from the code object's lines: a docstring has
+    none."""
+    try:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if own_place(f.filename, name) is not None]
+        if not frames:
+            return ""
+        where = failure_parts(error, name, Unit(0, 0, "", ""))[0].split(" (in ")[0]
+        code, line = fn.__code__, frames[-1].lineno
+        mine = frames[-1].filename == code.co_filename and frames[-1].name == code.co_name
+        before = mine and any(n is not None and code.co_firstlineno < n < line for _, _, n in code.co_lines())
+        return (f" ({where}, after the function's code: that code never returns; delete the raise" if before else
+                f" ({where}") + ")"
+    except Exception:  # the notebook broke what this needs
+        return ""
 
 
 def planned_call(plan, blobs, c):
@@ -2118,7 +2174,7 @@ def which_definition(fn, function, units, name):
     return f" ({note})" if note else ""
 
 
-def make_call(output, c, call, function, fn, blobs, name, namespace, units):
+def make_call(output, c, call, function, fn, blobs, name, namespace, units, causes):
     """Calls the student's function on the call's inputs; sends its outputs. Returns how the
     call ended and what went wrong, for the student."""
     fname = function["name"]
@@ -2137,14 +2193,17 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units):
     seed_all(int(call.get("seed", 0)))
     try:
         result = fn(*args, **kwargs)
-    except NotImplementedError:
+    except NotImplementedError as e:
         # With the notebook's function of a name alike that takes the call (the work done in a
         # misspelt copy, the stub left): found by a hostile-student helper.
         return NOT_IMPLEMENTED, why_and_names(
-            f"{fname} is not implemented yet: it still raises NotImplementedError"
+            f"{fname} is not implemented yet: it still raises NotImplementedError{stub_left(e, fn, name)}"
             f"{which_definition(fn, function, units, name)}", alike(namespace, fname, args, kwargs), fname)
     except BaseException as e:
-        why = failure(e, name, Unit(0, 0, f"{fname}()", ""))
+        # A name the function uses that a failed cell left undefined: that failure (found by a
+        # student helper: a helper module not handed in was named in a note only).
+        cause = earlier_cause(e, units, *causes, name)
+        why = (failure(e, name, Unit(0, 0, f"{fname}()", ""), suggest=not cause) + cause)[:MAX_TEXT]
         # Raised by the call itself, before any line of the function ran: its parameters do not
         # take what the exercise passes. Perhaps another function is the one meant for this
         # exercise, misnamed (the homework's second definition, `scaled_dot_prodcut_attention`,

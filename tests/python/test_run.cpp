@@ -426,12 +426,12 @@ BOOST_AUTO_TEST_CASE(a_failed_import_is_named_where_what_it_imports_is_used) {
   // A Colab notebook that imports seaborn in its first cell: the cell failed there, so F was
   // never imported, and every later use said only "NameError: name 'F' is not defined".
   const std::string jupyter =
-      "# In[1]:\n\nimport torch\nimport seaborn_never_installed as sns\nimport torch.nn.functional as F\n\n"
+      "# In[1]:\n\nimport torch\nimport tensorflow as sns\nimport torch.nn.functional as F\n\n"
       "# In[2]:\n\nweights = F.softmax(torch.ones(1, 3), dim=-1)\n";
   const auto r = run("A2S1.py", jupyter, {{"weights", "weights", ""}});
   BOOST_REQUIRE_EQUAL(r.failures.size(), 2u);
   BOOST_TEST(r.failures[0].message ==
-                 "line 4: ModuleNotFoundError: No module named 'seaborn_never_installed' (it is not installed where "
+                 "line 4: ModuleNotFoundError: No module named 'tensorflow' (it is not installed where "
                  "notebooks are graded, and a notebook is graded alone: use numpy, torch, matplotlib or Python's "
                  "standard library)",
              r.failures[0].message);
@@ -504,6 +504,12 @@ BOOST_AUTO_TEST_CASE(a_name_error_says_the_name_meant_the_import_left_out_or_the
                       "NameError: name 'S' is not defined; S is defined only later, by the cell at line 18: a "
                       "notebook is graded from top to bottom, as Restart & Run All runs it"),
              r.values[2].message);
+  // input(): nobody types where notebooks are graded (found by a student helper).
+  const auto typed = run("A2S1.py", "S = float(input('scale S = '))\n", {{"S", "S", ""}});
+  BOOST_TEST(contains(typed.values[0].message,
+                      "EOFError: EOF when reading a line (input() gets no answer where notebooks are graded, as "
+                      "nobody types there: write the value into your code)"),
+             typed.values[0].message);
   // A name no cell binds and none resembles: the error alone.
   const auto plain = run("A2S1.py", "import torch\nx = torch.ones(2) * zzz_unknown\n", {{"x", "x", ""}});
   BOOST_TEST(contains(plain.values[0].message, "name 'zzz_unknown' is not defined"), plain.values[0].message);
@@ -1901,6 +1907,15 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"g = 1\n", "the notebook defines no function 'f'"},
       {"f = 3\n", "'f' is an int, not a function"},
       {"def f(Q, K, V):\n    x = 1\n    raise ValueError('d_k must match')\n", "line 4: ValueError: d_k must match"},
+      // The stub left below the function's code: where, and that it is the line to delete.
+      {"def f(Q, K, V):\n    w = Q\n    out = (w, K)\n    raise NotImplementedError()\n",
+       "not implemented yet: it still raises NotImplementedError (line 5, after the function's code: that code never "
+       "returns; delete the raise)"},
+      // A name a failed cell left undefined: that cell's own error (found by a student helper).
+      {"# In[1]:\n\nfrom my_utils import helper\n\n# In[2]:\n\ndef f(Q, K, V):\n    return helper(Q), K\n",
+       "helper is defined by the cell at line 2, which failed before: ModuleNotFoundError: No module named "
+       "'my_utils' (no module of that name is installed where notebooks are graded, and none was handed in: if "
+       "my_utils.py is a file of yours, hand it in beside your notebook, or put its code in the notebook)"},
       // A name misspelt in the function: the name meant, among its locals as well.
       {"def f(Q, K, V):\n    scores = Q @ K.transpose(-2, -1)\n    return torch.softmax(socres, -1) @ V, scores\n",
        "line 4: NameError: name 'socres' is not defined; did you mean 'scores'?"},
@@ -2282,6 +2297,23 @@ def f(Q, K, V):
   const auto b = call(bare, work);
   BOOST_REQUIRE(!b.calls[1].failure);
   BOOST_TEST(b.calls[1].outputs[0][0] == 2.0, b.calls[1].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_function_defined_only_after_the_cell_it_is_taken_at_says_so) {
+  // Found by a student helper: a correct definition moved below its test cell was told "the
+  // notebook defines no function 'f' (is its cell failing, or its name different?)".
+  const std::string source =
+      "# In[1]:\nimport torch\n# Exercise 1\nprint(f)\n\n# In[2]:\ndef f(Q, K, V):\n"
+      "    return Q, Q\n";
+  auto work = calls_of("f", 1, {"output", "weights"});
+  work.bindings.push_back({"f", "Exercise 1"});
+  work.calls[0].binding = 1;
+  const auto r = call(source, work);
+  BOOST_REQUIRE(r.calls[0].failure.has_value());
+  BOOST_TEST(contains(r.calls[0].message,
+                      "the notebook defines no function 'f' up to the cell at line 1, where this exercise takes it: "
+                      "it is defined only later, by the cell at line 6; move the definition above"),
+             r.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(inputs_can_be_lists_of_rows_and_numpy_arrays) {
