@@ -45,12 +45,25 @@ struct Usable {
   std::string message;
   std::string precision = "float64";
   std::string note;  ///< Answer::note
+  /// Where a notebook's answer comes from when the spec says (`python: {expr, cell}`): "m_key[2]
+  /// as the cell holding '...' leaves it"; else empty.
+  std::string taken;
 };
+
+/// Where a notebook's answer is taken: "the notebook leaves it at its end", or "the cell holding
+/// '...' leaves it".
+std::string where_taken(const AnswerSpec& spec) {
+  return spec.python_cell.empty() ? "the notebook leaves it at its end"
+                                  : "the cell holding '" + spec.python_cell + "' leaves it";
+}
 
 Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   Usable u;
   u.precision = answer.precision;
   u.note = answer.note;
+  if (python::is_notebook_name(answer.source) && !spec.python_expr.empty() &&
+      (spec.python_expr != spec.name || !spec.python_cell.empty()))
+    u.taken = spec.python_expr + " as " + where_taken(spec);
   if (!answer.value) {
     u.verdict = answer.problem;
     u.message = answer.message;
@@ -70,12 +83,9 @@ Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   // name, and where the value was taken (found by a helper: "'weighted_states' has shape
   // (3,)" for a notebook that has no weighted_states, whose later cell had reassigned output).
   if (python::is_notebook_name(answer.source) && !spec.python_expr.empty() && spec.python_expr != spec.name)
-    u.message =
-        wrong_shape_message(spec.python_expr,
-                            answer.source + ", for the answer " + spec.name + ", as " +
-                                (spec.python_cell.empty() ? "the notebook leaves it at its end"
-                                                          : "the cell holding '" + spec.python_cell + "' leaves it"),
-                            t.shape(), spec.shape);
+    u.message = wrong_shape_message(spec.python_expr,
+                                    answer.source + ", for the answer " + spec.name + ", as " + where_taken(spec),
+                                    t.shape(), spec.shape);
   else
     u.message = wrong_shape_message(spec.name, answer.source, t.shape(), spec.shape);
   return u;
@@ -202,10 +212,24 @@ class Grader {
     check.message = std::move(f.message);
     check.details = std::move(f.details);
     check.mistake = std::move(f.mistake);
-    if (ex.visibility == Visibility::visible)
+    if (ex.visibility == Visibility::visible) {
+      // "got" is the exercise's output, which may be computed from the answers: said, with
+      // where a notebook's answer was taken (found by a student helper: the attention output
+      // of a merged cell was read as the student's key, taken where 1.4.2's code had changed it).
+      if (ex.output.answers.size() != 1 || ex.output.text != *ex.output.answers.begin()) {
+        std::vector<std::string> from;
+        for (const auto& n : ex.output.answers) {
+          const std::string& taken = usable_.at(n).taken;
+          from.push_back(n + (taken.empty() ? "" : " (in your notebook, " + taken + ")"));
+        }
+        if (!from.empty())
+          check.details = "note: got is this exercise's output, " + ex.output.text + ", computed from your " +
+                          fmt::format("{}", fmt::join(from, ", ")) + "\n" + check.details;
+      }
       for (auto a = ex.answers.rbegin(); a != ex.answers.rend(); ++a)
         if (const std::string& note = usable_.at(a->name).note; !note.empty())
           check.details = "note: " + note + "\n" + check.details;
+    }
     return check;
   }
 };

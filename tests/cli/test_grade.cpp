@@ -1034,6 +1034,55 @@ BOOST_AUTO_TEST_CASE(a_link_to_nothing_in_the_class_folder_is_skipped_not_fatal)
   BOOST_TEST(contains(read_file(dir.path() / "out/gradebook.csv"), "\nalice,1,1,1,1,1,1,6,6\n"));
 }
 
+BOOST_AUTO_TEST_CASE(a_ta_grading_a_messy_class_is_told_what_was_left_out_or_would_be_lost) {
+  // Found by a helper playing a TA: a hand-in left beside the students' folders was named in a
+  // warning among the progress lines only; the class folder given one level too high was
+  // graded as one student ("1 students, 1 passed everything", exit 0); the wrong spec, with
+  // --resume, replaced another assignment's results without a word.
+  TempDir dir;
+  const fs::path top = dir.path() / "download", root = top / "class";
+  fs::create_directories(root);
+  fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), root / "alice");
+  fs::copy_file(test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"),
+                root / "Tom Flat_100009_A2S1.py");
+  const fs::path out = dir.path() / "out";
+  const auto r = run_grader(grade_args(root, out));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "1 student, 1 passed everything"), r.out);
+  BOOST_TEST(contains(r.out,
+                      "not graded: 1 file of the class folder, not a folder (a submission is a folder: put it "
+                      "in the student's own): Tom Flat_100009_A2S1.py"),
+             r.out);
+  BOOST_TEST(load(out / "summary.json").at("class").at("skipped") == ordered_json::array({"Tom Flat_100009_A2S1.py"}));
+  // One level too high: refused, before anything is written.
+  fs::create_directories(root / "bob");
+  write_file(root / "bob" / "A2S1.py", "query121 = 1\n");
+  const auto high = run_grader(grade_args(top, dir.path() / "out-high"));
+  BOOST_TEST(high.exit_code == 2, high.err);
+  BOOST_TEST(contains(high.err,
+                      "holds one folder, 'class', and it holds 2 folders ('alice', 'bob'): if it is the "
+                      "class, with a folder per student, grade it instead"),
+             high.err);
+  BOOST_TEST(!fs::exists(dir.path() / "out-high/gradebook.csv"));
+  // Another assignment's spec into these results: refused, and they stay.
+  const std::string gradebook = read_file(out / "gradebook.csv");
+  const auto other = run_grader(with(grade_args(root, out, "specs/attention-basics.yaml"), {"--resume"}));
+  BOOST_TEST(other.exit_code == 2, other.err);
+  BOOST_TEST(contains(other.err, "holds results of assignment 'understanding-attention'"), other.err);
+  BOOST_TEST(read_file(out / "gradebook.csv") == gradebook);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_merge_leaves_no_folder_it_made) {
+  TempDir dir;
+  const fs::path root = dir.path() / "class";
+  make_class(root, "understanding-attention", 1);
+  BOOST_TEST(run_grader(with(grade_args(root, dir.path() / "s0"), {"--shard", "0/2"})).exit_code == 0);
+  const auto r = run_grader({"merge", "--out", (dir.path() / "merged").string(), (dir.path() / "s0").string()});
+  BOOST_TEST(r.exit_code == 2, r.err);
+  BOOST_TEST(contains(r.err, "shard 1/2 is missing"), r.err);
+  BOOST_TEST(!fs::exists(dir.path() / "merged"));
+}
+
 BOOST_AUTO_TEST_CASE(a_folder_that_is_not_a_class_is_a_usage_error) {
   TempDir dir;
   const auto r = run_grader(grade_args(dir.path() / "nope", dir.path() / "out"));

@@ -41,10 +41,12 @@ struct Student {
   std::string folder;  ///< the folder's name under the class root, byte for byte
 };
 
-/// The students under `root`: its immediate subfolders, sorted by id, hidden ones skipped.
-/// Throws UsageError if `root` is not a folder, holds no submission folder, or if two folders
-/// have the same id (names that differ only in bytes that student_id() escapes).
-std::vector<Student> list_students(const std::filesystem::path& root);
+/// The students under `root`: its immediate subfolders, sorted by id, hidden ones skipped;
+/// what else it holds (files: a submission is a folder) named in `skipped`, if given, sorted.
+/// Throws UsageError if `root` is not a folder, holds no submission folder, or one folder
+/// holding several folders and nothing else (the class's own folder, given one level too
+/// high).
+std::vector<Student> list_students(const std::filesystem::path& root, std::vector<std::string>* skipped = nullptr);
 
 /// Throws UsageError if `out` is, holds or lies inside one of `sources` (the class folder of
 /// `grade`, the shards of `merge`, called `what` in the message): results written there would
@@ -124,6 +126,7 @@ struct Row {
 struct WholeClass {
   std::size_t students = 0;
   std::string digest;
+  std::vector<std::string> skipped;  ///< entries of the class folder that are no folders, not graded
   bool operator==(const WholeClass&) const = default;
 };
 

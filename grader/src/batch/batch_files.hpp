@@ -33,6 +33,11 @@ std::string_view describe_input(std::string_view name);
 /// run that the class files of this one leave out. They are kept: removing them is for people.
 void warn_of_other_students(const std::filesystem::path& out, const std::set<std::string>& ids);
 
+/// Refuses an output folder that holds a student's result of another assignment than
+/// `assignment` (the wrong spec given, or another assignment's --out reused): grading into it
+/// would replace those results.
+void refuse_other_assignment(const std::filesystem::path& out, const std::string& assignment);
+
 /// Empties a student's folder of OUT/students of what a run writes there, the fingerprint
 /// first (a folder without one is graded again), then every report format and any temporary
 /// a killed run left: nothing of an earlier result survives beside the new one.

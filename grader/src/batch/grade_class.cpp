@@ -178,7 +178,7 @@ Shard parse_shard(const std::string& text) {
 
 bool in_shard(const std::string& student, const Shard& shard) { return fnv1a(student) % shard.count == shard.index; }
 
-std::vector<Student> list_students(const fs::path& root) {
+std::vector<Student> list_students(const fs::path& root, std::vector<std::string>* skipped) {
   std::error_code ec;
   if (!fs::is_directory(root, ec))
     throw UsageError(root.string() + " is not a folder; give the folder that holds one folder per student");
@@ -187,16 +187,46 @@ std::vector<Student> list_students(const fs::path& root) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name[0] == '.') continue;
     std::error_code kind;  // a link to nothing: not a folder, and no reason to stop listing
-    if (entry.is_directory(kind))
+    if (entry.is_directory(kind)) {
       students.push_back({student_id(entry.path()), name});
-    else
+    } else {
       spdlog::warn("{}: not a folder, so not a submission; skipped", one_line(entry.path().string(), 4096));
+      if (skipped) skipped->push_back(student_id(entry.path()));
+    }
   }
   if (ec) throw UsageError("cannot list " + root.string() + ": " + ec.message());
+  if (skipped) std::sort(skipped->begin(), skipped->end());
   if (students.empty())  // a wrong path would otherwise replace a class's gradebook with an empty one
     throw UsageError(root.string() +
                      " holds no submission folders (one folder per student, named by the student id); "
                      "is it the right folder?");
+  // The class folder given one level too high (its parent, or the folder the class's zip made
+  // around it) would grade the whole class as one student, from whichever hand-in that folder
+  // holds itself (found by a helper playing a TA: "1 students, 1 passed everything", exit 0):
+  // one folder holding two folders or more that are not empty.
+  if (students.size() == 1) {
+    std::vector<std::string> inner;
+    const auto visible = [](const fs::path& p) {
+      const std::string name = p.filename().string();
+      return !name.empty() && name[0] != '.' && name != "__MACOSX";
+    };
+    for (const auto& entry : fs::directory_iterator(root / students[0].folder, ec)) {
+      std::error_code kind;
+      if (!visible(entry.path()) || !entry.is_directory(kind)) continue;
+      bool holds = false;
+      for (const auto& e : fs::directory_iterator(entry.path(), kind)) holds = holds || visible(e.path());
+      if (holds) inner.push_back(one_line(entry.path().filename().string(), 80));
+    }
+    if (inner.size() >= 2) {
+      std::sort(inner.begin(), inner.end());
+      throw UsageError(fmt::format(
+          "{} holds one folder, '{}', and it holds {} folders ('{}', '{}'{}): if it is the class, with a folder per "
+          "student, grade it instead (grader grade --spec ... '{}'); one student's hand-in is graded with grader "
+          "check",
+          root.string(), one_line(students[0].folder, 200), inner.size(), inner[0], inner[1],
+          inner.size() > 2 ? ", ..." : "", (root / students[0].folder).string()));
+    }
+  }
   // Folders whose names differ only in bytes that ids escape (`eve\x1b` holding an ESC, and
   // one named with those four characters), or in Unicode normalization, share an id: a folder
   // named exactly its id keeps it, each other one gets `~` and a digest of its name, then a
@@ -262,7 +292,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   std::vector<Student> students;
   WholeClass whole_class;
   Digest ids_of_class;
-  for (auto& s : list_students(root)) {
+  for (auto& s : list_students(root, &whole_class.skipped)) {
     ++whole_class.students;
     ids_of_class.add(s.id);
     if (in_shard(s.id, options.shard)) students.push_back(std::move(s));
@@ -273,6 +303,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   fs::create_directories(out / "students", failed);
   if (failed) throw UsageError("cannot create " + (out / "students").string() + ": " + failed.message());
   const OutputLock lock(out, "grader grade");
+  refuse_other_assignment(out, spec.id);
   remove_stale_temporaries(out);
   // The class files describe a finished run; until this one finishes there are none.
   fs::remove(out / "gradebook.csv", failed);

@@ -167,7 +167,9 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
               {"inputs", json::object()}};
   for (const auto& [name, member] : kRunInputParts) doc["inputs"][name] = book.inputs.*member;
   if (shard) doc["shard"] = {{"index", shard->index}, {"count", shard->count}};
-  doc["class"] = {{"students", book.whole_class.students}, {"digest", book.whole_class.digest}};
+  doc["class"] = {{"students", book.whole_class.students},
+                  {"digest", book.whole_class.digest},
+                  {"skipped", book.whole_class.skipped}};
   doc["students"] = n;
   doc["all_passed"] = all_passed;
   doc["max_score"] = book.max_score;
@@ -193,10 +195,18 @@ std::string summary_text(const Gradebook& book) {
   const json s = json::parse(summary_json(book));
   // A mean to two decimals: 0.666667 pushed the table's columns over (summary.json keeps it whole).
   const auto mean = [](const json& v) { return report::points(std::round(v.get<double>() * 100) / 100); };
-  std::string out =
-      fmt::format("{} ({}): {} students, {} passed everything; mean {} / {}, median {}\n\n", book.title,
-                  book.assignment, book.rows.size(), s["all_passed"].get<std::size_t>(), mean(s["mean_score"]),
-                  report::points(book.max_score), report::points(s["median_score"]));
+  std::string out = fmt::format("{} ({}): {} student{}, {} passed everything; mean {} / {}, median {}\n\n", book.title,
+                                book.assignment, book.rows.size(), book.rows.size() == 1 ? "" : "s",
+                                s["all_passed"].get<std::size_t>(), mean(s["mean_score"]),
+                                report::points(book.max_score), report::points(s["median_score"]));
+  if (const auto& skipped = book.whole_class.skipped; !skipped.empty()) {
+    std::vector<std::string> shown;
+    for (const auto& name : skipped) shown.push_back(one_line(name, 80));
+    out += fmt::format(
+        "not graded: {} {} of the class folder, not a folder (a submission is a folder: put {} in "
+        "the student's own): {}\n\n",
+        skipped.size(), skipped.size() == 1 ? "file" : "files", skipped.size() == 1 ? "it" : "each", first_few(shown));
+  }
   std::size_t width = 8;
   for (const auto& c : book.columns) width = std::max(width, c.id.size());
   out += fmt::format("  {:<{}}  {:>6}  {:>11}  {}\n", "exercise", width, "passed", "mean score", "most common");
@@ -275,7 +285,8 @@ WholeClass whole_class_of(const json& summary, const fs::path& dir) {
   if (!summary.contains("class"))
     throw UsageError((dir / "summary.json").string() +
                      " does not say which class it graded (an older grader wrote it); grade that shard again");
-  return {summary["class"]["students"].get<std::size_t>(), summary["class"]["digest"].get<std::string>()};
+  return {summary["class"]["students"].get<std::size_t>(), summary["class"]["digest"].get<std::string>(),
+          summary["class"].value("skipped", std::vector<std::string>{})};
 }
 
 /// A roster entry is a student's folder under the shard's students/: one plain name.
@@ -314,14 +325,11 @@ void warn_of_other_students(const fs::path& out, const std::set<std::string>& id
       one_line((out / "students").string(), 4096), others.size(), first_few(others));
 }
 
-Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
-  if (shard_dirs.empty()) throw UsageError("grader merge needs at least one shard folder");
-  // A shard stays a shard: merged into, it would lose its own summary.json.
-  refuse_overlap(out, shard_dirs, "the shard folder");
+namespace {
+
+/// merge(), its output folder locked: checks every shard, then writes.
+Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   std::error_code ec;
-  fs::create_directories(out / "students", ec);
-  if (ec) throw UsageError("cannot create " + (out / "students").string() + ": " + ec.message());
-  const OutputLock lock(out, "grader merge");
   std::vector<OutputLock> reading;  // no run writes into a shard while it is merged
   for (const auto& dir : shard_dirs) reading.push_back(OutputLock::reading(dir));
   std::optional<Gradebook> book;
@@ -438,6 +446,52 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   warn_of_other_students(out, ids);
   write_class_files(*book, out, std::nullopt);
   return *book;
+}
+
+}  // namespace
+
+void refuse_other_assignment(const fs::path& out, const std::string& assignment) {
+  // One result says which assignment the folder holds (a run writes one assignment's only).
+  std::error_code ec;
+  for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path file = it->path() / "result.json";
+    json doc;
+    try {
+      doc = json::parse(read_bounded(file));
+    } catch (const std::exception&) {
+      continue;  // none, or unreadable: --resume grades that student again
+    }
+    const auto found = doc.find("assignment");
+    if (found == doc.end() || !found->is_string()) continue;
+    const std::string theirs = found->get<std::string>();
+    if (theirs == assignment) return;
+    throw UsageError(fmt::format(
+        "{} holds results of assignment '{}' ({}), and this spec grades '{}': grading here would replace them; give "
+        "each assignment its own --out (or remove {} first, if those results are not wanted)",
+        out.string(), one_line(theirs, 200), file.string(), one_line(assignment, 200), out.string()));
+  }
+}
+
+Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
+  if (shard_dirs.empty()) throw UsageError("grader merge needs at least one shard folder");
+  // A shard stays a shard: merged into, it would lose its own summary.json.
+  refuse_overlap(out, shard_dirs, "the shard folder");
+  std::error_code ec;
+  // A refused merge changes nothing: a folder it made to lock is removed again (found by a
+  // helper: a refused merge left an empty students/ behind).
+  const bool made = !fs::exists(out, ec);
+  fs::create_directories(out, ec);
+  if (ec) throw UsageError("cannot create " + out.string() + ": " + ec.message());
+  std::optional<OutputLock> lock;
+  try {
+    lock.emplace(out, "grader merge");
+    return merge_into(shard_dirs, out);
+  } catch (const UsageError&) {
+    lock.reset();
+    std::error_code ignored;
+    if (made && !fs::exists(out / "students", ignored)) fs::remove_all(out, ignored);  // its lock file alone
+    throw;
+  }
 }
 
 }  // namespace grader::batch
