@@ -760,6 +760,11 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
   const std::string line = "S = 1e5";
   BOOST_REQUIRE(contains(edited, line));
   edited.replace(edited.find(line), line.size(), "S = 1e3");
+  // A comment added before it is no difference of code (found by a student helper: it was
+  // named, and hid the change of S).
+  const std::string imported = "import torch\\n";
+  BOOST_REQUIRE(contains(edited, imported));
+  edited.replace(edited.find(imported), imported.size(), "import torch  # the library\\n");
   dir.write("asked/A2S1.ipynb", edited);
   dir.write("asked/A2S1.py", sample("colab-py-correct/A2S1.py"));
   const auto asked =

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <string_view>
@@ -531,7 +532,8 @@ struct LineState {
 };
 
 /// Reads `line` from `state` on, to where its strings, brackets and backslash take the next line.
-void read_line(std::string_view line, LineState& state) {
+/// Returns where a comment starts in it (outside strings), or npos.
+std::size_t read_line(std::string_view line, LineState& state) {
   std::size_t i = 0;
   state.continued = false;
   while (i < line.size()) {
@@ -549,7 +551,7 @@ void read_line(std::string_view line, LineState& state) {
       continue;
     }
     const char c = line[i];
-    if (c == '#') return;
+    if (c == '#') return i;
     if (c == '"' || c == '\'') {
       const bool triple = line.substr(i).starts_with(c == '"' ? "\"\"\"" : "'''");
       if (triple) {
@@ -568,6 +570,16 @@ void read_line(std::string_view line, LineState& state) {
     ++i;
   }
   state.continued = state.quotes.empty() && line.ends_with('\\');
+  return std::string_view::npos;
+}
+
+/// A line of code as compared: without its comment and the blanks before it (found by a student
+/// helper: a comment added in the notebook was named as where it and its download differ, and
+/// hid the change of code after it); nothing for a line that is a comment alone.
+void push_code(std::string_view raw, LineState& state, const std::function<void(std::string)>& push) {
+  std::string_view code = raw.substr(0, std::min(read_line(raw, state), raw.size()));
+  while (!code.empty() && (code.back() == ' ' || code.back() == '\t')) code.remove_suffix(1);
+  if (!trimmed(code).empty()) push(std::string(code));
 }
 
 /// The lines of code of a notebook's cell or of a .py, appended to `out` for code_difference(),
@@ -599,9 +611,9 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
   bool started = false;  // a line of code was met: a cell magic only starts a cell
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string_view raw = lines[i];
+    const auto code = [&](std::string key) { push(std::move(key), raw, i); };
     if (!state.quotes.empty() || state.depth > 0 || state.continued) {  // inside a statement
-      push(std::string(raw), raw, i);
-      read_line(raw, state);
+      push_code(raw, state, code);
       continue;
     }
     const std::string_view line = trimmed(raw);
@@ -673,8 +685,7 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
         continue;
       }
     }
-    push(std::string(raw), raw, i);
-    read_line(raw, state);
+    push_code(raw, state, code);
   }
 }
 
