@@ -122,6 +122,23 @@ BOOST_AUTO_TEST_CASE(prairielearn_shows_an_exercises_message_once) {
   BOOST_TEST(gradescope[0].at("output") == "your query selects value[1]\ngot 1, expected 2");
 }
 
+BOOST_AUTO_TEST_CASE(the_text_report_says_feedback_repeated_word_for_word_once) {
+  // Found by a student helper: two notebooks handed in gave six exercises the same paragraph.
+  AssignmentResult r;
+  r.title = "X";
+  ExerciseResult one{"1", "One", Visibility::visible, 1, {}};
+  one.checks.push_back({"output", Verdict::unreadable, 0, 1, "keep only one notebook", "", std::nullopt, 0, ""});
+  ExerciseResult two = one, three = one;
+  two.id = "2";
+  three.id = "3";
+  three.checks[0].message = "something else";
+  r.exercises = {one, two, three};
+  const std::string all = report::to_text(r, false), text = all.substr(all.find("\nfailures\n"));
+  BOOST_TEST(text.find("keep only one notebook") == text.rfind("keep only one notebook"), all);
+  BOOST_TEST(text.find("2 One: unreadable\n  the same as 1\n") != std::string::npos, text);
+  BOOST_TEST(text.find("3 One: unreadable\n  something else") != std::string::npos, text);
+}
+
 BOOST_AUTO_TEST_CASE(every_text_is_made_safe_and_bounded) {
   AssignmentResult r;
   r.submission = "dir/\x1b[2J\xff\xfe";

@@ -49,6 +49,9 @@ std::string to_text(const AssignmentResult& result, bool color) {
   bool header = false;
   // Only checks for information failed: no "failures" over full marks (found by a helper).
   const bool failed = !r.all_passed();
+  // Feedback the exercise before gave word for word is said once (found by a student helper:
+  // two notebooks handed in gave every exercise the same paragraph).
+  std::string before, before_id;
   for (const auto& e : r.exercises) {
     if (!e.any_check_failed()) continue;  // a passed exercise's check for information is shown too
     if (!header) {
@@ -56,7 +59,14 @@ std::string to_text(const AssignmentResult& result, bool color) {
       header = true;
     }
     out += fmt::format("\n{} {}: {}\n", paint(e.id, "1", color), e.title, to_string(e.verdict()));
-    out += indented(exercise_feedback(e), "  ");
+    std::string feedback = exercise_feedback(e);
+    if (!feedback.empty() && feedback == before) {
+      out += "  the same as " + before_id + "\n";
+      continue;
+    }
+    out += indented(feedback, "  ");
+    before = std::move(feedback);
+    before_id = e.id;
   }
   if (!r.printed.empty()) out += "\n" + paint(kPrintedHeading, "1", color) + "\n\n" + indented(r.printed, "  ");
   // How the code was confined, last: what a student reads first is the score (found by a
