@@ -1980,8 +1980,9 @@ def run_plan():
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
                 cause = earlier_cause(e, units, defined_by, stubs, errors, name) or defined_later(e, units, k, name)
-                where, errors[k] = failure_parts(e, name, unit)
-                why = f"{where}: {errors[k]}{'' if cause else meant_name(e)}{cause}"[:MAX_TEXT]
+                where, text = failure_parts(e, name, unit)
+                errors[k] = text + ("" if cause else meant_name(e))
+                why = f"{where}: {errors[k]}{cause}"[:MAX_TEXT]
                 ended = UNIT_RAISED
                 failed[k] = why
                 if _isinstance(e, NotImplementedError):

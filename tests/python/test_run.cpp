@@ -510,6 +510,17 @@ BOOST_AUTO_TEST_CASE(a_name_error_says_the_name_meant_the_import_left_out_or_the
                       "EOFError: EOF when reading a line (input() gets no answer where notebooks are graded, as "
                       "nobody types there: write the value into your code)"),
              typed.values[0].message);
+  // An answer that is a row of a variable names the variable (found by a student helper:
+  // "'m_key[2]' is not defined" read as a name); and an earlier failure's own hint stays.
+  const auto row = run("A2S1.py", "x = torch.ones(2)\n", {{"m_key2", "m_key[2]", ""}});
+  BOOST_TEST(contains(row.values[0].message,
+                      "'m_key' is not defined at the end of your notebook (this answer is m_key[2])"),
+             row.values[0].message);
+  const auto chained = run("A2S1.py", "key = torch.ones(2)\nk = key\n", {{"k", "k", ""}});
+  BOOST_TEST(contains(chained.values[0].message,
+                      "key is defined by line 1, which failed before: NameError: name 'torch' is not defined (is "
+                      "`import torch` missing?"),
+             chained.values[0].message);
   // A name no cell binds and none resembles: the error alone.
   const auto plain = run("A2S1.py", "import torch\nx = torch.ones(2) * zzz_unknown\n", {{"x", "x", ""}});
   BOOST_TEST(contains(plain.values[0].message, "name 'zzz_unknown' is not defined"), plain.values[0].message);

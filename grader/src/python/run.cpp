@@ -373,10 +373,17 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
       settle(i, Verdict::missing, "'" + requests[i].expr + "' cannot be taken: " + why);
     } else if (r->code == 1) {
       // Named as the notebook names it (`python: A` takes the answer 'weights' from A).
-      std::string message = "'" + requests[i].expr + "' is not defined" +
+      // The variable, where the answer is an expression of it (found by a student helper:
+      // "'m_key[2]' is not defined" read as if m_key[2] were a name).
+      const std::string& expr = requests[i].expr;
+      const bool indexed = !variable.empty() && expr.size() > variable.size() && expr.starts_with(variable) &&
+                           expr[variable.size()] == '[' &&
+                           expr.find_first_not_of("0123456789[]:, -", variable.size()) == std::string::npos;
+      std::string message = "'" + (indexed ? variable : expr) + "' is not defined" +
                             (!requests[i].cell.empty() ? " at the end of the cell with '" + requests[i].cell + "'"
                              : !cut                    ? " at the end of your notebook"
-                                                       : " where your notebook stopped");
+                                                       : " where your notebook stopped") +
+                            (indexed ? " (this answer is " + expr + ")" : "");
       std::string cause;
       Verdict verdict = Verdict::missing;  // an exception left it undefined: the notebook says where
       for (const auto k : assigned_in)
