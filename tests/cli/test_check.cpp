@@ -775,6 +775,44 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
   BOOST_TEST(contains(asked.out, "has `S = 1e3` where line "), asked.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_made_large_by_its_outputs_is_graded_by_its_code) {
+  // Found by a helper playing a TA: a correct notebook of 30 MB, its plots saved, scored 0
+  // ("more than the limit of 16777216"), and only editing the student's file could change that.
+  TempDir dir;
+  auto notebook = ordered_json::parse(test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/ipynb-correct/A2S1.ipynb")));
+  const std::string picture(20u << 20, 'A');  // a PNG's base64, as Jupyter saves a plot
+  for (auto& cell : notebook["cells"])
+    if (cell["cell_type"] == "code") {
+      cell["outputs"] = ordered_json::array({{{"output_type", "display_data"},
+                                              {"data", {{"image/png", picture}}},
+                                              {"metadata", ordered_json::object()}}});
+      break;
+    }
+  dir.write("s/A2S1.ipynb", notebook.dump());
+  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "s").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 6 / 6"), r.out);
+  BOOST_TEST(contains(r.out,
+                      "A2S1.ipynb is 20 MB, its saved outputs (plots, pictures) mostly: they are never graded, "
+                      "and were left out"),
+             r.out);
+  // Its code alone past the limit still is.
+  std::string code = "x = 1\n" + std::string(17u << 20, '#');
+  dir.write("t/A2S1.ipynb", ordered_json({{"nbformat", 4},
+                                          {"nbformat_minor", 5},
+                                          {"metadata", ordered_json::object()},
+                                          {"cells",
+                                           {{{"cell_type", "code"},
+                                             {"metadata", ordered_json::object()},
+                                             {"outputs", ordered_json::array()},
+                                             {"source", code}}}}})
+                                .dump());
+  const auto t = run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "t").string()});
+  BOOST_TEST(contains(t.out, "more than the limit"), t.out);
+  BOOST_TEST(contains(t.out, "clear the notebook's outputs"), t.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) {
   // Found by a helper: `from utils.helpers import zero` with a utils/ folder beside the
   // notebook was "No module named 'utils' (it is not installed where notebooks are graded)".

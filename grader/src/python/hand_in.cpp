@@ -9,6 +9,8 @@
 #include <system_error>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "../text.hpp"
@@ -22,6 +24,9 @@ namespace {
 /// The largest hand-in read (a notebook with its outputs and pictures), and the most the
 /// folder's other files may add up to (the child's scratch folder holds them).
 constexpr std::uintmax_t kMaxHandInBytes = 16u << 20;
+/// The largest .ipynb read: past kMaxHandInBytes, it is read without its outputs
+/// (notebook_code()), which are never graded.
+constexpr std::uintmax_t kMaxNotebookBytes = 128u << 20;
 constexpr std::uintmax_t kMaxFilesBytes = 32u << 20;
 constexpr std::size_t kMaxFiles = 64;
 constexpr std::size_t kQuoted = 80;  ///< bytes of a student's file name quoted in a message
@@ -717,6 +722,32 @@ std::string json_without_nan(std::string text) {
   return text;
 }
 
+/// An .ipynb past kMaxHandInBytes (at most kMaxNotebookBytes) as JSON without its cells'
+/// outputs and attachments, and its size; nothing if it does not read as a notebook, or is
+/// still too large without them. The outputs are never held: the parser drops them as it goes.
+std::optional<std::pair<std::string, std::uintmax_t>> notebook_code(const std::filesystem::path& path) {
+  std::string text;
+  try {
+    text = json_without_nan(read_bounded(path, ReadLimits{kMaxNotebookBytes}));
+  } catch (const ReadError&) {
+    return std::nullopt;
+  }
+  const std::uintmax_t size = text.size();
+  using json = nlohmann::json;
+  const json doc = json::parse(
+      text,
+      [](int depth, json::parse_event_t event, json& parsed) {
+        // A key of a cell: the document's object (1), "cells" (2), a cell's object (3).
+        return !(event == json::parse_event_t::key && depth == 3 && parsed.is_string() &&
+                 (parsed == "outputs" || parsed == "attachments"));
+      },
+      false);
+  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+  std::string code = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (code.size() > kMaxHandInBytes) return std::nullopt;
+  return std::make_pair(std::move(code), size);
+}
+
 /// How a notebook and its download compare (download_difference()).
 struct Difference {
   std::string where;     ///< where their code first differs; "" where it is the same
@@ -1022,10 +1053,23 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     h.source = read_bounded(dir / chosen, ReadLimits{kMaxHandInBytes});
   } catch (const ReadError& e) {
     std::string why = e.what();
-    if (why.find("more than the limit") != std::string::npos)
-      why += "; clear the notebook's outputs (Edit > Clear all outputs) and hand it in again";
-    found.problem = safe_name(chosen) + " " + why;
-    return found;
+    // A notebook made large by its saved outputs (plots, pictures) is graded by its code (found
+    // by a helper playing a TA: a correct 30 MB notebook scored 0, and nothing but editing the
+    // student's file could change that).
+    const bool large = why.find("more than the limit") != std::string::npos;
+    if (large && lower(std::filesystem::path(chosen).extension().string()) == ".ipynb")
+      if (auto code = notebook_code(dir / chosen)) {
+        h.source = std::move(code->first);
+        found.notes.push_back(
+            fmt::format("{} is {} MB, its saved outputs (plots, pictures) mostly: they are never "
+                        "graded, and were left out ({} KB of code and text remain)",
+                        safe_name(chosen), code->second >> 20, (h.source.size() + 1023) >> 10));
+      }
+    if (h.source.empty()) {
+      if (large) why += "; clear the notebook's outputs (Edit > Clear all outputs) and hand it in again";
+      found.problem = safe_name(chosen) + " " + why;
+      return found;
+    }
   }
   // The other files, as the notebook may open them (data it loads, a module it imports), then
   // those of its sub-folders (`from utils.helpers import f`, `data/x.csv`).
