@@ -1521,6 +1521,8 @@ def describe_failure(error, name, unit):
                  "torch, matplotlib or Python's standard library)" if module in PACKAGES else
                  f" (no module of that name is installed where notebooks are graded, and none was handed in: if "
                  f"{module}.py is a file of yours, hand it in beside your notebook, or put its code in the notebook)")
+    if _isinstance(error, (RuntimeError, ValueError, TypeError)):
+        text += tensor_hint(str(error))
     if _isinstance(error, EOFError) and str(error) == "EOF when reading a line":
         text += (" (input() gets no answer where notebooks are graded, as nobody types there: write the value into "
                  "your code)")
@@ -1543,6 +1545,26 @@ def describe_failure(error, name, unit):
     if unit.label.startswith("cell") and line:
         where = f"{unit.label}, line {line}" if name.lower().endswith(".ipynb") else f"line {line}"
     return where + inner, text[:MAX_TEXT]
+
+
+# What PyTorch's and NumPy's plainest errors ask of a student (found by a student helper: each
+# was given as PyTorch words it alone).
+TENSOR_HINTS = (
+    (re.compile(r"Boolean value of Tensor with more than one value is ambiguous|truth value of an array with more "
+                r"than one element is ambiguous"),
+     " (a tensor is used as True or False, in an `if`, `and` or `or`: to test whether an argument was given, write "
+     "`if mask is not None:`)"),
+    (re.compile(r"not implemented for '(?:Long|Int|Short|Char|Byte|Bool)'"),
+     " (the tensor holds integers or booleans: make it floating point first, such as x.float())"),
+    (re.compile(r"expected scalar type (\w+) but found (\w+)|expected (?:m1|mat1) and (?:m2|mat2) to have the same "
+                r"dtype"),
+     " (tensors of two dtypes meet in one operation: make them one, such as x.to(Q.dtype))"),
+)
+
+
+def tensor_hint(message):
+    """TENSOR_HINTS' hint for an error's message, or ""."""
+    return next((hint for pattern, hint in TENSOR_HINTS if pattern.search(message)), "")
 
 
 # Packages a notebook may import that the grading machine does not give it (a name of none of

@@ -1927,6 +1927,13 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
        "helper is defined by the cell at line 2, which failed before: ModuleNotFoundError: No module named "
        "'my_utils' (no module of that name is installed where notebooks are graded, and none was handed in: if "
        "my_utils.py is a file of yours, hand it in beside your notebook, or put its code in the notebook)"},
+      // PyTorch's plainest errors, with what they ask (found by a student helper).
+      {"def f(Q, K, V):\n    if Q:\n        pass\n    return Q, K\n",
+       "Boolean value of Tensor with more than one value is ambiguous (a tensor is used as True or False, in an `if`, "
+       "`and` or `or`: to test whether an argument was given, write `if mask is not None:`)"},
+      {"def f(Q, K, V):\n    return torch.softmax(Q.long(), -1), K\n",
+       "not implemented for 'Long' (the tensor holds integers or booleans: make it floating point first, such as "
+       "x.float())"},
       // A name misspelt in the function: the name meant, among its locals as well.
       {"def f(Q, K, V):\n    scores = Q @ K.transpose(-2, -1)\n    return torch.softmax(socres, -1) @ V, scores\n",
        "line 4: NameError: name 'socres' is not defined; did you mean 'scores'?"},
