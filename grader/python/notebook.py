@@ -2191,6 +2191,30 @@ def surprising_definition(fn, function, units, name):
     return note if note and function["definitions"] > function.get("bindings", 1) else ""
 
 
+def parameter_order(fn, function):
+    """Where the function's parameters are the exercise's inputs in another order, both orders,
+    said with outputs the grader may find wrong (found by a student helper: `self_attention(X,
+    omega_q, omega_k, omega_v, ...)`, called so by its own tests, got numbers only); else "".
+    Read from the code object (plain names only), once per function."""
+    if "order" not in function:
+        function["order"] = ""
+        try:
+            code, given = fn.__code__, function.get("positional") or []
+            params = code.co_varnames[:code.co_argcount]
+            if (_type(params) is tuple and all(_type(p) is str for p in params) and _len(params) >= _len(given)
+                    and all(_type(g) is str for g in given)):
+                own = [p for p, g in zip(params, given) if g]
+                spec = [g for g in given if g]
+                if sorted(p.lower() for p in own) == sorted(g.lower() for g in spec) and \
+                        [p.lower() for p in own] != [g.lower() for g in spec]:
+                    function["order"] = (f"{function['name']}'s parameters are ({', '.join(params)}), and the grader "
+                                         f"passes the exercise's inputs in the order ({', '.join(spec)}), as the "
+                                         "notebook calls it: are some swapped?")
+        except Exception:  # no plain function, or one the notebook made odd
+            pass
+    return function["order"]
+
+
 def which_definition(fn, function, units, name):
     """definition_note() as the end of a sentence, " (...)", or an empty string."""
     note = definition_note(fn, function, units, name)
@@ -2293,7 +2317,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         if at is None:
             return RETURNED_WRONG, f"{what} is {output.why_not(array)}"
         send(OUTPUT, c, o, place(at, array, value))
-    return RETURNED, surprising_definition(fn, function, units, name)
+    return RETURNED, surprising_definition(fn, function, units, name) or parameter_order(fn, function)
 
 
 CALLS_BEGIN = ("[the grader's calls of your functions begin here: what follows was printed during them, "

@@ -1422,6 +1422,23 @@ exercises:
              r.out);
 }
 
+BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_both_orders) {
+  // Found by a student helper: `self_attention(X, omega_q, omega_k, omega_v, ...)`, called so by
+  // its own tests, was told numbers only.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(K, Q, V, mask=None):\n"
+            "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n    return w @ V, w\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
+  BOOST_TEST(contains(exercise.at("details").get<std::string>(),
+                      "note: scaled_dot_product_attention's parameters are (K, Q, V, mask), and the grader passes the "
+                      "exercise's inputs in the order (Q, K, V), as the notebook calls it: are some swapped?"),
+             exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_how_it_is_called) {
   // Found by a helper trying the docs as an instructor: "got an unexpected keyword argument
   // 'n_heads'" never said how the grader calls the function.

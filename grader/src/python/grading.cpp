@@ -7,17 +7,21 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
   for (const auto& ex : spec.exercises)
     for (const auto& a : ex.answers)
       work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell});
-  const auto binding_of = [&](const PythonBinding& b) {
+  const auto binding_of = [&](const FunctionSpec& fn) {
+    const PythonBinding& b = fn.python;
     for (std::size_t i = 0; i < work.bindings.size(); ++i)
       if (work.bindings[i].function == b.function && work.bindings[i].cell == b.cell) return i;
-    work.bindings.push_back({b.function, b.cell});
+    std::vector<std::string> positional;
+    for (const auto& a : b.arguments)
+      if (a.keyword.empty()) positional.push_back(a.constant.empty() && a.size.empty() ? fn.inputs[a.input].name : "");
+    work.bindings.push_back({b.function, b.cell, std::move(positional)});
     return work.bindings.size() - 1;
   };
   for (std::size_t c = 0; c < plan.calls.size(); ++c) {
     const FunctionSpec& fn = *plan.exercises[c]->function;
     const PythonBinding& b = fn.python;
     FunctionCall call;
-    call.binding = binding_of(b);
+    call.binding = binding_of(fn);
     call.inputs = plan.calls[c].inputs;
     for (const auto& a : b.arguments)  // a size is the constant of its case
       call.arguments.push_back(

@@ -40,6 +40,9 @@ struct Request {
 struct Binding {
   std::string function;
   std::string cell;
+  /// The names of the inputs passed by position, in order ("" for a constant): for a function
+  /// whose parameters take them in another order.
+  std::vector<std::string> positional;
 };
 
 /// One argument of a call: input `input`, by position or as `keyword`; a tensor, or the list
