@@ -811,6 +811,15 @@ BOOST_AUTO_TEST_CASE(a_notebook_made_large_by_its_outputs_is_graded_by_its_code)
   const auto t = run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "t").string()});
   BOOST_TEST(contains(t.out, "more than the limit"), t.out);
   BOOST_TEST(contains(t.out, "clear the notebook's outputs"), t.out);
+  // Outputs nested millions deep are not parsed (a value for each level: gigabytes in the
+  // grader): the notebook is refused as too large, at once.
+  const std::size_t deep = 10u << 20;
+  dir.write("u/A2S1.ipynb", R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", )"
+                            R"("metadata": {}, "source": "x = 1\n", "outputs": )" +
+                                std::string(deep, '[') + std::string(deep, ']') + "}]}");
+  const auto u = run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "u").string()});
+  BOOST_TEST(u.exit_code == 1, u.err);
+  BOOST_TEST(contains(u.out, "more than the limit"), u.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_imports_and_opens_the_files_of_its_sub_folders) {

@@ -62,9 +62,33 @@ struct CodeCell {
 
 /// The code cells of `text` if it is a notebook's JSON (an object with a list of cells, each
 /// source a string or a list of lines); nullopt for anything else (a .py).
+/// Whether JSON text nests its arrays and objects at most `limit` deep (strings skipped): a
+/// notebook nests a few levels; "[[[[..." of a hand-in's 16 MiB, parsed, would hold a value
+/// for each level, gigabytes in the grader.
+bool shallow_json(std::string_view text, int limit = 256) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
 std::optional<std::vector<CodeCell>> code_cells(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || text[first] != '{') return std::nullopt;
+  if (first == std::string::npos || text[first] != '{' || !shallow_json(text)) return std::nullopt;
   const auto doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_object() || !doc.contains("cells") || !doc["cells"].is_array()) return std::nullopt;
   std::vector<CodeCell> cells;
@@ -733,6 +757,7 @@ std::optional<std::pair<std::string, std::uintmax_t>> notebook_code(const std::f
     return std::nullopt;
   }
   const std::uintmax_t size = text.size();
+  if (!shallow_json(text)) return std::nullopt;
   using json = nlohmann::json;
   const json doc = json::parse(
       text,
