@@ -1393,6 +1393,17 @@ IMPORTS.update((m, f"import {m}") for m in ("math", "random", "time", "os", "sys
                                             "collections", "json", "copy", "re", "string", "statistics"))
 
 
+_name_of = NameError.name.__get__  # the exception's own slot: a subclass's property is its code
+
+
+def undefined_name(error):
+    """The name a NameError says is not defined, or None: for another error, and for a name
+    that is no plain str (its __hash__ may be anything: a hostile helper's raised SystemExit in
+    the runner), which names nothing. Read from the slot, running no code of the notebook."""
+    name = _name_of(error, NameError) if _isinstance(error, NameError) else None
+    return name if _type(name) is str and name else None
+
+
 def meant_name(error):
     """For a NameError: the import that binds the name, or the name likely meant among those
     the failing line could see (its function's locals, the notebook's variables, Python's
@@ -1400,10 +1411,11 @@ def meant_name(error):
     through the zygote's library); else "". Python 3.12 says as much; the graded one says
     nothing."""
     try:
-        if not _isinstance(error, NameError) or _type(error.name) is not str or not error.name:
+        missing = undefined_name(error)
+        if missing is None:
             return ""
-        if error.name in IMPORTS:
-            return f" (is `{IMPORTS[error.name]}` missing? A notebook is graded from its first cell)"
+        if missing in IMPORTS:
+            return f" (is `{IMPORTS[missing]}` missing? A notebook is graded from its first cell)"
         tb = error.__traceback__
         while tb is not None and tb.tb_next is not None:
             tb = tb.tb_next
@@ -1415,7 +1427,7 @@ def meant_name(error):
                 seen += (k for k in list(names)[:20000] if _type(k) is str and _len(k) <= 100 and k.isidentifier()
                          and not k.startswith("__"))
         out = _string_buffer(256)
-        CONFINE[0].grader_python_did_you_mean(error.name.encode(), "\n".join(seen).encode(), out, 256)
+        CONFINE[0].grader_python_did_you_mean(missing.encode(), "\n".join(seen).encode(), out, 256)
         return out.value.decode("utf-8", "replace")
     except Exception:  # the notebook broke what this needs
         return ""
@@ -1425,12 +1437,13 @@ def defined_later(error, units, k, name):
     """For a NameError in unit k: the first later unit that binds the name, run in the wrong
     order where the notebook was written; else ""."""
     try:
-        if not _isinstance(error, NameError) or _type(error.name) is not str or not error.name:
+        missing = undefined_name(error)
+        if missing is None:
             return ""
-        later = next((j for j in binders(units).get(error.name, ()) if j > k), None)
+        later = next((j for j in binders(units).get(missing, ()) if j > k), None)
         if later is None:
             return ""
-        return (f"; {error.name} is defined only later, by {unit_place(units[later], name)}: a notebook is graded "
+        return (f"; {missing} is defined only later, by {unit_place(units[later], name)}: a notebook is graded "
                 "from top to bottom, as Restart & Run All runs it")
     except Exception:  # the notebook broke what this needs
         return ""
@@ -1638,22 +1651,23 @@ def earlier_cause(error, units, defined_by, stubs, errors, name):
     student helper: the FileNotFoundError that says how to open the file was in a note only,
     the answer it left undefined said "saved is defined by line 50, which failed before")."""
     try:
-        if not _isinstance(error, NameError) or _type(error.name) is not str or not error.name:
-            return ""  # a name that is no plain str (its __hash__ may be anything) names nothing
-        k = defined_by.get(error.name)
-        if k is None and error.name in RUN_FAILED:
-            return f"; {error.name} is defined by {RUN_FAILED[error.name]}"
-        if k is None and stubs and error.name not in binders(units):
-            word = re.compile(r"(?<!\w)" + re.escape(error.name) + r"(?!\w)")
+        missing = undefined_name(error)
+        if missing is None:
+            return ""
+        k = defined_by.get(missing)
+        if k is None and missing in RUN_FAILED:
+            return f"; {missing} is defined by {RUN_FAILED[missing]}"
+        if k is None and stubs and missing not in binders(units):
+            word = re.compile(r"(?<!\w)" + re.escape(missing) + r"(?!\w)")
             for s in reversed(stubs):
                 if word.search(unit_text(units[s])):
-                    return (f"; no cell defines {error.name}, and {unit_place(units[s], name)}, which names it, still "
+                    return (f"; no cell defines {missing}, and {unit_place(units[s], name)}, which names it, still "
                             "raises NotImplementedError: is it the one to?")
         if k is None:
             return ""
         said = errors.get(k, "")
         said = said if _len(said) <= 400 else said[:399] + "…"
-        return (f"; {error.name} is defined by {unit_place(units[k], name)}, which failed before"
+        return (f"; {missing} is defined by {unit_place(units[k], name)}, which failed before"
                 f"{': ' + said if said else ''}")
     except Exception:  # the notebook broke what this needs
         return ""

@@ -521,6 +521,16 @@ BOOST_AUTO_TEST_CASE(a_name_error_says_the_name_meant_the_import_left_out_or_the
                       "key is defined by line 1, which failed before: NameError: name 'torch' is not defined (is "
                       "`import torch` missing?"),
              chained.values[0].message);
+  // A NameError whose name is no plain str (its __hash__ may be anything: a hostile helper's
+  // raised SystemExit in the runner) names nothing, and the notebook goes on.
+  const auto odd = run("A2S1.py",
+                       "class Evil:\n    def __hash__(self):\n        raise SystemExit(3)\n"
+                       "    def __eq__(self, other):\n        raise SystemExit(4)\n"
+                       "e = NameError('name x is not defined')\ne.name = Evil()\nraise e\nafter = [1.0]\n",
+                       {{"after", "after", ""}});
+  BOOST_REQUIRE(!odd.failures.empty());
+  BOOST_TEST(contains(odd.failures.back().message, "NameError: name x is not defined"), odd.failures.back().message);
+  BOOST_TEST(verdict(odd.values[0]) == "value", odd.values[0].message);
   // A name no cell binds and none resembles: the error alone.
   const auto plain = run("A2S1.py", "import torch\nx = torch.ones(2) * zzz_unknown\n", {{"x", "x", ""}});
   BOOST_TEST(contains(plain.values[0].message, "name 'zzz_unknown' is not defined"), plain.values[0].message);
@@ -1746,7 +1756,7 @@ BOOST_AUTO_TEST_SUITE(functions)
 python::Work calls_of(const std::string& function, std::size_t n, std::vector<std::string> outputs,
                       const std::string& cell = "") {
   python::Work work;
-  work.bindings.push_back({function, cell});
+  work.bindings.push_back({function, cell, {}});
   for (std::size_t i = 0; i < n; ++i) {
     python::FunctionCall call;
     call.inputs = {Tensor::filled({1, 2, 3}, 1.0), Tensor::filled({1, 2, 3}, 2.0), Tensor::filled({1, 2, 3}, 0.5)};
@@ -1987,7 +1997,7 @@ BOOST_AUTO_TEST_CASE(a_misnamed_function_is_told_the_name_the_notebook_has_among
   notebook += "def multi_head_attentions(Q, K, V):\n    return Q, K\n";
   notebook += "def multihead_attention(Q, K, V):\n    return Q, K\n";
   python::Work work = calls_of("multi_head_attention", 1, {"output", "weights"});
-  work.bindings.push_back({"multi_head_attentions", ""});
+  work.bindings.push_back({"multi_head_attentions", "", {}});
   auto r = call(notebook, work);
   BOOST_TEST(verdict(r.calls[0]) == "missing");
   BOOST_TEST(r.calls[0].message ==
@@ -2300,7 +2310,7 @@ def f(Q, K, V):
     return K, K
 )";
   auto work = calls_of("f", 1, {"output", "weights"});
-  work.bindings.push_back({"f", "Exercise 1"});
+  work.bindings.push_back({"f", "Exercise 1", {}});
   work.calls.push_back(work.calls[0]);
   work.calls[1].binding = 1;
   const auto r = call(source, work);
@@ -2324,7 +2334,7 @@ BOOST_AUTO_TEST_CASE(a_function_defined_only_after_the_cell_it_is_taken_at_says_
       "# In[1]:\nimport torch\n# Exercise 1\nprint(f)\n\n# In[2]:\ndef f(Q, K, V):\n"
       "    return Q, Q\n";
   auto work = calls_of("f", 1, {"output", "weights"});
-  work.bindings.push_back({"f", "Exercise 1"});
+  work.bindings.push_back({"f", "Exercise 1", {}});
   work.calls[0].binding = 1;
   const auto r = call(source, work);
   BOOST_REQUIRE(r.calls[0].failure.has_value());
@@ -2336,7 +2346,7 @@ BOOST_AUTO_TEST_CASE(a_function_defined_only_after_the_cell_it_is_taken_at_says_
 
 BOOST_AUTO_TEST_CASE(inputs_can_be_lists_of_rows_and_numpy_arrays) {
   python::Work work;
-  work.bindings.push_back({"compute_keys", ""});
+  work.bindings.push_back({"compute_keys", "", {}});
   python::FunctionCall c;
   c.inputs = {Tensor({3, 4}, {1, 0, 1, 0, 0, 2, 0, 2, 1, 1, 1, 1}),
               Tensor({3, 4}, {0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0})};
@@ -2345,7 +2355,7 @@ BOOST_AUTO_TEST_CASE(inputs_can_be_lists_of_rows_and_numpy_arrays) {
   work.calls.push_back(c);
   c.tensors = "numpy";
   c.dtype = "float64";
-  work.bindings.push_back({"compute_keys_np", ""});
+  work.bindings.push_back({"compute_keys_np", "", {}});
   c.binding = 1;
   work.calls.push_back(c);
   const auto r = call(R"(import torch, numpy as np
