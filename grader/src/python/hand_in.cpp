@@ -60,12 +60,12 @@ struct CodeCell {
   std::string source;
 };
 
-/// The code cells of `text` if it is a notebook's JSON (an object with a list of cells, each
-/// source a string or a list of lines); nullopt for anything else (a .py).
-/// Whether JSON text nests its arrays and objects at most `limit` deep (strings skipped): a
-/// notebook nests a few levels; "[[[[..." of a hand-in's 16 MiB, parsed, would hold a value
-/// for each level, gigabytes in the grader.
-bool shallow_json(std::string_view text, int limit = 256) {
+/// A notebook's JSON as the grader's Python reads it: the words Python's json writes for
+/// floats that JSON has not (NaN, Infinity, -Infinity: a notebook's outputs or metadata may
+/// hold them) made null, outside strings. Nothing where its arrays and objects nest deeper than
+/// `limit`: a notebook nests a few levels, and "[[[[..." of a hand-in's 16 MiB, parsed, would
+/// hold a value for each level, gigabytes in the grader.
+std::optional<std::string> notebook_json(std::string text, int limit = 256) {
   int depth = 0;
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -75,21 +75,32 @@ bool shallow_json(std::string_view text, int limit = 256) {
         ++i;
       else if (c == '"')
         in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
+      continue;
     }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if ((c == '[' || c == '{') && ++depth > limit) return std::nullopt;
+    if (c == ']' || c == '}') --depth;
+    for (const std::string_view word : {"-Infinity", "Infinity", "NaN"})
+      if (std::string_view(text).substr(i).starts_with(word)) {
+        text.replace(i, word.size(), "null");
+        i += 3;
+        break;
+      }
   }
-  return true;
+  return text;
 }
 
+/// The code cells of `text` if it is a notebook's JSON (an object with a list of cells, each
+/// source a string or a list of lines); nullopt for anything else (a .py).
 std::optional<std::vector<CodeCell>> code_cells(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || text[first] != '{' || !shallow_json(text)) return std::nullopt;
-  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (first == std::string::npos || text[first] != '{') return std::nullopt;
+  const auto readable = notebook_json(text);
+  if (!readable) return std::nullopt;
+  const auto doc = nlohmann::json::parse(*readable, nullptr, false);
   if (!doc.is_object() || !doc.contains("cells") || !doc["cells"].is_array()) return std::nullopt;
   std::vector<CodeCell> cells;
   std::size_t number = 0;
@@ -718,49 +729,23 @@ void code_lines(std::string_view source, std::size_t cell, std::size_t first_lin
   }
 }
 
-/// `text` with the JSON words Python's json writes for floats that JSON has not (NaN,
-/// Infinity, -Infinity: a notebook's outputs or metadata may hold them) made null, outside
-/// strings: the notebook's JSON, as the grader's Python reads it.
-std::string json_without_nan(std::string text) {
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      continue;
-    }
-    for (const std::string_view word : {"-Infinity", "Infinity", "NaN"})
-      if (std::string_view(text).substr(i).starts_with(word)) {
-        text.replace(i, word.size(), "null");
-        i += 3;
-        break;
-      }
-  }
-  return text;
-}
-
 /// An .ipynb past kMaxHandInBytes (at most kMaxNotebookBytes) as JSON without its cells'
 /// outputs and attachments, and its size; nothing if it does not read as a notebook, or is
 /// still too large without them. The outputs are never held: the parser drops them as it goes.
 std::optional<std::pair<std::string, std::uintmax_t>> notebook_code(const std::filesystem::path& path) {
-  std::string text;
+  std::optional<std::string> text;
+  std::uintmax_t size = 0;
   try {
-    text = json_without_nan(read_bounded(path, ReadLimits{kMaxNotebookBytes}));
+    std::string raw = read_bounded(path, ReadLimits{kMaxNotebookBytes});
+    size = raw.size();
+    text = notebook_json(std::move(raw));
   } catch (const ReadError&) {
     return std::nullopt;
   }
-  const std::uintmax_t size = text.size();
-  if (!shallow_json(text)) return std::nullopt;
+  if (!text) return std::nullopt;
   using json = nlohmann::json;
   const json doc = json::parse(
-      text,
+      *text,
       [](int depth, json::parse_event_t event, json& parsed) {
         // A key of a cell: the document's object (1), "cells" (2), a cell's object (3).
         return !(event == json::parse_event_t::key && depth == 3 && parsed.is_string() &&
@@ -817,8 +802,7 @@ std::string python_lines(std::string_view text, bool cell) {
 /// `names`: the notebook's and the script's file names.
 Difference code_difference(const std::string& notebook, std::string_view script,
                            const std::pair<std::string, std::string>& names) {
-  auto cells = code_cells(notebook);
-  if (!cells) cells = code_cells(json_without_nan(notebook));
+  const auto cells = code_cells(notebook);
   if (!cells) return {safe_name(names.first) + " is not a notebook's JSON", false};
   std::vector<std::string> texts;  // what the lines look into; never reallocated
   texts.reserve(cells->size() + 1);
