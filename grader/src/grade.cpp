@@ -380,6 +380,14 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
   return key.hex();
 }
 
+/// What a submission folder is searched for: each exercise's answers, by name and shape.
+std::vector<AnswerRequest> answer_requests(const Spec& spec) {
+  std::vector<AnswerRequest> requests;
+  for (const auto& ex : spec.exercises)
+    for (const auto& a : ex.answers) requests.push_back({a.name, a.shape});
+  return requests;
+}
+
 /// Whether a folder hands in anything the grader reads: an answer file, a notebook (even one
 /// it cannot run) or a library's files.
 bool hands_in_something(const Submission& submission, const python::Found& python) {
@@ -391,33 +399,6 @@ bool hands_in_something(const Submission& submission, const python::Found& pytho
 /// An entry of a submission folder that is never the student's work: hidden (.git, .DS_Store)
 /// or the __MACOSX/ of a zip made on macOS (Finder's metadata only).
 bool not_handed_in(const std::string& name) { return name.front() == '.' || name == "__MACOSX"; }
-
-/// A hand-in zipped with its folder leaves nothing at the top: the first two of a few subfolders
-/// that the same rules would grade, so that the student can be told to move its files up (two:
-/// attempts of a student, or a class given to `grader check`).
-std::vector<std::string> hand_ins_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
-                                                  const std::vector<AnswerRequest>& requests,
-                                                  const ReadLimits& limits) {
-  constexpr std::size_t kLookedAt = 8;
-  std::size_t looked = 0;
-  std::vector<std::string> found;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end && looked < kLookedAt;
-       it.increment(ec)) {
-    std::error_code kind;
-    const std::string name = it->path().filename().string();
-    if (it->symlink_status(kind).type() != std::filesystem::file_type::directory || not_handed_in(name)) continue;
-    ++looked;
-    try {
-      if (hands_in_something(load_submission(it->path(), requests, limits), python::find_hand_in(spec, it->path())))
-        found.push_back(name);
-      if (found.size() == 2) break;
-    } catch (const std::exception&) {  // a subfolder that cannot be read hints at nothing
-    }
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
 
 /// For a submission that hands in nothing: that it is empty, or which of its files are of kinds
 /// the grader never reads (an archive left packed, the notebook printed as PDF or HTML), so that
@@ -468,6 +449,31 @@ std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path&
 
 }  // namespace
 
+std::vector<std::string> hand_ins_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
+                                                  const ReadLimits& limits) {
+  constexpr std::size_t kLookedAt = 8;
+  const std::vector<AnswerRequest> requests = answer_requests(spec);
+  const auto hands_in = [&](const std::filesystem::path& folder) {
+    return hands_in_something(load_submission(folder, requests, limits), python::find_hand_in(spec, folder));
+  };
+  std::vector<std::string> found;
+  std::size_t looked = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end && looked < kLookedAt; it.increment(ec)) {
+    std::error_code kind;
+    const std::string name = it->path().filename().string();
+    if (it->symlink_status(kind).type() != std::filesystem::file_type::directory || not_handed_in(name)) continue;
+    ++looked;
+    try {
+      if (hands_in(it->path())) found.push_back(name);
+      if (found.size() == 2) break;
+    } catch (const std::exception&) {  // a subfolder that cannot be read hints at nothing
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& submitted,
                                   const GradeOptions& options) {
   const auto start = Clock::now();
@@ -475,10 +481,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   auto wrapped = wrapped_folder(submitted);
   const auto locked = wrapped && !readable_folder(*wrapped) ? std::exchange(wrapped, std::nullopt) : std::nullopt;
   const std::filesystem::path dir = wrapped.value_or(submitted);
-  std::vector<AnswerRequest> requests;
-  for (const auto& ex : spec.exercises)
-    for (const auto& a : ex.answers) requests.push_back({a.name, a.shape});
-  Submission submission = load_submission(dir, requests, options.limits);
+  Submission submission = load_submission(dir, answer_requests(spec), options.limits);
   const python::Found python = python::find_hand_in(spec, dir);
   const bool something = hands_in_something(submission, python);
   const std::string set_aside = spec.python.only ? set_aside_answer_files(spec, submission) : "";
@@ -514,7 +517,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   result.notes.insert(result.notes.end(), python.notes.begin(), python.notes.end());
   if (!set_aside.empty()) result.notes.push_back(set_aside);
   if (!something) {
-    if (const auto down = hand_ins_one_folder_down(spec, dir, requests, options.limits); down.size() == 1)
+    if (const auto down = hand_ins_one_folder_down(spec, dir, options.limits); down.size() == 1)
       result.notes.push_back("nothing at the top of your submission is graded, but its folder '" +
                              one_line(down[0], 80) +
                              "' holds a hand-in: only the top level is read, so move that folder's files up "

@@ -1060,10 +1060,23 @@ BOOST_AUTO_TEST_CASE(a_ta_grading_a_messy_class_is_told_what_was_left_out_or_wou
   const auto high = run_grader(grade_args(top, dir.path() / "out-high"));
   BOOST_TEST(high.exit_code == 2, high.err);
   BOOST_TEST(contains(high.err,
-                      "holds one folder, 'class', and it holds 2 folders ('alice', 'bob'): if it is the "
-                      "class, with a folder per student, grade it instead"),
+                      "holds one folder, 'class', which holds folders that would each be graded as a hand-in "
+                      "('alice', 'bob' and maybe more): if it is the class, with a folder per student, grade it "
+                      "instead"),
              high.err);
   BOOST_TEST(!fs::exists(dir.path() / "out-high/gradebook.csv"));
+  // A class of one student whose notebook sits beside its data/ and utils/ folders is no class
+  // given too high: graded (it was refused for its two non-empty folders).
+  const fs::path single = dir.path() / "single", carol = single / "carol";
+  fs::create_directories(carol / "data");
+  fs::create_directories(carol / "utils");
+  fs::copy_file(test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"),
+                carol / "A2S1.py");
+  write_file(carol / "data" / "vectors.csv", "1,2\n3,4\n");
+  write_file(carol / "utils" / "helpers.py", "def unused():\n    return 1\n");
+  const auto one = run_grader(grade_args(single, dir.path() / "out-single"));
+  BOOST_TEST(one.exit_code == 0, one.err);
+  BOOST_TEST(contains(one.out, "1 student, 1 passed everything"), one.out);
   // Another assignment's spec into these results: refused, and they stay.
   const std::string gradebook = read_file(out / "gradebook.csv");
   const auto other = run_grader(with(grade_args(root, out, "specs/attention-basics.yaml"), {"--resume"}));

@@ -43,9 +43,9 @@ struct Student {
 
 /// The students under `root`: its immediate subfolders, sorted by id, hidden ones skipped;
 /// what else it holds (files: a submission is a folder) named in `skipped`, if given, sorted.
-/// Throws UsageError if `root` is not a folder, holds no submission folder, or one folder
-/// holding several folders and nothing else (the class's own folder, given one level too
-/// high).
+/// Throws UsageError if `root` is not a folder or holds no submission folder. (A root whose one
+/// folder is a class, given one level too high, is refused by grade_class, which knows what the
+/// spec grades.)
 std::vector<Student> list_students(const std::filesystem::path& root, std::vector<std::string>* skipped = nullptr);
 
 /// Throws UsageError if `out` is, holds or lies inside one of `sources` (the class folder of

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "grader/answers/read.hpp"
 #include "grader/result.hpp"
@@ -30,5 +32,11 @@ struct GradeOptions {
 /// from that folder, with a note.
 /// example: AssignmentResult r = grade_submission(load_spec("specs/x.yaml"), "submissions/x/alice");
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options = {});
+
+/// The first two of a folder's first eight subfolders that would be graded, by the same rules,
+/// if each were given as a submission: a hand-in zipped with its folder, a student's attempts,
+/// or a class given one level too high. (A folder of data files, or hidden, is none.)
+std::vector<std::string> hand_ins_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
+                                                  const ReadLimits& limits);
 
 }  // namespace grader

@@ -151,6 +151,29 @@ std::optional<Fingerprint> read_fingerprint(const fs::path& file) {
   return f;
 }
 
+/// The class folder given one level too high (its parent, or the folder the class's zip made
+/// around it) would grade the whole class as one student, from whichever hand-in that folder
+/// holds itself (found by a helper playing a TA: "1 students, 1 passed everything", exit 0): a
+/// root whose one folder holds two folders or more that would each be graded as a hand-in. A
+/// student's notebook beside its data/ and utils/ folders is no class (was refused: two folders
+/// that are not empty).
+void refuse_class_one_level_down(const Spec& spec, const fs::path& root, const std::string& folder,
+                                 const ReadLimits& limits) {
+  std::vector<std::string> inner;
+  try {
+    inner = hand_ins_one_folder_down(spec, root / folder, limits);
+  } catch (const std::exception&) {  // a folder that cannot be read is that student's verdict
+    return;
+  }
+  if (inner.size() < 2) return;
+  throw UsageError(fmt::format(
+      "{} holds one folder, '{}', which holds folders that would each be graded as a hand-in "
+      "('{}', '{}' and maybe more): if it is the class, with a folder per student, grade it instead (grader grade "
+      "--spec ... '{}'); "
+      "one student's hand-in is graded with grader check",
+      root.string(), one_line(folder, 200), one_line(inner[0], 80), one_line(inner[1], 80), (root / folder).string()));
+}
+
 }  // namespace
 
 Shard parse_shard(const std::string& text) {
@@ -200,33 +223,6 @@ std::vector<Student> list_students(const fs::path& root, std::vector<std::string
     throw UsageError(root.string() +
                      " holds no submission folders (one folder per student, named by the student id); "
                      "is it the right folder?");
-  // The class folder given one level too high (its parent, or the folder the class's zip made
-  // around it) would grade the whole class as one student, from whichever hand-in that folder
-  // holds itself (found by a helper playing a TA: "1 students, 1 passed everything", exit 0):
-  // one folder holding two folders or more that are not empty.
-  if (students.size() == 1) {
-    std::vector<std::string> inner;
-    const auto visible = [](const fs::path& p) {
-      const std::string name = p.filename().string();
-      return !name.empty() && name[0] != '.' && name != "__MACOSX";
-    };
-    for (const auto& entry : fs::directory_iterator(root / students[0].folder, ec)) {
-      std::error_code kind;
-      if (!visible(entry.path()) || !entry.is_directory(kind)) continue;
-      bool holds = false;
-      for (const auto& e : fs::directory_iterator(entry.path(), kind)) holds = holds || visible(e.path());
-      if (holds) inner.push_back(one_line(entry.path().filename().string(), 80));
-    }
-    if (inner.size() >= 2) {
-      std::sort(inner.begin(), inner.end());
-      throw UsageError(fmt::format(
-          "{} holds one folder, '{}', and it holds {} folders ('{}', '{}'{}): if it is the class, with a folder per "
-          "student, grade it instead (grader grade --spec ... '{}'); one student's hand-in is graded with grader "
-          "check",
-          root.string(), one_line(students[0].folder, 200), inner.size(), inner[0], inner[1],
-          inner.size() > 2 ? ", ..." : "", (root / students[0].folder).string()));
-    }
-  }
   // Folders whose names differ only in bytes that ids escape (`eve\x1b` holding an ESC, and
   // one named with those four characters), or in Unicode normalization, share an id: a folder
   // named exactly its id keeps it, each other one gets `~` and a digest of its name, then a
@@ -292,7 +288,9 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   std::vector<Student> students;
   WholeClass whole_class;
   Digest ids_of_class;
-  for (auto& s : list_students(root, &whole_class.skipped)) {
+  std::vector<Student> listed = list_students(root, &whole_class.skipped);
+  if (listed.size() == 1) refuse_class_one_level_down(spec, root, listed[0].folder, options.grading.limits);
+  for (auto& s : listed) {
     ++whole_class.students;
     ids_of_class.add(s.id);
     if (in_shard(s.id, options.shard)) students.push_back(std::move(s));
