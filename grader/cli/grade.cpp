@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <string>
 
 #include "grader/batch.hpp"
 #include "grader/error.hpp"
@@ -19,14 +20,36 @@ namespace {
 std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 
-extern "C" void on_interrupt(int) { g_stop.store(true); }
+/// Said on stderr from the handler itself (write(2) is safe there), so that whoever pressed
+/// Ctrl-C sees at once what it does: the submissions in progress may take a hand-in's whole
+/// time limit to finish, and a second Ctrl-C, which ends the grader, said nothing.
+void say(const char* text) {
+  std::size_t left = std::char_traits<char>::length(text);
+  while (left > 0) {
+    const ssize_t n = ::write(STDERR_FILENO, text, left);
+    if (n <= 0) return;
+    text += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
 
-/// The first Ctrl-C (or SIGTERM) stops starting submissions; the handler then resets, so a
-/// second one ends the grader at once (finished results are still complete on disk).
+extern "C" void on_interrupt(int sig) {
+  if (!g_stop.exchange(true)) {
+    say("\ngrader: interrupted: no new submission is started; those in progress finish and are written "
+        "(interrupt again to stop at once)\n");
+    return;
+  }
+  say("\ngrader: stopped at once: the submissions in progress are not written (--resume grades them)\n");
+  ::signal(sig, SIG_DFL);  // ended by the signal, as a shell's loop expects
+  ::raise(sig);
+}
+
+/// The first Ctrl-C (or SIGTERM) stops starting submissions; a second one ends the grader at
+/// once (finished results are still complete on disk; the runners die with it).
 void catch_interrupts() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
-  action.sa_flags = SA_RESETHAND;
+  action.sa_flags = 0;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);

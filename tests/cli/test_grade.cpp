@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <random>
@@ -83,6 +84,32 @@ std::size_t count_graded(const fs::path& out) {
   if (!fs::exists(out / "students")) return 0;
   for (const auto& s : fs::directory_iterator(out / "students")) n += fs::exists(s.path() / ".inputs");
   return n;
+}
+
+/// How many generations of processes run below `pid` (its children 1, theirs 2, ...), read
+/// from /proc: a grader whose Python zygote has forked a hand-in's child has 2 or more.
+int generations_below(int pid) {
+  std::map<int, std::vector<int>> children;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line) || line.rfind(')') == std::string::npos) continue;
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    char state = 0;
+    int parent = 0;
+    if (rest >> state >> parent) children[parent].push_back(std::stoi(name));
+  }
+  int deepest = 0;
+  std::vector<std::pair<int, int>> todo{{pid, 0}};
+  while (!todo.empty()) {
+    const auto [p, depth] = todo.back();
+    todo.pop_back();
+    deepest = std::max(deepest, depth);
+    for (const int c : children[p]) todo.push_back({c, depth + 1});
+  }
+  return deepest;
 }
 
 bool is_failure(const std::string& verdict) {
@@ -507,6 +534,10 @@ BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest
   grader.signal(SIGINT);
   const auto r = grader.wait();
   BOOST_TEST(r.exit_code == 130, r.err);
+  BOOST_TEST(contains(r.err,
+                      "grader: interrupted: no new submission is started; those in progress finish and are "
+                      "written (interrupt again to stop at once)"),
+             r.err);
   BOOST_TEST(contains(r.err, "run the same command with --resume"), r.err);
   BOOST_TEST(!fs::exists(out / "gradebook.csv"));
   const std::size_t done = count_graded(out);
@@ -517,6 +548,37 @@ BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest
   BOOST_TEST(rest.exit_code == 0);
   BOOST_TEST(contains(rest.out, std::to_string(2000 - done) + " graded, " + std::to_string(done) + " up to date"),
              rest.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_ctrl_c_stops_at_once_and_says_so) {
+  // The first Ctrl-C waits for the submissions in progress, which a hanging notebook holds for
+  // its cell's time limit; the second ended the grader without a word.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  for (const std::string student : {"alice", "bob"}) {
+    fs::create_directories(root / student);
+    write_file(root / student / "A2S1.py", "import time\nprint('started', flush=True)\ntime.sleep(600)\n");
+  }
+  Background grader(with(grade_args(root, out), {"--jobs", "1"}));
+  // Until the first hand-in runs (the zygote has forked its child), or a minute.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (generations_below(grader.pid()) < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  BOOST_TEST(generations_below(grader.pid()) >= 2);
+  grader.signal(SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  grader.signal(SIGINT);
+  const auto r = grader.wait();
+  // Ended by the second signal (after the first alone, it would wait out the cell's 10 s,
+  // write the hanging student's result and exit 130).
+  BOOST_TEST(r.exit_code == 128 + SIGINT, r.err);
+  BOOST_TEST(contains(r.err, "grader: interrupted: no new submission is started"), r.err);
+  BOOST_TEST(contains(r.err,
+                      "grader: stopped at once: the submissions in progress are not written (--resume grades "
+                      "them)"),
+             r.err);
+  BOOST_TEST(count_graded(out) == 0u);
+  BOOST_TEST(temporaries(out).empty());
 }
 
 BOOST_AUTO_TEST_CASE(results_of_students_no_longer_in_the_class_are_kept_and_named) {
