@@ -42,18 +42,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto now = Clock::now();
   const auto budget = now + std::chrono::seconds(60);
 
-  grader::library::Records lib(calls, now + std::chrono::seconds(5), 1.0, budget);
+  std::size_t returned = 0;
+  grader::library::Records lib(calls, now + std::chrono::seconds(5), 1.0, budget, [&](std::size_t k) {
+    fuzz::require(k < calls, "library: outputs read of a call that was not planned");
+    ++returned;
+  });
   feed(lib, bytes, sizes, budget);
   fuzz::require(lib.next() <= calls, "library: the call in progress is beyond the plan");
   for (std::size_t i = lib.next(); i < lib.calls().size(); ++i)
     fuzz::require(!lib.calls()[i] || lib.finished(), "library: a record of a call not yet made");
   for (const auto& c : lib.calls())
     if (c) fuzz::require_printable(c->text);
+  fuzz::require(returned <= calls, "library: a call's outputs read twice");
   fuzz::require_printable(lib.isolation());
   if (lib.load_error()) fuzz::require_printable(*lib.load_error());
 
-  grader::python::Records py(requests, calls, 1000, 1.0, 1.0, now + std::chrono::seconds(5), budget);
+  // The child's output memory, as the grader maps it: whatever the records say of it, no copy
+  // reads outside it or takes more than the room.
+  static const std::vector<char> outputs(4096, 1);
+  std::uint64_t room = 2048;
+  grader::python::Records py(requests, calls, 1000, 1.0, 1.0, now + std::chrono::seconds(5), budget, outputs.data(),
+                             outputs.size(), room);
   feed(py, bytes, sizes, budget);
+  std::uint64_t copied = 0;
+  for (const auto& v : py.values())
+    if (v && v->value) copied += v->value->size() * sizeof(double);
+  for (const auto& [_, c] : py.call_records())
+    for (const auto& [o, t] : c.values) copied += t.size() * sizeof(double);
+  fuzz::require(copied + room == 2048, "python: values copied beyond the room, or the room miscounted");
   fuzz::require(py.values().size() == requests, "python: values not one per request");
   fuzz::require(py.call_records().empty() || py.call_records().rbegin()->first < calls,
                 "python: a record of a call that was not planned");
@@ -61,7 +77,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Interrupted halfway, as when a deadline passes; here the budget's, which binds: a cut.
   // After it, no deadline passes the time to stop and take the answers (max(1 s, 2 s)).
-  grader::python::Records stopped(requests, calls, 1000, 1.0, 1.0, budget, now + std::chrono::seconds(1));
+  std::uint64_t stopped_room = 2048;
+  grader::python::Records stopped(requests, calls, 1000, 1.0, 1.0, budget, now + std::chrono::seconds(1),
+                                  outputs.data(), outputs.size(), stopped_room);
   const std::size_t half = bytes.size() / 2;
   if (feed(stopped, bytes.substr(0, half), sizes, budget) != Clock::time_point::min()) {
     const auto asked = stopped.interrupt();

@@ -342,6 +342,7 @@ void mention_notebook(const std::string& file, Submission& submission) {
 /// all (a folder of large or sparse files took hours to hash): first the files `graded` names
 /// (the notebook, the library's sources), then the others, each group smallest first; past the
 /// limit a file counts by its size. Files beside what is graded cannot push it out of its seed.
+/// (A Python hand-in's seed adds everything its child is given: grade_submission.)
 std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits,
                      const std::function<bool(const std::filesystem::path&)>& graded) {
   struct File {
@@ -493,7 +494,17 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     if (python.hand_in) return name == python.hand_in->name;
     return !spec.python.only && spec.uses_library() && (name == spec.library.file || compiled_source(file));
   };
-  const std::string seeds = seed_key(dir, student, options.limits, graded);
+  std::string seeds = seed_key(dir, student, options.limits, graded);
+  if (python.hand_in) {
+    // A notebook reads more than the top level's files: its sub-folders' (found by a hostile
+    // helper: a table of expected values in tbl/, grown from the feedback round after round
+    // under one seed, passed every case), and a large notebook is graded by its code, not its
+    // bytes. Everything its child is given counts.
+    Digest all;
+    all.add(seeds).add(python.hand_in->name).add(python.hand_in->source);
+    for (const auto& [path, bytes] : python.hand_in->files) all.add(path).add(bytes);
+    seeds = all.hex();
+  }
   const FunctionPlan plan =
       spec.uses_library() ? plan_functions(spec, seeds, options, python.hand_in.has_value()) : FunctionPlan{};
 

@@ -1620,11 +1620,12 @@ BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_n
   // Gradescope names every folder `submission`: seeded by the name alone, every student met the
   // same random cases, whose expected values feedback shows, to be collected and replayed.
   TempDir dir;
-  const auto seed_of = [&](const std::string& where, const std::string& notes = "") {
+  const auto seed_of = [&](const std::string& where, const std::string& notes = "", const std::string& table = "") {
     const fs::path folder = dir.path() / where / "submission";
     fs::create_directories(folder.parent_path());
     fs::copy(test_support::source_path("submissions/sdpa-masked/py-no-scale"), folder);
     if (!notes.empty()) dir.write(where + "/submission/notes.txt", notes);
+    if (!table.empty()) dir.write(where + "/submission/tbl/t.json", table);
     const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"});
     BOOST_TEST(r.exit_code == 1, r.err);
     const std::smatch m = [&] {
@@ -1638,6 +1639,13 @@ BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_n
   const std::string first = seed_of("alice");
   BOOST_TEST(seed_of("bob") == first);  // the same hand-in, the same cases: a regrade agrees
   BOOST_TEST(seed_of("carol", "my notes\n") != first);
+  // A file of a sub-folder, which the notebook may read (found by a hostile helper: a table of
+  // the expected values feedback showed, in tbl/, grown round after round under one seed):
+  // another file of the same size, other cases.
+  const std::string table = seed_of("dave", "", "[1.0]");
+  BOOST_TEST(table != first);
+  BOOST_TEST(seed_of("erin", "", "[2.0]") != table);
+  BOOST_TEST(seed_of("frank", "", "[1.0]") == table);
 }
 
 BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_libraries_aside) {

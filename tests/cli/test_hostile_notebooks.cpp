@@ -352,6 +352,55 @@ BOOST_AUTO_TEST_CASE(a_notebook_that_replaces_what_the_runner_uses_is_still_read
              r.dump());
 }
 
+BOOST_AUTO_TEST_CASE(outputs_written_after_a_call_returned_are_not_what_it_returned) {
+  // Found by a hostile helper: a call returned zeros at once while a thread wrote its right
+  // outputs into the output memory later (past the call's time limit, for a solution too
+  // slow), and the grader, reading the outputs after the child had ended, graded those. Now a
+  // call's outputs are read as its end record comes. Here the first call's thread writes them
+  // a second later, before the child ends (the second call waits for it, and says so).
+  TempDir dir;
+  dir.write("late/homework.py",
+            "import math, threading, time\nimport numpy as np\nimport torch\nimport notebook\n"
+            "pending, threads = [], []\n"
+            "_put = notebook.Output.put\n"
+            "def put(self, array):\n"
+            "    at = _put(self, array)\n"
+            "    if at is not None and pending:\n"
+            "        right = np.ascontiguousarray(pending.pop(0), dtype=np.float64).tobytes()\n"
+            "        def write():\n"
+            "            time.sleep(1)\n"
+            "            self.map[at:at + len(right)] = right\n"
+            "        threads.append(threading.Thread(target=write))\n"
+            "        threads[-1].start()\n"
+            "    return at\n"
+            "notebook.Output.put = put\n"
+            "calls = [0]\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n"
+            "        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
+            "    w = torch.softmax(scores, dim=-1)\n"
+            "    calls[0] += 1\n"
+            "    if calls[0] == 1:\n"
+            "        pending.extend([(w @ V).numpy(), w.numpy()])\n"
+            "        return torch.zeros_like(w @ V), torch.zeros_like(w)\n"
+            "    if calls[0] == 2:\n"
+            "        for t in threads:\n"
+            "            t.join()\n"
+            "        print('written late:', len(threads), 'outputs', flush=True)\n"
+            "    return w @ V, w\n");
+  const json r = check("specs/sdpa-masked.yaml", dir.path() / "late");
+  BOOST_TEST(r.at("printed").get<std::string>().find("written late: 2 outputs") != std::string::npos, r.dump());
+  std::size_t wrong = 0, passed = 0;
+  for (const auto& e : r.at("exercises"))
+    for (const auto& c : e.at("checks")) {
+      wrong += c.at("verdict") == "wrong";
+      passed += c.at("verdict") == "passed";
+    }
+  BOOST_TEST(wrong == 1u, r.dump());  // the first call's check: the zeros it returned
+  BOOST_TEST(passed == 7u, r.dump());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(file_names)

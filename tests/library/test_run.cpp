@@ -147,6 +147,26 @@ FN(signals_itself) {
   return 0;
 }
 FN(naps) { usleep(600000); twice_into(in, out); return 0; }
+/* Returns at once; a thread writes 8.0 over the whole output memory (descriptor 4) 300 ms
+   later, while the next call waits for it: the outputs this call returned are its zeros. */
+static volatile int written_late = 0;
+static void* write_late(void* arg) {
+  (void)arg;
+  usleep(300000);
+  struct stat st;
+  if (fstat(4, &st) != 0) return 0;
+  double* all = mmap(0, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, 4, 0);
+  if (all == MAP_FAILED) return 0;
+  for (long long i = 0; i < st.st_size / 8; ++i) all[i] = 8.0;
+  written_late = 1;
+  return 0;
+}
+FN(returns_then_writes) { pthread_t t; return pthread_create(&t, 0, write_late, 0); }
+FN(waits_for_the_late_write) {
+  for (int i = 0; i < 200 && !written_late; ++i) usleep(5000);
+  for (int i = 0; i < 4; ++i) out[0].data[i] = written_late;
+  return 0;
+}
 /* What a static constructor can learn of the world while the library loads. */
 static double probe[6];
 __attribute__((constructor)) static void look_around(void) {
@@ -380,6 +400,17 @@ BOOST_AUTO_TEST_CASE(megabytes_of_output_are_truncated) {
 BOOST_AUTO_TEST_CASE(a_thread_left_running_does_not_outlive_the_runner) {
   const auto r = attack("leaves_thread");  // the next good call runs: the spinner was ended
   BOOST_TEST(!r.failure, r.message);
+}
+
+BOOST_AUTO_TEST_CASE(outputs_written_after_a_call_returned_are_not_what_it_returned) {
+  // Found by a hostile helper: a call returned at once while a thread computed its outputs and
+  // wrote them into the output memory past the call's time limit; the grader read them after
+  // the child ended. Now a call's outputs are read as its end record comes.
+  const RunReport r = run_library(lib, {call("returns_then_writes", 0), call("waits_for_the_late_write", 1)}, limits);
+  BOOST_REQUIRE(!r.calls[1].failure);
+  BOOST_TEST(r.calls[1].outputs.at(0)[0] == 1.0);  // the thread did write, before the child ended
+  BOOST_REQUIRE(!r.calls[0].failure);
+  for (std::size_t i = 0; i < 4; ++i) BOOST_TEST(r.calls[0].outputs.at(0)[i] == 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(after_a_crash_the_rest_of_its_group_is_skipped_and_others_run) {

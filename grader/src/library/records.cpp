@@ -27,8 +27,13 @@ std::string printable(std::string_view text, std::size_t max) {
 }
 
 Records::Records(std::size_t calls, Clock::time_point load_deadline, double call_seconds,
-                 Clock::time_point budget_deadline)
-    : n_(calls), call_deadline_(load_deadline), budget_(budget_deadline), call_seconds_(call_seconds), calls_(calls) {}
+                 Clock::time_point budget_deadline, std::function<void(std::size_t)> returned)
+    : n_(calls),
+      call_deadline_(load_deadline),
+      budget_(budget_deadline),
+      call_seconds_(call_seconds),
+      calls_(calls),
+      returned_(std::move(returned)) {}
 
 void Records::breach(const std::string& why) {
   if (!breach_) breach_ = why;
@@ -98,6 +103,7 @@ Clock::time_point Records::on_status(std::string& pending) {
           break;
         }
         calls_[next_] = CallRecord{h.kind == p::kDone ? CallRecord::Kind::done : CallRecord::Kind::threw, h.code, text};
+        if (h.kind == p::kDone && returned_) returned_(next_);
         ++next_;
         advance();
         break;

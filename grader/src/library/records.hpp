@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,8 +29,12 @@ class Records : public sandbox::Watcher {
  public:
   /// `calls` calls are planned; loading may take until `load_deadline`; each call
   /// `call_seconds` from the previous genuine record; nothing runs past `budget_deadline`.
+  /// `returned(k)` is called as the genuine end record of the k-th planned call comes (kDone):
+  /// the moment to read its outputs, so that what a thread of the call writes there afterwards
+  /// changes nothing (found by a hostile helper: a call returned at once and a thread wrote
+  /// its outputs seconds past its time limit, which the grader read after the child ended).
   Records(std::size_t calls, sandbox::Clock::time_point load_deadline, double call_seconds,
-          sandbox::Clock::time_point budget_deadline);
+          sandbox::Clock::time_point budget_deadline, std::function<void(std::size_t)> returned);
 
   sandbox::Clock::time_point on_status(std::string& pending) override;
 
@@ -64,6 +69,7 @@ class Records : public sandbox::Watcher {
   std::map<std::size_t, std::string> missing_;
   std::vector<std::optional<CallRecord>> calls_;
   std::size_t next_ = 0;
+  std::function<void(std::size_t)> returned_;
 };
 
 /// How the next record of a status stream stands: whole, not all arrived yet, or longer than

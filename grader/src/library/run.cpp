@@ -30,30 +30,6 @@ namespace {
 namespace p = protocol;
 using sandbox::Fd;
 
-[[noreturn]] void fault(const std::string& what) {
-  throw Error("cannot run a student library: " + what + ": " + std::strerror(errno));
-}
-
-/// A read-only view of a file's first bytes, unmapped when it goes out of scope.
-class Mapping {
- public:
-  Mapping(int fd, std::size_t size) : size_(size) {
-    if (size_ == 0) return;
-    data_ = mmap(nullptr, size_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);  // all of it is read
-    if (data_ == MAP_FAILED) fault("mapping the outputs");
-  }
-  ~Mapping() {
-    if (size_ > 0) munmap(data_, size_);
-  }
-  Mapping(const Mapping&) = delete;
-  Mapping& operator=(const Mapping&) = delete;
-  const char* data() const { return static_cast<const char*>(data_); }
-
- private:
-  void* data_ = nullptr;
-  std::size_t size_;
-};
-
 std::string signal_name(int sig) {
   switch (sig) {
     case SIGSEGV:
@@ -190,7 +166,21 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
     spdlog::debug("child {} started for {} calls", child.pid(), which.size());
     const auto deadline = budget.deadline();
     const auto loaded_by = std::min(sandbox::after(limits.load_seconds), deadline);
-    library::Records records(which.size(), loaded_by, limits.call_seconds, deadline);
+    // Each call's outputs, read as its end record comes (Records): a view of them all, mapped
+    // at once.
+    const sandbox::Mapping all_outputs(out_fd.get(), plan.output_bytes, true, "a library's outputs");
+    std::map<std::size_t, std::vector<Tensor>> returned;
+    library::Records records(which.size(), loaded_by, limits.call_seconds, deadline, [&](std::size_t k) {
+      std::vector<Tensor> outputs;
+      for (std::size_t o = 0; o < calls[which[k]].outputs.size(); ++o) {
+        const Shape& shape = calls[which[k]].outputs[o];
+        std::vector<double> values(element_count(shape));
+        if (!values.empty())
+          std::memcpy(values.data(), all_outputs.data() + plan.output_offsets[k][o], values.size() * sizeof(double));
+        outputs.emplace_back(shape, std::move(values));
+      }
+      returned[k] = std::move(outputs);
+    });
     const std::size_t room = printed.room();
     sandbox::Observation seen = child.watch(loaded_by, &records, room);
     budget.charge(seen);
@@ -202,8 +192,6 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
       throw Error("the sandbox could not confine a child: " +
                   records.load_error().value_or(library::printable(seen.output)));
     report.isolation = zygote.isolation() + "; " + records.isolation();
-    // The outputs, now that nothing can change them any more (the memfd's size is sealed).
-    const Mapping all_outputs(out_fd.get(), plan.output_bytes);
     const bool budget_spent_now = seen.killed && records.budget_binds() && !records.breach();
 
     if (!records.ready()) {  // loading failed: every remaining call shares the verdict
@@ -227,15 +215,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
           const auto [verdict, message] = escaped(r->text);
           resolve(i, verdict, message);
         } else if (r->code == GRADER_OK) {
-          std::vector<Tensor> outputs;
-          for (std::size_t o = 0; o < calls[i].outputs.size(); ++o) {
-            std::vector<double> values(element_count(calls[i].outputs[o]));
-            if (!values.empty())
-              std::memcpy(values.data(), all_outputs.data() + plan.output_offsets[k][o],
-                          values.size() * sizeof(double));
-            outputs.emplace_back(calls[i].outputs[o], std::move(values));
-          }
-          report.calls[i].outputs = std::move(outputs);
+          report.calls[i].outputs = std::move(returned.at(k));
           resolved[i] = true;
         } else if (r->code == GRADER_EXCEPTION) {
           const auto [verdict, message] = escaped(r->text);

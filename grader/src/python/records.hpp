@@ -5,6 +5,7 @@
 /// each value comes once, between units), each unit's deadline comes from the grader's own
 /// clock, and anything out of place ends the child.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "../sandbox/child.hpp"
+#include "grader/tensor.hpp"
 
 namespace grader::python {
 
@@ -30,6 +32,9 @@ struct ValueRecord {
   bool ok = false;
   int code = 0;
   std::string text;
+  /// kValue: the value, copied from the output memory when its record came, so that nothing
+  /// the child writes there afterwards changes it; nullopt if its place was malformed.
+  std::optional<Tensor> value;
 };
 
 /// A function call as its records described it.
@@ -38,14 +43,23 @@ struct CallRecord {
   int code = -1;                       ///< how it ended (protocol.hpp: kCallEnd)
   std::string text;                    ///< what went wrong, as the child sent it (code 5: JSON)
   std::map<int, std::string> outputs;  ///< output -> the JSON of its place
+  /// output -> its value, copied from the output memory when the call's end came (code 0): a
+  /// thread of the call still writing there afterwards changes nothing (found by a hostile
+  /// helper: a call returned zeros at once and wrote its outputs seconds past its time limit,
+  /// which the grader read after the child had ended). Missing where a place was malformed.
+  std::map<int, Tensor> values;
 };
 
 class Records : public sandbox::Watcher {
  public:
   /// `max_units`: more units than the hand-in can hold (each takes at least one of its bytes);
   /// a parse record claiming more is a forgery.
+  /// `outputs`: the grader's view of the child's output memory, `size` bytes, from which each
+  /// value and each call's outputs are copied as their records come, `room` bytes at the most
+  /// (shared by a hand-in's children: a forged place may name the whole memory again and again).
   Records(std::size_t requests, std::size_t calls, std::size_t max_units, double unit_seconds, double call_seconds,
-          sandbox::Clock::time_point setup_deadline, sandbox::Clock::time_point budget_deadline);
+          sandbox::Clock::time_point setup_deadline, sandbox::Clock::time_point budget_deadline, const char* outputs,
+          std::uint64_t size, std::uint64_t& room);
 
   sandbox::Clock::time_point on_status(std::string& pending) override;
   /// A unit whose own time is up is interrupted once, as Jupyter's interrupt does (SIGINT):
@@ -104,6 +118,7 @@ class Records : public sandbox::Watcher {
  private:
   void breach(const std::string& why);
   void next_deadline();
+  std::optional<Tensor> copied(const std::string& place);
 
   std::size_t n_requests_, n_calls_, max_units_, n_units_ = 0;
   double unit_seconds_, call_seconds_;
@@ -127,6 +142,9 @@ class Records : public sandbox::Watcher {
   std::optional<std::size_t> call_, last_call_;
   std::optional<std::size_t> value_;
   std::map<std::size_t, CallRecord> calls_;
+  const char* outputs_;
+  std::uint64_t size_;
+  std::uint64_t& room_;
 };
 
 }  // namespace grader::python

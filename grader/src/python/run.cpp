@@ -39,10 +39,6 @@ using json = nlohmann::json;
 /// costs memory).
 constexpr std::uint64_t kOutputBytes = 256ull << 20;
 
-[[noreturn]] void fault(const std::string& what) {
-  throw Error("cannot run a Python hand-in: " + what + ": " + std::strerror(errno));
-}
-
 /// Whether the hand-in is given a zygote that has imported torch: when the spec passes torch
 /// tensors, or when "torch" is anywhere in the hand-in, its other files (modules it may import)
 /// or the spec's expressions. Only a matter of speed: a notebook that imports torch under a name
@@ -226,10 +222,6 @@ std::string refused(const std::vector<int>& calls) {
          "start programs or reach other processes)";
 }
 
-/// A value of the output memory file, from its record; nullopt if the record lies. `room`: the
-/// bytes the grader still takes from this hand-in's children, all values together (the honest
-/// runner writes each value once, one after another, so its values fit in one output file;
-/// records that point many times at the same bytes do not multiply the grader's memory).
 /// An answer without a value, and why.
 Value unusable(Verdict problem, const std::string& message) {
   Value v;
@@ -238,21 +230,17 @@ Value unusable(Verdict problem, const std::string& message) {
   return v;
 }
 
-std::optional<Value> read_value(const ValueRecord& r, const char* data, std::uint64_t size, std::uint64_t& room) {
+/// A value from its record: the numbers Records copied when the record came (bounded, for all
+/// of a hand-in's children together: the honest runner writes each value once, one after
+/// another, so its values fit in one output file; records that point many times at the same
+/// bytes do not multiply the grader's memory), and what the record says of them; nullopt if
+/// the record lies.
+std::optional<Value> read_value(const ValueRecord& r) {
+  if (!r.value) return std::nullopt;
   Value v;
   try {
     const json place = json::parse(r.text);
-    Shape shape;
-    for (const auto& d : place.at("shape")) shape.push_back(d.get<std::size_t>());
-    if (shape.size() > kMaxRank) return std::nullopt;
-    const auto offset = place.at("offset").get<std::uint64_t>();
-    const std::size_t count = element_count(shape);
-    if (offset % 8 != 0 || offset > size || count * sizeof(double) > size - offset) return std::nullopt;
-    if (count * sizeof(double) > room) return std::nullopt;
-    room -= count * sizeof(double);
-    std::vector<double> values(count);
-    if (count > 0) std::memcpy(values.data(), data + offset, count * sizeof(double));
-    v.value = Tensor(std::move(shape), std::move(values));
+    v.value = *r.value;
     v.dtype = library::printable(place.at("dtype").get<std::string>(), 40);
     // Its variable and the places that bound it (the child's labels, as its units' are: what a
     // notebook that forges records says is on one line and short); a value without them is
@@ -324,9 +312,9 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
 
 /// The values a child sent (or why it has none), for the requests not taken yet. `cut`: the
 /// unit the budget ran out in (Records::cut()), and `cut_message` why the notebook stopped there.
-void take_values(const Records& records, const std::vector<Request>& requests, const char* data,
+void take_values(const Records& records, const std::vector<Request>& requests,
                  const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
-                 std::uint64_t& room, std::optional<std::size_t> cut, const std::string& cut_message) {
+                 std::optional<std::size_t> cut, const std::string& cut_message) {
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
     out.values[i] = unusable(verdict, message);
     taken[i] = true;
@@ -335,7 +323,7 @@ void take_values(const Records& records, const std::vector<Request>& requests, c
     const auto& r = records.values()[i];
     if (!r || taken[i]) continue;
     if (r->ok) {
-      if (auto v = read_value(*r, data, kOutputBytes, room)) {
+      if (auto v = read_value(*r)) {
         out.values[i] = std::move(*v);
         taken[i] = true;
       } else {
@@ -469,7 +457,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   auto& zygote = sandbox::Zygote::of_this_thread(needs_torch(h, work) ? sandbox::Zygote::Kind::python_torch
                                                                       : sandbox::Zygote::Kind::python);
   std::vector<bool> taken(requests.size(), false);
-  std::uint64_t value_room = kOutputBytes;  // what read_value() may still take, all children together
+  std::uint64_t value_room = kOutputBytes;  // what Records may still copy, all children together
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
     out.values[i] = unusable(verdict, message);
     taken[i] = true;
@@ -501,8 +489,10 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     sandbox::Child child = zygote.start(request, plan_fd.get(), out_fd.get(), code.get());
     const auto deadline = budget.deadline();
     const auto first_unit_by = std::min(sandbox::after(limits.unit_seconds), deadline);
+    // The grader's view of the values, copied from as their records come (Records).
+    const sandbox::Mapping values(out_fd.get(), kOutputBytes, false, "a Python hand-in's values");
     Records records(requests.size(), work.calls.size(), h.source.size() + 1, limits.unit_seconds, limits.call_seconds,
-                    first_unit_by, deadline);
+                    first_unit_by, deadline, values.data(), kOutputBytes, value_room);
     records.hurry(ran_out);
     const std::size_t room = printed.room();
     const sandbox::Observation seen = child.watch(first_unit_by, &records, room);
@@ -609,11 +599,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       quiet_before = records.units_reached();
       continue;
     }
-    void* map = mmap(nullptr, kOutputBytes, PROT_READ, MAP_SHARED, out_fd.get(), 0);
-    if (map == MAP_FAILED) fault("mapping the values");
-    const char* data = static_cast<const char*>(map);
-    take_values(records, requests, data, failures, out, taken, value_room, records.cut(),
-                records.cut() ? spent() : std::string());
+    take_values(records, requests, failures, out, taken, records.cut(), records.cut() ? spent() : std::string());
     // The calls this child made.
     for (const auto& [c, r] : records.call_records()) {
       if (!r.ended || resolved_calls.count(c)) continue;
@@ -628,9 +614,10 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           result.precision = call.dtype;
           for (std::size_t o = 0; o < call.outputs.size(); ++o) {
             const auto place = r.outputs.find(static_cast<int>(o));
-            auto v = place == r.outputs.end()
+            const auto value = r.values.find(static_cast<int>(o));
+            auto v = place == r.outputs.end() || value == r.values.end()
                          ? std::nullopt
-                         : read_value(ValueRecord{true, 0, place->second}, data, kOutputBytes, value_room);
+                         : read_value(ValueRecord{true, 0, place->second, value->second});
             if (!v) {
               result.failure = Verdict::unreadable;
               result.message = "output " + call.outputs[o] + " came back malformed";
@@ -671,7 +658,6 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           break;
       }
     }
-    munmap(map, kOutputBytes);
     if (budget_spent || (ended_well && records.cut())) {  // what was not taken, and every call not made
       settle_rest(Verdict::timed_out, spent());
       break;

@@ -45,4 +45,14 @@ Fd sealed_memory_file(const char* name, std::initializer_list<std::string_view> 
   return fd;
 }
 
+Mapping::Mapping(int fd, std::size_t size, bool populate, const char* what) : size_(size) {
+  if (size_ == 0) return;
+  data_ = mmap(nullptr, size_, PROT_READ, MAP_SHARED | (populate ? MAP_POPULATE : 0), fd, 0);
+  if (data_ == MAP_FAILED) throw Error(std::string("cannot map ") + what + ": " + std::strerror(errno));
+}
+
+Mapping::~Mapping() {
+  if (size_ > 0) munmap(data_, size_);
+}
+
 }  // namespace grader::sandbox

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
@@ -22,5 +23,22 @@ constexpr unsigned kSealedSize = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
 /// Throws Error when the system refuses (the grader's fault, never a student's).
 Fd sealed_memory_file(const char* name, std::initializer_list<std::string_view> parts, std::uint64_t size,
                       unsigned seals);
+
+/// The grader's read-only view of a memory file's first `size` bytes (none: nothing mapped),
+/// unmapped when it goes out of scope. `populate`: all its pages mapped at once (one call into
+/// the kernel, not a fault per page), for a view read whole; not for a large, sparse one.
+/// Throws Error, naming `what`, when the system refuses.
+class Mapping {
+ public:
+  Mapping(int fd, std::size_t size, bool populate, const char* what);
+  ~Mapping();
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  const char* data() const { return static_cast<const char*>(data_); }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_;
+};
 
 }  // namespace grader::sandbox
