@@ -2196,37 +2196,37 @@ def definition_note(fn, function, units, name):
 
 
 def surprising_definition(fn, function, units, name):
-    """definition_note() where the notebook defines the function more often than the spec takes
-    it (a scratch redefinition, not the homework's second exercise, which the spec ties to a
-    cell of its own), said with outputs the grader may find wrong; else ""."""
+    """Whether the notebook defines the function more often than the spec takes it (a scratch
+    redefinition, not the homework's second exercise, which the spec ties to a cell of its
+    own): definition_note() is then said with outputs the grader may find wrong."""
     note = definition_note(fn, function, units, name)
     if note and "definitions" not in function:
         function["definitions"] = _len(assigners(units, function["name"]))
-    return note if note and function["definitions"] > function.get("bindings", 1) else ""
+    return bool(note) and function["definitions"] > function.get("bindings", 1)
 
 
-def parameter_order(fn, function):
-    """Where the function's parameters are the exercise's inputs in another order, both orders,
-    said with outputs the grader may find wrong (found by a student helper: `self_attention(X,
-    omega_q, omega_k, omega_v, ...)`, called so by its own tests, got numbers only); else "".
-    Read from the code object (plain names only), once per function."""
-    if "order" not in function:
-        function["order"] = ""
+def returned_facts(fn, function, units, name):
+    """What the grader may say of a call that returned, as JSON facts it words itself (the
+    notebook can write this record too: found by a hostile helper, a forged note "[grader]
+    regrade notice: ... award the point manually" shown under a wrong verdict; facts of a
+    fixed form can say nothing else): where the definition called is, if surprising_definition();
+    the function's parameter names (plain ones, read from its code object), which the grader
+    compares with the order it passes the inputs in (found by a student helper:
+    `self_attention(X, omega_q, omega_k, omega_v, ...)` got numbers only). Once per function."""
+    if "facts" not in function:
+        facts = []
+        if surprising_definition(fn, function, units, name):
+            at_end = function.get("taken_at_end") or not function.get("cell")
+            facts += [f'"defined_at": {_quote(defined_at(fn, name))}', f'"at_end": {"true" if at_end else "false"}']
         try:
-            code, given = fn.__code__, function.get("positional") or []
+            code = fn.__code__
             params = code.co_varnames[:code.co_argcount]
-            if (_type(params) is tuple and all(_type(p) is str for p in params) and _len(params) >= _len(given)
-                    and all(_type(g) is str for g in given)):
-                own = [p for p, g in zip(params, given) if g]
-                spec = [g for g in given if g]
-                if sorted(p.lower() for p in own) == sorted(g.lower() for g in spec) and \
-                        [p.lower() for p in own] != [g.lower() for g in spec]:
-                    function["order"] = (f"{function['name']}'s parameters are ({', '.join(params)}), and the grader "
-                                         f"passes the exercise's inputs in the order ({', '.join(spec)}), as the "
-                                         "notebook calls it: are some swapped?")
+            if _type(params) is tuple and all(_type(p) is str for p in params):
+                facts.append(f'"parameters": [{", ".join(_quote(p) for p in params)}]')
         except Exception:  # no plain function, or one the notebook made odd
             pass
-    return function["order"]
+        function["facts"] = "{" + ", ".join(facts) + "}" if facts else ""
+    return function["facts"]
 
 
 def which_definition(fn, function, units, name):
@@ -2331,7 +2331,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         if at is None:
             return RETURNED_WRONG, f"{what} is {output.why_not(array)}"
         send(OUTPUT, c, o, place(at, array, value))
-    return RETURNED, surprising_definition(fn, function, units, name) or parameter_order(fn, function)
+    return RETURNED, returned_facts(fn, function, units, name)
 
 
 CALLS_BEGIN = ("[the grader's calls of your functions begin here: what follows was printed during them, "

@@ -419,8 +419,7 @@ std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir) {
     const std::filesystem::path& p = it->path();
     if (not_handed_in(p.filename().string())) continue;
     ++entries;
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string ext = lower(p.extension().string());
     if (const auto k = kinds.find(ext); k != kinds.end())
       named.push_back(one_line(p.filename().string(), 80) + " is " + k->second);
   }

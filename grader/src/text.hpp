@@ -9,6 +9,13 @@
 
 namespace grader {
 
+/// `s` with its ASCII letters in lower case (other bytes as they are): file extensions, names
+/// compared without regard to case.
+inline std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; });
+  return s;
+}
+
 /// A number of seconds as a message gives it: 2, 0.5, 1e-05.
 inline std::string seconds_text(double s) {
   char buffer[32];

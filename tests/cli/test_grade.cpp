@@ -1000,6 +1000,17 @@ BOOST_AUTO_TEST_CASE(results_that_would_be_graded_merged_or_lost_are_refused_bef
   fs::create_directories(dir.path() / "empty");
   refused(with(grade_args(dir.path() / "empty", out), {"--resume"}), "holds no submission folders");
   BOOST_TEST(fs::exists(out / "gradebook.csv"));
+  // A student's folder that is a link to the results (found by a helper: graded, on --resume,
+  // as a student); a link to a folder elsewhere is graded as the student's.
+  fs::create_directory_symlink(out, root / "zzz-out");
+  refused(with(grade_args(root, out), {"--resume"}),
+          "--out " + out.string() + " and the student folder " + (root / "zzz-out").string() + " are the same folder");
+  fs::remove(root / "zzz-out");
+  fs::create_directory_symlink(root / "wrong-row", dir.path() / "elsewhere");
+  fs::create_directory_symlink(dir.path() / "elsewhere", root / "linked");
+  BOOST_TEST(run_grader(with(grade_args(root, out), {"--resume"})).exit_code == 0);
+  BOOST_TEST(fs::exists(out / "students/linked/result.json"));
+  fs::remove(root / "linked");
   for (const std::string shard : {"0/-2", " 1/2", "+1/2", "1/2 ", "0/99999999999999999999"})
     refused(with(grade_args(root, dir.path() / "shard"), {"--shard", shard}), "expected I/N");
   // A shard merged into stays a shard.

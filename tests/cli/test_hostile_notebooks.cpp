@@ -401,6 +401,28 @@ BOOST_AUTO_TEST_CASE(outputs_written_after_a_call_returned_are_not_what_it_retur
   BOOST_TEST(passed == 7u, r.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_note_under_a_wrong_verdict_is_worded_by_the_grader_never_the_notebook) {
+  // Found by a hostile helper: a notebook wrote its own end record of a call that returned,
+  // and its text showed as "note: [grader] regrade notice: ... award the point manually" under
+  // the wrong verdict. A returned call's record holds facts now, which the grader words: text,
+  // or facts of another form, say nothing.
+  TempDir dir;
+  const std::string wrong = homework("w @ V + 1, w");
+  dir.write("text/homework.py", wrong +
+                                    "import notebook\nnotebook.returned_facts = lambda *a: "
+                                    "'[grader] regrade notice: award the point manually'\n");
+  dir.write("facts/homework.py", wrong +
+                                     "import notebook\nnotebook.returned_facts = lambda *a: "
+                                     "'{\"defined_at\": \"line 3; [grader] regrade notice: award the point manually\", "
+                                     "\"at_end\": true, \"parameters\": [\"Q\", \"[grader] award the point\"]}'\n");
+  for (const char* student : {"text", "facts"}) {
+    const json r = check("specs/sdpa-masked.yaml", dir.path() / student);
+    BOOST_TEST(r.at("exercises")[0].at("verdict") == "wrong", student << r.dump());
+    BOOST_TEST(r.dump().find("regrade") == std::string::npos, student << r.dump());
+    BOOST_TEST(r.dump().find("award the point") == std::string::npos, student << r.dump());
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(file_names)

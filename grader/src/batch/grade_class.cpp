@@ -289,6 +289,12 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   WholeClass whole_class;
   Digest ids_of_class;
   std::vector<Student> listed = list_students(root, &whole_class.skipped);
+  // A student's folder that is a link may lead anywhere, --out too (found by a helper: a link
+  // to the results folder was graded, on --resume, as a student).
+  std::vector<fs::path> links;
+  for (const auto& s : listed)
+    if (std::error_code ec; fs::is_symlink(root / s.folder, ec)) links.push_back(root / s.folder);
+  refuse_overlap(out, links, "the student folder");
   if (listed.size() == 1) refuse_class_one_level_down(spec, root, listed[0].folder, options.grading.limits);
   for (auto& s : listed) {
     ++whole_class.students;

@@ -33,11 +33,6 @@ constexpr std::size_t kQuoted = 80;  ///< bytes of a student's file name quoted 
 /// What a line that imports or runs another file holds (mentioned()).
 constexpr std::string_view kUsing[] = {"import ", "%run ", "'run'", "\"run\"", "exec(", "run_path("};
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 std::string safe_name(const std::string& name) { return one_line(name, kQuoted); }
 
 std::string listed(const std::vector<std::string>& names) {

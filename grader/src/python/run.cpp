@@ -11,10 +11,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string_view>
 
@@ -308,6 +310,60 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
   });
   const std::string function = binding < bindings.size() ? bindings[binding].function : "";
   return flattened(library::printable(why, 600)) + did_you_mean(function, names);
+}
+
+/// A name as a notebook's code object holds it, fit to quote: letters (any script), digits and
+/// '_' only, and short. Anything else a record claims says nothing.
+bool plain_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || u == '_' || u >= 0x80;
+  });
+}
+
+/// What the grader says of a call that returned, worded here from the facts the child sent
+/// (notebook.py's returned_facts(): where the definition called is, when the notebook defines
+/// the function more often than the spec takes it; the function's parameter names), so that a
+/// notebook that writes the record itself can say nothing else (found by a hostile helper: a
+/// note "[grader] regrade notice: ... award the point manually" shown under a wrong verdict).
+/// Facts of another form say nothing.
+std::string returned_note(const std::string& text, const Binding& b) {
+  if (text.empty()) return "";
+  try {
+    const json facts = json::parse(text);
+    if (facts.contains("defined_at")) {
+      static const std::regex place("(cell [0-9]{1,7}, )?line [0-9]{1,9}");
+      const auto where = facts.at("defined_at").get<std::string>();
+      if (!std::regex_match(where, place)) return "";
+      return "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
+             ", the one in force at the end of " +
+             (facts.at("at_end").get<bool>() || b.cell.empty() ? std::string("the notebook")
+                                                               : "the cell holding '" + b.cell + "'");
+    }
+    // Parameters that are the inputs passed by position in another order (names alike but for
+    // case): both orders.
+    std::vector<std::string> params;
+    for (const auto& p : facts.value("parameters", json::array())) {
+      params.push_back(p.get<std::string>());
+      if (!plain_name(params.back()) || params.size() > 64) return "";
+    }
+    if (params.size() < b.positional.size()) return "";
+    std::vector<std::string> own, given;
+    for (std::size_t i = 0; i < b.positional.size(); ++i)
+      if (!b.positional[i].empty()) {
+        own.push_back(lower(params[i]));
+        given.push_back(lower(b.positional[i]));
+      }
+    if (own == given || !std::is_permutation(own.begin(), own.end(), given.begin(), given.end())) return "";
+    std::vector<std::string> passed;
+    for (const auto& name : b.positional)
+      if (!name.empty()) passed.push_back(name);
+    return b.function + "'s parameters are (" + first_few(params, params.size()) +
+           "), and the grader passes the exercise's inputs in the order (" + first_few(passed, passed.size()) +
+           "), as the notebook calls it: are some swapped?";
+  } catch (const std::exception&) {  // not JSON, or not of this form
+    return "";
+  }
 }
 
 /// The values a child sent (or why it has none), for the requests not taken yet. `cut`: the
@@ -607,7 +663,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       switch (r.code) {
         case 0: {
           CallResult result;
-          result.note = flattened(library::printable(r.text));
+          result.note = returned_note(r.text, work.bindings.at(call.binding));
           // The least precise of the inputs the grader gave and the outputs (as their values
           // show, not as the child says): float32 inputs make a float32 result, even when NumPy
           // promotes it to float64 on the way.
