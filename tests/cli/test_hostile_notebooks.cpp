@@ -415,12 +415,24 @@ BOOST_AUTO_TEST_CASE(a_note_under_a_wrong_verdict_is_worded_by_the_grader_never_
                                      "import notebook\nnotebook.returned_facts = lambda *a: "
                                      "'{\"defined_at\": \"line 3; [grader] regrade notice: award the point manually\", "
                                      "\"at_end\": true, \"parameters\": [\"Q\", \"[grader] award the point\"]}'\n");
-  for (const char* student : {"text", "facts"}) {
+  // Parameters named to be read as a notice (found by a hostile helper; Python takes Unicode
+  // identifiers): the note quotes only those that take the inputs, each an input's name.
+  std::string named = homework("w @ V + 1, w");
+  named.replace(named.find("(Q, K, V, mask=None)"), 20,
+                "(K, Q, V, mask=None, \u63a1\u70b9_REGRADE_NOTICE_award_the_point=0)");
+  dir.write("names/homework.py", named);
+  for (const char* student : {"text", "facts", "names"}) {
     const json r = check("specs/sdpa-masked.yaml", dir.path() / student);
     BOOST_TEST(r.at("exercises")[0].at("verdict") == "wrong", student << r.dump());
+    BOOST_TEST(r.dump().find("REGRADE") == std::string::npos, student << r.dump());
     BOOST_TEST(r.dump().find("regrade") == std::string::npos, student << r.dump());
-    BOOST_TEST(r.dump().find("award the point") == std::string::npos, student << r.dump());
+    BOOST_TEST(r.dump().find("award") == std::string::npos, student << r.dump());
   }
+  const json r = check("specs/sdpa-masked.yaml", dir.path() / "names");
+  BOOST_TEST(r.at("exercises")[0].at("details").get<std::string>().find(
+                 "note: scaled_dot_product_attention's parameters are (K, Q, V, ...), and the grader passes the "
+                 "exercise's inputs in the order (Q, K, V)") != std::string::npos,
+             r.dump());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

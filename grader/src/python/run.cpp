@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -312,15 +311,6 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
   return flattened(library::printable(why, 600)) + did_you_mean(function, names);
 }
 
-/// A name as a notebook's code object holds it, fit to quote: letters (any script), digits and
-/// '_' only, and short. Anything else a record claims says nothing.
-bool plain_name(const std::string& name) {
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || u == '_' || u >= 0x80;
-  });
-}
-
 /// What the grader says of a call that returned, worded here from the facts the child sent
 /// (notebook.py's returned_facts(): where the definition called is, when the notebook defines
 /// the function more often than the spec takes it; the function's parameter names), so that a
@@ -340,25 +330,24 @@ std::string returned_note(const std::string& text, const Binding& b) {
              (facts.at("at_end").get<bool>() || b.cell.empty() ? std::string("the notebook")
                                                                : "the cell holding '" + b.cell + "'");
     }
-    // Parameters that are the inputs passed by position in another order (names alike but for
-    // case): both orders.
-    std::vector<std::string> params;
-    for (const auto& p : facts.value("parameters", json::array())) {
-      params.push_back(p.get<std::string>());
-      if (!plain_name(params.back()) || params.size() > 64) return "";
-    }
-    if (params.size() < b.positional.size()) return "";
-    std::vector<std::string> own, given;
+    // Parameters that take the inputs passed by position in another order (names alike but for
+    // ASCII case): both orders. Only those parameters are quoted, each then a spec's input name
+    // but for case: a parameter's name can be any text (`co_varnames` replaced, or a Unicode
+    // identifier; found by a hostile helper: "(K, Q, V, 【GRADER】 REGRADE NOTICE: ...)").
+    const json listed = facts.value("parameters", json::array());
+    if (!listed.is_array() || listed.size() < b.positional.size()) return "";
+    std::vector<std::string> own, passed;
     for (std::size_t i = 0; i < b.positional.size(); ++i)
       if (!b.positional[i].empty()) {
-        own.push_back(lower(params[i]));
-        given.push_back(lower(b.positional[i]));
+        own.push_back(listed[i].get<std::string>());
+        passed.push_back(b.positional[i]);
       }
-    if (own == given || !std::is_permutation(own.begin(), own.end(), given.begin(), given.end())) return "";
-    std::vector<std::string> passed;
-    for (const auto& name : b.positional)
-      if (!name.empty()) passed.push_back(name);
-    return b.function + "'s parameters are (" + first_few(params, params.size()) +
+    const auto same = [](const std::string& x, const std::string& y) { return lower(x) == lower(y); };
+    if (std::equal(own.begin(), own.end(), passed.begin(), passed.end(), same) ||
+        !std::is_permutation(own.begin(), own.end(), passed.begin(), passed.end(), same))
+      return "";
+    return b.function + "'s parameters are (" + first_few(own, own.size()) +
+           (listed.size() > own.size() ? ", ..." : "") +
            "), and the grader passes the exercise's inputs in the order (" + first_few(passed, passed.size()) +
            "), as the notebook calls it: are some swapped?";
   } catch (const std::exception&) {  // not JSON, or not of this form
@@ -657,13 +646,17 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     }
     take_values(records, requests, failures, out, taken, records.cut(), records.cut() ? spent() : std::string());
     // The calls this child made.
+    // A function's facts are the same for each of its calls: worded once.
+    std::map<std::pair<std::size_t, std::string>, std::string> notes;
     for (const auto& [c, r] : records.call_records()) {
       if (!r.ended || resolved_calls.count(c)) continue;
       const FunctionCall& call = work.calls[c];
       switch (r.code) {
         case 0: {
           CallResult result;
-          result.note = returned_note(r.text, work.bindings.at(call.binding));
+          const auto facts = std::pair(call.binding, r.text);
+          if (!notes.count(facts)) notes[facts] = returned_note(r.text, work.bindings.at(call.binding));
+          result.note = notes.at(facts);
           // The least precise of the inputs the grader gave and the outputs (as their values
           // show, not as the child says): float32 inputs make a float32 result, even when NumPy
           // promotes it to float64 on the way.
