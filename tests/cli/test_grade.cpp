@@ -569,8 +569,9 @@ BOOST_AUTO_TEST_CASE(a_second_ctrl_c_stops_at_once_and_says_so) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   grader.signal(SIGINT);
   const auto r = grader.wait();
-  // Ended by the second signal (after the first alone, it would wait out the cell's 10 s,
-  // write the hanging student's result and exit 130).
+  // Ended by the second signal (130, as the exit status after the first alone is too: what
+  // tells them apart is below, nothing written, where the first alone would wait out the
+  // cell's 10 s and write the hanging student's result).
   BOOST_TEST(r.exit_code == 128 + SIGINT, r.err);
   BOOST_TEST(contains(r.err, "grader: interrupted: no new submission is started"), r.err);
   BOOST_TEST(contains(r.err,
