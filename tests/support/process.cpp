@@ -60,6 +60,7 @@ ProcessResult collect(int pid, const std::filesystem::path& out_path, const std:
   if (waitpid(pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
   ProcessResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;

@@ -8,6 +8,7 @@ namespace test_support {
 
 struct ProcessResult {
   int exit_code = -1;  ///< exit status, or 128 + signal if killed by a signal
+  int signal = 0;      ///< the signal that killed it, if one did
   std::string out;     ///< everything written to stdout
   std::string err;     ///< everything written to stderr
 };
