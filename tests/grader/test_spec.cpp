@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(python_expressions_that_cannot_be_python_are_the_specs_erro
   }
   for (const char* good : {"\"q[0]\"", "\"q['a)'] + {1: (2, [3])}[1]\"", "{expr: \"q.T\", cell: \"x = (\"}",
                            "\"q if q is not None else q[:, None] * 1.5e-3j\"", "\"[r for r in q if r.sum() > 0]\"",
-                           "\"q[f'{1}' 'a' \\\"b\\\"]\"", "\"(lambda x: x)(q)\"", "\"not q.T in (q)\""})
+                           "\"q[f'{1}' 'a' \\\"b\\\"]\"", "\"(lambda x: x)(q)\"", "\"not q.T in (q)\"", "\"q[Rb'a']\""})
     BOOST_TEST(with_python(good).empty(), good);
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "../text.hpp"
 #include "loader.hpp"
 
 namespace grader::spec_loading {
@@ -69,8 +70,7 @@ std::string python_syntax_problem(const std::string& text) {
       std::size_t j = i;
       while (j < text.size() && (word_char(text[j]) || (std::isdigit(static_cast<unsigned char>(c)) && text[j] == '.')))
         ++j;
-      std::string word = text.substr(i, j - i);
-      std::transform(word.begin(), word.end(), word.begin(), [](char ch) { return std::tolower(ch); });
+      const std::string word = lower(text.substr(i, j - i));
       const bool prefix = word.size() <= 2 && word.find_first_not_of("rbuf") == std::string::npos;
       if (j < text.size() && (text[j] == '\'' || text[j] == '"') && prefix) {
         quote_at = j;  // r"...", f'...': a string
