@@ -376,13 +376,14 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
       r.message = prefixed(c.label, fn.outputs[o].name + " has shape " + format_shape(main.outputs[o].shape()) +
                                         " but " + format_shape(want) + " is expected");
       // `return weights, output`: two outputs, each of the other's shape.
-      for (std::size_t p = 0; p < fn.outputs.size(); ++p)
+      bool swapped = false;
+      for (std::size_t p = 0; p < fn.outputs.size() && !swapped; ++p)
         if (p != o && main.outputs[o].shape() == fn.outputs[p].shape(c.dims) && main.outputs[p].shape() == want) {
           std::vector<std::string> order;
           for (const auto& out : fn.outputs) order.push_back(out.name);
           r.message += fmt::format(", the shape of {0}, and {0} has {1}'s: return them in the order ({2})",
                                    fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
-          break;
+          swapped = true;
         }
       // One shape in every case, whatever the inputs' sizes: the function does not compute with
       // its parameters (found by a student helper: the notebook's own Q, K and V, used in the
@@ -398,6 +399,10 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
         r.message +=
             " (the same shape in every case, whatever the inputs' sizes: does the function compute with "
             "variables of the notebook instead of its parameters?)";
+      // As for answers (found by an instructor helper: a function's transposed scores were told
+      // only the two shapes, where an answer file's are asked "is it transposed?").
+      else if (!swapped && transposed_shape(main.outputs[o].shape(), want))
+        r.message += ": is it transposed?";
       if (named) r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
       r.mistake = named;
       r.details = replay;

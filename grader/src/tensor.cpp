@@ -16,6 +16,13 @@ std::string format_shape(const Shape& shape) {
   return out + ")";
 }
 
+bool transposed_shape(const Shape& got, const Shape& expected) {
+  const std::size_t n = got.size();
+  return n >= 2 && n == expected.size() && got[n - 1] != got[n - 2] &&
+         std::equal(got.begin(), got.end() - 2, expected.begin()) && got[n - 1] == expected[n - 2] &&
+         got[n - 2] == expected[n - 1];
+}
+
 std::optional<std::size_t> element_count_within_limit(const Shape& shape) {
   std::size_t n = 1;
   for (std::size_t d : shape) {

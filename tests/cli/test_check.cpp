@@ -1356,6 +1356,16 @@ BOOST_AUTO_TEST_CASE(outputs_of_one_shape_whatever_the_inputs_ask_whether_the_pa
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(an_output_of_transposed_shape_is_asked_whether_it_is_transposed) {
+  // Found by an instructor helper: a function's transposed output was told only the two
+  // shapes, where an answer file of transposed shape is asked "is it transposed?".
+  const auto exercise = sdpa_exercise_returning("(w @ V).transpose(-2, -1), w");
+  const std::string example = exercise.at("message");
+  BOOST_TEST(
+      example == "the notebook's example: output has shape (2, 4, 3) but (2, 3, 4) is expected: is it transposed?",
+      exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_row_of_nan_where_the_reference_is_finite_is_told_what_gives_it) {
   // Found by a helper writing a course: a causal mask that hid the diagonal too left query 0
   // no key, and torch's softmax made its row NaN; the student was told only "10 of them NaN or

@@ -472,6 +472,13 @@ BOOST_AUTO_TEST_CASE(the_wrong_count_in_a_file_header_is_a_wrong_shape_verdict) 
              "'b' (b.npy) has shape (3, 4) but (4, 3) is expected: is it transposed?");
   BOOST_TEST(wrong_shape_message("b", "b.npy", {12}, {4, 3}) ==
              "'b' (b.npy) has shape (12,) but (4, 3) is expected: reshape it to (4, 3)");
+  // A batch of matrices, each transposed; a square one or another batch is not.
+  BOOST_TEST(wrong_shape_message("b", "b.npy", {2, 3, 4}, {2, 4, 3}) ==
+             "'b' (b.npy) has shape (2, 3, 4) but (2, 4, 3) is expected: is it transposed?");
+  BOOST_TEST(wrong_shape_message("b", "b.npy", {3, 3, 4}, {2, 4, 3}) ==
+             "'b' (b.npy) has shape (3, 3, 4) but (2, 4, 3) is expected");
+  BOOST_TEST(wrong_shape_message("b", "b.npy", {4, 3, 4}, {3, 4, 4}) ==
+             "'b' (b.npy) has shape (4, 3, 4) but (3, 4, 4) is expected: reshape it to (3, 4, 4)");
 }
 
 BOOST_AUTO_TEST_CASE(a_key_twice_in_answers_json_is_named) {

@@ -27,6 +27,10 @@ constexpr std::size_t kMaxElements = std::size_t{1} << 24;
 /// "(1, 3)", "(3,)" or "()", as NumPy prints shapes.
 std::string format_shape(const Shape& shape);
 
+/// Whether `got` is `expected` with its last two sizes swapped, and they differ: a matrix, or
+/// a batch of them, transposed ("is it transposed?" in a student's feedback).
+bool transposed_shape(const Shape& got, const Shape& expected);
+
 /// Number of elements of a shape; throws std::length_error above kMaxElements.
 std::size_t element_count(const Shape& shape);
 

@@ -217,7 +217,7 @@ std::string wrong_shape_message(const std::string& name, const std::string& sour
                                 const Shape& expected) {
   std::string message = "'" + name + "' (" + source + ") has shape " + format_shape(got) + " but " +
                         format_shape(expected) + " is expected";
-  if (got.size() == 2 && expected.size() == 2 && got[0] == expected[1] && got[1] == expected[0])
+  if (transposed_shape(got, expected))
     message += ": is it transposed?";
   else if (element_count_within_limit(got) == element_count_within_limit(expected))
     message += ": reshape it to " + format_shape(expected);  // a file or a notebook's variable
