@@ -2044,7 +2044,9 @@ def run_plan():
             as_at_cut(namespace)
         for i in after.get(k, []):
             if i not in taken:
-                evaluate(output, namespace, answers, i, units, failed, (cells[i], k))
+                own = cell_assignments(units, answers[i]["expr"], cells[i], k)
+                evaluate(output, namespace, answers, i, units, failed, (cells[i], k),
+                         bound_at=[units[m].label for m in own], variable=answer_root(answers[i]["expr"]) or "")
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
     if muted:
@@ -2419,6 +2421,19 @@ def assigners(units, expr):
     try:
         return find_assigners(units, expr)
     except Exception:
+        return []
+
+
+def cell_assignments(units, expr, own, point):
+    """The units of an answer's cell, up to the one it is taken after, that assign its variable,
+    when more than one does; else none. A Colab download's cell is its statements, and code
+    cells with no text cell between them are one: a scratch line after the answer decides it
+    (found by an instructor helper: 0 points, and nothing said why; the .ipynb scored 2/2)."""
+    try:
+        assigning = assigners(units, expr)
+        mine = [k for k in own if k <= point and k in assigning]
+        return mine if _len(mine) > 1 else []
+    except Exception:  # the notebook broke the modules this needs
         return []
 
 

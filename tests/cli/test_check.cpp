@@ -1198,6 +1198,40 @@ BOOST_AUTO_TEST_CASE(an_answer_a_later_cell_assigns_again_is_told_where_its_valu
   BOOST_TEST(!contains(again.out, "assigns query121"), again.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_its_own_colab_cell_assigns_again_is_told_where_its_value_comes_from) {
+  // Found by an instructor helper: in a Colab download, a scratch line the student put in a new
+  // code cell right after the answer's is part of the answer's cell (no text cell between);
+  // the answer scored 0 with nothing said why, where the same .ipynb scored full marks.
+  std::string text = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string answer = "m_key[2] = (key[0] + key[1]) / 2\n";
+  BOOST_REQUIRE(contains(text, answer));
+  text.insert(text.find(answer) + answer.size(), "\nm_key = torch.zeros(4, 3)  # scratch\n");
+  TempDir dir;
+  dir.write("scratch/A2S1.py", text);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "scratch").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const std::string line = std::to_string(1 + std::count(text.begin(), text.begin() + text.find("m_key = torch.zeros"), '\n'));
+  for (const auto& ex : j.at("exercises"))
+    if (ex.at("id") == "1.4.1") {
+      BOOST_TEST(ex.at("verdict") == "wrong", ex.dump());
+      BOOST_TEST(contains(ex.at("details").get<std::string>(),
+                          "note: your notebook assigns m_key 2 times in the cell with 'averages the first three "
+                          "value vectors', the last at line " + line +
+                              ": the value it holds there is the one graded (in a downloaded Colab notebook, code "
+                              "cells with no text cell between them are one cell)\n"),
+                 ex.dump());
+    } else {
+      // The other cell's m_key is its own, and the correct sample's answers say nothing of it.
+      BOOST_TEST(!contains(ex.dump(), "assigns m_key"), ex.dump());
+    }
+  const auto correct = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
+                                   "submissions/understanding-attention/colab-py-correct", "--format", "json"});
+  BOOST_TEST(!contains(correct.out, "assigns"), correct.out);
+}
+
 BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision_went) {
   // A NumPy notebook whose scores pass through float32 returns float64 arrays accurate to 1e-7:
   // held to the float64 rule, as it should be, it was told only that it is outside tolerance.
