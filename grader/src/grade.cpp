@@ -19,6 +19,7 @@
 #include "grader/compare.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "grader/library/build.hpp"
+#include "grader/library/run.hpp"
 #include "hash.hpp"
 #include "python/grading.hpp"
 #include "python/hand_in.hpp"
@@ -350,7 +351,10 @@ void mention_notebook(const std::string& file, Submission& submission) {
 /// cannot be collected over many hand-ins and replayed. Bytes are read up to the read limit in
 /// all (a folder of large or sparse files took hours to hash): first the files `graded` names
 /// (the notebook, the library's sources), then the others, each group smallest first; past the
-/// limit a file counts by its size. Files beside what is graded cannot push it out of its seed.
+/// limit a file counts by its size. Files beside what is graded cannot push it out of its seed;
+/// and graded files past the read limit are hashed whole, in pieces, up to the largest library
+/// that is run, in all (found by a hostile helper: a 69 MB library, padded to keep its size, kept its
+/// seed while its table of expected values grew round after round).
 /// (A Python hand-in's seed adds everything its child is given: grade_submission.)
 std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits,
                      const std::function<bool(const std::filesystem::path&)>& graded) {
@@ -376,15 +380,29 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
   std::uintmax_t left = limits.max_bytes;
   for (File* f : smallest)
     if (f->size <= left) f->read = true, left -= f->size;
+  std::uintmax_t graded_left = kMaxLibraryBytes;  // in all: a folder of many large sources costs no more
   Digest key;
   key.add(student);
   for (const File& f : files) {
     key.add(f.path.filename().string());
     std::optional<std::string> bytes;
-    if (f.read) try {
+    try {
+      if (f.read) {
         bytes = read_bounded(f.path, limits);
-      } catch (const ReadError&) {  // gone or unreadable since: its size stands for it
+      } else if (f.graded && f.size <= graded_left) {
+        graded_left -= f.size;
+        const BoundedFile file(f.path, ReadLimits{kMaxLibraryBytes});
+        Digest whole;
+        std::string piece;
+        for (std::size_t at = 0; at < file.size(); at += piece.size()) {
+          piece.clear();
+          file.read(at, std::min(file.size(), at + (std::size_t{8} << 20)), piece);
+          whole.add(piece);
+        }
+        bytes = "sha256 " + whole.hex();
       }
+    } catch (const ReadError&) {  // gone, unreadable, or larger than anything graded: its size stands for it
+    }
     key.add(bytes ? *bytes : "size " + std::to_string(f.size));
   }
   return key.hex();

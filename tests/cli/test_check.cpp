@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/build_library.hpp"
 #include "support/fixtures.hpp"
 #include "support/inert.hpp"
 #include "support/process.hpp"
@@ -1690,6 +1691,32 @@ BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_n
   BOOST_TEST(table != first);
   BOOST_TEST(seed_of("erin", "", "[2.0]") != table);
   BOOST_TEST(seed_of("frank", "", "[1.0]") == table);
+}
+
+BOOST_AUTO_TEST_CASE(a_library_past_the_read_limit_is_seeded_by_its_bytes_not_its_size) {
+  // Found by a hostile helper: a libsolution.so of 69 MB (the read limit is 64 MiB) was seeded
+  // by its size, so a library padded to one size met the same cases round after round, and a
+  // table of the expected values its feedback showed could grow until it passed them all.
+  TempDir dir;
+  const fs::path built = test_support::build_library(
+      dir.path(), "solution",
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/no-scale/solution.cpp")),
+      test_support::Language::cxx, "-larmadillo");
+  const std::string library = test_support::read_file(built);
+  const auto seed_of = [&](const std::string& where, char last) {
+    const fs::path folder = dir.path() / where / "submission";
+    fs::create_directories(folder);
+    std::string padded = library + std::string((std::size_t{65} << 20) - 1, '\0') + last;
+    dir.write(where + "/submission/libsolution.so", padded);
+    const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    std::smatch m;
+    BOOST_REQUIRE_MESSAGE(std::regex_search(r.out, m, std::regex("seed ([0-9]+): quote it")), r.out);
+    return m[1].str();
+  };
+  const std::string a = seed_of("a", 'a');
+  BOOST_TEST(seed_of("b", 'b') != a);  // one byte more than 64 MiB in, of the same size
+  BOOST_TEST(seed_of("c", 'a') == a);  // the same bytes, the same cases
 }
 
 BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_libraries_aside) {

@@ -134,7 +134,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
 
   std::string image;
   try {
-    image = read_bounded(library, ReadLimits{512u << 20});
+    image = read_bounded(library, ReadLimits{kMaxLibraryBytes});
   } catch (const ReadError& e) {
     resolve_all(Verdict::load_error, "the library " + library.filename().string() + " " + e.what());
     return report;

@@ -56,6 +56,9 @@ struct RunReport {
   int processes = 0;              ///< children started
 };
 
+/// The largest library a submission's calls are run from; a larger one is a load error.
+constexpr std::uintmax_t kMaxLibraryBytes = std::uintmax_t{512} << 20;
+
 /// Runs `calls` of the library at `library`. Throws grader::Error only if the grader itself
 /// cannot run them confined (a grader fault, never the student's).
 RunReport run_library(const std::filesystem::path& library, const std::vector<Call>& calls,
