@@ -1242,7 +1242,7 @@ BOOST_AUTO_TEST_CASE(a_broken_spec_is_ungradable_for_prairielearn_never_a_zero) 
   BOOST_TEST(contains(p.at("message").get<std::string>(), "spec.yaml"));
 }
 
-BOOST_AUTO_TEST_CASE(the_documented_prairielearn_output_is_written_where_no_results_folder_exists_yet) {
+BOOST_AUTO_TEST_CASE(prairielearn_output_is_written_where_no_results_folder_exists_yet) {
   // PrairieLearn does not make /grade/results: the grader makes the folder of --output and
   // --write, for a graded submission and for a broken spec alike (it wrote nothing, exit 2).
   TempDir dir;
@@ -1259,6 +1259,47 @@ BOOST_AUTO_TEST_CASE(the_documented_prairielearn_output_is_written_where_no_resu
                   "prairielearn", "--output", results.string()});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == false);
+}
+
+BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_written) {
+  // PrairieLearn reads results.json only when the entrypoint exits 0 (grader-host: `succeeded`
+  // is an exit code of 0): the documented `exec grader check ...` exited 1 for every student
+  // who failed an exercise, and PrairieLearn would have recorded no grade (found by helpers
+  // trying the docs). scripts/prairielearn/grade.sh, run as PrairieLearn runs it, in a folder
+  // laid out like /grade, which has no results/ folder yet.
+  TempDir dir;
+  const fs::path grade = dir.path() / "grade", results = grade / "results" / "results.json";
+  fs::create_directories(grade / "serverFilesCourse" / "attention-grader");
+  fs::copy(test_support::source_path("submissions/understanding-attention/wrong-row"), grade / "student");
+  const std::string script = test_support::source_path("scripts/prairielearn/grade.sh");
+  const std::vector<std::string> env = {"GRADE=" + grade.string(), std::string("GRADER=") + GRADER_EXECUTABLE};
+  // A student who fails an exercise: a score, and exit 0.
+  auto r = test_support::run_process({script, test_support::source_path(kMatrixSpec)}, env);
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  auto p = ordered_json::parse(read_file(results));
+  BOOST_TEST(p.at("gradable") == true);
+  BOOST_TEST(p.at("score").get<double>() < 1.0);
+  // A broken spec, named beside the script: "gradable": false, and exit 0 so that it is read.
+  const fs::path here = grade / "serverFilesCourse" / "attention-grader";
+  fs::copy(script, here / "grade.sh");
+  dir.write("grade/serverFilesCourse/attention-grader/broken.yaml",
+            "assignment: {id: x, title: y, version: '1'}\nexercises: [{id: 1}]\n");
+  r = test_support::run_process({(here / "grade.sh").string(), "broken.yaml"}, env);
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  p = ordered_json::parse(read_file(results));
+  BOOST_TEST(p.at("gradable") == false);
+  BOOST_TEST(contains(p.at("message").get<std::string>(), "broken.yaml"), p.dump());
+  // No grader to run: no results (the old ones removed), exit 1, the job a failure for staff.
+  r = test_support::run_process({script, test_support::source_path(kMatrixSpec)},
+                  {"GRADE=" + grade.string(), "GRADER=" + (dir.path() / "no-such-grader").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(!fs::exists(results));
+  BOOST_TEST(contains(r.err, "the grader wrote no"), r.err);
+  // docs/platforms.md shows the script as it is.
+  const std::string doc = read_file(test_support::source_path("docs/platforms.md"));
+  std::istringstream lines(read_file(script));
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] != '#') BOOST_TEST(contains(doc, line), line);
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_check_worth_no_points_is_told_and_fails_nothing_in_any_format) {
