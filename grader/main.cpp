@@ -67,8 +67,12 @@ int main(int argc, char** argv) {
     if (spec_cmds.show->parsed()) return grader::cli::run_spec_show(spec_options);
     if (spec_cmds.create->parsed()) return grader::cli::run_spec_new(spec_options);
   } catch (const grader::Error& e) {
-    // A message can quote a path or a file's text a student chose: escaped for the terminal.
-    std::cerr << "grader: error: " << grader::utf8_safe(e.what(), kMaxMessage) << "\n";
+    // A message can quote a path or a file's text a student chose: escaped for the terminal. A
+    // spec's errors are FILE:LINE:COLUMN: error: MESSAGE already, one a line, as compilers say
+    // them (docs/spec-format.md); found by an instructor helper as "grader: error: x.yaml:37:78:
+    // error: ...".
+    std::cerr << (dynamic_cast<const grader::SpecError*>(&e) ? "" : "grader: error: ")
+              << grader::utf8_safe(e.what(), kMaxMessage) << "\n";
     return kBroken;
   } catch (const std::exception& e) {
     std::cerr << "grader: internal error: " << grader::utf8_safe(e.what(), kMaxMessage) << "\n";

@@ -51,8 +51,11 @@ int run_spec_check(const SpecOptions& options) {
     try {
       report = selftest::check(*spec);
     } catch (const Error& e) {  // the grader could not run the self-test: on to the next spec
-      // A spec's error (a case it cannot compute) names its file:line:column already.
-      std::cerr << "grader: error: " << (dynamic_cast<const SpecError*>(&e) ? "" : path + ": ") << e.what() << "\n";
+      // A spec's error (a case it cannot compute) is FILE:LINE:COLUMN: error: MESSAGE already.
+      if (dynamic_cast<const SpecError*>(&e))
+        std::cerr << e.what() << "\n";
+      else
+        std::cerr << "grader: error: " << path << ": " << e.what() << "\n";
       std::cout << path << ": well formed; self-test could not run (on stderr)\n";
       status = 2;
       continue;

@@ -178,6 +178,18 @@ std::string mistake_name(const std::string& exercise, const std::string& message
   return "exercise " + exercise + " '" + short_message(message) + "'";
 }
 
+/// What a known mistake that passes asks of the spec's author.
+constexpr const char* kPassingMistake =
+    ": a mistake that passes computes the right outputs, or ones within the tolerance of them; mend its "
+    "expression, or tighten the tolerance";
+
+/// Where a known mistake is written, for a line that asks to mend it: " (spec.yaml:41:30)", the
+/// place of its (first) expression.
+std::string written_at(const Location& where) { return where.line > 0 ? " (" + where.str() + ")" : ""; }
+std::string written_at(const FunctionMistake& m) {
+  return m.outputs.empty() ? "" : written_at(m.outputs.begin()->second.where);
+}
+
 /// "exercise 2 (wrong: ...)" or "exercises 1.2.2 (missing: ...), 1.3.1 (...)".
 std::string exercises_named(const std::vector<std::string>& items) {
   return (items.size() == 1 ? "exercise " : "exercises ") + joined(items);
@@ -613,8 +625,11 @@ class Checker {
         lost.push_back(ex->id + " (" + describe(ex->tolerance) + ")");
     if (lost.empty())
       add(Kind::ok, what,
-          fmt::format("the reference answers rounded to float32 pass the {} matrix exercises they pass in float64",
-                      passed64.size()));
+          passed64.size() == 1 ? std::string("the reference answers rounded to float32 pass the matrix exercise they "
+                                             "pass in float64")
+                               : fmt::format("the reference answers rounded to float32 pass the {} matrix exercises "
+                                             "they pass in float64",
+                                             passed64.size()));
     else
       add(Kind::warning, what,
           "the reference answers rounded to float32 fail " + joined(lost) +
@@ -668,7 +683,7 @@ class Checker {
       return;
     }
     add(Kind::ok, "all-zero answers",
-        fmt::format("fail {} of {} matrix exercises", matrices_.size() - expected.size(), matrices_.size()) +
+        fmt::format("fail {} of {}", matrices_.size() - expected.size(), counted(matrices_.size(), "matrix exercise")) +
             (expected.empty() ? "" : " (" + joined(expected) + ": zeros are the reference answer)"));
   }
 
@@ -726,8 +741,9 @@ class Checker {
         const double in64 = share(got, expected, ex->tolerance, false),
                      in32 = share(got, expected, ex->tolerance, true);
         if (in64 <= 1 || in32 <= 1)
-          passing_mistakes.push_back(fmt::format("{} in {} ({})", mistake_name(ex->id, m.message),
-                                                 in64 <= 1 ? "float64" : "float32", describe(ex->tolerance)));
+          passing_mistakes.push_back(fmt::format("{}{} in {} ({})", mistake_name(ex->id, m.message),
+                                                 written_at(m.expression.where), in64 <= 1 ? "float64" : "float32",
+                                                 describe(ex->tolerance)));
         else  // every student's one case
           nearer(std::min(in64, in32) > kApart ? 0 : 1, mistake_name(ex->id, m.message));
         ++checked;
@@ -744,7 +760,8 @@ class Checker {
     mistake_passed_ = mistake_passed_ || !passing_mistakes.empty();
     if (!passing_mistakes.empty())
       add(Kind::failure, "known mistakes",
-          "these pass, so the tolerance is looser than the mistake: " + joined(passing_mistakes));
+          "these pass, so the tolerance is looser than the mistake, or the mistake is the right answer: " +
+              joined(passing_mistakes));
     else if (checked > 0)
       add(Kind::ok, "known mistakes",
           fmt::format("each of the {} declared for matrix exercises fails, in float64 and float32", checked));
@@ -775,7 +792,8 @@ class Checker {
           if (by64.most > 1 && by32.most > 1) rejects[ci] = true;
         }
         if (in64 <= 1 || in32 <= 1) {
-          passing_mistakes.push_back(mistake_name(ex->id, m.message) + " in " + (in64 > 1 ? "float32" : "float64"));
+          passing_mistakes.push_back(mistake_name(ex->id, m.message) + written_at(m) + " in " +
+                                     (in64 > 1 ? "float32" : "float64"));
         } else {
           loose.insert(loose.end(), loose_here.begin(), loose_here.end());
           nearer(std::max(miss64, miss32), mistake_name(ex->id, m.message));
@@ -799,7 +817,7 @@ class Checker {
       add(Kind::failure, "known mistakes",
           "these pass every check of their exercise that compares outputs with targets (a property is not tried "
           "here; the Python line below tries them all): " +
-              joined(passing_mistakes));
+              joined(passing_mistakes) + kPassingMistake);
     else if (checked > 0)
       add(Kind::ok, "known mistakes",
           fmt::format("each of the {} declared for function exercises fails a check, in float64 and float32", checked));
@@ -964,7 +982,7 @@ class Checker {
             return c.mistake && *c.mistake != m.message;
           });
           if (e.passed())
-            (dtype == bound ? passing_mistakes : passing_other).push_back(name + " in " + dtype);
+            (dtype == bound ? passing_mistakes : passing_other).push_back(name + written_at(m) + " in " + dtype);
           else if (!by_values)
             not_computed.push_back(name + " in " + dtype + " (" + std::string(to_string(e.verdict())) + ": " +
                                    first_line(e.message(), 240) + ")");
@@ -989,7 +1007,7 @@ class Checker {
     report(Kind::failure, passing_mistakes,
            "these pass every check of their exercise when a Python function computes them in the precision students "
            "are called with: ",
-           "");
+           kPassingMistake);
     // A mistake that computes at some sizes only (`Q @ K`, keys not transposed, in square cases)
     // fails the exercise all the same, by an error, but names itself only where it computes.
     report(Kind::warning, not_computed,

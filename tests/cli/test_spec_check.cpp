@@ -174,11 +174,21 @@ exercises:
                "'off by a bit more' passes 'loose', and gets its points: that check's float32 tolerance is "
                "looser than the mistake"),
       r.out);
-  BOOST_TEST(
-      contains(r.out,
-               "FAIL  known mistakes (Python): these pass every check of their exercise when a Python function "
-               "computes them in the precision students are called with: exercise 1 'nearly twice' in float32\n"),
-      r.out);
+  // Named with the place its expression is written, and what to do (found by an instructor
+  // helper: a mistake equal to the right answer was named without either).
+  const std::string text = read_file(spec);
+  const std::string line =
+      std::to_string(1 + std::count(text.begin(), text.begin() + text.find("2 * x + 1.0e-6 * x"), '\n'));
+  BOOST_TEST(contains(r.out,
+                      "FAIL  known mistakes (Python): these pass every check of their exercise when a Python "
+                      "function computes them in the precision students are called with: exercise 1 'nearly "
+                      "twice' (" +
+                          spec.string() + ":" + line + ":"),
+             r.out);
+  BOOST_TEST(contains(r.out,
+                      " in float32: a mistake that passes computes the right outputs, or ones within the "
+                      "tolerance of them; mend its expression, or tighten the tolerance\n"),
+             r.out);
   BOOST_TEST(contains(r.out,
                       "warn  known mistakes (Python): these fail, but the feedback does not name them: computed so, "
                       "their outputs are not within the mistake's own tolerance of its values (one tighter than the "
@@ -202,9 +212,11 @@ BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_te
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
   BOOST_TEST(contains(r.out,
-                      "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake: exercise 1.2.1 "
-                      "'your query selects value[1], not value[0]: a query...' in float64 (atol 1, rtol 0)"),
+                      "FAIL  known mistakes: these pass, so the tolerance is looser than the mistake, or the mistake "
+                      "is the right answer: exercise 1.2.1 'your query selects value[1], not value[0]: a query...' (" +
+                          spec.string() + ":"),
              r.out);
+  BOOST_TEST(contains(r.out, ") in float64 (atol 1, rtol 0)"), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(margins_say_how_near_their_tolerances_the_reference_and_the_mistakes_come) {
