@@ -1534,7 +1534,7 @@ def describe_failure(error, name, unit):
                  "torch, matplotlib or Python's standard library)" if module in PACKAGES else
                  f" (no module of that name is installed where notebooks are graded, and none was handed in: if "
                  f"{module}.py is a file of yours, hand it in beside your notebook, or put its code in the notebook)")
-    if _isinstance(error, (RuntimeError, ValueError, TypeError)):
+    if _isinstance(error, (RuntimeError, ValueError, TypeError, AttributeError)):
         text += tensor_hint(str(error))
     if _isinstance(error, EOFError) and str(error) == "EOF when reading a line":
         text += (" (input() gets no answer where notebooks are graded, as nobody types there: write the value into "
@@ -1572,6 +1572,11 @@ TENSOR_HINTS = (
     (re.compile(r"expected scalar type (\w+) but found (\w+)|expected (?:m1|mat1) and (?:m2|mat2) to have the same "
                 r"dtype"),
      " (tensors of two dtypes meet in one operation: make them one, such as x.to(Q.dtype))"),
+    # Found by an instructor helper: softmax(scores) of scores a function left None was told
+    # only torch's "invalid combination of arguments - got (NoneType, dim=int)".
+    (re.compile(r"\bNoneType\b"),
+     " (a value here is None: a function that returns nothing, such as one whose body is still `pass` or that "
+     "lacks a `return`, gives None)"),
 )
 
 

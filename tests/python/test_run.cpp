@@ -1944,6 +1944,14 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    return torch.softmax(Q.long(), -1), K\n",
        "not implemented for 'Long' (the tensor holds integers or booleans: make it floating point first, such as "
        "x.float())"},
+      // A helper that returns nothing (found by an instructor helper: torch's words alone).
+      {"def g(Q, K):\n    s = Q @ K.transpose(-2, -1)\n\ndef f(Q, K, V):\n    s = g(Q, K)\n"
+       "    return torch.softmax(s, dim=-1) @ V, s\n",
+       "got (NoneType, dim=int)"},
+      {"def g(Q, K):\n    s = Q @ K.transpose(-2, -1)\n\ndef f(Q, K, V):\n    s = g(Q, K)\n"
+       "    return torch.softmax(s, dim=-1) @ V, s\n",
+       " (a value here is None: a function that returns nothing, such as one whose body is still `pass` or that lacks "
+       "a `return`, gives None)"},
       // A name misspelt in the function: the name meant, among its locals as well.
       {"def f(Q, K, V):\n    scores = Q @ K.transpose(-2, -1)\n    return torch.softmax(socres, -1) @ V, scores\n",
        "line 4: NameError: name 'socres' is not defined; did you mean 'scores'?"},
