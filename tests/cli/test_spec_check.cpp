@@ -219,6 +219,27 @@ BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_te
   BOOST_TEST(contains(r.out, ") in float64 (atol 1, rtol 0)"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(numbers_a_yaml_1_1_reader_takes_for_text_are_a_warning_that_says_how_to_write_them) {
+  // Found by an instructor helper: `atol: 1e-9` passed the self-test, and scripts/validate-spec
+  // (PyYAML) refused the spec, as the docs warn, with nothing here to say so.
+  TempDir dir;
+  const auto spec = edited_copy(dir, "    expect: value[0:1]\n    tolerance: {atol: 1.0e-3, rtol: 0}",
+                                "    expect: value[0:1]\n    tolerance: {atol: 1e-3, rtol: 0.0e+0}");
+  const std::string text = read_file(spec);
+  const auto at = text.find("atol: 1e-3") + 6;
+  const std::string line = std::to_string(1 + std::count(text.begin(), text.begin() + at, '\n'));
+  const std::string column = std::to_string(at - text.rfind('\n', at));
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);  // a warning: the grader reads it as meant
+  BOOST_TEST(contains(r.out, "warn  numbers: 1e-3 at " + spec.string() + ":" + line + ":" + column +
+                                 " (write 1.0e-3): YAML 1.1 readers (PyYAML, so scripts/validate-spec"),
+             r.out);
+  BOOST_TEST(!contains(r.out, "0.0e+0 at"), r.out);  // a point and a signed exponent: every reader agrees
+  // The bundled specs have none.
+  const auto bundled = run_grader({"spec", "check", test_support::source_path("specs/sdpa-masked.yaml")});
+  BOOST_TEST(!contains(bundled.out, "numbers:"), bundled.out);
+}
+
 BOOST_AUTO_TEST_CASE(margins_say_how_near_their_tolerances_the_reference_and_the_mistakes_come) {
   // Found by a helper writing a course: nothing said how close to its tolerance the reference
   // solution came, or a known mistake. The bundled spec leaves room on both sides.
