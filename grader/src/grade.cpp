@@ -288,17 +288,16 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
       // does a later line of the answer's own cell, which in a Colab download is every code
       // cell up to the next text cell (found by an instructor helper).
       if (v.value && v.bindings > 1 && !v.bound_at.empty() && !v.variable.empty())
-        answer.note =
-            a.python_cell.empty()
-                ? fmt::format(
-                      "your notebook assigns {} in {} cells, the last at {}: the value it holds at "
-                      "the end is the one graded",
-                      v.variable, v.bindings, v.bound_at.back())
-                : fmt::format(
-                      "your notebook assigns {} {} times in the cell with '{}', the last at {}: the value "
-                      "it holds there is the one graded (in a downloaded Colab notebook, code cells with no "
-                      "text cell between them are one cell)",
-                      v.variable, v.bindings, a.python_cell, v.bound_at.back());
+        answer.note = a.python_cell.empty()
+                          ? fmt::format(
+                                "your notebook assigns {} in {} cells, the last at {}: the value it holds at "
+                                "the end is the one graded",
+                                v.variable, v.bindings, v.bound_at.back())
+                          : fmt::format(
+                                "your notebook assigns {} {} times in the cell with '{}', the last at {}: the value "
+                                "it holds there is the one graded (in a downloaded Colab notebook, code cells with no "
+                                "text cell between them are one cell)",
+                                v.variable, v.bindings, a.python_cell, v.bound_at.back());
     }
 }
 

@@ -1214,13 +1214,15 @@ BOOST_AUTO_TEST_CASE(an_answer_its_own_colab_cell_assigns_again_is_told_where_it
       {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "scratch").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
   const auto j = ordered_json::parse(r.out);
-  const std::string line = std::to_string(1 + std::count(text.begin(), text.begin() + text.find("m_key = torch.zeros"), '\n'));
+  const std::string line =
+      std::to_string(1 + std::count(text.begin(), text.begin() + text.find("m_key = torch.zeros"), '\n'));
   for (const auto& ex : j.at("exercises"))
     if (ex.at("id") == "1.4.1") {
       BOOST_TEST(ex.at("verdict") == "wrong", ex.dump());
       BOOST_TEST(contains(ex.at("details").get<std::string>(),
                           "note: your notebook assigns m_key 2 times in the cell with 'averages the first three "
-                          "value vectors', the last at line " + line +
+                          "value vectors', the last at line " +
+                              line +
                               ": the value it holds there is the one graded (in a downloaded Colab notebook, code "
                               "cells with no text cell between them are one cell)\n"),
                  ex.dump());

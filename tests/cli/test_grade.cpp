@@ -1291,7 +1291,7 @@ BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_wr
   BOOST_TEST(contains(p.at("message").get<std::string>(), "broken.yaml"), p.dump());
   // No grader to run: no results (the old ones removed), exit 1, the job a failure for staff.
   r = test_support::run_process({script, test_support::source_path(kMatrixSpec)},
-                  {"GRADE=" + grade.string(), "GRADER=" + (dir.path() / "no-such-grader").string()});
+                                {"GRADE=" + grade.string(), "GRADER=" + (dir.path() / "no-such-grader").string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
   BOOST_TEST(!fs::exists(results));
   BOOST_TEST(contains(r.err, "the grader wrote no"), r.err);
