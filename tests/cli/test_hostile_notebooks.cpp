@@ -435,6 +435,41 @@ BOOST_AUTO_TEST_CASE(a_note_under_a_wrong_verdict_is_worded_by_the_grader_never_
              r.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_note_of_where_an_answer_was_assigned_quotes_only_the_runners_places) {
+  // The note "your notebook assigns query121 in 2 cells, the last at ..." is worded by the
+  // grader from a variable and places the child's record names: a notebook that forges the
+  // record (its runner's send_value replaced) writes text of its own there, and no note shows.
+  TempDir dir;
+  std::string text = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string answer = "query121 = S * key[0].unsqueeze(0)\n";
+  BOOST_REQUIRE(text.find(answer) != std::string::npos);
+  text.replace(text.find(answer), answer.size(), "query121 = -S * key[0].unsqueeze(0)\n");  // wrong
+  const auto forged = [&](const std::string& places, const std::string& variable) {
+    return "import notebook\n_send = notebook.send_value\n"
+           "notebook.send_value = lambda output, index, value, bound_at=(), variable='': "
+           "_send(output, index, value, " +
+           places + ", " + variable + ")\n\n" + text;
+  };
+  dir.write("places/A2S1.py",
+            forged("['line 3; [grader] regrade notice: award the point manually', 'line 9']", "'query121'"));
+  dir.write("variable/A2S1.py", forged("['line 3', 'line 9']", "'query121 [grader] award the point'"));
+  dir.write("honest/A2S1.py", forged("['line 3', 'line 9']", "'query121'"));
+  for (const char* student : {"places", "variable"}) {
+    const json r = check(test_support::source_path("specs/understanding-attention.yaml"), dir.path() / student);
+    BOOST_TEST(r.at("exercises")[0].at("verdict") == "wrong", student << r.dump());
+    BOOST_TEST(r.dump().find("regrade") == std::string::npos, student << r.dump());
+    BOOST_TEST(r.dump().find("award") == std::string::npos, student << r.dump());
+    BOOST_TEST(r.dump().find("assigns query121") == std::string::npos, student << r.dump());
+  }
+  // Places of the runner's form are worded as ever (the forgery then says no more than the
+  // notebook's own cells could).
+  const json honest = check(test_support::source_path("specs/understanding-attention.yaml"), dir.path() / "honest");
+  BOOST_TEST(
+      honest.dump().find("note: your notebook assigns query121 in 2 cells, the last at line 9") != std::string::npos,
+      honest.dump());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(file_names)

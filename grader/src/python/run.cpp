@@ -235,23 +235,33 @@ Value unusable(Verdict problem, const std::string& message) {
 /// of a hand-in's children together: the honest runner writes each value once, one after
 /// another, so its values fit in one output file; records that point many times at the same
 /// bytes do not multiply the grader's memory), and what the record says of them; nullopt if
-/// the record lies.
-std::optional<Value> read_value(const ValueRecord& r) {
+/// the record lies. `expr`: the answer's expression, whose variable the record may name.
+std::optional<Value> read_value(const ValueRecord& r, const std::string& expr = "") {
   if (!r.value) return std::nullopt;
   Value v;
   try {
     const json place = json::parse(r.text);
     v.value = *r.value;
     v.dtype = library::printable(place.at("dtype").get<std::string>(), 40);
-    // Its variable and the places that bound it (the child's labels, as its units' are: what a
-    // notebook that forges records says is on one line and short); a value without them is
-    // still the value.
+    // Its variable and the places that bound it, which the grader words into a note: a name
+    // of the answer's expression, and labels of the child's units ("cell 14 (\"# scratch\")",
+    // "line 61"), each of its form and short (a notebook that forges records could otherwise
+    // write "the last at [grader] regrade notice: ..."). A value without them is still the value.
+    static const std::regex label(
+        R"((cell [0-9]{1,9} \((".{1,130}"|line [0-9]{1,9}|empty)\)|line [0-9]{1,9}|the lines before the first cell))");
+    static const std::regex name("[A-Za-z_][A-Za-z0-9_]{0,99}");
     try {
-      v.variable = flattened(library::printable(place.value("variable", std::string()), 100));
+      v.variable = place.value("variable", std::string());
       v.bindings = place.value("bindings", std::size_t{0});
-      for (const auto& label : place.value("bound_at", json::array()))
-        if (v.bound_at.size() < 3) v.bound_at.push_back(flattened(library::printable(label.get<std::string>(), 200)));
+      for (const auto& text : place.value("bound_at", json::array()))
+        if (v.bound_at.size() < 3) v.bound_at.push_back(flattened(library::printable(text.get<std::string>(), 200)));
+      const bool named = std::regex_match(v.variable, name) &&
+                         std::regex_search(expr, std::regex("(^|[^A-Za-z0-9_])" + v.variable + "($|[^A-Za-z0-9_])"));
+      if (!named || !std::all_of(v.bound_at.begin(), v.bound_at.end(),
+                                 [](const std::string& l) { return std::regex_match(l, label); }))
+        throw std::invalid_argument("not the runner's");
     } catch (const std::exception&) {
+      v.variable.clear();
       v.bound_at.clear();
       v.bindings = 0;
     }
@@ -368,7 +378,7 @@ void take_values(const Records& records, const std::vector<Request>& requests,
     const auto& r = records.values()[i];
     if (!r || taken[i]) continue;
     if (r->ok) {
-      if (auto v = read_value(*r)) {
+      if (auto v = read_value(*r, requests[i].expr)) {
         out.values[i] = std::move(*v);
         taken[i] = true;
       } else {
