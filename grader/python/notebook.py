@@ -1574,9 +1574,10 @@ TENSOR_HINTS = (
      " (tensors of two dtypes meet in one operation: make them one, such as x.to(Q.dtype))"),
     # Found by an instructor helper: softmax(scores) of scores a function left None was told
     # only torch's "invalid combination of arguments - got (NoneType, dim=int)".
+    # Or a parameter left at its default None (helper-59: a mask not passed, used unchecked).
     (re.compile(r"\bNoneType\b"),
-     " (a value here is None: a function that returns nothing, such as one whose body is still `pass` or that "
-     "lacks a `return`, gives None)"),
+     " (a value here is None: an argument not passed that defaults to None, such as a mask (test it with `if mask "
+     "is not None:`), or what a function returns that has no `return`, such as one whose body is still `pass`)"),
 )
 
 
@@ -2283,7 +2284,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where else ''} with "
                    f"{' and '.join(passed) or 'no arguments'}, as the exercise asks)")
             return CALL_MISMATCH, why_and_names(why, alike(namespace, fname, args, kwargs), fname)
-        elif _isinstance(e, (TypeError, AttributeError)):
+        elif _isinstance(e, (TypeError, AttributeError)) and "NoneType" not in str(e):
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
             why = f"{why} (its inputs are {dtype} {kind}, as the exercise passes them)"

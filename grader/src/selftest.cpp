@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <stdlib.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +10,6 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include "expressions_py.hpp"
@@ -459,42 +457,12 @@ class Checker {
 
   /// Numbers every YAML reader reads alike (found by an instructor helper: `atol: 1e-9` loads
   /// here, as YAML 1.2 says, while YAML 1.1 readers, PyYAML and so scripts/validate-spec and
-  /// editors' schema checks, read it as text: a float there has a point and a signed exponent).
+  /// editors' schema checks, read it as text). The loader notes each where it reads a number.
   void portable_numbers() {
-    if (spec_.path.empty()) return;
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(spec_.path.string());
-    } catch (const YAML::Exception&) {
-      return;  // it loaded a moment ago; gone or changed since, nothing to say here
-    }
-    static const std::regex number(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+)");
-    static const std::regex yaml11(R"([-+]?([0-9]+\.[0-9]*|\.[0-9]+)[eE][-+][0-9]+)");
-    std::vector<std::pair<int, std::string>> found;  // by line
-    std::vector<YAML::Node> todo = {root};
-    for (std::size_t seen = 0; !todo.empty() && seen < 100000; ++seen) {  // aliases could repeat a tree
-      const YAML::Node node = todo.back();
-      todo.pop_back();
-      if (node.IsMap())
-        for (const auto& entry : node) todo.push_back(entry.second);
-      else if (node.IsSequence())
-        for (const auto& item : node) todo.push_back(item);
-      else if (node.IsScalar() && node.Tag() == "?" && std::regex_match(node.Scalar(), number) &&
-               !std::regex_match(node.Scalar(), yaml11)) {
-        std::string fixed = node.Scalar();
-        const auto e = fixed.find_first_of("eE");
-        if (fixed[e + 1] != '-' && fixed[e + 1] != '+') fixed.insert(e + 1, "+");
-        if (fixed.substr(0, e).find('.') == std::string::npos) fixed.insert(e, ".0");
-        const std::size_t digit = fixed.find_first_not_of("+-");
-        if (fixed[digit] == '.') fixed.insert(digit, "0");
-        const Location where{spec_.path.string(), node.Mark().line + 1, node.Mark().column + 1};
-        found.emplace_back(where.line, node.Scalar() + " at " + where.str() + " (write " + fixed + ")");
-      }
-    }
-    if (found.empty()) return;
-    std::sort(found.begin(), found.end());
+    if (spec_.text_numbers.empty()) return;
     std::vector<std::string> items;
-    for (const auto& [line, text] : found) items.push_back(text);
+    for (const auto& n : spec_.text_numbers)
+      items.push_back(n.written + " at " + n.where.str() + " (write " + n.portable + ")");
     add(Kind::warning, "numbers",
         joined(items) +
             ": YAML 1.1 readers (PyYAML, so scripts/validate-spec, and editors' schema checks) read these "

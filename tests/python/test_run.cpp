@@ -1950,8 +1950,14 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
        "got (NoneType, dim=int)"},
       {"def g(Q, K):\n    s = Q @ K.transpose(-2, -1)\n\ndef f(Q, K, V):\n    s = g(Q, K)\n"
        "    return torch.softmax(s, dim=-1) @ V, s\n",
-       " (a value here is None: a function that returns nothing, such as one whose body is still `pass` or that lacks "
-       "a `return`, gives None)"},
+       " (a value here is None: an argument not passed that defaults to None, such as a mask (test it with `if mask "
+       "is not None:`), or what a function returns that has no `return`, such as one whose body is still `pass`)"},
+      // The None of a parameter's default (found by a helper: a mask used unchecked was told of
+      // functions that return nothing, and that the inputs are all tensors).
+      {"def f(Q, K, V, mask=None):\n    return Q.masked_fill(~mask.bool(), 0), K\n",
+       "AttributeError: 'NoneType' object has no attribute 'bool' (a value here is None: an argument not passed "
+       "that defaults to None, such as a mask (test it with `if mask is not None:`), or what a function returns "
+       "that has no `return`, such as one whose body is still `pass`)"},
       // A name misspelt in the function: the name meant, among its locals as well.
       {"def f(Q, K, V):\n    scores = Q @ K.transpose(-2, -1)\n    return torch.softmax(socres, -1) @ V, scores\n",
        "line 4: NameError: name 'socres' is not defined; did you mean 'scores'?"},
@@ -1972,6 +1978,8 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       const auto r = call("import torch\n" + source, calls_of("f", 1, {"output", "weights"}));
       BOOST_TEST(r.calls[0].failure.has_value());
       BOOST_TEST(contains(r.calls[0].message, message), r.calls[0].message);
+      if (contains(message, "NoneType"))  // not a tensor of the exercise's: nothing said of them
+        BOOST_TEST(!contains(r.calls[0].message, "as the exercise passes them"), r.calls[0].message);
     }
   }
 }

@@ -247,8 +247,16 @@ std::optional<Value> read_value(const ValueRecord& r, const std::string& expr = 
     // of the answer's expression, and labels of the child's units ("cell 14 (\"# scratch\")",
     // "line 61"), each of its form and short (a notebook that forges records could otherwise
     // write "the last at [grader] regrade notice: ..."). A value without them is still the value.
+    // A cell's first line is quoted as the runner quotes it: at most 30 characters, and here
+    // none of them a '"' (helper-59: a forged place closed its quote and wrote on).
     static const std::regex label(
-        R"((cell [0-9]{1,9} \((".{1,130}"|line [0-9]{1,9}|empty)\)|line [0-9]{1,9}|the lines before the first cell))");
+        R"re((cell [0-9]{1,9} \(("([^"]{1,130})"|line [0-9]{1,9}|empty)\)|line [0-9]{1,9}|the lines before the first cell))re");
+    const auto runners = [](const std::string& l) {
+      std::smatch m;
+      if (!std::regex_match(l, m, label)) return false;
+      const std::string quoted = m[3].str();
+      return std::count_if(quoted.begin(), quoted.end(), [](char c) { return (c & 0xC0) != 0x80; }) <= 30;
+    };
     static const std::regex name("[A-Za-z_][A-Za-z0-9_]{0,99}");
     try {
       v.variable = place.value("variable", std::string());
@@ -257,8 +265,7 @@ std::optional<Value> read_value(const ValueRecord& r, const std::string& expr = 
         if (v.bound_at.size() < 3) v.bound_at.push_back(flattened(library::printable(text.get<std::string>(), 200)));
       const bool named = std::regex_match(v.variable, name) &&
                          std::regex_search(expr, std::regex("(^|[^A-Za-z0-9_])" + v.variable + "($|[^A-Za-z0-9_])"));
-      if (!named || !std::all_of(v.bound_at.begin(), v.bound_at.end(),
-                                 [](const std::string& l) { return std::regex_match(l, label); }))
+      if (!named || !std::all_of(v.bound_at.begin(), v.bound_at.end(), runners))
         throw std::invalid_argument("not the runner's");
     } catch (const std::exception&) {
       v.variable.clear();

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "../text.hpp"
+#include "../yaml_access.hpp"
 #include "grader/bounded_file.hpp"
 
 namespace grader::spec_loading {
@@ -83,6 +84,7 @@ Spec Loader::load() {
   } catch (const Abandon&) {
   }
   if (!diagnostics_.empty()) throw SpecError(std::move(diagnostics_));
+  for (auto& [place, number] : text_numbers_) spec.text_numbers.push_back(std::move(number));
   spdlog::debug("loaded {}: {} data tensors, {} exercises", path_.string(), spec.data.size(), spec.exercises.size());
   return spec;
 }
@@ -187,11 +189,21 @@ std::string Loader::string_of(const YAML::Node& node, const std::string& what) {
   return s;
 }
 
+void Loader::portable(const YAML::Node& node) {
+  if (const auto fixed = yaml11_text_number(node)) {
+    const Location where = at(node);  // an alias's node has its anchor's place: named once
+    text_numbers_.try_emplace({where.line, where.column}, Spec::TextNumber{where, node.Scalar(), *fixed});
+  }
+}
+
 double Loader::number_of(const YAML::Node& node, const std::string& what) {
   if (node.IsScalar()) {
     try {
       const double v = node.as<double>();
-      if (std::isfinite(v)) return v;
+      if (std::isfinite(v)) {
+        portable(node);
+        return v;
+      }
     } catch (const YAML::Exception&) {
     }
   }

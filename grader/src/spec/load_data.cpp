@@ -89,7 +89,18 @@ expr::Generator Loader::generator(const std::string& name, const YAML::Node& nod
 Tensor Loader::literal(const YAML::Node& node, const std::string& what) {
   static constexpr std::size_t kMaxLiteralValues = 1u << 16;
   try {
-    return tensor_from_nested(node, YamlAccess{}, kMaxLiteralValues);
+    Tensor t = tensor_from_nested(node, YamlAccess{}, kMaxLiteralValues);
+    // Its numbers as YAML 1.1 readers take them: as many nodes as it has values, and lists.
+    std::vector<YAML::Node> todo = {node};
+    for (std::size_t seen = 0; !todo.empty() && seen < 2 * kMaxLiteralValues; ++seen) {
+      const YAML::Node n = todo.back();
+      todo.pop_back();
+      if (n.IsSequence())
+        for (const auto& item : n) todo.push_back(item);
+      else
+        portable(n);
+    }
+    return t;
   } catch (const NestedListTooLarge& e) {
     fail(Location{path_.string(), e.line(), e.column()},
          what + " " + e.what() + "; put large data in a file: {file: name.npy}");

@@ -56,6 +56,8 @@ class Loader {
   std::filesystem::path path_;
   std::vector<std::string> lines_;
   std::vector<Diagnostic> diagnostics_;
+  /// Numbers read that YAML 1.1 readers take for text (Spec::text_numbers), by place.
+  std::map<std::pair<int, int>, Spec::TextNumber> text_numbers_;
   /// The data section's generators, advanced by its draws in document order.
   std::map<std::string, expr::Generator> generators_;
 
@@ -66,6 +68,8 @@ class Loader {
   /// The location of character `offset` of a scalar's text.
   Location expression_at(const YAML::Node& node, std::size_t offset) const;
   [[noreturn]] void fail(const Location& where, const std::string& message);
+  /// Records `node`, a number the grader reads, if YAML 1.1 readers take it for text.
+  void portable(const YAML::Node& node);
   void note(const Location& where, const std::string& message);
   /// Fails unless `name`, which `node` gives to a `what` that expressions read, is free: `inf`
   /// is the expressions' constant (expr::constant).

@@ -265,6 +265,14 @@ struct Spec {
   std::vector<std::filesystem::path> data_files;
   /// The reference solution's folder (`solution:`, relative to the spec), for `spec check`.
   std::optional<std::filesystem::path> solution;
+  /// Numbers the grader reads that YAML 1.1 readers (PyYAML, so scripts/validate-spec, and
+  /// editors' schema checks) read as text, such as `1e-9`: where, as written, and a spelling
+  /// every reader reads as that number (`1.0e-9`). `spec check` warns of them.
+  struct TextNumber {
+    Location where;
+    std::string written, portable;
+  };
+  std::vector<TextNumber> text_numbers;
 
   /// True if any exercise calls the student's library.
   bool uses_library() const;
