@@ -511,13 +511,21 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   const python::Found python = python::find_hand_in(spec, dir);
   const bool something = hands_in_something(submission, python);
   const std::string set_aside = spec.python.only ? set_aside_answer_files(spec, submission) : "";
-  // What is graded: the notebook if there is one, else the library or its sources; answer files.
+  // What is graded: answer files; the notebook if there is one, else the library handed in,
+  // else the sources compiled (find_or_build_library's order: a source beside a library is not
+  // compiled, and a decoy one must not take the library's place in its seed: a hostile helper's
+  // sparse a.c of 460 MiB spent the whole-file hashing before libsolution.so was reached).
+  std::error_code no_library;
+  const bool library_handed_in =
+      spec.uses_library() &&
+      std::filesystem::is_regular_file(std::filesystem::symlink_status(dir / spec.library.file, no_library));
   const auto graded = [&](const std::filesystem::path& file) {
     const std::string name = file.filename().string();
     for (const auto& [_, answer] : submission.answers)
       if (answer.source == name) return true;
     if (python.hand_in) return name == python.hand_in->name;
-    return !spec.python.only && spec.uses_library() && (name == spec.library.file || compiled_source(file));
+    return !spec.python.only && spec.uses_library() &&
+           (library_handed_in ? name == spec.library.file : compiled_source(file));
   };
   std::string seeds = seed_key(dir, student, options.limits, graded);
   if (python.hand_in) {

@@ -1710,6 +1710,10 @@ BOOST_AUTO_TEST_CASE(a_library_past_the_read_limit_is_seeded_by_its_bytes_not_it
     fs::create_directories(folder);
     std::string padded = library + std::string((std::size_t{65} << 20) - 1, '\0') + last;
     dir.write(where + "/submission/libsolution.so", padded);
+    // And a decoy source beside it, never compiled, of 460 MiB (sparse), first by name: it
+    // took the whole-file hashing's 512 MiB before the library (found by a hostile helper).
+    std::ofstream(folder / "a.c").close();
+    fs::resize_file(folder / "a.c", std::uintmax_t{460} << 20);
     const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"});
     BOOST_TEST(r.exit_code == 1, r.err);
     std::smatch m;
