@@ -614,4 +614,33 @@ BOOST_AUTO_TEST_CASE(what_is_not_covered_is_an_error_never_other_numbers) {
   BOOST_TEST(errors.size() == 8u);
 }
 
+BOOST_AUTO_TEST_CASE(numpys_generator_api_is_told_how_to_bring_its_numbers_and_one_failure_is_said_once) {
+  // Found by an instructor helper: `default_rng` was told only to use another generator, or
+  // "unknown function", and each later use of the names it failed to define was an error too,
+  // the last "unknown name 'W'; did you mean 'q'?".
+  const auto errors = errors_of(
+      "  - id: a\n    title: A\n    points: 1\n    answers:\n      - {name: q, shape: [6, 6]}\n"
+      "    output: q\n    expect: W + W2 + W4\n",
+      with_data("  rng: {generator: default_rng, seed: 7}\n"
+                "  W: standard_normal(rng, 6, 6)\n"
+                "  W2: default_rng(7).standard_normal((6, 6))\n"
+                "  np7: {generator: numpy, seed: 7}\n"
+                "  W3: standard_normal(np7, [6, 6])\n"
+                "  W4: W3 + 1\n"));
+  const auto has = [&](const std::string& part) {
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const std::string& e) { return e.find(part) != std::string::npos; });
+  };
+  BOOST_TEST(has("7:20: generator 'rng': 'default_rng' is not a generator; use torch"));
+  BOOST_TEST(has("NumPy's Generator API (np.random.default_rng) is not reproduced: save the array the notebook "
+                 "draws (np.save('W.npy', W)) beside the spec and read it: W: {file: W.npy}"));
+  BOOST_TEST(has("9:7: data 'W2': NumPy's Generator API"));
+  BOOST_TEST(has("W2: {file: W2.npy}"));
+  BOOST_TEST(has("data 'W3': standard_normal(): sizes must be a whole number, got a tensor of shape (2,): give the "
+                 "numbers one by one, without brackets"));
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  BOOST_TEST(errors.size() == 3u, all);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

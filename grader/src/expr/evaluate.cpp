@@ -62,7 +62,8 @@ class Evaluator {
                           "'" + node.text + "' is a generator: draw from it, e.g. randn(" + node.text + ", 4, 3)");
         if (find_function(node.text))
           throw ExprError(node.offset, "'" + node.text + "' is a function; call it: " + node.text + "(...)");
-        throw ExprError(node.offset, "unknown name '" + node.text + "'" + did_you_mean(node.text, scope_.names()));
+        throw ExprError(node.offset, "unknown name '" + node.text + "'" + did_you_mean(node.text, scope_.names()),
+                        node.text);
       }
       case Node::Kind::list: {
         std::vector<Tensor> elements;
@@ -147,7 +148,8 @@ class Evaluator {
     throw ExprError(arg->offset, "'" + arg->text +
                                      "' is not a generator of the data section; define it above, "
                                      "e.g. " +
-                                     arg->text + ": {generator: torch, seed: 0}");
+                                     arg->text + ": {generator: torch, seed: 0}",
+                    arg->text);
   }
 
   Tensor call(const Node& node) {

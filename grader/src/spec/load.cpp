@@ -111,6 +111,11 @@ void Loader::fail(const Location& where, const std::string& message) {
 }
 void Loader::note(const Location& where, const std::string& message) { diagnostics_.push_back({where, message}); }
 
+void Loader::fail_expression(const Location& where, const std::string& what, const expr::ExprError& err) {
+  if (reads_failed_data(err)) throw Abandon{};  // said where it failed
+  fail(where, what + ": " + err.what());
+}
+
 void Loader::claim_name(const YAML::Node& node, const std::string& name, const std::string& what) {
   if (const auto value = expr::constant(name))
     fail(at(node), what + " '" + name + "' is a constant every expression knows (" + name + " = " + fmt_number(*value) +

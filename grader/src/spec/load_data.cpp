@@ -7,11 +7,26 @@
 
 namespace grader::spec_loading {
 
+namespace {
+
+/// What to do with an array a notebook draws from NumPy's Generator API, which no generator
+/// here reproduces (found by an instructor helper: `{generator: default_rng}` was told only to
+/// use another one, `default_rng(7)` "unknown function").
+std::string generator_api_advice(const std::string& name) {
+  return "NumPy's Generator API (np.random.default_rng) is not reproduced: save the array the notebook draws "
+         "(np.save('" +
+         name + ".npy', " + name + ")) beside the spec and read it: " + name + ": {file: " + name +
+         ".npy}; or draw it in the notebook after np.random.seed(N), which {generator: numpy, seed: N} reproduces";
+}
+
+}  // namespace
+
 void Loader::load_data(Spec& spec, const YAML::Node& node) {
   if (!node.IsMap()) fail(at(node), "'data' must be a mapping of names to tensors");
   for (const auto& kv : node) {
+    const std::string name = kv.first.Scalar();
+    bool defined = false;
     unit([&] {
-      const std::string name = kv.first.Scalar();
       if (!is_identifier(name))
         fail(at(kv.first), "data name '" + name +
                                "' must be a name: letters, digits and '_', not starting "
@@ -20,24 +35,31 @@ void Loader::load_data(Spec& spec, const YAML::Node& node) {
       if (spec.data.count(name) || generators_.count(name)) fail(at(kv.first), "data '" + name + "' is defined twice");
       if (kv.second.IsMap() && kv.second["generator"]) {
         generators_.emplace(name, generator(name, kv.second));
-        return;
+      } else {
+        spec.data.emplace(name, data_value(spec, name, kv.second));
+        spec.data_order.push_back(name);
       }
-      spec.data.emplace(name, data_value(spec, name, kv.second));
-      spec.data_order.push_back(name);
+      defined = true;
     });
+    if (!defined && !spec.data.count(name) && !generators_.count(name)) failed_data_.insert(name);
   }
 }
 
 Tensor Loader::data_value(Spec& spec, const std::string& name, const YAML::Node& node) {
   if (node.IsSequence()) return literal(node, "data '" + name + "'");
-  if (node.IsScalar()) return constant_expression(spec, node, "data '" + name + "'");
+  const auto expression = [&](const YAML::Node& text) {
+    if (text.IsScalar() && text.Scalar().find("default_rng") != std::string::npos)
+      fail(at(text), "data '" + name + "': " + generator_api_advice(name));
+    return constant_expression(spec, text, "data '" + name + "'");
+  };
+  if (node.IsScalar()) return expression(node);
   if (node.IsMap()) {
     Fields f(*this, node, "data '" + name + "'");
     const YAML::Node file = f.take("file");
     const YAML::Node expr = f.take("expr");
     f.finish();
     if (file && expr) fail(at(node), "data '" + name + "' has both 'file' and 'expr'; keep one");
-    if (expr) return constant_expression(spec, expr, "data '" + name + "'");
+    if (expr) return expression(expr);
     if (file) {
       const std::filesystem::path relative = string_of(file, "file");
       const std::filesystem::path p = path_.parent_path() / relative;
@@ -66,7 +88,8 @@ expr::Generator Loader::generator(const std::string& name, const YAML::Node& nod
   if (library != "torch" && library != "numpy")
     fail(at(kind), what + ": '" + library +
                        "' is not a generator; use torch (torch.manual_seed) or numpy "
-                       "(np.random.seed, NumPy's legacy global generator)");
+                       "(np.random.seed, NumPy's legacy global generator). " +
+                       generator_api_advice("W"));
   const std::string text = string_of(seed_node, what + " seed");
   const unsigned long long limit = library == "numpy" ? 0xffffffffull : ~0ull;
   unsigned long long seed = 0;
@@ -131,7 +154,7 @@ Tensor Loader::evaluate_at(const YAML::Node& node, const Expression& e, const ex
   try {
     return expr::evaluate(*e.ast, scope);
   } catch (const expr::ExprError& err) {
-    fail(expression_at(node, err.offset()), what + ": " + err.what());
+    fail_expression(expression_at(node, err.offset()), what, err);
   }
 }
 

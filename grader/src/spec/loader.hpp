@@ -60,6 +60,10 @@ class Loader {
   std::map<std::pair<int, int>, Spec::TextNumber> text_numbers_;
   /// The data section's generators, advanced by its draws in document order.
   std::map<std::string, expr::Generator> generators_;
+  /// Data names whose definition failed, with an error recorded: an expression that fails only
+  /// because it reads one is not an error of its own (found by an instructor helper: one refused
+  /// generator gave three errors, the last "unknown name 'W'; did you mean 'a'?").
+  std::set<std::string> failed_data_;
 
   // ---- error placement (load.cpp) ---------------------------------------------------------
 
@@ -68,6 +72,13 @@ class Loader {
   /// The location of character `offset` of a scalar's text.
   Location expression_at(const YAML::Node& node, std::size_t offset) const;
   [[noreturn]] void fail(const Location& where, const std::string& message);
+  /// Whether `err` is only that an expression reads a data name whose definition failed.
+  bool reads_failed_data(const expr::ExprError& err) const {
+    return !err.unknown().empty() && failed_data_.count(err.unknown());
+  }
+  /// fail() with an expression's error, "what: error", unless reads_failed_data(err): then the
+  /// unit is abandoned without another error.
+  [[noreturn]] void fail_expression(const Location& where, const std::string& what, const expr::ExprError& err);
   /// Records `node`, a number the grader reads, if YAML 1.1 readers take it for text.
   void portable(const YAML::Node& node);
   void note(const Location& where, const std::string& message);

@@ -99,7 +99,7 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
     try {
       return expr::evaluate(*e.ast, scope);
     } catch (const expr::ExprError& err) {
-      fail(at(e, err), what + ": " + err.what());
+      fail_expression(at(e, err), what, err);
     }
   };
   struct Nameable {  // a known mistake's output: whether it can be named at some sizes checked
@@ -138,7 +138,7 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
       for (std::size_t i = 0; i < fn.inputs.size(); ++i)
         names.emplace(fn.inputs[i].name, c.random() ? Tensor::filled(fn.inputs[i].shape(dims), 0.5) : fixed_values[i]);
       const auto let_failed = [&](const Let& let, const expr::ExprError& err) {
-        fail(at(let.expression, err), what + " let " + let.name + ": " + err.what());
+        fail_expression(at(let.expression, err), what + " let " + let.name, err);
       };
       const CaseNames case_names(fn, names, dims, spec.data, {}, nullptr, let_failed);
       const expr::Scope& scope = case_names.scope();
@@ -195,6 +195,7 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
                           format_shape(it->shape(dims)) + " (in " + what + ")";
             }
           } catch (const expr::ExprError& err) {
+            if (reads_failed_data(err)) throw Abandon{};  // said where it failed
             if (!m.where) {
               m.where = at(e, err);
               m.problem = "cannot be computed (in " + what + "): " + err.what();

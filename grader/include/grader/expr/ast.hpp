@@ -15,11 +15,16 @@ namespace grader::expr {
 /// An error at a character offset (0-based) of an expression's text.
 class ExprError : public Error {
  public:
-  ExprError(std::size_t offset, const std::string& message) : Error(message), offset_(offset) {}
+  ExprError(std::size_t offset, const std::string& message, std::string unknown = {})
+      : Error(message), offset_(offset), unknown_(std::move(unknown)) {}
   std::size_t offset() const { return offset_; }
+  /// The name it is about when that name has no value here (an unknown name, or one used as
+  /// a generator that is none); empty otherwise.
+  const std::string& unknown() const { return unknown_; }
 
  private:
   std::size_t offset_;
+  std::string unknown_;
 };
 
 struct Node;
