@@ -286,6 +286,7 @@ class Checker {
     structure();
     portable_numbers();
     reference();
+    library_hand_ins();
     empty_submission();
     zero_answers();
     first_input();
@@ -701,6 +702,59 @@ class Checker {
     add(Kind::ok, "all-zero answers",
         fmt::format("fail {} of {}", matrices_.size() - expected.size(), counted(matrices_.size(), "matrix exercise")) +
             (expected.empty() ? "" : " (" + joined(expected) + ": zeros are the reference answer)"));
+  }
+
+  /// What a C or C++ library is not given that the Python call passes: a constant
+  /// (`{value: 0.5, keyword: scale}`), or a size of each case that no input's shape holds
+  /// (`{size: heads}`). Found by an instructor helper: a colleague's C solution failed both,
+  /// told "the scale argument is ignored", and nothing had said that no library could pass.
+  void library_hand_ins() {
+    if (spec_.python.only) return;
+    std::map<std::string, std::set<std::string>> constants_of;  // symbol -> the constants of each exercise
+    for (const auto* ex : functions_) {
+      std::string given;
+      for (const auto& a : ex->function->python.arguments)
+        if (!a.constant.empty()) given += (given.empty() ? "" : ", ") + argument_text(a);
+      constants_of[ex->function->symbol].insert(given);
+    }
+    std::vector<std::string> items;
+    for (const auto* ex : functions_) {
+      const FunctionSpec& fn = *ex->function;
+      std::vector<std::string> unseen, constants;
+      for (const auto& a : fn.python.arguments) {
+        const auto holds = [&](const TensorDecl& d) {
+          return std::find(d.dims.begin(), d.dims.end(), a.size) != d.dims.end();
+        };
+        if (!a.size.empty() && std::none_of(fn.inputs.begin(), fn.inputs.end(), holds))
+          unseen.push_back(argument_text(a));
+        if (!a.constant.empty()) constants.push_back(argument_text(a));
+      }
+      if (!unseen.empty())
+        items.push_back(fmt::format("exercise {} passes {} to the notebook's {}, a size no input's shape holds: a "
+                                    "library's {} cannot know it, so no library passes",
+                                    ex->id, joined(unseen), fn.python.function, fn.symbol));
+      if (!constants.empty())
+        items.push_back(fmt::format("exercise {} passes {} to the notebook's {}: a library's {} is not given {}, and "
+                                    "passes only computing with {} of its own{}",
+                                    ex->id, joined(constants), fn.python.function, fn.symbol,
+                                    constants.size() > 1 ? "them" : "it",
+                                    constants.size() > 1 ? "them as constants" : "it as a constant",
+                                    constants_of[fn.symbol].size() > 1
+                                        ? " (then it fails an exercise that calls " + fn.symbol +
+                                              " with other constants, or none)"
+                                        : ""));
+    }
+    if (!items.empty())
+      add(Kind::warning, "library hand-ins",
+          fmt::format("{}", fmt::join(items, "; ")) +
+              ". A C or C++ function gets the inputs only. If students hand in notebooks only, write `python: "
+              "{only: true}`: libraries are then never graded");
+  }
+
+  /// A Python argument that is no input, as the call writes it: "scale=0.5", "heads".
+  static std::string argument_text(const PythonBinding::Argument& a) {
+    const std::string value = a.size.empty() ? a.constant : a.size;
+    return a.keyword.empty() ? value : a.keyword + "=" + value;
   }
 
   void first_input() {

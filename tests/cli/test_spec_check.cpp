@@ -654,6 +654,72 @@ BOOST_AUTO_TEST_CASE(a_solution_folder_that_is_not_there_fails_the_self_test_but
   BOOST_TEST(graded.exit_code == 0, graded.err);
 }
 
+BOOST_AUTO_TEST_CASE(what_a_library_is_not_given_that_the_python_call_passes_is_a_warning) {
+  // Found by an instructor helper: a colleague's C solution failed an exercise whose Python call
+  // passes scale=0.5, told "the scale argument is ignored", and one passing a number of heads
+  // that no input's shape holds; nothing had said that no library could pass them.
+  TempDir dir;
+  const std::string spec =
+      "assignment: {id: lib-reach, title: Library reach, version: \"1\"}\n"
+      "exercises:\n"
+      "  - id: \"1\"\n"
+      "    title: Attention at scale 0.5\n"
+      "    points: 1\n"
+      "    function:\n"
+      "      symbol: attend\n"
+      "      inputs:\n"
+      "        - {name: Q, shape: [n, d]}\n"
+      "        - {name: K, shape: [n, d]}\n"
+      "        - {name: V, shape: [n, d]}\n"
+      "      outputs:\n"
+      "        - {name: out, shape: [n, d], expect: \"attention(Q, K, V, scale=0.5)\"}\n"
+      "      python: {tensors: numpy, dtype: float64, arguments: [Q, K, V, {value: 0.5, keyword: scale}]}\n"
+      "    checks:\n"
+      "      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], d: [1, 4]}}}\n"
+      "  - id: \"2\"\n"
+      "    title: Attention by default\n"
+      "    points: 1\n"
+      "    function:\n"
+      "      symbol: attend\n"
+      "      inputs:\n"
+      "        - {name: Q, shape: [n, d]}\n"
+      "        - {name: K, shape: [n, d]}\n"
+      "        - {name: V, shape: [n, d]}\n"
+      "      outputs:\n"
+      "        - {name: out, shape: [n, d], expect: \"attention(Q, K, V)\"}\n"
+      "      python: {tensors: numpy, dtype: float64, arguments: [Q, K, V, {size: n, keyword: rows}]}\n"
+      "    checks:\n"
+      "      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], d: [1, 4]}}}\n"
+      "  - id: \"3\"\n"
+      "    title: Split heads\n"
+      "    points: 1\n"
+      "    function:\n"
+      "      symbol: split_heads\n"
+      "      inputs:\n"
+      "        - {name: x, shape: [n, d_model]}\n"
+      "      outputs:\n"
+      "        - {name: xh, shape: [heads, n, d_head], expect: \"transpose(reshape(x, n, heads, d_head), 0, 1)\"}\n"
+      "      python: {tensors: numpy, dtype: float64, arguments: [x, {size: heads, keyword: n_heads}]}\n"
+      "    checks:\n"
+      "      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], heads: [1, 3], d_head: [1, 3], d_model: \"heads * d_head\"}}}\n";
+  const auto r = run_grader({"spec", "check", dir.write("lib.yaml", spec).string()});
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  BOOST_TEST(contains(r.out, "warn  library hand-ins: exercise 1 passes scale=0.5 to the notebook's attend: a "
+                             "library's attend is not given it, and passes only computing with it as a constant of "
+                             "its own (then it fails an exercise that calls attend with other constants, or none)"),
+             r.out);
+  BOOST_TEST(contains(r.out, "exercise 3 passes n_heads=heads to the notebook's split_heads, a size no input's shape "
+                             "holds: a library's split_heads cannot know it, so no library passes"),
+             r.out);
+  BOOST_TEST(!contains(r.out, "exercise 2 passes"), r.out);  // rows=n: every library sees n in Q's shape
+  BOOST_TEST(contains(r.out, "write `python: {only: true}`"), r.out);
+  // Where only notebooks are graded, libraries never are: nothing to say.
+  std::string only = spec;
+  only.replace(only.find("exercises:"), 0, "python: {only: true}\n");
+  const auto o = run_grader({"spec", "check", dir.write("only.yaml", only).string()});
+  BOOST_TEST(!contains(o.out, "library hand-ins"), o.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_malformed_spec_exits_2_with_its_errors) {
   TempDir dir;
   const auto spec = edited_copy(dir, "output: attention(query121, key, value, scale=1)",
