@@ -243,8 +243,41 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
   return c;
 }
 
+namespace {
+
+/// The fewest decimals, 1 to 6, that every value of `got` is written with, when each is its
+/// expected value rounded to them: printed values typed in. Float32 values are decimals only
+/// to float32 precision, and say nothing where that is too coarse to tell.
+std::optional<int> typed_decimals(const Tensor& got, const Tensor& expected, const std::string& precision) {
+  if (got.shape() != expected.shape() || std::all_of(got.values().begin(), got.values().end(), [](double v) {
+        return v == 0;  // zeros are no printout
+      }))
+    return std::nullopt;
+  const double eps = precision == "float32" ? 0x1p-23 : 0x1p-50;
+  for (int k = 1; k <= 6; ++k) {
+    const double scale = std::pow(10.0, k);
+    bool all = true;
+    for (std::size_t i = 0; i < got.size() && all; ++i) {
+      const double g = got[i] * scale, e = expected[i] * scale, slack = std::abs(g) * eps + 1e-9;
+      all = std::isfinite(g) && std::isfinite(e) && slack < 0.01 && std::abs(g - std::round(g)) <= slack &&
+            std::abs(g - e) <= 0.5 + slack;
+    }
+    if (all) return k;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> precision_hint(bool half, const Tensor& got, const Tensor& expected, const Tolerance& rule,
                                           const std::string& precision) {
+  // Found by an instructor helper: values pasted from a printout were told only "got 4.5492,
+  // expected 4.54915".
+  if (const auto k = typed_decimals(got, expected, precision))
+    return fmt::format(
+        "every value is the expected one rounded to {0} decimal{1}, and written with at most {0}: typed in from a "
+        "printout? Printed values are rounded; compute them instead",
+        *k, *k > 1 ? "s" : "");
   if (half)
     return "your values have at most 11 significant bits, as float16 and bfloat16 numbers do: computed in half "
            "precision (.half(), torch.float16 or torch.bfloat16, torch.autocast, which multiplies in bfloat16 on a "

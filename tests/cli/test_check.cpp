@@ -1277,6 +1277,35 @@ ordered_json sdpa_exercise_returning(const std::string& returned) {
   return ordered_json::parse(r.out).at("exercises")[0];
 }
 
+BOOST_AUTO_TEST_CASE(values_typed_in_from_a_printout_are_told_they_are_rounded) {
+  // Found by an instructor helper: values pasted from a printout were told only "got 4.5492,
+  // expected 4.54915".
+  TempDir dir;
+  const auto spec = dir.write("spec.yaml",
+                              "assignment: {id: typed, title: Typed, version: \"1\"}\n"
+                              "data:\n  W: [[4.549153, -0.19803812], [1.0407884, 2.5]]\n"
+                              "exercises:\n"
+                              "  - {id: \"1\", title: W, points: 1, answers: [{name: a, shape: [2, 2]}], output: a, "
+                              "expect: W}\n");
+  const auto grade = [&](const std::string& answers) {
+    dir.write("student/answers.yaml", "a: " + answers + "\n");
+    const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string()});
+    BOOST_TEST(r.exit_code == 1, r.out + r.err);
+    return r.out;
+  };
+  const std::string typed = grade("[[4.5492, -0.198], [1.0408, 2.5]]");
+  BOOST_TEST(contains(typed, "every value is the expected one rounded to 4 decimals, and written with at most 4: "
+                             "typed in from a printout?"),
+             typed);
+  // Wrong values that are no rounding of the right ones, and zeros: no such hint.
+  BOOST_TEST(!contains(grade("[[4.5493, -0.198], [1.0408, 2.5]]"), "decimals"));
+  BOOST_TEST(!contains(grade("[[4.54915312, -0.19803812], [1.04078841, 2.4]]"), "decimals"));
+  BOOST_TEST(!contains(grade("[[0, 0], [0, 0]]"), "decimals"));
+  // A function returning its outputs rounded, as printed: the same.
+  const auto exercise = sdpa_exercise_returning("torch.round(w @ V, decimals=4), torch.round(w, decimals=4)");
+  BOOST_TEST(contains(exercise.dump(), "rounded to 4 decimals"), exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_trivially) {
   // Found by two student helpers: a function returning zeros scored 2 of 8, from the properties
   // `output = weights @ V` and "masked weights are zero", which zeros have whatever the function

@@ -50,7 +50,8 @@ constexpr std::size_t kFirstMismatches = 5;
 Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
 
 /// Why results that fail their rule may: precision lost on the way, which the values show
-/// (`half`: they are half-precision numbers) or the rule for float32 does (float64 numbers of
+/// (each the expected value rounded to a few decimals: typed in from a printout; `half`: they
+/// are half-precision numbers) or the rule for float32 does (float64 numbers of
 /// float32 accuracy: a float32 step inside, such as np.float32 weights or torch's default
 /// dtype; float32 numbers where the exercise has no float32 rule). `precision`: the student's.
 std::optional<std::string> precision_hint(bool half, const Tensor& got, const Tensor& expected, const Tolerance& rule,
