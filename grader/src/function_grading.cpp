@@ -388,17 +388,22 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
       // One shape in every case, whatever the inputs' sizes: the function does not compute with
       // its parameters (found by a student helper: the notebook's own Q, K and V, used in the
       // body, were told only "has shape (2, 3, 4) but (1, 1, 1) is expected").
-      bool same = true, sizes_vary = false;
+      bool same = true, same_values = true, sizes_vary = false;
       for (std::size_t k = 0; k < pc.cases.size() && same; ++k) {
         const CallResult& other = results[pc.calls[k][0]];
         if (other.failure || other.outputs.size() <= o) continue;
         same = other.outputs[o].shape() == main.outputs[o].shape();
+        same_values = same && same_values && std::ranges::equal(other.outputs[o].values(), main.outputs[o].values());
         sizes_vary = sizes_vary || fn.outputs[o].shape(pc.cases[k].dims) != want;
       }
+      // The same values too: numbers of its own (found by an instructor helper: a function
+      // returning the printed example was asked only about the notebook's variables).
       if (same && sizes_vary)
-        r.message +=
-            " (the same shape in every case, whatever the inputs' sizes: does the function compute with "
-            "variables of the notebook instead of its parameters?)";
+        r.message += same_values ? " (the same values in every case, whatever the inputs: does the function return "
+                                   "numbers of its own, typed in or variables of the notebook, instead of computing "
+                                   "with its parameters?)"
+                                 : " (the same shape in every case, whatever the inputs' sizes: does the function "
+                                   "compute with variables of the notebook instead of its parameters?)";
       // As for answers (found by an instructor helper: a function's transposed scores were told
       // only the two shapes, where an answer file's are asked "is it transposed?").
       else if (!swapped && transposed_shape(main.outputs[o].shape(), want))

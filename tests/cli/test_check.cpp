@@ -1412,14 +1412,24 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_holding_the_targets_inf_is_named) {
 BOOST_AUTO_TEST_CASE(outputs_of_one_shape_whatever_the_inputs_ask_whether_the_parameters_are_used) {
   // Found by a student helper: a function computing with the notebook's own Q, K and V was told
   // only "output has shape (2, 3, 4) but (1, 1, 1) is expected", in every random case.
-  const auto exercise = sdpa_exercise_returning("torch.ones(2, 3, 4), torch.ones(2, 3, 3) / 3");
-  std::string random;
-  for (const auto& c : exercise.at("checks"))
-    if (c.at("name") == "random shapes and values") random = c.at("message");
-  BOOST_TEST(contains(random,
+  const auto random_message = [](const std::string& returned) {
+    const auto exercise = sdpa_exercise_returning(returned);
+    for (const auto& c : exercise.at("checks"))
+      if (c.at("name") == "random shapes and values") return c.at("message").get<std::string>();
+    return exercise.dump();
+  };
+  const std::string varying = random_message("torch.randn(2, 3, 4) + V[0, 0, 0], torch.ones(2, 3, 3) / 3");
+  BOOST_TEST(contains(varying,
                       "(the same shape in every case, whatever the inputs' sizes: does the function compute "
                       "with variables of the notebook instead of its parameters?)"),
-             exercise.dump());
+             varying);
+  // The same values as well: numbers of its own (found by an instructor helper, whose student
+  // returned the printed example).
+  const std::string fixed = random_message("torch.ones(2, 3, 4), torch.ones(2, 3, 3) / 3");
+  BOOST_TEST(contains(fixed,
+                      "(the same values in every case, whatever the inputs: does the function return numbers of "
+                      "its own, typed in or variables of the notebook, instead of computing with its parameters?)"),
+             fixed);
 }
 
 BOOST_AUTO_TEST_CASE(an_output_of_transposed_shape_is_asked_whether_it_is_transposed) {
