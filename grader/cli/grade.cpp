@@ -148,7 +148,8 @@ int run_grade(const GradeCommandOptions& o) {
   for (const auto& f : outcome.failures) std::cerr << "grader: could not grade " << f << "\n";
   if (outcome.disk_full)
     std::cerr << fmt::format(
-        "grader: the disk of {} is full: no submission was started after that; {} of {} have their results\n", o.out,
+        "grader: a disk the grader writes to is full: no submission was started after that (the error above names "
+        "the file); {} of {} were graded or kept before\n",
         outcome.run.graded + outcome.run.up_to_date, outcome.students);
   if (!outcome.failures.empty())
     std::cerr << fmt::format(

@@ -279,6 +279,7 @@ struct Finding {
     property_shape,       ///< the property cannot be computed on the outputs
     property_non_finite,  ///< a side of the property holds NaN or Inf
     property_zeros,       ///< every output is (next to) zeros where a right one is not: the property says nothing
+    property_mistake,     ///< the outputs match a known mistake that earns no property points (`matches`)
     value,                ///< compared output `output` (a property: 0) fails
   };
   Kind kind = Kind::value;
@@ -342,6 +343,19 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
     // a constant 9e-6 output beside zero weights, scored 2 of 8).
     if (trivially_held(fn, check, main, c, pc.exercise->tolerance.in(main.precision)))
       return found(Finding::Kind::property_zeros, 0, nullptr);
+    // Nor are the outputs of a known mistake that earns none (found by a hostile-student
+    // helper: uniform weights, which sum to 1 and give output = weights @ V, scored 3 of 8).
+    if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(), [](const auto& m) { return !m.property_points; })) {
+      std::vector<bool> not_marked = contradicted;  // a passing case contradicts nothing
+      std::vector<std::size_t> m = matching_mistakes(fn, c, named_outputs(), value, main.precision, not_marked);
+      std::erase_if(m, [&](std::size_t i) { return fn.mistakes[i].property_points; });
+      if (!m.empty()) {
+        f.kind = Finding::Kind::property_mistake;
+        f.matches = std::move(m);
+        f.tolerance_used = used;
+        return f;
+      }
+    }
     return std::nullopt;
   }
   for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
@@ -422,6 +436,17 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
     case Finding::Kind::property_non_finite:
       r.verdict = Verdict::non_finite;
       r.message = prefixed(c.label, "your outputs hold NaN or Inf");
+      r.details = property + replay;
+      return;
+    case Finding::Kind::property_mistake:
+      r.verdict = Verdict::wrong;
+      r.message = prefixed(c.label, (visible ? "your outputs match a known mistake: " +
+                                                   without_full_stop(fn.mistakes[f.matches[0]].message) +
+                                                   "; outputs like these"
+                                             : std::string("your outputs")) +
+                                        " have this property without computing what it checks, so it earns nothing "
+                                        "here");
+      r.mistake = visible ? std::optional<std::string>(fn.mistakes[f.matches[0]].message) : std::nullopt;
       r.details = property + replay;
       return;
     case Finding::Kind::property_zeros:

@@ -1261,9 +1261,9 @@ BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision
   BOOST_TEST(contains(details, "|got - expected| <= 1e-09 + 1e-09 * |expected|"), details);
 }
 
-/// Exercise 1 of sdpa-masked, graded as JSON, for a right homework.py but for what it returns
-/// (of its weights `w` and values `V`).
-ordered_json sdpa_exercise_returning(const std::string& returned) {
+/// Exercise 1 of sdpa-masked (or of `spec`), graded as JSON, for a right homework.py but for
+/// what it returns (of its weights `w` and values `V`).
+ordered_json sdpa_exercise_returning(const std::string& returned, const std::string& spec = "specs/sdpa-masked.yaml") {
   TempDir dir;
   dir.write("student/homework.py",
             "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
@@ -1271,8 +1271,7 @@ ordered_json sdpa_exercise_returning(const std::string& returned) {
             "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
             "    w = torch.softmax(scores, dim=-1)\n    return " +
                 returned + "\n");
-  const auto r =
-      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  const auto r = run_grader({"check", "--spec", spec, (dir.path() / "student").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
   return ordered_json::parse(r.out).at("exercises")[0];
 }
@@ -1309,7 +1308,7 @@ BOOST_AUTO_TEST_CASE(values_typed_in_from_a_printout_are_told_they_are_rounded) 
 BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_trivially) {
   // Found by two student helpers: a function returning zeros scored 2 of 8, from the properties
   // `output = weights @ V` and "masked weights are zero", which zeros have whatever the function
-  // computes. Uniform weights still earn them: a distribution, times the values.
+  // computes.
   const auto check_of = [](const ordered_json& exercise, const std::string& name) {
     for (const auto& c : exercise.at("checks"))
       if (c.at("name") == name) return c;
@@ -1328,9 +1327,44 @@ BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_tr
   // 9e-6 output beside zero weights has `output = weights @ V` within float32's 1e-5).
   const auto tiny = sdpa_exercise_returning("torch.full_like(w @ V, 9e-6), torch.zeros_like(w)");
   BOOST_TEST(tiny.at("score") == 0.0, tiny.dump());
-  const auto uniform = sdpa_exercise_returning("(lambda u: (u @ V, u))(torch.full_like(w, 1.0) / w.size(-1))");
-  BOOST_TEST(check_of(uniform, "output equals weights times values").at("verdict") == "passed", uniform.dump());
-  BOOST_TEST(check_of(uniform, "rows of weights sum to 1").at("verdict") == "passed", uniform.dump());
+}
+
+BOOST_AUTO_TEST_CASE(outputs_of_a_known_mistake_without_property_points_earn_none) {
+  // Found by a hostile-student helper: uniform weights, which sum to 1 and give output =
+  // weights @ V whatever Q and K are, scored 3 of 8 on sdpa-masked with no attention at all.
+  // The bundled spec declares them a known mistake with `property_points: false`.
+  const auto check_of = [](const ordered_json& exercise, const std::string& name) {
+    for (const auto& c : exercise.at("checks"))
+      if (c.at("name") == name) return c;
+    BOOST_FAIL("no check " + name + " in " + exercise.dump());
+    return ordered_json();
+  };
+  const std::string uniform_weights = "(lambda u: (u @ V, u))(torch.full_like(w, 1.0) / w.size(-1))";
+  const auto uniform = sdpa_exercise_returning(uniform_weights);
+  BOOST_TEST(uniform.at("score") == 0.0, uniform.dump());
+  for (const std::string name : {"output equals weights times values", "rows of weights sum to 1"}) {
+    const auto check = check_of(uniform, name);
+    BOOST_TEST(check.at("verdict") == "wrong", check.dump());
+    BOOST_TEST(contains(check.at("message").get<std::string>(),
+                        "your outputs match a known mistake: every key gets the same weight (1/block): the scores "
+                        "Q K^T are never used; outputs like these have this property without computing what it "
+                        "checks, so it earns nothing here"),
+               check.dump());
+  }
+  // The checks against the reference name it as any mistake.
+  BOOST_TEST(contains(check_of(uniform, "random shapes and values").at("message").get<std::string>(),
+                      "every key gets the same weight (1/block)"),
+             uniform.dump());
+  // It is the spec's declaration that does it: without `property_points: false` the same
+  // mistake is named, and the properties, which hold, earn their points.
+  TempDir dir;
+  fs::copy(test_support::source_path("specs/sdpa-masked"), dir.path() / "sdpa-masked", fs::copy_options::recursive);
+  std::string spec = test_support::read_file(test_support::source_path("specs/sdpa-masked.yaml"));
+  for (std::size_t at; (at = spec.find("        property_points: false\n")) != std::string::npos;)
+    spec.erase(at, std::string("        property_points: false\n").size());
+  const auto credited = sdpa_exercise_returning(uniform_weights, dir.write("sdpa-masked.yaml", spec).string());
+  BOOST_TEST(check_of(credited, "output equals weights times values").at("verdict") == "passed", credited.dump());
+  BOOST_TEST(check_of(credited, "rows of weights sum to 1").at("verdict") == "passed", credited.dump());
 }
 
 /// masked_scores(Q, K, mask): the scores, -inf where the mask is 0, with `mistakes` (a spec's

@@ -835,6 +835,26 @@ BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_out_is_refused_at_once_naming_the_
   BOOST_TEST(third.exit_code == 0, third.err);
 }
 
+BOOST_AUTO_TEST_CASE(an_out_moved_while_a_run_writes_into_it_stops_the_run_with_nothing_written_by_its_path) {
+  // Found by a TA helper: a renamed --out was made again by its path and given a gradebook of
+  // four students, three of whose results were there; and with the folder removed, a second
+  // run locked the new one while the first still wrote into it.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out", moved = dir.path() / "moved";
+  make_class(root, "understanding-attention", 250);  // 2000 submissions
+  Background run(with(grade_args(root, out), {"--jobs", "1"}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_graded(out) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  fs::rename(out, moved);
+  const auto r = run.wait();
+  BOOST_TEST(r.exit_code == 2, r.err);
+  BOOST_TEST(contains(r.err, out.string() + " was moved or removed while this run wrote into it"), r.err);
+  BOOST_TEST(!fs::exists(out / "gradebook.csv"));
+  BOOST_TEST(!fs::exists(moved / "gradebook.csv"));
+  BOOST_TEST(!fs::exists(out / "students"));
+}
+
 BOOST_AUTO_TEST_CASE(a_full_disk_is_the_graders_fault_and_leaves_no_half_written_file) {
   TempDir dir;
   const fs::path root = dir.path() / "class", out = dir.path() / "out";
@@ -1157,6 +1177,40 @@ BOOST_AUTO_TEST_CASE(a_ta_grading_a_messy_class_is_told_what_was_left_out_or_wou
   BOOST_TEST(other.exit_code == 2, other.err);
   BOOST_TEST(contains(other.err, "holds results of assignment 'understanding-attention'"), other.err);
   BOOST_TEST(read_file(out / "gradebook.csv") == gradebook);
+}
+
+BOOST_AUTO_TEST_CASE(another_assignments_results_are_never_merged_or_graded_into_even_mixed) {
+  // Found by a TA helper: `grader merge` of one assignment's shards into another's results
+  // folder replaced its gradebook and mixed the two classes; and a folder so mixed was refused
+  // or not by `grade --resume` depending on which result the directory listed first.
+  TempDir dir;
+  const fs::path matrices = dir.path() / "ua", basics = dir.path() / "basics", out = dir.path() / "out";
+  make_class(matrices, "understanding-attention", 1);
+  make_class(basics, "attention-basics", 1);
+  BOOST_REQUIRE(run_grader(grade_args(matrices, out)).exit_code <= 1);
+  const std::string gradebook = read_file(out / "gradebook.csv");
+  for (const std::string shard : {"0/2", "1/2"})
+    BOOST_REQUIRE(run_grader(with(grade_args(basics, dir.path() / ("s" + shard.substr(0, 1)),
+                                             "specs/attention-basics.yaml"),
+                                  {"--shard", shard}))
+                      .exit_code <= 1);
+  const auto merged =
+      run_grader({"merge", "--out", out.string(), (dir.path() / "s0").string(), (dir.path() / "s1").string()});
+  BOOST_TEST(merged.exit_code == 2, merged.err);
+  BOOST_TEST(contains(merged.err, "holds results of assignment 'understanding-attention'"), merged.err);
+  BOOST_TEST(contains(merged.err, "and the shards grade 'attention-basics': merging here would replace them"),
+             merged.err);
+  BOOST_TEST(read_file(out / "gradebook.csv") == gradebook);
+  // A folder holding both (copied together by hand) is refused for either spec.
+  fs::path one;
+  for (const auto& e : fs::directory_iterator(dir.path() / "s0" / "students")) one = e.path();
+  BOOST_REQUIRE(!one.empty());
+  fs::copy(one, out / "students" / ("basics-" + one.filename().string()), fs::copy_options::recursive);
+  for (const std::string& spec : {kMatrixSpec, std::string("specs/attention-basics.yaml")}) {
+    const auto again = run_grader(with(grade_args(spec == kMatrixSpec ? matrices : basics, out, spec), {"--resume"}));
+    BOOST_TEST(again.exit_code == 2, again.err);
+    BOOST_TEST(contains(again.err, "holds results of assignment"), again.err);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_refused_merge_leaves_no_folder_it_made) {

@@ -27,6 +27,13 @@ class DiskFull : public Error {
   using Error::Error;
 };
 
+/// The results folder a run writes into was moved or removed meanwhile (its lock file is not
+/// the one the run holds): nothing more may be written there by its path.
+class OutputGone : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A place in a file: 1-based line and column; 0 when unknown.
 struct Location {
   std::string file;

@@ -34,9 +34,10 @@ std::string_view describe_input(std::string_view name);
 void warn_of_other_students(const std::filesystem::path& out, const std::set<std::string>& ids);
 
 /// Refuses an output folder that holds a student's result of another assignment than
-/// `assignment` (the wrong spec given, or another assignment's --out reused): grading into it
-/// would replace those results.
-void refuse_other_assignment(const std::filesystem::path& out, const std::string& assignment);
+/// `assignment` (the wrong spec given, or another assignment's --out reused): grading or merging
+/// (`merging`) into it would replace those results. Every result is read: a folder already
+/// mixed is refused whatever the order of its folders.
+void refuse_other_assignment(const std::filesystem::path& out, const std::string& assignment, bool merging = false);
 
 /// Empties a student's folder of OUT/students of what a run writes there, the fingerprint
 /// first (a folder without one is graded again), then every report format and any temporary
@@ -58,14 +59,21 @@ class OutputLock {
   /// writer meanwhile. Throws UsageError at once, naming the run, if one is writing into it.
   /// A folder without a lock file (copied without it) is read without one.
   static OutputLock reading(const std::filesystem::path& dir);
-  OutputLock(OutputLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OutputLock(OutputLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)), out_(std::move(other.out_)) {}
   ~OutputLock();
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
 
+  /// Throws OutputGone unless the folder's lock file is still the one held: a folder moved or
+  /// removed while the run writes into it would be written again, by its path, in part (found
+  /// by a TA helper: a renamed --out got a new gradebook of four students, three of them
+  /// there), and a second run could lock the new one.
+  void check_held() const;
+
  private:
   OutputLock() = default;
   int fd_ = -1;
+  std::filesystem::path out_;
 };
 
 }  // namespace grader::batch

@@ -350,6 +350,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     // is graded again only if it cannot be read (found by an instructor helper: a run without
     // --format after one with it graded every notebook again).
     if (options.resume && before && only_formats_differ(*before, now)) {
+      lock.check_held();
       try {
         const AssignmentResult kept = report::from_json(read_bounded(result_file));
         if (auto row = row_of(kept, student.id, book)) {
@@ -381,11 +382,13 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     }
     // The earlier files go first: the new ones are then linked in place whole, and the
     // folder never holds a fingerprint without its files.
+    lock.check_held();
     fs::create_directories(dir, ec);
     clear_student_folder(dir);
     const AssignmentResult result = grade_submission(spec, root / student.folder, options.grading);
     rows[i] = row_of(result, student.id, book);
     if (!rows[i]) throw Error("the result of " + student.id + " does not fit the gradebook of " + spec.id);
+    lock.check_held();
     write_atomically(result_file, report::to_json(result), false);
     for (auto f : options.formats)
       if (f != report::Format::json)  // written above, always
@@ -394,10 +397,10 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     return how;
   };
 
-  std::atomic<bool> disk_full{false};  // then no submission is started for nothing
+  std::atomic<bool> disk_full{false}, gone{false};  // then no submission is started for nothing
   const auto work = [&] {
     for (;;) {
-      if ((options.stop && options.stop->load()) || disk_full) return;
+      if ((options.stop && options.stop->load()) || disk_full || gone) return;
       const std::size_t i = next++;
       if (i >= students.size()) return;
       RunCounts how;
@@ -408,7 +411,8 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
         rows[i].reset();
         failure = students[i].id + ": " + one_line(e.what(), 4096);
         spdlog::error("cannot grade {}", failure);
-        clear_student_folder(out / "students" / students[i].id);  // written nowhere: --resume retries
+        gone = gone || dynamic_cast<const OutputGone*>(&e);
+        if (!gone) clear_student_folder(out / "students" / students[i].id);  // written nowhere: --resume retries
         if (dynamic_cast<const DiskFull*>(&e)) disk_full = true;
       }
       const std::lock_guard<std::mutex> hold(lock_outcome);
@@ -435,6 +439,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   if (std::all_of(rows.begin(), rows.end(), [](auto& r) { return r.has_value(); })) {
     for (auto& r : rows) book.rows.push_back(std::move(*r));
     book.run = outcome.run;
+    lock.check_held();
     write_class_files(book, out, options.shard.count > 1 ? std::optional(options.shard) : std::nullopt);
     outcome.gradebook = std::move(book);
   }

@@ -420,6 +420,9 @@ Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& ou
                                  book->rows.size(), book->whole_class.students));
   std::sort(book->rows.begin(), book->rows.end(), [](auto& a, auto& b) { return a.student < b.student; });
 
+  // Found by a TA helper: merged into another assignment's results folder, the shards replaced
+  // its gradebook and mixed the two classes' student folders.
+  refuse_other_assignment(out, book->assignment, true);
   // Every shard checked (a refused merge leaves an earlier one whole), the class files of an
   // earlier merge go first: stopped midway, this one leaves none that describe a mix of old
   // and new results.
@@ -450,8 +453,7 @@ Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& ou
 
 }  // namespace
 
-void refuse_other_assignment(const fs::path& out, const std::string& assignment) {
-  // One result says which assignment the folder holds (a run writes one assignment's only).
+void refuse_other_assignment(const fs::path& out, const std::string& assignment, bool merging) {
   std::error_code ec;
   for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path file = it->path() / "result.json";
@@ -464,11 +466,12 @@ void refuse_other_assignment(const fs::path& out, const std::string& assignment)
     const auto found = doc.find("assignment");
     if (found == doc.end() || !found->is_string()) continue;
     const std::string theirs = found->get<std::string>();
-    if (theirs == assignment) return;
+    if (theirs == assignment) continue;
     throw UsageError(fmt::format(
-        "{} holds results of assignment '{}' ({}), and this spec grades '{}': grading here would replace them; give "
-        "each assignment its own --out (or remove {} first, if those results are not wanted)",
-        out.string(), one_line(theirs, 200), file.string(), one_line(assignment, 200), out.string()));
+        "{} holds results of assignment '{}' ({}), and {} '{}': {} here would replace them; give each assignment "
+        "its own --out (or remove {} first, if those results are not wanted)",
+        out.string(), one_line(theirs, 200), file.string(), merging ? "the shards grade" : "this spec grades",
+        one_line(assignment, 200), merging ? "merging" : "grading", out.string()));
   }
 }
 

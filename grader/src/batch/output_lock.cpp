@@ -1,6 +1,7 @@
 // One run at a time per output folder.
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/chrono.h>
@@ -30,7 +31,7 @@ std::string who_holds(int fd) {
 
 }  // namespace
 
-OutputLock::OutputLock(const std::filesystem::path& out, const std::string& command) {
+OutputLock::OutputLock(const std::filesystem::path& out, const std::string& command) : out_(out) {
   const std::filesystem::path file = out / kLockFile;
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);  // never removed: see below
   if (fd_ < 0) throw UsageError("cannot open " + file.string() + ": " + std::strerror(errno));
@@ -58,6 +59,18 @@ OutputLock::OutputLock(const std::filesystem::path& out, const std::string& comm
   const bool written =
       ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, info.data(), info.size(), 0) == static_cast<ssize_t>(info.size());
   if (!written) spdlog::debug("cannot say in {} who holds it: {}", file.string(), std::strerror(errno));
+}
+
+void OutputLock::check_held() const {
+  struct stat held {}, there {};
+  const std::filesystem::path file = out_ / kLockFile;
+  if (fd_ < 0 || (::fstat(fd_, &held) == 0 && ::stat(file.c_str(), &there) == 0 && held.st_dev == there.st_dev &&
+                  held.st_ino == there.st_ino))
+    return;
+  throw OutputGone(out_.string() +
+                   " was moved or removed while this run wrote into it (its lock file is not the one this run "
+                   "holds): nothing more is written there; grade again into the folder you want, with --resume to "
+                   "keep what it holds");
 }
 
 OutputLock OutputLock::reading(const std::filesystem::path& dir) {

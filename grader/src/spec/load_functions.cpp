@@ -180,6 +180,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
       m.message = string_of(mf.require("message"), context + " mistake message");
       m.tolerance = tolerance;
       if (auto t = mf.take("tolerance")) m.tolerance = load_tolerance(t, context + " mistake", tolerance);
+      if (auto v = mf.take("property_points")) m.property_points = boolean_of(v, context + " mistake property_points");
       mf.finish();
       fn.mistakes.push_back(std::move(m));
     }

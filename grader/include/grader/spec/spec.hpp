@@ -129,6 +129,9 @@ struct FunctionMistake {
   std::map<std::string, Expression> outputs;  ///< output -> expression over inputs
   std::string message;
   Tolerance tolerance;
+  /// False: outputs that match it earn no property check's points. Such outputs have the
+  /// properties without computing what they check (uniform weights sum to 1).
+  bool property_points = true;
 
   /// What the mistake gives for `output` on a case, or nothing where its expression cannot be
   /// computed at the case's sizes: `Q @ K` (keys not transposed) computes in square cases only,
