@@ -149,6 +149,29 @@ BOOST_AUTO_TEST_CASE(a_read_only_build_cache_is_the_graders_fault) {
   BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
 }
 
+BOOST_AUTO_TEST_CASE(a_compiler_killed_from_outside_is_the_graders_fault) {
+  // Found by a TA helper: cc1plus killed (as the OOM killer does on a machine short of memory)
+  // gave a correct C++ hand-in "compile_error", 0 points, which --resume kept.
+  TempDir dir;
+  const fs::path cache = dir.path() / "cache";
+  fs::create_directories(cache);
+  const std::string kill_the_compiler = R"sh("$@" & g=$!
+below() { for c in $(pgrep -P "$1"); do echo "$c"; below "$c"; done; }
+for i in $(seq 1 3000); do
+  for p in $(below "$g"); do
+    if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = cc1plus ]; then kill -KILL "$p"; echo killed >&2; break 2; fi
+  done
+  sleep 0.01
+done
+wait "$g")sh";
+  const auto r = check_with(kill_the_compiler, cache);
+  BOOST_REQUIRE_MESSAGE(contains(r.err, "killed\n"), "cc1plus was never seen: " + r.err);
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "the compiler was killed from outside (SIGKILL), for nothing in the student's code"),
+             r.err);
+  BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
+}
+
 BOOST_AUTO_TEST_CASE(a_full_build_cache_is_the_graders_fault) {
   TempDir dir;
   const fs::path cache = dir.path() / "cache";

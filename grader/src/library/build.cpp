@@ -384,6 +384,15 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
        seen.output.find("Disk quota exceeded") != std::string::npos) &&
       disk_nearly_full(cache))
     cache_full("the compiler could not write its output", cache);
+  // A compiler killed by SIGKILL while its driver ran on (the driver says so) was killed from
+  // outside: the grader's time limit ends the whole build, and the compiler's memory is limited
+  // (an allocation fails first). The OOM killer on a machine short of memory, or a person: not
+  // the student's code (found by a TA helper: a correct C++ hand-in scored 0, and --resume kept it).
+  if (failed && !seen.killed && seen.output.find("Killed signal terminated program") != std::string::npos)
+    throw Error("the compiler was killed from outside (SIGKILL), for nothing in the student's code: the machine "
+                "short of memory (the OOM killer), or a person's kill; grade it again (grader grade --resume grades "
+                "what is missing)\n" +
+                library::printable(seen.output, kCompilerOutput));
   if (failed) {
     build.compile_failed = true;
     std::map<std::string, std::string> own;
