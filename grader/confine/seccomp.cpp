@@ -140,10 +140,11 @@ void allow_computing(Filter& f) {
            "set_mempolicy",
            "restart_syscall"});
   // Limits and signals of itself only: never of another process (other students' runners,
-  // the grader).
+  // the grader). Nor SIGKILL: a child ended by it was then killed from outside (the OOM killer,
+  // a person), which the grader tells apart from the child's own doing (sandbox.md).
   f.allow_if("prlimit64", {SCMP_A0(SCMP_CMP_EQ, 0)});
-  f.allow_if("tgkill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid)});
-  f.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid)});
+  f.allow_if("tgkill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid), SCMP_A2(SCMP_CMP_NE, SIGKILL)});
+  f.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid), SCMP_A1(SCMP_CMP_NE, SIGKILL)});
   // Threads, but no processes; clone3 cannot be inspected, so glibc is told to fall back.
   f.allow_if("clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD | kNamespaceFlags, CLONE_THREAD)});
   f.fail_with(ENOSYS, {"clone3"});

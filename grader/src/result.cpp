@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
@@ -82,7 +83,7 @@ Verdict ExerciseResult::verdict() const {
 double ExerciseResult::score() const {
   double sum = 0;
   for (const auto& c : checks) sum += c.score;
-  return sum;
+  return points_total(sum);
 }
 
 std::string ExerciseResult::message() const {
@@ -123,13 +124,13 @@ bool AssignmentResult::all_passed() const {
 double AssignmentResult::score() const {
   double sum = 0;
   for (const auto& e : exercises) sum += e.score();
-  return sum;
+  return points_total(sum);
 }
 
 double AssignmentResult::max_score() const {
   double sum = 0;
   for (const auto& e : exercises) sum += e.max_score;
-  return sum;
+  return points_total(sum);
 }
 
 void make_safe(AssignmentResult& r) {

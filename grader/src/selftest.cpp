@@ -523,6 +523,7 @@ class Checker {
           if (e.passed()) by_files.push_back(e.id);
       const AssignmentResult in_bound = grade(dir);
       report_reference("reference solution (Python)", in_bound, Kind::failure, by_files);
+      data_beside_notebook(dir, in_bound);
       notebook_answers_ = notebook_answers(dir);
       reference_edges(in_bound, ", Python");
       if (notebooks.front().extension() == ".ipynb") colab_download(notebooks.front(), in_bound);
@@ -590,6 +591,36 @@ class Checker {
         if (v.value) out.emplace(a.name, *v.value);
       }
     return out;
+  }
+
+  /// Where the reference notebook fails an answer exercise: the data whose variables of the same
+  /// names in the notebook differ, the likeliest cause (found by an instructor helper: data drawn
+  /// with {generator: numpy, seed: 7}, where the notebook used np.random.default_rng(7), was
+  /// said only as the reference failing exercises 1a and 1b). A variable of another shape is
+  /// another thing of the same name, and says nothing.
+  void data_beside_notebook(const fs::path& dir, const AssignmentResult& graded) {
+    const bool answers_fail = std::any_of(graded.exercises.begin(), graded.exercises.end(), [&](const auto& e) {
+      return !e.passed() && std::any_of(matrices_.begin(), matrices_.end(), [&](auto* m) { return m->id == e.id; });
+    });
+    const python::Found found = python::find_hand_in(spec_, dir);
+    if (!answers_fail || spec_.data_order.empty() || !found.hand_in) return;
+    python::Work work;
+    for (const auto& name : spec_.data_order) work.values.push_back({name, name, ""});
+    const python::Run run = python::run(*found.hand_in, work, kSeed, python::limits_of(spec_.python));
+    std::vector<std::string> differ;
+    for (std::size_t i = 0; i < spec_.data_order.size() && i < run.values.size(); ++i) {
+      const auto& v = run.values[i].value;
+      const Tensor& data = spec_.data.at(spec_.data_order[i]);
+      if (!v || v->shape() != data.shape()) continue;
+      if (const Comparison c = compare(*v, data, Tolerance{}); !c.passed() && c.worst)
+        differ.push_back(fmt::format("{} (by up to {:.3g})", spec_.data_order[i], c.worst->abs_diff));
+    }
+    if (!differ.empty())
+      add(Kind::warning, "data and the reference notebook",
+          "the notebook's " + joined(differ) +
+              " differ from the spec's data of those names, from which the answers' targets are computed: does the "
+              "notebook make them as the spec does? (NumPy's np.random.default_rng draws other numbers than "
+              "np.random.seed, which {generator: numpy, seed: N} reproduces)");
   }
 
   /// The reference notebook as Colab downloads it (.py), graded too when an answer or a function
@@ -1094,7 +1125,9 @@ class Checker {
            "these fail, but the feedback does not name them: computed so, their outputs are not within the "
            "mistake's own tolerance of its values (one tighter than the precision; NaN in a row masked whole, where "
            "the spec's functions give zeros), or match another mistake too: ",
-           "");
+           "; students who make them are told the differences only: loosen the mistake's own tolerance, write its "
+           "outputs as the student's code computes them (NaN included, e.g. softmax over a row of -inf), merge it "
+           "with the other mistake, or drop it");
     if (passing_mistakes.empty() && checked > 0)
       add(Kind::ok, what,
           fmt::format("each of the {} declared for function exercises, computed by a Python function in NumPy, fails "

@@ -1276,6 +1276,28 @@ ordered_json sdpa_exercise_returning(const std::string& returned, const std::str
   return ordered_json::parse(r.out).at("exercises")[0];
 }
 
+BOOST_AUTO_TEST_CASE(points_written_as_decimals_add_up_to_decimals) {
+  // Found by a TA helper: 0.1 + 0.7 points were 0.7999999999999999 in result.json and in
+  // Gradescope's results, where the gradebook said 0.8.
+  TempDir dir;
+  const auto spec = dir.write("spec.yaml",
+                              "assignment: {id: tenths, title: Tenths, version: \"1\"}\n"
+                              "data:\n  W: [[1, 2]]\n"
+                              "exercises:\n"
+                              "  - {id: \"1\", title: A, points: 0.1, answers: [{name: a, shape: [1, 2]}], output: a, "
+                              "expect: W}\n"
+                              "  - {id: \"2\", title: B, points: 0.7, answers: [{name: b, shape: [1, 2]}], output: b, "
+                              "expect: W}\n");
+  dir.write("student/answers.yaml", "a: [[1, 2]]\nb: [[1, 2]]\n");
+  for (const std::string format : {"json", "gradescope"}) {
+    const auto r =
+        run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string(), "--format", format});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(ordered_json::parse(r.out).at("score").get<double>() == 0.8, r.out);
+    BOOST_TEST(!contains(r.out, "0.7999"), r.out);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(values_typed_in_from_a_printout_are_told_they_are_rounded) {
   // Found by an instructor helper: values pasted from a printout were told only "got 4.5492,
   // expected 4.54915".

@@ -172,6 +172,37 @@ wait "$g")sh";
   BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
 }
 
+BOOST_AUTO_TEST_CASE(a_notebook_killed_from_outside_well_within_its_memory_is_the_graders_fault) {
+  // Found by a TA helper: a correct notebook killed with SIGKILL (as the OOM killer does on a
+  // machine short of memory) at a peak of 147 MiB was told it most likely used too much
+  // memory, 0 points, which --resume kept. A child may not send itself SIGKILL: killed so, and
+  // holding less than a quarter of its memory limit, it was not the student's doing.
+  TempDir dir;
+  std::string notebook =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
+  dir.write("student/homework.py", "import time\ntime.sleep(30)\n" + notebook);
+  const std::string kill_the_child = R"sh("$@" & g=$!
+below() { for c in $(pgrep -P "$1"); do echo "$c"; below "$c"; done; }
+for i in $(seq 1 3000); do
+  for p in $(below "$g"); do
+    parent=$(cut -d' ' -f4 /proc/"$p"/stat 2>/dev/null)
+    if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = python3 ] && [ "$(cat /proc/"$parent"/comm 2>/dev/null)" = python3 ] &&
+       grep -q sleep /proc/"$p"/wchan 2>/dev/null; then
+      kill -KILL "$p"; echo killed >&2; break 2
+    fi
+  done
+  sleep 0.01
+done
+wait "$g")sh";
+  const auto r = run_process({"/bin/sh", "-c", kill_the_child, "sh", GRADER_EXECUTABLE, "check", "--spec",
+                              test_support::source_path("specs/sdpa-masked.yaml"), (dir.path() / "student").string()});
+  BOOST_REQUIRE_MESSAGE(contains(r.err, "killed\n"), "the notebook's child was never seen: " + r.err);
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "a child running the submission was killed from outside"), r.err);
+  BOOST_TEST(contains(r.err, "not the student's doing"), r.err);
+  BOOST_TEST(r.out.empty(), r.out);  // no report charging the student
+}
+
 BOOST_AUTO_TEST_CASE(a_full_build_cache_is_the_graders_fault) {
   TempDir dir;
   const fs::path cache = dir.path() / "cache";

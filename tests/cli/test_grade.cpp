@@ -1015,6 +1015,19 @@ BOOST_AUTO_TEST_CASE(results_that_would_be_graded_merged_or_lost_are_refused_bef
   BOOST_TEST(!fs::exists(root / "results"));
   refused(grade_args(root / "wrong-row", root), "it is inside --out");
   refused(grade_args(root, root), "are the same folder");
+  // The class folder by another path, a bind mount (found by a TA helper: --out inside it so
+  // was graded, on the next run, as a student): refused all the same.
+  const fs::path alias = dir.path() / "alias";
+  fs::create_directories(alias);
+  const auto bound = test_support::run_process(
+      {"/bin/sh", "-c",
+       std::string(geteuid() == 0 ? "unshare -m" : "unshare -rm") +
+           " sh -c 'mount --bind \"$1\" \"$2\" && exec \"$3\" grade --spec \"$4\" \"$1\" --out \"$2/results\"' sh "
+           "\"$@\"",
+       "sh", root.string(), alias.string(), GRADER_EXECUTABLE, test_support::source_path(kMatrixSpec)});
+  BOOST_TEST(bound.exit_code == 2, bound.out + bound.err);
+  BOOST_TEST(contains(bound.err, "--out is inside it"), bound.err);
+  BOOST_TEST(!fs::exists(root / "results"));
   // A wrong, empty folder would have replaced a class's gradebook with an empty one.
   const fs::path out = dir.path() / "out";
   BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
@@ -1124,7 +1137,11 @@ BOOST_AUTO_TEST_CASE(a_link_to_nothing_in_the_class_folder_is_skipped_not_fatal)
   fs::create_symlink("/nonexistent", root / "zzz-broken");
   const auto r = run_grader(grade_args(root, dir.path() / "out"));
   BOOST_TEST(r.exit_code == 0, r.err);
-  BOOST_TEST(contains(r.err, "zzz-broken: not a folder, so not a submission; skipped"), r.err);
+  // Said as what it is (found by a TA helper: a share not mounted was told "not a folder").
+  BOOST_TEST(contains(r.err,
+                      "zzz-broken: a link to /nonexistent, which does not exist (a share not mounted?), so not "
+                      "graded; skipped"),
+             r.err);
   BOOST_TEST(contains(read_file(dir.path() / "out/gradebook.csv"), "\nalice,1,1,1,1,1,1,6,6\n"));
 }
 

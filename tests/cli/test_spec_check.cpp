@@ -196,6 +196,11 @@ exercises:
                       "mistake too: "
                       "exercise 2 'plus a third' in float32 (told: "),
              r.out);
+  // And what to do about it (found by an instructor helper, told only the causes).
+  BOOST_TEST(contains(r.out,
+                      "; students who make them are told the differences only: loosen the mistake's own "
+                      "tolerance, write its outputs as the student's code computes them"),
+             r.out);
   BOOST_TEST(
       contains(r.out,
                "warn  known mistakes (Python): not run as Python functions: exercise 2 'times k' (reads k): a size no "
@@ -718,6 +723,34 @@ BOOST_AUTO_TEST_CASE(what_a_library_is_not_given_that_the_python_call_passes_is_
   only.replace(only.find("exercises:"), 0, "python: {only: true}\n");
   const auto o = run_grader({"spec", "check", dir.write("only.yaml", only).string()});
   BOOST_TEST(!contains(o.out, "library hand-ins"), o.out);
+}
+
+BOOST_AUTO_TEST_CASE(data_the_reference_notebook_makes_otherwise_is_named_where_it_fails) {
+  // Found by an instructor helper: data drawn with {generator: numpy, seed: 7}, where the
+  // notebook used np.random.default_rng(7), was said only as the reference failing.
+  TempDir dir;
+  const std::string spec =
+      "assignment: {id: drawn, title: Drawn, version: \"1\"}\n"
+      "solution: solution\n"
+      "data:\n  np7: {generator: numpy, seed: 7}\n  W: standard_normal(np7, 2, 2)\n  k: [[1.0]]\n"
+      "exercises:\n"
+      "  - {id: \"1\", title: Twice W, points: 1, answers: [{name: a, shape: [2, 2]}], output: a, expect: W * 2}\n";
+  const auto check = [&](const std::string& draw) {
+    fs::remove_all(dir.path() / "solution");
+    dir.write("solution/hw.py", "import numpy as np\nk = 5.0\n" + draw + "\na = W * 2\n");
+    return run_grader({"spec", "check", dir.write("drawn.yaml", spec).string()});
+  };
+  const auto other = check("W = np.random.default_rng(7).standard_normal((2, 2))");
+  BOOST_TEST(other.exit_code == 1, other.out + other.err);
+  BOOST_TEST(contains(other.out, "warn  data and the reference notebook: the notebook's W (by up to "), other.out);
+  BOOST_TEST(contains(other.out,
+                      ") differ from the spec's data of those names, from which the answers' targets are "
+                      "computed: does the notebook make them as the spec does?"),
+             other.out);
+  BOOST_TEST(!contains(other.out, "the notebook's k"), other.out);  // another shape: another thing
+  const auto same = check("np.random.seed(7)\nW = np.random.standard_normal((2, 2))");
+  BOOST_TEST(same.exit_code == 0, same.out + same.err);
+  BOOST_TEST(!contains(same.out, "data and the reference notebook"), same.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_malformed_spec_exits_2_with_its_errors) {

@@ -86,6 +86,8 @@ FN(opens_socket) { out[0].data[0] = socket(AF_INET, SOCK_STREAM, 0); return 0; }
 FN(execs_shell) { char* argv[] = {"/bin/sh", "-c", "true", 0}; execv("/bin/sh", argv); return 0; }
 FN(kills_grader) { kill(getppid(), SIGKILL); twice_into(in, out); return 0; }
 FN(kills_everyone) { kill(-1, SIGKILL); twice_into(in, out); return 0; }
+/* SIGKILL to itself: refused, so that a child ended by it was killed from outside. */
+FN(kills_itself) { kill(getpid(), SIGKILL); twice_into(in, out); return 0; }
 FN(escapes_group) { setsid(); twice_into(in, out); return 0; }
 FN(exits) { exit(0); }
 FN(nan_and_inf) { out[0].data[0] = NAN; out[0].data[1] = INFINITY; out[0].data[2] = 1; out[0].data[3] = 2; return 0; }
@@ -274,10 +276,10 @@ BOOST_AUTO_TEST_CASE(cpu_limit_is_a_timeout_too) {
 }
 
 BOOST_AUTO_TEST_CASE(files_sockets_processes_and_signals_are_forbidden) {
-  const std::pair<const char*, const char*> cases[] = {{"reads_spec", "'openat'"},   {"writes_tmp", "'openat'"},
-                                                       {"opens_socket", "'socket'"}, {"execs_shell", "'execve'"},
-                                                       {"forks", "'clone'"},         {"kills_grader", "'kill'"},
-                                                       {"kills_everyone", "'kill'"}, {"escapes_group", "'setsid'"}};
+  const std::pair<const char*, const char*> cases[] = {
+      {"reads_spec", "'openat'"},   {"writes_tmp", "'openat'"},    {"opens_socket", "'socket'"},
+      {"execs_shell", "'execve'"},  {"forks", "'clone'"},          {"kills_grader", "'kill'"},
+      {"kills_everyone", "'kill'"}, {"escapes_group", "'setsid'"}, {"kills_itself", "'kill'"}};
   for (const auto& [name, call_name] : cases) {
     BOOST_TEST_CONTEXT(name) {
       const auto r = attack(name);

@@ -3,6 +3,7 @@
 /// with a verdict, a score, a message and timing (see docs/results-format.md). Checks are
 /// recorded; what an exercise and an assignment say is derived from them, here only.
 
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -122,6 +123,11 @@ struct AssignmentResult {
   double score() const;
   double max_score() const;
 };
+
+/// A sum of points as spec authors write them, decimals, rounded to 1e-9: 0.1 + 0.7 is 0.8 in
+/// every output, not 0.7999999999999999 (found by a TA helper, in result.json and Gradescope's
+/// results). Every sum of points a result holds is one, and the spec's total too.
+inline double points_total(double sum) { return std::round(sum * 1e9) / 1e9; }
 
 /// The longest a text of a result may be: longer ones are cut (student output, compiler
 /// errors), so that no submission can make its result huge.

@@ -212,6 +212,12 @@ std::vector<Student> list_students(const fs::path& root, std::vector<std::string
     std::error_code kind;  // a link to nothing: not a folder, and no reason to stop listing
     if (entry.is_directory(kind)) {
       students.push_back({student_id(entry.path()), name});
+    } else if (std::error_code link; entry.is_symlink(link) && !fs::exists(entry.path(), link)) {
+      // Found by a TA helper: a student's folder on a share not mounted was told "not a folder".
+      spdlog::warn("{}: a link to {}, which does not exist (a share not mounted?), so not graded; skipped",
+                   one_line(entry.path().string(), 4096),
+                   one_line(fs::read_symlink(entry.path(), link).string(), 4096));
+      if (skipped) skipped->push_back(student_id(entry.path()));
     } else {
       spdlog::warn("{}: not a folder, so not a submission; skipped", one_line(entry.path().string(), 4096));
       if (skipped) skipped->push_back(student_id(entry.path()));
@@ -266,18 +272,28 @@ void refuse_overlap(const fs::path& out, const std::vector<fs::path>& sources, c
     return ec || real.empty() ? absolute : real;
   };
   const fs::path o = resolved(out);
+  // By name, and by the folder itself: one folder reached by two paths (a bind mount, an NFS
+  // export mounted twice) has one device and inode (found by a TA helper: an --out inside the
+  // class folder through a bind mount was graded, on the next run, as a student).
   const auto inside = [](const fs::path& inner, const fs::path& outer) {
     const auto [end, _] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
-    return end == outer.end();
+    if (end == outer.end()) return true;
+    std::error_code ec;
+    for (fs::path p = inner; !p.empty(); p = p.parent_path()) {
+      if (fs::equivalent(p, outer, ec)) return true;
+      if (p == p.root_path()) break;
+    }
+    return false;
   };
   for (const auto& source : sources) {
     const fs::path s = resolved(source);
+    std::error_code ec;
     if (inside(o, s) || inside(s, o))
       throw UsageError(
           "--out " + out.string() + " and " + what + " " + source.string() +
-          (o == s         ? " are the same folder"
-           : inside(o, s) ? ": --out is inside it"
-                          : ": it is inside --out") +
+          (o == s || fs::equivalent(o, s, ec) ? " are the same folder"
+           : inside(o, s)                     ? ": --out is inside it"
+                                              : ": it is inside --out") +
           "; results must go to a folder apart from what is graded or merged (e.g. --out results/ next to it)");
   }
 }

@@ -186,7 +186,8 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
               (printed >= (1u << 20) ? fmt::format(", having printed {} MiB: printing takes time too", printed >> 20)
                                      : "")};
     }
-    if (sig == SIGKILL) return {Verdict::out_of_memory, sandbox::killed_by_the_system(seen.exit, during)};
+    if (sig == SIGKILL)
+      return {Verdict::out_of_memory, sandbox::killed_by_the_system(seen.exit, during, limits.memory_bytes)};
     const char* name = sigabbrev_np(sig);
     return {Verdict::crashed, "Python crashed with " +
                                   (name ? "SIG" + std::string(name) : "signal " + std::to_string(sig)) + " " + during};

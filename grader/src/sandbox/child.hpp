@@ -31,10 +31,14 @@ struct Exit {
   long page_faults = 0;    ///< minor page faults (most of a forked child's cost)
 };
 
-/// Why a child the grader did not end died of SIGKILL, for the student: the kernel's OOM
-/// killer, most likely (children are its first choice), with the memory it held at its peak,
-/// which also tells a child that killed itself. `during`: "while ...".
-std::string killed_by_the_system(const Exit& exit, const std::string& during);
+/// Why a child the grader did not end, nor its CPU limit, died of SIGKILL (which a child may
+/// not send itself): the kernel's OOM killer (children are its first choice) or a person. For
+/// the student, with the memory it held at its peak, where that is a quarter of
+/// `memory_limit_bytes` or more (memory_worth_naming): its own memory, most likely. Below
+/// that, not the student's doing: throws Error (found by a TA helper: a correct notebook
+/// killed at 147 MiB was told it used too much memory, and --resume kept the zero).
+/// `during`: "while ...".
+std::string killed_by_the_system(const Exit& exit, const std::string& during, unsigned long long memory_limit_bytes);
 
 /// What the grader observed of a child: the only basis of a verdict.
 struct Observation {

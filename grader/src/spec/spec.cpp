@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "grader/result.hpp"
+
 namespace grader {
 
 bool Tolerance::single(std::string_view precision) {
@@ -61,7 +63,7 @@ const AnswerSpec* Spec::answer(const std::string& name) const {
 double Spec::max_score() const {
   double total = 0;
   for (const auto& ex : exercises) total += ex.points;
-  return total;
+  return points_total(total);
 }
 
 Tensor Expression::evaluate(const expr::Scope& scope, std::string_view context) const {
