@@ -440,12 +440,12 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
       return;
     case Finding::Kind::property_mistake:
       r.verdict = Verdict::wrong;
-      r.message = prefixed(c.label, (visible ? "your outputs match a known mistake: " +
-                                                   without_full_stop(fn.mistakes[f.matches[0]].message) +
-                                                   "; outputs like these"
-                                             : std::string("your outputs")) +
-                                        " have this property without computing what it checks, so it earns nothing "
-                                        "here");
+      r.message =
+          prefixed(c.label, (visible ? "your outputs match a known mistake: " +
+                                           without_full_stop(fn.mistakes[f.matches[0]].message) + "; outputs like these"
+                                     : std::string("your outputs")) +
+                                " have this property without computing what it checks, so it earns nothing "
+                                "here");
       r.mistake = visible ? std::optional<std::string>(fn.mistakes[f.matches[0]].message) : std::nullopt;
       r.details = property + replay;
       return;

@@ -761,19 +761,19 @@ class Checker {
         if (!a.constant.empty()) constants.push_back(argument_text(a));
       }
       if (!unseen.empty())
-        items.push_back(fmt::format("exercise {} passes {} to the notebook's {}, a size no input's shape holds: a "
-                                    "library's {} cannot know it, so no library passes",
-                                    ex->id, joined(unseen), fn.python.function, fn.symbol));
+        items.push_back(
+            fmt::format("exercise {} passes {} to the notebook's {}, a size no input's shape holds: a "
+                        "library's {} cannot know it, so no library passes",
+                        ex->id, joined(unseen), fn.python.function, fn.symbol));
       if (!constants.empty())
-        items.push_back(fmt::format("exercise {} passes {} to the notebook's {}: a library's {} is not given {}, and "
-                                    "passes only computing with {} of its own{}",
-                                    ex->id, joined(constants), fn.python.function, fn.symbol,
-                                    constants.size() > 1 ? "them" : "it",
-                                    constants.size() > 1 ? "them as constants" : "it as a constant",
-                                    constants_of[fn.symbol].size() > 1
-                                        ? " (then it fails an exercise that calls " + fn.symbol +
-                                              " with other constants, or none)"
-                                        : ""));
+        items.push_back(
+            fmt::format("exercise {} passes {} to the notebook's {}: a library's {} is not given {}, and "
+                        "passes only computing with {} of its own{}",
+                        ex->id, joined(constants), fn.python.function, fn.symbol, constants.size() > 1 ? "them" : "it",
+                        constants.size() > 1 ? "them as constants" : "it as a constant",
+                        constants_of[fn.symbol].size() > 1
+                            ? " (then it fails an exercise that calls " + fn.symbol + " with other constants, or none)"
+                            : ""));
     }
     if (!items.empty())
       add(Kind::warning, "library hand-ins",

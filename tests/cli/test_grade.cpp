@@ -1207,10 +1207,10 @@ BOOST_AUTO_TEST_CASE(another_assignments_results_are_never_merged_or_graded_into
   BOOST_REQUIRE(run_grader(grade_args(matrices, out)).exit_code <= 1);
   const std::string gradebook = read_file(out / "gradebook.csv");
   for (const std::string shard : {"0/2", "1/2"})
-    BOOST_REQUIRE(run_grader(with(grade_args(basics, dir.path() / ("s" + shard.substr(0, 1)),
-                                             "specs/attention-basics.yaml"),
-                                  {"--shard", shard}))
-                      .exit_code <= 1);
+    BOOST_REQUIRE(
+        run_grader(with(grade_args(basics, dir.path() / ("s" + shard.substr(0, 1)), "specs/attention-basics.yaml"),
+                        {"--shard", shard}))
+            .exit_code <= 1);
   const auto merged =
       run_grader({"merge", "--out", out.string(), (dir.path() / "s0").string(), (dir.path() / "s1").string()});
   BOOST_TEST(merged.exit_code == 2, merged.err);

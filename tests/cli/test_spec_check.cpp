@@ -706,15 +706,18 @@ BOOST_AUTO_TEST_CASE(what_a_library_is_not_given_that_the_python_call_passes_is_
       "        - {name: xh, shape: [heads, n, d_head], expect: \"transpose(reshape(x, n, heads, d_head), 0, 1)\"}\n"
       "      python: {tensors: numpy, dtype: float64, arguments: [x, {size: heads, keyword: n_heads}]}\n"
       "    checks:\n"
-      "      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], heads: [1, 3], d_head: [1, 3], d_model: \"heads * d_head\"}}}\n";
+      "      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], heads: [1, 3], d_head: [1, 3], d_model: "
+      "\"heads * d_head\"}}}\n";
   const auto r = run_grader({"spec", "check", dir.write("lib.yaml", spec).string()});
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
-  BOOST_TEST(contains(r.out, "warn  library hand-ins: exercise 1 passes scale=0.5 to the notebook's attend: a "
-                             "library's attend is not given it, and passes only computing with it as a constant of "
-                             "its own (then it fails an exercise that calls attend with other constants, or none)"),
+  BOOST_TEST(contains(r.out,
+                      "warn  library hand-ins: exercise 1 passes scale=0.5 to the notebook's attend: a "
+                      "library's attend is not given it, and passes only computing with it as a constant of "
+                      "its own (then it fails an exercise that calls attend with other constants, or none)"),
              r.out);
-  BOOST_TEST(contains(r.out, "exercise 3 passes n_heads=heads to the notebook's split_heads, a size no input's shape "
-                             "holds: a library's split_heads cannot know it, so no library passes"),
+  BOOST_TEST(contains(r.out,
+                      "exercise 3 passes n_heads=heads to the notebook's split_heads, a size no input's shape "
+                      "holds: a library's split_heads cannot know it, so no library passes"),
              r.out);
   BOOST_TEST(!contains(r.out, "exercise 2 passes"), r.out);  // rows=n: every library sees n in Q's shape
   BOOST_TEST(contains(r.out, "write `python: {only: true}`"), r.out);

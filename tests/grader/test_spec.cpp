@@ -632,12 +632,14 @@ BOOST_AUTO_TEST_CASE(numpys_generator_api_is_told_how_to_bring_its_numbers_and_o
                        [&](const std::string& e) { return e.find(part) != std::string::npos; });
   };
   BOOST_TEST(has("7:20: generator 'rng': 'default_rng' is not a generator; use torch"));
-  BOOST_TEST(has("NumPy's Generator API (np.random.default_rng) is not reproduced: save the array the notebook "
-                 "draws (np.save('W.npy', W)) beside the spec and read it: W: {file: W.npy}"));
+  BOOST_TEST(
+      has("NumPy's Generator API (np.random.default_rng) is not reproduced: save the array the notebook "
+          "draws (np.save('W.npy', W)) beside the spec and read it: W: {file: W.npy}"));
   BOOST_TEST(has("9:7: data 'W2': NumPy's Generator API"));
   BOOST_TEST(has("W2: {file: W2.npy}"));
-  BOOST_TEST(has("data 'W3': standard_normal(): sizes must be a whole number, got a tensor of shape (2,): give the "
-                 "numbers one by one, without brackets"));
+  BOOST_TEST(
+      has("data 'W3': standard_normal(): sizes must be a whole number, got a tensor of shape (2,): give the "
+          "numbers one by one, without brackets"));
   std::string all;
   for (const auto& e : errors) all += e + "\n";
   BOOST_TEST(errors.size() == 3u, all);

@@ -145,10 +145,11 @@ class Evaluator {
                       f.info.name + "() needs a generator first, e.g. " + f.info.name +
                           "(gen, 4, 3) after `gen: {generator: torch, seed: 0}` in the data section");
     if (Generator* g = scope_.generator(arg->text)) return g;
-    throw ExprError(arg->offset, "'" + arg->text +
-                                     "' is not a generator of the data section; define it above, "
-                                     "e.g. " +
-                                     arg->text + ": {generator: torch, seed: 0}",
+    throw ExprError(arg->offset,
+                    "'" + arg->text +
+                        "' is not a generator of the data section; define it above, "
+                        "e.g. " +
+                        arg->text + ": {generator: torch, seed: 0}",
                     arg->text);
   }
 

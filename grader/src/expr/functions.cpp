@@ -22,9 +22,9 @@ std::string where(const Arguments& args) { return args.function() + "(): "; }
 long long whole(const Tensor& t, const std::string& context) {
   const auto v = t.rank() == 0 ? ops::whole_value(t[0]) : std::nullopt;
   if (!v)
-    throw invalid_argument(context + " must be a whole number, got a tensor of shape " + format_shape(t.shape()) +
-                           (t.rank() == 1 ? ": give the numbers one by one, without brackets (f(x, 6, 6), not f(x, [6, 6]))"
-                                          : ""));
+    throw invalid_argument(
+        context + " must be a whole number, got a tensor of shape " + format_shape(t.shape()) +
+        (t.rank() == 1 ? ": give the numbers one by one, without brackets (f(x, 6, 6), not f(x, [6, 6]))" : ""));
   return *v;
 }
 

@@ -389,10 +389,11 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   // (an allocation fails first). The OOM killer on a machine short of memory, or a person: not
   // the student's code (found by a TA helper: a correct C++ hand-in scored 0, and --resume kept it).
   if (failed && !seen.killed && seen.output.find("Killed signal terminated program") != std::string::npos)
-    throw Error("the compiler was killed from outside (SIGKILL), for nothing in the student's code: the machine "
-                "short of memory (the OOM killer), or a person's kill; grade it again (grader grade --resume grades "
-                "what is missing)\n" +
-                library::printable(seen.output, kCompilerOutput));
+    throw Error(
+        "the compiler was killed from outside (SIGKILL), for nothing in the student's code: the machine "
+        "short of memory (the OOM killer), or a person's kill; grade it again (grader grade --resume grades "
+        "what is missing)\n" +
+        library::printable(seen.output, kCompilerOutput));
   if (failed) {
     build.compile_failed = true;
     std::map<std::string, std::string> own;
