@@ -1328,16 +1328,18 @@ BOOST_AUTO_TEST_CASE(values_typed_in_from_a_printout_are_told_they_are_rounded) 
   BOOST_TEST(contains(exercise.dump(), "rounded to 4 decimals"), exercise.dump());
 }
 
+/// The check named `name` of an exercise's JSON result.
+ordered_json check_of(const ordered_json& exercise, const std::string& name) {
+  for (const auto& c : exercise.at("checks"))
+    if (c.at("name") == name) return c;
+  BOOST_FAIL("no check " + name + " in " + exercise.dump());
+  return ordered_json();
+}
+
 BOOST_AUTO_TEST_CASE(outputs_all_zeros_earn_no_points_of_a_property_they_have_trivially) {
   // Found by two student helpers: a function returning zeros scored 2 of 8, from the properties
   // `output = weights @ V` and "masked weights are zero", which zeros have whatever the function
   // computes.
-  const auto check_of = [](const ordered_json& exercise, const std::string& name) {
-    for (const auto& c : exercise.at("checks"))
-      if (c.at("name") == name) return c;
-    BOOST_FAIL("no check " + name + " in " + exercise.dump());
-    return ordered_json();
-  };
   const auto zeros = sdpa_exercise_returning("torch.zeros_like(w @ V), torch.zeros_like(w)");
   BOOST_TEST(zeros.at("score") == 0.0, zeros.dump());
   const auto product = check_of(zeros, "output equals weights times values");
@@ -1356,12 +1358,6 @@ BOOST_AUTO_TEST_CASE(outputs_of_a_known_mistake_without_property_points_earn_non
   // Found by a hostile-student helper: uniform weights, which sum to 1 and give output =
   // weights @ V whatever Q and K are, scored 3 of 8 on sdpa-masked with no attention at all.
   // The bundled spec declares them a known mistake with `property_points: false`.
-  const auto check_of = [](const ordered_json& exercise, const std::string& name) {
-    for (const auto& c : exercise.at("checks"))
-      if (c.at("name") == name) return c;
-    BOOST_FAIL("no check " + name + " in " + exercise.dump());
-    return ordered_json();
-  };
   const std::string uniform_weights = "(lambda u: (u @ V, u))(torch.full_like(w, 1.0) / w.size(-1))";
   const auto uniform = sdpa_exercise_returning(uniform_weights);
   BOOST_TEST(uniform.at("score") == 0.0, uniform.dump());
