@@ -62,8 +62,8 @@ OutputLock::OutputLock(const std::filesystem::path& out, const std::string& comm
 }
 
 void OutputLock::check_held() const {
-  struct stat held {
-  }, there{};
+  struct stat held = {};
+  struct stat there = {};
   const std::filesystem::path file = out_ / kLockFile;
   if (fd_ < 0 || (::fstat(fd_, &held) == 0 && ::stat(file.c_str(), &there) == 0 && held.st_dev == there.st_dev &&
                   held.st_ino == there.st_ino))

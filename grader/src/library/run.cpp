@@ -87,7 +87,7 @@ Outcome abnormal_end(const sandbox::Observation& seen, const library::Records& r
     if (sig == SIGXCPU || (sig == SIGKILL && seen.exit.cpu_seconds >= limits.cpu_seconds))
       return {Verdict::timed_out, "used up its " + std::to_string(limits.cpu_seconds) + " s of CPU time " + during +
                                       ": an endless loop, or far too slow"};
-    if (sig == SIGKILL)  // not the grader's doing: the kernel, for memory
+    if (sig == SIGKILL)  // not the grader's, nor the child's own (refused): the OOM killer, or a person
       return {Verdict::out_of_memory, sandbox::killed_by_the_system(seen.exit, during, limits.memory_bytes)};
     return {Verdict::crashed, "crashed with " + signal_name(sig) + " " + during};
   }
