@@ -852,7 +852,10 @@ BOOST_AUTO_TEST_CASE(an_out_moved_while_a_run_writes_into_it_stops_the_run_with_
   BOOST_TEST(contains(r.err, out.string() + " was moved or removed while this run wrote into it"), r.err);
   BOOST_TEST(!fs::exists(out / "gradebook.csv"));
   BOOST_TEST(!fs::exists(moved / "gradebook.csv"));
-  BOOST_TEST(!fs::exists(out / "students"));
+  // The result being written as the folder moved may land by the old path; none after it (a
+  // first CI run, on a busy machine, found a student's folder made again between a check and
+  // the writes: the check now comes after grading, just before them).
+  BOOST_TEST(count_graded(out) <= 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_full_disk_is_the_graders_fault_and_leaves_no_half_written_file) {

@@ -396,15 +396,16 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
         if (old == before->end() || old->second != hash) how.changed_inputs[name] = 1;
       }
     }
-    // The earlier files go first: the new ones are then linked in place whole, and the
-    // folder never holds a fingerprint without its files.
-    lock.check_held();
-    fs::create_directories(dir, ec);
-    clear_student_folder(dir);
     const AssignmentResult result = grade_submission(spec, root / student.folder, options.grading);
     rows[i] = row_of(result, student.id, book);
     if (!rows[i]) throw Error("the result of " + student.id + " does not fit the gradebook of " + spec.id);
+    // Still the folder locked, just before writing (the folder is not made again by its path
+    // after it moved, but in the moment between this check and the writes). The earlier files
+    // go first: the new ones are then linked in place whole, and the folder never holds a
+    // fingerprint without its files.
     lock.check_held();
+    fs::create_directories(dir, ec);
+    clear_student_folder(dir);
     write_atomically(result_file, report::to_json(result), false);
     for (auto f : options.formats)
       if (f != report::Format::json)  // written above, always
