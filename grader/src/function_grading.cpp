@@ -346,9 +346,12 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
     // Nor are the outputs of a known mistake that earns none (found by a hostile-student
     // helper: uniform weights, which sum to 1 and give output = weights @ V, scored 3 of 8).
     if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(), [](const auto& m) { return !m.property_points; })) {
-      std::vector<bool> not_marked = contradicted;  // a passing case contradicts nothing
-      std::vector<std::size_t> m = matching_mistakes(fn, c, named_outputs(), value, main.precision, not_marked);
-      std::erase_if(m, [&](std::size_t i) { return fn.mistakes[i].property_points; });
+      // A passing case contradicts nothing, and only those mistakes are computed (marked here
+      // as if contradicted, the others are skipped): every passing case of a right function
+      // gets here.
+      std::vector<bool> skipped = contradicted;
+      for (std::size_t i = 0; i < fn.mistakes.size(); ++i) skipped[i] = skipped[i] || fn.mistakes[i].property_points;
+      std::vector<std::size_t> m = matching_mistakes(fn, c, named_outputs(), value, main.precision, skipped);
       if (!m.empty()) {
         f.kind = Finding::Kind::property_mistake;
         f.matches = std::move(m);
