@@ -16,19 +16,15 @@ void softmax_in_place(double* x, arma::uword n) {
     if (std::isnan(x[i])) has_nan = true;
     if (x[i] > max) max = x[i];
   }
-  if (has_nan) {
+  // NaN, or a +inf score (an Inf in an input, or a product that overflowed): NaN throughout,
+  // as PyTorch and NumPy compute it (inf - inf), so that a student's NaN is not graded against
+  // numbers their own code never gives (found by a helper: a query holding -inf passed).
+  if (has_nan || max == std::numeric_limits<double>::infinity()) {
     for (arma::uword i = 0; i < n; ++i) x[i] = std::numeric_limits<double>::quiet_NaN();
     return;
   }
   if (max == -std::numeric_limits<double>::infinity()) {  // fully masked (or empty)
     for (arma::uword i = 0; i < n; ++i) x[i] = 0.0;
-    return;
-  }
-  if (max == std::numeric_limits<double>::infinity()) {
-    // +inf scores: the weight is shared equally among the +inf entries (the limit).
-    double count = 0;
-    for (arma::uword i = 0; i < n; ++i) count += (x[i] == max) ? 1.0 : 0.0;
-    for (arma::uword i = 0; i < n; ++i) x[i] = (x[i] == max) ? 1.0 / count : 0.0;
     return;
   }
   double sum = 0.0;

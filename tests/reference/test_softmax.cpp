@@ -50,6 +50,20 @@ BOOST_AUTO_TEST_CASE(fully_masked_row_is_zero_and_partly_masked_row_renormalizes
   BOOST_TEST(W(1, 2) == 0.5);
 }
 
+// torch.softmax(torch.tensor([inf, 0., 1.]), -1) and NumPy's exp(x - x.max()) / sum both give
+// [nan, nan, nan] (PyTorch 1.13, NumPy 1.24): inf - inf.
+BOOST_AUTO_TEST_CASE(a_plus_infinite_score_makes_its_row_nan_as_pytorch_does) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const arma::mat S = {{inf, 0.0, 1.0}, {inf, inf, 0.0}, {0.0, 1.0, -inf}};
+  const arma::mat W = reference::softmax_rows(S);
+  for (arma::uword c = 0; c < 3; ++c) {
+    BOOST_TEST(std::isnan(W(0, c)));
+    BOOST_TEST(std::isnan(W(1, c)));
+  }
+  BOOST_TEST(W.row(2).is_finite());
+  BOOST_TEST(W(2, 2) == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(nan_poisons_only_its_own_column) {
   const arma::mat S = {{std::nan(""), 1.0}, {0.0, 1.0}};
   const arma::mat W = reference::softmax_cols(S);
