@@ -1323,6 +1323,21 @@ BOOST_AUTO_TEST_CASE(values_typed_in_from_a_printout_are_told_they_are_rounded) 
   BOOST_TEST(!contains(grade("[[4.5493, -0.198], [1.0408, 2.5]]"), "decimals"));
   BOOST_TEST(!contains(grade("[[4.54915312, -0.19803812], [1.04078841, 2.4]]"), "decimals"));
   BOOST_TEST(!contains(grade("[[0, 0], [0, 0]]"), "decimals"));
+  // Tiny values where zeros are expected are no rounding either (found by a student helper:
+  // weights of 3.8e-44 where a mask of -100 leaves them were asked about a printout).
+  dir.write("spec.yaml",
+            "assignment: {id: typed, title: Typed, version: \"1\"}\n"
+            "data:\n  Z: [[0, 0], [0, 0]]\n"
+            "exercises:\n"
+            "  - {id: \"1\", title: Z, points: 1, answers: [{name: a, shape: [2, 2]}], output: a, "
+            "expect: Z, tolerance: {atol: 0, rtol: 0}}\n");
+  const std::string tiny = grade("[[0, 3.78351e-44], [0, 1.2e-30]]");
+  BOOST_TEST(contains(tiny, "got 3.78351e-44"), tiny);
+  BOOST_TEST(!contains(tiny, "decimal"), tiny);
+  BOOST_TEST(contains(tiny,
+                      "where exactly 0 is expected your values are tiny but not 0 (such as 3.78351e-44): a "
+                      "masked weight is exactly 0 only when its score is -inf"),
+             tiny);
   // A function returning its outputs rounded, as printed: the same.
   const auto exercise = sdpa_exercise_returning("torch.round(w @ V, decimals=4), torch.round(w, decimals=4)");
   BOOST_TEST(contains(exercise.dump(), "rounded to 4 decimals"), exercise.dump());
