@@ -44,7 +44,7 @@ struct Usable {
   std::optional<Tensor> value;
   Verdict verdict = Verdict::missing;
   std::string message;
-  std::string precision = "float64";
+  std::string precision = "float64";  ///< what its values show (precision_of())
   std::string note;  ///< Answer::note
   /// Where a notebook's answer comes from when the spec says (`python: {expr, cell}`): "m_key[2]
   /// as the cell holding '...' leaves it"; else empty.
@@ -60,7 +60,8 @@ std::string where_taken(const AnswerSpec& spec) {
 
 Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   Usable u;
-  u.precision = answer.precision;
+  // What the values show, whatever carried them (a file, a notebook): precision_of().
+  if (answer.value) u.precision = precision_of(*answer.value);
   u.note = answer.note;
   if (python::is_notebook_name(answer.source) && !spec.python_expr.empty() &&
       (spec.python_expr != spec.name || !spec.python_cell.empty()))
@@ -282,7 +283,6 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
       answer.value = v.value;
       answer.problem = v.problem;
       answer.message = v.value ? "" : hand_in + ": " + v.message;
-      if (v.value) answer.precision = precision_of(*v.value);
       // A later cell that assigns the answer again decides it (found by a helper: a Colab
       // student's scratch cell had changed a right answer, and only the value was shown); so
       // does a later line of the answer's own cell, which in a Colab download is every code
@@ -616,10 +616,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
 
   if (options.answers_in_float32)
     for (auto& [_, answer] : submission.answers)
-      if (answer.value) {
-        answer.value = to_float32(std::move(*answer.value));
-        answer.precision = "float32";
-      }
+      if (answer.value) answer.value = to_float32(std::move(*answer.value));
   const Grader grader(spec, submission);
   for (const auto& ex : spec.exercises)
     result.exercises.push_back(ex.function ? functions.at(ex.id) : grader.grade(ex));

@@ -140,4 +140,11 @@ std::string precision_of(const Tensor& t) {
   return finite ? "float32" : "float64";
 }
 
+std::string result_precision(const std::string& inputs, const std::vector<Tensor>& outputs) {
+  if (inputs != "float64") return inputs;
+  const bool single = !outputs.empty() && std::all_of(outputs.begin(), outputs.end(),
+                                                      [](const Tensor& t) { return precision_of(t) == "float32"; });
+  return single ? "float32" : "float64";
+}
+
 }  // namespace grader

@@ -1585,6 +1585,59 @@ exercises:
              r.out);
 }
 
+BOOST_AUTO_TEST_CASE(the_same_numbers_get_the_same_rule_from_a_library_a_notebook_and_a_file) {
+  // Found by a numerical-audit helper: float32-rounded outputs passed from NumPy (float32 rule)
+  // and failed from C++ (float64 rule). The precision is what the values show, whoever
+  // returned them.
+  TempDir dir;
+  std::string source =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/correct-c/solution.c"));
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = source.find(from);
+    BOOST_REQUIRE(at != std::string::npos);
+    source.replace(at, from.size(), to);
+  };
+  replace("w[j] /= sum;", "w[j] = (float)(w[j] / sum);");
+  replace("= acc;", "= (float)acc;");
+  dir.write("rounded/solution.c", source);
+  const auto rules = [&](const std::string& student, const std::string& spec) {
+    const auto r = run_grader({"check", "--spec", spec, (dir.path() / student).string(), "--format", "json"});
+    std::set<std::string> seen;
+    const auto result = ordered_json::parse(r.out);
+    for (const auto& ex : result.at("exercises"))
+      for (const auto& c : ex.at("checks"))
+        if (c.at("name") == "random shapes and values") seen.insert(c.at("tolerance").get<std::string>());
+    BOOST_TEST(r.exit_code == 0, r.out << r.err);
+    return seen;
+  };
+  const std::set<std::string> float32_rule = {"|got - expected| <= 1e-05 + 1e-05 * |expected|"};
+  BOOST_TEST(rules("rounded", "specs/sdpa-masked.yaml") == float32_rule);
+  fs::copy(test_support::source_path("submissions/sdpa-masked/correct-c"), dir.path() / "double");
+  BOOST_TEST(rules("double", "specs/sdpa-masked.yaml") ==
+             std::set<std::string>{"|got - expected| <= 1e-09 + 1e-09 * |expected|"});
+  // An answer file of float64 numbers that are float32 ones: the float32 rule, as a notebook's.
+  const auto third = dir.write("third.yaml", R"YAML(assignment: {id: third, title: Third, version: "1"}
+exercises:
+  - {id: "1", title: Third, points: 1, answers: [{name: t, shape: [1, 2]}], output: t, expect: "[[1, 2]] / 3",
+     tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-6, rtol: 1.0e-6}}}
+)YAML");
+  const auto third_of = [&](const std::string& student) {
+    const auto r = run_grader({"check", "--spec", third.string(), (dir.path() / student).string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 0, r.out << r.err);
+    return ordered_json::parse(r.out).at("exercises")[0].at("checks")[0].at("tolerance").get<std::string>();
+  };
+  const float a = 1.0f / 3, b = 2.0f / 3;
+  std::ostringstream csv;
+  csv.precision(17);
+  csv << static_cast<double>(a) << "," << static_cast<double>(b) << "\n";
+  dir.write("file/t.csv", csv.str());
+  dir.write("notebook/lab.py",
+            "import numpy as np\nt = (np.array([[1, 2]], dtype=np.float32) / np.float32(3))"
+            ".astype(np.float64)\n");
+  BOOST_TEST(third_of("file") == "|got - expected| <= 1e-06 + 1e-06 * |expected|");
+  BOOST_TEST(third_of("notebook") == third_of("file"));
+}
+
 BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_both_orders) {
   // Found by a student helper: `self_attention(X, omega_q, omega_k, omega_v, ...)`, called so by
   // its own tests, was told numbers only.

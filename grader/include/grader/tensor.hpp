@@ -95,4 +95,11 @@ Tensor to_float32(Tensor t);
 /// instructor helper: a NumPy function's NaN outputs were shown the float32 tolerance).
 std::string precision_of(const Tensor& t);
 
+/// The precision a function's result was computed in, the least of the inputs' (`inputs`: a
+/// library's are float64, a Python binding's its dtype) and what the outputs' values show
+/// (float32 when every output holds float32 values only: precision_of()). Whatever carried
+/// them, a library or a notebook, the same numbers get the same rule (found by a numerical
+/// audit helper: float32-rounded outputs passed from NumPy and failed from C++).
+std::string result_precision(const std::string& inputs, const std::vector<Tensor>& outputs);
+
 }  // namespace grader

@@ -216,6 +216,7 @@ RunReport run_library(const std::filesystem::path& library, const std::vector<Ca
           resolve(i, verdict, message);
         } else if (r->code == GRADER_OK) {
           report.calls[i].outputs = std::move(returned.at(k));
+          report.calls[i].precision = result_precision("float64", report.calls[i].outputs);
           resolved[i] = true;
         } else if (r->code == GRADER_EXCEPTION) {
           const auto [verdict, message] = escaped(r->text);

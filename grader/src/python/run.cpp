@@ -675,10 +675,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           const auto facts = std::pair(call.binding, r.text);
           if (!notes.count(facts)) notes[facts] = returned_note(r.text, work.bindings.at(call.binding));
           result.note = notes.at(facts);
-          // The least precise of the inputs the grader gave and the outputs (as their values
-          // show, not as the child says): float32 inputs make a float32 result, even when NumPy
-          // promotes it to float64 on the way.
-          result.precision = call.dtype;
+          // float32 inputs make a float32 result, even when NumPy promotes it to float64 on the
+          // way; the outputs' precision is what their values show, not what the child says.
           for (std::size_t o = 0; o < call.outputs.size(); ++o) {
             const auto place = r.outputs.find(static_cast<int>(o));
             const auto value = r.values.find(static_cast<int>(o));
@@ -692,12 +690,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
             }
             result.outputs.push_back(std::move(*v->value));
           }
-          // float32 when every output holds float32 values only (a float64 result that
-          // happens to be 0 and 1 stays float64).
-          if (!result.failure && !result.outputs.empty() &&
-              std::all_of(result.outputs.begin(), result.outputs.end(),
-                          [](const Tensor& t) { return precision_of(t) == "float32"; }))
-            result.precision = "float32";
+          if (!result.failure) result.precision = result_precision(call.dtype, result.outputs);
           out.calls[c] = std::move(result);
           resolved_calls.insert(c);
           break;

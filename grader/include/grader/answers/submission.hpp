@@ -39,9 +39,6 @@ struct Answer {
   Verdict problem = Verdict::missing;
   std::string message;  ///< why it could not be used, for the student
   std::string source;   ///< where it came from, relative to the folder
-  /// What it was computed in: "float64" for files; a Python value's dtype ("float32" for a
-  /// torch tensor of float32). It chooses the tolerance (Tolerance::in).
-  std::string precision = "float64";
   /// Said beside a failing check of it: where a notebook's value came from, when its variable
   /// was assigned in more than one cell ("your notebook assigns query121 in 2 cells, ...").
   std::string note;

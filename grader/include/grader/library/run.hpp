@@ -44,8 +44,8 @@ struct CallResult {
   /// its notebook defines more than once, which definition was called.
   std::string note;
   std::vector<Tensor> outputs;
-  /// The precision the outputs were computed in: "float64" for a library; for Python, the
-  /// dtype of what the function returned ("float32", "float64", ...).
+  /// The precision the outputs were computed in (result_precision()): it chooses the
+  /// tolerance (Tolerance::in).
   std::string precision = "float64";
 };
 
