@@ -1501,6 +1501,19 @@ def older_version(error):
         submodule = False
     if submodule:
         return f" ({name} is a module of its own: import {name} first)"
+    # A misspelt name (`torch.manuel_seed`) is told the one likely meant, not the version (found by
+    # a student helper).
+    owner = sys.modules.get(found.group(1))
+    if _type(owner) is types.ModuleType and CONFINE[0] is not None:
+        try:
+            names = [k for k in list(vars(owner))[:20000] if _type(k) is str and _len(k) <= 100 and k.isidentifier()
+                     and not k.startswith("_")]
+            out = _string_buffer(256)
+            CONFINE[0].grader_python_did_you_mean(found.group(2).encode(), "\n".join(names).encode(), out, 256)
+            if out.value:
+                return out.value.decode("utf-8", "replace")
+        except Exception:  # the notebook broke what this needs
+            pass
     package = found.group(1).split(".")[0]
     module = sys.modules.get(package)
     version = vars(module).get("__version__") if _type(module) is types.ModuleType else None

@@ -804,6 +804,15 @@ BOOST_AUTO_TEST_CASE(a_name_the_graders_torch_lacks_says_which_version_grades) {
       contains(r.failures[0].message, ", which has no torch.compile_newer: write it without, or check the name)"),
       r.failures[0].message);
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  // A misspelt name is told the one meant, not the version (found by a student helper:
+  // `torch.manuel_seed` was told that torch 1.13 has none).
+  const auto m = python::run(HandIn{"homework.py", "import torch\ntorch.manuel_seed(0)\nx = 1.0\n", {}},
+                             python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
+  BOOST_REQUIRE_EQUAL(m.failures.size(), 1u);
+  BOOST_TEST(contains(m.failures[0].message,
+                      "AttributeError: module 'torch' has no attribute 'manuel_seed'; did you mean 'manual_seed'?"),
+             m.failures[0].message);
+  BOOST_TEST(!contains(m.failures[0].message, "grading machine"), m.failures[0].message);
   // A submodule the notebook did not import is no newer name (found by a helper: "torch 1.13 has
   // no torch.utils.checkpoint", which it has).
   const auto s = python::run(HandIn{"homework.py", "import torch\nf = torch.utils.checkpoint\nx = 1.0\n", {}},
