@@ -1,5 +1,8 @@
 #include "check.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include <fmt/ranges.h>
 #include <unistd.h>
 
@@ -20,6 +23,26 @@ std::string format_list() { return fmt::format("{}", fmt::join(report::format_na
 
 }  // namespace
 
+CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& description) {
+  const CLI::Validator whole(
+      [](std::string& text) -> std::string {
+        constexpr std::string_view kMax = "18446744073709551615";  // 2^64 - 1
+        const bool digits =
+            !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        // Decimal, leading zeros and all: CLI11 reads 010 as octal.
+        const std::string value = digits ? text.substr(std::min(text.find_first_not_of('0'), text.size() - 1)) : "";
+        if (digits && (value.size() < kMax.size() || (value.size() == kMax.size() && value <= kMax))) {
+          text = value;
+          return "";
+        }
+        return "the seed must be a whole number from 0 to 18446744073709551615 (2^64 - 1), as feedback shows "
+               "one: got '" +
+               text + "'";
+      },
+      "SEED");
+  return cmd->add_option("--seed", seed, description)->transform(whole);
+}
+
 CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   CLI::App* cmd = app.add_subcommand("check", "Grade one submission folder against a spec");
   cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
@@ -28,7 +51,7 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
       ->check(CLI::IsMember(report::format_names()))
       ->capture_default_str();
   cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
-  cmd->add_option("--seed", options.seed, "Seed of the randomized checks (feedback shows the one used, to replay it)");
+  add_seed_option(cmd, options.seed, "Seed of the randomized checks (feedback shows the one used, to replay it)");
   cmd->add_option("--write", options.writes,
                   "Also write the report in another format to a file, e.g. --write junit=report.xml "
                   "(repeatable; formats: " +

@@ -23,6 +23,11 @@ struct CheckOptions {
 /// Registers the subcommand; `run` is called with the parsed options and its result stored.
 CLI::App* setup_check(CLI::App& app, CheckOptions& options);
 
+/// `--seed N` (check and grade): a whole number from 0 to 2^64-1, as feedback shows one. CLI11
+/// alone took -1 as 2^64-1, clamped larger numbers to it (found by a numerical-audit helper), and
+/// read 010 as octal.
+CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& description);
+
 /// Grades and prints; returns the exit code (0 all passed, 1 something failed). Throws
 /// grader::Error for a broken spec or bad usage (exit code 2, decided by main).
 int run_check(const CheckOptions& options);

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 
+#include "check.hpp"
 #include "grader/batch.hpp"
 #include "grader/error.hpp"
 #include "grader/spec/spec.hpp"
@@ -123,7 +124,7 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   cmd->add_option("--progress", o.progress, "Progress on stderr")
       ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
       ->capture_default_str();
-  cmd->add_option("--seed", o.seed, "One seed for every randomized check (default: one per student and exercise)");
+  add_seed_option(cmd, o.seed, "One seed for every randomized check (default: one per student and exercise)");
   cmd->footer(
       "Exit status: 0 every submission was graded (whatever the students' scores), 2 some could not "
       "be, the class files could not be written, another run is writing into --out, or the command is wrong; "

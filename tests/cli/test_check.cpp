@@ -386,6 +386,37 @@ exercises:
   BOOST_TEST(contains(r.out, "1 / 1"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_seed_is_a_decimal_whole_number_of_64_bits) {
+  // Found by a numerical-audit helper: -1 and 2^64 were taken as 2^64 - 1, silently; 010 was 8.
+  const auto seed_shown = [](const std::string& seed) {
+    const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", "submissions/sdpa-masked/no-scale",
+                               "--format", "json", "--seed", seed});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    std::smatch m;
+    const bool found = std::regex_search(r.out, m, std::regex("seed ([0-9]+)"));
+    BOOST_TEST(found, r.out);
+    return found ? m[1].str() : "";
+  };
+  BOOST_TEST(seed_shown("010") == "10");
+  BOOST_TEST(seed_shown("18446744073709551615") == "18446744073709551615");
+  for (const std::string bad : {"-1", "18446744073709551616", "99999999999999999999999", "1e3", "0x10", ""}) {
+    for (const std::string command : {"check", "grade"}) {
+      TempDir dir;
+      std::vector<std::string> args = {command, "--spec", "specs/sdpa-masked.yaml", "--seed", bad};
+      if (command == "grade")
+        args.insert(args.end(), {"submissions/sdpa-masked", "--out", (dir.path() / "out").string()});
+      else
+        args.push_back("submissions/sdpa-masked/no-scale");
+      const auto r = run_grader(args);
+      BOOST_TEST_CONTEXT(command << " --seed '" << bad << "'") {
+        BOOST_TEST(r.exit_code == 2);
+        BOOST_TEST(contains(r.err, "the seed must be a whole number from 0 to 18446744073709551615 (2^64 - 1)"), r.err);
+        BOOST_TEST(!fs::exists(dir.path() / "out"));
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(what_students_see)
