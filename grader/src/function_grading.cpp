@@ -346,12 +346,15 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
     // Nor are the outputs of a known mistake that earns none (found by a hostile-student
     // helper: uniform weights, which sum to 1 and give output = weights @ V, scored 3 of 8).
     if (std::any_of(fn.mistakes.begin(), fn.mistakes.end(), [](const auto& m) { return !m.property_points; })) {
-      // A passing case contradicts nothing, and only those mistakes are computed (marked here
-      // as if contradicted, the others are skipped): every passing case of a right function
-      // gets here.
+      // Only those mistakes are computed (the others marked here as if contradicted, so
+      // skipped): every passing case of a right function gets here. A case whose outputs
+      // contradict one marks it: where it matched another case, that was a coincidence
+      // (grade_check()).
       std::vector<bool> skipped = contradicted;
       for (std::size_t i = 0; i < fn.mistakes.size(); ++i) skipped[i] = skipped[i] || fn.mistakes[i].property_points;
       std::vector<std::size_t> m = matching_mistakes(fn, c, named_outputs(), value, main.precision, skipped);
+      for (std::size_t i = 0; i < fn.mistakes.size(); ++i)
+        if (!fn.mistakes[i].property_points) contradicted[i] = skipped[i];
       if (!m.empty()) {
         f.kind = Finding::Kind::property_mistake;
         f.matches = std::move(m);
@@ -557,6 +560,14 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     if (auto f = examine_case(spec, fn, pc, k, results, visibility, tolerance, contradicted, out.tolerance_used))
       failing.push_back(std::move(*f));
   }
+  // Outputs of a known mistake that earns no property points, where another case of the check
+  // contradicts it, were a coincidence, and the property holds there (found when the unscaled
+  // attention of UDL's exercise 2, whose softmax can saturate, matched identity attentions in
+  // one case of permutation equivariance).
+  std::erase_if(failing, [&](const Finding& f) {
+    return f.kind == Finding::Kind::property_mistake &&
+           std::all_of(f.matches.begin(), f.matches.end(), [&](std::size_t i) { return contradicted[i]; });
+  });
   // Outputs judged wrong from a function the notebook defines more often than the spec takes
   // it: which definition was called.
   const auto noted = [&](CheckResult r) {

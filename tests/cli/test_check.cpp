@@ -1420,6 +1420,26 @@ BOOST_AUTO_TEST_CASE(outputs_of_a_known_mistake_without_property_points_earn_non
   BOOST_TEST(contains(check_of(uniform, "random shapes and values").at("message").get<std::string>(),
                       "every key gets the same weight (1/block)"),
              uniform.dump());
+  // So do weights all on the first key, or each query's on its own position (found by a
+  // numerical-audit helper: 3 and 2 of 8).
+  for (const std::string weights :
+       {"torch.nn.functional.one_hot(torch.zeros_like(w[..., 0]).long(), w.size(-1)).to(w.dtype)",
+        "torch.eye(w.size(-1)).expand_as(w)"}) {
+    const auto none = sdpa_exercise_returning("(lambda u: (u @ V, u))(" + weights + ")");
+    BOOST_TEST(none.at("score") == 0.0, none.dump());
+    BOOST_TEST(contains(check_of(none, "rows of weights sum to 1").at("message").get<std::string>(),
+                        "the scores Q K^T are never used; outputs like these have this property"),
+               none.dump());
+  }
+  // Where another case contradicts the mistake, its outputs in one case were a coincidence, and
+  // the property holds there: attention for up to 4 keys (the check's cases of 2 to 4 keys; 18
+  // drawn from 1 to 8), identity weights for more (the second case has 8).
+  const auto mostly = sdpa_exercise_returning(
+      "(lambda u: (u @ V, u))(torch.eye(w.size(-1)).expand_as(w) if "
+      "w.size(-1) > 4 else w)");
+  BOOST_TEST(check_of(mostly, "rows of weights sum to 1").at("verdict") == "passed", mostly.dump());
+  BOOST_TEST(check_of(mostly, "output equals weights times values").at("verdict") == "passed", mostly.dump());
+  BOOST_TEST(check_of(mostly, "random shapes and values").at("verdict") == "wrong", mostly.dump());
   // It is the spec's declaration that does it: without `property_points: false` the same
   // mistake is named, and the properties, which hold, earn their points.
   TempDir dir;
