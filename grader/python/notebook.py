@@ -2208,8 +2208,12 @@ def definition_note(fn, function, units, name):
     if "note" not in function:
         fname, where = function["name"], defined_at(fn, name)
         marker = function.get("cell") if not function.get("taken_at_end") else None
+        # A cell named by the spec that no line holds (its test cell's print removed): said,
+        # else a finished first definition reads as graded (found by a student helper).
+        lost = function.get("cell") if function.get("taken_at_end") else None
         taken = (f"the one in force at the end of the cell holding {marker!r}" if marker else
-                 "the one in force at the end of the notebook")
+                 "the one in force at the end of the notebook" +
+                 (f": no line of it holds {lost!r}, the text of this exercise's test cell" if lost else ""))
         function["note"] = ("" if not where or _len(assigners(units, fname)) < 2 else
                             f"the notebook defines {fname} more than once; this exercise calls its definition at "
                             f"{where}, {taken}")

@@ -1774,8 +1774,23 @@ BOOST_AUTO_TEST_CASE(wrong_outputs_of_a_function_defined_twice_say_which_definit
   BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
   BOOST_TEST(contains(exercise.at("details").get<std::string>(),
                       "note: the notebook defines scaled_dot_product_attention more than once; this exercise calls "
-                      "its definition at line 12, the one in force at the end of the notebook\n"),
+                      "its definition at line 12, the one in force at the end of the notebook: no line of it holds "
+                      "'======= Scaled dot-product attention', the text of this exercise's test cell\n"),
              exercise.dump());
+  // A first definition that is right, the test cell that ties it to exercise 1 gone, and the
+  // second still `pass`: the note says why the second was called (found by a student helper:
+  // told only that the function returned None).
+  dir.write("unfinished/homework.py", "import math\nimport torch\n\n" + right +
+                                          "def scaled_dot_product_attention(Q, K, V, mask=None):\n    pass\n");
+  const auto unfinished = run_grader(
+      {"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "unfinished").string(), "--format", "json"});
+  BOOST_TEST(contains(ordered_json::parse(unfinished.out).at("exercises")[0].at("message").get<std::string>(),
+                      "returned None"),
+             unfinished.out);
+  BOOST_TEST(contains(unfinished.out,
+                      "the one in force at the end of the notebook: no line of it holds '======= Scaled "
+                      "dot-product attention', the text of this exercise's test cell)"),
+             unfinished.out);
   // The homework's own two definitions, one per exercise: no note.
   dir.write("two/homework.py", "import math\nimport torch\n\n" + right + wrong);
   const auto two =

@@ -345,8 +345,10 @@ std::string returned_note(const std::string& text, const Binding& b) {
       if (!std::regex_match(where, place)) return "";
       return "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
              ", the one in force at the end of " +
-             (facts.at("at_end").get<bool>() || b.cell.empty() ? std::string("the notebook")
-                                                               : "the cell holding '" + b.cell + "'");
+             (b.cell.empty() ? std::string("the notebook")
+              : facts.at("at_end").get<bool>()
+                  ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
+                  : "the cell holding '" + b.cell + "'");
     }
     // Parameters that take the inputs passed by position in another order (names alike but for
     // ASCII case): both orders. Only those parameters are quoted, each then a spec's input name
