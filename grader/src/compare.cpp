@@ -123,10 +123,11 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     if (beside && nan_throughout(row)) {
       // Or an exp that overflows (found by an instructor helper: a row of 1000, 1001, 1002 was
       // told only of masks).
-      c.patterns.push_back("your row " + row_label(row) +
-                           " is NaN throughout where the expected one is finite: a softmax over scores that are all "
-                           "-inf gives that (a query whose every key is masked, its own too?), and so does one whose "
-                           "exp overflows (scores near 1000: subtract each row's maximum before exp)");
+      c.patterns.push_back(
+          "your row " + row_label(row) +
+          " is NaN throughout where the expected one is finite: a softmax over scores that are all "
+          "-inf gives that (a query whose every key is masked, its own too?), and so does one whose "
+          "exp overflows (scores above about 709, or 88 in float32: subtract each row's maximum before exp)");
       break;
     }
   }
@@ -300,7 +301,7 @@ std::optional<std::string> precision_hint(bool half, const Tensor& got, const Te
         "printout? Printed values are rounded; compute them instead",
         *k, *k > 1 ? "s" : "");
   if (half)
-    return "your values have at most 11 significant bits, as float16 and bfloat16 numbers do: computed in half "
+    return "your values have at most 11 significant bits, as float16 numbers do (bfloat16 ones 8): computed in half "
            "precision (.half(), torch.float16 or torch.bfloat16, torch.autocast, which multiplies in bfloat16 on a "
            "CPU), results cannot meet this tolerance; compute in float32 or float64";
   const Tolerance single = rule.in("float32");

@@ -540,7 +540,9 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
         stopped = out;
         stopped->verdict = *res.failure;
         stopped->message = missing ? res.message
-                           : alike ? res.message + (pc.cases.size() > 1 ? ", in every case" : "")
+                           : alike ? res.message + (pc.cases.size() <= 1         ? ""
+                                                    : res.message.ends_with('?') ? " (in every case)"
+                                                                                 : ", in every case")
                                    : prefixed(c.label, res.message);
         stopped->details = missing || alike ? "" : replay;
         break;
