@@ -1637,6 +1637,45 @@ exercises:
              r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_checks_own_atol_keeps_the_exercises_rtol_for_each_precision) {
+  // Found by a numerical-audit helper: a check's {atol: 6.0e-5} gave float32 results the
+  // exercise's float64 rtol (1e-9) instead of its float32 one.
+  TempDir dir;
+  const auto spec = dir.write("twice.yaml", R"YAML(assignment: {id: twice, title: Twice, version: "1"}
+exercises:
+  - id: "1"
+    title: Twice
+    points: 3
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: numpy, dtype: float64}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - {name: atol, points: 1, random: {trials: 2, dims: {n: [3, 4]}}, tolerance: {atol: 6.0e-5}}
+      - {name: float32 rtol, points: 1, random: {trials: 2, dims: {n: [3, 4]}}, tolerance: {float32: {rtol: 0}}}
+      - {name: both, points: 1, random: {trials: 2, dims: {n: [3, 4]}}, tolerance: {atol: 0, rtol: 0}}
+)YAML");
+  dir.write("float64/twice.py", "def twice(x):\n    return 2 * x\n");
+  dir.write("float32/twice.py", "import numpy as np\n\ndef twice(x):\n    return (2 * x).astype(np.float32)\n");
+  const auto rules = [&](const std::string& student) {
+    const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / student).string(), "--format", "json"});
+    const auto result = ordered_json::parse(r.out);
+    std::vector<std::string> seen;
+    for (const auto& c : result.at("exercises")[0].at("checks")) seen.push_back(c.at("tolerance").get<std::string>());
+    return seen;
+  };
+  BOOST_TEST(rules("float64") == (std::vector<std::string>{"|got - expected| <= 6e-05 + 1e-09 * |expected|",
+                                                           "|got - expected| <= 1e-09 + 1e-09 * |expected|",
+                                                           "|got - expected| <= 0 + 0 * |expected|"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(rules("float32") == (std::vector<std::string>{"|got - expected| <= 6e-05 + 1e-05 * |expected|",
+                                                           "|got - expected| <= 1e-05 + 0 * |expected|",
+                                                           "|got - expected| <= 0 + 0 * |expected|"}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(the_same_numbers_get_the_same_rule_from_a_library_a_notebook_and_a_file) {
   // Found by a numerical-audit helper: float32-rounded outputs passed from NumPy (float32 rule)
   // and failed from C++ (float64 rule). The precision is what the values show, whoever

@@ -82,24 +82,24 @@ void Loader::load_exercise_fields(Spec& spec, Exercise& ex, const YAML::Node& no
 
 Tolerance Loader::load_tolerance(const YAML::Node& node, const std::string& context, const Tolerance& base) {
   Fields f(*this, node, context + " tolerance");
+  // A key given outside `float32` is for every precision (the notebook's printed digits, say):
+  // it replaces the base's in both rules. A key not given keeps the base's for each precision,
+  // and `float32` then replaces keys of the float32 rule only.
   Tolerance t = base;
-  bool changed = false;
-  if (auto a = f.take("atol")) t.atol = non_negative(a, context + " atol"), changed = true;
-  if (auto r = f.take("rtol")) t.rtol = non_negative(r, context + " rtol"), changed = true;
-  if (auto m = f.take("max_abs")) t.max_abs = non_negative(m, context + " max_abs"), changed = true;
-  // A rule given without float32 is for every precision (the notebook's printed digits,
-  // say); with float32, what that gives replaces the base's float32 rule.
-  if (changed) t.float32.reset();
+  Tolerance::Single s = base.float32 ? *base.float32 : Tolerance::Single{base.atol, base.rtol, base.max_abs};
+  if (auto a = f.take("atol")) t.atol = s.atol = non_negative(a, context + " atol");
+  if (auto r = f.take("rtol")) t.rtol = s.rtol = non_negative(r, context + " rtol");
+  if (auto m = f.take("max_abs")) t.max_abs = s.max_abs = non_negative(m, context + " max_abs");
   if (auto single = f.take("float32")) {
     Fields sf(*this, single, context + " tolerance float32");
-    Tolerance::Single s = changed || !base.float32 ? Tolerance::Single{t.atol, t.rtol, t.max_abs} : *base.float32;
     if (auto a = sf.take("atol")) s.atol = non_negative(a, context + " float32 atol");
     if (auto r = sf.take("rtol")) s.rtol = non_negative(r, context + " float32 rtol");
     if (auto m = sf.take("max_abs")) s.max_abs = non_negative(m, context + " float32 max_abs");
     sf.finish();
-    t.float32 = s;
   }
   f.finish();
+  const bool same = s.atol == t.atol && s.rtol == t.rtol && s.max_abs == t.max_abs;
+  t.float32 = same ? std::nullopt : std::optional<Tolerance::Single>(s);
   return t;
 }
 
