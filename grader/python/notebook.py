@@ -15,6 +15,7 @@ import ast
 import builtins
 import contextlib
 import ctypes
+import dis
 import getopt
 import importlib
 import importlib.util
@@ -69,6 +70,7 @@ _np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
 _write, _exit = os.write, os._exit
 _os_open, _os_read, _os_close, _PAGE_BYTES = os.open, os.read, os.close, os.sysconf("SC_PAGE_SIZE")
 _FunctionType = types.FunctionType
+_instructions = dis.get_instructions
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 _json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
@@ -1584,7 +1586,8 @@ TENSOR_HINTS = (
      " (the tensor holds integers or booleans: make it floating point first, such as x.float())"),
     (re.compile(r"expected scalar type (\w+) but found (\w+)|expected (?:m1|mat1) and (?:m2|mat2) to have the same "
                 r"dtype"),
-     " (tensors of two dtypes meet in one operation: make them one, such as x.to(Q.dtype))"),
+     " (tensors of two dtypes meet in one operation: make them one, such as a.to(b.dtype), or x.float() of a "
+     "tensor of integers)"),
     # Found by an instructor helper: softmax(scores) of scores a function left None was told
     # only torch's "invalid combination of arguments - got (NoneType, dim=int)".
     # Or a parameter left at its default None (helper-59: a mask not passed, used unchecked).
@@ -2243,15 +2246,41 @@ def returned_facts(fn, function, units, name):
         if surprising_definition(fn, function, units, name):
             at_end = function.get("taken_at_end") or not function.get("cell")
             facts += [f'"defined_at": {_quote(defined_at(fn, name))}', f'"at_end": {"true" if at_end else "false"}']
-        try:
-            code = fn.__code__
-            params = code.co_varnames[:code.co_argcount]
-            if _type(params) is tuple and all(_type(p) is str for p in params):
-                facts.append(f'"parameters": [{", ".join(_quote(p) for p in params)}]')
-        except Exception:  # no plain function, or one the notebook made odd
-            pass
+        params = parameter_names(fn)
+        if params:
+            facts.append(f'"parameters": [{", ".join(_quote(p) for p in params)}]')
         function["facts"] = "{" + ", ".join(facts) + "}" if facts else ""
     return function["facts"]
+
+
+def arrays_read(fn, namespace):
+    """The notebook's top-level tensors and arrays that the function `fn` (its own code and the
+    code nested in it) reads as globals, at most four: an exercise's inputs reach it only
+    through its parameters (found by a student helper: compute_keys(vs, ws) that stacked the
+    notebook's W_k1, W_k2, W_k3 was told only of shapes that cannot be multiplied). Found
+    without running any code of the notebook's (top_level_names())."""
+    if _type(fn) is not _FunctionType:
+        return []
+    arrays = set(top_level_names(namespace, lambda v, t: t is _Tensor or t is _Parameter or t is _ndarray))
+    names, codes = [], [fn.__code__]
+    while codes and _len(codes) < 100:
+        code = codes.pop()
+        for instruction in _instructions(code):  # names read as globals, not attributes (x.T)
+            n = instruction.argval
+            if instruction.opname == "LOAD_GLOBAL" and _type(n) is str and n in arrays and n not in names:
+                names.append(n)
+        codes += [c for c in code.co_consts if _type(c) is types.CodeType]
+    return names[:4]
+
+
+def parameter_names(fn):
+    """The plain parameters of a function, as its code names them (none of another kind)."""
+    try:
+        code = fn.__code__
+        params = code.co_varnames[:code.co_argcount]
+        return [p for p in params if _type(p) is str] if _type(params) is tuple else []
+    except Exception:  # no plain function, or one the notebook made odd
+        return []
 
 
 def which_definition(fn, function, units, name):
@@ -2297,14 +2326,21 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         if _isinstance(e, TypeError) and e.__traceback__ is not None and e.__traceback__.tb_next is None:
             passed = [f"{_len(args)} positional argument{'' if _len(args) == 1 else 's'}"] if args else []
             passed += [f"{k}={v!r}" if _type(v) in (int, float, bool, str, type(None)) else k for k, v in kwargs.items()]
-            where = defined_at(fn, name)
-            why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where else ''} with "
-                   f"{' and '.join(passed) or 'no arguments'}, as the exercise asks)")
+            # Of a function defined more than once, which definition, and why that one (found
+            # by a student helper: a first definition of other parameters, still in force for
+            # exercise 1, was named without the reason).
+            where, note = defined_at(fn, name), definition_note(fn, function, units, name)
+            why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where and not note else ''} "
+                   f"with {' and '.join(passed) or 'no arguments'}, as the exercise asks{'; ' + note if note else ''})")
             return CALL_MISMATCH, why_and_names(why, alike(namespace, fname, args, kwargs), fname)
         elif _isinstance(e, (TypeError, AttributeError)) and "NoneType" not in str(e):
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
             why = f"{why} (its inputs are {dtype} {kind}, as the exercise passes them)"
+        read = arrays_read(fn, namespace)
+        if read:
+            why = (f"{why} ({fname} reads {', '.join(read)}, of the notebook, beside its parameters: the grader's "
+                   f"inputs reach it only through {', '.join(parameter_names(fn)) or 'its parameters'})")
         return CALL_RAISED, why[:MAX_TEXT]
     if torch is None:  # the function imported it
         take_torch()

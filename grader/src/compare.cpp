@@ -149,15 +149,35 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     return true;
   };
   const bool zeros = zeros_at(got, tol) && !zeros_at(expected, tol);
+  // Whole numbers that are the expected values with their fractions cut off: a result made
+  // with an integer dtype, which truncates every value stored into it (found by a student
+  // helper: `torch.zeros(n, m, dtype=torch.long)` filled in a loop was told "never filled in").
+  const bool truncated = std::all_of(got.values().begin(), got.values().end(),
+                                     [](double v) { return std::isfinite(v) && v == std::trunc(v); }) &&
+                         [&] {
+                           for (std::size_t i = 0; i < got.size(); ++i)
+                             if (got[i] != std::trunc(expected[i]) && !element_ok(got[i], expected[i], tol))
+                               return false;
+                           return true;
+                         }();
+  const std::string integer_dtype =
+      "made with an integer dtype (dtype=torch.long, dtype=int, or from integer tensors), which cuts every value "
+      "stored into it to a whole number";
   if (zeros)
     c.patterns.push_back(
         "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "
-        "and never filled in?");
+        "and never filled in?" +
+        (truncated && got.size() > 0
+             ? " Or " + integer_dtype + " (every expected value here is between -1 and 1, which becomes 0)?"
+             : std::string()));
+  else if (truncated)
+    c.patterns.push_back("your values are the expected ones with their fractions cut off: is your result " +
+                         integer_dtype + "? Make it a float tensor or array.");
   // Weights that should be distributions along rows (or columns) but are not: told of one axis
   // (found by a hostile-student helper: 1 x 1 weights were told of their row and their column).
   bool told = false;
   for (bool columns : {false, true}) {
-    if (told || zeros || !is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
+    if (told || zeros || truncated || !is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
     const auto sums = line_sums(got, columns);
     // What most likely went wrong: a softmax over the other axis, whose lines do sum to 1;
     // weights zeroed after the softmax (a mask applied after it), which leaves every line short
@@ -208,7 +228,7 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     ee += expected[i] * expected[i];
     nonzero += expected[i] != 0;
   }
-  if (!zeros && nonzero >= 2 && std::isfinite(ge) && ge != 0) {
+  if (!zeros && !truncated && nonzero >= 2 && std::isfinite(ge) && ge != 0) {
     const double k = ge / ee;
     bool scaled = std::abs(k - 1.0) > 1e-6 && !near_zero(k);
     for (std::size_t i = 0; i < got.size() && scaled; ++i) scaled = element_ok(got[i], k * expected[i], tol);

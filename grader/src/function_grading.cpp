@@ -349,7 +349,7 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
       // Only those mistakes are computed (the others marked here as if contradicted, so
       // skipped): every passing case of a right function gets here. A case whose outputs
       // contradict one marks it: where it matched another case, that was a coincidence
-      // (grade_check()).
+      // (conclude_check()).
       std::vector<bool> skipped = contradicted;
       for (std::size_t i = 0; i < fn.mistakes.size(); ++i) skipped[i] = skipped[i] || fn.mistakes[i].property_points;
       std::vector<std::size_t> m = matching_mistakes(fn, c, named_outputs(), value, main.precision, skipped);
@@ -497,30 +497,32 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
   r.mistake = std::move(fb.mistake);
 }
 
-/// The check's verdict, score, message, details and mistake. The first failing call decides (a
-/// crash, a hang, an exception: the code did not run); before it, or without one, of the failing
-/// cases the smallest whose outputs have another shape, else the smallest that names a known
-/// mistake (the only one its outputs match, and that no failing case contradicts), else the
-/// smallest (ties: the first), so that what a student reads is a diagnosis and a case of a few
-/// elements rather than of the largest sizes, with its inputs. Every case is judged once, and
-/// only the message shown is written.
-CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
-                        const std::vector<CallResult>& results, const Visibility visibility) {
+/// A check's cases judged (examine_check()), before its verdict is written (conclude_check()).
+struct ExaminedCheck {
+  CheckResult out;                     ///< name, points and the rule applied
+  std::string replay;                  ///< how to replay its random cases, said to students
+  std::vector<Finding> failing;        ///< its failing cases, in order
+  std::optional<CheckResult> stopped;  ///< a call that failed: the cases after it are not judged
+};
+
+/// Judges every case of a check, in order, until a call that failed, marking in `contradicted`
+/// the known mistakes its failing cases contradict. Every case is judged once.
+ExaminedCheck examine_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
+                            const std::vector<CallResult>& results, const Visibility visibility,
+                            std::vector<bool>& contradicted) {
   const FunctionCheck& check = *pc.check;
-  CheckResult out;
+  ExaminedCheck e;
+  CheckResult& out = e.out;
   out.name = check.name;
   out.max_score = check.points;
   // Said to students, who cannot run the grader where they hand in (Gradescope): the seed is
   // for asking; the command is for whoever has the spec.
-  const std::string replay =
-      check.random() ? fmt::format(
-                           "seed {}: quote it when you ask about this case (`grader check --spec SPEC --seed {} "
-                           "FOLDER` replays this exercise's cases)\n",
-                           pc.seed, pc.seed)
-                     : "";
-  std::vector<bool> contradicted(fn.mistakes.size(), false);
-  std::vector<Finding> failing;
-  std::optional<CheckResult> stopped;  // a call that failed: the cases after it are not judged
+  e.replay = check.random() ? fmt::format(
+                                  "seed {}: quote it when you ask about this case (`grader check --spec SPEC --seed {} "
+                                  "FOLDER` replays this exercise's cases)\n",
+                                  pc.seed, pc.seed)
+                            : "";
+  std::optional<CheckResult>& stopped = e.stopped;
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];
     for (std::size_t call : pc.calls[k]) {
@@ -544,7 +546,7 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
                                                     : res.message.ends_with('?') ? " (in every case)"
                                                                                  : ", in every case")
                                    : prefixed(c.label, res.message);
-        stopped->details = missing || alike ? "" : replay;
+        stopped->details = missing || alike ? "" : e.replay;
         break;
       }
     }
@@ -560,12 +562,31 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
     const Tolerance tolerance = check.tolerance.in(results[pc.calls[k][0]].precision);
     if (out.tolerance.empty()) out.tolerance = tolerance.formula();
     if (auto f = examine_case(spec, fn, pc, k, results, visibility, tolerance, contradicted, out.tolerance_used))
-      failing.push_back(std::move(*f));
+      e.failing.push_back(std::move(*f));
   }
-  // Outputs of a known mistake that earns no property points, where another case of the check
-  // contradicts it, were a coincidence, and the property holds there (found when the unscaled
-  // attention of UDL's exercise 2, whose softmax can saturate, matched identity attentions in
-  // one case of permutation equivariance).
+  return e;
+}
+
+/// The check's verdict, score, message, details and mistake, from its cases judged (`e`) and the
+/// known mistakes any case of its exercise contradicts. The first failing call decides (a
+/// crash, a hang, an exception: the code did not run); before it, or without one, of the failing
+/// cases the smallest whose outputs have another shape, else the smallest that names a known
+/// mistake (the only one its outputs match, and that no failing case of the exercise
+/// contradicts), else the smallest (ties: the first), so that what a student reads is a
+/// diagnosis and a case of a few elements rather than of the largest sizes, with its inputs.
+/// Only the message shown is written.
+CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
+                           const std::vector<CallResult>& results, const Visibility visibility, ExaminedCheck e,
+                           const std::vector<bool>& contradicted) {
+  const FunctionCheck& check = *pc.check;
+  const CheckResult& out = e.out;
+  const std::string& replay = e.replay;
+  const std::optional<CheckResult>& stopped = e.stopped;
+  std::vector<Finding>& failing = e.failing;
+  // Outputs of a known mistake that earns no property points, where another case of the
+  // exercise contradicts it, were a coincidence, and the property holds there (found when the
+  // unscaled attention of UDL's exercise 2, whose softmax can saturate, matched identity
+  // attentions in one case of permutation equivariance).
   std::erase_if(failing, [&](const Finding& f) {
     return f.kind == Finding::Kind::property_mistake &&
            std::all_of(f.matches.begin(), f.matches.end(), [&](std::size_t i) { return contradicted[i]; });
@@ -584,8 +605,9 @@ CheckResult grade_check(const Spec& spec, const FunctionSpec& fn, const PlannedC
   };
   if (failing.empty()) {
     if (stopped) return noted(*stopped);
-    out.score = check.points;
-    return out;
+    CheckResult passed = out;
+    passed.score = check.points;
+    return passed;
   }
   // Outputs of another shape, then a named known mistake, say more than any size: a function
   // that returns the weights permuted, or the keys transposed, has the right shape, or matches
@@ -717,12 +739,28 @@ std::map<std::string, ExerciseResult> judge_functions(const Spec& spec, const Fu
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
     ExerciseResult r{ex.id, ex.title, ex.visibility, ex.points, {}};
+    // A known mistake is a claim about the function: a failing case of any check of the
+    // exercise that contradicts it unnames it in every check (found by a numerical-audit
+    // helper: a mask taken from batch 0 only was told "the mask is ignored" by the notebook's
+    // example, whose batch 0 masks nothing, though 55 random cases showed it masked).
+    std::vector<bool> contradicted(ex.function->mistakes.size(), false);
+    std::vector<std::pair<std::size_t, ExaminedCheck>> examined;
+    std::vector<double> seconds;
+    const auto since = [](auto start) {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     for (std::size_t p = 0; p < plan.checks.size(); ++p) {
       if (plan.checks[p].exercise != &ex) continue;
       const auto compared = std::chrono::steady_clock::now();
-      r.checks.push_back(grade_check(spec, *ex.function, plan.checks[p], results, ex.visibility));
-      r.checks.back().seconds = share(plan, p, shared_seconds) +
-                                std::chrono::duration<double>(std::chrono::steady_clock::now() - compared).count();
+      examined.emplace_back(p, examine_check(spec, *ex.function, plan.checks[p], results, ex.visibility, contradicted));
+      seconds.push_back(share(plan, p, shared_seconds) + since(compared));
+    }
+    for (std::size_t i = 0; i < examined.size(); ++i) {
+      const auto concluded = std::chrono::steady_clock::now();
+      auto& [p, e] = examined[i];
+      r.checks.push_back(
+          conclude_check(spec, *ex.function, plan.checks[p], results, ex.visibility, std::move(e), contradicted));
+      r.checks.back().seconds = seconds[i] + since(concluded);
     }
     out.emplace(ex.id, std::move(r));
   }

@@ -1637,6 +1637,68 @@ exercises:
              r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_step_right_over_a_wrong_earlier_answer_is_told_so_not_blamed) {
+  // Found by a student helper: 2.1's keys transposed, then 3.2's queries[0] @ keys.t() written
+  // rightly, was told "you multiplied by keys instead of keys.t()" (the same numbers), and 3.3
+  // numbers only. The notebook's v, W_q, W_v by hand; softmax([4, 7, 3]) by NumPy.
+  TempDir dir;
+  dir.write("student/keys.csv", "0,4,2\n1,4,3\n1,0,1\n");  // the right keys, transposed
+  dir.write("student/queries.csv", "1,0,2\n2,2,2\n2,1,3\n");
+  dir.write("student/values.csv", "1,2,3\n2,8,0\n2,6,3\n");
+  dir.write("student/attention_score.csv", "4,7,3\n");
+  dir.write("student/attention_weights.csv", "0.04661262257797389,0.9362395518765056,0.01714782554552039\n");
+  const auto r = run_grader(
+      {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto result = ordered_json::parse(r.out);
+  std::map<std::string, std::string> message;
+  for (const auto& ex : result.at("exercises")) message[ex.at("id")] = ex.at("message");
+  BOOST_TEST(message["2.1"] == "your keys are transposed; stack the weight vectors as columns (dim=1)");
+  BOOST_TEST(message["3.1"] == "");
+  BOOST_TEST(message["3.2"] ==
+             "this line is right, but the keys it multiplies are exercise 2.1's, which are wrong: fix exercise 2.1 "
+             "and this one follows");
+  BOOST_TEST(message["3.3"] ==
+             "this line is right, but the attention_score it takes is exercise 3.2's, which is wrong: fix exercise "
+             "3.2 and this one follows");
+  // Right keys, and 3.2 without the transpose: the mistake of 3.2's own line.
+  dir.write("student/keys.csv", "0,1,1\n4,4,0\n2,3,1\n");
+  const auto own = run_grader(
+      {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(ordered_json::parse(own.out).at("exercises")[4].at("message") ==
+             "you multiplied by keys instead of keys.t()");
+}
+
+BOOST_AUTO_TEST_CASE(a_mistake_one_check_contradicts_is_named_by_no_check_of_the_exercise) {
+  // Found by a numerical-audit helper: a mask taken from batch 0 only was told "the mask is
+  // ignored" by the notebook's example (whose batch 0 masks nothing), though the random masks
+  // showed it masked. A mask really ignored is still told so.
+  TempDir dir;
+  const std::string head =
+      "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+      "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n";
+  const std::string tail = "    w = torch.softmax(scores, dim=-1)\n    return w @ V, w\n";
+  dir.write(
+      "batch0/homework.py",
+      head + "    if mask is not None:\n        scores = scores.masked_fill(mask[0:1] == 0, float('-inf'))\n" + tail);
+  dir.write("ignored/homework.py", head + tail);
+  const auto exercise2 = [&](const std::string& student) {
+    const auto r =
+        run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / student).string(), "--format", "json"});
+    BOOST_TEST(r.exit_code == 1, r.err);
+    return ordered_json::parse(r.out).at("exercises")[1];
+  };
+  const auto batch0 = exercise2("batch0");
+  BOOST_TEST(batch0.at("verdict") == "wrong", batch0.dump());
+  BOOST_TEST(!contains(batch0.dump(), "the mask is ignored"), batch0.dump());
+  BOOST_TEST(contains(batch0.at("message").get<std::string>(), "the notebook's example: output:"), batch0.dump());
+  const auto ignored = exercise2("ignored");
+  BOOST_TEST(ignored.at("message") == "the notebook's example: the mask is ignored", ignored.dump());
+  BOOST_TEST(
+      ignored.at("checks")[1].at("message").get<std::string>().starts_with("the mask is ignored, in random case"),
+      ignored.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_checks_own_atol_keeps_the_exercises_rtol_for_each_precision) {
   // Found by a numerical-audit helper: a check's {atol: 6.0e-5} gave float32 results the
   // exercise's float64 rtol (1e-9) instead of its float32 one.

@@ -194,7 +194,22 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   const std::string zeros =
       "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "
       "and never filled in?\n";
-  BOOST_TEST(hints(mat(2, 2, {0, 0, 0, 0})) == zeros);
+  // Exact zeros where every expected value is between -1 and 1 are what an integer dtype makes
+  // of them too; whole numbers that are the expected ones truncated are told so (found by a
+  // student helper: a torch.long result filled in a loop was told "never filled in").
+  const std::string integer =
+      "made with an integer dtype (dtype=torch.long, dtype=int, or from integer tensors), which cuts every value "
+      "stored into it to a whole number";
+  BOOST_TEST(hints(mat(2, 2, {0, 0, 0, 0})) == zeros.substr(0, zeros.size() - 1) + " Or " + integer +
+                                                   " (every expected value here is between -1 and 1, which becomes "
+                                                   "0)?\n");
+  BOOST_TEST(hints_of(mat(1, 3, {0, 1, -2}), mat(1, 3, {0.5, 1.7, -2.4})) ==
+             "your values are the expected ones with their fractions cut off: is your result " + integer +
+                 "? Make it a float tensor or array.");
+  BOOST_TEST(hints_of(mat(2, 2, {0, 1, 0, 0}), mat(2, 2, {0.3, 1.7, 0.4, 0.6})) ==
+             hints_of(mat(1, 3, {0, 1, -2}), mat(1, 3, {0.5, 1.7, -2.4})));
+  // Whole numbers that are not the expected ones cut: not told so.
+  BOOST_TEST(!contains(hints_of(mat(1, 3, {0, 2, -2}), mat(1, 3, {0.5, 1.7, -2.4})), "integer dtype"));
   BOOST_TEST(hints(mat(2, 2, {1e-12, 1e-12, 1e-12, 1e-12})) == zeros);
   BOOST_TEST(hints_of(mat(1, 3, {0, 3e-6, 6e-6}), mat(1, 3, {0, 1, 2})) == zeros.substr(0, zeros.size() - 1));
   BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3e-4, 6e-4}), mat(1, 3, {0, 1, 2})), "times 0.0003"));

@@ -504,6 +504,11 @@ BOOST_AUTO_TEST_CASE(a_name_error_says_the_name_meant_the_import_left_out_or_the
                       "NameError: name 'S' is not defined; S is defined only later, by the cell at line 18: a "
                       "notebook is graded from top to bottom, as Restart & Run All runs it"),
              r.values[2].message);
+  // A name none alike is offered nothing: `any` is not a typo of `key` (found by a student
+  // helper, whose setup cell had become a markdown cell).
+  const auto unset = run("A2S1.py", "import torch\nquery = 2 * key\n", {{"query", "query", ""}});
+  BOOST_TEST(contains(unset.values[0].message, "NameError: name 'key' is not defined"), unset.values[0].message);
+  BOOST_TEST(!contains(unset.values[0].message, "did you mean"), unset.values[0].message);
   // input(): nobody types where notebooks are graded (found by a student helper).
   const auto typed = run("A2S1.py", "S = float(input('scale S = '))\n", {{"S", "S", ""}});
   BOOST_TEST(contains(typed.values[0].message,
@@ -2042,6 +2047,26 @@ BOOST_AUTO_TEST_CASE(a_misnamed_function_is_told_the_name_the_notebook_has_among
   BOOST_TEST(!contains(r.calls[0].message, "did you mean"), r.calls[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_function_that_raises_names_the_notebooks_tensors_it_reads_beside_its_parameters) {
+  // Found by a student helper: compute_keys(vs, ws) that stacked the notebook's W_k1, W_k2, W_k3
+  // was told only that the shapes cannot be multiplied. Attributes (x.T) are no globals, even
+  // where the notebook has a tensor of that name.
+  const std::string globals =
+      "import torch\nW = torch.ones(4, 4)\nT = torch.ones(2)\n"
+      "def f(Q, K, V):\n    scale = [W for _ in range(1)][0]\n    return (Q.T @ scale, Q)\n";
+  auto r = call(globals, calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(contains(r.calls[0].message,
+                      "(f reads W, of the notebook, beside its parameters: the grader's inputs reach it only through "
+                      "Q, K, V)"),
+             r.calls[0].message);
+  // A function that reads none is told nothing of it.
+  r = call("import torch\nT = torch.ones(2)\ndef f(Q, K, V):\n    return Q.T @ torch.ones(9), Q\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(!contains(r.calls[0].message, "of the notebook, beside"), r.calls[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_calls) {
   // Found by a helper trying the homework as a student: its second definition misspelt
   // (`scaled_dot_prodcut_attention`) left the first, of three parameters, in force for exercise
@@ -2057,7 +2082,8 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
   auto r = python::run(HandIn{"hw.ipynb", notebook, {}}, calls_of("f", 1, {"output", "weights"}), 1, limits);
   BOOST_TEST(verdict(r.calls[0]) == "threw");
   BOOST_TEST(r.calls[0].message ==
-                 "an exception escaped the function: f(): TypeError: f() takes 2 positional arguments but 3 were "
+                 "the call did not reach the function's first line: f(): TypeError: f() takes 2 positional "
+                 "arguments but 3 were "
                  "given (the grader calls f, defined at cell 2, line 1, with 3 positional arguments, as the exercise "
                  "asks); did you mean 'ff'?",
              r.calls[0].message);
@@ -2073,6 +2099,16 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
                  "than once; this exercise calls its definition at line 3, the one in force at the end of the cell "
                  "holding 'test one')",
              r.calls[0].message);
+  // So is a first definition whose parameters refuse the call (found by a student helper).
+  std::string refused = twice;
+  refused.replace(refused.find("def f(Q, K, V)"), 14, "def f(Q, K)");
+  r = call(refused, work);
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(contains(r.calls[0].message,
+                      "given (the grader calls f with 3 positional arguments, as the exercise asks; the notebook "
+                      "defines f more than once; this exercise calls its definition at line 3, the one in force at "
+                      "the end of the cell holding 'test one')"),
+             r.calls[0].message);
   // Both definitions failed: the one that would be in force is told (found by the same helper:
   // exercise 2, taken at the end, was told of exercise 1's cell).
   const std::string failing =
@@ -2087,9 +2123,9 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
   // named that no line holds is no reason given.
   r = call("import torch\ndef f(Q):\n    pass\ndef ff(Q, K):\n    pass\n", calls_of("f", 1, {"output", "weights"}));
   BOOST_TEST(!contains(r.calls[0].message, "did you mean"), r.calls[0].message);
-  r = call("import torch\ndef f(Q, K, V):\n    pass\ndef fff(Q, K, V, mask=None):\n    return Q, K\n",
+  r = call("import torch\ndef f(Q, K, V):\n    pass\ndef ff(Q, K, V, mask=None):\n    return Q, K\n",
            calls_of("f", 1, {"output", "weights"}));
-  BOOST_TEST(contains(r.calls[0].message, "lack a return?; did you mean 'fff'?"), r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "lack a return?; did you mean 'ff'?"), r.calls[0].message);
   std::string both = twice;
   both.replace(both.rfind("return Q, K"), 11, "pass");
   r = call(both, calls_of("f", 1, {"output", "weights"}, "no line holds this"));

@@ -712,8 +712,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));
           break;
         case 8:  // the function does not take the exercise's arguments: perhaps another is meant
-          resolve_call(c, Verdict::threw,
-                       "an exception escaped the function: " + no_function(r.text, work.bindings, call.binding));
+          resolve_call(
+              c, Verdict::threw,
+              "the call did not reach the function's first line: " + no_function(r.text, work.bindings, call.binding));
           break;
         default:  // None, not implemented: with the notebook's function of a name alike
           resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));
