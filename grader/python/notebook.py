@@ -1421,18 +1421,27 @@ def meant_name(error):
         tb = error.__traceback__
         while tb is not None and tb.tb_next is not None:
             tb = tb.tb_next
-        if tb is None or CONFINE[0] is None:
+        if tb is None:
             return ""
         frame, seen = tb.tb_frame, []
         for names in (frame.f_locals, frame.f_globals, frame.f_builtins):
             if _type(names) is dict:  # keys of an exact dict: listing them runs no code of the notebook
-                seen += (k for k in list(names)[:20000] if _type(k) is str and _len(k) <= 100 and k.isidentifier()
-                         and not k.startswith("__"))
-        out = _string_buffer(256)
-        CONFINE[0].grader_python_did_you_mean(missing.encode(), "\n".join(seen).encode(), out, 256)
-        return out.value.decode("utf-8", "replace")
+                seen += list(names)[:20000]
+        return suggested(missing, seen, hidden="__")
     except Exception:  # the notebook broke what this needs
         return ""
+
+
+def suggested(missing, names, hidden):
+    """The grader's own rule for a misspelt name (grader::did_you_mean, reached through the
+    zygote's library): "; did you mean 'x'?" for the one of `names` (plain identifiers only, none
+    starting with `hidden`) nearest to `missing`, else ""."""
+    if CONFINE[0] is None:
+        return ""
+    plain = [k for k in names if _type(k) is str and _len(k) <= 100 and k.isidentifier() and not k.startswith(hidden)]
+    out = _string_buffer(256)
+    CONFINE[0].grader_python_did_you_mean(missing.encode(), "\n".join(plain).encode(), out, 256)
+    return out.value.decode("utf-8", "replace")
 
 
 def defined_later(error, units, k, name):
@@ -1506,14 +1515,11 @@ def older_version(error):
     # A misspelt name (`torch.manuel_seed`) is told the one likely meant, not the version (found by
     # a student helper).
     owner = sys.modules.get(found.group(1))
-    if _type(owner) is types.ModuleType and CONFINE[0] is not None:
+    if _type(owner) is types.ModuleType:
         try:
-            names = [k for k in list(vars(owner))[:20000] if _type(k) is str and _len(k) <= 100 and k.isidentifier()
-                     and not k.startswith("_")]
-            out = _string_buffer(256)
-            CONFINE[0].grader_python_did_you_mean(found.group(2).encode(), "\n".join(names).encode(), out, 256)
-            if out.value:
-                return out.value.decode("utf-8", "replace")
+            meant = suggested(found.group(2), list(vars(owner))[:20000], hidden="_")
+            if meant:
+                return meant
         except Exception:  # the notebook broke what this needs
             pass
     package = found.group(1).split(".")[0]

@@ -32,6 +32,19 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
       out += "  the same as above\n";
       continue;
     }
+    // The same known mistake again (a mask ignored fails every check of its exercise): its
+    // message, and of its details only how to replay its cases (found by a student helper: one
+    // mistake made 168 lines of report). The JSON result keeps every check's details.
+    if (shown && c.mistake && shown->mistake == c.mistake) {
+      out += indented(c.message, "  ") + "  (the same known mistake as above)\n";
+      for (std::size_t at = 0; at < c.details.size();) {
+        const std::size_t end = std::min(c.details.find('\n', at), c.details.size());
+        const std::string_view line(c.details.data() + at, end - at);
+        if (line.starts_with("seed ")) out += "  " + std::string(line) + "\n";
+        at = end + 1;
+      }
+      continue;
+    }
     out += indented(c.message, "  ") + indented(c.details, "  ");
     shown = &c;
   }
