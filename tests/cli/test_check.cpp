@@ -1804,7 +1804,7 @@ BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_b
   const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
   BOOST_TEST(contains(exercise.at("details").get<std::string>(),
                       "note: scaled_dot_product_attention's parameters are (K, Q, V, ...), and the grader passes the "
-                      "exercise's inputs in the order (Q, K, V), as the notebook calls it: are some swapped?"),
+                      "exercise's inputs in the order (Q, K, V), as the exercise calls it: are some swapped?"),
              exercise.dump());
 }
 

@@ -369,7 +369,7 @@ std::string returned_note(const std::string& text, const Binding& b) {
     return b.function + "'s parameters are (" + first_few(own, own.size()) +
            (listed.size() > own.size() ? ", ..." : "") +
            "), and the grader passes the exercise's inputs in the order (" + first_few(passed, passed.size()) +
-           "), as the notebook calls it: are some swapped?";
+           "), as the exercise calls it: are some swapped?";
   } catch (const std::exception&) {  // not JSON, or not of this form
     return "";
   }
