@@ -15,7 +15,6 @@ import ast
 import builtins
 import contextlib
 import ctypes
-import dis
 import getopt
 import importlib
 import importlib.util
@@ -23,6 +22,7 @@ import io
 import json
 import linecache
 import mmap
+import opcode
 import os
 import random
 import re
@@ -70,7 +70,7 @@ _np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
 _write, _exit = os.write, os._exit
 _os_open, _os_read, _os_close, _PAGE_BYTES = os.open, os.read, os.close, os.sysconf("SC_PAGE_SIZE")
 _FunctionType = types.FunctionType
-_instructions = dis.get_instructions
+_LOAD_GLOBAL, _EXTENDED_ARG = opcode.opmap["LOAD_GLOBAL"], opcode.opmap["EXTENDED_ARG"]
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 _json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
@@ -2263,20 +2263,42 @@ def arrays_read(fn, namespace):
     """The notebook's top-level tensors and arrays that the function `fn` (its own code and the
     code nested in it) reads as globals, at most four: an exercise's inputs reach it only
     through its parameters (found by a student helper: compute_keys(vs, ws) that stacked the
-    notebook's W_k1, W_k2, W_k3 was told only of shapes that cannot be multiplied). Found
-    without running any code of the notebook's (top_level_names())."""
-    if _type(fn) is not _FunctionType:
+    notebook's W_k1, W_k2, W_k3 was told only of shapes that cannot be multiplied). Read from
+    the bytecode itself, not through dis, whose listing calls repr() on the code's constants (a
+    notebook's own class; found by a reviewing helper), each code object once and at most 1000
+    of them; the names matched by identity against top_level_names(): no code of the notebook's
+    runs. Only a function of the notebook itself (its globals are the namespace)."""
+    try:
+        if _type(fn) is not _FunctionType or fn.__globals__ is not namespace:
+            return []
+        arrays = set(top_level_names(namespace, lambda v, t: t is _Tensor or t is _Parameter or t is _ndarray))
+        names, codes, seen = [], [fn.__code__], set()
+        while codes and _len(seen) < 1000:
+            code = codes.pop()
+            if id(code) in seen:
+                continue
+            seen.add(id(code))
+            for n in global_names(code):
+                if n in arrays and n not in names and n.isidentifier():
+                    names.append(n)
+            codes += [c for c in code.co_consts if _type(c) is types.CodeType]
+        return names[:4]
+    except Exception:  # a code object the notebook made odd
         return []
-    arrays = set(top_level_names(namespace, lambda v, t: t is _Tensor or t is _Parameter or t is _ndarray))
-    names, codes = [], [fn.__code__]
-    while codes and _len(codes) < 100:
-        code = codes.pop()
-        for instruction in _instructions(code):  # names read as globals, not attributes (x.T)
-            n = instruction.argval
-            if instruction.opname == "LOAD_GLOBAL" and _type(n) is str and n in arrays and n not in names:
-                names.append(n)
-        codes += [c for c in code.co_consts if _type(c) is types.CodeType]
-    return names[:4]
+
+
+def global_names(code):
+    """The names `code` loads as globals (LOAD_GLOBAL: its argument indexes co_names, shifted
+    by one bit from Python 3.11 on), exact strings only."""
+    co_code, co_names, found, extended = code.co_code, code.co_names, [], 0
+    for i in range(0, _len(co_code) - 1, 2):
+        op, arg = co_code[i], co_code[i + 1] | extended
+        extended = arg << 8 if op == _EXTENDED_ARG else 0
+        if op == _LOAD_GLOBAL:
+            index = arg >> 1 if sys.version_info >= (3, 11) else arg
+            if index < _len(co_names) and _type(co_names[index]) is str:
+                found.append(co_names[index])
+    return found
 
 
 def parameter_names(fn):

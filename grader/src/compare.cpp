@@ -162,7 +162,7 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
                          }();
   const std::string integer_dtype =
       "made with an integer dtype (dtype=torch.long, dtype=int, or from integer tensors), which cuts every value "
-      "stored into it to a whole number";
+      "stored into it to a whole number, or with floor division (//)";
   if (zeros)
     c.patterns.push_back(
         "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "

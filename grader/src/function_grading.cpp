@@ -568,12 +568,12 @@ ExaminedCheck examine_check(const Spec& spec, const FunctionSpec& fn, const Plan
 }
 
 /// The check's verdict, score, message, details and mistake, from its cases judged (`e`) and the
-/// known mistakes any case of its exercise contradicts. The first failing call decides (a
+/// known mistakes contradicted (`contradicted`: by its own failing cases, and for a fixed check
+/// by those of its exercise's random checks worth points). The first failing call decides (a
 /// crash, a hang, an exception: the code did not run); before it, or without one, of the failing
 /// cases the smallest whose outputs have another shape, else the smallest that names a known
-/// mistake (the only one its outputs match, and that no failing case of the exercise
-/// contradicts), else the smallest (ties: the first), so that what a student reads is a
-/// diagnosis and a case of a few elements rather than of the largest sizes, with its inputs.
+/// mistake (the only one its outputs match, and that is not contradicted), else the smallest (ties: the first), so that
+/// what a student reads is a diagnosis and a case of a few elements rather than of the largest sizes, with its inputs.
 /// Only the message shown is written.
 CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const PlannedCheck& pc,
                            const std::vector<CallResult>& results, const Visibility visibility, ExaminedCheck e,
@@ -584,7 +584,7 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
   const std::optional<CheckResult>& stopped = e.stopped;
   std::vector<Finding>& failing = e.failing;
   // Outputs of a known mistake that earns no property points, where another case of the
-  // exercise contradicts it, were a coincidence, and the property holds there (found when the
+  // check contradicts it, were a coincidence, and the property holds there (found when the
   // unscaled attention of UDL's exercise 2, whose softmax can saturate, matched identity
   // attentions in one case of permutation equivariance).
   std::erase_if(failing, [&](const Finding& f) {
@@ -739,28 +739,42 @@ std::map<std::string, ExerciseResult> judge_functions(const Spec& spec, const Fu
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
     ExerciseResult r{ex.id, ex.title, ex.visibility, ex.points, {}};
-    // A known mistake is a claim about the function: a failing case of any check of the
-    // exercise that contradicts it unnames it in every check (found by a numerical-audit
-    // helper: a mask taken from batch 0 only was told "the mask is ignored" by the notebook's
-    // example, whose batch 0 masks nothing, though 55 random cases showed it masked).
-    std::vector<bool> contradicted(ex.function->mistakes.size(), false);
-    std::vector<std::pair<std::size_t, ExaminedCheck>> examined;
-    std::vector<double> seconds;
+    // A known mistake is a claim about the function. A fixed check's one case cannot
+    // contradict it, so a fixed check also takes the contradictions of the exercise's random
+    // checks worth points (found by a numerical-audit helper: a mask taken from batch 0 only
+    // was told "the mask is ignored" by the notebook's example, whose batch 0 masks nothing,
+    // though 55 random cases showed it masked). A random check keeps its own: one of inputs
+    // of another kind may show a second fault, not that the first is not there (found by a
+    // reviewing helper: an unscaled attention whose mask code fits (batch, 1, block) masks
+    // only, which the 0-point causal check contradicted everywhere).
+    const std::size_t mistakes = ex.function->mistakes.size();
+    std::vector<bool> by_random(mistakes, false);
+    struct Examined {
+      std::size_t p;
+      ExaminedCheck e;
+      std::vector<bool> contradicted;
+      double seconds;
+    };
+    std::vector<Examined> examined;
     const auto since = [](auto start) {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
     for (std::size_t p = 0; p < plan.checks.size(); ++p) {
       if (plan.checks[p].exercise != &ex) continue;
       const auto compared = std::chrono::steady_clock::now();
-      examined.emplace_back(p, examine_check(spec, *ex.function, plan.checks[p], results, ex.visibility, contradicted));
-      seconds.push_back(share(plan, p, shared_seconds) + since(compared));
+      std::vector<bool> own(mistakes, false);
+      ExaminedCheck e = examine_check(spec, *ex.function, plan.checks[p], results, ex.visibility, own);
+      const FunctionCheck& check = *plan.checks[p].check;
+      if (check.random() && check.points > 0)
+        for (std::size_t i = 0; i < mistakes; ++i) by_random[i] = by_random[i] || own[i];
+      examined.push_back({p, std::move(e), std::move(own), share(plan, p, shared_seconds) + since(compared)});
     }
-    for (std::size_t i = 0; i < examined.size(); ++i) {
+    for (auto& [p, e, own, seconds] : examined) {
       const auto concluded = std::chrono::steady_clock::now();
-      auto& [p, e] = examined[i];
-      r.checks.push_back(
-          conclude_check(spec, *ex.function, plan.checks[p], results, ex.visibility, std::move(e), contradicted));
-      r.checks.back().seconds = seconds[i] + since(concluded);
+      if (!plan.checks[p].check->random())
+        for (std::size_t i = 0; i < mistakes; ++i) own[i] = own[i] || by_random[i];
+      r.checks.push_back(conclude_check(spec, *ex.function, plan.checks[p], results, ex.visibility, std::move(e), own));
+      r.checks.back().seconds = seconds + since(concluded);
     }
     out.emplace(ex.id, std::move(r));
   }

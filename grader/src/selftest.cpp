@@ -816,8 +816,8 @@ class Checker {
   }
 
   void matrix_mistakes() {
-    std::size_t checked = 0, carried = 0;
-    std::vector<std::string> passing_mistakes, skipped;
+    std::size_t checked = 0;
+    std::vector<std::string> passing_mistakes, skipped, carried;
     std::set<std::string> unread;
     for (const auto* ex : matrices_) {
       if (ex->mistakes.empty()) continue;
@@ -849,7 +849,7 @@ class Checker {
                                    return m.expression.answers.count(a.name) > 0;
                                  });
         if (from_others && in64 <= 1 && in32 <= 1)
-          ++carried;
+          carried.push_back(mistake_name(ex->id, m.message));
         else if (in64 <= 1 || in32 <= 1)
           passing_mistakes.push_back(fmt::format("{}{} in {} ({})", mistake_name(ex->id, m.message),
                                                  written_at(m.expression.where), in64 <= 1 ? "float64" : "float32",
@@ -874,15 +874,16 @@ class Checker {
               joined(passing_mistakes));
     else if (checked > 0) {
       std::vector<std::string> said;
-      if (checked > carried)
+      if (checked > carried.size())
         said.push_back(fmt::format("each of the {} declared for matrix exercises fails, in float64 and float32",
-                                   checked - carried));
-      if (carried > 0)
+                                   checked - carried.size()));
+      // Named, so that an author sees a mistake of the step itself that only happens to be the
+      // target among them (found by a reviewing helper).
+      if (!carried.empty())
         said.push_back(
-            fmt::format("{} computed from other exercises' answers only {} the target with the reference "
-                        "solution's, as {} must be: {} only a wrong earlier answer",
-                        carried, carried == 1 ? "is" : "are", carried == 1 ? "it" : "they",
-                        carried == 1 ? "it names" : "they name"));
+            fmt::format("computed from other exercises' answers only, and the target with the reference "
+                        "solution's, as {} must be to name only a wrong earlier answer: {}",
+                        carried.size() == 1 ? "it" : "they", joined(carried)));
       add(Kind::ok, "known mistakes", fmt::format("{}", fmt::join(said, "; ")));
     }
   }

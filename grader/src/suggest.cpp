@@ -37,9 +37,10 @@ std::optional<std::string> closest(const std::string& word, const std::vector<st
     const std::size_t longer = std::max(word.size(), c.size()), shorter = std::min(word.size(), c.size());
     if (longer - shorter >= best_distance) continue;
     const std::size_t d = edit_distance(word, c);
-    // One edit is a typo; more, changing over half the letters, is another word (found by a
-    // student helper: an undefined `key` was offered the builtin `any`).
-    if (d < best_distance && (d <= 1 || 2 * d <= longer)) {
+    // One edit is a typo; more, changing over a third of the letters, is another word (found
+    // by a student helper: an undefined `key` was offered the builtin `any`; by a reviewing
+    // helper: `value` was offered `False`, `sqrt` `set`, `mask` `hash`).
+    if (d < best_distance && (d <= 1 || 3 * d <= longer)) {
       best_distance = d;
       best = c;
     }

@@ -1669,7 +1669,7 @@ BOOST_AUTO_TEST_CASE(a_step_right_over_a_wrong_earlier_answer_is_told_so_not_bla
              "you multiplied by keys instead of keys.t()");
 }
 
-BOOST_AUTO_TEST_CASE(a_mistake_one_check_contradicts_is_named_by_no_check_of_the_exercise) {
+BOOST_AUTO_TEST_CASE(a_fixed_check_takes_the_contradictions_of_the_random_checks_and_a_random_check_its_own) {
   // Found by a numerical-audit helper: a mask taken from batch 0 only was told "the mask is
   // ignored" by the notebook's example (whose batch 0 masks nothing), though the random masks
   // showed it masked. A mask really ignored is still told so.
@@ -1697,6 +1697,20 @@ BOOST_AUTO_TEST_CASE(a_mistake_one_check_contradicts_is_named_by_no_check_of_the
   BOOST_TEST(
       ignored.at("checks")[1].at("message").get<std::string>().starts_with("the mask is ignored, in random case"),
       ignored.dump());
+  // Found by a reviewing helper: an unscaled attention whose mask code fits (batch, 1, block)
+  // masks only fails the 0-point causal check otherwise; those cases do not unname "not
+  // scaled" in the checks of the notebook's masks.
+  dir.write("unscaled/homework.py",
+            "import torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1)\n    if mask is not None:\n"
+            "        scores = scores.masked_fill(mask[:, 0, :].unsqueeze(1) == 0, -torch.inf)\n" +
+                tail);
+  const auto unscaled = exercise2("unscaled");
+  BOOST_TEST(unscaled.at("message") == "the notebook's example: the scores are not divided by sqrt(d_k)",
+             unscaled.dump());
+  BOOST_TEST(unscaled.at("checks")[1].at("message").get<std::string>().starts_with(
+                 "the scores are not divided by sqrt(d_k), in random case"),
+             unscaled.dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_checks_own_atol_keeps_the_exercises_rtol_for_each_precision) {

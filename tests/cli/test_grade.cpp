@@ -806,6 +806,27 @@ BOOST_AUTO_TEST_CASE(accented_folder_names_from_a_mac_get_the_ids_a_roster_spell
   BOOST_TEST(contains(two, "\n" + nfc + "~"), two);
 }
 
+BOOST_AUTO_TEST_CASE(an_out_that_links_to_no_folder_is_told_so) {
+  // Found by a helper: "cannot create out/students: File exists".
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "out", target = dir.path() / "gone";
+  make_class(root, "understanding-attention", 1);
+  fs::create_directory_symlink(target, out);
+  const std::string told = "the output folder " + out.string() + " is a link to " + target.string() +
+                           ", which does not exist: create that folder, or give another output folder";
+  const auto graded = run_grader(grade_args(root, out));
+  BOOST_TEST(graded.exit_code == 2);
+  BOOST_TEST(contains(graded.err, told), graded.err);
+  const auto merged = run_grader({"merge", "--out", out.string(), root.string()});
+  BOOST_TEST(merged.exit_code == 2);
+  BOOST_TEST(contains(merged.err, told), merged.err);
+  BOOST_TEST(!fs::exists(target));
+  // Made, the same link is graded into.
+  fs::create_directory(target);
+  BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  BOOST_TEST(fs::exists(target / "gradebook.csv"));
+}
+
 BOOST_AUTO_TEST_CASE(a_second_run_on_the_same_out_is_refused_at_once_naming_the_first) {
   TempDir dir;
   const fs::path root = dir.path() / "class", out = dir.path() / "out";

@@ -2060,6 +2060,30 @@ BOOST_AUTO_TEST_CASE(a_function_that_raises_names_the_notebooks_tensors_it_reads
                       "(f reads W, of the notebook, beside its parameters: the grader's inputs reach it only through "
                       "Q, K, V)"),
              r.calls[0].message);
+  // Found by a reviewing helper: reading the bytecode through dis ran a constant's own
+  // __repr__, raised on an int of 4 000 digits (the child then "crashed"), and walked a code
+  // object holding itself twice, 60 deep, for minutes. Each is still the function's own error.
+  const std::string hostile =
+      "import torch\nW = torch.ones(2)\nclass Loud:\n    def __repr__(self):\n        print('REPR RAN')\n"
+      "        return 'x'\n"
+      "def f(Q, K, V):\n    if Q.shape[0] > 99:\n        Q = Q * 0x" +
+      std::string(4000, 'f') +
+      "\n    return W @ undefined_thing, Q\n"
+      "f.__code__ = f.__code__.replace(co_consts=tuple(Loud() if type(c) is str else c for c in "
+      "f.__code__.co_consts))\n"
+      "def g(Q, K, V):\n    return missing_name\n"
+      "c = (lambda: None).__code__\nfor _ in range(60):\n    c = c.replace(co_consts=(c, c))\n"
+      "g.__code__ = g.__code__.replace(co_consts=(None, c))\n";
+  const auto started = std::chrono::steady_clock::now();
+  r = call(hostile, calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "threw", r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "NameError: name 'undefined_thing' is not defined"), r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "(f reads W, of the notebook"), r.calls[0].message);
+  BOOST_TEST(!contains(r.output, "REPR RAN"), r.output);
+  r = call(hostile, calls_of("g", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "threw", r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "NameError: name 'missing_name' is not defined"), r.calls[0].message);
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(30)));
   // A function that reads none is told nothing of it.
   r = call("import torch\nT = torch.ones(2)\ndef f(Q, K, V):\n    return Q.T @ torch.ones(9), Q\n",
            calls_of("f", 1, {"output", "weights"}));

@@ -47,6 +47,11 @@ void clear_student_folder(const std::filesystem::path& dir);
 /// gradebook.csv and summary.json into `out`: both or neither (grader::Error if not both).
 void write_class_files(const Gradebook& book, const std::filesystem::path& out, const std::optional<Shard>& shard);
 
+/// Creates the output folder `out` and `inside` it (none: `out` alone), with their parents, or
+/// throws UsageError saying why: `out` a link to a folder that is not there is told so (found by
+/// a helper: "cannot create out/students: File exists").
+void make_output_folder(const std::filesystem::path& out, const std::filesystem::path& inside = {});
+
 /// OUT/.lock held (flock) while the object lives: one grader writes into an output folder at
 /// a time. The kernel drops the lock when the process ends, however it ends (kill -9 too), so
 /// no stale lock is left.

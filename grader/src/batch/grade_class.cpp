@@ -319,9 +319,8 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   }
   whole_class.digest = ids_of_class.hex();
 
+  make_output_folder(out, "students");
   std::error_code failed;
-  fs::create_directories(out / "students", failed);
-  if (failed) throw UsageError("cannot create " + (out / "students").string() + ": " + failed.message());
   const OutputLock lock(out, "grader grade");
   refuse_other_assignment(out, spec.id);
   remove_stale_temporaries(out);

@@ -483,8 +483,7 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   // A refused merge changes nothing: a folder it made to lock is removed again (found by a
   // helper: a refused merge left an empty students/ behind).
   const bool made = !fs::exists(out, ec);
-  fs::create_directories(out, ec);
-  if (ec) throw UsageError("cannot create " + out.string() + ": " + ec.message());
+  make_output_folder(out);
   std::optional<OutputLock> lock;
   try {
     lock.emplace(out, "grader merge");

@@ -31,6 +31,18 @@ std::string who_holds(int fd) {
 
 }  // namespace
 
+void make_output_folder(const std::filesystem::path& out, const std::filesystem::path& inside) {
+  std::error_code ec;
+  if (std::filesystem::is_symlink(out, ec) && !std::filesystem::exists(out, ec)) {
+    const auto target = std::filesystem::read_symlink(out, ec);
+    throw UsageError("the output folder " + out.string() + " is a link to " + target.string() +
+                     ", which does not exist: create that folder, or give another output folder");
+  }
+  const std::filesystem::path dir = inside.empty() ? out : out / inside;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError("cannot create " + dir.string() + ": " + ec.message());
+}
+
 OutputLock::OutputLock(const std::filesystem::path& out, const std::string& command) : out_(out) {
   const std::filesystem::path file = out / kLockFile;
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);  // never removed: see below

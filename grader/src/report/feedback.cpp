@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "../text.hpp"
 #include "grader/report/report.hpp"
 
@@ -23,7 +26,8 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
     return message + (message.empty() || details.empty() ? "" : "\n") + details;
   }
   std::string out;
-  const CheckResult* shown = nullptr;  // the failing check before, whose message is above
+  const CheckResult* shown = nullptr;       // the failing check before, whose message is above
+  std::vector<const CheckResult*> in_full;  // the failing checks shown with their details
   for (const auto& c : e.checks) {
     out += verdict_and_points(c) + ": " + c.name + "\n";
     if (c.passed()) continue;
@@ -32,21 +36,25 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
       out += "  the same as above\n";
       continue;
     }
-    // The same known mistake again (a mask ignored fails every check of its exercise): its
-    // message, and of its details only how to replay its cases (found by a student helper: one
-    // mistake made 168 lines of report). The JSON result keeps every check's details.
-    if (shown && c.mistake && shown->mistake == c.mistake) {
-      out += indented(c.message, "  ") + "  (the same known mistake as above)\n";
-      for (std::size_t at = 0; at < c.details.size();) {
-        const std::size_t end = std::min(c.details.find('\n', at), c.details.size());
-        const std::string_view line(c.details.data() + at, end - at);
-        if (line.starts_with("seed ")) out += "  " + std::string(line) + "\n";
-        at = end + 1;
-      }
+    shown = &c;
+    // Random cases naming a known mistake a check above named in full (a mask ignored fails
+    // every check of its exercise): the message, and of the details how to replay the cases
+    // (found by a student helper: one mistake made 168 lines of report). A fixed case, which
+    // a student can run, is shown whole; the JSON result keeps every check's details.
+    std::string seed;
+    for (std::size_t at = 0; at < c.details.size();) {
+      const std::size_t end = std::min(c.details.find('\n', at), c.details.size());
+      const std::string_view line(c.details.data() + at, end - at);
+      if (line.starts_with("seed ")) seed += "  " + std::string(line) + "\n";
+      at = end + 1;
+    }
+    if (c.mistake && !seed.empty() &&
+        std::any_of(in_full.begin(), in_full.end(), [&](const CheckResult* f) { return f->mistake == c.mistake; })) {
+      out += indented(c.message, "  ") + "  (the same known mistake as above)\n" + seed;
       continue;
     }
     out += indented(c.message, "  ") + indented(c.details, "  ");
-    shown = &c;
+    in_full.push_back(&c);
   }
   return out;
 }
