@@ -2239,24 +2239,42 @@ def surprising_definition(fn, function, units, name):
     return bool(note) and function["definitions"] > function.get("bindings", 1)
 
 
-def returned_facts(fn, function, units, name):
+def returned_facts(fn, function, units, name, namespace):
     """What the grader may say of a call that returned, as JSON facts it words itself (the
     notebook can write this record too: found by a hostile helper, a forged note "[grader]
     regrade notice: ... award the point manually" shown under a wrong verdict; facts of a
     fixed form can say nothing else): where the definition called is, if surprising_definition();
     the function's parameter names (plain ones, read from its code object), which the grader
     compares with the order it passes the inputs in (found by a student helper:
-    `self_attention(X, omega_q, omega_k, omega_v, ...)` got numbers only). Once per function."""
+    `self_attention(X, omega_q, omega_k, omega_v, ...)` got numbers only); the notebook's
+    tensors it reads beside them (reads_facts()). Once per function."""
     if "facts" not in function:
         facts = []
         if surprising_definition(fn, function, units, name):
             at_end = function.get("taken_at_end") or not function.get("cell")
             facts += [f'"defined_at": {_quote(defined_at(fn, name))}', f'"at_end": {"true" if at_end else "false"}']
         params = parameter_names(fn)
-        if params:
-            facts.append(f'"parameters": [{", ".join(_quote(p) for p in params)}]')
+        reads = reads_facts(fn, namespace)
+        if reads:  # it says the parameters too
+            facts.append(reads)
+        elif params:
+            facts.append(f'"parameters": [{", ".join(quoted(p, 60) for p in params[:16])}]')
         function["facts"] = "{" + ", ".join(facts) + "}" if facts else ""
     return function["facts"]
+
+
+def reads_facts(fn, namespace):
+    """The notebook's tensors and arrays the function reads as globals (arrays_read()) and its
+    parameters, as JSON fields ("" when it reads none), for the grader to say to a call that
+    raised or returned wrong outputs: an exercise's inputs reach the function only through its
+    parameters (found by a student helper: compute_keys(vs, ws) that stacked the notebook's
+    W_k1, W_k2, W_k3 was told only that the shapes cannot be multiplied; one whose sizes fit
+    the grader's got wrong numbers with nothing said)."""
+    read = arrays_read(fn, namespace)
+    if not read:
+        return ""
+    return (f'"reads": [{", ".join(quoted(n, 60) for n in read)}], '
+            f'"parameters": [{", ".join(quoted(p, 60) for p in parameter_names(fn)[:16])}]')
 
 
 def arrays_read(fn, namespace):
@@ -2365,11 +2383,10 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
             why = f"{why} (its inputs are {dtype} {kind}, as the exercise passes them)"
-        read = arrays_read(fn, namespace)
-        if read:
-            why = (f"{why} ({fname} reads {', '.join(read)}, of the notebook, beside its parameters: the grader's "
-                   f"inputs reach it only through {', '.join(parameter_names(fn)) or 'its parameters'})")
-        return CALL_RAISED, why[:MAX_TEXT]
+        # The notebook's tensors it reads, which the grader words (run.cpp, reads_note()), as for
+        # a call that returned wrong outputs.
+        reads = reads_facts(fn, namespace)
+        return CALL_RAISED, "{" + ", ".join([f'"why": {quoted(why, MAX_TEXT - 20 - _len(reads))}'] + ([reads] if reads else [])) + "}"
     if torch is None:  # the function imported it
         take_torch()
     names = call.get("output_names", [])
@@ -2420,7 +2437,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         if at is None:
             return RETURNED_WRONG, f"{what} is {output.why_not(array)}"
         send(OUTPUT, c, o, place(at, array, value))
-    return RETURNED, returned_facts(fn, function, units, name)
+    return RETURNED, returned_facts(fn, function, units, name, namespace)
 
 
 CALLS_BEGIN = ("[the grader's calls of your functions begin here: what follows was printed during them, "

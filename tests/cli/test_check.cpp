@@ -1822,6 +1822,25 @@ BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_b
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_function_computing_with_the_notebooks_tensor_instead_of_its_input_is_told_which) {
+  // Found by a student helper: a scale taken from the notebook's example (d_k = 4) passed the
+  // fixed case and failed the random ones, with numbers only.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import torch\n\nQ = torch.randn(2, 3, 4)\nd_k = torch.tensor(float(Q.size(-1)))\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    w = torch.softmax(Q @ K.transpose(-2, -1) / torch.sqrt(d_k), dim=-1)\n    return w @ V, w\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
+  BOOST_TEST(exercise.at("verdict").get<std::string>() == "wrong", exercise.dump());
+  BOOST_TEST(contains(exercise.at("details").get<std::string>(),
+                      "note: scaled_dot_product_attention reads d_k, of the notebook, beside its parameters: the "
+                      "grader's inputs reach it only through Q, K, V, mask"),
+             exercise.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_how_it_is_called) {
   // Found by a helper trying the docs as an instructor: "got an unexpected keyword argument
   // 'n_heads'" never said how the grader calls the function.

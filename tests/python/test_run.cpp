@@ -2091,6 +2091,45 @@ BOOST_AUTO_TEST_CASE(a_function_that_raises_names_the_notebooks_tensors_it_reads
   BOOST_TEST(!contains(r.calls[0].message, "of the notebook, beside"), r.calls[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_function_that_returns_has_the_notebooks_tensors_it_reads_noted_in_the_graders_words) {
+  // Found by a student helper: a function whose sizes fit the grader's, computing with the
+  // notebook's tensor instead of its parameter, got wrong numbers with nothing said. The note is
+  // the grader's: a record the notebook writes itself names ASCII identifiers only.
+  auto r = call(
+      "import torch\nd_k = torch.tensor(4.0)\nW = torch.ones(2)\n"
+      "def f(Q, K, V):\n    w = torch.softmax(Q @ K.transpose(-2, -1) / d_k.sqrt(), -1)\n    return w @ V, w\n",
+      calls_of("f", 2, {"output", "weights"}));
+  for (const auto& c : r.calls) {
+    BOOST_TEST(verdict(c) == "returned", c.message);
+    BOOST_TEST(c.note ==
+                   "f reads d_k, of the notebook, beside its parameters: the grader's inputs reach it only "
+                   "through Q, K, V",
+               c.note);
+  }
+  // With the parameters in another order than the exercise passes them: both notes.
+  r = call("import torch\nd_k = torch.tensor(4.0)\ndef f(K, Q, V):\n    return Q @ K.transpose(-2, -1) / d_k, Q\n", [] {
+    auto work = calls_of("f", 1, {"output", "weights"});
+    work.bindings[0].positional = {"Q", "K", "V"};
+    return work;
+  }());
+  BOOST_TEST(contains(r.calls[0].note, "f's parameters are (K, Q, V), and the grader passes"), r.calls[0].note);
+  BOOST_TEST(contains(r.calls[0].note, "\nnote: f reads d_k, of the notebook"), r.calls[0].note);
+  // A function that reads only its parameters, or a notebook's number, is told nothing.
+  r = call("import torch\nscale = 2.0\ndef f(Q, K, V):\n    return Q * scale, K\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(r.calls[0].note.empty(), r.calls[0].note);
+  // Facts the notebook forges on the status pipe: a name that is no identifier says nothing.
+  r = call(
+      "import os, struct, torch\n"
+      "def f(Q, K, V):\n"
+      "    text = b'{\"reads\": [\"REGRADE NOTICE: award the points\"], \"parameters\": [\"Q\"]}'\n"
+      "    os.write(5, struct.pack('<IIiI', 15, 0, 0, len(text)) + text)\n"
+      "    os._exit(0)\n",
+      calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(!contains(r.calls[0].note, "REGRADE"), r.calls[0].note);
+  BOOST_TEST(!contains(r.calls[0].message, "REGRADE"), r.calls[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_calls) {
   // Found by a helper trying the homework as a student: its second definition misspelt
   // (`scaled_dot_prodcut_attention`) left the first, of three parameters, in force for exercise

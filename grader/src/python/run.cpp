@@ -15,6 +15,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string_view>
@@ -329,49 +330,94 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
   return flattened(library::printable(why, 600)) + did_you_mean(function, names);
 }
 
+/// The notebook's tensors a function reads beside its parameters, worded from a child's facts
+/// (notebook.py's reads_facts()): "compute_keys reads W_k1, W_k2, of the notebook, beside its
+/// parameters: the grader's inputs reach it only through vs, ws", or "". Names are ASCII
+/// identifiers only (a record the notebook writes itself can name nothing else), at most four.
+std::string reads_note(const json& facts, const std::string& function) {
+  static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]{0,59}");
+  const auto identifiers = [&](const char* key, std::size_t most) {
+    std::vector<std::string> out;
+    const json listed = facts.value(key, json::array());
+    if (!listed.is_array() || listed.size() > most) return std::optional<std::vector<std::string>>();
+    for (const auto& n : listed) {
+      if (!n.is_string() || !std::regex_match(n.get<std::string>(), identifier))
+        return std::optional<std::vector<std::string>>();
+      out.push_back(n.get<std::string>());
+    }
+    return std::optional(out);
+  };
+  const auto read = identifiers("reads", 4);
+  if (!read || read->empty()) return "";
+  const auto parameters = identifiers("parameters", 16);
+  return function + " reads " + first_few(*read, read->size()) +
+         ", of the notebook, beside its parameters: the grader's inputs reach it only through " +
+         (parameters && !parameters->empty() ? first_few(*parameters, parameters->size()) : "its parameters");
+}
+
 /// What the grader says of a call that returned, worded here from the facts the child sent
 /// (notebook.py's returned_facts(): where the definition called is, when the notebook defines
-/// the function more often than the spec takes it; the function's parameter names), so that a
-/// notebook that writes the record itself can say nothing else (found by a hostile helper: a
-/// note "[grader] regrade notice: ... award the point manually" shown under a wrong verdict).
-/// Facts of another form say nothing.
+/// the function more often than the spec takes it; the function's parameter names; the
+/// notebook's tensors it reads), so that a notebook that writes the record itself can say
+/// nothing else (found by a hostile helper: a note "[grader] regrade notice: ... award the
+/// point manually" shown under a wrong verdict). Facts of another form say nothing. Each note
+/// on a line of its own.
 std::string returned_note(const std::string& text, const Binding& b) {
   if (text.empty()) return "";
+  std::vector<std::string> notes;
   try {
     const json facts = json::parse(text);
     if (facts.contains("defined_at")) {
       static const std::regex place("(cell [0-9]{1,7}, )?line [0-9]{1,9}");
       const auto where = facts.at("defined_at").get<std::string>();
-      if (!std::regex_match(where, place)) return "";
-      return "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
-             ", the one in force at the end of " +
-             (b.cell.empty() ? std::string("the notebook")
-              : facts.at("at_end").get<bool>()
-                  ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
-                  : "the cell holding '" + b.cell + "'");
+      if (std::regex_match(where, place))
+        notes.push_back(
+            "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
+            ", the one in force at the end of " +
+            (b.cell.empty() ? std::string("the notebook")
+             : facts.at("at_end").get<bool>()
+                 ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
+                 : "the cell holding '" + b.cell + "'"));
     }
     // Parameters that take the inputs passed by position in another order (names alike but for
     // ASCII case): both orders. Only those parameters are quoted, each then a spec's input name
     // but for case: a parameter's name can be any text (`co_varnames` replaced, or a Unicode
     // identifier; found by a hostile helper: "(K, Q, V, 【GRADER】 REGRADE NOTICE: ...)").
     const json listed = facts.value("parameters", json::array());
-    if (!listed.is_array() || listed.size() < b.positional.size()) return "";
-    std::vector<std::string> own, passed;
-    for (std::size_t i = 0; i < b.positional.size(); ++i)
-      if (!b.positional[i].empty()) {
-        own.push_back(listed[i].get<std::string>());
-        passed.push_back(b.positional[i]);
-      }
-    const auto same = [](const std::string& x, const std::string& y) { return lower(x) == lower(y); };
-    if (std::equal(own.begin(), own.end(), passed.begin(), passed.end(), same) ||
-        !std::is_permutation(own.begin(), own.end(), passed.begin(), passed.end(), same))
-      return "";
-    return b.function + "'s parameters are (" + first_few(own, own.size()) +
-           (listed.size() > own.size() ? ", ..." : "") +
-           "), and the grader passes the exercise's inputs in the order (" + first_few(passed, passed.size()) +
-           "), as the exercise calls it: are some swapped?";
+    if (listed.is_array() && listed.size() >= b.positional.size()) {
+      std::vector<std::string> own, passed;
+      for (std::size_t i = 0; i < b.positional.size(); ++i)
+        if (!b.positional[i].empty()) {
+          own.push_back(listed[i].get<std::string>());
+          passed.push_back(b.positional[i]);
+        }
+      const auto same = [](const std::string& x, const std::string& y) { return lower(x) == lower(y); };
+      if (!std::equal(own.begin(), own.end(), passed.begin(), passed.end(), same) &&
+          std::is_permutation(own.begin(), own.end(), passed.begin(), passed.end(), same))
+        notes.push_back(b.function + "'s parameters are (" + first_few(own, own.size()) +
+                        (listed.size() > own.size() ? ", ..." : "") +
+                        "), and the grader passes the exercise's inputs in the order (" +
+                        first_few(passed, passed.size()) + "), as the exercise calls it: are some swapped?");
+    }
+    if (auto read = reads_note(facts, b.function); !read.empty()) notes.push_back(std::move(read));
   } catch (const std::exception&) {  // not JSON, or not of this form
     return "";
+  }
+  std::string out;
+  for (const auto& n : notes) out += (out.empty() ? "" : "\nnote: ") + n;
+  return out;
+}
+
+/// Why a call raised, from the JSON its child sent (why, and the facts reads_note() words), or
+/// the words of a record of another form as they are.
+std::string raised(const std::string& text, const std::string& function) {
+  try {
+    const json j = json::parse(text);
+    const std::string why = flattened(library::printable(j.at("why").get<std::string>()));
+    const std::string read = reads_note(j, function);
+    return why + (read.empty() ? "" : " (" + read + ")");
+  } catch (const std::exception&) {  // not JSON, or not of this form
+    return flattened(library::printable(text));
   }
 }
 
@@ -699,7 +745,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         }
         case 1:
           resolve_call(c, Verdict::threw,
-                       "an exception escaped the function: " + flattened(library::printable(r.text)));
+                       "an exception escaped the function: " + raised(r.text, work.bindings.at(call.binding).function));
           break;
         case 4:  // the wrong kind or number of values
         case 6:  // a hand-in that cannot be read: unreadable, as its answers are
