@@ -2090,7 +2090,7 @@ def run_plan():
             # No cell named, or no line holds its text (a hand-in of the functions alone, without
             # the test cells): the definition in force at the end.
             bound[j] = namespace.get(f["name"])
-            f["taken_at_end"] = True  # as which_definition() says
+            f["taken_at_end"] = True  # as definition_facts() says
         if bound[j] is None:
             # The last definition that failed up to where the function is taken: the one that
             # would be in force (found by a helper: exercise 2 was told of exercise 1's cell).
@@ -2157,11 +2157,12 @@ def planned_call(plan, blobs, c):
     return _json_loads(str(blobs[offset:offset + length], "utf-8"))
 
 
-def why_and_names(why, names=(), function=""):
+def why_and_names(why, names=(), function="", facts=""):
     """The JSON text of a call's end the grader may add "did you mean" to (the function is not
-    there, does not take the call, returned None, is not implemented): why, and the notebook's
-    functions where its name may be misspelt."""
-    return with_names([f'"why": {quoted(why, 600)}'], names, function)
+    there, does not take the call, returned None, is not implemented): why, the facts of the
+    definition called (definition_facts()), and the notebook's functions where its name may be
+    misspelt."""
+    return with_names([f'"why": {quoted(why, 600)}'] + ([facts] if facts else []), names, function)
 
 
 class Unbound:
@@ -2206,37 +2207,32 @@ def defined_at(fn, name):
     return "" if cell is None else f"{cell + ', ' if cell else ''}line {code.co_firstlineno}"
 
 
-def definition_note(fn, function, units, name):
+def definition_facts(fn, function, units, name):
     """For a function the notebook defines in several places (the homework redefines it for its
-    second exercise; a student redefines it in a scratch cell at the end): which of them the
-    grader calls, and why that one; else "". Said with a call that went wrong (a student whose
-    first definition is still `pass` reads why the exercise took it), and, where the notebook
-    defines it more often than the spec takes it, with outputs the grader finds wrong (found by
-    a helper: a scratch redefinition was graded silently, while the notebook's own test cell,
-    run before it, had passed). Found once per function."""
-    if "note" not in function:
-        fname, where = function["name"], defined_at(fn, name)
-        marker = function.get("cell") if not function.get("taken_at_end") else None
-        # A cell named by the spec that no line holds (its test cell's print removed): said,
-        # else a finished first definition reads as graded (found by a student helper).
-        lost = function.get("cell") if function.get("taken_at_end") else None
-        taken = (f"the one in force at the end of the cell holding {marker!r}" if marker else
-                 "the one in force at the end of the notebook" +
-                 (f": no line of it holds {lost!r}, the text of this exercise's test cell" if lost else ""))
-        function["note"] = ("" if not where or _len(assigners(units, fname)) < 2 else
-                            f"the notebook defines {fname} more than once; this exercise calls its definition at "
-                            f"{where}, {taken}")
-    return function["note"]
+    second exercise; a student redefines it in a scratch cell at the end): where the definition
+    the grader calls is, and whether it is the one in force at the end of the notebook (no cell
+    named, or none holds the cell's text), as JSON fields the grader words (run.cpp,
+    definition_note()); else "". Said with a call that went wrong (a student whose first
+    definition is still `pass` reads why the exercise took it), and, where the notebook defines
+    it more often than the spec takes it, with outputs the grader finds wrong (found by a helper:
+    a scratch redefinition was graded silently, while the notebook's own test cell, run before
+    it, had passed). Found once per function."""
+    if "definition" not in function:
+        where = defined_at(fn, name)
+        at_end = function.get("taken_at_end") or not function.get("cell")
+        function["definition"] = ("" if not where or _len(assigners(units, function["name"])) < 2 else
+                                  f'"defined_at": {_quote(where)}, "at_end": {"true" if at_end else "false"}')
+    return function["definition"]
 
 
 def surprising_definition(fn, function, units, name):
     """Whether the notebook defines the function more often than the spec takes it (a scratch
     redefinition, not the homework's second exercise, which the spec ties to a cell of its
-    own): definition_note() is then said with outputs the grader may find wrong."""
-    note = definition_note(fn, function, units, name)
-    if note and "definitions" not in function:
+    own): definition_facts() are then said with outputs the grader may find wrong."""
+    facts = definition_facts(fn, function, units, name)
+    if facts and "definitions" not in function:
         function["definitions"] = _len(assigners(units, function["name"]))
-    return bool(note) and function["definitions"] > function.get("bindings", 1)
+    return bool(facts) and function["definitions"] > function.get("bindings", 1)
 
 
 def returned_facts(fn, function, units, name, namespace):
@@ -2251,8 +2247,7 @@ def returned_facts(fn, function, units, name, namespace):
     if "facts" not in function:
         facts = []
         if surprising_definition(fn, function, units, name):
-            at_end = function.get("taken_at_end") or not function.get("cell")
-            facts += [f'"defined_at": {_quote(defined_at(fn, name))}', f'"at_end": {"true" if at_end else "false"}']
+            facts.append(definition_facts(fn, function, units, name))
         params = parameter_names(fn)
         reads = reads_facts(fn, namespace)
         if reads:  # it says the parameters too
@@ -2329,12 +2324,6 @@ def parameter_names(fn):
         return []
 
 
-def which_definition(fn, function, units, name):
-    """definition_note() as the end of a sentence, " (...)", or an empty string."""
-    note = definition_note(fn, function, units, name)
-    return f" ({note})" if note else ""
-
-
 def make_call(output, c, call, function, fn, blobs, name, namespace, units, causes):
     """Calls the student's function on the call's inputs; sends its outputs. Returns how the
     call ended and what went wrong, for the student."""
@@ -2358,8 +2347,8 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         # With the notebook's function of a name alike that takes the call (the work done in a
         # misspelt copy, the stub left): found by a hostile-student helper.
         return NOT_IMPLEMENTED, why_and_names(
-            f"{fname} is not implemented yet: it still raises NotImplementedError{stub_left(e, fn, name)}"
-            f"{which_definition(fn, function, units, name)}", alike(namespace, fname, args, kwargs), fname)
+            f"{fname} is not implemented yet: it still raises NotImplementedError{stub_left(e, fn, name)}",
+            alike(namespace, fname, args, kwargs), fname, definition_facts(fn, function, units, name))
     except BaseException as e:
         # A name the function uses that a failed cell left undefined: that failure (found by a
         # student helper: a helper module not handed in was named in a note only).
@@ -2375,10 +2364,10 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             # Of a function defined more than once, which definition, and why that one (found
             # by a student helper: a first definition of other parameters, still in force for
             # exercise 1, was named without the reason).
-            where, note = defined_at(fn, name), definition_note(fn, function, units, name)
-            why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where and not note else ''} "
-                   f"with {' and '.join(passed) or 'no arguments'}, as the exercise asks{'; ' + note if note else ''})")
-            return CALL_MISMATCH, why_and_names(why, alike(namespace, fname, args, kwargs), fname)
+            where, facts = defined_at(fn, name), definition_facts(fn, function, units, name)
+            why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where and not facts else ''} "
+                   f"with {' and '.join(passed) or 'no arguments'}, as the exercise asks)")
+            return CALL_MISMATCH, why_and_names(why, alike(namespace, fname, args, kwargs), fname, facts)
         elif _isinstance(e, (TypeError, AttributeError)) and "NoneType" not in str(e):
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
@@ -2400,8 +2389,8 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             result = base(base.__iter__(result))
     if result is None:
         return RETURNED_NONE, why_and_names(
-            f"{fname} returned None: is its body still `pass`, or does it lack a return?"
-            f"{which_definition(fn, function, units, name)}", alike(namespace, fname, args, kwargs), fname)
+            f"{fname} returned None: is its body still `pass`, or does it lack a return?",
+            alike(namespace, fname, args, kwargs), fname, definition_facts(fn, function, units, name))
     if n == 1:
         # [keys] or (keys,): the one output in a list; but [row] is a matrix of one row.
         if (_type(result) in (tuple, list) and _len(result) == 1 and _type(result[0]) in (_Tensor, _Parameter, _ndarray)

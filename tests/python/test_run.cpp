@@ -2168,7 +2168,7 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
   r = call(refused, work);
   BOOST_TEST(verdict(r.calls[0]) == "threw");
   BOOST_TEST(contains(r.calls[0].message,
-                      "given (the grader calls f with 3 positional arguments, as the exercise asks; the notebook "
+                      "given (the grader calls f with 3 positional arguments, as the exercise asks) (the notebook "
                       "defines f more than once; this exercise calls its definition at line 3, the one in force at "
                       "the end of the cell holding 'test one')"),
              r.calls[0].message);

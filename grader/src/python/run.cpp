@@ -309,25 +309,46 @@ std::vector<std::string> names_in(const json& record) {
   return names;
 }
 
+/// Which definition of a function the notebook defines more than once an exercise calls, and
+/// why that one, worded from a child's facts (notebook.py's definition_facts(): where it is,
+/// and whether it is the one in force at the end of the notebook); "" for facts of another
+/// form.
+std::string definition_note(const json& facts, const Binding& b) {
+  static const std::regex place("(cell [0-9]{1,7}, )?line [0-9]{1,9}");
+  if (!facts.contains("defined_at") || !facts.at("defined_at").is_string() ||
+      !facts.value("at_end", json()).is_boolean())
+    return "";
+  const auto where = facts.at("defined_at").get<std::string>();
+  if (!std::regex_match(where, place)) return "";
+  return "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
+         ", the one in force at the end of " +
+         (b.cell.empty() ? std::string("the notebook")
+          : facts.at("at_end").get<bool>()
+              ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
+              : "the cell holding '" + b.cell + "'");
+}
+
 /// Why the function of `binding` failed the call (it is not there, does not take the
 /// exercise's arguments, returned None, is not implemented), from the JSON a child sends (why,
 /// and the notebook's functions), with
 /// the one of them its name may be a misspelling of: not another binding's function
 /// (compute_keys is no misspelt compute_values).
 std::string no_function(const std::string& text, const std::vector<Binding>& bindings, std::size_t binding) {
-  std::string why = text;
+  std::string why = text, note;
   std::vector<std::string> names;
   try {
     const json j = json::parse(text);
     why = j.at("why").get<std::string>();
     names = names_in(j);
+    if (binding < bindings.size()) note = definition_note(j, bindings[binding]);
   } catch (const std::exception&) {  // a child that says it in words: those words
   }
   std::erase_if(names, [&](const std::string& n) {
     return std::any_of(bindings.begin(), bindings.end(), [&](const Binding& b) { return n == b.function; });
   });
   const std::string function = binding < bindings.size() ? bindings[binding].function : "";
-  return flattened(library::printable(why, 600)) + did_you_mean(function, names);
+  return flattened(library::printable(why, 600)) + (note.empty() ? "" : " (" + note + ")") +
+         did_you_mean(function, names);
 }
 
 /// The notebook's tensors a function reads beside its parameters, worded from a child's facts
@@ -367,18 +388,7 @@ std::string returned_note(const std::string& text, const Binding& b) {
   std::vector<std::string> notes;
   try {
     const json facts = json::parse(text);
-    if (facts.contains("defined_at")) {
-      static const std::regex place("(cell [0-9]{1,7}, )?line [0-9]{1,9}");
-      const auto where = facts.at("defined_at").get<std::string>();
-      if (std::regex_match(where, place))
-        notes.push_back(
-            "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
-            ", the one in force at the end of " +
-            (b.cell.empty() ? std::string("the notebook")
-             : facts.at("at_end").get<bool>()
-                 ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
-                 : "the cell holding '" + b.cell + "'"));
-    }
+    if (auto defined = definition_note(facts, b); !defined.empty()) notes.push_back(std::move(defined));
     // Parameters that take the inputs passed by position in another order (names alike but for
     // ASCII case): both orders. Only those parameters are quoted, each then a spec's input name
     // but for case: a parameter's name can be any text (`co_varnames` replaced, or a Unicode
