@@ -2130,6 +2130,23 @@ BOOST_AUTO_TEST_CASE(a_function_that_returns_has_the_notebooks_tensors_it_reads_
   BOOST_TEST(!contains(r.calls[0].message, "REGRADE"), r.calls[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(outputs_a_notebook_places_outside_the_output_memory_come_back_malformed) {
+  // A notebook that writes the runner's records itself: an output placed past the grader's
+  // output memory, or in words that are no place, is no value; the call is unreadable.
+  const auto r = call(
+      "import os, struct, torch\n"
+      "def f(Q, K, V):\n"
+      "    for kind, code, text in ((16, 0, b'{\"offset\": 999999999, \"shape\": [1, 2, 3], \"dtype\": "
+      "\"float32\"}'),\n"
+      "                             (16, 1, b'not a place'), (15, 0, b'')):\n"
+      "        os.write(5, struct.pack('<IIiI', kind, 0, code, len(text)) + text)\n"
+      "    os._exit(0)\n",
+      calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "unreadable", r.calls[0].message);
+  BOOST_TEST(r.calls[0].message == "output output came back malformed", r.calls[0].message);
+  BOOST_TEST(r.calls[0].outputs.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_calls) {
   // Found by a helper trying the homework as a student: its second definition misspelt
   // (`scaled_dot_prodcut_attention`) left the first, of three parameters, in force for exercise
