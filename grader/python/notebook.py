@@ -2221,7 +2221,7 @@ def definition_facts(fn, function, units, name):
         where = defined_at(fn, name)
         at_end = function.get("taken_at_end") or not function.get("cell")
         function["definition"] = ("" if not where or _len(assigners(units, function["name"])) < 2 else
-                                  f'"defined_at": {_quote(where)}, "at_end": {"true" if at_end else "false"}')
+                                  f'"defined_at": {quoted(where, 100)}, "at_end": {"true" if at_end else "false"}')
     return function["definition"]
 
 
@@ -2248,43 +2248,66 @@ def returned_facts(fn, function, units, name, namespace):
         facts = []
         if surprising_definition(fn, function, units, name):
             facts.append(definition_facts(fn, function, units, name))
-        params = parameter_names(fn)
-        reads = reads_facts(fn, namespace)
-        if reads:  # it says the parameters too
-            facts.append(reads)
-        elif params:
-            facts.append(f'"parameters": [{", ".join(quoted(p, 60) for p in params[:16])}]')
+        reads = reads_facts(fn, namespace)  # with the parameters
+        facts.append(reads or parameters_facts(fn))
         function["facts"] = "{" + ", ".join(facts) + "}" if facts else ""
     return function["facts"]
 
 
 def reads_facts(fn, namespace):
-    """The notebook's tensors and arrays the function reads as globals (arrays_read()) and its
-    parameters, as JSON fields ("" when it reads none), for the grader to say to a call that
-    raised or returned wrong outputs: an exercise's inputs reach the function only through its
-    parameters (found by a student helper: compute_keys(vs, ws) that stacked the notebook's
-    W_k1, W_k2, W_k3 was told only that the shapes cannot be multiplied; one whose sizes fit
-    the grader's got wrong numbers with nothing said)."""
+    """The notebook's tensors and arrays the function reads as globals (arrays_read()), the
+    first four whole (a name of ASCII letters, digits and underscores, at most 60 of them: the
+    grader names no other) and how many more, and its parameters (parameters_facts()), as JSON
+    fields ("" when it reads none), for the grader to say to a call that raised or returned
+    wrong outputs: an exercise's inputs reach the function only through its parameters (found
+    by a student helper: compute_keys(vs, ws) that stacked the notebook's W_k1, W_k2, W_k3 was
+    told only that the shapes cannot be multiplied; one whose sizes fit the grader's got wrong
+    numbers with nothing said)."""
     read = arrays_read(fn, namespace)
     if not read:
         return ""
-    return (f'"reads": [{", ".join(quoted(n, 60) for n in read)}], '
-            f'"parameters": [{", ".join(quoted(p, 60) for p in parameter_names(fn)[:16])}]')
+    named = [n for n in read if plain_name(n)][:4]
+    return (f'"reads": [{", ".join(_quote(n) for n in named)}], "reads_more": {_len(read) - _len(named)}, '
+            f'{parameters_facts(fn)}')
+
+
+def plain_name(name):
+    """Whether a name is one the grader words (run.cpp, reads_note()): ASCII letters, digits and
+    underscores, at most 60."""
+    return _type(name) is str and name.isascii() and name.isidentifier() and _len(name) <= 60
+
+
+def parameters_facts(fn):
+    """The function's parameters (parameter_names()), the first 16 in their places ("" for one
+    the grader would not name: plain_name()), and how many it has, as JSON fields."""
+    params = parameter_names(fn)
+    shown = ", ".join(_quote(p if plain_name(p) else "") for p in params[:16])
+    return f'"parameters": [{shown}], "parameter_count": {_len(params)}'
+
+
+def is_array(value, kind):
+    """Whether a value is a tensor or an array, or a list or tuple of a few of them (the
+    notebook's `key_weights = [W_k1, W_k2, W_k3]`), by exact types only."""
+    if kind is _Tensor or kind is _Parameter or kind is _ndarray:
+        return True
+    return ((kind is list or kind is tuple) and 0 < _len(value) <= 64 and
+            all(_type(v) is _Tensor or _type(v) is _Parameter or _type(v) is _ndarray for v in value))
 
 
 def arrays_read(fn, namespace):
-    """The notebook's top-level tensors and arrays that the function `fn` (its own code and the
-    code nested in it) reads as globals, at most four: an exercise's inputs reach it only
-    through its parameters (found by a student helper: compute_keys(vs, ws) that stacked the
-    notebook's W_k1, W_k2, W_k3 was told only of shapes that cannot be multiplied). Read from
-    the bytecode itself, not through dis, whose listing calls repr() on the code's constants (a
-    notebook's own class; found by a reviewing helper), each code object once and at most 1000
-    of them; the names matched by identity against top_level_names(): no code of the notebook's
-    runs. Only a function of the notebook itself (its globals are the namespace)."""
+    """The notebook's top-level tensors and arrays (is_array()) that the function `fn` reads as
+    globals, in its own code, the code nested in it and the notebook's functions it calls by
+    name (a helper `scale(Q)` that divides by the notebook's `d_k`): an exercise's inputs reach
+    it only through its parameters (found by a student helper: compute_keys(vs, ws) that
+    stacked the notebook's W_k1, W_k2, W_k3 was told only of shapes that cannot be multiplied).
+    Read from the bytecode itself, not through dis, whose listing calls repr() on the code's
+    constants (a notebook's own class; found by a reviewing helper), each code object once and
+    at most 1000 of them; the names matched by identity against top_level_names(): no code of
+    the notebook's runs. Only a function of the notebook itself (its globals are the namespace)."""
     try:
         if _type(fn) is not _FunctionType or fn.__globals__ is not namespace:
             return []
-        arrays = set(top_level_names(namespace, lambda v, t: t is _Tensor or t is _Parameter or t is _ndarray))
+        arrays = set(top_level_names(namespace, is_array))
         names, codes, seen = [], [fn.__code__], set()
         while codes and _len(seen) < 1000:
             code = codes.pop()
@@ -2292,10 +2315,15 @@ def arrays_read(fn, namespace):
                 continue
             seen.add(id(code))
             for n in global_names(code):
-                if n in arrays and n not in names and n.isidentifier():
-                    names.append(n)
+                if n in arrays:
+                    if n not in names:
+                        names.append(n)
+                    continue
+                helper = dict.get(namespace, n)
+                if _type(helper) is _FunctionType and helper.__globals__ is namespace:
+                    codes.append(helper.__code__)
             codes += [c for c in code.co_consts if _type(c) is types.CodeType]
-        return names[:4]
+        return names
     except Exception:  # a code object the notebook made odd
         return []
 

@@ -592,15 +592,20 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
            std::all_of(f.matches.begin(), f.matches.end(), [&](std::size_t i) { return contradicted[i]; });
   });
   // Outputs judged wrong from a function the notebook defines more often than the spec takes
-  // it: which definition was called.
+  // it: which definition was called; and the notebook's tensors it reads, unless a known
+  // mistake explains the outputs.
   const auto noted = [&](CheckResult r) {
     if (r.verdict == Verdict::wrong || r.verdict == Verdict::wrong_shape)
       for (const auto& calls : pc.calls)
-        for (std::size_t call : calls)
-          if (!results[call].note.empty()) {
-            r.details = "note: " + results[call].note + "\n" + r.details;
+        for (std::size_t call : calls) {
+          std::string note = results[call].note;
+          if (!r.mistake && !results[call].reads_note.empty())
+            note += (note.empty() ? "" : "\nnote: ") + results[call].reads_note;
+          if (!note.empty()) {
+            r.details = "note: " + note + "\n" + r.details;
             return r;
           }
+        }
     return r;
   };
   if (failing.empty()) {

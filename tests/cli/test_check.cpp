@@ -1839,6 +1839,20 @@ BOOST_AUTO_TEST_CASE(a_function_computing_with_the_notebooks_tensor_instead_of_i
                       "note: scaled_dot_product_attention reads d_k, of the notebook, beside its parameters: the "
                       "grader's inputs reach it only through Q, K, V, mask"),
              exercise.dump());
+  // Found by a reviewing helper: a constant tensor of the notebook is no lead where a known
+  // mistake explains the outputs.
+  dir.write("constant/homework.py",
+            "import torch\nNEG_INF = torch.tensor(float('-inf'))\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    s = Q @ K.transpose(-2, -1) / Q.size(-1) ** 0.5\n"
+            "    if mask is not None:\n        s = s.masked_fill(mask == 0, NEG_INF)\n"
+            "    w = torch.softmax(s, dim=1)\n    return w @ V, w\n");
+  const auto constant =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "constant").string(), "--format", "json"});
+  for (const auto& e : ordered_json::parse(constant.out).at("exercises")) {
+    BOOST_TEST(contains(e.at("message").get<std::string>(), "the softmax runs over the queries"), e.dump());
+    BOOST_TEST(!contains(e.at("details").get<std::string>(), "NEG_INF"), e.dump());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_how_it_is_called) {

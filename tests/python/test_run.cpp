@@ -2101,10 +2101,11 @@ BOOST_AUTO_TEST_CASE(a_function_that_returns_has_the_notebooks_tensors_it_reads_
       calls_of("f", 2, {"output", "weights"}));
   for (const auto& c : r.calls) {
     BOOST_TEST(verdict(c) == "returned", c.message);
-    BOOST_TEST(c.note ==
-                   "f reads d_k, of the notebook, beside its parameters: the grader's inputs reach it only "
-                   "through Q, K, V",
-               c.note);
+    BOOST_TEST(c.note.empty(), c.note);
+    BOOST_TEST(c.reads_note ==
+                   "f reads d_k, of the notebook, beside its parameters: the grader's inputs reach it "
+                   "only through Q, K, V",
+               c.reads_note);
   }
   // With the parameters in another order than the exercise passes them: both notes.
   r = call("import torch\nd_k = torch.tensor(4.0)\ndef f(K, Q, V):\n    return Q @ K.transpose(-2, -1) / d_k, Q\n", [] {
@@ -2113,11 +2114,42 @@ BOOST_AUTO_TEST_CASE(a_function_that_returns_has_the_notebooks_tensors_it_reads_
     return work;
   }());
   BOOST_TEST(contains(r.calls[0].note, "f's parameters are (K, Q, V), and the grader passes"), r.calls[0].note);
-  BOOST_TEST(contains(r.calls[0].note, "\nnote: f reads d_k, of the notebook"), r.calls[0].note);
+  BOOST_TEST(contains(r.calls[0].reads_note, "f reads d_k, of the notebook"), r.calls[0].reads_note);
+  // Found by a reviewing helper: read through a helper function of the notebook, or a list of
+  // its tensors; one name the grader does not word (not ASCII, longer than 60) does not hide
+  // the others, nor a parameter of such a name those it does word; more than four, or 16
+  // parameters, are counted.
+  r = call(
+      "import torch\nd_k = torch.tensor(4.0)\nkeys = [torch.ones(3), torch.ones(3)]\n"
+      "def scores(Q, K):\n    return Q @ K.transpose(-2, -1) / d_k + keys[0][0]\n"
+      "def f(Q, K, V):\n    return scores(Q, K), Q\n",
+      calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST((contains(r.calls[0].reads_note, "f reads d_k, keys, of the notebook") ||
+              contains(r.calls[0].reads_note, "f reads keys, d_k, of the notebook")),
+             r.calls[0].reads_note);
+  const std::string long_name(61, 'w');
+  r = call("import torch\nWκ = torch.ones(1)\n" + long_name + " = torch.ones(1)\nW_q = torch.ones(1)\n" +
+               "a, b, c, d = (torch.ones(1),) * 4\n"
+               "def f(Q, K, V, máscara=None, *, e=0):\n    return Q * Wκ * W_q * a * b * c * d * " +
+               long_name + ", K\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(contains(r.calls[0].reads_note,
+                      " and 3 more, of the notebook, beside its parameters: the grader's "
+                      "inputs reach it only through Q, K, V, ..."),
+             r.calls[0].reads_note);
+  BOOST_TEST(!contains(r.calls[0].reads_note, "κ"), r.calls[0].reads_note);
+  BOOST_TEST(!contains(r.calls[0].reads_note, "www"), r.calls[0].reads_note);
+  r = call("import torch\nWκ = torch.ones(1)\ndef f(Qκ, Kκ, Vκ):\n    return Qκ * Wκ, Kκ\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(
+      r.calls[0].reads_note ==
+          "f reads 1 of the notebook's tensors by name: the grader's inputs reach it only through its parameters",
+      r.calls[0].reads_note);
   // A function that reads only its parameters, or a notebook's number, is told nothing.
   r = call("import torch\nscale = 2.0\ndef f(Q, K, V):\n    return Q * scale, K\n",
            calls_of("f", 1, {"output", "weights"}));
   BOOST_TEST(r.calls[0].note.empty(), r.calls[0].note);
+  BOOST_TEST(r.calls[0].reads_note.empty(), r.calls[0].reads_note);
   // Facts the notebook forges on the status pipe: a name that is no identifier says nothing.
   r = call(
       "import os, struct, torch\n"
@@ -2126,7 +2158,7 @@ BOOST_AUTO_TEST_CASE(a_function_that_returns_has_the_notebooks_tensors_it_reads_
       "    os.write(5, struct.pack('<IIiI', 15, 0, 0, len(text)) + text)\n"
       "    os._exit(0)\n",
       calls_of("f", 1, {"output", "weights"}));
-  BOOST_TEST(!contains(r.calls[0].note, "REGRADE"), r.calls[0].note);
+  BOOST_TEST(!contains(r.calls[0].reads_note, "REGRADE"), r.calls[0].reads_note);
   BOOST_TEST(!contains(r.calls[0].message, "REGRADE"), r.calls[0].message);
 }
 
@@ -2211,6 +2243,13 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
   r = call(both, calls_of("f", 1, {"output", "weights"}, "no line holds this"));
   BOOST_TEST(contains(r.calls[0].message, "its definition at line 8, the one in force at the end of the notebook"),
              r.calls[0].message);
+  // Found by a reviewing helper: a definition whose place is thousands of characters long (its
+  // code compiled under such a file name) cut the record, whose JSON was then shown as it was.
+  r = call(
+      "import torch\ndef f(Q, K, V):\n    pass\n"
+      "exec(compile('def f(Q, K, V):\\n    return None\\n', 'hw.py, line ' + '7' * 3000, 'exec'))\n",
+      calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(r.calls[0].message.rfind("f returned None: is its body still `pass`", 0) == 0, r.calls[0].message);
   // Defined once: nothing to tell apart.
   r = call("import torch\ndef f(Q, K, V):\n    pass\n", calls_of("f", 1, {"output", "weights"}));
   BOOST_TEST(r.calls[0].message == "f returned None: is its body still `pass`, or does it lack a return?",

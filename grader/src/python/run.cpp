@@ -19,6 +19,7 @@
 #include <regex>
 #include <set>
 #include <string_view>
+#include <tuple>
 
 #include "../library/records.hpp"
 #include "../sandbox/memory_file.hpp"
@@ -354,26 +355,41 @@ std::string no_function(const std::string& text, const std::vector<Binding>& bin
 /// The notebook's tensors a function reads beside its parameters, worded from a child's facts
 /// (notebook.py's reads_facts()): "compute_keys reads W_k1, W_k2, of the notebook, beside its
 /// parameters: the grader's inputs reach it only through vs, ws", or "". Names are ASCII
-/// identifiers only (a record the notebook writes itself can name nothing else), at most four.
+/// identifiers of at most 60 characters (a record the notebook writes itself can name nothing
+/// else), at most four, then how many more; a parameter of another name is left out, with
+/// "...".
 std::string reads_note(const json& facts, const std::string& function) {
   static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]{0,59}");
-  const auto identifiers = [&](const char* key, std::size_t most) {
-    std::vector<std::string> out;
-    const json listed = facts.value(key, json::array());
-    if (!listed.is_array() || listed.size() > most) return std::optional<std::vector<std::string>>();
-    for (const auto& n : listed) {
-      if (!n.is_string() || !std::regex_match(n.get<std::string>(), identifier))
-        return std::optional<std::vector<std::string>>();
-      out.push_back(n.get<std::string>());
-    }
-    return std::optional(out);
+  const auto named = [&](const json& n) {
+    return n.is_string() && std::regex_match(n.get_ref<const std::string&>(), identifier);
   };
-  const auto read = identifiers("reads", 4);
-  if (!read || read->empty()) return "";
-  const auto parameters = identifiers("parameters", 16);
-  return function + " reads " + first_few(*read, read->size()) +
-         ", of the notebook, beside its parameters: the grader's inputs reach it only through " +
-         (parameters && !parameters->empty() ? first_few(*parameters, parameters->size()) : "its parameters");
+  const auto count = [&](const char* key) {
+    const json n = facts.value(key, json(0));
+    return n.is_number_unsigned() ? std::min<std::size_t>(n.get<std::size_t>(), 99999) : std::size_t{0};
+  };
+  const json reads = facts.value("reads", json::array()), parameters = facts.value("parameters", json::array());
+  if (!reads.is_array() || !parameters.is_array()) return "";
+  std::vector<std::string> read, through;
+  std::size_t more = count("reads_more");
+  for (const auto& n : reads)
+    if (named(n) && read.size() < 4)
+      read.push_back(n.get<std::string>());
+    else
+      ++more;
+  if (read.empty() && more == 0) return "";
+  bool all = count("parameter_count") <= parameters.size();
+  for (const auto& p : parameters)
+    if (named(p) && through.size() < 16)
+      through.push_back(p.get<std::string>());
+    else
+      all = false;
+  std::string text = function + " reads " +
+                     (read.empty() ? fmt::format("{} of the notebook's tensors by name", more)
+                                   : first_few(read, read.size()) + (more ? fmt::format(" and {} more", more) : "") +
+                                         ", of the notebook");
+  if (through.empty()) return text + ": the grader's inputs reach it only through its parameters";
+  return text + ", beside its parameters: the grader's inputs reach it only through " +
+         first_few(through, through.size()) + (all ? "" : ", ...");
 }
 
 /// What the grader says of a call that returned, worded here from the facts the child sent
@@ -409,7 +425,6 @@ std::string returned_note(const std::string& text, const Binding& b) {
                         "), and the grader passes the exercise's inputs in the order (" +
                         first_few(passed, passed.size()) + "), as the exercise calls it: are some swapped?");
     }
-    if (auto read = reads_note(facts, b.function); !read.empty()) notes.push_back(std::move(read));
   } catch (const std::exception&) {  // not JSON, or not of this form
     return "";
   }
@@ -723,7 +738,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     take_values(records, requests, failures, out, taken, records.cut(), records.cut() ? spent() : std::string());
     // The calls this child made.
     // A function's facts are the same for each of its calls: worded once.
-    std::map<std::pair<std::size_t, std::string>, std::string> notes;
+    std::map<std::pair<std::size_t, std::string>, std::pair<std::string, std::string>> notes;
     for (const auto& [c, r] : records.call_records()) {
       if (!r.ended || resolved_calls.count(c)) continue;
       const FunctionCall& call = work.calls[c];
@@ -731,8 +746,16 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         case 0: {
           CallResult result;
           const auto facts = std::pair(call.binding, r.text);
-          if (!notes.count(facts)) notes[facts] = returned_note(r.text, work.bindings.at(call.binding));
-          result.note = notes.at(facts);
+          if (!notes.count(facts)) {
+            const Binding& b = work.bindings.at(call.binding);
+            json parsed;
+            try {
+              parsed = json::parse(r.text);
+            } catch (const std::exception&) {  // no facts: nothing to note
+            }
+            notes[facts] = {returned_note(r.text, b), parsed.is_object() ? reads_note(parsed, b.function) : ""};
+          }
+          std::tie(result.note, result.reads_note) = notes.at(facts);
           // float32 inputs make a float32 result, even when NumPy promotes it to float64 on the
           // way; the outputs' precision is what their values show, not what the child says.
           // An output's value is there when its place parsed and fits the output memory

@@ -43,6 +43,10 @@ struct CallResult {
   /// For a call that returned, what to know if its outputs are wrong: for a Python function
   /// its notebook defines more than once, which definition was called.
   std::string note;
+  /// For a Python function that reads the notebook's tensors beside its parameters, which: said
+  /// with outputs found wrong, unless a known mistake explains them (a constant tensor such as
+  /// `NEG_INF` is then no lead).
+  std::string reads_note;
   std::vector<Tensor> outputs;
   /// The precision the outputs were computed in (result_precision()): it chooses the
   /// tolerance (Tolerance::in).
