@@ -2248,13 +2248,13 @@ def returned_facts(fn, function, units, name, namespace):
         facts = []
         if surprising_definition(fn, function, units, name):
             facts.append(definition_facts(fn, function, units, name))
-        reads = reads_facts(fn, namespace)  # with the parameters
+        reads = reads_facts(fn, function, namespace)  # with the parameters
         facts.append(reads or parameters_facts(fn))
         function["facts"] = "{" + ", ".join(facts) + "}" if facts else ""
     return function["facts"]
 
 
-def reads_facts(fn, namespace):
+def reads_facts(fn, function, namespace):
     """The notebook's tensors and arrays the function reads as globals (arrays_read()), the
     first four whole (a name of ASCII letters, digits and underscores, at most 60 of them: the
     grader names no other) and how many more, and its parameters (parameters_facts()), as JSON
@@ -2262,13 +2262,15 @@ def reads_facts(fn, namespace):
     wrong outputs: an exercise's inputs reach the function only through its parameters (found
     by a student helper: compute_keys(vs, ws) that stacked the notebook's W_k1, W_k2, W_k3 was
     told only that the shapes cannot be multiplied; one whose sizes fit the grader's got wrong
-    numbers with nothing said)."""
-    read = arrays_read(fn, namespace)
-    if not read:
-        return ""
-    named = [n for n in read if plain_name(n)][:4]
-    return (f'"reads": [{", ".join(_quote(n) for n in named)}], "reads_more": {_len(read) - _len(named)}, '
+    numbers with nothing said). Found once per function (a function that raises at each of 282
+    calls walked the notebook's namespace and its code each time)."""
+    if "reads" not in function:
+        read = arrays_read(fn, namespace)
+        named = [n for n in read if plain_name(n)][:4]
+        function["reads"] = "" if not read else (
+            f'"reads": [{", ".join(_quote(n) for n in named)}], "reads_more": {_len(read) - _len(named)}, '
             f'{parameters_facts(fn)}')
+    return function["reads"]
 
 
 def plain_name(name):
@@ -2402,8 +2404,9 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             why = f"{why} (its inputs are {dtype} {kind}, as the exercise passes them)"
         # The notebook's tensors it reads, which the grader words (run.cpp, reads_note()), as for
         # a call that returned wrong outputs.
-        reads = reads_facts(fn, namespace)
-        return CALL_RAISED, "{" + ", ".join([f'"why": {quoted(why, MAX_TEXT - 20 - _len(reads))}'] + ([reads] if reads else [])) + "}"
+        reads = reads_facts(fn, function, namespace)
+        return CALL_RAISED, "{" + ", ".join([f'"why": {quoted(why, MAX_TEXT - 20 - _len(reads))}'] +
+                                            ([reads] if reads else [])) + "}"
     if torch is None:  # the function imported it
         take_torch()
     names = call.get("output_names", [])
