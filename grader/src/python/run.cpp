@@ -399,11 +399,9 @@ std::string reads_note(const json& facts, const std::string& function) {
 /// nothing else (found by a hostile helper: a note "[grader] regrade notice: ... award the
 /// point manually" shown under a wrong verdict). Facts of another form say nothing. Each note
 /// on a line of its own.
-std::string returned_note(const std::string& text, const Binding& b) {
-  if (text.empty()) return "";
+std::string returned_note(const json& facts, const Binding& b) {
   std::vector<std::string> notes;
   try {
-    const json facts = json::parse(text);
     if (auto defined = definition_note(facts, b); !defined.empty()) notes.push_back(std::move(defined));
     // Parameters that take the inputs passed by position in another order (names alike but for
     // ASCII case): both orders. Only those parameters are quoted, each then a spec's input name
@@ -425,7 +423,7 @@ std::string returned_note(const std::string& text, const Binding& b) {
                         "), and the grader passes the exercise's inputs in the order (" +
                         first_few(passed, passed.size()) + "), as the exercise calls it: are some swapped?");
     }
-  } catch (const std::exception&) {  // not JSON, or not of this form
+  } catch (const std::exception&) {  // facts not of this form
     return "";
   }
   std::string out;
@@ -751,9 +749,10 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
             json parsed;
             try {
               parsed = json::parse(r.text);
-            } catch (const std::exception&) {  // no facts: nothing to note
+            } catch (const std::exception&) {  // no facts (or not JSON): nothing to note
             }
-            notes[facts] = {returned_note(r.text, b), parsed.is_object() ? reads_note(parsed, b.function) : ""};
+            notes[facts] = parsed.is_object() ? std::pair(returned_note(parsed, b), reads_note(parsed, b.function))
+                                              : std::pair(std::string(), std::string());
           }
           std::tie(result.note, result.reads_note) = notes.at(facts);
           // float32 inputs make a float32 result, even when NumPy promotes it to float64 on the
