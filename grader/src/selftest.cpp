@@ -307,6 +307,8 @@ class Checker {
   /// the same cases (found by an instructor helper: with seed 1 here and a folder's own seed
   /// there, one line failed a mistake the other passed). `grader check --seed 1` replays them.
   static constexpr std::uint64_t kSeed = 1;
+  /// How many seeds after kSeed a reference solution is graded at as well (other_seeds()).
+  static constexpr std::uint64_t kOtherSeeds = 9;
   GradeOptions grading_;
   Scratch scratch_;
   Report report_;
@@ -367,10 +369,49 @@ class Checker {
   }
 
   /// `dir` graded as a student's folder (`float32`: its answers rounded to float32 as read).
-  AssignmentResult grade(const fs::path& dir, bool float32 = false) {
+  AssignmentResult grade(const fs::path& dir, bool float32 = false, std::uint64_t seed = kSeed) {
     GradeOptions options = grading_;
     options.answers_in_float32 = float32;
+    options.seed = seed;
     return grade_submission(open_, dir, options);
+  }
+
+  /// The random check of a function exercise a check result of a reference solution is, if it
+  /// is one.
+  const FunctionCheck* random_check(const std::string& exercise, const std::string& check) const {
+    for (const Exercise* ex : functions_)
+      if (ex->id == exercise)
+        for (const auto& c : ex->function->checks)
+          if (c.name == check && c.random()) return &c;
+    return nullptr;
+  }
+
+  /// A reference solution (the folder `dir`, graded as `what` says) graded again at the seeds
+  /// after kSeed, where function exercises have random checks: each seed draws other cases, as
+  /// each student's folder does, and a tolerance that a right solution misses in a case of
+  /// some seeds only (near-ties of large scores, in float32) passes at kSeed and fails those
+  /// students (found by an instructor helper: a check of large scores took the point from one
+  /// right float32 solution in six, and spec check said ok). A failure names the first seed
+  /// and check, for `grader check --seed N` to replay.
+  void other_seeds(const fs::path& dir, const std::string& what) {
+    if (std::none_of(functions_.begin(), functions_.end(), [](const Exercise* ex) {
+          const auto& checks = ex->function->checks;
+          return std::any_of(checks.begin(), checks.end(), [](const FunctionCheck& c) { return c.random(); });
+        }))
+      return;
+    const std::string seeds = fmt::format("seeds {} to {}", kSeed + 1, kSeed + kOtherSeeds);
+    for (std::uint64_t seed = kSeed + 1; seed <= kSeed + kOtherSeeds; ++seed)
+      for (const auto& e : grade(dir, false, seed).exercises)
+        for (const auto& c : e.checks)
+          if (!c.passed() && random_check(e.id, c.name)) {
+            add(Kind::failure, what + ", " + seeds,
+                fmt::format("fails exercise {} '{}' at seed {} ({}: {}): a student given those cases fails with a "
+                            "right solution; loosen the check's tolerance, or mend the solution (`grader check "
+                            "--seed {}` replays it)",
+                            e.id, c.name, seed, to_string(c.verdict), first_line(c.message, 240), seed));
+            return;
+          }
+    add(Kind::ok, what + ", " + seeds, "passes every random check of a function at each seed as well");
   }
 
   /// "ok" when every exercise of `r` passed, else which failed and why.
@@ -505,6 +546,7 @@ class Checker {
     if (notebooks.empty() || (!others.empty() && !(spec_.python.only && notebooks.size() == 1))) {
       report_reference("reference solution", r);
       reference_edges(r, "");
+      if (!reference_failed_) other_seeds(main_dir, "reference solution");
     }
     if (notebooks.size() > 1) {
       add(Kind::failure, "reference solution (Python)",
@@ -526,6 +568,7 @@ class Checker {
       data_beside_notebook(dir, in_bound);
       notebook_answers_ = notebook_answers(dir);
       reference_edges(in_bound, ", Python");
+      if (!reference_failed_) other_seeds(dir, "reference solution (Python)");
       if (notebooks.front().extension() == ".ipynb") colab_download(notebooks.front(), in_bound);
       // Its answers as a notebook computing in float32 gives them.
       if (const auto passed = passing(in_bound, matrices_); !passed.empty())

@@ -394,6 +394,58 @@ exercises:
   BOOST_TEST(contains(r.out, "warn  margins: a student making exercise 1 'three times at one size' has a 99"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_reference_failing_a_random_check_at_another_seed_fails_the_self_test) {
+  // Found by an instructor helper: a check of large scores, whose float32 tolerance a right
+  // solution missed in a case of some seeds only, took the point from one student in six, and
+  // spec check, grading the reference at seed 1, said ok. Here the reference is right but at
+  // one size, that of seed 2's drawn case, not seed 1's.
+  TempDir dir;
+  const auto spec = dir.write("edge.yaml", R"YAML(assignment: {id: edge, title: Edge, version: "1"}
+solution: edge/solution
+exercises:
+  - id: "1"
+    title: Twice
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: numpy, dtype: float64}
+    checks:
+      - {name: random, points: 1, random: {trials: 3, dims: {n: [1, 1000]}}}
+)YAML");
+  // The size of each seed's drawn case, as the feedback of a hand-in right at the bounds only
+  // names it.
+  const auto hand_in =
+      dir.write("student/twice.py", "def twice(x):\n    return 2 * x if len(x) in (1, 1000) else 3 * x\n");
+  const auto drawn = [&](const std::string& seed) {
+    const auto r = run_grader({"check", "--spec", spec.string(), "--seed", seed, hand_in.parent_path().string()});
+    const auto at = r.out.find("random case 3 of 3 (n=");
+    BOOST_REQUIRE_MESSAGE(at != std::string::npos, r.out);
+    return r.out.substr(at + 22, r.out.find(')', at) - at - 22);
+  };
+  const std::string n = drawn("2");
+  BOOST_REQUIRE(n != drawn("1"));
+  dir.write("edge/solution/twice.py", "def twice(x):\n    return 2.5 * x if len(x) == " + n + " else 2 * x\n");
+  auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "ok    reference solution (Python): "), r.out);
+  BOOST_TEST(contains(r.out,
+                      "FAIL  reference solution (Python), seeds 2 to 10: fails exercise 1 'random' at seed 2 "
+                      "(wrong: random case 3 of 3 (n=" +
+                          n + ")"),
+             r.out);
+  BOOST_TEST(contains(r.out, "(`grader check --seed 2` replays it)"), r.out);
+  // Right at every size: ok at every seed.
+  dir.write("edge/solution/twice.py", "def twice(x):\n    return 2 * x\n");
+  r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "ok    reference solution (Python), seeds 2 to 10: passes every random check of a "
+                      "function at each seed as well"),
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_check_no_known_mistake_fails_is_a_warning) {
   // An instructor helper's wish: a check whose case tells none of the known mistakes apart
   // gives its points to every student who makes one (here zeros, which three times leaves).
