@@ -32,6 +32,36 @@ fs::path edited_copy(const TempDir& dir, const std::string& from, const std::str
   return dir.write("understanding-attention.yaml", spec);
 }
 
+/// A spec of one function exercise, `twice(x)` over NumPy arrays, with one random check of
+/// three cases: n = 1, n = 1000, and one drawn size; its reference solution is edge/solution.
+const std::string kEdgeSpec = R"YAML(assignment: {id: edge, title: Edge, version: "1"}
+solution: edge/solution
+exercises:
+  - id: "1"
+    title: Twice
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: numpy, dtype: float64}
+    checks:
+      - {name: random, points: 1, random: {trials: 3, dims: {n: [1, 1000]}}}
+)YAML";
+
+/// The size of the drawn case of kEdgeSpec (written as `spec` in `dir`) at `seed`, as the
+/// feedback of a hand-in right at the bounds (the first two cases) only names it.
+std::string drawn_size(const TempDir& dir, const fs::path& spec, const std::string& seed) {
+  const auto hand_in =
+      dir.write("student/twice.py", "def twice(x):\n    return 2 * x if len(x) in (1, 1000) else 3 * x\n");
+  const auto r = run_grader({"check", "--spec", spec.string(), "--seed", seed, hand_in.parent_path().string()});
+  const auto at = r.out.find("random case 3 of 3 (n=");
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, r.out);
+  const std::string n = r.out.substr(at + 22, r.out.find(')', at) - at - 22);
+  BOOST_REQUIRE(!n.empty() && n.find_first_not_of("0123456789") == std::string::npos);
+  return n;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(spec_check)
@@ -358,33 +388,12 @@ BOOST_AUTO_TEST_CASE(the_self_test_judges_the_cases_a_student_graded_with_seed_1
   // `grader check --seed 1`; both lines must see it. One drawn case seeing it says little of
   // a student's chance of meeting it: that is judged over 200 and more cases.
   TempDir dir;
-  const std::string spec_text = R"YAML(assignment: {id: edge, title: Edge, version: "1"}
-solution: edge/solution
-exercises:
-  - id: "1"
-    title: Twice
-    points: 1
-    function:
-      symbol: twice
-      inputs: [{name: x, shape: [n]}]
-      outputs: [{name: y, shape: [n], expect: "2 * x"}]
-      python: {tensors: numpy, dtype: float64}
-    checks:
-      - {name: random, points: 1, random: {trials: 3, dims: {n: [1, 1000]}}}
-)YAML";
-  const auto spec = dir.write("edge.yaml", spec_text);
+  const auto spec = dir.write("edge.yaml", kEdgeSpec);
   dir.write("edge/solution/twice.py", "def twice(x):\n    return 2 * x\n");
-  // Right at the bounds (the first two cases) only: the feedback names the drawn case's size.
-  const auto hand_in =
-      dir.write("student/twice.py", "def twice(x):\n    return 2 * x if len(x) in (1, 1000) else 3 * x\n");
-  const auto graded = run_grader({"check", "--spec", spec.string(), "--seed", "1", hand_in.parent_path().string()});
-  const auto at = graded.out.find("random case 3 of 3 (n=");
-  BOOST_REQUIRE_MESSAGE(at != std::string::npos, graded.out);
-  const std::string n = graded.out.substr(at + 22, graded.out.find(')', at) - at - 22);
-  BOOST_REQUIRE(!n.empty() && n.find_first_not_of("0123456789") == std::string::npos);
+  const std::string n = drawn_size(dir, spec, "1");
   BOOST_TEST(n != "1");
   BOOST_TEST(n != "1000");
-  dir.write("edge.yaml", spec_text + "    mistakes:\n      - outputs: {y: \"where(size(x, 0) - " + n +
+  dir.write("edge.yaml", kEdgeSpec + "    mistakes:\n      - outputs: {y: \"where(size(x, 0) - " + n +
                              ", 2 * x, 3 * x)\"}\n        message: three times at one size\n");
   const auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
@@ -400,32 +409,9 @@ BOOST_AUTO_TEST_CASE(a_reference_failing_a_random_check_at_another_seed_fails_th
   // spec check, grading the reference at seed 1, said ok. Here the reference is right but at
   // one size, that of seed 2's drawn case, not seed 1's.
   TempDir dir;
-  const auto spec = dir.write("edge.yaml", R"YAML(assignment: {id: edge, title: Edge, version: "1"}
-solution: edge/solution
-exercises:
-  - id: "1"
-    title: Twice
-    points: 1
-    function:
-      symbol: twice
-      inputs: [{name: x, shape: [n]}]
-      outputs: [{name: y, shape: [n], expect: "2 * x"}]
-      python: {tensors: numpy, dtype: float64}
-    checks:
-      - {name: random, points: 1, random: {trials: 3, dims: {n: [1, 1000]}}}
-)YAML");
-  // The size of each seed's drawn case, as the feedback of a hand-in right at the bounds only
-  // names it.
-  const auto hand_in =
-      dir.write("student/twice.py", "def twice(x):\n    return 2 * x if len(x) in (1, 1000) else 3 * x\n");
-  const auto drawn = [&](const std::string& seed) {
-    const auto r = run_grader({"check", "--spec", spec.string(), "--seed", seed, hand_in.parent_path().string()});
-    const auto at = r.out.find("random case 3 of 3 (n=");
-    BOOST_REQUIRE_MESSAGE(at != std::string::npos, r.out);
-    return r.out.substr(at + 22, r.out.find(')', at) - at - 22);
-  };
-  const std::string n = drawn("2");
-  BOOST_REQUIRE(n != drawn("1"));
+  const auto spec = dir.write("edge.yaml", kEdgeSpec);
+  const std::string n = drawn_size(dir, spec, "2");
+  BOOST_REQUIRE(n != drawn_size(dir, spec, "1"));
   dir.write("edge/solution/twice.py", "def twice(x):\n    return 2.5 * x if len(x) == " + n + " else 2 * x\n");
   auto r = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
