@@ -386,14 +386,15 @@ class Checker {
     return nullptr;
   }
 
-  /// A reference solution (the folder `dir`, graded as `what` says) graded again at the seeds
-  /// after kSeed, where function exercises have random checks: each seed draws other cases, as
-  /// each student's folder does, and a tolerance that a right solution misses in a case of
-  /// some seeds only (near-ties of large scores, in float32) passes at kSeed and fails those
-  /// students (found by an instructor helper: a check of large scores took the point from one
-  /// right float32 solution in six, and spec check said ok). A failure names the first seed
-  /// and check, for `grader check --seed N` to replay.
-  void other_seeds(const fs::path& dir, const std::string& what) {
+  /// A reference solution (the folder `dir`, graded as `what` says; `how` as reference_edges()
+  /// takes it) graded again at the seeds after kSeed, where function exercises have random
+  /// checks: each seed draws other cases, as each student's folder does, and a tolerance that a
+  /// right solution misses in a case of some seeds only (near-ties of large scores, in float32)
+  /// passes at kSeed and fails those students (found by an instructor helper: a check of large
+  /// scores took the point from one right float32 solution in six, and spec check said ok). A
+  /// failure names the first seed and check, for `grader check --seed N` to replay; what the
+  /// random checks use of their tolerances at each seed counts in the margins line.
+  void other_seeds(const fs::path& dir, const std::string& what, const std::string& how) {
     if (std::none_of(functions_.begin(), functions_.end(), [](const Exercise* ex) {
           const auto& checks = ex->function->checks;
           return std::any_of(checks.begin(), checks.end(), [](const FunctionCheck& c) { return c.random(); });
@@ -402,8 +403,10 @@ class Checker {
     const std::string seeds = fmt::format("seeds {} to {}", kSeed + 1, kSeed + kOtherSeeds);
     for (std::uint64_t seed = kSeed + 1; seed <= kSeed + kOtherSeeds; ++seed)
       for (const auto& e : grade(dir, false, seed).exercises)
-        for (const auto& c : e.checks)
-          if (!c.passed() && random_check(e.id, c.name)) {
+        for (const auto& c : e.checks) {
+          if (!random_check(e.id, c.name)) continue;
+          if (!c.passed()) {
+            reference_failed_ = true;  // no margin reads as all well beside it
             add(Kind::failure, what + ", " + seeds,
                 fmt::format("fails exercise {} '{}' at seed {} ({}: {}): a student given those cases fails with a "
                             "right solution; loosen the check's tolerance, or mend the solution (`grader check "
@@ -411,6 +414,11 @@ class Checker {
                             e.id, c.name, seed, to_string(c.verdict), first_line(c.message, 240), seed));
             return;
           }
+          // Its margin at this seed counts as at kSeed's: the margins line speaks of every seed graded.
+          if (!c.tolerance.empty())
+            reference_uses_.push_back(
+                {c.tolerance_used, fmt::format("exercise {} '{}'{}, seed {}", e.id, c.name, how, seed), true});
+        }
     add(Kind::ok, what + ", " + seeds, "passes every random check of a function at each seed as well");
   }
 
@@ -546,7 +554,7 @@ class Checker {
     if (notebooks.empty() || (!others.empty() && !(spec_.python.only && notebooks.size() == 1))) {
       report_reference("reference solution", r);
       reference_edges(r, "");
-      if (!reference_failed_) other_seeds(main_dir, "reference solution");
+      if (!reference_failed_) other_seeds(main_dir, "reference solution", "");
     }
     if (notebooks.size() > 1) {
       add(Kind::failure, "reference solution (Python)",
@@ -568,7 +576,7 @@ class Checker {
       data_beside_notebook(dir, in_bound);
       notebook_answers_ = notebook_answers(dir);
       reference_edges(in_bound, ", Python");
-      if (!reference_failed_) other_seeds(dir, "reference solution (Python)");
+      if (!reference_failed_) other_seeds(dir, "reference solution (Python)", ", Python");
       if (notebooks.front().extension() == ".ipynb") colab_download(notebooks.front(), in_bound);
       // Its answers as a notebook computing in float32 gives them.
       if (const auto passed = passing(in_bound, matrices_); !passed.empty())

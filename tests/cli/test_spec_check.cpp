@@ -422,6 +422,15 @@ BOOST_AUTO_TEST_CASE(a_reference_failing_a_random_check_at_another_seed_fails_th
                           n + ")"),
              r.out);
   BOOST_TEST(contains(r.out, "(`grader check --seed 2` replays it)"), r.out);
+  BOOST_TEST(!contains(r.out, "the reference solution uses at most"), r.out);  // no margin reads as all well
+  // Passing there, but near the tolerance's edge: the margins line speaks of that seed too.
+  dir.write("edge/solution/twice.py",
+            "def twice(x):\n    return 2 * x * (1 + 1.5e-6) if len(x) == " + n + " else 2 * x\n");
+  r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "warn  margins: the reference solution uses much of the tolerance of exercise 1 "
+                             "'random', Python, seed 2 "),
+             r.out);
   // Right at every size: ok at every seed.
   dir.write("edge/solution/twice.py", "def twice(x):\n    return 2 * x\n");
   r = run_grader({"spec", "check", spec.string()});
