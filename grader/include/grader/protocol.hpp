@@ -167,8 +167,12 @@ enum RecordKind : std::uint32_t {
                      ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong
                      ///< kind or number of values, 5 no such function, 6 the hand-in cannot
                      ///< be read (not a notebook), 7 an output of more than three axes, 8 its
-                     ///< parameters do not take the call; text: why (for 2, 3, 5 and 8 JSON
-                     ///< {"why", "names"}: the notebook's functions, for "did you mean")
+                     ///< parameters do not take the call; text: for 0 the facts the grader
+                     ///< words its notes from (JSON {"defined_at", "at_end", "reads",
+                     ///< "reads_more", "parameters", "parameter_count"}), for 1 JSON {"why",
+                     ///< and those of "reads" ...}, for 2, 3, 5 and 8 JSON {"why", "names": the
+                     ///< notebook's functions, for "did you mean", and for 2, 3 and 8
+                     ///< "defined_at", "at_end"}; else why
   kOutput = 16,      ///< output `code` of the call in progress (`call`): as kValue
   kValueStart = 17,  ///< answer `call` is about to be taken (its expression evaluated, its value
                      ///< read): a hang or crash there is that answer's alone
