@@ -77,7 +77,7 @@ bool is_stochastic(const Tensor& t, bool columns) {
   return one;
 }
 
-void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tol) {
+void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tol, const Hints hints) {
   const std::size_t cols = got.rank() >= 2 ? got.dim(got.rank() - 1) : 0;
   // Row `row` (along the last axis) as feedback writes it: "[1, 0, :]".
   const auto row_label = [&](std::size_t row) {
@@ -123,11 +123,14 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     if (beside && nan_throughout(row)) {
       // Or an exp that overflows (found by an instructor helper: a row of 1000, 1001, 1002 was
       // told only of masks).
+      const std::string overflow =
+          "exp overflows (scores above about 709, or 88 in float32: subtract each row's maximum before exp)";
       c.patterns.push_back(
-          "your row " + row_label(row) +
-          " is NaN throughout where the expected one is finite: a softmax over scores that are all "
-          "-inf gives that (a query whose every key is masked, its own too?), and so does one whose "
-          "exp overflows (scores above about 709, or 88 in float32: subtract each row's maximum before exp)");
+          "your row " + row_label(row) + " is NaN throughout where the expected one is finite: " +
+          (hints.masks ? "a softmax over scores that are all -inf gives that (a query whose every "
+                         "key is masked, its own too?), and so does one whose " +
+                             overflow
+                       : "a softmax gives that where its " + overflow + ", or where a row's scores are all -inf"));
       break;
     }
   }
@@ -137,9 +140,12 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
   if (got.size() > 1 && std::all_of(got.values().begin(), got.values().end(), [](double v) { return std::isnan(v); }) &&
       std::all_of(expected.values().begin(), expected.values().end(), [](double v) { return std::isfinite(v); }))
     c.patterns.push_back(
-        "your result is NaN throughout where the expected one is finite: one NaN on the way spreads to every value "
-        "after it, and 0 * inf is NaN (a mask multiplied by -inf, as in (1 - mask) * -inf, is NaN where the mask is "
-        "1: set the masked scores with masked_fill or where instead), as are inf - inf and 0 / 0");
+        std::string("your result is NaN throughout where the expected one is finite: one NaN on the way spreads to "
+                    "every value after it, and 0 * inf is NaN") +
+        (hints.masks ? " (a mask multiplied by -inf, as in (1 - mask) * -inf, is NaN where the mask is 1: set the "
+                       "masked scores with masked_fill or where instead), as are inf - inf and 0 / 0"
+                     : ", as are inf - inf and 0 / 0 (an exp that overflows gives inf: subtract each row's maximum "
+                       "before exp)"));
   // Zeros (at the tolerance) are a multiple of anything, by next to nothing: they are told as
   // zeros (found by a hostile-student helper: a constant 9e-6 was "the expected one times
   // -4.78928e-06: a missing or extra scale factor?").
@@ -191,7 +197,8 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     const std::string question =
         is_stochastic(got, !columns)
             ? fmt::format("your {}s do: is the softmax over the other axis?", columns ? "row" : "column")
-        : short_of_one ? "are weights set to 0 after the softmax (a mask applied after it, not before)?"
+        : short_of_one ? (hints.masks ? "are weights set to 0 after the softmax (a mask applied after it, not before)?"
+                                      : "are weights set to 0 or scaled down after the softmax?")
         : no_weights   ? "some of your values are below 0 or above 1, which no weight is: is the softmax applied, and "
                          "over the right axis?"
                        : "is the softmax over the right axis?";
@@ -260,7 +267,12 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
   }
   // element_ok() decides: a mismatch is beyond the edge however the division rounded.
   if (c.mismatched > 0 && c.used <= 1) c.used = std::nextafter(1.0, 2.0);
-  if (!c.passed()) find_patterns(c, got, expected, tol);
+  return c;
+}
+
+Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tol, const Hints hints) {
+  Comparison c = compare(got, expected, tol);
+  if (!c.passed()) find_patterns(c, got, expected, tol, hints);
   return c;
 }
 

@@ -470,7 +470,7 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
   const Tensor& got = sides ? sides->first : main.outputs[f.output];
   const Tensor& expected = sides ? sides->second : c.expected[f.output];
   const std::string what = sides ? "" : fn.outputs[f.output].name;
-  Comparison cmp = compare(got, expected, tolerance);
+  Comparison cmp = compare(got, expected, tolerance, Hints{pc.exercise->masked()});
   // A property compares what the spec derives (row sums, masked weights): the hints about
   // attention weights would read them as weights (found by a hostile-student helper: "your
   // column 0 sums to 0.9: ... a mask applied after it?" for exercise 1's row sums).

@@ -174,7 +174,7 @@ class Grader {
     const std::string student_precision = precision(ex);
     const Tolerance tolerance = ex.tolerance.in(student_precision);
     check.tolerance = tolerance.formula();
-    const Comparison c = compare(got, expected, tolerance);
+    const Comparison c = compare(got, expected, tolerance, Hints{ex.masked()});
     check.tolerance_used = c.used;
     if (c.passed()) {
       // A target computed from answers of the student's that are zeros is most often zeros

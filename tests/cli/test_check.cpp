@@ -1568,12 +1568,12 @@ BOOST_AUTO_TEST_CASE(a_row_of_nan_where_the_reference_is_finite_is_told_what_giv
   const auto exercise = sdpa_exercise_returning(
       "(lambda w: (w @ V, w))(torch.softmax(scores.index_fill(-2, torch.tensor([0]), -torch.inf), dim=-1))");
   BOOST_TEST(exercise.at("verdict") == "non_finite", exercise.dump());
+  // Exercise 1 has no mask: the hint does not ask about masked keys (found by an instructor
+  // helper); exercise 2's does (the golden case py-softmax-no-dim).
   BOOST_TEST(contains(exercise.dump(),
-                      "hint: your row [0, 0, :] is NaN throughout where the expected one is finite: a "
-                      "softmax over scores that are all -inf gives that (a query whose every key is masked, its "
-                      "own too?), and so does one whose exp overflows (scores above about 709, or 88 in float32: "
-                      "subtract each row's maximum "
-                      "before exp)"),
+                      "hint: your row [0, 0, :] is NaN throughout where the expected one is finite: a softmax "
+                      "gives that where its exp overflows (scores above about 709, or 88 in float32: subtract each "
+                      "row's maximum before exp), or where a row's scores are all -inf"),
              exercise.dump());
 }
 
@@ -1583,11 +1583,11 @@ BOOST_AUTO_TEST_CASE(a_result_nan_throughout_is_told_that_zero_times_inf_gives_o
   const auto exercise = sdpa_exercise_returning(
       "(lambda w: (w @ V, w))(torch.softmax(scores + (1 - torch.ones_like(scores)) * -torch.inf, dim=-1))");
   BOOST_TEST(exercise.at("verdict") == "non_finite", exercise.dump());
+  // Exercise 1 has no mask: masks are not named (unit tests: test_compare.cpp).
   BOOST_TEST(contains(exercise.dump(),
                       "hint: your result is NaN throughout where the expected one is finite: one NaN on the way "
-                      "spreads to every value after it, and 0 * inf is NaN (a mask multiplied by -inf, as in (1 - "
-                      "mask) * -inf, is NaN where the mask is 1: set the masked scores with masked_fill or where "
-                      "instead), as are inf - inf and 0 / 0"),
+                      "spreads to every value after it, and 0 * inf is NaN, as are inf - inf and 0 / 0 (an exp that "
+                      "overflows gives inf: subtract each row's maximum before exp)"),
              exercise.dump());
 }
 

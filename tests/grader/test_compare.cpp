@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(nan_and_inf_are_counted_separately) {
 
 BOOST_AUTO_TEST_CASE(worst_element_is_indexed_in_the_students_terms) {
   const Comparison c = compare(mat(2, 3, {0, 0, 0, 0, 0.5, 0}), mat(2, 3, {0, 0, 0, 0.1, 0, 0}),
-                               Tolerance{1e-3, 0, std::nullopt, std::nullopt});
+                               Tolerance{1e-3, 0, std::nullopt, std::nullopt}, Hints{});
   BOOST_TEST(c.mismatched == 2u);
   BOOST_REQUIRE(c.worst.has_value());
   BOOST_TEST(format_index(c.worst->index, c.got_shape) == "[1, 1]");
@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(hidden_feedback_is_the_verdict_only) {
   BOOST_TEST(!contains(shown.details, "case 1"), shown.details);
   // The named mistake is the diagnosis: no hint guessing at another cause beside it.
   const Tensor off = mat(2, 2, {0.9, 0.3, 0.4, 0.8});  // rows that do not sum to 1
-  const Comparison rows = compare(off, expected, Tolerance{});
+  const Comparison rows = compare(off, expected, Tolerance{}, Hints{});
   BOOST_TEST_REQUIRE(!rows.patterns.empty());
   const auto none = []() -> std::optional<std::string> { return std::nullopt; };
   BOOST_TEST(contains(feedback(rows, off, expected, Tolerance{}, Visibility::visible, "", "", none).details, "hint:"));
@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(hidden_feedback_is_the_verdict_only) {
 BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) {
   const Tensor expected = mat(2, 2, {0.7, 0.3, 0.4, 0.6});
   const auto hints = [&](const Tensor& got) {
-    const Comparison c = compare(got, expected, Tolerance{});
+    const Comparison c = compare(got, expected, Tolerance{}, Hints{});
     std::string all;
     for (const auto& p : c.patterns) all += p + "\n";
     return all;
@@ -181,8 +181,8 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(contains(hints(mat(2, 2, {1.4, 0.6, 0.8, 1.2})), "the expected one times 2"));
   // A wrong single number (or a vector right only in its zeros) is a multiple of any expected
   // one: no hint of a scale factor there.
-  const auto hints_of = [](const Tensor& got, const Tensor& want) {
-    const auto c = compare(got, want, Tolerance{});
+  const auto hints_of = [](const Tensor& got, const Tensor& want, Hints context = {}) {
+    const auto c = compare(got, want, Tolerance{}, context);
     return c.patterns.empty() ? std::string() : c.patterns.front();
   };
   BOOST_TEST(hints_of(mat(1, 1, {0.7}), mat(1, 1, {0.5})) == "");
@@ -220,19 +220,58 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(hints_of(mat(2, 2, {2.5, -1, 1.4, 0.6}), mat(2, 2, {0.7, 0.3, 0.4, 0.6})) ==
              "the expected rows each sum to 1 (attention weights), but your row 0 sums to 1.5: some of your values "
              "are below 0 or above 1, which no weight is: is the softmax applied, and over the right axis?");
-  const auto one = compare(mat(1, 1, {2.7}), mat(1, 1, {1}), Tolerance{});
+  const auto one = compare(mat(1, 1, {2.7}), mat(1, 1, {1}), Tolerance{}, Hints{});
   BOOST_TEST(one.patterns.size() == 1u);
   // Columns that sum to 1 where rows should: the other axis. Rows short of 1 (found by a helper:
   // a mask applied after the softmax was asked about the softmax's axis): weights zeroed after it.
   BOOST_TEST(hints_of(mat(2, 3, {0.5, 0.2, 0.9, 0.5, 0.8, 0.1}), mat(2, 3, {0.2, 0.3, 0.5, 0.1, 0.1, 0.8})) ==
              "the expected rows each sum to 1 (attention weights), but your row 0 sums to 1.6: your columns do: is "
              "the softmax over the other axis?");
-  BOOST_TEST(hints_of(mat(2, 2, {0.6, 0, 0.3, 0.2}), mat(2, 2, {1, 0, 0.4, 0.6})) ==
+  BOOST_TEST(hints_of(mat(2, 2, {0.6, 0, 0.3, 0.2}), mat(2, 2, {1, 0, 0.4, 0.6}), Hints{.masks = true}) ==
              "the expected rows each sum to 1 (attention weights), but your row 0 sums to 0.6: are weights set to 0 "
              "after the softmax (a mask applied after it, not before)?");
+  // Masks are named only where the exercise has one (found by an instructor helper: asked about
+  // masked keys in an exercise without a mask).
+  BOOST_TEST(hints_of(mat(2, 2, {0.6, 0, 0.3, 0.2}), mat(2, 2, {1, 0, 0.4, 0.6})) ==
+             "the expected rows each sum to 1 (attention weights), but your row 0 sums to 0.6: are weights set to 0 "
+             "or scaled down after the softmax?");
   // All zeros (a property "masked positions get zero weight") are no weights: rows summing to
   // 1 are not expected there (found by a TA: the hint contradicted "the mask is ignored").
   BOOST_TEST(hints_of(mat(2, 2, {0, 0.3, 0, 0.4}), mat(2, 2, {0, 0, 0, 0})) == "");
+}
+
+BOOST_AUTO_TEST_CASE(hints_name_masks_only_where_the_exercise_has_one) {
+  const double nan = std::nan("");
+  const Tensor expected = mat(2, 2, {0.7, 0.3, 0.4, 0.6});
+  const Tensor row_nan = mat(2, 2, {nan, nan, 0.4, 0.6}), all_nan = mat(2, 2, {nan, nan, nan, nan});
+  const auto first = [&](const Tensor& got, Hints hints) {  // the hint about NaN
+    for (const auto& p : compare(got, expected, Tolerance{}, hints).patterns)
+      if (contains(p, "NaN")) return p;
+    return std::string();
+  };
+  // Judging needs the verdict only: no hints without asking.
+  BOOST_TEST(compare(row_nan, expected, Tolerance{}).patterns.empty());
+  BOOST_TEST(!compare(row_nan, expected, Tolerance{}).passed());
+  const std::string row = "your row [0, :] is NaN throughout where the expected one is finite: ";
+  BOOST_TEST(first(row_nan, Hints{.masks = true}) ==
+             row +
+                 "a softmax over scores that are all -inf gives that (a query whose every key is masked, its own "
+                 "too?), and so does one whose exp overflows (scores above about 709, or 88 in float32: subtract "
+                 "each row's maximum before exp)");
+  BOOST_TEST(first(row_nan, Hints{}) ==
+             row +
+                 "a softmax gives that where its exp overflows (scores above about 709, or 88 in float32: subtract "
+                 "each row's maximum before exp), or where a row's scores are all -inf");
+  const std::string all =
+      "your result is NaN throughout where the expected one is finite: one NaN on the way spreads "
+      "to every value after it, and 0 * inf is NaN";
+  BOOST_TEST(first(all_nan, Hints{.masks = true}) ==
+             all +
+                 " (a mask multiplied by -inf, as in (1 - mask) * -inf, is NaN where the mask is 1: set the masked "
+                 "scores with masked_fill or where instead), as are inf - inf and 0 / 0");
+  BOOST_TEST(first(all_nan, Hints{}) == all +
+                                            ", as are inf - inf and 0 / 0 (an exp that overflows gives inf: "
+                                            "subtract each row's maximum before exp)");
 }
 
 BOOST_AUTO_TEST_CASE(a_mistake_takes_every_element_and_the_shape_and_is_finite_but_for_the_right_answers_inf) {

@@ -46,8 +46,18 @@ struct Comparison {
 /// How many mismatches Comparison::first keeps.
 constexpr std::size_t kFirstMismatches = 5;
 
-/// Compares got with expected under a tolerance; patterns are looked for only on failure.
+/// What the hints of a failing comparison may name as causes: masks only where the exercise
+/// has one (elsewhere "a query whose every key is masked?" sends a student looking for a mask the
+/// exercise never had: found by an instructor helper). Exercise::masked() says which.
+struct Hints {
+  bool masks = false;
+};
+
+/// Compares got with expected under a tolerance: the verdict and what it rests on, without
+/// hints (judging a check's every case needs no more).
 Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tolerance);
+/// The same, with hints (Comparison::patterns) looked for where it fails: what a student is shown.
+Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& tolerance, Hints hints);
 
 /// Why results that fail their rule may: precision lost on the way, which the values show
 /// (each the expected value rounded to a few decimals: typed in from a printout; `half`: they

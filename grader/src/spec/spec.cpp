@@ -46,6 +46,15 @@ bool Spec::uses_library() const {
   return std::any_of(exercises.begin(), exercises.end(), [](const Exercise& e) { return e.function.has_value(); });
 }
 
+bool Exercise::masked() const {
+  const auto has = [](const std::string& text) { return text.find("mask") != std::string::npos; };
+  if (has(expect.text) || has(output.text)) return true;
+  return function && (std::any_of(function->inputs.begin(), function->inputs.end(),
+                                  [&](const TensorDecl& d) { return has(d.name); }) ||
+                      std::any_of(function->expect.begin(), function->expect.end(),
+                                  [&](const Expression& e) { return has(e.text); }));
+}
+
 const Exercise* Spec::owner_of(const std::string& answer) const {
   for (const auto& ex : exercises)
     for (const auto& a : ex.answers)

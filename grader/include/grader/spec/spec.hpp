@@ -252,6 +252,10 @@ struct Exercise {
   /// Set for an exercise graded by calling the student's library; answers, output, expect
   /// and mistakes are then unused.
   std::optional<FunctionSpec> function;
+
+  /// Whether a mask takes part: an input of its function or a word of its targets spelled with
+  /// "mask" (`attention(Q, K, V, mask=mask)`). Hints name masks as a cause only then (Hints).
+  bool masked() const;
 };
 
 struct Spec {
