@@ -85,6 +85,16 @@ Tensor draw(const Shape& shape, const Distribution& dist, Rng& rng) {
   return t;
 }
 
+/// Input `name` of random case `c` of `check` drawn anew, from a generator of its own (`seed`:
+/// the case's): what a property_points_need call passes in its place.
+Tensor drawn_anew(const FunctionSpec& fn, const FunctionCheck& check, const Case& c, const std::string& name,
+                  std::uint64_t seed) {
+  const auto d = std::find_if(fn.inputs.begin(), fn.inputs.end(), [&](const TensorDecl& i) { return i.name == name; });
+  const auto dist = check.values.find(name);
+  Rng rng(mix(seed, 0x6e656564ull + static_cast<std::uint64_t>(d - fn.inputs.begin())));  // "need"
+  return draw(d->shape(c.dims), dist == check.values.end() ? Distribution{} : dist->second, rng);
+}
+
 }  // namespace
 
 std::vector<Case> check_cases(const Spec& spec, const FunctionSpec& fn, std::size_t ci, std::uint64_t seed) {
@@ -280,6 +290,7 @@ struct Finding {
     property_non_finite,  ///< a side of the property holds NaN or Inf
     property_zeros,       ///< every output is (next to) zeros where a right one is not: the property says nothing
     property_mistake,     ///< the outputs match a known mistake that earns no property points (`matches`)
+    property_ignores,     ///< the outputs stay the same with need `output` drawn anew (PlannedCheck::needs)
     value,                ///< compared output `output` (a property: 0) fails
   };
   Kind kind = Kind::value;
@@ -455,6 +466,18 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
       r.mistake = visible ? std::optional<std::string>(fn.mistakes[f.matches[0]].message) : std::nullopt;
       r.details = property + replay;
       return;
+    case Finding::Kind::property_ignores: {
+      const std::string& input = pc.needs[f.output].input;
+      r.verdict = Verdict::wrong;
+      r.message = prefixed(c.label, "with " + input +
+                                        " drawn anew (the other inputs as they were), your outputs stay the same, "
+                                        "where the right ones change: outputs that never use " +
+                                        input +
+                                        " have this property without computing what it checks, so it earns nothing "
+                                        "here");
+      r.details = property + replay;
+      return;
+    }
     case Finding::Kind::property_zeros:
       r.verdict = Verdict::wrong;
       r.message = prefixed(c.label,
@@ -495,6 +518,27 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
   r.details = (visible ? property : "") + std::move(fb.details) +
               (visible && check.random() ? shown_inputs(fn, c) : "") + replay;
   r.mistake = std::move(fb.mistake);
+}
+
+/// For a property check whose cases all pass: the first of its calls with an input drawn anew
+/// (PlannedCheck::needs) where the student's outputs stay what they were on the case, at the
+/// check's tolerance, and the right ones change. Such outputs never use that input (weights from
+/// V V^T, or all on the last key), and have the property without computing what it checks.
+std::optional<std::size_t> ignored_input(const FunctionSpec& fn, const PlannedCheck& pc,
+                                         const std::vector<CallResult>& results) {
+  const Case& c = pc.cases[pc.need_case];
+  const CallResult& main = results[pc.calls[pc.need_case][0]];
+  const Tolerance tolerance = pc.check->tolerance.in(main.precision);
+  for (std::size_t n = 0; n < pc.needs.size(); ++n) {
+    const CallResult& anew = results[pc.needs[n].call];
+    bool right_changes = false, yours_stay = true;
+    for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+      right_changes = right_changes || !compare(pc.needs[n].expected[o], c.expected[o], tolerance).passed();
+      yours_stay = yours_stay && compare(anew.outputs[o], main.outputs[o], tolerance).passed();
+    }
+    if (right_changes && yours_stay) return n;
+  }
+  return std::nullopt;
 }
 
 /// A check's cases judged (examine_check()), before its verdict is written (conclude_check()).
@@ -564,6 +608,16 @@ ExaminedCheck examine_check(const Spec& spec, const FunctionSpec& fn, const Plan
     if (auto f = examine_case(spec, fn, pc, k, results, visibility, tolerance, contradicted, out.tolerance_used))
       e.failing.push_back(std::move(*f));
   }
+  // Every case has the property: do the outputs follow the inputs its points need?
+  if (!stopped && e.failing.empty() && !pc.needs.empty())
+    if (const auto n = ignored_input(fn, pc, results)) {
+      Finding f;
+      f.kind = Finding::Kind::property_ignores;
+      f.k = pc.need_case;
+      f.output = *n;
+      f.tolerance_used = out.tolerance_used;
+      e.failing.push_back(std::move(f));
+    }
   return e;
 }
 
@@ -645,7 +699,8 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
   if (!stopped) {
     // The smallest failing case is shown; how many fail tells a slip in one corner (a size of
     // 1) from code wrong everywhere (found by a helper: "case 99 of 100" read as the only one).
-    if (pc.cases.size() > 1) {
+    // Outputs that ignore an input are found on one case, which has the property: no count.
+    if (pc.cases.size() > 1 && failing[*smallest].kind != Finding::Kind::property_ignores) {
       const std::string count = failing.size() == pc.cases.size()
                                     ? fmt::format(", one of {}, all failing", failing.size())
                                     : fmt::format(", one of {} failing", failing.size());
@@ -686,18 +741,21 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
     const std::uint64_t seed = options.seed ? *options.seed : fnv1a(seed_key + "/" + ex.id) % 1000000000ull;
     const bool single = in_python && fn.python.dtype == "float32";
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
-      PlannedCheck pc{&ex, &fn.checks[ci], seed, check_cases(spec, fn, ci, seed), {}};
+      const FunctionCheck& check = fn.checks[ci];
+      PlannedCheck pc{&ex, &check, seed, check_cases(spec, fn, ci, seed), {}, 0, {}};
       if (single)
         for (auto& c : pc.cases)
           for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));
+      const bool needs = check.random() && check.property_got && check.points > 0 && !fn.property_needs.empty();
+      pc.need_case = pc.cases.size() > 1 ? 1 : 0;
       for (std::size_t k = 0; k < pc.cases.size(); ++k) {
         Case& c = pc.cases[k];
-        const std::string context = fmt::format("exercise {}, check '{}', {}", ex.id, fn.checks[ci].name,
-                                                c.label.empty() ? "its case" : c.label);
+        const std::string context =
+            fmt::format("exercise {}, check '{}', {}", ex.id, check.name, c.label.empty() ? "its case" : c.label);
         const CaseNames names(fn, c.inputs, c.dims, spec.data, context);
         const expr::Scope& scope = names.scope();
         for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-          c.expected.push_back(expected_output(spec, fn, fn.checks[ci], o, names, context));
+          c.expected.push_back(expected_output(spec, fn, check, o, names, context));
         std::vector<std::size_t> ids;
         const auto add = [&](const std::map<std::string, Tensor>& inputs) {
           Call call{fn.symbol, {}, {}, group};
@@ -710,12 +768,24 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
           plan.sizes.push_back(c.dims);
         };
         add(c.inputs);
-        for (const auto& extra : fn.checks[ci].calls) {
+        for (const auto& extra : check.calls) {
           std::map<std::string, Tensor> replaced = c.inputs;
           for (const auto& [name, e] : extra.inputs)
             replaced[name] = single ? to_float32(e.evaluate(scope, context)) : e.evaluate(scope, context);
           add(replaced);
         }
+        if (needs && k == pc.need_case)
+          for (const auto& name : fn.property_needs) {  // one input drawn anew, the others as they are
+            std::map<std::string, Tensor> redrawn = c.inputs;
+            Tensor anew = drawn_anew(fn, check, c, name, mix(mix(seed, ci), k));
+            redrawn[name] = single ? to_float32(std::move(anew)) : std::move(anew);
+            const CaseNames redrawn_names(fn, redrawn, c.dims, spec.data, context);
+            NeedCall need{name, plan.calls.size(), {}};
+            for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+              need.expected.push_back(expected_output(spec, fn, check, o, redrawn_names, context));
+            add(redrawn);
+            pc.needs.push_back(std::move(need));
+          }
         pc.calls.push_back(std::move(ids));
       }
       plan.checks.push_back(std::move(pc));

@@ -27,13 +27,26 @@ struct Case {
   std::vector<Tensor> expected;
 };
 
+/// A call of a property check's case with one input drawn anew (FunctionSpec::property_needs),
+/// and the reference's outputs there.
+struct NeedCall {
+  std::string input;
+  std::size_t call;              ///< where it is in the plan
+  std::vector<Tensor> expected;  ///< per output
+};
+
 /// A check's cases and where their calls are in the plan.
 struct PlannedCheck {
   const Exercise* exercise;
   const FunctionCheck* check;
   std::uint64_t seed;
   std::vector<Case> cases;
-  std::vector<std::vector<std::size_t>> calls;  ///< per case: main call, then extra calls
+  /// Per case: main call, then extra calls, then (case need_case only) the calls of `needs`.
+  std::vector<std::vector<std::size_t>> calls;
+  /// For a random property check worth points of an exercise with property_points_need: its
+  /// case of every upper bound (the second), called again once per input named.
+  std::size_t need_case = 0;
+  std::vector<NeedCall> needs;
 };
 
 /// Every call of every check of the spec's function exercises, in order.

@@ -290,6 +290,7 @@ class Checker {
     empty_submission();
     zero_answers();
     first_input();
+    property_needs();
     matrix_mistakes();
     function_mistakes();
     margins();
@@ -837,6 +838,35 @@ class Checker {
   static std::string argument_text(const PythonBinding::Argument& a) {
     const std::string value = a.size.empty() ? a.constant : a.size;
     return a.keyword.empty() ? value : a.keyword + "=" + value;
+  }
+
+  /// The inputs a function exercise's property points need (property_points_need): on the case
+  /// each random property check draws them anew on (seed 1's), the right outputs must change,
+  /// else that call holds a student's outputs to nothing.
+  void property_needs() {
+    std::size_t calls = 0;
+    std::vector<std::string> unchanged;
+    const FunctionPlan plan = plan_functions(spec_, "", grading_);
+    for (const auto& pc : plan.checks)
+      for (const auto& need : pc.needs) {
+        ++calls;
+        const Case& c = pc.cases[pc.need_case];
+        bool changes = false;
+        for (std::size_t o = 0; o < need.expected.size(); ++o)
+          changes = changes || !compare(need.expected[o], c.expected[o], pc.check->tolerance).passed();
+        if (!changes)
+          unchanged.push_back(
+              fmt::format("{} in exercise {} check '{}' ({})", need.input, pc.exercise->id, pc.check->name, c.label));
+      }
+    if (calls == 0) return;
+    if (!unchanged.empty())
+      add(Kind::warning, "property points need",
+          "the right outputs stay the same with " + joined(unchanged) +
+              " drawn anew: a student's outputs need not follow it there; name only inputs the outputs depend on");
+    else
+      add(Kind::ok, "property points need",
+          fmt::format("the right outputs change with each input named drawn anew ({} call{})", calls,
+                      calls == 1 ? "" : "s"));
   }
 
   void first_input() {

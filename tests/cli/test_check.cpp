@@ -1431,25 +1431,64 @@ BOOST_AUTO_TEST_CASE(outputs_of_a_known_mistake_without_property_points_earn_non
                         "the scores Q K^T are never used; outputs like these have this property"),
                none.dump());
   }
+  // The bundled spec without `property_points_need` (which fails these outputs as well: they
+  // never use Q), for what the known mistakes do alone.
+  TempDir dir;
+  fs::copy(test_support::source_path("specs/sdpa-masked"), dir.path() / "sdpa-masked", fs::copy_options::recursive);
+  std::string spec = test_support::read_file(test_support::source_path("specs/sdpa-masked.yaml"));
+  for (std::size_t at; (at = spec.find("    property_points_need:")) != std::string::npos;)
+    spec.erase(at, spec.find('\n', at) + 1 - at);
+  const std::string without_needs = dir.write("sdpa-masked.yaml", spec).string();
   // Where another case contradicts the mistake, its outputs in one case were a coincidence, and
   // the property holds there: attention for up to 4 keys (the check's cases of 2 to 4 keys; 18
   // drawn from 1 to 8), identity weights for more (the second case has 8).
   const auto mostly = sdpa_exercise_returning(
       "(lambda u: (u @ V, u))(torch.eye(w.size(-1)).expand_as(w) if "
-      "w.size(-1) > 4 else w)");
+      "w.size(-1) > 4 else w)",
+      without_needs);
   BOOST_TEST(check_of(mostly, "rows of weights sum to 1").at("verdict") == "passed", mostly.dump());
   BOOST_TEST(check_of(mostly, "output equals weights times values").at("verdict") == "passed", mostly.dump());
   BOOST_TEST(check_of(mostly, "random shapes and values").at("verdict") == "wrong", mostly.dump());
   // It is the spec's declaration that does it: without `property_points: false` the same
   // mistake is named, and the properties, which hold, earn their points.
-  TempDir dir;
-  fs::copy(test_support::source_path("specs/sdpa-masked"), dir.path() / "sdpa-masked", fs::copy_options::recursive);
-  std::string spec = test_support::read_file(test_support::source_path("specs/sdpa-masked.yaml"));
   for (std::size_t at; (at = spec.find("        property_points: false\n")) != std::string::npos;)
     spec.erase(at, std::string("        property_points: false\n").size());
   const auto credited = sdpa_exercise_returning(uniform_weights, dir.write("sdpa-masked.yaml", spec).string());
   BOOST_TEST(check_of(credited, "output equals weights times values").at("verdict") == "passed", credited.dump());
   BOOST_TEST(check_of(credited, "rows of weights sum to 1").at("verdict") == "passed", credited.dump());
+}
+
+BOOST_AUTO_TEST_CASE(outputs_that_never_use_an_input_the_properties_need_earn_no_property_points) {
+  // Found by a hostile-student helper: weights from V V^T or K K^T, or all on the last key,
+  // never use the scores Q K^T, have every property, and scored 3 of 8 on sdpa-masked. The
+  // bundled spec's `property_points_need: [Q, K]` calls each random property check's second
+  // case again with Q, then K, drawn anew: outputs that stay the same earn nothing.
+  const auto ignoring = [](const std::string& input) {
+    return "random case 2 of 20 (batch=4, block=8, d_k=16): with " + input +
+           " drawn anew (the other inputs as they were), your outputs stay the same, where the right ones change: "
+           "outputs that never use " +
+           input + " have this property without computing what it checks, so it earns nothing here";
+  };
+  const std::vector<std::pair<std::string, std::string>> weights = {
+      {"torch.softmax(V @ V.transpose(-2, -1), dim=-1)", "Q"},
+      {"torch.softmax(K @ K.transpose(-2, -1), dim=-1)", "Q"},
+      {"torch.nn.functional.one_hot(torch.full_like(w[..., 0], w.size(-1) - 1).long(), w.size(-1)).to(w.dtype)", "Q"},
+      {"torch.softmax(Q @ Q.transpose(-2, -1), dim=-1)", "K"},
+  };
+  for (const auto& [w, input] : weights) {
+    const auto exercise = sdpa_exercise_returning("(lambda u: (u @ V, u))(" + w + ")");
+    BOOST_TEST(exercise.at("score") == 0.0, exercise.dump());
+    for (const std::string name : {"output equals weights times values", "rows of weights sum to 1"}) {
+      const auto check = check_of(exercise, name);
+      BOOST_TEST(check.at("verdict") == "wrong", check.dump());
+      BOOST_TEST(check.at("message") == ignoring(input), check.dump());
+    }
+  }
+  // Scores negated use both: an attempt at attention keeps the points of its properties.
+  const auto negated = sdpa_exercise_returning("(lambda u: (u @ V, u))(torch.softmax(-scores, dim=-1))");
+  BOOST_TEST(check_of(negated, "rows of weights sum to 1").at("verdict") == "passed", negated.dump());
+  BOOST_TEST(check_of(negated, "output equals weights times values").at("verdict") == "passed", negated.dump());
+  BOOST_TEST(check_of(negated, "random shapes and values").at("verdict") == "wrong", negated.dump());
 }
 
 /// masked_scores(Q, K, mask): the scores, -inf where the mask is 0, with `mistakes` (a spec's

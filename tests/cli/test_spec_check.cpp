@@ -476,6 +476,43 @@ exercises:
   BOOST_TEST(!contains(fixed.out, "no known mistake of its exercise fails"), fixed.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_input_the_properties_need_that_the_outputs_do_not_follow_is_a_warning) {
+  // property_points_need calls a random property check's second case again with each input
+  // named drawn anew: one the right outputs do not depend on holds a student to nothing there.
+  TempDir dir;
+  const std::string text = R"YAML(assignment: {id: need, title: Need, version: "1"}
+exercises:
+  - id: "1"
+    title: Twice the first, whatever the second
+    points: 2
+    function:
+      symbol: first
+      inputs: [{name: a, shape: [n]}, {name: b, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * a + 0 * b"}]
+    checks:
+      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4]}}}
+      - name: halves
+        points: 1
+        random: {trials: 5, dims: {n: [1, 4]}}
+        property: {got: "y / 2", expect: a}
+    property_points_need: [a, b]
+)YAML";
+  const auto r = run_grader({"spec", "check", dir.write("need.yaml", text).string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "warn  property points need: the right outputs stay the same with b in exercise 1 check "
+                      "'halves' (random case 2 of 5 (n=4)) drawn anew: a student's outputs need not follow it there; "
+                      "name only inputs the outputs depend on"),
+             r.out);
+  std::string a_only = text;
+  a_only.replace(a_only.find("[a, b]"), 6, "[a]");
+  const auto fixed = run_grader({"spec", "check", dir.write("need.yaml", a_only).string()});
+  BOOST_TEST(contains(fixed.out,
+                      "ok    property points need: the right outputs change with each input named drawn "
+                      "anew (1 call)"),
+             fixed.out);
+}
+
 BOOST_AUTO_TEST_CASE(two_known_mistakes_no_case_tells_apart_are_a_warning) {
   // Found by a helper writing a spec: a mistake written twice, under two messages, passed the
   // self-test; outputs that match both name neither, so neither is ever named.

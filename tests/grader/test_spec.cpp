@@ -310,6 +310,35 @@ BOOST_AUTO_TEST_CASE(a_function_mistake_written_as_an_answer_mistake_is_shown_th
              errors[0]);
 }
 
+BOOST_AUTO_TEST_CASE(property_points_need_names_inputs_and_a_random_property_check_worth_points) {
+  // A random property check worth points calls the function again with each input named drawn
+  // anew: inputs of the function, each once, where such a check exists.
+  std::string property = kFunction;
+  property.replace(property.find("points: 2"), 9, "points: 3");
+  property +=
+      "      - name: rows\n        points: 1\n        random: {trials: 5, dims: {n: [1, 4], d: [1, 3]}}\n"
+      "        property: {got: \"sum(weights, -1)\", expect: \"ones(1) + 0 * sum(weights, -1)\"}\n";
+  TempDir dir;
+  const Spec loaded = load_spec(dir.write("spec.yaml", kHeader + property + "    property_points_need: [Q, K]\n"));
+  BOOST_TEST(loaded.exercises.at(0).function->property_needs == (std::vector<std::string>{"Q", "K"}),
+             boost::test_tools::per_element());
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {property + "    property_points_need: [Q, V]\n",
+       "exercise f property_points_need: 'V' is not an input of scaled_dot_product_attention"},
+      {property + "    property_points_need: [Q, Q]\n", "exercise f property_points_need: 'Q' is named twice"},
+      {property + "    property_points_need: Q\n",
+       "exercise f property_points_need must be a list of the function's inputs, such as [Q]"},
+      {kFunction + std::string("    property_points_need: [Q]\n"),
+       "exercise f property_points_need: no random property check of this exercise is worth points, and only "
+       "those need the outputs to follow an input; give it one, or remove property_points_need"},
+  };
+  for (const auto& [spec, message] : bad) {
+    const auto errors = errors_of(spec);
+    BOOST_TEST_REQUIRE(errors.size() == 1u, spec);
+    BOOST_TEST(errors[0].find(message) != std::string::npos, errors[0]);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(points_must_add_up_and_sizes_must_be_ranged) {
   std::string spec = kFunction;
   spec.replace(spec.find("points: 2"), 9, "points: 3");

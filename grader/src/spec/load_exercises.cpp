@@ -52,7 +52,8 @@ void Loader::load_exercise_fields(Spec& spec, Exercise& ex, const YAML::Node& no
   if (auto t = f.take("tolerance")) ex.tolerance = load_tolerance(t, context, Tolerance{});
   if (auto fn = f.take("function")) {
     const YAML::Node points = node["points"];
-    ex.function = load_function(spec, fn, f.require("checks"), f.take("mistakes"), ex.tolerance, context);
+    ex.function = load_function(spec, fn, f.require("checks"), f.take("mistakes"), f.take("property_points_need"),
+                                ex.tolerance, context);
     double total = 0;
     for (const auto& c : ex.function->checks) total += c.points;
     if (std::abs(total - ex.points) > 1e-9)

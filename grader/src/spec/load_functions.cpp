@@ -112,7 +112,8 @@ std::map<std::string, Expression> Loader::expression_map(const YAML::Node& node,
 }
 
 FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, const YAML::Node& checks,
-                                   const YAML::Node& mistakes, const Tolerance& tolerance, const std::string& context) {
+                                   const YAML::Node& mistakes, const YAML::Node& needs, const Tolerance& tolerance,
+                                   const std::string& context) {
   FunctionSpec fn;
   Fields f(*this, node, context + " function");
   fn.symbol = string_of(f.require("symbol"), context + " symbol");
@@ -184,6 +185,27 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
       mf.finish();
       fn.mistakes.push_back(std::move(m));
     }
+  }
+  if (needs) {
+    const std::string what = context + " property_points_need";
+    if (!needs.IsSequence() || needs.size() == 0)
+      fail(at(needs), what + " must be a list of the function's inputs, such as [" + fn.inputs.front().name + "]");
+    std::vector<std::string> names;
+    for (const auto& d : fn.inputs) names.push_back(d.name);
+    for (const auto& item : needs) {
+      const std::string name = string_of(item, what);
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        fail(at(item), what + ": '" + name + "' is not an input of " + fn.symbol + did_you_mean(name, names));
+      if (std::find(fn.property_needs.begin(), fn.property_needs.end(), name) != fn.property_needs.end())
+        fail(at(item), what + ": '" + name + "' is named twice");
+      fn.property_needs.push_back(name);
+    }
+    // Only a random property check worth points calls the function with an input drawn anew.
+    if (std::none_of(fn.checks.begin(), fn.checks.end(),
+                     [](const FunctionCheck& c) { return c.random() && c.property_got && c.points > 0; }))
+      fail(at(needs), what +
+                          ": no random property check of this exercise is worth points, and only those need "
+                          "the outputs to follow an input; give it one, or remove property_points_need");
   }
   fn.python = load_binding(fn, python, context);
   // A size no input has is for something to read: else it is most likely misspelt.

@@ -170,7 +170,8 @@ class Loader {
   std::map<std::string, Expression> expression_map(const YAML::Node& node, const std::string& what,
                                                    const std::vector<TensorDecl>& allowed);
   FunctionSpec load_function(const Spec& spec, const YAML::Node& node, const YAML::Node& checks,
-                             const YAML::Node& mistakes, const Tolerance& tolerance, const std::string& context);
+                             const YAML::Node& mistakes, const YAML::Node& needs, const Tolerance& tolerance,
+                             const std::string& context);
   FunctionCheck load_check(const FunctionSpec& fn, const YAML::Node& node, const Tolerance& tolerance,
                            const std::set<std::string>& dim_names, const std::string& context);
 

@@ -173,6 +173,11 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
         out += fmt::format("    check '{}' ({}): {}; tolerance {}\n", c.name, points_text(c.points), how,
                            tolerance_text(c.tolerance));
       }
+      if (!fn.property_needs.empty())
+        out += fmt::format(
+            "    property points need: {} (each random property check's second case is called again with each "
+            "drawn anew; outputs that stay the same, where the right ones change, earn nothing)\n",
+            fmt::join(fn.property_needs, ", "));
       // Each known mistake as the outputs it gives, in the function's order, as a matrix
       // exercise's shows its expression: what the spec says, for whoever writes the next one.
       for (const auto& m : fn.mistakes) {

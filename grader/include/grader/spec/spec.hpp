@@ -185,6 +185,10 @@ struct FunctionSpec {
   std::vector<Expression> expect;  ///< per output: the reference, over the inputs
   std::vector<FunctionCheck> checks;
   std::vector<FunctionMistake> mistakes;
+  /// The inputs a property's points need the outputs to follow (`property_points_need`): a
+  /// random property check worth points fails where the student's outputs stay the same with
+  /// one of them drawn anew and the right ones change (weights that never use Q K^T).
+  std::vector<std::string> property_needs;
   PythonBinding python;  ///< how a Python hand-in's function is called
 };
 
