@@ -290,7 +290,9 @@ struct Finding {
     property_non_finite,  ///< a side of the property holds NaN or Inf
     property_zeros,       ///< every output is (next to) zeros where a right one is not: the property says nothing
     property_mistake,     ///< the outputs match a known mistake that earns no property points (`matches`)
-    property_ignores,     ///< the outputs stay the same with need `output` drawn anew (PlannedCheck::needs)
+    property_unsteady,    ///< the outputs differ when the case is called again (PlannedCheck::repeat)
+    property_need_nan,    ///< the outputs hold NaN or Inf with need `output` drawn anew (PlannedCheck::needs)
+    property_ignores,     ///< the outputs stay the same with need `output` drawn anew
     value,                ///< compared output `output` (a property: 0) fails
   };
   Kind kind = Kind::value;
@@ -466,15 +468,26 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
       r.mistake = visible ? std::optional<std::string>(fn.mistakes[f.matches[0]].message) : std::nullopt;
       r.details = property + replay;
       return;
+    case Finding::Kind::property_unsteady:
+      r.verdict = Verdict::wrong;
+      r.message = prefixed(c.label,
+                           "called again with the same inputs, your function returned other outputs: outputs that "
+                           "follow something besides the inputs (a count of calls, the clock, randomness not from "
+                           "torch, numpy or random) earn no property's points");
+      r.details = property + replay;
+      return;
+    case Finding::Kind::property_need_nan:
     case Finding::Kind::property_ignores: {
       const std::string& input = pc.needs[f.output].input;
       r.verdict = Verdict::wrong;
-      r.message = prefixed(c.label, "with " + input +
-                                        " drawn anew (the other inputs as they were), your outputs stay the same, "
-                                        "where the right ones change: outputs that never use " +
-                                        input +
-                                        " have this property without computing what it checks, so it earns nothing "
-                                        "here");
+      r.message = prefixed(
+          c.label, "with " + input + " drawn anew (the other inputs as they were), your outputs " +
+                       (f.kind == Finding::Kind::property_need_nan
+                            ? "hold NaN or Inf, where the right ones are finite: they do not show that they follow " +
+                                  input + ", so this property earns nothing here"
+                            : "stay the same, where the right ones change: your function never uses " + input +
+                                  " (a slip, such as another input in its place?), and outputs that ignore it have "
+                                  "this property without computing what it checks, so it earns nothing here"));
       r.details = property + replay;
       return;
     }
@@ -520,23 +533,34 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
   r.mistake = std::move(fb.mistake);
 }
 
-/// For a property check whose cases all pass: the first of its calls with an input drawn anew
-/// (PlannedCheck::needs) where the student's outputs stay what they were on the case, at the
-/// check's tolerance, and the right ones change. Such outputs never use that input (weights from
-/// V V^T, or all on the last key), and have the property without computing what it checks.
-std::optional<std::size_t> ignored_input(const FunctionSpec& fn, const PlannedCheck& pc,
-                                         const std::vector<CallResult>& results) {
+/// For a property check whose cases all pass: whether its outputs follow the inputs its points
+/// need (PlannedCheck::needs), at the check's tolerance. Not where the case called again gives
+/// other outputs (a counter, the clock, unseeded randomness: found by a hostile-student helper,
+/// whose weights from a call counter followed every input drawn anew), nor where an input
+/// drawn anew gives NaN or Inf and the right outputs are finite, nor where the outputs stay the
+/// same with it and the right ones change: such outputs never use that input (weights from V
+/// V^T, or all on the last key), and have the property without computing what it checks.
+/// The finding's kind and the need it is about.
+std::optional<std::pair<Finding::Kind, std::size_t>> unfollowed_need(const FunctionSpec& fn, const PlannedCheck& pc,
+                                                                     const std::vector<CallResult>& results) {
   const Case& c = pc.cases[pc.need_case];
   const CallResult& main = results[pc.calls[pc.need_case][0]];
   const Tolerance tolerance = pc.check->tolerance.in(main.precision);
+  const auto same = [&](const CallResult& r) {
+    for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+      if (!compare(r.outputs[o], main.outputs[o], tolerance).passed()) return false;
+    return true;
+  };
+  if (!same(results[pc.repeat])) return std::pair(Finding::Kind::property_unsteady, 0);
   for (std::size_t n = 0; n < pc.needs.size(); ++n) {
     const CallResult& anew = results[pc.needs[n].call];
-    bool right_changes = false, yours_stay = true;
+    bool right_changes = false;
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+      if (!finite_but_as(anew.outputs[o], &pc.needs[n].expected[o]))
+        return std::pair(Finding::Kind::property_need_nan, n);
       right_changes = right_changes || !compare(pc.needs[n].expected[o], c.expected[o], tolerance).passed();
-      yours_stay = yours_stay && compare(anew.outputs[o], main.outputs[o], tolerance).passed();
     }
-    if (right_changes && yours_stay) return n;
+    if (right_changes && same(anew)) return std::pair(Finding::Kind::property_ignores, n);
   }
   return std::nullopt;
 }
@@ -608,16 +632,6 @@ ExaminedCheck examine_check(const Spec& spec, const FunctionSpec& fn, const Plan
     if (auto f = examine_case(spec, fn, pc, k, results, visibility, tolerance, contradicted, out.tolerance_used))
       e.failing.push_back(std::move(*f));
   }
-  // Every case has the property: do the outputs follow the inputs its points need?
-  if (!stopped && e.failing.empty() && !pc.needs.empty())
-    if (const auto n = ignored_input(fn, pc, results)) {
-      Finding f;
-      f.kind = Finding::Kind::property_ignores;
-      f.k = pc.need_case;
-      f.output = *n;
-      f.tolerance_used = out.tolerance_used;
-      e.failing.push_back(std::move(f));
-    }
   return e;
 }
 
@@ -645,6 +659,18 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
     return f.kind == Finding::Kind::property_mistake &&
            std::all_of(f.matches.begin(), f.matches.end(), [&](std::size_t i) { return contradicted[i]; });
   });
+  // Every case has the property: do the outputs follow the inputs its points need? (After the
+  // coincidences above: found by a hostile-student helper, whose weights from a call counter
+  // matched a mistake in one case, and were never asked.)
+  if (!stopped && failing.empty() && !pc.needs.empty())
+    if (const auto found = unfollowed_need(fn, pc, results)) {
+      Finding f;
+      f.kind = found->first;
+      f.k = pc.need_case;
+      f.output = found->second;
+      f.tolerance_used = out.tolerance_used;
+      failing.push_back(std::move(f));
+    }
   // Outputs judged wrong from a function the notebook defines more often than the spec takes
   // it: which definition was called; and the notebook's tensors it reads, unless a known
   // mistake explains the outputs.
@@ -699,8 +725,10 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
   if (!stopped) {
     // The smallest failing case is shown; how many fail tells a slip in one corner (a size of
     // 1) from code wrong everywhere (found by a helper: "case 99 of 100" read as the only one).
-    // Outputs that ignore an input are found on one case, which has the property: no count.
-    if (pc.cases.size() > 1 && failing[*smallest].kind != Finding::Kind::property_ignores) {
+    // Outputs that do not follow an input are found on one case, which has the property: no count.
+    const auto kind = failing[*smallest].kind;
+    if (pc.cases.size() > 1 && kind != Finding::Kind::property_unsteady && kind != Finding::Kind::property_need_nan &&
+        kind != Finding::Kind::property_ignores) {
       const std::string count = failing.size() == pc.cases.size()
                                     ? fmt::format(", one of {}, all failing", failing.size())
                                     : fmt::format(", one of {} failing", failing.size());
@@ -731,6 +759,68 @@ Tensor expected_output(const Spec& spec, const FunctionSpec& fn, const FunctionC
   return fn.expect[o].evaluate(names.scope(), context);
 }
 
+namespace {
+
+/// Where a check's property_points_need calls go: the case, and per input named, the inputs
+/// with it drawn anew and the reference's outputs there (NeedCall::call set when planned).
+struct NeedPlan {
+  std::size_t k = 0;
+  std::vector<NeedCall> needs;
+  std::vector<std::map<std::string, Tensor>> inputs;
+};
+
+/// The case of a random property check (`cases`, its; `seed`, its own) that property_points_need
+/// calls again: the first, in an order drawn from the seed, of at most 8 of its drawn cases, then
+/// the one of every upper bound, on which the right outputs change with each input named drawn
+/// anew (at the check's tolerance in the precision the inputs are given in). A student cannot
+/// tell it by its sizes (found by a hostile-student helper: weights right only at the upper
+/// bounds, uniform elsewhere, kept every property's points when it was always the second), and
+/// it holds a student to something (with one key, its weight is 1 whatever Q is). Else the one
+/// of every upper bound.
+NeedPlan plan_needs(const Spec& spec, const Exercise& ex, const FunctionCheck& check, const std::vector<Case>& cases,
+                    std::uint64_t seed, bool single) {
+  const FunctionSpec& fn = *ex.function;
+  std::vector<std::size_t> order;
+  for (std::size_t k = 2; k < cases.size(); ++k) order.push_back(k);
+  Rng rng(mix(seed, 0x6f72646572ull));  // "order"
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.between(0, i - 1)]);
+  order.resize(std::min<std::size_t>(order.size(), 8));
+  order.push_back(cases.size() > 1 ? 1 : 0);
+  const Tolerance tolerance = check.tolerance.in(single ? "float32" : "float64");
+  NeedPlan p;
+  for (std::size_t k : order) {
+    const Case& c = cases[k];
+    const std::string context = fmt::format("exercise {}, check '{}', {}", ex.id, check.name, c.label);
+    std::vector<Tensor> expected;  // the case's own (planned again after this)
+    {
+      const CaseNames names(fn, c.inputs, c.dims, spec.data, context);
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o)
+        expected.push_back(expected_output(spec, fn, check, o, names, context));
+    }
+    p = NeedPlan{k, {}, {}};
+    bool every = true;
+    for (const auto& name : fn.property_needs) {
+      std::map<std::string, Tensor> redrawn = c.inputs;
+      Tensor anew = drawn_anew(fn, check, c, name, mix(seed, k));
+      redrawn[name] = single ? to_float32(std::move(anew)) : std::move(anew);
+      const CaseNames names(fn, redrawn, c.dims, spec.data, context);
+      NeedCall need{name, 0, {}};
+      bool changes = false;
+      for (std::size_t o = 0; o < fn.outputs.size(); ++o) {
+        need.expected.push_back(expected_output(spec, fn, check, o, names, context));
+        changes = changes || !compare(need.expected[o], expected[o], tolerance).passed();
+      }
+      every = every && changes;
+      p.needs.push_back(std::move(need));
+      p.inputs.push_back(std::move(redrawn));
+    }
+    if (every) break;
+  }
+  return p;
+}
+
+}  // namespace
+
 FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const GradeOptions& options,
                             bool in_python) {
   FunctionPlan plan;
@@ -742,12 +832,14 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
     const bool single = in_python && fn.python.dtype == "float32";
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
       const FunctionCheck& check = fn.checks[ci];
-      PlannedCheck pc{&ex, &check, seed, check_cases(spec, fn, ci, seed), {}, 0, {}};
+      PlannedCheck pc{&ex, &check, seed, check_cases(spec, fn, ci, seed), {}, 0, 0, {}};
       if (single)
         for (auto& c : pc.cases)
           for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));
       const bool needs = check.random() && check.property_got && check.points > 0 && !fn.property_needs.empty();
-      pc.need_case = pc.cases.size() > 1 ? 1 : 0;
+      NeedPlan need_plan;
+      if (needs) need_plan = plan_needs(spec, ex, check, pc.cases, mix(seed, ci), single);
+      pc.need_case = need_plan.k;
       for (std::size_t k = 0; k < pc.cases.size(); ++k) {
         Case& c = pc.cases[k];
         const std::string context =
@@ -774,18 +866,15 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
             replaced[name] = single ? to_float32(e.evaluate(scope, context)) : e.evaluate(scope, context);
           add(replaced);
         }
-        if (needs && k == pc.need_case)
-          for (const auto& name : fn.property_needs) {  // one input drawn anew, the others as they are
-            std::map<std::string, Tensor> redrawn = c.inputs;
-            Tensor anew = drawn_anew(fn, check, c, name, mix(mix(seed, ci), k));
-            redrawn[name] = single ? to_float32(std::move(anew)) : std::move(anew);
-            const CaseNames redrawn_names(fn, redrawn, c.dims, spec.data, context);
-            NeedCall need{name, plan.calls.size(), {}};
-            for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-              need.expected.push_back(expected_output(spec, fn, check, o, redrawn_names, context));
-            add(redrawn);
-            pc.needs.push_back(std::move(need));
+        if (needs && k == pc.need_case) {
+          pc.repeat = plan.calls.size();
+          add(c.inputs);                                              // the same inputs again
+          for (std::size_t n = 0; n < need_plan.needs.size(); ++n) {  // one input drawn anew each
+            need_plan.needs[n].call = plan.calls.size();
+            add(need_plan.inputs[n]);
           }
+          pc.needs = std::move(need_plan.needs);
+        }
         pc.calls.push_back(std::move(ids));
       }
       plan.checks.push_back(std::move(pc));

@@ -41,11 +41,15 @@ struct PlannedCheck {
   const FunctionCheck* check;
   std::uint64_t seed;
   std::vector<Case> cases;
-  /// Per case: main call, then extra calls, then (case need_case only) the calls of `needs`.
+  /// Per case: main call, then extra calls, then (case need_case only) `repeat` and the calls
+  /// of `needs`.
   std::vector<std::vector<std::size_t>> calls;
-  /// For a random property check worth points of an exercise with property_points_need: its
-  /// case of every upper bound (the second), called again once per input named.
+  /// For a random property check worth points of an exercise with property_points_need: one
+  /// of its cases (drawn cases first, in an order from the seed, the first on which the right
+  /// outputs change with each input named), called again with the same inputs (`repeat`), then
+  /// once per input named, drawn anew.
   std::size_t need_case = 0;
+  std::size_t repeat = 0;
   std::vector<NeedCall> needs;
 };
 

@@ -841,8 +841,9 @@ class Checker {
   }
 
   /// The inputs a function exercise's property points need (property_points_need): on the case
-  /// each random property check draws them anew on (seed 1's), the right outputs must change,
-  /// else that call holds a student's outputs to nothing.
+  /// each random property check draws them anew on (seed 1's: the first of its drawn cases, in
+  /// an order from the seed, where they change, else the one of every upper bound), the right
+  /// outputs must change, else that call holds a student's outputs to nothing.
   void property_needs() {
     std::size_t calls = 0;
     std::vector<std::string> unchanged;
@@ -865,8 +866,8 @@ class Checker {
               " drawn anew: a student's outputs need not follow it there; name only inputs the outputs depend on");
     else
       add(Kind::ok, "property points need",
-          fmt::format("the right outputs change with each input named drawn anew ({} call{})", calls,
-                      calls == 1 ? "" : "s"));
+          fmt::format("the right outputs change with each input named drawn anew ({} call{} with one drawn anew)",
+                      calls, calls == 1 ? "" : "s"));
   }
 
   void first_input() {

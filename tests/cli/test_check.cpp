@@ -1461,13 +1461,16 @@ BOOST_AUTO_TEST_CASE(outputs_of_a_known_mistake_without_property_points_earn_non
 BOOST_AUTO_TEST_CASE(outputs_that_never_use_an_input_the_properties_need_earn_no_property_points) {
   // Found by a hostile-student helper: weights from V V^T or K K^T, or all on the last key,
   // never use the scores Q K^T, have every property, and scored 3 of 8 on sdpa-masked. The
-  // bundled spec's `property_points_need: [Q, K]` calls each random property check's second
-  // case again with Q, then K, drawn anew: outputs that stay the same earn nothing.
+  // bundled spec's `property_points_need: [Q, K]` calls a case of each random property check
+  // again, with the same inputs, then with Q, then K, drawn anew: outputs that stay the same
+  // earn nothing. The case is drawn from the seed (the temporary folder's name).
   const auto ignoring = [](const std::string& input) {
-    return "random case 2 of 20 (batch=4, block=8, d_k=16): with " + input +
+    return "): with " + input +
            " drawn anew (the other inputs as they were), your outputs stay the same, where the right ones change: "
-           "outputs that never use " +
-           input + " have this property without computing what it checks, so it earns nothing here";
+           "your function never uses " +
+           input +
+           " (a slip, such as another input in its place?), and outputs that ignore it have this property without "
+           "computing what it checks, so it earns nothing here";
   };
   const std::vector<std::pair<std::string, std::string>> weights = {
       {"torch.softmax(V @ V.transpose(-2, -1), dim=-1)", "Q"},
@@ -1481,9 +1484,24 @@ BOOST_AUTO_TEST_CASE(outputs_that_never_use_an_input_the_properties_need_earn_no
     for (const std::string name : {"output equals weights times values", "rows of weights sum to 1"}) {
       const auto check = check_of(exercise, name);
       BOOST_TEST(check.at("verdict") == "wrong", check.dump());
-      BOOST_TEST(check.at("message") == ignoring(input), check.dump());
+      const std::string message = check.at("message");
+      BOOST_TEST((message.starts_with("random case ") && message.ends_with(ignoring(input))), check.dump());
     }
   }
+  // Outputs that follow something besides the inputs are no evidence of following them (found
+  // by the next hostile-student helper: weights from a count of calls, or the clock, changed
+  // with Q and K drawn anew, and kept every property's points): the same inputs again must give
+  // the same outputs.
+  const auto counted = sdpa_exercise_returning(
+      "(lambda u: (u @ V, u))(torch.softmax(0 * scores + torch.eye(w.size(-1))[0] * "
+      "((globals().setdefault('calls', []).append(1) or len(globals()['calls'])) % 5), dim=-1))");
+  BOOST_TEST(counted.at("score") == 0.0, counted.dump());
+  for (const std::string name : {"output equals weights times values", "rows of weights sum to 1"})
+    BOOST_TEST(contains(check_of(counted, name).at("message").get<std::string>(),
+                        "called again with the same inputs, your function returned other outputs: outputs that follow "
+                        "something besides the inputs (a count of calls, the clock, randomness not from torch, numpy "
+                        "or random) earn no property's points"),
+               counted.dump());
   // Scores negated use both: an attempt at attention keeps the points of its properties.
   const auto negated = sdpa_exercise_returning("(lambda u: (u @ V, u))(torch.softmax(-scores, dim=-1))");
   BOOST_TEST(check_of(negated, "rows of weights sum to 1").at("verdict") == "passed", negated.dump());

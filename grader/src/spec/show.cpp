@@ -175,8 +175,9 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       }
       if (!fn.property_needs.empty())
         out += fmt::format(
-            "    property points need: {} (each random property check's second case is called again with each "
-            "drawn anew; outputs that stay the same, where the right ones change, earn nothing)\n",
+            "    property points need: {} (a case of each random property check is called again with the same "
+            "inputs, then with each drawn anew; outputs that stay the same, where the right ones change, earn "
+            "nothing)\n",
             fmt::join(fn.property_needs, ", "));
       // Each known mistake as the outputs it gives, in the function's order, as a matrix
       // exercise's shows its expression: what the spec says, for whoever writes the next one.
