@@ -836,7 +836,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
       if (single)
         for (auto& c : pc.cases)
           for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));
-      const bool needs = check.random() && check.property_got && check.points > 0 && !fn.property_needs.empty();
+      const bool needs = check.needs_followed() && !fn.property_needs.empty();
       NeedPlan need_plan;
       if (needs) need_plan = plan_needs(spec, ex, check, pc.cases, mix(seed, ci), single);
       pc.need_case = need_plan.k;

@@ -201,8 +201,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
       fn.property_needs.push_back(name);
     }
     // Only a random property check worth points calls the function with an input drawn anew.
-    if (std::none_of(fn.checks.begin(), fn.checks.end(),
-                     [](const FunctionCheck& c) { return c.random() && c.property_got && c.points > 0; }))
+    if (std::none_of(fn.checks.begin(), fn.checks.end(), [](const FunctionCheck& c) { return c.needs_followed(); }))
       fail(at(needs), what +
                           ": no random property check of this exercise is worth points, and only those need "
                           "the outputs to follow an input; give it one, or remove property_points_need");

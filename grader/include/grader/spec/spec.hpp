@@ -111,6 +111,8 @@ struct FunctionCheck {
   Location where;
 
   bool random() const { return trials > 0; }
+  /// A random property check worth points: the kind whose points `property_points_need` guards.
+  bool needs_followed() const { return random() && property_got && points > 0; }
   /// Every size of a random case, from those with a range: the derived ones computed.
   std::map<std::string, std::size_t> with_derived(const std::map<std::string, std::size_t>& ranged) const;
   /// The value of a derived size's expression over the sizes `known`; throws expr::ExprError
