@@ -1502,6 +1502,20 @@ BOOST_AUTO_TEST_CASE(outputs_that_never_use_an_input_the_properties_need_earn_no
                         "something besides the inputs (a count of calls, the clock, randomness not from torch, numpy "
                         "or random) earn no property's points"),
                counted.dump());
+  // Nor are NaN or Inf where an input is drawn anew (found by the same helper: weights all on
+  // the last key, NaN when V is the last call's and Q is not, kept every property's points).
+  const auto noticing = sdpa_exercise_returning(
+      "(lambda u: (u @ V, u))((lambda u, seen: (globals().__setitem__('seen', (V, Q)), u * float('nan') if seen is "
+      "not None and torch.equal(seen[0], V) and not torch.equal(seen[1], Q) else u)[1])("
+      "torch.nn.functional.one_hot(torch.full_like(w[..., 0], w.size(-1) - 1).long(), w.size(-1)).to(w.dtype), "
+      "globals().get('seen')))");
+  BOOST_TEST(noticing.at("score") == 0.0, noticing.dump());
+  for (const std::string name : {"output equals weights times values", "rows of weights sum to 1"})
+    BOOST_TEST(contains(check_of(noticing, name).at("message").get<std::string>(),
+                        ": with Q drawn anew (the other inputs as they were), your outputs hold NaN or Inf, where the "
+                        "right ones are finite: they do not show that they follow Q, so this property earns nothing "
+                        "here"),
+               noticing.dump());
   // Scores negated use both: an attempt at attention keeps the points of its properties.
   const auto negated = sdpa_exercise_returning("(lambda u: (u @ V, u))(torch.softmax(-scores, dim=-1))");
   BOOST_TEST(check_of(negated, "rows of weights sum to 1").at("verdict") == "passed", negated.dump());
