@@ -45,8 +45,9 @@ extern "C" void on_interrupt(int sig) {
   ::raise(sig);
 }
 
-/// The first Ctrl-C (or SIGTERM) stops starting submissions; a second one ends the grader at
-/// once (finished results are still complete on disk; the runners die with it).
+/// The first Ctrl-C (or SIGTERM, or the SIGHUP of a terminal that closed) stops starting
+/// submissions; a second one ends the grader at once (finished results are still complete on
+/// disk; the runners die with it). Writing to a closed terminal fails quietly.
 void catch_interrupts() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -54,6 +55,7 @@ void catch_interrupts() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);
 }
 
 std::string duration(double seconds) {

@@ -18,6 +18,7 @@ import ctypes
 import getopt
 import importlib
 import importlib.util
+import inspect
 import io
 import json
 import linecache
@@ -31,6 +32,7 @@ import shlex
 import signal
 import struct
 import sys
+import textwrap
 import tokenize
 import traceback
 import types
@@ -448,6 +450,7 @@ class Unit:
         self._code, self.pad = code, pad  # `pad` empty lines before the text, made when asked
         self.boundary = boundary  # a markdown text: it ends a cell of a script
         self.unparsable = None    # the syntax error, when the unit cannot run
+        self.original = ""        # then, in a script, its lines as written (its code raises the error)
         self.names = False        # unit_names(), once asked
         self.filename = None      # what its code is compiled as, when not the hand-in's name
         self.heading = ""         # an .ipynb's markdown cells just before this code cell
@@ -820,6 +823,7 @@ def script_units(text, name):
     lines = [line + "\n" for line in text.split("\n")]
     if text.endswith("\n"):
         lines.pop()  # the empty piece after the last newline
+    written = list(lines)
     tree, errors = recover(lines, name)
     units = []
     for stmt in [s for top in tree.body for s in (top.body if main_guard(top) else [top])]:
@@ -829,7 +833,7 @@ def script_units(text, name):
         unit = Unit(first, last, f"line {first}", ast.Module(body=[stmt], type_ignores=[]), boundary=markdown)
         bad = [errors[n] for n in range(first, last + 1) if n in errors]
         if bad:
-            unit.unparsable = bad[0]
+            unit.unparsable, unit.original = bad[0], "".join(written[first - 1:last])
         units.append(unit)
     return units, "".join(lines)
 
@@ -1716,9 +1720,12 @@ UNPARSED_BINDS = re.compile(r"^(?:(?:async[ \t]+)?def|class)[ \t]+([A-Za-z_]\w*)
 
 
 def unparsed_names(unit):
-    """The names a part that does not parse looks like it binds (UNPARSED_BINDS)."""
+    """The names a part that does not parse looks like it binds (UNPARSED_BINDS), as written
+    (found by a student helper: a Colab download's `query131 =`, run as the statement that
+    raises its SyntaxError, bound nothing, and a later use was asked "did you mean
+    'query121'?")."""
     try:
-        return {a or b for a, b in UNPARSED_BINDS.findall(unit_text(unit))}
+        return {a or b for a, b in UNPARSED_BINDS.findall(unit.original or unit_text(unit))}
     except Exception:  # the notebook broke what this needs
         return set()
 
@@ -2005,6 +2012,7 @@ def run_plan():
     quiet_before = int(plan.get("quiet_before", 0))
     muted = mute() if quiet_before > 0 else None
     failed = {}  # unit -> what went wrong in it, for a function it left undefined
+    unrun = set()  # the units none of which ran: they do not parse
     errors = {}  # unit -> its error alone, said with a NameError after
     defined_by = {}  # name -> the first unit that failed and binds it, for a NameError after
     stubs = []  # the units that raised NotImplementedError, for a NameError after
@@ -2035,6 +2043,7 @@ def run_plan():
             send(UNIT_START, k, 0, f"{unit.first} {unit.last} {unit.label}")
             NOTEBOOK_RAN = True
             INTERRUPTED[0] = False
+            compiled = None
             try:
                 UNIT_RUNNING[0] = True
                 compiled = compile(unit.code, unit.filename or name, "exec")
@@ -2049,6 +2058,8 @@ def run_plan():
                 why = f"{where}: {errors[k]}{cause}"[:MAX_TEXT]
                 ended = UNIT_RAISED
                 failed[k] = why
+                if compiled is None:
+                    unrun.add(k)  # it does not compile: none of it ran
                 if _isinstance(e, NotImplementedError):
                     stubs.append(k)
                 names = unit_names(unit)  # None: the cell does not parse (a SyntaxError)
@@ -2072,6 +2083,16 @@ def run_plan():
             as_at_cut(namespace)
         for i in after.get(k, []):
             if i not in taken:
+                # A cell none of which parses never ran: what the expression holds there is what
+                # earlier cells left (found by a student helper: 1.4.2's cell, left as
+                # `m_key[2] =`, passed with 1.4.1's m_key).
+                code = [m for m in cells[i] if m <= k and units[m].code and not units[m].boundary]
+                if code and all(units[m].unparsable or m in unrun for m in code):
+                    send(VALUE_ERROR, i, NOT_DEFINED, not_defined(
+                        f"the cell with '{answers[i]['cell']}' did not run ({failed[code[-1]]}): what "
+                        f"{answers[i]['expr']} holds there is what earlier cells left; finish the line", [],
+                        no_cell=True))
+                    continue
                 own = cell_assignments(units, answers[i]["expr"], cells[i], k)
                 evaluate(output, namespace, answers, i, units, failed, (cells[i], k),
                          bound_at=[units[m].label for m in own], variable=answer_root(answers[i]["expr"]) or "")
@@ -2145,9 +2166,25 @@ def stub_left(error, fn, name):
         mine = frames[-1].filename == code.co_filename and frames[-1].name == code.co_name
         before = mine and any(n is not None and code.co_firstlineno < n < line for _, _, n in code.co_lines())
         return (f" ({where}, after the function's code: that code never returns; delete the raise" if before else
-                f" ({where}") + ")"
+                f" ({where}, above your code: the lines below it never run; delete the raise" if mine and
+                code_below(code, line) else f" ({where}") + ")"
     except Exception:  # the notebook broke what this needs
         return ""
+
+
+def code_below(code, line):
+    """Whether the function of `code` holds work below its line `line`, a statement other than a
+    `return` or `pass` (an nbgrader stub's own `return X_prime, attentions` is no work): read
+    from its source, since the compiler drops what follows a raise (found by a student helper:
+    a stub left above the student's finished code was told "not implemented yet")."""
+    try:
+        first = code.co_firstlineno
+        block = inspect.getblock(linecache.getlines(code.co_filename)[first - 1:])
+        tree = ast.parse(textwrap.dedent("".join(block)))
+        return any(_isinstance(n, ast.stmt) and not _isinstance(n, (ast.Return, ast.Pass)) and
+                   n.lineno + first - 1 > line for n in ast.walk(tree))
+    except Exception:  # no source, or not one that parses alone: say nothing more
+        return False
 
 
 def planned_call(plan, blobs, c):
@@ -2287,17 +2324,22 @@ def parameters_facts(fn):
     return f'"parameters": [{shown}], "parameter_count": {_len(params)}'
 
 
+_INTEGERS = (int, np.int64, np.int32)
+
+
 def is_array(value, kind):
     """Whether a value is a tensor or an array, or a list or tuple of a few of them (the
-    notebook's `key_weights = [W_k1, W_k2, W_k3]`), by exact types only."""
-    if kind is _Tensor or kind is _Parameter or kind is _ndarray:
+    notebook's `key_weights = [W_k1, W_k2, W_k3]`), or an integer (a size, `D = 4`, that the
+    inputs' shapes should give: found by a student helper; a float may be a constant of the
+    notebook's, `scale = 2.0`, and is not), by exact types only (not a bool)."""
+    if kind is _Tensor or kind is _Parameter or kind is _ndarray or any(kind is t for t in _INTEGERS):
         return True
     return ((kind is list or kind is tuple) and 0 < _len(value) <= 64 and
             all(_type(v) is _Tensor or _type(v) is _Parameter or _type(v) is _ndarray for v in value))
 
 
 def arrays_read(fn, namespace):
-    """The notebook's top-level tensors and arrays (is_array()) that the function `fn` reads as
+    """The notebook's top-level tensors, arrays and integers (is_array()) that the function `fn` reads as
     globals, in its own code, the code nested in it and the notebook's functions it calls by
     name (a helper `scale(Q)` that divides by the notebook's `d_k`): an exercise's inputs reach
     it only through its parameters (found by a student helper: compute_keys(vs, ws) that
@@ -2409,6 +2451,12 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
                                             ([reads] if reads else [])) + "}"
     if torch is None:  # the function imported it
         take_torch()
+
+    def wrong(why):
+        # With where the definition called is, where the notebook defines it more than once (found
+        # by a student helper: "returned 3 values" of a scratch cell's redefinition, said without it).
+        return RETURNED_WRONG, why_and_names(why, (), fname, definition_facts(fn, function, units, name))
+
     names = call.get("output_names", [])
     shapes = [tuple(s) for s in call.get("output_shapes", [])]
     n = _len(names) or 1
@@ -2430,15 +2478,14 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             result = result[0]
         shapes = separate_values(result)
         if shapes:  # (output, weights) where only the output is asked for; rows of one shape stay rows
-            return RETURNED_WRONG, (f"{fname} returned {_len(result)} values of shapes {', '.join(shapes)}, where one "
-                                    f"is expected ({names[0] if names else 'its result'}): return it alone")
+            return wrong(f"{fname} returned {_len(result)} values of shapes {', '.join(shapes)}, where one "
+                         f"is expected ({names[0] if names else 'its result'}): return it alone")
         outputs = [result]
     else:
         if _type(result) not in (tuple, list):
-            return RETURNED_WRONG, f"{fname} returned {describe(result)}, where {n} values are expected ({', '.join(names)})"
+            return wrong(f"{fname} returned {describe(result)}, where {n} values are expected ({', '.join(names)})")
         if _len(result) != n:
-            return RETURNED_WRONG, (f"{fname} returned {_len(result)} values, where {n} are expected "
-                                    f"({', '.join(names)})")
+            return wrong(f"{fname} returned {_len(result)} values, where {n} are expected ({', '.join(names)})")
         outputs = list(result)
     for o, value in enumerate(outputs):
         # "f's output weights"; "f's output" for one named output (found by a helper: "output output").
@@ -2447,15 +2494,15 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         try:
             array = numbers(value)
         except NotNumbers as e:
-            return RETURNED_WRONG, f"{what} is {e}, not a tensor of numbers"
+            return wrong(f"{what} is {e}, not a tensor of numbers")
         except Exception:  # a genuine tensor that cannot be read densely (sparse, meta, ...)
-            return RETURNED_WRONG, f"{what} is {describe(value)} that cannot be read as dense numbers"
+            return wrong(f"{what} is {describe(value)} that cannot be read as dense numbers")
         if array.ndim > 3:  # more axes than any output has: a wrong shape, said as the grader says it
             expected = f" but {shapes[o]} is expected" if o < _len(shapes) else ""
             return RETURNED_SHAPE, f"{names[o] if names else what} has shape {tuple(array.shape)}{expected}"
         at = output.put(array)
         if at is None:
-            return RETURNED_WRONG, f"{what} is {output.why_not(array)}"
+            return wrong(f"{what} is {output.why_not(array)}")
         send(OUTPUT, c, o, place(at, array, value))
     return RETURNED, returned_facts(fn, function, units, name, namespace)
 

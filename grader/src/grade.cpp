@@ -262,6 +262,32 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
   }
 }
 
+/// Data the notebook defines itself (`python: {given: [...]}`) that the hand-in's own differs
+/// from at its end is said once, naming the failing exercises that read it: their answers were
+/// computed from other numbers than they are judged with (a cell that re-drew `key`, or typed
+/// a matrix in again). Hidden exercises are not named; a passing one needs no word.
+void note_changed_data(const Spec& spec, const std::map<std::string, Tensor>& notebook, AssignmentResult& result) {
+  for (const auto& name : spec.python.given) {
+    const auto own = notebook.find(name);
+    if (own == notebook.end()) continue;
+    const std::string how = python::data_difference(own->second, spec.data.at(name));
+    if (how.empty()) continue;
+    std::vector<std::string> reading;
+    for (std::size_t i = 0; i < spec.exercises.size(); ++i) {
+      const Exercise& ex = spec.exercises[i];
+      if (ex.function || ex.visibility == Visibility::hidden || result.exercises[i].passed()) continue;
+      if (expr::names_used(*ex.output.ast).count(name) || expr::names_used(*ex.expect.ast).count(name))
+        reading.push_back(ex.id);
+    }
+    if (reading.empty()) continue;
+    result.notes.push_back(fmt::format(
+        "at the end of your notebook, its {} is not the given one: it {}; {} {} {} with the given {}: did a cell "
+        "change it?",
+        name, how, reading.size() == 1 ? "exercise" : "exercises", fmt::join(reading, ", "),
+        reading.size() == 1 ? "judges your answers" : "judge your answers", name));
+  }
+}
+
 /// The answers a Python hand-in defines join those the folder's files give: one source each.
 /// An answer found both as a file and in the notebook is unreadable, as two files are.
 void take_python_values(const Spec& spec, const std::string& hand_in, const python::Run& run, Submission& submission) {
@@ -577,6 +603,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   }
 
   std::map<std::string, ExerciseResult> functions;
+  std::map<std::string, Tensor> given;  // the notebook's own of the data it defines itself
   if (python.hand_in) {
     const auto ran = Clock::now();
     const python::Run run =
@@ -584,6 +611,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
                     options.seed.value_or(fnv1a(seeds) % 1000000000ull), python::limits_of(spec.python));
     result.sandbox = run.isolation;
     take_python_values(spec, python.hand_in->name, run, submission);
+    for (std::size_t i = 0, first = run.values.size() - spec.python.given.size(); i < spec.python.given.size(); ++i)
+      if (const auto& v = run.values.at(first + i).value) given.emplace(spec.python.given[i], *v);
     if (spec.uses_library()) {
       functions = judge_functions(spec, plan, run.calls, seconds_since(ran));
       if (python.library_files)
@@ -621,6 +650,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   for (const auto& ex : spec.exercises)
     result.exercises.push_back(ex.function ? functions.at(ex.id) : grader.grade(ex));
   note_failed_dependencies(spec, result);
+  note_changed_data(spec, given, result);
   make_safe(result);
   result.seconds = seconds_since(start);
   spdlog::debug("graded {} against {}: {} / {} in {:.3f} ms", dir.string(), spec.id, result.score(), result.max_score(),

@@ -427,7 +427,7 @@ class Checker {
   /// Exercises in `files_only` (answered by the solution's files, missing from its notebook)
   /// are left out of a notebook's verdict.
   void report_reference(const std::string& what, const AssignmentResult& r, Kind failing_kind = Kind::failure,
-                        const std::vector<std::string>& files_only = {}) {
+                        const std::vector<std::string>& files_only = {}, const std::string& advice = "") {
     std::vector<std::string> failing, left_out;
     for (const auto& e : r.exercises) {
       if (e.passed()) continue;
@@ -455,7 +455,7 @@ class Checker {
                       r.exercises.size() == 1 ? "exercise " + r.exercises[0].id + " passes"
                                               : "all " + counted(r.exercises.size(), "exercise") + " pass"));
     else
-      add(failing_kind, what, "fails " + exercises_named(failing));
+      add(failing_kind, what, "fails " + exercises_named(failing) + advice);
   }
 
   /// Records the passing checks of `r`, a reference solution's result, with how close each
@@ -553,7 +553,21 @@ class Checker {
     // could hand in: only answers, for the controls below (found by an instructor helper: the
     // files were graded for a library they never hold, and failed).
     if (notebooks.empty() || (!others.empty() && !(spec_.python.only && notebooks.size() == 1))) {
-      report_reference("reference solution", r);
+      // Its answers missing beside a notebook that has them (found by an instructor helper: told
+      // only a student's "hand in example_weights.npy; or hand in your notebook").
+      std::vector<std::string> missing;
+      for (const auto& e : r.exercises)
+        if (e.verdict() == Verdict::missing &&
+            std::any_of(matrices_.begin(), matrices_.end(), [&](const Exercise* m) { return m->id == e.id; }))
+          missing.push_back(e.id);
+      const std::string advice =
+          notebooks.empty() || missing.empty()
+              ? ""
+              : "; beside its notebook, the solution folder's other files are a reference of their own, graded as a "
+                "student who hands in files and a library: give them the answers of " +
+                    exercises_named(missing) +
+                    " as files too, or write `python: {only: true}` if students hand in notebooks only";
+      report_reference("reference solution", r, Kind::failure, {}, advice);
       reference_edges(r, "");
       if (!reference_failed_) other_seeds(main_dir, "reference solution", "");
     }
@@ -564,6 +578,10 @@ class Checker {
       add(Kind::failure, "reference solution (Python)",
           "the spec grades notebooks only (python: {only: true}), and its solution folder holds none: add the "
           "reference notebook (.py or .ipynb)");
+    } else if (notebooks.empty() && !spec_.python.given.empty()) {
+      add(Kind::warning, "given data",
+          "python given names data the notebook defines itself (" + joined(spec_.python.given) +
+              "), and the solution folder holds no notebook to check them against: add the reference notebook");
     } else if (notebooks.size() == 1) {
       python_reference_ = true;
       const fs::path dir = scratch_.folder("reference-python");
@@ -575,6 +593,7 @@ class Checker {
       const AssignmentResult in_bound = grade(dir);
       report_reference("reference solution (Python)", in_bound, Kind::failure, by_files);
       data_beside_notebook(dir, in_bound);
+      given_in_notebook(dir);
       notebook_answers_ = notebook_answers(dir);
       reference_edges(in_bound, ", Python");
       if (!reference_failed_) other_seeds(dir, "reference solution (Python)", ", Python");
@@ -664,8 +683,8 @@ class Checker {
       const auto& v = run.values[i].value;
       const Tensor& data = spec_.data.at(spec_.data_order[i]);
       if (!v || v->shape() != data.shape()) continue;
-      if (const Comparison c = compare(*v, data, Tolerance{}); !c.passed() && c.worst)
-        differ.push_back(fmt::format("{} (by up to {:.3g})", spec_.data_order[i], c.worst->abs_diff));
+      if (const std::string how = python::data_difference(*v, data); !how.empty())
+        differ.push_back(spec_.data_order[i] + " (which " + how + ")");
     }
     if (!differ.empty())
       add(Kind::warning, "data and the reference notebook",
@@ -673,6 +692,34 @@ class Checker {
               " differ from the spec's data of those names, from which the answers' targets are computed: does the "
               "notebook make them as the spec does? (NumPy's np.random.default_rng draws other numbers than "
               "np.random.seed, which {generator: numpy, seed: N} reproduces)");
+  }
+
+  /// `python: {given: [...]}` names data the notebook defines itself: the reference notebook's
+  /// own must be that data at its end, or a student failing an exercise that reads it would be
+  /// told their notebook changed it.
+  void given_in_notebook(const fs::path& dir) {
+    const python::Found found = python::find_hand_in(spec_, dir);
+    if (spec_.python.given.empty() || !found.hand_in) return;
+    python::Work work;
+    for (const auto& name : spec_.python.given) work.values.push_back({name, name, ""});
+    const python::Run run = python::run(*found.hand_in, work, kSeed, python::limits_of(spec_.python));
+    std::vector<std::string> wrong;
+    for (std::size_t i = 0; i < spec_.python.given.size(); ++i) {
+      const std::string& name = spec_.python.given[i];
+      const python::Value& v = run.values.at(i);
+      if (!v.value)
+        wrong.push_back(name + " (" + v.message + ")");
+      else if (const std::string how = python::data_difference(*v.value, spec_.data.at(name)); !how.empty())
+        wrong.push_back(name + " (which " + how + ")");
+    }
+    if (wrong.empty())
+      add(Kind::ok, "given data",
+          "at its end, the reference notebook holds the spec's data in " + joined(spec_.python.given));
+    else
+      add(Kind::failure, "given data",
+          "python given names data the notebook defines itself, but the reference notebook's " + joined(wrong) +
+              ": a student failing an exercise that reads it would be told their notebook changed it; make the data "
+              "as the notebook does, or leave the name out of python given");
   }
 
   /// The reference notebook as Colab downloads it (.py), graded too when an answer or a function
@@ -1228,8 +1275,9 @@ class Checker {
            "mistake's own tolerance of its values (one tighter than the precision; NaN in a row masked whole, where "
            "the spec's functions give zeros), or match another mistake too: ",
            "; students who make them are told the differences only: loosen the mistake's own tolerance, write its "
-           "outputs as the student's code computes them (NaN included, e.g. softmax over a row of -inf), merge it "
-           "with the other mistake, or drop it");
+           "outputs as the student's code computes them, merge it with the other mistake, or drop it (a mistake "
+           "whose code gives NaN, a row masked whole, is never named where it does: a NaN would match any "
+           "student's NaN; those students are shown the NaN and a hint at its cause)");
     if (passing_mistakes.empty() && checked > 0)
       add(Kind::ok, what,
           fmt::format("each of the {} declared for function exercises, computed by a Python function in NumPy, fails "

@@ -1266,6 +1266,98 @@ BOOST_AUTO_TEST_CASE(an_answer_its_own_colab_cell_assigns_again_is_told_where_it
   BOOST_TEST(!contains(correct.out, "assigns"), correct.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_whose_cell_does_not_parse_is_missing_not_what_earlier_cells_left) {
+  // Found by a student helper: 1.4.2's cell left as `m_key[2] =` never ran, and m_key[2] as
+  // 1.4.1's cell had left it (along query132) passed 1.4.2.
+  std::string text = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/ipynb-correct/A2S1.ipynb"));
+  const std::string line = "\"m_key[2] = query132[0]\\n\",";
+  BOOST_REQUIRE(contains(text, line));
+  text.replace(text.find(line), line.size(), "\"m_key[2] =\\n\",");
+  TempDir dir;
+  dir.write("unfinished/A2S1.ipynb", text);
+  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
+                             (dir.path() / "unfinished").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  for (const auto& ex : j.at("exercises"))
+    if (ex.at("id") == "1.4.2") {
+      BOOST_TEST(ex.at("verdict") == "missing", ex.dump());
+      BOOST_TEST(contains(ex.at("message").get<std::string>(),
+                          "A2S1.ipynb: 'm_key[2]' cannot be taken: the cell with 'returns the third value vector "
+                          "v[2]' did not run (cell "),
+                 ex.dump());
+      BOOST_TEST(contains(ex.at("message").get<std::string>(),
+                          "SyntaxError: invalid syntax (the line is unfinished or mistyped)): what m_key[2] holds "
+                          "there is what earlier cells left; finish the line"),
+                 ex.dump());
+    } else {
+      BOOST_TEST(ex.at("verdict") == "passed", ex.dump());  // 1.4.1's own cell ran
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_colab_line_left_unfinished_is_what_later_uses_of_its_name_are_told) {
+  // Found by a student helper: after `query131 =` in a Colab download (run as a statement that
+  // raises its SyntaxError), each later use was asked "did you mean 'query121'?".
+  std::string text = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string line = "query131 = torch.zeros(1, 3)\n";
+  BOOST_REQUIRE(contains(text, line));
+  const std::string at = std::to_string(1 + std::count(text.begin(), text.begin() + text.find(line), '\n'));
+  text.replace(text.find(line), line.size(), "query131 =\n");
+  TempDir dir;
+  dir.write("unfinished/A2S1.py", text);
+  const auto r =
+      run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "unfinished").string()});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(contains(r.out, "NameError: name 'query131' is not defined; query131 is defined by line " + at +
+                                 ", which failed before: SyntaxError: invalid syntax (the line is unfinished or "
+                                 "mistyped)"),
+             r.out);
+  BOOST_TEST(!contains(r.out, "did you mean 'query121'"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_notebook_whose_given_data_differs_is_told_where_exercises_reading_it_fail) {
+  // understanding-attention lists key and value as given (python: {given: [key, value]}): a
+  // student whose first cell rounds key otherwise computed answers for another key.
+  const std::string text = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string rounding = "key.round_(decimals=2)";
+  BOOST_REQUIRE(contains(text, rounding));
+  TempDir dir;
+  std::string other = text;
+  other.replace(other.find(rounding), rounding.size(), "key.round_(decimals=1)");
+  dir.write("rounded/A2S1.py", other);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "rounded").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  std::vector<std::string> failed;
+  for (const auto& ex : j.at("exercises"))
+    if (ex.at("verdict") != "passed") failed.push_back(ex.at("id"));
+  BOOST_TEST((failed == std::vector<std::string>{"1.3.2", "1.4.1"}), j.dump());
+  const std::vector<std::string> notes = j.at("notes");
+  BOOST_TEST_REQUIRE(notes.size() == 1u, j.dump());
+  BOOST_TEST(notes[0] ==
+             "at the end of your notebook, its key is not the given one: it holds 0.4 at [3, 2], the given 0.35, "
+             "and differs at 10 of 12 elements; exercises 1.3.2, 1.4.1 judge your answers with the given key: did "
+             "a cell change it?");
+  // value is the given one: nothing said of it; and so is everything in the correct sample.
+  const auto correct = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
+                                   "submissions/understanding-attention/colab-py-correct", "--format", "json"});
+  BOOST_TEST(ordered_json::parse(correct.out).at("notes").empty(), correct.out);
+  // m_key = key without clone() changes key itself, but every answer is right: no word.
+  std::string alias = text;
+  const std::string clone = "m_key = key.clone()";
+  BOOST_REQUIRE(contains(alias, clone));
+  alias.replace(alias.rfind(clone), clone.size(), "m_key = key");
+  dir.write("alias/A2S1.py", alias);
+  const auto a = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "alias").string(), "--format", "json"});
+  BOOST_TEST(a.exit_code == 0, a.out + a.err);
+  BOOST_TEST(!contains(a.out, "not the given one"), a.out);
+}
+
 BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision_went) {
   // A NumPy notebook whose scores pass through float32 returns float64 arrays accurate to 1e-7:
   // held to the float64 rule, as it should be, it was told only that it is outside tolerance.
@@ -2011,6 +2103,19 @@ BOOST_AUTO_TEST_CASE(wrong_outputs_of_a_function_defined_twice_say_which_definit
                       "the one in force at the end of the notebook: no line of it holds '======= Scaled "
                       "dot-product attention', the text of this exercise's test cell)"),
              unfinished.out);
+  // A scratch redefinition returning three values: said with which definition was called
+  // (found by a student helper: "returned 3 values" alone, the student's own cell returning 2).
+  dir.write("three/homework.py", "import math\nimport torch\n\n" + right +
+                                     "def scaled_dot_product_attention(Q, K, V, mask=None):\n    return Q, K, V\n");
+  const auto three =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "three").string(), "--format", "json"});
+  const auto three_first = ordered_json::parse(three.out).at("exercises")[0];
+  BOOST_TEST(three_first.at("verdict") == "unreadable", three_first.dump());
+  BOOST_TEST(contains(three_first.at("message").get<std::string>(),
+                      "scaled_dot_product_attention returned 3 values, where 2 are expected (output, weights) (the "
+                      "notebook defines scaled_dot_product_attention more than once; this exercise calls its "
+                      "definition at line 8, the one in force at the end of the notebook"),
+             three_first.dump());
   // The homework's own two definitions, one per exercise: no note.
   dir.write("two/homework.py", "import math\nimport torch\n\n" + right + wrong);
   const auto two =

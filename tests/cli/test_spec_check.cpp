@@ -829,7 +829,7 @@ BOOST_AUTO_TEST_CASE(data_the_reference_notebook_makes_otherwise_is_named_where_
   };
   const auto other = check("W = np.random.default_rng(7).standard_normal((2, 2))");
   BOOST_TEST(other.exit_code == 1, other.out + other.err);
-  BOOST_TEST(contains(other.out, "warn  data and the reference notebook: the notebook's W (by up to "), other.out);
+  BOOST_TEST(contains(other.out, "warn  data and the reference notebook: the notebook's W (which holds "), other.out);
   BOOST_TEST(contains(other.out,
                       ") differ from the spec's data of those names, from which the answers' targets are "
                       "computed: does the notebook make them as the spec does?"),
@@ -838,6 +838,50 @@ BOOST_AUTO_TEST_CASE(data_the_reference_notebook_makes_otherwise_is_named_where_
   const auto same = check("np.random.seed(7)\nW = np.random.standard_normal((2, 2))");
   BOOST_TEST(same.exit_code == 0, same.out + same.err);
   BOOST_TEST(!contains(same.out, "data and the reference notebook"), same.out);
+}
+
+BOOST_AUTO_TEST_CASE(data_the_notebook_makes_itself_is_checked_against_the_reference_notebook) {
+  // python: {given: [...]}: students are told where their notebook's own differs, so the
+  // reference notebook's own must be the spec's data.
+  TempDir dir;
+  const std::string spec =
+      "assignment: {id: drawn, title: Drawn, version: \"1\"}\n"
+      "solution: solution\n"
+      "data:\n  np7: {generator: numpy, seed: 7}\n  W: standard_normal(np7, 2, 2)\n"
+      "python: {given: [W]}\n"
+      "exercises:\n"
+      "  - {id: \"1\", title: Twice W, points: 1, answers: [{name: a, shape: [2, 2]}], output: a, expect: W * 2}\n";
+  const auto check = [&](const std::string& notebook) {
+    fs::remove_all(dir.path() / "solution");
+    dir.write("solution/hw.py", "import numpy as np\n" + notebook + "\n");
+    return run_grader({"spec", "check", dir.write("drawn.yaml", spec).string()});
+  };
+  const auto same = check("np.random.seed(7)\nW = np.random.standard_normal((2, 2))\na = W * 2");
+  BOOST_TEST(same.exit_code == 0, same.out + same.err);
+  BOOST_TEST(contains(same.out, "ok    given data: at its end, the reference notebook holds the spec's data in W"),
+             same.out);
+  // Drawn otherwise, yet the answer computed from the spec's numbers: only the given data fails.
+  const auto other = check(
+      "W = np.random.default_rng(7).standard_normal((2, 2))\n"
+      "np.random.seed(7)\na = np.random.standard_normal((2, 2)) * 2");
+  BOOST_TEST(other.exit_code == 1, other.out + other.err);
+  BOOST_TEST(contains(other.out,
+                      "FAIL  given data: python given names data the notebook defines itself, but the reference "
+                      "notebook's W (which holds "),
+             other.out);
+  BOOST_TEST(contains(other.out, "a student failing an exercise that reads it would be told their notebook changed it"),
+             other.out);
+  const auto none = check("np.random.seed(7)\na = np.random.standard_normal((2, 2)) * 2");
+  BOOST_TEST(none.exit_code == 1, none.out + none.err);
+  BOOST_TEST(contains(none.out, "the reference notebook's W ('W' is not defined"), none.out);
+  // No notebook to check them against: a warning.
+  fs::remove_all(dir.path() / "solution");
+  dir.write("solution/a.csv", "1,2\n3,4\n");
+  const auto files = run_grader({"spec", "check", (dir.path() / "drawn.yaml").string()});
+  BOOST_TEST(contains(files.out,
+                      "warn  given data: python given names data the notebook defines itself (W), and the solution "
+                      "folder holds no notebook to check them against"),
+             files.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_malformed_spec_exits_2_with_its_errors) {

@@ -97,6 +97,40 @@ BOOST_AUTO_TEST_CASE(expression_errors_point_into_the_expression) {
   BOOST_TEST(errors[0] == "13:26: exercise a output: unknown name 'kye'; did you mean 'key'?");
 }
 
+BOOST_AUTO_TEST_CASE(python_given_names_data_entries_once_each) {
+  const auto with_given = [](const std::string& given) {
+    std::string header = kHeader;
+    header.replace(header.find("exercises:"), 0, "python: {given: " + given + "}\n");
+    header.replace(header.find("data:\n") + 6, 0, "  torch0: {generator: torch, seed: 0}\n");
+    return errors_of(kGood, header);
+  };
+  BOOST_TEST(with_given("[key]").empty());
+  TempDir dir;
+  std::string header = kHeader;
+  header.replace(header.find("exercises:"), 0, "python:\n  given: [key]\n");
+  const Spec spec = load_spec(dir.write("spec.yaml", header + kGood));
+  BOOST_TEST((spec.python.given == std::vector<std::string>{"key"}));
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"[kye]", "8:18: python given: 'kye' is not an entry of the data section; did you mean 'key'?"},
+      {"[key, key]", "8:23: python given: 'key' is named twice"},
+      {"[torch0]",
+       "8:18: python given: 'torch0' is a generator, not a tensor the notebook holds; name what it "
+       "draws"},
+      {"key",
+       "8:17: python given must be a list of the data entries the notebook defines itself under the same "
+       "names, such as [key]"},
+      {"[]",
+       "8:17: python given must be a list of the data entries the notebook defines itself under the same "
+       "names, such as [key]"}};
+  for (const auto& [given, error] : bad) {
+    const auto errors = with_given(given);
+    BOOST_TEST_CONTEXT(given) {
+      BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+      BOOST_TEST(errors[0] == error);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(python_expressions_that_cannot_be_python_are_the_specs_error_at_load) {
   // Found by a helper writing a spec from the docs: `python: "A["` loaded, and every student
   // was told their hand-in's answer was unreadable ("A[ raised SyntaxError").

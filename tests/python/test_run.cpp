@@ -1951,6 +1951,16 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    w = Q\n    out = (w, K)\n    raise NotImplementedError()\n",
        "not implemented yet: it still raises NotImplementedError (line 5, after the function's code: that code never "
        "returns; delete the raise)"},
+      // ... and above it, where the compiler drops the code that follows (found by a student
+      // helper: told "not implemented yet" of a function written out under its stub).
+      {"def f(Q, K, V):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n    w = Q\n    return w, K\n",
+       "not implemented yet: it still raises NotImplementedError (line 4, above your code: the lines below it never "
+       "run; delete the raise)"},
+      {"def deco(g):\n    return g\n\n@deco\ndef f(Q, K, V):\n    raise NotImplementedError()\n    w = Q\n    return w, K\n",
+       "(line 7, above your code: the lines below it never run; delete the raise)"},
+      // The stub's own `return` below it is no work of the student's.
+      {"def f(Q, K, V):\n    raise NotImplementedError()\n\n    return output, weights\n",
+       "it still raises NotImplementedError (line 3)"},
       // A name a failed cell left undefined: that cell's own error (found by a student helper).
       {"# In[1]:\n\nfrom my_utils import helper\n\n# In[2]:\n\ndef f(Q, K, V):\n    return helper(Q), K\n",
        "helper is defined by the cell at line 2, which failed before: ModuleNotFoundError: No module named "
@@ -2145,11 +2155,19 @@ BOOST_AUTO_TEST_CASE(a_function_that_returns_has_the_notebooks_tensors_it_reads_
       r.calls[0].reads_note ==
           "f reads 1 of the notebook's tensors by name: the grader's inputs reach it only through its parameters",
       r.calls[0].reads_note);
-  // A function that reads only its parameters, or a notebook's number, is told nothing.
+  // A function that reads only its parameters, or a notebook's float (a constant of its own),
+  // is told nothing.
   r = call("import torch\nscale = 2.0\ndef f(Q, K, V):\n    return Q * scale, K\n",
            calls_of("f", 1, {"output", "weights"}));
   BOOST_TEST(r.calls[0].note.empty(), r.calls[0].note);
   BOOST_TEST(r.calls[0].reads_note.empty(), r.calls[0].reads_note);
+  // A size the notebook holds as an integer, which the inputs' shapes should give, is named
+  // (found by a student helper: np.sqrt(D) of the notebook's D got numbers only); a bool is not.
+  r = call("import torch\nD = 4\nflag = True\ndef f(Q, K, V):\n    return Q / D ** 0.5 * flag, K\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(r.calls[0].reads_note ==
+                 "f reads D, of the notebook, beside its parameters: the grader's inputs reach it only through Q, K, V",
+             r.calls[0].reads_note);
   // Facts the notebook forges on the status pipe: a name that is no identifier says nothing.
   r = call(
       "import os, struct, torch\n"

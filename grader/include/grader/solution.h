@@ -15,9 +15,9 @@ extern "C" {
 
 /* A dense tensor of doubles in row-major (C) order, like NumPy and PyTorch. */
 typedef struct grader_tensor {
-    int rank;              /* 0 to GRADER_MAX_RANK */
-    long long shape[4];    /* shape[0..rank-1]; room for one more axis, kept for the ABI */
-    double *data;          /* row-major (C order), like NumPy and PyTorch */
+  int rank;           /* 1 to GRADER_MAX_RANK (a number is shape [1]) */
+  long long shape[4]; /* shape[0..rank-1]; room for one more axis, kept for the ABI */
+  double* data;       /* row-major (C order), like NumPy and PyTorch */
 } grader_tensor;
 
 /* Every solution function has this signature. Outputs are allocated by the grader with the

@@ -1,5 +1,9 @@
 #include "grading.hpp"
 
+#include <fmt/format.h>
+
+#include "grader/compare.hpp"
+
 namespace grader::python {
 
 Work work_for(const Spec& spec, const FunctionPlan& plan) {
@@ -7,6 +11,7 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
   for (const auto& ex : spec.exercises)
     for (const auto& a : ex.answers)
       work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell});
+  for (const auto& name : spec.python.given) work.values.push_back({name, name, ""});  // after the answers
   const auto binding_of = [&](const FunctionSpec& fn) {
     const PythonBinding& b = fn.python;
     for (std::size_t i = 0; i < work.bindings.size(); ++i)
@@ -46,6 +51,16 @@ Limits limits_of(const PythonSpec& spec) {
   limits.memory_bytes = static_cast<unsigned long long>(spec.memory_mb) << 20;
   limits.threads = spec.threads;
   return limits;
+}
+
+std::string data_difference(const Tensor& notebook, const Tensor& data) {
+  if (notebook.shape() != data.shape())
+    return "has shape " + format_shape(notebook.shape()) + ", the given one " + format_shape(data.shape());
+  const Comparison c = compare(notebook, data, Tolerance{});
+  if (c.passed() || !c.worst) return "";
+  const ElementDiff& w = c.worst.value();
+  return fmt::format("holds {:.6g} at {}, the given {:.6g}, and differs at {} of {} elements", w.got,
+                     format_index(w.index, data.shape()), w.expected, c.mismatched, c.total);
 }
 
 }  // namespace grader::python

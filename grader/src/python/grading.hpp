@@ -15,4 +15,10 @@ Work work_for(const Spec& spec, const FunctionPlan& plan);
 /// The spec's limits for the children that run one hand-in.
 Limits limits_of(const PythonSpec& spec);
 
+/// How a notebook's variable differs from the spec's data entry of the same name, or "" where
+/// it is that data (the same shape, within the default tolerance): "has shape (3, 4), the
+/// given one (4, 3)", "holds 0.51 at [2, 0], the given -0.03, and differs at 3 of 12
+/// elements".
+std::string data_difference(const Tensor& notebook, const Tensor& data);
+
 }  // namespace grader::python

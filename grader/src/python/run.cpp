@@ -330,8 +330,9 @@ std::string definition_note(const json& facts, const Binding& b) {
 }
 
 /// Why the function of `binding` failed the call (it is not there, does not take the
-/// exercise's arguments, returned None, is not implemented), from the JSON a child sends (why,
-/// and the notebook's functions), with
+/// exercise's arguments, returned None or the wrong kind or number of values, is not
+/// implemented), from the JSON a child sends (why, where the definition called is, and the
+/// notebook's functions), with
 /// the one of them its name may be a misspelling of: not another binding's function
 /// (compute_keys is no misspelt compute_values).
 std::string no_function(const std::string& text, const std::vector<Binding>& bindings, std::size_t binding) {
@@ -777,7 +778,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           resolve_call(c, Verdict::threw,
                        "an exception escaped the function: " + raised(r.text, work.bindings.at(call.binding).function));
           break;
-        case 4:  // the wrong kind or number of values
+        case 4:  // the wrong kind or number of values (and which definition was called)
+          resolve_call(c, Verdict::unreadable, no_function(r.text, work.bindings, call.binding));
+          break;
         case 6:  // a hand-in that cannot be read: unreadable, as its answers are
           resolve_call(c, Verdict::unreadable, flattened(library::printable(r.text)));
           break;

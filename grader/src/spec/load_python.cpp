@@ -1,6 +1,7 @@
 // The python section, answers' python keys and function exercises' python bindings (loader.hpp).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -32,6 +33,25 @@ void Loader::load_python(Spec& spec, const YAML::Node& node) {
     const double t = between(v, "threads", 0, 1024);
     if (t != std::floor(t)) fail(at(v), "threads must be a whole number from 0 to 1024");
     py.threads = static_cast<unsigned>(t);
+  }
+  if (auto v = f.take("given")) {
+    const std::string what = "python given";
+    if (!v.IsSequence() || v.size() == 0)
+      fail(at(v), what +
+                      " must be a list of the data entries the notebook defines itself under the same names, "
+                      "such as [" +
+                      (spec.data_order.empty() ? std::string("key") : spec.data_order.front()) + "]");
+    for (const auto& item : v) {
+      const std::string name = string_of(item, what);
+      if (generators_.count(name))
+        fail(at(item), what + ": '" + name + "' is a generator, not a tensor the notebook holds; name what it draws");
+      if (!spec.data.count(name))
+        fail(at(item),
+             what + ": '" + name + "' is not an entry of the data section" + did_you_mean(name, spec.data_order));
+      if (std::find(py.given.begin(), py.given.end(), name) != py.given.end())
+        fail(at(item), what + ": '" + name + "' is named twice");
+      py.given.push_back(name);
+    }
   }
   f.finish();
   if (py.budget_seconds < py.cell_seconds || py.budget_seconds < py.call_seconds)

@@ -241,6 +241,9 @@ struct PythonSpec {
   unsigned cpu_seconds = 60;     ///< CPU time per child
   unsigned memory_mb = 4096;     ///< address space per child (torch alone maps about 1 GiB)
   unsigned threads = 16;         ///< threads a child may start
+  /// Data entries the notebook defines itself, under the same names (`key`, `value`): a
+  /// hand-in whose own differs at its end is told so where an exercise reading one fails.
+  std::vector<std::string> given;
 };
 
 struct Exercise {
