@@ -1594,6 +1594,10 @@ TENSOR_HINTS = (
      "`if mask is not None:`)"),
     (re.compile(r"not implemented for '(?:Long|Int|Short|Char|Byte|Bool)'"),
      " (the tensor holds integers or booleans: make it floating point first, such as x.float())"),
+    # Found by a student helper: a float16 softmax, which a GPU (or a newer PyTorch) runs.
+    (re.compile(r"not implemented for '(?:Half|BFloat16)'"),
+     " (the tensor is float16 or bfloat16: notebooks are graded on the CPU, whose PyTorch has no half-precision "
+     "version of this operation; compute in float32, such as x.float())"),
     (re.compile(r"expected scalar type (\w+) but found (\w+)|expected (?:m1|mat1) and (?:m2|mat2) to have the same "
                 r"dtype"),
      " (tensors of two dtypes meet in one operation: make them one, such as a.to(b.dtype), or x.float() of a "

@@ -1973,6 +1973,9 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    return torch.softmax(Q.long(), -1), K\n",
        "not implemented for 'Long' (the tensor holds integers or booleans: make it floating point first, such as "
        "x.float())"},
+      {"def f(Q, K, V):\n    return torch.softmax(Q.half(), -1), K\n",
+       "not implemented for 'Half' (the tensor is float16 or bfloat16: notebooks are graded on the CPU, whose "
+       "PyTorch has no half-precision version of this operation; compute in float32, such as x.float())"},
       // A helper that returns nothing (found by an instructor helper: torch's words alone).
       {"def g(Q, K):\n    s = Q @ K.transpose(-2, -1)\n\ndef f(Q, K, V):\n    s = g(Q, K)\n"
        "    return torch.softmax(s, dim=-1) @ V, s\n",
