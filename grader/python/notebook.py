@@ -278,17 +278,18 @@ def too_large(count, shape):
         raise NotNumbers(f"a tensor far too large (shape {tuple(shape)}: {count} elements, more than {MAX_ELEMENTS})")
 
 
-def place(at, array, value, bound_at=(), variable=""):
+def place(at, array, value, bound_at=(), variable="", stopped=-1):
     """Where a value went in the output memory file, its shape and the dtype it had, as the
     JSON text of its record; for an answer taken at the end, its `variable` and `bound_at`, the
     labels of the units after which it held another object than before (the last few are
-    sent, and how many)."""
+    sent, and how many), and the last of those units when it did not finish (`stopped`, -1:
+    none), whose failure the grader words."""
     dtype = (without_modes(lambda v: str(v.dtype), value).replace("torch.", "")
              if _type(value) in (_Tensor, _Parameter, _ndarray) else "python")
     shape = ", ".join([str(d) for d in array.shape])
     labels = ", ".join([quoted(label, 200) for label in bound_at[-3:]])
     return (f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}, "bound_at": [{labels}], '
-            f'"bindings": {_len(bound_at)}, "variable": {quoted(variable, 100)}}}')
+            f'"bindings": {_len(bound_at)}, "variable": {quoted(variable, 100)}, "stopped": {stopped}}}')
 
 
 def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", commented=None, names=()):
@@ -422,7 +423,7 @@ def top_level_names(namespace, holds):
     return names
 
 
-def send_value(output, index, value, bound_at=(), variable=""):
+def send_value(output, index, value, bound_at=(), variable="", stopped=-1):
     try:
         array = numbers(value)
     except NotNumbers as e:
@@ -438,7 +439,7 @@ def send_value(output, index, value, bound_at=(), variable=""):
     if at is None:
         send(VALUE_ERROR, index, NOT_NUMBERS, output.why_not(array))
         return
-    send(VALUE, index, 0, place(at, array, value, bound_at, variable))
+    send(VALUE, index, 0, place(at, array, value, bound_at, variable, stopped))
 
 
 # ---- the hand-in, as units ------------------------------------------------------------------
@@ -2108,8 +2109,11 @@ def run_plan():
     for i, answer in enumerate(answers):
         if not answer.get("cell") and i not in taken:
             bound_in = watched[roots[i]][1] if i in roots else ()
+            # The unit that bound it last, when that unit did not finish (a cell stopped after its
+            # time, an exception after the assignment): the grader says so with the value.
+            stopped = bound_in[-1] if bound_in and bound_in[-1] in failed else -1
             evaluate(output, namespace, answers, i, units, failed, bound_at=[units[k].label for k in bound_in],
-                     variable=roots.get(i, ""))
+                     variable=roots.get(i, ""), stopped=stopped)
     for j, f in enumerate(functions):
         if not f.get("cell") or not _isinstance(function_points.get(j), int):
             # No cell named, or no line holds its text (a hand-in of the functions alone, without
@@ -2747,7 +2751,7 @@ def unit_names(unit):
     return unit.names
 
 
-def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(), variable=""):
+def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(), variable="", stopped=-1):
     """Sends answer i's value, or why it has none. `cell`: for an answer taken at the end of a
     cell, that cell's units and the unit it is taken after; a failure of that cell explains it
     first, then one of a unit up to it that assigns the variable, never a later one (found by a
@@ -2780,4 +2784,4 @@ def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(
     except BaseException as e:
         send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")
         return
-    send_value(output, i, value, bound_at, variable)
+    send_value(output, i, value, bound_at, variable, stopped)

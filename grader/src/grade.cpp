@@ -324,6 +324,17 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
                                 "it holds there is the one graded (in a downloaded Colab notebook, code cells with no "
                                 "text cell between them are one cell)",
                                 v.variable, v.bindings, a.python_cell, v.bound_at.back());
+      // Assigned last by code that did not finish (found by a student helper: a loop that never
+      // ended after reassigning query131 was said in a note of the notebook only, its answer
+      // told numbers).
+      if (v.value && v.stopped && !v.variable.empty())
+        for (const auto& f : run.failures)
+          if (f.index == *v.stopped) {
+            const std::string said = "the value graded is what " + v.variable +
+                                     " held when the code that assigned it last stopped, at " + f.message;
+            answer.note = answer.note.empty() ? said : answer.note + "; " + said;
+            break;
+          }
     }
 }
 

@@ -1317,6 +1317,35 @@ BOOST_AUTO_TEST_CASE(a_colab_line_left_unfinished_is_what_later_uses_of_its_name
   BOOST_TEST(!contains(r.out, "did you mean 'query121'"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_assigned_last_by_code_that_did_not_finish_says_so_beside_its_values) {
+  // Found by a student helper: a loop that never ended, after reassigning query131, was said
+  // in a note of the notebook only; 1.3.1 got numbers. Here the loop raises instead of hanging.
+  std::string text = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string line = "query131 = torch.zeros(1, 3)\n";
+  BOOST_REQUIRE(contains(text, line));
+  const std::string at = std::to_string(1 + std::count(text.begin(), text.begin() + text.find(line), '\n'));
+  text.replace(text.find(line), line.size(),
+               "for i in range(3):\n    query131 = torch.ones(1, 3) * i\n    if i == 1:\n        raise "
+               "ValueError('not yet')\n");
+  TempDir dir;
+  dir.write("stopped/A2S1.py", text);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "stopped").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  for (const auto& ex : ordered_json::parse(r.out).at("exercises"))
+    if (ex.at("id") == "1.3.1") {
+      BOOST_TEST(ex.at("verdict") == "wrong", ex.dump());
+      BOOST_TEST(contains(ex.at("details").get<std::string>(),
+                          "note: the value graded is what query131 held when the code that assigned it last "
+                          "stopped, at line " +
+                              std::to_string(std::stoi(at) + 3) + ": ValueError: not yet\n"),
+                 ex.dump());
+    } else {
+      BOOST_TEST(!contains(ex.dump(), "stopped, at"), ex.dump());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_whose_given_data_differs_is_told_where_exercises_reading_it_fail) {
   // understanding-attention lists key and value as given (python: {given: [key, value]}): a
   // student whose first cell rounds key otherwise computed answers for another key.

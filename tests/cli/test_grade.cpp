@@ -523,58 +523,38 @@ BOOST_AUTO_TEST_CASE(resume_notices_an_edit_past_the_read_limit_that_keeps_size_
 }
 
 BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest) {
-  TempDir dir;
-  const fs::path root = dir.path() / "class", out = dir.path() / "out";
-  make_class(root, "understanding-attention", 250);  // 2000 submissions
-  const auto grade = with(grade_args(root, out), {"--jobs", "1"});
-  Background grader(grade);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (count_graded(out) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  grader.signal(SIGINT);
-  const auto r = grader.wait();
-  BOOST_TEST(r.exit_code == 130, r.err);
-  BOOST_TEST(r.signal == 0);  // exited, having written what it had graded
-  BOOST_TEST(contains(r.err,
-                      "grader: interrupted: no new submission is started; those in progress finish and are "
-                      "written (interrupt again to stop at once)"),
-             r.err);
-  BOOST_TEST(contains(r.err, "run the same command with --resume"), r.err);
-  BOOST_TEST(!fs::exists(out / "gradebook.csv"));
-  const std::size_t done = count_graded(out);
-  BOOST_TEST(done > 0u);
-  BOOST_TEST(done < 2000u);
-  BOOST_TEST(temporaries(out).empty());
-  const auto rest = run_grader(with(grade, {"--resume"}));
-  BOOST_TEST(rest.exit_code == 0);
-  BOOST_TEST(contains(rest.out, std::to_string(2000 - done) + " graded, " + std::to_string(done) + " up to date"),
-             rest.out);
-}
-
-BOOST_AUTO_TEST_CASE(a_terminal_that_closes_stops_the_grader_as_ctrl_c_does) {
-  // SIGHUP (a closed terminal, a dropped SSH session) ended the grader at once: the
-  // submissions in progress were lost, where Ctrl-C finishes and writes them.
-  TempDir dir;
-  const fs::path root = dir.path() / "class", out = dir.path() / "out";
-  make_class(root, "understanding-attention", 250);  // 2000 submissions
-  const auto grade = with(grade_args(root, out), {"--jobs", "1"});
-  Background grader(grade);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (count_graded(out) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  grader.signal(SIGHUP);
-  const auto r = grader.wait();
-  BOOST_TEST(r.signal == 0, r.err);  // exited, having written what it had graded
-  BOOST_TEST(r.exit_code == 130, r.err);
-  BOOST_TEST(contains(r.err, "grader: interrupted: no new submission is started"), r.err);
-  const std::size_t done = count_graded(out);
-  BOOST_TEST(done > 0u);
-  BOOST_TEST(done < 2000u);
-  BOOST_TEST(temporaries(out).empty());
-  const auto rest = run_grader(with(grade, {"--resume"}));
-  BOOST_TEST(rest.exit_code == 0);
-  BOOST_TEST(contains(rest.out, std::to_string(2000 - done) + " graded, " + std::to_string(done) + " up to date"),
-             rest.out);
+  // So do SIGTERM and SIGHUP (a closed terminal, a dropped SSH session), which ended the
+  // grader at once, the submissions in progress lost.
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    BOOST_TEST_CONTEXT("signal " << sig) {
+      TempDir dir;
+      const fs::path root = dir.path() / "class", out = dir.path() / "out";
+      make_class(root, "understanding-attention", 250);  // 2000 submissions
+      const auto grade = with(grade_args(root, out), {"--jobs", "1"});
+      Background grader(grade);
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (count_graded(out) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      grader.signal(sig);
+      const auto r = grader.wait();
+      BOOST_TEST(r.exit_code == 130, r.err);
+      BOOST_TEST(r.signal == 0);  // exited, having written what it had graded
+      BOOST_TEST(contains(r.err,
+                          "grader: interrupted: no new submission is started; those in progress finish and are "
+                          "written (interrupt again to stop at once)"),
+                 r.err);
+      BOOST_TEST(contains(r.err, "run the same command with --resume"), r.err);
+      BOOST_TEST(!fs::exists(out / "gradebook.csv"));
+      const std::size_t done = count_graded(out);
+      BOOST_TEST(done > 0u);
+      BOOST_TEST(done < 2000u);
+      BOOST_TEST(temporaries(out).empty());
+      const auto rest = run_grader(with(grade, {"--resume"}));
+      BOOST_TEST(rest.exit_code == 0);
+      BOOST_TEST(contains(rest.out, std::to_string(2000 - done) + " graded, " + std::to_string(done) + " up to date"),
+                 rest.out);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_second_ctrl_c_stops_at_once_and_says_so) {

@@ -94,6 +94,9 @@ struct Value {
   std::string variable;
   std::vector<std::string> bound_at;
   std::size_t bindings = 0;
+  /// The unit that assigned it last, when that unit did not finish (a cell stopped after its
+  /// time, or raising after the assignment): a UnitFailure's index.
+  std::optional<std::size_t> stopped;
 };
 
 /// A unit (a cell, or a statement of a script) that did not run to its end.
