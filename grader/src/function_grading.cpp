@@ -614,7 +614,12 @@ ExaminedCheck examine_check(const Spec& spec, const FunctionSpec& fn, const Plan
                                                     : res.message.ends_with('?') ? " (in every case)"
                                                                                  : ", in every case")
                                    : prefixed(c.label, res.message);
-        stopped->details = missing || alike ? "" : e.replay;
+        // A case that hung or crashed shows its inputs, as a wrong one does (found by a student
+        // helper: a hang said only its sizes and a seed).
+        stopped->details =
+            missing || alike
+                ? ""
+                : (visibility == Visibility::visible && check.random() ? shown_inputs(fn, c) : "") + e.replay;
         break;
       }
     }

@@ -1333,7 +1333,8 @@ BOOST_AUTO_TEST_CASE(an_answer_assigned_last_by_code_that_did_not_finish_says_so
   const auto r = run_grader(
       {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "stopped").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
-  for (const auto& ex : ordered_json::parse(r.out).at("exercises"))
+  const auto j = ordered_json::parse(r.out);
+  for (const auto& ex : j.at("exercises"))
     if (ex.at("id") == "1.3.1") {
       BOOST_TEST(ex.at("verdict") == "wrong", ex.dump());
       BOOST_TEST(contains(ex.at("details").get<std::string>(),
@@ -1344,6 +1345,31 @@ BOOST_AUTO_TEST_CASE(an_answer_assigned_last_by_code_that_did_not_finish_says_so
     } else {
       BOOST_TEST(!contains(ex.dump(), "stopped, at"), ex.dump());
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_softmax_over_the_queries_of_scores_masked_with_a_large_negative_is_named) {
+  // Found by a student helper: masked_fill(mask == 0, -1e9), then a softmax over dim=1, was
+  // named only in the 0-point causal check: a masked key's column, -1e9 throughout, comes out
+  // uniform where -inf gives NaN. Each check worth points names it now, with either fill.
+  for (const std::string fill : {"-1e9", "-torch.inf"}) {
+    BOOST_TEST_CONTEXT(fill) {
+      TempDir dir;
+      dir.write("student/homework.py",
+                "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+                "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+                "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, " +
+                    fill + ")\n    w = torch.softmax(scores, dim=1)\n    return w @ V, w\n");
+      const auto r =
+          run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+      BOOST_TEST(r.exit_code == 1, r.err);
+      const auto masked = ordered_json::parse(r.out).at("exercises")[1];
+      // With -inf, a case with a masked key gives NaN, which names nothing: the random cases do.
+      for (const auto& check : masked.at("checks"))
+        if (check.at("max_score") > 0 && (fill == "-1e9" || check.at("name") == "random padding masks"))
+          BOOST_TEST(contains(check.at("message").get<std::string>(), "the softmax runs over the queries"),
+                     check.dump());
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_whose_given_data_differs_is_told_where_exercises_reading_it_fail) {
@@ -2041,10 +2067,17 @@ BOOST_AUTO_TEST_CASE(a_function_computing_with_the_notebooks_tensor_instead_of_i
             "    w = torch.softmax(s, dim=1)\n    return w @ V, w\n");
   const auto constant =
       run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "constant").string(), "--format", "json"});
-  for (const auto& e : ordered_json::parse(constant.out).at("exercises")) {
-    BOOST_TEST(contains(e.at("message").get<std::string>(), "the softmax runs over the queries"), e.dump());
-    BOOST_TEST(!contains(e.at("details").get<std::string>(), "NEG_INF"), e.dump());
-  }
+  // (Each exercise's checks: exercise 2's example masks a key, and its -inf column over the
+  // queries is NaN, which names nothing; its random cases name the mistake. Until this stop
+  // the loop ran over a parsed document already freed, and asserted nothing: ASan.)
+  const auto graded = ordered_json::parse(constant.out);
+  BOOST_TEST_REQUIRE(graded.at("exercises").size() == 2u);
+  for (const auto& e : graded.at("exercises"))
+    for (const auto& c : e.at("checks")) {
+      if (c.at("name") == "random shapes and values" || c.at("name") == "random padding masks")
+        BOOST_TEST(contains(c.at("message").get<std::string>(), "the softmax runs over the queries"), c.dump());
+      BOOST_TEST(!contains(c.at("details").get<std::string>(), "NEG_INF"), c.dump());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_function_whose_parameters_do_not_take_the_call_is_told_how_it_is_called) {
