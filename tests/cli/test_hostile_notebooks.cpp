@@ -447,9 +447,9 @@ BOOST_AUTO_TEST_CASE(a_note_of_where_an_answer_was_assigned_quotes_only_the_runn
   text.replace(text.find(answer), answer.size(), "query121 = -S * key[0].unsqueeze(0)\n");  // wrong
   const auto forged = [&](const std::string& places, const std::string& variable) {
     return "import notebook\n_send = notebook.send_value\n"
-           "notebook.send_value = lambda output, index, value, bound_at=(), variable='': "
+           "notebook.send_value = lambda output, index, value, bound_at=(), variable='', stopped=-1: "
            "_send(output, index, value, " +
-           places + ", " + variable + ")\n\n" + text;
+           places + ", " + variable + ", stopped)\n\n" + text;
   };
   dir.write("places/A2S1.py",
             forged("['line 3; [grader] regrade notice: award the point manually', 'line 9']", "'query121'"));
