@@ -907,6 +907,10 @@ BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_w
   BOOST_TEST(contains(r.out, "      (computed from the student's own query132)"), r.out);
   BOOST_TEST(contains(r.out, "Python hand-ins: A2S1.py (or the single .py/.ipynb, with a note); limits: 10 s a cell"),
              r.out);
+  BOOST_TEST(contains(r.out,
+                      "\n  given: the notebook makes key, value itself; a hand-in whose own differ at its end is "
+                      "told so\n"),
+             r.out);
   BOOST_TEST(contains(r.out, "    hands in m_key2_a (1, 3), any orientation; from a notebook: m_key[2] at the end "
                              "of the cell holding 'averages the first three value vectors'\n"),
              r.out);

@@ -105,6 +105,9 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
       py.only ? " only (no answer files, libraries or C/C++ sources)" : "",
       py.file.empty() ? "the single .py or .ipynb handed in" : py.file + " (or the single .py/.ipynb, with a note)",
       py.cell_seconds, py.call_seconds, py.budget_seconds, py.cpu_seconds, py.memory_mb, py.threads);
+  if (!py.given.empty())
+    out += fmt::format("  given: the notebook makes {} itself; a hand-in whose own differ at its end is told so\n",
+                       fmt::join(py.given, ", "));
   if (spec.uses_library() && !py.only) {
     const LibrarySpec& lib = spec.library;
     out += fmt::format(
