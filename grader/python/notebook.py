@@ -43,7 +43,7 @@ PLAN_FD, OUTPUT_FD, STATUS_FD, CODE_FD = 3, 4, 5, 6
 # Record kinds (grader/include/grader/protocol.hpp).
 ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
 PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
-CALL_START, CALL_END, OUTPUT, VALUE_START = 14, 15, 16, 17
+CALL_START, CALL_END, OUTPUT, VALUE_START, CALL_WHERE = 14, 15, 16, 17, 18
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
 NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
@@ -1804,6 +1804,30 @@ def on_budget_spent(signum, frame):
     on_interrupt(signum, frame)
 
 
+CALL_RUNNING = [None]  # the call in progress: its index, and the hand-in's name
+
+
+def on_where(signum, frame):
+    """SIGUSR2 from the grader: the call in progress has used its time, and its child is ended
+    next. Where it is, for the student: the innermost line of the student's own code, and its
+    text. (A cell is interrupted and says where it stopped; a call is ended, as what it leaves
+    is not worth another call of the same child.) Once per call; outside one, nothing."""
+    running, CALL_RUNNING[0] = CALL_RUNNING[0], None
+    if running is None:
+        return
+    c, name = running
+    try:
+        frames = [f for f in traceback.extract_stack(frame) if own_place(f.filename, name) is not None]
+        if not frames:
+            return
+        f = frames[-1]
+        cell = own_place(f.filename, name)
+        function = f", in {f.name}" if not f.name.startswith("<") else ""
+        send(CALL_WHERE, c, 0, f"{cell + ', ' if cell else ''}line {f.lineno}{function}\n{(f.line or '').strip()}")
+    except BaseException:  # the notebook broke what this needs: its child is ended all the same
+        pass
+
+
 def as_at_cut(namespace):
     """After the budget's cut, each answer's variable as it stood when the budget ran out (found
     by a hostile helper: a cell that caught the interrupt went on, and bound answers computed
@@ -2012,6 +2036,7 @@ def run_plan():
     MEMORY[:] = [int(plan.get("memory_mib", 0)), int(plan.get("memory_worth_naming", 0))]
     signal.signal(signal.SIGINT, on_interrupt)
     signal.signal(signal.SIGUSR1, on_budget_spent)
+    signal.signal(signal.SIGUSR2, on_where)
     skip = set(plan.get("skip", []))
     taken = set(plan.get("taken", []))  # by an earlier child of this hand-in
     quiet_before = int(plan.get("quiet_before", 0))
@@ -2422,7 +2447,11 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             args.append(value)
     seed_all(int(call.get("seed", 0)))
     try:
-        result = fn(*args, **kwargs)
+        CALL_RUNNING[0] = (c, name)
+        try:
+            result = fn(*args, **kwargs)
+        finally:
+            CALL_RUNNING[0] = None
     except NotImplementedError as e:
         # With the notebook's function of a name alike that takes the call (the work done in a
         # misspelt copy, the stub left): found by a hostile-student helper.

@@ -2407,6 +2407,59 @@ def f(Q, K, V):
       r.output);
 }
 
+BOOST_AUTO_TEST_CASE(a_call_that_hangs_says_where_it_was_and_the_question_buys_it_no_time) {
+  // Found by a student helper: a call that hung said no line, where a cell that hangs says where
+  // it stopped. A call is ended, not interrupted; its child is asked first where it is.
+  auto work = calls_of("f", 2, {"output", "weights"});
+  work.calls[0].inputs[0] = Tensor::filled({1, 2, 3}, -1.0);  // hangs in a helper
+  auto r = call(
+      "import torch\ndef spin(n):\n    while n > 0:\n        n = n + 1\ndef f(Q, K, V):\n"
+      "    if float(Q.sum()) < 0:\n        spin(1)\n    return Q, K\n",
+      work);
+  BOOST_TEST(verdict(r.calls[0]) == "timed_out", r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "no result after 2 s of wall-clock time during the call"),
+             r.calls[0].message);
+  BOOST_TEST((r.calls[0].message.ends_with("; when its time ran out it was at line 3, in spin (`while n > 0:`)") ||
+              r.calls[0].message.ends_with("; when its time ran out it was at line 4, in spin (`n = n + 1`)")),
+             r.calls[0].message);
+  BOOST_TEST(verdict(r.calls[1]) == "returned", r.calls[1].message);  // in a fresh child
+  BOOST_TEST(r.processes == 2);
+  // In an .ipynb, with its cell.
+  const std::string notebook = R"nb({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "import time, torch"},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "def f(Q, K, V):\n    time.sleep(100)\n    return Q, K"}]})nb";
+  auto limits = python::Limits{};
+  limits.call_seconds = 2;
+  r = python::run(HandIn{"hw.ipynb", notebook, {}}, calls_of("f", 1, {"output", "weights"}), 1, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "timed_out", r.calls[0].message);
+  BOOST_TEST(r.calls[0].message.ends_with("; when its time ran out it was at cell 2, line 2, in f (`time.sleep(100)`)"),
+             r.calls[0].message);
+  // A notebook that takes the question as its cue to return gets nothing for it: the call's time
+  // was up. One that makes the question end its child is timed out too, not crashed; one that
+  // ignores it is ended all the same.
+  for (const char* handler : {"lambda *a: asked.append(1)", "signal.SIG_DFL", "signal.SIG_IGN"}) {
+    r = call(std::string("import signal, torch\nasked = []\nsignal.signal(signal.SIGUSR2, ") + handler +
+                 ")\ndef f(Q, K, V):\n    while not asked:\n        pass\n    return Q, K\n",
+             calls_of("f", 1, {"output", "weights"}));
+    BOOST_TEST(verdict(r.calls[0]) == "timed_out", handler << ": " << r.calls[0].message);
+    BOOST_TEST(contains(r.calls[0].message, "no result after 2 s of wall-clock time during the call"),
+               r.calls[0].message);
+    BOOST_TEST(!contains(r.calls[0].message, "when its time ran out"), r.calls[0].message);
+    BOOST_TEST(r.calls[0].outputs.empty());
+  }
+  // Where a call is, said before anyone asked: a forged record, which breaks the protocol.
+  r = call(
+      "import os, struct, torch\n"
+      "def f(Q, K, V):\n"
+      "    text = b'line 1, in f\\nall points awarded'\n"
+      "    os.write(5, struct.pack('<IIiI', 18, 0, 0, len(text)) + text)\n"
+      "    return Q, K\n",
+      calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "forbidden", r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, "a call's place out of place"), r.calls[0].message);
+  BOOST_TEST(!contains(r.calls[0].message, "all points awarded"), r.calls[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_call_or_a_cell_that_filled_memory_when_its_time_ran_out_is_told_of_the_memory) {
   // Found by a hostile-student helper: a list of tensors growing without end ran out of its
   // time before its memory (on a machine whose page faults cost 12 us), and was told of an

@@ -176,6 +176,10 @@ enum RecordKind : std::uint32_t {
   kOutput = 16,      ///< output `code` of the call in progress (`call`): as kValue
   kValueStart = 17,  ///< answer `call` is about to be taken (its expression evaluated, its value
                      ///< read): a hang or crash there is that answer's alone
+  kCallWhere = 18,   ///< call `call` in progress has used its time and the grader asked where
+                     ///< it is (SIGUSR2): text "PLACE\nSOURCE", the innermost line of the
+                     ///< student's own code ("line 44, in f", "cell 5, line 2, in f") and its
+                     ///< text; the child is ended next
 };
 
 struct RecordHeader {

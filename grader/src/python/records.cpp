@@ -57,6 +57,11 @@ void Records::breach(const std::string& why) {
 void Records::next_deadline() { deadline_ = sandbox::after(unit_seconds_); }
 
 std::optional<sandbox::Watcher::Interrupt> Records::interrupt() {
+  if (call_ && !breach_ && !cut_ && !budget_binds() && asked_where_ != call_) {
+    asked_where_ = call_;
+    deadline_ = sandbox::after(kWhereSeconds);
+    return Interrupt{std::min(deadline_, budget_), SIGUSR2};
+  }
   if (!in_progress_ || breach_ || cut_) return std::nullopt;
   const bool budget = budget_binds();
   // A unit interrupted once, for its own time, ends its child when its time is up again; but
@@ -204,6 +209,10 @@ Clock::time_point Records::on_status(std::string& pending) {
           breach("a call ended out of order");
           break;
         }
+        if (asked_where_ == call_) {  // after its time: not believed, and still in progress
+          stop_ = true;
+          break;
+        }
         calls_[h.call].ended = true;
         calls_[h.call].code = h.code;
         calls_[h.call].text = text;  // as sent: run.cpp reads it, then makes it printable
@@ -213,6 +222,18 @@ Clock::time_point Records::on_status(std::string& pending) {
         call_.reset();
         next_deadline();
         break;
+      case p::kCallWhere: {
+        if (!call_ || h.call != *call_ || asked_where_ != call_ || calls_[h.call].where) {
+          breach("a call's place out of place");
+          break;
+        }
+        const std::size_t cut = text.find('\n');
+        const auto line = [&](std::string part) { return flattened(library::printable(part, 200)); };
+        calls_[h.call].where =
+            std::pair(line(text.substr(0, cut)), cut == std::string::npos ? std::string() : line(text.substr(cut + 1)));
+        stop_ = true;  // asked because its time is up: ended now
+        break;
+      }
       case p::kForbidden:
         if (forbidden_.size() < 64) forbidden_.push_back(h.code);
         if (in_progress_ && units_[*in_progress_].forbidden.size() < 8)

@@ -48,6 +48,9 @@ struct CallRecord {
   /// helper: a call returned zeros at once and wrote its outputs seconds past its time limit,
   /// which the grader read after the child had ended). Missing where a place was malformed.
   std::map<int, Tensor> values;
+  /// Where the call was when its time was up (kCallWhere): the place, then its line's text,
+  /// each one printable line, as the child said (a notebook can word its own only).
+  std::optional<std::pair<std::string, std::string>> where;
 };
 
 class Records : public sandbox::Watcher {
@@ -67,9 +70,15 @@ class Records : public sandbox::Watcher {
   /// runs in the same child). A unit in progress when the hand-in's budget runs out is
   /// interrupted so too, but with SIGUSR1, which also tells the child to run nothing more and
   /// to take its answers as they stand, within a unit's time (cut()). Anything else whose time
-  /// is up (a call, a value, a unit already interrupted, the time after a cut) ends the child.
+  /// is up (a value, a unit already interrupted, the time after a cut) ends the child. A call
+  /// whose own time is up is asked where it is first (SIGUSR2), for the student's feedback: the
+  /// child has kWhereSeconds to say so (kCallWhere), then is ended; nothing the call does after
+  /// the question counts (a call that ends then is not believed: its time was up).
   std::optional<Interrupt> interrupt() override;
   static constexpr double kInterruptSeconds = 2.0;
+  static constexpr double kWhereSeconds = 0.5;
+  /// True if call `c` was asked where it is: its time was up, whatever ended its child then.
+  bool asked_where(std::size_t c) const { return asked_where_ && *asked_where_ == c; }
   /// Units that ran out of their own time in an earlier child of the same hand-in, which this
   /// one runs again from the notebook's start: each has kRerunSeconds, not a unit's time, before
   /// it is interrupted (found by an instructor helper: a test cell that hung ran again, for its
@@ -127,8 +136,10 @@ class Records : public sandbox::Watcher {
   std::optional<std::size_t> cut_;
   std::string cut_label_;
   /// A unit or call started after the cut, which the child had not seen yet (a race, not a
-  /// breach: found by a reviewing helper): it is ended, and what it took before stands.
+  /// breach: found by a reviewing helper), or a call asked where it is that answered or ended:
+  /// the child is ended now, and what it took before stands.
   bool stop_ = false;
+  std::optional<std::size_t> asked_where_;  ///< the call asked where it is (its time was up)
   std::optional<std::string> breach_, load_error_;
   std::string isolation_;
   std::optional<std::size_t> in_progress_;

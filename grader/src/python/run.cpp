@@ -812,9 +812,17 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       // The call hung or crashed: its verdict, the rest of its group skipped, and a fresh child
       // (which runs the notebook again) for the other calls.
       auto [verdict, message] = abnormal_end(seen, records, limits, "during the call");
-      if (verdict == Verdict::timed_out && seen.killed)
+      // Its time was up once it was asked where it is, however its child ended then (a notebook
+      // may make that question end it).
+      if (!records.breach() && (records.asked_where(*c) || (verdict == Verdict::timed_out && seen.killed))) {
+        verdict = Verdict::timed_out;
         message = "no result after " + seconds_text(limits.call_seconds) + " s of wall-clock time during the call" +
                   sandbox::no_end_reason(seen, limits.memory_bytes, ": an endless loop, a wait, or far too slow");
+        const auto& where = records.call_records().at(*c).where;
+        if (where)
+          message += "; when its time ran out it was at " + where->first +
+                     (where->second.empty() ? std::string() : " (`" + where->second + "`)");
+      }
       resolve_call(*c, verdict, message);
       for (std::size_t later = *c + 1; later < work.calls.size(); ++later)
         if (work.calls[later].group == work.calls[*c].group && !resolved_calls.count(later))
