@@ -218,16 +218,23 @@ class Grader {
       // "got" is the exercise's output, which may be computed from the answers: said, with
       // where a notebook's answer was taken (found by a student helper: the attention output
       // of a merged cell was read as the student's key, taken where 1.4.2's code had changed it).
-      if (ex.output.answers.size() != 1 || ex.output.text != *ex.output.answers.begin()) {
-        std::vector<std::string> from;
-        for (const auto& n : ex.output.answers) {
+      const auto from = [&](const auto& answers) {
+        std::vector<std::string> named;
+        for (const auto& n : answers) {
           const std::string& taken = usable_.at(n).taken;
-          from.push_back(n + (taken.empty() ? "" : " (in your notebook, " + taken + ")"));
+          named.push_back(n + (taken.empty() ? "" : " (in your notebook, " + taken + ")"));
         }
-        if (!from.empty())
-          check.details = "note: got is this exercise's output, " + ex.output.text + ", computed from your " +
-                          fmt::format("{}", fmt::join(from, ", ")) + "\n" + check.details;
-      }
+        return fmt::format("{}", fmt::join(named, ", "));
+      };
+      // So is "expected", where the target follows the student's own answers (found by a student
+      // helper: 1.4.2's expected, the best output the student's query132 can reach, read as a
+      // fixed value).
+      if (!ex.expect.answers.empty())
+        check.details = "note: expected is " + ex.expect.text + ", computed from your " + from(ex.expect.answers) +
+                        "\n" + check.details;
+      if (!ex.output.answers.empty() && (ex.output.answers.size() != 1 || ex.output.text != *ex.output.answers.begin()))
+        check.details = "note: got is this exercise's output, " + ex.output.text + ", computed from your " +
+                        from(ex.output.answers) + "\n" + check.details;
       for (auto a = ex.answers.rbegin(); a != ex.answers.rend(); ++a)
         if (const std::string& note = usable_.at(a->name).note; !note.empty())
           check.details = "note: " + note + "\n" + check.details;
