@@ -2066,6 +2066,7 @@ def run_plan():
             failed[k], errors[k] = f"{unit.label}: {unit.unparsable}", unit.unparsable
             for bound_name in unparsed_names(unit):
                 defined_by.setdefault(bound_name, k)
+            mark_failure(unit.label, unit.unparsable)
             send(UNIT_END, k, UNIT_UNPARSABLE, failed[k])
         elif unit.code == "" or unit.boundary:
             pass  # nothing to run (a markdown text, an empty cell)
@@ -2107,6 +2108,8 @@ def run_plan():
                     else:
                         held[1].append(k)
             flush()
+            if ended == UNIT_RAISED:
+                mark_failure(where, text)
             if torch is None:
                 take_torch()
             send(UNIT_END, k, ended, why)
@@ -2550,6 +2553,19 @@ CALLS_GO_ON = "[the grader's calls go on here, after a fresh run of your noteboo
 # Also after the calls' last line, which a long output keeps where it may leave the header out
 # (found by a hostile-student helper).
 CALLS_END = "[the grader's calls of your functions end here]\n"
+
+
+def mark_failure(where, error):
+    """Where a unit failed, in what the notebook printed, as Jupyter shows an error below its
+    cell (found by a student helper: a Colab download, run statement by statement, printed the
+    values of before after a failed line, with nothing to say so): "line 49: TypeError: ...", on
+    one short line, the error without the hints its note gives in full."""
+    text = " ".join(f"{where}: {error.split(' (')[0]}".split())
+    text = text if _len(text) <= 200 else text[:197] + "..."
+    try:
+        _write(1, f"[failed here, at {text}]\n".encode("utf-8", "replace"))
+    except OSError:  # the notebook closed its output: nothing of it is shown anyway
+        pass
 
 
 class Announced:

@@ -28,6 +28,7 @@ namespace {
 
 using test_support::BusyProcesses;
 using test_support::contains;
+using test_support::occurrences;
 
 python::Run run(const std::string& name, const std::string& source, const std::vector<Request>& requests,
                 python::Limits limits = {}) {
@@ -1714,6 +1715,30 @@ BOOST_AUTO_TEST_CASE(what_a_cell_printed_is_kept_once_when_a_later_cell_ends_the
                            {{"last", "last", ""}}, quick());
   BOOST_TEST(verdict(closing.values[0]) == "value", closing.values[0].message);
   BOOST_TEST(closing.processes == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_cell_is_marked_where_it_failed_among_what_was_printed) {
+  // Found by a student helper: a Colab download runs statement by statement, and what it printed
+  // after a failed line showed the values of before, with nothing to say so.
+  const auto r =
+      run("A2S1.py", "import torch\nx = torch.ones(1)\nprint('before')\nx, y = None\nprint('after', x)\nlast = x\n",
+          {{"last", "last", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(r.output ==
+                 "before\n[failed here, at line 4: TypeError: cannot unpack non-iterable NoneType object]\n"
+                 "after tensor([1.])\n",
+             r.output);
+  // A cell that does not parse too; each once, though a cell that hangs and ignores its
+  // interrupt makes a fresh child run the cells before it again.
+  const auto again = run(
+      "A2S1.py", cells({"print('one')\n1 / 0", "m_key[2] =", kUninterruptible, "print('two')\nlast = torch.ones(1)"}),
+      {{"last", "last", ""}}, quick());
+  BOOST_TEST(again.processes == 2);
+  BOOST_TEST(occurrences(again.output, "[failed here, at") == 2, again.output);
+  BOOST_TEST(contains(again.output,
+                      "one\n[failed here, at line 5: ZeroDivisionError: division by zero]\n"
+                      "[failed here, at line 8: SyntaxError: invalid syntax]\ntwo\n"),
+             again.output);
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_whose_own_cell_hung_or_crashed_takes_that_verdict) {
