@@ -1347,29 +1347,36 @@ BOOST_AUTO_TEST_CASE(an_answer_assigned_last_by_code_that_did_not_finish_says_so
     }
 }
 
-BOOST_AUTO_TEST_CASE(a_softmax_over_the_queries_of_scores_masked_with_a_large_negative_is_named) {
-  // Found by a student helper: masked_fill(mask == 0, -1e9), then a softmax over dim=1, was
-  // named only in the 0-point causal check: a masked key's column, -1e9 throughout, comes out
-  // uniform where -inf gives NaN. Each check worth points names it now, with either fill.
-  for (const std::string fill : {"-1e9", "-torch.inf"}) {
-    BOOST_TEST_CONTEXT(fill) {
-      TempDir dir;
-      dir.write("student/homework.py",
-                "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
-                "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
-                "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, " +
-                    fill + ")\n    w = torch.softmax(scores, dim=1)\n    return w @ V, w\n");
-      const auto r =
-          run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
-      BOOST_TEST(r.exit_code == 1, r.err);
-      const auto masked = ordered_json::parse(r.out).at("exercises")[1];
-      // With -inf, a case with a masked key gives NaN, which names nothing: the random cases do.
-      for (const auto& check : masked.at("checks"))
-        if (check.at("max_score") > 0 && (fill == "-1e9" || check.at("name") == "random padding masks"))
-          BOOST_TEST(contains(check.at("message").get<std::string>(), "the softmax runs over the queries"),
-                     check.dump());
+BOOST_AUTO_TEST_CASE(mistakes_with_scores_masked_by_a_large_negative_are_named_as_with_minus_infinity) {
+  // Found by student helpers: masked_fill(mask == 0, -1e9), then a softmax over dim=1, was
+  // named only in the 0-point causal check (a masked key's column, -1e9 throughout, comes out
+  // uniform where -inf gives NaN); over dim=0 (the batch), or with the mask inverted, it was
+  // named nowhere. Each check worth points names each now, with -1e9; with -inf, a case that
+  // gives NaN names nothing, and the random cases do.
+  struct Mistake {
+    std::string masked, dim, message;
+  };
+  for (const Mistake& m : {Mistake{"mask == 0", "1", "the softmax runs over the queries"},
+                           Mistake{"mask == 0", "0", "the softmax runs over the batch"},
+                           Mistake{"mask == 1", "-1", "the mask is inverted"}})
+    for (const std::string fill : {"-1e9", "-torch.inf"}) {
+      BOOST_TEST_CONTEXT(m.message << ", " << fill) {
+        TempDir dir;
+        dir.write("student/homework.py",
+                  "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+                  "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+                  "    if mask is not None:\n        scores = scores.masked_fill(" +
+                      m.masked + ", " + fill + ")\n    w = torch.softmax(scores, dim=" + m.dim +
+                      ")\n    return w @ V, w\n");
+        const auto r = run_grader(
+            {"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+        BOOST_TEST(r.exit_code == 1, r.err);
+        const auto result = ordered_json::parse(r.out);
+        for (const auto& check : result.at("exercises")[1].at("checks"))
+          if (check.at("max_score") > 0 && (fill == "-1e9" || check.at("name") == "random padding masks"))
+            BOOST_TEST(contains(check.at("message").get<std::string>(), m.message), check.dump());
+      }
     }
-  }
 }
 
 BOOST_AUTO_TEST_CASE(a_notebook_whose_given_data_differs_is_told_where_exercises_reading_it_fail) {
