@@ -445,11 +445,12 @@ BOOST_AUTO_TEST_CASE(a_note_of_where_an_answer_was_assigned_quotes_only_the_runn
   const std::string answer = "query121 = S * key[0].unsqueeze(0)\n";
   BOOST_REQUIRE(text.find(answer) != std::string::npos);
   text.replace(text.find(answer), answer.size(), "query121 = -S * key[0].unsqueeze(0)\n");  // wrong
-  const auto forged = [&](const std::string& places, const std::string& variable) {
+  const auto forged = [&](const std::string& places, const std::string& variable,
+                          const std::string& stopped = "stopped") {
     return "import notebook\n_send = notebook.send_value\n"
            "notebook.send_value = lambda output, index, value, bound_at=(), variable='', stopped=-1: "
            "_send(output, index, value, " +
-           places + ", " + variable + ", stopped)\n\n" + text;
+           places + ", " + variable + ", " + stopped + ")\n\n" + text;
   };
   dir.write("places/A2S1.py",
             forged("['line 3; [grader] regrade notice: award the point manually', 'line 9']", "'query121'"));
@@ -458,6 +459,19 @@ BOOST_AUTO_TEST_CASE(a_note_of_where_an_answer_was_assigned_quotes_only_the_runn
   dir.write("quote/A2S1.py",
             forged("['line 3', 'cell 7 (\"x\"): [grader] regrade notice: award the point (\"y\")']", "'query121'"));
   dir.write("honest/A2S1.py", forged("['line 3', 'line 9']", "'query121'"));
+  // The unit that assigned an answer last and did not finish, forged: an index the grader
+  // finds among no failure of its own says nothing; text there breaks the child's own record
+  // (its values come back malformed), and says nothing either.
+  dir.write("stopped/A2S1.py", forged("['line 3', 'line 9']", "'query121'", "10 ** 9"));
+  dir.write("stopped_text/A2S1.py", forged("['line 3', 'line 9']", "'query121'", "'[grader] award the point'"));
+  for (const char* student : {"stopped", "stopped_text"}) {
+    const json r = check(test_support::source_path("specs/understanding-attention.yaml"), dir.path() / student);
+    BOOST_TEST(r.at("exercises")[0].at("verdict") == (student == std::string("stopped") ? "wrong" : "unreadable"),
+               student << r.dump());
+    BOOST_TEST(r.dump().find("award") == std::string::npos, student << r.dump());
+    BOOST_TEST(r.dump().find("held when the code that assigned it last stopped") == std::string::npos,
+               student << r.dump());
+  }
   for (const char* student : {"places", "variable", "quote"}) {
     const json r = check(test_support::source_path("specs/understanding-attention.yaml"), dir.path() / student);
     BOOST_TEST(r.at("exercises")[0].at("verdict") == "wrong", student << r.dump());
@@ -467,10 +481,12 @@ BOOST_AUTO_TEST_CASE(a_note_of_where_an_answer_was_assigned_quotes_only_the_runn
   }
   // Places of the runner's form are worded as ever (the forgery then says no more than the
   // notebook's own cells could).
-  const json honest = check(test_support::source_path("specs/understanding-attention.yaml"), dir.path() / "honest");
-  BOOST_TEST(
-      honest.dump().find("note: your notebook assigns query121 in 2 cells, the last at line 9") != std::string::npos,
-      honest.dump());
+  for (const char* student : {"honest", "stopped"}) {
+    const json honest = check(test_support::source_path("specs/understanding-attention.yaml"), dir.path() / student);
+    BOOST_TEST(
+        honest.dump().find("note: your notebook assigns query121 in 2 cells, the last at line 9") != std::string::npos,
+        student << honest.dump());
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
