@@ -1027,6 +1027,7 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
                  "os.system('true')", "import subprocess; subprocess.run(['/bin/true'])",
                  "for i in range(4): os.fork()", "os.kill(1, 9)", "import ctypes; ctypes.CDLL(None).ptrace(0, 0, 0, 0)",
                  "os.memfd_create('outside-the-limit')",
+                 "try:\n    os.chroot('/')\nexcept OSError:\n    pass\nopen('missing.txt')",
                  "with open('scratch.txt', 'w') as f: f.write('mine')\nmine = open('scratch.txt').read()"}),
           {{"good", "good", ""}, {"mine", "len(mine)", ""}}, quick());
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
@@ -1040,6 +1041,18 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(std::count_if(r.failures.begin(), r.failures.end(),
                            [](const auto& f) { return contains(f.message, "PermissionError"); }) >= 4);
   BOOST_TEST(r.failures.size() >= 7u);
+  // A refusal the cell caught, before it failed for another reason: named beside that reason,
+  // and the verdict is the sandbox's.
+  const auto caught = std::find_if(r.failures.begin(), r.failures.end(),
+                                   [](const auto& f) { return contains(f.message, "missing.txt"); });
+  BOOST_REQUIRE(caught != r.failures.end());
+  BOOST_TEST(std::string(to_string(caught->verdict)) == "forbidden", caught->message);
+  BOOST_TEST(contains(caught->message,
+                      "FileNotFoundError: [Errno 2] No such file or directory: 'missing.txt' (missing.txt was not "
+                      "handed in beside your notebook); while it ran, the sandbox also refused chroot: a notebook may "
+                      "compute, print, and read and write its own folder, but not use the network, start programs or "
+                      "reach other processes"),
+             caught->message);
   BOOST_TEST(r.processes == 1);  // refused, not killed: no cell needed a fresh child
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
 }

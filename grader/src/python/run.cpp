@@ -209,8 +209,9 @@ std::pair<Verdict, std::string> abnormal_end(const sandbox::Observation& seen, c
                                 (in_unit ? "; the cells after it still ran" : "")};
 }
 
-/// " (while it ran, the sandbox also refused socket, connect: ...)" for system calls the sandbox
-/// refused during a unit, or "": the unit may have caught the refusal and failed for another reason.
+/// "; while it ran, the sandbox also refused socket, connect: ..." for system calls the sandbox
+/// refused during a unit, or "": the unit may have caught the refusal and failed for another reason
+/// (after a message that may end in a hint in parentheses: no second pair).
 std::string refused(const std::vector<int>& calls) {
   if (calls.empty()) return "";
   std::set<std::string> names;
@@ -221,9 +222,9 @@ std::string refused(const std::vector<int>& calls) {
   }
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  return " (while it ran, the sandbox also refused " + list +
+  return "; while it ran, the sandbox also refused " + list +
          ": a notebook may compute, print, and read and write its own folder, but not use the network, "
-         "start programs or reach other processes)";
+         "start programs or reach other processes";
 }
 
 /// An answer without a value, and why.
