@@ -139,6 +139,28 @@ class Grader {
     return "float64";
   }
 
+  /// Whether the exercise's output, whose target is computed from the student's other answers,
+  /// is the same at the tolerance with each of its own answers negated, and moved by 1 (which a
+  /// softmax alone does not see): then those answers make no difference to it.
+  bool own_answers_ignored(const Exercise& ex, const Tensor& got, const Tolerance& tolerance) const {
+    if (ex.expect.answers.empty() || ex.answers.empty()) return false;
+    for (const bool negated : {true, false}) {
+      std::map<std::string, Tensor> moved;
+      for (const auto& a : ex.answers) {
+        const Tensor& t = *usable_.at(a.name).value;
+        std::vector<double> v(t.values().begin(), t.values().end());
+        for (double& x : v) x = negated ? -x : x + 1.0;
+        moved.emplace(a.name, Tensor(t.shape(), std::move(v)));
+      }
+      expr::Scope scope;
+      scope.add(moved);
+      scope.add(spec_.data);
+      scope.add(values_);
+      if (!compare(ex.output.evaluate(scope), got, tolerance).passed()) return false;
+    }
+    return true;
+  }
+
   /// The exercise's one check, "output": its output compared with its target.
   CheckResult grade_check(const Exercise& ex) const {
     CheckResult check;
@@ -184,17 +206,30 @@ class Grader {
       std::vector<std::string> zeros;
       for (const auto& n : ex.expect.answers)
         if (zeros_at(*usable_.at(n).value, tolerance)) zeros.push_back(n);
-      if (zeros.empty() || !zeros_at(expected, tolerance)) {
-        check.score = ex.points;
+      if (!zeros.empty() && zeros_at(expected, tolerance)) {
+        const std::string names = fmt::format("{}", fmt::join(zeros, ", "));
+        check.verdict = Verdict::wrong;
+        check.message = "this exercise's target is computed from your " + names + ", which " +
+                        (zeros.size() == 1 ? "is" : "are") +
+                        " all zeros (or next to nothing): from zeros it is zeros too, whatever this step computes, "
+                        "so matching it earns nothing: fix " +
+                        names + " first";
         return check;
       }
-      const std::string names = fmt::format("{}", fmt::join(zeros, ", "));
-      check.verdict = Verdict::wrong;
-      check.message = "this exercise's target is computed from your " + names + ", which " +
-                      (zeros.size() == 1 ? "is" : "are") +
-                      " all zeros (or next to nothing): from zeros it is zeros too, whatever this step computes, so "
-                      "matching it earns nothing: fix " +
-                      names + " first";
+      // Nor does a target that any answer of this exercise's meets, with the student's other
+      // answers it is computed from (stop 52: a query132 next to nothing weighs every key alike,
+      // so any m_key2_b passed 1.4.2).
+      if (own_answers_ignored(ex, got, tolerance)) {
+        std::vector<std::string> own;
+        for (const auto& a : ex.answers) own.push_back(a.name);
+        const std::string names = fmt::format("{}", fmt::join(ex.expect.answers, ", "));
+        check.verdict = Verdict::wrong;
+        check.message = "with your " + names + ", this exercise's output is the same whatever your " +
+                        fmt::format("{}", fmt::join(own, ", ")) + " holds, so matching its target earns nothing: fix " +
+                        names + " first";
+        return check;
+      }
+      check.score = ex.points;
       return check;
     }
     // Precision explains the whole mismatch, as in a function exercise (found by an instructor

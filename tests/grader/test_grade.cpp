@@ -7,6 +7,7 @@
 
 #include "grader/grade.hpp"
 #include "grader/report/report.hpp"
+#include "support/fixtures.hpp"
 #include "support/inert.hpp"
 #include "support/temp_dir.hpp"
 #include "support/text.hpp"
@@ -251,6 +252,33 @@ exercises:
   const auto theirs = graded("theirs", "weights: [[1, 0], [0, 1]]\noutput: [[1, 2], [3, 4]]\n");
   BOOST_TEST(!theirs.exercises[0].passed());
   BOOST_TEST(theirs.exercises[1].passed(), theirs.exercises[1].message());
+}
+
+BOOST_AUTO_TEST_CASE(a_target_that_any_answer_of_the_exercise_meets_earns_nothing) {
+  // Found in stop 52: 1.4.2's target is the best output the student's own query132 reaches; a
+  // query132 next to nothing weighs every key alike, so any m_key2_b met it.
+  const Spec attention = load_spec(test_support::source_path("specs/understanding-attention.yaml"));
+  const std::string right = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/correct-answers-yaml/answers.yaml"));
+  const auto replaced = [&](const std::string& name, const std::string& value) {
+    const auto at = right.find(name + ": ");
+    BOOST_REQUIRE(at != std::string::npos);
+    return right.substr(0, at) + name + ": " + value + right.substr(right.find('\n', at));
+  };
+  TempDir dir;
+  dir.write("right/answers.yaml", right);
+  std::string tiny = replaced("query132", "[4.44e-9, 4.6e-9, 4.0e-11]");
+  dir.write("tiny/answers.yaml", tiny.replace(tiny.find("m_key2_b: "), 0, "m_key2_b: [[1, 2, 3]]\n#"));
+  const auto ok = grade_submission(attention, dir.path() / "right");
+  BOOST_REQUIRE_EQUAL(ok.exercises.size(), 6u);
+  BOOST_TEST(ok.exercises[5].passed(), ok.exercises[5].message());
+  const auto r = grade_submission(attention, dir.path() / "tiny");
+  BOOST_TEST(!r.exercises[3].passed());  // 1.3.2, the query132 itself
+  BOOST_TEST(!r.exercises[5].passed());
+  BOOST_TEST(r.exercises[5].message() ==
+                 "with your query132, this exercise's output is the same whatever your m_key2_b holds, so matching "
+                 "its target earns nothing: fix query132 first",
+             r.exercises[5].message());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2472,6 +2472,15 @@ BOOST_AUTO_TEST_CASE(a_call_that_hangs_says_where_it_was_and_the_question_buys_i
   BOOST_TEST(verdict(r.calls[0]) == "timed_out", r.calls[0].message);
   BOOST_TEST(r.calls[0].message.ends_with("; when its time ran out it was at cell 2, line 2, in f (`time.sleep(100)`)"),
              r.calls[0].message);
+  // A line of more than 200 bytes is cut where a character starts (found by a hostile-student
+  // helper: a comment in Chinese ended in '?').
+  std::string comment;
+  for (int i = 0; i < 80; ++i) comment += "\u7b49";  // three bytes each
+  r = call("import time, torch\ndef f(Q, K, V):\n    time.sleep(100)  # " + comment + "\n    return Q, K\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "timed_out", r.calls[0].message);
+  BOOST_TEST(contains(r.calls[0].message, " (`time.sleep(100)  # \u7b49"), r.calls[0].message);
+  BOOST_TEST(r.calls[0].message.ends_with("\u7b49...`)"), r.calls[0].message);
   // A notebook that takes the question as its cue to return gets nothing for it: the call's time
   // was up. One that makes the question end its child is timed out too, not crashed; one that
   // ignores it is ended all the same.
@@ -2485,16 +2494,17 @@ BOOST_AUTO_TEST_CASE(a_call_that_hangs_says_where_it_was_and_the_question_buys_i
     BOOST_TEST(!contains(r.calls[0].message, "when its time ran out"), r.calls[0].message);
     BOOST_TEST(r.calls[0].outputs.empty());
   }
-  // Where a call is, said before anyone asked: a forged record, which breaks the protocol.
+  // Where a call is, said before anyone asked (a record forged, or a SIGUSR2 the notebook sent
+  // itself, which the runner answers): nothing, and the call goes on.
   r = call(
-      "import os, struct, torch\n"
+      "import os, signal, struct, torch\n"
       "def f(Q, K, V):\n"
       "    text = b'line 1, in f\\nall points awarded'\n"
       "    os.write(5, struct.pack('<IIiI', 18, 0, 0, len(text)) + text)\n"
+      "    os.kill(os.getpid(), signal.SIGUSR2)\n"
       "    return Q, K\n",
       calls_of("f", 1, {"output", "weights"}));
-  BOOST_TEST(verdict(r.calls[0]) == "forbidden", r.calls[0].message);
-  BOOST_TEST(contains(r.calls[0].message, "a call's place out of place"), r.calls[0].message);
+  BOOST_TEST(verdict(r.calls[0]) == "returned", r.calls[0].message);
   BOOST_TEST(!contains(r.calls[0].message, "all points awarded"), r.calls[0].message);
 }
 

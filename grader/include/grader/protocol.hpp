@@ -179,7 +179,8 @@ enum RecordKind : std::uint32_t {
   kCallWhere = 18,   ///< call `call` in progress has used its time and the grader asked where
                      ///< it is (SIGUSR2): text "PLACE\nSOURCE", the innermost line of the
                      ///< student's own code ("line 44, in f", "cell 5, line 2, in f") and its
-                     ///< text; the child is ended next
+                     ///< text; the child is ended next. Unasked (a SIGUSR2 of the notebook's
+                     ///< own), it is ignored
 };
 
 struct RecordHeader {

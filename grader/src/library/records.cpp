@@ -12,7 +12,13 @@ namespace p = protocol;
 using sandbox::Clock;
 
 std::string printable(std::string_view text, std::size_t max) {
-  const std::string_view head = text.substr(0, max);
+  // Cut where a character starts: the first bytes of one cut through would show as '?' (found
+  // by a hostile-student helper, in a line of Chinese comments).
+  std::size_t cut = std::min(max, text.size());
+  for (int back = 0; back < 3 && cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80;
+       ++back)
+    --cut;
+  const std::string_view head = text.substr(0, cut);
   std::string out;
   out.reserve(head.size());
   for (std::size_t i = 0; i < head.size();) {

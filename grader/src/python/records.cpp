@@ -223,10 +223,10 @@ Clock::time_point Records::on_status(std::string& pending) {
         next_deadline();
         break;
       case p::kCallWhere: {
-        if (!call_ || h.call != *call_ || asked_where_ != call_ || calls_[h.call].where) {
-          breach("a call's place out of place");
-          break;
-        }
+        // Believed once, for the call asked; else nothing: the runner answers a SIGUSR2 the
+        // notebook sent itself as it answers the grader's (found by a hostile-student helper:
+        // told it wrote into the status channel), and a forged one can say no more.
+        if (!call_ || h.call != *call_ || asked_where_ != call_ || calls_[h.call].where) break;
         const std::size_t cut = text.find('\n');
         const auto line = [&](std::string part) { return flattened(library::printable(part, 200)); };
         calls_[h.call].where =
