@@ -1913,6 +1913,7 @@ def prepare_zygote():
     or crashed reaches the grader (a line left unfinished stays in the child's buffer)."""
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)
+    as_launched("python3")
     os.environ.clear()
     os.environ.update(environment(submission_folder()))
     if torch is not None and not torch.cuda.is_available():
@@ -1987,6 +1988,7 @@ def run_plan():
         os.environ.clear()
         os.environ.update(environment(home))
     sys.argv = [name]
+    as_launched("python3", name)
     seed_all(int(plan.get("seed", 0)))
 
     # A byte order mark (Notepad's UTF-8) is no code, for python3 and json.load alike. Lines
@@ -2553,6 +2555,24 @@ CALLS_GO_ON = "[the grader's calls go on here, after a fresh run of your noteboo
 # Also after the calls' last line, which a long output keeps where it may leave the header out
 # (found by a hostile-student helper).
 CALLS_END = "[the grader's calls of your functions end here]\n"
+
+
+def as_launched(*args):
+    """The process as `python3 A2S1.py` starts it, to the notebook's eyes (`args`: "python3",
+    "A2S1.py"; the zygote, whose command line its children see as /proc/1/cmdline, "python3"):
+    sys.orig_argv, and the command line in /proc, which named the zygote's script in the grader's
+    folder (found by a hostile-student helper). The kernel reads that from the memory of the
+    arguments the zygote was started with: they are written over, where they fit, the rest of it
+    zeros."""
+    sys.orig_argv = list(args)
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        start, end = int(fields[45]), int(fields[46])  # arg_start and arg_end: fields 48 and 49 (proc(5))
+        text = "".join(a + "\0" for a in args).encode("utf-8", "replace")[:end - start - 1]
+        ctypes.memmove(start, text + b"\0" * (end - start - _len(text)), end - start)
+    except (OSError, ValueError, IndexError):  # no /proc: nothing there to hide
+        pass
 
 
 def mark_failure(where, error):

@@ -1057,6 +1057,29 @@ BOOST_AUTO_TEST_CASE(files_processes_and_the_network_are_refused_and_the_rest_st
   BOOST_TEST(!std::filesystem::exists("/tmp/grader-python-was-here"));
 }
 
+BOOST_AUTO_TEST_CASE(what_a_notebook_sees_of_its_process_is_what_python3_a2s1_py_shows) {
+  // Found by a hostile-student helper: /proc/self/cmdline and /proc/1/cmdline (the zygote's)
+  // named the zygote's script, in the grader's folder. Now as `python3 A2S1.py` starts it; the
+  // environment was already clean.
+  const auto r = run("A2S1.py",
+                     R"(import os, sys, torch
+seen = {"self": open("/proc/self/cmdline", "rb").read(), "zygote": open("/proc/1/cmdline", "rb").read(),
+        "orig_argv": repr(sys.orig_argv), "argv": repr(sys.argv), "environ": repr(dict(os.environ))}
+revealed = [k for k, v in seen.items() for word in ("grader", "zygote", "notebook.py", )"
+                     "\"" GRADER_SOURCE_DIR
+                     "\""
+                     R"() if word in str(v)]
+assert not revealed, revealed
+assert seen["self"].rstrip(b"\0").split(b"\0") == [b"python3", b"A2S1.py"], seen["self"]
+assert seen["zygote"].rstrip(b"\0") == b"python3", seen["zygote"]
+assert sys.orig_argv == ["python3", "A2S1.py"] and sys.argv == ["A2S1.py"], (sys.orig_argv, sys.argv)
+last = torch.ones(1)
+)",
+                     {{"last", "last", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
+  BOOST_TEST(r.failures.empty(), (r.failures.empty() ? "" : r.failures[0].message));
+}
+
 BOOST_AUTO_TEST_CASE(a_cell_marker_retyped_or_moved_into_the_markdown_above_still_finds_its_cell) {
   // Found by an instructor helper: a correct notebook lost three exercises to "# Step 2 -
   // per-head scores" for "# Step 2: per-head scores", "#step 3" for "# Step 3", and a comment
