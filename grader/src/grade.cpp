@@ -139,11 +139,19 @@ class Grader {
     return "float64";
   }
 
-  /// Whether the exercise's output, whose target is computed from the student's other answers,
-  /// is the same at the tolerance with each of its own answers negated, and moved by 1 (which a
-  /// softmax alone does not see): then those answers make no difference to it.
-  bool own_answers_ignored(const Exercise& ex, const Tensor& got, const Tolerance& tolerance) const {
-    if (ex.expect.answers.empty() || ex.answers.empty()) return false;
+  /// The student's answers of other exercises this one reads (in its output or its target),
+  /// where with them its output is the same at the tolerance with each of its own answers
+  /// negated, and moved by 1 (which a softmax alone does not see): its own answers make no
+  /// difference to it. Else nothing.
+  std::optional<std::vector<std::string>> own_answers_ignored(const Exercise& ex, const Tensor& got,
+                                                              const Tolerance& tolerance) const {
+    std::vector<std::string> others;
+    for (const auto* names : {&ex.output.answers, &ex.expect.answers})
+      for (const auto& n : *names)
+        if (std::none_of(ex.answers.begin(), ex.answers.end(), [&](const AnswerSpec& a) { return a.name == n; }) &&
+            std::find(others.begin(), others.end(), n) == others.end())
+          others.push_back(n);
+    if (others.empty() || ex.answers.empty()) return std::nullopt;
     for (const bool negated : {true, false}) {
       std::map<std::string, Tensor> moved;
       for (const auto& a : ex.answers) {
@@ -156,9 +164,9 @@ class Grader {
       scope.add(moved);
       scope.add(spec_.data);
       scope.add(values_);
-      if (!compare(ex.output.evaluate(scope), got, tolerance).passed()) return false;
+      if (!compare(ex.output.evaluate(scope), got, tolerance).passed()) return std::nullopt;
     }
-    return true;
+    return others;
   }
 
   /// The exercise's one check, "output": its output compared with its target.
@@ -216,19 +224,24 @@ class Grader {
                         names + " first";
         return check;
       }
-      // Nor does a target that any answer of this exercise's meets, with the student's other
-      // answers it is computed from (stop 52: a query132 next to nothing weighs every key alike,
-      // so any m_key2_b passed 1.4.2).
-      if (own_answers_ignored(ex, got, tolerance)) {
-        std::vector<std::string> own;
-        for (const auto& a : ex.answers) own.push_back(a.name);
-        const std::string names = fmt::format("{}", fmt::join(ex.expect.answers, ", "));
-        check.verdict = Verdict::wrong;
-        check.message = "with your " + names + ", this exercise's output is the same whatever your " +
-                        fmt::format("{}", fmt::join(own, ", ")) + " holds, so matching its target earns nothing: fix " +
-                        names + " first";
-        return check;
-      }
+    }
+    // An output that the exercise's own answers make no difference to, with the student's
+    // answers of other exercises: matching its target earns nothing (stop 52: a query132 next
+    // to nothing weighs every key alike, so any m_key2_b passed 1.4.2), and missing it is not
+    // this exercise's mistake (found by a student helper: a right m_key2_a, with a zero
+    // query132, was told "your new key[2] changes nothing").
+    if (const auto others = own_answers_ignored(ex, got, tolerance)) {
+      std::vector<std::string> own;
+      for (const auto& a : ex.answers) own.push_back(a.name);
+      const std::string names = fmt::format("{}", fmt::join(*others, ", "));
+      check.verdict = Verdict::wrong;
+      check.message = "with your " + names + ", this exercise's output is the same whatever your " +
+                      fmt::format("{}", fmt::join(own, ", ")) + " holds" +
+                      (c.passed() ? ", so matching its target earns nothing" : ", and it is not the target") +
+                      ": fix " + names + " first";
+      return check;
+    }
+    if (c.passed()) {
       check.score = ex.points;
       return check;
     }

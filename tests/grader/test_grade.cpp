@@ -274,6 +274,12 @@ BOOST_AUTO_TEST_CASE(a_target_that_any_answer_of_the_exercise_meets_earns_nothin
   BOOST_TEST(ok.exercises[5].passed(), ok.exercises[5].message());
   const auto r = grade_submission(attention, dir.path() / "tiny");
   BOOST_TEST(!r.exercises[3].passed());  // 1.3.2, the query132 itself
+  // Nor is the mistake of a right m_key2_a told where no key could meet 1.4.1 with that query132
+  // (found by a student helper: "your new key[2] changes nothing" of the very key it asks for).
+  BOOST_TEST(r.exercises[4].message() ==
+                 "with your query132, this exercise's output is the same whatever your m_key2_a holds, and it is not "
+                 "the target: fix query132 first",
+             r.exercises[4].message());
   BOOST_TEST(!r.exercises[5].passed());
   BOOST_TEST(r.exercises[5].message() ==
                  "with your query132, this exercise's output is the same whatever your m_key2_b holds, so matching "
