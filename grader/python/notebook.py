@@ -1562,6 +1562,12 @@ def describe_failure(error, name, unit):
                  f"{module}.py is a file of yours, hand it in beside your notebook, or put its code in the notebook)")
     if _isinstance(error, (RuntimeError, ValueError, TypeError, AttributeError)):
         text += tensor_hint(str(error))
+    # Found by a student helper: K.T of a (batch, block, d_k) batch, a NumPy habit, met only
+    # PyTorch's "The size of tensor a (2) must match the size of tensor b (4)".
+    if (_isinstance(error, (RuntimeError, ValueError)) and frames and re.search(r"\.T\b", frames[-1].line or "")
+            and re.search(r"size|shape|dimension", str(error))):
+        text += (" (x.T reverses every axis: of a batch (batch, n, d) it makes (d, n, batch); transpose the last two "
+                 "instead, K.transpose(-2, -1) in PyTorch or np.swapaxes(K, -1, -2) in NumPy)")
     if _isinstance(error, EOFError) and str(error) == "EOF when reading a line":
         text += (" (input() gets no answer where notebooks are graded, as nobody types there: write the value into "
                  "your code)")

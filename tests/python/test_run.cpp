@@ -2244,6 +2244,22 @@ BOOST_AUTO_TEST_CASE(a_function_that_returns_has_the_notebooks_tensors_it_reads_
   BOOST_TEST(!contains(r.calls[0].message, "REGRADE"), r.calls[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_transposed_with_dot_t_is_told_to_transpose_its_last_two_axes) {
+  // Found by a student helper: K.T of a (batch, block, d_k) batch, a NumPy habit, met only
+  // PyTorch's own words about sizes.
+  for (const std::string tensors : {"torch", "numpy"}) {
+    auto work = calls_of("f", 1, {"output", "weights"});
+    for (auto& c : work.calls) c.tensors = tensors, c.dtype = tensors == "torch" ? "float32" : "float64";
+    const auto r = call("import torch\ndef f(Q, K, V):\n    scores = Q @ K.T\n    return scores, scores\n", work);
+    BOOST_TEST(verdict(r.calls[0]) == "threw", r.calls[0].message);
+    BOOST_TEST(contains(r.calls[0].message, "line 3: "), r.calls[0].message);
+    BOOST_TEST(contains(r.calls[0].message,
+                        "(x.T reverses every axis: of a batch (batch, n, d) it makes (d, n, batch); transpose the last "
+                        "two instead, K.transpose(-2, -1) in PyTorch or np.swapaxes(K, -1, -2) in NumPy)"),
+               tensors << ": " << r.calls[0].message);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(outputs_a_notebook_places_outside_the_output_memory_come_back_malformed) {
   // A notebook that writes the runner's records itself: an output placed past the grader's
   // output memory, or in words that are no place, is no value; the call is unreadable.
