@@ -2130,8 +2130,9 @@ def run_plan():
                 code = [m for m in cells[i] if m <= k and units[m].code and not units[m].boundary]
                 if code and all(units[m].unparsable or m in unrun for m in code):
                     send(VALUE_ERROR, i, NOT_DEFINED, not_defined(
-                        f"the cell with '{answers[i]['cell']}' did not run ({failed[code[-1]]}): what "
-                        f"{answers[i]['expr']} holds there is what earlier cells left; finish the line", [],
+                        f"the cell with '{answers[i]['cell']}' never ran, as Python cannot read it "
+                        f"({failed[code[-1]]}): finish that line; the answer is {answers[i]['expr']} as that cell "
+                        "leaves it", [],
                         no_cell=True))
                     continue
                 own = cell_assignments(units, answers[i]["expr"], cells[i], k)

@@ -1285,11 +1285,11 @@ BOOST_AUTO_TEST_CASE(an_answer_whose_cell_does_not_parse_is_missing_not_what_ear
       BOOST_TEST(ex.at("verdict") == "missing", ex.dump());
       BOOST_TEST(contains(ex.at("message").get<std::string>(),
                           "A2S1.ipynb: 'm_key[2]' cannot be taken: the cell with 'returns the third value vector "
-                          "v[2]' did not run (cell "),
+                          "v[2]' never ran, as Python cannot read it (cell "),
                  ex.dump());
       BOOST_TEST(contains(ex.at("message").get<std::string>(),
-                          "SyntaxError: invalid syntax (the line is unfinished or mistyped)): what m_key[2] holds "
-                          "there is what earlier cells left; finish the line"),
+                          "SyntaxError: invalid syntax (the line is unfinished or mistyped)): finish that line; the "
+                          "answer is m_key[2] as that cell leaves it"),
                  ex.dump());
     } else {
       BOOST_TEST(ex.at("verdict") == "passed", ex.dump());  // 1.4.1's own cell ran
