@@ -122,13 +122,14 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     for (std::size_t other = first; other < first + rows && !beside; ++other) beside = any_number(other);
     if (beside && nan_throughout(row)) {
       // Or an exp that overflows (found by an instructor helper: a row of 1000, 1001, 1002 was
-      // told only of masks).
+      // told only of masks); or a mask transposed (found by a student helper).
       const std::string overflow =
           "exp overflows (scores above about 709, or 88 in float32: subtract each row's maximum before exp)";
       c.patterns.push_back(
           "your row " + row_label(row) + " is NaN throughout where the expected one is finite: " +
           (hints.masks ? "a softmax over scores that are all -inf gives that (a query whose every "
-                         "key is masked, its own too?), and so does one whose " +
+                         "key is masked: its own too, or a padding mask transposed, (batch, block, 1), which masks "
+                         "whole rows?), and so does one whose " +
                              overflow
                        : "a softmax gives that where its " + overflow + ", or where a row's scores are all -inf"));
       break;

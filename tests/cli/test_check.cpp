@@ -1379,6 +1379,27 @@ BOOST_AUTO_TEST_CASE(mistakes_with_scores_masked_by_a_large_negative_are_named_a
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_padding_mask_transposed_is_named_among_the_causes_of_rows_of_nan) {
+  // Found by a student helper: masked_fill(mask.transpose(-2, -1) == 0, -inf) masks whole rows,
+  // each NaN after the softmax; the hint named a query's own key and an overflow only.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n        scores = scores.masked_fill(mask.transpose(-2, -1) == 0, -torch.inf)\n"
+            "    w = torch.softmax(scores, dim=-1)\n    return w @ V, w\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto result = ordered_json::parse(r.out);
+  const auto& example = result.at("exercises")[1].at("checks")[0];
+  BOOST_TEST(example.at("verdict") == "non_finite", example.dump());
+  BOOST_TEST(contains(example.at("details").get<std::string>(),
+                      "(a query whose every key is masked: its own too, or a padding mask transposed, (batch, block, "
+                      "1), which masks whole rows?)"),
+             example.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_whose_given_data_differs_is_told_where_exercises_reading_it_fail) {
   // understanding-attention lists key and value as given (python: {given: [key, value]}): a
   // student whose first cell rounds key otherwise computed answers for another key.

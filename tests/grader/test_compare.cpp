@@ -255,9 +255,10 @@ BOOST_AUTO_TEST_CASE(hints_name_masks_only_where_the_exercise_has_one) {
   const std::string row = "your row [0, :] is NaN throughout where the expected one is finite: ";
   BOOST_TEST(first(row_nan, Hints{.masks = true}) ==
              row +
-                 "a softmax over scores that are all -inf gives that (a query whose every key is masked, its own "
-                 "too?), and so does one whose exp overflows (scores above about 709, or 88 in float32: subtract "
-                 "each row's maximum before exp)");
+                 "a softmax over scores that are all -inf gives that (a query whose every key is masked: its own "
+                 "too, or a padding mask transposed, (batch, block, 1), which masks whole rows?), and so does one "
+                 "whose exp overflows (scores above about 709, or 88 in float32: subtract each row's maximum before "
+                 "exp)");
   BOOST_TEST(first(row_nan, Hints{}) ==
              row +
                  "a softmax gives that where its exp overflows (scores above about 709, or 88 in float32: subtract "
