@@ -331,8 +331,18 @@ void note_changed_data(const Spec& spec, const std::map<std::string, Tensor>& no
     for (std::size_t i = 0; i < spec.exercises.size(); ++i) {
       const Exercise& ex = spec.exercises[i];
       if (ex.function || ex.visibility == Visibility::hidden || result.exercises[i].passed()) continue;
-      if (expr::names_used(*ex.output.ast).count(name) || expr::names_used(*ex.expect.ast).count(name))
-        reading.push_back(ex.id);
+      if (!expr::names_used(*ex.output.ast).count(name) && !expr::names_used(*ex.expect.ast).count(name)) continue;
+      reading.push_back(ex.id);
+      // Said in the exercise as well: where each exercise is shown on its own (Gradescope's
+      // tests), its numbers would otherwise blame the answers alone (found by a student helper:
+      // a retyped v, and 3.2 told only that its keys and queries were wrong).
+      for (auto& check : result.exercises[i].checks)
+        if (!check.passed())
+          check.details = fmt::format(
+                              "note: your notebook's {} is not the given one at its end (it {}); this exercise "
+                              "judges your answers with the given {}\n",
+                              name, how, name) +
+                          check.details;
     }
     if (reading.empty()) continue;
     result.notes.push_back(fmt::format(

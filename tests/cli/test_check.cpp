@@ -1425,6 +1425,13 @@ BOOST_AUTO_TEST_CASE(a_notebook_whose_given_data_differs_is_told_where_exercises
              "at the end of your notebook, its key is not the given one: it holds 0.4 at [3, 2], the given 0.35, "
              "and differs at 10 of 12 elements; exercises 1.3.2, 1.4.1 judge your answers with the given key: did "
              "a cell change it?");
+  // And in each of them, where it is shown on its own (a Gradescope test per exercise).
+  for (const auto& ex : j.at("exercises"))
+    if (ex.at("verdict") != "passed")
+      BOOST_TEST(ex.at("checks")[0].at("details").get<std::string>().starts_with(
+                     "note: your notebook's key is not the given one at its end (it holds 0.4 at [3, 2], the given "
+                     "0.35, and differs at 10 of 12 elements); this exercise judges your answers with the given key\n"),
+                 ex.dump());
   // value is the given one: nothing said of it; and so is everything in the correct sample.
   const auto correct = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
                                    "submissions/understanding-attention/colab-py-correct", "--format", "json"});
