@@ -382,7 +382,8 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
         answer.note = a.python_cell.empty()
                           ? fmt::format(
                                 "your notebook assigns {} in {} cells, the last at {}: the value it holds at "
-                                "the end is the one graded",
+                                "the end is the one graded (if that cell only tries something out, give its "
+                                "variable another name)",
                                 v.variable, v.bindings, v.bound_at.back())
                           : fmt::format(
                                 "your notebook assigns {} {} times in the cell with '{}', the last at {}: the value "

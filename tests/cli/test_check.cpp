@@ -1212,7 +1212,8 @@ BOOST_AUTO_TEST_CASE(an_answer_a_later_cell_assigns_again_is_told_where_its_valu
       std::to_string(1 + std::count(text.begin(), text.begin() + text.find("query121 = 1e5"), '\n'));
   BOOST_TEST(contains(first.at("details").get<std::string>(),
                       "note: your notebook assigns query121 in 2 cells, the last at line " + line +
-                          ": the value it holds at the end is the one graded\n"),
+                          ": the value it holds at the end is the one graded (if that cell only tries "
+                          "something out, give its variable another name)\n"),
              first.dump());
   // Assigned again within its own cell (statements of a Colab cell, no markdown between): a
   // cell that assigns it once, wrong all the same, with no note.
