@@ -2307,6 +2307,42 @@ def definition_facts(fn, function, units, name):
     return function["definition"]
 
 
+def definition_taking(units, fname, name, positional, keywords):
+    """Where the notebook's last definition of `fname` whose parameters take `positional`
+    arguments and the names of `keywords` is ("cell 4, line 43", "line 43"), read from its
+    text (a top-level `def`), or "". Runs no code of the notebook's."""
+    try:
+        for unit in reversed(units):
+            tree = unit_tree(unit)
+            for node in reversed(tree.body if tree is not None else []):
+                if _type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name == fname \
+                        and takes(parameters_of(node), positional, keywords):
+                    cell = in_cell(unit.filename or name, name)
+                    return "" if cell is None else f"{cell + ', ' if cell else ''}line {node.lineno}"
+    except Exception:  # the notebook broke the modules this needs
+        pass
+    return ""
+
+
+def parameters_of(node):
+    """A function of a `def` node's parameters alone (no body, decorators or annotations, and
+    None for each default: made without running any of the notebook's code), for takes()."""
+    a = node.args
+
+    def bare(params):
+        return [ast.arg(p.arg) for p in params]
+
+    args = ast.arguments(posonlyargs=bare(a.posonlyargs), args=bare(a.args),
+                         vararg=a.vararg and ast.arg(a.vararg.arg), kwonlyargs=bare(a.kwonlyargs),
+                         kw_defaults=[None if d is None else ast.Constant(None) for d in a.kw_defaults],
+                         kwarg=a.kwarg and ast.arg(a.kwarg.arg), defaults=[ast.Constant(None) for _ in a.defaults])
+    tree = ast.fix_missing_locations(ast.Module([ast.FunctionDef(name="f", args=args, body=[ast.Pass()],
+                                                                 decorator_list=[])], []))
+    scope = {"__builtins__": {}}
+    _BUILTINS["exec"](_BUILTINS["compile"](tree, "<parameters>", "exec"), scope)
+    return scope["f"]
+
+
 def surprising_definition(fn, function, units, name):
     """Whether the notebook defines the function more often than the spec takes it (a scratch
     redefinition, not the homework's second exercise, which the spec ties to a cell of its
@@ -2486,6 +2522,12 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             # by a student helper: a first definition of other parameters, still in force for
             # exercise 1, was named without the reason).
             where, facts = defined_at(fn, name), definition_facts(fn, function, units, name)
+            # The one in force at the end does not take the call, another does: a scratch
+            # redefinition replaced the one meant (found by a student helper: a three-parameter
+            # test version at the end cost exercise 2, the masked one).
+            taking = definition_taking(units, fname, name, _len(args), kwargs) if '"at_end": true' in facts else ""
+            if taking and taking != where:
+                facts += f', "taking_at": {quoted(taking, 100)}'
             why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where and not facts else ''} "
                    f"with {' and '.join(passed) or 'no arguments'}, as the exercise asks)")
             return CALL_MISMATCH, why_and_names(why, alike(namespace, fname, args, kwargs), fname, facts)

@@ -2319,6 +2319,26 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
                       "defines f more than once; this exercise calls its definition at line 3, the one in force at "
                       "the end of the cell holding 'test one')"),
              r.calls[0].message);
+  // The last definition refuses the call where an earlier one takes it: a scratch redefinition
+  // at the end replaced the one meant, and is named (found by a student helper: a
+  // three-parameter test version cost the masked exercise). Not where none takes it.
+  const std::string scratch = R"nb({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "import torch"},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "def f(Q, K, V, mask=None):\n    return Q, K"},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "print('test one')"},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "\n\ndef f(Q, K):\n    return Q, K"}]})nb";
+  r = python::run(HandIn{"hw.ipynb", scratch, {}}, calls_of("f", 1, {"output", "weights"}), 1, limits);
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(contains(r.calls[0].message,
+                      "this exercise calls its definition at cell 4, line 3, the one in force at the end of the "
+                      "notebook; its definition at cell 2, line 1 takes these arguments: if the one at cell 4, line 3 "
+                      "only tries something out, give it another name)"),
+             r.calls[0].message);
+  r = call("import torch\ndef f(Q, K, *, scale):\n    pass\ndef f(Q, K):\n    pass\n",
+           calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(r.calls[0]) == "threw");
+  BOOST_TEST(contains(r.calls[0].message, "its definition at line 4, the one in force at the end of the notebook)"),
+             r.calls[0].message);
   // Both definitions failed: the one that would be in force is told (found by the same helper:
   // exercise 2, taken at the end, was told of exercise 1's cell).
   const std::string failing =

@@ -325,12 +325,18 @@ std::string definition_note(const json& facts, const Binding& b) {
     return "";
   const auto where = facts.at("defined_at").get<std::string>();
   if (!std::regex_match(where, place)) return "";
-  return "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
-         ", the one in force at the end of " +
-         (b.cell.empty() ? std::string("the notebook")
-          : facts.at("at_end").get<bool>()
-              ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
-              : "the cell holding '" + b.cell + "'");
+  std::string note = "the notebook defines " + b.function + " more than once; this exercise calls its definition at " +
+                     where + ", the one in force at the end of " +
+                     (b.cell.empty() ? std::string("the notebook")
+                      : facts.at("at_end").get<bool>()
+                          ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
+                          : "the cell holding '" + b.cell + "'");
+  // Another definition takes what the call passes: the last one only tries something out?
+  if (const auto taking = facts.value("taking_at", json());
+      taking.is_string() && std::regex_match(taking.get<std::string>(), place))
+    note += "; its definition at " + taking.get<std::string>() + " takes these arguments: if the one at " + where +
+            " only tries something out, give it another name";
+  return note;
 }
 
 /// Why the function of `binding` failed the call (it is not there, does not take the
