@@ -2289,6 +2289,12 @@ def defined_at(fn, name):
     return "" if cell is None else f"{cell + ', ' if cell else ''}line {code.co_firstlineno}"
 
 
+def taken_at_end(function):
+    """Whether the definition an exercise calls is the one in force at the end of the notebook
+    (no cell named, or none holds the cell's text)."""
+    return bool(function.get("taken_at_end") or not function.get("cell"))
+
+
 def definition_facts(fn, function, units, name):
     """For a function the notebook defines in several places (the homework redefines it for its
     second exercise; a student redefines it in a scratch cell at the end): where the definition
@@ -2301,7 +2307,7 @@ def definition_facts(fn, function, units, name):
     it, had passed). Found once per function."""
     if "definition" not in function:
         where = defined_at(fn, name)
-        at_end = function.get("taken_at_end") or not function.get("cell")
+        at_end = taken_at_end(function)
         function["definition"] = ("" if not where or _len(assigners(units, function["name"])) < 2 else
                                   f'"defined_at": {quoted(where, 100)}, "at_end": {"true" if at_end else "false"}')
     return function["definition"]
@@ -2525,7 +2531,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             # The one in force at the end does not take the call, another does: a scratch
             # redefinition replaced the one meant (found by a student helper: a three-parameter
             # test version at the end cost exercise 2, the masked one).
-            taking = definition_taking(units, fname, name, _len(args), kwargs) if '"at_end": true' in facts else ""
+            taking = definition_taking(units, fname, name, _len(args), kwargs) if facts and taken_at_end(function) else ""
             if taking and taking != where:
                 facts += f', "taking_at": {quoted(taking, 100)}'
             why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where and not facts else ''} "
