@@ -118,6 +118,9 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   cmd->add_flag("--resume", o.resume,
                 "Keep the results of an earlier run whose inputs (grader, spec and its data files, submission, "
                 "options, report formats) are unchanged");
+  cmd->add_flag("--prune", o.prune,
+                "Remove the results in --out of students not graded in this run (who left the class); without "
+                "it, such results are refused");
   cmd->add_option("--shard", o.shard, "Grade only slice I of N (I from 0), e.g. 2/8; combine with `grader merge`");
   cmd->add_option("--format", o.formats,
                   "Also write each submission's report in these formats (json, result.json, is always written)")
@@ -139,6 +142,7 @@ int run_grade(const GradeCommandOptions& o) {
   batch::Options options;
   options.jobs = o.jobs;
   options.resume = o.resume;
+  options.prune = o.prune;
   if (!o.shard.empty()) options.shard = batch::parse_shard(o.shard);
   for (const auto& f : o.formats)  // result.json is written anyway: json adds nothing
     if (const auto format = *report::parse_format(f); format != report::Format::json) options.formats.push_back(format);

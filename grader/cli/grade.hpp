@@ -15,6 +15,7 @@ struct GradeCommandOptions {
   std::string out;
   std::size_t jobs = 0;
   bool resume = false;
+  bool prune = false;
   std::string shard;
   std::vector<std::string> formats;
   std::string progress = "auto";

@@ -10,6 +10,7 @@ namespace grader::cli {
 struct MergeOptions {
   std::string out;
   std::vector<std::string> shards;
+  bool prune = false;
 };
 
 CLI::App* setup_merge(CLI::App& app, MergeOptions& options);

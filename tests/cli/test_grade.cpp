@@ -356,7 +356,7 @@ BOOST_AUTO_TEST_CASE(notebook_classes_with_unfinished_wrong_and_hanging_students
   grade_every_format("sdpa-masked", true, "10/10 submissions");
   grade_every_format("udl-self-attention", true, "3/3 submissions");
   grade_every_format("understanding-attention", true, "4/4 submissions");
-  grade_every_format("attention-basics", true, "1/1 submissions");
+  grade_every_format("attention-basics", true, "2/2 submissions");
 }
 
 BOOST_AUTO_TEST_CASE(the_class_summary_gives_means_to_two_decimals) {
@@ -588,25 +588,92 @@ BOOST_AUTO_TEST_CASE(a_second_ctrl_c_stops_at_once_and_says_so) {
   BOOST_TEST(temporaries(out).empty());
 }
 
-BOOST_AUTO_TEST_CASE(results_of_students_no_longer_in_the_class_are_kept_and_named) {
+BOOST_AUTO_TEST_CASE(results_of_students_not_in_a_run_are_refused_unless_pruned) {
+  // Found by a TA helper: the late hand-ins graded alone into the class's --out replaced a
+  // gradebook of 147 students with one of 1, exit 0, and the warning advised removing the
+  // others' results. Nothing is changed: the command is refused, and --prune says otherwise.
   TempDir dir;
-  const fs::path root = dir.path() / "class", out = dir.path() / "out";
+  const fs::path root = dir.path() / "class", out = dir.path() / "out", late = dir.path() / "late";
   make_class(root, "understanding-attention", 1);
   BOOST_TEST(run_grader(grade_args(root, out)).exit_code == 0);
+  const std::string book = read_file(out / "gradebook.csv"), summary = read_file(out / "summary.json");
+  fs::create_directories(late);
+  fs::copy(root / "wrong-row", late / "late student", fs::copy_options::recursive);
+  const auto alone = run_grader(with(grade_args(late, out), {"--resume"}));
+  BOOST_TEST(alone.exit_code == 2, alone.err);
+  BOOST_TEST(
+      contains(alone.err, "holds the results of 8 students not in this run (correct-answers-yaml, correct-csv, "),
+      alone.err);
+  BOOST_TEST(contains(alone.err,
+                      "it would leave them out of gradebook.csv and summary.json; to add late or changed hand-ins, "
+                      "put them in the class folder and grade the whole class with --resume (only what changed is "
+                      "graded); if they have left the class, add --prune to remove their results"),
+             alone.err);
+  BOOST_TEST(read_file(out / "gradebook.csv") == book);
+  BOOST_TEST(read_file(out / "summary.json") == summary);
+  BOOST_TEST(!fs::exists(out / "students/late student"));
+  // A student who left the class: refused as well, then removed with --prune.
   fs::remove_all(root / "wrong-row");
-  const auto r = run_grader(grade_args(root, out));
-  BOOST_TEST(r.exit_code == 0, r.err);
-  BOOST_TEST(contains(r.err, "holds 1 folder(s) of students not graded in this run (wrong-row)"), r.err);
+  const auto left = run_grader(with(grade_args(root, out), {"--resume"}));
+  BOOST_TEST(left.exit_code == 2, left.err);
+  BOOST_TEST(contains(left.err, "holds the results of 1 student not in this run (wrong-row)"), left.err);
   BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));
+  const auto pruned = run_grader(with(grade_args(root, out), {"--resume", "--prune"}));
+  BOOST_TEST(pruned.exit_code == 0, pruned.err);
+  BOOST_TEST(contains(pruned.err, "removed the results of 1 student not in this run (--prune): wrong-row"), pruned.err);
+  BOOST_TEST(contains(pruned.out, "0 graded, 7 up to date"), pruned.out);
+  BOOST_TEST(!fs::exists(out / "students/wrong-row"));
   BOOST_TEST(!contains(read_file(out / "gradebook.csv"), "wrong-row"));
-  // The same for a merge into a folder that held them.
+  // A shard's --out kept from another number of shards: said so.
+  const fs::path shard = dir.path() / "shard";
+  BOOST_TEST(run_grader(with(grade_args(root, shard), {"--shard", "0/2"})).exit_code == 0);
+  const auto resharded = run_grader(with(grade_args(root, shard), {"--shard", "0/3"}));
+  BOOST_TEST(resharded.exit_code == 2, resharded.err);
+  BOOST_TEST(contains(resharded.err,
+                      "a shard's --out holds its own students only: when the number of shards "
+                      "changes, start from empty folders"),
+             resharded.err);
+  // A merge into a folder holding others: refused, nothing changed; --prune removes them.
+  const fs::path merged = dir.path() / "merged";
+  fs::create_directories(merged / "students/someone else");
+  const auto merge = two_shards(root, dir.path(), "two", merged);
+  const auto refused = run_grader(merge);
+  BOOST_TEST(refused.exit_code == 2, refused.err);
+  BOOST_TEST(contains(refused.err, "not in this merge (someone else)"), refused.err);
+  BOOST_TEST(contains(refused.err, "merge into a folder of its own"), refused.err);
+  BOOST_TEST(!fs::exists(merged / "gradebook.csv"));
+  const auto merged_anyway = run_grader(with(merge, {"--prune"}));
+  BOOST_TEST(merged_anyway.exit_code == 0, merged_anyway.err);
+  BOOST_TEST(!fs::exists(merged / "students/someone else"));
+  BOOST_TEST(read_file(merged / "gradebook.csv") == read_file(out / "gradebook.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(class_files_no_run_of_the_grader_wrote_are_never_replaced) {
+  // Found by a TA helper: a spreadsheet's gradebook.csv in the folder given as --out was
+  // replaced, by a grade and by a merge, without a word.
+  TempDir dir;
+  const fs::path root = dir.path() / "class", out = dir.path() / "canvas";
+  make_class(root, "understanding-attention", 1);
+  fs::create_directories(out);
+  const std::string theirs = "Student,ID,HW2\nAna,1,95\n";
+  write_file(out / "gradebook.csv", theirs);
+  const auto r = run_grader(grade_args(root, out));
+  BOOST_TEST(r.exit_code == 2, r.err);
+  BOOST_TEST(contains(r.err,
+                      "canvas holds gradebook.csv that no run of the grader wrote: a run replaces it; give "
+                      "--out a folder of its own"),
+             r.err);
+  BOOST_TEST(read_file(out / "gradebook.csv") == theirs);
+  write_file(out / "summary.json", "{\"course\": \"HW2\"}");
   const auto merge = two_shards(root, dir.path(), "shard", out);
-  const auto merged = run_grader(merge);
-  BOOST_TEST(merged.exit_code == 0, merged.err);
-  BOOST_TEST(contains(merged.err, "(wrong-row)"), merged.err);
-  // A run of the same class says nothing.
-  const auto again = run_grader(grade_args(root, dir.path() / "fresh"));
-  BOOST_TEST(!contains(again.err, "not graded in this run"), again.err);
+  const auto m = run_grader(merge);
+  BOOST_TEST(m.exit_code == 2, m.err);
+  BOOST_TEST(contains(m.err, "holds gradebook.csv and summary.json that no run of the grader wrote"), m.err);
+  BOOST_TEST(read_file(out / "gradebook.csv") == theirs);
+  // The grader's own are replaced, as every run does.
+  const fs::path ours = dir.path() / "ours";
+  BOOST_TEST(run_grader(grade_args(root, ours)).exit_code == 0);
+  BOOST_TEST(run_grader(grade_args(root, ours)).exit_code == 0);
 }
 
 BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
@@ -696,10 +763,11 @@ BOOST_AUTO_TEST_CASE(a_merge_takes_only_its_shards_class_and_keeps_no_earlier_fi
   BOOST_TEST(late.exit_code == 2);
   BOOST_TEST(contains(late.err, "were graded over different classes"), late.err);
   BOOST_TEST(contains(late.err, "grade every shard again over the same class folder"), late.err);
+  // They leave again: their results in shard 1 are removed (--prune; refused without it).
   for (const std::string name : {"alice", "bob", "carol", "dave", "erin", "frank"}) fs::remove_all(root / name);
   BOOST_TEST(
-      run_grader(with(grade_args(root, dir.path() / "shard1"), {"--shard", "1/2", "--format", "junit"})).exit_code ==
-      0);
+      run_grader(with(grade_args(root, dir.path() / "shard1"), {"--shard", "1/2", "--format", "junit", "--prune"}))
+          .exit_code == 0);
   BOOST_TEST(run_grader(merge).exit_code == 0);
 
   // A roster edited by hand: a path out of the shard, a student of the other shard, no class.

@@ -95,6 +95,7 @@ struct Progress {
 struct Options {
   std::size_t jobs = 0;  ///< parallel submissions; 0: one per core
   bool resume = false;   ///< keep up-to-date results of an earlier run
+  bool prune = false;    ///< remove results in the output folder of students not in this run
   Shard shard;
   std::vector<report::Format> formats;  ///< written besides the native JSON
   GradeOptions grading;
@@ -163,9 +164,11 @@ Outcome grade_class(const Spec& spec, const std::filesystem::path& root, const s
 /// `out`: the student folders, gradebook.csv and summary.json, exactly as one run writes them.
 /// Throws UsageError for shards graded against different inputs (RunInputs) or over different
 /// classes (WholeClass), a missing or repeated shard, a student in two shards or in the wrong
-/// one, a roster naming something other than a student folder of its shard, or an `out`
-/// another run holds.
-Gradebook merge(const std::vector<std::filesystem::path>& shard_dirs, const std::filesystem::path& out);
+/// one, a roster naming something other than a student folder of its shard, an `out` another
+/// run holds, or an `out` holding results of students in none of the shards (unless `prune`:
+/// then they are removed).
+Gradebook merge(const std::vector<std::filesystem::path>& shard_dirs, const std::filesystem::path& out,
+                bool prune = false);
 
 /// gradebook.csv: student, one column per exercise (its score), total, max.
 std::string gradebook_csv(const Gradebook& book);

@@ -29,9 +29,18 @@ Gradebook empty_gradebook(const Spec& spec, const RunInputs& inputs);
 /// What an input of a grade is, for people: "data" -> "the spec's data files".
 std::string_view describe_input(std::string_view name);
 
-/// Warns (on the log) of folders in OUT/students of students not in `ids`: results of an earlier
-/// run that the class files of this one leave out. They are kept: removing them is for people.
-void warn_of_other_students(const std::filesystem::path& out, const std::set<std::string>& ids);
+/// Refuses (UsageError) an output folder holding a gradebook.csv or summary.json that no run of
+/// the grader wrote (found by a TA helper: a spreadsheet's gradebook.csv in the folder given as
+/// --out was replaced without a word): each run replaces them.
+void refuse_foreign_class_files(const std::filesystem::path& out);
+
+/// Refuses (UsageError, saying `advice` and --prune) an output folder whose students/ holds
+/// students not in `ids`, results of an earlier run that the class files of this `run`
+/// ("run", "merge") would leave out (found by a TA helper: late hand-ins graded alone into the
+/// class's folder replaced a gradebook of 147 students with one of 1, exit 0); with `prune`,
+/// removes their folders and says so.
+void refuse_other_students(const std::filesystem::path& out, const std::set<std::string>& ids, bool prune,
+                           std::string_view run, std::string_view advice);
 
 /// Refuses an output folder that holds a student's result of another assignment than
 /// `assignment` (the wrong spec given, or another assignment's --out reused): grading or merging

@@ -323,14 +323,19 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   std::error_code failed;
   const OutputLock lock(out, "grader grade");
   refuse_other_assignment(out, spec.id);
+  refuse_foreign_class_files(out);
+  std::set<std::string> ids;
+  for (const auto& s : students) ids.insert(s.id);
+  refuse_other_students(out, ids, options.prune, "run",
+                        options.shard.count > 1
+                            ? "a shard's --out holds its own students only: when the number of shards changes, "
+                              "start from empty folders"
+                            : "to add late or changed hand-ins, put them in the class folder and grade the whole "
+                              "class with --resume (only what changed is graded)");
   remove_stale_temporaries(out);
   // The class files describe a finished run; until this one finishes there are none.
   fs::remove(out / "gradebook.csv", failed);
   fs::remove(out / "summary.json", failed);
-
-  std::set<std::string> ids;
-  for (const auto& s : students) ids.insert(s.id);
-  warn_of_other_students(out, ids);
 
   Gradebook book = empty_gradebook(spec, run_inputs(spec, options));
   book.whole_class = whole_class;

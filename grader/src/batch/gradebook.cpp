@@ -1,6 +1,7 @@
 // The class's gradebook and summary, made from the students' native results, and the merge of
 // shards.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -311,24 +312,50 @@ RunCounts run_of(const json& summary) {
 
 }  // namespace
 
-void warn_of_other_students(const fs::path& out, const std::set<std::string>& ids) {
+void refuse_foreign_class_files(const fs::path& out) {
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (const char* name : {"gradebook.csv", "summary.json"})
+    if (fs::exists(out / name, ec)) found.push_back(name);
+  if (found.empty()) return;
+  try {  // ours: a summary.json with the fields every run writes
+    const json doc = json::parse(read_bounded(out / "summary.json"));
+    if (doc.is_object() && doc.contains("inputs") && doc.contains("roster") && doc.contains("run")) return;
+  } catch (const std::exception&) {
+  }
+  throw UsageError(
+      fmt::format("{} holds {} that no run of the grader wrote: a run replaces {}; give --out a folder of its own",
+                  one_line(out.string(), 4096), fmt::join(found, " and "), found.size() == 1 ? "it" : "them"));
+}
+
+void refuse_other_students(const fs::path& out, const std::set<std::string>& ids, bool prune, std::string_view run,
+                           std::string_view advice) {
   std::vector<std::string> others;
   std::error_code ec;
   for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec))
     if (!ids.count(it->path().filename().string())) others.push_back(it->path().filename().string());
   if (others.empty()) return;
   std::sort(others.begin(), others.end());
-  for (auto& name : others) name = one_line(name, 80);
-  spdlog::warn(
-      "{} holds {} folder(s) of students not graded in this run ({}): they are not in gradebook.csv or "
-      "summary.json; remove them if those students have left the class",
-      one_line((out / "students").string(), 4096), others.size(), first_few(others));
+  std::vector<std::string> shown;
+  for (const auto& name : others) shown.push_back(one_line(name, 80));
+  const std::string students = one_line((out / "students").string(), 4096);
+  if (!prune)
+    throw UsageError(fmt::format(
+        "{} holds the results of {} {} not in this {} ({}): it would leave them out of gradebook.csv and "
+        "summary.json; {}; if they have left the class, add --prune to remove their results",
+        students, others.size(), others.size() == 1 ? "student" : "students", run, first_few(shown), advice));
+  for (const auto& name : others)
+    if (fs::remove_all(out / "students" / name, ec); ec)
+      throw Error(
+          fmt::format("cannot remove {}: {}", one_line((out / "students" / name).string(), 4096), ec.message()));
+  spdlog::warn("removed the results of {} {} not in this {} (--prune): {}", others.size(),
+               others.size() == 1 ? "student" : "students", run, first_few(shown));
 }
 
 namespace {
 
 /// merge(), its output folder locked: checks every shard, then writes.
-Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
+Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& out, bool prune) {
   std::error_code ec;
   std::vector<OutputLock> reading;  // no run writes into a shard while it is merged
   for (const auto& dir : shard_dirs) reading.push_back(OutputLock::reading(dir));
@@ -423,6 +450,10 @@ Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& ou
   // Found by a TA helper: merged into another assignment's results folder, the shards replaced
   // its gradebook and mixed the two classes' student folders.
   refuse_other_assignment(out, book->assignment, true);
+  std::set<std::string> ids;
+  for (const auto& [student, dir] : owner) ids.insert(student);
+  refuse_foreign_class_files(out);
+  refuse_other_students(out, ids, prune, "merge", "merge into a folder of its own");
   // Every shard checked (a refused merge leaves an earlier one whole), the class files of an
   // earlier merge go first: stopped midway, this one leaves none that describe a mix of old
   // and new results.
@@ -444,9 +475,6 @@ Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& ou
     if (fs::exists(from / kInputsFile))  // last: the folder is complete
       write_atomically(to / kInputsFile, read_bounded(from / kInputsFile), false);
   }
-  std::set<std::string> ids;
-  for (const auto& [student, dir] : owner) ids.insert(student);
-  warn_of_other_students(out, ids);
   write_class_files(*book, out, std::nullopt);
   return *book;
 }
@@ -475,7 +503,7 @@ void refuse_other_assignment(const fs::path& out, const std::string& assignment,
   }
 }
 
-Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
+Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out, bool prune) {
   if (shard_dirs.empty()) throw UsageError("grader merge needs at least one shard folder");
   // A shard stays a shard: merged into, it would lose its own summary.json.
   refuse_overlap(out, shard_dirs, "the shard folder");
@@ -487,7 +515,7 @@ Gradebook merge(const std::vector<fs::path>& shard_dirs, const fs::path& out) {
   std::optional<OutputLock> lock;
   try {
     lock.emplace(out, "grader merge");
-    return merge_into(shard_dirs, out);
+    return merge_into(shard_dirs, out, prune);
   } catch (const UsageError&) {
     lock.reset();
     std::error_code ignored;
