@@ -114,7 +114,7 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   cmd->add_option("--spec", o.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("root", o.root, "The folder holding one folder per student (its name is the student id)")->required();
   cmd->add_option("--out", o.out, "Where results, gradebook.csv and summary.json go")->required();
-  cmd->add_option("--jobs,-j", o.jobs, "Submissions graded at once (default: one per core)");
+  cmd->add_option("--jobs,-j", o.jobs, "Submissions graded at once (default, or 0: one per core)");
   cmd->add_flag("--resume", o.resume,
                 "Keep the results of an earlier run whose inputs (grader, spec and its data files, submission, "
                 "options, report formats) are unchanged");
@@ -124,8 +124,14 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
   cmd->add_option("--shard", o.shard, "Grade only slice I of N (I from 0), e.g. 2/8; combine with `grader merge`");
   cmd->add_option("--format", o.formats,
                   "Also write each submission's report in these formats (json, result.json, is always written)")
-      ->check(CLI::IsMember(report::format_names()))
-      ->delimiter(',');
+      ->delimiter(',')
+      ->transform(  // "junit, gradescope" as well (found by a TA helper)
+          [](std::string name) {
+            const auto first = name.find_first_not_of(" \t"), last = name.find_last_not_of(" \t");
+            return first == std::string::npos ? std::string() : name.substr(first, last - first + 1);
+          },
+          "", "trimmed")
+      ->check(CLI::IsMember(report::format_names()));
   cmd->add_option("--progress", o.progress, "Progress on stderr")
       ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
       ->capture_default_str();
@@ -171,7 +177,8 @@ int run_grade(const GradeCommandOptions& o) {
     return 130;
   }
   if (outcome.gradebook)
-    std::cout << batch::summary_text(*outcome.gradebook) << "gradebook: " << o.out << "/gradebook.csv\n";
+    std::cout << batch::summary_text(*outcome.gradebook)
+              << "gradebook: " << (std::filesystem::path(o.out) / "gradebook.csv").string() << "\n";
   return outcome.failures.empty() && outcome.gradebook ? 0 : 2;
 }
 

@@ -23,7 +23,8 @@ CLI::App* setup_merge(CLI::App& app, MergeOptions& o) {
 int run_merge(const MergeOptions& o) {
   const std::vector<std::filesystem::path> dirs(o.shards.begin(), o.shards.end());
   const batch::Gradebook book = batch::merge(dirs, o.out, o.prune);
-  std::cout << batch::summary_text(book) << "gradebook: " << o.out << "/gradebook.csv\n";
+  std::cout << batch::summary_text(book) << "gradebook: " << (std::filesystem::path(o.out) / "gradebook.csv").string()
+            << "\n";
   return 0;
 }
 

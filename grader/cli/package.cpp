@@ -37,6 +37,14 @@ int run_package(const PackageOptions& o) {
     }
     std::cerr << "grader: WARNING: packaging a spec that fails its self-test, because of --force: students "
                  "will be graded by it\n";
+  } else if (const std::size_t n = report.count(selftest::Finding::Kind::warning); n > 0) {
+    // Said here too (found by a TA helper: a spec naming no reference solution was packaged
+    // with "wrote ..." alone, where `spec check` warns that it cannot be shown to pass).
+    selftest::Report warnings;
+    for (const auto& f : report.findings)
+      if (f.kind == selftest::Finding::Kind::warning) warnings.findings.push_back(f);
+    std::cerr << o.spec << ": the self-test passed, with " << n << (n == 1 ? " warning" : " warnings") << ":\n"
+              << selftest::to_text(warnings);
   }
   const auto source = o.source.empty() ? package::built_source_dir() : std::filesystem::path(o.source);
   const std::string zip = package::gradescope_autograder(spec, source);

@@ -532,16 +532,17 @@ bool not_handed_in(const std::string& name) { return name.front() == '.' || name
 
 /// For a submission that hands in nothing: that it is empty, or which of its files are of kinds
 /// the grader never reads (an archive left packed, the notebook printed as PDF or HTML), so that
-/// the student sees the file they uploaded acknowledged. Nothing when every file is one an
-/// earlier note already names (a stray answer file, a folder).
-std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir) {
+/// the student sees the file they uploaded acknowledged; when no earlier note (`noted`) names
+/// its files either (a stray answer file, a folder), the files it holds (found by a TA helper: a
+/// folder holding a README alone was told nothing but what each exercise misses).
+std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir, bool noted) {
   constexpr const char* archive = "an archive: extract it and hand in its files";
   constexpr const char* document = "a document: the grader runs code and reads numbers, not printouts";
   static const std::map<std::string, const char*> kinds = {
       {".zip", archive}, {".tar", archive},  {".gz", archive},    {".tgz", archive},   {".7z", archive},
       {".rar", archive}, {".pdf", document}, {".html", document}, {".docx", document}, {".odt", document},
   };
-  std::vector<std::string> named;
+  std::vector<std::string> named, others;
   std::size_t entries = 0;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -551,9 +552,15 @@ std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir) {
     const std::string ext = lower(p.extension().string());
     if (const auto k = kinds.find(ext); k != kinds.end())
       named.push_back(one_line(p.filename().string(), 80) + " is " + k->second);
+    else
+      others.push_back(one_line(p.filename().string(), 80));
   }
   if (ec) return std::nullopt;
   if (entries == 0) return "your submission is empty: no file was handed in";
+  if (named.empty() && !noted) {
+    std::sort(others.begin(), others.end());
+    return "nothing in your submission is graded: the grader reads none of its files (" + first_few(others) + ")";
+  }
   if (named.empty()) return std::nullopt;
   std::sort(named.begin(), named.end());
   return "nothing in your submission is graded: " + first_few(named, 3, "; ");
@@ -675,7 +682,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
                              "' and maybe others each hold a hand-in: only the top level is read, so move the files "
                              "of the one to grade up (a folder of students' folders is a class: `grader grade` "
                              "grades each)");
-    else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir))
+    else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir, !result.notes.empty()))
       result.notes.push_back(*why);
   }
 

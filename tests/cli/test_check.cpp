@@ -984,6 +984,8 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
   dir.write("packed/A2S1.html", "<html></html>");
   fs::create_directories(dir.path() / "empty/.git");
   for (const std::string name : {"a", "b", "c", "d", "e"}) dir.write("printed/" + name + ".pdf", "%PDF-1.4\n");
+  dir.write("readme/README.md", "# My hand-in\n");  // found by a TA helper: no note at all
+  dir.write("readme/plot.png", "\x89PNG");
   const auto notes = [&](const std::string& student) {
     const auto r = run_grader(
         {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / student).string(), "--format", "json"});
@@ -997,6 +999,8 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
                                  R"(hand in its files; A2S1.html is a document: the grader runs code and reads )"
                                  R"(numbers, not printouts"])"));
   BOOST_TEST(notes("empty") == ordered_json::parse(R"(["your submission is empty: no file was handed in"])"));
+  BOOST_TEST(notes("readme") == ordered_json::parse(R"j(["nothing in your submission is graded: the grader reads )j"
+                                                    R"j(none of its files (README.md, plot.png)"])j"));
   // Three are named, and the rest counted.
   const std::string printed = notes("printed").at(0);
   BOOST_TEST(printed.find("c.pdf is a document: the grader runs code and reads numbers, not printouts; and 2 more") !=

@@ -427,7 +427,9 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   BOOST_TEST(resumed == clean);
   // Other formats alone: nobody is graded again; the reports are written from the results
   // kept, as a clean run writes them (found by an instructor helper: every notebook ran again).
-  r = run_grader(with(resume, {"--format", "junit,text"}));
+  // (Spaces after the commas, as a TA types them, are no part of a format's name.)
+  r = run_grader(with(resume, {"--format", "junit, text"}));
+  BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(contains(r.out, "0 graded, 24 up to date"), r.out);
   BOOST_TEST(fs::exists(out / "students/wrong-row-1/junit.xml"));
   BOOST_TEST(run_grader(with(grade_args(root, dir.path() / "clean-junit"), {"--format", "junit,text"})).exit_code == 0);
@@ -612,14 +614,19 @@ BOOST_AUTO_TEST_CASE(results_of_students_not_in_a_run_are_refused_unless_pruned)
   BOOST_TEST(read_file(out / "gradebook.csv") == book);
   BOOST_TEST(read_file(out / "summary.json") == summary);
   BOOST_TEST(!fs::exists(out / "students/late student"));
+  // What a file browser leaves in students/ is no student.
+  write_file(out / "students/.DS_Store", "");
+  write_file(out / "students/notes.txt", "");
+  BOOST_TEST(run_grader(with(grade_args(root, out), {"--resume"})).exit_code == 0);
   // A student who left the class: refused as well, then removed with --prune.
   fs::remove_all(root / "wrong-row");
   const auto left = run_grader(with(grade_args(root, out), {"--resume"}));
   BOOST_TEST(left.exit_code == 2, left.err);
   BOOST_TEST(contains(left.err, "holds the results of 1 student not in this run (wrong-row)"), left.err);
   BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));
-  const auto pruned = run_grader(with(grade_args(root, out), {"--resume", "--prune"}));
+  const auto pruned = run_grader(with(grade_args(root, out.string() + "/"), {"--resume", "--prune"}));
   BOOST_TEST(pruned.exit_code == 0, pruned.err);
+  BOOST_TEST(contains(pruned.out, "gradebook: " + (out / "gradebook.csv").string() + "\n"), pruned.out);  // one /
   BOOST_TEST(contains(pruned.err, "removed the results of 1 student not in this run (--prune): wrong-row"), pruned.err);
   BOOST_TEST(contains(pruned.out, "0 graded, 7 up to date"), pruned.out);
   BOOST_TEST(!fs::exists(out / "students/wrong-row"));
@@ -874,6 +881,8 @@ BOOST_AUTO_TEST_CASE(accented_folder_names_from_a_mac_get_the_ids_a_roster_spell
   const auto both = run_grader(grade_args(root, dir.path() / "out2"));
   BOOST_TEST(both.exit_code == 0, both.err);
   BOOST_TEST(contains(both.err, "how its accented letters are encoded"), both.err);
+  // Which one got the digest, by its bytes (found by a TA helper: both are shown as José).
+  BOOST_TEST(contains(both.err, "(its bytes: 'Jose\\xcc\\x81')"), both.err);
   const std::string two = read_file(dir.path() / "out2/gradebook.csv");
   BOOST_TEST(std::count(two.begin(), two.end(), '\n') == 4, two);  // the header and three rows
   BOOST_TEST(contains(two, "\n" + nfc + ",0,0,1,1,1,1,4,6\n"), two);
@@ -1132,6 +1141,18 @@ BOOST_AUTO_TEST_CASE(results_that_would_be_graded_merged_or_lost_are_refused_bef
   fs::create_directories(dir.path() / "empty");
   refused(with(grade_args(dir.path() / "empty", out), {"--resume"}), "holds no submission folders");
   BOOST_TEST(fs::exists(out / "gradebook.csv"));
+  // A flat download, one file per student (found by a TA helper: a warning per file, then "no
+  // submission folders"): one error, saying what to do.
+  const fs::path flat = dir.path() / "flat";
+  for (const std::string who : {"ana_101_A2S1.py", "bob_102_A2S1.py", "cy_103_A2S1.py", "di_104_A2S1.py"})
+    write_file((fs::create_directories(flat), flat / who), "query121 = 1\n");
+  const auto downloaded = run_grader(grade_args(flat, dir.path() / "flat-out"));
+  BOOST_TEST(downloaded.exit_code == 2, downloaded.err);
+  BOOST_TEST(contains(downloaded.err,
+                      "holds no submission folders but 4 files (ana_101_A2S1.py, bob_102_A2S1.py, "
+                      "cy_103_A2S1.py and 1 more): each student's files go in a folder of their own"),
+             downloaded.err);
+  BOOST_TEST(!contains(downloaded.err, "not a folder, so not a submission"), downloaded.err);
   // A student's folder that is a link to the results (found by a helper: graded, on --resume,
   // as a student); a link to a folder elsewhere is graded as the student's.
   fs::create_directory_symlink(out, root / "zzz-out");

@@ -131,6 +131,10 @@ BOOST_AUTO_TEST_CASE(a_spec_with_data_files_takes_them_along_and_a_broken_one_is
   fs::copy_file(dir.path() / "m.npy", dir.path() / "course/data/m.npy");
   auto r = run_grader({"gradescope-package", "--spec", spec.string(), "--out", (dir.path() / "a.zip").string()});
   BOOST_TEST(r.exit_code == 0, r.err);
+  // Packaged, and the self-test's warnings said as `spec check` says them (found by a TA
+  // helper: "wrote ..." alone, for a spec whose reference cannot be shown to pass).
+  BOOST_TEST(contains(r.err, "the self-test passed, with"), r.err);
+  BOOST_TEST(contains(r.err, "  warn  reference solution: the spec names none"), r.err);
   const auto names = unzip(dir.path() / "a.zip", dir.path() / "a");
   BOOST_TEST((std::find(names.begin(), names.end(), "spec/data/m.npy") != names.end()));
 

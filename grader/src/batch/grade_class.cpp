@@ -206,6 +206,7 @@ std::vector<Student> list_students(const fs::path& root, std::vector<std::string
   if (!fs::is_directory(root, ec))
     throw UsageError(root.string() + " is not a folder; give the folder that holds one folder per student");
   std::vector<Student> students;
+  std::vector<std::string> files;  // said after the listing: all at once where no folder is there
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name[0] == '.') continue;
@@ -219,16 +220,27 @@ std::vector<Student> list_students(const fs::path& root, std::vector<std::string
                    one_line(fs::read_symlink(entry.path(), link).string(), 4096));
       if (skipped) skipped->push_back(student_id(entry.path()));
     } else {
-      spdlog::warn("{}: not a folder, so not a submission; skipped", one_line(entry.path().string(), 4096));
+      files.push_back(entry.path().string());
       if (skipped) skipped->push_back(student_id(entry.path()));
     }
   }
   if (ec) throw UsageError("cannot list " + root.string() + ": " + ec.message());
   if (skipped) std::sort(skipped->begin(), skipped->end());
+  std::sort(files.begin(), files.end());
+  if (students.empty() && !files.empty()) {  // found by a TA helper: a flat download, one warning per file
+    std::vector<std::string> names;
+    for (const auto& f : files) names.push_back(one_line(fs::path(f).filename().string(), 80));
+    throw UsageError(fmt::format(
+        "{} holds no submission folders but {} {} ({}): each student's files go in a folder of their own, named "
+        "by the student id; a download of one file per student (as an LMS names them, `name_id_A2S1.py`) must be "
+        "sorted into such folders first",
+        one_line(root.string(), 4096), files.size(), files.size() == 1 ? "file" : "files", first_few(names)));
+  }
   if (students.empty())  // a wrong path would otherwise replace a class's gradebook with an empty one
     throw UsageError(root.string() +
                      " holds no submission folders (one folder per student, named by the student id); "
                      "is it the right folder?");
+  for (const auto& f : files) spdlog::warn("{}: not a folder, so not a submission; skipped", one_line(f, 4096));
   // Folders whose names differ only in bytes that ids escape (`eve\x1b` holding an ESC, and
   // one named with those four characters), or in Unicode normalization, share an id: a folder
   // named exactly its id keeps it, each other one gets `~` and a digest of its name, then a
@@ -251,11 +263,17 @@ std::vector<Student> list_students(const fs::path& root, std::vector<std::string
       if (!shared[i] || (round == 0 ? students[i].folder == students[i].id : first[i])) continue;
       students[i].id +=
           "~" + (round == 0 ? Digest().add(students[i].folder).hex().substr(0, 16) : std::to_string(round + 1));
+      // Its bytes too, where a name shown looks like another's (found by a TA helper: 'José'
+      // in NFC and in NFD, and which got the digest could not be told).
+      std::string bytes;
+      for (const unsigned char c : students[i].folder.substr(0, 200))
+        bytes +=
+            c < 0x80 && c >= 0x20 && c != 0x7f ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
       spdlog::warn(
-          "the submission folder shown as '{}' has a name that differs from another's only in bytes that ids "
-          "escape (a control character, invalid UTF-8, a newline) or in how its accented letters are encoded (NFD, as "
-          "macOS writes them, where ids use NFC), or is named like its id: graded as '{}'",
-          one_line(students[i].folder, 200), students[i].id);
+          "the submission folder shown as '{}' (its bytes: '{}') has a name that differs from another's only in bytes "
+          "that ids escape (a control character, invalid UTF-8, a newline) or in how its accented letters are encoded "
+          "(NFD, as macOS writes them, where ids use NFC), or is named like its id: graded as '{}'",
+          one_line(students[i].folder, 200), bytes, students[i].id);
     }
   }
   return students;

@@ -318,9 +318,9 @@ void refuse_foreign_class_files(const fs::path& out) {
   for (const char* name : {"gradebook.csv", "summary.json"})
     if (fs::exists(out / name, ec)) found.push_back(name);
   if (found.empty()) return;
-  try {  // ours: a summary.json with the fields every run writes
+  try {  // ours: a summary.json with the fields every run writes, and has since the first version
     const json doc = json::parse(read_bounded(out / "summary.json"));
-    if (doc.is_object() && doc.contains("inputs") && doc.contains("roster") && doc.contains("run")) return;
+    if (doc.is_object() && doc.contains("assignment") && doc.contains("students") && doc.contains("exercises")) return;
   } catch (const std::exception&) {
   }
   throw UsageError(
@@ -332,8 +332,12 @@ void refuse_other_students(const fs::path& out, const std::set<std::string>& ids
                            std::string_view advice) {
   std::vector<std::string> others;
   std::error_code ec;
-  for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec))
-    if (!ids.count(it->path().filename().string())) others.push_back(it->path().filename().string());
+  for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code kind;  // a student's folder; not a file, nor what a file browser leaves (.DS_Store)
+    if (!ids.count(name) && name.front() != '.' && it->symlink_status(kind).type() == fs::file_type::directory)
+      others.push_back(name);
+  }
   if (others.empty()) return;
   std::sort(others.begin(), others.end());
   std::vector<std::string> shown;
