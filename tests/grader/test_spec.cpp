@@ -233,6 +233,13 @@ BOOST_AUTO_TEST_CASE(invalid_yaml_and_missing_sections) {
   BOOST_REQUIRE_EQUAL(colon.size(), 1u);
   BOOST_TEST(colon[0].rfind("9:", 0) == 0, colon[0]);
   BOOST_TEST(colon[0].find("illegal map value; a text holding ': ' must be quoted") != std::string::npos, colon[0]);
+  // A key indented more than the one above it: said so, not told of quotes (found by a TA
+  // helper).
+  const auto indented = errors_of("  - id: a\n    title: T\n     points: 1\n");
+  BOOST_REQUIRE_EQUAL(indented.size(), 1u);
+  BOOST_TEST(indented[0].find("illegal map value; line 10 is indented more than line 9 above it: the keys of one "
+                              "mapping start in one column") != std::string::npos,
+             indented[0]);
   const auto missing = errors_of("", "assignment: {id: x, title: X, version: '1'}\n");
   BOOST_TEST(missing == std::vector<std::string>{"1:1: the spec needs 'exercises'"});
 }

@@ -60,10 +60,29 @@ Spec Loader::load() {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    // The usual cause: a plain text (a message, a title) holding ": ", which YAML reads as a key.
-    const bool colon = e.msg == YAML::ErrorMsg::MAP_VALUE;
-    throw SpecError(at(e.mark), "this is not valid YAML: " + e.msg +
-                                    (colon ? "; a text holding ': ' must be quoted: message: \"no mask: ...\"" : ""));
+    // The usual causes: a plain text (a message, a title) holding ": ", which YAML reads as a
+    // key; or a key indented more than the one above it (found by a TA helper, told of quotes).
+    std::string hint;
+    if (e.msg == YAML::ErrorMsg::MAP_VALUE) {
+      const auto line = static_cast<std::size_t>(std::max(e.mark.line, 0));
+      const std::string here = line < lines_.size() ? lines_[line] : "";
+      const auto first = here.find(": ");
+      std::size_t above = line;
+      while (above > 0 && lines_[above - 1].find_first_not_of(' ') == std::string::npos) --above;
+      const auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
+      if (first != std::string::npos && here.find(": ", first + 2) != std::string::npos)
+        hint = "; a text holding ': ' must be quoted: message: \"no mask: ...\"";
+      else if (above > 0 && above <= lines_.size() && indent(here) > indent(lines_[above - 1]))
+        hint = fmt::format(
+            "; line {} is indented more than line {} above it: the keys of one mapping start in one "
+            "column",
+            line + 1, above);
+      else
+        hint =
+            "; a text holding ': ' must be quoted (message: \"no mask: ...\"), and the keys of one mapping start "
+            "in one column";
+    }
+    throw SpecError(at(e.mark), "this is not valid YAML: " + e.msg + hint);
   }
   if (!root.IsMap())
     throw SpecError(Location{path_.string(), 1, 1}, "a spec is a mapping with keys assignment, data, exercises");
