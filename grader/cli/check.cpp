@@ -97,7 +97,7 @@ int run_check(const CheckOptions& options) {
     spec = load_spec(options.spec);
   } catch (const SpecError& e) {
     // PrairieLearn must not record a zero for a student because the spec is broken.
-    const std::string ungradable = report::to_prairielearn_ungradable(e.what());
+    const std::string ungradable = report::to_prairielearn_ungradable();  // e.what() goes to stderr
     if (format == report::Format::prairielearn) emit(options, ungradable);
     for (const auto& [f, file] : writes)
       if (f == report::Format::prairielearn) write_atomically(file, ungradable);

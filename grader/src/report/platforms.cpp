@@ -94,14 +94,14 @@ std::string to_prairielearn(const AssignmentResult& result) {
   return json_text(doc);
 }
 
-std::string to_prairielearn_ungradable(const std::string& reason) {
+std::string to_prairielearn_ungradable() {
+  // The reason goes to the grading job's log (stderr), for staff: it names the server's paths
+  // and may quote the spec, which students see nothing of (found by a TA helper).
   const json doc = {{"gradable", false},
                     {"score", 0.0},
                     {"message",
-                     "This submission could not be graded because the autograder is "
-                     "misconfigured. This is not your fault: please tell your "
-                     "instructor. Details: " +
-                         reason}};
+                     "This submission could not be graded because the autograder is misconfigured. This is not your "
+                     "fault: please tell your instructor (the reason is in the grading job's log)."}};
   return json_text(doc);
 }
 

@@ -31,8 +31,8 @@ std::string to_gradescope(const AssignmentResult& result);
 std::string to_prairielearn(const AssignmentResult& result);
 
 /// PrairieLearn's results.json for a submission that could not be graded through no fault of
-/// the student (a broken spec): gradable false, the reason in the message.
-std::string to_prairielearn_ungradable(const std::string& reason);
+/// the student (a broken spec): gradable false; the reason is for the job's log, not the message.
+std::string to_prairielearn_ungradable();
 
 /// JUnit XML: one testsuite for the assignment, one testcase per check of each exercise;
 /// `failure` for wrong answers, `error` for crashes, time-outs, missing answers and the like.
