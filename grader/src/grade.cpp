@@ -354,7 +354,8 @@ void note_changed_data(const Spec& spec, const std::map<std::string, Tensor>& no
 }
 
 /// The answers a Python hand-in defines join those the folder's files give: one source each.
-/// An answer found both as a file and in the notebook is unreadable, as two files are.
+/// An answer found both as a file and in the notebook is one of two (one_answer_of_two), as
+/// one in two files is.
 void take_python_values(const Spec& spec, const std::string& hand_in, const python::Run& run, Submission& submission) {
   std::size_t i = 0;
   for (const auto& ex : spec.exercises)
@@ -363,10 +364,10 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
       Answer& answer = submission.answers.at(a.name);
       if (!answer.source.empty()) {  // handed in as a file (readable or not)
         if (v.value) {
-          answer.value.reset();
-          answer.problem = Verdict::unreadable;
-          answer.message =
-              "'" + a.name + "' is handed in twice, as " + answer.source + " and in " + hand_in + "; keep only one";
+          Answer notebook;
+          notebook.value = v.value;
+          notebook.source = hand_in;
+          answer = one_answer_of_two(a.name, std::move(answer), notebook);
         }
         continue;
       }

@@ -1008,6 +1008,28 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
              printed);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_in_the_notebook_and_in_a_file_counts_once_when_they_agree) {
+  // Found by a TA helper: a correct notebook beside its answer saved as a file lost the point
+  // ("handed in twice"). The same numbers are graded once; others are still told to keep one.
+  TempDir dir;
+  for (const std::string student : {"same", "other"})
+    fs::copy(test_support::source_path("submissions/understanding-attention/colab-py-correct"), dir.path() / student);
+  dir.write("same/query131.csv", "0, 0, 0\n");  // the notebook's query131 = torch.zeros(1, 3)
+  dir.write("other/query131.csv", "0, 0, 1\n");
+  const auto graded = [&](const std::string& student) {
+    const auto r = run_grader(
+        {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / student).string(), "--format", "json"});
+    return ordered_json::parse(r.out);
+  };
+  const auto same = graded("same");
+  BOOST_TEST(same.at("score") == same.at("max_score"), same.dump());
+  const auto other = graded("other").at("exercises")[2];
+  BOOST_TEST(other.at("verdict") == "unreadable", other.dump());
+  BOOST_TEST(other.at("checks")[0].at("message") ==
+                 "'query131' is handed in twice, as query131.csv and A2S1.py, which differ; keep only one",
+             other.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like) {
   TempDir dir;
   const fs::path folder = dir.path() / "typo";

@@ -327,6 +327,18 @@ BOOST_AUTO_TEST_CASE(two_sources_for_one_answer_name_both) {
   BOOST_TEST(!q.value);
   BOOST_TEST(to_string(q.problem) == "unreadable");
   BOOST_TEST(q.message == "'q' is handed in twice, as q.npy and answers.yaml; keep only one");
+  // The same numbers twice (an answer saved in two forms): graded once, and said beside it.
+  dir.write("q.npy", "");
+  std::filesystem::remove(dir.path() / "q.npy");
+  dir.write("q.csv", "1,2\n");
+  const Answer same = load_submission(dir.path(), {{"q", {2}}}).answers.at("q");
+  BOOST_TEST_REQUIRE(same.value.has_value(), same.message);
+  BOOST_TEST(same.value->values()[1] == 2.0);
+  BOOST_TEST(same.note == "'q' is handed in twice, as q.csv and answers.yaml, with the same numbers: graded once");
+  dir.write("q.csv", "1,3\n");
+  const Answer differ = load_submission(dir.path(), {{"q", {2}}}).answers.at("q");
+  BOOST_TEST(!differ.value);
+  BOOST_TEST(differ.message == "'q' is handed in twice, as q.csv and answers.yaml, which differ; keep only one");
 }
 
 BOOST_AUTO_TEST_CASE(a_broken_file_spoils_only_its_own_answer) {

@@ -44,6 +44,12 @@ struct Answer {
   std::string note;
 };
 
+/// One answer handed in twice (two files, or a file and a notebook), each read from its own
+/// source: `first` when both were read and hold the same numbers in the same shape (a
+/// notebook's answer saved with np.save as well), with a note; else unreadable, naming both
+/// ("keep only one").
+Answer one_answer_of_two(const std::string& name, Answer first, const Answer& second);
+
 struct Submission {
   std::filesystem::path dir;
   std::map<std::string, Answer> answers;  ///< one entry per name asked for
