@@ -133,12 +133,12 @@ Structured read_structured(const std::filesystem::path& path, const std::vector<
 
 Answer one_answer_of_two(const std::string& name, Answer first, const Answer& second) {
   // A vector is the same in every orientation: (n,), (1, n) and (n, 1) hold its numbers alike.
-  const auto vector = [](const Tensor& t) {
+  const auto is_vector = [](const Tensor& t) {
     return std::count_if(t.shape().begin(), t.shape().end(), [](std::size_t d) { return d != 1; }) <= 1;
   };
   const bool same =
       first.value && second.value && first.value->size() == second.value->size() &&
-      (first.value->shape() == second.value->shape() || (vector(*first.value) && vector(*second.value))) &&
+      (first.value->shape() == second.value->shape() || (is_vector(*first.value) && is_vector(*second.value))) &&
       std::equal(first.value->values().begin(), first.value->values().end(), second.value->values().begin());
   const std::string both = "as " + first.source + " and " + second.source;
   if (same) {  // the notebook's answer saved with np.save as well (found by a TA helper: a point lost)

@@ -67,12 +67,12 @@ Spec Loader::load() {
       const auto line = static_cast<std::size_t>(std::max(e.mark.line, 0));
       const std::string here = line < lines_.size() ? lines_[line] : "";
       const auto first = here.find(": ");
-      std::size_t above = line;
+      std::size_t above = std::min(line, lines_.size());
       while (above > 0 && lines_[above - 1].find_first_not_of(' ') == std::string::npos) --above;
       const auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
       if (first != std::string::npos && here.find(": ", first + 2) != std::string::npos)
         hint = "; a text holding ': ' must be quoted: message: \"no mask: ...\"";
-      else if (above > 0 && above <= lines_.size() && indent(here) > indent(lines_[above - 1]))
+      else if (above > 0 && indent(here) != std::string::npos && indent(here) > indent(lines_[above - 1]))
         hint = fmt::format(
             "; line {} is indented more than line {} above it: the keys of one mapping start in one "
             "column",
