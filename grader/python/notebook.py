@@ -2313,21 +2313,49 @@ def definition_facts(fn, function, units, name):
     return function["definition"]
 
 
-def definition_taking(units, fname, name, positional, keywords):
+_DEFINITION_TAKING = {}  # (function, positional, keywords) -> definition_taking(): once per kind of call
+
+
+def definition_taking(units, fname, name, positional, keywords, errors):
     """Where the notebook's last definition of `fname` whose parameters take `positional`
     arguments and the names of `keywords` is ("cell 4, line 43", "line 43"), read from its
-    text (a top-level `def`), or "". Runs no code of the notebook's."""
-    try:
-        for unit in reversed(units):
-            tree = unit_tree(unit)
-            for node in reversed(tree.body if tree is not None else []):
-                if _type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name == fname \
-                        and takes(parameters_of(node), positional, keywords):
-                    cell = in_cell(unit.filename or name, name)
-                    return "" if cell is None else f"{cell + ', ' if cell else ''}line {node.lineno}"
-    except Exception:  # the notebook broke the modules this needs
-        pass
-    return ""
+    text (a top-level `def`), or "". Not one in a part that failed (`errors`: it may never
+    have run), an `async def`, nor a stub (`pass`, `...`, `raise NotImplementedError`): found
+    by a hostile-student helper, each offered as the one meant. Runs no code of the notebook's;
+    asked once per kind of call (a helper's 5000 definitions made every failing call slow)."""
+    key = (fname, positional, tuple(keywords))
+    if key not in _DEFINITION_TAKING:
+        _DEFINITION_TAKING[key] = ""
+        try:
+            for k in range(_len(units) - 1, -1, -1):
+                tree = None if k in errors else unit_tree(units[k])
+                for node in reversed(tree.body if tree is not None else []):
+                    if (_type(node) is ast.FunctionDef and node.name == fname and not stub(node)
+                            and takes(parameters_of(node), positional, keywords)):
+                        cell = in_cell(units[k].filename or name, name)
+                        _DEFINITION_TAKING[key] = "" if cell is None else f"{cell + ', ' if cell else ''}line {node.lineno}"
+                        return _DEFINITION_TAKING[key]
+        except Exception:  # the notebook broke the modules this needs
+            pass
+    return _DEFINITION_TAKING[key]
+
+
+def stub(node):
+    """Whether a `def` does nothing yet: its body (a docstring aside) only `pass`, `...` or
+    `raise NotImplementedError`."""
+    body = node.body
+    if body and _type(body[0]) is ast.Expr and _type(body[0].value) is ast.Constant and _type(body[0].value.value) is str:
+        body = body[1:]
+
+    def empty(s):
+        if _type(s) is ast.Pass:
+            return True
+        if _type(s) is ast.Expr and _type(s.value) is ast.Constant and s.value.value is Ellipsis:
+            return True
+        raised = s.exc.func if _type(s) is ast.Raise and _type(s.exc) is ast.Call else getattr(s, "exc", None)
+        return _type(s) is ast.Raise and _type(raised) is ast.Name and raised.id == "NotImplementedError"
+
+    return all(empty(s) for s in body)
 
 
 def parameters_of(node):
@@ -2531,7 +2559,8 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             # The one in force at the end does not take the call, another does: a scratch
             # redefinition replaced the one meant (found by a student helper: a three-parameter
             # test version at the end cost exercise 2, the masked one).
-            taking = definition_taking(units, fname, name, _len(args), kwargs) if facts and taken_at_end(function) else ""
+            taking = (definition_taking(units, fname, name, _len(args), kwargs, causes[2])
+                      if facts and taken_at_end(function) else "")
             if taking and taking != where:
                 facts += f', "taking_at": {quoted(taking, 100)}'
             why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where and not facts else ''} "

@@ -527,10 +527,6 @@ bool hands_in_something(const Submission& submission, const python::Found& pytho
                      [](const auto& a) { return !a.second.source.empty(); });
 }
 
-/// An entry of a submission folder that is never the student's work: hidden (.git, .DS_Store)
-/// or the __MACOSX/ of a zip made on macOS (Finder's metadata only).
-bool not_handed_in(const std::string& name) { return name.front() == '.' || name == "__MACOSX"; }
-
 /// For a submission that hands in nothing: that it is empty, or which of its files are of kinds
 /// the grader never reads (an archive left packed, the notebook printed as PDF or HTML), so that
 /// the student sees the file they uploaded acknowledged; when no earlier note (`noted`) names
@@ -585,6 +581,8 @@ std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path&
 }
 
 }  // namespace
+
+bool not_handed_in(const std::string& name) { return name.empty() || name.front() == '.' || name == "__MACOSX"; }
 
 std::vector<std::string> hand_ins_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
                                                   const ReadLimits& limits) {

@@ -640,9 +640,38 @@ BOOST_AUTO_TEST_CASE(results_of_students_not_in_a_run_are_refused_unless_pruned)
                       "a shard's --out holds its own students only: when the number of shards "
                       "changes, start from empty folders"),
              resharded.err);
+  // Students of the class are never pruned, another shard's (found by a hostile helper: --prune
+  // in a shard run removed them) or an entry skipped, a link to a share not mounted.
+  std::size_t before = 0;
+  for ([[maybe_unused]] const auto& s : fs::directory_iterator(shard / "students")) ++before;
+  const auto forced = run_grader(with(grade_args(root, shard), {"--shard", "0/3", "--prune"}));
+  BOOST_TEST(forced.exit_code == 2, forced.err);
+  BOOST_TEST(contains(forced.err, "of the class folder not graded in this run"), forced.err);
+  std::size_t after = 0;
+  for ([[maybe_unused]] const auto& s : fs::directory_iterator(shard / "students")) ++after;
+  BOOST_TEST(after == before);
+  fs::create_directories(dir.path() / "share/mounted");
+  fs::copy(root / "correct-csv", dir.path() / "share/mounted/away", fs::copy_options::recursive);
+  fs::create_directory_symlink(dir.path() / "share/mounted/away", root / "away");
+  BOOST_TEST(run_grader(with(grade_args(root, out), {"--resume"})).exit_code == 0);
+  fs::rename(dir.path() / "share/mounted", dir.path() / "share/unmounted");
+  const auto unmounted = run_grader(with(grade_args(root, out), {"--resume", "--prune"}));
+  BOOST_TEST(unmounted.exit_code == 2, unmounted.err);
+  BOOST_TEST(contains(unmounted.err,
+                      "holds the results of 1 student of the class folder not graded in this run "
+                      "(away)"),
+             unmounted.err);
+  BOOST_TEST(fs::exists(out / "students/away/result.json"));
+  fs::remove(root / "away");
+  BOOST_TEST(run_grader(with(grade_args(root, out), {"--resume", "--prune"})).exit_code == 0);
+  // A folder in students/ that no run wrote (a TA's backups) is no student's: kept, no word.
+  fs::create_directories(out / "students/backup-2024/alice");
+  BOOST_TEST(run_grader(with(grade_args(root, out), {"--resume", "--prune"})).exit_code == 0);
+  BOOST_TEST(fs::exists(out / "students/backup-2024/alice"));
   // A merge into a folder holding others: refused, nothing changed; --prune removes them.
   const fs::path merged = dir.path() / "merged";
-  fs::create_directories(merged / "students/someone else");
+  write_file((fs::create_directories(merged / "students/someone else"), merged / "students/someone else/result.json"),
+             "{}");
   const auto merge = two_shards(root, dir.path(), "two", merged);
   const auto refused = run_grader(merge);
   BOOST_TEST(refused.exit_code == 2, refused.err);
@@ -671,16 +700,27 @@ BOOST_AUTO_TEST_CASE(class_files_no_run_of_the_grader_wrote_are_never_replaced) 
                       "--out a folder of its own"),
              r.err);
   BOOST_TEST(read_file(out / "gradebook.csv") == theirs);
+  BOOST_TEST(!fs::exists(out / "students"));  // a refused run changes nothing (but its lock file)
   write_file(out / "summary.json", "{\"course\": \"HW2\"}");
   const auto merge = two_shards(root, dir.path(), "shard", out);
   const auto m = run_grader(merge);
   BOOST_TEST(m.exit_code == 2, m.err);
   BOOST_TEST(contains(m.err, "holds gradebook.csv and summary.json that no run of the grader wrote"), m.err);
   BOOST_TEST(read_file(out / "gradebook.csv") == theirs);
-  // The grader's own are replaced, as every run does.
+  // The grader's own are replaced, as every run does; so is a gradebook.csv a run killed between
+  // its two renames left alone (found by a hostile helper: refused as no run's).
   const fs::path ours = dir.path() / "ours";
   BOOST_TEST(run_grader(grade_args(root, ours)).exit_code == 0);
   BOOST_TEST(run_grader(grade_args(root, ours)).exit_code == 0);
+  fs::remove(ours / "summary.json");
+  const auto alone = run_grader(grade_args(root, ours));
+  BOOST_TEST(alone.exit_code == 0, alone.err);
+  BOOST_TEST(fs::exists(ours / "summary.json"));
+  // A zip of the class made on macOS holds __MACOSX/: no student (found by a hostile helper).
+  fs::create_directories(root / "__MACOSX/correct-csv");
+  const auto zipped = run_grader(grade_args(root, dir.path() / "zipped"));
+  BOOST_TEST(zipped.exit_code == 0, zipped.err);
+  BOOST_TEST(!contains(read_file(dir.path() / "zipped/gradebook.csv"), "__MACOSX"));
 }
 
 BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {

@@ -2334,6 +2334,16 @@ BOOST_AUTO_TEST_CASE(a_function_defined_twice_says_which_definition_an_exercise_
                       "notebook; its definition at cell 2, line 1 takes these arguments: if the one at cell 4, line 3 "
                       "only tries something out, give it another name)"),
              r.calls[0].message);
+  // Nor where the earlier one is a stub, an async def, or in a part that failed (it may never
+  // have run): each was offered as the one meant (found by a hostile-student helper).
+  for (const std::string earlier :
+       {"def f(Q, K, V, mask=None):\n    \"\"\"Doc.\"\"\"\n    raise NotImplementedError()\n",
+        "async def f(Q, K, V):\n    return None\n", "import no_such_module\ndef f(Q, K, V):\n    return Q, K\n"}) {
+    r = call("# In[1]:\nimport torch\n# In[2]:\n" + earlier + "# In[3]:\ndef f(Q, K):\n    return Q, K\n",
+             calls_of("f", 1, {"output", "weights"}));
+    BOOST_TEST(verdict(r.calls[0]) == "threw", earlier);
+    BOOST_TEST(!contains(r.calls[0].message, "takes these arguments"), r.calls[0].message);
+  }
   r = call("import torch\ndef f(Q, K, *, scale):\n    pass\ndef f(Q, K):\n    pass\n",
            calls_of("f", 1, {"output", "weights"}));
   BOOST_TEST(verdict(r.calls[0]) == "threw");

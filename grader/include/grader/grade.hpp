@@ -33,6 +33,11 @@ struct GradeOptions {
 /// example: AssignmentResult r = grade_submission(load_spec("specs/x.yaml"), "submissions/x/alice");
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options = {});
 
+/// Whether a folder's entry is made by tools, never by a student: hidden (.git, .DS_Store) or
+/// the __MACOSX/ of a zip made on macOS (Finder's metadata only). Not a file of a submission,
+/// nor a student of a class folder.
+bool not_handed_in(const std::string& name);
+
 /// The first two of a folder's first eight subfolders that would be graded, by the same rules,
 /// if each were given as a submission: a hand-in zipped with its folder, a student's attempts,
 /// or a class given one level too high. (A folder of data files, or hidden, is none.)

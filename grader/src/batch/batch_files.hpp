@@ -31,16 +31,19 @@ std::string_view describe_input(std::string_view name);
 
 /// Refuses (UsageError) an output folder holding a gradebook.csv or summary.json that no run of
 /// the grader wrote (found by a TA helper: a spreadsheet's gradebook.csv in the folder given as
-/// --out was replaced without a word): each run replaces them.
-void refuse_foreign_class_files(const std::filesystem::path& out);
+/// --out was replaced without a word): each run replaces them. A gradebook.csv alone is a run's
+/// (killed between its two renames) when it starts with `header`, the one this run writes.
+void refuse_foreign_class_files(const std::filesystem::path& out, const std::string& header);
 
-/// Refuses (UsageError, saying `advice` and --prune) an output folder whose students/ holds
-/// students not in `ids`, results of an earlier run that the class files of this `run`
-/// ("run", "merge") would leave out (found by a TA helper: late hand-ins graded alone into the
-/// class's folder replaced a gradebook of 147 students with one of 1, exit 0); with `prune`,
-/// removes their folders and says so.
-void refuse_other_students(const std::filesystem::path& out, const std::set<std::string>& ids, bool prune,
-                           std::string_view run, std::string_view advice);
+/// Refuses (UsageError) an output folder whose students/ holds results of students not in
+/// `graded`, which the class files of this `run` ("run", "merge") would leave out (found by a
+/// TA helper: late hand-ins graded alone into the class's folder replaced a gradebook of 147
+/// students with one of 1, exit 0): those `in_class` (another shard's, an entry skipped) always,
+/// saying `kept_advice`; the others, saying `advice` and --prune, unless `prune`: then their
+/// folders are removed, and said so. Only folders a run wrote count (result.json or .inputs).
+void refuse_other_students(const std::filesystem::path& out, const std::set<std::string>& graded,
+                           const std::set<std::string>& in_class, bool prune, std::string_view run,
+                           std::string_view advice, std::string_view kept_advice);
 
 /// Refuses an output folder that holds a student's result of another assignment than
 /// `assignment` (the wrong spec given, or another assignment's --out reused): grading or merging

@@ -18,6 +18,7 @@
 #include "grader/batch.hpp"
 #include "grader/bounded_file.hpp"
 #include "grader/error.hpp"
+#include "grader/grade.hpp"
 #include "grader/version.hpp"
 
 namespace grader::batch {
@@ -209,7 +210,7 @@ std::vector<Student> list_students(const fs::path& root, std::vector<std::string
   std::vector<std::string> files;  // said after the listing: all at once where no folder is there
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] == '.') continue;
+    if (not_handed_in(name)) continue;  // hidden, or a zip's __MACOSX/ (found by a hostile helper: a student)
     std::error_code kind;  // a link to nothing: not a folder, and no reason to stop listing
     if (entry.is_directory(kind)) {
       students.push_back({student_id(entry.path()), name});
@@ -330,26 +331,42 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
     if (std::error_code ec; fs::is_symlink(root / s.folder, ec)) links.push_back(root / s.folder);
   refuse_overlap(out, links, "the student folder");
   if (listed.size() == 1) refuse_class_one_level_down(spec, root, listed[0].folder, options.grading.limits);
+  std::set<std::string> in_class(whole_class.skipped.begin(), whole_class.skipped.end());
   for (auto& s : listed) {
     ++whole_class.students;
     ids_of_class.add(s.id);
+    in_class.insert(s.id);
     if (in_shard(s.id, options.shard)) students.push_back(std::move(s));
   }
   whole_class.digest = ids_of_class.hex();
 
-  make_output_folder(out, "students");
   std::error_code failed;
+  const bool had_out = fs::exists(out, failed), had_students = fs::exists(out / "students", failed);
+  make_output_folder(out, "students");
   const OutputLock lock(out, "grader grade");
-  refuse_other_assignment(out, spec.id);
-  refuse_foreign_class_files(out);
   std::set<std::string> ids;
   for (const auto& s : students) ids.insert(s.id);
-  refuse_other_students(out, ids, options.prune, "run",
-                        options.shard.count > 1
-                            ? "a shard's --out holds its own students only: when the number of shards changes, "
-                              "start from empty folders"
-                            : "to add late or changed hand-ins, put them in the class folder and grade the whole "
-                              "class with --resume (only what changed is graded)");
+  try {
+    refuse_other_assignment(out, spec.id);
+    refuse_foreign_class_files(out, gradebook_csv(empty_gradebook(spec, {})));
+    refuse_other_students(
+        out, ids, in_class, options.prune, "run",
+        "to add late or changed hand-ins, put them in the class folder and grade the whole class with --resume "
+        "(only what changed is graded)",
+        options.shard.count > 1 ? "a shard's --out holds its own students only: when the number of shards changes, "
+                                  "start from empty folders"
+                                : "they are skipped (see the warnings above: a link to a folder that is not there?): "
+                                  "make them folders the grader can read, or move them out of the class folder");
+  } catch (const UsageError&) {
+    // A refused run changes nothing: what it made to lock and look is removed again (found by
+    // a hostile helper: a refused run left students/ behind).
+    std::error_code ignored;
+    if (!had_out)
+      fs::remove_all(out, ignored);
+    else if (!had_students)
+      fs::remove(out / "students", ignored);
+    throw;
+  }
   remove_stale_temporaries(out);
   // The class files describe a finished run; until this one finishes there are none.
   fs::remove(out / "gradebook.csv", failed);

@@ -312,15 +312,22 @@ RunCounts run_of(const json& summary) {
 
 }  // namespace
 
-void refuse_foreign_class_files(const fs::path& out) {
+void refuse_foreign_class_files(const fs::path& out, const std::string& header) {
   std::error_code ec;
   std::vector<std::string> found;
   for (const char* name : {"gradebook.csv", "summary.json"})
     if (fs::exists(out / name, ec)) found.push_back(name);
   if (found.empty()) return;
-  try {  // ours: a summary.json with the fields every run writes, and has since the first version
-    const json doc = json::parse(read_bounded(out / "summary.json"));
-    if (doc.is_object() && doc.contains("assignment") && doc.contains("students") && doc.contains("exercises")) return;
+  try {
+    if (found.size() == 1 && found[0] == "gradebook.csv") {
+      // A run killed between its two renames leaves its gradebook.csv alone: ours if it has the
+      // header this run writes (found by a hostile helper: refused as no run's).
+      if (read_bounded(out / "gradebook.csv").rfind(header, 0) == 0) return;
+    } else {  // ours: a summary.json with the fields every run writes, and has since the first version
+      const json doc = json::parse(read_bounded(out / "summary.json"));
+      if (doc.is_object() && doc.contains("assignment") && doc.contains("students") && doc.contains("exercises"))
+        return;
+    }
   } catch (const std::exception&) {
   }
   throw UsageError(
@@ -328,32 +335,51 @@ void refuse_foreign_class_files(const fs::path& out) {
                   one_line(out.string(), 4096), fmt::join(found, " and "), found.size() == 1 ? "it" : "them"));
 }
 
-void refuse_other_students(const fs::path& out, const std::set<std::string>& ids, bool prune, std::string_view run,
-                           std::string_view advice) {
-  std::vector<std::string> others;
+void refuse_other_students(const fs::path& out, const std::set<std::string>& graded,
+                           const std::set<std::string>& in_class, bool prune, std::string_view run,
+                           std::string_view advice, std::string_view kept_advice) {
+  std::vector<std::string> gone, kept;
   std::error_code ec;
   for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    std::error_code kind;  // a student's folder; not a file, nor what a file browser leaves (.DS_Store)
-    if (!ids.count(name) && name.front() != '.' && it->symlink_status(kind).type() == fs::file_type::directory)
-      others.push_back(name);
+    // A student's result folder, as a run writes it: not a file, a link, a hidden entry (a file
+    // browser's .DS_Store) nor a folder of something else (found by a hostile helper: --prune
+    // removed a folder of backups).
+    std::error_code kind, has;
+    if (graded.count(name) || name.front() == '.' || it->symlink_status(kind).type() != fs::file_type::directory ||
+        !(fs::exists(it->path() / "result.json", has) || fs::exists(it->path() / kInputsFile, has)))
+      continue;
+    (in_class.count(name) ? kept : gone).push_back(name);
   }
-  if (others.empty()) return;
-  std::sort(others.begin(), others.end());
-  std::vector<std::string> shown;
-  for (const auto& name : others) shown.push_back(one_line(name, 80));
+  const auto count = [](const std::vector<std::string>& names) {
+    return fmt::format("{} {}", names.size(), names.size() == 1 ? "student" : "students");
+  };
+  const auto few = [](std::vector<std::string>& names) {
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> shown;
+    for (const auto& name : names) shown.push_back(one_line(name, 80));
+    return first_few(shown);
+  };
   const std::string students = one_line((out / "students").string(), 4096);
+  // Students of the class not graded now (another shard's, an entry skipped) are never removed
+  // (found by a hostile helper: --prune in a shard run removed the other shards' students).
+  if (!kept.empty())
+    throw UsageError(
+        fmt::format("{} holds the results of {} of the class folder not graded in this {} ({}): it "
+                    "would leave them out of gradebook.csv and summary.json; {}",
+                    students, count(kept), run, few(kept), kept_advice));
+  if (gone.empty()) return;
   if (!prune)
-    throw UsageError(fmt::format(
-        "{} holds the results of {} {} not in this {} ({}): it would leave them out of gradebook.csv and "
-        "summary.json; {}; if they have left the class, add --prune to remove their results",
-        students, others.size(), others.size() == 1 ? "student" : "students", run, first_few(shown), advice));
-  for (const auto& name : others)
+    throw UsageError(
+        fmt::format("{} holds the results of {} not in this {} ({}): it would leave them out of "
+                    "gradebook.csv and summary.json; {}; if they have left the class, add --prune to "
+                    "remove their results",
+                    students, count(gone), run, few(gone), advice));
+  for (const auto& name : gone)
     if (fs::remove_all(out / "students" / name, ec); ec)
       throw Error(
           fmt::format("cannot remove {}: {}", one_line((out / "students" / name).string(), 4096), ec.message()));
-  spdlog::warn("removed the results of {} {} not in this {} (--prune): {}", others.size(),
-               others.size() == 1 ? "student" : "students", run, first_few(shown));
+  spdlog::warn("removed the results of {} not in this {} (--prune): {}", count(gone), run, few(gone));
 }
 
 namespace {
@@ -456,8 +482,10 @@ Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& ou
   refuse_other_assignment(out, book->assignment, true);
   std::set<std::string> ids;
   for (const auto& [student, dir] : owner) ids.insert(student);
-  refuse_foreign_class_files(out);
-  refuse_other_students(out, ids, prune, "merge", "merge into a folder of its own");
+  Gradebook header = *book;
+  header.rows.clear();
+  refuse_foreign_class_files(out, gradebook_csv(header));
+  refuse_other_students(out, ids, ids, prune, "merge", "merge into a folder of its own", "");
   // Every shard checked (a refused merge leaves an earlier one whole), the class files of an
   // earlier merge go first: stopped midway, this one leaves none that describe a mix of old
   // and new results.
