@@ -1564,8 +1564,10 @@ def describe_failure(error, name, unit):
         text += tensor_hint(str(error))
     # Found by a student helper: K.T of a (batch, block, d_k) batch, a NumPy habit, met only
     # PyTorch's "The size of tensor a (2) must match the size of tensor b (4)".
+    # Not for two matrices (PyTorch's "mat1 and mat2"), where .T is right (found by a
+    # hostile-student helper: `torch.stack(ws, dim=1).T` was told of batches).
     if (_isinstance(error, (RuntimeError, ValueError)) and frames and re.search(r"\.T\b", frames[-1].line or "")
-            and re.search(r"size|shape|dimension", str(error))):
+            and re.search(r"size|shape|dimension", str(error)) and "mat1 and mat2" not in str(error)):
         text += (" (x.T reverses every axis: of a batch (batch, n, d) it makes (d, n, batch); transpose the last two "
                  "instead, K.transpose(-2, -1) in PyTorch or np.swapaxes(K, -1, -2) in NumPy)")
     if _isinstance(error, EOFError) and str(error) == "EOF when reading a line":

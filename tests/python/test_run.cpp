@@ -2258,6 +2258,11 @@ BOOST_AUTO_TEST_CASE(a_batch_transposed_with_dot_t_is_told_to_transpose_its_last
                         "two instead, K.transpose(-2, -1) in PyTorch or np.swapaxes(K, -1, -2) in NumPy)"),
                tensors << ": " << r.calls[0].message);
   }
+  // Of two matrices, .T is right: no word of batches (found by a hostile-student helper).
+  const auto r = call("import torch\ndef f(Q, K, V):\n    w = torch.ones(3, 4) @ torch.ones(4, 3).T\n    return w, w\n",
+                      calls_of("f", 1, {"output", "weights"}));
+  BOOST_TEST(contains(r.calls[0].message, "mat1 and mat2 shapes cannot be multiplied"), r.calls[0].message);
+  BOOST_TEST(!contains(r.calls[0].message, "reverses every axis"), r.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(outputs_a_notebook_places_outside_the_output_memory_come_back_malformed) {
