@@ -171,8 +171,8 @@ int run_grade(const GradeCommandOptions& o) {
         outcome.failures.size(), outcome.students);
   if (outcome.interrupted) {
     std::cerr << fmt::format(
-        "grader: interrupted: {} of {} submissions have their results in {}; run the same command "
-        "with --resume to grade the rest\n",
+        "grader: interrupted: this run graded or kept {} of {} submissions in {}; run the same command "
+        "with --resume to grade the rest (what an earlier run graded, and is still up to date, is kept)\n",
         outcome.run.graded + outcome.run.up_to_date, outcome.students, o.out);
     return 130;
   }

@@ -274,6 +274,10 @@ BOOST_AUTO_TEST_CASE(a_class_gets_the_results_of_single_checks_whatever_the_numb
   for (const std::string jobs : {"1", "4"}) {
     const auto r = run_grader(with(grade_args(dir.path() / "class", dir.path() / ("out" + jobs)), {"--jobs", jobs}));
     BOOST_TEST(r.exit_code == 0, r.err);
+    // More jobs than cores is said (found by a TA helper: slower, without a word).
+    BOOST_TEST(
+        contains(r.err, "is more than this machine's") == (std::stoul(jobs) > std::thread::hardware_concurrency()),
+        r.err);
     BOOST_TEST(contains(r.out, "8 students, 3 passed everything"), r.out);
     BOOST_TEST(contains(r.out, "8 graded, 0 up to date"), r.out);
   }
@@ -550,6 +554,10 @@ BOOST_AUTO_TEST_CASE(ctrl_c_finishes_what_runs_keeps_it_and_resume_does_the_rest
       const std::size_t done = count_graded(out);
       BOOST_TEST(done > 0u);
       BOOST_TEST(done < 2000u);
+      // Said of this run (found by a hostile helper: "3 of 10 have their results" read as all a
+      // folder held, where an earlier run's were there too).
+      BOOST_TEST(contains(r.err, "grader: interrupted: this run graded or kept " + std::to_string(done) + " of 2000 "),
+                 r.err);
       BOOST_TEST(temporaries(out).empty());
       const auto rest = run_grader(with(grade, {"--resume"}));
       BOOST_TEST(rest.exit_code == 0);

@@ -482,8 +482,14 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
       if (options.on_progress) options.on_progress(progress);
     }
   };
-  std::size_t jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  std::size_t jobs = options.jobs > 0 ? options.jobs : cores;
   jobs = std::min(jobs, std::max<std::size_t>(students.size(), 1));
+  if (jobs > cores)  // found by a TA helper: -j 8 on two cores, 3 to 6 times slower, without a word
+    spdlog::warn(
+        "--jobs {} is more than this machine's {} cores: the jobs take turns on them, each with its own "
+        "sandbox (and, for notebooks, its own Python), so the class takes longer than with the default",
+        jobs, cores);
   {
     std::vector<std::jthread> workers;
     for (std::size_t j = 1; j < jobs; ++j) workers.emplace_back(work);
