@@ -23,4 +23,8 @@ class Digest {
   sha256_ctx ctx_{};
 };
 
+/// The plain SHA-256 of `bytes`, as 64 lowercase hex digits: what `sha256sum` prints for a file
+/// holding them (summary.json's digest of the gradebook.csv written beside it).
+std::string sha256_hex(std::string_view bytes);
+
 }  // namespace grader

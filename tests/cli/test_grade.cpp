@@ -724,6 +724,21 @@ BOOST_AUTO_TEST_CASE(class_files_no_run_of_the_grader_wrote_are_never_replaced) 
   const auto alone = run_grader(grade_args(root, ours));
   BOOST_TEST(alone.exit_code == 0, alone.err);
   BOOST_TEST(fs::exists(ours / "summary.json"));
+  // summary.json records the SHA-256 of the gradebook.csv written with it, as sha256sum gives
+  // it; a gradebook.csv edited since (a column of a TA's notes) is never replaced (found by a
+  // hostile helper: replaced without a word), by a grade or a merge.
+  const auto sha256sum = test_support::run_process({"/usr/bin/sha256sum", (ours / "gradebook.csv").string()});
+  BOOST_TEST(sha256sum.out.substr(0, 64) == load(ours / "summary.json").at("gradebook_sha256").get<std::string>());
+  std::string edited = read_file(ours / "gradebook.csv");
+  edited.replace(edited.find('\n'), 1, ",notes\n");
+  write_file(ours / "gradebook.csv", edited);
+  for (const auto& args : {with(grade_args(root, ours), {"--resume"}), two_shards(root, dir.path(), "again", ours)}) {
+    const auto kept = run_grader(args);
+    BOOST_TEST(kept.exit_code == 2, kept.err);
+    BOOST_TEST(contains(kept.err, "ours/gradebook.csv was changed after the grader wrote it"), kept.err);
+    BOOST_TEST(contains(kept.err, "save it under another name or in another folder, then run again"), kept.err);
+    BOOST_TEST(read_file(ours / "gradebook.csv") == edited);
+  }
   // A zip of the class made on macOS holds __MACOSX/: no student (found by a hostile helper).
   fs::create_directories(root / "__MACOSX/correct-csv");
   const auto zipped = run_grader(grade_args(root, dir.path() / "zipped"));

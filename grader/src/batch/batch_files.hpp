@@ -32,8 +32,10 @@ std::string_view describe_input(std::string_view name);
 /// Refuses (UsageError) an output folder holding a gradebook.csv or summary.json that no run of
 /// the grader wrote (found by a TA helper: a spreadsheet's gradebook.csv in the folder given as
 /// --out was replaced without a word): each run replaces them. A gradebook.csv alone is a run's
-/// (killed between its two renames) when it starts with `header`, the one this run writes.
-void refuse_foreign_class_files(const std::filesystem::path& out, const std::string& header);
+/// (killed between its two renames) when it starts with the header `book`'s columns make; one
+/// beside a run's summary.json is refused when summary.json records another SHA-256 of it
+/// (edited since it was written).
+void refuse_foreign_class_files(const std::filesystem::path& out, const Gradebook& book);
 
 /// Refuses (UsageError) an output folder whose students/ holds results of students not in
 /// `graded`, which the class files of this `run` ("run", "merge") would leave out (found by a

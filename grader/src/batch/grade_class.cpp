@@ -348,7 +348,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   for (const auto& s : students) ids.insert(s.id);
   try {
     refuse_other_assignment(out, spec.id);
-    refuse_foreign_class_files(out, gradebook_csv(empty_gradebook(spec, {})));
+    refuse_foreign_class_files(out, empty_gradebook(spec, {}));
     refuse_other_students(
         out, ids, in_class, options.prune, "run",
         "to add late or changed hand-ins, put them in the class folder and grade the whole class with --resume "

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "../digest.hpp"
 #include "../report/feedback.hpp"
 #include "../text.hpp"
 #include "batch_files.hpp"
@@ -85,10 +86,19 @@ std::string_view describe_input(std::string_view name) {
   return name;
 }
 
-std::string gradebook_csv(const Gradebook& book) {
+namespace {
+
+/// gradebook.csv's first line: what a gradebook of these columns starts with.
+std::string gradebook_header(const Gradebook& book) {
   std::string out = "student";
   for (const auto& c : book.columns) out += "," + report::csv_field(c.id);
-  out += ",total,max\n";
+  return out + ",total,max\n";
+}
+
+}  // namespace
+
+std::string gradebook_csv(const Gradebook& book) {
+  std::string out = gradebook_header(book);
   for (const auto& r : book.rows) {
     out += report::csv_field(r.student);
     for (double s : r.scores) out += "," + report::points(s);
@@ -179,6 +189,7 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   doc["histogram"] = std::move(histogram);
   doc["exercises"] = std::move(exercises);
   doc["roster"] = std::move(students);
+  doc["gradebook_sha256"] = sha256_hex(gradebook_csv(book));  // a gradebook.csv edited since is never replaced
   json changed_inputs = json::object();
   const auto count = [&](const char* name) {
     const auto it = book.run.changed_inputs.find(name);
@@ -312,24 +323,39 @@ RunCounts run_of(const json& summary) {
 
 }  // namespace
 
-void refuse_foreign_class_files(const fs::path& out, const std::string& header) {
+void refuse_foreign_class_files(const fs::path& out, const Gradebook& book) {
   std::error_code ec;
   std::vector<std::string> found;
   for (const char* name : {"gradebook.csv", "summary.json"})
     if (fs::exists(out / name, ec)) found.push_back(name);
   if (found.empty()) return;
+  std::optional<std::string> edited;  // the gradebook.csv beside our summary.json, changed since
   try {
     if (found.size() == 1 && found[0] == "gradebook.csv") {
       // A run killed between its two renames leaves its gradebook.csv alone: ours if it has the
       // header this run writes (found by a hostile helper: refused as no run's).
-      if (read_bounded(out / "gradebook.csv").rfind(header, 0) == 0) return;
+      if (read_bounded(out / "gradebook.csv").rfind(gradebook_header(book), 0) == 0) return;
     } else {  // ours: a summary.json with the fields every run writes, and has since the first version
       const json doc = json::parse(read_bounded(out / "summary.json"));
-      if (doc.is_object() && doc.contains("assignment") && doc.contains("students") && doc.contains("exercises"))
-        return;
+      if (doc.is_object() && doc.contains("assignment") && doc.contains("students") && doc.contains("exercises")) {
+        // Written with the digest of its gradebook.csv (by this version on), which must still
+        // match: found by a hostile helper, a gradebook.csv a TA had edited in place (a column of
+        // notes) was replaced by the next run without a word.
+        const auto digest = doc.find("gradebook_sha256");
+        if (found.size() == 1 || digest == doc.end() || !digest->is_string() ||
+            *digest == sha256_hex(read_bounded(out / "gradebook.csv")))
+          return;
+        edited = digest->get<std::string>();
+      }
     }
   } catch (const std::exception&) {
   }
+  if (edited)
+    throw UsageError(
+        fmt::format("{} was changed after the grader wrote it (summary.json beside it records another SHA-256): a run "
+                    "replaces it, and the changes would be lost; save it under another name or in another folder, then "
+                    "run again (or remove it, if the changes are not needed)",
+                    one_line((out / "gradebook.csv").string(), 4096)));
   throw UsageError(
       fmt::format("{} holds {} that no run of the grader wrote: a run replaces {}; give --out a folder of its own",
                   one_line(out.string(), 4096), fmt::join(found, " and "), found.size() == 1 ? "it" : "them"));
@@ -482,9 +508,7 @@ Gradebook merge_into(const std::vector<fs::path>& shard_dirs, const fs::path& ou
   refuse_other_assignment(out, book->assignment, true);
   std::set<std::string> ids;
   for (const auto& [student, dir] : owner) ids.insert(student);
-  Gradebook header = *book;
-  header.rows.clear();
-  refuse_foreign_class_files(out, gradebook_csv(header));
+  refuse_foreign_class_files(out, *book);
   refuse_other_students(out, ids, ids, prune, "merge", "merge into a folder of its own", "");
   // Every shard checked (a refused merge leaves an earlier one whole), the class files of an
   // earlier merge go first: stopped midway, this one leaves none that describe a mix of old
