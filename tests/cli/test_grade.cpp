@@ -1047,6 +1047,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_is_the_graders_fault_and_leaves_no_half_written
   BOOST_TEST(status == 2, log);
   BOOST_TEST(contains(log, "could not grade correct-csv: cannot write"), log);
   BOOST_TEST(count_graded(out) == 0u);
+  BOOST_TEST(fs::is_empty(out / "students"));  // found by a TA helper: no empty folder per student
   BOOST_TEST(!fs::exists(out / "gradebook.csv"));
   BOOST_TEST(!fs::exists(out / "summary.json"));
   BOOST_TEST(temporaries(out).empty());

@@ -468,7 +468,12 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
         failure = students[i].id + ": " + one_line(e.what(), 4096);
         spdlog::error("cannot grade {}", failure);
         gone = gone || dynamic_cast<const OutputGone*>(&e);
-        if (!gone) clear_student_folder(out / "students" / students[i].id);  // written nowhere: --resume retries
+        if (!gone) {  // written nowhere: --resume retries
+          const fs::path dir = out / "students" / students[i].id;
+          clear_student_folder(dir);
+          std::error_code ignored;
+          fs::remove(dir, ignored);  // if empty now (found by a TA helper: a full disk left empty folders)
+        }
         if (dynamic_cast<const DiskFull*>(&e)) disk_full = true;
       }
       const std::lock_guard<std::mutex> hold(lock_outcome);
