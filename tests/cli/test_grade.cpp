@@ -423,7 +423,7 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   // summary.json too, but for how this run came by its results.
   auto resumed = load(out / "summary.json"), clean = load(dir.path() / "clean/summary.json");
   BOOST_TEST(resumed.at("run") == ordered_json::parse(R"({"graded": 3, "new": 0, "changed": 2, "again": 1,
-      "up_to_date": 21, "changed_inputs": {"submission": 2, "grader": 0, "spec": 0, "data": 0, "options": 0,
+      "up_to_date": 21, "rewritten": 0, "changed_inputs": {"submission": 2, "grader": 0, "spec": 0, "data": 0, "options": 0,
       "formats": 0}})"));
   BOOST_TEST(clean.at("run").at("new") == 24);
   resumed.erase("run");
@@ -435,6 +435,9 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   r = run_grader(with(resume, {"--format", "junit, text"}));
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(contains(r.out, "0 graded, 24 up to date"), r.out);
+  // ... and says so (found by a TA helper: "0 graded" alone hid that every report changed).
+  BOOST_TEST(contains(r.out, "24 kept, their reports written again for the formats asked for (--format)"), r.out);
+  BOOST_TEST(load(out / "summary.json").at("run").at("rewritten") == 24);
   BOOST_TEST(fs::exists(out / "students/wrong-row-1/junit.xml"));
   BOOST_TEST(run_grader(with(grade_args(root, dir.path() / "clean-junit"), {"--format", "junit,text"})).exit_code == 0);
   BOOST_TEST(read_file(out / "students/wrong-row-1/feedback.txt") ==

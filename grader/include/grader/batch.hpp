@@ -78,6 +78,7 @@ struct RunCounts {
   std::size_t changed = 0;     ///< regraded because what they depend on changed
   std::size_t again = 0;       ///< graded again with unchanged inputs (no --resume, or files lost)
   std::size_t up_to_date = 0;  ///< kept from an earlier run (--resume)
+  std::size_t rewritten = 0;   ///< of up_to_date: their reports written again, for other --format
   /// For `changed`: how many each input concerns, by name ("submission", "spec", "data",
   /// "grader", "options", "formats"); one student can count under several.
   std::map<std::string, std::size_t> changed_inputs;

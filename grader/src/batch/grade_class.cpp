@@ -417,7 +417,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
               write_atomically(dir / report::file_name(f), report::render(f, kept, student.id), false);
           write_atomically(dir / kInputsFile, to_text(now), false);
           rows[i] = std::move(row);
-          how.up_to_date = 1;
+          how.up_to_date = how.rewritten = 1;
           return how;
         }
       } catch (const std::exception&) {  // absent, half a file from a power cut: graded again

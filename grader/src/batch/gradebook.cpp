@@ -38,6 +38,7 @@ RunCounts& RunCounts::operator+=(const RunCounts& other) {
   changed += other.changed;
   again += other.again;
   up_to_date += other.up_to_date;
+  rewritten += other.rewritten;
   for (const auto& [name, n] : other.changed_inputs) changed_inputs[name] += n;
   return *this;
 }
@@ -197,9 +198,13 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   };
   count("submission");
   for (const auto& part : kRunInputParts) count(part.first);
-  doc["run"] = {{"graded", book.run.graded},         {"new", book.run.fresh},
-                {"changed", book.run.changed},       {"again", book.run.again},
-                {"up_to_date", book.run.up_to_date}, {"changed_inputs", std::move(changed_inputs)}};
+  doc["run"] = {{"graded", book.run.graded},
+                {"new", book.run.fresh},
+                {"changed", book.run.changed},
+                {"again", book.run.again},
+                {"up_to_date", book.run.up_to_date},
+                {"rewritten", book.run.rewritten},
+                {"changed_inputs", std::move(changed_inputs)}};
   return report::json_text(doc);
 }
 
@@ -263,6 +268,9 @@ std::string summary_text(const Gradebook& book) {
     out += fmt::format("  {} regraded because what they depend on changed ({})\n", run.changed, why);
   }
   if (run.fresh > 0) out += fmt::format("  {} graded for the first time\n", run.fresh);
+  if (run.rewritten > 0)  // found by a TA helper: "0 graded" alone hid that every report changed
+    out += fmt::format("  {} kept, {} reports written again for the formats asked for (--format)\n", run.rewritten,
+                       run.rewritten == 1 ? "its" : "their");
   if (run.again > 0)
     out += fmt::format("  {} graded again with unchanged inputs (without --resume, or their files were lost)\n",
                        run.again);
@@ -316,6 +324,7 @@ RunCounts run_of(const json& summary) {
   run.changed = r.value("changed", std::size_t{0});
   run.again = r.value("again", std::size_t{0});
   run.up_to_date = r.value("up_to_date", std::size_t{0});
+  run.rewritten = r.value("rewritten", std::size_t{0});
   if (r.contains("changed_inputs"))
     for (const auto& [name, n] : r["changed_inputs"].items()) run.changed_inputs[name] = n.get<std::size_t>();
   return run;
