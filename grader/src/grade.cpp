@@ -662,6 +662,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     result.notes.push_back("your submission is one folder, '" + one_line(locked->filename().string(), 80) +
                            "', whose permissions forbid reading it, so nothing in it is graded: give the folder "
                            "read permission (chmod -R u+rwX,go+rX) before zipping, or zip the files themselves");
+  const std::size_t notes_of_where = result.notes.size();  // they name no file of the submission
   if (!spec.python.only) {  // what answer files hold, or miss, says nothing where they are not graded
     result.notes.insert(result.notes.end(), submission.notes.begin(), submission.notes.end());
     if (!python.hand_in)
@@ -681,7 +682,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
                              "' and maybe others each hold a hand-in: only the top level is read, so move the files "
                              "of the one to grade up (a folder of students' folders is a class: `grader grade` "
                              "grades each)");
-    else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir, !result.notes.empty()))
+    else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir, result.notes.size() > notes_of_where))
       result.notes.push_back(*why);
   }
 

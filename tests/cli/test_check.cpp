@@ -986,6 +986,7 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
   for (const std::string name : {"a", "b", "c", "d", "e"}) dir.write("printed/" + name + ".pdf", "%PDF-1.4\n");
   dir.write("readme/README.md", "# My hand-in\n");  // found by a TA helper: no note at all
   dir.write("readme/plot.png", "\x89PNG");
+  dir.write("zipped/hw2/README.md", "# My hand-in\n");  // its one folder unwrapped (a hostile helper: no note)
   const auto notes = [&](const std::string& student) {
     const auto r = run_grader(
         {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / student).string(), "--format", "json"});
@@ -1001,6 +1002,9 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
   BOOST_TEST(notes("empty") == ordered_json::parse(R"(["your submission is empty: no file was handed in"])"));
   BOOST_TEST(notes("readme") == ordered_json::parse(R"j(["nothing in your submission is graded: the grader reads )j"
                                                     R"j(none of its files (README.md, plot.png)"])j"));
+  BOOST_TEST(notes("zipped") ==
+             ordered_json::parse(R"j(["your submission is one folder, 'hw2': it is graded from there", "nothing in )j"
+                                 R"j(your submission is graded: the grader reads none of its files (README.md)"])j"));
   // Three are named, and the rest counted.
   const std::string printed = notes("printed").at(0);
   BOOST_TEST(printed.find("c.pdf is a document: the grader runs code and reads numbers, not printouts; and 2 more") !=
