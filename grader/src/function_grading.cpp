@@ -439,8 +439,8 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
                                    "compute with variables of the notebook instead of its parameters?)";
       // As for answers (found by an instructor helper: a function's transposed scores were told
       // only the two shapes, where an answer file's are asked "is it transposed?").
-      else if (!swapped && transposed_shape(main.outputs[o].shape(), want))
-        r.message += ": is it transposed?";
+      else if (!swapped)
+        r.message += reordered_shape_hint(main.outputs[o].shape(), want);
       if (named) r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
       r.mistake = named;
       r.details = replay;

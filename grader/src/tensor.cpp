@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 namespace grader {
@@ -21,6 +22,19 @@ bool transposed_shape(const Shape& got, const Shape& expected) {
   return n >= 2 && n == expected.size() && got[n - 1] != got[n - 2] &&
          std::equal(got.begin(), got.end() - 2, expected.begin()) && got[n - 1] == expected[n - 2] &&
          got[n - 2] == expected[n - 1];
+}
+
+std::string reordered_shape_hint(const Shape& got, const Shape& expected) {
+  if (transposed_shape(got, expected)) return ": is it transposed?";
+  Shape a, b;  // without the sizes of 1, which a reshape may move freely
+  std::copy_if(got.begin(), got.end(), std::back_inserter(a), [](std::size_t d) { return d != 1; });
+  std::copy_if(expected.begin(), expected.end(), std::back_inserter(b), [](std::size_t d) { return d != 1; });
+  if (got.size() != expected.size() || a == b) return "";
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  if (a != b) return "";
+  return ": are its axes in another order? Reorder them to get " + format_shape(expected) +
+         ", with np.transpose or .permute (a reshape would mix its numbers)";
 }
 
 std::optional<std::size_t> element_count_within_limit(const Shape& shape) {

@@ -489,8 +489,16 @@ BOOST_AUTO_TEST_CASE(the_wrong_count_in_a_file_header_is_a_wrong_shape_verdict) 
              "'b' (b.npy) has shape (2, 3, 4) but (2, 4, 3) is expected: is it transposed?");
   BOOST_TEST(wrong_shape_message("b", "b.npy", {3, 3, 4}, {2, 4, 3}) ==
              "'b' (b.npy) has shape (3, 3, 4) but (2, 4, 3) is expected");
+  // Its axes in another order: a reshape would mix its numbers (found by an instructor helper,
+  // whose weights of shape (n, heads, n) were told to be reshaped); sizes of 1 moved, or
+  // other sizes altogether, are reshaped.
   BOOST_TEST(wrong_shape_message("b", "b.npy", {4, 3, 4}, {3, 4, 4}) ==
-             "'b' (b.npy) has shape (4, 3, 4) but (3, 4, 4) is expected: reshape it to (3, 4, 4)");
+             "'b' (b.npy) has shape (4, 3, 4) but (3, 4, 4) is expected: are its axes in another order? Reorder "
+             "them to get (3, 4, 4), with np.transpose or .permute (a reshape would mix its numbers)");
+  BOOST_TEST(wrong_shape_message("b", "b.npy", {3, 1, 4}, {1, 3, 4}) ==
+             "'b' (b.npy) has shape (3, 1, 4) but (1, 3, 4) is expected: reshape it to (1, 3, 4)");
+  BOOST_TEST(wrong_shape_message("b", "b.npy", {2, 6, 4}, {3, 4, 4}) ==
+             "'b' (b.npy) has shape (2, 6, 4) but (3, 4, 4) is expected: reshape it to (3, 4, 4)");
 }
 
 BOOST_AUTO_TEST_CASE(a_key_twice_in_answers_json_is_named) {

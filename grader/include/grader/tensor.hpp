@@ -31,6 +31,13 @@ std::string format_shape(const Shape& shape);
 /// a batch of them, transposed ("is it transposed?" in a student's feedback).
 bool transposed_shape(const Shape& got, const Shape& expected);
 
+/// What a student is asked of a shape `got` where `expected` is right, if the two hold the same
+/// sizes in another order: ": is it transposed?" (transposed_shape()), or, for other orders of
+/// the sizes that are not 1, whether its axes are in another order (a reshape would mix its
+/// numbers: found by an instructor helper, told to reshape weights of (n, heads, n) to (heads,
+/// n, n)); else "".
+std::string reordered_shape_hint(const Shape& got, const Shape& expected);
+
 /// Number of elements of a shape; throws std::length_error above kMaxElements.
 std::size_t element_count(const Shape& shape);
 

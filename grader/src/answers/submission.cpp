@@ -242,8 +242,8 @@ std::string wrong_shape_message(const std::string& name, const std::string& sour
                                 const Shape& expected) {
   std::string message = "'" + name + "' (" + source + ") has shape " + format_shape(got) + " but " +
                         format_shape(expected) + " is expected";
-  if (transposed_shape(got, expected))
-    message += ": is it transposed?";
+  if (const std::string hint = reordered_shape_hint(got, expected); !hint.empty())
+    message += hint;
   else if (element_count_within_limit(got) == element_count_within_limit(expected))
     message += ": reshape it to " + format_shape(expected);  // a file or a notebook's variable
   return message;
