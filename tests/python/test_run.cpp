@@ -296,6 +296,23 @@ BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) 
                       "(cell 2 (\"# Step 3: weights\"), line 3 still raises NotImplementedError: "
                       "an exercise left to do?)"),
              n.values[0].message);
+  // The placeholder None of a notebook handed out, before its stub: the stub of its own cell
+  // is named, not a cell that calls a function still to do, nor one that quotes that failure
+  // (found by an instructor helper: "'mask5' is a NoneType, not numbers: make it a
+  // torch.Tensor" in a NumPy course, the stub in a note only).
+  const std::string handed_out = R"j({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": "import numpy as np\ndef f(x):\n    raise NotImplementedError()"},
+    {"cell_type": "code", "metadata": {}, "source": "out = f(1)"},
+    {"cell_type": "code", "metadata": {}, "source": "# Exercise B\nmask = None\n# YOUR CODE HERE\nraise NotImplementedError()"},
+    {"cell_type": "code", "metadata": {}, "source": "later = out + 1"},
+    {"cell_type": "code", "metadata": {}, "source": "text = 'a mask'"}]})j";
+  const auto h = run("hw.ipynb", handed_out, {{"mask", "mask", ""}, {"text", "text", ""}});
+  BOOST_TEST(h.values[0].message ==
+                 "'mask' is None, not numbers: give it its value (cell 3 (\"# Exercise B\"), line 4 "
+                 "still raises NotImplementedError: an exercise left to do?)",
+             h.values[0].message);
+  BOOST_TEST(h.values[1].message == "'text' is a str, not numbers: make it a numpy array or a list of numbers",
+             h.values[1].message);
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_taken_at_its_cell_is_explained_by_that_cell_never_a_later_one) {
@@ -1821,7 +1838,11 @@ BOOST_AUTO_TEST_CASE(lying_objects_are_refused_with_their_type_named) {
   BOOST_TEST(contains(r.values[0].message, "Liar, a subclass of torch.Tensor"), r.values[0].message);
   BOOST_TEST(contains(r.values[1].message, "Fake, a subclass of numpy.ndarray"), r.values[1].message);
   BOOST_TEST(contains(r.values[2].message, "'text' is a str"), r.values[2].message);
-  BOOST_TEST(contains(r.values[3].message, "'nothing' is a NoneType"), r.values[3].message);
+  BOOST_TEST(r.values[3].message == "'nothing' is None, not numbers: give it its value", r.values[3].message);
+  BOOST_TEST(contains(r.values[2].message,
+                      "'text' is a str, not numbers: make it a torch.Tensor, a numpy array, or a "
+                      "list of numbers"),
+             r.values[2].message);
   BOOST_TEST(contains(r.values[4].message, "complex"), r.values[4].message);
   for (std::size_t i = 5; i < 8; ++i) BOOST_TEST(verdict(r.values[i]) == "value", r.values[i].message);
   BOOST_REQUIRE(r.values[7].value.has_value());

@@ -293,12 +293,19 @@ std::string place_of(const UnitRecord& u) {
   return u.text.substr(0, u.text.find(": ", from));
 }
 
-/// For an answer no cell assigns: the cells that still raise NotImplementedError (an nbgrader
-/// stub, which replaces the answer's code), where it is likely to belong; or nothing.
+/// For an answer no cell assigns (or one left None): the cells that still raise
+/// NotImplementedError (an nbgrader stub, which replaces the answer's code), where it is likely
+/// to belong; or nothing. Those that raise it on a line of their own, where there are any: a
+/// cell that calls a function still to do is not where an answer is assigned (found by an
+/// instructor helper, whose mask's stub was named after the cell calling an unfinished function).
 std::string unfinished_cells(const std::map<std::size_t, UnitFailure>& failures) {
-  std::vector<std::string> stubs;
+  std::vector<std::string> stubs, own;
   for (const auto& [_, f] : failures)
-    if (f.message.find("NotImplementedError") != std::string::npos) stubs.push_back(f.place);
+    if (f.message.rfind(f.place + ": NotImplementedError", 0) == 0) {  // its own error, not one it quotes
+      stubs.push_back(f.place);
+      if (f.place.find(" (in ") == std::string::npos) own.push_back(f.place);
+    }
+  if (!own.empty()) stubs = std::move(own);
   if (stubs.empty()) return "";
   if (stubs.size() == 1) return " (" + stubs.front() + " still raises NotImplementedError: an exercise left to do?)";
   return " (" + std::to_string(stubs.size()) + " cells still raise NotImplementedError, the first at " +
@@ -457,9 +464,11 @@ std::string raised(const std::string& text, const std::string& function) {
 
 /// The values a child sent (or why it has none), for the requests not taken yet. `cut`: the
 /// unit the budget ran out in (Records::cut()), and `cut_message` why the notebook stopped there.
+/// `torch`: whether the hand-in uses torch (needs_torch()), which the advice for a value that is
+/// not numbers then offers.
 void take_values(const Records& records, const std::vector<Request>& requests,
                  const std::map<std::size_t, UnitFailure>& failures, Run& out, std::vector<bool>& taken,
-                 std::optional<std::size_t> cut, const std::string& cut_message) {
+                 std::optional<std::size_t> cut, const std::string& cut_message, bool torch) {
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
     out.values[i] = unusable(verdict, message);
     taken[i] = true;
@@ -568,10 +577,16 @@ void take_values(const Records& records, const std::vector<Request>& requests,
           message += ": assign it in your notebook" + alike + unfinished_cells(failures);
       }
       settle(i, verdict, message);
+    } else if (r->code == 2 && why == "a NoneType") {
+      // The placeholder of a notebook handed out (`mask = None`), before an nbgrader stub that
+      // still raises (found by an instructor helper: "is a NoneType, not numbers: make it a
+      // torch.Tensor" in a NumPy course, the stub named in a note only).
+      settle(i, Verdict::unreadable,
+             "'" + requests[i].name + "' is None, not numbers: give it its value" + unfinished_cells(failures));
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
-             "'" + requests[i].name + "' is " + why +
-                 ", not numbers: make it a torch.Tensor, a numpy array, or a list of numbers");
+             "'" + requests[i].name + "' is " + why + ", not numbers: make it " +
+                 (torch ? "a torch.Tensor, a numpy array," : "a numpy array") + " or a list of numbers");
     } else {
       settle(i, Verdict::unreadable, "'" + requests[i].name + "': " + why);
     }
@@ -599,8 +614,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   std::size_t quiet_before = 0;  // the units whose output an earlier child printed
   std::map<std::size_t, UnitFailure> failures;
   sandbox::CapturedOutput printed(limits.capture_bytes);
-  auto& zygote = sandbox::Zygote::of_this_thread(needs_torch(h, work) ? sandbox::Zygote::Kind::python_torch
-                                                                      : sandbox::Zygote::Kind::python);
+  const bool uses_torch = needs_torch(h, work);
+  auto& zygote =
+      sandbox::Zygote::of_this_thread(uses_torch ? sandbox::Zygote::Kind::python_torch : sandbox::Zygote::Kind::python);
   std::vector<bool> taken(requests.size(), false);
   std::uint64_t value_room = kOutputBytes;  // what Records may still copy, all children together
   const auto settle = [&](std::size_t i, Verdict verdict, const std::string& message) {
@@ -744,7 +760,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
       quiet_before = records.units_reached();
       continue;
     }
-    take_values(records, requests, failures, out, taken, records.cut(), records.cut() ? spent() : std::string());
+    take_values(records, requests, failures, out, taken, records.cut(), records.cut() ? spent() : std::string(),
+                uses_torch);
     // The calls this child made.
     // A function's facts are the same for each of its calls: worded once.
     std::map<std::pair<std::size_t, std::string>, std::pair<std::string, std::string>> notes;
