@@ -1711,6 +1711,9 @@ def earlier_cause(error, units, defined_by, stubs, errors, name):
         if k is None:
             return ""
         said = errors.get(k, "")
+        # "stopped at this line", of a hang, means that cell's line, not the one quoting it
+        # (found by an instructor helper).
+        said = said.split(": stopped at this line")[0]
         said = said if _len(said) <= 400 else said[:399] + "…"
         return (f"; {missing} is defined by {unit_place(units[k], name)}, which failed before"
                 f"{': ' + said if said else ''}")

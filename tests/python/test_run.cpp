@@ -1558,6 +1558,19 @@ BOOST_AUTO_TEST_CASE(a_budget_spent_by_hung_cells_says_where_it_ran_out_and_what
              r.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(a_hang_quoted_by_a_later_cell_is_not_told_at_that_cells_line) {
+  // Found by an instructor helper: "weights is defined by cell 7 (...), which failed before: no
+  // end after 10 s ...: stopped at this line", in cell 11's message, read as cell 11's line.
+  python::Limits limits = quick();
+  limits.unit_seconds = 1;
+  const auto r = run("A2S1.py", cells({"import time\nweights = time.sleep(30)", "later = weights + 1"}),
+                     {{"later", "later", ""}}, limits);
+  BOOST_TEST(contains(r.values[0].message, "weights is defined by the cell at line 3, which failed before: no end "
+                                           "after 1 s of wall-clock time"),
+             r.values[0].message);
+  BOOST_TEST(!contains(r.values[0].message, "this line"), r.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(answers_made_before_the_budget_ran_out_are_still_taken) {
   // A notebook whose slow cells spent its budget lost every answer, those of the cells before
   // them too (issue 12: "answers defined before it are still graded"). The cell the budget runs
