@@ -1147,15 +1147,17 @@ class Checker {
                 "right answer by more than {:g} times the tolerance (judging by {} or more cases drawn here): add a "
                 "fixed case where it differs, or more trials",
                 where, percent(miss), kApart, kJudgedCases));
+      else if (miss == 0)  // no "likeliest missed ... with a chance of 0" (found by an instructor helper)
+        said.push_back(fmt::format(
+            "every known mistake lies beyond {:g} times a tolerance in a case of every student's sizes (a fixed "
+            "case, or a random check's bounds)",
+            kApart));
       else
         said.push_back(fmt::format(
             "every known mistake lies beyond {:g} times a tolerance in a case of every student's sizes (a fixed "
             "case, or a random check's bounds), or in drawn cases so often that a student's cases miss it with a "
-            "chance below {} (likeliest missed: {}, with a chance of {})",
-            kApart, percent(kMistakeMiss), where,
-            miss == 0     ? "0"
-            : miss < 1e-6 ? "less than one in a million"
-                          : percent(miss)));
+            "chance below {} (the likeliest to be missed: {}, with a chance of {})",
+            kApart, percent(kMistakeMiss), where, miss < 1e-6 ? "less than one in a million" : percent(miss)));
     }
     if (!said.empty()) add(Kind::ok, "margins", fmt::format("{}", fmt::join(said, "; ")));
   }
