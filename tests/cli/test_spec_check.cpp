@@ -813,6 +813,13 @@ BOOST_AUTO_TEST_CASE(what_a_library_is_not_given_that_the_python_call_passes_is_
   only.replace(only.find("exercises:"), 0, "python: {only: true}\n");
   const auto o = run_grader({"spec", "check", dir.write("only.yaml", only).string()});
   BOOST_TEST(!contains(o.out, "library hand-ins"), o.out);
+  // Its checks are still tried with a function returning its first input, as a library, and
+  // said so (found by an instructor helper: "library returning its first input" read as if
+  // libraries were graded after all).
+  BOOST_TEST(contains(o.out, "a function returning its first input (tried as a C library): fails every function "
+                             "exercise"),
+             o.out);
+  BOOST_TEST(!contains(o.out, "ok    library returning"), o.out);
 }
 
 BOOST_AUTO_TEST_CASE(data_the_reference_notebook_makes_otherwise_is_named_where_it_fails) {
