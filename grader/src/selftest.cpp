@@ -984,7 +984,10 @@ class Checker {
           carried.push_back(mistake_name(ex->id, m.message));
         else if (in64 <= 1 || in32 <= 1)
           passing_mistakes.push_back(fmt::format("{}{} in {} ({})", mistake_name(ex->id, m.message),
-                                                 written_at(m.expression.where), in64 <= 1 ? "float64" : "float32",
+                                                 written_at(m.expression.where),
+                                                 in64 > 1   ? "float32"
+                                                 : in32 > 1 ? "float64"
+                                                            : "float64 and float32",  // found by an instructor helper
                                                  describe(ex->tolerance)));
         else  // every student's one case
           nearer(std::min(in64, in32) > kApart ? 0 : 1, mistake_name(ex->id, m.message));
