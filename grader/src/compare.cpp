@@ -330,8 +330,8 @@ std::optional<std::string> precision_hint(bool half, const Tensor& got, const Te
   // expected 4.54915".
   if (const auto k = typed_decimals(got, expected, precision))
     return fmt::format(
-        "every value is the expected one rounded to {0} decimal{1}, and written with at most {0}: typed in from a "
-        "printout? Printed values are rounded; compute them instead",
+        "every value is the expected one rounded to {0} decimal{1}, and written with at most {0}: rounded in your "
+        "code (.round({0}), np.round, round()), or typed in from a printout? Keep every digit you compute",
         *k, *k > 1 ? "s" : "");
   if (half)
     return "your values have at most 11 significant bits, as float16 numbers do (bfloat16 ones 8): computed in half "

@@ -1561,7 +1561,8 @@ BOOST_AUTO_TEST_CASE(values_typed_in_from_a_printout_are_told_they_are_rounded) 
   const std::string typed = grade("[[4.5492, -0.198], [1.0408, 2.5]]");
   BOOST_TEST(contains(typed,
                       "every value is the expected one rounded to 4 decimals, and written with at most 4: "
-                      "typed in from a printout?"),
+                      "rounded in your code (.round(4), np.round, round()), or typed in from a printout? Keep every "
+                      "digit you compute"),
              typed);
   // Wrong values that are no rounding of the right ones, and zeros: no such hint.
   BOOST_TEST(!contains(grade("[[4.5493, -0.198], [1.0408, 2.5]]"), "decimals"));
