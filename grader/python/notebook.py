@@ -2571,6 +2571,12 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             why = (f"{why} (the grader calls {fname}{', defined at ' + where + ',' if where and not facts else ''} "
                    f"with {' and '.join(passed) or 'no arguments'}, as the exercise asks)")
             return CALL_MISMATCH, why_and_names(why, alike(namespace, fname, args, kwargs), fname, facts)
+        elif _isinstance(e, TypeError) and any(s in str(e) for s in (
+                "cannot be interpreted as an integer", "indices must be integers",  # Python's, NumPy's
+                "found element of type float", "must be int, not float")):  # torch's
+            # A Python float where a size or an index goes, not the inputs' dtype (found by a
+            # student helper: d_head = d_model / n_heads was told the inputs were float64).
+            why = f"{why} (a size or an index must be an int: `/` gives a float, `//` an int)"
         elif _isinstance(e, (TypeError, AttributeError)) and "NoneType" not in str(e):
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"

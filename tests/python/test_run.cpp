@@ -2098,6 +2098,10 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    return Q.astype('float64'), K\n",
        "AttributeError: 'Tensor' object has no attribute 'astype' (its inputs are float32 torch tensors, as the "
        "exercise passes them)"},
+      // A Python float where a size goes: nothing about the inputs' dtype (found by a student
+      // helper: d_head = d_model / n_heads was told "its inputs are float64 numpy arrays").
+      {"def f(Q, K, V):\n    half = Q.shape[-1] / 2\n    return Q.reshape(Q.shape[0], half, -1), K\n",
+       "(a size or an index must be an int: `/` gives a float, `//` an int)"},
       // A recursion: its line once, not "line 3 (in f, line 3)".
       {"def f(Q, K, V):\n    return f(Q, K, V)\n", "the function: line 3: RecursionError"}};
   for (const auto& [source, message] : cases) {
