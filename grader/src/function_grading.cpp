@@ -137,11 +137,23 @@ using MistakeValue = std::function<std::optional<Tensor>(std::size_t mistake, co
 
 /// The inputs of a case, when each is small enough to read (a random case's: a student has no
 /// other way to see them), for a visible exercise.
-std::string shown_inputs(const FunctionSpec& fn, const Case& c) {
+std::string shown_inputs(const FunctionSpec& fn, const Case& c, bool in_python) {
   if (std::any_of(c.inputs.begin(), c.inputs.end(), [](const auto& i) { return i.second.size() > kShownElements; }))
     return "";
   std::string out = "inputs of this case:\n";
   for (const auto& d : fn.inputs) out += d.name + " =\n" + format_tensor(c.inputs.at(d.name)) + "\n";
+  // What a notebook's function is passed beside them: a size of the case (n_heads=heads), a
+  // constant (found by a student helper: a function that assumed 2 heads failed at 1, and the
+  // inputs shown never said n_heads was 1).
+  for (const auto& a : in_python ? fn.python.arguments : std::vector<PythonBinding::Argument>{}) {
+    if (a.size.empty() && a.constant.empty()) continue;
+    const auto size = c.dims.find(a.size);
+    const std::string value = a.size.empty()         ? a.constant
+                              : size == c.dims.end() ? a.size
+                                                     : std::to_string(size->second);
+    out += a.keyword.empty() ? value + " (passed by position" + (a.size.empty() ? "" : ": " + a.size) + ")\n"
+                             : a.keyword + " = " + value + "\n";
+  }
   return out;
 }
 
@@ -529,7 +541,7 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
   r.verdict = fb.verdict;
   r.message = std::move(fb.message);
   r.details = (visible ? property : "") + std::move(fb.details) +
-              (visible && check.random() ? shown_inputs(fn, c) : "") + replay;
+              (visible && check.random() ? shown_inputs(fn, c, pc.in_python) : "") + replay;
   r.mistake = std::move(fb.mistake);
 }
 
@@ -619,7 +631,8 @@ ExaminedCheck examine_check(const Spec& spec, const FunctionSpec& fn, const Plan
         stopped->details =
             missing || alike
                 ? ""
-                : (visibility == Visibility::visible && check.random() ? shown_inputs(fn, c) : "") + e.replay;
+                : (visibility == Visibility::visible && check.random() ? shown_inputs(fn, c, pc.in_python) : "") +
+                      e.replay;
         break;
       }
     }
@@ -837,7 +850,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
     const bool single = in_python && fn.python.dtype == "float32";
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
       const FunctionCheck& check = fn.checks[ci];
-      PlannedCheck pc{&ex, &check, seed, check_cases(spec, fn, ci, seed), {}, 0, 0, {}};
+      PlannedCheck pc{&ex, &check, seed, check_cases(spec, fn, ci, seed), {}, 0, 0, {}, in_python};
       if (single)
         for (auto& c : pc.cases)
           for (auto& [name, t] : c.inputs) t = to_float32(std::move(t));

@@ -51,6 +51,7 @@ struct PlannedCheck {
   std::size_t need_case = 0;
   std::size_t repeat = 0;
   std::vector<NeedCall> needs;
+  bool in_python = false;  ///< its calls go to a notebook's function (plan_functions())
 };
 
 /// Every call of every check of the spec's function exercises, in order.

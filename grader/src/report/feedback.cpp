@@ -20,6 +20,17 @@ std::string verdict_and_points(const CheckResult& c) {
   return fmt::format("{} ({} / {} points)", to_string(c.verdict), points(c.score), points(c.max_score));
 }
 
+namespace {
+
+/// A check's message without the random case it is about ("random case 3 of 20 (n=2): ").
+std::string_view without_case(std::string_view message) {
+  if (!message.starts_with("random case ")) return message;
+  const std::size_t end = message.find("): ");
+  return end == std::string_view::npos ? message : message.substr(end + 3);
+}
+
+}  // namespace
+
 std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
   if (e.checks.size() == 1) {
     const std::string message = message_apart ? "" : e.message(), details = e.details();
@@ -28,6 +39,7 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
   std::string out;
   const CheckResult* shown = nullptr;       // the failing check before, whose message is above
   std::vector<const CheckResult*> in_full;  // the failing checks shown with their details
+  std::vector<const CheckResult*> drawn;    // of those, the ones of random cases (a seed line)
   for (const auto& c : e.checks) {
     out += verdict_and_points(c) + ": " + c.name + "\n";
     if (c.passed()) continue;
@@ -53,8 +65,18 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
       out += indented(c.message, "  ") + "  (the same known mistake as above)\n" + seed;
       continue;
     }
+    // So do the same error, hang or crash in random cases, after a random case shown in full
+    // with its inputs (found by a student helper: one exception, with its case's inputs, three
+    // times over).
+    if (!c.mistake && !seed.empty() && std::any_of(drawn.begin(), drawn.end(), [&](const CheckResult* f) {
+          return f->verdict == c.verdict && without_case(f->message) == without_case(c.message);
+        })) {
+      out += indented(c.message, "  ") + "  (the same as above)\n" + seed;
+      continue;
+    }
     out += indented(c.message, "  ") + indented(c.details, "  ");
     in_full.push_back(&c);
+    if (!seed.empty()) drawn.push_back(&c);
   }
   return out;
 }
