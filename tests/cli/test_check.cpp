@@ -2566,6 +2566,9 @@ exercises:
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
   BOOST_TEST(contains(r.out, "score: 1 / 2"), r.out);
   BOOST_TEST(contains(r.out, "random case 1 of 30 (d_head=1, d_model=1, heads=1, n=1)"), r.out);
+  // The size the function is passed is among the case's inputs (found by a student helper:
+  // they showed X alone, never that n_heads was 1).
+  BOOST_TEST(contains(r.out, "]]\n    n_heads = 1\n    seed "), r.out);
   const auto shown = run_grader({"spec", "show", spec.string()});
   BOOST_TEST(contains(shown.out, "split_heads(X, n_heads=heads) on numpy float64 arrays"), shown.out);
 }
