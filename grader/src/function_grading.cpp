@@ -426,8 +426,12 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
         if (p != o && main.outputs[o].shape() == fn.outputs[p].shape(c.dims) && main.outputs[p].shape() == want) {
           std::vector<std::string> order;
           for (const auto& out : fn.outputs) order.push_back(out.name);
-          r.message += fmt::format(", the shape of {0}, and {0} has {1}'s: return them in the order ({2})",
-                                   fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
+          // (Found by a student helper: "..., the shape of weights, and weights has output's" read
+          // as garbled.)
+          r.message += fmt::format(
+              ": are your outputs in another order? That is the shape of {0}, and {0} has the shape of {1}: return "
+              "them in the order ({2})",
+              fn.outputs[p].name, fn.outputs[o].name, fmt::join(order, ", "));
           swapped = true;
         }
       // One shape in every case, whatever the inputs' sizes: the function does not compute with
@@ -747,9 +751,10 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
     const auto kind = failing[*smallest].kind;
     if (pc.cases.size() > 1 && kind != Finding::Kind::property_unsteady && kind != Finding::Kind::property_need_nan &&
         kind != Finding::Kind::property_ignores) {
+      // (Found by a student helper: "random case 1 of 40 (...), one of 40, all failing" read oddly.)
       const std::string count = failing.size() == pc.cases.size()
-                                    ? fmt::format(", one of {}, all failing", failing.size())
-                                    : fmt::format(", one of {} failing", failing.size());
+                                    ? fmt::format(" (all {} cases fail)", failing.size())
+                                    : fmt::format(" (one of {} cases that fail)", failing.size());
       const std::string& label = pc.cases[failing[*smallest].k].label;
       const auto at = label.empty() ? std::string::npos : r.message.find(label);
       r.message.insert(at == std::string::npos ? r.message.size() : at + label.size(), count);

@@ -2304,7 +2304,8 @@ BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
   const auto exercise = sdpa_exercise_returning("w, w @ V");
   BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
   BOOST_TEST(contains(exercise.at("message").get<std::string>(),
-                      ", the shape of weights, and weights has output's: return them in the order (output, weights)"),
+                      ": are your outputs in another order? That is the shape of weights, and weights has the shape "
+                      "of output: return them in the order (output, weights)"),
              exercise.dump());
 }
 
