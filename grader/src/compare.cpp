@@ -147,6 +147,22 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
                        "masked scores with masked_fill or where instead), as are inf - inf and 0 / 0"
                      : ", as are inf - inf and 0 / 0 (an exp that overflows gives inf: subtract each row's maximum "
                        "before exp)"));
+  // A mask of 1s (attend) and 0s (masked) asked for, and the additive mask made from it given:
+  // 0 where 1 is expected, -inf (or a large negative number) where 0 is (found by a student
+  // helper: told only "10 of them NaN or Inf").
+  const bool zero_one =
+      std::all_of(expected.values().begin(), expected.values().end(), [](double e) { return e == 0 || e == 1; }) &&
+      std::count(expected.values().begin(), expected.values().end(), 0.0) > 0 &&
+      std::count(expected.values().begin(), expected.values().end(), 1.0) > 0;
+  if (zero_one && got.shape() == expected.shape() && [&] {
+        for (std::size_t i = 0; i < got.size(); ++i)
+          if (expected[i] == 1 ? got[i] != 0 : !(got[i] <= -1e4)) return false;
+        return true;
+      }())
+    c.patterns.push_back(
+        "your values are an additive mask, 0 where 1 is expected and -inf (or a large negative number) where 0 "
+        "is, as added to scores before a softmax: the mask asked for holds 1 where a position may be attended "
+        "to and 0 where it is masked");
   // Zeros (at the tolerance) are a multiple of anything, by next to nothing: they are told as
   // zeros (found by a hostile-student helper: a constant 9e-6 was "the expected one times
   // -4.78928e-06: a missing or extra scale factor?").

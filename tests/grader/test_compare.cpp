@@ -240,6 +240,26 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(hints_of(mat(2, 2, {0, 0.3, 0, 0.4}), mat(2, 2, {0, 0, 0, 0})) == "");
 }
 
+BOOST_AUTO_TEST_CASE(an_additive_mask_where_a_mask_of_ones_and_zeros_is_asked_for_is_named) {
+  // Found by a student helper: np.triu(np.full((5, 5), -np.inf), k=1) for a causal mask was told
+  // only "10 of them NaN or Inf".
+  const double inf = std::numeric_limits<double>::infinity();
+  const Tensor expected = mat(2, 2, {1, 0, 1, 1});
+  const std::string additive = "your values are an additive mask, 0 where 1 is expected and -inf";
+  const auto hinted = [&](const Tensor& got) {
+    for (const auto& p : compare(got, expected, Tolerance{}, Hints{}).patterns)
+      if (contains(p, additive)) return true;
+    return false;
+  };
+  BOOST_TEST(hinted(mat(2, 2, {0, -inf, 0, 0})));
+  BOOST_TEST(hinted(mat(2, 2, {0, -1e9, 0, 0})));   // masked_fill's -1e9
+  BOOST_TEST(!hinted(mat(2, 2, {0, -1, 0, 0})));    // not a mask for a softmax
+  BOOST_TEST(!hinted(mat(2, 2, {1, -inf, 1, 1})));  // not 0 where 1 is expected
+  for (const auto& p :
+       compare(mat(2, 2, {0, 0, -inf, -inf}), mat(2, 2, {0.5, 0.5, 0.2, 0.8}), Tolerance{}, Hints{}).patterns)
+    BOOST_TEST(!contains(p, additive), p);  // no mask where none is asked for
+}
+
 BOOST_AUTO_TEST_CASE(hints_name_masks_only_where_the_exercise_has_one) {
   const double nan = std::nan("");
   const Tensor expected = mat(2, 2, {0.7, 0.3, 0.4, 0.6});
