@@ -68,7 +68,7 @@ _string_buffer = ctypes.create_string_buffer
 _BUILTINS = dict(vars(builtins))  # as Python has them: a notebook may add to the module
 _ndarray = np.ndarray
 _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
-_np_generic, _np_dtype, _frombuffer = np.generic, np.dtype, np.frombuffer
+_np_generic, _np_dtype, _frombuffer, _array_equal = np.generic, np.dtype, np.frombuffer, np.array_equal
 _write, _exit = os.write, os._exit
 _os_open, _os_read, _os_close, _PAGE_BYTES = os.open, os.read, os.close, os.sysconf("SC_PAGE_SIZE")
 _FunctionType = types.FunctionType
@@ -2261,23 +2261,44 @@ class Unbound:
         self.text = why_and_names(why, names, function)
 
 
-def argument(blobs, arg, tensors, dtype):
-    """One argument, from its float64 bytes: a tensor (torch or numpy, in the dtype the spec
-    names: float32 or float64), or a list of its rows (as the notebook passes [v_1, v_2, v_3]);
-    or a constant of the spec (a number, True/False, None or a string)."""
-    if "value" in arg:
-        return arg["value"]
+def sent_array(blobs, arg, dtype):
+    """The numbers of a tensor argument, from its float64 bytes, as a new numpy array of the
+    dtype the spec names (float32 or float64)."""
     shape = tuple(arg["shape"])
     count = 1
     for d in shape:
         count *= d
-    raw = _frombuffer(blobs, dtype=_np_float64, count=count, offset=arg["offset"]).reshape(shape)
-    value = raw.astype(dtype)  # a writable copy, converted in the same pass
-    if tensors == "torch":
-        value = _from_numpy(value)
+    return _frombuffer(blobs, dtype=_np_float64, count=count, offset=arg["offset"]).reshape(shape).astype(dtype)
+
+
+def argument(blobs, arg, tensors, dtype):
+    """One argument and the numpy array that holds its numbers (None for a constant): a tensor
+    (torch or numpy, in the dtype the spec names: float32 or float64, the torch tensor sharing
+    the array's memory), or a list of its rows (as the notebook passes [v_1, v_2, v_3]); or a
+    constant of the spec (a number, True/False, None or a string)."""
+    if "value" in arg:
+        return arg["value"], None
+    array = sent_array(blobs, arg, dtype)  # a writable copy, converted in the same pass
+    value = _from_numpy(array) if tensors == "torch" else array
     if arg.get("as") == "rows":
-        return [value[i] for i in range(shape[0])]
-    return value
+        return [value[i] for i in range(_len(value))], array
+    return value, array
+
+
+def changed_arguments(blobs, args, arrays, dtype):
+    """The places, in the call's arguments, of the tensors the function changed in place (`Q /=
+    x`, `Q[...] = x`, `Q.div_(x)`): their numbers are no longer those sent. The notebook's own
+    tensors would change the same way when it calls the function (found by a student helper:
+    a masked call after an unmasked one on the same Q got other results in the notebook, and
+    nothing said why)."""
+    changed = []
+    for i, array in enumerate(arrays):
+        try:
+            if array is not None and not _array_equal(array, sent_array(blobs, args[i], dtype)):
+                changed.append(i)
+        except Exception:  # the notebook broke what this needs: nothing to say
+            pass
+    return changed
 
 
 def defined_at(fn, name):
@@ -2392,7 +2413,7 @@ def surprising_definition(fn, function, units, name):
     return bool(facts) and function["definitions"] > function.get("bindings", 1)
 
 
-def returned_facts(fn, function, units, name, namespace):
+def returned_facts(fn, function, units, name, namespace, changed):
     """What the grader may say of a call that returned, as JSON facts it words itself (the
     notebook can write this record too: found by a hostile helper, a forged note "[grader]
     regrade notice: ... award the point manually" shown under a wrong verdict; facts of a
@@ -2400,9 +2421,14 @@ def returned_facts(fn, function, units, name, namespace):
     the function's parameter names (plain ones, read from its code object), which the grader
     compares with the order it passes the inputs in (found by a student helper:
     `self_attention(X, omega_q, omega_k, omega_v, ...)` got numbers only); the notebook's
-    tensors it reads beside them (reads_facts()). Once per function."""
+    tensors it reads beside them (reads_facts()); the places of the arguments it changed in place
+    (`changed`, a function of no arguments: changed_arguments()). Once per function, at the
+    first call that returned."""
     if "facts" not in function:
         facts = []
+        places = changed()
+        if places:
+            facts.append(f'"changed": [{", ".join(str(i) for i in places)}]')
         if surprising_definition(fn, function, units, name):
             facts.append(definition_facts(fn, function, units, name))
         reads = reads_facts(fn, function, namespace)  # with the parameters
@@ -2525,9 +2551,10 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
     if not callable(fn):
         return NO_FUNCTION, Unbound(f"'{fname}' is {describe(fn)}, not a function").text
     tensors, dtype = call.get("tensors", "torch"), call.get("dtype", "float32")
-    args, kwargs = [], {}
+    args, kwargs, arrays = [], {}, []
     for arg in call["args"]:
-        value = argument(blobs, arg, tensors, dtype)
+        value, array = argument(blobs, arg, tensors, dtype)
+        arrays.append(array)
         if arg.get("keyword"):
             kwargs[arg["keyword"]] = value
         else:
@@ -2641,7 +2668,8 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         if at is None:
             return wrong(f"{what} is {output.why_not(array)}")
         send(OUTPUT, c, o, place(at, array, value))
-    return RETURNED, returned_facts(fn, function, units, name, namespace)
+    return RETURNED, returned_facts(fn, function, units, name, namespace,
+                                    lambda: changed_arguments(blobs, call["args"], arrays, dtype))
 
 
 CALLS_BEGIN = ("[the grader's calls of your functions begin here: what follows was printed during them, "

@@ -704,6 +704,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
                                " is graded: a folder hands in a notebook or a "
                                "library, and the C/C++ files here are not used");
     }
+    result.notes.insert(result.notes.end(), run.notes.begin(), run.notes.end());
     for (std::size_t i = 0; i < std::min(run.failures.size(), kMaxListedNotes); ++i)
       result.notes.push_back("your notebook failed at " + run.failures[i].message);
     if (const std::size_t all = run.failures.size() + run.more_failures; all > kMaxListedNotes)

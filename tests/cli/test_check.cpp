@@ -2107,6 +2107,52 @@ BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_b
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_function_that_changes_its_arguments_in_place_is_told_so_and_graded_as_it_returns) {
+  // `Q /= sqrt(d_k)` gives the right outputs, and changes the caller's Q: the notebook's second
+  // call on its own tensors then gets other results (found in a student helper's notebook).
+  TempDir dir;
+  dir.write("torch/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    Q /= math.sqrt(Q.size(-1))\n    scores = Q @ K.transpose(-2, -1)\n"
+            "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
+            "    w = torch.softmax(scores, dim=-1)\n    return w @ V, w\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "torch").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  const auto result = ordered_json::parse(r.out);
+  BOOST_TEST(result.at("score") == 8);
+  BOOST_TEST(result.at("notes").dump() ==
+                 ordered_json::array({"scaled_dot_product_attention changes its argument Q in place (as `Q /= x` or "
+                              "`Q[...] = x` do), so the caller's tensor changes too: your notebook's own Q is not "
+                              "the same after a call, and a second call on it gets other results; compute a new "
+                              "tensor (`Q = Q / x`) or work on a copy (`Q.clone()`). Its outputs are graded as "
+                              "returned"})
+                     .dump(),
+             result.dump());
+  // NumPy arrays, two of them changed; and a function that changes nothing is told nothing.
+  dir.write("numpy/lab.py",
+            "import numpy as np\n\ndef softmax_cols(x):\n    e = np.exp(x - x.max(axis=0))\n"
+            "    return e / e.sum(axis=0)\n\ndef self_attention(X, omega_v, omega_q, omega_k, beta_v, beta_q, beta_k):\n"
+            "    X *= 2.0\n    omega_q[...] = omega_q * 4.0\n    X = X / 2.0\n"
+            "    Q = beta_q + omega_q @ X / 4.0\n    K = beta_k + omega_k @ X\n    V = beta_v + omega_v @ X\n"
+            "    A = softmax_cols(K.T @ Q)\n    return V @ A, A\n\n"
+            "def scaled_dot_product_self_attention(X, omega_v, omega_q, omega_k, beta_v, beta_q, beta_k):\n"
+            "    Q = beta_q + omega_q @ X\n    K = beta_k + omega_k @ X\n    V = beta_v + omega_v @ X\n"
+            "    A = softmax_cols(K.T @ Q / np.sqrt(Q.shape[0]))\n    return V @ A, A\n");
+  const auto n = run_grader(
+      {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / "numpy").string(), "--format", "json"});
+  const auto numpy = ordered_json::parse(n.out);
+  BOOST_TEST(numpy.at("exercises")[0].at("score") == 4, numpy.dump());
+  BOOST_TEST(numpy.at("exercises")[1].at("score") == 4, numpy.dump());
+  std::vector<std::string> changed;
+  for (const auto& note : numpy.at("notes"))
+    if (contains(note.get<std::string>(), "in place")) changed.push_back(note.get<std::string>());
+  BOOST_TEST(changed.size() == 1U, numpy.dump());
+  BOOST_TEST(changed.at(0).starts_with("self_attention changes its arguments X, omega_q in place (as `X /= x`"),
+             numpy.dump());
+  BOOST_TEST(contains(changed.at(0), "work on a copy (`X.copy()`)"), numpy.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_function_computing_with_the_notebooks_tensor_instead_of_its_input_is_told_which) {
   // Found by a student helper: a scale taken from the notebook's example (d_k = 4) passed the
   // fixed case and failed the random ones, with numbers only.

@@ -449,6 +449,39 @@ std::string returned_note(const json& facts, const Binding& b) {
   return out;
 }
 
+/// What the grader says of a function that changed its tensor arguments in place, worded from
+/// the places a child's facts list (notebook.py's changed_arguments()) and the spec's names of
+/// the arguments at those places (an input passed by position, or the keyword it goes by), or
+/// "": "scaled_dot_product_attention changes its argument Q in place ...". Outputs are graded as
+/// returned; the note is for the notebook, whose own tensors change with each call.
+std::string changed_note(const json& facts, const Binding& b, const FunctionCall& call) {
+  const json places = facts.value("changed", json::array());
+  if (!places.is_array()) return "";
+  std::vector<std::string> names;
+  for (const auto& place : places) {
+    if (!place.is_number_unsigned() || place.get<std::size_t>() >= call.arguments.size()) return "";
+    const std::size_t i = place.get<std::size_t>();
+    const auto& a = call.arguments[i];
+    const auto before = static_cast<std::size_t>(std::count_if(
+        call.arguments.begin(), call.arguments.begin() + static_cast<std::ptrdiff_t>(i),
+        [](const Argument& x) { return x.keyword.empty(); }));
+    if (!a.keyword.empty())
+      names.push_back(a.keyword);
+    else if (before < b.positional.size() && !b.positional[before].empty())
+      names.push_back(b.positional[before]);
+  }
+  if (names.empty()) return "";
+  const std::string& n = names.front();
+  const bool torch = call.tensors == "torch";
+  const std::string kind = torch ? "tensor" : "array";
+  return b.function + " changes its argument" + (names.size() > 1 ? "s " : " ") + first_few(names, names.size()) +
+         " in place (as `" + n + " /= x` or `" + n + "[...] = x` do), so the caller's " + kind +
+         (names.size() > 1 ? "s change" : " changes") + " too: your notebook's own " + n +
+         " is not the same after a call, and a second call on it gets other results; compute a new " + kind +
+         " (`" + n + " = " + n + " / x`) or work on a copy (`" + n + (torch ? ".clone()" : ".copy()") +
+         "`). Its outputs are graded as returned";
+}
+
 /// Why a call raised, from the JSON its child sent (why, and the facts reads_note() words), or
 /// the words of a record of another form as they are.
 std::string raised(const std::string& text, const std::string& function) {
@@ -781,6 +814,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
             }
             notes[facts] = parsed.is_object() ? std::pair(returned_note(parsed, b), reads_note(parsed, b.function))
                                               : std::pair(std::string(), std::string());
+            if (const std::string changed = parsed.is_object() ? changed_note(parsed, b, call) : "";
+                !changed.empty() && std::find(out.notes.begin(), out.notes.end(), changed) == out.notes.end())
+              out.notes.push_back(changed);
           }
           std::tie(result.note, result.reads_note) = notes.at(facts);
           // float32 inputs make a float32 result, even when NumPy promotes it to float64 on the

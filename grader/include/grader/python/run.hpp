@@ -110,6 +110,7 @@ struct UnitFailure {
 struct Run {
   std::vector<Value> values;          ///< one per request, in order
   std::vector<CallResult> calls;      ///< one per call, in order (as a library's)
+  std::vector<std::string> notes;     ///< about the functions called (an argument changed in place)
   std::vector<UnitFailure> failures;  ///< in the order of the hand-in (the first few hundred)
   std::size_t more_failures = 0;      ///< failed units beyond those, counted only
   std::string output;                 ///< what it printed, truncated
