@@ -1380,11 +1380,32 @@ def failure(error, name, unit, suggest=True):
     return f"{where}: {text}{meant_name(error) if suggest else ''}"[:MAX_TEXT]
 
 
+# What torch says when code asks for a GPU the machine does not have.
+_NO_GPU = ("not compiled with CUDA", "no NVIDIA driver", "No CUDA GPUs", "CUDA driver initialization failed",
+           "torch.cuda.is_available() is False")
+
+
+def without_gpu(text):
+    """For an error of code that asks for a GPU (`.cuda()`, `.to("cuda")`, `device="cuda"`,
+    `torch.load` of tensors saved on one), read from its text as failure_parts() words it: that the
+    grader has none, and how code runs on both (found by trying a Colab notebook's habit: every
+    check `threw` "Torch not compiled with CUDA enabled", and nothing said why); else ""."""
+    if not any(s in text for s in _NO_GPU):
+        return ""
+    if "torch.cuda.is_available() is False" in text:
+        return " (the grader runs your code on a CPU, with no GPU: load with torch.load(..., map_location=\"cpu\"))"
+    return (" (the grader runs your code on a CPU, with no GPU: choose the device with "
+            "`torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")`, or keep tensors on their inputs' "
+            "device, `x.device`)")
+
+
 def failure_parts(error, name, unit):
-    """failure() in two parts: where (the line in the student's file), and the error. Plainer
-    when the notebook broke the traceback module itself."""
+    """failure() in two parts: where (the line in the student's file), and the error, with
+    without_gpu()'s words where it asked for a GPU. Plainer when the notebook broke the traceback
+    module itself."""
     try:
-        return describe_failure(error, name, unit)
+        where, text = describe_failure(error, name, unit)
+        return where, text + without_gpu(text)
     except Exception:
         return unit.label, _type(error).__name__
 

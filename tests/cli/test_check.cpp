@@ -2153,6 +2153,38 @@ BOOST_AUTO_TEST_CASE(a_function_that_changes_its_arguments_in_place_is_told_so_a
   BOOST_TEST(contains(changed.at(0), "work on a copy (`X.copy()`)"), numpy.dump());
 }
 
+BOOST_AUTO_TEST_CASE(code_that_asks_for_a_gpu_is_told_the_grader_has_none) {
+  // A Colab habit: tensors moved to "cuda" unconditionally. Every check threw "Torch not compiled
+  // with CUDA enabled", and nothing said why.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\nweights_on_gpu = torch.ones(2).cuda()\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    Q, K, V = Q.to(\"cuda\"), K.to(\"cuda\"), V.to(\"cuda\")\n"
+            "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n    return w @ V, w\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto result = ordered_json::parse(r.out);
+  const std::string hint =
+      " (the grader runs your code on a CPU, with no GPU: choose the device with `torch.device(\"cuda\" if "
+      "torch.cuda.is_available() else \"cpu\")`, or keep tensors on their inputs' device, `x.device`)";
+  const auto check = result.at("exercises")[0].at("checks")[0];
+  BOOST_TEST(check.at("verdict") == "threw");
+  BOOST_TEST(check.at("message").get<std::string>() ==
+                 "an exception escaped the function: line 7: AssertionError: Torch not compiled with CUDA enabled" +
+                     hint,
+             check.dump());
+  // A cell's failure too.
+  const auto notes = result.at("notes");
+  BOOST_TEST(std::any_of(notes.begin(), notes.end(),
+                         [&](const auto& n) {
+                           return contains(n.template get<std::string>(),
+                                           "line 4: AssertionError: Torch not compiled with CUDA enabled" + hint);
+                         }),
+             notes.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_function_computing_with_the_notebooks_tensor_instead_of_its_input_is_told_which) {
   // Found by a student helper: a scale taken from the notebook's example (d_k = 4) passed the
   // fixed case and failed the random ones, with numbers only.
