@@ -1380,9 +1380,25 @@ def failure(error, name, unit, suggest=True):
     return f"{where}: {text}{meant_name(error) if suggest else ''}"[:MAX_TEXT]
 
 
-# What torch says when code asks for a GPU the machine does not have.
+# What torch says when code asks for a GPU the machine does not have (a Mac's "mps" too).
 _NO_GPU = ("not compiled with CUDA", "no NVIDIA driver", "No CUDA GPUs", "CUDA driver initialization failed",
-           "torch.cuda.is_available() is False")
+           "torch.cuda.is_available() is False", "not linked with support for mps devices",
+           "from the 'MPS' backend", "from the 'CUDA' backend")
+# How torch's NotImplementedError for an operation its build lacks begins (an MPS tensor's).
+_TORCH_LACKS = "Could not run '"
+_error_args = BaseException.args.__get__  # the exception's own slot: a subclass's property is its code
+
+
+def left_to_do(error):
+    """Whether an error is a stub's (`raise NotImplementedError()`: an exercise left to do), not
+    torch's NotImplementedError for an operation its build lacks ("Could not run
+    'aten::empty.memory_format' with arguments from the 'MPS' backend", found by trying a Mac's
+    device="mps": it was "not implemented yet"). run.cpp's unfinished_cells() tells them apart
+    the same way."""
+    if not _isinstance(error, NotImplementedError):
+        return False
+    args = _error_args(error, BaseException)
+    return not (_type(args) is tuple and args and _type(args[0]) is str and args[0].startswith(_TORCH_LACKS))
 
 
 def without_gpu(text):
@@ -1394,9 +1410,11 @@ def without_gpu(text):
         return ""
     if "torch.cuda.is_available() is False" in text:
         return " (the grader runs your code on a CPU, with no GPU: load with torch.load(..., map_location=\"cpu\"))"
-    return (" (the grader runs your code on a CPU, with no GPU: choose the device with "
-            "`torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")`, or keep tensors on their inputs' "
-            "device, `x.device`)")
+    gpu, available = (("mps", "torch.backends.mps.is_available()") if "mps" in text.lower() else
+                      ("cuda", "torch.cuda.is_available()"))
+    return (f" (the grader runs your code on a CPU, with no GPU: choose the device with "
+            f"`torch.device(\"{gpu}\" if {available} else \"cpu\")`, or keep tensors on their inputs' "
+            f"device, `x.device`)")
 
 
 def failure_parts(error, name, unit):
@@ -1405,7 +1423,11 @@ def failure_parts(error, name, unit):
     module itself."""
     try:
         where, text = describe_failure(error, name, unit)
-        return where, text + without_gpu(text)
+        hint = without_gpu(text)
+        if hint:  # its first sentence: torch's text for an MPS tensor goes on for 3 000 characters
+            end = text.find(". ")
+            text = text if end < 0 else text[:end + 1]
+        return where, text + hint
     except Exception:
         return unit.label, _type(error).__name__
 
@@ -2125,7 +2147,7 @@ def run_plan():
                 failed[k] = why
                 if compiled is None:
                     unrun.add(k)  # it does not compile: none of it ran
-                if _isinstance(e, NotImplementedError):
+                if left_to_do(e):
                     stubs.append(k)
                 names = unit_names(unit)  # None: the cell does not parse (a SyntaxError)
                 for bound_name in names if names is not None else unparsed_names(unit):
@@ -2587,13 +2609,13 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             result = fn(*args, **kwargs)
         finally:
             CALL_RUNNING[0] = None
-    except NotImplementedError as e:
-        # With the notebook's function of a name alike that takes the call (the work done in a
-        # misspelt copy, the stub left): found by a hostile-student helper.
-        return NOT_IMPLEMENTED, why_and_names(
-            f"{fname} is not implemented yet: it still raises NotImplementedError{stub_left(e, fn, name)}",
-            alike(namespace, fname, args, kwargs), fname, definition_facts(fn, function, units, name))
     except BaseException as e:
+        if left_to_do(e):
+            # With the notebook's function of a name alike that takes the call (the work done in a
+            # misspelt copy, the stub left): found by a hostile-student helper.
+            return NOT_IMPLEMENTED, why_and_names(
+                f"{fname} is not implemented yet: it still raises NotImplementedError{stub_left(e, fn, name)}",
+                alike(namespace, fname, args, kwargs), fname, definition_facts(fn, function, units, name))
         # A name the function uses that a failed cell left undefined: that failure (found by a
         # student helper: a helper module not handed in was named in a note only).
         cause = earlier_cause(e, units, *causes, name)

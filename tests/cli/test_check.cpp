@@ -2183,6 +2183,23 @@ BOOST_AUTO_TEST_CASE(code_that_asks_for_a_gpu_is_told_the_grader_has_none) {
                                            "line 4: AssertionError: Torch not compiled with CUDA enabled" + hint);
                          }),
              notes.dump());
+  // A Mac's "mps": torch raises NotImplementedError (with 3 000 characters of its dispatcher's
+  // tables), which is no stub left to do.
+  dir.write("mac/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    Q = Q.to(\"cpu\") + torch.zeros(1, device=\"mps\")\n"
+            "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n    return w @ V, w\n");
+  const auto mac =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "mac").string(), "--format", "json"});
+  const auto mac_check = ordered_json::parse(mac.out).at("exercises")[0].at("checks")[0];
+  BOOST_TEST(mac_check.at("verdict") == "threw", mac_check.dump());
+  BOOST_TEST(mac_check.at("message").get<std::string>() ==
+                 "an exception escaped the function: line 5: NotImplementedError: Could not run "
+                 "'aten::empty.memory_format' with arguments from the 'MPS' backend. (the grader runs your code on a "
+                 "CPU, with no GPU: choose the device with `torch.device(\"mps\" if "
+                 "torch.backends.mps.is_available() else \"cpu\")`, or keep tensors on their inputs' device, "
+                 "`x.device`)",
+             mac_check.dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_function_computing_with_the_notebooks_tensor_instead_of_its_input_is_told_which) {
