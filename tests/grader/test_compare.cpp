@@ -188,6 +188,21 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(hints_of(mat(1, 1, {0.7}), mat(1, 1, {0.5})) == "");
   BOOST_TEST(hints_of(mat(1, 3, {0, 6, 0}), mat(1, 3, {0, 2, 0})) == "");
   BOOST_TEST(contains(hints_of(mat(1, 3, {0, 3, 6}), mat(1, 3, {0, 1, 2})), "times 3"));
+  // Against printed targets (4 decimals, atol 6e-5), twice the right answer is off by up to 1e-4
+  // from twice the target: still "times 2", in as few digits as say it (not "times 1.99996").
+  const Tolerance printed{6e-5, 0, std::nullopt, std::nullopt};
+  const auto printed_hint = [&](const Tensor& got, const Tensor& want) {
+    const auto c = compare(got, want, printed, Hints{});
+    return c.patterns.empty() ? std::string() : c.patterns.front();
+  };
+  BOOST_TEST(
+      printed_hint(mat(1, 4, {0.591372, 0.666321, 0.134894, 0.416259}), mat(1, 4, {0.2957, 0.3332, 0.0674, 0.2081})) ==
+      "your result is the expected one times 2: a missing or extra scale factor?");
+  // A factor that is no round number keeps the digits the tolerance tells apart.
+  const Tolerance tight{1e-9, 1e-9, std::nullopt, std::nullopt};
+  BOOST_TEST(
+      compare(mat(1, 3, {0.35355339, 0.70710678, 1.06066017}), mat(1, 3, {1, 2, 3}), tight, Hints{}).patterns.at(0) ==
+      "your result is the expected one times 0.353553: a missing or extra scale factor?");
   // Zeros, or next to nothing at the tolerance, are a multiple of anything by next to nothing,
   // and rows of them sum to 0: told as zeros, and only so (found by a helper: a constant 9e-6
   // was "the expected one times -4.78928e-06: a missing or extra scale factor?").
