@@ -2153,6 +2153,27 @@ BOOST_AUTO_TEST_CASE(a_function_that_changes_its_arguments_in_place_is_told_so_a
   BOOST_TEST(contains(changed.at(0), "work on a copy (`X.copy()`)"), numpy.dump());
 }
 
+BOOST_AUTO_TEST_CASE(outputs_a_multiple_of_the_right_ones_are_told_the_factor_in_fixed_and_random_checks) {
+  // Twice the right output: the printed example (4 decimals) and the random check both say
+  // "times 2"; the random check shows a case of two numbers or more, not its 1 x 1 x 1 one,
+  // where no pattern shows.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n"
+            "    return (w @ V) * 2, w\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto checks = ordered_json::parse(r.out).at("exercises")[0].at("checks");
+  const std::string hint = "hint: your result is the expected one times 2: a missing or extra scale factor?";
+  for (std::size_t c : {0, 1}) {
+    BOOST_TEST(checks[c].at("verdict") == "wrong", checks[c].dump());
+    BOOST_TEST(contains(checks[c].at("details").get<std::string>(), hint), checks[c].dump());
+  }
+  BOOST_TEST(!contains(checks[1].at("message").get<std::string>(), "(batch=1, block=1, d_k=1)"), checks[1].dump());
+}
+
 BOOST_AUTO_TEST_CASE(code_that_asks_for_a_gpu_is_told_the_grader_has_none) {
   // A Colab habit: tensors moved to "cuda" unconditionally. Every check threw "Torch not compiled
   // with CUDA enabled", and nothing said why.
