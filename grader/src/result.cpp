@@ -65,10 +65,20 @@ std::optional<Verdict> parse_verdict(std::string_view name) {
   return std::nullopt;
 }
 
-const CheckResult* ExerciseResult::first_failure() const {
+const CheckResult* ExerciseResult::shown_failure() const {
+  const CheckResult* first = nullptr;
   for (const auto& c : checks)
-    if (!c.passed() && counts(c)) return &c;
-  return nullptr;
+    if (!c.passed() && counts(c)) {
+      if (!first) first = &c;
+      // Outputs judged wrong: a later check that names the known mistake they follow is the
+      // diagnosis (found by trying an inverted mask: the notebook's example, NaN where every key
+      // was masked, came first, and "the mask is inverted" only in the details below it).
+      const bool judged = first->verdict == Verdict::wrong || first->verdict == Verdict::non_finite ||
+                          first->verdict == Verdict::wrong_shape;
+      if (!judged || first->mistake) return first;
+      if (c.mistake && (c.verdict == Verdict::wrong || c.verdict == Verdict::wrong_shape)) return &c;
+    }
+  return first;
 }
 
 bool ExerciseResult::any_check_failed() const {
@@ -76,7 +86,7 @@ bool ExerciseResult::any_check_failed() const {
 }
 
 Verdict ExerciseResult::verdict() const {
-  const CheckResult* failed = first_failure();
+  const CheckResult* failed = shown_failure();
   return failed ? failed->verdict : Verdict::passed;
 }
 
@@ -87,7 +97,7 @@ double ExerciseResult::score() const {
 }
 
 std::string ExerciseResult::message() const {
-  const CheckResult* failed = first_failure();
+  const CheckResult* failed = shown_failure();
   if (!failed) {
     for (const auto& c : checks)
       if (!c.passed()) return "for information (no points), " + std::string(to_string(c.verdict)) + ": " + c.name;
@@ -100,7 +110,7 @@ std::string ExerciseResult::message() const {
 }
 
 std::string ExerciseResult::details() const {
-  const CheckResult* failed = first_failure();
+  const CheckResult* failed = shown_failure();
   return failed ? failed->details : "";
 }
 

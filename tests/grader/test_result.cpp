@@ -41,6 +41,25 @@ BOOST_AUTO_TEST_CASE(an_exercise_says_what_its_checks_say) {
   BOOST_TEST(!r.all_passed());
 }
 
+BOOST_AUTO_TEST_CASE(a_later_check_naming_the_known_mistake_is_shown_before_numbers_only) {
+  // Outputs judged wrong without a diagnosis (NaN in the printed example), then a check that
+  // names the mistake they follow: the diagnosis is what the exercise says.
+  ExerciseResult e{"2", "Masked", Visibility::visible, 4, {}};
+  e.checks.push_back({"example", Verdict::non_finite, 0, 1, "12 NaN", "example details", std::nullopt, 0.1, ""});
+  e.checks.push_back({"random", Verdict::wrong, 0, 2, "the mask is inverted", "random details", "inverted", 0.2, ""});
+  BOOST_TEST(to_string(e.verdict()) == "wrong");
+  BOOST_TEST(e.message() == "random: the mask is inverted");
+  BOOST_TEST(e.details() == "random details");
+  // A check that names none comes first as before; so does code that did not run (a crash, a
+  // hang, an exception), whatever a later check names.
+  e.checks[1].mistake.reset();
+  BOOST_TEST(e.message() == "example: 12 NaN");
+  e.checks[1].mistake = "inverted";
+  e.checks[0].verdict = Verdict::crashed;
+  BOOST_TEST(e.message() == "example: 12 NaN");
+  BOOST_TEST(to_string(e.verdict()) == "crashed");
+}
+
 BOOST_AUTO_TEST_CASE(a_reason_every_check_shares_is_not_named_after_one_of_them) {
   ExerciseResult e{"1", "One", Visibility::visible, 2, {}};
   e.checks.push_back({"a", Verdict::compile_error, 0, 1, "compiling failed", "", std::nullopt, 0, ""});

@@ -78,21 +78,23 @@ struct ExerciseResult {
 
   /// Whether a failure of `c`, one of the checks, fails the exercise (counts_toward).
   bool counts(const CheckResult& c) const { return counts_toward(c.max_score, max_score); }
-  /// The first failing check that counts(), or nullptr when every such check passed.
-  const CheckResult* first_failure() const;
-  /// The first failing check's verdict, or passed.
+  /// The failing check that counts() which the exercise reports, or nullptr when every such
+  /// check passed: the first, unless its outputs were judged wrong without naming a known
+  /// mistake and a later one, whose outputs were judged wrong too, names one (the diagnosis).
+  const CheckResult* shown_failure() const;
+  /// The shown failure's verdict, or passed.
   Verdict verdict() const;
-  bool passed() const { return first_failure() == nullptr; }
+  bool passed() const { return shown_failure() == nullptr; }
   /// Whether any check failed, one that does not count included: what a report details.
   bool any_check_failed() const;
   /// The sum of the checks' scores (partial credit).
   double score() const;
-  /// The first failing check's message, "<check>: <message>", without the check's name when
+  /// The shown failure's message, "<check>: <message>", without the check's name when
   /// every check failed the same way (a matrix exercise's one check, a library that does not
   /// compile); for a passed exercise, "for information (no points), <verdict>: <check>" of a
   /// failing check that does not count, if any; otherwise empty.
   std::string message() const;
-  /// The first failing check's details.
+  /// The shown failure's details.
   std::string details() const;
   /// The first known mistake a failing check names.
   std::optional<std::string> mistake() const;
