@@ -456,7 +456,8 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
       // As for answers (found by an instructor helper: a function's transposed scores were told
       // only the two shapes, where an answer file's are asked "is it transposed?").
       else if (!swapped)
-        r.message += reordered_shape_hint(main.outputs[o].shape(), want);
+        r.message += reordered_shape_hint(main.outputs[o].shape(), want) +
+                     more_axes_hint(main.outputs[o].rank() > want.size(), pc.exercise->masked());
       if (named) r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
       r.mistake = named;
       r.details = replay;

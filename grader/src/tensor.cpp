@@ -37,6 +37,15 @@ std::string reordered_shape_hint(const Shape& got, const Shape& expected) {
          ", with np.transpose or .permute (a reshape would mix its numbers)";
 }
 
+std::string more_axes_hint(bool more, bool masked) {
+  if (!more) return "";
+  return std::string(
+             ": it has more axes than declared, as when an operand of more axes is broadcast against the "
+             "others") +
+         (masked ? " (a mask unsqueezed once too often, or of another rank than the scores)" : "") +
+         ": print the shapes of what your function combines";
+}
+
 std::optional<std::size_t> element_count_within_limit(const Shape& shape) {
   std::size_t n = 1;
   for (std::size_t d : shape) {

@@ -193,7 +193,9 @@ BOOST_AUTO_TEST_CASE(the_samples_get_the_verdicts_an_instructor_would_give) {
   BOOST_TEST(verdicts(sdpa, "py-correct-ipynb") == "1=passed 2=passed ");
   BOOST_TEST(verdicts(sdpa, "py-no-scale") == "1=wrong 2=wrong ");
   BOOST_TEST(verdicts(sdpa, "py-mask-after-softmax") == "1=passed 2=wrong ");
-  BOOST_TEST(verdicts(sdpa, "py-wrong-axis") == "1=wrong 2=non_finite ");
+  // Exercise 2's printed example is NaN where a query's keys are all masked (dim=1), and its
+  // random check names the mistake: the diagnosis is what the exercise says.
+  BOOST_TEST(verdicts(sdpa, "py-wrong-axis") == "1=wrong 2=wrong ");
   // Exercise 1 is graded with the definition of its own cell, exercise 2's hangs (found by a TA
   // helper: an exercise 2 left as `pass` cost a correct exercise 1 its 4 points).
   BOOST_TEST(verdicts(sdpa, "py-hangs-on-large-batches") == "1=passed 2=timed_out ");
@@ -2172,6 +2174,43 @@ BOOST_AUTO_TEST_CASE(outputs_a_multiple_of_the_right_ones_are_told_the_factor_in
     BOOST_TEST(contains(checks[c].at("details").get<std::string>(), hint), checks[c].dump());
   }
   BOOST_TEST(!contains(checks[1].at("message").get<std::string>(), "(batch=1, block=1, d_k=1)"), checks[1].dump());
+}
+
+BOOST_AUTO_TEST_CASE(outputs_of_more_axes_than_declared_are_asked_about_broadcasting) {
+  // `mask.unsqueeze(1)` on a mask already (batch, 1, block) broadcasts the scores to (batch,
+  // batch, block, block): told only the two shapes, at the smallest case (1, 1, 1, 1) too, which
+  // reads as an axis to squeeze.
+  TempDir dir;
+  dir.write("torch/homework.py",
+            "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n    if mask is not None:\n"
+            "        scores = scores.masked_fill(mask.unsqueeze(1) == 0, float(\"-inf\"))\n"
+            "    w = torch.softmax(scores, dim=-1)\n    return w @ V, w\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "torch").string(), "--format", "json"});
+  const auto masked = ordered_json::parse(r.out).at("exercises")[1];
+  BOOST_TEST(masked.at("verdict") == "wrong_shape", masked.dump());
+  BOOST_TEST(masked.at("message").get<std::string>() ==
+                 "the notebook's example: output has shape (2, 2, 3, 4) but (2, 3, 4) is expected: it has more axes "
+                 "than declared, as when an operand of more axes is broadcast against the others (a mask unsqueezed "
+                 "once too often, or of another rank than the scores): print the shapes of what your function "
+                 "combines",
+             masked.dump());
+  // An output of 3 axes where 2 are declared (NumPy, no mask), judged by the grader itself.
+  dir.write(
+      "numpy/lab.py",
+      "import numpy as np\n\ndef softmax_cols(x):\n    e = np.exp(x - x.max(axis=0))\n"
+      "    return e / e.sum(axis=0)\n\ndef self_attention(X, omega_v, omega_q, omega_k, beta_v, beta_q, beta_k):\n"
+      "    Q = beta_q + omega_q @ X\n    K = beta_k + omega_k @ X\n    V = beta_v + omega_v @ X\n"
+      "    A = softmax_cols(K.T @ Q)\n    return (V @ A)[None], A\n");
+  const auto n = run_grader(
+      {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / "numpy").string(), "--format", "json"});
+  const auto first = ordered_json::parse(n.out).at("exercises")[0];
+  BOOST_TEST(first.at("verdict") == "wrong_shape", first.dump());
+  BOOST_TEST(contains(first.at("message").get<std::string>(),
+                      " is expected: it has more axes than declared, as when an operand of more axes is broadcast "
+                      "against the others: print the shapes of what your function combines"),
+             first.dump());
 }
 
 BOOST_AUTO_TEST_CASE(code_that_asks_for_a_gpu_is_told_the_grader_has_none) {

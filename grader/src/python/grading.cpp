@@ -37,6 +37,7 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
     call.output_shapes = plan.calls[c].outputs;
     call.group = plan.calls[c].group;
     call.seed = plan.seeds[c];
+    call.masked = plan.exercises[c]->masked();
     work.calls.push_back(std::move(call));
   }
   return work;

@@ -851,7 +851,8 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           resolve_call(c, Verdict::unreadable, flattened(library::printable(r.text)));
           break;
         case 7:  // an output of more axes than an output can have
-          resolve_call(c, Verdict::wrong_shape, flattened(library::printable(r.text)));
+          resolve_call(c, Verdict::wrong_shape,
+                       flattened(library::printable(r.text)) + more_axes_hint(true, call.masked));
           break;
         case 5:  // no such function
           resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));

@@ -66,6 +66,7 @@ struct FunctionCall {
   std::vector<Shape> output_shapes;  ///< and their shapes in this call
   int group = 0;                     ///< after a hang or crash, the rest of the group is skipped
   std::uint64_t seed = 0;
+  bool masked = false;  ///< its exercise has a mask (Exercise::masked()): what shape hints may name
 };
 
 /// What to take from a hand-in.
