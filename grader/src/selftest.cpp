@@ -1239,7 +1239,9 @@ class Checker {
           const auto other_named = std::find_if(e.checks.begin(), e.checks.end(), [&](const CheckResult& c) {
             return c.mistake && *c.mistake != m.message;
           });
-          if (e.passed())
+          // Failing some check, one worth no points included, as above: a mistake may be declared to
+          // be named in a check for information (the mask's first row, in a causal check only).
+          if (!e.any_check_failed())
             (dtype == bound ? passing_mistakes : passing_other).push_back(name + written_at(m) + " in " + dtype);
           else if (!by_values)
             not_computed.push_back(name + " in " + dtype + " (" + std::string(to_string(e.verdict())) + ": " +

@@ -160,6 +160,20 @@ exercises:
       - {name: any, points: 0, random: {trials: 2, dims: {n: [3, 3]}}, property: {got: "0 * y", expect: "0 * x"}}
     mistakes:
       - {outputs: {y: "x * [2, 2, 3]"}, message: the last of three tripled}
+  - id: "5"
+    title: Twice, a mistake that shows only for information
+    points: 1
+    function:
+      symbol: twice
+      inputs: [{name: x, shape: [n]}]
+      outputs: [{name: y, shape: [n], expect: "2 * x"}]
+      python: {tensors: torch, dtype: float32}
+    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - {name: fixed, points: 1, fixed: {x: x4}}
+      - {name: "for information, negative numbers", points: 0, random: {trials: 3, dims: {n: [3, 4]}}}
+    mistakes:
+      - {outputs: {y: "2 * abs(x)"}, message: the signs are lost}
   - id: "3"
     title: Plus one
     points: 2
@@ -226,6 +240,9 @@ exercises:
                       "mistake too: "
                       "exercise 2 'plus a third' in float32 (told: "),
              r.out);
+  // A mistake that fails a check worth no points only is declared to be named there: it fails a
+  // check, through the Python path as through the library's.
+  BOOST_TEST(!contains(r.out, "'the signs are lost' ("), r.out);
   // And what to do about it (found by an instructor helper, told only the causes).
   BOOST_TEST(contains(r.out,
                       "; students who make them are told the differences only: loosen the mistake's own "
