@@ -751,13 +751,13 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
     return !compare(got, expected, check.tolerance.in(main.precision), Hints{pc.exercise->masked()}).patterns.empty() ||
            precision_hint(half, got, expected, check.tolerance, main.precision);
   };
-  if (smallest && single(failing[*smallest]) && !hinted(failing[*smallest])) {
+  if (smallest && smallest_rank.first == 2 && single(failing[*smallest]) && !hinted(failing[*smallest])) {
     std::optional<std::size_t> larger;
     for (std::size_t i = 0; i < failing.size(); ++i)
       if (!named[i] && failing[i].kind == Finding::Kind::value && !single(failing[i]) &&
           (!larger || input_elements(pc.cases[failing[i].k]) < input_elements(pc.cases[failing[*larger].k])))
         larger = i;
-    if (larger && smallest_rank.first == 2 && hinted(failing[*larger])) smallest = larger;
+    if (larger && hinted(failing[*larger])) smallest = larger;
   }
   const auto described = [&](std::size_t i) {
     CheckResult r = out;
