@@ -705,6 +705,18 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where
                           "` where line 41 of homework.py has `weights = torch.softmax(scores, dim=1)`: "
                           "keep only the one to grade"),
              differs.out);
+  // An install or a notebook setting on one side only runs nothing where the hand-in is graded:
+  // the difference named is the change of code after it (found by a student helper: told a
+  // commented-out `!pip install torch` differed).
+  dir.write("installs/homework.ipynb", fixture("homework.ipynb"));
+  dir.write("installs/homework.py",
+            "get_ipython().system('pip install torch')\n"
+            "get_ipython().run_line_magic('matplotlib', 'inline')\n" +
+                changed);
+  const auto installs = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "installs").string()});
+  BOOST_TEST(contains(installs.out, "whose code differs: cell 5, line 4 of homework.ipynb has `" + right +
+                                        "` where line 43 of homework.py has `weights = torch.softmax(scores, dim=1)`"),
+             installs.out);
   // A magic the notebook has commented out is no line the download runs (found by a helper).
   std::string disabled = fixture("homework.ipynb");
   const std::string timed = "%time total = sum(range(10))";

@@ -810,6 +810,18 @@ Difference code_difference(const std::string& notebook, std::string_view script,
     code_lines(texts.back(), cell.number, 1, commented, ours);
   }
   code_lines(texts.front(), 0, 1, commented, theirs);
+  // A shell command, an install or a setting of the notebook's (`!pip install torch`, `%pip
+  // install numpy`, `%matplotlib inline`) runs nothing where a hand-in is graded: one side's is
+  // no difference (found by a student helper: a download that kept commented-out `!pip` and
+  // `%matplotlib` lines was told those differ, not the change of code after them).
+  const auto settings = [](const CodeLine& c) {
+    if (c.key.starts_with('!')) return true;
+    for (const char* magic : {"%pip", "%conda", "%matplotlib", "%load_ext", "%reload_ext", "%autoreload", "%config"})
+      if (c.key == magic || c.key.starts_with(std::string(magic) + " ")) return true;
+    return false;
+  };
+  std::erase_if(ours, settings);
+  std::erase_if(theirs, settings);
   const auto [a, b] = std::mismatch(
       ours.begin(), ours.end(), theirs.begin(), theirs.end(),
       [](const CodeLine& x, const CodeLine& y) { return x.key == y.key && (!x.commented || y.commented); });
