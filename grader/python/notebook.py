@@ -1464,17 +1464,20 @@ def meant_name(error):
         missing = undefined_name(error)
         if missing is None:
             return ""
-        if missing in IMPORTS:
-            return f" (is `{IMPORTS[missing]}` missing? A notebook is graded from its first cell)"
         tb = error.__traceback__
         while tb is not None and tb.tb_next is not None:
             tb = tb.tb_next
-        if tb is None:
-            return ""
-        frame, seen = tb.tb_frame, []
-        for names in (frame.f_locals, frame.f_globals, frame.f_builtins):
+        frame, seen = (tb.tb_frame if tb is not None else None), []
+        for names in (frame.f_locals, frame.f_globals, frame.f_builtins) if frame is not None else ():
             if _type(names) is dict:  # keys of an exact dict: listing them runs no code of the notebook
                 seen += list(names)[:20000]
+        if missing in IMPORTS:
+            # The module imported under a name of another case (`import torch.nn.functional as f`,
+            # then `F.softmax`): that name first (found by a student helper, asked whether the
+            # import was missing).
+            other = [n for n in seen if _type(n) is str and n != missing and n.lower() == missing.lower()]
+            return (f" (did you mean '{other[0]}'? Or is `{IMPORTS[missing]}` missing?)" if other else
+                    f" (is `{IMPORTS[missing]}` missing? A notebook is graded from its first cell)")
         return suggested(missing, seen, hidden="__")
     except Exception:  # the notebook broke what this needs
         return ""

@@ -522,6 +522,15 @@ BOOST_AUTO_TEST_CASE(a_name_error_says_the_name_meant_the_import_left_out_or_the
                       "NameError: name 'S' is not defined; S is defined only later, by the cell at line 18: a "
                       "notebook is graded from top to bottom, as Restart & Run All runs it"),
              r.values[2].message);
+  // The module imported under a name of another case is named first (found by a student helper:
+  // `import torch.nn.functional as f`, then `F.softmax`, was asked whether the import was missing).
+  const auto cased =
+      run("A2S1.py", "import torch\nimport torch.nn.functional as f\nw = F.softmax(torch.ones(2), dim=0)\n",
+          {{"w", "w", ""}});
+  BOOST_TEST(contains(cased.values[0].message,
+                      "NameError: name 'F' is not defined (did you mean 'f'? Or is `import torch.nn.functional as F` "
+                      "missing?)"),
+             cased.values[0].message);
   // A name none alike is offered nothing: `any` is not a typo of `key` (found by a student
   // helper, whose setup cell had become a markdown cell).
   const auto unset = run("A2S1.py", "import torch\nquery = 2 * key\n", {{"query", "query", ""}});
