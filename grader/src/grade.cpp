@@ -283,9 +283,18 @@ class Grader {
       if (!ex.output.answers.empty() && (ex.output.answers.size() != 1 || ex.output.text != *ex.output.answers.begin()))
         check.details = "note: got is this exercise's output, " + ex.output.text + ", computed from your " +
                         from(ex.output.answers) + "\n" + check.details;
+      std::vector<std::string> noted;
       for (auto a = ex.answers.rbegin(); a != ex.answers.rend(); ++a)
-        if (const std::string& note = usable_.at(a->name).note; !note.empty())
+        if (const std::string& note = usable_.at(a->name).note; !note.empty()) {
           check.details = "note: " + note + "\n" + check.details;
+          noted.insert(noted.begin(), a->name);
+        }
+      // Where the value graded is another than the one the student looks at (a scratch cell
+      // assigned it again, or code stopped while assigning it), the message, a known mistake's
+      // advice included, points there (found by a student helper: `keys = keys.t()` in a cell
+      // trying something out was told "stack the weight vectors as columns", the cause in a note
+      // after it).
+      if (!noted.empty()) check.message += " (see the note on " + first_few(noted) + " below)";
     }
     return check;
   }

@@ -1259,6 +1259,9 @@ BOOST_AUTO_TEST_CASE(an_answer_a_later_cell_assigns_again_is_told_where_its_valu
                           ": the value it holds at the end is the one graded (if that cell only tries "
                           "something out, give its variable another name)\n"),
              first.dump());
+  // The message, whatever it says of the value, points there (found by a student helper: a
+  // known mistake's advice read alone, the cause in the note after it).
+  BOOST_TEST(first.at("message").get<std::string>().ends_with(" (see the note on query121 below)"), first.dump());
   // Assigned again within its own cell (statements of a Colab cell, no markdown between): a
   // cell that assigns it once, wrong all the same, with no note.
   std::string same = test_support::read_file(
