@@ -491,8 +491,12 @@ std::string raised(const std::string& text, const std::string& function) {
   try {
     const json j = json::parse(text);
     const std::string why = flattened(library::printable(j.at("why").get<std::string>()));
+    // The notebook's tensors the function reads first: they are the likelier cause, and the
+    // error's own hint may only treat its symptom (found by a student helper: `torch.stack([W_k1,
+    // W_k2, W_k3])` of the notebook's integer weights raised on dtypes, and x.to(b.dtype) was
+    // tried first).
     const std::string read = reads_note(j, function);
-    return why + (read.empty() ? "" : " (" + read + ")");
+    return read.empty() ? why : read + "; the error: " + why;
   } catch (const std::exception&) {  // not JSON, or not of this form
     return flattened(library::printable(text));
   }
