@@ -584,6 +584,26 @@ BOOST_AUTO_TEST_CASE(a_notebook_failing_at_every_line_costs_the_grader_one_look_
              r.failures[1].message);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_never_assigned_is_told_what_its_exercise_asks) {
+  // Found by a student helper: the handout's cell computes `F.softmax(attention_score.float(),
+  // dim=0)` without naming it, and "'attention_weights' is not defined ...: assign it in your
+  // notebook" left the student to guess what it should hold. Where a failed cell explains the
+  // answer's absence, that is said instead.
+  const auto r = run("lab.py", "import torch\nscores = torch.ones(3)\ntorch.softmax(scores, dim=0)\n",
+                     {{"attention_weights", "attention_weights", "",
+                       "exercise 3.3: F.softmax(attention_score.float(), "
+                       "dim=0)."},
+                      {"keys", "keys", "", "exercise 2.1: the keys"}});
+  BOOST_TEST(r.values[0].message ==
+                 "'attention_weights' is not defined at the end of your notebook: assign it in your notebook "
+                 "(exercise 3.3: F.softmax(attention_score.float(), dim=0).)",
+             r.values[0].message);
+  const auto failed = run("lab.py", "import torch\nkeys = torch.ones(3) @ torch.ones(2)\n",
+                          {{"keys", "keys", "", "exercise 2.1: the keys"}});
+  BOOST_TEST(contains(failed.values[0].message, "RuntimeError"), failed.values[0].message);
+  BOOST_TEST(!contains(failed.values[0].message, "exercise 2.1"), failed.values[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(what_a_notebook_says_of_itself_is_one_line_and_a_late_failure_is_still_named) {
   // Found by the re-attack: a type's name, an exception's text of several lines drew a score
   // table of their own in the report; and past the first 256 failures kept, a failed cell that

@@ -10,7 +10,8 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
   Work work;
   for (const auto& ex : spec.exercises)
     for (const auto& a : ex.answers)
-      work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell});
+      work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell,
+                             ex.description.empty() ? "" : "exercise " + ex.id + ": " + ex.description});
   for (const auto& name : spec.python.given) work.values.push_back({name, name, ""});  // after the answers
   const auto binding_of = [&](const FunctionSpec& fn) {
     const PythonBinding& b = fn.python;

@@ -614,7 +614,13 @@ void take_values(const Records& records, const std::vector<Request>& requests,
                                       : "") +
                      unfinished_cells(failures);
         else
-          message += ": assign it in your notebook" + alike + unfinished_cells(failures);
+          // With what the exercise asks where nothing else explains it: the handout's cell may
+          // compute the value without naming it (found by a student helper, who had to guess
+          // from the section's title).
+          message += ": assign it in your notebook" + alike + unfinished_cells(failures) +
+                     (alike.empty() && unfinished_cells(failures).empty() && !requests[i].asked.empty()
+                          ? " (" + one_line(requests[i].asked, 200) + ")"
+                          : "");
       }
       settle(i, verdict, message);
     } else if (r->code == 2 && why == "a NoneType") {

@@ -33,6 +33,9 @@ struct Request {
   std::string name;
   std::string expr;
   std::string cell;
+  /// What the exercise asks ("exercise 3.3: F.softmax(...)", from its description), said to a
+  /// notebook that never assigns the variable; "" for none.
+  std::string asked = {};
 };
 
 /// A function of the notebook: its name, taken at the end (or at the end of the cell holding
