@@ -44,7 +44,7 @@ PLAN_FD, OUTPUT_FD, STATUS_FD, CODE_FD = 3, 4, 5, 6
 ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
 PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
 CALL_START, CALL_END, OUTPUT, VALUE_START, CALL_WHERE = 14, 15, 16, 17, 18
-UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED = 0, 1, 2, 3
+UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED, UNIT_LEFT_TO_DO = 0, 1, 2, 3, 4
 NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
 # How a call ended (kCallEnd).
 (RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE,
@@ -73,6 +73,16 @@ _write, _exit = os.write, os._exit
 _os_open, _os_read, _os_close, _PAGE_BYTES = os.open, os.read, os.close, os.sysconf("SC_PAGE_SIZE")
 _FunctionType = types.FunctionType
 _LOAD_GLOBAL, _EXTENDED_ARG = opcode.opmap["LOAD_GLOBAL"], opcode.opmap["EXTENDED_ARG"]
+_LOAD_CONST, _CACHE = opcode.opmap["LOAD_CONST"], opcode.opmap.get("CACHE", -1)
+# The operations `**` and `/` are, as (opcode, argument or None): BINARY_OP and its argument from
+# Python 3.11 on, an opcode of their own before.
+if "BINARY_OP" in opcode.opmap:
+    _NB = [n for n, _ in opcode._nb_ops]
+    _POWER = {(opcode.opmap["BINARY_OP"], _NB.index(n)) for n in ("NB_POWER", "NB_INPLACE_POWER")}
+    _DIVIDE = {(opcode.opmap["BINARY_OP"], _NB.index(n)) for n in ("NB_TRUE_DIVIDE", "NB_INPLACE_TRUE_DIVIDE")}
+else:
+    _POWER = {(opcode.opmap[n], None) for n in ("BINARY_POWER", "INPLACE_POWER")}
+    _DIVIDE = {(opcode.opmap[n], None) for n in ("BINARY_TRUE_DIVIDE", "INPLACE_TRUE_DIVIDE")}
 _header = struct.Struct("<IIiI").pack
 _quote = json.encoder.encode_basestring_ascii  # a JSON string, quoted
 _json_loads, _call_at = json.loads, struct.Struct("<QQ").unpack_from
@@ -178,12 +188,20 @@ class NotNumbers(Exception):
     """A value that is not a tensor of real numbers; the message names its type."""
 
 
+# How describe() words a subclass of a tensor type, which says itself what to hand in instead (the
+# grader adds no "not numbers: make it ..." after it: run.cpp).
+SUBCLASS_NOT_READ = "that the grader does not read"
+
+
 def describe(value):
     t = _type(value)
     name = t.__qualname__ if t.__module__ in ("builtins", None) else f"{t.__module__}.{t.__qualname__}"
-    for base, what in ((_Tensor, "torch.Tensor"), (_ndarray, "numpy.ndarray")):
+    # Found by a student helper: a numpy.matrix was "a subclass of numpy.ndarray (hand in a plain
+    # numpy.ndarray), not a tensor of numbers", which it is, and said nothing of how.
+    for base, what, how in ((_Tensor, "torch.Tensor", "x.as_subclass(torch.Tensor)"),
+                            (_ndarray, "numpy.ndarray", "np.asarray(x)")):
         if t is not base and t is not _Parameter and _isinstance(value, base):
-            return f"{article(name)} {name}, a subclass of {what} (hand in a plain {what})"
+            return f"{article(name)} {name}, a subclass of {what} {SUBCLASS_NOT_READ}: hand in a plain {what} ({how})"
     return f"{article(name)} {name}"
 
 
@@ -1393,8 +1411,8 @@ def left_to_do(error):
     """Whether an error is a stub's (`raise NotImplementedError()`: an exercise left to do), not
     torch's NotImplementedError for an operation its build lacks ("Could not run
     'aten::empty.memory_format' with arguments from the 'MPS' backend", found by trying a Mac's
-    device="mps": it was "not implemented yet"). run.cpp's unfinished_cells() tells them apart
-    the same way."""
+    device="mps": it was "not implemented yet"). A cell that raises a stub's ends with
+    UNIT_LEFT_TO_DO, which run.cpp's unfinished_cells() names."""
     if not _isinstance(error, NotImplementedError):
         return False
     args = _error_args(error, BaseException)
@@ -2152,6 +2170,7 @@ def run_plan():
                     unrun.add(k)  # it does not compile: none of it ran
                 if left_to_do(e):
                     stubs.append(k)
+                    ended = UNIT_LEFT_TO_DO
                 names = unit_names(unit)  # None: the cell does not parse (a SyntaxError)
                 for bound_name in names if names is not None else unparsed_names(unit):
                     defined_by.setdefault(bound_name, k)
@@ -2167,7 +2186,7 @@ def run_plan():
                     else:
                         held[1].append(k)
             flush()
-            if ended == UNIT_RAISED:
+            if ended in (UNIT_RAISED, UNIT_LEFT_TO_DO):
                 mark_failure(where, text)
             if torch is None:
                 take_torch()
@@ -2224,7 +2243,11 @@ def run_plan():
                                 f"later, by {unit_place(units[later[0]], name)}; move the definition above (a notebook "
                                 "is graded from top to bottom)") if later else
                         Unbound(f"the notebook defines no function '{f['name']}' (is its cell failing, or its "
-                                f"name different?)", function_names(namespace), f["name"]))
+                                f"name different?)", function_names(namespace), f["name"],
+                                # Found by a student helper: `scaled_self_attention` for
+                                # scaled_dot_product_self_attention, too far for "did you mean".
+                                [n for n in functions_taking(namespace, _len(f.get("positional", ())), [])
+                                 if not any(g["name"] == n for g in functions)]))
     for f in functions:  # how many of the spec's exercises take a function of its name
         f["bindings"] = sum(1 for g in functions if g["name"] == f["name"])
     skip_calls = set(plan.get("skip_calls", []))
@@ -2301,10 +2324,12 @@ def why_and_names(why, names=(), function="", facts=""):
 class Unbound:
     """Why a function of the spec is not there to call (the cell it is taken at is not there,
     the cell that defines it failed, the notebook has no such name), as the text of its
-    NO_FUNCTION end."""
+    NO_FUNCTION end; with the notebook's functions that take the exercise's call (`taking`), where
+    one may be it under a name no "did you mean" reaches."""
 
-    def __init__(self, why, names=(), function=""):
-        self.text = why_and_names(why, names, function)
+    def __init__(self, why, names=(), function="", taking=()):
+        facts = '"taking": [' + ", ".join(quoted(n, 100) for n in taking[:5]) + "]" if taking else ""
+        self.text = why_and_names(why, names, function, facts)
 
 
 def sent_array(blobs, arg, dtype):
@@ -2479,6 +2504,9 @@ def returned_facts(fn, function, units, name, namespace, changed):
             facts.append(definition_facts(fn, function, units, name))
         reads = reads_facts(fn, function, namespace)  # with the parameters
         facts.append(reads or parameters_facts(fn))
+        powers = power_facts(fn, name)
+        if powers:
+            facts.append(powers)
         function["facts"] = "{" + ", ".join(facts) + "}" if facts else ""
     return function["facts"]
 
@@ -2562,6 +2590,59 @@ def arrays_read(fn, namespace):
         return names
     except Exception:  # a code object the notebook made odd
         return []
+
+
+def power_facts(fn, name):
+    """Where the function's own code (and the code nested in it) raises to a power that cannot
+    be meant, as JSON fields for the grader to word ("" where it does not): `** 0`, which makes 1,
+    as `** (1//2)` compiles to (`//` rounds down: found by a student helper, whose scale divided
+    by 1 was told only "not divided by sqrt(D_q)"); and `x ** 1 / k`, which is x / k (`**` comes
+    before `/`). Read from the bytecode, where Python has already folded `1//2` to 0; at most
+    three places, each "cell 4, line 7" or "line 7" as defined_at() says."""
+    try:
+        if _type(fn) is not _FunctionType:
+            return ""
+        found, codes, seen = [], [fn.__code__], set()
+        while codes and _len(seen) < 100 and _len(found) < 3:
+            code = codes.pop()
+            if id(code) in seen or _type(code) is not types.CodeType:
+                continue
+            seen.add(id(code))
+            cell = in_cell(code.co_filename, name)
+            if cell is None:
+                continue
+            lines = {}
+            for start, end, line in code.co_lines():
+                for at in range(start, end, 2):
+                    lines[at] = line
+            co_code, consts, ops, extended = code.co_code, code.co_consts, [], 0
+            for i in range(0, _len(co_code) - 1, 2):
+                op, arg = co_code[i], co_code[i + 1] | extended
+                extended = arg << 8 if op == _EXTENDED_ARG else 0
+                if op not in (_CACHE, _EXTENDED_ARG):
+                    ops.append((op, arg, i))
+            for j, (op, arg, at) in enumerate(ops):
+                if (op, arg) not in _POWER and (op, None) not in _POWER or j == 0 or ops[j - 1][0] != _LOAD_CONST:
+                    continue
+                exponent = consts[ops[j - 1][1]] if ops[j - 1][1] < _len(consts) else None
+                if _type(exponent) not in (int, float):
+                    continue
+                place = f"{cell + ', ' if cell else ''}line {lines.get(at) or code.co_firstlineno}"
+                if exponent == 0:
+                    found.append(f'{{"at": {_quote(place)}, "power": 0}}')
+                elif exponent == 1:
+                    # `X / d ** 1/2` divides by d first: the constant comes an operation later.
+                    for k in range(j + 1, min(j + 3, _len(ops) - 1)):
+                        if ops[k][0] == _LOAD_CONST:
+                            divided = (ops[k + 1][0], ops[k + 1][1]) in _DIVIDE or (ops[k + 1][0], None) in _DIVIDE
+                            divisor = consts[ops[k][1]] if ops[k][1] < _len(consts) else None
+                            if divided and _type(divisor) is int and 1 < divisor < 100:
+                                found.append(f'{{"at": {_quote(place)}, "power": 1, "divisor": {divisor}}}')
+                            break
+            codes += [c for c in consts if _type(c) is types.CodeType]
+        return f'"powers": [{", ".join(found[:3])}]' if found else ""
+    except Exception:  # a code object the notebook made odd
+        return ""
 
 
 def global_names(code):
@@ -2704,7 +2785,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         try:
             array = numbers(value)
         except NotNumbers as e:
-            return wrong(f"{what} is {e}, not a tensor of numbers")
+            return wrong(f"{what} is {e}" + ("" if SUBCLASS_NOT_READ in str(e) else ", not a tensor of numbers"))
         except Exception:  # a genuine tensor that cannot be read densely (sparse, meta, ...)
             return wrong(f"{what} is {describe(value)} that cannot be read as dense numbers")
         if array.ndim > 3:  # more axes than any output has: a wrong shape, said as the grader says it

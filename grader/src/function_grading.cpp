@@ -264,14 +264,18 @@ std::map<std::string, Tensor> case_outputs(const FunctionSpec& fn, const Planned
 }
 
 /// Both sides of a property check over the student's `outputs` of case `c`; nothing when they
-/// cannot be computed (an output of an extra call had another shape than declared).
+/// cannot be computed (an output of an extra call had another shape than declared). An `expect`
+/// of one number stands for every element of `got` (`expect: "1"`: verify_shapes.cpp allows it).
 std::optional<std::pair<Tensor, Tensor>> property_sides(const Spec& spec, const FunctionSpec& fn,
                                                         const FunctionCheck& check, const Case& c,
                                                         const std::map<std::string, Tensor>& outputs) {
   const CaseNames with_outputs(fn, c.inputs, c.dims, spec.data, c.label, &outputs);
   try {
-    return std::pair(check.property_got->evaluate(with_outputs.scope()),
-                     check.property_expect->evaluate(with_outputs.scope()));
+    Tensor got = check.property_got->evaluate(with_outputs.scope());
+    Tensor expect = check.property_expect->evaluate(with_outputs.scope());
+    if (expect.values().size() == 1 && expect.shape() != got.shape())
+      expect = Tensor::filled(got.shape(), expect.values()[0]);
+    return std::pair(std::move(got), std::move(expect));
   } catch (const SpecError&) {
     return std::nullopt;
   }
@@ -457,7 +461,7 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
       // only the two shapes, where an answer file's are asked "is it transposed?").
       else if (!swapped)
         r.message += reordered_shape_hint(main.outputs[o].shape(), want) +
-                     more_axes_hint(main.outputs[o].rank() > want.size(), pc.exercise->masked());
+                     (main.outputs[o].rank() > want.size() ? more_axes_hint(pc.exercise->masked()) : "");
       if (named) r.message += "; your outputs match a known mistake: " + without_full_stop(*named);
       r.mistake = named;
       r.details = replay;

@@ -37,8 +37,7 @@ std::string reordered_shape_hint(const Shape& got, const Shape& expected) {
          ", with np.transpose or .permute (a reshape would mix its numbers)";
 }
 
-std::string more_axes_hint(bool more, bool masked) {
-  if (!more) return "";
+std::string more_axes_hint(bool masked) {
   return std::string(
              ": it has more axes than declared, as when an operand of more axes is broadcast against the "
              "others") +

@@ -2124,6 +2124,34 @@ BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_b
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(powers_that_cannot_be_meant_are_pointed_at_where_the_outputs_are_wrong) {
+  // Found by a student helper: `/ d_k ** (1//2)` (divided by 1) was told "not divided by
+  // sqrt(d_k)", true, but not where; `** 1/2` divides by 2 instead.
+  TempDir dir;
+  const std::string head = "import math\nimport torch\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n";
+  const std::string tail = "    w = torch.softmax(scores, dim=-1)\n    return w @ V, w\n";
+  dir.write("floor/homework.py", head + "    scores = Q @ K.transpose(-2, -1) / Q.size(-1) ** (1//2)\n" + tail);
+  dir.write("half/homework.py",
+            head + "    d_k = Q.size(-1)\n    scores = Q @ K.transpose(-2, -1) / d_k ** 1/2\n" + tail);
+  dir.write("right/homework.py", head + "    scores = Q @ K.transpose(-2, -1) / Q.size(-1) ** 0.5\n" + tail);
+  const auto details = [&](const std::string& student) {
+    const auto r =
+        run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / student).string(), "--format", "json"});
+    return ordered_json::parse(r.out).at("exercises")[0].dump();
+  };
+  const std::string floor = details("floor");
+  BOOST_TEST(contains(floor,
+                      "note: at line 5, a number is raised to the power 0, which makes 1: `** (1//2)` is `** 0`, "
+                      "as `//` rounds down to a whole number; write `** 0.5`, or take a square root"),
+             floor);
+  const std::string half = details("half");
+  BOOST_TEST(contains(half,
+                      "note: at line 6, `** 1/2` raises to the power 1 and then divides by 2, as `**` comes "
+                      "before `/`; write `** (1/2)` or `** 0.5`"),
+             half);
+  BOOST_TEST(!contains(details("right"), "raised to the power"));
+}
+
 BOOST_AUTO_TEST_CASE(a_function_that_changes_its_arguments_in_place_is_told_so_and_graded_as_it_returns) {
   // `Q /= sqrt(d_k)` gives the right outputs, and changes the caller's Q: the notebook's second
   // call on its own tensors then gets other results (found in a student helper's notebook).

@@ -254,6 +254,43 @@ exercises:
   BOOST_TEST(theirs.exercises[1].passed(), theirs.exercises[1].message());
 }
 
+BOOST_AUTO_TEST_CASE(an_output_joining_two_answers_says_which_one_its_mismatches_come_from) {
+  // Found by a student helper: attention-basics' 3.1 compares concat(queries, values), and
+  // queries computed from W_k were told "8 / 18 elements outside tolerance" without which answer.
+  // A product of the two (every element from both) names neither; nor do two wrong parts.
+  TempDir dir;
+  const auto path = dir.write("spec.yaml", R"(assignment: {id: c, title: C, version: '1'}
+exercises:
+  - id: j
+    title: Joined
+    points: 1
+    answers: [{name: queries, shape: [2, 2]}, {name: values, shape: [2, 2]}]
+    output: concat(queries, values, dim=1)
+    expect: '[[1, 2, 5, 6], [3, 4, 7, 8]]'
+  - id: p
+    title: Product
+    points: 1
+    answers: [{name: a, shape: [2, 2]}, {name: b, shape: [2, 2]}]
+    output: a @ b
+    expect: '[[1, 0], [0, 1]]'
+)");
+  const Spec joined = load_spec(path);
+  const auto graded = [&](const std::string& name, const std::string& answers) {
+    dir.write(name + "/answers.yaml", answers);
+    return grade_submission(joined, dir.path() / name);
+  };
+  auto r = graded("queries",
+                  "queries: [[1, 2], [3, 9]]\nvalues: [[5, 6], [7, 8]]\na: [[1, 0], [0, 1]]\n"
+                  "b: [[1, 0], [0, 2]]\n");
+  BOOST_TEST(r.exercises[0].message().rfind(
+                 "the part from your values matches; the part from your queries does not: 1 / 8 elements", 0) == 0u,
+             r.exercises[0].message());
+  BOOST_TEST(!contains(r.exercises[1].message(), "the part from"), r.exercises[1].message());
+  r = graded("both", "queries: [[1, 2], [3, 9]]\nvalues: [[5, 6], [7, 9]]\na: [[1, 0], [0, 1]]\nb: [[1, 0], [0, 1]]\n");
+  BOOST_TEST(!r.exercises[0].passed());
+  BOOST_TEST(!contains(r.exercises[0].message(), "the part from"), r.exercises[0].message());
+}
+
 BOOST_AUTO_TEST_CASE(a_target_that_any_answer_of_the_exercise_meets_earns_nothing) {
   // Found in stop 52: 1.4.2's target is the best output the student's own query132 reaches; a
   // query132 next to nothing weighs every key alike, so any m_key2_b met it.

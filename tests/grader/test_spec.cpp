@@ -380,6 +380,23 @@ BOOST_AUTO_TEST_CASE(property_points_need_names_inputs_and_a_random_property_che
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_propertys_expect_is_of_gots_shape_or_a_single_number) {
+  std::string property = kFunction;
+  property.replace(property.find("points: 2"), 9, "points: 3");
+  const auto with = [&](const std::string& expect) {
+    return property +
+           "      - name: rows\n        points: 1\n        random: {trials: 5, dims: {n: [1, 4], d: [1, 3]}}\n"
+           "        property: {got: \"sum(weights, -1)\", expect: \"" +
+           expect + "\"}\n";
+  };
+  BOOST_TEST(errors_of(with("1")).empty());
+  const auto errors = errors_of(with("ones(2, 2)"));
+  BOOST_TEST_REQUIRE(errors.size() == 1u);
+  BOOST_TEST(errors[0].find("property: got has shape (1,) but expect has shape (2, 2) (the same shape, or a single "
+                            "number that every element must equal)") != std::string::npos,
+             errors[0]);
+}
+
 BOOST_AUTO_TEST_CASE(points_must_add_up_and_sizes_must_be_ranged) {
   std::string spec = kFunction;
   spec.replace(spec.find("points: 2"), 9, "points: 3");

@@ -1879,6 +1879,10 @@ BOOST_AUTO_TEST_CASE(lying_objects_are_refused_with_their_type_named) {
   BOOST_TEST(verdict(r.values[0]) == "unreadable");
   BOOST_TEST(contains(r.values[0].message, "Liar, a subclass of torch.Tensor"), r.values[0].message);
   BOOST_TEST(contains(r.values[1].message, "Fake, a subclass of numpy.ndarray"), r.values[1].message);
+  // Said with what to hand in instead, and no "not numbers" after it.
+  BOOST_TEST(contains(r.values[1].message, "hand in a plain numpy.ndarray (np.asarray(x))"), r.values[1].message);
+  BOOST_TEST(contains(r.values[0].message, "x.as_subclass(torch.Tensor)"), r.values[0].message);
+  BOOST_TEST(!contains(r.values[1].message, "not numbers"), r.values[1].message);
   BOOST_TEST(contains(r.values[2].message, "'text' is a str"), r.values[2].message);
   BOOST_TEST(r.values[3].message == "'nothing' is None, not numbers: give it its value", r.values[3].message);
   BOOST_TEST(contains(r.values[2].message,
@@ -2186,6 +2190,30 @@ BOOST_AUTO_TEST_CASE(a_misnamed_function_is_told_the_name_the_notebook_has_among
       "multi_head_attentio_ = 1\n",
       calls_of("multi_head_attention", 1, {"output", "weights"}));
   BOOST_TEST(!contains(r.calls[0].message, "did you mean"), r.calls[0].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_function_of_another_name_that_takes_the_exercises_arguments_is_offered) {
+  // Found by a student helper: UDL's scaled_dot_product_self_attention written as
+  // `scaled_self_attention`, too far for "did you mean", was told only that the name is missing.
+  // A helper of other parameters, and the other exercise's function, are not offered.
+  const std::string notebook =
+      "import torch\n"
+      "def softmax_cols(x):\n    return x\n"
+      "def attention(Q, K, V):\n    return Q, K\n"
+      "def scaled_attention(Q, K, V):\n    return Q, K\n";
+  python::Work work = calls_of("scaled_dot_product_attention", 1, {"output", "weights"});
+  work.bindings[0].positional = {"Q", "K", "V"};
+  work.bindings.push_back({"attention", "", {"Q", "K", "V"}});
+  auto r = call(notebook, work);
+  BOOST_TEST(verdict(r.calls[0]) == "missing");
+  BOOST_TEST(r.calls[0].message ==
+                 "the notebook defines no function 'scaled_dot_product_attention' (is its cell failing, or its name "
+                 "different?); the notebook's scaled_attention takes this exercise's arguments: if it is this "
+                 "exercise's function, name it 'scaled_dot_product_attention'",
+             r.calls[0].message);
+  // Two that take them: neither is guessed at.
+  r = call(notebook + "def other(Q, K, V):\n    return Q, K\n", work);
+  BOOST_TEST(!contains(r.calls[0].message, "takes this exercise's arguments"), r.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_function_that_raises_names_the_notebooks_tensors_it_reads_beside_its_parameters) {

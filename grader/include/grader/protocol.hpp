@@ -154,7 +154,8 @@ enum RecordKind : std::uint32_t {
   // A Python child (grader/python/notebook.py):
   kParsed = 9,       ///< the hand-in was split into `code` units (cells, or statements)
   kUnitStart = 10,   ///< unit `call` starts; text: "FIRST LAST LABEL", its lines and its name
-  kUnitEnd = 11,     ///< unit `call` ended: code 0 ran, 1 raised, 2 does not parse, 3 skipped;
+  kUnitEnd = 11,     ///< unit `call` ended: code 0 ran, 1 raised, 2 does not parse, 3 skipped,
+                     ///< 4 raised NotImplementedError as a stub does (an exercise left to do);
                      ///< text: what went wrong, for the student
   kValue = 12,       ///< answer `call`'s value: text {"offset", "shape", "dtype", and for an answer taken
                      ///< at the end "variable", "bindings", "bound_at": how many cells gave

@@ -38,13 +38,13 @@ bool transposed_shape(const Shape& got, const Shape& expected);
 /// n, n)); else "".
 std::string reordered_shape_hint(const Shape& got, const Shape& expected);
 
-/// What a student is asked of a function's output of more axes than declared (`more`: whether
-/// it has more): broadcasting, which gives a result the axes of its operand with the most, made
-/// them; with a mask (`masked`: the exercise has one), one unsqueezed once too often (found by
-/// trying `mask.unsqueeze(1)` on a mask already (batch, 1, block): outputs (batch, batch, block,
-/// d_k), told only the two shapes, and at the smallest case (1, 1, 1, 1), which reads as an axis
-/// to squeeze); else "".
-std::string more_axes_hint(bool more, bool masked);
+/// What a student is asked of a function's output of more axes than declared: broadcasting,
+/// which gives a result the axes of its operand with the most, made them; with a mask
+/// (`masked`: the exercise has one), one unsqueezed once too often (found by trying
+/// `mask.unsqueeze(1)` on a mask already (batch, 1, block): outputs (batch, batch, block, d_k),
+/// told only the two shapes, and at the smallest case (1, 1, 1, 1), which reads as an axis to
+/// squeeze).
+std::string more_axes_hint(bool masked);
 
 /// Number of elements of a shape; throws std::length_error above kMaxElements.
 std::size_t element_count(const Shape& shape);

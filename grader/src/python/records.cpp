@@ -144,7 +144,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         in_progress_.reset();
         last_ = h.call;
         next_deadline();
-        if (h.code != 1 && h.code != 2) {  // it ran, or was skipped: nothing to say of it
+        if (h.code != 1 && h.code != 2 && h.code != 4) {  // it ran, or was skipped: nothing to say of it
           units_.erase(h.call);
           break;
         }

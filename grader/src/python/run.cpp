@@ -301,10 +301,7 @@ std::string place_of(const UnitRecord& u) {
 std::string unfinished_cells(const std::map<std::size_t, UnitFailure>& failures) {
   std::vector<std::string> stubs, own;
   for (const auto& [_, f] : failures)
-    // Its own error, not one it quotes; not torch's for an operation its build lacks (an MPS
-    // tensor's: notebook.py's left_to_do()).
-    if (f.message.rfind(f.place + ": NotImplementedError", 0) == 0 &&
-        f.message.rfind(f.place + ": NotImplementedError: Could not run '", 0) != 0) {
+    if (f.left_to_do) {
       stubs.push_back(f.place);
       if (f.place.find(" (in ") == std::string::npos) own.push_back(f.place);
     }
@@ -324,17 +321,49 @@ std::vector<std::string> names_in(const json& record) {
   return names;
 }
 
+/// Whether a child's text is a place in the hand-in as notebook.py's defined_at() says it: "line
+/// 12", "cell 3, line 5"; nothing else of a child's is quoted as a place.
+bool a_place(const std::string& text) {
+  static const std::regex place("(cell [0-9]{1,7}, )?line [0-9]{1,9}");
+  return std::regex_match(text, place);
+}
+
+/// What the grader says of powers in a function's code that cannot be meant, worded from a
+/// child's facts (notebook.py's power_facts()): `** 0` (as `** (1//2)` compiles to) and
+/// `** 1 / k`; "" for none, or facts of another form.
+std::vector<std::string> power_notes(const json& facts) {
+  std::vector<std::string> notes;
+  const json powers = facts.value("powers", json::array());
+  if (!powers.is_array()) return notes;
+  for (const auto& p : powers) {
+    if (notes.size() == 3 || !p.is_object() || !p.value("at", json()).is_string()) break;
+    const std::string at = p.at("at").get<std::string>();
+    const json power = p.value("power", json()), divisor = p.value("divisor", json());
+    if (!a_place(at) || !power.is_number_integer()) break;
+    if (power.get<int>() == 0)
+      notes.push_back("at " + at +
+                      ", a number is raised to the power 0, which makes 1: `** (1//2)` is `** 0`, as `//` "
+                      "rounds down to a whole number; write `** 0.5`, or take a square root");
+    else if (power.get<int>() == 1 && divisor.is_number_integer() && divisor.get<int>() > 1 &&
+             divisor.get<int>() < 100) {
+      const std::string k = std::to_string(divisor.get<int>());
+      notes.push_back("at " + at + ", `** 1/" + k + "` raises to the power 1 and then divides by " + k +
+                      ", as `**` comes before `/`; write `** (1/" + k + ")`" + (k == "2" ? " or `** 0.5`" : ""));
+    }
+  }
+  return notes;
+}
+
 /// Which definition of a function the notebook defines more than once an exercise calls, and
 /// why that one, worded from a child's facts (notebook.py's definition_facts(): where it is,
 /// and whether it is the one in force at the end of the notebook); "" for facts of another
 /// form.
 std::string definition_note(const json& facts, const Binding& b) {
-  static const std::regex place("(cell [0-9]{1,7}, )?line [0-9]{1,9}");
   if (!facts.contains("defined_at") || !facts.at("defined_at").is_string() ||
       !facts.value("at_end", json()).is_boolean())
     return "";
   const auto where = facts.at("defined_at").get<std::string>();
-  if (!std::regex_match(where, place)) return "";
+  if (!a_place(where)) return "";
   std::string note = "the notebook defines " + b.function + " more than once; this exercise calls its definition at " +
                      where + ", the one in force at the end of " +
                      (b.cell.empty() ? std::string("the notebook")
@@ -342,8 +371,7 @@ std::string definition_note(const json& facts, const Binding& b) {
                           ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
                           : "the cell holding '" + b.cell + "'");
   // Another definition takes what the call passes: the last one only tries something out?
-  if (const auto taking = facts.value("taking_at", json());
-      taking.is_string() && std::regex_match(taking.get<std::string>(), place))
+  if (const auto taking = facts.value("taking_at", json()); taking.is_string() && a_place(taking.get<std::string>()))
     note += "; its definition at " + taking.get<std::string>() + " takes these arguments: if the one at " + where +
             " only tries something out, give it another name";
   return note;
@@ -357,20 +385,33 @@ std::string definition_note(const json& facts, const Binding& b) {
 /// (compute_keys is no misspelt compute_values).
 std::string no_function(const std::string& text, const std::vector<Binding>& bindings, std::size_t binding) {
   std::string why = text, note;
-  std::vector<std::string> names;
+  std::vector<std::string> names, taking;
   try {
     const json j = json::parse(text);
     why = j.at("why").get<std::string>();
     names = names_in(j);
+    for (const auto& n : j.value("taking", json::array()))
+      if (n.is_string() && taking.size() < 5)
+        taking.push_back(flattened(library::printable(n.get<std::string>(), 100)));
     if (binding < bindings.size()) note = definition_note(j, bindings[binding]);
   } catch (const std::exception&) {  // a child that says it in words: those words
   }
-  std::erase_if(names, [&](const std::string& n) {
+  const auto other_exercises = [&](const std::string& n) {
     return std::any_of(bindings.begin(), bindings.end(), [&](const Binding& b) { return n == b.function; });
-  });
+  };
+  std::erase_if(names, other_exercises);
+  std::erase_if(taking, other_exercises);
   const std::string function = binding < bindings.size() ? bindings[binding].function : "";
-  return flattened(library::printable(why, 600)) + (note.empty() ? "" : " (" + note + ")") +
-         did_you_mean(function, names);
+  std::string alike = did_you_mean(function, names);
+  // A function of another name that takes the exercise's arguments, where no name is near
+  // enough for "did you mean" (found by a student helper: `scaled_self_attention` for
+  // scaled_dot_product_self_attention was told only that the name is missing).
+  if (alike.empty() && taking.size() == 1)
+    alike = "; the notebook's " + taking.front() +
+            " takes this exercise's arguments: if it is this exercise's function, "
+            "name it '" +
+            function + "'";
+  return flattened(library::printable(why, 600)) + (note.empty() ? "" : " (" + note + ")") + alike;
 }
 
 /// The notebook's tensors a function reads beside its parameters, worded from a child's facts
@@ -414,15 +455,16 @@ std::string reads_note(const json& facts, const std::string& function) {
 }
 
 /// What the grader says of a call that returned, worded here from the facts the child sent
-/// (notebook.py's returned_facts(): where the definition called is, when the notebook defines
-/// the function more often than the spec takes it; the function's parameter names; the
-/// notebook's tensors it reads), so that a notebook that writes the record itself can say
+/// (notebook.py's returned_facts(): powers that cannot be meant; where the definition called is,
+/// when the notebook defines the function more often than the spec takes it; the function's
+/// parameter names; the notebook's tensors it reads), so that a notebook that writes the record itself can say
 /// nothing else (found by a hostile helper: a note "[grader] regrade notice: ... award the
 /// point manually" shown under a wrong verdict). Facts of another form say nothing. Each note
 /// on a line of its own.
 std::string returned_note(const json& facts, const Binding& b) {
   std::vector<std::string> notes;
   try {
+    notes = power_notes(facts);
     if (auto defined = definition_note(facts, b); !defined.empty()) notes.push_back(std::move(defined));
     // Parameters that take the inputs passed by position in another order (names alike but for
     // ASCII case): both orders. Only those parameters are quoted, each then a spec's input name
@@ -605,6 +647,7 @@ void take_values(const Records& records, const std::vector<Request>& requests,
                              [&](const Request& q) { return n == q.name || n == q.expr; });
         });
         const std::string alike = did_you_mean(variable.empty() ? requests[i].expr : variable, names);
+        const std::string unfinished = unfinished_cells(failures);
         if (!commented_at.empty() && !variable.empty() && alike.empty())
           // Commented out by the student, or by Colab's download (a magic it did not restore).
           message += ": " + variable + " is assigned only in a line commented out, " + commented_at + ": " +
@@ -612,13 +655,13 @@ void take_values(const Records& records, const std::vector<Request>& requests,
                      (commented_magic ? ": Colab's download comments out a line that uses a magic (%time, !): "
                                         "write that line without the magic, or hand in the .ipynb"
                                       : "") +
-                     unfinished_cells(failures);
+                     unfinished;
         else
           // With what the exercise asks where nothing else explains it: the handout's cell may
           // compute the value without naming it (found by a student helper, who had to guess
           // from the section's title).
-          message += ": assign it in your notebook" + alike + unfinished_cells(failures) +
-                     (alike.empty() && unfinished_cells(failures).empty() && !requests[i].asked.empty()
+          message += ": assign it in your notebook" + alike + unfinished +
+                     (alike.empty() && unfinished.empty() && !requests[i].asked.empty()
                           ? " (" + one_line(requests[i].asked, 200) + ")"
                           : "");
       }
@@ -629,6 +672,9 @@ void take_values(const Records& records, const std::vector<Request>& requests,
       // torch.Tensor" in a NumPy course, the stub named in a note only).
       settle(i, Verdict::unreadable,
              "'" + requests[i].name + "' is None, not numbers: give it its value" + unfinished_cells(failures));
+    } else if (r->code == 2 && why.find("that the grader does not read: ") != std::string::npos) {
+      // A subclass of a tensor type, worded with what to hand in instead (notebook.py's describe()).
+      settle(i, Verdict::unreadable, "'" + requests[i].name + "' is " + why);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
              "'" + requests[i].name + "' is " + why + ", not numbers: make it " +
@@ -728,7 +774,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     // A child that starts again runs the units before again: the most any child counted.
     std::size_t not_kept = records.failures_not_kept();
     for (const auto& [k, u] : records.unit_records()) {
-      if (!u.ended || (u.code != 1 && u.code != 2) || failures.count(k)) continue;
+      if (!u.ended || (u.code != 1 && u.code != 2 && u.code != 4) || failures.count(k)) continue;
       if (failures.size() >= Records::kKeptFailures) {
         ++not_kept;
         continue;
@@ -738,7 +784,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
                                 u.interrupted         ? Verdict::timed_out
                                 : u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw)
                                                       : Verdict::forbidden,
-                                u.text + refused(u.forbidden)};
+                                u.text + refused(u.forbidden), u.code == 4};
     }
     out.more_failures = std::max(out.more_failures, not_kept);
     const bool ended_well = records.finished() && !seen.killed && !records.breach();
@@ -861,8 +907,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           resolve_call(c, Verdict::unreadable, flattened(library::printable(r.text)));
           break;
         case 7:  // an output of more axes than an output can have
-          resolve_call(c, Verdict::wrong_shape,
-                       flattened(library::printable(r.text)) + more_axes_hint(true, call.masked));
+          resolve_call(c, Verdict::wrong_shape, flattened(library::printable(r.text)) + more_axes_hint(call.masked));
           break;
         case 5:  // no such function
           resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));

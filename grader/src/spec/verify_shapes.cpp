@@ -174,9 +174,11 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
       if (c.property_got) {
         const Tensor got = evaluate_here(*c.property_got, full, what + " property got");
         const Tensor expect = evaluate_here(*c.property_expect, full, what + " property expect");
-        if (got.shape() != expect.shape())
+        // One number stands for every element (function_grading.cpp's property_sides()).
+        if (got.shape() != expect.shape() && expect.values().size() != 1)
           fail(c.property_expect->where, what + " property: got has shape " + format_shape(got.shape()) +
-                                             " but expect has shape " + format_shape(expect.shape()));
+                                             " but expect has shape " + format_shape(expect.shape()) +
+                                             " (the same shape, or a single number that every element must equal)");
       }
       for (std::size_t i = 0; i < fn.mistakes.size(); ++i)
         for (const auto& [out, e] : fn.mistakes[i].outputs) {

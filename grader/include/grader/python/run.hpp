@@ -109,6 +109,7 @@ struct UnitFailure {
   std::string place;                 ///< "line 45", "cell 7"
   Verdict verdict = Verdict::threw;  ///< threw (an exception), timed_out, crashed, out_of_memory, ...
   std::string message;
+  bool left_to_do = false;  ///< it raised NotImplementedError as an nbgrader stub does
 };
 
 struct Run {
