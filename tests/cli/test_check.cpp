@@ -2124,6 +2124,35 @@ BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_b
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(attention_basics_grades_the_keys_its_function_computes_not_the_handouts_later_ones) {
+  // Found by a student helper: the handout assigns keys again itself (`keys = v @ W_k`), and 2.1
+  // graded that at the notebook's end: a broken compute_keys passed it. 2.1 takes keys at the
+  // cell that calls compute_keys.
+  TempDir dir;
+  std::string notebook = test_support::read_file(
+      test_support::source_path("submissions/attention-basics/ipynb-keys-not-transposed/attention.ipynb"));
+  const std::string end = "  }\n ],\n \"metadata\"";
+  const auto at = notebook.find(end);
+  BOOST_REQUIRE(at != std::string::npos);
+  notebook.insert(at + 3, R"(,
+  {
+   "cell_type": "code",
+   "metadata": {},
+   "source": ["W_k = torch.stack([W_k1, W_k2, W_k3], dim=1)\n", "keys = v @ W_k"],
+   "execution_count": null,
+   "outputs": []
+  })");
+  dir.write("student/attention.ipynb", notebook);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  for (const auto& e : ordered_json::parse(r.out).at("exercises"))
+    if (e.at("id") == "2.1") {
+      BOOST_TEST(e.at("verdict").get<std::string>() == "wrong", e.dump());
+      BOOST_TEST(contains(e.at("message").get<std::string>(), "your keys are transposed"), e.dump());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(powers_that_cannot_be_meant_are_pointed_at_where_the_outputs_are_wrong) {
   // Found by a student helper: `/ d_k ** (1//2)` (divided by 1) was told "not divided by
   // sqrt(d_k)", true, but not where; `** 1/2` divides by 2 instead.
