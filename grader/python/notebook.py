@@ -376,6 +376,20 @@ def function_names(namespace):
 
 
 _taking = {}  # (function, positional, keywords) -> functions_taking(): the same for every call that fails alike
+_class_dict = type.__dict__["__dict__"].__get__  # a class's own namespace, past any metaclass of the notebook's
+
+
+def method_of(namespace, fname):
+    """A class of the notebook's that defines fname in its own body (an nn.Module's method), for
+    a function the notebook does not define at its top level: " it is a method of class
+    Attention ...", or "". Found by a student helper: `class Attention(nn.Module)` with the
+    method was told "is its cell failing, or its name different?", neither of which it was."""
+    owners = top_level_names(namespace, lambda v, t: _issubclass(t, type) and _type(_class_dict(v).get(fname)) in
+                             (_FunctionType, staticmethod, classmethod))
+    if not owners:
+        return ""
+    return (f": it is a method of class {owners[0]}, and the exercise calls a function of the notebook: define "
+            f"{fname} at the top level, outside the class (the method may call it)")
 
 
 def alike(namespace, fname, args, kwargs):
@@ -515,7 +529,7 @@ def without_magics(text):
             return "\n" * start + f"get_ipython().run_cell_magic({name!r}, {arguments!r}, {body!r})", None
         if name not in RUNS_BODY:
             return "", f"a %%{name} cell, not Python"
-        lines[start] = ""
+        lines[start] = capture_start(first[2 + _len(name):].split()) if name == "capture" else ""
     for first, last, replacement in magic_lines("\n".join(lines)):
         lines[first:last + 1] = [replacement] + [""] * (last - first)
     return "\n".join(lines), None
@@ -1070,6 +1084,47 @@ def snapshot_points(units, kind, source, answers, forgiving=True):
 # ---- notebook leftovers ---------------------------------------------------------------------
 
 
+def capture_start(arguments):
+    """The line `%%capture [--no-stdout] [--no-stderr] [NAME]` becomes: the cell's printed text
+    goes into NAME (a CapturedIO, as IPython binds it) instead of the output, from that line to
+    the cell's end (end_capture(), whether it raised or not). Found by a student helper:
+    `%%capture cap` ran its body, printed it, and `cap.stdout` was "name 'cap' is not defined"."""
+    names = [a for a in arguments if not a.startswith("-") and a.isidentifier()]
+    return (f"get_ipython().capture({names[0] if names else ''!r}, {'--no-stdout' not in arguments}, "
+            f"{'--no-stderr' not in arguments})")
+
+
+class CapturedIO:
+    """What `%%capture NAME` binds NAME to, as IPython's: what the cell printed, `.stdout`,
+    `.stderr`, `.outputs` (no rich outputs here); `.show()`, or a call, prints it."""
+
+    def __init__(self, stdout, stderr):
+        self.stdout, self.stderr, self.outputs = stdout, stderr, []
+
+    def show(self):
+        sys.stdout.write(self.stdout)
+        sys.stderr.write(self.stderr)
+
+    __call__ = show
+
+    def __str__(self):
+        return self.stdout
+
+
+CAPTURING = []  # a %%capture cell's [name, stdout, stderr, the streams before], while it runs
+
+
+def end_capture(namespace):
+    """The end of a %%capture cell: the streams as they were, its NAME bound."""
+    if not CAPTURING:
+        return
+    name, out, err, saved = CAPTURING
+    CAPTURING.clear()
+    sys.stdout, sys.stderr = saved
+    if name:
+        namespace[name] = CapturedIO(out.getvalue(), err.getvalue())
+
+
 class FakeIPython:
     """get_ipython() in a script exported from Jupyter: magics and shell commands do nothing,
     a %%time cell's body and a %time line's statement run."""
@@ -1088,8 +1143,23 @@ class FakeIPython:
     def magic(self, *args, **kwargs):
         return None
 
+    def capture(self, name, stdout, stderr):  # capture_start()'s line
+        end_capture(self.namespace)
+        out, err = io.StringIO(), io.StringIO()
+        CAPTURING[:] = [name, out, err, (sys.stdout, sys.stderr)]
+        if stdout:
+            sys.stdout = out
+        if stderr:
+            sys.stderr = err
+
     def run_cell_magic(self, name, line, cell):
-        if name in RUNS_BODY:
+        if name == "capture":  # a Jupyter download's `%%capture cap` cell, as capture_start() says
+            exec(capture_start(str(line).split()), {"get_ipython": lambda: self})
+            try:
+                exec(compile(cell, "<cell magic>", "exec"), self.namespace)
+            finally:
+                end_capture(self.namespace)
+        elif name in RUNS_BODY:
             exec(compile(cell, "<cell magic>", "exec"), self.namespace)
         elif name in WRITES_FILE:
             write_cell_file(line, cell)
@@ -1261,6 +1331,14 @@ def no_op(*args, **kwargs):
     return None
 
 
+def torch_compile(model=None, **options):
+    """torch.compile as torch 2.x calls it, for notebooks written for Colab's torch when the
+    system's is older: the function or module itself, uncompiled (compiling changes how fast it
+    runs, not what it computes); `@torch.compile(mode=...)` too. Found by a student helper: a
+    correct `@torch.compile` notebook lost every point, told "did you mean 'complex'?"."""
+    return model if model is not None else (lambda f: f)
+
+
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
     """torch.nn.functional.scaled_dot_product_attention as torch 2.x defines it (without
     dropout), for notebooks written for Colab's torch when the system's is older (Debian 12's
@@ -1347,12 +1425,22 @@ class StandIns:
         pass
 
 
+def torch_stand_ins():
+    """torch 2's scaled_dot_product_attention and compile on an older torch, once it is imported:
+    by the zygote, or by the notebook's first cell that imports it (take_torch() after it)."""
+    try:
+        if torch is not None and not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
+            torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
+        if torch is not None and not hasattr(torch, "compile"):
+            torch.compile = torch_compile
+    except Exception:  # a module that only poses as torch: nothing to add to it
+        pass
+
+
 def install_leftovers(namespace):
     """What notebooks assume exists: get_ipython(), display(), google.colab, IPython (StandIns),
-    and torch 2's scaled_dot_product_attention on an older torch (when the zygote imported
-    torch)."""
-    if torch is not None and not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
-        torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
+    and torch 2's names (torch_stand_ins(), when the zygote imported torch)."""
+    torch_stand_ins()
     namespace["get_ipython"] = lambda: FakeIPython(namespace)
     namespace["display"] = no_op
     LEFTOVERS.update(get_ipython=namespace["get_ipython"], display=no_op)  # no "did you mean" of them
@@ -1749,7 +1837,7 @@ def missing_file(path):
 def earlier_cause(error, units, defined_by, stubs, errors, name):
     """For a NameError, the earlier failure of a part that defines the name (an import that
     failed, then every use of what it imports), which is what to fix; else "". `defined_by`:
-    name -> the first unit that failed and binds it. A cell of a .py download is named by its
+    name -> the last unit before that failed and binds it. A cell of a .py download is named by its
     line (found by a helper: "cell 10 (line 126)" of a file whose cells show no numbers, where
     the .ipynb calls it cell 13). Where no part of the notebook binds it, the last part before
     that still raises NotImplementedError (`stubs`) and names it in its text: the nbgrader stub
@@ -2090,9 +2178,19 @@ def run_plan():
         return
     functions = plan.get("functions", [])
     points, cells = snapshot_points(units, kind, source, answers)
-    # A function's text found nowhere calls the definition at the end, which a loose match
-    # elsewhere (a heading's words, before the def) would only make worse: found as written.
+    # A function's text is found as written; else as a student may have retyped it, where a
+    # definition of the function comes at or before that place (found by a student helper:
+    # `print("=== Scaled Dot-Product Attention ===")` called the stub of exercise 2 for exercise
+    # 1); else the definition at the end is called. A loose match before any definition (a
+    # heading's words) would only make that worse.
     function_points, _ = snapshot_points(units, kind, source, functions, forgiving=False)
+    if any(not _isinstance(function_points.get(j), int) for j, f in enumerate(functions) if f.get("cell")):
+        loose_points, _ = snapshot_points(units, kind, source, functions)
+        for j, f in enumerate(functions):
+            point = loose_points.get(j)
+            if (not _isinstance(function_points.get(j), int) and _isinstance(point, int) and
+                    any(k <= point for k in binders(units).get(f["name"], ()))):
+                function_points[j] = point
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
@@ -2121,7 +2219,10 @@ def run_plan():
     failed = {}  # unit -> what went wrong in it, for a function it left undefined
     unrun = set()  # the units none of which ran: they do not parse
     errors = {}  # unit -> its error alone, said with a NameError after
-    defined_by = {}  # name -> the first unit that failed and binds it, for a NameError after
+    # name -> the last unit so far that failed and binds it, for a NameError after: the attempt
+    # nearest before (found by a student helper: a name both cell 3 and cell 6 failed to define
+    # was told of cell 3)
+    defined_by = {}
     stubs = []  # the units that raised NotImplementedError, for a NameError after
     # The variables of the answers taken at the end: the object each holds, and the units after
     # which it held another (a later cell that reassigns an answer is named with its value).
@@ -2142,7 +2243,7 @@ def run_plan():
         elif unit.unparsable:
             failed[k], errors[k] = f"{unit.label}: {unit.unparsable}", unit.unparsable
             for bound_name in unparsed_names(unit):
-                defined_by.setdefault(bound_name, k)
+                defined_by[bound_name] = k
             mark_failure(unit.label, unit.unparsable)
             send(UNIT_END, k, UNIT_UNPARSABLE, failed[k])
         elif unit.code == "" or unit.boundary:
@@ -2157,9 +2258,11 @@ def run_plan():
                 compiled = compile(unit.code, unit.filename or name, "exec")
                 exec(compiled, namespace)
                 UNIT_RUNNING[0] = False
+                end_capture(namespace)
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
+                end_capture(namespace)
                 cause = earlier_cause(e, units, defined_by, stubs, errors, name) or defined_later(e, units, k, name)
                 where, text = failure_parts(e, name, unit)
                 errors[k] = text + ("" if cause else meant_name(e))
@@ -2173,7 +2276,7 @@ def run_plan():
                     ended = UNIT_LEFT_TO_DO
                 names = unit_names(unit)  # None: the cell does not parse (a SyntaxError)
                 for bound_name in names if names is not None else unparsed_names(unit):
-                    defined_by.setdefault(bound_name, k)
+                    defined_by[bound_name] = k
             for root, held in watched.items():
                 now = namespace.get(root, _UNBOUND)
                 if now is not held[0]:
@@ -2190,6 +2293,7 @@ def run_plan():
                 mark_failure(where, text)
             if torch is None:
                 take_torch()
+                torch_stand_ins()
             send(UNIT_END, k, ended, why)
             as_at_cut(namespace)
         for i in after.get(k, []):
@@ -2242,12 +2346,15 @@ def run_plan():
                                 f"{unit_place(units[point], name)}, where this exercise takes it: it is defined only "
                                 f"later, by {unit_place(units[later[0]], name)}; move the definition above (a notebook "
                                 "is graded from top to bottom)") if later else
-                        Unbound(f"the notebook defines no function '{f['name']}' (is its cell failing, or its "
-                                f"name different?)", function_names(namespace), f["name"],
+                        Unbound(f"the notebook defines no function '{f['name']}'" +
+                                (method_of(namespace, f["name"]) or
+                                 " (is its cell failing, or its name different?)"), function_names(namespace), f["name"],
                                 # Found by a student helper: `scaled_self_attention` for
                                 # scaled_dot_product_self_attention, too far for "did you mean".
+                                # (Not for a call of keywords only: any function of no
+                                # parameters would take it.)
                                 [n for n in functions_taking(namespace, _len(f.get("positional", ())), [])
-                                 if not any(g["name"] == n for g in functions)]))
+                                 if not any(g["name"] == n for g in functions)] if f.get("positional") else []))
     for f in functions:  # how many of the spec's exercises take a function of its name
         f["bindings"] = sum(1 for g in functions if g["name"] == f["name"])
     skip_calls = set(plan.get("skip_calls", []))

@@ -34,6 +34,29 @@ double share_used(double got, double expected, const Tolerance& tol) {
   return allowed > 0 ? diff / allowed : kInf;
 }
 
+/// The number of decimals, 1 to 6, that every value of `got` is rounded to, where each is the
+/// expected value rounded so (as `.round(3)` makes them: found by a student helper, whose
+/// rounded attentions were told "every mismatch is in row [2, :]" of the output made from
+/// them); 0 where none is, or where the expected values are rounded as much themselves. Stored
+/// in float32, 0.33 is 0.33000001: rounded within a millionth of a unit of the last decimal.
+int rounded_to(const Tensor& got, const Tensor& expected) {
+  if (got.shape() != expected.shape() || got.size() == 0) return 0;
+  const auto on_grid = [](double v, double scale) {
+    const double x = v * scale;
+    return std::isfinite(x) && std::abs(x - std::round(x)) <= 1e-6 * std::max(1.0, std::abs(x));
+  };
+  for (int d = 1; d <= 6; ++d) {
+    const double scale = std::pow(10.0, d);
+    bool all = true, expected_too = true;
+    for (std::size_t i = 0; i < got.size() && all; ++i) {
+      all = on_grid(got[i], scale) && std::abs(got[i] - expected[i]) <= 0.5000001 / scale;
+      expected_too = expected_too && on_grid(expected[i], scale);
+    }
+    if (all) return expected_too ? 0 : d;
+  }
+  return 0;
+}
+
 std::string number(double v, int digits = 6) { return std::isnan(v) ? "nan" : fmt::format("{:.{}g}", v, digits); }
 
 /// 6 significant digits, or as many more as make `got` and `expected` differ when printed:
@@ -196,6 +219,11 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
   else if (truncated)
     c.patterns.push_back("your values are the expected ones with their fractions cut off: is your result " +
                          integer_dtype + "? Make it a float tensor or array.");
+  else if (const int d = rounded_to(got, expected); d > 0)
+    c.patterns.push_back(fmt::format(
+        "your values are the expected ones rounded to {0} decimal{1}: is there a .round({0}) or round(x, {0}) in "
+        "your code? Round only what you print",
+        d, d == 1 ? "" : "s"));
   // Weights that should be distributions along rows (or columns) but are not: told of one axis
   // (found by a hostile-student helper: 1 x 1 weights were told of their row and their column).
   bool told = false;

@@ -538,11 +538,15 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
     cmp.patterns = {std::move(*hint)};
   Feedback fb = feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&] { return named; });
   // The other outputs that fail here, in a line each (found by a helper: the weights, where a
-  // masked column shows, were never shown beside a failing output).
+  // masked column shows, were never shown beside a failing output), with a hint of their own
+  // where one names a pattern (found by a student helper: attentions rounded to 3 decimals,
+  // which the output made from them could not show).
   std::string others;
   for (std::size_t p = f.output + 1; !sides && visible && p < fn.outputs.size(); ++p)
-    if (const Comparison other = compare(main.outputs[p], c.expected[p], tolerance); !other.passed())
-      others += "also " + prefixed(fn.outputs[p].name, summarize(other, true)) + "\n";
+    if (const Comparison other = compare(main.outputs[p], c.expected[p], tolerance, Hints{pc.exercise->masked()});
+        !other.passed())
+      others += "also " + prefixed(fn.outputs[p].name, summarize(other, true)) + "\n" +
+                (other.patterns.empty() ? "" : "hint (" + fn.outputs[p].name + "): " + other.patterns.front() + "\n");
   if (!others.empty()) {  // after the line of the output the message is about
     const auto line = fb.mistake ? fb.details.find('\n') : std::string::npos;
     fb.details.insert(line == std::string::npos ? 0 : line + 1, others);

@@ -174,12 +174,11 @@ class Grader {
   /// For an output computed from several of the exercise's answers (`concat(queries, values)`),
   /// where its mismatches all lie in elements computed from some of them alone, and the elements
   /// of the others match: "the part from your values matches; the part from your queries does
-  /// not: ", said
-  /// before the comparison's own words. Which
-  /// elements come from an answer alone is found by evaluating the output with that answer's
-  /// numbers made NaN; "" where the parts cannot be told apart (a product of two answers: every
-  /// element comes from both) or all of them are wrong. Found by a student helper: attention-
-  /// basics' 3.1, queries computed from W_k, was told 8 of 18 mismatches without which answer.
+  /// not: ", said before the comparison's own words. Which elements come from an answer alone is
+  /// found by evaluating the output with that answer's numbers made NaN; "" where the parts
+  /// cannot be told apart (a product of two answers: every element comes from both) or all of
+  /// them are wrong. Found by a student helper: attention-basics' 3.1, queries computed from
+  /// W_k, was told 8 of 18 mismatches without which answer.
   std::string mismatched_parts(const Exercise& ex, const Tensor& got, const Tensor& expected,
                                const Tolerance& tolerance) const {
     const std::vector<std::string> names(ex.output.answers.begin(), ex.output.answers.end());
@@ -354,6 +353,28 @@ class Grader {
     return check;
   }
 };
+
+/// A notebook's failure `i` as its note says it: a failure that quotes an earlier one listed
+/// above it ("NameError: name 'torch' is not defined; torch is defined by cell 2 (...), which
+/// failed before: ModuleNotFoundError: ...") says "(see above)" in its place, unless the quote is
+/// short ("NotImplementedError"). Found by a student helper: a missing module in the imports
+/// cell, advice included, was repeated in six notes.
+std::string quoted_above(const std::vector<python::UnitFailure>& failures, std::size_t i) {
+  const std::string& message = failures[i].message;
+  static constexpr std::string_view kBefore = ", which failed before: ";
+  const std::size_t at = message.rfind(kBefore);
+  if (at == std::string::npos) return message;
+  std::string said = message.substr(at + kBefore.size());
+  if (said.size() <= 60) return message;
+  if (said.ends_with("…")) said.resize(said.size() - std::string_view("…").size());  // cut at 400 by the child
+  for (std::size_t j = 0; j < i; ++j) {
+    const std::string& earlier = failures[j].message;
+    const std::string own = failures[j].place + ": ";
+    if (!said.empty() && earlier.starts_with(own) && earlier.compare(own.size(), said.size(), said) == 0)
+      return message.substr(0, at) + ", which failed before (see above)";
+  }
+  return message;
+}
 
 /// A failed exercise that reuses an answer of another failed exercise says so, in its failing
 /// check: fixing that one first may fix both.
@@ -770,7 +791,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     }
     result.notes.insert(result.notes.end(), run.notes.begin(), run.notes.end());
     for (std::size_t i = 0; i < std::min(run.failures.size(), kMaxListedNotes); ++i)
-      result.notes.push_back("your notebook failed at " + run.failures[i].message);
+      result.notes.push_back("your notebook failed at " + quoted_above(run.failures, i));
     if (const std::size_t all = run.failures.size() + run.more_failures; all > kMaxListedNotes)
       result.notes.push_back("and at " + std::to_string(all - kMaxListedNotes) + " more places");
     result.printed = run.output;

@@ -2131,6 +2131,10 @@ BOOST_AUTO_TEST_CASE(attention_basics_grades_the_keys_its_function_computes_not_
   TempDir dir;
   std::string notebook = test_support::read_file(
       test_support::source_path("submissions/attention-basics/ipynb-keys-not-transposed/attention.ipynb"));
+  // compute_keys stacks the weights as columns, then transposes its keys.
+  const auto stacked = notebook.find("\"    return v@w\"");
+  BOOST_REQUIRE(stacked != std::string::npos);
+  notebook.replace(stacked, 16, "\"    return (v @ torch.stack([*ws], dim=1)).t()\"");
   const std::string end = "  }\n ],\n \"metadata\"";
   const auto at = notebook.find(end);
   BOOST_REQUIRE(at != std::string::npos);
@@ -2146,11 +2150,63 @@ BOOST_AUTO_TEST_CASE(attention_basics_grades_the_keys_its_function_computes_not_
   const auto r = run_grader(
       {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
-  for (const auto& e : ordered_json::parse(r.out).at("exercises"))
-    if (e.at("id") == "2.1") {
-      BOOST_TEST(e.at("verdict").get<std::string>() == "wrong", e.dump());
-      BOOST_TEST(contains(e.at("message").get<std::string>(), "your keys are transposed"), e.dump());
-    }
+  const auto result = ordered_json::parse(r.out);
+  const auto e = std::find_if(result.at("exercises").begin(), result.at("exercises").end(),
+                              [](const auto& x) { return x.at("id") == "2.1"; });
+  BOOST_REQUIRE(e != result.at("exercises").end());
+  BOOST_TEST(e->at("verdict").get<std::string>() == "wrong", e->dump());
+  BOOST_TEST(contains(e->at("message").get<std::string>(), "your keys are transposed"), e->dump());
+}
+
+BOOST_AUTO_TEST_CASE(a_retyped_test_cell_text_still_ties_a_function_to_its_exercise_after_a_definition) {
+  // Found by a student helper: exercise 1's test cell printing "=== Scaled Dot-Product Attention
+  // ===" called the definition at the end, exercise 2's stub, for exercise 1 (0 of 4 points).
+  // The same words before any definition (a heading's) tie nothing: the definition at the end.
+  TempDir dir;
+  const std::string body =
+      "# In[2]:\n\n\ndef scaled_dot_product_attention(Q, K, V):\n"
+      "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n    return w @ V, w\n\n\n"
+      "# In[3]:\n\n\nprint(\"=== Scaled Dot-Product Attention ===\")\n\n\n"
+      "# In[4]:\n\n\ndef scaled_dot_product_attention(Q, K, V, mask=None):\n    raise NotImplementedError()\n";
+  dir.write("retyped/homework.py",
+            "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\nimport math\nimport torch\n\n\n" + body);
+  dir.write("heading/homework.py",
+            "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\n# Scaled dot-product attention\nimport math\n"
+            "import torch\n\n\n" +
+                std::regex_replace(body, std::regex("print\\(.*\\)"), "print('exercise 1')"));
+  const auto verdicts = [&](const std::string& student) {
+    const auto r =
+        run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / student).string(), "--format", "json"});
+    const auto result = ordered_json::parse(r.out);
+    std::string out;
+    for (const auto& e : result.at("exercises"))
+      out += e.at("id").get<std::string>() + "=" + e.at("verdict").get<std::string>() + " ";
+    return out;
+  };
+  BOOST_TEST(verdicts("retyped") == "1=passed 2=missing ");
+  BOOST_TEST(verdicts("heading") == "1=missing 2=missing ");
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_that_quotes_one_noted_above_says_see_above) {
+  // Found by a student helper: a package the grader lacks, imported first in the imports cell,
+  // had its error and advice repeated in the note of every cell that then missed torch.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\nimport seaborn\nimport torch\n\n\n"
+            "# In[2]:\n\n\nx = torch.ones(1)\n\n\n# In[3]:\n\n\ny = torch.zeros(1)\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  const auto notes = ordered_json::parse(r.out).at("notes");
+  std::vector<std::string> failed;
+  for (const auto& n : notes)
+    if (contains(n.get<std::string>(), "your notebook failed at")) failed.push_back(n.get<std::string>());
+  BOOST_TEST_REQUIRE(failed.size() == 3u, notes.dump());
+  BOOST_TEST(contains(failed[0], "No module named 'seaborn' (it is not installed"), failed[0]);
+  for (const std::size_t i : {1u, 2u}) {
+    BOOST_TEST(contains(failed[i], "torch is defined by the cell at line 4, which failed before (see above)"),
+               failed[i]);
+    BOOST_TEST(!contains(failed[i], "seaborn'"), failed[i]);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(powers_that_cannot_be_meant_are_pointed_at_where_the_outputs_are_wrong) {

@@ -223,6 +223,17 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
                  "? Make it a float tensor or array.");
   BOOST_TEST(hints_of(mat(2, 2, {0, 1, 0, 0}), mat(2, 2, {0.3, 1.7, 0.4, 0.6})) ==
              hints_of(mat(1, 3, {0, 1, -2}), mat(1, 3, {0.5, 1.7, -2.4})));
+  // Values rounded (`.round(3)`), in float32 too, are told the decimals (found by a student
+  // helper: told "every mismatch is in row [2, :]"); rounded targets, or other values on the
+  // same grid, are not.
+  const std::string rounded3 =
+      "your values are the expected ones rounded to 3 decimals: is there a .round(3) or round(x, 3) in your code? "
+      "Round only what you print";
+  BOOST_TEST(hints_of(mat(1, 3, {0.33, 0.261, 0.409}), mat(1, 3, {0.32959, 0.26112, 0.40929})) == rounded3);
+  BOOST_TEST(hints_of(mat(1, 3, {static_cast<double>(0.33f), static_cast<double>(0.261f), static_cast<double>(0.409f)}),
+                      mat(1, 3, {0.32959, 0.26112, 0.40929})) == rounded3);
+  BOOST_TEST(!contains(hints_of(mat(1, 2, {0.5, 0.25}), mat(1, 2, {0.25, 0.5})), "rounded"));
+  BOOST_TEST(!contains(hints_of(mat(1, 2, {0.331, 0.261}), mat(1, 2, {0.32959, 0.26112})), "rounded"));
   // Whole numbers that are not the expected ones cut: not told so.
   BOOST_TEST(!contains(hints_of(mat(1, 3, {0, 2, -2}), mat(1, 3, {0.5, 1.7, -2.4})), "integer dtype"));
   BOOST_TEST(hints(mat(2, 2, {1e-12, 1e-12, 1e-12, 1e-12})) == zeros);

@@ -668,6 +668,25 @@ BOOST_AUTO_TEST_CASE(magics_left_in_by_hand_are_found_in_one_pass_and_never_insi
   if (n.values[0].value) BOOST_TEST(n.values[0].value->values() == kept, boost::test_tools::per_element());
   BOOST_TEST(verdict(n.values[1]) == "value", n.values[1].message);
   BOOST_TEST(n.failures.empty());
+  // `%%capture cap` keeps its cell's output out and binds cap to it, as IPython does (found by a
+  // student helper: "name 'cap' is not defined; did you mean 'map'?"), in a Jupyter download
+  // too; the cell after it prints again.
+  const std::string captured = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": ["%%capture cap\n", "print('hidden')\n"]},
+    {"cell_type": "code", "metadata": {}, "source": ["n = float(len(cap.stdout))\n", "print('shown')\n"]}
+  ]})";
+  for (const auto& [file, text] : std::vector<std::pair<std::string, std::string>>{
+           {"homework.ipynb", captured},
+           {"A2S1.py",
+            "\n# In[1]:\n\nget_ipython().run_cell_magic('capture', 'cap', \"print('hidden')\\n\")\n\n\n"
+            "# In[2]:\n\nn = float(len(cap.stdout))\nprint('shown')\n"}}) {
+    const auto c = run(file, text, {{"n", "n", ""}});
+    BOOST_TEST(c.failures.empty(), file << ": " << (c.failures.empty() ? "" : c.failures[0].message));
+    BOOST_REQUIRE(c.values[0].value);
+    BOOST_TEST(c.values[0].value->values()[0] == 7.0);  // "hidden\n"
+    BOOST_TEST(!contains(c.output, "hidden"), c.output);
+    BOOST_TEST(contains(c.output, "shown"), c.output);
+  }
   // A Jupyter download writes `%time` as a call of get_ipython().
   const auto j =
       run("A2S1.py", "\n# In[1]:\n\nget_ipython().run_line_magic('time', 'timed = 8')\n", {{"timed", "timed", ""}});
@@ -865,6 +884,18 @@ BOOST_AUTO_TEST_CASE(a_name_the_graders_torch_lacks_says_which_version_grades) {
                       "AttributeError: module 'torch' has no attribute 'manuel_seed'; did you mean 'manual_seed'?"),
              m.failures[0].message);
   BOOST_TEST(!contains(m.failures[0].message, "grading machine"), m.failures[0].message);
+  // torch.compile itself runs the function uncompiled, as a decorator and as a call (found by a
+  // student helper: a correct `@torch.compile` notebook lost every point, "did you mean
+  // 'complex'?").
+  const auto c = python::run(HandIn{"homework.py",
+                                    "import torch\n@torch.compile\ndef f(x):\n    return x * 2\n"
+                                    "@torch.compile(mode='reduce-overhead')\ndef g(x):\n    return x + 1\n"
+                                    "h = torch.compile(f, fullgraph=True)\nx = g(h(torch.ones(2)))\n",
+                                    {}},
+                             python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
+  BOOST_TEST(c.failures.empty(), (c.failures.empty() ? "" : c.failures[0].message));
+  BOOST_REQUIRE(c.values[0].value);
+  BOOST_TEST(c.values[0].value->values()[0] == 3.0);
   // A submodule the notebook did not import is no newer name (found by a helper: "torch 1.13 has
   // no torch.utils.checkpoint", which it has).
   const auto s = python::run(HandIn{"homework.py", "import torch\nf = torch.utils.checkpoint\nx = 1.0\n", {}},
@@ -2214,6 +2245,17 @@ BOOST_AUTO_TEST_CASE(a_function_of_another_name_that_takes_the_exercises_argumen
   // Two that take them: neither is guessed at.
   r = call(notebook + "def other(Q, K, V):\n    return Q, K\n", work);
   BOOST_TEST(!contains(r.calls[0].message, "takes this exercise's arguments"), r.calls[0].message);
+  // A method of that name, in an nn.Module as a helper found, is said to be one.
+  r = call(
+      "import torch\nclass Attention(torch.nn.Module):\n"
+      "    def scaled_dot_product_attention(self, Q, K, V):\n        return Q, K\n",
+      work);
+  BOOST_TEST(verdict(r.calls[0]) == "missing");
+  BOOST_TEST(contains(r.calls[0].message,
+                      "the notebook defines no function 'scaled_dot_product_attention': it is a method of class "
+                      "Attention, and the exercise calls a function of the notebook: define "
+                      "scaled_dot_product_attention at the top level, outside the class"),
+             r.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_function_that_raises_names_the_notebooks_tensors_it_reads_beside_its_parameters) {
