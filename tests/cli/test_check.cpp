@@ -1358,9 +1358,13 @@ BOOST_AUTO_TEST_CASE(a_colab_line_left_unfinished_is_what_later_uses_of_its_name
   const auto r =
       run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "unfinished").string()});
   BOOST_TEST(r.exit_code == 1, r.err);
-  BOOST_TEST(contains(r.out, "NameError: name 'query131' is not defined; query131 is defined by line " + at +
-                                 ", which failed before: SyntaxError: invalid syntax (the line is unfinished or "
-                                 "mistyped)"),
+  // The failure it quotes is the note above it: said once (see above).
+  BOOST_TEST(contains(r.out, "note: your notebook failed at line " + at +
+                                 ": SyntaxError: invalid syntax (the line is unfinished or mistyped)\nnote: your "
+                                 "notebook failed at line " +
+                                 std::to_string(std::stoi(at) + 2) +
+                                 ": NameError: name 'query131' is not defined; query131 is defined by line " + at +
+                                 ", which failed before (see above)"),
              r.out);
   BOOST_TEST(!contains(r.out, "did you mean 'query121'"), r.out);
 }

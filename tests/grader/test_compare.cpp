@@ -233,6 +233,10 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(hints_of(mat(1, 3, {static_cast<double>(0.33f), static_cast<double>(0.261f), static_cast<double>(0.409f)}),
                       mat(1, 3, {0.32959, 0.26112, 0.40929})) == rounded3);
   BOOST_TEST(!contains(hints_of(mat(1, 2, {0.5, 0.25}), mat(1, 2, {0.25, 0.5})), "rounded"));
+  // Large values in float32 are no rounding: their error is that of the precision.
+  BOOST_TEST(!contains(hints_of(mat(1, 2, {static_cast<double>(123456.789f), static_cast<double>(98765.4321f)}),
+                                mat(1, 2, {123456.789, 98765.4321})),
+                       "rounded"));
   BOOST_TEST(!contains(hints_of(mat(1, 2, {0.331, 0.261}), mat(1, 2, {0.32959, 0.26112})), "rounded"));
   // Whole numbers that are not the expected ones cut: not told so.
   BOOST_TEST(!contains(hints_of(mat(1, 3, {0, 2, -2}), mat(1, 3, {0.5, 1.7, -2.4})), "integer dtype"));
