@@ -688,6 +688,8 @@ def colab_magics_restored(text):
             hand_edited = end < _len(lines) and lines[end].strip() and lines[end].rstrip() != COLAB_NOTE
             if not skipped and not hand_edited:
                 code = code.split("\n")
+                if code[0].startswith("get_ipython().capture("):  # capture_start(): to the cell's last line
+                    code[0] = code[0][:-1] + f", {end})"
                 lines[at:end] = code + [""] * (end - at - _len(code))
             at = end
             continue
@@ -1111,14 +1113,16 @@ class CapturedIO:
         return self.stdout
 
 
-CAPTURING = []  # a %%capture cell's [name, stdout, stderr, the streams before], while it runs
+CAPTURING = []  # a %%capture cell's [name, stdout, stderr, the streams before, its last line], while it runs
 
 
-def end_capture(namespace):
-    """The end of a %%capture cell: the streams as they were, its NAME bound."""
-    if not CAPTURING:
+def end_capture(namespace, unit=None):
+    """The end of a %%capture cell: the streams as they were, its NAME bound. After `unit`, a
+    statement of a Colab download, only where it reaches the cell's last line (a Colab download
+    runs statement by statement, and its cell's statements are captured together)."""
+    if not CAPTURING or (unit is not None and CAPTURING[4] is not None and unit.last < CAPTURING[4]):
         return
-    name, out, err, saved = CAPTURING
+    name, out, err, saved, _ = CAPTURING
     CAPTURING.clear()
     sys.stdout, sys.stderr = saved
     if name:
@@ -1143,10 +1147,10 @@ class FakeIPython:
     def magic(self, *args, **kwargs):
         return None
 
-    def capture(self, name, stdout, stderr):  # capture_start()'s line
+    def capture(self, name, stdout, stderr, until=None):  # capture_start()'s line
         end_capture(self.namespace)
         out, err = io.StringIO(), io.StringIO()
-        CAPTURING[:] = [name, out, err, (sys.stdout, sys.stderr)]
+        CAPTURING[:] = [name, out, err, (sys.stdout, sys.stderr), until if _type(until) is int else None]
         if stdout:
             sys.stdout = out
         if stderr:
@@ -1596,6 +1600,10 @@ def suggested(missing, names, hidden):
     if CONFINE[0] is None:
         return ""
     plain = [k for k in names if _type(k) is str and _len(k) <= 100 and k.isidentifier() and not k.startswith(hidden)]
+    if _len(missing) == 1:
+        # One letter for another is no typo: only the same letter of the other case (found by a
+        # student helper: an undefined `x` was asked "did you mean 'F'?").
+        plain = [k for k in plain if k.lower() == missing.lower()]
     out = _string_buffer(256)
     CONFINE[0].grader_python_did_you_mean(missing.encode(), "\n".join(plain).encode(), out, 256)
     return out.value.decode("utf-8", "replace")
@@ -1712,7 +1720,15 @@ def describe_failure(error, name, unit):
                  "torch, matplotlib or Python's standard library)" if module in PACKAGES else
                  f" (no module of that name is installed where notebooks are graded, and none was handed in: if "
                  f"{module}.py is a file of yours, hand it in beside your notebook, or put its code in the notebook)")
-    if _isinstance(error, (RuntimeError, ValueError, TypeError, AttributeError)):
+    if _isinstance(error, RuntimeError) and "<--- HERE" in text and ': File "' in text:
+        # TorchScript's compiler: its first sentence, without the excerpt of the source under it,
+        # which on one line says nothing (found by a student helper: `@torch.jit.script` on the
+        # homework's `-> (Tensor, Tensor)`).
+        text = text[:text.find(': File "')] + " (an error of TorchScript, which @torch.jit.script compiles the function " + (
+            "with: it reads a return type of two tensors as `-> Tuple[Tensor, Tensor]`, from typing, not `-> (Tensor, "
+            "Tensor)`; or leave @torch.jit.script out)" if "tuple-literal" in text else
+            "with: write what TorchScript reads, or leave @torch.jit.script out)")
+    elif _isinstance(error, (RuntimeError, ValueError, TypeError, AttributeError)):
         text += tensor_hint(str(error))
     # Found by a student helper: K.T of a (batch, block, d_k) batch, a NumPy habit, met only
     # PyTorch's "The size of tensor a (2) must match the size of tensor b (4)".
@@ -2258,11 +2274,11 @@ def run_plan():
                 compiled = compile(unit.code, unit.filename or name, "exec")
                 exec(compiled, namespace)
                 UNIT_RUNNING[0] = False
-                end_capture(namespace)
+                end_capture(namespace, unit)
                 ended, why = UNIT_RAN, ""
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
-                end_capture(namespace)
+                end_capture(namespace, unit)
                 cause = earlier_cause(e, units, defined_by, stubs, errors, name) or defined_later(e, units, k, name)
                 where, text = failure_parts(e, name, unit)
                 errors[k] = text + ("" if cause else meant_name(e))
@@ -2314,6 +2330,7 @@ def run_plan():
                          bound_at=[units[m].label for m in own], variable=answer_root(answers[i]["expr"]) or "")
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
+    end_capture(namespace)  # a Colab cell whose last statements never ran
     if muted:
         muted = unmute(muted)
     as_at_cut(namespace)

@@ -536,6 +536,11 @@ BOOST_AUTO_TEST_CASE(a_name_error_says_the_name_meant_the_import_left_out_or_the
   const auto unset = run("A2S1.py", "import torch\nquery = 2 * key\n", {{"query", "query", ""}});
   BOOST_TEST(contains(unset.values[0].message, "NameError: name 'key' is not defined"), unset.values[0].message);
   BOOST_TEST(!contains(unset.values[0].message, "did you mean"), unset.values[0].message);
+  // Nor is a name of one letter another one-letter name (found by a student helper: `print(x)`
+  // was asked "did you mean 'F'?"); one of another case is (above).
+  const auto letter = run("A2S1.py", "import torch\nimport torch.nn.functional as F\nz = x\n", {{"z", "z", ""}});
+  BOOST_TEST(contains(letter.values[0].message, "NameError: name 'x' is not defined"), letter.values[0].message);
+  BOOST_TEST(!contains(letter.values[0].message, "did you mean"), letter.values[0].message);
   // input(): nobody types where notebooks are graded (found by a student helper).
   const auto typed = run("A2S1.py", "S = float(input('scale S = '))\n", {{"S", "S", ""}});
   BOOST_TEST(contains(typed.values[0].message,
@@ -669,8 +674,8 @@ BOOST_AUTO_TEST_CASE(magics_left_in_by_hand_are_found_in_one_pass_and_never_insi
   BOOST_TEST(verdict(n.values[1]) == "value", n.values[1].message);
   BOOST_TEST(n.failures.empty());
   // `%%capture cap` keeps its cell's output out and binds cap to it, as IPython does (found by a
-  // student helper: "name 'cap' is not defined; did you mean 'map'?"), in a Jupyter download
-  // too; the cell after it prints again.
+  // student helper: "name 'cap' is not defined; did you mean 'map'?"), in a Jupyter and a Colab
+  // download too; the cell after it prints again.
   const std::string captured = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     {"cell_type": "code", "metadata": {}, "source": ["%%capture cap\n", "print('hidden')\n"]},
     {"cell_type": "code", "metadata": {}, "source": ["n = float(len(cap.stdout))\n", "print('shown')\n"]}
@@ -679,7 +684,11 @@ BOOST_AUTO_TEST_CASE(magics_left_in_by_hand_are_found_in_one_pass_and_never_insi
            {"homework.ipynb", captured},
            {"A2S1.py",
             "\n# In[1]:\n\nget_ipython().run_cell_magic('capture', 'cap', \"print('hidden')\\n\")\n\n\n"
-            "# In[2]:\n\nn = float(len(cap.stdout))\nprint('shown')\n"}}) {
+            "# In[2]:\n\nn = float(len(cap.stdout))\nprint('shown')\n"},
+           // A Colab download runs statement by statement: the cell's statements are captured together.
+           {"A2S1.py",
+            "import torch\n\n# Commented out IPython magic to ensure Python compatibility.\n# %%capture cap\n"
+            "# print('hidden')\n# y = 1\n\nn = float(len(cap.stdout))\nprint('shown')\n"}}) {
     const auto c = run(file, text, {{"n", "n", ""}});
     BOOST_TEST(c.failures.empty(), file << ": " << (c.failures.empty() ? "" : c.failures[0].message));
     BOOST_REQUIRE(c.values[0].value);
@@ -896,6 +905,21 @@ BOOST_AUTO_TEST_CASE(a_name_the_graders_torch_lacks_says_which_version_grades) {
   BOOST_TEST(c.failures.empty(), (c.failures.empty() ? "" : c.failures[0].message));
   BOOST_REQUIRE(c.values[0].value);
   BOOST_TEST(c.values[0].value->values()[0] == 3.0);
+  // TorchScript's compiler error is its first sentence and what TorchScript reads, not its
+  // excerpt of the source on one line (found by a student helper: the homework's
+  // `-> (Tensor, Tensor)` under @torch.jit.script).
+  const auto j = python::run(HandIn{"homework.py",
+                                    "import torch\nfrom torch import Tensor\n@torch.jit.script\n"
+                                    "def f(x: Tensor) -> (Tensor, Tensor):\n    return x, x\nx = 1.0\n",
+                                    {}},
+                             python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
+  BOOST_REQUIRE_EQUAL(j.failures.size(), 1u);
+  BOOST_TEST(contains(j.failures[0].message,
+                      "RuntimeError: Expression of type tuple-literal cannot be used in a type expression (an error of "
+                      "TorchScript, which @torch.jit.script compiles the function with: it reads a return type of two "
+                      "tensors as `-> Tuple[Tensor, Tensor]`"),
+             j.failures[0].message);
+  BOOST_TEST(!contains(j.failures[0].message, "<--- HERE"), j.failures[0].message);
   // A submodule the notebook did not import is no newer name (found by a helper: "torch 1.13 has
   // no torch.utils.checkpoint", which it has).
   const auto s = python::run(HandIn{"homework.py", "import torch\nf = torch.utils.checkpoint\nx = 1.0\n", {}},
