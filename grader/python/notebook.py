@@ -1661,6 +1661,16 @@ def own_place(filename, name):
     return full[_len(home) + 1:] if full.startswith(home + os.sep) else None
 
 
+# Names of torch 2 and NumPy 2 that notebooks written for Colab use, which Debian 12's torch 1.13
+# and NumPy 1.24 lack: older_version() tells the version, not a name alike.
+NEWER_NAMES = {
+    "torch": {"set_default_device", "get_default_device", "export", "compiler", "compile"},
+    "numpy": {"concat", "pow", "astype", "vecdot", "unstack", "permute_dims", "matrix_transpose", "trapezoid",
+              "acos", "asin", "atan", "atan2", "acosh", "asinh", "atanh", "bitwise_invert", "bitwise_left_shift",
+              "bitwise_right_shift", "cumulative_sum", "cumulative_prod"},
+}
+
+
 def older_version(error):
     """For `torch.compile` on a machine whose torch has none (Debian's is 1.13): which version
     grades the hand-in, so that the student knows the name is newer than it (found by a helper:
@@ -1678,9 +1688,11 @@ def older_version(error):
     if submodule:
         return f" ({name} is a module of its own: import {name} first)"
     # A misspelt name (`torch.manuel_seed`) is told the one likely meant, not the version (found by
-    # a student helper).
+    # a student helper); a name known to be newer is not (found by a student helper:
+    # `torch.compile` was asked "did you mean 'complex'?", `torch.set_default_device` is asked
+    # about set_default_dtype).
     owner = sys.modules.get(found.group(1))
-    if _type(owner) is types.ModuleType:
+    if _type(owner) is types.ModuleType and found.group(2) not in NEWER_NAMES.get(found.group(1), ()):
         try:
             meant = suggested(found.group(2), list(vars(owner))[:20000], hidden="_")
             if meant:

@@ -893,6 +893,14 @@ BOOST_AUTO_TEST_CASE(a_name_the_graders_torch_lacks_says_which_version_grades) {
                       "AttributeError: module 'torch' has no attribute 'manuel_seed'; did you mean 'manual_seed'?"),
              m.failures[0].message);
   BOOST_TEST(!contains(m.failures[0].message, "grading machine"), m.failures[0].message);
+  // A name known to be newer is told the version, not a name alike (set_default_dtype).
+  const auto d = python::run(HandIn{"homework.py", "import torch\ntorch.set_default_device('cpu')\nx = 1.0\n", {}},
+                             python::Work{{{"x", "x", ""}}, {}, {}}, 1, {});
+  BOOST_REQUIRE_EQUAL(d.failures.size(), 1u);
+  BOOST_TEST(contains(d.failures[0].message, ", which has no torch.set_default_device: write it without, or check the "
+                                             "name)"),
+             d.failures[0].message);
+  BOOST_TEST(!contains(d.failures[0].message, "did you mean"), d.failures[0].message);
   // torch.compile itself runs the function uncompiled, as a decorator and as a call (found by a
   // student helper: a correct `@torch.compile` notebook lost every point, "did you mean
   // 'complex'?").
