@@ -2600,6 +2600,25 @@ BOOST_AUTO_TEST_CASE(names_offered_and_causes_told_survive_any_text_and_run_no_c
   BOOST_TEST(r.failures.empty(), r.output);
 }
 
+BOOST_AUTO_TEST_CASE(a_method_is_found_without_running_a_hostile_metaclass) {
+  // Reading a class's methods for "it is a method of class ..." runs no code of the notebook's:
+  // a metaclass whose attribute lookup, __dict__ and __eq__ hang or forge an exit is not asked.
+  const std::string hostile =
+      "import time\n"
+      "class Meta(type):\n"
+      "    def __getattribute__(cls, name):\n        while True:\n            time.sleep(1)\n"
+      "    @property\n"
+      "    def __dict__(cls):\n        raise SystemExit(3)\n"
+      "    def __eq__(cls, other):\n        raise SystemExit(3)\n"
+      "    __hash__ = type.__hash__\n"
+      "class Evil(metaclass=Meta):\n"
+      "    def scaled_dot_product_attention(self, Q, K, V):\n        return Q, K\n";
+  const auto c = call(hostile, calls_of("scaled_dot_product_attention", 1, {"output", "weights"}));
+  BOOST_TEST(verdict(c.calls[0]) == "missing", c.calls[0].message);
+  BOOST_TEST(contains(c.calls[0].message, "it is a method of class Evil"), c.calls[0].message);
+  BOOST_TEST(c.failures.empty(), c.output);
+}
+
 BOOST_AUTO_TEST_CASE(several_values_where_one_is_expected_are_named_and_rows_of_one_shape_are_a_matrix) {
   // (output, weights) returned where the exercise asks for the output alone: said in words, not
   // "a ragged list"; a list of rows of one shape is still one matrix.
