@@ -43,9 +43,9 @@ PLAN_FD, OUTPUT_FD, STATUS_FD, CODE_FD = 3, 4, 5, 6
 # Record kinds (grader/include/grader/protocol.hpp).
 ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
 PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
-CALL_START, CALL_END, OUTPUT, VALUE_START, CALL_WHERE = 14, 15, 16, 17, 18
+CALL_START, CALL_END, OUTPUT, VALUE_START, CALL_WHERE, UNIT_QUOTES = 14, 15, 16, 17, 18, 19
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED, UNIT_LEFT_TO_DO = 0, 1, 2, 3, 4
-NOT_DEFINED, NOT_NUMBERS, RAISED = 1, 2, 3
+NOT_DEFINED, NOT_NUMBERS, RAISED, NOT_READ_SUBCLASS = 1, 2, 3, 4
 # How a call ended (kCallEnd).
 (RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE,
  CALL_MISMATCH) = range(9)
@@ -185,24 +185,35 @@ REAL_KINDS = "biuf"
 
 
 class NotNumbers(Exception):
-    """A value that is not a tensor of real numbers; the message names its type."""
+    """A value that is not a tensor of real numbers; the message names its type. `complete`: the
+    message says itself what to hand in instead (a subclass of a tensor type), so nothing is added
+    after it ("not numbers: make it ...": run.cpp, returned())."""
+
+    def __init__(self, message, complete=False):
+        super().__init__(message)
+        self.complete = complete
 
 
-# How describe() words a subclass of a tensor type, which says itself what to hand in instead (the
-# grader adds no "not numbers: make it ..." after it: run.cpp).
-SUBCLASS_NOT_READ = "that the grader does not read"
-
-
-def describe(value):
+def type_name(value):
     t = _type(value)
-    name = t.__qualname__ if t.__module__ in ("builtins", None) else f"{t.__module__}.{t.__qualname__}"
-    # Found by a student helper: a numpy.matrix was "a subclass of numpy.ndarray (hand in a plain
-    # numpy.ndarray), not a tensor of numbers", which it is, and said nothing of how.
+    return t.__qualname__ if t.__module__ in ("builtins", None) else f"{t.__module__}.{t.__qualname__}"
+
+
+def unread_subclass(value):
+    """A subclass of a tensor type, worded with what to hand in instead; None for any other value.
+    Found by a student helper: a numpy.matrix was "a subclass of numpy.ndarray (hand in a plain
+    numpy.ndarray), not a tensor of numbers", which it is, and said nothing of how."""
+    t = _type(value)
     for base, what, how in ((_Tensor, "torch.Tensor", "x.as_subclass(torch.Tensor)"),
                             (_ndarray, "numpy.ndarray", "np.asarray(x)")):
         if t is not base and t is not _Parameter and _isinstance(value, base):
-            return f"{article(name)} {name}, a subclass of {what} {SUBCLASS_NOT_READ}: hand in a plain {what} ({how})"
-    return f"{article(name)} {name}"
+            name = type_name(value)
+            return f"{article(name)} {name}, a subclass of {what} that the grader does not read: hand in a plain {what} ({how})"
+    return None
+
+
+def describe(value):
+    return unread_subclass(value) or f"{article(type_name(value))} {type_name(value)}"
 
 
 def article(word):
@@ -268,7 +279,8 @@ def read_numbers(value, depth=0):
         if any(i.shape != shape for i in items):
             raise NotNumbers("a ragged list (its items have different shapes)")
         return _np_array(items)  # C code: builtins the notebook replaced do not reach it
-    raise NotNumbers(describe(value))
+    subclass = unread_subclass(value)
+    raise NotNumbers(subclass, complete=True) if subclass else NotNumbers(describe(value))
 
 
 def separate_values(value):
@@ -459,7 +471,7 @@ def send_value(output, index, value, bound_at=(), variable="", stopped=-1):
     try:
         array = numbers(value)
     except NotNumbers as e:
-        send(VALUE_ERROR, index, NOT_NUMBERS, str(e))
+        send(VALUE_ERROR, index, NOT_READ_SUBCLASS if e.complete else NOT_NUMBERS, str(e))
         return
     except Exception as e:  # a genuine tensor that cannot be read (on a meta device, say)
         send(VALUE_ERROR, index, NOT_NUMBERS, f"a value that cannot be read: {_type(e).__name__}: {e}")
@@ -1874,31 +1886,36 @@ def earlier_cause(error, units, defined_by, stubs, errors, name):
     by a student helper: without its name in the stub's text, a typo or a later cell was
     blamed on any stub before). `errors`: unit -> its own error, said after it (found by a
     student helper: the FileNotFoundError that says how to open the file was in a note only,
-    the answer it left undefined said "saved is defined by line 50, which failed before")."""
+    the answer it left undefined said "saved is defined by line 50, which failed before").
+    Returned with the unit whose words it repeats at its end, and how many characters those take
+    (with their ": "), or None: the grader's list of failures says "(see above)" in their place
+    where that unit's own failure is listed above (its UNIT_QUOTES record)."""
+    text, quoted = "", None
     try:
         missing = undefined_name(error)
         if missing is None:
-            return ""
+            return text, quoted
         k = defined_by.get(missing)
         if k is None and missing in RUN_FAILED:
-            return f"; {missing} is defined by {RUN_FAILED[missing]}"
+            return f"; {missing} is defined by {RUN_FAILED[missing]}", quoted
         if k is None and stubs and missing not in binders(units):
             word = re.compile(r"(?<!\w)" + re.escape(missing) + r"(?!\w)")
             for s in reversed(stubs):
                 if word.search(unit_text(units[s])):
                     return (f"; no cell defines {missing}, and {unit_place(units[s], name)}, which names it, still "
-                            "raises NotImplementedError: is it the one to?")
+                            "raises NotImplementedError: is it the one to?"), quoted
         if k is None:
-            return ""
+            return text, quoted
         said = errors.get(k, "")
         # "stopped at this line", of a hang, means that cell's line, not the one quoting it
         # (found by an instructor helper).
         said = said.split(": stopped at this line")[0]
         said = said if _len(said) <= 400 else said[:399] + "…"
-        return (f"; {missing} is defined by {unit_place(units[k], name)}, which failed before"
-                f"{': ' + said if said else ''}")
+        quote = ": " + said if said else ""
+        return (f"; {missing} is defined by {unit_place(units[k], name)}, which failed before{quote}",
+                (k, _len(quote)) if quote else None)
     except Exception:  # the notebook broke what this needs
-        return ""
+        return text, quoted
 
 
 def unit_place(unit, name):
@@ -2291,10 +2308,14 @@ def run_plan():
             except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell too
                 UNIT_RUNNING[0] = False
                 end_capture(namespace, unit)
-                cause = earlier_cause(e, units, defined_by, stubs, errors, name) or defined_later(e, units, k, name)
+                cause, quoted = earlier_cause(e, units, defined_by, stubs, errors, name)
+                cause = cause or defined_later(e, units, k, name)
                 where, text = failure_parts(e, name, unit)
                 errors[k] = text + ("" if cause else meant_name(e))
-                why = f"{where}: {errors[k]}{cause}"[:MAX_TEXT]
+                full = f"{where}: {errors[k]}{cause}"
+                why = full[:MAX_TEXT]
+                if quoted and why == full:
+                    send(UNIT_QUOTES, k, quoted[0], why[:_len(why) - quoted[1]])
                 ended = UNIT_RAISED
                 failed[k] = why
                 if compiled is None:
@@ -2838,7 +2859,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
                 alike(namespace, fname, args, kwargs), fname, definition_facts(fn, function, units, name))
         # A name the function uses that a failed cell left undefined: that failure (found by a
         # student helper: a helper module not handed in was named in a note only).
-        cause = earlier_cause(e, units, *causes, name)
+        cause = earlier_cause(e, units, *causes, name)[0]
         why = (failure(e, name, Unit(0, 0, f"{fname}()", ""), suggest=not cause) + cause)[:MAX_TEXT]
         # Raised by the call itself, before any line of the function ran: its parameters do not
         # take what the exercise passes. Perhaps another function is the one meant for this
@@ -2921,7 +2942,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         try:
             array = numbers(value)
         except NotNumbers as e:
-            return wrong(f"{what} is {e}" + ("" if SUBCLASS_NOT_READ in str(e) else ", not a tensor of numbers"))
+            return wrong(f"{what} is {e}" + ("" if e.complete else ", not a tensor of numbers"))
         except Exception:  # a genuine tensor that cannot be read densely (sparse, meta, ...)
             return wrong(f"{what} is {describe(value)} that cannot be read as dense numbers")
         if array.ndim > 3:  # more axes than any output has: a wrong shape, said as the grader says it

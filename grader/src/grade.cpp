@@ -354,26 +354,18 @@ class Grader {
   }
 };
 
-/// A notebook's failure `i` as its note says it: a failure that quotes an earlier one listed
+/// A notebook's failure `i` as its note says it: a failure that repeats an earlier one listed
 /// above it ("NameError: name 'torch' is not defined; torch is defined by cell 2 (...), which
-/// failed before: ModuleNotFoundError: ...") says "(see above)" in its place, unless the quote is
-/// short ("NotImplementedError"). Found by a student helper: a missing module in the imports
-/// cell, advice included, was repeated in six notes.
+/// failed before: ModuleNotFoundError: ...") says "(see above)" in its place, unless what it
+/// repeats is short (": NotImplementedError"). Found by a student helper: a missing module in the
+/// imports cell, advice included, was repeated in six notes.
 std::string quoted_above(const std::vector<python::UnitFailure>& failures, std::size_t i) {
-  const std::string& message = failures[i].message;
-  static constexpr std::string_view kBefore = ", which failed before: ";
-  const std::size_t at = message.rfind(kBefore);
-  if (at == std::string::npos) return message;
-  std::string said = message.substr(at + kBefore.size());
-  if (said.size() <= 60) return message;
-  if (said.ends_with("…")) said.resize(said.size() - std::string_view("…").size());  // cut at 400 by the child
-  for (std::size_t j = 0; j < i; ++j) {
-    const std::string& earlier = failures[j].message;
-    const std::string own = failures[j].place + ": ";
-    if (!said.empty() && earlier.starts_with(own) && earlier.compare(own.size(), said.size(), said) == 0)
-      return message.substr(0, at) + ", which failed before (see above)";
-  }
-  return message;
+  const python::UnitFailure& f = failures[i];
+  const bool long_quote = f.message.starts_with(f.before_quote) && f.message.size() > f.before_quote.size() + 62;
+  if (!f.quotes || !long_quote) return f.message;
+  for (std::size_t j = 0; j < i; ++j)
+    if (failures[j].index == *f.quotes) return f.before_quote + " (see above)";
+  return f.message;
 }
 
 /// A failed exercise that reuses an answer of another failed exercise says so, in its failing

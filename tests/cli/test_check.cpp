@@ -2239,6 +2239,15 @@ BOOST_AUTO_TEST_CASE(powers_that_cannot_be_meant_are_pointed_at_where_the_output
                       "before `/`; write `** (1/2)` or `** 0.5`"),
              half);
   BOOST_TEST(!contains(details("right"), "raised to the power"));
+  // The report says it once, though each failing check's details (the JSON's) carry it (found
+  // by a student helper: the same note in each of the exercise's checks).
+  const auto text = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "half").string()});
+  std::size_t said = 0;
+  for (std::size_t at = text.out.find("`** 1/2` raises"); at != std::string::npos;
+       at = text.out.find("`** 1/2` raises", at + 1))
+    ++said;
+  BOOST_TEST(said == 2u, text.out);  // once in each exercise: both call the function
+  BOOST_TEST(half.find("`** 1/2` raises") != half.rfind("`** 1/2` raises"), half);  // the JSON: every check
 }
 
 BOOST_AUTO_TEST_CASE(a_function_that_changes_its_arguments_in_place_is_told_so_and_graded_as_it_returns) {

@@ -1308,6 +1308,38 @@ BOOST_AUTO_TEST_CASE(empty_files_in_the_scratch_folder_stop_at_its_file_count_an
   BOOST_TEST(contains(r.isolation, "the OOM killer's first choice"), r.isolation);
 }
 
+BOOST_AUTO_TEST_CASE(a_failure_repeating_an_earlier_one_says_which_unit_it_repeats) {
+  // A NameError of a name an earlier cell failed to define ends with that cell's words: the
+  // records say which unit they repeat, and where the repetition starts (the list of failures
+  // says "(see above)" in its place, from these facts, never from the words).
+  const auto r = run("A2S1.py", cells({"import no_such_module_here as nm", "x = nm.ones(1)", "y = 1.0"}),
+                     {{"x", "x", ""}, {"y", "y", ""}}, quick());
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 2u);
+  const auto& f = r.failures[1];
+  BOOST_REQUIRE(f.quotes.has_value());
+  BOOST_TEST(*f.quotes == r.failures[0].index);
+  BOOST_TEST(f.before_quote.ends_with(", which failed before"), f.before_quote);
+  BOOST_TEST(f.message.starts_with(f.before_quote + ": ModuleNotFoundError"), f.message);
+  BOOST_TEST(!r.failures[0].quotes.has_value());
+  // Forged by the notebook (its third unit, 2, in progress): a quote of itself, of a later unit
+  // or of a unit not in progress is a breach of that unit (its child ended, a fresh one runs the
+  // rest); one of an earlier unit, by a unit that then runs to its end, says nothing.
+  for (const std::string forged : {"2, 2", "2, 5", "1, 0", "2, 1"}) {
+    const auto g = run(
+        "A2S1.py",
+        cells({"y = 1.0", "import struct\nos.write(5, struct.pack('<IIiI', 19, " + forged + ", 1) + b'x')", "z = 2.0"}),
+        {{"y", "y", ""}, {"z", "z", ""}}, quick());
+    BOOST_TEST(verdict(g.values[0]) == "value", g.values[0].message);
+    BOOST_TEST(verdict(g.values[1]) == "value", g.values[1].message);
+    if (forged == "2, 1") {
+      BOOST_TEST(g.failures.empty());
+    } else {
+      BOOST_REQUIRE_EQUAL(g.failures.size(), 1u);
+      BOOST_TEST(contains(g.failures[0].message, "a quote out of place"), forged << ": " << g.failures[0].message);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_million_failing_statements_cost_the_grader_a_few_hundred_kept) {
   // Found by a hostile-student helper: the grader kept every unit's record, so a script of
   // many statements that each fail (or a child forging their records) took it to gigabytes.

@@ -162,7 +162,8 @@ enum RecordKind : std::uint32_t {
                      ///< it a new object, the labels of the last three}, float64 data
                      ///< at offset in the output memfd
   kValueError = 13,  ///< answer `call` has no value: code 1 not defined, 2 not a tensor of real
-                     ///< numbers, 3 its expression raised; text: why
+                     ///< numbers, 3 its expression raised, 4 a subclass of a tensor type (its
+                     ///< text says what to hand in instead); text: why
   kCallStart = 14,   ///< function call `call` starts (after the notebook has run)
   kCallEnd = 15,     ///< call `call` ended: code 0 returned (its outputs came as kOutput), 1
                      ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong
@@ -182,6 +183,9 @@ enum RecordKind : std::uint32_t {
                      ///< student's own code ("line 44, in f", "cell 5, line 2, in f") and its
                      ///< text; the child is ended next. Unasked (a SIGUSR2 of the notebook's
                      ///< own), it is ignored
+  kUnitQuotes = 19,  ///< unit `call` in progress, about to end, repeats at the end of its text
+                     ///< what unit `code` (an earlier one) said when it failed: text, its end's
+                     ///< text before those words (which add ": " and them)
 };
 
 struct RecordHeader {

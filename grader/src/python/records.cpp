@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <tuple>
+#include <utility>
 
 #include "../library/records.hpp"
 #include "../text.hpp"
@@ -123,6 +125,7 @@ Clock::time_point Records::on_status(std::string& pending) {
           break;
         }
         in_progress_ = h.call;
+        quote_.reset();
         last_ = h.call;
         units_[h.call].started = true;
         {  // "FIRST LAST LABEL": the unit's lines, then its name ("line 45", "cell 7 (line 120)")
@@ -144,6 +147,7 @@ Clock::time_point Records::on_status(std::string& pending) {
         in_progress_.reset();
         last_ = h.call;
         next_deadline();
+        const auto quote = std::exchange(quote_, std::nullopt);
         if (h.code != 1 && h.code != 2 && h.code != 4) {  // it ran, or was skipped: nothing to say of it
           units_.erase(h.call);
           break;
@@ -159,8 +163,16 @@ Clock::time_point Records::on_status(std::string& pending) {
         u.interrupted = interrupted_ == h.call;
         u.code = h.code;
         u.text = flattened(library::printable(text));  // what a student's code may say: one line
+        if (quote) std::tie(u.quotes, u.before_quote) = *quote;
         break;
       }
+      case p::kUnitQuotes:
+        if (!in_progress_ || h.call != *in_progress_ || h.code < 0 || static_cast<std::size_t>(h.code) >= h.call) {
+          breach("a quote out of place");
+          break;
+        }
+        quote_.emplace(static_cast<std::size_t>(h.code), flattened(library::printable(text)));
+        break;
       case p::kValueStart:
         if (!parsed_ || in_progress_ || call_ || value_ || h.call >= n_requests_ || values_[h.call]) {
           breach("a value started out of place");

@@ -25,6 +25,10 @@ struct UnitRecord {
   std::string label;           ///< where it is: "line 45", "cell 7 (line 120)"
   std::vector<int> forbidden;  ///< system calls the sandbox refused while it ran
   bool interrupted = false;    ///< the grader interrupted it (its time was up) and it ended
+  /// The earlier unit whose failure `text` repeats at its end (kUnitQuotes), and `text` before
+  /// that repetition.
+  std::optional<std::size_t> quotes;
+  std::string before_quote;
 };
 
 /// A value's record: kValue (`ok`, text the JSON of its place) or kValueError (code, text).
@@ -143,6 +147,7 @@ class Records : public sandbox::Watcher {
   std::optional<std::string> breach_, load_error_;
   std::string isolation_;
   std::optional<std::size_t> in_progress_;
+  std::optional<std::pair<std::size_t, std::string>> quote_;  ///< kUnitQuotes of the unit in progress
   std::optional<std::size_t> last_;  ///< the last unit that started or ended
   std::optional<std::size_t> interrupted_;  ///< the unit the grader interrupted
   std::map<std::size_t, UnitRecord> units_;

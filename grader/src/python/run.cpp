@@ -672,8 +672,9 @@ void take_values(const Records& records, const std::vector<Request>& requests,
       // torch.Tensor" in a NumPy course, the stub named in a note only).
       settle(i, Verdict::unreadable,
              "'" + requests[i].name + "' is None, not numbers: give it its value" + unfinished_cells(failures));
-    } else if (r->code == 2 && why.find("that the grader does not read: ") != std::string::npos) {
-      // A subclass of a tensor type, worded with what to hand in instead (notebook.py's describe()).
+    } else if (r->code == 4) {
+      // A subclass of a tensor type, worded with what to hand in instead (notebook.py's
+      // unread_subclass()).
       settle(i, Verdict::unreadable, "'" + requests[i].name + "' is " + why);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
@@ -780,11 +781,15 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         continue;
       }
       // A unit the grader interrupted is timed out: the child said where it stopped.
-      failures[k] = UnitFailure{k, place_of(u),
+      failures[k] = UnitFailure{k,
+                                place_of(u),
                                 u.interrupted         ? Verdict::timed_out
                                 : u.forbidden.empty() ? (u.code == 2 ? Verdict::unreadable : Verdict::threw)
                                                       : Verdict::forbidden,
-                                u.text + refused(u.forbidden), u.code == 4};
+                                u.text + refused(u.forbidden),
+                                u.code == 4,
+                                u.forbidden.empty() ? u.quotes : std::nullopt,
+                                u.before_quote};
     }
     out.more_failures = std::max(out.more_failures, not_kept);
     const bool ended_well = records.finished() && !seen.killed && !records.breach();

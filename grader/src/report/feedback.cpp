@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "../text.hpp"
@@ -40,6 +41,7 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
   const CheckResult* shown = nullptr;       // the failing check before, whose message is above
   std::vector<const CheckResult*> in_full;  // the failing checks shown with their details
   std::vector<const CheckResult*> drawn;    // of those, the ones of random cases (a seed line)
+  std::set<std::string> noted;              // their details' "note: " lines
   for (const auto& c : e.checks) {
     out += verdict_and_points(c) + ": " + c.name + "\n";
     if (c.passed()) continue;
@@ -74,7 +76,16 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
       out += indented(c.message, "  ") + "  (the same as above)\n" + seed;
       continue;
     }
-    out += indented(c.message, "  ") + indented(c.details, "  ");
+    // A note on the function a check above showed (a power that cannot be meant, the definition
+    // called) is said once (found by a student helper: the same `** 1/2` note in each check).
+    std::string details;
+    for (std::size_t at = 0; at < c.details.size();) {
+      const std::size_t end = std::min(c.details.find('\n', at), c.details.size());
+      const std::string line = c.details.substr(at, end - at);
+      if (!line.starts_with("note: ") || noted.insert(line).second) details += line + "\n";
+      at = end + 1;
+    }
+    out += indented(c.message, "  ") + indented(details, "  ");
     in_full.push_back(&c);
     if (!seed.empty()) drawn.push_back(&c);
   }

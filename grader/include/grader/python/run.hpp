@@ -110,6 +110,11 @@ struct UnitFailure {
   Verdict verdict = Verdict::threw;  ///< threw (an exception), timed_out, crashed, out_of_memory, ...
   std::string message;
   bool left_to_do = false;  ///< it raised NotImplementedError as an nbgrader stub does
+  /// The earlier unit whose failure `message` repeats at its end, and `message` before that
+  /// repetition (a NameError's "x is defined by cell 2, which failed before: ModuleNotFoundError:
+  /// ..."): the list of failures says "(see above)" in its place where that one is listed above.
+  std::optional<std::size_t> quotes{};
+  std::string before_quote{};
 };
 
 struct Run {
