@@ -45,7 +45,7 @@ ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
 PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
 CALL_START, CALL_END, OUTPUT, VALUE_START, CALL_WHERE, UNIT_QUOTES = 14, 15, 16, 17, 18, 19
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED, UNIT_LEFT_TO_DO = 0, 1, 2, 3, 4
-NOT_DEFINED, NOT_NUMBERS, RAISED, NOT_READ_SUBCLASS = 1, 2, 3, 4
+NOT_DEFINED, NOT_NUMBERS, RAISED, NOT_READ_SUBCLASS, LEFT_TO_DO = 1, 2, 3, 4, 5
 # How a call ended (kCallEnd).
 (RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE,
  CALL_MISMATCH) = range(9)
@@ -2360,7 +2360,8 @@ def run_plan():
                     continue
                 own = cell_assignments(units, answers[i]["expr"], cells[i], k)
                 evaluate(output, namespace, answers, i, units, failed, (cells[i], k),
-                         bound_at=[units[m].label for m in own], variable=answer_root(answers[i]["expr"]) or "")
+                         bound_at=[units[m].label for m in own], variable=answer_root(answers[i]["expr"]) or "",
+                         name=name)
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
     end_capture(namespace)  # a Colab cell whose last statements never ran
@@ -2374,7 +2375,7 @@ def run_plan():
             # time, an exception after the assignment): the grader says so with the value.
             stopped = bound_in[-1] if bound_in and bound_in[-1] in failed else -1
             evaluate(output, namespace, answers, i, units, failed, bound_at=[units[k].label for k in bound_in],
-                     variable=roots.get(i, ""), stopped=stopped)
+                     variable=roots.get(i, ""), stopped=stopped, name=name)
     for j, f in enumerate(functions):
         if not f.get("cell") or not _isinstance(function_points.get(j), int):
             # No cell named, or no line holds its text (a hand-in of the functions alone, without
@@ -2428,8 +2429,8 @@ def run_plan():
 
 
 def stub_left(error, fn, name):
-    """Where a function raises NotImplementedError, and whether code of the function comes
-    before that line: then the stub was left below finished work, and is the line to delete
+    """Where a function raises NotImplementedError (in a function of the notebook's it calls, that
+    one and its line), and whether code of the function comes before that line: then the stub was left below finished work, and is the line to delete
     (found by a student helper: "not implemented yet" of a function the student had written,
     its nbgrader stub left at its end). Read from the code object's lines: a docstring has
     none."""
@@ -2437,9 +2438,14 @@ def stub_left(error, fn, name):
         frames = [f for f in traceback.extract_tb(error.__traceback__) if own_place(f.filename, name) is not None]
         if not frames:
             return ""
-        where = failure_parts(error, name, Unit(0, 0, "", ""))[0].split(" (in ")[0]
+        place = failure_parts(error, name, Unit(0, 0, "", ""))[0]
+        where = place.split(" (in ")[0]
         code, line = fn.__code__, frames[-1].lineno
         mine = frames[-1].filename == code.co_filename and frames[-1].name == code.co_name
+        if not mine and " (in " in place:
+            # A function of the notebook's it calls raises (found by an instructor helper: the
+            # line of the call was named, in a cell the students were told not to edit).
+            return f" (in {place.split(' (in ', 1)[1][:-1]}, which it calls)"
         before = mine and any(n is not None and code.co_firstlineno < n < line for _, _, n in code.co_lines())
         return (f" ({where}, after the function's code: that code never returns; delete the raise" if before else
                 f" ({where}, above your code: the lines below it never run; delete the raise" if mine and
@@ -3223,12 +3229,15 @@ def unit_names(unit):
     return unit.names
 
 
-def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(), variable="", stopped=-1):
+def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(), variable="", stopped=-1, name=""):
     """Sends answer i's value, or why it has none. `cell`: for an answer taken at the end of a
     cell, that cell's units and the unit it is taken after; a failure of that cell explains it
     first, then one of a unit up to it that assigns the variable, never a later one (found by a
     helper: an nbgrader stub left in the answer's cell was passed over for the NameError of a
-    later cell that reads the answer's variable)."""
+    later cell that reads the answer's variable). An expression that raises says where in the
+    notebook's code (`name`: the hand-in's), and a stub's NotImplementedError is an exercise left
+    to do (found by an instructor helper: `multi_head_attention(Q, K, V, 2)[1]` of a stub read
+    "raised NotImplementedError: ", the verdict unreadable)."""
     send(VALUE_START, i)  # a hang or crash from here on is this answer's alone
     expr = answers[i]["expr"]
     try:
@@ -3254,6 +3263,12 @@ def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(
                                                       commented=commented, names=value_names(namespace)))
         return
     except BaseException as e:
-        send(VALUE_ERROR, i, RAISED, f"{expr} raised {_type(e).__name__}: {e}")
+        where, text = failure_parts(e, name, Unit(0, 0, "", ""))
+        where = f" ({where})" if where else ""
+        if left_to_do(e):
+            send(VALUE_ERROR, i, LEFT_TO_DO, f"{expr} cannot be computed yet: your code still raises "
+                                             f"NotImplementedError{where}")
+        else:
+            send(VALUE_ERROR, i, RAISED, f"{expr} raised {text}{where}")
         return
     send_value(output, i, value, bound_at, variable, stopped)

@@ -506,9 +506,13 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
                        (f.kind == Finding::Kind::property_need_nan
                             ? "hold NaN or Inf, where the right ones are finite: they do not show that they follow " +
                                   input + ", so this property earns nothing here"
-                            : "stay the same, where the right ones change: your function never uses " + input +
-                                  " (a slip, such as another input in its place?), and outputs that ignore it have "
-                                  "this property without computing what it checks, so it earns nothing here"));
+                            // Asked, not told: outputs may stay the same by a mistake of another kind
+                            // (found by an instructor helper: a softmax over one head's axis gives
+                            // ones whatever Q is).
+                            : "stay the same, where the right ones change: does your function use " + input +
+                                  "? (a slip, such as another input in its place, or a step whose result no "
+                                  "longer depends on it); outputs that ignore it have this property without "
+                                  "computing what it checks, so it earns nothing here"));
       r.details = property + replay;
       return;
     }

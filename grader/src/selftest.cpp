@@ -1263,7 +1263,9 @@ class Checker {
       if (!items.empty()) add(kind, what, before + joined(items) + after);
     };
     report(Kind::warning, skipped, "not run as Python functions: ",
-           ": a size no input has, which the function cannot know (its grader-side check above still holds)");
+           ": a size no input's shape holds and no argument passes, which the function cannot know (its "
+           "grader-side check above still holds); to run it as Python too, write such a size from those the "
+           "function knows, as `size(Q, 2) / heads` for a derived d_head, or `-1` in a reshape");
     report(Kind::failure, passing_mistakes,
            "these pass every check of their exercise when a Python function computes them in the precision students "
            "are called with: ",

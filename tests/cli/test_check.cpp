@@ -1702,10 +1702,10 @@ BOOST_AUTO_TEST_CASE(outputs_that_never_use_an_input_the_properties_need_earn_no
   const auto ignoring = [](const std::string& input) {
     return "): with " + input +
            " drawn anew (the other inputs as they were), your outputs stay the same, where the right ones change: "
-           "your function never uses " +
+           "does your function use " +
            input +
-           " (a slip, such as another input in its place?), and outputs that ignore it have this property without "
-           "computing what it checks, so it earns nothing here";
+           "? (a slip, such as another input in its place, or a step whose result no longer depends on it); outputs "
+           "that ignore it have this property without computing what it checks, so it earns nothing here";
   };
   const std::vector<std::pair<std::string, std::string>> weights = {
       {"torch.softmax(V @ V.transpose(-2, -1), dim=-1)", "Q"},

@@ -1308,6 +1308,25 @@ BOOST_AUTO_TEST_CASE(empty_files_in_the_scratch_folder_stop_at_its_file_count_an
   BOOST_TEST(contains(r.isolation, "the OOM killer's first choice"), r.isolation);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_whose_expression_reaches_a_stub_is_left_to_do_and_says_where) {
+  // Found by an instructor helper: `multi_head_attention(Q, K, V, 2)[1]` of a stub read
+  // "raised NotImplementedError: ", unreadable, with no place.
+  const auto r = run("A2S1.py",
+                     cells({"def f(n):\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+                            "def g(n):\n    return [1.0, 2.0][n]"}),
+                     {{"a", "f(2)", ""}, {"b", "g(5)", ""}, {"c", "[1.0][3]", ""}}, quick());
+  BOOST_TEST(verdict(r.values[0]) == "missing", r.values[0].message);
+  BOOST_TEST(contains(r.values[0].message,
+                      "'a': f(2) cannot be computed yet: your code still raises "
+                      "NotImplementedError (line "),
+             r.values[0].message);
+  BOOST_TEST(verdict(r.values[1]) == "unreadable", r.values[1].message);
+  BOOST_TEST(contains(r.values[1].message, "'b': g(5) raised IndexError: list index out of range (line "),
+             r.values[1].message);
+  // Raised by the expression itself: no place in the notebook to name.
+  BOOST_TEST(r.values[2].message == "'c': [1.0][3] raised IndexError: list index out of range", r.values[2].message);
+}
+
 BOOST_AUTO_TEST_CASE(a_failure_repeating_an_earlier_one_says_which_unit_it_repeats) {
   // A NameError of a name an earlier cell failed to define ends with that cell's words: the
   // records say which unit they repeat, and where the repetition starts (the list of failures
@@ -2179,8 +2198,14 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n    w = Q\n    return w, K\n",
        "not implemented yet: it still raises NotImplementedError (line 4, above your code: the lines below it never "
        "run; delete the raise)"},
-      {"def deco(g):\n    return g\n\n@deco\ndef f(Q, K, V):\n    raise NotImplementedError()\n    w = Q\n    return w, K\n",
+      {"def deco(g):\n    return g\n\n@deco\ndef f(Q, K, V):\n    raise NotImplementedError()\n    w = Q\n    return "
+       "w, K\n",
        "(line 7, above your code: the lines below it never run; delete the raise)"},
+      // A stub in a function of the notebook's it calls: that one and its line (found by an
+      // instructor helper: the line of the call was named).
+      {"def scores_of(Q, K):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n\ndef f(Q, K, V):\n"
+       "    s = scores_of(Q, K)\n    return s, s\n",
+       "f is not implemented yet: it still raises NotImplementedError (in scores_of, line 4, which it calls)"},
       // The stub's own `return` below it is no work of the student's.
       {"def f(Q, K, V):\n    raise NotImplementedError()\n\n    return output, weights\n",
        "it still raises NotImplementedError (line 3)"},

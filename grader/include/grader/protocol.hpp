@@ -163,7 +163,8 @@ enum RecordKind : std::uint32_t {
                      ///< at offset in the output memfd
   kValueError = 13,  ///< answer `call` has no value: code 1 not defined, 2 not a tensor of real
                      ///< numbers, 3 its expression raised, 4 a subclass of a tensor type (its
-                     ///< text says what to hand in instead); text: why
+                     ///< text says what to hand in instead), 5 its expression raised
+                     ///< NotImplementedError as a stub does; text: why
   kCallStart = 14,   ///< function call `call` starts (after the notebook has run)
   kCallEnd = 15,     ///< call `call` ended: code 0 returned (its outputs came as kOutput), 1
                      ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong

@@ -676,6 +676,8 @@ void take_values(const Records& records, const std::vector<Request>& requests,
       // A subclass of a tensor type, worded with what to hand in instead (notebook.py's
       // unread_subclass()).
       settle(i, Verdict::unreadable, "'" + requests[i].name + "' is " + why);
+    } else if (r->code == 5) {  // its expression reached an nbgrader stub: an exercise left to do
+      settle(i, Verdict::missing, "'" + requests[i].name + "': " + why);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
              "'" + requests[i].name + "' is " + why + ", not numbers: make it " +
