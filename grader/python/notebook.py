@@ -2058,7 +2058,9 @@ class SpecFault(Exception):
     notebook's code is read."""
 
 
-def check_expressions(answers):
+def check_expressions(answers, functions):
+    """The spec's Python expressions, compiled before the notebook is read: an answer's, and what
+    the grader reads of a function's outputs (`read`, kept compiled as `read_code`)."""
     for answer in answers:
         try:
             compile(answer["expr"], "<spec>", "eval")
@@ -2066,6 +2068,23 @@ def check_expressions(answers):
             raise SpecFault(f"the spec's python expression {answer['expr']!r} of the answer '{answer['name']}' is "
                             f"not a Python expression ({e.msg}): fix it in the spec; `grader spec check` tries "
                             "every one") from None
+    for function in functions:
+        function["read_code"] = []
+        for expr in function.get("read", []):
+            try:
+                function["read_code"].append(compile(expr, "<spec>", "eval") if expr else None)
+            except SyntaxError as e:
+                raise SpecFault(f"the spec's python read {expr!r} of {function['name']} is not a Python expression "
+                                f"({e.msg}): fix it in the spec") from None
+
+
+def read_as(array, code, output, tensors):
+    """An output as the spec's `read` has the grader read it: its expression evaluated, under the
+    output's name, on a plain copy of the values returned (a torch tensor or a NumPy array, as the
+    call passes them; the student's own object runs no code here), past the notebook's modes."""
+    value = _from_numpy(array) if tensors == "torch" and torch is not None else array
+    scope = {"__builtins__": builtins, "torch": torch, "np": np, output: value}
+    return numbers(without_modes(lambda v: eval(code, scope), value))
 
 
 def run_child(confine, uid, thread_limit, besides):
@@ -2207,7 +2226,7 @@ def run_plan():
     text = code.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     output = Output()
     answers = plan.get("answers", [])
-    check_expressions(answers)
+    check_expressions(answers, plan.get("functions", []))
     try:
         units, source, kind = split(name, text)
     except HandInError as e:
@@ -2951,6 +2970,13 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             return wrong(f"{what} is {e}" + ("" if e.complete else ", not a tensor of numbers"))
         except Exception:  # a genuine tensor that cannot be read densely (sparse, meta, ...)
             return wrong(f"{what} is {describe(value)} that cannot be read as dense numbers")
+        codes = function.get("read_code", [])
+        if o < _len(codes) and codes[o] is not None:
+            try:
+                array = read_as(array, codes[o], names[o], tensors)
+            except Exception as e:
+                return wrong(f"{what}, of shape {tuple(array.shape)}, cannot be read as {function['read'][o]} (the "
+                             f"exercise's own form of it): {_type(e).__name__}: {e}")
         if array.ndim > 3:  # more axes than any output has: a wrong shape, said as the grader says it
             expected = f" but {shapes[o]} is expected" if o < _len(shapes) else ""
             return RETURNED_SHAPE, f"{names[o] if names else what} has shape {tuple(array.shape)}{expected}"

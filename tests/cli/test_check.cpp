@@ -2870,4 +2870,92 @@ exercises:
   BOOST_TEST(contains(shown.out, "split_heads(X, n_heads=heads) on numpy float64 arrays"), shown.out);
 }
 
+BOOST_AUTO_TEST_CASE(outputs_of_four_axes_are_graded_through_the_specs_read) {
+  // Found by an instructor helper: batched multi-head weights (batch, heads, seq, seq) have more
+  // axes than a tensor may; the spec's `read` has the grader read them as (batch * heads, seq,
+  // seq), where a wrapper in a test cell had failed a student who deleted the test cells.
+  TempDir dir;
+  const std::string head = R"YAML(assignment: {id: mha, title: MHA, version: "1"}
+data:
+  torch0: {generator: torch, seed: 0}
+  Q: randn(torch0, 2, 3, 4)
+  K: randn(torch0, 2, 3, 4)
+  V: randn(torch0, 2, 3, 4)
+exercises:
+  - id: "1"
+    title: Multi-head attention
+    points: 2
+    function:
+      symbol: multi_head_attention
+      inputs:
+        - {name: Q, shape: [batch, seq, d_model]}
+        - {name: K, shape: [batch, seq, d_model]}
+        - {name: V, shape: [batch, seq, d_model]}
+      let:
+        Qh: transpose(reshape(transpose(Q, 1, 2), -1, size(Q, 2) / heads, seq))
+        Kh: transpose(reshape(transpose(K, 1, 2), -1, size(Q, 2) / heads, seq))
+        Vh: transpose(reshape(transpose(V, 1, 2), -1, size(Q, 2) / heads, seq))
+      outputs:
+        - {name: output, shape: [batch, seq, d_model], expect: "transpose(reshape(transpose(attention(Qh, Kh, Vh)), batch, d_model, seq))"}
+        - {name: weights, shape: [bh, seq, seq], expect: "attention_weights(Qh, Kh, Vh)"}
+)YAML";
+  const std::string tail = R"YAML(    tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}
+    checks:
+      - {name: the notebook's example, points: 1, fixed: {Q: Q, K: K, V: V}, sizes: {heads: 2, bh: 4}}
+      - name: random sizes
+        points: 1
+        random: {trials: 20, dims: {batch: [1, 3], seq: [1, 4], heads: [1, 3], d_head: [1, 3], d_model: "heads * d_head", bh: "batch * heads"}}
+    mistakes:
+      - outputs: {weights: "attention_weights(Qh, Kh, Vh, scale=1)"}
+        message: the scores are not divided by sqrt(d_head)
+)YAML";
+  const auto spec_with = [&](const std::string& name, const std::string& python) {
+    return dir.write(name, head + "      python: {arguments: [Q, K, V, {size: heads, keyword: n_heads}], " + python +
+                               "}\n" + tail);
+  };
+  const fs::path spec = spec_with("mha.yaml", "read: {weights: \"weights.flatten(0, 1)\"}");
+  const auto mha = [](const std::string& scale, const std::string& weights) {
+    return "import torch\n\ndef multi_head_attention(Q, K, V, n_heads):\n    b, s, d = Q.shape\n"
+           "    split = lambda x: x.reshape(b, s, n_heads, d // n_heads).transpose(1, 2)\n"
+           "    q, k, v = split(Q), split(K), split(V)\n"
+           "    w = torch.softmax(q @ k.transpose(-2, -1)" +
+           scale + ", dim=-1)\n    return (w @ v).transpose(1, 2).reshape(b, s, d), " + weights + "\n";
+  };
+  dir.write("right/mha.py", mha(" / (d // n_heads) ** 0.5", "w"));
+  dir.write("no-scale/mha.py", mha("", "w"));
+  dir.write("folded/mha.py", mha(" / (d // n_heads) ** 0.5", "w.reshape(-1, s, s)"));
+  auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "right").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 2 / 2"), r.out);
+  r = run_grader({"check", "--spec", spec.string(), (dir.path() / "no-scale").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "the scores are not divided by sqrt(d_head)"), r.out);
+  BOOST_TEST(contains(r.out, "note: the grader reads weights as `weights.flatten(0, 1)` (the exercise's own form of "
+                             "it): its shapes and positions here are of that"),
+             r.out);
+  // Weights already folded are read again: a shape of two axes, with the note that says why.
+  r = run_grader({"check", "--spec", spec.string(), (dir.path() / "folded").string(), "--format", "json"});
+  const auto folded = ordered_json::parse(r.out);
+  const auto& example = folded.at("exercises")[0].at("checks")[0];
+  BOOST_TEST(example.at("verdict") == "wrong_shape", example.dump());
+  BOOST_TEST(contains(example.at("message").get<std::string>(), "weights has shape (12, 3) but (4, 3, 3) is expected"), example.dump());
+  BOOST_TEST(contains(example.at("details").get<std::string>(), "reads weights as `weights.flatten(0, 1)`"),
+             example.dump());
+  // A read that is no Python is the spec's fault, said before any notebook runs; one of an
+  // output the function does not have is refused at load, with the name meant.
+  r = run_grader({"check", "--spec", spec_with("bad.yaml", "read: {weights: \"weights.flatten(0, 1\"}").string(),
+                  (dir.path() / "right").string()});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "the spec's python read 'weights.flatten(0, 1' of multi_head_attention is not a Python "
+                             "expression"),
+             r.err);
+  r = run_grader({"check", "--spec", spec_with("typo.yaml", "read: {weight: \"weight.flatten(0, 1)\"}").string(),
+                  (dir.path() / "right").string()});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err, "python read 'weight' is not an output; did you mean 'weights'?"), r.err);
+  const auto shown = run_grader({"spec", "show", spec.string()});
+  BOOST_TEST(contains(shown.out, "n_heads=heads) on torch float32 tensors; weights read as weights.flatten(0, 1)"),
+             shown.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

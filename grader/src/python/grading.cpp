@@ -16,11 +16,12 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
   const auto binding_of = [&](const FunctionSpec& fn) {
     const PythonBinding& b = fn.python;
     for (std::size_t i = 0; i < work.bindings.size(); ++i)
-      if (work.bindings[i].function == b.function && work.bindings[i].cell == b.cell) return i;
+      if (work.bindings[i].function == b.function && work.bindings[i].cell == b.cell && work.bindings[i].read == b.read)
+        return i;
     std::vector<std::string> positional;
     for (const auto& a : b.arguments)
       if (a.keyword.empty()) positional.push_back(a.constant.empty() && a.size.empty() ? fn.inputs[a.input].name : "");
-    work.bindings.push_back({b.function, b.cell, std::move(positional)});
+    work.bindings.push_back({b.function, b.cell, std::move(positional), b.read});
     return work.bindings.size() - 1;
   };
   for (std::size_t c = 0; c < plan.calls.size(); ++c) {

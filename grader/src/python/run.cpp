@@ -104,7 +104,8 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
   }
   plan["functions"] = json::array();
   for (const auto& b : work.bindings)
-    plan["functions"].push_back({{"name", b.function}, {"cell", b.cell}, {"positional", b.positional}});
+    plan["functions"].push_back(
+        {{"name", b.function}, {"cell", b.cell}, {"positional", b.positional}, {"read", b.read}});
   // Each call's JSON goes with the blobs, and the plan says where: an index of (offset, length)
   // pairs, 8 bytes each. The child parses a call when it makes it; parsing all of them at once
   // cost each child hundreds of page faults for the objects it holds (6 ms, for 282 calls).
@@ -880,6 +881,12 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
             }
             notes[facts] = parsed.is_object() ? std::pair(returned_note(parsed, b), reads_note(parsed, b.function))
                                               : std::pair(std::string(), std::string());
+            // Outputs read through the spec's expressions: what the shapes and positions are of.
+            for (std::size_t o = 0; o < b.read.size() && o < call.outputs.size(); ++o)
+              if (!b.read[o].empty())
+                notes[facts].first += (notes[facts].first.empty() ? "" : "\nnote: ") +
+                                      std::string("the grader reads ") + call.outputs[o] + " as `" + b.read[o] +
+                                      "` (the exercise's own form of it): its shapes and positions here are of that";
             if (const std::string changed = parsed.is_object() ? changed_note(parsed, b, call) : "";
                 !changed.empty() && std::find(out.notes.begin(), out.notes.end(), changed) == out.notes.end())
               out.notes.push_back(changed);

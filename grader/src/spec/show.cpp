@@ -47,11 +47,15 @@ std::string python_call(const FunctionSpec& fn) {
                                                   : name;
     arguments.push_back(a.keyword.empty() ? value : a.keyword + "=" + value);
   }
-  return fmt::format("{}({}) on {} {} {}{}", b.function, fmt::join(arguments, ", "), b.tensors, b.dtype,
+  std::string read;
+  for (std::size_t o = 0; o < b.read.size() && o < fn.outputs.size(); ++o)
+    if (!b.read[o].empty()) read += "; " + fn.outputs[o].name + " read as " + b.read[o];
+  return fmt::format("{}({}) on {} {} {}{}{}", b.function, fmt::join(arguments, ", "), b.tensors, b.dtype,
                      b.tensors == "torch" ? "tensors" : "arrays",
                      b.cell.empty() ? ""
                                     : ", as defined at the end of the cell holding '" + b.cell +
-                                          "' (at the end of the notebook where no line holds it)");
+                                          "' (at the end of the notebook where no line holds it)",
+                     read);
 }
 
 /// Where a notebook's answer comes from, when it is not simply its variable at the end.

@@ -46,6 +46,9 @@ struct Binding {
   /// The names of the inputs passed by position, in order ("" for a constant): for a function
   /// whose parameters take them in another order.
   std::vector<std::string> positional;
+  /// Per output: the spec's Python expression read in its place (PythonBinding::read); "" or
+  /// none: as returned.
+  std::vector<std::string> read{};
 };
 
 /// One argument of a call: input `input`, by position or as `keyword`; a tensor, or the list

@@ -159,6 +159,10 @@ struct PythonBinding {
   std::string dtype = "float32";    ///< of the inputs: torch's default, or numpy's float64
   std::vector<Argument> arguments;  ///< default: every input, in order, by position
   std::string cell;                 ///< take the definition at the end of this cell's text
+  /// Per output, in the function's order: a Python expression of it (named as the output) that
+  /// the grader reads in its place, as `weights.flatten(0, 1)` for weights of four axes; "": the
+  /// output as returned.
+  std::vector<std::string> read;
   Location where;
 };
 
