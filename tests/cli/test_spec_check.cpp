@@ -251,7 +251,7 @@ exercises:
   BOOST_TEST(
       contains(r.out,
                "warn  known mistakes (Python): not run as Python functions: exercise 2 'times k' (reads k): a size no "
-               "input has"),
+               "input's shape holds and no argument passes, which the function cannot know"),
       r.out);
   BOOST_TEST(!contains(r.out, "ok    known mistakes (Python)"), r.out);
 }

@@ -52,6 +52,8 @@ bool needs_torch(const HandIn& h, const Work& work) {
   return names(h.source) ||
          std::any_of(h.files.begin(), h.files.end(), [&](const auto& file) { return names(file.second); }) ||
          std::any_of(work.values.begin(), work.values.end(), [&](const Request& r) { return names(r.expr); }) ||
+         std::any_of(work.bindings.begin(), work.bindings.end(),
+                     [&](const Binding& b) { return std::any_of(b.read.begin(), b.read.end(), names); }) ||
          std::any_of(work.calls.begin(), work.calls.end(), [](const FunctionCall& c) { return c.tensors == "torch"; });
 }
 
