@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "../text.hpp"
@@ -28,6 +29,17 @@ std::string_view without_case(std::string_view message) {
   if (!message.starts_with("random case ")) return message;
   const std::size_t end = message.find("): ");
   return end == std::string_view::npos ? message : message.substr(end + 3);
+}
+
+/// The lines of a text, without their newlines.
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return lines;
 }
 
 }  // namespace
@@ -56,12 +68,8 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
     // (found by a student helper: one mistake made 168 lines of report). A fixed case, which
     // a student can run, is shown whole; the JSON result keeps every check's details.
     std::string seed;
-    for (std::size_t at = 0; at < c.details.size();) {
-      const std::size_t end = std::min(c.details.find('\n', at), c.details.size());
-      const std::string_view line(c.details.data() + at, end - at);
+    for (const std::string_view line : lines_of(c.details))
       if (line.starts_with("seed ")) seed += "  " + std::string(line) + "\n";
-      at = end + 1;
-    }
     if (c.mistake && !seed.empty() &&
         std::any_of(in_full.begin(), in_full.end(), [&](const CheckResult* f) { return f->mistake == c.mistake; })) {
       out += indented(c.message, "  ") + "  (the same known mistake as above)\n" + seed;
@@ -79,12 +87,8 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
     // A note on the function a check above showed (a power that cannot be meant, the definition
     // called) is said once (found by a student helper: the same `** 1/2` note in each check).
     std::string details;
-    for (std::size_t at = 0; at < c.details.size();) {
-      const std::size_t end = std::min(c.details.find('\n', at), c.details.size());
-      const std::string line = c.details.substr(at, end - at);
-      if (!line.starts_with("note: ") || noted.insert(line).second) details += line + "\n";
-      at = end + 1;
-    }
+    for (const std::string_view line : lines_of(c.details))
+      if (!line.starts_with("note: ") || noted.emplace(line).second) details += std::string(line) + "\n";
     out += indented(c.message, "  ") + indented(details, "  ");
     in_full.push_back(&c);
     if (!seed.empty()) drawn.push_back(&c);
