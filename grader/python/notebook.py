@@ -2070,12 +2070,32 @@ def check_expressions(answers, functions):
                             "every one") from None
     for function in functions:
         function["read_code"] = []
-        for expr in function.get("read", []):
+        for expr, output in zip(function.get("read", []), function.get("outputs", [])):
             try:
                 function["read_code"].append(compile(expr, "<spec>", "eval") if expr else None)
             except SyntaxError as e:
                 raise SpecFault(f"the spec's python read {expr!r} of {function['name']} is not a Python expression "
                                 f"({e.msg}): fix it in the spec") from None
+            if expr:
+                unknown_name(expr, output, function["name"])
+
+
+def unknown_name(expr, output, fname):
+    """A read names nothing but its output, torch, np, Python's builtins and what it binds
+    itself (a comprehension's variable): any other name would fail for every student's output
+    alike, and each would be told their output cannot be read (a misspelt `weigths`)."""
+    tree = ast.parse(expr, "<spec>", "eval")
+    known = {output, "torch", "np"} | set(dir(builtins))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            known.add(node.id)
+        elif isinstance(node, ast.arg):
+            known.add(node.arg)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in known:
+            raise SpecFault(f"the spec's python read {expr!r} of {fname}'s output {output} names {node.id}, which is "
+                            f"not {output}, torch, np or a Python builtin: fix it in the spec"
+                            f"{suggested(node.id, [output, 'torch', 'np'], '_')}")
 
 
 def read_as(array, code, output, tensors):
@@ -2973,7 +2993,7 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
         codes = function.get("read_code", [])
         if o < _len(codes) and codes[o] is not None:
             try:
-                array = read_as(array, codes[o], names[o], tensors)
+                array = read_as(array, codes[o], function["outputs"][o], tensors)
             except Exception as e:
                 return wrong(f"{what}, of shape {tuple(array.shape)}, cannot be read as {function['read'][o]} (the "
                              f"exercise's own form of it): {_type(e).__name__}: {e}")

@@ -2953,6 +2953,22 @@ exercises:
                   (dir.path() / "right").string()});
   BOOST_TEST(r.exit_code == 2, r.out << r.err);
   BOOST_TEST(contains(r.err, "python read 'weight' is not an output; did you mean 'weights'?"), r.err);
+  // A read that is Python but names what it cannot see would make every student's output
+  // unreadable: the spec's fault too, with the name meant.
+  r = run_grader({"check", "--spec", spec_with("name.yaml", "read: {weights: \"weigths.flatten(0, 1)\"}").string(),
+                  (dir.path() / "right").string()});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  BOOST_TEST(contains(r.err,
+                      "the spec's python read 'weigths.flatten(0, 1)' of multi_head_attention's output weights "
+                      "names weigths, which is not weights, torch, np or a Python builtin: fix it in the spec; "
+                      "did you mean 'weights'?"),
+             r.err);
+  // What the expression binds itself, and the builtins, are names it may use.
+  r = run_grader(
+      {"check", "--spec",
+       spec_with("bound.yaml", "read: {weights: \"torch.stack([w for w in weights]).flatten(0, 1)\"}").string(),
+       (dir.path() / "right").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
   const auto shown = run_grader({"spec", "show", spec.string()});
   BOOST_TEST(contains(shown.out, "n_heads=heads) on torch float32 tensors; weights read as weights.flatten(0, 1)"),
              shown.out);

@@ -15,13 +15,16 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
   for (const auto& name : spec.python.given) work.values.push_back({name, name, ""});  // after the answers
   const auto binding_of = [&](const FunctionSpec& fn) {
     const PythonBinding& b = fn.python;
+    std::vector<std::string> outputs;
+    for (const auto& o : fn.outputs) outputs.push_back(o.name);
     for (std::size_t i = 0; i < work.bindings.size(); ++i)
-      if (work.bindings[i].function == b.function && work.bindings[i].cell == b.cell && work.bindings[i].read == b.read)
+      if (work.bindings[i].function == b.function && work.bindings[i].cell == b.cell &&
+          work.bindings[i].read == b.read && work.bindings[i].outputs == outputs)
         return i;
     std::vector<std::string> positional;
     for (const auto& a : b.arguments)
       if (a.keyword.empty()) positional.push_back(a.constant.empty() && a.size.empty() ? fn.inputs[a.input].name : "");
-    work.bindings.push_back({b.function, b.cell, std::move(positional), b.read});
+    work.bindings.push_back({b.function, b.cell, std::move(positional), b.read, std::move(outputs)});
     return work.bindings.size() - 1;
   };
   for (std::size_t c = 0; c < plan.calls.size(); ++c) {

@@ -106,8 +106,11 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
   }
   plan["functions"] = json::array();
   for (const auto& b : work.bindings)
-    plan["functions"].push_back(
-        {{"name", b.function}, {"cell", b.cell}, {"positional", b.positional}, {"read", b.read}});
+    plan["functions"].push_back({{"name", b.function},
+                                 {"cell", b.cell},
+                                 {"positional", b.positional},
+                                 {"read", b.read},
+                                 {"outputs", b.outputs}});
   // Each call's JSON goes with the blobs, and the plan says where: an index of (offset, length)
   // pairs, 8 bytes each. The child parses a call when it makes it; parsing all of them at once
   // cost each child hundreds of page faults for the objects it holds (6 ms, for 282 calls).

@@ -49,6 +49,8 @@ struct Binding {
   /// Per output: the spec's Python expression read in its place (PythonBinding::read); "" or
   /// none: as returned.
   std::vector<std::string> read{};
+  /// The outputs' names, the one name each `read` expression may use of the notebook's.
+  std::vector<std::string> outputs{};
 };
 
 /// One argument of a call: input `input`, by position or as `keyword`; a tensor, or the list
