@@ -146,7 +146,7 @@ std::string shown_inputs(const FunctionSpec& fn, const Case& c, bool in_python) 
   // constant (found by a student helper: a function that assumed 2 heads failed at 1, and the
   // inputs shown never said n_heads was 1).
   for (const auto& a : in_python ? fn.python.arguments : std::vector<PythonBinding::Argument>{}) {
-    if (a.size.empty() && a.constant.empty()) continue;
+    if (a.passes_input()) continue;
     const auto size = c.dims.find(a.size);
     const std::string value = a.size.empty()         ? a.constant
                               : size == c.dims.end() ? a.size

@@ -212,7 +212,7 @@ std::string mistake_notebook(const Spec& spec, const FunctionSpec& fn, const Fun
   std::set<std::string> inputs, sizes;
   nlohmann::json& arguments = binding["arguments"] = nlohmann::json::array();
   for (const auto& a : fn.python.arguments) {
-    const bool input = a.constant.empty() && a.size.empty();
+    const bool input = a.passes_input();
     arguments.push_back(
         {{"keyword", a.keyword}, {"input", input ? fn.inputs[a.input].name : ""}, {"rows", a.rows}, {"size", a.size}});
     if (input)
@@ -835,8 +835,8 @@ class Checker {
   }
 
   /// What a C or C++ library is not given that the Python call passes: a constant
-  /// (`{value: 0.5, keyword: scale}`), or a size of each case that no input's shape holds
-  /// (`{size: heads}`). Found by an instructor helper: a colleague's C solution failed both,
+  /// (`{value: 0.5, keyword: scale}`), or a size of each case that no input's or output's shape
+  /// holds (`{size: heads}`; a library knows its outputs' shapes, which the grader allocates). Found by an instructor helper: a colleague's C solution failed both,
   /// told "the scale argument is ignored", and nothing had said that no library could pass.
   void library_hand_ins() {
     if (spec_.python.only) return;
@@ -855,13 +855,14 @@ class Checker {
         const auto holds = [&](const TensorDecl& d) {
           return std::find(d.dims.begin(), d.dims.end(), a.size) != d.dims.end();
         };
-        if (!a.size.empty() && std::none_of(fn.inputs.begin(), fn.inputs.end(), holds))
+        if (!a.size.empty() && std::none_of(fn.inputs.begin(), fn.inputs.end(), holds) &&
+            std::none_of(fn.outputs.begin(), fn.outputs.end(), holds))
           unseen.push_back(argument_text(a));
         if (!a.constant.empty()) constants.push_back(argument_text(a));
       }
       if (!unseen.empty())
         items.push_back(
-            fmt::format("exercise {} passes {} to the notebook's {}, a size no input's shape holds: a "
+            fmt::format("exercise {} passes {} to the notebook's {}, a size no input's or output's shape holds: a "
                         "library's {} cannot know it, so no library passes",
                         ex->id, joined(unseen), fn.python.function, fn.symbol));
       if (!constants.empty())

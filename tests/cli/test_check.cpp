@@ -2974,4 +2974,83 @@ exercises:
              shown.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_function_of_sizes_alone_is_graded_from_python_and_c) {
+  // Found by an instructor helper: sinusoidal_positions(n, d) takes two ints and no tensor, and
+  // could be graded only as fixed tables read as answers. The right hand-ins compute the
+  // Transformer's formula in NumPy and in C, independently of the spec's expression of it.
+  TempDir dir;
+  const fs::path spec = dir.write("pe.yaml", R"YAML(assignment: {id: pe, title: Positions, version: "1"}
+exercises:
+  - id: "1"
+    title: Sinusoidal positions
+    points: 3
+    function:
+      symbol: sinusoidal_positions
+      inputs: []
+      let:
+        angles: "reshape(arange(n), n, 1) * exp(-log(10000) * arange(0, d, 2) / d)"
+      outputs:
+        - {name: pe, shape: [n, d], expect: "reshape(stack(sin(angles), cos(angles), dim=2), n, d)"}
+      python: {tensors: numpy, arguments: [{size: n}, {size: d}]}
+    checks:
+      - {name: a table of 7 x 8, points: 1, sizes: {n: 7, d: 8}}
+      - name: random sizes
+        points: 2
+        random: {trials: 20, dims: {n: [1, 30], half: [1, 16], d: "2 * half"}}
+    mistakes:
+      - outputs: {pe: "reshape(stack(cos(angles), sin(angles), dim=2), n, d)"}
+        message: sin and cos are swapped (sin goes on the even columns)
+)YAML");
+  const std::string numpy =
+      "import numpy as np\n\ndef sinusoidal_positions(n, d):\n"
+      "    angles = np.arange(n)[:, None] / np.power(10000, np.arange(0, d, 2) / d)\n"
+      "    pe = np.zeros((n, d))\n    pe[:, 0::2] = np.SIN(angles)\n    pe[:, 1::2] = np.COS(angles)\n"
+      "    return pe\n";
+  const auto with = [&](std::string text, const std::string& first, const std::string& second) {
+    text.replace(text.find("SIN"), 3, first);
+    text.replace(text.find("COS"), 3, second);
+    return text;
+  };
+  dir.write("right/hw.py", with(numpy, "sin", "cos"));
+  dir.write("swapped/hw.py", with(numpy, "cos", "sin"));
+  dir.write("c/solution.c",
+            "#include <grader/solution.h>\n#include <math.h>\n#include <stdio.h>\n"
+            "int sinusoidal_positions(const grader_tensor *in, int n_in, grader_tensor *out, int n_out,\n"
+            "                         char *error, size_t error_size) {\n"
+            "  (void)in;\n"
+            "  if (n_in != 0 || n_out != 1) { snprintf(error, error_size, \"no inputs, one output\"); return 1; }\n"
+            "  long long n = out[0].shape[0], d = out[0].shape[1];\n"
+            "  for (long long p = 0; p < n; ++p)\n"
+            "    for (long long j = 0; j < d; ++j) {\n"
+            "      double a = p / pow(10000.0, (double)(j - j % 2) / d);\n"
+            "      out[0].data[p * d + j] = j % 2 ? cos(a) : sin(a);\n"
+            "    }\n"
+            "  return 0;\n}\n");
+  for (const char* right : {"right", "c"}) {
+    const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / right).string()});
+    BOOST_TEST(r.exit_code == 0, right << ": " << r.out << r.err);
+    BOOST_TEST(contains(r.out, "score: 3 / 3"), r.out);
+  }
+  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "swapped").string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "a table of 7 x 8: sin and cos are swapped (sin goes on the even columns)"), r.out);
+  BOOST_TEST(contains(r.out, "score: 0 / 3"), r.out);
+  // The spec proves itself, with nothing to say of libraries: a C function reads the sizes
+  // from its output's shape.
+  const auto checked = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(checked.exit_code == 0, checked.out << checked.err);
+  BOOST_TEST(!contains(checked.out, "library hand-ins"), checked.out);
+  const auto shown = run_grader({"spec", "show", spec.string()});
+  BOOST_TEST(shown.exit_code == 0, shown.err);
+  BOOST_TEST(contains(shown.out, "a notebook's sinusoidal_positions(n, d) on numpy float64 arrays"), shown.out);
+  // A check that gives no size the outputs need says which, and how.
+  std::string text = test_support::read_file(spec);
+  text.replace(text.find("sizes: {n: 7, d: 8}"), 19, "sizes: {n: 7}");
+  const auto bad = run_grader({"spec", "check", dir.write("bad.yaml", text).string()});
+  BOOST_TEST(bad.exit_code == 2, bad.out << bad.err);
+  BOOST_TEST(contains(bad.err, "output pe uses size 'd', which no input has and check 'a table of 7 x 8' does not "
+                               "give (in its sizes: {d: 2})"),
+             bad.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

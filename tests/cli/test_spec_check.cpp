@@ -811,6 +811,19 @@ BOOST_AUTO_TEST_CASE(what_a_library_is_not_given_that_the_python_call_passes_is_
       "      python: {tensors: numpy, dtype: float64, arguments: [x, {size: heads, keyword: n_heads}]}\n"
       "    checks:\n"
       "      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], heads: [1, 3], d_head: [1, 3], d_model: "
+      "\"heads * d_head\"}}}\n"
+      "  - id: \"4\"\n"
+      "    title: Normalized heads\n"
+      "    points: 1\n"
+      "    function:\n"
+      "      symbol: normalize_heads\n"
+      "      inputs:\n"
+      "        - {name: x, shape: [n, d_model]}\n"
+      "      outputs:\n"
+      "        - {name: y, shape: [n, d_model], expect: \"reshape(normalize(reshape(x, n, heads, -1)), n, -1)\"}\n"
+      "      python: {tensors: numpy, dtype: float64, arguments: [x, {size: heads, keyword: n_heads}]}\n"
+      "    checks:\n"
+      "      - {name: random, points: 1, random: {trials: 5, dims: {n: [1, 4], heads: [1, 3], d_head: [1, 3], d_model: "
       "\"heads * d_head\"}}}\n";
   const auto r = run_grader({"spec", "check", dir.write("lib.yaml", spec).string()});
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
@@ -820,10 +833,11 @@ BOOST_AUTO_TEST_CASE(what_a_library_is_not_given_that_the_python_call_passes_is_
                       "its own (then it fails an exercise that calls attend with other constants, or none)"),
              r.out);
   BOOST_TEST(contains(r.out,
-                      "exercise 3 passes n_heads=heads to the notebook's split_heads, a size no input's shape "
-                      "holds: a library's split_heads cannot know it, so no library passes"),
+                      "exercise 4 passes n_heads=heads to the notebook's normalize_heads, a size no input's or "
+                      "output's shape holds: a library's normalize_heads cannot know it, so no library passes"),
              r.out);
   BOOST_TEST(!contains(r.out, "exercise 2 passes"), r.out);  // rows=n: every library sees n in Q's shape
+  BOOST_TEST(!contains(r.out, "exercise 3 passes"), r.out);  // heads: xh's shape, which the library fills
   BOOST_TEST(contains(r.out, "write `python: {only: true}`"), r.out);
   // Where only notebooks are graded, libraries never are: nothing to say.
   std::string only = spec;

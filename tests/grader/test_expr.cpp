@@ -261,6 +261,13 @@ BOOST_AUTO_TEST_CASE(tensors_larger_than_any_exercise_are_refused_before_allocat
        P{"zeros() would have shape (100000, 100000, 100000), more than 16777216 elements; is a size wrong?", 0}));
   BOOST_TEST((error_of(*this, "eye(5000)") ==
               P{"eye() would have shape (5000, 5000), more than 16777216 elements; is a size wrong?", 0}));
+  BOOST_TEST(error_of(*this, "arange(0, 1e300, 1e-300)").first ==
+             "arange() would have shape (1000000000000000000,), more than 16777216 elements; is a size wrong?");
+  BOOST_TEST((error_of(*this, "arange(0, 5, 0)") ==
+              P{"arange(): start, stop and step must be finite numbers, and step not 0", 0}));
+  BOOST_TEST((error_of(*this, "arange(inf)") ==
+              P{"arange(): start, stop and step must be finite numbers, and step not 0", 0}));
+  BOOST_TEST(values("arange(5, 2)").empty());
   BOOST_TEST(error_of(*this, "transpose(ones(5000, 1), 0, 1) * ones(5000, 1)").first ==
              "'*' would have shape (5000, 5000), more than 16777216 elements; is a size wrong?");
   BOOST_TEST(error_of(*this, "ones(5000, 1) @ ones(1, 5000)").first ==
@@ -402,6 +409,17 @@ BOOST_AUTO_TEST_CASE(every_function_computes_in_numpy_what_the_grader_computes) 
                                                 "log(abs(A))",
                                                 "sqrt(abs(A))",
                                                 "abs(A)",
+                                                "sin(A)",
+                                                "cos(10 * A)",
+                                                "arange(5)",
+                                                "arange(1, 4)",
+                                                "arange(0, 7, 2)",
+                                                "arange(3, 0, -1)",
+                                                "arange(0, 1, 0.3)",
+                                                "arange(0)",
+                                                "reshape(stack(sin(reshape(arange(4), 4, 1) * exp(-log(10000) * "
+                                                "arange(0, 6, 2) / 6)), cos(reshape(arange(4), 4, 1) * exp(-log("
+                                                "10000) * arange(0, 6, 2) / 6)), dim=2), 4, 6)",
                                                 "where(tril(ones(3, 3)), Q @ transpose(K), -inf)",
                                                 "softmax(where(triu(ones(3, 3)), Q[0] @ transpose(K[0]), -inf), 0)",
                                                 "where(M, 2, -1) + where(A[0], inf, 0)"};

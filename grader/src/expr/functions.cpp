@@ -278,6 +278,23 @@ std::vector<Function> make_table() {
     const Tensor& x = a.tensor(0);
     return Tensor::scalar(static_cast<double>(x.dim(ops::normalize_axis(a.integer(1, "dim"), x.rank(), "size"))));
   });
+  add("arange", {required("start"), optional("stop"), defaulted("step", 1)},
+      "start, start + step, ... below stop, as numpy.arange and torch.arange; arange(n) is 0, 1, ..., n - 1",
+      [](const Arguments& a) {
+        double start = a.number(0, "start"), stop = start, step = a.number(2, "step");
+        if (a.optional(1))
+          stop = a.number(1, "stop");
+        else
+          start = 0;
+        if (!std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step) || step == 0)
+          throw invalid_argument(where(a) + "start, stop and step must be finite numbers, and step not 0");
+        const double steps = std::ceil((stop - start) / step);
+        const auto n = static_cast<std::size_t>(std::max(0.0, std::min(steps, 1e18)));
+        ops::checked_count({n}, "arange()");
+        std::vector<double> values(n);
+        for (std::size_t i = 0; i < n; ++i) values[i] = start + static_cast<double>(i) * step;
+        return Tensor({n}, std::move(values));
+      });
   add("eye", {required("n")}, "the n x n identity matrix", [](const Arguments& a) {
     const long long n = a.integer(0, "n");
     if (n < 0) throw invalid_argument("eye(): n must not be negative");
@@ -342,6 +359,10 @@ std::vector<Function> make_table() {
       "sqrt", [](double v) { return std::sqrt(v); }, "square root of each element");
   unary(
       "abs", [](double v) { return std::abs(v); }, "absolute value of each element");
+  unary(
+      "sin", [](double v) { return std::sin(v); }, "sine of each element (radians)");
+  unary(
+      "cos", [](double v) { return std::cos(v); }, "cosine of each element (radians)");
 
   std::sort(t.begin(), t.end(), [](const Function& a, const Function& b) { return a.info.name < b.info.name; });
   return t;

@@ -23,7 +23,7 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
         return i;
     std::vector<std::string> positional;
     for (const auto& a : b.arguments)
-      if (a.keyword.empty()) positional.push_back(a.constant.empty() && a.size.empty() ? fn.inputs[a.input].name : "");
+      if (a.keyword.empty()) positional.push_back(a.passes_input() ? fn.inputs[a.input].name : "");
     work.bindings.push_back({b.function, b.cell, std::move(positional), b.read, std::move(outputs)});
     return work.bindings.size() - 1;
   };

@@ -123,10 +123,13 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
   const YAML::Node python = f.take("python");
   const YAML::Node lets = f.take("let");
   f.finish();
-  for (const auto& [list, what] : {std::pair{inputs, "input"}, std::pair{outputs, "output"}})
-    if (!list.IsSequence() || list.size() == 0)
-      fail(at(list), context + " " + what + "s must be a non-empty list of {name, shape" +
-                         (std::string(what) == "output" ? ", expect}" : "}"));
+  // No inputs is a function of sizes alone (positional encodings, a causal mask of n): its
+  // checks give the sizes, and a Python function takes them as ints (found by an instructor
+  // helper: sinusoidal_positions(n, d) could be graded only as fixed tables).
+  if (!inputs.IsSequence())
+    fail(at(inputs), context + " inputs must be a list of {name, shape}: [] for a function of sizes alone");
+  if (!outputs.IsSequence() || outputs.size() == 0)
+    fail(at(outputs), context + " outputs must be a non-empty list of {name, shape, expect}");
   for (const auto& item : inputs) {
     Fields df(*this, item, context + " input");
     fn.inputs.push_back(load_decl(df, item, context + " input", fn.inputs));
@@ -188,6 +191,7 @@ FunctionSpec Loader::load_function(const Spec& spec, const YAML::Node& node, con
   }
   if (needs) {
     const std::string what = context + " property_points_need";
+    if (fn.inputs.empty()) fail(at(needs), what + ": the function has no inputs to follow; remove it");
     if (!needs.IsSequence() || needs.size() == 0)
       fail(at(needs), what + " must be a list of the function's inputs, such as [" + fn.inputs.front().name + "]");
     std::vector<std::string> names;
@@ -278,8 +282,9 @@ FunctionCheck Loader::load_check(const FunctionSpec& fn, const YAML::Node& node,
   };
   c.points = points_of(f.require("points"), what + " points");
   if (auto t = f.take("tolerance")) c.tolerance = load_tolerance(t, what, tolerance);
-  const YAML::Node fixed = f.take("fixed");
+  YAML::Node fixed = f.take("fixed");
   const YAML::Node random = f.take("random");
+  if (!fixed && !random && fn.inputs.empty()) fixed = YAML::Node(YAML::NodeType::Map);  // a case of sizes alone
   if (bool(fixed) == bool(random)) fail(at(node), what + " needs exactly one of 'fixed' or 'random'");
   if (fixed) {
     c.fixed = expression_map(fixed, what + " fixed inputs", fn.inputs);

@@ -40,7 +40,7 @@ std::string python_call(const FunctionSpec& fn) {
   const PythonBinding& b = fn.python;
   std::vector<std::string> arguments;
   for (const auto& a : b.arguments) {
-    const std::string name = fn.inputs[a.input].name;
+    const std::string name = a.passes_input() ? fn.inputs[a.input].name : "";
     const std::string value = !a.constant.empty() ? python_literal(a.constant)
                               : !a.size.empty()   ? a.size
                               : a.rows            ? "[rows of " + name + "]"

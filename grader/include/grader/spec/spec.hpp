@@ -153,6 +153,9 @@ struct PythonBinding {
     bool rows = false;
     std::string constant;  ///< the constant as JSON text (2, 0.5, true, null, "mean"); empty: an input
     std::string size;      ///< a size of each case, as an int (n_heads=heads); empty: an input or a constant
+    /// Whether it passes input `input` (else a constant or a size; a function of sizes alone
+    /// has no input to name).
+    bool passes_input() const { return constant.empty() && size.empty(); }
   };
   std::string function;             ///< its name in the notebook (default: the symbol)
   std::string tensors = "torch";    ///< "torch" or "numpy"
