@@ -885,7 +885,7 @@ FunctionPlan plan_functions(const Spec& spec, const std::string& seed_key, const
   for (const auto& ex : spec.exercises) {
     if (!ex.function) continue;
     const FunctionSpec& fn = *ex.function;
-    const std::uint64_t seed = options.seed ? *options.seed : fnv1a(seed_key + "/" + ex.id) % 1000000000ull;
+    const std::uint64_t seed = options.seed ? *options.seed : default_seed(seed_key + "/" + ex.id);
     const bool single = in_python && fn.python.dtype == "float32";
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
       const FunctionCheck& check = fn.checks[ci];

@@ -769,7 +769,7 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     const auto ran = Clock::now();
     const python::Run run =
         python::run(*python.hand_in, python::work_for(spec, plan),
-                    options.seed.value_or(fnv1a(seeds) % 1000000000ull), python::limits_of(spec.python));
+                    options.seed.value_or(default_seed(seeds)), python::limits_of(spec.python));
     result.sandbox = run.isolation;
     take_python_values(spec, python.hand_in->name, run, submission);
     for (std::size_t i = 0, first = run.values.size() - spec.python.given.size(); i < spec.python.given.size(); ++i)
