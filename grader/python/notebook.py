@@ -48,7 +48,7 @@ UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED, UNIT_LEFT_TO_DO = 0, 1, 2,
 NOT_DEFINED, NOT_NUMBERS, RAISED, NOT_READ_SUBCLASS, LEFT_TO_DO = 1, 2, 3, 4, 5
 # How a call ended (kCallEnd).
 (RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE,
- CALL_MISMATCH) = range(9)
+ CALL_MISMATCH, READ_SHAPE) = range(10)
 MAX_TEXT = 2048
 _UNBOUND = object()  # a variable the notebook has not assigned (yet)
 MAX_ELEMENTS = 1 << 24  # the most the grader reads of one value; the plan says (max_elements)
@@ -66,6 +66,7 @@ for _name, _builtin in vars(builtins).items():
 _type, _isinstance, _issubclass, _len, _float = type, isinstance, issubclass, len, float
 _string_buffer = ctypes.create_string_buffer
 _BUILTINS = dict(vars(builtins))  # as Python has them: a notebook may add to the module
+_AS_TAKEN = {"numpy": dict(vars(np))}  # torch's and NumPy's names before the notebook ran (read_as)
 _ndarray = np.ndarray
 _ascontiguous, _np_float64, _np_array = np.ascontiguousarray, np.float64, np.array
 _np_generic, _np_dtype, _frombuffer, _array_equal = np.generic, np.dtype, np.frombuffer, np.array_equal
@@ -122,6 +123,7 @@ def take_torch():
         return
     (_Parameter, _detach, _to, _tensor_numpy, _is_complex, _float64, _from_numpy, _numel, _tensor_shape,
      _seed_torch) = taken
+    _AS_TAKEN.update(torch=dict(vars(module)), Tensor=dict(vars(Tensor)))
     _Tensor, torch = Tensor, module
     _modes_1_13 = hasattr(C, "_set_torch_function_mode")  # torch 1.13: one C++ mode runs Python's stack
     try:  # torch's private API: a torch without it has no modes to set aside (without_modes())
@@ -2101,10 +2103,55 @@ def unknown_name(expr, output, fname):
 def read_as(array, code, output, tensors):
     """An output as the spec's `read` has the grader read it: its expression evaluated, under the
     output's name, on a plain copy of the values returned (a torch tensor or a NumPy array, as the
-    call passes them; the student's own object runs no code here), past the notebook's modes."""
+    call passes them; the student's own object runs no code here), past the notebook's modes,
+    with Python's builtins, torch's and NumPy's functions and torch.Tensor's methods as they were
+    before the notebook ran (found by a hostile helper: a notebook that replaced
+    torch.Tensor.flatten ran its own code in the grader's read of `weights.flatten(0, 1)`, and
+    returned weights it had never returned)."""
     value = _from_numpy(array) if tensors == "torch" and torch is not None else array
-    scope = {"__builtins__": builtins, "torch": torch, "np": np, output: value}
-    return numbers(without_modes(lambda v: eval(code, scope), value))
+    scope = {"__builtins__": _BUILTINS, "torch": as_taken("torch"), "np": as_taken("numpy"), output: value}
+    with tensor_as_taken():
+        return numbers(without_modes(lambda v: eval(code, scope), value))
+
+
+_AS_MODULES = {}
+
+
+def as_taken(name):
+    """A module of the names torch or NumPy had before the notebook ran (None: torch never
+    imported), made once."""
+    if name not in _AS_TAKEN:
+        return None
+    if name not in _AS_MODULES:
+        module = types.ModuleType(name)
+        vars(module).update(_AS_TAKEN[name])
+        _AS_MODULES[name] = module
+    return _AS_MODULES[name]
+
+
+@contextlib.contextmanager
+def tensor_as_taken():
+    """torch.Tensor's attributes as they were before the notebook ran, for the time of the
+    block: what the notebook set, replaced or deleted is set aside, then back."""
+    taken = _AS_TAKEN.get("Tensor")
+    if taken is None:
+        yield
+        return
+    now = dict(vars(_Tensor))
+    differ = [k for k in now.keys() | taken.keys() if now.get(k, _UNBOUND) is not taken.get(k, _UNBOUND)]
+    put = type.__setattr__
+
+    def set_all(values):
+        for k in differ:
+            if k in values:
+                put(_Tensor, k, values[k])
+            else:
+                type.__delattr__(_Tensor, k)
+    set_all(taken)
+    try:
+        yield
+    finally:
+        set_all(now)
 
 
 def run_child(confine, uid, thread_limit, besides):
@@ -2992,11 +3039,19 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             return wrong(f"{what} is {describe(value)} that cannot be read as dense numbers")
         codes = function.get("read_code", [])
         if o < _len(codes) and codes[o] is not None:
+            returned = tuple(array.shape)
             try:
                 array = read_as(array, codes[o], function["outputs"][o], tensors)
             except Exception as e:
-                return wrong(f"{what}, of shape {tuple(array.shape)}, cannot be read as {function['read'][o]} (the "
+                return wrong(f"{what}, of shape {returned}, cannot be read as {function['read'][o]} (the "
                              f"exercise's own form of it): {_type(e).__name__}: {e}")
+            if o < _len(shapes) and tuple(array.shape) != shapes[o]:
+                # Said with the shape returned (found by a hostile helper: weights returned already
+                # folded, (4, 4, 4), were told "has shape (16, 4) but (4, 4, 4) is expected").
+                return READ_SHAPE, (f"{names[o]} has shape {returned}, which the grader reads as "
+                                        f"{function['read'][o]} (the exercise's own form of it), of shape "
+                                        f"{tuple(array.shape)} but {shapes[o]} is expected: return {names[o]} in "
+                                        "the form the exercise asks for")
         if array.ndim > 3:  # more axes than any output has: a wrong shape, said as the grader says it
             expected = f" but {shapes[o]} is expected" if o < _len(shapes) else ""
             return RETURNED_SHAPE, f"{names[o] if names else what} has shape {tuple(array.shape)}{expected}"

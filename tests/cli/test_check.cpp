@@ -2924,7 +2924,15 @@ exercises:
   dir.write("right/mha.py", mha(" / (d // n_heads) ** 0.5", "w"));
   dir.write("no-scale/mha.py", mha("", "w"));
   dir.write("folded/mha.py", mha(" / (d // n_heads) ** 0.5", "w.reshape(-1, s, s)"));
+  // The read runs torch's own methods, not the notebook's (found by a hostile helper: a
+  // replaced torch.Tensor.flatten ran in the grader's read and chose what it read).
+  dir.write("patched/mha.py", mha(" / (d // n_heads) ** 0.5", "w") +
+                                  "\ntorch.Tensor.flatten = lambda self, *a: torch.zeros(1)\n"
+                                  "torch.flatten = torch.Tensor.flatten\n");
   auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "right").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 2 / 2"), r.out);
+  r = run_grader({"check", "--spec", spec.string(), (dir.path() / "patched").string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(contains(r.out, "score: 2 / 2"), r.out);
   r = run_grader({"check", "--spec", spec.string(), (dir.path() / "no-scale").string()});
@@ -2933,13 +2941,16 @@ exercises:
   BOOST_TEST(contains(r.out, "note: the grader reads weights as `weights.flatten(0, 1)` (the exercise's own form of "
                              "it): its shapes and positions here are of that"),
              r.out);
-  // Weights already folded are read again: a shape of two axes, with the note that says why.
+  // Weights already folded are read again: told the shape returned, what the grader made of
+  // it and why.
   r = run_grader({"check", "--spec", spec.string(), (dir.path() / "folded").string(), "--format", "json"});
   const auto folded = ordered_json::parse(r.out);
   const auto& example = folded.at("exercises")[0].at("checks")[0];
   BOOST_TEST(example.at("verdict") == "wrong_shape", example.dump());
-  BOOST_TEST(contains(example.at("message").get<std::string>(), "weights has shape (12, 3) but (4, 3, 3) is expected"), example.dump());
-  BOOST_TEST(contains(example.at("details").get<std::string>(), "reads weights as `weights.flatten(0, 1)`"),
+  BOOST_TEST(contains(example.at("message").get<std::string>(),
+                      "weights has shape (4, 3, 3), which the grader reads as weights.flatten(0, 1) (the exercise's "
+                      "own form of it), of shape (12, 3) but (4, 3, 3) is expected: return weights in the form the "
+                      "exercise asks for"),
              example.dump());
   // A read that is no Python is the spec's fault, said before any notebook runs; one of an
   // output the function does not have is refused at load, with the name meant.

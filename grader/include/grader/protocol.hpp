@@ -170,7 +170,8 @@ enum RecordKind : std::uint32_t {
                      ///< raised, 2 returned None, 3 not implemented, 4 returned the wrong
                      ///< kind or number of values, 5 no such function, 6 the hand-in cannot
                      ///< be read (not a notebook), 7 an output of more than three axes, 8 its
-                     ///< parameters do not take the call; text: for 0 the facts the grader
+                     ///< parameters do not take the call, 9 an output the spec's python.read
+                     ///< reads in another shape than the exercise's; text: for 0 the facts the grader
                      ///< words its notes from (JSON {"defined_at", "at_end", "reads",
                      ///< "reads_more", "parameters", "parameter_count"}), for 1 JSON {"why",
                      ///< and those of "reads" ...}, for 2, 3, 5 and 8 JSON {"why", "names": the

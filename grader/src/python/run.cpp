@@ -928,6 +928,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
         case 7:  // an output of more axes than an output can have
           resolve_call(c, Verdict::wrong_shape, flattened(library::printable(r.text)) + more_axes_hint(call.masked));
           break;
+        case 9:  // an output that the spec's read gives in another shape: the child says both
+          resolve_call(c, Verdict::wrong_shape, flattened(library::printable(r.text)));
+          break;
         case 5:  // no such function
           resolve_call(c, Verdict::missing, no_function(r.text, work.bindings, call.binding));
           break;
