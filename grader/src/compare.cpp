@@ -344,8 +344,11 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
 namespace {
 
 /// The fewest decimals, 1 to 6, that every value of `got` is written with, when each is its
-/// expected value rounded to them: printed values typed in. Float32 values are decimals only
-/// to float32 precision, and say nothing where that is too coarse to tell.
+/// expected value rounded to them and some expected value is not: printed values typed in.
+/// Float32 values are decimals only to float32 precision, and say nothing where that is too
+/// coarse to tell; nor do expected values written with those decimals already (found by an
+/// instructor helper: a float32 row sum of 0.99999997, where 1 is expected, was asked whether
+/// it had been rounded to 1 decimal).
 std::optional<int> typed_decimals(const Tensor& got, const Tensor& expected, const std::string& precision) {
   if (got.shape() != expected.shape() || std::all_of(got.values().begin(), got.values().end(), [](double v) {
         return v == 0;  // zeros are no printout
@@ -354,15 +357,16 @@ std::optional<int> typed_decimals(const Tensor& got, const Tensor& expected, con
   const double eps = precision == "float32" ? 0x1p-23 : 0x1p-50;
   for (int k = 1; k <= 6; ++k) {
     const double scale = std::pow(10.0, k);
-    bool all = true;
+    bool all = true, rounded = false;
     for (std::size_t i = 0; i < got.size() && all; ++i) {
       // Relative slack only: a tiny value (3.8e-44 where 0 is expected) is written with no
       // fewer digits than another (found by a student helper: it was asked about a printout).
       const double g = got[i] * scale, e = expected[i] * scale, slack = std::abs(g) * eps;
       all = std::isfinite(g) && std::isfinite(e) && slack < 0.01 && std::abs(g - std::round(g)) <= slack &&
             std::abs(g - e) <= 0.5 + slack;
+      rounded = rounded || std::abs(e - std::round(e)) > slack;
     }
-    if (all) return k;
+    if (all && rounded) return k;
   }
   return std::nullopt;
 }

@@ -47,6 +47,21 @@ BOOST_AUTO_TEST_CASE(default_tolerance_accepts_float32_rounding) {
   BOOST_TEST(!compare(row({0.0635}), row({0.0634}), tol).passed());
 }
 
+BOOST_AUTO_TEST_CASE(float32_values_of_round_expected_ones_are_not_asked_about_rounding) {
+  // Found by an instructor helper: a float32 row sum of 0.99999997 where 1 is expected was
+  // asked whether it had been rounded to 1 decimal, beside the float32 hint of other checks.
+  const Tolerance strict{1e-9, 1e-9, std::nullopt, std::nullopt};
+  const auto sums = row({1.0 - 0x1p-24, 1.0 + 0x1p-23});  // float32's neighbours of 1
+  const auto hint = precision_hint(false, sums, row({1.0, 1.0}), strict, "float32");
+  BOOST_REQUIRE(hint.has_value());
+  BOOST_TEST(!contains(*hint, "decimal"), *hint);
+  BOOST_TEST(contains(*hint, "float32 numbers"), *hint);
+  // Values that are rounded where the expected ones are not still are.
+  const auto typed = precision_hint(false, row({4.5492, 2.5}), row({4.549153, 2.5}), strict, "float64");
+  BOOST_REQUIRE(typed.has_value());
+  BOOST_TEST(contains(*typed, "rounded to 4 decimals"), *typed);
+}
+
 BOOST_AUTO_TEST_CASE(used_is_the_largest_share_of_its_allowance_an_element_takes) {
   // `grader spec check` reports how near its tolerance's edge the reference solution comes.
   const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
