@@ -281,11 +281,8 @@ std::optional<std::pair<Tensor, Tensor>> property_sides(const Spec& spec, const 
   }
 }
 
-/// Whether the outputs a property check reads (all of them where it reads only an extra call's)
-/// are zeros at `tolerance` in case `c`, and a right one is not: every property of this kind
-/// holds for zeros.
-bool trivially_held(const FunctionSpec& fn, const FunctionCheck& check, const CallResult& main, const Case& c,
-                    const Tolerance& tolerance) {
+/// The outputs a property check reads: all of them where it reads only an extra call's.
+std::vector<std::size_t> property_reads(const FunctionSpec& fn, const FunctionCheck& check) {
   std::set<std::string> names = expr::names_used(*check.property_got->ast);
   for (const auto& n : expr::names_used(*check.property_expect->ast)) names.insert(n);
   std::vector<std::size_t> read;
@@ -293,6 +290,14 @@ bool trivially_held(const FunctionSpec& fn, const FunctionCheck& check, const Ca
     if (names.count(fn.outputs[o].name)) read.push_back(o);
   if (read.empty())
     for (std::size_t o = 0; o < fn.outputs.size(); ++o) read.push_back(o);
+  return read;
+}
+
+/// Whether the outputs a property check reads are zeros at `tolerance` in case `c`, and a
+/// right one is not: every property of this kind holds for zeros.
+bool trivially_held(const FunctionSpec& fn, const FunctionCheck& check, const CallResult& main, const Case& c,
+                    const Tolerance& tolerance) {
+  const std::vector<std::size_t> read = property_reads(fn, check);
   return std::all_of(read.begin(), read.end(), [&](std::size_t o) { return zeros_at(main.outputs[o], tolerance); }) &&
          std::any_of(read.begin(), read.end(), [&](std::size_t o) { return !zeros_at(c.expected[o], tolerance); });
 }
@@ -352,10 +357,16 @@ std::optional<Finding> examine_case(const Spec& spec, const FunctionSpec& fn, co
   // Outputs of another shape than declared (a Python function returns what it likes) are a
   // verdict before anything computes with them; a known mistake of the student's shapes may
   // explain them (the rows convention's outputs, transposed: found by a student helper, told
-  // only the shapes).
+  // only the shapes). A property check judges only those it reads (found by an instructor
+  // helper: transposed weights failed a property of the output alone).
   for (std::size_t o = 0; o < fn.outputs.size(); ++o)
-    if (main.outputs[o].shape() != fn.outputs[o].shape(c.dims))
+    if (main.outputs[o].shape() != fn.outputs[o].shape(c.dims)) {
+      if (check.property_got) {
+        const auto read = property_reads(fn, check);
+        if (std::find(read.begin(), read.end(), o) == read.end()) continue;
+      }
       return found(Finding::Kind::shape, o, &fn.outputs[o].name);
+    }
   if (check.property_got) {
     const auto sides = property_sides(spec, fn, check, c, named_outputs());
     if (!sides) return found(Finding::Kind::property_shape, 0, nullptr);

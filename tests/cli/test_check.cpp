@@ -3064,4 +3064,44 @@ exercises:
              bad.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_property_check_judges_the_shapes_of_the_outputs_it_reads_only) {
+  // Found by an instructor helper: weights returned transposed failed every check of the
+  // exercise, a property of the output alone too, where the output was right.
+  TempDir dir;
+  const fs::path spec = dir.write("cross.yaml", R"YAML(assignment: {id: cross, title: Cross, version: "1"}
+exercises:
+  - id: "1"
+    title: Cross-attention
+    points: 2
+    function:
+      symbol: cross_attention
+      inputs:
+        - {name: Q, shape: [n, d]}
+        - {name: K, shape: [m, d]}
+        - {name: V, shape: [m, d]}
+      outputs:
+        - {name: out, shape: [n, d], expect: "attention(Q, K, V)"}
+        - {name: weights, shape: [n, m], expect: "attention_weights(Q, K, V)"}
+      python: {tensors: numpy}
+    checks:
+      - name: both outputs
+        points: 1
+        random: {trials: 5, dims: {n: [2, 4], m: [5, 7], d: [1, 3]}}
+      - name: the output alone
+        points: 1
+        random: {trials: 5, dims: {n: [2, 4], m: [5, 7], d: [1, 3]}}
+        property: {got: out, expect: "attention(Q, K, V)"}
+)YAML");
+  dir.write("transposed/hw.py",
+            "import numpy as np\n\ndef cross_attention(Q, K, V):\n"
+            "    s = Q @ K.T / np.sqrt(Q.shape[1])\n    w = np.exp(s - s.max(1, keepdims=True))\n"
+            "    w = w / w.sum(1, keepdims=True)\n    return w @ V, w.T\n");
+  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "transposed").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  const auto checks = ordered_json::parse(r.out).at("exercises")[0].at("checks");
+  BOOST_TEST(checks[0].at("verdict") == "wrong_shape", checks.dump());
+  BOOST_TEST(contains(checks[0].at("message").get<std::string>(), "is it transposed?"), checks.dump());
+  BOOST_TEST(checks[1].at("verdict") == "passed", checks.dump());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
