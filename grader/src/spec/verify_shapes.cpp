@@ -215,7 +215,10 @@ void Loader::verify_function_shapes(const Spec& spec, FunctionSpec& fn, const st
       fail(*m.where,
            context + " mistake " + key.second + " " + m.problem +
                "; at no size checked does it give the output's shape, which a known mistake must at some size "
-               "(where it has another, it is named only beside outputs of that shape)");
+               "(where it has another, it is named only beside outputs of that shape): add a check at sizes where "
+               "the shapes agree (a random check whose dims make one size another's, m: n; a check of 0 points "
+               "names it all the same), or remove the mistake (an output of another shape is told its shape, "
+               "and asked 'is it transposed?' where it is)");
 }
 
 }  // namespace grader::spec_loading
