@@ -732,6 +732,19 @@ BOOST_AUTO_TEST_CASE(a_tolerance_tighter_than_float32_is_a_warning) {
   // The notebook of the reference solution does not answer 9: its files do.
   BOOST_TEST(contains(r.out, "ok    reference solution (Python): "), r.out);
   BOOST_TEST(contains(r.out, "all 6 exercises it answers pass (9 only by the folder's files)"), r.out);
+  // A float32 rule as strict as the float64 one says that float64 is expected: nothing to warn
+  // of (found by an instructor helper: a float64 course could not clear the warning).
+  const std::string strict = "tolerance: {atol: 1e-12, rtol: 0}";
+  text.replace(text.find(strict), strict.size(), "tolerance: {atol: 1e-12, rtol: 0, float32: {atol: 1e-12, rtol: 0}}");
+  dir.write("understanding-attention.yaml", text);
+  const auto meant = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(meant.exit_code == 0, meant.out << meant.err);
+  BOOST_TEST(!contains(meant.out, "warn  reference in float32"), meant.out);
+  BOOST_TEST(contains(meant.out, "ok    reference in float32: the reference answers rounded to float32 fail only 9 "
+                                 "(atol 1e-12, rtol 0"),
+             meant.out);
+  BOOST_TEST(contains(meant.out, "whose float32 rule asks as much as its float64 one: float64 is expected there"),
+             meant.out);
 }
 
 BOOST_AUTO_TEST_CASE(no_reference_solution_is_a_warning_and_the_other_controls_still_run) {

@@ -23,11 +23,19 @@ struct Tolerance {
     std::optional<double> max_abs;
   };
   std::optional<Single> float32;
+  /// A float32 rule was given, the same as the float64 one (and so kept as none above).
+  bool float32_same_given{};
 
   /// The rule for results computed in `precision` ("float64", "float32", "bfloat16", ...).
   Tolerance in(std::string_view precision) const;
   /// True for the precisions the float32 rule covers: float32, float16, bfloat16.
   static bool single(std::string_view precision);
+  /// Whether a float32 rule is given that asks as much as the float64 one: float64 is expected
+  /// (a spec's way of saying so, which `grader spec check` takes as meant).
+  bool float64_expected() const {
+    return float32_same_given || (float32 && float32->atol <= atol && float32->rtol <= rtol &&
+                                  (!max_abs || (float32->max_abs && *float32->max_abs <= *max_abs)));
+  }
   /// The largest difference accepted where the expected value is `expected`.
   double allowance(double expected) const;
   /// "|got - expected| <= 1e-05 + 1.3e-06 * |expected|" (and the cap, if any).

@@ -91,7 +91,8 @@ Tolerance Loader::load_tolerance(const YAML::Node& node, const std::string& cont
   if (auto a = f.take("atol")) t.atol = s.atol = non_negative(a, context + " atol");
   if (auto r = f.take("rtol")) t.rtol = s.rtol = non_negative(r, context + " rtol");
   if (auto m = f.take("max_abs")) t.max_abs = s.max_abs = non_negative(m, context + " max_abs");
-  if (auto single = f.take("float32")) {
+  const YAML::Node single = f.take("float32");
+  if (single) {
     Fields sf(*this, single, context + " tolerance float32");
     if (auto a = sf.take("atol")) s.atol = non_negative(a, context + " float32 atol");
     if (auto r = sf.take("rtol")) s.rtol = non_negative(r, context + " float32 rtol");
@@ -101,6 +102,7 @@ Tolerance Loader::load_tolerance(const YAML::Node& node, const std::string& cont
   f.finish();
   const bool same = s.atol == t.atol && s.rtol == t.rtol && s.max_abs == t.max_abs;
   t.float32 = same ? std::nullopt : std::optional<Tolerance::Single>(s);
+  t.float32_same_given = same && (single || base.float32_same_given);
   return t;
 }
 
