@@ -767,9 +767,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   std::map<std::string, Tensor> given;  // the notebook's own of the data it defines itself
   if (python.hand_in) {
     const auto ran = Clock::now();
-    const python::Run run =
-        python::run(*python.hand_in, python::work_for(spec, plan),
-                    options.seed.value_or(default_seed(seeds)), python::limits_of(spec.python));
+    const python::Run run = python::run(*python.hand_in, python::work_for(spec, plan),
+                                        options.seed.value_or(default_seed(seeds)), python::limits_of(spec.python));
     result.sandbox = run.isolation;
     take_python_values(spec, python.hand_in->name, run, submission);
     for (std::size_t i = 0, first = run.values.size() - spec.python.given.size(); i < spec.python.given.size(); ++i)

@@ -627,10 +627,11 @@ class Checker {
         // Nor those called with float32 whose float32 rule asks as much as the float64 one:
         // float64 is expected there.
         std::erase_if(again.exercises, [&](const ExerciseResult& e) {
-          const auto ex = std::find_if(functions_.begin(), functions_.end(),
-                                       [&](const Exercise* x) { return x->id == e.id; });
+          const auto ex =
+              std::find_if(functions_.begin(), functions_.end(), [&](const Exercise* x) { return x->id == e.id; });
           return std::find(kept.begin(), kept.end(), e.id) == kept.end() ||
-                 (ex != functions_.end() && (*ex)->function->python.dtype == "float64" && (*ex)->tolerance.float64_expected());
+                 (ex != functions_.end() && (*ex)->function->python.dtype == "float64" &&
+                  (*ex)->tolerance.float64_expected());
         });
         report_reference("reference solution (Python, called with " + switched + ", as students never are)", again,
                          Kind::warning, by_files);
@@ -850,8 +851,9 @@ class Checker {
 
   /// What a C or C++ library is not given that the Python call passes: a constant
   /// (`{value: 0.5, keyword: scale}`), or a size of each case that no input's or output's shape
-  /// holds (`{size: heads}`; a library knows its outputs' shapes, which the grader allocates). Found by an instructor helper: a colleague's C solution failed both,
-  /// told "the scale argument is ignored", and nothing had said that no library could pass.
+  /// holds (`{size: heads}`; a library knows its outputs' shapes, which the grader allocates). Found by an instructor
+  /// helper: a colleague's C solution failed both, told "the scale argument is ignored", and nothing had said that no
+  /// library could pass.
   void library_hand_ins() {
     if (spec_.python.only) return;
     std::map<std::string, std::set<std::string>> constants_of;  // symbol -> the constants of each exercise

@@ -3059,8 +3059,9 @@ exercises:
   text.replace(text.find("sizes: {n: 7, d: 8}"), 19, "sizes: {n: 7}");
   const auto bad = run_grader({"spec", "check", dir.write("bad.yaml", text).string()});
   BOOST_TEST(bad.exit_code == 2, bad.out << bad.err);
-  BOOST_TEST(contains(bad.err, "output pe uses size 'd', which no input has and check 'a table of 7 x 8' does not "
-                               "give (in its sizes: {d: 2})"),
+  BOOST_TEST(contains(bad.err,
+                      "output pe uses size 'd', which no input has and check 'a table of 7 x 8' does not "
+                      "give (in its sizes: {d: 2})"),
              bad.err);
 }
 
@@ -3096,7 +3097,8 @@ exercises:
             "import numpy as np\n\ndef cross_attention(Q, K, V):\n"
             "    s = Q @ K.T / np.sqrt(Q.shape[1])\n    w = np.exp(s - s.max(1, keepdims=True))\n"
             "    w = w / w.sum(1, keepdims=True)\n    return w @ V, w.T\n");
-  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "transposed").string(), "--format", "json"});
+  const auto r =
+      run_grader({"check", "--spec", spec.string(), (dir.path() / "transposed").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
   const auto checks = ordered_json::parse(r.out).at("exercises")[0].at("checks");
   BOOST_TEST(checks[0].at("verdict") == "wrong_shape", checks.dump());

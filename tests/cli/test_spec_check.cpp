@@ -740,8 +740,9 @@ BOOST_AUTO_TEST_CASE(a_tolerance_tighter_than_float32_is_a_warning) {
   const auto meant = run_grader({"spec", "check", spec.string()});
   BOOST_TEST(meant.exit_code == 0, meant.out << meant.err);
   BOOST_TEST(!contains(meant.out, "warn  reference in float32"), meant.out);
-  BOOST_TEST(contains(meant.out, "ok    reference in float32: the reference answers rounded to float32 fail only 9 "
-                                 "(atol 1e-12, rtol 0"),
+  BOOST_TEST(contains(meant.out,
+                      "ok    reference in float32: the reference answers rounded to float32 fail only 9 "
+                      "(atol 1e-12, rtol 0"),
              meant.out);
   BOOST_TEST(contains(meant.out, "whose float32 rule asks as much as its float64 one: float64 is expected there"),
              meant.out);
