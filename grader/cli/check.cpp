@@ -43,6 +43,14 @@ CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, 
   return cmd->add_option("--seed", seed, description)->transform(whole);
 }
 
+CLI::Option* add_seed_secret_option(CLI::App* cmd, std::string& file) {
+  return cmd
+      ->add_option("--seed-secret", file,
+                   "A file holding the instructor's secret, mixed into the default seeds, so that students who "
+                   "have the spec cannot compute their cases (docs/grading-a-class.md); keep it from them")
+      ->type_name("FILE");
+}
+
 CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   CLI::App* cmd = app.add_subcommand("check", "Grade one submission folder against a spec");
   cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
@@ -52,6 +60,7 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
       ->capture_default_str();
   cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
   add_seed_option(cmd, options.seed, "Seed of the randomized checks (feedback shows the one used, to replay it)");
+  add_seed_secret_option(cmd, options.seed_secret);
   cmd->add_option("--write", options.writes,
                   "Also write the report in another format to a file, e.g. --write junit=report.xml "
                   "(repeatable; formats: " +
@@ -92,6 +101,9 @@ int run_check(const CheckOptions& options) {
                        " (e.g. --write junit=report.xml)");
     writes.emplace_back(*f, w.substr(eq + 1));
   }
+  GradeOptions grading;
+  grading.seed = options.seed;
+  if (!options.seed_secret.empty()) grading.seed_secret = read_seed_secret(options.seed_secret);
   std::optional<Spec> spec;
   try {
     spec = load_spec(options.spec);
@@ -103,8 +115,6 @@ int run_check(const CheckOptions& options) {
       if (f == report::Format::prairielearn) write_atomically(file, ungradable);
     throw;
   }
-  GradeOptions grading;
-  grading.seed = options.seed;
   const AssignmentResult result = grade_submission(*spec, options.submission, grading);
 
   const std::string student = student_id(options.submission);

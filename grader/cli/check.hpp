@@ -16,6 +16,7 @@ struct CheckOptions {
   std::string output;  ///< empty: stdout
   std::string color = "auto";
   std::optional<std::uint64_t> seed;  ///< replays the randomized checks of a feedback message
+  std::string seed_secret;            ///< the file of an instructor's secret mixed into the seeds
   bool github_annotations = false;    ///< also print workflow commands for the first failures
   std::vector<std::string> writes;    ///< "FORMAT=FILE": more reports from the same grading
 };
@@ -27,6 +28,9 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options);
 /// alone took -1 as 2^64-1, clamped larger numbers to it (found by a numerical-audit helper), and
 /// read 010 as octal.
 CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& description);
+
+/// `--seed-secret FILE` (check and grade): the file of GradeOptions::seed_secret.
+CLI::Option* add_seed_secret_option(CLI::App* cmd, std::string& file);
 
 /// Grades and prints; returns the exit code (0 all passed, 1 something failed). Throws
 /// grader::Error for a broken spec or bad usage (exit code 2, decided by main).

@@ -136,6 +136,7 @@ CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
       ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
       ->capture_default_str();
   add_seed_option(cmd, o.seed, "One seed for every randomized check (default: one per student and exercise)");
+  add_seed_secret_option(cmd, o.seed_secret);
   cmd->footer(
       "Exit status: 0 every submission was graded (whatever the students' scores), 2 some could not "
       "be, the class files could not be written, another run is writing into --out, or the command is wrong; "
@@ -153,6 +154,7 @@ int run_grade(const GradeCommandOptions& o) {
   for (const auto& f : o.formats)  // result.json is written anyway: json adds nothing
     if (const auto format = *report::parse_format(f); format != report::Format::json) options.formats.push_back(format);
   options.grading.seed = o.seed;
+  if (!o.seed_secret.empty()) options.grading.seed_secret = read_seed_secret(o.seed_secret);
   options.on_progress = progress_printer(o.progress);
   options.stop = &g_stop;
   catch_interrupts();

@@ -20,6 +20,7 @@ struct GradeCommandOptions {
   std::vector<std::string> formats;
   std::string progress = "auto";
   std::optional<std::uint64_t> seed;
+  std::string seed_secret;  ///< --seed-secret: the file of the instructor's secret
 };
 
 CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& options);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "grader/atomic_file.hpp"
+#include "grader/grade.hpp"
 #include "grader/package.hpp"
 #include "grader/selftest.hpp"
 #include "grader/spec/spec.hpp"
@@ -14,6 +15,10 @@ CLI::App* setup_package(CLI::App& app, PackageOptions& o) {
   cmd->add_option("--spec", o.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o.out, "The zip to write, e.g. autograder.zip")->required();
   cmd->add_option("--source", o.source, "The grader's source tree (default: the one it was built from)");
+  cmd->add_option("--seed-secret", o.seed_secret,
+                  "A file holding a secret mixed into the default seeds (see grader check --help), packaged "
+                  "with the spec; students never see the autograder's files")
+      ->type_name("FILE");
   cmd->add_flag("--force", o.force,
                 "Package even if the spec's self-test (grader spec check) fails; students would be graded "
                 "by a spec that fails its own reference solution or passes a known mistake");
@@ -26,6 +31,7 @@ CLI::App* setup_package(CLI::App& app, PackageOptions& o) {
 }
 
 int run_package(const PackageOptions& o) {
+  const std::string secret = o.seed_secret.empty() ? "" : read_seed_secret(o.seed_secret);
   const Spec spec = load_spec(o.spec);  // a broken spec is refused here, not on Gradescope
   const selftest::Report report = selftest::check(spec);
   if (report.failed()) {
@@ -47,7 +53,7 @@ int run_package(const PackageOptions& o) {
               << selftest::to_text(warnings);
   }
   const auto source = o.source.empty() ? package::built_source_dir() : std::filesystem::path(o.source);
-  const std::string zip = package::gradescope_autograder(spec, source);
+  const std::string zip = package::gradescope_autograder(spec, source, secret);
   write_atomically(o.out, zip);
   std::cout << "wrote " << o.out << " (" << zip.size() / 1024 << " KiB): upload it as the autograder of '" << spec.title
             << "' on Gradescope\n";

@@ -10,6 +10,7 @@ struct PackageOptions {
   std::string spec;
   std::string out;
   std::string source;  ///< the grader's sources; default: those it was built from
+  std::string seed_secret;  ///< --seed-secret: a file whose secret goes into the zip
   bool force = false;  ///< package even if the spec's self-test fails
 };
 

@@ -2087,7 +2087,7 @@ def unknown_name(expr, output, fname):
     itself (a comprehension's variable): any other name would fail for every student's output
     alike, and each would be told their output cannot be read (a misspelt `weigths`)."""
     tree = ast.parse(expr, "<spec>", "eval")
-    known = {output, "torch", "np"} | set(dir(builtins))
+    known = {output, "torch", "np"} | set(_BUILTINS)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             known.add(node.id)

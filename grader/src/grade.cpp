@@ -19,6 +19,7 @@
 #include "grader/answers/submission.hpp"
 #include "grader/bounded_file.hpp"
 #include "grader/compare.hpp"
+#include "grader/error.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "grader/library/build.hpp"
 #include "grader/library/run.hpp"
@@ -659,6 +660,27 @@ std::optional<std::filesystem::path> wrapped_folder(const std::filesystem::path&
 
 }  // namespace
 
+std::string read_seed_secret(const std::filesystem::path& file) {
+  constexpr std::size_t kLeast = 16, kMost = 4096;
+  const std::string make = "make one with: head -c 24 /dev/urandom | base64 > " + file.string();
+  std::string secret;
+  try {
+    std::error_code ec;
+    const auto real = std::filesystem::canonical(file, ec);  // a link to the secret is the secret
+    if (ec) throw ReadError(ec.message());
+    secret = read_bounded(real, ReadLimits{kMost});
+  } catch (const ReadError& e) {
+    throw UsageError("--seed-secret " + file.string() + ": cannot read it (" + e.what() + "); " + make);
+  }
+  secret.erase(secret.find_last_not_of(" \t\r\n") + 1);  // npos + 1 is 0: white space alone is nothing
+  if (secret.size() < kLeast)
+    throw UsageError(
+        fmt::format("--seed-secret {}: holds {} characters, fewer than the {} a secret needs (a short "
+                    "one could be guessed from the seeds feedback shows); {}",
+                    file.string(), secret.size(), kLeast, make));
+  return secret;
+}
+
 bool not_handed_in(const std::string& name) { return name.empty() || name.front() == '.' || name == "__MACOSX"; }
 
 std::vector<std::string> hand_ins_one_folder_down(const Spec& spec, const std::filesystem::path& dir,
@@ -723,6 +745,13 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
     all.add(seeds).add(python.hand_in->name).add(python.hand_in->source);
     for (const auto& [path, bytes] : python.hand_in->files) all.add(path).add(bytes);
     seeds = all.hex();
+  }
+  if (!options.seed_secret.empty()) {
+    // Through SHA-256, never fnv1a alone: a seed is shown in feedback, and fnv1a's state, hence
+    // the secret's, could be worked back from one.
+    Digest secret;
+    secret.add("seed secret").add(options.seed_secret).add(seeds);
+    seeds = secret.hex();
   }
   const FunctionPlan plan =
       spec.uses_library() ? plan_functions(spec, seeds, options, python.hand_in.has_value()) : FunctionPlan{};

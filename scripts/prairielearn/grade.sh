@@ -11,18 +11,23 @@
 # failed to the course staff rather than recording a score.
 #
 #   $1       the spec: a path, or a file name in this script's folder        (required)
+#   seed-secret, beside this script: when there, the instructor's secret mixed into the seeds
+#            (grader check --seed-secret; docs/grading-a-class.md)
 #   GRADE    PrairieLearn's folder                                  (default: /grade)
 #   GRADER   the grader executable                        (default: grader on PATH)
 set -u
 spec=${1:?usage: grade.sh SPEC (a path, or the name of a spec beside this script)}
+here=$(dirname "$(readlink -f "$0")")
 case $spec in
   /*) ;;
-  *) spec="$(dirname "$(readlink -f "$0")")/$spec" ;;
+  *) spec="$here/$spec" ;;
 esac
+set --
+[ -e "$here/seed-secret" ] && set -- --seed-secret "$here/seed-secret"
 grade=${GRADE:-/grade}
 results="$grade/results/results.json"
 rm -f "$results"
-"${GRADER:-grader}" check --spec "$spec" "$grade/student" --format prairielearn --output "$results"
+"${GRADER:-grader}" check --spec "$spec" "$grade/student" "$@" --format prairielearn --output "$results"
 status=$?
 [ -s "$results" ] && exit 0
 echo "grade.sh: the grader wrote no $results (exit status $status)" >&2

@@ -2672,6 +2672,93 @@ BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_n
   BOOST_TEST(seed_of("frank", "", "[1.0]") == table);
 }
 
+BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_replays_them) {
+  // Found by a hostile helper: the grader and the bundled specs are public, so a student could
+  // compute offline which cases any hand-in meets, and vary a file until they avoid a bug of
+  // theirs. A secret the students never see, mixed into the seeds, stops that; the seed that
+  // feedback shows still replays an exercise's cases without it.
+  TempDir dir;
+  const fs::path folder = dir.path() / "class" / "submission";
+  fs::create_directories(folder.parent_path());
+  fs::copy(test_support::source_path("submissions/sdpa-masked/py-no-scale"), folder);
+  const std::string one = dir.write("one", "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n").string();
+  const std::string one_edited = dir.write("one-edited", "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n\n").string();
+  const std::string two = dir.write("two", "QW5vdGhlciBzZWNyZXQgZW50aXJlbHk=").string();
+  const auto graded = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"};
+    args.insert(args.end(), more.begin(), more.end());
+    const auto r = run_grader(args);
+    BOOST_TEST(r.exit_code == 1, r.err);
+    return ordered_json::parse(r.out);
+  };
+  const auto seed_of = [](const ordered_json& j) {  // exercise 1's
+    const std::string text = j.at("exercises").at(0).dump();
+    std::smatch m;
+    BOOST_REQUIRE(std::regex_search(text, m, std::regex("seed ([0-9]+): quote it")));
+    return m[1].str();
+  };
+  const auto checks_of = [](ordered_json j) {  // exercise 1's checks, without their times
+    ordered_json checks = j.at("exercises").at(0).at("checks");
+    for (auto& c : checks) c.erase("seconds");
+    return checks;
+  };
+  const std::string plain = seed_of(graded({}));
+  const ordered_json secret = graded({"--seed-secret", one});
+  BOOST_TEST(seed_of(secret) != plain);
+  BOOST_TEST(seed_of(graded({"--seed-secret", one_edited})) == seed_of(secret));  // an editor's newline aside
+  BOOST_TEST(seed_of(graded({"--seed-secret", two})) != seed_of(secret));
+  BOOST_TEST(checks_of(graded({"--seed", seed_of(secret)})) == checks_of(secret));
+  BOOST_TEST(checks_of(graded({"--seed", seed_of(secret), "--seed-secret", two})) == checks_of(secret));
+
+  // A class graded with the secret gives each student what `grader check` gives with it; a
+  // new secret regrades everyone on --resume, and the secret itself is written nowhere.
+  const fs::path out = dir.path() / "out";
+  const auto grade = [&](const std::string& file) {
+    const auto r = run_grader({"grade", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "class").string(), "--out",
+                               out.string(), "--resume", "--progress", "none", "--seed-secret", file});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    return r.out;
+  };
+  grade(one);
+  const auto result = [&] {
+    return ordered_json::parse(test_support::read_file(out / "students/submission/result.json"));
+  };
+  BOOST_TEST(seed_of(result()) == seed_of(secret));
+  BOOST_TEST(contains(grade(one_edited), "1 up to date"));
+  const std::string again = grade(two);
+  BOOST_TEST(contains(again,
+                      "1 regraded because what they depend on changed (the grading options (--seed, "
+                      "--seed-secret): 1)"),
+             again);
+  BOOST_TEST(seed_of(result()) != seed_of(secret));
+  for (const auto& f : fs::recursive_directory_iterator(out))
+    if (f.is_regular_file()) BOOST_TEST(!contains(test_support::read_file(f.path()), "QW5vdGhlciBzZWNyZXQ"), f.path());
+
+  // A secret short enough to guess from the seeds shown, or none at all, is refused by every
+  // command that takes one, before anything is written.
+  const std::string short_one = dir.write("short", "hunter2\n").string();
+  const std::string missing = (dir.path() / "no-such-secret").string();
+  const fs::path zip = dir.path() / "autograder.zip", out2 = dir.path() / "out2";
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"check", "--spec", "specs/sdpa-masked.yaml", folder.string()},
+        {"grade", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "class").string(), "--out", out2.string()},
+        {"gradescope-package", "--spec", "specs/sdpa-masked.yaml", "--out", zip.string()}})
+    for (const auto& [file, says] : {std::pair{short_one, std::string("holds 7 characters, fewer than the 16")},
+                                     {missing, "cannot read it (No such file or directory)"}}) {
+      std::vector<std::string> args = command;
+      args.insert(args.end(), {"--seed-secret", file});
+      const auto r = run_grader(args);
+      BOOST_TEST_CONTEXT(command[0] << " --seed-secret " << file) {
+        BOOST_TEST(r.exit_code == 2);
+        BOOST_TEST(contains(r.err, "--seed-secret " + file + ": " + says), r.err);
+        BOOST_TEST(contains(r.err, "make one with: head -c 24 /dev/urandom | base64 > " + file), r.err);
+        BOOST_TEST(r.out.empty(), r.out);
+      }
+    }
+  BOOST_TEST(!fs::exists(zip));
+  BOOST_TEST(!fs::exists(out2));
+}
+
 BOOST_AUTO_TEST_CASE(a_library_past_the_read_limit_is_seeded_by_its_bytes_not_its_size) {
   // Found by a hostile helper: a libsolution.so of 69 MB (the read limit is 64 MiB) was seeded
   // by its size, so a library padded to one size met the same cases round after round, and a

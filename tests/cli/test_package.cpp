@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
@@ -60,9 +61,11 @@ struct Autograder {
   TempDir dir;
   fs::path root() const { return dir.path() / "autograder"; }
 
-  explicit Autograder(const std::string& spec) {
-    const auto r =
-        run_grader({"gradescope-package", "--spec", spec, "--out", (dir.path() / "autograder.zip").string()});
+  explicit Autograder(const std::string& spec, const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args = {"gradescope-package", "--spec", spec, "--out",
+                                     (dir.path() / "autograder.zip").string()};
+    args.insert(args.end(), more.begin(), more.end());
+    const auto r = run_grader(args);
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     unzip(dir.path() / "autograder.zip", root() / "source");
     fs::copy_file(root() / "source/run_autograder", root() / "run_autograder");
@@ -205,6 +208,35 @@ BOOST_AUTO_TEST_CASE(run_autograder_writes_results_json_for_gradescope) {
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(!fs::exists(ag.root() / "results/results.json"));
   BOOST_TEST(contains(r.err, "the grader failed"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_seed_secret_goes_into_the_zip_and_seeds_every_hand_in_as_grader_check_does) {
+  TempDir secrets;
+  const std::string secret = secrets.write("seed-secret", "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n").string();
+  Autograder ag("specs/sdpa-masked.yaml", {"--seed-secret", secret});
+  BOOST_TEST(read_file(ag.root() / "source/seed-secret") == "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n");
+  const auto r = ag.grade("submissions/sdpa-masked/py-no-scale", GRADER_EXECUTABLE);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto seed_in = [](const std::string& text) {
+    std::smatch m;
+    BOOST_REQUIRE(std::regex_search(text, m, std::regex("seed ([0-9]+): quote it")));
+    return m[1].str();
+  };
+  const std::string seed = seed_in(read_file(ag.root() / "results/results.json"));
+  const auto check = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {
+        "check", "--spec", "specs/sdpa-masked.yaml", (ag.root() / "submission").string(), "--format", "gradescope"};
+    args.insert(args.end(), more.begin(), more.end());
+    const auto checked = run_grader(args);
+    BOOST_TEST(checked.exit_code == 1, checked.err);
+    return seed_in(checked.out);
+  };
+  BOOST_TEST(check({"--seed-secret", secret}) == seed);
+  BOOST_TEST(check({}) != seed);
+  // Without --seed-secret, no file of that name and the script as before.
+  Autograder plain("specs/sdpa-masked.yaml");
+  BOOST_TEST(!fs::exists(plain.root() / "source/seed-secret"));
+  BOOST_TEST(!contains(read_file(plain.root() / "run_autograder"), "seed-secret"));
 }
 
 BOOST_AUTO_TEST_CASE(a_spec_named_like_shell_code_stays_a_name_and_a_data_file_named_twice_goes_in_once) {

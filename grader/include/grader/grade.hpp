@@ -23,7 +23,17 @@ struct GradeOptions {
   /// Every answer rounded to float32 as it is read, files and notebook alike, as a student
   /// computing in float32 hands it in (`grader spec check`'s "reference in float32").
   bool answers_in_float32 = false;
+  /// An instructor's secret (`--seed-secret`, read_seed_secret), mixed into every default
+  /// seed: a student who has the spec and the grader cannot compute offline which cases a
+  /// hand-in meets, nor vary one until its cases avoid a bug of theirs. Empty: none. A seed
+  /// given (`seed`) is used as it is, so the seed feedback shows replays with or without it.
+  std::string seed_secret;
 };
+
+/// The secret of `file` for GradeOptions::seed_secret: its bytes, trailing white space (an
+/// editor's newline) aside. Throws UsageError, naming the file and how to make one, for a file
+/// that cannot be read or holds fewer than 16 characters (few enough to guess from a seed).
+std::string read_seed_secret(const std::filesystem::path& file);
 
 /// Reads the student's answers and grades every exercise. A student's problems (missing,
 /// unreadable, wrong shape, wrong values) are verdicts in the result; only a folder that does

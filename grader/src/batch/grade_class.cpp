@@ -46,8 +46,10 @@ RunInputs run_inputs(const Spec& spec, const Options& options) {
   }
   in.data = data.hex();
   const GradeOptions& g = options.grading;
-  in.options = digest(
-      fmt::format("seed {}; read limit {}", g.seed ? std::to_string(*g.seed) : "per student", g.limits.max_bytes));
+  // The secret counts by its digest: .inputs files must not hold it.
+  in.options =
+      digest(fmt::format("seed {}; read limit {}; seed secret {}", g.seed ? std::to_string(*g.seed) : "per student",
+                         g.limits.max_bytes, g.seed_secret.empty() ? "none" : sha256_hex(g.seed_secret)));
   std::string formats;
   for (auto f : options.formats) formats += std::string(report::name(f)) + ",";
   in.formats = digest(formats);

@@ -82,7 +82,7 @@ std::string_view describe_input(std::string_view name) {
   if (name == "spec") return "the spec";
   if (name == "data") return "the spec's data files";
   if (name == "grader") return "the grader's version";
-  if (name == "options") return "the grading options (--seed)";
+  if (name == "options") return "the grading options (--seed, --seed-secret)";
   if (name == "formats") return "the report formats asked for";
   return name;
 }

@@ -46,7 +46,7 @@ spec="$root/source/spec/"@SPEC@
 submission="$root/submission"  # a zip of a folder is graded from that folder (the grader sees to it)
 mkdir -p "$root/results"
 export XDG_CACHE_HOME="$root/cache"
-"$grader" check --spec "$spec" "$submission" --format gradescope --output "$root/results/results.json"
+"$grader" check --spec "$spec" "$submission"@SECRET@ --format gradescope --output "$root/results/results.json"
 status=$?
 if [ $status -ge 2 ] || [ ! -s "$root/results/results.json" ]; then
   echo "run_autograder: the grader failed (exit status $status); see the messages above" >&2
@@ -145,7 +145,7 @@ std::vector<fs::path> build_sources(const fs::path& source_dir) {
 
 fs::path built_source_dir() { return GRADER_SOURCE_DIR; }
 
-std::string gradescope_autograder(const Spec& spec, const fs::path& source_dir) {
+std::string gradescope_autograder(const Spec& spec, const fs::path& source_dir, const std::string& seed_secret) {
   if (!fs::is_regular_file(source_dir / "CMakeLists.txt") || !fs::is_directory(source_dir / "grader"))
     throw UsageError(source_dir.string() +
                      " does not hold the grader's sources (CMakeLists.txt, grader/); give them with --source");
@@ -155,7 +155,9 @@ std::string gradescope_autograder(const Spec& spec, const fs::path& source_dir) 
   // The spec's name goes into the script as one single-quoted word: a name such as hw$1.yaml
   // or one with quotes or backticks stays a name.
   const std::string quoted_name = "'" + replaced(spec_name, "'", "'\\''") + "'";
-  zip.add("run_autograder", replaced(kRunAutograder, "@SPEC@", quoted_name), true);
+  const std::string secret = seed_secret.empty() ? "" : " --seed-secret \"$root/source/seed-secret\"";
+  zip.add("run_autograder", replaced(replaced(kRunAutograder, "@SPEC@", quoted_name), "@SECRET@", secret), true);
+  if (!seed_secret.empty()) zip.add("seed-secret", seed_secret + "\n");
   zip.add("spec/" + spec_name, read_bounded(spec.path));
   std::set<std::string> packed = {spec_name};  // a data file named twice (key.npy, ./key.npy) goes in once
   for (const auto& relative : spec.data_files) {
