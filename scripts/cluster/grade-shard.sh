@@ -10,6 +10,8 @@
 #   GRADER    the grader executable                           (default: grader on PATH)
 #   JOBS      submissions at once in this task (default: SLURM_CPUS_PER_TASK, else every core)
 #   FORMATS   extra formats, e.g. junit,gradescope            (default: none)
+#   SEED_SECRET  a file of the instructor's secret for the seeds, the same for every shard
+#             (--seed-secret; docs/grading-a-class.md)           (default: none)
 # A task that is retried (preempted, node lost) resumes where it stopped.
 set -euo pipefail
 : "${SPEC:?set SPEC}" "${CLASS:?set CLASS}" "${RESULTS:?set RESULTS}"
@@ -19,4 +21,5 @@ jobs=${JOBS:-${SLURM_CPUS_PER_TASK:-0}}
 args=(grade --spec "$SPEC" "$CLASS" --out "$RESULTS/shard-$index" --shard "$index/$count" --resume
       --jobs "$jobs" --progress lines)
 [ -n "${FORMATS:-}" ] && args+=(--format "$FORMATS")
+[ -n "${SEED_SECRET:-}" ] && args+=(--seed-secret "$SEED_SECRET")
 exec "${GRADER:-grader}" "${args[@]}"

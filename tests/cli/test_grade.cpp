@@ -1680,10 +1680,17 @@ BOOST_AUTO_TEST_CASE(slurm_and_kubernetes_shards_merge_into_the_single_run) {
   TempDir dir;
   const fs::path root = dir.path() / "class", results = dir.path() / "results";
   make_class(root, "understanding-attention", 2);
-  BOOST_TEST(run_grader(grade_args(root, dir.path() / "single")).exit_code == 0);
-  const std::vector<std::string> common = {"SPEC=" + test_support::source_path(kMatrixSpec), "CLASS=" + root.string(),
-                                           "RESULTS=" + results.string(), std::string("GRADER=") + GRADER_EXECUTABLE,
-                                           "JOBS=1"};
+  // With a secret for the seeds: summary.json's inputs hold its digest, so the shards' summary
+  // equals the single run's only if every shard was given it.
+  const fs::path secret = dir.write("seed-secret", "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n");
+  BOOST_TEST(run_grader(with(grade_args(root, dir.path() / "single"), {"--seed-secret", secret.string()})).exit_code ==
+             0);
+  const std::vector<std::string> common = {"SPEC=" + test_support::source_path(kMatrixSpec),
+                                           "CLASS=" + root.string(),
+                                           "RESULTS=" + results.string(),
+                                           std::string("GRADER=") + GRADER_EXECUTABLE,
+                                           "JOBS=1",
+                                           "SEED_SECRET=" + secret.string()};
   const std::string grade_shard = test_support::source_path("scripts/cluster/grade-shard.sh");
   // Two Slurm array tasks, one Kubernetes pod: the same script finds its index either way.
   for (const auto& task : std::vector<std::vector<std::string>>{{"SLURM_ARRAY_TASK_ID=0", "SLURM_ARRAY_TASK_COUNT=3"},
