@@ -26,6 +26,8 @@ SpecCommands setup_spec(CLI::App& app, SpecOptions& o) {
   cmds.show->add_option("spec", o.spec, "The spec (YAML)")->required()->check(CLI::ExistingFile);
   cmds.show->add_option("--exercise", o.exercise, "Only this exercise");
   cmds.show->add_flag("--reveal", o.reveal, "Also the targets of hidden exercises");
+  cmds.show->add_flag("--full", o.full,
+                      "Every element of tensors of more than 1000 (by default summarized as NumPy does)");
   cmds.show->add_option("--npy", o.npy, "Write the tensors as .npy files into this folder instead");
   cmds.create = spec->add_subcommand("new",
                                      "Start a spec: NAME.yaml with an example exercise of each kind, "
@@ -73,7 +75,7 @@ int run_spec_check(const SpecOptions& options) {
 
 int run_spec_show(const SpecOptions& o) {
   const Spec spec = load_spec(o.spec);
-  ShowOptions options{o.exercise, o.reveal};
+  ShowOptions options{o.exercise, o.reveal, o.full};
   if (!o.npy.empty()) {
     const std::size_t n = write_spec_npy(spec, options, o.npy);
     std::cout << "wrote " << n << " .npy files into " << o.npy << "\n";

@@ -13,6 +13,7 @@ struct SpecOptions {
   std::string spec;                     ///< show
   std::optional<std::string> exercise;  ///< show
   bool reveal = false;                  ///< show
+  bool full = false;                    ///< show: large tensors whole
   std::string npy;                      ///< show: write .npy files into this folder
   std::string name;                     ///< new
   std::string dir = "specs";            ///< new

@@ -126,6 +126,7 @@ F = {
     "abs": lambda x: _C(np.abs(_C(x))),
     "sin": lambda x: _C(np.sin(_C(x))),
     "cos": lambda x: _C(np.cos(_C(x))),
+    "floor": lambda x: _C(np.floor(_C(x))),
     "arange": lambda start, stop=None, step=1: _C(np.arange(float(start), float(stop), float(step)) if stop is not None
                                                   else np.arange(float(start))),
     "where": lambda condition, x, y: _C(np.where(_C(condition) != 0, _C(x), _C(y))),

@@ -467,15 +467,22 @@ std::string summarize(const Comparison& c, bool reveal) {
   return out;
 }
 
-std::string format_tensor(const Tensor& t, int digits) {
+std::string format_tensor(const Tensor& t, int digits, std::size_t edge) {
   if (t.rank() == 0) return number(t[0], digits);
   std::string out;
   const std::function<void(std::size_t, std::size_t)> rec = [&](std::size_t axis, std::size_t offset) {
     out += "[";
     std::size_t stride = 1;
     for (std::size_t a = axis + 1; a < t.rank(); ++a) stride *= t.dim(a);
-    for (std::size_t i = 0; i < t.dim(axis); ++i) {
-      if (i > 0) out += axis + 1 == t.rank() ? ", " : ",\n" + std::string(axis + 1, ' ');
+    const std::size_t n = t.dim(axis);
+    const bool cut = edge > 0 && n > 2 * edge;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string separator = axis + 1 == t.rank() ? ", " : ",\n" + std::string(axis + 1, ' ');
+      if (i > 0) out += separator;
+      if (cut && i == edge) {
+        out += "..." + separator;
+        i = n - edge;
+      }
       if (axis + 1 == t.rank())
         out += number(t[offset + i], digits);
       else

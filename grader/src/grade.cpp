@@ -23,7 +23,6 @@
 #include "grader/expr/evaluate.hpp"
 #include "grader/library/build.hpp"
 #include "grader/library/run.hpp"
-#include "hash.hpp"
 #include "python/grading.hpp"
 #include "python/hand_in.hpp"
 #include "text.hpp"
@@ -526,23 +525,30 @@ void mention_notebook(const std::string& file, Submission& submission) {
                             "; or hand in your notebook, " + file);
 }
 
+/// How grading reads a file of a submission, for its seed: not at all, or whole as an answer
+/// file (up to the read limit: a larger one is unreadable whatever it holds), the library run
+/// (up to kMaxLibraryBytes) or a source compiled (all of them, while they hold at most
+/// kMaxSourceBytes in all: more are not compiled, nor read).
+enum class Graded { no, answer, library, source };
+
 /// What seeds a submission's random cases, with its folder's name: its top-level files, names
 /// and bytes. The cases of one hand-in then say nothing of another's, even under the same name
 /// (Gradescope calls every folder `submission`): the expected values that feedback shows
-/// cannot be collected over many hand-ins and replayed. Bytes are read up to the read limit in
-/// all (a folder of large or sparse files took hours to hash): first the files `graded` names
-/// (the notebook, the library's sources), then the others, each group smallest first; past the
-/// limit a file counts by its size. Files beside what is graded cannot push it out of its seed;
-/// and graded files past the read limit are hashed whole, in pieces, up to the largest library
-/// that is run, in all (found by a hostile helper: a 69 MB library, padded to keep its size, kept its
-/// seed while its table of expected values grew round after round).
+/// cannot be collected over many hand-ins and replayed. Everything grading reads (`graded`) is
+/// hashed whole, whatever its size, so that no change of what is graded keeps a seed (found by
+/// hostile helpers: a 69 MB library padded to keep its size, then a source past 512 MiB of
+/// padding sources, kept their seeds while their tables of expected values grew round after
+/// round); reading it costs grading as much. The other files are read up to the read limit in
+/// all, smallest first (a folder of large or sparse files took hours to hash); past it a file
+/// counts by its size. Files beside what is graded cannot push it out of its seed.
 /// (A Python hand-in's seed adds everything its child is given: grade_submission.)
 std::string seed_key(const std::filesystem::path& dir, const std::string& student, const ReadLimits& limits,
-                     const std::function<bool(const std::filesystem::path&)>& graded) {
+                     const std::function<Graded(const std::filesystem::path&)>& graded) {
   struct File {
     std::filesystem::path path;
     std::uintmax_t size = 0;
-    bool graded = false;
+    Graded graded = Graded::no;
+    bool whole = false;  // read by grading: all of it counts
     bool read = false;
   };
   std::vector<File> files;
@@ -553,15 +559,22 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
       files.push_back({it->path(), it->file_size(kind), graded(it->path())});
   }
   std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.path < b.path; });
+  std::uintmax_t sources = 0;
+  for (const File& f : files)
+    if (f.graded == Graded::source) sources += f.size;
+  for (File& f : files)
+    f.whole = f.graded == Graded::answer    ? f.size <= limits.max_bytes
+              : f.graded == Graded::library ? f.size <= kMaxLibraryBytes
+                                            : f.graded == Graded::source && sources <= kMaxSourceBytes;
+  // Small files are taken as they are (what is graded first), larger ones hashed.
   std::vector<File*> smallest;
   for (File& f : files) smallest.push_back(&f);
   std::stable_sort(smallest.begin(), smallest.end(), [](const File* a, const File* b) {
-    return std::pair(!a->graded, a->size) < std::pair(!b->graded, b->size);
+    return std::pair(!a->whole, a->size) < std::pair(!b->whole, b->size);
   });
   std::uintmax_t left = limits.max_bytes;
   for (File* f : smallest)
     if (f->size <= left) f->read = true, left -= f->size;
-  std::uintmax_t graded_left = kMaxLibraryBytes;  // in all: a folder of many large sources costs no more
   Digest key;
   key.add(student);
   for (const File& f : files) {
@@ -570,8 +583,7 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
     try {
       if (f.read) {
         bytes = read_bounded(f.path, limits);
-      } else if (f.graded && f.size <= graded_left) {
-        graded_left -= f.size;
+      } else if (f.whole) {
         const BoundedFile file(f.path, ReadLimits{kMaxLibraryBytes});
         Digest whole;
         std::string piece;
@@ -582,7 +594,7 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
         }
         bytes = "sha256 " + whole.hex();
       }
-    } catch (const ReadError&) {  // gone, unreadable, or larger than anything graded: its size stands for it
+    } catch (const ReadError&) {  // gone or unreadable: its size stands for it
     }
     key.add(bytes ? *bytes : "size " + std::to_string(f.size));
   }
@@ -730,10 +742,11 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   const auto graded = [&](const std::filesystem::path& file) {
     const std::string name = file.filename().string();
     for (const auto& [_, answer] : submission.answers)
-      if (answer.source == name) return true;
-    if (python.hand_in) return name == python.hand_in->name;
-    return !spec.python.only && spec.uses_library() &&
-           (library_handed_in ? name == spec.library.file : compiled_source(file));
+      if (answer.source == name) return Graded::answer;
+    if (python.hand_in) return name == python.hand_in->name ? Graded::answer : Graded::no;
+    if (spec.python.only || !spec.uses_library()) return Graded::no;
+    if (library_handed_in) return name == spec.library.file ? Graded::library : Graded::no;
+    return compiled_source(file) ? Graded::source : Graded::no;
   };
   std::string seeds = seed_key(dir, student, options.limits, graded);
   if (python.hand_in) {
@@ -796,8 +809,8 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   std::map<std::string, Tensor> given;  // the notebook's own of the data it defines itself
   if (python.hand_in) {
     const auto ran = Clock::now();
-    const python::Run run = python::run(*python.hand_in, python::work_for(spec, plan),
-                                        options.seed.value_or(default_seed(seeds)), python::limits_of(spec.python));
+    const python::Run run = python::run(*python.hand_in, python::work_for(spec, plan), python::kNotebookSeed,
+                                        python::limits_of(spec.python));
     result.sandbox = run.isolation;
     take_python_values(spec, python.hand_in->name, run, submission);
     for (std::size_t i = 0, first = run.values.size() - spec.python.given.size(); i < spec.python.given.size(); ++i)

@@ -660,8 +660,8 @@ class Checker {
     std::map<std::string, Tensor> out;
     const python::Found found = python::find_hand_in(spec_, dir);
     if (!found.hand_in) return out;
-    const python::Run run =
-        python::run(*found.hand_in, python::work_for(spec_, FunctionPlan{}), kSeed, python::limits_of(spec_.python));
+    const python::Run run = python::run(*found.hand_in, python::work_for(spec_, FunctionPlan{}), python::kNotebookSeed,
+                                        python::limits_of(spec_.python));
     std::size_t i = 0;
     for (const auto& ex : spec_.exercises)
       for (const auto& a : ex.answers) {
@@ -684,7 +684,7 @@ class Checker {
     if (!answers_fail || spec_.data_order.empty() || !found.hand_in) return;
     python::Work work;
     for (const auto& name : spec_.data_order) work.values.push_back({name, name, ""});
-    const python::Run run = python::run(*found.hand_in, work, kSeed, python::limits_of(spec_.python));
+    const python::Run run = python::run(*found.hand_in, work, python::kNotebookSeed, python::limits_of(spec_.python));
     std::vector<std::string> differ;
     for (std::size_t i = 0; i < spec_.data_order.size() && i < run.values.size(); ++i) {
       const auto& v = run.values[i].value;
@@ -709,7 +709,7 @@ class Checker {
     if (spec_.python.given.empty() || !found.hand_in) return;
     python::Work work;
     for (const auto& name : spec_.python.given) work.values.push_back({name, name, ""});
-    const python::Run run = python::run(*found.hand_in, work, kSeed, python::limits_of(spec_.python));
+    const python::Run run = python::run(*found.hand_in, work, python::kNotebookSeed, python::limits_of(spec_.python));
     std::vector<std::string> wrong;
     for (std::size_t i = 0; i < spec_.python.given.size(); ++i) {
       const std::string& name = spec_.python.given[i];

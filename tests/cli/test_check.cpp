@@ -2759,6 +2759,37 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
   BOOST_TEST(!fs::exists(out2));
 }
 
+BOOST_AUTO_TEST_CASE(a_notebooks_own_draws_at_its_top_level_are_the_same_in_grading_and_in_a_replay) {
+  // Found by a hostile helper: the notebook was seeded from its files' seed, or from the seed
+  // given to replay an exercise, so what it drew at its top level differed in the replay (and
+  // torch.initial_seed() told it its exercises' seeds before any feedback).
+  TempDir dir;
+  const fs::path folder = dir.path() / "submission";
+  fs::copy(test_support::source_path("submissions/sdpa-masked/py-no-scale"), folder);
+  std::ofstream(folder / "homework.py", std::ios::app)
+      << "\nimport random\nimport numpy as np\nprint('drawn', random.random(), np.random.rand(), float(torch.rand(1)), "
+         "torch.initial_seed())\n";
+  const std::string secret = dir.write("seed-secret", "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n").string();
+  const auto graded = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"};
+    args.insert(args.end(), more.begin(), more.end());
+    const auto r = run_grader(args);
+    BOOST_TEST(r.exit_code == 1, r.err);
+    const std::string printed = ordered_json::parse(r.out).value("printed", "");
+    std::smatch m;
+    BOOST_REQUIRE_MESSAGE(std::regex_search(printed, m, std::regex("drawn [^\\n]*")), printed);
+    std::smatch seed;
+    BOOST_REQUIRE(std::regex_search(r.out, seed, std::regex("seed ([0-9]+): quote it")));
+    return std::pair(m[0].str(), seed[1].str());
+  };
+  const auto [drawn, seed] = graded({});
+  BOOST_TEST(drawn.substr(drawn.size() - 2) == " 0", drawn);  // torch.initial_seed(): no exercise's seed
+  BOOST_TEST(graded({"--seed", seed}).first == drawn);
+  const auto [with_secret, secret_seed] = graded({"--seed-secret", secret});
+  BOOST_TEST(with_secret == drawn);
+  BOOST_TEST(secret_seed != seed);
+}
+
 BOOST_AUTO_TEST_CASE(a_library_past_the_read_limit_is_seeded_by_its_bytes_not_its_size) {
   // Found by a hostile helper: a libsolution.so of 69 MB (the read limit is 64 MiB) was seeded
   // by its size, so a library padded to one size met the same cases round after round, and a
@@ -2787,6 +2818,53 @@ BOOST_AUTO_TEST_CASE(a_library_past_the_read_limit_is_seeded_by_its_bytes_not_it
   const std::string a = seed_of("a", 'a');
   BOOST_TEST(seed_of("b", 'b') != a);  // one byte more than 64 MiB in, of the same size
   BOOST_TEST(seed_of("c", 'a') == a);  // the same bytes, the same cases
+}
+
+BOOST_AUTO_TEST_CASE(compiled_code_is_seeded_by_all_its_bytes_whatever_lies_beside_it) {
+  // Found by a hostile helper: graded files were hashed whole up to 512 MiB in all, then by
+  // size. A sparse answer file of 500 MiB (never read: past the read limit) used that up, and
+  // a source of 64 MiB beside it, code then padding, kept its seed while its code changed: a
+  // lookup table of the cases its feedback showed passed a random check. Now whatever grading
+  // reads is hashed whole, and what it never reads counts by its size.
+  TempDir dir;
+  const auto hand_in = [&](const std::string& where, const std::string& body, std::uintmax_t size) {
+    const fs::path folder = dir.path() / where / "submission";
+    fs::create_directories(folder);
+    for (const char* answer : {"attention_score", "keys", "queries", "softmax_scores", "values", "weighted_states"})
+      fs::copy_file(
+          test_support::source_path(std::string("submissions/attention-basics/correct-torch-npy/") + answer + ".npy"),
+          folder / (std::string(answer) + ".npy"));
+    std::ofstream(folder / "attention_weights.npy").close();
+    fs::resize_file(folder / "attention_weights.npy", std::uintmax_t{500} << 20);
+    std::string code =
+        "#include <grader/solution.h>\n"
+        "int compute_keys(const grader_tensor *in, int n_in, grader_tensor *out, int n_out,\n"
+        "                 char *error, size_t error_size) {\n"
+        "  (void)in; (void)n_in; (void)n_out; (void)error; (void)error_size;\n"
+        "  for (long long i = 0; i < out[0].shape[0] * out[0].shape[1]; ++i) out[0].data[i] = " +
+        body + ";\n  return 0;\n}\n/*";
+    code += std::string(size - code.size() - 3, ' ') + "*/\n";
+    std::ofstream(folder / "z.c", std::ios::binary) << code;
+    BOOST_REQUIRE(fs::file_size(folder / "z.c") == size);
+    return run_grader({"check", "--spec", "specs/attention-basics.yaml", folder.string(), "--format", "json"});
+  };
+  const auto seed_of = [](const test_support::ProcessResult& r) {
+    BOOST_TEST(r.exit_code == 1, r.err);
+    std::smatch m;
+    BOOST_REQUIRE_MESSAGE(std::regex_search(r.out, m, std::regex("seed ([0-9]+): quote it")), r.out);
+    return m[1].str();
+  };
+  const std::uintmax_t most = std::uintmax_t{64} << 20;
+  const std::string zeros = seed_of(hand_in("zeros", "0", most));
+  BOOST_TEST(seed_of(hand_in("ones", "1", most)) != zeros);   // other code, of the same size
+  BOOST_TEST(seed_of(hand_in("again", "0", most)) == zeros);  // the same code, the same cases
+  // A byte more is more than a build compiles: the sources are not read, whatever they hold.
+  const auto r = hand_in("larger", "0", most + 1);
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(contains(r.out,
+                      "not compiled: the C/C++ sources hold 67108865 bytes in all, more than the 64 MiB a build "
+                      "compiles; hand in your code alone"),
+             r.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_spec_that_grades_notebooks_only_sets_answer_files_and_libraries_aside) {
@@ -3086,7 +3164,7 @@ exercises:
       symbol: sinusoidal_positions
       inputs: []
       let:
-        angles: "reshape(arange(n), n, 1) * exp(-log(10000) * arange(0, d, 2) / d)"
+        angles: "reshape(arange(n), n, 1) / 10000 ** (arange(0, d, 2) / d)"
       outputs:
         - {name: pe, shape: [n, d], expect: "reshape(stack(sin(angles), cos(angles), dim=2), n, d)"}
       python: {tensors: numpy, arguments: [{size: n}, {size: d}]}

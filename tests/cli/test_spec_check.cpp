@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
@@ -1001,6 +1002,45 @@ BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_w
   const auto revealed = run_grader({"spec", "show", path.string(), "--exercise", "1.3.2", "--reveal"});
   BOOST_TEST(contains(revealed.out, "[[0.15, -0.905, 0.2]]"), revealed.out);
   BOOST_TEST(run_grader({"spec", "show", path.string(), "--exercise", "9.9"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(show_summarizes_a_large_tensor_as_numpy_does_unless_told_full) {
+  // Found by an instructor helper: a spec's data printed whole, 100 KB.
+  TempDir dir;
+  const auto spec = dir.write("big.yaml",
+                              "assignment: {id: big, title: Big, version: '1'}\n"
+                              "data:\n  g: {generator: numpy, seed: 0}\n  big: randn(g, 2, 30, 40)\n"
+                              "  small: [[1, 2], [3, 4]]\n"
+                              "exercises:\n  - {id: '1', title: T, points: 1, answers: [{name: x, shape: [2, 30, 40]}],"
+                              " output: x, expect: big + 1}\n");
+  const auto numbers = [](const std::string& text) {
+    static const std::regex number("-?[0-9]+\\.?[0-9]*(e[-+][0-9]+)?");
+    return static_cast<std::size_t>(
+        std::distance(std::sregex_iterator(text.begin(), text.end(), number), std::sregex_iterator()));
+  };
+  const auto section = [](const std::string& text, const std::string& from, const std::string& to) {
+    const auto a = text.find(from), b = text.find(to, a);
+    BOOST_REQUIRE(a != std::string::npos && b != std::string::npos);
+    return text.substr(a + from.size(), b - a - from.size());
+  };
+  const auto r = run_grader({"spec", "show", spec.string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  // Each axis longer than 6: its first and last three around `...`: 2 x 6 x 6 numbers shown.
+  const std::string big = section(r.out, "  big (2, 30, 40)\n", "\n    (2400 elements, shown in part");
+  BOOST_TEST(numbers(big) == 2u * 6u * 6u, big);
+  BOOST_TEST(contains(big, ", ..., "), big);         // along the last axis
+  BOOST_TEST(contains(big, "\n      ...,\n"), big);  // along the rows
+  BOOST_TEST(contains(r.out,
+                      "(2400 elements, shown in part: --full prints them all, --npy DIR writes them as .npy "
+                      "files)"),
+             r.out);
+  BOOST_TEST(contains(r.out, "  small (2, 2)\n    [[1, 2],\n     [3, 4]]\n"), r.out);  // small ones whole
+  // The target, of the same size, is summarized too; --full prints every element of both.
+  BOOST_TEST(numbers(section(r.out, "    target (2, 30, 40)\n", "(2400 elements")) == 2u * 6u * 6u, r.out);
+  const auto full = run_grader({"spec", "show", spec.string(), "--full"});
+  BOOST_TEST(full.exit_code == 0, full.err);
+  BOOST_TEST(numbers(section(full.out, "  big (2, 30, 40)\n", "  small")) == 2400u);
+  BOOST_TEST(!contains(full.out, "..."), full.out.substr(0, 2000));
 }
 
 BOOST_AUTO_TEST_CASE(show_writes_npy_files_of_the_data_and_the_fixed_targets) {

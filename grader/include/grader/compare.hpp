@@ -122,7 +122,8 @@ Feedback feedback(const Comparison& c, const Tensor& got, const Tensor& expected
 constexpr std::size_t kShownElements = 36;
 
 /// A tensor printed like NumPy: [[0.47, 0.65], [0.64, 0.5]] with 6 significant digits (or
-/// `digits`).
-std::string format_tensor(const Tensor& t, int digits = 6);
+/// `digits`). An `edge` above 0 summarizes as NumPy does past its threshold: an axis longer
+/// than twice the edge shows its first and last `edge` entries around a `...`.
+std::string format_tensor(const Tensor& t, int digits = 6, std::size_t edge = 0);
 
 }  // namespace grader

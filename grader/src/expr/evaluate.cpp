@@ -76,7 +76,7 @@ class Evaluator {
         const Tensor a = eval(*node.children[0]);
         const Tensor b = eval(*node.children[1]);
         if (node.text == "@") return ops::matmul(a, b);
-        return ops::elementwise(a, b, node.text[0]);
+        return ops::elementwise(a, b, node.text);
       }
       case Node::Kind::call:
         return call(node);

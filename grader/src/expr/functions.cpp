@@ -363,6 +363,9 @@ std::vector<Function> make_table() {
       "sin", [](double v) { return std::sin(v); }, "sine of each element (radians)");
   unary(
       "cos", [](double v) { return std::cos(v); }, "cosine of each element (radians)");
+  unary(
+      "floor", [](double v) { return std::floor(v); },
+      "the largest whole number not above each element: 2 * floor(arange(d) / 2) is 0, 0, 2, 2, ...");
 
   std::sort(t.begin(), t.end(), [](const Function& a, const Function& b) { return a.info.name < b.info.name; });
   return t;

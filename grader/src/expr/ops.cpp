@@ -63,17 +63,15 @@ Shape broadcast(const Shape& a, const Shape& b, const std::string& combined) {
   return shape;
 }
 
-double apply(double a, double b, char op) {
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    default:
-      return a / b;
-  }
+using Operation = double (*)(double, double);
+
+Operation operation(const std::string& op) {
+  if (op == "+") return [](double a, double b) { return a + b; };
+  if (op == "-") return [](double a, double b) { return a - b; };
+  if (op == "*") return [](double a, double b) { return a * b; };
+  if (op == "/") return [](double a, double b) { return a / b; };
+  if (op == "**") return [](double a, double b) { return std::pow(a, b); };
+  throw std::logic_error("no element-wise operator " + op);
 }
 
 }  // namespace
@@ -97,16 +95,17 @@ std::size_t checked_count(const Shape& shape, const std::string& what) {
   return element_count(shape);
 }
 
-Tensor elementwise(const Tensor& a, const Tensor& b, char op) {
-  const Shape shape = broadcast(a.shape(), b.shape(), std::string("combined with '") + op + "'");
+Tensor elementwise(const Tensor& a, const Tensor& b, const std::string& op) {
+  const Operation apply = operation(op);
+  const Shape shape = broadcast(a.shape(), b.shape(), "combined with '" + op + "'");
   const auto out = padded3(shape);
   const auto sa = strides3(a.shape(), out), sb = strides3(b.shape(), out);
   std::vector<double> values;
-  values.reserve(checked_count(shape, std::string("'") + op + "'"));
+  values.reserve(checked_count(shape, "'" + op + "'"));
   for (std::size_t i = 0; i < out[0]; ++i)
     for (std::size_t j = 0; j < out[1]; ++j)
       for (std::size_t k = 0; k < out[2]; ++k)
-        values.push_back(apply(a[i * sa[0] + j * sa[1] + k * sa[2]], b[i * sb[0] + j * sb[1] + k * sb[2]], op));
+        values.push_back(apply(a[i * sa[0] + j * sa[1] + k * sa[2]], b[i * sb[0] + j * sb[1] + k * sb[2]]));
   return Tensor(shape, std::move(values));
 }
 

@@ -25,8 +25,9 @@ std::optional<long long> whole_value(double v);
 /// other axes of an empty tensor still run).
 std::size_t checked_count(const Shape& shape, const std::string& what);
 
-/// Element-wise a op b ('+', '-', '*', '/') with NumPy broadcasting.
-Tensor elementwise(const Tensor& a, const Tensor& b, char op);
+/// Element-wise a op b ("+", "-", "*", "/", "**": std::pow, as NumPy's float64 power) with
+/// NumPy broadcasting.
+Tensor elementwise(const Tensor& a, const Tensor& b, const std::string& op);
 
 /// NumPy's where: x where the condition is not 0 (NaN included), y elsewhere, the three
 /// broadcast together.

@@ -9,7 +9,8 @@ namespace grader::expr {
 namespace {
 
 /// A recursive-descent parser over the raw text; precedence, loosest first:
-/// `+ -`, then `* / @`, then unary `-`, then calls and `[...]`.
+/// `+ -`, then `* / @`, then unary `-`, then `**` (as Python: -x ** 2 is -(x ** 2), 2 ** -1
+/// is 0.5, 2 ** 3 ** 2 is 2 ** 9), then calls and `[...]`.
 class Parser {
  public:
   explicit Parser(const std::string& text) : text_(text) {}
@@ -112,8 +113,6 @@ class Parser {
       const char c = peek();
       if (c != '*' && c != '/' && c != '@') return left;
       const std::size_t at = pos_++;
-      if (c == '*' && pos_ < text_.size() && text_[pos_] == '*')
-        fail(at, "'**' is not supported; use exp, log or sqrt");
       chain.link(at);
       left = binary(std::string(1, c), at, std::move(left), parse_unary());
     }
@@ -138,7 +137,19 @@ class Parser {
       node->children.push_back(std::move(operand));
       return node;
     }
-    return parse_postfix();
+    return parse_power();
+  }
+
+  /// `base ** exponent`, the exponent a unary expression (so right-associative, each level
+  /// counted by parse_unary's depth guard).
+  NodePtr parse_power() {
+    NodePtr base = parse_postfix();
+    if (peek() == '*' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
+      const std::size_t at = pos_;
+      pos_ += 2;
+      return binary("**", at, std::move(base), parse_unary());
+    }
+    return base;
   }
 
   NodePtr parse_postfix() {

@@ -283,6 +283,19 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     build.message = "no " + spec.file + " and no C or C++ sources (.c, .cpp) in the submission";
     return build;
   }
+  std::uintmax_t total = 0;
+  for (const auto& s : sources) {
+    std::error_code unsized;
+    const std::uintmax_t size = fs::file_size(s, unsized);
+    if (!unsized) total += size;  // a source that is not a file is refused when it is read
+  }
+  if (total > kMaxSourceBytes) {
+    build.compile_failed = true;
+    build.message = "not compiled: the C/C++ sources hold " + std::to_string(total) + " bytes in all, more than the " +
+                    std::to_string(kMaxSourceBytes >> 20) +
+                    " MiB a build compiles; hand in your code alone (values belong in code that computes them)";
+    return build;
+  }
 
   std::string command = cxx ? spec.compile_cxx : spec.compile_c;
   // The key covers everything the build reads of ours too: the command and the ABI headers.

@@ -95,6 +95,17 @@ void for_each_target(
   }
 }
 
+/// A tensor as `spec show` prints it: whole up to NumPy's threshold of 1000 elements (or with
+/// --full), else summarized as NumPy summarizes (found by an instructor helper: a spec's data
+/// printed 100 KB).
+std::string shown(const Tensor& t, bool full) {
+  constexpr std::size_t kWhole = 1000, kEdge = 3;
+  if (full || t.size() <= kWhole) return format_tensor(t);
+  return format_tensor(t, 6, kEdge) +
+         fmt::format("\n({} elements, shown in part: --full prints them all, --npy DIR writes them as .npy files)",
+                     t.size());
+}
+
 }  // namespace
 
 std::string show_spec(const Spec& spec, const ShowOptions& options) {
@@ -125,7 +136,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
     for (const auto& name : spec.data_order) {
       const Tensor& t = spec.data.at(name);
       out += fmt::format("  {} {}\n", name, format_shape(t.shape()));
-      out += indented(format_tensor(t), "    ");
+      out += indented(shown(t, options.full), "    ");
     }
   }
   // The targets, computed once, by exercise.
@@ -213,7 +224,7 @@ std::string show_spec(const Spec& spec, const ShowOptions& options) {
     if (concealed) out += "    targets: hidden (--reveal shows them)\n";
     for (const auto& [label, t] : targets[ex.id]) {
       out += fmt::format("    {} {}\n", label, format_shape(t.shape()));
-      out += indented(format_tensor(t), "      ");
+      out += indented(shown(t, options.full), "      ");
     }
   }
   return out;

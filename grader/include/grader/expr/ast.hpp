@@ -43,7 +43,7 @@ struct Node {
     name,    ///< key; `text`
     list,    ///< [a, b]; `children` are the elements
     negate,  ///< -a; `children[0]`
-    binary,  ///< a + b; `text` is the operator ("+", "-", "*", "/", "@"), `children` a, b
+    binary,  ///< a + b; `text` is the operator ("+", "-", "*", "/", "**", "@"), `children` a, b
     call,    ///< f(a, k=b); `text` is the function, `children` the positional arguments
     index,   ///< a[i, j]; `children[0]` the indexed value, then one node per axis
     slice,   ///< start:stop:step inside an index; `children` has 3 entries, null if absent

@@ -26,6 +26,12 @@ constexpr std::uintmax_t kMaxCacheBytes = std::uintmax_t{1} << 30;
 /// Whether a file of a submission is a C or C++ source the build compiles (.c, .cc, .cpp, .cxx).
 bool compiled_source(const std::filesystem::path& file);
 
+/// The most C/C++ source a submission's build compiles, in all: larger sources are not
+/// compiled, nor read (whatever they hold, the verdict says so), which bounds what a build
+/// holds in memory and what a submission's seed hashes (found by a hostile helper: 512 MiB of
+/// padding sources pushed the compiled code out of its seed).
+constexpr std::uintmax_t kMaxSourceBytes = std::uintmax_t{64} << 20;
+
 /// The spec's library file in `dir` if present; otherwise its .c/.cc/.cpp sources compiled
 /// with the spec's command (C++ if any source is C++), under the spec's time limit, into a
 /// cache keyed by the sources and the command (`cache_dir`, default

@@ -133,8 +133,17 @@ struct Run {
   int processes = 0;                  ///< children started
 };
 
-/// Runs the hand-in and takes the requested values. Throws grader::Error only when the grader
-/// cannot run it (no Python runtime, no confinement): never the student's fault.
+/// The seed of `random`, `numpy` and `torch` before a notebook runs, when the grader runs it:
+/// one for every hand-in, every run and every replay (`--seed` sets the cases' seeds, and the
+/// calls' from them), so that a notebook's own draws at its top level are the same whenever it
+/// is graded, with or without an instructor's secret (found by a hostile helper: the seed the
+/// hand-in's files gave, replaced by the `--seed` given, changed them in a replay; and it told
+/// a notebook, by `torch.initial_seed()`, the seeds of its exercises before any feedback).
+constexpr std::uint64_t kNotebookSeed = 0;
+
+/// Runs the hand-in and takes the requested values, `seed` seeding `random`, `numpy` and
+/// `torch` before it runs (kNotebookSeed in grading). Throws grader::Error only when the
+/// grader cannot run it (no Python runtime, no confinement): never the student's fault.
 Run run(const HandIn& hand_in, const Work& work, std::uint64_t seed, const Limits& limits = {});
 
 }  // namespace grader::python

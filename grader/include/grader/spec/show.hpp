@@ -12,6 +12,7 @@ namespace grader {
 struct ShowOptions {
   std::optional<std::string> exercise;  ///< only this exercise (and no data)
   bool reveal = false;                  ///< also the targets of hidden exercises
+  bool full = false;                    ///< every element of large tensors, not a summary
 };
 
 /// The data tensors and, per exercise, what the student hands in, the output, the target
