@@ -584,7 +584,7 @@ std::string seed_key(const std::filesystem::path& dir, const std::string& studen
       if (f.read) {
         bytes = read_bounded(f.path, limits);
       } else if (f.whole) {
-        const BoundedFile file(f.path, ReadLimits{kMaxLibraryBytes});
+        const BoundedFile file(f.path, ReadLimits{std::max(limits.max_bytes, kMaxLibraryBytes)});
         Digest whole;
         std::string piece;
         for (std::size_t at = 0; at < file.size(); at += piece.size()) {
