@@ -103,11 +103,11 @@ int run_check(const CheckOptions& options) {
   }
   GradeOptions grading;
   grading.seed = options.seed;
-  if (!options.seed_secret.empty()) grading.seed_secret = read_seed_secret(options.seed_secret);
   std::optional<Spec> spec;
   try {
+    if (!options.seed_secret.empty()) grading.seed_secret = read_seed_secret(options.seed_secret);
     spec = load_spec(options.spec);
-  } catch (const SpecError& e) {
+  } catch (const Error& e) {  // a broken spec, or a secret that cannot be used: the course's fault
     // PrairieLearn must not record a zero for a student because the spec is broken.
     const std::string ungradable = report::to_prairielearn_ungradable();  // e.what() goes to stderr
     if (format == report::Format::prairielearn) emit(options, ungradable);

@@ -57,6 +57,9 @@ int run_package(const PackageOptions& o) {
   write_atomically(o.out, zip);
   std::cout << "wrote " << o.out << " (" << zip.size() / 1024 << " KiB): upload it as the autograder of '" << spec.title
             << "' on Gradescope\n";
+  if (!secret.empty())
+    std::cout << "it holds the seed secret of " << o.seed_secret
+              << " (as seed-secret): keep the zip from students, as the secret\n";
   return 0;
 }
 

@@ -682,7 +682,11 @@ std::string read_seed_secret(const std::filesystem::path& file) {
     if (ec) throw ReadError(ec.message());
     secret = read_bounded(real, ReadLimits{kMost});
   } catch (const ReadError& e) {
-    throw UsageError("--seed-secret " + file.string() + ": cannot read it (" + e.what() + "); " + make);
+    // Not "make one" (found by an instructor helper: a mistyped path, followed by that advice,
+    // would grade the class again under a new secret, with other cases than students quoted).
+    throw UsageError("--seed-secret " + file.string() + ": cannot read it (" + e.what() +
+                     "); check the path: every hand-in of an assignment is graded with the secret it was first "
+                     "graded with (another gives everyone other cases)");
   }
   secret.erase(secret.find_last_not_of(" \t\r\n") + 1);  // npos + 1 is 0: white space alone is nothing
   if (secret.size() < kLeast)

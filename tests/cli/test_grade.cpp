@@ -1568,6 +1568,20 @@ BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_wr
   const auto checked = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (grade / "student").string(),
                                    "--seed-secret", secret.string(), "--format", "prairielearn"});
   BOOST_TEST(seed_in(checked.out) == seed);
+  // A secret that cannot be used is the course's fault, as a broken spec: not gradable, the
+  // reason in the job's log; a link that leads nowhere too, never grading without it.
+  for (const bool link : {false, true}) {
+    fs::remove(secret);
+    if (link)
+      fs::create_symlink(dir.path() / "not-mounted", secret);
+    else
+      dir.write("grade/serverFilesCourse/attention-grader/seed-secret", "short\n");
+    r = test_support::run_process({(here / "grade.sh").string(), test_support::source_path("specs/sdpa-masked.yaml")},
+                                  env);
+    BOOST_TEST(r.exit_code == 0, r.out << r.err);
+    BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == false);
+    BOOST_TEST(contains(r.err, "--seed-secret " + secret.string() + ": "), r.err);
+  }
   fs::remove(secret);
   r = test_support::run_process({(here / "grade.sh").string(), test_support::source_path("specs/sdpa-masked.yaml")},
                                 env);

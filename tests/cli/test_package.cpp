@@ -233,6 +233,13 @@ BOOST_AUTO_TEST_CASE(a_seed_secret_goes_into_the_zip_and_seeds_every_hand_in_as_
   };
   BOOST_TEST(check({"--seed-secret", secret}) == seed);
   BOOST_TEST(check({}) != seed);
+  // The packager says the zip holds it.
+  const auto told = run_grader({"gradescope-package", "--spec", "specs/sdpa-masked.yaml", "--out",
+                                (secrets.path() / "a.zip").string(), "--seed-secret", secret});
+  BOOST_TEST(told.exit_code == 0, told.err);
+  BOOST_TEST(contains(told.out, "it holds the seed secret of " + secret +
+                                    " (as seed-secret): keep the zip from students, as the secret"),
+             told.out);
   // Without --seed-secret, no file of that name and the script as before.
   Autograder plain("specs/sdpa-masked.yaml");
   BOOST_TEST(!fs::exists(plain.root() / "source/seed-secret"));
