@@ -23,8 +23,15 @@ case $spec in
   *) spec="$here/$spec" ;;
 esac
 set --
-# (a link that leads nowhere is passed too: the grader says so, rather than grading without it)
+# (a link that leads nowhere is passed too: the grader says so, rather than grading without it;
+# and so is a secret of another name, seed-secret.txt: the job is not graded without it)
 { [ -e "$here/seed-secret" ] || [ -L "$here/seed-secret" ]; } && set -- --seed-secret "$here/seed-secret"
+for near in "$here"/seed-secret?* "$here"/seed_secret*; do
+  if [ $# -eq 0 ] && { [ -e "$near" ] || [ -L "$near" ]; }; then
+    echo "grade.sh: $near is not read: name the secret seed-secret" >&2
+    set -- --seed-secret "$here/seed-secret"
+  fi
+done
 grade=${GRADE:-/grade}
 results="$grade/results/results.json"
 rm -f "$results"

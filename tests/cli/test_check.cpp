@@ -2684,6 +2684,7 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
   const std::string one = dir.write("one", "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n").string();
   const std::string one_edited = dir.write("one-edited", "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n\n").string();
   const std::string two = dir.write("two", "QW5vdGhlciBzZWNyZXQgZW50aXJlbHk=").string();
+  dir.write("one-trimmed", "V2hhdCBhIHNlY3JldCB0aGlzIGlz");  // what counts of `one`
   const auto graded = [&](const std::vector<std::string>& more) {
     std::vector<std::string> args = {"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"};
     args.insert(args.end(), more.begin(), more.end());
@@ -2719,16 +2720,22 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
     BOOST_TEST(r.exit_code == 0, r.err);
     return r.out;
   };
-  grade(one);
+  // The class's summary says which secret graded it, by the start of its SHA-256 (sha256sum's).
+  const std::string graded_with_one = grade(one);
+  const std::string digest_of_one =
+      test_support::run_process({"/usr/bin/sha256sum", one + "-trimmed"}).out.substr(0, 64);
+  BOOST_TEST(contains(graded_with_one, "seeds: each student's own, mixed with the seed secret whose SHA-256 begins " +
+                                           digest_of_one.substr(0, 12) + "\n"),
+             graded_with_one);
+  BOOST_TEST(ordered_json::parse(test_support::read_file(out / "summary.json")).at("inputs").at("seed_secret") ==
+             digest_of_one);
   const auto result = [&] {
     return ordered_json::parse(test_support::read_file(out / "students/submission/result.json"));
   };
   BOOST_TEST(seed_of(result()) == seed_of(secret));
   BOOST_TEST(contains(grade(one_edited), "1 up to date"));
   const std::string again = grade(two);
-  BOOST_TEST(contains(again,
-                      "1 regraded because what they depend on changed (the grading options (--seed, "
-                      "--seed-secret): 1)"),
+  BOOST_TEST(contains(again, "1 regraded because what they depend on changed (the seed secret (--seed-secret): 1)"),
              again);
   BOOST_TEST(seed_of(result()) != seed_of(secret));
   for (const auto& f : fs::recursive_directory_iterator(out))

@@ -423,8 +423,8 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   // summary.json too, but for how this run came by its results.
   auto resumed = load(out / "summary.json"), clean = load(dir.path() / "clean/summary.json");
   BOOST_TEST(resumed.at("run") == ordered_json::parse(R"({"graded": 3, "new": 0, "changed": 2, "again": 1,
-      "up_to_date": 21, "rewritten": 0, "changed_inputs": {"submission": 2, "grader": 0, "spec": 0, "data": 0, "options": 0,
-      "formats": 0}})"));
+      "up_to_date": 21, "rewritten": 0, "changed_inputs": {"submission": 2, "grader": 0, "spec": 0, "data": 0, "seed": 0,
+      "seed_secret": 0, "read_limit": 0, "formats": 0}})"));
   BOOST_TEST(clean.at("run").at("new") == 24);
   resumed.erase("run");
   clean.erase("run");
@@ -787,6 +787,13 @@ BOOST_AUTO_TEST_CASE(shards_merge_into_exactly_what_one_run_writes) {
   const auto formats = run_grader({"merge", "--out", merged, shards[0], shards[1], junit.string()});
   BOOST_TEST(formats.exit_code == 2);
   BOOST_TEST(contains(formats.err, "the report formats asked for (--format json,junit against json)"), formats.err);
+  // Nor one graded with a seed of its own: the merge says which.
+  const fs::path seeded = dir.path() / "seeded2";
+  BOOST_TEST(run_grader(with(grade_args(root, seeded), {"--shard", "2/3", "--seed", "7"})).exit_code == 0);
+  const auto seed = run_grader({"merge", "--out", merged, shards[0], shards[1], seeded.string()});
+  BOOST_TEST(seed.exit_code == 2);
+  BOOST_TEST(contains(seed.err, "other inputs than " + shards[0] + ": the seed (--seed) (7 vs per-student);"),
+             seed.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_merge_takes_only_its_shards_class_and_keeps_no_earlier_file) {
@@ -1569,20 +1576,27 @@ BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_wr
                                    "--seed-secret", secret.string(), "--format", "prairielearn"});
   BOOST_TEST(seed_in(checked.out) == seed);
   // A secret that cannot be used is the course's fault, as a broken spec: not gradable, the
-  // reason in the job's log; a link that leads nowhere too, never grading without it.
-  for (const bool link : {false, true}) {
+  // reason in the job's log; a link that leads nowhere too, and a secret of another name
+  // (found by an instructor helper), never grading without it.
+  const fs::path misnamed = here / "seed-secret.txt";
+  for (const std::string how : {"short", "a dangling link", "misnamed"}) {
     fs::remove(secret);
-    if (link)
+    fs::remove(misnamed);
+    if (how == "a dangling link")
       fs::create_symlink(dir.path() / "not-mounted", secret);
     else
-      dir.write("grade/serverFilesCourse/attention-grader/seed-secret", "short\n");
+      dir.write(how == "short" ? "grade/serverFilesCourse/attention-grader/seed-secret"
+                               : "grade/serverFilesCourse/attention-grader/seed-secret.txt",
+                how == "short" ? "short\n" : "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n");
     r = test_support::run_process({(here / "grade.sh").string(), test_support::source_path("specs/sdpa-masked.yaml")},
                                   env);
     BOOST_TEST(r.exit_code == 0, r.out << r.err);
-    BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == false);
+    BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == false, how);
     BOOST_TEST(contains(r.err, "--seed-secret " + secret.string() + ": "), r.err);
+    if (how == "misnamed")
+      BOOST_TEST(contains(r.err, misnamed.string() + " is not read: name the secret seed-secret"), r.err);
   }
-  fs::remove(secret);
+  fs::remove(misnamed);
   r = test_support::run_process({(here / "grade.sh").string(), test_support::source_path("specs/sdpa-masked.yaml")},
                                 env);
   BOOST_TEST(r.exit_code == 0, r.out << r.err);

@@ -54,21 +54,29 @@ std::vector<Student> list_students(const std::filesystem::path& root, std::vecto
 void refuse_overlap(const std::filesystem::path& out, const std::vector<std::filesystem::path>& sources,
                     const std::string& what);
 
-/// What every grade of a run depends on besides the student's own files, each as a hash.
-/// Shards must agree on all of them.
+/// What every grade of a run depends on besides the student's own files: each as a hash, but
+/// the options that are short and no secret, which summary.json shows as they were given. Shards
+/// must agree on all of them.
 struct RunInputs {
   std::string grader;   ///< the grader's version
   std::string spec;     ///< the spec file's bytes
   std::string data;     ///< the data files the spec reads (Spec::data_files), names and bytes
-  std::string options;  ///< the options that change results: --seed, the read limits
-  std::string formats;  ///< the report formats written for every student (--format)
+  std::string seed;     ///< --seed N given: N; else "per-student" (each student's own seeds)
+  std::string seed_secret;  ///< --seed-secret: the SHA-256 of the secret (never the secret); else "none"
+  std::string read_limit;   ///< the bytes read of a hand-in at most (ReadLimits::max_bytes)
+  std::string formats;      ///< the report formats written for every student (--format)
   bool operator==(const RunInputs&) const = default;
 };
 
 /// Each part of RunInputs by its name in summary.json's "inputs" and in a student's .inputs.
 inline constexpr std::pair<const char*, std::string RunInputs::*> kRunInputParts[] = {
-    {"grader", &RunInputs::grader},   {"spec", &RunInputs::spec},       {"data", &RunInputs::data},
-    {"options", &RunInputs::options}, {"formats", &RunInputs::formats},
+    {"grader", &RunInputs::grader},
+    {"spec", &RunInputs::spec},
+    {"data", &RunInputs::data},
+    {"seed", &RunInputs::seed},
+    {"seed_secret", &RunInputs::seed_secret},
+    {"read_limit", &RunInputs::read_limit},
+    {"formats", &RunInputs::formats},
 };
 
 /// How the students of a run came by their results.
@@ -80,7 +88,7 @@ struct RunCounts {
   std::size_t up_to_date = 0;  ///< kept from an earlier run (--resume)
   std::size_t rewritten = 0;   ///< of up_to_date: their reports written again, for other --format
   /// For `changed`: how many each input concerns, by name ("submission", "spec", "data",
-  /// "grader", "options", "formats"); one student can count under several.
+  /// "grader", "seed", "formats", ...); one student can count under several.
   std::map<std::string, std::size_t> changed_inputs;
 
   RunCounts& operator+=(const RunCounts& other);

@@ -82,7 +82,9 @@ std::string_view describe_input(std::string_view name) {
   if (name == "spec") return "the spec";
   if (name == "data") return "the spec's data files";
   if (name == "grader") return "the grader's version";
-  if (name == "options") return "the grading options (--seed, --seed-secret)";
+  if (name == "seed") return "the seed (--seed)";
+  if (name == "seed_secret") return "the seed secret (--seed-secret)";
+  if (name == "read_limit") return "the read limit";
   if (name == "formats") return "the report formats asked for";
   return name;
 }
@@ -259,6 +261,13 @@ std::string summary_text(const Gradebook& book) {
     out += fmt::format("  {:>6} - {:<6} {:>5}  {}\n", report::points(h["from"]), report::points(h["to"]), count,
                        std::string(count * 40 / most, '#'));
   }
+  // How the cases were drawn, where an option changed it: which secret graded a class is asked
+  // when a student's case is replayed (found by an instructor helper: nothing said it).
+  if (book.inputs.seed != "per-student")
+    out += fmt::format("\nseeds: {} for every student's random cases (--seed)\n", book.inputs.seed);
+  else if (book.inputs.seed_secret != "none")
+    out += fmt::format("\nseeds: each student's own, mixed with the seed secret whose SHA-256 begins {}\n",
+                       book.inputs.seed_secret.substr(0, 12));
   const RunCounts& run = book.run;
   out += fmt::format("\n{} graded, {} up to date from an earlier run\n", run.graded, run.up_to_date);
   if (run.changed > 0) {
