@@ -2652,13 +2652,7 @@ BOOST_AUTO_TEST_CASE(random_cases_follow_what_is_handed_in_not_only_the_folder_n
     if (!table.empty()) dir.write(where + "/submission/tbl/t.json", table);
     const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"});
     BOOST_TEST(r.exit_code == 1, r.err);
-    const std::smatch m = [&] {
-      std::smatch found;
-      std::regex_search(r.out, found, std::regex("seed ([0-9]+): quote it"));
-      return found;
-    }();
-    BOOST_REQUIRE(!m.empty());
-    return m[1].str();
+    return test_support::shown_seed(r.out);
   };
   const std::string first = seed_of("alice");
   BOOST_TEST(seed_of("bob") == first);  // the same hand-in, the same cases: a regrade agrees
@@ -2693,10 +2687,7 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
     return ordered_json::parse(r.out);
   };
   const auto seed_of = [](const ordered_json& j) {  // exercise 1's
-    const std::string text = j.at("exercises").at(0).dump();
-    std::smatch m;
-    BOOST_REQUIRE(std::regex_search(text, m, std::regex("seed ([0-9]+): quote it")));
-    return m[1].str();
+    return test_support::shown_seed(j.at("exercises").at(0).dump());
   };
   const auto checks_of = [](ordered_json j) {  // exercise 1's checks, without their times
     ordered_json checks = j.at("exercises").at(0).at("checks");
@@ -2790,9 +2781,7 @@ BOOST_AUTO_TEST_CASE(a_notebooks_own_draws_at_its_top_level_are_the_same_in_grad
     const std::string printed = ordered_json::parse(r.out).value("printed", "");
     std::smatch m;
     BOOST_REQUIRE_MESSAGE(std::regex_search(printed, m, std::regex("drawn [^\\n]*")), printed);
-    std::smatch seed;
-    BOOST_REQUIRE(std::regex_search(r.out, seed, std::regex("seed ([0-9]+): quote it")));
-    return std::pair(m[0].str(), seed[1].str());
+    return std::pair(m[0].str(), test_support::shown_seed(r.out));
   };
   const auto [drawn, seed] = graded({});
   BOOST_TEST(drawn.substr(drawn.size() - 2) == " 0", drawn);  // torch.initial_seed(): no exercise's seed
@@ -2823,9 +2812,7 @@ BOOST_AUTO_TEST_CASE(a_library_past_the_read_limit_is_seeded_by_its_bytes_not_it
     fs::resize_file(folder / "a.c", std::uintmax_t{460} << 20);
     const auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder.string(), "--format", "json"});
     BOOST_TEST(r.exit_code == 1, r.err);
-    std::smatch m;
-    BOOST_REQUIRE_MESSAGE(std::regex_search(r.out, m, std::regex("seed ([0-9]+): quote it")), r.out);
-    return m[1].str();
+    return test_support::shown_seed(r.out);
   };
   const std::string a = seed_of("a", 'a');
   BOOST_TEST(seed_of("b", 'b') != a);  // one byte more than 64 MiB in, of the same size
@@ -2862,9 +2849,7 @@ BOOST_AUTO_TEST_CASE(compiled_code_is_seeded_by_all_its_bytes_whatever_lies_besi
   };
   const auto seed_of = [](const test_support::ProcessResult& r) {
     BOOST_TEST(r.exit_code == 1, r.err);
-    std::smatch m;
-    BOOST_REQUIRE_MESSAGE(std::regex_search(r.out, m, std::regex("seed ([0-9]+): quote it")), r.out);
-    return m[1].str();
+    return test_support::shown_seed(r.out);
   };
   const std::uintmax_t most = std::uintmax_t{64} << 20;
   const std::string zeros = seed_of(hand_in("zeros", "0", most));

@@ -1559,11 +1559,6 @@ BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_wr
   BOOST_TEST(!contains(p.at("message").get<std::string>(), "broken.yaml"), p.dump());  // the job's log says
   BOOST_TEST(contains(r.err, "broken.yaml"), r.err);
   // A seed-secret beside the script seeds the student's cases as `grader check --seed-secret`.
-  const auto seed_in = [](const std::string& text) {
-    std::smatch m;
-    BOOST_REQUIRE(std::regex_search(text, m, std::regex("seed ([0-9]+): quote it")));
-    return m[1].str();
-  };
   fs::remove_all(grade / "student");
   fs::copy(test_support::source_path("submissions/sdpa-masked/py-no-scale"), grade / "student");
   const fs::path secret =
@@ -1571,10 +1566,10 @@ BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_wr
   r = test_support::run_process({(here / "grade.sh").string(), test_support::source_path("specs/sdpa-masked.yaml")},
                                 env);
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
-  const std::string seed = seed_in(read_file(results));
+  const std::string seed = test_support::shown_seed(read_file(results));
   const auto checked = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (grade / "student").string(),
                                    "--seed-secret", secret.string(), "--format", "prairielearn"});
-  BOOST_TEST(seed_in(checked.out) == seed);
+  BOOST_TEST(test_support::shown_seed(checked.out) == seed);
   // A secret that cannot be used is the course's fault, as a broken spec: not gradable, the
   // reason in the job's log; a link that leads nowhere too, and a secret of another name
   // (found by an instructor helper), never grading without it.
@@ -1600,7 +1595,7 @@ BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_wr
   r = test_support::run_process({(here / "grade.sh").string(), test_support::source_path("specs/sdpa-masked.yaml")},
                                 env);
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
-  BOOST_TEST(seed_in(read_file(results)) != seed);
+  BOOST_TEST(test_support::shown_seed(read_file(results)) != seed);
   // No grader to run: no results (the old ones removed), exit 1, the job a failure for staff.
   r = test_support::run_process({script, test_support::source_path(kMatrixSpec)},
                                 {"GRADE=" + grade.string(), "GRADER=" + (dir.path() / "no-such-grader").string()});

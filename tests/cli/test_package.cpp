@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
@@ -217,19 +216,14 @@ BOOST_AUTO_TEST_CASE(a_seed_secret_goes_into_the_zip_and_seeds_every_hand_in_as_
   BOOST_TEST(read_file(ag.root() / "source/seed-secret") == "V2hhdCBhIHNlY3JldCB0aGlzIGlz\n");
   const auto r = ag.grade("submissions/sdpa-masked/py-no-scale", GRADER_EXECUTABLE);
   BOOST_TEST(r.exit_code == 0, r.err);
-  const auto seed_in = [](const std::string& text) {
-    std::smatch m;
-    BOOST_REQUIRE(std::regex_search(text, m, std::regex("seed ([0-9]+): quote it")));
-    return m[1].str();
-  };
-  const std::string seed = seed_in(read_file(ag.root() / "results/results.json"));
+  const std::string seed = test_support::shown_seed(read_file(ag.root() / "results/results.json"));
   const auto check = [&](const std::vector<std::string>& more) {
     std::vector<std::string> args = {
         "check", "--spec", "specs/sdpa-masked.yaml", (ag.root() / "submission").string(), "--format", "gradescope"};
     args.insert(args.end(), more.begin(), more.end());
     const auto checked = run_grader(args);
     BOOST_TEST(checked.exit_code == 1, checked.err);
-    return seed_in(checked.out);
+    return test_support::shown_seed(checked.out);
   };
   BOOST_TEST(check({"--seed-secret", secret}) == seed);
   BOOST_TEST(check({}) != seed);
