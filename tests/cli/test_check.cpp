@@ -2703,11 +2703,26 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
   BOOST_TEST(checks_of(graded({"--seed", seed_of(secret), "--seed-secret", two})) == checks_of(secret));
 
   // A class graded with the secret gives each student what `grader check` gives with it; a
-  // new secret regrades everyone on --resume, and the secret itself is written nowhere.
-  const fs::path out = dir.path() / "out";
+  // rerun into its results with another secret, or none, or a seed of its own, is refused
+  // (found by a TA helper: a rerun for a late hand-in, the secret forgotten, regraded everyone
+  // without it); in a folder of its own, a new secret grades anew. The secret itself is
+  // written nowhere.
+  fs::path out = dir.path() / "out";
+  const auto run = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"grade",
+                                     "--spec",
+                                     "specs/sdpa-masked.yaml",
+                                     (dir.path() / "class").string(),
+                                     "--out",
+                                     out.string(),
+                                     "--resume",
+                                     "--progress",
+                                     "none"};
+    args.insert(args.end(), more.begin(), more.end());
+    return run_grader(args);
+  };
   const auto grade = [&](const std::string& file) {
-    const auto r = run_grader({"grade", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "class").string(), "--out",
-                               out.string(), "--resume", "--progress", "none", "--seed-secret", file});
+    const auto r = run({"--seed-secret", file});
     BOOST_TEST(r.exit_code == 0, r.err);
     return r.out;
   };
@@ -2725,9 +2740,25 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
   };
   BOOST_TEST(seed_of(result()) == seed_of(secret));
   BOOST_TEST(contains(grade(one_edited), "1 up to date"));
-  const std::string again = grade(two);
-  BOOST_TEST(contains(again, "1 regraded because what they depend on changed (the seed secret (--seed-secret): 1)"),
-             again);
+  const std::string inputs_before = test_support::read_file(out / "students/submission/.inputs");
+  for (const auto& [more, has] :
+       {std::pair{std::vector<std::string>{"--seed-secret", two},
+                  "the seed secret whose SHA-256 begins " +
+                      test_support::run_process({"/usr/bin/sha256sum", two}).out.substr(0, 12)},
+        {{}, std::string("no --seed-secret")},
+        {{"--seed", "7", "--seed-secret", one}, std::string("--seed 7")}}) {
+    const auto refused = run(more);
+    BOOST_TEST(refused.exit_code == 2);
+    BOOST_TEST(contains(refused.err, (out / "students").string() +
+                                         " holds results graded with the seed secret whose SHA-256 begins " +
+                                         digest_of_one.substr(0, 12) + " (submission), and this run has " + has +
+                                         ": its students would meet other random cases than their feedback shows"),
+               refused.err);
+    BOOST_TEST(test_support::read_file(out / "students/submission/.inputs") == inputs_before);
+    BOOST_TEST(fs::exists(out / "summary.json"));
+  }
+  out = dir.path() / "anew";
+  grade(two);
   BOOST_TEST(seed_of(result()) != seed_of(secret));
   for (const auto& f : fs::recursive_directory_iterator(out))
     if (f.is_regular_file()) BOOST_TEST(!contains(test_support::read_file(f.path()), "QW5vdGhlciBzZWNyZXQ"), f.path());

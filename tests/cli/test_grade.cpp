@@ -620,8 +620,15 @@ BOOST_AUTO_TEST_CASE(results_of_students_not_in_a_run_are_refused_unless_pruned)
   BOOST_TEST(contains(alone.err,
                       "it would leave them out of gradebook.csv and summary.json; to add late or changed hand-ins, "
                       "put them in the class folder and grade the whole class with --resume (only what changed is "
-                      "graded); if they have left the class, add --prune to remove their results"),
+                      "graded); they are more than the 1 the class folder has: is that the whole class? (--prune "
+                      "removes results only of fewer students than there are; to start over with these alone, give "
+                      "--out a folder of its own)"),
              alone.err);
+  // ... and so is --prune (found by a TA helper: it removed the whole class's results).
+  const auto pruned_alone = run_grader(with(grade_args(late, out), {"--resume", "--prune"}));
+  BOOST_TEST(pruned_alone.exit_code == 2, pruned_alone.err);
+  BOOST_TEST(contains(pruned_alone.err, "is that the whole class?"), pruned_alone.err);
+  BOOST_TEST(fs::exists(out / "students/wrong-row/result.json"));
   BOOST_TEST(read_file(out / "gradebook.csv") == book);
   BOOST_TEST(read_file(out / "summary.json") == summary);
   BOOST_TEST(!fs::exists(out / "students/late student"));

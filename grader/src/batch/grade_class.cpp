@@ -154,6 +154,37 @@ std::optional<Fingerprint> read_fingerprint(const fs::path& file) {
   return f;
 }
 
+/// Throws UsageError if results under `out` were graded with another seed or seed secret than
+/// `now` gives: every student would meet other cases than their feedback shows, and the secret
+/// (found by a TA helper: a rerun for a late hand-in without --seed-secret regraded the whole
+/// class without it, exit 0). A new seed or secret is a new grading, in a folder of its own.
+void refuse_other_seeds(const fs::path& out, const RunInputs& now) {
+  const auto said = [](const std::string& seed, const std::string& secret) {
+    if (seed != "per-student") return "--seed " + seed;
+    if (secret == "none") return std::string("no --seed-secret");
+    return "the seed secret whose SHA-256 begins " + secret.substr(0, 12);
+  };
+  std::map<std::string, std::vector<std::string>> others;  // how they were seeded: whose
+  std::error_code ec;
+  for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec)) {
+    const auto before = read_fingerprint(it->path() / kInputsFile);
+    if (!before || !before->count("seed") || !before->count("seed_secret")) continue;  // none, or an older grader's
+    const std::string& seed = before->at("seed");
+    const std::string& secret = before->at("seed_secret");
+    // With --seed, a secret changes nothing (it only seeds the default seeds).
+    if (seed == now.seed && (seed != "per-student" || secret == now.seed_secret)) continue;
+    others[said(seed, secret)].push_back(one_line(it->path().filename().string(), 80));
+  }
+  if (others.empty()) return;
+  const auto& [how, whose] = *others.begin();
+  throw UsageError(fmt::format(
+      "{} holds results graded with {} ({}{}), and this run has {}: its students would meet other random cases than "
+      "their feedback shows; give the options of the earlier run (the same --seed-secret FILE), or, to grade the "
+      "class anew, give --out a folder of its own",
+      one_line((out / "students").string(), 4096), how, first_few(whose), others.size() > 1 ? ", and others" : "",
+      said(now.seed, now.seed_secret)));
+}
+
 /// The class folder given one level too high (its parent, or the folder the class's zip made
 /// around it) would grade the whole class as one student, from whichever hand-in that folder
 /// holds itself (found by a helper playing a TA: "1 students, 1 passed everything", exit 0): a
@@ -348,8 +379,11 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   const OutputLock lock(out, "grader grade");
   std::set<std::string> ids;
   for (const auto& s : students) ids.insert(s.id);
+  RunInputs inputs;
   try {
     refuse_other_assignment(out, spec.id);
+    inputs = run_inputs(spec, options);
+    refuse_other_seeds(out, inputs);
     refuse_foreign_class_files(out, empty_gradebook(spec, {}));
     refuse_other_students(
         out, ids, in_class, options.prune, "run",
@@ -374,7 +408,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
   fs::remove(out / "gradebook.csv", failed);
   fs::remove(out / "summary.json", failed);
 
-  Gradebook book = empty_gradebook(spec, run_inputs(spec, options));
+  Gradebook book = empty_gradebook(spec, inputs);
   book.whole_class = whole_class;
   std::vector<std::optional<Row>> rows(students.size());
 

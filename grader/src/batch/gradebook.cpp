@@ -413,12 +413,20 @@ void refuse_other_students(const fs::path& out, const std::set<std::string>& gra
                     "would leave them out of gradebook.csv and summary.json; {}",
                     students, count(kept), run, few(kept), kept_advice));
   if (gone.empty()) return;
-  if (!prune)
-    throw UsageError(
-        fmt::format("{} holds the results of {} not in this {} ({}): it would leave them out of "
-                    "gradebook.csv and summary.json; {}; if they have left the class, add --prune to "
-                    "remove their results",
-                    students, count(gone), run, few(gone), advice));
+  // More results to remove than the class folder holds students is a wrong folder given, not
+  // students who left (found by a TA helper: a folder of one late hand-in, then --prune as the
+  // refusal advised, removed the whole class's results): --prune does not do it.
+  const bool most = gone.size() > in_class.size();
+  if (!prune || most)
+    throw UsageError(fmt::format(
+        "{} holds the results of {} not in this {} ({}): it would leave them out of gradebook.csv and summary.json; "
+        "{}; {}",
+        students, count(gone), run, few(gone), advice,
+        most ? fmt::format("they are more than the {} {}: is that the whole class? (--prune removes "
+                           "results only of fewer students than there are; to start over with these alone, give "
+                           "--out a folder of its own)",
+                           in_class.size(), run == "run" ? "the class folder has" : "the shards hold")
+             : "if they have left the class, add --prune to remove their results"));
   for (const auto& name : gone)
     if (fs::remove_all(out / "students" / name, ec); ec)
       throw Error(
