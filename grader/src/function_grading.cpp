@@ -1028,11 +1028,16 @@ std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, co
   return out;
 }
 
-std::string python_function_names(const Spec& spec) {
+std::vector<std::string> python_functions(const Spec& spec) {
   std::vector<std::string> names;
   for (const auto& ex : spec.exercises)
     if (ex.function && std::find(names.begin(), names.end(), ex.function->python.function) == names.end())
       names.push_back(ex.function->python.function);
+  return names;
+}
+
+std::string python_function_names(const Spec& spec) {
+  const std::vector<std::string> names = python_functions(spec);
   std::string text;
   for (std::size_t i = 0; i < names.size(); ++i)
     text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];

@@ -79,7 +79,10 @@ std::map<std::string, ExerciseResult> judge_functions(const Spec& spec, const Fu
 std::map<std::string, ExerciseResult> unavailable_functions(const Spec& spec, const FunctionPlan& plan, Verdict verdict,
                                                             const std::string& message, double seconds);
 
-/// "f", "f and g", "f, g and h": the functions a Python hand-in of the spec must define, each once.
+/// The functions a Python hand-in of the spec must define, each once, in the spec's order.
+std::vector<std::string> python_functions(const Spec& spec);
+
+/// "f", "f and g", "f, g and h": python_functions() said in words.
 std::string python_function_names(const Spec& spec);
 
 /// Finds or builds the submission's library in `dir`, makes the plan's calls and judges them.

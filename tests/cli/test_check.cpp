@@ -671,6 +671,49 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
              rivals.out);
 }
 
+BOOST_AUTO_TEST_CASE(c_sources_beside_a_students_own_python_script_are_the_hand_in) {
+  // Found by a TA helper: a correct solution.c beside a run_tests.py that loads it with ctypes
+  // scored 0 of 8, graded as a notebook that defines no function. A .py that names none of the
+  // assignment's functions is no notebook of it; one that names one is graded, as ever.
+  TempDir dir;
+  const std::string c =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/correct-c/solution.c"));
+  const auto check = [&](const std::string& folder) {
+    return run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / folder).string()});
+  };
+  dir.write("script/solution.c", c);
+  dir.write("script/run_tests.py",
+            "import ctypes\nlib = ctypes.CDLL('./libsolution.so')\nprint(lib.scaled_dot_product_attention)\n");
+  const auto script = check("script");
+  BOOST_TEST(script.exit_code == 0, script.out << script.err);
+  BOOST_TEST(contains(script.out, "score: 8 / 8"), script.out);
+  BOOST_TEST(contains(script.out,
+                      "run_tests.py is not graded: it names none of the assignment's functions "
+                      "(scaled_dot_product_attention), and the C/C++ files beside it are graded"),
+             script.out);
+  dir.write("scratch/solution.c", c);
+  dir.write("scratch/a.py", "x = 1\n");
+  dir.write("scratch/b.ipynb", R"({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})");
+  const auto scratch = check("scratch");
+  BOOST_TEST(contains(scratch.out, "score: 8 / 8"), scratch.out);
+  BOOST_TEST(contains(scratch.out, "a.py, b.ipynb are not graded: they name none"), scratch.out);
+  // A name inside a longer one is not the function's (my_scaled_dot_product_attention_test).
+  dir.write("longer/solution.c", c);
+  dir.write("longer/try.py", "def my_scaled_dot_product_attention_test():\n    pass\n");
+  BOOST_TEST(contains(check("longer").out, "score: 8 / 8"));
+  // The notebook that names the function is the hand-in, beside C/C++ files or not.
+  dir.write("both/solution.c", c);
+  fs::copy(test_support::source_path("submissions/sdpa-masked/py-no-scale/homework.py"),
+           dir.path() / "both/homework.py");
+  const auto both = check("both");
+  BOOST_TEST(both.exit_code == 1, both.out << both.err);
+  BOOST_TEST(contains(both.out,
+                      "only homework.py is graded: a folder hands in a notebook or a library, and the C/C++ "
+                      "files here are not used"),
+             both.out);
+  BOOST_TEST(!contains(both.out, "names none"), both.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_notebook_beside_its_download_is_graded_once_or_told_where_they_differ) {
   // Students hand in the notebook and its download as a .py together. Under a spec that names
   // no file that was "2 Python hand-ins": 0 of 8, whatever the two held.

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../function_grading.hpp"
 #include "../text.hpp"
 #include "grader/bounded_file.hpp"
 #include "grader/library/build.hpp"
@@ -978,6 +979,42 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
     return found;
   }
   if (!links.empty()) found.notes.push_back(linked + ", never followed: it is not graded");
+  // Beside C/C++ files, a .py or .ipynb that names none of the assignment's functions (but as
+  // an attribute, lib.f: the library's) is the student's own test or scratch file, not the
+  // hand-in (found by a TA helper: a correct solution.c beside a run_tests.py that loads it
+  // with ctypes scored 0, graded as a notebook that defines nothing). One that names one is
+  // graded, the C/C++ files not (a note says so).
+  if (found.library_files && spec.uses_library() && !spec.python.only) {
+    const std::vector<std::string> functions = python_functions(spec);
+    std::vector<std::string> naming, other;
+    for (const auto& c : candidates) {
+      std::string text;
+      try {
+        text = read_bounded(dir / c, ReadLimits{kMaxHandInBytes});
+      } catch (const ReadError&) {  // unreadable, or too large: a candidate as ever, said so later
+        naming.push_back(c);
+        continue;
+      }
+      const bool names = std::any_of(functions.begin(), functions.end(), [&](const std::string& f) {
+        for (std::size_t at = text.find(f); at != std::string::npos; at = text.find(f, at + 1)) {
+          const auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+          // Not as an attribute: a ctypes script's lib.scaled_dot_product_attention is the C one.
+          if ((at == 0 || (!word(text[at - 1]) && text[at - 1] != '.')) &&
+              (at + f.size() == text.size() || !word(text[at + f.size()])))
+            return true;
+        }
+        return false;
+      });
+      (names ? naming : other).push_back(c);
+    }
+    if (!other.empty())
+      found.notes.push_back(listed(other) +
+                            (other.size() == 1 ? " is not graded: it names" : " are not graded: they name") +
+                            " none of the assignment's functions (" + python_function_names(spec) + ")" +
+                            (naming.empty() ? ", and the C/C++ files beside it are graded" : ""));
+    candidates = std::move(naming);
+    if (candidates.empty()) return found;
+  }
 
   const auto others_than = [&](const std::string& chosen) {
     std::vector<std::string> others;
