@@ -416,7 +416,10 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(contains(r.out, "3 graded, 21 up to date"), r.out);
   BOOST_TEST(contains(read_file(out / "gradebook.csv"), "\nwrong-row-1,1,1,1,1,1,1,6,6\n"));
-  BOOST_TEST(contains(r.out, "2 regraded because what they depend on changed (the submission's files: 2)"), r.out);
+  BOOST_TEST(contains(r.out,
+                      "2 regraded because what they depend on changed (the submission's files: 2): corrupt-file-0, "
+                      "wrong-row-1\n"),
+             r.out);
   BOOST_TEST(contains(r.out, "1 graded again with unchanged inputs"), r.out);
   BOOST_TEST(run_grader(grade_args(root, dir.path() / "clean")).exit_code == 0);
   BOOST_TEST(read_file(out / "gradebook.csv") == read_file(dir.path() / "clean/gradebook.csv"));
@@ -424,7 +427,8 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   auto resumed = load(out / "summary.json"), clean = load(dir.path() / "clean/summary.json");
   BOOST_TEST(resumed.at("run") == ordered_json::parse(R"({"graded": 3, "new": 0, "changed": 2, "again": 1,
       "up_to_date": 21, "rewritten": 0, "changed_inputs": {"submission": 2, "grader": 0, "spec": 0, "data": 0, "seed": 0,
-      "seed_secret": 0, "read_limit": 0, "formats": 0}})"));
+      "seed_secret": 0, "read_limit": 0, "formats": 0},
+      "changed_students": ["corrupt-file-0", "wrong-row-1"]})"));
   BOOST_TEST(clean.at("run").at("new") == 24);
   resumed.erase("run");
   clean.erase("run");

@@ -90,6 +90,9 @@ struct RunCounts {
   /// For `changed`: how many each input concerns, by name ("submission", "spec", "data",
   /// "grader", "seed", "formats", ...); one student can count under several.
   std::map<std::string, std::size_t> changed_inputs;
+  /// Of `changed`: who, by id (found by a TA helper: a student asked why their result changed,
+  /// and the counts did not say whose had).
+  std::vector<std::string> changed_students;
 
   RunCounts& operator+=(const RunCounts& other);
 };

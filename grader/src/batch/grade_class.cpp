@@ -466,6 +466,7 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
       how.again = 1;
     } else {
       how.changed = 1;
+      how.changed_students = {student.id};
       // Parts of other names were written by another grader (one that recorded "options").
       const bool same_parts =
           before->size() == now.size() && std::equal(now.begin(), now.end(), before->begin(),

@@ -40,6 +40,7 @@ RunCounts& RunCounts::operator+=(const RunCounts& other) {
   up_to_date += other.up_to_date;
   rewritten += other.rewritten;
   for (const auto& [name, n] : other.changed_inputs) changed_inputs[name] += n;
+  changed_students.insert(changed_students.end(), other.changed_students.begin(), other.changed_students.end());
   return *this;
 }
 
@@ -200,13 +201,16 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   };
   count("submission");
   for (const auto& part : kRunInputParts) count(part.first);
+  std::vector<std::string> changed_students = book.run.changed_students;
+  std::sort(changed_students.begin(), changed_students.end());
   doc["run"] = {{"graded", book.run.graded},
                 {"new", book.run.fresh},
                 {"changed", book.run.changed},
                 {"again", book.run.again},
                 {"up_to_date", book.run.up_to_date},
                 {"rewritten", book.run.rewritten},
-                {"changed_inputs", std::move(changed_inputs)}};
+                {"changed_inputs", std::move(changed_inputs)},
+                {"changed_students", changed_students}};
   return report::json_text(doc);
 }
 
@@ -274,7 +278,10 @@ std::string summary_text(const Gradebook& book) {
     std::string why;
     for (const auto& [name, n] : run.changed_inputs)
       if (n > 0) why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", describe_input(name), n);
-    out += fmt::format("  {} regraded because what they depend on changed ({})\n", run.changed, why);
+    std::vector<std::string> whom;
+    for (const auto& id : s["run"]["changed_students"]) whom.push_back(one_line(id.get<std::string>(), 80));
+    out += fmt::format("  {} regraded because what they depend on changed ({}){}\n", run.changed, why,
+                       whom.empty() ? "" : ": " + first_few(whom, 5));
   }
   if (run.fresh > 0) out += fmt::format("  {} graded for the first time\n", run.fresh);
   if (run.rewritten > 0)  // found by a TA helper: "0 graded" alone hid that every report changed
@@ -336,6 +343,7 @@ RunCounts run_of(const json& summary) {
   run.rewritten = r.value("rewritten", std::size_t{0});
   if (r.contains("changed_inputs"))
     for (const auto& [name, n] : r["changed_inputs"].items()) run.changed_inputs[name] = n.get<std::size_t>();
+  run.changed_students = r.value("changed_students", std::vector<std::string>{});
   return run;
 }
 
