@@ -53,7 +53,10 @@ CLI::Option* add_seed_secret_option(CLI::App* cmd, std::string& file) {
 
 CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   CLI::App* cmd = app.add_subcommand("check", "Grade one submission folder against a spec");
-  cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")->required()->check(CLI::ExistingFile);
+  // Not checked here: a spec that cannot be read is the course's fault, which run_check writes
+  // as PrairieLearn's "gradable": false (found by a TA helper: a mistyped spec path in
+  // grade.sh wrote no results.json at all).
+  cmd->add_option("--spec", options.spec, "The assignment's spec (YAML)")->required();
   cmd->add_option("submission", options.submission, "The submission folder")->required();
   cmd->add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember(report::format_names()))

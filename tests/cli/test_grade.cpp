@@ -1569,6 +1569,11 @@ BOOST_AUTO_TEST_CASE(the_prairielearn_entrypoint_exits_0_whenever_results_are_wr
   BOOST_TEST(p.at("gradable") == false);
   BOOST_TEST(!contains(p.at("message").get<std::string>(), "broken.yaml"), p.dump());  // the job's log says
   BOOST_TEST(contains(r.err, "broken.yaml"), r.err);
+  // So is a spec that is not there (found by a TA helper: no results.json, the job a failure).
+  r = test_support::run_process({(here / "grade.sh").string(), "no-such-spec.yaml"}, env);
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(ordered_json::parse(read_file(results)).at("gradable") == false);
+  BOOST_TEST(contains(r.err, (here / "no-such-spec.yaml").string() + ": error: cannot be opened"), r.err);
   // A seed-secret beside the script seeds the student's cases as `grader check --seed-secret`.
   fs::remove_all(grade / "student");
   fs::copy(test_support::source_path("submissions/sdpa-masked/py-no-scale"), grade / "student");
