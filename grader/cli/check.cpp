@@ -64,6 +64,10 @@ CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   cmd->add_option("--output,-o", options.output, "Write the report to this file (atomically)");
   add_seed_option(cmd, options.seed, "Seed of the randomized checks (feedback shows the one used, to replay it)");
   add_seed_secret_option(cmd, options.seed_secret);
+  cmd->add_option("--exercise", options.exercises,
+                  "Grade only this exercise (repeatable): with --seed, replays the cases that feedback quotes, "
+                  "without the other exercises' at that seed")
+      ->type_name("ID");
   cmd->add_option("--write", options.writes,
                   "Also write the report in another format to a file, e.g. --write junit=report.xml "
                   "(repeatable; formats: " +
@@ -118,7 +122,25 @@ int run_check(const CheckOptions& options) {
       if (f == report::Format::prairielearn) write_atomically(file, ungradable);
     throw;
   }
-  const AssignmentResult result = grade_submission(*spec, options.submission, grading);
+  if (!options.exercises.empty()) {
+    std::vector<std::string> ids;
+    for (const auto& e : spec->exercises) ids.push_back(e.id);
+    for (const auto& id : options.exercises)
+      if (std::find(ids.begin(), ids.end(), id) == ids.end())
+        throw UsageError(fmt::format("--exercise {}: {} has no exercise of that id (its exercises: {})", id,
+                                     options.spec, fmt::join(ids, ", ")));
+    std::erase_if(spec->exercises, [&](const Exercise& e) {
+      return std::find(options.exercises.begin(), options.exercises.end(), e.id) == options.exercises.end();
+    });
+  }
+  AssignmentResult result = grade_submission(*spec, options.submission, grading);
+  if (!options.exercises.empty()) {
+    std::vector<std::string> graded;
+    for (const auto& e : spec->exercises) graded.push_back(e.id);
+    const bool one = graded.size() == 1;
+    result.notes.push_back(fmt::format("only exercise{} {} {} graded (--exercise): the others are left out",
+                                       one ? "" : "s", fmt::join(graded, ", "), one ? "is" : "are"));
+  }
 
   const std::string student = student_id(options.submission);
   if (format == report::Format::text) {

@@ -19,6 +19,7 @@ struct CheckOptions {
   std::string seed_secret;            ///< the file of an instructor's secret mixed into the seeds
   bool github_annotations = false;    ///< also print workflow commands for the first failures
   std::vector<std::string> writes;    ///< "FORMAT=FILE": more reports from the same grading
+  std::vector<std::string> exercises;  ///< --exercise: grade only these (a replay of one's cases)
 };
 
 /// Registers the subcommand; `run` is called with the parsed options and its result stored.

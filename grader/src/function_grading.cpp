@@ -625,11 +625,12 @@ ExaminedCheck examine_check(const Spec& spec, const FunctionSpec& fn, const Plan
   out.max_score = check.points;
   // Said to students, who cannot run the grader where they hand in (Gradescope): the seed is
   // for asking; the command is for whoever has the spec.
-  e.replay = check.random() ? fmt::format(
-                                  "seed {}: quote it when you ask about this case (`grader check --spec SPEC --seed {} "
-                                  "FOLDER` replays this exercise's cases)\n",
-                                  pc.seed, pc.seed)
-                            : "";
+  e.replay = check.random()
+                 ? fmt::format(
+                       "seed {}: quote it when you ask about this case (`grader check --spec SPEC --exercise "
+                       "{} --seed {} FOLDER` replays this exercise's cases)\n",
+                       pc.seed, shell_word(pc.exercise->id), pc.seed)
+                 : "";
   std::optional<CheckResult>& stopped = e.stopped;
   for (std::size_t k = 0; k < pc.cases.size(); ++k) {
     const Case& c = pc.cases[k];

@@ -411,8 +411,9 @@ class Checker {
             add(Kind::failure, what + ", " + seeds,
                 fmt::format("fails exercise {} '{}' at seed {} ({}: {}): a student given those cases fails with a "
                             "right solution; loosen the check's tolerance, or mend the solution (`grader check "
-                            "--seed {}` replays it)",
-                            e.id, c.name, seed, to_string(c.verdict), first_line(c.message, 240), seed));
+                            "--exercise {} --seed {}` replays it)",
+                            e.id, c.name, seed, to_string(c.verdict), first_line(c.message, 240), shell_word(e.id),
+                            seed));
             return;
           }
           // Its margin at this seed counts as at kSeed's: the margins line speaks of every seed graded.

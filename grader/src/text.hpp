@@ -2,6 +2,7 @@
 /// Small text helpers shared by the grader's sources.
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -51,6 +52,18 @@ inline std::string first_few(const std::vector<std::string>& items, std::size_t 
   if (items.size() > shown)
     text += (separator == ", " ? " and " : separator + "and ") + std::to_string(items.size() - shown) + " more";
   return text;
+}
+
+/// `word` as one word of a POSIX shell's command line: as it is where it holds nothing the
+/// shell reads (an exercise id such as 2.1), else in single quotes (`'part 2'`).
+inline std::string shell_word(std::string_view word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '/' || c == ':';
+  });
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 /// `text` on one line: each line break, with the blanks around it, becomes one space. For what a

@@ -671,6 +671,42 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
              rivals.out);
 }
 
+BOOST_AUTO_TEST_CASE(the_command_feedback_quotes_replays_that_exercises_cases_alone) {
+  // Found by a hostile helper: `--seed N` gives every exercise that seed, so a replay of one
+  // exercise's cases met other cases in the others. The command quoted names the exercise.
+  const std::string folder = test_support::source_path("submissions/sdpa-masked/no-scale");
+  const auto graded = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"check", "--spec", "specs/sdpa-masked.yaml", folder, "--format", "json"};
+    args.insert(args.end(), more.begin(), more.end());
+    const auto r = run_grader(args);
+    BOOST_TEST(r.exit_code == 1, r.err);
+    return ordered_json::parse(r.out);
+  };
+  const auto checks_of = [](ordered_json exercise) {
+    for (auto& c : exercise.at("checks")) c.erase("seconds");
+    return exercise.at("checks");
+  };
+  const ordered_json all = graded({});
+  const ordered_json& second = all.at("exercises").at(1);
+  BOOST_REQUIRE(second.at("id") == "2");
+  const std::string seed = test_support::shown_seed(second.dump());
+  BOOST_TEST(contains(second.dump(), "`grader check --spec SPEC --exercise 2 --seed " + seed + " FOLDER` replays"));
+  const ordered_json replay = graded({"--exercise", "2", "--seed", seed});
+  BOOST_TEST(replay.at("exercises").size() == 1u);
+  BOOST_TEST(checks_of(replay.at("exercises").at(0)) == checks_of(second));
+  BOOST_TEST(replay.at("max_score") == second.at("max_score"));
+  BOOST_TEST(contains(replay.at("notes").dump(), "only exercise 2 is graded (--exercise): the others are left out"));
+  const auto both = graded({"--exercise", "2", "--exercise", "1"});
+  BOOST_TEST(both.at("exercises").size() == 2u);
+  BOOST_TEST(contains(both.at("notes").dump(), "only exercises 1, 2 are graded (--exercise)"));
+  const auto unknown = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", folder, "--exercise", "3"});
+  BOOST_TEST(unknown.exit_code == 2);
+  BOOST_TEST(contains(unknown.err,
+                      "--exercise 3: specs/sdpa-masked.yaml has no exercise of that id (its exercises: "
+                      "1, 2)"),
+             unknown.err);
+}
+
 BOOST_AUTO_TEST_CASE(c_sources_beside_a_students_own_python_script_are_the_hand_in) {
   // Found by a TA helper: a correct solution.c beside a run_tests.py that loads it with ctypes
   // scored 0 of 8, graded as a notebook that defines no function. A .py that names none of the

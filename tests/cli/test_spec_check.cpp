@@ -442,7 +442,7 @@ BOOST_AUTO_TEST_CASE(a_reference_failing_a_random_check_at_another_seed_fails_th
                       "(wrong: random case 3 of 3 (n=" +
                           n + ")"),
              r.out);
-  BOOST_TEST(contains(r.out, "(`grader check --seed 2` replays it)"), r.out);
+  BOOST_TEST(contains(r.out, "(`grader check --exercise 1 --seed 2` replays it)"), r.out);
   BOOST_TEST(!contains(r.out, "the reference solution uses at most"), r.out);  // no margin reads as all well
   // Passing there, but near the tolerance's edge: the margins line speaks of that seed too.
   dir.write("edge/solution/twice.py",

@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(a_seed_replays_the_same_random_cases) {
   std::smatch m;
   BOOST_REQUIRE(std::regex_search(details, m,
                                   std::regex("seed (\\d+): quote it when you ask about this case \\(`grader check "
-                                             "--spec SPEC --seed \\d+ FOLDER` replays")));
+                                             "--spec SPEC --exercise [^ ]+ --seed \\d+ FOLDER` replays")));
   const auto replay = run({"--seed", m[1].str()});
   BOOST_TEST(replay.at("message") == first.at("message"));
   const auto other = run({"--seed", "12345"});
