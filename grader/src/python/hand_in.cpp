@@ -999,7 +999,9 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
         for (std::size_t at = text.find(f); at != std::string::npos; at = text.find(f, at + 1)) {
           const auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
           // Not as an attribute: a ctypes script's lib.scaled_dot_product_attention is the C one.
-          if ((at == 0 || (!word(text[at - 1]) && text[at - 1] != '.')) &&
+          // (At a line's start in an .ipynb's one-string source, the JSON text has `\nf`.)
+          const bool line_start = at >= 2 && text[at - 1] == 'n' && text[at - 2] == '\\';
+          if ((at == 0 || line_start || (!word(text[at - 1]) && text[at - 1] != '.')) &&
               (at + f.size() == text.size() || !word(text[at + f.size()])))
             return true;
         }
