@@ -176,7 +176,8 @@ void refuse_other_seeds(const fs::path& out, const RunInputs& now) {
     others[said(seed, secret)].push_back(one_line(it->path().filename().string(), 80));
   }
   if (others.empty()) return;
-  const auto& [how, whose] = *others.begin();
+  auto& [how, whose] = *others.begin();
+  std::sort(whose.begin(), whose.end());
   throw UsageError(fmt::format(
       "{} holds results graded with {} ({}{}), and this run has {}: its students would meet other random cases than "
       "their feedback shows; give the options of the earlier run (the same --seed-secret FILE), or, to grade the "
