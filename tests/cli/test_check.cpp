@@ -2824,7 +2824,7 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
        {std::pair{std::vector<std::string>{"--seed-secret", two},
                   "the seed secret whose SHA-256 begins " +
                       test_support::run_process({"/usr/bin/sha256sum", two}).out.substr(0, 12)},
-        {{}, std::string("no --seed-secret")},
+        {{}, std::string("neither --seed nor --seed-secret")},
         {{"--seed", "7", "--seed-secret", one}, std::string("--seed 7")}}) {
     const auto refused = run(more);
     BOOST_TEST(refused.exit_code == 2);

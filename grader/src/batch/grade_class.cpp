@@ -161,7 +161,7 @@ std::optional<Fingerprint> read_fingerprint(const fs::path& file) {
 void refuse_other_seeds(const fs::path& out, const RunInputs& now) {
   const auto said = [](const std::string& seed, const std::string& secret) {
     if (seed != "per-student") return "--seed " + seed;
-    if (secret == "none") return std::string("no --seed-secret");
+    if (secret == "none") return std::string("neither --seed nor --seed-secret");
     return "the seed secret whose SHA-256 begins " + secret.substr(0, 12);
   };
   std::map<std::string, std::vector<std::string>> others;  // how they were seeded: whose
