@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -67,6 +68,11 @@ struct RunInputs {
   std::string formats;      ///< the report formats written for every student (--format)
   bool operator==(const RunInputs&) const = default;
 };
+
+/// RunInputs::seed of a run without --seed, and RunInputs::seed_secret of one without
+/// --seed-secret, as summary.json shows them.
+inline constexpr std::string_view kSeedPerStudent = "per-student";
+inline constexpr std::string_view kNoSeedSecret = "none";
 
 /// Each part of RunInputs by its name in summary.json's "inputs" and in a student's .inputs.
 inline constexpr std::pair<const char*, std::string RunInputs::*> kRunInputParts[] = {

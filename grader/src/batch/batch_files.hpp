@@ -29,6 +29,10 @@ Gradebook empty_gradebook(const Spec& spec, const RunInputs& inputs);
 /// What an input of a grade is, for people: "data" -> "the spec's data files".
 std::string_view describe_input(std::string_view name);
 
+/// How a run's seeds were made (RunInputs::seed and seed_secret), for people: "--seed 7", "the
+/// seed secret whose SHA-256 begins 8aa7fbee3a1a", "neither --seed nor --seed-secret".
+std::string seeding(const std::string& seed, const std::string& secret);
+
 /// Refuses (UsageError) an output folder holding a gradebook.csv or summary.json that no run of
 /// the grader wrote (found by a TA helper: a spreadsheet's gradebook.csv in the folder given as
 /// --out was replaced without a word): each run replaces them. A gradebook.csv alone is a run's

@@ -46,9 +46,9 @@ RunInputs run_inputs(const Spec& spec, const Options& options) {
   }
   in.data = data.hex();
   const GradeOptions& g = options.grading;
-  in.seed = g.seed ? std::to_string(*g.seed) : "per-student";
+  in.seed = g.seed ? std::to_string(*g.seed) : std::string(kSeedPerStudent);
   // The secret counts by its digest: neither .inputs nor summary.json may hold it.
-  in.seed_secret = g.seed_secret.empty() ? "none" : sha256_hex(g.seed_secret);
+  in.seed_secret = g.seed_secret.empty() ? std::string(kNoSeedSecret) : sha256_hex(g.seed_secret);
   in.read_limit = std::to_string(g.limits.max_bytes);
   std::string formats;
   for (auto f : options.formats) formats += std::string(report::name(f)) + ",";
@@ -159,11 +159,6 @@ std::optional<Fingerprint> read_fingerprint(const fs::path& file) {
 /// (found by a TA helper: a rerun for a late hand-in without --seed-secret regraded the whole
 /// class without it, exit 0). A new seed or secret is a new grading, in a folder of its own.
 void refuse_other_seeds(const fs::path& out, const RunInputs& now) {
-  const auto said = [](const std::string& seed, const std::string& secret) {
-    if (seed != "per-student") return "--seed " + seed;
-    if (secret == "none") return std::string("neither --seed nor --seed-secret");
-    return "the seed secret whose SHA-256 begins " + secret.substr(0, 12);
-  };
   std::map<std::string, std::vector<std::string>> others;  // how they were seeded: whose
   std::error_code ec;
   for (fs::directory_iterator it(out / "students", ec), end; !ec && it != end; it.increment(ec)) {
@@ -172,18 +167,18 @@ void refuse_other_seeds(const fs::path& out, const RunInputs& now) {
     const std::string& seed = before->at("seed");
     const std::string& secret = before->at("seed_secret");
     // With --seed, a secret changes nothing (it only seeds the default seeds).
-    if (seed == now.seed && (seed != "per-student" || secret == now.seed_secret)) continue;
-    others[said(seed, secret)].push_back(one_line(it->path().filename().string(), 80));
+    if (seed == now.seed && (seed != kSeedPerStudent || secret == now.seed_secret)) continue;
+    others[seeding(seed, secret)].push_back(one_line(it->path().filename().string(), 80));
   }
   if (others.empty()) return;
   auto& [how, whose] = *others.begin();
   std::sort(whose.begin(), whose.end());
   throw UsageError(fmt::format(
       "{} holds results graded with {} ({}{}), and this run has {}: its students would meet other random cases than "
-      "their feedback shows; give the options of the earlier run (the same --seed-secret FILE), or, to grade the "
-      "class anew, give --out a folder of its own",
+      "their feedback shows; give the options of the earlier run (the same --seed-secret FILE, or the same --seed), "
+      "or, to grade the class anew, give --out a folder of its own",
       one_line((out / "students").string(), 4096), how, first_few(whose), others.size() > 1 ? ", and others" : "",
-      said(now.seed, now.seed_secret)));
+      seeding(now.seed, now.seed_secret)));
 }
 
 /// The class folder given one level too high (its parent, or the folder the class's zip made

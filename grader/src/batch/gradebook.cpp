@@ -90,6 +90,12 @@ std::string_view describe_input(std::string_view name) {
   return name;
 }
 
+std::string seeding(const std::string& seed, const std::string& secret) {
+  if (seed != kSeedPerStudent) return "--seed " + seed;  // the secret seeds only the default seeds
+  if (secret == kNoSeedSecret) return "neither --seed nor --seed-secret";
+  return "the seed secret whose SHA-256 begins " + secret.substr(0, 12);
+}
+
 namespace {
 
 /// gradebook.csv's first line: what a gradebook of these columns starts with.
@@ -267,11 +273,11 @@ std::string summary_text(const Gradebook& book) {
   }
   // How the cases were drawn, where an option changed it: which secret graded a class is asked
   // when a student's case is replayed (found by an instructor helper: nothing said it).
-  if (book.inputs.seed != "per-student")
-    out += fmt::format("\nseeds: {} for every student's random cases (--seed)\n", book.inputs.seed);
-  else if (book.inputs.seed_secret != "none")
-    out += fmt::format("\nseeds: each student's own, mixed with the seed secret whose SHA-256 begins {}\n",
-                       book.inputs.seed_secret.substr(0, 12));
+  const std::string seeds = seeding(book.inputs.seed, book.inputs.seed_secret);
+  if (book.inputs.seed != kSeedPerStudent)
+    out += fmt::format("\nseeds: {}, every student's random cases alike\n", seeds);
+  else if (book.inputs.seed_secret != kNoSeedSecret)
+    out += fmt::format("\nseeds: each student's own, mixed with {}\n", seeds);
   const RunCounts& run = book.run;
   out += fmt::format("\n{} graded, {} up to date from an earlier run\n", run.graded, run.up_to_date);
   if (run.changed > 0) {
