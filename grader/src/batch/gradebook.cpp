@@ -82,7 +82,7 @@ std::string_view describe_input(std::string_view name) {
   if (name == "submission") return "the submission's files";
   if (name == "spec") return "the spec";
   if (name == "data") return "the spec's data files";
-  if (name == "grader") return "the grader's version";
+  if (name == "grader") return "the grader (its version or its sources)";
   if (name == "seed") return "the seed (--seed)";
   if (name == "seed_secret") return "the seed secret (--seed-secret)";
   if (name == "read_limit") return "the read limit";
