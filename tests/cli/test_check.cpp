@@ -2834,6 +2834,7 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
   BOOST_TEST(contains(graded_with_one, "seeds: each student's own, mixed with the seed secret whose SHA-256 begins " +
                                            digest_of_one.substr(0, 12) + "\n"),
              graded_with_one);
+  BOOST_TEST(!contains(graded_with_one, "hint: without --seed-secret"));
   BOOST_TEST(ordered_json::parse(test_support::read_file(out / "summary.json")).at("inputs").at("seed_secret") ==
              digest_of_one);
   const auto result = [&] {
@@ -2863,6 +2864,13 @@ BOOST_AUTO_TEST_CASE(an_instructors_secret_decides_the_cases_and_the_seed_shown_
   BOOST_TEST(seed_of(result()) != seed_of(secret));
   for (const auto& f : fs::recursive_directory_iterator(out))
     if (f.is_regular_file()) BOOST_TEST(!contains(test_support::read_file(f.path()), "QW5vdGhlciBzZWNyZXQ"), f.path());
+  // Without one, the summary says what a secret is for (random checks only: a carried finding).
+  out = dir.path() / "plain";
+  const auto plain_run = run({});
+  BOOST_TEST(contains(plain_run.out,
+                      "hint: without --seed-secret, a student who has this spec can work out the "
+                      "random cases of a hand-in before handing it in"),
+             plain_run.out);
 
   // A secret short enough to guess from the seeds shown, or none at all, is refused by every
   // command that takes one, before anything is written.
