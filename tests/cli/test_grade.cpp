@@ -422,6 +422,9 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
                       "wrong-row-1\n"),
              r.out);
   BOOST_TEST(contains(r.out, "1 graded again with unchanged inputs"), r.out);
+  // Whose score moved, for the TA who uploads those again: the one who fixed an answer (a new
+  // file alone, or a result lost and graded again, moves none).
+  BOOST_TEST(contains(r.out, "  1 with another score than before: wrong-row-1 5 -> 6\n"), r.out);
   BOOST_TEST(run_grader(grade_args(root, dir.path() / "clean")).exit_code == 0);
   BOOST_TEST(read_file(out / "gradebook.csv") == read_file(dir.path() / "clean/gradebook.csv"));
   // summary.json too, but for how this run came by its results.
@@ -429,7 +432,8 @@ BOOST_AUTO_TEST_CASE(resume_regrades_only_what_changed_and_gives_the_gradebook_o
   BOOST_TEST(resumed.at("run") == ordered_json::parse(R"({"graded": 3, "new": 0, "changed": 2, "again": 1,
       "up_to_date": 21, "rewritten": 0, "changed_inputs": {"submission": 2, "grader": 0, "spec": 0, "data": 0, "seed": 0,
       "seed_secret": 0, "read_limit": 0, "formats": 0},
-      "changed_students": ["corrupt-file-0", "wrong-row-1"]})"));
+      "changed_students": ["corrupt-file-0", "wrong-row-1"],
+      "rescored": [{"student": "wrong-row-1", "before": 5, "after": 6}]})"));
   BOOST_TEST(clean.at("run").at("new") == 24);
   resumed.erase("run");
   clean.erase("run");

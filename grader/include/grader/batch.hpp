@@ -85,6 +85,13 @@ inline constexpr std::pair<const char*, std::string RunInputs::*> kRunInputParts
     {"formats", &RunInputs::formats},
 };
 
+/// A student whose result, graded again, has another score than before.
+struct Rescored {
+  std::string student;
+  double before = 0, after = 0;
+  bool operator==(const Rescored&) const = default;
+};
+
 /// How the students of a run came by their results.
 struct RunCounts {
   std::size_t graded = 0;      ///< graded by the run: fresh + changed + again
@@ -99,6 +106,10 @@ struct RunCounts {
   /// Of `changed`: who, by id (found by a TA helper: a student asked why their result changed,
   /// and the counts did not say whose had).
   std::vector<std::string> changed_students;
+  /// Of `graded`: those whose earlier result had another score (what a TA uploads again after
+  /// a spec's fix or a late resubmission; the counts said whom the run regraded, not whose
+  /// grade moved).
+  std::vector<Rescored> rescored;
 
   RunCounts& operator+=(const RunCounts& other);
 };

@@ -470,7 +470,13 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
       for (const auto& [name, hash] : now)
         if (!same_parts ? name == "grader" : before->at(name) != hash) how.changed_inputs[name] = 1;
     }
+    std::optional<double> earlier;  // the score of the result this one replaces
+    try {
+      if (fs::exists(result_file, ec)) earlier = report::from_json(read_bounded(result_file)).score();
+    } catch (const std::exception&) {  // half a file from a power cut: no score to compare
+    }
     const AssignmentResult result = grade_submission(spec, root / student.folder, options.grading);
+    if (earlier && *earlier != result.score()) how.rescored = {{student.id, *earlier, result.score()}};
     rows[i] = row_of(result, student.id, book);
     if (!rows[i]) throw Error("the result of " + student.id + " does not fit the gradebook of " + spec.id);
     // Still the folder locked, just before writing (the folder is not made again by its path

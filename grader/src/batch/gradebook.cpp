@@ -41,6 +41,7 @@ RunCounts& RunCounts::operator+=(const RunCounts& other) {
   rewritten += other.rewritten;
   for (const auto& [name, n] : other.changed_inputs) changed_inputs[name] += n;
   changed_students.insert(changed_students.end(), other.changed_students.begin(), other.changed_students.end());
+  rescored.insert(rescored.end(), other.rescored.begin(), other.rescored.end());
   return *this;
 }
 
@@ -209,6 +210,11 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   for (const auto& part : kRunInputParts) count(part.first);
   std::vector<std::string> changed_students = book.run.changed_students;
   std::sort(changed_students.begin(), changed_students.end());
+  std::vector<Rescored> rescored = book.run.rescored;
+  std::sort(rescored.begin(), rescored.end(), [](const auto& a, const auto& b) { return a.student < b.student; });
+  json rescored_json = json::array();
+  for (const auto& r : rescored)
+    rescored_json.push_back({{"student", r.student}, {"before", round6(r.before)}, {"after", round6(r.after)}});
   doc["run"] = {{"graded", book.run.graded},
                 {"new", book.run.fresh},
                 {"changed", book.run.changed},
@@ -216,7 +222,8 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
                 {"up_to_date", book.run.up_to_date},
                 {"rewritten", book.run.rewritten},
                 {"changed_inputs", std::move(changed_inputs)},
-                {"changed_students", changed_students}};
+                {"changed_students", changed_students},
+                {"rescored", std::move(rescored_json)}};
   return report::json_text(doc);
 }
 
@@ -296,6 +303,13 @@ std::string summary_text(const Gradebook& book) {
   if (run.again > 0)
     out += fmt::format("  {} graded again with unchanged inputs (without --resume, or their files were lost)\n",
                        run.again);
+  if (const json& rescored = s["run"]["rescored"]; !rescored.empty()) {
+    std::vector<std::string> whose;
+    for (const auto& r : rescored)
+      whose.push_back(fmt::format("{} {} -> {}", one_line(r["student"].get<std::string>(), 80),
+                                  report::points(r["before"].get<double>()), report::points(r["after"].get<double>())));
+    out += fmt::format("  {} with another score than before: {}\n", rescored.size(), first_few(whose, 5));
+  }
   return out;
 }
 
@@ -350,6 +364,10 @@ RunCounts run_of(const json& summary) {
   if (r.contains("changed_inputs"))
     for (const auto& [name, n] : r["changed_inputs"].items()) run.changed_inputs[name] = n.get<std::size_t>();
   run.changed_students = r.value("changed_students", std::vector<std::string>{});
+  if (r.contains("rescored"))  // absent from the summaries of earlier graders
+    for (const auto& x : r["rescored"])
+      run.rescored.push_back(
+          {x.at("student").get<std::string>(), x.at("before").get<double>(), x.at("after").get<double>()});
   return run;
 }
 
