@@ -306,9 +306,17 @@ class Grader {
                                    ex.tolerance, student_precision))
       shown.patterns = {std::move(*hint)};
     Feedback f = feedback(shown, got, expected, tolerance, ex.visibility, "", "", [&]() -> std::optional<std::string> {
-      for (const auto& m : ex.mistakes)
+      for (const auto& m : ex.mistakes) {
+        // One computed from an answer of another exercise that cannot be used (missing,
+        // unreadable) is not told (found by a student helper: attention-basics' 3.2, wrong,
+        // beside a 2.1 whose keys the notebook never defined, stopped the grading as the spec's
+        // fault: "unknown name 'keys'").
+        if (std::any_of(m.expression.answers.begin(), m.expression.answers.end(),
+                        [&](const std::string& n) { return !usable_.at(n).value; }))
+          continue;
         if (names_mistake(got, m.expression.evaluate(scope_), expected, m.tolerance.in(student_precision)))
           return m.message;
+      }
       return std::nullopt;
     });
     check.verdict = f.verdict;

@@ -2697,6 +2697,21 @@ BOOST_AUTO_TEST_CASE(an_exercise_right_on_an_earlier_exercises_mistake_says_to_f
                  exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_known_mistake_over_another_exercises_missing_answer_is_passed_over) {
+  // Found by a helper playing a student: 2.1's keys never defined, and 3.2 wrong, whose known
+  // mistakes read keys: the grading stopped, exit 2, with "unknown name 'keys'" in the spec.
+  TempDir dir;
+  dir.write("student/attention.py", "import torch\nattention_score = torch.tensor([1.0, 2.0, 3.0])\n");
+  const auto r = run_grader(
+      {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(r.err.empty(), r.err);
+  for (const auto& exercise : ordered_json::parse(r.out).at("exercises")) {
+    if (exercise.at("id") == "3.2") BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
+    if (exercise.at("id") == "2.1") BOOST_TEST(exercise.at("verdict") == "missing", exercise.dump());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
   const auto exercise = sdpa_exercise_returning("w, w @ V");
   BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
