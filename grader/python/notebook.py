@@ -2314,14 +2314,28 @@ def run_plan():
     # `print("=== Scaled Dot-Product Attention ===")` called the stub of exercise 2 for exercise
     # 1); else the definition at the end is called. A loose match before any definition (a
     # heading's words) would only make that worse.
-    function_points, _ = snapshot_points(units, kind, source, functions, forgiving=False)
+    function_points, function_cells = snapshot_points(units, kind, source, functions, forgiving=False)
     if any(not _isinstance(function_points.get(j), int) for j, f in enumerate(functions) if f.get("cell")):
-        loose_points, _ = snapshot_points(units, kind, source, functions)
+        loose_points, loose_cells = snapshot_points(units, kind, source, functions)
         for j, f in enumerate(functions):
             point = loose_points.get(j)
             if (not _isinstance(function_points.get(j), int) and _isinstance(point, int) and
                     any(k <= point for k in binders(units).get(f["name"], ()))):
-                function_points[j] = point
+                function_points[j], function_cells[j] = point, loose_cells.get(j)
+    # In a script (a Colab download), code cells with no text between them are one cell: a
+    # function defined before its text and again after it in that cell is taken as it was
+    # before the next definition, the exercise's, not the next exercise's (found by a student
+    # helper: the homework downloaded without the text between its exercises graded exercise 1
+    # with exercise 2's definition, a wrong one passing and a right one failing).
+    if kind == "script":
+        for j, f in enumerate(functions):
+            inside, point = function_cells.get(j) or [], function_points.get(j)
+            if not inside or not _isinstance(point, int):
+                continue
+            bound = binders(units).get(f["name"], ())
+            again = [k for k in bound if inside[0] < k <= point]
+            if again and any(k < inside[0] for k in bound):
+                function_points[j] = again[0] - 1
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):

@@ -2292,6 +2292,36 @@ BOOST_AUTO_TEST_CASE(a_retyped_test_cell_text_still_ties_a_function_to_its_exerc
   BOOST_TEST(verdicts("heading") == "1=missing 2=missing ");
 }
 
+BOOST_AUTO_TEST_CASE(a_colab_download_with_no_text_between_two_definitions_grades_each_exercise_with_its_own) {
+  // Found by a student helper: a Colab download whose text between exercise 1's test and
+  // exercise 2's definition was gone (one cell, for a script) graded exercise 1 with exercise
+  // 2's definition: a wrong one passed, a right one threw exercise 2's error.
+  TempDir dir;
+  const auto homework = [&](const std::string& student, const std::string& first) {
+    dir.write(student + "/homework.py",
+              "# -*- coding: utf-8 -*-\n\"\"\"Homework 2\n\n### Exercise 1\n\"\"\"\n\nimport math\nimport torch\n\n"
+              "def scaled_dot_product_attention(Q, K, V):\n"
+              "    w = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1)), dim=-1)\n"
+              "    return " +
+                  first +
+                  "\n\n\"\"\"Run Exercise 1\"\"\"\n\nprint(\"======= Scaled dot-product attention\")\n"
+                  "Q = torch.randn(2, 3, 4)\nprint(scaled_dot_product_attention(Q, Q, Q))\n\n\n"
+                  "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+                  "    s = (Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))).masked_fill(mask == 0, -1e9)\n"
+                  "    w = torch.softmax(s, dim=-1)\n    return w @ V, w\n\n"
+                  "print(\"======= Masked scaled dot-product attention\")\n");
+    const auto r =
+        run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / student).string(), "--format", "json"});
+    const auto result = ordered_json::parse(r.out);  // kept: a loop over a temporary's part would dangle
+    std::string out;
+    for (const auto& e : result.at("exercises"))
+      out += e.at("id").get<std::string>() + "=" + e.at("verdict").get<std::string>() + " ";
+    return out;
+  };
+  BOOST_TEST(homework("right", "w @ V, w") == "1=passed 2=passed ");
+  BOOST_TEST(homework("output-only", "w @ V") == "1=unreadable 2=passed ");
+}
+
 BOOST_AUTO_TEST_CASE(a_failure_that_quotes_one_noted_above_says_see_above) {
   // Found by a student helper: a package the grader lacks, imported first in the imports cell,
   // had its error and advice repeated in the note of every cell that then missed torch.
@@ -2706,7 +2736,8 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_over_another_exercises_missing_answer_is_pa
       {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
   BOOST_TEST(r.err.empty(), r.err);
-  for (const auto& exercise : ordered_json::parse(r.out).at("exercises")) {
+  const auto result = ordered_json::parse(r.out);
+  for (const auto& exercise : result.at("exercises")) {
     if (exercise.at("id") == "3.2") BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
     if (exercise.at("id") == "2.1") BOOST_TEST(exercise.at("verdict") == "missing", exercise.dump());
   }
