@@ -1360,19 +1360,21 @@ def torch_compile(model=None, **options):
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
     """torch.nn.functional.scaled_dot_product_attention as torch 2.x defines it (without
     dropout), for notebooks written for Colab's torch when the system's is older (Debian 12's
-    is 1.13)."""
+    is 1.13). As torch's own (its math path, a matrix product), a query may be one vector
+    (found by a student helper: `attention(torch.zeros(3), keys, values)` failed "Dimension out
+    of range" in the course's own helper, where Colab computes it)."""
     import math
-    length, source = query.size(-2), key.size(-2)
     factor = 1 / math.sqrt(query.size(-1)) if scale is None else scale
-    bias = torch.zeros(length, source, dtype=query.dtype)
+    scores = query @ key.transpose(-2, -1) * factor
     if is_causal:
-        bias.masked_fill_(torch.ones(length, source, dtype=torch.bool).tril(diagonal=0).logical_not(), float("-inf"))
+        causal = torch.ones(query.size(-2), key.size(-2), dtype=torch.bool).tril(diagonal=0)
+        scores = scores.masked_fill(causal.logical_not(), float("-inf"))
     if attn_mask is not None:
         if attn_mask.dtype == torch.bool:
-            bias = bias.masked_fill(attn_mask.logical_not(), float("-inf"))
-        else:
-            bias = bias + attn_mask
-    weights = torch.softmax(query @ key.transpose(-2, -1) * factor + bias, dim=-1)
+            attn_mask = torch.zeros(attn_mask.shape, dtype=scores.dtype).masked_fill(attn_mask.logical_not(),
+                                                                                     float("-inf"))
+        scores = scores + attn_mask
+    weights = torch.softmax(scores, dim=-1)
     if dropout_p > 0.0:
         weights = torch.dropout(weights, dropout_p, train=True)
     return weights @ value

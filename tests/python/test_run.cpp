@@ -870,6 +870,46 @@ BOOST_AUTO_TEST_CASE(a_functions_source_is_readable_as_in_jupyter) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(torch_2s_attention_function_takes_one_query_vector_and_masks_as_torch_does) {
+  // The grader's torch (1.13) lacks F.scaled_dot_product_attention; the stand-in computes what
+  // torch 2 computes, with the softmax written out here: a query of one vector too (found by a
+  // student helper: "Dimension out of range" in the course's own helper), a boolean mask, a
+  // float one, is_causal and scale.
+  const std::string code =
+      "import math, torch\nimport torch.nn.functional as F\n"
+      "q = torch.tensor([1.0, -2.0, 0.5])\n"
+      "K = torch.tensor([[0.3, 1.0, -1.0], [2.0, 0.1, 0.4], [-0.7, 0.2, 1.5]])\n"
+      "V = torch.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])\n"
+      "Q = torch.stack([q, K[1], -q])\n"
+      "keep = torch.tensor([[True, False, True]] * 3)\n"
+      "def by_hand(Q, s=None, bias=0.0):\n"
+      "    w = torch.exp(Q @ K.T * (1 / math.sqrt(3) if s is None else s) + bias)\n"
+      "    return (w / w.sum(-1, keepdim=True)) @ V\n"
+      "causal = torch.tensor([[0.0, -1e30, -1e30], [0.0, 0.0, -1e30], [0.0, 0.0, 0.0]])\n"
+      "vector = F.scaled_dot_product_attention(q, K, V) - by_hand(q)\n"
+      "masked = F.scaled_dot_product_attention(Q, K, V, attn_mask=keep) - by_hand(Q, bias=(~keep) * -1e30)\n"
+      "added = F.scaled_dot_product_attention(Q, K, V, attn_mask=causal, scale=0.5) - by_hand(Q, 0.5, causal)\n"
+      "lower = F.scaled_dot_product_attention(Q[None], K[None], V[None], is_causal=True)[0] - by_hand(Q, bias=causal)\n"
+      "shape = torch.tensor(F.scaled_dot_product_attention(q, K, V).shape)\n";
+  const auto r = python::run(HandIn{"attention.py", code, {}},
+                             python::Work{{{"vector", "vector", ""},
+                                           {"masked", "masked", ""},
+                                           {"added", "added", ""},
+                                           {"lower", "lower", ""},
+                                           {"shape", "shape", ""}},
+                                          {},
+                                          {}},
+                             1, {});
+  BOOST_TEST(r.failures.empty(), (r.failures.empty() ? "" : r.failures[0].message));
+  for (std::size_t i = 0; i < 4; ++i) {
+    BOOST_REQUIRE_MESSAGE(r.values[i].value.has_value(), r.values[i].message);
+    for (double d : r.values[i].value->values()) BOOST_TEST(std::abs(d) < 1e-6, i << ": " << d);
+  }
+  BOOST_REQUIRE(r.values[4].value.has_value());
+  const std::vector<double> shape(r.values[4].value->values().begin(), r.values[4].value->values().end());
+  BOOST_TEST(shape == (std::vector<double>{2.0}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(a_name_the_graders_torch_lacks_says_which_version_grades) {
   // Found by a student helper: `torch.compile` (torch 2) on Debian's torch 1.13 failed the cell
   // with "module 'torch' has no attribute 'compile'" alone.
