@@ -719,19 +719,25 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
       failing.push_back(std::move(f));
     }
   // Outputs judged wrong from a function the notebook defines more often than the spec takes
-  // it: which definition was called; and the notebook's tensors it reads, unless a known
-  // mistake explains the outputs.
+  // it: which definition was called, first; and the notebook's tensors it reads, unless a
+  // known mistake explains the outputs, after the hints (a lead, not a cause: found by a
+  // student helper, whose UDL function read `D`, the size of the notebook's own inputs, in the
+  // notebook's case, and the hint of the softmax's axis came below it).
   const auto noted = [&](CheckResult r) {
     if (r.verdict == Verdict::wrong || r.verdict == Verdict::wrong_shape)
       for (const auto& calls : pc.calls)
         for (std::size_t call : calls) {
-          std::string note = results[call].note;
-          if (!r.mistake && !results[call].reads_note.empty())
-            note += (note.empty() ? "" : "\nnote: ") + results[call].reads_note;
-          if (!note.empty()) {
-            r.details = "note: " + note + "\n" + r.details;
-            return r;
+          const std::string& which = results[call].note;
+          const std::string reads = r.mistake ? "" : results[call].reads_note;
+          if (which.empty() && reads.empty()) continue;
+          if (!reads.empty()) {  // before the comparison's numbers, which start at its tolerance
+            const std::size_t at = r.details.starts_with("tolerance: ") ? 0 : r.details.find("\ntolerance: ");
+            const std::size_t line = at == std::string::npos ? r.details.size() : at == 0 ? 0 : at + 1;
+            const bool ended = line == 0 || r.details[line - 1] == '\n';
+            r.details.insert(line, (ended ? "" : "\n") + ("note: " + reads + "\n"));
           }
+          if (!which.empty()) r.details = "note: " + which + "\n" + r.details;
+          return r;
         }
     return r;
   };

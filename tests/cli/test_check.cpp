@@ -2551,6 +2551,10 @@ BOOST_AUTO_TEST_CASE(a_function_computing_with_the_notebooks_tensor_instead_of_i
                       "note: scaled_dot_product_attention reads d_k, of the notebook, beside its parameters: the "
                       "grader's inputs reach it only through Q, K, V, mask"),
              exercise.dump());
+  // A lead, said after the comparison's words and hints, before its numbers (found by a
+  // student helper: above the hint that named the cause).
+  const std::string details = exercise.at("details").get<std::string>();
+  BOOST_TEST(details.find("\nnote: scaled_dot_product_attention reads d_k") < details.find("\ntolerance: "), details);
   // Found by a reviewing helper: a constant tensor of the notebook is no lead where a known
   // mistake explains the outputs.
   dir.write("constant/homework.py",
