@@ -1807,6 +1807,14 @@ TENSOR_HINTS = (
                 r"dtype"),
      " (tensors of two dtypes meet in one operation: make them one, such as a.to(b.dtype), or x.float() of a "
      "tensor of integers)"),
+    # torch.bmm of a tensor of another rank (found by a student helper: a mask unsqueezed once
+    # too often, told only "batch1 must be a 3D tensor", where `@` of the same is told so);
+    # torch 1.13's words, then torch 2's.
+    (re.compile(r"batch[12] must be a 3D tensor|Expected 3-dimensional tensor, but got \d+-dimensional tensor for "
+                r"argument #\d 'batch[12]'"),
+     " (torch.bmm multiplies two 3-D tensors, (batch, n, m) @ (batch, m, p): one here has another rank, such as "
+     "scores made 4-D by a mask unsqueezed once too often; print the shapes of what it multiplies, or use `@`, "
+     "which broadcasts)"),
     # Found by an instructor helper: softmax(scores) of scores a function left None was told
     # only torch's "invalid combination of arguments - got (NoneType, dim=int)".
     # Or a parameter left at its default None (helper-59: a mask not passed, used unchecked).

@@ -2264,6 +2264,12 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
       {"def f(Q, K, V):\n    return torch.softmax(Q.half(), -1), K\n",
        "not implemented for 'Half' (the tensor is float16 or bfloat16: notebooks are graded on the CPU, whose "
        "PyTorch has no half-precision version of this operation; compute in float32, such as x.float())"},
+      // torch.bmm of a 4-D product (found by a student helper: torch's words alone).
+      {"def f(Q, K, V):\n    w = torch.softmax(torch.bmm(Q, K.transpose(-2, -1)).unsqueeze(1), -1)\n"
+       "    return torch.bmm(w, V), w\n",
+       "must be a 3D tensor (torch.bmm multiplies two 3-D tensors, (batch, n, m) @ (batch, m, p): one here has "
+       "another rank, such as scores made 4-D by a mask unsqueezed once too often; print the shapes of what it "
+       "multiplies, or use `@`, which broadcasts)"},
       // A helper that returns nothing (found by an instructor helper: torch's words alone).
       {"def g(Q, K):\n    s = Q @ K.transpose(-2, -1)\n\ndef f(Q, K, V):\n    s = g(Q, K)\n"
        "    return torch.softmax(s, dim=-1) @ V, s\n",
