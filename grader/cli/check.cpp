@@ -51,6 +51,16 @@ CLI::Option* add_seed_secret_option(CLI::App* cmd, std::string& file) {
       ->type_name("FILE");
 }
 
+std::string no_seed_secret_hint(const Spec& spec) {
+  const bool random = std::any_of(spec.exercises.begin(), spec.exercises.end(), [](const Exercise& ex) {
+    return ex.function && std::any_of(ex.function->checks.begin(), ex.function->checks.end(),
+                                      [](const auto& c) { return c.random(); });
+  });
+  return !random ? ""
+                 : "hint: without --seed-secret, a student who has this spec can work out the random cases of a "
+                   "hand-in before handing it in (docs/grading-a-class.md, \"A secret for the seeds\")\n";
+}
+
 CLI::App* setup_check(CLI::App& app, CheckOptions& options) {
   CLI::App* cmd = app.add_subcommand("check", "Grade one submission folder against a spec");
   // Not checked here: a spec that cannot be read is the course's fault, which run_check writes

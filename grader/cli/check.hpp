@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace grader {
+struct Spec;
+}
+
 namespace grader::cli {
 
 struct CheckOptions {
@@ -32,6 +36,11 @@ CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, 
 
 /// `--seed-secret FILE` (check and grade): the file of GradeOptions::seed_secret.
 CLI::Option* add_seed_secret_option(CLI::App* cmd, std::string& file);
+
+/// What `grade` and `gradescope-package` print without --seed-secret, for a spec that draws
+/// random cases (a carried finding: the secret is opt-in, and nothing said what it is for); ""
+/// for a spec of fixed cases only.
+std::string no_seed_secret_hint(const Spec& spec);
 
 /// Grades and prints; returns the exit code (0 all passed, 1 something failed). Throws
 /// grader::Error for a broken spec or bad usage (exit code 2, decided by main).

@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -108,15 +107,6 @@ std::function<void(const batch::Progress&)> progress_printer(const std::string& 
   };
 }
 
-/// Whether the spec draws random cases: their seeds come from the student's files and the spec
-/// alone, unless a secret is mixed in (--seed-secret).
-bool draws_random_cases(const Spec& spec) {
-  return std::any_of(spec.exercises.begin(), spec.exercises.end(), [](const Exercise& ex) {
-    return ex.function && std::any_of(ex.function->checks.begin(), ex.function->checks.end(),
-                                      [](const auto& c) { return c.random(); });
-  });
-}
-
 }  // namespace
 
 CLI::App* setup_grade(CLI::App& app, GradeCommandOptions& o) {
@@ -191,10 +181,7 @@ int run_grade(const GradeCommandOptions& o) {
   if (outcome.gradebook) {
     std::cout << batch::summary_text(*outcome.gradebook)
               << "gradebook: " << (std::filesystem::path(o.out) / "gradebook.csv").string() << "\n";
-    // Said where it matters, since nothing else would (a carried finding: the secret is opt-in).
-    if (!o.seed && o.seed_secret.empty() && draws_random_cases(spec))
-      std::cout << "hint: without --seed-secret, a student who has this spec can work out the random cases of a "
-                   "hand-in before handing it in (docs/grading-a-class.md, \"A secret for the seeds\")\n";
+    if (!o.seed && o.seed_secret.empty()) std::cout << no_seed_secret_hint(spec);
   }
   return outcome.failures.empty() && outcome.gradebook ? 0 : 2;
 }

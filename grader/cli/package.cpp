@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "check.hpp"
 #include "grader/atomic_file.hpp"
 #include "grader/grade.hpp"
 #include "grader/package.hpp"
@@ -60,6 +61,8 @@ int run_package(const PackageOptions& o) {
   if (!secret.empty())
     std::cout << "it holds the seed secret of " << o.seed_secret
               << " (as seed-secret): keep the zip from students, as the secret\n";
+  else
+    std::cout << no_seed_secret_hint(spec);
   return 0;
 }
 

@@ -2346,6 +2346,7 @@ def run_plan():
             again = [k for k in bound if inside[0] < k <= point]
             if again and any(k < inside[0] for k in bound):
                 function_points[j] = again[0] - 1
+                f["before_next"] = True  # as definition_facts() says
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
@@ -2679,7 +2680,8 @@ def definition_facts(fn, function, units, name):
         where = defined_at(fn, name)
         at_end = taken_at_end(function)
         function["definition"] = ("" if not where or _len(assigners(units, function["name"])) < 2 else
-                                  f'"defined_at": {quoted(where, 100)}, "at_end": {"true" if at_end else "false"}')
+                                  f'"defined_at": {quoted(where, 100)}, "at_end": {"true" if at_end else "false"}, '
+                                  f'"before_next": {"true" if function.get("before_next") else "false"}')
     return function["definition"]
 
 

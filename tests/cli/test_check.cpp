@@ -2297,6 +2297,7 @@ BOOST_AUTO_TEST_CASE(a_colab_download_with_no_text_between_two_definitions_grade
   // exercise 2's definition was gone (one cell, for a script) graded exercise 1 with exercise
   // 2's definition: a wrong one passed, a right one threw exercise 2's error.
   TempDir dir;
+  std::string message;  // exercise 1's, of the last homework graded
   const auto homework = [&](const std::string& student, const std::string& first) {
     dir.write(student + "/homework.py",
               "# -*- coding: utf-8 -*-\n\"\"\"Homework 2\n\n### Exercise 1\n\"\"\"\n\nimport math\nimport torch\n\n"
@@ -2316,10 +2317,16 @@ BOOST_AUTO_TEST_CASE(a_colab_download_with_no_text_between_two_definitions_grade
     std::string out;
     for (const auto& e : result.at("exercises"))
       out += e.at("id").get<std::string>() + "=" + e.at("verdict").get<std::string>() + " ";
+    message = result.at("exercises")[0].at("message").get<std::string>();
     return out;
   };
   BOOST_TEST(homework("right", "w @ V, w") == "1=passed 2=passed ");
   BOOST_TEST(homework("output-only", "w @ V") == "1=unreadable 2=passed ");
+  BOOST_TEST(contains(message,
+                      "this exercise calls its definition at line 10, the one in force at the end of the cell "
+                      "holding '======= Scaled dot-product attention', before the definition after it (in a "
+                      "download, code cells with no text between them are one cell)"),
+             message);
 }
 
 BOOST_AUTO_TEST_CASE(a_failure_that_quotes_one_noted_above_says_see_above) {

@@ -99,6 +99,9 @@ BOOST_AUTO_TEST_CASE(the_zip_holds_the_scripts_the_spec_and_the_sources) {
   const auto r = run_grader({"gradescope-package", "--spec", "specs/udl-self-attention.yaml", "--out",
                              (dir.path() / "autograder.zip").string()});
   BOOST_TEST(r.exit_code == 0, r.err);
+  // Without a secret, what one is for (the spec draws random cases).
+  BOOST_TEST(contains(r.out, "hint: without --seed-secret, a student who has this spec can work out the random cases"),
+             r.out);
   const auto names = unzip(dir.path() / "autograder.zip", dir.path() / "x");
   const auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   BOOST_TEST(has("setup.sh"));
@@ -234,6 +237,7 @@ BOOST_AUTO_TEST_CASE(a_seed_secret_goes_into_the_zip_and_seeds_every_hand_in_as_
   BOOST_TEST(contains(told.out, "it holds the seed secret of " + secret +
                                     " (as seed-secret): keep the zip from students, as the secret"),
              told.out);
+  BOOST_TEST(!contains(told.out, "hint: without --seed-secret"), told.out);
   // Without --seed-secret, no file of that name and the script as before.
   Autograder plain("specs/sdpa-masked.yaml");
   BOOST_TEST(!fs::exists(plain.root() / "source/seed-secret"));

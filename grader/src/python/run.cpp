@@ -375,6 +375,10 @@ std::string definition_note(const json& facts, const Binding& b) {
                      (b.cell.empty() ? std::string("the notebook")
                       : facts.at("at_end").get<bool>()
                           ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
+                      : facts.value("before_next", json()) == json(true)
+                          ? "the cell holding '" + b.cell +
+                                "', before the definition after it (in a download, code cells with no text between "
+                                "them are one cell)"
                           : "the cell holding '" + b.cell + "'");
   // Another definition takes what the call passes: the last one only tries something out?
   if (const auto taking = facts.value("taking_at", json()); taking.is_string() && a_place(taking.get<std::string>()))
