@@ -2470,9 +2470,15 @@ def run_plan():
                         no_cell=True))
                     continue
                 own = cell_assignments(units, answers[i]["expr"], cells[i], k)
+                root = answer_root(answers[i]["expr"])
+                # The last code of its cell that changes the variable and failed: the value is
+                # what the variable held before (found by a student helper: 1.4.2's
+                # `m_key[2] = unit(query132)`, a NameError, was told "the cell changes nothing
+                # yet" alone, and the idea behind it was changed).
+                stopped = next((m for m in reversed(cells[i]) if m <= k and m in failed and root and
+                                unit_tree(units[m]) is not None and changes(unit_tree(units[m]), root)), -1)
                 evaluate(output, namespace, answers, i, units, failed, (cells[i], k),
-                         bound_at=[units[m].label for m in own], variable=answer_root(answers[i]["expr"]) or "",
-                         name=name)
+                         bound_at=[units[m].label for m in own], variable=root or "", stopped=stopped, name=name)
         for j in functions_after.get(k, []):
             bound[j] = namespace.get(functions[j]["name"])
     end_capture(namespace)  # a Colab cell whose last statements never ran

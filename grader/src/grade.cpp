@@ -483,7 +483,7 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
         for (const auto& f : run.failures)
           if (f.index == *v.stopped) {
             const std::string said = "the value graded is what " + v.variable +
-                                     " held when the code that assigned it last stopped, at " + f.message;
+                                     " held when the last code that changes it stopped, at " + f.message;
             answer.note = answer.note.empty() ? said : answer.note + "; " + said;
             break;
           }

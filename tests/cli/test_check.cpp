@@ -1491,13 +1491,31 @@ BOOST_AUTO_TEST_CASE(an_answer_assigned_last_by_code_that_did_not_finish_says_so
     if (ex.at("id") == "1.3.1") {
       BOOST_TEST(ex.at("verdict") == "wrong", ex.dump());
       BOOST_TEST(contains(ex.at("details").get<std::string>(),
-                          "note: the value graded is what query131 held when the code that assigned it last "
+                          "note: the value graded is what query131 held when the last code that changes it "
                           "stopped, at line " +
                               std::to_string(std::stoi(at) + 3) + ": ValueError: not yet\n"),
                  ex.dump());
     } else {
       BOOST_TEST(!contains(ex.dump(), "stopped, at"), ex.dump());
     }
+  // An answer taken at the end of its cell, whose line that changes it failed (found by a
+  // student helper: told only that the cell changes nothing, and the idea behind it changed).
+  std::string failing = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  const std::string key_line = "m_key[2] = query132[0]\n";
+  BOOST_REQUIRE(contains(failing, key_line));
+  failing.replace(failing.find(key_line), key_line.size(), "m_key[2] = unit(query132[0])\n");
+  failing += "\ndef unit(v):\n    return v / v.norm()\n";
+  dir.write("later/A2S1.py", failing);
+  const auto later = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "later").string(), "--format", "json"});
+  const auto lj = ordered_json::parse(later.out);
+  for (const auto& ex : lj.at("exercises"))
+    if (ex.at("id") == "1.4.2")
+      BOOST_TEST(contains(ex.at("details").get<std::string>(),
+                          "note: the value graded is what m_key held when the last code that changes it stopped, at "
+                          "line 92: NameError: name 'unit' is not defined; unit is defined only later"),
+                 ex.dump());
 }
 
 BOOST_AUTO_TEST_CASE(mistakes_with_scores_masked_by_a_large_negative_are_named_as_with_minus_infinity) {

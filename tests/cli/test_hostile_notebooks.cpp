@@ -469,7 +469,7 @@ BOOST_AUTO_TEST_CASE(a_note_of_where_an_answer_was_assigned_quotes_only_the_runn
     BOOST_TEST(r.at("exercises")[0].at("verdict") == (student == std::string("stopped") ? "wrong" : "unreadable"),
                student << r.dump());
     BOOST_TEST(r.dump().find("award") == std::string::npos, student << r.dump());
-    BOOST_TEST(r.dump().find("held when the code that assigned it last stopped") == std::string::npos,
+    BOOST_TEST(r.dump().find("held when the last code that changes it stopped") == std::string::npos,
                student << r.dump());
   }
   for (const char* student : {"places", "variable", "quote"}) {
