@@ -2769,6 +2769,11 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_over_another_exercises_missing_answer_is_pa
   for (const auto& exercise : result.at("exercises")) {
     if (exercise.at("id") == "3.2") BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
     if (exercise.at("id") == "2.1") BOOST_TEST(exercise.at("verdict") == "missing", exercise.dump());
+    // What it asks, in parentheses without its full stop (found by a student helper: ".)").
+    if (exercise.at("id") == "3.3")
+      BOOST_TEST(contains(exercise.at("message").get<std::string>(),
+                          "assign it in your notebook (exercise 3.3: F.softmax(attention_score.float(), dim=0))"),
+                 exercise.dump());
   }
 }
 

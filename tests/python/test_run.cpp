@@ -597,11 +597,11 @@ BOOST_AUTO_TEST_CASE(an_answer_never_assigned_is_told_what_its_exercise_asks) {
   const auto r = run("lab.py", "import torch\nscores = torch.ones(3)\ntorch.softmax(scores, dim=0)\n",
                      {{"attention_weights", "attention_weights", "",
                        "exercise 3.3: F.softmax(attention_score.float(), "
-                       "dim=0)."},
+                       "dim=0)"},
                       {"keys", "keys", "", "exercise 2.1: the keys"}});
   BOOST_TEST(r.values[0].message ==
                  "'attention_weights' is not defined at the end of your notebook: assign it in your notebook "
-                 "(exercise 3.3: F.softmax(attention_score.float(), dim=0).)",
+                 "(exercise 3.3: F.softmax(attention_score.float(), dim=0))",
              r.values[0].message);
   const auto failed = run("lab.py", "import torch\nkeys = torch.ones(3) @ torch.ones(2)\n",
                           {{"keys", "keys", "", "exercise 2.1: the keys"}});

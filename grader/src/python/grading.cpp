@@ -8,10 +8,14 @@ namespace grader::python {
 
 Work work_for(const Spec& spec, const FunctionPlan& plan) {
   Work work;
-  for (const auto& ex : spec.exercises)
+  for (const auto& ex : spec.exercises) {
+    // Said in parentheses: without its full stop (found by a student helper: "dim=0).)").
+    const std::string_view asked(ex.description.data(),
+                                 ex.description.size() - (ex.description.ends_with('.') ? 1 : 0));
     for (const auto& a : ex.answers)
       work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell,
-                             ex.description.empty() ? "" : "exercise " + ex.id + ": " + ex.description});
+                             asked.empty() ? "" : "exercise " + ex.id + ": " + std::string(asked)});
+  }
   for (const auto& name : spec.python.given) work.values.push_back({name, name, ""});  // after the answers
   const auto binding_of = [&](const FunctionSpec& fn) {
     const PythonBinding& b = fn.python;
