@@ -2344,7 +2344,10 @@ def run_plan():
                 continue
             bound = binders(units).get(f["name"], ())
             again = [k for k in bound if inside[0] < k <= point]
-            if again and any(k < inside[0] for k in bound):
+            # Its text before the definition, or inside it (a docstring a retyped text matches:
+            # found by a student helper, whose download without the test cells' lines graded
+            # exercise 1 with exercise 2's definition).
+            if again and any(k <= inside[0] for k in bound):
                 function_points[j] = again[0] - 1
                 f["before_next"] = True  # as definition_facts() says
     send(PARSED, 0, _len(units))
@@ -2758,11 +2761,15 @@ def parameters_of(node):
 def surprising_definition(fn, function, units, name):
     """Whether the notebook defines the function more often than the spec takes it (a scratch
     redefinition, not the homework's second exercise, which the spec ties to a cell of its
-    own): definition_facts() are then said with outputs the grader may find wrong."""
+    own), or the exercise is tied to a cell no line holds and so calls the last of several
+    definitions (found by a student helper: exercise 1's wrong definition passed through
+    exercise 2's right one, the test cell's print line deleted, and nothing said so):
+    definition_facts() are then said with outputs the grader may find wrong or right."""
     facts = definition_facts(fn, function, units, name)
     if facts and "definitions" not in function:
         function["definitions"] = _len(assigners(units, function["name"]))
-    return bool(facts) and function["definitions"] > function.get("bindings", 1)
+    return bool(facts) and (function["definitions"] > function.get("bindings", 1) or
+                            bool(function.get("cell") and function.get("taken_at_end")))
 
 
 def returned_facts(fn, function, units, name, namespace, changed):

@@ -2347,6 +2347,44 @@ BOOST_AUTO_TEST_CASE(a_colab_download_with_no_text_between_two_definitions_grade
              message);
 }
 
+BOOST_AUTO_TEST_CASE(a_download_without_its_test_cells_lines_grades_exercise_1_with_its_own_or_says_it_cannot) {
+  // Found by a student helper: a Colab download whose test cells' print lines were deleted with
+  // their expected output graded exercise 1 with exercise 2's definition, silently: a first
+  // definition that does not scale passed. Its docstring, the handout's, holds the test cell's
+  // words: that definition is exercise 1's.
+  TempDir dir;
+  const auto homework = [&](const std::string& student, const std::string& docstring) {
+    dir.write(
+        student + "/homework_2.py",
+        "# -*- coding: utf-8 -*-\n\"\"\"homework 2.ipynb\n\"\"\"\n\nimport math\nimport torch\n\n"
+        "def scaled_dot_product_attention(Q, K, V):\n    \"\"\"" +
+            docstring +
+            "\"\"\"\n    w = torch.softmax(torch.bmm(Q, K.transpose(1, 2)), dim=-1)\n    return torch.bmm(w, V), w\n\n"
+            "torch.manual_seed(0)\nQ = torch.randn(2, 3, 4)\noutput, weights = scaled_dot_product_attention(Q, Q, "
+            "Q)\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n    \"\"\"" +
+            docstring +
+            "\"\"\"\n    s = torch.bmm(Q, K.transpose(1, 2)) / math.sqrt(K.size(-1))\n"
+            "    if mask is not None:\n        s = s.masked_fill(mask == 0, -torch.inf)\n"
+            "    w = torch.softmax(s, dim=-1)\n    return torch.bmm(w, V), w\n");
+    const auto r =
+        run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / student).string(), "--format", "json"});
+    return ordered_json::parse(r.out);
+  };
+  const auto handout = homework("handout", "Computes the scaled dot-product attention.");
+  const auto first = handout.at("exercises")[0];
+  BOOST_TEST(first.at("verdict") == "wrong", first.dump());
+  BOOST_TEST(contains(first.at("message").get<std::string>(), "not divided by sqrt(d_k)"), first.dump());
+  BOOST_TEST(handout.at("exercises")[1].at("verdict") == "passed", handout.dump());
+  // No line that holds the text: the definition at the end, and a note that says so, passing too.
+  const auto own = homework("own", "Attention.");
+  BOOST_TEST(own.at("exercises")[0].at("verdict") == "passed", own.dump());
+  BOOST_TEST(contains(own.at("notes").dump(),
+                      "exercise 1 is graded with the definition of scaled_dot_product_attention at line 17, the one "
+                      "in force at the end of the notebook, maybe not its own"),
+             own.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_failure_that_quotes_one_noted_above_says_see_above) {
   // Found by a student helper: a package the grader lacks, imported first in the imports cell,
   // had its error and advice repeated in the note of every cell that then missed torch.
@@ -2669,11 +2707,15 @@ BOOST_AUTO_TEST_CASE(wrong_outputs_of_a_function_defined_twice_say_which_definit
   BOOST_TEST(r.exit_code == 1, r.err);
   const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
   BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
-  BOOST_TEST(contains(exercise.at("details").get<std::string>(),
-                      "note: the notebook defines scaled_dot_product_attention more than once; this exercise calls "
-                      "its definition at line 12, the one in force at the end of the notebook: no line of it holds "
-                      "'======= Scaled dot-product attention', the text of this exercise's test cell\n"),
-             exercise.dump());
+  // Exercise 1, tied to a test cell no line holds: said once for the hand-in, as for outputs
+  // that pass (the next case).
+  BOOST_TEST(contains(ordered_json::parse(r.out).at("notes").dump(),
+                      "exercise 1 is graded with the definition of scaled_dot_product_attention at line 12, the one "
+                      "in force at the end of the notebook, maybe not its own: the grader finds the definition an "
+                      "exercise tests by its test cell's line '======= Scaled dot-product attention', and no line "
+                      "holds it; put that line back as the handout gives it"),
+             r.out);
+  BOOST_TEST(!contains(exercise.at("details").get<std::string>(), "no line of it holds"), exercise.dump());
   // A first definition that is right, the test cell that ties it to exercise 1 gone, and the
   // second still `pass`: the note says why the second was called (found by a student helper:
   // told only that the function returned None).

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "grader/compare.hpp"
 
 namespace grader::python {
@@ -17,25 +19,30 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
                              asked.empty() ? "" : "exercise " + ex.id + ": " + std::string(asked)});
   }
   for (const auto& name : spec.python.given) work.values.push_back({name, name, ""});  // after the answers
-  const auto binding_of = [&](const FunctionSpec& fn) {
+  const auto binding_of = [&](const Exercise& ex) {
+    const FunctionSpec& fn = *ex.function;
     const PythonBinding& b = fn.python;
     std::vector<std::string> outputs;
     for (const auto& o : fn.outputs) outputs.push_back(o.name);
-    for (std::size_t i = 0; i < work.bindings.size(); ++i)
-      if (work.bindings[i].function == b.function && work.bindings[i].cell == b.cell &&
-          work.bindings[i].read == b.read && work.bindings[i].outputs == outputs)
+    for (std::size_t i = 0; i < work.bindings.size(); ++i) {
+      Binding& known = work.bindings[i];
+      if (known.function == b.function && known.cell == b.cell && known.read == b.read && known.outputs == outputs) {
+        if (std::find(known.exercises.begin(), known.exercises.end(), ex.id) == known.exercises.end())
+          known.exercises.push_back(ex.id);
         return i;
+      }
+    }
     std::vector<std::string> positional;
     for (const auto& a : b.arguments)
       if (a.keyword.empty()) positional.push_back(a.passes_input() ? fn.inputs[a.input].name : "");
-    work.bindings.push_back({b.function, b.cell, std::move(positional), b.read, std::move(outputs)});
+    work.bindings.push_back({b.function, b.cell, std::move(positional), b.read, std::move(outputs), {ex.id}});
     return work.bindings.size() - 1;
   };
   for (std::size_t c = 0; c < plan.calls.size(); ++c) {
     const FunctionSpec& fn = *plan.exercises[c]->function;
     const PythonBinding& b = fn.python;
     FunctionCall call;
-    call.binding = binding_of(fn);
+    call.binding = binding_of(*plan.exercises[c]);
     call.inputs = plan.calls[c].inputs;
     for (const auto& a : b.arguments)  // a size is the constant of its case
       call.arguments.push_back(

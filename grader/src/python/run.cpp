@@ -360,6 +360,25 @@ std::vector<std::string> power_notes(const json& facts) {
   return notes;
 }
 
+/// For a function the notebook defines more than once, called by exercises tied to a test cell
+/// whose text no line holds (the print line deleted with the expected output): that they were
+/// graded with the definition in force at the end, and not with their own, said once for the
+/// hand-in whatever the outputs (found by a student helper: exercise 1's wrong definition
+/// passed through exercise 2's right one, and nothing said so); "" otherwise. A call that
+/// returned leaves it to this note (returned_note()).
+std::string cell_missing_note(const json& facts, const Binding& b) {
+  if (b.cell.empty() || facts.value("at_end", json()) != json(true) || !facts.value("defined_at", json()).is_string())
+    return "";
+  const auto where = facts.at("defined_at").get<std::string>();
+  if (!a_place(where)) return "";
+  const bool one = b.exercises.size() == 1;
+  return (one ? "exercise " : "exercises ") + first_few(b.exercises, b.exercises.size()) + (one ? " is" : " are") +
+         " graded with the definition of " + b.function + " at " + where +
+         ", the one in force at the end of the notebook, maybe not " + (one ? "its" : "their") +
+         " own: the grader finds the definition an exercise tests by its test cell's line '" + b.cell +
+         "', and no line holds it; put that line back as the handout gives it";
+}
+
 /// Which definition of a function the notebook defines more than once an exercise calls, and
 /// why that one, worded from a child's facts (notebook.py's definition_facts(): where it is,
 /// and whether it is the one in force at the end of the notebook); "" for facts of another
@@ -475,7 +494,8 @@ std::string returned_note(const json& facts, const Binding& b) {
   std::vector<std::string> notes;
   try {
     notes = power_notes(facts);
-    if (auto defined = definition_note(facts, b); !defined.empty()) notes.push_back(std::move(defined));
+    if (auto defined = cell_missing_note(facts, b).empty() ? definition_note(facts, b) : ""; !defined.empty())
+      notes.push_back(std::move(defined));
     // Parameters that take the inputs passed by position in another order (names alike but for
     // ASCII case): both orders. Only those parameters are quoted, each then a spec's input name
     // but for case: a parameter's name can be any text (`co_varnames` replaced, or a Unicode
@@ -896,9 +916,10 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
                 notes[facts].first += (notes[facts].first.empty() ? "" : "\nnote: ") +
                                       std::string("the grader reads ") + call.outputs[o] + " as `" + b.read[o] +
                                       "` (the exercise's own form of it): its shapes and positions here are of that";
-            if (const std::string changed = parsed.is_object() ? changed_note(parsed, b, call) : "";
-                !changed.empty() && std::find(out.notes.begin(), out.notes.end(), changed) == out.notes.end())
-              out.notes.push_back(changed);
+            for (const std::string& note : {parsed.is_object() ? changed_note(parsed, b, call) : "",
+                                            parsed.is_object() ? cell_missing_note(parsed, b) : ""})
+              if (!note.empty() && std::find(out.notes.begin(), out.notes.end(), note) == out.notes.end())
+                out.notes.push_back(note);
           }
           std::tie(result.note, result.reads_note) = notes.at(facts);
           // float32 inputs make a float32 result, even when NumPy promotes it to float64 on the

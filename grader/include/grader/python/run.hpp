@@ -51,6 +51,8 @@ struct Binding {
   std::vector<std::string> read{};
   /// The outputs' names, the one name each `read` expression may use of the notebook's.
   std::vector<std::string> outputs{};
+  /// The ids of the exercises that call it (for what is said of them all).
+  std::vector<std::string> exercises{};
 };
 
 /// One argument of a call: input `input`, by position or as `keyword`; a tensor, or the list
