@@ -1660,6 +1660,28 @@ ordered_json sdpa_exercise_returning(const std::string& returned, const std::str
   return ordered_json::parse(r.out).at("exercises")[0];
 }
 
+BOOST_AUTO_TEST_CASE(a_float_mask_given_to_torchs_attention_is_named_as_added_to_the_scores) {
+  // Found by a student helper: the homework's float mask of 1s and 0s passed as attn_mask to
+  // F.scaled_dot_product_attention, which adds a float mask to the scores, got numbers only.
+  TempDir dir;
+  dir.write("student/homework.py",
+            "import math\nimport torch\nimport torch.nn.functional as F\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n        scores = scores + mask\n"
+            "    return F.scaled_dot_product_attention(Q, K, V, attn_mask=mask), torch.softmax(scores, dim=-1)\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  const auto result = ordered_json::parse(r.out);
+  BOOST_TEST(result.at("exercises")[0].at("verdict") == "passed", r.out);
+  const auto masked = result.at("exercises")[1];
+  BOOST_TEST(masked.at("verdict") == "wrong", masked.dump());
+  BOOST_TEST(contains(masked.at("message").get<std::string>(),
+                      "the mask is added to the scores, as torch's F.scaled_dot_product_attention does with a float "
+                      "attn_mask"),
+             masked.dump());
+}
+
 BOOST_AUTO_TEST_CASE(points_written_as_decimals_add_up_to_decimals) {
   // Found by a TA helper: 0.1 + 0.7 points were 0.7999999999999999 in result.json and in
   // Gradescope's results, where the gradebook said 0.8.
