@@ -1297,6 +1297,28 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_that_other_failing_cases_contradict_is_not_
       by_n.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_softmax_that_subtracts_each_rows_maximum_from_columns_is_named) {
+  // Found by a student helper: the notebook's softmax_cols made stable with the maximum of each
+  // row (axis=1) got numbers only, in both exercises.
+  TempDir dir;
+  const std::string notebook = "12_1_Self_Attention.ipynb";
+  const std::string exp = "np.exp(data_in)";
+  std::string text =
+      test_support::read_file(test_support::source_path("submissions/udl-self-attention/ipynb-correct/" + notebook));
+  BOOST_REQUIRE(contains(text, exp));
+  text.replace(text.find(exp), exp.size(), "np.exp(data_in - np.max(data_in, axis=1, keepdims=True))");
+  dir.write("student/" + notebook, text);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto result = ordered_json::parse(r.out);
+  for (const auto& e : result.at("exercises")) {
+    BOOST_TEST(e.at("verdict") == "wrong", e.dump());
+    BOOST_TEST(contains(e.at("message").get<std::string>(), "the softmax subtracts each row's maximum (axis=1)"),
+               e.dump());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(outputs_of_another_shape_that_match_a_known_mistake_name_it) {
   // Found by a student helper: the rows convention throughout (X.T @ omega.T, a softmax over
   // each row) returns X_prime as N x D, and where D != N the student read only the shapes.
