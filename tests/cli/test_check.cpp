@@ -2122,7 +2122,9 @@ BOOST_AUTO_TEST_CASE(a_step_right_over_a_wrong_earlier_answer_is_told_so_not_bla
   const auto result = ordered_json::parse(r.out);
   std::map<std::string, std::string> message;
   for (const auto& ex : result.at("exercises")) message[ex.at("id")] = ex.at("message");
-  BOOST_TEST(message["2.1"] == "your keys are transposed; stack the weight vectors as columns (dim=1)");
+  BOOST_TEST(message["2.1"] ==
+             "your keys are transposed; stack the weight vectors as columns: torch.stack(ws, dim=1), or in NumPy "
+             "np.stack(ws, axis=1)");
   BOOST_TEST(message["3.1"] == "");
   BOOST_TEST(message["3.2"] ==
              "this line is right, but the keys it multiplies are exercise 2.1's, which are wrong: fix exercise 2.1 "
