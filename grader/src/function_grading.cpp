@@ -141,7 +141,20 @@ std::string shown_inputs(const FunctionSpec& fn, const Case& c, bool in_python) 
   if (std::any_of(c.inputs.begin(), c.inputs.end(), [](const auto& i) { return i.second.size() > kShownElements; }))
     return "";
   std::string out = "inputs of this case:\n";
-  for (const auto& d : fn.inputs) out += d.name + " =\n" + format_tensor(c.inputs.at(d.name)) + "\n";
+  for (std::size_t i = 0; i < fn.inputs.size(); ++i) {
+    const Tensor& t = c.inputs.at(fn.inputs[i].name);
+    // Passed as the list of its rows ([v_1, v_2, v_3]): said so, not shown as a matrix the
+    // function never sees (found by a student helper).
+    const bool rows =
+        in_python && t.rank() >= 1 &&
+        std::any_of(fn.python.arguments.begin(), fn.python.arguments.end(),
+                    [&](const PythonBinding::Argument& a) { return a.passes_input() && a.input == i && a.rows; });
+    out += fn.inputs[i].name +
+           (rows ? fmt::format(" (passed as a list of {} row{}, each a 1-D {})", t.shape()[0],
+                               t.shape()[0] == 1 ? "" : "s", fn.python.tensors == "numpy" ? "array" : "tensor")
+                 : std::string()) +
+           " =\n" + format_tensor(t) + "\n";
+  }
   // What a notebook's function is passed beside them: a size of the case (n_heads=heads), a
   // constant (found by a student helper: a function that assumed 2 heads failed at 1, and the
   // inputs shown never said n_heads was 1).

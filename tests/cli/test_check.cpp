@@ -1167,6 +1167,25 @@ BOOST_AUTO_TEST_CASE(a_stray_file_is_suggested_to_the_one_answer_it_is_most_like
   BOOST_TEST(suggested == 1u, r.out);
 }
 
+BOOST_AUTO_TEST_CASE(inputs_a_notebook_function_is_passed_as_lists_of_rows_are_shown_as_such) {
+  // Found by a student helper: compute_keys([v_1, v_2, v_3], ...) is passed lists of 1-D
+  // tensors, and the inputs of its failing case were shown as matrices, as a library's are.
+  TempDir dir;
+  dir.write("student/hw.py",
+            "import torch\n\ndef compute_keys(vs, ws):\n    return torch.stack(vs) @ torch.stack(ws).T + 1\n");
+  const auto r = run_grader({"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(),
+                             "--exercise", "2.2", "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto result = ordered_json::parse(r.out);
+  const std::string details = result.at("exercises")[0].at("checks")[1].at("details");
+  BOOST_TEST(
+      std::regex_search(details, std::regex("\nvs \\(passed as a list of [0-9]+ rows?, each a 1-D tensor\\) =\n")),
+      details);
+  BOOST_TEST(
+      std::regex_search(details, std::regex("\nws \\(passed as a list of [0-9]+ rows?, each a 1-D tensor\\) =\n")),
+      details);
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_function_is_shown_its_smallest_failing_case_with_the_inputs) {
   // The first failing random case was the second, the one of every upper bound (512 numbers
   // per tensor at batch=4, block=8, d_k=16), while smaller ones also failed. The smallest
