@@ -362,7 +362,7 @@ std::vector<std::string> power_notes(const json& facts) {
 
 /// For a function the notebook defines more than once, called by exercises tied to a test cell
 /// whose text no line holds (the print line deleted with the expected output): that they were
-/// graded with the definition in force at the end, and not with their own, said once for the
+/// graded with the definition in force at the end, maybe not their own, said once for the
 /// hand-in whatever the outputs (found by a student helper: exercise 1's wrong definition
 /// passed through exercise 2's right one, and nothing said so); "" otherwise. A call that
 /// returned leaves it to this note (returned_note()).
