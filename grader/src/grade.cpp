@@ -403,9 +403,11 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
 }
 
 /// Data the notebook defines itself (`python: {given: [...]}`) that the hand-in's own differs
-/// from at its end is said once, naming the failing exercises that read it: their answers were
-/// computed from other numbers than they are judged with (a cell that re-drew `key`, or typed
-/// a matrix in again). Hidden exercises are not named; a passing one needs no word.
+/// from at its end is said once, naming the failing exercises that read it, themselves or
+/// through data the spec computes from it (`S: Q @ transpose(K)`; found by an instructor helper:
+/// a re-seeded notebook was told only of V): their answers were computed from other numbers
+/// than they are judged with (a cell that re-drew `key`, or typed a matrix in again). Hidden
+/// exercises are not named; a passing one needs no word.
 void note_changed_data(const Spec& spec, const std::map<std::string, Tensor>& notebook, AssignmentResult& result) {
   for (const auto& name : spec.python.given) {
     const auto own = notebook.find(name);
@@ -416,7 +418,9 @@ void note_changed_data(const Spec& spec, const std::map<std::string, Tensor>& no
     for (std::size_t i = 0; i < spec.exercises.size(); ++i) {
       const Exercise& ex = spec.exercises[i];
       if (ex.function || ex.visibility == Visibility::hidden || result.exercises[i].passed()) continue;
-      if (!expr::names_used(*ex.output.ast).count(name) && !expr::names_used(*ex.expect.ast).count(name)) continue;
+      std::set<std::string> names = expr::names_used(*ex.output.ast);
+      names.merge(expr::names_used(*ex.expect.ast));
+      if (!spec.with_data_read(std::move(names)).count(name)) continue;
       reading.push_back(ex.id);
       // Said in the exercise as well: where each exercise is shown on its own (Gradescope's
       // tests), its numbers would otherwise blame the answers alone (found by a student helper:

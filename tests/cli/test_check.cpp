@@ -1660,6 +1660,35 @@ BOOST_AUTO_TEST_CASE(a_notebook_whose_given_data_differs_is_told_where_exercises
   BOOST_TEST(!contains(a.out, "not the given one"), a.out);
 }
 
+BOOST_AUTO_TEST_CASE(given_data_read_through_data_computed_from_it_names_the_exercises_that_read_that) {
+  // Found by an instructor helper: with `S: Q @ transpose(K) / sqrt(2)` in the spec, a notebook
+  // that re-drew Q and K was told only of V, which an exercise reads itself.
+  TempDir dir;
+  const auto spec = dir.write("spec.yaml", R"YAML(assignment: {id: derived, title: Derived, version: "1"}
+python: {given: [Q, K, V]}
+data:
+  Q: [[1, 0], [0, 1]]
+  K: [[1, 2], [3, 4]]
+  V: [[1, 1], [2, 2]]
+  S: Q @ transpose(K) / sqrt(2)
+  W: softmax(S, -1)
+exercises:
+  - {id: "1", title: Scores, points: 1, answers: [{name: scores, shape: [2, 2]}], output: scores, expect: S}
+  - {id: "2", title: Output, points: 1, answers: [{name: out, shape: [2, 2]}], output: out, expect: W @ V}
+)YAML");
+  dir.write("student/lab.py",
+            "import numpy as np\nQ = np.array([[1., 0.], [0., 1.]])\nK = np.array([[1., 2.], [3., 5.]])\n"
+            "V = np.array([[1., 1.], [2., 2.]])\nscores = Q @ K.T / np.sqrt(2)\n"
+            "w = np.exp(scores) / np.exp(scores).sum(-1, keepdims=True)\nout = w @ V\n");
+  const auto r = run_grader({"check", "--spec", spec.string(), (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  const std::vector<std::string> notes = j.at("notes");
+  BOOST_TEST_REQUIRE(notes.size() == 1u, j.dump());
+  BOOST_TEST(contains(notes[0], "its K is not the given one: it holds 5 at [1, 1], the given 4"), notes[0]);
+  BOOST_TEST(contains(notes[0], "; exercises 1, 2 judge your answers with the given K"), notes[0]);
+}
+
 BOOST_AUTO_TEST_CASE(float64_results_of_float32_accuracy_say_where_the_precision_went) {
   // A NumPy notebook whose scores pass through float32 returns float64 arrays accurate to 1e-7:
   // held to the float64 rule, as it should be, it was told only that it is outside tolerance.

@@ -50,7 +50,7 @@ Tensor Loader::data_value(Spec& spec, const std::string& name, const YAML::Node&
   const auto expression = [&](const YAML::Node& text) {
     if (text.IsScalar() && text.Scalar().find("default_rng") != std::string::npos)
       fail(at(text), "data '" + name + "': " + generator_api_advice(name));
-    return constant_expression(spec, text, "data '" + name + "'");
+    return constant_expression(spec, name, text);
   };
   if (node.IsScalar()) return expression(node);
   if (node.IsMap()) {
@@ -158,8 +158,13 @@ Tensor Loader::evaluate_at(const YAML::Node& node, const Expression& e, const ex
   }
 }
 
-Tensor Loader::constant_expression(const Spec& spec, const YAML::Node& node, const std::string& what) {
+/// Data entry `name`'s expression, over the data before it (whose names it reads are kept in
+/// Spec::data_reads) and the generators.
+Tensor Loader::constant_expression(Spec& spec, const std::string& name, const YAML::Node& node) {
+  const std::string what = "data '" + name + "'";
   const Expression e = parse_expression(node, what);
+  for (const auto& n : expr::names_used(*e.ast))
+    if (spec.data.count(n)) spec.data_reads[name].insert(n);
   expr::Scope scope;
   scope.add(spec.data);
   scope.draw_from(generators_);

@@ -135,7 +135,7 @@ class Loader {
   Expression parse_expression(const YAML::Node& node, const std::string& what);
   std::string number_or_text(const YAML::Node& node, const std::string& what);
   Tensor evaluate_at(const YAML::Node& node, const Expression& e, const expr::Scope& scope, const std::string& what);
-  Tensor constant_expression(const Spec& spec, const YAML::Node& node, const std::string& what);
+  Tensor constant_expression(Spec& spec, const std::string& name, const YAML::Node& node);
 
   // ---- matrix exercises (load_exercises.cpp) ----------------------------------------------
 

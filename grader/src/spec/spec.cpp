@@ -69,6 +69,18 @@ const AnswerSpec* Spec::answer(const std::string& name) const {
   return nullptr;
 }
 
+std::set<std::string> Spec::with_data_read(std::set<std::string> names) const {
+  std::vector<std::string> todo(names.begin(), names.end());
+  while (!todo.empty()) {
+    const auto reads = data_reads.find(todo.back());
+    todo.pop_back();
+    if (reads == data_reads.end()) continue;
+    for (const auto& n : reads->second)
+      if (names.insert(n).second) todo.push_back(n);
+  }
+  return names;
+}
+
 double Spec::max_score() const {
   double total = 0;
   for (const auto& ex : exercises) total += ex.points;

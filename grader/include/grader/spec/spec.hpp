@@ -281,6 +281,9 @@ struct Spec {
   std::string version;
   std::vector<std::string> data_order;  ///< data names in document order
   std::map<std::string, Tensor> data;
+  /// Per data entry computed by an expression: the data entries it reads (`ws: transpose(W_k)`
+  /// reads W_k).
+  std::map<std::string, std::set<std::string>> data_reads;
   std::vector<Exercise> exercises;
   LibrarySpec library;
   PythonSpec python;
@@ -303,6 +306,9 @@ struct Spec {
   const Exercise* owner_of(const std::string& answer) const;
   /// The declaration of an answer, or nullptr.
   const AnswerSpec* answer(const std::string& name) const;
+  /// `names` with every data entry they read through data computed from others (data_reads),
+  /// however deep: an expression over `ws`, where `ws: transpose(W_k)`, reads W_k too.
+  std::set<std::string> with_data_read(std::set<std::string> names) const;
   double max_score() const;
 };
 
