@@ -257,6 +257,42 @@ exercises:
   BOOST_TEST(!contains(r.out, "ok    known mistakes (Python)"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_malformed_specs_errors_come_in_the_order_of_its_lines_with_python_habits_explained) {
+  // Found by an instructor helper: a function exercise's mistake, checked in a later pass, was
+  // listed before an earlier exercise's error; and `K.T` was told only "unexpected '.'".
+  TempDir dir;
+  const auto spec = dir.write("order.yaml", R"YAML(assignment: {id: order, title: Order, version: "1"}
+data:
+  W: [[1, 2], [3, 4]]
+exercises:
+  - {id: "1", title: A, points: 1, answers: [{name: a, shape: [2, 2]}], output: a, expect: W.T}
+  - id: "2"
+    title: B
+    points: 1
+    function:
+      symbol: f
+      inputs: [{name: Q, shape: [n, n]}]
+      outputs: [{name: out, shape: [n, n], expect: "Q"}]
+    checks:
+      - {name: c, points: 1, random: {trials: 2, dims: {n: [1, 3]}}}
+    mistakes:
+      - outputs: {out: "np.transpose(Q)"}
+        message: transposed
+)YAML");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 2, r.out << r.err);
+  const auto first = r.err.find(spec.string() +
+                                ":5:93: error: exercise 1 expect: unexpected '.' after a complete "
+                                "expression: an expression has no attributes; write transpose(x) for x.T");
+  const auto second = r.err.find(spec.string() +
+                                 ":16:27: error: exercise 2 mistake outputs out: unexpected '.' after "
+                                 "a complete expression: functions are written without their module, "
+                                 "transpose(...) for np.transpose(...)");
+  BOOST_TEST(first != std::string::npos, r.err);
+  BOOST_TEST(second != std::string::npos, r.err);
+  BOOST_TEST(first < second, r.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_test) {
   TempDir dir;
   // 1.2.1's mistake (value[1] instead of value[0]) is 0.54 away; atol 1 lets it pass.

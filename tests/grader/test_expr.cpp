@@ -243,6 +243,20 @@ BOOST_AUTO_TEST_CASE(syntax_errors_point_at_the_character) {
   BOOST_TEST((syntax("a b") == P{"unexpected 'b' after a complete expression", 2}));
   BOOST_TEST((syntax("f(x=1, 2)") == P{"positional argument after a keyword argument", 7}));
   BOOST_TEST((syntax("1.2.1") == P{"unexpected '.' after a complete expression", 3}));
+  // Python's attributes, methods and modules, with what to write instead (found by an instructor
+  // helper: `Q @ K.T / np.sqrt(8)` was told only "unexpected '.'").
+  BOOST_TEST((syntax("Q @ K.T") == P{"unexpected '.' after a complete expression: an expression has no attributes; "
+                                     "write transpose(x) for x.T",
+                                     5}));
+  BOOST_TEST((syntax("S / np.sqrt(8)") == P{"unexpected '.' after a complete expression: functions are written "
+                                            "without their module, sqrt(...) for np.sqrt(...)",
+                                            6}));
+  BOOST_TEST(syntax("torch.triu2(S)").first ==
+             "unexpected '.' after a complete expression: functions are written without their module, and there is "
+             "no function 'triu2' (docs/spec-format.md lists the functions there are)");
+  BOOST_TEST((syntax("softmax(S.sum(0))") == P{"expected ')' to close the call of softmax(), found '.': an expression "
+                                               "has no methods or attributes; write sum(x, ...) for x.sum(...)",
+                                               9}));
   BOOST_TEST(syntax(std::string(1000, '(') + "1" + std::string(1000, ')')).first == "expression is nested too deeply");
 }
 

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <limits>
 
+#include "functions.hpp"
 #include "grader/expr/ast.hpp"
 
 namespace grader::expr {
@@ -21,7 +23,8 @@ class Parser {
                            " characters long; put large values in the data section");
     NodePtr node = parse_additive();
     skip_space();
-    if (pos_ < text_.size()) fail(pos_, "unexpected '" + std::string(1, text_[pos_]) + "' after a complete expression");
+    if (pos_ < text_.size())
+      fail(pos_, "unexpected '" + std::string(1, text_[pos_]) + "' after a complete expression" + dot_advice());
     return node;
   }
 
@@ -55,8 +58,32 @@ class Parser {
     if (!accept(c)) {
       skip_space();
       const std::string found = pos_ < text_.size() ? "'" + std::string(1, text_[pos_]) + "'" : "the end";
-      fail(pos_, std::string("expected '") + c + "' " + context + ", found " + found);
+      fail(pos_, std::string("expected '") + c + "' " + context + ", found " + found + dot_advice());
     }
+  }
+
+  /// At a '.' after a name or a call: Python's attribute or method, which an expression has not
+  /// (found by an instructor helper: `Q @ K.T / np.sqrt(8)` was told only "unexpected '.'"),
+  /// and what to write instead; else "".
+  std::string dot_advice() const {
+    if (pos_ >= text_.size() || text_[pos_] != '.') return "";
+    const auto word = [&](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+    std::size_t from = pos_, to = pos_ + 1;
+    while (from > 0 && word(text_[from - 1])) --from;
+    while (to < text_.size() && word(text_[to])) ++to;
+    const std::string before = text_.substr(from, pos_ - from), after = text_.substr(pos_ + 1, to - pos_ - 1);
+    if (after.empty() || std::isdigit(static_cast<unsigned char>(after[0]))) return "";  // 1.5.2
+    const auto names = function_names();
+    const bool known = std::find(names.begin(), names.end(), after) != names.end();
+    const std::string listed = "docs/spec-format.md lists the functions there are";
+    if (before == "np" || before == "numpy" || before == "torch" || before == "F" || before == "math")
+      return ": functions are written without their module" +
+             (known ? ", " + after + "(...) for " + before + "." + after + "(...)"
+                    : ", and there is no function '" + after + "' (" + listed + ")");
+    if (after == "T") return ": an expression has no attributes; write transpose(x) for x.T";
+    return ": an expression has no methods or attributes" +
+           (known ? "; write " + after + "(x, ...) for x." + after + "(...)"
+                  : ", and there is no function '" + after + "' (" + listed + ")");
   }
 
   char peek() {

@@ -3,10 +3,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 #include "../text.hpp"
 #include "../yaml_access.hpp"
@@ -102,6 +104,11 @@ Spec Loader::load() {
     load_exercises(spec, exercises);
   } catch (const Abandon&) {
   }
+  // In the order of the file, as an editor shows it (found by an instructor helper: exercises'
+  // mistakes, checked in a later pass, came before their exercises' own lines).
+  std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
+  });
   if (!diagnostics_.empty()) throw SpecError(std::move(diagnostics_));
   for (auto& [place, number] : text_numbers_) spec.text_numbers.push_back(std::move(number));
   spdlog::debug("loaded {}: {} data tensors, {} exercises", path_.string(), spec.data.size(), spec.exercises.size());
