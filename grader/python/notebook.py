@@ -1818,9 +1818,15 @@ TENSOR_HINTS = (
     # Found by an instructor helper: softmax(scores) of scores a function left None was told
     # only torch's "invalid combination of arguments - got (NoneType, dim=int)".
     # Or a parameter left at its default None (helper-59: a mask not passed, used unchecked).
+    # (Found by an instructor helper: its mask named in a homework whose function has none.)
     (re.compile(r"\bNoneType\b"),
-     " (a value here is None: an argument not passed that defaults to None, such as a mask (test it with `if mask "
-     "is not None:`), or what a function returns that has no `return`, such as one whose body is still `pass`)"),
+     " (a value here is None: a variable the handout left as None, what a function returns that has no `return` "
+     "(its body still `pass`), or an argument not passed that defaults to None, to test with `if x is not None:`)"),
+    # PyTorch's Q.size(1) of a NumPy array, whose size is a number (found by an instructor helper).
+    (re.compile(r"'(?:int|tuple)' object is not callable"),
+     " (a number or a tuple is called here: a NumPy array's .size and .shape are not methods, so the size of its "
+     "axis 1 is Q.shape[1], where PyTorch writes Q.size(1); or a name such as sum or max was given a value "
+     "before)"),
 )
 
 

@@ -2276,14 +2276,20 @@ BOOST_AUTO_TEST_CASE(unfinished_and_wrong_functions_are_named_in_words) {
        "got (NoneType, dim=int)"},
       {"def g(Q, K):\n    s = Q @ K.transpose(-2, -1)\n\ndef f(Q, K, V):\n    s = g(Q, K)\n"
        "    return torch.softmax(s, dim=-1) @ V, s\n",
-       " (a value here is None: an argument not passed that defaults to None, such as a mask (test it with `if mask "
-       "is not None:`), or what a function returns that has no `return`, such as one whose body is still `pass`)"},
+       " (a value here is None: a variable the handout left as None, what a function returns that has no `return` "
+       "(its body still `pass`), or an argument not passed that defaults to None, to test with `if x is not None:`)"},
       // The None of a parameter's default (found by a helper: a mask used unchecked was told of
       // functions that return nothing, and that the inputs are all tensors).
       {"def f(Q, K, V, mask=None):\n    return Q.masked_fill(~mask.bool(), 0), K\n",
-       "AttributeError: 'NoneType' object has no attribute 'bool' (a value here is None: an argument not passed "
-       "that defaults to None, such as a mask (test it with `if mask is not None:`), or what a function returns "
-       "that has no `return`, such as one whose body is still `pass`)"},
+       "AttributeError: 'NoneType' object has no attribute 'bool' (a value here is None: a variable the handout "
+       "left as None, what a function returns that has no `return` (its body still `pass`), or an argument not "
+       "passed that defaults to None, to test with `if x is not None:`)"},
+      // PyTorch's size() of a NumPy array (found by an instructor helper: "'int' object is not
+      // callable" alone).
+      {"def f(Q, K, V):\n    n = Q.numpy().size(1)\n    return Q, K\n",
+       "TypeError: 'int' object is not callable (a number or a tuple is called here: a NumPy array's .size and "
+       ".shape are not methods, so the size of its axis 1 is Q.shape[1], where PyTorch writes Q.size(1); or a name "
+       "such as sum or max was given a value before)"},
       // A name misspelt in the function: the name meant, among its locals as well.
       {"def f(Q, K, V):\n    scores = Q @ K.transpose(-2, -1)\n    return torch.softmax(socres, -1) @ V, scores\n",
        "line 4: NameError: name 'socres' is not defined; did you mean 'scores'?"},
