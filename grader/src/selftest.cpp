@@ -443,7 +443,17 @@ class Checker {
           std::find_if(spec_.exercises.begin(), spec_.exercises.end(), [&](const Exercise& x) { return x.id == e.id; });
       const std::string at =
           ex != spec_.exercises.end() && ex->where.line > 0 ? "; the exercise is at " + ex->where.str() : "";
-      failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 240) + at +
+      // NumPy code called with torch tensors, the default (found by an instructor helper: the
+      // TypeError alone, where one line of the spec mends it).
+      const std::string message = e.message();
+      const bool numpy_given_torch = ex != spec_.exercises.end() && ex->function &&
+                                     ex->function->python.tensors == "torch" &&
+                                     message.find("torch tensors, as the exercise passes them") != std::string::npos &&
+                                     message.find("numpy") != std::string::npos;
+      failing.push_back(e.id + " (" + std::string(to_string(e.verdict())) + ": " + first_line(message, 240) + at +
+                        (numpy_given_torch ? "; NumPy code is called with NumPy arrays where the exercise's function "
+                                             "says `python: {tensors: numpy, dtype: float64}`"
+                                           : "") +
                         ")");
     }
     if (failing.empty() && !left_out.empty())

@@ -438,6 +438,25 @@ exercises:
   BOOST_TEST(!contains(passing.out, "margins"), passing.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_numpy_reference_called_with_torch_tensors_is_told_the_line_that_mends_it) {
+  // Found by an instructor helper: `python: {tensors: numpy, ...}` left out, the NumPy reference
+  // failed with its TypeError alone.
+  TempDir dir;
+  std::string text = kEdgeSpec;
+  const std::string numpy = "      python: {tensors: numpy, dtype: float64}\n";
+  BOOST_REQUIRE(contains(text, numpy));
+  text.erase(text.find(numpy), numpy.size());
+  const auto spec = dir.write("edge.yaml", text);
+  dir.write("edge/solution/twice.py", "import numpy as np\n\ndef twice(x):\n    return (2 * np.eye(len(x))) @ x\n");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out, "FAIL  reference solution (Python): fails exercise 1 (threw: "), r.out);
+  BOOST_TEST(contains(r.out,
+                      "; NumPy code is called with NumPy arrays where the exercise's function says `python: "
+                      "{tensors: numpy, dtype: float64}`)"),
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(the_self_test_judges_the_cases_a_student_graded_with_seed_1_gets) {
   // Found by an instructor helper: the grader-side check of the known mistakes drew its random
   // cases with one seed, the Python line graded with a folder's own, and one said FAIL where
