@@ -104,10 +104,11 @@ Spec Loader::load() {
     load_exercises(spec, exercises);
   } catch (const Abandon&) {
   }
-  // In the order of the file, as an editor shows it (found by an instructor helper: exercises'
-  // mistakes, checked in a later pass, came before their exercises' own lines).
+  // In the order of the file's lines, as an editor shows it (found by an instructor helper:
+  // exercises' mistakes, checked in a later pass, came before their exercises' own lines); on
+  // one line as found (an unknown key before the key it misspells, which is then missing).
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
+    return std::tie(a.where.file, a.where.line) < std::tie(b.where.file, b.where.line);
   });
   if (!diagnostics_.empty()) throw SpecError(std::move(diagnostics_));
   for (auto& [place, number] : text_numbers_) spec.text_numbers.push_back(std::move(number));
