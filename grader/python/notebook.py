@@ -2356,6 +2356,17 @@ def run_plan():
             if again and any(k <= inside[0] for k in bound):
                 function_points[j] = again[0] - 1
                 f["before_next"] = True  # as definition_facts() says
+    # No line holds an exercise's text, the notebook defines the function more than once, and
+    # another exercise takes it at the end (the homework's exercise 2): this one takes the
+    # definition before the last, the last being the other's (found by a student helper: the
+    # test cell's print line replaced, exercise 1's unscaled definition passed through exercise
+    # 2's, and a right one failed for exercise 2's mask parameter without a default).
+    for j, f in enumerate(functions):
+        bound = binders(units).get(f["name"], ())
+        if (f.get("cell") and not _isinstance(function_points.get(j), int) and _len(bound) >= 2 and
+                any(g["name"] == f["name"] and not g.get("cell") for g in functions)):
+            function_points[j] = bound[-1] - 1
+            f["before_last"] = True  # as definition_facts() says
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
@@ -2696,7 +2707,8 @@ def definition_facts(fn, function, units, name):
         at_end = taken_at_end(function)
         function["definition"] = ("" if not where or _len(assigners(units, function["name"])) < 2 else
                                   f'"defined_at": {quoted(where, 100)}, "at_end": {"true" if at_end else "false"}, '
-                                  f'"before_next": {"true" if function.get("before_next") else "false"}')
+                                  f'"before_next": {"true" if function.get("before_next") else "false"}, '
+                                  f'"before_last": {"true" if function.get("before_last") else "false"}')
     return function["definition"]
 
 
@@ -2768,14 +2780,14 @@ def surprising_definition(fn, function, units, name):
     """Whether the notebook defines the function more often than the spec takes it (a scratch
     redefinition, not the homework's second exercise, which the spec ties to a cell of its
     own), or the exercise is tied to a cell no line holds and so calls the last of several
-    definitions (found by a student helper: exercise 1's wrong definition passed through
-    exercise 2's right one, the test cell's print line deleted, and nothing said so):
+    definitions, or the one before it (found by a student helper: exercise 1's wrong definition
+    passed through exercise 2's right one, the test cell's print line deleted, and nothing said so):
     definition_facts() are then said with outputs the grader may find wrong or right."""
     facts = definition_facts(fn, function, units, name)
     if facts and "definitions" not in function:
         function["definitions"] = _len(assigners(units, function["name"]))
     return bool(facts) and (function["definitions"] > function.get("bindings", 1) or
-                            bool(function.get("cell") and function.get("taken_at_end")))
+                            bool(function.get("cell") and (function.get("taken_at_end") or function.get("before_last"))))
 
 
 def returned_facts(fn, function, units, name, namespace, changed):

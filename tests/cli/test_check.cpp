@@ -2470,12 +2470,14 @@ BOOST_AUTO_TEST_CASE(a_download_without_its_test_cells_lines_grades_exercise_1_w
   BOOST_TEST(first.at("verdict") == "wrong", first.dump());
   BOOST_TEST(contains(first.at("message").get<std::string>(), "not divided by sqrt(d_k)"), first.dump());
   BOOST_TEST(handout.at("exercises")[1].at("verdict") == "passed", handout.dump());
-  // No line that holds the text: the definition at the end, and a note that says so, passing too.
+  // No line that holds the text (found by a student helper: the print line replaced): the
+  // definition before the last, exercise 2's, and a note that says so.
   const auto own = homework("own", "Attention.");
-  BOOST_TEST(own.at("exercises")[0].at("verdict") == "passed", own.dump());
+  BOOST_TEST(own.at("exercises")[0].at("verdict") == "wrong", own.dump());
+  BOOST_TEST(own.at("exercises")[1].at("verdict") == "passed", own.dump());
   BOOST_TEST(contains(own.at("notes").dump(),
-                      "exercise 1 is graded with the definition of scaled_dot_product_attention at line 17, the one "
-                      "in force at the end of the notebook, maybe not its own"),
+                      "exercise 1 is graded with the definition of scaled_dot_product_attention at line 8, the one "
+                      "before the notebook's last definition (another exercise takes the last), maybe not its own"),
              own.dump());
 }
 
@@ -2794,35 +2796,40 @@ BOOST_AUTO_TEST_CASE(wrong_outputs_of_a_function_defined_twice_say_which_definit
   const std::string wrong =
       "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
       "    w = torch.softmax(Q @ K.transpose(-2, -1), dim=-1)\n    return w @ V, w\n";
-  // Three definitions, where the spec's two exercises take two.
+  // Three definitions, where the spec's two exercises take two. Exercise 1, tied to a test cell
+  // no line holds, takes the one before the last (exercise 2 takes the last), said once for the
+  // hand-in whatever its outputs; exercise 2's wrong outputs say which definition was called.
   dir.write("student/homework.py", "import math\nimport torch\n\n" + right + right + wrong);
   const auto r =
       run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
-  const auto exercise = ordered_json::parse(r.out).at("exercises")[0];
-  BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
-  // Exercise 1, tied to a test cell no line holds: said once for the hand-in, as for outputs
-  // that pass (the next case).
-  BOOST_TEST(contains(ordered_json::parse(r.out).at("notes").dump(),
-                      "exercise 1 is graded with the definition of scaled_dot_product_attention at line 12, the one "
-                      "in force at the end of the notebook, maybe not its own: the grader finds the definition an "
-                      "exercise tests by its test cell's line '======= Scaled dot-product attention', and no line "
-                      "holds it; put that line back as the handout gives it"),
+  const auto result = ordered_json::parse(r.out);
+  BOOST_TEST(result.at("exercises")[0].at("verdict") == "passed", r.out);
+  BOOST_TEST(contains(result.at("notes").dump(),
+                      "exercise 1 is graded with the definition of scaled_dot_product_attention at line 8, the one "
+                      "before the notebook's last definition (another exercise takes the last), maybe not its own: "
+                      "the grader finds the definition an exercise tests by its test cell's line '======= Scaled "
+                      "dot-product attention', and no line holds it; put that line back as the handout gives it"),
              r.out);
-  BOOST_TEST(!contains(exercise.at("details").get<std::string>(), "no line of it holds"), exercise.dump());
+  const auto exercise = result.at("exercises")[1];
+  BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());
+  BOOST_TEST(contains(exercise.at("details").get<std::string>(),
+                      "note: the notebook defines scaled_dot_product_attention more than once; this exercise calls "
+                      "its definition at line 12, the one in force at the end of the notebook\n"),
+             exercise.dump());
   // A first definition that is right, the test cell that ties it to exercise 1 gone, and the
-  // second still `pass`: the note says why the second was called (found by a student helper:
-  // told only that the function returned None).
+  // second still `pass`: exercise 1 takes the first, and exercise 2 is told why the second was
+  // called (found by a student helper: told only that the function returned None).
   dir.write("unfinished/homework.py", "import math\nimport torch\n\n" + right +
                                           "def scaled_dot_product_attention(Q, K, V, mask=None):\n    pass\n");
   const auto unfinished = run_grader(
       {"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "unfinished").string(), "--format", "json"});
-  BOOST_TEST(contains(ordered_json::parse(unfinished.out).at("exercises")[0].at("message").get<std::string>(),
-                      "returned None"),
+  const auto unfinished_result = ordered_json::parse(unfinished.out);
+  BOOST_TEST(unfinished_result.at("exercises")[0].at("verdict") == "passed", unfinished.out);
+  BOOST_TEST(contains(unfinished_result.at("exercises")[1].at("message").get<std::string>(), "returned None"),
              unfinished.out);
-  BOOST_TEST(contains(unfinished.out,
-                      "the one in force at the end of the notebook: no line of it holds '======= Scaled "
-                      "dot-product attention', the text of this exercise's test cell)"),
+  BOOST_TEST(contains(unfinished_result.at("exercises")[1].at("message").get<std::string>(),
+                      "this exercise calls its definition at line 8, the one in force at the end of the notebook"),
              unfinished.out);
   // A scratch redefinition returning three values: said with which definition was called
   // (found by a student helper: "returned 3 values" alone, the student's own cell returning 2).
@@ -2830,20 +2837,20 @@ BOOST_AUTO_TEST_CASE(wrong_outputs_of_a_function_defined_twice_say_which_definit
                                      "def scaled_dot_product_attention(Q, K, V, mask=None):\n    return Q, K, V\n");
   const auto three =
       run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "three").string(), "--format", "json"});
-  const auto three_first = ordered_json::parse(three.out).at("exercises")[0];
-  BOOST_TEST(three_first.at("verdict") == "unreadable", three_first.dump());
-  BOOST_TEST(contains(three_first.at("message").get<std::string>(),
+  const auto three_second = ordered_json::parse(three.out).at("exercises")[1];
+  BOOST_TEST(three_second.at("verdict") == "unreadable", three_second.dump());
+  BOOST_TEST(contains(three_second.at("message").get<std::string>(),
                       "scaled_dot_product_attention returned 3 values, where 2 are expected (output, weights) (the "
                       "notebook defines scaled_dot_product_attention more than once; this exercise calls its "
                       "definition at line 8, the one in force at the end of the notebook"),
-             three_first.dump());
-  // The homework's own two definitions, one per exercise: no note.
+             three_second.dump());
+  // The homework's own two definitions, one per exercise: no note with the wrong outputs.
   dir.write("two/homework.py", "import math\nimport torch\n\n" + right + wrong);
   const auto two =
       run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "two").string(), "--format", "json"});
-  const auto first = ordered_json::parse(two.out).at("exercises")[0];
-  BOOST_TEST(first.at("verdict") == "wrong", first.dump());
-  BOOST_TEST(!contains(first.at("details").get<std::string>(), "more than once"), first.dump());
+  const auto second = ordered_json::parse(two.out).at("exercises")[1];
+  BOOST_TEST(second.at("verdict") == "wrong", second.dump());
+  BOOST_TEST(!contains(second.at("details").get<std::string>(), "more than once"), second.dump());
   // Defined once, wrong all the same: no word of definitions.
   const auto once = sdpa_exercise_returning("w @ V * 2, w");
   BOOST_TEST(once.at("verdict") == "wrong", once.dump());

@@ -367,14 +367,18 @@ std::vector<std::string> power_notes(const json& facts) {
 /// passed through exercise 2's right one, and nothing said so); "" otherwise. A call that
 /// returned leaves it to this note (returned_note()).
 std::string cell_missing_note(const json& facts, const Binding& b) {
-  if (b.cell.empty() || facts.value("at_end", json()) != json(true) || !facts.value("defined_at", json()).is_string())
+  const bool before_last = facts.value("before_last", json()) == json(true);
+  if (b.cell.empty() || (facts.value("at_end", json()) != json(true) && !before_last) ||
+      !facts.value("defined_at", json()).is_string())
     return "";
   const auto where = facts.at("defined_at").get<std::string>();
   if (!a_place(where)) return "";
   const bool one = b.exercises.size() == 1;
   return (one ? "exercise " : "exercises ") + first_few(b.exercises, b.exercises.size()) + (one ? " is" : " are") +
          " graded with the definition of " + b.function + " at " + where +
-         ", the one in force at the end of the notebook, maybe not " + (one ? "its" : "their") +
+         (before_last ? ", the one before the notebook's last definition (another exercise takes the last)"
+                      : ", the one in force at the end of the notebook") +
+         ", maybe not " + (one ? "its" : "their") +
          " own: the grader finds the definition an exercise tests by its test cell's line '" + b.cell +
          "', and no line holds it; put that line back as the handout gives it";
 }
@@ -392,6 +396,9 @@ std::string definition_note(const json& facts, const Binding& b) {
   std::string note = "the notebook defines " + b.function + " more than once; this exercise calls its definition at " +
                      where + ", the one in force at the end of " +
                      (b.cell.empty() ? std::string("the notebook")
+                      : facts.value("before_last", json()) == json(true)
+                          ? "the notebook but for the last: no line of it holds '" + b.cell +
+                                "', the text of this exercise's test cell, and the last is another exercise's"
                       : facts.at("at_end").get<bool>()
                           ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
                       : facts.value("before_next", json()) == json(true)
