@@ -1336,6 +1336,19 @@ BOOST_AUTO_TEST_CASE(a_softmax_that_subtracts_each_rows_maximum_from_columns_is_
     BOOST_TEST(contains(e.at("message").get<std::string>(), "the softmax subtracts each row's maximum (axis=1)"),
                e.dump());
   }
+  // Or sums the whole matrix (np.sum without an axis).
+  std::string whole = test_support::read_file(
+      test_support::source_path("submissions/udl-self-attention/ipynb-correct/12_1_Self_Attention.ipynb"));
+  const std::string by_columns = "np.sum(exp_values, axis = 0)";
+  BOOST_REQUIRE(contains(whole, by_columns));
+  whole.replace(whole.find(by_columns), by_columns.size(), "np.sum(exp_values) * np.ones(exp_values.shape[1])");
+  dir.write("whole/12_1_Self_Attention.ipynb", whole);
+  const auto w = run_grader(
+      {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / "whole").string(), "--format", "json"});
+  const auto whole_result = ordered_json::parse(w.out);
+  for (const auto& e : whole_result.at("exercises"))
+    BOOST_TEST(contains(e.at("message").get<std::string>(), "the softmax divides by the sum over the whole matrix"),
+               e.dump());
 }
 
 BOOST_AUTO_TEST_CASE(outputs_of_another_shape_that_match_a_known_mistake_name_it) {
@@ -1750,6 +1763,17 @@ BOOST_AUTO_TEST_CASE(a_float_mask_given_to_torchs_attention_is_named_as_added_to
                       "the mask is added to the scores, as torch's F.scaled_dot_product_attention does with a float "
                       "attn_mask"),
              masked.dump());
+  // The output alone from torch's function, the weights masked rightly beside it.
+  dir.write("output/homework.py",
+            "import math\nimport torch\nimport torch.nn.functional as F\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n"
+            "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n"
+            "    if mask is not None:\n        scores = scores.masked_fill(mask == 0, -torch.inf)\n"
+            "    return F.scaled_dot_product_attention(Q, K, V, attn_mask=mask), torch.softmax(scores, dim=-1)\n");
+  const auto o =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "output").string(), "--format", "json"});
+  const auto output = ordered_json::parse(o.out).at("exercises")[1];
+  BOOST_TEST(contains(output.at("message").get<std::string>(), "the mask is added to the scores"), output.dump());
 }
 
 BOOST_AUTO_TEST_CASE(points_written_as_decimals_add_up_to_decimals) {
