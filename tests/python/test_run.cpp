@@ -3001,13 +3001,23 @@ def f(Q, K, V):
   BOOST_REQUIRE(!r.calls[1].failure);
   BOOST_TEST(r.calls[0].outputs[0][0] == 2.0);  // the definition in force at the end
   BOOST_TEST(r.calls[1].outputs[0][0] == 1.0);  // the one of its own cell
-  // The functions handed in without their test cells, whose text the spec names: the
-  // definition at the end, as without a cell (exercise 1 was "missing" for want of the text).
+  // The functions handed in without their test cells, whose text the spec names (exercise 1
+  // was "missing" for want of the text): the definition before the last, the last being the
+  // one the other binding takes at the end (found by a student helper: exercise 1 graded with
+  // exercise 2's definition).
   std::string bare = source;
   bare.replace(bare.find("# Exercise 1\n"), 13, "");
   const auto b = call(bare, work);
   BOOST_REQUIRE(!b.calls[1].failure);
-  BOOST_TEST(b.calls[1].outputs[0][0] == 2.0, b.calls[1].message);
+  BOOST_TEST(b.calls[1].outputs[0][0] == 1.0, b.calls[1].message);
+  // With no binding taken at the end, the definition at the end, as without a cell.
+  auto alone = work;
+  alone.bindings.erase(alone.bindings.begin());
+  alone.calls.erase(alone.calls.begin());
+  alone.calls[0].binding = 0;
+  const auto a = call(bare, alone);
+  BOOST_REQUIRE(!a.calls[0].failure);
+  BOOST_TEST(a.calls[0].outputs[0][0] == 2.0, a.calls[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(a_function_defined_only_after_the_cell_it_is_taken_at_says_so) {
