@@ -209,8 +209,8 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
                            return true;
                          }();
   const std::string integer_dtype =
-      "made with an integer dtype (dtype=torch.long, dtype=int, or from integer tensors), which cuts every value "
-      "stored into it to a whole number, or with floor division (//)";
+      "made with an integer dtype (dtype=int, torch.long or np.int64, or from integer tensors or arrays), which "
+      "cuts every value stored into it to a whole number, or with floor division (//)";
   if (zeros)
     c.patterns.push_back(
         "your result is zero throughout (within the tolerance), where the expected one is not: is it made, as zeros, "

@@ -236,6 +236,14 @@ class Grader {
       if (owner && owner != &ex)
         check.message = "this exercise uses your '" + name + "' from exercise " + owner->id +
                         ", which cannot be used: " + u->message;
+      // Every answer of its own that cannot be used is named at once (found by a student helper:
+      // 3.1's `values` was named missing only once `queries` was mended).
+      for (const auto& a : ex.answers)
+        if (const Usable& other = usable_.at(a.name); a.name != name && !other.value) {
+          check.message += "\n" + other.message;
+          if (!other.note.empty() && ex.visibility == Visibility::visible)
+            check.details += "note: " + other.note + "\n";
+        }
       return check;
     }
     const Tensor got = ex.output.evaluate(scope_);

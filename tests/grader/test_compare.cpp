@@ -228,8 +228,8 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   // of them too; whole numbers that are the expected ones truncated are told so (found by a
   // student helper: a torch.long result filled in a loop was told "never filled in").
   const std::string integer =
-      "made with an integer dtype (dtype=torch.long, dtype=int, or from integer tensors), which cuts every value "
-      "stored into it to a whole number, or with floor division (//)";
+      "made with an integer dtype (dtype=int, torch.long or np.int64, or from integer tensors or arrays), which "
+      "cuts every value stored into it to a whole number, or with floor division (//)";
   BOOST_TEST(hints(mat(2, 2, {0, 0, 0, 0})) == zeros.substr(0, zeros.size() - 1) + " Or " + integer +
                                                    " (every expected value here is between -1 and 1, which becomes "
                                                    "0)?\n");

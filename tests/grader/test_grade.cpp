@@ -289,6 +289,15 @@ exercises:
   r = graded("both", "queries: [[1, 2], [3, 9]]\nvalues: [[5, 6], [7, 9]]\na: [[1, 0], [0, 1]]\nb: [[1, 0], [0, 1]]\n");
   BOOST_TEST(!r.exercises[0].passed());
   BOOST_TEST(!contains(r.exercises[0].message(), "the part from"), r.exercises[0].message());
+  // Two answers missing are named at once (found by a student helper: 3.1's values was named
+  // only once queries was mended); one missing is named alone.
+  r = graded("neither", "a: [[1, 0], [0, 1]]\n");
+  BOOST_TEST(to_string(r.exercises[0].verdict()) == "missing");
+  BOOST_TEST(contains(r.exercises[0].message(), "'queries'"), r.exercises[0].message());
+  BOOST_TEST((contains(r.exercises[0].message(), "\n") && contains(r.exercises[0].message(), "'values'")),
+             r.exercises[0].message());
+  BOOST_TEST((contains(r.exercises[1].message(), "'b'") && !contains(r.exercises[1].message(), "'a'")),
+             r.exercises[1].message());
 }
 
 BOOST_AUTO_TEST_CASE(a_target_that_any_answer_of_the_exercise_meets_earns_nothing) {

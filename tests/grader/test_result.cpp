@@ -158,6 +158,26 @@ BOOST_AUTO_TEST_CASE(the_text_report_says_feedback_repeated_word_for_word_once) 
   BOOST_TEST(text.find("3 One: unreadable\n  something else") != std::string::npos, text);
 }
 
+BOOST_AUTO_TEST_CASE(a_random_case_failing_word_for_word_as_one_above_is_said_once) {
+  // Found by a student helper: a wrong shape's message, then "(the same as above)" under it.
+  // A message that differs only in its case's number is kept, for what it says of the case.
+  const std::string seed = "seed 7: quote it when you ask about this case";
+  const std::string shape = "random case 1 of 20 (block=2): the result has shape 2 x 3; expected 2 x 2";
+  ExerciseResult e{"1", "One", Visibility::visible, 3, {}};
+  e.checks.push_back({"a", Verdict::wrong_shape, 0, 1, shape, "inputs\n" + seed, std::nullopt, 0, ""});
+  e.checks.push_back({"b", Verdict::wrong_shape, 0, 1, shape, seed, std::nullopt, 0, ""});
+  auto other = shape;
+  other.replace(other.find("of 20"), 5, "of 50");
+  e.checks.push_back({"c", Verdict::wrong_shape, 0, 1, other, seed, std::nullopt, 0, ""});
+  AssignmentResult r;
+  r.title = "X";
+  r.exercises = {e};
+  const std::string all = report::to_text(r, false), text = all.substr(all.find("\nfailures\n"));
+  BOOST_TEST(text.find("b\n    the same as above\n    " + seed) != std::string::npos, text);
+  BOOST_TEST(text.find("c\n    " + other + "\n    (the same as above)\n    " + seed) != std::string::npos, text);
+  BOOST_TEST(text.find(shape) == text.rfind(shape), text);
+}
+
 BOOST_AUTO_TEST_CASE(every_text_is_made_safe_and_bounded) {
   AssignmentResult r;
   r.submission = "dir/\x1b[2J\xff\xfe";

@@ -1629,6 +1629,18 @@ signal_all(zygotes, signal.SIGCONT)
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);
 }
 
+BOOST_AUTO_TEST_CASE(blank_lines_alone_are_nothing_printed) {
+  // Found by a student helper: a notebook whose only prints were empty `print()`s showed the
+  // heading of what it printed over nothing. A line with words keeps the blank ones beside it.
+  const auto blank =
+      run("A2S1.py", cells({"print()\nprint('   ')", "done = torch.ones(1)"}), {{"done", "done", ""}}, quick());
+  BOOST_TEST(verdict(blank.values[0]) == "value", blank.values[0].message);
+  BOOST_TEST(blank.output == "", blank.output);
+  const auto words =
+      run("A2S1.py", cells({"print()\nprint('shape')", "done = torch.ones(1)"}), {{"done", "done", ""}}, quick());
+  BOOST_TEST(words.output == "\nshape\n", words.output);
+}
+
 BOOST_AUTO_TEST_CASE(printed_output_past_the_limit_keeps_its_start_and_its_end_in_whole_lines) {
   // Found by a helper trying the homework as a student: debug prints past the limit were cut in
   // the middle of a line, the test cells' last prints were lost, and "[... output truncated]"

@@ -78,10 +78,15 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
     // So do the same error, hang or crash in random cases, after a random case shown in full
     // with its inputs (found by a student helper: one exception, with its case's inputs, three
     // times over).
-    if (!c.mistake && !seed.empty() && std::any_of(drawn.begin(), drawn.end(), [&](const CheckResult* f) {
-          return f->verdict == c.verdict && without_case(f->message) == without_case(c.message);
-        })) {
-      out += indented(c.message, "  ") + "  (the same as above)\n" + seed;
+    // A message word for word the one above is not said twice (found by a student helper: a
+    // wrong shape's message, then "(the same as above)").
+    const auto same = std::find_if(drawn.begin(), drawn.end(), [&](const CheckResult* f) {
+      return f->verdict == c.verdict && without_case(f->message) == without_case(c.message);
+    });
+    if (!c.mistake && !seed.empty() && same != drawn.end()) {
+      out += ((*same)->message == c.message ? "  the same as above\n"
+                                            : indented(c.message, "  ") + "  (the same as above)\n") +
+             seed;
       continue;
     }
     // A note on the function a check above showed (a power that cannot be meant, the definition

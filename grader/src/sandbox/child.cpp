@@ -453,7 +453,10 @@ void CapturedOutput::trim_tail() {
 }
 
 std::string CapturedOutput::text() const {
-  if (left_out_ == 0) return head_ + tail_;
+  if (left_out_ == 0) {  // blank lines alone are nothing to show under a heading of their own
+    std::string all = head_ + tail_;
+    return all.find_first_not_of(" \t\r\n") == std::string::npos ? std::string() : all;
+  }
   return head_ + (head_.empty() || head_.back() == '\n' ? "" : "\n") + "[... " + std::to_string(left_out_) +
          (left_out_ == 1 ? " byte" : " bytes") + " of output left out ...]\n" + tail_;
 }
