@@ -141,8 +141,11 @@ void allow_computing(Filter& f) {
            "restart_syscall"});
   // Limits and signals of itself only: never of another process (other students' runners,
   // the grader). Nor SIGKILL: a child ended by it was then killed from outside (the OOM killer,
-  // a person), which the grader tells apart from the child's own doing (sandbox.md).
-  f.allow_if("prlimit64", {SCMP_A0(SCMP_CMP_EQ, 0)});
+  // a person), which the grader tells apart from the child's own doing (sandbox.md). Its limits
+  // are read, never set: a CPU limit lowered to 1 s made the kernel send that SIGKILL, and a
+  // hand-in that would fail was a grader failure, which stopped its class's gradebook (found
+  // by a hostile-student helper).
+  f.allow_if("prlimit64", {SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_EQ, 0)});
   f.allow_if("tgkill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid), SCMP_A2(SCMP_CMP_NE, SIGKILL)});
   f.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, kOwnPid), SCMP_A1(SCMP_CMP_NE, SIGKILL)});
   // Threads, but no processes; clone3 cannot be inspected, so glibc is told to fall back.
@@ -184,18 +187,18 @@ Program python() {
   allow_computing(f);
   allow_plain_fcntl(f);
   // Files: which ones is for the view and Landlock to decide.
-  f.allow(
-      {"open",         "openat",          "creat",       "stat",       "lstat",        "statx",         "access",
-       "faccessat",    "faccessat2",      "readlink",    "readlinkat", "getdents64",   "getcwd",        "chdir",
-       "fchdir",       "mkdir",           "mkdirat",     "rmdir",      "unlink",       "unlinkat",      "rename",
-       "renameat",     "renameat2",       "ftruncate",   "fsync",      "fdatasync",    "fallocate",     "fadvise64",
-       "pwrite64",     "preadv",          "pwritev",     "dup",        "dup2",         "dup3",          "pipe",
-       "pipe2",        "umask",           "fchmod",      "chmod",      "fchmodat",     "utimensat",     "statfs",
-       "fstatfs",      "copy_file_range", "sendfile",    "getxattr",   "lgetxattr",    "fgetxattr",     "listxattr",
-       "llistxattr",   "flistxattr",      "uname",       "sysinfo",    "times",        "poll",          "ppoll",
-       "select",       "pselect6",        "getpgrp",     "getpgid",    "getsid",       "getgroups",     "getresuid",
-       "getresgid",    "getitimer",       "setitimer",   "alarm",      "timer_create", "timer_settime", "timer_gettime",
-       "timer_delete", "eventfd2"});
+  f.allow({"open",       "openat",          "creat",     "stat",       "lstat",      "statx",     "access",
+           "faccessat",  "faccessat2",      "readlink",  "readlinkat", "getdents64", "getcwd",    "chdir",
+           "fchdir",     "mkdir",           "mkdirat",   "rmdir",      "unlink",     "unlinkat",  "rename",
+           "renameat",   "renameat2",       "ftruncate", "fsync",      "fdatasync",  "fallocate", "fadvise64",
+           "pwrite64",   "preadv",          "pwritev",   "dup",        "dup2",       "dup3",      "pipe",
+           "pipe2",      "umask",           "fchmod",    "chmod",      "fchmodat",   "utimensat", "statfs",
+           "fstatfs",    "copy_file_range", "sendfile",  "getxattr",   "lgetxattr",  "fgetxattr", "listxattr",
+           "llistxattr", "flistxattr",      "uname",     "sysinfo",    "times",      "poll",      "ppoll",
+           "select",     "pselect6",        "getpgrp",   "getpgid",    "getsid",     "getgroups", "getresuid",
+           "getresgid",  "getitimer",       "setitimer", "alarm",      "eventfd2"});
+  // No POSIX timers: one may signal SIGKILL (the kernel takes any signal a timer names), and
+  // seccomp cannot read the signal a timer_create names. setitimer and alarm signal SIGALRM.
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIONREAD)});
   f.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIOCLEX)});
   // A new process fails plainly (os.fork and subprocess raise PermissionError, os.system

@@ -111,6 +111,22 @@ FN(limits_grader) {
   twice_into(in, out);
   return 0;
 }
+/* Its own CPU limit lowered to 1 s, then a spin: the kernel's SIGKILL at the limit would read
+   as a kill from outside, a grader failure. Reading its limits is allowed. */
+FN(lowers_own_cpu_limit) {
+  struct rlimit second = {1, 1};
+  setrlimit(RLIMIT_CPU, &second);
+  for (volatile long i = 0;; ++i) out[0].data[0] = (double)i;
+  return 0;
+}
+FN(reads_own_limits) {
+  struct rlimit cpu;
+  out[0].data[0] = getrlimit(RLIMIT_CPU, &cpu);
+  out[0].data[1] = (double)cpu.rlim_cur;
+  out[0].data[2] = 0;
+  out[0].data[3] = 0;
+  return 0;
+}
 /* Signal-driven I/O on the status pipe: the kernel would send SIGKILL to the owner. */
 FN(signals_through_fcntl) {
   fcntl(5, F_SETOWN, getppid());
@@ -301,6 +317,19 @@ BOOST_AUTO_TEST_CASE(no_other_process_can_be_reached) {
       BOOST_TEST(contains(r.message, call_name), r.message);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_library_reads_its_limits_and_never_sets_them) {
+  // Found by a hostile-student helper: RLIMIT_CPU lowered to 1 s made the kernel end the child
+  // with SIGKILL, which the grader took for a kill from outside (exit status 2, no gradebook
+  // for the class). Setting any limit of its own is forbidden; reading them is not.
+  const auto lowered = attack("lowers_own_cpu_limit");
+  BOOST_TEST(verdict(lowered) == "forbidden", lowered.message);
+  BOOST_TEST(contains(lowered.message, "'prlimit64'"), lowered.message);
+  const auto r = attack("reads_own_limits");
+  BOOST_REQUIRE(!r.failure);
+  BOOST_TEST(r.outputs[0][0] == 0.0);
+  BOOST_TEST(r.outputs[0][1] == static_cast<double>(limits.cpu_seconds));
 }
 
 BOOST_AUTO_TEST_CASE(a_library_may_signal_itself) {

@@ -1283,17 +1283,41 @@ BOOST_AUTO_TEST_CASE(a_child_may_not_send_itself_sigkill) {
   // A hostile-student helper's notebook sent itself SIGKILL and was told it most likely used
   // too much memory. Refused now: a child ended by SIGKILL was killed from outside, which the
   // grader tells apart (found by a TA helper: an OOM kill of a correct notebook at 147 MiB was
-  // charged to the student). Other signals to itself still go.
+  // charged to the student). Other signals to itself still go. Nor does the kernel send it for
+  // the child (found by the next hostile-student helper: RLIMIT_CPU lowered to 1 s, then a
+  // spin, and the class's gradebook was never written): its limits are read, never set, and a
+  // POSIX timer, which may name SIGKILL, is refused.
+  const std::string timer =
+      "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+      "class Event(ctypes.Structure):\n"
+      "    _fields_ = [('value', ctypes.c_void_p), ('signo', ctypes.c_int), ('notify', ctypes.c_int),\n"
+      "                ('pad', ctypes.c_char * 48)]\n"
+      "class Spec(ctypes.Structure):\n"
+      "    _fields_ = [('interval_s', ctypes.c_long), ('interval_ns', ctypes.c_long), ('s', ctypes.c_long),\n"
+      "                ('ns', ctypes.c_long)]\n"
+      "timer = ctypes.c_void_p()\n"
+      "if libc.timer_create(1, ctypes.byref(Event(None, 9, 0)), ctypes.byref(timer)) != 0:\n"
+      "    raise PermissionError(ctypes.get_errno(), 'timer_create refused')\n"
+      "libc.timer_settime(timer, 0, ctypes.byref(Spec(0, 0, 0, 100000000)), None)\n"
+      "time.sleep(1)";
   const auto r = run("A2S1.py",
                      cells({"import signal\nos.kill(os.getpid(), signal.SIGKILL)",
                             "import signal, threading\nsignal.pthread_kill(threading.get_ident(), signal.SIGKILL)",
+                            "import resource\nsoft, hard = resource.getrlimit(resource.RLIMIT_CPU)\n"
+                            "resource.setrlimit(resource.RLIMIT_CPU, (1, 1))\nwhile True: pass",
+                            "import time\n" + timer,
                             "import signal\nsignal.signal(signal.SIGUSR1, lambda *a: None)\n"
                             "os.kill(os.getpid(), signal.SIGUSR1)\nsent = 1"}),
-                     {{"good", "good", ""}, {"sent", "sent", ""}}, quick());
+                     {{"good", "good", ""}, {"sent", "sent", ""}, {"soft", "soft", ""}}, quick());
   BOOST_TEST(verdict(r.values[0]) == "value", r.values[0].message);  // the next cells still ran
   BOOST_TEST(verdict(r.values[1]) == "value", r.values[1].message);
-  BOOST_REQUIRE_EQUAL(r.failures.size(), 2u);
-  for (const auto& f : r.failures) BOOST_TEST(contains(f.message, "PermissionError"), f.message);
+  BOOST_TEST(verdict(r.values[2]) == "value", r.values[2].message);  // read
+  BOOST_REQUIRE_EQUAL(r.failures.size(), 4u);
+  for (const auto& f : r.failures)  // resource.setrlimit raises ValueError for EPERM
+    BOOST_TEST((contains(f.message, "PermissionError") || contains(f.message, "the sandbox also refused prlimit64")),
+               f.message);
+  BOOST_TEST(contains(failure_with(r, "timer_create refused"), "PermissionError"), failure_with(r, "timer"));
+  BOOST_TEST(contains(failure_with(r, "refused prlimit64"), "line 14:"), failure_with(r, "prlimit64"));
   BOOST_TEST(r.processes == 1);  // refused, not killed
 }
 
