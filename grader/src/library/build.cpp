@@ -17,6 +17,8 @@
 #include <regex>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 #include "../digest.hpp"
 #include "../sandbox/child.hpp"
 #include "../sandbox/zygote.hpp"
@@ -381,33 +383,46 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   how.args = {"compile",           std::to_string(getpid()),
               std::to_string(uid), std::to_string(std::max(1, seconds)),
               build_dir.string(),  command};
-  sandbox::Child compiler = sandbox::spawn(how);
-  const sandbox::Observation seen = compiler.watch(sandbox::after(spec.compile_seconds), nullptr, kCompilerOutput);
-  const int status = seen.exit.status;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == protocol::kExitSetupFailed &&
-      seen.output.rfind("grader-runner: cannot confine itself", 0) == 0)
-    throw Error("the sandbox could not confine the compiler: " + library::printable(seen.output));
   const auto partial = build_dir / spec.file;
-  const bool failed =
-      seen.killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::is_regular_file(partial, ec);
-  // A build that failed because the cache's disk is full is the grader's failure: the message
-  // alone could be the student's (#error), the disk's free space cannot.
-  if (failed &&
-      (seen.output.find("No space left on device") != std::string::npos ||
-       seen.output.find("Disk quota exceeded") != std::string::npos) &&
-      disk_nearly_full(cache))
-    cache_full("the compiler could not write its output", cache);
-  // A compiler killed by SIGKILL while its driver ran on (the driver says so) was killed from
-  // outside: the grader's time limit ends the whole build, and the compiler's memory is limited
-  // (an allocation fails first). The OOM killer on a machine short of memory, or a person: not
-  // the student's code (found by a TA helper: a correct C++ hand-in scored 0, and --resume kept it).
-  if (failed && !seen.killed && seen.output.find("Killed signal terminated program") != std::string::npos)
-    throw Error(
-        "the compiler was killed from outside (SIGKILL), for nothing in the student's code: the machine "
-        "short of memory (the OOM killer), or a person's kill; grade it again (grader grade --resume grades "
-        "what is missing)\n" +
-        library::printable(seen.output, kCompilerOutput));
-  if (failed) {
+  // A compiler killed by SIGKILL while its driver ran on (the driver says so), and not by the
+  // grader's time limit (the compiler's memory is limited: an allocation fails first), was
+  // killed from outside: the OOM killer on a machine short of memory, or a person (found by a
+  // TA helper: a correct C++ hand-in scored 0, and --resume kept it). Its build is run once
+  // more. The driver's words are no proof, the student's own can print them (`#error Killed
+  // signal terminated program cc1`, found by a hostile-student helper, made every run of its
+  // class a grader failure): said twice, they are the build's output, the student's verdict.
+  const auto compile = [&] {
+    sandbox::Child compiler = sandbox::spawn(how);
+    return compiler.watch(sandbox::after(spec.compile_seconds), nullptr, kCompilerOutput);
+  };
+  const auto killed_from_outside = [](const sandbox::Observation& seen) {
+    return !seen.killed && seen.output.find("Killed signal terminated program") != std::string::npos;
+  };
+  // Whether the build made the library; a failure of the sandbox or of the cache's disk is the
+  // grader's (the disk's free space tells it from the student's own `#error No space left`).
+  const auto built = [&](const sandbox::Observation& seen) {
+    const int status = seen.exit.status;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == protocol::kExitSetupFailed &&
+        seen.output.rfind("grader-runner: cannot confine itself", 0) == 0)
+      throw Error("the sandbox could not confine the compiler: " + library::printable(seen.output));
+    if (!seen.killed && WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::is_regular_file(partial, ec)) return true;
+    if ((seen.output.find("No space left on device") != std::string::npos ||
+         seen.output.find("Disk quota exceeded") != std::string::npos) &&
+        disk_nearly_full(cache))
+      cache_full("the compiler could not write its output", cache);
+    return false;
+  };
+  sandbox::Observation seen = compile();
+  bool ok = built(seen);
+  const bool killed_once = !ok && killed_from_outside(seen);
+  if (killed_once) {
+    spdlog::warn("the compiler was killed from outside (SIGKILL) while building {}: building it again",
+                 sources.front().parent_path().string());
+    fs::remove(partial, ec);
+    seen = compile();
+    ok = built(seen);
+  }
+  if (!ok) {
     build.compile_failed = true;
     std::map<std::string, std::string> own;
     for (std::size_t i = 0; i < sources.size(); ++i) own.emplace(sources[i].filename().string(), contents[i]);
@@ -415,6 +430,10 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     const std::string feedback = compiler_feedback(library::printable(seen.output, kCompilerOutput), own, first);
     build.message = seen.killed ? "compiling took longer than " + seconds_text(spec.compile_seconds) + " s"
                                 : "compiling failed" + (first.empty() ? ":" : " at " + first) + "\n" + feedback;
+    if (killed_once && killed_from_outside(seen))
+      build.message += std::string(build.message.ends_with('\n') ? "" : "\n") +
+                       "(the compiler said it was killed (SIGKILL), twice: if your code does not print that, ask "
+                       "for your hand-in to be graded again)\n";
     if (!seen.killed && (seen.output.find("File size limit exceeded") != std::string::npos ||
                          seen.output.find("File too large") != std::string::npos))
       build.message = "compiling failed: the build wrote a file larger than " +
