@@ -744,8 +744,9 @@ std::vector<std::string> hand_ins_one_folder_down(const Spec& spec, const std::f
   return found;
 }
 
-AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& submitted,
-                                  const GradeOptions& options) {
+namespace {
+
+AssignmentResult grade_once(const Spec& spec, const std::filesystem::path& submitted, const GradeOptions& options) {
   const auto start = Clock::now();
   const std::string student = std::filesystem::absolute(submitted).lexically_normal().filename().string();
   auto wrapped = wrapped_folder(submitted);
@@ -883,6 +884,26 @@ AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path&
   spdlog::debug("graded {} against {}: {} / {} in {:.3f} ms", dir.string(), spec.id, result.score(), result.max_score(),
                 1e3 * result.seconds);
   return result;
+}
+
+}  // namespace
+
+AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& submitted,
+                                  const GradeOptions& options) {
+  try {
+    return grade_once(spec, submitted, options);
+  } catch (const KilledFromOutside& e) {
+    // The OOM killer of a machine short of memory for a moment, or a person's kill of the wrong
+    // process: once more most likely finishes (a class's gradebook waited for --resume).
+    spdlog::warn("{}: {}; grading it once more", one_line(submitted.string(), 4096), e.what());
+  }
+  try {
+    return grade_once(spec, submitted, options);
+  } catch (const KilledFromOutside& e) {
+    throw KilledFromOutside(std::string(e.what()) +
+                            "; it was killed so when graded once more as well: is the machine short of memory? "
+                            "grade it again later (grader grade --resume grades what is missing)");
+  }
 }
 
 }  // namespace grader

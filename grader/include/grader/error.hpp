@@ -34,6 +34,14 @@ class OutputGone : public Error {
   using Error::Error;
 };
 
+/// A child running a submission was ended by a SIGKILL that neither the grader nor the child
+/// sent (a child may not send itself one): the OOM killer of a machine short of memory, or a
+/// person. Not the student's doing; grade_submission() grades such a submission once more.
+class KilledFromOutside : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A place in a file: 1-based line and column; 0 when unknown.
 struct Location {
   std::string file;

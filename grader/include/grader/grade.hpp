@@ -39,7 +39,8 @@ std::string read_seed_secret(const std::filesystem::path& file);
 /// unreadable, wrong shape, wrong values) are verdicts in the result; only a folder that does
 /// not exist (UsageError) or a broken spec (SpecError) throws. A folder that holds one folder
 /// and nothing else (a zipped folder; macOS's __MACOSX/ and hidden entries aside) is graded
-/// from that folder, with a note.
+/// from that folder, with a note. A submission whose child was killed from outside
+/// (KilledFromOutside) is graded once more, with a warning; killed again, that throws.
 /// example: AssignmentResult r = grade_submission(load_spec("specs/x.yaml"), "submissions/x/alice");
 AssignmentResult grade_submission(const Spec& spec, const std::filesystem::path& dir, const GradeOptions& options = {});
 

@@ -534,11 +534,11 @@ Child spawn(const Spawn& how, int status_fd) {
 std::string killed_by_the_system(const Exit& exit, const std::string& during, unsigned long long memory_limit_bytes) {
   const unsigned long long peak = static_cast<unsigned long long>(exit.max_rss_kib) << 10;
   if (peak < memory_worth_naming(memory_limit_bytes))
-    throw Error("a child running the submission was killed from outside " + during + " (SIGKILL, at a peak of " +
-                std::to_string(peak >> 20) + " MiB of the " + std::to_string(memory_limit_bytes >> 20) +
-                " MiB it may use; it may not send itself SIGKILL): the machine short of memory (the OOM killer) or "
-                "a person's kill, not the student's doing; grade it again (grader grade --resume grades what is "
-                "missing)");
+    throw KilledFromOutside(
+        "a child running the submission was killed from outside " + during + " (SIGKILL, at a peak of " +
+        std::to_string(peak >> 20) + " MiB of the " + std::to_string(memory_limit_bytes >> 20) +
+        " MiB it may use; it may not send itself SIGKILL): the machine short of memory (the OOM killer) or "
+        "a person's kill, not the student's doing");
   return "killed by the system " + during + " (SIGKILL, at a peak of " + std::to_string(peak >> 20) +
          " MiB of memory), most likely for using too much memory";
 }
