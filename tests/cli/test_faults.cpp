@@ -208,11 +208,12 @@ BOOST_AUTO_TEST_CASE(a_notebook_killed_from_outside_well_within_its_memory_is_gr
   // memory, 0 points, which --resume kept. A child may not send itself SIGKILL: killed so, and
   // holding less than a quarter of its memory limit, it was not the student's doing. Such a
   // submission is graded once more at once (a class's gradebook waited for --resume); killed
-  // again, the grader fails, charging no one.
+  // again, the grader fails, charging no one. (Asleep 6 s: long enough to be found under load,
+  // within the cell's 10 s when graded once more.)
   TempDir dir;
   std::string notebook =
       test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
-  dir.write("student/homework.py", "import time\ntime.sleep(5)\n" + notebook);
+  dir.write("student/homework.py", "import time\ntime.sleep(6)\n" + notebook);
   const auto check = [&](int kills) {
     return run_process({"/bin/sh", "-c", kKillNotebookChildren, "sh", std::to_string(kills), GRADER_EXECUTABLE, "check",
                         "--spec", test_support::source_path("specs/sdpa-masked.yaml"),
@@ -238,7 +239,7 @@ BOOST_AUTO_TEST_CASE(in_a_class_a_notebook_killed_from_outside_once_is_graded_an
   const fs::path root = dir.path() / "class", out = dir.path() / "out";
   std::string notebook =
       test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
-  dir.write("class/alice/homework.py", "import time\ntime.sleep(5)\n" + notebook);
+  dir.write("class/alice/homework.py", "import time\ntime.sleep(6)\n" + notebook);
   const auto r = run_process({"/bin/sh", "-c", kKillNotebookChildren, "sh", "1", GRADER_EXECUTABLE, "grade", "--spec",
                               test_support::source_path("specs/sdpa-masked.yaml"), root.string(), "--out", out.string(),
                               "--progress", "none"});
