@@ -1685,6 +1685,13 @@ NEWER_NAMES = {
               "acos", "asin", "atan", "atan2", "acosh", "asinh", "atanh", "bitwise_invert", "bitwise_left_shift",
               "bitwise_right_shift", "cumulative_sum", "cumulative_prod"},
 }
+# Attributes of NumPy 2's arrays that NumPy 1.24's lack, each with what to write instead (found by
+# a student helper: Colab's `K.mT` was told that its inputs were float64 NumPy arrays).
+NEWER_ARRAY_NAMES = {
+    "mT": "np.swapaxes(x, -1, -2), or x.T for a matrix",
+    "device": "nothing: arrays live on the CPU",
+    "to_device": "nothing: arrays live on the CPU",
+}
 
 
 def older_version(error):
@@ -1693,6 +1700,11 @@ def older_version(error):
     "module 'torch' has no attribute 'compile'" alone); for a submodule not imported yet
     (`torch.utils.checkpoint`), that it is one to import. The version is read from the module's
     own dictionary, never through its attributes (a notebook's stand-in could run code there)."""
+    array = re.match(r"'numpy\.ndarray' object has no attribute '(\w+)'", str(error))
+    if array and array.group(1) in NEWER_ARRAY_NAMES:
+        version = vars(np).get("__version__")
+        return (f" (the grading machine has numpy {version if _isinstance(version, str) else '1.x'}, whose arrays have no "
+                f".{array.group(1)}, new in NumPy 2: write {NEWER_ARRAY_NAMES[array.group(1)]})")
     found = re.match(r"module '((?:torch|numpy|matplotlib)(?:\.\w+)*)' has no attribute '(\w+)'", str(error))
     if not found:
         return ""
@@ -3037,7 +3049,8 @@ def make_call(output, c, call, function, fn, blobs, name, namespace, units, caus
             # A Python float where a size or an index goes, not the inputs' dtype (found by a
             # student helper: d_head = d_model / n_heads was told the inputs were float64).
             why = f"{why} (a size or an index must be an int: `/` gives a float, `//` an int)"
-        elif _isinstance(e, (TypeError, AttributeError)) and "NoneType" not in str(e):
+        elif (_isinstance(e, (TypeError, AttributeError)) and "NoneType" not in str(e)
+              and not (_isinstance(e, AttributeError) and older_version(e))):
             # NumPy code given torch tensors (X.transpose(0, 2, 1), X.astype), or the other way round.
             kind = "torch tensors" if tensors == "torch" else "numpy arrays"
             why = f"{why} (its inputs are {dtype} {kind}, as the exercise passes them)"

@@ -497,7 +497,7 @@ std::string format_tensor(const Tensor& t, int digits, std::size_t edge) {
 std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tol, bool reveal) {
   std::string out;
   if (!c.shape_ok() || c.passed() || !reveal) return out;
-  out += "tolerance: " + tol.formula() + "\n";
+  out += std::string(kToleranceLine) + tol.formula() + "\n";
   if (c.first.size() > 1) {
     out += "first mismatches:\n";
     for (const auto& d : c.first)

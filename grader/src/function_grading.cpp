@@ -744,7 +744,8 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
           const std::string reads = r.mistake ? "" : results[call].reads_note;
           if (which.empty() && reads.empty()) continue;
           if (!reads.empty()) {  // before the comparison's numbers, which start at its tolerance
-            const std::size_t at = r.details.starts_with("tolerance: ") ? 0 : r.details.find("\ntolerance: ");
+            const std::size_t at =
+                r.details.starts_with(kToleranceLine) ? 0 : r.details.find("\n" + std::string(kToleranceLine));
             const std::size_t line = at == std::string::npos ? r.details.size() : at == 0 ? 0 : at + 1;
             const bool ended = line == 0 || r.details[line - 1] == '\n';
             r.details.insert(line, (ended ? "" : "\n") + ("note: " + reads + "\n"));
@@ -1066,13 +1067,16 @@ std::string python_function_names(const Spec& spec) {
 
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,
-                                                                 std::string& printed, std::string& sandbox) {
+                                                                 AssignmentResult& result) {
   const auto start = std::chrono::steady_clock::now();
   const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const LibraryBuild build = find_or_build_library(spec.library, dir, options.cache_dir);
   spdlog::debug("library {} after {:.2f} ms", build.library ? build.library->string() : build.message, 1e3 * since());
+  result.notes.insert(result.notes.end(), build.notes.begin(), build.notes.end());
   if (!build.library && build.compile_failed)  // nothing to call: every check shares the reason
     return unavailable_functions(spec, plan, Verdict::compile_error, build.message, since());
+  if (!build.library && build.unloadable)
+    return unavailable_functions(spec, plan, Verdict::load_error, build.message, since());
   if (!build.library)  // nothing handed in: a notebook would have been graded before a library is looked for
     return unavailable_functions(spec, plan, Verdict::missing,
                                  build.message + "; or hand in your notebook (.py or .ipynb) that defines " +
@@ -1085,9 +1089,9 @@ std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spe
   limits.cpu_seconds = spec.library.cpu_seconds;
   limits.memory_bytes = static_cast<unsigned long long>(spec.library.memory_mb) << 20;
   const RunReport run = run_library(*build.library, plan.calls, limits);
-  sandbox = run.isolation;
+  result.sandbox = run.isolation;
   spdlog::debug("{} calls in {} child(ren) after {:.2f} ms", plan.calls.size(), run.processes, 1e3 * since());
-  printed = run.output;
+  result.printed = run.output;
   return judge_functions(spec, plan, run.calls, since());
 }
 

@@ -86,10 +86,11 @@ std::vector<std::string> python_functions(const Spec& spec);
 std::string python_function_names(const Spec& spec);
 
 /// Finds or builds the submission's library in `dir`, makes the plan's calls and judges them.
-/// What the library printed goes to `printed`; the isolation achieved to `sandbox`.
+/// What the library printed goes to `result.printed`, the isolation achieved to
+/// `result.sandbox`, what the build left out of the hand-in to `result.notes`.
 std::map<std::string, ExerciseResult> grade_functions_by_library(const Spec& spec, const std::filesystem::path& dir,
                                                                  const GradeOptions& options, const FunctionPlan& plan,
-                                                                 std::string& printed, std::string& sandbox);
+                                                                 AssignmentResult& result);
 
 /// The value output `o` of `fn` must have on case `c` of `check`: the value the
 /// check gives for it (a printed output), else the output's `expect` over the inputs. The one

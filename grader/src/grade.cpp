@@ -763,7 +763,8 @@ AssignmentResult grade_once(const Spec& spec, const std::filesystem::path& submi
   std::error_code no_library;
   const bool library_handed_in =
       spec.uses_library() &&
-      std::filesystem::is_regular_file(std::filesystem::symlink_status(dir / spec.library.file, no_library));
+      std::filesystem::is_regular_file(std::filesystem::symlink_status(dir / spec.library.file, no_library)) &&
+      !foreign_library(dir / spec.library.file);
   const auto graded = [&](const std::filesystem::path& file) {
     const std::string name = file.filename().string();
     for (const auto& [_, answer] : submission.answers)
@@ -866,7 +867,7 @@ AssignmentResult grade_once(const Spec& spec, const std::filesystem::path& submi
                 (python.library_files ? "; a library or C/C++ sources are not graded here" : ""),
             seconds_since(start));
       else
-        functions = grade_functions_by_library(spec, dir, options, plan, result.printed, result.sandbox);
+        functions = grade_functions_by_library(spec, dir, options, plan, result);
     }
     if (!spec.python.file.empty() && !spec.python.only) mention_notebook(spec.python.file, submission);
   }

@@ -24,6 +24,10 @@ inline std::string seconds_text(double s) {
   return buffer;
 }
 
+/// Whether a file's stem names a test as pytest names them (test_x, x_test): a student's tests of
+/// the code they hand in, a notebook's or a library's sources'.
+inline bool named_as_a_test(std::string_view stem) { return stem.starts_with("test_") || stem.ends_with("_test"); }
+
 /// "1 exercise", "2 exercises": a count with its noun, plural unless it is one.
 inline std::string counted(std::size_t n, const std::string& noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");

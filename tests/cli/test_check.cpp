@@ -1351,6 +1351,29 @@ BOOST_AUTO_TEST_CASE(a_softmax_that_subtracts_each_rows_maximum_from_columns_is_
                e.dump());
 }
 
+BOOST_AUTO_TEST_CASE(numpy_2s_mT_is_told_the_graders_numpy_has_none_and_what_to_write) {
+  // Found by a student helper: Colab's NumPy 2 `keys.mT` was told "its inputs are float64 numpy
+  // arrays, as the exercise passes them", a mix-up there was not.
+  TempDir dir;
+  const std::string notebook = "12_1_Self_Attention.ipynb";
+  std::string text =
+      test_support::read_file(test_support::source_path("submissions/udl-self-attention/ipynb-correct/" + notebook));
+  const std::string transposed = "keys.T @ queries";
+  BOOST_REQUIRE(contains(text, transposed));
+  text.replace(text.find(transposed), transposed.size(), "keys.mT @ queries");
+  dir.write("student/" + notebook, text);
+  const auto r = run_grader(
+      {"check", "--spec", "specs/udl-self-attention.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto result = ordered_json::parse(r.out);
+  const auto& first = result.at("exercises").at(0);
+  BOOST_TEST(first.at("score") == 0, first.dump());
+  const std::string message = first.at("message").get<std::string>();
+  BOOST_TEST(contains(message, "whose arrays have no .mT, new in NumPy 2: write np.swapaxes(x, -1, -2)"), message);
+  BOOST_TEST(!contains(message, "as the exercise passes them"), message);
+  BOOST_TEST(result.at("exercises").at(1).at("verdict") == "passed", result.dump());
+}
+
 BOOST_AUTO_TEST_CASE(outputs_of_another_shape_that_match_a_known_mistake_name_it) {
   // Found by a student helper: the rows convention throughout (X.T @ omega.T, a softmax over
   // each row) returns X_prime as N x D, and where D != N the student read only the shapes.
@@ -2346,6 +2369,30 @@ exercises:
             ".astype(np.float64)\n");
   BOOST_TEST(third_of("file") == "|got - expected| <= 1e-06 + 1e-06 * |expected|");
   BOOST_TEST(third_of("notebook") == third_of("file"));
+}
+
+BOOST_AUTO_TEST_CASE(a_macs_library_beside_the_sources_is_named_and_the_sources_graded) {
+  // Found by a student helper: a libsolution.so built on a Mac beside correct sources was
+  // load_error, "invalid ELF header, in every case": 0 of 8, the sources never compiled.
+  TempDir dir;
+  fs::copy(test_support::source_path("submissions/sdpa-masked/correct-c"), dir.path() / "student");
+  const std::string mach_o = std::string("\xcf\xfa\xed\xfe\x07\x00\x00\x01", 8) + std::string(4088, '\0');
+  dir.write("student/libsolution.so", mach_o);
+  auto r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string()});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "score: 8 / 8"), r.out);
+  BOOST_TEST(contains(r.out, "note: libsolution.so is a macOS library (Mach-O), which the grader cannot load"), r.out);
+  BOOST_TEST(contains(r.out, "your C/C++ sources beside it are compiled instead"), r.out);
+  // Alone, every check says what it is and what to hand in.
+  dir.write("mac/libsolution.so", mach_o);
+  r = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "mac").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  for (const auto& ex : ordered_json::parse(r.out).at("exercises")) {
+    BOOST_TEST(ex.at("verdict") == "load_error", ex.dump());
+    BOOST_TEST(
+        contains(ex.at("message").get<std::string>(), "hand in your C/C++ sources (.c, .cpp), which it compiles"),
+        ex.dump());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(parameters_that_take_the_inputs_in_another_order_are_told_both_orders) {

@@ -2,6 +2,7 @@
 // Each attack below broke an earlier grader: file names taken as compiler options, and a
 // build that could read the system, reach the network, signal or limit other processes and
 // outlive the grader with setsid.
+#include <dlfcn.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -231,6 +232,98 @@ BOOST_AUTO_TEST_CASE(a_link_error_is_named_and_the_same_on_every_run) {
              messages[0]);
   BOOST_TEST(!contains(messages[0], "/tmp/cc"), messages[0]);
   BOOST_TEST(messages[0] == messages[1]);
+}
+
+BOOST_AUTO_TEST_CASE(the_students_tests_are_not_built_and_an_included_source_is_built_where_included) {
+  // Found by a student helper: a test_solution.c whose main() included solution.c, compiled with
+  // it, was a compile_error ("multiple definition"), 0 points.
+  const std::string solution = "int f(void) { return 42; }\n";
+  const std::string driver = "#include <stdio.h>\n#include \"solution.c\"\nint main(void) { return f() != 42; }\n";
+  const auto exports_f = [](const LibraryBuild& build) {
+    if (!build.library) return false;
+    void* handle = dlopen(build.library->c_str(), RTLD_NOW | RTLD_LOCAL);
+    const bool found = handle && dlsym(handle, "f");
+    if (handle) dlclose(handle);
+    return found;
+  };
+  TempDir tested, cache;
+  tested.write("solution.c", solution);
+  tested.write("test_solution.c", driver);
+  LibraryBuild build = find_or_build_library(LibrarySpec{}, tested.path(), cache.path());
+  BOOST_TEST(!build.compile_failed, build.message);
+  BOOST_TEST(exports_f(build));
+  BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
+  BOOST_TEST(contains(build.notes[0], "test_solution.c is not compiled: named as a test"), build.notes[0]);
+
+  // A main.c including solution.c: solution.c is built there only.
+  TempDir driven;
+  driven.write("solution.c", solution);
+  driven.write("main.c", driver);
+  build = find_or_build_library(LibrarySpec{}, driven.path(), cache.path());
+  BOOST_TEST(!build.compile_failed, build.message);
+  BOOST_TEST(exports_f(build));
+  BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
+  BOOST_TEST(contains(build.notes[0], "solution.c is compiled where main.c includes it (#include \"solution.c\")"),
+             build.notes[0]);
+
+  // A test alone is what there is to build: it is built.
+  TempDir alone;
+  alone.write("test_f.c", solution);
+  build = find_or_build_library(LibrarySpec{}, alone.path(), cache.path());
+  BOOST_TEST(exports_f(build), build.message);
+  BOOST_TEST(build.notes.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_library_this_machine_cannot_load_is_named_and_the_sources_beside_it_are_built) {
+  // Found by a student helper: a Mac's libsolution.so beside correct sources was "invalid ELF
+  // header, in every case", 0 points, and the sources were never compiled.
+  TempDir dir, cache;
+  const auto elf = [](unsigned char klass, std::uint16_t type, std::uint16_t machine) {
+    std::string h =
+        "\x7f"
+        "ELF";
+    h += static_cast<char>(klass);
+    h += '\x01';  // little-endian
+    h += '\x01';
+    h += std::string(9, '\0');
+    h += static_cast<char>(type & 0xff);
+    h += static_cast<char>(type >> 8);
+    h += static_cast<char>(machine & 0xff);
+    h += static_cast<char>(machine >> 8);
+    return h + std::string(64, '\0');
+  };
+  const std::vector<std::pair<std::string, std::string>> foreign = {
+      {std::string("\xcf\xfa\xed\xfe", 4) + std::string(60, '\0'), "a macOS library (Mach-O)"},
+      {"MZ" + std::string(62, '\0'), "a Windows DLL"},
+      {"<html>Not found</html>\n", "no compiled library"},
+      {elf(1, 3, 3), "a 32-bit library"},
+      {elf(2, 3, 183), "built for another processor, aarch64"},
+      {elf(2, 1, 62), "an object file (.o)"},
+      {elf(2, 2, 62), "a program, not a shared library"},
+  };
+  for (const auto& [bytes, said] : foreign) {
+    const auto file = dir.write("libsolution.so", bytes);
+    const auto why = foreign_library(file);
+    BOOST_TEST((why && contains(*why, said)), said << ": " << why.value_or("(loadable)"));
+  }
+
+  // Alone, it is what every check says; beside sources, they are built instead, with a note.
+  dir.write("libsolution.so", foreign[0].first);
+  LibraryBuild build = find_or_build_library(LibrarySpec{}, dir.path(), cache.path());
+  BOOST_TEST(!build.library.has_value());
+  BOOST_TEST(build.unloadable);
+  BOOST_TEST(contains(build.message,
+                      "libsolution.so is a macOS library (Mach-O), which the grader cannot load: hand in "
+                      "your C/C++ sources"),
+             build.message);
+  dir.write("solution.c", "int f(void) { return 42; }\n");
+  build = find_or_build_library(LibrarySpec{}, dir.path(), cache.path());
+  BOOST_REQUIRE(build.library.has_value());
+  BOOST_TEST(build.library->filename() == "libsolution.so");
+  BOOST_TEST(build.library->parent_path() != dir.path());  // built, not the one handed in
+  BOOST_TEST(!foreign_library(*build.library));
+  BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
+  BOOST_TEST(contains(build.notes[0], "your C/C++ sources beside it are compiled instead"), build.notes[0]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "grader/result.hpp"
@@ -95,8 +96,13 @@ bool names_mistake(const Tensor& got, const Tensor& mistake, const Tensor& expec
 /// no count, position or value; a shape that differs is still named.
 std::string summarize(const Comparison& c, bool reveal);
 
-/// The detailed feedback: the tolerance applied, the first mismatches, patterns, and both
-/// tensors when small. Empty with reveal false (a hidden exercise).
+/// How explain()'s first line begins: where the numbers of a comparison begin in the details
+/// of a check (a note placed before them looks for it).
+inline constexpr std::string_view kToleranceLine = "tolerance: ";
+
+/// The detailed feedback: the tolerance applied (a line beginning kToleranceLine), the first
+/// mismatches, patterns, and both tensors when small. Empty with reveal false (a hidden
+/// exercise).
 std::string explain(const Comparison& c, const Tensor& got, const Tensor& expected, const Tolerance& tolerance,
                     bool reveal);
 

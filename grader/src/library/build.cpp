@@ -1,5 +1,6 @@
 #include "grader/library/build.hpp"
 
+#include <elf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,6 +23,7 @@
 
 #include "../digest.hpp"
 #include "../sandbox/child.hpp"
+#include "../sandbox/fd.hpp"
 #include "../sandbox/zygote.hpp"
 #include "../text.hpp"
 #include "grader/bounded_file.hpp"
@@ -245,32 +248,163 @@ bool compiled_source(const std::filesystem::path& file) {
   return ext == ".c" || ext == ".cc" || ext == ".cpp" || ext == ".cxx";
 }
 
+namespace {
+
+/// An ELF e_machine in words.
+std::string processor(std::uint16_t machine) {
+  switch (machine) {
+    case EM_X86_64:
+      return "x86-64";
+    case EM_AARCH64:
+      return "aarch64 (ARM: an Apple silicon Mac's Linux, a Raspberry Pi)";
+    case EM_RISCV:
+      return "RISC-V";
+    case EM_PPC64:
+      return "POWER";
+    case EM_S390:
+      return "s390x";
+    default:
+      return "machine " + std::to_string(machine);
+  }
+}
+
+#if defined(__x86_64__)
+constexpr std::uint16_t kThisMachine = EM_X86_64;
+#elif defined(__aarch64__)
+constexpr std::uint16_t kThisMachine = EM_AARCH64;
+#else
+#error "foreign_library() knows no ELF machine for this processor"
+#endif
+
+/// What the grader loads, in words.
+std::string library_built_here() { return "a library built on Linux for " + processor(kThisMachine); }
+
+}  // namespace
+
+std::optional<std::string> foreign_library(const fs::path& file) {
+  unsigned char head[20] = {};
+  const sandbox::Fd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  ssize_t n = 0;
+  do n = ::read(fd.get(), head, sizeof head);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return std::nullopt;
+  if (n >= 4) {
+    const std::uint32_t magic = std::uint32_t{head[0]} << 24 | std::uint32_t{head[1]} << 16 |
+                                std::uint32_t{head[2]} << 8 | head[3];  // either byte order
+    if (magic == 0xfeedfaceu || magic == 0xfeedfacfu || magic == 0xcefaedfeu || magic == 0xcffaedfeu ||
+        magic == 0xcafebabeu)
+      return "a macOS library (Mach-O)";
+  }
+  if (n >= 2 && head[0] == 'M' && head[1] == 'Z') return "a Windows DLL";
+  if (n < 20 || std::memcmp(head, ELFMAG, SELFMAG) != 0)
+    return "no compiled library (its first bytes are not a shared library's: a text file, an archive or a "
+           "download's web page?)";
+  if (head[EI_CLASS] != ELFCLASS64) return "a 32-bit library";
+  const auto type = static_cast<std::uint16_t>(head[16] | head[17] << 8);  // e_type, little-endian
+  const auto machine = static_cast<std::uint16_t>(head[18] | head[19] << 8);
+  if (head[EI_DATA] != ELFDATA2LSB || machine != kThisMachine)
+    return "built for another processor, " + processor(machine);
+  if (type == ET_REL) return "an object file (.o), not a shared library (link it with -shared)";
+  if (type != ET_DYN) return "a program, not a shared library (build it with -shared -fPIC)";
+  return std::nullopt;
+}
+
+namespace {
+
+/// The sources of a hand-in, what each holds, and which are compiled (each is copied into the
+/// build folder, where another may include it).
+struct Sources {
+  std::vector<fs::path> paths;
+  std::vector<std::string> contents;
+  std::vector<bool> compiled;
+
+  /// Compiles none of those `drop` names (with why, "" to keep it), each with a note in `notes`,
+  /// unless that would leave none compiled.
+  void leave_out(const std::function<std::string(std::size_t)>& drop, std::vector<std::string>& notes) {
+    std::vector<std::string> why(paths.size());
+    bool any_left = false;
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      if (compiled[i]) {
+        why[i] = drop(i);
+        any_left = any_left || why[i].empty();
+      }
+    if (!any_left) return;
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      if (compiled[i] && !why[i].empty()) {
+        compiled[i] = false;
+        notes.push_back(one_line(paths[i].filename().string(), 80) + " " + why[i]);
+      }
+  }
+};
+
+/// The files `content` includes by a plain name in quotes (`#include "solution.c"`).
+std::vector<std::string> included_names(const std::string& content) {
+  static const std::regex included(R"re(#[ \t]*include[ \t]*"([^"/]+)")re");
+  std::vector<std::string> names;
+  for (auto it = std::sregex_iterator(content.begin(), content.end(), included); it != std::sregex_iterator(); ++it)
+    names.push_back((*it)[1].str());
+  return names;
+}
+
+/// Found by a student helper: a test_solution.c, whose main() included solution.c, compiled with
+/// it, was a compile_error ("multiple definition"), 0 points. The student's tests (named as tests
+/// are: named_as_a_test()) are left out; then a source another one includes is compiled there
+/// only, not on its own as well (a main.c including solution.c, a solution.c including its
+/// helpers.c).
+void leave_out_tests_and_included(Sources& sources, std::vector<std::string>& notes) {
+  sources.leave_out(
+      [&](std::size_t i) {
+        return named_as_a_test(sources.paths[i].stem().string())
+                   ? "is not compiled: named as a test (test_*, *_test), it is taken for your own tests (rename it "
+                     "if it belongs to your solution)"
+                   : "";
+      },
+      notes);
+  sources.leave_out(
+      [&](std::size_t i) -> std::string {
+        const std::string name = sources.paths[i].filename().string();
+        for (std::size_t j = 0; j < sources.paths.size(); ++j)
+          if (j != i && sources.compiled[j])
+            for (const auto& included : included_names(sources.contents[j]))
+              if (included == name)
+                return "is compiled where " + one_line(sources.paths[j].filename().string(), 80) +
+                       " includes it (#include \"" + one_line(name, 80) +
+                       "\"), not on its own as well, which would define its functions twice";
+        return "";
+      },
+      notes);
+}
+
+}  // namespace
+
 LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& folder, const fs::path& cache_dir,
                                    std::uintmax_t max_cache_bytes) {
   LibraryBuild build;
   const auto dir = fs::absolute(folder).lexically_normal();
   const auto handed_in = dir / spec.file;
   std::error_code ec;
+  std::optional<std::string> foreign;  // the library handed in, which cannot be loaded here: why
   if (fs::is_regular_file(fs::symlink_status(handed_in, ec))) {
-    build.library = handed_in;
-    return build;
+    foreign = foreign_library(handed_in);
+    if (!foreign) {
+      build.library = handed_in;
+      return build;
+    }
   }
   std::vector<fs::path> sources;
   std::vector<std::string> odd;
-  bool cxx = false;
   fs::directory_iterator it(dir, ec);
   if (ec) disk_fault("list the submission", dir, ec);
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) disk_fault("list the submission", dir, ec);
     if (!compiled_source(it->path())) continue;
-    const auto ext = it->path().extension().string();
     const std::string name = it->path().filename().string();
     if (!plain_source_name(name)) {
       odd.push_back(name);
       continue;
     }
     sources.push_back(it->path());
-    cxx = cxx || ext != ".c";
   }
   std::sort(sources.begin(), sources.end());
   if (!odd.empty()) {
@@ -281,10 +415,21 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
                     "letters, digits, '_', '-', '+' and '.' (rename it, e.g. to solution.cpp)";
     return build;
   }
+  if (sources.empty() && foreign) {
+    build.unloadable = true;
+    build.message = spec.file + " is " + *foreign + ", which the grader cannot load: hand in your C/C++ sources (.c, " +
+                    ".cpp), which it compiles, or " + library_built_here();
+    return build;
+  }
   if (sources.empty()) {
     build.message = "no " + spec.file + " and no C or C++ sources (.c, .cpp) in the submission";
     return build;
   }
+  if (foreign)
+    build.notes.push_back(spec.file + " is " + *foreign + ", which the grader cannot load (it loads " +
+                          library_built_here() +
+                          "): your C/C++ sources beside it are compiled instead; leave the library out of your "
+                          "hand-in");
   std::uintmax_t total = 0;
   for (const auto& s : sources) {
     std::error_code unsized;
@@ -299,6 +444,22 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     return build;
   }
 
+  Sources read;
+  for (const auto& s : sources) {
+    try {
+      read.contents.push_back(read_bounded(s));
+      read.paths.push_back(s);
+      read.compiled.push_back(true);
+    } catch (const ReadError& e) {
+      build.message = s.filename().string() + " " + e.what();
+      build.compile_failed = true;
+      return build;
+    }
+  }
+  leave_out_tests_and_included(read, build.notes);
+  const std::vector<std::string>& contents = read.contents;
+  bool cxx = false;  // C++ if any source compiled is
+  for (std::size_t i = 0; i < sources.size(); ++i) cxx = cxx || (read.compiled[i] && sources[i].extension() != ".c");
   std::string command = cxx ? spec.compile_cxx : spec.compile_c;
   // The key covers everything the build reads of ours too: the command and the ABI headers.
   // A SHA-256 of length-prefixed fields: a hit hands over a compiled library, so no other
@@ -307,19 +468,8 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   key.add(command);
   for (const char* header : {"solution.h", "solution.hpp"})
     key.add(read_bounded(fs::path(GRADER_INCLUDE_DIR) / "grader" / header));
-  std::vector<std::string> contents;
-  for (const auto& s : sources) {
-    std::string content;
-    try {
-      content = read_bounded(s);
-    } catch (const ReadError& e) {
-      build.message = s.filename().string() + " " + e.what();
-      build.compile_failed = true;
-      return build;
-    }
-    key.add(s.filename().string()).add(content);
-    contents.push_back(std::move(content));
-  }
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    key.add(sources[i].filename().string()).add(contents[i]).add(read.compiled[i] ? "compiled" : "copied");
   const std::string hex = key.hex();
   const auto cache = (cache_dir.empty() ? default_cache_dir() : cache_dir) / hex;
   const auto library = cache / spec.file;
@@ -366,7 +516,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     const int error = errno;
     if (fd >= 0 && ::close(fd) != 0) written = false;
     if (!written) disk_fault("write the sources into", build_dir, std::error_code(error, std::generic_category()));
-    source_list += (source_list.empty() ? "" : " ") + quote("./" + name);
+    if (read.compiled[i]) source_list += (source_list.empty() ? "" : " ") + quote("./" + name);
   }
   const uid_t uid = sandbox::worker_uid();
   if (geteuid() == 0)  // the compiler runs as the worker's own user: give it the folder

@@ -349,8 +349,7 @@ bool goes_with_a_notebook(const std::string& name, std::string_view text,
   if (path.extension() != ".py") return false;
   const std::string stem = path.stem().string();
   if (stem == "__init__" || stem == "conftest") return true;
-  const bool test = stem.starts_with("test_") || stem.ends_with("_test");
-  if (!test) return false;
+  if (!named_as_a_test(stem)) return false;
   const std::string_view tested =
       stem.starts_with("test_") ? std::string_view(stem).substr(5) : std::string_view(stem).substr(0, stem.size() - 5);
   const auto line_starts = [&](std::string_view what) {

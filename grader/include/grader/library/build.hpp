@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "grader/spec/spec.hpp"
 
@@ -14,8 +15,14 @@ namespace grader {
 struct LibraryBuild {
   std::optional<std::filesystem::path> library;
   bool compile_failed = false;
+  /// The library handed in cannot be loaded here (foreign_library()), and there are no sources
+  /// to compile instead: `message` says why.
+  bool unloadable = false;
   std::string message;  ///< why there is no library; the compiler's first errors
   bool cached = false;  ///< built earlier from identical sources and command
+  /// For the student: what of the hand-in was left out of the build, and why (a library of
+  /// another system beside the sources, a test of the sources).
+  std::vector<std::string> notes;
 };
 
 /// How much the build cache may hold: past it, storing a library removes the libraries used
@@ -32,7 +39,16 @@ bool compiled_source(const std::filesystem::path& file);
 /// padding sources pushed the compiled code out of its seed).
 constexpr std::uintmax_t kMaxSourceBytes = std::uintmax_t{64} << 20;
 
-/// The spec's library file in `dir` if present; otherwise its .c/.cc/.cpp sources compiled
+/// Why `file`, a library handed in, cannot be loaded on this machine, read from its first bytes
+/// ("a macOS library (Mach-O)", "a Windows DLL", "built for another processor (aarch64)", ...);
+/// nullopt for a shared library of this machine's kind, or a file that cannot be read (loading
+/// it says why). Found by a student helper: a Mac's libsolution.so beside correct sources was
+/// "invalid ELF header, in every case", 0 points, the sources never compiled.
+std::optional<std::string> foreign_library(const std::filesystem::path& file);
+
+/// The spec's library file in `dir` if present and not foreign_library(); otherwise its
+/// .c/.cc/.cpp sources (but the student's tests of them, named test_* or *_test, or including
+/// another source: a note says so) compiled
 /// with the spec's command (C++ if any source is C++), under the spec's time limit, into a
 /// cache keyed by the sources and the command (`cache_dir`, default
 /// $XDG_CACHE_HOME/attention-grader or ~/.cache/attention-grader), so that grading the same
