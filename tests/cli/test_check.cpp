@@ -2371,6 +2371,24 @@ exercises:
   BOOST_TEST(third_of("notebook") == third_of("file"));
 }
 
+BOOST_AUTO_TEST_CASE(a_later_result_named_output_is_not_graded_as_the_weighted_states) {
+  // Found by a student helper: `output = attention_weights @ values` at the end of the notebook
+  // was graded as exercise 1.2's output, wrong_shape. It is taken where the handout computes it.
+  TempDir dir;
+  auto notebook = ordered_json::parse(
+      test_support::read_file(test_support::source_path("submissions/attention-basics/ipynb-correct/attention.ipynb")));
+  notebook.at("cells").push_back({{"cell_type", "code"},
+                                  {"metadata", ordered_json::object()},
+                                  {"execution_count", nullptr},
+                                  {"outputs", ordered_json::array()},
+                                  {"source", "output = output.sum(dim=-1)\n"}});
+  dir.write("student/attention.ipynb", notebook.dump(1));
+  const auto r = run_grader(
+      {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  for (const auto& ex : ordered_json::parse(r.out).at("exercises")) BOOST_TEST(ex.at("verdict") == "passed", ex.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_macs_library_beside_the_sources_is_named_and_the_sources_graded) {
   // Found by a student helper: a libsolution.so built on a Mac beside correct sources was
   // load_error, "invalid ELF header, in every case": 0 of 8, the sources never compiled.
