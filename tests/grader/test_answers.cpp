@@ -201,6 +201,28 @@ BOOST_AUTO_TEST_CASE(text_errors_name_line_and_value) {
   BOOST_TEST(contains(reason([] { parse_text_matrix(std::string("1\0 2", 4)); }), "is binary"));
 }
 
+BOOST_AUTO_TEST_CASE(what_a_value_that_is_no_number_most_likely_is_is_said) {
+  // Found by a student helper: pandas' to_csv and a trailing comma were told "value 1 is '', not a
+  // number" alone.
+  const std::string pandas = reason([] { parse_text_matrix(",0,1,2\n0,1.5,2.5,3.5\n"); });
+  BOOST_TEST(contains(pandas,
+                      "line 1, value 1 is '', not a number; the file must hold numbers only: a header row and "
+                      "an index column, as pandas' to_csv writes them?"),
+             pandas);
+  BOOST_TEST(contains(pandas, "to_csv(path, index=False, header=False)"), pandas);
+  const std::string header = reason([] { parse_text_matrix("x,y,z\n1,2,3\n"); });
+  BOOST_TEST(contains(header, "line 1, value 1 is 'x', not a number; the file must hold numbers only: a header row?"),
+             header);
+  BOOST_TEST(contains(reason([] { parse_text_matrix("1,2,3,\n"); }),
+                      "value 4 is '', not a number; nothing after the line's last comma"));
+  BOOST_TEST(contains(reason([] { parse_text_matrix("1,,3\n"); }),
+                      "value 2 is '', not a number; nothing between two "
+                      "commas"));
+  BOOST_TEST(contains(reason([] { parse_text_matrix("tensor([1., 2.])\n"); }), "not a printed tensor or array"));
+  // A word after a row of numbers is no header.
+  BOOST_TEST(reason([] { parse_text_matrix("1 2\nx 4\n"); }) == "line 2, value 1 is 'x', not a number");
+}
+
 BOOST_AUTO_TEST_CASE(numpy_savetxt_files_are_read_as_numpy_loadtxt_reads_them) {
   // Made by tests/fixtures/make_text_fixtures.py: headers and footers with commas, tabs,
   // ', ', %d, Windows newlines, a spreadsheet's UTF-8 byte order mark.

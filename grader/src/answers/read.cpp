@@ -373,6 +373,28 @@ void for_each_token(std::string_view line, bool commas, F f) {
   }
 }
 
+/// What a value that is no number most likely is, as `"; ..."`, or "": the value, its place
+/// in its line (from 1; `last`: the line's last value), and whether no row of numbers came
+/// before its line. Found by a student helper: pandas' `to_csv` (a header row, an index column)
+/// and a trailing comma were told "value 1 is '', not a number" alone.
+std::string not_a_number_hint(std::string_view token, std::size_t place, bool last, bool first_row) {
+  if (token.find(';') != std::string_view::npos) return "; separate values with commas or spaces, not ';'";
+  if (token.empty() && first_row && place == 1)
+    return "; the file must hold numbers only: a header row and an index column, as pandas' to_csv writes them? "
+           "Save it with np.savetxt(path, array, delimiter=','), or to_csv(path, index=False, header=False)";
+  if (token.empty() && last) return "; nothing after the line's last comma: leave out the comma at the end of the line";
+  if (token.empty()) return "; nothing between two commas: a value left out?";
+  if (token.starts_with("tensor(") || token.starts_with("array(") || token.starts_with("[") || token.ends_with("]") ||
+      token.ends_with(")"))
+    return "; the file must hold numbers only, as np.savetxt(path, array, delimiter=',') writes them, not a printed "
+           "tensor or array";
+  const auto c = static_cast<unsigned char>(token.front());
+  if (first_row && (std::isalpha(c) || c == '_' || c == '"' || c == '\''))
+    return "; the file must hold numbers only: a header row? Leave it out (np.savetxt(path, array, "
+           "delimiter=','), or pandas' to_csv(path, index=False, header=False))";
+  return "";
+}
+
 }  // namespace
 
 ShapeMismatch::ShapeMismatch(Shape shape) : ReadError("has shape " + format_shape(shape)), shape_(std::move(shape)) {}
@@ -441,10 +463,12 @@ Tensor parse_text_matrix(std::string_view text, const Expected& expected) {
       if (values.size() == budget) throw ShapeMismatch(budget);
       const auto v = parse_number(token);
       if (!v)
-        throw ReadError(
-            "line " + std::to_string(line_no) + ", value " + std::to_string(count) + " is '" + shown(token) +
-            "', not a number" +
-            (token.find(';') != std::string_view::npos ? "; separate values with commas or spaces, not ';'" : ""));
+        throw ReadError("line " + std::to_string(line_no) + ", value " + std::to_string(count) + " is '" +
+                        shown(token) + "', not a number" +
+                        not_a_number_hint(
+                            token, count,
+                            commas && count == 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')),
+                            rows == 0));
       values.push_back(*v);
     });
     if (count == 0) continue;
