@@ -144,6 +144,10 @@ BOOST_AUTO_TEST_CASE(empty_arrays_with_huge_other_sizes_are_refused_at_once) {
 
 BOOST_AUTO_TEST_CASE(bad_magic_short_files_and_lying_header_lengths) {
   BOOST_TEST(contains(reason([] { parse_npy("PK\x03\x04 a zip file"); }), "not a NumPy .npy file"));
+  // What it is, where a habit makes it: torch.save's zip, a pickle (found by a student helper).
+  BOOST_TEST(contains(reason([] { parse_npy("PK\x03\x04 a zip file"); }), "a zip archive, as torch.save"));
+  BOOST_TEST(contains(reason([] { parse_npy("\x80\x04\x95 a pickle"); }), "a pickle, as pickle.dump"));
+  BOOST_TEST(contains(reason([] { parse_npy("PK\x03\x04 a zip file"); }), "np.save(path, t.detach().numpy())"));
   BOOST_TEST(contains(reason([] { parse_npy(""); }), "not a NumPy .npy file"));
   std::string lying = "\x93NUMPY\x01";
   lying += '\0';

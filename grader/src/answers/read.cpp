@@ -154,10 +154,17 @@ void parse_npy_dict(std::string_view header, NpyHeader& h) {
 /// nothing is returned when the header does not end inside it.
 std::optional<NpyHeader> npy_header(std::string_view bytes, bool partial) {
   static const char magic[] = "\x93NUMPY";
-  if (bytes.size() < 10 || bytes.compare(0, 6, std::string_view(magic, 6)) != 0)
-    throw ReadError(
-        "is not a NumPy .npy file (it does not start with \\x93NUMPY); "
-        "save it with numpy.save");
+  if (bytes.size() < 10 || bytes.compare(0, 6, std::string_view(magic, 6)) != 0) {
+    // What it is instead, where a habit makes it (found by a student helper: torch.save's file
+    // named keys.npy was told to be saved with numpy.save, no more).
+    std::string what;
+    if (bytes.starts_with(std::string_view("PK\x03\x04", 4)))
+      what = ": it is a zip archive, as torch.save and np.savez write them";
+    else if (bytes.starts_with(std::string_view("\x80", 1)) && bytes.size() > 1 && bytes[1] >= 2 && bytes[1] <= 5)
+      what = ": it is a pickle, as pickle.dump and an older torch.save write them";
+    throw ReadError("is not a NumPy .npy file (it does not start with \\x93NUMPY)" + what +
+                    "; save the array with numpy.save (a tensor: np.save(path, t.detach().numpy()))");
+  }
   const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
   const int major = u[6];
   std::size_t header_len = 0, header_start = 0;
