@@ -402,10 +402,18 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
     for (const auto& name : ex.output.answers) {
       const Exercise* owner = spec.owner_of(name);
       if (!owner || owner == &ex || owner->visibility == Visibility::hidden || !failed(owner->id)) continue;
-      for (auto& check : r.checks)
-        if (!check.passed())
+      for (auto& check : r.checks) {
+        if (check.passed()) continue;
+        // A known mistake matched with the failed answer may be that answer's doing: said first,
+        // in the one line (found by a student helper: a query132 that picks key[1] alone, with a
+        // right m_key2_a, was told "your new key[2] changes nothing", the note below the line).
+        if (check.mistake && check.message == *check.mistake)
+          check.message = "your '" + name + "' from exercise " + owner->id +
+                          " did not pass: fix that one first; with it, " + check.message;
+        else
           check.details = "note: this exercise uses your '" + name + "' from exercise " + owner->id +
                           ", which did not pass; fix that one first\n" + check.details;
+      }
     }
   }
 }

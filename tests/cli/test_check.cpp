@@ -2371,6 +2371,25 @@ exercises:
   BOOST_TEST(third_of("notebook") == third_of("file"));
 }
 
+BOOST_AUTO_TEST_CASE(a_known_mistake_matched_with_a_failed_earlier_answer_says_that_answer_first) {
+  // Found by a student helper: a query132 of a huge scale picks key[1] alone, and 1.4.1's right
+  // m_key2_a, the mean of key[0] and key[1], was told "your new key[2] changes nothing: ... (for
+  // example, the mean of key[0] and key[1])", what it was; the note on query132 came below it.
+  TempDir dir;
+  dir.write("student/answers.yaml", "query132: [[55500, 57500, 500]]\nm_key2_a: [[0.555, 0.575, 0.005]]\n");
+  const auto r = run_grader(
+      {"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto result = ordered_json::parse(r.out);
+  const auto& ex = result.at("exercises").at(4);
+  BOOST_REQUIRE(ex.at("id") == "1.4.1");
+  BOOST_TEST(ex.at("message").get<std::string>().rfind(
+                 "your 'query132' from exercise 1.3.2 did not pass: fix that one first; with it, your new key[2] "
+                 "changes nothing",
+                 0) == 0,
+             ex.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_later_result_named_output_is_not_graded_as_the_weighted_states) {
   // Found by a student helper: `output = attention_weights @ values` at the end of the notebook
   // was graded as exercise 1.2's output, wrong_shape. It is taken where the handout computes it.

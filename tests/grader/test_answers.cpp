@@ -223,7 +223,8 @@ BOOST_AUTO_TEST_CASE(what_a_value_that_is_no_number_most_likely_is_is_said) {
                       "value 2 is '', not a number; nothing between two "
                       "commas"));
   BOOST_TEST(contains(reason([] { parse_text_matrix("tensor([1., 2.])\n"); }), "not a printed tensor or array"));
-  // A word after a row of numbers is no header.
+  // A word after numbers, or after a row of them, is no header.
+  BOOST_TEST(reason([] { parse_text_matrix("1,2,oops\n"); }) == "line 1, value 3 is 'oops', not a number");
   BOOST_TEST(reason([] { parse_text_matrix("1 2\nx 4\n"); }) == "line 2, value 1 is 'x', not a number");
 }
 

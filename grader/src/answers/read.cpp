@@ -396,7 +396,7 @@ std::string not_a_number_hint(std::string_view token, std::size_t place, bool la
     return "; the file must hold numbers only, as np.savetxt(path, array, delimiter=',') writes them, not a printed "
            "tensor or array";
   const auto c = static_cast<unsigned char>(token.front());
-  if (first_row && (std::isalpha(c) || c == '_' || c == '"' || c == '\''))
+  if (first_row && place == 1 && (std::isalpha(c) || c == '_' || c == '"' || c == '\''))
     return "; the file must hold numbers only: a header row? Leave it out (np.savetxt(path, array, "
            "delimiter=','), or pandas' to_csv(path, index=False, header=False))";
   return "";
