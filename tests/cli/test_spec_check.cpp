@@ -818,7 +818,7 @@ BOOST_AUTO_TEST_CASE(no_reference_solution_is_a_warning_and_the_other_controls_s
                       "computed from the student's m_key2_b, query132, which a reference solution would give (the "
                       "spec names none)"),
              r.out);
-  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 4 declared for matrix exercises fails"), r.out);
+  BOOST_TEST(contains(r.out, "ok    known mistakes: each of the 5 declared for matrix exercises fails"), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_solution_folder_that_is_not_there_fails_the_self_test_but_grading_works) {
