@@ -1032,7 +1032,41 @@ def first_holding(marker, texts, forgiving=True):
         for k, text in enumerate(texts):
             if wanted in loose(text):
                 return k
+    alike = assigning_alike(marker) if forgiving else None
+    if alike:
+        for k, text in enumerate(texts):
+            if alike(text):
+                return k
     return None
+
+
+_NAME = r"[A-Za-z_]\w*"
+
+
+def assigning_alike(marker):
+    """For a marker that is a line of code assigning a name (`keys = compute_keys([v_1, v_2, v_3],
+    [W_k1, W_k2, W_k3])`, the handout's own line): a test of a text for a line assigning that
+    name as the marker does, retyped: calling the same function, or, where the marker calls
+    none, from the same names (`output = encoder_hidden_states * softmax_scores`). Found by a
+    student helper: `keys = compute_keys(vs, ws)` lost exercise 2.1, "no line holds the text".
+    None for any other marker (an instruction comment)."""
+    assigned = re.fullmatch(rf"\s*({_NAME})\s*=(?!=)\s*(.+?)\s*", marker)
+    if not assigned:
+        return None
+    target, value = assigned.groups()
+    called = re.match(rf"({_NAME}(?:\.{_NAME})*)\s*\(", value)
+    names = set(re.findall(_NAME, value))
+    line = re.compile(rf"^[ \t]*{re.escape(target)}[ \t]*=(?!=)[ \t]*(.+?)[ \t]*(?:#.*)?$", re.M)
+
+    def alike(text):
+        for found in line.finditer(text):
+            other = found.group(1)
+            if called and re.match(re.escape(called.group(1)) + r"\s*\(", other):
+                return True
+            if not called and set(re.findall(_NAME, other)) == names:
+                return True
+        return False
+    return alike
 
 
 def snapshot_points(units, kind, source, answers, forgiving=True):
