@@ -1050,17 +1050,17 @@ def assigning_alike(marker):
     none, from the same names (`output = encoder_hidden_states * softmax_scores`). Found by a
     student helper: `keys = compute_keys(vs, ws)` lost exercise 2.1, "no line holds the text".
     None for any other marker (an instruction comment)."""
-    assigned = re.fullmatch(rf"\s*({_NAME})\s*=(?!=)\s*(.+?)\s*", marker)
-    if not assigned:
+    assigned = re.fullmatch(rf"\s*({_NAME})\s*=(?!=)(.*)", marker)
+    if not assigned or not assigned.group(2).strip():
         return None
-    target, value = assigned.groups()
+    target, value = assigned.group(1), assigned.group(2).strip()
     called = re.match(rf"({_NAME}(?:\.{_NAME})*)\s*\(", value)
     names = set(re.findall(_NAME, value))
-    line = re.compile(rf"^[ \t]*{re.escape(target)}[ \t]*=(?!=)[ \t]*(.+?)[ \t]*(?:#.*)?$", re.M)
+    line = re.compile(rf"^[ \t]*{re.escape(target)}[ \t]*=(?!=)(.*)$", re.M)
 
     def alike(text):
         for found in line.finditer(text):
-            other = found.group(1)
+            other = found.group(1).split("#")[0].strip()
             if called and re.match(re.escape(called.group(1)) + r"\s*\(", other):
                 return True
             if not called and set(re.findall(_NAME, other)) == names:
