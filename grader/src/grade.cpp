@@ -780,7 +780,7 @@ AssignmentResult grade_once(const Spec& spec, const std::filesystem::path& submi
     if (python.hand_in) return name == python.hand_in->name ? Graded::answer : Graded::no;
     if (spec.python.only || !spec.uses_library()) return Graded::no;
     if (library_handed_in) return name == spec.library.file ? Graded::library : Graded::no;
-    return compiled_source(file) ? Graded::source : Graded::no;
+    return compiled_source(file) || source_header(file) ? Graded::source : Graded::no;
   };
   std::string seeds = seed_key(dir, student, options.limits, graded);
   if (python.hand_in) {

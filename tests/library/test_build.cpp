@@ -255,16 +255,36 @@ BOOST_AUTO_TEST_CASE(the_students_tests_are_not_built_and_an_included_source_is_
   BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
   BOOST_TEST(contains(build.notes[0], "test_solution.c is not compiled: named as a test"), build.notes[0]);
 
-  // A main.c including solution.c: solution.c is built there only.
+  // A test program of another name (main() and `#include "./solution.c"`) is left out too.
   TempDir driven;
   driven.write("solution.c", solution);
-  driven.write("main.c", driver);
+  driven.write("main.c", "#include \"./solution.c\"\nint\nmain (void) { return f() != 42; }\n");
   build = find_or_build_library(LibrarySpec{}, driven.path(), cache.path());
   BOOST_TEST(!build.compile_failed, build.message);
   BOOST_TEST(exports_f(build));
   BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
-  BOOST_TEST(contains(build.notes[0], "solution.c is compiled where main.c includes it (#include \"solution.c\")"),
+  BOOST_TEST(contains(build.notes[0], "main.c is not compiled: it defines main() and includes solution.c"),
              build.notes[0]);
+
+  // Found by the next student helper: an include in a comment or an `#if 0` block is none, and
+  // a solution.c with a main() of its own for trying it, including no source, is the solution.
+  TempDir commented;
+  commented.write("helpers.c", "int g(void) { return 41; }\n");
+  commented.write("solution.c",
+                  "// old: #include \"helpers.c\"\n/* #include \"helpers.c\" */\nint g(void);\n"
+                  "int f(void) { return g() + 1; }\nint main(void) { return f() != 42; }\n");
+  build = find_or_build_library(LibrarySpec{}, commented.path(), cache.path());
+  BOOST_TEST(!build.compile_failed, build.message);
+  BOOST_TEST(exports_f(build));
+  BOOST_TEST(build.notes.empty());
+
+  // The hand-in's own headers are there for its sources to include.
+  TempDir headed;
+  headed.write("answer.h", "#define ANSWER 42\n");
+  headed.write("solution.c", "#include \"answer.h\"\nint f(void) { return ANSWER; }\n");
+  build = find_or_build_library(LibrarySpec{}, headed.path(), cache.path());
+  BOOST_TEST(!build.compile_failed, build.message);
+  BOOST_TEST(exports_f(build));
 
   // A test alone is what there is to build: it is built.
   TempDir alone;
@@ -306,6 +326,27 @@ BOOST_AUTO_TEST_CASE(a_library_this_machine_cannot_load_is_named_and_the_sources
     const auto why = foreign_library(file);
     BOOST_TEST((why && contains(*why, said)), said << ": " << why.value_or("(loadable)"));
   }
+  // Found by the next student helper: `gcc -o libsolution.so` makes a position-independent
+  // program, of the type of a library; and a library copied in part.
+  TempDir own;
+  own.write("f.c", "int f(void) { return 42; }\nint main(void) { return 0; }\n");
+  const auto gcc = [&](const std::vector<std::string>& options, const std::string& output) {
+    std::vector<std::string> command = {"/usr/bin/gcc"};
+    command.insert(command.end(), options.begin(), options.end());
+    command.insert(command.end(), {(own.path() / "f.c").string(), "-o", (own.path() / output).string()});
+    const auto r = test_support::run_process(command);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return own.path() / output;
+  };
+  const auto program = foreign_library(gcc({"-fPIE", "-pie"}, "program"));
+  BOOST_TEST((program && contains(*program, "a program, not a shared library")), program.value_or("(loadable)"));
+  const auto library = gcc({"-shared", "-fPIC"}, "libf.so");
+  BOOST_TEST(!foreign_library(library));
+  const std::string whole = test_support::read_file(library);
+  BOOST_REQUIRE_GT(whole.size(), 3000u);
+  const auto part = foreign_library(own.write("part.so", whole.substr(0, 3000)));
+  BOOST_TEST((part && contains(*part, "a damaged library: the file is shorter than its own headers say")),
+             part.value_or("(loadable)"));
 
   // Alone, it is what every check says; beside sources, they are built instead, with a note.
   dir.write("libsolution.so", foreign[0].first);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -150,7 +151,7 @@ std::string unique_suffix() {
 /// A source's name the compiler can only take as a file name: it cannot start an option
 /// (-fsyntax-only.c) or a response file (@opts.c), and holds no quoting or control characters.
 bool plain_source_name(const std::string& name) {
-  static const std::regex plain("[A-Za-z0-9_][A-Za-z0-9_.+-]*\\.(c|cc|cpp|cxx)");
+  static const std::regex plain("[A-Za-z0-9_][A-Za-z0-9_.+-]*\\.(c|cc|cpp|cxx|h|hh|hpp|hxx)");
   return name.size() <= 255 && std::regex_match(name, plain);
 }
 
@@ -248,6 +249,11 @@ bool compiled_source(const std::filesystem::path& file) {
   return ext == ".c" || ext == ".cc" || ext == ".cpp" || ext == ".cxx";
 }
 
+bool source_header(const std::filesystem::path& file) {
+  const auto ext = file.extension().string();
+  return ext == ".h" || ext == ".hh" || ext == ".hpp" || ext == ".hxx";
+}
+
 namespace {
 
 /// An ELF e_machine in words.
@@ -282,13 +288,23 @@ std::string library_built_here() { return "a library built on Linux for " + proc
 }  // namespace
 
 std::optional<std::string> foreign_library(const fs::path& file) {
-  unsigned char head[20] = {};
+  // The ELF header and, as linkers lay them out, the program headers after it.
+  unsigned char head[4096] = {};
   const sandbox::Fd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) return std::nullopt;
-  ssize_t n = 0;
-  do n = ::read(fd.get(), head, sizeof head);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return std::nullopt;
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::size_t n = 0;
+  while (n < sizeof head) {
+    const ssize_t got = ::read(fd.get(), head + n, sizeof head - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    n += static_cast<std::size_t>(got);
+  }
+  const auto little = [&](std::size_t at, std::size_t bytes) {  // an ELF field, little-endian
+    std::uint64_t v = 0;
+    for (std::size_t b = bytes; b-- > 0;) v = v << 8 | head[at + b];
+    return v;
+  };
   if (n >= 4) {
     const std::uint32_t magic = std::uint32_t{head[0]} << 24 | std::uint32_t{head[1]} << 16 |
                                 std::uint32_t{head[2]} << 8 | head[3];  // either byte order
@@ -297,16 +313,31 @@ std::optional<std::string> foreign_library(const fs::path& file) {
       return "a macOS library (Mach-O)";
   }
   if (n >= 2 && head[0] == 'M' && head[1] == 'Z') return "a Windows DLL";
-  if (n < 20 || std::memcmp(head, ELFMAG, SELFMAG) != 0)
+  if (n < sizeof(Elf64_Ehdr) || std::memcmp(head, ELFMAG, SELFMAG) != 0)
     return "no compiled library (its first bytes are not a shared library's: a text file, an archive or a "
            "download's web page?)";
   if (head[EI_CLASS] != ELFCLASS64) return "a 32-bit library";
-  const auto type = static_cast<std::uint16_t>(head[16] | head[17] << 8);  // e_type, little-endian
-  const auto machine = static_cast<std::uint16_t>(head[18] | head[19] << 8);
+  const auto machine = static_cast<std::uint16_t>(little(18, 2));
   if (head[EI_DATA] != ELFDATA2LSB || machine != kThisMachine)
     return "built for another processor, " + processor(machine);
+  const auto type = little(16, 2);
   if (type == ET_REL) return "an object file (.o), not a shared library (link it with -shared)";
   if (type != ET_DYN) return "a program, not a shared library (build it with -shared -fPIC)";
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t section_headers = little(40, 8), section_count = little(60, 2), section_size = little(58, 2);
+  bool truncated = section_headers > size || section_count * section_size > size - section_headers;
+  const std::uint64_t program_headers = little(32, 8), program_size = little(54, 2), programs = little(56, 2);
+  for (std::uint64_t i = 0; i < programs && program_size >= sizeof(Elf64_Phdr); ++i) {
+    const std::uint64_t at = program_headers + i * program_size;
+    if (at + sizeof(Elf64_Phdr) > n) break;  // beyond what was read: not looked at
+    const auto kind = little(at, 4), offset = little(at + 8, 8), bytes = little(at + 32, 8);
+    // A position-independent program is ET_DYN too: its interpreter tells it (found by a
+    // student helper: `gcc -o libsolution.so solution.c` was "cannot dynamically load
+    // position-independent executable", the sources beside it never compiled).
+    if (kind == PT_INTERP) return "a program, not a shared library (build it with -shared -fPIC)";
+    truncated = truncated || offset > size || bytes > size - offset;
+  }
+  if (truncated) return "a damaged library: the file is shorter than its own headers say (copied or uploaded in part?)";
   return std::nullopt;
 }
 
@@ -338,39 +369,97 @@ struct Sources {
   }
 };
 
-/// The files `content` includes by a plain name in quotes (`#include "solution.c"`).
-std::vector<std::string> included_names(const std::string& content) {
-  static const std::regex included(R"re(#[ \t]*include[ \t]*"([^"/]+)")re");
-  std::vector<std::string> names;
-  for (auto it = std::sregex_iterator(content.begin(), content.end(), included); it != std::sregex_iterator(); ++it)
-    names.push_back((*it)[1].str());
-  return names;
+/// C/C++ source without its comments (each made a space), string and character literals kept:
+/// what the preprocessor reads, but for `#if 0` blocks.
+std::string without_comments(const std::string& code) {
+  std::string out;
+  out.reserve(code.size());
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (c == '"' || c == '\'') {  // a literal, to its unescaped end or the line's
+      out += c;
+      for (++i; i < code.size() && code[i] != c && code[i] != '\n'; ++i) {
+        out += code[i];
+        if (code[i] == '\\' && i + 1 < code.size()) out += code[++i];
+      }
+      if (i < code.size()) out += code[i];
+    } else if (c == '/' && i + 1 < code.size() && code[i + 1] == '/') {
+      while (i < code.size() && code[i] != '\n') ++i;
+      out += '\n';
+    } else if (c == '/' && i + 1 < code.size() && code[i + 1] == '*') {
+      const std::size_t end = code.find("*/", i + 2);
+      i = end == std::string::npos ? code.size() : end + 1;
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// Whether `code` (without comments) defines main(): `int main(` or `void main(`, spaced any way.
+bool defines_main(std::string_view code) {
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t at = code.find("main"); at != std::string_view::npos; at = code.find("main", at + 1)) {
+    std::size_t after = at + 4;
+    while (after < code.size() && std::isspace(static_cast<unsigned char>(code[after]))) ++after;
+    if ((at > 0 && word(code[at - 1])) || after >= code.size() || code[after] != '(') continue;
+    std::size_t before = at;
+    while (before > 0 && std::isspace(static_cast<unsigned char>(code[before - 1]))) --before;
+    for (const std::string_view type : {"int", "void"})
+      if (before >= type.size() && code.substr(before - type.size(), type.size()) == type &&
+          (before == type.size() || !word(code[before - type.size() - 1])) && before < at)
+        return true;
+  }
+  return false;
+}
+
+/// Whether `content`, a source of the hand-in, is a test program of another one: it defines
+/// main() and includes one of `others`, the hand-in's sources by name (`#include "solution.c"`),
+/// so that built with it, that one's functions would be defined twice. The source included, or
+/// nullopt.
+std::optional<std::string> includes_a_source(const std::string& content, const std::vector<std::string>& others) {
+  const std::string code = without_comments(content);
+  if (!defines_main(code)) return std::nullopt;
+  std::istringstream lines(code);
+  for (std::string line; std::getline(lines, line);) {
+    std::string_view l = line;
+    const auto skip_blanks = [&l] {
+      while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+    };
+    skip_blanks();
+    if (!l.starts_with('#')) continue;
+    l.remove_prefix(1);
+    skip_blanks();
+    if (!l.starts_with("include")) continue;
+    l.remove_prefix(7);
+    skip_blanks();
+    if (!l.starts_with('"')) continue;
+    l.remove_prefix(1);
+    const std::string_view name = l.substr(0, l.find('"'));
+    const std::string_view file = name.starts_with("./") ? name.substr(2) : name;
+    if (std::find(others.begin(), others.end(), file) != others.end()) return std::string(file);
+  }
+  return std::nullopt;
 }
 
 /// Found by a student helper: a test_solution.c, whose main() included solution.c, compiled with
-/// it, was a compile_error ("multiple definition"), 0 points. The student's tests (named as tests
-/// are: named_as_a_test()) are left out; then a source another one includes is compiled there
-/// only, not on its own as well (a main.c including solution.c, a solution.c including its
-/// helpers.c).
-void leave_out_tests_and_included(Sources& sources, std::vector<std::string>& notes) {
-  sources.leave_out(
-      [&](std::size_t i) {
-        return named_as_a_test(sources.paths[i].stem().string())
-                   ? "is not compiled: named as a test (test_*, *_test), it is taken for your own tests (rename it "
-                     "if it belongs to your solution)"
-                   : "";
-      },
-      notes);
+/// it, was a compile_error ("multiple definition"), 0 points. Left out of the build, when other
+/// sources remain: the student's tests (named as tests are: named_as_a_test()), and test
+/// programs that include another source (a main.c with `#include "solution.c"`). A library needs
+/// no main(): a solution.c with a main() of its own for trying it is built as it is.
+void leave_out_tests(Sources& sources, std::vector<std::string>& notes) {
+  std::vector<std::string> names;  // of the sources compiled, the ones a test program may include
+  for (const auto& p : sources.paths) names.push_back(compiled_source(p) ? p.filename().string() : "");
   sources.leave_out(
       [&](std::size_t i) -> std::string {
-        const std::string name = sources.paths[i].filename().string();
-        for (std::size_t j = 0; j < sources.paths.size(); ++j)
-          if (j != i && sources.compiled[j])
-            for (const auto& included : included_names(sources.contents[j]))
-              if (included == name)
-                return "is compiled where " + one_line(sources.paths[j].filename().string(), 80) +
-                       " includes it (#include \"" + one_line(name, 80) +
-                       "\"), not on its own as well, which would define its functions twice";
+        if (named_as_a_test(sources.paths[i].stem().string()))
+          return "is not compiled: named as a test (test_*, *_test), it is taken for your own tests (rename it "
+                 "if it belongs to your solution)";
+        if (const auto other = includes_a_source(sources.contents[i], names); other && *other != names[i])
+          return "is not compiled: it defines main() and includes " + one_line(*other, 80) +
+                 ", as a test program does, and built with it would define its functions twice; " +
+                 one_line(*other, 80) + " is compiled on its own (a library needs no main())";
         return "";
       },
       notes);
@@ -385,21 +474,30 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
   const auto handed_in = dir / spec.file;
   std::error_code ec;
   std::optional<std::string> foreign;  // the library handed in, which cannot be loaded here: why
-  if (fs::is_regular_file(fs::symlink_status(handed_in, ec))) {
+  const fs::file_status handed_in_status = fs::symlink_status(handed_in, ec);
+  if (fs::is_regular_file(handed_in_status)) {
     foreign = foreign_library(handed_in);
     if (!foreign) {
       build.library = handed_in;
       return build;
     }
+  } else if (fs::is_symlink(handed_in_status)) {  // found by a student helper: told there was none
+    foreign = "a symbolic link, not the library itself (hand in the file)";
+  } else if (fs::exists(handed_in_status)) {
+    foreign = "no file (a folder, a pipe)";
   }
-  std::vector<fs::path> sources;
+  std::vector<fs::path> sources, headers;
   std::vector<std::string> odd;
   fs::directory_iterator it(dir, ec);
   if (ec) disk_fault("list the submission", dir, ec);
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) disk_fault("list the submission", dir, ec);
-    if (!compiled_source(it->path())) continue;
     const std::string name = it->path().filename().string();
+    if (source_header(it->path())) {  // an odd name is not copied: the compiler names what is missing
+      if (plain_source_name(name)) headers.push_back(it->path());
+      continue;
+    }
+    if (!compiled_source(it->path())) continue;
     if (!plain_source_name(name)) {
       odd.push_back(name);
       continue;
@@ -407,6 +505,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     sources.push_back(it->path());
   }
   std::sort(sources.begin(), sources.end());
+  std::sort(headers.begin(), headers.end());
   if (!odd.empty()) {
     std::sort(odd.begin(), odd.end());
     build.compile_failed = true;
@@ -431,6 +530,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
                           "): your C/C++ sources beside it are compiled instead; leave the library out of your "
                           "hand-in");
   std::uintmax_t total = 0;
+  sources.insert(sources.end(), headers.begin(), headers.end());  // compiled, then copied beside them
   for (const auto& s : sources) {
     std::error_code unsized;
     const std::uintmax_t size = fs::file_size(s, unsized);
@@ -449,14 +549,14 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
     try {
       read.contents.push_back(read_bounded(s));
       read.paths.push_back(s);
-      read.compiled.push_back(true);
+      read.compiled.push_back(compiled_source(s));
     } catch (const ReadError& e) {
       build.message = s.filename().string() + " " + e.what();
       build.compile_failed = true;
       return build;
     }
   }
-  leave_out_tests_and_included(read, build.notes);
+  leave_out_tests(read, build.notes);
   const std::vector<std::string>& contents = read.contents;
   bool cxx = false;  // C++ if any source compiled is
   for (std::size_t i = 0; i < sources.size(); ++i) cxx = cxx || (read.compiled[i] && sources[i].extension() != ".c");

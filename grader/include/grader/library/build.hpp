@@ -33,6 +33,11 @@ constexpr std::uintmax_t kMaxCacheBytes = std::uintmax_t{1} << 30;
 /// Whether a file of a submission is a C or C++ source the build compiles (.c, .cc, .cpp, .cxx).
 bool compiled_source(const std::filesystem::path& file);
 
+/// Whether a file of a submission is a C or C++ header (.h, .hh, .hpp, .hxx): copied into the
+/// build beside the sources, for them to include, never compiled on its own (found by a student
+/// helper: a solution.c including its own attention.h was "No such file or directory").
+bool source_header(const std::filesystem::path& file);
+
 /// The most C/C++ source a submission's build compiles, in all: larger sources are not
 /// compiled, nor read (whatever they hold, the verdict says so), which bounds what a build
 /// holds in memory and what a submission's seed hashes (found by a hostile helper: 512 MiB of
