@@ -2971,11 +2971,12 @@ BOOST_AUTO_TEST_CASE(wrong_outputs_of_a_function_defined_twice_say_which_definit
 
 BOOST_AUTO_TEST_CASE(an_answer_a_notebook_holds_under_another_name_is_told_by_that_name) {
   // Found by a helper playing a student: "'weighted_states' has shape (3,)" for a notebook that
-  // has no weighted_states, whose last cell had reassigned `output`, the variable the spec reads.
+  // has no weighted_states, whose `output`, the variable the spec reads, held a vector. (The spec
+  // takes it where the handout's line computes it.)
   TempDir dir;
   dir.write("student/attention.py",
             "import torch\nscores = torch.tensor([13.0, 9.0, 9.0])\nsoftmax_scores = torch.softmax(scores, dim=0)\n"
-            "output = softmax_scores\n");
+            "encoder_hidden_states = torch.ones(3)\noutput = softmax_scores * encoder_hidden_states\n");
   const auto r = run_grader(
       {"check", "--spec", "specs/attention-basics.yaml", (dir.path() / "student").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
@@ -2986,8 +2987,8 @@ BOOST_AUTO_TEST_CASE(an_answer_a_notebook_holds_under_another_name_is_told_by_th
       found = true;
       BOOST_TEST(exercise.at("verdict") == "wrong_shape", exercise.dump());
       BOOST_TEST(contains(exercise.at("message").get<std::string>(),
-                          "'output' (attention.py, for the answer weighted_states, as the notebook leaves it at its "
-                          "end) has shape (3,) but (3, 3) is expected"),
+                          "'output' (attention.py, for the answer weighted_states, as the cell holding 'output = "
+                          "softmax_scores * encoder_hidden_states' leaves it) has shape (3,) but (3, 3) is expected"),
                  exercise.dump());
     }
   BOOST_TEST(found);
