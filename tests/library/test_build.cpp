@@ -271,12 +271,24 @@ BOOST_AUTO_TEST_CASE(the_students_tests_are_not_built_and_an_included_source_is_
   TempDir commented;
   commented.write("helpers.c", "int g(void) { return 41; }\n");
   commented.write("solution.c",
-                  "// old: #include \"helpers.c\"\n/* #include \"helpers.c\" */\nint g(void);\n"
+                  "// old: #include \"helpers.c\"\n/* #include \"helpers.c\" */\n"
+                  "#if 0\n#ifdef X\n#endif\n#include \"helpers.c\"\n#else\nint g(void);\n#endif\n"
                   "int f(void) { return g() + 1; }\nint main(void) { return f() != 42; }\n");
   build = find_or_build_library(LibrarySpec{}, commented.path(), cache.path());
   BOOST_TEST(!build.compile_failed, build.message);
   BOOST_TEST(exports_f(build));
   BOOST_TEST(build.notes.empty());
+
+  // Found by the helper after it: a solution.c that includes its helpers.c (which compiles it
+  // with `cc solution.c`) was "multiple definition", 0 points; helpers.c is compiled there only.
+  TempDir unity;
+  unity.write("helpers.c", "static int half(void) { return 21; }\nint g(void) { return 2 * half(); }\n");
+  unity.write("solution.c", "#include \"helpers.c\"\nint f(void) { return g(); }\n");
+  build = find_or_build_library(LibrarySpec{}, unity.path(), cache.path());
+  BOOST_TEST(!build.compile_failed, build.message);
+  BOOST_TEST(exports_f(build));
+  BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
+  BOOST_TEST(contains(build.notes[0], "helpers.c is not compiled on its own: solution.c includes it"), build.notes[0]);
 
   // The hand-in's own headers are there for its sources to include.
   TempDir headed;

@@ -19,6 +19,8 @@
 #include <mutex>
 #include <regex>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -414,53 +416,113 @@ bool defines_main(std::string_view code) {
   return false;
 }
 
-/// Whether `content`, a source of the hand-in, is a test program of another one: it defines
-/// main() and includes one of `others`, the hand-in's sources by name (`#include "solution.c"`),
-/// so that built with it, that one's functions would be defined twice. The source included, or
-/// nullopt.
-std::optional<std::string> includes_a_source(const std::string& content, const std::vector<std::string>& others) {
-  const std::string code = without_comments(content);
-  if (!defines_main(code)) return std::nullopt;
-  std::istringstream lines(code);
-  for (std::string line; std::getline(lines, line);) {
-    std::string_view l = line;
-    const auto skip_blanks = [&l] {
-      while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
-    };
-    skip_blanks();
-    if (!l.starts_with('#')) continue;
-    l.remove_prefix(1);
-    skip_blanks();
-    if (!l.starts_with("include")) continue;
-    l.remove_prefix(7);
-    skip_blanks();
-    if (!l.starts_with('"')) continue;
-    l.remove_prefix(1);
-    const std::string_view name = l.substr(0, l.find('"'));
-    const std::string_view file = name.starts_with("./") ? name.substr(2) : name;
-    if (std::find(others.begin(), others.end(), file) != others.end()) return std::string(file);
-  }
-  return std::nullopt;
+/// A preprocessor line's directive and what follows it, blanks skipped (`# include "a.c"`:
+/// "include" and `"a.c"`); nothing for another line.
+std::optional<std::pair<std::string_view, std::string_view>> directive(std::string_view line) {
+  const auto skip_blanks = [&line] {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  };
+  skip_blanks();
+  if (!line.starts_with('#')) return std::nullopt;
+  line.remove_prefix(1);
+  skip_blanks();
+  const std::string_view name = line.substr(0, std::min(line.find_first_of(" \t(\"<"), line.size()));
+  line.remove_prefix(name.size());
+  skip_blanks();
+  return std::pair{name, line};
 }
 
-/// Found by a student helper: a test_solution.c, whose main() included solution.c, compiled with
-/// it, was a compile_error ("multiple definition"), 0 points. Left out of the build, when other
-/// sources remain: the student's tests (named as tests are: named_as_a_test()), and test
-/// programs that include another source (a main.c with `#include "solution.c"`). A library needs
-/// no main(): a solution.c with a main() of its own for trying it is built as it is.
-void leave_out_tests(Sources& sources, std::vector<std::string>& notes) {
-  std::vector<std::string> names;  // of the sources compiled, the ones a test program may include
-  for (const auto& p : sources.paths) names.push_back(compiled_source(p) ? p.filename().string() : "");
+/// `code` (without comments) without the lines of its `#if 0` blocks (to their `#else`, `#elif`
+/// or `#endif`, nested conditionals skipped whole): code set aside, which includes nothing.
+std::string without_dead_blocks(const std::string& code) {
+  std::string out;
+  out.reserve(code.size());
+  int dead = 0;  // the depth of conditionals inside an `#if 0`, 0 outside one
+  std::istringstream lines(code);
+  for (std::string line; std::getline(lines, line);) {
+    const auto d = directive(line);
+    const std::string_view name = d ? d->first : "", rest = d ? d->second : "";
+    if (dead == 0 && name == "if" && (rest == "0" || rest.starts_with("0 ") || rest.starts_with("0\t"))) {
+      dead = 1;
+    } else if (dead > 0) {
+      if (name == "if" || name == "ifdef" || name == "ifndef")
+        ++dead;
+      else if (name == "endif")
+        --dead;
+      else if (dead == 1 && (name == "else" || name == "elif"))
+        dead = 0;
+    } else {
+      out += line;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+/// What the preprocessor reads of a source, near enough to see its includes and its main():
+/// no comments, no `#if 0` blocks.
+std::string what_compiles(const std::string& content) { return without_dead_blocks(without_comments(content)); }
+
+/// The sources of the hand-in, of `names`, that `code` (what_compiles()) includes by name
+/// (`#include "solution.c"`, `#include "./solution.c"`).
+std::vector<std::string> included_sources(const std::string& code, const std::vector<std::string>& names) {
+  std::vector<std::string> included;
+  std::istringstream lines(code);
+  for (std::string line; std::getline(lines, line);) {
+    const auto d = directive(line);
+    if (!d || d->first != "include" || !d->second.starts_with('"')) continue;
+    std::string_view file = d->second.substr(1);
+    file = file.substr(0, file.find('"'));
+    if (file.starts_with("./")) file.remove_prefix(2);
+    if (!file.empty() && std::find(names.begin(), names.end(), file) != names.end()) included.emplace_back(file);
+  }
+  return included;
+}
+
+/// Found by student helpers: a test_solution.c whose main() included solution.c, compiled with
+/// it, was a compile_error ("multiple definition"), 0 points; so was a solution.c that includes
+/// its helpers.c. Left out of the build, when other sources remain: the student's tests (named
+/// as tests are: named_as_a_test()), test programs that include another source (a main.c with
+/// `#include "solution.c"`), and then a source that another compiled source includes, which is
+/// compiled there. A library needs no main(): a solution.c with a main() of its own for trying
+/// it is built as it is.
+void leave_out_tests_and_included(Sources& sources, std::vector<std::string>& notes) {
+  std::vector<std::string> code;
+  for (const auto& c : sources.contents) code.push_back(what_compiles(c));
+  // The sources compiled, by name ("" for the others): what an include may name.
+  const auto compiled_names = [&] {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < sources.paths.size(); ++i)
+      names.push_back(sources.compiled[i] ? sources.paths[i].filename().string() : "");
+    return names;
+  };
+  std::vector<std::string> names = compiled_names();
   sources.leave_out(
       [&](std::size_t i) -> std::string {
         if (named_as_a_test(sources.paths[i].stem().string()))
           return "is not compiled: named as a test (test_*, *_test), it is taken for your own tests (rename it "
                  "if it belongs to your solution)";
-        if (const auto other = includes_a_source(sources.contents[i], names); other && *other != names[i])
-          return "is not compiled: it defines main() and includes " + one_line(*other, 80) +
-                 ", as a test program does, and built with it would define its functions twice; " +
-                 one_line(*other, 80) + " is compiled on its own (a library needs no main())";
+        if (!defines_main(code[i])) return "";
+        for (const auto& other : included_sources(code[i], names))
+          if (other != names[i])
+            return "is not compiled: it defines main() and includes " + one_line(other, 80) +
+                   ", as a test program does, and built with it would define its functions twice; " +
+                   one_line(other, 80) + " is compiled on its own (a library needs no main())";
         return "";
+      },
+      notes);
+  names = compiled_names();
+  std::map<std::string, std::string> includer;  // a compiled source another includes: which one
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (sources.compiled[i])
+      for (const auto& other : included_sources(code[i], names))
+        if (other != names[i]) includer.emplace(other, names[i]);
+  sources.leave_out(
+      [&](std::size_t i) -> std::string {
+        const auto by = includer.find(names[i]);
+        if (by == includer.end()) return "";
+        return "is not compiled on its own: " + one_line(by->second, 80) +
+               " includes it, and built on its own as well its functions would be defined twice";
       },
       notes);
 }
@@ -556,7 +618,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
       return build;
     }
   }
-  leave_out_tests(read, build.notes);
+  leave_out_tests_and_included(read, build.notes);
   const std::vector<std::string>& contents = read.contents;
   bool cxx = false;  // C++ if any source compiled is
   for (std::size_t i = 0; i < sources.size(); ++i) cxx = cxx || (read.compiled[i] && sources[i].extension() != ".c");
