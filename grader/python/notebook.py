@@ -246,6 +246,11 @@ def without_modes(read, value):
                 push(mode)
 
 
+# A None answer's record, "a NoneType", and where the notebook assigned it that, if known
+# (found by an instructor helper: the stub of a later exercise was named instead).
+NONE_TYPE, NONE_ASSIGNED_BY = "a NoneType", ", assigned by "
+
+
 def numbers(value):
     """The value as a float64 array (read_numbers()), past the notebook's torch modes."""
     return without_modes(read_numbers, value)
@@ -470,6 +475,9 @@ def top_level_names(namespace, holds):
 
 
 def send_value(output, index, value, bound_at=(), variable="", stopped=-1):
+    if value is None and bound_at:  # the placeholder of a notebook handed out: where it is left
+        send(VALUE_ERROR, index, NOT_NUMBERS, f"{NONE_TYPE}{NONE_ASSIGNED_BY}{bound_at[-1]}")
+        return
     try:
         array = numbers(value)
     except NotNumbers as e:
@@ -877,8 +885,11 @@ def script_units(text, name):
     units = []
     for stmt in [s for top in tree.body for s in (top.body if main_guard(top) else [top])]:
         first, last = stmt.lineno, getattr(stmt, "end_lineno", stmt.lineno)
+        # Colab's download writes a markdown cell as a string followed by a blank line: a string
+        # followed by code is the student's prose inside a cell (found by a hostile-student
+        # helper: a string in an answer's cell, before its code, ended the cell there).
         markdown = (_isinstance(stmt, ast.Expr) and _isinstance(stmt.value, ast.Constant)
-                    and _isinstance(stmt.value.value, str))
+                    and _isinstance(stmt.value.value, str) and (last >= _len(written) or not written[last].strip()))
         unit = Unit(first, last, f"line {first}", ast.Module(body=[stmt], type_ignores=[]), boundary=markdown)
         bad = [errors[n] for n in range(first, last + 1) if n in errors]
         if bad:
@@ -1015,6 +1026,29 @@ def loose(text):
     return " " + " ".join(words) + " " if words else ""
 
 
+def loosely_holds(marker, text):
+    """Whether `text` holds `marker`'s words (loose()) in order, whatever lies between them; where
+    the marker starts (or ends) with punctuation, as a heading or a printed line does
+    ("======= Scaled dot-product attention"), the words are not preceded (followed) on their
+    line by another word (found by a hostile-student helper: exercise 2's "====== Masked scaled
+    dot-product attention" held exercise 1's, which was then graded with exercise 2's function)."""
+    words = re.findall(r"\w+", marker.casefold())
+    if not words:
+        return False
+    folded, bare = text.casefold(), marker.strip()
+    pattern = r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)"
+    lead = bool(bare) and not (bare[0].isalnum() or bare[0] == "_")
+    trail = bool(bare) and not (bare[-1].isalnum() or bare[-1] == "_")
+    def word_beside(at, step):  # the first character from `at` on, past blanks, is a word's
+        while 0 <= at < _len(folded) and folded[at] in " \t":
+            at += step  # each blank is passed at most twice in all: the matches do not overlap
+        return 0 <= at < _len(folded) and (folded[at].isalnum() or folded[at] == "_")
+    for found in re.finditer(pattern, folded):
+        if not (lead and word_beside(found.start() - 1, -1)) and not (trail and word_beside(found.end(), 1)):
+            return True
+    return False
+
+
 def first_holding(marker, texts, forgiving=True):
     """The index of the first of `texts` that holds `marker`, else of the first that holds it
     loosely (loose(): found by an instructor helper, a correct notebook lost three exercises to
@@ -1027,10 +1061,9 @@ def first_holding(marker, texts, forgiving=True):
     for k, text in enumerate(texts):
         if marker in text and exact.search(text):
             return k
-    wanted = loose(marker) if forgiving else ""
-    if wanted:
+    if forgiving and loose(marker):
         for k, text in enumerate(texts):
-            if wanted in loose(text):
+            if loosely_holds(marker, text):
                 return k
     alike = assigning_alike(marker) if forgiving else None
     if alike:

@@ -229,6 +229,7 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
   // Weights that should be distributions along rows (or columns) but are not: told of one axis
   // (found by a hostile-student helper: 1 x 1 weights were told of their row and their column).
   bool told = false;
+  const std::size_t sums_at = c.patterns.size();  // where that hint goes, if any
   for (bool columns : {false, true}) {
     if (told || zeros || truncated || !is_stochastic(expected, columns) || is_stochastic(got, columns)) continue;
     const auto sums = line_sums(got, columns);
@@ -268,10 +269,14 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
         transposed = transposed && element_ok(got[i * n + j], expected[j * n + i], tol);
         symmetric = symmetric && element_ok(expected[i * n + j], expected[j * n + i], tol);
       }
-    if (transposed && !symmetric)
+    if (transposed && !symmetric) {
+      // Which also says why its lines do not sum to 1 (found by an instructor helper: "is the
+      // softmax over the other axis?" was asked first).
+      if (told) c.patterns.erase(c.patterns.begin() + static_cast<std::ptrdiff_t>(sums_at));
       c.patterns.push_back(
           "your result equals the transpose of the expected one: check the "
           "row/column convention");
+    }
   }
   // A constant multiple of the right answer. Any wrong number is a multiple of one expected
   // number: the hint needs two that are not zero. Zeros are told as zeros.
@@ -343,8 +348,10 @@ Comparison compare(const Tensor& got, const Tensor& expected, const Tolerance& t
 
 namespace {
 
-/// The fewest decimals, 1 to 6, that every value of `got` is written with, when each is its
-/// expected value rounded to them and some expected value is not: printed values typed in.
+/// The fewest decimals, 1 to 8, that every value of `got` is written with, when each is its
+/// expected value rounded to them and some expected value is not: printed values typed in
+/// (NumPy prints 8 decimals: found by an instructor helper, whose values pasted so were told
+/// that part of the computation runs in float32).
 /// Float32 values are decimals only to float32 precision, and say nothing where that is too
 /// coarse to tell; nor do expected values written with those decimals already (found by an
 /// instructor helper: a float32 row sum of 0.99999997, where 1 is expected, was asked whether
@@ -355,7 +362,7 @@ std::optional<int> typed_decimals(const Tensor& got, const Tensor& expected, con
       }))
     return std::nullopt;
   const double eps = precision == "float32" ? 0x1p-23 : 0x1p-50;
-  for (int k = 1; k <= 6; ++k) {
+  for (int k = 1; k <= 8; ++k) {
     const double scale = std::pow(10.0, k);
     bool all = true, rounded = false;
     for (std::size_t i = 0; i < got.size() && all; ++i) {
@@ -503,7 +510,8 @@ std::string explain(const Comparison& c, const Tensor& got, const Tensor& expect
     for (const auto& d : c.first)
       out += fmt::format("  {}: {}\n", format_index(d.index, c.got_shape), got_expected(d.got, d.expected));
   }
-  for (const auto& p : c.patterns) out += "hint: " + p + "\n";
+  for (const auto& p : c.patterns)
+    out += (c.patterns_of.empty() ? "hint: " : "hint (" + c.patterns_of + "): ") + p + "\n";
   if (got.size() <= kShownElements) {  // in digits that tell them apart where they differ most
     const int digits = c.worst ? telling_digits(c.worst->got, c.worst->expected) : 6;
     out += "got:\n" + format_tensor(got, digits) + "\n";

@@ -564,17 +564,24 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
   // is no pattern (found by a helper: "every mismatch is in row [2, :]" beside it).
   if (auto hint = precision_hint(half, got, expected, check.tolerance, main.precision))
     cmp.patterns = {std::move(*hint)};
-  Feedback fb = feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&] { return named; });
   // The other outputs that fail here, in a line each (found by a helper: the weights, where a
   // masked column shows, were never shown beside a failing output), with a hint of their own
   // where one names a pattern (found by a student helper: attentions rounded to 3 decimals,
-  // which the output made from them could not show).
+  // which the output made from them could not show); a hint said of the output shown already
+  // is not said again, and where others are, each hint names its output (found by an
+  // instructor helper: "hint (weights): row [0, :] is NaN throughout", then "hint:" the same).
   std::string others;
   for (std::size_t p = f.output + 1; !sides && visible && p < fn.outputs.size(); ++p)
     if (const Comparison other = compare(main.outputs[p], c.expected[p], tolerance, Hints{pc.exercise->masked()});
-        !other.passed())
-      others += "also " + prefixed(fn.outputs[p].name, summarize(other, true)) + "\n" +
-                (other.patterns.empty() ? "" : "hint (" + fn.outputs[p].name + "): " + other.patterns.front() + "\n");
+        !other.passed()) {
+      others += "also " + prefixed(fn.outputs[p].name, summarize(other, true)) + "\n";
+      if (other.patterns.empty() ||
+          std::find(cmp.patterns.begin(), cmp.patterns.end(), other.patterns.front()) != cmp.patterns.end())
+        continue;
+      others += "hint (" + fn.outputs[p].name + "): " + other.patterns.front() + "\n";
+      cmp.patterns_of = what;
+    }
+  Feedback fb = feedback(cmp, got, expected, tolerance, visibility, c.label, what, [&] { return named; });
   if (!others.empty()) {  // after the line of the output the message is about
     const auto line = fb.mistake ? fb.details.find('\n') : std::string::npos;
     fb.details.insert(line == std::string::npos ? 0 : line + 1, others);

@@ -545,12 +545,15 @@ std::string set_aside_answer_files(const Spec& spec, Submission& submission) {
                      files.size() == 1 ? "is" : "are", notebook);
 }
 
-/// A missing answer of a spec that asks for a notebook points at it too.
+/// A missing answer of a spec written for notebooks points at the notebook too: the one it
+/// names (`file`), or any (found by an instructor helper: a notebook course without one was
+/// told to hand in .npy files).
 void mention_notebook(const std::string& file, Submission& submission) {
   for (auto& [name, answer] : submission.answers)
     if (!answer.value && answer.problem == Verdict::missing && answer.source.empty())
-      answer.message.insert(std::min(answer.message.find("; is "), answer.message.size()),
-                            "; or hand in your notebook, " + file);
+      answer.message.insert(
+          std::min(answer.message.find("; is "), answer.message.size()),
+          "; or hand in your notebook" + (file.empty() ? " (.py or .ipynb) that defines it" : ", " + file));
 }
 
 /// How grading reads a file of a submission, for its seed: not at all, or whole as an answer
@@ -877,7 +880,7 @@ AssignmentResult grade_once(const Spec& spec, const std::filesystem::path& submi
       else
         functions = grade_functions_by_library(spec, dir, options, plan, result);
     }
-    if (!spec.python.file.empty() && !spec.python.only) mention_notebook(spec.python.file, submission);
+    if (spec.for_notebooks() && !spec.python.only) mention_notebook(spec.python.file, submission);
   }
 
   if (options.answers_in_float32)

@@ -1080,6 +1080,19 @@ BOOST_AUTO_TEST_CASE(a_hand_in_zipped_with_its_folder_is_graded_from_that_folder
   const std::string missing = fn.at("exercises").at(0).at("checks").at(0).at("message").get<std::string>();
   BOOST_TEST(contains(missing, "or hand in your notebook (.py or .ipynb) that defines scaled_dot_product_attention"),
              missing);
+  // So does an answer of a spec written for notebooks that names none (found by an instructor
+  // helper: told to hand in .npy files only), where a spec for files alone says files.
+  const auto answers = graded("specs/attention-basics.yaml", dir.path() / "empty");
+  const std::string asked = answers.at("exercises").at(0).at("message").get<std::string>();
+  BOOST_TEST(contains(asked, "in answers.yaml); or hand in your notebook (.py or .ipynb) that defines it"), asked);
+  const auto spec = dir.write("files.yaml",
+                              "assignment: {id: files, title: Files, version: \"1\"}\n"
+                              "exercises:\n  - {id: \"1\", title: A, points: 1, answers: [{name: a, "
+                              "shape: [1]}], output: a, expect: \"[1]\"}\n");
+  const auto files = graded(spec.string(), dir.path() / "empty");
+  const std::string told = files.at("exercises").at(0).at("message").get<std::string>();
+  BOOST_TEST(contains(told, "in answers.yaml)"), told);
+  BOOST_TEST(!contains(told, "notebook"), told);
   // Answers at the top and a folder beside them: the top is graded, no note.
   const fs::path top = dir.path() / "top";
   fs::copy(test_support::source_path("submissions/understanding-attention/correct-csv"), top);
@@ -3031,6 +3044,16 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_over_another_exercises_missing_answer_is_pa
                           "assign it in your notebook (exercise 3.3: F.softmax(attention_score.float(), dim=0))"),
                  exercise.dump());
   }
+  // Of a hidden exercise, not (found by an instructor helper: a TA's note in a description was
+  // shown).
+  const auto hidden = run_grader({"check", "--spec", hidden_copy(dir, "specs/attention-basics.yaml"),
+                                  (dir.path() / "student").string(), "--format", "json"});
+  BOOST_TEST(hidden.exit_code == 1, hidden.err);
+  for (const auto& exercise : ordered_json::parse(hidden.out).at("exercises"))
+    if (exercise.at("id") == "3.3") {
+      BOOST_TEST(exercise.at("verdict") == "missing", exercise.dump());
+      BOOST_TEST(!contains(exercise.at("message").get<std::string>(), "F.softmax"), exercise.dump());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {

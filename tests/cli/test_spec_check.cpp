@@ -637,6 +637,26 @@ BOOST_AUTO_TEST_CASE(a_reference_solution_that_fails_fails_the_self_test) {
   BOOST_TEST(contains(r.out, "; the exercise is at " + spec.string() + ":"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_function_cell_text_the_reference_notebook_does_not_hold_fails_the_self_test) {
+  // Found by an instructor helper: a misspelt `cell:` passed, and the exercise was graded with
+  // the definition at the end of each notebook, silently.
+  TempDir dir;
+  fs::copy(test_support::source_path("specs/sdpa-masked"), dir.path() / "sdpa-masked", fs::copy_options::recursive);
+  std::string spec = read_file(test_support::source_path("specs/sdpa-masked.yaml"));
+  const std::string right = "cell: \"======= Scaled dot-product attention\"";
+  BOOST_REQUIRE(spec.find(right) != std::string::npos);
+  spec.replace(spec.find(right), right.size(), "cell: \"======= Scaled dot-product atention\"");
+  const auto path = dir.write("sdpa-masked.yaml", spec);
+  const auto r = run_grader({"spec", "check", path.string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "FAIL  exercise 1: its python cell text '======= Scaled dot-product atention' is in no cell of "
+                      "the reference notebook homework.py, so the exercise is graded with the definition in force at "
+                      "the end of a notebook"),
+             r.out);
+  BOOST_TEST(contains(r.out, "(the exercise is at " + path.string() + ":"), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_python_reference_failing_in_its_precision_is_reported_once) {
   // Found by a helper: a notebook failing in the precision the spec binds failed again, as a
   // warning, "called with float64 instead of float32". Only what passes is tried in the other.

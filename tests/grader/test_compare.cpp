@@ -60,6 +60,17 @@ BOOST_AUTO_TEST_CASE(float32_values_of_round_expected_ones_are_not_asked_about_r
   const auto typed = precision_hint(false, row({4.5492, 2.5}), row({4.549153, 2.5}), strict, "float64");
   BOOST_REQUIRE(typed.has_value());
   BOOST_TEST(contains(*typed, "rounded to 4 decimals"), *typed);
+  // NumPy's 8 decimals, where float64 is expected: typed in, not float32 (found by an
+  // instructor helper); float32 values of the same are not on that grid.
+  const Tolerance float32_rule{1e-9, 1e-9, std::nullopt, Tolerance::Single{1e-5, 1e-5, std::nullopt}};
+  const auto numpy =
+      precision_hint(false, row({0.61998505, 0.38001495}), row({0.619985047, 0.380014953}), float32_rule, "float64");
+  BOOST_REQUIRE(numpy.has_value());
+  BOOST_TEST(contains(*numpy, "rounded to 8 decimals"), *numpy);
+  const auto single = precision_hint(false, row({static_cast<float>(0.619985047), static_cast<float>(0.380014953)}),
+                                     row({0.619985047, 0.380014953}), float32_rule, "float64");
+  BOOST_REQUIRE(single.has_value());
+  BOOST_TEST(contains(*single, "float32 precision"), *single);
 }
 
 BOOST_AUTO_TEST_CASE(used_is_the_largest_share_of_its_allowance_an_element_takes) {

@@ -338,6 +338,19 @@ BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) 
              h.values[0].message);
   BOOST_TEST(h.values[1].message == "'text' is a str, not numbers: make it a numpy array or a list of numbers",
              h.values[1].message);
+  // A placeholder whose own cell holds no stub is named where it is left, not by another
+  // exercise's stub (found by an instructor helper: exercise 2's stub, reached from its test
+  // cell, was named for exercise 1's `masked_weights = None`).
+  const std::string left = R"j({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": "mask = None  # YOUR CODE HERE"},
+    {"cell_type": "code", "metadata": {}, "source": "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"},
+    {"cell_type": "code", "metadata": {}, "source": "out = f(1)"}]})j";
+  const auto l = run("hw.ipynb", left, {{"mask", "mask", ""}});
+  BOOST_TEST(
+      l.values[0].message ==
+          "'mask' is None, not numbers: give it its value (cell 1 (\"mask = None  # YOUR CODE HERE\") assigns it "
+          "None: an exercise left to do?)",
+      l.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_taken_at_its_cell_is_explained_by_that_cell_never_a_later_one) {
@@ -1281,6 +1294,28 @@ BOOST_AUTO_TEST_CASE(a_cell_marker_retyped_or_moved_into_the_markdown_above_stil
   // An identifier is one word: a def is no retyped heading.
   const auto def = run("hw.py", "def per_head_scores():\n    pass\nx = [9.0]\n", {{"x", "x", "Per head scores"}});
   BOOST_TEST(verdict(def.values[0]) == "missing", def.values[0].message);
+  // A heading's words after another word are another heading (found by a hostile-student
+  // helper: "====== Masked scaled dot-product attention" was taken for "======= Scaled
+  // dot-product attention", and exercise 1 graded with exercise 2's function); retyped, it is it.
+  const std::string printed = "======= Scaled dot-product attention";
+  const auto masked = run("hw.py", "# In[1]:\n\nprint('====== Masked scaled dot-product attention')\nx = [9.0]\n",
+                          {{"x", "x", printed}});
+  BOOST_TEST(verdict(masked.values[0]) == "missing", masked.values[0].message);
+  const auto retyped =
+      run("hw.py", "# In[1]:\n\nprint('=== scaled  dot product attention ===')\nx = [1.0]\n", {{"x", "x", printed}});
+  BOOST_TEST(verdict(retyped.values[0]) == "value", retyped.values[0].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_string_of_prose_inside_a_colab_cell_does_not_end_the_cell) {
+  // Found by a hostile-student helper: a string the student wrote in an answer's cell, before
+  // its code, was read as a markdown cell (which Colab's download writes followed by a blank
+  // line), and the answer taken before the code.
+  const std::string colab =
+      "x = [0.0]\n\n\"\"\"## Part 1\"\"\"\n\n# Set x to one\n"
+      "\"\"\"My idea: one is one.\"\"\"\nx = [1.0]\n\n\"\"\"## Part 2\"\"\"\n\nx = [9.0]\n";
+  const auto r = run("A2S1.py", colab, {{"x", "x", "# Set x to one"}});
+  BOOST_REQUIRE(r.values[0].value.has_value());
+  BOOST_TEST((*r.values[0].value)[0] == 1.0, r.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_whose_expression_hangs_is_its_own_verdict_and_the_others_are_taken) {

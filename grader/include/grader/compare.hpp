@@ -33,6 +33,9 @@ struct Comparison {
   std::optional<ElementDiff> worst;
   std::vector<ElementDiff> first;     ///< the first few mismatches, in row-major order
   std::vector<std::string> patterns;  ///< hints: one row, rows not summing to 1, transpose...
+  /// The output the hints are about, where the details hint of other outputs too ("hint
+  /// (output): ..."); "" where that goes without saying ("hint: ...").
+  std::string patterns_of;
   /// The largest share of its allowance an element's difference uses: 0 where every element is
   /// the expected one, 1 at the tolerance's edge (every element passes while it is at most 1),
   /// infinity for a difference where none is allowed (a tolerance of 0, NaN or Inf). How close

@@ -11,9 +11,12 @@ namespace grader::python {
 Work work_for(const Spec& spec, const FunctionPlan& plan) {
   Work work;
   for (const auto& ex : spec.exercises) {
-    // Said in parentheses: without its full stop (found by a student helper: "dim=0).)").
-    const std::string_view asked(ex.description.data(),
-                                 ex.description.size() - (ex.description.ends_with('.') ? 1 : 0));
+    // Said in parentheses: without its full stop (found by a student helper: "dim=0).)"); of a
+    // hidden exercise, nothing (found by an instructor helper: its description was shown).
+    const std::string_view asked =
+        ex.visibility == Visibility::hidden
+            ? std::string_view()
+            : std::string_view(ex.description.data(), ex.description.size() - (ex.description.ends_with('.') ? 1 : 0));
     for (const auto& a : ex.answers)
       work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell,
                              asked.empty() ? "" : "exercise " + ex.id + ": " + std::string(asked)});

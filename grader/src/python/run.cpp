@@ -42,6 +42,10 @@ using json = nlohmann::json;
 /// costs memory).
 constexpr std::uint64_t kOutputBytes = 256ull << 20;
 
+/// A None answer's record, and where the notebook assigned it None when the child knows
+/// (notebook.py's NONE_TYPE, NONE_ASSIGNED_BY).
+constexpr std::string_view kNoneType = "a NoneType", kNoneAssignedBy = ", assigned by ";
+
 /// Whether the hand-in is given a zygote that has imported torch: when the spec passes torch
 /// tensors, or when "torch" is anywhere in the hand-in, its other files (modules it may import)
 /// or the spec's expressions. Only a matter of speed: a notebook that imports torch under a name
@@ -233,6 +237,20 @@ std::string refused(const std::vector<int>& calls) {
          "start programs or reach other processes";
 }
 
+/// Whether a child's text is a label of one of its units as the runner writes them ("cell 14
+/// (\"# scratch\")", "line 61"), of its form and short: a notebook that forges records could
+/// otherwise write "the last at [grader] regrade notice: ..." into a note. A cell's first line is
+/// quoted as the runner quotes it: at most 30 characters, and here none of them a '"'
+/// (helper-59: a forged place closed its quote and wrote on).
+bool unit_label(const std::string& text) {
+  static const std::regex label(
+      R"re((cell [0-9]{1,9} \(("([^"]{1,130})"|line [0-9]{1,9}|empty)\)|line [0-9]{1,9}|the lines before the first cell))re");
+  std::smatch m;
+  if (!std::regex_match(text, m, label)) return false;
+  const std::string quoted = m[3].str();
+  return std::count_if(quoted.begin(), quoted.end(), [](char c) { return (c & 0xC0) != 0x80; }) <= 30;
+}
+
 /// An answer without a value, and why.
 Value unusable(Verdict problem, const std::string& message) {
   Value v;
@@ -254,19 +272,8 @@ std::optional<Value> read_value(const ValueRecord& r, const std::string& expr = 
     v.value = *r.value;
     v.dtype = library::printable(place.at("dtype").get<std::string>(), 40);
     // Its variable and the places that bound it, which the grader words into a note: a name
-    // of the answer's expression, and labels of the child's units ("cell 14 (\"# scratch\")",
-    // "line 61"), each of its form and short (a notebook that forges records could otherwise
-    // write "the last at [grader] regrade notice: ..."). A value without them is still the value.
-    // A cell's first line is quoted as the runner quotes it: at most 30 characters, and here
-    // none of them a '"' (helper-59: a forged place closed its quote and wrote on).
-    static const std::regex label(
-        R"re((cell [0-9]{1,9} \(("([^"]{1,130})"|line [0-9]{1,9}|empty)\)|line [0-9]{1,9}|the lines before the first cell))re");
-    const auto runners = [](const std::string& l) {
-      std::smatch m;
-      if (!std::regex_match(l, m, label)) return false;
-      const std::string quoted = m[3].str();
-      return std::count_if(quoted.begin(), quoted.end(), [](char c) { return (c & 0xC0) != 0x80; }) <= 30;
-    };
+    // of the answer's expression, and labels of the child's units (unit_label()). A value
+    // without them is still the value.
     static const std::regex name("[A-Za-z_][A-Za-z0-9_]{0,99}");
     try {
       v.variable = place.value("variable", std::string());
@@ -277,7 +284,7 @@ std::optional<Value> read_value(const ValueRecord& r, const std::string& expr = 
         if (v.bound_at.size() < 3) v.bound_at.push_back(flattened(library::printable(text.get<std::string>(), 200)));
       const bool named = std::regex_match(v.variable, name) &&
                          std::regex_search(expr, std::regex("(^|[^A-Za-z0-9_])" + v.variable + "($|[^A-Za-z0-9_])"));
-      if (!named || !std::all_of(v.bound_at.begin(), v.bound_at.end(), runners))
+      if (!named || !std::all_of(v.bound_at.begin(), v.bound_at.end(), unit_label))
         throw std::invalid_argument("not the runner's");
     } catch (const std::exception&) {
       v.variable.clear();
@@ -703,12 +710,24 @@ void take_values(const Records& records, const std::vector<Request>& requests,
                           : "");
       }
       settle(i, verdict, message);
-    } else if (r->code == 2 && why == "a NoneType") {
+    } else if (r->code == 2 && why.starts_with(kNoneType) &&
+               (why.size() == kNoneType.size() || why.substr(kNoneType.size()).starts_with(kNoneAssignedBy))) {
       // The placeholder of a notebook handed out (`mask = None`), before an nbgrader stub that
       // still raises (found by an instructor helper: "is a NoneType, not numbers: make it a
-      // torch.Tensor" in a NumPy course, the stub named in a note only).
+      // torch.Tensor" in a NumPy course, the stub named in a note only). Where the child says
+      // which part assigned it, that part's stub, or that part (found by the next: a later
+      // exercise's stub was named, a student sent to fix exercise 2 for exercise 1).
+      std::string by = why.size() > kNoneType.size() ? why.substr(kNoneType.size() + kNoneAssignedBy.size()) : "";
+      if (!unit_label(by)) by.clear();
+      std::map<std::size_t, UnitFailure> own;
+      for (const auto& [k, f] : failures)
+        if (!by.empty() && (f.place == by || f.place.starts_with(by + ","))) own.emplace(k, f);
+      const std::string there = unfinished_cells(own);
       settle(i, Verdict::unreadable,
-             "'" + requests[i].name + "' is None, not numbers: give it its value" + unfinished_cells(failures));
+             "'" + requests[i].name + "' is None, not numbers: give it its value" +
+                 (by.empty()       ? unfinished_cells(failures)
+                  : !there.empty() ? there
+                                   : " (" + by + " assigns it None: an exercise left to do?)"));
     } else if (r->code == 4) {
       // A subclass of a tensor type, worded with what to hand in instead (notebook.py's
       // unread_subclass()).

@@ -15,6 +15,7 @@ namespace grader::spec_loading {
 void Loader::load_python(Spec& spec, const YAML::Node& node) {
   Fields f(*this, node, "'python'");
   PythonSpec& py = spec.python;
+  py.declared = true;
   if (auto v = f.take("file")) {
     py.file = string_of(v, "python file");
     const std::string ext = std::filesystem::path(py.file).extension().string();

@@ -46,6 +46,15 @@ bool Spec::uses_library() const {
   return std::any_of(exercises.begin(), exercises.end(), [](const Exercise& e) { return e.function.has_value(); });
 }
 
+bool Spec::for_notebooks() const {
+  return python.declared || std::any_of(exercises.begin(), exercises.end(), [](const Exercise& e) {
+           return (e.function && e.function->python.where.line > 0) ||
+                  std::any_of(e.answers.begin(), e.answers.end(), [](const AnswerSpec& a) {
+                    return (!a.python_expr.empty() && a.python_expr != a.name) || !a.python_cell.empty();
+                  });
+         });
+}
+
 bool Exercise::masked() const {
   const auto has = [](const std::string& text) { return text.find("mask") != std::string::npos; };
   if (has(expect.text) || has(output.text)) return true;

@@ -239,6 +239,7 @@ struct LibrarySpec {
 
 /// How a Python hand-in (a notebook, or a script downloaded from one) is found and run.
 struct PythonSpec {
+  bool declared = false;         ///< the spec has a `python:` section
   std::string file;              ///< the name students are asked for (A2S1.py); empty: any
   /// Only the Python hand-in is graded: answer files, a library and C/C++ sources are not.
   bool only = false;
@@ -302,6 +303,10 @@ struct Spec {
 
   /// True if any exercise calls the student's library.
   bool uses_library() const;
+  /// True if the spec is written for notebooks: it has a `python:` section, or an answer or a
+  /// function says how a notebook gives it. (Any spec grades a notebook handed in; a missing
+  /// answer of one written for them says to hand in the notebook too.)
+  bool for_notebooks() const;
   /// The exercise that declares an answer, or nullptr.
   const Exercise* owner_of(const std::string& answer) const;
   /// The declaration of an answer, or nullptr.
