@@ -500,10 +500,11 @@ def send_value(output, index, value, bound_at=(), variable="", stopped=-1):
 
 
 class Unit:
-    def __init__(self, first, last, label, code, boundary=False, pad=0):
+    def __init__(self, first, last, label, code, boundary=False, pad=0, text=None):
         self.first, self.last, self.label = first, last, label
         self._code, self.pad = code, pad  # `pad` empty lines before the text, made when asked
         self.boundary = boundary  # a markdown text: it ends a cell of a script
+        self.text = boundary if text is None else text  # a string on its own: text, not run
         self.unparsable = None    # the syntax error, when the unit cannot run
         self.original = ""        # then, in a script, its lines as written (its code raises the error)
         self.names = False        # unit_names(), once asked
@@ -885,12 +886,15 @@ def script_units(text, name):
     units = []
     for stmt in [s for top in tree.body for s in (top.body if main_guard(top) else [top])]:
         first, last = stmt.lineno, getattr(stmt, "end_lineno", stmt.lineno)
-        # Colab's download writes a markdown cell as a string followed by a blank line: a string
-        # followed by code is the student's prose inside a cell (found by a hostile-student
-        # helper: a string in an answer's cell, before its code, ended the cell there).
-        markdown = (_isinstance(stmt, ast.Expr) and _isinstance(stmt.value, ast.Constant)
-                    and _isinstance(stmt.value.value, str) and (last >= _len(written) or not written[last].strip()))
-        unit = Unit(first, last, f"line {first}", ast.Module(body=[stmt], type_ignores=[]), boundary=markdown)
+        # A string on its own is text; Colab's download writes a markdown cell as one followed by
+        # a blank line, so one followed by code is the student's prose inside a cell, which does
+        # not end it (found by a hostile-student helper: a string in an answer's cell, before its
+        # code, ended the cell there).
+        text = (_isinstance(stmt, ast.Expr) and _isinstance(stmt.value, ast.Constant)
+                and _isinstance(stmt.value.value, str))
+        markdown = text and (last >= _len(written) or not written[last].strip())
+        unit = Unit(first, last, f"line {first}", ast.Module(body=[stmt], type_ignores=[]), boundary=markdown,
+                    text=text)
         bad = [errors[n] for n in range(first, last + 1) if n in errors]
         if bad:
             unit.unparsable, unit.original = bad[0], "".join(written[first - 1:last])
@@ -1000,7 +1004,7 @@ def markdown_lines(units, kind, lines):
     last line of code (nbconvert writes the markdown cells that follow a cell there)."""
     found = set()
     for u in units:
-        if kind == "script" and u.boundary:
+        if kind == "script" and u.text:
             found.update(range(u.first, u.last + 1))
         elif kind == "jupyter":
             cell = u.label.startswith("cell")  # else the lines before the first cell
@@ -1152,12 +1156,12 @@ def snapshot_points(units, kind, source, answers, forgiving=True):
         end = stop
         for s, string in enumerate(strings):
             until = strings[s + 1].first if s + 1 < _len(strings) else stop
-            after = [u for u in units if string.first < u.first < until and not u.boundary and not u.unparsable]
+            after = [u for u in units if string.first < u.first < until and not u.text and not u.unparsable]
             if root is None or not (commented_out(string, root) and any(changes(u.code, root) for u in after)):
                 end = string.first
                 break
-        inside = [k for k, u in enumerate(units) if u.first < end and u.last >= line and not u.boundary]
-        before = [k for k, u in enumerate(units) if u.first < end and not u.boundary]
+        inside = [k for k, u in enumerate(units) if u.first < end and u.last >= line and not u.text]
+        before = [k for k, u in enumerate(units) if u.first < end and not u.text]
         points[i] = (inside or before or [None])[-1]
         cells[i] = inside
         if points[i] is None:
@@ -2502,7 +2506,7 @@ def run_plan():
                 defined_by[bound_name] = k
             mark_failure(unit.label, unit.unparsable)
             send(UNIT_END, k, UNIT_UNPARSABLE, failed[k])
-        elif unit.code == "" or unit.boundary:
+        elif unit.code == "" or unit.text:
             pass  # nothing to run (a markdown text, an empty cell)
         else:
             send(UNIT_START, k, 0, f"{unit.first} {unit.last} {unit.label}")
@@ -2561,7 +2565,7 @@ def run_plan():
                 # A cell none of which parses never ran: what the expression holds there is what
                 # earlier cells left (found by a student helper: 1.4.2's cell, left as
                 # `m_key[2] =`, passed with 1.4.1's m_key).
-                code = [m for m in cells[i] if m <= k and units[m].code and not units[m].boundary]
+                code = [m for m in cells[i] if m <= k and units[m].code and not units[m].text]
                 if code and all(units[m].unparsable or m in unrun for m in code):
                     send(VALUE_ERROR, i, NOT_DEFINED, not_defined(
                         f"the cell with '{answers[i]['cell']}' never ran, as Python cannot read it "

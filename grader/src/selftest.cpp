@@ -20,6 +20,7 @@
 #include "grader/error.hpp"
 #include "grader/expr/evaluate.hpp"
 #include "grader/grade.hpp"
+#include "grader/suggest.hpp"
 #include "python/grading.hpp"
 #include "python/hand_in.hpp"
 #include "text.hpp"
@@ -544,8 +545,16 @@ class Checker {
       return;
     }
     if (!fs::is_directory(*spec_.solution)) {
+      // With a folder of a name alike beside it (found by an instructor helper: `solutions`
+      // for `solution`, with no more said).
+      std::vector<std::string> beside;
+      std::error_code ec;
+      for (fs::directory_iterator it(spec_.solution->parent_path(), ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec)) beside.push_back(it->path().filename().string());
+      const auto near = closest(spec_.solution->filename().string(), beside);
       add(Kind::failure, "reference solution",
-          "its folder " + spec_.solution->string() + " does not exist (`solution:` is relative to the spec)");
+          "its folder " + spec_.solution->string() + " does not exist (`solution:` is relative to the spec)" +
+              (near ? "; did you mean '" + *near + "'?" : ""));
       return;
     }
     // A folder holding a notebook as well is two reference solutions, graded apart as students

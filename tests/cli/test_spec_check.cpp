@@ -849,6 +849,11 @@ BOOST_AUTO_TEST_CASE(a_solution_folder_that_is_not_there_fails_the_self_test_but
   BOOST_TEST(contains(r.out, "FAIL  reference solution: its folder " +
                                  (dir.path() / "understanding-attention/solution").string() + " does not exist"),
              r.out);
+  // A folder of a name alike is suggested (found by an instructor helper).
+  fs::create_directories(dir.path() / "understanding-attention" / "solutions");
+  const auto near = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(contains(near.out, "does not exist (`solution:` is relative to the spec); did you mean 'solutions'?"),
+             near.out);
   const auto graded = run_grader({"check", "--spec", spec.string(), "submissions/understanding-attention/correct-csv"});
   BOOST_TEST(graded.exit_code == 0, graded.err);
 }

@@ -240,6 +240,11 @@ BOOST_AUTO_TEST_CASE(invalid_yaml_and_missing_sections) {
   BOOST_TEST(indented[0].find("illegal map value; line 10 is indented more than line 9 above it: the keys of one "
                               "mapping start in one column") != std::string::npos,
              indented[0]);
+  // A tab in the indentation: said what to do (found by an instructor helper).
+  const auto tab = errors_of("  - id: a\n\ttitle: T\n");
+  BOOST_REQUIRE_EQUAL(tab.size(), 1u);
+  BOOST_TEST(tab[0].find("tab") != std::string::npos, tab[0]);
+  BOOST_TEST(tab[0].find("YAML indents with spaces only") != std::string::npos, tab[0]);
   const auto missing = errors_of("", "assignment: {id: x, title: X, version: '1'}\n");
   BOOST_TEST(missing == std::vector<std::string>{"1:1: the spec needs 'exercises'"});
 }

@@ -84,6 +84,10 @@ Spec Loader::load() {
             "; a text holding ': ' must be quoted (message: \"no mask: ...\"), and the keys of one mapping start "
             "in one column";
     }
+    // A tab where YAML wants spaces (found by an instructor helper: "illegal tab when looking
+    // for indentation" said nothing of what to do).
+    if (e.msg.find("tab") != std::string::npos)
+      hint = "; YAML indents with spaces only: replace the tabs at the start of the line with spaces";
     throw SpecError(at(e.mark), "this is not valid YAML: " + e.msg + hint);
   }
   if (!root.IsMap())
