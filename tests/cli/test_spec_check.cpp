@@ -20,17 +20,17 @@ namespace {
 
 using test_support::contains;
 
-/// The bundled understanding-attention spec and its solution in a temporary folder, with
-/// `change` applied to the spec's text.
-fs::path edited_copy(const TempDir& dir, const std::string& from, const std::string& to) {
-  fs::copy(test_support::source_path("specs/understanding-attention"), dir.path() / "understanding-attention",
-           fs::copy_options::recursive);
-  std::string spec = read_file(test_support::source_path("specs/understanding-attention.yaml"));
+/// A bundled spec (understanding-attention unless named) and its solution in a temporary
+/// folder, with the first `from` in the spec's text replaced by `to`.
+fs::path edited_copy(const TempDir& dir, const std::string& from, const std::string& to,
+                     const std::string& assignment = "understanding-attention") {
+  fs::copy(test_support::source_path("specs/" + assignment), dir.path() / assignment, fs::copy_options::recursive);
+  std::string spec = read_file(test_support::source_path("specs/" + assignment + ".yaml"));
   if (!from.empty()) {
     BOOST_REQUIRE(spec.find(from) != std::string::npos);
     spec.replace(spec.find(from), from.size(), to);
   }
-  return dir.write("understanding-attention.yaml", spec);
+  return dir.write(assignment + ".yaml", spec);
 }
 
 /// A spec of one function exercise, `twice(x)` over NumPy arrays, with one random check of
@@ -641,12 +641,8 @@ BOOST_AUTO_TEST_CASE(a_function_cell_text_the_reference_notebook_does_not_hold_f
   // Found by an instructor helper: a misspelt `cell:` passed, and the exercise was graded with
   // the definition at the end of each notebook, silently.
   TempDir dir;
-  fs::copy(test_support::source_path("specs/sdpa-masked"), dir.path() / "sdpa-masked", fs::copy_options::recursive);
-  std::string spec = read_file(test_support::source_path("specs/sdpa-masked.yaml"));
-  const std::string right = "cell: \"======= Scaled dot-product attention\"";
-  BOOST_REQUIRE(spec.find(right) != std::string::npos);
-  spec.replace(spec.find(right), right.size(), "cell: \"======= Scaled dot-product atention\"");
-  const auto path = dir.write("sdpa-masked.yaml", spec);
+  const auto path = edited_copy(dir, "cell: \"======= Scaled dot-product attention\"",
+                                "cell: \"======= Scaled dot-product atention\"", "sdpa-masked");
   const auto r = run_grader({"spec", "check", path.string()});
   BOOST_TEST(r.exit_code == 1, r.out << r.err);
   BOOST_TEST(contains(r.out,
