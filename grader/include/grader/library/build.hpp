@@ -54,8 +54,8 @@ std::optional<std::string> foreign_library(const std::filesystem::path& file);
 /// The spec's library file in `dir` if present and not foreign_library(); otherwise its
 /// .c/.cc/.cpp sources compiled (but the student's tests of them, named test_* or *_test, or
 /// defining main() and including another source, and a source another includes, compiled
-/// there: a note says so) with the spec's command (C++ if any source is C++), under the spec's time limit, into a
-/// cache keyed by the sources and the command (`cache_dir`, default
+/// there: a note says so) with the spec's command (C++ if any source is C++), under the spec's
+/// time limit, into a cache keyed by the sources and the command (`cache_dir`, default
 /// $XDG_CACHE_HOME/attention-grader or ~/.cache/attention-grader), so that grading the same
 /// sources again does not recompile; the cache is kept under `max_cache_bytes`.
 LibraryBuild find_or_build_library(const LibrarySpec& spec, const std::filesystem::path& dir,
