@@ -289,6 +289,30 @@ BOOST_AUTO_TEST_CASE(the_students_tests_are_not_built_and_an_included_source_is_
   BOOST_TEST(exports_f(build));
   BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
   BOOST_TEST(contains(build.notes[0], "helpers.c is not compiled on its own: solution.c includes it"), build.notes[0]);
+  // The next helper: an include that may not be compiled (`#ifdef UNITY_BUILD`, the `#else` of
+  // `#if 1`) leaves helpers.c compiled on its own; one in the `#else` of `#if 0` is compiled.
+  for (const std::string guarded : {"#ifdef UNITY_BUILD\n#include \"helpers.c\"\n#else\nint g(void);\n#endif\n",
+                                    "#if 1\nint g(void);\n#else\n#include \"helpers.c\"\n#endif\n"}) {
+    unity.write("solution.c", guarded + "int f(void) { return g(); }\n");
+    build = find_or_build_library(LibrarySpec{}, unity.path(), cache.path());
+    BOOST_TEST(!build.compile_failed, build.message);
+    BOOST_TEST(exports_f(build), guarded);
+    BOOST_TEST(build.notes.empty(), guarded);
+  }
+  unity.write("solution.c",
+              "#if 0\nint g(void);\n#else\n#include \"helpers.c\"\n#endif\nint f(void) { return g(); }\n");
+  build = find_or_build_library(LibrarySpec{}, unity.path(), cache.path());
+  BOOST_TEST(exports_f(build), build.message);
+  BOOST_TEST(build.notes.size() == 1u);
+  // A solution.c (the library's name) with a main() for trying it and its helpers included is
+  // the solution, not a test program (found by the same helper: 0 of 8).
+  unity.write("solution.c",
+              "#include \"helpers.c\"\nint f(void) { return g(); }\nint main(void) { return f() != 42; }\n");
+  build = find_or_build_library(LibrarySpec{}, unity.path(), cache.path());
+  BOOST_TEST(!build.compile_failed, build.message);
+  BOOST_TEST(exports_f(build));
+  BOOST_REQUIRE_EQUAL(build.notes.size(), 1u);
+  BOOST_TEST(contains(build.notes[0], "helpers.c is not compiled on its own"), build.notes[0]);
 
   // The hand-in's own headers are there for its sources to include.
   TempDir headed;

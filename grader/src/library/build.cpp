@@ -432,39 +432,51 @@ std::optional<std::pair<std::string_view, std::string_view>> directive(std::stri
   return std::pair{name, line};
 }
 
-/// `code` (without comments) without the lines of its `#if 0` blocks (to their `#else`, `#elif`
-/// or `#endif`, nested conditionals skipped whole): code set aside, which includes nothing.
-std::string without_dead_blocks(const std::string& code) {
-  std::string out;
-  out.reserve(code.size());
-  int dead = 0;  // the depth of conditionals inside an `#if 0`, 0 outside one
-  std::istringstream lines(code);
-  for (std::string line; std::getline(lines, line);) {
-    const auto d = directive(line);
+/// What the preprocessor reads of a source, near enough to see its includes and its main():
+/// without comments, the lines it may compile (`maybe`: all but those of `#if 0` blocks and the
+/// `#else` of `#if 1`) and those it surely compiles (`surely`: outside any other conditional,
+/// `#ifdef UNITY_BUILD` say; a header guard, `#ifndef X` then `#define X`, is no condition).
+struct Compiled {
+  std::string maybe, surely;
+};
+
+Compiled what_compiles(const std::string& content) {
+  struct Branch {
+    bool known, taken;  // whether it is known to be compiled or not, and which
+  };
+  std::vector<Branch> open;
+  Compiled out;
+  std::vector<std::string> lines;
+  std::istringstream in(without_comments(content));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto d = directive(lines[i]);
     const std::string_view name = d ? d->first : "", rest = d ? d->second : "";
-    if (dead == 0 && name == "if" && (rest == "0" || rest.starts_with("0 ") || rest.starts_with("0\t"))) {
-      dead = 1;
-    } else if (dead > 0) {
-      if (name == "if" || name == "ifdef" || name == "ifndef")
-        ++dead;
-      else if (name == "endif")
-        --dead;
-      else if (dead == 1 && (name == "else" || name == "elif"))
-        dead = 0;
-    } else {
-      out += line;
+    const auto word = [](std::string_view text) { return text.substr(0, text.find_first_of(" \t")); };
+    if (name == "if") {
+      const std::string_view value = word(rest);
+      open.push_back({value == "0" || value == "1", value == "1"});
+    } else if (name == "ifndef") {  // a header guard is always compiled
+      const auto next = i + 1 < lines.size() ? directive(lines[i + 1]) : std::nullopt;
+      const bool guard = next && next->first == "define" && word(next->second) == word(rest);
+      open.push_back({guard, guard});
+    } else if (name == "ifdef") {
+      open.push_back({false, false});
+    } else if ((name == "else" || name == "elif") && !open.empty()) {
+      open.back() = {name == "else" && open.back().known, !open.back().taken};
+    } else if (name == "endif" && !open.empty()) {
+      open.pop_back();
     }
-    out += '\n';
+    const bool dead = std::any_of(open.begin(), open.end(), [](const Branch& b) { return b.known && !b.taken; });
+    const bool sure = std::all_of(open.begin(), open.end(), [](const Branch& b) { return b.known && b.taken; });
+    out.maybe += (dead ? "" : lines[i]) + "\n";
+    out.surely += (sure ? lines[i] : "") + "\n";
   }
   return out;
 }
 
-/// What the preprocessor reads of a source, near enough to see its includes and its main():
-/// no comments, no `#if 0` blocks.
-std::string what_compiles(const std::string& content) { return without_dead_blocks(without_comments(content)); }
-
-/// The sources of the hand-in, of `names`, that `code` (what_compiles()) includes by name
-/// (`#include "solution.c"`, `#include "./solution.c"`).
+/// The sources of the hand-in, of `names`, that `code` includes by name (`#include
+/// "solution.c"`, `#include "./solution.c"`).
 std::vector<std::string> included_sources(const std::string& code, const std::vector<std::string>& names) {
   std::vector<std::string> included;
   std::istringstream lines(code);
@@ -486,9 +498,11 @@ std::vector<std::string> included_sources(const std::string& code, const std::ve
 /// `#include "solution.c"`), and then a source that another compiled source includes, which is
 /// compiled there. A library needs no main(): a solution.c with a main() of its own for trying
 /// it is built as it is.
-void leave_out_tests_and_included(Sources& sources, std::vector<std::string>& notes) {
-  std::vector<std::string> code;
+void leave_out_tests_and_included(Sources& sources, const std::string& library, std::vector<std::string>& notes) {
+  std::vector<Compiled> code;
   for (const auto& c : sources.contents) code.push_back(what_compiles(c));
+  std::string solution_stem = fs::path(library).stem().string();
+  if (solution_stem.starts_with("lib")) solution_stem.erase(0, 3);
   // The sources compiled, by name ("" for the others): what an include may name.
   const auto compiled_names = [&] {
     std::vector<std::string> names;
@@ -502,8 +516,11 @@ void leave_out_tests_and_included(Sources& sources, std::vector<std::string>& no
         if (named_as_a_test(sources.paths[i].stem().string()))
           return "is not compiled: named as a test (test_*, *_test), it is taken for your own tests (rename it "
                  "if it belongs to your solution)";
-        if (!defines_main(code[i])) return "";
-        for (const auto& other : included_sources(code[i], names))
+        // The source named as the library is (solution.c for libsolution.so) is the solution,
+        // its main() one for trying it (found by a student helper: a solution.c with a main()
+        // and `#include "helpers.c"` was left out, 0 of 8).
+        if (!defines_main(code[i].maybe) || sources.paths[i].stem() == solution_stem) return "";
+        for (const auto& other : included_sources(code[i].surely, names))
           if (other != names[i])
             return "is not compiled: it defines main() and includes " + one_line(other, 80) +
                    ", as a test program does, and built with it would define its functions twice; " +
@@ -515,7 +532,7 @@ void leave_out_tests_and_included(Sources& sources, std::vector<std::string>& no
   std::map<std::string, std::string> includer;  // a compiled source another includes: which one
   for (std::size_t i = 0; i < names.size(); ++i)
     if (sources.compiled[i])
-      for (const auto& other : included_sources(code[i], names))
+      for (const auto& other : included_sources(code[i].surely, names))
         if (other != names[i]) includer.emplace(other, names[i]);
   sources.leave_out(
       [&](std::size_t i) -> std::string {
@@ -618,7 +635,7 @@ LibraryBuild find_or_build_library(const LibrarySpec& spec, const fs::path& fold
       return build;
     }
   }
-  leave_out_tests_and_included(read, build.notes);
+  leave_out_tests_and_included(read, spec.file, build.notes);
   const std::vector<std::string>& contents = read.contents;
   bool cxx = false;  // C++ if any source compiled is
   for (std::size_t i = 0; i < sources.size(); ++i) cxx = cxx || (read.compiled[i] && sources[i].extension() != ".c");
