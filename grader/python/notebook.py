@@ -1084,8 +1084,7 @@ def assigning_alike(marker):
     """For a marker that is a line of code assigning a name (`keys = compute_keys([v_1, v_2, v_3],
     [W_k1, W_k2, W_k3])`, the handout's own line): a test of a text for a line assigning that
     name as the marker does, retyped: calling the same function, or, where the marker calls
-    none, from its names at least (`output = encoder_hidden_states * softmax_scores`, `output =
-    torch.mul(softmax_scores, encoder_hidden_states)`: found by a student helper). Found by a
+    none, from the same names (`output = encoder_hidden_states * softmax_scores`). Found by a
     student helper: `keys = compute_keys(vs, ws)` lost exercise 2.1, "no line holds the text".
     None for any other marker (an instruction comment)."""
     assigned = re.fullmatch(rf"\s*({_NAME})\s*=(?!=)(.*)", marker)
@@ -1101,7 +1100,7 @@ def assigning_alike(marker):
             other = found.group(1).split("#")[0].strip()
             if called and re.match(re.escape(called.group(1)) + r"\s*\(", other):
                 return True
-            if not called and names <= set(re.findall(_NAME, other)):
+            if not called and set(re.findall(_NAME, other)) == names:
                 return True
         return False
     return alike
