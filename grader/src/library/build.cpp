@@ -445,6 +445,16 @@ Compiled what_compiles(const std::string& content) {
     bool known, taken;  // whether it is known to be compiled or not, and which
   };
   std::vector<Branch> open;
+  std::size_t dead = 0, unsure = 0;  // of the open branches: known not taken; not known taken
+  const auto count = [&](const Branch& b, int sign) {
+    const auto add = [sign](std::size_t& n) { n = sign > 0 ? n + 1 : n - 1; };
+    if (b.known && !b.taken) add(dead);
+    if (!(b.known && b.taken)) add(unsure);
+  };
+  const auto push = [&](Branch b) {
+    open.push_back(b);
+    count(b, 1);
+  };
   Compiled out;
   std::vector<std::string> lines;
   std::istringstream in(without_comments(content));
@@ -455,22 +465,25 @@ Compiled what_compiles(const std::string& content) {
     const auto word = [](std::string_view text) { return text.substr(0, text.find_first_of(" \t")); };
     if (name == "if") {
       const std::string_view value = word(rest);
-      open.push_back({value == "0" || value == "1", value == "1"});
+      push({value == "0" || value == "1", value == "1"});
     } else if (name == "ifndef") {  // a header guard is always compiled
       const auto next = i + 1 < lines.size() ? directive(lines[i + 1]) : std::nullopt;
       const bool guard = next && next->first == "define" && word(next->second) == word(rest);
-      open.push_back({guard, guard});
+      push({guard, guard});
     } else if (name == "ifdef") {
-      open.push_back({false, false});
+      push({false, false});
     } else if ((name == "else" || name == "elif") && !open.empty()) {
-      open.back() = {name == "else" && open.back().known, !open.back().taken};
+      const Branch other{name == "else" && open.back().known, !open.back().taken};
+      count(open.back(), -1);
+      open.pop_back();
+      push(other);
     } else if (name == "endif" && !open.empty()) {
+      count(open.back(), -1);
       open.pop_back();
     }
-    const bool dead = std::any_of(open.begin(), open.end(), [](const Branch& b) { return b.known && !b.taken; });
-    const bool sure = std::all_of(open.begin(), open.end(), [](const Branch& b) { return b.known && b.taken; });
-    out.maybe += (dead ? "" : lines[i]) + "\n";
-    out.surely += (sure ? lines[i] : "") + "\n";
+    // Counted, not searched: a hostile source may open a million conditionals.
+    out.maybe += (dead > 0 ? "" : lines[i]) + "\n";
+    out.surely += (unsure == 0 ? lines[i] : "") + "\n";
   }
   return out;
 }
