@@ -45,7 +45,7 @@ ISOLATION, LOAD_ERROR, FINISHED = 1, 6, 8
 PARSED, UNIT_START, UNIT_END, VALUE, VALUE_ERROR = 9, 10, 11, 12, 13
 CALL_START, CALL_END, OUTPUT, VALUE_START, CALL_WHERE, UNIT_QUOTES = 14, 15, 16, 17, 18, 19
 UNIT_RAN, UNIT_RAISED, UNIT_UNPARSABLE, UNIT_SKIPPED, UNIT_LEFT_TO_DO = 0, 1, 2, 3, 4
-NOT_DEFINED, NOT_NUMBERS, RAISED, NOT_READ_SUBCLASS, LEFT_TO_DO = 1, 2, 3, 4, 5
+NOT_DEFINED, NOT_NUMBERS, RAISED, NOT_READ_SUBCLASS, LEFT_TO_DO, HAND_IN_UNREADABLE = 1, 2, 3, 4, 5, 6
 # How a call ended (kCallEnd).
 (RETURNED, CALL_RAISED, RETURNED_NONE, NOT_IMPLEMENTED, RETURNED_WRONG, NO_FUNCTION, UNREADABLE, RETURNED_SHAPE,
  CALL_MISMATCH, READ_SHAPE) = range(10)
@@ -755,6 +755,13 @@ def notebook_units(text, name):
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError) as e:
+        # Cut short (an upload or a download that did not finish): said so, not in the JSON
+        # parser's words alone (found by a student helper).
+        if (_isinstance(e, json.JSONDecodeError) and text.strip() and
+                (e.pos >= _len(text.rstrip()) or e.msg.startswith("Unterminated string"))):
+            raise HandInError(f"{name} is not a whole Jupyter notebook: it stops after {_len(text)} characters, "
+                              f"in the middle of its JSON (a download or an upload cut short?): save it again from "
+                              f"Jupyter or Colab and hand it in again")
         raise HandInError(f"{name} is not a Jupyter notebook (nbformat 4 JSON): {e}")
     version = doc.get("nbformat") if _isinstance(doc, dict) else None
     if _isinstance(version, int) and version < 4:
@@ -2397,8 +2404,13 @@ def run_plan():
         units, source, kind = split(name, text)
     except HandInError as e:
         send(PARSED, 0, 0)
+        # Said the same for every answer, the hand-in's name left to the grader, which puts it
+        # before each (found by a student helper: "A2S1.ipynb: 'query121': A2S1.ipynb is not a
+        # Jupyter notebook", once per exercise, each worded apart).
+        whole = str(e)
+        said = "it " + whole[_len(name) + 1:] if whole.startswith(name + " ") else whole
         for i, _ in enumerate(answers):
-            send(VALUE_ERROR, i, RAISED, str(e))
+            send(VALUE_ERROR, i, HAND_IN_UNREADABLE, said)
         for c in range(int(plan.get("calls_from", 0)), plan["calls"]["count"]):
             if c in set(plan.get("skip_calls", [])):
                 continue
@@ -2443,13 +2455,18 @@ def run_plan():
     # another exercise takes it at the end (the homework's exercise 2): this one takes the
     # definition before the last, the last being the other's (found by a student helper: the
     # test cell's print line replaced, exercise 1's unscaled definition passed through exercise
-    # 2's, and a right one failed for exercise 2's mask parameter without a default).
+    # 2's, and a right one failed for exercise 2's mask parameter without a default). Not a
+    # stub left there, where an earlier definition does the work (found by a student helper:
+    # exercise 2's nbgrader stub, left above the student's own, was called for exercise 1).
     for j, f in enumerate(functions):
         bound = binders(units).get(f["name"], ())
         if (f.get("cell") and not _isinstance(function_points.get(j), int) and _len(bound) >= 2 and
                 any(g["name"] == f["name"] and not g.get("cell") for g in functions)):
-            function_points[j] = bound[-1] - 1
+            worked = [n for n in range(_len(bound) - 1) if not stubbed(units[bound[n]], f["name"])]
+            taken = worked[-1] if worked else _len(bound) - 2
+            function_points[j] = bound[taken + 1] - 1
             f["before_last"] = True  # as definition_facts() says
+            f["past_stub"] = taken < _len(bound) - 2
     send(PARSED, 0, _len(units))
     for i, point in points.items():
         if not _isinstance(point, int):
@@ -2791,7 +2808,8 @@ def definition_facts(fn, function, units, name):
         function["definition"] = ("" if not where or _len(assigners(units, function["name"])) < 2 else
                                   f'"defined_at": {quoted(where, 100)}, "at_end": {"true" if at_end else "false"}, '
                                   f'"before_next": {"true" if function.get("before_next") else "false"}, '
-                                  f'"before_last": {"true" if function.get("before_last") else "false"}')
+                                  f'"before_last": {"true" if function.get("before_last") else "false"}, '
+                                  f'"past_stub": {"true" if function.get("past_stub") else "false"}')
     return function["definition"]
 
 
@@ -2820,6 +2838,14 @@ def definition_taking(units, fname, name, positional, keywords, errors):
         except Exception:  # the notebook broke the modules this needs
             pass
     return _DEFINITION_TAKING[key]
+
+
+def stubbed(unit, fname):
+    """Whether the last `def` of `fname` in a unit is a stub(); False for a unit that binds the
+    name otherwise, or does not parse."""
+    tree = unit_tree(unit)
+    defs = [n for n in (tree.body if tree is not None else []) if _type(n) is ast.FunctionDef and n.name == fname]
+    return bool(defs) and stub(defs[-1])
 
 
 def stub(node):

@@ -2606,6 +2606,48 @@ BOOST_AUTO_TEST_CASE(a_download_without_its_test_cells_lines_grades_exercise_1_w
              own.dump());
 }
 
+BOOST_AUTO_TEST_CASE(exercise_2s_stub_left_above_the_students_own_is_not_exercise_1s_definition) {
+  // Found by a student helper: the test cell's print line retyped ("Exercise 1 Scaled
+  // Dot-Product Attention"), and exercise 2's nbgrader stub left above the student's finished
+  // definition: exercise 1 called the stub, "not implemented yet", 4 of 8 for a right notebook.
+  TempDir dir;
+  const std::string scaled = "    s = Q @ K.transpose(-2, -1) / math.sqrt(Q.size(-1))\n";
+  const auto weights = [](const std::string& scores) {
+    return "    w = torch.softmax(" + scores + ", dim=-1)\n    return w @ V, w\n\n";
+  };
+  dir.write("student/homework.py",
+            "import math\nimport torch\n\n"
+            "def scaled_dot_product_attention(Q, K, V):\n" +
+                scaled + weights("s") +
+                "print('Exercise 1 Scaled Dot-Product Attention')\n\n"
+                "def scaled_dot_product_attention(Q, K, V, mask=None):\n    # YOUR CODE HERE\n"
+                "    raise NotImplementedError()\n\n"
+                "def scaled_dot_product_attention(Q, K, V, mask=None):\n" +
+                scaled + "    if mask is not None:\n        s = s.masked_fill(mask == 0, -torch.inf)\n" + weights("s") +
+                "print('====== Masked scaled dot-product attention')\n");
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "student").string(), "--format", "json"});
+  const auto result = ordered_json::parse(r.out);
+  BOOST_TEST(result.at("exercises")[0].at("verdict") == "passed", r.out);
+  BOOST_TEST(result.at("exercises")[1].at("verdict") == "passed", r.out);
+  BOOST_TEST(contains(result.at("notes").dump(),
+                      "exercise 1 is graded with the definition of scaled_dot_product_attention at line 4, the last "
+                      "one that is no stub before the notebook's last definition (another exercise takes the last)"),
+             r.out);
+  // A stub there and none before it: the stub, not implemented yet.
+  dir.write("stubs/homework.py",
+            "import math\nimport torch\n\n"
+            "def scaled_dot_product_attention(Q, K, V):\n    raise NotImplementedError()\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n    pass\n\n"
+            "def scaled_dot_product_attention(Q, K, V, mask=None):\n" +
+                scaled + "    if mask is not None:\n        s = s.masked_fill(mask == 0, -torch.inf)\n" + weights("s"));
+  const auto stubs = ordered_json::parse(
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "stubs").string(), "--format", "json"})
+          .out);
+  BOOST_TEST(stubs.at("exercises")[0].at("verdict") == "missing", stubs.dump());
+  BOOST_TEST(stubs.at("exercises")[1].at("verdict") == "passed", stubs.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_failure_that_quotes_one_noted_above_says_see_above) {
   // Found by a student helper: a package the grader lacks, imported first in the imports cell,
   // had its error and advice repeated in the note of every cell that then missed torch.

@@ -86,6 +86,19 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
     BOOST_TEST(r.at("score") == 0.0, student);
     BOOST_TEST(r.at("exercises")[0].at("verdict") == "unreadable", r.dump());
   }
+  // Cut short (an upload that did not finish): said so, and the same for every exercise, the
+  // file named once.
+  const std::string whole = test_support::read_file("submissions/understanding-attention/ipynb-correct/A2S1.ipynb");
+  for (const std::size_t cut : {whole.find("\"source\"") + 14, whole.size() / 2, whole.size() - 3}) {
+    dir.write("cut/A2S1.ipynb", whole.substr(0, cut));
+    const json r = check("specs/understanding-attention.yaml", dir.path() / "cut");
+    const std::string message = r.at("exercises")[0].at("message").get<std::string>();
+    BOOST_TEST(message.starts_with("A2S1.ipynb: it is not a whole Jupyter notebook: it stops after " +
+                                   std::to_string(cut) + " characters"),
+               message);
+    BOOST_TEST(r.at("exercises")[5].at("message") == message, r.dump());
+    BOOST_TEST(r.at("exercises")[5].at("verdict") == "unreadable", r.dump());
+  }
   // The same as a function exercise: every call says why, and the grader goes on.
   dir.write("binary/homework.py", std::string("\x7f"
                                               "ELF\0\0\0",

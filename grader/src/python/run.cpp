@@ -367,6 +367,10 @@ std::vector<std::string> power_notes(const json& facts) {
   return notes;
 }
 
+/// Whether a child's facts say the definition called is not the one before the last, a stub
+/// (`raise NotImplementedError()`) being between them.
+bool past_stub(const json& facts) { return facts.value("past_stub", json()) == json(true); }
+
 /// For a function the notebook defines more than once, called by exercises tied to a test cell
 /// whose text no line holds (the print line deleted with the expected output): that they were
 /// graded with the definition in force at the end, maybe not their own, said once for the
@@ -383,8 +387,10 @@ std::string cell_missing_note(const json& facts, const Binding& b) {
   const bool one = b.exercises.size() == 1;
   return (one ? "exercise " : "exercises ") + first_few(b.exercises, b.exercises.size()) + (one ? " is" : " are") +
          " graded with the definition of " + b.function + " at " + where +
-         (before_last ? ", the one before the notebook's last definition (another exercise takes the last)"
-                      : ", the one in force at the end of the notebook") +
+         (!before_last ? ", the one in force at the end of the notebook"
+          : past_stub(facts)
+              ? ", the last one that is no stub before the notebook's last definition (another exercise takes the last)"
+              : ", the one before the notebook's last definition (another exercise takes the last)") +
          ", maybe not " + (one ? "its" : "their") +
          " own: the grader finds the definition an exercise tests by its test cell's line '" + b.cell +
          "', and no line holds it; put that line back as the handout gives it";
@@ -400,19 +406,21 @@ std::string definition_note(const json& facts, const Binding& b) {
     return "";
   const auto where = facts.at("defined_at").get<std::string>();
   if (!a_place(where)) return "";
-  std::string note = "the notebook defines " + b.function + " more than once; this exercise calls its definition at " +
-                     where + ", the one in force at the end of " +
-                     (b.cell.empty() ? std::string("the notebook")
-                      : facts.value("before_last", json()) == json(true)
-                          ? "the notebook but for the last: no line of it holds '" + b.cell +
-                                "', the text of this exercise's test cell, and the last is another exercise's"
-                      : facts.at("at_end").get<bool>()
-                          ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
-                      : facts.value("before_next", json()) == json(true)
-                          ? "the cell holding '" + b.cell +
-                                "', before the definition after it (in a download, code cells with no text between "
-                                "them are one cell)"
-                          : "the cell holding '" + b.cell + "'");
+  std::string note =
+      "the notebook defines " + b.function + " more than once; this exercise calls its definition at " + where +
+      ", the one in force at the end of " +
+      (b.cell.empty() ? std::string("the notebook")
+       : facts.value("before_last", json()) == json(true)
+           ? "the notebook but for the last" + std::string(past_stub(facts) ? " and the stubs before it" : "") +
+                 ": no line of it holds '" + b.cell +
+                 "', the text of this exercise's test cell, and the last is another exercise's"
+       : facts.at("at_end").get<bool>()
+           ? "the notebook: no line of it holds '" + b.cell + "', the text of this exercise's test cell"
+       : facts.value("before_next", json()) == json(true)
+           ? "the cell holding '" + b.cell +
+                 "', before the definition after it (in a download, code cells with no text between "
+                 "them are one cell)"
+           : "the cell holding '" + b.cell + "'");
   // Another definition takes what the call passes: the last one only tries something out?
   if (const auto taking = facts.value("taking_at", json()); taking.is_string() && a_place(taking.get<std::string>()))
     note += "; its definition at " + taking.get<std::string>() + " takes these arguments: if the one at " + where +
@@ -734,6 +742,8 @@ void take_values(const Records& records, const std::vector<Request>& requests,
       settle(i, Verdict::unreadable, "'" + requests[i].name + "' is " + why);
     } else if (r->code == 5) {  // its expression reached an nbgrader stub: an exercise left to do
       settle(i, Verdict::missing, "'" + requests[i].name + "': " + why);
+    } else if (r->code == 6) {  // the hand-in as a whole cannot be read: the same for every answer
+      settle(i, Verdict::unreadable, why);
     } else if (r->code == 2) {
       settle(i, Verdict::unreadable,
              "'" + requests[i].name + "' is " + why + ", not numbers: make it " +

@@ -385,11 +385,17 @@ void Budget::charge_grader() {
 
 bool Budget::spent() {
   charge_grader();
+  preparing_since_ = Clock::now();
   return left_ <= Clock::duration::zero();
 }
 
 Clock::time_point Budget::deadline() {
+  // The child's start: the grader's CPU, or the wall-clock time if more, up to what is no stop.
+  const double before = grader_cpu_;
   charge_grader();
+  const auto cpu = span(grader_cpu_ - before);
+  const auto wall = std::min(Clock::now() - preparing_since_, span(kStallSeconds));
+  if (wall > cpu) left_ -= wall - cpu;
   return Clock::now() + left_;
 }
 

@@ -221,12 +221,15 @@ inline Clock::time_point after(double seconds) { return Clock::now() + span(seco
 
 /// A hand-in's time budget over all its children: spent while one of them is watched, less what
 /// its Observation::moved() credits, and by the CPU time the grader's thread uses for the
-/// hand-in between them (its plans and files, made afresh for each child). Not by the wall-clock
-/// time between children: a stop of the whole job that lands there uses no CPU (found in CI,
-/// beside a sanitizer build: the job stopped for 32 s as the grader prepared a child, outside
-/// the waits that credit a stop, and an honest notebook ran out of its 30 s); and not by the
-/// grader's wait for the zygote. The grader's CPU counts (found by a hostile helper: 2000
-/// children, each given a 33 MB file, took 1.7 times the budget when it did not).
+/// hand-in between them (its plans and files, made afresh for each child), or by the wall-clock
+/// time from spent() to deadline() (the child's start: the grader's plans and the zygote's fork)
+/// where that is more, up to kStallSeconds. Not by more wall-clock time between children: a stop
+/// of the whole job that lands there uses no CPU (found in CI, beside a sanitizer build: the job
+/// stopped for 32 s as the grader prepared a child, outside the waits that credit a stop, and an
+/// honest notebook ran out of its 30 s). The grader's CPU counts (found by a hostile helper: 2000
+/// children, each given a 33 MB file, took 1.7 times the budget when it did not), and so does the
+/// zygote's fork (found by the next: a notebook crashing at each of its 3000 lines, a fresh child
+/// for each, took 1.35 times the budget).
 class Budget {
  public:
   explicit Budget(double seconds);
@@ -241,6 +244,7 @@ class Budget {
   void charge_grader();  ///< the thread's CPU time since it last did
   Clock::duration left_;
   double grader_cpu_;  ///< the thread's CPU time when it last charged
+  Clock::time_point preparing_since_ = Clock::now();  ///< when spent() last asked
 };
 
 }  // namespace grader::sandbox
