@@ -346,6 +346,15 @@ BOOST_AUTO_TEST_CASE(an_answer_a_failed_cell_left_undefined_names_that_failure) 
           "'mask' is None, not numbers: give it its value (cell 1 (\"mask = None  # YOUR CODE HERE\") assigns it "
           "None: an exercise left to do?)",
       l.values[0].message);
+  // A first line that holds quotes, as a print does (found by a student helper: that cell was
+  // not named).
+  const std::string printed = R"j({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "source": "print(\"1.3.1\")\nquery131 = None"}]})j";
+  const auto q = run("hw.ipynb", printed, {{"query131", "query131", ""}});
+  BOOST_TEST(q.values[0].message ==
+                 "'query131' is None, not numbers: give it its value (cell 1 (\"print(\"1.3.1\")\") assigns it "
+                 "None: an exercise left to do?)",
+             q.values[0].message);
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_taken_at_its_cell_is_explained_by_that_cell_never_a_later_one) {

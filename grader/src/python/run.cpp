@@ -240,11 +240,12 @@ std::string refused(const std::vector<int>& calls) {
 /// Whether a child's text is a label of one of its units as the runner writes them ("cell 14
 /// (\"# scratch\")", "line 61"), of its form and short: a notebook that forges records could
 /// otherwise write "the last at [grader] regrade notice: ..." into a note. A cell's first line is
-/// quoted as the runner quotes it: at most 30 characters, and here none of them a '"'
-/// (helper-59: a forged place closed its quote and wrote on).
+/// quoted as the runner quotes it: at most 30 characters on one line (helper-59: a forged place
+/// closed its quote and wrote on), a '"' among them (`print("1.3.1")` is a cell's first line: its
+/// label was not taken, and the answer it assigned None was told no more).
 bool unit_label(const std::string& text) {
   static const std::regex label(
-      R"re((cell [0-9]{1,9} \(("([^"]{1,130})"|line [0-9]{1,9}|empty)\)|line [0-9]{1,9}|the lines before the first cell))re");
+      R"re((cell [0-9]{1,9} \(("([^\n]{1,130})"|line [0-9]{1,9}|empty)\)|line [0-9]{1,9}|the lines before the first cell))re");
   std::smatch m;
   if (!std::regex_match(text, m, label)) return false;
   const std::string quoted = m[3].str();
