@@ -691,6 +691,28 @@ BOOST_AUTO_TEST_CASE(a_notebook_beside_the_helpers_it_runs_or_imports_is_the_one
   const auto rivals = run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "rivals").string()});
   BOOST_TEST(contains(rivals.out, "this folder has 2 Python hand-ins, homework (1).py, homework.py: keep only"),
              rivals.out);
+  // Jupyter's empty Untitled.ipynb and a scratch file, which name nothing the assignment grades,
+  // beside the one that does (found by a TA helper: 0 of 8, "2 Python hand-ins").
+  dir.write("untitled/homework.py", homework);
+  dir.write("untitled/Untitled.ipynb",
+            R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", )"
+            R"("metadata": {}, "source": [], "outputs": [], "execution_count": null}]})");
+  dir.write("untitled/scratch.py", "import torch\nprint(torch.ones(2))\n");
+  const std::string untitled = notes_of_full_marks("untitled");
+  BOOST_TEST(contains(untitled,
+                      "Untitled.ipynb, scratch.py are not graded: they name none of what the assignment grades "
+                      "(scaled_dot_product_attention), and homework.py does"),
+             untitled);
+  // So under a spec that names its file, where none is named so.
+  dir.write("named/notebook.py", test_support::read_file(test_support::source_path(
+                                     "submissions/understanding-attention/colab-py-correct/A2S1.py")));
+  dir.write("named/scratch.py", "print(1)\n");
+  const auto named = run_grader({"check", "--spec", "specs/understanding-attention.yaml",
+                                 (dir.path() / "named").string(), "--format", "json"});
+  BOOST_TEST(contains(named.out, "score\": 6.0"), named.out);
+  BOOST_TEST(contains(named.out, "scratch.py is not graded: it names none of what the assignment grades (query121, "
+                                 "query122, query131 and 2 more), and notebook.py does"),
+             named.out);
 }
 
 BOOST_AUTO_TEST_CASE(the_command_feedback_quotes_replays_that_exercises_cases_alone) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <numeric>
 #include <optional>
+#include <regex>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -900,6 +901,62 @@ std::string differing(const std::string& a, const std::string& b, const Differen
          (difference.compared ? "whose code differs: " : "that cannot be compared: ") + difference.where;
 }
 
+/// Whether `text` names one of `words` as a whole word (an identifier), or, unless
+/// `attributes`, not as an attribute (`lib.f`).
+bool names_any(const std::string& text, const std::vector<std::string>& words, bool attributes) {
+  const auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  return std::any_of(words.begin(), words.end(), [&](const std::string& f) {
+    for (std::size_t at = f.empty() ? std::string::npos : text.find(f); at != std::string::npos;
+         at = text.find(f, at + 1)) {
+      // At a line's start in an .ipynb's one-string source, the JSON text has `\nf`.
+      const bool line_start = at >= 2 && text[at - 1] == 'n' && text[at - 2] == '\\';
+      if ((at == 0 || line_start || (!word(text[at - 1]) && (attributes || text[at - 1] != '.'))) &&
+          (at + f.size() == text.size() || !word(text[at + f.size()])))
+        return true;
+    }
+    return false;
+  });
+}
+
+/// The names a hand-in of `spec` defines: its functions, and the variables its answers are
+/// taken from (the names in their Python expressions, else their own).
+std::vector<std::string> names_graded(const Spec& spec) {
+  std::vector<std::string> names = python_functions(spec);
+  static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
+  for (const auto& ex : spec.exercises)
+    for (const auto& a : ex.answers) {
+      const std::string& expr = a.python_expr.empty() ? a.name : a.python_expr;
+      for (std::sregex_iterator it(expr.begin(), expr.end(), identifier), end; it != end; ++it)
+        if (std::find(names.begin(), names.end(), it->str()) == names.end()) names.push_back(it->str());
+    }
+  return names;
+}
+
+/// Of several files that could each be the hand-in, the one that names what the assignment
+/// grades (names_graded()), where exactly one does: the others (an empty Untitled.ipynb, a
+/// scratch.py) are then set aside, and `note` says so (found by a TA helper: a correct
+/// homework.py beside Jupyter's empty Untitled.ipynb scored 0 of 8, "2 Python hand-ins").
+std::optional<std::string> only_naming(const Spec& spec, const std::filesystem::path& dir,
+                                       const std::vector<std::string>& rivals, std::string& note) {
+  if (rivals.size() < 2 || rivals.size() > kMaxFiles) return std::nullopt;
+  const std::vector<std::string> names = names_graded(spec);
+  std::vector<std::string> naming, other;
+  for (const auto& c : rivals) {
+    std::string text;
+    try {
+      text = read_bounded(dir / c, ReadLimits{kMaxHandInBytes});
+    } catch (const ReadError&) {  // unreadable, or too large: still a rival
+      naming.push_back(c);
+      continue;
+    }
+    (names_any(text, names, true) ? naming : other).push_back(c);
+  }
+  if (naming.size() != 1) return std::nullopt;
+  note = listed(other) + (other.size() == 1 ? " is not graded: it names" : " are not graded: they name") +
+         " none of what the assignment grades (" + first_few(names) + "), and " + safe_name(naming.front()) + " does";
+  return naming.front();
+}
+
 /// Which of several candidates is the notebook: the one no other runs or imports, if there is
 /// exactly one, beside the helpers it runs with `%run` or imports (an unreadable one runs or
 /// imports nothing, and so do those past the bytes a hand-in and its files may have). The files
@@ -994,19 +1051,8 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
         naming.push_back(c);
         continue;
       }
-      const bool names = std::any_of(functions.begin(), functions.end(), [&](const std::string& f) {
-        for (std::size_t at = text.find(f); at != std::string::npos; at = text.find(f, at + 1)) {
-          const auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
-          // Not as an attribute: a ctypes script's lib.scaled_dot_product_attention is the C one.
-          // (At a line's start in an .ipynb's one-string source, the JSON text has `\nf`.)
-          const bool line_start = at >= 2 && text[at - 1] == 'n' && text[at - 2] == '\\';
-          if ((at == 0 || line_start || (!word(text[at - 1]) && text[at - 1] != '.')) &&
-              (at + f.size() == text.size() || !word(text[at + f.size()])))
-            return true;
-        }
-        return false;
-      });
-      (names ? naming : other).push_back(c);
+      // Not as an attribute: a ctypes script's lib.scaled_dot_product_attention is the C one.
+      (names_any(text, functions, false) ? naming : other).push_back(c);
     }
     if (!other.empty())
       found.notes.push_back(listed(other) +
@@ -1042,6 +1088,12 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       chosen = alike.front();
     else if (alike.empty() && candidates.size() == 1)
       chosen = candidates.front();
+    std::string aside_note;
+    if (chosen.empty())
+      if (auto only = only_naming(spec, dir, alike.empty() ? candidates : alike, aside_note)) {
+        chosen = *only;
+        found.notes.push_back(aside_note);
+      }
     if (chosen.empty()) {
       found.problem =
           "the assignment asks for " + asked + ", and this folder has " +
@@ -1056,7 +1108,7 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       found.notes.push_back(safe_name(chosen) + " is graded as the " + asked + " the assignment names" +
                             (other_form ? ": a notebook (.ipynb) and its .py download are both accepted" : ""));
     }
-    if (const auto others = others_than(chosen); !others.empty()) {
+    if (const auto others = others_than(chosen); !others.empty() && aside_note.empty()) {
       // Said where the notebook and its download differ: a student who changed one after
       // downloading it learns which was graded.
       const bool pair = difference.has_value() && others.size() == 1;
@@ -1081,24 +1133,31 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
       const auto& rivals = !choice                     ? candidates
                            : choice->unused.size() > 1 ? choice->unused
                                                        : choice->helpers;  // each runs another
-      found.problem = "this folder has " +
-                      (difference ? differing(rivals[0], rivals[1], *difference)
-                                  : std::to_string(rivals.size()) + " Python hand-ins, " + listed(rivals)) +
-                      ": keep only the one to grade";
-      return found;
+      std::string aside_note;
+      if (auto only = only_naming(spec, dir, rivals, aside_note)) {
+        chosen = *only;
+        found.notes.push_back(aside_note);
+      } else {
+        found.problem = "this folder has " +
+                        (difference ? differing(rivals[0], rivals[1], *difference)
+                                    : std::to_string(rivals.size()) + " Python hand-ins, " + listed(rivals)) +
+                        ": keep only the one to grade";
+        return found;
+      }
+    } else {
+      chosen = choice->unused.front();
+      if (difference) {  // the notebook itself, its cells as the student ran them
+        chosen = notebook_of(choice->unused[0], choice->unused[1]);
+        found.notes.push_back(same_code(choice->unused[chosen == choice->unused[0] ? 1 : 0], chosen));
+      }
+      if (!choice->helpers.empty())
+        found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
+      if (!choice->aside.empty())
+        found.notes.push_back(listed(choice->aside) + (choice->aside.size() == 1 ? " is" : " are") +
+                              " not graded: tests of a notebook (test_*.py, *_test.py beside it), conftest.py and "
+                              "__init__.py go with it, and " +
+                              safe_name(chosen) + " is the notebook");
     }
-    chosen = choice->unused.front();
-    if (difference) {  // the notebook itself, its cells as the student ran them
-      chosen = notebook_of(choice->unused[0], choice->unused[1]);
-      found.notes.push_back(same_code(choice->unused[chosen == choice->unused[0] ? 1 : 0], chosen));
-    }
-    if (!choice->helpers.empty())
-      found.notes.push_back(safe_name(chosen) + " is graded, which runs or imports " + listed(choice->helpers));
-    if (!choice->aside.empty())
-      found.notes.push_back(listed(choice->aside) + (choice->aside.size() == 1 ? " is" : " are") +
-                            " not graded: tests of a notebook (test_*.py, *_test.py beside it), conftest.py and "
-                            "__init__.py go with it, and " +
-                            safe_name(chosen) + " is the notebook");
   }
 
   HandIn h;
