@@ -116,7 +116,7 @@ std::string ExerciseResult::details() const {
 
 std::optional<std::string> ExerciseResult::mistake() const {
   for (const auto& c : checks)
-    if (!c.passed() && c.mistake) return c.mistake;
+    if (!c.passed() && counts(c) && c.mistake) return c.mistake;
   return std::nullopt;
 }
 

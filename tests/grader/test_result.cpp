@@ -70,6 +70,14 @@ BOOST_AUTO_TEST_CASE(a_reason_every_check_shares_is_not_named_after_one_of_them)
   BOOST_TEST(e.passed());
   BOOST_TEST(e.message() == "");
   BOOST_TEST(!e.mistake().has_value());
+  // A check for information only (no points) that names a mistake: the exercise passed, and
+  // names none (found by a TA helper: the class summary counted it).
+  e.checks.push_back({"causal", Verdict::wrong, 0, 0, "first key only", "", "first key only", 0, ""});
+  BOOST_TEST(e.passed());
+  BOOST_TEST(!e.mistake().has_value());
+  e.checks[0].verdict = Verdict::wrong;
+  e.checks[0].mistake = "no scaling";
+  BOOST_TEST(e.mistake().value_or("") == "no scaling");
 }
 
 BOOST_AUTO_TEST_CASE(the_native_json_reads_back_into_the_same_result) {

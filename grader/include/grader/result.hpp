@@ -96,7 +96,9 @@ struct ExerciseResult {
   std::string message() const;
   /// The shown failure's details.
   std::string details() const;
-  /// The first known mistake a failing check names.
+  /// The first known mistake a failing check that counts() names: none for a passed exercise
+  /// (found by a TA helper: the class summary counted a mistake of a check for information only
+  /// under an exercise that passed, where it lists the mistakes of failing answers).
   std::optional<std::string> mistake() const;
   /// The sum of the checks' times.
   double seconds() const;
