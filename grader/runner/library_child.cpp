@@ -3,6 +3,7 @@
 #include "library_child.hpp"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,68 @@ struct Call {
 };
 
 std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
+
+/// The functions a library exports (defined, global or weak, of default visibility), read from
+/// the dynamic symbol table of its image at `fd`; none where that cannot be read. Every offset
+/// is checked against the image's size: the image is the student's.
+std::vector<std::string> exported_functions(int fd) {
+  std::vector<std::string> names;
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(Elf64_Ehdr))) return names;
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  void* mapped = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (mapped == MAP_FAILED) return names;
+  const auto* image = static_cast<const unsigned char*>(mapped);
+  const auto within = [&](std::uint64_t at, std::uint64_t bytes) { return at <= size && bytes <= size - at; };
+  Elf64_Ehdr eh{};
+  std::memcpy(&eh, image, sizeof eh);
+  const bool readable = std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+                        eh.e_shentsize == sizeof(Elf64_Shdr) && within(eh.e_shoff, eh.e_shnum * sizeof(Elf64_Shdr));
+  for (std::uint16_t i = 0; readable && i < eh.e_shnum && names.size() < 10000; ++i) {
+    Elf64_Shdr sh{}, strings{};
+    std::memcpy(&sh, image + eh.e_shoff + i * sizeof sh, sizeof sh);
+    if (sh.sh_type != SHT_DYNSYM || sh.sh_entsize != sizeof(Elf64_Sym) || !within(sh.sh_offset, sh.sh_size) ||
+        sh.sh_link >= eh.e_shnum)
+      continue;
+    std::memcpy(&strings, image + eh.e_shoff + sh.sh_link * sizeof strings, sizeof strings);
+    if (!within(strings.sh_offset, strings.sh_size)) continue;
+    const char* text = reinterpret_cast<const char*>(image + strings.sh_offset);
+    for (std::uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym) && names.size() < 10000; ++k) {
+      Elf64_Sym sym{};
+      std::memcpy(&sym, image + sh.sh_offset + k * sizeof sym, sizeof sym);
+      const int bind = ELF64_ST_BIND(sym.st_info);
+      if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
+          (bind != STB_GLOBAL && bind != STB_WEAK) || ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT ||
+          sym.st_name >= strings.sh_size)
+        continue;
+      const std::size_t length = strnlen(text + sym.st_name, strings.sh_size - sym.st_name);
+      if (length > 0 && length < strings.sh_size - sym.st_name) names.emplace_back(text + sym.st_name, length);
+    }
+  }
+  munmap(mapped, size);
+  return names;
+}
+
+/// Why the library has no function `symbol`, from what it exports: the function as C++ named it
+/// (declared without extern "C"), the functions it has (found by a TA helper: a C library that
+/// exported `sdpa` was asked whether the function is declared extern "C"), or that it has none.
+std::string no_function(const char* symbol, const std::vector<std::string>& exported) {
+  const std::string name = symbol;
+  const std::string head = "the library has no function '" + name + "'";
+  const std::string mangled = std::to_string(name.size()) + name;
+  std::vector<std::string> shown;  // its own functions, not the C runtime's (_init, _fini)
+  for (const auto& f : exported) {
+    if (f.starts_with("_Z") && f.find(mangled) != std::string::npos)
+      return head + ": it has " + name + " as a C++ function (" + f.substr(0, 120) +
+             "), whose name C++ changes unless it is declared extern \"C\": declare it so";
+    if (!f.starts_with("_") && shown.size() < 6) shown.push_back(f.substr(0, 80));
+  }
+  if (shown.empty()) return head + ", nor any function others can call (is " + name + " static?)";
+  std::string list;
+  for (std::size_t i = 0; i < shown.size() && i < 5; ++i) list += (i ? ", " : "") + shown[i];
+  return head + "; the functions it has: " + list + (shown.size() > 5 ? ", ..." : "") +
+         " (name the function as the assignment does)";
+}
 
 }  // namespace
 
@@ -107,6 +171,7 @@ std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) 
   }
 
   std::vector<Call> calls(header.n_calls);
+  std::optional<std::vector<std::string>> exported;  // read once, for a function it lacks
   std::uint64_t largest = 0;  // bytes of outputs of one call
   for (std::uint32_t i = 0; i < header.n_calls; ++i) {
     p::PlanCall pc{};
@@ -116,9 +181,10 @@ std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) 
     const char* symbol = text_at(plan, plan_size, pc.symbol_offset);
     dlerror();
     calls[i].fn = reinterpret_cast<grader_solution_fn*>(dlsym(handle, symbol));
-    if (!calls[i].fn)  // only this call fails; the others still run
-      send(p::kLoadError, i, 1,
-           (std::string("the library has no function '") + symbol + "' (is it declared extern \"C\"?)").c_str());
+    if (!calls[i].fn) {  // only this call fails; the others still run
+      if (!exported) exported = exported_functions(p::kCodeFd);
+      send(p::kLoadError, i, 1, no_function(symbol, *exported).c_str());
+    }
     for (std::uint32_t t = 0; t < pc.n_inputs + pc.n_outputs; ++t) {
       p::PlanTensor pt{};
       const std::uint64_t tat = pc.tensors_offset + t * sizeof pt;

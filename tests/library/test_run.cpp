@@ -461,7 +461,11 @@ BOOST_AUTO_TEST_CASE(missing_functions_and_non_libraries_are_load_errors) {
   const RunReport r = run_library(lib, {call("good", 0), call("no_such_function", 1)}, limits);
   BOOST_TEST(verdict(r.calls[0]) == "returned");
   BOOST_TEST(verdict(r.calls[1]) == "load_error");
-  BOOST_TEST(r.calls[1].message == "the library has no function 'no_such_function' (is it declared extern \"C\"?)");
+  // With the functions it has (found by a TA helper: a C library exporting `sdpa` was asked
+  // whether the function is declared extern "C").
+  BOOST_TEST(r.calls[1].message.starts_with("the library has no function 'no_such_function'; the functions it has: "),
+             r.calls[1].message);
+  BOOST_TEST(contains(r.calls[1].message, "good"), r.calls[1].message);
   const auto text = write("libtext.so", "this is not a library\n");
   const RunReport t = run_library(text, {call("good", 0)}, limits);
   BOOST_TEST(verdict(t.calls[0]) == "load_error");
@@ -479,6 +483,7 @@ BOOST_AUTO_TEST_CASE(an_exception_escaping_cpp_is_reported_with_its_text) {
 extern "C" int boom(const grader_tensor*, int, grader_tensor*, int, char*, size_t) {
   throw std::runtime_error("d_k must be positive");
 }
+int plain_cpp(const grader_tensor*, int, grader_tensor*, int, char*, size_t) { return 0; }
 extern "C" int hog(const grader_tensor*, int, grader_tensor*, int, char*, size_t) {
   std::vector<std::vector<char>> blocks;
   for (int i = 0; i < 64; ++i) blocks.emplace_back(std::size_t(256) << 20, 1);  // 16 GiB
@@ -490,10 +495,16 @@ extern "C" int hog(const grader_tensor*, int, grader_tensor*, int, char*, size_t
   // memory limit before the wall clock.
   limits.call_seconds = 20;
   limits.memory_bytes = 512ull << 20;
-  const RunReport r = run_library(cpp, {call("boom", 0), call("hog", 1)}, limits);
+  const RunReport r = run_library(cpp, {call("boom", 0), call("hog", 1), call("plain_cpp", 2)}, limits);
   BOOST_TEST(verdict(r.calls[0]) == "threw");
   BOOST_TEST(r.calls[0].message == "an exception escaped the function: d_k must be positive");
   BOOST_TEST(verdict(r.calls[1]) == "out_of_memory");
+  // A function not declared extern "C": its C++ name is found, and the fix said.
+  BOOST_TEST(verdict(r.calls[2]) == "load_error");
+  BOOST_TEST(r.calls[2].message.starts_with("the library has no function 'plain_cpp': it has plain_cpp as a C++ "
+                                            "function (_Z9plain_cpp"),
+             r.calls[2].message);
+  BOOST_TEST(contains(r.calls[2].message, "declared extern \"C\": declare it so"), r.calls[2].message);
 }
 
 BOOST_AUTO_TEST_CASE(static_constructors_are_confined_and_timed) {
