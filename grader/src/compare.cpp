@@ -238,18 +238,23 @@ void find_patterns(Comparison& c, const Tensor& got, const Tensor& expected, con
     // of 1; or some other step after it.
     const bool short_of_one = std::all_of(got.values().begin(), got.values().end(), [](double v) { return v >= 0; }) &&
                               std::all_of(sums.begin(), sums.end(), [](double s) { return s <= 1.0 + 1e-6; });
+    // A mask applied after the softmax leaves weights 0 (found by an instructor helper: a
+    // softmax over the batch, its weights all above 0, was asked that).
+    const bool zeroed = std::any_of(got.values().begin(), got.values().end(), [](double v) { return v == 0.0; });
     // Values no weight takes (raw scores returned as weights, found by the same helper): no
-    // softmax at all, perhaps.
-    const bool no_weights =
-        std::any_of(got.values().begin(), got.values().end(), [](double v) { return !(v >= 0 && v <= 1); });
+    // softmax at all, perhaps. Not NaN, which is said apart (found by an instructor helper: the
+    // NaN of a row that masked every key made a row of weights in [0, 1] "below 0 or above 1").
+    const bool no_weights = std::any_of(got.values().begin(), got.values().end(),
+                                        [](double v) { return std::isfinite(v) ? v < 0 || v > 1 : !std::isnan(v); });
     const std::string question =
         is_stochastic(got, !columns)
             ? fmt::format("your {}s do: is the softmax over the other axis?", columns ? "row" : "column")
-        : short_of_one ? (hints.masks ? "are weights set to 0 after the softmax (a mask applied after it, not before)?"
-                                      : "are weights set to 0 or scaled down after the softmax?")
-        : no_weights   ? "some of your values are below 0 or above 1, which no weight is: is the softmax applied, and "
-                         "over the right axis?"
-                       : "is the softmax over the right axis?";
+        : short_of_one && (zeroed || !hints.masks)
+            ? (hints.masks ? "are weights set to 0 after the softmax (a mask applied after it, not before)?"
+                           : "are weights set to 0 or scaled down after the softmax?")
+        : no_weights ? "some of your values are below 0 or above 1, which no weight is: is the softmax applied, and "
+                       "over the right axis?"
+                     : "is the softmax over the right axis?";
     for (std::size_t i = 0; i < sums.size(); ++i)
       if (std::abs(sums[i] - 1.0) > 1e-6) {
         c.patterns.push_back(

@@ -286,6 +286,17 @@ BOOST_AUTO_TEST_CASE(patterns_name_transpose_scale_and_rows_not_summing_to_one) 
   BOOST_TEST(hints_of(mat(2, 2, {0.6, 0, 0.3, 0.2}), mat(2, 2, {1, 0, 0.4, 0.6}), Hints{.masks = true}) ==
              "the expected rows each sum to 1 (attention weights), but your row 0 sums to 0.6: are weights set to 0 "
              "after the softmax (a mask applied after it, not before)?");
+  // Rows short of 1 with no weight 0 were not masked after the softmax (found by an instructor
+  // helper: a softmax over the batch was asked that); nor is a row of NaN a value below 0 or
+  // above 1 (the same helper: the NaN of a row that masked every key).
+  BOOST_TEST(hints_of(mat(2, 2, {0.6, 0.1, 0.3, 0.2}), mat(2, 2, {0.9, 0.1, 0.4, 0.6}), Hints{.masks = true}) ==
+             "the expected rows each sum to 1 (attention weights), but your row 0 sums to 0.7: is the softmax over "
+             "the right axis?");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  BOOST_TEST(hints_of(mat(2, 3, {nan, 0.5, 0.1, 0.7, 0.9, 0.1}), mat(2, 3, {1, 0, 0, 0.4, 0.5, 0.1}),
+                      Hints{.masks = true}) ==
+             "the expected rows each sum to 1 (attention weights), but your row 1 sums to 1.7: is the softmax over "
+             "the right axis?");
   // Masks are named only where the exercise has one (found by an instructor helper: asked about
   // masked keys in an exercise without a mask).
   BOOST_TEST(hints_of(mat(2, 2, {0.6, 0, 0.3, 0.2}), mat(2, 2, {1, 0, 0.4, 0.6})) ==
