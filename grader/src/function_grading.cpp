@@ -821,9 +821,11 @@ CheckResult conclude_check(const Spec& spec, const FunctionSpec& fn, const Plann
     // The smallest failing case is shown; how many fail tells a slip in one corner (a size of
     // 1) from code wrong everywhere (found by a helper: "case 99 of 100" read as the only one).
     // Outputs that do not follow an input are found on one case, which has the property: no count.
+    // Nor for a hidden exercise: which cases fail, counted as code that is right for some sizes
+    // only is changed, would tell its targets apart (found by an instructor helper).
     const auto kind = failing[*smallest].kind;
     if (pc.cases.size() > 1 && kind != Finding::Kind::property_unsteady && kind != Finding::Kind::property_need_nan &&
-        kind != Finding::Kind::property_ignores) {
+        kind != Finding::Kind::property_ignores && visibility != Visibility::hidden) {
       // (Found by a student helper: "random case 1 of 40 (...), one of 40, all failing" read oddly.)
       const std::string count = failing.size() == pc.cases.size()
                                     ? fmt::format(" (all {} cases fail)", failing.size())
