@@ -564,6 +564,23 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
   // is no pattern (found by a helper: "every mismatch is in row [2, :]" beside it).
   if (auto hint = precision_hint(half, got, expected, check.tolerance, main.precision))
     cmp.patterns = {std::move(*hint)};
+  // Two outputs that are each the other's, where their shapes agree (found by an instructor
+  // helper: a C++ `return {W, out};` was told, in a 1 x 1 x 1 case, that its weights are no
+  // weights): the order is the slip, said alone.
+  bool swapped = false;
+  for (std::size_t p = 0; !sides && p < fn.outputs.size() && !swapped; ++p) {
+    const std::size_t o = f.output;
+    swapped = p != o && main.outputs[o].shape() == c.expected[p].shape() &&
+              main.outputs[p].shape() == c.expected[o].shape() &&
+              compare(main.outputs[o], c.expected[p], tolerance, {}).passed() &&
+              compare(main.outputs[p], c.expected[o], tolerance, {}).passed();
+  }
+  if (swapped) {
+    std::vector<std::string> order;
+    for (const auto& out : fn.outputs) order.push_back(out.name);
+    cmp.patterns = {fmt::format("your outputs are the right ones in another order: return them in the order ({})",
+                                fmt::join(order, ", "))};
+  }
   // The other outputs that fail here, in a line each (found by a helper: the weights, where a
   // masked column shows, were never shown beside a failing output), with a hint of their own
   // where one names a pattern (found by a student helper: attentions rounded to 3 decimals,
@@ -575,7 +592,7 @@ void describe_case(const Spec& spec, const FunctionSpec& fn, const PlannedCheck&
     if (const Comparison other = compare(main.outputs[p], c.expected[p], tolerance, Hints{pc.exercise->masked()});
         !other.passed()) {
       others += "also " + prefixed(fn.outputs[p].name, summarize(other, true)) + "\n";
-      if (other.patterns.empty() ||
+      if (swapped || other.patterns.empty() ||
           std::find(cmp.patterns.begin(), cmp.patterns.end(), other.patterns.front()) != cmp.patterns.end())
         continue;
       others += "hint (" + fn.outputs[p].name + "): " + other.patterns.front() + "\n";

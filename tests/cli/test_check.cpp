@@ -3130,6 +3130,32 @@ BOOST_AUTO_TEST_CASE(outputs_returned_in_the_wrong_order_are_told_the_order) {
              exercise.dump());
 }
 
+BOOST_AUTO_TEST_CASE(a_cpp_library_returning_its_outputs_in_the_wrong_order_is_told_the_order) {
+  // Found by an instructor helper: `return {weights, output};` was told only that the shapes
+  // differ, and in a 1 x 1 x 1 case that its weights are no weights.
+  TempDir dir;
+  std::string source =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/correct-cpp/solution.cpp"));
+  const std::string right = "return {output, weights};";
+  BOOST_REQUIRE(source.find(right) != std::string::npos);
+  source.replace(source.find(right), right.size(), "return {weights, output};");
+  dir.write("swapped/solution.cpp", source);
+  const auto r =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "swapped").string(), "--format", "json"});
+  const auto checks = ordered_json::parse(r.out).at("exercises")[0].at("checks");
+  BOOST_TEST(checks[0].at("verdict") == "solution_error", checks.dump());
+  BOOST_TEST(contains(checks[0].at("message").get<std::string>(),
+                      "but the output has shape (2, 3, 4): that is the shape of output 2, where this is output 1 of "
+                      "what the function returns: are the outputs in another order?"),
+             checks.dump());
+  BOOST_TEST(checks[1].at("verdict") == "wrong", checks.dump());
+  BOOST_TEST(contains(checks[1].at("details").get<std::string>(),
+                      "hint: your outputs are the right ones in another order: return them in the order (output, "
+                      "weights)"),
+             checks.dump());
+  BOOST_TEST(!contains(checks[1].at("details").get<std::string>(), "which no weight is"), checks.dump());
+}
+
 BOOST_AUTO_TEST_CASE(half_precision_results_are_told_why_they_fail) {
   const auto exercise = sdpa_exercise_returning("(w @ V).half(), w.half()");
   BOOST_TEST(exercise.at("verdict") == "wrong", exercise.dump());

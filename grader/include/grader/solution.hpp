@@ -59,8 +59,9 @@ struct Convert<double> {
     if (count(t) != 1) throw Failure("expected a single number, got shape " + shape_of(t));
     return t.data[0];
   }
+  static bool fits(double, const grader_tensor& t) { return count(t) == 1; }
   static void to(double v, grader_tensor& t) {
-    if (count(t) != 1) throw Failure("result is a number but the output has shape " + shape_of(t));
+    if (!fits(v, t)) throw Failure("result is a number but the output has shape " + shape_of(t));
     t.data[0] = v;
   }
 };
@@ -74,11 +75,13 @@ struct Convert<arma::mat> {
     // Row-major data is the column-major storage of the transpose.
     return arma::mat(t.data, cols, rows).t();
   }
-  static void to(const arma::mat& m, grader_tensor& t) {
+  static bool fits(const arma::mat& m, const grader_tensor& t) {
     const long long rows = t.rank == 2 ? t.shape[0] : 1;
     const long long cols = t.rank >= 1 ? t.shape[t.rank - 1] : 1;
-    if (t.rank > 2 || static_cast<long long>(m.n_rows) != rows ||
-        static_cast<long long>(m.n_cols) != cols)
+    return t.rank <= 2 && static_cast<long long>(m.n_rows) == rows && static_cast<long long>(m.n_cols) == cols;
+  }
+  static void to(const arma::mat& m, grader_tensor& t) {
+    if (!fits(m, t))
       throw Failure("result is " + std::to_string(m.n_rows) + " x " + std::to_string(m.n_cols) +
                     " but the output has shape " + shape_of(t));
     const arma::mat mt = m.t();
@@ -91,8 +94,9 @@ struct Convert<arma::vec> {
   static arma::vec from(const grader_tensor& t) {
     return arma::vec(t.data, static_cast<arma::uword>(count(t)));
   }
+  static bool fits(const arma::vec& v, const grader_tensor& t) { return static_cast<long long>(v.n_elem) == count(t); }
   static void to(const arma::vec& v, grader_tensor& t) {
-    if (static_cast<long long>(v.n_elem) != count(t))
+    if (!fits(v, t))
       throw Failure("result has " + std::to_string(v.n_elem) + " elements but the output has shape " +
                     shape_of(t));
     std::memcpy(t.data, v.memptr(), sizeof(double) * v.n_elem);
@@ -102,6 +106,7 @@ struct Convert<arma::vec> {
 template <>
 struct Convert<arma::rowvec> {
   static arma::rowvec from(const grader_tensor& t) { return Convert<arma::vec>::from(t).t(); }
+  static bool fits(const arma::rowvec& v, const grader_tensor& t) { return Convert<arma::vec>::fits(v.t(), t); }
   static void to(const arma::rowvec& v, grader_tensor& t) { Convert<arma::vec>::to(v.t(), t); }
 };
 
@@ -116,10 +121,12 @@ struct Convert<arma::cube> {
       out.slice(s) = arma::mat(t.data + s * r * c, c, r).t();
     return out;
   }
+  static bool fits(const arma::cube& cube, const grader_tensor& t) {
+    return t.rank == 3 && static_cast<long long>(cube.n_slices) == t.shape[0] &&
+           static_cast<long long>(cube.n_rows) == t.shape[1] && static_cast<long long>(cube.n_cols) == t.shape[2];
+  }
   static void to(const arma::cube& cube, grader_tensor& t) {
-    if (t.rank != 3 || static_cast<long long>(cube.n_slices) != t.shape[0] ||
-        static_cast<long long>(cube.n_rows) != t.shape[1] ||
-        static_cast<long long>(cube.n_cols) != t.shape[2])
+    if (!fits(cube, t))
       throw Failure("result is " + std::to_string(cube.n_slices) + " x " +
                     std::to_string(cube.n_rows) + " x " + std::to_string(cube.n_cols) +
                     " (slices x rows x cols) but the output has shape " + shape_of(t));
@@ -176,7 +183,24 @@ struct Results<std::tuple<Ts...>> {
   }
   template <std::size_t... I>
   static void write_each(const std::tuple<Ts...>& r, grader_tensor* out, std::index_sequence<I...>) {
-    (Convert<Plain<Ts>>::to(std::get<I>(r), out[I]), ...);
+    (write_one<I>(r, out), ...);
+  }
+  /// Result I, or why not, with the output whose shape it has where that is another's: the
+  /// results returned in another order (found by an instructor helper: `return {W, out};` was
+  /// told only that the shapes differ).
+  template <std::size_t I>
+  static void write_one(const std::tuple<Ts...>& r, grader_tensor* out) {
+    using T = Plain<std::tuple_element_t<I, std::tuple<Ts...>>>;
+    try {
+      Convert<T>::to(std::get<I>(r), out[I]);
+    } catch (const Failure& e) {
+      for (std::size_t j = 0; j < sizeof...(Ts); ++j)
+        if (j != I && Convert<T>::fits(std::get<I>(r), out[j]))
+          throw Failure(std::string(e.what()) + ": that is the shape of output " + std::to_string(j + 1) +
+                        ", where this is output " + std::to_string(I + 1) +
+                        " of what the function returns: are the outputs in another order?");
+      throw;
+    }
   }
 };
 
