@@ -406,10 +406,14 @@ void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
         if (check.passed()) continue;
         // A known mistake matched with the failed answer may be that answer's doing: said first,
         // in the one line (found by a student helper: a query132 that picks key[1] alone, with a
-        // right m_key2_a, was told "your new key[2] changes nothing", the note below the line).
+        // right m_key2_a, was told "your new key[2] changes nothing", the note below the line),
+        // and as what may be that answer's doing (found by a TA helper: a right key[2], the mean
+        // of key[0] and key[1], was told "for example, the mean of key[0] and key[1]" as a fix).
         if (check.mistake && check.message == *check.mistake)
           check.message = "your '" + name + "' from exercise " + owner->id +
-                          " did not pass: fix that one first; with it, " + check.message;
+                          " did not pass: fix that one first, as this exercise is judged with it (with yours, the "
+                          "output here is a known mistake's, maybe your " +
+                          name + "'s doing: " + check.message + ")";
         else
           check.details = "note: this exercise uses your '" + name + "' from exercise " + owner->id +
                           ", which did not pass; fix that one first\n" + check.details;

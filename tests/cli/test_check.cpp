@@ -2423,8 +2423,9 @@ BOOST_AUTO_TEST_CASE(a_known_mistake_matched_with_a_failed_earlier_answer_says_t
   const auto& ex = result.at("exercises").at(4);
   BOOST_REQUIRE(ex.at("id") == "1.4.1");
   BOOST_TEST(ex.at("message").get<std::string>().rfind(
-                 "your 'query132' from exercise 1.3.2 did not pass: fix that one first; with it, your new key[2] "
-                 "changes nothing",
+                 "your 'query132' from exercise 1.3.2 did not pass: fix that one first, as this exercise is judged "
+                 "with it (with yours, the output here is a known mistake's, maybe your query132's doing: your new "
+                 "key[2] changes nothing",
                  0) == 0,
              ex.dump());
 }
