@@ -932,6 +932,24 @@ std::vector<std::string> names_graded(const Spec& spec) {
   return names;
 }
 
+/// `files` of `dir` split into those that name one of `words` (names_any()) and those that do
+/// not; one that cannot be read (or is too large) is among the first, a candidate as ever.
+std::pair<std::vector<std::string>, std::vector<std::string>> by_naming(const std::filesystem::path& dir,
+                                                                        const std::vector<std::string>& files,
+                                                                        const std::vector<std::string>& words,
+                                                                        bool attributes) {
+  std::pair<std::vector<std::string>, std::vector<std::string>> split;
+  for (const auto& f : files) {
+    bool names = true;
+    try {
+      names = names_any(read_bounded(dir / f, ReadLimits{kMaxHandInBytes}), words, attributes);
+    } catch (const ReadError&) {
+    }
+    (names ? split.first : split.second).push_back(f);
+  }
+  return split;
+}
+
 /// Of several files that could each be the hand-in, the one that names what the assignment
 /// grades (names_graded()), where exactly one does: the others (an empty Untitled.ipynb, a
 /// scratch.py) are then set aside, and `note` says so (found by a TA helper: a correct
@@ -940,17 +958,7 @@ std::optional<std::string> only_naming(const Spec& spec, const std::filesystem::
                                        const std::vector<std::string>& rivals, std::string& note) {
   if (rivals.size() < 2 || rivals.size() > kMaxFiles) return std::nullopt;
   const std::vector<std::string> names = names_graded(spec);
-  std::vector<std::string> naming, other;
-  for (const auto& c : rivals) {
-    std::string text;
-    try {
-      text = read_bounded(dir / c, ReadLimits{kMaxHandInBytes});
-    } catch (const ReadError&) {  // unreadable, or too large: still a rival
-      naming.push_back(c);
-      continue;
-    }
-    (names_any(text, names, true) ? naming : other).push_back(c);
-  }
+  const auto [naming, other] = by_naming(dir, rivals, names, true);
   if (naming.size() != 1) return std::nullopt;
   note = listed(other) + (other.size() == 1 ? " is not graded: it names" : " are not graded: they name") +
          " none of what the assignment grades (" + first_few(names) + "), and " + safe_name(naming.front()) + " does";
@@ -1041,19 +1049,8 @@ Found find_hand_in(const Spec& spec, const std::filesystem::path& dir) {
   // with ctypes scored 0, graded as a notebook that defines nothing). One that names one is
   // graded, the C/C++ files not (a note says so).
   if (found.library_files && spec.uses_library() && !spec.python.only) {
-    const std::vector<std::string> functions = python_functions(spec);
-    std::vector<std::string> naming, other;
-    for (const auto& c : candidates) {
-      std::string text;
-      try {
-        text = read_bounded(dir / c, ReadLimits{kMaxHandInBytes});
-      } catch (const ReadError&) {  // unreadable, or too large: a candidate as ever, said so later
-        naming.push_back(c);
-        continue;
-      }
-      // Not as an attribute: a ctypes script's lib.scaled_dot_product_attention is the C one.
-      (names_any(text, functions, false) ? naming : other).push_back(c);
-    }
+    // Not as an attribute: a ctypes script's lib.scaled_dot_product_attention is the C one.
+    auto [naming, other] = by_naming(dir, candidates, python_functions(spec), false);
     if (!other.empty())
       found.notes.push_back(listed(other) +
                             (other.size() == 1 ? " is not graded: it names" : " are not graded: they name") +
