@@ -384,6 +384,50 @@ std::string quoted_above(const std::vector<python::UnitFailure>& failures, std::
   return f.message;
 }
 
+/// The notes of a notebook's failures, in its order: failures that say the same but for their
+/// place are one note, at the first's place, with the others' (found by a TA helper: a missing
+/// `import torch.nn.functional as F` was six notes, one per cell calling the function).
+std::vector<std::string> failure_notes(const std::vector<python::UnitFailure>& failures) {
+  std::vector<std::pair<std::vector<std::string>, std::string>> said;  // places, what follows them
+  for (std::size_t i = 0; i < failures.size(); ++i) {
+    const std::string text = quoted_above(failures, i);
+    const std::string& place = failures[i].place;
+    if (place.empty() || !text.starts_with(place)) {
+      said.push_back({{}, text});
+      continue;
+    }
+    const std::string rest = text.substr(place.size());
+    const auto same = std::find_if(said.begin(), said.end(), [&](const auto& s) { return s.second == rest; });
+    if (same != said.end() && !same->first.empty())
+      same->first.push_back(place);
+    else
+      said.push_back({{place}, rest});
+  }
+  std::vector<std::string> notes;
+  for (auto& [places, rest] : said) {
+    // Where each place ends with the same " (in attention, line 33)", said once.
+    std::string common;
+    if (const auto open = places.size() > 1 ? places.front().rfind(" (") : std::string::npos;
+        open != std::string::npos) {
+      common = places.front().substr(open);
+      if (std::all_of(places.begin(), places.end(), [&](const std::string& p) { return p.ends_with(common); }))
+        for (auto& p : places) p.resize(p.size() - common.size());
+      else
+        common.clear();
+    }
+    // "line 30 and line 49"; "cell 10 (...), line 7; and cell 14 (...), line 7", whose places hold commas.
+    const bool commas = std::any_of(places.begin(), places.end(),
+                                    [](const std::string& p) { return p.find(',') != std::string::npos; });
+    std::string at;
+    for (std::size_t i = 0; i < std::min<std::size_t>(places.size(), 6); ++i)
+      at += (i == 0 ? "" : i + 1 == places.size() ? (commas ? "; and " : " and ") : commas ? "; " : ", ") + places[i];
+    if (places.size() > 6) at += (commas ? "; and " : " and ") + std::to_string(places.size() - 6) + " more";
+    notes.push_back("your notebook failed " + std::string(places.size() > 1 ? "the same way at " : "at ") + at +
+                    common + rest);
+  }
+  return notes;
+}
+
 /// A failed exercise that reuses an answer of another failed exercise says so, in its failing
 /// check: fixing that one first may fix both.
 void note_failed_dependencies(const Spec& spec, AssignmentResult& result) {
@@ -864,9 +908,9 @@ AssignmentResult grade_once(const Spec& spec, const std::filesystem::path& submi
                                "library, and the C/C++ files here are not used");
     }
     result.notes.insert(result.notes.end(), run.notes.begin(), run.notes.end());
-    for (std::size_t i = 0; i < std::min(run.failures.size(), kMaxListedNotes); ++i)
-      result.notes.push_back("your notebook failed at " + quoted_above(run.failures, i));
-    if (const std::size_t all = run.failures.size() + run.more_failures; all > kMaxListedNotes)
+    const auto failed = failure_notes(run.failures);
+    for (std::size_t i = 0; i < std::min(failed.size(), kMaxListedNotes); ++i) result.notes.push_back(failed[i]);
+    if (const std::size_t all = failed.size() + run.more_failures; all > kMaxListedNotes)
       result.notes.push_back("and at " + std::to_string(all - kMaxListedNotes) + " more places");
     result.printed = run.output;
   } else {
