@@ -308,6 +308,21 @@ BOOST_AUTO_TEST_CASE(a_tolerance_a_known_mistake_slips_through_fails_the_self_te
   BOOST_TEST(contains(r.out, ") in float64 and float32 (atol 1, rtol 0)"), r.out);  // both, said so
 }
 
+BOOST_AUTO_TEST_CASE(a_float64_tolerance_the_python_reference_fails_in_float32_says_the_rule_to_add) {
+  // Found by an instructor helper: "FAIL reference solution (Python): ... abs diff 1.07688e-07"
+  // and no word of a float32 rule, which the warning of matrix exercises gives.
+  TempDir dir;
+  const auto spec = edited_copy(dir, "tolerance: {atol: 1.0e-9, rtol: 1.0e-9, float32: {atol: 1.0e-5, rtol: 1.0e-5}}",
+                                "tolerance: {atol: 1.0e-9, rtol: 1.0e-9}", "sdpa-masked");
+  const auto r = run_grader({"spec", "check", spec.string()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(contains(r.out,
+                      "its Python calls compute in float32, about 1e-7 relative, and a check's tolerance asks more: "
+                      "give it a rule for float32 results beside its atol and rtol, `float32: {atol: 1.0e-5, rtol: "
+                      "1.0e-5}`"),
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(numbers_a_yaml_1_1_reader_takes_for_text_are_a_warning_that_says_how_to_write_them) {
   // Found by an instructor helper: `atol: 1e-9` passed the self-test, and scripts/validate-spec
   // (PyYAML) refused the spec, as the docs warn, with nothing here to say so.
