@@ -628,6 +628,22 @@ BOOST_AUTO_TEST_CASE(a_misspelt_expect_is_named_with_the_missing_one) {
   BOOST_TEST(errors[1] == "17:11: exercise f output weights needs 'expect'");
 }
 
+BOOST_AUTO_TEST_CASE(a_key_put_where_it_does_not_belong_says_where_it_does) {
+  // Found by an instructor helper: a check's `visibility` and `seed` were told only the keys a
+  // check allows.
+  std::string spec = kFunction;
+  spec.replace(spec.find("        points: 1\n        random:"), 0, "        visibility: hidden\n        seed: 7\n");
+  const auto errors = errors_of(spec);
+  BOOST_REQUIRE_EQUAL(errors.size(), 2u);
+  BOOST_TEST(errors[0].find("unknown key 'visibility' in exercise f check") != std::string::npos, errors[0]);
+  BOOST_TEST(errors[0].find("; visibility is a key of an exercise: a check hidden on its own is an exercise of its own "
+                            "that calls the same function") != std::string::npos,
+             errors[0]);
+  BOOST_TEST(errors[1].find("; random cases are seeded from each hand-in (docs/grading-a-class.md), and `grader check "
+                            "--seed N` replays them") != std::string::npos,
+             errors[1]);
+}
+
 BOOST_AUTO_TEST_CASE(a_required_key_misspelt_is_named_where_it_is) {
   // The error ended the mapping before its unknown keys were told: "needs 'symbol'" alone left
   // the typo to be found.

@@ -192,12 +192,28 @@ std::string Loader::Fields::allowed() const {
   return out;
 }
 
+namespace {
+
+/// Where a key found in the wrong place belongs, for the keys an author puts there expecting
+/// them to work (found by an instructor helper: a check's `visibility` and `seed`); "" else.
+std::string belongs_elsewhere(const std::string& key) {
+  if (key == "visibility")
+    return "; visibility is a key of an exercise: a check hidden on its own is an exercise of its own that calls "
+           "the same function";
+  if (key == "seed")
+    return "; random cases are seeded from each hand-in (docs/grading-a-class.md), and `grader check --seed N` "
+           "replays them";
+  return "";
+}
+
+}  // namespace
+
 void Loader::Fields::finish() {
   for (const auto& kv : node_) {
     const std::string key = kv.first.Scalar();
     if (std::find(taken_.begin(), taken_.end(), key) == taken_.end())
       loader_.note(loader_.at(kv.first), "unknown key '" + key + "' in " + context_ + did_you_mean(key, taken_) +
-                                             " (allowed: " + allowed() + ")");
+                                             " (allowed: " + allowed() + ")" + belongs_elsewhere(key));
   }
 }
 
