@@ -263,8 +263,15 @@ std::string summary_text(const Gradebook& book) {
         common += fmt::format("; mistake x{}: {}", count(0), m);
       else if (count(1) < count(0))
         common += fmt::format("; mistake x{}: {} (and {} more)", count(0), m, mistakes.size() - 1);
-      else  // a tie: whichever came first is no more common than the others
-        common += fmt::format("; {} known mistakes, none more common (summary.json lists them)", mistakes.size());
+      else {  // a tie: whichever came first is no more common than the others tied with it
+        std::size_t tied = 1;
+        while (tied < mistakes.size() && count(tied) == count(0)) ++tied;
+        common +=
+            tied == mistakes.size()
+                ? fmt::format("; {} known mistakes, x{} each (summary.json lists them)", mistakes.size(), count(0))
+                : fmt::format("; {} known mistakes, the {} most common x{} each (summary.json lists them)",
+                              mistakes.size(), tied, count(0));
+      }
     }
     out += fmt::format("  {:<{}}  {:>5.0f}%  {:>11}  {}\n", e["id"].get<std::string>(), width,
                        100 * e["pass_rate"].get<double>(),
