@@ -700,8 +700,11 @@ bool hands_in_something(const Submission& submission, const python::Found& pytho
 /// the grader never reads (an archive left packed, the notebook printed as PDF or HTML), so that
 /// the student sees the file they uploaded acknowledged; when no earlier note (`noted`) names
 /// its files either (a stray answer file, a folder), the files it holds (found by a TA helper: a
-/// folder holding a README alone was told nothing but what each exercise misses).
-std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir, bool noted) {
+/// folder holding a README alone was told nothing but what each exercise misses). A library of
+/// another name than `library_file`, the spec's (none: the spec grades no library), is told that
+/// name (found by the next: `solution.so` was one of the files not read).
+std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir, bool noted,
+                                             const std::string& library_file) {
   constexpr const char* archive = "an archive: extract it and hand in its files";
   constexpr const char* document = "a document: the grader runs code and reads numbers, not printouts";
   static const std::map<std::string, const char*> kinds = {
@@ -718,6 +721,11 @@ std::optional<std::string> nothing_handed_in(const std::filesystem::path& dir, b
     const std::string ext = lower(p.extension().string());
     if (const auto k = kinds.find(ext); k != kinds.end())
       named.push_back(one_line(p.filename().string(), 80) + " is " + k->second);
+    else if (ext == ".so" && !library_file.empty())
+      named.push_back(one_line(p.filename().string(), 80) +
+                      " is a library of another name than the assignment's: "
+                      "name it " +
+                      library_file);
     else
       others.push_back(one_line(p.filename().string(), 80));
   }
@@ -886,7 +894,9 @@ AssignmentResult grade_once(const Spec& spec, const std::filesystem::path& submi
                              "' and maybe others each hold a hand-in: only the top level is read, so move the files "
                              "of the one to grade up (a folder of students' folders is a class: `grader grade` "
                              "grades each)");
-    else if (const auto why = locked ? std::nullopt : nothing_handed_in(dir, result.notes.size() > notes_of_where))
+    else if (const auto why = locked ? std::nullopt
+                                     : nothing_handed_in(dir, result.notes.size() > notes_of_where,
+                                                         spec.uses_library() ? spec.library.file : ""))
       result.notes.push_back(*why);
   }
 

@@ -1161,6 +1161,17 @@ BOOST_AUTO_TEST_CASE(a_submission_that_hands_in_nothing_says_what_it_holds) {
   BOOST_TEST(printed.find("c.pdf is a document: the grader runs code and reads numbers, not printouts; and 2 more") !=
                  std::string::npos,
              printed);
+  // A library named otherwise than the spec's (found by a TA helper: solution.so was one of the
+  // files not read); where the spec grades no library, one of those.
+  dir.write("renamed/solution.so", "\x7f" "ELF");
+  const auto renamed =
+      run_grader({"check", "--spec", "specs/sdpa-masked.yaml", (dir.path() / "renamed").string(), "--format", "json"});
+  BOOST_TEST(ordered_json::parse(renamed.out).at("notes") ==
+                 ordered_json::parse(R"(["nothing in your submission is graded: solution.so is a library of another )"
+                                     R"(name than the assignment's: name it libsolution.so"])"),
+             renamed.out);
+  BOOST_TEST(notes("renamed") == ordered_json::parse(R"j(["nothing in your submission is graded: the grader reads )j"
+                                                     R"j(none of its files (solution.so)"])j"));
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_in_the_notebook_and_in_a_file_counts_once_when_they_agree) {
