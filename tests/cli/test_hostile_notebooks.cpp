@@ -88,7 +88,8 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
   }
   // Cut short (an upload that did not finish): said so, and the same for every exercise, the
   // file named once.
-  const std::string whole = test_support::read_file("submissions/understanding-attention/ipynb-correct/A2S1.ipynb");
+  const std::string whole = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/ipynb-correct/A2S1.ipynb"));
   for (const std::size_t cut : {whole.find("\"source\"") + 14, whole.size() / 2, whole.size() - 3}) {
     dir.write("cut/A2S1.ipynb", whole.substr(0, cut));
     const json r = check("specs/understanding-attention.yaml", dir.path() / "cut");
