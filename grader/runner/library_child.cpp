@@ -60,52 +60,61 @@ struct Call {
 std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
 
 /// The functions a library exports (defined, global or weak, of default visibility), read from
-/// the dynamic symbol table of its image at `fd`; none where that cannot be read. Every offset
-/// is checked against the image's size: the image is the student's.
-std::vector<std::string> exported_functions(int fd) {
-  std::vector<std::string> names;
+/// the dynamic symbol table of its image at `fd`; nothing where that table cannot be read whole
+/// (no section headers, or headers whose offsets, sizes or links lie: the loader never reads
+/// them, so a library loads without). Every offset is checked against the image's size: the
+/// image is the student's.
+std::optional<std::vector<std::string>> exported_functions(int fd) {
   struct stat st {};
-  if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(Elf64_Ehdr))) return names;
+  if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(Elf64_Ehdr))) return std::nullopt;
   const auto size = static_cast<std::uint64_t>(st.st_size);
   void* mapped = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (mapped == MAP_FAILED) return names;
+  if (mapped == MAP_FAILED) return std::nullopt;
   const auto* image = static_cast<const unsigned char*>(mapped);
   const auto within = [&](std::uint64_t at, std::uint64_t bytes) { return at <= size && bytes <= size - at; };
+  std::vector<std::string> names;
+  bool read = false;  // a dynamic symbol table, every name of it readable
   Elf64_Ehdr eh{};
   std::memcpy(&eh, image, sizeof eh);
-  const bool readable = std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
-                        eh.e_shentsize == sizeof(Elf64_Shdr) && within(eh.e_shoff, eh.e_shnum * sizeof(Elf64_Shdr));
-  for (std::uint16_t i = 0; readable && i < eh.e_shnum && names.size() < 10000; ++i) {
+  const bool headers = std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+                       eh.e_shentsize == sizeof(Elf64_Shdr) && within(eh.e_shoff, eh.e_shnum * sizeof(Elf64_Shdr));
+  for (std::uint16_t i = 0; headers && i < eh.e_shnum; ++i) {
     Elf64_Shdr sh{}, strings{};
     std::memcpy(&sh, image + eh.e_shoff + i * sizeof sh, sizeof sh);
-    if (sh.sh_type != SHT_DYNSYM || sh.sh_entsize != sizeof(Elf64_Sym) || !within(sh.sh_offset, sh.sh_size) ||
-        sh.sh_link >= eh.e_shnum)
-      continue;
+    if (sh.sh_type != SHT_DYNSYM) continue;
+    if (sh.sh_entsize != sizeof(Elf64_Sym) || !within(sh.sh_offset, sh.sh_size) || sh.sh_link >= eh.e_shnum) break;
     std::memcpy(&strings, image + eh.e_shoff + sh.sh_link * sizeof strings, sizeof strings);
-    if (!within(strings.sh_offset, strings.sh_size)) continue;
+    if (!within(strings.sh_offset, strings.sh_size)) break;
     const char* text = reinterpret_cast<const char*>(image + strings.sh_offset);
-    for (std::uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym) && names.size() < 10000; ++k) {
+    read = true;
+    for (std::uint64_t k = 0; read && k < sh.sh_size / sizeof(Elf64_Sym) && names.size() < 10000; ++k) {
       Elf64_Sym sym{};
       std::memcpy(&sym, image + sh.sh_offset + k * sizeof sym, sizeof sym);
       const int bind = ELF64_ST_BIND(sym.st_info);
       if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
-          (bind != STB_GLOBAL && bind != STB_WEAK) || ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT ||
-          sym.st_name >= strings.sh_size)
+          (bind != STB_GLOBAL && bind != STB_WEAK) || ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT)
         continue;
-      const std::size_t length = strnlen(text + sym.st_name, strings.sh_size - sym.st_name);
-      if (length > 0 && length < strings.sh_size - sym.st_name) names.emplace_back(text + sym.st_name, length);
+      const std::size_t length =
+          sym.st_name < strings.sh_size ? strnlen(text + sym.st_name, strings.sh_size - sym.st_name) : 0;
+      read = length > 0 && length < strings.sh_size - sym.st_name;
+      if (read) names.emplace_back(text + sym.st_name, length);
     }
+    break;  // a library has one dynamic symbol table
   }
   munmap(mapped, size);
+  if (!read) return std::nullopt;
   return names;
 }
 
 /// Why the library has no function `symbol`, from what it exports: the function as C++ named it
 /// (declared without extern "C"), the functions it has (found by a TA helper: a C library that
-/// exported `sdpa` was asked whether the function is declared extern "C"), or that it has none.
-std::string no_function(const char* symbol, const std::vector<std::string>& exported) {
+/// exported `sdpa` was asked whether the function is declared extern "C"), or that it has none;
+/// only that it lacks it where its symbol table could not be read.
+std::string no_function(const char* symbol, const std::optional<std::vector<std::string>>& table) {
   const std::string name = symbol;
   const std::string head = "the library has no function '" + name + "'";
+  if (!table) return head;
+  const auto& exported = *table;
   const std::string mangled = std::to_string(name.size()) + name;
   std::vector<std::string> shown;  // its own functions, not the C runtime's (_init, _fini)
   for (const auto& f : exported) {
@@ -172,6 +181,7 @@ std::string no_function(const char* symbol, const std::vector<std::string>& expo
 
   std::vector<Call> calls(header.n_calls);
   std::optional<std::vector<std::string>> exported;  // read once, for a function it lacks
+  bool exports_read = false;
   std::uint64_t largest = 0;  // bytes of outputs of one call
   for (std::uint32_t i = 0; i < header.n_calls; ++i) {
     p::PlanCall pc{};
@@ -182,8 +192,11 @@ std::string no_function(const char* symbol, const std::vector<std::string>& expo
     dlerror();
     calls[i].fn = reinterpret_cast<grader_solution_fn*>(dlsym(handle, symbol));
     if (!calls[i].fn) {  // only this call fails; the others still run
-      if (!exported) exported = exported_functions(p::kCodeFd);
-      send(p::kLoadError, i, 1, no_function(symbol, *exported).c_str());
+      if (!exports_read) {
+        exported = exported_functions(p::kCodeFd);
+        exports_read = true;
+      }
+      send(p::kLoadError, i, 1, no_function(symbol, exported).c_str());
     }
     for (std::uint32_t t = 0; t < pc.n_inputs + pc.n_outputs; ++t) {
       p::PlanTensor pt{};

@@ -3,9 +3,12 @@
 // while the grader survives and every other call is still made. Attacks are bounded (a fork
 // "bomb" forks a few times, a memory bomb asks for a few GiB) so that a broken sandbox fails
 // the test instead of hurting the machine.
+#include <elf.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 #include "grader/library/run.hpp"
 #include "support/build_library.hpp"
@@ -15,6 +18,7 @@
 using namespace grader;
 using test_support::build_library;
 using test_support::Language;
+using test_support::read_file;
 using test_support::TempDir;
 
 namespace {
@@ -472,6 +476,54 @@ BOOST_AUTO_TEST_CASE(missing_functions_and_non_libraries_are_load_errors) {
   BOOST_TEST(contains(t.calls[0].message, "the library could not be loaded: libtext.so: "), t.calls[0].message);
   const RunReport none = run_library(path() / "libnothing.so", {call("good", 0)}, limits);
   BOOST_TEST(verdict(none.calls[0]) == "load_error");
+}
+
+// The functions a library has are read from its section headers, which the loader never
+// reads: a student's library loads with headers that lie, and the runner must read none of
+// their offsets, sizes or links blindly. Each lie still leaves a loadable library whose other
+// functions run; the function it lacks is said to be missing, without a list read from garbage.
+BOOST_AUTO_TEST_CASE(a_library_whose_section_headers_lie_is_told_only_the_function_it_lacks) {
+  const std::string image = read_file(lib);
+  Elf64_Ehdr eh{};
+  std::memcpy(&eh, image.data(), sizeof eh);
+  BOOST_REQUIRE(eh.e_shoff + eh.e_shnum * sizeof(Elf64_Shdr) <= image.size());
+  const auto header_at = [&](int i) { return eh.e_shoff + i * sizeof(Elf64_Shdr); };
+  int dynsym = -1;
+  Elf64_Shdr sym{};
+  for (int i = 0; i < eh.e_shnum && dynsym < 0; ++i) {
+    std::memcpy(&sym, image.data() + header_at(i), sizeof sym);
+    if (sym.sh_type == SHT_DYNSYM) dynsym = i;
+  }
+  BOOST_REQUIRE(dynsym >= 0);
+  Elf64_Shdr str{};
+  std::memcpy(&str, image.data() + header_at(sym.sh_link), sizeof str);
+
+  const auto lying = [&](const std::string& name, std::uint64_t at, const auto& value) {
+    std::string copy = image;
+    std::memcpy(copy.data() + at, &value, sizeof value);
+    return write("lie-" + name + "/libsolution.so", copy);
+  };
+  const std::uint64_t huge = 0xfffffffffffff000ull;
+  const std::uint16_t no_section = 0xfffe;
+  const std::uint32_t past_the_sections = eh.e_shnum + 3;
+  const std::uint64_t one_byte = 1;
+  const std::vector<std::filesystem::path> liars{
+      lying("e_shoff", offsetof(Elf64_Ehdr, e_shoff), huge),
+      lying("e_shnum", offsetof(Elf64_Ehdr, e_shnum), no_section),
+      lying("sh_offset", header_at(dynsym) + offsetof(Elf64_Shdr, sh_offset), huge),
+      lying("sh_size", header_at(dynsym) + offsetof(Elf64_Shdr, sh_size), huge),
+      lying("sh_link", header_at(dynsym) + offsetof(Elf64_Shdr, sh_link), past_the_sections),
+      lying("strings", header_at(sym.sh_link) + offsetof(Elf64_Shdr, sh_size), one_byte),
+      lying("strings-offset", header_at(sym.sh_link) + offsetof(Elf64_Shdr, sh_offset), image.size() - 1),
+  };
+  for (const auto& liar : liars) {
+    BOOST_TEST_CONTEXT(liar.parent_path().filename()) {
+      const RunReport r = run_library(liar, {call("good", 0), call("no_such_function", 1)}, limits);
+      BOOST_TEST(verdict(r.calls[0]) == "returned");
+      BOOST_TEST(verdict(r.calls[1]) == "load_error");
+      BOOST_TEST(r.calls[1].message == "the library has no function 'no_such_function'");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(an_exception_escaping_cpp_is_reported_with_its_text) {
