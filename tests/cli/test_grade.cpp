@@ -338,7 +338,12 @@ std::string grade_every_format(const std::string& assignment, bool notebooks, co
       validate_junit(read_file(files / "junit.xml"), native);
       validate_markdown(read_file(files / "summary.md"), native);
       validate_csv(read_file(files / "result.csv"), native, student);
-      BOOST_TEST(contains(read_file(files / "feedback.txt"), "score: "));
+      const std::string feedback = read_file(files / "feedback.txt");
+      BOOST_TEST(contains(feedback, "score: "));
+      // The student's folder, not the grader's paths: the file goes to the student.
+      BOOST_TEST(contains(feedback, "\nsubmission: " + student + "\n"), feedback);
+      BOOST_TEST(!contains(feedback, dir.path().string()), feedback);
+      BOOST_TEST(native["submission"] == student);
     }
   }
   return r.out;

@@ -475,7 +475,11 @@ Outcome grade_class(const Spec& spec, const fs::path& root, const fs::path& out,
       if (fs::exists(result_file, ec)) earlier = report::from_json(read_bounded(result_file)).score();
     } catch (const std::exception&) {  // half a file from a power cut: no score to compare
     }
-    const AssignmentResult result = grade_submission(spec, root / student.folder, options.grading);
+    AssignmentResult result = grade_submission(spec, root / student.folder, options.grading);
+    // The student's folder as the class knows it: the results go to students, who need not
+    // read the grader's paths (found by a TA helper: every feedback.txt began with one), and
+    // shards graded on other machines merge alike.
+    result.submission = student.folder;
     if (earlier && *earlier != result.score()) how.rescored = {{student.id, *earlier, result.score()}};
     rows[i] = row_of(result, student.id, book);
     if (!rows[i]) throw Error("the result of " + student.id + " does not fit the gradebook of " + spec.id);
