@@ -79,13 +79,15 @@ std::string exercise_feedback(const ExerciseResult& e, bool message_apart) {
     // with its inputs (found by a student helper: one exception, with its case's inputs, three
     // times over).
     // A message word for word the one above is not said twice (found by a student helper: a
-    // wrong shape's message, then "(the same as above)").
+    // wrong shape's message, then "(the same as above)"); one of another case says so (found by
+    // an instructor helper: "(the same as above)" under a line naming another case).
     const auto same = std::find_if(drawn.begin(), drawn.end(), [&](const CheckResult* f) {
       return f->verdict == c.verdict && without_case(f->message) == without_case(c.message);
     });
     if (!c.mistake && !seed.empty() && same != drawn.end()) {
-      out += ((*same)->message == c.message ? "  the same as above\n"
-                                            : indented(c.message, "  ") + "  (the same as above)\n") +
+      out += ((*same)->message == c.message
+                  ? "  the same as above\n"
+                  : indented(c.message, "  ") + "  (the same failure as above, in another case)\n") +
              seed;
       continue;
     }
