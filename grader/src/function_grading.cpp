@@ -250,17 +250,28 @@ std::vector<std::size_t> matching_mistakes(const FunctionSpec& fn, const Case& c
 /// The known mistake a failing case names, of those its outputs match (`matches`): a mistake
 /// that another failing case contradicts is a coincidence, not the diagnosis (dividing by a
 /// constant 2 looks like dividing by sqrt(N) only where N is 4), and outputs that match two
-/// mistakes of different messages name neither: either would be a guess (found by a helper
-/// writing a course: the first declared was named, as the self-test's warning said it would
-/// not be).
+/// mistakes of different messages that give an output alike name neither: either would be a
+/// guess (found by a helper writing a course: the first declared was named, as the self-test's
+/// warning said it would not be). Mistakes of different outputs (the weights of one, the
+/// output of another) each explain their own: all are named, "A; and another: B" (found by an
+/// instructor helper: two such, both matched, were named neither, and the self-test compares
+/// no such two).
 std::optional<std::string> named_mistake(const FunctionSpec& fn, const std::vector<std::size_t>& matches,
                                          const std::vector<bool>& contradicted) {
+  std::vector<const FunctionMistake*> kept;
+  for (std::size_t i : matches)
+    if (!contradicted[i]) kept.push_back(&fn.mistakes[i]);
+  const auto share = [](const FunctionMistake& a, const FunctionMistake& b) {
+    return std::any_of(a.outputs.begin(), a.outputs.end(), [&](const auto& o) { return b.outputs.count(o.first); });
+  };
+  for (std::size_t a = 0; a < kept.size(); ++a)
+    for (std::size_t b = a + 1; b < kept.size(); ++b)
+      if (kept[a]->message != kept[b]->message && share(*kept[a], *kept[b])) return std::nullopt;
   std::optional<std::string> named;
-  for (std::size_t i : matches) {
-    if (contradicted[i]) continue;
-    if (named && *named != fn.mistakes[i].message) return std::nullopt;
-    named = fn.mistakes[i].message;
-  }
+  std::set<std::string> said;
+  for (const auto* m : kept)
+    if (said.insert(m->message).second)
+      named = named ? without_full_stop(*named) + "; and another: " + m->message : m->message;
   return named;
 }
 

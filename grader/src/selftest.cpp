@@ -1254,7 +1254,7 @@ class Checker {
   bool told_apart(const FunctionSpec& fn, const FunctionMistake& a, const FunctionMistake& b) const {
     bool shared = false;
     for (const auto& [out, _] : a.outputs) shared = shared || b.outputs.count(out) > 0;
-    if (!shared) return true;  // a student's outputs may match both, but then both say something
+    if (!shared) return true;  // a student's outputs may match both: then both are named (named_mistake())
     const Tolerance rule = a.tolerance.in("float64");
     for (std::size_t ci = 0; ci < fn.checks.size(); ++ci) {
       if (fn.checks[ci].property_got) continue;

@@ -1296,6 +1296,46 @@ BOOST_AUTO_TEST_CASE(a_case_on_which_two_known_mistakes_agree_names_neither_when
   }
 }
 
+BOOST_AUTO_TEST_CASE(two_known_mistakes_of_different_outputs_that_both_match_are_both_named) {
+  // Found by an instructor helper: one mistake of the weights, another of the output, both
+  // matched by a hand-in that ignores the mask, named neither ("either would be a guess"),
+  // and the self-test compares no two mistakes of different outputs.
+  TempDir dir;
+  std::string spec = test_support::read_file(test_support::source_path("specs/sdpa-masked.yaml"));
+  const std::string ignored =
+      "      - outputs: {output: \"attention(Q, K, V)\", weights: \"attention_weights(Q, K, V)\"}\n"
+      "        message: the mask is ignored\n";
+  BOOST_REQUIRE(contains(spec, ignored));
+  spec.replace(spec.find(ignored), ignored.size(),
+               "      - outputs: {weights: \"attention_weights(Q, K, V)\"}\n"
+               "        message: the weights ignore the mask.\n"
+               "      - outputs: {output: \"attention(Q, K, V)\"}\n"
+               "        message: the output ignores the mask\n");
+  const auto file = dir.write("sdpa-masked.yaml", spec).string();
+  std::string notebook =
+      test_support::read_file(test_support::source_path("submissions/sdpa-masked/py-correct-jupyter/homework.py"));
+  const std::string masking = "        scores = scores.masked_fill(mask == 0, -torch.inf)\n";
+  BOOST_REQUIRE(contains(notebook, masking));
+  notebook.replace(notebook.find(masking), masking.size(), "        pass\n");
+  dir.write("ignores/homework.py", notebook);
+  const auto r = run_grader({"check", "--spec", file, (dir.path() / "ignores").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto j = ordered_json::parse(r.out);
+  std::size_t named = 0;
+  for (const auto& e : j.at("exercises"))
+    if (e.at("id") == "2")
+      for (const auto& check : e.at("checks"))
+        if (check.contains("mistake")) {
+          ++named;
+          BOOST_TEST(check.at("mistake") == "the weights ignore the mask; and another: the output ignores the mask",
+                     check.dump());
+          BOOST_TEST(contains(check.at("message").get<std::string>(),
+                              "the weights ignore the mask; and another: the output ignores the mask"),
+                     check.dump());
+        }
+  BOOST_TEST(named > 0u, r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_known_mistake_that_computes_at_some_sizes_only_is_named_there_and_matches_nothing_elsewhere) {
   // A mistake written as the student's code computes it (keys transposed, added to the keys
   // times 0: square cases only, as `Q @ K` for keys not transposed) loaded, the bounds being
