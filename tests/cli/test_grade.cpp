@@ -307,9 +307,16 @@ BOOST_AUTO_TEST_CASE(a_class_gets_the_results_of_single_checks_whatever_the_numb
   BOOST_TEST(summary.at("students") == 8);
   BOOST_TEST(summary.at("exercises")[0].at("pass_rate").get<double>() == 5.0 / 8, boost::test_tools::tolerance(1e-6));
   BOOST_TEST(summary.at("exercises")[0].at("verdicts")[0].at("name") == "passed");
-  std::size_t histogram = 0;
-  for (const auto& bin : summary.at("histogram")) histogram += bin.at("count").get<std::size_t>();
-  BOOST_TEST(histogram == 8u);
+  // Whole scores of at most 20 points: a bin per score (found by a TA helper: of 6 points, the
+  // scores 1 and 2 were in "0.6 - 1.2" and "1.8 - 2.4").
+  const auto& histogram = summary.at("histogram");
+  BOOST_REQUIRE(histogram.size() == 7u);
+  const std::vector<std::size_t> counts{0, 0, 0, 1, 2, 2, 3};  // the totals of the gradebook above
+  for (std::size_t b = 0; b < histogram.size(); ++b) {
+    BOOST_TEST(histogram[b].at("from") == b);
+    BOOST_TEST(histogram[b].at("to") == b);
+    BOOST_TEST(histogram[b].at("count") == counts[b], histogram.dump());
+  }
 }
 
 /// Grades a class of `assignment`'s samples in every format and checks each student's files
@@ -382,6 +389,21 @@ BOOST_AUTO_TEST_CASE(the_class_summary_gives_means_to_two_decimals) {
   BOOST_TEST(contains(r.out, "0.67 / 1"), r.out);
   BOOST_TEST(!contains(r.out, "0.666667"), r.out);
   BOOST_TEST(!contains(r.out, "--seed-secret"), r.out);  // no random cases: nothing to hint at
+  // Of whole scores, one bar per score; of scores with fractions, tenths of the maximum.
+  BOOST_TEST(contains(r.out, "\n  score histogram\n  0     0  \n  1     0  \n"), r.out);
+  std::string spec = read_file(test_support::source_path(kMatrixSpec));
+  spec.replace(spec.find("    points: 1\n"), 14, "    points: 1.5\n");
+  const auto halves =
+      run_grader({"grade", "--spec", dir.write("halves.yaml", spec).string(), (dir.path() / "class").string(), "--out",
+                  (dir.path() / "halves").string(), "--progress", "none"});
+  BOOST_TEST(halves.exit_code == 0, halves.err);
+  const auto histogram = load(dir.path() / "halves/summary.json").at("histogram");
+  BOOST_REQUIRE(histogram.size() == 10u);
+  BOOST_TEST(histogram[9].at("from") == 5.85);
+  BOOST_TEST(histogram[9].at("to") == 6.5);
+  BOOST_TEST(histogram[9].at("count") == 2);  // 6.5 of 6.5, the maximum, in the last
+  BOOST_TEST(histogram[7].at("count") == 1);  // 5 of 6.5: [4.55, 5.2)
+  BOOST_TEST(contains(halves.out, "\n  score histogram\n  0 - 0.65   "), halves.out);
 }
 
 BOOST_AUTO_TEST_CASE(the_progress_bar_guesses_the_time_left_only_from_graded_submissions) {

@@ -130,11 +130,28 @@ json ranked(const std::map<std::string, std::size_t>& counts) {
 }
 
 constexpr int kBins = 10;
+constexpr double kMostWholeScores = 20;  ///< of a histogram of one bin per score
 
-/// Bin of a score: [0, 10%), [10%, 20%), ..., [90%, 100%]; the maximum goes in the last.
-int bin_of(double score, double max) {
-  if (max <= 0) return kBins - 1;
-  return std::clamp(static_cast<int>(std::floor(score / max * kBins + 1e-9)), 0, kBins - 1);
+/// The score histogram: one bin per score where every score is a whole number and the maximum
+/// at most kMostWholeScores (found by a TA helper: of 6 points, tenths of the maximum put the
+/// scores 1 and 2 in "0.6 - 1.2" and "1.8 - 2.4", and left bins that no score can reach);
+/// else tenths of the maximum, [0, 10%), ..., [90%, 100%], the maximum in the last.
+json histogram_of(const std::vector<double>& totals, double max) {
+  const auto whole = [](double x) { return std::abs(x - std::round(x)) < 1e-9; };
+  const bool by_score =
+      max >= 1 && max <= kMostWholeScores && whole(max) && std::all_of(totals.begin(), totals.end(), whole);
+  const int bins = by_score ? static_cast<int>(std::round(max)) + 1 : kBins;
+  std::vector<std::size_t> counts(static_cast<std::size_t>(bins), 0);
+  for (double t : totals) {
+    const double at = by_score ? std::round(t) : max <= 0 ? kBins - 1 : std::floor(t / max * kBins + 1e-9);
+    ++counts[static_cast<std::size_t>(std::clamp(static_cast<int>(at), 0, bins - 1))];
+  }
+  json histogram = json::array();
+  for (int b = 0; b < bins; ++b)
+    histogram.push_back({{"from", by_score ? b : round6(max * b / kBins)},
+                         {"to", by_score ? b : round6(max * (b + 1) / kBins)},
+                         {"count", counts[static_cast<std::size_t>(b)]}});
+  return histogram;
 }
 
 }  // namespace
@@ -166,13 +183,6 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   double sum = 0;
   for (double t : totals) sum += t;
   const double median = n == 0 ? 0 : n % 2 ? totals[n / 2] : (totals[n / 2 - 1] + totals[n / 2]) / 2;
-  json histogram = json::array();
-  std::vector<std::size_t> counts(kBins, 0);
-  for (double t : totals) ++counts[static_cast<std::size_t>(bin_of(t, book.max_score))];
-  for (int b = 0; b < kBins; ++b)
-    histogram.push_back({{"from", round6(book.max_score * b / kBins)},
-                         {"to", round6(book.max_score * (b + 1) / kBins)},
-                         {"count", counts[static_cast<std::size_t>(b)]}});
   std::size_t all_passed = 0;
   for (const auto& r : book.rows) {
     bool all = true;
@@ -197,7 +207,7 @@ std::string summary_json(const Gradebook& book, const std::optional<Shard>& shar
   doc["max_score"] = book.max_score;
   doc["mean_score"] = round6(mean(sum, n));
   doc["median_score"] = round6(median);
-  doc["histogram"] = std::move(histogram);
+  doc["histogram"] = histogram_of(totals, book.max_score);
   doc["exercises"] = std::move(exercises);
   doc["roster"] = std::move(students);
   doc["gradebook_sha256"] = sha256_hex(gradebook_csv(book));  // a gradebook.csv edited since is never replaced
@@ -280,10 +290,15 @@ std::string summary_text(const Gradebook& book) {
   out += "\n  score histogram\n";
   std::size_t most = 1;
   for (const auto& h : s["histogram"]) most = std::max(most, h["count"].get<std::size_t>());
-  for (const auto& h : s["histogram"]) {
-    const auto count = h["count"].get<std::size_t>();
-    out += fmt::format("  {:>6} - {:<6} {:>5}  {}\n", report::points(h["from"]), report::points(h["to"]), count,
-                       std::string(count * 40 / most, '#'));
+  std::vector<std::string> scores;  // a bin's: "3", or "0.6 - 1.2"
+  for (const auto& h : s["histogram"])
+    scores.push_back(h["from"] == h["to"] ? report::points(h["from"])
+                                          : report::points(h["from"]) + " - " + report::points(h["to"]));
+  std::size_t label_width = 0;
+  for (const auto& label : scores) label_width = std::max(label_width, label.size());
+  for (std::size_t b = 0; b < scores.size(); ++b) {
+    const auto count = s["histogram"][b]["count"].get<std::size_t>();
+    out += fmt::format("  {:<{}} {:>5}  {}\n", scores[b], label_width, count, std::string(count * 40 / most, '#'));
   }
   // How the cases were drawn, where an option changed it: which secret graded a class is asked
   // when a student's case is replayed (found by an instructor helper: nothing said it).
