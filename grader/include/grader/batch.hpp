@@ -203,8 +203,8 @@ Gradebook merge(const std::vector<std::filesystem::path>& shard_dirs, const std:
 std::string gradebook_csv(const Gradebook& book);
 
 /// summary.json: per exercise the pass rate, mean score, verdict counts and matched known
-/// mistakes; the score histogram (a bin per score, or tenths of the maximum: histogram_of()); the run's inputs and counts; with
-/// `shard`, which one.
+/// mistakes; the score histogram (a bin per whole score, or tenths of the maximum); the run's
+/// inputs and counts; with `shard`, which one.
 std::string summary_json(const Gradebook& book, const std::optional<Shard>& shard = std::nullopt);
 
 /// The same, as a table for a terminal, then how the run came by its results.
