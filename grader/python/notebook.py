@@ -1022,9 +1022,15 @@ def markdown_lines(units, kind, lines):
     return found
 
 
-def marker_missing(marker, place):
+def marker_missing(answer, place):
     """What a student reads when the text an answer is taken after is gone (they edited the
-    notebook's instruction comment): where it was looked for, and what to do."""
+    notebook's instruction comment), and its test line too where the spec gives one: where they
+    were looked for, and what to do."""
+    marker, test = answer["cell"], answer.get("test_line")
+    if test:
+        return (f"no {place} holds the text '{marker}', nor the line '{test}' that tests this answer: "
+                f"the answer is taken at the end of the cell with that instruction, or where that line "
+                f"runs, so keep one of them as the notebook gives it")
     return (f"no {place} holds the text '{marker}': this answer is taken at the end of the cell "
             f"with that instruction, so keep its line as the notebook gives it")
 
@@ -1118,24 +1124,38 @@ def snapshot_points(units, kind, source, answers, forgiving=True):
     after which its expression is evaluated, or the reason there is none; and the units of
     that cell (in a script, the statements from its marker to that point), whose failure is
     the first to tell when the answer is not defined there. `forgiving`: found as a student
-    may have retyped it too (first_holding)."""
+    may have retyped it too (first_holding). Where no cell holds the marker, an answer's
+    `test_line` (the notebook's line that tests it) stands for it (found by a TA helper: a
+    correct notebook whose instruction comments were deleted lost two answers); in a script,
+    the answer is taken at the latest after that line: a Colab download marks no end of a cell,
+    and the next exercise's code may follow before the next marker."""
     points, cells = {}, {}
     markers = [(i, a["cell"]) for i, a in enumerate(answers) if a.get("cell")]
     if kind == "notebook":  # code cells only: markdown cells are not units
+        code = [source[k] for k in range(_len(units))]
         for i, marker in markers:
-            found = first_holding(marker, [source[k] for k in range(_len(units))], forgiving)
+            found = first_holding(marker, code, forgiving)
             if found is None and forgiving:  # the instruction moved into the markdown just above its code
                 found = first_holding(marker, [u.heading for u in units])
-            points[i] = found if found is not None else marker_missing(marker, "code cell")
+            if found is None and answers[i].get("test_line"):
+                found = first_holding(answers[i]["test_line"], code, forgiving)
+            points[i] = found if found is not None else marker_missing(answers[i], "code cell")
             cells[i] = [] if found is None else [found]
         return points, cells
     lines = source.split("\n")
     markdown = markdown_lines(units, kind, lines)
     where = {}  # marker -> its line (1-based)
+    tested = {}  # marker -> the line (1-based) of its answer's test, at or after the marker's
+    code = ["" if n + 1 in markdown else line for n, line in enumerate(lines)]
     for i, marker in markers:
-        code = ["" if n + 1 in markdown else line for n, line in enumerate(lines)]
         found = first_holding(marker, code, forgiving)
-        where[i] = found + 1 if found is not None else marker_missing(marker, "line of code (markdown text is not searched)")
+        test = answers[i].get("test_line")
+        at = first_holding(test, code[found or 0:], forgiving) if test else None
+        if at is not None:
+            tested[i] = at + (found or 0) + 1
+        if found is None and at is not None:
+            found = tested[i] - 1
+        where[i] = found + 1 if found is not None else marker_missing(answers[i], "line of code (markdown text is not searched)")
     marker_lines = sorted(v for v in where.values() if _isinstance(v, int))
     for i, line in where.items():
         if not _isinstance(line, int):
@@ -1166,6 +1186,9 @@ def snapshot_points(units, kind, source, answers, forgiving=True):
             if root is None or not (commented_out(string, root) and any(changes(u.code, root) for u in after)):
                 end = string.first
                 break
+        test_unit = [u for u in units if i in tested and u.first <= tested[i] <= u.last and u.first < end]
+        if test_unit:  # the test's statement ends it
+            end = test_unit[0].last + 1
         inside = [k for k, u in enumerate(units) if u.first < end and u.last >= line and not u.text]
         before = [k for k, u in enumerate(units) if u.first < end and not u.text]
         points[i] = (inside or before or [None])[-1]

@@ -635,6 +635,7 @@ class Checker {
       reference_edges(in_bound, ", Python");
       if (!reference_failed_) other_seeds(dir, "reference solution (Python)", ", Python");
       if (notebooks.front().extension() == ".ipynb") colab_download(notebooks.front(), in_bound);
+      without_instructions(notebooks.front(), in_bound);
       // Its answers as a notebook computing in float32 gives them.
       if (const auto passed = passing(in_bound, matrices_); !passed.empty())
         report_float32("reference in float32 (Python)", passed, passing(grade(dir, true), matrices_));
@@ -830,6 +831,73 @@ class Checker {
               ": a Colab .py does not mark where a code cell ends, so an answer taken at a cell runs on to the next "
               "markdown text or the next answer's text; put a markdown cell after that answer's cell in the "
               "notebook students get, or have the cell after it not change the answer's variable");
+  }
+
+  /// The reference notebook without the lines that hold the `cell` texts of answers that give a
+  /// `test_line`, as a student who deleted the instruction comments hands it in (and, for an
+  /// .ipynb, as Colab downloads it): it must pass what the notebook passes, or a test line
+  /// does not stand for its text (a typo in it, or a line of another cell).
+  void without_instructions(const fs::path& notebook, const AssignmentResult& whole) {
+    std::vector<std::string> texts;
+    for (const auto& ex : spec_.exercises)
+      for (const auto& a : ex.answers)
+        if (!a.python_test_line.empty()) texts.push_back(a.python_cell);
+    if (texts.empty()) return;
+    const auto stripped = [&](const std::string& source) {
+      std::string out;
+      for (std::size_t start = 0; start < source.size();) {
+        const std::size_t end = std::min(source.find('\n', start), source.size() - 1);
+        const std::string line = source.substr(start, end + 1 - start);
+        if (std::none_of(texts.begin(), texts.end(),
+                         [&](const std::string& t) { return line.find(t) != std::string::npos; }))
+          out += line;
+        start = end + 1;
+      }
+      return out;
+    };
+    const fs::path dir = scratch_.folder("reference-without-instructions");
+    const fs::path copy = dir / notebook.filename();
+    std::vector<std::pair<std::string, AssignmentResult>> forms;  // (how, graded)
+    try {
+      std::ifstream in(notebook, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (notebook.extension() == ".ipynb") {
+        nlohmann::json nb = nlohmann::json::parse(text);
+        for (auto& cell : nb.at("cells")) cell["source"] = stripped(text_of(cell.at("source")));
+        std::ofstream(copy, std::ios::binary) << nb.dump(1);
+        forms.emplace_back("", grade(dir));
+        const std::string script = colab_script(copy);
+        fs::remove(copy);
+        std::ofstream(dir / (notebook.stem().string() + ".py"), std::ios::binary) << script;
+        forms.emplace_back(" as Colab downloads it", grade(dir));
+      } else {
+        std::ofstream(copy, std::ios::binary) << stripped(text);
+        forms.emplace_back("", grade(dir));
+      }
+    } catch (const std::exception&) {
+      return;  // a notebook that does not read as one: its own grading above says so
+    }
+    std::vector<std::string> lost;
+    for (const auto& [how, graded] : forms)
+      for (const auto& e : graded.exercises)
+        if (!e.passed() && std::any_of(whole.exercises.begin(), whole.exercises.end(),
+                                       [&](const ExerciseResult& x) { return x.id == e.id && x.passed(); }))
+          lost.push_back(e.id + how + " (" + std::string(to_string(e.verdict())) + ": " + first_line(e.message(), 240) +
+                         ")");
+    std::string quoted;
+    for (const auto& t : texts) quoted += (quoted.empty() ? "'" : ", '") + t + "'";
+    const std::string what = "the reference notebook without its lines holding " + quoted +
+                             ", as a student who deleted the instruction comments hands it in";
+    if (lost.empty())
+      add(Kind::ok, "test lines (Python)",
+          what + ", passes what the notebook passes" +
+              (forms.size() > 1 ? ", as itself and as Colab downloads it" : "") +
+              ": its answers are taken at their test lines");
+    else
+      add(Kind::warning, "test lines (Python)",
+          what + ", fails " + exercises_named(lost) +
+              ": check each such answer's test_line against the notebook (the line of code that tests the answer, "
+              "after it, in its cell)");
   }
 
   /// Whether the matrix exercises the reference passes (`passed64`) still pass with its answers

@@ -161,6 +161,16 @@ BOOST_AUTO_TEST_CASE(python_expressions_that_cannot_be_python_are_the_specs_erro
                            "\"q if q is not None else q[:, None] * 1.5e-3j\"", "\"[r for r in q if r.sum() > 0]\"",
                            "\"q[f'{1}' 'a' \\\"b\\\"]\"", "\"(lambda x: x)(q)\"", "\"not q.T in (q)\"", "\"q[Rb'a']\""})
     BOOST_TEST(with_python(good).empty(), good);
+  // A test line stands for the cell's text where a student deleted it: never alone.
+  BOOST_TEST(with_python("{expr: q, cell: \"# 1.2.1\", test_line: \"check(q, 1)\"}").empty());
+  const auto alone = with_python("{expr: q, test_line: \"check(q, 1)\"}");
+  BOOST_REQUIRE_EQUAL(alone.size(), 1u);
+  BOOST_TEST(alone[0].find("python test_line is where the answer is found when no cell holds the text of `cell`: "
+                           "give `cell` too") != std::string::npos,
+             alone[0]);
+  const auto empty = with_python("{expr: q, cell: x, test_line: \"\"}");
+  BOOST_REQUIRE_EQUAL(empty.size(), 1u);
+  BOOST_TEST(empty[0].find("python test_line must be one line of the notebook's code") != std::string::npos, empty[0]);
 }
 
 BOOST_AUTO_TEST_CASE(quoted_expressions_count_the_quote) {

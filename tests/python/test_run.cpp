@@ -235,6 +235,52 @@ BOOST_AUTO_TEST_CASE(a_jupyter_export_runs_cell_by_cell_and_one_failure_ends_onl
   BOOST_TEST(contains(r.failures[1].message, "NotImplementedError"), r.failures[1].message);
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_whose_instruction_was_deleted_is_taken_at_its_test_line_in_every_form) {
+  // Found by a TA helper: a correct notebook whose instruction comments were deleted lost the
+  // two answers taken at them, both of the variable `m`. Its test lines stand for them; in a
+  // Colab download, whose cells have no marked end, the first is taken at its test even where
+  // its instruction is kept and the next one's is gone (it took the next exercise's `m`).
+  const std::string helpers = "import numpy as np\ndef check(m, want):\n    assert m[0] == want\n";
+  const std::vector<Request> asked{{"first", "m", "the first value", "", "check(m, 1)"},
+                                   {"second", "m", "the second value", "", "check(m, 2)"}};
+  const auto ipynb = [](const std::vector<std::string>& cells) {
+    std::string json = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [)";
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      std::string escaped;
+      for (char c : cells[k])
+        escaped += c == '\n' ? std::string("\\n") : c == '"' ? std::string("\\\"") : std::string(1, c);
+      json += std::string(k ? ", " : "") + R"({"cell_type": "code", "metadata": {}, "outputs": [], "source": ")" +
+              escaped + R"(", "execution_count": null})";
+    }
+    return json + "]}";
+  };
+  const std::string one = "m = np.array([1.0])\ncheck(m, 1)\n", two = "m = np.array([2.0])\ncheck(m, 2)\n";
+  const std::vector<std::pair<std::string, std::string>> forms{
+      {"A2S1.py", helpers + one + two},                                 // Colab, both deleted
+      {"A2S1.py", helpers + "# the first value\n" + one + "\n" + two},  // Colab, the second's deleted
+      {"A2S1.py", "# In[1]:\n\n" + helpers + "\n# In[2]:\n\n" + one + "\n# In[3]:\n\n" + two},  // Jupyter
+      {"A2S1.ipynb", ipynb({helpers, one, two})},
+  };
+  for (std::size_t f = 0; f < forms.size(); ++f) {
+    BOOST_TEST_CONTEXT("form " << f) {
+      const auto r = run(forms[f].first, forms[f].second, asked);
+      BOOST_REQUIRE_EQUAL(r.values.size(), 2u);
+      for (std::size_t i = 0; i < 2; ++i) {
+        BOOST_TEST(verdict(r.values[i]) == "value", r.values[i].message);
+        if (r.values[i].value) BOOST_TEST(r.values[i].value->values()[0] == double(i + 1));
+      }
+    }
+  }
+  // Neither there: both named, and what to do.
+  const auto gone = run("A2S1.py", helpers + "m = np.array([1.0])\n", asked);
+  BOOST_TEST(verdict(gone.values[1]) == "missing");
+  BOOST_TEST(contains(gone.values[1].message,
+                      "holds the text 'the second value', nor the line 'check(m, 2)' that tests this answer: the "
+                      "answer is taken at the end of the cell with that instruction, or where that line runs, so "
+                      "keep one of them as the notebook gives it"),
+             gone.values[1].message);
+}
+
 BOOST_AUTO_TEST_CASE(an_unfinished_line_and_a_lost_instruction_say_what_to_do_in_every_form) {
   // Found by a helper: a Colab download's SyntaxError said "(the line is unfinished or
   // mistyped)", a Jupyter export's or a notebook's did not; an edited instruction comment cost

@@ -19,7 +19,7 @@ Work work_for(const Spec& spec, const FunctionPlan& plan) {
             : std::string_view(ex.description.data(), ex.description.size() - (ex.description.ends_with('.') ? 1 : 0));
     for (const auto& a : ex.answers)
       work.values.push_back({a.name, a.python_expr.empty() ? a.name : a.python_expr, a.python_cell,
-                             asked.empty() ? "" : "exercise " + ex.id + ": " + std::string(asked)});
+                             asked.empty() ? "" : "exercise " + ex.id + ": " + std::string(asked), a.python_test_line});
   }
   for (const auto& name : spec.python.given) work.values.push_back({name, name, ""});  // after the answers
   const auto binding_of = [&](const Exercise& ex) {

@@ -98,7 +98,8 @@ Plan make_plan(const HandIn& h, const Work& work, std::uint64_t seed, const std:
   for (std::size_t i = 0; i < taken.size(); ++i)
     if (taken[i]) plan["taken"].push_back(i);
   plan["answers"] = json::array();
-  for (const auto& r : work.values) plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}});
+  for (const auto& r : work.values)
+    plan["answers"].push_back({{"name", r.name}, {"expr", r.expr}, {"cell", r.cell}, {"test_line", r.test_line}});
   plan["files"] = json::array();
   for (const auto& [name, bytes] : h.files) {
     // The name's bytes as they are (JSON text would replace what is not UTF-8, and could

@@ -186,6 +186,19 @@ void Loader::load_answer_python(AnswerSpec& a, const YAML::Node& node, const std
     if (a.python_cell.empty() || a.python_cell.find('\n') != std::string::npos)
       fail(at(c), context + " python cell must be text on one line from the cell, such as its instruction comment");
   }
+  if (auto t = f.take("test_line")) {
+    a.python_test_line = string_of(t, context + " python test_line");
+    if (a.python_test_line.empty() || a.python_test_line.size() > 500 ||
+        a.python_test_line.find('\n') != std::string::npos)
+      fail(at(t), context +
+                      " python test_line must be one line of the notebook's code that tests the answer, at "
+                      "most 500 characters, such as check_query(query131, value.mean(0))");
+    if (a.python_cell.empty())
+      fail(at(t), context +
+                      " python test_line is where the answer is found when no cell holds the text of `cell`: "
+                      "give `cell` too (the text of the cell the answer is taken at, such as its instruction "
+                      "comment)");
+  }
   f.finish();
 }
 

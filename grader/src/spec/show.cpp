@@ -62,7 +62,8 @@ std::string python_call(const FunctionSpec& fn) {
 std::string python_source(const AnswerSpec& a) {
   if (a.python_expr == a.name && a.python_cell.empty()) return "";
   return "; from a notebook: " + a.python_expr +
-         (a.python_cell.empty() ? "" : " at the end of the cell holding '" + a.python_cell + "'");
+         (a.python_cell.empty() ? "" : " at the end of the cell holding '" + a.python_cell + "'") +
+         (a.python_test_line.empty() ? "" : " (else where '" + a.python_test_line + "' runs)");
 }
 
 /// Every tensor the spec computes that does not depend on a student, in order: (label, file

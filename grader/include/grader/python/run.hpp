@@ -28,7 +28,8 @@ struct Limits {
 };
 
 /// A value to take from the notebook: `expr` (a Python expression, usually a variable's name)
-/// evaluated at the end, or at the end of the cell holding the text `cell`.
+/// evaluated at the end, or at the end of the cell holding the text `cell` (else where the line
+/// `test_line` runs: AnswerSpec::python_test_line).
 struct Request {
   std::string name;
   std::string expr;
@@ -36,6 +37,7 @@ struct Request {
   /// What the exercise asks ("exercise 3.3: F.softmax(...)", from its description), said to a
   /// notebook that never assigns the variable; "" for none.
   std::string asked = {};
+  std::string test_line = {};
 };
 
 /// A function of the notebook: its name, taken at the end (or at the end of the cell holding

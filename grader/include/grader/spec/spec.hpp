@@ -46,6 +46,11 @@ struct AnswerSpec {
   /// at the end of the notebook, or at the end of the cell holding the text `python_cell`.
   std::string python_expr;
   std::string python_cell;
+  /// The notebook's line that tests the answer (`check_query(...)`), with `python_cell` only:
+  /// where no cell holds that text (a student deleted the instruction comment), the answer is
+  /// taken where this line runs; and in a Colab download, whose cells have no marked end, at
+  /// the latest there.
+  std::string python_test_line;
 };
 
 /// A wrong result students are known to produce, and what to tell them. A failing answer
