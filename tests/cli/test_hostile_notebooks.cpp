@@ -99,6 +99,7 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
                message);
     BOOST_TEST(r.at("exercises")[5].at("message") == message, r.dump());
     BOOST_TEST(r.at("exercises")[5].at("verdict") == "unreadable", r.dump());
+    BOOST_TEST(r.at("sandbox").is_null(), r.dump());  // none of its code ran: no "your code ran confined"
   }
   // The same as a function exercise: every call says why, and the grader goes on.
   dir.write("binary/homework.py", std::string("\x7f"
@@ -107,6 +108,7 @@ BOOST_AUTO_TEST_CASE(a_py_with_nul_bytes_and_a_deeply_nested_ipynb_are_unreadabl
                                       std::string(2000, '\x01'));
   const json f = check("specs/sdpa-masked.yaml", dir.path() / "binary");
   BOOST_TEST(f.at("exercises")[0].at("message").get<std::string>().find("NUL bytes") != std::string::npos, f.dump());
+  BOOST_TEST(f.at("sandbox").is_null(), f.dump());
 }
 
 BOOST_AUTO_TEST_CASE(a_byte_order_mark_is_no_code_as_for_python) {

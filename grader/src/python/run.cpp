@@ -773,6 +773,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
   std::set<std::size_t> skip, resolved_calls;
   std::set<std::size_t> ran_out;   // units interrupted for their time: hurried when run again (Records::hurry)
   std::string unreadable_hand_in;  // why the hand-in could not be read, if it could not
+  std::size_t most_units = 0;      // of the hand-in's parts any child parsed: none, and none of its code ran
   std::size_t calls_from = 0;
   std::size_t quiet_before = 0;  // the units whose output an earlier child printed
   std::map<std::size_t, UnitFailure> failures;
@@ -836,6 +837,7 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
     if (code_of_exit == p::kExitRunnerFailed && !records.breach() && records.load_error())
       throw Error("the grader's notebook runner failed: " + *records.load_error());
     out.isolation = zygote.isolation() + "; " + records.isolation();
+    most_units = std::max(most_units, records.units());
     if (records.load_error()) unreadable_hand_in = *records.load_error();
 
     // Units that raised or do not parse: their messages begin with their place. A refusal of
@@ -1053,6 +1055,9 @@ Run run(const HandIn& h, const Work& work, std::uint64_t seed, const Limits& lim
           unreadable_hand_in.empty() ? "the function was not called: the notebook ended first" : unreadable_hand_in);
   for (auto& [k, f] : failures) out.failures.push_back(f);
   out.output = library::printable(printed.text(), limits.capture_bytes + 64);
+  // No code of the hand-in ran (a notebook cut short, or without code): no confinement of the
+  // student's code to report (found by trying a truncated .ipynb: "your code ran confined").
+  if (most_units == 0) out.isolation.clear();
   return out;
 }
 

@@ -133,7 +133,7 @@ struct Run {
   std::vector<UnitFailure> failures;  ///< in the order of the hand-in (the first few hundred)
   std::size_t more_failures = 0;      ///< failed units beyond those, counted only
   std::string output;                 ///< what it printed, truncated
-  std::string isolation;              ///< how the children were confined, and the versions
+  std::string isolation;              ///< how the children were confined, and the versions; "" where no code ran
   int processes = 0;                  ///< children started
 };
 
