@@ -244,15 +244,14 @@ BOOST_AUTO_TEST_CASE(an_answer_whose_instruction_was_deleted_is_taken_at_its_tes
   const std::vector<Request> asked{{"first", "m", "the first value", "", "check(m, 1)"},
                                    {"second", "m", "the second value", "", "check(m, 2)"}};
   const auto ipynb = [](const std::vector<std::string>& cells) {
-    std::string json = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [)";
-    for (std::size_t k = 0; k < cells.size(); ++k) {
-      std::string escaped;
-      for (char c : cells[k])
-        escaped += c == '\n' ? std::string("\\n") : c == '"' ? std::string("\\\"") : std::string(1, c);
-      json += std::string(k ? ", " : "") + R"({"cell_type": "code", "metadata": {}, "outputs": [], "source": ")" +
-              escaped + R"(", "execution_count": null})";
-    }
-    return json + "]}";
+    nlohmann::json nb = {{"nbformat", 4}, {"nbformat_minor", 5}, {"metadata", nlohmann::json::object()}};
+    for (const auto& source : cells)
+      nb["cells"].push_back({{"cell_type", "code"},
+                             {"metadata", nlohmann::json::object()},
+                             {"outputs", nlohmann::json::array()},
+                             {"source", source},
+                             {"execution_count", nullptr}});
+    return nb.dump();
   };
   const std::string one = "m = np.array([1.0])\ncheck(m, 1)\n", two = "m = np.array([2.0])\ncheck(m, 2)\n";
   const std::vector<std::pair<std::string, std::string>> forms{
