@@ -148,8 +148,8 @@ json histogram_of(const std::vector<double>& totals, double max) {
   }
   json histogram = json::array();
   for (int b = 0; b < bins; ++b)
-    histogram.push_back({{"from", by_score ? b : round6(max * b / kBins)},
-                         {"to", by_score ? b : round6(max * (b + 1) / kBins)},
+    histogram.push_back({{"from", by_score ? json(b) : json(round6(max * b / kBins))},
+                         {"to", by_score ? json(b) : json(round6(max * (b + 1) / kBins))},
                          {"count", counts[static_cast<std::size_t>(b)]}});
   return histogram;
 }
