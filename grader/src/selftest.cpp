@@ -833,8 +833,8 @@ class Checker {
               "notebook students get, or have the cell after it not change the answer's variable");
   }
 
-  /// The reference notebook without the lines that hold the `cell` texts of answers that give a
-  /// `test_line`, as a student who deleted the instruction comments hands it in (and, for an
+  /// The reference notebook without the comment (and markdown) lines that hold the `cell` texts
+  /// of answers that give a `test_line`, as a student who deleted the instruction comments hands it in (and, for an
   /// .ipynb, as Colab downloads it): it must pass what the notebook passes, or a test line
   /// does not stand for its text (a typo in it, or a line of another cell).
   void without_instructions(const fs::path& notebook, const AssignmentResult& whole) {
@@ -843,12 +843,15 @@ class Checker {
       for (const auto& a : ex.answers)
         if (!a.python_test_line.empty()) texts.push_back(a.python_cell);
     if (texts.empty()) return;
-    const auto stripped = [&](const std::string& source) {
+    // Of code, comment lines only: a student deletes instructions, not code.
+    const auto stripped = [&](const std::string& source, bool code) {
       std::string out;
       for (std::size_t start = 0; start < source.size();) {
         const std::size_t end = std::min(source.find('\n', start), source.size() - 1);
         const std::string line = source.substr(start, end + 1 - start);
-        if (std::none_of(texts.begin(), texts.end(),
+        const std::size_t first = line.find_first_not_of(" \t");
+        if ((code && (first == std::string::npos || line[first] != '#')) ||
+            std::none_of(texts.begin(), texts.end(),
                          [&](const std::string& t) { return line.find(t) != std::string::npos; }))
           out += line;
         start = end + 1;
@@ -863,7 +866,8 @@ class Checker {
       const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       if (notebook.extension() == ".ipynb") {
         nlohmann::json nb = nlohmann::json::parse(text);
-        for (auto& cell : nb.at("cells")) cell["source"] = stripped(text_of(cell.at("source")));
+        for (auto& cell : nb.at("cells"))
+          cell["source"] = stripped(text_of(cell.at("source")), cell.value("cell_type", "") == "code");
         std::ofstream(copy, std::ios::binary) << nb.dump(1);
         forms.emplace_back("", grade(dir));
         const std::string script = colab_script(copy);
@@ -871,7 +875,7 @@ class Checker {
         std::ofstream(dir / (notebook.stem().string() + ".py"), std::ios::binary) << script;
         forms.emplace_back(" as Colab downloads it", grade(dir));
       } else {
-        std::ofstream(copy, std::ios::binary) << stripped(text);
+        std::ofstream(copy, std::ios::binary) << stripped(text, true);
         forms.emplace_back("", grade(dir));
       }
     } catch (const std::exception&) {
@@ -886,7 +890,7 @@ class Checker {
                          ")");
     std::string quoted;
     for (const auto& t : texts) quoted += (quoted.empty() ? "'" : ", '") + t + "'";
-    const std::string what = "the reference notebook without its lines holding " + quoted +
+    const std::string what = "the reference notebook without its comment lines holding " + quoted +
                              ", as a student who deleted the instruction comments hands it in";
     if (lost.empty())
       add(Kind::ok, "test lines (Python)",

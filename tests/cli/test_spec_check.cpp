@@ -674,17 +674,19 @@ BOOST_AUTO_TEST_CASE(an_answers_test_line_is_tried_on_the_reference_without_its_
   TempDir dir;
   const auto bundled = run_grader({"spec", "check", edited_copy(dir, "", "").string()});
   BOOST_TEST(bundled.exit_code == 0, bundled.out << bundled.err);
-  BOOST_TEST(contains(bundled.out,
-                      "ok    test lines (Python): the reference notebook without its lines holding 'averages the "
-                      "first three value vectors', 'returns the third value vector v[2]', as a student who deleted "
-                      "the instruction comments hands it in, passes what the notebook passes"),
-             bundled.out);
+  BOOST_TEST(
+      contains(bundled.out,
+               "ok    test lines (Python): the reference notebook without its comment lines holding 'averages the "
+               "first three value vectors', 'returns the third value vector v[2]', as a student who deleted "
+               "the instruction comments hands it in, passes what the notebook passes"),
+      bundled.out);
   TempDir typo;
   const auto path = edited_copy(typo, "test_line: \"check_query(query132, value[2], key=m_key)\"",
                                 "test_line: \"check_query(query132, value[3], key=m_key)\"");
   const auto r = run_grader({"spec", "check", path.string()});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);  // a warning: students who keep the comments are graded right
-  BOOST_TEST(contains(r.out, "warn  test lines (Python): the reference notebook without its lines holding"), r.out);
+  BOOST_TEST(contains(r.out, "warn  test lines (Python): the reference notebook without its comment lines holding"),
+             r.out);
   BOOST_TEST(contains(r.out, "fails exercise 1.4.2 (missing: A2S1.py: 'm_key[2]' cannot be taken"), r.out);
   BOOST_TEST(contains(r.out, "check each such answer's test_line against the notebook"), r.out);
 }
