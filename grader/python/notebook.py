@@ -315,18 +315,20 @@ def too_large(count, shape):
         raise NotNumbers(f"a tensor far too large (shape {tuple(shape)}: {count} elements, more than {MAX_ELEMENTS})")
 
 
-def place(at, array, value, bound_at=(), variable="", stopped=-1):
+def place(at, array, value, bound_at=(), variable="", stopped=-1, at_test=False):
     """Where a value went in the output memory file, its shape and the dtype it had, as the
     JSON text of its record; for an answer taken at the end, its `variable` and `bound_at`, the
     labels of the units after which it held another object than before (the last few are
     sent, and how many), and the last of those units when it did not finish (`stopped`, -1:
-    none), whose failure the grader words."""
+    none), whose failure the grader words; for one taken at a cell, whether at its test line
+    (`at_test`: no cell holds its text)."""
     dtype = (without_modes(lambda v: str(v.dtype), value).replace("torch.", "")
              if _type(value) in (_Tensor, _Parameter, _ndarray) else "python")
     shape = ", ".join([str(d) for d in array.shape])
     labels = ", ".join([quoted(label, 200) for label in bound_at[-3:]])
     return (f'{{"offset": {at}, "shape": [{shape}], "dtype": {_quote(dtype)}, "bound_at": [{labels}], '
-            f'"bindings": {_len(bound_at)}, "variable": {quoted(variable, 100)}, "stopped": {stopped}}}')
+            f'"bindings": {_len(bound_at)}, "variable": {quoted(variable, 100)}, "stopped": {stopped}, '
+            f'"at_test": {"true" if at_test else "false"}}}')
 
 
 def not_defined(why, units, no_cell=False, cause="", variable="", local_to="", commented=None, names=()):
@@ -474,7 +476,7 @@ def top_level_names(namespace, holds):
     return names
 
 
-def send_value(output, index, value, bound_at=(), variable="", stopped=-1):
+def send_value(output, index, value, bound_at=(), variable="", stopped=-1, at_test=False):
     if value is None and bound_at:  # the placeholder of a notebook handed out: where it is left
         send(VALUE_ERROR, index, NOT_NUMBERS, f"{NONE_TYPE}{NONE_ASSIGNED_BY}{bound_at[-1]}")
         return
@@ -493,7 +495,7 @@ def send_value(output, index, value, bound_at=(), variable="", stopped=-1):
     if at is None:
         send(VALUE_ERROR, index, NOT_NUMBERS, output.why_not(array))
         return
-    send(VALUE, index, 0, place(at, array, value, bound_at, variable, stopped))
+    send(VALUE, index, 0, place(at, array, value, bound_at, variable, stopped, at_test))
 
 
 # ---- the hand-in, as units ------------------------------------------------------------------
@@ -1139,6 +1141,7 @@ def snapshot_points(units, kind, source, answers, forgiving=True):
                 found = first_holding(marker, [u.heading for u in units])
             if found is None and answers[i].get("test_line"):
                 found = first_holding(answers[i]["test_line"], code, forgiving)
+                answers[i]["at_test"] = found is not None
             points[i] = found if found is not None else marker_missing(answers[i], "code cell")
             cells[i] = [] if found is None else [found]
         return points, cells
@@ -1155,6 +1158,7 @@ def snapshot_points(units, kind, source, answers, forgiving=True):
             tested[i] = at + (found or 0) + 1
         if found is None and at is not None:
             found = tested[i] - 1
+            answers[i]["at_test"] = True
         where[i] = found + 1 if found is not None else marker_missing(answers[i], "line of code (markdown text is not searched)")
     marker_lines = sorted(v for v in where.values() if _isinstance(v, int))
     for i, line in where.items():
@@ -3562,4 +3566,4 @@ def evaluate(output, namespace, answers, i, units, failed, cell=None, bound_at=(
         else:
             send(VALUE_ERROR, i, RAISED, f"{expr} raised {text}{where}")
         return
-    send_value(output, i, value, bound_at, variable, stopped)
+    send_value(output, i, value, bound_at, variable, stopped, bool(answers[i].get("at_test")))

@@ -53,10 +53,12 @@ struct Usable {
   std::string taken;
 };
 
-/// Where a notebook's answer is taken: "the notebook leaves it at its end", or "the cell holding
-/// '...' leaves it".
-std::string where_taken(const AnswerSpec& spec) {
+/// Where a notebook's answer is taken: "the notebook leaves it at its end", "the cell holding
+/// '...' leaves it", or, where no cell holds that text (`at_test_line`), "its test line '...'
+/// finds it".
+std::string where_taken(const AnswerSpec& spec, bool at_test_line) {
   return spec.python_cell.empty() ? "the notebook leaves it at its end"
+         : at_test_line           ? "its test line '" + spec.python_test_line + "' finds it"
                                   : "the cell holding '" + spec.python_cell + "' leaves it";
 }
 
@@ -67,7 +69,7 @@ Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   u.note = answer.note;
   if (python::is_notebook_name(answer.source) && !spec.python_expr.empty() &&
       (spec.python_expr != spec.name || !spec.python_cell.empty()))
-    u.taken = spec.python_expr + " as " + where_taken(spec);
+    u.taken = spec.python_expr + " as " + where_taken(spec, answer.at_test_line);
   if (!answer.value) {
     u.verdict = answer.problem;
     u.message = answer.message;
@@ -87,9 +89,10 @@ Usable prepare(const AnswerSpec& spec, const Answer& answer) {
   // name, and where the value was taken (found by a helper: "'weighted_states' has shape
   // (3,)" for a notebook that has no weighted_states, whose later cell had reassigned output).
   if (python::is_notebook_name(answer.source) && !spec.python_expr.empty() && spec.python_expr != spec.name)
-    u.message = wrong_shape_message(spec.python_expr,
-                                    answer.source + ", for the answer " + spec.name + ", as " + where_taken(spec),
-                                    t.shape(), spec.shape);
+    u.message = wrong_shape_message(
+        spec.python_expr,
+        answer.source + ", for the answer " + spec.name + ", as " + where_taken(spec, answer.at_test_line), t.shape(),
+        spec.shape);
   else
     u.message = wrong_shape_message(spec.name, answer.source, t.shape(), spec.shape);
   return u;
@@ -526,6 +529,7 @@ void take_python_values(const Spec& spec, const std::string& hand_in, const pyth
       }
       answer.source = hand_in;
       answer.value = v.value;
+      answer.at_test_line = v.at_test;
       answer.problem = v.problem;
       answer.message = v.value ? "" : hand_in + ": " + v.message;
       // A later cell that assigns the answer again decides it (found by a helper: a Colab

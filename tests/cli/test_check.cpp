@@ -1296,6 +1296,29 @@ BOOST_AUTO_TEST_CASE(a_case_on_which_two_known_mistakes_agree_names_neither_when
   }
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_taken_at_its_test_line_says_so) {
+  // understanding-attention's 1.4.1 without its instruction comment, and wrong: the note on the
+  // numbers says where the value was taken, the test line, not a cell the notebook lacks.
+  TempDir dir;
+  std::string notebook = test_support::read_file(
+      test_support::source_path("submissions/understanding-attention/colab-py-correct/A2S1.py"));
+  for (const std::string& line :
+       {std::string("# with the same unchanged query q from (1.3.2) averages the first three value vectors.\n"),
+        std::string("m_key[2] = (key[0] + key[1]) / 2\n")}) {
+    BOOST_REQUIRE(contains(notebook, line));
+    notebook.replace(notebook.find(line), line.size(), line.starts_with("#") ? "" : "m_key[2] = -key[0]\n");
+  }
+  dir.write("s/A2S1.py", notebook);
+  const auto r = run_grader({"check", "--spec", "specs/understanding-attention.yaml", (dir.path() / "s").string()});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(contains(r.out, "1.4.1         0 / 1  wrong"), r.out);
+  BOOST_TEST(contains(r.out,
+                      "(in your notebook, m_key[2] as its test line 'check_query(query132, value[(0, 1, 2),]"
+                      ".mean(0, keepdims=True), key=m_key)' finds it)"),
+             r.out);
+  BOOST_TEST(contains(r.out, "1.4.2         1 / 1  passed"), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(two_known_mistakes_of_different_outputs_that_both_match_are_both_named) {
   // Found by an instructor helper: one mistake of the weights, another of the output, both
   // matched by a hand-in that ignores the mask, named neither ("either would be a guess"),

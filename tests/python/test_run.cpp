@@ -267,6 +267,8 @@ BOOST_AUTO_TEST_CASE(an_answer_whose_instruction_was_deleted_is_taken_at_its_tes
       for (std::size_t i = 0; i < 2; ++i) {
         BOOST_TEST(verdict(r.values[i]) == "value", r.values[i].message);
         if (r.values[i].value) BOOST_TEST(r.values[i].value->values()[0] == double(i + 1));
+        // Where taken, for the grader's note: at the test line where no cell holds the text.
+        BOOST_TEST(r.values[i].at_test == (f != 1 || i == 1));
       }
     }
   }

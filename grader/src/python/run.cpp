@@ -282,6 +282,7 @@ std::optional<Value> read_value(const ValueRecord& r, const std::string& expr = 
       v.bindings = place.value("bindings", std::size_t{0});
       if (const json stopped = place.value("stopped", json(-1)); stopped.is_number_unsigned())
         v.stopped = stopped.get<std::size_t>();
+      v.at_test = place.value("at_test", false);
       for (const auto& text : place.value("bound_at", json::array()))
         if (v.bound_at.size() < 3) v.bound_at.push_back(flattened(library::printable(text.get<std::string>(), 200)));
       const bool named = std::regex_match(v.variable, name) &&
@@ -293,6 +294,7 @@ std::optional<Value> read_value(const ValueRecord& r, const std::string& expr = 
       v.bound_at.clear();
       v.bindings = 0;
       v.stopped.reset();
+      v.at_test = false;
     }
   } catch (const std::exception&) {
     return std::nullopt;

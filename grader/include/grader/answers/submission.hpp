@@ -42,6 +42,9 @@ struct Answer {
   /// Said beside a failing check of it: where a notebook's value came from, when its variable
   /// was assigned in more than one cell ("your notebook assigns query121 in 2 cells, ...").
   std::string note;
+  /// A notebook's answer taken where its test line runs, no cell holding the text it is taken
+  /// at (AnswerSpec::python_test_line).
+  bool at_test_line = false;
 };
 
 /// One answer handed in twice (two files, or a file and a notebook), each read from its own

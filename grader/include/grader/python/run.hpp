@@ -110,6 +110,8 @@ struct Value {
   /// The unit that assigned it last, when that unit did not finish (a cell stopped after its
   /// time, or raising after the assignment): a UnitFailure's index.
   std::optional<std::size_t> stopped;
+  /// Taken where its `test_line` runs: no cell holds the text of its `cell`.
+  bool at_test = false;
 };
 
 /// A unit (a cell, or a statement of a script) that did not run to its end.
