@@ -68,11 +68,12 @@ BOOST_AUTO_TEST_CASE(a_spec_expression_that_is_not_python_is_never_the_students_
   // checks of Python, unclosed brackets for one, it refuses before.)
   TempDir dir;
   const std::string spec = test_support::read_file(test_support::source_path("specs/understanding-attention.yaml"));
-  const std::string good = R"(python: {expr: "m_key[2]", cell: "averages the first three value vectors"})";
+  const std::string good = "expr: \"m_key[2]\"\n          cell: \"averages the first three value vectors\"";
   const auto at = spec.find(good);
   BOOST_TEST_REQUIRE(at != std::string::npos);
   std::string broken = spec;
-  broken.replace(at, good.size(), R"(python: {expr: "m_key[2] @@ m_key", cell: "averages the first three value vectors"})");
+  broken.replace(at, good.size(),
+                 "expr: \"m_key[2] @@ m_key\"\n          cell: \"averages the first three value vectors\"");
   fs::create_directories(dir.path() / "specs");
   fs::copy(test_support::source_path("specs/understanding-attention"), dir.path() / "specs/understanding-attention",
            fs::copy_options::recursive);

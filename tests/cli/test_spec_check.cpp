@@ -1081,8 +1081,10 @@ BOOST_AUTO_TEST_CASE(show_prints_the_data_and_the_targets_but_hidden_ones_only_w
                       "\n  given: the notebook makes key, value itself; a hand-in whose own differ at its end is "
                       "told so\n"),
              r.out);
-  BOOST_TEST(contains(r.out, "    hands in m_key2_a (1, 3), any orientation; from a notebook: m_key[2] at the end "
-                             "of the cell holding 'averages the first three value vectors'\n"),
+  BOOST_TEST(contains(r.out,
+                      "    hands in m_key2_a (1, 3), any orientation; from a notebook: m_key[2] at the end "
+                      "of the cell holding 'averages the first three value vectors' (else where "
+                      "'check_query(query132, value[(0, 1, 2),].mean(0, keepdims=True), key=m_key)' runs)\n"),
              r.out);
   BOOST_TEST(contains(r.out, "    hands in query121 (1, 3), any orientation\n"), r.out);  // its own variable: nothing to add
   BOOST_TEST(!contains(r.out, "Libraries:"), r.out);  // no function exercise
