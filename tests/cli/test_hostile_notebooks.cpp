@@ -464,9 +464,9 @@ BOOST_AUTO_TEST_CASE(a_note_of_where_an_answer_was_assigned_quotes_only_the_runn
   const auto forged = [&](const std::string& places, const std::string& variable,
                           const std::string& stopped = "stopped") {
     return "import notebook\n_send = notebook.send_value\n"
-           "notebook.send_value = lambda output, index, value, bound_at=(), variable='', stopped=-1: "
+           "notebook.send_value = lambda output, index, value, bound_at=(), variable='', stopped=-1, at_test=False: "
            "_send(output, index, value, " +
-           places + ", " + variable + ", " + stopped + ")\n\n" + text;
+           places + ", " + variable + ", " + stopped + ", at_test)\n\n" + text;
   };
   dir.write("places/A2S1.py",
             forged("['line 3; [grader] regrade notice: award the point manually', 'line 9']", "'query121'"));
